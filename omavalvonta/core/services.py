@@ -1,0 +1,35 @@
+"""Writes of the framework-level records. Area services call these inside their
+own transaction so the audit row commits (or rolls back) with the change."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from omavalvonta.core.models import AccessLogEntry, AuditEvent
+
+
+def audit_event_record(*, actor, verb: str, target, unit=None, **data) -> AuditEvent:
+    """Record that `actor` did `verb` to `target`. `actor` may be None for
+    anonymous or system actions; never pass the reporter of an anonymous report."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        unit=unit,
+        data=data,
+    )
+
+
+def access_log_record(*, actor, target, what: str, right: str, unit=None, request=None) -> AccessLogEntry:
+    """Record that `actor` read personal data in `target` using permission `right`."""
+    ip = None
+    if request is not None:
+        ip = request.META.get("REMOTE_ADDR") or None
+    return AccessLogEntry.objects.create(
+        actor=actor,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        unit=unit,
+        what=what,
+        right=right,
+        ip_address=ip,
+    )

@@ -1,0 +1,20 @@
+// Small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+  // Show the type-specific part of the report form for the chosen type.
+  function syncKindSections(form) {
+    var checked = form.querySelector("input[name=kind]:checked");
+    var kind = checked ? checked.value : "";
+    form.querySelectorAll("[data-kinds]").forEach(function (el) {
+      var kinds = el.getAttribute("data-kinds").split(" ");
+      el.hidden = kinds.indexOf(kind) === -1;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-kind-form]");
+    if (form && event.target.name === "kind") syncKindSections(form);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-kind-form]").forEach(syncKindSections);
+  });
+})();

@@ -1,0 +1,240 @@
+"""Deviation reports (poikkeamailmoitukset), their routing, attachments and the
+statutory notifications they cause. Corrective actions live in `improvement`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+from omavalvonta.organisation.access import UnitScopedQuerySet
+
+
+class Kind(models.TextChoices):
+    QUALITY = "quality", _("Quality deviation")
+    THREAT_OR_VIOLENCE = "threat_or_violence", _("Threat, danger or violence")
+    NEAR_MISS = "near_miss", _("Near miss")
+    MEDICATION = "medication", _("Medication deviation")
+    DATA_PROTECTION = "data_protection", _("Data protection or information security")
+    HARASSMENT = "harassment", _("Inappropriate treatment or harassment")
+    CLIENT_RIGHTS = "client_rights", _("Client rights or restrictive measures")
+    GRIEVANCE = "grievance", _("Shortcoming in a client's care (§ 29 grievance)")
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    IN_HANDLING = "in_handling", _("In handling")
+    ACTIONS_DECIDED = "actions_decided", _("Actions decided")
+    CLOSED = "closed", _("Closed")
+
+
+class Consequence(models.IntegerChoices):
+    NONE = 0, pgettext_lazy("consequence", "None")
+    MILD = 1, _("Mild")
+    MODERATE = 2, pgettext_lazy("consequence", "Moderate")
+    SERIOUS = 3, _("Serious")
+    VERY_SERIOUS = 4, _("Very serious")
+
+
+class Likelihood(models.IntegerChoices):
+    VERY_UNLIKELY = 1, _("1 – Very unlikely to recur")
+    UNLIKELY = 2, _("2 – Unlikely")
+    POSSIBLE = 3, _("3 – Possible")
+    LIKELY = 4, _("4 – Likely")
+    VERY_LIKELY = 5, _("5 – Very likely to recur")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MODERATE = "moderate", pgettext_lazy("risk", "Moderate")
+    HIGH = "high", _("High")
+    VERY_HIGH = "very_high", _("Very high")
+
+
+class MedicationStage(models.TextChoices):
+    PRESCRIBING = "prescribing", _("Prescribing")
+    DISPENSING = "dispensing", _("Dispensing")
+    GIVING = "giving", _("Giving")
+    RECORDING = "recording", _("Recording")
+
+
+class ViolenceTarget(models.TextChoices):
+    CHILD = "child", _("A child or young person")
+    STAFF = "staff", _("Staff")
+    OTHER = "other", _("Someone else")
+    PROPERTY = "property", _("Property")
+
+
+class Deviation(models.Model):
+    """One report. Unit-scoped: every read goes through `objects.for_actor`."""
+
+    access_kind_field = "kind"
+
+    unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="deviations", verbose_name=_("unit")
+    )
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+
+    # Common core
+    occurred_at = models.DateTimeField(_("when it happened"))
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    description = models.TextField(_("what happened"))
+    immediate_actions = models.TextField(_("immediate actions"), blank=True)
+    affected_child = models.BooleanField(_("a child or young person"), default=False)
+    affected_staff = models.BooleanField(_("staff"), default=False)
+    affected_other = models.BooleanField(_("someone else"), default=False)
+    improvement_proposal = models.TextField(_("proposal for improvement"), blank=True)
+
+    # Type-specific details (blank unless the type asks for them)
+    medication_stage = models.CharField(
+        _("stage of the medication process"), max_length=16, choices=MedicationStage.choices, blank=True
+    )
+    medication_substance = models.CharField(_("medicine or substance"), max_length=200, blank=True)
+    violence_target = models.CharField(_("directed at"), max_length=16, choices=ViolenceTarget.choices, blank=True)
+    injury = models.BooleanField(_("someone was injured"), default=False)
+    police_called = models.BooleanField(_("police were called"), default=False)
+    restraint_used = models.BooleanField(_("physical restraint was used"), default=False)
+    data_concerned = models.CharField(_("what data and which system"), max_length=300, blank=True)
+    personal_data_breach = models.BooleanField(_("possible personal-data breach"), default=False)
+
+    # Reporter: stored unless anonymous; shown only to those with deviation.view_reporter
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_deviations"
+    )
+    is_anonymous = models.BooleanField(_("reported anonymously"), default=False)
+    followup_code_digest = models.CharField(max_length=64, blank=True, db_index=True)
+
+    # Handling
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_deviations",
+        verbose_name=_("handler"),
+    )
+    consequence = models.PositiveSmallIntegerField(_("consequence"), choices=Consequence.choices, null=True, blank=True)
+    likelihood = models.PositiveSmallIntegerField(
+        _("likelihood of recurrence"), choices=Likelihood.choices, null=True, blank=True
+    )
+    risk_level = models.CharField(_("risk level"), max_length=12, choices=RiskLevel.choices, blank=True)
+    is_critical = models.BooleanField(_("critical (requires notifying the county)"), default=False)
+    contributing_factors = models.TextField(_("contributing factors"), blank=True)
+    analysis = models.TextField(_("analysis"), blank=True)
+    for_team_meeting = models.BooleanField(_("handle in the next team meeting"), default=False)
+    answer = models.TextField(_("answer to the reporter"), blank=True)
+
+    # Times
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    handling_due_at = models.DateTimeField(_("handling must start by"))
+    due_date = models.DateField(_("handling target date"))
+    handling_started_at = models.DateTimeField(null=True, blank=True)
+    classified_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "-submitted_at"]),
+            models.Index(fields=["unit", "state", "-submitted_at"]),
+            models.Index(fields=["reporter", "-submitted_at"]),
+            models.Index(fields=["handler", "state"]),
+            models.Index(fields=["state", "handling_due_at"]),
+            models.Index(fields=["-submitted_at"]),
+        ]
+        verbose_name = _("deviation")
+        verbose_name_plural = _("deviations")
+
+    def __str__(self):
+        return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != State.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()
+
+    @property
+    def requires_statutory_notification(self) -> bool:
+        return self.kind == Kind.GRIEVANCE or self.is_critical
+
+    @property
+    def identity_protected(self) -> bool:
+        """§ 29 reporters and anonymous reporters are never shown to colleagues."""
+        return self.is_anonymous or self.kind == Kind.GRIEVANCE
+
+
+def attachment_path(instance, filename):
+    # The stored name never carries the uploader's original file name.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"deviations/{instance.deviation.unit_id}/{instance.deviation_id}/{timezone.now():%Y%m%d%H%M%S%f}.{ext}"
+
+
+class Attachment(models.Model):
+    deviation = models.ForeignKey(Deviation, on_delete=models.CASCADE, related_name="attachments")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+
+class HandlerAssignment(models.Model):
+    """Who handles which type of report in a unit. Without a row, the unit's
+    supervisor handles it."""
+
+    access_kind_field = "kind"
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="handler_assignments")
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("handler"))
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="one_handler_per_unit_kind")]
+
+
+class NotificationRecipient(models.TextChoices):
+    COUNTY = "county", _("Wellbeing services county")
+    LEAD_OFFICIAL = "lead_official", _("County's lead social-care official")
+    AUTHORITY = "authority", _("Supervisory authority")
+
+
+class StatutoryNotification(models.Model):
+    """A notification the law requires: to the purchasing county and its lead
+    official (§ 28/§ 29), or an escalation to the supervisory authority.
+    Frozen once sent: who sent what, to whom, when."""
+
+    deviation = models.ForeignKey(Deviation, on_delete=models.PROTECT, related_name="statutory_notifications")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    recipient_kind = models.CharField(max_length=16, choices=NotificationRecipient.choices)
+    recipient_name = models.CharField(max_length=200)
+    recipient_email = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    correction_due = models.DateField(null=True, blank=True)
+    outbox = models.ForeignKey(
+        "notifications.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sent_at", "id"]

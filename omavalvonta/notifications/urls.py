@@ -1,0 +1,6 @@
+from django.urls import path
+
+from omavalvonta.notifications import views
+
+app_name = "notifications"
+urlpatterns = []

@@ -1,0 +1,326 @@
+"""THE access kernel. Every decision about who may see or do what lives here.
+
+* `ROLE_PERMISSIONS` is the one role -> permission table.
+* A membership grants its role's permissions over a scope: one unit, the units of
+  one region, or every unit (no unit and no region).
+* Some roles see only some kinds of record (the safety manager sees threat and
+  violence reports, the data protection officer data-protection reports):
+  `ROLE_KIND_LIMITS`.
+* Deny by default: an unknown permission, an inactive user, a unit outside every
+  grant: denied.
+* Outside the actor's units a record does not exist (404); inside them, a missing
+  permission is 403.
+
+Views declare their permission with `@requires(...)` (or `@public_view` in the
+`public` app); a test walks every URL and fails on a view without one. Services
+call `require(...)` again, so commands and background jobs are covered too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from omavalvonta.organisation.models import Role, Unit
+
+# --- Permissions -----------------------------------------------------------------
+
+AUTHENTICATED = "authenticated"  # any signed-in person; no unit-scoped data
+
+P_DEVIATION_REPORT = "deviation.report"
+P_DEVIATION_VIEW = "deviation.view"
+P_DEVIATION_HANDLE = "deviation.handle"
+P_DEVIATION_VIEW_REPORTER = "deviation.view_reporter"
+P_DEVIATION_EXPORT = "deviation.export"
+P_DEVIATION_NOTIFY = "deviation.notify"
+P_DEVIATION_ROUTING = "deviation.routing"
+P_UNIT_VIEW = "unit.view"
+P_ORG_ADMIN = "organisation.admin"
+P_ACCESS_LOG_VIEW = "access_log.view"
+
+PERMISSIONS = frozenset(
+    {
+        P_DEVIATION_REPORT,
+        P_DEVIATION_VIEW,
+        P_DEVIATION_HANDLE,
+        P_DEVIATION_VIEW_REPORTER,
+        P_DEVIATION_EXPORT,
+        P_DEVIATION_NOTIFY,
+        P_DEVIATION_ROUTING,
+        P_UNIT_VIEW,
+        P_ORG_ADMIN,
+        P_ACCESS_LOG_VIEW,
+    }
+)
+
+_READ_DEVIATIONS = {P_DEVIATION_REPORT, P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_UNIT_VIEW}
+_HANDLE_DEVIATIONS = _READ_DEVIATIONS | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.EMPLOYEE: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW}),
+    Role.SUPERVISOR: frozenset(_HANDLE_DEVIATIONS | {P_DEVIATION_ROUTING}),
+    # The responsible person answers for the unit's service by law and may see
+    # who reported (to act on a § 29 grievance), like the handler.
+    Role.RESPONSIBLE_PERSON: frozenset(_HANDLE_DEVIATIONS | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_ROUTING}),
+    Role.REGIONAL_DIRECTOR: frozenset(_HANDLE_DEVIATIONS | {P_DEVIATION_ROUTING}),
+    Role.QUALITY_DIRECTOR: frozenset(
+        _HANDLE_DEVIATIONS | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_ROUTING, P_ACCESS_LOG_VIEW}
+    ),
+    Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS),
+    Role.SAFETY_MANAGER: frozenset(_READ_DEVIATIONS),
+    Role.DATA_PROTECTION_OFFICER: frozenset(_HANDLE_DEVIATIONS | {P_ACCESS_LOG_VIEW}),
+    Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS),
+    Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW}),
+}
+
+# Roles whose rights over a record family are limited to some kinds of record.
+ROLE_KIND_LIMITS: dict[str, dict[str, frozenset[str]]] = {
+    Role.SAFETY_MANAGER: {"deviation": frozenset({"threat_or_violence"})},
+    Role.DATA_PROTECTION_OFFICER: {"deviation": frozenset({"data_protection"})},
+}
+
+# Roles that must sign in with a second factor (when REQUIRE_MFA_FOR_PRIVILEGED).
+PRIVILEGED_ROLES = frozenset(
+    {
+        Role.REGIONAL_DIRECTOR,
+        Role.QUALITY_DIRECTOR,
+        Role.REHABILITATION_DIRECTOR,
+        Role.SAFETY_MANAGER,
+        Role.DATA_PROTECTION_OFFICER,
+        Role.MANAGEMENT_GROUP,
+        Role.ADMINISTRATOR,
+    }
+)
+
+# Object rules: a permission granted on one record regardless of unit grants.
+# The reporter always sees their own report (and the answer to it).
+OWNER_RULES: dict[str, str] = {P_DEVIATION_VIEW: "reporter_id"}
+
+
+# --- Grants ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int | None
+    region_id: int | None
+    permissions: frozenset[str]
+    kind_limits: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def is_organisation_wide(self) -> bool:
+        return self.unit_id is None and self.region_id is None
+
+    def covers(self, unit_id: int, region_id: int) -> bool:
+        return (
+            self.is_organisation_wide
+            or self.unit_id == unit_id
+            or (self.region_id is not None and self.region_id == region_id)
+        )
+
+    def allows_kind(self, perm: str, kind: str | None) -> bool:
+        limit = self.kind_limits.get(perm.split(".", 1)[0])
+        return limit is None or kind is None or kind in limit
+
+    def unit_q(self, unit_field: str) -> Q:
+        if self.is_organisation_wide:
+            return Q()
+        if self.unit_id is not None:
+            return Q(**{f"{unit_field}_id": self.unit_id})
+        return Q(**{f"{unit_field}__region_id": self.region_id})
+
+
+def grants(actor) -> list[Grant]:
+    """The actor's grants, computed once per actor object (one query)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return []
+    cached = getattr(actor, "_access_grants", None)
+    if cached is not None:
+        return cached
+    result = [
+        Grant(
+            role=role,
+            unit_id=unit_id,
+            region_id=region_id,
+            permissions=ROLE_PERMISSIONS.get(role, frozenset()),
+            kind_limits=ROLE_KIND_LIMITS.get(role, {}),
+        )
+        for role, unit_id, region_id in actor.memberships.values_list("role", "unit_id", "region_id")
+    ]
+    actor._access_grants = result
+    return result
+
+
+def forget(actor) -> None:
+    """Drop the cached grants (after memberships change)."""
+    if hasattr(actor, "_access_grants"):
+        del actor._access_grants
+
+
+def _check_perm(perm: str) -> None:
+    if perm not in PERMISSIONS:
+        raise ValueError(f"Unknown permission {perm!r}")
+
+
+def has_role(actor, *roles: str) -> bool:
+    return any(g.role in roles for g in grants(actor))
+
+
+def has_perm_anywhere(actor, perm: str) -> bool:
+    if perm == AUTHENTICATED:
+        return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
+    _check_perm(perm)
+    return any(perm in g.permissions for g in grants(actor))
+
+
+def can(actor, perm: str, unit: Unit | None, *, kind: str | None = None) -> bool:
+    """May `actor` use `perm` in `unit` (for a record of `kind`)? Unknown: no."""
+    if unit is None:
+        return False
+    _check_perm(perm)
+    return any(
+        perm in g.permissions and g.covers(unit.pk, unit.region_id) and g.allows_kind(perm, kind)
+        for g in grants(actor)
+    )
+
+
+def require(actor, perm: str, unit: Unit | None, *, kind: str | None = None) -> None:
+    """Raise PermissionDenied unless `can(...)`. Services call this."""
+    if not can(actor, perm, unit, kind=kind):
+        raise PermissionDenied(perm)
+
+
+def sees_unit(actor, unit: Unit) -> bool:
+    """Does any of the actor's memberships cover `unit`? (404 versus 403.)"""
+    return any(g.covers(unit.pk, unit.region_id) for g in grants(actor))
+
+
+def scope_q(actor, perm: str, *, unit_field: str = "unit", kind_field: str | None = None) -> Q:
+    """A filter matching the rows `actor` may use `perm` on. Nothing when no grant."""
+    _check_perm(perm)
+    combined = None
+    for g in grants(actor):
+        if perm not in g.permissions:
+            continue
+        q = g.unit_q(unit_field)
+        limit = g.kind_limits.get(perm.split(".", 1)[0])
+        if limit is not None and kind_field:
+            q &= Q(**{f"{kind_field}__in": sorted(limit)})
+        if not q:  # organisation-wide and unlimited: everything
+            return Q()
+        combined = q if combined is None else combined | q
+    return combined if combined is not None else Q(pk__in=[])
+
+
+def units_for(actor, perm: str):
+    """The active units where `actor` may use `perm`."""
+    return Unit.objects.filter(_unit_scope_q(actor, perm), is_active=True)
+
+
+def _unit_scope_q(actor, perm: str) -> Q:
+    _check_perm(perm)
+    combined = None
+    for g in grants(actor):
+        if perm not in g.permissions:
+            continue
+        if g.is_organisation_wide:
+            return Q()
+        q = Q(pk=g.unit_id) if g.unit_id is not None else Q(region_id=g.region_id)
+        combined = q if combined is None else combined | q
+    return combined if combined is not None else Q(pk__in=[])
+
+
+def filter_for_actor(queryset, actor, perm: str):
+    """Scope a queryset of a unit-scoped model to what `actor` may use `perm` on.
+    Owner rules (a reporter's own report) are added for the permissions they cover."""
+    model = queryset.model
+    q = scope_q(actor, perm, kind_field=getattr(model, "access_kind_field", None))
+    owner_field = OWNER_RULES.get(perm)
+    if owner_field and hasattr(model, owner_field) and getattr(actor, "is_authenticated", False):
+        q |= Q(**{owner_field: actor.pk})
+    return queryset.filter(q)
+
+
+def access_object(queryset, actor, pk, perm: str):
+    """Fetch one record for `actor`: 404 when it lies outside every unit the actor
+    belongs to, 403 inside them without `perm`."""
+    _check_perm(perm)
+    try:
+        obj = queryset.select_related("unit", "unit__region").get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if owns(actor, obj, perm):
+        return obj
+    if not sees_unit(actor, obj.unit):
+        raise Http404
+    kind = getattr(obj, getattr(obj, "access_kind_field", "") or "", None)
+    if not can(actor, perm, obj.unit, kind=kind):
+        raise PermissionDenied(perm)
+    return obj
+
+
+def owns(actor, obj, perm: str) -> bool:
+    owner_field = OWNER_RULES.get(perm)
+    return bool(
+        owner_field
+        and getattr(actor, "is_authenticated", False)
+        and getattr(obj, owner_field, None) == actor.pk
+    )
+
+
+def can_on(actor, obj, perm: str) -> bool:
+    """`can` for one record, owner rules and kind limits included (for templates)."""
+    if owns(actor, obj, perm):
+        return True
+    kind = getattr(obj, getattr(obj, "access_kind_field", "") or "", None)
+    return can(actor, perm, obj.unit, kind=kind)
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    """Queryset for of unit-scoped models: `Model.objects.for_actor(actor, perm)`."""
+
+    def for_actor(self, actor, perm: str):
+        return filter_for_actor(self, actor, perm)
+
+
+# --- View declarations ---------------------------------------------------------------
+
+
+def requires(perm: str):
+    """Declare (and check) the permission a view needs somewhere in the actor's units.
+
+    Object-level checks (which unit) are done by the view's selector through
+    `access_object`. The URL-walk test reads `view.access_permission`.
+    """
+    if perm != AUTHENTICATED:
+        _check_perm(perm)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not has_perm_anywhere(request.user, perm):
+                raise PermissionDenied(perm)
+            return view(request, *args, **kwargs)
+
+        wrapped.access_permission = perm
+        return wrapped
+
+    return decorator
+
+
+def public_view(view):
+    """Declare a view reachable without login. Only the `public` app may use it."""
+    view = login_not_required(view)
+    view.access_public = True
+    return view

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from omavalvonta.public import views
+
+app_name = "public"
+urlpatterns = []

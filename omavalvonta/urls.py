@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from omavalvonta.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("oma/", core_views.profile, name="account_settings"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("poikkeamat/", include("omavalvonta.deviations.urls")),
+    path("ilmoitukset/", include("omavalvonta.notifications.urls")),
+    path("hallinta/", include("omavalvonta.organisation.urls")),
+    path("julkinen/", include("omavalvonta.public.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.views.static import serve
+
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
