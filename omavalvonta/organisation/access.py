@@ -98,9 +98,15 @@ PRIVILEGED_ROLES = frozenset(
     }
 )
 
-# Object rules: a permission granted on one record regardless of unit grants.
-# The reporter always sees their own report (and the answer to it).
-OWNER_RULES: dict[str, str] = {P_DEVIATION_VIEW: "reporter_id"}
+# Object rules: a permission granted on one record, whatever the unit grants, to
+# the person named in one of its fields. The reporter always sees their own report
+# (and the answer to it); the named handler handles it and may see who reported.
+OBJECT_RULES: dict[str, tuple[str, ...]] = {
+    P_DEVIATION_VIEW: ("reporter_id", "handler_id"),
+    P_DEVIATION_HANDLE: ("handler_id",),
+    P_DEVIATION_NOTIFY: ("handler_id",),
+    P_DEVIATION_VIEW_REPORTER: ("handler_id",),
+}
 
 
 # --- Grants ------------------------------------------------------------------------
@@ -239,12 +245,14 @@ def _unit_scope_q(actor, perm: str) -> Q:
 
 def filter_for_actor(queryset, actor, perm: str):
     """Scope a queryset of a unit-scoped model to what `actor` may use `perm` on.
-    Owner rules (a reporter's own report) are added for the permissions they cover."""
+    Object rules (a reporter's own report, the named handler) are added for the permissions they cover."""
     model = queryset.model
     q = scope_q(actor, perm, kind_field=getattr(model, "access_kind_field", None))
-    owner_field = OWNER_RULES.get(perm)
-    if owner_field and hasattr(model, owner_field) and getattr(actor, "is_authenticated", False):
-        q |= Q(**{owner_field: actor.pk})
+    if getattr(actor, "is_authenticated", False):
+        field_names = {f.attname for f in model._meta.concrete_fields}
+        for owner_field in OBJECT_RULES.get(perm, ()):
+            if owner_field in field_names:
+                q |= Q(**{owner_field: actor.pk})
     return queryset.filter(q)
 
 
@@ -267,12 +275,10 @@ def access_object(queryset, actor, pk, perm: str):
 
 
 def owns(actor, obj, perm: str) -> bool:
-    owner_field = OWNER_RULES.get(perm)
-    return bool(
-        owner_field
-        and getattr(actor, "is_authenticated", False)
-        and getattr(obj, owner_field, None) == actor.pk
-    )
+    """Is `actor` the person one of `perm`'s object rules names on `obj`?"""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    return any(getattr(obj, f, None) == actor.pk for f in OBJECT_RULES.get(perm, ()))
 
 
 def can_on(actor, obj, perm: str) -> bool:
@@ -324,3 +330,10 @@ def public_view(view):
     view = login_not_required(view)
     view.access_public = True
     return view
+
+
+def require_on(actor, obj, perm: str) -> None:
+    """Raise PermissionDenied unless `can_on(actor, obj, perm)`. Services call this
+    for writes to an existing record."""
+    if not can_on(actor, obj, perm):
+        raise PermissionDenied(perm)

@@ -1,0 +1,116 @@
+"""The shared cast of every test: two units in two regions, one county, and a
+person in each role that matters. Names read as the tests' sentences do."""
+
+import pytest
+
+from omavalvonta.organisation.models import Role
+from omavalvonta.testing.factories import (
+    PASSWORD,
+    AuthorityFactory,
+    OrganisationFactory,
+    RegionFactory,
+    UnitFactory,
+    WellbeingCountyFactory,
+    member,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
+    settings.AXES_ENABLED = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def authority(db):
+    return AuthorityFactory()
+
+
+@pytest.fixture
+def county(db):
+    return WellbeingCountyFactory(name="Pirkanmaan hyvinvointialue")
+
+
+@pytest.fixture
+def region_a(organisation):
+    return RegionFactory(organisation=organisation, name="Pirkanmaa")
+
+
+@pytest.fixture
+def region_b(organisation):
+    return RegionFactory(organisation=organisation, name="Satakunta")
+
+
+@pytest.fixture
+def unit_a(region_a, county):
+    return UnitFactory(region=region_a, name="Lastenkoti Koivu", public_slug="koivu", counties=[county])
+
+
+@pytest.fixture
+def unit_b(region_b, county):
+    return UnitFactory(region=region_b, name="Lastenkoti Mänty", public_slug="manty", counties=[county])
+
+
+@pytest.fixture
+def employee_a(unit_a):
+    return member(Role.EMPLOYEE, unit=unit_a, full_name="Eeva Työntekijä", email="eeva@omavalvonta.example")
+
+
+@pytest.fixture
+def colleague_a(unit_a):
+    return member(Role.EMPLOYEE, unit=unit_a, full_name="Kalle Kollega", email="kalle@omavalvonta.example")
+
+
+@pytest.fixture
+def supervisor_a(unit_a):
+    return member(Role.SUPERVISOR, unit=unit_a, full_name="Sari Esihenkilö", email="sari@omavalvonta.example")
+
+
+@pytest.fixture
+def responsible_a(unit_a):
+    return member(Role.RESPONSIBLE_PERSON, unit=unit_a, full_name="Veikko Vastuuhenkilö", email="veikko@omavalvonta.example")
+
+
+@pytest.fixture
+def supervisor_b(unit_b):
+    return member(Role.SUPERVISOR, unit=unit_b, full_name="Mikko Muualta", email="mikko@omavalvonta.example")
+
+
+@pytest.fixture
+def regional_director_a(region_a):
+    return member(Role.REGIONAL_DIRECTOR, region=region_a, full_name="Riitta Aluejohtaja", email="riitta@omavalvonta.example")
+
+
+@pytest.fixture
+def quality_director(organisation):
+    return member(Role.QUALITY_DIRECTOR, full_name="Laura Laatujohtaja", email="laura@omavalvonta.example")
+
+
+@pytest.fixture
+def safety_manager(organisation):
+    return member(Role.SAFETY_MANAGER, full_name="Tuomas Työsuojelu", email="tuomas@omavalvonta.example")
+
+
+@pytest.fixture
+def dpo(organisation):
+    return member(Role.DATA_PROTECTION_OFFICER, full_name="Tiina Tietosuoja", email="tiina@omavalvonta.example")
+
+
+@pytest.fixture
+def administrator(organisation):
+    return member(Role.ADMINISTRATOR, full_name="Aki Admin", email="aki@omavalvonta.example")

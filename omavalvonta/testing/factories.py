@@ -1,0 +1,117 @@
+"""factory_boy factories shared by every app's tests."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from omavalvonta.organisation.models import (
+    Authority,
+    Membership,
+    Organisation,
+    Region,
+    Role,
+    ServiceType,
+    Unit,
+    User,
+    WellbeingCounty,
+)
+
+PASSWORD = "Testi-salasana-2026"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = "Testikonserni Oy"
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = "Lupa- ja valvontavirasto"
+    email = "kirjaamo@valvonta.example"
+    is_default = True
+
+
+class WellbeingCountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WellbeingCounty
+
+    name = factory.Sequence(lambda n: f"Testin hyvinvointialue {n}")
+    notification_email = factory.Sequence(lambda n: f"kirjaamo{n}@hva.example")
+    lead_official_name = "Johtava Viranhaltija"
+    lead_official_email = factory.Sequence(lambda n: f"johtava{n}@hva.example")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Alue {n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Lastenkoti {n}")
+    service_type = ServiceType.SUBSTITUTE_CARE
+    places = 7
+    city = "Tampere"
+    public_slug = factory.Sequence(lambda n: f"lastenkoti-{n}")
+
+    @factory.post_generation
+    def counties(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.counties.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"henkilo{n}@omavalvonta.example")
+    full_name = factory.Sequence(lambda n: f"Testi Henkilö {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.EMPLOYEE
+
+
+def member(role, *, unit=None, region=None, **user_fields):
+    """A new user holding `role` over `unit`, `region` or (neither) the organisation."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, role=role, unit=unit, region=region)
+    return user
+
+
+def deviation_kwargs(unit, **overrides):
+    """Valid keyword arguments for deviations.services.deviation_submit."""
+    data = {
+        "unit": unit,
+        "kind": "quality",
+        "occurred_at": timezone.now() - dt.timedelta(hours=2),
+        "location": "Olohuone",
+        "description": "Iltalääkkeet jäivät antamatta vuoron vaihtuessa.",
+        "immediate_actions": "Soitettiin päivystävälle sairaanhoitajalle.",
+        "affected_child": True,
+    }
+    data.update(overrides)
+    return data
