@@ -19,6 +19,8 @@ from omavalvonta.testing.factories import (
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.REQUIRE_MFA_FOR_PRIVILEGED = False
+    # The real hasher costs ~0.2 s a user; the shared cast would dominate the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.STORAGES = {
         **settings.STORAGES,

@@ -248,7 +248,11 @@ def filter_for_actor(queryset, actor, perm: str):
     Object rules (a reporter's own report, the named handler) are added for the permissions they cover."""
     model = queryset.model
     q = scope_q(actor, perm, kind_field=getattr(model, "access_kind_field", None))
-    if getattr(actor, "is_authenticated", False):
+    if q == Q():
+        # Organisation-wide and unlimited. (Q() | Q(x) would collapse to Q(x),
+        # silently narrowing "everything" to the object rules.)
+        return queryset.all()
+    if getattr(actor, "is_authenticated", False) and actor.is_active:
         field_names = {f.attname for f in model._meta.concrete_fields}
         for owner_field in OBJECT_RULES.get(perm, ()):
             if owner_field in field_names:

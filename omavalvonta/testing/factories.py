@@ -58,6 +58,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
+        skip_postgeneration_save = True
 
     region = factory.SubFactory(RegionFactory)
     name = factory.Sequence(lambda n: f"Lastenkoti {n}")

@@ -1,0 +1,132 @@
+"""Role x {own unit, other unit} x page: the status every combination gets.
+
+"own" means the membership covers unit A, where the report lives (for group-level
+roles: the whole organisation); "other" means it covers only unit B (region B
+for the regional director). 404 outside the actor's units, 403 inside them
+without the right."""
+
+import pytest
+from django.urls import reverse
+
+from omavalvonta.deviations.services import deviation_submit
+from omavalvonta.organisation.models import Role
+from omavalvonta.testing.factories import deviation_kwargs, member
+
+UNIT_ROLES = {Role.EMPLOYEE, Role.SUPERVISOR, Role.RESPONSIBLE_PERSON}
+ORG_ROLES = {
+    Role.QUALITY_DIRECTOR,
+    Role.REHABILITATION_DIRECTOR,
+    Role.SAFETY_MANAGER,
+    Role.DATA_PROTECTION_OFFICER,
+    Role.MANAGEMENT_GROUP,
+    Role.ADMINISTRATOR,
+}
+
+# page -> {(role, scope): status}. A role/scope missing from a page's row is an error.
+EXPECTED = {
+    "report_form": {
+        **{(r, "own"): 200 for r in Role},
+        **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    },
+    "list": {
+        (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 403,
+        (Role.SUPERVISOR, "own"): 200, (Role.SUPERVISOR, "other"): 200,
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 200,
+        (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 200,
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
+        (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 200,
+        (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+    },
+    "detail": {
+        (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
+        (Role.SUPERVISOR, "own"): 200, (Role.SUPERVISOR, "other"): 404,
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 404,
+        (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 404,
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
+        # Kind-limited roles: a quality report is not theirs to read.
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
+        (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+    },
+    "violence_detail": {
+        (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
+        (Role.SUPERVISOR, "own"): 200, (Role.SUPERVISOR, "other"): 404,
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 404,
+        (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 404,
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
+        (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
+        (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+    },
+    "notify": {
+        (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
+        (Role.SUPERVISOR, "own"): 200, (Role.SUPERVISOR, "other"): 404,
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 404,
+        (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 404,
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 403,
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
+        (Role.MANAGEMENT_GROUP, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+    },
+    "export": {
+        (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 403,
+        (Role.SUPERVISOR, "own"): 200, (Role.SUPERVISOR, "other"): 200,
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 200,
+        (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 200,
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
+        (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 200,
+        (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+    },
+    "routing": {
+        (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
+        (Role.SUPERVISOR, "own"): 200, (Role.SUPERVISOR, "other"): 404,
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 404,
+        (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 404,
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 403,
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
+        (Role.MANAGEMENT_GROUP, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+    },
+    "admin_home": {
+        **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.ADMINISTRATOR, "own"): 200,
+    },
+}
+
+CASES = [(page, role, scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()]
+
+
+def _actor(role, scope, unit_a, unit_b):
+    if role in ORG_ROLES:
+        return member(role)
+    if role == Role.REGIONAL_DIRECTOR:
+        return member(role, region=(unit_a if scope == "own" else unit_b).region)
+    return member(role, unit=unit_a if scope == "own" else unit_b)
+
+
+def _url(page, unit_a, quality, violence):
+    return {
+        "report_form": reverse("deviations:new"),
+        "list": reverse("deviations:list"),
+        "detail": reverse("deviations:detail", args=[quality.pk]),
+        "violence_detail": reverse("deviations:detail", args=[violence.pk]),
+        "notify": reverse("deviations:notify", args=[quality.pk]),
+        "export": reverse("deviations:export"),
+        "routing": reverse("deviations:routing", args=[unit_a.pk]),
+        "admin_home": reverse("organisation:admin_home"),
+    }[page]
+
+
+def test_every_role_and_scope_has_an_expectation_for_every_page():
+    scopes = {(r, "own") for r in Role} | {(r, "other") for r in Role if r not in ORG_ROLES}
+    for page, row in EXPECTED.items():
+        assert set(row) == scopes, page
+
+
+@pytest.mark.parametrize(("page", "role", "scope", "status"), CASES, ids=[f"{p}-{r}-{s}" for p, r, s, _ in CASES])
+def test_role_scope_page_status(client, page, role, scope, status, unit_a, unit_b, colleague_a, supervisor_a):
+    quality = deviation_submit(actor=colleague_a, **deviation_kwargs(unit_a)).deviation
+    violence = deviation_submit(
+        actor=colleague_a, **deviation_kwargs(unit_a, kind="threat_or_violence", violence_target="staff")
+    ).deviation
+    actor = _actor(role, scope, unit_a, unit_b)
+    client.force_login(actor)
+    response = client.get(_url(page, unit_a, quality, violence))
+    assert response.status_code == status, f"{page} {role} {scope}"
