@@ -4,9 +4,22 @@ Deviation.objects.for_actor(actor, perm) or access.access_object(...)."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from dataclasses import dataclass
 
-from omavalvonta.deviations.models import Deviation
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.selectors import audit_events_for
+from omavalvonta.core.services import access_log_record
+from omavalvonta.deviations import rules
+from omavalvonta.deviations.models import Deviation, Kind, RiskLevel, State
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Membership, User
+
+_LIST_RELATED = ("unit", "unit__region", "handler")
 
 
 @dataclass(frozen=True)
@@ -19,14 +32,99 @@ class TimelineEntry:
 def deviation_get(*, actor, pk, perm: str = "deviation.view", request=None) -> Deviation:
     """One report for `actor`: 404 outside their units, 403 inside without `perm`.
     Writes an access-log row (what="deviation.detail", right=perm)."""
-    raise NotImplementedError
+    deviation = access.access_object(Deviation.objects.select_related("handler"), actor, pk, perm)
+    access_log_record(
+        actor=actor, target=deviation, what="deviation.detail", right=perm, unit=deviation.unit, request=request
+    )
+    return deviation
+
+
+def _may_see_reporter(actor, deviation: Deviation) -> bool:
+    """deviation.view_reporter (or the named handler), or the reporter themselves;
+    never for an anonymous report."""
+    if deviation.is_anonymous or deviation.reporter_id is None:
+        return False
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    return actor.pk == deviation.reporter_id or access.can_on(actor, deviation, access.P_DEVIATION_VIEW_REPORTER)
 
 
 def deviation_reporter(*, actor, deviation: Deviation, request=None):
     """The reporter (a User) if `actor` may see them (deviation.view_reporter or
     the named handler) and the report is not anonymous; logs the disclosure
-    (what="deviation.reporter"). Otherwise None."""
-    raise NotImplementedError
+    (what="deviation.reporter"). Otherwise None.
+
+    The reporter also gets themselves back (reading one's own name discloses
+    nothing, so it is not logged)."""
+    if not _may_see_reporter(actor, deviation):
+        return None
+    if actor.pk != deviation.reporter_id:
+        access_log_record(
+            actor=actor,
+            target=deviation,
+            what="deviation.reporter",
+            right=access.P_DEVIATION_VIEW_REPORTER,
+            unit=deviation.unit,
+            request=request,
+        )
+    return deviation.reporter
+
+
+def _as_bool(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(rules.HELSINKI).date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _helsinki_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=rules.HELSINKI)
+
+
+def _apply_filters(qs, filters: dict | None):
+    """The list filters. Unknown or malformed values are ignored, not errors: they
+    come straight from a query string."""
+    filters = filters or {}
+    if (kind := filters.get("kind")) in Kind.values:
+        qs = qs.filter(kind=kind)
+    if (state := filters.get("state")) in State.values:
+        qs = qs.filter(state=state)
+    if (risk := filters.get("risk_level")) in RiskLevel.values:
+        qs = qs.filter(risk_level=risk)
+    if (unit_id := _as_int(filters.get("unit"))) is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if (region_id := _as_int(filters.get("region"))) is not None:
+        qs = qs.filter(unit__region_id=region_id)
+    if (date_from := _as_date(filters.get("date_from"))) is not None:
+        qs = qs.filter(submitted_at__gte=_helsinki_midnight(date_from))
+    if (date_to := _as_date(filters.get("date_to"))) is not None:
+        qs = qs.filter(submitted_at__lt=_helsinki_midnight(date_to + dt.timedelta(days=1)))
+    if _as_bool(filters.get("overdue")):
+        qs = qs.exclude(state=State.CLOSED).filter(due_date__lt=timezone.localdate())
+    if text := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(number__icontains=text) | Q(description__icontains=text))
+    if _as_bool(filters.get("team_meeting")):
+        qs = qs.filter(for_team_meeting=True)
+    return qs
 
 
 def deviation_list(*, actor, filters: dict | None = None):
@@ -34,31 +132,180 @@ def deviation_list(*, actor, filters: dict | None = None):
     joined. filters: kind, state, risk_level, unit (id), region (id), date_from,
     date_to (dates, on submitted_at in Helsinki time), overdue (bool), q (text in
     number/description), team_meeting (bool)."""
-    raise NotImplementedError
+    qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).select_related(*_LIST_RELATED)
+    return _apply_filters(qs, filters).order_by("-submitted_at", "-id")
 
 
 def deviation_list_mine(*, actor):
     """Reports `actor` filed under their own name, newest first."""
-    raise NotImplementedError
+    # An inactive person keeps no rights, the owner rule included.
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return Deviation.objects.none()
+    return (
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
+        .filter(reporter_id=actor.pk, is_anonymous=False)
+        .select_related(*_LIST_RELATED)
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def _timeline_label(event) -> str | None:
+    data = event.data or {}
+    verb = event.verb
+    if verb == "deviation.submitted":
+        return _("Submitted")
+    if verb == "deviation.assigned":
+        return _("Handler named: %(name)s") % {"name": data.get("handler_name") or "?"}
+    if verb == "deviation.classified":
+        risk = data.get("risk_level")
+        risk_label = str(RiskLevel(risk).label).lower() if risk in RiskLevel.values else "?"
+        if data.get("is_critical"):
+            return _("Classified: risk %(risk)s, critical") % {"risk": risk_label}
+        return _("Classified: risk %(risk)s") % {"risk": risk_label}
+    if verb == "deviation.action_added":
+        return _("Corrective action decided")
+    if verb == "deviation.answered":
+        return _("Reporter answered")
+    if verb == "deviation.county_notified":
+        return _("County notified")
+    if verb == "deviation.authority_notified":
+        return _("Supervisory authority notified")
+    if verb == "deviation.closed":
+        return _("Closed")
+    if verb == "deviation.reopened":
+        return _("Reopened: %(reason)s") % {"reason": data.get("reason", "")}
+    if verb == "deviation.escalated":
+        return _("Escalated to the manager")
+    return None
 
 
 def deviation_timeline(*, actor, deviation: Deviation) -> list[TimelineEntry]:
     """Readable events from the audit trail. Never names the reporter to someone
-    who may not see them."""
-    raise NotImplementedError
+    who may not see them.
+
+    Writes no access-log row: the page showing the timeline discloses the reporter
+    through deviation_reporter(), which logs it once."""
+    show_reporter = _may_see_reporter(actor, deviation)
+    entries = []
+    for event in audit_events_for(deviation):
+        label = _timeline_label(event)
+        if label is None:  # a verb the timeline does not tell (yet)
+            continue
+        actor_name = event.actor.full_name if event.actor_id and event.actor else None
+        # The submitter is the reporter; whoever else acted is staff doing their job.
+        if event.verb == "deviation.submitted" and not show_reporter:
+            actor_name = None
+        entries.append(TimelineEntry(at=event.at, label=label, actor_name=actor_name))
+    return entries
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _local(value: dt.datetime | None) -> str:
+    return value.astimezone(rules.HELSINKI).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _cell(value: str) -> str:
+    # Spreadsheets run cells that start with these as formulas (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def deviation_export_rows(*, actor, filters: dict | None = None):
     """Header row then one row per report for CSV (requires deviation.export);
-    never the reporter's identity. Streams (iterator)."""
-    raise NotImplementedError
+    never the reporter's identity. Streams (iterator).
+
+    Free text (description, answer) stays out too: it may name people, and a
+    file once downloaded is outside the access log."""
+    if not access.has_perm_anywhere(actor, access.P_DEVIATION_EXPORT):
+        raise PermissionDenied(access.P_DEVIATION_EXPORT)
+    qs = _apply_filters(
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_EXPORT).select_related(*_LIST_RELATED), filters
+    ).order_by("-submitted_at", "-id")
+    header = [
+        _("Number"),
+        _("Type"),
+        _("State"),
+        _("Unit"),
+        _("Region"),
+        _("Occurred"),
+        _("Submitted"),
+        _("Handler"),
+        _("Consequence"),
+        _("Likelihood"),
+        _("Risk level"),
+        _("Critical"),
+        _("Handling must start by"),
+        _("Target date"),
+        _("Overdue"),
+        _("Answered"),
+        _("Closed"),
+        _("Team meeting"),
+    ]
+    today = timezone.localdate()
+
+    def rows():
+        yield header
+        for d in qs.iterator(chunk_size=1000):
+            yield [
+                d.number,
+                str(d.get_kind_display()),
+                str(d.get_state_display()),
+                _cell(d.unit.name),
+                _cell(d.unit.region.name),
+                _local(d.occurred_at),
+                _local(d.submitted_at),
+                _cell(d.handler.full_name) if d.handler_id else "",
+                str(d.get_consequence_display()) if d.consequence is not None else "",
+                str(d.likelihood) if d.likelihood is not None else "",
+                str(d.get_risk_level_display()) if d.risk_level else "",
+                _yes_no(d.is_critical),
+                _local(d.handling_due_at),
+                _date(d.due_date),
+                _yes_no(d.state != State.CLOSED and d.due_date < today),
+                _local(d.answered_at),
+                _local(d.closed_at),
+                _yes_no(d.for_team_meeting),
+            ]
+
+    return rows()
 
 
 def deviation_for_followup_code(*, code: str) -> Deviation | None:
     """The report a follow-up code belongs to, or None. Constant-time digest compare."""
-    raise NotImplementedError
+    normalised = rules.followup_code_normalise(code)
+    if not rules.followup_code_is_well_formed(normalised):
+        return None
+    digest = rules.followup_code_digest(normalised)
+    deviation = Deviation.objects.select_related("unit", "handler").filter(followup_code_digest=digest).first()
+    if deviation is None or not hmac.compare_digest(deviation.followup_code_digest, digest):
+        return None
+    return deviation
 
 
-def handler_candidates(*, unit):
-    """People who can handle reports in `unit` (for the assign and routing forms)."""
-    raise NotImplementedError
+def _handle_roles(kind: str | None) -> list[str]:
+    roles = []
+    for role, perms in access.ROLE_PERMISSIONS.items():
+        if access.P_DEVIATION_HANDLE not in perms:
+            continue
+        limit = access.ROLE_KIND_LIMITS.get(role, {}).get("deviation")
+        if kind is not None and limit is not None and kind not in limit:
+            continue
+        roles.append(role)
+    return roles
+
+
+def handler_candidates(*, unit, kind: str | None = None):
+    """People who can handle reports in `unit` (for the assign and routing forms).
+
+    With `kind`, roles limited to other kinds (the DPO outside data protection)
+    are left out; without it they are included and the services refuse a wrong pick."""
+    grants = Membership.objects.filter(role__in=_handle_roles(kind)).filter(
+        Q(unit_id=unit.pk) | Q(region_id=unit.region_id) | Q(unit__isnull=True, region__isnull=True)
+    )
+    return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("full_name", "pk")

@@ -1,0 +1,145 @@
+"""Pure rules of deviation handling: no database, no request. Small enough to
+test exhaustively and to reuse from forms, services and the demo loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from omavalvonta.deviations.models import RiskLevel
+from omavalvonta.organisation.models import DEFAULT_RISK_MATRIX
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+# --- Risk --------------------------------------------------------------------------
+
+CONSEQUENCE_RANGE = range(0, 5)  # none .. very serious
+LIKELIHOOD_RANGE = range(1, 6)  # 1 .. 5
+CRITICAL_CONSEQUENCE = 3  # serious or very serious: the county must hear of it
+
+
+def risk_matrix_is_valid(matrix) -> bool:
+    """5 rows (consequence 0..4) of 5 cells (likelihood 1..5), each a RiskLevel."""
+    return (
+        isinstance(matrix, list)
+        and len(matrix) == len(CONSEQUENCE_RANGE)
+        and all(
+            isinstance(row, list)
+            and len(row) == len(LIKELIHOOD_RANGE)
+            and all(cell in RiskLevel.values for cell in row)
+            for row in matrix
+        )
+    )
+
+
+def risk_level_for(matrix, consequence: int, likelihood: int) -> str:
+    """The RiskLevel value for a classification.
+
+    A malformed organisation matrix falls back to the default one: a broken
+    configuration must not stop a handler from classifying a report."""
+    if isinstance(consequence, bool) or consequence not in CONSEQUENCE_RANGE:
+        raise ValueError(f"consequence must be 0..4, got {consequence!r}")
+    if isinstance(likelihood, bool) or likelihood not in LIKELIHOOD_RANGE:
+        raise ValueError(f"likelihood must be 1..5, got {likelihood!r}")
+    if not risk_matrix_is_valid(matrix):
+        matrix = DEFAULT_RISK_MATRIX
+    return matrix[consequence][likelihood - 1]
+
+
+def is_critical_consequence(consequence: int) -> bool:
+    return consequence >= CRITICAL_CONSEQUENCE
+
+
+# --- Numbers -----------------------------------------------------------------------
+
+
+def deviation_number(submitted_at: dt.datetime, pk: int) -> str:
+    """"P2026-000123": the year (Helsinki time) and the primary key, so it is unique
+    without a counter table that every submit would have to lock."""
+    return f"P{submitted_at.astimezone(HELSINKI).year}-{pk:06d}"
+
+
+# --- Follow-up codes -----------------------------------------------------------------
+
+# No 0/O, 1/I/L: a code read aloud or copied from paper must not be mistyped.
+FOLLOWUP_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+FOLLOWUP_LENGTH = 12
+FOLLOWUP_GROUP = 4
+_SEPARATORS = re.compile(r"[\s\-–—]+")
+
+
+def followup_code_generate() -> str:
+    """A fresh random code grouped for reading, e.g. "K7QP-M3XD-9RTA"."""
+    raw = "".join(secrets.choice(FOLLOWUP_ALPHABET) for _ in range(FOLLOWUP_LENGTH))
+    return "-".join(raw[i : i + FOLLOWUP_GROUP] for i in range(0, FOLLOWUP_LENGTH, FOLLOWUP_GROUP))
+
+
+def followup_code_normalise(code: str) -> str:
+    """Upper case without dashes or spaces: what the person typed, as stored."""
+    return _SEPARATORS.sub("", (code or "")).upper()
+
+
+def followup_code_is_well_formed(normalised: str) -> bool:
+    return len(normalised) == FOLLOWUP_LENGTH and all(c in FOLLOWUP_ALPHABET for c in normalised)
+
+
+def followup_code_digest(code: str) -> str:
+    """HMAC-SHA256 (keyed with SECRET_KEY) of the normalised code, hex. Only this is
+    stored: a copied database alone does not reveal which code opens which report."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), followup_code_normalise(code).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+# --- Attachments -------------------------------------------------------------------
+
+MAX_ATTACHMENTS = 5
+
+# Extension -> the content type its bytes must show.
+ATTACHMENT_EXTENSIONS = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "heic": "image/heic",
+    "heif": "image/heic",
+    "pdf": "application/pdf",
+}
+# ISO-BMFF brands of HEIC/HEIF stills (phones); other ftyp files (video) are refused.
+_HEIC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
+SNIFF_BYTES = 16
+
+
+def attachment_extension(filename: str) -> str:
+    name = (filename or "").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type the first bytes of a file show, among the allowed ones."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF"):
+        return "application/pdf"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIC_BRANDS:
+        return "image/heic"
+    return None
+
+
+def attachment_content_type(filename: str, head: bytes) -> str | None:
+    """The content type of an acceptable attachment, or None: the extension and
+    the bytes must both be allowed and agree (a renamed file is refused)."""
+    expected = ATTACHMENT_EXTENSIONS.get(attachment_extension(filename))
+    if expected is None:
+        return None
+    return expected if sniff_content_type(head) == expected else None
