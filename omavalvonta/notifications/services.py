@@ -1,21 +1,64 @@
-"""Writes to the outbox and its delivery. Callers enqueue inside their own
-transaction: the row commits with the change that caused it, or not at all."""
+"""Writes to the outbox and its delivery.
+
+Callers enqueue inside their own transaction: the row commits with the change
+that caused it, or not at all (a transactional outbox). The `worker` command then
+delivers due rows:
+
+* **Claiming.** A worker claims a batch by moving rows to `sending` with
+  `claimed_until` a little in the future and `attempts + 1`, in one short
+  transaction: `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional
+  UPDATE per row on SQLite (one writer at a time). Other workers see claimed rows
+  as not due, so two workers never send the same row.
+* **The claim is also a token.** `claimed_until` is renewed just before each
+  send and every later write is conditional on it: a worker that was slower than
+  its claim (and whose row another worker has since taken) notices and does not
+  overwrite the other worker's result.
+* **Crashes.** A worker that dies mid-batch leaves rows in `sending`; when their
+  `claimed_until` passes they are due again. The attempt counted at claim time
+  stays counted, so a message that kills its worker every time still ends in
+  `failed` instead of looping for ever.
+* **Failures.** A failed send keeps the row `pending` with exponential backoff
+  and the error text; after MAX_ATTEMPTS it is `failed` (kept, with its error).
+  When the failure is the server's (down, refusing connections, temporarily
+  rejecting), the rest of the batch is handed back untouched: one unreachable
+  server costs one attempt per pass, not one per queued message.
+* Delivery is at least once: a worker killed after the mail server accepted a
+  message but before the row was marked sent will send it again after the claim
+  expires. E-mail offers nothing better; the in-app copy is not duplicated.
+* In-app-only rows (`not_emailed`) are never claimed.
+"""
 
 import datetime as dt
 import logging
+import smtplib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from omavalvonta.notifications.links import is_safe_link
 from omavalvonta.notifications.models import DeliveryState, Notification
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# Backoff doubles from one minute up to six hours between tries, so sixteen
+# attempts span roughly two days: long enough to ride out a mail server outage.
+MAX_ATTEMPTS = 16
+BACKOFF_MAX_MINUTES = 360
+# How long a claim protects a row. Renewed before each send, so it only has to
+# cover one send (EMAIL_TIMEOUT, 20 s by default) with a wide margin.
 CLAIM_SECONDS = 120
+
+_KIND_MAX = Notification._meta.get_field("kind").max_length
+_SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 
 
 def notification_enqueue(
@@ -29,93 +72,269 @@ def notification_enqueue(
     send_email: bool = True,
     in_app: bool | None = None,
 ) -> Notification:
-    """Queue one message. `recipient` (a user) gets it in the product and by
-    e-mail; `email` alone addresses someone outside the product (a county).
-    The worker delivers it after the surrounding transaction commits."""
+    """Queue one message and return its outbox row.
+
+    `recipient` (a user) gets it in the product and by e-mail at their address;
+    `email` alone addresses someone outside the product (a county's registry).
+    Given both, the e-mail goes to `email`. `link` is a relative path inside the
+    product ("/poikkeamat/12/"). `send_email=False` makes an in-app-only row;
+    `in_app` defaults to "when there is a recipient". A deactivated recipient is
+    not e-mailed at their own address.
+
+    Call it inside the transaction of the change that causes the message: the
+    worker sees the row only once that transaction commits. Raises ValueError
+    for a malformed call (these are programming errors, not user input).
+    """
+    kind = (kind or "").strip()
+    if not kind or len(kind) > _KIND_MAX:
+        raise ValueError(f"A notification needs a kind of 1–{_KIND_MAX} characters.")
+    # A line break in a subject would be a header injection (and BadHeaderError
+    # at send time, retried in vain); collapse all whitespace instead.
+    subject = " ".join(str(subject or "").split())
+    if not subject:
+        raise ValueError("A notification needs a subject.")
+    body = str(body or "")
+    link = link or ""
+    if link and not is_safe_link(link):
+        raise ValueError(f"A notification link must be a relative path inside the product, not {link!r}.")
+    email = (email or "").strip()
     if recipient is None and not email:
         raise ValueError("A notification needs a recipient or an e-mail address.")
-    address = email or (recipient.email if recipient is not None else "")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValueError(f"Not an e-mail address: {email!r}") from None
+    if in_app is None:
+        in_app = recipient is not None
+    elif in_app and recipient is None:
+        raise ValueError("An in-app notification needs a recipient.")
+    if not send_email and not in_app:
+        raise ValueError("A notification neither e-mailed nor shown in the product goes nowhere.")
+
+    address = email
+    if not address and recipient is not None and recipient.is_active:
+        address = recipient.email or ""
+    emailed = bool(send_email and address)
     return Notification.objects.create(
         recipient=recipient,
-        email=address,
+        email=address if emailed else "",
         kind=kind,
-        subject=subject[:250],
+        subject=subject[:_SUBJECT_MAX],
         body=body,
         link=link,
-        in_app=recipient is not None if in_app is None else in_app,
-        state=DeliveryState.PENDING if (send_email and address) else DeliveryState.NOT_EMAILED,
+        in_app=in_app,
+        state=DeliveryState.PENDING if emailed else DeliveryState.NOT_EMAILED,
     )
 
 
 def notification_mark_read(*, actor, notification: Notification) -> None:
-    """Mark one of the actor's own in-app notifications read."""
-    if notification.recipient_id != actor.pk:
+    """Mark one of the actor's own in-app notifications read (idempotent)."""
+    if notification.recipient_id is None or notification.recipient_id != actor.pk:
         raise PermissionError("Not your notification.")
     if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+        now = timezone.now()
+        # Conditional: opening the same notification in two tabs keeps the first time.
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
 
 
 def notification_mark_all_read(*, actor) -> int:
+    """Mark all the actor's unread in-app notifications read; returns how many."""
     return Notification.objects.filter(recipient=actor, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
+# --- Delivery -----------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryStats:
+    """What one delivery pass did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0  # failed this time, will be retried after backoff
+    failed: int = 0  # gave up: MAX_ATTEMPTS reached
+    released: int = 0  # claimed but handed back unsent (server down, worker stopping)
+    lost: int = 0  # claim expired and taken over by another worker
+
+
 def _backoff(attempts: int) -> dt.timedelta:
-    # 1, 2, 4, 8 ... minutes, at most six hours between tries.
-    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+    """Wait before the next try after `attempts` tries: 1, 2, 4 ... minutes, at most six hours."""
+    return dt.timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 16), BACKOFF_MAX_MINUTES))
+
+
+def _due_q(now) -> Q:
+    return (
+        Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+        # A claim that has run out: its worker died or hung.
+        | Q(state=DeliveryState.SENDING, claimed_until__lt=now)
+        | Q(state=DeliveryState.SENDING, claimed_until__isnull=True)
+    )
 
 
 def _claim_batch(limit: int) -> list[int]:
-    """Claim up to `limit` due rows so that no other worker sends them.
+    """Claim up to `limit` due rows so that no other worker sends them; returns their ids.
 
-    PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, then mark them claimed.
-    SQLite (one writer at a time): a conditional UPDATE per row does the same.
+    PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, then mark them claimed in the
+    same transaction: a concurrent claimer skips the locked rows and, once we
+    commit, re-checks them against the filter and finds them no longer due.
+    SQLite allows one writer at a time (transactions begin IMMEDIATE); the
+    conditional UPDATE per row guards any other configuration.
     """
+    if limit < 1:
+        return []
     now = timezone.now()
-    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now) | Q(
-        state=DeliveryState.SENDING, claimed_until__lt=now
-    )
+    claim = {
+        "state": DeliveryState.SENDING,
+        "claimed_until": now + dt.timedelta(seconds=CLAIM_SECONDS),
+        "attempts": F("attempts") + 1,
+    }
+    due = _due_q(now)
     with transaction.atomic():
         qs = Notification.objects.filter(due).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             ids = list(qs.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
-            Notification.objects.filter(id__in=ids).update(
-                state=DeliveryState.SENDING, claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS)
-            )
+            if ids:
+                Notification.objects.filter(id__in=ids).update(**claim)
             return ids
         claimed = []
-        for pk in qs.values_list("id", flat=True)[:limit]:
-            if Notification.objects.filter(due, pk=pk).update(
-                state=DeliveryState.SENDING, claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS)
-            ):
+        for pk in list(qs.values_list("id", flat=True)[:limit]):
+            if Notification.objects.filter(due, pk=pk).update(**claim):
                 claimed.append(pk)
         return claimed
 
 
-def notifications_send_due(*, limit: int = 50) -> int:
-    """Send the due e-mails once. Returns how many were sent. A failure is kept
-    for a later retry with backoff; after MAX_ATTEMPTS the row is marked failed."""
-    sent = 0
-    for pk in _claim_batch(limit):
-        n = Notification.objects.get(pk=pk)
+def _holding(n: Notification) -> Q:
+    """Rows still claimed by us: our claim token has not been replaced."""
+    return Q(pk=n.pk, state=DeliveryState.SENDING, claimed_until=n.claimed_until)
+
+
+def _renew(n: Notification) -> bool:
+    """Extend our claim on `n` just before sending; False when it is no longer ours."""
+    until = timezone.now() + dt.timedelta(seconds=CLAIM_SECONDS)
+    if Notification.objects.filter(_holding(n)).update(claimed_until=until):
+        n.claimed_until = until
+        return True
+    return False
+
+
+def _finish(n: Notification, **fields) -> bool:
+    """Write the outcome of our claim; False when another worker has taken the row over."""
+    fields.setdefault("claimed_until", None)
+    return bool(Notification.objects.filter(_holding(n)).update(**fields))
+
+
+def _release(rows: Sequence[Notification]) -> int:
+    """Hand claimed rows back unsent, without counting the attempt."""
+    if not rows:
+        return 0
+    return Notification.objects.filter(reduce(or_, (_holding(n) for n in rows))).update(
+        state=DeliveryState.PENDING, claimed_until=None, attempts=F("attempts") - 1
+    )
+
+
+def _affects_whole_batch(exc: Exception) -> bool:
+    """Is this failure the mail server's (down, refusing, rate limiting) rather
+    than this one message's? Then the rest of the batch would fail the same way."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return not codes or any(code < 500 for code in codes)  # 4xx: temporary, try later
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code < 500
+    # A malformed message (bad header, encoding) is this message's own problem.
+    return not isinstance(exc, ValueError)
+
+
+def _send(n: Notification, mail_connection) -> None:
+    body = n.body
+    if n.link and is_safe_link(n.link):
+        body = f"{body}\n\n{settings.SITE_URL}{n.link}"
+    message = EmailMessage(subject=n.subject, body=body, to=[n.email], connection=mail_connection)
+    if message.send(fail_silently=False) == 0:
+        raise smtplib.SMTPException("The mail backend accepted no message.")
+
+
+def notifications_deliver_due(*, limit: int = 50, should_stop: Callable[[], bool] | None = None) -> DeliveryStats:
+    """Claim up to `limit` due e-mails and send them, one pass.
+
+    A failure keeps the row for a retry with backoff; after MAX_ATTEMPTS it is
+    marked failed with the error kept. A server-side failure also hands the rest
+    of the batch back untouched, as does `should_stop()` turning true (the
+    worker was asked to exit). Must not run inside a transaction on PostgreSQL:
+    claims would stay invisible to other workers until it commits.
+    """
+    stats = DeliveryStats()
+    ids = _claim_batch(limit)
+    if not ids:
+        return stats
+    stats.claimed = len(ids)
+    rows = list(Notification.objects.filter(pk__in=ids).order_by("next_attempt_at", "id"))
+    mail_connection = get_connection(fail_silently=False)
+    try:
+        for index, n in enumerate(rows):
+            if should_stop is not None and should_stop():
+                stats.released += _release(rows[index:])
+                break
+            if n.attempts > MAX_ATTEMPTS:
+                # Claimed again after its worker vanished mid-send, MAX_ATTEMPTS times.
+                error = f"The worker stopped while sending it, {MAX_ATTEMPTS} times."
+                if n.last_error:
+                    error = f"{error} Earlier: {n.last_error}"[:2000]
+                if _finish(n, state=DeliveryState.FAILED, last_error=error):
+                    stats.failed += 1
+                    log.error("Notification %s failed for good: %s", n.pk, error)
+                continue
+            if not n.email:  # nothing to send to (a row written by older code)
+                _finish(n, state=DeliveryState.NOT_EMAILED, attempts=F("attempts") - 1)
+                continue
+            if not _renew(n):
+                stats.lost += 1
+                log.warning("Notification %s: claim expired and was taken over; not sending it.", n.pk)
+                continue
+            try:
+                _send(n, mail_connection)
+            except Exception as exc:  # any transport or message error: keep the row and retry
+                error = f"{type(exc).__name__}: {exc}"[:2000]
+                gave_up = n.attempts >= MAX_ATTEMPTS
+                if gave_up:
+                    done = _finish(n, state=DeliveryState.FAILED, last_error=error)
+                else:
+                    done = _finish(
+                        n,
+                        state=DeliveryState.PENDING,
+                        last_error=error,
+                        next_attempt_at=timezone.now() + _backoff(n.attempts),
+                    )
+                if not done:
+                    stats.lost += 1
+                elif gave_up:
+                    stats.failed += 1
+                    log.error("Notification %s failed for good after %s attempts: %s", n.pk, n.attempts, error)
+                else:
+                    stats.retrying += 1
+                    log.warning(
+                        "Notification %s not sent (attempt %s of %s): %s", n.pk, n.attempts, MAX_ATTEMPTS, error
+                    )
+                if _affects_whole_batch(exc):
+                    stats.released += _release(rows[index + 1 :])
+                    break
+            else:
+                if _finish(n, state=DeliveryState.SENT, sent_at=timezone.now()):
+                    stats.sent += 1
+                else:
+                    stats.lost += 1
+                    log.warning("Notification %s was sent, but its claim had been taken over meanwhile.", n.pk)
+    finally:
         try:
-            link = f"\n\n{settings.SITE_URL}{n.link}" if n.link else ""
-            EmailMessage(subject=n.subject, body=n.body + link, to=[n.email]).send(fail_silently=False)
-        except Exception as exc:  # any transport error: keep the row and retry
-            n.attempts += 1
-            n.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            n.state = DeliveryState.FAILED if n.attempts >= MAX_ATTEMPTS else DeliveryState.PENDING
-            n.next_attempt_at = timezone.now() + _backoff(n.attempts)
-            n.claimed_until = None
-            n.save(update_fields=["attempts", "last_error", "state", "next_attempt_at", "claimed_until"])
-            log.warning("Notification %s not sent (attempt %s): %s", n.pk, n.attempts, n.last_error)
-        else:
-            n.attempts += 1
-            n.state = DeliveryState.SENT
-            n.sent_at = timezone.now()
-            n.claimed_until = None
-            n.save(update_fields=["attempts", "state", "sent_at", "claimed_until"])
-            sent += 1
-    return sent
+            mail_connection.close()
+        except Exception:  # closing a dead SMTP connection must not hide the real outcome
+            log.debug("Closing the mail connection failed", exc_info=True)
+    return stats
+
+
+def notifications_send_due(*, limit: int = 50) -> int:
+    """Send the due e-mails once (see notifications_deliver_due). Returns how many were sent."""
+    return notifications_deliver_due(limit=limit).sent
