@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "omavalvonta.improvement",
     "omavalvonta.deviations",
     "omavalvonta.public",
+    "omavalvonta.dashboards",
     "omavalvonta.demo",
 ]
 

@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from omavalvonta.core import views as core_views
+from omavalvonta.dashboards import views as dashboard_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("oma/", core_views.profile, name="account_settings"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,11 +4,6 @@ from omavalvonta.organisation.access import AUTHENTICATED, requires
 
 
 @requires(AUTHENTICATED)
-def home(request):
-    return render(request, "core/home.html", {})
-
-
-@requires(AUTHENTICATED)
 def profile(request):
     memberships = request.user.memberships.select_related("unit", "region").order_by("role")
     return render(request, "core/profile.html", {"memberships": memberships})
