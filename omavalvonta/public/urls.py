@@ -3,4 +3,6 @@ from django.urls import path
 from omavalvonta.public import views
 
 app_name = "public"
-urlpatterns = []
+urlpatterns = [
+    path("seuranta/", views.followup, name="followup"),
+]

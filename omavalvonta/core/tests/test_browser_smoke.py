@@ -1,0 +1,31 @@
+"""The browser harness itself: Chromium starts, pages render, a person signs in."""
+
+import pytest
+
+from omavalvonta.organisation.models import Role
+from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.factories import member
+
+pytestmark = pytest.mark.browser
+
+
+def test_login_page_is_finnish_on_a_phone(phone_page):
+    response = phone_page.goto("/accounts/login/")
+
+    assert response.status == 200
+    assert phone_page.locator("html").get_attribute("lang") == "fi"
+    assert phone_page.locator('input[name="login"]').is_visible()
+    assert phone_page.locator('input[name="password"]').is_visible()
+    # The page fits the phone: nothing forces sideways scrolling.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    snap(phone_page, "smoke-login-phone")
+
+
+def test_member_signs_in_and_sees_the_home_page(phone_page, live_server, transactional_db, unit_a, password):
+    employee = member(Role.EMPLOYEE, unit=unit_a, full_name="Eeva Työntekijä", email="eeva@omavalvonta.example")
+
+    login(phone_page, live_server, employee.email, password)
+
+    assert phone_page.url == f"{live_server.url}/"
+    assert "Eeva" in phone_page.locator("h1").inner_text()
+    snap(phone_page, "smoke-home-phone")

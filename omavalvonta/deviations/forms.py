@@ -1,0 +1,365 @@
+"""Forms of the deviation pages. They parse and check input only; every business
+rule lives in `services`, whose ValidationErrors are mapped back onto these forms
+with `add_service_errors`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.deviations.models import (
+    Consequence,
+    Kind,
+    Likelihood,
+    MedicationStage,
+    RiskLevel,
+    State,
+    ViolenceTarget,
+)
+from omavalvonta.organisation.models import Unit
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+# Which type-specific inputs belong to which report type. The form shows each
+# section only for its types (app.js); the view passes a section's values to the
+# service only for those types, so a section filled in before switching the type
+# never leaks into the report.
+KIND_SECTIONS = {
+    "medication": (Kind.MEDICATION,),
+    "violence": (Kind.THREAT_OR_VIOLENCE,),
+    "data": (Kind.DATA_PROTECTION,),
+}
+SECTION_FIELDS = {
+    "medication": ("medication_stage", "medication_substance"),
+    "violence": ("violence_target", "injury", "police_called", "restraint_used"),
+    "data": ("data_concerned", "personal_data_breach"),
+}
+
+# One line under each type on the report form: enough to choose in a hurry.
+KIND_HINTS = {
+    Kind.QUALITY: _("Agreed ways of working were not followed."),
+    Kind.THREAT_OR_VIOLENCE: _("A threat, a dangerous situation or violence."),
+    Kind.NEAR_MISS: _("Something almost caused harm."),
+    Kind.MEDICATION: _("An error or a near miss with medicines."),
+    Kind.DATA_PROTECTION: _("Personal data went astray or a system was misused."),
+    Kind.HARASSMENT: _("Inappropriate treatment or harassment of anyone."),
+    Kind.CLIENT_RIGHTS: _("A client's rights were violated, or a restrictive measure went wrong."),
+    Kind.GRIEVANCE: _("A shortcoming or a clear threat of one in a client's care."),
+}
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; the service checks their type and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class UserChoiceField(forms.ChoiceField):
+    """A choice of people from any iterable of users (a queryset or a list);
+    cleans to the User object."""
+
+    def __init__(self, *, people, blank_label=None, **kwargs):
+        self._people = {}
+        for person in people:
+            self._people.setdefault(str(person.pk), person)
+        choices = sorted(((pk, str(p)) for pk, p in self._people.items()), key=lambda c: c[1].casefold())
+        if blank_label is not None:
+            choices = [("", blank_label), *choices]
+        super().__init__(choices=choices, **kwargs)
+
+    def add_person(self, person):
+        """Offer someone who is no longer a candidate (a current handler)."""
+        if person is not None and str(person.pk) not in self._people:
+            self._people[str(person.pk)] = person
+            self.choices = [*self.choices, (str(person.pk), str(person))]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self._people.get(value) if value else None
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names; the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+# --- Reporting -------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices, widget=forms.RadioSelect)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=_("Choose the unit"))
+    occurred_at = forms.DateTimeField(label=_("When did it happen?"), widget=DateTimeLocalInput())
+    location = forms.CharField(
+        label=_("Where?"), max_length=200, required=False, help_text=_("For example the living room or the yard.")
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Describe the events briefly. Names of children are not needed."),
+    )
+    immediate_actions = forms.CharField(
+        label=_("What was done right away?"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    affected_child = forms.BooleanField(label=_("A child or young person"), required=False)
+    affected_staff = forms.BooleanField(label=_("Staff"), required=False)
+    affected_other = forms.BooleanField(label=_("Someone else"), required=False)
+
+    medication_stage = forms.ChoiceField(
+        label=_("Stage of the medication process"),
+        choices=MedicationStage.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    medication_substance = forms.CharField(label=_("Medicine or substance"), max_length=200, required=False)
+    violence_target = forms.ChoiceField(
+        label=_("Directed at"), choices=ViolenceTarget.choices, widget=forms.RadioSelect, required=False
+    )
+    injury = forms.BooleanField(label=_("Someone was injured"), required=False)
+    police_called = forms.BooleanField(label=_("Police were called"), required=False)
+    restraint_used = forms.BooleanField(label=_("Physical restraint was used"), required=False)
+    data_concerned = forms.CharField(
+        label=_("What data and which system?"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: a care report sent by e-mail to the wrong address."),
+    )
+    personal_data_breach = forms.BooleanField(
+        label=_("Personal data may have reached someone not entitled to it"), required=False
+    )
+
+    improvement_proposal = forms.CharField(
+        label=_("Proposal for improvement"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Photos or PDF files, at most 5."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/webp,application/pdf"}),
+    )
+    anonymous = forms.BooleanField(label=_("Report anonymously"), required=False)
+
+    def __init__(self, *args, units, initial_unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = list(units)
+        self.units = units
+        self.fields["unit"].queryset = self._unit_queryset(units)
+        self.fixed_unit = units[0] if len(units) == 1 else None
+        if self.fixed_unit is not None:
+            # Only one unit to report in: nothing to choose.
+            self.fields["unit"].widget = forms.HiddenInput()
+            self.fields["unit"].initial = self.fixed_unit.pk
+        elif initial_unit is not None:
+            self.fields["unit"].initial = initial_unit.pk
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        for name in ("description", "immediate_actions", "improvement_proposal"):
+            self.fields[name].widget.attrs.setdefault("autocomplete", "off")
+
+    @staticmethod
+    def _unit_queryset(units):
+        # Validation against the units already fetched, without another query per
+        # submit: the queryset only needs to contain them.
+        return Unit.objects.filter(pk__in=[u.pk for u in units])
+
+    def kind_choices(self):
+        """(bound radio, hint) pairs for the radio cards."""
+        return [(radio, KIND_HINTS.get(radio.data["value"], "")) for radio in self["kind"]]
+
+    def service_kwargs(self) -> dict:
+        """Keyword arguments for services.deviation_submit from the cleaned data."""
+        data = self.cleaned_data
+        kind = data["kind"]
+        kwargs = {
+            "unit": data["unit"],
+            "kind": kind,
+            "occurred_at": data["occurred_at"],
+            "location": data["location"],
+            "description": data["description"],
+            "immediate_actions": data["immediate_actions"],
+            "affected_child": data["affected_child"],
+            "affected_staff": data["affected_staff"],
+            "affected_other": data["affected_other"],
+            "improvement_proposal": data["improvement_proposal"],
+            "anonymous": data["anonymous"],
+            "attachments": data["attachments"],
+        }
+        for section, kinds in KIND_SECTIONS.items():
+            if kind in kinds:
+                for name in SECTION_FIELDS[section]:
+                    kwargs[name] = data[name]
+        return kwargs
+
+
+# --- Lists -----------------------------------------------------------------------------
+
+
+class FilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("All states")), *State.choices], required=False)
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=[("", _("All risk levels")), *RiskLevel.choices], required=False
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+    date_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+    def filters(self) -> dict:
+        """The selector's filters from the valid inputs; an invalid input is ignored
+        (and shown as an error) rather than emptying the list."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        filters = {}
+        for name in ("kind", "state", "risk_level", "date_from", "date_to"):
+            if data.get(name):
+                filters[name] = data[name]
+        if data.get("unit"):
+            filters["unit"] = data["unit"].pk
+        if data.get("overdue"):
+            filters["overdue"] = True
+        return filters
+
+
+# --- Handling ----------------------------------------------------------------------------
+
+
+class AssignForm(forms.Form):
+    def __init__(self, *args, candidates, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"] = UserChoiceField(
+            people=candidates, label=_("Handler"), blank_label=_("Choose a person")
+        )
+        self.fields["handler"].add_person(current)
+        if current is not None:
+            self.fields["handler"].initial = str(current.pk)
+
+
+class ClassifyForm(forms.Form):
+    consequence = forms.TypedChoiceField(
+        label=_("Consequence"), choices=Consequence.choices, coerce=int, widget=forms.RadioSelect
+    )
+    likelihood = forms.TypedChoiceField(
+        label=_("Likelihood of recurrence"),
+        choices=[("", _("Choose")), *Likelihood.choices],
+        coerce=int,
+    )
+    is_critical = forms.BooleanField(
+        label=_("Critical: the county must be notified"),
+        required=False,
+        help_text=_("Serious and very serious consequences are always critical."),
+    )
+    contributing_factors = forms.CharField(
+        label=_("Contributing factors"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    analysis = forms.CharField(label=_("Analysis"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    for_team_meeting = forms.BooleanField(label=_("Handle in the next team meeting"), required=False)
+
+    @classmethod
+    def initial_for(cls, deviation) -> dict:
+        return {
+            "consequence": deviation.consequence,
+            "likelihood": deviation.likelihood,
+            "is_critical": deviation.is_critical,
+            "contributing_factors": deviation.contributing_factors,
+            "analysis": deviation.analysis,
+            "for_team_meeting": deviation.for_team_meeting,
+        }
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("What will be done?"), max_length=300)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = UserChoiceField(people=people, label=_("Owner"), blank_label=_("Choose a person"))
+        self.order_fields(["title", "owner", "due_date"])
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer to the reporter"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Tell what was found and what will be done. The reporter sees this text."),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the report reopened?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NotificationForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 14}))
+
+
+class RoutingForm(forms.Form):
+    """One handler per report type in a unit; blank = the unit's supervisor."""
+
+    def __init__(self, *args, candidates_by_kind: dict, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+        for value, label in Kind.choices:
+            field = UserChoiceField(
+                people=candidates_by_kind.get(value, ()),
+                label=label,
+                required=False,
+                blank_label=_("The unit's supervisor (default)"),
+            )
+            handler = current.get(value)
+            field.add_person(handler)
+            field.initial = str(handler.pk) if handler else ""
+            self.fields[f"kind_{value}"] = field
+
+    def changes(self):
+        """(kind, handler or None) for each type whose handler changed."""
+        for value, _label in Kind.choices:
+            new = self.cleaned_data.get(f"kind_{value}")
+            old = self.current.get(value)
+            if (new.pk if new else None) != (old.pk if old else None):
+                yield value, new

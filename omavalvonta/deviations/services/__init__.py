@@ -1,0 +1,54 @@
+"""Writes of deviations. Each service: keyword-only arguments with `actor` first,
+@transaction.atomic, access.require/require_on, save(update_fields=[...]), an
+AuditEvent (core.services.audit_event_record) in the same transaction,
+notifications only through notifications.services.notification_enqueue.
+Business-rule failures raise django.core.exceptions.ValidationError with a
+translated, user-facing message (dict form {field: message} where a field is to
+blame).
+
+The package is split by stage of the loop; import from here."""
+
+from omavalvonta.deviations.services._common import (
+    GDPR_BREACH_HOURS,
+    NotificationDraft,
+    SubmitResult,
+    detail_link,
+)
+from omavalvonta.deviations.services.handling import (
+    deviation_add_action,
+    deviation_answer,
+    deviation_assign,
+    deviation_classify,
+    deviation_close,
+    deviation_reopen,
+)
+from omavalvonta.deviations.services.jobs import deviations_escalate_stalled
+from omavalvonta.deviations.services.reporting import deviation_submit, handler_assignment_set
+from omavalvonta.deviations.services.statutory import (
+    authority_escalation_refusal,
+    deviation_authority_draft,
+    deviation_escalate_to_authority,
+    deviation_notification_drafts,
+    deviation_notify_county,
+)
+
+__all__ = [
+    "GDPR_BREACH_HOURS",
+    "NotificationDraft",
+    "SubmitResult",
+    "authority_escalation_refusal",
+    "detail_link",
+    "deviation_add_action",
+    "deviation_answer",
+    "deviation_assign",
+    "deviation_authority_draft",
+    "deviation_classify",
+    "deviation_close",
+    "deviation_escalate_to_authority",
+    "deviation_notification_drafts",
+    "deviation_notify_county",
+    "deviation_reopen",
+    "deviation_submit",
+    "deviations_escalate_stalled",
+    "handler_assignment_set",
+]
