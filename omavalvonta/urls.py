@@ -8,6 +8,9 @@ from omavalvonta.dashboards import views as dashboard_views
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("oma/", core_views.profile, name="account_settings"),
+    # Sign-in addresses are managed by administrators only: a user who could add
+    # an address of their own could sign in with an unverified one.
+    path("accounts/email/", core_views.not_available, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("poikkeamat/", include("omavalvonta.deviations.urls")),

@@ -3,4 +3,22 @@ from django.urls import path
 from omavalvonta.organisation import views
 
 app_name = "organisation"
-urlpatterns = []
+urlpatterns = [
+    path("", views.admin_home, name="admin_home"),
+    path("yksikot/", views.unit_list, name="unit_list"),
+    path("yksikot/uusi/", views.unit_create, name="unit_create"),
+    path("yksikot/<int:pk>/", views.unit_edit, name="unit_edit"),
+    path("hyvinvointialueet/", views.county_list, name="county_list"),
+    path("hyvinvointialueet/uusi/", views.county_create, name="county_create"),
+    path("hyvinvointialueet/<int:pk>/", views.county_edit, name="county_edit"),
+    path("alueet/", views.region_list, name="region_list"),
+    path("alueet/uusi/", views.region_create, name="region_create"),
+    path("alueet/<int:pk>/", views.region_edit, name="region_edit"),
+    path("henkilot/", views.person_list, name="person_list"),
+    path("henkilot/uusi/", views.person_create, name="person_create"),
+    path("henkilot/<int:pk>/", views.person_detail, name="person_detail"),
+    path("henkilot/<int:pk>/muokkaa/", views.person_edit, name="person_edit"),
+    path("henkilot/<int:pk>/salasana/", views.person_password, name="person_password"),
+    path("henkilot/<int:pk>/roolit/", views.membership_add, name="membership_add"),
+    path("henkilot/<int:pk>/roolit/<int:membership_pk>/poista/", views.membership_remove, name="membership_remove"),
+]

@@ -1,1 +1,320 @@
+"""Organisation administration in the product: units, wellbeing services
+counties, regions, people and their roles. Every view needs `organisation.admin`."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from omavalvonta.organisation import access, selectors, services
+from omavalvonta.organisation.models import Role
+from omavalvonta.organisation.forms import (
+    CountyForm,
+    MembershipForm,
+    PasswordSetForm,
+    PersonCreateForm,
+    PersonEditForm,
+    PersonFilterForm,
+    RegionForm,
+    UnitFilterForm,
+    UnitForm,
+)
+
+PAGE_SIZE = 20
+# A generated password waits here (server-side session) for the one page view
+# that shows it; it never travels in a message cookie or a URL.
+_PASSWORD_SESSION_KEY = "organisation:new-password"
+
+admin_required = access.requires(access.P_ORG_ADMIN)
+
+HISTORY_LABELS = {
+    "person.created": gettext_lazy("Added to the system"),
+    "person.updated": gettext_lazy("Details changed"),
+    "person.deactivated": gettext_lazy("Deactivated"),
+    "person.reactivated": gettext_lazy("Activated again"),
+    "person.password_set": gettext_lazy("New password set"),
+    "membership.added": gettext_lazy("Role added"),
+    "membership.removed": gettext_lazy("Role removed"),
+}
+ROLE_LABELS = dict(Role.choices)
+
+
+def _history_label(event):
+    label = HISTORY_LABELS.get(event.verb, event.verb)
+    if event.verb.startswith("membership."):
+        role = ROLE_LABELS.get(event.data.get("role"), event.data.get("role", ""))
+        return f"{label}: {role} – {event.data.get('scope', '')}"
+    return label
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _bound(request, form_class, **kwargs):
+    return form_class(request.POST if request.method == "POST" else None, **kwargs)
+
+
+def _save(form, write):
+    """Run a service with the form's data; put its ValidationError on the form.
+    Returns the service's result, or None when the form has errors."""
+    if not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+# --- Home ---------------------------------------------------------------------------------
+
+
+@admin_required
+def admin_home(request):
+    return render(
+        request,
+        "organisation/admin_home.html",
+        {
+            "counts": selectors.admin_counts(actor=request.user),
+            "organisation": selectors.organisation_current(),
+        },
+    )
+
+
+# --- Units ----------------------------------------------------------------------------------
+
+
+@admin_required
+def unit_list(request):
+    filter_form = UnitFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    page = _page(request, selectors.unit_list(actor=request.user, filters=filters))
+    return render(request, "organisation/unit_list.html", {"filter_form": filter_form, "page": page})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request):
+    form = _bound(request, UnitForm)
+    if request.method == "POST":
+        unit = _save(form, lambda data: services.unit_create(actor=request.user, **data))
+        if unit:
+            messages.success(request, _("The unit “%(name)s” was created.") % {"name": unit.name})
+            return redirect("organisation:unit_list")
+    return render(request, "organisation/unit_form.html", {"form": form, "unit": None})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk):
+    unit = selectors.unit_get(actor=request.user, pk=pk)
+    form = _bound(request, UnitForm, initial=UnitForm.initial_for(unit))
+    if request.method == "POST":
+        saved = _save(form, lambda data: services.unit_update(actor=request.user, unit=unit, **data))
+        if saved:
+            messages.success(request, _("The unit “%(name)s” was saved.") % {"name": saved.name})
+            return redirect("organisation:unit_list")
+    return render(request, "organisation/unit_form.html", {"form": form, "unit": unit})
+
+
+# --- Wellbeing services counties -------------------------------------------------------------
+
+
+@admin_required
+def county_list(request):
+    counties = selectors.county_list(actor=request.user)
+    return render(request, "organisation/county_list.html", {"counties": counties})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def county_create(request):
+    form = _bound(request, CountyForm)
+    if request.method == "POST":
+        county = _save(form, lambda data: services.county_create(actor=request.user, **data))
+        if county:
+            messages.success(request, _("The county “%(name)s” was added.") % {"name": county.name})
+            return redirect("organisation:county_list")
+    return render(request, "organisation/county_form.html", {"form": form, "county": None})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def county_edit(request, pk):
+    county = selectors.county_get(actor=request.user, pk=pk)
+    form = _bound(request, CountyForm, initial=CountyForm.initial_for(county))
+    if request.method == "POST":
+        saved = _save(form, lambda data: services.county_update(actor=request.user, county=county, **data))
+        if saved:
+            messages.success(request, _("The county “%(name)s” was saved.") % {"name": saved.name})
+            return redirect("organisation:county_list")
+    return render(request, "organisation/county_form.html", {"form": form, "county": county})
+
+
+# --- Regions --------------------------------------------------------------------------------------
+
+
+@admin_required
+def region_list(request):
+    regions = selectors.region_list(actor=request.user)
+    return render(request, "organisation/region_list.html", {"regions": regions})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def region_create(request):
+    form = _bound(request, RegionForm)
+    if request.method == "POST":
+        region = _save(form, lambda data: services.region_create(actor=request.user, name=data["name"]))
+        if region:
+            messages.success(request, _("The region “%(name)s” was added.") % {"name": region.name})
+            return redirect("organisation:region_list")
+    return render(request, "organisation/region_form.html", {"form": form, "region": None})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def region_edit(request, pk):
+    region = selectors.region_get(actor=request.user, pk=pk)
+    form = _bound(request, RegionForm, initial={"name": region.name})
+    if request.method == "POST":
+        saved = _save(form, lambda data: services.region_update(actor=request.user, region=region, name=data["name"]))
+        if saved:
+            messages.success(request, _("The region “%(name)s” was saved.") % {"name": saved.name})
+            return redirect("organisation:region_list")
+    return render(request, "organisation/region_form.html", {"form": form, "region": region})
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+@admin_required
+def person_list(request):
+    filter_form = PersonFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    page = _page(request, selectors.person_list(actor=request.user, filters=filters))
+    return render(request, "organisation/person_list.html", {"filter_form": filter_form, "page": page})
+
+
+def _remember_password(request, person, password):
+    if password:
+        request.session[_PASSWORD_SESSION_KEY] = {"person": person.pk, "password": password}
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = _bound(request, PersonCreateForm)
+    if request.method == "POST":
+        result = _save(form, lambda _data: services.person_create(actor=request.user, **form.service_kwargs()))
+        if result:
+            person, generated = result
+            _remember_password(request, person, generated)
+            messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
+            return redirect("organisation:person_detail", pk=person.pk)
+    return render(request, "organisation/person_create.html", {"form": form})
+
+
+def _person_page(request, person, *, membership_form=None):
+    new_password = None
+    stored = request.session.get(_PASSWORD_SESSION_KEY)
+    if stored and stored.get("person") == person.pk:
+        new_password = request.session.pop(_PASSWORD_SESSION_KEY)["password"]
+    return render(
+        request,
+        "organisation/person_detail.html",
+        {
+            "person": person,
+            "memberships": person.memberships.all(),
+            "membership_form": membership_form or MembershipForm(),
+            "history": [(e, _history_label(e)) for e in selectors.person_history(actor=request.user, person=person)],
+            "new_password": new_password,
+        },
+    )
+
+
+@admin_required
+def person_detail(request, pk):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    return _person_page(request, person)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    form = _bound(request, PersonEditForm, initial=PersonEditForm.initial_for(person))
+    if request.method == "POST":
+        saved = _save(form, lambda data: services.person_update(actor=request.user, person=person, **data))
+        if saved:
+            messages.success(request, _("The details of %(name)s were saved.") % {"name": saved.full_name})
+            return redirect("organisation:person_detail", pk=saved.pk)
+    return render(request, "organisation/person_edit.html", {"form": form, "person": person})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def person_password(request, pk):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    form = _bound(request, PasswordSetForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            generated = services.person_password_set(
+                actor=request.user, person=person, password=form.cleaned_data["password"] or None
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            _remember_password(request, person, generated)
+            messages.success(request, _("A new password was set for %(name)s.") % {"name": person.full_name})
+            return redirect("organisation:person_detail", pk=person.pk)
+    return render(request, "organisation/person_password.html", {"form": form, "person": person})
+
+
+@admin_required
+@require_POST
+def membership_add(request, pk):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    form = MembershipForm(request.POST)
+    membership = _save(
+        form,
+        lambda data: services.membership_add(
+            actor=request.user, person=person, role=data["role"], unit=data.get("unit"), region=data.get("region")
+        ),
+    )
+    if membership is None:
+        return _person_page(request, person, membership_form=form)
+    messages.success(
+        request,
+        _("Role added: %(role)s – %(scope)s.")
+        % {"role": membership.get_role_display(), "scope": membership.scope_label},
+    )
+    return redirect("organisation:person_detail", pk=person.pk)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def membership_remove(request, pk, membership_pk):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    membership = selectors.person_membership_get(actor=request.user, person=person, pk=membership_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=request.user, membership=membership)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("The role %(role)s (%(scope)s) was removed from %(name)s.")
+                % {"role": membership.get_role_display(), "scope": membership.scope_label, "name": person.full_name},
+            )
+            return redirect("organisation:person_detail", pk=person.pk)
+    return render(
+        request,
+        "organisation/membership_confirm_remove.html",
+        {"person": person, "membership": membership, "error": error},
+    )

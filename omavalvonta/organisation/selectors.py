@@ -1,0 +1,164 @@
+"""Reads of the organisation for its administrators: units, counties, regions and
+people with their roles.
+
+Organisation administration is organisation-wide (an administrator maintains every
+unit), so these reads are not unit-scoped; each one checks that the actor holds
+`organisation.admin` anywhere, like the services do.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from omavalvonta.core.selectors import audit_events_for
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Membership, Organisation, Region, Unit, User, WellbeingCounty
+
+
+NO_ROLE = "none"  # the role filter's value for people without any membership
+
+
+def _require_admin(actor) -> None:
+    if not access.has_perm_anywhere(actor, access.P_ORG_ADMIN):
+        raise PermissionDenied(access.P_ORG_ADMIN)
+
+
+def organisation_current() -> Organisation | None:
+    """The one organisation this deployment serves (the oldest, if several)."""
+    return Organisation.objects.order_by("pk").first()
+
+
+def admin_counts(*, actor) -> dict[str, int]:
+    """Figures for the administration home page."""
+    _require_admin(actor)
+    units = Unit.objects.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
+    people = User.objects.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
+    return {
+        "units": units["total"],
+        "active_units": units["active"],
+        "regions": Region.objects.count(),
+        "counties": WellbeingCounty.objects.count(),
+        "people": people["total"],
+        "active_people": people["active"],
+        "people_without_role": User.objects.filter(is_active=True, memberships__isnull=True).count(),
+    }
+
+
+# --- Units ---------------------------------------------------------------------------
+
+
+def unit_list(*, actor, filters: dict | None = None):
+    """Units filtered by region, service type and active state ("yes"/"no"), with
+    the number of memberships in each (one query)."""
+    _require_admin(actor)
+    filters = filters or {}
+    qs = Unit.objects.select_related("region").annotate(member_count=Count("memberships")).order_by("name", "pk")
+    if filters.get("region"):
+        qs = qs.filter(region=filters["region"])
+    if filters.get("service_type"):
+        qs = qs.filter(service_type=filters["service_type"])
+    if filters.get("active") == "yes":
+        qs = qs.filter(is_active=True)
+    elif filters.get("active") == "no":
+        qs = qs.filter(is_active=False)
+    return qs
+
+
+def unit_get(*, actor, pk) -> Unit:
+    _require_admin(actor)
+    return get_object_or_404(Unit.objects.select_related("region").prefetch_related("counties"), pk=pk)
+
+
+def unit_choices():
+    """Every unit, for select boxes, with its region (no per-row queries)."""
+    return Unit.objects.select_related("region").order_by("name", "pk")
+
+
+def region_choices():
+    return Region.objects.order_by("name", "pk")
+
+
+def county_choices():
+    return WellbeingCounty.objects.order_by("name", "pk")
+
+
+# --- Counties and regions ----------------------------------------------------------------
+
+
+def county_list(*, actor):
+    _require_admin(actor)
+    return WellbeingCounty.objects.annotate(unit_count=Count("units")).order_by("name", "pk")
+
+
+def county_get(*, actor, pk) -> WellbeingCounty:
+    _require_admin(actor)
+    return get_object_or_404(WellbeingCounty, pk=pk)
+
+
+def region_list(*, actor):
+    _require_admin(actor)
+    return Region.objects.annotate(
+        unit_count=Count("units", distinct=True),
+        active_unit_count=Count("units", filter=Q(units__is_active=True), distinct=True),
+    ).order_by("name", "pk")
+
+
+def region_get(*, actor, pk) -> Region:
+    _require_admin(actor)
+    return get_object_or_404(Region, pk=pk)
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+def _memberships_prefetch():
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.select_related("unit", "region").order_by("role", "pk"),
+    )
+
+
+def person_list(*, actor, filters: dict | None = None):
+    """People matching a name/e-mail search, a unit and a role (any of their
+    memberships; role NO_ROLE: people without one), and an active state;
+    memberships prefetched."""
+    _require_admin(actor)
+    filters = filters or {}
+    qs = User.objects.prefetch_related(_memberships_prefetch()).order_by("full_name", "pk")
+    q = (filters.get("q") or "").strip()
+    if q:
+        for word in q.split():
+            qs = qs.filter(Q(full_name__icontains=word) | Q(email__icontains=word))
+    role = filters.get("role")
+    if role == NO_ROLE:
+        qs = qs.filter(~Exists(Membership.objects.filter(user=OuterRef("pk"))))
+        role = None
+    membership_q = Q()
+    if filters.get("unit"):
+        membership_q &= Q(unit=filters["unit"])
+    if role:
+        membership_q &= Q(role=role)
+    if membership_q:
+        # Exists, not a join: a person with two matching roles is listed once.
+        qs = qs.filter(Exists(Membership.objects.filter(membership_q, user=OuterRef("pk"))))
+    if filters.get("active") == "yes":
+        qs = qs.filter(is_active=True)
+    elif filters.get("active") == "no":
+        qs = qs.filter(is_active=False)
+    return qs
+
+
+def person_get(*, actor, pk) -> User:
+    _require_admin(actor)
+    return get_object_or_404(User.objects.prefetch_related(_memberships_prefetch()), pk=pk)
+
+
+def person_membership_get(*, actor, person, pk) -> Membership:
+    _require_admin(actor)
+    return get_object_or_404(Membership.objects.select_related("unit", "region", "user"), pk=pk, user=person)
+
+
+def person_history(*, actor, person, limit: int = 20):
+    """The latest administrative events about a person, newest first."""
+    _require_admin(actor)
+    return list(audit_events_for(person).order_by("-at", "-id")[:limit])
