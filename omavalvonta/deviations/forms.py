@@ -228,7 +228,11 @@ class ReportForm(forms.Form):
 
 class FilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
-    state = forms.ChoiceField(label=_("State"), choices=[("", _("All states")), *State.choices], required=False)
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[("", _("All states")), ("open", _("All open")), *State.choices],
+        required=False,
+    )
     risk_level = forms.ChoiceField(
         label=_("Risk level"), choices=[("", _("All risk levels")), *RiskLevel.choices], required=False
     )
@@ -236,10 +240,13 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    team_meeting = forms.BooleanField(label=_("For the team meeting"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.actor = actor
 
     def clean(self):
         data = super().clean()
@@ -262,6 +269,10 @@ class FilterForm(forms.Form):
             filters["unit"] = data["unit"].pk
         if data.get("overdue"):
             filters["overdue"] = True
+        if data.get("team_meeting"):
+            filters["team_meeting"] = True
+        if data.get("mine") and self.actor is not None:
+            filters["handler"] = self.actor.pk
         return filters
 
 

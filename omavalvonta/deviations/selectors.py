@@ -100,6 +100,10 @@ def _helsinki_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=rules.HELSINKI)
 
 
+# The `state` filter value meaning "every state but closed".
+OPEN_STATES = "open"
+
+
 def _apply_filters(qs, filters: dict | None):
     """The list filters. Unknown or malformed values are ignored, not errors: they
     come straight from a query string."""
@@ -108,6 +112,10 @@ def _apply_filters(qs, filters: dict | None):
         qs = qs.filter(kind=kind)
     if (state := filters.get("state")) in State.values:
         qs = qs.filter(state=state)
+    elif state == OPEN_STATES:
+        qs = qs.exclude(state=State.CLOSED)
+    if (handler_id := _as_int(filters.get("handler"))) is not None:
+        qs = qs.filter(handler_id=handler_id)
     if (risk := filters.get("risk_level")) in RiskLevel.values:
         qs = qs.filter(risk_level=risk)
     if (unit_id := _as_int(filters.get("unit"))) is not None:
@@ -129,7 +137,7 @@ def _apply_filters(qs, filters: dict | None):
 
 def deviation_list(*, actor, filters: dict | None = None):
     """Reports `actor` may view, newest first, with unit, region and handler
-    joined. filters: kind, state, risk_level, unit (id), region (id), date_from,
+    joined. filters: kind, state (or "open": every state but closed), handler (id), risk_level, unit (id), region (id), date_from,
     date_to (dates, on submitted_at in Helsinki time), overdue (bool), q (text in
     number/description), team_meeting (bool)."""
     qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).select_related(*_LIST_RELATED)

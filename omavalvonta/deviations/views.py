@@ -118,7 +118,9 @@ def my_reports(request):
 @requires(P_DEVIATION_VIEW)
 def deviation_list(request):
     actor = request.user
-    form = FilterForm(request.GET or None, units=access.units_for(actor, P_DEVIATION_VIEW).order_by("name"))
+    form = FilterForm(
+        request.GET or None, units=access.units_for(actor, P_DEVIATION_VIEW).order_by("name"), actor=actor
+    )
     filters = form.filters()
     page = Paginator(selectors.deviation_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -151,7 +153,7 @@ class _Echo:
 @requires(P_DEVIATION_EXPORT)
 def deviation_export(request):
     actor = request.user
-    form = FilterForm(request.GET or None, units=access.units_for(actor, P_DEVIATION_EXPORT))
+    form = FilterForm(request.GET or None, units=access.units_for(actor, P_DEVIATION_EXPORT), actor=actor)
     rows = iter(selectors.deviation_export_rows(actor=actor, filters=form.filters()))
     # Take the header now, so that a refusal surfaces as a status code rather than
     # a broken download half-way through the stream.
