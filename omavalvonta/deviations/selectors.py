@@ -9,13 +9,22 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.core.services import access_log_record
 from omavalvonta.deviations import rules
-from omavalvonta.deviations.models import Deviation, Kind, RiskLevel, State
+from omavalvonta.deviations.models import (
+    Attachment,
+    Deviation,
+    HandlerAssignment,
+    Kind,
+    RiskLevel,
+    State,
+    StatutoryNotification,
+)
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Membership, User
 
@@ -317,3 +326,34 @@ def handler_candidates(*, unit, kind: str | None = None):
         Q(unit_id=unit.pk) | Q(region_id=unit.region_id) | Q(unit__isnull=True, region__isnull=True)
     )
     return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("full_name", "pk")
+
+
+# --- Records of an already authorised report or unit ---------------------------------------
+# Callers pass a report from deviation_get (or a unit from access.access_unit):
+# the kernel has already decided the actor may see it.
+
+
+def deviation_attachments(*, deviation: Deviation):
+    return deviation.attachments.order_by("uploaded_at", "id")
+
+
+def deviation_attachment(*, deviation: Deviation, attachment_id) -> Attachment:
+    try:
+        return deviation.attachments.get(pk=attachment_id)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def deviation_statutory_notifications(*, deviation: Deviation) -> list[StatutoryNotification]:
+    return list(deviation.statutory_notifications.select_related("sent_by").order_by("sent_at", "id"))
+
+
+def action_owner_candidates(*, deviation: Deviation, handlers) -> list:
+    """Who may own a corrective action: the handlers plus the unit's own staff."""
+    staff = User.objects.filter(memberships__unit_id=deviation.unit_id, is_active=True).distinct()
+    return [*handlers, *staff.order_by("full_name", "pk")]
+
+
+def handler_assignments_for(*, unit) -> dict:
+    """The unit's named handler per report type (types without one go to the supervisor)."""
+    return {a.kind: a.handler for a in HandlerAssignment.objects.filter(unit=unit).select_related("handler")}

@@ -11,14 +11,15 @@ import csv
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.deviations import selectors, services
@@ -48,7 +49,7 @@ from omavalvonta.organisation.access import (
     P_UNIT_VIEW,
     requires,
 )
-from omavalvonta.organisation.models import Role, User
+from omavalvonta.organisation.models import Role
 
 PAGE_SIZE = 20
 # The submitted page shows the follow-up code once; it never travels in a URL.
@@ -177,12 +178,6 @@ def deviation_export(request):
 # --- The report page --------------------------------------------------------------------
 
 
-def _people_for_actions(deviation, candidates):
-    """Owners of a corrective action: the handlers plus the unit's own staff."""
-    staff = User.objects.filter(memberships__unit_id=deviation.unit_id, is_active=True).distinct()
-    return [*candidates, *staff]
-
-
 def _handling_forms(deviation, *, bound: str | None = None, data=None) -> dict:
     """The handling panel's forms; the one named `bound` bound to `data`."""
     candidates = list(selectors.handler_candidates(unit=deviation.unit, kind=deviation.kind))
@@ -195,7 +190,7 @@ def _handling_forms(deviation, *, bound: str | None = None, data=None) -> dict:
         "classify": ClassifyForm(
             *args("classify"), prefix="classify", initial=ClassifyForm.initial_for(deviation)
         ),
-        "action": ActionForm(*args("action"), prefix="action", people=_people_for_actions(deviation, candidates)),
+        "action": ActionForm(*args("action"), prefix="action", people=selectors.action_owner_candidates(deviation=deviation, handlers=candidates)),
         "answer": AnswerForm(*args("answer"), prefix="answer", initial={"answer": deviation.answer}),
         "reopen": ReopenForm(*args("reopen"), prefix="reopen"),
         "close_errors": [],
@@ -246,7 +241,7 @@ def _render_detail(request, deviation, *, forms=None):
     if not is_own and sees_handling:
         reporter = selectors.deviation_reporter(actor=actor, deviation=deviation, request=request)
 
-    notifications = list(deviation.statutory_notifications.select_related("sent_by")) if sees_handling else []
+    notifications = selectors.deviation_statutory_notifications(deviation=deviation) if sees_handling else []
     county_notifications = [n for n in notifications if n.recipient_kind != NotificationRecipient.AUTHORITY]
     authority_notifications = [n for n in notifications if n.recipient_kind == NotificationRecipient.AUTHORITY]
     # The first deadline given to the county counts (as in the service).
@@ -269,7 +264,7 @@ def _render_detail(request, deviation, *, forms=None):
         "can_handle": can_handle,
         "can_notify": can_notify,
         "reporter": reporter,
-        "attachments": list(deviation.attachments.all()),
+        "attachments": list(selectors.deviation_attachments(deviation=deviation)),
         "actions": list(actions_for_source(source=deviation)),
         "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
         "county_notifications": county_notifications,
@@ -302,7 +297,7 @@ def deviation_detail(request, pk):
 @requires(AUTHENTICATED)
 def attachment_download(request, pk, attachment_id):
     deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, request=request)
-    attachment = get_object_or_404(deviation.attachments, pk=attachment_id)
+    attachment = selectors.deviation_attachment(deviation=deviation, attachment_id=attachment_id)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -502,15 +497,10 @@ def handler_routing(request, unit_id):
     # Declared with unit.view, not deviation.routing: someone outside the unit
     # gets 404 (the unit does not exist for them) rather than a 403 that confirms it.
     actor = request.user
-    unit = access.units_for(actor, P_UNIT_VIEW).select_related("region").filter(pk=unit_id).first()
-    if unit is None or not access.sees_unit(actor, unit):
-        raise Http404
-    if not access.can(actor, P_DEVIATION_ROUTING, unit):
-        raise PermissionDenied(P_DEVIATION_ROUTING)
+    unit = access.access_unit(actor, unit_id, P_DEVIATION_ROUTING)
     # Kind-limited roles (the DPO, say) are offered only for their own types.
     candidates_by_kind = {kind: list(selectors.handler_candidates(unit=unit, kind=kind)) for kind in Kind.values}
-    # TODO(lead): a selector `handler_assignments_for(actor, unit)` would own this read.
-    current = {a.kind: a.handler for a in unit.handler_assignments.select_related("handler")}
+    current = selectors.handler_assignments_for(unit=unit)
     form = RoutingForm(request.POST or None, candidates_by_kind=candidates_by_kind, current=current)
     if request.method == "POST" and form.is_valid():
         changes = list(form.changes())

@@ -341,3 +341,18 @@ def require_on(actor, obj, perm: str) -> None:
     for writes to an existing record."""
     if not can_on(actor, obj, perm):
         raise PermissionDenied(perm)
+
+
+def access_unit(actor, pk, perm: str) -> Unit:
+    """One unit for a per-unit page: 404 when none of the actor's memberships
+    covers it, 403 when one does but without `perm`."""
+    _check_perm(perm)
+    try:
+        unit = Unit.objects.select_related("region").get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not sees_unit(actor, unit):
+        raise Http404
+    if not can(actor, perm, unit):
+        raise PermissionDenied(perm)
+    return unit

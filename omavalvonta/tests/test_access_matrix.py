@@ -90,7 +90,9 @@ EXPECTED = {
     },
 }
 
-CASES = [(page, role, scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()]
+CASES = sorted(
+    (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
+)
 
 
 def _actor(role, scope, unit_a, unit_b):

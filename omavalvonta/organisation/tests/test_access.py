@@ -356,3 +356,15 @@ def test_public_view_is_marked_and_needs_no_login():
     view = access.public_view(_view)
     assert view.access_public is True
     assert view.login_required is False
+
+
+def test_access_unit_is_404_outside_the_actors_units_and_403_inside_without_the_right(
+    supervisor_a, employee_a, supervisor_b, unit_a
+):
+    assert access.access_unit(supervisor_a, unit_a.pk, access.P_DEVIATION_ROUTING) == unit_a
+    with pytest.raises(PermissionDenied):
+        access.access_unit(employee_a, unit_a.pk, access.P_DEVIATION_ROUTING)
+    with pytest.raises(Http404):
+        access.access_unit(supervisor_b, unit_a.pk, access.P_DEVIATION_ROUTING)
+    with pytest.raises(Http404):
+        access.access_unit(supervisor_a, "not-a-number", access.P_DEVIATION_ROUTING)
