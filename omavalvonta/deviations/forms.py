@@ -18,7 +18,7 @@ from omavalvonta.deviations.models import (
     State,
     ViolenceTarget,
 )
-from omavalvonta.organisation.models import Unit
+from omavalvonta.organisation.models import Region, Unit
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -236,6 +236,7 @@ class FilterForm(forms.Form):
     risk_level = forms.ChoiceField(
         label=_("Risk level"), choices=[("", _("All risk levels")), *RiskLevel.choices], required=False
     )
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     date_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
@@ -246,6 +247,10 @@ class FilterForm(forms.Form):
     def __init__(self, *args, units, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        # Regions of the units the actor sees; one region needs no filter.
+        regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name")
+        self.fields["region"].queryset = regions
+        self.show_region = regions.count() > 1
         self.actor = actor
 
     def clean(self):
@@ -267,6 +272,8 @@ class FilterForm(forms.Form):
                 filters[name] = data[name]
         if data.get("unit"):
             filters["unit"] = data["unit"].pk
+        if data.get("region"):
+            filters["region"] = data["region"].pk
         if data.get("overdue"):
             filters["overdue"] = True
         if data.get("team_meeting"):

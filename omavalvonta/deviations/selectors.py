@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.selectors import audit_events_for
+from omavalvonta.core.selectors import access_log_for, audit_events_for
 from omavalvonta.core.services import access_log_record
 from omavalvonta.deviations import rules
 from omavalvonta.deviations.models import (
@@ -357,3 +357,11 @@ def action_owner_candidates(*, deviation: Deviation, handlers) -> list:
 def handler_assignments_for(*, unit) -> dict:
     """The unit's named handler per report type (types without one go to the supervisor)."""
     return {a.kind: a.handler for a in HandlerAssignment.objects.filter(unit=unit).select_related("handler")}
+
+
+def deviation_access_log(*, actor, deviation: Deviation, limit: int = 50):
+    """Who has read this report's personal data, newest first (requires
+    access_log.view in the unit): a person may ask who has seen their data."""
+    if not access.can(actor, access.P_ACCESS_LOG_VIEW, deviation.unit):
+        return None
+    return list(access_log_for(deviation)[:limit])

@@ -267,6 +267,7 @@ def _render_detail(request, deviation, *, forms=None):
         "attachments": list(selectors.deviation_attachments(deviation=deviation)),
         "actions": list(actions_for_source(source=deviation)),
         "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
+        "access_log": selectors.deviation_access_log(actor=actor, deviation=deviation),
         "county_notifications": county_notifications,
         "authority_notifications": authority_notifications,
         "correction_due": correction_due,

@@ -721,3 +721,43 @@ def test_notification_page_without_county_explains_there_is_nobody_to_notify(
     assert "There is nobody to send this to" in page
     assert "<textarea" not in page
 
+
+
+def test_quality_director_sees_who_has_read_the_report_and_a_supervisor_does_not(
+    client, employee_a, supervisor_a, quality_director, unit_a
+):
+    from omavalvonta.deviations.services import deviation_submit
+    from omavalvonta.testing.factories import deviation_kwargs
+
+    report = deviation_submit(actor=employee_a, **deviation_kwargs(unit_a)).deviation
+    url = reverse("deviations:detail", args=[report.pk])
+    client.force_login(supervisor_a)
+    assert client.get(url).context["access_log"] is None
+    client.force_login(quality_director)
+    response = client.get(url)
+    rows = [(row.actor, row.what) for row in response.context["access_log"]]
+    # Newest first; this very read is logged too, and each read of the reporter's identity.
+    assert rows == [
+        (quality_director, "deviation.reporter"),
+        (quality_director, "deviation.detail"),
+        (supervisor_a, "deviation.reporter"),
+        (supervisor_a, "deviation.detail"),
+    ]
+    assert "Sari Esihenkilö" in response.content.decode()
+
+
+def test_quality_director_filters_the_list_by_region(client, employee_a, quality_director, unit_a, unit_b, supervisor_b):
+    from omavalvonta.deviations.services import deviation_submit
+    from omavalvonta.testing.factories import deviation_kwargs
+
+    in_a = deviation_submit(actor=employee_a, **deviation_kwargs(unit_a)).deviation
+    deviation_submit(actor=supervisor_b, **deviation_kwargs(unit_b))
+    client.force_login(quality_director)
+    response = client.get(reverse("deviations:list"), {"region": unit_a.region_id})
+    assert [d.pk for d in response.context["page"]] == [in_a.pk]
+    assert 'name="region"' in response.content.decode()
+
+
+def test_a_supervisor_of_one_unit_is_not_offered_a_region_filter(client, supervisor_a):
+    client.force_login(supervisor_a)
+    assert 'name="region"' not in client.get(reverse("deviations:list")).content.decode()
