@@ -1,0 +1,109 @@
+"""pytest plugin for browser tests (registered with `-p` in pyproject.toml).
+
+Fixtures:
+- `browser`: one headless Debian Chromium per test process, driven by
+  Playwright's sync API. Skipped with a reason when /usr/bin/chromium is
+  missing, unless OMAVALVONTA_REQUIRE_BROWSER=1 (CI), which fails instead.
+- `phone_page`: a fresh context sized like a phone (390×844, touch), Finnish
+  locale, Helsinki time; `desktop_page`: the same at 1280×800. Both start the
+  live server (so the test's database access is transactional) and use its
+  URL as base_url, so `page.goto("/accounts/login/")` works.
+
+A test that fails leaves test-artifacts/<test name>.png (and .html) behind.
+Tests using these fixtures are marked `browser` automatically, so
+`-m "not browser"` leaves them out; mark them explicitly all the same.
+
+Helpers (`login`, `snap`) are in omavalvonta.testing.browser.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from omavalvonta.testing.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEFAULT_TIMEOUT_MS,
+    DESKTOP,
+    FINNISH,
+    PHONE,
+    artifact_path,
+    browser_required,
+)
+
+# Playwright's sync API keeps an asyncio event loop running in the main thread,
+# so Django would refuse the test's own ORM calls (SynchronousOnlyOperation).
+# Nothing async touches the database in a test process: it is safe here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+BROWSER_FIXTURES = {"browser", "phone_page", "desktop_page"}
+_reports = pytest.StashKey[dict]()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the item, so a page fixture's teardown can
+    # tell whether the test failed and a screenshot is worth saving.
+    report = yield
+    item.stash.setdefault(_reports, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    yield manager
+    manager.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    if not os.access(CHROMIUM, os.X_OK):
+        reason = (
+            f"{CHROMIUM} not found: browser tests need Debian's Chromium "
+            "('apt-get install chromium' as root; 'make test' does it when run as root)."
+        )
+        if browser_required():
+            pytest.fail(f"OMAVALVONTA_REQUIRE_BROWSER is set but {reason}", pytrace=False)
+        pytest.skip(reason)
+    playwright = request.getfixturevalue("_playwright")
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+def _page(request, browser, live_server, options):
+    context = browser.new_context(base_url=str(live_server.url), **options, **FINNISH)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    report = request.node.stash.get(_reports, {}).get("call")
+    if report is not None and report.failed:
+        try:
+            png = artifact_path(request.node.name)
+            page.screenshot(path=str(png), full_page=True)
+            png.with_suffix(".html").write_text(page.content(), encoding="utf-8")
+            print(f"\nBrowser at failure ({page.url}): {png}")
+        except Exception as error:  # a crashed page must not hide the real failure
+            print(f"\nCould not save a screenshot of the failed test: {error}")
+    context.close()
+
+
+@pytest.fixture
+def phone_page(request, transactional_db, browser, live_server):
+    yield from _page(request, browser, live_server, PHONE)
+
+
+@pytest.fixture
+def desktop_page(request, transactional_db, browser, live_server):
+    yield from _page(request, browser, live_server, DESKTOP)
