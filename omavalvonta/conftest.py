@@ -19,6 +19,10 @@ from omavalvonta.testing.factories import (
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.REQUIRE_MFA_FOR_PRIVILEGED = False
+    # Pages answer in English unless the browser asks otherwise, so assertions on
+    # texts read the msgids whatever the catalogues say. Finnish as the default is
+    # tested on its own (core/tests/test_i18n.py) and by the browser tests.
+    settings.LANGUAGE_CODE = "en"
     # The real hasher costs ~0.2 s a user; the shared cast would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False

@@ -2,7 +2,7 @@
 that a menu never offers a page the user cannot open."""
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from omavalvonta.organisation import access
 
@@ -13,7 +13,7 @@ def navigation(request):
         return {"nav_items": []}
     items = [(reverse("home"), _("Home"), "home")]
     if access.has_perm_anywhere(user, access.P_DEVIATION_REPORT):
-        items.append((reverse("deviations:new"), _("Report"), "deviations:new"))
+        items.append((reverse("deviations:new"), pgettext_lazy("navigation: make a report", "Report"), "deviations:new"))
         items.append((reverse("deviations:mine"), _("My reports"), "deviations:mine"))
     if access.has_perm_anywhere(user, access.P_DEVIATION_VIEW):
         items.append((reverse("deviations:list"), _("Deviations"), "deviations:list"))
