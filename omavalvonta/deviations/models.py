@@ -36,11 +36,11 @@ class Consequence(models.IntegerChoices):
 
 
 class Likelihood(models.IntegerChoices):
-    VERY_UNLIKELY = 1, _("1 – Very unlikely to recur")
+    VERY_UNLIKELY = 1, _("1 – Very unlikely")
     UNLIKELY = 2, _("2 – Unlikely")
     POSSIBLE = 3, _("3 – Possible")
     LIKELY = 4, _("4 – Likely")
-    VERY_LIKELY = 5, _("5 – Very likely to recur")
+    VERY_LIKELY = 5, _("5 – Very likely")
 
 
 class RiskLevel(models.TextChoices):

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('is_anonymous', models.BooleanField(default=False, verbose_name='reported anonymously')),
                 ('followup_code_digest', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('consequence', models.PositiveSmallIntegerField(blank=True, choices=[(0, 'None'), (1, 'Mild'), (2, 'Moderate'), (3, 'Serious'), (4, 'Very serious')], null=True, verbose_name='consequence')),
-                ('likelihood', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – Very unlikely to recur'), (2, '2 – Unlikely'), (3, '3 – Possible'), (4, '4 – Likely'), (5, '5 – Very likely to recur')], null=True, verbose_name='likelihood of recurrence')),
+                ('likelihood', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – Very unlikely'), (2, '2 – Unlikely'), (3, '3 – Possible'), (4, '4 – Likely'), (5, '5 – Very likely')], null=True, verbose_name='likelihood of recurrence')),
                 ('risk_level', models.CharField(blank=True, choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High'), ('very_high', 'Very high')], max_length=12, verbose_name='risk level')),
                 ('is_critical', models.BooleanField(default=False, verbose_name='critical (requires notifying the county)')),
                 ('contributing_factors', models.TextField(blank=True, verbose_name='contributing factors')),
