@@ -99,11 +99,14 @@ def _page(request, browser, live_server, options):
     context.close()
 
 
+# live_server before browser: session fixtures are torn down in reverse, so
+# Chromium closes its keep-alive connections before the live server stops
+# (otherwise the server's request threads fail to close a shared connection).
 @pytest.fixture
-def phone_page(request, transactional_db, browser, live_server):
+def phone_page(request, transactional_db, live_server, browser):
     yield from _page(request, browser, live_server, PHONE)
 
 
 @pytest.fixture
-def desktop_page(request, transactional_db, browser, live_server):
+def desktop_page(request, transactional_db, live_server, browser):
     yield from _page(request, browser, live_server, DESKTOP)
