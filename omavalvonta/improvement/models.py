@@ -55,3 +55,61 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.state == ActionState.OPEN and self.due_date < timezone.localdate()
+
+
+class Acknowledgement(models.Model):
+    """A staff member's confirmation (kuittaus) that they have read a decision or a
+    new instruction: meeting minutes, guidance turned into instructions. One row per
+    person per target; requested_at when asked, acknowledged_at when confirmed."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements")
+    reason = models.CharField(_("why"), max_length=200, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target_type", "target_id", "user"], name="one_acknowledgement_per_person")
+        ]
+        indexes = [
+            models.Index(fields=["user", "acknowledged_at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+
+
+class LogEntry(models.Model):
+    """One entry of the self-supervision log (omavalvontaloki): an observed
+    deviation or shortcoming, the reaction, the planned correction and its
+    follow-up. Arises from meeting and handler decisions, or is written directly."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="log_entries", verbose_name=_("unit"))
+    observed_on = models.DateField(_("observed on"), default=timezone.localdate)
+    observation = models.TextField(_("what was observed"))
+    reaction = models.TextField(_("reaction"), blank=True)
+    planned_correction = models.TextField(_("planned correction"), blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-observed_on", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "-observed_on"]),
+            models.Index(fields=["source_type", "source_id"]),
+        ]
+        verbose_name = _("self-supervision log entry")
+        verbose_name_plural = _("self-supervision log entries")
