@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "omavalvonta.notifications",
     "omavalvonta.improvement",
     "omavalvonta.deviations",
+    "omavalvonta.guidance",
+    "omavalvonta.meetings",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

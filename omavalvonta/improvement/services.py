@@ -100,9 +100,9 @@ def acknowledgement_confirm(*, actor, acknowledgement) -> None:
 def log_entry_create(
     *, actor, unit, observation: str, reaction: str = "", planned_correction: str = "", observed_on=None, source=None
 ):
-    """Write a self-supervision log entry in `unit` (requires deviation.handle there:
+    """Write a self-supervision log entry in `unit` (requires log.write there:
     supervisors, responsible persons, directors)."""
-    access.require(actor, access.P_DEVIATION_HANDLE, unit)
+    access.require(actor, access.P_LOG_WRITE, unit)
     if not (observation or "").strip():
         raise ValidationError({"observation": _("Write what was observed.")})
     entry = LogEntry.objects.create(

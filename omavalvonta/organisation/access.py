@@ -43,6 +43,15 @@ P_DEVIATION_ROUTING = "deviation.routing"
 P_UNIT_VIEW = "unit.view"
 P_ORG_ADMIN = "organisation.admin"
 P_ACCESS_LOG_VIEW = "access_log.view"
+P_ACTION_VIEW = "action.view"
+P_ACTION_MANAGE = "action.manage"
+P_LOG_VIEW = "log.view"
+P_LOG_WRITE = "log.write"
+P_MEETING_VIEW = "meeting.view"
+P_MEETING_MANAGE = "meeting.manage"
+P_GUIDANCE_VIEW = "guidance.view"
+P_GUIDANCE_MANAGE = "guidance.manage"
+P_GUIDANCE_REVIEW = "guidance.review"
 
 PERMISSIONS = frozenset(
     {
@@ -56,25 +65,44 @@ PERMISSIONS = frozenset(
         P_UNIT_VIEW,
         P_ORG_ADMIN,
         P_ACCESS_LOG_VIEW,
+        P_ACTION_VIEW,
+        P_ACTION_MANAGE,
+        P_LOG_VIEW,
+        P_LOG_WRITE,
+        P_MEETING_VIEW,
+        P_MEETING_MANAGE,
+        P_GUIDANCE_VIEW,
+        P_GUIDANCE_MANAGE,
+        P_GUIDANCE_REVIEW,
     }
 )
 
-_READ_DEVIATIONS = {P_DEVIATION_REPORT, P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_UNIT_VIEW}
+# What every member of a unit's staff may do there: report, follow the unit's
+# actions and meetings, confirm new instructions.
+_STAFF = {P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW}
+_READ_DEVIATIONS = _STAFF | {P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_LOG_VIEW, P_GUIDANCE_VIEW}
 _HANDLE_DEVIATIONS = _READ_DEVIATIONS | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY}
+# Leading a unit's self-supervision: actions, the log, meetings.
+_LEAD = _HANDLE_DEVIATIONS | {P_ACTION_MANAGE, P_LOG_WRITE, P_MEETING_MANAGE, P_DEVIATION_ROUTING}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.EMPLOYEE: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW}),
-    Role.SUPERVISOR: frozenset(_HANDLE_DEVIATIONS | {P_DEVIATION_ROUTING}),
-    # The responsible person answers for the unit's service by law and may see
-    # who reported (to act on a § 29 grievance), like the handler.
-    Role.RESPONSIBLE_PERSON: frozenset(_HANDLE_DEVIATIONS | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_ROUTING}),
-    Role.REGIONAL_DIRECTOR: frozenset(_HANDLE_DEVIATIONS | {P_DEVIATION_ROUTING}),
+    Role.EMPLOYEE: frozenset(_STAFF),
+    Role.SUPERVISOR: frozenset(_LEAD),
+    # The responsible person answers for the unit's service by law: may see who
+    # reported (to act on a § 29 grievance), and prepares answers to authorities.
+    Role.RESPONSIBLE_PERSON: frozenset(_LEAD | {P_DEVIATION_VIEW_REPORTER, P_GUIDANCE_MANAGE}),
+    Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE}),
     Role.QUALITY_DIRECTOR: frozenset(
-        _HANDLE_DEVIATIONS | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_ROUTING, P_ACCESS_LOG_VIEW}
+        _LEAD | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS),
-    Role.SAFETY_MANAGER: frozenset(_READ_DEVIATIONS),
-    Role.DATA_PROTECTION_OFFICER: frozenset(_HANDLE_DEVIATIONS | {P_ACCESS_LOG_VIEW}),
+    # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
+    # units' meetings, actions or logs (need to know).
+    Role.SAFETY_MANAGER: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
+        | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW}
+    ),
     Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS),
     Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW}),
 }

@@ -56,8 +56,19 @@ def test_only_administrators_administer_the_organisation():
     assert admins == {Role.ADMINISTRATOR}
 
 
-def test_an_employee_may_report_and_see_the_unit_but_not_read_or_handle_reports():
-    assert access.ROLE_PERMISSIONS[Role.EMPLOYEE] == {access.P_DEVIATION_REPORT, access.P_UNIT_VIEW}
+def test_an_employee_may_report_and_follow_the_unit_but_not_read_or_handle_reports():
+    assert access.ROLE_PERMISSIONS[Role.EMPLOYEE] == {
+        access.P_DEVIATION_REPORT,
+        access.P_UNIT_VIEW,
+        access.P_ACTION_VIEW,
+        access.P_MEETING_VIEW,
+    }
+
+
+def test_kind_limited_specialists_do_not_read_the_units_meetings_actions_or_logs():
+    for role in (Role.SAFETY_MANAGER, Role.DATA_PROTECTION_OFFICER):
+        perms = access.ROLE_PERMISSIONS[role]
+        assert not perms & {access.P_MEETING_VIEW, access.P_ACTION_VIEW, access.P_LOG_VIEW, access.P_GUIDANCE_VIEW}
 
 
 def test_reporter_identity_is_for_the_responsible_person_and_quality_director_only():
