@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from omavalvonta.deviations import services
 from omavalvonta.deviations.models import Deviation, HandlerAssignment, State, StatutoryNotification
-from omavalvonta.deviations.views import SUBMITTED_SESSION_KEY
+from omavalvonta.deviations.views.reporting import SUBMITTED_SESSION_KEY
 from omavalvonta.improvement.models import Action
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import UnitFactory, deviation_kwargs, member

@@ -1,0 +1,45 @@
+"""Deviation pages: report, my reports, the list and its CSV export, the report
+page with its handling panel, statutory notifications and per-unit routing.
+
+Views parse, authorise and render. Every record is read through `selectors`
+(which enforce the access kernel and write the access log) and every write goes
+through `services`; a service's ValidationError is shown next to the fields."""
+
+from omavalvonta.deviations.views.detail import (
+    attachment_download,
+    deviation_add_action,
+    deviation_answer,
+    deviation_assign,
+    deviation_classify,
+    deviation_close,
+    deviation_detail,
+    deviation_reopen,
+)
+from omavalvonta.deviations.views.reporting import (
+    deviation_export,
+    deviation_list,
+    my_reports,
+    report_new,
+    report_submitted,
+)
+from omavalvonta.deviations.views.routing import handler_routing
+from omavalvonta.deviations.views.statutory import deviation_escalate, deviation_notify
+
+__all__ = [
+    "attachment_download",
+    "deviation_add_action",
+    "deviation_answer",
+    "deviation_assign",
+    "deviation_classify",
+    "deviation_close",
+    "deviation_detail",
+    "deviation_escalate",
+    "deviation_export",
+    "deviation_list",
+    "deviation_notify",
+    "deviation_reopen",
+    "handler_routing",
+    "my_reports",
+    "report_new",
+    "report_submitted",
+]

@@ -1,0 +1,148 @@
+"""Reporting: the report form, the thank-you page with the follow-up code, my reports, the list and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from omavalvonta.deviations import selectors, services
+from omavalvonta.deviations.forms import (
+    FilterForm,
+    ReportForm,
+    add_service_errors,
+)
+from omavalvonta.deviations.models import Kind
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import (
+    P_DEVIATION_EXPORT,
+    P_DEVIATION_REPORT,
+    P_DEVIATION_ROUTING,
+    P_DEVIATION_VIEW,
+    requires,
+)
+
+PAGE_SIZE = 20
+# The submitted page shows the follow-up code once; it never travels in a URL.
+SUBMITTED_SESSION_KEY = "deviations.submitted"
+
+# --- Reporting -------------------------------------------------------------------------
+
+
+@requires(P_DEVIATION_REPORT)
+def report_new(request):
+    actor = request.user
+    units = list(access.units_for(actor, P_DEVIATION_REPORT).select_related("region").order_by("name"))
+    own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_DEVIATION_REPORT in g.permissions]
+    initial_unit = next((u for u in units if u.pk in own_unit_ids), None)
+
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, units=units, initial_unit=initial_unit)
+        if form.is_valid():
+            try:
+                result = services.deviation_submit(actor=actor, **form.service_kwargs())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                deviation = result.deviation
+                request.session[SUBMITTED_SESSION_KEY] = {
+                    "number": deviation.number,
+                    # An anonymous report is not linked to its reporter anywhere,
+                    # not even in their session after this one display.
+                    "pk": None if deviation.is_anonymous else deviation.pk,
+                    "code": result.followup_code,
+                    "anonymous": deviation.is_anonymous,
+                }
+                return redirect("deviations:submitted")
+    else:
+        form = ReportForm(units=units, initial_unit=initial_unit)
+
+    return render(
+        request,
+        "deviations/report_form.html",
+        {
+            "form": form,
+            # Browsers cannot keep chosen files across a failed submit: say so.
+            "files_lost": bool(request.method == "POST" and request.FILES and form.errors),
+            "grievance": Kind.GRIEVANCE,
+        },
+    )
+
+
+@requires(P_DEVIATION_REPORT)
+def report_submitted(request):
+    submitted = request.session.pop(SUBMITTED_SESSION_KEY, None)
+    return render(request, "deviations/submitted.html", {"submitted": submitted})
+
+
+@requires(P_DEVIATION_REPORT)
+def my_reports(request):
+    deviations = selectors.deviation_list_mine(actor=request.user)
+    page = Paginator(deviations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "deviations/mine.html", {"page": page})
+
+
+# --- The list and its export -------------------------------------------------------------
+
+
+@requires(P_DEVIATION_VIEW)
+def deviation_list(request):
+    actor = request.user
+    form = FilterForm(
+        request.GET or None, units=access.units_for(actor, P_DEVIATION_VIEW).order_by("name"), actor=actor
+    )
+    filters = form.filters()
+    page = Paginator(selectors.deviation_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    routing_unit = None
+    if filters.get("unit"):
+        unit = form.cleaned_data["unit"]
+        if access.can(actor, P_DEVIATION_ROUTING, unit):
+            routing_unit = unit
+    return render(
+        request,
+        "deviations/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "can_export": access.has_perm_anywhere(actor, P_DEVIATION_EXPORT),
+            "routing_unit": routing_unit,
+        },
+    )
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming csv."""
+
+    def write(self, value):
+        return value
+
+
+@requires(P_DEVIATION_EXPORT)
+def deviation_export(request):
+    actor = request.user
+    form = FilterForm(request.GET or None, units=access.units_for(actor, P_DEVIATION_EXPORT), actor=actor)
+    rows = iter(selectors.deviation_export_rows(actor=actor, filters=form.filters()))
+    # Take the header now, so that a refusal surfaces as a status code rather than
+    # a broken download half-way through the stream.
+    header = next(rows, None)
+    # Semicolons: Excel with Finnish regional settings splits columns on them.
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def stream():
+        yield "\ufeff"  # BOM: Excel then reads the file as UTF-8 (ä, ö, å).
+        if header is not None:
+            yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    filename = f"poikkeamat-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

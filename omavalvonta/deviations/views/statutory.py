@@ -1,0 +1,110 @@
+"""Statutory notifications: to the purchasing county (§ 28/§ 29) and escalation to the supervisory authority."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from omavalvonta.deviations import selectors, services
+from omavalvonta.deviations.forms import (
+    NotificationForm,
+    add_service_errors,
+)
+from omavalvonta.organisation.access import (
+    AUTHENTICATED,
+    P_DEVIATION_NOTIFY,
+    requires,
+)
+
+# --- Statutory notifications ---------------------------------------------------------------
+
+
+@requires(AUTHENTICATED)
+def deviation_notify(request, pk):
+    actor = request.user
+    deviation = selectors.deviation_get(actor=actor, pk=pk, perm=P_DEVIATION_NOTIFY, request=request)
+    problems = []
+    try:
+        drafts = services.deviation_notification_drafts(actor=actor, deviation=deviation)
+    except ValidationError as error:
+        drafts, problems = [], error.messages
+    initial = {"subject": drafts[0].subject, "body": drafts[0].body} if drafts else {}
+    if request.method == "POST" and drafts:
+        form = NotificationForm(request.POST)
+        if form.is_valid():
+            try:
+                sent = services.deviation_notify_county(actor=actor, deviation=deviation, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The notification was sent to %(count)d recipient.",
+                        "The notification was sent to %(count)d recipients.",
+                        len(sent),
+                    )
+                    % {"count": len(sent)},
+                )
+                return redirect("deviations:detail", pk=deviation.pk)
+    else:
+        form = NotificationForm(initial=initial)
+    return render(
+        request,
+        "deviations/notify.html",
+        {
+            "deviation": deviation,
+            "form": form,
+            "recipients": drafts,
+            "problems": problems,
+            "title": _("Notify the county"),
+            "intro": _(
+                "The law requires the county that purchases the service, and its lead social-care "
+                "official, to be told without delay. Check the message: it must not name the child or "
+                "the reporter. One message is sent to every recipient listed."
+            ),
+            "submit_label": _("Send the notification"),
+        },
+    )
+
+
+@requires(AUTHENTICATED)
+def deviation_escalate(request, pk):
+    actor = request.user
+    deviation = selectors.deviation_get(actor=actor, pk=pk, perm=P_DEVIATION_NOTIFY, request=request)
+    draft, draft_error = None, None
+    try:
+        draft = services.deviation_authority_draft(actor=actor, deviation=deviation)
+    except ValidationError as error:
+        draft_error = error
+    if request.method == "POST":
+        form = NotificationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.deviation_escalate_to_authority(actor=actor, deviation=deviation, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The report was escalated to the supervisory authority."))
+                return redirect("deviations:detail", pk=deviation.pk)
+    else:
+        form = NotificationForm(initial={"subject": draft.subject, "body": draft.body} if draft else None)
+    return render(
+        request,
+        "deviations/notify.html",
+        {
+            "deviation": deviation,
+            "form": form,
+            "recipients": [draft] if draft else [],
+            "problems": draft_error.messages if draft_error is not None else [],
+            "title": _("Escalate to the supervisory authority"),
+            "intro": _(
+                "The county was notified but the shortcoming was not corrected by the due date. "
+                "The supervisory authority can now be told. Check the message before sending."
+            ),
+            "submit_label": _("Send to the supervisory authority"),
+        },
+    )
