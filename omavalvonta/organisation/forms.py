@@ -1,13 +1,27 @@
 """Forms of organisation administration. They parse and check what a clerk typed;
-the business rules (duplicates, which role needs which scope) live in
-`services.py`, whose `ValidationError`s are keyed by these forms' field names."""
+the business rules (duplicates, which role needs which scope, a risk matrix that
+never decreases) live in `services.py`, whose `ValidationError`s are keyed by
+these forms' field names."""
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
+from omavalvonta.deviations import rules
+from omavalvonta.deviations.models import Consequence, Likelihood, RiskLevel
 from omavalvonta.organisation import selectors
-from omavalvonta.organisation.models import Region, Role, ServiceType, Unit, WellbeingCounty
+from omavalvonta.organisation.models import (
+    Authority,
+    Organisation,
+    Region,
+    Role,
+    ServiceType,
+    Unit,
+    WellbeingCounty,
+    default_risk_matrix,
+)
+from omavalvonta.organisation.services import SETTING_LIMITS, risk_matrix_cell_key, validate_business_id
 
 ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Inactive"))]
 
@@ -53,6 +67,170 @@ class UnitChoiceField(forms.ChoiceField):
 
 def role_choices(empty_label):
     return [("", empty_label), *Role.choices]
+
+
+# --- The organisation: settings, risk matrix, supervisory authorities ------------------------
+
+
+def _range_message(low: int, high: int) -> str:
+    return gettext("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+
+
+def _days_field(name: str, label, help_text) -> forms.IntegerField:
+    low, high = SETTING_LIMITS[name]
+    # Lazy: formatted in the language of the request that shows it, not at import.
+    message = lazy(_range_message, str)(low, high)
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        initial=Organisation._meta.get_field(name).get_default(),
+        help_text=help_text,
+        error_messages={"required": message, "invalid": message, "min_value": message, "max_value": message},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class OrganisationSettingsForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=200, error_messages={"required": _("Enter the organisation's name.")},
+        help_text=_("The provider's official name. It is written in the statutory notifications to counties."),
+    )
+    business_id = forms.CharField(
+        label=_("Business ID"),
+        max_length=9,
+        required=False,
+        validators=[validate_business_id],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "1234567-8"}),
+        help_text=_("The Finnish business ID (Y-tunnus) in the form 1234567-8. Its check digit is verified."),
+    )
+    address = forms.CharField(
+        label=_("Address"), max_length=200, required=False,
+        help_text=_("The postal address of the head office, e.g. Esimerkkikatu 1, 33100 Tampere."),
+    )
+    handling_start_working_days = _days_field(
+        "handling_start_working_days",
+        _("Handling must start within (working days)"),
+        _(
+            "If the handler has not started handling a report within this many working days of its "
+            "submission, the report escalates to the handler's own manager. Weekends and public "
+            "holidays are not counted. From 1 to 30."
+        ),
+    )
+    handling_target_days = _days_field(
+        "handling_target_days",
+        _("Handling target (days)"),
+        _(
+            "A report's due date: this many calendar days after it was submitted. Reports past their "
+            "due date are highlighted as overdue in the lists. From 1 to 365."
+        ),
+    )
+    correction_due_days = _days_field(
+        "correction_due_days",
+        _("Correction deadline after a county notification (days)"),
+        _(
+            "When a critical shortcoming is notified to the purchasing county, it must be corrected within "
+            "this many days. If it is not, the system offers escalation to the supervisory authority. "
+            "From 1 to 90."
+        ),
+    )
+
+    @staticmethod
+    def initial_for(organisation: Organisation) -> dict:
+        return {name: getattr(organisation, name) for name in OrganisationSettingsForm.base_fields}
+
+
+class RiskMatrixForm(forms.Form):
+    """One select per cell: rows are the consequence (none .. very serious),
+    columns the likelihood of recurrence (1 .. 5). Fields `cell_<c>_<l>`."""
+
+    @staticmethod
+    def columns() -> list[dict]:
+        """The likelihood headers: the number, and the words of its label (shown
+        one per line, so that the columns stay as narrow as their selects)."""
+        columns = []
+        for value, label in Likelihood.choices:
+            text = str(label)
+            prefix = f"{value} – "
+            words = (text[len(prefix):] if text.startswith(prefix) else text).split()
+            columns.append({"value": value, "label": text, "words": words})
+        return columns
+
+    def __init__(self, *args, matrix=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A malformed stored matrix is shown as the default, as classification reads it.
+        if not rules.risk_matrix_is_valid(matrix):
+            matrix = default_risk_matrix()
+        consequences = dict(Consequence.choices)
+        for c in Consequence.values:
+            for li in Likelihood.values:
+                self.fields[risk_matrix_cell_key(c, li)] = forms.ChoiceField(
+                    label=_("Consequence “%(consequence)s”, likelihood %(likelihood)s")
+                    % {"consequence": consequences[c], "likelihood": li},
+                    choices=RiskLevel.choices,
+                    initial=matrix[c][li - 1],
+                    error_messages={"required": _("Choose a level."), "invalid_choice": _("Choose a level.")},
+                )
+
+    def rows(self) -> list[dict]:
+        """The table to render: each consequence with its cells, each cell with
+        its bound field and the level it shows now (what was typed, if any)."""
+        rows = []
+        for c, label in Consequence.choices:
+            cells = []
+            for li in Likelihood.values:
+                bound = self[risk_matrix_cell_key(c, li)]
+                level = bound.value()
+                level = level if level in RiskLevel.values else ""
+                attrs = bound.field.widget.attrs
+                attrs["class"] = f"badge badge--{level}" if level else "badge"
+                attrs["data-risk-cell"] = ""
+                attrs["aria-label"] = bound.label
+                if bound.errors:
+                    attrs["aria-invalid"] = "true"
+                cells.append({"field": bound, "level": level, "likelihood": li})
+            rows.append({"consequence": c, "label": label, "cells": cells})
+        return rows
+
+    def cell_errors(self) -> list[str]:
+        """Every message about a single cell, in the table's order."""
+        return [
+            message
+            for c in Consequence.values
+            for li in Likelihood.values
+            for message in self.errors.get(risk_matrix_cell_key(c, li), [])
+        ]
+
+    def matrix(self) -> list[list[str]]:
+        data = self.cleaned_data
+        return [[data[risk_matrix_cell_key(c, li)] for li in Likelihood.values] for c in Consequence.values]
+
+
+class AuthorityForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=200, error_messages={"required": _("Enter the authority's name.")},
+        help_text=_("For example Lupa- ja valvontavirasto (the national licensing and supervisory agency)."),
+    )
+    email = forms.EmailField(
+        label=_("Notification e-mail address"),
+        error_messages={
+            "required": _("Enter the authority's e-mail address for notifications."),
+            "invalid": _("Enter a valid e-mail address, for example kirjaamo@example.fi."),
+        },
+        help_text=_("The authority's registry address where escalations are sent."),
+    )
+    is_default = forms.BooleanField(
+        label=_("Default recipient of escalations"),
+        required=False,
+        help_text=_(
+            "When a shortcoming notified to a county has not been corrected by its due date, the escalation "
+            "goes to this authority. Only one authority is the default: choosing this one clears the others."
+        ),
+    )
+
+    @staticmethod
+    def initial_for(authority: Authority) -> dict:
+        return {name: getattr(authority, name) for name in AuthorityForm.base_fields}
 
 
 # --- Units, counties, regions ------------------------------------------------------------

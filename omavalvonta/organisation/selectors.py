@@ -1,5 +1,5 @@
-"""Reads of the organisation for its administrators: units, counties, regions and
-people with their roles.
+"""Reads of the organisation for its administrators: its settings, supervisory
+authorities, units, counties, regions and people with their roles.
 
 Organisation administration is organisation-wide (an administrator maintains every
 unit), so these reads are not unit-scoped; each one checks that the actor holds
@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Organisation, Region, Unit, User, WellbeingCounty
+from omavalvonta.organisation.models import Authority, Membership, Organisation, Region, Unit, User, WellbeingCounty
 
 
 NO_ROLE = "none"  # the role filter's value for people without any membership
@@ -41,7 +41,35 @@ def admin_counts(*, actor) -> dict[str, int]:
         "people": people["total"],
         "active_people": people["active"],
         "people_without_role": User.objects.filter(is_active=True, memberships__isnull=True).count(),
+        "authorities": Authority.objects.count(),
     }
+
+
+# --- The organisation and supervisory authorities ----------------------------------------
+
+
+def organisation_for_settings(*, actor) -> Organisation | None:
+    """The organisation whose settings and risk matrix the administrator edits
+    (None before it has been set up)."""
+    _require_admin(actor)
+    return organisation_current()
+
+
+def authority_list(*, actor):
+    """Supervisory authorities, the default recipient of escalations first."""
+    _require_admin(actor)
+    return Authority.objects.order_by("-is_default", "name", "pk")
+
+
+def authority_get(*, actor, pk) -> Authority:
+    _require_admin(actor)
+    return get_object_or_404(Authority, pk=pk)
+
+
+def authority_default(*, actor) -> Authority | None:
+    """The default recipient of escalations (the services keep it to one)."""
+    _require_admin(actor)
+    return Authority.objects.filter(is_default=True).order_by("name", "pk").first()
 
 
 # --- Units ---------------------------------------------------------------------------

@@ -5,6 +5,11 @@ from omavalvonta.organisation import views
 app_name = "organisation"
 urlpatterns = [
     path("", views.admin_home, name="admin_home"),
+    path("asetukset/", views.organisation_settings, name="settings"),
+    path("riskimatriisi/", views.risk_matrix, name="risk_matrix"),
+    path("valvontaviranomaiset/", views.authority_list, name="authority_list"),
+    path("valvontaviranomaiset/uusi/", views.authority_create, name="authority_create"),
+    path("valvontaviranomaiset/<int:pk>/", views.authority_edit, name="authority_edit"),
     path("yksikot/", views.unit_list, name="unit_list"),
     path("yksikot/uusi/", views.unit_create, name="unit_create"),
     path("yksikot/<int:pk>/", views.unit_edit, name="unit_edit"),

@@ -1,5 +1,6 @@
-"""Organisation administration in the product: units, wellbeing services
-counties, regions, people and their roles. Every view needs `organisation.admin`."""
+"""Organisation administration in the product: the organisation's settings and
+risk matrix, supervisory authorities, units, wellbeing services counties,
+regions, people and their roles. Every view needs `organisation.admin`."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,15 +10,18 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omavalvonta.organisation import access, selectors, services
-from omavalvonta.organisation.models import Role
+from omavalvonta.organisation.models import Role, default_risk_matrix
 from omavalvonta.organisation.forms import (
+    AuthorityForm,
     CountyForm,
     MembershipForm,
+    OrganisationSettingsForm,
     PasswordSetForm,
     PersonCreateForm,
     PersonEditForm,
     PersonFilterForm,
     RegionForm,
+    RiskMatrixForm,
     UnitFilterForm,
     UnitForm,
 )
@@ -80,8 +84,97 @@ def admin_home(request):
         {
             "counts": selectors.admin_counts(actor=request.user),
             "organisation": selectors.organisation_current(),
+            "default_authority": selectors.authority_default(actor=request.user),
         },
     )
+
+
+# --- The organisation: settings and risk matrix --------------------------------------------
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def organisation_settings(request):
+    organisation = selectors.organisation_for_settings(actor=request.user)
+    initial = OrganisationSettingsForm.initial_for(organisation) if organisation else None
+    form = _bound(request, OrganisationSettingsForm, initial=initial)
+    if request.method == "POST":
+        saved = _save(
+            form,
+            lambda data: services.organisation_settings_update(
+                actor=request.user, organisation=organisation, **data
+            ),
+        )
+        if saved:
+            messages.success(request, _("The settings of “%(name)s” were saved.") % {"name": saved.name})
+            return redirect("organisation:admin_home")
+    return render(request, "organisation/organisation_settings.html", {"form": form, "organisation": organisation})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def risk_matrix(request):
+    organisation = selectors.organisation_for_settings(actor=request.user)
+    matrix = organisation.risk_matrix if organisation else None
+    if request.method == "POST" and organisation is not None:
+        if "restore" in request.POST:
+            # The default is valid by definition: only the right to do it is checked.
+            services.risk_matrix_update(actor=request.user, organisation=organisation, matrix=default_risk_matrix())
+            messages.success(request, _("The default risk matrix was restored."))
+            return redirect("organisation:risk_matrix")
+        form = RiskMatrixForm(request.POST, matrix=matrix)
+        saved = _save(
+            form,
+            lambda _data: services.risk_matrix_update(
+                actor=request.user, organisation=organisation, matrix=form.matrix()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The risk matrix was saved. It applies to classifications made from now on."))
+            return redirect("organisation:risk_matrix")
+    else:
+        form = RiskMatrixForm(matrix=matrix)
+    return render(request, "organisation/risk_matrix.html", {"form": form, "organisation": organisation})
+
+
+# --- Supervisory authorities ---------------------------------------------------------------------
+
+
+@admin_required
+def authority_list(request):
+    authorities = selectors.authority_list(actor=request.user)
+    return render(request, "organisation/authority_list.html", {"authorities": authorities})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def authority_create(request):
+    form = _bound(request, AuthorityForm)
+    if request.method == "POST":
+        authority = _save(form, lambda data: services.authority_create(actor=request.user, **data))
+        if authority:
+            if authority.is_default:
+                text = _("The authority “%(name)s” was added as the default recipient of escalations.")
+            else:
+                text = _("The authority “%(name)s” was added.")
+            messages.success(request, text % {"name": authority.name})
+            return redirect("organisation:authority_list")
+    return render(request, "organisation/authority_form.html", {"form": form, "authority": None})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def authority_edit(request, pk):
+    authority = selectors.authority_get(actor=request.user, pk=pk)
+    form = _bound(request, AuthorityForm, initial=AuthorityForm.initial_for(authority))
+    if request.method == "POST":
+        saved = _save(
+            form, lambda data: services.authority_update(actor=request.user, authority=authority, **data)
+        )
+        if saved:
+            messages.success(request, _("The authority “%(name)s” was saved.") % {"name": saved.name})
+            return redirect("organisation:authority_list")
+    return render(request, "organisation/authority_form.html", {"form": form, "authority": authority})
 
 
 # --- Units ----------------------------------------------------------------------------------
