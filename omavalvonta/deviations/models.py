@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from omavalvonta.organisation.access import UnitScopedQuerySet
+from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel  # noqa: F401 (re-exported)
 
 
 class Kind(models.TextChoices):
@@ -25,29 +26,6 @@ class State(models.TextChoices):
     IN_HANDLING = "in_handling", _("In handling")
     ACTIONS_DECIDED = "actions_decided", _("Actions decided")
     CLOSED = "closed", _("Closed")
-
-
-class Consequence(models.IntegerChoices):
-    NONE = 0, pgettext_lazy("consequence", "None")
-    MILD = 1, _("Mild")
-    MODERATE = 2, pgettext_lazy("consequence", "Moderate")
-    SERIOUS = 3, _("Serious")
-    VERY_SERIOUS = 4, _("Very serious")
-
-
-class Likelihood(models.IntegerChoices):
-    VERY_UNLIKELY = 1, _("1 – Very unlikely")
-    UNLIKELY = 2, _("2 – Unlikely")
-    POSSIBLE = 3, _("3 – Possible")
-    LIKELY = 4, _("4 – Likely")
-    VERY_LIKELY = 5, _("5 – Very likely")
-
-
-class RiskLevel(models.TextChoices):
-    LOW = "low", _("Low")
-    MODERATE = "moderate", pgettext_lazy("risk", "Moderate")
-    HIGH = "high", _("High")
-    VERY_HIGH = "very_high", _("Very high")
 
 
 class MedicationStage(models.TextChoices):

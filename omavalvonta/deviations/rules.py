@@ -12,44 +12,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from omavalvonta.deviations.models import RiskLevel
-from omavalvonta.organisation.models import DEFAULT_RISK_MATRIX
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 # --- Risk --------------------------------------------------------------------------
 
-CONSEQUENCE_RANGE = range(0, 5)  # none .. very serious
-LIKELIHOOD_RANGE = range(1, 6)  # 1 .. 5
 CRITICAL_CONSEQUENCE = 3  # serious or very serious: the county must hear of it
-
-
-def risk_matrix_is_valid(matrix) -> bool:
-    """5 rows (consequence 0..4) of 5 cells (likelihood 1..5), each a RiskLevel."""
-    return (
-        isinstance(matrix, list)
-        and len(matrix) == len(CONSEQUENCE_RANGE)
-        and all(
-            isinstance(row, list)
-            and len(row) == len(LIKELIHOOD_RANGE)
-            and all(cell in RiskLevel.values for cell in row)
-            for row in matrix
-        )
-    )
-
-
-def risk_level_for(matrix, consequence: int, likelihood: int) -> str:
-    """The RiskLevel value for a classification.
-
-    A malformed organisation matrix falls back to the default one: a broken
-    configuration must not stop a handler from classifying a report."""
-    if isinstance(consequence, bool) or consequence not in CONSEQUENCE_RANGE:
-        raise ValueError(f"consequence must be 0..4, got {consequence!r}")
-    if isinstance(likelihood, bool) or likelihood not in LIKELIHOOD_RANGE:
-        raise ValueError(f"likelihood must be 1..5, got {likelihood!r}")
-    if not risk_matrix_is_valid(matrix):
-        matrix = DEFAULT_RISK_MATRIX
-    return matrix[consequence][likelihood - 1]
 
 
 def is_critical_consequence(consequence: int) -> bool:

@@ -6,11 +6,10 @@ these forms' field names."""
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.deviations import rules
-from omavalvonta.deviations.models import Consequence, Likelihood, RiskLevel
-from omavalvonta.organisation import selectors
+from omavalvonta.organisation import risk, selectors
 from omavalvonta.organisation.models import (
     Authority,
     Organisation,
@@ -21,6 +20,7 @@ from omavalvonta.organisation.models import (
     WellbeingCounty,
     default_risk_matrix,
 )
+from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel
 from omavalvonta.organisation.services import SETTING_LIMITS, risk_matrix_cell_key, validate_business_id
 
 ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Inactive"))]
@@ -159,7 +159,7 @@ class RiskMatrixForm(forms.Form):
     def __init__(self, *args, matrix=None, **kwargs):
         super().__init__(*args, **kwargs)
         # A malformed stored matrix is shown as the default, as classification reads it.
-        if not rules.risk_matrix_is_valid(matrix):
+        if not risk.risk_matrix_is_valid(matrix):
             matrix = default_risk_matrix()
         consequences = dict(Consequence.choices)
         for c in Consequence.values:

@@ -30,7 +30,7 @@ from omavalvonta.deviations.services._common import (
 )
 from omavalvonta.improvement.services import action_create
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, risk
 
 
 @transaction.atomic
@@ -112,7 +112,7 @@ def deviation_classify(
     now = timezone.now()
     deviation.consequence = consequence
     deviation.likelihood = likelihood
-    deviation.risk_level = rules.risk_level_for(_organisation(deviation.unit).risk_matrix, consequence, likelihood)
+    deviation.risk_level = risk.risk_level_for(_organisation(deviation.unit).risk_matrix, consequence, likelihood)
     deviation.is_critical = critical
     deviation.contributing_factors = _clean_text(contributing_factors)
     deviation.analysis = _clean_text(analysis)

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from omavalvonta.deviations import rules
+from omavalvonta.organisation import risk
 from omavalvonta.organisation.models import DEFAULT_RISK_MATRIX
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01"
@@ -24,15 +25,15 @@ MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00"
     [(0, 1, "low"), (0, 5, "moderate"), (2, 4, "high"), (3, 5, "very_high"), (4, 1, "moderate"), (4, 5, "very_high")],
 )
 def test_risk_level_reads_the_matrix_by_consequence_row_and_likelihood_column(consequence, likelihood, expected):
-    assert rules.risk_level_for(DEFAULT_RISK_MATRIX, consequence, likelihood) == expected
+    assert risk.risk_level_for(DEFAULT_RISK_MATRIX, consequence, likelihood) == expected
 
 
 def test_risk_level_uses_a_custom_matrix():
     matrix = [["very_high"] * 5 for _ in range(5)]
     matrix[0][0] = "low"
 
-    assert rules.risk_level_for(matrix, 0, 1) == "low"
-    assert rules.risk_level_for(matrix, 0, 2) == "very_high"
+    assert risk.risk_level_for(matrix, 0, 1) == "low"
+    assert risk.risk_level_for(matrix, 0, 2) == "very_high"
 
 
 @pytest.mark.parametrize(
@@ -40,14 +41,14 @@ def test_risk_level_uses_a_custom_matrix():
     [None, [], [["low"] * 5] * 4, [["low"] * 4] * 5, [["low"] * 4 + ["catastrophic"]] + [["low"] * 5] * 4],
 )
 def test_malformed_matrix_falls_back_to_the_default(matrix):
-    assert rules.risk_level_for(matrix, 4, 5) == "very_high"
-    assert rules.risk_level_for(matrix, 0, 1) == "low"
+    assert risk.risk_level_for(matrix, 4, 5) == "very_high"
+    assert risk.risk_level_for(matrix, 0, 1) == "low"
 
 
 @pytest.mark.parametrize(("consequence", "likelihood"), [(-1, 1), (5, 1), (0, 0), (0, 6), (True, 1), (0, "3")])
 def test_risk_level_refuses_values_outside_the_scales(consequence, likelihood):
     with pytest.raises(ValueError):
-        rules.risk_level_for(DEFAULT_RISK_MATRIX, consequence, likelihood)
+        risk.risk_level_for(DEFAULT_RISK_MATRIX, consequence, likelihood)
 
 
 def test_serious_and_very_serious_consequences_are_critical():

@@ -1,0 +1,222 @@
+"""People and their memberships (roles)."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import (
+    Membership,
+    Region,
+    Role,
+    Unit,
+    User,
+)
+from omavalvonta.organisation.services._common import (
+    ORGANISATION_ONLY_ROLES,
+    PERSON_FIELDS,
+    REGION_ROLES,
+    UNIT_ROLES,
+    _changed,
+    _require_admin,
+    generate_password,
+)
+
+
+def _normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _validate_person(fields: dict, exclude_pk=None) -> dict:
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    fields["email"] = _normalise_email(fields.get("email"))
+    errors = {}
+    if not fields["email"]:
+        errors["email"] = _("Enter the person's e-mail address.")
+    elif User.objects.filter(email__iexact=fields["email"]).exclude(pk=exclude_pk).exists():
+        errors["email"] = _("A person with this e-mail address already exists.")
+    if not fields.get("full_name"):
+        errors["full_name"] = _("Enter the person's name.")
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def _validate_membership(*, person, role: str, unit: Unit | None, region: Region | None) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if unit is not None and region is not None:
+        raise ValidationError({NON_FIELD_ERRORS: [_("Choose either a unit or a region, not both.")]})
+    if role in UNIT_ROLES and unit is None:
+        raise ValidationError(
+            {"unit": _("An employee, supervisor or responsible person works in one unit: choose the unit.")}
+        )
+    if role in REGION_ROLES and region is None:
+        raise ValidationError({"region": _("A regional director leads one region: choose the region.")})
+    if role in ORGANISATION_ONLY_ROLES and (unit is not None or region is not None):
+        raise ValidationError(
+            {"role": _("An administrator maintains the whole organisation: choose “Whole organisation”.")}
+        )
+    if person is not None and Membership.objects.filter(user=person, role=role, unit=unit, region=region).exists():
+        raise ValidationError({NON_FIELD_ERRORS: [_("This person already has this role here.")]})
+
+
+def _sync_sign_in_address(person: User) -> None:
+    """Keep allauth's address book equal to the person's one address. The
+    administrator vouches for it (verified); an old address stops working."""
+    EmailAddress.objects.filter(user=person).exclude(email__iexact=person.email).delete()
+    EmailAddress.objects.update_or_create(
+        user=person, email=person.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def _membership_scope_data(membership: Membership) -> dict:
+    return {
+        "membership": membership.pk,
+        "role": membership.role,
+        "unit_id": membership.unit_id,
+        "region_id": membership.region_id,
+        "scope": str(membership.scope_label),
+    }
+
+
+def _membership_create(*, actor, person, role, unit, region) -> Membership:
+    _validate_membership(person=person, role=role, unit=unit, region=region)
+    membership = Membership.objects.create(user=person, role=role, unit=unit, region=region)
+    audit_event_record(
+        actor=actor, verb="membership.added", target=person, unit=unit, **_membership_scope_data(membership)
+    )
+    access.forget(person)
+    if person.pk == actor.pk:
+        access.forget(actor)
+    return membership
+
+
+@transaction.atomic
+def person_create(*, actor, email: str, full_name: str, title: str = "", phone: str = "",
+                  password: str | None = None, role: str | None = None, unit: Unit | None = None,
+                  region: Region | None = None) -> tuple[User, str | None]:
+    """Create a person who can sign in, optionally with a first membership.
+
+    Without `password` a readable one is generated. Returns the person and the
+    generated password (None when the administrator chose it), to be shown once.
+    """
+    _require_admin(actor)
+    # Check everything before writing anything, and report every problem at
+    # once so that the clerk can fix the whole form in one go.
+    errors: dict[str, list] = {}
+    fields = {"email": email, "full_name": full_name, "title": title, "phone": phone}
+    try:
+        fields = _validate_person(fields)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        fields["email"] = _normalise_email(email)
+    generated = None
+    if not password:
+        password = generated = generate_password()
+    user = User(**fields)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if role:
+        try:
+            _validate_membership(person=None, role=role, unit=unit, region=region)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    _sync_sign_in_address(user)
+    audit_event_record(actor=actor, verb="person.created", target=user, email=user.email)
+    if role:
+        _membership_create(actor=actor, person=user, role=role, unit=unit, region=region)
+    return user, generated
+
+
+@transaction.atomic
+def person_update(*, actor, person: User, **changes) -> User:
+    """Change a person's details (any of PERSON_FIELDS). `is_active=False`
+    deactivates: the person can no longer sign in and loses every right."""
+    _require_admin(actor)
+    current = {name: getattr(person, name) for name in PERSON_FIELDS}
+    changes = _validate_person({**current, **changes}, exclude_pk=person.pk)
+    if person.pk == actor.pk and changes.get("is_active") is False:
+        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    changed = _changed(person, changes, PERSON_FIELDS)
+    if not changed:
+        return person
+    person.save(update_fields=changed)
+    if "email" in changed:
+        _sync_sign_in_address(person)
+    if "is_active" in changed:
+        verb = "person.reactivated" if person.is_active else "person.deactivated"
+        audit_event_record(actor=actor, verb=verb, target=person)
+        access.forget(person)
+    other = [name for name in changed if name != "is_active"]
+    if other:
+        audit_event_record(actor=actor, verb="person.updated", target=person, changed=other)
+    return person
+
+
+@transaction.atomic
+def person_password_set(*, actor, person: User, password: str | None = None) -> str | None:
+    """Set a new password for a person who has forgotten theirs. Without `password`
+    one is generated and returned, to be shown once; the password is never audited."""
+    _require_admin(actor)
+    generated = None
+    if not password:
+        password = generated = generate_password()
+    try:
+        validate_password(password, user=person)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    audit_event_record(actor=actor, verb="person.password_set", target=person, generated=generated is not None)
+    return generated
+
+
+# --- Memberships -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_add(*, actor, person: User, role: str, unit: Unit | None = None,
+                   region: Region | None = None) -> Membership:
+    """Give `person` a role over one unit, one region or (neither) the whole organisation.
+
+    Unit-level roles need a unit, the regional director a region; the administrator
+    is organisation-wide; a person cannot hold the same role twice in one scope.
+    """
+    _require_admin(actor)
+    # Lock the person's row so that two simultaneous adds cannot both pass the
+    # duplicate check.
+    User.objects.select_for_update().filter(pk=person.pk).first()
+    return _membership_create(actor=actor, person=person, role=role, unit=unit, region=region)
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    """Take a role away. An administrator cannot remove their own last
+    administrator role (nobody would be left to give it back)."""
+    _require_admin(actor)
+    person = membership.user
+    if (
+        person.pk == actor.pk
+        and membership.role == Role.ADMINISTRATOR
+        and not Membership.objects.filter(user=person, role=Role.ADMINISTRATOR).exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationError({NON_FIELD_ERRORS: [_("You cannot remove your own administrator role.")]})
+    data = _membership_scope_data(membership)
+    unit = membership.unit
+    membership.delete()
+    audit_event_record(actor=actor, verb="membership.removed", target=person, unit=unit, **data)
+    access.forget(person)
+    if person.pk == actor.pk:
+        access.forget(actor)
