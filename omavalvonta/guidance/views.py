@@ -1,1 +1,286 @@
-"""Views of the area."""
+"""Guidance pages: the register (list), registering an item, the item page with
+its response editor, review, actions and instructions, attachments, and the
+staff-readable instructions page.
+
+Pages about one item declare guidance.view (or AUTHENTICATED for the
+instructions page staff open from their acknowledgement request); the selector
+then answers 404 when the item concerns none of the actor's units and 403 inside
+them without the right the step needs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.guidance import selectors, services
+from omavalvonta.guidance.forms import (
+    ActionForm,
+    AssignForm,
+    FilterForm,
+    InstructionsForm,
+    RegisterForm,
+    ResponseForm,
+    ReviewForm,
+    add_service_errors,
+)
+from omavalvonta.guidance.models import State
+from omavalvonta.improvement.selectors import acknowledgement_progress, actions_for_source
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import AUTHENTICATED, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW, P_GUIDANCE_VIEW, requires
+from omavalvonta.organisation.models import Unit
+
+PAGE_SIZE = 20
+
+
+@requires(P_GUIDANCE_VIEW)
+def guidance_list(request):
+    actor = request.user
+    form = FilterForm(request.GET or None, units=access.units_for(actor, P_GUIDANCE_VIEW).order_by("name"))
+    filters = form.filters()
+    page = Paginator(selectors.guidance_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "guidance/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "can_register": access.has_perm_anywhere(actor, P_GUIDANCE_MANAGE),
+        },
+    )
+
+
+@requires(P_GUIDANCE_MANAGE)
+def guidance_create(request):
+    actor = request.user
+    units = access.units_for(actor, P_GUIDANCE_MANAGE).order_by("name")
+    people = selectors.assignee_candidates(units=list(units), all_units=False)
+    if request.method == "POST":
+        form = RegisterForm(request.POST, request.FILES, units=units, people=people)
+        if form.is_valid():
+            try:
+                guidance = services.guidance_register(actor=actor, **form.service_kwargs())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The item was registered."))
+                return redirect("guidance:detail", pk=guidance.pk)
+    else:
+        form = RegisterForm(units=units, people=people)
+    return render(
+        request,
+        "guidance/form.html",
+        {"form": form, "files_lost": bool(request.method == "POST" and request.FILES and form.errors)},
+    )
+
+
+# --- The item page ------------------------------------------------------------------------
+
+
+def _action_units(actor, guidance):
+    if guidance.applies_to_all_units:
+        return access.units_for(actor, P_GUIDANCE_MANAGE).order_by("name")
+    ids = [u.pk for u in selectors.guidance_units(guidance=guidance) if access.can(actor, P_GUIDANCE_MANAGE, u)]
+    return Unit.objects.filter(pk__in=ids).order_by("name")
+
+
+def _forms(actor, guidance, *, bound: str | None = None, data=None) -> dict:
+    def args(name):
+        return (data,) if name == bound else ()
+
+    forms = {}
+    if selectors.can_prepare(actor, guidance):
+        forms["response"] = ResponseForm(*args("response"), prefix="response", initial={"response": guidance.response})
+    if selectors.can_on_item(actor, guidance, P_GUIDANCE_REVIEW):
+        forms["review"] = ReviewForm(*args("review"), prefix="review")
+    if selectors.can_on_item(actor, guidance, P_GUIDANCE_MANAGE):
+        forms["assign"] = AssignForm(
+            *args("assign"),
+            prefix="assign",
+            people=selectors.assignee_candidates(guidance=guidance),
+            current=guidance.assignee,
+        )
+        forms["instructions"] = InstructionsForm(
+            *args("instructions"), prefix="instructions", initial={"instructions": guidance.instructions}
+        )
+    action_units = _action_units(actor, guidance)
+    if action_units.exists():
+        forms["action"] = ActionForm(
+            *args("action"),
+            prefix="action",
+            units=action_units,
+            people=selectors.action_owner_candidates(guidance=guidance),
+        )
+    return forms
+
+
+def _render_detail(request, guidance, *, forms=None, failed=False):
+    actor = request.user
+    if forms is None:
+        forms = _forms(actor, guidance)
+    done, asked = acknowledgement_progress(target=guidance)
+    context = {
+        "g": guidance,
+        "units": selectors.guidance_units(guidance=guidance),
+        "attachments": list(selectors.guidance_attachments(guidance=guidance)),
+        "timeline": selectors.guidance_timeline(guidance=guidance),
+        "actions": list(actions_for_source(source=guidance)),
+        "days_left": (guidance.deadline - timezone.localdate()).days if guidance.deadline else None,
+        "ack_done": done,
+        "ack_asked": asked,
+        "forms": forms,
+        "failed": failed,
+        "can_manage": selectors.can_on_item(actor, guidance, P_GUIDANCE_MANAGE),
+        "can_prepare": "response" in forms,
+        "can_review": "review" in forms,
+        "editable_response": guidance.requires_response
+        and guidance.state in (State.REGISTERED, State.RESPONSE_IN_PREPARATION),
+        "in_review": guidance.state == State.RESPONSE_IN_REVIEW,
+        "closable": guidance.state != State.CLOSED
+        and (guidance.state == State.RESPONDED or not guidance.requires_response),
+    }
+    return render(request, "guidance/detail.html", context, status=400 if failed else 200)
+
+
+@requires(P_GUIDANCE_VIEW)
+def guidance_detail(request, pk):
+    guidance = selectors.guidance_get(actor=request.user, pk=pk)
+    return _render_detail(request, guidance)
+
+
+@requires(P_GUIDANCE_VIEW)
+def attachment_download(request, pk, attachment_id):
+    guidance = selectors.guidance_get(actor=request.user, pk=pk)
+    attachment = selectors.guidance_attachment(guidance=guidance, attachment_id=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+@requires(AUTHENTICATED)
+def instructions(request, pk):
+    """The instructions staff are asked to acknowledge: readable by everyone
+    working in a unit the item concerns (not only those with guidance.view)."""
+    guidance = selectors.guidance_instructions_get(actor=request.user, pk=pk)
+    return render(request, "guidance/instructions.html", {"g": guidance})
+
+
+# --- Steps: one POST each ---------------------------------------------------------------
+
+
+def _step(request, pk, name, perm, perform, success_message):
+    """Validate form `name`, run `perform(guidance, cleaned_data)`, redirect back
+    with a message; on an error show the page again with the errors."""
+    actor = request.user
+    guidance = selectors.guidance_get(actor=actor, pk=pk, perm=perm)
+    forms = _forms(actor, guidance, bound=name, data=request.POST)
+    form = forms.get(name)
+    if form is None:
+        # The actor sees the item, but this step is not theirs: 403, not 404.
+        raise PermissionDenied(perm)
+    if form.is_valid():
+        try:
+            result_message = perform(guidance, form.cleaned_data) or success_message
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, result_message)
+            return redirect("guidance:detail", pk=guidance.pk)
+    guidance.refresh_from_db()
+    return _render_detail(request, guidance, forms=forms, failed=True)
+
+
+@requires(P_GUIDANCE_VIEW)
+@require_POST
+def response(request, pk):
+    submit = request.POST.get("submit") == "review"
+
+    def perform(guidance, data):
+        if submit:
+            services.guidance_response_submit(actor=request.user, guidance=guidance, response=data["response"])
+            return _("The response was submitted for review.")
+        services.guidance_response_save(actor=request.user, guidance=guidance, response=data["response"])
+        return None
+
+    return _step(request, pk, "response", P_GUIDANCE_MANAGE, perform, _("The draft was saved."))
+
+
+@requires(P_GUIDANCE_VIEW)
+@require_POST
+def review(request, pk):
+    def perform(guidance, data):
+        approve = data["decision"] == "approve"
+        services.guidance_review(
+            actor=request.user,
+            guidance=guidance,
+            approve=approve,
+            comment=data["comment"],
+            response_date=data["response_date"],
+        )
+        return _("The response was approved.") if approve else _("The response was returned for changes.")
+
+    return _step(request, pk, "review", P_GUIDANCE_REVIEW, perform, "")
+
+
+@requires(P_GUIDANCE_VIEW)
+@require_POST
+def assign(request, pk):
+    def perform(guidance, data):
+        services.guidance_assign(actor=request.user, guidance=guidance, assignee=data["assignee"])
+
+    return _step(request, pk, "assign", P_GUIDANCE_MANAGE, perform, _("The responsible person was changed."))
+
+
+@requires(P_GUIDANCE_VIEW)
+@require_POST
+def add_action(request, pk):
+    def perform(guidance, data):
+        services.guidance_action_add(
+            actor=request.user,
+            guidance=guidance,
+            unit=data["unit"],
+            title=data["title"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+        )
+
+    return _step(request, pk, "action", P_GUIDANCE_VIEW, perform, _("The action was added."))
+
+
+@requires(P_GUIDANCE_VIEW)
+@require_POST
+def issue_instructions(request, pk):
+    def perform(guidance, data):
+        asked = services.guidance_instructions_issue(
+            actor=request.user, guidance=guidance, instructions=data["instructions"]
+        )
+        return _("The instructions were issued; %(count)s people were asked to acknowledge them.") % {"count": asked}
+
+    return _step(request, pk, "instructions", P_GUIDANCE_MANAGE, perform, "")
+
+
+@requires(P_GUIDANCE_VIEW)
+@require_POST
+def close(request, pk):
+    guidance = selectors.guidance_get(actor=request.user, pk=pk, perm=P_GUIDANCE_MANAGE)
+    try:
+        services.guidance_close(actor=request.user, guidance=guidance)
+    except ValidationError as error:
+        for m in error.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("The item was closed."))
+    return redirect("guidance:detail", pk=guidance.pk)
