@@ -4,7 +4,7 @@ statutory notifications they cause. Corrective actions live in `improvement`."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel  # noqa: F401 (re-exported)

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 # --- Risk --------------------------------------------------------------------------
@@ -63,51 +62,3 @@ def followup_code_digest(code: str) -> str:
     return hmac.new(
         settings.SECRET_KEY.encode(), followup_code_normalise(code).encode(), hashlib.sha256
     ).hexdigest()
-
-
-# --- Attachments -------------------------------------------------------------------
-
-MAX_ATTACHMENTS = 5
-
-# Extension -> the content type its bytes must show.
-ATTACHMENT_EXTENSIONS = {
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-    "heic": "image/heic",
-    "heif": "image/heic",
-    "pdf": "application/pdf",
-}
-# ISO-BMFF brands of HEIC/HEIF stills (phones); other ftyp files (video) are refused.
-_HEIC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
-SNIFF_BYTES = 16
-
-
-def attachment_extension(filename: str) -> str:
-    name = (filename or "").rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The content type the first bytes of a file show, among the allowed ones."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"%PDF"):
-        return "application/pdf"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIC_BRANDS:
-        return "image/heic"
-    return None
-
-
-def attachment_content_type(filename: str, head: bytes) -> str | None:
-    """The content type of an acceptable attachment, or None: the extension and
-    the bytes must both be allowed and agree (a renamed file is refused)."""
-    expected = ATTACHMENT_EXTENSIONS.get(attachment_extension(filename))
-    if expected is None:
-        return None
-    return expected if sniff_content_type(head) == expected else None

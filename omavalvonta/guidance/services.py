@@ -21,11 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.lib.workdays import add_working_days
-from omavalvonta.core.services import audit_event_record
 # One definition of an acceptable file (type sniffed against the extension,
 # size, count) for the whole product: shared with deviation reports.
-from omavalvonta.deviations.services.reporting import _check_attachments
+from omavalvonta.core.attachments import check_attachments
+from omavalvonta.core.lib.workdays import add_working_days
+from omavalvonta.core.services import audit_event_record
 from omavalvonta.guidance import selectors
 from omavalvonta.guidance.models import (
     PENDING_STATES,
@@ -195,7 +195,7 @@ def guidance_register(
         errors["units"] = _("A chosen unit is no longer active.")
     if assignee is not None and not _assignee_ok(assignee, units, applies_to_all_units):
         errors["assignee"] = _("%(name)s cannot prepare responses for these units.") % {"name": assignee}
-    accepted_files, file_problems = _check_attachments(attachments)
+    accepted_files, file_problems = check_attachments(attachments)
     if file_problems:
         errors["attachments"] = file_problems
     if errors:

@@ -6,13 +6,13 @@ import datetime as dt
 import logging
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.lib.workdays import add_working_days
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import rules
@@ -40,40 +40,6 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Membership, Role
 
 log = logging.getLogger(__name__)
-
-
-def _check_attachments(files) -> tuple[list[tuple[object, str, str]], list[str]]:
-    """(file, content type, extension) for each acceptable file, and the problems."""
-    accepted, problems = [], []
-    files = [f for f in (files or ()) if f]
-    if len(files) > rules.MAX_ATTACHMENTS:
-        problems.append(_("Attach at most %(count)s files.") % {"count": rules.MAX_ATTACHMENTS})
-        return accepted, problems
-    max_bytes = settings.ATTACHMENT_MAX_BYTES
-    for f in files:
-        name = getattr(f, "name", "") or ""
-        size = getattr(f, "size", None)
-        f.seek(0)
-        head = f.read(rules.SNIFF_BYTES)
-        if size is None:
-            f.seek(0, 2)
-            size = f.tell()
-        f.seek(0)
-        ctype = rules.attachment_content_type(name, head)
-        if ctype is None:
-            problems.append(
-                _("%(name)s: only images (JPEG, PNG, HEIC, WebP) and PDF files can be attached.") % {"name": name}
-            )
-        elif size == 0:
-            problems.append(_("%(name)s is empty.") % {"name": name})
-        elif size > max_bytes:
-            problems.append(
-                _("%(name)s is too large: at most %(mb)s MB per file.")
-                % {"name": name, "mb": round(max_bytes / (1024 * 1024), 1)}
-            )
-        else:
-            accepted.append((f, ctype, rules.attachment_extension(name)))
-    return accepted, problems
 
 
 def _route(unit, kind: str):
@@ -253,7 +219,7 @@ def deviation_submit(
     else:
         data_concerned, personal_data_breach = "", False
 
-    accepted_files, file_problems = _check_attachments(attachments)
+    accepted_files, file_problems = check_attachments(attachments)
     if file_problems:
         errors["attachments"] = file_problems
     if errors:

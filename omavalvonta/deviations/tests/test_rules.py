@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from omavalvonta.core import attachments
 from omavalvonta.deviations import rules
 from omavalvonta.organisation import risk
 from omavalvonta.organisation.models import DEFAULT_RISK_MATRIX
@@ -110,12 +111,12 @@ def test_followup_digest_is_keyed_hmac_of_the_normalised_code(settings):
     [(JPEG, "image/jpeg"), (PNG, "image/png"), (PDF, "application/pdf"), (WEBP, "image/webp"), (HEIC, "image/heic")],
 )
 def test_sniffing_recognises_the_allowed_formats(head, expected):
-    assert rules.sniff_content_type(head) == expected
+    assert attachments.sniff_content_type(head) == expected
 
 
 @pytest.mark.parametrize("head", [b"MZ\x90\x00", b"<html><script>", b"GIF89a", MP4, b""])
 def test_sniffing_recognises_nothing_else(head):
-    assert rules.sniff_content_type(head) is None
+    assert attachments.sniff_content_type(head) is None
 
 
 @pytest.mark.parametrize(
@@ -132,4 +133,4 @@ def test_sniffing_recognises_nothing_else(head):
     ],
 )
 def test_attachment_type_needs_an_allowed_extension_matching_the_bytes(name, head, expected):
-    assert rules.attachment_content_type(name, head) == expected
+    assert attachments.attachment_content_type(name, head) == expected
