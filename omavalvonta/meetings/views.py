@@ -1,1 +1,426 @@
-"""Views of the area."""
+"""Meeting pages: the list, planning a meeting, the meeting page with its agenda
+and minutes editor (read-only once closed), and the staff's page of minutes to
+acknowledge.
+
+Pages about one meeting declare meeting.view (every member of staff has it);
+the selector then answers 404 outside the actor's units and 403 inside them
+without meeting.manage, so a refusal never confirms that another unit's meeting
+exists. Every write goes through `services`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from omavalvonta.meetings import selectors, services
+from omavalvonta.meetings.forms import (
+    ActionForm,
+    AttendanceForm,
+    CloseForm,
+    DecisionForm,
+    FilterForm,
+    ItemForm,
+    LogEntryForm,
+    MeetingForm,
+    add_service_errors,
+)
+from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import (
+    AUTHENTICATED,
+    P_DEVIATION_VIEW,
+    P_LOG_WRITE,
+    P_MEETING_MANAGE,
+    P_MEETING_VIEW,
+    requires,
+)
+
+PAGE_SIZE = 20
+
+
+# --- The list and planning --------------------------------------------------------------------
+
+
+@requires(P_MEETING_VIEW)
+def meeting_list(request):
+    actor = request.user
+    form = FilterForm(request.GET or None, units=selectors.units_for_meetings(actor=actor))
+    filters = form.filters()
+    page = Paginator(selectors.meeting_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "can_create": access.has_perm_anywhere(actor, P_MEETING_MANAGE),
+            "now": timezone.now(),
+        },
+    )
+
+
+@requires(P_MEETING_MANAGE)
+def meeting_create(request):
+    actor = request.user
+    units = selectors.units_for_meetings(actor=actor, perm=P_MEETING_MANAGE)
+    allow_group = selectors.may_create_management_group(actor)
+    own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_MEETING_MANAGE in g.permissions]
+    initial_unit = units.filter(pk__in=own_unit_ids).first() if own_unit_ids else None
+    if initial_unit is None and units.count() == 1:
+        initial_unit = units.first()
+    if request.method == "POST":
+        form = MeetingForm(request.POST, units=units, allow_management_group=allow_group)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = services.meeting_create(
+                    actor=actor,
+                    kind=data["kind"],
+                    unit=data.get("unit") if data["kind"] != MeetingKind.MANAGEMENT_GROUP else None,
+                    title=data.get("title", ""),
+                    starts_at=data["starts_at"],
+                    location=data.get("location", ""),
+                    is_online=data.get("is_online", False),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                count = meeting.items.count()
+                messages.success(
+                    request,
+                    ngettext(
+                        "The meeting was planned. %(count)d item waiting in the unit is on the agenda.",
+                        "The meeting was planned. %(count)d items waiting in the unit are on the agenda.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect("meetings:detail", pk=meeting.pk)
+    else:
+        form = MeetingForm(
+            units=units,
+            allow_management_group=allow_group,
+            initial={
+                "kind": MeetingKind.TEAM,
+                "unit": initial_unit,
+                "starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
+            },
+        )
+    return render(request, "meetings/form.html", {"form": form})
+
+
+# --- The meeting page -------------------------------------------------------------------------
+
+
+def _source_url(actor, item, unit):
+    if item.kind == AgendaItemKind.DEVIATION and item.source_id and unit is not None:
+        if access.can(actor, P_DEVIATION_VIEW, unit):
+            return reverse("deviations:detail", args=[item.source_id])
+    return ""
+
+
+def _render_detail(request, meeting, *, bound: tuple | None = None, status=200):
+    """The meeting page. `bound` = (form name, item id or None, bound form) keeps
+    the typed values and errors of a failed step."""
+    actor = request.user
+    can_manage = selectors.can_manage(actor, meeting)
+    editable = can_manage and not meeting.is_closed
+    items = selectors.meeting_items(meeting=meeting)
+    people = list(selectors.meeting_people(meeting=meeting)) if can_manage else []
+    bound_name, bound_item, bound_form = bound or (None, None, None)
+
+    def pick(name, item_id, make):
+        if bound_name == name and bound_item == item_id:
+            return bound_form
+        return make()
+
+    rows = []
+    actions = selectors.actions_by_item(actor=actor, items=items)
+    log_entries = selectors.log_entries_by_item(actor=actor, items=items)
+    can_log = meeting.unit_id is not None and access.can(actor, P_LOG_WRITE, meeting.unit)
+    for item in items:
+        row = {
+            "item": item,
+            "actions": actions.get(item.pk, []),
+            "log_entries": log_entries.get(item.pk, []),
+            "source_url": _source_url(actor, item, meeting.unit),
+        }
+        if editable:
+            row["decision_form"] = pick(
+                "decision", item.pk, lambda i=item: DecisionForm(prefix=f"d{i.pk}", initial={"decision": i.decision})
+            )
+            if meeting.unit_id is not None:
+                row["action_form"] = pick(
+                    "action", item.pk, lambda i=item: ActionForm(prefix=f"a{i.pk}", people=people)
+                )
+                if can_log:
+                    row["log_form"] = pick(
+                        "log",
+                        item.pk,
+                        lambda i=item: LogEntryForm(prefix=f"l{i.pk}", initial={"observation": i.title}),
+                    )
+        rows.append(row)
+
+    context = {
+        "meeting": meeting,
+        "can_manage": can_manage,
+        "editable": editable,
+        "rows": rows,
+        "show_decisions": can_manage or meeting.is_closed,
+        "participants": list(meeting.participants.order_by("full_name")),
+        "absentees": list(meeting.absentees.order_by("full_name")),
+        "my_acknowledgement": selectors.has_pending_for(actor=actor, meeting=meeting) if meeting.is_closed else None,
+        "bound_name": bound_name,
+    }
+    if editable:
+        context["item_form"] = pick("item", None, lambda: ItemForm(prefix="item"))
+        context["attendance_form"] = pick(
+            "attendance",
+            None,
+            lambda: AttendanceForm(
+                prefix="attendance",
+                people=selectors.meeting_people(meeting=meeting),
+                initial={
+                    "participants": [p.pk for p in context["participants"]],
+                    "absentees": [p.pk for p in context["absentees"]],
+                    "guests": meeting.guests,
+                },
+            ),
+        )
+        context["close_form"] = pick("close", None, lambda: CloseForm(prefix="close"))
+    if meeting.is_closed and can_manage:
+        context["acknowledgements"] = selectors.meeting_acknowledgements(meeting=meeting)
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+@requires(P_MEETING_VIEW)
+def meeting_detail(request, pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk, perm=P_MEETING_VIEW)
+    return _render_detail(request, meeting)
+
+
+def _item(meeting, item_id):
+    try:
+        return meeting.items.get(pk=item_id)
+    except (ValueError, TypeError, meeting.items.model.DoesNotExist):
+        raise Http404 from None
+
+
+def _step(request, pk, *, name, item_id=None, make_form=None, perform, success):
+    """One write on the meeting page: parse the form (if any), call the service,
+    redirect back to the item; on an error show the page with the errors."""
+    meeting = selectors.meeting_get(actor=request.user, pk=pk, perm=P_MEETING_MANAGE)
+    item = _item(meeting, item_id) if item_id is not None else None
+    form = make_form(meeting, item) if make_form else None
+    if form is None or form.is_valid():
+        try:
+            result = perform(meeting, item, form.cleaned_data if form is not None else {})
+        except ValidationError as error:
+            if form is None:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect(reverse("meetings:detail", args=[meeting.pk]))
+            add_service_errors(form, error)
+        else:
+            text = success(result) if callable(success) else success
+            if text:
+                messages.success(request, text)
+            anchor = f"#item-{item.pk}" if item is not None and name != "remove" else ""
+            return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
+    meeting.refresh_from_db()
+    return _render_detail(request, meeting, bound=(name, item_id, form))
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def item_add(request, pk):
+    return _step(
+        request,
+        pk,
+        name="item",
+        make_form=lambda m, i: ItemForm(request.POST, prefix="item"),
+        perform=lambda m, i, d: services.agenda_item_add(actor=request.user, meeting=m, title=d["title"]),
+        success=_("The item was added to the agenda."),
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def agenda_refresh(request, pk):
+    def success(count):
+        if not count:
+            return _("Nothing new is waiting.")
+        return ngettext("%(count)d waiting item was added.", "%(count)d waiting items were added.", count) % {
+            "count": count
+        }
+
+    return _step(
+        request,
+        pk,
+        name="refresh",
+        perform=lambda m, i, d: services.agenda_refresh(actor=request.user, meeting=m),
+        success=success,
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def item_move(request, pk, item_id):
+    direction = request.POST.get("direction", "")
+    return _step(
+        request,
+        pk,
+        name="move",
+        item_id=item_id,
+        perform=lambda m, i, d: services.agenda_item_move(actor=request.user, item=i, direction=direction),
+        success="",
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def item_remove(request, pk, item_id):
+    return _step(
+        request,
+        pk,
+        name="remove",
+        item_id=item_id,
+        perform=lambda m, i, d: services.agenda_item_remove(actor=request.user, item=i),
+        success=_("The item was removed from the agenda."),
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def item_decide(request, pk, item_id):
+    return _step(
+        request,
+        pk,
+        name="decision",
+        item_id=item_id,
+        make_form=lambda m, i: DecisionForm(request.POST, prefix=f"d{i.pk}"),
+        perform=lambda m, i, d: services.agenda_item_decide(actor=request.user, item=i, decision=d["decision"]),
+        success=_("The decision was saved."),
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def item_action(request, pk, item_id):
+    return _step(
+        request,
+        pk,
+        name="action",
+        item_id=item_id,
+        make_form=lambda m, i: ActionForm(
+            request.POST, prefix=f"a{i.pk}", people=selectors.meeting_people(meeting=m)
+        ),
+        perform=lambda m, i, d: services.agenda_item_action_create(
+            actor=request.user, item=i, title=d["title"], owner=d["owner"], due_date=d["due_date"], kind=d["kind"]
+        ),
+        success=_("The action was created and its owner notified."),
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def item_log(request, pk, item_id):
+    return _step(
+        request,
+        pk,
+        name="log",
+        item_id=item_id,
+        make_form=lambda m, i: LogEntryForm(request.POST, prefix=f"l{i.pk}"),
+        perform=lambda m, i, d: services.agenda_item_log_entry_create(actor=request.user, item=i, **d),
+        success=_("The entry was written to the self-supervision log."),
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def attendance(request, pk):
+    return _step(
+        request,
+        pk,
+        name="attendance",
+        make_form=lambda m, i: AttendanceForm(
+            request.POST, prefix="attendance", people=selectors.meeting_people(meeting=m)
+        ),
+        perform=lambda m, i, d: services.meeting_attendance_set(
+            actor=request.user, meeting=m, participants=d["participants"], absentees=d["absentees"], guests=d["guests"]
+        ),
+        success=_("The attendance was saved."),
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def meeting_close(request, pk):
+    def success(asked):
+        if not asked:
+            return _("The minutes were closed.")
+        return ngettext(
+            "The minutes were closed. %(count)d person was asked to acknowledge them.",
+            "The minutes were closed. %(count)d people were asked to acknowledge them.",
+            asked,
+        ) % {"count": asked}
+
+    return _step(
+        request,
+        pk,
+        name="close",
+        make_form=lambda m, i: CloseForm(request.POST, prefix="close"),
+        perform=lambda m, i, d: services.meeting_close(
+            actor=request.user, meeting=m, contains_new_instructions=d["contains_new_instructions"]
+        ),
+        success=success,
+    )
+
+
+@requires(P_MEETING_VIEW)
+@require_POST
+def remind(request, pk):
+    def success(count):
+        if not count:
+            return _("Everyone has acknowledged the minutes.")
+        return ngettext("%(count)d person was reminded.", "%(count)d people were reminded.", count) % {"count": count}
+
+    return _step(
+        request,
+        pk,
+        name="remind",
+        perform=lambda m, i, d: services.meeting_acknowledgements_remind(actor=request.user, meeting=m),
+        success=success,
+    )
+
+
+# --- Acknowledging --------------------------------------------------------------------------
+
+
+@requires(AUTHENTICATED)
+def acknowledge(request):
+    pending = selectors.acknowledgements_to_confirm(actor=request.user)
+    return render(request, "meetings/acknowledge.html", {"pending": pending})
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def acknowledge_confirm(request, ack_id):
+    # Only the person's own row (404 for anyone else's): the object rule is the user.
+    acknowledgement = selectors.own_pending_acknowledgement(actor=request.user, pk=ack_id)
+    services.acknowledgement_confirm(actor=request.user, acknowledgement=acknowledgement)
+    messages.success(request, _("Thank you. Your acknowledgement was recorded."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("meetings:acknowledge")

@@ -1,0 +1,135 @@
+"""Forms of the meeting pages: input parsing only; the rules live in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.deviations.forms import DateInput, DateTimeLocalInput, UserChoiceField, add_service_errors
+from omavalvonta.improvement.models import ActionKind
+from omavalvonta.meetings.models import MeetingKind
+
+__all__ = [
+    "ActionForm",
+    "AttendanceForm",
+    "CloseForm",
+    "DecisionForm",
+    "FilterForm",
+    "ItemForm",
+    "LogEntryForm",
+    "MeetingForm",
+    "add_service_errors",
+]
+
+
+class FilterForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *MeetingKind.choices], required=False)
+    when = forms.ChoiceField(
+        label=_("When"),
+        choices=[("", _("All meetings")), ("upcoming", _("Upcoming and open")), ("past", _("Minutes closed"))],
+        required=False,
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        result = {}
+        if data.get("unit"):
+            result["unit"] = data["unit"].pk
+        if data.get("kind"):
+            result["kind"] = data["kind"]
+        if data.get("when"):
+            result["when"] = data["when"]
+        return result
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices, widget=forms.RadioSelect)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=None, required=False, empty_label=_("Choose the unit"),
+        help_text=_("Not used for the management group, which meets at group level."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, help_text=_("Left empty, e.g. “Team meeting 12/2026”.")
+    )
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeLocalInput())
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    is_online = forms.BooleanField(label=_("Online meeting"), required=False)
+
+    def __init__(self, *args, units, allow_management_group: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if not allow_management_group:
+            self.fields["kind"].choices = [c for c in MeetingKind.choices if c[0] != MeetingKind.MANAGEMENT_GROUP]
+            self.fields["unit"].help_text = ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data["kind"] != MeetingKind.MANAGEMENT_GROUP and not data.get("unit"):
+            self.add_error("unit", _("Choose the unit."))
+        return data
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label=_("New item"), max_length=300)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.CharField(label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("What will be done?"), max_length=300)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices, initial=ActionKind.CORRECTIVE)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = UserChoiceField(people=people, label=_("Owner"), blank_label=_("Choose a person"))
+        self.order_fields(["title", "owner", "due_date", "kind"])
+
+
+class LogEntryForm(forms.Form):
+    observation = forms.CharField(label=_("What was observed"), widget=forms.Textarea(attrs={"rows": 3}))
+    reaction = forms.CharField(label=_("Reaction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    planned_correction = forms.CharField(
+        label=_("Planned correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AttendanceForm(forms.Form):
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Took part"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    absentees = forms.ModelMultipleChoiceField(
+        label=_("Absent"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Absent staff are asked to acknowledge the minutes when they are closed."),
+    )
+    guests = forms.CharField(label=_("Guests"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = people
+        self.fields["absentees"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("participants") or ()) & set(data.get("absentees") or ())
+        if both:
+            self.add_error("absentees", _("A person cannot both take part and be absent."))
+        return data
+
+
+class CloseForm(forms.Form):
+    contains_new_instructions = forms.BooleanField(
+        label=_("The minutes contain new instructions"),
+        required=False,
+        help_text=_("Then all the unit's staff are asked to acknowledge them, not only the absent."),
+    )
+

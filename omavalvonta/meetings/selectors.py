@@ -1,0 +1,363 @@
+"""Reads of meetings, always through the access kernel.
+
+Unit meetings are scoped like every unit-scoped record (`for_actor`,
+`access_object`). Management group meetings have no unit: they are visible to
+management group members and the quality director only, and managed by the
+quality director (and their chair)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from omavalvonta.deviations.selectors import deviation_list
+from omavalvonta.improvement.models import Acknowledgement, Action, LogEntry
+from omavalvonta.improvement.selectors import acknowledgement_progress
+from omavalvonta.meetings.models import AgendaItem, AgendaItemKind, Meeting, MeetingKind, MeetingState
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Membership, Role, User
+
+# Actions due within this many days (or already overdue) come to the agenda.
+ACTIONS_DUE_WITHIN_DAYS = 30
+# An agenda nobody can get through helps no one: the most urgent actions come
+# one by one, the rest as one item pointing to the action list.
+ACTIONS_ON_AGENDA_MAX = 15
+# Deviations closed before the meeting but marked for it still come, for this long.
+CLOSED_DEVIATIONS_WITHIN_DAYS = 60
+
+MANAGEMENT_GROUP_VIEWERS = (Role.MANAGEMENT_GROUP, Role.QUALITY_DIRECTOR)
+MANAGEMENT_GROUP_MANAGERS = (Role.QUALITY_DIRECTOR,)
+
+
+def _org_wide_role(actor, roles) -> bool:
+    """Does `actor` hold one of `roles` over the whole organisation?"""
+    return any(g.role in roles and g.is_organisation_wide for g in access.grants(actor))
+
+
+def may_see_management_group(actor) -> bool:
+    return _org_wide_role(actor, MANAGEMENT_GROUP_VIEWERS)
+
+
+def may_create_management_group(actor) -> bool:
+    return _org_wide_role(actor, MANAGEMENT_GROUP_MANAGERS)
+
+
+def can_manage(actor, meeting: Meeting) -> bool:
+    """May `actor` edit the agenda and minutes of `meeting` (meeting.manage)?"""
+    if meeting.unit_id is None:
+        return may_create_management_group(actor) or (
+            meeting.chair_id == getattr(actor, "pk", None) and may_see_management_group(actor)
+        )
+    return access.can(actor, access.P_MEETING_MANAGE, meeting.unit)
+
+
+def meeting_get(*, actor, pk, perm: str = access.P_MEETING_VIEW) -> Meeting:
+    """One meeting for `actor`: 404 outside their units, 403 inside without `perm`.
+    A management group meeting is 404 to everyone but its audience."""
+    qs = Meeting.objects.select_related("chair", "unit", "unit__region")
+    try:
+        meeting = qs.get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if meeting.unit_id is None:
+        if not may_see_management_group(actor):
+            raise Http404
+        if perm == access.P_MEETING_MANAGE and not can_manage(actor, meeting):
+            raise PermissionDenied(perm)
+        return meeting
+    return access.access_object(qs, actor, pk, perm)
+
+
+def visible_meetings(actor):
+    """Every meeting `actor` may read (meeting.view)."""
+    qs = Meeting.objects.for_actor(actor, access.P_MEETING_VIEW).filter(unit__isnull=False)
+    if may_see_management_group(actor):
+        qs = qs | Meeting.objects.filter(kind=MeetingKind.MANAGEMENT_GROUP)
+    return qs
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def meeting_list(*, actor, filters: dict | None = None):
+    """Meetings `actor` may read, newest first. filters: unit (id), kind,
+    when ("upcoming": not closed; "past": minutes closed)."""
+    filters = filters or {}
+    qs = visible_meetings(actor)
+    if (unit_id := _as_int(filters.get("unit"))) is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if (kind := filters.get("kind")) in MeetingKind.values:
+        qs = qs.filter(kind=kind)
+    when = filters.get("when")
+    if when == "upcoming":
+        qs = qs.exclude(state=MeetingState.MINUTES_CLOSED)
+    elif when == "past":
+        qs = qs.filter(state=MeetingState.MINUTES_CLOSED)
+    return (
+        qs.select_related("unit", "chair")
+        .annotate(item_count=Count("items", distinct=True))
+        .order_by("-starts_at", "-id")
+    )
+
+
+def units_for_meetings(*, actor, perm: str = access.P_MEETING_VIEW):
+    return access.units_for(actor, perm).order_by("name")
+
+
+def meeting_items(*, meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.items.select_related("source_type").order_by("order", "id"))
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def unit_staff(*, unit):
+    """Everyone active who holds a role in `unit` itself (its own staff)."""
+    return (
+        User.objects.filter(is_active=True, pk__in=Membership.objects.filter(unit_id=unit.pk).values("user_id"))
+        .order_by("full_name", "pk")
+    )
+
+
+def management_group_people():
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(
+            role__in=MANAGEMENT_GROUP_VIEWERS, unit__isnull=True, region__isnull=True
+        ).values("user_id"),
+    ).order_by("full_name", "pk")
+
+
+def meeting_people(*, meeting: Meeting):
+    """Whose attendance is recorded: the unit's staff (the management group for its meetings)."""
+    if meeting.unit_id is None:
+        return management_group_people()
+    return unit_staff(unit=meeting.unit)
+
+
+# --- Agenda sources -------------------------------------------------------------------------
+
+
+def _deviation_type():
+    from omavalvonta.deviations.models import Deviation
+
+    return ContentType.objects.get_for_model(Deviation)
+
+
+def deviations_handled_in_closed_minutes(*, unit):
+    """Ids of the unit's deviations that were on the agenda of closed minutes."""
+    return AgendaItem.objects.filter(
+        unit=unit,
+        kind=AgendaItemKind.DEVIATION,
+        source_type=_deviation_type(),
+        meeting__state=MeetingState.MINUTES_CLOSED,
+    ).values("source_id")
+
+
+def deviations_for_agenda(*, actor, unit):
+    """Agenda source: the unit's deviations marked for the team meeting and not yet
+    handled in closed minutes, oldest first. Titles carry the number and type only:
+    all the unit's staff read the minutes, the description may name a child."""
+    from omavalvonta.meetings.agenda import AgendaProposal
+
+    # Open reports, and those closed lately: a report handled and closed between
+    # two meetings is still for the team to learn from. Older ones are history.
+    since = timezone.now() - dt.timedelta(days=CLOSED_DEVIATIONS_WITHIN_DAYS)
+    deviations = (
+        deviation_list(actor=actor, filters={"team_meeting": True, "unit": unit.pk})
+        .exclude(state="closed", closed_at__lt=since)
+        .exclude(pk__in=deviations_handled_in_closed_minutes(unit=unit))
+        .order_by("submitted_at", "id")
+    )
+    proposals = []
+    for d in deviations:
+        note = d.get_state_display()
+        if d.risk_level:
+            note = _("%(state)s, risk %(risk)s") % {"state": note, "risk": str(d.get_risk_level_display()).lower()}
+        proposals.append(AgendaProposal(kind=AgendaItemKind.DEVIATION, title=str(d), source=d, note=str(note)))
+    return proposals
+
+
+def actions_due(*, actor, unit, today: dt.date | None = None):
+    """Open actions of `unit` due within ACTIONS_DUE_WITHIN_DAYS days or overdue."""
+    today = today or timezone.localdate()
+    return (
+        Action.objects.for_actor(actor, access.P_ACTION_VIEW)
+        .filter(unit=unit, state="open", due_date__lte=today + dt.timedelta(days=ACTIONS_DUE_WITHIN_DAYS))
+        .select_related("owner")
+        .order_by("due_date", "id")
+    )
+
+
+def actions_due_for_agenda(*, actor, unit):
+    """Agenda source: actions due soon or overdue, with owner and date."""
+    from omavalvonta.meetings.agenda import AgendaProposal
+
+    today = timezone.localdate()
+    proposals = []
+    due = list(actions_due(actor=actor, unit=unit, today=today)[: ACTIONS_ON_AGENDA_MAX + 1])
+    more = 0
+    if len(due) > ACTIONS_ON_AGENDA_MAX:
+        more = actions_due(actor=actor, unit=unit, today=today).count() - ACTIONS_ON_AGENDA_MAX
+        due = due[:ACTIONS_ON_AGENDA_MAX]
+    for action in due:
+        due = f"{action.due_date.day}.{action.due_date.month}.{action.due_date.year}"
+        if action.due_date < today:
+            note = _("Overdue since %(date)s, owner %(owner)s") % {"date": due, "owner": action.owner}
+        else:
+            note = _("Due %(date)s, owner %(owner)s") % {"date": due, "owner": action.owner}
+        proposals.append(AgendaProposal(kind=AgendaItemKind.ACTION_DUE, title=action.title[:300], source=action, note=note))
+    if more:
+        title = ngettext(
+            "%(count)d more action is due or overdue",
+            "%(count)d more actions are due or overdue",
+            more,
+        ) % {"count": more}
+        proposals.append(AgendaProposal(kind=AgendaItemKind.ACTION_DUE, title=title))
+    return proposals
+
+
+# --- What the minutes produced ----------------------------------------------------------------
+
+
+def _item_type():
+    return ContentType.objects.get_for_model(AgendaItem)
+
+
+def actions_by_item(*, actor, items) -> dict[int, list]:
+    """Actions decided from each agenda item (that `actor` may see), by item id."""
+    ids = [i.pk for i in items]
+    result: dict[int, list] = {i: [] for i in ids}
+    if not ids:
+        return result
+    rows = (
+        Action.objects.for_actor(actor, access.P_ACTION_VIEW)
+        .filter(source_type=_item_type(), source_id__in=ids)
+        .select_related("owner")
+        .order_by("due_date", "id")
+    )
+    for action in rows:
+        result[action.source_id].append(action)
+    return result
+
+
+def log_entries_by_item(*, actor, items) -> dict[int, list]:
+    """Self-supervision log entries written from each agenda item, by item id."""
+    ids = [i.pk for i in items]
+    result: dict[int, list] = {i: [] for i in ids}
+    if not ids:
+        return result
+    rows = LogEntry.objects.for_actor(actor, access.P_LOG_VIEW).filter(source_type=_item_type(), source_id__in=ids)
+    for entry in rows.order_by("id"):
+        result[entry.source_id].append(entry)
+    return result
+
+
+# --- Acknowledgements ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AcknowledgementStatus:
+    done: int
+    asked: int
+    acknowledged: list  # [Acknowledgement] with user
+    waiting: list
+
+
+def meeting_acknowledgements(*, meeting: Meeting) -> AcknowledgementStatus:
+    """Who has and who has not acknowledged the minutes ("12 / 15 acknowledged").
+    The caller has been granted the meeting (meeting.manage)."""
+    done, asked = acknowledgement_progress(target=meeting)
+    # The per-person rows: improvement has no selector for them (yet), so they are
+    # read here, limited to this one target.
+    rows = list(
+        Acknowledgement.objects.filter(target_type=ContentType.objects.get_for_model(Meeting), target_id=meeting.pk)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    return AcknowledgementStatus(
+        done=done,
+        asked=asked,
+        acknowledged=[r for r in rows if r.acknowledged_at is not None],
+        waiting=[r for r in rows if r.acknowledged_at is None],
+    )
+
+
+@dataclass(frozen=True)
+class PendingAcknowledgement:
+    acknowledgement: object
+    meeting: Meeting | None  # when the target is minutes the actor may read
+    items: list
+    title: str
+    url: str
+
+
+def acknowledgements_to_confirm(*, actor) -> list[PendingAcknowledgement]:
+    """What `actor` must still acknowledge, with the minutes to read."""
+    from omavalvonta.improvement.selectors import acknowledgements_pending
+
+    pending = list(acknowledgements_pending(actor=actor).select_related("target_type"))
+    meeting_type = ContentType.objects.get_for_model(Meeting)
+    meeting_ids = [a.target_id for a in pending if a.target_type_id == meeting_type.pk]
+    visible = {m.pk: m for m in visible_meetings(actor).filter(pk__in=meeting_ids).select_related("unit", "chair")}
+    items: dict[int, list] = {pk: [] for pk in visible}
+    for item in AgendaItem.objects.filter(meeting_id__in=list(visible)).order_by("order", "id"):
+        items[item.meeting_id].append(item)
+    result = []
+    for ack in pending:
+        meeting = visible.get(ack.target_id) if ack.target_type_id == meeting_type.pk else None
+        if meeting is not None:
+            result.append(
+                PendingAcknowledgement(ack, meeting, items[meeting.pk], meeting.title, meeting.get_absolute_url())
+            )
+            continue
+        if ack.target_type_id == meeting_type.pk:
+            continue  # minutes the person may no longer read (moved to another unit)
+        try:
+            target = ack.target_type.get_object_for_this_type(pk=ack.target_id)
+        except ObjectDoesNotExist:
+            target = None  # the record is gone; the row can still be confirmed away
+        url = target.get_absolute_url() if target is not None and hasattr(target, "get_absolute_url") else ""
+        result.append(PendingAcknowledgement(ack, None, [], str(target) if target is not None else "", url))
+    return result
+
+
+def own_pending_acknowledgement(*, actor, pk):
+    """One of `actor`'s own acknowledgements; 404 for anyone else's."""
+    try:
+        return Acknowledgement.objects.get(pk=pk, user_id=actor.pk)
+    except (Acknowledgement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def has_pending_for(*, actor, meeting: Meeting):
+    """The actor's own unconfirmed acknowledgement of `meeting`, or None."""
+    return Acknowledgement.objects.filter(
+        user_id=actor.pk,
+        target_type=ContentType.objects.get_for_model(Meeting),
+        target_id=meeting.pk,
+        acknowledged_at__isnull=True,
+    ).first()
+
+
+def meeting_default_title(*, kind: str, starts_at: dt.datetime | None = None) -> str:
+    when = timezone.localtime(starts_at) if starts_at else timezone.localtime()
+    values = {"month": when.month, "year": when.year}
+    if kind == MeetingKind.SUPERVISOR_REVIEW:
+        return _("Supervisor's review %(month)s/%(year)s") % values
+    if kind == MeetingKind.MANAGEMENT_GROUP:
+        return _("Management group %(month)s/%(year)s") % values
+    return _("Team meeting %(month)s/%(year)s") % values
+
