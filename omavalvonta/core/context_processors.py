@@ -4,26 +4,35 @@ that a menu never offers a page the user cannot open."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from omavalvonta.improvement.selectors import acknowledgements_pending
+from omavalvonta.notifications.selectors import notification_unread_count
 from omavalvonta.organisation import access
+
+# (permission, url name, label): in menu order. AUTHENTICATED: everyone signed in.
+NAV = [
+    (access.AUTHENTICATED, "home", _("Home")),
+    (access.P_DEVIATION_REPORT, "deviations:new", pgettext_lazy("navigation: make a report", "Report")),
+    (access.P_DEVIATION_REPORT, "deviations:mine", _("My reports")),
+    (access.P_DEVIATION_VIEW, "deviations:list", _("Deviations")),
+    (access.P_ACTION_VIEW, "improvement:my_actions", _("Actions")),
+    (access.P_MEETING_VIEW, "meetings:list", _("Meetings")),
+    (access.P_LOG_VIEW, "improvement:log", _("Self-supervision log")),
+    (access.P_GUIDANCE_VIEW, "guidance:list", _("Guidance from authorities")),
+    (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
+]
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(reverse("home"), _("Home"), "home")]
-    if access.has_perm_anywhere(user, access.P_DEVIATION_REPORT):
-        items.append((reverse("deviations:new"), pgettext_lazy("navigation: make a report", "Report"), "deviations:new"))
-        items.append((reverse("deviations:mine"), _("My reports"), "deviations:mine"))
-    if access.has_perm_anywhere(user, access.P_DEVIATION_VIEW):
-        items.append((reverse("deviations:list"), _("Deviations"), "deviations:list"))
-    if access.has_perm_anywhere(user, access.P_ORG_ADMIN):
-        items.append((reverse("organisation:admin_home"), _("Administration"), "organisation:admin_home"))
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     return {
         "nav_items": [
-            {"url": url, "label": label, "active": current == name}
-            for url, label, name in items
+            {"url": reverse(name), "label": label, "active": current == name}
+            for perm, name, label in NAV
+            if access.has_perm_anywhere(user, perm)
         ],
-        "unread_notifications": user.notifications.filter(in_app=True, read_at__isnull=True).count(),
+        "unread_notifications": notification_unread_count(actor=user),
+        "pending_acknowledgements": acknowledgements_pending(actor=user).count(),
     }
