@@ -6,3 +6,10 @@ class ImprovementConfig(AppConfig):
     name = "omavalvonta.improvement"
     label = "improvement"
     verbose_name = _("Improvement")
+
+    def ready(self):
+        # Imported here: services import models, which need the app registry ready.
+        from omavalvonta.core import jobs
+        from omavalvonta.improvement.services import actions_send_reminders
+
+        jobs.register("improvement.action_reminders", actions_send_reminders, every_seconds=3600)

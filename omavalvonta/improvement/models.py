@@ -17,8 +17,31 @@ class ActionKind(models.TextChoices):
 
 class ActionState(models.TextChoices):
     OPEN = "open", _("Open")
+    # Done by the owner, but a serious risk's fix counts only once it is seen to work.
+    AWAITING_CHECK = "awaiting_check", _("Awaiting effectiveness check")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# States in which an action still needs someone's work.
+ACTIVE_STATES = (ActionState.OPEN, ActionState.AWAITING_CHECK)
+
+
+class SourceKind(models.TextChoices):
+    DEVIATION = "deviation", _("Deviation")
+    FEEDBACK = "feedback", _("Client feedback")
+    GUIDANCE = "guidance", _("Guidance from an authority")
+    RISK = "risk", _("Risk assessment")
+    AUDIT = "audit", _("Audit or self-assessment")
+    PLAN_REVIEW = "plan_review", _("Plan review")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")
+
+
+class Effectiveness(models.TextChoices):
+    YES = "yes", _("Yes, it worked")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No, it did not work")
 
 
 class Action(models.Model):
@@ -26,14 +49,47 @@ class Action(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices, default=ActionKind.CORRECTIVE)
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Where the action came from, also when no record is linked (an audit on paper).
+    source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices, default=SourceKind.OTHER)
+    plan_goal = models.ForeignKey(
+        "improvement.PlanGoal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("action plan goal"),
+    )
     title = models.CharField(_("what is done"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions", verbose_name=_("owner")
     )
     due_date = models.DateField(_("due date"))
-    state = models.CharField(_("state"), max_length=12, choices=ActionState.choices, default=ActionState.OPEN)
+    state = models.CharField(_("state"), max_length=16, choices=ActionState.choices, default=ActionState.OPEN)
     completion_note = models.TextField(_("what was done"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Effectiveness check: set for corrective actions of a serious or very serious
+    # risk. Completing such an action waits in awaiting_check until, from
+    # effectiveness_due on, someone records whether it worked.
+    needs_effectiveness_check = models.BooleanField(_("needs an effectiveness check"), default=False)
+    effectiveness_due = models.DateField(_("effectiveness check from"), null=True, blank=True)
+    effectiveness = models.CharField(_("did it work?"), max_length=8, choices=Effectiveness.choices, blank=True)
+    effectiveness_evidence = models.TextField(_("evidence"), blank=True)
+    effectiveness_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    effectiveness_checked_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("why cancelled"), blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Reminder claims: each set once by a conditional UPDATE (... WHERE x IS NULL),
+    # so a second run or a second worker never sends the same reminder again.
+    # Cleared when the due date moves or the action is reopened.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    effectiveness_reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -55,6 +111,19 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.state == ActionState.OPEN and self.due_date < timezone.localdate()
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def check_is_due(self) -> bool:
+        """Awaiting its effectiveness check, and the check may be recorded now."""
+        return (
+            self.state == ActionState.AWAITING_CHECK
+            and self.effectiveness_due is not None
+            and self.effectiveness_due <= timezone.localdate()
+        )
 
 
 class Acknowledgement(models.Model):
@@ -98,6 +167,9 @@ class LogEntry(models.Model):
     planned_correction = models.TextField(_("planned correction"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
     followed_up_at = models.DateTimeField(null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -113,3 +185,105 @@ class LogEntry(models.Model):
         ]
         verbose_name = _("self-supervision log entry")
         verbose_name_plural = _("self-supervision log entries")
+
+
+# --- The unit's action plan (toimintasuunnitelma) ------------------------------------------------
+
+
+class ActionPlan(models.Model):
+    """A unit's yearly action plan: development goals, measures, owners and
+    indicators, made with the whole team and followed up every four months."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="action_plans", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("participants")
+    )
+    other_participants = models.TextField(_("other participants"), blank=True)
+    made_on = models.DateField(_("made on"), null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "unit__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_action_plan_per_unit_and_year")]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self):
+        return f"{self.unit} {self.year}"
+
+
+class GoalArea(models.TextChoices):
+    CLIENT_EXPERIENCE = "client_experience", _("Client experience")
+    QUALITY = "quality", _("Quality and client safety")
+    STAFF_WELLBEING = "staff_wellbeing", _("Staff wellbeing plan")
+    OTHER = "other", _("Other development")
+
+
+class PlanGoal(models.Model):
+    """One development goal of an action plan, with its measures, owner and indicator."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="goals")
+    area = models.CharField(_("area"), max_length=24, choices=GoalArea.choices, default=GoalArea.OTHER)
+    description = models.TextField(_("goal"))
+    measures = models.TextField(_("measures"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    indicator = models.CharField(_("indicator"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "area", "id"]
+        verbose_name = _("action plan goal")
+        verbose_name_plural = _("action plan goals")
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class Period(models.IntegerChoices):
+    """The three four-month follow-up periods of a year."""
+
+    T1 = 1, _("T1 (January–April)")
+    T2 = 2, _("T2 (May–August)")
+    T3 = 3, _("T3 (September–December)")
+
+    @classmethod
+    def of(cls, day) -> "Period":
+        return cls((day.month - 1) // 4 + 1)
+
+
+class GoalStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    DELAYED = "delayed", _("Delayed")
+    DONE = "done", _("Done")
+
+
+class GoalFollowUp(models.Model):
+    """The recorded status of one goal in one four-month period."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="follow_ups")
+    period = models.PositiveSmallIntegerField(_("period"), choices=Period.choices)
+    status = models.CharField(_("status"), max_length=12, choices=GoalStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["goal", "period"]
+        constraints = [models.UniqueConstraint(fields=["goal", "period"], name="one_follow_up_per_goal_and_period")]
+        verbose_name = _("goal follow-up")
+        verbose_name_plural = _("goal follow-ups")

@@ -1,9 +1,72 @@
-"""Reads of actions, always through the access kernel."""
+"""Reads of the improvement area, always through the access kernel: every read of
+unit-scoped rows starts from `Model.objects.for_actor(actor, perm)`,
+`access.access_object` or `access.access_unit`.
+
+One exception, by design: an action's owner sees their own action (and "my
+actions") whatever their unit rights, as the reporter sees their own report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from omavalvonta.improvement.models import Acknowledgement, Action
+from omavalvonta.core.selectors import audit_events_for
+from omavalvonta.improvement.models import (
+    ACTIVE_STATES,
+    Acknowledgement,
+    Action,
+    ActionKind,
+    ActionPlan,
+    ActionState,
+    Effectiveness,
+    GoalFollowUp,
+    LogEntry,
+    PlanGoal,
+    SourceKind,
+)
+from omavalvonta.improvement.services._common import fi_date
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Region, User
+
+_ACTION_RELATED = ("unit", "unit__region", "owner")
+
+# The `state` filter value meaning "open or awaiting its check".
+ACTIVE = "active"
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _active(actor) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
+
+
+# --- Actions --------------------------------------------------------------------------------------
 
 
 def actions_for_source(*, source):
@@ -13,6 +76,250 @@ def actions_for_source(*, source):
         .select_related("owner")
         .order_by("due_date", "id")
     )
+
+
+def action_list_mine(*, actor):
+    """`actor`'s own actions still needing work (open or awaiting the check),
+    soonest first. Needs no unit right: an owner always sees their own actions."""
+    if not _active(actor):
+        return Action.objects.none()
+    return (
+        Action.objects.filter(owner_id=actor.pk, state__in=ACTIVE_STATES)
+        .select_related(*_ACTION_RELATED)
+        .order_by("due_date", "id")
+    )
+
+
+def action_list_mine_recent_done(*, actor, limit: int = 5) -> list[Action]:
+    """The actor's most recently closed actions (for "my actions")."""
+    if not _active(actor):
+        return []
+    return list(
+        Action.objects.filter(owner_id=actor.pk, state=ActionState.DONE)
+        .select_related("unit")
+        .order_by("-completed_at", "-id")[:limit]
+    )
+
+
+def _apply_action_filters(qs, filters: dict | None):
+    """The list filters. Unknown or malformed values are ignored (query strings)."""
+    filters = filters or {}
+    state = filters.get("state")
+    if state in ActionState.values:
+        qs = qs.filter(state=state)
+    elif state == ACTIVE:
+        qs = qs.filter(state__in=ACTIVE_STATES)
+    if (unit_id := _as_int(filters.get("unit"))) is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if (region_id := _as_int(filters.get("region"))) is not None:
+        qs = qs.filter(unit__region_id=region_id)
+    if (source_kind := filters.get("source_kind")) in SourceKind.values:
+        qs = qs.filter(source_kind=source_kind)
+    if (kind := filters.get("kind")) in ActionKind.values:
+        qs = qs.filter(kind=kind)
+    if (owner_id := _as_int(filters.get("owner"))) is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if filters.get("overdue"):
+        qs = qs.filter(state=ActionState.OPEN, due_date__lt=timezone.localdate())
+    if filters.get("check_due"):
+        qs = qs.filter(state=ActionState.AWAITING_CHECK, effectiveness_due__lte=timezone.localdate())
+    return qs
+
+
+def action_list(*, actor, filters: dict | None = None):
+    """Actions of the units (and regions) `actor` may view, soonest due first.
+    filters: state (a state, or "active"), unit, region, owner (ids), source_kind,
+    kind, overdue (bool), check_due (bool)."""
+    qs = Action.objects.for_actor(actor, access.P_ACTION_VIEW).select_related(*_ACTION_RELATED)
+    return _apply_action_filters(qs, filters).order_by("due_date", "id")
+
+
+def action_get(*, actor, pk, perm: str = access.P_ACTION_VIEW) -> Action:
+    """One action for `actor`: its owner always sees it (view only); others through
+    the kernel: 404 outside their units, 403 inside them without `perm`."""
+    qs = Action.objects.select_related("owner", "created_by", "completed_by", "effectiveness_checked_by", "plan_goal")
+    if perm == access.P_ACTION_VIEW and _active(actor):
+        own = qs.select_related("unit", "unit__region").filter(pk=_as_int(pk), owner_id=actor.pk).first()
+        if own is not None:
+            return own
+    return access.access_object(qs, actor, pk, perm)
+
+
+def action_source_link(*, actor, action: Action) -> dict | None:
+    """{"label", "url"} of the action's source record when the actor may open it
+    (a deviation's page); None otherwise. The source's own page checks access
+    again, so a link offered here never leaks the record."""
+    if not action.source_type_id or not action.source_id:
+        return None
+    ct = ContentType.objects.get_for_id(action.source_type_id)
+    if (ct.app_label, ct.model) == ("deviations", "deviation"):
+        if not (
+            access.can(actor, access.P_DEVIATION_VIEW, action.unit) or access.can(actor, access.P_DEVIATION_HANDLE, action.unit)
+        ):
+            return None
+        return {"label": _("Open the deviation report"), "url": reverse("deviations:detail", args=[action.source_id])}
+    return None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    label: str
+    actor_name: str | None
+    detail: str = ""
+
+
+def _action_label(event) -> tuple[str | None, str]:
+    data = event.data or {}
+    verb = event.verb
+    if verb == "action.created":
+        return _("Action decided"), ""
+    if verb == "action.updated":
+        parts = []
+        if "owner_name" in data:
+            parts.append(_("owner %(name)s") % {"name": data["owner_name"]})
+        if "due_date" in data:
+            due = _as_date(data["due_date"])
+            parts.append(_("due %(date)s") % {"date": fi_date(due) if due else "?"})
+        if "title" in data or "description" in data:
+            parts.append(_("description"))
+        return _("Changed"), ", ".join(parts)
+    if verb == "action.completed":
+        if data.get("awaiting_check"):
+            return _("Completed; waiting for the effectiveness check"), ""
+        return _("Completed"), ""
+    if verb == "action.effectiveness_recorded":
+        result = data.get("result")
+        label = str(Effectiveness(result).label) if result in Effectiveness.values else "?"
+        return _("Effectiveness checked: %(result)s") % {"result": label}, data.get("evidence", "")
+    if verb == "action.reopened":
+        due = _as_date(data.get("due_date"))
+        return _("Reopened, new due date %(date)s") % {"date": fi_date(due) if due else "?"}, ""
+    if verb == "action.cancelled":
+        return _("Cancelled"), data.get("reason", "")
+    if verb == "action.overdue":
+        return _("Overdue: the owner was reminded"), ""
+    return None, ""
+
+
+def action_timeline(*, action: Action) -> list[TimelineEntry]:
+    """Readable events of one (already authorised) action, oldest first."""
+    entries = []
+    for event in audit_events_for(action):
+        label, detail = _action_label(event)
+        if label is None:
+            continue
+        entries.append(
+            TimelineEntry(at=event.at, label=label, actor_name=event.actor.full_name if event.actor_id else None, detail=detail)
+        )
+    return entries
+
+
+def people_of_unit(*, unit):
+    """Active people working in `unit` or over its region (people with
+    organisation-wide roles are left out: they would be offered in every unit).
+    Action owners and plan participants are picked from these."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(memberships__unit_id=unit.pk) | Q(memberships__region_id=unit.region_id))
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def units_managed(*, actor):
+    """Units where `actor` may create actions and plans."""
+    return access.units_for(actor, access.P_ACTION_MANAGE).select_related("region").order_by("name")
+
+
+def units_viewable(*, actor, perm: str = access.P_ACTION_VIEW):
+    return access.units_for(actor, perm).select_related("region").order_by("name")
+
+
+def regions_of(units):
+    return Region.objects.filter(pk__in=units.values("region_id")).order_by("name")
+
+
+# --- Action plans ---------------------------------------------------------------------------------
+
+
+def plan_list(*, actor, filters: dict | None = None):
+    """Action plans of the units `actor` may view (action.view), newest year first."""
+    filters = filters or {}
+    qs = (
+        ActionPlan.objects.for_actor(actor, access.P_ACTION_VIEW)
+        .select_related("unit", "unit__region")
+        .annotate(goal_count=Count("goals", distinct=True))
+    )
+    if (year := _as_int(filters.get("year"))) is not None:
+        qs = qs.filter(year=year)
+    if (unit_id := _as_int(filters.get("unit"))) is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.order_by("-year", "unit__name", "id")
+
+
+def plan_get(*, actor, pk, perm: str = access.P_ACTION_VIEW) -> ActionPlan:
+    """One plan: 404 outside the actor's units, 403 inside them without `perm`."""
+    return access.access_object(ActionPlan.objects.all(), actor, pk, perm)
+
+
+def plan_goal_get(*, actor, plan: ActionPlan, goal_id) -> PlanGoal:
+    """One goal of an (already authorised) plan; 404 when not its goal."""
+    goal = PlanGoal.objects.select_related("plan", "unit").filter(plan=plan, pk=_as_int(goal_id)).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def plan_goals(*, plan: ActionPlan) -> list[PlanGoal]:
+    """The goals of an (already authorised) plan with owners, follow-ups (by
+    period) and linked actions: a fixed number of queries."""
+    goals = list(
+        PlanGoal.objects.filter(plan=plan)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("follow_ups", queryset=GoalFollowUp.objects.select_related("recorded_by").order_by("period")),
+            Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("due_date", "id")),
+        )
+        .order_by("area", "id")
+    )
+    for goal in goals:
+        by_period = {f.period: f for f in goal.follow_ups.all()}
+        goal.periods = [(p, by_period.get(p)) for p in (1, 2, 3)]
+    return goals
+
+
+def plan_participants(*, plan: ActionPlan) -> list:
+    return list(plan.participants.order_by("full_name", "pk"))
+
+
+# --- Self-supervision log ---------------------------------------------------------------------------
+
+
+def log_list(*, actor, filters: dict | None = None):
+    """Log entries of the units `actor` may read (log.view), newest first.
+    filters: unit, region (ids), date_from, date_to (on observed_on)."""
+    filters = filters or {}
+    qs = LogEntry.objects.for_actor(actor, access.P_LOG_VIEW).select_related("unit", "unit__region", "created_by")
+    if (unit_id := _as_int(filters.get("unit"))) is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if (region_id := _as_int(filters.get("region"))) is not None:
+        qs = qs.filter(unit__region_id=region_id)
+    if (date_from := _as_date(filters.get("date_from"))) is not None:
+        qs = qs.filter(observed_on__gte=date_from)
+    if (date_to := _as_date(filters.get("date_to"))) is not None:
+        qs = qs.filter(observed_on__lte=date_to)
+    if filters.get("no_follow_up"):
+        qs = qs.filter(follow_up="")
+    return qs.order_by("-observed_on", "-id")
+
+
+def log_entry_get(*, actor, pk, perm: str = access.P_LOG_VIEW) -> LogEntry:
+    """One log entry: 404 outside the actor's units, 403 inside them without `perm`."""
+    return access.access_object(LogEntry.objects.select_related("created_by", "followed_up_by"), actor, pk, perm)
+
+
+# --- Acknowledgements -------------------------------------------------------------------------------
 
 
 def acknowledgement_progress(*, target) -> tuple[int, int]:

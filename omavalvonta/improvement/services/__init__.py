@@ -1,0 +1,51 @@
+"""Writes of the improvement area: actions, action plans, acknowledgements and the
+self-supervision log. Each service: keyword-only arguments with `actor` first,
+@transaction.atomic, access.require/require_on, save(update_fields=[...]), an
+AuditEvent in the same transaction, notifications only through
+notifications.services.notification_enqueue. Rule failures raise ValidationError
+with a translated message (dict form {field: message} where a field is to blame).
+
+The package is split by subject; import from here. CONTRACTS (other areas call
+them): action_create, action_complete, acknowledgements_request,
+acknowledgement_confirm, log_entry_create."""
+
+from omavalvonta.improvement.services.acknowledgements import acknowledgement_confirm, acknowledgements_request
+from omavalvonta.improvement.services.actions import (
+    EFFECTIVENESS_CHECK_DAYS,
+    REOPEN_DUE_DAYS,
+    SERIOUS_RISK_LEVELS,
+    action_cancel,
+    action_complete,
+    action_create,
+    action_record_effectiveness,
+    action_update,
+)
+from omavalvonta.improvement.services.jobs import REMINDER_DAYS_BEFORE, actions_send_reminders
+from omavalvonta.improvement.services.log import log_entry_create, log_entry_follow_up
+from omavalvonta.improvement.services.plans import (
+    action_plan_create,
+    action_plan_update,
+    goal_follow_up_record,
+    plan_goal_add,
+)
+
+__all__ = [
+    "EFFECTIVENESS_CHECK_DAYS",
+    "REMINDER_DAYS_BEFORE",
+    "REOPEN_DUE_DAYS",
+    "SERIOUS_RISK_LEVELS",
+    "acknowledgement_confirm",
+    "acknowledgements_request",
+    "action_cancel",
+    "action_complete",
+    "action_create",
+    "action_plan_create",
+    "action_plan_update",
+    "action_record_effectiveness",
+    "action_update",
+    "actions_send_reminders",
+    "goal_follow_up_record",
+    "log_entry_create",
+    "log_entry_follow_up",
+    "plan_goal_add",
+]

@@ -1,0 +1,64 @@
+"""The self-supervision log (omavalvontaloki). CONTRACT: meetings and deviation
+handling call `log_entry_create`; keep its name and arguments."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.improvement.models import LogEntry
+from omavalvonta.improvement.services._common import TEXT_MAX, check_length, clean_text, raise_if
+from omavalvonta.organisation import access
+
+
+# --- Self-supervision log (CONTRACT: meetings and deviations call this) -----------------------------
+
+
+@transaction.atomic
+def log_entry_create(
+    *, actor, unit, observation: str, reaction: str = "", planned_correction: str = "", observed_on=None, source=None
+):
+    """Write a self-supervision log entry in `unit` (requires log.write there:
+    supervisors, responsible persons, directors)."""
+    access.require(actor, access.P_LOG_WRITE, unit)
+    observation, reaction, planned_correction = (clean_text(v) for v in (observation, reaction, planned_correction))
+    errors: dict = {}
+    if not observation:
+        errors["observation"] = _("Write what was observed.")
+    for name, value in (("observation", observation), ("reaction", reaction), ("planned_correction", planned_correction)):
+        check_length(errors, name, value, TEXT_MAX)
+    if observed_on is not None and observed_on > timezone.localdate():
+        errors["observed_on"] = _("The date cannot be in the future.")
+    raise_if(errors)
+    entry = LogEntry.objects.create(
+        unit=unit,
+        observed_on=observed_on or timezone.localdate(),
+        observation=observation,
+        reaction=reaction,
+        planned_correction=planned_correction,
+        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_id=source.pk if source is not None else None,
+        created_by=actor,
+    )
+    audit_event_record(actor=actor, verb="log_entry.created", target=entry, unit=unit)
+    return entry
+
+
+@transaction.atomic
+def log_entry_follow_up(*, actor, entry: LogEntry, follow_up: str) -> LogEntry:
+    """Record (or rewrite) how the planned correction was followed up (log.write)."""
+    access.require_on(actor, entry, access.P_LOG_WRITE)
+    follow_up = clean_text(follow_up)
+    errors: dict = {}
+    if not follow_up:
+        errors["follow_up"] = _("Write how the correction was followed up.")
+    check_length(errors, "follow_up", follow_up, TEXT_MAX)
+    raise_if(errors)
+    rewritten = bool(entry.follow_up)
+    entry.follow_up = follow_up
+    entry.followed_up_at = timezone.now()
+    entry.followed_up_by = actor
+    entry.save(update_fields=["follow_up", "followed_up_at", "followed_up_by"])
+    audit_event_record(actor=actor, verb="log_entry.followed_up", target=entry, unit=entry.unit, rewritten=rewritten)
+    return entry

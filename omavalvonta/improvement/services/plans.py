@@ -1,0 +1,138 @@
+"""Writes of the units' action plans (toimintasuunnitelma): the plan, its goals,
+the four-monthly follow-up of each goal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.improvement.models import (
+    ActionPlan,
+    GoalArea,
+    GoalFollowUp,
+    GoalStatus,
+    Period,
+    PlanGoal,
+)
+from omavalvonta.improvement.services._common import TEXT_MAX, check_length, clean_text, raise_if
+from omavalvonta.organisation import access
+
+INDICATOR_MAX = 300
+
+
+def _check_participants(unit, participants) -> list:
+    people = list({p.pk: p for p in participants or ()}.values())
+    strangers = [p.full_name for p in people if not access.sees_unit(p, unit)]
+    if strangers:
+        raise ValidationError(
+            {"participants": _("Not working in this unit: %(names)s") % {"names": ", ".join(strangers)}}
+        )
+    return people
+
+
+@transaction.atomic
+def action_plan_create(
+    *, actor, unit, year: int, participants=(), other_participants: str = "", made_on: dt.date | None = None
+) -> ActionPlan:
+    """Start a unit's action plan for `year` (action.manage; one per unit and year)."""
+    access.require(actor, access.P_ACTION_MANAGE, unit)
+    errors: dict = {}
+    this_year = timezone.localdate().year
+    if not isinstance(year, int) or not (this_year - 1 <= year <= this_year + 1):
+        errors["year"] = _("Choose a year from %(first)s to %(last)s.") % {"first": this_year - 1, "last": this_year + 1}
+    elif ActionPlan.objects.filter(unit=unit, year=year).exists():
+        errors["year"] = _("The unit already has an action plan for %(year)s.") % {"year": year}
+    other_participants = clean_text(other_participants)
+    check_length(errors, "other_participants", other_participants, TEXT_MAX)
+    raise_if(errors)
+    people = _check_participants(unit, participants)
+    plan = ActionPlan.objects.create(
+        unit=unit, year=year, other_participants=other_participants, made_on=made_on, created_by=actor
+    )
+    plan.participants.set(people)
+    audit_event_record(actor=actor, verb="action_plan.created", target=plan, unit=unit, year=year)
+    return plan
+
+
+@transaction.atomic
+def action_plan_update(
+    *, actor, plan: ActionPlan, participants=(), other_participants: str = "", made_on: dt.date | None = None
+) -> ActionPlan:
+    """Record who made the plan and when (action.manage)."""
+    access.require_on(actor, plan, access.P_ACTION_MANAGE)
+    other_participants = clean_text(other_participants)
+    errors: dict = {}
+    check_length(errors, "other_participants", other_participants, TEXT_MAX)
+    raise_if(errors)
+    people = _check_participants(plan.unit, participants)
+    plan.other_participants = other_participants
+    plan.made_on = made_on
+    plan.save(update_fields=["other_participants", "made_on"])
+    plan.participants.set(people)
+    audit_event_record(
+        actor=actor, verb="action_plan.updated", target=plan, unit=plan.unit, participants=[p.pk for p in people]
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_goal_add(
+    *, actor, plan: ActionPlan, area: str, description: str, measures: str = "", owner=None, indicator: str = ""
+) -> PlanGoal:
+    """Add a development goal to a plan (action.manage)."""
+    access.require_on(actor, plan, access.P_ACTION_MANAGE)
+    description = clean_text(description)
+    measures = clean_text(measures)
+    indicator = clean_text(indicator)
+    errors: dict = {}
+    if area not in GoalArea.values:
+        errors["area"] = _("Choose the area of the goal.")
+    if not description:
+        errors["description"] = _("Describe the goal.")
+    check_length(errors, "description", description, TEXT_MAX)
+    check_length(errors, "measures", measures, TEXT_MAX)
+    check_length(errors, "indicator", indicator, INDICATOR_MAX)
+    if owner is not None and (not owner.is_active or not access.sees_unit(owner, plan.unit)):
+        errors["owner"] = _("%(name)s does not work in this unit.") % {"name": owner.full_name}
+    raise_if(errors)
+    goal = PlanGoal.objects.create(
+        unit=plan.unit, plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator
+    )
+    audit_event_record(actor=actor, verb="action_plan.goal_added", target=plan, unit=plan.unit, goal_id=goal.pk)
+    return goal
+
+
+@transaction.atomic
+def goal_follow_up_record(*, actor, goal: PlanGoal, period: int, status: str, note: str = "") -> GoalFollowUp:
+    """Record (or correct) a goal's status for one four-month period (action.manage).
+    One follow-up per goal and period: recording again replaces it."""
+    access.require_on(actor, goal, access.P_ACTION_MANAGE)
+    note = clean_text(note)
+    errors: dict = {}
+    if period not in Period.values:
+        errors["period"] = _("Choose the period.")
+    if status not in GoalStatus.values:
+        errors["status"] = _("Choose the status.")
+    check_length(errors, "note", note, TEXT_MAX)
+    raise_if(errors)
+    follow_up, created = GoalFollowUp.objects.update_or_create(
+        goal=goal,
+        period=period,
+        defaults={"unit_id": goal.unit_id, "status": status, "note": note, "recorded_by": actor, "recorded_at": timezone.now()},
+    )
+    audit_event_record(
+        actor=actor,
+        verb="action_plan.follow_up_recorded",
+        target=goal.plan,
+        unit=goal.unit,
+        goal_id=goal.pk,
+        period=period,
+        status=status,
+        replaced=not created,
+    )
+    return follow_up
