@@ -333,3 +333,83 @@ def acknowledgement_progress(*, target) -> tuple[int, int]:
 def acknowledgements_pending(*, actor):
     """What `actor` has been asked to acknowledge and has not yet."""
     return Acknowledgement.objects.filter(user=actor, acknowledged_at__isnull=True).order_by("-requested_at")
+
+
+# --- For other areas: what was decided from their records -----------------------------------------
+
+
+def actions_due_in_unit(*, actor, unit, within_days: int, today: dt.date | None = None):
+    """Open actions of `unit` due within `within_days` days or overdue, most urgent first."""
+    today = today or timezone.localdate()
+    return (
+        Action.objects.for_actor(actor, access.P_ACTION_VIEW)
+        .filter(unit=unit, state=ActionState.OPEN, due_date__lte=today + dt.timedelta(days=within_days))
+        .select_related("owner")
+        .order_by("due_date", "id")
+    )
+
+
+def actions_by_source(*, actor, model, source_ids) -> dict[int, list[Action]]:
+    """Actions `actor` may see, decided from records of `model`, by source id."""
+    result: dict[int, list[Action]] = {pk: [] for pk in source_ids}
+    if not result:
+        return result
+    rows = (
+        Action.objects.for_actor(actor, access.P_ACTION_VIEW)
+        .filter(source_type=ContentType.objects.get_for_model(model), source_id__in=list(result))
+        .select_related("owner")
+        .order_by("due_date", "id")
+    )
+    for action in rows:
+        result[action.source_id].append(action)
+    return result
+
+
+def log_entries_by_source(*, actor, model, source_ids) -> dict[int, list[LogEntry]]:
+    """Self-supervision log entries `actor` may see, written from records of `model`."""
+    result: dict[int, list[LogEntry]] = {pk: [] for pk in source_ids}
+    if not result:
+        return result
+    rows = LogEntry.objects.for_actor(actor, access.P_LOG_VIEW).filter(
+        source_type=ContentType.objects.get_for_model(model), source_id__in=list(result)
+    )
+    for entry in rows.order_by("id"):
+        result[entry.source_id].append(entry)
+    return result
+
+
+def has_decisions_from(*, source) -> bool:
+    """Were actions or log entries recorded from `source` (whoever may see them)?"""
+    source_type = ContentType.objects.get_for_model(source)
+    return (
+        Action.objects.filter(source_type=source_type, source_id=source.pk).exists()
+        or LogEntry.objects.filter(source_type=source_type, source_id=source.pk).exists()
+    )
+
+
+def acknowledgements_for(*, target) -> list[Acknowledgement]:
+    """Everyone asked to acknowledge `target`, with their answer. The caller has
+    been granted the target."""
+    return list(
+        Acknowledgement.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def own_acknowledgement(*, actor, pk) -> Acknowledgement:
+    """One of `actor`'s own acknowledgement requests; 404 for anyone else's."""
+    try:
+        return Acknowledgement.objects.get(pk=pk, user_id=actor.pk)
+    except (Acknowledgement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def own_pending_acknowledgement_of(*, actor, target) -> Acknowledgement | None:
+    """The actor's own unconfirmed acknowledgement of `target`, or None."""
+    return Acknowledgement.objects.filter(
+        user_id=actor.pk,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        acknowledged_at__isnull=True,
+    ).first()

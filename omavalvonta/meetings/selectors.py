@@ -19,8 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omavalvonta.deviations.selectors import deviation_list
-from omavalvonta.improvement.models import Acknowledgement, Action, LogEntry
-from omavalvonta.improvement.selectors import acknowledgement_progress
+from omavalvonta.improvement.selectors import (
+    acknowledgement_progress,
+    acknowledgements_for,
+    acknowledgements_pending,
+    actions_by_source,
+    actions_due_in_unit,
+    log_entries_by_source,
+    own_acknowledgement,
+    own_pending_acknowledgement_of,
+)
 from omavalvonta.meetings.models import AgendaItem, AgendaItemKind, Meeting, MeetingKind, MeetingState
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Membership, Role, User
@@ -192,13 +200,7 @@ def deviations_for_agenda(*, actor, unit):
 
 def actions_due(*, actor, unit, today: dt.date | None = None):
     """Open actions of `unit` due within ACTIONS_DUE_WITHIN_DAYS days or overdue."""
-    today = today or timezone.localdate()
-    return (
-        Action.objects.for_actor(actor, access.P_ACTION_VIEW)
-        .filter(unit=unit, state="open", due_date__lte=today + dt.timedelta(days=ACTIONS_DUE_WITHIN_DAYS))
-        .select_related("owner")
-        .order_by("due_date", "id")
-    )
+    return actions_due_in_unit(actor=actor, unit=unit, within_days=ACTIONS_DUE_WITHIN_DAYS, today=today)
 
 
 def actions_due_for_agenda(*, actor, unit):
@@ -238,31 +240,12 @@ def _item_type():
 
 def actions_by_item(*, actor, items) -> dict[int, list]:
     """Actions decided from each agenda item (that `actor` may see), by item id."""
-    ids = [i.pk for i in items]
-    result: dict[int, list] = {i: [] for i in ids}
-    if not ids:
-        return result
-    rows = (
-        Action.objects.for_actor(actor, access.P_ACTION_VIEW)
-        .filter(source_type=_item_type(), source_id__in=ids)
-        .select_related("owner")
-        .order_by("due_date", "id")
-    )
-    for action in rows:
-        result[action.source_id].append(action)
-    return result
+    return actions_by_source(actor=actor, model=AgendaItem, source_ids=[i.pk for i in items])
 
 
 def log_entries_by_item(*, actor, items) -> dict[int, list]:
     """Self-supervision log entries written from each agenda item, by item id."""
-    ids = [i.pk for i in items]
-    result: dict[int, list] = {i: [] for i in ids}
-    if not ids:
-        return result
-    rows = LogEntry.objects.for_actor(actor, access.P_LOG_VIEW).filter(source_type=_item_type(), source_id__in=ids)
-    for entry in rows.order_by("id"):
-        result[entry.source_id].append(entry)
-    return result
+    return log_entries_by_source(actor=actor, model=AgendaItem, source_ids=[i.pk for i in items])
 
 
 # --- Acknowledgements ---------------------------------------------------------------------------
@@ -280,13 +263,7 @@ def meeting_acknowledgements(*, meeting: Meeting) -> AcknowledgementStatus:
     """Who has and who has not acknowledged the minutes ("12 / 15 acknowledged").
     The caller has been granted the meeting (meeting.manage)."""
     done, asked = acknowledgement_progress(target=meeting)
-    # The per-person rows: improvement has no selector for them (yet), so they are
-    # read here, limited to this one target.
-    rows = list(
-        Acknowledgement.objects.filter(target_type=ContentType.objects.get_for_model(Meeting), target_id=meeting.pk)
-        .select_related("user")
-        .order_by("user__full_name", "pk")
-    )
+    rows = acknowledgements_for(target=meeting)
     return AcknowledgementStatus(
         done=done,
         asked=asked,
@@ -306,8 +283,6 @@ class PendingAcknowledgement:
 
 def acknowledgements_to_confirm(*, actor) -> list[PendingAcknowledgement]:
     """What `actor` must still acknowledge, with the minutes to read."""
-    from omavalvonta.improvement.selectors import acknowledgements_pending
-
     pending = list(acknowledgements_pending(actor=actor).select_related("target_type"))
     meeting_type = ContentType.objects.get_for_model(Meeting)
     meeting_ids = [a.target_id for a in pending if a.target_type_id == meeting_type.pk]
@@ -336,20 +311,12 @@ def acknowledgements_to_confirm(*, actor) -> list[PendingAcknowledgement]:
 
 def own_pending_acknowledgement(*, actor, pk):
     """One of `actor`'s own acknowledgements; 404 for anyone else's."""
-    try:
-        return Acknowledgement.objects.get(pk=pk, user_id=actor.pk)
-    except (Acknowledgement.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return own_acknowledgement(actor=actor, pk=pk)
 
 
 def has_pending_for(*, actor, meeting: Meeting):
     """The actor's own unconfirmed acknowledgement of `meeting`, or None."""
-    return Acknowledgement.objects.filter(
-        user_id=actor.pk,
-        target_type=ContentType.objects.get_for_model(Meeting),
-        target_id=meeting.pk,
-        acknowledged_at__isnull=True,
-    ).first()
+    return own_pending_acknowledgement_of(actor=actor, target=meeting)
 
 
 def meeting_default_title(*, kind: str, starts_at: dt.datetime | None = None) -> str:

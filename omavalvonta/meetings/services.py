@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement import services as improvement
-from omavalvonta.improvement.models import Acknowledgement, ActionKind, LogEntry
-from omavalvonta.improvement.selectors import actions_for_source
+from omavalvonta.improvement.models import ActionKind
+from omavalvonta.improvement.selectors import has_decisions_from
 from omavalvonta.meetings import selectors
 from omavalvonta.meetings.agenda import proposals_for
 from omavalvonta.meetings.models import (
@@ -34,7 +34,6 @@ from omavalvonta.meetings.models import (
     MeetingKind,
     MeetingState,
 )
-from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
 
 
@@ -217,11 +216,7 @@ def agenda_item_remove(*, actor, item: AgendaItem) -> None:
     meeting = item.meeting
     _require_manage(actor, meeting)
     _require_open(_lock(meeting))
-    item_type = ContentType.objects.get_for_model(AgendaItem)
-    if (
-        actions_for_source(source=item).exists()
-        or LogEntry.objects.filter(source_type=item_type, source_id=item.pk).exists()
-    ):
+    if has_decisions_from(source=item):
         raise ValidationError(_("Actions or log entries were already recorded on this item: it stays on the agenda."))
     audit_event_record(
         actor=actor, verb="meeting.item_removed", target=meeting, unit=meeting.unit, item=item.pk, title=item.title
@@ -389,28 +384,19 @@ def meeting_acknowledgements_remind(*, actor, meeting: Meeting) -> int:
     _require_manage(actor, meeting)
     if not meeting.is_closed:
         raise ValidationError(_("Reminders are sent after the minutes are closed."))
-    # Acknowledgement rows belong to the improvement area; reminded_at is stamped
-    # here with one UPDATE, limited to this meeting's unconfirmed rows.
-    waiting = Acknowledgement.objects.filter(
-        target_type=ContentType.objects.get_for_model(Meeting), target_id=meeting.pk, acknowledged_at__isnull=True
-    ).select_related("user")
-    rows = [a for a in waiting if a.user.is_active]
-    link = meeting_link(meeting)
-    for ack in rows:
-        notification_enqueue(
-            recipient=ack.user,
-            kind="acknowledgement.reminder",
-            subject=_("Reminder: please acknowledge %(what)s") % {"what": meeting.title[:150]},
-            body=_("%(actor)s reminds you to read and acknowledge the minutes: %(what)s")
-            % {"actor": actor, "what": meeting.title},
-            link=link,
-        )
-    if rows:
-        Acknowledgement.objects.filter(pk__in=[a.pk for a in rows]).update(reminded_at=timezone.now())
+    reminded = improvement.acknowledgements_remind(
+        actor=actor,
+        target=meeting,
+        subject=_("Reminder: please acknowledge %(what)s") % {"what": meeting.title[:150]},
+        body=_("%(actor)s reminds you to read and acknowledge the minutes: %(what)s")
+        % {"actor": actor, "what": meeting.title},
+        link=meeting_link(meeting),
+    )
+    if reminded:
         audit_event_record(
-            actor=actor, verb="meeting.acknowledgements_reminded", target=meeting, unit=meeting.unit, count=len(rows)
+            actor=actor, verb="meeting.acknowledgements_reminded", target=meeting, unit=meeting.unit, count=reminded
         )
-    return len(rows)
+    return reminded
 
 
 def acknowledgement_confirm(*, actor, acknowledgement) -> None:

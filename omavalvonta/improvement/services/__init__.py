@@ -7,9 +7,13 @@ with a translated message (dict form {field: message} where a field is to blame)
 
 The package is split by subject; import from here. CONTRACTS (other areas call
 them): action_create, action_complete, acknowledgements_request,
-acknowledgement_confirm, log_entry_create."""
+acknowledgement_confirm, log_entry_create; acknowledgements_remind for reminders."""
 
-from omavalvonta.improvement.services.acknowledgements import acknowledgement_confirm, acknowledgements_request
+from omavalvonta.improvement.services.acknowledgements import (
+    acknowledgement_confirm,
+    acknowledgements_remind,
+    acknowledgements_request,
+)
 from omavalvonta.improvement.services.actions import (
     EFFECTIVENESS_CHECK_DAYS,
     REOPEN_DUE_DAYS,
@@ -35,6 +39,7 @@ __all__ = [
     "REOPEN_DUE_DAYS",
     "SERIOUS_RISK_LEVELS",
     "acknowledgement_confirm",
+    "acknowledgements_remind",
     "acknowledgements_request",
     "action_cancel",
     "action_complete",

@@ -11,7 +11,6 @@ from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.models import Acknowledgement
 from omavalvonta.notifications.services import notification_enqueue
 
-
 # --- Acknowledgements (CONTRACT: meetings and guidance call these) ------------------------------
 
 
@@ -50,3 +49,22 @@ def acknowledgement_confirm(*, actor, acknowledgement) -> None:
     if acknowledgement.acknowledged_at is None:
         acknowledgement.acknowledged_at = timezone.now()
         acknowledgement.save(update_fields=["acknowledged_at"])
+
+
+@transaction.atomic
+def acknowledgements_remind(*, actor, target, subject: str, body: str, link: str = "") -> int:
+    """Remind everyone who has not yet acknowledged `target` (active people only)
+    and stamp reminded_at. The caller has checked its own permission. Returns how
+    many were reminded."""
+    waiting = [
+        a
+        for a in Acknowledgement.objects.filter(
+            target_type=ContentType.objects.get_for_model(target), target_id=target.pk, acknowledged_at__isnull=True
+        ).select_related("user")
+        if a.user.is_active
+    ]
+    for ack in waiting:
+        notification_enqueue(recipient=ack.user, kind="acknowledgement.reminder", subject=subject, body=body, link=link)
+    if waiting:
+        Acknowledgement.objects.filter(pk__in=[a.pk for a in waiting]).update(reminded_at=timezone.now())
+    return len(waiting)

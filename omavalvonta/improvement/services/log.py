@@ -11,7 +11,6 @@ from omavalvonta.improvement.models import LogEntry
 from omavalvonta.improvement.services._common import TEXT_MAX, check_length, clean_text, raise_if
 from omavalvonta.organisation import access
 
-
 # --- Self-supervision log (CONTRACT: meetings and deviations call this) -----------------------------
 
 
