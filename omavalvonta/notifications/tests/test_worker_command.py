@@ -79,3 +79,14 @@ def test_the_loop_runs_jobs_on_their_interval_and_stops_cleanly_on_sigterm(job_r
 def test_bad_options_are_refused(args):
     with pytest.raises(CommandError):
         call_command("worker", "--once", *args)
+
+
+def test_jobs_write_their_messages_in_the_site_language(job_registry, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "fi"
+    written = []
+    job_registry.register("test.language", lambda: written.append(translation.gettext("Deviations")) or 0, every_seconds=1)
+    with translation.override(None):  # a bare process: no language active
+        call_command("worker", "--once")
+    assert written == ["Poikkeamat"]

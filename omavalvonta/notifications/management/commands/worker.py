@@ -23,8 +23,10 @@ import signal
 import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
+from django.utils import translation
 
 from omavalvonta.core import jobs
 from omavalvonta.notifications.services import DeliveryStats, notifications_deliver_due
@@ -62,6 +64,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once=False, interval=5.0, batch=50, **options):
+        # Jobs write reminders and escalations in the active language: the site's
+        # (Finnish by default), never the untranslated msgids of a bare process.
+        translation.activate(settings.LANGUAGE_CODE)
         self._stop_requested = False
         self._last_run: dict[str, float] = {}
         if once:
