@@ -32,8 +32,13 @@ from omavalvonta.guidance.forms import (
 from omavalvonta.guidance.models import State
 from omavalvonta.improvement.selectors import acknowledgement_progress, actions_for_source
 from omavalvonta.organisation import access
-from omavalvonta.organisation.access import AUTHENTICATED, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW, P_GUIDANCE_VIEW, requires
-from omavalvonta.organisation.models import Unit
+from omavalvonta.organisation.access import (
+    AUTHENTICATED,
+    P_GUIDANCE_MANAGE,
+    P_GUIDANCE_REVIEW,
+    P_GUIDANCE_VIEW,
+    requires,
+)
 
 PAGE_SIZE = 20
 
@@ -86,8 +91,8 @@ def guidance_create(request):
 def _action_units(actor, guidance):
     if guidance.applies_to_all_units:
         return access.units_for(actor, P_GUIDANCE_MANAGE).order_by("name")
-    ids = [u.pk for u in selectors.guidance_units(guidance=guidance) if access.can(actor, P_GUIDANCE_MANAGE, u)]
-    return Unit.objects.filter(pk__in=ids).order_by("name")
+    ids = [u.pk for u in selectors.guidance_units(guidance=guidance)]
+    return access.units_for(actor, P_GUIDANCE_MANAGE).filter(pk__in=ids).order_by("name")
 
 
 def _forms(actor, guidance, *, bound: str | None = None, data=None) -> dict:
