@@ -1,0 +1,114 @@
+"""The demo organisation and the benchmark, at small scale."""
+
+import io
+
+import pytest
+from django.conf import global_settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from omavalvonta.core import jobs
+from omavalvonta.core.models import AuditEvent
+from omavalvonta.demo import builder
+from omavalvonta.deviations.models import Deviation, Kind, NotificationRecipient, State, StatutoryNotification
+from omavalvonta.notifications.models import DeliveryState, Notification
+from omavalvonta.organisation.models import Membership, Organisation, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup, django_db_blocker):
+    """One small demo for the tests that only read it (a build takes seconds).
+    Committed, so it is wiped again when the module is done."""
+    with django_db_blocker.unblock():
+        out = run("load_demo", "--small")
+    yield out
+    with django_db_blocker.unblock():
+        builder.wipe()
+
+
+def test_small_demo_has_every_role(small_demo):
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    for role, email, _description in builder.DEMO_LOGINS:
+        login = User.objects.get(email=email)
+        assert login.memberships.filter(role=role).exists()
+    assert Organisation.objects.get().name == builder.DEMO_ORGANISATION_NAME
+
+
+def test_small_demo_has_every_state_and_kind(small_demo):
+    assert set(Deviation.objects.values_list("state", flat=True)) == set(State.values)
+    assert set(Deviation.objects.values_list("kind", flat=True)) == set(Kind.values)
+
+
+def test_anonymous_reports_store_no_reporter(small_demo):
+    anonymous = Deviation.objects.filter(is_anonymous=True)
+    assert anonymous.exists()
+    assert not anonymous.filter(reporter__isnull=False).exists()
+
+
+def test_grievances_and_critical_reports_were_notified_to_the_county(small_demo):
+    notified = StatutoryNotification.objects.filter(recipient_kind=NotificationRecipient.COUNTY)
+    assert notified.filter(deviation__kind=Kind.GRIEVANCE).exists()
+    assert StatutoryNotification.objects.filter(recipient_kind=NotificationRecipient.LEAD_OFFICIAL).exists()
+    assert notified.filter(recipient_email__endswith=".example").count() == notified.count()
+    # A closed report that required it was never closed without a notification.
+    for deviation in Deviation.objects.filter(state=State.CLOSED):
+        if deviation.requires_statutory_notification:
+            assert deviation.statutory_notifications.exists()
+
+
+def test_the_year_is_back_dated(small_demo):
+    now = timezone.now()
+    deviations = Deviation.objects.all()
+    assert deviations.order_by("submitted_at").first().submitted_at < now - timezone.timedelta(days=200)
+    for field in ("submitted_at", "classified_at", "answered_at", "closed_at"):
+        assert not deviations.filter(**{f"{field}__gt": now}).exists()
+    for d in deviations.exclude(closed_at=None):
+        assert d.submitted_at <= d.classified_at <= d.answered_at <= d.closed_at
+    # History is history: the worker does not mail a year of messages on start.
+    assert not Notification.objects.filter(state=DeliveryState.PENDING).exists()
+    # The services' own "now" stamps were moved back to when each step happened.
+    events = AuditEvent.objects.all()
+    assert events.count() > 300
+    assert events.filter(at__lt=now - timezone.timedelta(days=30)).count() > events.count() / 2
+    assert not events.filter(at__gt=now).exists()
+
+
+def test_the_employee_and_supervisor_logins_share_a_busy_unit(small_demo, settings):
+    # The shared demo was built with the real hashers, not the tests' fast one.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    employee = User.objects.get(email=builder.LOGIN_EMAIL[Role.EMPLOYEE])
+    supervisor = User.objects.get(email=builder.LOGIN_EMAIL[Role.SUPERVISOR])
+    unit = employee.memberships.get().unit
+    assert supervisor.memberships.get(role=Role.SUPERVISOR).unit == unit
+    assert unit.deviations.count() >= 10
+    own = Deviation.objects.filter(reporter=employee)
+    assert own.exclude(answer="").filter(state=State.CLOSED).count() >= 3
+    assert own.exclude(state=State.CLOSED).exists()
+    assert employee.check_password(builder.DEMO_PASSWORD)
+
+
+def test_other_demo_people_cannot_sign_in(small_demo):
+    logins = {email for _role, email, _d in builder.DEMO_LOGINS}
+    others = User.objects.exclude(email__in=logins)
+    assert others.exists()
+    assert not any(u.has_usable_password() for u in others)
+
+
+def test_building_prints_the_logins_too(small_demo):
+    assert "Demo organisation built" in small_demo
+    for _role, email, _description in builder.DEMO_LOGINS:
+        assert email in small_demo
+
+
+def test_the_worker_starts_with_no_backlog(small_demo):
+    # The jobs' year has been replayed: reminders and escalations are history.
+    for job in jobs.registered():
+        assert job.func() == 0, job.name
