@@ -244,13 +244,25 @@ class FilterForm(forms.Form):
     team_meeting = forms.BooleanField(label=_("For the team meeting"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
+    # Above this many units a single unit list is too long to use (a large group
+    # has thousands): units are then offered within the chosen region only.
+    MAX_UNITS_WITHOUT_REGION = 60
+
     def __init__(self, *args, units, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
         # Regions of the units the actor sees; one region needs no filter.
         regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name")
         self.fields["region"].queryset = regions
         self.show_region = regions.count() > 1
+        self.show_unit = True
+        if self.show_region and units.count() > self.MAX_UNITS_WITHOUT_REGION:
+            region_id = self.data.get("region") if self.is_bound else None
+            if region_id and str(region_id).isdigit():
+                units = units.filter(region_id=int(region_id))
+            else:
+                units = units.none()
+                self.show_unit = False
+        self.fields["unit"].queryset = units
         self.actor = actor
 
     def clean(self):

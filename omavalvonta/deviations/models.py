@@ -119,12 +119,12 @@ class Deviation(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [
-            models.Index(fields=["unit", "-submitted_at"]),
+            models.Index(fields=["unit", "-submitted_at", "-id"]),
             models.Index(fields=["unit", "state", "-submitted_at"]),
-            models.Index(fields=["reporter", "-submitted_at"]),
+            models.Index(fields=["reporter", "-submitted_at", "-id"]),
             models.Index(fields=["handler", "state"]),
             models.Index(fields=["state", "handling_due_at"]),
-            models.Index(fields=["-submitted_at"]),
+            models.Index(fields=["-submitted_at", "-id"]),
         ]
         verbose_name = _("deviation")
         verbose_name_plural = _("deviations")

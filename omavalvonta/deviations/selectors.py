@@ -28,7 +28,8 @@ from omavalvonta.deviations.models import (
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Membership, User
 
-_LIST_RELATED = ("unit", "unit__region", "handler")
+# What a list row shows besides the report itself (pages load it for 20 rows only).
+LIST_RELATED = ("unit", "unit__region", "handler")
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def deviation_list(*, actor, filters: dict | None = None):
     joined. filters: kind, state (or "open": every state but closed), handler (id), risk_level, unit (id), region (id), date_from,
     date_to (dates, on submitted_at in Helsinki time), overdue (bool), q (text in
     number/description), team_meeting (bool)."""
-    qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).select_related(*_LIST_RELATED)
+    qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).select_related(*LIST_RELATED)
     return _apply_filters(qs, filters).order_by("-submitted_at", "-id")
 
 
@@ -161,7 +162,7 @@ def deviation_list_mine(*, actor):
     return (
         Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
         .filter(reporter_id=actor.pk, is_anonymous=False)
-        .select_related(*_LIST_RELATED)
+        .select_related(*LIST_RELATED)
         .order_by("-submitted_at", "-id")
     )
 
@@ -242,7 +243,7 @@ def deviation_export_rows(*, actor, filters: dict | None = None):
     if not access.has_perm_anywhere(actor, access.P_DEVIATION_EXPORT):
         raise PermissionDenied(access.P_DEVIATION_EXPORT)
     qs = _apply_filters(
-        Deviation.objects.for_actor(actor, access.P_DEVIATION_EXPORT).select_related(*_LIST_RELATED), filters
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_EXPORT).select_related(*LIST_RELATED), filters
     ).order_by("-submitted_at", "-id")
     header = [
         _("Number"),

@@ -122,7 +122,7 @@ def deviation_notification_drafts(*, actor, deviation: Deviation) -> list[Notifi
     ]
 
 
-def _check_message(deviation: Deviation, subject: str, body: str) -> tuple[str, str]:
+def _check_message(deviation: Deviation, subject: str, body: str, *, sender) -> tuple[str, str]:
     subject, body = _clean_text(subject), _clean_text(body)
     errors = {}
     if not subject:
@@ -131,8 +131,9 @@ def _check_message(deviation: Deviation, subject: str, body: str) -> tuple[str, 
         _check_max_length(errors, "subject", subject, 250)
     if not body:
         errors["body"] = _("Write the message.")
-    # A last guard for the law's promise: the reporter is not named outside.
-    reporter = deviation.reporter if deviation.reporter_id else None
+    # A last guard for the law's promise: the reporter is not named outside. A
+    # handler who reported the case themselves signs as its contact person.
+    reporter = deviation.reporter if deviation.reporter_id and deviation.reporter_id != sender.pk else None
     if reporter is not None and reporter.full_name.strip():
         name = reporter.full_name.strip().lower()
         if name in subject.lower() or name in body.lower():
@@ -148,7 +149,7 @@ def deviation_notify_county(*, actor, deviation: Deviation, subject: str, body: 
     and record each (who, whom, when, what); sets correction_due (organisation
     .correction_due_days). Requires deviation.notify."""
     access.require_on(actor, deviation, access.P_DEVIATION_NOTIFY)
-    subject, body = _check_message(deviation, subject, body)
+    subject, body = _check_message(deviation, subject, body, sender=actor)
     recipients = _county_recipients(deviation)
     if not recipients:
         raise ValidationError(_("The unit has no purchasing wellbeing services county to notify. Ask an administrator to add one."))
@@ -257,7 +258,7 @@ def deviation_escalate_to_authority(*, actor, deviation: Deviation, subject: str
     refusal = authority_escalation_refusal(deviation)
     if refusal:
         raise ValidationError(refusal)
-    subject, body = _check_message(deviation, subject, body)
+    subject, body = _check_message(deviation, subject, body, sender=actor)
     authority = _default_authority()
     outbox = notification_enqueue(
         kind="deviation.authority_notification", subject=subject, body=body, email=authority.email, recipient=None

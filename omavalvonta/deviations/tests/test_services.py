@@ -1144,3 +1144,15 @@ def test_routing_is_denied_without_the_routing_right(unit_a, supervisor_a, who, 
         services.handler_assignment_set(
             actor=request.getfixturevalue(who), unit=unit_a, kind="quality", handler=supervisor_a
         )
+
+
+def test_a_handler_who_reported_the_case_can_send_the_prefilled_county_notification(supervisor_a, unit_a, county):
+    # The draft names the handler as contact person; when the handler is also the
+    # reporter, that is their own choice, not a breach of the reporter's protection.
+    report = services.deviation_submit(
+        actor=supervisor_a, **deviation_kwargs(unit_a, kind="threat_or_violence", violence_target="staff")
+    ).deviation
+    services.deviation_classify(actor=supervisor_a, deviation=report, consequence=3, likelihood=3)
+    draft = services.deviation_notification_drafts(actor=supervisor_a, deviation=report)[0]
+    sent = services.deviation_notify_county(actor=supervisor_a, deviation=report, subject=draft.subject, body=draft.body)
+    assert {n.recipient_email for n in sent} == {county.notification_email, county.lead_official_email}

@@ -761,3 +761,30 @@ def test_quality_director_filters_the_list_by_region(client, employee_a, quality
 def test_a_supervisor_of_one_unit_is_not_offered_a_region_filter(client, supervisor_a):
     client.force_login(supervisor_a)
     assert 'name="region"' not in client.get(reverse("deviations:list")).content.decode()
+
+
+def test_a_large_organisation_chooses_a_region_before_a_unit(client, quality_director, unit_a, unit_b, monkeypatch):
+    from omavalvonta.deviations.forms import FilterForm
+
+    monkeypatch.setattr(FilterForm, "MAX_UNITS_WITHOUT_REGION", 1)
+    client.force_login(quality_director)
+    html = client.get(reverse("deviations:list")).content.decode()
+    assert 'name="region"' in html and 'name="unit"' not in html
+    html = client.get(reverse("deviations:list"), {"region": unit_a.region_id}).content.decode()
+    assert f">{unit_a.name}</option>" in html and f">{unit_b.name}</option>" not in html
+
+
+def test_the_list_loads_a_page_in_a_fixed_number_of_queries_for_the_quality_director(
+    client, django_assert_max_num_queries, quality_director, employee_a, unit_a
+):
+    from omavalvonta.deviations.services import deviation_submit
+    from omavalvonta.testing.factories import deviation_kwargs
+
+    for _ in range(25):
+        deviation_submit(actor=employee_a, **deviation_kwargs(unit_a))
+    client.force_login(quality_director)
+    client.get(reverse("deviations:list"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("deviations:list"), {"page": 2})
+    assert len(response.context["page"].object_list) == 5
+    assert response.context["page"].object_list[0].unit.region.name  # loaded with the page

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
 from omavalvonta.deviations.forms import (
     FilterForm,
@@ -82,7 +82,7 @@ def report_submitted(request):
 @requires(P_DEVIATION_REPORT)
 def my_reports(request):
     deviations = selectors.deviation_list_mine(actor=request.user)
-    page = Paginator(deviations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdPaginator(deviations, PAGE_SIZE, related=selectors.LIST_RELATED).get_page(request.GET.get("page"))
     return render(request, "deviations/mine.html", {"page": page})
 
 
@@ -96,7 +96,9 @@ def deviation_list(request):
         request.GET or None, units=access.units_for(actor, P_DEVIATION_VIEW).order_by("name"), actor=actor
     )
     filters = form.filters()
-    page = Paginator(selectors.deviation_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
+    page = IdPaginator(
+        selectors.deviation_list(actor=actor, filters=filters), PAGE_SIZE, related=selectors.LIST_RELATED
+    ).get_page(
         request.GET.get("page")
     )
     routing_unit = None
