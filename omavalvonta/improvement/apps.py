@@ -10,6 +10,9 @@ class ImprovementConfig(AppConfig):
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs
-        from omavalvonta.improvement.services import actions_send_reminders
+        from omavalvonta.improvement.services import actions_send_reminders, plan_follow_up_reminders_send
 
         jobs.register("improvement.action_reminders", actions_send_reminders, every_seconds=3600)
+        jobs.register(
+            "improvement.plan_follow_up_reminders", plan_follow_up_reminders_send, every_seconds=6 * 3600
+        )

@@ -158,11 +158,15 @@ class ActionFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     check_due = forms.BooleanField(label=_("Effectiveness check due"), required=False)
 
-    def __init__(self, *args, units, regions, **kwargs):
+    def __init__(self, *args, units, regions, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["region"].queryset = regions
         self.show_region = regions.count() > 1
+        self.fields["owner"] = UserChoiceField(
+            people=owners, label=_("Owner"), blank_label=_("All owners"), required=False
+        )
+        self.order_fields(["state", "source_kind", "region", "unit", "owner", "overdue", "check_due"])
 
     def filters(self) -> dict:
         # Unbound: the default view is the actions still needing work.
@@ -179,6 +183,8 @@ class ActionFilterForm(forms.Form):
             filters["unit"] = data["unit"].pk
         if data.get("region"):
             filters["region"] = data["region"].pk
+        if data.get("owner"):
+            filters["owner"] = data["owner"].pk
         if data.get("overdue"):
             filters["overdue"] = True
         if data.get("check_due"):
@@ -298,11 +304,15 @@ class LogFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Observed until"), required=False, widget=DateInput())
     no_follow_up = forms.BooleanField(label=_("Without follow-up"), required=False)
 
-    def __init__(self, *args, units, regions, **kwargs):
+    def __init__(self, *args, units, regions, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["region"].queryset = regions
         self.show_region = regions.count() > 1
+        self.fields["owner"] = UserChoiceField(
+            people=owners, label=_("Owner"), blank_label=_("All owners"), required=False
+        )
+        self.order_fields(["state", "source_kind", "region", "unit", "owner", "overdue", "check_due"])
 
     def clean(self):
         data = super().clean()

@@ -287,3 +287,20 @@ class GoalFollowUp(models.Model):
         constraints = [models.UniqueConstraint(fields=["goal", "period"], name="one_follow_up_per_goal_and_period")]
         verbose_name = _("goal follow-up")
         verbose_name_plural = _("goal follow-ups")
+
+
+class PlanFollowUpReminder(models.Model):
+    """The claim of one follow-up reminder: the plan's supervisors were asked, once
+    per plan and period, to record the goals' follow-ups. The unique constraint is
+    the claim: a second run or a second worker fails to insert and sends nothing."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="follow_up_reminders")
+    period = models.PositiveSmallIntegerField(_("period"), choices=Period.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period"], name="one_follow_up_reminder_per_plan_and_period")
+        ]
+        verbose_name = _("follow-up reminder")
+        verbose_name_plural = _("follow-up reminders")

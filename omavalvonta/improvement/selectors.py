@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from omavalvonta.improvement.models import (
     Effectiveness,
     GoalFollowUp,
     LogEntry,
+    Period,
     PlanGoal,
     SourceKind,
 )
@@ -132,6 +134,53 @@ def action_list(*, actor, filters: dict | None = None):
     kind, overdue (bool), check_due (bool)."""
     qs = Action.objects.for_actor(actor, access.P_ACTION_VIEW).select_related(*_ACTION_RELATED)
     return _apply_action_filters(qs, filters).order_by("due_date", "id")
+
+
+def action_owners(*, actor):
+    """The people who own actions `actor` may view (for the owner filter)."""
+    return User.objects.filter(
+        pk__in=Action.objects.for_actor(actor, access.P_ACTION_VIEW).values("owner_id")
+    ).order_by("full_name", "pk")
+
+
+def _csv_cell(value: str) -> str:
+    # Spreadsheets run cells that start with these as formulas (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def action_export_rows(*, actor, filters: dict | None = None):
+    """Header row then one row per action `actor` may view (action.view), with the
+    list's filters, for CSV. Streams (iterator). Descriptions and notes stay out:
+    free text may name people, and a downloaded file is outside the product."""
+    if not access.has_perm_anywhere(actor, access.P_ACTION_VIEW):
+        raise PermissionDenied(access.P_ACTION_VIEW)
+    qs = action_list(actor=actor, filters=filters)
+    header = [
+        _("Unit"),
+        _("Action"),
+        _("Owner"),
+        _("Due date"),
+        _("State"),
+        _("Source"),
+        _("Completed"),
+        _("Effectiveness"),
+    ]
+
+    def rows():
+        yield header
+        for a in qs.iterator(chunk_size=1000):
+            yield [
+                _csv_cell(a.unit.name),
+                _csv_cell(a.title),
+                _csv_cell(a.owner.full_name or str(a.owner)),
+                a.due_date.strftime("%d.%m.%Y"),
+                str(a.get_state_display()),
+                str(a.get_source_kind_display()),
+                timezone.localtime(a.completed_at).strftime("%d.%m.%Y") if a.completed_at else "",
+                str(a.get_effectiveness_display()) if a.effectiveness else "",
+            ]
+
+    return rows()
 
 
 def action_get(*, actor, pk, perm: str = access.P_ACTION_VIEW) -> Action:
@@ -287,6 +336,49 @@ def plan_goals(*, plan: ActionPlan) -> list[PlanGoal]:
         by_period = {f.period: f for f in goal.follow_ups.all()}
         goal.periods = [(p, by_period.get(p)) for p in (1, 2, 3)]
     return goals
+
+
+@dataclass(frozen=True)
+class PeriodOverview:
+    period: int
+    label: str
+    is_current: bool
+    is_past: bool
+    followed: list  # goals with a follow-up for the period
+    missing: list  # goals without
+
+
+def plan_period_overview(*, plan: ActionPlan, goals: list[PlanGoal], today: dt.date | None = None) -> list[PeriodOverview]:
+    """Per four-month period (T1 January–April, T2 May–August, T3
+    September–December): which goals have a follow-up and which are missing.
+    `goals` come from `plan_goals` (follow-ups prefetched)."""
+    today = today or timezone.localdate()
+    current = Period.of(today)
+    overview = []
+    for period in Period:
+        followed = [g for g in goals if dict(g.periods).get(period.value) is not None]
+        missing = [g for g in goals if dict(g.periods).get(period.value) is None]
+        overview.append(
+            PeriodOverview(
+                period=period.value,
+                label=str(period.label),
+                is_current=plan.year == today.year and period == current,
+                is_past=plan.year < today.year or (plan.year == today.year and period < current),
+                followed=followed,
+                missing=missing,
+            )
+        )
+    return overview
+
+
+def plan_approval_missing(*, plan: ActionPlan, goals: list[PlanGoal]) -> list[str]:
+    """What a plan still lacks before it can be approved (empty: ready)."""
+    missing = []
+    if not goals:
+        missing.append(_("Add at least one goal before approving the plan."))
+    if not plan.participants.exists() and not plan.other_participants.strip():
+        missing.append(_("Record who made the plan before approving it."))
+    return missing
 
 
 def plan_participants(*, plan: ActionPlan) -> list:

@@ -6,6 +6,7 @@ app_name = "improvement"
 urlpatterns = [
     path("", views.my_actions, name="my_actions"),
     path("toimenpiteet/", views.action_list, name="action_list"),
+    path("toimenpiteet/csv/", views.action_export, name="action_export"),
     path("toimenpiteet/uusi/", views.action_create, name="action_create"),
     path("toimenpiteet/<int:pk>/", views.action_detail, name="action_detail"),
     path("toimenpiteet/<int:pk>/valmis/", views.action_complete, name="action_complete"),
@@ -17,6 +18,9 @@ urlpatterns = [
     path("toimintasuunnitelmat/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("toimintasuunnitelmat/<int:pk>/osallistujat/", views.plan_participants, name="plan_participants"),
     path("toimintasuunnitelmat/<int:pk>/tavoitteet/", views.plan_goal_add, name="plan_goal_add"),
+    path("toimintasuunnitelmat/<int:pk>/hyvaksy/", views.plan_approve, name="plan_approve"),
+    path("toimintasuunnitelmat/<int:pk>/tavoitteet/<int:goal_id>/muokkaa/", views.goal_edit, name="goal_edit"),
+    path("toimintasuunnitelmat/<int:pk>/tavoitteet/<int:goal_id>/poista/", views.goal_remove, name="goal_remove"),
     path(
         "toimintasuunnitelmat/<int:pk>/tavoitteet/<int:goal_id>/seuranta/",
         views.goal_follow_up,

@@ -11,10 +11,12 @@ right, and lets an action's owner see (and complete) their own action."""
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -86,12 +88,49 @@ def my_actions(request):
     )
 
 
+def _action_filter_form(request, actor):
+    units = selectors.units_viewable(actor=actor)
+    return ActionFilterForm(
+        request.GET or None,
+        units=units,
+        regions=selectors.regions_of(units),
+        owners=selectors.action_owners(actor=actor),
+    )
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming csv."""
+
+    def write(self, value):
+        return value
+
+
+@requires(P_ACTION_VIEW)
+def action_export(request):
+    """The filtered actions as CSV: UTF-8 with a BOM and semicolons, as the
+    deviations' export (Excel with Finnish settings)."""
+    actor = request.user
+    form = _action_filter_form(request, actor)
+    rows = iter(selectors.action_export_rows(actor=actor, filters=form.filters()))
+    header = next(rows, None)
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def stream():
+        yield "\ufeff"
+        if header is not None:
+            yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="toimenpiteet-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
 @requires(P_ACTION_VIEW)
 def action_list(request):
     actor = request.user
-    units = selectors.units_viewable(actor=actor)
-    regions = selectors.regions_of(units)
-    form = ActionFilterForm(request.GET or None, units=units, regions=regions)
+    form = _action_filter_form(request, actor)
     filters = form.filters()
     page = Paginator(selectors.action_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -314,9 +353,20 @@ def plan_create(request):
     return render(request, "improvement/plan_form.html", {"form": form})
 
 
-def _goal_form(name, goal_id, people, data=None):
-    """The follow-up or action form of one goal (a prefix per goal keeps ids unique)."""
+def _goal_form(name, goal_id, people, data=None, goal=None):
+    """The follow-up, action or edit form of one goal (a prefix per goal keeps ids unique)."""
     args = (data,) if data is not None else ()
+    if name == "goal_edit":
+        initial = {}
+        if goal is not None:
+            initial = {
+                "area": goal.area,
+                "description": goal.description,
+                "measures": goal.measures,
+                "owner": str(goal.owner_id) if goal.owner_id else "",
+                "indicator": goal.indicator,
+            }
+        return GoalForm(*args, prefix=f"goal_edit-{goal_id}", people=people, initial=initial)
     if name == "follow_up":
         return FollowUpForm(*args, prefix=f"follow_up-{goal_id}", initial={"period": Period.of(timezone.localdate())})
     return GoalActionForm(*args, prefix=f"goal_action-{goal_id}", people=people)
@@ -344,7 +394,7 @@ def _plan_forms(plan, *, bound: str | None = None, data=None, goal_id=None) -> d
         "bound": bound,
         "goal_id": goal_id,
     }
-    if goal_id is not None and bound in ("follow_up", "goal_action"):
+    if goal_id is not None and bound in ("follow_up", "goal_action", "goal_edit"):
         forms[bound] = _goal_form(bound, goal_id, people, data)
     return forms
 
@@ -353,14 +403,16 @@ def _render_plan(request, plan, *, forms=None, status=200):
     actor = request.user
     can_manage = access.can(actor, P_ACTION_MANAGE, plan.unit)
     goals = selectors.plan_goals(plan=plan)
+    approved = plan.approved_at is not None
     if can_manage:
         forms = forms or _plan_forms(plan)
+        names = ("follow_up", "goal_action") if approved else ("follow_up", "goal_action", "goal_edit")
         for goal in goals:
-            for name in ("follow_up", "goal_action"):
+            for name in names:
                 if forms["bound"] == name and forms["goal_id"] == goal.pk:
                     form = forms[name]
                 else:
-                    form = _goal_form(name, goal.pk, forms["people"])
+                    form = _goal_form(name, goal.pk, forms["people"], goal=goal)
                 setattr(goal, f"{name}_form", form)
     return render(
         request,
@@ -370,6 +422,9 @@ def _render_plan(request, plan, *, forms=None, status=200):
             "goals": goals,
             "participants": selectors.plan_participants(plan=plan),
             "current_period": Period.of(timezone.localdate()) if plan.year == timezone.localdate().year else None,
+            "period_overview": selectors.plan_period_overview(plan=plan, goals=goals),
+            "approved": approved,
+            "approval_missing": selectors.plan_approval_missing(plan=plan, goals=goals) if not approved else [],
             "can_manage": can_manage,
             "forms": forms if can_manage else {},
         },
@@ -427,6 +482,46 @@ def plan_goal_add(request, pk):
         services.plan_goal_add(actor=request.user, plan=plan, **data)
 
     return _plan_step(request, pk, "goal", perform, _("The goal was added."))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def plan_approve(request, pk):
+    actor = request.user
+    plan = selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
+    try:
+        services.action_plan_approve(actor=actor, plan=plan)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The action plan was approved."))
+    return redirect(plan_url(plan))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def goal_edit(request, pk, goal_id):
+    def perform(plan, goal, data):
+        services.plan_goal_update(actor=request.user, goal=goal, **data)
+
+    return _plan_step(request, pk, "goal_edit", perform, _("The goal was saved."), goal_id=goal_id)
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def goal_remove(request, pk, goal_id):
+    actor = request.user
+    plan = selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
+    goal = selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id)
+    try:
+        services.plan_goal_remove(actor=actor, goal=goal)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(f"{plan_url(plan)}#goal-{goal.pk}")
+    messages.success(request, _("The goal was removed."))
+    return redirect(plan_url(plan))
 
 
 @requires(AUTHENTICATED)

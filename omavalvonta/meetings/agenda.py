@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from omavalvonta.meetings.models import UNIT_KINDS, AgendaItemKind
+from omavalvonta.meetings.models import UNIT_KINDS, AgendaItemKind, MeetingKind
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +105,15 @@ def _normalise(result, default_kind: str) -> AgendaProposal | None:
 
 def proposals_for(*, actor, meeting) -> list[AgendaProposal]:
     """What is waiting for `meeting`, from every source that applies to its kind."""
-    if meeting.unit_id is None:
-        # Group-level meetings have no unit to collect from (yet).
-        return []
+    # Group-level meetings (the management group) have no unit: their sources
+    # collect across the units the chair may see, and are called with unit None.
+    group_level = meeting.unit_id is None
     proposals = []
     for source in _SOURCES:
         if meeting.kind not in source.meeting_kinds:
+            continue
+        if group_level and set(source.meeting_kinds) & set(UNIT_KINDS):
+            # A unit source never runs without its unit.
             continue
         func = source.resolve()
         if func is None:
@@ -124,7 +127,7 @@ def proposals_for(*, actor, meeting) -> list[AgendaProposal]:
             log.exception("Agenda source %s failed for meeting %s", source.name, meeting.pk)
             continue
         found = [p for p in (_normalise(r, source.kind) for r in results) if p is not None]
-        if source.once:
+        if source.once and not group_level:
             found = _without_handled(found, unit=meeting.unit)
         proposals.extend(found)
     return proposals
@@ -168,6 +171,18 @@ def _register_builtin_sources() -> None:
     )
     register_agenda_source("plan_review", None, kind=AgendaItemKind.PLAN_REVIEW,
                            hook="omavalvonta.plans.selectors:plan_reviews_for_agenda")
+
+    # The management group: group-level summaries (unit None), counted anew each
+    # time the agenda is built or refreshed.
+    group = (MeetingKind.MANAGEMENT_GROUP,)
+    register_agenda_source("group_serious_deviations", selectors.group_serious_deviations_for_agenda,
+                           kind=AgendaItemKind.DEVIATION, meeting_kinds=group, once=False)
+    register_agenda_source("group_statutory_notifications", selectors.group_statutory_notifications_for_agenda,
+                           kind=AgendaItemKind.DEVIATION, meeting_kinds=group, once=False)
+    register_agenda_source("group_overdue_actions", selectors.group_overdue_actions_for_agenda,
+                           kind=AgendaItemKind.ACTION_DUE, meeting_kinds=group, once=False)
+    register_agenda_source("group_guidance", selectors.group_guidance_for_agenda,
+                           kind=AgendaItemKind.GUIDANCE, meeting_kinds=group, once=False)
 
 
 _register_builtin_sources()

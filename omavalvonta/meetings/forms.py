@@ -89,10 +89,16 @@ class ActionForm(forms.Form):
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices, initial=ActionKind.CORRECTIVE)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"] = UserChoiceField(people=people, label=_("Owner"), blank_label=_("Choose a person"))
-        self.order_fields(["title", "owner", "due_date", "kind"])
+        if units is not None:
+            # The management group decides for a unit it chooses.
+            self.fields["unit"] = forms.ModelChoiceField(
+                label=_("Unit"), queryset=units, empty_label=_("Choose the unit"),
+                help_text=_("The owner must work in the chosen unit."),
+            )
+        self.order_fields(["unit", "title", "owner", "due_date", "kind"])
 
 
 class LogEntryForm(forms.Form):
@@ -101,6 +107,14 @@ class LogEntryForm(forms.Form):
     planned_correction = forms.CharField(
         label=_("Planned correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"] = forms.ModelChoiceField(
+                label=_("Unit"), queryset=units, empty_label=_("Choose the unit")
+            )
+            self.order_fields(["unit", "observation", "reaction", "planned_correction"])
 
 
 class AttendanceForm(forms.Form):

@@ -237,25 +237,35 @@ def agenda_item_decide(*, actor, item: AgendaItem, decision: str) -> AgendaItem:
     return item
 
 
-def _require_unit_meeting(meeting: Meeting) -> None:
-    if meeting.unit_id is None:
-        raise ValidationError(_("Actions and log entries are recorded in a unit's meeting."))
+def _decision_unit(*, actor, meeting: Meeting, unit, perm: str):
+    """The unit a decision is recorded in: the meeting's own unit, or for the
+    management group (no unit) the unit the chair chose, where the actor needs
+    `perm` (action.manage for an action, log.write for a log entry)."""
+    if meeting.unit_id is not None:
+        return meeting.unit
+    if unit is None:
+        raise ValidationError({"unit": _("Choose the unit.")})
+    if not access.can(actor, perm, unit) or not unit.is_active:
+        raise ValidationError({"unit": _("You cannot record this in the chosen unit.")})
+    return unit
 
 
 @transaction.atomic
 def agenda_item_action_create(
-    *, actor, item: AgendaItem, title: str, owner, due_date: dt.date, kind: str = ActionKind.CORRECTIVE
+    *, actor, item: AgendaItem, title: str, owner, due_date: dt.date, kind: str = ActionKind.CORRECTIVE, unit=None
 ):
-    """Decide a new action on an item: an improvement Action in the meeting's unit
-    whose source is the agenda item. The owner is one of the unit's staff."""
+    """Decide a new action on an item: an improvement Action whose source is the
+    agenda item, in the meeting's unit or, in the management group, in the unit
+    chosen (`unit`, where the actor has action.manage). The owner is one of that
+    unit's staff."""
     meeting = item.meeting
     _require_manage(actor, meeting)
     _require_open(_lock(meeting))
-    _require_unit_meeting(meeting)
+    target_unit = _decision_unit(actor=actor, meeting=meeting, unit=unit, perm=access.P_ACTION_MANAGE)
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Write what will be done.")
-    if owner is None or not selectors.unit_staff(unit=meeting.unit).filter(pk=owner.pk).exists():
+    if owner is None or not selectors.unit_staff(unit=target_unit).filter(pk=owner.pk).exists():
         errors["owner"] = _("Choose the owner from the unit's staff.")
     if due_date is None:
         errors["due_date"] = _("Give the due date.")
@@ -263,36 +273,41 @@ def agenda_item_action_create(
         errors["due_date"] = _("The due date cannot be in the past.")
     if errors:
         raise ValidationError(errors)
-    # meeting.manage was checked above; the contract's own check is for callers
-    # that have not checked anything.
+    # In a unit's meeting meeting.manage was checked above; the contract's own
+    # check is for callers that have not checked anything. In the management
+    # group the chosen unit's action.manage is checked by the contract too.
     action = improvement.action_create(
         actor=actor,
-        unit=meeting.unit,
+        unit=target_unit,
         title=title.strip(),
         owner=owner,
         due_date=due_date,
         source=item,
         kind=kind if kind in ActionKind.values else ActionKind.CORRECTIVE,
-        check_access=False,
+        check_access=meeting.unit_id is None,
     )
     _mark_started(actor=actor, meeting=meeting)
-    audit_event_record(actor=actor, verb="meeting.action_decided", target=meeting, unit=meeting.unit, item=item.pk)
+    audit_event_record(
+        actor=actor, verb="meeting.action_decided", target=meeting, unit=meeting.unit, item=item.pk,
+        action_unit=target_unit.pk,
+    )
     return action
 
 
 @transaction.atomic
 def agenda_item_log_entry_create(
-    *, actor, item: AgendaItem, observation: str, reaction: str = "", planned_correction: str = ""
+    *, actor, item: AgendaItem, observation: str, reaction: str = "", planned_correction: str = "", unit=None
 ):
-    """Write the item to the self-supervision log (log.write is checked by the
-    contract service too)."""
+    """Write the item to the self-supervision log of the meeting's unit or, in the
+    management group, of the unit chosen (log.write is checked by the contract
+    service too)."""
     meeting = item.meeting
     _require_manage(actor, meeting)
     _require_open(_lock(meeting))
-    _require_unit_meeting(meeting)
+    target_unit = _decision_unit(actor=actor, meeting=meeting, unit=unit, perm=access.P_LOG_WRITE)
     entry = improvement.log_entry_create(
         actor=actor,
-        unit=meeting.unit,
+        unit=target_unit,
         observation=observation,
         reaction=reaction,
         planned_correction=planned_correction,
@@ -300,7 +315,10 @@ def agenda_item_log_entry_create(
         source=item,
     )
     _mark_started(actor=actor, meeting=meeting)
-    audit_event_record(actor=actor, verb="meeting.log_entry_written", target=meeting, unit=meeting.unit, item=item.pk)
+    audit_event_record(
+        actor=actor, verb="meeting.log_entry_written", target=meeting, unit=meeting.unit, item=item.pk,
+        log_unit=target_unit.pk,
+    )
     return entry
 
 
@@ -349,7 +367,8 @@ def meeting_close(*, actor, meeting: Meeting, contains_new_instructions: bool = 
         raise ValidationError(_("Record who took part before closing the minutes."))
     meeting.state = MeetingState.MINUTES_CLOSED
     meeting.closed_at = timezone.now()
-    meeting.contains_new_instructions = bool(contains_new_instructions)
+    # New instructions go to a unit's staff; the management group has none.
+    meeting.contains_new_instructions = bool(contains_new_instructions) and meeting.unit_id is not None
     meeting.save(update_fields=["state", "closed_at", "contains_new_instructions"])
     audit_event_record(
         actor=actor,
@@ -359,8 +378,12 @@ def meeting_close(*, actor, meeting: Meeting, contains_new_instructions: bool = 
         new_instructions=meeting.contains_new_instructions,
     )
     asked = 0
-    # Acknowledgements belong to a unit; management group minutes are not
-    # acknowledged in the product (yet).
+    # Acknowledgements belong to a unit (Acknowledgement.unit is required and
+    # scopes who may see them). Management group minutes have no unit, and asking
+    # per unit would be wrong (the members do not belong to the units, and one
+    # person would be asked several times), so they are not acknowledged in the
+    # product: the members read them in the meeting list, and the minutes page
+    # says so (MANAGEMENT_GROUP_NO_ACKNOWLEDGEMENTS in the detail view).
     if meeting.unit_id is not None:
         users = list(meeting.absentees.filter(is_active=True))
         if meeting.contains_new_instructions:

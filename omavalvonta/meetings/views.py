@@ -37,6 +37,7 @@ from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
+    P_ACTION_MANAGE,
     P_DEVIATION_VIEW,
     P_LOG_WRITE,
     P_MEETING_MANAGE,
@@ -123,8 +124,12 @@ def meeting_create(request):
 
 
 def _source_url(actor, item, unit):
-    if item.kind == AgendaItemKind.DEVIATION and item.source_id and unit is not None:
-        if access.can(actor, P_DEVIATION_VIEW, unit):
+    if item.kind == AgendaItemKind.DEVIATION and item.source_id:
+        if unit is not None and access.can(actor, P_DEVIATION_VIEW, unit):
+            return reverse("deviations:detail", args=[item.source_id])
+        # A management group item names a report in some unit: the report's own
+        # page checks the actor's access (404/403) when the link is followed.
+        if unit is None and access.has_perm_anywhere(actor, P_DEVIATION_VIEW):
             return reverse("deviations:detail", args=[item.source_id])
     return ""
 
@@ -147,7 +152,19 @@ def _render_detail(request, meeting, *, bound: tuple | None = None, status=200):
     rows = []
     actions = selectors.actions_by_item(actor=actor, items=items)
     log_entries = selectors.log_entries_by_item(actor=actor, items=items)
-    can_log = meeting.unit_id is not None and access.can(actor, P_LOG_WRITE, meeting.unit)
+    # The management group records decisions in a unit it chooses: where the
+    # actor has action.manage (actions) or log.write (log entries).
+    action_units = log_units = None
+    if meeting.unit_id is None and editable:
+        action_units = selectors.decision_units(actor=actor, meeting=meeting, perm=P_ACTION_MANAGE)
+        log_units = selectors.decision_units(actor=actor, meeting=meeting, perm=P_LOG_WRITE)
+        action_people = list(selectors.decision_owner_candidates(units=action_units))
+        can_action = action_units.exists()
+        can_log = log_units.exists()
+    else:
+        action_people = people
+        can_action = meeting.unit_id is not None
+        can_log = meeting.unit_id is not None and access.can(actor, P_LOG_WRITE, meeting.unit)
     for item in items:
         row = {
             "item": item,
@@ -159,16 +176,20 @@ def _render_detail(request, meeting, *, bound: tuple | None = None, status=200):
             row["decision_form"] = pick(
                 "decision", item.pk, lambda i=item: DecisionForm(prefix=f"d{i.pk}", initial={"decision": i.decision})
             )
-            if meeting.unit_id is not None:
+            if can_action:
                 row["action_form"] = pick(
-                    "action", item.pk, lambda i=item: ActionForm(prefix=f"a{i.pk}", people=people)
+                    "action",
+                    item.pk,
+                    lambda i=item: ActionForm(prefix=f"a{i.pk}", people=action_people, units=action_units),
                 )
-                if can_log:
-                    row["log_form"] = pick(
-                        "log",
-                        item.pk,
-                        lambda i=item: LogEntryForm(prefix=f"l{i.pk}", initial={"observation": i.title}),
-                    )
+            if can_log:
+                row["log_form"] = pick(
+                    "log",
+                    item.pk,
+                    lambda i=item: LogEntryForm(
+                        prefix=f"l{i.pk}", initial={"observation": i.title}, units=log_units
+                    ),
+                )
         rows.append(row)
 
     context = {
@@ -181,6 +202,7 @@ def _render_detail(request, meeting, *, bound: tuple | None = None, status=200):
         "absentees": list(meeting.absentees.order_by("full_name")),
         "my_acknowledgement": selectors.has_pending_for(actor=actor, meeting=meeting) if meeting.is_closed else None,
         "bound_name": bound_name,
+        "is_group_meeting": meeting.unit_id is None,
     }
     if editable:
         context["item_form"] = pick("item", None, lambda: ItemForm(prefix="item"))
@@ -198,6 +220,9 @@ def _render_detail(request, meeting, *, bound: tuple | None = None, status=200):
             ),
         )
         context["close_form"] = pick("close", None, lambda: CloseForm(prefix="close"))
+        if meeting.unit_id is None:
+            # Management group minutes are not acknowledged (see services.meeting_close).
+            context["attendance_form"].fields["absentees"].help_text = ""
     if meeting.is_closed and can_manage:
         context["acknowledgements"] = selectors.meeting_acknowledgements(meeting=meeting)
     return render(request, "meetings/detail.html", context, status=status)
@@ -314,6 +339,15 @@ def item_decide(request, pk, item_id):
     )
 
 
+def _action_form(request, meeting, item):
+    units = selectors.decision_units(actor=request.user, meeting=meeting, perm=P_ACTION_MANAGE)
+    if units is None:
+        people = selectors.meeting_people(meeting=meeting)
+    else:
+        people = selectors.decision_owner_candidates(units=units)
+    return ActionForm(request.POST, prefix=f"a{item.pk}", people=people, units=units)
+
+
 @requires(P_MEETING_VIEW)
 @require_POST
 def item_action(request, pk, item_id):
@@ -322,11 +356,15 @@ def item_action(request, pk, item_id):
         pk,
         name="action",
         item_id=item_id,
-        make_form=lambda m, i: ActionForm(
-            request.POST, prefix=f"a{i.pk}", people=selectors.meeting_people(meeting=m)
-        ),
+        make_form=lambda m, i: _action_form(request, m, i),
         perform=lambda m, i, d: services.agenda_item_action_create(
-            actor=request.user, item=i, title=d["title"], owner=d["owner"], due_date=d["due_date"], kind=d["kind"]
+            actor=request.user,
+            item=i,
+            title=d["title"],
+            owner=d["owner"],
+            due_date=d["due_date"],
+            kind=d["kind"],
+            unit=d.get("unit"),
         ),
         success=_("The action was created and its owner notified."),
     )
@@ -340,7 +378,11 @@ def item_log(request, pk, item_id):
         pk,
         name="log",
         item_id=item_id,
-        make_form=lambda m, i: LogEntryForm(request.POST, prefix=f"l{i.pk}"),
+        make_form=lambda m, i: LogEntryForm(
+            request.POST,
+            prefix=f"l{i.pk}",
+            units=selectors.decision_units(actor=request.user, meeting=m, perm=P_LOG_WRITE),
+        ),
         perform=lambda m, i, d: services.agenda_item_log_entry_create(actor=request.user, item=i, **d),
         success=_("The entry was written to the self-supervision log."),
     )

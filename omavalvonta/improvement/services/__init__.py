@@ -27,10 +27,18 @@ from omavalvonta.improvement.services.actions import (
 from omavalvonta.improvement.services.jobs import REMINDER_DAYS_BEFORE, actions_send_reminders
 from omavalvonta.improvement.services.log import log_entry_create, log_entry_follow_up
 from omavalvonta.improvement.services.plans import (
+    action_plan_approve,
     action_plan_create,
     action_plan_update,
     goal_follow_up_record,
     plan_goal_add,
+    plan_goal_remove,
+    plan_goal_update,
+)
+from omavalvonta.improvement.services.plan_jobs import (
+    PLAN_REMINDER_DAYS,
+    period_bounds,
+    plan_follow_up_reminders_send,
 )
 
 __all__ = [
@@ -44,6 +52,7 @@ __all__ = [
     "action_cancel",
     "action_complete",
     "action_create",
+    "action_plan_approve",
     "action_plan_create",
     "action_plan_update",
     "action_record_effectiveness",
@@ -53,4 +62,9 @@ __all__ = [
     "log_entry_create",
     "log_entry_follow_up",
     "plan_goal_add",
+    "plan_goal_remove",
+    "plan_goal_update",
+    "PLAN_REMINDER_DAYS",
+    "period_bounds",
+    "plan_follow_up_reminders_send",
 ]

@@ -80,15 +80,12 @@ def action_plan_update(
     return plan
 
 
-@transaction.atomic
-def plan_goal_add(
-    *, actor, plan: ActionPlan, area: str, description: str, measures: str = "", owner=None, indicator: str = ""
-) -> PlanGoal:
-    """Add a development goal to a plan (action.manage)."""
-    access.require_on(actor, plan, access.P_ACTION_MANAGE)
-    description = clean_text(description)
-    measures = clean_text(measures)
-    indicator = clean_text(indicator)
+def _require_not_approved(plan: ActionPlan) -> None:
+    if plan.approved_at is not None:
+        raise ValidationError(_("The plan is approved: its goals can no longer be changed."))
+
+
+def _goal_errors(*, plan: ActionPlan, area: str, description: str, measures: str, owner, indicator: str) -> dict:
     errors: dict = {}
     if area not in GoalArea.values:
         errors["area"] = _("Choose the area of the goal.")
@@ -99,7 +96,97 @@ def plan_goal_add(
     check_length(errors, "indicator", indicator, INDICATOR_MAX)
     if owner is not None and (not owner.is_active or not access.sees_unit(owner, plan.unit)):
         errors["owner"] = _("%(name)s does not work in this unit.") % {"name": owner.full_name}
-    raise_if(errors)
+    return errors
+
+
+@transaction.atomic
+def action_plan_approve(*, actor, plan: ActionPlan) -> ActionPlan:
+    """The unit's responsible person or supervisor (action.manage in the unit)
+    approves the plan once it has goals and its participants are recorded. From
+    then on its goals are fixed: they still get follow-ups and actions, but none
+    is added, changed or removed."""
+    access.require_on(actor, plan, access.P_ACTION_MANAGE)
+    # Re-read under a lock: two approvers at once must not both pass.
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.approved_at is not None:
+        raise ValidationError(_("The plan is already approved."))
+    errors = []
+    if not PlanGoal.objects.filter(plan=plan).exists():
+        errors.append(_("Add at least one goal before approving the plan."))
+    if not plan.participants.exists() and not plan.other_participants.strip():
+        errors.append(_("Record who made the plan before approving it."))
+    if errors:
+        raise ValidationError(errors)
+    plan.approved_at = timezone.now()
+    plan.approved_by = actor
+    plan.save(update_fields=["approved_at", "approved_by"])
+    audit_event_record(
+        actor=actor,
+        verb="action_plan.approved",
+        target=plan,
+        unit=plan.unit,
+        goals=PlanGoal.objects.filter(plan=plan).count(),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_goal_update(
+    *, actor, goal: PlanGoal, area: str, description: str, measures: str = "", owner=None, indicator: str = ""
+) -> PlanGoal:
+    """Change a goal of a plan that is not yet approved (action.manage)."""
+    access.require_on(actor, goal, access.P_ACTION_MANAGE)
+    plan = ActionPlan.objects.select_for_update().get(pk=goal.plan_id)
+    _require_not_approved(plan)
+    description = clean_text(description)
+    measures = clean_text(measures)
+    indicator = clean_text(indicator)
+    raise_if(
+        _goal_errors(plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator)
+    )
+    goal.area = area
+    goal.description = description
+    goal.measures = measures
+    goal.owner = owner
+    goal.indicator = indicator
+    goal.save(update_fields=["area", "description", "measures", "owner", "indicator"])
+    audit_event_record(actor=actor, verb="action_plan.goal_updated", target=plan, unit=plan.unit, goal_id=goal.pk)
+    return goal
+
+
+@transaction.atomic
+def plan_goal_remove(*, actor, goal: PlanGoal) -> None:
+    """Remove a goal from a plan that is not yet approved (action.manage). A goal
+    with actions stays: the actions would lose their goal."""
+    access.require_on(actor, goal, access.P_ACTION_MANAGE)
+    plan = ActionPlan.objects.select_for_update().get(pk=goal.plan_id)
+    _require_not_approved(plan)
+    if goal.actions.exists():
+        raise ValidationError(_("Actions were already decided for this goal: it stays in the plan."))
+    audit_event_record(
+        actor=actor,
+        verb="action_plan.goal_removed",
+        target=plan,
+        unit=plan.unit,
+        goal_id=goal.pk,
+        description=goal.description[:200],
+    )
+    goal.delete()
+
+
+@transaction.atomic
+def plan_goal_add(
+    *, actor, plan: ActionPlan, area: str, description: str, measures: str = "", owner=None, indicator: str = ""
+) -> PlanGoal:
+    """Add a development goal to a plan that is not yet approved (action.manage)."""
+    access.require_on(actor, plan, access.P_ACTION_MANAGE)
+    _require_not_approved(plan)
+    description = clean_text(description)
+    measures = clean_text(measures)
+    indicator = clean_text(indicator)
+    raise_if(
+        _goal_errors(plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator)
+    )
     goal = PlanGoal.objects.create(
         unit=plan.unit, plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator
     )

@@ -1,0 +1,117 @@
+"""Background job: remind the units' supervisors to record the four-monthly
+follow-ups of their action plan's goals.
+
+In the last PLAN_REMINDER_DAYS days of a period (T1 January–April, T2 May–August,
+T3 September–December), each plan of the year whose goals still lack a
+follow-up for the period gets one reminder. The claim is a PlanFollowUpReminder
+row (unique per plan and period) inserted in the same transaction as the outbox
+rows: a second run, or a second worker side by side, fails to insert it and
+sends nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.improvement.models import ActionPlan, GoalFollowUp, Period, PlanFollowUpReminder, PlanGoal
+from omavalvonta.improvement.services._common import fi_date
+from omavalvonta.notifications.services import notification_enqueue
+from omavalvonta.organisation.models import Membership, Role
+
+PLAN_REMINDER_DAYS = 14
+
+
+def period_bounds(year: int, period: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a four-month period."""
+    first = dt.date(year, (period - 1) * 4 + 1, 1)
+    if period == 3:
+        last = dt.date(year, 12, 31)
+    else:
+        last = dt.date(year, period * 4 + 1, 1) - dt.timedelta(days=1)
+    return first, last
+
+
+def _supervisors(plan: ActionPlan) -> list:
+    """The unit's supervisors; the responsible persons when it has none."""
+    for roles in ((Role.SUPERVISOR,), (Role.RESPONSIBLE_PERSON,)):
+        people = [
+            m.user
+            for m in Membership.objects.filter(unit_id=plan.unit_id, role__in=roles, user__is_active=True)
+            .select_related("user")
+            .order_by("user__full_name", "user_id")
+        ]
+        if people:
+            return list({p.pk: p for p in people}.values())
+    return []
+
+
+def claim_reminder(*, plan: ActionPlan, period: int, now) -> bool:
+    """Claim the reminder of `plan` for `period`: True for the one caller whose
+    insert succeeds (a savepoint keeps a lost race from breaking the caller's
+    transaction)."""
+    try:
+        with transaction.atomic():
+            PlanFollowUpReminder.objects.create(plan=plan, period=period, sent_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def plan_follow_up_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Send the period's follow-up reminders that are due. Returns how many
+    notifications were queued."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    period = Period.of(today)
+    last = period_bounds(today.year, period)[1]
+    if (last - today).days >= PLAN_REMINDER_DAYS:
+        return 0
+    missing = PlanGoal.objects.filter(plan=OuterRef("pk")).exclude(
+        Exists(GoalFollowUp.objects.filter(goal=OuterRef("pk"), period=period))
+    )
+    plans = (
+        ActionPlan.objects.filter(year=today.year, unit__is_active=True)
+        .filter(Exists(missing))
+        .exclude(Exists(PlanFollowUpReminder.objects.filter(plan=OuterRef("pk"), period=period)))
+        .select_related("unit")
+        .order_by("id")
+    )
+    sent = 0
+    for plan in plans:
+        with transaction.atomic():
+            # Claim and outbox rows commit together: the reminder is sent exactly once.
+            if not claim_reminder(plan=plan, period=period, now=now):
+                # Another worker claimed this plan's reminder first.
+                continue
+            open_goals = PlanGoal.objects.filter(plan=plan).exclude(follow_ups__period=period).count()
+            link = reverse("improvement:plan_detail", args=[plan.pk])
+            for person in _supervisors(plan):
+                notification_enqueue(
+                    recipient=person,
+                    kind="action_plan.follow_up_due",
+                    subject=_("Action plan follow-up due by %(date)s: %(unit)s")
+                    % {"date": fi_date(last), "unit": plan.unit.name},
+                    body=_(
+                        "The four-month period %(period)s ends on %(date)s. Record the follow-ups of the "
+                        "action plan %(year)s of %(unit)s (goals without a follow-up: %(count)s)."
+                    )
+                    % {
+                        "period": Period(period).label,
+                        "date": fi_date(last),
+                        "count": open_goals,
+                        "year": plan.year,
+                        "unit": plan.unit.name,
+                    },
+                    link=link,
+                )
+                sent += 1
+            audit_event_record(
+                actor=None, verb="action_plan.follow_up_reminded", target=plan, unit=plan.unit, period=period
+            )
+    return sent
