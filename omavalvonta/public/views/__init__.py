@@ -1,0 +1,7 @@
+"""Pages reachable without signing in, one module per area (the follow-up of a
+report; published plans; the public feedback channel). Each view is declared
+with `access.public_view`; nothing here may reveal more than its page promises."""
+
+from omavalvonta.public.views.followup import FOLLOWUP_MAX_PER_SESSION, followup
+
+__all__ = ["FOLLOWUP_MAX_PER_SESSION", "followup"]
