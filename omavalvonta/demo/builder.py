@@ -37,12 +37,14 @@ from django.utils import timezone, translation
 
 from omavalvonta.core import jobs
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
-from omavalvonta.demo import names, texts
+from omavalvonta.demo import learning, names, texts
 from omavalvonta.deviations import services as dev_services
 from omavalvonta.deviations.models import Deviation, Kind, NotificationRecipient, State, StatutoryNotification
 from omavalvonta.improvement import services as improvement_services
-from omavalvonta.improvement.models import Action, ActionState, Effectiveness
+from omavalvonta.guidance.models import Guidance
+from omavalvonta.improvement.models import Action, ActionPlan, ActionState, Effectiveness, LogEntry
 from omavalvonta.improvement.services import actions as _action_services
+from omavalvonta.meetings.models import Meeting
 from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import (
     Authority,
@@ -267,6 +269,8 @@ class DemoBuilder:
                 backdater.now = None
                 backdater.flush(real_now=self.now, correction_days=self.organisation.correction_due_days)
             self._restamp_deviations()
+            learning.LearningLoop(self).build()
+            self.log("  action plans, meetings, the self-supervision log and guidance")
         result = BuildResult(seconds=time.perf_counter() - started)
         result.counts = {
             "regions": Region.objects.count(),
@@ -276,6 +280,10 @@ class DemoBuilder:
             "deviations": Deviation.objects.count(),
             "actions": Action.objects.count(),
             "county notifications": StatutoryNotification.objects.count(),
+            "action plans": ActionPlan.objects.count(),
+            "meetings": Meeting.objects.count(),
+            "log entries": LogEntry.objects.count(),
+            "guidance items": Guidance.objects.count(),
         }
         return result
 
@@ -729,16 +737,26 @@ class DemoBuilder:
         stamps["answered_at"] = step("answer")
         dev = dev_services.deviation_answer(actor=handler, deviation=dev, answer=texts.compose_answer(rng, plan.kind))
         for action in actions:
+            due = self.backdater.action_due[action.pk]
             if rng.random() < 0.85:
                 done = self._at(decided_at + (clock - decided_at) * rng.uniform(0.3, 0.95))
-                action = improvement_services.action_complete(
-                    actor=self.users.get(action.owner_id, handler),
-                    action=action,
-                    note=rng.choice(texts.COMPLETION_NOTES),
+            elif due < self.today - dt.timedelta(days=21) and rng.random() < 0.93:
+                # Done late, after the report was closed: most stragglers are
+                # caught by the reminders; a few stay overdue, as in real life.
+                late = timezone.make_aware(dt.datetime.combine(due, dt.time(14, 0))) + dt.timedelta(
+                    days=rng.uniform(1, 20)
                 )
-                self.backdater.completed_actions.append((action.pk, done))
-                if action.state == ActionState.AWAITING_CHECK:
-                    self._check_effectiveness(action, done, checker=handler)
+                done = self._at(max(min(late, self.now - dt.timedelta(hours=2)), clock))
+            else:
+                continue
+            action = improvement_services.action_complete(
+                actor=self.users.get(action.owner_id, handler),
+                action=action,
+                note=rng.choice(texts.COMPLETION_NOTES),
+            )
+            self.backdater.completed_actions.append((action.pk, done))
+            if action.state == ActionState.AWAITING_CHECK:
+                self._check_effectiveness(action, done, checker=handler)
         stamps["closed_at"] = step("close")
         dev = dev_services.deviation_close(actor=handler, deviation=dev)
         if plan.fate not in (REOPENED, REOPENED_CLOSED):
