@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from omavalvonta.deviations.models import Deviation
 from omavalvonta.guidance import services as guidance_services
 from omavalvonta.guidance.models import Kind as GuidanceKind
 from omavalvonta.improvement import selectors as improvement_selectors
@@ -180,14 +181,24 @@ class LearningLoop:
             location="Yksikön olohuone" if unit.service_type == ServiceType.SUBSTITUTE_CARE else "Tiimihuone",
         )
         items = list(meeting.items.all())
-        deviations = [i for i in items if i.kind == AgendaItemKind.DEVIATION]
-        # Leave most of the marked deviations waiting for the next meeting.
-        for item in deviations[2:]:
-            meeting_services.agenda_item_remove(actor=supervisor, item=item)
-        kept = [i for i in items if i.kind != AgendaItemKind.DEVIATION or i in deviations[:2]][:6]
+        # The deviations reported before the meeting were handled in it; later
+        # ones wait for the next meeting.
+        submitted = dict(
+            Deviation.objects.filter(
+                pk__in=[i.source_id for i in items if i.kind == AgendaItemKind.DEVIATION]
+            ).values_list("pk", "submitted_at")
+        )
+        starts_at = meeting.starts_at
+        kept, later = [], []
         for item in items:
-            if item not in kept and item not in deviations[2:]:
-                meeting_services.agenda_item_remove(actor=supervisor, item=item)
+            if item.kind == AgendaItemKind.DEVIATION and submitted.get(item.source_id, starts_at) >= starts_at:
+                later.append(item)
+            elif item.kind == AgendaItemKind.DEVIATION or len(kept) < 12:
+                kept.append(item)
+            else:
+                later.append(item)
+        for item in later:
+            meeting_services.agenda_item_remove(actor=supervisor, item=item)
         for n, item in enumerate(kept):
             meeting_services.agenda_item_decide(actor=supervisor, item=item, decision=self.rng.choice(DECISIONS))
             if n == 0 and staff["employees"]:
