@@ -17,7 +17,7 @@ from omavalvonta.guidance import services as guidance_services
 from omavalvonta.guidance.models import Kind as GuidanceKind
 from omavalvonta.improvement import selectors as improvement_selectors
 from omavalvonta.improvement import services as improvement_services
-from omavalvonta.improvement.models import ActionPlan, GoalArea, GoalStatus, LogEntry, Period
+from omavalvonta.improvement.models import ActionPlan, GoalArea, GoalFollowUp, GoalStatus, LogEntry, Period
 from omavalvonta.meetings import services as meeting_services
 from omavalvonta.meetings import selectors as meeting_selectors
 from omavalvonta.meetings.models import AgendaItemKind, Meeting, MeetingKind
@@ -147,8 +147,13 @@ class LearningLoop:
                     if period == 1
                     else [GoalStatus.ON_TRACK, GoalStatus.DONE, GoalStatus.DELAYED]
                 )
-                improvement_services.goal_follow_up_record(
+                follow_up = improvement_services.goal_follow_up_record(
                     actor=supervisor, goal=goal, period=period, status=status, note=FOLLOW_UP_NOTES[status]
+                )
+                # Recorded in the period's last weeks, as the reminder asks.
+                last = improvement_services.period_bounds(year, period)[1]
+                GoalFollowUp.objects.filter(pk=follow_up.pk).update(
+                    recorded_at=self._local(last - dt.timedelta(days=self.rng.randint(2, 12)), 14)
                 )
 
     # --- self-supervision log -------------------------------------------------------
