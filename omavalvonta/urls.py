@@ -19,6 +19,7 @@ urlpatterns = [
     path("kokoukset/", include("omavalvonta.meetings.urls")),
     path("ohjaus/", include("omavalvonta.guidance.urls")),
     path("hallinta/", include("omavalvonta.organisation.urls")),
+    path("vuosikello/", include("omavalvonta.yearclock.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -52,6 +52,11 @@ P_MEETING_MANAGE = "meeting.manage"
 P_GUIDANCE_VIEW = "guidance.view"
 P_GUIDANCE_MANAGE = "guidance.manage"
 P_GUIDANCE_REVIEW = "guidance.review"
+P_OBLIGATION_VIEW = "obligation.view"
+P_OBLIGATION_COMPLETE = "obligation.complete"
+P_OBLIGATION_TEMPLATE_EDIT = "obligation.template_edit"
+P_RISK_VIEW = "risk.view"
+P_RISK_MANAGE = "risk.manage"
 
 PERMISSIONS = frozenset(
     {
@@ -74,16 +79,23 @@ PERMISSIONS = frozenset(
         P_GUIDANCE_VIEW,
         P_GUIDANCE_MANAGE,
         P_GUIDANCE_REVIEW,
+        P_OBLIGATION_VIEW,
+        P_OBLIGATION_COMPLETE,
+        P_OBLIGATION_TEMPLATE_EDIT,
+        P_RISK_VIEW,
+        P_RISK_MANAGE,
     }
 )
 
 # What every member of a unit's staff may do there: report, follow the unit's
 # actions and meetings, confirm new instructions.
-_STAFF = {P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW}
+_STAFF = {P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW, P_RISK_VIEW}
 _READ_DEVIATIONS = _STAFF | {P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_LOG_VIEW, P_GUIDANCE_VIEW}
 _HANDLE_DEVIATIONS = _READ_DEVIATIONS | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY}
 # Leading a unit's self-supervision: actions, the log, meetings.
 _LEAD = _HANDLE_DEVIATIONS | {P_ACTION_MANAGE, P_LOG_WRITE, P_MEETING_MANAGE, P_DEVIATION_ROUTING}
+# The quality calendar and the risk register: the unit's leaders keep them.
+_LEAD |= {P_OBLIGATION_VIEW, P_OBLIGATION_COMPLETE, P_RISK_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EMPLOYEE: frozenset(_STAFF),
@@ -94,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE}),
     Role.QUALITY_DIRECTOR: frozenset(
         _LEAD | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
+        | {P_OBLIGATION_TEMPLATE_EDIT}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
@@ -103,7 +116,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW}
     ),
-    Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS),
+    Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS | {P_OBLIGATION_VIEW}),
     Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW}),
 }
 

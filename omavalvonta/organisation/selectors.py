@@ -190,3 +190,27 @@ def person_history(*, actor, person, limit: int = 20):
     """The latest administrative events about a person, newest first."""
     _require_admin(actor)
     return list(audit_events_for(person).order_by("-at", "-id")[:limit])
+
+
+# --- Escalation -------------------------------------------------------------------------
+
+
+def unit_managers(*, unit, exclude_user_id: int | None = None) -> list[User]:
+    """Who a late duty of `unit` escalates to: the manager of the unit's own
+    leaders, i.e. the unit's responsible person (named for the unit or its region)
+    and the region's regional director. Active people only, each once, by name;
+    `exclude_user_id` (the late person themself) is left out. Shared by the
+    deviation and the quality calendar escalations so both reach the same people.
+    Not unit-scoped by actor: background jobs call it."""
+    managers = (
+        Membership.objects.filter(user__is_active=True)
+        .filter(
+            Q(role="responsible_person", unit_id=unit.pk)
+            | Q(role="responsible_person", region_id=unit.region_id)
+            | Q(role="regional_director", region_id=unit.region_id)
+        )
+        .exclude(user_id=exclude_user_id or 0)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
+    return list({m.user_id: m.user for m in managers}.values())

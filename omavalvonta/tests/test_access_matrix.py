@@ -5,6 +5,8 @@ roles: the whole organisation); "other" means it covers only unit B (region B
 for the regional director). 404 outside the actor's units, 403 inside them
 without the right."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -83,6 +85,31 @@ EXPECTED = {
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
     },
+    # The quality calendar: unit leaders, directors and the management group (read only).
+    "yearclock_wheel": {
+        **{(r, "own"): 403 for r in Role},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        **{(r, s): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR) for s in ("own", "other")},
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.MANAGEMENT_GROUP, "own"): 200,
+    },
+    "yearclock_detail": {
+        **{(r, "own"): 403 for r in Role},
+        **{(r, "other"): 404 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR)},
+        (Role.EMPLOYEE, "other"): 403,
+        **{(r, "own"): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR)},
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.MANAGEMENT_GROUP, "own"): 200,
+    },
+    "yearclock_due": {
+        **{(r, "own"): 403 for r in Role},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        **{(r, s): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR) for s in ("own", "other")},
+        (Role.QUALITY_DIRECTOR, "own"): 200,
+    },
+    "yearclock_templates": {
+        **{(r, "own"): 403 for r in Role if r != Role.QUALITY_DIRECTOR},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.QUALITY_DIRECTOR, "own"): 200,
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -113,7 +140,19 @@ def _url(page, unit_a, quality, violence):
         "export": reverse("deviations:export"),
         "routing": reverse("deviations:routing", args=[unit_a.pk]),
         "admin_home": reverse("organisation:admin_home"),
+        "yearclock_wheel": reverse("yearclock:wheel"),
+        "yearclock_detail": reverse("yearclock:detail", args=[_duty(unit_a).pk]) if page == "yearclock_detail" else "",
+        "yearclock_due": reverse("yearclock:due"),
+        "yearclock_templates": reverse("yearclock:templates"),
     }[page]
+
+
+def _duty(unit):
+    """One quality calendar duty of `unit` (made directly: the matrix tests access, not generation)."""
+    from omavalvonta.yearclock.models import ObligationTemplate, Occurrence
+
+    template = ObligationTemplate.objects.create(title="Riskiarvio", kind="risk_assessment", recurrence="yearly")
+    return Occurrence.objects.create(template=template, unit=unit, due_date=dt.date(2026, 12, 31))
 
 
 def test_every_role_and_scope_has_an_expectation_for_every_page():

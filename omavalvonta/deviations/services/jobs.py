@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from omavalvonta.deviations.services._common import (
     detail_link,
 )
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation.models import Membership, Role
+from omavalvonta.organisation.selectors import unit_managers
 
 
 def deviations_escalate_stalled(*, now: dt.datetime | None = None) -> int:
@@ -48,19 +47,8 @@ def deviations_escalate_stalled(*, now: dt.datetime | None = None) -> int:
                 continue
             deviation.escalated_at = now
             unit = deviation.unit
-            managers = (
-                Membership.objects.filter(user__is_active=True)
-                .filter(
-                    Q(role=Role.RESPONSIBLE_PERSON, unit_id=unit.pk)
-                    | Q(role=Role.RESPONSIBLE_PERSON, region_id=unit.region_id)
-                    | Q(role=Role.REGIONAL_DIRECTOR, region_id=unit.region_id)
-                )
-                # The stalled handler is who the escalation is about, not to.
-                .exclude(user_id=deviation.handler_id or 0)
-                .select_related("user")
-                .order_by("user__full_name", "user_id")
-            )
-            recipients = list({m.user_id: m.user for m in managers}.values())
+            # The stalled handler is who the escalation is about, not to.
+            recipients = unit_managers(unit=unit, exclude_user_id=deviation.handler_id)
             handler_name = deviation.handler.full_name if deviation.handler_id else _("no handler named")
             for person in recipients:
                 notification_enqueue(

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class YearclockConfig(AppConfig):
+    """The quality calendar: recurring quality duties per unit, their reminders
+    and escalations."""
+
+    name = "omavalvonta.yearclock"
+    label = "yearclock"
+    verbose_name = _("Quality calendar")
+
+    def ready(self):
+        # Imported here: services import models, which need the app registry ready.
+        from omavalvonta.core import jobs
+        from omavalvonta.yearclock import evidence, services
+
+        evidence.register_builtin()
+
+        jobs.register("yearclock.generate", services.occurrences_generate, every_seconds=6 * 3600)
+        jobs.register("yearclock.reminders", services.obligations_remind_and_escalate, every_seconds=3600)

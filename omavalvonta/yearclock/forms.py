@@ -1,0 +1,149 @@
+"""Forms of the quality calendar: input parsing only; the rules live in `services`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.organisation.models import ServiceType
+from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
+
+
+def month_choices():
+    return [(m, date_format(dt.date(2000, m, 1), "F").capitalize()) for m in range(1, 13)]
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names; the rest on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ObligationKind.choices)
+    description = forms.CharField(
+        label=_("What is done"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recurrence = forms.ChoiceField(label=_("How often"), choices=Recurrence.choices, widget=forms.RadioSelect)
+    start_month = forms.TypedChoiceField(
+        label=_("Month (the first month when every few months)"), coerce=int, choices=(), required=False
+    )
+    interval_months = forms.TypedChoiceField(
+        label=_("Interval"), coerce=int, choices=INTERVAL_CHOICES, required=False
+    )
+    months = forms.TypedMultipleChoiceField(
+        label=_("Months"), coerce=int, choices=(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("When the duty recurs in chosen months."),
+    )
+    owner_role = forms.ChoiceField(label=_("Owner in each unit"), choices=OwnerRole.choices)
+    remind_days_before = forms.IntegerField(
+        label=_("Reminder (days before the due date)"), min_value=0, max_value=90, initial=14
+    )
+    unit_scope = forms.ChoiceField(label=_("Applies to"), choices=UnitScope.choices, widget=forms.RadioSelect)
+    service_types = forms.MultipleChoiceField(
+        label=_("Service types"), choices=ServiceType.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units
+        self.fields["start_month"].choices = month_choices()
+        self.fields["months"].choices = month_choices()
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["start_month"] = data.get("start_month") or 1
+        data["interval_months"] = data.get("interval_months") or 12
+        data["units"] = list(data.get("units") or [])
+        return data
+
+
+def template_initial(template) -> dict:
+    return {
+        "title": template.title,
+        "kind": template.kind,
+        "description": template.description,
+        "recurrence": template.recurrence,
+        "start_month": template.start_month,
+        "interval_months": template.interval_months,
+        "months": template.months,
+        "owner_role": template.owner_role,
+        "remind_days_before": template.remind_days_before,
+        "unit_scope": template.unit_scope,
+        "service_types": template.service_types,
+        "units": list(template.units.all()),
+        "is_active": template.is_active,
+    }
+
+
+class CompleteForm(forms.Form):
+    evidence = forms.ChoiceField(
+        label=_("The record that shows it was done"), required=False,
+        help_text=_("For example an approved plan version, an action or meeting minutes of this unit."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done, when and by whom."),
+    )
+    file = forms.FileField(
+        label=_("File"), required=False, help_text=_("An image or a PDF file, for example signed minutes.")
+    )
+
+    def __init__(self, *args, evidence_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("No record"))]
+        for group_label, records in evidence_groups:
+            choices.append((str(group_label), [(r.key, r.label) for r in records]))
+        self.fields["evidence"].choices = choices
+
+
+class CalendarFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=None)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=(), required=False)
+
+    def __init__(self, *args, units, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["year"].choices = [(y, y) for y in years]
+
+
+class ListFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[("", _("All")), ("open", _("Open")), ("late", _("Late")), ("done", _("Done"))],
+        required=False,
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=(), required=False, empty_value=None)
+
+    def __init__(self, *args, units, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        result = {}
+        if data.get("unit"):
+            result["unit"] = data["unit"].pk
+        if data.get("state"):
+            result["state"] = data["state"]
+        if data.get("year"):
+            result["year"] = data["year"]
+        return result

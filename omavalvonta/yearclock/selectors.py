@@ -1,0 +1,160 @@
+"""Reads of the quality calendar. Every unit-scoped read starts from the access
+kernel (`Occurrence.objects.for_actor`, `access.units_for`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from omavalvonta.organisation import access
+from omavalvonta.yearclock import evidence
+from omavalvonta.yearclock.models import ObligationTemplate, Occurrence, OccurrenceState
+
+_RELATED = ("template", "unit", "owner")
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def units_for_calendar(*, actor, perm: str = access.P_OBLIGATION_VIEW):
+    return access.units_for(actor, perm).select_related("region").order_by("name")
+
+
+def default_unit(*, actor, units):
+    """The actor's own unit when they have one, else the first they may view."""
+    own = [g.unit_id for g in access.grants(actor) if g.unit_id and access.P_OBLIGATION_VIEW in g.permissions]
+    for unit in units:
+        if unit.pk in own:
+            return unit
+    return units[0] if units else None
+
+
+def occurrences_of_unit_year(*, actor, unit, year: int) -> list[Occurrence]:
+    """The unit's duties due in `year` (the year wheel and its list)."""
+    return list(
+        Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
+        .filter(unit=unit, due_date__year=year)
+        .select_related(*_RELATED)
+        .order_by("due_date", "template__title", "id")
+    )
+
+
+@dataclass
+class MonthSlice:
+    month: int
+    first: dt.date
+    items: list = field(default_factory=list)
+
+
+def by_month(occurrences, year: int) -> list[MonthSlice]:
+    months = [MonthSlice(month=m, first=dt.date(year, m, 1)) for m in range(1, 13)]
+    for o in occurrences:
+        months[o.due_date.month - 1].items.append(o)
+    return months
+
+
+def occurrence_list(*, actor, filters: dict | None = None):
+    """Duties the actor may view. filters: unit, region (ids), state ("open",
+    "done", "late"), year."""
+    filters = filters or {}
+    today = timezone.localdate()
+    qs = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
+    if (unit_id := _as_int(filters.get("unit"))) is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if (region_id := _as_int(filters.get("region"))) is not None:
+        qs = qs.filter(unit__region_id=region_id)
+    state = filters.get("state")
+    if state == "late":
+        qs = qs.filter(state=OccurrenceState.OPEN, due_date__lt=today)
+    elif state in OccurrenceState.values:
+        qs = qs.filter(state=state)
+    if (year := _as_int(filters.get("year"))) is not None:
+        qs = qs.filter(due_date__year=year)
+    return qs.select_related(*_RELATED).order_by("due_date", "unit__name", "id")
+
+
+def due_this_month(*, actor, today: dt.date | None = None) -> dict:
+    """For a supervisor: the open duties of the units they complete duties in,
+    late ones and those due by the end of this month."""
+    today = today or timezone.localdate()
+    month_last = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    qs = (
+        Occurrence.objects.for_actor(actor, access.P_OBLIGATION_COMPLETE)
+        .filter(state=OccurrenceState.OPEN, due_date__lte=month_last)
+        .select_related(*_RELATED)
+        .order_by("due_date", "unit__name", "id")
+    )
+    rows = list(qs)
+    return {
+        "late": [o for o in rows if o.due_date < today],
+        "due": [o for o in rows if o.due_date >= today],
+        "month_last": month_last,
+    }
+
+
+def overdue_overview(*, actor, today: dt.date | None = None) -> list[dict]:
+    """Per unit: how many duties are late and since when, the worst first. One
+    aggregate query, whatever the number of units."""
+    today = today or timezone.localdate()
+    rows = (
+        Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
+        .filter(state=OccurrenceState.OPEN, due_date__lt=today)
+        .values("unit_id", "unit__name", "unit__region__name")
+        .annotate(late=Count("id"), oldest=Min("due_date"))
+        .order_by("-late", "oldest", "unit__name")
+    )
+    return list(rows)
+
+
+def overdue_list(*, actor, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    return (
+        Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
+        .filter(state=OccurrenceState.OPEN, due_date__lt=today)
+        .select_related(*_RELATED, "unit__region")
+        .order_by("due_date", "unit__name", "id")
+    )
+
+
+def occurrence_get(*, actor, pk, perm: str = access.P_OBLIGATION_VIEW) -> Occurrence:
+    """One duty: 404 outside the actor's units, 403 inside without `perm`."""
+    occurrence = access.access_object(Occurrence.objects.select_related("template", "owner", "completed_by", "evidence_type"), actor, pk, perm)
+    return occurrence
+
+
+def evidence_choices(*, actor, occurrence: Occurrence):
+    return evidence.candidates_for(actor=actor, unit=occurrence.unit)
+
+
+def template_list(*, actor):
+    if not access.has_perm_anywhere(actor, access.P_OBLIGATION_TEMPLATE_EDIT):
+        raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
+    today = timezone.localdate()
+    return ObligationTemplate.objects.annotate(
+        open_count=Count("occurrences", filter=Q(occurrences__state=OccurrenceState.OPEN, occurrences__due_date__gte=today)),
+        late_count=Count("occurrences", filter=Q(occurrences__state=OccurrenceState.OPEN, occurrences__due_date__lt=today)),
+    ).order_by("-is_active", "title", "id")
+
+
+def template_get(*, actor, pk) -> ObligationTemplate:
+    from django.http import Http404
+
+    if not access.has_perm_anywhere(actor, access.P_OBLIGATION_TEMPLATE_EDIT):
+        raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
+    try:
+        return ObligationTemplate.objects.prefetch_related("units").get(pk=pk)
+    except (ObligationTemplate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def template_units(*, actor):
+    """Units a template may be limited to (the quality director's: all)."""
+    return access.units_for(actor, access.P_OBLIGATION_TEMPLATE_EDIT).order_by("name")

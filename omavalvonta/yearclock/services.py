@@ -1,0 +1,500 @@
+"""Writes of the quality calendar: obligation templates, generating each unit's
+occurrences, completing them with evidence, and the reminder and escalation job.
+
+Keyword-only, `actor` first, atomic, audited; notifications only through the
+outbox (`notification_enqueue`) in the same transaction as their claim row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.attachments import check_attachments
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.notifications.services import notification_enqueue
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Membership, Role, ServiceType, Unit
+from omavalvonta.organisation.selectors import unit_managers
+from omavalvonta.yearclock import evidence
+from omavalvonta.yearclock.models import (
+    INTERVAL_CHOICES,
+    NoticeKind,
+    ObligationKind,
+    ObligationTemplate,
+    Occurrence,
+    OccurrenceNotice,
+    OccurrenceState,
+    OwnerRole,
+    Recurrence,
+    UnitScope,
+    month_end,
+)
+
+TITLE_MAX = 200
+TEXT_MAX = 5000
+REMIND_MAX_DAYS = 90
+HORIZON_MONTHS = 12  # occurrences are kept generated this far ahead
+JOB_BATCH = 500
+
+
+def fi_date(value: dt.date | None) -> str:
+    """A date in Finnish format (23.11.2026) for notification texts."""
+    return f"{value.day}.{value.month}.{value.year}" if value else ""
+
+
+# --- Templates -------------------------------------------------------------------------------
+
+
+def _require_template_editor(actor) -> None:
+    if not access.has_perm_anywhere(actor, access.P_OBLIGATION_TEMPLATE_EDIT):
+        raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
+
+
+def _clean_template(data: dict) -> dict:
+    """Validate template fields; raises ValidationError with per-field messages."""
+    errors = {}
+    title = (data.get("title") or "").strip()
+    if not title:
+        errors["title"] = _("Give the duty a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("Use at most %(limit)s characters.") % {"limit": TITLE_MAX}
+    description = (data.get("description") or "").strip()
+    if len(description) > TEXT_MAX:
+        errors["description"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_MAX}
+    kind = data.get("kind")
+    if kind not in ObligationKind.values:
+        errors["kind"] = _("Choose the kind of duty.")
+    recurrence = data.get("recurrence")
+    start_month = data.get("start_month") or 1
+    interval = data.get("interval_months") or 12
+    months = sorted({int(m) for m in data.get("months") or []})
+    if recurrence not in Recurrence.values:
+        errors["recurrence"] = _("Choose how often the duty recurs.")
+    if not isinstance(start_month, int) or not 1 <= start_month <= 12:
+        errors["start_month"] = _("Choose a month.")
+    if recurrence == Recurrence.EVERY_N_MONTHS and interval not in dict(INTERVAL_CHOICES):
+        errors["interval_months"] = _("Choose the interval.")
+    if recurrence == Recurrence.SPECIFIC_MONTHS and (not months or not all(1 <= m <= 12 for m in months)):
+        errors["months"] = _("Choose at least one month.")
+    if recurrence != Recurrence.EVERY_N_MONTHS:
+        interval = 12
+    if recurrence != Recurrence.SPECIFIC_MONTHS:
+        months = []
+    owner_role = data.get("owner_role")
+    if owner_role not in OwnerRole.values:
+        errors["owner_role"] = _("Choose who owns the duty in a unit.")
+    remind = data.get("remind_days_before")
+    if not isinstance(remind, int) or not 0 <= remind <= REMIND_MAX_DAYS:
+        errors["remind_days_before"] = _("Give 0–%(max)s days.") % {"max": REMIND_MAX_DAYS}
+    scope = data.get("unit_scope")
+    service_types = sorted(set(data.get("service_types") or []))
+    units = list(data.get("units") or [])
+    if scope not in UnitScope.values:
+        errors["unit_scope"] = _("Choose the units the duty applies to.")
+    if scope == UnitScope.SERVICE_TYPE and (not service_types or not set(service_types) <= set(ServiceType.values)):
+        errors["service_types"] = _("Choose at least one service type.")
+    if scope == UnitScope.CHOSEN and not units:
+        errors["units"] = _("Choose at least one unit.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "description": description,
+        "kind": kind,
+        "recurrence": recurrence,
+        "start_month": start_month,
+        "interval_months": interval,
+        "months": months,
+        "owner_role": owner_role,
+        "remind_days_before": remind,
+        "unit_scope": scope,
+        "service_types": service_types if scope == UnitScope.SERVICE_TYPE else [],
+        "is_active": bool(data.get("is_active", True)),
+        "_units": units if scope == UnitScope.CHOSEN else [],
+    }
+
+
+@transaction.atomic
+def obligation_template_save(*, actor, template: ObligationTemplate | None = None, **data) -> ObligationTemplate:
+    """Create (template None) or change a group-level duty. Future open
+    occurrences that no longer fit its schedule or units are removed, and the
+    missing ones generated: the calendar follows the template at once."""
+    _require_template_editor(actor)
+    cleaned = _clean_template(data)
+    units = cleaned.pop("_units")
+    creating = template is None
+    if creating:
+        template = ObligationTemplate(created_by=actor)
+    for field, value in cleaned.items():
+        setattr(template, field, value)
+    template.updated_at = timezone.now()
+    template.save()
+    template.units.set(units)
+    removed = _prune_future(template)
+    created = occurrences_generate(templates=[template])
+    audit_event_record(
+        actor=actor,
+        verb="obligation_template.created" if creating else "obligation_template.changed",
+        target=template,
+        title=template.title,
+        occurrences_created=created,
+        occurrences_removed=removed,
+    )
+    return template
+
+
+def _prune_future(template: ObligationTemplate, today: dt.date | None = None) -> int:
+    """Remove open, untouched future occurrences the template no longer asks for."""
+    today = today or timezone.localdate()
+    future = Occurrence.objects.filter(template=template, state=OccurrenceState.OPEN, due_date__gte=today)
+    if not template.is_active:
+        return future.delete()[0]
+    keep_units = set(_applicable_units(template).values_list("pk", flat=True))
+    months = set(template.month_set())
+    stale = [o.pk for o in future.only("pk", "unit_id", "due_date") if o.unit_id not in keep_units or o.due_date.month not in months]
+    if not stale:
+        return 0
+    return Occurrence.objects.filter(pk__in=stale).delete()[0]
+
+
+DEFAULT_TEMPLATES = [
+    # (kind, recurrence, start month, interval, months, owner role)
+    (ObligationKind.RISK_ASSESSMENT, Recurrence.YEARLY, 3, 12, [], OwnerRole.SUPERVISOR),
+    (ObligationKind.SELF_ASSESSMENT, Recurrence.YEARLY, 10, 12, [], OwnerRole.SUPERVISOR),
+    (ObligationKind.INTERNAL_AUDIT, Recurrence.YEARLY, 5, 12, [], OwnerRole.RESPONSIBLE_PERSON),
+    (ObligationKind.EXTERNAL_AUDIT, Recurrence.YEARLY, 9, 12, [], OwnerRole.RESPONSIBLE_PERSON),
+    (ObligationKind.PLAN_REVIEW, Recurrence.EVERY_N_MONTHS, 4, 4, [], OwnerRole.SUPERVISOR),
+    (ObligationKind.FEEDBACK_ROUND, Recurrence.EVERY_N_MONTHS, 3, 3, [], OwnerRole.SUPERVISOR),
+    (ObligationKind.SAFETY_DRILL, Recurrence.SPECIFIC_MONTHS, 1, 12, [5, 11], OwnerRole.SUPERVISOR),
+    (ObligationKind.CONTINUITY_REVIEW, Recurrence.YEARLY, 11, 12, [], OwnerRole.SUPERVISOR),
+    (ObligationKind.ACTION_PLAN_FOLLOW_UP, Recurrence.EVERY_N_MONTHS, 4, 4, [], OwnerRole.SUPERVISOR),
+]
+
+
+@transaction.atomic
+def obligation_templates_install_defaults(*, actor) -> list[ObligationTemplate]:
+    """The duties every unit of the group has (the issue's list), for all units,
+    each kind only when the group has no template of that kind yet."""
+    _require_template_editor(actor)
+    existing = set(ObligationTemplate.objects.values_list("kind", flat=True))
+    made = []
+    for kind, recurrence, start, interval, months, owner in DEFAULT_TEMPLATES:
+        if kind in existing:
+            continue
+        made.append(
+            obligation_template_save(
+                actor=actor,
+                title=str(ObligationKind(kind).label),
+                kind=kind,
+                recurrence=recurrence,
+                start_month=start,
+                interval_months=interval,
+                months=months,
+                owner_role=owner,
+                remind_days_before=14,
+                unit_scope=UnitScope.ALL,
+            )
+        )
+    return made
+
+
+# --- Occurrences -----------------------------------------------------------------------------
+
+
+def _applicable_units(template: ObligationTemplate):
+    units = Unit.objects.filter(is_active=True)
+    if template.unit_scope == UnitScope.SERVICE_TYPE:
+        return units.filter(service_type__in=template.service_types or [])
+    if template.unit_scope == UnitScope.CHOSEN:
+        return units.filter(pk__in=template.units.values("pk"))
+    return units
+
+
+def _due_dates(template: ObligationTemplate, today: dt.date) -> list[dt.date]:
+    """Due dates (month ends) from this month through HORIZON_MONTHS ahead."""
+    months = set(template.month_set())
+    dates = []
+    year, month = today.year, today.month
+    for _step in range(HORIZON_MONTHS):
+        if month in months:
+            dates.append(month_end(year, month))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return dates
+
+
+class OwnerResolver:
+    """Resolves an owner role to a person per unit with one query for all units."""
+
+    # Who stands in when a unit has nobody in the role.
+    FALLBACK = {
+        OwnerRole.SUPERVISOR: (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON),
+        OwnerRole.RESPONSIBLE_PERSON: (Role.RESPONSIBLE_PERSON, Role.SUPERVISOR),
+        OwnerRole.REGIONAL_DIRECTOR: (Role.REGIONAL_DIRECTOR,),
+    }
+
+    def __init__(self):
+        self._by_unit: dict[tuple[int, str], int] = {}
+        self._by_region: dict[tuple[int, str], int] = {}
+        rows = (
+            Membership.objects.filter(user__is_active=True, role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR])
+            .order_by("-user__full_name", "-user_id")  # the first by name wins below
+            .values_list("role", "unit_id", "region_id", "user_id")
+        )
+        for role, unit_id, region_id, user_id in rows:
+            if unit_id:
+                self._by_unit[(unit_id, role)] = user_id
+            elif region_id:
+                self._by_region[(region_id, role)] = user_id
+
+    def owner_id(self, owner_role: str, unit: Unit) -> int | None:
+        for role in self.FALLBACK.get(owner_role, ()):
+            user_id = self._by_unit.get((unit.pk, role)) or self._by_region.get((unit.region_id, role))
+            if user_id:
+                return user_id
+        return None
+
+
+def occurrences_generate(*, now: dt.datetime | None = None, templates=None) -> int:
+    """Make sure every active unit has its occurrences of every active template
+    for the coming HORIZON_MONTHS (the periodic job runs this, so a new unit gets
+    its duties within hours; saving a template runs it for that template). Open
+    occurrences without an owner get one when somebody now holds the role.
+    Idempotent (a unique constraint, conflicts ignored). Returns how many new."""
+    today = timezone.localdate(now)
+    if templates is None:
+        templates = list(ObligationTemplate.objects.filter(is_active=True).prefetch_related("units"))
+    templates = [t for t in templates if t.is_active]
+    if not templates:
+        return 0
+    resolver = OwnerResolver()
+    existing = set(
+        Occurrence.objects.filter(template__in=templates, due_date__gte=today).values_list(
+            "template_id", "unit_id", "due_date"
+        )
+    )
+    new = []
+    for template in templates:
+        dates = _due_dates(template, today)
+        for unit in _applicable_units(template).only("pk", "region_id"):
+            owner_id = resolver.owner_id(template.owner_role, unit)
+            for due in dates:
+                if (template.pk, unit.pk, due) not in existing:
+                    new.append(Occurrence(template=template, unit=unit, due_date=due, owner_id=owner_id))
+    Occurrence.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    # Owners for open duties that had nobody in the role when they were made.
+    orphans = Occurrence.objects.filter(
+        template__in=templates, state=OccurrenceState.OPEN, owner__isnull=True
+    ).select_related("template", "unit")
+    for occurrence in orphans[:JOB_BATCH]:
+        owner_id = resolver.owner_id(occurrence.template.owner_role, occurrence.unit)
+        if owner_id:
+            Occurrence.objects.filter(pk=occurrence.pk, owner__isnull=True).update(owner_id=owner_id)
+    return len(new)
+
+
+@transaction.atomic
+def occurrence_complete(
+    *, actor, occurrence: Occurrence, note: str = "", file=None, evidence_key: str = ""
+) -> Occurrence:
+    """Mark a duty done with its evidence: a note, a file (images and PDF, the
+    shared attachment checks) and/or a link to the record that fulfils it (one
+    the actor may read in the unit). At least one is required."""
+    access.require(actor, access.P_OBLIGATION_COMPLETE, occurrence.unit)
+    occurrence = Occurrence.objects.select_for_update().select_related("unit", "template").get(pk=occurrence.pk)
+    errors = {}
+    if occurrence.state == OccurrenceState.DONE:
+        raise ValidationError({"__all__": _("This duty has already been marked done.")})
+    note = (note or "").strip()
+    if len(note) > TEXT_MAX:
+        errors["note"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_MAX}
+    accepted = []
+    if file:
+        accepted, problems = check_attachments([file])
+        if problems:
+            errors["file"] = problems
+    record = None
+    if evidence_key:
+        record = evidence.find(actor=actor, unit=occurrence.unit, key=evidence_key)
+        if record is None:
+            errors["evidence"] = _("Choose a record of this unit from the list.")
+    if not errors and not (note or accepted or record):
+        errors["__all__"] = _("Add the evidence: a note, a file or the record that shows the duty was done.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    occurrence.state = OccurrenceState.DONE
+    occurrence.completed_at = now
+    occurrence.completed_by = actor
+    occurrence.evidence_note = note
+    fields = ["state", "completed_at", "completed_by", "evidence_note"]
+    if accepted:
+        upload = accepted[0][0]
+        occurrence.evidence_file_name = (upload.name or "")[-200:]
+        occurrence.evidence_file.save(upload.name, upload, save=False)
+        fields += ["evidence_file", "evidence_file_name"]
+    if record is not None:
+        occurrence.evidence_type = ContentType.objects.get_for_model(record.obj)
+        occurrence.evidence_id = record.obj.pk
+        occurrence.evidence_url = record.url[:300]
+        occurrence.evidence_label = record.label[:300]
+        fields += ["evidence_type", "evidence_id", "evidence_url", "evidence_label"]
+    occurrence.save(update_fields=fields)
+    audit_event_record(
+        actor=actor,
+        verb="obligation.completed",
+        target=occurrence,
+        unit=occurrence.unit,
+        late=occurrence.due_date < timezone.localdate(now),
+        evidence=record.key if record else "",
+    )
+    return occurrence
+
+
+# --- Reminders and escalation (the background job) ---------------------------------------------
+
+
+def _claim(occurrence: Occurrence, kind: str, now, recipients: list) -> bool:
+    """Insert the notice row: True for the one caller whose insert succeeds. A
+    savepoint keeps a lost race from breaking the caller's transaction."""
+    try:
+        with transaction.atomic():
+            OccurrenceNotice.objects.create(
+                occurrence=occurrence, kind=kind, sent_at=now, recipients=[p.pk for p in recipients]
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _unit_leaders(unit_id: int) -> list:
+    people = (
+        Membership.objects.filter(
+            unit_id=unit_id, role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
+    return list({m.user_id: m.user for m in people}.values())
+
+
+def _quality_directors() -> list:
+    people = (
+        Membership.objects.filter(role=Role.QUALITY_DIRECTOR, unit__isnull=True, region__isnull=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
+    return list({m.user_id: m.user for m in people}.values())
+
+
+def _without_notice(kind: str):
+    return ~Exists(OccurrenceNotice.objects.filter(occurrence=OuterRef("pk"), kind=kind))
+
+
+def obligations_remind(*, now: dt.datetime | None = None) -> int:
+    """Remind the owner of each open duty whose reminder day has come (the
+    template's days before the due date), once. Returns notifications queued."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = (
+        Occurrence.objects.filter(
+            state=OccurrenceState.OPEN,
+            due_date__gte=today,
+            due_date__lte=today + dt.timedelta(days=REMIND_MAX_DAYS),
+            template__is_active=True,
+            unit__is_active=True,
+        )
+        .filter(_without_notice(NoticeKind.REMINDER))
+        .select_related("template", "unit", "owner")
+        .order_by("due_date", "id")
+    )
+    sent = 0
+    for occurrence in due[:JOB_BATCH]:
+        if (occurrence.due_date - today).days > occurrence.template.remind_days_before:
+            continue
+        owner = occurrence.owner if occurrence.owner_id and occurrence.owner.is_active else None
+        recipients = [owner] if owner else _unit_leaders(occurrence.unit_id)
+        with transaction.atomic():
+            # Claim and outbox rows commit together: the reminder goes out exactly once.
+            if not _claim(occurrence, NoticeKind.REMINDER, now, recipients):
+                continue
+            for person in recipients:
+                notification_enqueue(
+                    recipient=person,
+                    kind="obligation.reminder",
+                    subject=_("Due by %(date)s: %(title)s, %(unit)s")
+                    % {"date": fi_date(occurrence.due_date), "title": occurrence.template.title, "unit": occurrence.unit.name},
+                    body=_(
+                        "The quality calendar duty \u201c%(title)s\u201d of %(unit)s is due by %(date)s. "
+                        "Mark it done with its evidence in the quality calendar."
+                    )
+                    % {"title": occurrence.template.title, "unit": occurrence.unit.name, "date": fi_date(occurrence.due_date)},
+                    link=reverse("yearclock:detail", args=[occurrence.pk]),
+                )
+                sent += 1
+            audit_event_record(
+                actor=None, verb="obligation.reminded", target=occurrence, unit=occurrence.unit,
+                recipients=[p.pk for p in recipients],
+            )
+    return sent
+
+
+def obligations_escalate(*, now: dt.datetime | None = None) -> int:
+    """Tell the owner's own manager (the unit's responsible person and the
+    region's regional director, as deviations escalate) about each duty still
+    open after its due date, once; the quality director when there is nobody.
+    Returns notifications queued."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    late = (
+        Occurrence.objects.filter(
+            state=OccurrenceState.OPEN, due_date__lt=today, template__is_active=True, unit__is_active=True
+        )
+        .filter(_without_notice(NoticeKind.ESCALATION))
+        .select_related("template", "unit", "owner")
+        .order_by("due_date", "id")
+    )
+    sent = 0
+    for occurrence in late[:JOB_BATCH]:
+        recipients = unit_managers(unit=occurrence.unit, exclude_user_id=occurrence.owner_id) or _quality_directors()
+        owner_name = occurrence.owner.full_name if occurrence.owner_id else _("nobody named")
+        with transaction.atomic():
+            if not _claim(occurrence, NoticeKind.ESCALATION, now, recipients):
+                continue
+            for person in recipients:
+                notification_enqueue(
+                    recipient=person,
+                    kind="obligation.late",
+                    subject=_("Late: %(title)s, %(unit)s (due %(date)s)")
+                    % {"date": fi_date(occurrence.due_date), "title": occurrence.template.title, "unit": occurrence.unit.name},
+                    body=_(
+                        "The quality calendar duty \u201c%(title)s\u201d of %(unit)s was due by %(date)s and has "
+                        "not been marked done. Owner: %(owner)s."
+                    )
+                    % {
+                        "title": occurrence.template.title,
+                        "unit": occurrence.unit.name,
+                        "date": fi_date(occurrence.due_date),
+                        "owner": owner_name,
+                    },
+                    link=reverse("yearclock:detail", args=[occurrence.pk]),
+                )
+                sent += 1
+            audit_event_record(
+                actor=None, verb="obligation.escalated", target=occurrence, unit=occurrence.unit,
+                recipients=[p.pk for p in recipients],
+            )
+    return sent
+
+
+def obligations_remind_and_escalate(*, now: dt.datetime | None = None) -> int:
+    """The periodic job: reminders, then escalations."""
+    return obligations_remind(now=now) + obligations_escalate(now=now)

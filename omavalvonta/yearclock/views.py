@@ -1,0 +1,215 @@
+"""Quality calendar pages: the unit's year wheel with its list, all duties as a
+list, what is due this month (supervisors), the late duties across units
+(regional and quality directors), one duty with its completion, and the
+group-level templates (quality director).
+
+Every view declares its permission; one duty is fetched through the kernel
+(404 outside the actor's units, 403 inside without the right)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import (
+    P_OBLIGATION_COMPLETE,
+    P_OBLIGATION_TEMPLATE_EDIT,
+    P_OBLIGATION_VIEW,
+    requires,
+)
+from omavalvonta.yearclock import selectors, services, wheel
+from omavalvonta.yearclock.forms import (
+    CalendarFilterForm,
+    CompleteForm,
+    ListFilterForm,
+    TemplateForm,
+    add_service_errors,
+    template_initial,
+)
+from omavalvonta.yearclock.models import UnitScope
+
+PAGE_SIZE = 20
+
+
+def _years(today: dt.date) -> list[int]:
+    return [today.year - 1, today.year, today.year + 1]
+
+
+def _month_names() -> list[str]:
+    return [date_format(dt.date(2000, m, 1), "F").capitalize() for m in range(1, 13)]
+
+
+@requires(P_OBLIGATION_VIEW)
+def year_wheel(request):
+    actor = request.user
+    today = timezone.localdate()
+    units = list(selectors.units_for_calendar(actor=actor))
+    form = CalendarFilterForm(request.GET or None, units=selectors.units_for_calendar(actor=actor), years=_years(today))
+    unit, year = None, today.year
+    if form.is_bound and form.is_valid():
+        unit = form.cleaned_data.get("unit")
+        year = form.cleaned_data.get("year") or today.year
+    if unit is None:
+        unit = selectors.default_unit(actor=actor, units=units)
+    occurrences = selectors.occurrences_of_unit_year(actor=actor, unit=unit, year=year) if unit else []
+    months = selectors.by_month(occurrences, year)
+    names = _month_names()
+    drawing = wheel.build(months, names, today=today, year=year)
+    for slice_ in months:
+        slice_.name = names[slice_.month - 1]
+    late = sum(1 for o in occurrences if o.is_late(today))
+    done = sum(1 for o in occurrences if o.is_done)
+    return render(
+        request,
+        "yearclock/wheel.html",
+        {
+            "form": form,
+            "unit": unit,
+            "year": year,
+            "months": months,
+            "wheel": drawing,
+            "today": today,
+            "total": len(occurrences),
+            "late": late,
+            "done": done,
+            "several_units": len(units) > 1,
+            "can_complete": unit is not None and access.can(actor, P_OBLIGATION_COMPLETE, unit),
+            "can_edit_templates": access.has_perm_anywhere(actor, P_OBLIGATION_TEMPLATE_EDIT),
+        },
+    )
+
+
+@requires(P_OBLIGATION_VIEW)
+def occurrence_list(request):
+    actor = request.user
+    today = timezone.localdate()
+    form = ListFilterForm(request.GET or None, units=selectors.units_for_calendar(actor=actor), years=_years(today))
+    filters = form.filters()
+    page = Paginator(selectors.occurrence_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "yearclock/list.html", {"form": form, "page": page, "filtered": bool(filters), "today": today}
+    )
+
+
+@requires(P_OBLIGATION_COMPLETE)
+def due_this_month(request):
+    today = timezone.localdate()
+    data = selectors.due_this_month(actor=request.user, today=today)
+    return render(request, "yearclock/due.html", {**data, "today": today})
+
+
+@requires(P_OBLIGATION_VIEW)
+def overdue(request):
+    actor = request.user
+    today = timezone.localdate()
+    summary = selectors.overdue_overview(actor=actor, today=today)
+    page = Paginator(selectors.overdue_list(actor=actor, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "yearclock/overdue.html",
+        {"summary": summary, "page": page, "today": today, "total": page.paginator.count},
+    )
+
+
+@requires(P_OBLIGATION_VIEW)
+def occurrence_detail(request, pk):
+    actor = request.user
+    occurrence = selectors.occurrence_get(actor=actor, pk=pk)
+    can_complete = not occurrence.is_done and access.can(actor, P_OBLIGATION_COMPLETE, occurrence.unit)
+    form = None
+    if request.method == "POST":
+        if occurrence.is_done or not access.can(actor, P_OBLIGATION_COMPLETE, occurrence.unit):
+            if occurrence.is_done:
+                messages.info(request, _("This duty has already been marked done."))
+                return redirect("yearclock:detail", pk=occurrence.pk)
+            raise PermissionDenied(P_OBLIGATION_COMPLETE)
+        form = CompleteForm(
+            request.POST, request.FILES, evidence_groups=selectors.evidence_choices(actor=actor, occurrence=occurrence)
+        )
+        if form.is_valid():
+            try:
+                services.occurrence_complete(
+                    actor=actor,
+                    occurrence=occurrence,
+                    note=form.cleaned_data.get("note", ""),
+                    file=form.cleaned_data.get("file"),
+                    evidence_key=form.cleaned_data.get("evidence", ""),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The duty was marked done."))
+                return redirect("yearclock:detail", pk=occurrence.pk)
+    elif can_complete:
+        form = CompleteForm(evidence_groups=selectors.evidence_choices(actor=actor, occurrence=occurrence))
+    return render(
+        request,
+        "yearclock/detail.html",
+        {
+            "o": occurrence,
+            "form": form if can_complete else None,
+            "late": occurrence.is_late(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- Templates (quality director) ----------------------------------------------------------------
+
+
+@requires(P_OBLIGATION_TEMPLATE_EDIT)
+def template_list(request):
+    templates = list(selectors.template_list(actor=request.user))
+    return render(request, "yearclock/template_list.html", {"templates": templates})
+
+
+@requires(P_OBLIGATION_TEMPLATE_EDIT)
+def template_edit(request, pk=None):
+    actor = request.user
+    template = selectors.template_get(actor=actor, pk=pk) if pk is not None else None
+    units = selectors.template_units(actor=actor)
+    if request.method == "POST":
+        form = TemplateForm(request.POST, units=units)
+        if form.is_valid():
+            try:
+                saved = services.obligation_template_save(actor=actor, template=template, **form.service_data())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The duty was saved. The units' calendars now follow it.") if template else
+                    _("The duty was added to the units' calendars."),
+                )
+                return redirect("yearclock:templates")
+    elif template is not None:
+        form = TemplateForm(initial=template_initial(template), units=units)
+    else:
+        form = TemplateForm(
+            initial={"recurrence": "yearly", "unit_scope": UnitScope.ALL, "owner_role": "supervisor",
+                     "remind_days_before": 14, "is_active": True, "start_month": timezone.localdate().month},
+            units=units,
+        )
+    return render(request, "yearclock/template_form.html", {"form": form, "template": template})
+
+
+@require_POST
+@requires(P_OBLIGATION_TEMPLATE_EDIT)
+def template_defaults(request):
+    made = services.obligation_templates_install_defaults(actor=request.user)
+    if made:
+        messages.success(request, _("%(count)s default duties were added.") % {"count": len(made)})
+    else:
+        messages.info(request, _("Every default duty is already in use."))
+    return redirect("yearclock:templates")
