@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "omavalvonta.deviations",
     "omavalvonta.guidance",
     "omavalvonta.meetings",
+    "omavalvonta.feedback",
     "omavalvonta.yearclock",
     "omavalvonta.public",
     "omavalvonta.dashboards",

@@ -18,6 +18,7 @@ NAV = [
     (access.P_MEETING_VIEW, "meetings:list", _("Meetings")),
     (access.P_LOG_VIEW, "improvement:log", _("Self-supervision log")),
     (access.P_GUIDANCE_VIEW, "guidance:list", _("Guidance from authorities")),
+    (access.P_FEEDBACK_VIEW, "feedback:home", _("Client feedback")),
     (access.P_OBLIGATION_VIEW, "yearclock:wheel", _("Quality calendar")),
     (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
 ]

@@ -57,6 +57,9 @@ P_OBLIGATION_COMPLETE = "obligation.complete"
 P_OBLIGATION_TEMPLATE_EDIT = "obligation.template_edit"
 P_RISK_VIEW = "risk.view"
 P_RISK_MANAGE = "risk.manage"
+P_FEEDBACK_VIEW = "feedback.view"  # unit results incl. free text, public feedback
+P_FEEDBACK_MANAGE = "feedback.manage"  # rounds, links, kiosk, on-behalf answers, answering feedback
+P_SURVEY_EDIT = "feedback.survey_edit"  # the question sets
 
 PERMISSIONS = frozenset(
     {
@@ -84,6 +87,9 @@ PERMISSIONS = frozenset(
         P_OBLIGATION_TEMPLATE_EDIT,
         P_RISK_VIEW,
         P_RISK_MANAGE,
+        P_FEEDBACK_VIEW,
+        P_FEEDBACK_MANAGE,
+        P_SURVEY_EDIT,
     }
 )
 
@@ -96,6 +102,8 @@ _HANDLE_DEVIATIONS = _READ_DEVIATIONS | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY}
 _LEAD = _HANDLE_DEVIATIONS | {P_ACTION_MANAGE, P_LOG_WRITE, P_MEETING_MANAGE, P_DEVIATION_ROUTING}
 # The quality calendar and the risk register: the unit's leaders keep them.
 _LEAD |= {P_OBLIGATION_VIEW, P_OBLIGATION_COMPLETE, P_RISK_MANAGE}
+# Client feedback: leaders run the rounds and read the results with free text.
+_LEAD |= {P_FEEDBACK_VIEW, P_FEEDBACK_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EMPLOYEE: frozenset(_STAFF),
@@ -106,9 +114,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE}),
     Role.QUALITY_DIRECTOR: frozenset(
         _LEAD | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
+        | {P_SURVEY_EDIT}
         | {P_OBLIGATION_TEMPLATE_EDIT}
     ),
-    Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS),
+    Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW}),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
     Role.SAFETY_MANAGER: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}),
@@ -116,7 +125,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW}
     ),
-    Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS | {P_OBLIGATION_VIEW}),
+    Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW} | {P_OBLIGATION_VIEW}),
     Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW}),
 }
 

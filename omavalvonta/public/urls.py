@@ -5,4 +5,10 @@ from omavalvonta.public import views
 app_name = "public"
 urlpatterns = [
     path("seuranta/", views.followup, name="followup"),
+    path("palaute/", views.feedback_send, name="feedback_send"),
+    path("palaute/vastaus/", views.feedback_answer, name="feedback_answer"),
+    path("palaute/kiitos/", views.feedback_thanks, name="feedback_thanks"),
+    path("palaute/k/<str:token>/", views.feedback_link, name="feedback_link"),
+    path("palaute/kioski/<str:token>/", views.feedback_kiosk, name="feedback_kiosk"),
+    path("palaute/kioski/<str:token>/kiitos/", views.feedback_kiosk_thanks, name="feedback_kiosk_thanks"),
 ]

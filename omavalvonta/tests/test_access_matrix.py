@@ -110,6 +110,31 @@ EXPECTED = {
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.QUALITY_DIRECTOR, "own"): 200,
     },
+    # Client feedback: results for unit leaders, directors and the management group; rounds for leaders.
+    "feedback_home": {
+        **{(r, "own"): 403 for r in Role},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        **{(r, s): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR) for s in ("own", "other")},
+        **{(r, "own"): 200 for r in (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.MANAGEMENT_GROUP)},
+    },
+    "feedback_unit": {
+        **{(r, "own"): 403 for r in Role},
+        (Role.EMPLOYEE, "other"): 403,
+        **{(r, "other"): 404 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR)},
+        **{(r, "own"): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR)},
+        **{(r, "own"): 200 for r in (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.MANAGEMENT_GROUP)},
+    },
+    "feedback_round": {
+        **{(r, "own"): 403 for r in Role},
+        (Role.EMPLOYEE, "other"): 403,
+        **{(r, "other"): 404 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR)},
+        **{(r, "own"): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR, Role.QUALITY_DIRECTOR)},
+    },
+    "survey_sets": {
+        **{(r, "own"): 403 for r in Role if r != Role.QUALITY_DIRECTOR},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.QUALITY_DIRECTOR, "own"): 200,
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -140,6 +165,10 @@ def _url(page, unit_a, quality, violence):
         "export": reverse("deviations:export"),
         "routing": reverse("deviations:routing", args=[unit_a.pk]),
         "admin_home": reverse("organisation:admin_home"),
+        "feedback_home": reverse("feedback:home"),
+        "feedback_unit": reverse("feedback:unit", args=[unit_a.pk]),
+        "feedback_round": reverse("feedback:round", args=[_round(unit_a).pk]) if page == "feedback_round" else "",
+        "survey_sets": reverse("feedback:surveys"),
         "yearclock_wheel": reverse("yearclock:wheel"),
         "yearclock_detail": reverse("yearclock:detail", args=[_duty(unit_a).pk]) if page == "yearclock_detail" else "",
         "yearclock_due": reverse("yearclock:due"),
@@ -153,6 +182,13 @@ def _duty(unit):
 
     template = ObligationTemplate.objects.create(title="Riskiarvio", kind="risk_assessment", recurrence="yearly")
     return Occurrence.objects.create(template=template, unit=unit, due_date=dt.date(2026, 12, 31))
+
+
+def _round(unit):
+    """A feedback round of `unit` (made directly: the matrix tests access)."""
+    from omavalvonta.feedback.models import Round
+
+    return Round.objects.create(unit=unit, year=2026, quarter=4, opens_on=dt.date(2026, 10, 1), closes_on=dt.date(2026, 12, 31))
 
 
 def test_every_role_and_scope_has_an_expectation_for_every_page():

@@ -23,7 +23,11 @@ from omavalvonta.deviations.services.handling import (
     deviation_reopen,
 )
 from omavalvonta.deviations.services.jobs import deviations_escalate_stalled
-from omavalvonta.deviations.services.reporting import deviation_submit, handler_assignment_set
+from omavalvonta.deviations.services.reporting import (
+    deviation_submit,
+    deviation_submit_public,
+    handler_assignment_set,
+)
 from omavalvonta.deviations.services.statutory import (
     authority_escalation_refusal,
     deviation_authority_draft,
@@ -49,6 +53,7 @@ __all__ = [
     "deviation_notify_county",
     "deviation_reopen",
     "deviation_submit",
+    "deviation_submit_public",
     "deviations_escalate_stalled",
     "handler_assignment_set",
 ]

@@ -155,6 +155,7 @@ def deviation_submit(
     data_concerned: str = "",
     personal_data_breach: bool = False,
     submitted_at: dt.datetime | None = None,
+    _channel: object = None,
 ) -> SubmitResult:
     """File a report in `unit` (requires deviation.report there).
 
@@ -174,7 +175,9 @@ def deviation_submit(
     Type-specific details of other types (left over when the reporter switched
     type in the form) are dropped rather than refused.
     """
-    access.require(actor, access.P_DEVIATION_REPORT, unit, kind=kind)
+    # The public channel has no actor; only `deviation_submit_public` passes this.
+    if _channel is not _PUBLIC_CHANNEL:
+        access.require(actor, access.P_DEVIATION_REPORT, unit, kind=kind)
     now = timezone.now()
     submitted = submitted_at or now
     errors: dict[str, object] = {}
@@ -283,6 +286,7 @@ def deviation_submit(
         kind=kind,
         number=deviation.number,
         attachments=len(accepted_files),
+        **({"channel": "public"} if _channel is _PUBLIC_CHANNEL else {}),
     )
     if handler is not None:
         audit_event_record(
@@ -298,6 +302,34 @@ def deviation_submit(
         log.warning("Deviation %s in unit %s has no handler to route to.", deviation.number, unit.pk)
     _notify_on_submit(deviation)
     return SubmitResult(deviation=deviation, followup_code=followup_code)
+
+
+_PUBLIC_CHANNEL = object()
+
+
+def deviation_submit_public(*, unit, description: str, sender_name: str = "", sender_contact: str = "") -> SubmitResult:
+    """A written notice about a child's rights or self-determination sent through
+    the public channel (no sign-in): filed as a client-rights report in `unit`,
+    with no reporter account, routed and notified like any report. The sender
+    gets a follow-up code to read the answer on the public follow-up page. A name
+    and contact the sender chose to give are kept in the description."""
+    text = (description or "").strip()
+    if sender_name or sender_contact:
+        text += "\n\n" + _("Sender: %(name)s, contact: %(contact)s") % {
+            "name": sender_name or "-",
+            "contact": sender_contact or "-",
+        }
+    intro = _("Written notice through the public feedback channel.")
+    return deviation_submit(
+        actor=None,
+        unit=unit,
+        kind=Kind.CLIENT_RIGHTS,
+        occurred_at=timezone.now(),
+        description=f"{intro}\n\n{text}" if text else "",
+        affected_child=True,
+        anonymous=True,
+        _channel=_PUBLIC_CHANNEL,
+    )
 
 
 # --- Handling ------------------------------------------------------------------------------

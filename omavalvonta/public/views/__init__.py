@@ -2,6 +2,23 @@
 report; published plans; the public feedback channel). Each view is declared
 with `access.public_view`; nothing here may reveal more than its page promises."""
 
+from omavalvonta.public.views.feedback import (
+    feedback_answer,
+    feedback_kiosk,
+    feedback_kiosk_thanks,
+    feedback_link,
+    feedback_send,
+    feedback_thanks,
+)
 from omavalvonta.public.views.followup import FOLLOWUP_MAX_PER_SESSION, followup
 
-__all__ = ["FOLLOWUP_MAX_PER_SESSION", "followup"]
+__all__ = [
+    "FOLLOWUP_MAX_PER_SESSION",
+    "feedback_answer",
+    "feedback_kiosk",
+    "feedback_kiosk_thanks",
+    "feedback_link",
+    "feedback_send",
+    "feedback_thanks",
+    "followup",
+]

@@ -6,19 +6,24 @@ from __future__ import annotations
 import time
 
 from django import forms
-from django.core.cache import cache
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.organisation.access import public_view
+from omavalvonta.public.ratelimit import RateLimit, wait_message
 
 # Guessing follow-up codes must be slow: a few tries per browser session, and a
 # looser limit per address for clients that throw their session cookie away.
 FOLLOWUP_WINDOW_SECONDS = 10 * 60
 FOLLOWUP_MAX_PER_SESSION = 10
 FOLLOWUP_MAX_PER_ADDRESS = 50
-FOLLOWUP_SESSION_KEY = "public.followup_attempts"
+FOLLOWUP_LIMIT = RateLimit(
+    "followup",
+    window_seconds=FOLLOWUP_WINDOW_SECONDS,
+    per_session=FOLLOWUP_MAX_PER_SESSION,
+    per_address=FOLLOWUP_MAX_PER_ADDRESS,
+)
 
 
 class FollowupForm(forms.Form):
@@ -32,36 +37,6 @@ class FollowupForm(forms.Form):
     )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _recent(attempts, now):
-    return [t for t in attempts if now - t < FOLLOWUP_WINDOW_SECONDS]
-
-
-def _limited(request, now) -> int:
-    """Seconds to wait before the next attempt, or 0 when one is allowed."""
-    session_attempts = _recent(request.session.get(FOLLOWUP_SESSION_KEY, []), now)
-    address_attempts = _recent(cache.get(_address_key(request), []), now)
-    waits = []
-    if len(session_attempts) >= FOLLOWUP_MAX_PER_SESSION:
-        waits.append(FOLLOWUP_WINDOW_SECONDS - (now - session_attempts[0]))
-    if len(address_attempts) >= FOLLOWUP_MAX_PER_ADDRESS:
-        waits.append(FOLLOWUP_WINDOW_SECONDS - (now - address_attempts[0]))
-    return int(max(waits)) + 1 if waits else 0
-
-
-def _address_key(request) -> str:
-    return f"public.followup.{_client_address(request)}"
-
-
-def _record_attempt(request, now) -> None:
-    request.session[FOLLOWUP_SESSION_KEY] = [*_recent(request.session.get(FOLLOWUP_SESSION_KEY, []), now), now]
-    key = _address_key(request)
-    cache.set(key, [*_recent(cache.get(key, []), now), now], FOLLOWUP_WINDOW_SECONDS)
-
-
 @public_view
 def followup(request):
     """Read the state and the handler's answer of one's own report with its
@@ -73,31 +48,23 @@ def followup(request):
     if request.method == "POST":
         form = FollowupForm(request.POST)
         now = time.time()
-        wait_seconds = _limited(request, now)
+        wait_seconds = FOLLOWUP_LIMIT.wait_seconds(request, now)
         if wait_seconds:
             status = 429
         elif form.is_valid():
-            _record_attempt(request, now)
+            FOLLOWUP_LIMIT.record(request, now)
             deviation = deviation_selectors.deviation_for_followup_code(code=form.cleaned_data["code"].strip())
             if deviation is None:
                 form.add_error("code", _("No report was found with this code. Check the code and try again."))
     else:
         form = FollowupForm()
-    wait_minutes = (wait_seconds + 59) // 60
     return render(
         request,
         "public/followup.html",
         {
             "form": form,
             "deviation": deviation,
-            "wait_message": ngettext(
-                "Too many attempts. Try again in %(minutes)d minute.",
-                "Too many attempts. Try again in %(minutes)d minutes.",
-                wait_minutes,
-            )
-            % {"minutes": wait_minutes}
-            if wait_seconds
-            else "",
+            "wait_message": wait_message(wait_seconds),
         },
         status=status,
     )

@@ -1,0 +1,201 @@
+"""Forms of the feedback area. The answer form is built from a survey version's
+questions, in the respondent's language, with real radio inputs and labels (the
+children's faces are text labels with a face beside, not images)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
+from omavalvonta.feedback.services import MAX_PUBLIC_MESSAGE, MAX_TEXT_ANSWER
+
+FACES = [
+    ("1", "😢", pgettext_lazy("faces scale", "Very bad")),
+    ("2", "🙁", pgettext_lazy("faces scale", "Bad")),
+    ("3", "😐", pgettext_lazy("faces scale", "Okay")),
+    ("4", "🙂", pgettext_lazy("faces scale", "Good")),
+    ("5", "😄", pgettext_lazy("faces scale", "Very good")),
+]
+AGREEMENT = [
+    ("1", _("Strongly disagree")),
+    ("2", _("Disagree")),
+    ("3", _("Neither agree nor disagree")),
+    ("4", _("Agree")),
+    ("5", _("Strongly agree")),
+]
+NO_AUTOCOMPLETE = {"autocomplete": "off"}
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or the form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class SurveyAnswerForm(forms.Form):
+    """The questions of one survey version; field name = question key."""
+
+    def __init__(self, *args, survey, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        self.questions = list(survey.questions.all())
+        for q in self.questions:
+            label = q.text_in(language)
+            if q.kind == QuestionKind.NPS:
+                field = forms.TypedChoiceField(
+                    label=label,
+                    choices=[(str(i), str(i)) for i in range(11)],
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    help_text=_("0 = not at all likely, 10 = extremely likely"),
+                )
+            elif q.kind == QuestionKind.FACES:
+                field = forms.TypedChoiceField(
+                    label=label, choices=[(v, text) for v, _face, text in FACES], coerce=int, widget=forms.RadioSelect
+                )
+            elif q.kind == QuestionKind.SCALE:
+                field = forms.TypedChoiceField(label=label, choices=AGREEMENT, coerce=int, widget=forms.RadioSelect)
+            else:
+                field = forms.CharField(
+                    label=label,
+                    max_length=MAX_TEXT_ANSWER,
+                    widget=forms.Textarea(attrs={"rows": 4, **NO_AUTOCOMPLETE}),
+                    help_text=_("Do not write names: the answer is anonymous."),
+                )
+            field.required = q.required
+            field.kind = q.kind
+            self.fields[q.key] = field
+
+    def answers(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+    def face_rows(self, key):
+        """(radio, face) pairs for a faces question, for the template."""
+        faces = {v: face for v, face, _text in FACES}
+        return [(radio, faces[str(radio.data["value"])]) for radio in self[key]]
+
+
+class RoundForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), choices=[(str(i), f"Q{i}") for i in range(1, 5)], coerce=int
+    )
+    opens_on = forms.DateField(label=_("Opens"), required=False, help_text=_("Empty: the first day of the quarter."))
+    closes_on = forms.DateField(label=_("Closes"), required=False, help_text=_("Empty: the last day of the quarter."))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        for name in ("opens_on", "closes_on"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+
+class LinksForm(forms.Form):
+    group = forms.ChoiceField(label=_("Respondent group"), choices=Group.choices)
+    count = forms.IntegerField(label=_("How many links"), min_value=1, max_value=200, initial=10)
+
+
+class KioskForm(forms.Form):
+    group = forms.ChoiceField(label=_("Respondent group"), choices=Group.choices, widget=forms.RadioSelect)
+
+
+class ChannelForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How the feedback was given"),
+        choices=[(Channel.ORAL, Channel.ORAL.label), (Channel.PAPER, Channel.PAPER.label)],
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the answer"), choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")], initial="fi"
+    )
+
+
+class SurveyTextsForm(forms.Form):
+    title_fi = forms.CharField(label=_("Title in Finnish"), max_length=200)
+    title_sv = forms.CharField(label=_("Title in Swedish"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
+    intro_fi = forms.CharField(label=_("Introduction in Finnish"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    intro_sv = forms.CharField(label=_("Introduction in Swedish"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    intro_en = forms.CharField(label=_("Introduction in English"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QuestionForm(forms.Form):
+    key = forms.SlugField(label=_("Key"), max_length=40, required=False, help_text=_("Keep it when you reword a question, so that results compare."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices, required=False)
+    text_fi = forms.CharField(label=_("Question in Finnish"), max_length=400, required=False)
+    text_sv = forms.CharField(label=_("Question in Swedish"), max_length=400, required=False)
+    text_en = forms.CharField(label=_("Question in English"), max_length=400, required=False)
+    required = forms.BooleanField(label=_("Answer required"), required=False)
+
+    def question(self) -> dict | None:
+        data = self.cleaned_data
+        if not data or data.get("DELETE") or not (data.get("key") or data.get("text_fi")):
+            return None
+        return {
+            "key": data.get("key") or "",
+            "kind": data.get("kind") or "",
+            "text": {lang: data.get(f"text_{lang}", "") for lang in LANGUAGES},
+            "required": data.get("required"),
+        }
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=1, can_delete=True, max_num=40, absolute_max=40)
+
+
+class PublicMessageForm(forms.Form):
+    """The public channel: feedback or a written notice, named or anonymous.
+    `website` is a honeypot: hidden from people, filled in by bots."""
+
+    kind = forms.ChoiceField(label=_("What do you want to send?"), choices=MessageKind.choices, widget=forms.RadioSelect, initial=MessageKind.FEEDBACK)
+    unit = forms.ChoiceField(label=_("To whom"), required=False)
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=MAX_PUBLIC_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("At most %(max)d characters.") % {"max": MAX_PUBLIC_MESSAGE},
+    )
+    sender_name = forms.CharField(label=_("Your name (optional)"), max_length=150, required=False)
+    sender_contact = forms.CharField(
+        label=_("Phone or e-mail (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave the name and contact empty to send anonymously."),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {str(u.pk): u for u in units}
+        self.fields["unit"].choices = [("", _("The organisation as a whole"))] + [(str(u.pk), u.name) for u in units]
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == MessageKind.NOTICE and not data.get("unit"):
+            self.add_error("unit", _("Choose the unit the notice concerns."))
+        return data
+
+    def unit_obj(self):
+        return self.units.get(self.cleaned_data.get("unit") or "")
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.data.get("website") or "").strip())
+
+
+class AnswerPublicForm(forms.Form):
+    answer = forms.CharField(label=_("Answer to the sender"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Follow-up code"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )

@@ -1,0 +1,433 @@
+"""Reads of the feedback area: the figures (NPS, averages, response rates) per
+unit, service type, region and organisation, with the small-group rule; rounds,
+surveys and the public channel's feedback for the staff pages; and the meetings
+agenda hook.
+
+Figures are computed by two grouped queries per scope whatever the number of
+answers (`_figures`), so pages do not slow down as answers pile up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.services import access_log_record
+from omavalvonta.feedback.models import (
+    MIN_GROUP_SIZE,
+    Answer,
+    Group,
+    Kiosk,
+    PublicFeedback,
+    QuestionKind,
+    Response,
+    ResponseLink,
+    Round,
+    Survey,
+    SurveyState,
+)
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Region, ServiceType, Unit
+
+GROUP_ORDER = [Group.CHILD, Group.PARENT, Group.SOCIAL_WORKER]
+
+
+def nps_of(promoters: int, detractors: int, answered: int) -> int | None:
+    """Net Promoter Score: % promoters (9–10) minus % detractors (0–6), rounded."""
+    if not answered:
+        return None
+    return round(100 * (promoters - detractors) / answered)
+
+
+@dataclass
+class Cell:
+    """The figures of one respondent group in one period and scope."""
+
+    n: int = 0
+    nps_answered: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    items: dict = field(default_factory=dict)  # key -> (average, count)
+
+    @property
+    def hidden(self) -> bool:
+        """Fewer than MIN_GROUP_SIZE answers: not shown separately."""
+        return self.n < MIN_GROUP_SIZE
+
+    @property
+    def nps(self) -> int | None:
+        if self.hidden or self.nps_answered < MIN_GROUP_SIZE:
+            return None
+        return nps_of(self.promoters, self.detractors, self.nps_answered)
+
+    def item(self, key: str) -> float | None:
+        avg, count = self.items.get(key, (None, 0))
+        if self.hidden or count < MIN_GROUP_SIZE or avg is None:
+            return None
+        return round(avg, 1)
+
+
+def _figures(scope_q: Q, *, since: tuple[int, int] | None = None) -> dict[tuple[int, int], dict[str, Cell]]:
+    """{(year, quarter): {group: Cell}} for the answers matching `scope_q` (on
+    fields Response and Answer share: unit, round). Two queries."""
+    if since:
+        scope_q &= Q(round__year__gt=since[0]) | Q(round__year=since[0], round__quarter__gte=since[1])
+    table: dict[tuple[int, int], dict[str, Cell]] = defaultdict(dict)
+    for row in (
+        Response.objects.filter(scope_q)
+        .values("round__year", "round__quarter", "group")
+        .annotate(
+            n=Count("id"),
+            nps_answered=Count("nps"),
+            promoters=Count("id", filter=Q(nps__gte=9)),
+            detractors=Count("id", filter=Q(nps__lte=6)),
+        )
+        .order_by()
+    ):
+        table[(row["round__year"], row["round__quarter"])][row["group"]] = Cell(
+            n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
+        )
+    for row in (
+        Answer.objects.filter(scope_q, value__isnull=False)
+        .values("round__year", "round__quarter", "response__group", "key")
+        .annotate(avg=Avg("value"), count=Count("id"))
+        .order_by()
+    ):
+        cell = table[(row["round__year"], row["round__quarter"])].setdefault(row["response__group"], Cell())
+        cell.items[row["key"]] = (row["avg"], row["count"])
+    return dict(table)
+
+
+def _recent_periods(count: int = 6, today: dt.date | None = None) -> list[tuple[int, int]]:
+    today = today or timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    periods = []
+    for _ in range(count):
+        periods.append((year, quarter))
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    return periods[::-1]
+
+
+def period_label(period: tuple[int, int]) -> str:
+    return f"{period[1]}/{period[0]}"
+
+
+def _item_labels() -> dict[str, dict[str, str]]:
+    """{group: {key: question text}} from the current (else latest) version."""
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    surveys = Survey.objects.exclude(state=SurveyState.DRAFT).order_by("group", "version").prefetch_related("questions")
+    for survey in surveys:  # later versions overwrite earlier ones
+        for q in survey.questions.all():
+            if q.kind in (QuestionKind.SCALE, QuestionKind.FACES):
+                labels[survey.group][q.key] = q.text_in()
+    return labels
+
+
+@dataclass
+class GroupReport:
+    group: str
+    label: str
+    periods: list  # [(label, Cell unit, Cell comparison, response rate %)]
+    latest: Cell
+    latest_comparison: Cell
+    items: list  # [(question text, unit avg, comparison avg)]
+    trend: list  # [(label, unit nps, comparison nps)]
+
+
+def _group_reports(figures, comparison, periods, *, places: int | None) -> list[GroupReport]:
+    labels = _item_labels()
+    reports = []
+    for group in GROUP_ORDER:
+        rows, trend = [], []
+        for p in periods:
+            cell = figures.get(p, {}).get(group, Cell())
+            comp = comparison.get(p, {}).get(group, Cell())
+            rate = round(100 * cell.n / places) if places else None
+            rows.append((period_label(p), cell, comp, rate))
+            trend.append((period_label(p), cell.nps, comp.nps))
+        latest = rows[-1][1]
+        latest_comparison = rows[-1][2]
+        items = [(text, latest.item(key), latest_comparison.item(key)) for key, text in labels.get(group, {}).items()]
+        reports.append(
+            GroupReport(
+                group=group,
+                label=Group(group).label,
+                periods=rows,
+                latest=latest,
+                latest_comparison=latest_comparison,
+                items=items,
+                trend=trend,
+            )
+        )
+    return reports
+
+
+def unit_results(*, actor, unit: Unit, periods: int = 6) -> dict:
+    """A unit's results page: per group, the figures of the last `periods`
+    quarters against the organisation's, the item averages of the current
+    quarter, response rates against the unit's places, and the free-text answers
+    of the current quarter (the caller has checked feedback.view on the unit)."""
+    access.require(actor, access.P_FEEDBACK_VIEW, unit)
+    period_list = _recent_periods(periods)
+    since = period_list[0]
+    figures = _figures(Q(unit=unit), since=since)
+    comparison = _figures(Q(), since=since)
+    reports = _group_reports(figures, comparison, period_list, places=unit.places)
+    year, quarter = period_list[-1]
+    texts = list(
+        Answer.objects.filter(unit=unit, round__year=year, round__quarter=quarter)
+        .exclude(text="")
+        .values_list("response__group", "text")
+        .order_by("text")  # not by time: the order of arrival could point at a person
+    )
+    small = {r.group for r in reports if r.latest.hidden}
+    free_texts = [(None if group in small else Group(group).label, text) for group, text in texts]
+    if free_texts:
+        access_log_record(actor=actor, target=unit, what="feedback.free_texts", right=access.P_FEEDBACK_VIEW, unit=unit)
+    return {"reports": reports, "free_texts": free_texts, "period": period_label(period_list[-1])}
+
+
+@dataclass
+class OverviewRow:
+    name: str
+    url: str
+    cells: list  # [Cell per GROUP_ORDER]
+
+
+def overview(*, actor, by: str = "unit") -> dict:
+    """The current quarter's figures per unit (the actor's units), per service
+    type, per region, and the organisation: five queries in all."""
+    from django.urls import reverse
+
+    year, quarter = _recent_periods(1)[0]
+    units = list(access.units_for(actor, access.P_FEEDBACK_VIEW).select_related("region").order_by("name"))
+    unit_ids = [u.pk for u in units]
+    current = Q(round__year=year, round__quarter=quarter)
+    per_unit: dict[int, dict[str, Cell]] = defaultdict(dict)
+    for row in (
+        Response.objects.filter(current, unit_id__in=unit_ids)
+        .values("unit_id", "group")
+        .annotate(
+            n=Count("id"),
+            nps_answered=Count("nps"),
+            promoters=Count("id", filter=Q(nps__gte=9)),
+            detractors=Count("id", filter=Q(nps__lte=6)),
+        )
+        .order_by()
+    ):
+        per_unit[row["unit_id"]][row["group"]] = Cell(
+            n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
+        )
+
+    def grouped(field_name: str) -> dict:
+        out: dict = defaultdict(dict)
+        for row in (
+            Response.objects.filter(current)
+            .values(field_name, "group")
+            .annotate(
+                n=Count("id"),
+                nps_answered=Count("nps"),
+                promoters=Count("id", filter=Q(nps__gte=9)),
+                detractors=Count("id", filter=Q(nps__lte=6)),
+            )
+            .order_by()
+        ):
+            out[row[field_name]][row["group"]] = Cell(
+                n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
+            )
+        return out
+
+    unit_rows = [
+        OverviewRow(u.name, reverse("feedback:unit", args=[u.pk]), [per_unit[u.pk].get(g, Cell()) for g in GROUP_ORDER])
+        for u in units
+    ]
+    by_type = grouped("unit__service_type")
+    type_rows = [
+        OverviewRow(str(label), "", [by_type.get(value, {}).get(g, Cell()) for g in GROUP_ORDER])
+        for value, label in ServiceType.choices
+    ]
+    by_region = grouped("unit__region_id")
+    organisation_ids = {u.region.organisation_id for u in units}
+    regions = Region.objects.filter(organisation_id__in=organisation_ids).order_by("name")
+    region_rows = [
+        OverviewRow(r.name, "", [by_region.get(r.pk, {}).get(g, Cell()) for g in GROUP_ORDER]) for r in regions
+    ]
+    org = _figures(current).get((year, quarter), {})
+    return {
+        "period": period_label((year, quarter)),
+        "groups": [Group(g).label for g in GROUP_ORDER],
+        "unit_rows": unit_rows,
+        "type_rows": type_rows,
+        "region_rows": region_rows,
+        "organisation_row": OverviewRow(_("Whole organisation"), "", [org.get(g, Cell()) for g in GROUP_ORDER]),
+    }
+
+
+# --- Rounds and the staff pages ---------------------------------------------------------
+
+
+def round_list(*, actor):
+    return (
+        Round.objects.for_actor(actor, access.P_FEEDBACK_MANAGE)
+        .select_related("unit")
+        .annotate(answers=Count("responses"))
+        .order_by("-year", "-quarter", "unit__name")
+    )
+
+
+def round_get(*, actor, pk, perm: str = access.P_FEEDBACK_MANAGE) -> Round:
+    return access.access_object(Round.objects.all(), actor, pk, perm)
+
+
+def round_counts(*, round: Round) -> dict:
+    """Per group: answers, links made, links used, open kiosks."""
+    counts = {g: {"answers": 0, "links": 0, "used": 0, "kiosks": []} for g in GROUP_ORDER}
+    for row in Response.objects.filter(round=round).values("group").annotate(n=Count("id")).order_by():
+        counts[row["group"]]["answers"] = row["n"]
+    for row in (
+        ResponseLink.objects.filter(round=round)
+        .values("group")
+        .annotate(n=Count("id"), used=Count("id", filter=Q(used=True)))
+        .order_by()
+    ):
+        counts[row["group"]]["links"], counts[row["group"]]["used"] = row["n"], row["used"]
+    for kiosk in Kiosk.objects.filter(round=round, closed=False).order_by("pk"):
+        counts[kiosk.group]["kiosks"].append(kiosk)
+    return [(g, Group(g).label, counts[g]) for g in GROUP_ORDER]
+
+
+def kiosk_get(*, actor, pk) -> Kiosk:
+    return access.access_object(Kiosk.objects.all(), actor, pk, access.P_FEEDBACK_MANAGE)
+
+
+def surveys_by_group() -> list:
+    surveys = list(Survey.objects.exclude(state=SurveyState.RETIRED).order_by("group", "-version"))
+    out = []
+    for group in GROUP_ORDER:
+        mine = [s for s in surveys if s.group == group]
+        out.append(
+            {
+                "group": group,
+                "label": Group(group).label,
+                "published": next((s for s in mine if s.state == SurveyState.PUBLISHED), None),
+                "draft": next((s for s in mine if s.state == SurveyState.DRAFT), None),
+            }
+        )
+    return out
+
+
+def public_units():
+    """The active units the public channel offers (names are public anyway)."""
+    return Unit.objects.filter(is_active=True).order_by("name", "pk")
+
+
+# --- Public feedback (staff side) ----------------------------------------------------------
+
+
+def _public_feedback_q(actor, perm: str) -> Q:
+    q = access.scope_q(actor, perm)
+    if q == Q():
+        return Q()
+    # Feedback to the organisation (no unit): organisation-wide grants only.
+    return q & Q(unit__isnull=False)
+
+
+def public_feedback_list(*, actor):
+    return PublicFeedback.objects.filter(_public_feedback_q(actor, access.P_FEEDBACK_VIEW)).select_related("unit")
+
+
+def public_feedback_get(*, actor, pk) -> PublicFeedback:
+    """One message: 404 outside the actor's units, 403 inside without the right."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    try:
+        feedback = PublicFeedback.objects.select_related("unit", "unit__region", "answered_by").get(pk=pk)
+    except (PublicFeedback.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if feedback.unit is None:
+        if not any(g.is_organisation_wide for g in access.grants(actor)):
+            raise Http404
+        if not any(access.P_FEEDBACK_VIEW in g.permissions and g.is_organisation_wide for g in access.grants(actor)):
+            raise PermissionDenied(access.P_FEEDBACK_VIEW)
+    else:
+        if not access.sees_unit(actor, feedback.unit):
+            raise Http404
+        access.require(actor, access.P_FEEDBACK_VIEW, feedback.unit)
+    if feedback.sender_name or feedback.sender_contact:
+        access_log_record(
+            actor=actor, target=feedback, what="feedback.sender", right=access.P_FEEDBACK_VIEW, unit=feedback.unit
+        )
+    return feedback
+
+
+def can_answer(actor, feedback: PublicFeedback) -> bool:
+    if feedback.unit is None:
+        return any(access.P_FEEDBACK_MANAGE in g.permissions and g.is_organisation_wide for g in access.grants(actor))
+    return access.can(actor, access.P_FEEDBACK_MANAGE, feedback.unit)
+
+
+# --- The meetings agenda hook ---------------------------------------------------------------
+
+
+def monthly_report(*, unit: Unit, year: int, month: int) -> dict:
+    """A unit's feedback figures of one calendar month (by answer date), per group,
+    with the small-group rule."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year + (month == 12), 1 if month == 12 else month + 1, 1) - dt.timedelta(days=1)
+    rows = {
+        row["group"]: Cell(
+            n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
+        )
+        for row in Response.objects.filter(unit=unit, submitted_on__range=(first, last))
+        .values("group")
+        .annotate(
+            n=Count("id"),
+            nps_answered=Count("nps"),
+            promoters=Count("id", filter=Q(nps__gte=9)),
+            detractors=Count("id", filter=Q(nps__lte=6)),
+        )
+        .order_by()
+    }
+    public = PublicFeedback.objects.filter(unit=unit, created_at__date__range=(first, last)).count()
+    return {"first": first, "last": last, "cells": [(Group(g).label, rows.get(g, Cell())) for g in GROUP_ORDER], "public": public}
+
+
+def feedback_report_for_agenda(*, actor, unit):
+    """Meetings agenda hook: the unit's feedback report of the previous month, as
+    a dict {"title", "note", "source"}, when the chair may see the unit's
+    feedback and the month had answers or public feedback."""
+    if unit is None or not access.can(actor, access.P_FEEDBACK_VIEW, unit):
+        return []
+    today = timezone.localdate()
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    report = monthly_report(unit=unit, year=year, month=month)
+    total = sum(cell.n for _, cell in report["cells"])
+    if not total and not report["public"]:
+        return []
+    parts = []
+    for label, cell in report["cells"]:
+        if not cell.n:
+            continue
+        if cell.hidden:
+            parts.append(_("%(group)s: %(n)d answers (fewer than five, figures not shown)") % {"group": label, "n": cell.n})
+        else:
+            nps = cell.nps
+            parts.append(
+                _("%(group)s: %(n)d answers, NPS %(nps)s")
+                % {"group": label, "n": cell.n, "nps": "–" if nps is None else f"{nps:+d}"}
+            )
+    if report["public"]:
+        parts.append(_("public feedback: %(n)d") % {"n": report["public"]})
+    month_label = report["first"].strftime("%-m/%Y")
+    return [
+        {
+            "title": _("Client feedback report %(month)s") % {"month": month_label},
+            "note": "; ".join(parts),
+            "source": None,
+        }
+    ]

@@ -1,0 +1,181 @@
+"""The staff pages: results, rounds with QR sheet and kiosk, recording on
+behalf, the question-set editor, public feedback; access and query counts."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from omavalvonta.feedback import services
+from omavalvonta.feedback.models import Channel, PublicFeedback, Response, ResponseLink, Round, Survey
+from omavalvonta.feedback.tests.helpers import answer, open_round
+from omavalvonta.testing.factories import UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def html(response):
+    return response.content.decode()
+
+
+def test_unit_results_page_shows_nps_chart_and_free_text(client, supervisor_a, unit_a):
+    round_ = open_round(supervisor_a, unit_a)
+    for nps in [10, 10, 10, 9, 2]:
+        answer(round_, "parent", nps=nps, safe=4, text="Kiitos avusta")
+    client.force_login(supervisor_a)
+    page = html(client.get(reverse("feedback:unit", args=[unit_a.pk])))
+    assert "+60" in page  # 4 promoters, 1 detractor of 5
+    assert "<svg" in page and 'role="img"' in page
+    assert "Kiitos avusta" in page
+    assert "fewer than 5 answers" in page  # the children and social workers
+
+
+def test_employee_cannot_see_results_and_other_unit_is_404(client, employee_a, supervisor_b, unit_a):
+    client.force_login(employee_a)
+    assert client.get(reverse("feedback:home")).status_code == 403
+    client.force_login(supervisor_b)
+    assert client.get(reverse("feedback:unit", args=[unit_a.pk])).status_code == 404
+
+
+def test_overview_lists_units_service_types_regions_and_organisation(client, regional_director_a, supervisor_a, unit_a):
+    round_ = open_round(supervisor_a, unit_a)
+    for _ in range(5):
+        answer(round_, "child", nps=10)
+    client.force_login(regional_director_a)
+    page = html(client.get(reverse("feedback:home")))
+    assert unit_a.name in page and "Whole organisation" in page and "Pirkanmaa" in page and "+100" in page
+
+
+def test_results_query_counts_do_not_grow_with_data(client, supervisor_a, regional_director_a, unit_a, region_a, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round_ = open_round(supervisor_a, unit_a)
+    answer(round_, "child", nps=10, text="a")
+    client.force_login(regional_director_a)
+    urls = [reverse("feedback:unit", args=[unit_a.pk]), reverse("feedback:home")]
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(url).status_code == 200
+        counts.append(len(few))
+    for i in range(30):
+        answer(round_, ["child", "parent", "social_worker"][i % 3], nps=i % 11, safe=3, text=f"teksti {i}")
+    for i in range(5):
+        unit = UnitFactory(region=region_a)
+        answer(open_round(supervisor_a, unit) if False else services.round_create(
+            actor=regional_director_a, unit=unit, year=round_.year, quarter=round_.quarter), "parent", nps=9)
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            client.get(url)
+
+
+def test_round_page_qr_sheet_and_single_use(client, supervisor_a, unit_a):
+    client.force_login(supervisor_a)
+    response = client.post(reverse("feedback:rounds"), {"unit": unit_a.pk, "year": 2026, "quarter": 4})
+    round_ = Round.objects.get()
+    assert response.status_code == 302
+    sheet = client.post(reverse("feedback:round_links", args=[round_.pk]), {"group": "parent", "count": 3})
+    assert sheet.status_code == 200 and sheet["Cache-Control"] == "no-store"
+    urls = re.findall(r'href="(http://testserver/julkinen/palaute/k/[^"]+)"', html(sheet))
+    assert len(urls) == 3 and html(sheet).count('class="qr"') == 3
+    assert ResponseLink.objects.filter(round=round_).count() == 3
+
+
+def test_round_form_errors_keep_input(client, supervisor_a, unit_a):
+    client.force_login(supervisor_a)
+    services.round_create(actor=supervisor_a, unit=unit_a, year=2026, quarter=4)
+    response = client.post(reverse("feedback:rounds"), {"unit": unit_a.pk, "year": 2026, "quarter": 4})
+    assert response.status_code == 200 and "already has a round" in html(response)
+    response = client.post(reverse("feedback:rounds"), {"unit": unit_a.pk, "year": "x", "quarter": 9})
+    assert response.status_code == 200 and Round.objects.count() == 1
+    round_ = Round.objects.get()
+    bad = client.post(reverse("feedback:round_links", args=[round_.pk]), {"group": "parent", "count": 9999})
+    assert bad.status_code == 400 and not ResponseLink.objects.exists()
+
+
+def test_kiosk_start_signs_out_and_opens_the_form(client, supervisor_a, unit_a):
+    round_ = open_round(supervisor_a, unit_a)
+    client.force_login(supervisor_a)
+    response = client.post(reverse("feedback:round_kiosk", args=[round_.pk]), {"group": "child"})
+    assert response.status_code == 302 and "/julkinen/palaute/kioski/" in response.url
+    assert "_auth_user_id" not in client.session
+    form = client.get(response.url)
+    assert form.status_code == 200 and "no-store" in form["Cache-Control"]
+
+
+def test_record_on_behalf_page(client, supervisor_a, unit_a):
+    round_ = open_round(supervisor_a, unit_a)
+    client.force_login(supervisor_a)
+    url = reverse("feedback:round_record", args=[round_.pk, "child"])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"channel": "kiosk", "safe": "4", "comments": "Sanoi että on kivaa"})
+    assert bad.status_code == 400 and "Sanoi että on kivaa" in html(bad)
+    ok = client.post(url, {"channel": "oral", "language": "fi", "safe": "4", "comments": "Sanoi että on kivaa"})
+    assert ok.status_code == 302
+    assert Response.objects.get().channel == Channel.ORAL
+    assert client.get(reverse("feedback:round_record", args=[round_.pk, "nobody"])).status_code == 404
+
+
+def test_quality_director_edits_and_publishes_a_new_version(client, quality_director, supervisor_a):
+    client.force_login(supervisor_a)
+    assert client.get(reverse("feedback:surveys")).status_code == 403
+    client.force_login(quality_director)
+    assert client.get(reverse("feedback:surveys")).status_code == 200
+    response = client.post(reverse("feedback:surveys"), {"group": "parent"})
+    draft = Survey.objects.get(group="parent", state="draft")
+    assert response.url == reverse("feedback:survey_edit", args=[draft.pk])
+    page = client.get(response.url)
+    assert page.status_code == 200
+    questions = list(draft.questions.all())
+    data = {
+        "title_fi": "Vanhempien kysely 2027",
+        "title_sv": "Enkät",
+        "title_en": "Survey",
+        "q-TOTAL_FORMS": str(len(questions) + 1),
+        "q-INITIAL_FORMS": str(len(questions)),
+        "q-MIN_NUM_FORMS": "0",
+        "q-MAX_NUM_FORMS": "40",
+    }
+    for i, q in enumerate(questions):
+        data.update({f"q-{i}-key": q.key, f"q-{i}-kind": q.kind, f"q-{i}-text_fi": q.text["fi"], f"q-{i}-text_sv": q.text["sv"]})
+    n = len(questions)
+    data.update({f"q-{n}-key": "safe_home", f"q-{n}-kind": "scale", f"q-{n}-text_fi": "Lapseni on turvassa."})
+    bad = client.post(response.url, {**data, "title_fi": ""})
+    assert bad.status_code == 400 and "Lapseni on turvassa." in html(bad)
+    ok = client.post(response.url, {**data, "publish": "1"})
+    assert ok.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == "published" and draft.questions.filter(key="safe_home").exists()
+    assert draft.title["fi"] == "Vanhempien kysely 2027"
+
+
+def test_public_feedback_is_read_and_answered_by_the_unit(client, supervisor_a, supervisor_b, employee_a, unit_a):
+    feedback, code = services.public_feedback_submit(unit=unit_a, message="Hyvä kesäleiri!", sender_name="Maija")
+    client.force_login(supervisor_b)
+    assert client.get(reverse("feedback:public_detail", args=[feedback.pk])).status_code == 404
+    client.force_login(supervisor_a)
+    assert "Hyvä kesäleiri!" in html(client.get(reverse("feedback:public_list")))
+    url = reverse("feedback:public_detail", args=[feedback.pk])
+    assert client.post(url, {"answer": ""}).status_code == 400
+    assert client.post(url, {"answer": "Kiitos, välitämme terveiset."}).status_code == 302
+    assert services.public_feedback_for_code(code).answer == "Kiitos, välitämme terveiset."
+
+
+def test_feedback_to_the_organisation_is_for_organisation_wide_roles(client, supervisor_a, quality_director):
+    feedback, _code = services.public_feedback_submit(unit=None, message="Yleistä palautetta")
+    client.force_login(supervisor_a)
+    assert client.get(reverse("feedback:public_detail", args=[feedback.pk])).status_code == 404
+    assert "Yleistä palautetta" not in html(client.get(reverse("feedback:public_list")))
+    client.force_login(quality_director)
+    url = reverse("feedback:public_detail", args=[feedback.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"answer": "Kiitos"}).status_code == 302
+    assert PublicFeedback.objects.get().answered_by == quality_director

@@ -1,0 +1,190 @@
+"""The client's voice without signing in: answering a survey through a
+single-use link (QR code) or on the unit's tablet (kiosk mode), and the public
+feedback and notice channel with the follow-up of feedback answers.
+
+Anonymity and privacy: nothing here stores who answered (no user, no address);
+the limiter keeps attempt times per session and, briefly, per address in the
+cache only. Answer pages are never cached (`never_cache`: no-store) and their
+inputs do not autocomplete, so a tablet never shows an earlier answer."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext as _
+from django.views.decorators.cache import never_cache
+
+from omavalvonta.feedback import selectors as feedback_selectors, services as feedback_services
+from omavalvonta.feedback.forms import CodeForm, PublicMessageForm, SurveyAnswerForm, add_service_errors
+from omavalvonta.feedback.models import MessageKind
+from omavalvonta.organisation.access import public_view
+from omavalvonta.public.ratelimit import RateLimit, wait_message
+
+MESSAGE_LIMIT = RateLimit("feedback_message", window_seconds=60 * 60, per_session=5, per_address=30)
+ANSWER_FOLLOWUP_LIMIT = RateLimit("feedback_followup", window_seconds=10 * 60, per_session=10, per_address=50)
+
+
+def _language() -> str:
+    return (get_language() or "fi")[:2]
+
+
+def _survey_page(request, *, survey, form, action_kind, status=200, unit=None, kiosk=False):
+    response = render(
+        request,
+        "public/feedback/answer.html",
+        {"survey": survey, "form": form, "unit": unit, "kiosk": kiosk, "action_kind": action_kind},
+        status=status,
+    )
+    return response
+
+
+@public_view
+@never_cache
+def feedback_link(request, token):
+    """A single-use answer link. Once used (or when its round is not open), the
+    page says so and shows no form."""
+    link = feedback_services.link_for_token(token)
+    if link is None or link.used or not link.round.is_open():
+        reason = "used" if link is not None and link.used else "closed" if link is not None else "unknown"
+        return render(request, "public/feedback/unavailable.html", {"reason": reason}, status=410 if link else 404)
+    survey = feedback_services.current_survey(link.group)
+    if survey is None:
+        return render(request, "public/feedback/unavailable.html", {"reason": "closed"}, status=404)
+    if request.method == "POST":
+        form = SurveyAnswerForm(request.POST, survey=survey, language=_language())
+        if form.is_valid():
+            try:
+                feedback_services.response_submit_with_link(
+                    token=token, answers=form.answers(), language=_language(), survey_id=survey.pk
+                )
+            except feedback_services.LinkUnavailable:
+                return render(request, "public/feedback/unavailable.html", {"reason": "used"}, status=410)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("public:feedback_thanks")
+        return _survey_page(request, survey=survey, form=form, action_kind="link", status=400, unit=link.round.unit)
+    form = SurveyAnswerForm(survey=survey, language=_language())
+    return _survey_page(request, survey=survey, form=form, action_kind="link", unit=link.round.unit)
+
+
+@public_view
+@never_cache
+def feedback_kiosk(request, token):
+    """Kiosk mode: a fresh, empty form every time; after an answer the tablet
+    goes to the thank-you page, which leads back to a new empty form."""
+    kiosk = feedback_services.kiosk_for_token(token)
+    if kiosk is None:
+        return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
+    survey = feedback_services.current_survey(kiosk.group)
+    if survey is None:
+        return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
+    if request.method == "POST":
+        form = SurveyAnswerForm(request.POST, survey=survey, language=_language())
+        if form.is_valid():
+            try:
+                feedback_services.response_submit_kiosk(
+                    token=token, answers=form.answers(), language=_language(), survey_id=survey.pk
+                )
+            except feedback_services.LinkUnavailable:
+                return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                # Post/redirect/get: going back never re-shows the filled form.
+                return redirect("public:feedback_kiosk_thanks", token=token)
+        return _survey_page(request, survey=survey, form=form, action_kind="kiosk", status=400, unit=kiosk.round.unit, kiosk=True)
+    form = SurveyAnswerForm(survey=survey, language=_language())
+    return _survey_page(request, survey=survey, form=form, action_kind="kiosk", unit=kiosk.round.unit, kiosk=True)
+
+
+@public_view
+@never_cache
+def feedback_kiosk_thanks(request, token):
+    if feedback_services.kiosk_for_token(token) is None:
+        return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
+    return render(request, "public/feedback/thanks.html", {"kiosk_token": token})
+
+
+@public_view
+@never_cache
+def feedback_thanks(request):
+    return render(request, "public/feedback/thanks.html", {})
+
+
+@public_view
+@never_cache
+def feedback_send(request):
+    """The public feedback and notice channel. Feedback goes to a unit or the
+    organisation; a notice about a child's rights becomes a client-rights
+    deviation in the unit. Both give the sender a follow-up code."""
+    units = list(feedback_selectors.public_units())
+    status = 200
+    wait = ""
+    if request.method == "POST":
+        form = PublicMessageForm(request.POST, units=units)
+        seconds = MESSAGE_LIMIT.wait_seconds(request)
+        if seconds:
+            wait, status = wait_message(seconds), 429
+        elif form.is_bot:
+            # The honeypot was filled in: answer as if sent, keep nothing.
+            MESSAGE_LIMIT.record(request)
+            return render(request, "public/feedback/sent.html", {"code": None, "kind": MessageKind.FEEDBACK})
+        elif form.is_valid():
+            MESSAGE_LIMIT.record(request)
+            data = form.cleaned_data
+            try:
+                if data["kind"] == MessageKind.NOTICE:
+                    code = feedback_services.notice_submit(
+                        unit=form.unit_obj(),
+                        message=data["message"],
+                        sender_name=data["sender_name"],
+                        sender_contact=data["sender_contact"],
+                    ).followup_code
+                else:
+                    _feedback, code = feedback_services.public_feedback_submit(
+                        unit=form.unit_obj(),
+                        message=data["message"],
+                        sender_name=data["sender_name"],
+                        sender_contact=data["sender_contact"],
+                        language=_language(),
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return render(request, "public/feedback/sent.html", {"code": code, "kind": data["kind"]})
+        if status == 200:
+            status = 400
+    else:
+        slug = request.GET.get("yksikko", "")
+        initial = {"unit": next((str(u.pk) for u in units if u.public_slug == slug), "")}
+        form = PublicMessageForm(units=units, initial=initial)
+    return render(request, "public/feedback/send.html", {"form": form, "wait_message": wait}, status=status)
+
+
+@public_view
+@never_cache
+def feedback_answer(request):
+    """Read the answer to one's feedback with its follow-up code. (A notice's
+    answer is read on the report follow-up page.)"""
+    feedback = None
+    status = 200
+    wait = ""
+    if request.method == "POST":
+        form = CodeForm(request.POST)
+        seconds = ANSWER_FOLLOWUP_LIMIT.wait_seconds(request)
+        if seconds:
+            wait, status = wait_message(seconds), 429
+        elif form.is_valid():
+            ANSWER_FOLLOWUP_LIMIT.record(request)
+            feedback = feedback_services.public_feedback_for_code(form.cleaned_data["code"])
+            if feedback is None:
+                form.add_error(
+                    "code",
+                    _("No feedback was found with this code. If you sent a notice, read its answer on the report follow-up page."),
+                )
+    else:
+        form = CodeForm()
+    return render(
+        request, "public/feedback/answer_followup.html", {"form": form, "feedback": feedback, "wait_message": wait}, status=status
+    )
