@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "omavalvonta.meetings",
     "omavalvonta.feedback",
     "omavalvonta.yearclock",
+    "omavalvonta.risks",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

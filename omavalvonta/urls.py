@@ -21,6 +21,7 @@ urlpatterns = [
     path("palaute/", include("omavalvonta.feedback.urls")),
     path("hallinta/", include("omavalvonta.organisation.urls")),
     path("vuosikello/", include("omavalvonta.yearclock.urls")),
+    path("riskit/", include("omavalvonta.risks.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ NAV = [
     (access.P_GUIDANCE_VIEW, "guidance:list", _("Guidance from authorities")),
     (access.P_FEEDBACK_VIEW, "feedback:home", _("Client feedback")),
     (access.P_OBLIGATION_VIEW, "yearclock:wheel", _("Quality calendar")),
+    (access.P_RISK_VIEW, "risks:list", _("Risks")),
     (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
 ]
 

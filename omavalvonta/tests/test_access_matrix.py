@@ -135,6 +135,17 @@ EXPECTED = {
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.QUALITY_DIRECTOR, "own"): 200,
     },
+    # The risk register: every member of staff reads it (need to know the unit's risks).
+    "risk_list": {
+        **{(r, "own"): 200 for r in Role},
+        **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+    },
+    "risk_detail": {
+        **{(r, "own"): 200 for r in Role},
+        **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -173,7 +184,18 @@ def _url(page, unit_a, quality, violence):
         "yearclock_detail": reverse("yearclock:detail", args=[_duty(unit_a).pk]) if page == "yearclock_detail" else "",
         "yearclock_due": reverse("yearclock:due"),
         "yearclock_templates": reverse("yearclock:templates"),
+        "risk_list": reverse("risks:list"),
+        "risk_detail": reverse("risks:detail", args=[_risk(unit_a).pk]) if page == "risk_detail" else "",
     }[page]
+
+
+def _risk(unit):
+    from omavalvonta.risks.models import Risk
+
+    return Risk.objects.create(
+        unit=unit, category="premises", title="Liukas piha", likelihood=3, consequence=2, level="moderate",
+        created_by=member(Role.SUPERVISOR, unit=unit),
+    )
 
 
 def _duty(unit):

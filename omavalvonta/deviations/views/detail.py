@@ -33,6 +33,7 @@ from omavalvonta.organisation.access import (
     requires,
 )
 from omavalvonta.organisation.models import Role
+from omavalvonta.risks.selectors import risks_for_deviation
 
 # --- The report page --------------------------------------------------------------------
 
@@ -142,6 +143,8 @@ def _render_detail(request, deviation, *, forms=None):
         "forms": forms or {},
         "handling_failed": handling_failed,
         "handling_messages": handling_messages,
+        # Known risks the report is tied to (the risks app owns the link).
+        "risk_links": risks_for_deviation(actor=actor, deviation=deviation) if sees_handling else None,
     }
     return render(request, "deviations/detail.html", context)
 

@@ -1,0 +1,117 @@
+"""Reads of the risk register; every unit-scoped read starts from the kernel."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Membership, User
+from omavalvonta.risks.models import Risk, RiskAssessment, RiskCategory, RiskDeviationLink
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def units_for_risks(*, actor, perm: str = access.P_RISK_VIEW):
+    return access.units_for(actor, perm).order_by("name")
+
+
+def risk_list(*, actor, filters: dict | None = None):
+    """Risks the actor may view, the highest level first. filters: unit (id),
+    category, active ("1" default: active only; "all")."""
+    filters = filters or {}
+    qs = Risk.objects.for_actor(actor, access.P_RISK_VIEW)
+    if (unit_id := _as_int(filters.get("unit"))) is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if filters.get("category") in RiskCategory.values:
+        qs = qs.filter(category=filters["category"])
+    if filters.get("active") != "all":
+        qs = qs.filter(is_active=True)
+    order = ["very_high", "high", "moderate", "low"]
+    from django.db.models import Case, IntegerField, Value, When
+
+    rank = Case(*[When(level=lvl, then=Value(i)) for i, lvl in enumerate(order)], output_field=IntegerField())
+    return (
+        qs.select_related("unit", "owner")
+        .annotate(rank=rank, deviation_count=Count("deviation_links", distinct=True))
+        .order_by("rank", "unit__name", "title", "id")
+    )
+
+
+def risk_get(*, actor, pk, perm: str = access.P_RISK_VIEW) -> Risk:
+    return access.access_object(Risk.objects.select_related("owner", "created_by", "unit__region__organisation"), actor, pk, perm)
+
+
+def risk_deviations(*, actor, risk: Risk) -> list:
+    """Deviation reports tied to the risk that the actor may read."""
+    from omavalvonta.deviations.models import Deviation
+
+    readable = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).values("pk")
+    return list(
+        RiskDeviationLink.objects.filter(risk=risk, deviation__in=readable)
+        .select_related("deviation")
+        .order_by("-deviation__submitted_at", "-id")
+    )
+
+
+def risk_assessments_of(*, risk: Risk) -> list:
+    return list(risk.assessments.order_by("-held_on", "-id"))
+
+
+def risks_for_deviation(*, actor, deviation) -> dict:
+    """For the deviation page: the risks tied to the report that the actor may
+    view, and the unit's other active risks it could be tied to (when the actor
+    may manage risks there)."""
+    if not access.can(actor, access.P_RISK_VIEW, deviation.unit):
+        return {"links": [], "candidates": [], "can_link": False, "visible": False}
+    links = list(
+        RiskDeviationLink.objects.filter(deviation=deviation).select_related("risk").order_by("risk__title", "id")
+    )
+    can_link = access.can(actor, access.P_RISK_MANAGE, deviation.unit)
+    linked = {link.risk_id for link in links}
+    candidates = (
+        [r for r in Risk.objects.filter(unit=deviation.unit, is_active=True).order_by("title", "id") if r.pk not in linked]
+        if can_link
+        else []
+    )
+    return {"links": links, "candidates": candidates, "can_link": can_link, "visible": True}
+
+
+def assessment_list(*, actor, filters: dict | None = None):
+    filters = filters or {}
+    qs = RiskAssessment.objects.for_actor(actor, access.P_RISK_VIEW)
+    if (unit_id := _as_int(filters.get("unit"))) is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.select_related("unit").annotate(risk_count=Count("risks", distinct=True)).order_by("-held_on", "-id")
+
+
+def assessment_get(*, actor, pk, perm: str = access.P_RISK_VIEW) -> RiskAssessment:
+    return access.access_object(RiskAssessment.objects.select_related("created_by"), actor, pk, perm)
+
+
+def assessment_actions(*, actor, assessment: RiskAssessment) -> list:
+    from omavalvonta.improvement.selectors import actions_for_source
+
+    return list(actions_for_source(source=assessment))
+
+
+def unit_people(*, unit):
+    """Active people with a membership in the unit or its region (owners, participants)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=Membership.objects.filter(unit_id=unit.pk).values("user_id"))
+            | Q(pk__in=Membership.objects.filter(region_id=unit.region_id).values("user_id"))
+        )
+        .order_by("full_name", "id")
+    )
+
+
+def reviews_due(*, actor, today=None):
+    today = today or timezone.localdate()
+    return Risk.objects.for_actor(actor, access.P_RISK_VIEW).filter(is_active=True, next_review__lt=today)

@@ -1,0 +1,255 @@
+"""Risk register pages: the register, one risk with its linked deviation reports,
+adding and changing risks, assessment sessions with their new actions, and tying
+a deviation report to a known risk (from the deviation page).
+
+Pages declare risk.view or risk.manage; one record is fetched through the kernel
+(404 outside the actor's units, 403 inside without the right)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
+from omavalvonta.risks import selectors, services
+from omavalvonta.risks.forms import ActionForm, AssessmentForm, FilterForm, LinkForm, RiskForm, add_service_errors
+from omavalvonta.risks.models import Risk, RiskDeviationLink
+
+PAGE_SIZE = 20
+
+
+def _people_for(units):
+    from omavalvonta.organisation.models import User
+
+    if len(units) == 1:
+        return selectors.unit_people(unit=units[0])
+    return User.objects.filter(is_active=True, memberships__unit__in=units).distinct().order_by("full_name", "id")
+
+
+@requires(P_RISK_VIEW)
+def risk_list(request):
+    actor = request.user
+    form = FilterForm(request.GET or None, units=selectors.units_for_risks(actor=actor))
+    filters = form.filters()
+    page = Paginator(selectors.risk_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "risks/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "can_manage": access.has_perm_anywhere(actor, P_RISK_MANAGE),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _risk_form_response(request, form, risk=None):
+    return render(request, "risks/form.html", {"form": form, "risk": risk})
+
+
+def _save_risk(request, form, risk=None):
+    data = form.cleaned_data
+    fields = {k: data.get(k) for k in ("category", "title", "likelihood", "consequence", "description", "controls", "owner", "next_review")}
+    fields["description"] = fields["description"] or ""
+    fields["controls"] = fields["controls"] or ""
+    if risk is None:
+        return services.risk_create(actor=request.user, unit=data["unit"], **fields)
+    return services.risk_update(actor=request.user, risk=risk, is_active=data.get("is_active", False), **fields)
+
+
+@requires(P_RISK_MANAGE)
+def risk_create(request):
+    actor = request.user
+    units = list(selectors.units_for_risks(actor=actor, perm=P_RISK_MANAGE))
+    unit_qs = selectors.units_for_risks(actor=actor, perm=P_RISK_MANAGE)
+    chosen = None
+    unit_id = request.POST.get("unit") or request.GET.get("unit")
+    chosen = next((u for u in units if str(u.pk) == str(unit_id)), None) or (units[0] if len(units) == 1 else None)
+    people = selectors.unit_people(unit=chosen) if chosen else _people_for(units)
+    if request.method == "POST":
+        form = RiskForm(request.POST, units=unit_qs, people=people)
+        if form.is_valid():
+            try:
+                risk = _save_risk(request, form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The risk was added to the register."))
+                return redirect("risks:detail", pk=risk.pk)
+    else:
+        form = RiskForm(units=unit_qs, people=people, initial={"unit": chosen, "is_active": True})
+    return _risk_form_response(request, form)
+
+
+@requires(P_RISK_VIEW)
+def risk_detail(request, pk):
+    actor = request.user
+    risk = selectors.risk_get(actor=actor, pk=pk)
+    return render(
+        request,
+        "risks/detail.html",
+        {
+            "risk": risk,
+            "links": selectors.risk_deviations(actor=actor, risk=risk),
+            "assessments": selectors.risk_assessments_of(risk=risk),
+            "can_manage": access.can(actor, P_RISK_MANAGE, risk.unit),
+        },
+    )
+
+
+@requires(P_RISK_MANAGE)
+def risk_edit(request, pk):
+    actor = request.user
+    risk = selectors.risk_get(actor=actor, pk=pk, perm=P_RISK_MANAGE)
+    unit_qs = access.units_for(actor, P_RISK_MANAGE).filter(pk=risk.unit_id)
+    people = selectors.unit_people(unit=risk.unit)
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["unit"] = str(risk.unit_id)  # a risk stays in its unit
+        form = RiskForm(data, units=unit_qs, people=people)
+        if form.is_valid():
+            try:
+                _save_risk(request, form, risk)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The risk was saved."))
+                return redirect("risks:detail", pk=risk.pk)
+    else:
+        form = RiskForm(
+            units=unit_qs,
+            people=people,
+            initial={
+                "unit": risk.unit, "category": risk.category, "title": risk.title, "description": risk.description,
+                "likelihood": risk.likelihood, "consequence": risk.consequence, "controls": risk.controls,
+                "owner": risk.owner, "next_review": risk.next_review, "is_active": risk.is_active,
+            },
+        )
+    return _risk_form_response(request, form, risk)
+
+
+# --- Assessment sessions ---------------------------------------------------------------------
+
+
+@requires(P_RISK_VIEW)
+def assessment_list(request):
+    actor = request.user
+    form = FilterForm(request.GET or None, units=selectors.units_for_risks(actor=actor))
+    filters = form.filters()
+    page = Paginator(selectors.assessment_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "risks/assessments.html",
+        {"form": form, "page": page, "can_manage": access.has_perm_anywhere(actor, P_RISK_MANAGE)},
+    )
+
+
+@requires(P_RISK_MANAGE)
+def assessment_create(request):
+    actor = request.user
+    units = list(selectors.units_for_risks(actor=actor, perm=P_RISK_MANAGE))
+    unit_id = request.POST.get("unit") or request.GET.get("unit")
+    unit = next((u for u in units if str(u.pk) == str(unit_id)), None) or (units[0] if len(units) == 1 else None)
+    if unit is None:
+        return render(request, "risks/choose_unit.html", {"units": units})
+    people = selectors.unit_people(unit=unit)
+    risks = Risk.objects.filter(unit=unit, is_active=True).order_by("title", "id")
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, people=people, risks=risks)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                assessment = services.risk_assessment_create(
+                    actor=actor, unit=unit, held_on=data["held_on"], participants=data["participants"],
+                    other_participants=data.get("other_participants", ""), risks=data["risks"],
+                    summary=data.get("summary", ""), next_review=data.get("next_review"),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The risk assessment was recorded. Add the actions it decided below."))
+                return redirect("risks:assessment_detail", pk=assessment.pk)
+    else:
+        form = AssessmentForm(people=people, risks=risks, initial={"held_on": timezone.localdate(), "risks": list(risks)})
+    return render(request, "risks/assessment_form.html", {"form": form, "unit": unit})
+
+
+@requires(P_RISK_VIEW)
+def assessment_detail(request, pk):
+    actor = request.user
+    assessment = selectors.assessment_get(actor=actor, pk=pk)
+    can_manage = access.can(actor, P_RISK_MANAGE, assessment.unit)
+    people = selectors.unit_people(unit=assessment.unit)
+    form = ActionForm(people=people) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(P_RISK_MANAGE)
+        form = ActionForm(request.POST, people=people)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.risk_assessment_action_create(
+                    actor=actor, assessment=assessment, title=data["title"], owner=data["owner"], due_date=data["due_date"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The action was added."))
+                return redirect("risks:assessment_detail", pk=assessment.pk)
+    return render(
+        request,
+        "risks/assessment_detail.html",
+        {
+            "a": assessment,
+            "participants": list(assessment.participants.order_by("full_name")),
+            "risks": list(assessment.risks.order_by("title")),
+            "actions": selectors.assessment_actions(actor=actor, assessment=assessment),
+            "form": form,
+        },
+    )
+
+
+# --- Deviations and risks ----------------------------------------------------------------------
+
+
+@require_POST
+@requires(P_RISK_MANAGE)
+def deviation_link(request, deviation_id):
+    from omavalvonta.deviations.selectors import deviation_get
+
+    actor = request.user
+    deviation = deviation_get(actor=actor, pk=deviation_id, request=request)
+    if not access.can(actor, P_RISK_MANAGE, deviation.unit):
+        raise PermissionDenied(P_RISK_MANAGE)
+    form = LinkForm(request.POST, risks=Risk.objects.filter(unit=deviation.unit, is_active=True))
+    if form.is_valid():
+        try:
+            services.risk_link_deviation(actor=actor, risk=form.cleaned_data["risk"], deviation=deviation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The report was tied to the risk."))
+    else:
+        messages.error(request, _("Choose a risk of this unit."))
+    return redirect("deviations:detail", pk=deviation.pk)
+
+
+@require_POST
+@requires(P_RISK_MANAGE)
+def deviation_unlink(request, link_id):
+    actor = request.user
+    link = access.access_object(RiskDeviationLink.objects.select_related("risk"), actor, link_id, P_RISK_MANAGE)
+    deviation_id = link.deviation_id
+    services.risk_unlink_deviation(actor=actor, link=link)
+    messages.success(request, _("The report is no longer tied to the risk."))
+    if request.POST.get("next") == "risk":
+        return redirect("risks:detail", pk=link.risk_id)
+    return redirect("deviations:detail", pk=deviation_id)
