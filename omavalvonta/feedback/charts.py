@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 320, 180
-PAD_L, PAD_R, PAD_T, PAD_B = 34, 10, 12, 28
+PAD_L, PAD_R, PAD_T, PAD_B = 34, 24, 12, 28
 
 
 def _n(value: float) -> str:

@@ -6,17 +6,40 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
 from omavalvonta.feedback.services import MAX_PUBLIC_MESSAGE, MAX_TEXT_ANSWER
 
+# The faces are drawn as inline SVG (not emoji, whose glyphs vary by device and
+# font): the mouth's curve and a soft colour per step, hidden from screen readers.
+_MOUTHS = {
+    "1": "M11 26 Q18 18 25 26",
+    "2": "M11.5 25 Q18 21.5 24.5 25",
+    "3": "M11.5 23.5 L24.5 23.5",
+    "4": "M11.5 22 Q18 26.5 24.5 22",
+    "5": "M10.5 21 Q18 30 25.5 21",
+}
+_FILLS = {"1": "#f6cdca", "2": "#fbe1c8", "3": "#fdf0b8", "4": "#dcefc9", "5": "#bfe5b4"}
+
+
+def face_svg(value: str) -> str:
+    return mark_safe(
+        f'<svg class="fb-face" viewBox="0 0 36 36" aria-hidden="true" focusable="false">'
+        f'<circle cx="18" cy="18" r="16" fill="{_FILLS[value]}" stroke="currentColor" stroke-width="1.5"/>'
+        f'<circle cx="12.5" cy="14" r="2" fill="currentColor"/><circle cx="23.5" cy="14" r="2" fill="currentColor"/>'
+        f'<path d="{_MOUTHS[value]}" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>'
+    )
+
+
 FACES = [
-    ("1", "😢", pgettext_lazy("faces scale", "Very bad")),
-    ("2", "🙁", pgettext_lazy("faces scale", "Bad")),
-    ("3", "😐", pgettext_lazy("faces scale", "Okay")),
-    ("4", "🙂", pgettext_lazy("faces scale", "Good")),
-    ("5", "😄", pgettext_lazy("faces scale", "Very good")),
+    ("1", face_svg("1"), pgettext_lazy("faces scale", "Very bad")),
+    ("2", face_svg("2"), pgettext_lazy("faces scale", "Bad")),
+    ("3", face_svg("3"), pgettext_lazy("faces scale", "Okay")),
+    ("4", face_svg("4"), pgettext_lazy("faces scale", "Good")),
+    ("5", face_svg("5"), pgettext_lazy("faces scale", "Very good")),
 ]
 AGREEMENT = [
     ("1", _("Strongly disagree")),
@@ -158,7 +181,7 @@ class PublicMessageForm(forms.Form):
         label=_("Your message"),
         max_length=MAX_PUBLIC_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("At most %(max)d characters.") % {"max": MAX_PUBLIC_MESSAGE},
+        help_text=format_lazy(_("At most {max} characters."), max=MAX_PUBLIC_MESSAGE),
     )
     sender_name = forms.CharField(label=_("Your name (optional)"), max_length=150, required=False)
     sender_contact = forms.CharField(

@@ -139,7 +139,7 @@ class Round(TimeStampedModel):
 
     @property
     def label(self) -> str:
-        return f"{self.quarter}/{self.year}"
+        return f"Q{self.quarter}/{self.year}"
 
     def is_open(self, on=None) -> bool:
         today = on or timezone.localdate()

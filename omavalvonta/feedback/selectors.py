@@ -113,7 +113,7 @@ def _recent_periods(count: int = 6, today: dt.date | None = None) -> list[tuple[
 
 
 def period_label(period: tuple[int, int]) -> str:
-    return f"{period[1]}/{period[0]}"
+    return f"Q{period[1]}/{period[0]}"
 
 
 def _item_labels() -> dict[str, dict[str, str]]:
@@ -148,7 +148,7 @@ def _group_reports(figures, comparison, periods, *, places: int | None) -> list[
             comp = comparison.get(p, {}).get(group, Cell())
             rate = round(100 * cell.n / places) if places else None
             rows.append((period_label(p), cell, comp, rate))
-            trend.append((period_label(p), cell.nps, comp.nps))
+            trend.append((f"Q{p[1]}/{p[0] % 100:02d}", cell.nps, comp.nps))
         latest = rows[-1][1]
         latest_comparison = rows[-1][2]
         items = [(text, latest.item(key), latest_comparison.item(key)) for key, text in labels.get(group, {}).items()]
