@@ -127,7 +127,7 @@ endef
 export SERVE_SCRIPT
 
 .PHONY: run
-run: $(VENV)/.run-installed translations $(SECRET_FILE)  ## set up, migrate, load the demo, serve on 127.0.0.1:$(PORT) with the worker
+run: $(VENV)/.run-installed pdf-libs translations $(SECRET_FILE)  ## set up, migrate, load the demo, serve on 127.0.0.1:$(PORT) with the worker
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput
 	@$(RUN_ENV) $(PY) manage.py shell --verbosity 0 -c 'import sys; from omavalvonta.organisation.models import Organisation; sys.exit(10 if Organisation.objects.exists() else 0)'; \
 	case $$? in \
@@ -152,9 +152,22 @@ chromium:  ## install Debian's Chromium for the browser tests (as root)
 		echo "      Install Debian's Chromium (sudo apt-get install chromium) and run make test again."; \
 	fi
 
+# WeasyPrint (the PDFs of plans and reports) needs Debian's pango and a font; no web fonts.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+.PHONY: pdf-libs
+pdf-libs:  ## install pango and fonts for the PDFs (as root)
+	@if ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+	elif [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing pango and fonts for the PDFs..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); \
+	else \
+		echo "NOTE: pango or the DejaVu fonts are missing, so PDFs cannot be made (the PDF tests fail)."; \
+		echo "      Install them (sudo apt-get install $(PDF_PACKAGES)) and run make again."; \
+	fi
+
 # pytest exits 5 when it collects no test (an ARGS that selects nothing): not a failure.
 .PHONY: test
-test: $(VENV)/.test-installed chromium translations  ## install what the tests need and run the whole suite
+test: $(VENV)/.test-installed chromium pdf-libs translations  ## install what the tests need and run the whole suite
 	@rc=0; $(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) $(ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests."; rc=0; fi; exit $$rc
 

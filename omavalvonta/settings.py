@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "omavalvonta.deviations",
     "omavalvonta.guidance",
     "omavalvonta.meetings",
+    "omavalvonta.plans",
     "omavalvonta.feedback",
     "omavalvonta.yearclock",
     "omavalvonta.risks",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("kehittaminen/", include("omavalvonta.improvement.urls")),
     path("kokoukset/", include("omavalvonta.meetings.urls")),
     path("ohjaus/", include("omavalvonta.guidance.urls")),
+    path("omavalvontasuunnitelmat/", include("omavalvonta.plans.urls")),
     path("palaute/", include("omavalvonta.feedback.urls")),
     path("hallinta/", include("omavalvonta.organisation.urls")),
     path("vuosikello/", include("omavalvonta.yearclock.urls")),

@@ -5,6 +5,11 @@ from omavalvonta.public import views
 app_name = "public"
 urlpatterns = [
     path("seuranta/", views.followup, name="followup"),
+    path("yksikot/", views.plans_index, name="plans_index"),
+    path("yksikot/<slug:slug>/", views.plans_unit, name="plans_unit"),
+    path("yksikot/<slug:slug>/<slug:kind_slug>.pdf", views.plans_unit_pdf, name="plans_unit_pdf"),
+    path("omavalvontaohjelma/", views.plans_programme, name="plans_programme"),
+    path("omavalvontaohjelma/seuranta/<int:pk>/", views.plans_report, name="plans_report"),
     path("palaute/", views.feedback_send, name="feedback_send"),
     path("palaute/vastaus/", views.feedback_answer, name="feedback_answer"),
     path("palaute/kiitos/", views.feedback_thanks, name="feedback_thanks"),

@@ -135,6 +135,27 @@ EXPECTED = {
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.QUALITY_DIRECTOR, "own"): 200,
     },
+    # Self-supervision plans: every member of staff reads the unit's plan; the responsible person approves.
+    "plan_version": {
+        **{(r, "own"): 200 for r in Role},
+        **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+    },
+    "plan_approve": {
+        **{(r, "own"): 403 for r in Role if r != Role.RESPONSIBLE_PERSON},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 404,
+    },
+    "plan_template": {
+        **{(r, "own"): 403 for r in Role if r != Role.QUALITY_DIRECTOR},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.QUALITY_DIRECTOR, "own"): 200,
+    },
+    "programme": {
+        **{(r, "own"): 403 for r in Role},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.MANAGEMENT_GROUP, "own"): 200,
+    },
     # The risk register: every member of staff reads it (need to know the unit's risks).
     "risk_list": {
         **{(r, "own"): 200 for r in Role},
@@ -186,6 +207,10 @@ def _url(page, unit_a, quality, violence):
         "yearclock_templates": reverse("yearclock:templates"),
         "risk_list": reverse("risks:list"),
         "risk_detail": reverse("risks:detail", args=[_risk(unit_a).pk]) if page == "risk_detail" else "",
+        "plan_version": reverse("plans:version", args=[_plan_draft(unit_a).pk]) if page == "plan_version" else "",
+        "plan_approve": reverse("plans:approve", args=[_plan_draft(unit_a).pk]) if page == "plan_approve" else "",
+        "plan_template": reverse("plans:template"),
+        "programme": reverse("plans:programme"),
     }[page]
 
 
@@ -204,6 +229,13 @@ def _duty(unit):
 
     template = ObligationTemplate.objects.create(title="Riskiarvio", kind="risk_assessment", recurrence="yearly")
     return Occurrence.objects.create(template=template, unit=unit, due_date=dt.date(2026, 12, 31))
+
+
+def _plan_draft(unit):
+    """A draft of `unit`'s self-supervision plan (started by a supervisor of the unit)."""
+    from omavalvonta.plans.services import plan_draft_start
+
+    return plan_draft_start(actor=member(Role.SUPERVISOR, unit=unit), unit=unit)
 
 
 def _round(unit):

@@ -11,6 +11,7 @@ from omavalvonta.public.views.feedback import (
     feedback_thanks,
 )
 from omavalvonta.public.views.followup import FOLLOWUP_MAX_PER_SESSION, followup
+from omavalvonta.public.views.plans import plans_index, plans_programme, plans_report, plans_unit, plans_unit_pdf
 
 __all__ = [
     "FOLLOWUP_MAX_PER_SESSION",
@@ -21,4 +22,9 @@ __all__ = [
     "feedback_send",
     "feedback_thanks",
     "followup",
+    "plans_index",
+    "plans_programme",
+    "plans_report",
+    "plans_unit",
+    "plans_unit_pdf",
 ]

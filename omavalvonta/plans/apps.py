@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    """Units' self-supervision plans and good-treatment plans, the group's
+    self-supervision programme and its four-monthly follow-up reports."""
+
+    name = "omavalvonta.plans"
+    label = "plans"
+    verbose_name = _("Self-supervision plans")
+
+    def ready(self):
+        # Imported here: services import models, which need the app registry ready.
+        from omavalvonta.core import jobs
+        from omavalvonta.plans.services import plan_reviews_remind
+
+        jobs.register("plans.review_reminders", plan_reviews_remind, every_seconds=6 * 3600)

@@ -1,0 +1,113 @@
+"""Facts a plan draws from the product: unit and provider details, the named
+responsible persons, how shortcomings are reported and handled, and the unit's
+current risks and corrective actions.
+
+Facts are plain JSON-able dicts: a draft shows them live, an approved version
+keeps the snapshot taken at approval (`PlanVersion.facts`), so that what was
+approved never changes afterwards. Other areas are read only through their
+selectors, with the actor's own rights: a person who may not read deviations
+gets no risk figures. Nothing here names a client or a member of staff other
+than the unit's responsible persons (the snapshot is published)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Membership, Role
+from omavalvonta.organisation.selectors import organisation_current
+
+# How far back the risk figures look.
+RISK_WINDOW_DAYS = 365
+RISK_LEVELS = ("very_high", "high", "moderate", "low")
+
+
+def unit_details(unit) -> dict:
+    org = organisation_current()
+    return {
+        "provider": org.name if org else "",
+        "business_id": org.business_id if org else "",
+        "provider_address": org.address if org else "",
+        "unit": unit.name,
+        "service_type": unit.service_type,
+        "places": unit.places,
+        "address": ", ".join(p for p in [unit.street_address, f"{unit.postal_code} {unit.city}".strip()] if p),
+        "email": unit.email,
+        "phone": unit.phone,
+        "region": unit.region.name,
+        "counties": sorted(unit.counties.values_list("name", flat=True)),
+    }
+
+
+def responsible_persons(unit) -> list[dict]:
+    """The unit's named responsible persons (the only staff a plan names)."""
+    rows = (
+        Membership.objects.filter(unit=unit, role=Role.RESPONSIBLE_PERSON, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
+    return [
+        {"name": m.user.full_name, "title": m.user.title, "email": m.user.email, "phone": m.user.phone}
+        for m in rows
+    ]
+
+
+def reporting(unit) -> dict:
+    org = organisation_current()
+    return {
+        "handling_start_working_days": org.handling_start_working_days if org else None,
+        "handling_target_days": org.handling_target_days if org else None,
+        "counties": sorted(unit.counties.values_list("name", flat=True)),
+    }
+
+
+def risks(unit, *, actor, today: dt.date | None = None) -> dict:
+    """Deviations of the last year by risk level and the corrective actions'
+    state, read with `actor`'s rights (empty when they have none)."""
+    # Imported here: plans depends on these areas only through their selectors.
+    from omavalvonta.deviations.selectors import deviation_list
+    from omavalvonta.improvement.selectors import action_list
+
+    today = today or timezone.localdate()
+    start = today - dt.timedelta(days=RISK_WINDOW_DAYS)
+    if not (access.can(actor, access.P_DEVIATION_VIEW, unit) and access.can(actor, access.P_ACTION_VIEW, unit)):
+        return {"hidden": True}
+    deviations = deviation_list(
+        actor=actor, filters={"unit": unit.pk, "date_from": start.isoformat(), "date_to": today.isoformat()}
+    )
+    by_level = dict(
+        deviations.order_by().values_list("risk_level").annotate(n=Count("pk")).values_list("risk_level", "n")
+    )
+    actions = action_list(actor=actor, filters={"unit": unit.pk}).order_by().filter(kind="corrective")
+    counts = actions.aggregate(
+        open=Count("pk", filter=Q(state__in=["open", "awaiting_check"])),
+        overdue=Count("pk", filter=Q(state="open", due_date__lt=today)),
+        done=Count("pk", filter=Q(state="done", completed_at__date__gte=start)),
+    )
+    return {
+        "period_start": start.isoformat(),
+        "period_end": today.isoformat(),
+        "by_level": [{"level": level, "count": by_level.get(level, 0)} for level in RISK_LEVELS],
+        "unclassified": by_level.get("", 0),
+        "total": sum(by_level.values()),
+        "actions_open": counts["open"],
+        "actions_overdue": counts["overdue"],
+        "actions_done": counts["done"],
+    }
+
+
+def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
+    """The facts the plan's sections ask for."""
+    result = {}
+    if "unit_details" in live_facts:
+        result["unit_details"] = unit_details(unit)
+    if "responsible_persons" in live_facts:
+        result["responsible_persons"] = responsible_persons(unit)
+    if "reporting" in live_facts:
+        result["reporting"] = reporting(unit)
+    if "risks" in live_facts:
+        result["risks"] = risks(unit, actor=actor)
+    return result

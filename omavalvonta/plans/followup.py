@@ -1,0 +1,131 @@
+"""The figures of a four-monthly follow-up report, compiled from the product's
+own data for a period. Read through the other areas' selectors with the
+compiler's rights (the quality director sees the whole group).
+
+The figures are stored with the report (`FollowupReport.figures`) so that an
+approved and published report keeps the numbers it was approved with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from omavalvonta.plans.models import Plan, PlanVersion, VersionState
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+# The months in which the management group reviews the follow-up (configurable).
+DEFAULT_REVIEW_MONTHS = (1, 5, 10)
+REVIEW_INTERVAL_MONTHS = 4
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=HELSINKI)
+
+
+def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today: dt.date | None = None) -> dict:
+    """Every figure of the report. Deviations count by the day they were submitted
+    (Helsinki time), statutory notifications by when they were sent, actions
+    opened/done by their dates, overdue actions as of the period's end (or today)."""
+    # Imported here: plans reads these areas only through their selectors.
+    from omavalvonta.deviations.selectors import deviation_list
+    from omavalvonta.improvement.selectors import action_list
+
+    today = today or timezone.localdate()
+    begin, end = _start(period_start), _start(period_end + dt.timedelta(days=1))
+    deviations = deviation_list(
+        actor=actor, filters={"date_from": period_start.isoformat(), "date_to": period_end.isoformat()}
+    ).order_by()
+
+    def grouped(field):
+        return [
+            {"label": row[field] or "", "count": row["n"]}
+            for row in deviations.values(field).annotate(n=Count("pk")).order_by("-n", field)
+        ]
+
+    total = deviations.count()
+    answered = deviations.filter(answered_at__isnull=False).count()
+    durations = [
+        (closed - submitted).total_seconds() / 86400
+        for submitted, closed in deviations.filter(closed_at__isnull=False).values_list("submitted_at", "closed_at")
+    ]
+    notifications = (
+        deviation_list(actor=actor)
+        .order_by()
+        .filter(statutory_notifications__sent_at__gte=begin, statutory_notifications__sent_at__lt=end)
+        .values("statutory_notifications__recipient_kind")
+        .annotate(n=Count("statutory_notifications"))
+    )
+    by_recipient = {r["statutory_notifications__recipient_kind"]: r["n"] for r in notifications}
+
+    actions = action_list(actor=actor, filters={"kind": "corrective"}).order_by()
+    as_of = min(today, period_end)
+    action_counts = actions.aggregate(
+        opened=Count("pk", filter=Q(created_at__gte=begin, created_at__lt=end)),
+        done=Count("pk", filter=Q(state="done", completed_at__gte=begin, completed_at__lt=end)),
+        overdue=Count("pk", filter=Q(state="open", due_date__lt=as_of, created_at__lt=end)),
+    )
+
+    return {
+        "period_start": period_start.isoformat(),
+        "period_end": period_end.isoformat(),
+        "deviations": {
+            "total": total,
+            "by_kind": grouped("kind"),
+            "by_unit": grouped("unit__name"),
+            "by_region": grouped("unit__region__name"),
+            "by_risk": grouped("risk_level"),
+        },
+        "notifications": {
+            "total": sum(by_recipient.values()),
+            "by_recipient": [{"label": k, "count": v} for k, v in sorted(by_recipient.items())],
+        },
+        "answered": {
+            "count": answered,
+            "share": round(100 * answered / total) if total else None,
+            "median_handling_days": round(statistics.median(durations), 1) if durations else None,
+            "closed": len(durations),
+        },
+        "actions": action_counts,
+        "plan_reviews": plan_review_figures(period_start=period_start, period_end=period_end, today=today),
+    }
+
+
+def plan_review_figures(*, period_start: dt.date, period_end: dt.date, today: dt.date) -> dict:
+    """Reviews of units' plans approved in the period: on time (by the due date
+    four months after the previous approval) or late; and plans overdue now."""
+    begin, end = _start(period_start), _start(period_end + dt.timedelta(days=1))
+    on_time = late = 0
+    approved = (
+        PlanVersion.objects.filter(state=VersionState.APPROVED, approved_at__gte=begin, approved_at__lt=end,
+                                   based_on__isnull=False)
+        .select_related("based_on")
+        .only("approved_at", "based_on__approved_at")
+    )
+    for v in approved:
+        due = timezone.localtime(v.based_on.approved_at, HELSINKI).date() + relativedelta(months=REVIEW_INTERVAL_MONTHS)
+        if timezone.localtime(v.approved_at, HELSINKI).date() <= due:
+            on_time += 1
+        else:
+            late += 1
+    overdue = Plan.objects.filter(next_review_due__lt=min(today, period_end + dt.timedelta(days=1))).count()
+    return {"on_time": on_time, "late": late, "overdue": overdue}
+
+
+def default_period(today: dt.date, months=DEFAULT_REVIEW_MONTHS) -> tuple[dt.date, dt.date]:
+    """The four-month period that ended before the latest review month (e.g. in
+    May: January–April)."""
+    month_starts = sorted(months)
+    candidates = []
+    for year in (today.year - 1, today.year):
+        for m in month_starts:
+            candidates.append(dt.date(year, m, 1))
+    review = max(c for c in candidates if c <= today)
+    end = review - dt.timedelta(days=1)
+    start = review - relativedelta(months=REVIEW_INTERVAL_MONTHS)
+    return start, end

@@ -1,0 +1,293 @@
+"""Self-supervision plans (omavalvontasuunnitelma, Valvira regulation 1/2024),
+good-treatment plans (hyvän kohtelun suunnitelma) of children's homes, the
+group's self-supervision programme (omavalvontaohjelma) and its four-monthly
+follow-up reports.
+
+The shape
+---------
+* `SectionTemplate`: the default sections of a plan kind, with guidance for the
+  writer. Organisation-wide; the quality director edits it. A required template
+  section cannot be dropped from a unit's plan.
+* `Plan`: one per unit and kind (self-supervision, good treatment). Holds the
+  review rhythm: the next review date.
+* `PlanVersion`: a numbered version of a plan, a draft or approved. An approved
+  version is frozen forever: its sections, its summary of changes, the facts
+  drawn from the product at approval (`facts`, a snapshot) and the approver.
+  The next draft starts as a copy of the last approved version.
+* `PlanSection`: a section of one version (copied from the template, then
+  written by the unit).
+* `ProgrammeVersion`: the group programme, versioned and approved the same way
+  (by the quality director).
+* `FollowupReport`: the four-monthly follow-up: figures compiled from the
+  product's own data, the management group's findings and measures, approved
+  and published by the quality director.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.organisation.access import UnitScopedQuerySet
+
+
+class PlanKind(models.TextChoices):
+    SELF_SUPERVISION = "self_supervision", _("Self-supervision plan")
+    GOOD_TREATMENT = "good_treatment", _("Good-treatment plan")
+
+
+# The plan kinds in addresses (Finnish, as the rest of the product's paths).
+KIND_BY_SLUG = {"omavalvontasuunnitelma": "self_supervision", "hyvan-kohtelun-suunnitelma": "good_treatment"}
+SLUG_BY_KIND = {v: k for k, v in KIND_BY_SLUG.items()}
+
+
+class LiveFact(models.TextChoices):
+    """What the product fills into a section from its own data."""
+
+    NONE = "", _("None (written text only)")
+    UNIT_DETAILS = "unit_details", _("Provider and unit details")
+    RESPONSIBLE_PERSONS = "responsible_persons", _("Responsible persons")
+    REPORTING = "reporting", _("Reporting shortcomings and their handling")
+    RISKS = "risks", _("Current risks and corrective actions")
+
+
+class VersionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class SectionTemplate(models.Model):
+    kind = models.CharField(_("plan"), max_length=20, choices=PlanKind.choices)
+    key = models.SlugField(_("key"), max_length=60)
+    number = models.CharField(_("number"), max_length=10, blank=True)
+    title = models.CharField(_("heading"), max_length=200)
+    guidance = models.TextField(_("guidance for the writer"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    live_fact = models.CharField(_("facts from the system"), max_length=24, choices=LiveFact.choices, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="plans_template_key_once")]
+        verbose_name = _("section template")
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+
+class Plan(models.Model):
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="plans", verbose_name=_("unit"))
+    kind = models.CharField(_("plan"), max_length=20, choices=PlanKind.choices)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    # Claim of the due-soon reminder for the current due date (set once per date).
+    reminded_for = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__name", "kind"]
+        constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="plans_plan_once_per_unit")]
+        indexes = [models.Index(fields=["next_review_due"])]
+        verbose_name = _("plan")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.unit}"
+
+    @property
+    def slug(self) -> str:
+        return SLUG_BY_KIND[self.kind]
+
+    def get_absolute_url(self):
+        return reverse("plans:plan", args=[self.unit_id, self.slug])
+
+    def review_state(self, today=None) -> str:
+        """"overdue", "due" (within REVIEW_DUE_SOON_DAYS), "ok" or "none" (never approved)."""
+        if self.next_review_due is None:
+            return "none"
+        today = today or timezone.localdate()
+        if self.next_review_due < today:
+            return "overdue"
+        if (self.next_review_due - today).days <= REVIEW_DUE_SOON_DAYS:
+            return "due"
+        return "ok"
+
+
+REVIEW_DUE_SOON_DAYS = 21
+
+
+class PlanVersion(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=12, choices=VersionState.choices, default=VersionState.DRAFT)
+    change_summary = models.TextField(_("summary of changes"), blank=True)
+    is_review_only = models.BooleanField(_("reviewed without changes"), default=False)
+    # Good-treatment plans: made with the children.
+    children_participation = models.TextField(_("how and when the children took part"), blank=True)
+    child_friendly_text = models.TextField(_("child-friendly version"), blank=True)
+    # The facts drawn from the product, frozen at approval (see facts.py).
+    facts = models.JSONField(default=dict, blank=True)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plans_version_number_once"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(state="draft"), name="plans_one_draft_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
+                name="plans_approved_has_approver",
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "state", "-number"])]
+        verbose_name = _("plan version")
+
+    def __str__(self):
+        label = _("%(plan)s, %(unit)s, version %(number)s") % {
+            "plan": self.plan.get_kind_display(), "unit": self.unit, "number": self.number,
+        }
+        if self.approved_at:
+            label += f" ({timezone.localtime(self.approved_at):%d.%m.%Y})"
+        return label
+
+    def get_absolute_url(self):
+        """Stable address of this version (other areas link to it)."""
+        return reverse("plans:version", args=[self.pk])
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == VersionState.APPROVED
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_state = instance.__dict__.get("state")
+        return instance
+
+    def save(self, *args, **kwargs):
+        # Defence in depth behind the services: a row read as approved is never
+        # written again, whatever code tries (an approved version is a legal record).
+        if getattr(self, "_loaded_state", None) == VersionState.APPROVED:
+            raise ValidationError(_("An approved version cannot be changed."))
+        super().save(*args, **kwargs)
+        self._loaded_state = self.state
+
+
+class PlanSection(models.Model):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(max_length=60)
+    number = models.CharField(_("number"), max_length=10, blank=True)
+    title = models.CharField(_("heading"), max_length=200)
+    guidance = models.TextField(_("guidance for the writer"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    live_fact = models.CharField(max_length=24, choices=LiveFact.choices, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("text"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="plans_section_key_once")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    def save(self, *args, **kwargs):
+        if self.version_id and PlanVersion.objects.filter(pk=self.version_id, state=VersionState.APPROVED).exists():
+            raise ValidationError(_("An approved version cannot be changed."))
+        super().save(*args, **kwargs)
+
+
+# --- The group programme and its follow-up -------------------------------------------------
+
+
+class ProgrammeVersion(models.Model):
+    """The group's self-supervision programme (§ 26), one approved version at a time."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    state = models.CharField(_("state"), max_length=12, choices=VersionState.choices, default=VersionState.DRAFT)
+    text = models.TextField(_("programme"))
+    change_summary = models.TextField(_("summary of changes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["state"], condition=Q(state="draft"), name="plans_one_programme_draft"),
+        ]
+
+    def __str__(self):
+        return _("Self-supervision programme, version %(number)s") % {"number": self.number}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_state = instance.__dict__.get("state")
+        return instance
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_loaded_state", None) == VersionState.APPROVED:
+            raise ValidationError(_("An approved version cannot be changed."))
+        super().save(*args, **kwargs)
+        self._loaded_state = self.state
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class FollowupReport(models.Model):
+    """A four-monthly follow-up of the programme for one period."""
+
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    state = models.CharField(_("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
+    figures = models.JSONField(default=dict, blank=True)
+    compiled_at = models.DateTimeField(null=True, blank=True)
+    findings = models.TextField(_("findings of the management group"), blank=True)
+    measures = models.TextField(_("measures decided"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period_start", "period_end"], name="plans_followup_period_once"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="plans_followup_period_order"),
+        ]
+
+    def __str__(self):
+        return _("Follow-up report %(start)s–%(end)s") % {
+            "start": f"{self.period_start:%-d.%-m.%Y}", "end": f"{self.period_end:%-d.%-m.%Y}",
+        }
+
+    def get_absolute_url(self):
+        return reverse("plans:report", args=[self.pk])

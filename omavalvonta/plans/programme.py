@@ -1,0 +1,175 @@
+"""Writes of the group's self-supervision programme and its four-monthly
+follow-up reports (the same conventions as services.py).
+
+The programme: a draft -> the quality director approves it (frozen). A
+follow-up report: created for a period with its figures compiled from the
+product -> the management group writes its findings and measures (the figures
+may be compiled again while it is a draft) -> the quality director approves ->
+publishes (public). An approved report's figures and texts no longer change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.organisation import access
+from omavalvonta.plans.followup import DEFAULT_REVIEW_MONTHS, compile_figures, default_period
+from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
+
+TEXT_MAX = 50000
+
+
+def review_months() -> tuple[int, ...]:
+    """The months of the management group's follow-up (PLANS_FOLLOWUP_MONTHS)."""
+    months = getattr(settings, "PLANS_FOLLOWUP_MONTHS", DEFAULT_REVIEW_MONTHS)
+    return tuple(sorted(m for m in months if 1 <= int(m) <= 12)) or DEFAULT_REVIEW_MONTHS
+
+
+def suggested_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    return default_period(today or timezone.localdate(), review_months())
+
+
+def _require(actor, perm: str) -> None:
+    # The programme is group-level: the right must be held organisation-wide.
+    if not access.has_perm_anywhere(actor, perm):
+        raise PermissionDenied(perm)
+
+
+def _audit(actor, verb: str, target, **data) -> None:
+    audit_event_record(actor=actor, verb=verb, target=target, unit=None, **data)
+
+
+def _clean(value) -> str:
+    return (value or "").strip()
+
+
+# --- The programme -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_draft_save(*, actor, text: str, change_summary: str = "") -> ProgrammeVersion:
+    """Write the programme's draft (started from the last approved version's text)."""
+    _require(actor, access.P_PROGRAMME_APPROVE)
+    text = _clean(text)
+    if not text:
+        raise ValidationError({"text": _("Write the programme.")})
+    if len(text) > TEXT_MAX:
+        raise ValidationError({"text": _("The text is too long.")})
+    draft = ProgrammeVersion.objects.select_for_update().filter(state=VersionState.DRAFT).first()
+    if draft is None:
+        number = (ProgrammeVersion.objects.aggregate(m=Max("number"))["m"] or 0) + 1
+        draft = ProgrammeVersion(number=number, created_by=actor)
+    draft.text = text
+    draft.change_summary = _clean(change_summary)[:TEXT_MAX]
+    draft.save()
+    _audit(actor, "programme.saved", draft, number=draft.number)
+    return draft
+
+
+@transaction.atomic
+def programme_approve(*, actor, version: ProgrammeVersion) -> ProgrammeVersion:
+    """The quality director approves the programme's draft: frozen forever."""
+    _require(actor, access.P_PROGRAMME_APPROVE)
+    version = ProgrammeVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != VersionState.DRAFT:
+        raise ValidationError(_("This version is already approved."))
+    if not version.change_summary:
+        raise ValidationError({"change_summary": _("Summarise what changed in this version.")})
+    version.state = VersionState.APPROVED
+    version.approved_by = actor
+    version.approved_at = timezone.now()
+    version.save(update_fields=["state", "approved_by", "approved_at"])
+    _audit(actor, "programme.approved", version, number=version.number)
+    return version
+
+
+# --- Follow-up reports ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def followup_report_create(*, actor, period_start: dt.date, period_end: dt.date) -> FollowupReport:
+    """Start the follow-up report of a period with its figures compiled now."""
+    _require(actor, access.P_PROGRAMME_MANAGE)
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+    if FollowupReport.objects.filter(period_start=period_start, period_end=period_end).exists():
+        raise ValidationError({"period_start": _("There is already a report for this period.")})
+    report = FollowupReport(period_start=period_start, period_end=period_end, created_by=actor)
+    report.figures = compile_figures(actor=actor, period_start=period_start, period_end=period_end)
+    report.compiled_at = timezone.now()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError({"period_start": _("There is already a report for this period.")}) from None
+    _audit(actor, "followup.created", report, period=f"{period_start}..{period_end}")
+    return report
+
+
+def _lock_draft(report: FollowupReport) -> FollowupReport:
+    report = FollowupReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != ReportState.DRAFT:
+        raise ValidationError(_("An approved report cannot be changed."))
+    return report
+
+
+@transaction.atomic
+def followup_report_recompile(*, actor, report: FollowupReport) -> FollowupReport:
+    """Compile the figures again (a draft only)."""
+    _require(actor, access.P_PROGRAMME_MANAGE)
+    report = _lock_draft(report)
+    report.figures = compile_figures(actor=actor, period_start=report.period_start, period_end=report.period_end)
+    report.compiled_at = timezone.now()
+    report.save(update_fields=["figures", "compiled_at"])
+    _audit(actor, "followup.recompiled", report)
+    return report
+
+
+@transaction.atomic
+def followup_report_findings_save(*, actor, report: FollowupReport, findings: str, measures: str) -> FollowupReport:
+    """The management group's findings and the measures decided, beside the figures."""
+    _require(actor, access.P_PROGRAMME_MANAGE)
+    report = _lock_draft(report)
+    if len(_clean(findings)) > TEXT_MAX or len(_clean(measures)) > TEXT_MAX:
+        raise ValidationError(_("The text is too long."))
+    report.findings = _clean(findings)
+    report.measures = _clean(measures)
+    report.save(update_fields=["findings", "measures"])
+    _audit(actor, "followup.findings_saved", report)
+    return report
+
+
+@transaction.atomic
+def followup_report_approve(*, actor, report: FollowupReport) -> FollowupReport:
+    """The quality director approves the report (it no longer changes)."""
+    _require(actor, access.P_PROGRAMME_APPROVE)
+    report = _lock_draft(report)
+    if not report.findings or not report.measures:
+        raise ValidationError(_("Write the findings and the measures decided before approving."))
+    report.state = ReportState.APPROVED
+    report.approved_by = actor
+    report.approved_at = timezone.now()
+    report.save(update_fields=["state", "approved_by", "approved_at"])
+    _audit(actor, "followup.approved", report)
+    return report
+
+
+@transaction.atomic
+def followup_report_publish(*, actor, report: FollowupReport) -> FollowupReport:
+    """Publish an approved report on the public site."""
+    _require(actor, access.P_PROGRAMME_APPROVE)
+    report = FollowupReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != ReportState.APPROVED:
+        raise ValidationError(_("Only an approved report can be published."))
+    report.state = ReportState.PUBLISHED
+    report.published_at = timezone.now()
+    report.save(update_fields=["state", "published_at"])
+    _audit(actor, "followup.published", report)
+    return report

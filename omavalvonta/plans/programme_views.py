@@ -1,0 +1,137 @@
+"""Staff pages of the group programme and its follow-up reports (group level:
+the rights are held organisation-wide by the quality director and the
+management group)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MANAGE, requires
+from omavalvonta.plans import programme as services
+from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ReportCreateForm, add_service_errors
+from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
+from omavalvonta.plans.report_view import report_context
+
+
+@requires(P_PROGRAMME_MANAGE)
+def programme(request):
+    versions = list(ProgrammeVersion.objects.select_related("approved_by").order_by("-number"))
+    return render(request, "plans/programme.html", {
+        "current": next((v for v in versions if v.state == VersionState.APPROVED), None),
+        "draft": next((v for v in versions if v.state == VersionState.DRAFT), None),
+        "versions": versions,
+        "can_approve": access.has_perm_anywhere(request.user, P_PROGRAMME_APPROVE),
+    })
+
+
+@requires(P_PROGRAMME_APPROVE)
+def programme_edit(request):
+    draft = ProgrammeVersion.objects.filter(state=VersionState.DRAFT).first()
+    base = draft or ProgrammeVersion.objects.filter(state=VersionState.APPROVED).order_by("-number").first()
+    initial = {"text": base.text if base else "", "change_summary": draft.change_summary if draft else ""}
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_draft_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plans:programme")
+    return render(request, "plans/programme_form.html", {"form": form})
+
+
+@require_POST
+@requires(P_PROGRAMME_APPROVE)
+def programme_approve(request, pk):
+    version = ProgrammeVersion.objects.filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    try:
+        services.programme_approve(actor=request.user, version=version)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The programme was approved and published."))
+    return redirect("plans:programme")
+
+
+@requires(P_PROGRAMME_MANAGE)
+def report_list(request):
+    start, end = services.suggested_period()
+    form = ReportCreateForm(request.POST or None, initial={"period_start": start, "period_end": end})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.followup_report_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            return redirect(report.get_absolute_url())
+    return render(request, "plans/report_list.html", {
+        "form": form, "reports": FollowupReport.objects.select_related("approved_by").order_by("-period_end", "-id"),
+    })
+
+
+def _report(pk) -> FollowupReport:
+    report = FollowupReport.objects.select_related("approved_by", "created_by").filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@requires(P_PROGRAMME_MANAGE)
+def report_detail(request, pk):
+    report = _report(pk)
+    editable = report.state == ReportState.DRAFT
+    form = FindingsForm(request.POST or None, initial={"findings": report.findings, "measures": report.measures})
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("An approved report cannot be changed."))
+            return redirect(report.get_absolute_url())
+        if form.is_valid():
+            try:
+                services.followup_report_findings_save(actor=request.user, report=report, **form.cleaned_data)
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(report.get_absolute_url())
+    return render(request, "plans/report.html", {
+        **report_context(report), "form": form, "editable": editable,
+        "can_approve": access.has_perm_anywhere(request.user, P_PROGRAMME_APPROVE),
+    })
+
+
+def _report_action(request, pk, func, done_message):
+    report = _report(pk)
+    try:
+        func(actor=request.user, report=report)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, done_message)
+    return redirect(report.get_absolute_url())
+
+
+@require_POST
+@requires(P_PROGRAMME_MANAGE)
+def report_recompile(request, pk):
+    return _report_action(request, pk, services.followup_report_recompile, _("The figures were compiled again."))
+
+
+@require_POST
+@requires(P_PROGRAMME_APPROVE)
+def report_approve(request, pk):
+    return _report_action(request, pk, services.followup_report_approve, _("The report was approved."))
+
+
+@require_POST
+@requires(P_PROGRAMME_APPROVE)
+def report_publish(request, pk):
+    return _report_action(request, pk, services.followup_report_publish, _("The report was published."))

@@ -1,0 +1,205 @@
+"""Reads of plans. Unit-scoped reads start from the access kernel
+(`Plan.objects.for_actor`, `access.access_unit`); public reads return approved
+versions only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Unit
+from omavalvonta.plans import facts as plan_facts
+from omavalvonta.plans.models import (
+    REVIEW_DUE_SOON_DAYS,
+    Plan,
+    PlanKind,
+    PlanSection,
+    PlanVersion,
+    SectionTemplate,
+    VersionState,
+)
+from omavalvonta.plans.services import plan_kind_allowed
+from omavalvonta.plans.templatetags.plans_tags import fidate
+
+
+@dataclass
+class UnitPlanRow:
+    unit: Unit
+    plan: Plan | None
+    current: PlanVersion | None
+    has_draft: bool
+
+    @property
+    def review_state(self) -> str:
+        return self.plan.review_state() if self.plan else "none"
+
+
+def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
+    """Every unit `actor` may read plans of, with its self-supervision plan's
+    current version, draft and review state (a fixed number of queries).
+    filters: review ("overdue", "due", "none"), region (id)."""
+    filters = filters or {}
+    units = access.units_for(actor, access.P_PLAN_VIEW).select_related("region").order_by("region__name", "name")
+    region = filters.get("region")
+    if region and str(region).isdigit():
+        units = units.filter(region_id=int(region))
+    units = list(units)
+    plans = {
+        p.unit_id: p
+        for p in Plan.objects.filter(unit__in=[u.pk for u in units], kind=PlanKind.SELF_SUPERVISION)
+    }
+    versions = PlanVersion.objects.filter(plan__in=list(plans.values())).only(
+        "pk", "plan_id", "number", "state", "approved_at"
+    ).order_by("plan_id", "-number")
+    current, drafts = {}, set()
+    for v in versions:
+        if v.state == VersionState.DRAFT:
+            drafts.add(v.plan_id)
+        elif v.plan_id not in current:
+            current[v.plan_id] = v
+    rows = []
+    for u in units:
+        p = plans.get(u.pk)
+        rows.append(UnitPlanRow(unit=u, plan=p, current=current.get(p.pk) if p else None,
+                                has_draft=bool(p and p.pk in drafts)))
+    review = filters.get("review")
+    if review in ("overdue", "due", "none"):
+        today = timezone.localdate()
+        if review == "due":
+            rows = [r for r in rows if r.plan and r.plan.review_state(today) in ("due", "overdue")]
+        else:
+            rows = [r for r in rows if (r.plan.review_state(today) if r.plan else "none") == review]
+    return rows
+
+
+def unit_for_plans(*, actor, unit_id, perm: str = access.P_PLAN_VIEW) -> Unit:
+    return access.access_unit(actor, unit_id, perm)
+
+
+def plan_of(*, unit, kind: str) -> Plan | None:
+    if kind not in PlanKind.values or not plan_kind_allowed(unit, kind):
+        raise Http404
+    return Plan.objects.filter(unit=unit, kind=kind).first()
+
+
+def plan_versions(*, plan: Plan | None) -> list[PlanVersion]:
+    if plan is None:
+        return []
+    return list(plan.versions.select_related("approved_by", "created_by").order_by("-number"))
+
+
+def version_get(*, actor, pk, perm: str = access.P_PLAN_VIEW) -> PlanVersion:
+    """One version: 404 outside the actor's units, 403 inside without `perm`."""
+    return access.access_object(
+        PlanVersion.objects.select_related("plan", "approved_by", "created_by"), actor, pk, perm
+    )
+
+
+def section_get(*, version: PlanVersion, section_id) -> PlanSection:
+    try:
+        return version.sections.get(pk=int(section_id))
+    except (PlanSection.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def version_sections(*, version: PlanVersion) -> list[PlanSection]:
+    return list(version.sections.order_by("order", "id"))
+
+
+def version_facts(*, actor, version: PlanVersion) -> dict:
+    """An approved version's frozen facts; a draft's live ones."""
+    if version.is_approved:
+        return version.facts or {}
+    live = {s.live_fact for s in version.sections.all() if s.live_fact}
+    return plan_facts.facts_for(version.unit, actor=actor, live_facts=live)
+
+
+def addable_sections(*, version: PlanVersion) -> list[SectionTemplate]:
+    present = set(version.sections.values_list("key", flat=True))
+    return [
+        t for t in SectionTemplate.objects.filter(kind=version.plan.kind, is_active=True)
+        if t.key not in present
+    ]
+
+
+def template_sections(*, kind: str) -> list[SectionTemplate]:
+    from omavalvonta.plans.services import template_ensure_default
+
+    template_ensure_default(kind)
+    return list(SectionTemplate.objects.filter(kind=kind))
+
+
+# --- Comparison ------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionComparison:
+    title: str
+    left: str  # safe HTML
+    right: str
+    changed: bool
+    only_in: str = ""  # "left" / "right" / ""
+
+
+def _word_diff(a: str, b: str) -> tuple[str, str]:
+    """Both texts as HTML, with removed words in <del> (left) and added in <ins> (right)."""
+    aw, bw = a.split(" "), b.split(" ")
+    left, right = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=aw, b=bw, autojunk=False).get_opcodes():
+        a_part, b_part = escape(" ".join(aw[i1:i2])), escape(" ".join(bw[j1:j2]))
+        if op == "equal":
+            left.append(a_part)
+            right.append(b_part)
+        else:
+            if a_part:
+                left.append(f"<del>{a_part}</del>")
+            if b_part:
+                right.append(f"<ins>{b_part}</ins>")
+    return mark_safe(" ".join(left)), mark_safe(" ".join(right))  # noqa: S308 - every part escaped above
+
+
+def compare_versions(*, left: PlanVersion, right: PlanVersion) -> list[SectionComparison]:
+    """The two versions side by side, section by section (in the right one's order,
+    sections only in the left one after)."""
+    lmap = {s.key: s for s in left.sections.all()}
+    rows = []
+    for s in right.sections.order_by("order", "id"):
+        other = lmap.pop(s.key, None)
+        if other is None:
+            rows.append(SectionComparison(title=str(s), left="", right=escape(s.text), changed=True, only_in="right"))
+            continue
+        lhtml, rhtml = _word_diff(other.text, s.text)
+        rows.append(SectionComparison(title=str(s), left=lhtml, right=rhtml, changed=other.text != s.text))
+    for s in lmap.values():
+        rows.append(SectionComparison(title=str(s), left=escape(s.text), right="", changed=True, only_in="left"))
+    return rows
+
+
+# --- The meetings agenda hook -------------------------------------------------------------------
+
+
+def plan_reviews_for_agenda(*, actor, unit):
+    """Plans of `unit` whose review is due within REVIEW_DUE_SOON_DAYS or overdue
+    (see omavalvonta/meetings/agenda.py)."""
+    if unit is None or not access.can(actor, access.P_PLAN_VIEW, unit):
+        return []
+    soon = timezone.localdate() + dt.timedelta(days=REVIEW_DUE_SOON_DAYS)
+    from django.utils.translation import gettext as _
+
+    return [
+        {
+            "title": _("Review of the %(plan)s (due %(date)s)") % {
+                "plan": p.get_kind_display().lower(), "date": fidate(p.next_review_due),
+            },
+            "source": p,
+        }
+        for p in Plan.objects.filter(unit=unit, next_review_due__lte=soon).order_by("next_review_due")
+    ]
+

@@ -1,0 +1,232 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from omavalvonta.deviations.services import deviation_submit
+from omavalvonta.organisation.models import ServiceType
+from omavalvonta.plans import selectors, services
+from omavalvonta.plans.models import Plan, PlanKind, PlanSection, PlanVersion, SectionTemplate, VersionState
+from omavalvonta.plans.tests.helpers import approved_plan, fill_required
+from omavalvonta.testing.factories import UnitFactory, deviation_kwargs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_first_draft_starts_from_the_default_template(supervisor_a, unit_a):
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    keys = list(draft.sections.values_list("key", flat=True))
+    assert keys[0] == "perustiedot"
+    assert "ilmoittaminen" in keys and "valmius" in keys
+    assert draft.number == 1 and draft.state == VersionState.DRAFT
+
+
+def test_starting_again_returns_the_draft_in_progress(supervisor_a, employee_a, unit_a):
+    first = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    assert services.plan_draft_start(actor=employee_a, unit=unit_a) == first
+
+
+def test_staff_of_another_unit_cannot_start_a_draft(supervisor_b, unit_a):
+    with pytest.raises(PermissionDenied):
+        services.plan_draft_start(actor=supervisor_b, unit=unit_a)
+
+
+def test_a_required_section_cannot_be_removed_but_an_optional_one_can(supervisor_a, unit_a):
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    required = draft.sections.get(key="laatuvaatimukset")
+    with pytest.raises(ValidationError):
+        services.plan_section_remove(actor=supervisor_a, section=required)
+    services.plan_section_remove(actor=supervisor_a, section=draft.sections.get(key="ostopalvelut"))
+    assert not draft.sections.filter(key="ostopalvelut").exists()
+    assert [t.key for t in selectors.addable_sections(version=draft)] == ["ostopalvelut"]
+    services.plan_section_add(actor=supervisor_a, version=draft, key="ostopalvelut")
+    assert draft.sections.filter(key="ostopalvelut").exists()
+
+
+def test_approval_needs_text_in_required_sections_and_a_summary(supervisor_a, responsible_a, unit_a):
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    with pytest.raises(ValidationError) as e:
+        services.plan_version_approve(actor=responsible_a, version=draft, change_summary="Ensimmäinen versio")
+    assert "has no text" in " ".join(e.value.messages)
+    fill_required(draft, supervisor_a)
+    with pytest.raises(ValidationError) as e:
+        services.plan_version_approve(actor=responsible_a, version=draft, change_summary="  ")
+    assert "change_summary" in e.value.error_dict
+
+
+def test_only_the_responsible_person_approves(supervisor_a, responsible_a, unit_a):
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    fill_required(draft, supervisor_a)
+    with pytest.raises(PermissionDenied):
+        services.plan_version_approve(actor=supervisor_a, version=draft, change_summary="Uusi")
+    version = services.plan_version_approve(actor=responsible_a, version=draft, change_summary="Uusi")
+    assert version.state == VersionState.APPROVED
+    assert version.approved_by == responsible_a
+
+
+@time_machine.travel(dt.datetime(2026, 3, 10, 10, tzinfo=dt.UTC))
+def test_approval_freezes_the_facts_and_sets_the_next_review_in_four_months(supervisor_a, responsible_a, unit_a, colleague_a):
+    version = approved_plan(unit_a, supervisor_a, responsible_a)
+    assert version.plan.next_review_due == dt.date(2026, 7, 10)
+    assert version.facts["unit_details"]["unit"] == "Lastenkoti Koivu"
+    assert version.facts["responsible_persons"] == [
+        {"name": "Veikko Vastuuhenkilö", "title": "", "email": "veikko@omavalvonta.example", "phone": ""}
+    ]
+    # A deviation reported afterwards does not change what was approved.
+    deviation_submit(actor=colleague_a, **deviation_kwargs(unit_a))
+    version.refresh_from_db()
+    assert version.facts["risks"]["total"] == 0
+
+
+def test_an_approved_version_cannot_change_through_the_services(supervisor_a, responsible_a, unit_a):
+    version = approved_plan(unit_a, supervisor_a, responsible_a)
+    section = version.sections.get(key="laatuvaatimukset")
+    with pytest.raises(ValidationError):
+        services.plan_section_save(actor=supervisor_a, section=section, text="Muutettu jälkikäteen")
+    with pytest.raises(ValidationError):
+        services.plan_version_details_save(actor=supervisor_a, version=version, change_summary="Muutettu")
+    with pytest.raises(ValidationError):
+        services.plan_version_approve(actor=responsible_a, version=version, change_summary="Uudestaan")
+    with pytest.raises(ValidationError):
+        services.plan_draft_discard(actor=responsible_a, version=version)
+    section.refresh_from_db()
+    assert section.text != "Muutettu jälkikäteen"
+
+
+def test_an_approved_version_cannot_change_even_when_saved_directly(supervisor_a, responsible_a, unit_a):
+    version = approved_plan(unit_a, supervisor_a, responsible_a)
+    loaded = PlanVersion.objects.get(pk=version.pk)
+    loaded.change_summary = "Kirjoitettu ohi palveluiden"
+    with pytest.raises(ValidationError):
+        loaded.save()
+    section = PlanSection.objects.filter(version=version).first()
+    section.text = "Ohi palveluiden"
+    with pytest.raises(ValidationError):
+        section.save()
+    assert PlanVersion.objects.get(pk=version.pk).change_summary != "Kirjoitettu ohi palveluiden"
+
+
+def test_the_next_draft_starts_from_the_last_approved_version(supervisor_a, responsible_a, unit_a):
+    first = approved_plan(unit_a, supervisor_a, responsible_a)
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    assert draft.number == 2 and draft.based_on == first
+    assert draft.sections.get(key="laatuvaatimukset").text == first.sections.get(key="laatuvaatimukset").text
+
+
+def test_a_new_required_template_section_joins_the_next_draft(supervisor_a, responsible_a, quality_director, unit_a):
+    approved_plan(unit_a, supervisor_a, responsible_a)
+    services.template_section_save(
+        actor=quality_director, section=None, kind=PlanKind.SELF_SUPERVISION, number="2.12",
+        title="Väkivallan ennaltaehkäisy", guidance="Kuvaa käytännöt.", required=True, is_active=True,
+    )
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    assert draft.sections.filter(title="Väkivallan ennaltaehkäisy", required=True).exists()
+
+
+def test_only_the_quality_director_edits_the_template(supervisor_a):
+    with pytest.raises(PermissionDenied):
+        services.template_section_save(
+            actor=supervisor_a, section=None, kind=PlanKind.SELF_SUPERVISION, number="9", title="X",
+            guidance="", required=False, is_active=True,
+        )
+
+
+def test_a_required_template_section_must_stay_in_use(quality_director):
+    services.template_ensure_default(PlanKind.SELF_SUPERVISION)
+    section = SectionTemplate.objects.get(kind=PlanKind.SELF_SUPERVISION, key="valmius")
+    with pytest.raises(ValidationError):
+        services.template_section_save(
+            actor=quality_director, section=section, kind=section.kind, number=section.number, title=section.title,
+            guidance="", required=True, is_active=False,
+        )
+
+
+def test_a_review_without_changes_is_recorded_as_an_approved_version(supervisor_a, responsible_a, unit_a):
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)):
+        first = approved_plan(unit_a, supervisor_a, responsible_a)
+    with time_machine.travel(dt.datetime(2026, 4, 20, 10, tzinfo=dt.UTC)):
+        reviewed = services.plan_review_record(actor=responsible_a, unit=unit_a, note="Käyty läpi tiimipalaverissa.")
+    assert reviewed.number == 2 and reviewed.is_review_only and reviewed.is_approved
+    assert reviewed.sections.count() == first.sections.count()
+    assert Plan.objects.get(pk=first.plan_id).next_review_due == dt.date(2026, 8, 20)
+
+
+def test_a_review_needs_a_note_and_no_draft_in_progress(supervisor_a, responsible_a, unit_a):
+    approved_plan(unit_a, supervisor_a, responsible_a)
+    with pytest.raises(ValidationError):
+        services.plan_review_record(actor=responsible_a, unit=unit_a, note=" ")
+    services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    with pytest.raises(ValidationError):
+        services.plan_review_record(actor=responsible_a, unit=unit_a, note="Tarkistettu")
+
+
+def test_good_treatment_plan_needs_the_childrens_participation_and_a_child_friendly_version(supervisor_a, responsible_a, unit_a):
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a, kind=PlanKind.GOOD_TREATMENT)
+    fill_required(draft, supervisor_a)
+    with pytest.raises(ValidationError) as e:
+        services.plan_version_approve(actor=responsible_a, version=draft, change_summary="Ensimmäinen")
+    assert len(e.value.messages) == 2
+    services.plan_version_details_save(
+        actor=supervisor_a, version=draft, change_summary="Ensimmäinen",
+        children_participation="Talokokous 12.3.2026, jokainen lapsi omaohjaajan kanssa.",
+        child_friendly_text="Täällä kaikkia kohdellaan hyvin.",
+    )
+    version = services.plan_version_approve(actor=responsible_a, version=draft, change_summary="Ensimmäinen")
+    assert version.child_friendly_text == "Täällä kaikkia kohdellaan hyvin."
+
+
+def test_open_care_units_have_no_good_treatment_plan(supervisor_a, unit_a):
+    unit_a.service_type = ServiceType.OPEN_CARE
+    unit_a.save()
+    with pytest.raises(ValidationError):
+        services.plan_draft_start(actor=supervisor_a, unit=unit_a, kind=PlanKind.GOOD_TREATMENT)
+
+
+def test_the_review_reminder_goes_out_once_per_due_date(supervisor_a, responsible_a, unit_a):
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)):
+        approved_plan(unit_a, supervisor_a, responsible_a)
+    assert services.plan_reviews_remind(today=dt.date(2026, 4, 1)) == 0
+    assert services.plan_reviews_remind(today=dt.date(2026, 4, 20)) == 1
+    assert services.plan_reviews_remind(today=dt.date(2026, 4, 21)) == 0
+
+
+def test_agenda_hook_lists_plans_due_for_review(supervisor_a, responsible_a, unit_a, unit_b, supervisor_b):
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)):
+        approved_plan(unit_a, supervisor_a, responsible_a)
+    with time_machine.travel(dt.datetime(2026, 4, 28, 10, tzinfo=dt.UTC)):
+        items = selectors.plan_reviews_for_agenda(actor=supervisor_a, unit=unit_a)
+        assert len(items) == 1 and "5.5.2026" in items[0]["title"]
+        assert selectors.plan_reviews_for_agenda(actor=supervisor_b, unit=unit_a) == []
+    with time_machine.travel(dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC)):
+        assert selectors.plan_reviews_for_agenda(actor=supervisor_a, unit=unit_a) == []
+
+
+def test_overview_shows_due_and_overdue_plans_to_the_regional_and_quality_directors(
+    supervisor_a, responsible_a, unit_a, regional_director_a, quality_director, supervisor_b
+):
+    with time_machine.travel(dt.datetime(2025, 10, 1, 10, tzinfo=dt.UTC)):
+        approved_plan(unit_a, supervisor_a, responsible_a)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)):
+        for actor in (supervisor_a, regional_director_a, quality_director):
+            rows = selectors.plan_overview(actor=actor, filters={"review": "overdue"})
+            assert [r.unit for r in rows] == [unit_a], actor
+        assert selectors.plan_overview(actor=supervisor_b, filters={"review": "overdue"}) == []
+
+
+def test_compare_marks_changed_sections_word_by_word(supervisor_a, responsible_a, unit_a):
+    first = approved_plan(unit_a, supervisor_a, responsible_a)
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    services.plan_section_save(actor=supervisor_a, section=draft.sections.get(key="henkilosto"),
+                               text="Yksikössä on seitsemän ohjaajaa <b>ja</b> esihenkilö.")
+    rows = selectors.compare_versions(left=first, right=draft)
+    changed = [r for r in rows if r.changed]
+    assert len(changed) == 1
+    assert "<ins>" in changed[0].right and "&lt;b&gt;" in changed[0].right
+
+
+def test_other_units_get_no_risk_figures_in_another_units_plan(unit_b, supervisor_a):
+    other = UnitFactory(region=unit_b.region)
+    from omavalvonta.plans.facts import risks
+
+    assert risks(other, actor=supervisor_a) == {"hidden": True}

@@ -1,0 +1,131 @@
+"""The public site of self-supervision: an index of units by region and service
+type, a unit's currently approved self-supervision plan and good-treatment
+plan (HTML and PDF) with the dates of earlier versions, the group programme
+and its published follow-up reports.
+
+Only approved versions and published reports are read here (the selectors
+filter by state); drafts never reach these pages. The plans' facts are the
+snapshot frozen at approval, which names no staff other than the responsible
+persons and no clients. Pages are cacheable: Cache-Control public with a
+short max-age, and Last-Modified from the newest approval, so a browser or
+proxy revalidates cheaply (304)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_safe
+
+from omavalvonta.core.pdf import PdfUnavailable, render_pdf
+from omavalvonta.organisation.access import public_view
+from omavalvonta.organisation.models import ServiceType
+from omavalvonta.plans import public as plan_public
+from omavalvonta.plans.models import KIND_BY_SLUG, SLUG_BY_KIND, PlanKind
+
+PUBLIC_MAX_AGE = 300
+
+
+def _unit_last_modified(request, slug, kind_slug=None):
+    return plan_public.unit_last_modified(slug=slug)
+
+
+def _index_last_modified(request):
+    return plan_public.index_last_modified()
+
+
+def _programme_last_modified(request, pk=None):
+    return plan_public.programme_last_modified()
+
+
+@public_view
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@condition(last_modified_func=_index_last_modified)
+def plans_index(request):
+    """Units with an approved plan, by region and service type."""
+    units = plan_public.units()
+    labels = dict(ServiceType.choices)
+    regions = []
+    for region, in_region in groupby(units, key=lambda u: u.region):
+        groups = [
+            {"label": labels.get(st, st), "units": list(us)}
+            for st, us in groupby(in_region, key=lambda u: u.service_type)
+        ]
+        regions.append({"region": region, "groups": groups})
+    return render(request, "public/plans/index.html", {"regions": regions})
+
+
+@public_view
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@condition(last_modified_func=_unit_last_modified)
+def plans_unit(request, slug):
+    """A unit's approved plans and the dates of their versions."""
+    unit = plan_public.unit(slug=slug)
+    current = plan_public.current_versions(unit=unit)
+    if not current:
+        raise Http404
+    history = plan_public.version_dates(unit=unit)
+    return render(request, "public/plans/unit.html", {
+        "unit": unit,
+        "plan": current.get(PlanKind.SELF_SUPERVISION),
+        "good_treatment": current.get(PlanKind.GOOD_TREATMENT),
+        "history": history,
+        "slugs": SLUG_BY_KIND,
+    })
+
+
+@public_view
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@condition(last_modified_func=_unit_last_modified)
+def plans_unit_pdf(request, slug, kind_slug):
+    """The PDF of a unit's currently approved plan of one kind."""
+    kind = KIND_BY_SLUG.get(kind_slug)
+    if kind is None:
+        raise Http404
+    unit = plan_public.unit(slug=slug)
+    version = plan_public.current_versions(unit=unit).get(kind)
+    if version is None:
+        raise Http404
+    approved = version.approved_at
+    footer = _("%(plan)s, %(unit)s – version %(number)s, approved %(date)s by %(name)s") % {
+        "plan": version.plan.get_kind_display(), "unit": unit.name, "number": version.number,
+        "date": plan_public.fi_date(approved), "name": version.approved_by.full_name,
+    }
+    try:
+        pdf = render_pdf("public/plans/plan_pdf.html", {
+            "unit": unit, "version": version, "pdf_footer": footer,
+        }, request=request)
+    except PdfUnavailable:
+        return HttpResponse(_("The PDF cannot be made right now. Print the page instead."), status=503,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{unit.public_slug}-{kind_slug}-v{version.number}.pdf"'
+    return response
+
+
+@public_view
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@condition(last_modified_func=_programme_last_modified)
+def plans_programme(request):
+    """The group's approved self-supervision programme and its published follow-up reports."""
+    programme = plan_public.programme_current()
+    reports = plan_public.reports_published()
+    if programme is None and not reports:
+        raise Http404
+    return render(request, "public/plans/programme.html", {"programme": programme, "reports": reports})
+
+
+@public_view
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@condition(last_modified_func=_programme_last_modified)
+def plans_report(request, pk):
+    """One published follow-up report."""
+    return render(request, "public/plans/report.html", plan_public.report_published_context(pk=pk))
