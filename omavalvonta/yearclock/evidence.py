@@ -96,6 +96,27 @@ def _meetings(actor, unit):
         yield meeting, label, reverse("meetings:detail", args=[meeting.pk])
 
 
+def _plan_versions(actor, unit):
+    """Approved versions of the unit's plans (when the plans app is installed)."""
+    from django.apps import apps
+
+    from omavalvonta.organisation import access
+
+    perm = getattr(access, "P_PLAN_VIEW", None)
+    if perm is None or not apps.is_installed("omavalvonta.plans"):
+        return
+    version_model = apps.get_model("plans", "PlanVersion")
+    versions = (
+        version_model.objects.for_actor(actor, perm)
+        .filter(unit=unit, state="approved")
+        .select_related("plan")
+        .order_by("-approved_at", "-id")[:CANDIDATE_LIMIT]
+    )
+    for version in versions:
+        yield version, str(version), version.get_absolute_url()
+
+
 def register_builtin() -> None:
+    register("plans.planversion", _("Approved plan versions"), _plan_versions)
     register("improvement.action", _("Actions"), _actions)
     register("meetings.meeting", _("Meeting minutes"), _meetings)

@@ -53,13 +53,18 @@ def year_wheel(request):
     actor = request.user
     today = timezone.localdate()
     units = list(selectors.units_for_calendar(actor=actor))
-    form = CalendarFilterForm(request.GET or None, units=selectors.units_for_calendar(actor=actor), years=_years(today))
+    form = CalendarFilterForm(
+        request.GET or None, units=selectors.units_for_calendar(actor=actor), years=_years(today),
+        initial={"year": today.year},
+    )
     unit, year = None, today.year
     if form.is_bound and form.is_valid():
         unit = form.cleaned_data.get("unit")
         year = form.cleaned_data.get("year") or today.year
     if unit is None:
         unit = selectors.default_unit(actor=actor, units=units)
+        if unit is not None and not form.is_bound:
+            form.initial["unit"] = unit.pk
     occurrences = selectors.occurrences_of_unit_year(actor=actor, unit=unit, year=year) if unit else []
     months = selectors.by_month(occurrences, year)
     names = _month_names()

@@ -30,6 +30,7 @@ class Sector:
     label_x: float
     label_y: float
     label: str
+    full_label: str
     dots: list
     is_current: bool
     count: int
@@ -58,6 +59,12 @@ def dot_state(occurrence, today: dt.date) -> str:
     return "late" if occurrence.due_date < today else "open"
 
 
+def short_label(name: str) -> str:
+    """A month's label on the wheel: Finnish names without "-kuu" (tammi,
+    helmi...), other languages' first three letters."""
+    return name[:-3] if name.lower().endswith("kuu") else name[:3]
+
+
 def build(months, month_labels, *, today: dt.date, year: int) -> dict:
     """Sectors with their dots for `months` (MonthSlice list of the selectors)."""
     sectors = []
@@ -83,7 +90,8 @@ def build(months, month_labels, *, today: dt.date, year: int) -> dict:
                 path=_sector_path(start, start + 30),
                 label_x=lx,
                 label_y=ly,
-                label=month_labels[slice_.month - 1],
+                label=short_label(month_labels[slice_.month - 1]),
+                full_label=month_labels[slice_.month - 1],
                 dots=dots,
                 is_current=(today.year == year and today.month == slice_.month),
                 count=len(items),
@@ -93,6 +101,8 @@ def build(months, month_labels, *, today: dt.date, year: int) -> dict:
     if today.year == year:
         day_of_year = (today - dt.date(year, 1, 1)).days
         days = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
-        hx, hy = _point(OUTER + 4, 360 * day_of_year / days)
-        hand = {"x": hx, "y": hy}
+        angle = 360 * day_of_year / days
+        sx, sy = _point(INNER, angle)
+        hx, hy = _point(OUTER + 4, angle)
+        hand = {"x1": sx, "y1": sy, "x": hx, "y": hy}
     return {"sectors": sectors, "hand": hand, "size": SIZE, "centre": CENTRE, "inner": INNER}
