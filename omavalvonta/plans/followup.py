@@ -67,7 +67,8 @@ def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today:
     as_of = min(today, period_end)
     action_counts = actions.aggregate(
         opened=Count("pk", filter=Q(created_at__gte=begin, created_at__lt=end)),
-        done=Count("pk", filter=Q(state="done", completed_at__gte=begin, completed_at__lt=end)),
+        # Done by the owner counts, also while it waits for its effectiveness check.
+        done=Count("pk", filter=Q(state__in=["done", "awaiting_check"], completed_at__gte=begin, completed_at__lt=end)),
         overdue=Count("pk", filter=Q(state="open", due_date__lt=as_of, created_at__lt=end)),
     )
 
