@@ -1,0 +1,125 @@
+"""Demo quality calendar and risk registers: the default duties of the group,
+a year of their occurrences in every unit (the past half year mostly done, a few
+late), and a few risks per unit with one assessment session in the demo unit.
+
+Fast: templates, risks and the assessment go through the services; the past
+occurrences (which the services only ever generate forward) are bulk-inserted
+with the fields completion writes, as history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from omavalvonta.demo.builder import DEMO_UNIT_NAME
+from omavalvonta.notifications.models import DeliveryState, Notification
+from omavalvonta.organisation.models import Membership, Role, Unit
+from omavalvonta.risks import services as risk_services
+from omavalvonta.yearclock import services as calendar_services
+from omavalvonta.yearclock.models import Occurrence, OccurrenceState, month_end
+
+PAST_MONTHS = 6
+
+RISKS = [
+    ("client_safety", "Nuoren karkaaminen yöaikaan", 3, 3, "Yövalvonta, ovihälyttimet, karkaamistilanteiden toimintaohje."),
+    ("client_safety", "Lääkkeiden jakovirhe", 2, 3, "Kaksoistarkistus, lääkehoitosuunnitelma, lääkeluvat voimassa."),
+    ("staff_safety", "Uhkaava tai väkivaltainen tilanne", 3, 3, "Turvallisuuskoulutus, hälytyspainikkeet, jälkipuinti."),
+    ("premises", "Liukas piha talvella", 3, 1, "Hiekoitus ja lumityöt huoltoyhtiöltä, tarkistus aamuvuorossa."),
+    ("information_systems", "Asiakastietojärjestelmän katkos", 2, 2, "Paperiset varalomakkeet, tärkeimmät tiedot tulostettuna."),
+    ("continuity", "Äkillinen henkilöstöpula", 3, 2, "Sijaislista, yhteistyö alueen muiden yksiköiden kanssa."),
+]
+
+
+def _first(role, unit=None, region=None):
+    m = (
+        Membership.objects.filter(role=role, user__is_active=True, unit=unit, region=region)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+        .first()
+    )
+    return m.user if m else None
+
+
+def _months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
+    year, month = today.year, today.month
+    out = []
+    for _ in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        out.append((year, month))
+    return out
+
+
+@transaction.atomic
+def build(*, log=print, seed: int = 2026) -> dict:
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    last_notification = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    director = _first(Role.QUALITY_DIRECTOR)
+    if director is None:
+        return {}
+    with translation.override("fi"):
+        templates = calendar_services.obligation_templates_install_defaults(actor=director)
+    resolver = calendar_services.OwnerResolver()
+    units = list(Unit.objects.filter(is_active=True).only("pk", "region_id", "name"))
+    history = []
+    for template in templates:
+        months = set(template.month_set())
+        for year, month in _months_back(today, PAST_MONTHS):
+            if month not in months:
+                continue
+            due = month_end(year, month)
+            for unit in units:
+                owner_id = resolver.owner_id(template.owner_role, unit)
+                late = rng.random() < 0.08
+                done_on = due - dt.timedelta(days=rng.randint(0, 20))
+                history.append(
+                    Occurrence(
+                        template=template, unit=unit, due_date=due, owner_id=owner_id,
+                        state=OccurrenceState.OPEN if late else OccurrenceState.DONE,
+                        completed_at=None if late else timezone.make_aware(dt.datetime.combine(done_on, dt.time(14))),
+                        completed_by_id=None if late else owner_id,
+                        evidence_note="" if late else "Tehty ja kirjattu tiimipalaverin muistioon.",
+                    )
+                )
+    Occurrence.objects.bulk_create(history, ignore_conflicts=True, batch_size=1000)
+
+    risks = 0
+    demo_unit = next((u for u in units if u.name == DEMO_UNIT_NAME), None)
+    for unit in units:
+        supervisor = _first(Role.SUPERVISOR, unit=unit) or director
+        chosen = RISKS if unit is demo_unit else rng.sample(RISKS, 2)
+        made = []
+        for category, title, likelihood, consequence, controls in chosen:
+            made.append(
+                risk_services.risk_create(
+                    actor=director, unit=unit, category=category, title=title, likelihood=likelihood,
+                    consequence=consequence, controls=controls, owner=supervisor if supervisor != director else None,
+                    next_review=today + dt.timedelta(days=rng.randint(30, 300)),
+                )
+            )
+            risks += 1
+        if unit is demo_unit:
+            staff = [m.user for m in Membership.objects.filter(unit=unit).select_related("user")[:5]]
+            assessment = risk_services.risk_assessment_create(
+                actor=director, unit=unit, held_on=today - dt.timedelta(days=40), participants=staff, risks=made,
+                summary="Käytiin läpi yksikön riskit. Karkaamisriskiin lisätään yökierrosten kirjaus.",
+            )
+            if supervisor is not None:
+                risk_services.risk_assessment_action_create(
+                    actor=director, assessment=assessment, title="Yökierrosten kirjaus omavalvontalokiin",
+                    owner=supervisor, due_date=today + dt.timedelta(days=20),
+                )
+    # The job's reminders and escalations so far are history, as the rest of the
+    # demo year is: claimed (never sent again) and marked sent, so the worker
+    # starts without a backlog.
+    calendar_services.obligations_remind_and_escalate()
+    Notification.objects.filter(id__gt=last_notification, state=DeliveryState.PENDING).update(
+        state=DeliveryState.SENT, sent_at=timezone.now()
+    )
+    log(f"Quality calendar: {len(templates)} duties, {len(history)} past occurrences; {risks} risks.")
+    return {"quality calendar duties": len(templates), "risks": risks}
