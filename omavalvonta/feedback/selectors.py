@@ -374,16 +374,18 @@ def can_answer(actor, feedback: PublicFeedback) -> bool:
 # --- The meetings agenda hook ---------------------------------------------------------------
 
 
-def monthly_report(*, unit: Unit, year: int, month: int) -> dict:
-    """A unit's feedback figures of one calendar month (by answer date), per group,
-    with the small-group rule."""
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     first = dt.date(year, month, 1)
     last = dt.date(year + (month == 12), 1 if month == 12 else month + 1, 1) - dt.timedelta(days=1)
-    rows = {
-        row["group"]: Cell(
-            n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
-        )
-        for row in Response.objects.filter(unit=unit, submitted_on__range=(first, last))
+    return first, last
+
+
+def _month_cells(scope_q: Q, first: dt.date, last: dt.date) -> dict[str, Cell]:
+    """{group: Cell} of the answers given between first and last (two queries)."""
+    cells: dict[str, Cell] = {}
+    in_month = Q(submitted_on__range=(first, last))
+    for row in (
+        Response.objects.filter(scope_q, in_month)
         .values("group")
         .annotate(
             n=Count("id"),
@@ -392,9 +394,59 @@ def monthly_report(*, unit: Unit, year: int, month: int) -> dict:
             detractors=Count("id", filter=Q(nps__lte=6)),
         )
         .order_by()
+    ):
+        cells[row["group"]] = Cell(
+            n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
+        )
+    for row in (
+        Answer.objects.filter(scope_q, value__isnull=False, response__submitted_on__range=(first, last))
+        .values("response__group", "key")
+        .annotate(avg=Avg("value"), count=Count("id"))
+        .order_by()
+    ):
+        cells.setdefault(row["response__group"], Cell()).items[row["key"]] = (row["avg"], row["count"])
+    return cells
+
+
+def monthly_report(*, unit: Unit, year: int, month: int, with_texts: bool = False) -> dict:
+    """A unit's feedback of one calendar month (by answer date) for the team
+    meeting: per group the answers, NPS and item averages against the whole
+    organisation's, with the small-group rule; the month's public feedback; and
+    (with_texts, for those allowed to see the unit) the free-text answers."""
+    first, last = month_bounds(year, month)
+    unit_cells = _month_cells(Q(unit=unit), first, last)
+    org_cells = _month_cells(Q(), first, last)
+    labels = _item_labels()
+    groups = []
+    for g in GROUP_ORDER:
+        cell, comp = unit_cells.get(g, Cell()), org_cells.get(g, Cell())
+        items = [(text, cell.item(key), comp.item(key)) for key, text in labels.get(g, {}).items()]
+        groups.append({"group": g, "label": Group(g).label, "cell": cell, "comparison": comp, "items": items})
+    public = list(PublicFeedback.objects.filter(unit=unit, created_at__date__range=(first, last)).order_by("created_at"))
+    texts = []
+    if with_texts:
+        small = {g["group"] for g in groups if g["cell"].hidden}
+        texts = [
+            (None if group in small else Group(group).label, text)
+            for group, text in Answer.objects.filter(unit=unit, response__submitted_on__range=(first, last))
+            .exclude(text="")
+            .values_list("response__group", "text")
+            .order_by("text")
+        ]
+    return {
+        "first": first,
+        "last": last,
+        "groups": groups,
+        "cells": [(g["label"], g["cell"]) for g in groups],
+        "public": len(public),
+        "public_feedback": public,
+        "free_texts": texts,
     }
-    public = PublicFeedback.objects.filter(unit=unit, created_at__date__range=(first, last)).count()
-    return {"first": first, "last": last, "cells": [(Group(g).label, rows.get(g, Cell())) for g in GROUP_ORDER], "public": public}
+
+
+def previous_month(today: dt.date | None = None) -> tuple[int, int]:
+    today = today or timezone.localdate()
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
 def feedback_report_for_agenda(*, actor, unit):
@@ -403,8 +455,7 @@ def feedback_report_for_agenda(*, actor, unit):
     feedback and the month had answers or public feedback."""
     if unit is None or not access.can(actor, access.P_FEEDBACK_VIEW, unit):
         return []
-    today = timezone.localdate()
-    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    year, month = previous_month()
     report = monthly_report(unit=unit, year=year, month=month)
     total = sum(cell.n for _, cell in report["cells"])
     if not total and not report["public"]:

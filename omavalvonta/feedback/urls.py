@@ -6,6 +6,7 @@ app_name = "feedback"
 urlpatterns = [
     path("", views.home, name="home"),
     path("yksikot/<int:pk>/", views.unit_detail, name="unit"),
+    path("yksikot/<int:pk>/raportti/", views.unit_report, name="unit_report"),
     path("kierrokset/", views.rounds, name="rounds"),
     path("kierrokset/<int:pk>/", views.round_detail, name="round"),
     path("kierrokset/<int:pk>/linkit/", views.round_links, name="round_links"),

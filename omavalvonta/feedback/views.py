@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback import charts, selectors, services
 from omavalvonta.feedback.forms import (
     AnswerPublicForm,
@@ -64,6 +65,60 @@ def unit_detail(request, pk):
             report.items, title=_("Averages 1–5 this quarter: %(group)s") % {"group": report.label}
         )
     return render(request, "feedback/unit.html", {"unit": unit, **results, "legend": charts.legend_text()})
+
+
+def _report_month(request) -> tuple[int, int]:
+    """?kk=YYYY-MM, default the previous month; a bad value falls back to it."""
+    raw = request.GET.get("kk", "")
+    try:
+        year, month = (int(x) for x in raw.split("-", 1))
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return year, month
+    except ValueError:
+        pass
+    return selectors.previous_month()
+
+
+def _report_context(request, unit):
+    year, month = _report_month(request)
+    report = selectors.monthly_report(unit=unit, year=year, month=month, with_texts=True)
+    for group in report["groups"]:
+        group["items_svg"] = charts.item_bars_svg(
+            group["items"], title=_("Averages 1–5: %(group)s") % {"group": group["label"]}
+        )
+    prev_y, prev_m = (year - 1, 12) if month == 1 else (year, month - 1)
+    next_y, next_m = (year + 1, 1) if month == 12 else (year, month + 1)
+    if report["free_texts"]:
+        access_log_record(
+            actor=request.user, target=unit, what="feedback.free_texts", right=P_FEEDBACK_VIEW, unit=unit, request=request
+        )
+    return {
+        "unit": unit,
+        "report": report,
+        "month_label": f"{month}/{year}",
+        "previous": f"{prev_y}-{prev_m:02d}",
+        "next": f"{next_y}-{next_m:02d}",
+        "current": f"{year}-{month:02d}",
+    }
+
+
+@requires(P_FEEDBACK_VIEW)
+def unit_report(request, pk):
+    """The unit's monthly feedback report for the team meeting (web and PDF)."""
+    unit = access.access_unit(request.user, pk, P_FEEDBACK_VIEW)
+    context = _report_context(request, unit)
+    if request.GET.get("muoto") == "pdf":
+        from omavalvonta.core.pdf import PdfUnavailable, render_pdf
+
+        try:
+            pdf = render_pdf("feedback/report_pdf.html", context, request=request)
+        except PdfUnavailable:
+            messages.error(request, _("The PDF cannot be made on this server. Print the page instead."))
+            return redirect(f"{reverse('feedback:unit_report', args=[unit.pk])}?kk={context['current']}")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="palauteraportti-{unit.public_slug}-{context["current"]}.pdf"'
+        return response
+    return render(request, "feedback/report.html", context)
 
 
 # --- Rounds ---------------------------------------------------------------------------

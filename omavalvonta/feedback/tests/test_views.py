@@ -179,3 +179,20 @@ def test_feedback_to_the_organisation_is_for_organisation_wide_roles(client, sup
     assert client.get(url).status_code == 200
     assert client.post(url, {"answer": "Kiitos"}).status_code == 302
     assert PublicFeedback.objects.get().answered_by == quality_director
+
+
+def test_monthly_report_web_and_pdf(client, supervisor_a, supervisor_b, unit_a):
+    round_ = open_round(supervisor_a, unit_a)
+    day = round_.opens_on
+    for nps in [10, 9, 9, 0, 8]:
+        answer(round_, "parent", nps=nps, safe=4, text="Hyvä palvelu", submitted_on=day)
+    client.force_login(supervisor_a)
+    url = reverse("feedback:unit_report", args=[unit_a.pk])
+    page = client.get(url, {"kk": f"{day.year}-{day.month:02d}"})
+    assert page.status_code == 200 and "+40" in html(page) and "Hyvä palvelu" in html(page)
+    assert client.get(url, {"kk": "rubbish"}).status_code == 200  # falls back to last month
+    pdf = client.get(url, {"kk": f"{day.year}-{day.month:02d}", "muoto": "pdf"})
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    client.force_login(supervisor_b)
+    assert client.get(url).status_code == 404

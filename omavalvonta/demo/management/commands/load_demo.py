@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from omavalvonta.demo import builder
 from omavalvonta.demo import feedback as feedback_demo
-from omavalvonta.demo import yearclock as yearclock_demo
 
 
 class Command(BaseCommand):
@@ -43,7 +42,6 @@ class Command(BaseCommand):
                 "Run `manage.py load_demo --reset` to replace the demo data."
             ) from None
         result.counts.update(feedback_demo.build(log=self.stdout.write))
-        result.counts.update(yearclock_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation built in {result.seconds:.1f} s: {counts}."))
         self.print_logins()
