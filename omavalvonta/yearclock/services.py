@@ -433,7 +433,7 @@ def obligations_remind(*, now: dt.datetime | None = None) -> int:
                     subject=_("Due by %(date)s: %(title)s, %(unit)s")
                     % {"date": fi_date(occurrence.due_date), "title": occurrence.template.title, "unit": occurrence.unit.name},
                     body=_(
-                        "The quality calendar duty \u201c%(title)s\u201d of %(unit)s is due by %(date)s. "
+                        "The quality calendar duty “%(title)s” of %(unit)s is due by %(date)s. "
                         "Mark it done with its evidence in the quality calendar."
                     )
                     % {"title": occurrence.template.title, "unit": occurrence.unit.name, "date": fi_date(occurrence.due_date)},
@@ -476,7 +476,7 @@ def obligations_escalate(*, now: dt.datetime | None = None) -> int:
                     subject=_("Late: %(title)s, %(unit)s (due %(date)s)")
                     % {"date": fi_date(occurrence.due_date), "title": occurrence.template.title, "unit": occurrence.unit.name},
                     body=_(
-                        "The quality calendar duty \u201c%(title)s\u201d of %(unit)s was due by %(date)s and has "
+                        "The quality calendar duty “%(title)s” of %(unit)s was due by %(date)s and has "
                         "not been marked done. Owner: %(owner)s."
                     )
                     % {
