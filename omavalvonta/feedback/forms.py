@@ -222,3 +222,24 @@ class CodeForm(forms.Form):
         max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
+
+
+class GoalForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Measure"), choices=[], widget=forms.RadioSelect)
+    group = forms.ChoiceField(label=_("Respondent group"), choices=[("", "–")] + list(Group.choices), required=False)
+    target = forms.IntegerField(label=_("Target"), required=False, min_value=-100, max_value=100,
+                                help_text=_("NPS from -100 to 100, percentages from 0 to 100. Empty for a goal the team assesses."))
+    description = forms.CharField(label=_("Goal"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        from omavalvonta.feedback.models import GoalMetric
+
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = GoalMetric.choices
+
+
+class GoalAssessForm(forms.Form):
+    met = forms.TypedChoiceField(
+        label=_("Was the goal met?"), choices=[("1", _("Yes")), ("0", _("No"))], coerce=lambda v: v == "1", widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Assessment"), max_length=500, required=False)

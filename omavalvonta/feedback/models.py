@@ -265,3 +265,44 @@ class PublicFeedback(TimeStampedModel):
     @property
     def is_anonymous(self) -> bool:
         return not (self.sender_name or self.sender_contact)
+
+
+class GoalMetric(models.TextChoices):
+    NPS = "nps", _("NPS of a respondent group")
+    RESPONSE_RATE = "response_rate", _("Response rate of a respondent group (%)")
+    HANDLING_ON_TIME = "handling_on_time", _("Deviations whose handling started on time (%)")
+    MANUAL = "manual", _("Other operational goal (assessed by the team)")
+
+
+CLIENT_METRICS = (GoalMetric.NPS, GoalMetric.RESPONSE_RATE)
+
+
+class TeamGoal(TimeStampedModel):
+    """A team's incentive goal for one half-year: client experience (an NPS or
+    response-rate target of a group) or operational (deviations handled on time,
+    or a goal the team assesses itself). Evaluated from the data every six months."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"))
+    metric = models.CharField(_("measure"), max_length=20, choices=GoalMetric.choices)
+    group = models.CharField(_("respondent group"), max_length=20, choices=Group.choices, blank=True)
+    target = models.SmallIntegerField(_("target"), null=True, blank=True)
+    description = models.CharField(_("goal"), max_length=300)
+    manual_met = models.BooleanField(_("met"), null=True, blank=True)
+    manual_note = models.CharField(_("assessment"), max_length=500, blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "-year", "-half", "pk"]
+        indexes = [models.Index(fields=["unit", "year", "half"])]
+        verbose_name = _("team goal")
+        verbose_name_plural = _("team goals")
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def is_client_experience(self) -> bool:
+        return self.metric in CLIENT_METRICS

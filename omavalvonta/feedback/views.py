@@ -22,6 +22,8 @@ from omavalvonta.feedback import charts, selectors, services
 from omavalvonta.feedback.forms import (
     AnswerPublicForm,
     ChannelForm,
+    GoalAssessForm,
+    GoalForm,
     KioskForm,
     LinksForm,
     QuestionFormSet,
@@ -119,6 +121,97 @@ def unit_report(request, pk):
         response["Content-Disposition"] = f'inline; filename="palauteraportti-{unit.public_slug}-{context["current"]}.pdf"'
         return response
     return render(request, "feedback/report.html", context)
+
+
+# --- Team incentive goals ----------------------------------------------------------------
+
+
+def _half(request) -> tuple[int, int]:
+    raw = request.GET.get("puolivuosi", "")
+    try:
+        year, half = (int(x) for x in raw.split("-", 1))
+        if 2000 <= year <= 2100 and half in (1, 2):
+            return year, half
+    except ValueError:
+        pass
+    return selectors.current_half()
+
+
+@requires(P_FEEDBACK_VIEW)
+def unit_goals(request, pk):
+    """The team's incentive goals of a half-year, evaluated from the data."""
+    unit = access.access_unit(request.user, pk, P_FEEDBACK_VIEW)
+    year, half = _half(request)
+    can_manage = access.can(request.user, P_FEEDBACK_MANAGE, unit)
+    form, status = None, 200
+    if can_manage:
+        if request.method == "POST":
+            form = GoalForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.goal_create(
+                        actor=request.user,
+                        unit=unit,
+                        year=year,
+                        half=half,
+                        metric=data["metric"],
+                        group=data["group"],
+                        target=data["target"],
+                        description=data["description"],
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("The goal was added."))
+                    return redirect(f"{reverse('feedback:unit_goals', args=[unit.pk])}?puolivuosi={year}-{half}")
+            status = 400
+        else:
+            form = GoalForm()
+    previous = f"{year - 1}-2" if half == 1 else f"{year}-1"
+    following = f"{year}-2" if half == 1 else f"{year + 1}-1"
+    return render(
+        request,
+        "feedback/goals.html",
+        {
+            "unit": unit,
+            "results": selectors.goals_evaluated(actor=request.user, unit=unit, year=year, half=half),
+            "form": form,
+            "assess_form": GoalAssessForm() if can_manage else None,
+            "half_label": f"{half}/{year}",
+            "current": f"{year}-{half}",
+            "previous": previous,
+            "next": following,
+        },
+        status=status,
+    )
+
+
+@requires(P_FEEDBACK_MANAGE)
+@require_POST
+def goal_assess(request, pk):
+    goal = selectors.goal_get(actor=request.user, pk=pk)
+    form = GoalAssessForm(request.POST)
+    if form.is_valid():
+        try:
+            services.goal_assess(actor=request.user, goal=goal, met=form.cleaned_data["met"], note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The assessment was saved."))
+    else:
+        messages.error(request, _("Choose whether the goal was met."))
+    return redirect(f"{reverse('feedback:unit_goals', args=[goal.unit_id])}?puolivuosi={goal.year}-{goal.half}")
+
+
+@requires(P_FEEDBACK_MANAGE)
+@require_POST
+def goal_delete(request, pk):
+    goal = selectors.goal_get(actor=request.user, pk=pk)
+    unit_id, period = goal.unit_id, f"{goal.year}-{goal.half}"
+    services.goal_delete(actor=request.user, goal=goal)
+    messages.success(request, _("The goal was removed."))
+    return redirect(f"{reverse('feedback:unit_goals', args=[unit_id])}?puolivuosi={period}")
 
 
 # --- Rounds ---------------------------------------------------------------------------
