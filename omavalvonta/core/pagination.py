@@ -10,14 +10,17 @@ class IdPaginator(Paginator):
     queries: the page's primary keys in order, then those rows with
     `select_related(*related)`. The page keeps the queryset's order."""
 
-    def __init__(self, object_list, per_page, *, related=(), **kwargs):
+    def __init__(self, object_list, per_page, *, related=(), ids_from=None, **kwargs):
         super().__init__(object_list.select_related(None), per_page, **kwargs)
         self.related = related
+        # The same rows in the same order, written to be planned as an index walk
+        # (access.scope_q's `walk`): used for the page's ids, not for the count.
+        self.ids_from = object_list if ids_from is None else ids_from
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = list(self.ids_from.values_list("pk", flat=True)[bottom:top])
         rows = self.object_list.model._default_manager.select_related(*self.related).in_bulk(ids)
         return Page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -145,12 +145,13 @@ def _apply_filters(qs, filters: dict | None):
     return qs
 
 
-def deviation_list(*, actor, filters: dict | None = None):
+def deviation_list(*, actor, filters: dict | None = None, walk: bool = False):
     """Reports `actor` may view, newest first, with unit, region and handler
     joined. filters: kind, state (or "open": every state but closed), handler (id), risk_level, unit (id), region (id), date_from,
     date_to (dates, on submitted_at in Helsinki time), overdue (bool), q (text in
-    number/description), team_meeting (bool)."""
-    qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).select_related(*LIST_RELATED)
+    number/description), team_meeting (bool). `walk`: the same rows planned for
+    a page of the list (the page's ids), see `access.scope_q`."""
+    qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=walk).select_related(*LIST_RELATED)
     return _apply_filters(qs, filters).order_by("-submitted_at", "-id")
 
 

@@ -24,7 +24,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
+from django.db.models.lookups import In
 from django.http import Http404
 
 from omavalvonta.organisation.models import Role, Unit
@@ -209,7 +210,7 @@ class Grant:
         limit = self.kind_limits.get(perm.split(".", 1)[0])
         return limit is None or kind is None or kind in limit
 
-    def unit_q(self, unit_field: str) -> Q:
+    def unit_q(self, unit_field: str, *, walk: bool = False) -> Q:
         if self.is_organisation_wide:
             return Q()
         if self.unit_id is not None:
@@ -217,7 +218,14 @@ class Grant:
         # A subquery, not a join through unit: the planner can then use the
         # (unit, submitted_at) indexes instead of scanning every row (the bench
         # measured 2.2 s against 22 ms on 500,000 reports).
-        return Q(**{f"{unit_field}_id__in": Unit.objects.filter(region_id=self.region_id).values("pk")})
+        units = Unit.objects.filter(region_id=self.region_id).values("pk")
+        if walk:
+            # `unit_id + 0` hides the unit index from the planner, so it walks the
+            # list's sort index and stops at the page, instead of collecting a
+            # region's every row to sort them (SQLite: 220 ms against 1 ms for
+            # the first page of 22,800 reports).
+            return Q(In(ExpressionWrapper(F(f"{unit_field}_id") + 0, output_field=models.IntegerField()), units))
+        return Q(**{f"{unit_field}_id__in": units})
 
 
 def grants(actor) -> list[Grant]:
@@ -285,14 +293,18 @@ def sees_unit(actor, unit: Unit) -> bool:
     return any(g.covers(unit.pk, unit.region_id) for g in grants(actor))
 
 
-def scope_q(actor, perm: str, *, unit_field: str = "unit", kind_field: str | None = None) -> Q:
-    """A filter matching the rows `actor` may use `perm` on. Nothing when no grant."""
+def scope_q(
+    actor, perm: str, *, unit_field: str = "unit", kind_field: str | None = None, walk: bool = False
+) -> Q:
+    """A filter matching the rows `actor` may use `perm` on. Nothing when no grant.
+    `walk`: the same rows, written for a page of a long sorted list (see
+    `Grant.unit_q`); a count or a short list is faster without it."""
     _check_perm(perm)
     combined = None
     for g in grants(actor):
         if perm not in g.permissions:
             continue
-        q = g.unit_q(unit_field)
+        q = g.unit_q(unit_field, walk=walk)
         limit = g.kind_limits.get(perm.split(".", 1)[0])
         if limit is not None and kind_field:
             q &= Q(**{f"{kind_field}__in": sorted(limit)})
@@ -320,11 +332,12 @@ def _unit_scope_q(actor, perm: str) -> Q:
     return combined if combined is not None else Q(pk__in=[])
 
 
-def filter_for_actor(queryset, actor, perm: str):
+def filter_for_actor(queryset, actor, perm: str, *, walk: bool = False):
     """Scope a queryset of a unit-scoped model to what `actor` may use `perm` on.
-    Object rules (a reporter's own report, the named handler) are added for the permissions they cover."""
+    Object rules (a reporter's own report, the named handler) are added for the permissions they cover.
+    `walk`: see `scope_q`."""
     model = queryset.model
-    q = scope_q(actor, perm, kind_field=getattr(model, "access_kind_field", None))
+    q = scope_q(actor, perm, kind_field=getattr(model, "access_kind_field", None), walk=walk)
     if q == Q():
         # Organisation-wide and unlimited. (Q() | Q(x) would collapse to Q(x),
         # silently narrowing "everything" to the object rules.)
@@ -373,8 +386,8 @@ def can_on(actor, obj, perm: str) -> bool:
 class UnitScopedQuerySet(models.QuerySet):
     """Queryset for of unit-scoped models: `Model.objects.for_actor(actor, perm)`."""
 
-    def for_actor(self, actor, perm: str):
-        return filter_for_actor(self, actor, perm)
+    def for_actor(self, actor, perm: str, *, walk: bool = False):
+        return filter_for_actor(self, actor, perm, walk=walk)
 
 
 # --- View declarations ---------------------------------------------------------------

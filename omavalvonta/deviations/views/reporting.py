@@ -97,10 +97,11 @@ def deviation_list(request):
     )
     filters = form.filters()
     page = IdPaginator(
-        selectors.deviation_list(actor=actor, filters=filters), PAGE_SIZE, related=selectors.LIST_RELATED
-    ).get_page(
-        request.GET.get("page")
-    )
+        selectors.deviation_list(actor=actor, filters=filters),
+        PAGE_SIZE,
+        related=selectors.LIST_RELATED,
+        ids_from=selectors.deviation_list(actor=actor, filters=filters, walk=True),
+    ).get_page(request.GET.get("page"))
     routing_unit = None
     if filters.get("unit"):
         unit = form.cleaned_data["unit"]

@@ -153,6 +153,23 @@ def test_scope_q_for_a_regional_director_matches_the_region(regional_director_a,
     assert visible(regional_director_a) == {mine.pk}
 
 
+def test_the_walking_form_of_a_scope_matches_the_same_rows_in_the_same_order(
+    regional_director_a, unit_a, unit_b, region_a
+):
+    """`walk=True` only changes how the database plans a page of the list."""
+    sibling = UnitFactory(region=region_a)
+    made = [deviation(u) for u in (unit_a, unit_b, sibling, unit_a)]
+    own_elsewhere = deviation(unit_b)
+    Deviation.objects.filter(pk=own_elsewhere.pk).update(handler=regional_director_a)
+    perm = access.P_DEVIATION_VIEW
+    plain = Deviation.objects.for_actor(regional_director_a, perm).order_by("-submitted_at", "-id")
+    walking = Deviation.objects.for_actor(regional_director_a, perm, walk=True).order_by("-submitted_at", "-id")
+    assert list(walking.values_list("pk", flat=True)) == list(plain.values_list("pk", flat=True))
+    assert set(plain.values_list("pk", flat=True)) == {made[0].pk, made[2].pk, made[3].pk, own_elsewhere.pk}
+    # The region's units are matched through an expression the unit index cannot serve.
+    assert "+ 0" in str(walking.query).replace("+0", "+ 0")
+
+
 def test_scope_q_for_the_quality_director_matches_everything(quality_director, unit_a, unit_b):
     both = {deviation(unit_a).pk, deviation(unit_b).pk}
     q = access.scope_q(quality_director, access.P_DEVIATION_VIEW, kind_field="kind")
