@@ -127,6 +127,20 @@ def build(*, seed: int = 2026, quarters: int = 4, log=None) -> dict:
             current = Round.objects.get(unit=unit, year=today.year, quarter=(today.month - 1) // 3 + 1)
             services.kiosk_start(actor=leaders[unit.pk], round=current, group="child")
             services.links_create(actor=leaders[unit.pk], round=current, group="parent", count=8)
+            # The team's incentive goals for this half-year and the previous one.
+            year, half = (today.year, 1 if today.month <= 6 else 2)
+            for y, h in ((year, half), (year - 1, 2) if half == 1 else (year, 1)):
+                actor = leaders[unit.pk]
+                services.goal_create(actor=actor, unit=unit, year=y, half=h, metric="nps", group="child", target=20,
+                                     description="Lasten NPS vähintään +20")
+                services.goal_create(actor=actor, unit=unit, year=y, half=h, metric="response_rate", group="parent",
+                                     target=60, description="Vähintään 60 % vanhemmista vastaa kyselyyn")
+                services.goal_create(actor=actor, unit=unit, year=y, half=h, metric="handling_on_time", target=90,
+                                     description="Poikkeamien käsittely alkaa määräajassa (90 %)")
+                manual = services.goal_create(actor=actor, unit=unit, year=y, half=h, metric="manual",
+                                              description="Nuortenkokous pidetään joka kuukausi")
+                if (y, h) != (year, half):
+                    services.goal_assess(actor=actor, goal=manual, met=True, note="Kuusi kokousta pidettiin.")
             for i, (message, reply) in enumerate(PUBLIC_FEEDBACK):
                 feedback, _code = services.public_feedback_submit(
                     unit=unit, message=message, sender_name="Maija Mallikas" if i == 0 else ""
