@@ -13,6 +13,7 @@ the system (Debian's fonts-dejavu-core / fonts-noto-core), never from the web.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 __all__ = ["PdfUnavailable", "render_pdf"]
+
+# WeasyPrint reports each layout step at INFO: noise in the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class PdfUnavailable(RuntimeError):

@@ -134,7 +134,8 @@ class PlanVersion(models.Model):
     child_friendly_text = models.TextField(_("child-friendly version"), blank=True)
     # The facts drawn from the product, frozen at approval (see facts.py).
     facts = models.JSONField(default=dict, blank=True)
-    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # SET_NULL: only wiping a whole (demo) organisation ever deletes versions.
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
@@ -27,6 +28,8 @@ from omavalvonta.plans import public as plan_public
 from omavalvonta.plans.models import KIND_BY_SLUG, SLUG_BY_KIND, PlanKind
 
 PUBLIC_MAX_AGE = 300
+# An approved version never changes, so its PDF (a second or two to lay out) is kept.
+PDF_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def _unit_last_modified(request, slug, kind_slug=None):
@@ -97,10 +100,14 @@ def plans_unit_pdf(request, slug, kind_slug):
         "plan": version.plan.get_kind_display(), "unit": unit.name, "number": version.number,
         "date": plan_public.fi_date(approved), "name": version.approved_by.full_name,
     }
+    key = f"plans.pdf.{version.pk}.{unit.updated_at.timestamp()}.{get_language()}"
     try:
-        pdf = render_pdf("public/plans/plan_pdf.html", {
-            "unit": unit, "version": version, "pdf_footer": footer,
-        }, request=request)
+        pdf = cache.get(key)
+        if pdf is None:
+            pdf = render_pdf("public/plans/plan_pdf.html", {
+                "unit": unit, "version": version, "pdf_footer": footer,
+            }, request=request)
+            cache.set(key, pdf, PDF_CACHE_SECONDS)
     except PdfUnavailable:
         return HttpResponse(_("The PDF cannot be made right now. Print the page instead."), status=503,
                             content_type="text/plain; charset=utf-8")
