@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from omavalvonta.demo import builder
 from omavalvonta.demo import feedback as feedback_demo
+from omavalvonta.demo import plans as plans_demo
 
 
 class Command(BaseCommand):
@@ -42,6 +43,7 @@ class Command(BaseCommand):
                 "Run `manage.py load_demo --reset` to replace the demo data."
             ) from None
         result.counts.update(feedback_demo.build(log=self.stdout.write))
+        result.counts.update(plans_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation built in {result.seconds:.1f} s: {counts}."))
         self.print_logins()
