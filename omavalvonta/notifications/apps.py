@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
     name = "omavalvonta.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        # Imported here: the digest module imports models.
+        from omavalvonta.core import jobs
+        from omavalvonta.notifications.digest import notifications_send_digests
+
+        jobs.register("notifications.digests", notifications_send_digests, every_seconds=900)

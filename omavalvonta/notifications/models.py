@@ -14,6 +14,8 @@ class DeliveryState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     NOT_EMAILED = "not_emailed", _("In the product only")
+    # Waiting for the recipient's daily or weekly digest (see DigestPreference).
+    HELD = "held", _("Held for the digest")
 
 
 class Notification(models.Model):
@@ -45,3 +47,28 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.email or self.recipient_id}"
+
+
+class DigestFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Each message at once")
+    DAILY = "daily", _("A daily digest")
+    WEEKLY = "weekly", _("A weekly digest (Mondays)")
+
+
+class DigestPreference(models.Model):
+    """How a person wants their reminder e-mails: each at once, or gathered into
+    one digest a day or a week. Only messages queued as `digestible` (reminders,
+    not urgent notices) wait for the digest; the in-app copy is shown at once.
+    `last_sent_at` is also the digest's claim: a worker sends a digest only if
+    its conditional update of this row succeeds."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="digest_preference"
+    )
+    frequency = models.CharField(
+        _("reminder e-mails"), max_length=12, choices=DigestFrequency.choices, default=DigestFrequency.IMMEDIATE
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user_id}: {self.frequency}"

@@ -45,7 +45,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from omavalvonta.notifications.links import is_safe_link
-from omavalvonta.notifications.models import DeliveryState, Notification
+from omavalvonta.notifications.models import DeliveryState, DigestFrequency, DigestPreference, Notification
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +71,16 @@ def notification_enqueue(
     link: str = "",
     send_email: bool = True,
     in_app: bool | None = None,
+    digestible: bool = False,
 ) -> Notification:
     """Queue one message and return its outbox row.
 
     `recipient` (a user) gets it in the product and by e-mail at their address;
     `email` alone addresses someone outside the product (a county's registry).
     Given both, the e-mail goes to `email`. `link` is a relative path inside the
-    product ("/poikkeamat/12/"). `send_email=False` makes an in-app-only row;
+    product ("/poikkeamat/12/"). `digestible=True` (reminders, never urgent
+    notices) lets the e-mail wait for the recipient's daily or weekly digest when
+    they chose one (`DigestPreference`). `send_email=False` makes an in-app-only row;
     `in_app` defaults to "when there is a recipient". A deactivated recipient is
     not e-mailed at their own address.
 
@@ -116,6 +119,9 @@ def notification_enqueue(
     if not address and recipient is not None and recipient.is_active:
         address = recipient.email or ""
     emailed = bool(send_email and address)
+    state = DeliveryState.PENDING if emailed else DeliveryState.NOT_EMAILED
+    if emailed and digestible and not email and wants_digest(recipient):
+        state = DeliveryState.HELD
     return Notification.objects.create(
         recipient=recipient,
         email=address if emailed else "",
@@ -124,8 +130,13 @@ def notification_enqueue(
         body=body,
         link=link,
         in_app=in_app,
-        state=DeliveryState.PENDING if emailed else DeliveryState.NOT_EMAILED,
+        state=state,
     )
+
+
+def wants_digest(recipient) -> bool:
+    """Has `recipient` chosen a daily or weekly digest?"""
+    return DigestPreference.objects.filter(user=recipient).exclude(frequency=DigestFrequency.IMMEDIATE).exists()
 
 
 def notification_mark_read(*, actor, notification: Notification) -> None:

@@ -438,6 +438,9 @@ def obligations_remind(*, now: dt.datetime | None = None) -> int:
                     )
                     % {"title": occurrence.template.title, "unit": occurrence.unit.name, "date": fi_date(occurrence.due_date)},
                     link=reverse("yearclock:detail", args=[occurrence.pk]),
+                    # A reminder may wait for the person's daily or weekly digest;
+                    # an escalation (below) never does.
+                    digestible=True,
                 )
                 sent += 1
             audit_event_record(

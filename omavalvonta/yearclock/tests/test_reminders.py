@@ -131,3 +131,17 @@ def test_a_crash_before_commit_loses_nothing(duty, frozen, monkeypatch):
     assert not OccurrenceNotice.objects.exists()
     monkeypatch.undo()
     assert services.obligations_remind() == 1
+
+
+def test_a_reminder_waits_for_the_owners_digest_but_an_escalation_does_not(duty, frozen, supervisor_a, responsible_a):
+    from omavalvonta.notifications.digest import digest_preference_set
+    from omavalvonta.notifications.models import DeliveryState
+
+    digest_preference_set(actor=supervisor_a, frequency="weekly")
+    digest_preference_set(actor=responsible_a, frequency="weekly")
+    frozen.move_to(MARCH_17, tick=False)
+    services.obligations_remind()
+    assert Notification.objects.get(kind="obligation.reminder").state == DeliveryState.HELD
+    frozen.move_to(APRIL_1, tick=False)
+    services.obligations_escalate()
+    assert {n.state for n in notes("obligation.late")} == {DeliveryState.PENDING}
