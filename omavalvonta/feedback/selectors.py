@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback.models import (
     MIN_GROUP_SIZE,
+    ON_BEHALF_CHANNELS,
     Answer,
     Group,
     Kiosk,
@@ -285,9 +286,15 @@ def round_get(*, actor, pk, perm: str = access.P_FEEDBACK_MANAGE) -> Round:
 
 def round_counts(*, round: Round) -> dict:
     """Per group: answers, links made, links used, open kiosks."""
-    counts = {g: {"answers": 0, "links": 0, "used": 0, "kiosks": []} for g in GROUP_ORDER}
-    for row in Response.objects.filter(round=round).values("group").annotate(n=Count("id")).order_by():
+    counts = {g: {"answers": 0, "on_behalf": 0, "links": 0, "used": 0, "kiosks": []} for g in GROUP_ORDER}
+    for row in (
+        Response.objects.filter(round=round)
+        .values("group")
+        .annotate(n=Count("id"), on_behalf=Count("id", filter=Q(channel__in=ON_BEHALF_CHANNELS)))
+        .order_by()
+    ):
         counts[row["group"]]["answers"] = row["n"]
+        counts[row["group"]]["on_behalf"] = row["on_behalf"]
     for row in (
         ResponseLink.objects.filter(round=round)
         .values("group")

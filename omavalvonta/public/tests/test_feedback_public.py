@@ -158,3 +158,25 @@ def test_rate_limit_stops_floods_in_the_senders_language(client, unit_a):
 def test_send_form_preselects_the_unit_from_its_public_address(client, unit_a):
     page = html(client.get(reverse("public:feedback_send") + "?yksikko=koivu"))
     assert f'<option value="{unit_a.pk}" selected>' in page
+
+
+def test_kiosk_refuses_a_flood_and_keeps_the_answer(client, supervisor_a, unit_a):
+    from omavalvonta.public.views.feedback import KIOSK_LIMIT
+
+    round_ = open_round(supervisor_a, unit_a)
+    token = services.kiosk_start(actor=supervisor_a, round=round_, group="child")
+    url = reverse("public:feedback_kiosk", args=[token])
+    for _ in range(KIOSK_LIMIT.per_session):
+        assert client.post(url, {"safe": "5"}).status_code == 302
+    response = client.post(url, {"safe": "4", "comments": "Vielä yksi"})
+    assert response.status_code == 429 and "Vielä yksi" in html(response) and "Too many attempts" in html(response)
+    assert Response.objects.count() == KIOSK_LIMIT.per_session
+
+
+def test_the_notice_is_in_the_handlers_deviation_list(client, supervisor_a, supervisor_b, unit_a):
+    client.post(reverse("public:feedback_send"), {"kind": "notice", "unit": unit_a.pk, "message": "Rajoitus ilman päätöstä."})
+    deviation = Deviation.objects.get()
+    client.force_login(supervisor_a)
+    assert deviation.number in html(client.get(reverse("deviations:list")))
+    client.force_login(supervisor_b)
+    assert deviation.number not in html(client.get(reverse("deviations:list")))

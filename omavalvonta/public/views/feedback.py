@@ -21,6 +21,9 @@ from omavalvonta.organisation.access import public_view
 from omavalvonta.public.ratelimit import RateLimit, wait_message
 
 MESSAGE_LIMIT = RateLimit("feedback_message", window_seconds=60 * 60, per_session=5, per_address=30)
+# A tablet is one session: a handful of answers a minute is a queue of children,
+# more is someone tapping "send" over and over.
+KIOSK_LIMIT = RateLimit("feedback_kiosk", window_seconds=60, per_session=8, per_address=60)
 ANSWER_FOLLOWUP_LIMIT = RateLimit("feedback_followup", window_seconds=10 * 60, per_session=10, per_address=50)
 
 
@@ -81,7 +84,14 @@ def feedback_kiosk(request, token):
         return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
     if request.method == "POST":
         form = SurveyAnswerForm(request.POST, survey=survey, language=_language())
+        seconds = KIOSK_LIMIT.wait_seconds(request)
+        if seconds:
+            form.add_error(None, wait_message(seconds))
+            response = _survey_page(request, survey=survey, form=form, action_kind="kiosk", unit=kiosk.round.unit, kiosk=True)
+            response.status_code = 429
+            return response
         if form.is_valid():
+            KIOSK_LIMIT.record(request)
             try:
                 feedback_services.response_submit_kiosk(
                     token=token, answers=form.answers(), language=_language(), survey_id=survey.pk
