@@ -6,6 +6,7 @@ in `omavalvonta/public/views/feedback.py`."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
@@ -282,7 +283,9 @@ def round_links(request, pk):
             group_label = Group(form.cleaned_data["group"]).label
             links = []
             for i, token in enumerate(tokens, start=1):
-                url = request.build_absolute_uri(reverse("public:feedback_link", args=[token]))
+                # The public address (SITE_URL), not the one this request came in by:
+                # behind a proxy that may be an internal name a phone cannot reach.
+                url = settings.SITE_URL.rstrip("/") + reverse("public:feedback_link", args=[token])
                 links.append({"url": url, "qr": qr_svg(url, label=_("QR code %(n)d") % {"n": i})})
             response = render(
                 request, "feedback/qr_sheet.html", {"round": round_, "group_label": group_label, "links": links}

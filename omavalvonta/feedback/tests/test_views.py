@@ -77,14 +77,15 @@ def test_results_query_counts_do_not_grow_with_data(client, supervisor_a, region
             client.get(url)
 
 
-def test_round_page_qr_sheet_and_single_use(client, supervisor_a, unit_a):
+def test_round_page_qr_sheet_and_single_use(client, settings, supervisor_a, unit_a):
+    settings.SITE_URL = "https://omavalvonta.example.fi"
     client.force_login(supervisor_a)
     response = client.post(reverse("feedback:rounds"), {"unit": unit_a.pk, "year": 2026, "quarter": 4})
     round_ = Round.objects.get()
     assert response.status_code == 302
     sheet = client.post(reverse("feedback:round_links", args=[round_.pk]), {"group": "parent", "count": 3})
     assert sheet.status_code == 200 and sheet["Cache-Control"] == "no-store"
-    urls = re.findall(r'href="(http://testserver/julkinen/palaute/k/[^"]+)"', html(sheet))
+    urls = re.findall(r'href="(https://omavalvonta.example.fi/julkinen/palaute/k/[^"]+)"', html(sheet))
     assert len(urls) == 3 and html(sheet).count('class="qr"') == 3
     assert ResponseLink.objects.filter(round=round_).count() == 3
 
