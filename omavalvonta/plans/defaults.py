@@ -40,8 +40,9 @@ SELF_SUPERVISION = [
      "Asiakastietojen kirjaaminen, käsittely ja säilytys; tietosuojavastaava; tietoturvapoikkeamien ilmoittaminen.",
      True, ""),
     ("palaute", "2.11", "Asiakaspalautteen kerääminen ja hyödyntäminen",
-     "Miten palautetta kerätään lapsilta, vanhemmilta ja sosiaalityöntekijöiltä ja miten se muuttaa toimintaa.",
-     True, ""),
+     "Järjestelmä kokoaa kuluvan neljänneksen palautteiden määrät ja suositteluindeksin. Kerro, miten palautetta "
+     "kerätään lapsilta, vanhemmilta ja sosiaalityöntekijöiltä ja miten se muuttaa toimintaa.",
+     True, "feedback"),
     ("riskienhallinta", "3.1", "Riskienhallinnan periaatteet",
      "Miten riskejä tunnistetaan ja arvioidaan (riskienarviointi, läheltä piti -tilanteet) ja kuka vastaa.",
      True, ""),

@@ -99,6 +99,31 @@ def risks(unit, *, actor, today: dt.date | None = None) -> dict:
     }
 
 
+def feedback(unit, *, actor) -> dict:
+    """The current quarter's client feedback of `unit` per respondent group: the
+    number of answers and the NPS (hidden for small groups, by the feedback
+    area's own rule). Read with `actor`'s rights; empty without them."""
+    try:
+        from omavalvonta.feedback import selectors as feedback_selectors
+    except ImportError:  # the feedback area is not installed
+        return {}
+    perm = getattr(access, "P_FEEDBACK_VIEW", None)
+    if perm is None or not access.can(actor, perm, unit):
+        return {"hidden": True}
+    from django.urls import reverse
+
+    data = feedback_selectors.overview(actor=actor)
+    url = reverse("feedback:unit", args=[unit.pk])
+    row = next((r for r in data["unit_rows"] if r.url == url), None)
+    if row is None:
+        return {}
+    groups = [
+        {"label": str(label), "answers": cell.n, "nps": cell.nps, "hidden": cell.hidden}
+        for label, cell in zip(data["groups"], row.cells)
+    ]
+    return {"period": str(data["period"]), "groups": groups}
+
+
 def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
     """The facts the plan's sections ask for."""
     result = {}
@@ -110,4 +135,6 @@ def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
         result["reporting"] = reporting(unit)
     if "risks" in live_facts:
         result["risks"] = risks(unit, actor=actor)
+    if "feedback" in live_facts:
+        result["feedback"] = feedback(unit, actor=actor)
     return result

@@ -54,6 +54,7 @@ class LiveFact(models.TextChoices):
     RESPONSIBLE_PERSONS = "responsible_persons", _("Responsible persons")
     REPORTING = "reporting", _("Reporting shortcomings and their handling")
     RISKS = "risks", _("Current risks and corrective actions")
+    FEEDBACK = "feedback", _("Client feedback summary")
 
 
 class VersionState(models.TextChoices):

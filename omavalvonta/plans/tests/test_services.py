@@ -230,3 +230,17 @@ def test_other_units_get_no_risk_figures_in_another_units_plan(unit_b, superviso
     from omavalvonta.plans.facts import risks
 
     assert risks(other, actor=supervisor_a) == {"hidden": True}
+
+
+def test_approval_freezes_the_feedback_summary_without_small_groups_nps(supervisor_a, responsible_a, unit_a):
+    version = approved_plan(unit_a, supervisor_a, responsible_a)
+    fb = version.facts["feedback"]
+    assert fb["period"]
+    assert [g["answers"] for g in fb["groups"]] == [0, 0, 0]
+    assert all(g["nps"] is None and g["hidden"] for g in fb["groups"])
+
+
+def test_staff_without_feedback_rights_see_no_feedback_figures(employee_a, unit_a):
+    from omavalvonta.plans.facts import feedback
+
+    assert feedback(unit_a, actor=employee_a) == {"hidden": True}
