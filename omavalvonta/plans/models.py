@@ -168,7 +168,8 @@ class PlanVersion(models.Model):
             "plan": self.plan.get_kind_display(), "unit": self.unit, "number": self.number,
         }
         if self.approved_at:
-            label += f" ({timezone.localtime(self.approved_at):%d.%m.%Y})"
+            day = timezone.localtime(self.approved_at).date()
+            label += f" ({day.day}.{day.month}.{day.year})"
         return label
 
     def get_absolute_url(self):

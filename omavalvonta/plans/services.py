@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -264,6 +265,35 @@ def plan_draft_discard(*, actor, version: PlanVersion) -> None:
     version.sections.all().delete()
     _audit(actor, "plan.draft_discarded", version.plan, unit=version.unit, number=number)
     version.delete()
+
+
+@transaction.atomic
+def plan_approval_request(*, actor, version: PlanVersion) -> int:
+    """Tell the unit's responsible persons that the draft is ready for approval.
+    Returns the number of people told. Refused while something required is missing."""
+    access.require(actor, access.P_PLAN_EDIT, version.unit)
+    _require_draft(version)
+    if missing := approval_missing(version):
+        raise ValidationError(missing)
+    people = Membership.objects.filter(
+        unit=version.unit, role=Role.RESPONSIBLE_PERSON, user__is_active=True
+    ).select_related("user")
+    told = 0
+    for m in people:
+        if m.user_id == actor.pk:
+            continue
+        notification_enqueue(
+            kind="plan.approval_requested",
+            recipient=m.user,
+            subject=_("Plan ready for approval: %(plan)s") % {"plan": version.plan},
+            body=_("%(name)s asks you to approve version %(number)s.") % {
+                "name": actor.full_name, "number": version.number,
+            },
+            link=reverse("plans:approve", args=[version.pk]),
+        )
+        told += 1
+    _audit(actor, "plan.approval_requested", version, unit=version.unit, told=told)
+    return told
 
 
 def approval_missing(version: PlanVersion) -> list[str]:

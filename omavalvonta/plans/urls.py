@@ -15,6 +15,7 @@ urlpatterns = [
     path("versiot/<int:pk>/osiot/<int:section_id>/poista/", views.section_remove, name="section_remove"),
     path("versiot/<int:pk>/osiot/lisaa/", views.section_add, name="section_add"),
     path("versiot/<int:pk>/hyvaksy/", views.approve, name="approve"),
+    path("versiot/<int:pk>/hyvaksyttavaksi/", views.request_approval, name="request_approval"),
     path("versiot/<int:pk>/hylkaa/", views.discard, name="discard"),
     path("pohja/", views.template_list, name="template"),
     path("pohja/uusi/", views.template_edit, name="template_new"),

@@ -193,6 +193,24 @@ def details_edit(request, pk):
     return render(request, "plans/details_form.html", {"version": version, "form": form, "good_treatment": good})
 
 
+@require_POST
+@requires(P_PLAN_EDIT)
+def request_approval(request, pk):
+    version, refused = _draft_for_edit(request, pk)
+    if refused:
+        return refused
+    try:
+        told = services.plan_approval_request(actor=request.user, version=version)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        if told:
+            messages.success(request, _("The responsible person was asked to approve the plan."))
+        else:
+            messages.info(request, _("The unit has no other responsible person to ask."))
+    return redirect(version.get_absolute_url())
+
+
 @requires(P_PLAN_APPROVE)
 def approve(request, pk):
     version = selectors.version_get(actor=request.user, pk=pk, perm=P_PLAN_APPROVE)

@@ -40,6 +40,11 @@ def test_supervisor_updates_the_plan_responsible_person_approves_and_the_public_
     phone.wait_for_url(re.compile(rf"/versiot/{draft.pk}/"))
     assert NEW_TEXT in phone.content()
     snap(phone, "plans-draft-phone")
+    phone.locator(f"form[action='{reverse('plans:request_approval', args=[draft.pk])}'] button").click()
+    phone.wait_for_load_state()
+    from omavalvonta.notifications.models import Notification
+
+    assert Notification.objects.filter(kind="plan.approval_requested", recipient=responsible_a).exists()
 
     # The responsible person approves it at a desk.
     desk = desktop_page

@@ -244,3 +244,15 @@ def test_staff_without_feedback_rights_see_no_feedback_figures(employee_a, unit_
     from omavalvonta.plans.facts import feedback
 
     assert feedback(unit_a, actor=employee_a) == {"hidden": True}
+
+
+def test_sending_for_approval_tells_the_responsible_person(supervisor_a, responsible_a, unit_a):
+    from omavalvonta.notifications.models import Notification
+
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    with pytest.raises(ValidationError):
+        services.plan_approval_request(actor=supervisor_a, version=draft)  # required sections empty
+    fill_required(draft, supervisor_a)
+    assert services.plan_approval_request(actor=supervisor_a, version=draft) == 1
+    note = Notification.objects.get(kind="plan.approval_requested")
+    assert note.recipient == responsible_a and note.link.endswith(f"/versiot/{draft.pk}/hyvaksy/")
