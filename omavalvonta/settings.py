@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "omavalvonta.feedback",
     "omavalvonta.yearclock",
     "omavalvonta.risks",
+    "omavalvonta.audits",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("hallinta/", include("omavalvonta.organisation.urls")),
     path("vuosikello/", include("omavalvonta.yearclock.urls")),
     path("riskit/", include("omavalvonta.risks.urls")),
+    path("auditointi/", include("omavalvonta.audits.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

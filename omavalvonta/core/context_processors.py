@@ -23,6 +23,7 @@ NAV = [
     (access.P_PROGRAMME_MANAGE, "plans:programme", _("Self-supervision programme")),
     (access.P_OBLIGATION_VIEW, "yearclock:wheel", _("Quality calendar")),
     (access.P_RISK_VIEW, "risks:list", _("Risks")),
+    (access.P_RISK_MANAGE, "audits:index", _("Audits and continuity")),
     (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
 ]
 

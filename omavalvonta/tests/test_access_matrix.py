@@ -167,6 +167,17 @@ EXPECTED = {
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
     },
+    # Audits and continuity: read like the risk register (the unit's page: 404 outside).
+    "audits_index": {
+        **{(r, "own"): 200 for r in Role},
+        **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+    },
+    "continuity": {
+        **{(r, "own"): 200 for r in Role},
+        **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -206,6 +217,8 @@ def _url(page, unit_a, quality, violence):
         "yearclock_due": reverse("yearclock:due"),
         "yearclock_templates": reverse("yearclock:templates"),
         "risk_list": reverse("risks:list"),
+        "audits_index": reverse("audits:index"),
+        "continuity": reverse("audits:continuity", args=[unit_a.pk]),
         "risk_detail": reverse("risks:detail", args=[_risk(unit_a).pk]) if page == "risk_detail" else "",
         "plan_version": reverse("plans:version", args=[_plan_draft(unit_a).pk]) if page == "plan_version" else "",
         "plan_approve": reverse("plans:approve", args=[_plan_draft(unit_a).pk]) if page == "plan_approve" else "",

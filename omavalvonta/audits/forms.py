@@ -1,0 +1,106 @@
+"""Forms of the audit and continuity pages: parsing only; rules live in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.audits.models import AnswerResult, AuditKind, FindingKind
+
+
+def add_service_errors(form, error) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(name if name in form.fields else None, e)
+    else:
+        form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ChecklistForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    criteria_text = forms.CharField(
+        label=_("Criteria"), widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("One criterion a line, in the order they are assessed."),
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class SelfAssessmentForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for c in self.criteria:
+            self.fields[f"c{c.pk}"] = forms.ChoiceField(label=c.text, choices=AnswerResult.choices, widget=forms.RadioSelect)
+            self.fields[f"n{c.pk}"] = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def criterion_rows(self):
+        return [(c, self[f"c{c.pk}"], self[f"n{c.pk}"]) for c in self.criteria]
+
+    def answers(self) -> dict:
+        return {c.pk: (self.cleaned_data.get(f"c{c.pk}"), self.cleaned_data.get(f"n{c.pk}", "")) for c in self.criteria}
+
+
+class AuditForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AuditKind.choices, widget=forms.RadioSelect)
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    auditor = forms.CharField(label=_("Auditor"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
+    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("What is done"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, empty_label=_("Choose the owner"))
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+
+
+class SystemForm(forms.Form):
+    name = forms.CharField(label=_("System"), max_length=200)
+    position = forms.IntegerField(label=_("Criticality order"), min_value=1, max_value=99, initial=1,
+                                  help_text=_("1 = the most critical."))
+    owner = forms.ModelChoiceField(label=_("Owner (main user)"), queryset=None, required=False, empty_label=_("No owner named"))
+    fallback = forms.CharField(label=_("Fallback procedure"), widget=forms.Textarea(attrs={"rows": 2}))
+    tolerable_outage = forms.CharField(label=_("Tolerable outage"), max_length=100, help_text=_("For example “4 hours”."))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+
+
+class PlanForm(forms.Form):
+    threats = forms.CharField(label=_("Threats and disruptions"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    preparedness = forms.CharField(label=_("72-hour preparedness"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                   help_text=_("Water, food, medicines, heat and light for three days without outside help."))
+    contacts = forms.CharField(label=_("Who does what in a disruption"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DrillForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    scenario = forms.CharField(label=_("Scenario"), max_length=300)
+    participants = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=None, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    lessons = forms.CharField(label=_("Lessons learned"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = people

@@ -1,0 +1,177 @@
+"""Self-assessments and audits, continuity and readiness.
+
+* `Checklist` with its `Criterion` rows: group level, edited by the quality
+  director (e.g. the organisation's quality-system requirements).
+* `SelfAssessment`: a unit answers a checklist (`Answer` per criterion).
+* `Audit`: an internal or external audit of a unit with its `Finding`s; a
+  finding (or an unmet criterion) may create an action (improvement app).
+* `CriticalSystem`: the unit's critical information systems in criticality
+  order, each with its owner (main user), fallback and tolerable outage.
+* `ContinuityPlan`: the unit's readiness and continuity plan (one per unit).
+* `Drill`: a readiness drill with date, scenario, participants and lessons.
+
+Continuity lives here beside the audits (one app for "how ready and how good
+are we"), documented in the issue note. Writes go through `services`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.organisation.access import UnitScopedQuerySet
+
+
+class Checklist(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Criterion(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("criterion"), max_length=500)
+
+    class Meta:
+        ordering = ["checklist", "position", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class SelfAssessment(models.Model):
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
+    held_on = models.DateField(_("date"))
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.checklist} {self.held_on:%d.%m.%Y}"
+
+
+class AnswerResult(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY = "partly", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=8, choices=AnswerResult.choices)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["criterion__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="answer_once_per_criterion")]
+
+
+class AuditKind(models.TextChoices):
+    INTERNAL = "internal", _("Internal audit")
+    EXTERNAL = "external", _("External audit")
+
+
+class Audit(models.Model):
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    kind = models.CharField(_("kind"), max_length=10, choices=AuditKind.choices)
+    held_on = models.DateField(_("date"))
+    auditor = models.CharField(_("auditor"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.held_on:%d.%m.%Y}"
+
+
+class FindingKind(models.TextChoices):
+    NONCONFORMITY = "nonconformity", _("Nonconformity")
+    OBSERVATION = "observation", _("Observation")
+    STRENGTH = "strength", _("Strength")
+
+
+class Finding(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=FindingKind.choices)
+    text = models.TextField(_("finding"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["audit", "id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class CriticalSystem(models.Model):
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    position = models.PositiveSmallIntegerField(_("criticality order"), default=1)
+    name = models.CharField(_("system"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("owner (main user)"),
+    )
+    fallback = models.TextField(_("fallback procedure"))
+    tolerable_outage = models.CharField(_("tolerable outage"), max_length=100)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "position", "name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContinuityPlan(models.Model):
+    unit = models.OneToOneField("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    threats = models.TextField(_("threats and disruptions"), blank=True)
+    preparedness = models.TextField(_("72-hour preparedness"), blank=True)
+    contacts = models.TextField(_("who does what in a disruption"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+
+class Drill(models.Model):
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    held_on = models.DateField(_("date"))
+    scenario = models.CharField(_("scenario"), max_length=300)
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("participants"))
+    lessons = models.TextField(_("lessons learned"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.scenario} {self.held_on:%d.%m.%Y}"

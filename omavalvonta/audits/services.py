@@ -1,0 +1,229 @@
+"""Writes of self-assessments, audits and continuity. Keyword-only, `actor`
+first, atomic, audited, the kernel checked again. Checklists are group-level
+configuration for the quality director (obligation.template_edit); a unit's
+records need risk.manage there (the unit's leaders)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.audits.models import (
+    Answer,
+    AnswerResult,
+    Audit,
+    AuditKind,
+    Checklist,
+    ContinuityPlan,
+    CriticalSystem,
+    Criterion,
+    Drill,
+    Finding,
+    FindingKind,
+    SelfAssessment,
+)
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.improvement.services import action_create
+from omavalvonta.organisation import access
+
+TEXT_MAX = 5000
+
+
+def _text(errors, field, value, *, required=False, limit=TEXT_MAX, message=None):
+    value = (value or "").strip()
+    if required and not value:
+        errors[field] = message or _("This field is required.")
+    elif len(value) > limit:
+        errors[field] = _("Use at most %(limit)s characters.") % {"limit": limit}
+    return value
+
+
+def _past_date(errors, field, value):
+    if value is None:
+        errors[field] = _("Give the date.")
+    elif value > timezone.localdate():
+        errors[field] = _("Record it once it has taken place.")
+
+
+# --- Checklists --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checklist_save(*, actor, checklist: Checklist | None = None, title: str, description: str = "",
+                   criteria_text: str = "", is_active: bool = True) -> Checklist:
+    """Create or change a checklist; `criteria_text` holds one criterion a line.
+    Criteria already answered are kept (answers point to them); new lines are added
+    and lines removed from an unanswered checklist are dropped."""
+    if not access.has_perm_anywhere(actor, access.P_OBLIGATION_TEMPLATE_EDIT):
+        raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
+    errors = {}
+    title = _text(errors, "title", title, required=True, limit=200, message=_("Give the checklist a title."))
+    description = _text(errors, "description", description)
+    lines = [line.strip() for line in (criteria_text or "").splitlines() if line.strip()]
+    if not lines:
+        errors["criteria_text"] = _("Write at least one criterion, one a line.")
+    elif any(len(line) > 500 for line in lines):
+        errors["criteria_text"] = _("A criterion may have at most 500 characters.")
+    if errors:
+        raise ValidationError(errors)
+    if checklist is None:
+        checklist = Checklist.objects.create(title=title, description=description, is_active=is_active)
+    else:
+        checklist.title, checklist.description, checklist.is_active = title, description, is_active
+        checklist.save()
+    existing = {c.text: c for c in checklist.criteria.all()}
+    answered = set(Answer.objects.filter(criterion__checklist=checklist).values_list("criterion_id", flat=True))
+    for position, line in enumerate(lines, start=1):
+        criterion = existing.pop(line, None)
+        if criterion is None:
+            Criterion.objects.create(checklist=checklist, position=position, text=line)
+        elif criterion.position != position:
+            criterion.position = position
+            criterion.save(update_fields=["position"])
+    for criterion in existing.values():
+        if criterion.pk not in answered:
+            criterion.delete()
+        else:  # answered before: kept for history, moved to the end
+            criterion.position = 1000 + criterion.position
+            criterion.save(update_fields=["position"])
+    audit_event_record(actor=actor, verb="checklist.saved", target=checklist, criteria=len(lines))
+    return checklist
+
+
+@transaction.atomic
+def self_assessment_create(*, actor, unit, checklist: Checklist, held_on: dt.date, answers: dict,
+                           summary: str = "") -> SelfAssessment:
+    """A unit's answers to a checklist: `answers` maps criterion id -> (result, note).
+    Every current criterion must be answered."""
+    access.require(actor, access.P_RISK_MANAGE, unit)
+    errors = {}
+    _past_date(errors, "held_on", held_on)
+    summary = _text(errors, "summary", summary)
+    criteria = [c for c in checklist.criteria.all() if c.position < 1000]
+    for c in criteria:
+        result, note = answers.get(c.pk, ("", ""))
+        if result not in AnswerResult.values:
+            errors[f"c{c.pk}"] = _("Answer every criterion.")
+        if len(note or "") > 1000:
+            errors[f"c{c.pk}"] = _("Use at most %(limit)s characters.") % {"limit": 1000}
+    if not checklist.is_active:
+        errors["checklist"] = _("This checklist is no longer in use.")
+    if errors:
+        raise ValidationError(errors)
+    assessment = SelfAssessment.objects.create(
+        unit=unit, checklist=checklist, held_on=held_on, summary=summary, created_by=actor
+    )
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, criterion=c, result=answers[c.pk][0], note=(answers[c.pk][1] or "").strip())
+        for c in criteria
+    )
+    audit_event_record(actor=actor, verb="self_assessment.recorded", target=assessment, unit=unit)
+    return assessment
+
+
+@transaction.atomic
+def audit_create(*, actor, unit, kind: str, held_on: dt.date, auditor: str, summary: str = "") -> Audit:
+    access.require(actor, access.P_RISK_MANAGE, unit)
+    errors = {}
+    if kind not in AuditKind.values:
+        errors["kind"] = _("Choose internal or external.")
+    _past_date(errors, "held_on", held_on)
+    auditor = _text(errors, "auditor", auditor, required=True, limit=200, message=_("Name the auditor."))
+    summary = _text(errors, "summary", summary)
+    if errors:
+        raise ValidationError(errors)
+    audit = Audit.objects.create(unit=unit, kind=kind, held_on=held_on, auditor=auditor, summary=summary, created_by=actor)
+    audit_event_record(actor=actor, verb="audit.recorded", target=audit, unit=unit)
+    return audit
+
+
+@transaction.atomic
+def finding_add(*, actor, audit: Audit, kind: str, text: str) -> Finding:
+    access.require(actor, access.P_RISK_MANAGE, audit.unit)
+    errors = {}
+    if kind not in FindingKind.values:
+        errors["kind"] = _("Choose the kind of finding.")
+    text = _text(errors, "text", text, required=True, message=_("Write the finding."))
+    if errors:
+        raise ValidationError(errors)
+    finding = Finding.objects.create(audit=audit, unit=audit.unit, kind=kind, text=text)
+    audit_event_record(actor=actor, verb="audit.finding_added", target=audit, unit=audit.unit, finding=finding.pk)
+    return finding
+
+
+def finding_action_create(*, actor, finding: Finding, title: str, owner, due_date):
+    """An action from an audit finding (the finding is its source)."""
+    access.require(actor, access.P_RISK_MANAGE, finding.unit)
+    return action_create(
+        actor=actor, unit=finding.unit, title=title, owner=owner, due_date=due_date, source=finding, source_kind="audit"
+    )
+
+
+def answer_action_create(*, actor, answer: Answer, title: str, owner, due_date):
+    """An action from an unmet criterion of a self-assessment (the assessment is its source)."""
+    assessment = answer.assessment
+    access.require(actor, access.P_RISK_MANAGE, assessment.unit)
+    return action_create(
+        actor=actor, unit=assessment.unit, title=title, owner=owner, due_date=due_date, source=assessment,
+        source_kind="audit", description=answer.criterion.text,
+    )
+
+
+# --- Continuity -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def critical_system_save(*, actor, unit, system: CriticalSystem | None = None, name: str, position: int,
+                         owner, fallback: str, tolerable_outage: str) -> CriticalSystem:
+    access.require(actor, access.P_RISK_MANAGE, unit)
+    errors = {}
+    name = _text(errors, "name", name, required=True, limit=200, message=_("Name the system."))
+    fallback = _text(errors, "fallback", fallback, required=True, message=_("Describe how the work goes on without it."))
+    tolerable_outage = _text(errors, "tolerable_outage", tolerable_outage, required=True, limit=100,
+                             message=_("Say how long the unit manages without it."))
+    if not isinstance(position, int) or not 1 <= position <= 99:
+        errors["position"] = _("Give 1–99 (1 = the most critical).")
+    if errors:
+        raise ValidationError(errors)
+    system = system or CriticalSystem(unit=unit)
+    system.name, system.position, system.owner = name, position, owner
+    system.fallback, system.tolerable_outage = fallback, tolerable_outage
+    system.save()
+    audit_event_record(actor=actor, verb="continuity.system_saved", target=system, unit=unit)
+    return system
+
+
+@transaction.atomic
+def continuity_plan_save(*, actor, unit, threats: str, preparedness: str, contacts: str) -> ContinuityPlan:
+    access.require(actor, access.P_RISK_MANAGE, unit)
+    errors = {}
+    threats = _text(errors, "threats", threats)
+    preparedness = _text(errors, "preparedness", preparedness)
+    contacts = _text(errors, "contacts", contacts)
+    if errors:
+        raise ValidationError(errors)
+    plan, _created = ContinuityPlan.objects.get_or_create(unit=unit)
+    plan.threats, plan.preparedness, plan.contacts = threats, preparedness, contacts
+    plan.updated_by, plan.updated_at = actor, timezone.now()
+    plan.save()
+    audit_event_record(actor=actor, verb="continuity.plan_saved", target=plan, unit=unit)
+    return plan
+
+
+@transaction.atomic
+def drill_record(*, actor, unit, held_on: dt.date, scenario: str, participants=(), lessons: str = "") -> Drill:
+    access.require(actor, access.P_RISK_MANAGE, unit)
+    errors = {}
+    _past_date(errors, "held_on", held_on)
+    scenario = _text(errors, "scenario", scenario, required=True, limit=300, message=_("Describe the scenario."))
+    lessons = _text(errors, "lessons", lessons)
+    if errors:
+        raise ValidationError(errors)
+    drill = Drill.objects.create(unit=unit, held_on=held_on, scenario=scenario, lessons=lessons, created_by=actor)
+    drill.participants.set(participants)
+    audit_event_record(actor=actor, verb="continuity.drill_recorded", target=drill, unit=unit)
+    return drill

@@ -1,0 +1,269 @@
+"""Self-assessment, audit and continuity pages. Reading needs risk.view in the
+unit, recording risk.manage (the unit's leaders), checklists obligation.template_edit
+(the quality director). One record is fetched through the kernel (404 outside
+the actor's units, 403 inside without the right)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.audits import selectors, services
+from omavalvonta.audits.forms import (
+    ActionForm,
+    AuditForm,
+    ChecklistForm,
+    DrillForm,
+    FindingForm,
+    PlanForm,
+    SelfAssessmentForm,
+    SystemForm,
+    add_service_errors,
+)
+from omavalvonta.audits.models import Answer, AnswerResult, Checklist, Finding
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import P_OBLIGATION_TEMPLATE_EDIT, P_RISK_MANAGE, P_RISK_VIEW, requires
+from omavalvonta.risks.selectors import unit_people
+
+LIST_LIMIT = 30
+
+
+def _chosen_unit(request, units):
+    unit_id = request.POST.get("unit") or request.GET.get("unit")
+    return next((u for u in units if str(u.pk) == str(unit_id)), None) or (units[0] if len(units) == 1 else None)
+
+
+@requires(P_RISK_VIEW)
+def index(request):
+    actor = request.user
+    units = list(selectors.units_for(actor=actor))
+    chosen = request.GET.get("unit")
+    if chosen and any(str(u.pk) == chosen for u in units):
+        return redirect("audits:continuity", unit_id=int(chosen))
+    own = [g.unit_id for g in access.grants(actor) if g.unit_id]
+    return render(
+        request,
+        "audits/index.html",
+        {
+            "self_assessments": list(selectors.self_assessments(actor=actor)[:LIST_LIMIT]),
+            "audits": list(selectors.audits(actor=actor)[:LIST_LIMIT]),
+            "units": units,
+            "own_units": [u for u in units if u.pk in own] or units[:1],
+            "can_manage": access.has_perm_anywhere(actor, P_RISK_MANAGE),
+            "can_edit_checklists": access.has_perm_anywhere(actor, P_OBLIGATION_TEMPLATE_EDIT),
+        },
+    )
+
+
+@requires(P_OBLIGATION_TEMPLATE_EDIT)
+def checklist_list(request):
+    return render(request, "audits/checklists.html", {"checklists": list(selectors.checklists())})
+
+
+@requires(P_OBLIGATION_TEMPLATE_EDIT)
+def checklist_edit(request, pk=None):
+    actor = request.user
+    checklist = selectors.checklist_get(actor=actor, pk=pk) if pk is not None else None
+    if request.method == "POST":
+        form = ChecklistForm(request.POST)
+        if form.is_valid():
+            try:
+                services.checklist_save(actor=actor, checklist=checklist, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The checklist was saved."))
+                return redirect("audits:checklists")
+    elif checklist is not None:
+        form = ChecklistForm(initial={
+            "title": checklist.title, "description": checklist.description, "is_active": checklist.is_active,
+            "criteria_text": "\n".join(c.text for c in checklist.criteria.all() if c.position < 1000),
+        })
+    else:
+        form = ChecklistForm(initial={"is_active": True})
+    return render(request, "audits/checklist_form.html", {"form": form, "checklist": checklist})
+
+
+@requires(P_RISK_MANAGE)
+def self_assessment_create(request):
+    actor = request.user
+    units = list(selectors.units_for(actor=actor, perm=P_RISK_MANAGE))
+    unit = _chosen_unit(request, units)
+    active = list(selectors.checklists(active_only=True))
+    checklist_id = request.POST.get("checklist") or request.GET.get("checklist")
+    checklist = next((c for c in active if str(c.pk) == str(checklist_id)), None) or (active[0] if len(active) == 1 else None)
+    if unit is None or checklist is None:
+        return render(request, "audits/choose.html", {"units": units, "checklists": active, "unit": unit})
+    criteria = [c for c in checklist.criteria.all() if c.position < 1000]
+    if request.method == "POST":
+        form = SelfAssessmentForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            try:
+                assessment = services.self_assessment_create(
+                    actor=actor, unit=unit, checklist=checklist, held_on=form.cleaned_data["held_on"],
+                    answers=form.answers(), summary=form.cleaned_data.get("summary", ""),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The self-assessment was recorded."))
+                return redirect("audits:self_assessment", pk=assessment.pk)
+    else:
+        form = SelfAssessmentForm(criteria=criteria, initial={"held_on": timezone.localdate()})
+    return render(request, "audits/self_assessment_form.html", {"form": form, "unit": unit, "checklist": checklist})
+
+
+@requires(P_RISK_VIEW)
+def self_assessment_detail(request, pk):
+    actor = request.user
+    assessment = selectors.self_assessment_get(actor=actor, pk=pk)
+    can_manage = access.can(actor, P_RISK_MANAGE, assessment.unit)
+    answers = list(Answer.objects.filter(assessment=assessment).select_related("criterion"))
+    people = unit_people(unit=assessment.unit)
+    failed_form, failed_id = None, None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(P_RISK_MANAGE)
+        answer = next((a for a in answers if str(a.pk) == request.POST.get("answer")), None)
+        if answer is None or answer.result not in (AnswerResult.NOT_MET, AnswerResult.PARTLY):
+            messages.error(request, _("Choose an unmet criterion."))
+            return redirect("audits:self_assessment", pk=assessment.pk)
+        form = ActionForm(request.POST, people=people, prefix=f"a{answer.pk}")
+        if form.is_valid():
+            try:
+                services.answer_action_create(actor=actor, answer=answer, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The action was added."))
+                return redirect("audits:self_assessment", pk=assessment.pk)
+        failed_form, failed_id = form, answer.pk
+    rows = []
+    for a in answers:
+        form = None
+        if can_manage and a.result in (AnswerResult.NOT_MET, AnswerResult.PARTLY):
+            form = failed_form if a.pk == failed_id else ActionForm(people=people, prefix=f"a{a.pk}")
+        rows.append((a, form))
+    from omavalvonta.improvement.selectors import actions_for_source
+
+    return render(
+        request,
+        "audits/self_assessment_detail.html",
+        {"a": assessment, "rows": rows, "actions": list(actions_for_source(source=assessment))},
+    )
+
+
+@requires(P_RISK_MANAGE)
+def audit_create(request):
+    actor = request.user
+    units = list(selectors.units_for(actor=actor, perm=P_RISK_MANAGE))
+    unit = _chosen_unit(request, units)
+    if unit is None:
+        return render(request, "audits/choose.html", {"units": units, "checklists": None, "unit": None})
+    if request.method == "POST":
+        form = AuditForm(request.POST)
+        if form.is_valid():
+            try:
+                audit = services.audit_create(actor=actor, unit=unit, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The audit was recorded. Add its findings below."))
+                return redirect("audits:audit", pk=audit.pk)
+    else:
+        form = AuditForm(initial={"held_on": timezone.localdate(), "kind": "internal"})
+    return render(request, "audits/audit_form.html", {"form": form, "unit": unit})
+
+
+@requires(P_RISK_VIEW)
+def audit_detail(request, pk):
+    actor = request.user
+    audit = selectors.audit_get(actor=actor, pk=pk)
+    can_manage = access.can(actor, P_RISK_MANAGE, audit.unit)
+    people = unit_people(unit=audit.unit)
+    findings = list(Finding.objects.filter(audit=audit))
+    finding_form = FindingForm(prefix="f") if can_manage else None
+    failed_form, failed_id = None, None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(P_RISK_MANAGE)
+        if request.POST.get("finding"):
+            finding = next((f for f in findings if str(f.pk) == request.POST.get("finding")), None)
+            if finding is None:
+                return redirect("audits:audit", pk=audit.pk)
+            form = ActionForm(request.POST, people=people, prefix=f"a{finding.pk}")
+            if form.is_valid():
+                try:
+                    services.finding_action_create(actor=actor, finding=finding, **form.cleaned_data)
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("The action was added."))
+                    return redirect("audits:audit", pk=audit.pk)
+            failed_form, failed_id = form, finding.pk
+        else:
+            finding_form = FindingForm(request.POST, prefix="f")
+            if finding_form.is_valid():
+                try:
+                    services.finding_add(actor=actor, audit=audit, **finding_form.cleaned_data)
+                except ValidationError as error:
+                    add_service_errors(finding_form, error)
+                else:
+                    messages.success(request, _("The finding was added."))
+                    return redirect("audits:audit", pk=audit.pk)
+    from omavalvonta.improvement.selectors import actions_by_source
+
+    by_finding = actions_by_source(actor=actor, model=Finding, source_ids=[f.pk for f in findings])
+    rows = [
+        (f, by_finding.get(f.pk, []),
+         (failed_form if f.pk == failed_id else ActionForm(people=people, prefix=f"a{f.pk}")) if can_manage else None)
+        for f in findings
+    ]
+    return render(request, "audits/audit_detail.html", {"audit": audit, "rows": rows, "finding_form": finding_form})
+
+
+@requires(P_RISK_VIEW)
+def continuity(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_RISK_VIEW)
+    can_manage = access.can(actor, P_RISK_MANAGE, unit)
+    people = unit_people(unit=unit)
+    data = selectors.continuity_of(unit=unit)
+    plan = data["plan"]
+    forms_ = {
+        "system": SystemForm(people=people, prefix="s"),
+        "plan": PlanForm(prefix="p", initial={"threats": plan.threats, "preparedness": plan.preparedness,
+                                              "contacts": plan.contacts} if plan else None),
+        "drill": DrillForm(people=people, prefix="d", initial={"held_on": timezone.localdate()}),
+    }
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(P_RISK_MANAGE)
+        which = request.POST.get("form")
+        try:
+            if which == "system":
+                form = forms_["system"] = SystemForm(request.POST, people=people, prefix="s")
+                if form.is_valid():
+                    services.critical_system_save(actor=actor, unit=unit, **form.cleaned_data)
+                    messages.success(request, _("The system was added."))
+                    return redirect("audits:continuity", unit_id=unit.pk)
+            elif which == "plan":
+                form = forms_["plan"] = PlanForm(request.POST, prefix="p")
+                if form.is_valid():
+                    services.continuity_plan_save(actor=actor, unit=unit, **form.cleaned_data)
+                    messages.success(request, _("The continuity plan was saved."))
+                    return redirect("audits:continuity", unit_id=unit.pk)
+            elif which == "drill":
+                form = forms_["drill"] = DrillForm(request.POST, people=people, prefix="d")
+                if form.is_valid():
+                    services.drill_record(actor=actor, unit=unit, **form.cleaned_data)
+                    messages.success(request, _("The drill was recorded."))
+                    return redirect("audits:continuity", unit_id=unit.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return render(
+        request, "audits/continuity.html", {"unit": unit, "can_manage": can_manage, "forms": forms_, **data}
+    )
