@@ -12,6 +12,7 @@ import statistics
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -94,6 +95,28 @@ def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today:
         },
         "actions": action_counts,
         "plan_reviews": plan_review_figures(period_start=period_start, period_end=period_end, today=today),
+        "guidance": guidance_figures(actor=actor, period_start=period_start, period_end=period_end, today=today),
+    }
+
+
+def guidance_figures(*, actor, period_start: dt.date, period_end: dt.date, today: dt.date) -> dict:
+    """Guidance and requests from authorities and counties received in the period:
+    how many by kind, how many with a deadline were answered by it, how many are late now."""
+    try:
+        from omavalvonta.guidance.selectors import guidance_visible
+    except ImportError:  # the guidance area is not installed
+        return {}
+    received = guidance_visible(actor=actor).order_by().filter(received_on__gte=period_start, received_on__lte=period_end)
+    by_kind = received.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+    with_deadline = received.filter(deadline__isnull=False)
+    return {
+        "total": received.count(),
+        "by_kind": [{"label": r["kind"], "count": r["n"]} for r in by_kind],
+        "with_deadline": with_deadline.count(),
+        "answered_in_time": with_deadline.filter(response_date__isnull=False, response_date__lte=models.F("deadline")).count(),
+        "late_now": with_deadline.filter(
+            state__in=["registered", "response_in_preparation", "response_in_review"], deadline__lt=today
+        ).count(),
     }
 
 

@@ -21,6 +21,14 @@ def _labels_recipient() -> dict:
     return dict(deviation_selectors.StatutoryNotification._meta.get_field("recipient_kind").choices)
 
 
+def _labels_guidance() -> dict:
+    try:
+        from omavalvonta.guidance import selectors as guidance_selectors
+    except ImportError:
+        return {}
+    return dict(guidance_selectors.Guidance._meta.get_field("kind").choices)
+
+
 def _rows(items, labels=None, empty_label=""):
     result = []
     for item in items or []:
@@ -49,6 +57,8 @@ def report_context(report: FollowupReport) -> dict:
         "answered": f.get("answered", {}),
         "actions": f.get("actions", {}),
         "plan_reviews": f.get("plan_reviews", {}),
+        "guidance": f.get("guidance") or {},
+        "guidance_by_kind": _rows((f.get("guidance") or {}).get("by_kind"), _labels_guidance()),
         "compiled_at": report.compiled_at,
         "period_start": dt.date.fromisoformat(f["period_start"]) if f.get("period_start") else report.period_start,
     }

@@ -154,3 +154,21 @@ def test_management_group_writes_findings_but_cannot_approve(client, quality_dir
     assert client.post(reverse("plans:report_publish", args=[report_pk])).status_code == 302
     page = client.get(url)
     assert "Havainto" in page.content.decode()
+
+
+def test_guidance_figures_count_the_period(quality_director, authority, unit_a):
+    from omavalvonta.guidance.services import guidance_register
+
+    def register(received, kind="guidance", deadline=None):
+        return guidance_register(actor=quality_director, kind=kind, title="Ohjauskirje", content="Sisältö",
+                                 received_on=received, authority=authority, deadline=deadline, units=[unit_a])
+
+    register(dt.date(2026, 2, 1))
+    register(dt.date(2026, 3, 1), kind="information_request", deadline=dt.date(2026, 3, 20))
+    register(dt.date(2026, 6, 1))  # after the period
+    f = compile_figures(actor=quality_director, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 4, 30),
+                        today=dt.date(2026, 5, 5))
+    g = f["guidance"]
+    assert g["total"] == 2
+    assert {r["label"]: r["count"] for r in g["by_kind"]} == {"guidance": 1, "information_request": 1}
+    assert g["with_deadline"] == 1 and g["answered_in_time"] == 0 and g["late_now"] == 1
