@@ -17,5 +17,13 @@ class YearclockConfig(AppConfig):
 
         evidence.register_builtin()
 
+        # The unit's meeting agenda lists the duties due (until they are done).
+        from omavalvonta.meetings.agenda import register_agenda_source
+        from omavalvonta.meetings.models import AgendaItemKind
+        from omavalvonta.yearclock.selectors import obligations_for_agenda
+
+        register_agenda_source(
+            "yearclock.obligations_due", obligations_for_agenda, kind=AgendaItemKind.OTHER, once=False
+        )
         jobs.register("yearclock.generate", services.occurrences_generate, every_seconds=6 * 3600)
         jobs.register("yearclock.reminders", services.obligations_remind_and_escalate, every_seconds=3600)

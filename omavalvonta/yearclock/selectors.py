@@ -158,3 +158,28 @@ def template_get(*, actor, pk) -> ObligationTemplate:
 def template_units(*, actor):
     """Units a template may be limited to (the quality director's: all)."""
     return access.units_for(actor, access.P_OBLIGATION_TEMPLATE_EDIT).order_by("name")
+
+
+AGENDA_DAYS = 31
+
+
+def obligations_for_agenda(*, actor, unit):
+    """For the unit's meeting agenda (meetings' agenda source): the unit's open
+    duties that are late or due within a month. They come back to every meeting
+    until they are done."""
+    from django.utils.translation import gettext as _
+
+    today = timezone.localdate()
+    rows = (
+        Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
+        .filter(unit=unit, state=OccurrenceState.OPEN, due_date__lte=today + dt.timedelta(days=AGENDA_DAYS))
+        .select_related("template", "owner")
+        .order_by("due_date", "id")
+    )
+    for o in rows:
+        due = f"{o.due_date.day}.{o.due_date.month}.{o.due_date.year}"
+        yield {
+            "title": _("Quality calendar: %(title)s (due %(date)s)") % {"title": o.template.title, "date": due},
+            "source": o,
+            "note": _("Late") if o.due_date < today else "",
+        }

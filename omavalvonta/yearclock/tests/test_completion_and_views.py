@@ -234,3 +234,13 @@ def test_page_query_count_does_not_grow_with_duties(client, frozen, make_templat
     client.force_login(quality_director)
     many = _count(client, reverse(page))
     assert many <= few, (few, many)
+
+
+def test_the_team_meeting_agenda_lists_the_duties_due(duty, supervisor_a, unit_a, frozen):
+    from django.utils import timezone
+
+    from omavalvonta.meetings.services import meeting_create
+
+    meeting = meeting_create(actor=supervisor_a, kind="team", unit=unit_a, title="", starts_at=timezone.now())
+    titles = [item.title for item in meeting.items.all()]
+    assert any("Riskiarvio" in t for t in titles), titles
