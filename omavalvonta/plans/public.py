@@ -54,7 +54,13 @@ def unit(*, slug: str) -> Unit:
 
 
 def unit_last_modified(*, slug: str):
-    return _approved().filter(unit__public_slug=slug, unit__is_active=True).aggregate(m=Max("approved_at"))["m"]
+    """The newest approval of the unit's plans, or the unit's own last change
+    (its name and region show on the page) if that is later."""
+    found = Unit.objects.filter(public_slug=slug, is_active=True).values_list("pk", "updated_at").first()
+    if found is None:
+        return None
+    approved = _approved().filter(unit_id=found[0]).aggregate(m=Max("approved_at"))["m"]
+    return max(approved, found[1]) if approved else None
 
 
 def current_versions(*, unit) -> dict[str, PlanVersion]:

@@ -67,6 +67,10 @@ def test_supervisor_updates_the_plan_responsible_person_approves_and_the_public_
         assert "Henkilöstön riittävyyden seuranta täsmennetty." in body
         assert first.approved_at.astimezone().strftime("%Y") in body
         snap(page, "plans-public-unit-desktop")
+        page.emulate_media(media="print")
+        assert not page.locator(".site-header").is_visible()  # the printout is the plan alone
+        snap(page, "plans-public-unit-print")
+        page.emulate_media(media="screen")
         pdf_link = page.locator(f"a[href='{reverse('public:plans_unit_pdf', args=[unit_a.public_slug, 'omavalvontasuunnitelma'])}']")
         response = page.request.get(pdf_link.get_attribute("href"))
         assert response.status == 200

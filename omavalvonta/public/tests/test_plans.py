@@ -138,3 +138,13 @@ def test_programme_page_shows_only_approved_programme_and_published_reports(clie
 
 def test_public_pages_refuse_posts(client, published, unit_a):
     assert client.post(reverse("public:plans_unit", args=[unit_a.public_slug])).status_code == 405
+
+
+def test_renaming_the_unit_changes_last_modified(client, published, unit_a):
+    import datetime as dt
+
+    url = reverse("public:plans_unit", args=[unit_a.public_slug])
+    first = client.get(url)["Last-Modified"]
+    type(unit_a).objects.filter(pk=unit_a.pk).update(name="Lastenkoti Koivula", updated_at=unit_a.updated_at + dt.timedelta(hours=1))
+    response = client.get(url, HTTP_IF_MODIFIED_SINCE=first)
+    assert response.status_code == 200 and "Lastenkoti Koivula" in response.content.decode()
