@@ -14,6 +14,7 @@ import random
 from django.db import transaction
 from django.utils import timezone, translation
 
+from omavalvonta.audits import services as audit_services
 from omavalvonta.demo.builder import DEMO_UNIT_NAME
 from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import Membership, Role, Unit
@@ -114,6 +115,9 @@ def build(*, log=print, seed: int = 2026) -> dict:
                     actor=director, assessment=assessment, title="Yökierrosten kirjaus omavalvontalokiin",
                     owner=supervisor, due_date=today + dt.timedelta(days=20),
                 )
+    if demo_unit is not None:
+        _audits_and_continuity(director, demo_unit, today)
+
     # The job's reminders and escalations so far are history, as the rest of the
     # demo year is: claimed (never sent again) and marked sent, so the worker
     # starts without a backlog.
@@ -123,3 +127,63 @@ def build(*, log=print, seed: int = 2026) -> dict:
     )
     log(f"Quality calendar: {len(templates)} duties, {len(history)} past occurrences; {risks} risks.")
     return {"quality calendar duties": len(templates), "risks": risks}
+
+
+CRITERIA = """Omavalvontasuunnitelma on päivitetty viimeisen neljän kuukauden aikana
+Jokainen työntekijä on perehdytetty ja perehdytyskortti on allekirjoitettu
+Poikkeamat käsitellään tiimipalaverissa kuukauden sisällä
+Lääkehoitosuunnitelma on ajan tasalla ja lääkeluvat voimassa
+Asiakaspalautteen tulokset käsitellään neljännesvuosittain
+Rikostaustaotteet on tarkistettu kaikilta lasten kanssa työskenteleviltä"""
+
+
+def _audits_and_continuity(director, unit, today):
+    """A checklist, a self-assessment and an internal audit with a finding in the
+    demo unit, and its continuity: systems, plan and a drill."""
+    supervisor = _first(Role.SUPERVISOR, unit=unit)
+    checklist = audit_services.checklist_save(
+        actor=director, title="Laatujärjestelmän vaatimukset", criteria_text=CRITERIA,
+        description="Konsernin laatujärjestelmän keskeiset vaatimukset yksiköille.",
+    )
+    results = ["met", "met", "partly", "met", "not_met", "met"]
+    criteria = list(checklist.criteria.all())
+    assessment = audit_services.self_assessment_create(
+        actor=director, unit=unit, checklist=checklist, held_on=today - dt.timedelta(days=60),
+        answers={c.pk: (r, "Palautetta ei ole käsitelty syksyllä." if r == "not_met" else "") for c, r in zip(criteria, results)},
+        summary="Pääosin kunnossa; palautteiden käsittely vaatii rytmin.",
+    )
+    audit = audit_services.audit_create(
+        actor=director, unit=unit, kind="internal", held_on=today - dt.timedelta(days=45), auditor="Konsernin laatutiimi",
+        summary="Sisäinen auditointi: dokumentaatio hyvällä tasolla.",
+    )
+    audit_services.finding_add(actor=director, audit=audit, kind="strength", text="Poikkeamat käsitellään viikoittain.")
+    finding = audit_services.finding_add(
+        actor=director, audit=audit, kind="nonconformity", text="Lääkejääkaapin lämpötilaseuranta puuttuu kahdelta viikolta."
+    )
+    if supervisor is not None:
+        audit_services.finding_action_create(
+            actor=director, finding=finding, title="Lämpötilaseurannan kuittaus iltavuoron tehtävälistaan",
+            owner=supervisor, due_date=today + dt.timedelta(days=14),
+        )
+    systems = [
+        (1, "Asiakastietojärjestelmä", "Paperiset kirjauslomakkeet, kirjaukset järjestelmään katkoksen jälkeen", "8 tuntia"),
+        (2, "Lääkitystiedot ja lääkelistat", "Tulostetut lääkelistat lääkekaapissa, päivitys viikoittain", "2 tuntia"),
+        (3, "Puhelimet ja hälytykset", "Varapuhelin ja paperinen yhteystietolista toimistossa", "1 tunti"),
+    ]
+    for position, name, fallback, outage in systems:
+        audit_services.critical_system_save(
+            actor=director, unit=unit, name=name, position=position, owner=supervisor, fallback=fallback,
+            tolerable_outage=outage,
+        )
+    audit_services.continuity_plan_save(
+        actor=director, unit=unit,
+        threats="Sähkökatko, vesikatko, tietoliikennekatko, henkilöstön äkillinen poissaolo, tulipalo.",
+        preparedness="Vettä 6 l/hlö, säilykeruokaa ja lääkkeet kolmeksi päiväksi, taskulamput ja paristot, lämpöpeitot.",
+        contacts="Vuorovastaava johtaa, esihenkilö tiedottaa aluejohtajalle ja hyvinvointialueelle.",
+    )
+    staff = [m.user for m in Membership.objects.filter(unit=unit).select_related("user")[:4]]
+    audit_services.drill_record(
+        actor=director, unit=unit, held_on=today - dt.timedelta(days=20), scenario="Sähkökatko iltavuorossa",
+        participants=staff, lessons="Taskulamppuja lisättiin jokaiseen kerrokseen; yhteystietolista päivitettiin.",
+    )
+    return assessment
