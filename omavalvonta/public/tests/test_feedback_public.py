@@ -11,10 +11,17 @@ from django.urls import reverse
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.feedback import services
 from omavalvonta.feedback.models import PublicFeedback, Response
+from omavalvonta.feedback.tests.conftest import ensure_default_surveys
 from omavalvonta.feedback.tests.helpers import open_round
 from omavalvonta.public.views.feedback import MESSAGE_LIMIT
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_surveys(request):
+    # A transactional test elsewhere may have flushed the migration's question sets.
+    ensure_default_surveys(request)
 
 
 @pytest.fixture(autouse=True)
