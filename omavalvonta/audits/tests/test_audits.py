@@ -145,3 +145,29 @@ def test_checklist_pages(client, quality_director, supervisor_a, checklist):
     response = client.post(reverse("audits:checklist_edit", args=[checklist.pk]), {"title": "", "criteria_text": "a"})
     assert response.status_code == 200
     assert Checklist.objects.get().title == "Laatujärjestelmän vaatimukset"
+
+
+def test_index_and_continuity_query_counts_do_not_grow(client, supervisor_a, employee_a, unit_a, checklist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(supervisor_a)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    index, cont = reverse("audits:index"), reverse("audits:continuity", args=[unit_a.pk])
+    services.audit_create(actor=supervisor_a, unit=unit_a, kind="internal", held_on=TODAY, auditor="A")
+    services.drill_record(actor=supervisor_a, unit=unit_a, held_on=TODAY, scenario="S", participants=[employee_a])
+    services.critical_system_save(actor=supervisor_a, unit=unit_a, name="X", position=1, owner=supervisor_a,
+                                  fallback="f", tolerable_outage="1 h")
+    few = (count(index), count(cont))
+    for i in range(5):
+        services.audit_create(actor=supervisor_a, unit=unit_a, kind="external", held_on=TODAY, auditor=f"A{i}")
+        services.drill_record(actor=supervisor_a, unit=unit_a, held_on=TODAY, scenario=f"S{i}", participants=[employee_a, supervisor_a])
+        services.critical_system_save(actor=supervisor_a, unit=unit_a, name=f"X{i}", position=2, owner=supervisor_a,
+                                      fallback="f", tolerable_outage="1 h")
+    assert count(index) <= few[0]
+    assert count(cont) <= few[1]
