@@ -290,14 +290,17 @@ def occurrences_generate(*, now: dt.datetime | None = None, templates=None) -> i
                 if (template.pk, unit.pk, due) not in existing:
                     new.append(Occurrence(template=template, unit=unit, due_date=due, owner_id=owner_id))
     Occurrence.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-    # Owners for open duties that had nobody in the role when they were made.
-    orphans = Occurrence.objects.filter(
-        template__in=templates, state=OccurrenceState.OPEN, owner__isnull=True
-    ).select_related("template", "unit")
-    for occurrence in orphans[:JOB_BATCH]:
-        owner_id = resolver.owner_id(occurrence.template.owner_role, occurrence.unit)
+    # Owners follow the role: open duties move to whoever holds the role now (a
+    # new supervisor takes over; a duty made when nobody held it gets an owner).
+    open_rows = Occurrence.objects.filter(template__in=templates, state=OccurrenceState.OPEN)
+    pairs = set(open_rows.values_list("template__owner_role", "unit_id").distinct())
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={unit_id for _role, unit_id in pairs}).only("pk", "region_id")}
+    for owner_role, unit_id in pairs:
+        owner_id = resolver.owner_id(owner_role, units[unit_id])
         if owner_id:
-            Occurrence.objects.filter(pk=occurrence.pk, owner__isnull=True).update(owner_id=owner_id)
+            open_rows.filter(template__owner_role=owner_role, unit_id=unit_id).exclude(owner_id=owner_id).update(
+                owner_id=owner_id
+            )
     return len(new)
 
 

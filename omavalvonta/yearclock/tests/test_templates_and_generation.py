@@ -141,3 +141,13 @@ def test_default_templates_cover_the_issues_list_once(frozen, quality_director, 
     # drills, continuity and action plan follow-ups: a year holds many duties.
     assert Occurrence.objects.filter(unit=unit_a).count() > 15
     assert T0  # time frozen for the generation above
+
+
+def test_open_duties_move_to_the_new_supervisor(frozen, make_template, unit_a, supervisor_a, quality_director):
+    from omavalvonta.organisation.models import Membership
+
+    make_template()
+    Membership.objects.filter(user=supervisor_a).delete()
+    newcomer = member(Role.SUPERVISOR, unit=unit_a, full_name="Aino Aloittava")
+    services.occurrences_generate()
+    assert Occurrence.objects.get(unit=unit_a).owner == newcomer
