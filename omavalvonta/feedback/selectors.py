@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,6 +193,39 @@ def unit_results(*, actor, unit: Unit, periods: int = 6) -> dict:
     return {"reports": reports, "free_texts": free_texts, "period": period_label(period_list[-1])}
 
 
+SCOPE_LEVELS = ("service_type", "region", "organisation")
+
+
+def scope_results(*, actor, level: str, key: str = "", periods: int = 6) -> dict | None:
+    """The figures of a service type, a region or the whole organisation, per
+    group over the last quarters against the organisation's, with the
+    small-group rule (aggregates only: no free text at these levels). Response
+    rates against the places of the scope's active units. None: unknown scope."""
+    if not access.has_perm_anywhere(actor, access.P_FEEDBACK_VIEW):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(access.P_FEEDBACK_VIEW)
+    units = Unit.objects.filter(is_active=True)
+    if level == "service_type" and key in ServiceType.values:
+        scope_q, units, name = Q(unit__service_type=key), units.filter(service_type=key), str(ServiceType(key).label)
+    elif level == "region":
+        region = Region.objects.filter(pk=int(key)).first() if str(key).isdigit() else None
+        if region is None:
+            return None
+        scope_q, units, name = Q(unit__region_id=region.pk), units.filter(region_id=region.pk), region.name
+    elif level == "organisation":
+        scope_q, name = Q(), _("Whole organisation")
+    else:
+        return None
+    period_list = _recent_periods(periods)
+    since = period_list[0]
+    figures = _figures(scope_q, since=since)
+    comparison = figures if level == "organisation" else _figures(Q(), since=since)
+    places = units.aggregate(total=models.Sum("places"))["total"]
+    reports = _group_reports(figures, comparison, period_list, places=places)
+    return {"name": name, "reports": reports, "period": period_label(period_list[-1]), "places": places}
+
+
 @dataclass
 class OverviewRow:
     name: str
@@ -248,14 +282,21 @@ def overview(*, actor, by: str = "unit") -> dict:
     ]
     by_type = grouped("unit__service_type")
     type_rows = [
-        OverviewRow(str(label), "", [by_type.get(value, {}).get(g, Cell()) for g in GROUP_ORDER])
+        OverviewRow(
+            str(label),
+            reverse("feedback:scope", args=["service_type", value]),
+            [by_type.get(value, {}).get(g, Cell()) for g in GROUP_ORDER],
+        )
         for value, label in ServiceType.choices
     ]
     by_region = grouped("unit__region_id")
     organisation_ids = {u.region.organisation_id for u in units}
     regions = Region.objects.filter(organisation_id__in=organisation_ids).order_by("name")
     region_rows = [
-        OverviewRow(r.name, "", [by_region.get(r.pk, {}).get(g, Cell()) for g in GROUP_ORDER]) for r in regions
+        OverviewRow(
+            r.name, reverse("feedback:scope", args=["region", r.pk]), [by_region.get(r.pk, {}).get(g, Cell()) for g in GROUP_ORDER]
+        )
+        for r in regions
     ]
     org = _figures(current).get((year, quarter), {})
     return {
@@ -264,7 +305,9 @@ def overview(*, actor, by: str = "unit") -> dict:
         "unit_rows": unit_rows,
         "type_rows": type_rows,
         "region_rows": region_rows,
-        "organisation_row": OverviewRow(_("Whole organisation"), "", [org.get(g, Cell()) for g in GROUP_ORDER]),
+        "organisation_row": OverviewRow(
+            _("Whole organisation"), reverse("feedback:scope", args=["organisation", "0"]), [org.get(g, Cell()) for g in GROUP_ORDER]
+        ),
     }
 
 

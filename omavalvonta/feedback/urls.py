@@ -6,6 +6,7 @@ app_name = "feedback"
 urlpatterns = [
     path("", views.home, name="home"),
     path("yksikot/<int:pk>/", views.unit_detail, name="unit"),
+    path("koonti/<str:level>/<str:key>/", views.scope_detail, name="scope"),
     path("yksikot/<int:pk>/raportti/", views.unit_report, name="unit_report"),
     path("yksikot/<int:pk>/tavoitteet/", views.unit_goals, name="unit_goals"),
     path("tavoitteet/<int:pk>/arvio/", views.goal_assess, name="goal_assess"),

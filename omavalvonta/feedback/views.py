@@ -60,14 +60,30 @@ def home(request):
 def unit_detail(request, pk):
     unit = access.access_unit(request.user, pk, P_FEEDBACK_VIEW)
     results = selectors.unit_results(actor=request.user, unit=unit)
-    for report in results["reports"]:
+    _with_charts(results["reports"])
+    return render(request, "feedback/unit.html", {"unit": unit, **results, "legend": charts.legend_text()})
+
+
+def _with_charts(reports):
+    for report in reports:
         report.trend_svg = charts.nps_trend_svg(
             report.trend, title=_("NPS over the quarters: %(group)s") % {"group": report.label}
         )
         report.items_svg = charts.item_bars_svg(
             report.items, title=_("Averages 1–5 this quarter: %(group)s") % {"group": report.label}
         )
-    return render(request, "feedback/unit.html", {"unit": unit, **results, "legend": charts.legend_text()})
+    return reports
+
+
+@requires(P_FEEDBACK_VIEW)
+def scope_detail(request, level, key):
+    """A service type's, a region's or the organisation's figures (aggregates
+    with the small-group rule, no free text)."""
+    results = selectors.scope_results(actor=request.user, level=level, key=key)
+    if results is None:
+        raise Http404
+    _with_charts(results["reports"])
+    return render(request, "feedback/scope.html", {**results, "legend": charts.legend_text()})
 
 
 def _report_month(request) -> tuple[int, int]:

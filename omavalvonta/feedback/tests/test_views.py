@@ -60,7 +60,12 @@ def test_results_query_counts_do_not_grow_with_data(client, supervisor_a, region
     round_ = open_round(supervisor_a, unit_a)
     answer(round_, "child", nps=10, text="a")
     client.force_login(regional_director_a)
-    urls = [reverse("feedback:unit", args=[unit_a.pk]), reverse("feedback:home")]
+    urls = [
+        reverse("feedback:unit", args=[unit_a.pk]),
+        reverse("feedback:home"),
+        reverse("feedback:scope", args=["region", region_a.pk]),
+        reverse("feedback:unit_report", args=[unit_a.pk]),
+    ]
     counts = []
     for url in urls:
         with CaptureQueriesContext(connection) as few:
@@ -197,3 +202,18 @@ def test_monthly_report_web_and_pdf(client, supervisor_a, supervisor_b, unit_a):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     client.force_login(supervisor_b)
     assert client.get(url).status_code == 404
+
+
+def test_service_type_region_and_organisation_pages(client, supervisor_a, regional_director_a, employee_a, unit_a, region_a):
+    round_ = open_round(supervisor_a, unit_a)
+    for nps in [10, 10, 10, 10, 0]:
+        answer(round_, "child", nps=nps, safe=4, text="Salainen teksti")
+    client.force_login(regional_director_a)
+    for args in (["service_type", unit_a.service_type], ["region", region_a.pk], ["organisation", "0"]):
+        page = client.get(reverse("feedback:scope", args=args))
+        assert page.status_code == 200, args
+        assert "+60" in html(page) and "Salainen teksti" not in html(page)
+    assert client.get(reverse("feedback:scope", args=["region", "999"])).status_code == 404
+    assert client.get(reverse("feedback:scope", args=["planet", "x"])).status_code == 404
+    client.force_login(employee_a)
+    assert client.get(reverse("feedback:scope", args=["organisation", "0"])).status_code == 403
