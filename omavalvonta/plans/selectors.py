@@ -8,6 +8,8 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Subquery
+
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import escape
@@ -50,20 +52,21 @@ def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
     region = filters.get("region")
     if region and str(region).isdigit():
         units = units.filter(region_id=int(region))
-    units = list(units)
+    units_qs, units = units, list(units)
+    # The current approved version and whether a draft exists, per plan, by
+    # subquery: three queries whatever the number of units and versions.
+    approved = PlanVersion.objects.filter(plan=OuterRef("pk"), state=VersionState.APPROVED).order_by("-number")
     plans = {
         p.unit_id: p
-        for p in Plan.objects.filter(unit__in=[u.pk for u in units], kind=PlanKind.SELF_SUPERVISION)
+        for p in Plan.objects.filter(unit__in=units_qs.values("pk"), kind=PlanKind.SELF_SUPERVISION).annotate(
+            current_id=Subquery(approved.values("pk")[:1]),
+            has_draft=Exists(PlanVersion.objects.filter(plan=OuterRef("pk"), state=VersionState.DRAFT)),
+        )
     }
-    versions = PlanVersion.objects.filter(plan__in=list(plans.values())).only(
-        "pk", "plan_id", "number", "state", "approved_at"
-    ).order_by("plan_id", "-number")
-    current, drafts = {}, set()
-    for v in versions:
-        if v.state == VersionState.DRAFT:
-            drafts.add(v.plan_id)
-        elif v.plan_id not in current:
-            current[v.plan_id] = v
+    current_ids = [p.current_id for p in plans.values() if p.current_id]
+    by_id = PlanVersion.objects.only("pk", "plan_id", "number", "state", "approved_at").in_bulk(current_ids)
+    current = {v.plan_id: v for v in by_id.values()}
+    drafts = {p.pk for p in plans.values() if p.has_draft}
     rows = []
     for u in units:
         p = plans.get(u.pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,9 @@ from omavalvonta.plans.forms import (
     add_service_errors,
 )
 from omavalvonta.plans.models import KIND_BY_SLUG, PlanKind, SectionTemplate
+
+
+PAGE_SIZE = 50
 
 
 def _kind(slug: str) -> str:
@@ -55,8 +59,9 @@ def plan_list(request):
             counts[state] += 1
         if state == "overdue":
             counts["due"] += 1  # "due" counts what needs a review now: due soon or overdue
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/list.html", {
-        "rows": rows, "form": form, "filtered": any(filters.values()) if filters else False, "counts": counts,
+        "rows": page.object_list, "page": page, "form": form, "filtered": any(filters.values()) if filters else False, "counts": counts,
         "can_template": access.has_perm_anywhere(actor, P_PLAN_TEMPLATE),
     })
 
