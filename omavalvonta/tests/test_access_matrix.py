@@ -185,6 +185,10 @@ EXPECTED = {
     },
 }
 
+# A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
+EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
+EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
+
 CASES = sorted(
     (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
 )
@@ -212,6 +216,9 @@ def _url(page, unit_a, quality, violence):
         "feedback_unit": reverse("feedback:unit", args=[unit_a.pk]),
         "feedback_round": reverse("feedback:round", args=[_round(unit_a).pk]) if page == "feedback_round" else "",
         "survey_sets": reverse("feedback:surveys"),
+        "feedback_report": reverse("feedback:unit_report", args=[unit_a.pk]),
+        "feedback_goals": reverse("feedback:unit_goals", args=[unit_a.pk]),
+        "feedback_scope": reverse("feedback:scope", args=["region", unit_a.region_id]),
         "yearclock_wheel": reverse("yearclock:wheel"),
         "yearclock_detail": reverse("yearclock:detail", args=[_duty(unit_a).pk]) if page == "yearclock_detail" else "",
         "yearclock_due": reverse("yearclock:due"),
