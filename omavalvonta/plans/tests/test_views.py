@@ -150,3 +150,15 @@ def test_plan_list_query_count_does_not_grow_with_units(client, quality_director
         response = client.get(reverse("plans:list"))
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_send_for_approval_through_the_page(client, supervisor_a, responsible_a, unit_a):
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    client.force_login(supervisor_a)
+    url = reverse("plans:request_approval", args=[draft.pk])
+    response = client.post(url, follow=True)
+    assert "has no text" in response.content.decode()  # refused: what is missing is shown
+    fill_required(draft, supervisor_a)
+    response = client.post(url, follow=True)
+    assert "asked to approve" in response.content.decode()
+    assert client.get(url).status_code == 405
