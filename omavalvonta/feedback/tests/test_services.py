@@ -219,3 +219,28 @@ def test_agenda_hook_gives_last_months_report(supervisor_a, unit_a, employee_a):
         assert "Parents: 5 answers, NPS +40" in item["note"]
         assert "Children and young people: 1 answers (fewer than five" in item["note"]
         assert selectors.feedback_report_for_agenda(actor=employee_a, unit=unit_a) == []
+
+
+def test_a_new_team_meeting_gets_last_months_feedback_report_on_its_agenda(supervisor_a, unit_a):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
+    from omavalvonta.meetings.services import meeting_create
+
+    with time_machine.travel(dt.datetime(2026, 11, 10, 10, tzinfo=dt.UTC)):
+        round_ = open_round(supervisor_a, unit_a)
+        for nps in [10, 10, 9, 9, 6]:
+            answer(round_, "parent", nps=nps, submitted_on=dt.date(2026, 10, 20))
+        meeting = meeting_create(
+            actor=supervisor_a,
+            unit=unit_a,
+            kind=MeetingKind.TEAM,
+            title="",
+            starts_at=timezone.now() + dt.timedelta(hours=2),
+            location="Kahvihuone",
+        )
+        item = meeting.items.get(kind=AgendaItemKind.FEEDBACK_REPORT)
+        assert item.title == "Client feedback report 10/2026" and "NPS +60" in item.note
