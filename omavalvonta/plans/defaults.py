@@ -31,8 +31,9 @@ SELF_SUPERVISION = [
     ("toimitilat", "2.7", "Toimitilat ja välineet",
      "Tilat, turvallisuus, esteettömyys, siivous ja huolto; pelastussuunnitelma.", True, ""),
     ("tietojarjestelmat", "2.8", "Laitteet ja tietojärjestelmät",
-     "Käytössä olevat laitteet ja kriittiset tietojärjestelmät (nimi, käyttötarkoitus, pääkäyttäjä, "
-     "kriittisyys) sekä miten häiriöt ilmoitetaan.", True, ""),
+     "Järjestelmä hakee yksikön kriittiset tietojärjestelmät kriittisyysjärjestyksessä (jos ne on kirjattu "
+     "valmius- ja jatkuvuussuunnitelmaan). Kuvaa käytössä olevat laitteet ja miten häiriöt ilmoitetaan.",
+     True, "information_systems"),
     ("laakehoito", "2.9", "Lääkehoitosuunnitelma",
      "Missä lääkehoitosuunnitelma on, kuka sen on hyväksynyt ja miten lääkeluvat ja lääkepoikkeamat hoidetaan.",
      True, ""),

@@ -124,6 +124,26 @@ def feedback(unit, *, actor) -> dict:
     return {"period": str(data["period"]), "groups": groups}
 
 
+def information_systems(unit, *, actor) -> dict:
+    """The unit's critical information systems in criticality order, from the
+    continuity plan (names and tolerable outage only: the owners are staff, and
+    the fallback procedures belong to the non-public information-security plan)."""
+    try:
+        from omavalvonta.audits import selectors as audit_selectors
+    except ImportError:  # the audits area is not installed
+        return {}
+    if not hasattr(audit_selectors, "continuity_of"):
+        return {}
+    if not access.can(actor, access.P_UNIT_VIEW, unit):
+        return {"hidden": True}
+    systems = audit_selectors.continuity_of(unit=unit)["systems"]
+    return {
+        "systems": [
+            {"position": s.position, "name": s.name, "tolerable_outage": s.tolerable_outage} for s in systems
+        ]
+    }
+
+
 def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
     """The facts the plan's sections ask for."""
     result = {}
@@ -137,4 +157,6 @@ def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
         result["risks"] = risks(unit, actor=actor)
     if "feedback" in live_facts:
         result["feedback"] = feedback(unit, actor=actor)
+    if "information_systems" in live_facts:
+        result["information_systems"] = information_systems(unit, actor=actor)
     return result

@@ -55,6 +55,7 @@ class LiveFact(models.TextChoices):
     REPORTING = "reporting", _("Reporting shortcomings and their handling")
     RISKS = "risks", _("Current risks and corrective actions")
     FEEDBACK = "feedback", _("Client feedback summary")
+    INFORMATION_SYSTEMS = "information_systems", _("Critical information systems")
 
 
 class VersionState(models.TextChoices):

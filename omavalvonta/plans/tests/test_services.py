@@ -256,3 +256,14 @@ def test_sending_for_approval_tells_the_responsible_person(supervisor_a, respons
     assert services.plan_approval_request(actor=supervisor_a, version=draft) == 1
     note = Notification.objects.get(kind="plan.approval_requested")
     assert note.recipient == responsible_a and note.link.endswith(f"/versiot/{draft.pk}/hyvaksy/")
+
+
+def test_approval_freezes_the_critical_systems_without_owners_or_fallbacks(supervisor_a, responsible_a, unit_a):
+    from omavalvonta.audits.services import critical_system_save
+
+    critical_system_save(actor=supervisor_a, unit=unit_a, name="Asiakastietojärjestelmä", position=1,
+                         owner=supervisor_a, fallback="Paperilomakkeet kaapissa 3", tolerable_outage="8 tuntia")
+    version = approved_plan(unit_a, supervisor_a, responsible_a)
+    assert version.facts["information_systems"] == {
+        "systems": [{"position": 1, "name": "Asiakastietojärjestelmä", "tolerable_outage": "8 tuntia"}]
+    }
