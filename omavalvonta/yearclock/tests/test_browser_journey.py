@@ -1,6 +1,6 @@
 """The quality calendar in a real browser: the quality director adds a duty, the
 supervisor sees it on the unit's year wheel on a phone and marks it done with a
-link to the record that fulfils it; a late one escalates to the regional director."""
+link to the approved plan version that fulfils it; a late one escalates to the regional director."""
 
 import datetime as dt
 import re
@@ -9,12 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from omavalvonta.improvement.services import action_create
 from omavalvonta.testing.browser import login, snap
 from omavalvonta.yearclock import services
 from omavalvonta.yearclock.models import Occurrence
 
 from .conftest import template_data
+from .test_completion_and_views import _approved_plan_version
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +29,8 @@ def test_a_duty_from_template_to_wheel_to_done_and_a_late_one_escalates(
     regional_director_a, unit_a, password,
 ):
     time_machine.move_to(dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC), tick=True)
-    record = action_create(
-        actor=supervisor_a, unit=unit_a, title="Lääkehoitosuunnitelma käyty läpi tiimissä", owner=supervisor_a,
-        due_date=dt.date(2026, 3, 20),
-    )
+    # The unit's self-supervision plan was reviewed and approved this month.
+    version = _approved_plan_version(unit_a, supervisor_a, responsible_a)
 
     # The quality director adds a duty for every unit, due this month.
     page = desktop_page
@@ -61,13 +59,13 @@ def test_a_duty_from_template_to_wheel_to_done_and_a_late_one_escalates(
     with phone.expect_navigation():
         month.get_by_text("Lääkehoitosuunnitelman tarkistus").click()
     form = phone.locator("form.form")
-    form.locator("select[name=evidence]").select_option(f"improvement.action:{record.pk}")
+    form.locator("select[name=evidence]").select_option(f"plans.planversion:{version.pk}")
     form.locator("textarea[name=note]").fill("Tarkistettu tiimipalaverissa 10.3.")
     _submit(phone, form)
-    assert "Lääkehoitosuunnitelma käyty läpi tiimissä" in phone.inner_text("main")
-    snap(phone, "yearclock-done-phone")
     duty.refresh_from_db()
-    assert duty.is_done and duty.evidence_url == reverse("improvement:action_detail", args=[record.pk])
+    assert duty.evidence_label in phone.inner_text("main")  # the version, named in the supervisor's language
+    snap(phone, "yearclock-done-phone")
+    assert duty.is_done and duty.evidence_url == version.get_absolute_url()
     phone.goto(live_server.url + reverse("yearclock:wheel"))
     assert phone.locator("svg.yearwheel .yearwheel__dot--done").count() == 1
 

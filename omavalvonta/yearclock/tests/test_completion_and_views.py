@@ -244,3 +244,23 @@ def test_the_team_meeting_agenda_lists_the_duties_due(duty, supervisor_a, unit_a
     meeting = meeting_create(actor=supervisor_a, kind="team", unit=unit_a, title="", starts_at=timezone.now())
     titles = [item.title for item in meeting.items.all()]
     assert any("Riskiarvio" in t for t in titles), titles
+
+
+def _approved_plan_version(unit, writer, approver):
+    """An approved self-supervision plan version of `unit` through the plans app's services."""
+    from omavalvonta.plans import services as plan_services
+
+    draft = plan_services.plan_draft_start(actor=writer, unit=unit)
+    for section in draft.sections.all():
+        if section.required and not section.live_fact:
+            plan_services.plan_section_save(actor=writer, section=section, text="Yksikön käytännöt kuvattu.")
+    return plan_services.plan_version_approve(actor=approver, version=draft, change_summary="Neljännesvuositarkistus")
+
+
+def test_an_approved_plan_version_fulfils_the_plan_review(duty, supervisor_a, responsible_a, unit_a):
+    version = _approved_plan_version(unit_a, supervisor_a, responsible_a)
+    done = services.occurrence_complete(
+        actor=supervisor_a, occurrence=duty, evidence_key=f"plans.planversion:{version.pk}"
+    )
+    assert (done.evidence_type.model, done.evidence_id) == ("planversion", version.pk)
+    assert done.evidence_url == version.get_absolute_url()
