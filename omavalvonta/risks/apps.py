@@ -9,3 +9,9 @@ class RisksConfig(AppConfig):
     name = "omavalvonta.risks"
     label = "risks"
     verbose_name = _("Risks")
+
+    def ready(self):
+        from omavalvonta.core import jobs
+        from omavalvonta.risks.jobs import risk_reviews_remind
+
+        jobs.register("risks.review_reminders", risk_reviews_remind, every_seconds=6 * 3600)

@@ -95,3 +95,15 @@ class RiskDeviationLink(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["risk", "deviation"], name="risk_deviation_link_once")]
+
+
+class RiskReviewReminder(models.Model):
+    """The claim of one risk's review reminder for one review date: unique, and
+    inserted in the same transaction as the outbox rows (sent once)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="+")
+    review_date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["risk", "review_date"], name="risk_review_reminder_once")]

@@ -172,3 +172,17 @@ def test_register_query_count_does_not_grow_with_risks(client, supervisor_a, uni
     for i in range(8):
         make_risk(supervisor_a, unit_a, title=f"Riski {i}", owner=supervisor_a)
     assert count() <= few
+
+
+def test_the_owner_is_reminded_of_a_review_once(supervisor_a, unit_a, time_machine):
+    from omavalvonta.notifications.models import Notification
+    from omavalvonta.risks.jobs import risk_reviews_remind
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC), tick=False)
+    make_risk(supervisor_a, unit_a, owner=supervisor_a, next_review=dt.date(2026, 3, 20))
+    assert risk_reviews_remind() == 0  # 18 days ahead
+    time_machine.move_to(dt.datetime(2026, 3, 6, 8, tzinfo=dt.UTC), tick=False)
+    assert risk_reviews_remind() == 1
+    assert risk_reviews_remind() == 0
+    note = Notification.objects.get(kind="risk.review_due")
+    assert note.recipient == supervisor_a and "20.3.2026" in note.subject
