@@ -115,3 +115,31 @@ def unit_people(*, unit):
 def reviews_due(*, actor, today=None):
     today = today or timezone.localdate()
     return Risk.objects.for_actor(actor, access.P_RISK_VIEW).filter(is_active=True, next_review__lt=today)
+
+
+def risk_matrix_counts(*, actor, filters: dict | None = None) -> list[dict]:
+    """The register on the organisation's risk matrix: per consequence (most
+    serious first) the cells by likelihood, each with its level and how many of
+    the listed risks fall in it. One aggregate query."""
+    from omavalvonta.organisation.risk import Consequence, risk_level_for
+    from omavalvonta.organisation.selectors import organisation_current
+
+    organisation = organisation_current()
+    matrix = organisation.risk_matrix if organisation else None
+    counts = {
+        (row["consequence"], row["likelihood"]): row["n"]
+        for row in risk_list(actor=actor, filters=filters)
+        .order_by()
+        .values("consequence", "likelihood")
+        .annotate(n=Count("id"))
+    }
+    return [
+        {
+            "consequence": Consequence(c).label,
+            "cells": [
+                {"likelihood": lk, "level": risk_level_for(matrix, c, lk), "count": counts.get((c, lk), 0)}
+                for lk in range(1, 6)
+            ],
+        }
+        for c in range(4, -1, -1)
+    ]

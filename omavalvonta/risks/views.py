@@ -47,6 +47,7 @@ def risk_list(request):
             "filtered": bool(filters),
             "can_manage": access.has_perm_anywhere(actor, P_RISK_MANAGE),
             "today": timezone.localdate(),
+            "matrix": selectors.risk_matrix_counts(actor=actor, filters=filters),
         },
     )
 

@@ -43,6 +43,7 @@ def test_a_risk_tied_to_a_deviation_and_the_continuity_page(phone_page, live_ser
     assert RiskDeviationLink.objects.filter(risk=risk, deviation=deviation).exists()
     assert "Nuoren karkaaminen yöaikaan" in page.locator("#risks-title").locator("..").inner_text()
     page.goto(live_server.url + reverse("risks:list"))
+    page.locator("details.risk-matrix summary").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     snap(page, "risks-list-phone")
 
