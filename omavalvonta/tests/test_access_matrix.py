@@ -136,6 +136,11 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200,
     },
     # Self-supervision plans: every member of staff reads the unit's plan; the responsible person approves.
+    "plan_list": {
+        **{(r, "own"): 200 for r in Role},
+        **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+    },
     "plan_version": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -229,6 +234,7 @@ def _url(page, unit_a, quality, violence):
         "risk_detail": reverse("risks:detail", args=[_risk(unit_a).pk]) if page == "risk_detail" else "",
         "plan_version": reverse("plans:version", args=[_plan_draft(unit_a).pk]) if page == "plan_version" else "",
         "plan_approve": reverse("plans:approve", args=[_plan_draft(unit_a).pk]) if page == "plan_approve" else "",
+        "plan_list": reverse("plans:list"),
         "plan_template": reverse("plans:template"),
         "programme": reverse("plans:programme"),
     }[page]
