@@ -190,19 +190,23 @@ def compare_versions(*, left: PlanVersion, right: PlanVersion) -> list[SectionCo
 
 def plan_reviews_for_agenda(*, actor, unit):
     """Plans of `unit` whose review is due within REVIEW_DUE_SOON_DAYS or overdue
-    (see omavalvonta/meetings/agenda.py)."""
+    (see omavalvonta/meetings/agenda.py). The source is the plan's current
+    approved version: once the review is handled in closed minutes it does not
+    come back, but the next cycle (a new version) does."""
     if unit is None or not access.can(actor, access.P_PLAN_VIEW, unit):
         return []
     soon = timezone.localdate() + dt.timedelta(days=REVIEW_DUE_SOON_DAYS)
     from django.utils.translation import gettext as _
 
-    return [
-        {
+    items = []
+    for p in Plan.objects.filter(unit=unit, next_review_due__lte=soon).order_by("next_review_due"):
+        current = p.versions.filter(state=VersionState.APPROVED).order_by("-number").first()
+        if current is None:
+            continue
+        items.append({
             "title": _("Review of the %(plan)s (due %(date)s)") % {
                 "plan": p.get_kind_display().lower(), "date": fidate(p.next_review_due),
             },
-            "source": p,
-        }
-        for p in Plan.objects.filter(unit=unit, next_review_due__lte=soon).order_by("next_review_due")
-    ]
-
+            "source": current,
+        })
+    return items

@@ -267,3 +267,25 @@ def test_approval_freezes_the_critical_systems_without_owners_or_fallbacks(super
     assert version.facts["information_systems"] == {
         "systems": [{"position": 1, "name": "Asiakastietojärjestelmä", "tolerable_outage": "8 tuntia"}]
     }
+
+
+def test_agenda_source_is_the_current_version_so_the_next_cycle_comes_back(supervisor_a, responsible_a, unit_a):
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)):
+        first = approved_plan(unit_a, supervisor_a, responsible_a)
+    with time_machine.travel(dt.datetime(2026, 4, 28, 10, tzinfo=dt.UTC)):
+        assert selectors.plan_reviews_for_agenda(actor=supervisor_a, unit=unit_a)[0]["source"] == first
+        reviewed = services.plan_review_record(actor=responsible_a, unit=unit_a, note="Tarkistettu")
+    with time_machine.travel(dt.datetime(2026, 8, 20, 10, tzinfo=dt.UTC)):
+        assert selectors.plan_reviews_for_agenda(actor=supervisor_a, unit=unit_a)[0]["source"] == reviewed
+
+
+def test_a_team_meeting_gets_the_due_review_on_its_agenda(supervisor_a, responsible_a, unit_a):
+    from omavalvonta.meetings.services import meeting_create
+
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)):
+        approved_plan(unit_a, supervisor_a, responsible_a)
+    with time_machine.travel(dt.datetime(2026, 4, 28, 10, tzinfo=dt.UTC)):
+        meeting = meeting_create(actor=supervisor_a, kind="team", title="Tiimipalaveri", unit=unit_a,
+                                 starts_at=dt.datetime(2026, 4, 30, 9, tzinfo=dt.UTC))
+    titles = list(meeting.items.values_list("title", flat=True))
+    assert any("self-supervision plan" in t and "5.5.2026" in t for t in titles), titles
