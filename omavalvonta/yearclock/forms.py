@@ -79,7 +79,8 @@ def template_initial(template) -> dict:
         "description": template.description,
         "recurrence": template.recurrence,
         "start_month": template.start_month,
-        "interval_months": template.interval_months,
+        # A yearly template keeps 12, which is no choice: offer three months if it changes.
+        "interval_months": template.interval_months if template.interval_months in dict(INTERVAL_CHOICES) else 3,
         "months": template.months,
         "owner_role": template.owner_role,
         "remind_days_before": template.remind_days_before,

@@ -203,7 +203,8 @@ def template_edit(request, pk=None):
     else:
         form = TemplateForm(
             initial={"recurrence": "yearly", "unit_scope": UnitScope.ALL, "owner_role": "supervisor",
-                     "remind_days_before": 14, "is_active": True, "start_month": timezone.localdate().month},
+                     "remind_days_before": 14, "is_active": True, "start_month": timezone.localdate().month,
+                     "interval_months": 3},
             units=units,
         )
     return render(request, "yearclock/template_form.html", {"form": form, "template": template})
