@@ -37,10 +37,18 @@ class UnitPlanRow:
     plan: Plan | None
     current: PlanVersion | None
     has_draft: bool
+    good_treatment: Plan | None = None
 
     @property
     def review_state(self) -> str:
-        return self.plan.review_state() if self.plan else "none"
+        """The more urgent of the unit's plans (the good-treatment plan is reviewed with the plan)."""
+        states = [self.plan.review_state() if self.plan else "none"]
+        if self.good_treatment is not None:
+            states.append(self.good_treatment.review_state())
+        for state in ("overdue", "due", "none", "ok"):
+            if state in states:
+                return state
+        return "none"
 
 
 def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
@@ -56,13 +64,15 @@ def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
     # The current approved version and whether a draft exists, per plan, by
     # subquery: three queries whatever the number of units and versions.
     approved = PlanVersion.objects.filter(plan=OuterRef("pk"), state=VersionState.APPROVED).order_by("-number")
-    plans = {
-        p.unit_id: p
-        for p in Plan.objects.filter(unit__in=units_qs.values("pk"), kind=PlanKind.SELF_SUPERVISION).annotate(
+    all_plans = {
+        (p.unit_id, p.kind): p
+        for p in Plan.objects.filter(unit__in=units_qs.values("pk")).annotate(
             current_id=Subquery(approved.values("pk")[:1]),
             has_draft=Exists(PlanVersion.objects.filter(plan=OuterRef("pk"), state=VersionState.DRAFT)),
         )
     }
+    plans = {unit_id: p for (unit_id, kind), p in all_plans.items() if kind == PlanKind.SELF_SUPERVISION}
+    good = {unit_id: p for (unit_id, kind), p in all_plans.items() if kind == PlanKind.GOOD_TREATMENT}
     current_ids = [p.current_id for p in plans.values() if p.current_id]
     by_id = PlanVersion.objects.only("pk", "plan_id", "number", "state", "approved_at").in_bulk(current_ids)
     current = {v.plan_id: v for v in by_id.values()}
@@ -71,14 +81,12 @@ def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
     for u in units:
         p = plans.get(u.pk)
         rows.append(UnitPlanRow(unit=u, plan=p, current=current.get(p.pk) if p else None,
-                                has_draft=bool(p and p.pk in drafts)))
+                                has_draft=bool(p and p.pk in drafts), good_treatment=good.get(u.pk)))
     review = filters.get("review")
-    if review in ("overdue", "due", "none"):
-        today = timezone.localdate()
-        if review == "due":
-            rows = [r for r in rows if r.plan and r.plan.review_state(today) in ("due", "overdue")]
-        else:
-            rows = [r for r in rows if (r.plan.review_state(today) if r.plan else "none") == review]
+    if review == "due":
+        rows = [r for r in rows if r.review_state in ("due", "overdue")]
+    elif review in ("overdue", "none"):
+        rows = [r for r in rows if r.review_state == review]
     return rows
 
 

@@ -289,3 +289,14 @@ def test_a_team_meeting_gets_the_due_review_on_its_agenda(supervisor_a, responsi
                                  starts_at=dt.datetime(2026, 4, 30, 9, tzinfo=dt.UTC))
     titles = list(meeting.items.values_list("title", flat=True))
     assert any("self-supervision plan" in t and "5.5.2026" in t for t in titles), titles
+
+
+def test_an_overdue_good_treatment_plan_makes_the_unit_overdue_in_the_overview(supervisor_a, responsible_a, unit_a):
+    with time_machine.travel(dt.datetime(2025, 10, 1, 10, tzinfo=dt.UTC)):
+        approved_plan(unit_a, supervisor_a, responsible_a, kind="good_treatment")
+    with time_machine.travel(dt.datetime(2026, 2, 20, 10, tzinfo=dt.UTC)):
+        approved_plan(unit_a, supervisor_a, responsible_a)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)):
+        rows = selectors.plan_overview(actor=supervisor_a, filters={"review": "overdue"})
+        assert [r.unit for r in rows] == [unit_a]
+        assert rows[0].plan.review_state() == "ok" and rows[0].good_treatment.review_state() == "overdue"
