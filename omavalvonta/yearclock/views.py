@@ -40,6 +40,14 @@ from omavalvonta.yearclock.models import UnitScope
 PAGE_SIZE = 20
 
 
+def _nav(actor) -> dict:
+    """Which calendar pages the actor's menu row offers."""
+    return {
+        "perms_complete": access.has_perm_anywhere(actor, P_OBLIGATION_COMPLETE),
+        "perms_templates": access.has_perm_anywhere(actor, P_OBLIGATION_TEMPLATE_EDIT),
+    }
+
+
 def _years(today: dt.date) -> list[int]:
     return [today.year - 1, today.year, today.year + 1]
 
@@ -103,7 +111,9 @@ def occurrence_list(request):
         request.GET.get("page")
     )
     return render(
-        request, "yearclock/list.html", {"form": form, "page": page, "filtered": bool(filters), "today": today}
+        request,
+        "yearclock/list.html",
+        {"form": form, "page": page, "filtered": bool(filters), "today": today, **_nav(actor)},
     )
 
 
@@ -111,7 +121,7 @@ def occurrence_list(request):
 def due_this_month(request):
     today = timezone.localdate()
     data = selectors.due_this_month(actor=request.user, today=today)
-    return render(request, "yearclock/due.html", {**data, "today": today})
+    return render(request, "yearclock/due.html", {**data, "today": today, **_nav(request.user)})
 
 
 @requires(P_OBLIGATION_VIEW)
@@ -123,7 +133,7 @@ def overdue(request):
     return render(
         request,
         "yearclock/overdue.html",
-        {"summary": summary, "page": page, "today": today, "total": page.paginator.count},
+        {"summary": summary, "page": page, "today": today, "total": page.paginator.count, **_nav(actor)},
     )
 
 
