@@ -15,4 +15,7 @@ class PlansConfig(AppConfig):
         from omavalvonta.core import jobs
         from omavalvonta.plans.services import plan_reviews_remind
 
+        from omavalvonta.plans.programme import followup_reports_prepare
+
         jobs.register("plans.review_reminders", plan_reviews_remind, every_seconds=6 * 3600)
+        jobs.register("plans.followup_reports", followup_reports_prepare, every_seconds=6 * 3600)

@@ -142,14 +142,11 @@ def plan_review_figures(*, period_start: dt.date, period_end: dt.date, today: dt
 
 
 def default_period(today: dt.date, months=DEFAULT_REVIEW_MONTHS) -> tuple[dt.date, dt.date]:
-    """The four-month period that ended before the latest review month (e.g. in
-    May: January–April)."""
-    month_starts = sorted(months)
-    candidates = []
-    for year in (today.year - 1, today.year):
-        for m in month_starts:
-            candidates.append(dt.date(year, m, 1))
-    review = max(c for c in candidates if c <= today)
-    end = review - dt.timedelta(days=1)
-    start = review - relativedelta(months=REVIEW_INTERVAL_MONTHS)
-    return start, end
+    """The period that ended before the latest review month: from the previous
+    review month up to it, so the periods follow each other without gaps
+    (January, May, October: October–December, January–April, May–September)."""
+    month_starts = sorted(set(months))
+    candidates = sorted(dt.date(year, m, 1) for year in (today.year - 2, today.year - 1, today.year) for m in month_starts)
+    past = [c for c in candidates if c <= today]
+    review, previous = past[-1], past[-2]
+    return previous, review - dt.timedelta(days=1)

@@ -173,3 +173,57 @@ def followup_report_publish(*, actor, report: FollowupReport) -> FollowupReport:
     report.save(update_fields=["state", "published_at"])
     _audit(actor, "followup.published", report)
     return report
+
+
+# --- The four-monthly job ------------------------------------------------------------------------
+
+
+def followup_reports_prepare(today: dt.date | None = None) -> int:
+    """In a review month (January, May, October by default), compile the draft
+    follow-up report of the period that just ended and tell the quality
+    directors and the management group. Exactly once: the report's unique
+    period is the claim, so a second worker's insert fails and sends nothing.
+    Returns the number of messages queued."""
+    from omavalvonta.notifications.services import notification_enqueue
+    from omavalvonta.organisation.models import Membership, Role
+
+    today = today or timezone.localdate()
+    if today.month not in review_months():
+        return 0
+    start, end = suggested_period(today)
+    if FollowupReport.objects.filter(period_start=start, period_end=end).exists():
+        return 0
+    directors = list(
+        Membership.objects.filter(role=Role.QUALITY_DIRECTOR, unit=None, region=None, user__is_active=True)
+        .select_related("user").order_by("user_id")
+    )
+    if not directors:
+        return 0
+    compiler = directors[0].user
+    sent = 0
+    try:
+        with transaction.atomic():
+            report = FollowupReport.objects.create(
+                period_start=start, period_end=end, created_by=compiler, compiled_at=timezone.now(),
+                figures=compile_figures(actor=compiler, period_start=start, period_end=end),
+            )
+            _audit(None, "followup.compiled_by_job", report)
+            people = {m.user for m in directors}
+            people |= {
+                m.user for m in Membership.objects.filter(role=Role.MANAGEMENT_GROUP, user__is_active=True)
+                .select_related("user")
+            }
+            for person in sorted(people, key=lambda u: u.pk):
+                notification_enqueue(
+                    kind="plans.followup_compiled",
+                    recipient=person,
+                    subject=_("Self-supervision follow-up %(start)s–%(end)s: figures compiled") % {
+                        "start": f"{start.day}.{start.month}.{start.year}", "end": f"{end.day}.{end.month}.{end.year}",
+                    },
+                    body=_("Write the management group's findings and the measures decided beside the figures."),
+                    link=report.get_absolute_url(),
+                )
+                sent += 1
+    except IntegrityError:  # another worker compiled it first
+        return 0
+    return sent

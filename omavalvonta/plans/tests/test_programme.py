@@ -9,7 +9,7 @@ from django.utils import timezone
 from omavalvonta.deviations.services import deviation_submit
 from omavalvonta.plans import programme
 from omavalvonta.plans.followup import compile_figures, default_period
-from omavalvonta.plans.models import ProgrammeVersion, ReportState, VersionState
+from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 from omavalvonta.plans.tests.helpers import approved_plan
 from omavalvonta.testing.factories import deviation_kwargs
 
@@ -92,10 +92,11 @@ def programme_review(actor, unit):
     return plan_review_record(actor=actor, unit=unit, note="Tarkistettu")
 
 
-def test_default_period_is_the_four_months_before_the_review_month():
+def test_default_periods_run_from_one_review_month_to_the_next_without_gaps():
     assert default_period(dt.date(2026, 5, 12)) == (dt.date(2026, 1, 1), dt.date(2026, 4, 30))
-    assert default_period(dt.date(2026, 1, 3)) == (dt.date(2025, 9, 1), dt.date(2025, 12, 31))
-    assert default_period(dt.date(2026, 10, 1)) == (dt.date(2026, 6, 1), dt.date(2026, 9, 30))
+    assert default_period(dt.date(2026, 1, 3)) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    assert default_period(dt.date(2026, 10, 1)) == (dt.date(2026, 5, 1), dt.date(2026, 9, 30))
+    assert default_period(dt.date(2026, 12, 24)) == (dt.date(2026, 5, 1), dt.date(2026, 9, 30))
 
 
 def test_report_workflow_draft_approve_publish(quality_director, supervisor_a):
@@ -172,3 +173,25 @@ def test_guidance_figures_count_the_period(quality_director, authority, unit_a):
     assert g["total"] == 2
     assert {r["label"]: r["count"] for r in g["by_kind"]} == {"guidance": 1, "information_request": 1}
     assert g["with_deadline"] == 1 and g["answered_in_time"] == 0 and g["late_now"] == 1
+
+
+def test_the_job_compiles_the_follow_up_once_in_a_review_month(quality_director):
+    from omavalvonta.notifications.models import Notification
+    from omavalvonta.organisation.models import Role
+    from omavalvonta.testing.factories import member
+
+    mg = member(Role.MANAGEMENT_GROUP)
+    assert programme.followup_reports_prepare(today=dt.date(2026, 3, 2)) == 0  # not a review month
+    assert programme.followup_reports_prepare(today=dt.date(2026, 5, 2)) == 2
+    report = FollowupReport.objects.get()
+    assert (report.period_start, report.period_end) == (dt.date(2026, 1, 1), dt.date(2026, 4, 30))
+    assert report.state == ReportState.DRAFT and report.figures["period_start"] == "2026-01-01"
+    assert set(Notification.objects.filter(kind="plans.followup_compiled").values_list("recipient", flat=True)) == {
+        quality_director.pk, mg.pk,
+    }
+    assert programme.followup_reports_prepare(today=dt.date(2026, 5, 3)) == 0
+
+
+def test_the_review_months_are_configurable(settings):
+    settings.PLANS_FOLLOWUP_MONTHS = (3, 9)
+    assert programme.suggested_period(dt.date(2026, 9, 10)) == (dt.date(2026, 3, 1), dt.date(2026, 8, 31))
