@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from omavalvonta.demo import builder
 from omavalvonta.demo import feedback as feedback_demo
 from omavalvonta.demo import plans as plans_demo
+from omavalvonta.demo import yearclock as yearclock_demo
 
 
 class Command(BaseCommand):
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             ) from None
         result.counts.update(feedback_demo.build(log=self.stdout.write))
         result.counts.update(plans_demo.build(log=self.stdout.write))
+        result.counts.update(yearclock_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation built in {result.seconds:.1f} s: {counts}."))
         self.print_logins()
