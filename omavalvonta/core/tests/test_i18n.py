@@ -1,5 +1,7 @@
 """Finnish is the default language; Swedish and English are complete."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -29,3 +31,32 @@ def test_swedish_and_english_are_chosen_from_the_browser_language(client, db, fi
 def test_domain_words_are_translated(language, expected):
     with translation.override(language):
         assert translation.gettext("Deviations").lower().startswith(expected.lower())
+
+
+CATALOGUES = sorted(
+    p
+    for p in (Path(__file__).resolve().parents[2]).glob("**/locale/*/LC_MESSAGES/django.po")
+    if p.parts[-3] in ("fi", "sv")
+)
+
+
+def test_every_area_has_finnish_and_swedish_catalogues():
+    apps = {p.parts[-5] for p in CATALOGUES}
+    assert {"omavalvonta", "plans", "feedback", "yearclock", "risks", "audits"} <= apps
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: "/".join(p.parts[-5:-2]))
+def test_finnish_and_swedish_catalogues_are_complete(path):
+    """Every string has a real translation: none missing, none fuzzy (Django
+    ignores a fuzzy one and shows the English)."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    def translated(string):
+        return all(string) if isinstance(string, tuple) else bool(string)
+
+    missing = [m.id for m in catalog if m.id and not translated(m.string)]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not missing, f"{path}: untranslated {missing[:5]}"
+    assert not fuzzy, f"{path}: fuzzy {fuzzy[:5]}"
