@@ -4,6 +4,7 @@ from omavalvonta.public import views
 
 app_name = "public"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("seuranta/", views.followup, name="followup"),
     path("yksikot/", views.plans_index, name="plans_index"),
     path("yksikot/<slug:slug>/", views.plans_unit, name="plans_unit"),

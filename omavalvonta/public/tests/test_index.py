@@ -1,0 +1,27 @@
+"""The public front page links every public area and needs no sign-in."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_front_page_links_the_public_areas_without_signing_in(client):
+    response = client.get(reverse("public:index"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in ("plans_index", "plans_programme", "feedback_send", "feedback_answer", "followup"):
+        assert f'href="{reverse(f"public:{name}")}"' in page
+    assert "public" in response["Cache-Control"]
+    assert "sessionid" not in response.cookies
+
+
+def test_the_sign_in_page_leads_to_the_public_pages(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert f'href="{reverse("public:index")}"' in page
+
+
+def test_the_front_page_speaks_finnish_by_default(client, settings):
+    settings.LANGUAGE_CODE = "fi"
+    page = client.get(reverse("public:index")).content.decode()
+    assert "Lähetä palautetta tai ilmoitus" in page

@@ -1,0 +1,18 @@
+"""The public front page: what anyone can read or send without signing in."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from omavalvonta.organisation.access import public_view
+
+
+@public_view
+@require_safe
+@cache_control(public=True, max_age=300)
+def index(request):
+    """Links to the published plans, the programme, the feedback and notice
+    channel and the follow-up pages (no data: cacheable for everyone)."""
+    return render(request, "public/index.html")
