@@ -13,7 +13,7 @@ def test_the_front_page_links_the_public_areas_without_signing_in(client):
     for name in ("plans_index", "plans_programme", "feedback_send", "feedback_answer", "followup"):
         assert f'href="{reverse(f"public:{name}")}"' in page
     assert "public" in response["Cache-Control"]
-    assert "sessionid" not in response.cookies
+    assert not response.cookies  # no session, no CSRF cookie: one page for everyone
 
 
 def test_the_sign_in_page_leads_to_the_public_pages(client):
