@@ -406,6 +406,7 @@ def plan_reviews_remind(today: dt.date | None = None) -> int:
             for m in people:
                 notification_enqueue(
                     kind="plan.review_due",
+                    digestible=True,
                     recipient=m.user,
                     subject=_("Plan review due: %(plan)s") % {"plan": plan},
                     body=_("Review the plan by %(date)s.") % {"date": fidate(plan.next_review_due)},

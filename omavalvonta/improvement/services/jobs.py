@@ -75,6 +75,7 @@ def actions_send_reminders(*, now: dt.datetime | None = None) -> int:
                 notification_enqueue(
                     recipient=action.owner,
                     kind="action.due_soon",
+                    digestible=True,
                     subject=_("Action due %(due)s: %(title)s") % {"due": fi_date(action.due_date), "title": action.title[:120]},
                     body=_("Your action in %(unit)s is due %(due)s:\n\n%(title)s")
                     % {"unit": action.unit.name, "due": fi_date(action.due_date), "title": action.title},
@@ -97,6 +98,7 @@ def actions_send_reminders(*, now: dt.datetime | None = None) -> int:
                 notification_enqueue(
                     recipient=action.owner,
                     kind="action.overdue",
+                    digestible=True,
                     subject=_("Overdue action: %(title)s") % {"title": action.title[:120]},
                     body=_("Your action in %(unit)s was due %(due)s and is not done yet:\n\n%(title)s")
                     % {"unit": action.unit.name, "due": fi_date(action.due_date), "title": action.title},

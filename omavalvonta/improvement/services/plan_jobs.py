@@ -95,6 +95,7 @@ def plan_follow_up_reminders_send(*, now: dt.datetime | None = None) -> int:
                 notification_enqueue(
                     recipient=person,
                     kind="action_plan.follow_up_due",
+                    digestible=True,
                     subject=_("Action plan follow-up due by %(date)s: %(unit)s")
                     % {"date": fi_date(last), "unit": plan.unit.name},
                     body=_(

@@ -133,3 +133,17 @@ def test_the_effectiveness_check_is_asked_for_once_when_it_falls_due(supervisor_
     run(at(31))
     notes = Notification.objects.filter(kind="action.check_due")
     assert [n.recipient for n in notes] == [supervisor_a]
+
+
+def test_an_owner_who_chose_a_digest_gets_the_action_reminders_in_it(action, employee_a):
+    from omavalvonta.notifications.digest import digest_preference_set
+    from omavalvonta.notifications.models import DeliveryState
+
+    digest_preference_set(actor=employee_a, frequency="weekly")
+    run(at(7))
+    run(at(11))
+    reminders = Notification.objects.filter(recipient=employee_a, kind__in=["action.due_soon", "action.overdue"])
+    assert reminders.count() == 2
+    # Held for the weekly digest, but shown in the product at once.
+    assert set(reminders.values_list("state", flat=True)) == {DeliveryState.HELD}
+    assert all(reminders.values_list("in_app", flat=True))
