@@ -3,6 +3,7 @@ index walk on the sort key), then only those rows are loaded with their related
 objects. Sorting half a million joined rows to show twenty was the slow part."""
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 
 class IdPaginator(Paginator):
@@ -10,12 +11,21 @@ class IdPaginator(Paginator):
     queries: the page's primary keys in order, then those rows with
     `select_related(*related)`. The page keeps the queryset's order."""
 
-    def __init__(self, object_list, per_page, *, related=(), ids_from=None, **kwargs):
+    def __init__(self, object_list, per_page, *, related=(), ids_from=None, count=None, **kwargs):
         super().__init__(object_list.select_related(None), per_page, **kwargs)
         self.related = related
+        # `count`: a function giving the number of rows when the list's own
+        # count() is slow (access.count_for_actor).
+        self._count = count
         # The same rows in the same order, written to be planned as an index walk
         # (access.scope_q's `walk`): used for the page's ids, not for the count.
         self.ids_from = object_list if ids_from is None else ids_from
+
+    @cached_property
+    def count(self):
+        if self._count is not None:
+            return self._count()
+        return Paginator.count.func(self)
 
     def page(self, number):
         number = self.validate_number(number)

@@ -339,6 +339,20 @@ def _unit_scope_q(actor, perm: str) -> Q:
     return combined if combined is not None else Q(pk__in=[])
 
 
+def _owner_q(model, actor, perm: str) -> Q | None:
+    """The object rules of `perm` for `actor` on `model` (their own reports, the
+    reports they handle), or None."""
+    if not (getattr(actor, "is_authenticated", False) and actor.is_active):
+        return None
+    field_names = {f.attname for f in model._meta.concrete_fields}
+    q = None
+    for owner_field in OBJECT_RULES.get(perm, ()):
+        if owner_field in field_names:
+            rule = Q(**{owner_field: actor.pk})
+            q = rule if q is None else q | rule
+    return q
+
+
 def filter_for_actor(queryset, actor, perm: str, *, walk: bool = False):
     """Scope a queryset of a unit-scoped model to what `actor` may use `perm` on.
     Object rules (a reporter's own report, the named handler) are added for the permissions they cover.
@@ -349,12 +363,24 @@ def filter_for_actor(queryset, actor, perm: str, *, walk: bool = False):
         # Organisation-wide and unlimited. (Q() | Q(x) would collapse to Q(x),
         # silently narrowing "everything" to the object rules.)
         return queryset.all()
-    if getattr(actor, "is_authenticated", False) and actor.is_active:
-        field_names = {f.attname for f in model._meta.concrete_fields}
-        for owner_field in OBJECT_RULES.get(perm, ()):
-            if owner_field in field_names:
-                q |= Q(**{owner_field: actor.pk})
-    return queryset.filter(q)
+    owner = _owner_q(model, actor, perm)
+    return queryset.filter(q if owner is None else q | owner)
+
+
+def count_for_actor(queryset, actor, perm: str) -> int:
+    """`filter_for_actor(queryset, actor, perm).count()`, counted in two parts:
+    the rows in the actor's units, then their own rows elsewhere. Each part can
+    be counted from an index alone; the OR of both made PostgreSQL visit every
+    row of a region (a regional director's 22,800 reports: 120 ms against 5 ms)."""
+    model = queryset.model
+    q = scope_q(actor, perm, kind_field=getattr(model, "access_kind_field", None))
+    if q == Q():
+        return queryset.count()
+    count = queryset.filter(q).count()
+    owner = _owner_q(model, actor, perm)
+    if owner is not None:
+        count += queryset.filter(owner).exclude(q).count()
+    return count
 
 
 def access_object(queryset, actor, pk, perm: str):

@@ -101,6 +101,7 @@ def deviation_list(request):
         PAGE_SIZE,
         related=selectors.LIST_RELATED,
         ids_from=selectors.deviation_list(actor=actor, filters=filters, walk=True),
+        count=lambda: selectors.deviation_count(actor=actor, filters=filters),
     ).get_page(request.GET.get("page"))
     routing_unit = None
     if filters.get("unit"):

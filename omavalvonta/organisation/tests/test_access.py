@@ -174,6 +174,25 @@ def test_the_walking_form_of_a_scope_matches_the_same_rows_in_the_same_order(
     assert "+ 0" in str(walking.query).replace("+0", "+ 0")
 
 
+@pytest.mark.parametrize(
+    "who", ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
+)
+def test_the_split_count_matches_the_scoped_rows(who, request, unit_a, unit_b, region_a):
+    actor = request.getfixturevalue(who)
+    sibling = UnitFactory(region=region_a)
+    for unit in (unit_a, unit_b, sibling):
+        for kind in ("quality", "threat_or_violence", "data_protection"):
+            deviation(unit, kind=kind)
+    # Their own reports outside their scope count once, inside it once too.
+    deviation(unit_b, kind="medication", reporter=actor)
+    deviation(unit_a, kind="medication", handler=actor)
+    deviation(unit_b, kind="quality", reporter=actor, handler=actor)
+    perm = access.P_DEVIATION_VIEW
+    for base in (Deviation.objects.all(), Deviation.objects.filter(kind="medication")):
+        expected = access.filter_for_actor(base, actor, perm).count()
+        assert access.count_for_actor(base, actor, perm) == expected
+
+
 def test_scope_q_for_the_quality_director_matches_everything(quality_director, unit_a, unit_b):
     both = {deviation(unit_a).pk, deviation(unit_b).pk}
     q = access.scope_q(quality_director, access.P_DEVIATION_VIEW, kind_field="kind")
