@@ -108,35 +108,44 @@ PERMISSIONS = frozenset(
 
 # What every member of a unit's staff may do there: report, follow the unit's
 # actions and meetings, confirm new instructions.
-_STAFF = {P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW, P_RISK_VIEW}
+# Every member of staff: reports deviations, follows the unit's actions, meetings
+# and risks, reads the unit's self-supervision plan.
+_STAFF = {P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW, P_RISK_VIEW, P_PLAN_VIEW}
+# Reading the units' deviations, the log and guidance (directors, the management group).
 _READ_DEVIATIONS = _STAFF | {P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_LOG_VIEW, P_GUIDANCE_VIEW}
 _HANDLE_DEVIATIONS = _READ_DEVIATIONS | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY}
-# Leading a unit's self-supervision: actions, the log, meetings.
-_LEAD = _HANDLE_DEVIATIONS | {P_ACTION_MANAGE, P_LOG_WRITE, P_MEETING_MANAGE, P_DEVIATION_ROUTING, P_PLAN_EDIT}
-# The quality calendar and the risk register: the unit's leaders keep them.
-_LEAD |= {P_OBLIGATION_VIEW, P_OBLIGATION_COMPLETE, P_RISK_MANAGE}
-# Client feedback: leaders run the rounds and read the results with free text.
-_LEAD |= {P_FEEDBACK_VIEW, P_FEEDBACK_MANAGE}
-# Every member of staff reads the unit's self-supervision plan.
-_STAFF_PLANS = {P_PLAN_VIEW}
-_READ_DEVIATIONS |= _STAFF_PLANS
-_LEAD |= _STAFF_PLANS
+# Leading a unit's self-supervision: deviations' routing, actions, the log,
+# meetings, the plan's drafts, the quality calendar, the risk register and the
+# feedback rounds (results with free text).
+_LEAD = _HANDLE_DEVIATIONS | {
+    P_ACTION_MANAGE,
+    P_LOG_WRITE,
+    P_MEETING_MANAGE,
+    P_DEVIATION_ROUTING,
+    P_PLAN_EDIT,
+    P_OBLIGATION_VIEW,
+    P_OBLIGATION_COMPLETE,
+    P_RISK_MANAGE,
+    P_FEEDBACK_VIEW,
+    P_FEEDBACK_MANAGE,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Staff write the unit's self-supervision plan with the supervisor (drafts only).
-    Role.EMPLOYEE: frozenset(_STAFF | _STAFF_PLANS | {P_PLAN_EDIT}),
+    Role.EMPLOYEE: frozenset(_STAFF | {P_PLAN_EDIT}),
     Role.SUPERVISOR: frozenset(_LEAD),
     # The responsible person answers for the unit's service by law: may see who
-    # reported (to act on a § 29 grievance), and prepares answers to authorities.
-    # ... and approves the unit's self-supervision plan (Valvira regulation 1/2024).
+    # reported (to act on a § 29 grievance), prepares answers to authorities and
+    # approves the unit's self-supervision plan (Valvira regulation 1/2024).
     Role.RESPONSIBLE_PERSON: frozenset(_LEAD | {P_DEVIATION_VIEW_REPORTER, P_GUIDANCE_MANAGE, P_PLAN_APPROVE}),
     Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE}),
+    # Owns the quality system: reviews answers to authorities, edits the survey
+    # questions, the calendar's duties and the plan template, approves the group
+    # programme and publishes its follow-up.
     Role.QUALITY_DIRECTOR: frozenset(
-        _LEAD | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
-        | {P_SURVEY_EDIT}
-        | {P_OBLIGATION_TEMPLATE_EDIT}
-        # Owns the plan template and the group programme; approves and publishes its follow-up.
-        | {P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
+        _LEAD
+        | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
+        | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW}),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
@@ -146,11 +155,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW}
     ),
-    Role.MANAGEMENT_GROUP: frozenset(
-        _READ_DEVIATIONS | {P_FEEDBACK_VIEW} | {P_OBLIGATION_VIEW}
-        # Writes its findings and measures beside the programme's follow-up figures.
-        | {P_PROGRAMME_MANAGE}
-    ),
+    # Reads everything, and writes its findings and measures beside the
+    # programme's follow-up figures.
+    Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE}),
     Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW}),
 }
 
