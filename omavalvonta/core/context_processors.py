@@ -22,8 +22,8 @@ NAV = [
     (access.P_PLAN_VIEW, "plans:list", _("Self-supervision plans")),
     (access.P_PROGRAMME_MANAGE, "plans:programme", _("Self-supervision programme")),
     (access.P_OBLIGATION_VIEW, "yearclock:wheel", _("Quality calendar")),
-    (access.P_RISK_VIEW, "risks:list", _("Risks")),
-    (access.P_RISK_MANAGE, "audits:index", _("Audits and continuity")),
+    # Risk assessments, audits and continuity are reached from the risks' own menu.
+    (access.P_RISK_VIEW, "risks:list", _("Risks and audits")),
     (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
 ]
 
