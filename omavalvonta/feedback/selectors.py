@@ -608,3 +608,126 @@ def goal_get(*, actor, pk, perm: str = access.P_FEEDBACK_MANAGE):
     from omavalvonta.feedback.models import TeamGoal
 
     return access.access_object(TeamGoal.objects.all(), actor, pk, perm)
+
+
+# --- The group's four-monthly follow-up report ---------------------------------------------
+
+
+def _cell_figures(cell: Cell) -> dict:
+    """One group's figures as plain data, with the small-group rule applied: a
+    group with fewer than MIN_GROUP_SIZE answers shows neither its count nor its NPS."""
+    if cell.hidden:
+        return {"n": None, "nps": None, "hidden": bool(cell.n)}
+    return {"n": cell.n, "nps": cell.nps, "hidden": False}
+
+
+def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None) -> dict:
+    """The client feedback of a period (answers by their date) for the
+    programme's follow-up report: per respondent group the answers, NPS and the
+    response rate against the places the period's rounds offered (a round's
+    unit's places, once per round), for the organisation, per region and per
+    unit; the small-group rule applies everywhere. Plain data (stored with the
+    report). With `actor`, only the units where the actor may see feedback.
+    Four queries whatever the number of answers."""
+    units = Unit.objects.filter(is_active=True)
+    if actor is not None:
+        units = access.units_for(actor, access.P_FEEDBACK_VIEW)
+    unit_ids = set(units.values_list("pk", flat=True))
+    in_period = Q(submitted_on__range=(date_from, date_to), unit_id__in=unit_ids)
+    counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))  # unit -> group -> n, answered, promoters, detractors
+    for row in (
+        Response.objects.filter(in_period)
+        .values("unit_id", "group")
+        .annotate(
+            n=Count("id"),
+            nps_answered=Count("nps"),
+            promoters=Count("id", filter=Q(nps__gte=9)),
+            detractors=Count("id", filter=Q(nps__lte=6)),
+        )
+        .order_by()
+    ):
+        counts[row["unit_id"]][row["group"]] = [row["n"], row["nps_answered"], row["promoters"], row["detractors"]]
+    offered: dict[int, int] = defaultdict(int)  # unit -> places offered by its rounds in the period
+    for unit_id, places in Round.objects.filter(
+        unit_id__in=unit_ids, opens_on__lte=date_to, closes_on__gte=date_from
+    ).values_list("unit_id", "unit__places"):
+        offered[unit_id] += places or 0
+    info = {
+        u["pk"]: u
+        for u in Unit.objects.filter(pk__in=set(counts) | set(offered)).values("pk", "name", "region_id", "region__name")
+    }
+
+    def summary(ids) -> dict:
+        cells = {g: Cell() for g in GROUP_ORDER}
+        for unit_id in ids:
+            for group, (n, answered, promoters, detractors) in counts.get(unit_id, {}).items():
+                cell = cells.setdefault(group, Cell())
+                cell.n += n
+                cell.nps_answered += answered
+                cell.promoters += promoters
+                cell.detractors += detractors
+        base = sum(offered.get(i, 0) for i in ids)
+        groups = []
+        for g in GROUP_ORDER:
+            figures = _cell_figures(cells[g])
+            figures["group"] = str(g)
+            figures["rate"] = round(100 * cells[g].n / base) if base and figures["n"] is not None else None
+            groups.append(figures)
+        return {"total": sum(c.n for c in cells.values()), "places": base, "groups": groups}
+
+    by_region: dict[int, list[int]] = defaultdict(list)
+    for pk, u in info.items():
+        by_region[u["region_id"]].append(pk)
+    regions = sorted(by_region.items(), key=lambda kv: (info[kv[1][0]]["region__name"], kv[0]))
+    units_sorted = sorted(info.values(), key=lambda u: (u["name"], u["pk"]))
+    return {
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "min_group_size": MIN_GROUP_SIZE,
+        "organisation": summary(list(info)),
+        "by_region": [{"label": info[ids[0]]["region__name"], **summary(ids)} for _, ids in regions],
+        "by_unit": [{"label": u["name"], **summary([u["pk"]])} for u in units_sorted if u["pk"] in counts],
+    }
+
+
+# --- The home page ("what is waiting for me") ------------------------------------------------------
+
+
+def _count_of(model, **outer):
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    counted = (
+        model.objects.filter(round_id=OuterRef("pk"), **outer)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+    """For the home page: the feedback rounds open today in the units where the
+    actor runs them, closing soonest first, each with its answers, the links
+    handed out and how many of those were answered (`rate`, per cent, None
+    without links). None when no round is open. Two queries at most."""
+    if not access.has_perm_anywhere(actor, access.P_FEEDBACK_MANAGE):
+        return None
+    today = today or timezone.localdate()
+    qs = Round.objects.for_actor(actor, access.P_FEEDBACK_MANAGE).filter(opens_on__lte=today, closes_on__gte=today)
+    total = qs.count()
+    if not total:
+        return None
+    rows = list(
+        qs.select_related("unit")
+        .annotate(
+            answers=_count_of(Response),
+            links_made=_count_of(ResponseLink),
+            links_used=_count_of(ResponseLink, used=True),
+        )
+        .order_by("closes_on", "unit__name", "id")[:limit]
+    )
+    for r in rows:
+        r.rate = round(100 * r.links_used / r.links_made) if r.links_made else None
+    return {"rows": rows, "total": total, "today": today}

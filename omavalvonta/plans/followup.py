@@ -96,7 +96,18 @@ def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today:
         "actions": action_counts,
         "plan_reviews": plan_review_figures(period_start=period_start, period_end=period_end, today=today),
         "guidance": guidance_figures(actor=actor, period_start=period_start, period_end=period_end, today=today),
+        "feedback": feedback_figures(actor=actor, period_start=period_start, period_end=period_end),
     }
+
+
+def feedback_figures(*, actor, period_start: dt.date, period_end: dt.date) -> dict:
+    """Client feedback answered in the period, through the feedback area's selector
+    (per respondent group, NPS and response rate; the small-group rule applied there)."""
+    try:
+        from omavalvonta.feedback.selectors import feedback_period_figures
+    except ImportError:  # the feedback area is not installed
+        return {}
+    return feedback_period_figures(date_from=period_start, date_to=period_end, actor=actor)
 
 
 def guidance_figures(*, actor, period_start: dt.date, period_end: dt.date, today: dt.date) -> dict:

@@ -29,6 +29,53 @@ def _labels_guidance() -> dict:
     return dict(guidance_selectors.Guidance._meta.get_field("kind").choices)
 
 
+def _labels_feedback_group() -> dict:
+    try:
+        from omavalvonta.feedback import selectors as feedback_selectors
+    except ImportError:
+        return {}
+    return dict(feedback_selectors.Group.choices)
+
+
+def _feedback_cell(cell: dict, limit: int) -> dict:
+    """One respondent group's stored figures as display text: a group under the
+    small-group limit shows "fewer than N", an empty one a dash."""
+    from django.utils.translation import gettext as _
+
+    if cell.get("hidden"):
+        few = _("fewer than %(n)s") % {"n": limit}
+        return {"n": few, "nps": "–", "rate": "–", "hidden": True}
+    n, nps, rate = cell.get("n"), cell.get("nps"), cell.get("rate")
+    return {
+        "n": "–" if n is None else str(n),
+        "nps": "–" if nps is None else f"{nps:+d}",
+        "rate": "–" if rate is None else f"{rate} %",
+        "hidden": False,
+    }
+
+
+def feedback_context(feedback: dict) -> dict:
+    """The feedback figures of a report (feedback.selectors.feedback_period_figures)
+    as rows for the templates: the organisation per group, then regions and units."""
+    if not feedback:
+        return {"feedback": {}}
+    labels = _labels_feedback_group()
+    org = feedback.get("organisation", {})
+    groups = [g.get("group") for g in org.get("groups", [])]
+
+    def cells(block):
+        by_group = {g.get("group"): g for g in block.get("groups", [])}
+        return [_feedback_cell(by_group.get(g, {}), feedback.get("min_group_size", 5)) for g in groups]
+
+    return {
+        "feedback": feedback,
+        "feedback_group_labels": [labels.get(g, g) for g in groups],
+        "feedback_org": [{"label": labels.get(g, g), **c} for g, c in zip(groups, cells(org), strict=True)],
+        "feedback_regions": [{"label": r.get("label", ""), "cells": cells(r)} for r in feedback.get("by_region", [])],
+        "feedback_units": [{"label": u.get("label", ""), "cells": cells(u)} for u in feedback.get("by_unit", [])],
+    }
+
+
 def _rows(items, labels=None, empty_label=""):
     result = []
     for item in items or []:
@@ -59,6 +106,7 @@ def report_context(report: FollowupReport) -> dict:
         "plan_reviews": f.get("plan_reviews", {}),
         "guidance": f.get("guidance") or {},
         "guidance_by_kind": _rows((f.get("guidance") or {}).get("by_kind"), _labels_guidance()),
+        **feedback_context(f.get("feedback") or {}),
         "compiled_at": report.compiled_at,
         "period_start": dt.date.fromisoformat(f["period_start"]) if f.get("period_start") else report.period_start,
     }

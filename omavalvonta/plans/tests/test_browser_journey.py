@@ -3,6 +3,7 @@ the responsible person approves at a desk, the public unit page shows the new
 version and its PDF; the quality director publishes a follow-up report that the
 public can read."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -82,8 +83,16 @@ def test_supervisor_updates_the_plan_responsible_person_approves_and_the_public_
 
 @pytest.mark.browser
 def test_quality_director_publishes_a_follow_up_report_that_the_public_reads(
-    desktop_page, browser, live_server, quality_director, password
+    desktop_page, browser, live_server, quality_director, password, request, supervisor_a, unit_a
 ):
+    from omavalvonta.feedback.tests.conftest import ensure_default_surveys
+    from omavalvonta.feedback.tests.helpers import answer, open_round
+
+    ensure_default_surveys(request)
+    feedback_round = open_round(supervisor_a, unit_a)
+    for nps in [10, 10, 9, 8, 3, 5]:  # parents in the period: NPS +17 in the report
+        answer(feedback_round, "parent", nps=nps, submitted_on=dt.date(2026, 2, 10))
+    answer(feedback_round, "child", nps=10, submitted_on=dt.date(2026, 2, 11))  # one child: not shown
     desk = desktop_page
     login(desk, live_server, quality_director.email, password)
     desk.goto(reverse("plans:reports"))
@@ -111,6 +120,7 @@ def test_quality_director_publishes_a_follow_up_report_that_the_public_reads(
         page.locator(f"a[href='{reverse('public:plans_report', args=[report.pk])}']").click()
         page.wait_for_url(re.compile(rf"/seuranta/{report.pk}/$"))
         assert "Lääkehoidon kaksoistarkistus" in page.content()
+        assert "6 / +17" in page.locator("#fig-feedback").locator("..").inner_text()
         snap(page, "plans-public-report-phone")
     finally:
         public.close()
