@@ -119,6 +119,11 @@ class RoundForm(forms.Form):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
 
+class RoundDatesForm(forms.Form):
+    opens_on = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class LinksForm(forms.Form):
     group = forms.ChoiceField(label=_("Respondent group"), choices=Group.choices)
     count = forms.IntegerField(label=_("How many links"), min_value=1, max_value=200, initial=10)

@@ -180,6 +180,34 @@ def round_create(*, actor, unit, year: int, quarter: int, opens_on: dt.date | No
 
 
 @transaction.atomic
+def round_dates_update(*, actor, round: Round, opens_on: dt.date, closes_on: dt.date) -> Round:
+    """Move a round's opening or closing day, e.g. to give the families another
+    week (feedback.manage in its unit). Answers already given stay in the round."""
+    access.require(actor, access.P_FEEDBACK_MANAGE, round.unit)
+    errors = {}
+    if opens_on is None:
+        errors["opens_on"] = _("Give the day the round opens.")
+    if closes_on is None:
+        errors["closes_on"] = _("Give the day the round closes.")
+    if not errors and closes_on < opens_on:
+        errors["closes_on"] = _("The round cannot close before it opens.")
+    if errors:
+        raise ValidationError(errors)
+    before = (round.opens_on, round.closes_on)
+    round.opens_on, round.closes_on = opens_on, closes_on
+    round.save(update_fields=["opens_on", "closes_on"])
+    audit_event_record(
+        actor=actor,
+        verb="feedback.round_dates_changed",
+        target=round,
+        unit=round.unit,
+        before=[d.isoformat() for d in before],
+        after=[opens_on.isoformat(), closes_on.isoformat()],
+    )
+    return round
+
+
+@transaction.atomic
 def links_create(*, actor, round: Round, group: str, count: int) -> list[str]:
     """Make `count` single-use answer links for `group`; returns the tokens, which
     are shown once (for the printed QR sheet) and stored only as digests."""

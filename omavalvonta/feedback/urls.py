@@ -13,6 +13,7 @@ urlpatterns = [
     path("tavoitteet/<int:pk>/poista/", views.goal_delete, name="goal_delete"),
     path("kierrokset/", views.rounds, name="rounds"),
     path("kierrokset/<int:pk>/", views.round_detail, name="round"),
+    path("kierrokset/<int:pk>/paivat/", views.round_dates, name="round_dates"),
     path("kierrokset/<int:pk>/linkit/", views.round_links, name="round_links"),
     path("kierrokset/<int:pk>/kioski/", views.round_kiosk, name="round_kiosk"),
     path("kierrokset/<int:pk>/kirjaa/<str:group>/", views.round_record, name="round_record"),

@@ -28,6 +28,7 @@ from omavalvonta.feedback.forms import (
     KioskForm,
     LinksForm,
     QuestionFormSet,
+    RoundDatesForm,
     RoundForm,
     SurveyAnswerForm,
     SurveyTextsForm,
@@ -269,6 +270,8 @@ def _round_context(request, round_, **extra):
         "groups": selectors.round_counts(round=round_),
         "links_form": extra.pop("links_form", None) or LinksForm(),
         "kiosk_form": extra.pop("kiosk_form", None) or KioskForm(),
+        "dates_form": extra.pop("dates_form", None)
+        or RoundDatesForm(initial={"opens_on": round_.opens_on, "closes_on": round_.closes_on}),
         "is_open": round_.is_open(),
         **extra,
     }
@@ -278,6 +281,24 @@ def _round_context(request, round_, **extra):
 def round_detail(request, pk):
     round_ = selectors.round_get(actor=request.user, pk=pk)
     return render(request, "feedback/round.html", _round_context(request, round_))
+
+
+@requires(P_FEEDBACK_MANAGE)
+@require_POST
+def round_dates(request, pk):
+    """Move the round's dates; a mistake shows the round page again with what was typed."""
+    round_ = selectors.round_get(actor=request.user, pk=pk)
+    form = RoundDatesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_dates_update(actor=request.user, round=round_, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The round's dates were saved."))
+            return redirect("feedback:round", pk=round_.pk)
+    round_.refresh_from_db()
+    return render(request, "feedback/round.html", _round_context(request, round_, dates_form=form), status=400)
 
 
 @requires(P_FEEDBACK_MANAGE)

@@ -1,0 +1,65 @@
+"""A round's dates can be moved while it runs (another week for the families)."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from omavalvonta.core.models import AuditEvent
+from omavalvonta.feedback import services
+from omavalvonta.feedback.models import Round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(supervisor_a, unit_a):
+    return services.round_create(actor=supervisor_a, unit=unit_a, year=2026, quarter=4)
+
+
+def test_a_supervisor_extends_the_round(client, supervisor_a, round_):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(supervisor_a)
+    response = client.post(
+        reverse("feedback:round_dates", args=[round_.pk]), {"opens_on": "2026-10-01", "closes_on": "2027-01-10"}
+    )
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert (round_.opens_on, round_.closes_on) == (dt.date(2026, 10, 1), dt.date(2027, 1, 10))
+    event = AuditEvent.objects.get(verb="feedback.round_dates_changed")
+    assert event.data["before"] == ["2026-10-01", "2026-12-31"]
+
+
+def test_a_closing_day_before_the_opening_day_is_refused_and_the_input_kept(client, supervisor_a, round_):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(supervisor_a)
+    response = client.post(
+        reverse("feedback:round_dates", args=[round_.pk]), {"opens_on": "2026-11-01", "closes_on": "2026-10-15"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The round cannot close before it opens." in page
+    assert 'value="2026-10-15"' in page and 'value="2026-11-01"' in page
+    assert Round.objects.get().closes_on == dt.date(2026, 12, 31)
+    missing = client.post(reverse("feedback:round_dates", args=[round_.pk]), {"opens_on": "", "closes_on": "x"})
+    assert missing.status_code == 400 and Round.objects.get().opens_on == dt.date(2026, 10, 1)
+
+
+def test_only_the_units_managers_move_the_dates(client, employee_a, supervisor_b, round_):
+    with pytest.raises(PermissionDenied):
+        services.round_dates_update(
+            actor=supervisor_b, round=round_, opens_on=dt.date(2026, 10, 1), closes_on=dt.date(2026, 12, 1)
+        )
+    client.force_login(supervisor_b)
+    url = reverse("feedback:round_dates", args=[round_.pk])
+    assert client.post(url, {"opens_on": "2026-10-01", "closes_on": "2026-12-01"}).status_code == 404
+    client.force_login(employee_a)
+    assert client.post(url, {"opens_on": "2026-10-01", "closes_on": "2026-12-01"}).status_code == 403
+
+
+def test_the_service_names_each_missing_date(supervisor_a, round_):
+    with pytest.raises(ValidationError) as error:
+        services.round_dates_update(actor=supervisor_a, round=round_, opens_on=None, closes_on=None)
+    assert set(error.value.message_dict) == {"opens_on", "closes_on"}
