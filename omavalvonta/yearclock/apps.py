@@ -26,4 +26,9 @@ class YearclockConfig(AppConfig):
             "yearclock.obligations_due", obligations_for_agenda, kind=AgendaItemKind.OTHER, once=False
         )
         jobs.register("yearclock.generate", services.occurrences_generate, every_seconds=6 * 3600)
+        # A new unit (or one whose service type changed) gets its duties at once,
+        # not at the job's next run.
+        from omavalvonta.organisation import hooks
+
+        hooks.on_unit_saved(services.occurrences_for_saved_unit)
         jobs.register("yearclock.reminders", services.obligations_remind_and_escalate, every_seconds=3600)

@@ -304,6 +304,14 @@ def occurrences_generate(*, now: dt.datetime | None = None, templates=None) -> i
     return len(new)
 
 
+def occurrences_for_saved_unit(*, unit, created: bool) -> int:
+    """The organisation's unit hook: a unit created or changed gets the
+    occurrences of every template that now applies to it."""
+    if not unit.is_active:
+        return 0
+    return occurrences_generate()
+
+
 @transaction.atomic
 def occurrence_complete(
     *, actor, occurrence: Occurrence, note: str = "", file=None, evidence_key: str = ""

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
+from omavalvonta.organisation import hooks
 from omavalvonta.organisation.models import (
     Organisation,
     Region,
@@ -180,6 +181,7 @@ def unit_create(*, actor, name: str, service_type: str, region: Region, counties
         name=unit.name,
         counties=sorted(c.pk for c in counties),
     )
+    hooks.unit_saved(unit=unit, created=True)
     return unit
 
 
@@ -200,6 +202,7 @@ def unit_update(*, actor, unit: Unit, counties=None, **changes) -> Unit:
             changed.append("counties")
     if changed:
         audit_event_record(actor=actor, verb="unit.updated", target=unit, unit=unit, changed=changed)
+        hooks.unit_saved(unit=unit, created=False)
     return unit
 
 

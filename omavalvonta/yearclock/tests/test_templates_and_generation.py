@@ -151,3 +151,35 @@ def test_open_duties_move_to_the_new_supervisor(frozen, make_template, unit_a, s
     newcomer = member(Role.SUPERVISOR, unit=unit_a, full_name="Aino Aloittava")
     services.occurrences_generate()
     assert Occurrence.objects.get(unit=unit_a).owner == newcomer
+
+
+def test_a_unit_created_by_the_administrator_gets_its_duties_at_once(
+    make_template, frozen, administrator, region_a, django_capture_on_commit_callbacks
+):
+    from omavalvonta.organisation import services as organisation_services
+
+    make_template(title="Palo- ja turvallisuusharjoitus")
+    with django_capture_on_commit_callbacks(execute=True):
+        unit = organisation_services.unit_create(
+            actor=administrator, name="Lastenkoti Uusi", service_type="substitute_care", region=region_a
+        )
+    assert Occurrence.objects.filter(unit=unit, template__title="Palo- ja turvallisuusharjoitus").exists()
+
+
+def test_a_failing_unit_hook_does_not_undo_the_unit(administrator, region_a, django_capture_on_commit_callbacks):
+    from omavalvonta.organisation import hooks
+    from omavalvonta.organisation import services as organisation_services
+    from omavalvonta.organisation.models import Unit
+
+    def broken(*, unit, created):
+        raise RuntimeError("boom")
+
+    hooks.on_unit_saved(broken)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            organisation_services.unit_create(
+                actor=administrator, name="Lastenkoti Toinen", service_type="open_care", region=region_a
+            )
+    finally:
+        hooks._UNIT_SAVED.remove(broken)
+    assert Unit.objects.filter(name="Lastenkoti Toinen").exists()
