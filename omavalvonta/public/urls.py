@@ -1,6 +1,7 @@
 from django.urls import path
 
 from omavalvonta.public import views
+from omavalvonta.public.views import plans as plan_views
 
 app_name = "public"
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("yksikot/<slug:slug>/<slug:kind_slug>.pdf", views.plans_unit_pdf, name="plans_unit_pdf"),
     path("omavalvontaohjelma/", views.plans_programme, name="plans_programme"),
     path("omavalvontaohjelma/seuranta/<int:pk>/", views.plans_report, name="plans_report"),
+    path("omavalvontaohjelma/omavalvontaohjelma.pdf", plan_views.plans_programme_pdf, name="plans_programme_pdf"),
+    path("omavalvontaohjelma/seuranta/<int:pk>.pdf", plan_views.plans_report_pdf, name="plans_report_pdf"),
     path("palaute/", views.feedback_send, name="feedback_send"),
     path("palaute/vastaus/", views.feedback_answer, name="feedback_answer"),
     path("palaute/kiitos/", views.feedback_thanks, name="feedback_thanks"),

@@ -101,18 +101,24 @@ def plans_unit_pdf(request, slug, kind_slug):
         "date": plan_public.fi_date(approved), "name": version.approved_by.full_name,
     }
     key = f"plans.pdf.{version.pk}.{unit.updated_at.timestamp()}.{get_language()}"
+    return _pdf_response(request, key, "public/plans/plan_pdf.html", {
+        "unit": unit, "version": version, "pdf_footer": footer,
+    }, filename=f"{unit.public_slug}-{kind_slug}-v{version.number}.pdf")
+
+
+def _pdf_response(request, key: str, template: str, context: dict, *, filename: str) -> HttpResponse:
+    """The PDF of `template`, kept in the cache under `key` (the content behind
+    every key is frozen: an approved version or a published report)."""
     try:
         pdf = cache.get(key)
         if pdf is None:
-            pdf = render_pdf("public/plans/plan_pdf.html", {
-                "unit": unit, "version": version, "pdf_footer": footer,
-            }, request=request)
+            pdf = render_pdf(template, context, request=request)
             cache.set(key, pdf, PDF_CACHE_SECONDS)
     except PdfUnavailable:
         return HttpResponse(_("The PDF cannot be made right now. Print the page instead."), status=503,
                             content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{unit.public_slug}-{kind_slug}-v{version.number}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
@@ -136,3 +142,38 @@ def plans_programme(request):
 def plans_report(request, pk):
     """One published follow-up report."""
     return render(request, "public/plans/report.html", plan_public.report_published_context(pk=pk))
+
+
+@public_view
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@condition(last_modified_func=_programme_last_modified)
+def plans_programme_pdf(request):
+    """The PDF of the group's currently approved self-supervision programme."""
+    programme = plan_public.programme_current()
+    if programme is None:
+        raise Http404
+    footer = _("Self-supervision programme – version %(number)s, approved %(date)s by %(name)s") % {
+        "number": programme.number, "date": plan_public.fi_date(programme.approved_at),
+        "name": programme.approved_by.full_name,
+    }
+    return _pdf_response(request, f"plans.programme.pdf.{programme.pk}.{get_language()}",
+                         "public/plans/programme_pdf.html", {"programme": programme, "pdf_footer": footer},
+                         filename=f"omavalvontaohjelma-v{programme.number}.pdf")
+
+
+@public_view
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@condition(last_modified_func=_programme_last_modified)
+def plans_report_pdf(request, pk):
+    """The PDF of one published follow-up report."""
+    context = plan_public.report_published_context(pk=pk)
+    report = context["report"]
+    context["pdf_footer"] = _("Follow-up %(start)s – %(end)s, approved %(date)s by %(name)s") % {
+        "start": plan_public.fi_date(report.period_start), "end": plan_public.fi_date(report.period_end),
+        "date": plan_public.fi_date(report.approved_at), "name": report.approved_by.full_name,
+    }
+    return _pdf_response(request, f"plans.report.pdf.{report.pk}.{report.published_at.timestamp()}.{get_language()}",
+                         "public/plans/report_pdf.html", context,
+                         filename=f"seuranta-{report.period_start.isoformat()}-{report.period_end.isoformat()}.pdf")
