@@ -94,6 +94,18 @@ class CompareForm(forms.Form):
         self.fields["b"].choices = choices
 
 
+def compare_chosen(request, versions: dict) -> tuple[CompareForm, object, object]:
+    """The comparison form over `versions` ({number: version}, at least two) and the
+    chosen pair (left, right), or (form, None, None) when the choice is invalid.
+    Without a choice: the previous version against the newest."""
+    numbers = sorted(versions, reverse=True)
+    data = request.GET if "a" in request.GET else {"a": numbers[1], "b": numbers[0]}
+    form = CompareForm(data, numbers=numbers)
+    if not form.is_valid():
+        return form, None, None
+    return form, versions[form.cleaned_data["a"]], versions[form.cleaned_data["b"]]
+
+
 class TemplateSectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Plan"), choices=PlanKind.choices, widget=forms.HiddenInput)
     number = forms.CharField(label=_("Number"), max_length=10, required=False)

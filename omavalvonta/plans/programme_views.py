@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MANAGE, requires
 from omavalvonta.plans import programme as services
-from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ReportCreateForm, add_service_errors
+from omavalvonta.plans import selectors
+from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ReportCreateForm, add_service_errors, compare_chosen
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 from omavalvonta.plans.report_view import report_context
 
@@ -28,6 +29,18 @@ def programme(request):
         "versions": versions,
         "can_approve": access.has_perm_anywhere(request.user, P_PROGRAMME_APPROVE),
     })
+
+
+@requires(P_PROGRAMME_MANAGE)
+def programme_compare(request):
+    """Two versions of the programme (the draft too) side by side, paragraph by paragraph."""
+    versions = {v.number: v for v in ProgrammeVersion.objects.order_by("-number")}
+    form = left = right = None
+    rows = []
+    if len(versions) >= 2:
+        form, left, right = compare_chosen(request, versions)
+        rows = selectors.compare_texts(left=left.text, right=right.text) if left else []
+    return render(request, "plans/programme_compare.html", {"form": form, "rows": rows, "left": left, "right": right})
 
 
 @requires(P_PROGRAMME_APPROVE)

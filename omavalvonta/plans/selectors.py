@@ -193,6 +193,33 @@ def compare_versions(*, left: PlanVersion, right: PlanVersion) -> list[SectionCo
     return rows
 
 
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def compare_texts(*, left: str, right: str) -> list[SectionComparison]:
+    """Two versions of one text (the programme) side by side, paragraph by
+    paragraph: paragraphs aligned as a sequence, a changed pair word-diffed like a
+    plan's sections, a paragraph only on one side marked so. `title` is the
+    paragraph's number in the right (newer) version, or in the left one."""
+    a, b = _paragraphs(left), _paragraphs(right)
+    rows = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        pairs = max(i2 - i1, j2 - j1)
+        for k in range(pairs):
+            lt = a[i1 + k] if i1 + k < i2 else None
+            rt = b[j1 + k] if j1 + k < j2 else None
+            title = str(j1 + k + 1) if rt is not None else str(i1 + k + 1)
+            if lt is None:
+                rows.append(SectionComparison(title=title, left="", right=escape(rt), changed=True, only_in="right"))
+            elif rt is None:
+                rows.append(SectionComparison(title=title, left=escape(lt), right="", changed=True, only_in="left"))
+            else:
+                lhtml, rhtml = _word_diff(lt, rt)
+                rows.append(SectionComparison(title=title, left=lhtml, right=rhtml, changed=op != "equal"))
+    return rows
+
+
 # --- The meetings agenda hook -------------------------------------------------------------------
 
 
@@ -218,3 +245,35 @@ def plan_reviews_for_agenda(*, actor, unit):
             "source": current,
         })
     return items
+
+
+# --- The home page ("what is waiting for me") ------------------------------------------------------
+
+
+def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+    """For the home page: drafts waiting for the actor's approval (units where they
+    approve plans), and plan reviews due within REVIEW_DUE_SOON_DAYS or overdue in
+    the units whose quality duties they keep (they edit plans and complete the
+    calendar's duties there). The nearest `limit` of each and how many. None when
+    both are empty. Four queries at most."""
+    today = today or timezone.localdate()
+    result = {"drafts": [], "drafts_total": 0, "reviews": [], "reviews_total": 0, "today": today}
+    if access.has_perm_anywhere(actor, access.P_PLAN_APPROVE):
+        drafts = PlanVersion.objects.for_actor(actor, access.P_PLAN_APPROVE).filter(state=VersionState.DRAFT)
+        result["drafts_total"] = drafts.count()
+        if result["drafts_total"]:
+            result["drafts"] = list(drafts.select_related("plan", "unit").order_by("updated_at", "id")[:limit])
+    if access.has_perm_anywhere(actor, access.P_PLAN_EDIT) and access.has_perm_anywhere(
+        actor, access.P_OBLIGATION_COMPLETE
+    ):
+        reviews = (
+            Plan.objects.for_actor(actor, access.P_PLAN_EDIT)
+            .filter(access.scope_q(actor, access.P_OBLIGATION_COMPLETE))
+            .filter(next_review_due__lte=today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS))
+        )
+        result["reviews_total"] = reviews.count()
+        if result["reviews_total"]:
+            result["reviews"] = list(reviews.select_related("unit").order_by("next_review_due", "id")[:limit])
+    if not result["drafts_total"] and not result["reviews_total"]:
+        return None
+    return result

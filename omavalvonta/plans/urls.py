@@ -21,6 +21,7 @@ urlpatterns = [
     path("pohja/uusi/", views.template_edit, name="template_new"),
     path("pohja/<int:pk>/", views.template_edit, name="template_edit"),
     path("ohjelma/", programme_views.programme, name="programme"),
+    path("ohjelma/vertaa/", programme_views.programme_compare, name="programme_compare"),
     path("ohjelma/muokkaa/", programme_views.programme_edit, name="programme_edit"),
     path("ohjelma/<int:pk>/hyvaksy/", programme_views.programme_approve, name="programme_approve"),
     path("seuranta/", programme_views.report_list, name="reports"),

@@ -23,13 +23,13 @@ from omavalvonta.organisation.models import Region
 from omavalvonta.plans import selectors, services
 from omavalvonta.plans.forms import (
     ApproveForm,
-    CompareForm,
     DetailsForm,
     OverviewFilterForm,
     ReviewForm,
     SectionForm,
     TemplateSectionForm,
     add_service_errors,
+    compare_chosen,
 )
 from omavalvonta.plans.models import KIND_BY_SLUG, PlanKind, SectionTemplate
 
@@ -280,14 +280,8 @@ def compare(request, unit_id, kind_slug):
     if len(numbers) < 2:
         messages.info(request, _("There is only one version: nothing to compare yet."))
         return redirect("plans:plan", unit.pk, kind_slug)
-    data = request.GET if "a" in request.GET else {"a": numbers[1], "b": numbers[0]}
-    form = CompareForm(data, numbers=numbers)
-    rows = []
-    if form.is_valid():
-        rows = selectors.compare_versions(left=versions[form.cleaned_data["a"]], right=versions[form.cleaned_data["b"]])
-        left, right = versions[form.cleaned_data["a"]], versions[form.cleaned_data["b"]]
-    else:
-        left = right = None
+    form, left, right = compare_chosen(request, versions)
+    rows = selectors.compare_versions(left=left, right=right) if left else []
     return render(request, "plans/compare.html", {
         "unit": unit, "kind_slug": kind_slug, "kind_label": PlanKind(kind).label, "form": form,
         "rows": rows, "left": left, "right": right,

@@ -161,6 +161,11 @@ EXPECTED = {
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.MANAGEMENT_GROUP, "own"): 200,
     },
+    "programme_compare": {
+        **{(r, "own"): 403 for r in Role},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.MANAGEMENT_GROUP, "own"): 200,
+    },
     # The risk register: every member of staff reads it (need to know the unit's risks).
     "risk_list": {
         **{(r, "own"): 200 for r in Role},
@@ -237,6 +242,7 @@ def _url(page, unit_a, quality, violence):
         "plan_list": reverse("plans:list"),
         "plan_template": reverse("plans:template"),
         "programme": reverse("plans:programme"),
+        "programme_compare": reverse("plans:programme_compare"),
     }[page]
 
 
