@@ -78,6 +78,21 @@ def survey_draft_for(*, actor, group: str) -> Survey:
 
 
 @transaction.atomic
+def survey_draft_discard(*, actor, survey: Survey) -> None:
+    """Throw a draft away (requires feedback.survey_edit); the published versions
+    and their answers are untouched. A published version is never deleted."""
+    _require_survey_edit(actor)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.state != SurveyState.DRAFT:
+        raise ValidationError(_("Only a draft can be discarded."))
+    audit_event_record(
+        actor=actor, verb="feedback.survey_draft_discarded", target=survey, group=survey.group, version=survey.version
+    )
+    survey.questions.all().delete()
+    survey.delete()
+
+
+@transaction.atomic
 def survey_draft_save(*, actor, survey: Survey, title: dict, intro: dict, questions: list[dict]) -> Survey:
     """Replace a draft's texts and questions. `questions`: dicts with key, kind,
     text ({"fi","sv","en"}), required, in order. Finnish text is required; a key

@@ -20,6 +20,7 @@ urlpatterns = [
     path("kioskit/<int:pk>/lopeta/", views.kiosk_stop, name="kiosk_stop"),
     path("kyselyt/", views.surveys, name="surveys"),
     path("kyselyt/<int:pk>/", views.survey_edit, name="survey_edit"),
+    path("kyselyt/<int:pk>/hylkaa/", views.survey_discard, name="survey_discard"),
     path("viestit/", views.public_list, name="public_list"),
     path("viestit/<int:pk>/", views.public_detail, name="public_detail"),
 ]

@@ -477,6 +477,19 @@ def survey_edit(request, pk):
     return render(request, "feedback/survey_edit.html", {"survey": survey, "texts": texts, "questions": questions}, status=status)
 
 
+@requires(P_SURVEY_EDIT)
+@require_POST
+def survey_discard(request, pk):
+    survey = get_object_or_404(Survey, pk=pk)
+    try:
+        services.survey_draft_discard(actor=request.user, survey=survey)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The draft was discarded."))
+    return redirect("feedback:surveys")
+
+
 # --- The public channel's feedback ---------------------------------------------------------
 
 
