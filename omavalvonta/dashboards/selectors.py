@@ -8,8 +8,14 @@ from django.utils import timezone
 
 from omavalvonta.deviations.models import State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
+from omavalvonta.feedback.selectors import round_home_items
+from omavalvonta.guidance.selectors import guidance_home_items
+from omavalvonta.improvement.selectors import action_home_items
+from omavalvonta.meetings.selectors import acknowledgement_home_items, meeting_home_items
 from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access
+from omavalvonta.plans.selectors import plan_home_items
+from omavalvonta.yearclock.selectors import obligation_home_items
 
 
 @dataclass(frozen=True)
@@ -41,4 +47,18 @@ def home_summary(*, actor) -> dict:
             for_team_meeting=Count("id", filter=Q(for_team_meeting=True)),
         )
         summary["figures"] = UnitFigures(**counts)
+    # What is waiting in the other areas: each area's own selector decides what
+    # the actor may see there (None when nothing), in a fixed number of queries.
+    summary["waiting"] = {
+        "actions": action_home_items(actor=actor, today=today),
+        "acknowledgements": acknowledgement_home_items(actor=actor),
+        "obligations": obligation_home_items(actor=actor, today=today),
+        "plans": plan_home_items(actor=actor, today=today),
+        "guidance": guidance_home_items(actor=actor, today=today),
+        "meetings": meeting_home_items(actor=actor, today=today),
+        "rounds": round_home_items(actor=actor, today=today),
+    }
+    summary["anything_waiting"] = bool(
+        summary["my_queue"] or summary["notifications"] or any(summary["waiting"].values())
+    )
     return summary

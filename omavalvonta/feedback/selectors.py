@@ -693,25 +693,12 @@ def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None)
 # --- The home page ("what is waiting for me") ------------------------------------------------------
 
 
-def _count_of(model, **outer):
-    from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    counted = (
-        model.objects.filter(round_id=OuterRef("pk"), **outer)
-        .order_by()
-        .values("round_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
     """For the home page: the feedback rounds open today in the units where the
-    actor runs them, closing soonest first, each with its answers, the links
-    handed out and how many of those were answered (`rate`, per cent, None
-    without links). None when no round is open. Two queries at most."""
+    actor runs them, closing soonest first, each with its answers and, per
+    respondent group that has answered, the response rate against the unit's
+    places (as on the unit's results page; None without places). None when no
+    round is open. Three queries at most."""
     if not access.has_perm_anywhere(actor, access.P_FEEDBACK_MANAGE):
         return None
     today = today or timezone.localdate()
@@ -719,15 +706,22 @@ def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> 
     total = qs.count()
     if not total:
         return None
-    rows = list(
-        qs.select_related("unit")
-        .annotate(
-            answers=_count_of(Response),
-            links_made=_count_of(ResponseLink),
-            links_used=_count_of(ResponseLink, used=True),
-        )
-        .order_by("closes_on", "unit__name", "id")[:limit]
-    )
+    rows = list(qs.select_related("unit").order_by("closes_on", "unit__name", "id")[:limit])
+    counts: dict[int, dict[str, int]] = {r.pk: {} for r in rows}
+    for round_id, group, n in (
+        Response.objects.filter(round_id__in=list(counts))
+        .values("round_id", "group")
+        .annotate(n=Count("id"))
+        .values_list("round_id", "group", "n")
+        .order_by()
+    ):
+        counts[round_id][group] = n
     for r in rows:
-        r.rate = round(100 * r.links_used / r.links_made) if r.links_made else None
+        places = r.unit.places
+        r.answers = sum(counts[r.pk].values())
+        r.groups = [
+            {"label": Group(g).label, "answers": counts[r.pk][g], "rate": round(100 * counts[r.pk][g] / places) if places else None}
+            for g in GROUP_ORDER
+            if g in counts[r.pk]
+        ]
     return {"rows": rows, "total": total, "today": today}

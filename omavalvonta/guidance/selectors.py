@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -320,3 +320,33 @@ def guidance_timeline(*, guidance: Guidance) -> list[TimelineEntry]:
         if label:
             entries.append(TimelineEntry(at=event.at, label=label, actor_name=str(event.actor) if event.actor else None))
     return entries
+
+
+# --- The home page ("what is waiting for me") ------------------------------------------------------
+
+
+def guidance_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+    """For the home page: items the actor prepares (assigned to them, still
+    pending), nearest deadline first, and for the quality director the responses
+    waiting for their review. Both among the items the actor may read (the
+    response reviews among those they may review). None when both are empty.
+    Four queries at most."""
+    today = today or timezone.localdate()
+    result = {"mine": [], "mine_total": 0, "reviews": [], "reviews_total": 0, "today": today}
+    if access.has_perm_anywhere(actor, access.P_GUIDANCE_VIEW):
+        mine = guidance_visible(actor=actor).filter(
+            assignee_id=actor.pk, state__in=(State.REGISTERED, State.RESPONSE_IN_PREPARATION)
+        )
+        result["mine_total"] = mine.count()
+        if result["mine_total"]:
+            result["mine"] = list(mine.order_by(F("deadline").asc(nulls_last=True), "received_on", "id")[:limit])
+    if access.has_perm_anywhere(actor, access.P_GUIDANCE_REVIEW):
+        reviews = guidance_visible(actor=actor, perm=access.P_GUIDANCE_REVIEW).filter(state=State.RESPONSE_IN_REVIEW)
+        result["reviews_total"] = reviews.count()
+        if result["reviews_total"]:
+            result["reviews"] = list(
+                reviews.order_by(F("deadline").asc(nulls_last=True), "received_on", "id")[:limit]
+            )
+    if not result["mine_total"] and not result["reviews_total"]:
+        return None
+    return result

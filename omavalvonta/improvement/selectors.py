@@ -505,3 +505,26 @@ def own_pending_acknowledgement_of(*, actor, target) -> Acknowledgement | None:
         target_id=target.pk,
         acknowledged_at__isnull=True,
     ).first()
+
+
+# --- The home page ("what is waiting for me") ------------------------------------------------------
+
+HOME_ACTIONS_WITHIN_DAYS = 14
+
+
+def action_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+    """The actor's own open actions due within two weeks or overdue, for the home
+    page: the nearest `limit`, how many in all and how many overdue. None when
+    nothing is waiting. Like "my actions", an owner always sees their own actions
+    (no unit right needed). Two queries at most, whatever the number of actions."""
+    if not _active(actor):
+        return None
+    today = today or timezone.localdate()
+    qs = Action.objects.filter(
+        owner_id=actor.pk, state=ActionState.OPEN, due_date__lte=today + dt.timedelta(days=HOME_ACTIONS_WITHIN_DAYS)
+    )
+    counts = qs.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+    if not counts["total"]:
+        return None
+    rows = list(qs.select_related("unit").order_by("due_date", "id")[:limit])
+    return {"rows": rows, "total": counts["total"], "overdue": counts["overdue"], "today": today}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -487,3 +487,55 @@ def meeting_default_title(*, kind: str, starts_at: dt.datetime | None = None) ->
         return _("Management group %(month)s/%(year)s") % values
     return _("Team meeting %(month)s/%(year)s") % values
 
+
+
+# --- The home page ("what is waiting for me") ------------------------------------------------------
+
+HOME_MEETINGS_WITHIN_DAYS = 14
+
+
+def meeting_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+    """The actor's next meetings in the coming two weeks, as chair or participant,
+    among the meetings they may read: the nearest `limit` and how many. None when
+    there are none. Two queries at most."""
+    if not (access.has_perm_anywhere(actor, access.P_MEETING_VIEW) or may_see_management_group(actor)):
+        return None
+    now = timezone.now()
+    if today is not None and today != timezone.localdate():
+        now = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    takes_part = Exists(Meeting.participants.through.objects.filter(meeting_id=OuterRef("pk"), user_id=actor.pk))
+    qs = (
+        visible_meetings(actor)
+        .filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=HOME_MEETINGS_WITHIN_DAYS))
+        .exclude(state=MeetingState.MINUTES_CLOSED)
+        .filter(Q(chair_id=actor.pk) | Q(takes_part))
+    )
+    total = qs.count()
+    if not total:
+        return None
+    rows = list(qs.select_related("unit").order_by("starts_at", "id")[:limit])
+    return {"rows": rows, "total": total}
+
+
+def acknowledgement_home_items(*, actor, limit: int = 3) -> dict | None:
+    """What the actor must still acknowledge (minutes, new instructions), for the
+    home page: the oldest requests first, each with a title (the minutes' title
+    when the actor may read them, else the reason given when asking), and how
+    many in all. None when nothing is owed. Three queries at most."""
+    pending = acknowledgements_pending(actor=actor)
+    total = pending.count()
+    if not total:
+        return None
+    acks = list(pending.order_by("requested_at", "id")[:limit])
+    meeting_type = ContentType.objects.get_for_model(Meeting)  # cached by Django after the first call
+    meeting_ids = [a.target_id for a in acks if a.target_type_id == meeting_type.pk]
+    titles = dict(visible_meetings(actor).filter(pk__in=meeting_ids).values_list("pk", "title")) if meeting_ids else {}
+    rows = [
+        {
+            "title": (titles.get(a.target_id) if a.target_type_id == meeting_type.pk else None) or a.reason or _("Acknowledgement"),
+            "reason": a.reason,
+            "requested_at": a.requested_at,
+        }
+        for a in acks
+    ]
+    return {"rows": rows, "total": total}

@@ -183,3 +183,40 @@ def obligations_for_agenda(*, actor, unit):
             "source": o,
             "note": _("Late") if o.due_date < today else "",
         }
+
+
+# --- The home page ("what is waiting for me") ------------------------------------------------------
+
+
+def _month_last(today: dt.date) -> dt.date:
+    return (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def obligation_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+    """For the home page: the actor's own open duties (they own them, in units
+    where they complete duties) due by the end of this month or late, the nearest
+    `limit` and how many; and for directors (a region- or organisation-wide right
+    to view the calendar) how many duties are late in their whole scope. None
+    when both are empty. Three queries at most."""
+    today = today or timezone.localdate()
+    result = {"rows": [], "total": 0, "late": 0, "scope_late": None, "today": today}
+    if access.has_perm_anywhere(actor, access.P_OBLIGATION_COMPLETE):
+        mine = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_COMPLETE).filter(
+            owner_id=actor.pk, state=OccurrenceState.OPEN, due_date__lte=_month_last(today)
+        )
+        counts = mine.aggregate(total=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
+        if counts["total"]:
+            rows = list(mine.select_related("template", "unit").order_by("due_date", "unit__name", "id")[:limit])
+            result.update(rows=rows, **counts)
+    director = any(
+        g.unit_id is None and access.P_OBLIGATION_VIEW in g.permissions for g in access.grants(actor)
+    )
+    if director:
+        result["scope_late"] = (
+            Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
+            .filter(state=OccurrenceState.OPEN, due_date__lt=today)
+            .count()
+        )
+    if not result["total"] and not result["scope_late"]:
+        return None
+    return result
