@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language, get_language_info, gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.services import access_log_record
@@ -368,7 +368,9 @@ def round_record(request, pk, group):
     survey = services.current_survey(group)
     if survey is None:
         raise Http404
-    language = request.POST.get("language") if request.method == "POST" else None
+    # The questions are shown in the language the respondent answered in
+    # (chosen with the links on the page, or the one posted).
+    language = request.POST.get("language") if request.method == "POST" else request.GET.get("language")
     language = language if language in LANGUAGES else (get_language() or "fi")[:2]
     if request.method == "POST":
         channel_form = ChannelForm(request.POST)
@@ -395,7 +397,15 @@ def round_record(request, pk, group):
     return render(
         request,
         "feedback/record.html",
-        {"round": round_, "group_label": Group(group).label, "form": form, "channel_form": channel_form, "survey": survey},
+        {
+            "round": round_,
+            "group_label": Group(group).label,
+            "form": form,
+            "channel_form": channel_form,
+            "survey": survey,
+            "language": language,
+            "languages": [(code, get_language_info(code)["name_local"].capitalize()) for code in LANGUAGES],
+        },
         status=400 if request.method == "POST" else 200,
     )
 

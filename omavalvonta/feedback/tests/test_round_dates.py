@@ -63,3 +63,19 @@ def test_the_service_names_each_missing_date(supervisor_a, round_):
     with pytest.raises(ValidationError) as error:
         services.round_dates_update(actor=supervisor_a, round=round_, opens_on=None, closes_on=None)
     assert set(error.value.message_dict) == {"opens_on", "closes_on"}
+
+
+def test_the_questions_recorded_on_behalf_are_shown_in_the_respondents_language(client, supervisor_a, round_):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    client.force_login(supervisor_a)
+    url = reverse("feedback:round_record", args=[round_.pk, "parent"])
+    finnish = client.get(url).content.decode()
+    swedish = client.get(url + "?language=sv").content.decode()
+    from omavalvonta.feedback.services import current_survey
+
+    question = current_survey("parent").questions.order_by("position").first()
+    assert question.text["fi"] in finnish and question.text["sv"] not in finnish
+    assert question.text["sv"] in swedish
+    assert 'aria-current="page">Svenska' in swedish
+    # A language that is not offered falls back to the page's own.
+    assert question.text["fi"] in client.get(url + "?language=xx").content.decode()
