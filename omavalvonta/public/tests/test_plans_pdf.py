@@ -113,3 +113,4 @@ def test_pdf_unavailable_is_a_503_not_a_500(client, published, monkeypatch):
 
     monkeypatch.setattr(views, "render_pdf", broken)
     assert client.get(reverse("public:plans_report_pdf", args=[published.pk])).status_code == 503
+
