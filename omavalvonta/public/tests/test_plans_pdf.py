@@ -80,6 +80,7 @@ def test_report_pdf_contains_the_findings_measures_and_figures(client, published
     assert "Poikkeamia ilmoitettiin aiempaa enemmän." in flat
     assert "Lääkehoidon kaksoistarkistus kaikkiin yksiköihin." in flat
     assert "1.1.2026" in flat and "30.4.2026" in flat
+    assert "Asiakaspalaute" in flat and "Koko organisaatio" in flat  # the feedback figures' section
     assert quality_director.full_name in flat
 
 
