@@ -32,6 +32,16 @@ PUBLIC_MAX_AGE = 300
 PDF_CACHE_SECONDS = 7 * 24 * 3600
 
 
+def _cacheable(last_modified_func):
+    """GET and HEAD only, cacheable by anyone for PUBLIC_MAX_AGE, revalidated by Last-Modified."""
+
+    def decorate(view):
+        view = condition(last_modified_func=last_modified_func)(view)
+        return require_safe(cache_control(public=True, max_age=PUBLIC_MAX_AGE)(view))
+
+    return decorate
+
+
 def _unit_last_modified(request, slug, kind_slug=None):
     return plan_public.unit_last_modified(slug=slug)
 
@@ -45,9 +55,7 @@ def _programme_last_modified(request, pk=None):
 
 
 @public_view
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-@condition(last_modified_func=_index_last_modified)
+@_cacheable(_index_last_modified)
 def plans_index(request):
     """Units with an approved plan, by region and service type."""
     units = plan_public.units()
@@ -63,9 +71,7 @@ def plans_index(request):
 
 
 @public_view
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-@condition(last_modified_func=_unit_last_modified)
+@_cacheable(_unit_last_modified)
 def plans_unit(request, slug):
     """A unit's approved plans and the dates of their versions."""
     unit = plan_public.unit(slug=slug)
@@ -83,9 +89,7 @@ def plans_unit(request, slug):
 
 
 @public_view
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-@condition(last_modified_func=_unit_last_modified)
+@_cacheable(_unit_last_modified)
 def plans_unit_pdf(request, slug, kind_slug):
     """The PDF of a unit's currently approved plan of one kind."""
     kind = KIND_BY_SLUG.get(kind_slug)
@@ -123,9 +127,7 @@ def _pdf_response(request, key: str, template: str, context: dict, *, filename: 
 
 
 @public_view
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-@condition(last_modified_func=_programme_last_modified)
+@_cacheable(_programme_last_modified)
 def plans_programme(request):
     """The group's approved self-supervision programme and its published follow-up reports."""
     programme = plan_public.programme_current()
@@ -136,18 +138,14 @@ def plans_programme(request):
 
 
 @public_view
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-@condition(last_modified_func=_programme_last_modified)
+@_cacheable(_programme_last_modified)
 def plans_report(request, pk):
     """One published follow-up report."""
     return render(request, "public/plans/report.html", plan_public.report_published_context(pk=pk))
 
 
 @public_view
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-@condition(last_modified_func=_programme_last_modified)
+@_cacheable(_programme_last_modified)
 def plans_programme_pdf(request):
     """The PDF of the group's currently approved self-supervision programme."""
     programme = plan_public.programme_current()
@@ -163,9 +161,7 @@ def plans_programme_pdf(request):
 
 
 @public_view
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-@condition(last_modified_func=_programme_last_modified)
+@_cacheable(_programme_last_modified)
 def plans_report_pdf(request, pk):
     """The PDF of one published follow-up report."""
     context = plan_public.report_published_context(pk=pk)
