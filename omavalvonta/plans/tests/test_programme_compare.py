@@ -75,3 +75,18 @@ def test_quality_director_compares_programme_versions_on_a_phone(phone_page, liv
     phone_page.wait_for_url(f"**{reverse('plans:programme_compare')}")
     assert phone_page.locator("table.plan-compare del").first.inner_text() == "kerran"
     snap(phone_page, "plans-programme-compare-phone")
+
+
+def test_staff_pages_link_to_the_public_pdfs(client, quality_director, two_versions):
+    import datetime as dt
+
+    client.force_login(quality_director)
+    assert reverse("public:plans_programme_pdf") in client.get(reverse("plans:programme")).content.decode()
+    report = programme.followup_report_create(actor=quality_director, period_start=dt.date(2026, 1, 1),
+                                              period_end=dt.date(2026, 4, 30))
+    pdf = reverse("public:plans_report_pdf", args=[report.pk])
+    assert pdf not in client.get(report.get_absolute_url()).content.decode()  # a draft: no public PDF
+    programme.followup_report_findings_save(actor=quality_director, report=report, findings="H", measures="T")
+    programme.followup_report_approve(actor=quality_director, report=report)
+    programme.followup_report_publish(actor=quality_director, report=report)
+    assert pdf in client.get(report.get_absolute_url()).content.decode()
