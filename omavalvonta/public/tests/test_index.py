@@ -25,3 +25,8 @@ def test_the_front_page_speaks_finnish_by_default(client, settings):
     settings.LANGUAGE_CODE = "fi"
     page = client.get(reverse("public:index")).content.decode()
     assert "Lähetä palautetta tai ilmoitus" in page
+
+
+def test_no_template_comment_leaks_onto_a_public_page(client):
+    page = client.get(reverse("public:index")).content.decode()
+    assert "{#" not in page and "#}" not in page and "{%" not in page
