@@ -19,8 +19,8 @@ NAV = [
     (access.P_LOG_VIEW, "improvement:log", _("Self-supervision log")),
     (access.P_GUIDANCE_VIEW, "guidance:list", _("Guidance from authorities")),
     (access.P_FEEDBACK_VIEW, "feedback:home", _("Client feedback")),
+    # The group's programme and its follow-up reports are reached from the plans.
     (access.P_PLAN_VIEW, "plans:list", _("Self-supervision plans")),
-    (access.P_PROGRAMME_MANAGE, "plans:programme", _("Self-supervision programme")),
     (access.P_OBLIGATION_VIEW, "yearclock:wheel", _("Quality calendar")),
     # Risk assessments, audits and continuity are reached from the risks' own menu.
     (access.P_RISK_VIEW, "risks:list", _("Risks and audits")),

@@ -63,6 +63,8 @@ def plan_list(request):
     return render(request, "plans/list.html", {
         "rows": page.object_list, "page": page, "form": form, "filtered": any(filters.values()) if filters else False, "counts": counts,
         "can_template": access.has_perm_anywhere(actor, P_PLAN_TEMPLATE),
+        # The group's programme is reached from here (not from the main menu).
+        "can_programme": access.has_perm_anywhere(actor, access.P_PROGRAMME_MANAGE),
     })
 
 
