@@ -17,7 +17,15 @@ from omavalvonta.guidance import services as guidance_services
 from omavalvonta.guidance.models import Kind as GuidanceKind
 from omavalvonta.improvement import selectors as improvement_selectors
 from omavalvonta.improvement import services as improvement_services
-from omavalvonta.improvement.models import ActionPlan, GoalArea, GoalFollowUp, GoalStatus, LogEntry, Period
+from omavalvonta.improvement.models import (
+    Acknowledgement,
+    ActionPlan,
+    GoalArea,
+    GoalFollowUp,
+    GoalStatus,
+    LogEntry,
+    Period,
+)
 from omavalvonta.meetings import services as meeting_services
 from omavalvonta.meetings import selectors as meeting_selectors
 from omavalvonta.meetings.models import AgendaItemKind, Meeting, MeetingKind
@@ -231,8 +239,13 @@ class LearningLoop:
         closed_at = self._local(day, 15)
         Meeting.objects.filter(pk=meeting.pk).update(closed_at=closed_at, created_at=closed_at - dt.timedelta(days=7))
         for ack in improvement_selectors.acknowledgements_for(target=meeting):
+            # Asked when the minutes were closed; most read them within a few days.
+            Acknowledgement.objects.filter(pk=ack.pk).update(requested_at=closed_at)
             if ack.user_id != getattr(demo_employee, "pk", None) and self.rng.random() < 0.6:
                 meeting_services.acknowledgement_confirm(actor=ack.user, acknowledgement=ack)
+                Acknowledgement.objects.filter(pk=ack.pk).update(
+                    acknowledged_at=closed_at + dt.timedelta(days=self.rng.uniform(0.5, 6))
+                )
 
     def _upcoming_team_meeting(self, unit, staff) -> None:
         day = self.today + dt.timedelta(days=3)
