@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -449,6 +449,17 @@ def acknowledgements_to_confirm(*, actor) -> list[PendingAcknowledgement]:
     items: dict[int, list] = {pk: [] for pk in visible}
     for item in AgendaItem.objects.filter(meeting_id__in=list(visible)).order_by("order", "id"):
         items[item.meeting_id].append(item)
+    # Other targets (new instructions from guidance, …): one query per kind of target.
+    wanted: dict = {}
+    for ack in pending:
+        if ack.target_type_id != meeting_type.pk:
+            wanted.setdefault(ack.target_type, set()).add(ack.target_id)
+    targets = {}
+    for content_type, ids in wanted.items():
+        model = content_type.model_class()
+        if model is not None:
+            for pk, obj in model._base_manager.in_bulk(ids).items():
+                targets[(content_type.pk, pk)] = obj
     result = []
     for ack in pending:
         meeting = visible.get(ack.target_id) if ack.target_type_id == meeting_type.pk else None
@@ -459,10 +470,8 @@ def acknowledgements_to_confirm(*, actor) -> list[PendingAcknowledgement]:
             continue
         if ack.target_type_id == meeting_type.pk:
             continue  # minutes the person may no longer read (moved to another unit)
-        try:
-            target = ack.target_type.get_object_for_this_type(pk=ack.target_id)
-        except ObjectDoesNotExist:
-            target = None  # the record is gone; the row can still be confirmed away
+        # None when the record is gone: the row can still be confirmed away.
+        target = targets.get((ack.target_type_id, ack.target_id))
         url = target.get_absolute_url() if target is not None and hasattr(target, "get_absolute_url") else ""
         result.append(PendingAcknowledgement(ack, None, [], str(target) if target is not None else "", url))
     return result

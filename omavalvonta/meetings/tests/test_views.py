@@ -218,3 +218,30 @@ def test_other_acknowledgements_are_listed_with_their_title(client, supervisor_a
     client.post(reverse("meetings:acknowledge_confirm", args=[ack.pk]))
     ack.refresh_from_db()
     assert ack.acknowledged_at is not None
+
+
+def test_the_acknowledge_page_reads_other_targets_in_a_fixed_number_of_queries(
+    client, supervisor_a, employee_a, unit_a, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from omavalvonta.improvement import services as improvement_services
+    from omavalvonta.testing.factories import UnitFactory
+
+    def ask(n):
+        for _ in range(n):
+            improvement_services.acknowledgements_request(
+                actor=supervisor_a, unit=unit_a, target=UnitFactory(), users=[employee_a], reason="Uusi ohje"
+            )
+
+    client.force_login(employee_a)
+    ask(1)
+    client.get(reverse("meetings:acknowledge"))  # warm the caches
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("meetings:acknowledge")).status_code == 200
+    ask(6)
+    with CaptureQueriesContext(connection) as seven:
+        page = html(client.get(reverse("meetings:acknowledge")))
+    assert len(seven) == len(one)
+    assert page.count("Uusi ohje") >= 7
