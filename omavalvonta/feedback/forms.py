@@ -5,11 +5,11 @@ children's faces are text labels with a face beside, not images)."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
 from omavalvonta.feedback.services import MAX_PUBLIC_MESSAGE, MAX_TEXT_ANSWER
 
@@ -49,15 +49,6 @@ AGREEMENT = [
     ("5", _("Strongly agree")),
 ]
 NO_AUTOCOMPLETE = {"autocomplete": "off"}
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class SurveyAnswerForm(forms.Form):

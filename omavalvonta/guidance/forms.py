@@ -5,19 +5,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.forms import DateInput, add_service_errors
 from omavalvonta.guidance.models import Kind, State
 from omavalvonta.organisation.models import Authority, WellbeingCounty
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -50,17 +43,6 @@ class PersonChoiceField(forms.ChoiceField):
     def clean(self, value):
         value = super().clean(value)
         return self._people.get(value) if value else None
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError next to the fields it names; the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
 
 
 def _sender_choices():

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.forms import DateInput, add_service_errors
 from omavalvonta.improvement.models import (
     ActionKind,
     ActionState,
@@ -18,13 +18,6 @@ from omavalvonta.improvement.models import (
     SourceKind,
 )
 from omavalvonta.improvement.selectors import ACTIVE
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class UserChoiceField(forms.ChoiceField):
@@ -58,17 +51,6 @@ class UserMultipleChoiceField(forms.MultipleChoiceField):
     def clean(self, value):
         value = super().clean(value)
         return [self._people[v] for v in value if v in self._people]
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names; the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
 
 
 # --- Actions ---------------------------------------------------------------------------------------

@@ -1,27 +1,8 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.forms import DateInput, add_service_errors
 from omavalvonta.plans.models import PlanKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names; the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for e in error.messages:
-            form.add_error(None, e)
 
 
 class OverviewFilterForm(forms.Form):

@@ -5,27 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation.models import ServiceType
 from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
 
 
 def month_choices():
     return [(m, date_format(dt.date(2000, m, 1), "F").capitalize()) for m in range(1, 13)]
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names; the rest on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
 
 
 class TemplateForm(forms.Form):
