@@ -6,7 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from omavalvonta.audits.models import Audit, Checklist, ContinuityPlan, CriticalSystem, Drill, SelfAssessment
+from omavalvonta.audits.models import (
+    Answer,
+    Audit,
+    Checklist,
+    ContinuityPlan,
+    CriticalSystem,
+    Drill,
+    Finding,
+    SelfAssessment,
+)
 from omavalvonta.organisation import access
 
 CANDIDATE_LIMIT = 30
@@ -46,6 +55,16 @@ def self_assessment_get(*, actor, pk, perm=access.P_RISK_VIEW) -> SelfAssessment
 
 def audit_get(*, actor, pk, perm=access.P_RISK_VIEW) -> Audit:
     return access.access_object(Audit.objects.select_related("created_by"), actor, pk, perm)
+
+
+def self_assessment_answers(*, assessment: SelfAssessment) -> list:
+    """The answers of an assessment the caller was granted, with their criteria."""
+    return list(Answer.objects.filter(assessment=assessment).select_related("criterion"))
+
+
+def audit_findings(*, audit: Audit) -> list:
+    """The findings of an audit the caller was granted."""
+    return list(Finding.objects.filter(audit=audit))
 
 
 def continuity_of(*, unit) -> dict:

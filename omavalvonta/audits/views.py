@@ -23,7 +23,7 @@ from omavalvonta.audits.forms import (
     SystemForm,
     add_service_errors,
 )
-from omavalvonta.audits.models import Answer, AnswerResult, Checklist, Finding
+from omavalvonta.audits.models import AnswerResult, Checklist, Finding
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_OBLIGATION_TEMPLATE_EDIT, P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks.selectors import unit_people
@@ -121,7 +121,7 @@ def self_assessment_detail(request, pk):
     actor = request.user
     assessment = selectors.self_assessment_get(actor=actor, pk=pk)
     can_manage = access.can(actor, P_RISK_MANAGE, assessment.unit)
-    answers = list(Answer.objects.filter(assessment=assessment).select_related("criterion"))
+    answers = selectors.self_assessment_answers(assessment=assessment)
     people = unit_people(unit=assessment.unit)
     failed_form, failed_id = None, None
     if request.method == "POST":
@@ -184,7 +184,7 @@ def audit_detail(request, pk):
     audit = selectors.audit_get(actor=actor, pk=pk)
     can_manage = access.can(actor, P_RISK_MANAGE, audit.unit)
     people = unit_people(unit=audit.unit)
-    findings = list(Finding.objects.filter(audit=audit))
+    findings = selectors.audit_findings(audit=audit)
     finding_form = FindingForm(prefix="f") if can_manage else None
     failed_form, failed_id = None, None
     if request.method == "POST":

@@ -112,6 +112,18 @@ def unit_people(*, unit):
     )
 
 
+def people_of_units(*, units):
+    """Active people with a membership in any of `units` (owners to choose from)."""
+    if len(units) == 1:
+        return unit_people(unit=units[0])
+    return User.objects.filter(is_active=True, memberships__unit__in=units).distinct().order_by("full_name", "id")
+
+
+def active_risks(*, unit):
+    """The unit's active risks, by title; the caller was granted the unit."""
+    return Risk.objects.filter(unit=unit, is_active=True).order_by("title", "id")
+
+
 def reviews_due(*, actor, today=None):
     today = today or timezone.localdate()
     return Risk.objects.for_actor(actor, access.P_RISK_VIEW).filter(is_active=True, next_review__lt=today)

@@ -19,17 +19,9 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks import selectors, services
 from omavalvonta.risks.forms import ActionForm, AssessmentForm, FilterForm, LinkForm, RiskForm, add_service_errors
-from omavalvonta.risks.models import Risk, RiskDeviationLink
+from omavalvonta.risks.models import RiskDeviationLink
 
 PAGE_SIZE = 20
-
-
-def _people_for(units):
-    from omavalvonta.organisation.models import User
-
-    if len(units) == 1:
-        return selectors.unit_people(unit=units[0])
-    return User.objects.filter(is_active=True, memberships__unit__in=units).distinct().order_by("full_name", "id")
 
 
 @requires(P_RISK_VIEW)
@@ -74,7 +66,7 @@ def risk_create(request):
     chosen = None
     unit_id = request.POST.get("unit") or request.GET.get("unit")
     chosen = next((u for u in units if str(u.pk) == str(unit_id)), None) or (units[0] if len(units) == 1 else None)
-    people = selectors.unit_people(unit=chosen) if chosen else _people_for(units)
+    people = selectors.unit_people(unit=chosen) if chosen else selectors.people_of_units(units=units)
     if request.method == "POST":
         form = RiskForm(request.POST, units=unit_qs, people=people)
         if form.is_valid():
@@ -162,7 +154,7 @@ def assessment_create(request):
     if unit is None:
         return render(request, "risks/choose_unit.html", {"units": units})
     people = selectors.unit_people(unit=unit)
-    risks = Risk.objects.filter(unit=unit, is_active=True).order_by("title", "id")
+    risks = selectors.active_risks(unit=unit)
     if request.method == "POST":
         form = AssessmentForm(request.POST, people=people, risks=risks)
         if form.is_valid():
@@ -230,7 +222,7 @@ def deviation_link(request, deviation_id):
     deviation = deviation_get(actor=actor, pk=deviation_id, request=request)
     if not access.can(actor, P_RISK_MANAGE, deviation.unit):
         raise PermissionDenied(P_RISK_MANAGE)
-    form = LinkForm(request.POST, risks=Risk.objects.filter(unit=deviation.unit, is_active=True))
+    form = LinkForm(request.POST, risks=selectors.active_risks(unit=deviation.unit))
     if form.is_valid():
         try:
             services.risk_link_deviation(actor=actor, risk=form.cleaned_data["risk"], deviation=deviation)
