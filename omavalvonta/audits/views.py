@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.audits import selectors, services
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.audits.forms import (
     ActionForm,
     AuditForm,
@@ -21,9 +22,8 @@ from omavalvonta.audits.forms import (
     PlanForm,
     SelfAssessmentForm,
     SystemForm,
-    add_service_errors,
 )
-from omavalvonta.audits.models import AnswerResult, Checklist, Finding
+from omavalvonta.audits.models import AnswerResult, Finding
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_OBLIGATION_TEMPLATE_EDIT, P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks.selectors import unit_people

@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from omavalvonta.core.forms import add_service_errors
 from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
 from omavalvonta.feedback.services import MAX_PUBLIC_MESSAGE, MAX_TEXT_ANSWER
 

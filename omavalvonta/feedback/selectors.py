@@ -108,7 +108,7 @@ def _recent_periods(count: int = 6, today: dt.date | None = None) -> list[tuple[
     today = today or timezone.localdate()
     year, quarter = today.year, (today.month - 1) // 3 + 1
     periods = []
-    for _ in range(count):
+    for _i in range(count):
         periods.append((year, quarter))
         year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     return periods[::-1]

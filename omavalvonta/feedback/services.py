@@ -16,7 +16,6 @@ from omavalvonta.deviations import rules as code_rules
 from omavalvonta.feedback.models import (
     LANGUAGES,
     ON_BEHALF_CHANNELS,
-    SCALED_KINDS,
     Answer,
     Channel,
     Group,

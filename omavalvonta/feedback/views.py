@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback import charts, selectors, services
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.feedback.forms import (
     AnswerPublicForm,
     ChannelForm,
@@ -32,7 +33,6 @@ from omavalvonta.feedback.forms import (
     RoundForm,
     SurveyAnswerForm,
     SurveyTextsForm,
-    add_service_errors,
 )
 from omavalvonta.feedback.models import LANGUAGES, Group, Survey, SurveyState
 from omavalvonta.feedback.qr import qr_svg

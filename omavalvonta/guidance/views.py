@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.guidance import selectors, services
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.guidance.forms import (
     ActionForm,
     AssignForm,
@@ -27,7 +28,6 @@ from omavalvonta.guidance.forms import (
     RegisterForm,
     ResponseForm,
     ReviewForm,
-    add_service_errors,
 )
 from omavalvonta.guidance.models import State
 from omavalvonta.improvement.selectors import acknowledgement_progress, actions_for_source

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput, add_service_errors
+from omavalvonta.core.forms import DateInput
 from omavalvonta.improvement.models import (
     ActionKind,
     ActionState,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.improvement import selectors, services
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.improvement.forms import (
     ActionCompleteForm,
     ActionCreateForm,
@@ -39,7 +40,6 @@ from omavalvonta.improvement.forms import (
     LogFilterForm,
     PlanCreateForm,
     PlanParticipantsForm,
-    add_service_errors,
 )
 from omavalvonta.improvement.models import ActionKind, ActionState, Period
 from omavalvonta.organisation import access

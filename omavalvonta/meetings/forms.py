@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.deviations.forms import DateInput, DateTimeLocalInput, UserChoiceField, add_service_errors
+from omavalvonta.core.forms import DateInput, add_service_errors
+from omavalvonta.deviations.forms import DateTimeLocalInput, UserChoiceField
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.meetings.models import MeetingKind
 

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.meetings import selectors, services
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.meetings.forms import (
     ActionForm,
     AttendanceForm,
@@ -31,7 +32,6 @@ from omavalvonta.meetings.forms import (
     ItemForm,
     LogEntryForm,
     MeetingForm,
-    add_service_errors,
 )
 from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
 from omavalvonta.organisation import access

@@ -15,7 +15,8 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MANAGE, requires
 from omavalvonta.plans import programme as services
 from omavalvonta.plans import selectors
-from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ReportCreateForm, add_service_errors, compare_chosen
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ReportCreateForm, compare_chosen
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 from omavalvonta.plans.report_view import report_context
 

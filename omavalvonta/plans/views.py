@@ -21,6 +21,7 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PLAN_APPROVE, P_PLAN_EDIT, P_PLAN_TEMPLATE, P_PLAN_VIEW, requires
 from omavalvonta.organisation.models import Region
 from omavalvonta.plans import selectors, services
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.plans.forms import (
     ApproveForm,
     DetailsForm,
@@ -28,7 +29,6 @@ from omavalvonta.plans.forms import (
     ReviewForm,
     SectionForm,
     TemplateSectionForm,
-    add_service_errors,
     compare_chosen,
 )
 from omavalvonta.plans.models import KIND_BY_SLUG, PlanKind, SectionTemplate

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput, add_service_errors
+from omavalvonta.core.forms import DateInput
 from omavalvonta.organisation.risk import Consequence, Likelihood
 from omavalvonta.risks.models import RiskCategory
 

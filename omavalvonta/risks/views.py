@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks import selectors, services
-from omavalvonta.risks.forms import ActionForm, AssessmentForm, FilterForm, LinkForm, RiskForm, add_service_errors
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.risks.forms import ActionForm, AssessmentForm, FilterForm, LinkForm, RiskForm
 from omavalvonta.risks.models import RiskDeviationLink
 
 PAGE_SIZE = 20

@@ -8,7 +8,6 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation.models import ServiceType
 from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
 

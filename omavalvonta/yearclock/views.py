@@ -27,12 +27,12 @@ from omavalvonta.organisation.access import (
     requires,
 )
 from omavalvonta.yearclock import selectors, services, wheel
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.yearclock.forms import (
     CalendarFilterForm,
     CompleteForm,
     ListFilterForm,
     TemplateForm,
-    add_service_errors,
     template_initial,
 )
 from omavalvonta.yearclock.models import UnitScope
@@ -198,7 +198,7 @@ def template_edit(request, pk=None):
         form = TemplateForm(request.POST, units=units)
         if form.is_valid():
             try:
-                saved = services.obligation_template_save(actor=actor, template=template, **form.service_data())
+                services.obligation_template_save(actor=actor, template=template, **form.service_data())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -13,14 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.deviations import selectors, services
-from omavalvonta.deviations.forms import (
-    ActionForm,
-    AnswerForm,
-    AssignForm,
-    ClassifyForm,
-    ReopenForm,
-    add_service_errors,
-)
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.deviations.forms import ActionForm, AnswerForm, AssignForm, ClassifyForm, ReopenForm
 from omavalvonta.deviations.models import Kind, NotificationRecipient
 from omavalvonta.improvement.selectors import actions_for_source
 from omavalvonta.organisation import access

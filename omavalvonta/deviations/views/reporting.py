@@ -11,11 +11,8 @@ from django.utils import timezone
 
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
-from omavalvonta.deviations.forms import (
-    FilterForm,
-    ReportForm,
-    add_service_errors,
-)
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.deviations.forms import FilterForm, ReportForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (

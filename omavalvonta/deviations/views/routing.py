@@ -10,10 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omavalvonta.deviations import selectors, services
-from omavalvonta.deviations.forms import (
-    RoutingForm,
-    add_service_errors,
-)
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.deviations.forms import RoutingForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (

@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omavalvonta.deviations import selectors, services
-from omavalvonta.deviations.forms import (
-    NotificationForm,
-    add_service_errors,
-)
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.deviations.forms import NotificationForm
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
     P_DEVIATION_NOTIFY,

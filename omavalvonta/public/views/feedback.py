@@ -15,7 +15,8 @@ from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import never_cache
 
 from omavalvonta.feedback import selectors as feedback_selectors, services as feedback_services
-from omavalvonta.feedback.forms import CodeForm, PublicMessageForm, SurveyAnswerForm, add_service_errors
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.feedback.forms import CodeForm, PublicMessageForm, SurveyAnswerForm
 from omavalvonta.feedback.models import MessageKind
 from omavalvonta.organisation.access import public_view
 from omavalvonta.public.ratelimit import RateLimit, wait_message
