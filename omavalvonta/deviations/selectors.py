@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -13,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import access_log_for, audit_events_for
 from omavalvonta.core.services import access_log_record
 from omavalvonta.deviations import rules
@@ -30,13 +30,6 @@ from omavalvonta.organisation.models import Membership, User
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
 LIST_RELATED = ("unit", "unit__region", "handler")
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    label: str  # translated, readable ("Classified: risk high")
-    actor_name: str | None  # None where the viewer may not see who (the reporter)
 
 
 def deviation_get(*, actor, pk, perm: str = "deviation.view", request=None) -> Deviation:

@@ -13,7 +13,6 @@ Guidance is not a single-unit model (see `models`): an item lists its units in
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q
@@ -21,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.guidance.models import (
     PENDING_STATES,
@@ -277,13 +277,6 @@ def quality_directors(*, guidance: Guidance) -> list:
 
 
 # --- Timeline ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    label: str
-    actor_name: str | None
 
 
 def _timeline_label(event) -> str | None:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.improvement.models import (
     ACTIVE_STATES,
@@ -208,14 +209,6 @@ def action_source_link(*, actor, action: Action) -> dict | None:
             return None
         return {"label": _("Open the deviation report"), "url": reverse("deviations:detail", args=[action.source_id])}
     return None
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    label: str
-    actor_name: str | None
-    detail: str = ""
 
 
 def _action_label(event) -> tuple[str | None, str]:
