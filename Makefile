@@ -187,8 +187,11 @@ bench: $(VENV)/.run-installed translations $(SECRET_FILE)  ## benchmark on var/b
 messages: $(VENV)/.run-installed  ## extract strings into omavalvonta/locale/{fi,sv,en} (needs GNU gettext)
 	@command -v xgettext >/dev/null && command -v msgmerge >/dev/null || { \
 		echo "ERROR: make messages needs GNU gettext (xgettext, msgmerge): apt-get install gettext"; exit 1; }
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l fi -l sv -l en \
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l fi -l sv -l en --no-location --no-wrap \
 		--ignore=.venv --ignore=staticfiles --ignore=var --ignore=test-artifacts --ignore=node_modules
+	@# Sorted by message, without source locations: two branches that add strings
+	@# touch different lines, and moving code between files changes no catalogue.
+	@for po in $(PO_FILES); do msgattrib --no-obsolete --sort-output --no-wrap -o "$$po" "$$po"; done
 	@echo "A new .po file starts with '#, fuzzy' in its header: delete that line once translated,"
 	@echo "or make will refuse to compile it."
 
