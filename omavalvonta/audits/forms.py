@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput
+from omavalvonta.core.forms import DateField, DateInput, ModelMultipleChoiceField
 from omavalvonta.audits.models import AnswerResult, AuditKind, FindingKind
 
 
@@ -20,7 +20,7 @@ class ChecklistForm(forms.Form):
 
 
 class SelfAssessmentForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    held_on = DateField(label=_("Date"), widget=DateInput())
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, criteria, **kwargs):
@@ -39,7 +39,7 @@ class SelfAssessmentForm(forms.Form):
 
 class AuditForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AuditKind.choices, widget=forms.RadioSelect)
-    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    held_on = DateField(label=_("Date"), widget=DateInput())
     auditor = forms.CharField(label=_("Auditor"), max_length=200)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -52,7 +52,7 @@ class FindingForm(forms.Form):
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("What is done"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, empty_label=_("Choose the owner"))
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,9 +80,9 @@ class PlanForm(forms.Form):
 
 
 class DrillForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    held_on = DateField(label=_("Date"), widget=DateInput())
     scenario = forms.CharField(label=_("Scenario"), max_length=300)
-    participants = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=None, required=False,
+    participants = ModelMultipleChoiceField(label=_("Participants"), queryset=None, required=False,
                                                   widget=forms.CheckboxSelectMultiple)
     lessons = forms.CharField(label=_("Lessons learned"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

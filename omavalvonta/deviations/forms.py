@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput
+from omavalvonta.core.forms import DateField, DateInput, DateTimeField
+from omavalvonta.core.lib import bounds
 from omavalvonta.deviations.models import (
     Consequence,
     Kind,
@@ -104,7 +105,7 @@ class UserChoiceField(forms.ChoiceField):
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices, widget=forms.RadioSelect)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=_("Choose the unit"))
-    occurred_at = forms.DateTimeField(label=_("When did it happen?"), widget=DateTimeLocalInput())
+    occurred_at = DateTimeField(label=_("When did it happen?"), widget=DateTimeLocalInput())
     location = forms.CharField(
         label=_("Where?"), max_length=200, required=False, help_text=_("For example the living room or the yard.")
     )
@@ -220,8 +221,8 @@ class FilterForm(forms.Form):
     )
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
-    date_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
+    date_from = DateField(label=_("Submitted from"), required=False, widget=DateInput())
+    date_to = DateField(label=_("Submitted until"), required=False, widget=DateInput())
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     team_meeting = forms.BooleanField(label=_("For the team meeting"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
@@ -239,8 +240,8 @@ class FilterForm(forms.Form):
         self.show_unit = True
         if self.show_region and units.count() > self.MAX_UNITS_WITHOUT_REGION:
             region_id = self.data.get("region") if self.is_bound else None
-            if region_id and str(region_id).isdigit():
-                units = units.filter(region_id=int(region_id))
+            if (region_id := bounds.parse_int(region_id)) is not None:
+                units = units.filter(region_id=region_id)
             else:
                 units = units.none()
                 self.show_unit = False
@@ -325,7 +326,7 @@ class ClassifyForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("What will be done?"), max_length=300)
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib import bounds
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import access_log_for, audit_events_for
 from omavalvonta.core.services import access_log_record
@@ -80,23 +81,15 @@ def _as_bool(value) -> bool:
 
 
 def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return bounds.parse_int(value)
 
 
 def _as_date(value) -> dt.date | None:
+    """A filter date, or None when malformed or outside the accepted range
+    (bounds.EARLIEST..LATEST: a day later or a time zone away still exists)."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(rules.HELSINKI).date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+        value = value.astimezone(rules.HELSINKI).date()
+    return bounds.parse_date(value)
 
 
 def _helsinki_midnight(day: dt.date) -> dt.datetime:

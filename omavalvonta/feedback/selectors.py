@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib import bounds
 from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback.models import (
     MIN_GROUP_SIZE,
@@ -209,7 +210,8 @@ def scope_results(*, actor, level: str, key: str = "", periods: int = 6) -> dict
     if level == "service_type" and key in ServiceType.values:
         scope_q, units, name = Q(unit__service_type=key), units.filter(service_type=key), str(ServiceType(key).label)
     elif level == "region":
-        region = Region.objects.filter(pk=int(key)).first() if str(key).isdigit() else None
+        region_id = bounds.parse_int(key)
+        region = Region.objects.filter(pk=region_id).first() if region_id is not None else None
         if region is None:
             return None
         scope_q, units, name = Q(unit__region_id=region.pk), units.filter(region_id=region.pk), region.name

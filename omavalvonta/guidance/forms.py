@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput
+from omavalvonta.core.forms import DateField, DateInput, ModelMultipleChoiceField
 from omavalvonta.guidance.models import Kind, State
 from omavalvonta.organisation.models import Authority, WellbeingCounty
 
@@ -64,20 +64,20 @@ class RegisterForm(forms.Form):
     sender_reference = forms.CharField(
         label=_("Sender's reference or diary number"), max_length=100, required=False
     )
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = DateField(label=_("Received on"), widget=DateInput())
     title = forms.CharField(label=_("Title"), max_length=250)
     content = forms.CharField(
         label=_("Content"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the sender asks or decides, in short. Attach the letter itself below."),
     )
-    deadline = forms.DateField(
+    deadline = DateField(
         label=_("Deadline"),
         widget=DateInput(),
         required=False,
         help_text=_("Required for a request for explanation."),
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=_("Units concerned"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     applies_to_all_units = forms.BooleanField(
@@ -179,7 +179,7 @@ class ReviewForm(forms.Form):
         required=False,
         help_text=_("Required when you return the response."),
     )
-    response_date = forms.DateField(
+    response_date = DateField(
         label=_("Response date"),
         widget=DateInput(),
         required=False,
@@ -200,7 +200,7 @@ class AssignForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("What is done"), max_length=300)
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, units, people, **kwargs):
         super().__init__(*args, **kwargs)

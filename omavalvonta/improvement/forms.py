@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput
+from omavalvonta.core.forms import DateField, DateInput
 from omavalvonta.improvement.models import (
     ActionKind,
     ActionState,
@@ -69,7 +69,7 @@ class ActionCreateForm(forms.Form):
         choices=[(v, label) for v, label in SourceKind.choices if v != SourceKind.DEVIATION],
         initial=SourceKind.OTHER,
     )
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
     needs_effectiveness_check = forms.BooleanField(
         label=_("Check the effectiveness before closing"),
         required=False,
@@ -87,7 +87,7 @@ class ActionEditForm(forms.Form):
     description = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, people, current_owner=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +114,7 @@ class EffectivenessForm(forms.Form):
         max_length=5000,
         help_text=_("What shows it: new reports, observations, feedback, figures."),
     )
-    new_due_date = forms.DateField(
+    new_due_date = DateField(
         label=_("New due date if it did not work"),
         widget=DateInput(),
         required=False,
@@ -179,7 +179,7 @@ class ActionFilterForm(forms.Form):
 
 class PlanCreateForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    made_on = forms.DateField(label=_("Made together on"), widget=DateInput(), required=False)
+    made_on = DateField(label=_("Made together on"), widget=DateInput(), required=False)
     other_participants = forms.CharField(
         label=_("Other participants"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -196,7 +196,7 @@ class PlanCreateForm(forms.Form):
 
 
 class PlanParticipantsForm(forms.Form):
-    made_on = forms.DateField(label=_("Made together on"), widget=DateInput(), required=False)
+    made_on = DateField(label=_("Made together on"), widget=DateInput(), required=False)
     other_participants = forms.CharField(
         label=_("Other participants"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -238,7 +238,7 @@ class FollowUpForm(forms.Form):
 
 class GoalActionForm(forms.Form):
     title = forms.CharField(label=_("What will be done?"), max_length=300)
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,7 +250,7 @@ class GoalActionForm(forms.Form):
 
 
 class LogEntryForm(forms.Form):
-    observed_on = forms.DateField(label=_("Observed on"), widget=DateInput())
+    observed_on = DateField(label=_("Observed on"), widget=DateInput())
     observation = forms.CharField(
         label=_("What was observed?"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -282,8 +282,8 @@ class FollowUpTextForm(forms.Form):
 class LogFilterForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
-    date_from = forms.DateField(label=_("Observed from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Observed until"), required=False, widget=DateInput())
+    date_from = DateField(label=_("Observed from"), required=False, widget=DateInput())
+    date_to = DateField(label=_("Observed until"), required=False, widget=DateInput())
     no_follow_up = forms.BooleanField(label=_("Without follow-up"), required=False)
 
     def __init__(self, *args, units, regions, owners=(), **kwargs):

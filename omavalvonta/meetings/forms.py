@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput, add_service_errors
+from omavalvonta.core.forms import DateField, DateInput, DateTimeField, ModelMultipleChoiceField, add_service_errors
 from omavalvonta.deviations.forms import DateTimeLocalInput, UserChoiceField
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.meetings.models import MeetingKind
@@ -59,7 +59,7 @@ class MeetingForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, help_text=_("Left empty, e.g. “Team meeting 12/2026”.")
     )
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeLocalInput())
+    starts_at = DateTimeField(label=_("Starts at"), widget=DateTimeLocalInput())
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     is_online = forms.BooleanField(label=_("Online meeting"), required=False)
 
@@ -87,7 +87,7 @@ class DecisionForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("What will be done?"), max_length=300)
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices, initial=ActionKind.CORRECTIVE)
 
     def __init__(self, *args, people, units=None, **kwargs):
@@ -119,10 +119,10 @@ class LogEntryForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    participants = forms.ModelMultipleChoiceField(
+    participants = ModelMultipleChoiceField(
         label=_("Took part"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    absentees = forms.ModelMultipleChoiceField(
+    absentees = ModelMultipleChoiceField(
         label=_("Absent"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Absent staff are asked to acknowledge the minutes when they are closed."),
     )

@@ -463,6 +463,10 @@ def acknowledge_confirm(request, ack_id):
     services.acknowledgement_confirm(actor=request.user, acknowledgement=acknowledgement)
     messages.success(request, _("Thank you. Your acknowledgement was recorded."))
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # A path of this site only ("/..."): redirect() would take any other word
+    # for the name of a view.
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return redirect("meetings:acknowledge")

@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.forms import ModelMultipleChoiceField
 from omavalvonta.organisation import risk, selectors
 from omavalvonta.organisation.models import (
     Authority,
@@ -262,7 +263,7 @@ class UnitForm(forms.Form):
         label=_("Region"), queryset=Region.objects.none(), empty_label=_("Choose…"),
         error_messages={"required": _("Choose the region.")},
     )
-    counties = forms.ModelMultipleChoiceField(
+    counties = ModelMultipleChoiceField(
         label=_("Purchasing wellbeing services counties"),
         queryset=WellbeingCounty.objects.none(),
         required=False,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput
+from omavalvonta.core.forms import DateField, DateInput
 from omavalvonta.plans.models import PlanKind
 
 
@@ -103,8 +103,8 @@ class ProgrammeForm(forms.Form):
 
 
 class ReportCreateForm(forms.Form):
-    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
-    period_end = forms.DateField(label=_("Period end"), widget=DateInput())
+    period_start = DateField(label=_("Period start"), widget=DateInput())
+    period_end = DateField(label=_("Period end"), widget=DateInput())
 
     def clean(self):
         data = super().clean()

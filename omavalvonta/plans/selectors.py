@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Unit
 from omavalvonta.plans import facts as plan_facts
@@ -57,9 +58,8 @@ def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
     filters: review ("overdue", "due", "none"), region (id)."""
     filters = filters or {}
     units = access.units_for(actor, access.P_PLAN_VIEW).select_related("region").order_by("region__name", "name")
-    region = filters.get("region")
-    if region and str(region).isdigit():
-        units = units.filter(region_id=int(region))
+    if (region := bounds.parse_int(filters.get("region"))) is not None:
+        units = units.filter(region_id=region)
     units_qs, units = units, list(units)
     # The current approved version and whether a draft exists, per plan, by
     # subquery: three queries whatever the number of units and versions.

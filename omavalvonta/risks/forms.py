@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateInput
+from omavalvonta.core.forms import DateField, DateInput, ModelMultipleChoiceField
 from omavalvonta.organisation.risk import Consequence, Likelihood
 from omavalvonta.risks.models import RiskCategory
 
@@ -22,7 +22,7 @@ class RiskForm(forms.Form):
         help_text=_("What already reduces the risk: instructions, training, equipment."),
     )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("No owner named"))
-    next_review = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
+    next_review = DateField(label=_("Next review"), required=False, widget=DateInput())
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, units, people, **kwargs):
@@ -53,15 +53,15 @@ class FilterForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DateInput())
-    participants = forms.ModelMultipleChoiceField(
+    held_on = DateField(label=_("Date"), widget=DateInput())
+    participants = ModelMultipleChoiceField(
         label=_("Participants"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     other_participants = forms.CharField(label=_("Other participants"), max_length=300, required=False)
-    risks = forms.ModelMultipleChoiceField(
+    risks = ModelMultipleChoiceField(
         label=_("Risks reviewed"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    next_review = forms.DateField(
+    next_review = DateField(
         label=_("Next review of the reviewed risks"), required=False, widget=DateInput()
     )
     summary = forms.CharField(label=_("Summary"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -75,7 +75,7 @@ class AssessmentForm(forms.Form):
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("What is done"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, empty_label=_("Choose the owner"))
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

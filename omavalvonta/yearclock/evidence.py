@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.lib import bounds
+
 
 @dataclass(frozen=True)
 class EvidenceRecord:
@@ -62,7 +64,7 @@ def find(*, actor, unit, key: str) -> EvidenceRecord | None:
     """The candidate `key` names, when the actor may use it in this unit."""
     model_label, _sep, pk = (key or "").partition(":")
     source = _SOURCES.get(model_label)
-    if source is None or not pk.isdigit():
+    if source is None or bounds.parse_int(pk) is None:
         return None
     for obj, label, url in source.candidates(actor, unit):
         if str(obj.pk) == pk:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.forms import ModelMultipleChoiceField
 from omavalvonta.organisation.models import ServiceType
 from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
 
@@ -41,7 +42,7 @@ class TemplateForm(forms.Form):
     service_types = forms.MultipleChoiceField(
         label=_("Service types"), choices=ServiceType.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=_("Units"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
