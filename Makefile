@@ -129,6 +129,7 @@ export SERVE_SCRIPT
 .PHONY: run
 run: $(VENV)/.run-installed pdf-libs translations $(SECRET_FILE)  ## set up, migrate, load the demo, serve on 127.0.0.1:$(PORT) with the worker
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput
+	@$(RUN_ENV) $(PY) manage.py createcachetable
 	@$(RUN_ENV) $(PY) manage.py shell --verbosity 0 -c 'import sys; from omavalvonta.organisation.models import Organisation; sys.exit(10 if Organisation.objects.exists() else 0)'; \
 	case $$? in \
 		0) echo "Loading the demo organisation (first run only; this takes a while)..."; \

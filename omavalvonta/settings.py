@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.lib.env import env_bool, env_int, env_list, env_str
+from omavalvonta.core.lib.env import cache_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -106,6 +106,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache shared by every process (rate limits must hold across web workers):
+# the database's own table by default, Redis when CACHE_URL (or REDIS_URL) names it.
+CACHES = cache_settings(env_str("CACHE_URL", "") or env_str("REDIS_URL", ""))
 
 AUTH_USER_MODEL = "organisation.User"
 AUTHENTICATION_BACKENDS = [

@@ -51,3 +51,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# The table of Django's database cache (created by core's migration 0003 and by
+# `manage.py createcachetable`).
+DATABASE_CACHE_TABLE = "omavalvonta_cache"
+
+
+def cache_settings(url: str) -> dict:
+    """The CACHES setting from CACHE_URL (or REDIS_URL).
+
+    Rate limits and every other count that must hold across processes live in
+    this cache, so it is shared by every web worker: the database by default,
+    Redis when an address is given. `locmem://` keeps one cache per process and
+    is for a single development process only."""
+    url = (url or "").strip()
+    if not url or url == "db://":
+        backend = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": DATABASE_CACHE_TABLE}
+    elif url.startswith(("redis://", "rediss://", "unix://")):
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    elif url == "locmem://":
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "omavalvonta"}
+    else:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be empty or db:// (the database), redis://..., rediss://... or locmem://, got {url!r}."
+        )
+    return {"default": backend}

@@ -15,7 +15,7 @@ LOGIN = "/accounts/login/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits(db):
     # allauth counts failed logins in the cache; one test's failures must not
     # leak into the next.
     cache.clear()

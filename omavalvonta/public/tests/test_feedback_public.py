@@ -25,7 +25,7 @@ def _default_surveys(request):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(db):
     cache.clear()
     yield
     cache.clear()

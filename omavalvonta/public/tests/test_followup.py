@@ -14,7 +14,7 @@ URL = "/julkinen/seuranta/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit():
+def _fresh_rate_limit(db):
     cache.clear()
     yield
     cache.clear()
