@@ -24,11 +24,13 @@ SECRET_FILE := var/secret_key
 RUN_ENV = DJANGO_DEBUG=1 REQUIRE_MFA_FOR_PRIVILEGED=false SITE_URL=http://127.0.0.1:$(PORT) \
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))"
 # A fixed hash seed gives every pytest-xdist worker the same collection order even
-# where a test parametrizes over a set.
-TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DJANGO_DEBUG=0 PYTHONHASHSEED=0
+# where a test parametrizes over a set. The tests speak plain HTTP to the test
+# client and the live server, so production's HTTPS redirect is off.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DJANGO_DEBUG=0 PYTHONHASHSEED=0 \
+	SECURE_SSL_REDIRECT=false
 # The benchmark runs as production does (DEBUG off) on a database of its own.
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
-BENCH_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DATABASE_URL=$(BENCH_DATABASE_URL)
+BENCH_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DATABASE_URL=$(BENCH_DATABASE_URL) SECURE_SSL_REDIRECT=false
 
 # Translations: every committed .po is compiled to a (gitignored) .mo with Babel,
 # so no GNU gettext is needed to install or run.

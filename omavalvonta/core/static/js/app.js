@@ -14,6 +14,18 @@
     var form = event.target.closest && event.target.closest("form[data-kind-form]");
     if (form && event.target.name === "kind") syncKindSections(form);
   });
+  // A print button (data-print) prints the page.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+  // The risk matrix: colour a cell by the level just chosen.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-risk-cell]")) {
+      select.className = "badge badge--" + select.value;
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-kind-form]").forEach(syncKindSections);
   });
