@@ -18,19 +18,21 @@ CHROMIUM := /usr/bin/chromium
 
 # Created once by `make run`; var/ is gitignored.
 SECRET_FILE := var/secret_key
+MFA_KEY_FILE := var/mfa_encryption_key
 
 # The demo: debug pages, e-mail printed on the console, and no authenticator app
 # needed for directors and administrators.
 RUN_ENV = DJANGO_DEBUG=1 REQUIRE_MFA_FOR_PRIVILEGED=false SITE_URL=http://127.0.0.1:$(PORT) \
-	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))"
+	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" MFA_ENCRYPTION_KEY="$$(cat $(MFA_KEY_FILE))"
 # A fixed hash seed gives every pytest-xdist worker the same collection order even
 # where a test parametrizes over a set. The tests speak plain HTTP to the test
 # client and the live server, so production's HTTPS redirect is off.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DJANGO_DEBUG=0 PYTHONHASHSEED=0 \
-	SECURE_SSL_REDIRECT=false
+	SECURE_SSL_REDIRECT=false MFA_ENCRYPTION_KEY=b21hdmFsdm9udGEtdGVzdHMtb25seS1rZXktMDAwMDA=
 # The benchmark runs as production does (DEBUG off) on a database of its own.
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
-BENCH_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DATABASE_URL=$(BENCH_DATABASE_URL) SECURE_SSL_REDIRECT=false
+BENCH_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" MFA_ENCRYPTION_KEY="$$(cat $(MFA_KEY_FILE))" \
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECURE_SSL_REDIRECT=false
 
 # Translations: every committed .po is compiled to a (gitignored) .mo with Babel,
 # so no GNU gettext is needed to install or run.
@@ -70,6 +72,12 @@ $(SECRET_FILE): | $(PY)
 	@mkdir -p $(@D)
 	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.tmp && mv $@.tmp $@
 	@echo "Generated a secret key in $@ (not committed)."
+
+# The key that encrypts authenticator secrets (a Fernet key: 32 random bytes, base64).
+$(MFA_KEY_FILE): | $(PY)
+	@mkdir -p $(@D)
+	@umask 077 && $(PY) -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())' > $@.tmp && mv $@.tmp $@
+	@echo "Generated an MFA encryption key in $@ (not committed)."
 
 .PHONY: translations
 translations: $(MO_FILES)  ## compile the .po files (Babel; no gettext needed)
@@ -129,7 +137,7 @@ endef
 export SERVE_SCRIPT
 
 .PHONY: run
-run: $(VENV)/.run-installed pdf-libs translations $(SECRET_FILE)  ## set up, migrate, load the demo, serve on 127.0.0.1:$(PORT) with the worker
+run: $(VENV)/.run-installed pdf-libs translations $(SECRET_FILE) $(MFA_KEY_FILE)  ## set up, migrate, load the demo, serve on 127.0.0.1:$(PORT) with the worker
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput
 	@$(RUN_ENV) $(PY) manage.py createcachetable
 	@$(RUN_ENV) $(PY) manage.py shell --verbosity 0 -c 'import sys; from omavalvonta.organisation.models import Organisation; sys.exit(10 if Organisation.objects.exists() else 0)'; \
@@ -181,7 +189,7 @@ pytest: $(VENV)/.test-installed translations  ## run pytest in one process with 
 # --- developer tools ------------------------------------------------------------
 
 .PHONY: bench
-bench: $(VENV)/.run-installed translations $(SECRET_FILE)  ## benchmark on var/bench.sqlite3 (BENCH_ARGS="...", BENCH_DATABASE_URL=...)
+bench: $(VENV)/.run-installed translations $(SECRET_FILE) $(MFA_KEY_FILE)  ## benchmark on var/bench.sqlite3 (BENCH_ARGS="...", BENCH_DATABASE_URL=...)
 	@$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(BENCH_ENV) $(PY) manage.py migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)

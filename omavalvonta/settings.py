@@ -139,16 +139,38 @@ ACCOUNT_ADAPTER = "omavalvonta.organisation.adapters.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# The only way in is the sign-in page (password, then the second factor): no
+# sign-in by a mailed code or link, none by resetting the password or
+# confirming an address (omavalvonta/organisation/tests/test_sign_in_paths.py).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Omavalvonta")
+# TOTP secrets and recovery-code seeds are encrypted at rest (Fernet) with a key
+# of their own. Rotation: put the new key in MFA_ENCRYPTION_KEY and the old one in
+# MFA_ENCRYPTION_OLD_KEYS, run `manage.py mfa_rotate_keys`, then drop the old one.
+MFA_ADAPTER = "omavalvonta.organisation.adapters.MfaAdapter"
+_DEVELOPMENT_MFA_KEY = "b21hdmFsdm9udGEtZGV2ZWxvcG1lbnQtb25seS1rZXk="  # DEBUG only; public
+MFA_ENCRYPTION_KEYS = [
+    env_str("MFA_ENCRYPTION_KEY", _DEVELOPMENT_MFA_KEY if DEBUG else None),
+    *env_list("MFA_ENCRYPTION_OLD_KEYS", []),
+]
+if not DEBUG and MFA_ENCRYPTION_KEYS[0] == _DEVELOPMENT_MFA_KEY:
+    raise ImproperlyConfigured("Set MFA_ENCRYPTION_KEY to a key of your own when DJANGO_DEBUG is off.")
+if MFA_ENCRYPTION_KEYS[0] == SECRET_KEY:
+    raise ImproperlyConfigured("MFA_ENCRYPTION_KEY must not be DJANGO_SECRET_KEY.")
 # Directors and administrators must use TOTP. The demo turns this off so that a
 # newcomer can click around without an authenticator app.
 REQUIRE_MFA_FOR_PRIVILEGED = env_bool("REQUIRE_MFA_FOR_PRIVILEGED", True)
 
-# django-axes: lock an e-mail address + IP after repeated failures.
+# django-axes: lock an account after repeated failures from anywhere, and an
+# address after many failures against any accounts (organisation/lockout.py).
+AXES_HANDLER = "omavalvonta.organisation.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "omavalvonta.organisation.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True

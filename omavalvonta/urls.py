@@ -1,9 +1,18 @@
-from django.conf import settings
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import include, path
 
 from omavalvonta.core import views as core_views
 from omavalvonta.dashboards import views as dashboard_views
+
+# The Django admin has no sign-in of its own: its login page sends to the
+# product's (allauth: password, the second factor, the lockout), so no door
+# skips any of them.
+admin.site.login = secure_admin_login(admin.site.login)
+# Authenticator secrets are nobody's to read or edit, not even a superuser's.
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -27,8 +36,3 @@ urlpatterns = [
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.views.static import serve
-
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -6,3 +6,6 @@ class OrganisationConfig(AppConfig):
     name = "omavalvonta.organisation"
     label = "organisation"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from omavalvonta.organisation import signals  # noqa: F401 (registers the receivers)

@@ -1,9 +1,11 @@
 """Signing in: e-mail and password through allauth, no self-service sign-up,
 django-axes lockout, and the second factor required of privileged roles."""
 
+import time
+
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -163,10 +165,13 @@ def test_an_employee_is_not_asked_for_a_second_factor(client, mfa_required, empl
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_a_director_with_an_authenticator_passes(client, mfa_required, quality_director):
-    TOTP.activate(quality_director, generate_totp_secret())
+def test_a_director_who_entered_the_code_passes(client, mfa_required, quality_director, password):
+    secret = generate_totp_secret()
+    TOTP.activate(quality_director, secret)
     assert Authenticator.objects.filter(user=quality_director, type=Authenticator.Type.TOTP).exists()
-    client.force_login(quality_director)
+    sign_in(client, quality_director.email, password)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    client.post(reverse("mfa_authenticate"), {"code": code})
     assert client.get(reverse("home")).status_code == 200
 
 
