@@ -167,6 +167,29 @@ ROLE_KIND_LIMITS: dict[str, dict[str, frozenset[str]]] = {
     Role.DATA_PROTECTION_OFFICER: {"deviation": frozenset({"data_protection"})},
 }
 
+# Rights that read protected or child data: the reports about children, a
+# reporter's identity, the self-supervision log, feedback in the clients' own
+# words and who has read what. Granting a role with any of them needs the
+# administrator's re-authentication and is told to the other administrators and
+# the data protection officer (organisation.services.membership_add).
+SENSITIVE_PERMISSIONS = frozenset(
+    {
+        P_DEVIATION_VIEW,
+        P_DEVIATION_HANDLE,
+        P_DEVIATION_VIEW_REPORTER,
+        P_DEVIATION_EXPORT,
+        P_LOG_VIEW,
+        P_ACCESS_LOG_VIEW,
+        P_FEEDBACK_VIEW,
+    }
+)
+
+
+def role_reads_sensitive_data(role: str) -> bool:
+    """Does `role` read protected or child data (SENSITIVE_PERMISSIONS)?"""
+    return bool(ROLE_PERMISSIONS.get(role, frozenset()) & SENSITIVE_PERMISSIONS)
+
+
 # Roles that must sign in with a second factor (when REQUIRE_MFA_FOR_PRIVILEGED).
 PRIVILEGED_ROLES = frozenset(
     {

@@ -2,6 +2,7 @@
 risk matrix, supervisory authorities, units, wellbeing services counties,
 regions, people and their roles. Every view needs `organisation.admin`."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -32,6 +33,17 @@ PAGE_SIZE = 20
 _PASSWORD_SESSION_KEY = "organisation:new-password"
 
 admin_required = access.requires(access.P_ORG_ADMIN)
+
+
+def _grants_sensitive_role(field_name: str):
+    """For allauth's reauthentication_required: does this POST grant a role that
+    reads protected or child data? Then the administrator types their password
+    (or code) again first; allauth keeps the POST and carries it out after."""
+
+    def enabled(request) -> bool:
+        return access.role_reads_sensitive_data(request.POST.get(field_name, ""))
+
+    return enabled
 
 HISTORY_LABELS = {
     "person.created": gettext_lazy("Added to the system"),
@@ -299,6 +311,7 @@ def _remember_password(request, person, password):
 
 @admin_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(enabled=_grants_sensitive_role("role"))
 def person_create(request):
     form = _bound(request, PersonCreateForm)
     if request.method == "POST":
@@ -325,6 +338,7 @@ def _person_page(request, person, *, membership_form=None):
             "membership_form": membership_form or MembershipForm(),
             "history": [(e, _history_label(e)) for e in selectors.person_history(actor=request.user, person=person)],
             "new_password": new_password,
+            "is_self": person.pk == request.user.pk,
         },
     )
 
@@ -369,6 +383,7 @@ def person_password(request, pk):
 
 @admin_required
 @require_POST
+@reauthentication_required(enabled=_grants_sensitive_role("membership-role"))
 def membership_add(request, pk):
     person = selectors.person_get(actor=request.user, pk=pk)
     form = MembershipForm(request.POST)

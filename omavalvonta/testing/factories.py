@@ -96,6 +96,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.EMPLOYEE
 
 
+def reauthenticated(client, user):
+    """Mark `client`'s session as having just re-authenticated `user` (allauth's
+    record of a password typed again), as before a sensitive change."""
+    import time
+
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 def member(role, *, unit=None, region=None, **user_fields):
     """A new user holding `role` over `unit`, `region` or (neither) the organisation."""
     user = UserFactory(**user_fields)

@@ -6,9 +6,11 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
+from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import (
     Membership,
@@ -85,6 +87,47 @@ def _membership_scope_data(membership: Membership) -> dict:
     }
 
 
+def _refuse_own_roles(*, actor, person) -> None:
+    """Nobody changes their own rights: another administrator does it, and the
+    change is theirs to answer for (one step must not raise one's own access)."""
+    if person.pk == actor.pk:
+        raise ValidationError({NON_FIELD_ERRORS: [_("You cannot change your own roles. Ask another administrator.")]})
+
+
+def _notify_sensitive_grant(*, actor, membership: Membership) -> None:
+    """Tell the other administrators and the data protection officers that a role
+    reading protected or child data was granted (in the product and by e-mail;
+    the message names the role and its scope, no data)."""
+    watchers = (
+        User.objects.filter(
+            is_active=True, memberships__role__in=[Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER]
+        )
+        .exclude(pk=actor.pk)
+        .distinct()
+        .order_by("pk")
+    )
+    person = membership.user
+    subject = _("Access to protected data granted: %(person)s") % {"person": person.full_name}
+    body = "\n".join(
+        [
+            _("%(actor)s granted a role that reads protected or child data.") % {"actor": actor.full_name},
+            "",
+            _("Person: %(person)s") % {"person": person.full_name},
+            _("Role: %(role)s – %(scope)s") % {"role": membership.get_role_display(), "scope": membership.scope_label},
+            "",
+            _("If this was not agreed, remove the role and find out why it was granted."),
+        ]
+    )
+    for watcher in watchers:
+        notification_enqueue(
+            recipient=watcher,
+            kind="organisation.sensitive_role_granted",
+            subject=subject,
+            body=body,
+            link=reverse("organisation:person_detail", args=[person.pk]),
+        )
+
+
 def _membership_create(*, actor, person, role, unit, region) -> Membership:
     _validate_membership(person=person, role=role, unit=unit, region=region)
     membership = Membership.objects.create(user=person, role=role, unit=unit, region=region)
@@ -92,8 +135,8 @@ def _membership_create(*, actor, person, role, unit, region) -> Membership:
         actor=actor, verb="membership.added", target=person, unit=unit, **_membership_scope_data(membership)
     )
     access.forget(person)
-    if person.pk == actor.pk:
-        access.forget(actor)
+    if access.role_reads_sensitive_data(role):
+        _notify_sensitive_grant(actor=actor, membership=membership)
     return membership
 
 
@@ -193,8 +236,13 @@ def membership_add(*, actor, person: User, role: str, unit: Unit | None = None,
 
     Unit-level roles need a unit, the regional director a region; the administrator
     is organisation-wide; a person cannot hold the same role twice in one scope.
+    Nobody changes their own roles. A role that reads protected or child data
+    (access.role_reads_sensitive_data) is told to the other administrators and the
+    data protection officers; the view asks the administrator to re-authenticate
+    before it.
     """
     _require_admin(actor)
+    _refuse_own_roles(actor=actor, person=person)
     # Lock the person's row so that two simultaneous adds cannot both pass the
     # duplicate check.
     User.objects.select_for_update().filter(pk=person.pk).first()
@@ -203,20 +251,13 @@ def membership_add(*, actor, person: User, role: str, unit: Unit | None = None,
 
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
-    """Take a role away. An administrator cannot remove their own last
-    administrator role (nobody would be left to give it back)."""
+    """Take a role away. Nobody changes their own roles (so an administrator
+    cannot remove their own administrator role either: another one does)."""
     _require_admin(actor)
     person = membership.user
-    if (
-        person.pk == actor.pk
-        and membership.role == Role.ADMINISTRATOR
-        and not Membership.objects.filter(user=person, role=Role.ADMINISTRATOR).exclude(pk=membership.pk).exists()
-    ):
-        raise ValidationError({NON_FIELD_ERRORS: [_("You cannot remove your own administrator role.")]})
+    _refuse_own_roles(actor=actor, person=person)
     data = _membership_scope_data(membership)
     unit = membership.unit
     membership.delete()
     audit_event_record(actor=actor, verb="membership.removed", target=person, unit=unit, **data)
     access.forget(person)
-    if person.pk == actor.pk:
-        access.forget(actor)
