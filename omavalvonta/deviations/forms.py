@@ -346,6 +346,15 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the report reopened?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DisclosureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to know who reported?"),
+        help_text=_("For example: to hear the reporter as a witness before deciding the corrective actions."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class NotificationForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=250)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 14}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -43,35 +44,103 @@ def deviation_get(*, actor, pk, perm: str = "deviation.view", request=None) -> D
     return deviation
 
 
-def _may_see_reporter(actor, deviation: Deviation) -> bool:
-    """deviation.view_reporter (or the named handler), or the reporter themselves;
-    never for an anonymous report."""
+# --- Who reported ----------------------------------------------------------------------
+#
+# The one home of the rule: every page, list, export, message or timeline that
+# could name a reporter asks `reporter_display` (or `reporter_visible`).
+#
+# * The reporter themselves: "you".
+# * An anonymous report (or one from the public channel): nobody.
+# * A protected identity (`Deviation.identity_protected`: a § 29 grievance):
+#   nobody by default, not the handler nor a director. The unit's responsible
+#   person (deviation.disclose_reporter) may disclose it for one report through a
+#   reasoned step (`services.deviation_reporter_disclose`, an audit event with
+#   the reason); from then on the name is shown to them on that report, each
+#   showing written to the access log.
+# * Any other report: deviation.view_reporter (or the named handler), each
+#   showing written to the access log.
+
+REPORTER_YOU = "you"
+REPORTER_SHOWN = "shown"
+REPORTER_ANONYMOUS = "anonymous"
+REPORTER_PROTECTED = "protected"  # a § 29 identity, disclosed to nobody (yet)
+REPORTER_HIDDEN = "hidden"  # an ordinary report; this reader has no right to the name
+
+DISCLOSED_VERB = "deviation.reporter_disclosed"
+
+
+@dataclass(frozen=True)
+class ReporterDisplay:
+    """What one reader may know of a report's reporter. `name` only when shown;
+    `can_disclose`: a protected identity this reader may disclose (with a reason)."""
+
+    state: str
+    name: str | None = None
+    can_disclose: bool = False
+
+    @property
+    def is_shown(self) -> bool:
+        return self.state in (REPORTER_YOU, REPORTER_SHOWN)
+
+
+def _is_active(actor) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
+
+
+def may_disclose_reporter(actor, deviation: Deviation) -> bool:
+    """May `actor` disclose this report's protected identity (its unit's
+    responsible person; never for an anonymous report)?"""
+    if not deviation.identity_protected or deviation.is_anonymous or deviation.reporter_id is None:
+        return False
+    if not _is_active(actor) or actor.pk == deviation.reporter_id:
+        return False
+    return access.can(actor, access.P_DEVIATION_DISCLOSE_REPORTER, deviation.unit, kind=deviation.kind)
+
+
+def _disclosed_to(actor, deviation: Deviation) -> bool:
+    return audit_events_for(deviation).filter(verb=DISCLOSED_VERB, actor_id=actor.pk).exists()
+
+
+def _reporter_state(actor, deviation: Deviation) -> tuple[str, bool, str]:
+    """(state, can_disclose, the right a showing is logged under). Reads nothing
+    into the access log."""
     if deviation.is_anonymous or deviation.reporter_id is None:
-        return False
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    return actor.pk == deviation.reporter_id or access.can_on(actor, deviation, access.P_DEVIATION_VIEW_REPORTER)
+        return REPORTER_ANONYMOUS, False, ""
+    if not _is_active(actor):
+        return REPORTER_HIDDEN, False, ""
+    if actor.pk == deviation.reporter_id:
+        return REPORTER_YOU, False, ""
+    if deviation.identity_protected:
+        if not may_disclose_reporter(actor, deviation):
+            return REPORTER_PROTECTED, False, ""
+        if _disclosed_to(actor, deviation):
+            return REPORTER_SHOWN, False, access.P_DEVIATION_DISCLOSE_REPORTER
+        return REPORTER_PROTECTED, True, ""
+    if access.can_on(actor, deviation, access.P_DEVIATION_VIEW_REPORTER):
+        return REPORTER_SHOWN, False, access.P_DEVIATION_VIEW_REPORTER
+    return REPORTER_HIDDEN, False, ""
 
 
-def deviation_reporter(*, actor, deviation: Deviation, request=None):
-    """The reporter (a User) if `actor` may see them (deviation.view_reporter or
-    the named handler) and the report is not anonymous; logs the disclosure
-    (what="deviation.reporter"). Otherwise None.
+def reporter_visible(*, actor, deviation: Deviation) -> bool:
+    """Would `reporter_display` name the reporter to `actor`? Logs nothing: for
+    parts of a page (a timeline, a message thread) whose page calls
+    `reporter_display`, which logs the showing once."""
+    return _reporter_state(actor, deviation)[0] in (REPORTER_YOU, REPORTER_SHOWN)
 
-    The reporter also gets themselves back (reading one's own name discloses
-    nothing, so it is not logged)."""
-    if not _may_see_reporter(actor, deviation):
-        return None
-    if actor.pk != deviation.reporter_id:
+
+def reporter_display(*, actor, deviation: Deviation, request=None) -> ReporterDisplay:
+    """What `actor` may see of who reported, for the template component
+    deviations/_reporter.html. A name shown to anyone but the reporter writes an
+    access-log row (what="deviation.reporter", with the right used)."""
+    state, can_disclose, right = _reporter_state(actor, deviation)
+    if state == REPORTER_YOU:
+        return ReporterDisplay(state, name=deviation.reporter.full_name)
+    if state == REPORTER_SHOWN:
         access_log_record(
-            actor=actor,
-            target=deviation,
-            what="deviation.reporter",
-            right=access.P_DEVIATION_VIEW_REPORTER,
-            unit=deviation.unit,
-            request=request,
+            actor=actor, target=deviation, what="deviation.reporter", right=right, unit=deviation.unit, request=request
         )
-    return deviation.reporter
+        return ReporterDisplay(state, name=deviation.reporter.full_name)
+    return ReporterDisplay(state, can_disclose=can_disclose)
 
 
 def _as_bool(value) -> bool:
@@ -187,6 +256,8 @@ def _timeline_label(event) -> str | None:
         return _("Reopened: %(reason)s") % {"reason": data.get("reason", "")}
     if verb == "deviation.escalated":
         return _("Escalated to the manager")
+    if verb == DISCLOSED_VERB:
+        return _("The reporter's protected identity was disclosed (the reason is recorded)")
     return None
 
 
@@ -195,8 +266,8 @@ def deviation_timeline(*, actor, deviation: Deviation) -> list[TimelineEntry]:
     who may not see them.
 
     Writes no access-log row: the page showing the timeline discloses the reporter
-    through deviation_reporter(), which logs it once."""
-    show_reporter = _may_see_reporter(actor, deviation)
+    through reporter_display(), which logs it once."""
+    show_reporter = reporter_visible(actor=actor, deviation=deviation)
     entries = []
     for event in audit_events_for(deviation):
         label = _timeline_label(event)

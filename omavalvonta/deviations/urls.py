@@ -12,6 +12,7 @@ urlpatterns = [
     path("kasittelijat/<int:unit_id>/", views.handler_routing, name="routing"),
     path("<int:pk>/", views.deviation_detail, name="detail"),
     path("<int:pk>/liitteet/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/ilmoittaja/", views.deviation_disclose_reporter, name="disclose_reporter"),
     path("<int:pk>/kasittelija/", views.deviation_assign, name="assign"),
     path("<int:pk>/luokittelu/", views.deviation_classify, name="classify"),
     path("<int:pk>/toimenpiteet/", views.deviation_add_action, name="add_action"),

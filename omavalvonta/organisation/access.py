@@ -38,6 +38,10 @@ P_DEVIATION_REPORT = "deviation.report"
 P_DEVIATION_VIEW = "deviation.view"
 P_DEVIATION_HANDLE = "deviation.handle"
 P_DEVIATION_VIEW_REPORTER = "deviation.view_reporter"
+# A § 29 reporter's protected identity: shown to nobody, except to the unit's
+# responsible person through a reasoned, logged disclosure of one report
+# (deviations.selectors.reporter_display, services.deviation_reporter_disclose).
+P_DEVIATION_DISCLOSE_REPORTER = "deviation.disclose_reporter"
 P_DEVIATION_EXPORT = "deviation.export"
 P_DEVIATION_NOTIFY = "deviation.notify"
 P_DEVIATION_ROUTING = "deviation.routing"
@@ -74,6 +78,7 @@ PERMISSIONS = frozenset(
         P_DEVIATION_VIEW,
         P_DEVIATION_HANDLE,
         P_DEVIATION_VIEW_REPORTER,
+        P_DEVIATION_DISCLOSE_REPORTER,
         P_DEVIATION_EXPORT,
         P_DEVIATION_NOTIFY,
         P_DEVIATION_ROUTING,
@@ -135,9 +140,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EMPLOYEE: frozenset(_STAFF | {P_PLAN_EDIT}),
     Role.SUPERVISOR: frozenset(_LEAD),
     # The responsible person answers for the unit's service by law: may see who
-    # reported (to act on a § 29 grievance), prepares answers to authorities and
+    # reported, receives § 29 grievances (and alone may disclose a protected
+    # reporter, with a reason, to act on one), prepares answers to authorities and
     # approves the unit's self-supervision plan (Valvira regulation 1/2024).
-    Role.RESPONSIBLE_PERSON: frozenset(_LEAD | {P_DEVIATION_VIEW_REPORTER, P_GUIDANCE_MANAGE, P_PLAN_APPROVE}),
+    Role.RESPONSIBLE_PERSON: frozenset(
+        _LEAD | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_DISCLOSE_REPORTER, P_GUIDANCE_MANAGE, P_PLAN_APPROVE}
+    ),
     Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE}),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
@@ -177,6 +185,7 @@ SENSITIVE_PERMISSIONS = frozenset(
         P_DEVIATION_VIEW,
         P_DEVIATION_HANDLE,
         P_DEVIATION_VIEW_REPORTER,
+        P_DEVIATION_DISCLOSE_REPORTER,
         P_DEVIATION_EXPORT,
         P_LOG_VIEW,
         P_ACCESS_LOG_VIEW,

@@ -23,6 +23,7 @@ from omavalvonta.deviations.services.handling import (
     deviation_reopen,
 )
 from omavalvonta.deviations.services.jobs import deviations_escalate_stalled
+from omavalvonta.deviations.services.protection import deviation_reporter_disclose
 from omavalvonta.deviations.services.reporting import (
     deviation_submit,
     deviation_submit_public,
@@ -52,6 +53,7 @@ __all__ = [
     "deviation_notification_drafts",
     "deviation_notify_county",
     "deviation_reopen",
+    "deviation_reporter_disclose",
     "deviation_submit",
     "deviation_submit_public",
     "deviations_escalate_stalled",

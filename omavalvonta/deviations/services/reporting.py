@@ -270,8 +270,8 @@ def deviation_submit(
     deviation.save(update_fields=["number"])
 
     for index, (f, ctype, ext) in enumerate(accepted_files, start=1):
-        # An anonymous reporter's file names ("IMG_Eeva.jpg") could identify them.
-        original = f"{_('attachment')}-{index}.{ext}" if anonymous else (f.name or "")[-200:]
+        # An anonymous or protected reporter's file names ("IMG_Eeva.jpg") could identify them.
+        original = f"{_('attachment')}-{index}.{ext}" if deviation.identity_protected else (f.name or "")[-200:]
         attachment = Attachment(
             deviation=deviation, unit=unit, original_name=original, content_type=ctype, size=f.size or 0
         )

@@ -13,6 +13,7 @@ from omavalvonta.deviations.views.detail import (
     deviation_classify,
     deviation_close,
     deviation_detail,
+    deviation_disclose_reporter,
     deviation_reopen,
 )
 from omavalvonta.deviations.views.reporting import (
@@ -33,6 +34,7 @@ __all__ = [
     "deviation_classify",
     "deviation_close",
     "deviation_detail",
+    "deviation_disclose_reporter",
     "deviation_escalate",
     "deviation_export",
     "deviation_list",

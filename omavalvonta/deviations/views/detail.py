@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations.forms import ActionForm, AnswerForm, AssignForm, ClassifyForm, ReopenForm
+from omavalvonta.deviations.forms import ActionForm, AnswerForm, AssignForm, ClassifyForm, DisclosureForm, ReopenForm
 from omavalvonta.deviations.models import Kind, NotificationRecipient
 from omavalvonta.improvement.selectors import actions_for_source
 from omavalvonta.organisation import access
@@ -91,9 +92,7 @@ def _render_detail(request, deviation, *, forms=None):
         or deviation.handler_id == actor.pk
         or access.can(actor, P_DEVIATION_VIEW, deviation.unit, kind=deviation.kind)
     )
-    reporter = None
-    if not is_own and sees_handling:
-        reporter = selectors.deviation_reporter(actor=actor, deviation=deviation, request=request)
+    reporter = selectors.reporter_display(actor=actor, deviation=deviation, request=request)
 
     notifications = selectors.deviation_statutory_notifications(deviation=deviation) if sees_handling else []
     county_notifications = [n for n in notifications if n.recipient_kind != NotificationRecipient.AUTHORITY]
@@ -149,6 +148,30 @@ def deviation_detail(request, pk):
     # their own report. deviation_get applies the kernel (owner rules included).
     deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, request=request)
     return _render_detail(request, deviation)
+
+
+@requires(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def deviation_disclose_reporter(request, pk):
+    """The reasoned, recorded step by which the unit's responsible person sees a
+    protected (§ 29) reporter's identity on one report."""
+    deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, request=request)
+    if not selectors.may_disclose_reporter(request.user, deviation):
+        raise PermissionDenied(access.P_DEVIATION_DISCLOSE_REPORTER)
+    if selectors.reporter_visible(actor=request.user, deviation=deviation):
+        return redirect("deviations:detail", pk=deviation.pk)
+    form = DisclosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deviation_reporter_disclose(
+                actor=request.user, deviation=deviation, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The identity was disclosed to you. The reason was recorded."))
+            return redirect(f"{reverse('deviations:detail', args=[deviation.pk])}#reporter")
+    return render(request, "deviations/disclose_reporter.html", {"deviation": deviation, "form": form})
 
 
 @requires(AUTHENTICATED)
