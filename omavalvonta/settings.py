@@ -187,7 +187,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads have no URL: they leave only through download views that check
+    # access and log the read (core/attachments.py). MEDIA_URL is never routed.
+    "default": {"BACKEND": "omavalvonta.core.attachments.PrivateFileStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

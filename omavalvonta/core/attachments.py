@@ -1,8 +1,15 @@
 """Uploaded attachments: which files are accepted (images and PDF), checked by
-extension AND by their first bytes, within size and count limits. Every area that
-takes attachments (deviations, guidance, feedback) uses this one check."""
+extension AND by their first bytes, within size and count limits, how they are
+stored (random names, no URL) and how they are downloaded. Every area that takes
+attachments (deviations, guidance, the quality calendar) uses this one home."""
+
+import re
+import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 MAX_ATTACHMENTS = 5
@@ -84,3 +91,48 @@ def check_attachments(files) -> tuple[list[tuple[object, str, str]], list[str]]:
         else:
             accepted.append((f, ctype, attachment_extension(name)))
     return accepted, problems
+
+
+# --- Storing and serving ----------------------------------------------------------------------
+#
+# Every uploaded file is stored under a random name (never the uploader's: "IMG_Eeva.jpg"
+# names a person) in MEDIA_ROOT, which no URL serves: MEDIA_URL is not routed, and
+# PrivateFileStorage has no URLs at all. A file leaves only through its area's download view,
+# which checks access through the kernel, writes an access-log row and answers with
+# `attachment_response`.
+
+_RANDOM_NAME = re.compile(r"[0-9a-f]{32}(\.[a-z0-9]{1,8})?")
+
+
+def random_name(prefix: str, filename: str) -> str:
+    """A storage path `<prefix>/<32 random hex>.<ext>` for an upload called `filename`."""
+    ext = attachment_extension(filename)
+    ext = ext if re.fullmatch(r"[a-z0-9]{1,8}", ext or "") else "bin"
+    return f"{prefix}/{uuid.uuid4().hex}.{ext}"
+
+
+def has_random_name(path: str) -> bool:
+    return bool(_RANDOM_NAME.fullmatch(PurePosixPath(path or "").name))
+
+
+class PrivateFileStorage(FileSystemStorage):
+    """MEDIA_ROOT without URLs: a template that tried `file.url` would hand out a
+    link around the access check, so it fails loudly instead."""
+
+    def url(self, name):
+        raise NotImplementedError("Uploaded files have no URL: link to the area's download view.")
+
+
+def attachment_response(field_file, *, filename: str, content_type: str) -> FileResponse:
+    """The download of a stored file: always as an attachment (never shown inline
+    in the product's origin), its type not to be guessed by the browser. 404 when
+    the file is gone."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type or "application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.attachments import random_name
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel  # noqa: F401 (re-exported)
 
@@ -151,9 +152,8 @@ class Deviation(models.Model):
 
 
 def attachment_path(instance, filename):
-    # The stored name never carries the uploader's original file name.
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"deviations/{instance.deviation.unit_id}/{instance.deviation_id}/{timezone.now():%Y%m%d%H%M%S%f}.{ext}"
+    # A random name: never the uploader's file name, nor the report's number.
+    return random_name("deviations", filename)
 
 
 class Attachment(models.Model):

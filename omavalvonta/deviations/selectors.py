@@ -402,11 +402,22 @@ def deviation_attachments(*, deviation: Deviation):
     return deviation.attachments.order_by("uploaded_at", "id")
 
 
-def deviation_attachment(*, deviation: Deviation, attachment_id) -> Attachment:
+def deviation_attachment(*, actor, deviation: Deviation, attachment_id, request=None) -> Attachment:
+    """One attachment of a report the actor may read, for download: writes an
+    access-log row (what="deviation.attachment"). 404 when there is no such one."""
     try:
-        return deviation.attachments.get(pk=attachment_id)
+        attachment = deviation.attachments.get(pk=attachment_id)
     except (Attachment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    access_log_record(
+        actor=actor,
+        target=deviation,
+        what="deviation.attachment",
+        right=access.P_DEVIATION_VIEW,
+        unit=deviation.unit,
+        request=request,
+    )
+    return attachment
 
 
 def deviation_statutory_notifications(*, deviation: Deviation) -> list[StatutoryNotification]:

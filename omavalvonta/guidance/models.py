@@ -25,6 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.attachments import random_name
+
 
 class Kind(models.TextChoices):
     GUIDANCE = "guidance", _("Guidance")
@@ -204,9 +206,8 @@ class GuidanceUnit(models.Model):
 
 
 def attachment_path(instance, filename):
-    # The stored name never carries the original file name.
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"guidance/{instance.guidance_id}/{timezone.now():%Y%m%d%H%M%S%f}.{ext}"
+    # A random name: never the original file name.
+    return random_name("guidance", filename)
 
 
 class GuidanceAttachment(models.Model):

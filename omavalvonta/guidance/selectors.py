@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import audit_events_for
+from omavalvonta.core.services import access_log_record
 from omavalvonta.guidance.models import (
     PENDING_STATES,
     Guidance,
@@ -206,12 +207,22 @@ def guidance_attachments(*, guidance: Guidance):
     return GuidanceAttachment.objects.filter(guidance=guidance)
 
 
-def guidance_attachment(*, guidance: Guidance, attachment_id) -> GuidanceAttachment:
-    """One attachment of an item already granted to the actor; 404 otherwise."""
+def guidance_attachment(*, actor, guidance: Guidance, attachment_id, request=None) -> GuidanceAttachment:
+    """One attachment of an item already granted to the actor, for download
+    (an access-log row, what="guidance.attachment"); 404 otherwise."""
     try:
-        return GuidanceAttachment.objects.get(guidance=guidance, pk=attachment_id)
+        attachment = GuidanceAttachment.objects.get(guidance=guidance, pk=attachment_id)
     except (GuidanceAttachment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    access_log_record(
+        actor=actor,
+        target=guidance,
+        what="guidance.attachment",
+        right=access.P_GUIDANCE_VIEW,
+        unit=guidance.unit,
+        request=request,
+    )
+    return attachment
 
 
 # --- People -----------------------------------------------------------------------------

@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.attachments import attachment_response
 from omavalvonta.guidance import selectors, services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.guidance.forms import (
@@ -162,17 +162,10 @@ def guidance_detail(request, pk):
 @requires(P_GUIDANCE_VIEW)
 def attachment_download(request, pk, attachment_id):
     guidance = selectors.guidance_get(actor=request.user, pk=pk)
-    attachment = selectors.guidance_attachment(guidance=guidance, attachment_id=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
+    attachment = selectors.guidance_attachment(
+        actor=request.user, guidance=guidance, attachment_id=attachment_id, request=request
     )
+    return attachment_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @requires(AUTHENTICATED)

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.attachments import random_name
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -115,6 +116,11 @@ class OccurrenceState(models.TextChoices):
     DONE = "done", _("Done")
 
 
+def evidence_path(instance, filename):
+    # A random name: never the uploader's file name (it may name a person).
+    return random_name("vuosikello", filename)
+
+
 class Occurrence(models.Model):
     """One unit's instance of a duty, due on `due_date`. Late = open past due."""
 
@@ -135,7 +141,7 @@ class Occurrence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     evidence_note = models.TextField(_("note"), blank=True)
-    evidence_file = models.FileField(_("file"), upload_to="vuosikello/%Y/", blank=True)
+    evidence_file = models.FileField(_("file"), upload_to=evidence_path, blank=True)
     evidence_file_name = models.CharField(max_length=200, blank=True)
     # The record that fulfils the duty: a generic link (content type + id) with the
     # URL and a label kept as written, so a link survives the other app's changes.

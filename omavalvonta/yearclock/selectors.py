@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
+from django.http import Http404
 from django.utils import timezone
 
+from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import ObligationTemplate, Occurrence, OccurrenceState
@@ -128,6 +130,22 @@ def occurrence_get(*, actor, pk, perm: str = access.P_OBLIGATION_VIEW) -> Occurr
     """One duty: 404 outside the actor's units, 403 inside without `perm`."""
     occurrence = access.access_object(Occurrence.objects.select_related("template", "owner", "completed_by", "evidence_type"), actor, pk, perm)
     return occurrence
+
+
+def occurrence_evidence_file(*, actor, occurrence: Occurrence, request=None):
+    """The evidence file of a duty the actor may read, for download (an
+    access-log row, what="obligation.evidence"); 404 when it has none."""
+    if not occurrence.evidence_file:
+        raise Http404
+    access_log_record(
+        actor=actor,
+        target=occurrence,
+        what="obligation.evidence",
+        right=access.P_OBLIGATION_VIEW,
+        unit=occurrence.unit,
+        request=request,
+    )
+    return occurrence.evidence_file
 
 
 def evidence_choices(*, actor, occurrence: Occurrence):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tassa-kuussa/", views.due_this_month, name="due"),
     path("myohassa/", views.overdue, name="overdue"),
     path("<int:pk>/", views.occurrence_detail, name="detail"),
+    path("<int:pk>/todiste/", views.evidence_download, name="evidence"),
     path("velvoitteet/", views.template_list, name="templates"),
     path("velvoitteet/uusi/", views.template_edit, name="template_create"),
     path("velvoitteet/oletukset/", views.template_defaults, name="template_defaults"),

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     P_OBLIGATION_COMPLETE,
@@ -178,6 +179,15 @@ def occurrence_detail(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+@requires(P_OBLIGATION_VIEW)
+def evidence_download(request, pk):
+    occurrence = selectors.occurrence_get(actor=request.user, pk=pk)
+    stored = selectors.occurrence_evidence_file(actor=request.user, occurrence=occurrence, request=request)
+    name = occurrence.evidence_file_name or stored.name
+    content_type = ATTACHMENT_EXTENSIONS.get(attachment_extension(name), "application/octet-stream")
+    return attachment_response(stored, filename=name, content_type=content_type)
 
 
 # --- Templates (quality director) ----------------------------------------------------------------

@@ -6,13 +6,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from omavalvonta.core.attachments import attachment_response
 from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.deviations.forms import ActionForm, AnswerForm, AssignForm, ClassifyForm, DisclosureForm, ReopenForm
@@ -177,17 +177,10 @@ def deviation_disclose_reporter(request, pk):
 @requires(AUTHENTICATED)
 def attachment_download(request, pk, attachment_id):
     deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, request=request)
-    attachment = selectors.deviation_attachment(deviation=deviation, attachment_id=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
+    attachment = selectors.deviation_attachment(
+        actor=request.user, deviation=deviation, attachment_id=attachment_id, request=request
     )
+    return attachment_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 # --- Handling: one POST per step ------------------------------------------------------------
