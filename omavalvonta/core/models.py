@@ -45,15 +45,19 @@ class AuditEvent(models.Model):
 
 
 class AccessLogEntry(models.Model):
-    """A read of personal data: who saw which record, with which right, from where."""
+    """A read of personal data: who saw which record, with which right, from where.
+
+    A list or an export read is one row without a target: `what` names the list
+    and `detail` its filter (the query string), not one row per record listed."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
     unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     what = models.CharField(max_length=64)
     right = models.CharField(max_length=64)
+    detail = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:

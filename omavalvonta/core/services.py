@@ -33,3 +33,20 @@ def access_log_record(*, actor, target, what: str, right: str, unit=None, reques
         right=right,
         ip_address=ip,
     )
+
+
+def access_log_page_record(*, actor, what: str, right: str, target_type=None, target_id=None, detail: str = "",
+                           unit=None, request=None) -> AccessLogEntry:
+    """Record one page read of personal data: a record's page (`target_type`,
+    `target_id`) or a list or export (no target; `detail` names its filter)."""
+    ip = request.META.get("REMOTE_ADDR") or None if request is not None else None
+    return AccessLogEntry.objects.create(
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        unit=unit,
+        what=what,
+        right=right,
+        detail=detail[:500],
+        ip_address=ip,
+    )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.guidance import selectors, services
 from omavalvonta.core.forms import add_service_errors
@@ -29,7 +30,7 @@ from omavalvonta.guidance.forms import (
     ResponseForm,
     ReviewForm,
 )
-from omavalvonta.guidance.models import State
+from omavalvonta.guidance.models import Guidance, State
 from omavalvonta.improvement.selectors import acknowledgement_progress, actions_for_source
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
@@ -43,6 +44,7 @@ from omavalvonta.organisation.access import (
 PAGE_SIZE = 20
 
 
+@logs_read("guidance.list")
 @requires(P_GUIDANCE_VIEW)
 def guidance_list(request):
     actor = request.user
@@ -153,6 +155,7 @@ def _render_detail(request, guidance, *, forms=None, failed=False):
     return render(request, "guidance/detail.html", context, status=400 if failed else 200)
 
 
+@logs_read("guidance.letter", model=Guidance)
 @requires(P_GUIDANCE_VIEW)
 def guidance_detail(request, pk):
     guidance = selectors.guidance_get(actor=request.user, pk=pk)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.accesslog import logs_read
 from omavalvonta.improvement import selectors, services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.improvement.forms import (
@@ -41,7 +42,7 @@ from omavalvonta.improvement.forms import (
     PlanCreateForm,
     PlanParticipantsForm,
 )
-from omavalvonta.improvement.models import ActionKind, ActionState, Period
+from omavalvonta.improvement.models import Action, ActionKind, ActionState, LogEntry, Period
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -105,6 +106,7 @@ class _Echo:
         return value
 
 
+@logs_read("action.export")
 @requires(P_ACTION_VIEW)
 def action_export(request):
     """The filtered actions as CSV: UTF-8 with a BOM and semicolons, as the
@@ -127,6 +129,7 @@ def action_export(request):
     return response
 
 
+@logs_read("action.list")
 @requires(P_ACTION_VIEW)
 def action_list(request):
     actor = request.user
@@ -235,6 +238,7 @@ def _render_action(request, action, *, forms=None, status=200):
     )
 
 
+@logs_read("action.detail", model=Action)
 @requires(AUTHENTICATED)
 def action_detail(request, pk):
     action = selectors.action_get(actor=request.user, pk=pk)
@@ -557,6 +561,7 @@ def goal_action_add(request, pk, goal_id):
 # --- The self-supervision log ----------------------------------------------------------------------------
 
 
+@logs_read("log.list")
 @requires(P_LOG_VIEW)
 def log_list(request):
     actor = request.user
@@ -611,6 +616,7 @@ def _render_log_entry(request, entry, *, form=None, status=200):
     )
 
 
+@logs_read("log.detail", model=LogEntry)
 @requires(AUTHENTICATED)
 def log_detail(request, pk):
     entry = selectors.log_entry_get(actor=request.user, pk=pk)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.accesslog import logs_read
 from omavalvonta.meetings import selectors, services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.meetings.forms import (
@@ -33,7 +34,7 @@ from omavalvonta.meetings.forms import (
     LogEntryForm,
     MeetingForm,
 )
-from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
+from omavalvonta.meetings.models import AgendaItemKind, Meeting, MeetingKind
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -228,6 +229,7 @@ def _render_detail(request, meeting, *, bound: tuple | None = None, status=200):
     return render(request, "meetings/detail.html", context, status=status)
 
 
+@logs_read("meeting.minutes", model=Meeting)
 @requires(P_MEETING_VIEW)
 def meeting_detail(request, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk, perm=P_MEETING_VIEW)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from omavalvonta.core.accesslog import logs_read
 from omavalvonta.notifications import selectors, services
 from omavalvonta.notifications.links import is_safe_link
 from omavalvonta.organisation.access import AUTHENTICATED, requires
@@ -14,6 +15,7 @@ from omavalvonta.organisation.access import AUTHENTICATED, requires
 PAGE_SIZE = 20
 
 
+@logs_read("notification.inbox")
 @requires(AUTHENTICATED)
 @require_http_methods(["GET", "HEAD", "POST"])
 def inbox(request):

@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from omavalvonta.core.accesslog import logs_read
 from omavalvonta.organisation import access, selectors, services
-from omavalvonta.organisation.models import Role, default_risk_matrix
+from omavalvonta.organisation.models import Role, User, default_risk_matrix
 from omavalvonta.organisation.forms import (
     AuthorityForm,
     CountyForm,
@@ -296,6 +297,7 @@ def region_edit(request, pk):
 # --- People ---------------------------------------------------------------------------------------
 
 
+@logs_read("person.list")
 @admin_required
 def person_list(request):
     filter_form = PersonFilterForm(request.GET or None)
@@ -343,6 +345,7 @@ def _person_page(request, person, *, membership_form=None):
     )
 
 
+@logs_read("person.detail", model=User)
 @admin_required
 def person_detail(request, pk):
     person = selectors.person_get(actor=request.user, pk=pk)

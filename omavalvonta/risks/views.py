@@ -15,16 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.accesslog import logs_read
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks import selectors, services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.risks.forms import ActionForm, AssessmentForm, FilterForm, LinkForm, RiskForm
-from omavalvonta.risks.models import RiskDeviationLink
+from omavalvonta.risks.models import Risk, RiskAssessment, RiskDeviationLink
 
 PAGE_SIZE = 20
 
 
+@logs_read("risk.list")
 @requires(P_RISK_VIEW)
 def risk_list(request):
     actor = request.user
@@ -83,6 +85,7 @@ def risk_create(request):
     return _risk_form_response(request, form)
 
 
+@logs_read("risk.detail", model=Risk)
 @requires(P_RISK_VIEW)
 def risk_detail(request, pk):
     actor = request.user
@@ -133,6 +136,7 @@ def risk_edit(request, pk):
 # --- Assessment sessions ---------------------------------------------------------------------
 
 
+@logs_read("risk.assessment_list")
 @requires(P_RISK_VIEW)
 def assessment_list(request):
     actor = request.user
@@ -176,6 +180,7 @@ def assessment_create(request):
     return render(request, "risks/assessment_form.html", {"form": form, "unit": unit})
 
 
+@logs_read("risk.assessment", model=RiskAssessment)
 @requires(P_RISK_VIEW)
 def assessment_detail(request, pk):
     actor = request.user

@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
@@ -86,6 +87,7 @@ def my_reports(request):
 # --- The list and its export -------------------------------------------------------------
 
 
+@logs_read("deviation.list")
 @requires(P_DEVIATION_VIEW)
 def deviation_list(request):
     actor = request.user
@@ -125,6 +127,7 @@ class _Echo:
         return value
 
 
+@logs_read("deviation.export")
 @requires(P_DEVIATION_EXPORT)
 def deviation_export(request):
     actor = request.user

@@ -401,7 +401,7 @@ def test_log_round_trip_and_print_button(client, supervisor_a, unit_a):
     entry = LogEntry.objects.get()
     assert response.status_code == 302
     page = html(client.get(reverse("improvement:log")))
-    assert "Ovi jäi auki" in page and "window.print()" in page and "No follow-up yet" in page
+    assert "Ovi jäi auki" in page and "data-print" in page and "No follow-up yet" in page
     response = client.post(reverse("improvement:log_follow_up", args=[entry.pk]), {"follow_up": "Pumppu vaihdettu"})
     assert response.status_code == 302
     assert "Pumppu vaihdettu" in html(client.get(reverse("improvement:log_detail", args=[entry.pk])))

@@ -1,0 +1,98 @@
+"""Every page that shows personal data writes one access-log row per page read:
+a record's page names the record, a list or an export names itself and its
+filter (one row, not one per record listed)."""
+
+import io
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.urls import reverse
+
+from omavalvonta.core.models import AccessLogEntry
+from omavalvonta.demo import builder
+from omavalvonta.guidance.models import Guidance
+from omavalvonta.improvement.models import Action, LogEntry
+from omavalvonta.meetings.models import Meeting
+from omavalvonta.organisation.models import Role, User
+from omavalvonta.risks.models import Risk, RiskAssessment
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_demo", "--small", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        builder.wipe()
+
+
+def person(role):
+    return User.objects.get(email=builder.LOGIN_EMAIL[role])
+
+
+# (what, the page's URL, the model of its record or None for a list, who reads it)
+def pages():
+    action = Action.objects.order_by("pk").first()
+    entry = LogEntry.objects.order_by("pk").first()
+    meeting = Meeting.objects.order_by("pk").first()
+    risk = Risk.objects.order_by("pk").first()
+    assessment = RiskAssessment.objects.order_by("pk").first()
+    guidance = Guidance.objects.order_by("pk").first()
+    someone = person(Role.EMPLOYEE)
+    qd, admin = Role.QUALITY_DIRECTOR, Role.ADMINISTRATOR
+    return [
+        ("log.list", reverse("improvement:log") + "?unit=", None, qd),
+        ("log.detail", reverse("improvement:log_detail", args=[entry.pk]), entry, qd),
+        ("meeting.minutes", reverse("meetings:detail", args=[meeting.pk]), meeting, qd),
+        ("action.list", reverse("improvement:action_list"), None, qd),
+        ("action.detail", reverse("improvement:action_detail", args=[action.pk]), action, qd),
+        ("action.export", reverse("improvement:action_export"), None, qd),
+        ("risk.list", reverse("risks:list"), None, qd),
+        ("risk.detail", reverse("risks:detail", args=[risk.pk]), risk, qd),
+        ("risk.assessment", reverse("risks:assessment_detail", args=[assessment.pk]), assessment, qd),
+        ("guidance.list", reverse("guidance:list"), None, qd),
+        ("guidance.letter", reverse("guidance:detail", args=[guidance.pk]), guidance, qd),
+        ("person.list", reverse("organisation:person_list") + "?q=ohjaaja", None, admin),
+        ("person.detail", reverse("organisation:person_detail", args=[someone.pk]), someone, admin),
+        ("notification.inbox", reverse("notifications:inbox"), None, qd),
+        ("deviation.list", reverse("deviations:list") + "?state=open&kind=quality", None, qd),
+        ("deviation.export", reverse("deviations:export") + "?state=open", None, qd),
+    ]
+
+
+WHATS = [
+    "log.list", "log.detail", "meeting.minutes", "action.list", "action.detail", "action.export", "risk.list",
+    "risk.detail", "risk.assessment", "guidance.list", "guidance.letter", "person.list", "person.detail",
+    "notification.inbox", "deviation.list", "deviation.export",
+]
+
+
+@pytest.mark.parametrize("what", WHATS)
+def test_a_page_read_writes_one_access_log_row(small_demo, db, client, what):
+    [(_, url, record, role)] = [p for p in pages() if p[0] == what]
+    reader = person(role)
+    client.force_login(reader)
+    before = AccessLogEntry.objects.count()
+    response = client.get(url, REMOTE_ADDR="192.0.2.44")
+    assert response.status_code == 200
+    if response.streaming:
+        b"".join(response.streaming_content)
+    rows = AccessLogEntry.objects.filter(what=what)
+    assert AccessLogEntry.objects.count() == before + 1
+    [row] = rows
+    assert row.actor == reader and row.ip_address == "192.0.2.44" and row.right
+    if record is None:
+        assert row.target_id is None
+        query = url.partition("?")[2]
+        # The filter, without empty values: "?unit=" adds nothing.
+        assert row.detail == "&".join(sorted(p for p in query.split("&") if not p.endswith("="))) if query else row.detail == ""
+    else:
+        assert (row.target_type, row.target_id) == (ContentType.objects.get_for_model(record), record.pk)
+
+
+def test_a_refused_read_writes_no_row(small_demo, db, client):
+    client.force_login(person(Role.EMPLOYEE))
+    assert client.get(reverse("organisation:person_list")).status_code == 403
+    assert client.get(reverse("improvement:log")).status_code == 403
+    assert not AccessLogEntry.objects.filter(what__in=["person.list", "log.list"]).exists()
