@@ -139,7 +139,7 @@ export SERVE_SCRIPT
 .PHONY: run
 run: $(VENV)/.run-installed pdf-libs translations $(SECRET_FILE) $(MFA_KEY_FILE)  ## set up, migrate, load the demo, serve on 127.0.0.1:$(PORT) with the worker
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput
-	@$(RUN_ENV) $(PY) manage.py createcachetable
+	@$(RUN_ENV) $(PY) manage.py createcachetable --verbosity 0
 	@$(RUN_ENV) $(PY) manage.py rename_uploads --verbosity 0
 	@$(RUN_ENV) $(PY) manage.py shell --verbosity 0 -c 'import sys; from omavalvonta.organisation.models import Organisation; sys.exit(10 if Organisation.objects.exists() else 0)'; \
 	case $$? in \

@@ -6,6 +6,8 @@ and ids. This moves each such file to `<prefix>/<random>.<ext>` in the same
 storage and updates its row. Safe to run again: files that already have a
 random name are left alone. `make run` runs it after `migrate`."""
 
+from pathlib import PurePosixPath
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
@@ -28,7 +30,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         renamed = missing = 0
         for model, field in _file_fields():
-            prefix = model._meta.app_label
             rows = model._base_manager.exclude(**{field.name: ""}).only("pk", field.name)
             for row in rows.iterator():
                 stored = getattr(row, field.name)
@@ -38,7 +39,10 @@ class Command(BaseCommand):
                 if not storage.exists(stored.name):
                     missing += 1
                     continue
-                new_name = random_name(prefix, stored.name)
+                # The field's own upload_to: the same folder and kind of name as a new upload.
+                new_name = field.generate_filename(row, PurePosixPath(stored.name).name)
+                if not has_random_name(new_name):
+                    new_name = random_name(model._meta.app_label, stored.name)
                 with storage.open(stored.name, "rb") as source:
                     new_name = storage.save(new_name, source)
                 with transaction.atomic():
