@@ -21,17 +21,14 @@ def audit_event_record(*, actor, verb: str, target, unit=None, **data) -> AuditE
 
 def access_log_record(*, actor, target, what: str, right: str, unit=None, request=None) -> AccessLogEntry:
     """Record that `actor` read personal data in `target` using permission `right`."""
-    ip = None
-    if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
-    return AccessLogEntry.objects.create(
+    return access_log_page_record(
         actor=actor,
+        what=what,
+        right=right,
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
         unit=unit,
-        what=what,
-        right=right,
-        ip_address=ip,
+        request=request,
     )
 
 
@@ -39,7 +36,6 @@ def access_log_page_record(*, actor, what: str, right: str, target_type=None, ta
                            unit=None, request=None) -> AccessLogEntry:
     """Record one page read of personal data: a record's page (`target_type`,
     `target_id`) or a list or export (no target; `detail` names its filter)."""
-    ip = request.META.get("REMOTE_ADDR") or None if request is not None else None
     return AccessLogEntry.objects.create(
         actor=actor,
         target_type=target_type,
@@ -48,5 +44,5 @@ def access_log_page_record(*, actor, what: str, right: str, target_type=None, ta
         what=what,
         right=right,
         detail=detail[:500],
-        ip_address=ip,
+        ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
     )

@@ -2,11 +2,9 @@
 a record's page names the record, a list or an export names itself and its
 filter (one row, not one per record listed)."""
 
-import io
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.urls import reverse
 
 from omavalvonta.core.models import AccessLogEntry
@@ -18,13 +16,6 @@ from omavalvonta.organisation.models import Role, User
 from omavalvonta.risks.models import Risk, RiskAssessment
 
 
-@pytest.fixture(scope="module")
-def small_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_demo", "--small", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        builder.wipe()
 
 
 def person(role):

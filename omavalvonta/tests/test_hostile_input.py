@@ -8,13 +8,11 @@ page itself: never a 500."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
@@ -34,13 +32,6 @@ SKIP_PREFIXES = ("/accounts/logout", "/i18n/", "/django-admin/", "/static/", "/m
 MAX_PER_ROUTE = 2
 
 
-@pytest.fixture(scope="module")
-def small_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_demo", "--small", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        builder.wipe()
 
 
 class _Page(HTMLParser):

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from omavalvonta.deviations import services as deviation_services
 from omavalvonta.organisation.models import Role
-from omavalvonta.testing.browser import CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FINNISH, PHONE, login, snap  # noqa: F401
+from omavalvonta.testing.browser import DEFAULT_TIMEOUT_MS, FINNISH, PHONE, login, snap
 from omavalvonta.testing.factories import PASSWORD, deviation_kwargs, member
 
 pytestmark = pytest.mark.browser
