@@ -4,6 +4,7 @@ environment and is parsed strictly (see core/lib/env.py)."""
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +161,13 @@ if not DEBUG and MFA_ENCRYPTION_KEYS[0] == _DEVELOPMENT_MFA_KEY:
     raise ImproperlyConfigured("Set MFA_ENCRYPTION_KEY to a key of your own when DJANGO_DEBUG is off.")
 if MFA_ENCRYPTION_KEYS[0] == SECRET_KEY:
     raise ImproperlyConfigured("MFA_ENCRYPTION_KEY must not be DJANGO_SECRET_KEY.")
+for _key in MFA_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEY and MFA_ENCRYPTION_OLD_KEYS must be Fernet keys (32 bytes, url-safe base64)."
+        ) from None
 # Directors and administrators must use TOTP. The demo turns this off so that a
 # newcomer can click around without an authenticator app.
 REQUIRE_MFA_FOR_PRIVILEGED = env_bool("REQUIRE_MFA_FOR_PRIVILEGED", True)

@@ -121,3 +121,15 @@ def test_production_refuses_to_start_without_a_key_of_its_own(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(project_settings)
+
+
+def test_a_malformed_key_stops_start_up(monkeypatch):
+    import omavalvonta.settings as project_settings
+
+    monkeypatch.setenv("MFA_ENCRYPTION_KEY", "not-a-fernet-key")
+    try:
+        with pytest.raises(ImproperlyConfigured, match="Fernet keys"):
+            importlib.reload(project_settings)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(project_settings)
