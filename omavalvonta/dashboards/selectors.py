@@ -7,7 +7,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from omavalvonta.deviations.models import State
-from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
+from omavalvonta.deviations.selectors import (
+    deviation_list,
+    deviation_list_mine,
+    priority_first,
+    statutory_clock_home_items,
+)
 from omavalvonta.feedback.selectors import round_home_items
 from omavalvonta.guidance.selectors import guidance_home_items
 from omavalvonta.improvement.selectors import action_home_items
@@ -39,7 +44,8 @@ def home_summary(*, actor) -> dict:
     }
     if summary["can_view"]:
         visible = deviation_list(actor=actor, filters={})
-        summary["my_queue"] = list(visible.filter(handler=actor).exclude(state=State.CLOSED)[:8])
+        # Grievances, critical reports and serious events first.
+        summary["my_queue"] = list(priority_first(visible.filter(handler=actor).exclude(state=State.CLOSED))[:8])
         counts = visible.exclude(state=State.CLOSED).aggregate(
             open=Count("id"),
             overdue=Count("id", filter=Q(due_date__lt=today)),
@@ -50,6 +56,7 @@ def home_summary(*, actor) -> dict:
     # What is waiting in the other areas: each area's own selector decides what
     # the actor may see there (None when nothing), in a fixed number of queries.
     summary["waiting"] = {
+        "statutory": statutory_clock_home_items(actor=actor),
         "actions": action_home_items(actor=actor, today=today),
         "acknowledgements": acknowledgement_home_items(actor=actor),
         "obligations": obligation_home_items(actor=actor, today=today),

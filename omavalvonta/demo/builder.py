@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from omavalvonta.core import jobs
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
 from omavalvonta.demo import learning, names, texts
+from omavalvonta.deviations import law
 from omavalvonta.deviations import services as dev_services
 from omavalvonta.deviations.models import Deviation, Kind, NotificationRecipient, State, StatutoryNotification
 from omavalvonta.improvement import services as improvement_services
@@ -645,6 +646,8 @@ class DemoBuilder:
         )
         dev = result.deviation
         stamps = self._stamps[dev.pk] = {"submitted_at": plan.submitted_at}
+        if dev.notification_due_at is not None:  # a serious event: the clock started at submission
+            stamps["notification_due_at"] = dev.notification_due_at
         if plan.fate == SUBMITTED:
             return
 
@@ -681,6 +684,9 @@ class DemoBuilder:
             analysis=rng.choice(texts.ANALYSES) if rng.random() < 0.7 else "",
             for_team_meeting=rng.random() < 0.35,
         )
+        if dev.notification_due_at is not None and "notification_due_at" not in stamps:
+            # Critical: the clock started at the classification, that day.
+            stamps["notification_due_at"] = law.SERIOUS_EVENT_DUTY.deadline(clock)
         notified_at = None
         if dev.requires_statutory_notification and (plan.fate != IN_HANDLING or rng.random() < 0.6):
             notified_at = self._at(clock + dt.timedelta(hours=rng.uniform(0.5, 20) * squeeze))
@@ -691,7 +697,19 @@ class DemoBuilder:
             days = dt.timedelta(days=self.organisation.correction_due_days)
             promised = timezone.localtime(notified_at).date() + days
             body = body.replace(f"{self.today + days:%d.%m.%Y}", f"{promised:%d.%m.%Y}")
-            dev_services.deviation_notify_county(actor=handler, deviation=dev, subject=draft.subject, body=body)
+            # The handler notifies the county that placed the child: the unit's first.
+            placing = sorted(unit.counties.all(), key=lambda c: c.name)[:1]
+            dev_services.deviation_notify_county(
+                actor=handler,
+                deviation=dev,
+                counties=placing,
+                notify_authority=dev.statutory_duty.includes_authority,
+                subject=draft.subject,
+                body=body,
+            )
+            dev.refresh_from_db()
+            if dev.notification_done_at is not None:
+                stamps["notification_done_at"] = notified_at
         if plan.fate == IN_HANDLING:
             return
 
@@ -758,7 +776,7 @@ class DemoBuilder:
             if action.state == ActionState.AWAITING_CHECK:
                 self._check_effectiveness(action, done, checker=handler)
         stamps["closed_at"] = step("close")
-        dev = dev_services.deviation_close(actor=handler, deviation=dev)
+        dev = self._close(dev, handler, staff)
         if plan.fate not in (REOPENED, REOPENED_CLOSED):
             return
 
@@ -774,7 +792,17 @@ class DemoBuilder:
             actor=handler, deviation=dev, answer=texts.compose_answer(rng, plan.kind) + " Asia käsiteltiin uudelleen."
         )
         stamps["closed_at"] = self._at(clock + dt.timedelta(hours=2 * squeeze))
-        dev_services.deviation_close(actor=handler, deviation=dev)
+        self._close(dev, handler, staff)
+
+    def _close(self, dev, handler, staff):
+        """Close; a § 29 grievance whose action is still open is closed by the
+        responsible person, who records why."""
+        refusals = dev_services.deviation_close_refusals(dev)
+        if refusals and dev.kind == Kind.GRIEVANCE and staff.get("responsible") is not None:
+            return dev_services.deviation_close(
+                actor=staff["responsible"], deviation=dev, reason=self.rng.choice(texts.UNCORRECTED_CLOSE_REASONS)
+            )
+        return dev_services.deviation_close(actor=handler, deviation=dev)
 
     def _check_effectiveness(self, action, done: dt.datetime, *, checker):
         """A serious risk's fix is checked a month after it was done. The service
@@ -809,13 +837,22 @@ class DemoBuilder:
 
     def _restamp_deviations(self):
         """Rewrite the stamps the services set with the real clock."""
-        fields = ["handling_started_at", "classified_at", "answered_at", "closed_at", "escalated_at"]
+        fields = [
+            "handling_started_at",
+            "classified_at",
+            "answered_at",
+            "closed_at",
+            "escalated_at",
+            "notification_due_at",
+            "notification_done_at",
+        ]
         pks = list(self._stamps)
         rows = []
         for i in range(0, len(pks), 900):
             for values in Deviation.objects.filter(pk__in=pks[i : i + 900]).values("pk", *fields):
                 stamps = self._stamps[values["pk"]]
-                last = max(t for t in stamps.values() if t is not None)
+                # The last step taken (a deadline is not a step: it may lie ahead).
+                last = max(t for f, t in stamps.items() if t is not None and f != "notification_due_at")
                 # Keep what the services left empty empty; back-date the rest.
                 rows.append(
                     (*[(stamps.get(f) or last) if values[f] is not None else None for f in fields], last, values["pk"])

@@ -275,6 +275,12 @@ REOPEN_REASONS = [
     "Nuoren sosiaalityöntekijä pyysi lisäselvitystä.",
 ]
 
+# Why a responsible person closed a § 29 grievance before its action was done.
+UNCORRECTED_CLOSE_REASONS = [
+    "Korjaus odottaa kiinteistön omistajan remonttia; seuranta jatkuu toimenpiteen kautta.",
+    "Henkilöstön lisäys alkaa seuraavan rekrytoinnin jälkeen; toimenpide on aikataulutettu.",
+]
+
 MEDICATION_SUBSTANCES = [
     "melatoniini", "metyylifenidaatti", "ketiapiini", "sertraliini", "astmalääke (inhalaattori)",
     "ibuprofeeni", "aripipratsoli", "risperidoni", "lisdeksamfetamiini", "essitalopraami",

@@ -33,7 +33,7 @@ KIND_SECTIONS = {
     "data": (Kind.DATA_PROTECTION,),
 }
 SECTION_FIELDS = {
-    "medication": ("medication_stage", "medication_substance"),
+    "medication": ("medication_stage", "medication_substance", "medication_harm"),
     "violence": ("violence_target", "injury", "police_called", "restraint_used"),
     "data": ("data_concerned", "personal_data_breach"),
 }
@@ -128,6 +128,7 @@ class ReportForm(forms.Form):
         required=False,
     )
     medication_substance = forms.CharField(label=_("Medicine or substance"), max_length=200, required=False)
+    medication_harm = forms.BooleanField(label=_("The child was harmed or needed medical care"), required=False)
     violence_target = forms.ChoiceField(
         label=_("Directed at"), choices=ViolenceTarget.choices, widget=forms.RadioSelect, required=False
     )
@@ -142,6 +143,14 @@ class ReportForm(forms.Form):
     )
     personal_data_breach = forms.BooleanField(
         label=_("Personal data may have reached someone not entitled to it"), required=False
+    )
+
+    # Signs of a serious event (law.SERIOUS_EVENT_CRITERIA), asked of every type.
+    child_missing = forms.BooleanField(label=_("A child or young person is missing"), required=False)
+    reported_serious = forms.BooleanField(
+        label=_("This seriously endangered a client's safety, or still does"),
+        required=False,
+        help_text=_("The responsible person is alerted at once and the county and the supervisory authority are notified the same day."),
     )
 
     improvement_proposal = forms.CharField(
@@ -198,6 +207,8 @@ class ReportForm(forms.Form):
             "improvement_proposal": data["improvement_proposal"],
             "anonymous": data["anonymous"],
             "attachments": data["attachments"],
+            "child_missing": data["child_missing"],
+            "reported_serious": data["reported_serious"],
         }
         for section, kinds in KIND_SECTIONS.items():
             if kind in kinds:
@@ -342,6 +353,19 @@ class AnswerForm(forms.Form):
     )
 
 
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the report closed before the shortcoming is corrected?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Only for a § 29 grievance whose corrective actions are still open. The responsible person records why."),
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the report reopened?"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -358,6 +382,38 @@ class DisclosureForm(forms.Form):
 class NotificationForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=250)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 14}))
+
+
+class StatutoryNotificationForm(NotificationForm):
+    """The notification to the counties the handler chooses (and, for a § 28
+    event, the supervisory authority). No county is chosen for the handler
+    unless the unit has only one."""
+
+    def __init__(self, *args, counties, authority=None, authority_done=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        counties = list(counties)
+        self._counties = {str(c.pk): c for c in counties}
+        self.fields["counties"] = forms.MultipleChoiceField(
+            label=_("Counties to notify"),
+            choices=[(str(c.pk), c.name) for c in counties],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text=_("Choose the county that placed the child. A county with no part in the case must not be told of it."),
+        )
+        if len(counties) == 1 and not self.is_bound:
+            self.fields["counties"].initial = [str(counties[0].pk)]
+        self.authority = authority
+        if authority is not None:
+            self.fields["notify_authority"] = forms.BooleanField(
+                label=_("The supervisory authority: %(name)s") % {"name": authority.name},
+                required=False,
+                initial=not authority_done,
+                help_text=_("A serious event is notified to the supervisory authority too (Sote-valvontalaki § 28)."),
+            )
+        self.order_fields(["counties", "notify_authority", "subject", "body"])
+
+    def chosen_counties(self):
+        return [self._counties[pk] for pk in self.cleaned_data.get("counties", []) if pk in self._counties]
 
 
 class RoutingForm(forms.Form):

@@ -76,6 +76,13 @@ class Deviation(models.Model):
     restraint_used = models.BooleanField(_("physical restraint was used"), default=False)
     data_concerned = models.CharField(_("what data and which system"), max_length=300, blank=True)
     personal_data_breach = models.BooleanField(_("possible personal-data breach"), default=False)
+    medication_harm = models.BooleanField(_("the child was harmed or needed care"), default=False)
+
+    # Signs of a serious event (Sote-valvontalaki § 28), any type of report
+    child_missing = models.BooleanField(_("a child or young person is missing"), default=False)
+    reported_serious = models.BooleanField(_("the reporter marked it serious"), default=False)
+    # The keys of law.SERIOUS_EVENT_CRITERIA the report met when it was submitted.
+    serious_reasons = models.JSONField(_("why it is a serious event"), default=list, blank=True)
 
     # Reporter: stored unless anonymous; shown only to those with deviation.view_reporter
     reporter = models.ForeignKey(
@@ -113,6 +120,13 @@ class Deviation(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The statutory notification clock (law.NotificationDuty): due when it started,
+    # done when every recipient the duty names was notified, late-alerted once.
+    notification_due_at = models.DateTimeField(_("statutory notification due"), null=True, blank=True)
+    notification_done_at = models.DateTimeField(_("statutory notification done"), null=True, blank=True)
+    notification_late_at = models.DateTimeField(null=True, blank=True)
+    # Why a § 29 grievance was closed while its corrective actions were still open.
+    uncorrected_close_reason = models.TextField(_("why closed before the correction"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UnitScopedQuerySet.as_manager()
@@ -142,8 +156,34 @@ class Deviation(models.Model):
         return self.is_open and self.due_date < timezone.localdate()
 
     @property
+    def is_serious(self) -> bool:
+        """Met a § 28 serious-event criterion when it was submitted (law.py)."""
+        return bool(self.serious_reasons)
+
+    @property
+    def statutory_duty(self):
+        """The law.NotificationDuty of this report, or None."""
+        from omavalvonta.deviations.law import duty_for
+
+        return duty_for(self)
+
+    @property
     def requires_statutory_notification(self) -> bool:
-        return self.kind == Kind.GRIEVANCE or self.is_critical
+        return self.statutory_duty is not None
+
+    @property
+    def notification_is_late(self) -> bool:
+        """The § 28 clock ran out before every recipient was notified."""
+        if self.notification_due_at is None:
+            return False
+        done = self.notification_done_at or timezone.now()
+        return done > self.notification_due_at
+
+    @property
+    def stands_out(self) -> bool:
+        """A § 29 grievance, a critical report or a § 28 serious event: shown
+        first and marked in the handlers' lists."""
+        return self.kind == Kind.GRIEVANCE or self.is_critical or self.notification_due_at is not None
 
     @property
     def identity_protected(self) -> bool:
@@ -193,6 +233,11 @@ class NotificationRecipient(models.TextChoices):
     AUTHORITY = "authority", _("Supervisory authority")
 
 
+class NotificationPurpose(models.TextChoices):
+    NOTIFICATION = "notification", _("Statutory notification")
+    ESCALATION = "escalation", _("Escalation of an uncorrected shortcoming")
+
+
 class StatutoryNotification(models.Model):
     """A notification the law requires: to the purchasing county and its lead
     official (§ 28/§ 29), or an escalation to the supervisory authority.
@@ -201,6 +246,8 @@ class StatutoryNotification(models.Model):
     deviation = models.ForeignKey(Deviation, on_delete=models.PROTECT, related_name="statutory_notifications")
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     recipient_kind = models.CharField(max_length=16, choices=NotificationRecipient.choices)
+    purpose = models.CharField(max_length=16, choices=NotificationPurpose.choices, default=NotificationPurpose.NOTIFICATION)
+    legal_basis = models.CharField(max_length=80, blank=True)
     recipient_name = models.CharField(max_length=200)
     recipient_email = models.EmailField()
     subject = models.CharField(max_length=250)
@@ -216,3 +263,32 @@ class StatutoryNotification(models.Model):
 
     class Meta:
         ordering = ["sent_at", "id"]
+
+
+class MessageDirection(models.TextChoices):
+    TO_REPORTER = "to_reporter", _("To the reporter")
+    FROM_REPORTER = "from_reporter", _("From the reporter")
+
+
+class DeviationMessage(models.Model):
+    """One message between the handler and the reporter while the report is open:
+    a question to the reporter, or the reporter's answer or added information
+    (named in the product, anonymous with the follow-up code)."""
+
+    deviation = models.ForeignKey(Deviation, on_delete=models.CASCADE, related_name="messages")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=16, choices=MessageDirection.choices)
+    # The handler who asked, or the named reporter; None for an anonymous reporter.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["deviation", "created_at"])]
+
+    @property
+    def to_reporter(self) -> bool:
+        return self.direction == MessageDirection.TO_REPORTER

@@ -8,7 +8,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,18 +17,21 @@ from omavalvonta.core.lib import bounds
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import access_log_for, audit_events_for
 from omavalvonta.core.services import access_log_record
-from omavalvonta.deviations import rules
+from omavalvonta.deviations import law, rules
 from omavalvonta.deviations.models import (
     Attachment,
     Deviation,
+    DeviationMessage,
     HandlerAssignment,
     Kind,
+    MessageDirection,
+    NotificationPurpose,
     RiskLevel,
     State,
     StatutoryNotification,
 )
 from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, User
+from omavalvonta.organisation.models import Membership, Role, User
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
 LIST_RELATED = ("unit", "unit__region", "handler")
@@ -247,10 +250,35 @@ def _timeline_label(event) -> str | None:
     if verb == "deviation.answered":
         return _("Reporter answered")
     if verb == "deviation.county_notified":
+        counties = data.get("counties")
+        if counties:
+            return _("County notified: %(counties)s") % {"counties": ", ".join(counties)}
         return _("County notified")
     if verb == "deviation.authority_notified":
+        if data.get("purpose") == NotificationPurpose.ESCALATION:
+            return _("Escalated to the supervisory authority")
         return _("Supervisory authority notified")
+    if verb == "deviation.clock_started":
+        due = _as_datetime(data.get("due"))
+        return _("Statutory notification clock started (%(source)s): notify by %(due)s") % {
+            "source": data.get("source", ""),
+            "due": _local(due),
+        }
+    if verb == "deviation.serious_alerted":
+        return _("The responsible persons were alerted at once")
+    if verb == "deviation.notification_completed":
+        if data.get("late"):
+            return _("Statutory notifications completed late")
+        return _("Statutory notifications completed in time")
+    if verb == "deviation.notification_late":
+        return _("Statutory notification deadline passed")
+    if verb == "deviation.message_to_reporter":
+        return _("Question to the reporter")
+    if verb == "deviation.message_from_reporter":
+        return _("Message from the reporter")
     if verb == "deviation.closed":
+        if data.get("uncorrected_reason"):
+            return _("Closed before the shortcoming was corrected: %(reason)s") % {"reason": data["uncorrected_reason"]}
         return _("Closed")
     if verb == "deviation.reopened":
         return _("Reopened: %(reason)s") % {"reason": data.get("reason", "")}
@@ -259,6 +287,17 @@ def _timeline_label(event) -> str | None:
     if verb == DISCLOSED_VERB:
         return _("The reporter's protected identity was disclosed (the reason is recorded)")
     return None
+
+
+# Events whose actor is the reporter: named only to those who may see them.
+_REPORTER_VERBS = ("deviation.submitted", "deviation.message_from_reporter")
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def deviation_timeline(*, actor, deviation: Deviation) -> list[TimelineEntry]:
@@ -275,7 +314,7 @@ def deviation_timeline(*, actor, deviation: Deviation) -> list[TimelineEntry]:
             continue
         actor_name = event.actor.full_name if event.actor_id and event.actor else None
         # The submitter is the reporter; whoever else acted is staff doing their job.
-        if event.verb == "deviation.submitted" and not show_reporter:
+        if event.verb in _REPORTER_VERBS and not show_reporter:
             actor_name = None
         entries.append(TimelineEntry(at=event.at, label=label, actor_name=actor_name))
     return entries
@@ -441,3 +480,169 @@ def deviation_access_log(*, actor, deviation: Deviation, limit: int = 50):
     if not access.can(actor, access.P_ACCESS_LOG_VIEW, deviation.unit):
         return None
     return list(access_log_for(deviation)[:limit])
+
+
+# --- The dialogue with the reporter ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """One message as a page shows it: who (as the viewer may know them), when, what."""
+
+    at: dt.datetime
+    to_reporter: bool
+    author_label: str
+    body: str
+
+
+def reporter_label(*, actor, deviation: Deviation) -> str:
+    """The name a message from the reporter goes under for `actor`: "You" to the
+    reporter, the name where reporter_display would show it, otherwise a neutral
+    "Reporter". Logs nothing: the page calls reporter_display, which logs once."""
+    if not reporter_visible(actor=actor, deviation=deviation):
+        return str(_("Reporter"))
+    if getattr(actor, "pk", None) == deviation.reporter_id:
+        return str(_("You"))
+    return deviation.reporter.full_name
+
+
+def deviation_messages(*, actor, deviation: Deviation) -> list[ThreadMessage]:
+    """The messages between the handler and the reporter of an (already
+    authorised) report, oldest first. Staff see who asked; the reporter's name
+    only as the one rule allows (reporter_label); the reporter sees "Handler"."""
+    rows = list(deviation.messages.select_related("author").order_by("created_at", "id"))
+    if not rows:
+        return []
+    is_reporter = deviation.reporter_id is not None and getattr(actor, "pk", None) == deviation.reporter_id
+    sees_staff = not is_reporter or access.can_on(actor, deviation, access.P_DEVIATION_HANDLE)
+    from_reporter = reporter_label(actor=actor, deviation=deviation) if any(not m.to_reporter for m in rows) else ""
+    thread = []
+    for m in rows:
+        if m.to_reporter:
+            label = m.author.full_name if sees_staff and m.author_id and m.author else str(_("Handler"))
+        else:
+            label = from_reporter
+        thread.append(ThreadMessage(at=m.created_at, to_reporter=m.to_reporter, author_label=label, body=m.body))
+    return thread
+
+
+def followup_messages(*, deviation: Deviation) -> list[ThreadMessage]:
+    """The messages of a report opened with its follow-up code, for the public
+    follow-up page: nobody is named ("Handler", "You")."""
+    return [
+        ThreadMessage(
+            at=m.created_at,
+            to_reporter=m.to_reporter,
+            author_label=str(_("Handler")) if m.to_reporter else str(_("You")),
+            body=m.body,
+        )
+        for m in deviation.messages.order_by("created_at", "id")
+    ]
+
+
+def question_waits(messages: list[ThreadMessage]) -> bool:
+    """Is the latest message a question the reporter has not answered yet?"""
+    return bool(messages) and messages[-1].to_reporter
+
+
+# --- The statutory clock --------------------------------------------------------------------------
+
+# Roles that oversee units and see their late notifications on the home page.
+_OVERSEERS = (
+    Role.RESPONSIBLE_PERSON,
+    Role.REGIONAL_DIRECTOR,
+    Role.QUALITY_DIRECTOR,
+    Role.REHABILITATION_DIRECTOR,
+    Role.MANAGEMENT_GROUP,
+)
+HOME_CLOCK_ROWS = 6
+
+
+def statutory_clock_home_items(*, actor, now: dt.datetime | None = None) -> dict | None:
+    """The home page's statutory notifications: the reports `actor` must notify
+    (the § 28 clock runs), soonest deadline first, and for those who oversee
+    units the late ones in their scope. None when there is nothing. A fixed
+    number of queries."""
+    now = now or timezone.now()
+    pending = Deviation.objects.filter(notification_due_at__isnull=False, notification_done_at__isnull=True)
+    rows, total = [], 0
+    if access.has_perm_anywhere(actor, access.P_DEVIATION_NOTIFY):
+        mine = pending.for_actor(actor, access.P_DEVIATION_NOTIFY)
+        rows = list(mine.select_related("unit").order_by("notification_due_at", "id")[:HOME_CLOCK_ROWS])
+        total = mine.count() if rows else 0
+    late_rows, late_total = [], 0
+    if access.has_role(actor, *_OVERSEERS) and access.has_perm_anywhere(actor, access.P_DEVIATION_VIEW):
+        late = pending.filter(notification_due_at__lt=now).for_actor(actor, access.P_DEVIATION_VIEW)
+        late_rows = list(late.select_related("unit").order_by("notification_due_at", "id")[:HOME_CLOCK_ROWS])
+        late_total = late.count() if late_rows else 0
+    if not rows and not late_rows:
+        return None
+    return {"rows": rows, "total": total, "late_rows": late_rows, "late_total": late_total, "now": now}
+
+
+def statutory_clock_figures(*, actor, date_from: dt.date, date_to: dt.date, today: dt.date) -> dict:
+    """The statutory notification clocks that started in a period (by the day of
+    the deadline, Helsinki time), for the follow-up report: how many, notified
+    in time, notified late, and not notified by now."""
+    qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(
+        notification_due_at__gte=_helsinki_midnight(date_from),
+        notification_due_at__lt=_helsinki_midnight(date_to + dt.timedelta(days=1)),
+    )
+    now = _helsinki_midnight(today + dt.timedelta(days=1))
+    figures = qs.order_by().aggregate(
+        total=Count("pk"),
+        in_time=Count("pk", filter=Q(notification_done_at__lte=F("notification_due_at"))),
+        late=Count("pk", filter=Q(notification_done_at__gt=F("notification_due_at"))),
+        missing=Count("pk", filter=Q(notification_done_at__isnull=True, notification_due_at__lt=now)),
+    )
+    return figures
+
+
+# --- Reports that must stand out ---------------------------------------------------------------------
+
+PRIORITY_ROWS = 10
+
+
+def _priority_q() -> Q:
+    """§ 29 grievances, critical reports and § 28 serious events."""
+    return Q(kind=Kind.GRIEVANCE) | Q(is_critical=True) | Q(notification_due_at__isnull=False)
+
+
+def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
+    """Open grievances, critical reports and serious events `actor` may view:
+    the ones a handler must see first, a late or running statutory clock first,
+    then the oldest."""
+    return list(
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
+        .exclude(state=State.CLOSED)
+        .filter(_priority_q())
+        .select_related(*LIST_RELATED)
+        .annotate(
+            clock=Case(
+                When(notification_due_at__isnull=False, notification_done_at__isnull=True, then=Value(0)),
+                When(kind=Kind.GRIEVANCE, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("clock", F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")[:limit]
+    )
+
+
+def priority_first(deviations):
+    """The same reports (a queryset) with grievances, critical reports and
+    serious events first, then newest first."""
+    return deviations.annotate(
+        stands_out_first=Case(When(_priority_q(), then=Value(0)), default=Value(1))
+    ).order_by("stands_out_first", "-submitted_at", "-id")
+
+
+def unit_counties(*, unit) -> list:
+    """The purchasing counties of an (already authorised) unit, by name."""
+    return list(unit.counties.order_by("name", "pk"))
+
+
+def default_authority():
+    """The supervisory authority statutory notifications go to, or None."""
+    from omavalvonta.organisation.models import Authority
+
+    return Authority.objects.filter(is_default=True).order_by("name", "pk").first()

@@ -81,6 +81,12 @@ def actions_for_source(*, source):
     )
 
 
+def open_action_count_for_source(*, source) -> int:
+    """How many actions decided from one record are still open (not done by
+    their owner). The caller has already been granted the source."""
+    return actions_for_source(source=source).filter(state=ActionState.OPEN).count()
+
+
 def action_list_mine(*, actor):
     """`actor`'s own actions still needing work (open or awaiting the check),
     soonest first. Needs no unit right: an owner always sees their own actions."""

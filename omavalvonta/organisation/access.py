@@ -45,6 +45,8 @@ P_DEVIATION_DISCLOSE_REPORTER = "deviation.disclose_reporter"
 P_DEVIATION_EXPORT = "deviation.export"
 P_DEVIATION_NOTIFY = "deviation.notify"
 P_DEVIATION_ROUTING = "deviation.routing"
+# Close a § 29 grievance whose corrective actions are still open, recording why.
+P_DEVIATION_CLOSE_UNCORRECTED = "deviation.close_uncorrected"
 P_UNIT_VIEW = "unit.view"
 P_ORG_ADMIN = "organisation.admin"
 P_ACCESS_LOG_VIEW = "access_log.view"
@@ -82,6 +84,7 @@ PERMISSIONS = frozenset(
         P_DEVIATION_EXPORT,
         P_DEVIATION_NOTIFY,
         P_DEVIATION_ROUTING,
+        P_DEVIATION_CLOSE_UNCORRECTED,
         P_UNIT_VIEW,
         P_ORG_ADMIN,
         P_ACCESS_LOG_VIEW,
@@ -142,9 +145,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The responsible person answers for the unit's service by law: may see who
     # reported, receives § 29 grievances (and alone may disclose a protected
     # reporter, with a reason, to act on one), prepares answers to authorities and
-    # approves the unit's self-supervision plan (Valvira regulation 1/2024).
+    # approves the unit's self-supervision plan (Valvira regulation 1/2024). Only
+    # they may close a § 29 grievance before its shortcoming is corrected, saying why.
     Role.RESPONSIBLE_PERSON: frozenset(
-        _LEAD | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_DISCLOSE_REPORTER, P_GUIDANCE_MANAGE, P_PLAN_APPROVE}
+        _LEAD
+        | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_DISCLOSE_REPORTER, P_GUIDANCE_MANAGE, P_PLAN_APPROVE}
+        | {P_DEVIATION_CLOSE_UNCORRECTED}
     ),
     Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE}),
     # Owns the quality system: reviews answers to authorities, edits the survey

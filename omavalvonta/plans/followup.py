@@ -34,7 +34,7 @@ def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today:
     (Helsinki time), statutory notifications by when they were sent, actions
     opened/done by their dates, overdue actions as of the period's end (or today)."""
     # Imported here: plans reads these areas only through their selectors.
-    from omavalvonta.deviations.selectors import deviation_list
+    from omavalvonta.deviations.selectors import deviation_list, statutory_clock_figures
     from omavalvonta.improvement.selectors import action_list
 
     today = today or timezone.localdate()
@@ -86,6 +86,8 @@ def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today:
         "notifications": {
             "total": sum(by_recipient.values()),
             "by_recipient": [{"label": k, "count": v} for k, v in sorted(by_recipient.items())],
+            # § 28 clocks whose deadline fell in the period: in time, late, still missing.
+            "clock": statutory_clock_figures(actor=actor, date_from=period_start, date_to=period_end, today=today),
         },
         "answered": {
             "count": answered,

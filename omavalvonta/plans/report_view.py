@@ -101,6 +101,7 @@ def report_context(report: FollowupReport) -> dict:
         "by_risk": _rows(dev.get("by_risk"), risk_labels, _("Not classified")),
         "notifications_total": f.get("notifications", {}).get("total", 0),
         "by_recipient": _rows(f.get("notifications", {}).get("by_recipient"), _labels_recipient()),
+        "clock": f.get("notifications", {}).get("clock") or {},
         "answered": f.get("answered", {}),
         "actions": f.get("actions", {}),
         "plan_reviews": f.get("plan_reviews", {}),

@@ -14,15 +14,22 @@ from omavalvonta.deviations.services._common import (
     SubmitResult,
     detail_link,
 )
+from omavalvonta.deviations.services._common import statutory_missing
 from omavalvonta.deviations.services.handling import (
     deviation_add_action,
     deviation_answer,
     deviation_assign,
     deviation_classify,
     deviation_close,
+    deviation_close_refusals,
     deviation_reopen,
 )
-from omavalvonta.deviations.services.jobs import deviations_escalate_stalled
+from omavalvonta.deviations.services.jobs import deviations_escalate_stalled, deviations_statutory_clock_check
+from omavalvonta.deviations.services.messages import (
+    deviation_message_from_followup,
+    deviation_message_from_reporter,
+    deviation_message_to_reporter,
+)
 from omavalvonta.deviations.services.protection import deviation_reporter_disclose
 from omavalvonta.deviations.services.reporting import (
     deviation_submit,
@@ -49,6 +56,10 @@ __all__ = [
     "deviation_authority_draft",
     "deviation_classify",
     "deviation_close",
+    "deviation_close_refusals",
+    "deviation_message_from_followup",
+    "deviation_message_from_reporter",
+    "deviation_message_to_reporter",
     "deviation_escalate_to_authority",
     "deviation_notification_drafts",
     "deviation_notify_county",
@@ -57,5 +68,7 @@ __all__ = [
     "deviation_submit",
     "deviation_submit_public",
     "deviations_escalate_stalled",
+    "deviations_statutory_clock_check",
     "handler_assignment_set",
+    "statutory_missing",
 ]

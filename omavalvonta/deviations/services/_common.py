@@ -9,14 +9,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from omavalvonta.deviations import rules
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.deviations import law, rules
 from omavalvonta.deviations.models import (
     Deviation,
+    NotificationPurpose,
     NotificationRecipient,
     State,
     StatutoryNotification,
 )
-from omavalvonta.organisation.models import Membership
+from omavalvonta.notifications.services import notification_enqueue
+from omavalvonta.organisation.models import Membership, Role
 
 # A clock a few minutes fast on a phone must not block a report.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -39,6 +42,7 @@ class NotificationDraft:
     recipient_email: str
     subject: str
     body: str
+    county_id: int | None = None  # the county a county or lead-official draft belongs to
 
 
 # --- Small helpers ---------------------------------------------------------------------
@@ -104,6 +108,111 @@ def _organisation(unit):
 
 def _county_notifications(deviation: Deviation):
     return StatutoryNotification.objects.filter(deviation=deviation, recipient_kind__in=_COUNTY_KINDS)
+
+
+def _authority_notifications(deviation: Deviation):
+    """The § 28 notifications to the supervisory authority (not escalations)."""
+    return StatutoryNotification.objects.filter(
+        deviation=deviation, recipient_kind=NotificationRecipient.AUTHORITY, purpose=NotificationPurpose.NOTIFICATION
+    )
+
+
+def statutory_missing(deviation: Deviation) -> list[str]:
+    """The recipient kinds the report's statutory duty still waits for:
+    NotificationRecipient.COUNTY (the county and its lead official) and/or
+    NotificationRecipient.AUTHORITY. Empty when nothing is owed."""
+    duty = deviation.statutory_duty
+    if duty is None:
+        return []
+    missing = []
+    if NotificationRecipient.COUNTY in duty.recipients and not _county_notifications(deviation).exists():
+        missing.append(NotificationRecipient.COUNTY)
+    if duty.includes_authority and not _authority_notifications(deviation).exists():
+        missing.append(NotificationRecipient.AUTHORITY)
+    return missing
+
+
+# --- The § 28 clock ------------------------------------------------------------------------
+
+
+def statutory_clock_start(deviation: Deviation, *, started: dt.datetime, actor, reasons) -> None:
+    """Start the serious-event clock (law.SERIOUS_EVENT_DUTY) of `deviation` unless
+    it runs already: the deadline, an audit event naming the reasons and the
+    law, and an immediate alert (never a digest) to the unit's responsible
+    persons and the handler. The alert names no one and quotes no free text."""
+    if deviation.notification_due_at is not None:
+        return
+    duty = law.SERIOUS_EVENT_DUTY
+    due = duty.deadline(started)
+    deviation.notification_due_at = due
+    _save(deviation, ["notification_due_at"])
+    audit_event_record(
+        actor=actor,
+        verb="deviation.clock_started",
+        target=deviation,
+        unit=deviation.unit,
+        reasons=list(reasons),
+        source=duty.source,
+        due=due.isoformat(),
+    )
+    people = {p.pk: p for p in _members_covering(deviation.unit, [Role.RESPONSIBLE_PERSON])}
+    if deviation.handler_id and deviation.handler.is_active:
+        people.setdefault(deviation.handler_id, deviation.handler)
+    values = {
+        "number": deviation.number,
+        "kind": deviation.get_kind_display(),
+        "unit": deviation.unit.name,
+        "due": _local(due),
+        "source": duty.source,
+    }
+    for person in people.values():
+        notification_enqueue(
+            recipient=person,
+            kind="deviation.serious",
+            subject=_("Serious event: notify the county and the supervisory authority by %(due)s (%(number)s, %(unit)s)")
+            % values,
+            body="\n".join(
+                [
+                    _("Report %(number)s (%(kind)s, %(unit)s) meets the criteria of a serious event.") % values,
+                    "",
+                    _(
+                        "By law (%(source)s) the purchasing wellbeing services county and the supervisory "
+                        "authority must be notified immediately: by %(due)s at the latest."
+                    )
+                    % values,
+                ]
+            ),
+            link=detail_link(deviation),
+        )
+    audit_event_record(
+        actor=None,
+        verb="deviation.serious_alerted",
+        target=deviation,
+        unit=deviation.unit,
+        recipients=sorted(people),
+    )
+
+
+def statutory_progress(deviation: Deviation, *, now: dt.datetime, actor) -> None:
+    """After a notification: when nothing the duty asks is missing any more,
+    stamp notification_done_at and record whether it was on time."""
+    if deviation.notification_done_at is not None or deviation.statutory_duty is None:
+        return
+    if statutory_missing(deviation):
+        return
+    deviation.notification_done_at = now
+    _save(deviation, ["notification_done_at"])
+    if deviation.notification_due_at is None:  # no clock ran (a § 29 grievance): nothing to time
+        return
+    late = now > deviation.notification_due_at
+    audit_event_record(
+        actor=actor,
+        verb="deviation.notification_completed",
+        target=deviation,
+        unit=deviation.unit,
+        late=late,
+        due=deviation.notification_due_at.isoformat(),
+    )
 
 
 # --- Submit --------------------------------------------------------------------------------

@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import rules
 from omavalvonta.deviations.models import (
     Consequence,
     Deviation,
+    Kind,
     Likelihood,
+    NotificationRecipient,
     State,
 )
 from omavalvonta.deviations.services._common import (
@@ -27,7 +30,11 @@ from omavalvonta.deviations.services._common import (
     _save,
     _start_handling,
     detail_link,
+    statutory_clock_start,
+    statutory_missing,
+    statutory_progress,
 )
+from omavalvonta.improvement.selectors import open_action_count_for_source
 from omavalvonta.improvement.services import action_create
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, risk
@@ -91,7 +98,8 @@ def deviation_classify(
 ) -> Deviation:
     """Classify (handler or deviation.handle). Risk level from the organisation's
     matrix. A submitted report moves to in_handling. Consequence serious or very
-    serious makes the report critical.
+    serious makes the report critical, which starts the § 28 notification clock
+    (law.SERIOUS_EVENT_DUTY) now unless it already runs.
 
     Critical cannot be withdrawn once the county has been notified: the record
     must keep saying why the notification was sent."""
@@ -140,6 +148,9 @@ def deviation_classify(
         risk_level=deviation.risk_level,
         is_critical=critical,
     )
+    if critical:
+        statutory_clock_start(deviation, started=now, actor=actor, reasons=["critical"])
+        statutory_progress(deviation, now=now, actor=actor)
     return deviation
 
 
@@ -225,21 +236,70 @@ def deviation_answer(*, actor, deviation: Deviation, answer: str) -> Deviation:
     return deviation
 
 
-@transaction.atomic
-def deviation_close(*, actor, deviation: Deviation) -> Deviation:
-    """Close. Refused (ValidationError) before the reporter has been answered, and
-    for a report that requires a statutory notification not yet sent."""
-    access.require_on(actor, deviation, access.P_DEVIATION_HANDLE)
+CLOSE_REASON_MAX = 2000
+
+
+def deviation_close_refusals(deviation: Deviation, *, actor=None, reason: str = "") -> list[str]:
+    """Everything that keeps the report from being closed now, all at once
+    (empty: it may be closed). `reason`: why a § 29 grievance is closed while
+    its corrective actions are still open; only the unit's responsible person
+    may record one (access.P_DEVIATION_CLOSE_UNCORRECTED)."""
     if deviation.state == State.CLOSED:
-        raise ValidationError(_("This report is already closed."))
+        return [_("This report is already closed.")]
+    refusals = []
     if deviation.answered_at is None or not deviation.answer.strip():
-        raise ValidationError(_("Answer the reporter before closing the report."))
-    if deviation.requires_statutory_notification and not _county_notifications(deviation).exists():
-        raise ValidationError(_("Notify the purchasing county before closing: this report requires it by law."))
+        refusals.append(_("Answer the reporter."))
+    duty = deviation.statutory_duty
+    missing = statutory_missing(deviation)
+    if NotificationRecipient.COUNTY in missing:
+        refusals.append(_("Notify the purchasing county: the law requires it (%(source)s).") % {"source": duty.source})
+    if NotificationRecipient.AUTHORITY in missing:
+        refusals.append(
+            _("Notify the supervisory authority: the law requires it (%(source)s).") % {"source": duty.source}
+        )
+    if deviation.kind == Kind.GRIEVANCE:
+        still_open = open_action_count_for_source(source=deviation)
+        if still_open:
+            if not reason:
+                refusals.append(
+                    ngettext(
+                        "%(count)d corrective action is still open, so the shortcoming is not corrected. "
+                        "The unit's responsible person may close the report by recording why.",
+                        "%(count)d corrective actions are still open, so the shortcoming is not corrected. "
+                        "The unit's responsible person may close the report by recording why.",
+                        still_open,
+                    )
+                    % {"count": still_open}
+                )
+            elif actor is not None and not access.can(actor, access.P_DEVIATION_CLOSE_UNCORRECTED, deviation.unit):
+                refusals.append(
+                    _("Only the unit's responsible person may close a grievance whose shortcoming is not corrected.")
+                )
+            elif len(reason) > CLOSE_REASON_MAX:
+                refusals.append(
+                    _("Use at most %(limit)s characters (now %(count)s).") % {"limit": CLOSE_REASON_MAX, "count": len(reason)}
+                )
+    return refusals
+
+
+@transaction.atomic
+def deviation_close(*, actor, deviation: Deviation, reason: str = "") -> Deviation:
+    """Close. Refused (ValidationError listing every unmet condition at once)
+    before the reporter has been answered, while a statutory notification the
+    law requires is missing, and for a § 29 grievance whose corrective actions
+    are still open, unless the responsible person records why (`reason`)."""
+    access.require_on(actor, deviation, access.P_DEVIATION_HANDLE)
+    reason = _clean_text(reason)
+    refusals = deviation_close_refusals(deviation, actor=actor, reason=reason)
+    if refusals:
+        raise ValidationError(refusals)
+    uncorrected = deviation.kind == Kind.GRIEVANCE and open_action_count_for_source(source=deviation) > 0
     deviation.state = State.CLOSED
     deviation.closed_at = timezone.now()
-    _save(deviation, ["state", "closed_at"])
-    audit_event_record(actor=actor, verb="deviation.closed", target=deviation, unit=deviation.unit)
+    deviation.uncorrected_close_reason = reason if uncorrected else ""
+    _save(deviation, ["state", "closed_at", "uncorrected_close_reason"])
+    data = {"uncorrected_reason": reason} if uncorrected else {}
+    audit_event_record(actor=actor, verb="deviation.closed", target=deviation, unit=deviation.unit, **data)
     return deviation
 
 

@@ -16,9 +16,11 @@ from omavalvonta.deviations.models import (
 from omavalvonta.deviations.services._common import (
     STALLED_BATCH,
     _local,
+    _members_covering,
     detail_link,
 )
 from omavalvonta.notifications.services import notification_enqueue
+from omavalvonta.organisation.models import Role
 from omavalvonta.organisation.selectors import unit_managers
 
 
@@ -81,4 +83,58 @@ def deviations_escalate_stalled(*, now: dt.datetime | None = None) -> int:
     return count
 
 
-# --- Routing ----------------------------------------------------------------------------------
+def deviations_statutory_clock_check(*, now: dt.datetime | None = None) -> int:
+    """Background job: a report whose statutory notification deadline (the § 28
+    clock) has passed with a recipient still not notified is late. Its lateness
+    is recorded once (notification_late_at, claimed with a conditional UPDATE, an
+    audit event) and alerted at once to the handler, the unit's responsible
+    persons, the regional director and the quality directors. Returns how many."""
+    now = now or timezone.now()
+    due = (
+        Deviation.objects.filter(
+            notification_due_at__lt=now, notification_done_at__isnull=True, notification_late_at__isnull=True
+        )
+        .select_related("unit", "unit__region", "handler")
+        .order_by("notification_due_at", "id")[:STALLED_BATCH]
+    )
+    count = 0
+    for deviation in due:
+        with transaction.atomic():
+            claimed = Deviation.objects.filter(pk=deviation.pk, notification_late_at__isnull=True).update(
+                notification_late_at=now
+            )
+            if not claimed:
+                continue
+            unit = deviation.unit
+            people = {
+                p.pk: p
+                for p in _members_covering(
+                    unit, [Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR, Role.QUALITY_DIRECTOR]
+                )
+            }
+            if deviation.handler_id and deviation.handler.is_active:
+                people.setdefault(deviation.handler_id, deviation.handler)
+            values = {"number": deviation.number, "unit": unit.name, "due": _local(deviation.notification_due_at)}
+            for person in people.values():
+                notification_enqueue(
+                    recipient=person,
+                    kind="deviation.notification_late",
+                    subject=_("Statutory notification late: deviation report %(number)s, %(unit)s") % values,
+                    body=_(
+                        "The county and the supervisory authority should have been notified of deviation report "
+                        "%(number)s (%(unit)s) by %(due)s, and they have not all been. Notify them now."
+                    )
+                    % values,
+                    link=detail_link(deviation),
+                )
+            audit_event_record(
+                actor=None,
+                verb="deviation.notification_late",
+                target=deviation,
+                unit=unit,
+                due=deviation.notification_due_at.isoformat(),
+                recipients=sorted(people),
+            )
+            count += 1
+    return count
+

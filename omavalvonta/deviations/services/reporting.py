@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.lib.workdays import add_working_days
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.deviations import rules
+from omavalvonta.deviations import law, rules
 from omavalvonta.deviations.models import (
     Attachment,
     Deviation,
@@ -34,6 +34,7 @@ from omavalvonta.deviations.services._common import (
     _members_covering,
     _organisation,
     detail_link,
+    statutory_clock_start,
 )
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
@@ -154,6 +155,9 @@ def deviation_submit(
     restraint_used: bool = False,
     data_concerned: str = "",
     personal_data_breach: bool = False,
+    medication_harm: bool = False,
+    child_missing: bool = False,
+    reported_serious: bool = False,
     submitted_at: dt.datetime | None = None,
     _channel: object = None,
 ) -> SubmitResult:
@@ -170,6 +174,11 @@ def deviation_submit(
       working days) and due_date (organisation.handling_target_days).
     * attachments: uploaded files; images (JPEG, PNG, HEIC, WebP) and PDF only,
       each at most settings.ATTACHMENT_MAX_BYTES, at most 5.
+    * A report meeting a serious-event criterion (law.SERIOUS_EVENT_CRITERIA:
+      violence with an injury, a missing child, a serious medication error, the
+      reporter's own "serious" flag) starts the § 28 clock at once: the
+      notification deadline is set, and the unit's responsible persons and the
+      handler are alerted immediately (never held for a digest).
     * submitted_at: only for the demo loader, to back-date.
 
     Type-specific details of other types (left over when the reporter switched
@@ -209,7 +218,7 @@ def deviation_submit(
             errors["medication_stage"] = _("Choose one of the listed stages.")
         _check_max_length(errors, "medication_substance", medication_substance, 200)
     else:
-        medication_stage, medication_substance = "", ""
+        medication_stage, medication_substance, medication_harm = "", "", False
     if kind == Kind.THREAT_OR_VIOLENCE:
         if not violence_target:
             errors["violence_target"] = _("Choose at whom the threat or violence was directed.")
@@ -237,7 +246,7 @@ def deviation_submit(
         digest = rules.followup_code_digest(followup_code)
     handler = _route(unit, kind)
 
-    deviation = Deviation.objects.create(
+    deviation = Deviation(
         unit=unit,
         # Unique placeholder until the primary key exists; replaced below.
         number=f"tmp-{uuid.uuid4().hex[:16]}",
@@ -258,6 +267,9 @@ def deviation_submit(
         restraint_used=bool(restraint_used),
         data_concerned=data_concerned,
         personal_data_breach=bool(personal_data_breach),
+        medication_harm=bool(medication_harm),
+        child_missing=bool(child_missing),
+        reported_serious=bool(reported_serious),
         reporter=None if anonymous else actor,
         is_anonymous=bool(anonymous),
         followup_code_digest=digest or "",
@@ -266,6 +278,8 @@ def deviation_submit(
         handling_due_at=dt.datetime.combine(handling_due_day, local_submitted.time(), tzinfo=rules.HELSINKI),
         due_date=local_submitted.date() + dt.timedelta(days=organisation.handling_target_days),
     )
+    deviation.serious_reasons = law.serious_reasons(deviation)
+    deviation.save(force_insert=True)
     deviation.number = rules.deviation_number(submitted, deviation.pk)
     deviation.save(update_fields=["number"])
 
@@ -301,6 +315,8 @@ def deviation_submit(
     else:
         log.warning("Deviation %s in unit %s has no handler to route to.", deviation.number, unit.pk)
     _notify_on_submit(deviation)
+    if deviation.is_serious:
+        statutory_clock_start(deviation, started=submitted, actor=None, reasons=deviation.serious_reasons)
     return SubmitResult(deviation=deviation, followup_code=followup_code)
 
 

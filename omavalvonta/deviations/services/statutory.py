@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
+from omavalvonta.deviations import law
 from omavalvonta.deviations.models import (
     Deviation,
-    Kind,
+    NotificationPurpose,
     NotificationRecipient,
     State,
     StatutoryNotification,
@@ -28,15 +29,17 @@ from omavalvonta.deviations.services._common import (
     _organisation,
     _save,
     _start_handling,
+    statutory_progress,
 )
+from omavalvonta.improvement.selectors import open_action_count_for_source
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Authority
 
 
-def _statutory_subject(deviation: Deviation) -> str:
+def _statutory_subject(deviation: Deviation, duty) -> str:
     values = {"unit": deviation.unit.name, "number": deviation.number}
-    if deviation.kind == Kind.GRIEVANCE:
+    if duty is law.GRIEVANCE_DUTY:
         return _("Notification of a shortcoming in a client's care (§ 29): %(unit)s, %(number)s") % values
     return _("Notification of a serious risk to client safety (§ 28): %(unit)s, %(number)s") % values
 
@@ -80,31 +83,47 @@ def _sender_lines(actor) -> list[str]:
     return [_("Contact person: %(name)s, %(email)s") % {"name": actor.full_name, "email": actor.email}]
 
 
-def _county_recipients(deviation: Deviation) -> list[tuple[str, str, str]]:
-    """(recipient kind, name, e-mail) for every purchasing county of the unit."""
+def _county_recipients(deviation: Deviation, counties=None) -> list[tuple[str, str, str, int]]:
+    """(recipient kind, name, e-mail, county id) for the purchasing counties of
+    the unit (those among `counties` when given): the county and its lead official."""
     recipients = []
+    chosen = None if counties is None else {c.pk for c in counties}
     for county in deviation.unit.counties.order_by("name"):
-        recipients.append((NotificationRecipient.COUNTY, county.name, county.notification_email))
+        if chosen is not None and county.pk not in chosen:
+            continue
+        recipients.append((NotificationRecipient.COUNTY, county.name, county.notification_email, county.pk))
         recipients.append(
-            (NotificationRecipient.LEAD_OFFICIAL, f"{county.lead_official_name} ({county.name})", county.lead_official_email)
+            (
+                NotificationRecipient.LEAD_OFFICIAL,
+                f"{county.lead_official_name} ({county.name})",
+                county.lead_official_email,
+                county.pk,
+            )
         )
     return recipients
 
 
 def deviation_notification_drafts(*, actor, deviation: Deviation) -> list[NotificationDraft]:
     """Pre-filled notifications for the handler to review: one to each purchasing
-    county's notification address and one to its lead official. No personal
-    names of children or of the reporter in the text.
+    county's notification address and one to its lead official, and for a § 28
+    event one to the default supervisory authority (when one is set). No
+    personal names of children or of the reporter in the text.
 
     Every draft carries the same subject and body (deviation_notify_county sends
-    one reviewed text to all of them); an empty list when the unit has no county."""
+    one reviewed text to the recipients the handler chooses); an empty list when
+    there is nobody to notify."""
     access.require_on(actor, deviation, access.P_DEVIATION_NOTIFY)
     organisation = _organisation(deviation.unit)
+    duty = deviation.statutory_duty or law.SERIOUS_EVENT_DUTY
     correction_due = timezone.localdate() + dt.timedelta(days=organisation.correction_due_days)
+    authority = Authority.objects.filter(is_default=True).order_by("name", "pk").first() if duty.includes_authority else None
     body = "\n".join(
         [
-            _("To the wellbeing services county and its lead social-care official"),
+            _("To the wellbeing services county, its lead social-care official and the supervisory authority")
+            if authority is not None
+            else _("To the wellbeing services county and its lead social-care official"),
             "",
+            _("Legal basis: %(source)s") % {"source": duty.source},
             *_facts_without_names(deviation, organisation),
             "",
             _("What happened and what has been done (without names):"),
@@ -115,11 +134,24 @@ def deviation_notification_drafts(*, actor, deviation: Deviation) -> list[Notifi
             *_sender_lines(actor),
         ]
     )
-    subject = _statutory_subject(deviation)
-    return [
-        NotificationDraft(recipient_kind=kind, recipient_name=name, recipient_email=email, subject=subject, body=body)
-        for kind, name, email in _county_recipients(deviation)
+    subject = _statutory_subject(deviation, duty)
+    drafts = [
+        NotificationDraft(
+            recipient_kind=kind, recipient_name=name, recipient_email=email, subject=subject, body=body, county_id=county_id
+        )
+        for kind, name, email, county_id in _county_recipients(deviation)
     ]
+    if authority is not None:
+        drafts.append(
+            NotificationDraft(
+                recipient_kind=NotificationRecipient.AUTHORITY,
+                recipient_name=authority.name,
+                recipient_email=authority.email,
+                subject=subject,
+                body=body,
+            )
+        )
+    return drafts
 
 
 def _check_message(deviation: Deviation, subject: str, body: str, *, sender) -> tuple[str, str]:
@@ -144,34 +176,66 @@ def _check_message(deviation: Deviation, subject: str, body: str, *, sender) -> 
 
 
 @transaction.atomic
-def deviation_notify_county(*, actor, deviation: Deviation, subject: str, body: str) -> list[StatutoryNotification]:
-    """Send the reviewed notification to every draft recipient through the outbox
-    and record each (who, whom, when, what); sets correction_due (organisation
-    .correction_due_days). Requires deviation.notify."""
+def deviation_notify_county(
+    *, actor, deviation: Deviation, subject: str, body: str, counties, notify_authority: bool = False
+) -> list[StatutoryNotification]:
+    """Send the reviewed notification to the recipients the handler chose and
+    record each (who, whom, when, what, on which legal basis), the choice too.
+
+    * counties: the purchasing counties of the unit to notify (each county's
+      notification address and its lead official). Until a report can name the
+      child's placing county, the handler chooses: a county with no part in the
+      case must not hear of it.
+    * notify_authority: also the default supervisory authority (only for a § 28
+      event, whose duty names it).
+
+    Sets correction_due (organisation.correction_due_days) on county messages.
+    Requires deviation.notify. Stamps the § 28 clock done once nothing is missing."""
     access.require_on(actor, deviation, access.P_DEVIATION_NOTIFY)
     subject, body = _check_message(deviation, subject, body, sender=actor)
-    recipients = _county_recipients(deviation)
-    if not recipients:
+    duty = deviation.statutory_duty or law.SERIOUS_EVENT_DUTY
+    counties = list(counties or [])
+    unit_county_ids = set(deviation.unit.counties.values_list("pk", flat=True))
+    if any(c.pk not in unit_county_ids for c in counties):
+        raise ValidationError({"counties": _("Choose among the unit's purchasing counties.")})
+    if notify_authority and not duty.includes_authority:
+        raise ValidationError(
+            {"notify_authority": _("The supervisory authority is told of this report only by an escalation.")}
+        )
+    recipients = [(kind, name, email) for kind, name, email, _id in _county_recipients(deviation, counties)]
+    if not unit_county_ids and not notify_authority:
         raise ValidationError(_("The unit has no purchasing wellbeing services county to notify. Ask an administrator to add one."))
+    if notify_authority:
+        authority = _default_authority()
+        recipients.append((NotificationRecipient.AUTHORITY, authority.name, authority.email))
+    if not recipients:
+        raise ValidationError({"counties": _("Choose at least one recipient.")})
     now = timezone.now()
     correction_due = timezone.localdate(now) + dt.timedelta(days=_organisation(deviation.unit).correction_due_days)
     records = []
     for kind, name, email in recipients:
+        is_county = kind != NotificationRecipient.AUTHORITY
         outbox = notification_enqueue(
-            kind="deviation.county_notification", subject=subject, body=body, email=email, recipient=None
+            kind="deviation.county_notification" if is_county else "deviation.authority_notification",
+            subject=subject,
+            body=body,
+            email=email,
+            recipient=None,
         )
         records.append(
             StatutoryNotification.objects.create(
                 deviation=deviation,
                 unit=deviation.unit,
                 recipient_kind=kind,
+                purpose=NotificationPurpose.NOTIFICATION,
+                legal_basis=duty.source,
                 recipient_name=name[:200],
                 recipient_email=email,
                 subject=subject,
                 body=body,
                 sent_by=actor,
                 sent_at=now,
-                correction_due=correction_due,
+                correction_due=correction_due if is_county else None,
                 outbox=outbox,
             )
         )
@@ -179,14 +243,32 @@ def deviation_notify_county(*, actor, deviation: Deviation, subject: str, body: 
     _start_handling(deviation, now, fields)
     if fields:
         _save(deviation, fields)
-    audit_event_record(
-        actor=actor,
-        verb="deviation.county_notified",
-        target=deviation,
-        unit=deviation.unit,
-        recipients=[r.recipient_email for r in records],
-        correction_due=correction_due.isoformat(),
-    )
+    chosen = sorted(counties, key=lambda c: c.name)
+    if chosen:
+        audit_event_record(
+            actor=actor,
+            verb="deviation.county_notified",
+            target=deviation,
+            unit=deviation.unit,
+            recipients=[r.recipient_email for r in records if r.recipient_kind != NotificationRecipient.AUTHORITY],
+            counties=[c.name for c in chosen],
+            county_ids=[c.pk for c in chosen],
+            not_chosen=sorted(unit_county_ids - {c.pk for c in chosen}),
+            source=duty.source,
+            correction_due=correction_due.isoformat(),
+        )
+    if notify_authority:
+        audit_event_record(
+            actor=actor,
+            verb="deviation.authority_notified",
+            target=deviation,
+            unit=deviation.unit,
+            purpose=NotificationPurpose.NOTIFICATION,
+            source=duty.source,
+            authority=recipients[-1][1],
+            recipient=recipients[-1][2],
+        )
+    statutory_progress(deviation, now=now, actor=actor)
     return records
 
 
@@ -199,14 +281,18 @@ def _default_authority():
 
 def authority_escalation_refusal(deviation: Deviation) -> str | None:
     """Why the report cannot be escalated to the supervisory authority now, or None
-    when it can (for views deciding whether to offer the button)."""
-    if deviation.state == State.CLOSED:
-        return _("A closed report cannot be escalated.")
-    if deviation.statutory_notifications.filter(recipient_kind=NotificationRecipient.AUTHORITY).exists():
+    when it can (for views deciding whether to offer the button).
+
+    The shortcoming must still be uncorrected after the county's correction
+    date: an open report, or a closed one whose corrective actions are still
+    open (closing does not make a shortcoming go away)."""
+    if deviation.statutory_notifications.filter(purpose=NotificationPurpose.ESCALATION).exists():
         return _("This report has already been escalated to the supervisory authority.")
     county = _county_notifications(deviation).aggregate(count=Count("id"), due=Min("correction_due"))
     if not county["count"]:
         return _("Notify the purchasing county first.")
+    if deviation.state == State.CLOSED and not open_action_count_for_source(source=deviation):
+        return _("The report is closed and its corrective actions are done: the shortcoming has been corrected.")
     # The first deadline given to the county counts: a later message does not buy time.
     due = county["due"]
     if due is not None and timezone.localdate() <= due:
@@ -253,7 +339,8 @@ def deviation_authority_draft(*, actor, deviation: Deviation) -> NotificationDra
 @transaction.atomic
 def deviation_escalate_to_authority(*, actor, deviation: Deviation, subject: str, body: str) -> StatutoryNotification:
     """Escalate to the default supervisory Authority. Allowed only when the county
-    was notified, the correction due date has passed and the report is still open."""
+    was notified, the correction due date has passed and the shortcoming is still
+    uncorrected (see authority_escalation_refusal)."""
     access.require_on(actor, deviation, access.P_DEVIATION_NOTIFY)
     refusal = authority_escalation_refusal(deviation)
     if refusal:
@@ -267,6 +354,8 @@ def deviation_escalate_to_authority(*, actor, deviation: Deviation, subject: str
         deviation=deviation,
         unit=deviation.unit,
         recipient_kind=NotificationRecipient.AUTHORITY,
+        purpose=NotificationPurpose.ESCALATION,
+        legal_basis=law.SECTION_29,
         recipient_name=authority.name[:200],
         recipient_email=authority.email,
         subject=subject,
@@ -280,6 +369,8 @@ def deviation_escalate_to_authority(*, actor, deviation: Deviation, subject: str
         verb="deviation.authority_notified",
         target=deviation,
         unit=deviation.unit,
+        purpose=NotificationPurpose.ESCALATION,
+        source=law.SECTION_29,
         authority=authority.name,
         recipient=authority.email,
     )

@@ -261,12 +261,19 @@ def test_my_reports_run_a_constant_number_of_queries(rows, employee_a, superviso
 
 
 @pytest.fixture
-def handled(report, supervisor_a, responsible_a):
+def handled(report, supervisor_a, responsible_a, authority):
     services.deviation_classify(actor=supervisor_a, deviation=report, consequence=3, likelihood=5)
     services.deviation_add_action(
         actor=supervisor_a, deviation=report, title="Tarkistuslista", owner=responsible_a, due_date=timezone.localdate()
     )
-    services.deviation_notify_county(actor=supervisor_a, deviation=report, subject="Ilmoitus", body="Teksti.")
+    services.deviation_notify_county(
+        actor=supervisor_a,
+        deviation=report,
+        counties=report.unit.counties.all(),
+        notify_authority=True,
+        subject="Ilmoitus",
+        body="Teksti.",
+    )
     services.deviation_answer(actor=supervisor_a, deviation=report, answer="Korjattu.")
     services.deviation_close(actor=supervisor_a, deviation=report)
     services.deviation_reopen(actor=supervisor_a, deviation=report, reason="Sama toistui")
@@ -276,12 +283,20 @@ def handled(report, supervisor_a, responsible_a):
 def test_timeline_tells_the_story_in_order(handled, quality_director):
     entries = selectors.deviation_timeline(actor=quality_director, deviation=handled)
 
-    assert [e.label for e in entries] == [
+    assert [e.label for e in entries][:4] == [
         "Submitted",
         "Handler named: Sari Esihenkilö",
         "Classified: risk very high, critical",
+        # Critical: the § 28 clock starts at the classification, the responsible persons hear at once.
+        "Statutory notification clock started (Sote-valvontalaki 741/2023 § 28): notify by "
+        + timezone.localtime(handled.notification_due_at).strftime("%d.%m.%Y %H:%M"),
+    ]
+    assert [e.label for e in entries][4:] == [
+        "The responsible persons were alerted at once",
         "Corrective action decided",
-        "County notified",
+        "County notified: Pirkanmaan hyvinvointialue",
+        "Supervisory authority notified",
+        "Statutory notifications completed in time",
         "Reporter answered",
         "Closed",
         "Reopened: Sama toistui",
@@ -289,6 +304,10 @@ def test_timeline_tells_the_story_in_order(handled, quality_director):
     assert [e.actor_name for e in entries] == [
         "Eeva Työntekijä",
         None,  # routed by the system
+        "Sari Esihenkilö",
+        "Sari Esihenkilö",
+        None,  # the system alerted
+        "Sari Esihenkilö",
         "Sari Esihenkilö",
         "Sari Esihenkilö",
         "Sari Esihenkilö",
@@ -325,13 +344,17 @@ def test_timeline_tells_escalations(employee_a, supervisor_a, responsible_a, uni
     with time_machine.travel(dt.datetime(2026, 3, 9, 10, 0, tzinfo=HELSINKI), tick=False):
         services.deviations_escalate_stalled()
     with time_machine.travel(dt.datetime(2026, 3, 10, 10, 0, tzinfo=HELSINKI), tick=False):
-        services.deviation_notify_county(actor=supervisor_a, deviation=d, subject="S", body="B")
+        services.deviation_notify_county(actor=supervisor_a, deviation=d, counties=d.unit.counties.all(), subject="S", body="B")
     with time_machine.travel(dt.datetime(2026, 4, 1, 10, 0, tzinfo=HELSINKI), tick=False):
         services.deviation_escalate_to_authority(actor=supervisor_a, deviation=d, subject="S", body="B")
 
     labels = [e.label for e in selectors.deviation_timeline(actor=supervisor_a, deviation=d)]
 
-    assert labels[-3:] == ["Escalated to the manager", "County notified", "Supervisory authority notified"]
+    assert labels[-3:] == [
+        "Escalated to the manager",
+        "County notified: Pirkanmaan hyvinvointialue",
+        "Escalated to the supervisory authority",
+    ]
 
 
 # --- Export -----------------------------------------------------------------------------------

@@ -360,16 +360,29 @@ def test_handler_classifies_adds_an_action_answers_and_closes(client, supervisor
     assert reverse("deviations:reopen", args=[pk]) in page
 
 
-def test_closing_before_answering_shows_the_refusal_on_the_report_page(client, supervisor_a, employee_a, unit_a):
-    deviation = submit(employee_a, unit_a).deviation
+def test_a_refused_close_redirects_back_to_the_report_with_every_unmet_condition_at_once(
+    client, supervisor_a, employee_a, unit_a
+):
+    deviation = submit(employee_a, unit_a, kind="grievance").deviation
+    services.deviation_add_action(
+        actor=supervisor_a, deviation=deviation, title="Korjaus", owner=supervisor_a, due_date=timezone.localdate()
+    )
     client.force_login(supervisor_a)
     response = client.post(reverse("deviations:close", args=[deviation.pk]))
-    assert response.status_code == 200
-    page = html(response)
-    assert "Answer the reporter before closing the report." in page
+
+    # Post/redirect/get: back to the report page, not a page at the form's address.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("deviations:detail", args=[deviation.pk]) + "#close-title"
+    page = html(client.get(response["Location"]))
+    refusal = page.split('id="close-title"', 1)[1].split("</section>", 1)[0]
+    assert "Answer the reporter." in refusal
+    assert "Notify the purchasing county" in refusal
+    assert "1 corrective action is still open" in refusal
     assert "The change was not saved." in page
     deviation.refresh_from_db()
-    assert deviation.state == State.SUBMITTED
+    assert deviation.state != State.CLOSED
+    # Shown once: a reload shows the conditions as a plain checklist.
+    assert "The report cannot be closed yet:" not in html(client.get(response["Location"]))
 
 
 def test_an_invalid_classification_keeps_the_typed_analysis(client, supervisor_a, employee_a, unit_a):
@@ -469,7 +482,9 @@ def test_grievance_demands_a_county_notification_which_the_handler_sends(
     assert county.notification_email in page and county.lead_official_email in page
     assert "Eeva Työntekijä" not in page
 
-    response = client.post(notify_url, {"subject": "Epäkohtailmoitus", "body": "Korjaamme asian viikon sisällä."})
+    response = client.post(
+        notify_url, {"counties": [str(county.pk)], "subject": "Epäkohtailmoitus", "body": "Korjaamme asian viikon sisällä."}
+    )
     assert response.status_code == 302
     sent = StatutoryNotification.objects.filter(deviation=deviation)
     assert {n.recipient_email for n in sent} == {county.notification_email, county.lead_official_email}
@@ -500,7 +515,7 @@ def test_escalation_is_offered_only_after_the_correction_deadline(
     client, supervisor_a, employee_a, unit_a, county, authority
 ):
     deviation = submit(employee_a, unit_a, kind="grievance").deviation
-    services.deviation_notify_county(actor=supervisor_a, deviation=deviation, subject="Epäkohta", body="Korjataan.")
+    services.deviation_notify_county(actor=supervisor_a, deviation=deviation, counties=deviation.unit.counties.all(), subject="Epäkohta", body="Korjataan.")
     escalate_url = reverse("deviations:escalate", args=[deviation.pk])
     client.force_login(supervisor_a)
     assert escalate_url not in html(client.get(reverse("deviations:detail", args=[deviation.pk])))

@@ -14,7 +14,9 @@ from omavalvonta.deviations.views.detail import (
     deviation_close,
     deviation_detail,
     deviation_disclose_reporter,
+    deviation_message,
     deviation_reopen,
+    deviation_reply,
 )
 from omavalvonta.deviations.views.reporting import (
     deviation_export,
@@ -38,6 +40,8 @@ __all__ = [
     "deviation_escalate",
     "deviation_export",
     "deviation_list",
+    "deviation_message",
+    "deviation_reply",
     "deviation_notify",
     "deviation_reopen",
     "handler_routing",

@@ -13,14 +13,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omavalvonta.core.attachments import attachment_response
-from omavalvonta.deviations import selectors, services
+from omavalvonta.deviations import law, selectors, services
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations.forms import ActionForm, AnswerForm, AssignForm, ClassifyForm, DisclosureForm, ReopenForm
+from omavalvonta.deviations.forms import (
+    ActionForm,
+    AnswerForm,
+    AssignForm,
+    ClassifyForm,
+    CloseForm,
+    DisclosureForm,
+    MessageForm,
+    ReopenForm,
+)
 from omavalvonta.deviations.models import Kind, NotificationRecipient
-from omavalvonta.improvement.selectors import actions_for_source
+from omavalvonta.improvement.selectors import actions_for_source, open_action_count_for_source
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
+    P_DEVIATION_CLOSE_UNCORRECTED,
     P_DEVIATION_HANDLE,
     P_DEVIATION_NOTIFY,
     P_DEVIATION_ROUTING,
@@ -47,9 +57,16 @@ def _handling_forms(deviation, *, bound: str | None = None, data=None) -> dict:
         ),
         "action": ActionForm(*args("action"), prefix="action", people=selectors.action_owner_candidates(deviation=deviation, handlers=candidates)),
         "answer": AnswerForm(*args("answer"), prefix="answer", initial={"answer": deviation.answer}),
+        "message": MessageForm(*args("message"), prefix="message"),
+        "close": CloseForm(prefix="close"),
         "reopen": ReopenForm(*args("reopen"), prefix="reopen"),
         "close_errors": [],
     }
+
+
+# A refused close comes back to the report page (post/redirect/get) with its
+# reasons and whatever the person typed, kept for one display in the session.
+CLOSE_REFUSED_SESSION_KEY = "deviations.close_refused"
 
 
 def _handling_problems(forms) -> tuple[bool, list[str]]:
@@ -79,9 +96,14 @@ def _gdpr_clock(deviation, now):
     }
 
 
-def _render_detail(request, deviation, *, forms=None):
+def _render_detail(request, deviation, *, forms=None, reporter_form=None):
     actor = request.user
     now = timezone.now()
+    refused = request.session.pop(CLOSE_REFUSED_SESSION_KEY, None)
+    if refused and refused.get("pk") == deviation.pk and forms is None and access.can_on(actor, deviation, P_DEVIATION_HANDLE):
+        forms = _handling_forms(deviation)
+        forms["close_errors"] = refused.get("errors", [])
+        forms["close"] = CloseForm(prefix="close", initial={"reason": refused.get("reason", "")})
     can_handle = access.can_on(actor, deviation, P_DEVIATION_HANDLE)
     can_notify = access.can_on(actor, deviation, P_DEVIATION_NOTIFY)
     is_own = deviation.reporter_id is not None and deviation.reporter_id == actor.pk
@@ -97,6 +119,9 @@ def _render_detail(request, deviation, *, forms=None):
     notifications = selectors.deviation_statutory_notifications(deviation=deviation) if sees_handling else []
     county_notifications = [n for n in notifications if n.recipient_kind != NotificationRecipient.AUTHORITY]
     authority_notifications = [n for n in notifications if n.recipient_kind == NotificationRecipient.AUTHORITY]
+    duty = deviation.statutory_duty if sees_handling else None
+    missing = services.statutory_missing(deviation) if duty is not None else []
+    escalation_refusal = services.authority_escalation_refusal(deviation) if can_notify and county_notifications else None
     # The first deadline given to the county counts (as in the service).
     correction_due = min((n.correction_due for n in county_notifications if n.correction_due), default=None)
 
@@ -109,6 +134,10 @@ def _render_detail(request, deviation, *, forms=None):
     handling_failed, handling_messages = _handling_problems(forms)
     if forms is None and can_handle:
         forms = _handling_forms(deviation)
+    thread = selectors.deviation_messages(actor=actor, deviation=deviation) if (sees_handling or is_own) else []
+    # The named reporter answers in the product; an anonymous one with the code.
+    reporter_can_write = is_own and not deviation.is_anonymous and deviation.is_open
+    open_actions = open_action_count_for_source(source=deviation) if can_handle and deviation.kind == Kind.GRIEVANCE else 0
 
     context = {
         "deviation": deviation,
@@ -124,13 +153,20 @@ def _render_detail(request, deviation, *, forms=None):
         "county_notifications": county_notifications,
         "authority_notifications": authority_notifications,
         "correction_due": correction_due,
-        "needs_notification": sees_handling and deviation.requires_statutory_notification and not county_notifications,
-        "can_escalate": (
-            can_notify
-            and deviation.is_open
-            and bool(county_notifications)
-            and services.authority_escalation_refusal(deviation) is None
-        ),
+        "duty": duty,
+        "serious_reasons": law.reason_labels(deviation.serious_reasons) if sees_handling else [],
+        "missing_county": NotificationRecipient.COUNTY in missing,
+        "missing_authority": NotificationRecipient.AUTHORITY in missing,
+        "needs_notification": bool(missing),
+        "clock_late": deviation.notification_due_at is not None and deviation.notification_is_late,
+        "can_escalate": can_notify and bool(county_notifications) and escalation_refusal is None,
+        "messages_thread": thread,
+        "question_waits": selectors.question_waits(thread),
+        "reporter_form": (reporter_form or MessageForm(prefix="reply")) if reporter_can_write else None,
+        "reporter_reachable": bool(deviation.followup_code_digest) or (deviation.reporter_id and not deviation.is_anonymous),
+        "open_grievance_actions": open_actions,
+        "can_close_uncorrected": open_actions and access.can(actor, P_DEVIATION_CLOSE_UNCORRECTED, deviation.unit),
+        "close_preview": services.deviation_close_refusals(deviation) if can_handle and deviation.is_open else [],
         "gdpr_clock": _gdpr_clock(deviation, now) if show_gdpr_clock else None,
         "can_route": access.can(actor, P_DEVIATION_ROUTING, deviation.unit),
         "forms": forms or {},
@@ -256,10 +292,48 @@ def deviation_answer(request, pk):
 @requires(AUTHENTICATED)
 @require_POST
 def deviation_close(request, pk):
-    def perform(deviation, data):
-        services.deviation_close(actor=request.user, deviation=deviation)
+    """Close, or come back to the report page with every reason it cannot be
+    closed yet (post/redirect/get), keeping what was typed."""
+    deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_HANDLE, request=request)
+    form = CloseForm(request.POST, prefix="close")
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "") if hasattr(form, "cleaned_data") else ""
+    try:
+        services.deviation_close(actor=request.user, deviation=deviation, reason=reason)
+    except ValidationError as error:
+        request.session[CLOSE_REFUSED_SESSION_KEY] = {"pk": deviation.pk, "errors": error.messages, "reason": reason}
+        return redirect(reverse("deviations:detail", args=[deviation.pk]) + "#close-title")
+    messages.success(request, _("The report was closed."))
+    return redirect("deviations:detail", pk=deviation.pk)
 
-    return _handle(request, pk, "close", perform, _("The report was closed."))
+
+@requires(AUTHENTICATED)
+@require_POST
+def deviation_message(request, pk):
+    """The handler asks the reporter a question."""
+
+    def perform(deviation, data):
+        services.deviation_message_to_reporter(actor=request.user, deviation=deviation, body=data["body"])
+
+    return _handle(request, pk, "message", perform, _("The message was sent to the reporter."))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def deviation_reply(request, pk):
+    """The named reporter answers or adds information to their own report."""
+    deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, request=request)
+    form = MessageForm(request.POST, prefix="reply")
+    if form.is_valid():
+        try:
+            services.deviation_message_from_reporter(actor=request.user, deviation=deviation, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your message was sent to the handler."))
+            return redirect(reverse("deviations:detail", args=[deviation.pk]) + "#messages-title")
+    deviation.refresh_from_db()
+    return _render_detail(request, deviation, reporter_form=form)
 
 
 @requires(AUTHENTICATED)

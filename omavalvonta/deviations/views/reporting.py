@@ -116,6 +116,9 @@ def deviation_list(request):
             "filtered": bool(filters),
             "can_export": access.has_perm_anywhere(actor, P_DEVIATION_EXPORT),
             "routing_unit": routing_unit,
+            # Grievances, critical reports and serious events first, above the
+            # list in its usual order (which the pages walk by date).
+            "priority": selectors.deviation_priority_list(actor=actor) if not filters and page.number == 1 else [],
         },
     )
 

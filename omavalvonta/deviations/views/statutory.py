@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 
 from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations.forms import NotificationForm
+from omavalvonta.deviations.forms import NotificationForm, StatutoryNotificationForm
+from omavalvonta.deviations.models import NotificationRecipient
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
     P_DEVIATION_NOTIFY,
@@ -29,12 +30,28 @@ def deviation_notify(request, pk):
         drafts = services.deviation_notification_drafts(actor=actor, deviation=deviation)
     except ValidationError as error:
         drafts, problems = [], error.messages
+    counties = selectors.unit_counties(unit=deviation.unit)
+    authority_draft = next((d for d in drafts if d.recipient_kind == NotificationRecipient.AUTHORITY), None)
+    authority = selectors.default_authority() if authority_draft is not None else None
+    missing = services.statutory_missing(deviation)
+    form_args = {
+        "counties": counties,
+        "authority": authority,
+        "authority_done": NotificationRecipient.AUTHORITY not in missing,
+    }
     initial = {"subject": drafts[0].subject, "body": drafts[0].body} if drafts else {}
     if request.method == "POST" and drafts:
-        form = NotificationForm(request.POST)
+        form = StatutoryNotificationForm(request.POST, **form_args)
         if form.is_valid():
             try:
-                sent = services.deviation_notify_county(actor=actor, deviation=deviation, **form.cleaned_data)
+                sent = services.deviation_notify_county(
+                    actor=actor,
+                    deviation=deviation,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    counties=form.chosen_counties(),
+                    notify_authority=form.cleaned_data.get("notify_authority", False),
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -49,7 +66,8 @@ def deviation_notify(request, pk):
                 )
                 return redirect("deviations:detail", pk=deviation.pk)
     else:
-        form = NotificationForm(initial=initial)
+        form = StatutoryNotificationForm(initial=initial, **form_args)
+    duty = deviation.statutory_duty
     return render(
         request,
         "deviations/notify.html",
@@ -58,13 +76,17 @@ def deviation_notify(request, pk):
             "form": form,
             "recipients": drafts,
             "problems": problems,
-            "title": _("Notify the county"),
+            "duty": duty,
+            "title": _("Notify the county and the supervisory authority")
+            if duty is not None and duty.includes_authority
+            else _("Notify the county"),
             "intro": _(
                 "The law requires the county that purchases the service, and its lead social-care "
                 "official, to be told without delay. Check the message: it must not name the child or "
-                "the reporter. One message is sent to every recipient listed."
+                "the reporter. One message is sent to every recipient you choose."
             ),
             "submit_label": _("Send the notification"),
+            "choose_recipients": True,
         },
     )
 
@@ -78,6 +100,25 @@ def deviation_escalate(request, pk):
         draft = services.deviation_authority_draft(actor=actor, deviation=deviation)
     except ValidationError as error:
         draft_error = error
+    refusal = services.authority_escalation_refusal(deviation)
+    if refusal is not None:
+        # Nothing to send yet (or any more): say why, and never claim the
+        # shortcoming went uncorrected before its deadline.
+        return render(
+            request,
+            "deviations/notify.html",
+            {
+                "deviation": deviation,
+                "form": None,
+                "recipients": [],
+                "problems": [*(draft_error.messages if draft_error is not None else []), refusal],
+                "title": _("Escalate to the supervisory authority"),
+                "intro": _(
+                    "A shortcoming the county was notified of can be brought to the supervisory authority "
+                    "when it is not corrected by the correction date given to the county."
+                ),
+            },
+        )
     if request.method == "POST":
         form = NotificationForm(request.POST)
         if form.is_valid():

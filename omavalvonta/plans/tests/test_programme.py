@@ -45,7 +45,7 @@ def test_follow_up_figures_match_the_known_data(unit_a, unit_b, colleague_a, sup
     from omavalvonta.improvement.services import action_complete, action_create
 
     with time_machine.travel(_at(dt.date(2026, 3, 12))):
-        deviation_notify_county(actor=supervisor_b, deviation=b1, subject="Ilmoitus", body="Vakava puute")
+        deviation_notify_county(actor=supervisor_b, deviation=b1, counties=b1.unit.counties.all(), subject="Ilmoitus", body="Vakava puute")
     with time_machine.travel(_at(dt.date(2026, 2, 1))):
         done = action_create(actor=supervisor_a, unit=unit_a, title="Tarkistuslista", owner=supervisor_a,
                              due_date=dt.date(2026, 3, 1), source=a1)

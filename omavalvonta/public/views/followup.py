@@ -6,10 +6,13 @@ from __future__ import annotations
 import time
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.deviations import selectors as deviation_selectors
+from omavalvonta.deviations import services as deviation_services
 from omavalvonta.organisation.access import public_view
 from omavalvonta.public.ratelimit import RateLimit, wait_message
 
@@ -37,34 +40,84 @@ class FollowupForm(forms.Form):
     )
 
 
+class FollowupReplyForm(FollowupForm):
+    """The reporter's answer on the follow-up page: the code goes with it again,
+    hidden, so nothing but the code ties the message to the report."""
+
+    body = forms.CharField(label=_("Your message to the handler"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget = forms.HiddenInput()
+
+
+def _report_context(deviation) -> dict:
+    messages = deviation_selectors.followup_messages(deviation=deviation)
+    return {
+        "deviation": deviation,
+        "thread": messages,
+        "question_waits": deviation_selectors.question_waits(messages),
+    }
+
+
 @public_view
 def followup(request):
     """Read the state and the handler's answer of one's own report with its
-    follow-up code. Shows the number, type, state, submission date and answer:
-    nothing about the unit's people and not the description."""
+    follow-up code, and the messages with the handler: answer a question or add
+    information while the report is open. Shows the number, type, state,
+    submission and answer dates, the answer and the messages: nothing about the
+    unit's people and not the description."""
     deviation = None
     wait_seconds = 0
     status = 200
+    context = {}
+    reply_form = None
+    sent = False
     if request.method == "POST":
-        form = FollowupForm(request.POST)
+        replying = "body" in request.POST
+        form = FollowupReplyForm(request.POST) if replying else FollowupForm(request.POST)
         now = time.time()
         wait_seconds = FOLLOWUP_LIMIT.wait_seconds(request, now)
         if wait_seconds:
             status = 429
-        elif form.is_valid():
+            form = FollowupForm(initial={"code": request.POST.get("code", "")})
+        elif FollowupForm(request.POST).is_valid():
+            code = request.POST["code"].strip()
             FOLLOWUP_LIMIT.record(request, now)
-            deviation = deviation_selectors.deviation_for_followup_code(code=form.cleaned_data["code"].strip())
+            deviation = deviation_selectors.deviation_for_followup_code(code=code)
             if deviation is None:
+                form = FollowupForm(request.POST)
+                form.is_valid()
                 form.add_error("code", _("No report was found with this code. Check the code and try again."))
+            elif replying:
+                reply_form = form
+                if form.is_valid():
+                    try:
+                        deviation_services.deviation_message_from_followup(code=code, body=form.cleaned_data["body"])
+                    except ValidationError as error:
+                        add_service_errors(form, error)
+                    else:
+                        sent = True
+                        deviation.refresh_from_db()
+                        reply_form = None
+        else:
+            form = FollowupForm(request.POST)
     else:
         form = FollowupForm()
+    if deviation is not None:
+        context = _report_context(deviation)
+        if deviation.is_open and reply_form is None:
+            reply_form = FollowupReplyForm(initial={"code": request.POST.get("code", "").strip()})
+        context["reply_form"] = reply_form if deviation.is_open else None
     return render(
         request,
         "public/followup.html",
         {
             "form": form,
             "deviation": deviation,
+            "sent": sent,
             "wait_message": wait_message(wait_seconds),
+            **context,
         },
         status=status,
     )

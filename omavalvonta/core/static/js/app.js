@@ -29,4 +29,43 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-kind-form]").forEach(syncKindSections);
   });
+
+  // Copy a code: <button data-copy="#element" data-copied="Copied" hidden>. The
+  // button stays hidden without this script (nothing to press that does nothing).
+  function copyText(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { legacyCopy(text) && done(); });
+    } else if (legacyCopy(text)) {
+      done();
+    }
+  }
+  function legacyCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok;
+  }
+  document.addEventListener("click", function (event) {
+    var copy = event.target.closest && event.target.closest("[data-copy]");
+    if (copy) {
+      var source = document.querySelector(copy.getAttribute("data-copy"));
+      if (source) {
+        copyText(source.textContent.trim(), function () {
+          copy.textContent = copy.getAttribute("data-copied") || copy.textContent;
+        });
+      }
+      return;
+    }
+    var print = event.target.closest && event.target.closest("[data-print]");
+    if (print) window.print();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-copy], [data-print]").forEach(function (button) { button.hidden = false; });
+  });
 })();
