@@ -9,7 +9,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.lib.env import cache_settings, env_bool, env_int, env_list, env_str
+from omavalvonta.core.lib.env import cache_settings, env_bool, env_int, env_list, env_months, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -184,6 +184,10 @@ AXES_USERNAME_CALLABLE = "omavalvonta.organisation.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# The review months of the self-supervision year (core/rhythm.py): the group's
+# follow-up report, and the units' four-monthly periods and reviews, follow them.
+REVIEW_MONTHS = env_months("REVIEW_MONTHS", (1, 5, 10))
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]

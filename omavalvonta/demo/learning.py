@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from omavalvonta.core import rhythm
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.guidance import services as guidance_services
 from omavalvonta.guidance.models import Kind as GuidanceKind
@@ -24,7 +25,6 @@ from omavalvonta.improvement.models import (
     GoalFollowUp,
     GoalStatus,
     LogEntry,
-    Period,
 )
 from omavalvonta.meetings import services as meeting_services
 from omavalvonta.meetings import selectors as meeting_selectors
@@ -147,7 +147,7 @@ class LearningLoop:
         ]
         improvement_services.action_plan_approve(actor=staff["responsible"], plan=plan)
         ActionPlan.objects.filter(pk=plan.pk).update(approved_at=self._local(dt.date(year, 1, 27), 10))
-        current = Period.of(self.today)
+        current = rhythm.period_of(self.today).index
         for goal in goals:
             for period in range(1, current):
                 status = self.rng.choice(

@@ -20,7 +20,7 @@ from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import Membership, Role, Unit
 from omavalvonta.risks import services as risk_services
 from omavalvonta.yearclock import services as calendar_services
-from omavalvonta.yearclock.models import Occurrence, OccurrenceState, month_end
+from omavalvonta.yearclock.models import Occurrence, OccurrenceState
 
 PAST_MONTHS = 6
 
@@ -69,24 +69,21 @@ def build(*, log=print, seed: int = 2026) -> dict:
     units = list(Unit.objects.filter(is_active=True).only("pk", "region_id", "name"))
     history = []
     for template in templates:
-        months = set(template.month_set())
         for year, month in _months_back(today, PAST_MONTHS):
-            if month not in months:
-                continue
-            due = month_end(year, month)
-            for unit in units:
-                owner_id = resolver.owner_id(template.owner_role, unit)
-                late = rng.random() < 0.08
-                done_on = due - dt.timedelta(days=rng.randint(0, 20))
-                history.append(
-                    Occurrence(
-                        template=template, unit=unit, due_date=due, owner_id=owner_id,
-                        state=OccurrenceState.OPEN if late else OccurrenceState.DONE,
-                        completed_at=None if late else timezone.make_aware(dt.datetime.combine(done_on, dt.time(14))),
-                        completed_by_id=None if late else owner_id,
-                        evidence_note="" if late else "Tehty ja kirjattu tiimipalaverin muistioon.",
+            for due in template.due_dates_in(year, month):
+                for unit in units:
+                    owner_id = resolver.owner_id(template.owner_role, unit)
+                    late = rng.random() < 0.08
+                    done_on = due - dt.timedelta(days=rng.randint(0, 12))
+                    history.append(
+                        Occurrence(
+                            template=template, unit=unit, due_date=due, owner_id=owner_id,
+                            state=OccurrenceState.OPEN if late else OccurrenceState.DONE,
+                            completed_at=None if late else timezone.make_aware(dt.datetime.combine(done_on, dt.time(14))),
+                            completed_by_id=None if late else owner_id,
+                            evidence_note="" if late else "Tehty ja kirjattu tiimipalaverin muistioon.",
+                        )
                     )
-                )
     Occurrence.objects.bulk_create(history, ignore_conflicts=True, batch_size=1000)
 
     risks = 0

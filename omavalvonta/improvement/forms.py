@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core import rhythm
 from omavalvonta.core.forms import DateField, DateInput
 from omavalvonta.improvement.models import (
     ActionKind,
@@ -14,7 +15,6 @@ from omavalvonta.improvement.models import (
     Effectiveness,
     GoalArea,
     GoalStatus,
-    Period,
     SourceKind,
 )
 from omavalvonta.improvement.selectors import ACTIVE
@@ -231,9 +231,14 @@ class GoalForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    period = forms.TypedChoiceField(label=_("Period"), choices=Period.choices, coerce=int)
+    period = forms.TypedChoiceField(label=_("Period"), choices=(), coerce=int)
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The periods of the year follow the configured review months.
+        self.fields["period"].choices = [(p.index, p.label) for p in rhythm.periods()]
 
 
 class GoalActionForm(forms.Form):

@@ -250,18 +250,6 @@ class PlanGoal(models.Model):
         return self.description[:80]
 
 
-class Period(models.IntegerChoices):
-    """The three four-month follow-up periods of a year."""
-
-    T1 = 1, _("T1 (January–April)")
-    T2 = 2, _("T2 (May–August)")
-    T3 = 3, _("T3 (September–December)")
-
-    @classmethod
-    def of(cls, day) -> "Period":
-        return cls((day.month - 1) // 4 + 1)
-
-
 class GoalStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     ON_TRACK = "on_track", _("On track")
@@ -270,11 +258,12 @@ class GoalStatus(models.TextChoices):
 
 
 class GoalFollowUp(models.Model):
-    """The recorded status of one goal in one four-month period."""
+    """The recorded status of one goal in one period of the year (`period` is the
+    index of core.rhythm.periods(): 1 = T1...)."""
 
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="follow_ups")
-    period = models.PositiveSmallIntegerField(_("period"), choices=Period.choices)
+    period = models.PositiveSmallIntegerField(_("period"))
     status = models.CharField(_("status"), max_length=12, choices=GoalStatus.choices)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -295,7 +284,7 @@ class PlanFollowUpReminder(models.Model):
     the claim: a second run or a second worker fails to insert and sends nothing."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="follow_up_reminders")
-    period = models.PositiveSmallIntegerField(_("period"), choices=Period.choices)
+    period = models.PositiveSmallIntegerField(_("period"))
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

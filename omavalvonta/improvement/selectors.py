@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import audit_events_for
+from omavalvonta.core import rhythm
 from omavalvonta.improvement.models import (
     ACTIVE_STATES,
     Acknowledgement,
@@ -30,7 +31,6 @@ from omavalvonta.improvement.models import (
     Effectiveness,
     GoalFollowUp,
     LogEntry,
-    Period,
     PlanGoal,
     SourceKind,
 )
@@ -333,7 +333,7 @@ def plan_goals(*, plan: ActionPlan) -> list[PlanGoal]:
     )
     for goal in goals:
         by_period = {f.period: f for f in goal.follow_ups.all()}
-        goal.periods = [(p, by_period.get(p)) for p in (1, 2, 3)]
+        goal.periods = [(p, by_period.get(p.index)) for p in rhythm.periods()]
     return goals
 
 
@@ -348,21 +348,21 @@ class PeriodOverview:
 
 
 def plan_period_overview(*, plan: ActionPlan, goals: list[PlanGoal], today: dt.date | None = None) -> list[PeriodOverview]:
-    """Per four-month period (T1 January–April, T2 May–August, T3
-    September–December): which goals have a follow-up and which are missing.
-    `goals` come from `plan_goals` (follow-ups prefetched)."""
+    """Per period of the year (core.rhythm: T1 January–April, T2 May–September,
+    T3 October–December by default): which goals have a follow-up and which are
+    missing. `goals` come from `plan_goals` (follow-ups prefetched)."""
     today = today or timezone.localdate()
-    current = Period.of(today)
+    current = rhythm.period_of(today).index
     overview = []
-    for period in Period:
-        followed = [g for g in goals if dict(g.periods).get(period.value) is not None]
-        missing = [g for g in goals if dict(g.periods).get(period.value) is None]
+    for period in rhythm.periods():
+        followed = [g for g in goals if any(p.index == period.index and f for p, f in g.periods)]
+        missing = [g for g in goals if g not in followed]
         overview.append(
             PeriodOverview(
-                period=period.value,
-                label=str(period.label),
-                is_current=plan.year == today.year and period == current,
-                is_past=plan.year < today.year or (plan.year == today.year and period < current),
+                period=period.index,
+                label=period.label,
+                is_current=plan.year == today.year and period.index == current,
+                is_past=plan.year < today.year or (plan.year == today.year and period.index < current),
                 followed=followed,
                 missing=missing,
             )

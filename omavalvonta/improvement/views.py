@@ -42,7 +42,8 @@ from omavalvonta.improvement.forms import (
     PlanCreateForm,
     PlanParticipantsForm,
 )
-from omavalvonta.improvement.models import Action, ActionKind, ActionState, LogEntry, Period
+from omavalvonta.core import rhythm
+from omavalvonta.improvement.models import Action, ActionKind, ActionState, LogEntry
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -372,7 +373,7 @@ def _goal_form(name, goal_id, people, data=None, goal=None):
             }
         return GoalForm(*args, prefix=f"goal_edit-{goal_id}", people=people, initial=initial)
     if name == "follow_up":
-        return FollowUpForm(*args, prefix=f"follow_up-{goal_id}", initial={"period": Period.of(timezone.localdate())})
+        return FollowUpForm(*args, prefix=f"follow_up-{goal_id}", initial={"period": rhythm.period_of(timezone.localdate()).index})
     return GoalActionForm(*args, prefix=f"goal_action-{goal_id}", people=people)
 
 
@@ -425,7 +426,7 @@ def _render_plan(request, plan, *, forms=None, status=200):
             "plan": plan,
             "goals": goals,
             "participants": selectors.plan_participants(plan=plan),
-            "current_period": Period.of(timezone.localdate()) if plan.year == timezone.localdate().year else None,
+            "current_period": rhythm.period_of(timezone.localdate()).index if plan.year == timezone.localdate().year else None,
             "period_overview": selectors.plan_period_overview(plan=plan, goals=goals),
             "approved": approved,
             "approval_missing": selectors.plan_approval_missing(plan=plan, goals=goals) if not approved else [],

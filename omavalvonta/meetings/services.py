@@ -24,7 +24,7 @@ from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement import services as improvement
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.improvement.selectors import has_decisions_from
-from omavalvonta.meetings import selectors
+from omavalvonta.meetings import hooks, selectors
 from omavalvonta.meetings.agenda import proposals_for
 from omavalvonta.meetings.models import (
     UNIT_KINDS,
@@ -377,6 +377,7 @@ def meeting_close(*, actor, meeting: Meeting, contains_new_instructions: bool = 
         unit=meeting.unit,
         new_instructions=meeting.contains_new_instructions,
     )
+    hooks.minutes_closed(actor=actor, meeting=meeting)
     asked = 0
     # Acknowledgements belong to a unit (Acknowledgement.unit is required and
     # scopes who may see them). Management group minutes have no unit, and asking

@@ -20,8 +20,6 @@ from omavalvonta.plans.models import Plan, PlanVersion, VersionState
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
-# The months in which the management group reviews the follow-up (configurable).
-DEFAULT_REVIEW_MONTHS = (1, 5, 10)
 REVIEW_INTERVAL_MONTHS = 4
 
 
@@ -152,14 +150,3 @@ def plan_review_figures(*, period_start: dt.date, period_end: dt.date, today: dt
             late += 1
     overdue = Plan.objects.filter(next_review_due__lt=min(today, period_end + dt.timedelta(days=1))).count()
     return {"on_time": on_time, "late": late, "overdue": overdue}
-
-
-def default_period(today: dt.date, months=DEFAULT_REVIEW_MONTHS) -> tuple[dt.date, dt.date]:
-    """The period that ended before the latest review month: from the previous
-    review month up to it, so the periods follow each other without gaps
-    (January, May, October: October–December, January–April, May–September)."""
-    month_starts = sorted(set(months))
-    candidates = sorted(dt.date(year, m, 1) for year in (today.year - 2, today.year - 1, today.year) for m in month_starts)
-    past = [c for c in candidates if c <= today]
-    review, previous = past[-1], past[-2]
-    return previous, review - dt.timedelta(days=1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -20,20 +19,22 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
-from omavalvonta.plans.followup import DEFAULT_REVIEW_MONTHS, compile_figures, default_period
+from omavalvonta.core import rhythm
+from omavalvonta.plans.followup import compile_figures
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 
 TEXT_MAX = 50000
 
 
-def review_months() -> tuple[int, ...]:
-    """The months of the management group's follow-up (PLANS_FOLLOWUP_MONTHS)."""
-    months = getattr(settings, "PLANS_FOLLOWUP_MONTHS", DEFAULT_REVIEW_MONTHS)
-    return tuple(sorted(m for m in months if 1 <= int(m) <= 12)) or DEFAULT_REVIEW_MONTHS
-
-
 def suggested_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    return default_period(today or timezone.localdate(), review_months())
+    """The period the next report should cover: the one that closed before the
+    latest review month (core.rhythm), or, when a report already covers it, the
+    period after the latest report."""
+    start, end = rhythm.group_period(today or timezone.localdate())
+    latest = FollowupReport.objects.order_by("-period_end", "-id").first()
+    if latest is not None and latest.period_end >= end:
+        return rhythm.next_group_period(latest.period_end)
+    return start, end
 
 
 def _require(actor, perm: str) -> None:
@@ -188,9 +189,9 @@ def followup_reports_prepare(today: dt.date | None = None) -> int:
     from omavalvonta.organisation.models import Membership, Role
 
     today = today or timezone.localdate()
-    if today.month not in review_months():
+    if today.month not in rhythm.review_months():
         return 0
-    start, end = suggested_period(today)
+    start, end = rhythm.group_period(today)
     if FollowupReport.objects.filter(period_start=start, period_end=end).exists():
         return 0
     directors = list(

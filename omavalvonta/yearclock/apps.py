@@ -32,3 +32,7 @@ class YearclockConfig(AppConfig):
 
         hooks.on_unit_saved(services.occurrences_for_saved_unit)
         jobs.register("yearclock.reminders", services.obligations_remind_and_escalate, every_seconds=3600)
+        # A supervisor's-review meeting fulfils the unit's twice-monthly review duty.
+        from omavalvonta.meetings import hooks as meeting_hooks
+
+        meeting_hooks.on_minutes_closed(services.occurrence_fulfil_by_meeting)

@@ -34,6 +34,7 @@ class ObligationKind(models.TextChoices):
     SAFETY_DRILL = "safety_drill", _("Fire and safety drill")
     CONTINUITY_REVIEW = "continuity_review", _("Continuity plan review")
     ACTION_PLAN_FOLLOW_UP = "action_plan_follow_up", _("Action plan follow-up")
+    SUPERVISOR_REVIEW = "supervisor_review", _("Supervisor's review with the manager")
     OTHER = "other", _("Other duty")
 
 
@@ -41,6 +42,7 @@ class Recurrence(models.TextChoices):
     YEARLY = "yearly", _("Once a year")
     EVERY_N_MONTHS = "every_n_months", _("Every few months")
     SPECIFIC_MONTHS = "specific_months", _("In chosen months")
+    TWICE_A_MONTH = "twice_a_month", _("Twice a month")
 
 
 # Intervals that divide the year evenly: the months then repeat every year alike.
@@ -98,13 +100,27 @@ class ObligationTemplate(models.Model):
             step = self.interval_months or 12
             first = (self.start_month - 1) % step + 1
             return list(range(first, 13, step))
+        if self.recurrence == Recurrence.TWICE_A_MONTH:
+            return list(range(1, 13))
         return sorted({int(m) for m in self.months or [] if 1 <= int(m) <= 12})
+
+    def due_dates_in(self, year: int, month: int) -> list[dt.date]:
+        """The due dates of the duty in one month of its schedule: the month's
+        last day, and for a duty twice a month also the 15th."""
+        if month not in self.month_set():
+            return []
+        if self.recurrence == Recurrence.TWICE_A_MONTH:
+            return [dt.date(year, month, MID_MONTH_DAY), month_end(year, month)]
+        return [month_end(year, month)]
 
     def schedule_label(self) -> str:
         from django.utils.formats import date_format
 
         names = [date_format(dt.date(2000, m, 1), "F") for m in self.month_set()]
         return ", ".join(names)
+
+
+MID_MONTH_DAY = 15
 
 
 def month_end(year: int, month: int) -> dt.date:

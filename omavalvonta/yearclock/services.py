@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core import rhythm
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
@@ -33,6 +34,7 @@ from omavalvonta.yearclock.models import (
     OccurrenceState,
     OwnerRole,
     Recurrence,
+    MID_MONTH_DAY,
     UnitScope,
     month_end,
 )
@@ -157,12 +159,19 @@ def _prune_future(template: ObligationTemplate, today: dt.date | None = None) ->
     if not template.is_active:
         return future.delete()[0]
     keep_units = set(_applicable_units(template).values_list("pk", flat=True))
-    months = set(template.month_set())
-    stale = [o.pk for o in future.only("pk", "unit_id", "due_date") if o.unit_id not in keep_units or o.due_date.month not in months]
+    stale = [
+        o.pk
+        for o in future.only("pk", "unit_id", "due_date")
+        if o.unit_id not in keep_units or o.due_date not in template.due_dates_in(o.due_date.year, o.due_date.month)
+    ]
     if not stale:
         return 0
     return Occurrence.objects.filter(pk__in=stale).delete()[0]
 
+
+# The months in which each period of the units' year ends (core.rhythm): the
+# plan reviews and action-plan follow-ups fall there, before the group's review.
+PERIOD_ENDS = "period_ends"
 
 DEFAULT_TEMPLATES = [
     # (kind, recurrence, start month, interval, months, owner role)
@@ -170,11 +179,14 @@ DEFAULT_TEMPLATES = [
     (ObligationKind.SELF_ASSESSMENT, Recurrence.YEARLY, 10, 12, [], OwnerRole.SUPERVISOR),
     (ObligationKind.INTERNAL_AUDIT, Recurrence.YEARLY, 5, 12, [], OwnerRole.RESPONSIBLE_PERSON),
     (ObligationKind.EXTERNAL_AUDIT, Recurrence.YEARLY, 9, 12, [], OwnerRole.RESPONSIBLE_PERSON),
-    (ObligationKind.PLAN_REVIEW, Recurrence.EVERY_N_MONTHS, 4, 4, [], OwnerRole.SUPERVISOR),
+    (ObligationKind.PLAN_REVIEW, Recurrence.SPECIFIC_MONTHS, 1, 12, PERIOD_ENDS, OwnerRole.SUPERVISOR),
     (ObligationKind.FEEDBACK_ROUND, Recurrence.EVERY_N_MONTHS, 3, 3, [], OwnerRole.SUPERVISOR),
     (ObligationKind.SAFETY_DRILL, Recurrence.SPECIFIC_MONTHS, 1, 12, [5, 11], OwnerRole.SUPERVISOR),
     (ObligationKind.CONTINUITY_REVIEW, Recurrence.YEARLY, 11, 12, [], OwnerRole.SUPERVISOR),
-    (ObligationKind.ACTION_PLAN_FOLLOW_UP, Recurrence.EVERY_N_MONTHS, 4, 4, [], OwnerRole.SUPERVISOR),
+    (ObligationKind.ACTION_PLAN_FOLLOW_UP, Recurrence.SPECIFIC_MONTHS, 1, 12, PERIOD_ENDS, OwnerRole.SUPERVISOR),
+    # The supervisor reviews the unit's deviations and actions with their own
+    # manager twice a month; a supervisor's-review meeting fulfils it.
+    (ObligationKind.SUPERVISOR_REVIEW, Recurrence.TWICE_A_MONTH, 1, 12, [], OwnerRole.SUPERVISOR),
 ]
 
 
@@ -196,7 +208,7 @@ def obligation_templates_install_defaults(*, actor) -> list[ObligationTemplate]:
                 recurrence=recurrence,
                 start_month=start,
                 interval_months=interval,
-                months=months,
+                months=rhythm.period_end_months() if months == PERIOD_ENDS else months,
                 owner_role=owner,
                 remind_days_before=14,
                 unit_scope=UnitScope.ALL,
@@ -219,12 +231,10 @@ def _applicable_units(template: ObligationTemplate):
 
 def _due_dates(template: ObligationTemplate, today: dt.date) -> list[dt.date]:
     """Due dates (month ends) from this month through HORIZON_MONTHS ahead."""
-    months = set(template.month_set())
     dates = []
     year, month = today.year, today.month
     for _step in range(HORIZON_MONTHS):
-        if month in months:
-            dates.append(month_end(year, month))
+        dates.extend(d for d in template.due_dates_in(year, month) if d >= today)
         month += 1
         if month == 13:
             year, month = year + 1, 1
@@ -366,6 +376,52 @@ def occurrence_complete(
         unit=occurrence.unit,
         late=occurrence.due_date < timezone.localdate(now),
         evidence=record.key if record else "",
+    )
+    return occurrence
+
+
+def occurrence_fulfil_by_meeting(*, actor, meeting) -> Occurrence | None:
+    """A supervisor's-review meeting whose minutes were closed fulfils the unit's
+    supervisor's-review duty of its half of the month (due on the 15th or the
+    month's last day); when that one is already done, the oldest late one. The
+    meeting is the evidence. Returns the duty fulfilled, or None.
+
+    Registered with meetings.hooks.on_minutes_closed: runs in the transaction
+    that closes the minutes."""
+    from django.utils.timezone import localtime
+
+    if meeting.kind != "supervisor_review" or meeting.unit_id is None:
+        return None
+    day = localtime(meeting.starts_at).date()
+    half_due = dt.date(day.year, day.month, MID_MONTH_DAY) if day.day <= MID_MONTH_DAY else month_end(day.year, day.month)
+    open_duties = Occurrence.objects.select_for_update().filter(
+        unit_id=meeting.unit_id, template__kind=ObligationKind.SUPERVISOR_REVIEW, state=OccurrenceState.OPEN
+    )
+    occurrence = open_duties.filter(due_date=half_due).first() or open_duties.filter(due_date__lt=day).order_by("due_date", "id").first()
+    if occurrence is None:
+        return None
+    now = timezone.now()
+    label = f"{meeting.title} ({day.day}.{day.month}.{day.year})"
+    occurrence.state = OccurrenceState.DONE
+    occurrence.completed_at = now
+    occurrence.completed_by = actor
+    occurrence.evidence_type = ContentType.objects.get_for_model(meeting)
+    occurrence.evidence_id = meeting.pk
+    occurrence.evidence_url = meeting.get_absolute_url()[:300]
+    occurrence.evidence_label = label[:300]
+    occurrence.save(
+        update_fields=[
+            "state", "completed_at", "completed_by", "evidence_type", "evidence_id", "evidence_url", "evidence_label",
+        ]
+    )
+    audit_event_record(
+        actor=actor,
+        verb="obligation.completed",
+        target=occurrence,
+        unit=occurrence.unit,
+        late=occurrence.due_date < timezone.localdate(now),
+        evidence=f"meetings.meeting:{meeting.pk}",
+        by_meeting=True,
     )
     return occurrence
 

@@ -77,3 +77,17 @@ def cache_settings(url: str) -> dict:
             f"CACHE_URL must be empty or db:// (the database), redis://..., rediss://... or locmem://, got {url!r}."
         )
     return {"default": backend}
+
+
+def env_months(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Comma-separated months 1–12 ("1,5,10"), at least two, each once."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        months = [int(item) for item in value.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be comma-separated months 1-12, got {value!r}.") from None
+    if len(months) < 2 or len(set(months)) != len(months) or not all(1 <= m <= 12 for m in months):
+        raise ImproperlyConfigured(f"{name} must be at least two different months 1-12, got {value!r}.")
+    return tuple(sorted(months))

@@ -1,8 +1,8 @@
 """Background job: remind the units' supervisors to record the four-monthly
 follow-ups of their action plan's goals.
 
-In the last PLAN_REMINDER_DAYS days of a period (T1 January–April, T2 May–August,
-T3 September–December), each plan of the year whose goals still lack a
+In the last PLAN_REMINDER_DAYS days of a period of the year (core.rhythm: T1
+January–April, T2 May–September, T3 October–December by default), each plan of the year whose goals still lack a
 follow-up for the period gets one reminder. The claim is a PlanFollowUpReminder
 row (unique per plan and period) inserted in the same transaction as the outbox
 rows: a second run, or a second worker side by side, fails to insert it and
@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.improvement.models import ActionPlan, GoalFollowUp, Period, PlanFollowUpReminder, PlanGoal
+from omavalvonta.core import rhythm
+from omavalvonta.improvement.models import ActionPlan, GoalFollowUp, PlanFollowUpReminder, PlanGoal
 from omavalvonta.improvement.services._common import fi_date
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation.models import Membership, Role
@@ -28,13 +29,8 @@ PLAN_REMINDER_DAYS = 14
 
 
 def period_bounds(year: int, period: int) -> tuple[dt.date, dt.date]:
-    """First and last day of a four-month period."""
-    first = dt.date(year, (period - 1) * 4 + 1, 1)
-    if period == 3:
-        last = dt.date(year, 12, 31)
-    else:
-        last = dt.date(year, period * 4 + 1, 1) - dt.timedelta(days=1)
-    return first, last
+    """First and last day of a period of the year (core.rhythm)."""
+    return rhythm.period(period).bounds(year)
 
 
 def _supervisors(plan: ActionPlan) -> list:
@@ -68,8 +64,9 @@ def plan_follow_up_reminders_send(*, now: dt.datetime | None = None) -> int:
     notifications were queued."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    period = Period.of(today)
-    last = period_bounds(today.year, period)[1]
+    current = rhythm.period_of(today)
+    period = current.index
+    last = current.bounds(today.year)[1]
     if (last - today).days >= PLAN_REMINDER_DAYS:
         return 0
     missing = PlanGoal.objects.filter(plan=OuterRef("pk")).exclude(
@@ -103,7 +100,7 @@ def plan_follow_up_reminders_send(*, now: dt.datetime | None = None) -> int:
                         "action plan %(year)s of %(unit)s (goals without a follow-up: %(count)s)."
                     )
                     % {
-                        "period": Period(period).label,
+                        "period": current.label,
                         "date": fi_date(last),
                         "count": open_goals,
                         "year": plan.year,

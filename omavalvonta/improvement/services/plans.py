@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core import rhythm
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.models import (
     ActionPlan,
     GoalArea,
     GoalFollowUp,
     GoalStatus,
-    Period,
     PlanGoal,
 )
 from omavalvonta.improvement.services._common import TEXT_MAX, check_length, clean_text, raise_if
@@ -201,7 +201,7 @@ def goal_follow_up_record(*, actor, goal: PlanGoal, period: int, status: str, no
     access.require_on(actor, goal, access.P_ACTION_MANAGE)
     note = clean_text(note)
     errors: dict = {}
-    if period not in Period.values:
+    if rhythm.period(period) is None:
         errors["period"] = _("Choose the period.")
     if status not in GoalStatus.values:
         errors["status"] = _("Choose the status.")

@@ -238,9 +238,12 @@ def test_supervisors_are_reminded_once_per_plan_and_period(plan_2026, supervisor
         assert services.plan_follow_up_reminders_send() == 0
     assert [n.recipient for n in reminders()] == [supervisor_a]
     assert "30.4.2026" in reminders().get().subject
-    # The next period gets its own reminder.
+    # The next period (May–September) gets its own reminder, before the group's October review.
     with time_machine.travel(at(2026, 8, 25), tick=False):
+        assert services.plan_follow_up_reminders_send() == 0
+    with time_machine.travel(at(2026, 9, 20), tick=False):
         assert services.plan_follow_up_reminders_send() == 1
+    assert "30.9.2026" in reminders().order_by("-id").first().subject
     assert PlanFollowUpReminder.objects.filter(plan=plan_2026).count() == 2
 
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from omavalvonta.deviations.services import deviation_submit
 from omavalvonta.plans import programme
-from omavalvonta.plans.followup import compile_figures, default_period
+from omavalvonta.core.rhythm import group_period
+from omavalvonta.plans.followup import compile_figures
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 from omavalvonta.plans.tests.helpers import approved_plan
 from omavalvonta.testing.factories import deviation_kwargs
@@ -93,10 +94,10 @@ def programme_review(actor, unit):
 
 
 def test_default_periods_run_from_one_review_month_to_the_next_without_gaps():
-    assert default_period(dt.date(2026, 5, 12)) == (dt.date(2026, 1, 1), dt.date(2026, 4, 30))
-    assert default_period(dt.date(2026, 1, 3)) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
-    assert default_period(dt.date(2026, 10, 1)) == (dt.date(2026, 5, 1), dt.date(2026, 9, 30))
-    assert default_period(dt.date(2026, 12, 24)) == (dt.date(2026, 5, 1), dt.date(2026, 9, 30))
+    assert group_period(dt.date(2026, 5, 12)) == (dt.date(2026, 1, 1), dt.date(2026, 4, 30))
+    assert group_period(dt.date(2026, 1, 3)) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    assert group_period(dt.date(2026, 10, 1)) == (dt.date(2026, 5, 1), dt.date(2026, 9, 30))
+    assert group_period(dt.date(2026, 12, 24)) == (dt.date(2026, 5, 1), dt.date(2026, 9, 30))
 
 
 def test_report_workflow_draft_approve_publish(quality_director, supervisor_a):
@@ -192,6 +193,6 @@ def test_the_job_compiles_the_follow_up_once_in_a_review_month(quality_director)
     assert programme.followup_reports_prepare(today=dt.date(2026, 5, 3)) == 0
 
 
-def test_the_review_months_are_configurable(settings):
-    settings.PLANS_FOLLOWUP_MONTHS = (3, 9)
+def test_the_review_months_are_configurable(settings, db):
+    settings.REVIEW_MONTHS = (3, 9)
     assert programme.suggested_period(dt.date(2026, 9, 10)) == (dt.date(2026, 3, 1), dt.date(2026, 8, 31))

@@ -135,7 +135,7 @@ def test_bad_template_input_is_refused_by_field(quality_director, overrides, fie
 
 def test_default_templates_cover_the_issues_list_once(frozen, quality_director, unit_a):
     made = services.obligation_templates_install_defaults(actor=quality_director)
-    assert len(made) == 9
+    assert len(made) == 10
     assert services.obligation_templates_install_defaults(actor=quality_director) == []
     # Risk assessment, self-assessment, audits, plan reviews, feedback rounds,
     # drills, continuity and action plan follow-ups: a year holds many duties.
