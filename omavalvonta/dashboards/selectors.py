@@ -19,7 +19,7 @@ from omavalvonta.improvement.selectors import action_home_items
 from omavalvonta.meetings.selectors import acknowledgement_home_items, meeting_home_items
 from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access
-from omavalvonta.plans.selectors import plan_home_items
+from omavalvonta.plans.selectors import followup_home_items, plan_home_items
 from omavalvonta.yearclock.selectors import obligation_home_items
 
 
@@ -61,6 +61,7 @@ def home_summary(*, actor) -> dict:
         "acknowledgements": acknowledgement_home_items(actor=actor),
         "obligations": obligation_home_items(actor=actor, today=today),
         "plans": plan_home_items(actor=actor, today=today),
+        "followup": followup_home_items(actor=actor, today=today),
         "guidance": guidance_home_items(actor=actor, today=today),
         "meetings": meeting_home_items(actor=actor, today=today),
         "rounds": round_home_items(actor=actor, today=today),

@@ -25,6 +25,9 @@ The shape
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -280,6 +283,9 @@ class FollowupReport(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Claims of the publication reminder and of the late notice (each sent once).
+    publish_reminded_at = models.DateTimeField(null=True, blank=True)
+    publish_late_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_end", "-id"]
@@ -295,3 +301,14 @@ class FollowupReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:report", args=[self.pk])
+
+    @property
+    def publication_due(self) -> dt.date:
+        """The findings of a period are published in its review month: by the
+        last day of the month after the period ended."""
+        after = self.period_end + dt.timedelta(days=1)
+        return dt.date(after.year, after.month, calendar.monthrange(after.year, after.month)[1])
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == ReportState.PUBLISHED

@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -227,4 +227,66 @@ def followup_reports_prepare(today: dt.date | None = None) -> int:
                 sent += 1
     except IntegrityError:  # another worker compiled it first
         return 0
+    return sent
+
+
+# Remind this many days before a compiled report's publication is due.
+PUBLISH_REMIND_DAYS = 14
+
+
+def _programme_people():
+    """The quality directors (organisation-wide) and the management group."""
+    from omavalvonta.organisation.models import Membership, Role
+
+    rows = (
+        Membership.objects.filter(user__is_active=True)
+        .filter(
+            Q(role=Role.QUALITY_DIRECTOR, unit__isnull=True, region__isnull=True) | Q(role=Role.MANAGEMENT_GROUP)
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return list({m.user_id: m.user for m in rows}.values())
+
+
+def followup_reports_remind(today: dt.date | None = None) -> int:
+    """The findings are published every four months: a compiled report still
+    unpublished PUBLISH_REMIND_DAYS before its publication is due (the end of
+    its review month) is reminded to the quality directors and the management
+    group once, and once more, not held for a digest, when it is late. Each
+    notice is claimed with a conditional UPDATE, so it goes out once even with
+    several workers. Returns the number of messages queued."""
+    from omavalvonta.notifications.services import notification_enqueue
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    sent = 0
+    people = None
+    for report in FollowupReport.objects.exclude(state=ReportState.PUBLISHED).order_by("period_end", "id"):
+        due = report.publication_due
+        if today > due and report.publish_late_at is None:
+            claim, late = "publish_late_at", True
+        elif today >= due - dt.timedelta(days=PUBLISH_REMIND_DAYS) and report.publish_reminded_at is None and today <= due:
+            claim, late = "publish_reminded_at", False
+        else:
+            continue
+        with transaction.atomic():
+            if not FollowupReport.objects.filter(pk=report.pk, **{f"{claim}__isnull": True}).update(**{claim: now}):
+                continue
+            people = people if people is not None else _programme_people()
+            values = {"report": str(report), "due": f"{due.day}.{due.month}.{due.year}"}
+            for person in people:
+                notification_enqueue(
+                    kind="plans.followup_late" if late else "plans.followup_unpublished",
+                    recipient=person,
+                    digestible=not late,
+                    subject=(_("Late: %(report)s was due to be published by %(due)s") if late
+                             else _("Publish %(report)s by %(due)s")) % values,
+                    body=_("The management group's findings and the measures decided are published every four "
+                           "months. Approve and publish the report."),
+                    link=report.get_absolute_url(),
+                )
+                sent += 1
+            _audit(None, "followup.publication_late" if late else "followup.publication_reminded", report,
+                   due=due.isoformat())
     return sent

@@ -11,20 +11,23 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Subquery
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Unit
+from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.plans import facts as plan_facts
 from omavalvonta.plans.models import (
     REVIEW_DUE_SOON_DAYS,
+    FollowupReport,
     Plan,
     PlanKind,
     PlanSection,
     PlanVersion,
+    ReportState,
     SectionTemplate,
     VersionState,
 )
@@ -277,3 +280,33 @@ def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> d
     if not result["drafts_total"] and not result["reviews_total"]:
         return None
     return result
+
+
+# Directors who read the group's follow-up on the public site (they do not write it).
+_FOLLOWUP_READERS = (Role.REGIONAL_DIRECTOR, Role.REHABILITATION_DIRECTOR)
+
+
+def followup_home_items(*, actor, today: dt.date | None = None) -> dict | None:
+    """For the home page of the quality director and the management group: the
+    compiled follow-up reports not yet published, with their publication due
+    date (late when past), and the latest report; for the other directors the
+    latest published report. None when there is nothing to show. Two queries."""
+    today = today or timezone.localdate()
+    if access.has_perm_anywhere(actor, access.P_PROGRAMME_MANAGE):
+        reports = list(FollowupReport.objects.order_by("-period_end", "-id")[:6])
+        unpublished = sorted((r for r in reports if not r.is_published), key=lambda r: r.period_end)
+        latest = reports[0] if reports else None
+        if latest is None:
+            return None
+        return {
+            "unpublished": [{"report": r, "due": r.publication_due, "late": r.publication_due < today} for r in unpublished],
+            "late": sum(1 for r in unpublished if r.publication_due < today),
+            "latest": latest,
+            "latest_url": latest.get_absolute_url(),
+        }
+    if access.has_role(actor, *_FOLLOWUP_READERS):
+        latest = FollowupReport.objects.filter(state=ReportState.PUBLISHED).order_by("-period_end", "-id").first()
+        if latest is None:
+            return None
+        return {"unpublished": [], "late": 0, "latest": latest, "latest_url": reverse("public:plans_report", args=[latest.pk])}
+    return None

@@ -17,7 +17,7 @@ from omavalvonta.guidance.models import State as GuidanceState
 from omavalvonta.improvement.models import Acknowledgement, Action
 from omavalvonta.meetings.models import Meeting
 from omavalvonta.organisation.models import Role
-from omavalvonta.plans.models import Plan, PlanKind, PlanVersion
+from omavalvonta.plans.models import FollowupReport, Plan, PlanKind, PlanVersion
 from omavalvonta.testing.factories import MembershipFactory, UnitFactory, UserFactory, member
 from omavalvonta.yearclock.models import ObligationTemplate, Occurrence
 
@@ -267,6 +267,9 @@ def _fill(n, *, person, unit, authority, extra_units, first_year=2026):
         _draft(extra_units[i], person, review_in_days=-1)
         _round(unit, year=first_year - i, answers=2)
         _serious(unit, person)
+        FollowupReport.objects.create(
+            period_start=dt.date(first_year - i, 1, 1), period_end=dt.date(first_year - i, 4, 30), created_by=person
+        )
 
 
 def _home_queries(client, person) -> int:
@@ -295,4 +298,4 @@ def test_home_query_count_is_the_same_with_one_and_with_many_rows_in_every_block
     many = busy_person(extra[1:])
     _fill(8, person=many, unit=unit_a, authority=authority, extra_units=extra[1:], first_year=2025)
     assert _waiting(client, many)["actions"]["total"] == 8
-    assert _home_queries(client, many) == few <= 34
+    assert _home_queries(client, many) == few <= 35

@@ -1,0 +1,92 @@
+"""The group's follow-up findings are published every four months: a compiled
+report left unpublished is reminded to the quality director and the management
+group, and shown late on their home pages; the directors' home page links the
+latest follow-up report."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+
+from omavalvonta.notifications.models import DeliveryState, Notification
+from omavalvonta.organisation.models import Role
+from omavalvonta.plans import programme
+from omavalvonta.testing.factories import member
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def management(organisation):
+    return member(Role.MANAGEMENT_GROUP, full_name="Maija Johtoryhmä", email="maija@omavalvonta.example")
+
+
+@pytest.fixture
+def compiled(quality_director, management):
+    """The report of January–April 2026, compiled in May: publish by 31.5."""
+    with time_machine.travel(dt.datetime(2026, 5, 2, 9, 0, tzinfo=HELSINKI), tick=False):
+        assert programme.followup_reports_prepare() == 2
+    report = programme.FollowupReport.objects.get()
+    assert report.publication_due == dt.date(2026, 5, 31)
+    return report
+
+
+def test_an_unpublished_report_is_reminded_once_then_late_once(compiled, quality_director, management):
+    assert programme.followup_reports_remind(today=dt.date(2026, 5, 10)) == 0  # three weeks left
+    assert programme.followup_reports_remind(today=dt.date(2026, 5, 17)) == 2
+    assert programme.followup_reports_remind(today=dt.date(2026, 5, 20)) == 0
+    reminders = Notification.objects.filter(kind="plans.followup_unpublished")
+    assert {n.recipient_id for n in reminders} == {quality_director.pk, management.pk}
+    assert "31.5.2026" in reminders.first().subject
+
+    assert programme.followup_reports_remind(today=dt.date(2026, 6, 1)) == 2
+    assert programme.followup_reports_remind(today=dt.date(2026, 6, 8)) == 0
+    late = Notification.objects.filter(kind="plans.followup_late")
+    assert {n.recipient_id for n in late} == {quality_director.pk, management.pk}
+    # Late is urgent: never held for a digest.
+    assert all(n.state != DeliveryState.HELD for n in late)
+
+
+def test_a_published_report_is_not_reminded(compiled, quality_director):
+    programme.followup_report_findings_save(actor=quality_director, report=compiled, findings="F", measures="M")
+    programme.followup_report_approve(actor=quality_director, report=compiled)
+    programme.followup_report_publish(actor=quality_director, report=compiled)
+
+    assert programme.followup_reports_remind(today=dt.date(2026, 6, 5)) == 0
+
+
+def test_the_late_report_shows_on_the_home_pages_of_the_quality_director_and_the_management_group(
+    client, compiled, quality_director, management
+):
+    for person in (quality_director, management):
+        client.force_login(person)
+        with time_machine.travel(dt.datetime(2026, 6, 3, 9, 0, tzinfo=HELSINKI), tick=False):
+            page = client.get(reverse("home")).content.decode()
+        block = page.split('data-block="followup"', 1)[1].split("</section>", 1)[0]
+        assert "publish by 31.5.2026" in block and "Late" in block
+        assert compiled.get_absolute_url() in block
+
+
+def test_the_directors_home_page_links_the_latest_follow_up_report(client, compiled, quality_director, region_a):
+    director = member(Role.REGIONAL_DIRECTOR, region=region_a, full_name="Rauni Alue", email="rauni@omavalvonta.example")
+    client.force_login(director)
+    assert 'data-block="followup"' not in client.get(reverse("home")).content.decode()  # nothing published yet
+
+    programme.followup_report_findings_save(actor=quality_director, report=compiled, findings="F", measures="M")
+    programme.followup_report_approve(actor=quality_director, report=compiled)
+    programme.followup_report_publish(actor=quality_director, report=compiled)
+
+    block = client.get(reverse("home")).content.decode().split('data-block="followup"', 1)[1].split("</section>", 1)[0]
+    assert reverse("public:plans_report", args=[compiled.pk]) in block
+    client.force_login(quality_director)
+    block = client.get(reverse("home")).content.decode().split('data-block="followup"', 1)[1].split("</section>", 1)[0]
+    assert compiled.get_absolute_url() in block and "Compiled, not yet published" not in block
