@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from omavalvonta.core.forms import DateField
+from omavalvonta.core.forms import DateField, DateInput
 from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
 from omavalvonta.feedback.services import MAX_PUBLIC_MESSAGE, MAX_TEXT_ANSWER
 
@@ -100,19 +100,22 @@ class RoundForm(forms.Form):
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), choices=[(str(i), f"Q{i}") for i in range(1, 5)], coerce=int
     )
-    opens_on = DateField(label=_("Opens"), required=False, help_text=_("Empty: the first day of the quarter."))
-    closes_on = DateField(label=_("Closes"), required=False, help_text=_("Empty: the last day of the quarter."))
+    opens_on = DateField(
+        label=_("Opens"), required=False, widget=DateInput(), help_text=_("Empty: the first day of the quarter.")
+    )
+    closes_on = DateField(
+        label=_("Closes"), required=False, widget=DateInput(), help_text=_("Empty: the last day of the quarter.")
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        for name in ("opens_on", "closes_on"):
-            self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
 
 class RoundDatesForm(forms.Form):
-    opens_on = DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = DateField(label=_("Closes"), widget=forms.DateInput(attrs={"type": "date"}))
+    # The shared date input sends ISO dates, the only form a date input reads.
+    opens_on = DateField(label=_("Opens"), widget=DateInput())
+    closes_on = DateField(label=_("Closes"), widget=DateInput())
 
 
 class LinksForm(forms.Form):

@@ -79,3 +79,12 @@ def test_the_questions_recorded_on_behalf_are_shown_in_the_respondents_language(
     assert 'aria-current="page">Svenska' in swedish
     # A language that is not offered falls back to the page's own.
     assert question.text["fi"] in client.get(url + "?language=xx").content.decode()
+
+
+def test_the_date_inputs_carry_iso_dates_in_finnish_too(client, supervisor_a, round_):
+    # A date input reads only YYYY-MM-DD: "01.10.2026" left the field empty in Chromium.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    client.force_login(supervisor_a)
+    page = client.get(reverse("feedback:round", args=[round_.pk])).content.decode()
+    assert 'type="date" name="opens_on" value="2026-10-01"' in page
+    assert 'type="date" name="closes_on" value="2026-12-31"' in page
