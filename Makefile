@@ -107,8 +107,8 @@ stop() {
 }
 trap 'stop; exit 130' INT TERM HUP
 set -m
-$(RUN_ENV) $(VENV)/bin/gunicorn omavalvonta.wsgi:application --bind 127.0.0.1:$(PORT) \
-	--workers $(WEB_WORKERS) --graceful-timeout 5 --log-level warning &
+$(RUN_ENV) WEB_WORKERS=$(WEB_WORKERS) $(VENV)/bin/gunicorn omavalvonta.wsgi:application -c gunicorn.conf.py \
+	--bind 127.0.0.1:$(PORT) --log-level warning &
 web=$$!
 $(RUN_ENV) $(PY) manage.py worker &
 worker=$$!

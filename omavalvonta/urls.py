@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from omavalvonta.core import views as core_views
 from omavalvonta.dashboards import views as dashboard_views
+from omavalvonta.public import views as public_views
 
 # The Django admin has no sign-in of its own: its login page sends to the
 # product's (allauth: password, the second factor, the lockout), so no door
@@ -16,6 +17,7 @@ if admin.site.is_registered(Authenticator):
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
+    path("favicon.ico", public_views.favicon, name="favicon"),
     path("oma/", core_views.profile, name="account_settings"),
     # Sign-in addresses are managed by administrators only: a user who could add
     # an address of their own could sign in with an unverified one.

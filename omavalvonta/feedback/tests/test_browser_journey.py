@@ -83,6 +83,10 @@ def test_kiosk_link_results_and_public_notice(
     form.locator("input[name=count]").fill("2")
     _submit(desk, form)
     assert desk.locator("svg.qr").count() == 2
+    # The print button prints (window.print stubbed: a headless browser has no printer).
+    desk.evaluate("window.__printed = 0; window.print = () => { window.__printed += 1; }")
+    desk.locator("button[data-print]").click()
+    assert desk.evaluate("window.__printed") == 1
     snap(desk, "feedback-qr-sheet")
     # The printed address is SITE_URL's; the test server answers the same path.
     link = urlsplit(desk.locator(".fb-qr-card__url a").first.get_attribute("href")).path

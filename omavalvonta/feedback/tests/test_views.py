@@ -92,6 +92,7 @@ def test_round_page_qr_sheet_and_single_use(client, settings, supervisor_a, unit
     assert sheet.status_code == 200 and sheet["Cache-Control"] == "no-store"
     urls = re.findall(r'href="(https://omavalvonta.example.fi/julkinen/palaute/k/[^"]+)"', html(sheet))
     assert len(urls) == 3 and html(sheet).count('class="qr"') == 3
+    assert "data-print" in html(sheet)  # a print button (js/app.js shows it and prints)
     assert ResponseLink.objects.filter(round=round_).count() == 3
 
 

@@ -10,7 +10,7 @@ from omavalvonta.public.views.feedback import (
     feedback_send,
     feedback_thanks,
 )
-from omavalvonta.public.views.index import index
+from omavalvonta.public.views.index import favicon, index
 from omavalvonta.public.views.followup import FOLLOWUP_MAX_PER_SESSION, followup
 from omavalvonta.public.views.plans import plans_index, plans_programme, plans_report, plans_unit, plans_unit_pdf
 
@@ -22,6 +22,7 @@ __all__ = [
     "feedback_link",
     "feedback_send",
     "feedback_thanks",
+    "favicon",
     "followup",
     "index",
     "plans_index",
