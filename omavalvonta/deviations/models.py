@@ -23,7 +23,8 @@ class Kind(models.TextChoices):
 
 
 class State(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    # The counter on the home page says the same: "waiting for handling".
+    SUBMITTED = "submitted", _("Waiting for handling")
     IN_HANDLING = "in_handling", _("In handling")
     ACTIONS_DECIDED = "actions_decided", _("Actions decided")
     CLOSED = "closed", _("Closed")

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.services import access_log_record
@@ -517,11 +518,18 @@ def feedback_report_for_agenda(*, actor, unit):
         if not cell.n:
             continue
         if cell.hidden:
-            parts.append(_("%(group)s: %(n)d answers (fewer than five, figures not shown)") % {"group": label, "n": cell.n})
+            parts.append(
+                ngettext(
+                    "%(group)s: %(n)d answer (fewer than five, figures not shown)",
+                    "%(group)s: %(n)d answers (fewer than five, figures not shown)",
+                    cell.n,
+                )
+                % {"group": label, "n": cell.n}
+            )
         else:
             nps = cell.nps
             parts.append(
-                _("%(group)s: %(n)d answers, NPS %(nps)s")
+                ngettext("%(group)s: %(n)d answer, NPS %(nps)s", "%(group)s: %(n)d answers, NPS %(nps)s", cell.n)
                 % {"group": label, "n": cell.n, "nps": "–" if nps is None else f"{nps:+d}"}
             )
     if report["public"]:

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
@@ -235,7 +236,11 @@ def template_edit(request, pk=None):
 def template_defaults(request):
     made = services.obligation_templates_install_defaults(actor=request.user)
     if made:
-        messages.success(request, _("%(count)s default duties were added.") % {"count": len(made)})
+        messages.success(
+            request,
+            ngettext("%(count)s default duty was added.", "%(count)s default duties were added.", len(made))
+            % {"count": len(made)},
+        )
     else:
         messages.info(request, _("Every default duty is already in use."))
     return redirect("yearclock:templates")

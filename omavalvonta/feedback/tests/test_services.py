@@ -217,7 +217,7 @@ def test_agenda_hook_gives_last_months_report(supervisor_a, unit_a, employee_a):
         [item] = selectors.feedback_report_for_agenda(actor=supervisor_a, unit=unit_a)
         assert item["title"] == "Client feedback report 10/2026"
         assert "Parents: 5 answers, NPS +40" in item["note"]
-        assert "Children and young people: 1 answers (fewer than five" in item["note"]
+        assert "Children and young people: 1 answer (fewer than five" in item["note"]
         assert selectors.feedback_report_for_agenda(actor=employee_a, unit=unit_a) == []
 
 

@@ -1,0 +1,134 @@
+"""A walk through the product's pages on a 390 px phone, public and signed in,
+over the demo organisation's data: no page may scroll sideways."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from omavalvonta.demo import builder
+from omavalvonta.deviations.models import Deviation
+from omavalvonta.feedback.models import Round
+from omavalvonta.guidance.models import Guidance
+from omavalvonta.improvement.models import ActionPlan
+from omavalvonta.meetings.models import Meeting
+from omavalvonta.organisation.models import Role, Unit
+from omavalvonta.plans.models import FollowupReport, ReportState
+from omavalvonta.testing.browser import login, snap
+
+pytestmark = pytest.mark.browser
+
+PHONE_WIDTH = 390
+
+
+def _public_pages():
+    published = FollowupReport.objects.filter(state=ReportState.PUBLISHED).order_by("-period_end").first()
+    unit = Unit.objects.get(name=builder.DEMO_UNIT_NAME)
+    pages = [
+        reverse("public:index"),
+        reverse("public:followup"),
+        reverse("public:plans_index"),
+        reverse("public:plans_unit", args=[unit.public_slug]),
+        reverse("public:plans_programme"),
+        reverse("public:feedback_send"),
+    ]
+    if published is not None:
+        pages.append(reverse("public:plans_report", args=[published.pk]))
+    return pages
+
+
+def _staff_pages():
+    unit = Unit.objects.get(name=builder.DEMO_UNIT_NAME)
+    deviation = Deviation.objects.filter(unit=unit).order_by("-submitted_at").first()
+    grievance = Deviation.objects.filter(kind="grievance").order_by("-submitted_at").first()
+    pages = {
+        Role.EMPLOYEE: [reverse("home"), reverse("deviations:new"), reverse("deviations:mine")],
+        Role.SUPERVISOR: [
+            reverse("home"),
+            reverse("deviations:list"),
+            reverse("deviations:detail", args=[deviation.pk]),
+            reverse("improvement:my_actions"),
+            reverse("meetings:list"),
+            reverse("improvement:log"),
+            reverse("feedback:home"),
+            reverse("yearclock:wheel"),
+            reverse("risks:list"),
+        ],
+        Role.QUALITY_DIRECTOR: [
+            reverse("home"),
+            reverse("deviations:detail", args=[grievance.pk]),
+            reverse("deviations:notify", args=[grievance.pk]),
+            reverse("guidance:list"),
+            reverse("plans:list"),
+            reverse("plans:programme"),
+            reverse("plans:reports"),
+        ],
+        Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
+    }
+    plan = ActionPlan.objects.filter(unit=unit).order_by("-year").first()
+    if plan is not None:
+        pages[Role.SUPERVISOR].append(reverse("improvement:plan_detail", args=[plan.pk]))
+    meeting = Meeting.objects.filter(unit=unit).order_by("-starts_at").first()
+    if meeting is not None:
+        pages[Role.SUPERVISOR].append(reverse("meetings:detail", args=[meeting.pk]))
+    round_ = Round.objects.filter(unit=unit).order_by("-opens_on").first()
+    if round_ is not None:
+        pages[Role.SUPERVISOR].append(reverse("feedback:round", args=[round_.pk]))
+    guidance = Guidance.objects.order_by("-id").first()
+    if guidance is not None:
+        pages[Role.QUALITY_DIRECTOR].append(reverse("guidance:detail", args=[guidance.pk]))
+    report = FollowupReport.objects.order_by("-period_end").first()
+    if report is not None:
+        pages[Role.QUALITY_DIRECTOR].append(reverse("plans:report", args=[report.pk]))
+    return pages
+
+
+def _check(page, url, name, problems):
+    response = page.goto(url)
+    assert response.status == 200, f"{url}: {response.status}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE_WIDTH:
+        # Name the innermost elements that reach past the screen's edge.
+        culprits = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit + 1
+                        && ![...e.children].some(c => c.getBoundingClientRect().right > limit + 1))
+                .slice(0, 4)
+                .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : '') + ' "' + e.textContent.trim().slice(0, 30) + '"')""",
+            PHONE_WIDTH,
+        )
+        problems.append(f"{url}: {width} px ({', '.join(culprits)})")
+        snap(page, f"walk-wide-{name}")
+    else:
+        snap(page, f"walk-{name}")
+    # Cards stacked one above the other keep a gap between them.
+    touching = page.evaluate(
+        """() => [...document.querySelectorAll('.card + .card')].filter(b => {
+            const a = b.previousElementSibling, ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+            const sameColumn = rb.left < ra.right && ra.left < rb.right && rb.top >= ra.bottom - 1;
+            return a.offsetParent && b.offsetParent && sameColumn && rb.top - ra.bottom < 8;
+        }).map(b => (b.querySelector('h2, h3, summary') || b).textContent.trim().slice(0, 40))"""
+    )
+    if touching:
+        problems.append(f"{url}: cards without a gap ({'; '.join(touching)})")
+
+
+def test_no_page_of_the_walk_scrolls_sideways_on_a_phone(phone_page, live_server, transactional_db, browser):
+    call_command("load_demo", "--small", stdout=io.StringIO())
+    problems = []
+    for url in _public_pages():
+        _check(phone_page, url, "public" + re.sub(r"\W+", "-", url), problems)
+    for role, urls in _staff_pages().items():
+        context = browser.new_context(
+            base_url=str(live_server.url), viewport={"width": PHONE_WIDTH, "height": 844}, locale="fi-FI",
+            timezone_id="Europe/Helsinki", is_mobile=True, has_touch=True,
+        )
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        login(page, live_server, builder.LOGIN_EMAIL[role], builder.DEMO_PASSWORD)
+        for url in urls:
+            _check(page, url, f"{role}{re.sub(r'[^0-9a-z]+', '-', url)}", problems)
+        context.close()
+    assert problems == [], "Pages wider than the phone:\n" + "\n".join(problems)
