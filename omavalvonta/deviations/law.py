@@ -18,8 +18,9 @@ from omavalvonta.deviations.models import Kind, NotificationRecipient
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
-SECTION_28 = "Sote-valvontalaki 741/2023 § 28"
-SECTION_29 = "Sote-valvontalaki 741/2023 § 29"
+# Cited as Finnish law is cited: the act's name, its number, the section.
+SECTION_28 = "Sote-valvontalaki (741/2023) 28 §"
+SECTION_29 = "Sote-valvontalaki (741/2023) 29 §"
 
 
 @dataclass(frozen=True)

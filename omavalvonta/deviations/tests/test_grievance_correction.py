@@ -162,8 +162,8 @@ def test_every_unmet_condition_is_listed_at_once(employee_a, supervisor_a, unit_
 
     assert exc.value.messages == [
         "Answer the reporter.",
-        "Notify the purchasing county: the law requires it (Sote-valvontalaki 741/2023 § 28).",
-        "Notify the supervisory authority: the law requires it (Sote-valvontalaki 741/2023 § 28).",
+        "Notify the purchasing county: the law requires it (Sote-valvontalaki (741/2023) 28 §).",
+        "Notify the supervisory authority: the law requires it (Sote-valvontalaki (741/2023) 28 §).",
         "1 corrective action is still open, so the shortcoming is not corrected. "
         "The unit's responsible person may close the report by recording why.",
     ]

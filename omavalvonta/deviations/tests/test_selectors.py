@@ -288,7 +288,7 @@ def test_timeline_tells_the_story_in_order(handled, quality_director):
         "Handler named: Sari Esihenkilö",
         "Classified: risk very high, critical",
         # Critical: the § 28 clock starts at the classification, the responsible persons hear at once.
-        "Statutory notification clock started (Sote-valvontalaki 741/2023 § 28): notify by "
+        "Statutory notification clock started (Sote-valvontalaki (741/2023) 28 §): notify by "
         + timezone.localtime(handled.notification_due_at).strftime("%d.%m.%Y %H:%M"),
     ]
     assert [e.label for e in entries][4:] == [

@@ -222,7 +222,7 @@ def test_a_serious_event_is_notified_to_the_county_and_the_authority_in_time(
         # The authority is offered and ticked: the law names it for a serious event.
         box = page.split('name="notify_authority"', 1)[1].split(">", 1)[0]
         assert "checked" in box
-        assert authority.email in page and "Legal basis: Sote-valvontalaki 741/2023 § 28" in page
+        assert authority.email in page and "Legal basis: Sote-valvontalaki (741/2023) 28 §" in page
     with time_machine.travel(MORNING + dt.timedelta(hours=3), tick=False):
         response = client.post(
             reverse("deviations:notify", args=[d.pk]),
@@ -256,7 +256,7 @@ def test_the_county_alone_leaves_the_clock_running_and_the_report_open(employee_
     assert services.statutory_missing(d) == [NotificationRecipient.AUTHORITY]
     with pytest.raises(ValidationError) as exc:
         services.deviation_close(actor=supervisor_a, deviation=d)
-    assert exc.value.messages == ["Notify the supervisory authority: the law requires it (Sote-valvontalaki 741/2023 § 28)."]
+    assert exc.value.messages == ["Notify the supervisory authority: the law requires it (Sote-valvontalaki (741/2023) 28 §)."]
 
 
 def test_a_grievance_cannot_be_sent_to_the_authority_as_a_notification(employee_a, supervisor_a, unit_a, county, authority):
