@@ -52,6 +52,16 @@ def _refuse_duplicate(deviation: Deviation, direction: str, body: str, now) -> N
         raise ValidationError({"body": _("This message has already been sent.")})
 
 
+def _record(deviation: Deviation, *, direction: str, author, body: str, now, actor, **data) -> DeviationMessage:
+    """Store one message and tell the timeline (the audit trail)."""
+    message = DeviationMessage.objects.create(
+        deviation=deviation, unit=deviation.unit, direction=direction, author=author, body=body, created_at=now
+    )
+    verb = "deviation.message_to_reporter" if direction == MessageDirection.TO_REPORTER else "deviation.message_from_reporter"
+    audit_event_record(actor=actor, verb=verb, target=deviation, unit=deviation.unit, message_id=message.pk, **data)
+    return message
+
+
 def _reachable_named_reporter(deviation: Deviation):
     reporter = deviation.reporter if deviation.reporter_id and not deviation.is_anonymous else None
     return reporter if reporter is not None and reporter.is_active else None
@@ -72,16 +82,10 @@ def deviation_message_to_reporter(*, actor, deviation: Deviation, body: str) -> 
         )
     now = timezone.now()
     _refuse_duplicate(deviation, MessageDirection.TO_REPORTER, body, now)
-    message = DeviationMessage.objects.create(
-        deviation=deviation, unit=deviation.unit, direction=MessageDirection.TO_REPORTER, author=actor, body=body,
-        created_at=now,
-    )
+    message = _record(deviation, direction=MessageDirection.TO_REPORTER, author=actor, body=body, now=now, actor=actor)
     fields: list[str] = []
     _start_handling(deviation, now, fields)
     _save(deviation, fields)
-    audit_event_record(
-        actor=actor, verb="deviation.message_to_reporter", target=deviation, unit=deviation.unit, message_id=message.pk
-    )
     if reporter is not None:
         notification_enqueue(
             recipient=reporter,
@@ -121,13 +125,7 @@ def deviation_message_from_reporter(*, actor, deviation: Deviation, body: str) -
     body = _check_body(body)
     now = timezone.now()
     _refuse_duplicate(deviation, MessageDirection.FROM_REPORTER, body, now)
-    message = DeviationMessage.objects.create(
-        deviation=deviation, unit=deviation.unit, direction=MessageDirection.FROM_REPORTER, author=actor, body=body,
-        created_at=now,
-    )
-    audit_event_record(
-        actor=actor, verb="deviation.message_from_reporter", target=deviation, unit=deviation.unit, message_id=message.pk
-    )
+    message = _record(deviation, direction=MessageDirection.FROM_REPORTER, author=actor, body=body, now=now, actor=actor)
     _tell_handler(deviation)
     return message
 
@@ -148,17 +146,9 @@ def deviation_message_from_followup(*, code: str, body: str) -> DeviationMessage
     body = _check_body(body)
     now = timezone.now()
     _refuse_duplicate(deviation, MessageDirection.FROM_REPORTER, body, now)
-    message = DeviationMessage.objects.create(
-        deviation=deviation, unit=deviation.unit, direction=MessageDirection.FROM_REPORTER, author=None, body=body,
-        created_at=now,
-    )
-    audit_event_record(
-        actor=None,
-        verb="deviation.message_from_reporter",
-        target=deviation,
-        unit=deviation.unit,
-        message_id=message.pk,
-        channel="followup",
+    # No actor and no author: nothing ties the message to a person.
+    message = _record(
+        deviation, direction=MessageDirection.FROM_REPORTER, author=None, body=body, now=now, actor=None, channel="followup"
     )
     _tell_handler(deviation)
     return message
