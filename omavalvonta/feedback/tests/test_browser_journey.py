@@ -84,7 +84,7 @@ def test_kiosk_link_results_and_public_notice(
     _submit(desk, form)
     assert desk.locator("svg.qr").count() == 2
     # The print button prints (window.print stubbed: a headless browser has no printer).
-    desk.evaluate("window.__printed = 0; window.print = () => { window.__printed += 1; }")
+    desk.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     desk.locator("button[data-print]").click()
     assert desk.evaluate("window.__printed") == 1
     snap(desk, "feedback-qr-sheet")
