@@ -140,7 +140,7 @@ def deviation_message_from_followup(*, code: str, body: str) -> DeviationMessage
     deviation = deviation_for_followup_code(code=code)
     if deviation is None or not rules.followup_code_is_well_formed(rules.followup_code_normalise(code)):
         raise ValidationError({"code": _("No report was found with this code. Check the code and try again.")})
-    deviation = Deviation.objects.select_for_update().select_related("unit", "handler").get(pk=deviation.pk)
+    deviation = Deviation.objects.select_for_update(of=("self",)).select_related("unit", "handler").get(pk=deviation.pk)
     if not deviation.is_open:
         raise ValidationError({"body": _("The report is closed: messages can no longer be sent.")})
     body = _check_body(body)
