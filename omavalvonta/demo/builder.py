@@ -685,11 +685,21 @@ class DemoBuilder:
             for_team_meeting=rng.random() < 0.35,
         )
         if dev.notification_due_at is not None and "notification_due_at" not in stamps:
-            # Critical: the clock started at the classification, that day.
-            stamps["notification_due_at"] = law.SERIOUS_EVENT_DUTY.deadline(clock)
+            # Critical: the clock started at the classification, that day. Written
+            # at once (not only with the other stamps at the end), so that the
+            # replayed clock job sees the real deadline and a late one is history.
+            due = stamps["notification_due_at"] = law.SERIOUS_EVENT_DUTY.deadline(clock)
+            Deviation.objects.filter(pk=dev.pk).update(notification_due_at=due)
+            dev.notification_due_at = due
         notified_at = None
         if dev.requires_statutory_notification and (plan.fate != IN_HANDLING or rng.random() < 0.6):
-            notified_at = self._at(clock + dt.timedelta(hours=rng.uniform(0.5, 20) * squeeze))
+            late_after = clock + dt.timedelta(hours=rng.uniform(0.5, 20) * squeeze)
+            if dev.notification_due_at is not None and rng.random() < 0.9:
+                # Most handlers notify a serious event the same day, as the law asks.
+                start = plan.submitted_at if dev.serious_reasons else clock
+                room = max(dev.notification_due_at - start, dt.timedelta(minutes=30))
+                late_after = min(start + room * rng.uniform(0.05, 0.6), self.now - dt.timedelta(minutes=5))
+            notified_at = self._at(late_after)
             draft = dev_services.deviation_notification_drafts(actor=handler, deviation=dev)[0]
             body = _fill_in(draft.body, texts.county_summary(plan.kind))
             # The draft promises a correction date counted from today; the

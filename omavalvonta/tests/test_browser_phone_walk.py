@@ -132,3 +132,36 @@ def test_no_page_of_the_walk_scrolls_sideways_on_a_phone(phone_page, live_server
             _check(page, url, f"{role}{re.sub(r'[^0-9a-z]+', '-', url)}", problems)
         context.close()
     assert problems == [], "Pages wider than the phone:\n" + "\n".join(problems)
+
+
+def test_the_follow_up_report_keeps_its_findings_column_and_table_heights_on_a_desktop(
+    desktop_page, live_server, transactional_db
+):
+    call_command("load_demo", "--small", stdout=io.StringIO())
+    report = FollowupReport.objects.order_by("-period_end").first()
+    login(desktop_page, live_server, builder.LOGIN_EMAIL[Role.QUALITY_DIRECTOR], builder.DEMO_PASSWORD)
+    desktop_page.goto(reverse("plans:report", args=[report.pk]))
+    assert desktop_page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # The findings get a column wide enough to write in (20rem at least), beside the figures.
+    findings = desktop_page.locator("main .grid > aside").bounding_box()
+    figures = desktop_page.locator("main .grid > article").bounding_box()
+    assert findings["width"] >= 320 and findings["x"] > figures["x"]
+    # A short table keeps its own height instead of stretching to its neighbour's:
+    # side by side, tables with different numbers of rows have different heights.
+    stretched = desktop_page.evaluate(
+        """() => {
+            const pairs = [];
+            document.querySelectorAll('main .grid').forEach(grid => {
+                const items = [...grid.children].filter(c => c.querySelector('table'));
+                items.forEach(a => items.forEach(b => {
+                    const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+                    const rows = e => e.querySelectorAll('tr').length;
+                    if (a !== b && Math.abs(ra.top - rb.top) < 1 && rows(a) !== rows(b) && Math.abs(ra.height - rb.height) < 1)
+                        pairs.push(a.textContent.trim().slice(0, 20));
+                }));
+            });
+            return pairs;
+        }"""
+    )
+    assert stretched == []
+    snap(desktop_page, "walk-desktop-followup-report")
