@@ -60,11 +60,9 @@
           copy.textContent = copy.getAttribute("data-copied") || copy.textContent;
         });
       }
-      return;
     }
-    var print = event.target.closest && event.target.closest("[data-print]");
-    if (print) window.print();
   });
+  // Buttons that need this script start hidden, so none is offered without it.
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-copy], [data-print]").forEach(function (button) { button.hidden = false; });
   });
