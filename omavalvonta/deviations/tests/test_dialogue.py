@@ -20,7 +20,7 @@ QUESTION = "Oliko paikalla muita aikuisia?"
 
 
 @pytest.fixture(autouse=True)
-def _english_and_fresh_limits():
+def _english_and_fresh_limits(db):
     cache.clear()
     with translation.override("en"):
         yield
