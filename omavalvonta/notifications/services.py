@@ -22,25 +22,39 @@ delivers due rows:
   When the failure is the server's (down, refusing connections, temporarily
   rejecting), the rest of the batch is handed back untouched: one unreachable
   server costs one attempt per pass, not one per queued message.
-* Delivery is at least once: a worker killed after the mail server accepted a
-  message but before the row was marked sent will send it again after the claim
-  expires. E-mail offers nothing better; the in-app copy is not duplicated.
+* **The database going away.** Every write after a send (marking it sent, a
+  retry, handing rows back) is retried on a fresh database connection for up to
+  CLAIM_SECONDS before anything else happens, so a database restart while a
+  message is on the wire does not send it twice. Rows of a batch the worker could
+  not finish are handed back as soon as the database answers again (at once in
+  the same pass, or first thing in the next one), instead of waiting out their
+  claim.
+* **One SMTP connection per batch**, opened at the first send and reused.
+* **A stable Message-ID per row** (`<outbox-<id>.<created>@<host>>`): a message
+  that is sent twice is the same message to the mail client, which shows it once.
+* Delivery is at least once: a worker killed (SIGKILL, power loss) after the
+  mail server accepted a message but before the row was marked sent will send it
+  again after the claim expires: at most one duplicate per killed worker (the one
+  message it was sending), folded by the Message-ID. E-mail offers nothing
+  better; the in-app copy is not duplicated.
 * In-app-only rows (`not_emailed`) are never claimed.
 """
 
 import datetime as dt
 import logging
 import smtplib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -232,19 +246,74 @@ def _renew(n: Notification) -> bool:
     return False
 
 
+def _with_database_retry(write: Callable[[], int], *, what: str, retried: Callable[[], int] | None = None) -> int:
+    """Run one outbox write, reconnecting while the database is away.
+
+    A connection that broke (PostgreSQL restarted, AdminShutdown) is dropped and
+    the write tried again on a fresh one, with a growing pause, for up to
+    CLAIM_SECONDS: our claim still protects the row meanwhile. `retried` (if
+    given) replaces `write` after the first failure: the first try may have
+    committed before its answer was lost. Inside a caller's transaction (tests)
+    nothing can be retried and the error is raised at once."""
+    deadline = time.monotonic() + CLAIM_SECONDS
+    pause = 0.2
+    attempt = write
+    while True:
+        try:
+            return attempt()
+        except (OperationalError, InterfaceError) as exc:
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            log.warning("The database is away while %s (%s); retrying on a new connection.", what, exc)
+            try:
+                connection.close()
+            except Exception:  # a dead connection may fail to close; it is dropped all the same
+                log.debug("Closing the broken database connection failed", exc_info=True)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+            attempt = retried or write
+
+
 def _finish(n: Notification, **fields) -> bool:
     """Write the outcome of our claim; False when another worker has taken the row over."""
     fields.setdefault("claimed_until", None)
-    return bool(Notification.objects.filter(_holding(n)).update(**fields))
+    outcome = {"state": fields["state"], **({"sent_at": fields["sent_at"]} if "sent_at" in fields else {})}
+
+    def write():
+        return Notification.objects.filter(_holding(n)).update(**fields)
+
+    def write_again():
+        # Had the lost first try committed, the row already shows our outcome.
+        return write() or Notification.objects.filter(pk=n.pk, claimed_until=None, **outcome).count()
+
+    return bool(_with_database_retry(write, what=f"recording notification {n.pk}", retried=write_again))
+
+
+# Rows this process claimed but could neither finish nor hand back (the database
+# was away for longer than the retries): handed back first thing in the next pass.
+_unreleased: list[Notification] = []
 
 
 def _release(rows: Sequence[Notification]) -> int:
     """Hand claimed rows back unsent, without counting the attempt."""
     if not rows:
         return 0
-    return Notification.objects.filter(reduce(or_, (_holding(n) for n in rows))).update(
-        state=DeliveryState.PENDING, claimed_until=None, attempts=F("attempts") - 1
+    return _with_database_retry(
+        lambda: Notification.objects.filter(reduce(or_, (_holding(n) for n in rows))).update(
+            state=DeliveryState.PENDING, claimed_until=None, attempts=F("attempts") - 1
+        ),
+        what=f"handing back {len(rows)} notifications",
     )
+
+
+def _release_after_failure(rows: Sequence[Notification]) -> int:
+    """Hand back what a failed pass still holds; remember it when even that fails."""
+    try:
+        return _release(rows)
+    except Exception:
+        log.exception("Could not hand back %s claimed notifications; trying again on the next pass.", len(rows))
+        _unreleased.extend(rows)
+        return 0
 
 
 def _affects_whole_batch(exc: Exception) -> bool:
@@ -259,11 +328,23 @@ def _affects_whole_batch(exc: Exception) -> bool:
     return not isinstance(exc, ValueError)
 
 
+def message_id(n: Notification) -> str:
+    """The row's own Message-ID: the same at every (re)send of the row, unique
+    across rows and across databases (the creation time is part of it)."""
+    host = urlsplit(settings.SITE_URL).hostname or "omavalvonta.invalid"
+    return f"<outbox-{n.pk}.{n.created_at:%Y%m%d%H%M%S%f}@{host}>"
+
+
 def _send(n: Notification, mail_connection) -> None:
     body = n.body
     if n.link and is_safe_link(n.link):
         body = f"{body}\n\n{settings.SITE_URL}{n.link}"
-    message = EmailMessage(subject=n.subject, body=body, to=[n.email], connection=mail_connection)
+    message = EmailMessage(
+        subject=n.subject, body=body, to=[n.email], connection=mail_connection, headers={"Message-ID": message_id(n)}
+    )
+    # Opened once and kept for the batch: a connection the backend opened itself
+    # would be closed again after this one message.
+    mail_connection.open()
     if message.send(fail_silently=False) == 0:
         raise smtplib.SMTPException("The mail backend accepted no message.")
 
@@ -278,14 +359,20 @@ def notifications_deliver_due(*, limit: int = 50, should_stop: Callable[[], bool
     claims would stay invisible to other workers until it commits.
     """
     stats = DeliveryStats()
+    if _unreleased:
+        # A pass that failed left rows claimed: hand them back before claiming more.
+        rows, _unreleased[:] = list(_unreleased), []
+        stats.released += _release_after_failure(rows)
     ids = _claim_batch(limit)
     if not ids:
         return stats
     stats.claimed = len(ids)
     rows = list(Notification.objects.filter(pk__in=ids).order_by("next_attempt_at", "id"))
     mail_connection = get_connection(fail_silently=False)
+    unstarted = 0  # rows[unstarted:] have not been put on the wire
     try:
         for index, n in enumerate(rows):
+            unstarted = index
             if should_stop is not None and should_stop():
                 stats.released += _release(rows[index:])
                 break
@@ -301,10 +388,11 @@ def notifications_deliver_due(*, limit: int = 50, should_stop: Callable[[], bool
             if not n.email:  # nothing to send to (a row written by older code)
                 _finish(n, state=DeliveryState.NOT_EMAILED, attempts=F("attempts") - 1)
                 continue
-            if not _renew(n):
+            if not _with_database_retry(lambda n=n: _renew(n), what=f"renewing the claim of notification {n.pk}"):
                 stats.lost += 1
                 log.warning("Notification %s: claim expired and was taken over; not sending it.", n.pk)
                 continue
+            unstarted = index + 1
             try:
                 _send(n, mail_connection)
             except Exception as exc:  # any transport or message error: keep the row and retry
@@ -333,11 +421,17 @@ def notifications_deliver_due(*, limit: int = 50, should_stop: Callable[[], bool
                     stats.released += _release(rows[index + 1 :])
                     break
             else:
-                if _finish(n, state=DeliveryState.SENT, sent_at=timezone.now()):
+                # An error of an earlier try is history now.
+                if _finish(n, state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""):
                     stats.sent += 1
                 else:
                     stats.lost += 1
                     log.warning("Notification %s was sent, but its claim had been taken over meanwhile.", n.pk)
+    except BaseException:
+        # The database stayed away (or the worker is being stopped): hand back
+        # what this batch has not finished, now rather than when the claims expire.
+        stats.released += _release_after_failure(rows[unstarted:])
+        raise
     finally:
         try:
             mail_connection.close()
