@@ -38,3 +38,6 @@ urlpatterns = [
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# A failure shows a page that says plainly that nothing was saved (core/views.py).
+handler500 = "omavalvonta.core.views.server_error"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import EditConflict
 from omavalvonta.core.lib import bounds
 
 
@@ -19,9 +24,34 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, **kwargs)
 
 
+class EditVersionField(forms.IntegerField):
+    """The hidden field of an edit form that carries the record's edit_version as
+    it was when the form was opened (see core/concurrency.py). Give it as
+    `initial={"edit_version": record.edit_version, ...}` and pass
+    `form.cleaned_data["edit_version"]` to the service as `expected_version`.
+    A browser draft keeps it with the text (static/js/drafts.js)."""
+
+    widget = forms.HiddenInput(attrs={"data-draft-field": ""})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError next to the fields it names; the rest on top.
-    The form is shown again with everything the user typed."""
+    The form is shown again with everything the user typed. An EditConflict also
+    puts the stored values beside the typed ones (`form.edit_conflict`, shown by
+    components/edit_conflict.html) and moves the hidden version on, so that
+    saving again replaces the other version knowingly."""
+    if isinstance(error, EditConflict):
+        form.add_error(None, error.messages[0])
+        form.edit_conflict = edit_conflict_view(form, error)
+        data = form.data.copy()
+        data[form.add_prefix("edit_version")] = str(error.current.edit_version)
+        form.data = data
+        return
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             target = name if name in form.fields else None
@@ -72,3 +102,58 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                     )
         return super()._check_values(value)
+_MISSING = object()
+
+
+def edit_conflict_view(form, conflict: EditConflict) -> dict:
+    """What components/edit_conflict.html shows: who saved and when, and for each
+    field of the form the stored value next to the person's own. A form names a
+    field's stored value differently with a method `conflict_value(name, record)`
+    (return None to leave the field out)."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "edit_version" or isinstance(field.widget, forms.HiddenInput):
+            continue
+        if hasattr(form, "conflict_value"):
+            theirs = form.conflict_value(name, conflict.current)
+        else:
+            theirs = getattr(conflict.current, name, _MISSING)
+        if theirs is _MISSING or (theirs is None and hasattr(form, "conflict_value")):
+            continue
+        yours = form.cleaned_data[name] if name in getattr(form, "cleaned_data", {}) else form[name].value()
+        theirs_text, yours_text = _display(field, theirs), _display(field, yours)
+        rows.append({"label": field.label, "theirs": theirs_text, "yours": yours_text, "differs": theirs_text != yours_text})
+    return {
+        "by": getattr(conflict.changed_by, "full_name", "") or str(conflict.changed_by or ""),
+        "at": timezone.localtime(conflict.changed_at) if conflict.changed_at else None,
+        "rows": [row for row in rows if row["differs"]],
+    }
+
+
+def _display(field, value) -> str:
+    """A value as the person reads it: choice labels, names, dates, yes/no."""
+    if isinstance(value, models.Manager):
+        value = list(value.all())
+    if isinstance(value, (list, tuple, set, models.QuerySet)):
+        return ", ".join(_display(field, v) for v in value) or "–"
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, models.Model):
+        return getattr(value, "full_name", "") or str(value)
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(field, forms.ModelChoiceField):
+        labels = {}
+        for key, label in choices:
+            if isinstance(label, (list, tuple)):  # option groups
+                labels.update({str(k): v for k, v in label})
+            else:
+                labels[str(key)] = label
+        if str(value) in labels:
+            return str(labels[str(value)])
+    return str(value)

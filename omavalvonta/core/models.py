@@ -17,6 +17,17 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class EditVersioned(models.Model):
+    """A shared record edited through forms: `edit_version` counts its saves, so a
+    form opened at an older version cannot overwrite a newer one unseen (see
+    core/concurrency.py)."""
+
+    edit_version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """One write that mattered: who did what to which record, and when.
 

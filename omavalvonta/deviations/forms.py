@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, DateTimeField
+from omavalvonta.core.forms import DateField, DateInput, DateTimeField, EditVersionField
 from omavalvonta.core.lib import bounds
 from omavalvonta.deviations.models import (
     Consequence,
@@ -322,6 +322,7 @@ class ClassifyForm(forms.Form):
     )
     analysis = forms.CharField(label=_("Analysis"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     for_team_meeting = forms.BooleanField(label=_("Handle in the next team meeting"), required=False)
+    edit_version = EditVersionField()
 
     @classmethod
     def initial_for(cls, deviation) -> dict:
@@ -332,6 +333,7 @@ class ClassifyForm(forms.Form):
             "contributing_factors": deviation.contributing_factors,
             "analysis": deviation.analysis,
             "for_team_meeting": deviation.for_team_meeting,
+            "edit_version": deviation.edit_version,
         }
 
 
@@ -351,6 +353,7 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Tell what was found and what will be done. The reporter sees this text."),
     )
+    edit_version = EditVersionField()
 
 
 class CloseForm(forms.Form):

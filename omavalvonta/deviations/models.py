@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.attachments import random_name
+from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel  # noqa: F401 (re-exported)
 
@@ -44,7 +45,7 @@ class ViolenceTarget(models.TextChoices):
     PROPERTY = "property", _("Property")
 
 
-class Deviation(models.Model):
+class Deviation(EditVersioned):
     """One report. Unit-scoped: every read goes through `objects.for_actor`."""
 
     access_kind_field = "kind"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import law, rules
 from omavalvonta.deviations.models import (
@@ -77,7 +78,10 @@ def _start_handling(deviation: Deviation, now: dt.datetime, fields: list[str]) -
         fields.append("handling_started_at")
 
 
-def _save(deviation: Deviation, fields: list[str]) -> None:
+def _save(deviation: Deviation, fields: list[str], *, expected_version: int | None = None) -> None:
+    """Write a person's change: the edit version moves on (and is checked against
+    `expected_version`, the version a form was opened at: core/concurrency.py)."""
+    edit_version_claim(deviation, expected=expected_version)
     # update_fields skips auto_now unless named; the list page sorts on freshness.
     deviation.save(update_fields=sorted(set(fields) | {"updated_at"}))
 

@@ -95,6 +95,7 @@ def deviation_classify(
     contributing_factors: str = "",
     analysis: str = "",
     for_team_meeting: bool = False,
+    expected_version: int | None = None,
 ) -> Deviation:
     """Classify (handler or deviation.handle). Risk level from the organisation's
     matrix. A submitted report moves to in_handling. Consequence serious or very
@@ -102,7 +103,8 @@ def deviation_classify(
     (law.SERIOUS_EVENT_DUTY) now unless it already runs.
 
     Critical cannot be withdrawn once the county has been notified: the record
-    must keep saying why the notification was sent."""
+    must keep saying why the notification was sent. `expected_version`: the edit
+    version the form was opened at (a newer save refuses this one: EditConflict)."""
     access.require_on(actor, deviation, access.P_DEVIATION_HANDLE)
     _require_open(deviation)
     errors = {}
@@ -137,7 +139,7 @@ def deviation_classify(
         "classified_at",
     ]
     _start_handling(deviation, now, fields)
-    _save(deviation, fields)
+    _save(deviation, fields, expected_version=expected_version)
     audit_event_record(
         actor=actor,
         verb="deviation.classified",
@@ -206,9 +208,10 @@ def deviation_add_action(*, actor, deviation: Deviation, title: str, owner, due_
 
 
 @transaction.atomic
-def deviation_answer(*, actor, deviation: Deviation, answer: str) -> Deviation:
+def deviation_answer(*, actor, deviation: Deviation, answer: str, expected_version: int | None = None) -> Deviation:
     """Write (or rewrite) the answer to the reporter; stamps answered_at and tells
-    a named reporter in the product and by e-mail (never anyone else)."""
+    a named reporter in the product and by e-mail (never anyone else).
+    `expected_version` as in deviation_classify."""
     access.require_on(actor, deviation, access.P_DEVIATION_HANDLE)
     _require_open(deviation)
     answer = _clean_text(answer)
@@ -220,7 +223,7 @@ def deviation_answer(*, actor, deviation: Deviation, answer: str) -> Deviation:
     deviation.answered_at = now
     fields = ["answer", "answered_at"]
     _start_handling(deviation, now, fields)
-    _save(deviation, fields)
+    _save(deviation, fields, expected_version=expected_version)
     audit_event_record(actor=actor, verb="deviation.answered", target=deviation, unit=deviation.unit, rewritten=rewritten)
     reporter = deviation.reporter if deviation.reporter_id and not deviation.is_anonymous else None
     if reporter is not None and reporter.is_active:

@@ -56,7 +56,9 @@ def _handling_forms(deviation, *, bound: str | None = None, data=None) -> dict:
             *args("classify"), prefix="classify", initial=ClassifyForm.initial_for(deviation)
         ),
         "action": ActionForm(*args("action"), prefix="action", people=selectors.action_owner_candidates(deviation=deviation, handlers=candidates)),
-        "answer": AnswerForm(*args("answer"), prefix="answer", initial={"answer": deviation.answer}),
+        "answer": AnswerForm(
+            *args("answer"), prefix="answer", initial={"answer": deviation.answer, "edit_version": deviation.edit_version}
+        ),
         "message": MessageForm(*args("message"), prefix="message"),
         "close": CloseForm(prefix="close"),
         "reopen": ReopenForm(*args("reopen"), prefix="reopen"),
@@ -264,7 +266,9 @@ def deviation_assign(request, pk):
 @require_POST
 def deviation_classify(request, pk):
     def perform(deviation, data):
-        services.deviation_classify(actor=request.user, deviation=deviation, **data)
+        data = dict(data)
+        expected = data.pop("edit_version")
+        services.deviation_classify(actor=request.user, deviation=deviation, expected_version=expected, **data)
 
     return _handle(request, pk, "classify", perform, _("The classification was saved."))
 
@@ -284,7 +288,9 @@ def deviation_add_action(request, pk):
 @require_POST
 def deviation_answer(request, pk):
     def perform(deviation, data):
-        services.deviation_answer(actor=request.user, deviation=deviation, answer=data["answer"])
+        services.deviation_answer(
+            actor=request.user, deviation=deviation, answer=data["answer"], expected_version=data["edit_version"]
+        )
 
     return _handle(request, pk, "answer", perform, _("The answer was saved and the reporter can now read it."))
 
