@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField
 from omavalvonta.plans.models import PlanKind
 
 
@@ -27,6 +27,7 @@ class OverviewFilterForm(forms.Form):
 
 class SectionForm(forms.Form):
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
+    edit_version = EditVersionField()
 
 
 class DetailsForm(forms.Form):
@@ -42,6 +43,7 @@ class DetailsForm(forms.Form):
         label=_("Child-friendly version"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("The plan in plain language, addressed to the children."),
     )
+    edit_version = EditVersionField()
 
     def __init__(self, *args, good_treatment: bool, **kwargs):
         super().__init__(*args, **kwargs)

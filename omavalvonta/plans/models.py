@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -127,7 +128,7 @@ class Plan(models.Model):
 REVIEW_DUE_SOON_DAYS = 21
 
 
-class PlanVersion(models.Model):
+class PlanVersion(EditVersioned):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField(_("version"))
@@ -199,7 +200,7 @@ class PlanVersion(models.Model):
         self._loaded_state = self.state
 
 
-class PlanSection(models.Model):
+class PlanSection(EditVersioned):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
     key = models.SlugField(max_length=60)
     number = models.CharField(_("number"), max_length=10, blank=True)

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
@@ -185,14 +186,16 @@ def plan_draft_start(*, actor, unit, kind: str = PlanKind.SELF_SUPERVISION) -> P
 
 
 @transaction.atomic
-def plan_section_save(*, actor, section: PlanSection, text: str) -> PlanSection:
-    """Write one section of a draft."""
+def plan_section_save(*, actor, section: PlanSection, text: str, expected_version: int | None = None) -> PlanSection:
+    """Write one section of a draft. `expected_version`: the section's edit
+    version when the form was opened; a newer save refuses this one (EditConflict)."""
     version = section.version
     access.require(actor, access.P_PLAN_EDIT, version.unit)
     _require_draft(version)
     text = _clean(text)
     if len(text) > TEXT_MAX:
         raise ValidationError({"text": _("The text is too long (at most %(max)d characters).") % {"max": TEXT_MAX}})
+    edit_version_claim(section, expected=expected_version)
     section.text = text
     section.updated_by = actor
     section.updated_at = timezone.now()
@@ -233,9 +236,11 @@ def plan_section_add(*, actor, version: PlanVersion, key: str) -> PlanSection:
 
 @transaction.atomic
 def plan_version_details_save(*, actor, version: PlanVersion, change_summary: str,
-                              children_participation: str = "", child_friendly_text: str = "") -> PlanVersion:
+                              children_participation: str = "", child_friendly_text: str = "",
+                              expected_version: int | None = None) -> PlanVersion:
     """The draft's summary of changes and, for a good-treatment plan, how the
-    children took part and the child-friendly version."""
+    children took part and the child-friendly version. `expected_version` as in
+    plan_section_save."""
     access.require(actor, access.P_PLAN_EDIT, version.unit)
     _require_draft(version)
     errors = {}
@@ -245,6 +250,7 @@ def plan_version_details_save(*, actor, version: PlanVersion, change_summary: st
             errors[name] = _("The text is too long (at most %(max)d characters).") % {"max": TEXT_MAX}
     if errors:
         raise ValidationError(errors)
+    edit_version_claim(version, expected=expected_version)
     version.change_summary = _clean(change_summary)
     fields = ["change_summary", "updated_at"]
     if version.plan.kind == PlanKind.GOOD_TREATMENT:

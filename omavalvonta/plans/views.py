@@ -133,10 +133,13 @@ def section_edit(request, pk, section_id):
     if refused:
         return refused
     section = selectors.section_get(version=version, section_id=section_id)
-    form = SectionForm(request.POST or None, initial={"text": section.text})
+    form = SectionForm(request.POST or None, initial={"text": section.text, "edit_version": section.edit_version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_section_save(actor=request.user, section=section, text=form.cleaned_data["text"])
+            services.plan_section_save(
+                actor=request.user, section=section, text=form.cleaned_data["text"],
+                expected_version=form.cleaned_data["edit_version"],
+            )
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -188,10 +191,13 @@ def details_edit(request, pk):
         "change_summary": version.change_summary,
         "children_participation": version.children_participation,
         "child_friendly_text": version.child_friendly_text,
+        "edit_version": version.edit_version,
     })
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("edit_version")
         try:
-            services.plan_version_details_save(actor=request.user, version=version, **form.cleaned_data)
+            services.plan_version_details_save(actor=request.user, version=version, expected_version=expected, **data)
         except ValidationError as e:
             add_service_errors(form, e)
         else:

@@ -1,0 +1,57 @@
+"""Two people writing the same plan draft at once: the later save of a section
+or of the draft's details is refused with both texts shown."""
+
+import pytest
+from django.urls import reverse
+
+from omavalvonta.plans import services
+from omavalvonta.plans.models import PlanSection, PlanVersion
+from omavalvonta.testing.concurrency import race
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(supervisor_a, unit_a):
+    return services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+
+
+def test_a_second_save_of_a_section_opened_at_the_same_time_is_refused(draft, supervisor_a, responsible_a):
+    section = draft.sections.get(key="henkilosto")
+
+    result = race(
+        first_user=supervisor_a, second_user=responsible_a,
+        url=reverse("plans:section", args=[draft.pk, section.pk]),
+        first_data={"text": "Seitsemän ohjaajaa ja esihenkilö."},
+        second_data={"text": "Kahdeksan ohjaajaa, yksi sairaanhoitaja."},
+    )
+
+    assert "Seitsemän ohjaajaa ja esihenkilö." in result.refused_page
+    assert supervisor_a.full_name in result.refused_page
+    assert PlanSection.objects.get(pk=section.pk).text == "Kahdeksan ohjaajaa, yksi sairaanhoitaja."
+
+
+def test_a_refused_section_save_changes_nothing(draft, supervisor_a, responsible_a, client):
+    section = draft.sections.get(key="henkilosto")
+    opened = section.edit_version
+    services.plan_section_save(actor=supervisor_a, section=section, text="Eka", expected_version=opened)
+    client.force_login(responsible_a)
+
+    response = client.post(
+        reverse("plans:section", args=[draft.pk, section.pk]), {"text": "Toka", "edit_version": opened}
+    )
+
+    assert response.status_code == 200
+    assert "Toka" in response.content.decode()
+    assert PlanSection.objects.get(pk=section.pk).text == "Eka"
+
+
+def test_a_second_save_of_the_draft_details_is_refused(draft, supervisor_a, responsible_a):
+    result = race(
+        first_user=supervisor_a, second_user=responsible_a,
+        url=reverse("plans:details", args=[draft.pk]),
+        first_data={"change_summary": "Henkilöstö päivitetty."},
+        second_data={"change_summary": "Lääkehoito ja henkilöstö päivitetty."},
+    )
+    assert "Henkilöstö päivitetty." in result.refused_page
+    assert PlanVersion.objects.get(pk=draft.pk).change_summary == "Lääkehoito ja henkilöstö päivitetty."
