@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core import rhythm
-from omavalvonta.core.forms import DateField, DateInput
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField
 from omavalvonta.improvement.models import (
     ActionKind,
     ActionState,
@@ -88,6 +88,7 @@ class ActionEditForm(forms.Form):
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
     due_date = DateField(label=_("Due date"), widget=DateInput())
+    edit_version = EditVersionField()
 
     def __init__(self, *args, people, current_owner=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -209,6 +209,7 @@ def _action_forms(action, actor, *, bound: str | None = None, data=None) -> dict
                 "description": action.description,
                 "owner": str(action.owner_id),
                 "due_date": action.due_date,
+                "edit_version": action.edit_version,
             },
         )
     if can_manage and action.state in (ActionState.OPEN, ActionState.AWAITING_CHECK):
@@ -307,6 +308,7 @@ def action_edit(request, pk):
             description=data["description"],
             owner=data["owner"],
             due_date=data["due_date"],
+            expected_version=data["edit_version"],
         )
 
     return _action_step(request, pk, "edit", P_ACTION_MANAGE, perform, _("The action was saved."))

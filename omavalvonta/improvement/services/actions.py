@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.models import (
     Action,
@@ -179,9 +180,13 @@ def _require_open(action: Action) -> None:
 
 
 @transaction.atomic
-def action_update(*, actor, action: Action, title: str, owner, due_date: dt.date, description: str = "") -> Action:
+def action_update(
+    *, actor, action: Action, title: str, owner, due_date: dt.date, description: str = "",
+    expected_version: int | None = None,
+) -> Action:
     """Change an open action's title, owner, due date and description (action.manage).
-    A new owner is told; a new due date re-arms the reminders."""
+    A new owner is told; a new due date re-arms the reminders. `expected_version`:
+    the edit version the form was opened at; a newer save refuses this one."""
     access.require_on(actor, action, access.P_ACTION_MANAGE)
     _require_open(action)
     title = clean_text(title)
@@ -201,6 +206,7 @@ def action_update(*, actor, action: Action, title: str, owner, due_date: dt.date
     elif due_date != action.due_date and due_date < timezone.localdate():
         errors["due_date"] = _("The due date cannot be in the past.")
     raise_if(errors)
+    edit_version_claim(action, expected=expected_version)
 
     changed = {}
     fields = []
