@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, DateTimeField, ModelMultipleChoiceField, add_service_errors
+from omavalvonta.core.forms import (
+    DateField,
+    DateInput,
+    DateTimeField,
+    EditVersionField,
+    ModelMultipleChoiceField,
+    add_service_errors,
+)
 from omavalvonta.deviations.forms import DateTimeLocalInput, UserChoiceField
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.meetings.models import MeetingKind
@@ -83,6 +90,7 @@ class ItemForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.CharField(label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    edit_version = EditVersionField()
 
 
 class ActionForm(forms.Form):

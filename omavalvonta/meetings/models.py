@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -106,7 +107,7 @@ class AgendaItemKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(EditVersioned):
     """One item on a meeting's agenda and, in the minutes, its decision.
 
     `source` points at what put the item on the agenda (a deviation, an action,

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement import services as improvement
 from omavalvonta.improvement.models import ActionKind
@@ -225,11 +226,13 @@ def agenda_item_remove(*, actor, item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def agenda_item_decide(*, actor, item: AgendaItem, decision: str) -> AgendaItem:
-    """Record (or change) the decision on an item in the minutes."""
+def agenda_item_decide(*, actor, item: AgendaItem, decision: str, expected_version: int | None = None) -> AgendaItem:
+    """Record (or change) the decision on an item in the minutes. `expected_version`:
+    the item's edit version when the form was opened; a newer save refuses this one."""
     meeting = item.meeting
     _require_manage(actor, meeting)
     _require_open(_lock(meeting))
+    edit_version_claim(item, expected=expected_version, audit_target=meeting)
     item.decision = (decision or "").strip()
     item.save(update_fields=["decision"])
     _mark_started(actor=actor, meeting=meeting)

@@ -175,7 +175,9 @@ def _render_detail(request, meeting, *, bound: tuple | None = None, status=200):
         }
         if editable:
             row["decision_form"] = pick(
-                "decision", item.pk, lambda i=item: DecisionForm(prefix=f"d{i.pk}", initial={"decision": i.decision})
+                "decision", item.pk, lambda i=item: DecisionForm(
+                    prefix=f"d{i.pk}", initial={"decision": i.decision, "edit_version": i.edit_version}
+                )
             )
             if can_action:
                 row["action_form"] = pick(
@@ -336,7 +338,9 @@ def item_decide(request, pk, item_id):
         name="decision",
         item_id=item_id,
         make_form=lambda m, i: DecisionForm(request.POST, prefix=f"d{i.pk}"),
-        perform=lambda m, i, d: services.agenda_item_decide(actor=request.user, item=i, decision=d["decision"]),
+        perform=lambda m, i, d: services.agenda_item_decide(
+            actor=request.user, item=i, decision=d["decision"], expected_version=d["edit_version"]
+        ),
         success=_("The decision was saved."),
     )
 
