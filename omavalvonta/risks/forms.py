@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, ModelMultipleChoiceField
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
 from omavalvonta.organisation.risk import Consequence, Likelihood
 from omavalvonta.risks.models import RiskCategory
 
 
 class RiskForm(forms.Form):
+    edit_version = EditVersionField()
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=_("Choose the unit"))
     category = forms.ChoiceField(label=_("Category"), choices=RiskCategory.choices)
     title = forms.CharField(label=_("Risk"), max_length=200, help_text=_("What could happen, in a few words."))

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel
 
@@ -24,7 +25,7 @@ class RiskCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Risk(models.Model):
+class Risk(EditVersioned):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     category = models.CharField(_("category"), max_length=24, choices=RiskCategory.choices)
     title = models.CharField(_("risk"), max_length=200)

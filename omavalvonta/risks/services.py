@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.services import action_create
 from omavalvonta.organisation import access
@@ -83,14 +84,17 @@ def risk_create(
 @transaction.atomic
 def risk_update(
     *, actor, risk: Risk, category, title, likelihood, consequence, description="", controls="", owner=None,
-    next_review=None, is_active=True,
+    next_review=None, is_active=True, expected_version: int | None = None,
 ) -> Risk:
-    """Change a risk (its level is looked up again); `is_active=False` retires it."""
+    """Change a risk (its level is looked up again); `is_active=False` retires it.
+    `expected_version`: the edit version the form was opened at; a newer save
+    refuses this one (EditConflict)."""
     access.require(actor, access.P_RISK_MANAGE, risk.unit)
     data = _clean_risk(
         unit=risk.unit, category=category, title=title, likelihood=likelihood, consequence=consequence,
         description=description, controls=controls, owner=owner, next_review=next_review,
     )
+    edit_version_claim(risk, expected=expected_version)
     before = risk.level
     for name, value in data.items():
         setattr(risk, name, value)

@@ -58,7 +58,10 @@ def _save_risk(request, form, risk=None):
     fields["controls"] = fields["controls"] or ""
     if risk is None:
         return services.risk_create(actor=request.user, unit=data["unit"], **fields)
-    return services.risk_update(actor=request.user, risk=risk, is_active=data.get("is_active", False), **fields)
+    return services.risk_update(
+        actor=request.user, risk=risk, is_active=data.get("is_active", False),
+        expected_version=data.get("edit_version"), **fields,
+    )
 
 
 @requires(P_RISK_MANAGE)
@@ -128,6 +131,7 @@ def risk_edit(request, pk):
                 "unit": risk.unit, "category": risk.category, "title": risk.title, "description": risk.description,
                 "likelihood": risk.likelihood, "consequence": risk.consequence, "controls": risk.controls,
                 "owner": risk.owner, "next_review": risk.next_review, "is_active": risk.is_active,
+                "edit_version": risk.edit_version,
             },
         )
     return _risk_form_response(request, form, risk)
