@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, ModelMultipleChoiceField
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
 from omavalvonta.guidance.models import Kind, State
 from omavalvonta.organisation.models import Authority, WellbeingCounty
 
@@ -165,6 +165,7 @@ class ResponseForm(forms.Form):
         required=False,
         help_text=_("The text that will be sent to the sender. Save a draft as often as you like."),
     )
+    edit_version = EditVersionField()
 
 
 class ReviewForm(forms.Form):

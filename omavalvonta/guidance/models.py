@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.attachments import random_name
+from omavalvonta.core.models import EditVersioned
 
 
 class Kind(models.TextChoices):
@@ -67,7 +68,7 @@ class GuidanceQuerySet(models.QuerySet):
         return self.filter(state__in=PENDING_STATES)
 
 
-class Guidance(models.Model):
+class Guidance(EditVersioned):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.REGISTERED)
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 # size, count) for the whole product: shared with deviation reports.
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.lib.workdays import add_working_days
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.guidance import selectors
 from omavalvonta.guidance.models import (
@@ -90,7 +91,10 @@ def _lock(guidance: Guidance) -> None:
     guidance.refresh_from_db(from_queryset=Guidance.objects.select_for_update())
 
 
-def _save(guidance: Guidance, fields: list[str]) -> None:
+def _save(guidance: Guidance, fields: list[str], *, expected_version: int | None = None) -> None:
+    """Write a person's change; the edit version moves on (checked against
+    `expected_version`, the version a form was opened at: core/concurrency.py)."""
+    edit_version_claim(guidance, expected=expected_version)
     guidance.save(update_fields=sorted(set(fields) | {"updated_at"}))
 
 
@@ -273,9 +277,10 @@ def _check_response_state(guidance: Guidance) -> None:
 
 
 @transaction.atomic
-def guidance_response_save(*, actor, guidance: Guidance, response: str) -> Guidance:
+def guidance_response_save(*, actor, guidance: Guidance, response: str, expected_version: int | None = None) -> Guidance:
     """Save the response draft (the assignee or a manager of the item). The
-    first save moves the item to `response_in_preparation`."""
+    first save moves the item to `response_in_preparation`. `expected_version`:
+    the edit version the form was opened at; a newer save refuses this one."""
     _require_prepare(actor, guidance)
     _lock(guidance)
     _check_response_state(guidance)
@@ -284,15 +289,18 @@ def guidance_response_save(*, actor, guidance: Guidance, response: str) -> Guida
     if guidance.state == State.REGISTERED:
         guidance.state = State.RESPONSE_IN_PREPARATION
         fields.append("state")
-    _save(guidance, fields)
+    _save(guidance, fields, expected_version=expected_version)
     _audit(actor, "guidance.response_saved", guidance)
     return guidance
 
 
 @transaction.atomic
-def guidance_response_submit(*, actor, guidance: Guidance, response: str | None = None) -> Guidance:
+def guidance_response_submit(
+    *, actor, guidance: Guidance, response: str | None = None, expected_version: int | None = None
+) -> Guidance:
     """Submit the response for the quality director's review (saving `response`
-    first when given). Notifies the quality directors covering the item."""
+    first when given). Notifies the quality directors covering the item.
+    `expected_version` as in guidance_response_save."""
     _require_prepare(actor, guidance)
     _lock(guidance)
     _check_response_state(guidance)
@@ -302,7 +310,7 @@ def guidance_response_submit(*, actor, guidance: Guidance, response: str | None 
         raise ValidationError({"response": _("Write the response before submitting it for review.")})
     guidance.state = State.RESPONSE_IN_REVIEW
     guidance.response_submitted_at = timezone.now()
-    _save(guidance, ["response", "state", "response_submitted_at"])
+    _save(guidance, ["response", "state", "response_submitted_at"], expected_version=expected_version)
     _audit(actor, "guidance.response_submitted", guidance)
     for person in selectors.quality_directors(guidance=guidance):
         if person.pk == actor.pk:

@@ -103,7 +103,10 @@ def _forms(actor, guidance, *, bound: str | None = None, data=None) -> dict:
 
     forms = {}
     if selectors.can_prepare(actor, guidance):
-        forms["response"] = ResponseForm(*args("response"), prefix="response", initial={"response": guidance.response})
+        forms["response"] = ResponseForm(
+            *args("response"), prefix="response",
+            initial={"response": guidance.response, "edit_version": guidance.edit_version},
+        )
     if selectors.can_on_item(actor, guidance, P_GUIDANCE_REVIEW):
         forms["review"] = ReviewForm(*args("review"), prefix="review")
     if selectors.can_on_item(actor, guidance, P_GUIDANCE_MANAGE):
@@ -211,9 +214,13 @@ def response(request, pk):
 
     def perform(guidance, data):
         if submit:
-            services.guidance_response_submit(actor=request.user, guidance=guidance, response=data["response"])
+            services.guidance_response_submit(
+                actor=request.user, guidance=guidance, response=data["response"], expected_version=data["edit_version"]
+            )
             return _("The response was submitted for review.")
-        services.guidance_response_save(actor=request.user, guidance=guidance, response=data["response"])
+        services.guidance_response_save(
+            actor=request.user, guidance=guidance, response=data["response"], expected_version=data["edit_version"]
+        )
         return None
 
     return _step(request, pk, "response", P_GUIDANCE_MANAGE, perform, _("The draft was saved."))
