@@ -8,7 +8,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import ModelMultipleChoiceField
+from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
 from omavalvonta.organisation.models import ServiceType
 from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
 
@@ -18,6 +18,7 @@ def month_choices():
 
 
 class TemplateForm(forms.Form):
+    edit_version = EditVersionField()
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ObligationKind.choices)
     description = forms.CharField(
@@ -55,6 +56,7 @@ class TemplateForm(forms.Form):
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
+        data["expected_version"] = data.pop("edit_version", None)
         data["start_month"] = data.get("start_month") or 1
         data["interval_months"] = data.get("interval_months") or 12
         data["units"] = list(data.get("units") or [])
@@ -77,6 +79,7 @@ def template_initial(template) -> dict:
         "service_types": template.service_types,
         "units": list(template.units.all()),
         "is_active": template.is_active,
+        "edit_version": template.edit_version,
     }
 
 

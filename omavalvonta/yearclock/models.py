@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.attachments import random_name
+from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -62,7 +63,7 @@ class OwnerRole(models.TextChoices):
     REGIONAL_DIRECTOR = "regional_director", _("The region's regional director")
 
 
-class ObligationTemplate(models.Model):
+class ObligationTemplate(EditVersioned):
     """A recurring quality duty at group level, edited by the quality director."""
 
     title = models.CharField(_("title"), max_length=200)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.attachments import check_attachments
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
@@ -124,16 +125,22 @@ def _clean_template(data: dict) -> dict:
 
 
 @transaction.atomic
-def obligation_template_save(*, actor, template: ObligationTemplate | None = None, **data) -> ObligationTemplate:
+def obligation_template_save(
+    *, actor, template: ObligationTemplate | None = None, expected_version: int | None = None, **data
+) -> ObligationTemplate:
     """Create (template None) or change a group-level duty. Future open
     occurrences that no longer fit its schedule or units are removed, and the
-    missing ones generated: the calendar follows the template at once."""
+    missing ones generated: the calendar follows the template at once.
+    `expected_version`: the edit version the form was opened at; a newer save
+    refuses this one (EditConflict)."""
     _require_template_editor(actor)
     cleaned = _clean_template(data)
     units = cleaned.pop("_units")
     creating = template is None
     if creating:
         template = ObligationTemplate(created_by=actor)
+    else:
+        edit_version_claim(template, expected=expected_version)
     for field, value in cleaned.items():
         setattr(template, field, value)
     template.updated_at = timezone.now()
