@@ -109,7 +109,8 @@ def edit_conflict_view(form, conflict: EditConflict) -> dict:
     """What components/edit_conflict.html shows: who saved and when, and for each
     field of the form the stored value next to the person's own. A form names a
     field's stored value differently with a method `conflict_value(name, record)`
-    (return None to leave the field out)."""
+    (return None to leave the field out), and adds rows of its own (a formset's
+    summary) with `conflict_extra_rows(record)` -> [(label, theirs, yours)]."""
     rows = []
     for name, field in form.fields.items():
         if name == "edit_version" or isinstance(field.widget, forms.HiddenInput):
@@ -123,6 +124,9 @@ def edit_conflict_view(form, conflict: EditConflict) -> dict:
         yours = form.cleaned_data[name] if name in getattr(form, "cleaned_data", {}) else form[name].value()
         theirs_text, yours_text = _display(field, theirs), _display(field, yours)
         rows.append({"label": field.label, "theirs": theirs_text, "yours": yours_text, "differs": theirs_text != yours_text})
+    if hasattr(form, "conflict_extra_rows"):
+        for label, theirs_text, yours_text in form.conflict_extra_rows(conflict.current):
+            rows.append({"label": label, "theirs": theirs_text, "yours": yours_text, "differs": theirs_text != yours_text})
     return {
         "by": getattr(conflict.changed_by, "full_name", "") or str(conflict.changed_by or ""),
         "at": timezone.localtime(conflict.changed_at) if conflict.changed_at else None,

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from omavalvonta.core.forms import DateField, DateInput
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField
 from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
 from omavalvonta.feedback.services import MAX_PUBLIC_MESSAGE, MAX_TEXT_ANSWER
 
@@ -145,6 +145,23 @@ class SurveyTextsForm(forms.Form):
     intro_fi = forms.CharField(label=_("Introduction in Finnish"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     intro_sv = forms.CharField(label=_("Introduction in Swedish"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     intro_en = forms.CharField(label=_("Introduction in English"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    edit_version = EditVersionField()
+
+    # The question formset posted with these texts (set by the view): its
+    # questions are shown beside the stored ones after an edit conflict.
+    question_forms = None
+
+    def conflict_value(self, name, record):
+        field, _sep, lang = name.rpartition("_")
+        return (getattr(record, field, None) or {}).get(lang, "")
+
+    def conflict_extra_rows(self, record):
+        theirs = [q.text.get("fi", "") for q in record.questions.order_by("position")]
+        yours = []
+        if self.question_forms is not None and self.question_forms.is_valid():
+            yours = [q["text"]["fi"] for q in (f.question() for f in self.question_forms.forms) if q]
+        numbered = lambda texts: "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))  # noqa: E731
+        return [(_("Questions"), numbered(theirs), numbered(yours))]
 
 
 class QuestionForm(forms.Form):

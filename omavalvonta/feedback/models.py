@@ -27,7 +27,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
-from omavalvonta.core.models import TimeStampedModel
+from omavalvonta.core.models import EditVersioned, TimeStampedModel
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 # Figures of a group with fewer answers than this are not shown separately, so
@@ -56,7 +56,7 @@ class SurveyState(models.TextChoices):
     RETIRED = "retired", _("Replaced by a newer version")
 
 
-class Survey(TimeStampedModel):
+class Survey(EditVersioned, TimeStampedModel):
     group = models.CharField(_("respondent group"), max_length=20, choices=Group.choices)
     version = models.PositiveSmallIntegerField(_("version"))
     state = models.CharField(_("state"), max_length=12, choices=SurveyState.choices, default=SurveyState.DRAFT)

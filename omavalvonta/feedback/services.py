@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import rules as code_rules
 from omavalvonta.feedback.models import (
@@ -92,10 +93,13 @@ def survey_draft_discard(*, actor, survey: Survey) -> None:
 
 
 @transaction.atomic
-def survey_draft_save(*, actor, survey: Survey, title: dict, intro: dict, questions: list[dict]) -> Survey:
+def survey_draft_save(
+    *, actor, survey: Survey, title: dict, intro: dict, questions: list[dict], expected_version: int | None = None
+) -> Survey:
     """Replace a draft's texts and questions. `questions`: dicts with key, kind,
     text ({"fi","sv","en"}), required, in order. Finnish text is required; a key
-    may appear once; at most one NPS question."""
+    may appear once; at most one NPS question. `expected_version`: the draft's
+    edit version when the form was opened; a newer save refuses this one."""
     _require_survey_edit(actor)
     if survey.state != SurveyState.DRAFT:
         raise ValidationError(_("A published version cannot be changed. Start a new version."))
@@ -122,6 +126,7 @@ def survey_draft_save(*, actor, survey: Survey, title: dict, intro: dict, questi
         errors.setdefault("questions", []).append(_("Add at least one question."))
     if errors:
         raise ValidationError(errors)
+    edit_version_claim(survey, expected=expected_version)
     survey.title, survey.intro = title, _clean_texts(intro)
     survey.save(update_fields=["title", "intro", "updated_at"])
     survey.questions.all().delete()

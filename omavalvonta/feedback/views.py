@@ -432,6 +432,7 @@ def _survey_forms(survey, data=None):
         initial={
             **{f"title_{lang}": survey.title.get(lang, "") for lang in LANGUAGES},
             **{f"intro_{lang}": (survey.intro or {}).get(lang, "") for lang in LANGUAGES},
+            "edit_version": survey.edit_version,
         },
     )
     questions = QuestionFormSet(
@@ -447,6 +448,7 @@ def _survey_forms(survey, data=None):
             for q in survey.questions.all()
         ],
     )
+    texts.question_forms = questions
     return texts, questions
 
 
@@ -467,6 +469,7 @@ def survey_edit(request, pk):
                     title={lang: t[f"title_{lang}"] for lang in LANGUAGES},
                     intro={lang: t[f"intro_{lang}"] for lang in LANGUAGES},
                     questions=[q for q in (f.question() for f in questions.forms) if q],
+                    expected_version=t["edit_version"],
                 )
             except ValidationError as error:
                 add_service_errors(texts, error)
