@@ -36,9 +36,10 @@ def report(client, unit):
     )
 
 
-def test_a_failed_report_says_in_finnish_that_it_was_not_saved(client, employee_a, unit_a, broken_submit):
+def test_a_failed_report_says_in_finnish_that_it_was_not_saved(client, employee_a, unit_a, broken_submit, settings):
     client.raise_request_exception = False
     client.force_login(employee_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
 
     response = report(client, unit_a)
 
