@@ -67,9 +67,10 @@ log = logging.getLogger(__name__)
 # attempts span roughly two days: long enough to ride out a mail server outage.
 MAX_ATTEMPTS = 16
 BACKOFF_MAX_MINUTES = 360
-# How long a claim protects a row. Renewed before each send, so it only has to
-# cover one send (EMAIL_TIMEOUT, 20 s by default) with a wide margin.
-CLAIM_SECONDS = 120
+# How long a claim protects a row (OUTBOX_CLAIM_SECONDS, 120 by default). Renewed
+# before each send, so it only has to cover one send (EMAIL_TIMEOUT, 20 s by
+# default) with a wide margin.
+CLAIM_SECONDS = settings.OUTBOX_CLAIM_SECONDS
 
 _KIND_MAX = Notification._meta.get_field("kind").max_length
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
