@@ -195,6 +195,32 @@ bench: $(VENV)/.run-installed translations $(SECRET_FILE) $(MFA_KEY_FILE)  ## be
 	@$(BENCH_ENV) $(PY) manage.py migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
 
+# make faults and make load: their own tools (aiosmtpd, locust) beside the test
+# dependencies, and PostgreSQL for the throwaway cluster they start.
+$(VENV)/.tools-installed: requirements-tools.txt $(VENV)/.test-installed
+	@echo "Installing the fault and load tools (requirements-tools.txt)..."
+	$(PIP) install --quiet -r requirements-tools.txt
+	@touch $@
+
+.PHONY: postgresql
+postgresql:  ## install PostgreSQL for make faults / make load (as root)
+	@if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then :; \
+	elif [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing PostgreSQL..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else \
+		echo "ERROR: PostgreSQL is missing: sudo apt-get install postgresql"; exit 1; \
+	fi
+
+# Not part of make test: minutes long, and it restarts a database it starts itself.
+.PHONY: faults
+faults: $(VENV)/.tools-installed postgresql translations  ## fault scenarios on a throwaway PostgreSQL + SMTP (FAULTS_ARGS="-k db")
+	$(PY) tools/faults.py $(FAULTS_ARGS)
+
+.PHONY: load
+load: $(VENV)/.tools-installed translations $(if $(LOAD_DATABASE_URL),,postgresql)  ## locust against gunicorn (LOAD_DATABASE_URL=..., LOAD_ARGS="--seconds 20")
+	$(PY) tools/load.py $(if $(LOAD_DATABASE_URL),--database-url "$(LOAD_DATABASE_URL)") $(LOAD_ARGS)
+
 .PHONY: messages
 messages: $(VENV)/.run-installed  ## extract strings into omavalvonta/locale/{fi,sv,en} (needs GNU gettext)
 	@command -v xgettext >/dev/null && command -v msgmerge >/dev/null || { \
