@@ -222,6 +222,7 @@ class GoalForm(forms.Form):
         required=False,
         help_text=_("How you will know the goal is reached, e.g. NPS of the children at least 50."),
     )
+    edit_version = EditVersionField()  # used when editing a goal; empty when adding one
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

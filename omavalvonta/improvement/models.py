@@ -226,7 +226,7 @@ class GoalArea(models.TextChoices):
     OTHER = "other", _("Other development")
 
 
-class PlanGoal(models.Model):
+class PlanGoal(EditVersioned):
     """One development goal of an action plan, with its measures, owner and indicator."""
 
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))

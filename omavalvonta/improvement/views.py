@@ -372,6 +372,7 @@ def _goal_form(name, goal_id, people, data=None, goal=None):
                 "measures": goal.measures,
                 "owner": str(goal.owner_id) if goal.owner_id else "",
                 "indicator": goal.indicator,
+                "edit_version": goal.edit_version,
             }
         return GoalForm(*args, prefix=f"goal_edit-{goal_id}", people=people, initial=initial)
     if name == "follow_up":
@@ -486,6 +487,7 @@ def plan_participants(request, pk):
 @require_POST
 def plan_goal_add(request, pk):
     def perform(plan, goal, data):
+        data = {k: v for k, v in data.items() if k != "edit_version"}
         services.plan_goal_add(actor=request.user, plan=plan, **data)
 
     return _plan_step(request, pk, "goal", perform, _("The goal was added."))
@@ -510,7 +512,9 @@ def plan_approve(request, pk):
 @require_POST
 def goal_edit(request, pk, goal_id):
     def perform(plan, goal, data):
-        services.plan_goal_update(actor=request.user, goal=goal, **data)
+        data = dict(data)
+        expected = data.pop("edit_version")
+        services.plan_goal_update(actor=request.user, goal=goal, expected_version=expected, **data)
 
     return _plan_step(request, pk, "goal_edit", perform, _("The goal was saved."), goal_id=goal_id)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core import rhythm
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.models import (
     ActionPlan,
@@ -132,9 +133,12 @@ def action_plan_approve(*, actor, plan: ActionPlan) -> ActionPlan:
 
 @transaction.atomic
 def plan_goal_update(
-    *, actor, goal: PlanGoal, area: str, description: str, measures: str = "", owner=None, indicator: str = ""
+    *, actor, goal: PlanGoal, area: str, description: str, measures: str = "", owner=None, indicator: str = "",
+    expected_version: int | None = None,
 ) -> PlanGoal:
-    """Change a goal of a plan that is not yet approved (action.manage)."""
+    """Change a goal of a plan that is not yet approved (action.manage).
+    `expected_version`: the goal's edit version when the form was opened; a newer
+    save refuses this one (EditConflict)."""
     access.require_on(actor, goal, access.P_ACTION_MANAGE)
     plan = ActionPlan.objects.select_for_update().get(pk=goal.plan_id)
     _require_not_approved(plan)
@@ -144,6 +148,7 @@ def plan_goal_update(
     raise_if(
         _goal_errors(plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator)
     )
+    edit_version_claim(goal, expected=expected_version, audit_target=plan)
     goal.area = area
     goal.description = description
     goal.measures = measures
