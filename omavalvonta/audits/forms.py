@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, ModelMultipleChoiceField
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
 from omavalvonta.audits.models import AnswerResult, AuditKind, FindingKind
 
 
@@ -17,6 +17,12 @@ class ChecklistForm(forms.Form):
         help_text=_("One criterion a line, in the order they are assessed."),
     )
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    edit_version = EditVersionField()
+
+    def conflict_value(self, name, record):
+        if name == "criteria_text":
+            return "\n".join(c.text for c in record.criteria.all() if c.position < 1000)
+        return getattr(record, name, None)
 
 
 class SelfAssessmentForm(forms.Form):
@@ -77,6 +83,7 @@ class PlanForm(forms.Form):
     preparedness = forms.CharField(label=_("72-hour preparedness"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                    help_text=_("Water, food, medicines, heat and light for three days without outside help."))
     contacts = forms.CharField(label=_("Who does what in a disruption"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    edit_version = EditVersionField()
 
 
 class DrillForm(forms.Form):

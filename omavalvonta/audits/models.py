@@ -20,10 +20,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.models import EditVersioned
+
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
-class Checklist(models.Model):
+class Checklist(EditVersioned):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -148,7 +150,7 @@ class CriticalSystem(models.Model):
         return self.name
 
 
-class ContinuityPlan(models.Model):
+class ContinuityPlan(EditVersioned):
     unit = models.OneToOneField("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     threats = models.TextField(_("threats and disruptions"), blank=True)
     preparedness = models.TextField(_("72-hour preparedness"), blank=True)

@@ -26,6 +26,7 @@ from omavalvonta.audits.models import (
     FindingKind,
     SelfAssessment,
 )
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.services import action_create
 from omavalvonta.organisation import access
@@ -54,10 +55,11 @@ def _past_date(errors, field, value):
 
 @transaction.atomic
 def checklist_save(*, actor, checklist: Checklist | None = None, title: str, description: str = "",
-                   criteria_text: str = "", is_active: bool = True) -> Checklist:
+                   criteria_text: str = "", is_active: bool = True, expected_version: int | None = None) -> Checklist:
     """Create or change a checklist; `criteria_text` holds one criterion a line.
     Criteria already answered are kept (answers point to them); new lines are added
-    and lines removed from an unanswered checklist are dropped."""
+    and lines removed from an unanswered checklist are dropped. `expected_version`:
+    the edit version the form was opened at; a newer save refuses this one."""
     if not access.has_perm_anywhere(actor, access.P_OBLIGATION_TEMPLATE_EDIT):
         raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
     errors = {}
@@ -73,6 +75,7 @@ def checklist_save(*, actor, checklist: Checklist | None = None, title: str, des
     if checklist is None:
         checklist = Checklist.objects.create(title=title, description=description, is_active=is_active)
     else:
+        edit_version_claim(checklist, expected=expected_version)
         checklist.title, checklist.description, checklist.is_active = title, description, is_active
         checklist.save()
     existing = {c.text: c for c in checklist.criteria.all()}
@@ -198,7 +201,11 @@ def critical_system_save(*, actor, unit, system: CriticalSystem | None = None, n
 
 
 @transaction.atomic
-def continuity_plan_save(*, actor, unit, threats: str, preparedness: str, contacts: str) -> ContinuityPlan:
+def continuity_plan_save(
+    *, actor, unit, threats: str, preparedness: str, contacts: str, expected_version: int | None = None
+) -> ContinuityPlan:
+    """Write the unit's continuity plan. `expected_version`: the edit version the
+    form was opened at (0 when there was no plan yet); a newer save refuses this one."""
     access.require(actor, access.P_RISK_MANAGE, unit)
     errors = {}
     threats = _text(errors, "threats", threats)
@@ -206,7 +213,9 @@ def continuity_plan_save(*, actor, unit, threats: str, preparedness: str, contac
     contacts = _text(errors, "contacts", contacts)
     if errors:
         raise ValidationError(errors)
-    plan, _created = ContinuityPlan.objects.get_or_create(unit=unit)
+    plan, created = ContinuityPlan.objects.get_or_create(unit=unit)
+    if not created:
+        edit_version_claim(plan, expected=expected_version)
     plan.threats, plan.preparedness, plan.contacts = threats, preparedness, contacts
     plan.updated_by, plan.updated_at = actor, timezone.now()
     plan.save()

@@ -71,7 +71,9 @@ def checklist_edit(request, pk=None):
         form = ChecklistForm(request.POST)
         if form.is_valid():
             try:
-                services.checklist_save(actor=actor, checklist=checklist, **form.cleaned_data)
+                fields = dict(form.cleaned_data)
+                expected = fields.pop("edit_version")
+                services.checklist_save(actor=actor, checklist=checklist, expected_version=expected, **fields)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -81,6 +83,7 @@ def checklist_edit(request, pk=None):
         form = ChecklistForm(initial={
             "title": checklist.title, "description": checklist.description, "is_active": checklist.is_active,
             "criteria_text": "\n".join(c.text for c in checklist.criteria.all() if c.position < 1000),
+            "edit_version": checklist.edit_version,
         })
     else:
         form = ChecklistForm(initial={"is_active": True})
@@ -236,7 +239,8 @@ def continuity(request, unit_id):
     forms_ = {
         "system": SystemForm(people=people, prefix="s"),
         "plan": PlanForm(prefix="p", initial={"threats": plan.threats, "preparedness": plan.preparedness,
-                                              "contacts": plan.contacts} if plan else None),
+                                              "contacts": plan.contacts, "edit_version": plan.edit_version}
+                         if plan else {"edit_version": 0}),
         "drill": DrillForm(people=people, prefix="d", initial={"held_on": timezone.localdate()}),
     }
     if request.method == "POST":
@@ -253,7 +257,9 @@ def continuity(request, unit_id):
             elif which == "plan":
                 form = forms_["plan"] = PlanForm(request.POST, prefix="p")
                 if form.is_valid():
-                    services.continuity_plan_save(actor=actor, unit=unit, **form.cleaned_data)
+                    fields = dict(form.cleaned_data)
+                    expected = fields.pop("edit_version")
+                    services.continuity_plan_save(actor=actor, unit=unit, expected_version=expected, **fields)
                     messages.success(request, _("The continuity plan was saved."))
                     return redirect("audits:continuity", unit_id=unit.pk)
             elif which == "drill":

@@ -55,7 +55,8 @@ def edit_version_claim(record, *, expected: int | None = None, audit_target=None
     """Claim the right to write `record` in the current transaction.
 
     `expected` is the version the edit form was opened at: a record saved since
-    then raises EditConflict. Without `expected` (a change made without a form,
+    then raises EditConflict (0: the form was opened before the record existed,
+    so any existing record was made by someone else meanwhile). Without `expected` (a change made without a form,
     or a caller that has no form) the version simply moves on. `record.edit_version`
     is set to the new version. `audit_target` is the record whose audit trail
     tells who saved last, when that is not `record` itself."""

@@ -28,14 +28,16 @@ class EditVersionField(forms.IntegerField):
     """The hidden field of an edit form that carries the record's edit_version as
     it was when the form was opened (see core/concurrency.py). Give it as
     `initial={"edit_version": record.edit_version, ...}` and pass
-    `form.cleaned_data["edit_version"]` to the service as `expected_version`.
-    A browser draft keeps it with the text (static/js/drafts.js)."""
+    `form.cleaned_data["edit_version"]` to the service as `expected_version`;
+    0 says the form was opened before the record existed (a record made by
+    someone else meanwhile is then a conflict too). A browser draft keeps it
+    with the text (static/js/drafts.js)."""
 
     widget = forms.HiddenInput(attrs={"data-draft-field": ""})
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("min_value", 0)
         super().__init__(**kwargs)
 
 
