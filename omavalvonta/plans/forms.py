@@ -102,6 +102,7 @@ class TemplateSectionForm(forms.Form):
 class ProgrammeForm(forms.Form):
     text = forms.CharField(label=_("Programme"), widget=forms.Textarea(attrs={"rows": 20}))
     change_summary = forms.CharField(label=_("Summary of changes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    edit_version = EditVersionField()
 
 
 class ReportCreateForm(forms.Form):

@@ -229,7 +229,7 @@ class PlanSection(EditVersioned):
 # --- The group programme and its follow-up -------------------------------------------------
 
 
-class ProgrammeVersion(models.Model):
+class ProgrammeVersion(EditVersioned):
     """The group's self-supervision programme (§ 26), one approved version at a time."""
 
     number = models.PositiveIntegerField(_("version"), unique=True)

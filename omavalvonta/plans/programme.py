@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 from omavalvonta.core import rhythm
@@ -55,8 +56,12 @@ def _clean(value) -> str:
 
 
 @transaction.atomic
-def programme_draft_save(*, actor, text: str, change_summary: str = "") -> ProgrammeVersion:
-    """Write the programme's draft (started from the last approved version's text)."""
+def programme_draft_save(
+    *, actor, text: str, change_summary: str = "", expected_version: int | None = None
+) -> ProgrammeVersion:
+    """Write the programme's draft (started from the last approved version's text).
+    `expected_version`: the draft's edit version when the form was opened (0: there
+    was no draft); a newer save refuses this one (EditConflict)."""
     _require(actor, access.P_PROGRAMME_APPROVE)
     text = _clean(text)
     if not text:
@@ -67,6 +72,8 @@ def programme_draft_save(*, actor, text: str, change_summary: str = "") -> Progr
     if draft is None:
         number = (ProgrammeVersion.objects.aggregate(m=Max("number"))["m"] or 0) + 1
         draft = ProgrammeVersion(number=number, created_by=actor)
+    else:
+        edit_version_claim(draft, expected=expected_version)
     draft.text = text
     draft.change_summary = _clean(change_summary)[:TEXT_MAX]
     draft.save()

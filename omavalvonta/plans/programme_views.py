@@ -48,11 +48,15 @@ def programme_compare(request):
 def programme_edit(request):
     draft = ProgrammeVersion.objects.filter(state=VersionState.DRAFT).first()
     base = draft or ProgrammeVersion.objects.filter(state=VersionState.APPROVED).order_by("-number").first()
-    initial = {"text": base.text if base else "", "change_summary": draft.change_summary if draft else ""}
+    initial = {"text": base.text if base else "", "change_summary": draft.change_summary if draft else "",
+               # 0: no draft yet, so a draft someone else starts meanwhile is a conflict.
+               "edit_version": draft.edit_version if draft else 0}
     form = ProgrammeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_draft_save(actor=request.user, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            expected = data.pop("edit_version")
+            services.programme_draft_save(actor=request.user, expected_version=expected, **data)
         except ValidationError as e:
             add_service_errors(form, e)
         else:

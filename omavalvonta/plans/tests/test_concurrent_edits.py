@@ -55,3 +55,20 @@ def test_a_second_save_of_the_draft_details_is_refused(draft, supervisor_a, resp
     )
     assert "Henkilöstö päivitetty." in result.refused_page
     assert PlanVersion.objects.get(pk=draft.pk).change_summary == "Lääkehoito ja henkilöstö päivitetty."
+
+
+def test_two_directors_starting_the_programme_draft_at_once_do_not_overwrite_each_other(quality_director):
+    from omavalvonta.organisation.models import Role
+    from omavalvonta.plans.models import ProgrammeVersion
+    from omavalvonta.testing.factories import member
+
+    other = member(Role.QUALITY_DIRECTOR, full_name="Olli Toinen", email="olli@omavalvonta.example")
+
+    result = race(
+        first_user=quality_director, second_user=other, url=reverse("plans:programme_edit"),
+        first_data={"text": "Omavalvontaohjelma 2027: laatu ensin.", "change_summary": "Uusi vuosi"},
+        second_data={"text": "Omavalvontaohjelma 2027: lapsen ääni.", "change_summary": "Painopiste"},
+    )
+
+    assert "Omavalvontaohjelma 2027: laatu ensin." in result.refused_page
+    assert ProgrammeVersion.objects.get(state="draft").text == "Omavalvontaohjelma 2027: lapsen ääni."
