@@ -49,6 +49,17 @@ def rows_of(cursor, table):
 
 
 def source_tables():
+    """Every row of the suite's database, read as the restored copy is read (a
+    plain driver connection, without Django's type adapters)."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        db = connection.settings_dict
+        params = {k: v for k, v in {"host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER"),
+                                    "password": db.get("PASSWORD"), "dbname": db["NAME"]}.items() if v}
+        with psycopg.connect(**params) as pg:
+            names = [r[0] for r in pg.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+            return {t: rows_of(pg.cursor(), t) for t in names}
     with connection.cursor() as cursor:
         return {t: rows_of(cursor, t) for t in connection.introspection.table_names(cursor)}
 
