@@ -144,6 +144,10 @@ class Harness:
         self.workers.append(worker)
         return worker
 
+    def log_count(self, text: str, since: int = 0) -> int:
+        """How many lines of the process logs (from log number `since` on) contain `text`."""
+        return sum(path.read_text(errors="replace").count(text) for path in self.logs[since:])
+
     def stop_workers(self) -> None:
         for worker in self.workers:
             if worker.poll() is None:
@@ -218,6 +222,10 @@ class Harness:
                                                 body="Testiviesti.", email=f"{tag}{i}@faults.example").pk)
         return ids
 
+    def sent_with_tag(self, tag: str) -> int:
+        with self.sink.lock:
+            return sum(1 for m in self.sink.messages if f"[faults:{tag}]" in m["subject"])
+
     def outbox(self, ids) -> Counter:
         from omavalvonta.notifications.models import Notification
 
@@ -282,6 +290,7 @@ def scenario_worker_kill9(h: Harness) -> Result:
     h.sink.delay = 0.02
     ids = h.enqueue("kill", 300)
     worker = h.start_worker()
+    wait_until(lambda: h.sent_with_tag("kill") >= 10, timeout=60, step=0.05)  # killed mid-batch, not while starting
     rng = random.Random(12)
     for _ in range(KILLS):
         time.sleep(rng.uniform(0.4, 1.2))
@@ -301,15 +310,23 @@ def scenario_db_restart_mail(h: Harness) -> Result:
     h.sink.delay = 0.01
     ids = h.enqueue("dbmail", 400)
     started = time.monotonic()
+    first_log = len(h.logs)
     h.start_worker()
-    time.sleep(1.0)
+    # Restart once the worker is well into a batch: messages are on the wire.
+    wait_until(lambda: h.sent_with_tag("dbmail") >= 40, timeout=60, step=0.05)
     away = h.restart_database()
     wait_until(lambda: h.drained(ids), timeout=90)
     drain = time.monotonic() - started
     h.stop_workers()
     h.sink.delay = 0
     h.mail_result(r, ids)
-    r.notes.append(f"database away {away:.1f} s; all 400 sent in {drain:.1f} s")
+    retried = h.log_count("retrying on a new connection", first_log)
+    failed_passes = h.log_count("Delivering notifications failed", first_log)
+    r.notes.append(f"database away {away:.1f} s; all 400 sent in {drain:.1f} s; {retried} outbox writes retried "
+                   f"on a new connection, {failed_passes} worker passes failed")
+    if os.environ.get("FAULTS_SHOW_LOGS"):
+        for path in h.logs[first_log:]:
+            print(path.read_text(errors="replace")[-3000:])
     return r
 
 
@@ -412,6 +429,7 @@ def scenario_db_restart_load(h: Harness) -> Result:
     r = Result("db-restart-load")
     since = dt.datetime.now(dt.UTC)
     h.sink.delay = 0.01
+    first_log = len(h.logs)
     h.start_worker()
     stop_at = time.monotonic() + 25
     lock = threading.Lock()
@@ -450,6 +468,8 @@ def scenario_db_restart_load(h: Harness) -> Result:
     h.stop_workers()
     h.sink.delay = 0
     _add_notifications(h, r, ids)
+    r.notes.append(f"the worker retried {h.log_count('retrying on a new connection', first_log)} outbox writes on a "
+                   f"new connection; {h.log_count('Delivering notifications failed', first_log)} passes failed")
     return r
 
 
