@@ -77,6 +77,14 @@ def choose_cast():
     return unit, supervisor, [str(i) for i in ids]
 
 
+def public_plan_slug() -> str:
+    """A unit whose plan page has something to show (an approved plan); "" when none has."""
+    from omavalvonta.plans.models import PlanVersion, VersionState
+
+    return (PlanVersion.objects.filter(state=VersionState.APPROVED, unit__is_active=True)
+            .exclude(unit__public_slug="").order_by("unit_id").values_list("unit__public_slug", flat=True).first() or "")
+
+
 def session_for(user) -> tuple[str, str]:
     from django.conf import settings
     from django.test import Client
@@ -164,12 +172,14 @@ def main() -> int:
 
         django.setup()
         unit, person, deviation_ids = choose_cast()
+        plan_slug = public_plan_slug()
         cookie_name, session = session_for(person)
         from django.db import connections
 
         connections.close_all()
-        log(f"Measured: unit {unit.name} (/julkinen/yksikot/{unit.public_slug}/), signed in as its supervisor; "
-            f"{len(deviation_ids)} reports to open")
+        log(f"Measured: unit {unit.name}, signed in as its supervisor; {len(deviation_ids)} reports to open; "
+            + (f"the public plan page /julkinen/yksikot/{plan_slug}/" if plan_slug else
+               "NO unit has an approved plan, so the public plan page is not measured"))
         log_file = (work / "gunicorn.log").open("w")
         web = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "omavalvonta.wsgi:application", "--bind", f"127.0.0.1:{WEB_PORT}",
@@ -183,7 +193,7 @@ def main() -> int:
                 raise SystemExit("gunicorn did not start:\n" + (work / "gunicorn.log").read_text()[-2000:])
             time.sleep(0.5)
         locust_env = dict(env, LOAD_SESSION_COOKIE=cookie_name, LOAD_SESSION=session, LOAD_UNIT_ID=str(unit.pk),
-                          LOAD_UNIT_SLUG=unit.public_slug, LOAD_DEVIATION_IDS=",".join(deviation_ids))
+                          LOAD_UNIT_SLUG=plan_slug, LOAD_DEVIATION_IDS=",".join(deviation_ids))
         log(f"gunicorn: {args.web_workers} workers × {args.threads} threads, DEBUG off; machine load before: "
             + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         for users in levels:
