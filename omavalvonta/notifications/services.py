@@ -295,22 +295,27 @@ def _finish(n: Notification, **fields) -> bool:
 _unreleased: list[Notification] = []
 
 
-def _release(rows: Sequence[Notification]) -> int:
-    """Hand claimed rows back unsent, without counting the attempt."""
+def _release(rows: Sequence[Notification], *, patient: bool = True) -> int:
+    """Hand claimed rows back unsent, without counting the attempt (retried on a
+    new connection while the database is away, unless not `patient`)."""
     if not rows:
         return 0
-    return _with_database_retry(
-        lambda: Notification.objects.filter(reduce(or_, (_holding(n) for n in rows))).update(
+
+    def write():
+        return Notification.objects.filter(reduce(or_, (_holding(n) for n in rows))).update(
             state=DeliveryState.PENDING, claimed_until=None, attempts=F("attempts") - 1
-        ),
-        what=f"handing back {len(rows)} notifications",
-    )
+        )
+
+    if not patient:
+        return write()
+    return _with_database_retry(write, what=f"handing back {len(rows)} notifications")
 
 
 def _release_after_failure(rows: Sequence[Notification]) -> int:
-    """Hand back what a failed pass still holds; remember it when even that fails."""
+    """Hand back what a failed pass still holds (one try: the database was just
+    found away); remember it for the next pass when that fails too."""
     try:
-        return _release(rows)
+        return _release(rows, patient=False)
     except Exception:
         log.exception("Could not hand back %s claimed notifications; trying again on the next pass.", len(rows))
         _unreleased.extend(rows)
