@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import ModelMultipleChoiceField
+from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
 from omavalvonta.organisation import risk, selectors
 from omavalvonta.organisation.models import (
     Authority,
@@ -93,6 +93,7 @@ def _days_field(name: str, label, help_text) -> forms.IntegerField:
 
 
 class OrganisationSettingsForm(forms.Form):
+    edit_version = EditVersionField()
     name = forms.CharField(
         label=_("Name"), max_length=200, error_messages={"required": _("Enter the organisation's name.")},
         help_text=_("The provider's official name. It is written in the statutory notifications to counties."),
@@ -208,6 +209,7 @@ class RiskMatrixForm(forms.Form):
 
 
 class AuthorityForm(forms.Form):
+    edit_version = EditVersionField()
     name = forms.CharField(
         label=_("Name"), max_length=200, error_messages={"required": _("Enter the authority's name.")},
         help_text=_("For example Lupa- ja valvontavirasto (the national licensing and supervisory agency)."),
@@ -252,6 +254,7 @@ class UnitFilterForm(forms.Form):
 
 
 class UnitForm(forms.Form):
+    edit_version = EditVersionField()
     name = forms.CharField(
         label=_("Name"), max_length=150, error_messages={"required": _("Enter the unit's name.")}
     )
@@ -304,6 +307,7 @@ class UnitForm(forms.Form):
     @staticmethod
     def initial_for(unit: Unit) -> dict:
         return {
+            "edit_version": unit.edit_version,
             "name": unit.name,
             "service_type": unit.service_type,
             "region": unit.region_id,
@@ -320,6 +324,7 @@ class UnitForm(forms.Form):
 
 
 class CountyForm(forms.Form):
+    edit_version = EditVersionField()
     name = forms.CharField(
         label=_("Name"), max_length=200, error_messages={"required": _("Enter the county's name.")}
     )
@@ -339,6 +344,7 @@ class CountyForm(forms.Form):
 
 
 class RegionForm(forms.Form):
+    edit_version = EditVersionField()
     name = forms.CharField(
         label=_("Name"), max_length=100, error_messages={"required": _("Enter the region's name.")}
     )

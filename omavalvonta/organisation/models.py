@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import TimeStampedModel
+from omavalvonta.core.models import EditVersioned, TimeStampedModel
 
 DEFAULT_RISK_MATRIX = [
     # Rows: consequence 0 (none) .. 4 (very serious); columns: likelihood 1..5.
@@ -72,7 +72,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class Organisation(TimeStampedModel):
+class Organisation(EditVersioned, TimeStampedModel):
     """The provider group. One deployment serves one organisation."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -94,7 +94,7 @@ class Organisation(TimeStampedModel):
         return self.name
 
 
-class Authority(TimeStampedModel):
+class Authority(EditVersioned, TimeStampedModel):
     """A supervisory authority (Lupa- ja valvontavirasto, Valvira)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -110,7 +110,7 @@ class Authority(TimeStampedModel):
         return self.name
 
 
-class WellbeingCounty(TimeStampedModel):
+class WellbeingCounty(EditVersioned, TimeStampedModel):
     """A wellbeing services county: the organiser that buys the service."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -128,7 +128,7 @@ class WellbeingCounty(TimeStampedModel):
         return self.name
 
 
-class Region(TimeStampedModel):
+class Region(EditVersioned, TimeStampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="regions")
     name = models.CharField(_("name"), max_length=100)
 
@@ -148,7 +148,7 @@ class ServiceType(models.TextChoices):
     AFTERCARE = "aftercare", _("Aftercare")
 
 
-class Unit(TimeStampedModel):
+class Unit(EditVersioned, TimeStampedModel):
     """A service unit: a children's home, an open-care team or an aftercare team."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units", verbose_name=_("region"))

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.concurrency import EditConflict
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access, selectors, services
 from omavalvonta.organisation.models import Role, User, default_risk_matrix
 from omavalvonta.organisation.forms import (
@@ -74,13 +76,22 @@ def _bound(request, form_class, **kwargs):
     return form_class(request.POST if request.method == "POST" else None, **kwargs)
 
 
-def _save(form, write):
+def _save(form, write, *, versioned: bool = False):
     """Run a service with the form's data; put its ValidationError on the form.
-    Returns the service's result, or None when the form has errors."""
+    Returns the service's result, or None when the form has errors. `versioned`
+    (an edit form): the version the form was opened at goes to the service as
+    `expected_version`, and a newer save is shown beside the typed values."""
     if not form.is_valid():
         return None
+    data = dict(form.cleaned_data)
+    expected = data.pop("edit_version", None)
+    if versioned:
+        data["expected_version"] = expected
     try:
-        return write(form.cleaned_data)
+        return write(data)
+    except EditConflict as exc:
+        add_service_errors(form, exc)
+        return None
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
@@ -117,6 +128,7 @@ def organisation_settings(request):
             lambda data: services.organisation_settings_update(
                 actor=request.user, organisation=organisation, **data
             ),
+            versioned=True,
         )
         if saved:
             messages.success(request, _("The settings of “%(name)s” were saved.") % {"name": saved.name})
@@ -182,7 +194,8 @@ def authority_edit(request, pk):
     form = _bound(request, AuthorityForm, initial=AuthorityForm.initial_for(authority))
     if request.method == "POST":
         saved = _save(
-            form, lambda data: services.authority_update(actor=request.user, authority=authority, **data)
+            form, lambda data: services.authority_update(actor=request.user, authority=authority, **data),
+            versioned=True,
         )
         if saved:
             messages.success(request, _("The authority “%(name)s” was saved.") % {"name": saved.name})
@@ -219,7 +232,7 @@ def unit_edit(request, pk):
     unit = selectors.unit_get(actor=request.user, pk=pk)
     form = _bound(request, UnitForm, initial=UnitForm.initial_for(unit))
     if request.method == "POST":
-        saved = _save(form, lambda data: services.unit_update(actor=request.user, unit=unit, **data))
+        saved = _save(form, lambda data: services.unit_update(actor=request.user, unit=unit, **data), versioned=True)
         if saved:
             messages.success(request, _("The unit “%(name)s” was saved.") % {"name": saved.name})
             return redirect("organisation:unit_list")
@@ -253,7 +266,9 @@ def county_edit(request, pk):
     county = selectors.county_get(actor=request.user, pk=pk)
     form = _bound(request, CountyForm, initial=CountyForm.initial_for(county))
     if request.method == "POST":
-        saved = _save(form, lambda data: services.county_update(actor=request.user, county=county, **data))
+        saved = _save(
+            form, lambda data: services.county_update(actor=request.user, county=county, **data), versioned=True
+        )
         if saved:
             messages.success(request, _("The county “%(name)s” was saved.") % {"name": saved.name})
             return redirect("organisation:county_list")
@@ -285,9 +300,15 @@ def region_create(request):
 @require_http_methods(["GET", "POST"])
 def region_edit(request, pk):
     region = selectors.region_get(actor=request.user, pk=pk)
-    form = _bound(request, RegionForm, initial={"name": region.name})
+    form = _bound(request, RegionForm, initial={"name": region.name, "edit_version": region.edit_version})
     if request.method == "POST":
-        saved = _save(form, lambda data: services.region_update(actor=request.user, region=region, name=data["name"]))
+        saved = _save(
+            form,
+            lambda data: services.region_update(
+                actor=request.user, region=region, name=data["name"], expected_version=data["expected_version"]
+            ),
+            versioned=True,
+        )
         if saved:
             messages.success(request, _("The region “%(name)s” was saved.") % {"name": saved.name})
             return redirect("organisation:region_list")

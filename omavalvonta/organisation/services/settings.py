@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import risk
 from omavalvonta.organisation.models import (
@@ -78,12 +79,15 @@ def _validate_organisation(fields: dict) -> dict:
 
 
 @transaction.atomic
-def organisation_settings_update(*, actor, organisation: Organisation | None, **changes) -> Organisation:
+def organisation_settings_update(
+    *, actor, organisation: Organisation | None, expected_version: int | None = None, **changes
+) -> Organisation:
     """Change the organisation's details and deadlines (any of ORGANISATION_FIELDS).
 
     With `organisation=None` the deployment's organisation is created from the
     given fields (the first time the settings are saved). Deadlines apply to
-    reports submitted and notifications sent from then on."""
+    reports submitted and notifications sent from then on. `expected_version`:
+    the edit version the form was opened at; a newer save refuses this one."""
     _require_admin(actor)
     unknown = set(changes) - set(ORGANISATION_FIELDS)
     if unknown:
@@ -101,6 +105,7 @@ def organisation_settings_update(*, actor, organisation: Organisation | None, **
     organisation.refresh_from_db(from_queryset=Organisation.objects.select_for_update())
     current = {name: getattr(organisation, name) for name in ORGANISATION_FIELDS}
     fields = _validate_organisation({**current, **changes})
+    edit_version_claim(organisation, expected=expected_version)
     changed = _changed(organisation, fields, ORGANISATION_FIELDS)
     if changed:
         organisation.save(update_fields=[*changed, "updated_at"])
@@ -251,10 +256,11 @@ def authority_create(*, actor, name: str, email: str, is_default: bool = False) 
 
 
 @transaction.atomic
-def authority_update(*, actor, authority: Authority, **changes) -> Authority:
+def authority_update(*, actor, authority: Authority, expected_version: int | None = None, **changes) -> Authority:
     """Change an authority (any of AUTHORITY_FIELDS). Making it the default
     clears the others; the default cannot simply be unticked (escalations
-    need a recipient): make another authority the default instead."""
+    need a recipient): make another authority the default instead.
+    `expected_version` as in organisation_settings_update."""
     _require_admin(actor)
     authority.refresh_from_db(from_queryset=Authority.objects.select_for_update())
     current = {name: getattr(authority, name) for name in AUTHORITY_FIELDS}
@@ -268,6 +274,7 @@ def authority_update(*, actor, authority: Authority, **changes) -> Authority:
                 )
             }
         )
+    edit_version_claim(authority, expected=expected_version)
     changed = _changed(authority, fields, AUTHORITY_FIELDS)
     if not changed:
         return authority

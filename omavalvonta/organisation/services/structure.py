@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import hooks
 from omavalvonta.organisation.models import (
@@ -50,10 +51,12 @@ def region_create(*, actor, name: str, organisation: Organisation | None = None)
 
 
 @transaction.atomic
-def region_update(*, actor, region: Region, name: str) -> Region:
-    """Rename a region."""
+def region_update(*, actor, region: Region, name: str, expected_version: int | None = None) -> Region:
+    """Rename a region. `expected_version`: the edit version the form was opened
+    at; a newer save refuses this one (EditConflict)."""
     _require_admin(actor)
     name = _validate_region_name(name, region.organisation_id, exclude_pk=region.pk)
+    edit_version_claim(region, expected=expected_version)
     changed = _changed(region, {"name": name}, ("name",))
     if changed:
         region.save(update_fields=[*changed, "updated_at"])
@@ -96,10 +99,14 @@ def county_create(*, actor, name: str, notification_email: str, lead_official_na
 
 
 @transaction.atomic
-def county_update(*, actor, county: WellbeingCounty, **changes) -> WellbeingCounty:
-    """Change a county's name or contacts (any of COUNTY_FIELDS)."""
+def county_update(
+    *, actor, county: WellbeingCounty, expected_version: int | None = None, **changes
+) -> WellbeingCounty:
+    """Change a county's name or contacts (any of COUNTY_FIELDS). `expected_version`
+    as in region_update."""
     _require_admin(actor)
     changes = _validate_county({"name": county.name, **changes}, exclude_pk=county.pk)
+    edit_version_claim(county, expected=expected_version)
     changed = _changed(county, changes, COUNTY_FIELDS)
     if changed:
         county.save(update_fields=[*changed, "updated_at"])
@@ -186,11 +193,13 @@ def unit_create(*, actor, name: str, service_type: str, region: Region, counties
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, counties=None, **changes) -> Unit:
-    """Change a unit (any of UNIT_FIELDS; `counties` replaces the purchasing counties)."""
+def unit_update(*, actor, unit: Unit, counties=None, expected_version: int | None = None, **changes) -> Unit:
+    """Change a unit (any of UNIT_FIELDS; `counties` replaces the purchasing
+    counties). `expected_version` as in region_update."""
     _require_admin(actor)
     current = {name: getattr(unit, name) for name in UNIT_FIELDS}
     changes = _validate_unit({**current, **changes}, exclude_pk=unit.pk)
+    edit_version_claim(unit, expected=expected_version)
     changed = _changed(unit, changes, UNIT_FIELDS)
     if changed:
         unit.save(update_fields=[*changed, "updated_at"])
