@@ -91,6 +91,7 @@ def compare_chosen(request, versions: dict) -> tuple[CompareForm, object, object
 
 class TemplateSectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Plan"), choices=PlanKind.choices, widget=forms.HiddenInput)
+    edit_version = EditVersionField()
     number = forms.CharField(label=_("Number"), max_length=10, required=False)
     title = forms.CharField(label=_("Heading"), max_length=200)
     guidance = forms.CharField(label=_("Guidance for the writer"), required=False, widget=forms.Textarea(attrs={"rows": 5}))

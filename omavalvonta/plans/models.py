@@ -67,7 +67,7 @@ class VersionState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class SectionTemplate(models.Model):
+class SectionTemplate(EditVersioned):
     kind = models.CharField(_("plan"), max_length=20, choices=PlanKind.choices)
     key = models.SlugField(_("key"), max_length=60)
     number = models.CharField(_("number"), max_length=10, blank=True)

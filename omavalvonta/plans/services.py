@@ -85,9 +85,11 @@ def _require_template(actor) -> None:
 
 @transaction.atomic
 def template_section_save(*, actor, section: SectionTemplate | None, kind: str, number: str, title: str,
-                          guidance: str, required: bool, is_active: bool, order: int | None = None) -> SectionTemplate:
+                          guidance: str, required: bool, is_active: bool, order: int | None = None,
+                          expected_version: int | None = None) -> SectionTemplate:
     """Add or change a section of the default template (the quality director).
-    Units' drafts pick the change up when they next start; approved versions never do."""
+    Units' drafts pick the change up when they next start; approved versions never do.
+    `expected_version`: the edit version the form was opened at; a newer save refuses this one."""
     _require_template(actor)
     if kind not in PlanKind.values:
         raise ValidationError({"kind": _("Choose a plan.")})
@@ -101,6 +103,8 @@ def template_section_save(*, actor, section: SectionTemplate | None, kind: str, 
         last = SectionTemplate.objects.filter(kind=kind).aggregate(m=Max("order"))["m"] or 0
         base = timezone.now().strftime("s%Y%m%d%H%M%S%f")
         section = SectionTemplate(kind=kind, key=base, order=order if order is not None else last + 10)
+    else:
+        edit_version_claim(section, expected=expected_version)
     section.number = _clean(number)[:10]
     section.title = title[:200]
     section.guidance = _clean(guidance)[:TEXT_MAX]

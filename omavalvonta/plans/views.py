@@ -314,14 +314,17 @@ def template_edit(request, pk=None):
         section = SectionTemplate.objects.filter(pk=pk).first()
         if section is None:
             raise Http404
-        initial = {f: getattr(section, f) for f in ("kind", "number", "title", "guidance", "order", "required", "is_active")}
+        initial = {f: getattr(section, f)
+                   for f in ("kind", "number", "title", "guidance", "order", "required", "is_active", "edit_version")}
     else:
         kind = request.GET.get("kind") if request.GET.get("kind") in PlanKind.values else PlanKind.SELF_SUPERVISION
         initial = {"kind": kind, "required": False, "is_active": True, "order": 1000}
     form = TemplateSectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.template_section_save(actor=request.user, section=section, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            expected = data.pop("edit_version")
+            saved = services.template_section_save(actor=request.user, section=section, expected_version=expected, **data)
         except ValidationError as e:
             add_service_errors(form, e)
         else:

@@ -72,3 +72,25 @@ def test_two_directors_starting_the_programme_draft_at_once_do_not_overwrite_eac
 
     assert "Omavalvontaohjelma 2027: laatu ensin." in result.refused_page
     assert ProgrammeVersion.objects.get(state="draft").text == "Omavalvontaohjelma 2027: lapsen ääni."
+
+
+def test_a_second_edit_of_a_template_section_opened_at_the_same_time_is_refused(quality_director):
+    from omavalvonta.organisation.models import Role
+    from omavalvonta.plans.models import SectionTemplate
+    from omavalvonta.testing.factories import member
+
+    other = member(Role.QUALITY_DIRECTOR, full_name="Olli Toinen", email="olli@omavalvonta.example")
+    section = services.template_section_save(
+        actor=quality_director, section=None, kind="self_supervision", number="9.1", title="Lääkehoito",
+        guidance="Kuvaa lääkehoidon käytännöt.", required=False, is_active=True,
+    )
+    common = {"kind": "self_supervision", "number": "9.1", "order": str(section.order), "is_active": "on"}
+
+    result = race(
+        first_user=quality_director, second_user=other, url=reverse("plans:template_edit", args=[section.pk]),
+        first_data={**common, "title": "Lääkehoito", "guidance": "Kuvaa lääkehoitosuunnitelma ja luvat."},
+        second_data={**common, "title": "Lääkehoito ja lääkehuolto", "guidance": "Kuvaa käytännöt."},
+    )
+
+    assert "Kuvaa lääkehoitosuunnitelma ja luvat." in result.refused_page
+    assert SectionTemplate.objects.get(pk=section.pk).title == "Lääkehoito ja lääkehuolto"
