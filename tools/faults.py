@@ -222,6 +222,11 @@ class Harness:
                                                 body="Testiviesti.", email=f"{tag}{i}@faults.example").pk)
         return ids
 
+    def failed_attempts(self, ids) -> int:
+        from omavalvonta.notifications.models import Notification
+
+        return Notification.objects.filter(pk__in=ids).exclude(last_error="").count()
+
     def sent_with_tag(self, tag: str) -> int:
         with self.sink.lock:
             return sum(1 for m in self.sink.messages if f"[faults:{tag}]" in m["subject"])
@@ -272,9 +277,12 @@ def scenario_smtp_down(h: Harness) -> Result:
     h.sink.stop()
     ids = h.enqueue("smtpdown", 30)
     h.start_worker()
-    time.sleep(2.0)
+    # The worker must have met the server down (a failed attempt recorded), not
+    # merely still be starting, before the server comes back.
+    wait_until(lambda: h.failed_attempts(ids) >= 2, timeout=60)
     before = h.outbox(ids)
-    r.notes.append(f"while down: {before.get('pending', 0)} pending, {before.get('sent', 0)} sent")
+    r.notes.append(f"while down: {h.failed_attempts(ids)} attempts failed and were kept for a retry; "
+                   f"{before.get('pending', 0)} pending, {before.get('sent', 0)} sent")
     h.sink.start()
     started = time.monotonic()
     # Rows that failed while the server was down wait out their first backoff (one minute).
