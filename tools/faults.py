@@ -27,6 +27,7 @@ itself; the cluster and the processes are removed at the end.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import os
 import random
@@ -107,6 +108,10 @@ class Harness:
             EMAIL_PORT=str(SMTP_PORT),
             EMAIL_TIMEOUT_SECONDS="5",
             SECURE_COOKIES="false",
+            # Plain HTTP on loopback: no redirect to HTTPS. A fresh key for the MFA secrets.
+            SECURE_SSL_REDIRECT="false",
+            SECURE_HSTS_SECONDS="0",
+            MFA_ENCRYPTION_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),
             REQUIRE_MFA_FOR_PRIVILEGED="false",
             AXES_ENABLED="false",
             OUTBOX_CLAIM_SECONDS=str(CLAIM_SECONDS),

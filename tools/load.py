@@ -22,6 +22,7 @@ have none. Submissions add reports to the database used (marked "(make load)").
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import os
 import signal
@@ -154,7 +155,8 @@ def main() -> int:
         env = dict(os.environ)
         env.update(
             DJANGO_DEBUG="0", DJANGO_SECRET_KEY="load-only-secret-key-" + uuid.uuid4().hex,
-            DATABASE_URL=database_url, SECURE_COOKIES="false", REQUIRE_MFA_FOR_PRIVILEGED="false",
+            DATABASE_URL=database_url, SECURE_COOKIES="false", SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0",
+            MFA_ENCRYPTION_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(), REQUIRE_MFA_FOR_PRIVILEGED="false",
             AXES_ENABLED="false", SITE_URL=f"http://127.0.0.1:{WEB_PORT}", LOG_LEVEL="WARNING",
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             MEDIA_ROOT=os.environ.get("MEDIA_ROOT", str(work / "media")),

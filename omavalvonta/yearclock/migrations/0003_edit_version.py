@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('yearclock', '0001_initial'),
+        ('yearclock', '0002_evidence_random_name'),
     ]
 
     operations = [
