@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0005_planfollowupreminder'),
+        ('improvement', '0006_periods_follow_the_review_months'),
     ]
 
     operations = [

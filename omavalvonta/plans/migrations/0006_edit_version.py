@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_live_fact_information_systems'),
+        ('plans', '0005_followup_publication_notices'),
     ]
 
     operations = [

@@ -6,12 +6,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('yearclock', '0002_evidence_random_name'),
+        ('deviations', '0004_serious_events_messages'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='obligationtemplate',
+            model_name='deviation',
             name='edit_version',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='edit version'),
         ),

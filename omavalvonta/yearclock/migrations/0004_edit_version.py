@@ -6,12 +6,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deviations', '0003_list_indexes_with_id'),
+        ('yearclock', '0003_supervisor_review_twice_a_month'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='deviation',
+            model_name='obligationtemplate',
             name='edit_version',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='edit version'),
         ),
