@@ -314,7 +314,9 @@ def agenda_item_log_entry_create(
         observation=observation,
         reaction=reaction,
         planned_correction=planned_correction,
-        observed_on=timezone.localtime(meeting.starts_at).date(),
+        # Written before the meeting's day (prepared in advance, or just after
+        # midnight): observed today, never in the future.
+        observed_on=min(timezone.localtime(meeting.starts_at).date(), timezone.localdate()),
         source=item,
     )
     _mark_started(actor=actor, meeting=meeting)

@@ -2,8 +2,10 @@
 the acknowledgements that follow."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -221,6 +223,20 @@ def test_decisions_actions_and_log_entries_come_from_the_item(employee_a, superv
     # An item with decided actions cannot be taken off the agenda.
     with pytest.raises(ValidationError):
         services.agenda_item_remove(actor=supervisor_a, item=item)
+
+
+def test_log_entry_written_before_the_meetings_day_is_observed_today(employee_a, supervisor_a, unit_a):
+    """At 23:30 Helsinki time a meeting starting in an hour falls on tomorrow;
+    an entry written now is observed today, never on a date in the future."""
+    with time_machine.travel(dt.datetime(2026, 12, 4, 23, 30, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False):
+        deviation = marked_deviation(employee_a, supervisor_a, unit_a)
+        meeting = team_meeting(supervisor_a, unit_a)
+        item = meeting.items.get(source_id=deviation.pk)
+        entry = services.agenda_item_log_entry_create(
+            actor=supervisor_a, item=item, observation="Iltalääke jäi antamatta.",
+        )
+    assert timezone.localtime(meeting.starts_at).date() == dt.date(2026, 12, 5)
+    assert entry.observed_on == dt.date(2026, 12, 4)
 
 
 def test_action_owner_comes_from_the_units_staff(supervisor_a, supervisor_b, unit_a):
