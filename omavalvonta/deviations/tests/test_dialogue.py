@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from omavalvonta.deviations import selectors, services
 from omavalvonta.deviations.models import DeviationMessage, MessageDirection
@@ -191,7 +191,7 @@ def test_the_follow_up_page_shows_the_dates_and_the_messages(client, anonymous, 
     page = client.post(FOLLOWUP, {"code": code}).content.decode()
 
     facts = page.split('class="facts"', 1)[1].split("</dl>", 1)[0]
-    assert "Answered on" in facts and f"{d.answered_at:%-d.%-m.%Y}" in facts
+    assert "Answered on" in facts and f"{timezone.localtime(d.answered_at):%-d.%-m.%Y}" in facts
     assert "Sent on" in facts
     assert facts.count("Submitted") == 0
     assert QUESTION in page
