@@ -1,6 +1,8 @@
 """The shared cast of every test: two units in two regions, one county, and a
 person in each role that matters. Names read as the tests' sentences do."""
 
+import os
+
 import pytest
 
 from omavalvonta.organisation.models import Role
@@ -13,6 +15,25 @@ from omavalvonta.testing.factories import (
     WellbeingCountyFactory,
     member,
 )
+
+
+def pytest_configure(config):
+    """TEST_CLOCK=2027-02-28T22:30Z runs the suite at that moment (the clock
+    ticks on from it): the hours around Helsinki's midnight, when the UTC date
+    is not the local one, are where date bugs hide. .ci/run sets it for the
+    PostgreSQL run."""
+    clock = os.environ.get("TEST_CLOCK")
+    if clock:
+        import time_machine
+
+        config._test_clock = time_machine.travel(clock, tick=True)
+        config._test_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_test_clock", None)
+    if clock is not None:
+        clock.stop()
 
 
 @pytest.fixture(autouse=True)

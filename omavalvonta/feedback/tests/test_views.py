@@ -6,6 +6,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from omavalvonta.feedback import services
 from omavalvonta.feedback.models import Channel, PublicFeedback, Response, ResponseLink, Round, Survey
@@ -85,7 +86,10 @@ def test_results_query_counts_do_not_grow_with_data(client, supervisor_a, region
 def test_round_page_qr_sheet_and_single_use(client, settings, supervisor_a, unit_a):
     settings.SITE_URL = "https://omavalvonta.example.fi"
     client.force_login(supervisor_a)
-    response = client.post(reverse("feedback:rounds"), {"unit": unit_a.pk, "year": 2026, "quarter": 4})
+    # The current quarter: links are made only for a round that has not ended.
+    today = timezone.localdate()
+    quarter = {"unit": unit_a.pk, "year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    response = client.post(reverse("feedback:rounds"), quarter)
     round_ = Round.objects.get()
     assert response.status_code == 302
     sheet = client.post(reverse("feedback:round_links", args=[round_.pk]), {"group": "parent", "count": 3})
