@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from omavalvonta.demo.builder import DEMO_UNIT_NAME
-from omavalvonta.feedback import services
+from omavalvonta.feedback import services, tallies
 from omavalvonta.feedback.defaults import seed_default_surveys
 from omavalvonta.feedback.models import Answer, Channel, Question, QuestionKind, Response, Round, Survey
 from omavalvonta.notifications.models import DeliveryState, Notification
@@ -121,6 +121,7 @@ def build(*, seed: int = 2026, quarters: int = 4, log=None) -> dict:
             ),
             batch_size=1000,
         )
+        tallies.tallies_rebuild()  # written in bulk above: the running sums from the answers
         # The demo unit: a kiosk running for the children and unused QR links for parents.
         unit = next((u for u in units if u.name == DEMO_UNIT_NAME), units[0] if units else None)
         if unit is not None:

@@ -204,6 +204,7 @@ class Response(models.Model):
             models.Index(fields=["unit", "round", "group"]),
             models.Index(fields=["round", "group"]),
             models.Index(fields=["unit", "submitted_on"]),
+            models.Index(fields=["submitted_on"]),
         ]
 
     @property
@@ -306,3 +307,43 @@ class TeamGoal(TimeStampedModel):
     @property
     def is_client_experience(self) -> bool:
         return self.metric in CLIENT_METRICS
+
+
+class Tally(models.Model):
+    """Running sums of the answers, so that no page reads the answers themselves.
+
+    One row per unit × round quarter × month of the answer date × respondent
+    group × question key, plus the same rows for the whole organisation (unit
+    empty). The row with key "" counts the responses (n) and their NPS answers;
+    a row with a question key counts the scaled answers to it (n) and their sum.
+    Rows change in the transaction that stores (services._store_response) or
+    removes (services.responses_remove) answers; services.tallies_rebuild
+    recomputes them all from the answers. The small-group rule is applied when
+    the figures are read (selectors.Cell), exactly as over the answers."""
+
+    unit = models.ForeignKey("organisation.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    month = models.DateField()  # the first day of the answers' month
+    group = models.CharField(max_length=20, choices=Group.choices)
+    key = models.SlugField(max_length=40, blank=True)
+    n = models.PositiveIntegerField(default=0)
+    value_sum = models.PositiveBigIntegerField(default=0)
+    nps_answered = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "quarter", "month", "group", "key"],
+                condition=models.Q(unit__isnull=False),
+                name="tally_unit_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "quarter", "month", "group", "key"],
+                condition=models.Q(unit__isnull=True),
+                name="tally_organisation_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "key"]), models.Index(fields=["month", "key"])]

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,6 +33,7 @@ from omavalvonta.feedback.models import (
     Round,
     Survey,
     SurveyState,
+    Tally,
 )
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Region, ServiceType, Unit
@@ -75,34 +76,41 @@ class Cell:
         return round(avg, 1)
 
 
+# The scope of the whole organisation's tallies (the rows without a unit).
+ORGANISATION = Q(unit__isnull=True)
+_SUMS = {
+    "n": Sum("n"),
+    "total": Sum("value_sum"),
+    "nps_answered": Sum("nps_answered"),
+    "promoters": Sum("promoters"),
+    "detractors": Sum("detractors"),
+}
+
+
+def _add_row(cells: dict[str, Cell], group: str, row: dict) -> None:
+    """Add a summed tally row (key "": the responses; else a question) to `cells`."""
+    cell = cells.setdefault(group, Cell())
+    if row["key"]:
+        avg, count = cell.items.get(row["key"], (None, 0))
+        total = (avg or 0) * count + (row["total"] or 0)
+        count += row["n"] or 0
+        cell.items[row["key"]] = (total / count if count else None, count)
+    else:
+        cell.n += row["n"] or 0
+        cell.nps_answered += row["nps_answered"] or 0
+        cell.promoters += row["promoters"] or 0
+        cell.detractors += row["detractors"] or 0
+
+
 def _figures(scope_q: Q, *, since: tuple[int, int] | None = None) -> dict[tuple[int, int], dict[str, Cell]]:
-    """{(year, quarter): {group: Cell}} for the answers matching `scope_q` (on
-    fields Response and Answer share: unit, round). Two queries."""
+    """{(year, quarter): {group: Cell}} of the round quarters of the tallies
+    matching `scope_q` (ORGANISATION, or a filter on the tally's unit). One
+    query over the tallies, whatever the number of answers."""
     if since:
-        scope_q &= Q(round__year__gt=since[0]) | Q(round__year=since[0], round__quarter__gte=since[1])
+        scope_q &= Q(year__gt=since[0]) | Q(year=since[0], quarter__gte=since[1])
     table: dict[tuple[int, int], dict[str, Cell]] = defaultdict(dict)
-    for row in (
-        Response.objects.filter(scope_q)
-        .values("round__year", "round__quarter", "group")
-        .annotate(
-            n=Count("id"),
-            nps_answered=Count("nps"),
-            promoters=Count("id", filter=Q(nps__gte=9)),
-            detractors=Count("id", filter=Q(nps__lte=6)),
-        )
-        .order_by()
-    ):
-        table[(row["round__year"], row["round__quarter"])][row["group"]] = Cell(
-            n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
-        )
-    for row in (
-        Answer.objects.filter(scope_q, value__isnull=False)
-        .values("round__year", "round__quarter", "response__group", "key")
-        .annotate(avg=Avg("value"), count=Count("id"))
-        .order_by()
-    ):
-        cell = table[(row["round__year"], row["round__quarter"])].setdefault(row["response__group"], Cell())
-        cell.items[row["key"]] = (row["avg"], row["count"])
+    for row in Tally.objects.filter(scope_q).values("year", "quarter", "group", "key").annotate(**_SUMS).order_by():
+        _add_row(table[(row["year"], row["quarter"])], row["group"], row)
     return dict(table)
 
 
@@ -179,7 +187,7 @@ def unit_results(*, actor, unit: Unit, periods: int = 6) -> dict:
     period_list = _recent_periods(periods)
     since = period_list[0]
     figures = _figures(Q(unit=unit), since=since)
-    comparison = _figures(Q(), since=since)
+    comparison = _figures(ORGANISATION, since=since)
     reports = _group_reports(figures, comparison, period_list, places=unit.places)
     year, quarter = period_list[-1]
     texts = list(
@@ -217,13 +225,13 @@ def scope_results(*, actor, level: str, key: str = "", periods: int = 6) -> dict
             return None
         scope_q, units, name = Q(unit__region_id=region.pk), units.filter(region_id=region.pk), region.name
     elif level == "organisation":
-        scope_q, name = Q(), _("Whole organisation")
+        scope_q, name = ORGANISATION, _("Whole organisation")
     else:
         return None
     period_list = _recent_periods(periods)
     since = period_list[0]
     figures = _figures(scope_q, since=since)
-    comparison = figures if level == "organisation" else _figures(Q(), since=since)
+    comparison = figures if level == "organisation" else _figures(ORGANISATION, since=since)
     places = units.aggregate(total=models.Sum("places"))["total"]
     reports = _group_reports(figures, comparison, period_list, places=places)
     return {"name": name, "reports": reports, "period": period_label(period_list[-1]), "places": places}
@@ -234,56 +242,47 @@ class OverviewRow:
     name: str
     url: str
     cells: list  # [Cell per GROUP_ORDER]
+    units_url: str = ""  # a region's drill-down to its units
 
 
-def overview(*, actor, by: str = "unit") -> dict:
-    """The current quarter's figures per unit (the actor's units), per service
-    type, per region, and the organisation: five queries in all."""
+# Above this many units the overview lists regions and service types, and a
+# region's units on request (?alue=), instead of a table of every unit.
+OVERVIEW_UNIT_ROWS = 60
+
+
+def _cells_by(rows, field_name: str) -> dict:
+    out: dict = defaultdict(dict)
+    for row in rows.values(field_name, "group", "key").annotate(**_SUMS).order_by():
+        _add_row(out[row[field_name]], row["group"], row)
+    return out
+
+
+def overview(*, actor, region=None) -> dict:
+    """The current quarter's figures per service type, per region, the
+    organisation's, and per unit: the actor's units when they are few, else
+    those of `region` (an id, from the drill-down) or none. Read from the
+    tallies: five queries whatever the number of answers."""
     from django.urls import reverse
 
     year, quarter = _recent_periods(1)[0]
-    units = list(access.units_for(actor, access.P_FEEDBACK_VIEW).select_related("region").order_by("name"))
-    unit_ids = [u.pk for u in units]
-    current = Q(round__year=year, round__quarter=quarter)
-    per_unit: dict[int, dict[str, Cell]] = defaultdict(dict)
-    for row in (
-        Response.objects.filter(current, unit_id__in=unit_ids)
-        .values("unit_id", "group")
-        .annotate(
-            n=Count("id"),
-            nps_answered=Count("nps"),
-            promoters=Count("id", filter=Q(nps__gte=9)),
-            detractors=Count("id", filter=Q(nps__lte=6)),
-        )
-        .order_by()
-    ):
-        per_unit[row["unit_id"]][row["group"]] = Cell(
-            n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
-        )
-
-    def grouped(field_name: str) -> dict:
-        out: dict = defaultdict(dict)
-        for row in (
-            Response.objects.filter(current)
-            .values(field_name, "group")
-            .annotate(
-                n=Count("id"),
-                nps_answered=Count("nps"),
-                promoters=Count("id", filter=Q(nps__gte=9)),
-                detractors=Count("id", filter=Q(nps__lte=6)),
-            )
-            .order_by()
-        ):
-            out[row[field_name]][row["group"]] = Cell(
-                n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
-            )
-        return out
-
+    units_qs = access.units_for(actor, access.P_FEEDBACK_VIEW)
+    region_id = bounds.parse_int(region) if region not in (None, "") else None
+    visible_regions = set(units_qs.values_list("region_id", flat=True).distinct())
+    if region_id not in visible_regions:
+        region_id = None
+    unit_count = units_qs.count()
+    listed = region_id is not None or unit_count <= OVERVIEW_UNIT_ROWS
+    units = []
+    if listed:
+        chosen = units_qs.filter(region_id=region_id) if region_id is not None else units_qs
+        units = list(chosen.order_by("name").only("pk", "name"))
+    current = Q(year=year, quarter=quarter, key="")
+    per_unit = _cells_by(Tally.objects.filter(current, unit_id__in=[u.pk for u in units]), "unit_id") if units else {}
     unit_rows = [
-        OverviewRow(u.name, reverse("feedback:unit", args=[u.pk]), [per_unit[u.pk].get(g, Cell()) for g in GROUP_ORDER])
+        OverviewRow(u.name, reverse("feedback:unit", args=[u.pk]), [per_unit.get(u.pk, {}).get(g, Cell()) for g in GROUP_ORDER])
         for u in units
     ]
-    by_type = grouped("unit__service_type")
+    by_type = _cells_by(Tally.objects.filter(current, unit__isnull=False), "unit__service_type")
     type_rows = [
         OverviewRow(
             str(label),
@@ -292,20 +291,28 @@ def overview(*, actor, by: str = "unit") -> dict:
         )
         for value, label in ServiceType.choices
     ]
-    by_region = grouped("unit__region_id")
-    organisation_ids = {u.region.organisation_id for u in units}
-    regions = Region.objects.filter(organisation_id__in=organisation_ids).order_by("name")
+    by_region = _cells_by(Tally.objects.filter(current, unit__isnull=False), "unit__region_id")
+    regions = Region.objects.filter(pk__in=visible_regions).order_by("name")
+    home = reverse("feedback:home")
     region_rows = [
         OverviewRow(
-            r.name, reverse("feedback:scope", args=["region", r.pk]), [by_region.get(r.pk, {}).get(g, Cell()) for g in GROUP_ORDER]
+            r.name,
+            reverse("feedback:scope", args=["region", r.pk]),
+            [by_region.get(r.pk, {}).get(g, Cell()) for g in GROUP_ORDER],
+            units_url=f"{home}?alue={r.pk}#units",
         )
         for r in regions
     ]
-    org = _figures(current).get((year, quarter), {})
+    org: dict[str, Cell] = {}
+    for row in Tally.objects.filter(ORGANISATION, current).values("group", "key").annotate(**_SUMS).order_by():
+        _add_row(org, row["group"], row)
     return {
         "period": period_label((year, quarter)),
         "groups": [Group(g).label for g in GROUP_ORDER],
         "unit_rows": unit_rows,
+        "unit_count": unit_count,
+        "units_listed": listed,
+        "region": next((r for r in regions if r.pk == region_id), None),
         "type_rows": type_rows,
         "region_rows": region_rows,
         "organisation_row": OverviewRow(
@@ -434,30 +441,12 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 def _month_cells(scope_q: Q, first: dt.date, last: dt.date) -> dict[str, Cell]:
-    """{group: Cell} of the answers given between first and last (two queries)."""
+    """{group: Cell} of the answers given in the whole months from `first` (a
+    first day) to `last` (a last day), from the tallies matching `scope_q`: one query."""
     cells: dict[str, Cell] = {}
-    in_month = Q(submitted_on__range=(first, last))
-    for row in (
-        Response.objects.filter(scope_q, in_month)
-        .values("group")
-        .annotate(
-            n=Count("id"),
-            nps_answered=Count("nps"),
-            promoters=Count("id", filter=Q(nps__gte=9)),
-            detractors=Count("id", filter=Q(nps__lte=6)),
-        )
-        .order_by()
-    ):
-        cells[row["group"]] = Cell(
-            n=row["n"], nps_answered=row["nps_answered"], promoters=row["promoters"], detractors=row["detractors"]
-        )
-    for row in (
-        Answer.objects.filter(scope_q, value__isnull=False, response__submitted_on__range=(first, last))
-        .values("response__group", "key")
-        .annotate(avg=Avg("value"), count=Count("id"))
-        .order_by()
-    ):
-        cells.setdefault(row["response__group"], Cell()).items[row["key"]] = (row["avg"], row["count"])
+    rows = Tally.objects.filter(scope_q, month__range=(first.replace(day=1), last)).values("group", "key")
+    for row in rows.annotate(**_SUMS).order_by():
+        _add_row(cells, row["group"], row)
     return cells
 
 
@@ -468,7 +457,7 @@ def monthly_report(*, unit: Unit, year: int, month: int, with_texts: bool = Fals
     (with_texts, for those allowed to see the unit) the free-text answers."""
     first, last = month_bounds(year, month)
     unit_cells = _month_cells(Q(unit=unit), first, last)
-    org_cells = _month_cells(Q(), first, last)
+    org_cells = _month_cells(ORGANISATION, first, last)
     labels = _item_labels()
     groups = []
     for g in GROUP_ORDER:
@@ -631,6 +620,22 @@ def _cell_figures(cell: Cell) -> dict:
     return {"n": cell.n, "nps": cell.nps, "hidden": False}
 
 
+def _whole_months(first: dt.date, last: dt.date):
+    """The span of whole months within [first, last] as (first day, last day) or
+    None, and the parts of months outside it: [(first, last)]."""
+    start = first if first.day == 1 else month_bounds(first.year, first.month)[1] + dt.timedelta(days=1)
+    end_month_last = month_bounds(last.year, last.month)[1]
+    end = last if last == end_month_last else last.replace(day=1) - dt.timedelta(days=1)
+    if start > end:
+        return None, [(first, last)]
+    edges = []
+    if first < start:
+        edges.append((first, start - dt.timedelta(days=1)))
+    if end < last:
+        edges.append((end + dt.timedelta(days=1), last))
+    return (start, end), edges
+
+
 def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None) -> dict:
     """The client feedback of a period (answers by their date) for the
     programme's follow-up report: per respondent group the answers, NPS and the
@@ -638,25 +643,39 @@ def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None)
     unit's places, once per round), for the organisation, per region and per
     unit; the small-group rule applies everywhere. Plain data (stored with the
     report). With `actor`, only the units where the actor may see feedback.
-    Four queries whatever the number of answers."""
+    Whole months are read from the tallies, a part of a month at either end of
+    the period from the responses of those days."""
     units = Unit.objects.filter(is_active=True)
     if actor is not None:
         units = access.units_for(actor, access.P_FEEDBACK_VIEW)
     unit_ids = set(units.values_list("pk", flat=True))
-    in_period = Q(submitted_on__range=(date_from, date_to), unit_id__in=unit_ids)
     counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))  # unit -> group -> n, answered, promoters, detractors
-    for row in (
-        Response.objects.filter(in_period)
-        .values("unit_id", "group")
-        .annotate(
-            n=Count("id"),
-            nps_answered=Count("nps"),
-            promoters=Count("id", filter=Q(nps__gte=9)),
-            detractors=Count("id", filter=Q(nps__lte=6)),
+    whole, edges = _whole_months(date_from, date_to)
+    rows = []
+    if whole:  # the whole months from the tallies
+        rows.append(
+            Tally.objects.filter(unit__isnull=False, key="", month__range=whole)
+            .values("unit_id", "group")
+            .annotate(**_SUMS)
         )
-        .order_by()
-    ):
-        counts[row["unit_id"]][row["group"]] = [row["n"], row["nps_answered"], row["promoters"], row["detractors"]]
+    for first, last in edges:  # a part of a month at either end from the responses
+        rows.append(
+            Response.objects.filter(submitted_on__range=(first, last))
+            .values("unit_id", "group")
+            .annotate(
+                n=Count("id"),
+                nps_answered=Count("nps"),
+                promoters=Count("id", filter=Q(nps__gte=9)),
+                detractors=Count("id", filter=Q(nps__lte=6)),
+            )
+        )
+    for qs in rows:
+        for row in qs.order_by():
+            if row["unit_id"] not in unit_ids:
+                continue
+            figures = counts[row["unit_id"]][row["group"]]
+            for i, name in enumerate(("n", "nps_answered", "promoters", "detractors")):
+                figures[i] += row[name] or 0
     offered: dict[int, int] = defaultdict(int)  # unit -> places offered by its rounds in the period
     for unit_id, places in Round.objects.filter(
         unit_id__in=unit_ids, opens_on__lte=date_to, closes_on__gte=date_from

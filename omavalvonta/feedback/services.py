@@ -30,6 +30,7 @@ from omavalvonta.feedback.models import (
     Survey,
     SurveyState,
 )
+from omavalvonta.feedback import tallies
 from omavalvonta.feedback.tokens import token_digest, token_generate, token_is_well_formed
 from omavalvonta.organisation import access
 
@@ -310,7 +311,10 @@ def _validated_answers(survey: Survey, answers: dict) -> tuple[int | None, list[
     return nps, rows
 
 
-def _store_response(*, round: Round, group: str, channel: str, language: str, survey: Survey, answers: dict) -> Response:
+def _store_response(
+    *, round: Round, group: str, channel: str, language: str, survey: Survey, answers: dict, submitted_on=None
+) -> Response:
+    """Store a response, its answers and their tallies (in the caller's transaction)."""
     nps, rows = _validated_answers(survey, answers)
     response = Response.objects.create(
         round=round,
@@ -319,14 +323,34 @@ def _store_response(*, round: Round, group: str, channel: str, language: str, su
         group=group,
         channel=channel,
         language=(language or "fi")[:2] if (language or "fi")[:2] in LANGUAGES else "fi",
-        submitted_on=timezone.localdate(),
+        submitted_on=submitted_on or timezone.localdate(),
         nps=nps,
     )
     Answer.objects.bulk_create(
         Answer(response=response, unit_id=round.unit_id, round=round, question=q, key=q.key, value=value, text=text)
         for q, value, text in rows
     )
+    deltas = tallies.new_deltas()
+    tallies.response_delta(
+        deltas, unit_id=round.unit_id, year=round.year, quarter=round.quarter, submitted_on=response.submitted_on,
+        group=group, nps=nps, values=[(q.key, value) for q, value, _text in rows],
+    )
+    tallies.apply(deltas)
     return response
+
+
+@transaction.atomic
+def responses_remove(*, responses) -> int:
+    """Destroy the responses of the queryset `responses` with their answers (as
+    retention does when their time is up) and take them off the tallies, in one
+    transaction. The number of responses removed."""
+    responses = responses.select_for_update(of=("self",))
+    deltas = tallies.deltas_of_responses(responses, Answer)
+    ids = list(responses.values_list("pk", flat=True))
+    Answer.objects.filter(response_id__in=ids).delete()
+    Response.objects.filter(pk__in=ids).delete()
+    tallies.apply(deltas, sign=-1)
+    return len(ids)
 
 
 def _survey_or_error(group: str, survey_id: int | None) -> Survey:

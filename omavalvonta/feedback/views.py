@@ -50,7 +50,7 @@ def home(request):
         request,
         "feedback/home.html",
         {
-            **selectors.overview(actor=actor),
+            **selectors.overview(actor=actor, region=request.GET.get("alue")),
             "can_manage": access.has_perm_anywhere(actor, P_FEEDBACK_MANAGE),
             "can_edit_surveys": access.has_perm_anywhere(actor, P_SURVEY_EDIT),
         },

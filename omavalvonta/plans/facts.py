@@ -112,7 +112,7 @@ def feedback(unit, *, actor) -> dict:
         return {"hidden": True}
     from django.urls import reverse
 
-    data = feedback_selectors.overview(actor=actor)
+    data = feedback_selectors.overview(actor=actor, region=unit.region_id)
     url = reverse("feedback:unit", args=[unit.pk])
     row = next((r for r in data["unit_rows"] if r.url == url), None)
     if row is None:

@@ -27,10 +27,9 @@ def answer(round_, group, *, nps=None, safe=None, text="", channel=Channel.KIOSK
     if text:
         answers["comments"] = text
     response = services._store_response(
-        round=round_, group=group, channel=channel, language="fi", survey=survey, answers=answers
+        round=round_, group=group, channel=channel, language="fi", survey=survey, answers=answers,
+        submitted_on=submitted_on,
     )
-    if submitted_on:
-        Response.objects.filter(pk=response.pk).update(submitted_on=submitted_on)
     return response
 
 

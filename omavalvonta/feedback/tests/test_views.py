@@ -222,3 +222,30 @@ def test_service_type_region_and_organisation_pages(client, supervisor_a, region
     assert client.get(reverse("feedback:scope", args=["planet", "x"])).status_code == 404
     client.force_login(employee_a)
     assert client.get(reverse("feedback:scope", args=["organisation", "0"])).status_code == 403
+
+
+def test_a_large_overview_lists_regions_first_and_a_regions_units_on_request(
+    client, monkeypatch, quality_director, supervisor_a, unit_a, unit_b, region_a, django_assert_max_num_queries
+):
+    from omavalvonta.feedback import selectors
+
+    monkeypatch.setattr(selectors, "OVERVIEW_UNIT_ROWS", 1)
+    round_ = open_round(supervisor_a, unit_a)
+    for _ in range(5):
+        answer(round_, "parent", nps=10)
+    client.force_login(quality_director)
+    page = html(client.get(reverse("feedback:home")))
+    assert unit_a.name not in page and unit_b.name not in page
+    assert "2 units: choose a region to see its units." in page
+    assert f"?alue={region_a.pk}#units" in page
+    with django_assert_max_num_queries(30) as captured:
+        page = html(client.get(reverse("feedback:home"), {"alue": region_a.pk}))
+    assert unit_a.name in page and unit_b.name not in page and "+100" in page
+    for _ in range(5):
+        UnitFactory(region=region_a)
+    with django_assert_max_num_queries(len(captured)):
+        client.get(reverse("feedback:home"), {"alue": region_a.pk})
+    # An unknown or foreign region: the regions as without one, never a 500.
+    for bad in ("x", "999999", ""):
+        page = html(client.get(reverse("feedback:home"), {"alue": bad}))
+        assert unit_a.name not in page and "choose a region" in page
