@@ -59,9 +59,11 @@ def test_print_logins_prints_every_role_and_builds_nothing(settings):
 
 
 def test_bench_smoke_prints_the_table():
-    out = run("bench", "--units", "3", "--deviations", "50", "--requests", "3", "--staff-per-unit", "4")
+    out = run(
+        "bench", "--units", "3", "--deviations", "50", "--requests", "3", "--staff-per-unit", "4", "--responses", "200"
+    )
     assert "Database: SQLite" in out or "Database: PostgreSQL" in out
-    assert "50 deviations" in out
+    assert "50 deviations" in out and "200 responses" in out
     for row in (
         "trivial page /oma/ (baseline)",
         "list, supervisor (1 unit)",
@@ -69,6 +71,14 @@ def test_bench_smoke_prints_the_table():
         "list, quality director (all)",
         "detail, supervisor",
         "submit",
+        "home, quality director",
+        "feedback results, organisation (QD)",
+        "feedback overview, quality director",
+        "calendar late overview (QD)",
+        "follow-up report page (QD)",
+        "follow-up report compile (function)",
+        "public feedback form",
+        "public plan page of a unit",
     ):
         assert row in out
     assert "p95/baseline" in out

@@ -37,9 +37,14 @@ class Command(BaseCommand):
             "--max-seconds", type=float, default=60,
             help="Stop measuring a page after this many seconds (at least 20 requests). 0: no limit.",
         )
+        parser.add_argument(
+            "--responses", type=int, default=100_000,
+            help="Client-feedback responses to seed (about 4.6 answers each; default 100,000; "
+            "1000000 for the full scale). Added to a reused dataset that has none.",
+        )
         parser.add_argument("--reuse", action="store_true", help="Measure the dataset already in the database.")
 
-    def handle(self, *args, units, deviations, staff_per_unit, requests, max_seconds, reuse, **options):
+    def handle(self, *args, units, deviations, staff_per_unit, requests, max_seconds, reuse, responses, **options):
         if _unapplied_migrations():
             self.stdout.write("Migrating the database...")
             call_command("migrate", verbosity=0, interactive=False)
@@ -62,6 +67,7 @@ class Command(BaseCommand):
                 units=units, deviations=deviations, staff_per_unit=staff_per_unit, log=self.stdout.write
             ).build()
             self.stdout.write(f"Built in {seconds:.1f} s.")
+        bench.build_extras(responses=responses, log=self.stdout.write)
 
         if settings.DEBUG:
             self.stdout.write(self.style.WARNING("DEBUG is on in the settings; measuring with DEBUG off."))
@@ -99,3 +105,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         for line in bench.format_table(results):
             self.stdout.write(line)
+        warnings_ = bench.warnings_for(results)
+        if warnings_:
+            self.stdout.write("")
+        for line in warnings_:
+            self.stdout.write(self.style.WARNING(line))
