@@ -380,9 +380,24 @@ def surveys_by_group() -> list:
     return out
 
 
-def public_units():
-    """The active units the public channel offers (names are public anyway)."""
-    return Unit.objects.filter(is_active=True).order_by("name", "pk")
+def public_units(*, region_id: int | None = None):
+    """The active units the public channel offers (names are public anyway),
+    all of them or those of one region."""
+    units = Unit.objects.filter(is_active=True)
+    if region_id is not None:
+        units = units.filter(region_id=region_id)
+    return units.order_by("name", "pk")
+
+
+def public_regions() -> list[dict]:
+    """The regions with active units, each with their number: [{"pk", "name", "units"}]
+    (one grouped query; the public form chooses a region first when units are many)."""
+    return list(
+        Region.objects.filter(units__is_active=True)
+        .values("pk", "name")
+        .annotate(units=Count("units"))
+        .order_by("name", "pk")
+    )
 
 
 # --- Public feedback (staff side) ----------------------------------------------------------

@@ -187,3 +187,58 @@ def test_the_notice_is_in_the_handlers_deviation_list(client, supervisor_a, supe
     assert deviation.number in html(client.get(reverse("deviations:list")))
     client.force_login(supervisor_b)
     assert deviation.number not in html(client.get(reverse("deviations:list")))
+
+
+@pytest.fixture
+def many_units(monkeypatch):
+    """The form chooses a region first above SEND_FORM_UNIT_LIMIT units: the
+    limit is lowered instead of making sixty units."""
+    from omavalvonta.public.views import feedback as views
+
+    monkeypatch.setattr(views, "SEND_FORM_UNIT_LIMIT", 1)
+
+
+def test_with_many_units_the_form_chooses_a_region_first(client, many_units, unit_a, unit_b):
+    page = html(client.get(reverse("public:feedback_send")))
+    assert 'name="alue"' in page and unit_a.region.name in page and unit_b.region.name in page
+    assert unit_a.name not in page and unit_b.name not in page  # no select of every unit
+    page = html(client.get(reverse("public:feedback_send"), {"alue": unit_a.region_id}))
+    assert f'<option value="{unit_a.pk}">' in page and unit_b.name not in page
+    assert f'<input type="hidden" name="alue" value="{unit_a.region_id}">' in page
+
+
+def test_with_many_units_a_units_address_brings_its_region(client, many_units, unit_a, unit_b):
+    page = html(client.get(reverse("public:feedback_send"), {"yksikko": "koivu"}))
+    assert f'<option value="{unit_a.pk}" selected>' in page and unit_b.name not in page
+
+
+def test_with_many_units_feedback_reaches_the_chosen_unit_and_bad_input_is_kept(client, many_units, unit_a):
+    data = {"kind": "feedback", "unit": str(unit_a.pk), "message": "Hyvä paikka (testi)", "alue": str(unit_a.region_id)}
+    response = client.post(reverse("public:feedback_send"), data)
+    assert response.status_code == 200
+    assert PublicFeedback.objects.get().unit == unit_a
+    # An unknown unit or region: a clear error, the message kept, never a 500.
+    for bad in ({"unit": "999999"}, {"unit": "x", "alue": "x"}):
+        response = client.post(reverse("public:feedback_send"), {**data, **bad, "message": "Toinen viesti"})
+        assert response.status_code == 400
+        assert "Toinen viesti" in html(response)
+    assert PublicFeedback.objects.count() == 1
+    # To the organisation as a whole: no unit, no region needed.
+    response = client.post(reverse("public:feedback_send"), {"kind": "feedback", "unit": "", "message": "Koko talolle"})
+    assert response.status_code == 200 and PublicFeedback.objects.filter(unit=None).count() == 1
+
+
+def test_the_send_form_reads_a_constant_number_of_queries(client, many_units, unit_a, region_a, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from omavalvonta.testing.factories import UnitFactory
+
+    url = reverse("public:feedback_send")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"alue": region_a.pk})
+    for _ in range(10):
+        UnitFactory(region=region_a)
+    cache.clear()
+    with django_assert_max_num_queries(len(few)):
+        client.get(url, {"alue": region_a.pk})

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -69,12 +70,14 @@ def test_unit_page_is_cacheable_and_revalidates(client, published, unit_a):
 def test_unit_page_query_count_does_not_grow_with_versions(client, published, unit_a, supervisor_a, responsible_a):
     url = reverse("public:plans_unit", args=[unit_a.public_slug])
     client.get(url)
+    cache.clear()  # the rendered page is kept: count the queries of rendering it
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     services.plan_draft_discard(actor=responsible_a, version=unit_a.plans.get().versions.get(state="draft"))
     for i in range(3):
         services.plan_review_record(actor=responsible_a, unit=unit_a, note=f"Tarkistus {i}")
     approved_plan(unit_a, supervisor_a, responsible_a, kind="good_treatment")
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert response.status_code == 200
@@ -84,11 +87,13 @@ def test_unit_page_query_count_does_not_grow_with_versions(client, published, un
 def test_index_query_count_does_not_grow_with_units(client, published, region_a):
     url = reverse("public:plans_index")
     client.get(url)
+    cache.clear()  # the rendered page is kept: count the queries of rendering it
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for _ in range(4):
         unit = UnitFactory(region=region_a)
         approved_plan(unit, member(Role.SUPERVISOR, unit=unit), member(Role.RESPONSIBLE_PERSON, unit=unit))
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
@@ -148,3 +153,22 @@ def test_renaming_the_unit_changes_last_modified(client, published, unit_a):
     type(unit_a).objects.filter(pk=unit_a.pk).update(name="Lastenkoti Koivula", updated_at=unit_a.updated_at + dt.timedelta(hours=1))
     response = client.get(url, HTTP_IF_MODIFIED_SINCE=first)
     assert response.status_code == 200 and "Lastenkoti Koivula" in response.content.decode()
+
+
+def test_the_rendered_pages_are_kept_until_the_next_approval(client, published, unit_a, region_a, supervisor_a, responsible_a):
+    unit_url = reverse("public:plans_unit", args=[unit_a.public_slug])
+    index_url = reverse("public:plans_index")
+    first = client.get(unit_url).content.decode()
+    client.get(index_url)
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(unit_url)
+    assert again.content.decode() == first
+    assert not any("plans_plansection" in q["sql"] for q in kept.captured_queries)  # read from the cache
+    # A new approval: a new page at once (the review is a new approved version).
+    services.plan_draft_discard(actor=responsible_a, version=unit_a.plans.get().versions.get(state="draft"))
+    services.plan_review_record(actor=responsible_a, unit=unit_a, note="Tarkistus")
+    assert client.get(unit_url).content.decode() != first
+    # A unit's first approved plan appears in the kept index at once.
+    unit = UnitFactory(region=region_a, name="Uusi yksikkö (testi)")
+    approved_plan(unit, member(Role.SUPERVISOR, unit=unit), member(Role.RESPONSIBLE_PERSON, unit=unit))
+    assert "Uusi yksikkö (testi)" in client.get(index_url).content.decode()

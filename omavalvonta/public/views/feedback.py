@@ -9,6 +9,7 @@ inputs do not autocomplete, so a tablet never shows an earlier answer."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from omavalvonta.feedback import selectors as feedback_selectors, services as feedback_services
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.lib import bounds
 from omavalvonta.feedback.forms import CodeForm, PublicMessageForm, SurveyAnswerForm
 from omavalvonta.feedback.models import MessageKind
 from omavalvonta.organisation.access import public_view
@@ -123,13 +125,59 @@ def feedback_thanks(request):
     return render(request, "public/feedback/thanks.html", {})
 
 
+# Above this many active units the form chooses a region first, then one of its
+# units, instead of one select of every unit.
+SEND_FORM_UNIT_LIMIT = 60
+# The regions and their unit counts are read at most this often per process.
+REGIONS_CACHE_SECONDS = 60
+
+
+def _regions() -> list[dict]:
+    regions = cache.get("public.feedback.regions")
+    if regions is None:
+        regions = feedback_selectors.public_regions()
+        cache.set("public.feedback.regions", regions, REGIONS_CACHE_SECONDS)
+    return regions
+
+
+def _send_units(request, regions) -> tuple[list, dict | None, str]:
+    """The units the form offers, the region they are of (None: all units, or
+    none chosen yet) and the preselected unit's pk. A unit chosen in the form
+    or through its public address (?yksikko=slug) brings its region's units;
+    ?alue= chooses a region."""
+    if sum(r["units"] for r in regions) <= SEND_FORM_UNIT_LIMIT:
+        units = list(feedback_selectors.public_units())
+        slug = request.GET.get("yksikko", "")
+        return units, None, next((str(u.pk) for u in units if slug and u.public_slug == slug), "")
+    by_pk = {r["pk"]: r for r in regions}
+    chosen, region_id = "", None
+    if request.method == "POST":
+        pk = bounds.parse_int(request.POST.get("unit"))
+        unit = feedback_selectors.public_units().filter(pk=pk).values("pk", "region_id").first() if pk else None
+    elif request.GET.get("yksikko"):
+        unit = feedback_selectors.public_units().filter(public_slug=request.GET["yksikko"]).values("pk", "region_id").first()
+    else:
+        unit = None
+    if unit is not None:
+        chosen, region_id = str(unit["pk"]), unit["region_id"]
+    else:
+        region_id = bounds.parse_int(request.POST.get("alue") or request.GET.get("alue"))
+    region = by_pk.get(region_id)
+    if region is None:
+        return [], None, ""
+    return list(feedback_selectors.public_units(region_id=region["pk"])), region, chosen
+
+
 @public_view
 @never_cache
 def feedback_send(request):
     """The public feedback and notice channel. Feedback goes to a unit or the
     organisation; a notice about a child's rights becomes a client-rights
-    deviation in the unit. Both give the sender a follow-up code."""
-    units = list(feedback_selectors.public_units())
+    deviation in the unit. Both give the sender a follow-up code. With many
+    units the sender chooses a region first (a plain GET form, no script)."""
+    regions = _regions()
+    units, region, chosen = _send_units(request, regions)
+    regions_first = sum(r["units"] for r in regions) > SEND_FORM_UNIT_LIMIT
     status = 200
     wait = ""
     if request.method == "POST":
@@ -167,10 +215,15 @@ def feedback_send(request):
         if status == 200:
             status = 400
     else:
-        slug = request.GET.get("yksikko", "")
-        initial = {"unit": next((str(u.pk) for u in units if u.public_slug == slug), "")}
-        form = PublicMessageForm(units=units, initial=initial)
-    return render(request, "public/feedback/send.html", {"form": form, "wait_message": wait}, status=status)
+        form = PublicMessageForm(units=units, initial={"unit": chosen})
+    context = {
+        "form": form,
+        "wait_message": wait,
+        "regions_first": regions_first,
+        "regions": regions,
+        "region": region,
+    }
+    return render(request, "public/feedback/send.html", context, status=status)
 
 
 @public_view

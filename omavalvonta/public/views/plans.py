@@ -12,6 +12,7 @@ proxy revalidates cheaply (304)."""
 
 from __future__ import annotations
 
+from functools import wraps
 from itertools import groupby
 
 from django.core.cache import cache
@@ -30,16 +31,47 @@ from omavalvonta.plans.models import KIND_BY_SLUG, SLUG_BY_KIND, PlanKind
 PUBLIC_MAX_AGE = 300
 # An approved version never changes, so its PDF (a second or two to lay out) is kept.
 PDF_CACHE_SECONDS = 7 * 24 * 3600
+# The rendered HTML of a page is kept under its Last-Modified (a new approval
+# makes a new key); the time bounds how long a renamed region shows its old name.
+PAGE_CACHE_SECONDS = 3600
 
 
-def _cacheable(last_modified_func):
-    """GET and HEAD only, cacheable by anyone for PUBLIC_MAX_AGE, revalidated by Last-Modified."""
+def _cacheable(last_modified_func, *, keep_html: bool = False):
+    """GET and HEAD only, cacheable by anyone for PUBLIC_MAX_AGE, revalidated by
+    Last-Modified. keep_html: the rendered page is kept in the cache per
+    address, language and Last-Modified, so a request after the first reads one
+    cache row instead of the plans (the page has no form and no per-visitor part)."""
 
     def decorate(view):
-        view = condition(last_modified_func=last_modified_func)(view)
+        if keep_html:
+            view = _kept_html(view)
+
+        def last_modified(request, *args, **kwargs):
+            request.public_last_modified = last_modified_func(request, *args, **kwargs)
+            return request.public_last_modified
+
+        view = condition(last_modified_func=last_modified)(view)
         return require_safe(cache_control(public=True, max_age=PUBLIC_MAX_AGE)(view))
 
     return decorate
+
+
+def _kept_html(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        stamp = getattr(request, "public_last_modified", None)
+        if stamp is None:
+            return view(request, *args, **kwargs)
+        key = f"public.page.{request.path}.{get_language()}.{stamp.timestamp()}"
+        html = cache.get(key)
+        if html is not None:
+            return HttpResponse(html)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.content, PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
 
 
 def _unit_last_modified(request, slug, kind_slug=None):
@@ -55,7 +87,7 @@ def _programme_last_modified(request, pk=None):
 
 
 @public_view
-@_cacheable(_index_last_modified)
+@_cacheable(_index_last_modified, keep_html=True)
 def plans_index(request):
     """Units with an approved plan, by region and service type."""
     units = plan_public.units()
@@ -71,7 +103,7 @@ def plans_index(request):
 
 
 @public_view
-@_cacheable(_unit_last_modified)
+@_cacheable(_unit_last_modified, keep_html=True)
 def plans_unit(request, slug):
     """A unit's approved plans and the dates of their versions."""
     unit = plan_public.unit(slug=slug)
