@@ -196,3 +196,17 @@ def test_the_job_compiles_the_follow_up_once_in_a_review_month(quality_director)
 def test_the_review_months_are_configurable(settings, db):
     settings.REVIEW_MONTHS = (3, 9)
     assert programme.suggested_period(dt.date(2026, 9, 10)) == (dt.date(2026, 3, 1), dt.date(2026, 8, 31))
+
+
+@pytest.mark.parametrize("days", [[3], [4, 1], [9, 2, 5], [1, 8, 3, 6], [2, 2, 7, 7, 0.5]])
+def test_the_median_handling_time_is_taken_in_the_database_as_in_python(days, unit_a, colleague_a, quality_director):
+    import statistics
+
+    submitted = dt.date(2026, 1, 10)
+    for n in days:
+        d = _submit(colleague_a, unit_a, submitted)
+        _set(d, state="closed", closed_at=d.submitted_at + dt.timedelta(days=n))
+    with time_machine.travel(_at(dt.date(2026, 5, 5))):
+        f = compile_figures(actor=quality_director, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 4, 30))
+    assert f["answered"]["closed"] == len(days)
+    assert f["answered"]["median_handling_days"] == round(statistics.median(days), 1)
