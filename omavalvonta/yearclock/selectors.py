@@ -102,14 +102,33 @@ def due_this_month(*, actor, today: dt.date | None = None) -> dict:
     }
 
 
-def overdue_overview(*, actor, today: dt.date | None = None) -> list[dict]:
-    """Per unit: how many duties are late and since when, the worst first. One
-    aggregate query, whatever the number of units."""
+def _late(actor, today: dt.date):
+    return Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW).filter(state=OccurrenceState.OPEN, due_date__lt=today)
+
+
+def overdue_by_region(*, actor, today: dt.date | None = None) -> list[dict]:
+    """Per region: its units with late duties, the late duties and the oldest
+    due date, the most late first ({"region_id", "unit__region__name", "units",
+    "late", "oldest"}). One aggregate query."""
     today = today or timezone.localdate()
     rows = (
-        Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
-        .filter(state=OccurrenceState.OPEN, due_date__lt=today)
-        .values("unit_id", "unit__name", "unit__region__name")
+        _late(actor, today)
+        .values("unit__region_id", "unit__region__name")
+        .annotate(units=Count("unit_id", distinct=True), late=Count("id"), oldest=Min("due_date"))
+        .order_by("-late", "oldest", "unit__region__name")
+    )
+    return [{**row, "region_id": row["unit__region_id"]} for row in rows]
+
+
+def overdue_overview(*, actor, today: dt.date | None = None, region_id: int | None = None) -> list[dict]:
+    """Per unit (of one region, with region_id): how many duties are late and
+    since when, the worst first. One aggregate query, whatever the number of units."""
+    today = today or timezone.localdate()
+    late = _late(actor, today)
+    if region_id is not None:
+        late = late.filter(unit__region_id=region_id)
+    rows = (
+        late.values("unit_id", "unit__name", "unit__region__name")
         .annotate(late=Count("id"), oldest=Min("due_date"))
         .order_by("-late", "oldest", "unit__name")
     )
@@ -119,8 +138,7 @@ def overdue_overview(*, actor, today: dt.date | None = None) -> list[dict]:
 def overdue_list(*, actor, today: dt.date | None = None):
     today = today or timezone.localdate()
     return (
-        Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
-        .filter(state=OccurrenceState.OPEN, due_date__lt=today)
+        _late(actor, today)
         .select_related(*_RELATED, "unit__region")
         .order_by("due_date", "unit__name", "id")
     )

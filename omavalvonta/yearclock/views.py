@@ -126,16 +126,34 @@ def due_this_month(request):
     return render(request, "yearclock/due.html", {**data, "today": today, **_nav(request.user)})
 
 
+# Above this many units with late duties the overview lists regions first.
+OVERDUE_UNIT_ROWS = 30
+
+
 @requires(P_OBLIGATION_VIEW)
 def overdue(request):
     actor = request.user
     today = timezone.localdate()
-    summary = selectors.overdue_overview(actor=actor, today=today)
+    # Many units late: the regions first, a region's units on request (?alue=).
+    by_region = selectors.overdue_by_region(actor=actor, today=today)
+    region = next((r for r in by_region if str(r["region_id"]) == request.GET.get("alue", "")), None)
+    listed = region is not None or sum(r["units"] for r in by_region) <= OVERDUE_UNIT_ROWS
+    summary = []
+    if listed:
+        summary = selectors.overdue_overview(actor=actor, today=today, region_id=region["region_id"] if region else None)
     page = Paginator(selectors.overdue_list(actor=actor, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "yearclock/overdue.html",
-        {"summary": summary, "page": page, "today": today, "total": page.paginator.count, **_nav(actor)},
+        {
+            "summary": summary,
+            "by_region": by_region if not listed else [],
+            "region": region,
+            "page": page,
+            "today": today,
+            "total": page.paginator.count,
+            **_nav(actor),
+        },
     )
 
 

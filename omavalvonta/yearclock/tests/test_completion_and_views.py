@@ -264,3 +264,26 @@ def test_an_approved_plan_version_fulfils_the_plan_review(duty, supervisor_a, re
     )
     assert (done.evidence_type.model, done.evidence_id) == ("planversion", version.pk)
     assert done.evidence_url == version.get_absolute_url()
+
+
+def test_with_many_late_units_the_overview_lists_regions_first(client, monkeypatch, frozen, make_template, unit_a, unit_b, quality_director):
+    from omavalvonta.yearclock import views
+
+    monkeypatch.setattr(views, "OVERDUE_UNIT_ROWS", 1)
+    make_template(recurrence=Recurrence.SPECIFIC_MONTHS, months=[3])
+    frozen.move_to(dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC), tick=False)
+    client.force_login(quality_director)
+    response = client.get(reverse("yearclock:overdue"))
+    assert response.context["summary"] == []
+    assert {row["unit__region__name"]: (row["units"], row["late"]) for row in response.context["by_region"]} == {
+        unit_a.region.name: (1, 1),
+        unit_b.region.name: (1, 1),
+    }
+    assert f"?alue={unit_a.region_id}" in response.content.decode()
+    response = client.get(reverse("yearclock:overdue"), {"alue": unit_a.region_id})
+    assert [row["unit__name"] for row in response.context["summary"]] == [unit_a.name]
+    assert response.context["by_region"] == []
+    # A region that is unknown or has nothing late: the regions again, never a 500.
+    for bad in ("x", "999999"):
+        response = client.get(reverse("yearclock:overdue"), {"alue": bad})
+        assert response.status_code == 200 and response.context["summary"] == [] and response.context["by_region"]
