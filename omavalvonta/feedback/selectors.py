@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -325,10 +326,15 @@ def overview(*, actor, region=None) -> dict:
 
 
 def round_list(*, actor):
+    """The actor's rounds, newest first, each with its number of answers
+    (counted per row shown, not over every round's answers)."""
+    answers = (
+        Response.objects.filter(round=models.OuterRef("pk")).order_by().values("round").annotate(n=Count("id")).values("n")
+    )
     return (
         Round.objects.for_actor(actor, access.P_FEEDBACK_MANAGE)
         .select_related("unit")
-        .annotate(answers=Count("responses"))
+        .annotate(answers=Coalesce(models.Subquery(answers), 0))
         .order_by("-year", "-quarter", "unit__name")
     )
 
