@@ -95,12 +95,13 @@ def session_for(user) -> tuple[str, str]:
     return settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def run_locust(users: int, seconds: int, env: dict, work: Path) -> list[dict]:
-    prefix = work / f"u{users}"
+def run_locust(users: int, seconds: int, env: dict, work: Path, tags: list[str] | None = None) -> list[dict]:
+    prefix = work / f"u{users}-{'-'.join(tags or ['all'])}"
     subprocess.run(
         [PYTHON, "-m", "locust", "-f", str(ROOT / "tools" / "locustfile.py"), "--headless", "--users", str(users),
          "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{WEB_PORT}",
-         "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "10"],
+         "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "10",
+         *(["--tags", *tags] if tags else [])],
         cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 120,
     )
     with open(f"{prefix}_stats.csv", newline="") as handle:
@@ -141,7 +142,12 @@ def main() -> int:
     parser.add_argument("--users", default="1,8", help="concurrency levels (default 1,8)")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--tags", default="", help="only these pages (locustfile tags, comma-separated: public, "
+                        "front, plans_index, plan_page, feedback_form, staff, trivial, home)")
+    parser.add_argument("--each", action="store_true", help="load each tag of --tags alone, one after another")
     args = parser.parse_args()
+    tags = [t.strip() for t in args.tags.split(",") if t.strip()]
+    runs = [[t] for t in tags] if args.each else [tags]
     levels = [int(u) for u in args.users.split(",") if u.strip()]
 
     with ExitStack() as stack:
@@ -199,8 +205,9 @@ def main() -> int:
         log(f"gunicorn: {args.web_workers} workers × {args.threads} threads, DEBUG off; machine load before: "
             + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         for users in levels:
-            rows = run_locust(users, args.seconds, locust_env, work)
-            print_table(users, rows, args.seconds)
+            for run in runs:
+                rows = run_locust(users, args.seconds, locust_env, work, run)
+                print_table(users, rows, args.seconds)
         print()
         print("Machine load average after (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg())
               + f" on {os.cpu_count()} cores (locust, gunicorn and the database share them).")

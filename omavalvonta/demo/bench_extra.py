@@ -26,15 +26,6 @@ GROUP_WEIGHTS = (("child", 40), ("parent", 35), ("social_worker", 25))
 CHANNELS = ("link", "link", "kiosk", "kiosk", "oral", "paper")
 
 
-def _quarters(today: dt.date, count: int) -> list[tuple[int, int]]:
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    out = []
-    for _ in range(count):
-        out.append((year, quarter))
-        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-    return out[::-1]
-
-
 def _next_id(model) -> int:
     from django.db.models import Max
 
@@ -77,6 +68,7 @@ def _reset_sequence(model) -> None:
 
 
 def build_feedback(*, units, responses: int, seed: int = 2026, log=print) -> None:
+    from omavalvonta.demo.feedback import _quarters_back
     from omavalvonta.feedback import tallies
     from omavalvonta.feedback.models import Answer, QuestionKind, Response, Round, Survey, SurveyState
     from omavalvonta.feedback.services import quarter_dates
@@ -84,7 +76,7 @@ def build_feedback(*, units, responses: int, seed: int = 2026, log=print) -> Non
     rng = random.Random(seed)
     started = time.perf_counter()
     today = timezone.localdate()
-    quarters = _quarters(today, 8)
+    quarters = _quarters_back(today, 8)
     surveys = {s.group: s for s in Survey.objects.filter(state=SurveyState.PUBLISHED).prefetch_related("questions")}
     questions = {
         g: [(q.pk, q.key, q.kind) for q in s.questions.all() if q.kind != QuestionKind.NPS] for g, s in surveys.items()
