@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from omavalvonta.deviations.models import State
+from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
 from omavalvonta.deviations.selectors import (
     deviation_list,
     deviation_list_mine,
@@ -31,9 +31,6 @@ class UnitFigures:
     for_team_meeting: int
 
 
-OPEN_STATES = [s for s in State.values if s != State.CLOSED]
-
-
 def home_summary(*, actor) -> dict:
     """Everything the home page shows, in a fixed number of queries."""
     today = timezone.localdate()
@@ -49,9 +46,7 @@ def home_summary(*, actor) -> dict:
         visible = deviation_list(actor=actor, filters={})
         # Grievances, critical reports and serious events first.
         summary["my_queue"] = list(priority_first(visible.filter(handler=actor).exclude(state=State.CLOSED))[:8])
-        # The open states by name (not "not closed"): the (state, ...) index finds
-        # the few open reports among hundreds of thousands of closed ones.
-        counts = visible.filter(state__in=OPEN_STATES).aggregate(
+        counts = visible.filter(state__in=OPEN_STATE_VALUES).aggregate(
             open=Count("id"),
             overdue=Count("id", filter=Q(due_date__lt=today)),
             not_started=Count("id", filter=Q(state=State.SUBMITTED)),

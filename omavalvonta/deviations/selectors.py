@@ -19,6 +19,7 @@ from omavalvonta.core.selectors import access_log_for, audit_events_for
 from omavalvonta.core.services import access_log_record
 from omavalvonta.deviations import law, rules
 from omavalvonta.deviations.models import (
+    OPEN_STATE_VALUES,
     Attachment,
     Deviation,
     DeviationMessage,
@@ -614,7 +615,7 @@ def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
     then the oldest."""
     return list(
         Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
-        .exclude(state=State.CLOSED)
+        .filter(state__in=OPEN_STATE_VALUES)
         .filter(_priority_q())
         .select_related(*LIST_RELATED)
         .annotate(
