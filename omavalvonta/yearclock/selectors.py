@@ -83,9 +83,15 @@ def occurrence_list(*, actor, filters: dict | None = None):
     return qs.select_related(*_RELATED).order_by("due_date", "unit__name", "id")
 
 
+# "Due this month" shows at most this many of each list (a director over two
+# thousand units has thousands); the rest are in the paged list.
+DUE_ROWS = 50
+
+
 def due_this_month(*, actor, today: dt.date | None = None) -> dict:
     """For a supervisor: the open duties of the units they complete duties in,
-    late ones and those due by the end of this month."""
+    late ones and those due by the end of this month (the first DUE_ROWS of
+    each, with their totals)."""
     today = today or timezone.localdate()
     month_last = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     qs = (
@@ -94,12 +100,12 @@ def due_this_month(*, actor, today: dt.date | None = None) -> dict:
         .select_related(*_RELATED)
         .order_by("due_date", "unit__name", "id")
     )
-    rows = list(qs)
-    return {
-        "late": [o for o in rows if o.due_date < today],
-        "due": [o for o in rows if o.due_date >= today],
-        "month_last": month_last,
-    }
+    out = {"month_last": month_last}
+    for name, part in (("late", qs.filter(due_date__lt=today)), ("due", qs.filter(due_date__gte=today))):
+        rows = list(part[:DUE_ROWS])
+        out[name] = rows
+        out[f"{name}_total"] = part.count() if len(rows) == DUE_ROWS else len(rows)
+    return out
 
 
 def _late(actor, today: dt.date):

@@ -287,3 +287,18 @@ def test_with_many_late_units_the_overview_lists_regions_first(client, monkeypat
     for bad in ("x", "999999"):
         response = client.get(reverse("yearclock:overdue"), {"alue": bad})
         assert response.status_code == 200 and response.context["summary"] == [] and response.context["by_region"]
+
+
+def test_due_this_month_shows_the_first_rows_and_links_the_rest(client, monkeypatch, frozen, make_template, unit_a, unit_b, quality_director):
+    from omavalvonta.yearclock import selectors
+
+    monkeypatch.setattr(selectors, "DUE_ROWS", 1)
+    make_template(title="Palautekierros", recurrence=Recurrence.SPECIFIC_MONTHS, months=[3])
+    frozen.move_to(dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC), tick=False)
+    make_template(title="Paloharjoitus", recurrence=Recurrence.SPECIFIC_MONTHS, months=[4])
+    client.force_login(quality_director)
+    response = client.get(reverse("yearclock:due"))
+    assert len(response.context["late"]) == 1 and response.context["late_total"] == 2
+    assert len(response.context["due"]) == 1 and response.context["due_total"] == 2
+    page = response.content.decode()
+    assert "?state=late" in page and "?state=open" in page
