@@ -85,6 +85,26 @@ def _rows(items, labels=None, empty_label=""):
     return result
 
 
+# The report page shows this many units' rows per table (the most reports
+# first); ?yksikot=kaikki shows them all, as the PDF does.
+REPORT_UNIT_ROWS = 20
+
+
+def limit_unit_rows(context: dict, rows: int | None) -> dict:
+    """`context` with at most `rows` rows in its per-unit tables (None: all) and
+    `units_total` / `units_cut` for the link to the rest."""
+    total = max(len(context.get("by_unit", [])), len(context.get("feedback_units", [])))
+    if rows is None or total <= rows:
+        return {**context, "units_total": total, "units_cut": False}
+    return {
+        **context,
+        "by_unit": context.get("by_unit", [])[:rows],
+        "feedback_units": context.get("feedback_units", [])[:rows],
+        "units_total": total,
+        "units_cut": True,
+    }
+
+
 def report_context(report: FollowupReport) -> dict:
     from django.utils.translation import gettext as _
 

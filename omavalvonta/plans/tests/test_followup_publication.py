@@ -90,3 +90,22 @@ def test_the_directors_home_page_links_the_latest_follow_up_report(client, compi
     client.force_login(quality_director)
     block = client.get(reverse("home")).content.decode().split('data-block="followup"', 1)[1].split("</section>", 1)[0]
     assert compiled.get_absolute_url() in block and "Compiled, not yet published" not in block
+
+
+def test_the_report_page_shows_the_first_units_and_links_all(client, monkeypatch, compiled, quality_director):
+    from omavalvonta.plans import programme_views
+
+    figures = dict(compiled.figures)
+    figures["deviations"] = {
+        **figures.get("deviations", {}),
+        "by_unit": [{"label": f"Yksikkö {i:02d}", "count": 30 - i} for i in range(3)],
+    }
+    programme.FollowupReport.objects.filter(pk=compiled.pk).update(figures=figures)
+    monkeypatch.setattr(programme_views, "REPORT_UNIT_ROWS", 2)
+    client.force_login(quality_director)
+    url = compiled.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert "Yksikkö 00" in page and "Yksikkö 01" in page and "Yksikkö 02" not in page
+    assert "?yksikot=kaikki" in page and "Show all 3 units" in page
+    page = client.get(url, {"yksikot": "kaikki"}).content.decode()
+    assert "Yksikkö 02" in page and "Show all 3 units" not in page
