@@ -10,3 +10,10 @@ class FeedbackConfig(AppConfig):
     name = "omavalvonta.feedback"
     label = "feedback"
     verbose_name = _("Client feedback")
+
+    def ready(self):
+        from omavalvonta.feedback import tallies
+        from omavalvonta.organisation import hooks
+
+        # A unit moved to another region or service type takes its feedback sums along.
+        hooks.on_unit_saved(tallies.unit_rescope)

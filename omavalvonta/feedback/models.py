@@ -309,19 +309,30 @@ class TeamGoal(TimeStampedModel):
         return self.metric in CLIENT_METRICS
 
 
+_TALLY_PERIOD = ["year", "quarter", "month", "group", "key"]
+
+
 class Tally(models.Model):
     """Running sums of the answers, so that no page reads the answers themselves.
 
-    One row per unit × round quarter × month of the answer date × respondent
-    group × question key, plus the same rows for the whole organisation (unit
-    empty). The row with key "" counts the responses (n) and their NPS answers;
-    a row with a question key counts the scaled answers to it (n) and their sum.
+    Rows per round quarter × month of the answer date × respondent group ×
+    question key, for four scopes: a unit (unit set; region and service_type
+    are the unit's when its answers were last counted), a region (region set,
+    no unit), a service type (service_type set, no unit or region) and the
+    whole organisation (none set). The row with key "" counts the responses (n)
+    and their NPS answers; a row with a question key counts the scaled answers
+    to it (n) and their sum.
+
     Rows change in the transaction that stores (services._store_response) or
-    removes (services.responses_remove) answers; services.tallies_rebuild
-    recomputes them all from the answers. The small-group rule is applied when
-    the figures are read (selectors.Cell), exactly as over the answers."""
+    removes (services.responses_remove) answers; a unit moved to another region
+    or service type takes its sums along (tallies.unit_rescope, a unit hook);
+    tallies.tallies_rebuild recomputes them all from the answers. The
+    small-group rule is applied when the figures are read (selectors.Cell),
+    exactly as over the answers."""
 
     unit = models.ForeignKey("organisation.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("organisation.Region", null=True, on_delete=models.PROTECT, related_name="+")
+    service_type = models.CharField(max_length=20, blank=True)
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
     month = models.DateField()  # the first day of the answers' month
@@ -336,13 +347,21 @@ class Tally(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year", "quarter", "month", "group", "key"],
-                condition=models.Q(unit__isnull=False),
-                name="tally_unit_unique",
+                fields=["unit", *_TALLY_PERIOD], condition=models.Q(unit__isnull=False), name="tally_unit_unique"
             ),
             models.UniqueConstraint(
-                fields=["year", "quarter", "month", "group", "key"],
-                condition=models.Q(unit__isnull=True),
+                fields=["region", *_TALLY_PERIOD],
+                condition=models.Q(unit__isnull=True, region__isnull=False),
+                name="tally_region_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["service_type", *_TALLY_PERIOD],
+                condition=models.Q(unit__isnull=True, region__isnull=True) & ~models.Q(service_type=""),
+                name="tally_service_type_unique",
+            ),
+            models.UniqueConstraint(
+                fields=_TALLY_PERIOD,
+                condition=models.Q(unit__isnull=True, region__isnull=True, service_type=""),
                 name="tally_organisation_unique",
             ),
         ]

@@ -78,7 +78,20 @@ class Cell:
 
 
 # The scope of the whole organisation's tallies (the rows without a unit).
-ORGANISATION = Q(unit__isnull=True)
+ORGANISATION = Q(unit__isnull=True, region__isnull=True, service_type="")
+
+
+def _region_scope(region_id) -> Q:
+    return Q(unit__isnull=True, region_id=region_id)
+
+
+def _service_type_scope(service_type: str) -> Q:
+    return Q(unit__isnull=True, region__isnull=True, service_type=service_type)
+
+
+# Every region's rows and every service type's rows (the overview groups them).
+_REGIONS = Q(unit__isnull=True, region__isnull=False)
+_SERVICE_TYPES = Q(unit__isnull=True, region__isnull=True) & ~Q(service_type="")
 _SUMS = {
     "n": Sum("n"),
     "total": Sum("value_sum"),
@@ -105,7 +118,7 @@ def _add_row(cells: dict[str, Cell], group: str, row: dict) -> None:
 
 def _figures(scope_q: Q, *, since: tuple[int, int] | None = None) -> dict[tuple[int, int], dict[str, Cell]]:
     """{(year, quarter): {group: Cell}} of the round quarters of the tallies
-    matching `scope_q` (ORGANISATION, or a filter on the tally's unit). One
+    matching `scope_q` (ORGANISATION, a region's, a service type's or a unit's). One
     query over the tallies, whatever the number of answers."""
     if since:
         scope_q &= Q(year__gt=since[0]) | Q(year=since[0], quarter__gte=since[1])
@@ -218,13 +231,13 @@ def scope_results(*, actor, level: str, key: str = "", periods: int = 6) -> dict
         raise PermissionDenied(access.P_FEEDBACK_VIEW)
     units = Unit.objects.filter(is_active=True)
     if level == "service_type" and key in ServiceType.values:
-        scope_q, units, name = Q(unit__service_type=key), units.filter(service_type=key), str(ServiceType(key).label)
+        scope_q, units, name = _service_type_scope(key), units.filter(service_type=key), str(ServiceType(key).label)
     elif level == "region":
         region_id = bounds.parse_int(key)
         region = Region.objects.filter(pk=region_id).first() if region_id is not None else None
         if region is None:
             return None
-        scope_q, units, name = Q(unit__region_id=region.pk), units.filter(region_id=region.pk), region.name
+        scope_q, units, name = _region_scope(region.pk), units.filter(region_id=region.pk), region.name
     elif level == "organisation":
         scope_q, name = ORGANISATION, _("Whole organisation")
     else:
@@ -283,7 +296,7 @@ def overview(*, actor, region=None) -> dict:
         OverviewRow(u.name, reverse("feedback:unit", args=[u.pk]), [per_unit.get(u.pk, {}).get(g, Cell()) for g in GROUP_ORDER])
         for u in units
     ]
-    by_type = _cells_by(Tally.objects.filter(current, unit__isnull=False), "unit__service_type")
+    by_type = _cells_by(Tally.objects.filter(_SERVICE_TYPES, current), "service_type")
     type_rows = [
         OverviewRow(
             str(label),
@@ -292,7 +305,7 @@ def overview(*, actor, region=None) -> dict:
         )
         for value, label in ServiceType.choices
     ]
-    by_region = _cells_by(Tally.objects.filter(current, unit__isnull=False), "unit__region_id")
+    by_region = _cells_by(Tally.objects.filter(_REGIONS, current), "region_id")
     regions = Region.objects.filter(pk__in=visible_regions).order_by("name")
     home = reverse("feedback:home")
     region_rows = [

@@ -331,9 +331,11 @@ def _store_response(
         for q, value, text in rows
     )
     deltas = tallies.new_deltas()
+    unit = round.unit
     tallies.response_delta(
-        deltas, unit_id=round.unit_id, year=round.year, quarter=round.quarter, submitted_on=response.submitted_on,
-        group=group, nps=nps, values=[(q.key, value) for q, value, _text in rows],
+        deltas, unit_id=unit.pk, region_id=unit.region_id, service_type=unit.service_type, year=round.year,
+        quarter=round.quarter, submitted_on=response.submitted_on, group=group, nps=nps,
+        values=[(q.key, value) for q, value, _text in rows],
     )
     tallies.apply(deltas)
     return response

@@ -16,13 +16,20 @@ from omavalvonta.feedback.tests.helpers import answer, open_round
 pytestmark = pytest.mark.django_db
 
 
+def scopes(unit):
+    """The four rows an answer of `unit` counts in, by the unit's region and
+    service type now: (unit, region, service type) as models.Tally keeps them."""
+    return [(unit.pk, unit.region_id, unit.service_type), (None, unit.region_id, ""), (None, None, unit.service_type),
+            (None, None, "")]
+
+
 def expected_from_raw() -> dict:
     out = defaultdict(lambda: [0, 0, 0, 0, 0])
     rounds = {}
-    for r in Response.objects.select_related("round"):
+    for r in Response.objects.select_related("round", "unit"):
         rounds[r.pk] = r
-        for scope in (r.unit_id, None):
-            row = out[(scope, r.round.year, r.round.quarter, r.submitted_on.replace(day=1), r.group, "")]
+        for scope in scopes(r.unit):
+            row = out[(*scope, r.round.year, r.round.quarter, r.submitted_on.replace(day=1), r.group, "")]
             row[0] += 1
             if r.nps is not None:
                 row[2] += 1
@@ -30,8 +37,8 @@ def expected_from_raw() -> dict:
                 row[4] += r.nps <= 6
     for a in Answer.objects.exclude(value=None):
         r = rounds[a.response_id]
-        for scope in (r.unit_id, None):
-            row = out[(scope, r.round.year, r.round.quarter, r.submitted_on.replace(day=1), r.group, a.key)]
+        for scope in scopes(r.unit):
+            row = out[(*scope, r.round.year, r.round.quarter, r.submitted_on.replace(day=1), r.group, a.key)]
             row[0] += 1
             row[1] += a.value
     return {k: v for k, v in out.items()}
@@ -39,7 +46,9 @@ def expected_from_raw() -> dict:
 
 def stored() -> dict:
     return {
-        (t.unit_id, t.year, t.quarter, t.month, t.group, t.key): [getattr(t, f) for f in tallies.FIELDS]
+        (t.unit_id, t.region_id, t.service_type, t.year, t.quarter, t.month, t.group, t.key): [
+            getattr(t, f) for f in tallies.FIELDS
+        ]
         for t in Tally.objects.all()
     }
 
@@ -59,7 +68,22 @@ def answered(supervisor_a, supervisor_b, unit_a, unit_b):
 
 def test_the_tallies_equal_the_raw_answers_after_submissions(answered):
     assert stored() == expected_from_raw()
-    assert Tally.objects.filter(unit__isnull=True).exists()
+    assert Tally.objects.filter(selectors.ORGANISATION).exists()
+
+
+def test_a_unit_moved_to_another_region_and_service_type_takes_its_sums_along(
+    answered, unit_a, region_b, administrator, django_capture_on_commit_callbacks
+):
+    from omavalvonta.organisation.models import ServiceType
+    from omavalvonta.organisation.services import unit_update
+
+    with django_capture_on_commit_callbacks(execute=True):  # the unit hooks run after the commit
+        unit_update(actor=administrator, unit=unit_a, region=region_b, service_type=ServiceType.AFTERCARE)
+    unit_a.refresh_from_db()
+    assert unit_a.region_id == region_b.pk
+    assert stored() == expected_from_raw()
+    # Nothing left in the old region: its rows are gone, not left at zero.
+    assert not Tally.objects.filter(n=0).exists()
 
 
 def test_retention_takes_removed_answers_off_the_tallies(answered):
