@@ -15,6 +15,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='deviation',
-            index=models.Index(condition=models.Q(('notification_done_at__isnull', True), ('notification_due_at__isnull', False)), fields=['notification_due_at'], name='deviation_clock_running'),
+            index=models.Index(
+                condition=models.Q(('notification_done_at__isnull', True), ('notification_due_at__isnull', False)),
+                fields=['notification_due_at'],
+                name='deviation_clock_running',
+            ),
         ),
     ]

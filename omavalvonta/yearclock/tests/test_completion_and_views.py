@@ -266,7 +266,9 @@ def test_an_approved_plan_version_fulfils_the_plan_review(duty, supervisor_a, re
     assert done.evidence_url == version.get_absolute_url()
 
 
-def test_with_many_late_units_the_overview_lists_regions_first(client, monkeypatch, frozen, make_template, unit_a, unit_b, quality_director):
+def test_with_many_late_units_the_overview_lists_regions_first(
+    client, monkeypatch, frozen, make_template, unit_a, unit_b, quality_director
+):
     from omavalvonta.yearclock import views
 
     monkeypatch.setattr(views, "OVERDUE_UNIT_ROWS", 1)
@@ -289,7 +291,9 @@ def test_with_many_late_units_the_overview_lists_regions_first(client, monkeypat
         assert response.status_code == 200 and response.context["summary"] == [] and response.context["by_region"]
 
 
-def test_due_this_month_shows_the_first_rows_and_links_the_rest(client, monkeypatch, frozen, make_template, unit_a, unit_b, quality_director):
+def test_due_this_month_shows_the_first_rows_and_links_the_rest(
+    client, monkeypatch, frozen, make_template, unit_a, unit_b, quality_director
+):
     from omavalvonta.yearclock import selectors
 
     monkeypatch.setattr(selectors, "DUE_ROWS", 1)
