@@ -46,11 +46,13 @@ def home_summary(*, actor) -> dict:
         visible = deviation_list(actor=actor, filters={})
         # Grievances, critical reports and serious events first.
         summary["my_queue"] = list(priority_first(visible.filter(handler=actor).exclude(state=State.CLOSED))[:8])
+        # Counted from the deviations' open-report index alone (the open states by
+        # name; "state" is never empty and is in that index, "id" is not).
         counts = visible.filter(state__in=OPEN_STATE_VALUES).aggregate(
-            open=Count("id"),
-            overdue=Count("id", filter=Q(due_date__lt=today)),
-            not_started=Count("id", filter=Q(state=State.SUBMITTED)),
-            for_team_meeting=Count("id", filter=Q(for_team_meeting=True)),
+            open=Count("state"),
+            overdue=Count("state", filter=Q(due_date__lt=today)),
+            not_started=Count("state", filter=Q(state=State.SUBMITTED)),
+            for_team_meeting=Count("state", filter=Q(for_team_meeting=True)),
         )
         summary["figures"] = UnitFigures(**counts)
     # What is waiting in the other areas: each area's own selector decides what

@@ -147,6 +147,12 @@ class Deviation(EditVersioned):
             models.Index(fields=["handler", "state"]),
             models.Index(fields=["state", "handling_due_at"]),
             models.Index(fields=["-submitted_at", "-id"]),
+            # The home page's counts of open reports: read from this index alone.
+            models.Index(
+                fields=["state", "unit", "due_date", "for_team_meeting"],
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                name="deviation_open_counts",
+            ),
             # The running § 28 clocks (home page): a handful among every report.
             models.Index(
                 fields=["notification_due_at"],

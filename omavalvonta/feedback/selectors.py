@@ -284,6 +284,9 @@ def overview(*, actor, region=None) -> dict:
     visible_regions = set(units_qs.values_list("region_id", flat=True).distinct())
     if region_id not in visible_regions:
         region_id = None
+    chosen_region = region_id
+    if region_id is None and len(visible_regions) == 1:  # a regional director: their own region's units
+        region_id = next(iter(visible_regions))
     unit_count = units_qs.count()
     listed = region_id is not None or unit_count <= OVERVIEW_UNIT_ROWS
     units = []
@@ -326,7 +329,7 @@ def overview(*, actor, region=None) -> dict:
         "unit_rows": unit_rows,
         "unit_count": unit_count,
         "units_listed": listed,
-        "region": next((r for r in regions if r.pk == region_id), None),
+        "region": next((r for r in regions if r.pk == chosen_region), None),
         "type_rows": type_rows,
         "region_rows": region_rows,
         "organisation_row": OverviewRow(

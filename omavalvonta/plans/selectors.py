@@ -292,8 +292,9 @@ def followup_home_items(*, actor, today: dt.date | None = None) -> dict | None:
     date (late when past), and the latest report; for the other directors the
     latest published report. None when there is nothing to show. Two queries."""
     today = today or timezone.localdate()
+    # Without the stored figures: a report's JSON holds every unit's rows.
     if access.has_perm_anywhere(actor, access.P_PROGRAMME_MANAGE):
-        reports = list(FollowupReport.objects.order_by("-period_end", "-id")[:6])
+        reports = list(FollowupReport.objects.defer("figures").order_by("-period_end", "-id")[:6])
         unpublished = sorted((r for r in reports if not r.is_published), key=lambda r: r.period_end)
         latest = reports[0] if reports else None
         if latest is None:
@@ -305,7 +306,9 @@ def followup_home_items(*, actor, today: dt.date | None = None) -> dict | None:
             "latest_url": latest.get_absolute_url(),
         }
     if access.has_role(actor, *_FOLLOWUP_READERS):
-        latest = FollowupReport.objects.filter(state=ReportState.PUBLISHED).order_by("-period_end", "-id").first()
+        latest = (
+            FollowupReport.objects.filter(state=ReportState.PUBLISHED).defer("figures").order_by("-period_end", "-id").first()
+        )
         if latest is None:
             return None
         return {"unpublished": [], "late": 0, "latest": latest, "latest_url": reverse("public:plans_report", args=[latest.pk])}

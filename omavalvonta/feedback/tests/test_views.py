@@ -249,3 +249,12 @@ def test_a_large_overview_lists_regions_first_and_a_regions_units_on_request(
     for bad in ("x", "999999", ""):
         page = html(client.get(reverse("feedback:home"), {"alue": bad}))
         assert unit_a.name not in page and "choose a region" in page
+
+
+def test_a_regional_director_sees_the_units_of_their_region_at_once(client, monkeypatch, regional_director_a, unit_a):
+    from omavalvonta.feedback import selectors
+
+    monkeypatch.setattr(selectors, "OVERVIEW_UNIT_ROWS", 0)
+    client.force_login(regional_director_a)
+    page = html(client.get(reverse("feedback:home")))
+    assert unit_a.name in page and "choose a region" not in page and "Back to all regions" not in page
