@@ -242,3 +242,26 @@ def test_the_send_form_reads_a_constant_number_of_queries(client, many_units, un
     cache.clear()
     with django_assert_max_num_queries(len(few)):
         client.get(url, {"alue": region_a.pk})
+
+
+def test_the_unbound_form_is_kept_rendered_per_language_and_region(client, many_units, unit_a, unit_b):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("public:feedback_send")
+    first = html(client.get(url, {"alue": unit_a.region_id}))
+    with CaptureQueriesContext(connection) as kept:
+        again = html(client.get(url, {"alue": unit_a.region_id}))
+    assert sum("cache" in q["sql"] for q in kept.captured_queries) >= 2  # the fragments came from the cache
+    strip = re.compile(r"[A-Za-z0-9]{64}")  # the (masked, per-request) CSRF tokens
+    assert strip.sub("", first) == strip.sub("", again)
+    assert 'name="csrfmiddlewaretoken"' in again  # the token is never kept
+    # Another region, another language: their own forms.
+    assert unit_b.name in html(client.get(url, {"alue": unit_b.region_id}))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    assert 'lang="sv"' in html(client.get(url, {"alue": unit_a.region_id}))
+    # A unit renamed: the form shows the new name at once.
+    unit_a.name = "Lastenkoti Koivu (uusi nimi)"
+    unit_a.save(update_fields=["name"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    assert "Lastenkoti Koivu (uusi nimi)" in html(client.get(url, {"alue": unit_a.region_id}))

@@ -9,6 +9,8 @@ inputs do not autocomplete, so a tablet never shows an earlier answer."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -168,6 +170,12 @@ def _send_units(request, regions) -> tuple[list, dict | None, str]:
     return list(feedback_selectors.public_units(region_id=region["pk"])), region, chosen
 
 
+def _fragment_key(regions, units, region, chosen) -> str:
+    """The key of the rendered unbound form: the language and everything it shows."""
+    shown = [sorted(r.items()) for r in regions], [(u.pk, u.name) for u in units], region and region["pk"], chosen
+    return hashlib.sha256(repr((_language(), *shown)).encode()).hexdigest()[:32]
+
+
 @public_view
 @never_cache
 def feedback_send(request):
@@ -222,6 +230,9 @@ def feedback_send(request):
         "regions_first": regions_first,
         "regions": regions,
         "region": region,
+        # An unbound form is kept rendered: the same for everyone who sees these
+        # regions and units in this language (the CSRF token stays outside).
+        "fragment_key": "" if form.is_bound else _fragment_key(regions, units, region, chosen),
     }
     return render(request, "public/feedback/send.html", context, status=status)
 
