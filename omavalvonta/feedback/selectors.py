@@ -36,6 +36,7 @@ from omavalvonta.feedback.models import (
     SurveyState,
     Tally,
 )
+from omavalvonta.feedback.rates import ResponseRate
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Region, ServiceType, Unit
 
@@ -157,14 +158,29 @@ def _item_labels() -> dict[str, dict[str, str]]:
 class GroupReport:
     group: str
     label: str
-    periods: list  # [(label, Cell unit, Cell comparison, response rate %)]
+    periods: list  # [(label, Cell unit, Cell comparison, ResponseRate)]
     latest: Cell
     latest_comparison: Cell
     items: list  # [(question text, unit avg, comparison avg)]
     trend: list  # [(label, unit nps, comparison nps)]
+    rates_over: bool = False  # a quarter with more answers than places (shown capped, with a note)
 
 
-def _group_reports(figures, comparison, periods, *, places: int | None) -> list[GroupReport]:
+def _offered_places(rounds, periods) -> dict[tuple[int, int], int]:
+    """{(year, quarter): places offered} by `rounds` (a Round queryset) in the
+    quarters of `periods`: each round offers its unit's places once."""
+    first = periods[0]
+    rows = (
+        rounds.filter(Q(year__gt=first[0]) | Q(year=first[0], quarter__gte=first[1]))
+        .values("year", "quarter")
+        .annotate(places=Coalesce(Sum("unit__places"), 0))
+        .values_list("year", "quarter", "places")
+        .order_by()
+    )
+    return {(year, quarter): places for year, quarter, places in rows}
+
+
+def _group_reports(figures, comparison, periods, *, offered: dict[tuple[int, int], int]) -> list[GroupReport]:
     labels = _item_labels()
     reports = []
     for group in GROUP_ORDER:
@@ -172,7 +188,7 @@ def _group_reports(figures, comparison, periods, *, places: int | None) -> list[
         for p in periods:
             cell = figures.get(p, {}).get(group, Cell())
             comp = comparison.get(p, {}).get(group, Cell())
-            rate = round(100 * cell.n / places) if places else None
+            rate = ResponseRate(cell.n, offered.get(p))
             rows.append((period_label(p), cell, comp, rate))
             trend.append((f"Q{p[1]}/{p[0] % 100:02d}", cell.nps, comp.nps))
         latest = rows[-1][1]
@@ -187,6 +203,7 @@ def _group_reports(figures, comparison, periods, *, places: int | None) -> list[
                 latest_comparison=latest_comparison,
                 items=items,
                 trend=trend,
+                rates_over=any(row[3].over for row in rows),
             )
         )
     return reports
@@ -195,14 +212,15 @@ def _group_reports(figures, comparison, periods, *, places: int | None) -> list[
 def unit_results(*, actor, unit: Unit, periods: int = 6) -> dict:
     """A unit's results page: per group, the figures of the last `periods`
     quarters against the organisation's, the item averages of the current
-    quarter, response rates against the unit's places, and the free-text answers
+    quarter, response rates (`rates`), and the free-text answers
     of the current quarter (the caller has checked feedback.view on the unit)."""
     access.require(actor, access.P_FEEDBACK_VIEW, unit)
     period_list = _recent_periods(periods)
     since = period_list[0]
     figures = _figures(Q(unit=unit), since=since)
     comparison = _figures(ORGANISATION, since=since)
-    reports = _group_reports(figures, comparison, period_list, places=unit.places)
+    offered = _offered_places(Round.objects.filter(unit=unit), period_list)
+    reports = _group_reports(figures, comparison, period_list, offered=offered)
     year, quarter = period_list[-1]
     texts = list(
         Answer.objects.filter(unit=unit, round__year=year, round__quarter=quarter)
@@ -223,21 +241,23 @@ SCOPE_LEVELS = ("service_type", "region", "organisation")
 def scope_results(*, actor, level: str, key: str = "", periods: int = 6) -> dict | None:
     """The figures of a service type, a region or the whole organisation, per
     group over the last quarters against the organisation's, with the
-    small-group rule (aggregates only: no free text at these levels). Response
-    rates against the places of the scope's active units. None: unknown scope."""
+    small-group rule (aggregates only: no free text at these levels), and the
+    response rates of the scope's rounds (`rates`). None: unknown scope."""
     if not access.has_perm_anywhere(actor, access.P_FEEDBACK_VIEW):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(access.P_FEEDBACK_VIEW)
-    units = Unit.objects.filter(is_active=True)
+    units, rounds = Unit.objects.filter(is_active=True), Round.objects.all()
     if level == "service_type" and key in ServiceType.values:
-        scope_q, units, name = _service_type_scope(key), units.filter(service_type=key), str(ServiceType(key).label)
+        scope_q, name = _service_type_scope(key), str(ServiceType(key).label)
+        units, rounds = units.filter(service_type=key), rounds.filter(unit__service_type=key)
     elif level == "region":
         region_id = bounds.parse_int(key)
         region = Region.objects.filter(pk=region_id).first() if region_id is not None else None
         if region is None:
             return None
-        scope_q, units, name = _region_scope(region.pk), units.filter(region_id=region.pk), region.name
+        scope_q, name = _region_scope(region.pk), region.name
+        units, rounds = units.filter(region_id=region.pk), rounds.filter(unit__region_id=region.pk)
     elif level == "organisation":
         scope_q, name = ORGANISATION, _("Whole organisation")
     else:
@@ -247,7 +267,7 @@ def scope_results(*, actor, level: str, key: str = "", periods: int = 6) -> dict
     figures = _figures(scope_q, since=since)
     comparison = figures if level == "organisation" else _figures(ORGANISATION, since=since)
     places = units.aggregate(total=models.Sum("places"))["total"]
-    reports = _group_reports(figures, comparison, period_list, places=places)
+    reports = _group_reports(figures, comparison, period_list, offered=_offered_places(rounds, period_list))
     return {"name": name, "reports": reports, "period": period_label(period_list[-1]), "places": places}
 
 
@@ -627,7 +647,7 @@ def goals_evaluated(*, actor, unit: Unit, year: int, half: int) -> list[GoalResu
         elif goal.metric == GoalMetric.RESPONSE_RATE:
             cell = cells.get(goal.group, Cell())
             base = (unit.places or 0) * max(quarters, 1)
-            actual = round(100 * cell.n / base) if base else None
+            actual = ResponseRate(cell.n, base).percent
             met = None if actual is None else actual >= goal.target
             note = "" if base else _("The unit has no number of places.")
         elif goal.metric == GoalMetric.HANDLING_ON_TIME:
@@ -737,7 +757,10 @@ def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None)
         for g in GROUP_ORDER:
             figures = _cell_figures(cells[g])
             figures["group"] = str(g)
-            figures["rate"] = round(100 * cells[g].n / base) if base and figures["n"] is not None else None
+            rate = ResponseRate(cells[g].n, base)
+            shown = figures["n"] is not None
+            figures["rate"] = rate.percent if shown else None
+            figures["rate_over"] = rate.over and shown
             groups.append(figures)
         return {"total": sum(c.n for c in cells.values()), "places": base, "groups": groups}
 
@@ -762,8 +785,7 @@ def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None)
 def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
     """For the home page: the feedback rounds open today in the units where the
     actor runs them, closing soonest first, each with its answers and, per
-    respondent group that has answered, the response rate against the unit's
-    places (as on the unit's results page; None without places). None when no
+    respondent group that has answered, its response rate (`rates`). None when no
     round is open. Three queries at most."""
     if not access.has_perm_anywhere(actor, access.P_FEEDBACK_MANAGE):
         return None
@@ -786,8 +808,9 @@ def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> 
         places = r.unit.places
         r.answers = sum(counts[r.pk].values())
         r.groups = [
-            {"label": Group(g).label, "answers": counts[r.pk][g], "rate": round(100 * counts[r.pk][g] / places) if places else None}
+            {"label": Group(g).label, "answers": counts[r.pk][g], "rate": ResponseRate(counts[r.pk][g], places)}
             for g in GROUP_ORDER
             if g in counts[r.pk]
         ]
-    return {"rows": rows, "total": total, "today": today}
+    rates_over = any(g["rate"].over for r in rows for g in r.groups)
+    return {"rows": rows, "total": total, "today": today, "rates_over": rates_over}

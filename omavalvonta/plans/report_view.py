@@ -44,12 +44,13 @@ def _feedback_cell(cell: dict, limit: int) -> dict:
 
     if cell.get("hidden"):
         few = _("fewer than %(n)s") % {"n": limit}
-        return {"n": few, "nps": "–", "rate": "–", "hidden": True}
+        return {"n": few, "nps": "–", "rate": "–", "hidden": True, "rate_over": False}
     n, nps, rate = cell.get("n"), cell.get("nps"), cell.get("rate")
     return {
         "n": "–" if n is None else str(n),
         "nps": "–" if nps is None else f"{nps:+d}",
-        "rate": "–" if rate is None else f"{rate} %",
+        "rate": "–" if rate is None else f"{rate} %*" if cell.get("rate_over") else f"{rate} %",
+        "rate_over": bool(cell.get("rate_over")),
         "hidden": False,
     }
 
@@ -67,10 +68,12 @@ def feedback_context(feedback: dict) -> dict:
         by_group = {g.get("group"): g for g in block.get("groups", [])}
         return [_feedback_cell(by_group.get(g, {}), feedback.get("min_group_size", 5)) for g in groups]
 
+    org_cells = [{"label": labels.get(g, g), **c} for g, c in zip(groups, cells(org), strict=True)]
     return {
         "feedback": feedback,
         "feedback_group_labels": [labels.get(g, g) for g in groups],
-        "feedback_org": [{"label": labels.get(g, g), **c} for g, c in zip(groups, cells(org), strict=True)],
+        "feedback_org": org_cells,
+        "feedback_rates_over": any(c["rate_over"] for c in org_cells),
         "feedback_regions": [{"label": r.get("label", ""), "cells": cells(r)} for r in feedback.get("by_region", [])],
         "feedback_units": [{"label": u.get("label", ""), "cells": cells(u)} for u in feedback.get("by_unit", [])],
     }

@@ -233,7 +233,7 @@ def test_open_feedback_rounds_show_with_their_response_rate_to_the_supervisor(cl
     Round.objects.create(unit=unit_a, year=2026, quarter=2, opens_on=dt.date(2026, 4, 1), closes_on=dt.date(2026, 6, 30))
     block = _waiting(client, supervisor_a)["rounds"]
     assert [r.pk for r in block["rows"]] == [current.pk]
-    assert block["rows"][0].answers == 4 and [g["rate"] for g in block["rows"][0].groups] == [40]
+    assert block["rows"][0].answers == 4 and [g["rate"].percent for g in block["rows"][0].groups] == [40]
     assert "40 %" in _home(client, supervisor_a).content.decode()
     assert _waiting(client, employee_a)["rounds"] is None
     assert [r.unit_id for r in _waiting(client, supervisor_b)["rounds"]["rows"]] == [unit_b.pk]

@@ -29,7 +29,7 @@ def test_open_rounds_with_answers_and_rates_per_group(supervisor_a, unit_a):
     _answers(current, "parent", 2)
     items = round_home_items(actor=supervisor_a, today=TODAY)
     assert items["total"] == 1 and items["rows"][0].answers == 6
-    assert [(g["answers"], g["rate"]) for g in items["rows"][0].groups] == [(4, 50), (2, 25)]
+    assert [(g["answers"], g["rate"].percent) for g in items["rows"][0].groups] == [(4, 50), (2, 25)]
 
 
 def test_without_places_there_is_no_rate_and_other_roles_or_units_see_nothing(supervisor_a, employee_a, supervisor_b, unit_a):
@@ -37,7 +37,7 @@ def test_without_places_there_is_no_rate_and_other_roles_or_units_see_nothing(su
     unit_a.save(update_fields=["places"])
     current = _round(unit_a)
     _answers(current, "child", 1)
-    assert round_home_items(actor=supervisor_a, today=TODAY)["rows"][0].groups[0]["rate"] is None
+    assert round_home_items(actor=supervisor_a, today=TODAY)["rows"][0].groups[0]["rate"].percent is None
     assert round_home_items(actor=employee_a, today=TODAY) is None
     assert round_home_items(actor=supervisor_b, today=TODAY) is None
 
