@@ -37,6 +37,16 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture(autouse=True)
+def _process_cache():
+    """Each worker process's own cache (public pages kept in memory) starts empty
+    in every test: the database it was filled from is rolled back."""
+    from django.core.cache import caches
+
+    caches["process"].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.REQUIRE_MFA_FOR_PRIVILEGED = False

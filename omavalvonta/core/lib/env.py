@@ -64,7 +64,8 @@ def cache_settings(url: str) -> dict:
     Rate limits and every other count that must hold across processes live in
     this cache, so it is shared by every web worker: the database by default,
     Redis when an address is given. `locmem://` keeps one cache per process and
-    is for a single development process only."""
+    is for a single development process only. The "process" alias is always
+    each process's own memory (see below)."""
     url = (url or "").strip()
     if not url or url == "db://":
         backend = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": DATABASE_CACHE_TABLE}
@@ -76,7 +77,12 @@ def cache_settings(url: str) -> dict:
         raise ImproperlyConfigured(
             f"CACHE_URL must be empty or db:// (the database), redis://..., rediss://... or locmem://, got {url!r}."
         )
-    return {"default": backend}
+    # "process": a small cache in each worker's own memory, for what may be a few
+    # seconds stale in the other workers (the public pages' kept HTML): read
+    # without a round trip to the shared cache.
+    process = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "omavalvonta-process",
+               "OPTIONS": {"MAX_ENTRIES": 2000}}
+    return {"default": backend, "process": process}
 
 
 def env_months(name: str, default: tuple[int, ...]) -> tuple[int, ...]:

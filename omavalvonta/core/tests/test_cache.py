@@ -12,15 +12,17 @@ from omavalvonta.public.ratelimit import RateLimit
 
 
 def test_the_database_cache_is_the_default(settings):
-    assert cache_settings("") == {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": DATABASE_CACHE_TABLE}
+    assert cache_settings("")["default"] == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": DATABASE_CACHE_TABLE
     }
+    # Beside the shared cache, each process's own memory (public pages kept for seconds).
+    assert cache_settings("")["process"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 
 
 @pytest.mark.parametrize("url", ["redis://cache.example:6379/0", "rediss://user:secret@cache.example:6380/1"])
 def test_a_redis_address_selects_redis(url):
-    assert cache_settings(url) == {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    assert cache_settings(url)["default"] == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
 
 
 def test_redis_url_is_read_when_cache_url_is_not_set(monkeypatch):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext as _
@@ -130,16 +130,34 @@ def feedback_thanks(request):
 # Above this many active units the form chooses a region first, then one of its
 # units, instead of one select of every unit.
 SEND_FORM_UNIT_LIMIT = 60
-# The regions and their unit counts are read at most this often per process.
+# The regions and their unit counts, and the units a form offers, are read at
+# most this often per process (kept in the process's own memory: an unchanged
+# form is served with no query at all). A sent form is checked against the
+# database itself.
 REGIONS_CACHE_SECONDS = 60
 
 
 def _regions() -> list[dict]:
-    regions = cache.get("public.feedback.regions")
+    memo = caches["process"]
+    regions = memo.get("public.feedback.regions")
     if regions is None:
         regions = feedback_selectors.public_regions()
-        cache.set("public.feedback.regions", regions, REGIONS_CACHE_SECONDS)
+        memo.set("public.feedback.regions", regions, REGIONS_CACHE_SECONDS)
     return regions
+
+
+def _offered_units(request, region_id: int | None = None) -> list:
+    """The units the form offers (all, or one region's): from the process's memory
+    for a form being shown, from the database for a form being sent."""
+    if request.method == "POST":
+        return list(feedback_selectors.public_units(region_id=region_id))
+    memo = caches["process"]
+    key = f"public.feedback.units.{region_id}"
+    units = memo.get(key)
+    if units is None:
+        units = list(feedback_selectors.public_units(region_id=region_id))
+        memo.set(key, units, REGIONS_CACHE_SECONDS)
+    return units
 
 
 def _send_units(request, regions) -> tuple[list, dict | None, str]:
@@ -148,7 +166,7 @@ def _send_units(request, regions) -> tuple[list, dict | None, str]:
     or through its public address (?yksikko=slug) brings its region's units;
     ?alue= chooses a region."""
     if sum(r["units"] for r in regions) <= SEND_FORM_UNIT_LIMIT:
-        units = list(feedback_selectors.public_units())
+        units = _offered_units(request)
         slug = request.GET.get("yksikko", "")
         return units, None, next((str(u.pk) for u in units if slug and u.public_slug == slug), "")
     by_pk = {r["pk"]: r for r in regions}
@@ -167,7 +185,7 @@ def _send_units(request, regions) -> tuple[list, dict | None, str]:
     region = by_pk.get(region_id)
     if region is None:
         return [], None, ""
-    return list(feedback_selectors.public_units(region_id=region["pk"])), region, chosen
+    return _offered_units(request, region["pk"]), region, chosen
 
 
 def _fragment_key(regions, units, region, chosen) -> str:

@@ -15,9 +15,10 @@ from __future__ import annotations
 from functools import wraps
 from itertools import groupby
 
-from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.core.cache import cache, caches
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
@@ -34,6 +35,12 @@ PDF_CACHE_SECONDS = 7 * 24 * 3600
 # The rendered HTML of a page is kept under its Last-Modified (a new approval
 # makes a new key); the time bounds how long a renamed region shows its old name.
 PAGE_CACHE_SECONDS = 3600
+# Each web worker also keeps the pages it served in its own memory for this
+# long, so a page read again costs no database or cache round trip at all. The
+# worker that records an approval forgets its pages at once (public.apps); the
+# other workers show the previous version for at most this long (browsers and
+# proxies may keep a page for PUBLIC_MAX_AGE anyway).
+PROCESS_KEEP_SECONDS = 10
 
 
 def _cacheable(last_modified_func, *, keep_html: bool = False):
@@ -51,9 +58,45 @@ def _cacheable(last_modified_func, *, keep_html: bool = False):
             return request.public_last_modified
 
         view = condition(last_modified_func=last_modified)(view)
+        if keep_html:
+            view = _kept_in_process(view)
         return require_safe(cache_control(public=True, max_age=PUBLIC_MAX_AGE)(view))
 
     return decorate
+
+
+def _kept_in_process(view):
+    """The page and its Last-Modified from this worker's memory when it served
+    the same address in the same language within PROCESS_KEEP_SECONDS: no query,
+    no shared-cache read; a revalidation with a current If-Modified-Since is a 304."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        memo = caches["process"]
+        key = f"public.page.{request.path}.{get_language()}"
+        kept = memo.get(key)
+        if kept is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and response.has_header("Last-Modified"):
+                memo.set(key, (response["Last-Modified"], response.content), PROCESS_KEEP_SECONDS)
+            return response
+        stamp, html = kept
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        modified = parse_http_date_safe(stamp)
+        if since is not None and modified is not None and modified <= since:
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(html)
+        response["Last-Modified"] = stamp
+        return response
+
+    return wrapper
+
+
+def forget_kept_pages() -> None:
+    """This worker forgets the pages it keeps (called when a plan is approved or
+    a unit changes; the other workers' copies expire within PROCESS_KEEP_SECONDS)."""
+    caches["process"].clear()
 
 
 def _kept_html(view):
