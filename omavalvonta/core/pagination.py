@@ -11,12 +11,15 @@ class IdPaginator(Paginator):
     queries: the page's primary keys in order, then those rows with
     `select_related(*related)`. The page keeps the queryset's order."""
 
-    def __init__(self, object_list, per_page, *, related=(), ids_from=None, count=None, **kwargs):
+    def __init__(self, object_list, per_page, *, related=(), ids_from=None, count=None, count_limit=None, **kwargs):
         super().__init__(object_list.select_related(None), per_page, **kwargs)
         self.related = related
         # `count`: a function giving the number of rows when the list's own
-        # count() is slow (access.count_for_actor).
+        # count() is slow (access.count_for_actor). `count_limit`: the count
+        # stops there (`count` is told the same limit); the pages go as far as
+        # the limit and `count_capped` says there are more.
         self._count = count
+        self.count_limit = count_limit
         # The same rows in the same order, written to be planned as an index walk
         # (access.scope_q's `walk`): used for the page's ids, not for the count.
         self.ids_from = object_list if ids_from is None else ids_from
@@ -24,8 +27,14 @@ class IdPaginator(Paginator):
     @cached_property
     def count(self):
         if self._count is not None:
-            return self._count()
-        return Paginator.count.func(self)
+            count = self._count()
+        else:
+            count = Paginator.count.func(self)
+        return count if self.count_limit is None else min(count, self.count_limit)
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count_limit is not None and self.count >= self.count_limit
 
     def page(self, number):
         number = self.validate_number(number)

@@ -159,6 +159,15 @@ class Deviation(EditVersioned):
                 condition=models.Q(notification_due_at__isnull=False, notification_done_at__isnull=True),
                 name="deviation_clock_running",
             ),
+            # The reports that stand out at the top of the list (selectors.
+            # deviation_priority_list): the open grievances, critical reports and
+            # serious events, a few hundred among half a million.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(state__in=OPEN_STATE_VALUES)
+                & (models.Q(kind="grievance") | models.Q(is_critical=True) | models.Q(notification_due_at__isnull=False)),
+                name="deviation_open_priority",
+            ),
         ]
         verbose_name = _("deviation")
         verbose_name_plural = _("deviations")

@@ -214,10 +214,12 @@ def deviation_list(*, actor, filters: dict | None = None, walk: bool = False):
     return _apply_filters(qs, filters).order_by("-submitted_at", "-id")
 
 
-def deviation_count(*, actor, filters: dict | None = None) -> int:
-    """How many reports `deviation_list` gives, counted the fast way
-    (`access.count_for_actor`)."""
-    return access.count_for_actor(_apply_filters(Deviation.objects.all(), filters), actor, access.P_DEVIATION_VIEW)
+def deviation_count(*, actor, filters: dict | None = None, limit: int | None = None) -> int:
+    """How many reports `deviation_list` gives (at most `limit`), counted the
+    fast way (`access.count_for_actor`)."""
+    return access.count_for_actor(
+        _apply_filters(Deviation.objects.all(), filters), actor, access.P_DEVIATION_VIEW, limit=limit
+    )
 
 
 def deviation_list_mine(*, actor):
@@ -612,12 +614,12 @@ def _priority_q() -> Q:
 def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
     """Open grievances, critical reports and serious events `actor` may view:
     the ones a handler must see first, a late or running statutory clock first,
-    then the oldest."""
-    return list(
+    then the oldest. The ids are chosen from the partial index of these reports
+    alone (deviation_open_priority), then only those rows are joined."""
+    ids = list(
         Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
         .filter(state__in=OPEN_STATE_VALUES)
         .filter(_priority_q())
-        .select_related(*LIST_RELATED)
         .annotate(
             clock=Case(
                 When(notification_due_at__isnull=False, notification_done_at__isnull=True, then=Value(0)),
@@ -625,8 +627,11 @@ def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
                 default=Value(2),
             )
         )
-        .order_by("clock", F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")[:limit]
+        .order_by("clock", F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")
+        .values_list("pk", flat=True)[:limit]
     )
+    rows = Deviation.objects.select_related(*LIST_RELATED).in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def priority_first(deviations):

@@ -62,3 +62,21 @@ def test_the_priority_block_is_left_out_of_a_filtered_list(client, supervisor_a,
     client.force_login(supervisor_a)
     assert 'id="priority-title"' not in client.get(reverse("deviations:list") + "?kind=quality").content.decode()
     assert selectors.deviation_priority_list(actor=supervisor_a)[0].pk == reports[1].pk
+
+
+def test_a_list_longer_than_the_count_limit_says_more_than_and_still_pages(client, monkeypatch, supervisor_a, reports):
+    """Counting half a million reports took 30-40 ms: the list counts up to a
+    limit and says "more than" (issue 13); the pages still walk the reports."""
+    from omavalvonta.deviations.views import reporting
+
+    monkeypatch.setattr(reporting, "LIST_COUNT_LIMIT", 3)
+    monkeypatch.setattr(reporting, "PAGE_SIZE", 2)
+    client.force_login(supervisor_a)
+    page = client.get(reverse("deviations:list")).content.decode()
+    assert "More than 3 reports: the newest are shown" in page
+    assert "Page 1 of 2" in page
+    second = client.get(reverse("deviations:list"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second and "More than 3 reports" in second
+    # Under the limit: the exact count as before.
+    monkeypatch.setattr(reporting, "LIST_COUNT_LIMIT", 50)
+    assert "5 reports" in client.get(reverse("deviations:list")).content.decode()

@@ -191,6 +191,9 @@ def test_the_split_count_matches_the_scoped_rows(who, request, unit_a, unit_b, r
     for base in (Deviation.objects.all(), Deviation.objects.filter(kind="medication")):
         expected = access.filter_for_actor(base, actor, perm).count()
         assert access.count_for_actor(base, actor, perm) == expected
+        # With a limit, counting stops there and never says more than it.
+        for limit in (1, 2, expected, expected + 5):
+            assert access.count_for_actor(base, actor, perm, limit=limit) == min(expected, limit)
 
 
 def test_scope_q_for_the_quality_director_matches_everything(quality_director, unit_a, unit_b):
