@@ -18,7 +18,7 @@ from omavalvonta.plans import selectors
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ReportCreateForm, compare_chosen
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
-from omavalvonta.plans.report_view import REPORT_UNIT_ROWS, limit_unit_rows, report_context
+from omavalvonta.plans.report_view import REPORT_UNIT_ROWS, report_context
 
 
 @requires(P_PROGRAMME_MANAGE)
@@ -122,7 +122,7 @@ def report_detail(request, pk):
                 return redirect(report.get_absolute_url())
     rows = None if request.GET.get("yksikot") == "kaikki" else REPORT_UNIT_ROWS
     return render(request, "plans/report.html", {
-        **limit_unit_rows(report_context(report), rows), "form": form, "editable": editable,
+        **report_context(report, unit_rows=rows), "form": form, "editable": editable,
         "can_approve": access.has_perm_anywhere(request.user, P_PROGRAMME_APPROVE),
     })
 

@@ -55,9 +55,10 @@ def _feedback_cell(cell: dict, limit: int) -> dict:
     }
 
 
-def feedback_context(feedback: dict) -> dict:
+def feedback_context(feedback: dict, *, unit_rows: int | None = None) -> dict:
     """The feedback figures of a report (feedback.selectors.feedback_period_figures)
-    as rows for the templates: the organisation per group, then regions and units."""
+    as rows for the templates: the organisation per group, then regions and units
+    (the first `unit_rows` units only: None, all of them)."""
     if not feedback:
         return {"feedback": {}}
     labels = _labels_feedback_group()
@@ -75,7 +76,7 @@ def feedback_context(feedback: dict) -> dict:
         "feedback_org": org_cells,
         "feedback_rates_over": any(c["rate_over"] for c in org_cells),
         "feedback_regions": [{"label": r.get("label", ""), "cells": cells(r)} for r in feedback.get("by_region", [])],
-        "feedback_units": [{"label": u.get("label", ""), "cells": cells(u)} for u in feedback.get("by_unit", [])],
+        "feedback_units": [{"label": u.get("label", ""), "cells": cells(u)} for u in feedback.get("by_unit", [])[:unit_rows]],
     }
 
 
@@ -93,33 +94,25 @@ def _rows(items, labels=None, empty_label=""):
 REPORT_UNIT_ROWS = 20
 
 
-def limit_unit_rows(context: dict, rows: int | None) -> dict:
-    """`context` with at most `rows` rows in its per-unit tables (None: all) and
-    `units_total` / `units_cut` for the link to the rest."""
-    total = max(len(context.get("by_unit", [])), len(context.get("feedback_units", [])))
-    if rows is None or total <= rows:
-        return {**context, "units_total": total, "units_cut": False}
-    return {
-        **context,
-        "by_unit": context.get("by_unit", [])[:rows],
-        "feedback_units": context.get("feedback_units", [])[:rows],
-        "units_total": total,
-        "units_cut": True,
-    }
-
-
-def report_context(report: FollowupReport) -> dict:
+def report_context(report: FollowupReport, *, unit_rows: int | None = None) -> dict:
+    """A report's stored figures as rows for the templates. `unit_rows`: at most
+    this many rows in the per-unit tables (None: all), with `units_total` and
+    `units_cut` for the link to the rest; only the rows shown are formatted
+    (2,000 units' cells took most of the page's time)."""
     from django.utils.translation import gettext as _
 
     f = report.figures or {}
     dev = f.get("deviations", {})
     risk_labels = dict(RiskLevel.choices)
+    units_total = max(len(dev.get("by_unit") or []), len((f.get("feedback") or {}).get("by_unit") or []))
     return {
+        "units_total": units_total,
+        "units_cut": unit_rows is not None and units_total > unit_rows,
         "report": report,
         "figures": f,
         "deviations_total": dev.get("total", 0),
         "by_kind": _rows(dev.get("by_kind"), _labels_kind()),
-        "by_unit": _rows(dev.get("by_unit")),
+        "by_unit": _rows((dev.get("by_unit") or [])[:unit_rows]),
         "by_region": _rows(dev.get("by_region")),
         "by_risk": _rows(dev.get("by_risk"), risk_labels, _("Not classified")),
         "notifications_total": f.get("notifications", {}).get("total", 0),
@@ -130,7 +123,7 @@ def report_context(report: FollowupReport) -> dict:
         "plan_reviews": f.get("plan_reviews", {}),
         "guidance": f.get("guidance") or {},
         "guidance_by_kind": _rows((f.get("guidance") or {}).get("by_kind"), _labels_guidance()),
-        **feedback_context(f.get("feedback") or {}),
+        **feedback_context(f.get("feedback") or {}, unit_rows=unit_rows),
         "compiled_at": report.compiled_at,
         "period_start": dt.date.fromisoformat(f["period_start"]) if f.get("period_start") else report.period_start,
     }
