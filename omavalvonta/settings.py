@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "omavalvonta.yearclock",
     "omavalvonta.risks",
     "omavalvonta.audits",
+    "omavalvonta.privacy",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("vuosikello/", include("omavalvonta.yearclock.urls")),
     path("riskit/", include("omavalvonta.risks.urls")),
     path("auditointi/", include("omavalvonta.audits.urls")),
+    path("tietosuoja/", include("omavalvonta.privacy.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ NAV = [
     (access.P_OBLIGATION_VIEW, "yearclock:wheel", _("Quality calendar")),
     # Risk assessments, audits and continuity are reached from the risks' own menu.
     (access.P_RISK_VIEW, "risks:list", _("Risks and audits")),
+    (access.P_ACCESS_LOG_REVIEW, "privacy:log", _("Access log")),
     (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
 ]
 

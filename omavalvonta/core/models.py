@@ -72,7 +72,11 @@ class AccessLogEntry(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["target_type", "target_id", "at"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "at"]),
+            # One person's reads in time (the access-log review's "many reads in a short time").
+            models.Index(fields=["actor", "at"], name="accesslog_actor_at"),
+        ]
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")

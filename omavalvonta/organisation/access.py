@@ -50,6 +50,7 @@ P_DEVIATION_CLOSE_UNCORRECTED = "deviation.close_uncorrected"
 P_UNIT_VIEW = "unit.view"
 P_ORG_ADMIN = "organisation.admin"
 P_ACCESS_LOG_VIEW = "access_log.view"
+P_ACCESS_LOG_REVIEW = "access_log.review"  # the whole access log with its flags (data protection)
 P_ACTION_VIEW = "action.view"
 P_ACTION_MANAGE = "action.manage"
 P_LOG_VIEW = "log.view"
@@ -88,6 +89,7 @@ PERMISSIONS = frozenset(
         P_UNIT_VIEW,
         P_ORG_ADMIN,
         P_ACCESS_LOG_VIEW,
+        P_ACCESS_LOG_REVIEW,
         P_ACTION_VIEW,
         P_ACTION_MANAGE,
         P_LOG_VIEW,
@@ -167,12 +169,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SAFETY_MANAGER: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
-        | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW}
+        | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW, P_ACCESS_LOG_REVIEW}
     ),
     # Reads everything, and writes its findings and measures beside the
     # programme's follow-up figures.
     Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE}),
-    Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW}),
+    # Reviews the access log with the data protection officer (who read what:
+    # names and times, never the records' contents).
+    Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW}),
 }
 
 # Roles whose rights over a record family are limited to some kinds of record.
@@ -530,3 +534,19 @@ def access_unit(actor, pk, perm: str) -> Unit:
     if not can(actor, perm, unit):
         raise PermissionDenied(perm)
     return unit
+
+
+def outside_own_units_q(*, user_field: str, unit_field: str) -> Q:
+    """Rows whose unit (`unit_field`) is not one of the own units of the person in
+    `user_field`: no membership of theirs names that unit or its region. A wide
+    (organisation-level) role has no own units, so all its reads of a unit's
+    records are outside them. Rows without a unit are never outside. (The
+    access-log review flags such reads.)"""
+    from django.db.models import Exists, OuterRef
+
+    from omavalvonta.organisation.models import Membership
+
+    own = Membership.objects.filter(user_id=OuterRef(f"{user_field}_id")).filter(
+        Q(unit_id=OuterRef(f"{unit_field}_id")) | Q(region_id=OuterRef(f"{unit_field}__region_id"))
+    )
+    return Q(**{f"{unit_field}__isnull": False}) & ~Q(Exists(own))

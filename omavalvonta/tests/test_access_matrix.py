@@ -188,6 +188,12 @@ EXPECTED = {
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
     },
+    # The access log review: the data protection officer and administrators only.
+    "access_log_review": {
+        **{(r, "own"): 403 for r in Role if r not in (Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.DATA_PROTECTION_OFFICER, "own"): 200, (Role.ADMINISTRATOR, "own"): 200,
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -222,6 +228,7 @@ def _url(page, unit_a, quality, violence):
         "export": reverse("deviations:export"),
         "routing": reverse("deviations:routing", args=[unit_a.pk]),
         "admin_home": reverse("organisation:admin_home"),
+        "access_log_review": reverse("privacy:log"),
         "feedback_home": reverse("feedback:home"),
         "feedback_unit": reverse("feedback:unit", args=[unit_a.pk]),
         "feedback_round": reverse("feedback:round", args=[_round(unit_a).pk]) if page == "feedback_round" else "",
