@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from omavalvonta.core import views as core_views
 from omavalvonta.dashboards import views as dashboard_views
+from omavalvonta.organisation import session_views
 from omavalvonta.public import views as public_views
 
 # The Django admin has no sign-in of its own: its login page sends to the
@@ -19,6 +20,9 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("favicon.ico", public_views.favicon, name="favicon"),
     path("oma/", core_views.profile, name="account_settings"),
+    path("oma/istunnot/", session_views.my_sessions, name="my_sessions"),
+    path("oma/istunnot/muut/lopeta/", session_views.my_sessions_end_others, name="my_sessions_end_others"),
+    path("oma/istunnot/<int:pk>/lopeta/", session_views.my_session_end, name="my_session_end"),
     # Sign-in addresses are managed by administrators only: a user who could add
     # an address of their own could sign in with an unverified one.
     path("accounts/email/", core_views.not_available, name="account_email"),

@@ -221,3 +221,22 @@ class Membership(TimeStampedModel):
         if self.region_id:
             return str(self.region)
         return str(_("Whole organisation"))
+
+
+class SignInSession(models.Model):
+    """A signed-in session of a person: which browser session (the session store's
+    key), since when, from where and on what device. Kept beside Django's session
+    store (which cannot list one person's sessions) so a person can see and end
+    their other sessions, and an administrator can end all of someone's at once.
+    Written at sign-in, removed at sign-out and when a session is ended."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "signed_in_at"])]
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.organisation import views
+from omavalvonta.organisation import session_views, views
 
 app_name = "organisation"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("henkilot/<int:pk>/", views.person_detail, name="person_detail"),
     path("henkilot/<int:pk>/muokkaa/", views.person_edit, name="person_edit"),
     path("henkilot/<int:pk>/salasana/", views.person_password, name="person_password"),
+    path("henkilot/<int:pk>/istunnot/lopeta/", session_views.person_sessions_end, name="person_sessions_end"),
     path("henkilot/<int:pk>/roolit/", views.membership_add, name="membership_add"),
     path("henkilot/<int:pk>/roolit/<int:membership_pk>/poista/", views.membership_remove, name="membership_remove"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.concurrency import EditConflict
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.organisation import access, selectors, services
+from omavalvonta.organisation import access, selectors, services, sessions
 from omavalvonta.organisation.models import Role, User, default_risk_matrix
 from omavalvonta.organisation.forms import (
     AuthorityForm,
@@ -362,6 +362,8 @@ def _person_page(request, person, *, membership_form=None):
             "history": [(e, _history_label(e)) for e in selectors.person_history(actor=request.user, person=person)],
             "new_password": new_password,
             "is_self": person.pk == request.user.pk,
+            "session_count": len(sessions.sessions_of(user=person)),
+            "failed_sign_ins": sessions.failed_sign_ins(person=person),
         },
     )
 

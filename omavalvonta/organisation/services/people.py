@@ -202,6 +202,10 @@ def person_update(*, actor, person: User, **changes) -> User:
         verb = "person.reactivated" if person.is_active else "person.deactivated"
         audit_event_record(actor=actor, verb=verb, target=person)
         access.forget(person)
+        if not person.is_active:  # signed out everywhere at once
+            from omavalvonta.organisation.sessions import sessions_end_all
+
+            sessions_end_all(actor=actor, person=person, reason="deactivated")
     other = [name for name in changed if name != "is_active"]
     if other:
         audit_event_record(actor=actor, verb="person.updated", target=person, changed=other)
