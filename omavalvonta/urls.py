@@ -3,7 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import include, path
 
-from omavalvonta.core import views as core_views
+from omavalvonta.core import offline as core_offline, views as core_views
 from omavalvonta.dashboards import views as dashboard_views
 from omavalvonta.public import views as public_views
 
@@ -18,6 +18,10 @@ if admin.site.is_registered(Authenticator):
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("favicon.ico", public_views.favicon, name="favicon"),
+    # The installable web app: the service worker must be served from the root.
+    path("sw.js", core_offline.service_worker, name="service_worker"),
+    path("offline/", core_offline.offline_shell, name="offline_shell"),
+    path("offline/avain/", core_offline.queue_key, name="offline_queue_key"),
     path("oma/", core_views.profile, name="account_settings"),
     # Sign-in addresses are managed by administrators only: a user who could add
     # an address of their own could sign in with an unverified one.

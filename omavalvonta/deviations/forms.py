@@ -163,6 +163,9 @@ class ReportForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/webp,application/pdf"}),
     )
     anonymous = forms.BooleanField(label=_("Report anonymously"), required=False)
+    # The offline queue's idempotency key (static/js/offline-queue.js); the
+    # service checks its form and accepts each key once.
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput())
 
     def __init__(self, *args, units, initial_unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,6 +212,7 @@ class ReportForm(forms.Form):
             "attachments": data["attachments"],
             "child_missing": data["child_missing"],
             "reported_serious": data["reported_serious"],
+            "submission_key": data["submission_key"],
         }
         for section, kinds in KIND_SECTIONS.items():
             if kind in kinds:

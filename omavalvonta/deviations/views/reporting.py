@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.offline import submit_refusal, wants_json
 from omavalvonta.deviations.forms import FilterForm, ReportForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access
@@ -50,7 +53,7 @@ def report_new(request):
                 add_service_errors(form, error)
             else:
                 deviation = result.deviation
-                request.session[SUBMITTED_SESSION_KEY] = {
+                submitted = {
                     "number": deviation.number,
                     # An anonymous report is not linked to its reporter anywhere,
                     # not even in their session after this one display.
@@ -58,7 +61,12 @@ def report_new(request):
                     "code": result.followup_code,
                     "anonymous": deviation.is_anonymous,
                 }
+                if wants_json(request):
+                    return submit_answer(result.created, submitted)
+                request.session[SUBMITTED_SESSION_KEY] = submitted
                 return redirect("deviations:submitted")
+        if wants_json(request):
+            return submit_refusal(form)
     else:
         form = ReportForm(units=units, initial_unit=initial_unit)
 
@@ -71,6 +79,25 @@ def report_new(request):
             "files_lost": bool(request.method == "POST" and request.FILES and form.errors),
             "grievance": Kind.GRIEVANCE,
         },
+    )
+
+
+def submit_answer(created: bool, submitted: dict):
+    """The JSON answer to the offline queue: stored now (201) or already (200)."""
+    number = submitted["number"]
+    if created:
+        message = _("Report %(number)s was sent.") % {"number": number}
+    else:
+        message = _("Report %(number)s had already reached the server: it is stored once.") % {"number": number}
+    return JsonResponse(
+        {
+            "status": "created" if created else "exists",
+            "number": number,
+            "message": message,
+            "code": submitted["code"],
+            "url": reverse("deviations:detail", args=[submitted["pk"]]) if submitted["pk"] else "",
+        },
+        status=201 if created else 200,
     )
 
 
