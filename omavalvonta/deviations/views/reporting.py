@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.core.offline import submit_refusal, wants_json
+from omavalvonta.core.offline import render_offline_page, submit_refusal, wants_json
 from omavalvonta.deviations.forms import FilterForm, ReportForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access
@@ -37,12 +38,17 @@ SUBMITTED_SESSION_KEY = "deviations.submitted"
 # --- Reporting -------------------------------------------------------------------------
 
 
+def _report_units(actor):
+    """The units `actor` may report in, and the one chosen first (their own)."""
+    units = list(access.units_for(actor, P_DEVIATION_REPORT).select_related("region").order_by("name"))
+    own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_DEVIATION_REPORT in g.permissions]
+    return units, next((u for u in units if u.pk in own_unit_ids), None)
+
+
 @requires(P_DEVIATION_REPORT)
 def report_new(request):
     actor = request.user
-    units = list(access.units_for(actor, P_DEVIATION_REPORT).select_related("region").order_by("name"))
-    own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_DEVIATION_REPORT in g.permissions]
-    initial_unit = next((u for u in units if u.pk in own_unit_ids), None)
+    units, initial_unit = _report_units(actor)
 
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, units=units, initial_unit=initial_unit)
@@ -98,6 +104,30 @@ def submit_answer(created: bool, submitted: dict):
             "url": reverse("deviations:detail", args=[submitted["pk"]]) if submitted["pk"] else "",
         },
         status=201 if created else 200,
+    )
+
+
+@requires(P_DEVIATION_REPORT)
+@require_safe
+def report_new_offline(request):
+    """The report form as the service worker keeps it on the device: rendered for
+    nobody, without the units (the offline queue fills them in from
+    `report_units_offline`, kept encrypted per person), sent to `report_new`."""
+    form = ReportForm(units=[])
+    # The time the page was kept is not the time of the event: the queue puts now in.
+    form.fields["occurred_at"].widget.attrs["data-offline-now"] = ""
+    return render_offline_page(
+        request, "deviations/report_form.html", {"form": form, "offline": True, "grievance": Kind.GRIEVANCE}
+    )
+
+
+@requires(P_DEVIATION_REPORT)
+@require_safe
+def report_units_offline(request):
+    """The units the signed-in person may report in, for the offline form."""
+    units, initial_unit = _report_units(request.user)
+    return JsonResponse(
+        {"choices": [[u.pk, u.name] for u in units], "initial": initial_unit.pk if initial_unit else None}
     )
 
 

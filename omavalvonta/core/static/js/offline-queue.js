@@ -265,7 +265,8 @@
         });
         return mark(item, "refused", reasons);
       });
-    }, function () {
+    }, function (error) {
+      if (window.console) console.warn("offline queue: send failed", error);
       return mark(item, "waiting", [text("network")]);
     });
   }
@@ -277,7 +278,7 @@
       var waiting = m.items.filter(function (item) { return item.state === "waiting"; });
       if (waiting.length) status(text("sending"), true);
       return waiting.reduce(function (chain, item) {
-        return chain.then(function () { return sendOne(m.key.key, item); });
+        return chain.then(function () { return sendOne(m.key, item); });
       }, Promise.resolve());
     }).catch(function () { /* shown on the next render */ }).then(function () {
       sending = null;
