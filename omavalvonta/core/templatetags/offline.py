@@ -14,9 +14,9 @@ from omavalvonta.core import offline
 register = template.Library()
 
 
-def _counted(singular: str, plural: str) -> tuple[str, str]:
-    """The one and the many form, with {n} for the script to fill in."""
-    return ngettext(singular, plural, 1) % {"count": "{n}"}, ngettext(singular, plural, 2) % {"count": "{n}"}
+def _counted(message) -> tuple[str, str]:
+    """The one and the many form of message(n), with {n} for the script to fill in."""
+    return message(1) % {"count": "{n}"}, message(2) % {"count": "{n}"}
 
 
 @register.inclusion_tag("core/_offline_queue.html", takes_context=True)
@@ -27,10 +27,15 @@ def offline_queue(context):
     offline_page = bool(getattr(request, "offline_page", False))
     if not (signed_in or offline_page):
         return {"show": False}
-    count_one, count_many = _counted("%(count)s report waits to be sent.", "%(count)s reports wait to be sent.")
+    count_one, count_many = _counted(
+        lambda n: ngettext("%(count)s report waits to be sent.", "%(count)s reports wait to be sent.", n)
+    )
     confirm_one, confirm_many = _counted(
-        "%(count)s report has not been sent yet. Signing out deletes it from this device. Sign out anyway?",
-        "%(count)s reports have not been sent yet. Signing out deletes them from this device. Sign out anyway?",
+        lambda n: ngettext(
+            "%(count)s report has not been sent yet. Signing out deletes it from this device. Sign out anyway?",
+            "%(count)s reports have not been sent yet. Signing out deletes them from this device. Sign out anyway?",
+            n,
+        )
     )
     return {
         "show": True,

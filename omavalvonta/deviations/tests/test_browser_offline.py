@@ -68,7 +68,9 @@ CACHE_CONTENTS = """async () => {
 }"""
 
 
-def eventually(check, *, seconds=10.0, what="the condition"):
+def eventually(check, *, seconds=10.0, what="the condition", page=None):
+    """Poll check(); with a page, wait through Playwright so its events (a
+    dialog) are handled meanwhile."""
     deadline = time.monotonic() + seconds
     while True:
         value = check()
@@ -76,7 +78,10 @@ def eventually(check, *, seconds=10.0, what="the condition"):
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+        if page is not None:
+            page.wait_for_timeout(100)
+        else:
+            time.sleep(0.1)
 
 
 def store(page):
@@ -112,7 +117,6 @@ def test_a_report_written_offline_is_queued_survives_a_reload_and_is_sent_once(
     phone_page, live_server, employee_a, unit_a, supervisor_a, password
 ):
     page = phone_page
-    page.on("console", lambda m: print("CONSOLE", m.text))
     login(page, live_server, employee_a.email, password)
     page.goto(reverse("deviations:new"))
     ready_for_offline(page)
@@ -242,7 +246,7 @@ def test_signing_out_warns_and_clears_the_queue(phone_page, live_server, employe
     page.once("dialog", lambda d: answer(d, False))
     page.locator("summary").first.click()
     page.locator("form[data-offline-signout] button").click()
-    eventually(lambda: dialogs, what="the warning")
+    eventually(lambda: dialogs, what="the warning", page=page)
     assert "1 ilmoitus" in dialogs[0]
     assert queue_count(page) == 1 and "/accounts/" not in page.url
 
@@ -301,7 +305,7 @@ def test_the_worker_keeps_no_personal_page_and_a_new_release_replaces_its_cache(
     assert sorted(e["url"] for e in pages) == sorted([reverse("offline_shell"), reverse("deviations:new_offline")])
     for entry in pages:
         assert entry["offline"] == "1"
-        for personal in (employee_a.email, employee_a.first_name, employee_a.last_name, unit_a.name):
+        for personal in (employee_a.email, employee_a.full_name, employee_a.get_short_name(), unit_a.name):
             assert personal not in entry["body"], (entry["url"], personal)
 
     settings.OMAVALVONTA_RELEASE = "r2"
