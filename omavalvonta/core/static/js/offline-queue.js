@@ -261,7 +261,8 @@
         var reasons = [data.message || text("refused")];
         Object.keys(data.errors || {}).forEach(function (name) {
           var error = data.errors[name];
-          reasons.push((error.label ? error.label + ": " : "") + error.messages.join(" "));
+          var label = error.label ? error.label + (/[?!.:]$/.test(error.label) ? " " : ": ") : "";
+          reasons.push(label + error.messages.join(" "));
         });
         return mark(item, "refused", reasons);
       });
@@ -282,6 +283,7 @@
       }, Promise.resolve());
     }).catch(function () { /* shown on the next render */ }).then(function () {
       sending = null;
+      if (transient === text("sending")) transient = "";
       return render();
     });
     return sending;
@@ -333,10 +335,12 @@
     readNotes().forEach(function (lines, index) {
       var p = document.createElement("p");
       p.className = "offline-queue__note";
+      var words = document.createElement("span");
       lines.forEach(function (line, i) {
-        if (i) p.appendChild(document.createElement("br"));
-        p.appendChild(document.createTextNode(line));
+        if (i) words.appendChild(document.createElement("br"));
+        words.appendChild(document.createTextNode(line));
       });
+      p.appendChild(words);
       var close = document.createElement("button");
       close.type = "button";
       close.className = "link-button";
@@ -347,7 +351,6 @@
         writeNotes(notes);
         render();
       });
-      p.appendChild(document.createTextNode(" "));
       p.appendChild(close);
       box.appendChild(p);
     });
@@ -418,7 +421,6 @@
       var list = $("[data-offline-list]");
       list.textContent = "";
       m.items.forEach(function (item) { list.appendChild(itemRow(item)); });
-      if (!count) transient = transient === text("sending") ? "" : transient;
       paintStatus();
       root.hidden = network.hidden && !count && !readNotes().length && !transient;
       return count;
