@@ -184,6 +184,14 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def queue_answer(*, created: bool, message: str, **extra) -> JsonResponse:
+    """A queued send was done now (201) or had been done before (200): either
+    way the queue lets go of it."""
+    return JsonResponse(
+        {"status": "created" if created else "exists", "message": message, **extra}, status=201 if created else 200
+    )
+
+
 def submit_refusal(form, status: int = 422) -> JsonResponse:
     """A form's errors for the queue: each field's messages under its label, in
     the person's language, and one line that says what to do."""

@@ -16,7 +16,7 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.core.offline import render_offline_page, submit_refusal, wants_json
+from omavalvonta.core.offline import queue_answer, render_offline_page, submit_refusal, wants_json
 from omavalvonta.deviations.forms import FilterForm, ReportForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access
@@ -95,15 +95,12 @@ def submit_answer(created: bool, submitted: dict):
         message = _("Report %(number)s was sent.") % {"number": number}
     else:
         message = _("Report %(number)s had already reached the server: it is stored once.") % {"number": number}
-    return JsonResponse(
-        {
-            "status": "created" if created else "exists",
-            "number": number,
-            "message": message,
-            "code": submitted["code"],
-            "url": reverse("deviations:detail", args=[submitted["pk"]]) if submitted["pk"] else "",
-        },
-        status=201 if created else 200,
+    return queue_answer(
+        created=created,
+        message=message,
+        number=number,
+        code=submitted["code"],
+        url=reverse("deviations:detail", args=[submitted["pk"]]) if submitted["pk"] else "",
     )
 
 

@@ -197,7 +197,12 @@
               };
             });
         return kept.then(function (files) {
-          var payload = { url: form.action, fields: collected.fields, files: files.meta };
+          var payload = {
+            url: form.action,
+            label: form.getAttribute("data-offline-label") || "",
+            fields: collected.fields,
+            files: files.meta,
+          };
           return sealJson(k.key, payload).then(function (box) {
             return op("items", "readwrite", "put", {
               id: replaceId || newId(),
@@ -205,7 +210,7 @@
               state: "waiting",
               reasons: [],
               queuedAt: old ? old.queuedAt : Date.now(),
-              formUrl: form.getAttribute("data-offline-form-url") || window.location.pathname,
+              formUrl: form.getAttribute("data-offline-form-url") || "",
               payload: box,
               files: files.boxes,
             });
@@ -250,9 +255,11 @@
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") < 0) {
         // Sent to the sign-in page, or a CSRF refusal of an old cookie: the
-        // person must sign in again; anything else is the server's trouble.
-        var session = response.redirected || response.status === 403;
-        return mark(item, "waiting", [text(session ? "session" : "network")]);
+        // person must sign in again. Another refusal (gone, not theirs) is kept
+        // with it; a server error is tried again later.
+        if (response.redirected || response.status === 403) return mark(item, "waiting", [text("session")]);
+        if (response.status >= 400 && response.status < 500) return mark(item, "refused", [text("refused") + " " + response.status]);
+        return mark(item, "waiting", [text("network")]);
       }
       return response.json().then(function (data) {
         if (data.status === "created" || data.status === "exists") {
@@ -370,13 +377,13 @@
     }
   }
 
-  function itemRow(item) {
+  function itemRow(item, label) {
     var li = document.createElement("li");
     li.setAttribute("data-offline-item", item.id);
     li.setAttribute("data-state", item.state);
     if (item.state === "refused") li.className = "is-refused";
     var title = document.createElement("strong");
-    title.textContent = text("item").replace("{time}", itemTime(item.queuedAt));
+    title.textContent = (label ? label + ", " : "") + text("item").replace("{time}", itemTime(item.queuedAt));
     li.appendChild(title);
     (item.reasons || []).forEach(function (reason) {
       var p = document.createElement("p");
@@ -386,7 +393,7 @@
     });
     var actions = document.createElement("div");
     actions.className = "offline-queue__actions";
-    if (item.state === "refused") {
+    if (item.state === "refused" && item.formUrl) {
       var fix = document.createElement("a");
       fix.className = "btn btn--small";
       fix.href = item.formUrl + "#jono=" + encodeURIComponent(item.id);
@@ -409,21 +416,24 @@
 
   function render() {
     return mine().then(function (m) {
-      var count = m.items.length;
-      var network = $("[data-offline-network]");
-      network.textContent = text("offline");
-      network.hidden = navigator.onLine;
-      var bar = $("[data-offline-bar]");
-      bar.hidden = count === 0;
-      root.setAttribute("data-count", String(count));
-      $("[data-offline-count]").textContent = text(count === 1 ? "count-one" : "count-many").replace("{n}", String(count));
-      $("[data-offline-send]").disabled = !navigator.onLine;
-      var list = $("[data-offline-list]");
-      list.textContent = "";
-      m.items.forEach(function (item) { list.appendChild(itemRow(item)); });
-      paintStatus();
-      root.hidden = network.hidden && !count && !readNotes().length && !transient;
-      return count;
+      return Promise.all(m.items.map(function (item) {
+        return unsealJson(m.key.key, item.payload).then(function (p) { return p.label; }, function () { return ""; });
+      })).then(function (labels) {
+        var count = m.items.length;
+        var network = $("[data-offline-network]");
+        network.textContent = text("offline");
+        network.hidden = navigator.onLine;
+        $("[data-offline-bar]").hidden = count === 0;
+        $("[data-offline-count]").textContent = text(count === 1 ? "count-one" : "count-many").replace("{n}", String(count));
+        $("[data-offline-send]").disabled = !navigator.onLine;
+        var list = $("[data-offline-list]");
+        list.textContent = "";
+        m.items.forEach(function (item, i) { list.appendChild(itemRow(item, labels[i])); });
+        paintStatus();
+        root.setAttribute("data-count", String(count));
+        root.hidden = network.hidden && !count && !readNotes().length && !transient;
+        return count;
+      });
     }).catch(function () { return 0; });
   }
 
