@@ -20,6 +20,7 @@ from omavalvonta.testing.browser import CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FINNI
 pytestmark = pytest.mark.browser
 
 TEXT = "Kellarin ovi jäi lukitsematta yövuoron aikana."
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 # The queue's store, read as a test sees it (the stores made as the script makes them).
 READ_STORE = """async () => {
@@ -68,6 +69,10 @@ CACHE_CONTENTS = """async () => {
 }"""
 
 
+def offline_pages():
+    return {reverse("offline_shell"), reverse("deviations:new_offline")}
+
+
 def eventually(check, *, seconds=10.0, what="the condition", page=None):
     """Poll check(); with a page, wait through Playwright so its events (a
     dialog) are handled meanwhile."""
@@ -113,6 +118,20 @@ def fill_report(page, *, when=None):
     page.locator("form[data-kind-form] button[type=submit]").click()
 
 
+def queue_a_refused_report(page):
+    """Written offline with a time in the future, which the server refuses once online."""
+    page.goto(reverse("deviations:new"))
+    ready_for_offline(page)
+    page.context.set_offline(True)
+    fill_report(page, when="2099-01-01T12:00")
+    eventually(lambda: queue_count(page) == 1, what="the report in the queue")
+    page.context.set_offline(False)
+    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
+    row = page.locator("[data-offline-item]")
+    eventually(lambda: row.get_attribute("data-state") == "refused", what="the refusal")
+    return row
+
+
 def test_a_report_written_offline_is_queued_survives_a_reload_and_is_sent_once(
     phone_page, live_server, employee_a, unit_a, supervisor_a, password
 ):
@@ -122,6 +141,7 @@ def test_a_report_written_offline_is_queued_survives_a_reload_and_is_sent_once(
     ready_for_offline(page)
 
     page.context.set_offline(True)
+    page.set_input_files("input[name=attachments]", files=[{"name": "kellari.png", "mimeType": "image/png", "buffer": PNG}])
     fill_report(page)
     eventually(lambda: queue_count(page) == 1, what="the report in the queue")
     assert page.locator("[data-offline-network]").is_visible()
@@ -150,6 +170,9 @@ def test_a_report_written_offline_is_queued_survives_a_reload_and_is_sent_once(
     page.evaluate("Promise.all([window.Omavalvonta.offlineQueue.sendAll(), window.Omavalvonta.offlineQueue.sendAll()])")
     deviation = Deviation.objects.get()
     assert deviation.description == TEXT and deviation.reporter == employee_a
+    # The photo taken offline travelled with it.
+    (attachment,) = deviation.attachments.all()
+    assert attachment.original_name == "kellari.png" and attachment.size == len(PNG)
     assert store(page)["items"] == []
 
 
@@ -194,16 +217,7 @@ def test_a_refused_report_stays_with_its_reason_and_opens_for_correction(
 ):
     page = phone_page
     login(page, live_server, employee_a.email, password)
-    page.goto(reverse("deviations:new"))
-    ready_for_offline(page)
-
-    page.context.set_offline(True)
-    fill_report(page, when="2099-01-01T12:00")  # the server refuses a time in the future
-    eventually(lambda: queue_count(page) == 1, what="the report in the queue")
-    page.context.set_offline(False)
-    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
-    row = page.locator("[data-offline-item]")
-    eventually(lambda: row.get_attribute("data-state") == "refused", what="the refusal")
+    row = queue_a_refused_report(page)
     assert queue_count(page) == 1
     assert "tulevaisuudessa" in row.inner_text()
     assert Deviation.objects.count() == 0
@@ -227,14 +241,7 @@ def test_a_refused_report_stays_with_its_reason_and_opens_for_correction(
 def test_signing_out_warns_and_clears_the_queue(phone_page, live_server, employee_a, unit_a, password):
     page = phone_page
     login(page, live_server, employee_a.email, password)
-    page.goto(reverse("deviations:new"))
-    ready_for_offline(page)
-    page.context.set_offline(True)
-    fill_report(page, when="2099-01-01T12:00")
-    eventually(lambda: queue_count(page) == 1, what="the report in the queue")
-    page.context.set_offline(False)
-    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
-    eventually(lambda: page.locator("[data-offline-item]").get_attribute("data-state") == "refused", what="refusal")
+    queue_a_refused_report(page)
 
     dialogs = []
 
@@ -256,6 +263,11 @@ def test_signing_out_warns_and_clears_the_queue(phone_page, live_server, employe
     assert len(dialogs) == 2
     after = store(page)
     assert after["items"] == [] and after["owners"] == [] and after["data"] == 0
+    # Signed-out pages are never kept by the worker.
+    page.goto("/accounts/login/")
+    page.goto(reverse("public:index"))
+    kept = [e["url"] for entries in page.evaluate(CACHE_CONTENTS).values() for e in entries]
+    assert kept and all(u.startswith("/static/") or u in offline_pages() for u in kept), kept
 
 
 def test_another_person_on_the_same_phone_cannot_read_the_queue(
@@ -263,14 +275,7 @@ def test_another_person_on_the_same_phone_cannot_read_the_queue(
 ):
     page = phone_page
     login(page, live_server, employee_a.email, password)
-    page.goto(reverse("deviations:new"))
-    ready_for_offline(page)
-    page.context.set_offline(True)
-    fill_report(page, when="2099-01-01T12:00")
-    eventually(lambda: queue_count(page) == 1, what="the report in the queue")
-    page.context.set_offline(False)
-    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
-    eventually(lambda: page.locator("[data-offline-item]").get_attribute("data-state") == "refused", what="refusal")
+    queue_a_refused_report(page)
     owner_a = store(page)["owners"][0]
 
     # The session ends without signing out; a colleague signs in on the phone.
