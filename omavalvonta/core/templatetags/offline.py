@@ -28,12 +28,12 @@ def offline_queue(context):
     if not (signed_in or offline_page):
         return {"show": False}
     count_one, count_many = _counted(
-        lambda n: ngettext("%(count)s report waits to be sent.", "%(count)s reports wait to be sent.", n)
+        lambda n: ngettext("%(count)s item waits to be sent.", "%(count)s items wait to be sent.", n)
     )
     confirm_one, confirm_many = _counted(
         lambda n: ngettext(
-            "%(count)s report has not been sent yet. Signing out deletes it from this device. Sign out anyway?",
-            "%(count)s reports have not been sent yet. Signing out deletes them from this device. Sign out anyway?",
+            "%(count)s item has not been sent yet. Signing out deletes it from this device. Sign out anyway?",
+            "%(count)s items have not been sent yet. Signing out deletes them from this device. Sign out anyway?",
             n,
         )
     )
@@ -50,18 +50,18 @@ def offline_queue(context):
             "confirm-one": confirm_one,
             "confirm-many": confirm_many,
             "offline": _("No network connection. Reports are kept on this device, encrypted, and sent when the connection returns."),
-            "queued": _("The report was saved on this device, encrypted. It will be sent when the connection returns."),
+            "queued": _("Saved on this device, encrypted. It will be sent when the connection returns."),
             "sending": _("Sending…"),
-            "network": _("Could not reach the server. The report waits and is sent when the connection returns."),
-            "session": _("Your session has ended. Sign in again: the report waits and is then sent."),
-            "refused": _("The server did not accept the report:"),
+            "network": _("Could not reach the server. It waits and is sent when the connection returns."),
+            "session": _("Your session has ended. Sign in again: it waits and is then sent."),
+            "refused": _("The server did not accept it:"),
             "code": _("Follow-up code: {code}. Write it down: it is shown only now."),
-            "no-key": _("The report could not be saved on this device: sign in once while connected to a network."),
+            "no-key": _("It could not be saved on this device: sign in once while connected to a network."),
             "too-large": _("The attachment {name} is too large to be kept (at most {max} MB)."),
-            "item": _("Deviation report saved {time}"),
+            "item": _("saved {time}"),
             "fix": _("Correct it"),
             "remove": _("Remove"),
-            "remove-confirm": _("Remove this report from the queue? It has not been sent."),
+            "remove-confirm": _("Remove it from the queue? It has not been sent."),
             "fixing": _("You are correcting a report from the queue. Sending it replaces the queued one."),
             "kept-files": _("Attachments kept from the queued report: {n}. Choose new files to replace them."),
             "dismiss": _("Close"),

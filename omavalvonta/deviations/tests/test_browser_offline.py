@@ -254,7 +254,7 @@ def test_signing_out_warns_and_clears_the_queue(phone_page, live_server, employe
     page.locator("summary").first.click()
     page.locator("form[data-offline-signout] button").click()
     eventually(lambda: dialogs, what="the warning", page=page)
-    assert "1 ilmoitus" in dialogs[0]
+    assert "1 tallenne" in dialogs[0]
     assert queue_count(page) == 1 and "/accounts/" not in page.url
 
     page.once("dialog", lambda d: answer(d, True))

@@ -59,7 +59,7 @@ def test_minutes_acknowledged_offline_are_sent_when_the_connection_returns(
     page.context.set_offline(True)
     page.get_by_role("button", name="Olen lukenut tämän").click()
     expect(queue).to_have_attribute("data-count", "1")
-    assert "Kuittaus" in page.locator("[data-offline-item]").inner_text()
+    assert "Kuittaus: " in page.locator("[data-offline-item]").inner_text()
     assert Acknowledgement.objects.get(user=employee_a).acknowledged_at is None
     snap(page, "offline-acknowledgement-queued")
 

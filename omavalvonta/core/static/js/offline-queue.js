@@ -383,7 +383,8 @@
     li.setAttribute("data-state", item.state);
     if (item.state === "refused") li.className = "is-refused";
     var title = document.createElement("strong");
-    title.textContent = (label ? label + ", " : "") + text("item").replace("{time}", itemTime(item.queuedAt));
+    var saved = text("item").replace("{time}", itemTime(item.queuedAt));
+    title.textContent = label ? label + ", " + saved : saved.charAt(0).toUpperCase() + saved.slice(1);
     li.appendChild(title);
     (item.reasons || []).forEach(function (reason) {
       var p = document.createElement("p");
