@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deviations', '0006_home_indexes'),
+        ('deviations', '0007_priority_index'),
     ]
 
     operations = [
