@@ -313,7 +313,37 @@ def test_the_worker_keeps_no_personal_page_and_a_new_release_replaces_its_cache(
         for personal in (employee_a.email, employee_a.full_name, employee_a.get_short_name(), unit_a.name):
             assert personal not in entry["body"], (entry["url"], personal)
 
+    # The pages it keeps fit a phone's width.
+    for url in sorted(offline_pages()):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        snap(page, "offline-page" + url.replace("/", "-"))
+
     settings.OMAVALVONTA_RELEASE = "r2"
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     eventually(lambda: list(page.evaluate(CACHE_CONTENTS)) == ["omavalvonta-r2"], what="the new release's cache")
     assert any(e["url"] == reverse("deviations:new_offline") for e in page.evaluate(CACHE_CONTENTS)["omavalvonta-r2"])
+
+
+def test_a_report_queued_when_the_session_ended_waits_for_the_next_sign_in(
+    phone_page, live_server, employee_a, unit_a, password
+):
+    page = phone_page
+    login(page, live_server, employee_a.email, password)
+    page.goto(reverse("deviations:new"))
+    ready_for_offline(page)
+    page.context.set_offline(True)
+    fill_report(page)
+    eventually(lambda: queue_count(page) == 1, what="the report in the queue")
+
+    # The session ends while the phone is offline; the connection returns.
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
+    row = page.locator("[data-offline-item]")
+    eventually(lambda: "Kirjaudu uudelleen" in row.inner_text(), what="the reason")
+    assert row.get_attribute("data-state") == "waiting" and Deviation.objects.count() == 0
+    snap(page, "offline-session-ended")
+
+    login(page, live_server, employee_a.email, password)
+    eventually(lambda: queue_count(page) == 0 and Deviation.objects.count() == 1, what="the send after signing in")
