@@ -348,17 +348,12 @@
         words.appendChild(document.createTextNode(line));
       });
       p.appendChild(words);
-      var close = document.createElement("button");
-      close.type = "button";
-      close.className = "link-button";
-      close.textContent = text("dismiss");
-      close.addEventListener("click", function () {
+      p.appendChild(button(text("dismiss"), "link-button", function () {
         var notes = readNotes();
         notes.splice(index, 1);
         writeNotes(notes);
         render();
-      });
-      p.appendChild(close);
+      }));
       box.appendChild(p);
     });
     if (transient) {
@@ -366,6 +361,15 @@
       p.textContent = transient;
       box.appendChild(p);
     }
+  }
+
+  function button(label, className, onClick) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.className = className;
+    element.textContent = label;
+    element.addEventListener("click", onClick);
+    return element;
   }
 
   function itemTime(ms) {
@@ -402,15 +406,10 @@
       fix.setAttribute("data-offline-fix", "");
       actions.appendChild(fix);
     }
-    var remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "btn btn--small btn--secondary";
-    remove.textContent = text("remove");
-    remove.addEventListener("click", function () {
+    actions.appendChild(button(text("remove"), "btn btn--small btn--secondary", function () {
       if (!window.confirm(text("remove-confirm"))) return;
       op("items", "readwrite", "delete", item.id).then(render);
-    });
-    actions.appendChild(remove);
+    }));
     li.appendChild(actions);
     return li;
   }
