@@ -49,7 +49,10 @@ def offline_queue(context):
             "count-many": count_many,
             "confirm-one": confirm_one,
             "confirm-many": confirm_many,
-            "offline": _("No network connection. Reports are kept on this device, encrypted, and sent when the connection returns."),
+            "offline": _(
+                "No network connection. Reports are kept on this device, encrypted, and sent when the connection "
+                "returns."
+            ),
             "queued": _("Saved on this device, encrypted. It will be sent when the connection returns."),
             "sending": _("Sending…"),
             "network": _("Could not reach the server. It waits and is sent when the connection returns."),

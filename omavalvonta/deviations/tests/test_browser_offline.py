@@ -107,7 +107,11 @@ def ready_for_offline(page):
         lambda: any(e["url"] == offline_form for entries in page.evaluate(CACHE_CONTENTS).values() for e in entries),
         what="the offline form in the cache",
     )
-    eventually(lambda: (lambda seen: seen["owners"] and seen["data"])(store(page)), what="the key and units on the device")
+    def key_and_units():
+        seen = store(page)
+        return seen["owners"] and seen["data"]
+
+    eventually(key_and_units, what="the key and the units on the device")
 
 
 def fill_report(page, *, when=None):
@@ -141,7 +145,8 @@ def test_a_report_written_offline_is_queued_survives_a_reload_and_is_sent_once(
     ready_for_offline(page)
 
     page.context.set_offline(True)
-    page.set_input_files("input[name=attachments]", files=[{"name": "kellari.png", "mimeType": "image/png", "buffer": PNG}])
+    photo = {"name": "kellari.png", "mimeType": "image/png", "buffer": PNG}
+    page.set_input_files("input[name=attachments]", files=[photo])
     fill_report(page)
     eventually(lambda: queue_count(page) == 1, what="the report in the queue")
     assert page.locator("[data-offline-network]").is_visible()
