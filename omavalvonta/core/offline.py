@@ -55,7 +55,7 @@ SHELL_STATIC = (
     "img/favicon.ico",
     "img/icon-192.png",
     "img/icon-512.png",
-    "manifest.webmanifest",
+    "app-manifest.json",
 )
 
 
