@@ -309,6 +309,10 @@ def test_the_worker_keeps_no_personal_page_and_a_new_release_replaces_its_cache(
     for url in (reverse("home"), reverse("deviations:mine"), reverse("account_settings")):
         page.goto(url)
 
+    # Chromium reads the web app manifest without complaint (installable).
+    manifest = page.context.new_cdp_session(page).send("Page.getAppManifest")
+    assert manifest["url"].endswith("app-manifest.json") and manifest["errors"] == [], manifest["errors"]
+
     contents = page.evaluate(CACHE_CONTENTS)
     assert list(contents) == ["omavalvonta-r1"]
     pages = [e for e in contents["omavalvonta-r1"] if not e["url"].startswith("/static/")]
