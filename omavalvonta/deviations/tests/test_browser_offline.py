@@ -356,3 +356,22 @@ def test_a_report_queued_when_the_session_ended_waits_for_the_next_sign_in(
 
     login(page, live_server, employee_a.email, password)
     eventually(lambda: queue_count(page) == 0 and Deviation.objects.count() == 1, what="the send after signing in")
+
+
+def test_an_attachment_over_the_size_limit_is_not_queued_and_nothing_typed_is_lost(
+    phone_page, live_server, employee_a, unit_a, password, settings
+):
+    settings.ATTACHMENT_MAX_BYTES = 50  # the photo below is 72 bytes
+    page = phone_page
+    login(page, live_server, employee_a.email, password)
+    page.goto(reverse("deviations:new"))
+    eventually(lambda: store(page)["owners"], what="the key on the device")
+    page.context.set_offline(True)
+    photo = {"name": "iso-kuva.png", "mimeType": "image/png", "buffer": PNG}
+    page.set_input_files("input[name=attachments]", files=[photo])
+    fill_report(page)
+    status = page.locator("[data-offline-status]")
+    eventually(lambda: "liian suuri" in status.inner_text(), what="the size message")
+    assert "iso-kuva.png" in status.inner_text()
+    assert queue_count(page) == 0 and store(page)["items"] == []
+    assert page.input_value("textarea[name=description]") == TEXT
