@@ -139,7 +139,12 @@
       return op("items", "readonly", "getAll").then(function (all) {
         var items = all.filter(function (item) { return item.owner === k.owner; });
         items.sort(function (a, b) { return a.queuedAt - b.queuedAt; });
-        return { key: k, items: items };
+        return {
+          key: k,
+          all: items,
+          // A kept copy of a form posted online waits unseen unless its post was lost.
+          items: items.filter(function (item) { return item.state !== "kept"; }),
+        };
       });
     });
   }
@@ -177,7 +182,7 @@
   }
 
   // Store the form's report in the queue (replacing `replaceId` when correcting one).
-  function queueForm(form, replaceId) {
+  function queueForm(form, replaceId, state) {
     return currentKey().then(function (k) {
       if (!k) throw new Error(text("no-key"));
       var collected = formFields(form);
@@ -207,7 +212,7 @@
             return op("items", "readwrite", "put", {
               id: replaceId || newId(),
               owner: k.owner,
-              state: "waiting",
+              state: state || "waiting",
               reasons: [],
               queuedAt: old ? old.queuedAt : Date.now(),
               formUrl: form.getAttribute("data-offline-form-url") || "",
@@ -263,7 +268,10 @@
       }
       return response.json().then(function (data) {
         if (data.status === "created" || data.status === "exists") {
-          return op("items", "readwrite", "delete", item.id).then(function () { note(data); });
+          return op("items", "readwrite", "delete", item.id).then(function () {
+            // The post the copy was kept for arrived: nothing to tell.
+            if (!(item.state === "kept" && data.status === "exists")) note(data);
+          });
         }
         var reasons = [data.message || text("refused")];
         Object.keys(data.errors || {}).forEach(function (name) {
@@ -283,8 +291,8 @@
   function sendAll() {
     if (sending) return sending;
     sending = mine().then(function (m) {
-      var waiting = m.items.filter(function (item) { return item.state === "waiting"; });
-      if (waiting.length) status(text("sending"), true);
+      var waiting = m.all.filter(function (item) { return item.state === "waiting" || item.state === "kept"; });
+      if (m.items.some(function (item) { return item.state === "waiting"; })) status(text("sending"), true);
       return waiting.reduce(function (chain, item) {
         return chain.then(function () { return sendOne(m.key, item); });
       }, Promise.resolve());
@@ -299,7 +307,7 @@
   function clearMine() {
     return mine().then(function (m) {
       var owner = m.key && m.key.owner;
-      var deletions = m.items.map(function (item) { return op("items", "readwrite", "delete", item.id); });
+      var deletions = m.all.map(function (item) { return op("items", "readwrite", "delete", item.id); });
       return Promise.all(deletions).then(function () {
         return op("data", "readonly", "getAll");
       }).then(function (records) {
@@ -546,7 +554,10 @@
       return loadForCorrection(form, decodeURIComponent(match[1])).then(function (id) { fixing = id; });
     });
     form.addEventListener("submit", function (event) {
-      if (!always && navigator.onLine) return; // the usual post, with the server's own answer
+      if (!always && navigator.onLine) {
+        if (form.hasAttribute("data-offline-keep")) keepCopyAndPost(form, event);
+        return; // the usual post, with the server's own answer
+      }
       event.preventDefault();
       ready.then(function () { return queueForm(form, fixing); }).then(function () {
         if (form.omavalvontaDraft) form.omavalvontaDraft.clear();
@@ -566,6 +577,32 @@
         window.scrollTo(0, 0);
       });
     });
+  }
+
+  // A form posted online (data-offline-keep) keeps an encrypted copy under the
+  // idempotency key it posts: when the post is lost on a bad network the copy is
+  // sent later; when it arrives the copy's send is answered "already there" and
+  // the copy goes. A form shown again with the server's errors drops its copy
+  // (the person corrects the form itself). A draft restored after a lost post
+  // brings the key back with the text, so sending it again is the same report.
+  function keepCopyAndPost(form, event) {
+    var keyInput = form.querySelector("input[name=submission_key]");
+    if (!keyInput || form.hasAttribute("data-offline-kept")) return;
+    event.preventDefault();
+    function post() {
+      form.setAttribute("data-offline-kept", "");
+      form.submit();
+    }
+    queueForm(form, keyInput.value || null, "kept").then(function (id) { keyInput.value = id; }).then(post, post);
+  }
+
+  function dropCorrectedCopies() {
+    var ids = [];
+    // The key the server put back (not one a restored draft brought).
+    document.querySelectorAll("form[data-offline-keep] input[name=submission_key]").forEach(function (input) {
+      if (input.getAttribute("value")) ids.push(input.getAttribute("value"));
+    });
+    return Promise.all(ids.map(function (id) { return op("items", "readwrite", "delete", id); }));
   }
 
   // --- Service worker, network and sign-out --------------------------------------------
@@ -609,8 +646,10 @@
     currentKey().then(function (k) {
       if (k && pageOwner && navigator.onLine) refreshOptions(k);
     });
-    if (navigator.onLine) sendAll();
-    else render();
+    dropCorrectedCopies().catch(function () { /* none kept */ }).then(function () {
+      if (navigator.onLine) sendAll();
+      else render();
+    });
   }
 
   window.Omavalvonta = window.Omavalvonta || {};
