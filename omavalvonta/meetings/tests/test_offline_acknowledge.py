@@ -5,6 +5,7 @@ returns; sending it twice records it once."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -15,6 +16,14 @@ from omavalvonta.meetings.tests.helpers import team_meeting
 from omavalvonta.testing.browser import login, snap
 
 JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_counts_reset():
+    """These tests sign in often; allauth counts sign-ins per address in the shared
+    cache (30 a minute), so the counts are cleared after them for the next tests."""
+    yield
+    cache.clear()
 
 
 def absent_from_closed_meeting(supervisor, employee, unit):
