@@ -217,6 +217,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# Names the service worker's cache (core/offline.py): a new value installs a new
+# worker that replaces the old cache. Unset: a digest of the static files.
+OMAVALVONTA_RELEASE = env_str("OMAVALVONTA_RELEASE", "-")
+OMAVALVONTA_RELEASE = "" if OMAVALVONTA_RELEASE == "-" else OMAVALVONTA_RELEASE
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

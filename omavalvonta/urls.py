@@ -3,7 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import include, path
 
-from omavalvonta.core import views as core_views
+from omavalvonta.core import offline as core_offline, views as core_views
 from omavalvonta.dashboards import views as dashboard_views
 from omavalvonta.organisation import session_views
 from omavalvonta.public import views as public_views
@@ -19,6 +19,10 @@ if admin.site.is_registered(Authenticator):
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("favicon.ico", public_views.favicon, name="favicon"),
+    # The installable web app: the service worker must be served from the root.
+    path("sw.js", core_offline.service_worker, name="service_worker"),
+    path("offline/", core_offline.offline_shell, name="offline_shell"),
+    path("offline/avain/", core_offline.queue_key, name="offline_queue_key"),
     path("oma/", core_views.profile, name="account_settings"),
     path("oma/istunnot/", session_views.my_sessions, name="my_sessions"),
     path("oma/istunnot/muut/lopeta/", session_views.my_sessions_end_others, name="my_sessions_end_others"),

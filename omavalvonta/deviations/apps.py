@@ -9,9 +9,18 @@ class DeviationsConfig(AppConfig):
 
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
-        from omavalvonta.core import jobs
+        from omavalvonta.core import jobs, offline
         from omavalvonta.deviations.services import deviations_escalate_stalled, deviations_statutory_clock_check
 
         jobs.register("deviations.escalate_stalled", deviations_escalate_stalled, every_seconds=300)
         # The § 28 clock runs by the hour of the day: check it often.
         jobs.register("deviations.statutory_clock", deviations_statutory_clock_check, every_seconds=300)
+
+        # The report form opens without a network (the service worker keeps its
+        # offline copy) and its reports wait in the browser's queue.
+        offline.register_page(
+            "deviations:new_offline",
+            fallback_for="deviations:new",
+            title=_("Report a deviation"),
+            options_url_name="deviations:offline_units",
+        )

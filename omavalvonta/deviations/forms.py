@@ -163,6 +163,12 @@ class ReportForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/webp,application/pdf"}),
     )
     anonymous = forms.BooleanField(label=_("Report anonymously"), required=False)
+    # The idempotency key the offline queue gives each post (static/js/offline-queue.js);
+    # the service checks its form and accepts each key once. Kept in the draft, so a
+    # report sent again from a restored draft is the same report.
+    submission_key = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-draft-field": ""})
+    )
 
     def __init__(self, *args, units, initial_unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,6 +215,7 @@ class ReportForm(forms.Form):
             "attachments": data["attachments"],
             "child_missing": data["child_missing"],
             "reported_serious": data["reported_serious"],
+            "submission_key": data["submission_key"],
         }
         for section, kinds in KIND_SECTIONS.items():
             if kind in kinds:

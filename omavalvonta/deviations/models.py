@@ -97,6 +97,9 @@ class Deviation(EditVersioned):
     )
     is_anonymous = models.BooleanField(_("reported anonymously"), default=False)
     followup_code_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # HMAC of the idempotency key a browser sent with the report (the offline
+    # queue): the same key is accepted once, so a report sent twice is stored once.
+    submission_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     # Handling
     handler = models.ForeignKey(

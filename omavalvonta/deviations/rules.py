@@ -47,6 +47,32 @@ def followup_code_generate() -> str:
     return "-".join(raw[i : i + FOLLOWUP_GROUP] for i in range(0, FOLLOWUP_LENGTH, FOLLOWUP_GROUP))
 
 
+def followup_code_from_submission(key: str) -> str:
+    """The follow-up code of a report sent with an idempotency key (the offline
+    queue): derived from the key with SECRET_KEY, so that a second send of the same
+    report (its first answer lost on the way) shows the same code again. The key is
+    random, never stored, and known only to the device that queued the report."""
+    seed = hmac.new(settings.SECRET_KEY.encode(), b"followup:" + key.encode(), hashlib.sha256).digest()
+    # 12 characters of a 31-letter alphabet from 32 bytes: the bias of the modulo is negligible.
+    raw = "".join(FOLLOWUP_ALPHABET[b % len(FOLLOWUP_ALPHABET)] for b in seed[:FOLLOWUP_LENGTH])
+    return "-".join(raw[i : i + FOLLOWUP_GROUP] for i in range(0, FOLLOWUP_LENGTH, FOLLOWUP_GROUP))
+
+
+# --- Idempotency keys of submissions -------------------------------------------------
+
+# What a browser may send as the key: a UUID or a similar random token.
+SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def submission_key_is_well_formed(key: str) -> bool:
+    return bool(SUBMISSION_KEY_RE.match(key or ""))
+
+
+def submission_digest(key: str) -> str:
+    """HMAC-SHA256 (keyed with SECRET_KEY) of an idempotency key, hex: what is stored."""
+    return hmac.new(settings.SECRET_KEY.encode(), b"submission:" + key.encode(), hashlib.sha256).hexdigest()
+
+
 def followup_code_normalise(code: str) -> str:
     """Upper case without dashes or spaces: what the person typed, as stored."""
     return _SEPARATORS.sub("", (code or "")).upper()

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.offline import queue_answer, wants_json
 from omavalvonta.meetings import selectors, services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.meetings.forms import (
@@ -466,7 +467,11 @@ def acknowledge(request):
 def acknowledge_confirm(request, ack_id):
     # Only the person's own row (404 for anyone else's): the object rule is the user.
     acknowledgement = selectors.own_pending_acknowledgement(actor=request.user, pk=ack_id)
+    # Confirming twice changes nothing: the offline queue may send it again.
+    already = acknowledgement.acknowledged_at is not None
     services.acknowledgement_confirm(actor=request.user, acknowledgement=acknowledgement)
+    if wants_json(request):
+        return queue_answer(created=not already, message=_("Thank you. Your acknowledgement was recorded."))
     messages.success(request, _("Thank you. Your acknowledgement was recorded."))
     next_url = request.POST.get("next", "")
     # A path of this site only ("/..."): redirect() would take any other word

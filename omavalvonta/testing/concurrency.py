@@ -70,3 +70,34 @@ def race(
     again = b.post(url, {**second_data, version_field: new_version})
     assert again.status_code == 302, f"saving again after seeing the conflict failed: {again.status_code}"
     return EditRace(first=first, refused=refused, refused_page=page, again=again)
+
+
+def run_side_by_side(target, workers: int = 2, timeout: float = 120) -> list:
+    """Run target() in `workers` threads released at the same moment (each with its
+    own database connection, closed after), and return what each returned. Fails
+    with the first exception a thread raised. For PostgreSQL tests of races."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(workers)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(target())
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    assert not any(t.is_alive() for t in threads), "a thread is still running"
+    if errors:
+        raise errors[0]
+    return results

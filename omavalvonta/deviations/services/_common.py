@@ -34,6 +34,8 @@ class SubmitResult:
     deviation: Deviation
     # Plain follow-up code, shown once to the reporter; None when not issued.
     followup_code: str | None
+    # False when the idempotency key was seen before: the report already stored.
+    created: bool = True
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import logging
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,6 +159,7 @@ def deviation_submit(
     child_missing: bool = False,
     reported_serious: bool = False,
     submitted_at: dt.datetime | None = None,
+    submission_key: str = "",
     _channel: object = None,
 ) -> SubmitResult:
     """File a report in `unit` (requires deviation.report there).
@@ -180,6 +181,12 @@ def deviation_submit(
       notification deadline is set, and the unit's responsible persons and the
       handler are alerted immediately (never held for a digest).
     * submitted_at: only for the demo loader, to back-date.
+    * submission_key: the idempotency key of a browser's queued report. Each key
+      is accepted once (only its HMAC is stored, `submission_digest`): a second
+      send returns the report already stored with created=False, and nothing is
+      stored, routed or notified again, even when both sends race (the unique
+      index decides). Its follow-up code is derived from the key, so the second
+      answer shows the same code.
 
     Type-specific details of other types (left over when the reporter switched
     type in the form) are dropped rather than refused.
@@ -187,6 +194,11 @@ def deviation_submit(
     # The public channel has no actor; only `deviation_submit_public` passes this.
     if _channel is not _PUBLIC_CHANNEL:
         access.require(actor, access.P_DEVIATION_REPORT, unit, kind=kind)
+    submission = _submission_digest(submission_key)
+    if submission is not None:
+        existing = _already_submitted(submission, submission_key)
+        if existing is not None:
+            return existing
     now = timezone.now()
     submitted = submitted_at or now
     errors: dict[str, object] = {}
@@ -242,7 +254,9 @@ def deviation_submit(
     handling_due_day = add_working_days(local_submitted.date(), organisation.handling_start_working_days)
     followup_code = digest = None
     if anonymous or kind == Kind.GRIEVANCE:
-        followup_code = rules.followup_code_generate()
+        followup_code = (
+            rules.followup_code_from_submission(submission_key) if submission else rules.followup_code_generate()
+        )
         digest = rules.followup_code_digest(followup_code)
     handler = _route(unit, kind)
 
@@ -275,11 +289,24 @@ def deviation_submit(
         followup_code_digest=digest or "",
         handler=handler,
         submitted_at=submitted,
+        submission_digest=submission,
         handling_due_at=dt.datetime.combine(handling_due_day, local_submitted.time(), tzinfo=rules.HELSINKI),
         due_date=local_submitted.date() + dt.timedelta(days=organisation.handling_target_days),
     )
     deviation.serious_reasons = law.serious_reasons(deviation)
-    deviation.save(force_insert=True)
+    if submission is None:
+        deviation.save(force_insert=True)
+    else:
+        try:
+            # A savepoint: when another request with the same key committed first,
+            # the unique index refuses this row and the outer transaction goes on.
+            with transaction.atomic():
+                deviation.save(force_insert=True)
+        except IntegrityError:
+            existing = _already_submitted(submission, submission_key)
+            if existing is None:
+                raise
+            return existing
     deviation.number = rules.deviation_number(submitted, deviation.pk)
     deviation.save(update_fields=["number"])
 
@@ -321,6 +348,22 @@ def deviation_submit(
 
 
 _PUBLIC_CHANNEL = object()
+
+
+def _submission_digest(submission_key: str) -> str | None:
+    if not submission_key:
+        return None
+    if not rules.submission_key_is_well_formed(submission_key):
+        raise ValidationError({"submission_key": _("The report's sending key is not valid. Write the report again.")})
+    return rules.submission_digest(submission_key)
+
+
+def _already_submitted(submission: str, submission_key: str) -> SubmitResult | None:
+    deviation = Deviation.objects.filter(submission_digest=submission).first()
+    if deviation is None:
+        return None
+    code = rules.followup_code_from_submission(submission_key) if deviation.followup_code_digest else None
+    return SubmitResult(deviation=deviation, followup_code=code, created=False)
 
 
 def deviation_submit_public(*, unit, description: str, sender_name: str = "", sender_contact: str = "") -> SubmitResult:

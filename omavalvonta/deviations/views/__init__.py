@@ -23,7 +23,9 @@ from omavalvonta.deviations.views.reporting import (
     deviation_list,
     my_reports,
     report_new,
+    report_new_offline,
     report_submitted,
+    report_units_offline,
 )
 from omavalvonta.deviations.views.routing import handler_routing
 from omavalvonta.deviations.views.statutory import deviation_escalate, deviation_notify
@@ -47,5 +49,7 @@ __all__ = [
     "handler_routing",
     "my_reports",
     "report_new",
+    "report_new_offline",
     "report_submitted",
+    "report_units_offline",
 ]

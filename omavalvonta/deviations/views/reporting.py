@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.offline import queue_answer, render_offline_page, submit_refusal, wants_json
 from omavalvonta.deviations.forms import FilterForm, ReportForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access
@@ -34,12 +38,17 @@ SUBMITTED_SESSION_KEY = "deviations.submitted"
 # --- Reporting -------------------------------------------------------------------------
 
 
+def _report_units(actor):
+    """The units `actor` may report in, and the one chosen first (their own)."""
+    units = list(access.units_for(actor, P_DEVIATION_REPORT).select_related("region").order_by("name"))
+    own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_DEVIATION_REPORT in g.permissions]
+    return units, next((u for u in units if u.pk in own_unit_ids), None)
+
+
 @requires(P_DEVIATION_REPORT)
 def report_new(request):
     actor = request.user
-    units = list(access.units_for(actor, P_DEVIATION_REPORT).select_related("region").order_by("name"))
-    own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_DEVIATION_REPORT in g.permissions]
-    initial_unit = next((u for u in units if u.pk in own_unit_ids), None)
+    units, initial_unit = _report_units(actor)
 
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, units=units, initial_unit=initial_unit)
@@ -50,7 +59,7 @@ def report_new(request):
                 add_service_errors(form, error)
             else:
                 deviation = result.deviation
-                request.session[SUBMITTED_SESSION_KEY] = {
+                submitted = {
                     "number": deviation.number,
                     # An anonymous report is not linked to its reporter anywhere,
                     # not even in their session after this one display.
@@ -58,7 +67,12 @@ def report_new(request):
                     "code": result.followup_code,
                     "anonymous": deviation.is_anonymous,
                 }
+                if wants_json(request):
+                    return submit_answer(result.created, submitted)
+                request.session[SUBMITTED_SESSION_KEY] = submitted
                 return redirect("deviations:submitted")
+        if wants_json(request):
+            return submit_refusal(form)
     else:
         form = ReportForm(units=units, initial_unit=initial_unit)
 
@@ -71,6 +85,46 @@ def report_new(request):
             "files_lost": bool(request.method == "POST" and request.FILES and form.errors),
             "grievance": Kind.GRIEVANCE,
         },
+    )
+
+
+def submit_answer(created: bool, submitted: dict):
+    """The JSON answer to the offline queue: stored now (201) or already (200)."""
+    number = submitted["number"]
+    if created:
+        message = _("Report %(number)s was sent.") % {"number": number}
+    else:
+        message = _("Report %(number)s had already reached the server: it is stored once.") % {"number": number}
+    return queue_answer(
+        created=created,
+        message=message,
+        number=number,
+        code=submitted["code"],
+        url=reverse("deviations:detail", args=[submitted["pk"]]) if submitted["pk"] else "",
+    )
+
+
+@requires(P_DEVIATION_REPORT)
+@require_safe
+def report_new_offline(request):
+    """The report form as the service worker keeps it on the device: rendered for
+    nobody, without the units (the offline queue fills them in from
+    `report_units_offline`, kept encrypted per person), sent to `report_new`."""
+    form = ReportForm(units=[])
+    # The time the page was kept is not the time of the event: the queue puts now in.
+    form.fields["occurred_at"].widget.attrs["data-offline-now"] = ""
+    return render_offline_page(
+        request, "deviations/report_form.html", {"form": form, "offline": True, "grievance": Kind.GRIEVANCE}
+    )
+
+
+@requires(P_DEVIATION_REPORT)
+@require_safe
+def report_units_offline(request):
+    """The units the signed-in person may report in, for the offline form."""
+    units, initial_unit = _report_units(request.user)
+    return JsonResponse(
+        {"choices": [[u.pk, u.name] for u in units], "initial": initial_unit.pk if initial_unit else None}
     )
 
 

@@ -2,13 +2,13 @@
 escalation is queued exactly once (the claim row's unique constraint)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from omavalvonta.notifications.models import Notification
 from omavalvonta.organisation.models import Role
+from omavalvonta.testing.concurrency import run_side_by_side
 from omavalvonta.testing.factories import UnitFactory, member
 from omavalvonta.yearclock import services
 from omavalvonta.yearclock.models import Occurrence, OccurrenceNotice
@@ -19,29 +19,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions: PostgreSQL only"),
 ]
-
-
-def run_side_by_side(target, workers=2):
-    barrier = threading.Barrier(workers)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    assert errors == []
-    return results
 
 
 def test_two_workers_queue_each_reminder_and_escalation_once(time_machine, region_a, quality_director):
