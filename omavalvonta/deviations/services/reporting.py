@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core import registry
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.lib.workdays import add_working_days
 from omavalvonta.core.services import audit_event_record
@@ -158,6 +159,7 @@ def deviation_submit(
     medication_harm: bool = False,
     child_missing: bool = False,
     reported_serious: bool = False,
+    children=(),
     submitted_at: dt.datetime | None = None,
     _channel: object = None,
 ) -> SubmitResult:
@@ -179,6 +181,10 @@ def deviation_submit(
       reporter's own "serious" flag) starts the § 28 clock at once: the
       notification deadline is set, and the unit's responsible persons and the
       handler are alerted immediately (never held for a digest).
+    * children: the ids of the unit's placed children the report concerns
+      (optional; offered by the clients area through core.registry). Its
+      statutory notifications then go to their placing counties and social
+      workers. An anonymous report names no child.
     * submitted_at: only for the demo loader, to back-date.
 
     Type-specific details of other types (left over when the reporter switched
@@ -231,6 +237,15 @@ def deviation_submit(
     else:
         data_concerned, personal_data_breach = "", False
 
+    children = [c for c in (children or ()) if c not in ("", None)]
+    name_children = registry.first(registry.CHILDREN_NAME)
+    if children and anonymous:
+        errors["children"] = _(
+            "An anonymous report does not name a child. Leave the children out, or report in your own name."
+        )
+    elif children and name_children is None:
+        errors["children"] = _("Children cannot be named on reports here.")
+
     accepted_files, file_problems = check_attachments(attachments)
     if file_problems:
         errors["attachments"] = file_problems
@@ -282,6 +297,9 @@ def deviation_submit(
     deviation.save(force_insert=True)
     deviation.number = rules.deviation_number(submitted, deviation.pk)
     deviation.save(update_fields=["number"])
+    if children:
+        # Inside this transaction: a child who cannot be named files nothing.
+        name_children(actor=actor, record=deviation, unit=unit, ids=children)
 
     for index, (f, ctype, ext) in enumerate(accepted_files, start=1):
         # An anonymous or protected reporter's file names ("IMG_Eeva.jpg") could identify them.

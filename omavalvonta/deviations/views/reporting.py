@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
@@ -40,9 +41,12 @@ def report_new(request):
     units = list(access.units_for(actor, P_DEVIATION_REPORT).select_related("region").order_by("name"))
     own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_DEVIATION_REPORT in g.permissions]
     initial_unit = next((u for u in units if u.pk in own_unit_ids), None)
+    child_choices = _child_choices(actor, units)
 
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, units=units, initial_unit=initial_unit)
+        form = ReportForm(
+            request.POST, request.FILES, units=units, initial_unit=initial_unit, child_choices=child_choices
+        )
         if form.is_valid():
             try:
                 result = services.deviation_submit(actor=actor, **form.service_kwargs())
@@ -60,7 +64,7 @@ def report_new(request):
                 }
                 return redirect("deviations:submitted")
     else:
-        form = ReportForm(units=units, initial_unit=initial_unit)
+        form = ReportForm(units=units, initial_unit=initial_unit, child_choices=child_choices)
 
     return render(
         request,
@@ -72,6 +76,20 @@ def report_new(request):
             "grievance": Kind.GRIEVANCE,
         },
     )
+
+
+# Above this many units the report form offers no children to name (a director
+# over a large region: its handler then chooses the counties to notify).
+CHILD_CHOOSER_MAX_UNITS = 10
+
+
+def _child_choices(actor, units) -> dict:
+    """{unit id: [(placement id, label)]}: the children the actor may name on a
+    report, from the area that keeps placements (core.registry); none without it."""
+    choices = registry.first(registry.CHILD_CHOICES)
+    if choices is None or len(units) > CHILD_CHOOSER_MAX_UNITS:
+        return {}
+    return {unit.pk: choices(actor=actor, unit=unit) for unit in units}
 
 
 @requires(P_DEVIATION_REPORT)
