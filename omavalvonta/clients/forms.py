@@ -23,7 +23,7 @@ class PlacementForm(forms.Form):
     county = forms.ModelChoiceField(
         label=_("Placing wellbeing services county"), queryset=None, empty_label=_("Choose the county")
     )
-    social_worker_name = forms.CharField(label=_("Responsible social worker"), max_length=150)
+    social_worker_name = forms.CharField(label=_("Social worker's name"), max_length=150)
     social_worker_email = forms.EmailField(label=_("Social worker's work e-mail"), max_length=254)
     social_worker_phone = forms.CharField(label=_("Social worker's phone"), max_length=40, required=False)
     client_plan_on = DateField(

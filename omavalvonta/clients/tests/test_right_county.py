@@ -46,7 +46,7 @@ def test_a_report_naming_a_child_notifies_only_that_childs_county_and_social_wor
     boxes = dict(re.findall(r'<input type="checkbox" name="counties" value="(\d+)"([^>]*)>', page))
     assert set(boxes) >= {str(satakunta.pk), str(pirkanmaa.pk)}
     assert "checked" in boxes[str(satakunta.pk)] and "checked" not in boxes[str(pirkanmaa.pk)]
-    assert "The report concerns a child: Aino K." in page
+    assert "The report concerns one child (Aino K.)" in page
     assert "sw@satakunta.example" in page
 
     draft = _draft(supervisor_a, deviation)

@@ -245,6 +245,7 @@ def deviation_submit(
         )
     elif children and name_children is None:
         errors["children"] = _("Children cannot be named on reports here.")
+    affected_child = bool(affected_child or children)
 
     accepted_files, file_problems = check_attachments(attachments)
     if file_problems:
