@@ -123,3 +123,18 @@ def record_recipients(*, actor, record) -> dict:
         # For the check that an outgoing message does not name a child; never shown.
         "names": [p.name for p in placements],
     }
+
+
+def deviation_panel(*, actor, deviation) -> dict | None:
+    """The deviation page's panel of the children the report names (core.registry
+    DEVIATION_PANELS): the children with links for those who may see the unit's
+    children, their number for others; nothing when the report names none."""
+    placements = record_children(record=deviation)
+    if not placements:
+        return None
+    may_see = access.can(actor, access.P_CLIENT_VIEW, deviation.unit)
+    return {
+        "template": "clients/_deviation_children.html",
+        "count": len(placements),
+        "children": placements if may_see else [],
+    }
