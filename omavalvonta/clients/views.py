@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.clients import selectors, services
 from omavalvonta.clients.forms import EndForm, PlacementForm
-from omavalvonta.organisation.models import WellbeingCounty
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_MANAGE, P_CLIENT_VIEW, requires
+from omavalvonta.organisation.models import WellbeingCounty
 
 
 @requires(P_CLIENT_COUNT)

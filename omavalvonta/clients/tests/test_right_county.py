@@ -157,8 +157,9 @@ def test_an_anonymous_report_names_no_child(client, make_placement, employee_a, 
 def test_the_report_form_offers_only_the_units_current_children(
     client, make_placement, employee_a, unit_a, unit_b, supervisor_b, keeper_a
 ):
-    from omavalvonta.clients import services as client_services
     from django.utils import timezone
+
+    from omavalvonta.clients import services as client_services
 
     current = make_placement(name="Aino K.")
     ended = make_placement(name="Bea L.")
