@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "omavalvonta.risks",
     "omavalvonta.audits",
     "omavalvonta.privacy",
+    "omavalvonta.clients",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

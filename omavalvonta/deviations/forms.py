@@ -170,10 +170,29 @@ class ReportForm(forms.Form):
         required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-draft-field": ""})
     )
 
-    def __init__(self, *args, units, initial_unit=None, **kwargs):
+    def __init__(self, *args, units, initial_unit=None, child_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = list(units)
         self.units = units
+        # The children the reporter may name, per unit ({unit id: [(id, label)]}):
+        # optional, and left out of the form when there are none.
+        offered = [(unit, choices) for unit in units for choices in [(child_choices or {}).get(unit.pk)] if choices]
+        if offered:
+            several = len(units) > 1
+            self.fields["children"] = forms.MultipleChoiceField(
+                label=_("Which child or children does it concern?"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (str(pk), f"{label} · {unit.name}" if several else label)
+                    for unit, choices in offered
+                    for pk, label in choices
+                ],
+                help_text=_(
+                    "Optional. The statutory notifications then go to the child's own placing county and "
+                    "social worker, and to no other county."
+                ),
+            )
         self.fields["unit"].queryset = self._unit_queryset(units)
         self.fixed_unit = units[0] if len(units) == 1 else None
         if self.fixed_unit is not None:
@@ -216,6 +235,7 @@ class ReportForm(forms.Form):
             "child_missing": data["child_missing"],
             "reported_serious": data["reported_serious"],
             "submission_key": data["submission_key"],
+            "children": data.get("children", []),
         }
         for section, kinds in KIND_SECTIONS.items():
             if kind in kinds:
@@ -396,10 +416,13 @@ class NotificationForm(forms.Form):
 
 class StatutoryNotificationForm(NotificationForm):
     """The notification to the counties the handler chooses (and, for a § 28
-    event, the supervisory authority). No county is chosen for the handler
-    unless the unit has only one."""
+    event, the supervisory authority). The placing counties and social workers
+    of the children the report names are proposed; with no child named, no
+    county is chosen for the handler unless the unit has only one."""
 
-    def __init__(self, *args, counties, authority=None, authority_done=False, **kwargs):
+    def __init__(
+        self, *args, counties, proposed_county_ids=(), social_workers=(), authority=None, authority_done=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         counties = list(counties)
         self._counties = {str(c.pk): c for c in counties}
@@ -410,8 +433,23 @@ class StatutoryNotificationForm(NotificationForm):
             required=False,
             help_text=_("Choose the county that placed the child. A county with no part in the case must not be told of it."),
         )
-        if len(counties) == 1 and not self.is_bound:
+        if proposed_county_ids:
+            self.fields["counties"].initial = [str(pk) for pk in proposed_county_ids if str(pk) in self._counties]
+            self.fields["counties"].help_text = _(
+                "Proposed: the placing county of each child the report names. A county with no part in the case "
+                "must not be told of it."
+            )
+        elif len(counties) == 1 and not self.is_bound:
             self.fields["counties"].initial = [str(counties[0].pk)]
+        if social_workers:
+            self.fields["social_workers"] = forms.MultipleChoiceField(
+                label=_("Responsible social workers"),
+                choices=[(key, f"{name}: {email}") for key, name, email in social_workers],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=[key for key, _name, _email in social_workers],
+                help_text=_("The social worker of each child the report names."),
+            )
         self.authority = authority
         if authority is not None:
             self.fields["notify_authority"] = forms.BooleanField(
@@ -420,7 +458,7 @@ class StatutoryNotificationForm(NotificationForm):
                 initial=not authority_done,
                 help_text=_("A serious event is notified to the supervisory authority too (Sote-valvontalaki § 28)."),
             )
-        self.order_fields(["counties", "notify_authority", "subject", "body"])
+        self.order_fields(["counties", "social_workers", "notify_authority", "subject", "body"])
 
     def chosen_counties(self):
         return [self._counties[pk] for pk in self.cleaned_data.get("counties", []) if pk in self._counties]

@@ -261,6 +261,7 @@ class HandlerAssignment(models.Model):
 class NotificationRecipient(models.TextChoices):
     COUNTY = "county", _("Wellbeing services county")
     LEAD_OFFICIAL = "lead_official", _("County's lead social-care official")
+    SOCIAL_WORKER = "social_worker", _("Child's responsible social worker")
     AUTHORITY = "authority", _("Supervisory authority")
 
 

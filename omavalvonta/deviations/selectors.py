@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core import registry
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import access_log_for, audit_events_for
@@ -32,7 +33,7 @@ from omavalvonta.deviations.models import (
     StatutoryNotification,
 )
 from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role, User
+from omavalvonta.organisation.models import Membership, Role, User, WellbeingCounty
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
 LIST_RELATED = ("unit", "unit__region", "handler")
@@ -642,13 +643,30 @@ def priority_first(deviations):
     ).order_by("stands_out_first", "-submitted_at", "-id")
 
 
-def unit_counties(*, unit) -> list:
-    """The purchasing counties of an (already authorised) unit, by name."""
-    return list(unit.counties.order_by("name", "pk"))
-
-
 def default_authority():
     """The supervisory authority statutory notifications go to, or None."""
     from omavalvonta.organisation.models import Authority
 
     return Authority.objects.filter(is_default=True).order_by("name", "pk").first()
+
+
+# --- The children a report names ------------------------------------------------------
+
+NO_CHILDREN = {"count": 0, "labels": [], "county_ids": [], "counties": [], "contacts": [], "names": []}
+
+
+def deviation_children(*, actor, deviation: Deviation) -> dict:
+    """The children the report names, as the area that keeps placements tells
+    (core.registry): their count, their names for an actor who may see them,
+    their placing counties and their social workers (see registry.CHILDREN_RECIPIENTS)."""
+    recipients = registry.first(registry.CHILDREN_RECIPIENTS)
+    if recipients is None:
+        return NO_CHILDREN
+    return recipients(actor=actor, record=deviation)
+
+
+def notification_counties(*, deviation: Deviation, children: dict) -> list:
+    """The counties a notification may go to: the unit's purchasing counties and
+    the placing counties of the children the report names, by name."""
+    ids = set(deviation.unit.counties.values_list("pk", flat=True)) | set(children["county_ids"])
+    return list(WellbeingCounty.objects.filter(pk__in=ids).order_by("name", "pk"))

@@ -74,6 +74,12 @@ P_RISK_MANAGE = "risk.manage"
 P_FEEDBACK_VIEW = "feedback.view"  # unit results incl. free text, public feedback
 P_FEEDBACK_MANAGE = "feedback.manage"  # rounds, links, kiosk, on-behalf answers, answering feedback
 P_SURVEY_EDIT = "feedback.survey_edit"  # the question sets
+# The children placed in a unit (clients): how many (every reader of the unit's
+# figures), who they are and their placements (the unit's staff), and keeping
+# the placement records (the unit's leaders).
+P_CLIENT_COUNT = "client.count"
+P_CLIENT_VIEW = "client.view"
+P_CLIENT_MANAGE = "client.manage"
 
 PERMISSIONS = frozenset(
     {
@@ -113,6 +119,9 @@ PERMISSIONS = frozenset(
         P_PLAN_TEMPLATE,
         P_PROGRAMME_MANAGE,
         P_PROGRAMME_APPROVE,
+        P_CLIENT_COUNT,
+        P_CLIENT_VIEW,
+        P_CLIENT_MANAGE,
     }
 )
 
@@ -140,10 +149,15 @@ _LEAD = _HANDLE_DEVIATIONS | {
     P_FEEDBACK_MANAGE,
 }
 
+# The children in care: staff of a unit know its children; the unit's leaders keep
+# their placement records; directors see how many (their role grants no names).
+_CHILDREN = {P_CLIENT_COUNT, P_CLIENT_VIEW}
+_KEEP_CHILDREN = _CHILDREN | {P_CLIENT_MANAGE}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Staff write the unit's self-supervision plan with the supervisor (drafts only).
-    Role.EMPLOYEE: frozenset(_STAFF | {P_PLAN_EDIT}),
-    Role.SUPERVISOR: frozenset(_LEAD),
+    Role.EMPLOYEE: frozenset(_STAFF | {P_PLAN_EDIT} | _CHILDREN),
+    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN),
     # The responsible person answers for the unit's service by law: may see who
     # reported, receives § 29 grievances (and alone may disclose a protected
     # reporter, with a reason, to act on one), prepares answers to authorities and
@@ -153,8 +167,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _LEAD
         | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_DISCLOSE_REPORTER, P_GUIDANCE_MANAGE, P_PLAN_APPROVE}
         | {P_DEVIATION_CLOSE_UNCORRECTED}
+        | _KEEP_CHILDREN
     ),
-    Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE}),
+    Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT}),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
     # programme and publishes its follow-up.
@@ -162,8 +177,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _LEAD
         | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
+        | {P_CLIENT_COUNT}
     ),
-    Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW}),
+    Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT}),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
     Role.SAFETY_MANAGER: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}),
@@ -173,7 +189,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # Reads everything, and writes its findings and measures beside the
     # programme's follow-up figures.
-    Role.MANAGEMENT_GROUP: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE}),
+    Role.MANAGEMENT_GROUP: frozenset(
+        _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE, P_CLIENT_COUNT}
+    ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).
     Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW}),
@@ -185,6 +203,8 @@ ROLE_KIND_LIMITS: dict[str, dict[str, frozenset[str]]] = {
     Role.DATA_PROTECTION_OFFICER: {"deviation": frozenset({"data_protection"})},
 }
 
+# (client.view is not among them: every member of a unit's staff knows the
+# children placed there, and it is granted with the unit's staff roles only.)
 # Rights that read protected or child data: the reports about children, a
 # reporter's identity, the self-supervision log, feedback in the clients' own
 # words and who has read what. Granting a role with any of them needs the

@@ -32,6 +32,8 @@ WHAT_LABELS = {
     "person.detail": _("A person's page"),
     "person.list": _("The people list"),
     "access_log.review": _("The access log"),
+    "placement.detail": _("A child's placement"),
+    "placement.list": _("A unit's children"),
 }
 
 

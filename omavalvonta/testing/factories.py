@@ -130,3 +130,21 @@ def deviation_kwargs(unit, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def placement_kwargs(county=None, **overrides):
+    """Valid keyword arguments for clients.services.placement_create (the unit aside)."""
+    data = {
+        "name": "Aino K.",
+        "birth_year": timezone.localdate().year - 14,
+        "placement_type": "substitute_care",
+        "county": county,
+        "social_worker_name": "Sanna Sosiaalityöntekijä",
+        "social_worker_email": "sanna.sosiaalityontekija@hva.example",
+        "social_worker_phone": "040 123 4567",
+        "starts_on": timezone.localdate() - dt.timedelta(days=200),
+        "client_plan_on": timezone.localdate() - dt.timedelta(days=190),
+        "care_plan_on": timezone.localdate() - dt.timedelta(days=150),
+    }
+    data.update(overrides)
+    return data

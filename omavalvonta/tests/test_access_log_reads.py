@@ -7,6 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from omavalvonta.clients.models import Placement
 from omavalvonta.core.models import AccessLogEntry
 from omavalvonta.demo import builder
 from omavalvonta.guidance.models import Guidance
@@ -31,6 +32,7 @@ def pages():
     assessment = RiskAssessment.objects.order_by("pk").first()
     guidance = Guidance.objects.order_by("pk").first()
     someone = person(Role.EMPLOYEE)
+    child = Placement.objects.filter(unit__name=builder.DEMO_UNIT_NAME).order_by("pk").first()
     qd, admin = Role.QUALITY_DIRECTOR, Role.ADMINISTRATOR
     return [
         ("log.list", reverse("improvement:log") + "?unit=", None, qd),
@@ -49,13 +51,15 @@ def pages():
         ("notification.inbox", reverse("notifications:inbox"), None, qd),
         ("deviation.list", reverse("deviations:list") + "?state=open&kind=quality", None, qd),
         ("deviation.export", reverse("deviations:export") + "?state=open", None, qd),
+        ("placement.list", reverse("clients:unit", args=[child.unit_id]) + "?ended=1", None, Role.EMPLOYEE),
+        ("placement.detail", reverse("clients:detail", args=[child.pk]), child, Role.EMPLOYEE),
     ]
 
 
 WHATS = [
     "log.list", "log.detail", "meeting.minutes", "action.list", "action.detail", "action.export", "risk.list",
     "risk.detail", "risk.assessment", "guidance.list", "guidance.letter", "person.list", "person.detail",
-    "notification.inbox", "deviation.list", "deviation.export",
+    "notification.inbox", "deviation.list", "deviation.export", "placement.list", "placement.detail",
 ]
 
 

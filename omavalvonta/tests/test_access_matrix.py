@@ -201,6 +201,31 @@ EXPECTED = {
     },
 }
 
+# Children in care: directors count them (the overview); the unit's staff see its children
+# (one unit: the overview sends straight to its list); the unit's leaders keep the records.
+_COUNTERS = (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.MANAGEMENT_GROUP)
+EXPECTED["clients_overview"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, s): 302 for r in UNIT_ROLES for s in ("own", "other")},
+    (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 200,
+    **{(r, "own"): 200 for r in _COUNTERS},
+}
+# Without the right anywhere: 403 before any unit is looked at; with it, another unit's child is 404.
+EXPECTED["clients_unit"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 404 for r in UNIT_ROLES},
+    (Role.REGIONAL_DIRECTOR, "other"): 403,
+    **{(r, "own"): 200 for r in UNIT_ROLES},
+}
+EXPECTED["clients_detail"] = EXPECTED["clients_unit"]
+EXPECTED["clients_create"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    (Role.SUPERVISOR, "other"): 404, (Role.RESPONSIBLE_PERSON, "other"): 404,
+    (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
+}
+EXPECTED["clients_edit"] = EXPECTED["clients_end"] = EXPECTED["clients_create"]
+
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
 EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
@@ -250,7 +275,29 @@ def _url(page, unit_a, quality, violence):
         "plan_template": reverse("plans:template"),
         "programme": reverse("plans:programme"),
         "programme_compare": reverse("plans:programme_compare"),
+        "clients_overview": reverse("clients:overview"),
+        "clients_unit": reverse("clients:unit", args=[unit_a.pk]),
+        "clients_create": reverse("clients:create", args=[unit_a.pk]),
+        **(
+            {
+                "clients_detail": reverse("clients:detail", args=[child.pk]),
+                "clients_edit": reverse("clients:edit", args=[child.pk]),
+                "clients_end": reverse("clients:end", args=[child.pk]),
+            }
+            if page in ("clients_detail", "clients_edit", "clients_end") and (child := _placement(unit_a))
+            else {}
+        ),
     }[page]
+
+
+def _placement(unit):
+    """A child placed in `unit` (recorded by the unit's supervisor)."""
+    from omavalvonta.clients.services import placement_create
+    from omavalvonta.testing.factories import placement_kwargs
+
+    return placement_create(
+        actor=member(Role.SUPERVISOR, unit=unit), unit=unit, **placement_kwargs(county=unit.counties.first())
+    )
 
 
 def _risk(unit):

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from omavalvonta.clients.models import Placement
 from omavalvonta.demo import builder
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.feedback.models import Round
@@ -43,8 +44,16 @@ def _staff_pages():
     unit = Unit.objects.get(name=builder.DEMO_UNIT_NAME)
     deviation = Deviation.objects.filter(unit=unit).order_by("-submitted_at").first()
     grievance = Deviation.objects.filter(kind="grievance").order_by("-submitted_at").first()
+    child = Placement.objects.filter(unit=unit, ends_on__isnull=True).order_by("pk").first()
     pages = {
-        Role.EMPLOYEE: [reverse("home"), reverse("deviations:new"), reverse("deviations:mine")],
+        Role.EMPLOYEE: [
+            reverse("home"),
+            reverse("deviations:new"),
+            reverse("deviations:mine"),
+            reverse("clients:unit", args=[unit.pk]),
+            reverse("clients:unit", args=[unit.pk]) + "?ended=1",
+            reverse("clients:detail", args=[child.pk]),
+        ],
         Role.SUPERVISOR: [
             reverse("home"),
             reverse("deviations:list"),
@@ -55,6 +64,9 @@ def _staff_pages():
             reverse("feedback:home"),
             reverse("yearclock:wheel"),
             reverse("risks:list"),
+            reverse("clients:create", args=[unit.pk]),
+            reverse("clients:edit", args=[child.pk]),
+            reverse("clients:end", args=[child.pk]),
         ],
         Role.QUALITY_DIRECTOR: [
             reverse("home"),
@@ -64,6 +76,7 @@ def _staff_pages():
             reverse("plans:list"),
             reverse("plans:programme"),
             reverse("plans:reports"),
+            reverse("clients:overview"),
         ],
         Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
     }

@@ -45,7 +45,8 @@ class NotificationDraft:
     recipient_email: str
     subject: str
     body: str
-    county_id: int | None = None  # the county a county or lead-official draft belongs to
+    county_id: int | None = None  # the county a county, lead-official or social-worker draft belongs to
+    key: str = ""  # a social worker's key among the named children's contacts
 
 
 # --- Small helpers ---------------------------------------------------------------------

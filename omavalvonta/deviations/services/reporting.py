@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core import registry
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.lib.workdays import add_working_days
 from omavalvonta.core.services import audit_event_record
@@ -158,6 +159,7 @@ def deviation_submit(
     medication_harm: bool = False,
     child_missing: bool = False,
     reported_serious: bool = False,
+    children=(),
     submitted_at: dt.datetime | None = None,
     submission_key: str = "",
     _channel: object = None,
@@ -180,6 +182,10 @@ def deviation_submit(
       reporter's own "serious" flag) starts the § 28 clock at once: the
       notification deadline is set, and the unit's responsible persons and the
       handler are alerted immediately (never held for a digest).
+    * children: the ids of the unit's placed children the report concerns
+      (optional; offered by the clients area through core.registry). Its
+      statutory notifications then go to their placing counties and social
+      workers. An anonymous report names no child.
     * submitted_at: only for the demo loader, to back-date.
     * submission_key: the idempotency key of a browser's queued report. Each key
       is accepted once (only its HMAC is stored, `submission_digest`): a second
@@ -242,6 +248,16 @@ def deviation_submit(
         _check_max_length(errors, "data_concerned", data_concerned, 300)
     else:
         data_concerned, personal_data_breach = "", False
+
+    children = [c for c in (children or ()) if c not in ("", None)]
+    name_children = registry.first(registry.CHILDREN_NAME)
+    if children and anonymous:
+        errors["children"] = _(
+            "An anonymous report does not name a child. Leave the children out, or report in your own name."
+        )
+    elif children and name_children is None:
+        errors["children"] = _("Children cannot be named on reports here.")
+    affected_child = bool(affected_child or children)
 
     accepted_files, file_problems = check_attachments(attachments)
     if file_problems:
@@ -309,6 +325,9 @@ def deviation_submit(
             return existing
     deviation.number = rules.deviation_number(submitted, deviation.pk)
     deviation.save(update_fields=["number"])
+    if children:
+        # Inside this transaction: a child who cannot be named files nothing.
+        name_children(actor=actor, record=deviation, unit=unit, ids=children)
 
     for index, (f, ctype, ext) in enumerate(accepted_files, start=1):
         # An anonymous or protected reporter's file names ("IMG_Eeva.jpg") could identify them.

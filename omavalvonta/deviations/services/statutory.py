@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import law
+from omavalvonta.deviations.selectors import deviation_children, notification_counties
 from omavalvonta.deviations.models import (
     Deviation,
     NotificationPurpose,
@@ -83,14 +85,11 @@ def _sender_lines(actor) -> list[str]:
     return [_("Contact person: %(name)s, %(email)s") % {"name": actor.full_name, "email": actor.email}]
 
 
-def _county_recipients(deviation: Deviation, counties=None) -> list[tuple[str, str, str, int]]:
-    """(recipient kind, name, e-mail, county id) for the purchasing counties of
-    the unit (those among `counties` when given): the county and its lead official."""
+def _county_recipients(counties) -> list[tuple[str, str, str, int]]:
+    """(recipient kind, name, e-mail, county id) for `counties`: each county's
+    notification address and its lead official."""
     recipients = []
-    chosen = None if counties is None else {c.pk for c in counties}
-    for county in deviation.unit.counties.order_by("name"):
-        if chosen is not None and county.pk not in chosen:
-            continue
+    for county in counties:
         recipients.append((NotificationRecipient.COUNTY, county.name, county.notification_email, county.pk))
         recipients.append(
             (
@@ -107,7 +106,8 @@ def deviation_notification_drafts(*, actor, deviation: Deviation) -> list[Notifi
     """Pre-filled notifications for the handler to review: one to each purchasing
     county's notification address and one to its lead official, and for a § 28
     event one to the default supervisory authority (when one is set). No
-    personal names of children or of the reporter in the text.
+    personal names of children or of the reporter in the text. When the report
+    names children, one to each child's responsible social worker too.
 
     Every draft carries the same subject and body (deviation_notify_county sends
     one reviewed text to the recipients the handler chooses); an empty list when
@@ -135,11 +135,24 @@ def deviation_notification_drafts(*, actor, deviation: Deviation) -> list[Notifi
         ]
     )
     subject = _statutory_subject(deviation, duty)
+    children = deviation_children(actor=actor, deviation=deviation)
     drafts = [
         NotificationDraft(
             recipient_kind=kind, recipient_name=name, recipient_email=email, subject=subject, body=body, county_id=county_id
         )
-        for kind, name, email, county_id in _county_recipients(deviation)
+        for kind, name, email, county_id in _county_recipients(notification_counties(deviation=deviation, children=children))
+    ]
+    drafts += [
+        NotificationDraft(
+            recipient_kind=NotificationRecipient.SOCIAL_WORKER,
+            recipient_name=name,
+            recipient_email=email,
+            subject=subject,
+            body=body,
+            county_id=county_id,
+            key=key,
+        )
+        for key, name, email, county_id in children["contacts"]
     ]
     if authority is not None:
         drafts.append(
@@ -154,7 +167,16 @@ def deviation_notification_drafts(*, actor, deviation: Deviation) -> list[Notifi
     return drafts
 
 
-def _check_message(deviation: Deviation, subject: str, body: str, *, sender) -> tuple[str, str]:
+def _names_in(text: str, names) -> bool:
+    """Does `text` contain one of `names` as a word (initials of two letters too)?"""
+    for name in names:
+        name = (name or "").strip()
+        if len(name) >= 2 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags=re.IGNORECASE):
+            return True
+    return False
+
+
+def _check_message(deviation: Deviation, subject: str, body: str, *, sender, child_names=()) -> tuple[str, str]:
     subject, body = _clean_text(subject), _clean_text(body)
     errors = {}
     if not subject:
@@ -170,6 +192,9 @@ def _check_message(deviation: Deviation, subject: str, body: str, *, sender) -> 
         name = reporter.full_name.strip().lower()
         if name in subject.lower() or name in body.lower():
             errors["body"] = _("The message must not name the reporter.")
+    # Nor a child: the message travels by e-mail; the child's social worker knows the child.
+    if "body" not in errors and _names_in(f"{subject}\n{body}", child_names):
+        errors["body"] = _("The message must not name the child. The child's social worker is told who it concerns.")
     if errors:
         raise ValidationError(errors)
     return subject, body
@@ -177,33 +202,53 @@ def _check_message(deviation: Deviation, subject: str, body: str, *, sender) -> 
 
 @transaction.atomic
 def deviation_notify_county(
-    *, actor, deviation: Deviation, subject: str, body: str, counties, notify_authority: bool = False
+    *,
+    actor,
+    deviation: Deviation,
+    subject: str,
+    body: str,
+    counties,
+    social_workers=(),
+    notify_authority: bool = False,
 ) -> list[StatutoryNotification]:
     """Send the reviewed notification to the recipients the handler chose and
     record each (who, whom, when, what, on which legal basis), the choice too.
 
-    * counties: the purchasing counties of the unit to notify (each county's
-      notification address and its lead official). Until a report can name the
-      child's placing county, the handler chooses: a county with no part in the
-      case must not hear of it.
+    * counties: the counties to notify (each county's notification address and
+      its lead official), among the unit's purchasing counties and the placing
+      counties of the children the report names. The page proposes the named
+      children's counties; with no child named the handler chooses. A county
+      with no part in the case must not hear of it.
+    * social_workers: the keys of the named children's responsible social
+      workers to notify (registry.CHILDREN_RECIPIENTS).
     * notify_authority: also the default supervisory authority (only for a § 28
       event, whose duty names it).
 
     Sets correction_due (organisation.correction_due_days) on county messages.
     Requires deviation.notify. Stamps the § 28 clock done once nothing is missing."""
     access.require_on(actor, deviation, access.P_DEVIATION_NOTIFY)
-    subject, body = _check_message(deviation, subject, body, sender=actor)
+    children = deviation_children(actor=actor, deviation=deviation)
+    subject, body = _check_message(deviation, subject, body, sender=actor, child_names=children["names"])
     duty = deviation.statutory_duty or law.SERIOUS_EVENT_DUTY
     counties = list(counties or [])
-    unit_county_ids = set(deviation.unit.counties.values_list("pk", flat=True))
+    unit_county_ids = {c.pk for c in notification_counties(deviation=deviation, children=children)}
     if any(c.pk not in unit_county_ids for c in counties):
         raise ValidationError({"counties": _("Choose among the unit's purchasing counties.")})
+    contacts = {key: (name, email, county_id) for key, name, email, county_id in children["contacts"]}
+    social_workers = [str(k) for k in (social_workers or ())]
+    if any(k not in contacts for k in social_workers):
+        raise ValidationError({"social_workers": _("Choose among the social workers of the children the report names.")})
     if notify_authority and not duty.includes_authority:
         raise ValidationError(
             {"notify_authority": _("The supervisory authority is told of this report only by an escalation.")}
         )
-    recipients = [(kind, name, email) for kind, name, email, _id in _county_recipients(deviation, counties)]
-    if not unit_county_ids and not notify_authority:
+    recipients = [
+        (kind, name, email) for kind, name, email, _id in _county_recipients(sorted(counties, key=lambda c: (c.name, c.pk)))
+    ]
+    recipients += [
+        (NotificationRecipient.SOCIAL_WORKER, contacts[k][0], contacts[k][1]) for k in dict.fromkeys(social_workers)
+    ]
+    if not unit_county_ids and not recipients and not notify_authority:
         raise ValidationError(_("The unit has no purchasing wellbeing services county to notify. Ask an administrator to add one."))
     if notify_authority:
         authority = _default_authority()
@@ -244,7 +289,8 @@ def deviation_notify_county(
     if fields:
         _save(deviation, fields)
     chosen = sorted(counties, key=lambda c: c.name)
-    if chosen:
+    if chosen or social_workers:
+        # The choice, with what the page proposed: the named children's counties.
         audit_event_record(
             actor=actor,
             verb="deviation.county_notified",
@@ -254,6 +300,10 @@ def deviation_notify_county(
             counties=[c.name for c in chosen],
             county_ids=[c.pk for c in chosen],
             not_chosen=sorted(unit_county_ids - {c.pk for c in chosen}),
+            children=children["count"],
+            proposed_county_ids=children["county_ids"],
+            social_workers=[contacts[k][1] for k in dict.fromkeys(social_workers)],
+            social_workers_not_chosen=sorted(contacts[k][1] for k in contacts if k not in social_workers),
             source=duty.source,
             correction_due=correction_due.isoformat(),
         )
@@ -345,7 +395,8 @@ def deviation_escalate_to_authority(*, actor, deviation: Deviation, subject: str
     refusal = authority_escalation_refusal(deviation)
     if refusal:
         raise ValidationError(refusal)
-    subject, body = _check_message(deviation, subject, body, sender=actor)
+    children = deviation_children(actor=actor, deviation=deviation)
+    subject, body = _check_message(deviation, subject, body, sender=actor, child_names=children["names"])
     authority = _default_authority()
     outbox = notification_enqueue(
         kind="deviation.authority_notification", subject=subject, body=body, email=authority.email, recipient=None

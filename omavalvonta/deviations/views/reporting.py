@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.deviations import selectors, services
@@ -49,9 +50,12 @@ def _report_units(actor):
 def report_new(request):
     actor = request.user
     units, initial_unit = _report_units(actor)
+    child_choices = _child_choices(actor, units)
 
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, units=units, initial_unit=initial_unit)
+        form = ReportForm(
+            request.POST, request.FILES, units=units, initial_unit=initial_unit, child_choices=child_choices
+        )
         if form.is_valid():
             try:
                 result = services.deviation_submit(actor=actor, **form.service_kwargs())
@@ -74,7 +78,7 @@ def report_new(request):
         if wants_json(request):
             return submit_refusal(form)
     else:
-        form = ReportForm(units=units, initial_unit=initial_unit)
+        form = ReportForm(units=units, initial_unit=initial_unit, child_choices=child_choices)
 
     return render(
         request,
@@ -126,6 +130,20 @@ def report_units_offline(request):
     return JsonResponse(
         {"choices": [[u.pk, u.name] for u in units], "initial": initial_unit.pk if initial_unit else None}
     )
+
+
+# Above this many units the report form offers no children to name (a director
+# over a large region: its handler then chooses the counties to notify).
+CHILD_CHOOSER_MAX_UNITS = 10
+
+
+def _child_choices(actor, units) -> dict:
+    """{unit id: [(placement id, label)]}: the children the actor may name on a
+    report, from the area that keeps placements (core.registry); none without it."""
+    choices = registry.first(registry.CHILD_CHOICES)
+    if choices is None or len(units) > CHILD_CHOOSER_MAX_UNITS:
+        return {}
+    return {unit.pk: choices(actor=actor, unit=unit) for unit in units}
 
 
 @requires(P_DEVIATION_REPORT)

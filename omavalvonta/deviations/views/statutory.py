@@ -30,12 +30,15 @@ def deviation_notify(request, pk):
         drafts = services.deviation_notification_drafts(actor=actor, deviation=deviation)
     except ValidationError as error:
         drafts, problems = [], error.messages
-    counties = selectors.unit_counties(unit=deviation.unit)
+    children = selectors.deviation_children(actor=actor, deviation=deviation)
+    counties = selectors.notification_counties(deviation=deviation, children=children)
     authority_draft = next((d for d in drafts if d.recipient_kind == NotificationRecipient.AUTHORITY), None)
     authority = selectors.default_authority() if authority_draft is not None else None
     missing = services.statutory_missing(deviation)
     form_args = {
         "counties": counties,
+        "proposed_county_ids": children["county_ids"],
+        "social_workers": [(key, name, email) for key, name, email, _county in children["contacts"]],
         "authority": authority,
         "authority_done": NotificationRecipient.AUTHORITY not in missing,
     }
@@ -50,6 +53,7 @@ def deviation_notify(request, pk):
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
                     counties=form.chosen_counties(),
+                    social_workers=form.cleaned_data.get("social_workers", []),
                     notify_authority=form.cleaned_data.get("notify_authority", False),
                 )
             except ValidationError as error:
@@ -77,6 +81,7 @@ def deviation_notify(request, pk):
             "recipients": drafts,
             "problems": problems,
             "duty": duty,
+            "children": children,
             "title": _("Notify the county and the supervisory authority")
             if duty is not None and duty.includes_authority
             else _("Notify the county"),

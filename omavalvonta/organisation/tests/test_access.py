@@ -66,6 +66,9 @@ def test_an_employee_may_report_and_follow_the_unit_but_not_read_or_handle_repor
         # Staff read the unit's self-supervision plan and write its drafts (approval is the responsible person's).
         access.P_PLAN_VIEW,
         access.P_PLAN_EDIT,
+        # Staff know the unit's children (their placements; keeping the records is the leaders').
+        access.P_CLIENT_COUNT,
+        access.P_CLIENT_VIEW,
     }
 
 

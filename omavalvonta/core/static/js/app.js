@@ -28,6 +28,21 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-kind-form]").forEach(syncKindSections);
+    document.querySelectorAll("form[data-kind-form]").forEach(syncAnonymous);
+  });
+  // An anonymous report names no child: the chooser goes away (and is cleared)
+  // while "report anonymously" is ticked.
+  function syncAnonymous(form) {
+    var anonymous = form.querySelector("input[name=anonymous]");
+    var on = !!(anonymous && anonymous.checked);
+    form.querySelectorAll("[data-unless-anonymous]").forEach(function (el) {
+      el.hidden = on;
+      if (on) el.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = false; });
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-kind-form]");
+    if (form && event.target.name === "anonymous") syncAnonymous(form);
   });
 
   // Copy a code: <button data-copy="#element" data-copied="Copied" hidden>. The

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from omavalvonta.demo import builder
+from omavalvonta.demo import clients as clients_demo
 from omavalvonta.demo import feedback as feedback_demo
 from omavalvonta.demo import plans as plans_demo
 from omavalvonta.demo import yearclock as yearclock_demo
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         result.counts.update(feedback_demo.build(log=self.stdout.write))
         result.counts.update(plans_demo.build(log=self.stdout.write))
         result.counts.update(yearclock_demo.build(log=self.stdout.write))
+        result.counts.update(clients_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation built in {result.seconds:.1f} s: {counts}."))
         self.print_logins()

@@ -1,0 +1,91 @@
+"""Forms of the placement pages: input parsing only; the rules live in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.clients.models import PlacementType
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField
+
+
+class PlacementForm(forms.Form):
+    edit_version = EditVersionField()
+    name = forms.CharField(
+        label=_("Name used in the unit, or initials"),
+        max_length=60,
+        help_text=_("No personal identity code: the client information system keeps the record of care."),
+    )
+    birth_year = forms.IntegerField(label=_("Birth year"), min_value=1900, max_value=2100)
+    placement_type = forms.ChoiceField(label=_("Type"), choices=PlacementType.choices, widget=forms.RadioSelect)
+    starts_on = DateField(label=_("Placement start"), widget=DateInput())
+    county = forms.ModelChoiceField(
+        label=_("Placing wellbeing services county"), queryset=None, empty_label=_("Choose the county")
+    )
+    social_worker_name = forms.CharField(label=_("Social worker's name"), max_length=150)
+    social_worker_email = forms.EmailField(label=_("Social worker's work e-mail"), max_length=254)
+    social_worker_phone = forms.CharField(label=_("Social worker's phone"), max_length=40, required=False)
+    client_plan_on = DateField(
+        label=_("Client plan dated"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The county social worker's plan (asiakassuunnitelma)."),
+    )
+    care_plan_on = DateField(
+        label=_("Care-and-upbringing plan dated"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The unit's plan for the child, which follows the client plan."),
+    )
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+        self.fields["birth_year"].widget.attrs.update({"inputmode": "numeric"})
+        self.fields["social_worker_email"].widget.attrs.update({"autocomplete": "off"})
+        self.fields["social_worker_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        self.fields["name"].widget.attrs.update({"autocomplete": "off"})
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            name: data.get(name)
+            for name in (
+                "name", "birth_year", "placement_type", "starts_on", "county", "social_worker_name",
+                "social_worker_email", "social_worker_phone", "client_plan_on", "care_plan_on",
+            )
+        }
+
+    @staticmethod
+    def initial_from(placement) -> dict:
+        return {
+            "edit_version": placement.edit_version,
+            "name": placement.name,
+            "birth_year": placement.birth_year,
+            "placement_type": placement.placement_type,
+            "starts_on": placement.starts_on,
+            "county": placement.county_id,
+            "social_worker_name": placement.social_worker_name,
+            "social_worker_email": placement.social_worker_email,
+            "social_worker_phone": placement.social_worker_phone,
+            "client_plan_on": placement.client_plan_on,
+            "care_plan_on": placement.care_plan_on,
+        }
+
+    def conflict_value(self, name, record):
+        if name == "county":
+            return record.county
+        return getattr(record, name, None)
+
+
+class EndForm(forms.Form):
+    ends_on = DateField(
+        label=_("The placement ended on"),
+        widget=DateInput(),
+        help_text=_("The day the child left the unit. The record is kept; the child leaves the daily lists."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"].initial = timezone.localdate()

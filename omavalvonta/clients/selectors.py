@@ -1,0 +1,140 @@
+"""Reads of the placement records. Every read starts from the kernel: a unit's
+children for those with client.view there, counts for those with client.count;
+a child's page writes an access-log row."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from omavalvonta.clients.models import Placement, PlacementMention, PlacementType
+from omavalvonta.core.services import access_log_record
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import WellbeingCounty
+
+
+def units_with_children(*, actor, perm: str = access.P_CLIENT_COUNT):
+    """The active units where `actor` may use `perm`, by name."""
+    return access.units_for(actor, perm).select_related("region").order_by("name", "pk")
+
+
+def unit_overview(*, actor) -> list[dict]:
+    """Per unit the actor may count: the current children by placement type (one
+    query for the counts). A unit whose children the actor may see is marked so."""
+    today = timezone.localdate()
+    units = list(units_with_children(actor=actor))
+    counts = {
+        row["unit_id"]: row
+        for row in Placement.objects.filter(unit__in=[u.pk for u in units])
+        .current(today)
+        .values("unit_id")
+        .annotate(
+            total=Count("id"),
+            **{t: Count("id", filter=Q(placement_type=t)) for t in PlacementType.values},
+        )
+    }
+    viewable = set(access.units_for(actor, access.P_CLIENT_VIEW).values_list("pk", flat=True))
+    result = []
+    for unit in units:
+        row = counts.get(unit.pk, {})
+        result.append(
+            {
+                "unit": unit,
+                "total": row.get("total", 0),
+                "by_type": [(label, row.get(value, 0)) for value, label in PlacementType.choices if row.get(value)],
+                "can_view": unit.pk in viewable,
+            }
+        )
+    return result
+
+
+def unit_children(*, actor, unit, ended: bool = False) -> list[Placement]:
+    """The unit's current children (or its ended placements), for an actor
+    already allowed client.view there (access_unit). One query."""
+    access.require(actor, access.P_CLIENT_VIEW, unit)
+    today = timezone.localdate()
+    qs = Placement.objects.filter(unit=unit).select_related("county")
+    if ended:
+        return list(qs.ended(today).order_by("-ends_on", "name", "pk"))
+    return list(qs.current(today).order_by("name", "pk"))
+
+
+def unit_ended_count(*, unit) -> int:
+    return Placement.objects.filter(unit=unit).ended(timezone.localdate()).count()
+
+
+def placement_get(*, actor, pk, perm: str = access.P_CLIENT_VIEW, request=None) -> Placement:
+    """One placement: 404 outside the actor's units, 403 inside without `perm`.
+    Every read is written to the access log (what="placement.detail")."""
+    placement = access.access_object(Placement.objects.select_related("county"), actor, pk, perm)
+    access_log_record(
+        actor=actor, target=placement, what="placement.detail", right=perm, unit=placement.unit, request=request
+    )
+    return placement
+
+
+def counties() -> list:
+    """Every wellbeing services county, for the placement form."""
+    return list(WellbeingCounty.objects.order_by("name", "pk"))
+
+
+# --- The children a record names ------------------------------------------------------
+
+
+def child_choices(*, actor, unit) -> list[tuple[int, str]]:
+    """The unit's current children that `actor` may name on a report: (id, label)."""
+    if unit is None or not access.can(actor, access.P_CLIENT_VIEW, unit):
+        return []
+    today = timezone.localdate()
+    return [
+        (pk, name)
+        for pk, name in Placement.objects.filter(unit=unit).current(today).order_by("name", "pk").values_list("pk", "name")
+    ]
+
+
+def record_children(*, record) -> list[Placement]:
+    """The placements a record names, with their counties."""
+    target_type = ContentType.objects.get_for_model(record)
+    ids = PlacementMention.objects.filter(target_type=target_type, target_id=record.pk).values("placement_id")
+    return list(Placement.objects.filter(pk__in=ids).select_related("county").order_by("name", "pk"))
+
+
+def record_recipients(*, actor, record) -> dict:
+    """Who must hear about the children `record` names: their placing counties and
+    responsible social workers. The children are named only to an actor who may
+    see the unit's children; others get the count."""
+    placements = record_children(record=record)
+    unit = getattr(record, "unit", None)
+    may_see = unit is not None and access.can(actor, access.P_CLIENT_VIEW, unit)
+    contacts, seen = [], set()
+    for p in placements:
+        key = str(p.pk)
+        if (p.social_worker_email, p.county_id) in seen:
+            continue
+        seen.add((p.social_worker_email, p.county_id))
+        contacts.append((key, f"{p.social_worker_name} ({p.county.name})", p.social_worker_email, p.county_id))
+    return {
+        "count": len(placements),
+        "labels": [p.name for p in placements] if may_see else [],
+        "county_ids": sorted({p.county_id for p in placements}),
+        "counties": sorted({p.county for p in placements}, key=lambda c: (c.name, c.pk)),
+        "contacts": contacts,
+        # For the check that an outgoing message does not name a child; never shown.
+        "names": [p.name for p in placements],
+    }
+
+
+def deviation_panel(*, actor, deviation) -> dict | None:
+    """The deviation page's panel of the children the report names (core.registry
+    DEVIATION_PANELS): the children with links for those who may see the unit's
+    children, their number for others; nothing when the report names none."""
+    placements = record_children(record=deviation)
+    if not placements:
+        return None
+    may_see = access.can(actor, access.P_CLIENT_VIEW, deviation.unit)
+    return {
+        "template": "clients/_deviation_children.html",
+        "count": len(placements),
+        "children": placements if may_see else [],
+    }

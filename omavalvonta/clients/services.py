@@ -1,0 +1,169 @@
+"""Writes of the placement records. Every write checks the kernel again
+(client.manage in the placement's unit) and leaves an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.clients.models import Placement, PlacementMention, PlacementType
+from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.organisation import access
+
+# A child's birth year: from this many years before the placement (aftercare
+# reaches young adults up to 25) to the placement's own year.
+OLDEST_AGE = 30
+EDITABLE_FIELDS = (
+    "name", "birth_year", "placement_type", "county", "social_worker_name", "social_worker_email",
+    "social_worker_phone", "starts_on", "client_plan_on", "care_plan_on",
+)
+
+
+def _clean(*, unit, data: dict) -> dict:
+    """Check one placement's details; a ValidationError names every bad field."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    name = " ".join((data.get("name") or "").split())
+    if not name:
+        errors["name"] = _("Write the name the unit uses for the child, or initials.")
+    elif len(name) > 60:
+        errors["name"] = _("Use at most %(limit)s characters.") % {"limit": 60}
+    starts_on = data.get("starts_on")
+    if not isinstance(starts_on, dt.date):
+        errors["starts_on"] = _("Give the date the placement started.")
+    elif starts_on > today + dt.timedelta(days=366):
+        errors["starts_on"] = _("The start cannot be more than a year ahead.")
+    birth_year = data.get("birth_year")
+    if not isinstance(birth_year, int):
+        errors["birth_year"] = _("Give the child's birth year.")
+    else:
+        ref_year = starts_on.year if isinstance(starts_on, dt.date) else today.year
+        if birth_year > min(ref_year, today.year) or birth_year < ref_year - OLDEST_AGE:
+            errors["birth_year"] = _("Give a birth year between %(first)s and %(last)s.") % {
+                "first": ref_year - OLDEST_AGE,
+                "last": min(ref_year, today.year),
+            }
+    if data.get("placement_type") not in PlacementType.values:
+        errors["placement_type"] = _("Choose the type of the placement.")
+    if data.get("county") is None:
+        errors["county"] = _("Choose the county that placed the child.")
+    worker = " ".join((data.get("social_worker_name") or "").split())
+    if not worker:
+        errors["social_worker_name"] = _("Write the responsible social worker's name.")
+    elif len(worker) > 150:
+        errors["social_worker_name"] = _("Use at most %(limit)s characters.") % {"limit": 150}
+    email = (data.get("social_worker_email") or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["social_worker_email"] = _("Give the social worker's work e-mail address.")
+    phone = (data.get("social_worker_phone") or "").strip()
+    if len(phone) > 40:
+        errors["social_worker_phone"] = _("Use at most %(limit)s characters.") % {"limit": 40}
+    for field in ("client_plan_on", "care_plan_on"):
+        value = data.get(field)
+        if value is not None and value > today:
+            errors[field] = _("Give the date of a plan already made.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "birth_year": birth_year,
+        "placement_type": data["placement_type"],
+        "county": data["county"],
+        "social_worker_name": worker,
+        "social_worker_email": email,
+        "social_worker_phone": phone,
+        "starts_on": starts_on,
+        "client_plan_on": data.get("client_plan_on"),
+        "care_plan_on": data.get("care_plan_on"),
+    }
+
+
+@transaction.atomic
+def placement_create(*, actor, unit, **data) -> Placement:
+    """Record a child's placement in `unit` (client.manage there)."""
+    access.require(actor, access.P_CLIENT_MANAGE, unit)
+    if not unit.is_active:
+        raise ValidationError(_("This unit is no longer active."))
+    placement = Placement.objects.create(unit=unit, created_by=actor, **_clean(unit=unit, data=data))
+    # The audit trail names the record, never the child.
+    audit_event_record(actor=actor, verb="placement.created", target=placement, unit=unit)
+    return placement
+
+
+@transaction.atomic
+def placement_update(*, actor, placement: Placement, expected_version: int | None = None, **data) -> Placement:
+    """Correct a placement's details (client.manage in its unit). An ended
+    placement can still be corrected; its end is changed only by ending it."""
+    access.require(actor, access.P_CLIENT_MANAGE, placement.unit)
+    cleaned = _clean(unit=placement.unit, data=data)
+    if placement.ends_on is not None and cleaned["starts_on"] > placement.ends_on:
+        raise ValidationError({"starts_on": _("The start cannot be after the end of the placement.")})
+    edit_version_claim(placement, expected=expected_version)
+    changed = sorted(
+        name for name in EDITABLE_FIELDS if getattr(placement, name) != cleaned[name]
+    )
+    for name, value in cleaned.items():
+        setattr(placement, name, value)
+    placement.save()
+    audit_event_record(actor=actor, verb="placement.changed", target=placement, unit=placement.unit, fields=changed)
+    return placement
+
+
+@transaction.atomic
+def placement_end(*, actor, placement: Placement, ends_on: dt.date) -> Placement:
+    """End a placement on the day the child left: the record is kept, and the
+    child leaves the unit's daily lists and the report form's choices."""
+    access.require(actor, access.P_CLIENT_MANAGE, placement.unit)
+    if placement.ends_on is not None:
+        raise ValidationError(_("This placement has already ended."))
+    if not isinstance(ends_on, dt.date):
+        raise ValidationError({"ends_on": _("Give the date the placement ended.")})
+    if ends_on > timezone.localdate():
+        raise ValidationError({"ends_on": _("A placement is ended on the day it ended, not ahead of time.")})
+    if ends_on < placement.starts_on:
+        raise ValidationError({"ends_on": _("The end cannot be before the start of the placement.")})
+    edit_version_claim(placement)
+    placement.ends_on = ends_on
+    placement.save(update_fields=["ends_on", "edit_version", "updated_at"])
+    audit_event_record(
+        actor=actor, verb="placement.ended", target=placement, unit=placement.unit, ends_on=ends_on.isoformat()
+    )
+    return placement
+
+
+def record_children_name(*, actor, record, unit, ids) -> list[Placement]:
+    """Record that `record` (in `unit`) concerns the placed children `ids`: each
+    a current placement of the unit that `actor` may see. Runs inside the
+    caller's transaction (the report's own), so a refused choice files nothing."""
+    wanted = []
+    for value in ids or ():
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError({"children": _("Choose the children among the unit's children.")}) from None
+        if pk not in wanted:
+            wanted.append(pk)
+    if not wanted:
+        return []
+    if not access.can(actor, access.P_CLIENT_VIEW, unit):
+        raise ValidationError({"children": _("You cannot name the children of this unit.")})
+    placements = list(
+        Placement.objects.filter(unit=unit, pk__in=wanted).current(timezone.localdate()).order_by("name", "pk")
+    )
+    if len(placements) != len(wanted):
+        raise ValidationError({"children": _("Choose the children among the unit's children.")})
+    target_type = ContentType.objects.get_for_model(record)
+    PlacementMention.objects.bulk_create(
+        [PlacementMention(placement=p, unit=unit, target_type=target_type, target_id=record.pk) for p in placements],
+        ignore_conflicts=True,
+    )
+    return placements

@@ -1,0 +1,151 @@
+"""Pages of the children in care: the overview of units (counts), a unit's
+children, a child's page, and the add, edit and end forms.
+
+Pages declare client.count, client.view or client.manage; a unit or a placement
+is fetched through the kernel (404 outside the actor's units, 403 inside them
+without the right). A child's page and the unit's list write an access-log row."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.clients import selectors, services
+from omavalvonta.clients.forms import EndForm, PlacementForm
+from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_MANAGE, P_CLIENT_VIEW, requires
+from omavalvonta.organisation.models import WellbeingCounty
+
+
+@requires(P_CLIENT_COUNT)
+def overview(request):
+    """The units the actor may count, with their current children by type. One
+    unit whose children the actor sees: straight to its list."""
+    rows = selectors.unit_overview(actor=request.user)
+    if len(rows) == 1 and rows[0]["can_view"]:
+        return redirect("clients:unit", unit_id=rows[0]["unit"].pk)
+    return render(
+        request,
+        "clients/overview.html",
+        {"rows": rows, "total": sum(r["total"] for r in rows)},
+    )
+
+
+@logs_read("placement.list")
+@requires(P_CLIENT_VIEW)
+def unit_children(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_CLIENT_VIEW)
+    ended = request.GET.get("ended") == "1"
+    return render(
+        request,
+        "clients/unit.html",
+        {
+            "unit": unit,
+            "placements": selectors.unit_children(actor=actor, unit=unit, ended=ended),
+            "ended": ended,
+            "ended_count": None if ended else selectors.unit_ended_count(unit=unit),
+            "can_manage": access.can(actor, P_CLIENT_MANAGE, unit),
+            "many_units": access.units_for(actor, P_CLIENT_COUNT)[:2].count() > 1,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(P_CLIENT_VIEW)
+def placement_detail(request, pk):
+    actor = request.user
+    placement = selectors.placement_get(actor=actor, pk=pk, request=request)
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "placement": placement,
+            "current": placement.ends_on is None or placement.ends_on > timezone.localdate(),
+            "can_manage": access.can(actor, P_CLIENT_MANAGE, placement.unit),
+        },
+    )
+
+
+def _counties():
+    return WellbeingCounty.objects.order_by("name", "pk")
+
+
+@requires(P_CLIENT_MANAGE)
+def placement_create(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_CLIENT_MANAGE)
+    if request.method == "POST":
+        form = PlacementForm(request.POST, counties=_counties())
+        if form.is_valid():
+            try:
+                placement = services.placement_create(actor=actor, unit=unit, **form.service_kwargs())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The placement was recorded."))
+                return redirect("clients:detail", pk=placement.pk)
+    else:
+        form = PlacementForm(counties=_counties(), initial=_new_initial(unit))
+    return render(request, "clients/form.html", {"form": form, "unit": unit, "placement": None})
+
+
+def _new_initial(unit) -> dict:
+    """A new placement's form: the type follows the unit's service, the county
+    is chosen for the user when the unit has one purchaser, the start is today."""
+    initial = {"edit_version": 0, "starts_on": timezone.localdate(), "placement_type": unit.service_type}
+    purchasers = list(unit.counties.values_list("pk", flat=True)[:2])
+    if len(purchasers) == 1:
+        initial["county"] = purchasers[0]
+    return initial
+
+
+@requires(P_CLIENT_MANAGE)
+def placement_edit(request, pk):
+    actor = request.user
+    placement = selectors.placement_get(actor=actor, pk=pk, perm=P_CLIENT_MANAGE, request=request)
+    if request.method == "POST":
+        form = PlacementForm(request.POST, counties=_counties())
+        if form.is_valid():
+            try:
+                services.placement_update(
+                    actor=actor,
+                    placement=placement,
+                    expected_version=form.cleaned_data.get("edit_version"),
+                    **form.service_kwargs(),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The placement was saved."))
+                return redirect("clients:detail", pk=placement.pk)
+    else:
+        form = PlacementForm(counties=_counties(), initial=PlacementForm.initial_from(placement))
+    return render(request, "clients/form.html", {"form": form, "unit": placement.unit, "placement": placement})
+
+
+@requires(P_CLIENT_MANAGE)
+def placement_end(request, pk):
+    actor = request.user
+    placement = selectors.placement_get(actor=actor, pk=pk, perm=P_CLIENT_MANAGE, request=request)
+    if placement.ends_on is not None:
+        messages.info(request, _("This placement has already ended."))
+        return redirect("clients:detail", pk=placement.pk)
+    if request.method == "POST":
+        form = EndForm(request.POST)
+        if form.is_valid():
+            try:
+                services.placement_end(actor=actor, placement=placement, ends_on=form.cleaned_data["ends_on"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The placement was ended. The record is kept."))
+                return redirect("clients:unit", unit_id=placement.unit_id)
+    else:
+        form = EndForm()
+    return render(request, "clients/end.html", {"form": form, "placement": placement})

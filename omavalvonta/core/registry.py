@@ -1,0 +1,121 @@
+"""Plug points: how one area contributes to another without importing it.
+
+A slot is a named table of entries (name -> callable, with a few keyword
+details the consumer reads). The area that owns the data registers its entry
+from its AppConfig.ready(); the area that shows it reads the slot and imports
+nothing of the owner. Both know only the slot's name, which lives here.
+
+    # risks/apps.py (the owner)
+    registry.register(registry.DEVIATION_PANELS, "risks", risks_panel, order=10)
+
+    # deviations/views/detail.py (the consumer)
+    for entry in registry.entries(registry.DEVIATION_PANELS): ...
+
+Registering the same name in a slot again replaces the entry (in its place), so
+a test can swap one in and restore the table with `restore(slot, before)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# The slots. Each says what its callables are called with and return.
+
+# Items that wait for a meeting: func(*, actor, unit) -> iterable of proposals
+# (see meetings.agenda); details: kind, meeting_kinds, once.
+AGENDA_SOURCES = "meetings.agenda_sources"
+# Records that can fulfil a quality-calendar duty: func(actor, unit) -> iterable
+# of (object, label, url); details: model_label, group_label.
+EVIDENCE_SOURCES = "yearclock.evidence_sources"
+EVIDENCE_LIMIT = 30  # records offered per source
+# Panels on a deviation's page, shown to those who see its handling:
+# func(*, actor, deviation) -> {"template": ..., **context}, or None for nothing.
+DEVIATION_PANELS = "deviations.panels"
+# What other areas do when a unit is created or changed: func(*, unit, created),
+# run after the unit's transaction commits (organisation.hooks).
+UNIT_SAVED = "organisation.unit_saved"
+# What other areas do when a meeting's minutes are closed: func(*, actor, meeting),
+# run inside that transaction, each in a savepoint (meetings.hooks).
+MINUTES_CLOSED = "meetings.minutes_closed"
+# The notification outbox (one entry): func(**notification) as
+# notifications.services.notification_enqueue takes it.
+OUTBOX = "notifications.outbox"
+# The children a record (a deviation report) concerns, from the unit's current
+# placements (clients). One provider each; without one, no record names a child.
+# func(*, actor, unit) -> list of (placement id, label): the children `actor` may name in `unit`.
+CHILD_CHOICES = "clients.child_choices"
+# func(*, actor, record, unit, ids) -> None: record that `record` concerns those
+# children (a ValidationError keyed "children" on a choice that is not allowed).
+CHILDREN_NAME = "clients.children_name"
+# func(*, actor, record) -> {"labels": [...], "count": n, "county_ids": [...],
+# "contacts": [(key, name, e-mail, county id)]}: who must hear about the record's
+# children (their placing counties and responsible social workers); labels name
+# the children only to an actor who may see them.
+CHILDREN_RECIPIENTS = "clients.children_recipients"
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    func: Callable[..., Any]
+    order: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, item):
+        # The details read as attributes: entry.kind, entry.meeting_kinds.
+        try:
+            return self.__dict__["details"][item]
+        except KeyError:
+            raise AttributeError(item) from None
+
+
+_SLOTS: dict[str, list[Entry]] = {}
+
+
+def register(slot: str, name: str, func: Callable, *, order: int = 0, **details) -> Callable:
+    """Add `func` to `slot` under `name` (replacing an entry of that name).
+    Entries are read in `order`, then in the order they were added."""
+    entry = Entry(name=name, func=func, order=order, details=details)
+    entries = _SLOTS.setdefault(slot, [])
+    for i, existing in enumerate(entries):
+        if existing.name == name:
+            entries[i] = entry
+            break
+    else:
+        entries.append(entry)
+    return func
+
+
+def entries(slot: str) -> list[Entry]:
+    """The slot's entries, by `order` (stable: equal orders keep their turn)."""
+    return sorted(_SLOTS.get(slot, ()), key=lambda e: e.order)
+
+
+def get(slot: str, name: str) -> Entry | None:
+    return next((e for e in _SLOTS.get(slot, ()) if e.name == name), None)
+
+
+def one(slot: str) -> Callable:
+    """The single callable of a slot that has one provider (the outbox)."""
+    found = _SLOTS.get(slot) or []
+    if len(found) != 1:
+        raise LookupError(f"{slot}: expected one provider, found {len(found)}")
+    return found[0].func
+
+
+def snapshot(slot: str) -> list[Entry]:
+    """The slot as it is now, for `restore` (tests that add an entry for a while)."""
+    return list(_SLOTS.get(slot, ()))
+
+
+def restore(slot: str, saved: list[Entry]) -> None:
+    _SLOTS[slot] = list(saved)
+
+
+def first(slot: str) -> Callable | None:
+    """The callable of a slot's first entry, or None when nobody provides it
+    (an optional plug: the consumer then leaves the feature out)."""
+    found = entries(slot)
+    return found[0].func if found else None
