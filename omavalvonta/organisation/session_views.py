@@ -25,11 +25,7 @@ def my_sessions(request):
 def my_session_end(request, pk):
     """End one of one's other sessions (by the record's number: a session key is
     a secret and never appears in a page or an address)."""
-    from omavalvonta.organisation.models import SignInSession
-
-    record = SignInSession.objects.filter(user=request.user, pk=pk).first()
-    current = request.session.session_key
-    if record is not None and sessions.session_end(actor=request.user, session_key=record.session_key, current_key=current):
+    if sessions.session_end(actor=request.user, pk=pk, current_key=request.session.session_key):
         messages.success(request, _("The session was ended: that device is signed out."))
     else:
         messages.error(request, _("That session has already ended, or it is the one you are using now."))

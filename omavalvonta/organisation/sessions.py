@@ -63,12 +63,11 @@ def _end(records) -> int:
 
 
 @transaction.atomic
-def session_end(*, actor, session_key: str, current_key: str | None) -> bool:
-    """`actor` ends one of their own other sessions (not the one in use: that is
-    signing out). False when there is no such session."""
-    if session_key == current_key:
-        return False
-    records = list(SignInSession.objects.filter(user=actor, session_key=session_key))
+def session_end(*, actor, pk: int, current_key: str | None) -> bool:
+    """`actor` ends one of their own other sessions, named by its record's number
+    (a session key is a secret: never in a page or an address), not the one in
+    use (that is signing out). False when there is no such session."""
+    records = list(SignInSession.objects.filter(user=actor, pk=pk).exclude(session_key=current_key or ""))
     if not records:
         return False
     _end(records)

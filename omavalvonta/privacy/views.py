@@ -27,7 +27,7 @@ def log_review(request):
     entries = selectors.access_log_review(actor=request.user, filters=filters)
     page = IdPaginator(
         entries, PAGE_SIZE, related=selectors.LOG_RELATED,
-        count=lambda: min(entries.order_by()[:COUNT_LIMIT].count(), COUNT_LIMIT), count_limit=COUNT_LIMIT,
+        count=lambda: entries.order_by()[:COUNT_LIMIT].count(), count_limit=COUNT_LIMIT,
     ).get_page(request.GET.get("page"))
     # The page's rows with their flags, in the page's order.
     ids = [e.pk for e in page.object_list]
