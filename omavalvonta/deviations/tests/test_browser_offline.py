@@ -78,6 +78,19 @@ CACHE_CONTENTS = """async () => {
 }"""
 
 
+def js(page, script: str, *, seconds: float = 15):
+    """page.evaluate with a limit. Playwright waits for a promise without one, so a
+    worker that never becomes ready, a store that never opens or a send that never
+    answers would stop the suite instead of failing this test with a reason."""
+    call = f"({script})()" if re.match(r"\s*(async\s*)?\(", script) else f"({script})"
+    ms = int(seconds * 1000)
+    limited = (
+        f"() => Promise.race([Promise.resolve().then(() => {call}), new Promise((_, reject) => "
+        f"setTimeout(() => reject(new Error('no answer in {seconds:g} s')), {ms}))])"
+    )
+    return page.evaluate(limited)
+
+
 def offline_pages():
     return {reverse("offline_shell"), reverse("deviations:new_offline")}
 
@@ -99,7 +112,7 @@ def eventually(check, *, seconds=10.0, what="the condition", page=None):
 
 
 def store(page):
-    return page.evaluate(READ_STORE)
+    return js(page, READ_STORE)
 
 
 def queue_count(page) -> int:
@@ -109,11 +122,11 @@ def queue_count(page) -> int:
 def ready_for_offline(page):
     """The worker controls the page and keeps the offline form; the person's key
     and units are on the device."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    eventually(lambda: page.evaluate("!!navigator.serviceWorker.controller"), what="the worker to control the page")
+    js(page, "navigator.serviceWorker.ready.then(() => true)")
+    eventually(lambda: js(page, "!!navigator.serviceWorker.controller"), what="the worker to control the page")
     offline_form = reverse("deviations:new_offline")
     eventually(
-        lambda: any(e["url"] == offline_form for entries in page.evaluate(CACHE_CONTENTS).values() for e in entries),
+        lambda: any(e["url"] == offline_form for entries in js(page, CACHE_CONTENTS).values() for e in entries),
         what="the offline form in the cache",
     )
     def key_and_units():
@@ -139,7 +152,7 @@ def queue_a_refused_report(page):
     fill_report(page, when="2099-01-01T12:00")
     eventually(lambda: queue_count(page) == 1, what="the report in the queue")
     page.context.set_offline(False)
-    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
+    js(page, "window.Omavalvonta.offlineQueue.sendAll()")
     row = page.locator("[data-offline-item]")
     eventually(lambda: row.get_attribute("data-state") == "refused", what="the refusal")
     return row
@@ -175,13 +188,13 @@ def test_a_report_written_offline_is_queued_survives_a_reload_and_is_sent_once(
     snap(page, "offline-reloaded-form")
 
     page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
+    js(page, "window.dispatchEvent(new Event('online'))")
     eventually(lambda: queue_count(page) == 0, what="the queue to be sent")
     assert "lähetetty" in page.locator("[data-offline-status]").inner_text()
     snap(page, "offline-sent")
 
     # The sync runs twice more (the button, Background Sync): still one report.
-    page.evaluate("Promise.all([window.Omavalvonta.offlineQueue.sendAll(), window.Omavalvonta.offlineQueue.sendAll()])")
+    js(page, "Promise.all([window.Omavalvonta.offlineQueue.sendAll(), window.Omavalvonta.offlineQueue.sendAll()])")
     deviation = Deviation.objects.get()
     assert deviation.description == TEXT and deviation.reporter == employee_a
     # The photo taken offline travelled with it.
@@ -222,7 +235,7 @@ def test_a_send_whose_answer_is_lost_is_stored_once(routed_page, live_server, em
     fill_report(page)
     eventually(lambda: queue_count(page) == 1, what="the report in the queue")
     page.context.set_offline(False)
-    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
+    js(page, "window.Omavalvonta.offlineQueue.sendAll()")
     assert lost and Deviation.objects.count() == 1
     assert queue_count(page) == 1  # still waiting: no answer came
     page.locator("[data-offline-send]").click()
@@ -328,7 +341,7 @@ def test_signing_out_warns_and_clears_the_queue(phone_page, live_server, employe
     # Signed-out pages are never kept by the worker.
     page.goto("/accounts/login/")
     page.goto(reverse("public:index"))
-    kept = [e["url"] for entries in page.evaluate(CACHE_CONTENTS).values() for e in entries]
+    kept = [e["url"] for entries in js(page, CACHE_CONTENTS).values() for e in entries]
     assert kept and all(u.startswith("/static/") or u in offline_pages() for u in kept), kept
 
 
@@ -370,7 +383,7 @@ def test_the_worker_keeps_no_personal_page_and_a_new_release_replaces_its_cache(
     manifest = page.context.new_cdp_session(page).send("Page.getAppManifest")
     assert manifest["url"].endswith("app-manifest.json") and manifest["errors"] == [], manifest["errors"]
 
-    contents = page.evaluate(CACHE_CONTENTS)
+    contents = js(page, CACHE_CONTENTS)
     assert list(contents) == ["omavalvonta-r1"]
     pages = [e for e in contents["omavalvonta-r1"] if not e["url"].startswith("/static/")]
     assert sorted(e["url"] for e in pages) == sorted([reverse("offline_shell"), reverse("deviations:new_offline")])
@@ -382,13 +395,13 @@ def test_the_worker_keeps_no_personal_page_and_a_new_release_replaces_its_cache(
     # The pages it keeps fit a phone's width.
     for url in sorted(offline_pages()):
         page.goto(url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        assert js(page, "document.documentElement.scrollWidth") <= 390, url
         snap(page, "offline-page" + url.replace("/", "-"))
 
     settings.OMAVALVONTA_RELEASE = "r2"
-    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    eventually(lambda: list(page.evaluate(CACHE_CONTENTS)) == ["omavalvonta-r2"], what="the new release's cache")
-    assert any(e["url"] == reverse("deviations:new_offline") for e in page.evaluate(CACHE_CONTENTS)["omavalvonta-r2"])
+    js(page, "navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    eventually(lambda: list(js(page, CACHE_CONTENTS)) == ["omavalvonta-r2"], what="the new release's cache")
+    assert any(e["url"] == reverse("deviations:new_offline") for e in js(page, CACHE_CONTENTS)["omavalvonta-r2"])
 
 
 def test_a_report_queued_when_the_session_ended_waits_for_the_next_sign_in(
@@ -405,7 +418,7 @@ def test_a_report_queued_when_the_session_ended_waits_for_the_next_sign_in(
     # The session ends while the phone is offline; the connection returns.
     page.context.clear_cookies()
     page.context.set_offline(False)
-    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
+    js(page, "window.Omavalvonta.offlineQueue.sendAll()")
     row = page.locator("[data-offline-item]")
     eventually(lambda: "Kirjaudu uudelleen" in row.inner_text(), what="the reason")
     assert row.get_attribute("data-state") == "waiting" and Deviation.objects.count() == 0
