@@ -93,8 +93,9 @@ TEMPLATES = [
 ]
 
 _DEFAULT_SQLITE = BASE_DIR / "var" / "omavalvonta.sqlite3"
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{_DEFAULT_SQLITE}")
-if DATABASE_URL == f"sqlite:///{_DEFAULT_SQLITE}":
+_DEFAULT_DATABASE_URL = f"sqlite:///{_DEFAULT_SQLITE}"
+DATABASE_URL = env_str("DATABASE_URL", _DEFAULT_DATABASE_URL)
+if DATABASE_URL == _DEFAULT_DATABASE_URL:
     _DEFAULT_SQLITE.parent.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
@@ -225,7 +226,9 @@ OMAVALVONTA_RELEASE = "" if OMAVALVONTA_RELEASE == "-" else OMAVALVONTA_RELEASE
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "-")

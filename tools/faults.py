@@ -142,7 +142,7 @@ class Harness:
             "--workers", "2", "--threads", "4", "--graceful-timeout", "5", "--log-level", "warning",
         ])
         if not wait_until(lambda: Browser(WEB_PORT, timeout=2).get("/accounts/login/").status == 200, timeout=60):
-            raise SystemExit("gunicorn did not answer on 127.0.0.1:%d" % WEB_PORT)
+            raise SystemExit(f"gunicorn did not answer on 127.0.0.1:{WEB_PORT}")
 
     def start_worker(self, *args: str) -> subprocess.Popen:
         worker = self._spawn("worker", [PYTHON, "manage.py", "worker", "--interval", "0.5", *args])
@@ -541,7 +541,7 @@ def scenario_concurrent_edits(h: Harness) -> Result:
         texts = [f"Analyysi A{n}", f"Analyysi B{n}"]
         statuses, bodies = _race_once(
             h, f"/poikkeamat/{d.pk}/luokittelu/", f"/poikkeamat/{d.pk}/", "classify-edit_version",
-            lambda i: {"classify-consequence": "2", "classify-likelihood": "3", "classify-analysis": texts[i]},
+            lambda i, texts=texts: {"classify-consequence": "2", "classify-likelihood": "3", "classify-analysis": texts[i]},
         )
         r.sent += 2
         winners = [i for i, s in enumerate(statuses) if s == 302]
@@ -559,7 +559,7 @@ def scenario_concurrent_edits(h: Harness) -> Result:
         section = sections[n % len(sections)]
         texts = [f"Osio A{n}", f"Osio B{n}"]
         url = f"/omavalvontasuunnitelmat/versiot/{draft.pk}/osiot/{section.pk}/"
-        statuses, bodies = _race_once(h, url, url, "edit_version", lambda i: {"text": texts[i]})
+        statuses, bodies = _race_once(h, url, url, "edit_version", lambda i, texts=texts: {"text": texts[i]})
         r.sent += 2
         winners = [i for i, s in enumerate(statuses) if s == 302]
         r.stored += len(winners)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import re
-import socket
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -43,7 +42,7 @@ class Browser:
                 for key, morsel in cookie.items():
                     self.cookies[key] = morsel.value
             return Response(raw.status, text, raw.headers.get("Location", ""))
-        except (OSError, http.client.HTTPException, socket.timeout) as exc:
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
             # The server is not answering (restarting, refused): what a person sees as "no connection".
             return Response(0, f"{type(exc).__name__}: {exc}")
         finally:

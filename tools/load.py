@@ -169,7 +169,7 @@ def main() -> int:
         )
         os.environ.update(env)
         os.environ["DJANGO_SETTINGS_MODULE"] = "omavalvonta.settings"
-        log(f"Database: {database_url if not built else 'throwaway PostgreSQL on 127.0.0.1:%d' % PG_PORT}")
+        log(f"Database: {database_url if not built else f'throwaway PostgreSQL on 127.0.0.1:{PG_PORT}'}")
         subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
         if built:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
 from omavalvonta.audits.models import AnswerResult, AuditKind, FindingKind
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
 
 
 class ChecklistForm(forms.Form):

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.models import EditVersioned
-
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -83,6 +82,9 @@ class Answer(models.Model):
     class Meta:
         ordering = ["criterion__position", "id"]
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="answer_once_per_criterion")]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class AuditKind(models.TextChoices):

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.audits import selectors, services
-from omavalvonta.core.forms import add_service_errors
 from omavalvonta.audits.forms import (
     ActionForm,
     AuditForm,
@@ -24,6 +23,7 @@ from omavalvonta.audits.forms import (
     SystemForm,
 )
 from omavalvonta.audits.models import AnswerResult, Finding
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_OBLIGATION_TEMPLATE_EDIT, P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks.selectors import unit_people

@@ -80,3 +80,6 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

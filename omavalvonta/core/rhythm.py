@@ -67,7 +67,7 @@ def periods() -> list[Period]:
     is yearly, so no period spans the turn of the year."""
     starts = sorted(set(review_months()) | {1})
     ends = [m - 1 for m in starts[1:]] + [12]
-    return [Period(index=i + 1, first_month=first, last_month=last) for i, (first, last) in enumerate(zip(starts, ends))]
+    return [Period(index=i + 1, first_month=first, last_month=last) for i, (first, last) in enumerate(zip(starts, ends, strict=True))]
 
 
 def period(index: int) -> Period | None:

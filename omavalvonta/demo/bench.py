@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
 from omavalvonta.demo import names, texts
-from omavalvonta.demo.builder import KIND_WEIGHTS, LIKELIHOOD_WEIGHTS, DEFAULT_CONSEQUENCE, CONSEQUENCE_WEIGHTS
+from omavalvonta.demo.builder import CONSEQUENCE_WEIGHTS, DEFAULT_CONSEQUENCE, KIND_WEIGHTS, LIKELIHOOD_WEIGHTS
 from omavalvonta.deviations.models import Deviation, Kind, State
 from omavalvonta.notifications.models import Notification
 from omavalvonta.organisation.models import (
@@ -262,7 +262,7 @@ class BenchBuilder:
                 Deviation.objects.bulk_create(rows)
                 # The timeline reads the audit trail: give each report its events.
                 events = []
-                for dev, (reporter_id, submitted, classified, closed, unit_id) in zip(rows, stamps):
+                for dev, (reporter_id, submitted, classified, closed, unit_id) in zip(rows, stamps, strict=True):
                     events.append(AuditEvent(at=submitted, actor_id=reporter_id, verb="deviation.submitted",
                                              target_type=ct, target_id=dev.pk, unit_id=unit_id, data={}))
                     if classified:
@@ -570,7 +570,7 @@ def format_table(results: list[Timing]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for i, row in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, w) in enumerate(zip(row, widths))))
+        lines.append("  ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, w) in enumerate(zip(row, widths, strict=True))))
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
     return lines

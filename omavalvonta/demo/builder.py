@@ -38,11 +38,10 @@ from django.utils import timezone, translation
 from omavalvonta.core import jobs
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
 from omavalvonta.demo import learning, names, texts
-from omavalvonta.deviations import law
-from omavalvonta.deviations import services as dev_services
+from omavalvonta.deviations import law, services as dev_services
 from omavalvonta.deviations.models import Deviation, Kind, NotificationRecipient, State, StatutoryNotification
-from omavalvonta.improvement import services as improvement_services
 from omavalvonta.guidance.models import Guidance
+from omavalvonta.improvement import services as improvement_services
 from omavalvonta.improvement.models import Action, ActionPlan, ActionState, Effectiveness, LogEntry
 from omavalvonta.improvement.services import actions as _action_services
 from omavalvonta.meetings.models import Meeting
@@ -525,7 +524,7 @@ class DemoBuilder:
         weights = [self._unit_weight(u) for u in self.units]
         total = sum(weights)
         plans = []
-        for unit, weight in zip(self.units, weights):
+        for unit, weight in zip(self.units, weights, strict=True):
             for _ in range(round(self.scale.deviations * weight / total)):
                 kind = names.weighted(self.rng, KIND_WEIGHTS[unit.service_type])
                 submitted = self._random_time(unit)
@@ -575,10 +574,10 @@ class DemoBuilder:
             set_fate(plan, fate, kind)
             plan.reporter, plan.anonymous = demo_employee, False
         # Every kind in the rest of the organisation, and each fate at least once.
-        for plan, kind in zip(others, list(Kind)):
+        for plan, kind in zip(others, list(Kind), strict=False):
             plan.kind = kind
         fates = [SUBMITTED, IN_HANDLING, ACTIONS_DECIDED, CLOSED, REOPENED, REOPENED_CLOSED]
-        for plan, fate in zip(others[len(Kind) :], fates):
+        for plan, fate in zip(others[len(Kind) :], fates, strict=False):
             set_fate(plan, fate)
         rest = others[len(Kind) + 6:] or others
         # A § 29 grievance that went all the way to the supervisory authority,
@@ -884,7 +883,7 @@ def update_rows(model, fields: list[str], rows) -> None:
         qn(meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in concrete), qn(meta.pk.column)
     )
     params = [
-        [f.get_db_prep_value(v, connection) for f, v in zip(concrete, row[:-1])] + [row[-1]] for row in rows
+        [f.get_db_prep_value(v, connection) for f, v in zip(concrete, row[:-1], strict=True)] + [row[-1]] for row in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

@@ -16,8 +16,7 @@ from omavalvonta.core import rhythm
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.guidance import services as guidance_services
 from omavalvonta.guidance.models import Kind as GuidanceKind
-from omavalvonta.improvement import selectors as improvement_selectors
-from omavalvonta.improvement import services as improvement_services
+from omavalvonta.improvement import selectors as improvement_selectors, services as improvement_services
 from omavalvonta.improvement.models import (
     Acknowledgement,
     ActionPlan,
@@ -26,8 +25,7 @@ from omavalvonta.improvement.models import (
     GoalStatus,
     LogEntry,
 )
-from omavalvonta.meetings import services as meeting_services
-from omavalvonta.meetings import selectors as meeting_selectors
+from omavalvonta.meetings import selectors as meeting_selectors, services as meeting_services
 from omavalvonta.meetings.models import AgendaItemKind, Meeting, MeetingKind
 from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import Authority, Role, ServiceType

@@ -137,5 +137,5 @@ def ascii_slug(text: str) -> str:
 
 def weighted(rng, pairs):
     """Pick from [(value, weight), ...] with `rng`."""
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights, k=1)[0]

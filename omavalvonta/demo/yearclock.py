@@ -145,8 +145,13 @@ def _audits_and_continuity(director, unit, today):
     results = ["met", "met", "partly", "met", "not_met", "met"]
     criteria = list(checklist.criteria.all())
     assessment = audit_services.self_assessment_create(
-        actor=director, unit=unit, checklist=checklist, held_on=today - dt.timedelta(days=60),
-        answers={c.pk: (r, "Palautetta ei ole käsitelty syksyllä." if r == "not_met" else "") for c, r in zip(criteria, results)},
+        actor=director,
+        unit=unit,
+        checklist=checklist,
+        held_on=today - dt.timedelta(days=60),
+        answers={
+            c.pk: (r, "Palautetta ei ole käsitelty syksyllä." if r == "not_met" else "") for c, r in zip(criteria, results, strict=False)
+        },
         summary="Pääosin kunnossa; palautteiden käsittely vaatii rytmin.",
     )
     audit = audit_services.audit_create(

@@ -241,6 +241,9 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class HandlerAssignment(models.Model):
     """Who handles which type of report in a unit. Without a row, the unit's
@@ -256,6 +259,9 @@ class HandlerAssignment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="one_handler_per_unit_kind")]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class NotificationRecipient(models.TextChoices):
@@ -296,6 +302,9 @@ class StatutoryNotification(models.Model):
     class Meta:
         ordering = ["sent_at", "id"]
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class MessageDirection(models.TextChoices):
     TO_REPORTER = "to_reporter", _("To the reporter")
@@ -320,6 +329,9 @@ class DeviationMessage(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["deviation", "created_at"])]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def to_reporter(self) -> bool:

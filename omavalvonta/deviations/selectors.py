@@ -15,18 +15,16 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib import bounds
-from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import access_log_for, audit_events_for
 from omavalvonta.core.services import access_log_record
-from omavalvonta.deviations import law, rules
+from omavalvonta.core.timeline import TimelineEntry
+from omavalvonta.deviations import rules
 from omavalvonta.deviations.models import (
     OPEN_STATE_VALUES,
     Attachment,
     Deviation,
-    DeviationMessage,
     HandlerAssignment,
     Kind,
-    MessageDirection,
     NotificationPurpose,
     RiskLevel,
     State,
@@ -522,10 +520,9 @@ def deviation_messages(*, actor, deviation: Deviation) -> list[ThreadMessage]:
     from_reporter = reporter_label(actor=actor, deviation=deviation) if any(not m.to_reporter for m in rows) else ""
     thread = []
     for m in rows:
+        label = from_reporter
         if m.to_reporter:
             label = m.author.full_name if sees_staff and m.author_id and m.author else str(_("Handler"))
-        else:
-            label = from_reporter
         thread.append(ThreadMessage(at=m.created_at, to_reporter=m.to_reporter, author_label=label, body=m.body))
     return thread
 

@@ -165,7 +165,9 @@ class SurveyTextsForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    key = forms.SlugField(label=_("Key"), max_length=40, required=False, help_text=_("Keep it when you reword a question, so that results compare."))
+    key = forms.SlugField(
+        label=_("Key"), max_length=40, required=False, help_text=_("Keep it when you reword a question, so that results compare.")
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices, required=False)
     text_fi = forms.CharField(label=_("Question in Finnish"), max_length=400, required=False)
     text_sv = forms.CharField(label=_("Question in Swedish"), max_length=400, required=False)
@@ -191,7 +193,9 @@ class PublicMessageForm(forms.Form):
     """The public channel: feedback or a written notice, named or anonymous.
     `website` is a honeypot: hidden from people, filled in by bots."""
 
-    kind = forms.ChoiceField(label=_("What do you want to send?"), choices=MessageKind.choices, widget=forms.RadioSelect, initial=MessageKind.FEEDBACK)
+    kind = forms.ChoiceField(
+        label=_("What do you want to send?"), choices=MessageKind.choices, widget=forms.RadioSelect, initial=MessageKind.FEEDBACK
+    )
     unit = forms.ChoiceField(label=_("To whom"), required=False)
     message = forms.CharField(
         label=_("Your message"),

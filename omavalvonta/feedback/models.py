@@ -171,6 +171,9 @@ class ResponseLink(models.Model):
     class Meta:
         indexes = [models.Index(fields=["round", "group", "used"])]
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class Kiosk(models.Model):
     """A tablet in the unit answering one round for one group, again and again."""
@@ -183,6 +186,9 @@ class Kiosk(models.Model):
     closed = models.BooleanField(default=False)
 
     objects = UnitScopedQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class Response(models.Model):
@@ -207,6 +213,9 @@ class Response(models.Model):
             models.Index(fields=["submitted_on"]),
         ]
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
     @property
     def on_behalf(self) -> bool:
         return self.channel in ON_BEHALF_CHANNELS
@@ -227,6 +236,9 @@ class Answer(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["round", "key"]), models.Index(fields=["unit", "key"])]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class MessageKind(models.TextChoices):
@@ -366,3 +378,6 @@ class Tally(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["year", "quarter", "key"]), models.Index(fields=["month", "key"])]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import rules as code_rules
+from omavalvonta.feedback import tallies
 from omavalvonta.feedback.models import (
     LANGUAGES,
     ON_BEHALF_CHANNELS,
@@ -30,7 +31,6 @@ from omavalvonta.feedback.models import (
     Survey,
     SurveyState,
 )
-from omavalvonta.feedback import tallies
 from omavalvonta.feedback.tokens import token_digest, token_generate, token_is_well_formed
 from omavalvonta.organisation import access
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback import charts, selectors, services
-from omavalvonta.core.forms import add_service_errors
 from omavalvonta.feedback.forms import (
     AnswerPublicForm,
     ChannelForm,
@@ -38,7 +38,6 @@ from omavalvonta.feedback.models import LANGUAGES, Group, Survey, SurveyState
 from omavalvonta.feedback.qr import qr_svg
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_FEEDBACK_MANAGE, P_FEEDBACK_VIEW, P_SURVEY_EDIT, requires
-
 
 # --- Results ---------------------------------------------------------------------------
 

@@ -205,6 +205,9 @@ class GuidanceUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["guidance", "unit"], name="guidance_unit_once")]
         indexes = [models.Index(fields=["unit", "guidance"])]
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 def attachment_path(instance, filename):
     # A random name: never the original file name.
@@ -224,3 +227,6 @@ class GuidanceAttachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

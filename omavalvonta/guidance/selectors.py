@@ -20,9 +20,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.core.services import access_log_record
+from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.guidance.models import (
     PENDING_STATES,
     Guidance,

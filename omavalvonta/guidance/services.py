@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 # One definition of an acceptable file (type sniffed against the extension,
 # size, count) for the whole product: shared with deviation reports.
 from omavalvonta.core.attachments import check_attachments
-from omavalvonta.core.lib.workdays import add_working_days
 from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.lib.workdays import add_working_days
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.guidance import selectors
 from omavalvonta.guidance.models import (
@@ -164,9 +164,10 @@ def guidance_register(
     units = list({u.pk: u for u in units or ()}.values())
     applies_to_all_units = bool(applies_to_all_units)
     # Access first: a refusal must not depend on what else was typed.
-    if applies_to_all_units:
-        if not any(g.is_organisation_wide and access.P_GUIDANCE_MANAGE in g.permissions for g in access.grants(actor)):
-            raise PermissionDenied(access.P_GUIDANCE_MANAGE)
+    if applies_to_all_units and not any(
+        g.is_organisation_wide and access.P_GUIDANCE_MANAGE in g.permissions for g in access.grants(actor)
+    ):
+        raise PermissionDenied(access.P_GUIDANCE_MANAGE)
     for unit in units:
         access.require(actor, access.P_GUIDANCE_MANAGE, unit)
 

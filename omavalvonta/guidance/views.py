@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
-from omavalvonta.guidance import selectors, services
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.guidance import selectors, services
 from omavalvonta.guidance.forms import (
     ActionForm,
     AssignForm,

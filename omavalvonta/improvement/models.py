@@ -155,6 +155,9 @@ class Acknowledgement(models.Model):
         verbose_name = _("acknowledgement")
         verbose_name_plural = _("acknowledgements")
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class LogEntry(models.Model):
     """One entry of the self-supervision log (omavalvontaloki): an observed
@@ -186,6 +189,9 @@ class LogEntry(models.Model):
         ]
         verbose_name = _("self-supervision log entry")
         verbose_name_plural = _("self-supervision log entries")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 # --- The unit's action plan (toimintasuunnitelma) ------------------------------------------------
@@ -278,6 +284,9 @@ class GoalFollowUp(models.Model):
         verbose_name = _("goal follow-up")
         verbose_name_plural = _("goal follow-ups")
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class PlanFollowUpReminder(models.Model):
     """The claim of one follow-up reminder: the plan's supervisors were asked, once
@@ -294,3 +303,6 @@ class PlanFollowUpReminder(models.Model):
         ]
         verbose_name = _("follow-up reminder")
         verbose_name_plural = _("follow-up reminders")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

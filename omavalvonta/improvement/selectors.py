@@ -11,16 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.timeline import TimelineEntry
-from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.core import rhythm
+from omavalvonta.core.selectors import audit_events_for
+from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.improvement.models import (
     ACTIVE_STATES,
     Acknowledgement,

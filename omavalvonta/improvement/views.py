@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core import rhythm
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.improvement import selectors, services
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.improvement import selectors, services
 from omavalvonta.improvement.forms import (
     ActionCompleteForm,
     ActionCreateForm,
@@ -42,7 +43,6 @@ from omavalvonta.improvement.forms import (
     PlanCreateForm,
     PlanParticipantsForm,
 )
-from omavalvonta.core import rhythm
 from omavalvonta.improvement.models import Action, ActionKind, ActionState, LogEntry
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (

@@ -17,14 +17,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.offline import queue_answer, wants_json
 from omavalvonta.meetings import selectors, services
-from omavalvonta.core.forms import add_service_errors
 from omavalvonta.meetings.forms import (
     ActionForm,
     AttendanceForm,
@@ -348,10 +347,7 @@ def item_decide(request, pk, item_id):
 
 def _action_form(request, meeting, item):
     units = selectors.decision_units(actor=request.user, meeting=meeting, perm=P_ACTION_MANAGE)
-    if units is None:
-        people = selectors.meeting_people(meeting=meeting)
-    else:
-        people = selectors.decision_owner_candidates(units=units)
+    people = selectors.meeting_people(meeting=meeting) if units is None else selectors.decision_owner_candidates(units=units)
     return ActionForm(request.POST, prefix=f"a{item.pk}", people=people, units=units)
 
 

@@ -18,8 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from omavalvonta.notifications.models import DeliveryState, DigestFrequency, DigestPreference, Notification
 from omavalvonta.notifications.services import notification_enqueue

@@ -6,8 +6,7 @@ these forms' field names."""
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.functional import lazy
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
 from omavalvonta.organisation import risk, selectors

@@ -14,7 +14,6 @@ from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Authority, Membership, Organisation, Region, Unit, User, WellbeingCounty
 
-
 NO_ROLE = "none"  # the role filter's value for people without any membership
 
 

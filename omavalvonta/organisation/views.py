@@ -14,7 +14,6 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.concurrency import EditConflict
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access, selectors, services, sessions
-from omavalvonta.organisation.models import Role, User, default_risk_matrix
 from omavalvonta.organisation.forms import (
     AuthorityForm,
     CountyForm,
@@ -29,6 +28,7 @@ from omavalvonta.organisation.forms import (
     UnitFilterForm,
     UnitForm,
 )
+from omavalvonta.organisation.models import Role, User, default_risk_matrix
 
 PAGE_SIZE = 20
 # A generated password waits here (server-side session) for the one page view

@@ -13,9 +13,8 @@ class PlansConfig(AppConfig):
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs
-        from omavalvonta.plans.services import plan_reviews_remind
-
         from omavalvonta.plans.programme import followup_reports_prepare, followup_reports_remind
+        from omavalvonta.plans.services import plan_reviews_remind
 
         jobs.register("plans.review_reminders", plan_reviews_remind, every_seconds=6 * 3600)
         jobs.register("plans.followup_reports", followup_reports_prepare, every_seconds=6 * 3600)

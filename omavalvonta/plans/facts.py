@@ -119,7 +119,7 @@ def feedback(unit, *, actor) -> dict:
         return {}
     groups = [
         {"label": str(label), "answers": cell.n, "nps": cell.nps, "hidden": cell.hidden}
-        for label, cell in zip(data["groups"], row.cells)
+        for label, cell in zip(data["groups"], row.cells, strict=False)
     ]
     return {"period": str(data["period"]), "groups": groups}
 

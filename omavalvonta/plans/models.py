@@ -106,12 +106,12 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} – {self.unit}"
 
+    def get_absolute_url(self):
+        return reverse("plans:plan", args=[self.unit_id, self.slug])
+
     @property
     def slug(self) -> str:
         return SLUG_BY_KIND[self.kind]
-
-    def get_absolute_url(self):
-        return reverse("plans:plan", args=[self.unit_id, self.slug])
 
     def review_state(self, today=None) -> str:
         """"overdue", "due" (within REVIEW_DUE_SOON_DAYS), "ok" or "none" (never approved)."""

@@ -17,10 +17,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core import rhythm
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
-from omavalvonta.core import rhythm
 from omavalvonta.plans.followup import compile_figures
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 

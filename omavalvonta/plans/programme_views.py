@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MANAGE, requires
-from omavalvonta.plans import programme as services
-from omavalvonta.plans import selectors
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.plans import programme as services, selectors
 from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ReportCreateForm, compare_chosen
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 from omavalvonta.plans.report_view import REPORT_UNIT_ROWS, report_context

@@ -9,7 +9,6 @@ import difflib
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Subquery
-
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone

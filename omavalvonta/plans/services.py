@@ -30,7 +30,6 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Membership, Role, ServiceType
 from omavalvonta.plans import facts as plan_facts
 from omavalvonta.plans.defaults import DEFAULTS
-from omavalvonta.plans.templatetags.plans_tags import fidate
 from omavalvonta.plans.models import (
     REVIEW_DUE_SOON_DAYS,
     Plan,
@@ -40,6 +39,7 @@ from omavalvonta.plans.models import (
     SectionTemplate,
     VersionState,
 )
+from omavalvonta.plans.templatetags.plans_tags import fidate
 
 # Valvira regulation 1/2024: the plan is reviewed at least every four months.
 REVIEW_INTERVAL_MONTHS = 4

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PLAN_APPROVE, P_PLAN_EDIT, P_PLAN_TEMPLATE, P_PLAN_VIEW, requires
 from omavalvonta.organisation.models import Region
 from omavalvonta.plans import selectors, services
-from omavalvonta.core.forms import add_service_errors
 from omavalvonta.plans.forms import (
     ApproveForm,
     DetailsForm,
@@ -32,7 +32,6 @@ from omavalvonta.plans.forms import (
     compare_chosen,
 )
 from omavalvonta.plans.models import KIND_BY_SLUG, PlanKind, SectionTemplate
-
 
 PAGE_SIZE = 50
 

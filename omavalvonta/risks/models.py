@@ -97,6 +97,9 @@ class RiskDeviationLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["risk", "deviation"], name="risk_deviation_link_once")]
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class RiskReviewReminder(models.Model):
     """The claim of one risk's review reminder for one review date: unique, and
@@ -108,3 +111,6 @@ class RiskReviewReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["risk", "review_date"], name="risk_review_reminder_once")]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

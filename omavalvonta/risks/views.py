@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks import selectors, services
-from omavalvonta.core.forms import add_service_errors
 from omavalvonta.risks.forms import ActionForm, AssessmentForm, FilterForm, LinkForm, RiskForm
 from omavalvonta.risks.models import Risk, RiskAssessment, RiskDeviationLink
 

@@ -17,8 +17,6 @@ from omavalvonta.organisation.models import Role, User
 from omavalvonta.risks.models import Risk, RiskAssessment
 
 
-
-
 def person(role):
     return User.objects.get(email=builder.LOGIN_EMAIL[role])
 

@@ -109,7 +109,9 @@ def _check(page, url, name, problems):
                 .filter(e => e.getBoundingClientRect().right > limit + 1
                         && ![...e.children].some(c => c.getBoundingClientRect().right > limit + 1))
                 .slice(0, 4)
-                .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : '') + ' "' + e.textContent.trim().slice(0, 30) + '"')""",
+                .map(e => e.tagName.toLowerCase()
+                     + (e.className ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : '')
+                     + ' "' + e.textContent.trim().slice(0, 30) + '"')""",
             PHONE_WIDTH,
         )
         problems.append(f"{url}: {width} px ({', '.join(culprits)})")

@@ -249,12 +249,14 @@ def _crawl_and_fuzz(client: Client) -> list[str]:
                     answer.feed(response.content.decode())
                     for href in answer.links:
                         parts = urlsplit(href)
-                        if parts.query and parts.path.startswith("/") and parts.path != action_path:
-                            if not parts.path.startswith(SKIP_PREFIXES) and href not in seen_urls:
-                                seen_urls.add(href)
-                                followed = request("get", href)
-                                if followed is not None:
-                                    check(followed, f"GET {href} ({label})")
+                        if (
+                            parts.query and parts.path.startswith("/") and parts.path != action_path
+                            and not parts.path.startswith(SKIP_PREFIXES) and href not in seen_urls
+                        ):
+                            seen_urls.add(href)
+                            followed = request("get", href)
+                            if followed is not None:
+                                check(followed, f"GET {href} ({label})")
         for hostile in _hostile_paths(urlsplit(url).path):
             if hostile and hostile not in seen_urls:
                 seen_urls.add(hostile)

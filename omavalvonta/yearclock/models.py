@@ -208,3 +208,6 @@ class OccurrenceNotice(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["occurrence", "kind"], name="occurrence_notice_once")]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

@@ -152,7 +152,9 @@ def overdue_list(*, actor, today: dt.date | None = None):
 
 def occurrence_get(*, actor, pk, perm: str = access.P_OBLIGATION_VIEW) -> Occurrence:
     """One duty: 404 outside the actor's units, 403 inside without `perm`."""
-    occurrence = access.access_object(Occurrence.objects.select_related("template", "owner", "completed_by", "evidence_type"), actor, pk, perm)
+    occurrence = access.access_object(
+        Occurrence.objects.select_related("template", "owner", "completed_by", "evidence_type"), actor, pk, perm
+    )
     return occurrence
 
 

@@ -27,6 +27,7 @@ from omavalvonta.organisation.selectors import unit_managers
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import (
     INTERVAL_CHOICES,
+    MID_MONTH_DAY,
     NoticeKind,
     ObligationKind,
     ObligationTemplate,
@@ -35,7 +36,6 @@ from omavalvonta.yearclock.models import (
     OccurrenceState,
     OwnerRole,
     Recurrence,
-    MID_MONTH_DAY,
     UnitScope,
     month_end,
 )

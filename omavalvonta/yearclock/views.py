@@ -16,11 +16,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
+from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     P_OBLIGATION_COMPLETE,
@@ -29,7 +29,6 @@ from omavalvonta.organisation.access import (
     requires,
 )
 from omavalvonta.yearclock import selectors, services, wheel
-from omavalvonta.core.forms import add_service_errors
 from omavalvonta.yearclock.forms import (
     CalendarFilterForm,
     CompleteForm,

@@ -73,8 +73,15 @@ def test_a_self_assessment_on_the_page_and_an_action_for_an_unmet_criterion(clie
     assert response.status_code == 302
     detail = response.url
     answer = Answer.objects.get(criterion=c2)
-    response = client.post(detail, {"answer": answer.pk, f"a{answer.pk}-title": "Perehdytyskortit kaikille",
-                                    f"a{answer.pk}-owner": supervisor_a.pk, f"a{answer.pk}-due_date": (TODAY + dt.timedelta(days=14)).isoformat()})
+    response = client.post(
+        detail,
+        {
+            "answer": answer.pk,
+            f"a{answer.pk}-title": "Perehdytyskortit kaikille",
+            f"a{answer.pk}-owner": supervisor_a.pk,
+            f"a{answer.pk}-due_date": (TODAY + dt.timedelta(days=14)).isoformat(),
+        },
+    )
     assert response.status_code == 302
     action = Action.objects.get()
     assert action.source_kind == "audit" and action.source_id == SelfAssessment.objects.get().pk
@@ -110,7 +117,9 @@ def test_continuity_page_systems_plan_and_drills(client, supervisor_a, employee_
     client.post(url, {"form": "system", "s-name": "Asiakastietojärjestelmä", "s-position": "1", "s-owner": supervisor_a.pk,
                       "s-fallback": "Paperilomakkeet, kirjaukset jälkikäteen", "s-tolerable_outage": "8 tuntia"})
     client.post(url, {"form": "system", "s-name": "Puhelinvaihde", "s-position": "x", "s-fallback": "", "s-tolerable_outage": ""})
-    client.post(url, {"form": "plan", "p-threats": "Sähkökatko, vesivahinko", "p-preparedness": "Vettä ja ruokaa 3 päiväksi", "p-contacts": ""})
+    client.post(
+        url, {"form": "plan", "p-threats": "Sähkökatko, vesivahinko", "p-preparedness": "Vettä ja ruokaa 3 päiväksi", "p-contacts": ""}
+    )
     client.post(url, {"form": "drill", "d-held_on": TODAY.isoformat(), "d-scenario": "Sähkökatko yöllä",
                       "d-participants": [employee_a.pk], "d-lessons": "Taskulamput lisää"})
     assert CriticalSystem.objects.count() == 1

@@ -45,7 +45,7 @@ def test_a_deviation_attachment_is_stored_under_a_random_name(report):
 def test_stored_files_have_no_url(report):
     [attachment] = report.attachments.all()
     with pytest.raises(NotImplementedError):
-        attachment.file.url
+        _ = attachment.file.url
 
 
 def test_media_is_never_routed_not_even_when_debugging(settings):

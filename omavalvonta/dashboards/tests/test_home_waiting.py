@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.feedback.models import Response, Round, Survey
-from omavalvonta.guidance.models import Guidance, GuidanceUnit, Kind
-from omavalvonta.guidance.models import State as GuidanceState
+from omavalvonta.guidance.models import Guidance, GuidanceUnit, Kind, State as GuidanceState
 from omavalvonta.improvement.models import Acknowledgement, Action
 from omavalvonta.meetings.models import Meeting
 from omavalvonta.organisation.models import Role
@@ -26,7 +25,7 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture(autouse=True)
 def _today(time_machine):
-    time_machine.move_to(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc), tick=False)
+    time_machine.move_to(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC), tick=False)
 
 
 def _serious(unit, reporter, days_ago=2):
@@ -225,7 +224,9 @@ def test_my_next_meetings_in_two_weeks_as_chair_or_participant(client, superviso
 # --- Feedback -----------------------------------------------------------------------------------
 
 
-def test_open_feedback_rounds_show_with_their_response_rate_to_the_supervisor(client, supervisor_a, supervisor_b, employee_a, unit_a, unit_b):
+def test_open_feedback_rounds_show_with_their_response_rate_to_the_supervisor(
+    client, supervisor_a, supervisor_b, employee_a, unit_a, unit_b
+):
     unit_a.places = 10
     unit_a.save(update_fields=["places"])
     current = _round(unit_a, answers=4)

@@ -13,8 +13,8 @@ from omavalvonta.deviations.services._common import (
     NotificationDraft,
     SubmitResult,
     detail_link,
+    statutory_missing,
 )
-from omavalvonta.deviations.services._common import statutory_missing
 from omavalvonta.deviations.services.handling import (
     deviation_add_action,
     deviation_answer,

@@ -9,8 +9,8 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from omavalvonta.deviations.models import (
     Deviation,

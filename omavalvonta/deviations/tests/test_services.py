@@ -655,7 +655,9 @@ def test_named_handler_from_elsewhere_may_handle_by_the_object_rule(report, supe
 
 def test_critical_cannot_be_withdrawn_after_the_county_was_notified(report, supervisor_a):
     services.deviation_classify(actor=supervisor_a, deviation=report, consequence=3, likelihood=3)
-    services.deviation_notify_county(actor=supervisor_a, deviation=report, counties=report.unit.counties.all(), subject="Ilmoitus", body="Tapahtui.")
+    services.deviation_notify_county(
+        actor=supervisor_a, deviation=report, counties=report.unit.counties.all(), subject="Ilmoitus", body="Tapahtui."
+    )
 
     services.deviation_classify(actor=supervisor_a, deviation=report, consequence=1, likelihood=1)
 
@@ -903,7 +905,11 @@ def test_drafts_are_denied_to_those_who_may_not_notify(grievance, colleague_a, s
 def test_county_notification_is_sent_through_the_outbox_and_recorded(grievance, supervisor_a, county, organisation):
     with time_machine.travel(dt.datetime(2026, 2, 2, 12, 0, tzinfo=HELSINKI), tick=False):
         records = services.deviation_notify_county(
-            actor=supervisor_a, deviation=grievance, counties=grievance.unit.counties.all(), subject=" Epäkohtailmoitus ", body="Tarkistettu teksti."
+            actor=supervisor_a,
+            deviation=grievance,
+            counties=grievance.unit.counties.all(),
+            subject=" Epäkohtailmoitus ",
+            body="Tarkistettu teksti.",
         )
 
     assert len(records) == 2
@@ -928,7 +934,11 @@ def test_county_notification_is_sent_through_the_outbox_and_recorded(grievance, 
 def test_county_notification_naming_the_reporter_is_refused(grievance, supervisor_a):
     with pytest.raises(ValidationError) as exc:
         services.deviation_notify_county(
-            actor=supervisor_a, deviation=grievance, counties=grievance.unit.counties.all(), subject="Ilmoitus", body="Ilmoittaja: eeva työntekijä."
+            actor=supervisor_a,
+            deviation=grievance,
+            counties=grievance.unit.counties.all(),
+            subject="Ilmoitus",
+            body="Ilmoittaja: eeva työntekijä.",
         )
 
     assert exc.value.message_dict == {"body": ["The message must not name the reporter."]}
@@ -937,7 +947,9 @@ def test_county_notification_naming_the_reporter_is_refused(grievance, superviso
 
 def test_county_notification_needs_subject_and_body(grievance, supervisor_a):
     with pytest.raises(ValidationError) as exc:
-        services.deviation_notify_county(actor=supervisor_a, deviation=grievance, counties=grievance.unit.counties.all(), subject="", body=" ")
+        services.deviation_notify_county(
+            actor=supervisor_a, deviation=grievance, counties=grievance.unit.counties.all(), subject="", body=" "
+        )
 
     assert set(exc.value.message_dict) == {"subject", "body"}
 
@@ -953,7 +965,9 @@ def test_county_notification_needs_a_county(employee_a, supervisor_a, unit_a):
 
 def test_employee_cannot_notify_the_county(grievance, colleague_a):
     with pytest.raises(PermissionDenied):
-        services.deviation_notify_county(actor=colleague_a, deviation=grievance, counties=grievance.unit.counties.all(), subject="S", body="B")
+        services.deviation_notify_county(
+            actor=colleague_a, deviation=grievance, counties=grievance.unit.counties.all(), subject="S", body="B"
+        )
 
 
 # --- Supervisory authority -------------------------------------------------------------------------
@@ -962,7 +976,9 @@ def test_employee_cannot_notify_the_county(grievance, colleague_a):
 @pytest.fixture
 def notified(grievance, supervisor_a, authority):
     with time_machine.travel(dt.datetime(2026, 2, 2, 12, 0, tzinfo=HELSINKI), tick=False):
-        services.deviation_notify_county(actor=supervisor_a, deviation=grievance, counties=grievance.unit.counties.all(), subject="Ilmoitus", body="Teksti.")
+        services.deviation_notify_county(
+            actor=supervisor_a, deviation=grievance, counties=grievance.unit.counties.all(), subject="Ilmoitus", body="Teksti."
+        )
     return grievance
 
 
@@ -973,9 +989,8 @@ def test_escalation_is_refused_before_the_county_is_notified(grievance, supervis
 
 
 def test_escalation_is_refused_until_the_correction_deadline_has_passed(notified, supervisor_a):
-    with time_machine.travel(dt.datetime(2026, 2, 16, 23, 0, tzinfo=HELSINKI), tick=False):
-        with pytest.raises(ValidationError) as exc:
-            services.deviation_escalate_to_authority(actor=supervisor_a, deviation=notified, subject="S", body="B")
+    with time_machine.travel(dt.datetime(2026, 2, 16, 23, 0, tzinfo=HELSINKI), tick=False), pytest.raises(ValidationError) as exc:
+        services.deviation_escalate_to_authority(actor=supervisor_a, deviation=notified, subject="S", body="B")
     assert exc.value.messages == ["The county's correction deadline 16.02.2026 has not passed yet."]
     assert not StatutoryNotification.objects.filter(recipient_kind=NotificationRecipient.AUTHORITY).exists()
 
@@ -1010,9 +1025,8 @@ def test_closed_report_whose_shortcoming_was_corrected_is_not_escalated(notified
     services.deviation_answer(actor=supervisor_a, deviation=notified, answer="Korjattu.")
     services.deviation_close(actor=supervisor_a, deviation=notified)
 
-    with time_machine.travel(dt.datetime(2026, 3, 1, 8, 0, tzinfo=HELSINKI), tick=False):
-        with pytest.raises(ValidationError) as exc:
-            services.deviation_escalate_to_authority(actor=supervisor_a, deviation=notified, subject="S", body="B")
+    with time_machine.travel(dt.datetime(2026, 3, 1, 8, 0, tzinfo=HELSINKI), tick=False), pytest.raises(ValidationError) as exc:
+        services.deviation_escalate_to_authority(actor=supervisor_a, deviation=notified, subject="S", body="B")
 
     assert exc.value.messages == [
         "The report is closed and its corrective actions are done: the shortcoming has been corrected."
@@ -1031,9 +1045,8 @@ def test_escalation_needs_a_default_authority(notified, supervisor_a, authority)
 
 
 def test_other_unit_supervisor_cannot_escalate(notified, supervisor_b):
-    with time_machine.travel(dt.datetime(2026, 3, 1, 8, 0, tzinfo=HELSINKI), tick=False):
-        with pytest.raises(PermissionDenied):
-            services.deviation_escalate_to_authority(actor=supervisor_b, deviation=notified, subject="S", body="B")
+    with time_machine.travel(dt.datetime(2026, 3, 1, 8, 0, tzinfo=HELSINKI), tick=False), pytest.raises(PermissionDenied):
+        services.deviation_escalate_to_authority(actor=supervisor_b, deviation=notified, subject="S", body="B")
 
 
 # --- Stalled handling --------------------------------------------------------------------------------
@@ -1156,5 +1169,7 @@ def test_a_handler_who_reported_the_case_can_send_the_prefilled_county_notificat
     ).deviation
     services.deviation_classify(actor=supervisor_a, deviation=report, consequence=3, likelihood=3)
     draft = services.deviation_notification_drafts(actor=supervisor_a, deviation=report)[0]
-    sent = services.deviation_notify_county(actor=supervisor_a, deviation=report, counties=report.unit.counties.all(), subject=draft.subject, body=draft.body)
+    sent = services.deviation_notify_county(
+        actor=supervisor_a, deviation=report, counties=report.unit.counties.all(), subject=draft.subject, body=draft.body
+    )
     assert {n.recipient_email for n in sent} == {county.notification_email, county.lead_official_email}

@@ -515,7 +515,9 @@ def test_escalation_is_offered_only_after_the_correction_deadline(
     client, supervisor_a, employee_a, unit_a, county, authority
 ):
     deviation = submit(employee_a, unit_a, kind="grievance").deviation
-    services.deviation_notify_county(actor=supervisor_a, deviation=deviation, counties=deviation.unit.counties.all(), subject="Epäkohta", body="Korjataan.")
+    services.deviation_notify_county(
+        actor=supervisor_a, deviation=deviation, counties=deviation.unit.counties.all(), subject="Epäkohta", body="Korjataan."
+    )
     escalate_url = reverse("deviations:escalate", args=[deviation.pk])
     client.force_login(supervisor_a)
     assert escalate_url not in html(client.get(reverse("deviations:detail", args=[deviation.pk])))

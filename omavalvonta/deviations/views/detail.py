@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omavalvonta.core.attachments import attachment_response
-from omavalvonta.deviations import law, selectors, services
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.deviations import law, selectors, services
 from omavalvonta.deviations.forms import (
     ActionForm,
     AnswerForm,
@@ -52,10 +52,10 @@ def _handling_forms(deviation, *, bound: str | None = None, data=None) -> dict:
 
     return {
         "assign": AssignForm(*args("assign"), prefix="assign", candidates=candidates, current=deviation.handler),
-        "classify": ClassifyForm(
-            *args("classify"), prefix="classify", initial=ClassifyForm.initial_for(deviation)
+        "classify": ClassifyForm(*args("classify"), prefix="classify", initial=ClassifyForm.initial_for(deviation)),
+        "action": ActionForm(
+            *args("action"), prefix="action", people=selectors.action_owner_candidates(deviation=deviation, handlers=candidates)
         ),
-        "action": ActionForm(*args("action"), prefix="action", people=selectors.action_owner_candidates(deviation=deviation, handlers=candidates)),
         "answer": AnswerForm(
             *args("answer"), prefix="answer", initial={"answer": deviation.answer, "edit_version": deviation.edit_version}
         ),

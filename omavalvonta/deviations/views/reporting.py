@@ -6,18 +6,18 @@ import csv
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse, StreamingHttpResponse
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.pagination import IdPaginator
-from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.offline import queue_answer, render_offline_page, submit_refusal, wants_json
+from omavalvonta.core.pagination import IdPaginator
+from omavalvonta.deviations import selectors, services
 from omavalvonta.deviations.forms import FilterForm, ReportForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access

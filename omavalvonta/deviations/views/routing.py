@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.deviations import selectors, services
 from omavalvonta.deviations.forms import RoutingForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access

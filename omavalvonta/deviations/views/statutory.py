@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 
-from omavalvonta.deviations import selectors, services
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.deviations import selectors, services
 from omavalvonta.deviations.forms import NotificationForm, StatutoryNotificationForm
 from omavalvonta.deviations.models import NotificationRecipient
 from omavalvonta.organisation.access import (

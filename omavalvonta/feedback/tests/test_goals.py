@@ -29,10 +29,25 @@ def test_client_experience_goals_from_the_answers(supervisor_a, unit_a):
     for nps in [10, 10, 9, 8, 3]:  # NPS +40
         answer(round_, "parent", nps=nps)
     answer(round_, "child", nps=10)
-    g1 = services.goal_create(actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="nps", group="parent", target=30, description="Vanhempien NPS yli 30")
-    g2 = services.goal_create(actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="nps", group="child", target=0, description="Lasten NPS positiivinen")
-    g3 = services.goal_create(actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="response_rate", group="parent", target=80, description="Vanhemmista 80 % vastaa")
-    g4 = services.goal_create(actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="manual", description="Nuortenkokous joka kuukausi")
+    g1 = services.goal_create(
+        actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="nps", group="parent", target=30, description="Vanhempien NPS yli 30"
+    )
+    g2 = services.goal_create(
+        actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="nps", group="child", target=0, description="Lasten NPS positiivinen"
+    )
+    g3 = services.goal_create(
+        actor=supervisor_a,
+        unit=unit_a,
+        year=2026,
+        half=2,
+        metric="response_rate",
+        group="parent",
+        target=80,
+        description="Vanhemmista 80 % vastaa",
+    )
+    g4 = services.goal_create(
+        actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="manual", description="Nuortenkokous joka kuukausi"
+    )
     results = {r.goal.pk: r for r in selectors.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)}
     assert (results[g1.pk].actual, results[g1.pk].met) == (40, True)
     assert results[g2.pk].met is None and "Fewer than five" in results[g2.pk].note  # one child answered
@@ -46,7 +61,9 @@ def test_client_experience_goals_from_the_answers(supervisor_a, unit_a):
 def test_operational_goal_from_deviation_handling(supervisor_a, employee_a, unit_a):
     from omavalvonta.deviations.models import Deviation
 
-    goal = services.goal_create(actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="handling_on_time", target=90, description="Käsittely alkaa ajallaan")
+    goal = services.goal_create(
+        actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="handling_on_time", target=90, description="Käsittely alkaa ajallaan"
+    )
     first = deviation_submit(actor=employee_a, **deviation_kwargs(unit_a)).deviation
     [result] = selectors.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)
     assert result.actual is None and result.met is None  # not yet due: not counted

@@ -46,7 +46,8 @@ def test_figures_match_the_known_answers(known, quality_director):
     org = groups(f["organisation"])
     assert f["organisation"]["total"] == 11
     assert f["organisation"]["places"] == 14  # one round in each unit
-    # Parents over the organisation: 8 answers, 4 promoters (10, 10, 9, 10), 3 detractors (3, 5, 2) -> 100 * 1 / 8 = 12.5 -> 12 (round half to even).
+    # Parents over the organisation: 8 answers, 4 promoters (10, 10, 9, 10), 3 detractors (3, 5, 2)
+    # -> 100 * 1 / 8 = 12.5 -> 12 (round half to even).
     assert org["parent"] == {"group": "parent", "n": 8, "nps": 12, "hidden": False, "rate": 57, "rate_over": False}
     assert org["child"]["n"] is None and org["child"]["nps"] is None and org["child"]["hidden"] is True
     assert org["social_worker"] == {"group": "social_worker", "n": None, "nps": None, "hidden": False, "rate": None, "rate_over": False}

@@ -54,7 +54,9 @@ def test_overview_lists_units_service_types_regions_and_organisation(client, reg
     assert unit_a.name in page and "Whole organisation" in page and "Pirkanmaa" in page and "+100" in page
 
 
-def test_results_query_counts_do_not_grow_with_data(client, supervisor_a, regional_director_a, unit_a, region_a, django_assert_max_num_queries):
+def test_results_query_counts_do_not_grow_with_data(
+    client, supervisor_a, regional_director_a, unit_a, region_a, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -74,7 +76,7 @@ def test_results_query_counts_do_not_grow_with_data(client, supervisor_a, region
         counts.append(len(few))
     for i in range(30):
         answer(round_, ["child", "parent", "social_worker"][i % 3], nps=i % 11, safe=3, text=f"teksti {i}")
-    for i in range(5):
+    for _ in range(5):
         unit = UnitFactory(region=region_a)
         answer(open_round(supervisor_a, unit) if False else services.round_create(
             actor=regional_director_a, unit=unit, year=round_.year, quarter=round_.quarter), "parent", nps=9)

@@ -11,8 +11,16 @@ TODAY = dt.date(2026, 11, 23)
 
 def _item(authority, unit, registered_by, *, assignee=None, state=State.REGISTERED, deadline=None):
     item = Guidance.objects.create(
-        kind=Kind.INFORMATION_REQUEST if deadline else Kind.GUIDANCE, state=state, authority=authority, received_on=TODAY, title="Selvityspyyntö",
-        content="Pyydämme selvitystä.", deadline=deadline, unit=unit, assignee=assignee, registered_by=registered_by,
+        kind=Kind.INFORMATION_REQUEST if deadline else Kind.GUIDANCE,
+        state=state,
+        authority=authority,
+        received_on=TODAY,
+        title="Selvityspyyntö",
+        content="Pyydämme selvitystä.",
+        deadline=deadline,
+        unit=unit,
+        assignee=assignee,
+        registered_by=registered_by,
     )
     GuidanceUnit.objects.create(guidance=item, unit=unit)
     return item

@@ -26,6 +26,11 @@ from omavalvonta.improvement.services.actions import (
 )
 from omavalvonta.improvement.services.jobs import REMINDER_DAYS_BEFORE, actions_send_reminders
 from omavalvonta.improvement.services.log import log_entry_create, log_entry_follow_up
+from omavalvonta.improvement.services.plan_jobs import (
+    PLAN_REMINDER_DAYS,
+    period_bounds,
+    plan_follow_up_reminders_send,
+)
 from omavalvonta.improvement.services.plans import (
     action_plan_approve,
     action_plan_create,
@@ -34,11 +39,6 @@ from omavalvonta.improvement.services.plans import (
     plan_goal_add,
     plan_goal_remove,
     plan_goal_update,
-)
-from omavalvonta.improvement.services.plan_jobs import (
-    PLAN_REMINDER_DAYS,
-    period_bounds,
-    plan_follow_up_reminders_send,
 )
 
 __all__ = [

@@ -33,9 +33,8 @@ def _checkers(action: Action) -> list:
     """Who is asked to check an action's effectiveness: whoever decided it (if they
     still manage actions there) and the unit's supervisors and responsible persons."""
     people = {}
-    if action.created_by.is_active:
-        if access.can(action.created_by, access.P_ACTION_MANAGE, action.unit):
-            people[action.created_by_id] = action.created_by
+    if action.created_by.is_active and access.can(action.created_by, access.P_ACTION_MANAGE, action.unit):
+        people[action.created_by_id] = action.created_by
     for m in (
         Membership.objects.filter(
             unit_id=action.unit_id, role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], user__is_active=True

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.services import audit_event_record
 from omavalvonta.core import rhythm
+from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.models import ActionPlan, GoalFollowUp, PlanFollowUpReminder, PlanGoal
 from omavalvonta.improvement.services._common import fi_date
 from omavalvonta.notifications.services import notification_enqueue

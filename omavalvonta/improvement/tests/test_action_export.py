@@ -68,8 +68,8 @@ def test_export_follows_the_filters_owner_included(client, actions, supervisor_a
 
 def test_export_rows_need_action_view(employee_a, actions):
     # An employee has action.view in their unit; someone with no unit rights has none.
-    from omavalvonta.testing.factories import member
     from omavalvonta.organisation.models import Role
+    from omavalvonta.testing.factories import member
 
     admin = member(Role.ADMINISTRATOR, full_name="Aki Admin", email="aki@x.example")
     with pytest.raises(PermissionDenied):

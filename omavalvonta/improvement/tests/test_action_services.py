@@ -259,9 +259,8 @@ def test_the_check_cannot_be_recorded_before_it_is_due(supervisor_a, employee_a,
     with time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=HELSINKI), tick=False):
         action = serious_action(supervisor_a, unit_a, employee_a, employee_a)
         services.action_complete(actor=employee_a, action=action, note="Tehty")
-    with time_machine.travel(dt.datetime(2026, 3, 31, 10, 0, tzinfo=HELSINKI), tick=False):
-        with pytest.raises(ValidationError) as error:
-            services.action_record_effectiveness(actor=supervisor_a, action=action, result="yes", evidence="Ei uusia")
+    with time_machine.travel(dt.datetime(2026, 3, 31, 10, 0, tzinfo=HELSINKI), tick=False), pytest.raises(ValidationError) as error:
+        services.action_record_effectiveness(actor=supervisor_a, action=action, result="yes", evidence="Ei uusia")
     assert "1.4.2026" in error.value.messages[0]
 
 
@@ -310,9 +309,8 @@ def test_the_check_needs_a_result_and_evidence(supervisor_a, employee_a, unit_a,
     with time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=HELSINKI), tick=False):
         action = serious_action(supervisor_a, unit_a, employee_a, employee_a)
         services.action_complete(actor=employee_a, action=action, note="Tehty")
-    with time_machine.travel(dt.datetime(2026, 4, 10, 10, 0, tzinfo=HELSINKI), tick=False):
-        with pytest.raises(ValidationError) as error:
-            services.action_record_effectiveness(actor=supervisor_a, action=action, result=result, evidence=evidence)
+    with time_machine.travel(dt.datetime(2026, 4, 10, 10, 0, tzinfo=HELSINKI), tick=False), pytest.raises(ValidationError) as error:
+        services.action_record_effectiveness(actor=supervisor_a, action=action, result=result, evidence=evidence)
     assert field in error.value.message_dict
 
 

@@ -8,9 +8,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from omavalvonta.core import rhythm
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.improvement import services
-from omavalvonta.core import rhythm
 from omavalvonta.improvement.models import ActionKind, GoalFollowUp, SourceKind
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from omavalvonta.core import jobs
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.improvement import selectors, services
-from omavalvonta.improvement.services import plan_jobs
 from omavalvonta.improvement.models import ActionPlan, PlanFollowUpReminder, PlanGoal
+from omavalvonta.improvement.services import plan_jobs
 from omavalvonta.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -345,7 +345,12 @@ def test_plan_round_trip(client, supervisor_a, employee_a, unit_a):
     url = reverse("improvement:plan_detail", args=[plan.pk])
     client.post(
         reverse("improvement:plan_goal_add", args=[plan.pk]),
-        {"goal-area": "client_experience", "goal-description": "Lasten NPS nousee", "goal-owner": employee_a.pk, "goal-indicator": "NPS 50"},
+        {
+            "goal-area": "client_experience",
+            "goal-description": "Lasten NPS nousee",
+            "goal-owner": employee_a.pk,
+            "goal-indicator": "NPS 50",
+        },
     )
     goal = plan.goals.get()
     response = client.post(
@@ -355,7 +360,11 @@ def test_plan_round_trip(client, supervisor_a, employee_a, unit_a):
     assert response.status_code == 302
     client.post(
         reverse("improvement:goal_action_add", args=[plan.pk, goal.pk]),
-        {f"goal_action-{goal.pk}-title": "Palautekierros", f"goal_action-{goal.pk}-owner": employee_a.pk, f"goal_action-{goal.pk}-due_date": in_days(20).isoformat()},
+        {
+            f"goal_action-{goal.pk}-title": "Palautekierros",
+            f"goal_action-{goal.pk}-owner": employee_a.pk,
+            f"goal_action-{goal.pk}-due_date": in_days(20).isoformat(),
+        },
     )
     client.post(
         reverse("improvement:plan_participants", args=[plan.pk]),
@@ -396,7 +405,13 @@ def test_log_round_trip_and_print_button(client, supervisor_a, unit_a):
     client.force_login(supervisor_a)
     response = client.post(
         reverse("improvement:log_create"),
-        {"unit": unit_a.pk, "observed_on": timezone.localdate().isoformat(), "observation": "Ovi jäi auki", "reaction": "", "planned_correction": "Ovipumppu"},
+        {
+            "unit": unit_a.pk,
+            "observed_on": timezone.localdate().isoformat(),
+            "observation": "Ovi jäi auki",
+            "reaction": "",
+            "planned_correction": "Ovipumppu",
+        },
     )
     entry = LogEntry.objects.get()
     assert response.status_code == 302

@@ -37,7 +37,7 @@ def business_id_is_valid(value: str) -> bool:
     issued, otherwise 11 - remainder."""
     if not _BUSINESS_ID_FORMAT.fullmatch(value or ""):
         return False
-    remainder = sum(int(d) * w for d, w in zip(value[:7], _BUSINESS_ID_WEIGHTS)) % 11
+    remainder = sum(int(d) * w for d, w in zip(value[:7], _BUSINESS_ID_WEIGHTS, strict=True)) % 11
     if remainder == 1:
         return False
     return int(value[8]) == (0 if remainder == 0 else 11 - remainder)

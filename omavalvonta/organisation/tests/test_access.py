@@ -158,6 +158,7 @@ def test_scope_q_for_a_unit_supervisor_matches_that_units_deviations(supervisor_
 def test_scope_q_for_a_regional_director_matches_the_region(regional_director_a, unit_a, unit_b):
     mine, other = deviation(unit_a), deviation(unit_b)
     assert visible(regional_director_a) == {mine.pk}
+    assert other.pk not in visible(regional_director_a)
 
 
 def test_the_walking_form_of_a_scope_matches_the_same_rows_in_the_same_order(

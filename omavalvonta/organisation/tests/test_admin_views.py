@@ -437,12 +437,12 @@ def test_the_people_list_filters_by_unit_role_and_state(
 
 def test_the_people_list_pages_by_20_and_its_queries_do_not_grow_with_rows(admin_client, unit_a):
     url = reverse("organisation:person_list")
-    for i in range(3):
+    for _ in range(3):
         member(Role.EMPLOYEE, unit=unit_a)
     admin_client.get(url)  # warm up (session, content types)
     with CaptureQueriesContext(connection) as few:
         admin_client.get(url)
-    for i in range(30):
+    for _ in range(30):
         member(Role.EMPLOYEE, unit=unit_a)
     with CaptureQueriesContext(connection) as many:
         response = admin_client.get(url)

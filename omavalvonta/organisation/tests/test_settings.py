@@ -174,7 +174,7 @@ def test_a_bad_business_id_is_refused_with_a_message_and_the_typed_values_stay(
 def test_remainder_one_never_makes_a_valid_business_id():
     # The first seven digits whose weighted sum leaves 1: no check digit can make them valid.
     digits = next(
-        f"{n:07d}" for n in range(10**7) if sum(int(d) * w for d, w in zip(f"{n:07d}", (7, 9, 10, 5, 8, 4, 2))) % 11 == 1
+        f"{n:07d}" for n in range(10**7) if sum(int(d) * w for d, w in zip(f"{n:07d}", (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11 == 1
     )
     assert not any(services.business_id_is_valid(f"{digits}-{check}") for check in range(10))
 

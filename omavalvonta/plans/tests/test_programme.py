@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from omavalvonta.core.rhythm import group_period
 from omavalvonta.deviations.services import deviation_submit
 from omavalvonta.plans import programme
-from omavalvonta.core.rhythm import group_period
 from omavalvonta.plans.followup import compile_figures
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 from omavalvonta.plans.tests.helpers import approved_plan
@@ -71,8 +71,8 @@ def test_follow_up_figures_match_the_known_data(unit_a, unit_b, colleague_a, sup
 
 
 def test_plan_reviews_count_on_time_and_late(unit_a, unit_b, supervisor_a, responsible_a, supervisor_b, quality_director):
-    from omavalvonta.testing.factories import member
     from omavalvonta.organisation.models import Role
+    from omavalvonta.testing.factories import member
 
     responsible_b = member(Role.RESPONSIBLE_PERSON, unit=unit_b)
     with time_machine.travel(_at(dt.date(2025, 10, 1))):

@@ -10,8 +10,8 @@ from omavalvonta.public.views.feedback import (
     feedback_send,
     feedback_thanks,
 )
-from omavalvonta.public.views.index import favicon, index
 from omavalvonta.public.views.followup import FOLLOWUP_MAX_PER_SESSION, followup
+from omavalvonta.public.views.index import favicon, index
 from omavalvonta.public.views.plans import plans_index, plans_programme, plans_report, plans_unit, plans_unit_pdf
 
 __all__ = [

@@ -17,9 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import never_cache
 
-from omavalvonta.feedback import selectors as feedback_selectors, services as feedback_services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.lib import bounds
+from omavalvonta.feedback import selectors as feedback_selectors, services as feedback_services
 from omavalvonta.feedback.forms import CodeForm, PublicMessageForm, SurveyAnswerForm
 from omavalvonta.feedback.models import MessageKind
 from omavalvonta.organisation.access import public_view

@@ -11,8 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations import selectors as deviation_selectors
-from omavalvonta.deviations import services as deviation_services
+from omavalvonta.deviations import selectors as deviation_selectors, services as deviation_services
 from omavalvonta.organisation.access import public_view
 from omavalvonta.public.ratelimit import RateLimit, wait_message
 

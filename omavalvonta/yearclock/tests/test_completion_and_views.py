@@ -167,7 +167,9 @@ def test_due_this_month_lists_the_late_and_the_coming(client, frozen, make_templ
     assert [o.template.title for o in response.context["due"]] == ["Paloharjoitus"]
 
 
-def test_the_overdue_overview_counts_late_duties_per_unit(client, frozen, make_template, unit_a, unit_b, quality_director, regional_director_a):
+def test_the_overdue_overview_counts_late_duties_per_unit(
+    client, frozen, make_template, unit_a, unit_b, quality_director, regional_director_a
+):
     make_template(recurrence=Recurrence.SPECIFIC_MONTHS, months=[3])
     frozen.move_to(dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC), tick=False)
     client.force_login(quality_director)

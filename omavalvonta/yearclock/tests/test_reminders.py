@@ -71,7 +71,9 @@ def test_a_late_duty_escalates_to_the_owners_managers_once(duty, frozen, supervi
     assert set(notice.recipients) == {responsible_a.pk, regional_director_a.pk}
 
 
-def test_the_owner_who_is_the_responsible_person_is_not_told_about_themself(frozen, make_template, unit_a, responsible_a, regional_director_a):
+def test_the_owner_who_is_the_responsible_person_is_not_told_about_themself(
+    frozen, make_template, unit_a, responsible_a, regional_director_a
+):
     make_template(recurrence=Recurrence.SPECIFIC_MONTHS, months=[3], owner_role="responsible_person")
     frozen.move_to(APRIL_1, tick=False)
     services.obligations_escalate()

@@ -167,8 +167,7 @@ def test_a_unit_created_by_the_administrator_gets_its_duties_at_once(
 
 
 def test_a_failing_unit_hook_does_not_undo_the_unit(administrator, region_a, django_capture_on_commit_callbacks):
-    from omavalvonta.organisation import hooks
-    from omavalvonta.organisation import services as organisation_services
+    from omavalvonta.organisation import hooks, services as organisation_services
     from omavalvonta.organisation.models import Unit
 
     def broken(*, unit, created):

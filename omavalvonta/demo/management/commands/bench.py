@@ -97,7 +97,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {bench.database_label()}")
         if hasattr(os, "getloadavg"):
             # Other work on the machine skews the figures: say how busy it was.
-            self.stdout.write("Machine: load average %.1f / %.1f / %.1f, %s CPUs" % (*os.getloadavg(), os.cpu_count()))
+            one, five, fifteen = os.getloadavg()
+            self.stdout.write(f"Machine: load average {one:.1f} / {five:.1f} / {fifteen:.1f}, {os.cpu_count()} CPUs")
         self.stdout.write("Rows: " + ", ".join(f"{v:,} {k}".replace(",", " ") for k, v in bench.row_counts().items()))
         self.stdout.write(
             f"Requests per page: up to {requests} (n), after 5 warm-up requests; in-process django.test.Client"

@@ -3,11 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from omavalvonta.demo import builder
-from omavalvonta.demo import clients as clients_demo
-from omavalvonta.demo import feedback as feedback_demo
-from omavalvonta.demo import plans as plans_demo
-from omavalvonta.demo import yearclock as yearclock_demo
+from omavalvonta.demo import builder, clients as clients_demo, feedback as feedback_demo, plans as plans_demo, yearclock as yearclock_demo
 
 
 class Command(BaseCommand):
@@ -60,7 +56,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nOmavalvonta: {settings.SITE_URL}/")
         self.stdout.write("Demo sign-ins (the password is for the demo data only):")
         for i, row in enumerate(rows):
-            self.stdout.write("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+            self.stdout.write("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
             if i == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
         if getattr(settings, "REQUIRE_MFA_FOR_PRIVILEGED", False):
