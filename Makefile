@@ -195,10 +195,11 @@ bench: $(VENV)/.run-installed translations $(SECRET_FILE) $(MFA_KEY_FILE)  ## be
 	@$(BENCH_ENV) $(PY) manage.py migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
 
-# make faults and make load: their own tools (aiosmtpd, locust) beside the test
-# dependencies, and PostgreSQL for the throwaway cluster they start.
+# make lint, make faults and make load: their own tools (ruff, import-linter,
+# aiosmtpd, locust) beside the test dependencies; faults and load also need
+# PostgreSQL for the throwaway cluster they start.
 $(VENV)/.tools-installed: requirements-tools.txt $(VENV)/.test-installed
-	@echo "Installing the fault and load tools (requirements-tools.txt)..."
+	@echo "Installing the lint, fault and load tools (requirements-tools.txt)..."
 	$(PIP) install --quiet -r requirements-tools.txt
 	@touch $@
 
@@ -220,6 +221,13 @@ faults: $(VENV)/.tools-installed postgresql translations  ## fault scenarios on 
 .PHONY: load
 load: $(VENV)/.tools-installed translations $(if $(LOAD_DATABASE_URL),,postgresql)  ## locust against gunicorn (LOAD_DATABASE_URL=..., LOAD_ARGS="--seconds 20")
 	$(PY) tools/load.py $(if $(LOAD_DATABASE_URL),--database-url "$(LOAD_DATABASE_URL)") $(LOAD_ARGS)
+
+# ruff (rules and exceptions in pyproject.toml) and import-linter (the floors of
+# the house, [tool.importlinter] in pyproject.toml): both must pass before a change goes in.
+.PHONY: lint
+lint: $(VENV)/.tools-installed  ## ruff and import-linter (contracts in pyproject.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 .PHONY: messages
 messages: $(VENV)/.run-installed  ## extract strings into omavalvonta/locale/{fi,sv,en} (needs GNU gettext)

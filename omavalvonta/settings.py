@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "omavalvonta.core.context_processors.navigation",
+                "omavalvonta.dashboards.context_processors.navigation",
             ],
         },
     },

@@ -3,8 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import include, path
 
-from omavalvonta.core import offline as core_offline, views as core_views
-from omavalvonta.dashboards import views as dashboard_views
+from omavalvonta.dashboards import offline_views, views as dashboard_views
 from omavalvonta.organisation import session_views
 from omavalvonta.public import views as public_views
 
@@ -20,16 +19,16 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("favicon.ico", public_views.favicon, name="favicon"),
     # The installable web app: the service worker must be served from the root.
-    path("sw.js", core_offline.service_worker, name="service_worker"),
-    path("offline/", core_offline.offline_shell, name="offline_shell"),
-    path("offline/avain/", core_offline.queue_key, name="offline_queue_key"),
-    path("oma/", core_views.profile, name="account_settings"),
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("offline/", offline_views.offline_shell, name="offline_shell"),
+    path("offline/avain/", offline_views.queue_key, name="offline_queue_key"),
+    path("oma/", dashboard_views.profile, name="account_settings"),
     path("oma/istunnot/", session_views.my_sessions, name="my_sessions"),
     path("oma/istunnot/muut/lopeta/", session_views.my_sessions_end_others, name="my_sessions_end_others"),
     path("oma/istunnot/<int:pk>/lopeta/", session_views.my_session_end, name="my_session_end"),
     # Sign-in addresses are managed by administrators only: a user who could add
     # an address of their own could sign in with an unverified one.
-    path("accounts/email/", core_views.not_available, name="account_email"),
+    path("accounts/email/", dashboard_views.not_available, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("poikkeamat/", include("omavalvonta.deviations.urls")),

@@ -14,8 +14,11 @@ class AuditsConfig(AppConfig):
     def ready(self):
         # Audits, self-assessments and drills can be the evidence of a quality calendar duty.
         from omavalvonta.audits import selectors
-        from omavalvonta.yearclock import evidence
+        from omavalvonta.core import registry
 
-        evidence.register("audits.selfassessment", _("Self-assessments"), selectors.evidence_self_assessments)
-        evidence.register("audits.audit", _("Audits"), selectors.evidence_audits)
-        evidence.register("audits.drill", _("Drills"), selectors.evidence_drills)
+        for order, name, func, label in [
+            (40, "audits.selfassessment", selectors.evidence_self_assessments, _("Self-assessments")),
+            (41, "audits.audit", selectors.evidence_audits, _("Audits")),
+            (42, "audits.drill", selectors.evidence_drills, _("Drills")),
+        ]:
+            registry.register(registry.EVIDENCE_SOURCES, name, func, order=order, group_label=label)

@@ -16,29 +16,23 @@
   while online and kept encrypted in the queue's store (`options_url`).
 * `wants_json` / `submit_refusal`: how a form view answers the queue's sender.
 
-Core imports no area: the areas call `register_page` from their AppConfig.ready().
+Core imports no area: the areas call `register_page` from their AppConfig.ready(), and
+the three views above (they need the access kernel) live in dashboards/offline_views.py.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, JsonResponse
-from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
-
-from omavalvonta.organisation.access import AUTHENTICATED, requires
 
 CACHE_PREFIX = "omavalvonta-"
 # The header an offline page answers with: the worker keeps no other page.
@@ -110,57 +104,9 @@ def cache_name() -> str:
     return CACHE_PREFIX + release()
 
 
-# --- Views ---------------------------------------------------------------------------
-
-
-@requires(AUTHENTICATED)
-@require_safe
-def service_worker(request):
-    """/sw.js. Only signed-in pages register it (base.html), and its own fetch
-    carries the session; signed out, an update check is redirected to the sign-in
-    page and simply fails, leaving the installed worker as it was."""
-    shell = reverse("offline_shell")
-    offline_pages = [shell] + [reverse(p.url_name) for p in _pages]
-    config = {
-        "cacheName": cache_name(),
-        "cachePrefix": CACHE_PREFIX,
-        "precache": offline_pages + [static(path) for path in SHELL_STATIC],
-        "offlinePages": offline_pages,
-        "shell": shell,
-        "fallbacks": {reverse(p.fallback_for): reverse(p.url_name) for p in _pages},
-        "staticUrl": settings.STATIC_URL,
-        "header": OFFLINE_PAGE_HEADER,
-    }
-    # The JSON is only our own URLs; "</" cannot occur in a script file served alone.
-    body = render_to_string("core/sw.js", {"config": json.dumps(config)})
-    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
-    # Browsers check for a new worker on every visit when told not to reuse this.
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
 def owner_tag(user) -> str:
     """Who a queue belongs to, without naming them: stable per person."""
     return salted_hmac("omavalvonta.offline.owner", str(user.pk), algorithm="sha256").hexdigest()[:24]
-
-
-@requires(AUTHENTICATED)
-@require_safe
-def queue_key(request):
-    """The signed-in person's key for their queue (AES-256-GCM, raw, base64). The
-    same person always gets the same key, so a report queued before the session
-    ended is sent after signing in again; nobody else gets it."""
-    key = salted_hmac("omavalvonta.offline.key", str(request.user.pk), algorithm="sha256").digest()
-    return JsonResponse({"owner": owner_tag(request.user), "key": base64.b64encode(key).decode()})
-
-
-@requires(AUTHENTICATED)
-@require_safe
-def offline_shell(request):
-    """The page the worker shows for any page when the network is down: what
-    waits in the queue, and the offline pages (the report form)."""
-    links = [(reverse(p.url_name), p.title) for p in _pages]
-    return render_offline_page(request, "core/offline.html", {"offline_links": links})
 
 
 def render_offline_page(request, template: str, context: dict | None = None) -> HttpResponse:

@@ -1,31 +1,5 @@
-from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-
-from omavalvonta.organisation.access import AUTHENTICATED, requires
-
-
-@requires(AUTHENTICATED)
-def profile(request):
-    from omavalvonta.notifications.digest import DigestForm, digest_frequency, digest_preference_set
-
-    if request.method == "POST":
-        digest_form = DigestForm(request.POST)
-        if digest_form.is_valid():
-            digest_preference_set(actor=request.user, frequency=digest_form.cleaned_data["frequency"])
-            messages.success(request, _("Your choice was saved."))
-            return redirect("account_settings")
-    else:
-        digest_form = DigestForm(initial={"frequency": digest_frequency(user=request.user)})
-    memberships = request.user.memberships.select_related("unit", "region").order_by("role")
-    return render(request, "core/profile.html", {"memberships": memberships, "digest_form": digest_form})
-
-
-@requires(AUTHENTICATED)
-def not_available(request, *args, **kwargs):
-    """A third-party page this product switches off (answers 404)."""
-    raise Http404
+"""The ground floor's one view: the 500 page, which must work when nothing else does.
+The site's own pages (home, the profile) live in dashboards/, which sits on top."""
 
 
 def server_error(request):

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.deviations.models import Kind, NotificationRecipient
+from omavalvonta.deviations.choices import Kind, NotificationRecipient
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 

@@ -8,19 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.attachments import random_name
 from omavalvonta.core.models import EditVersioned
+from omavalvonta.deviations.choices import Kind, NotificationRecipient
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel  # noqa: F401 (re-exported)
-
-
-class Kind(models.TextChoices):
-    QUALITY = "quality", _("Quality deviation")
-    THREAT_OR_VIOLENCE = "threat_or_violence", _("Threat, danger or violence")
-    NEAR_MISS = "near_miss", _("Near miss")
-    MEDICATION = "medication", _("Medication deviation")
-    DATA_PROTECTION = "data_protection", _("Data protection or information security")
-    HARASSMENT = "harassment", _("Inappropriate treatment or harassment")
-    CLIENT_RIGHTS = "client_rights", _("Client rights or restrictive measures")
-    GRIEVANCE = "grievance", _("Shortcoming in a client's care (§ 29 grievance)")
 
 
 class State(models.TextChoices):
@@ -262,13 +252,6 @@ class HandlerAssignment(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
-
-
-class NotificationRecipient(models.TextChoices):
-    COUNTY = "county", _("Wellbeing services county")
-    LEAD_OFFICIAL = "lead_official", _("County's lead social-care official")
-    SOCIAL_WORKER = "social_worker", _("Child's responsible social worker")
-    AUTHORITY = "authority", _("Supervisory authority")
 
 
 class NotificationPurpose(models.TextChoices):

@@ -12,8 +12,14 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Client feedback")
 
     def ready(self):
-        from omavalvonta.feedback import tallies
+        from omavalvonta.core import registry
+        from omavalvonta.feedback import selectors, tallies
         from omavalvonta.organisation import hooks
+
+        # The unit's feedback report comes to its meetings' agenda.
+        registry.register(
+            registry.AGENDA_SOURCES, "feedback_report", selectors.feedback_report_for_agenda, order=20, kind="feedback_report"
+        )
 
         # A unit moved to another region or service type takes its feedback sums along.
         hooks.on_unit_saved(tallies.unit_rescope)

@@ -527,3 +527,13 @@ def action_home_items(*, actor, today: dt.date | None = None, limit: int = 3) ->
         return None
     rows = list(qs.select_related("unit").order_by("due_date", "id")[:limit])
     return {"rows": rows, "total": counts["total"], "overdue": counts["overdue"], "today": today}
+
+
+def evidence_actions(actor, unit):
+    """The unit's actions as evidence of a quality-calendar duty (core.registry)."""
+    from django.urls import reverse
+
+    from omavalvonta.core.registry import EVIDENCE_LIMIT
+
+    for action in action_list(actor=actor, filters={"unit": unit.pk}).order_by("-id")[:EVIDENCE_LIMIT]:
+        yield action, action.title, reverse("improvement:action_detail", args=[action.pk])

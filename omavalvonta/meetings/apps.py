@@ -9,3 +9,29 @@ class MeetingsConfig(AppConfig):
     name = "omavalvonta.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        # Meetings' own agenda sources (the orders place the other areas' between them).
+        from omavalvonta.core import registry
+        from omavalvonta.meetings import selectors
+        from omavalvonta.meetings.agenda import register_agenda_source
+        from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
+
+        register_agenda_source("deviations", selectors.deviations_for_agenda, kind=AgendaItemKind.DEVIATION, order=10)
+        register_agenda_source(
+            "actions_due", selectors.actions_due_for_agenda, kind=AgendaItemKind.ACTION_DUE, once=False, order=40
+        )
+        # The management group: group-level summaries (unit None), counted anew each
+        # time the agenda is built or refreshed.
+        group = (MeetingKind.MANAGEMENT_GROUP,)
+        for order, name, func, kind in [
+            (60, "group_serious_deviations", selectors.group_serious_deviations_for_agenda, AgendaItemKind.DEVIATION),
+            (61, "group_statutory_notifications", selectors.group_statutory_notifications_for_agenda, AgendaItemKind.DEVIATION),
+            (62, "group_overdue_actions", selectors.group_overdue_actions_for_agenda, AgendaItemKind.ACTION_DUE),
+            (63, "group_guidance", selectors.group_guidance_for_agenda, AgendaItemKind.GUIDANCE),
+        ]:
+            register_agenda_source(name, func, kind=kind, meeting_kinds=group, once=False, order=order)
+        # Past meetings' minutes can be the evidence of a quality-calendar duty.
+        registry.register(
+            registry.EVIDENCE_SOURCES, "meetings.meeting", selectors.evidence_meetings, order=30, group_label=_("Meeting minutes")
+        )

@@ -547,3 +547,16 @@ def acknowledgement_home_items(*, actor, limit: int = 3) -> dict | None:
         for a in acks
     ]
     return {"rows": rows, "total": total}
+
+
+def evidence_meetings(actor, unit):
+    """The unit's past meetings (their minutes) as evidence of a quality-calendar duty."""
+    from django.urls import reverse
+    from django.utils.timezone import localtime
+
+    from omavalvonta.core.registry import EVIDENCE_LIMIT
+
+    for meeting in meeting_list(actor=actor, filters={"unit": unit.pk, "when": "past"})[:EVIDENCE_LIMIT]:
+        day = localtime(meeting.starts_at)
+        label = f"{meeting.title} ({day.day}.{day.month}.{day.year})"
+        yield meeting, label, reverse("meetings:detail", args=[meeting.pk])

@@ -9,7 +9,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Imported here: the digest module imports models.
-        from omavalvonta.core import jobs
+        from omavalvonta.core import jobs, registry
         from omavalvonta.notifications.digest import notifications_send_digests
+        from omavalvonta.notifications.services import notification_enqueue
+
+        # The floors below (organisation) send through the outbox by this plug.
+        registry.register(registry.OUTBOX, "notifications", notification_enqueue)
 
         jobs.register("notifications.digests", notifications_send_digests, every_seconds=900)

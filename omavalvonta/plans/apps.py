@@ -12,10 +12,18 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
-        from omavalvonta.core import jobs
+        from omavalvonta.core import jobs, registry
+        from omavalvonta.plans.selectors import evidence_plan_versions, plan_reviews_for_agenda
+
+        # A plan whose review is due comes to the unit's meetings' agenda.
+        registry.register(registry.AGENDA_SOURCES, "plan_review", plan_reviews_for_agenda, order=50, kind="plan_review")
         from omavalvonta.plans.programme import followup_reports_prepare, followup_reports_remind
         from omavalvonta.plans.services import plan_reviews_remind
 
+        registry.register(
+            registry.EVIDENCE_SOURCES, "plans.planversion", evidence_plan_versions,
+            order=10, group_label=_("Approved plan versions"),
+        )
         jobs.register("plans.review_reminders", plan_reviews_remind, every_seconds=6 * 3600)
         jobs.register("plans.followup_reports", followup_reports_prepare, every_seconds=6 * 3600)
         jobs.register("plans.followup_publication", followup_reports_remind, every_seconds=6 * 3600)

@@ -312,3 +312,17 @@ def followup_home_items(*, actor, today: dt.date | None = None) -> dict | None:
             return None
         return {"unpublished": [], "late": 0, "latest": latest, "latest_url": reverse("public:plans_report", args=[latest.pk])}
     return None
+
+
+def evidence_plan_versions(actor, unit):
+    """Approved versions of the unit's plans as evidence of a quality-calendar duty."""
+    from omavalvonta.core.registry import EVIDENCE_LIMIT
+
+    versions = (
+        PlanVersion.objects.for_actor(actor, access.P_PLAN_VIEW)
+        .filter(unit=unit, state="approved")
+        .select_related("plan")
+        .order_by("-approved_at", "-id")[:EVIDENCE_LIMIT]
+    )
+    for version in versions:
+        yield version, str(version), version.get_absolute_url()

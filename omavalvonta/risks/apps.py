@@ -11,7 +11,11 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risks")
 
     def ready(self):
-        from omavalvonta.core import jobs
+        from omavalvonta.core import jobs, registry
         from omavalvonta.risks.jobs import risk_reviews_remind
+        from omavalvonta.risks.selectors import deviation_panel
+
+        # The deviation page shows the known risks a report is tied to.
+        registry.register(registry.DEVIATION_PANELS, "risks", deviation_panel, order=10)
 
         jobs.register("risks.review_reminders", risk_reviews_remind, every_seconds=6 * 3600)

@@ -82,6 +82,11 @@ def risks_for_deviation(*, actor, deviation) -> dict:
     return {"links": links, "candidates": candidates, "can_link": can_link, "visible": True}
 
 
+def deviation_panel(*, actor, deviation) -> dict:
+    """The known-risks panel of the deviation page (core.registry DEVIATION_PANELS)."""
+    return {"template": "risks/_deviation_risks.html", **risks_for_deviation(actor=actor, deviation=deviation)}
+
+
 def assessment_list(*, actor, filters: dict | None = None):
     filters = filters or {}
     qs = RiskAssessment.objects.for_actor(actor, access.P_RISK_VIEW)

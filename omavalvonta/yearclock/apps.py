@@ -12,18 +12,13 @@ class YearclockConfig(AppConfig):
 
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
-        from omavalvonta.core import jobs
-        from omavalvonta.yearclock import evidence, services
-
-        evidence.register_builtin()
-
         # The unit's meeting agenda lists the duties due (until they are done).
-        from omavalvonta.meetings.agenda import register_agenda_source
-        from omavalvonta.meetings.models import AgendaItemKind
+        from omavalvonta.core import jobs, registry
+        from omavalvonta.yearclock import services
         from omavalvonta.yearclock.selectors import obligations_for_agenda
 
-        register_agenda_source(
-            "yearclock.obligations_due", obligations_for_agenda, kind=AgendaItemKind.OTHER, once=False
+        registry.register(
+            registry.AGENDA_SOURCES, "yearclock.obligations_due", obligations_for_agenda, order=100, kind="other", once=False
         )
         jobs.register("yearclock.generate", services.occurrences_generate, every_seconds=6 * 3600)
         # A new unit (or one whose service type changed) gets its duties at once,

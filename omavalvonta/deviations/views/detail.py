@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.deviations import law, selectors, services
@@ -38,7 +39,6 @@ from omavalvonta.organisation.access import (
     requires,
 )
 from omavalvonta.organisation.models import Role
-from omavalvonta.risks.selectors import risks_for_deviation
 
 # --- The report page --------------------------------------------------------------------
 
@@ -174,10 +174,17 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None):
         "forms": forms or {},
         "handling_failed": handling_failed,
         "handling_messages": handling_messages,
-        # Known risks the report is tied to (the risks app owns the link).
-        "risk_links": risks_for_deviation(actor=actor, deviation=deviation) if sees_handling else None,
+        # Panels other areas add to the handler's view (the known risks the report
+        # is tied to: the risks app owns the link and registers the panel).
+        "panels": _panels(actor, deviation) if sees_handling else [],
     }
     return render(request, "deviations/detail.html", context)
+
+
+def _panels(actor, deviation) -> list[dict]:
+    """The registered panels' contexts, each with its "template" (core.registry)."""
+    panels = (entry.func(actor=actor, deviation=deviation) for entry in registry.entries(registry.DEVIATION_PANELS))
+    return [panel for panel in panels if panel]
 
 
 @requires(AUTHENTICATED)

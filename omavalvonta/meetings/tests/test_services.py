@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone, translation
 
+from omavalvonta.core import registry
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.improvement import services as improvement
@@ -116,13 +117,13 @@ def test_agenda_sources_are_a_registry_and_a_failing_one_does_not_stop_the_meeti
     def broken(*, actor, unit):
         raise RuntimeError("boom")
 
-    before = agenda.agenda_sources()
+    before = registry.snapshot(registry.AGENDA_SOURCES)
     try:
         agenda.register_agenda_source("test_feedback", extra, kind=AgendaItemKind.FEEDBACK_REPORT)
         agenda.register_agenda_source("test_broken", broken, kind=AgendaItemKind.OTHER)
         meeting = team_meeting(supervisor_a, unit_a)
     finally:
-        agenda._SOURCES[:] = before
+        registry.restore(registry.AGENDA_SOURCES, before)
     item = meeting.items.get()
     assert (item.kind, item.title, item.note, item.source_id) == (
         AgendaItemKind.FEEDBACK_REPORT, "Palauteraportti 11/2026", "NPS 62", None,
@@ -135,23 +136,23 @@ def test_records_from_a_source_come_once_but_actions_due_come_back(supervisor_a,
     def records(*, actor, unit):
         return [unit]  # any model instance: its str() is the title
 
-    before = agenda.agenda_sources()
+    before = registry.snapshot(registry.AGENDA_SOURCES)
     try:
         agenda.register_agenda_source("test_records", records, kind=AgendaItemKind.GUIDANCE)
         first = closed_meeting(supervisor_a, unit_a, participants=[supervisor_a])
         assert sources(first, AgendaItemKind.GUIDANCE) == [unit_a.pk]
         second = team_meeting(supervisor_a, unit_a)
     finally:
-        agenda._SOURCES[:] = before
+        registry.restore(registry.AGENDA_SOURCES, before)
     assert sources(second, AgendaItemKind.GUIDANCE) == []
     assert sources(second, AgendaItemKind.ACTION_DUE) == [due.pk]
 
 
-def test_the_guidance_area_hook_is_found():
+def test_the_guidance_area_registers_its_agenda_source():
     from omavalvonta.guidance.selectors import guidance_for_agenda
 
     source = next(s for s in agenda.agenda_sources() if s.name == "guidance")
-    assert source.resolve() is guidance_for_agenda
+    assert source.func is guidance_for_agenda
 
 
 def test_new_guidance_for_the_unit_comes_to_the_agenda(responsible_a, supervisor_a, authority, unit_a):
@@ -167,11 +168,11 @@ def test_new_guidance_for_the_unit_comes_to_the_agenda(responsible_a, supervisor
     assert meeting.items.get(kind=AgendaItemKind.GUIDANCE).title == item.title
 
 
-def test_a_missing_hook_is_skipped():
-    source = agenda.AgendaSource(name="x", kind="other", hook="omavalvonta.nonexistent.selectors:whatever")
-    assert source.resolve() is None
-    source = agenda.AgendaSource(name="y", kind="other", hook="omavalvonta.meetings.selectors:no_such_function")
-    assert source.resolve() is None
+def test_every_agenda_source_gives_a_known_item_kind():
+    # The owning areas name the kind by its value (they import nothing of meetings).
+    names = {s.name for s in agenda.agenda_sources()}
+    assert {"deviations", "feedback_report", "guidance", "actions_due", "plan_review", "yearclock.obligations_due"} <= names
+    assert all(s.kind in AgendaItemKind.values for s in agenda.agenda_sources())
 
 
 def test_chair_adds_moves_and_removes_items(supervisor_a, unit_a):

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from omavalvonta.core import registry
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import (
     Membership,
@@ -118,6 +118,8 @@ def _notify_sensitive_grant(*, actor, membership: Membership) -> None:
             _("If this was not agreed, remove the role and find out why it was granted."),
         ]
     )
+    # The outbox belongs to notifications, a floor above: it plugs itself in (core.registry).
+    notification_enqueue = registry.one(registry.OUTBOX)
     for watcher in watchers:
         notification_enqueue(
             recipient=watcher,
