@@ -43,7 +43,7 @@ def index(request):
     chosen = request.GET.get("unit")
     if chosen and any(str(u.pk) == chosen for u in units):
         return redirect("audits:continuity", unit_id=int(chosen))
-    own = [g.unit_id for g in access.grants(actor) if g.unit_id]
+    own = access.own_unit_ids(actor)
     return render(
         request,
         "audits/index.html",

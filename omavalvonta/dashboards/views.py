@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.dashboards.selectors import home_summary
 from omavalvonta.notifications.digest import DigestForm, digest_frequency, digest_preference_set
+from omavalvonta.organisation import access_people
 from omavalvonta.organisation.access import AUTHENTICATED, requires
 
 
@@ -23,7 +24,7 @@ def profile(request):
             return redirect("account_settings")
     else:
         digest_form = DigestForm(initial={"frequency": digest_frequency(user=request.user)})
-    memberships = request.user.memberships.select_related("unit", "region").order_by("role")
+    memberships = access_people.memberships_of(user=request.user).select_related("unit", "region").order_by("role")
     return render(request, "dashboards/profile.html", {"memberships": memberships, "digest_form": digest_form})
 
 

@@ -30,8 +30,8 @@ from omavalvonta.deviations.models import (
     State,
     StatutoryNotification,
 )
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role, User, WellbeingCounty
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role, WellbeingCounty
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
 LIST_RELATED = ("unit", "unit__region", "handler")
@@ -412,15 +412,7 @@ def deviation_for_followup_code(*, code: str) -> Deviation | None:
 
 
 def _handle_roles(kind: str | None) -> list[str]:
-    roles = []
-    for role, perms in access.ROLE_PERMISSIONS.items():
-        if access.P_DEVIATION_HANDLE not in perms:
-            continue
-        limit = access.ROLE_KIND_LIMITS.get(role, {}).get("deviation")
-        if kind is not None and limit is not None and kind not in limit:
-            continue
-        roles.append(role)
-    return roles
+    return access.roles_with(access.P_DEVIATION_HANDLE, kind=kind)
 
 
 def handler_candidates(*, unit, kind: str | None = None):
@@ -428,10 +420,7 @@ def handler_candidates(*, unit, kind: str | None = None):
 
     With `kind`, roles limited to other kinds (the DPO outside data protection)
     are left out; without it they are included and the services refuse a wrong pick."""
-    grants = Membership.objects.filter(role__in=_handle_roles(kind)).filter(
-        Q(unit_id=unit.pk) | Q(region_id=unit.region_id) | Q(unit__isnull=True, region__isnull=True)
-    )
-    return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("full_name", "pk")
+    return access_people.people_with(access.P_DEVIATION_HANDLE, unit, kind=kind).order_by("full_name", "pk")
 
 
 # --- Records of an already authorised report or unit ---------------------------------------
@@ -467,7 +456,7 @@ def deviation_statutory_notifications(*, deviation: Deviation) -> list[Statutory
 
 def action_owner_candidates(*, deviation: Deviation, handlers) -> list:
     """Who may own a corrective action: the handlers plus the unit's own staff."""
-    staff = User.objects.filter(memberships__unit_id=deviation.unit_id, is_active=True).distinct()
+    staff = access_people.people_holding(unit=deviation.unit_id)
     return [*handlers, *staff.order_by("full_name", "pk")]
 
 

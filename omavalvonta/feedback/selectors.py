@@ -445,11 +445,8 @@ def public_regions() -> list[dict]:
 
 
 def _public_feedback_q(actor, perm: str) -> Q:
-    q = access.scope_q(actor, perm)
-    if q == Q():
-        return Q()
-    # Feedback to the organisation (no unit): organisation-wide grants only.
-    return q & Q(unit__isnull=False)
+    # Feedback to the organisation (no unit) matches organisation-wide grants only (scope_q).
+    return access.scope_q(actor, perm)
 
 
 def public_feedback_list(*, actor):
@@ -458,22 +455,8 @@ def public_feedback_list(*, actor):
 
 def public_feedback_get(*, actor, pk) -> PublicFeedback:
     """One message: 404 outside the actor's units, 403 inside without the right."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    try:
-        feedback = PublicFeedback.objects.select_related("unit", "unit__region", "answered_by").get(pk=pk)
-    except (PublicFeedback.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if feedback.unit is None:
-        if not any(g.is_organisation_wide for g in access.grants(actor)):
-            raise Http404
-        if not any(access.P_FEEDBACK_VIEW in g.permissions and g.is_organisation_wide for g in access.grants(actor)):
-            raise PermissionDenied(access.P_FEEDBACK_VIEW)
-    else:
-        if not access.sees_unit(actor, feedback.unit):
-            raise Http404
-        access.require(actor, access.P_FEEDBACK_VIEW, feedback.unit)
+    # A message to the whole organisation (no unit) is the organisation-wide members' (the kernel).
+    feedback = access.access_object(PublicFeedback.objects.select_related("answered_by"), actor, pk, access.P_FEEDBACK_VIEW)
     if feedback.sender_name or feedback.sender_contact:
         access_log_record(
             actor=actor, target=feedback, what="feedback.sender", right=access.P_FEEDBACK_VIEW, unit=feedback.unit
@@ -482,9 +465,7 @@ def public_feedback_get(*, actor, pk) -> PublicFeedback:
 
 
 def can_answer(actor, feedback: PublicFeedback) -> bool:
-    if feedback.unit is None:
-        return any(access.P_FEEDBACK_MANAGE in g.permissions and g.is_organisation_wide for g in access.grants(actor))
-    return access.can(actor, access.P_FEEDBACK_MANAGE, feedback.unit)
+    return access.can_on(actor, feedback, access.P_FEEDBACK_MANAGE)
 
 
 # --- The meetings agenda hook ---------------------------------------------------------------

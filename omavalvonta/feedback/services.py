@@ -483,14 +483,15 @@ def _notify_public_feedback(feedback: PublicFeedback) -> None:
     from django.urls import reverse
 
     from omavalvonta.notifications.services import notification_enqueue
-    from omavalvonta.organisation.models import Membership, Role
+    from omavalvonta.organisation import access_people
+    from omavalvonta.organisation.models import Role
 
-    roles = [r for r, perms in access.ROLE_PERMISSIONS.items() if access.P_FEEDBACK_MANAGE in perms]
-    memberships = Membership.objects.filter(role__in=roles, user__is_active=True).select_related("user")
+    roles = set(access.roles_with(access.P_FEEDBACK_MANAGE))
     if feedback.unit is None:
-        memberships = memberships.filter(unit__isnull=True, region__isnull=True, role=Role.QUALITY_DIRECTOR)
+        where = {"roles": roles & {Role.QUALITY_DIRECTOR}, "organisation_wide": True}
     else:
-        memberships = memberships.filter(unit=feedback.unit, role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON])
+        where = {"roles": roles & {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON}, "unit": feedback.unit}
+    memberships = access_people.memberships_of(**where).select_related("user")
     seen = set()
     for m in memberships:
         if m.user_id in seen:
@@ -520,7 +521,7 @@ def public_feedback_for_code(code: str) -> PublicFeedback | None:
 
 def _require_on_feedback(actor, feedback: PublicFeedback, perm: str) -> None:
     if feedback.unit is None:
-        if not any(perm in g.permissions and g.is_organisation_wide for g in access.grants(actor)):
+        if not access.has_perm_organisation_wide(actor, perm):
             raise PermissionDenied(perm)
     else:
         access.require(actor, perm, feedback.unit)

@@ -31,8 +31,8 @@ from omavalvonta.guidance.models import (
     Kind,
     State,
 )
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role, Unit
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role, Unit
 
 AGENDA_DAYS = 60
 
@@ -71,7 +71,7 @@ def _item_units(guidance: Guidance) -> list[Unit]:
 
 
 def _org_wide(actor, perm: str) -> bool:
-    return any(g.is_organisation_wide and perm in g.permissions for g in access.grants(actor))
+    return access.has_perm_organisation_wide(actor, perm)
 
 
 def can_on_item(actor, guidance: Guidance, perm: str) -> bool:
@@ -99,7 +99,7 @@ def can_prepare(actor, guidance: Guidance) -> bool:
 
 def _sees_any(actor, guidance: Guidance) -> bool:
     if guidance.applies_to_all_units:
-        return bool(access.grants(actor))
+        return access.is_member(actor)
     return any(access.sees_unit(actor, u) for u in _item_units(guidance))
 
 
@@ -228,24 +228,17 @@ def guidance_attachment(*, actor, guidance: Guidance, attachment_id, request=Non
 # --- People -----------------------------------------------------------------------------
 
 
-def _members_q(units, *, all_units: bool) -> Q:
-    """Memberships covering `units` (the unit, its region, the organisation)."""
-    if all_units:
-        return Q()
-    q = Q(unit__isnull=True, region__isnull=True)
-    for u in units:
-        q |= Q(unit_id=u.pk) | Q(region_id=u.region_id)
-    return q
+def _covering(units, *, all_units: bool):
+    """Memberships covering `units` (the unit, its region, the organisation); every one for all units."""
+    return None if all_units else list(units)
 
 
 def assignee_candidates(*, guidance: Guidance | None = None, units=(), all_units: bool = False) -> list:
     """People who may prepare a response: guidance.manage over one of the units."""
     if guidance is not None:
         units, all_units = _item_units(guidance), guidance.applies_to_all_units
-    roles = [r for r, perms in access.ROLE_PERMISSIONS.items() if access.P_GUIDANCE_MANAGE in perms]
     rows = (
-        Membership.objects.filter(role__in=roles, user__is_active=True)
-        .filter(_members_q(units, all_units=all_units))
+        access_people.memberships_of(access.roles_with(access.P_GUIDANCE_MANAGE), covering=_covering(units, all_units=all_units))
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )
@@ -254,10 +247,11 @@ def assignee_candidates(*, guidance: Guidance | None = None, units=(), all_units
 
 def action_owner_candidates(*, guidance: Guidance) -> list:
     """People who may own an action arising from the item: those who follow actions in its units."""
-    roles = [r for r, perms in access.ROLE_PERMISSIONS.items() if access.P_ACTION_VIEW in perms]
     rows = (
-        Membership.objects.filter(role__in=roles, user__is_active=True)
-        .filter(_members_q(_item_units(guidance), all_units=guidance.applies_to_all_units))
+        access_people.memberships_of(
+            access.roles_with(access.P_ACTION_VIEW),
+            covering=_covering(_item_units(guidance), all_units=guidance.applies_to_all_units),
+        )
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )
@@ -267,14 +261,13 @@ def action_owner_candidates(*, guidance: Guidance) -> list:
 def unit_staff(*, unit) -> list:
     """Everyone working in `unit` (a membership on the unit itself): who must
     acknowledge new instructions."""
-    rows = Membership.objects.filter(unit_id=unit.pk, user__is_active=True).select_related("user")
+    rows = access_people.memberships_of(unit=unit).select_related("user")
     return list({m.user_id: m.user for m in rows}.values())
 
 
 def people_with_role_covering(*, units, all_units: bool, roles) -> list:
     rows = (
-        Membership.objects.filter(role__in=list(roles), user__is_active=True)
-        .filter(_members_q(units, all_units=all_units))
+        access_people.memberships_of(roles, covering=_covering(units, all_units=all_units))
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )

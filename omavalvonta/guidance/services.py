@@ -164,9 +164,7 @@ def guidance_register(
     units = list({u.pk: u for u in units or ()}.values())
     applies_to_all_units = bool(applies_to_all_units)
     # Access first: a refusal must not depend on what else was typed.
-    if applies_to_all_units and not any(
-        g.is_organisation_wide and access.P_GUIDANCE_MANAGE in g.permissions for g in access.grants(actor)
-    ):
+    if applies_to_all_units and not access.has_perm_organisation_wide(actor, access.P_GUIDANCE_MANAGE):
         raise PermissionDenied(access.P_GUIDANCE_MANAGE)
     for unit in units:
         access.require(actor, access.P_GUIDANCE_MANAGE, unit)

@@ -35,7 +35,7 @@ from omavalvonta.improvement.models import (
     SourceKind,
 )
 from omavalvonta.improvement.services._common import fi_date
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Region, User
 
 _ACTION_RELATED = ("unit", "unit__region", "owner")
@@ -267,12 +267,7 @@ def people_of_unit(*, unit):
     """Active people working in `unit` or over its region (people with
     organisation-wide roles are left out: they would be offered in every unit).
     Action owners and plan participants are picked from these."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(memberships__unit_id=unit.pk) | Q(memberships__region_id=unit.region_id))
-        .distinct()
-        .order_by("full_name", "pk")
-    )
+    return access_people.people_holding(unit_or_region=unit).order_by("full_name", "pk")
 
 
 def units_managed(*, actor):

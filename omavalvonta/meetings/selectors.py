@@ -29,8 +29,8 @@ from omavalvonta.improvement.selectors import (
     own_pending_acknowledgement_of,
 )
 from omavalvonta.meetings.models import AgendaItem, AgendaItemKind, Meeting, MeetingKind, MeetingState
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role, User
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role
 
 # Actions due within this many days (or already overdue) come to the agenda.
 ACTIONS_DUE_WITHIN_DAYS = 30
@@ -46,7 +46,7 @@ MANAGEMENT_GROUP_MANAGERS = (Role.QUALITY_DIRECTOR,)
 
 def _org_wide_role(actor, roles) -> bool:
     """Does `actor` hold one of `roles` over the whole organisation?"""
-    return any(g.role in roles and g.is_organisation_wide for g in access.grants(actor))
+    return access.has_role_organisation_wide(actor, *roles)
 
 
 def may_see_management_group(actor) -> bool:
@@ -133,18 +133,12 @@ def meeting_items(*, meeting: Meeting) -> list[AgendaItem]:
 def unit_staff(*, unit):
     """Everyone active who holds a role in `unit` itself (its own staff)."""
     return (
-        User.objects.filter(is_active=True, pk__in=Membership.objects.filter(unit_id=unit.pk).values("user_id"))
-        .order_by("full_name", "pk")
+        access_people.people_holding(unit=unit).order_by("full_name", "pk")
     )
 
 
 def management_group_people():
-    return User.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.filter(
-            role__in=MANAGEMENT_GROUP_VIEWERS, unit__isnull=True, region__isnull=True
-        ).values("user_id"),
-    ).order_by("full_name", "pk")
+    return access_people.people_holding(MANAGEMENT_GROUP_VIEWERS, organisation_wide=True).order_by("full_name", "pk")
 
 
 def decision_units(*, actor, meeting: Meeting, perm: str):
@@ -158,11 +152,7 @@ def decision_units(*, actor, meeting: Meeting, perm: str):
 def decision_owner_candidates(*, units):
     """Action owners offered in the management group: the staff of those units
     (the service checks the owner works in the unit chosen)."""
-    return (
-        User.objects.filter(
-            is_active=True, pk__in=Membership.objects.filter(unit__in=units).values("user_id")
-        ).order_by("full_name", "pk")
-    )
+    return access_people.people_holding(units=units).order_by("full_name", "pk")
 
 
 def meeting_people(*, meeting: Meeting):

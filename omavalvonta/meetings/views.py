@@ -76,7 +76,7 @@ def meeting_create(request):
     actor = request.user
     units = selectors.units_for_meetings(actor=actor, perm=P_MEETING_MANAGE)
     allow_group = selectors.may_create_management_group(actor)
-    own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_MEETING_MANAGE in g.permissions]
+    own_unit_ids = access.own_unit_ids(actor, P_MEETING_MANAGE)
     initial_unit = units.filter(pk__in=own_unit_ids).first() if own_unit_ids else None
     if initial_unit is None and units.count() == 1:
         initial_unit = units.first()

@@ -347,6 +347,53 @@ def has_perm_anywhere(actor, perm: str) -> bool:
     return any(perm in g.permissions for g in grants(actor))
 
 
+def roles_with(perm: str, *, kind: str | None = None) -> list[str]:
+    """The roles that give `perm` (with `kind`: leaving out roles limited to other
+    kinds of record), in the role table's order."""
+    _check_perm(perm)
+    area = perm.split(".", 1)[0]
+    return [
+        role
+        for role, permissions in ROLE_PERMISSIONS.items()
+        if perm in permissions
+        and (kind is None or (limit := ROLE_KIND_LIMITS.get(role, {}).get(area)) is None or kind in limit)
+    ]
+
+
+def has_perm_organisation_wide(actor, perm: str | None = None) -> bool:
+    """Does `actor` hold `perm` (without one: any right) over the whole
+    organisation, not through a unit or a region? Group-wide records need it."""
+    if perm is not None:
+        _check_perm(perm)
+    return any(g.is_organisation_wide and (perm is None or perm in g.permissions) for g in grants(actor))
+
+
+def has_perm_above_unit(actor, perm: str) -> bool:
+    """Does `actor` hold `perm` over a region or the whole organisation (a
+    director), not only in units of their own?"""
+    _check_perm(perm)
+    return any(g.unit_id is None and perm in g.permissions for g in grants(actor))
+
+
+def has_role_organisation_wide(actor, *roles: str) -> bool:
+    """Does `actor` hold one of `roles` over the whole organisation?"""
+    return any(g.role in roles and g.is_organisation_wide for g in grants(actor))
+
+
+def is_member(actor) -> bool:
+    """Does `actor` belong anywhere (any membership, any level)?"""
+    return bool(grants(actor))
+
+
+def own_unit_ids(actor, perm: str | None = None) -> list[int]:
+    """The ids of the units `actor` is a member of directly (not through a region
+    or the organisation), in membership order; with `perm`, only where the
+    membership gives it. A form's default unit is the actor's own."""
+    if perm is not None:
+        _check_perm(perm)
+    return [g.unit_id for g in grants(actor) if g.unit_id and (perm is None or perm in g.permissions)]
+
+
 def can(actor, perm: str, unit: Unit | None, *, kind: str | None = None) -> bool:
     """May `actor` use `perm` in `unit` (for a record of `kind`)? Unknown: no."""
     if unit is None:
@@ -373,6 +420,7 @@ def scope_q(
     actor, perm: str, *, unit_field: str = "unit", kind_field: str | None = None, walk: bool = False
 ) -> Q:
     """A filter matching the rows `actor` may use `perm` on. Nothing when no grant.
+    Organisation-level rows (no unit) match organisation-wide grants only.
     `walk`: the same rows, written for a page of a long sorted list (see
     `Grant.unit_q`); a count or a short list is faster without it."""
     _check_perm(perm)
@@ -460,13 +508,22 @@ def count_for_actor(queryset, actor, perm: str, *, limit: int | None = None) -> 
 
 def access_object(queryset, actor, pk, perm: str):
     """Fetch one record for `actor`: 404 when it lies outside every unit the actor
-    belongs to, 403 inside them without `perm`."""
+    belongs to, 403 inside them without `perm`. A record without a unit (an
+    organisation-level one) is the organisation-wide members' alone."""
     _check_perm(perm)
     try:
         obj = queryset.select_related("unit", "unit__region").get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if owns(actor, obj, perm):
+        return obj
+    if obj.unit_id is None:
+        # An organisation-level record (no unit): only organisation-wide
+        # members know of it; among them, the right decides.
+        if not has_perm_organisation_wide(actor):
+            raise Http404
+        if not has_perm_organisation_wide(actor, perm):
+            raise PermissionDenied(perm)
         return obj
     if not sees_unit(actor, obj.unit):
         raise Http404
@@ -484,9 +541,12 @@ def owns(actor, obj, perm: str) -> bool:
 
 
 def can_on(actor, obj, perm: str) -> bool:
-    """`can` for one record, owner rules and kind limits included (for templates)."""
+    """`can` for one record, owner rules and kind limits included (for templates).
+    A record without a unit needs `perm` organisation-wide."""
     if owns(actor, obj, perm):
         return True
+    if obj.unit_id is None:
+        return has_perm_organisation_wide(actor, perm)
     kind = getattr(obj, getattr(obj, "access_kind_field", "") or "", None)
     return can(actor, perm, obj.unit, kind=kind)
 

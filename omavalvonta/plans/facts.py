@@ -16,8 +16,8 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role
 from omavalvonta.organisation.selectors import organisation_current
 
 # How far back the risk figures look.
@@ -45,7 +45,7 @@ def unit_details(unit) -> dict:
 def responsible_persons(unit) -> list[dict]:
     """The unit's named responsible persons (the only staff a plan names)."""
     rows = (
-        Membership.objects.filter(unit=unit, role=Role.RESPONSIBLE_PERSON, user__is_active=True)
+        access_people.memberships_of([Role.RESPONSIBLE_PERSON], unit=unit)
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )

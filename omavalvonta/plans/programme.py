@@ -13,14 +13,14 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_people
 from omavalvonta.plans.followup import compile_figures
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 
@@ -193,7 +193,7 @@ def followup_reports_prepare(today: dt.date | None = None) -> int:
     period is the claim, so a second worker's insert fails and sends nothing.
     Returns the number of messages queued."""
     from omavalvonta.notifications.services import notification_enqueue
-    from omavalvonta.organisation.models import Membership, Role
+    from omavalvonta.organisation.models import Role
 
     today = today or timezone.localdate()
     if today.month not in rhythm.review_months():
@@ -202,7 +202,7 @@ def followup_reports_prepare(today: dt.date | None = None) -> int:
     if FollowupReport.objects.filter(period_start=start, period_end=end).exists():
         return 0
     directors = list(
-        Membership.objects.filter(role=Role.QUALITY_DIRECTOR, unit=None, region=None, user__is_active=True)
+        access_people.memberships_of([Role.QUALITY_DIRECTOR], organisation_wide=True)
         .select_related("user").order_by("user_id")
     )
     if not directors:
@@ -218,8 +218,7 @@ def followup_reports_prepare(today: dt.date | None = None) -> int:
             _audit(None, "followup.compiled_by_job", report)
             people = {m.user for m in directors}
             people |= {
-                m.user for m in Membership.objects.filter(role=Role.MANAGEMENT_GROUP, user__is_active=True)
-                .select_related("user")
+                m.user for m in access_people.memberships_of([Role.MANAGEMENT_GROUP]).select_related("user")
             }
             for person in sorted(people, key=lambda u: u.pk):
                 notification_enqueue(
@@ -243,12 +242,12 @@ PUBLISH_REMIND_DAYS = 14
 
 def _programme_people():
     """The quality directors (organisation-wide) and the management group."""
-    from omavalvonta.organisation.models import Membership, Role
+    from omavalvonta.organisation.models import Role
 
     rows = (
-        Membership.objects.filter(user__is_active=True)
-        .filter(
-            Q(role=Role.QUALITY_DIRECTOR, unit__isnull=True, region__isnull=True) | Q(role=Role.MANAGEMENT_GROUP)
+        (
+            access_people.memberships_of([Role.QUALITY_DIRECTOR], organisation_wide=True)
+            | access_people.memberships_of([Role.MANAGEMENT_GROUP])
         )
         .select_related("user")
         .order_by("user_id")

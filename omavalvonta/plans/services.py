@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role, ServiceType
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role, ServiceType
 from omavalvonta.plans import facts as plan_facts
 from omavalvonta.plans.defaults import DEFAULTS
 from omavalvonta.plans.models import (
@@ -285,9 +285,7 @@ def plan_approval_request(*, actor, version: PlanVersion) -> int:
     _require_draft(version)
     if missing := approval_missing(version):
         raise ValidationError(missing)
-    people = Membership.objects.filter(
-        unit=version.unit, role=Role.RESPONSIBLE_PERSON, user__is_active=True
-    ).select_related("user")
+    people = access_people.memberships_of([Role.RESPONSIBLE_PERSON], unit=version.unit).select_related("user")
     told = 0
     for m in people:
         if m.user_id == actor.pk:
@@ -410,9 +408,7 @@ def plan_reviews_remind(today: dt.date | None = None) -> int:
             ).update(reminded_for=plan.next_review_due)
             if not claimed:
                 continue
-            people = Membership.objects.filter(
-                unit=plan.unit, role=Role.RESPONSIBLE_PERSON, user__is_active=True
-            ).select_related("user")
+            people = access_people.memberships_of([Role.RESPONSIBLE_PERSON], unit=plan.unit).select_related("user")
             for m in people:
                 notification_enqueue(
                     kind="plan.review_due",

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation.models import Membership, Role
+from omavalvonta.organisation import access_people
+from omavalvonta.organisation.models import Role
 from omavalvonta.risks.models import Risk, RiskReviewReminder
 
 REVIEW_REMINDER_DAYS = 14
@@ -24,7 +25,7 @@ BATCH = 500
 
 def _leaders(unit_id: int) -> list:
     rows = (
-        Membership.objects.filter(unit_id=unit_id, role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], user__is_active=True)
+        access_people.memberships_of([Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], unit=unit_id)
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )

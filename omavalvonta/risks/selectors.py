@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, User
+from omavalvonta.organisation import access, access_people
 from omavalvonta.risks.models import Risk, RiskAssessment, RiskCategory, RiskDeviationLink
 
 
@@ -107,21 +106,14 @@ def assessment_actions(*, actor, assessment: RiskAssessment) -> list:
 
 def unit_people(*, unit):
     """Active people with a membership in the unit or its region (owners, participants)."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(pk__in=Membership.objects.filter(unit_id=unit.pk).values("user_id"))
-            | Q(pk__in=Membership.objects.filter(region_id=unit.region_id).values("user_id"))
-        )
-        .order_by("full_name", "id")
-    )
+    return access_people.people_holding(unit_or_region=unit).order_by("full_name", "id")
 
 
 def people_of_units(*, units):
     """Active people with a membership in any of `units` (owners to choose from)."""
     if len(units) == 1:
         return unit_people(unit=units[0])
-    return User.objects.filter(is_active=True, memberships__unit__in=units).distinct().order_by("full_name", "id")
+    return access_people.people_holding(units=units).order_by("full_name", "id")
 
 
 def active_risks(*, unit):

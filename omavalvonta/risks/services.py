@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.services import action_create
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership
+from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.risk import CONSEQUENCE_RANGE, LIKELIHOOD_RANGE, risk_level_for
 from omavalvonta.risks.models import Risk, RiskAssessment, RiskCategory, RiskDeviationLink
 
@@ -24,9 +23,7 @@ TEXT_MAX = 5000
 
 
 def _is_unit_member(user, unit) -> bool:
-    return Membership.objects.filter(user=user, user__is_active=True).filter(
-        unit_id=unit.pk
-    ).exists() or Membership.objects.filter(user=user, user__is_active=True, region_id=unit.region_id).exists()
+    return access_people.memberships_of(user=user, unit_or_region=unit).exists()
 
 
 def _clean_risk(*, unit, category, title, likelihood, consequence, description, controls, owner, next_review) -> dict:

@@ -32,7 +32,7 @@ def units_for_calendar(*, actor, perm: str = access.P_OBLIGATION_VIEW):
 
 def default_unit(*, actor, units):
     """The actor's own unit when they have one, else the first they may view."""
-    own = [g.unit_id for g in access.grants(actor) if g.unit_id and access.P_OBLIGATION_VIEW in g.permissions]
+    own = access.own_unit_ids(actor, access.P_OBLIGATION_VIEW)
     for unit in units:
         if unit.pk in own:
             return unit
@@ -252,10 +252,7 @@ def obligation_home_items(*, actor, today: dt.date | None = None, limit: int = 3
         if counts["total"]:
             rows = list(mine.select_related("template", "unit").order_by("due_date", "unit__name", "id")[:limit])
             result.update(rows=rows, **counts)
-    director = any(
-        g.unit_id is None and access.P_OBLIGATION_VIEW in g.permissions for g in access.grants(actor)
-    )
-    if director:
+    if access.has_perm_above_unit(actor, access.P_OBLIGATION_VIEW):
         result["scope_late"] = (
             Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
             .filter(state=OccurrenceState.OPEN, due_date__lt=today)

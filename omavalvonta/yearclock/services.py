@@ -21,8 +21,8 @@ from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role, ServiceType, Unit
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role, ServiceType, Unit
 from omavalvonta.organisation.selectors import unit_managers
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import (
@@ -262,7 +262,7 @@ class OwnerResolver:
         self._by_unit: dict[tuple[int, str], int] = {}
         self._by_region: dict[tuple[int, str], int] = {}
         rows = (
-            Membership.objects.filter(user__is_active=True, role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR])
+            access_people.memberships_of([Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR])
             .order_by("-user__full_name", "-user_id")  # the first by name wins below
             .values_list("role", "unit_id", "region_id", "user_id")
         )
@@ -451,9 +451,7 @@ def _claim(occurrence: Occurrence, kind: str, now, recipients: list) -> bool:
 
 def _unit_leaders(unit_id: int) -> list:
     people = (
-        Membership.objects.filter(
-            unit_id=unit_id, role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], user__is_active=True
-        )
+        access_people.memberships_of([Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], unit=unit_id)
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )
@@ -462,7 +460,7 @@ def _unit_leaders(unit_id: int) -> list:
 
 def _quality_directors() -> list:
     people = (
-        Membership.objects.filter(role=Role.QUALITY_DIRECTOR, unit__isnull=True, region__isnull=True, user__is_active=True)
+        access_people.memberships_of([Role.QUALITY_DIRECTOR], organisation_wide=True)
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
@@ -20,7 +19,8 @@ from omavalvonta.deviations.models import (
     StatutoryNotification,
 )
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation.models import Membership, Role
+from omavalvonta.organisation import access_people
+from omavalvonta.organisation.models import Role
 
 # A clock a few minutes fast on a phone must not block a report.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -93,8 +93,7 @@ def _members_covering(unit, roles, *, exclude_ids=()) -> list:
     """Active people holding one of `roles` over `unit` (the unit itself, its region
     or the whole organisation), ordered by name. One query."""
     rows = (
-        Membership.objects.filter(role__in=list(roles), user__is_active=True)
-        .filter(Q(unit_id=unit.pk) | Q(region_id=unit.region_id) | Q(unit__isnull=True, region__isnull=True))
+        access_people.memberships_of(roles, covering=unit)
         .exclude(user_id__in=list(exclude_ids))
         .select_related("user")
         .order_by("user__full_name", "user_id")

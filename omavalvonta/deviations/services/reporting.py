@@ -8,7 +8,6 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,8 +37,8 @@ from omavalvonta.deviations.services._common import (
     statutory_clock_start,
 )
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +55,9 @@ def _route(unit, kind: str):
     if assignment is not None and access.can(assignment.handler, access.P_DEVIATION_HANDLE, unit, kind=kind):
         return assignment.handler
     preference = {Role.SUPERVISOR: 0, Role.RESPONSIBLE_PERSON: 1, Role.REGIONAL_DIRECTOR: 2}
-    rows = Membership.objects.filter(user__is_active=True).filter(
-        Q(role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], unit_id=unit.pk)
-        | Q(role=Role.REGIONAL_DIRECTOR, region_id=unit.region_id)
+    rows = (
+        access_people.memberships_of([Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], unit=unit)
+        | access_people.memberships_of([Role.REGIONAL_DIRECTOR], region=unit.region_id)
     ).select_related("user")
     best = min(rows, key=lambda m: (preference[m.role], m.user.full_name, m.user_id), default=None)
     return best.user if best is not None else None

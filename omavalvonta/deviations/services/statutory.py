@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import law
-from omavalvonta.deviations.selectors import deviation_children, notification_counties
 from omavalvonta.deviations.models import (
     Deviation,
     NotificationPurpose,
@@ -21,6 +20,7 @@ from omavalvonta.deviations.models import (
     State,
     StatutoryNotification,
 )
+from omavalvonta.deviations.selectors import deviation_children, notification_counties
 from omavalvonta.deviations.services._common import (
     NotificationDraft,
     _check_max_length,

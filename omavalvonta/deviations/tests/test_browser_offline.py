@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from omavalvonta.deviations.models import Deviation
-from omavalvonta.testing.browser import CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FINNISH, PHONE, login, snap
+from omavalvonta.testing.browser import DEFAULT_TIMEOUT_MS, FINNISH, PHONE, login, snap
 
 pytestmark = pytest.mark.browser
 

@@ -42,7 +42,7 @@ SUBMITTED_SESSION_KEY = "deviations.submitted"
 def _report_units(actor):
     """The units `actor` may report in, and the one chosen first (their own)."""
     units = list(access.units_for(actor, P_DEVIATION_REPORT).select_related("region").order_by("name"))
-    own_unit_ids = [g.unit_id for g in access.grants(actor) if g.unit_id and P_DEVIATION_REPORT in g.permissions]
+    own_unit_ids = access.own_unit_ids(actor, P_DEVIATION_REPORT)
     return units, next((u for u in units if u.pk in own_unit_ids), None)
 
 

@@ -17,8 +17,8 @@ from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.models import Action, ActionState
 from omavalvonta.improvement.services._common import action_link, fi_date
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Membership, Role
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role
 
 # The owner is reminded this many days before the due date.
 REMINDER_DAYS_BEFORE = 3
@@ -36,9 +36,7 @@ def _checkers(action: Action) -> list:
     if action.created_by.is_active and access.can(action.created_by, access.P_ACTION_MANAGE, action.unit):
         people[action.created_by_id] = action.created_by
     for m in (
-        Membership.objects.filter(
-            unit_id=action.unit_id, role__in=[Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], user__is_active=True
-        )
+        access_people.memberships_of([Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], unit=action.unit_id)
         .select_related("user")
         .order_by("user__full_name", "user_id")
     ):

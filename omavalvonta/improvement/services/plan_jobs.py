@@ -23,7 +23,8 @@ from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.models import ActionPlan, GoalFollowUp, PlanFollowUpReminder, PlanGoal
 from omavalvonta.improvement.services._common import fi_date
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation.models import Membership, Role
+from omavalvonta.organisation import access_people
+from omavalvonta.organisation.models import Role
 
 PLAN_REMINDER_DAYS = 14
 
@@ -38,7 +39,7 @@ def _supervisors(plan: ActionPlan) -> list:
     for roles in ((Role.SUPERVISOR,), (Role.RESPONSIBLE_PERSON,)):
         people = [
             m.user
-            for m in Membership.objects.filter(unit_id=plan.unit_id, role__in=roles, user__is_active=True)
+            for m in access_people.memberships_of(roles, unit=plan.unit_id)
             .select_related("user")
             .order_by("user__full_name", "user_id")
         ]
