@@ -103,12 +103,9 @@ def feedback(unit, *, actor) -> dict:
     """The current quarter's client feedback of `unit` per respondent group: the
     number of answers and the NPS (hidden for small groups, by the feedback
     area's own rule). Read with `actor`'s rights; empty without them."""
-    try:
-        from omavalvonta.feedback import selectors as feedback_selectors
-    except ImportError:  # the feedback area is not installed
-        return {}
-    perm = getattr(access, "P_FEEDBACK_VIEW", None)
-    if perm is None or not access.can(actor, perm, unit):
+    from omavalvonta.feedback import selectors as feedback_selectors
+
+    if not access.can(actor, access.P_FEEDBACK_VIEW, unit):
         return {"hidden": True}
     from django.urls import reverse
 
