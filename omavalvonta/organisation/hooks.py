@@ -1,8 +1,9 @@
 """What other areas do when the organisation's structure changes.
 
 The organisation app is the base every area builds on, so it cannot import
-them. An area registers a function here from its AppConfig.ready(), e.g. the
-quality calendar gives a new unit its duties at once:
+them. An area registers a function in core.registry's UNIT_SAVED slot from its
+AppConfig.ready() (`on_unit_saved` does it), e.g. the quality calendar gives a
+new unit its duties at once:
 
     hooks.on_unit_saved(make_the_units_duties)
 
@@ -18,23 +19,21 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-log = logging.getLogger(__name__)
+from omavalvonta.core import registry
 
-_UNIT_SAVED: list[Callable] = []
+log = logging.getLogger(__name__)
 
 
 def on_unit_saved(func: Callable) -> Callable:
     """Register `func(*, unit, created)`; registering the same function again is a no-op."""
-    if func not in _UNIT_SAVED:
-        _UNIT_SAVED.append(func)
-    return func
+    return registry.register(registry.UNIT_SAVED, f"{func.__module__}.{func.__qualname__}", func)
 
 
 def unit_saved(*, unit, created: bool) -> None:
     """Called by the unit services: runs every hook once the transaction commits."""
 
     def run():
-        for func in list(_UNIT_SAVED):
+        for func in [entry.func for entry in registry.entries(registry.UNIT_SAVED)]:
             try:
                 func(unit=unit, created=created)
             except Exception:

@@ -12,22 +12,19 @@ class YearclockConfig(AppConfig):
 
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
-        # The unit's meeting agenda lists the duties due (until they are done).
         from omavalvonta.core import jobs, registry
+        from omavalvonta.organisation import hooks
         from omavalvonta.yearclock import services
         from omavalvonta.yearclock.selectors import obligations_for_agenda
 
+        # The unit's meeting agenda lists the duties due (until they are done).
         registry.register(
             registry.AGENDA_SOURCES, "yearclock.obligations_due", obligations_for_agenda, order=100, kind="other", once=False
         )
         jobs.register("yearclock.generate", services.occurrences_generate, every_seconds=6 * 3600)
         # A new unit (or one whose service type changed) gets its duties at once,
         # not at the job's next run.
-        from omavalvonta.organisation import hooks
-
         hooks.on_unit_saved(services.occurrences_for_saved_unit)
         jobs.register("yearclock.reminders", services.obligations_remind_and_escalate, every_seconds=3600)
         # A supervisor's-review meeting fulfils the unit's twice-monthly review duty.
-        from omavalvonta.meetings import hooks as meeting_hooks
-
-        meeting_hooks.on_minutes_closed(services.occurrence_fulfil_by_meeting)
+        registry.register(registry.MINUTES_CLOSED, "yearclock.supervisor_review", services.occurrence_fulfil_by_meeting)

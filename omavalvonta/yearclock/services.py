@@ -393,7 +393,7 @@ def occurrence_fulfil_by_meeting(*, actor, meeting) -> Occurrence | None:
     month's last day); when that one is already done, the oldest late one. The
     meeting is the evidence. Returns the duty fulfilled, or None.
 
-    Registered with meetings.hooks.on_minutes_closed: runs in the transaction
+    Registered in core.registry's MINUTES_CLOSED slot: runs in the transaction
     that closes the minutes."""
     from django.utils.timezone import localtime
 

@@ -167,12 +167,14 @@ def test_a_unit_created_by_the_administrator_gets_its_duties_at_once(
 
 
 def test_a_failing_unit_hook_does_not_undo_the_unit(administrator, region_a, django_capture_on_commit_callbacks):
+    from omavalvonta.core import registry
     from omavalvonta.organisation import hooks, services as organisation_services
     from omavalvonta.organisation.models import Unit
 
     def broken(*, unit, created):
         raise RuntimeError("boom")
 
+    before = registry.snapshot(registry.UNIT_SAVED)
     hooks.on_unit_saved(broken)
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -180,5 +182,5 @@ def test_a_failing_unit_hook_does_not_undo_the_unit(administrator, region_a, dja
                 actor=administrator, name="Lastenkoti Toinen", service_type="open_care", region=region_a
             )
     finally:
-        hooks._UNIT_SAVED.remove(broken)
+        registry.restore(registry.UNIT_SAVED, before)
     assert Unit.objects.filter(name="Lastenkoti Toinen").exists()
