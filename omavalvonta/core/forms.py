@@ -163,3 +163,62 @@ def _display(field, value) -> str:
         if str(value) in labels:
             return str(labels[str(value)])
     return str(value)
+
+
+# --- Choosing people and files ----------------------------------------------------------------
+
+
+class UserChoiceField(forms.ChoiceField):
+    """A choice of people from any iterable of users (a queryset or a list);
+    cleans to the User object. Offered by name (`sort=False`: in the given order)."""
+
+    def __init__(self, *, people, blank_label=None, sort: bool = True, **kwargs):
+        self._people = {}
+        for person in people:
+            self._people.setdefault(str(person.pk), person)
+        choices = [(pk, str(p)) for pk, p in self._people.items()]
+        if sort:
+            choices.sort(key=lambda c: c[1].casefold())
+        if blank_label is not None:
+            choices = [("", blank_label), *choices]
+        super().__init__(choices=choices, **kwargs)
+
+    def add_person(self, person):
+        """Offer someone who is no longer a candidate (a current handler)."""
+        if person is not None and str(person.pk) not in self._people:
+            self._people[str(person.pk)] = person
+            self.choices = [*self.choices, (str(person.pk), str(person))]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self._people.get(value) if value else None
+
+
+class UserMultipleChoiceField(forms.MultipleChoiceField):
+    """Several people from any iterable of users, by name; cleans to the Users."""
+
+    def __init__(self, *, people, **kwargs):
+        self._people = {str(p.pk): p for p in people}
+        choices = sorted(((pk, str(p)) for pk, p in self._people.items()), key=lambda c: c[1].casefold())
+        super().__init__(choices=choices, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return [self._people[v] for v in value if v in self._people]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; the service checks their type and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []

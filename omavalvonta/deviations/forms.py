@@ -8,7 +8,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, DateTimeField, EditVersionField
+from omavalvonta.core.forms import (
+    DateField,
+    DateInput,
+    DateTimeField,
+    EditVersionField,
+    MultipleFileField,
+    MultipleFileInput,
+    UserChoiceField,
+)
 from omavalvonta.core.lib import bounds
 from omavalvonta.deviations.models import (
     Consequence,
@@ -56,47 +64,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; the service checks their type and size."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
-class UserChoiceField(forms.ChoiceField):
-    """A choice of people from any iterable of users (a queryset or a list);
-    cleans to the User object."""
-
-    def __init__(self, *, people, blank_label=None, **kwargs):
-        self._people = {}
-        for person in people:
-            self._people.setdefault(str(person.pk), person)
-        choices = sorted(((pk, str(p)) for pk, p in self._people.items()), key=lambda c: c[1].casefold())
-        if blank_label is not None:
-            choices = [("", blank_label), *choices]
-        super().__init__(choices=choices, **kwargs)
-
-    def add_person(self, person):
-        """Offer someone who is no longer a candidate (a current handler)."""
-        if person is not None and str(person.pk) not in self._people:
-            self._people[str(person.pk)] = person
-            self.choices = [*self.choices, (str(person.pk), str(person))]
-
-    def clean(self, value):
-        value = super().clean(value)
-        return self._people.get(value) if value else None
 
 
 # --- Reporting -------------------------------------------------------------------------

@@ -8,41 +8,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
+from omavalvonta.core.forms import (
+    DateField,
+    DateInput,
+    EditVersionField,
+    ModelMultipleChoiceField,
+    MultipleFileField,
+    UserChoiceField,
+)
 from omavalvonta.guidance.models import Kind, State
 from omavalvonta.organisation.models import Authority, WellbeingCounty
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; the service checks their type and size."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
-class PersonChoiceField(forms.ChoiceField):
-    """A choice among given people; cleans to the User."""
-
-    def __init__(self, *, people, blank_label=None, **kwargs):
-        self._people = {str(p.pk): p for p in people}
-        choices = [(pk, str(p)) for pk, p in self._people.items()]
-        if blank_label is not None:
-            choices = [("", blank_label), *choices]
-        super().__init__(choices=choices, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return self._people.get(value) if value else None
 
 
 def _sender_choices():
@@ -85,7 +60,7 @@ class RegisterForm(forms.Form):
         required=False,
         help_text=_("Also when the letter was addressed to one unit only."),
     )
-    assignee = PersonChoiceField(label=_("Responsible for the response"), people=(), required=False)
+    assignee = UserChoiceField(sort=False, label=_("Responsible for the response"), people=(), required=False)
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
@@ -103,7 +78,7 @@ class RegisterForm(forms.Form):
             self.fields["units"].widget = forms.SelectMultiple(attrs={"size": 8})
             self.fields["units"].widget.choices = self.fields["units"].choices
             self.fields["units"].help_text = _("Hold Ctrl (or Cmd) to choose several.")
-        self.fields["assignee"] = PersonChoiceField(
+        self.fields["assignee"] = UserChoiceField(sort=False, 
             label=_("Responsible for the response"),
             people=people,
             blank_label=_("Name later"),
@@ -191,7 +166,7 @@ class ReviewForm(forms.Form):
 class AssignForm(forms.Form):
     def __init__(self, *args, people, current=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"] = PersonChoiceField(
+        self.fields["assignee"] = UserChoiceField(sort=False, 
             label=_("Responsible for the response"),
             people=people,
             blank_label=_("Choose the person"),
@@ -206,7 +181,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args, units, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = forms.ModelChoiceField(label=_("Unit"), queryset=units, empty_label=None)
-        self.fields["owner"] = PersonChoiceField(label=_("Owner"), people=people, blank_label=_("Choose the owner"))
+        self.fields["owner"] = UserChoiceField(sort=False, label=_("Owner"), people=people, blank_label=_("Choose the owner"))
         self.order_fields(["title", "unit", "owner", "due_date"])
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core import rhythm
-from omavalvonta.core.forms import DateField, DateInput, EditVersionField
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField, UserChoiceField, UserMultipleChoiceField
 from omavalvonta.improvement.models import (
     ActionKind,
     ActionState,
@@ -18,40 +18,6 @@ from omavalvonta.improvement.models import (
     SourceKind,
 )
 from omavalvonta.improvement.selectors import ACTIVE
-
-
-class UserChoiceField(forms.ChoiceField):
-    """A choice of people from any iterable of users; cleans to the User."""
-
-    def __init__(self, *, people, blank_label=None, **kwargs):
-        self._people = {}
-        for person in people:
-            self._people.setdefault(str(person.pk), person)
-        choices = sorted(((pk, str(p)) for pk, p in self._people.items()), key=lambda c: c[1].casefold())
-        if blank_label is not None:
-            choices = [("", blank_label), *choices]
-        super().__init__(choices=choices, **kwargs)
-
-    def add_person(self, person):
-        if person is not None and str(person.pk) not in self._people:
-            self._people[str(person.pk)] = person
-            self.choices = [*self.choices, (str(person.pk), str(person))]
-
-    def clean(self, value):
-        value = super().clean(value)
-        return self._people.get(value) if value else None
-
-
-class UserMultipleChoiceField(forms.MultipleChoiceField):
-    def __init__(self, *, people, **kwargs):
-        self._people = {str(p.pk): p for p in people}
-        choices = sorted(((pk, str(p)) for pk, p in self._people.items()), key=lambda c: c[1].casefold())
-        super().__init__(choices=choices, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return [self._people[v] for v in value if v in self._people]
-
 
 # --- Actions ---------------------------------------------------------------------------------------
 

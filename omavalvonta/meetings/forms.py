@@ -11,9 +11,10 @@ from omavalvonta.core.forms import (
     DateTimeField,
     EditVersionField,
     ModelMultipleChoiceField,
+    UserChoiceField,
     add_service_errors,
 )
-from omavalvonta.deviations.forms import DateTimeLocalInput, UserChoiceField
+from omavalvonta.deviations.forms import DateTimeLocalInput
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.meetings.models import MeetingKind
 
