@@ -16,6 +16,7 @@ from omavalvonta.audits.models import (
     Finding,
     SelfAssessment,
 )
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.organisation import access
 
 CANDIDATE_LIMIT = 30
@@ -78,8 +79,7 @@ def continuity_of(*, unit) -> dict:
 # --- Evidence for the quality calendar ------------------------------------------------------------
 
 
-def _fi(d):
-    return f"{d.day}.{d.month}.{d.year}"
+_fi = fi_date
 
 
 def evidence_self_assessments(actor, unit):

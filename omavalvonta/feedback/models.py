@@ -27,6 +27,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.models import EditVersioned, TimeStampedModel
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
@@ -273,7 +274,7 @@ class PublicFeedback(TimeStampedModel):
         verbose_name_plural = _("public feedback")
 
     def __str__(self):
-        return _("Feedback %(date)s") % {"date": timezone.localtime(self.created_at).strftime("%-d.%-m.%Y")}
+        return _("Feedback %(date)s") % {"date": fi_date(self.created_at)}
 
     @property
     def is_anonymous(self) -> bool:

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.deviations.selectors import deviation_list
 from omavalvonta.improvement.selectors import (
     acknowledgement_progress,
@@ -222,7 +223,7 @@ def actions_due_for_agenda(*, actor, unit):
         more = actions_due(actor=actor, unit=unit, today=today).count() - ACTIONS_ON_AGENDA_MAX
         due = due[:ACTIONS_ON_AGENDA_MAX]
     for action in due:
-        due = f"{action.due_date.day}.{action.due_date.month}.{action.due_date.year}"
+        due = fi_date(action.due_date)
         if action.due_date < today:
             note = _("Overdue since %(date)s, owner %(owner)s") % {"date": due, "owner": action.owner}
         else:
@@ -548,5 +549,5 @@ def evidence_meetings(actor, unit):
 
     for meeting in meeting_list(actor=actor, filters={"unit": unit.pk, "when": "past"})[:EVIDENCE_LIMIT]:
         day = localtime(meeting.starts_at)
-        label = f"{meeting.title} ({day.day}.{day.month}.{day.year})"
+        label = f"{meeting.title} ({fi_date(day)})"
         yield meeting, label, reverse("meetings:detail", args=[meeting.pk])

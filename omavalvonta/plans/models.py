@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
@@ -174,7 +175,7 @@ class PlanVersion(EditVersioned):
         }
         if self.approved_at:
             day = timezone.localtime(self.approved_at).date()
-            label += f" ({day.day}.{day.month}.{day.year})"
+            label += f" ({fi_date(day)})"
         return label
 
     def get_absolute_url(self):
@@ -297,7 +298,7 @@ class FollowupReport(models.Model):
 
     def __str__(self):
         return _("Follow-up report %(start)s–%(end)s") % {
-            "start": f"{self.period_start:%-d.%-m.%Y}", "end": f"{self.period_end:%-d.%-m.%Y}",
+            "start": fi_date(self.period_start), "end": fi_date(self.period_end),
         }
 
     def get_absolute_url(self):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access, access_people
 from omavalvonta.plans.followup import compile_figures
@@ -225,7 +226,7 @@ def followup_reports_prepare(today: dt.date | None = None) -> int:
                     kind="plans.followup_compiled",
                     recipient=person,
                     subject=_("Self-supervision follow-up %(start)s–%(end)s: figures compiled") % {
-                        "start": f"{start.day}.{start.month}.{start.year}", "end": f"{end.day}.{end.month}.{end.year}",
+                        "start": fi_date(start), "end": fi_date(end),
                     },
                     body=_("Write the management group's findings and the measures decided beside the figures."),
                     link=report.get_absolute_url(),
@@ -280,7 +281,7 @@ def followup_reports_remind(today: dt.date | None = None) -> int:
             if not FollowupReport.objects.filter(pk=report.pk, **{f"{claim}__isnull": True}).update(**{claim: now}):
                 continue
             people = people if people is not None else _programme_people()
-            values = {"report": str(report), "due": f"{due.day}.{due.month}.{due.year}"}
+            values = {"report": str(report), "due": fi_date(due)}
             for person in people:
                 notification_enqueue(
                     kind="plans.followup_late" if late else "plans.followup_unpublished",

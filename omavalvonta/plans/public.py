@@ -5,11 +5,8 @@ is never returned, whatever the caller asks."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Max
 from django.http import Http404
-from django.utils import timezone
 
 from omavalvonta.organisation.models import Unit
 from omavalvonta.plans.models import (
@@ -21,12 +18,6 @@ from omavalvonta.plans.models import (
     VersionState,
 )
 from omavalvonta.plans.report_view import report_context
-
-
-def fi_date(value) -> str:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.day}.{value.month}.{value.year}" if value else ""
 
 
 def _approved():

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access_people
@@ -54,7 +55,7 @@ def risk_reviews_remind(*, now: dt.datetime | None = None) -> int:
                     RiskReviewReminder.objects.create(risk=risk, review_date=risk.next_review, sent_at=now)
             except IntegrityError:
                 continue  # another worker claimed it
-            date = f"{risk.next_review.day}.{risk.next_review.month}.{risk.next_review.year}"
+            date = fi_date(risk.next_review)
             for person in recipients:
                 notification_enqueue(
                     recipient=person,

@@ -11,6 +11,7 @@ from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.utils import timezone
 
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
 from omavalvonta.yearclock import evidence
@@ -221,7 +222,7 @@ def obligations_for_agenda(*, actor, unit):
         .order_by("due_date", "id")
     )
     for o in rows:
-        due = f"{o.due_date.day}.{o.due_date.month}.{o.due_date.year}"
+        due = fi_date(o.due_date)
         yield {
             "title": _("Quality calendar: %(title)s (due %(date)s)") % {"title": o.template.title, "date": due},
             "source": o,

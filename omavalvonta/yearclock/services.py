@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.core import rhythm
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, access_people
@@ -45,11 +46,6 @@ TEXT_MAX = 5000
 REMIND_MAX_DAYS = 90
 HORIZON_MONTHS = 12  # occurrences are kept generated this far ahead
 JOB_BATCH = 500
-
-
-def fi_date(value: dt.date | None) -> str:
-    """A date in Finnish format (23.11.2026) for notification texts."""
-    return f"{value.day}.{value.month}.{value.year}" if value else ""
 
 
 # --- Templates -------------------------------------------------------------------------------
@@ -408,7 +404,7 @@ def occurrence_fulfil_by_meeting(*, actor, meeting) -> Occurrence | None:
     if occurrence is None:
         return None
     now = timezone.now()
-    label = f"{meeting.title} ({day.day}.{day.month}.{day.year})"
+    label = f"{meeting.title} ({fi_date(day)})"
     occurrence.state = OccurrenceState.DONE
     occurrence.completed_at = now
     occurrence.completed_by = actor

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from omavalvonta.core.lib.dates import fi_date  # noqa: F401 (re-exported: the services' notification texts)
 
 TITLE_MAX = 300
 TEXT_MAX = 5000
@@ -21,9 +21,6 @@ def check_length(errors: dict, field: str, value: str, limit: int) -> None:
         errors[field] = _("Use at most %(limit)s characters (now %(count)s).") % {"limit": limit, "count": len(value)}
 
 
-def fi_date(value: dt.date | None) -> str:
-    """A date in Finnish format (23.11.2026) for notification texts."""
-    return f"{value.day}.{value.month}.{value.year}" if value else ""
 
 
 def raise_if(errors: dict) -> None:

@@ -1,8 +1,8 @@
 """Small template helpers of the plans area."""
 
-import datetime as dt
-
 from django import template
+
+from omavalvonta.core.lib.dates import fi_date
 
 register = template.Library()
 
@@ -10,15 +10,4 @@ register = template.Library()
 @register.filter
 def fidate(value) -> str:
     """A date (or an ISO date string, as stored in frozen facts) in Finnish format: 23.11.2026."""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
-        value = timezone.localtime(value).date()
-    if isinstance(value, dt.date):
-        return f"{value.day}.{value.month}.{value.year}"
-    return ""
+    return fi_date(value)

@@ -23,6 +23,7 @@ from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.pdf import PdfUnavailable, render_pdf
 from omavalvonta.organisation.access import public_view
 from omavalvonta.organisation.models import ServiceType
@@ -177,7 +178,7 @@ def plans_unit_pdf(request, slug, kind_slug):
     approved = version.approved_at
     footer = _("%(plan)s, %(unit)s – version %(number)s, approved %(date)s by %(name)s") % {
         "plan": version.plan.get_kind_display(), "unit": unit.name, "number": version.number,
-        "date": plan_public.fi_date(approved), "name": version.approved_by.full_name,
+        "date": fi_date(approved), "name": version.approved_by.full_name,
     }
     key = f"plans.pdf.{version.pk}.{unit.updated_at.timestamp()}.{get_language()}"
     return _pdf_response(request, key, "public/plans/plan_pdf.html", {
@@ -227,7 +228,7 @@ def plans_programme_pdf(request):
     if programme is None:
         raise Http404
     footer = _("Self-supervision programme – version %(number)s, approved %(date)s by %(name)s") % {
-        "number": programme.number, "date": plan_public.fi_date(programme.approved_at),
+        "number": programme.number, "date": fi_date(programme.approved_at),
         "name": programme.approved_by.full_name,
     }
     return _pdf_response(request, f"plans.programme.pdf.{programme.pk}.{get_language()}",
@@ -242,8 +243,8 @@ def plans_report_pdf(request, pk):
     context = plan_public.report_published_context(pk=pk)
     report = context["report"]
     context["pdf_footer"] = _("Follow-up %(start)s – %(end)s, approved %(date)s by %(name)s") % {
-        "start": plan_public.fi_date(report.period_start), "end": plan_public.fi_date(report.period_end),
-        "date": plan_public.fi_date(report.approved_at), "name": report.approved_by.full_name,
+        "start": fi_date(report.period_start), "end": fi_date(report.period_end),
+        "date": fi_date(report.approved_at), "name": report.approved_by.full_name,
     }
     return _pdf_response(request, f"plans.report.pdf.{report.pk}.{report.published_at.timestamp()}.{get_language()}",
                          "public/plans/report_pdf.html", context,

@@ -1,0 +1,24 @@
+"""Dates as Finnish readers write them (23.11.2026), in one place: for texts made
+outside a template (notifications, labels, PDFs) and the `fidate` filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def fi_date(value) -> str:
+    """A date in Finnish format: 23.11.2026. A datetime gives its Helsinki date;
+    an ISO date string (as stored in frozen facts) is read; empty gives ""; a
+    string that is not a date comes back as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    if isinstance(value, dt.date):
+        return f"{value.day}.{value.month}.{value.year}"
+    return ""
