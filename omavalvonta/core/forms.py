@@ -63,6 +63,22 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def form_step(form, perform) -> tuple[bool, object]:
+    """One step posted from a record's page: validate `form` and run
+    `perform(cleaned_data)` (a service call). (True, what it returned) when the
+    step went through; (False, None) when the form or the service refused it: the
+    service's ValidationError is on the form (add_service_errors), so the page
+    shows again with everything typed. The caller decides what a stale page (a
+    step no longer open to the actor) means for its record."""
+    if not form.is_valid():
+        return False, None
+    try:
+        return True, perform(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False, None
+
+
 def _date_range_message() -> str:
     return _("Enter a date between %(earliest)s and %(latest)s.") % {
         "earliest": f"{bounds.EARLIEST.day}.{bounds.EARLIEST.month}.{bounds.EARLIEST.year}",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.guidance import selectors, services
 from omavalvonta.guidance.forms import (
     ActionForm,
@@ -195,14 +195,10 @@ def _step(request, pk, name, perm, perform, success_message):
     if form is None:
         # The actor sees the item, but this step is not theirs: 403, not 404.
         raise PermissionDenied(perm)
-    if form.is_valid():
-        try:
-            result_message = perform(guidance, form.cleaned_data) or success_message
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, result_message)
-            return redirect("guidance:detail", pk=guidance.pk)
+    done, result_message = form_step(form, lambda data: perform(guidance, data))
+    if done:
+        messages.success(request, result_message or success_message)
+        return redirect("guidance:detail", pk=guidance.pk)
     guidance.refresh_from_db()
     return _render_detail(request, guidance, forms=forms, failed=True)
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.improvement import selectors, services
 from omavalvonta.improvement.forms import (
     ActionCompleteForm,
@@ -258,14 +258,10 @@ def _action_step(request, pk, name, perm, perform, success_message):
         # The step is not open to this actor in this state (a stale page).
         messages.error(request, _("That step is not available for this action any more."))
         return redirect("improvement:action_detail", pk=action.pk)
-    if form.is_valid():
-        try:
-            perform(action, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success_message)
-            return redirect("improvement:action_detail", pk=action.pk)
+    done, _result = form_step(form, lambda data: perform(action, data))
+    if done:
+        messages.success(request, success_message)
+        return redirect("improvement:action_detail", pk=action.pk)
     action.refresh_from_db()
     return _render_action(request, action, forms=forms, status=400)
 
@@ -452,15 +448,11 @@ def _plan_step(request, pk, name, perform, success_message, goal_id=None):
     goal = selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id) if goal_id is not None else None
     forms = _plan_forms(plan, bound=name, data=request.POST, goal_id=goal_id)
     form = forms[name]
-    if form.is_valid():
-        try:
-            perform(plan, goal, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success_message)
-            anchor = f"#goal-{goal.pk}" if goal is not None else ""
-            return redirect(f"{plan_url(plan)}{anchor}")
+    done, _result = form_step(form, lambda data: perform(plan, goal, data))
+    if done:
+        messages.success(request, success_message)
+        anchor = f"#goal-{goal.pk}" if goal is not None else ""
+        return redirect(f"{plan_url(plan)}{anchor}")
     return _render_plan(request, plan, forms=forms, status=400)
 
 

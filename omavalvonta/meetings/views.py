@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.core.offline import queue_answer, wants_json
 from omavalvonta.meetings import selectors, services
 from omavalvonta.meetings.forms import (
@@ -251,21 +251,22 @@ def _step(request, pk, *, name, item_id=None, make_form=None, perform, success):
     meeting = selectors.meeting_get(actor=request.user, pk=pk, perm=P_MEETING_MANAGE)
     item = _item(meeting, item_id) if item_id is not None else None
     form = make_form(meeting, item) if make_form else None
-    if form is None or form.is_valid():
+    if form is None:
+        # A step without a form (refresh, remove): a refusal is told on the page.
         try:
-            result = perform(meeting, item, form.cleaned_data if form is not None else {})
+            done, result = True, perform(meeting, item, {})
         except ValidationError as error:
-            if form is None:
-                for message in error.messages:
-                    messages.error(request, message)
-                return redirect(reverse("meetings:detail", args=[meeting.pk]))
-            add_service_errors(form, error)
-        else:
-            text = success(result) if callable(success) else success
-            if text:
-                messages.success(request, text)
-            anchor = f"#item-{item.pk}" if item is not None and name != "remove" else ""
-            return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(reverse("meetings:detail", args=[meeting.pk]))
+    else:
+        done, result = form_step(form, lambda data: perform(meeting, item, data))
+    if done:
+        text = success(result) if callable(success) else success
+        if text:
+            messages.success(request, text)
+        anchor = f"#item-{item.pk}" if item is not None and name != "remove" else ""
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
     meeting.refresh_from_db()
     return _render_detail(request, meeting, bound=(name, item_id, form))
 
