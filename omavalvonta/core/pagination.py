@@ -26,10 +26,7 @@ class IdPaginator(Paginator):
 
     @cached_property
     def count(self):
-        if self._count is not None:
-            count = self._count()
-        else:
-            count = Paginator.count.func(self)
+        count = self._count() if self._count is not None else Paginator.count.func(self)
         return count if self.count_limit is None else min(count, self.count_limit)
 
     @property

@@ -84,10 +84,8 @@ def _kept_in_process(view):
         stamp, html = kept
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         modified = parse_http_date_safe(stamp)
-        if since is not None and modified is not None and modified <= since:
-            response = HttpResponseNotModified()
-        else:
-            response = HttpResponse(html)
+        fresh = since is not None and modified is not None and modified <= since
+        response = HttpResponseNotModified() if fresh else HttpResponse(html)
         response["Last-Modified"] = stamp
         return response
 
