@@ -19,3 +19,6 @@ class LogReview(models.Model):
     class Meta:
         verbose_name = _("access log review")
         verbose_name_plural = _("access log reviews")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

@@ -10,7 +10,9 @@ from omavalvonta.testing.browser import login, snap
 pytestmark = pytest.mark.browser
 
 
-def test_the_dpo_filters_the_flagged_reads_and_marks_one_reviewed(phone_page, live_server, dpo, quality_director, supervisor_a, unit_a, password):
+def test_the_dpo_filters_the_flagged_reads_and_marks_one_reviewed(
+    phone_page, live_server, dpo, quality_director, supervisor_a, unit_a, password
+):
     access_log_page_record(actor=supervisor_a, what="deviation.detail", right="deviation.view", unit=unit_a)
     entry = access_log_page_record(actor=quality_director, what="deviation.reporter", right="deviation.view_reporter", unit=unit_a)
     page = phone_page

@@ -34,7 +34,9 @@ def flags(actor, entry):
     return {name for name in rules.FLAGS if getattr(row, f"flag_{name}")}
 
 
-def test_reads_in_own_units_are_not_flagged_and_wide_role_reads_are(dpo, supervisor_a, regional_director_a, quality_director, unit_a, unit_b):
+def test_reads_in_own_units_are_not_flagged_and_wide_role_reads_are(
+    dpo, supervisor_a, regional_director_a, quality_director, unit_a, unit_b
+):
     assert flags(dpo, read(supervisor_a, unit=unit_a)) == set()
     assert flags(dpo, read(supervisor_a, unit=unit_b)) == {"outside"}  # another unit (e.g. as a report's named handler)
     assert flags(dpo, read(regional_director_a, unit=unit_a)) == set()  # the unit is in their region
@@ -113,7 +115,9 @@ def test_bad_filter_input_is_kept_and_explained(client, dpo):
     assert response.status_code == 200 and "The end of the period is before its start." in page and 'value="Matti"' in page
 
 
-@pytest.mark.parametrize("who", ["employee_a", "supervisor_a", "responsible_a", "regional_director_a", "quality_director", "safety_manager"])
+@pytest.mark.parametrize(
+    "who", ["employee_a", "supervisor_a", "responsible_a", "regional_director_a", "quality_director", "safety_manager"]
+)
 def test_only_the_dpo_and_administrators_reach_it(client, request, who, administrator, supervisor_a, unit_a):
     entry = read(supervisor_a, unit=unit_a)
     client.force_login(request.getfixturevalue(who))
@@ -133,6 +137,10 @@ def test_query_count_does_not_grow_with_rows(client, dpo, supervisor_a, quality_
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("privacy:log"))
     for i in range(30):
-        read(supervisor_a if i % 2 else quality_director, unit=unit_a if i % 3 else unit_b, what="deviation.reporter" if i % 5 == 0 else "deviation.detail")
+        read(
+            supervisor_a if i % 2 else quality_director,
+            unit=unit_a if i % 3 else unit_b,
+            what="deviation.reporter" if i % 5 == 0 else "deviation.detail",
+        )
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("privacy:log"))
