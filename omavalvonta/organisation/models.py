@@ -240,3 +240,6 @@ class SignInSession(models.Model):
         indexes = [models.Index(fields=["user", "signed_in_at"])]
         verbose_name = _("signed-in session")
         verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

@@ -102,7 +102,8 @@ def test_a_signed_out_page_has_no_queue(client):
 
 
 def test_the_manifest_names_the_app_and_its_icons():
-    manifest = json.loads(open(finders.find("app-manifest.json"), encoding="utf-8").read())
+    with open(finders.find("app-manifest.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
     assert manifest["name"] == "Omavalvonta" and manifest["start_url"] == "/"
     assert manifest["display"] == "standalone"
     for icon in manifest["icons"]:

@@ -5,8 +5,8 @@ returns; sending it twice records it once."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import expect
 
