@@ -1,7 +1,7 @@
 """What the clients area contributes to other areas, through core.registry:
-the report form's child chooser, the naming of children on a report, and the
+the report form's child chooser, the naming of children on a report, the
 recipients (placing counties, social workers) of a report's statutory
-notifications. The other areas import nothing of this one."""
+notifications, and the panel of those children on the deviation page. The other areas import nothing of this one."""
 
 from __future__ import annotations
 
@@ -14,3 +14,5 @@ def register() -> None:
     registry.register(registry.CHILD_CHOICES, "clients", selectors.child_choices)
     registry.register(registry.CHILDREN_NAME, "clients", services.record_children_name)
     registry.register(registry.CHILDREN_RECIPIENTS, "clients", selectors.record_recipients)
+    # Before the known risks (risks registers at 10): the handler first sees whom the report concerns.
+    registry.register(registry.DEVIATION_PANELS, "clients", selectors.deviation_panel, order=5)

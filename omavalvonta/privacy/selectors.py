@@ -18,7 +18,7 @@ def require_review(actor) -> None:
     officer's and the administrators'): the log covers every unit."""
     from django.core.exceptions import PermissionDenied
 
-    if not access.has_perm_anywhere(actor, access.P_ACCESS_LOG_REVIEW):
+    if not access.has_perm_organisation_wide(actor, access.P_ACCESS_LOG_REVIEW):
         raise PermissionDenied(access.P_ACCESS_LOG_REVIEW)
 
 
