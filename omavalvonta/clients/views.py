@@ -8,7 +8,6 @@ without the right). A child's page and the unit's list write an access-log row."
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.clients import selectors, services
 from omavalvonta.clients.forms import EndForm, PlacementForm
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import form_step
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_MANAGE, P_CLIENT_VIEW, requires
 from omavalvonta.organisation.models import WellbeingCounty
@@ -82,14 +81,10 @@ def placement_create(request, unit_id):
     unit = access.access_unit(actor, unit_id, P_CLIENT_MANAGE)
     if request.method == "POST":
         form = PlacementForm(request.POST, counties=_counties())
-        if form.is_valid():
-            try:
-                placement = services.placement_create(actor=actor, unit=unit, **form.service_kwargs())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The placement was recorded."))
-                return redirect("clients:detail", pk=placement.pk)
+        done, placement = form_step(form, lambda _data: services.placement_create(actor=actor, unit=unit, **form.service_kwargs()))
+        if done:
+            messages.success(request, _("The placement was recorded."))
+            return redirect("clients:detail", pk=placement.pk)
     else:
         form = PlacementForm(counties=_counties(), initial=_new_initial(unit))
     return render(request, "clients/form.html", {"form": form, "unit": unit, "placement": None})
@@ -111,19 +106,15 @@ def placement_edit(request, pk):
     placement = selectors.placement_get(actor=actor, pk=pk, perm=P_CLIENT_MANAGE, request=request)
     if request.method == "POST":
         form = PlacementForm(request.POST, counties=_counties())
-        if form.is_valid():
-            try:
-                services.placement_update(
-                    actor=actor,
-                    placement=placement,
-                    expected_version=form.cleaned_data.get("edit_version"),
-                    **form.service_kwargs(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The placement was saved."))
-                return redirect("clients:detail", pk=placement.pk)
+        done, _saved = form_step(
+            form,
+            lambda data: services.placement_update(
+                actor=actor, placement=placement, expected_version=data.get("edit_version"), **form.service_kwargs()
+            ),
+        )
+        if done:
+            messages.success(request, _("The placement was saved."))
+            return redirect("clients:detail", pk=placement.pk)
     else:
         form = PlacementForm(counties=_counties(), initial=PlacementForm.initial_from(placement))
     return render(request, "clients/form.html", {"form": form, "unit": placement.unit, "placement": placement})
@@ -138,14 +129,10 @@ def placement_end(request, pk):
         return redirect("clients:detail", pk=placement.pk)
     if request.method == "POST":
         form = EndForm(request.POST)
-        if form.is_valid():
-            try:
-                services.placement_end(actor=actor, placement=placement, ends_on=form.cleaned_data["ends_on"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The placement was ended. The record is kept."))
-                return redirect("clients:unit", unit_id=placement.unit_id)
+        done, _ended = form_step(form, lambda data: services.placement_end(actor=actor, placement=placement, ends_on=data["ends_on"]))
+        if done:
+            messages.success(request, _("The placement was ended. The record is kept."))
+            return redirect("clients:unit", unit_id=placement.unit_id)
     else:
         form = EndForm()
     return render(request, "clients/end.html", {"form": form, "placement": placement})
