@@ -17,7 +17,6 @@ from omavalvonta.core.forms import (
     MultipleFileInput,
     UserChoiceField,
 )
-from omavalvonta.core.lib import bounds
 from omavalvonta.deviations.models import (
     Consequence,
     Kind,
@@ -27,7 +26,8 @@ from omavalvonta.deviations.models import (
     State,
     ViolenceTarget,
 )
-from omavalvonta.organisation.models import Region, Unit
+from omavalvonta.organisation.forms import RegionUnitFilter
+from omavalvonta.organisation.models import Unit
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -214,7 +214,7 @@ class ReportForm(forms.Form):
 # --- Lists -----------------------------------------------------------------------------
 
 
-class FilterForm(forms.Form):
+class FilterForm(RegionUnitFilter):
     kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
     state = forms.ChoiceField(
         label=_("State"),
@@ -224,33 +224,15 @@ class FilterForm(forms.Form):
     risk_level = forms.ChoiceField(
         label=_("Risk level"), choices=[("", _("All risk levels")), *RiskLevel.choices], required=False
     )
-    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     date_from = DateField(label=_("Submitted from"), required=False, widget=DateInput())
     date_to = DateField(label=_("Submitted until"), required=False, widget=DateInput())
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     team_meeting = forms.BooleanField(label=_("For the team meeting"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
-    # Above this many units a single unit list is too long to use (a large group
-    # has thousands): units are then offered within the chosen region only.
-    MAX_UNITS_WITHOUT_REGION = 60
-
     def __init__(self, *args, units, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Regions of the units the actor sees; one region needs no filter.
-        regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name")
-        self.fields["region"].queryset = regions
-        self.show_region = regions.count() > 1
-        self.show_unit = True
-        if self.show_region and units.count() > self.MAX_UNITS_WITHOUT_REGION:
-            region_id = self.data.get("region") if self.is_bound else None
-            if (region_id := bounds.parse_int(region_id)) is not None:
-                units = units.filter(region_id=region_id)
-            else:
-                units = units.none()
-                self.show_unit = False
-        self.fields["unit"].queryset = units
+        self.offer_units(units)
         self.actor = actor
 
     def clean(self):
@@ -270,10 +252,7 @@ class FilterForm(forms.Form):
         for name in ("kind", "state", "risk_level", "date_from", "date_to"):
             if data.get(name):
                 filters[name] = data[name]
-        if data.get("unit"):
-            filters["unit"] = data["unit"].pk
-        if data.get("region"):
-            filters["region"] = data["region"].pk
+        filters.update(self.scope_filters())
         if data.get("overdue"):
             filters["overdue"] = True
         if data.get("team_meeting"):

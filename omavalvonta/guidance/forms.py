@@ -17,6 +17,7 @@ from omavalvonta.core.forms import (
     UserChoiceField,
 )
 from omavalvonta.guidance.models import Kind, State
+from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.models import Authority, WellbeingCounty
 
 
@@ -110,10 +111,9 @@ class RegisterForm(forms.Form):
         }
 
 
-class FilterForm(forms.Form):
+class FilterForm(RegionUnitFilter):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     overdue = forms.BooleanField(label=_("Deadline passed"), required=False)
     mine = forms.BooleanField(label=_("Mine to prepare"), required=False)
 
@@ -121,16 +121,13 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *Kind.choices]
         self.fields["state"].choices = [("", _("All states")), ("open", _("Not closed")), *State.choices]
-        self.fields["unit"].queryset = units
+        self.offer_units(units)
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
             return {}
         data = self.cleaned_data
-        result = {k: data[k] for k in ("kind", "state", "overdue", "mine") if data.get(k)}
-        if data.get("unit") is not None:
-            result["unit"] = data["unit"].pk
-        return result
+        return {**self.scope_filters(), **{k: data[k] for k in ("kind", "state", "overdue", "mine") if data.get(k)}}
 
 
 class ResponseForm(forms.Form):

@@ -180,6 +180,11 @@ def guidance_list(*, actor, filters: dict | None = None):
             Q(applies_to_all_units=True)
             | Q(Exists(GuidanceUnit.objects.filter(guidance_id=OuterRef("pk"), unit_id=unit_id)))
         )
+    if (region_id := _as_int(filters.get("region"))) is not None:
+        qs = qs.filter(
+            Q(applies_to_all_units=True)
+            | Q(Exists(GuidanceUnit.objects.filter(guidance_id=OuterRef("pk"), unit__region_id=region_id)))
+        )
     if filters.get("overdue"):
         qs = qs.filter(state__in=PENDING_STATES, deadline__lt=timezone.localdate())
     if filters.get("mine"):

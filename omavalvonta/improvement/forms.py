@@ -18,6 +18,7 @@ from omavalvonta.improvement.models import (
     SourceKind,
 )
 from omavalvonta.improvement.selectors import ACTIVE
+from omavalvonta.organisation.forms import RegionUnitFilter
 
 # --- Actions ---------------------------------------------------------------------------------------
 
@@ -93,7 +94,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why is the action cancelled?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(RegionUnitFilter):
     state = forms.ChoiceField(
         label=_("State"),
         choices=[(ACTIVE, _("Open or awaiting check")), ("", _("All states")), *ActionState.choices],
@@ -102,16 +103,12 @@ class ActionFilterForm(forms.Form):
     source_kind = forms.ChoiceField(
         label=_("Source"), choices=[("", _("All sources")), *SourceKind.choices], required=False
     )
-    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     check_due = forms.BooleanField(label=_("Effectiveness check due"), required=False)
 
     def __init__(self, *args, units, regions, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["region"].queryset = regions
-        self.show_region = regions.count() > 1
+        self.offer_units(units, regions=regions)
         self.fields["owner"] = UserChoiceField(
             people=owners, label=_("Owner"), blank_label=_("All owners"), required=False
         )
@@ -128,10 +125,7 @@ class ActionFilterForm(forms.Form):
             filters["state"] = data["state"]
         if data.get("source_kind"):
             filters["source_kind"] = data["source_kind"]
-        if data.get("unit"):
-            filters["unit"] = data["unit"].pk
-        if data.get("region"):
-            filters["region"] = data["region"].pk
+        filters.update(self.scope_filters())
         if data.get("owner"):
             filters["owner"] = data["owner"].pk
         if data.get("overdue"):
@@ -252,18 +246,14 @@ class FollowUpTextForm(forms.Form):
     )
 
 
-class LogFilterForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+class LogFilterForm(RegionUnitFilter):
     date_from = DateField(label=_("Observed from"), required=False, widget=DateInput())
     date_to = DateField(label=_("Observed until"), required=False, widget=DateInput())
     no_follow_up = forms.BooleanField(label=_("Without follow-up"), required=False)
 
     def __init__(self, *args, units, regions, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["region"].queryset = regions
-        self.show_region = regions.count() > 1
+        self.offer_units(units, regions=regions)
         self.fields["owner"] = UserChoiceField(
             people=owners, label=_("Owner"), blank_label=_("All owners"), required=False
         )
@@ -284,10 +274,7 @@ class LogFilterForm(forms.Form):
         for name in ("date_from", "date_to"):
             if data.get(name):
                 filters[name] = data[name]
-        if data.get("unit"):
-            filters["unit"] = data["unit"].pk
-        if data.get("region"):
-            filters["region"] = data["region"].pk
+        filters.update(self.scope_filters())
         if data.get("no_follow_up"):
             filters["no_follow_up"] = True
         return filters

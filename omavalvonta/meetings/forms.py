@@ -17,6 +17,7 @@ from omavalvonta.core.forms import (
 from omavalvonta.deviations.forms import DateTimeLocalInput
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.meetings.models import MeetingKind
+from omavalvonta.organisation.forms import RegionUnitFilter
 
 __all__ = [
     "ActionForm",
@@ -31,8 +32,7 @@ __all__ = [
 ]
 
 
-class FilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+class FilterForm(RegionUnitFilter):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *MeetingKind.choices], required=False)
     when = forms.ChoiceField(
         label=_("When"),
@@ -42,15 +42,13 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.offer_units(units)
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
             return {}
         data = self.cleaned_data
-        result = {}
-        if data.get("unit"):
-            result["unit"] = data["unit"].pk
+        result = self.scope_filters()
         if data.get("kind"):
             result["kind"] = data["kind"]
         if data.get("when"):

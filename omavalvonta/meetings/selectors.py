@@ -100,12 +100,14 @@ def _as_int(value) -> int | None:
 
 
 def meeting_list(*, actor, filters: dict | None = None):
-    """Meetings `actor` may read, newest first. filters: unit (id), kind,
+    """Meetings `actor` may read, newest first. filters: unit, region (ids), kind,
     when ("upcoming": not closed; "past": minutes closed)."""
     filters = filters or {}
     qs = visible_meetings(actor)
     if (unit_id := _as_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
+    if (region_id := _as_int(filters.get("region"))) is not None:
+        qs = qs.filter(unit__region_id=region_id)
     if (kind := filters.get("kind")) in MeetingKind.values:
         qs = qs.filter(kind=kind)
     when = filters.get("when")

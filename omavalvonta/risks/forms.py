@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
+from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.risk import Consequence, Likelihood
 from omavalvonta.risks.models import RiskCategory
 
@@ -32,8 +33,7 @@ class RiskForm(forms.Form):
         self.fields["owner"].queryset = people
 
 
-class FilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+class FilterForm(RegionUnitFilter):
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories")), *RiskCategory.choices], required=False)
     active = forms.ChoiceField(
         label=_("Show"), choices=[("", _("Active risks")), ("all", _("Also retired"))], required=False
@@ -41,16 +41,13 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.offer_units(units)
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
             return {}
         data = self.cleaned_data
-        result = {k: data[k] for k in ("category", "active") if data.get(k)}
-        if data.get("unit"):
-            result["unit"] = data["unit"].pk
-        return result
+        return {**self.scope_filters(), **{k: data[k] for k in ("category", "active") if data.get(k)}}
 
 
 class AssessmentForm(forms.Form):

@@ -21,12 +21,14 @@ def units_for_risks(*, actor, perm: str = access.P_RISK_VIEW):
 
 
 def risk_list(*, actor, filters: dict | None = None):
-    """Risks the actor may view, the highest level first. filters: unit (id),
+    """Risks the actor may view, the highest level first. filters: unit, region (ids),
     category, active ("1" default: active only; "all")."""
     filters = filters or {}
     qs = Risk.objects.for_actor(actor, access.P_RISK_VIEW)
     if (unit_id := _as_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
+    if (region_id := _as_int(filters.get("region"))) is not None:
+        qs = qs.filter(unit__region_id=region_id)
     if filters.get("category") in RiskCategory.values:
         qs = qs.filter(category=filters["category"])
     if filters.get("active") != "all":
@@ -91,6 +93,8 @@ def assessment_list(*, actor, filters: dict | None = None):
     qs = RiskAssessment.objects.for_actor(actor, access.P_RISK_VIEW)
     if (unit_id := _as_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
+    if (region_id := _as_int(filters.get("region"))) is not None:
+        qs = qs.filter(unit__region_id=region_id)
     return qs.select_related("unit").annotate(risk_count=Count("risks", distinct=True)).order_by("-held_on", "-id")
 
 

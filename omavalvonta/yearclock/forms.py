@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
+from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.models import ServiceType
 from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
 
@@ -114,8 +115,7 @@ class CalendarFilterForm(forms.Form):
         self.fields["year"].choices = [(y, y) for y in years]
 
 
-class ListFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+class ListFilterForm(RegionUnitFilter):
     state = forms.ChoiceField(
         label=_("State"),
         choices=[("", _("All")), ("open", _("Open")), ("late", _("Late")), ("done", _("Done"))],
@@ -125,16 +125,14 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args, units, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.offer_units(units)
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
             return {}
         data = self.cleaned_data
-        result = {}
-        if data.get("unit"):
-            result["unit"] = data["unit"].pk
+        result = self.scope_filters()
         if data.get("state"):
             result["state"] = data["state"]
         if data.get("year"):
