@@ -70,13 +70,17 @@ def _reset_sequence(model) -> None:
 def build_feedback(*, units, responses: int, seed: int = 2026, log=print) -> None:
     from omavalvonta.demo.feedback import _quarters_back
     from omavalvonta.feedback import tallies
-    from omavalvonta.feedback.models import Answer, QuestionKind, Response, Round, Survey, SurveyState
+    from omavalvonta.feedback.defaults import seed_default_surveys
+    from omavalvonta.feedback.models import Answer, Question, QuestionKind, Response, Round, Survey, SurveyState
     from omavalvonta.feedback.services import quarter_dates
 
     rng = random.Random(seed)
     started = time.perf_counter()
     today = timezone.localdate()
     quarters = _quarters_back(today, 8)
+    # The default question sets come from a migration; make sure they are there
+    # (a flushed test database or an emptied bench database has none), as the demo does.
+    seed_default_surveys(Survey, Question, now=timezone.now())
     surveys = {s.group: s for s in Survey.objects.filter(state=SurveyState.PUBLISHED).prefetch_related("questions")}
     questions = {
         g: [(q.pk, q.key, q.kind) for q in s.questions.all() if q.kind != QuestionKind.NPS] for g, s in surveys.items()
