@@ -24,6 +24,7 @@ from omavalvonta.organisation.models import (
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel
 from omavalvonta.organisation.services import SETTING_LIMITS, risk_matrix_cell_key, validate_business_id
 
+
 class RegionUnitFilter(forms.Form):
     """A list's filter by region and unit, sized for people. A form that filters
     by unit inherits it and calls `offer_units(units)` with the units the actor
