@@ -176,7 +176,13 @@ class Occurrence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["template", "unit", "due_date"], name="occurrence_once_per_due_date")
         ]
-        indexes = [models.Index(fields=["unit", "due_date"]), models.Index(fields=["state", "due_date"])]
+        indexes = [
+            models.Index(fields=["unit", "due_date"]),
+            models.Index(fields=["state", "due_date"]),
+            # The list of every duty in a director's scope is in due-date order: read
+            # in that order, the database sorts only one date's rows by unit name.
+            models.Index(fields=["due_date", "id"], name="occurrence_due_date_idx"),
+        ]
         verbose_name = _("obligation")
         verbose_name_plural = _("obligations")
 
