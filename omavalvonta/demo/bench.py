@@ -410,12 +410,16 @@ def measure(
         return client_for(cast.employee).post(submit_url, data).status_code
 
     def submit_service(i):
-        from omavalvonta.deviations.services import deviation_submit
+        from omavalvonta.deviations.services import ReportInput, deviation_submit
 
         deviation_submit(
-            actor=cast.employee, unit=cast.unit, kind=Kind.QUALITY,
-            occurred_at=timezone.now() - dt.timedelta(hours=1),
-            description="Sovittu tapaaminen peruuntui. (bench)",
+            actor=cast.employee,
+            unit=cast.unit,
+            report=ReportInput(
+                kind=Kind.QUALITY,
+                occurred_at=timezone.now() - dt.timedelta(hours=1),
+                description="Sovittu tapaaminen peruuntui. (bench)",
+            ),
         )
         return 0
 

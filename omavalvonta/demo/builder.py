@@ -630,18 +630,20 @@ class DemoBuilder:
         result = dev_services.deviation_submit(
             actor=plan.reporter,
             unit=unit,
-            kind=plan.kind,
-            occurred_at=occurred,
-            description=description,
-            location=location,
-            immediate_actions=immediate,
-            affected_child=plan.kind not in (Kind.HARASSMENT,) and rng.random() < 0.75,
-            affected_staff=plan.kind in (Kind.THREAT_OR_VIOLENCE, Kind.HARASSMENT) and rng.random() < 0.6,
-            affected_other=rng.random() < 0.05,
-            improvement_proposal=proposal,
-            anonymous=plan.anonymous,
+            report=dev_services.ReportInput(
+                kind=plan.kind,
+                occurred_at=occurred,
+                description=description,
+                location=location,
+                immediate_actions=immediate,
+                affected_child=plan.kind not in (Kind.HARASSMENT,) and rng.random() < 0.75,
+                affected_staff=plan.kind in (Kind.THREAT_OR_VIOLENCE, Kind.HARASSMENT) and rng.random() < 0.6,
+                affected_other=rng.random() < 0.05,
+                improvement_proposal=proposal,
+                anonymous=plan.anonymous,
+                **extra,
+            ),
             submitted_at=plan.submitted_at,
-            **extra,
         )
         dev = result.deviation
         stamps = self._stamps[dev.pk] = {"submitted_at": plan.submitted_at}

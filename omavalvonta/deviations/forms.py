@@ -26,6 +26,7 @@ from omavalvonta.deviations.models import (
     State,
     ViolenceTarget,
 )
+from omavalvonta.deviations.services.reporting import ReportInput
 from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.models import Unit
 
@@ -186,8 +187,7 @@ class ReportForm(forms.Form):
         """Keyword arguments for services.deviation_submit from the cleaned data."""
         data = self.cleaned_data
         kind = data["kind"]
-        kwargs = {
-            "unit": data["unit"],
+        report = {
             "kind": kind,
             "occurred_at": data["occurred_at"],
             "location": data["location"],
@@ -201,14 +201,13 @@ class ReportForm(forms.Form):
             "attachments": data["attachments"],
             "child_missing": data["child_missing"],
             "reported_serious": data["reported_serious"],
-            "submission_key": data["submission_key"],
             "children": data.get("children", []),
         }
         for section, kinds in KIND_SECTIONS.items():
             if kind in kinds:
                 for name in SECTION_FIELDS[section]:
-                    kwargs[name] = data[name]
-        return kwargs
+                    report[name] = data[name]
+        return {"unit": data["unit"], "report": ReportInput(**report), "submission_key": data["submission_key"]}
 
 
 # --- Lists -----------------------------------------------------------------------------

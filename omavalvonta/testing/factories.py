@@ -1,5 +1,6 @@
 """factory_boy factories shared by every app's tests."""
 
+import dataclasses
 import datetime as dt
 
 import factory
@@ -118,9 +119,12 @@ def member(role, *, unit=None, region=None, **user_fields):
 
 
 def deviation_kwargs(unit, **overrides):
-    """Valid keyword arguments for deviations.services.deviation_submit."""
+    """Valid keyword arguments for deviations.services.deviation_submit: the unit
+    and a ReportInput; overrides that are not report fields (submitted_at,
+    submission_key) are passed beside it."""
+    from omavalvonta.deviations.services import ReportInput
+
     data = {
-        "unit": unit,
         "kind": "quality",
         "occurred_at": timezone.now() - dt.timedelta(hours=2),
         "location": "Olohuone",
@@ -128,8 +132,10 @@ def deviation_kwargs(unit, **overrides):
         "immediate_actions": "Soitettiin päivystävälle sairaanhoitajalle.",
         "affected_child": True,
     }
-    data.update(overrides)
-    return data
+    fields = {f.name for f in dataclasses.fields(ReportInput)}
+    data.update({k: v for k, v in overrides.items() if k in fields})
+    rest = {k: v for k, v in overrides.items() if k not in fields}
+    return {"unit": unit, "report": ReportInput(**data), **rest}
 
 
 def placement_kwargs(county=None, **overrides):

@@ -33,9 +33,14 @@ def data(employee_a, supervisor_a, unit_a, settings):
     """Rows in many tables and files on disk, all made through the services."""
     for i in range(3):
         deviation_services.deviation_submit(
-            actor=employee_a, unit=unit_a, kind="quality", occurred_at=timezone.now(),
-            description=f"Ilmoitus {i}: ovi jäi auki.",
-            attachments=[SimpleUploadedFile(f"kuva{i}.jpg", JPEG + bytes([i]), content_type="image/jpeg")],
+            actor=employee_a,
+            unit=unit_a,
+            report=deviation_services.ReportInput(
+                kind="quality",
+                occurred_at=timezone.now(),
+                description=f"Ilmoitus {i}: ovi jäi auki.",
+                attachments=[SimpleUploadedFile(f"kuva{i}.jpg", JPEG + bytes([i]), content_type="image/jpeg")],
+            ),
         )
     plan_services.plan_draft_start(actor=supervisor_a, unit=unit_a)
     files = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]

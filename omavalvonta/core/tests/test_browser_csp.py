@@ -49,8 +49,10 @@ def cast(transactional_db, unit_a, authority):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     report = deviation_services.deviation_submit(
         actor=employee,
-        **deviation_kwargs(unit_a),
-        attachments=[SimpleUploadedFile("kuva.png", png, content_type="image/png")],
+        **deviation_kwargs(
+            unit_a,
+            attachments=[SimpleUploadedFile("kuva.png", png, content_type="image/png")],
+        ),
     ).deviation
     return {"supervisor": supervisor, "employee": employee, "director": director, "admin": admin, "report": report}
 

@@ -30,8 +30,10 @@ PDF = b"%PDF-1.4\n%test\n"
 def report(employee_a, supervisor_a, unit_a):
     return deviation_services.deviation_submit(
         actor=employee_a,
-        **deviation_kwargs(unit_a),
-        attachments=[SimpleUploadedFile("Kalle_Kollega_mustelma.png", PNG, content_type="image/png")],
+        **deviation_kwargs(
+            unit_a,
+            attachments=[SimpleUploadedFile("Kalle_Kollega_mustelma.png", PNG, content_type="image/png")],
+        ),
     ).deviation
 
 

@@ -32,6 +32,7 @@ from omavalvonta.deviations.services.messages import (
 )
 from omavalvonta.deviations.services.protection import deviation_reporter_disclose
 from omavalvonta.deviations.services.reporting import (
+    ReportInput,
     deviation_submit,
     deviation_submit_public,
     handler_assignment_set,
@@ -47,6 +48,7 @@ from omavalvonta.deviations.services.statutory import (
 __all__ = [
     "GDPR_BREACH_HOURS",
     "NotificationDraft",
+    "ReportInput",
     "SubmitResult",
     "authority_escalation_refusal",
     "detail_link",

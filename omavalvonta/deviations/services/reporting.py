@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -131,41 +133,232 @@ def _notify_on_submit(deviation: Deviation) -> None:
             )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReportInput:
+    """What the reporter tells about one deviation: the input of `deviation_submit`.
+
+    kind, occurred_at and description are required (a missing one is a TypeError
+    naming it); the type-specific details of other types are dropped on submit.
+    attachments: uploaded files; children: ids of the unit's placed children."""
+
+    kind: str
+    occurred_at: dt.datetime | None
+    description: str
+    location: str = ""
+    immediate_actions: str = ""
+    affected_child: bool = False
+    affected_staff: bool = False
+    affected_other: bool = False
+    improvement_proposal: str = ""
+    anonymous: bool = False
+    attachments: Sequence = ()
+    medication_stage: str = ""
+    medication_substance: str = ""
+    violence_target: str = ""
+    injury: bool = False
+    police_called: bool = False
+    restraint_used: bool = False
+    data_concerned: str = ""
+    personal_data_breach: bool = False
+    medication_harm: bool = False
+    child_missing: bool = False
+    reported_serious: bool = False
+    children: Sequence = ()
+
+
+def _checked_basics(errors: dict, report: ReportInput, unit, submitted: dt.datetime) -> dict:
+    """The type, unit, time, description and place; the cleaned values."""
+    if report.kind not in Kind.values:
+        errors["kind"] = _("Choose the type of the report.")
+    if not unit.is_active:
+        errors["unit"] = _("This unit is no longer active.")
+    occurred_at = report.occurred_at
+    if not isinstance(occurred_at, dt.datetime):
+        errors["occurred_at"] = _("Tell when it happened.")
+    else:
+        if timezone.is_naive(occurred_at):
+            occurred_at = occurred_at.replace(tzinfo=rules.HELSINKI)
+        if occurred_at > submitted + FUTURE_TOLERANCE:
+            errors["occurred_at"] = _("The time cannot be in the future.")
+    description = _clean_text(report.description)
+    if not description:
+        errors["description"] = _("Describe what happened.")
+    location = _clean_text(report.location)
+    _check_max_length(errors, "location", location, 200)
+    return {"occurred_at": occurred_at, "description": description, "location": location}
+
+
+def _checked_medication(errors: dict, report: ReportInput) -> dict:
+    stage, substance = _clean_text(report.medication_stage), _clean_text(report.medication_substance)
+    if report.kind != Kind.MEDICATION:
+        return {"medication_stage": "", "medication_substance": "", "medication_harm": False}
+    if not stage:
+        errors["medication_stage"] = _("Choose the stage of the medication process.")
+    elif stage not in MedicationStage.values:
+        errors["medication_stage"] = _("Choose one of the listed stages.")
+    _check_max_length(errors, "medication_substance", substance, 200)
+    return {"medication_stage": stage, "medication_substance": substance}
+
+
+def _checked_violence(errors: dict, report: ReportInput) -> dict:
+    target = _clean_text(report.violence_target)
+    if report.kind != Kind.THREAT_OR_VIOLENCE:
+        return {"violence_target": "", "injury": False, "police_called": False, "restraint_used": False}
+    if not target:
+        errors["violence_target"] = _("Choose at whom the threat or violence was directed.")
+    elif target not in ViolenceTarget.values:
+        errors["violence_target"] = _("Choose one of the listed targets.")
+    return {"violence_target": target}
+
+
+def _checked_data_protection(errors: dict, report: ReportInput) -> dict:
+    concerned = _clean_text(report.data_concerned)
+    if report.kind != Kind.DATA_PROTECTION:
+        return {"data_concerned": "", "personal_data_breach": False}
+    _check_max_length(errors, "data_concerned", concerned, 300)
+    return {"data_concerned": concerned}
+
+
+def _checked_children(errors: dict, report: ReportInput) -> dict:
+    children = [c for c in (report.children or ()) if c not in ("", None)]
+    if children and report.anonymous:
+        errors["children"] = _(
+            "An anonymous report does not name a child. Leave the children out, or report in your own name."
+        )
+    elif children and registry.first(registry.CHILDREN_NAME) is None:
+        errors["children"] = _("Children cannot be named on reports here.")
+    return {"children": children, "affected_child": bool(report.affected_child or children)}
+
+
+def _validated(report: ReportInput, unit, submitted: dt.datetime) -> tuple[ReportInput, list]:
+    """The report cleaned (type-specific details of other types dropped) and its
+    accepted files; a ValidationError naming every field at fault."""
+    errors: dict[str, object] = {}
+    cleaned = {
+        **_checked_basics(errors, report, unit, submitted),
+        **_checked_medication(errors, report),
+        **_checked_violence(errors, report),
+        **_checked_data_protection(errors, report),
+        **_checked_children(errors, report),
+    }
+    accepted_files, file_problems = check_attachments(report.attachments)
+    if file_problems:
+        errors["attachments"] = file_problems
+    if errors:
+        raise ValidationError(errors)
+    return replace(report, **cleaned), accepted_files
+
+
+def _new_deviation(report: ReportInput, *, actor, unit, handler, submitted, submission, digest) -> Deviation:
+    organisation = _organisation(unit)
+    local_submitted = submitted.astimezone(rules.HELSINKI)
+    handling_due_day = add_working_days(local_submitted.date(), organisation.handling_start_working_days)
+    deviation = Deviation(
+        unit=unit,
+        # Unique placeholder until the primary key exists; replaced below.
+        number=f"tmp-{uuid.uuid4().hex[:16]}",
+        kind=report.kind,
+        occurred_at=report.occurred_at,
+        location=report.location,
+        description=report.description,
+        immediate_actions=_clean_text(report.immediate_actions),
+        affected_child=bool(report.affected_child),
+        affected_staff=bool(report.affected_staff),
+        affected_other=bool(report.affected_other),
+        improvement_proposal=_clean_text(report.improvement_proposal),
+        medication_stage=report.medication_stage,
+        medication_substance=report.medication_substance,
+        violence_target=report.violence_target,
+        injury=bool(report.injury),
+        police_called=bool(report.police_called),
+        restraint_used=bool(report.restraint_used),
+        data_concerned=report.data_concerned,
+        personal_data_breach=bool(report.personal_data_breach),
+        medication_harm=bool(report.medication_harm),
+        child_missing=bool(report.child_missing),
+        reported_serious=bool(report.reported_serious),
+        reporter=None if report.anonymous else actor,
+        is_anonymous=bool(report.anonymous),
+        followup_code_digest=digest or "",
+        handler=handler,
+        submitted_at=submitted,
+        submission_digest=submission,
+        handling_due_at=dt.datetime.combine(handling_due_day, local_submitted.time(), tzinfo=rules.HELSINKI),
+        due_date=local_submitted.date() + dt.timedelta(days=organisation.handling_target_days),
+    )
+    deviation.serious_reasons = law.serious_reasons(deviation)
+    return deviation
+
+
+def _insert_once(deviation: Deviation, submission: str | None, submission_key: str) -> SubmitResult | None:
+    """Store the new report; the report already stored when a request with the
+    same key committed first (then nothing is stored)."""
+    if submission is None:
+        deviation.save(force_insert=True)
+        return None
+    try:
+        # A savepoint: when another request with the same key committed first,
+        # the unique index refuses this row and the outer transaction goes on.
+        with transaction.atomic():
+            deviation.save(force_insert=True)
+    except IntegrityError:
+        existing = _already_submitted(submission, submission_key)
+        if existing is None:
+            raise
+        return existing
+    return None
+
+
+def _save_attachments(deviation: Deviation, accepted_files) -> None:
+    for index, (f, ctype, ext) in enumerate(accepted_files, start=1):
+        # An anonymous or protected reporter's file names ("IMG_Eeva.jpg") could identify them.
+        original = f"{_('attachment')}-{index}.{ext}" if deviation.identity_protected else (f.name or "")[-200:]
+        attachment = Attachment(
+            deviation=deviation, unit=deviation.unit, original_name=original, content_type=ctype, size=f.size or 0
+        )
+        attachment.file.save(f"upload.{ext}", f, save=False)
+        attachment.save()
+
+
+def _record_submitted(deviation: Deviation, *, actor, files: int, public: bool) -> None:
+    unit, handler = deviation.unit, deviation.handler
+    audit_event_record(
+        actor=None if deviation.is_anonymous else actor,
+        verb="deviation.submitted",
+        target=deviation,
+        unit=unit,
+        kind=deviation.kind,
+        number=deviation.number,
+        attachments=files,
+        **({"channel": "public"} if public else {}),
+    )
+    if handler is not None:
+        audit_event_record(
+            actor=None,
+            verb="deviation.assigned",
+            target=deviation,
+            unit=unit,
+            handler_id=handler.pk,
+            handler_name=handler.full_name,
+            routed=True,
+        )
+    else:
+        log.warning("Deviation %s in unit %s has no handler to route to.", deviation.number, unit.pk)
+
+
 @transaction.atomic
 def deviation_submit(
     *,
     actor,
     unit,
-    kind: str,
-    occurred_at: dt.datetime,
-    description: str,
-    location: str = "",
-    immediate_actions: str = "",
-    affected_child: bool = False,
-    affected_staff: bool = False,
-    affected_other: bool = False,
-    improvement_proposal: str = "",
-    anonymous: bool = False,
-    attachments=(),
-    medication_stage: str = "",
-    medication_substance: str = "",
-    violence_target: str = "",
-    injury: bool = False,
-    police_called: bool = False,
-    restraint_used: bool = False,
-    data_concerned: str = "",
-    personal_data_breach: bool = False,
-    medication_harm: bool = False,
-    child_missing: bool = False,
-    reported_serious: bool = False,
-    children=(),
+    report: ReportInput,
     submitted_at: dt.datetime | None = None,
     submission_key: str = "",
     _channel: object = None,
 ) -> SubmitResult:
-    """File a report in `unit` (requires deviation.report there).
+    """File `report` (a ReportInput) in `unit` (requires deviation.report there).
 
-    * anonymous=True stores no identity (reporter=None, audit actor None).
+    * report.anonymous=True stores no identity (reporter=None, audit actor None).
     * A follow-up code is issued for anonymous reports and always for § 29
       grievances; only its HMAC digest is stored.
     * Routes the report: handler = HandlerAssignment(unit, kind) or the unit's
@@ -174,14 +367,14 @@ def deviation_submit(
       threat/violence reports safety managers, whose grants cover the unit.
     * Sets number, handling_due_at (organisation.handling_start_working_days
       working days) and due_date (organisation.handling_target_days).
-    * attachments: uploaded files; images (JPEG, PNG, HEIC, WebP) and PDF only,
-      each at most settings.ATTACHMENT_MAX_BYTES, at most 5.
+    * report.attachments: uploaded files; images (JPEG, PNG, HEIC, WebP) and PDF
+      only, each at most settings.ATTACHMENT_MAX_BYTES, at most 5.
     * A report meeting a serious-event criterion (law.SERIOUS_EVENT_CRITERIA:
       violence with an injury, a missing child, a serious medication error, the
       reporter's own "serious" flag) starts the § 28 clock at once: the
       notification deadline is set, and the unit's responsible persons and the
       handler are alerted immediately (never held for a digest).
-    * children: the ids of the unit's placed children the report concerns
+    * report.children: the ids of the unit's placed children the report concerns
       (optional; offered by the clients area through core.registry). Its
       statutory notifications then go to their placing counties and social
       workers. An anonymous report names no child.
@@ -198,172 +391,44 @@ def deviation_submit(
     """
     # The public channel has no actor; only `deviation_submit_public` passes this.
     if _channel is not _PUBLIC_CHANNEL:
-        access.require(actor, access.P_DEVIATION_REPORT, unit, kind=kind)
+        access.require(actor, access.P_DEVIATION_REPORT, unit, kind=report.kind)
     submission = _submission_digest(submission_key)
     if submission is not None:
         existing = _already_submitted(submission, submission_key)
         if existing is not None:
             return existing
-    now = timezone.now()
-    submitted = submitted_at or now
-    errors: dict[str, object] = {}
+    submitted = submitted_at or timezone.now()
+    report, accepted_files = _validated(report, unit, submitted)
 
-    if kind not in Kind.values:
-        errors["kind"] = _("Choose the type of the report.")
-    if not unit.is_active:
-        errors["unit"] = _("This unit is no longer active.")
-    if not isinstance(occurred_at, dt.datetime):
-        errors["occurred_at"] = _("Tell when it happened.")
-    else:
-        if timezone.is_naive(occurred_at):
-            occurred_at = occurred_at.replace(tzinfo=rules.HELSINKI)
-        if occurred_at > submitted + FUTURE_TOLERANCE:
-            errors["occurred_at"] = _("The time cannot be in the future.")
-    description = _clean_text(description)
-    if not description:
-        errors["description"] = _("Describe what happened.")
-    location = _clean_text(location)
-    _check_max_length(errors, "location", location, 200)
-
-    # Type-specific details: required where the type needs them, dropped elsewhere.
-    medication_stage, medication_substance = _clean_text(medication_stage), _clean_text(medication_substance)
-    violence_target, data_concerned = _clean_text(violence_target), _clean_text(data_concerned)
-    if kind == Kind.MEDICATION:
-        if not medication_stage:
-            errors["medication_stage"] = _("Choose the stage of the medication process.")
-        elif medication_stage not in MedicationStage.values:
-            errors["medication_stage"] = _("Choose one of the listed stages.")
-        _check_max_length(errors, "medication_substance", medication_substance, 200)
-    else:
-        medication_stage, medication_substance, medication_harm = "", "", False
-    if kind == Kind.THREAT_OR_VIOLENCE:
-        if not violence_target:
-            errors["violence_target"] = _("Choose at whom the threat or violence was directed.")
-        elif violence_target not in ViolenceTarget.values:
-            errors["violence_target"] = _("Choose one of the listed targets.")
-    else:
-        violence_target, injury, police_called, restraint_used = "", False, False, False
-    if kind == Kind.DATA_PROTECTION:
-        _check_max_length(errors, "data_concerned", data_concerned, 300)
-    else:
-        data_concerned, personal_data_breach = "", False
-
-    children = [c for c in (children or ()) if c not in ("", None)]
-    name_children = registry.first(registry.CHILDREN_NAME)
-    if children and anonymous:
-        errors["children"] = _(
-            "An anonymous report does not name a child. Leave the children out, or report in your own name."
-        )
-    elif children and name_children is None:
-        errors["children"] = _("Children cannot be named on reports here.")
-    affected_child = bool(affected_child or children)
-
-    accepted_files, file_problems = check_attachments(attachments)
-    if file_problems:
-        errors["attachments"] = file_problems
-    if errors:
-        raise ValidationError(errors)
-
-    organisation = _organisation(unit)
-    local_submitted = submitted.astimezone(rules.HELSINKI)
-    handling_due_day = add_working_days(local_submitted.date(), organisation.handling_start_working_days)
     followup_code = digest = None
-    if anonymous or kind == Kind.GRIEVANCE:
+    if report.anonymous or report.kind == Kind.GRIEVANCE:
         followup_code = (
             rules.followup_code_from_submission(submission_key) if submission else rules.followup_code_generate()
         )
         digest = rules.followup_code_digest(followup_code)
-    handler = _route(unit, kind)
-
-    deviation = Deviation(
+    deviation = _new_deviation(
+        report,
+        actor=actor,
         unit=unit,
-        # Unique placeholder until the primary key exists; replaced below.
-        number=f"tmp-{uuid.uuid4().hex[:16]}",
-        kind=kind,
-        occurred_at=occurred_at,
-        location=location,
-        description=description,
-        immediate_actions=_clean_text(immediate_actions),
-        affected_child=bool(affected_child),
-        affected_staff=bool(affected_staff),
-        affected_other=bool(affected_other),
-        improvement_proposal=_clean_text(improvement_proposal),
-        medication_stage=medication_stage,
-        medication_substance=medication_substance,
-        violence_target=violence_target,
-        injury=bool(injury),
-        police_called=bool(police_called),
-        restraint_used=bool(restraint_used),
-        data_concerned=data_concerned,
-        personal_data_breach=bool(personal_data_breach),
-        medication_harm=bool(medication_harm),
-        child_missing=bool(child_missing),
-        reported_serious=bool(reported_serious),
-        reporter=None if anonymous else actor,
-        is_anonymous=bool(anonymous),
-        followup_code_digest=digest or "",
-        handler=handler,
-        submitted_at=submitted,
-        submission_digest=submission,
-        handling_due_at=dt.datetime.combine(handling_due_day, local_submitted.time(), tzinfo=rules.HELSINKI),
-        due_date=local_submitted.date() + dt.timedelta(days=organisation.handling_target_days),
+        handler=_route(unit, report.kind),
+        submitted=submitted,
+        submission=submission,
+        digest=digest,
     )
-    deviation.serious_reasons = law.serious_reasons(deviation)
-    if submission is None:
-        deviation.save(force_insert=True)
-    else:
-        try:
-            # A savepoint: when another request with the same key committed first,
-            # the unique index refuses this row and the outer transaction goes on.
-            with transaction.atomic():
-                deviation.save(force_insert=True)
-        except IntegrityError:
-            existing = _already_submitted(submission, submission_key)
-            if existing is None:
-                raise
-            return existing
+    existing = _insert_once(deviation, submission, submission_key)
+    if existing is not None:
+        return existing
     deviation.number = rules.deviation_number(submitted, deviation.pk)
     deviation.save(update_fields=["number"])
-    if children:
+    if report.children:
         # Inside this transaction: a child who cannot be named files nothing.
-        name_children(actor=actor, record=deviation, unit=unit, ids=children)
-
-    for index, (f, ctype, ext) in enumerate(accepted_files, start=1):
-        # An anonymous or protected reporter's file names ("IMG_Eeva.jpg") could identify them.
-        original = f"{_('attachment')}-{index}.{ext}" if deviation.identity_protected else (f.name or "")[-200:]
-        attachment = Attachment(
-            deviation=deviation, unit=unit, original_name=original, content_type=ctype, size=f.size or 0
-        )
-        attachment.file.save(f"upload.{ext}", f, save=False)
-        attachment.save()
-
-    audit_event_record(
-        actor=None if anonymous else actor,
-        verb="deviation.submitted",
-        target=deviation,
-        unit=unit,
-        kind=kind,
-        number=deviation.number,
-        attachments=len(accepted_files),
-        **({"channel": "public"} if _channel is _PUBLIC_CHANNEL else {}),
-    )
-    if handler is not None:
-        audit_event_record(
-            actor=None,
-            verb="deviation.assigned",
-            target=deviation,
-            unit=unit,
-            handler_id=handler.pk,
-            handler_name=handler.full_name,
-            routed=True,
-        )
-    else:
-        log.warning("Deviation %s in unit %s has no handler to route to.", deviation.number, unit.pk)
+        registry.first(registry.CHILDREN_NAME)(actor=actor, record=deviation, unit=unit, ids=report.children)
+    _save_attachments(deviation, accepted_files)
+    _record_submitted(deviation, actor=actor, files=len(accepted_files), public=_channel is _PUBLIC_CHANNEL)
     _notify_on_submit(deviation)
     if deviation.is_serious:
         statutory_clock_start(deviation, started=submitted, actor=None, reasons=deviation.serious_reasons)
     return SubmitResult(deviation=deviation, followup_code=followup_code)
-
 
 _PUBLIC_CHANNEL = object()
 
@@ -400,11 +465,13 @@ def deviation_submit_public(*, unit, description: str, sender_name: str = "", se
     return deviation_submit(
         actor=None,
         unit=unit,
-        kind=Kind.CLIENT_RIGHTS,
-        occurred_at=timezone.now(),
-        description=f"{intro}\n\n{text}" if text else "",
-        affected_child=True,
-        anonymous=True,
+        report=ReportInput(
+            kind=Kind.CLIENT_RIGHTS,
+            occurred_at=timezone.now(),
+            description=f"{intro}\n\n{text}" if text else "",
+            affected_child=True,
+            anonymous=True,
+        ),
         _channel=_PUBLIC_CHANNEL,
     )
 

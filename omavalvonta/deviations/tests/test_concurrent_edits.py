@@ -18,9 +18,11 @@ def deviation(employee_a, unit_a):
     return services.deviation_submit(
         actor=employee_a,
         unit=unit_a,
-        kind="quality",
-        occurred_at=timezone.now(),
-        description="Iltalääkkeet jäivät antamatta.",
+        report=services.ReportInput(
+            kind="quality",
+            occurred_at=timezone.now(),
+            description="Iltalääkkeet jäivät antamatta.",
+        ),
     ).deviation
 
 

@@ -28,8 +28,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 def grievance(employee_a, supervisor_a, responsible_a, unit_a):
     return services.deviation_submit(
         actor=employee_a,
-        **deviation_kwargs(unit_a, kind="grievance", description="Lapsen hoidossa on epäkohta."),
-        attachments=[SimpleUploadedFile("IMG_Eeva_Tyontekija.png", PNG, content_type="image/png")],
+        **deviation_kwargs(
+            unit_a, kind="grievance", description="Lapsen hoidossa on epäkohta.",
+            attachments=[SimpleUploadedFile("IMG_Eeva_Tyontekija.png", PNG, content_type="image/png")],
+        ),
     ).deviation
 
 

@@ -1173,3 +1173,8 @@ def test_a_handler_who_reported_the_case_can_send_the_prefilled_county_notificat
         actor=supervisor_a, deviation=report, counties=report.unit.counties.all(), subject=draft.subject, body=draft.body
     )
     assert {n.recipient_email for n in sent} == {county.notification_email, county.lead_official_email}
+
+
+def test_a_report_input_without_a_required_field_names_it():
+    with pytest.raises(TypeError, match="description"):
+        services.ReportInput(kind="quality", occurred_at=timezone.now())
