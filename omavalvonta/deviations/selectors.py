@@ -234,61 +234,72 @@ def deviation_list_mine(*, actor):
     )
 
 
+def _classified_label(data) -> str:
+    risk = data.get("risk_level")
+    risk_label = str(RiskLevel(risk).label).lower() if risk in RiskLevel.values else "?"
+    if data.get("is_critical"):
+        return _("Classified: risk %(risk)s, critical") % {"risk": risk_label}
+    return _("Classified: risk %(risk)s") % {"risk": risk_label}
+
+
+def _county_notified_label(data) -> str:
+    counties = data.get("counties")
+    if counties:
+        return _("County notified: %(counties)s") % {"counties": ", ".join(counties)}
+    return _("County notified")
+
+
+def _authority_notified_label(data) -> str:
+    if data.get("purpose") == NotificationPurpose.ESCALATION:
+        return _("Escalated to the supervisory authority")
+    return _("Supervisory authority notified")
+
+
+def _clock_started_label(data) -> str:
+    return _("Statutory notification clock started (%(source)s): notify by %(due)s") % {
+        "source": data.get("source", ""),
+        "due": _local(_as_datetime(data.get("due"))),
+    }
+
+
+def _notification_completed_label(data) -> str:
+    if data.get("late"):
+        return _("Statutory notifications completed late")
+    return _("Statutory notifications completed in time")
+
+
+def _closed_label(data) -> str:
+    if data.get("uncorrected_reason"):
+        return _("Closed before the shortcoming was corrected: %(reason)s") % {"reason": data["uncorrected_reason"]}
+    return _("Closed")
+
+
+# The line of each event on the report's timeline, by verb: a fixed text or one
+# made from the event's data.
+_TIMELINE_LABELS = {
+    "deviation.submitted": lambda data: _("Submitted"),
+    "deviation.assigned": lambda data: _("Handler named: %(name)s") % {"name": data.get("handler_name") or "?"},
+    "deviation.classified": _classified_label,
+    "deviation.action_added": lambda data: _("Corrective action decided"),
+    "deviation.answered": lambda data: _("Reporter answered"),
+    "deviation.county_notified": _county_notified_label,
+    "deviation.authority_notified": _authority_notified_label,
+    "deviation.clock_started": _clock_started_label,
+    "deviation.serious_alerted": lambda data: _("The responsible persons were alerted at once"),
+    "deviation.notification_completed": _notification_completed_label,
+    "deviation.notification_late": lambda data: _("Statutory notification deadline passed"),
+    "deviation.message_to_reporter": lambda data: _("Question to the reporter"),
+    "deviation.message_from_reporter": lambda data: _("Message from the reporter"),
+    "deviation.closed": _closed_label,
+    "deviation.reopened": lambda data: _("Reopened: %(reason)s") % {"reason": data.get("reason", "")},
+    "deviation.escalated": lambda data: _("Escalated to the manager"),
+    DISCLOSED_VERB: lambda data: _("The reporter's protected identity was disclosed (the reason is recorded)"),
+}
+
+
 def _timeline_label(event) -> str | None:
-    data = event.data or {}
-    verb = event.verb
-    if verb == "deviation.submitted":
-        return _("Submitted")
-    if verb == "deviation.assigned":
-        return _("Handler named: %(name)s") % {"name": data.get("handler_name") or "?"}
-    if verb == "deviation.classified":
-        risk = data.get("risk_level")
-        risk_label = str(RiskLevel(risk).label).lower() if risk in RiskLevel.values else "?"
-        if data.get("is_critical"):
-            return _("Classified: risk %(risk)s, critical") % {"risk": risk_label}
-        return _("Classified: risk %(risk)s") % {"risk": risk_label}
-    if verb == "deviation.action_added":
-        return _("Corrective action decided")
-    if verb == "deviation.answered":
-        return _("Reporter answered")
-    if verb == "deviation.county_notified":
-        counties = data.get("counties")
-        if counties:
-            return _("County notified: %(counties)s") % {"counties": ", ".join(counties)}
-        return _("County notified")
-    if verb == "deviation.authority_notified":
-        if data.get("purpose") == NotificationPurpose.ESCALATION:
-            return _("Escalated to the supervisory authority")
-        return _("Supervisory authority notified")
-    if verb == "deviation.clock_started":
-        due = _as_datetime(data.get("due"))
-        return _("Statutory notification clock started (%(source)s): notify by %(due)s") % {
-            "source": data.get("source", ""),
-            "due": _local(due),
-        }
-    if verb == "deviation.serious_alerted":
-        return _("The responsible persons were alerted at once")
-    if verb == "deviation.notification_completed":
-        if data.get("late"):
-            return _("Statutory notifications completed late")
-        return _("Statutory notifications completed in time")
-    if verb == "deviation.notification_late":
-        return _("Statutory notification deadline passed")
-    if verb == "deviation.message_to_reporter":
-        return _("Question to the reporter")
-    if verb == "deviation.message_from_reporter":
-        return _("Message from the reporter")
-    if verb == "deviation.closed":
-        if data.get("uncorrected_reason"):
-            return _("Closed before the shortcoming was corrected: %(reason)s") % {"reason": data["uncorrected_reason"]}
-        return _("Closed")
-    if verb == "deviation.reopened":
-        return _("Reopened: %(reason)s") % {"reason": data.get("reason", "")}
-    if verb == "deviation.escalated":
-        return _("Escalated to the manager")
-    if verb == DISCLOSED_VERB:
-        return _("The reporter's protected identity was disclosed (the reason is recorded)")
-    return None
+    label = _TIMELINE_LABELS.get(event.verb)
+    return label(event.data or {}) if label is not None else None
 
 
 # Events whose actor is the reporter: named only to those who may see them.

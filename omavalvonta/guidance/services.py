@@ -133,6 +133,58 @@ def _notify_assignee(actor, guidance: Guidance) -> None:
 # --- Register -----------------------------------------------------------------------------
 
 
+def _checked_text(errors: dict, *, kind, authority, county, title, content, sender_reference) -> tuple[str, str, str]:
+    """The kind, the sender and the texts of an item; the texts cleaned."""
+    if kind not in Kind.values:
+        errors["kind"] = _("Choose the kind of the item.")
+    if (authority is None) == (county is None):
+        errors["sender"] = _("Choose the sender: either a supervisory authority or a wellbeing services county.")
+    title, content, sender_reference = _clean(title), _clean(content), _clean(sender_reference)
+    if not title:
+        errors["title"] = _("Give the item a title.")
+    elif len(title) > 250:
+        errors["title"] = _("Use at most %(limit)s characters.") % {"limit": 250}
+    if not content:
+        errors["content"] = _("Write down what the item says.")
+    if len(sender_reference) > 100:
+        errors["sender_reference"] = _("Use at most %(limit)s characters.") % {"limit": 100}
+    return title, content, sender_reference
+
+
+def _check_dates(errors: dict, *, kind, received_on, deadline) -> None:
+    today = timezone.localdate()
+    if not isinstance(received_on, dt.date):
+        errors["received_on"] = _("Tell when the item was received.")
+    elif received_on > today:
+        errors["received_on"] = _("The date of receipt cannot be in the future.")
+    if kind == Kind.INFORMATION_REQUEST and deadline is None:
+        errors["deadline"] = _("A request for explanation needs a deadline.")
+    elif deadline is not None and isinstance(received_on, dt.date) and deadline < received_on:
+        errors["deadline"] = _("The deadline cannot be before the date of receipt.")
+
+
+def _check_scope(errors: dict, *, units, applies_to_all_units, assignee) -> None:
+    if not units and not applies_to_all_units:
+        errors["units"] = _("Choose the units concerned, or mark the item as affecting all units.")
+    if any(not u.is_active for u in units):
+        errors["units"] = _("A chosen unit is no longer active.")
+    if assignee is not None and not _assignee_ok(assignee, units, applies_to_all_units):
+        errors["assignee"] = _("%(name)s cannot prepare responses for these units.") % {"name": assignee}
+
+
+def _save_attachments(guidance: Guidance, accepted_files, actor) -> None:
+    for f, ctype, ext in accepted_files:
+        attachment = GuidanceAttachment(
+            guidance=guidance,
+            original_name=(f.name or "")[-200:],
+            content_type=ctype,
+            size=f.size or 0,
+            uploaded_by=actor,
+        )
+        attachment.file.save(f"upload.{ext}", f, save=False)
+        attachment.save()
+
+
 @transaction.atomic
 def guidance_register(
     *,
@@ -170,34 +222,11 @@ def guidance_register(
         access.require(actor, access.P_GUIDANCE_MANAGE, unit)
 
     errors: dict[str, object] = {}
-    if kind not in Kind.values:
-        errors["kind"] = _("Choose the kind of the item.")
-    if (authority is None) == (county is None):
-        errors["sender"] = _("Choose the sender: either a supervisory authority or a wellbeing services county.")
-    title, content, sender_reference = _clean(title), _clean(content), _clean(sender_reference)
-    if not title:
-        errors["title"] = _("Give the item a title.")
-    elif len(title) > 250:
-        errors["title"] = _("Use at most %(limit)s characters.") % {"limit": 250}
-    if not content:
-        errors["content"] = _("Write down what the item says.")
-    if len(sender_reference) > 100:
-        errors["sender_reference"] = _("Use at most %(limit)s characters.") % {"limit": 100}
-    today = timezone.localdate()
-    if not isinstance(received_on, dt.date):
-        errors["received_on"] = _("Tell when the item was received.")
-    elif received_on > today:
-        errors["received_on"] = _("The date of receipt cannot be in the future.")
-    if kind == Kind.INFORMATION_REQUEST and deadline is None:
-        errors["deadline"] = _("A request for explanation needs a deadline.")
-    elif deadline is not None and isinstance(received_on, dt.date) and deadline < received_on:
-        errors["deadline"] = _("The deadline cannot be before the date of receipt.")
-    if not units and not applies_to_all_units:
-        errors["units"] = _("Choose the units concerned, or mark the item as affecting all units.")
-    if any(not u.is_active for u in units):
-        errors["units"] = _("A chosen unit is no longer active.")
-    if assignee is not None and not _assignee_ok(assignee, units, applies_to_all_units):
-        errors["assignee"] = _("%(name)s cannot prepare responses for these units.") % {"name": assignee}
+    title, content, sender_reference = _checked_text(
+        errors, kind=kind, authority=authority, county=county, title=title, content=content, sender_reference=sender_reference
+    )
+    _check_dates(errors, kind=kind, received_on=received_on, deadline=deadline)
+    _check_scope(errors, units=units, applies_to_all_units=applies_to_all_units, assignee=assignee)
     accepted_files, file_problems = check_attachments(attachments)
     if file_problems:
         errors["attachments"] = file_problems
@@ -219,16 +248,7 @@ def guidance_register(
         registered_by=actor,
     )
     GuidanceUnit.objects.bulk_create(GuidanceUnit(guidance=guidance, unit=u) for u in units)
-    for f, ctype, ext in accepted_files:
-        attachment = GuidanceAttachment(
-            guidance=guidance,
-            original_name=(f.name or "")[-200:],
-            content_type=ctype,
-            size=f.size or 0,
-            uploaded_by=actor,
-        )
-        attachment.file.save(f"upload.{ext}", f, save=False)
-        attachment.save()
+    _save_attachments(guidance, accepted_files, actor)
     _audit(
         actor,
         "guidance.registered",
