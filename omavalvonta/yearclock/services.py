@@ -56,20 +56,8 @@ def _require_template_editor(actor) -> None:
         raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
 
 
-def _clean_template(data: dict) -> dict:
-    """Validate template fields; raises ValidationError with per-field messages."""
-    errors = {}
-    title = (data.get("title") or "").strip()
-    if not title:
-        errors["title"] = _("Give the duty a title.")
-    elif len(title) > TITLE_MAX:
-        errors["title"] = _("Use at most %(limit)s characters.") % {"limit": TITLE_MAX}
-    description = (data.get("description") or "").strip()
-    if len(description) > TEXT_MAX:
-        errors["description"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_MAX}
-    kind = data.get("kind")
-    if kind not in ObligationKind.values:
-        errors["kind"] = _("Choose the kind of duty.")
+def _clean_schedule(errors: dict, data: dict) -> dict:
+    """A template's recurrence, start month, interval and months, checked."""
     recurrence = data.get("recurrence")
     start_month = data.get("start_month") or 1
     interval = data.get("interval_months") or 12
@@ -86,6 +74,24 @@ def _clean_template(data: dict) -> dict:
         interval = 12
     if recurrence != Recurrence.SPECIFIC_MONTHS:
         months = []
+    return {"recurrence": recurrence, "start_month": start_month, "interval_months": interval, "months": months}
+
+
+def _clean_template(data: dict) -> dict:
+    """Validate template fields; raises ValidationError with per-field messages."""
+    errors = {}
+    title = (data.get("title") or "").strip()
+    if not title:
+        errors["title"] = _("Give the duty a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("Use at most %(limit)s characters.") % {"limit": TITLE_MAX}
+    description = (data.get("description") or "").strip()
+    if len(description) > TEXT_MAX:
+        errors["description"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_MAX}
+    kind = data.get("kind")
+    if kind not in ObligationKind.values:
+        errors["kind"] = _("Choose the kind of duty.")
+    schedule = _clean_schedule(errors, data)
     owner_role = data.get("owner_role")
     if owner_role not in OwnerRole.values:
         errors["owner_role"] = _("Choose who owns the duty in a unit.")
@@ -107,10 +113,7 @@ def _clean_template(data: dict) -> dict:
         "title": title,
         "description": description,
         "kind": kind,
-        "recurrence": recurrence,
-        "start_month": start_month,
-        "interval_months": interval,
-        "months": months,
+        **schedule,
         "owner_role": owner_role,
         "remind_days_before": remind,
         "unit_scope": scope,
