@@ -152,10 +152,6 @@ def _as_bool(value) -> bool:
     return bool(value)
 
 
-def _as_int(value) -> int | None:
-    return bounds.parse_int(value)
-
-
 def _as_date(value) -> dt.date | None:
     """A filter date, or None when malformed or outside the accepted range
     (bounds.EARLIEST..LATEST: a day later or a time zone away still exists)."""
@@ -182,13 +178,13 @@ def _apply_filters(qs, filters: dict | None):
         qs = qs.filter(state=state)
     elif state == OPEN_STATES:
         qs = qs.exclude(state=State.CLOSED)
-    if (handler_id := _as_int(filters.get("handler"))) is not None:
+    if (handler_id := bounds.parse_int(filters.get("handler"))) is not None:
         qs = qs.filter(handler_id=handler_id)
     if (risk := filters.get("risk_level")) in RiskLevel.values:
         qs = qs.filter(risk_level=risk)
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
-    if (region_id := _as_int(filters.get("region"))) is not None:
+    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(unit__region_id=region_id)
     if (date_from := _as_date(filters.get("date_from"))) is not None:
         qs = qs.filter(submitted_at__gte=_helsinki_midnight(date_from))

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib import bounds
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.core.services import access_log_record
 from omavalvonta.core.timeline import TimelineEntry
@@ -155,13 +156,6 @@ def guidance_units(*, guidance: Guidance) -> list[Unit]:
 # --- Lists ------------------------------------------------------------------------------
 
 
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def guidance_list(*, actor, filters: dict | None = None):
     """Items `actor` may view, newest first, with sender and units loaded (flat
     query count). filters: kind, state ("open": every state but closed), unit
@@ -175,12 +169,12 @@ def guidance_list(*, actor, filters: dict | None = None):
         qs = qs.filter(state=state)
     elif state == "open":
         qs = qs.exclude(state=State.CLOSED)
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(
             Q(applies_to_all_units=True)
             | Q(Exists(GuidanceUnit.objects.filter(guidance_id=OuterRef("pk"), unit_id=unit_id)))
         )
-    if (region_id := _as_int(filters.get("region"))) is not None:
+    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(
             Q(applies_to_all_units=True)
             | Q(Exists(GuidanceUnit.objects.filter(guidance_id=OuterRef("pk"), unit__region_id=region_id)))

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core import rhythm
+from omavalvonta.core.lib import bounds
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.improvement.models import (
@@ -45,13 +46,6 @@ ACTIVE = "active"
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _as_date(value) -> dt.date | None:
@@ -118,15 +112,15 @@ def _apply_action_filters(qs, filters: dict | None):
         qs = qs.filter(state=state)
     elif state == ACTIVE:
         qs = qs.filter(state__in=ACTIVE_STATES)
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
-    if (region_id := _as_int(filters.get("region"))) is not None:
+    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(unit__region_id=region_id)
     if (source_kind := filters.get("source_kind")) in SourceKind.values:
         qs = qs.filter(source_kind=source_kind)
     if (kind := filters.get("kind")) in ActionKind.values:
         qs = qs.filter(kind=kind)
-    if (owner_id := _as_int(filters.get("owner"))) is not None:
+    if (owner_id := bounds.parse_int(filters.get("owner"))) is not None:
         qs = qs.filter(owner_id=owner_id)
     if filters.get("overdue"):
         qs = qs.filter(state=ActionState.OPEN, due_date__lt=timezone.localdate())
@@ -195,7 +189,7 @@ def action_get(*, actor, pk, perm: str = access.P_ACTION_VIEW) -> Action:
     the kernel: 404 outside their units, 403 inside them without `perm`."""
     qs = Action.objects.select_related("owner", "created_by", "completed_by", "effectiveness_checked_by", "plan_goal")
     if perm == access.P_ACTION_VIEW and _active(actor):
-        own = qs.select_related("unit", "unit__region").filter(pk=_as_int(pk), owner_id=actor.pk).first()
+        own = qs.select_related("unit", "unit__region").filter(pk=bounds.parse_int(pk), owner_id=actor.pk).first()
         if own is not None:
             return own
     return access.access_object(qs, actor, pk, perm)
@@ -294,9 +288,9 @@ def plan_list(*, actor, filters: dict | None = None):
         .select_related("unit", "unit__region")
         .annotate(goal_count=Count("goals", distinct=True))
     )
-    if (year := _as_int(filters.get("year"))) is not None:
+    if (year := bounds.parse_int(filters.get("year"))) is not None:
         qs = qs.filter(year=year)
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
     return qs.order_by("-year", "unit__name", "id")
 
@@ -308,7 +302,7 @@ def plan_get(*, actor, pk, perm: str = access.P_ACTION_VIEW) -> ActionPlan:
 
 def plan_goal_get(*, actor, plan: ActionPlan, goal_id) -> PlanGoal:
     """One goal of an (already authorised) plan; 404 when not its goal."""
-    goal = PlanGoal.objects.select_related("plan", "unit").filter(plan=plan, pk=_as_int(goal_id)).first()
+    goal = PlanGoal.objects.select_related("plan", "unit").filter(plan=plan, pk=bounds.parse_int(goal_id)).first()
     if goal is None:
         raise Http404
     return goal
@@ -387,9 +381,9 @@ def log_list(*, actor, filters: dict | None = None):
     filters: unit, region (ids), date_from, date_to (on observed_on)."""
     filters = filters or {}
     qs = LogEntry.objects.for_actor(actor, access.P_LOG_VIEW).select_related("unit", "unit__region", "created_by")
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
-    if (region_id := _as_int(filters.get("region"))) is not None:
+    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(unit__region_id=region_id)
     if (date_from := _as_date(filters.get("date_from"))) is not None:
         qs = qs.filter(observed_on__gte=date_from)

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
+from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.deviations.selectors import deviation_list
 from omavalvonta.improvement.selectors import (
@@ -92,21 +93,14 @@ def visible_meetings(actor):
     return qs
 
 
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def meeting_list(*, actor, filters: dict | None = None):
     """Meetings `actor` may read, newest first. filters: unit, region (ids), kind,
     when ("upcoming": not closed; "past": minutes closed)."""
     filters = filters or {}
     qs = visible_meetings(actor)
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
-    if (region_id := _as_int(filters.get("region"))) is not None:
+    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(unit__region_id=region_id)
     if (kind := filters.get("kind")) in MeetingKind.values:
         qs = qs.filter(kind=kind)

@@ -5,15 +5,9 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils import timezone
 
+from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access, access_people
 from omavalvonta.risks.models import Risk, RiskAssessment, RiskCategory, RiskDeviationLink
-
-
-def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def units_for_risks(*, actor, perm: str = access.P_RISK_VIEW):
@@ -25,9 +19,9 @@ def risk_list(*, actor, filters: dict | None = None):
     category, active ("1" default: active only; "all")."""
     filters = filters or {}
     qs = Risk.objects.for_actor(actor, access.P_RISK_VIEW)
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
-    if (region_id := _as_int(filters.get("region"))) is not None:
+    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(unit__region_id=region_id)
     if filters.get("category") in RiskCategory.values:
         qs = qs.filter(category=filters["category"])
@@ -91,9 +85,9 @@ def deviation_panel(*, actor, deviation) -> dict:
 def assessment_list(*, actor, filters: dict | None = None):
     filters = filters or {}
     qs = RiskAssessment.objects.for_actor(actor, access.P_RISK_VIEW)
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
-    if (region_id := _as_int(filters.get("region"))) is not None:
+    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(unit__region_id=region_id)
     return qs.select_related("unit").annotate(risk_count=Count("risks", distinct=True)).order_by("-held_on", "-id")
 

@@ -11,6 +11,7 @@ from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.utils import timezone
 
+from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
@@ -18,13 +19,6 @@ from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import ObligationTemplate, Occurrence, OccurrenceState
 
 _RELATED = ("template", "unit", "owner")
-
-
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def units_for_calendar(*, actor, perm: str = access.P_OBLIGATION_VIEW):
@@ -70,16 +64,16 @@ def occurrence_list(*, actor, filters: dict | None = None):
     filters = filters or {}
     today = timezone.localdate()
     qs = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
-    if (unit_id := _as_int(filters.get("unit"))) is not None:
+    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
-    if (region_id := _as_int(filters.get("region"))) is not None:
+    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(unit__region_id=region_id)
     state = filters.get("state")
     if state == "late":
         qs = qs.filter(state=OccurrenceState.OPEN, due_date__lt=today)
     elif state in OccurrenceState.values:
         qs = qs.filter(state=state)
-    if (year := _as_int(filters.get("year"))) is not None:
+    if (year := bounds.parse_int(filters.get("year"))) is not None:
         qs = qs.filter(due_date__year=year)
     return qs.select_related(*_RELATED).order_by("due_date", "unit__name", "id")
 
