@@ -1,0 +1,286 @@
+"""Action pages: mine, the units' list and export, one action and its steps."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.improvement import selectors, services
+from omavalvonta.improvement.forms import (
+    ActionCompleteForm,
+    ActionCreateForm,
+    ActionEditForm,
+    ActionFilterForm,
+    CancelForm,
+    EffectivenessForm,
+)
+from omavalvonta.improvement.models import Action, ActionKind, ActionState
+from omavalvonta.improvement.views._common import PAGE_SIZE, _unit_from
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import (
+    AUTHENTICATED,
+    P_ACTION_MANAGE,
+    P_ACTION_VIEW,
+    P_DEVIATION_HANDLE,
+    requires,
+)
+
+# --- Actions ------------------------------------------------------------------------------------------
+
+
+@requires(AUTHENTICATED)
+def my_actions(request):
+    # AUTHENTICATED: an owner sees their own actions whatever their unit rights.
+    actor = request.user
+    actions = list(selectors.action_list_mine(actor=actor))
+    return render(
+        request,
+        "improvement/my_actions.html",
+        {
+            "open_actions": [a for a in actions if a.state == ActionState.OPEN],
+            "awaiting": [a for a in actions if a.state == ActionState.AWAITING_CHECK],
+            "overdue_count": sum(1 for a in actions if a.is_overdue),
+            "recent_done": selectors.action_list_mine_recent_done(actor=actor),
+            "can_view_all": access.has_perm_anywhere(actor, P_ACTION_VIEW),
+            "can_manage": access.has_perm_anywhere(actor, P_ACTION_MANAGE),
+        },
+    )
+
+
+def _action_filter_form(request, actor):
+    units = selectors.units_viewable(actor=actor)
+    return ActionFilterForm(
+        request.GET or None,
+        units=units,
+        regions=selectors.regions_of(units),
+        owners=selectors.action_owners(actor=actor),
+    )
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming csv."""
+
+    def write(self, value):
+        return value
+
+
+@logs_read("action.export")
+@requires(P_ACTION_VIEW)
+def action_export(request):
+    """The filtered actions as CSV: UTF-8 with a BOM and semicolons, as the
+    deviations' export (Excel with Finnish settings)."""
+    actor = request.user
+    form = _action_filter_form(request, actor)
+    rows = iter(selectors.action_export_rows(actor=actor, filters=form.filters()))
+    header = next(rows, None)
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def stream():
+        yield "\ufeff"
+        if header is not None:
+            yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="toimenpiteet-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@logs_read("action.list")
+@requires(P_ACTION_VIEW)
+def action_list(request):
+    actor = request.user
+    form = _action_filter_form(request, actor)
+    filters = form.filters()
+    page = Paginator(selectors.action_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "improvement/action_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": form.is_bound,
+            "can_manage": access.has_perm_anywhere(actor, P_ACTION_MANAGE),
+        },
+    )
+
+
+@requires(P_ACTION_MANAGE)
+def action_create(request):
+    actor = request.user
+    units = list(selectors.units_managed(actor=actor))
+    unit = _unit_from(request, units)
+    if unit is None:
+        raise Http404
+    people = list(selectors.people_of_unit(unit=unit))
+    if request.method == "POST":
+        form = ActionCreateForm(request.POST, people=people)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                action = services.action_create(
+                    actor=actor,
+                    unit=unit,
+                    title=data["title"],
+                    description=data["description"],
+                    owner=data["owner"],
+                    due_date=data["due_date"],
+                    kind=data["kind"],
+                    source_kind=data["source_kind"],
+                    needs_effectiveness_check=data["needs_effectiveness_check"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The action was saved and its owner notified."))
+                return redirect("improvement:action_detail", pk=action.pk)
+    else:
+        form = ActionCreateForm(people=people, initial={"kind": request.GET.get("kind") or ActionKind.DEVELOPMENT})
+    return render(request, "improvement/action_form.html", {"form": form, "unit": unit, "units": units})
+
+
+def _action_forms(action, actor, *, bound: str | None = None, data=None) -> dict:
+    """The forms the actor may use on this action; the one named `bound` bound to `data`."""
+
+    def args(name):
+        return (data,) if name == bound else ()
+
+    is_owner = action.owner_id == actor.pk
+    can_manage = access.can(actor, P_ACTION_MANAGE, action.unit)
+    forms = {}
+    if action.state == ActionState.OPEN and (
+        is_owner or can_manage or access.can(actor, P_DEVIATION_HANDLE, action.unit)
+    ):
+        forms["complete"] = ActionCompleteForm(*args("complete"), prefix="complete")
+    if can_manage and action.state == ActionState.AWAITING_CHECK:
+        forms["effectiveness"] = EffectivenessForm(*args("effectiveness"), prefix="effectiveness")
+    if can_manage and action.state == ActionState.OPEN:
+        forms["edit"] = ActionEditForm(
+            *args("edit"),
+            prefix="edit",
+            people=selectors.people_of_unit(unit=action.unit),
+            current_owner=action.owner,
+            initial={
+                "title": action.title,
+                "description": action.description,
+                "owner": str(action.owner_id),
+                "due_date": action.due_date,
+                "edit_version": action.edit_version,
+            },
+        )
+    if can_manage and action.state in (ActionState.OPEN, ActionState.AWAITING_CHECK):
+        forms["cancel"] = CancelForm(*args("cancel"), prefix="cancel")
+    return forms
+
+
+def _render_action(request, action, *, forms=None, status=200):
+    actor = request.user
+    failed = bool(forms and any(f.errors for f in forms.values()))
+    if forms is None:
+        forms = _action_forms(action, actor)
+    return render(
+        request,
+        "improvement/action_detail.html",
+        {
+            "action": action,
+            "forms": forms,
+            "failed": failed,
+            "is_owner": action.owner_id == actor.pk,
+            "can_manage": access.can(actor, P_ACTION_MANAGE, action.unit),
+            "sees_unit_actions": access.can(actor, P_ACTION_VIEW, action.unit),
+            "source_link": selectors.action_source_link(actor=actor, action=action),
+            "timeline": selectors.action_timeline(action=action),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@logs_read("action.detail", model=Action)
+@requires(AUTHENTICATED)
+def action_detail(request, pk):
+    action = selectors.action_get(actor=request.user, pk=pk)
+    return _render_action(request, action)
+
+
+def _action_step(request, pk, name, perm, perform, success_message):
+    """Run one step posted from the action page: validate form `name`, call the
+    service, redirect back with a message; on an error show the page again."""
+    actor = request.user
+    action = selectors.action_get(actor=actor, pk=pk, perm=perm)
+    forms = _action_forms(action, actor, bound=name, data=request.POST)
+    form = forms.get(name)
+    if form is None:
+        # The step is not open to this actor in this state (a stale page).
+        messages.error(request, _("That step is not available for this action any more."))
+        return redirect("improvement:action_detail", pk=action.pk)
+    done, _result = form_step(form, lambda data: perform(action, data))
+    if done:
+        messages.success(request, success_message)
+        return redirect("improvement:action_detail", pk=action.pk)
+    action.refresh_from_db()
+    return _render_action(request, action, forms=forms, status=400)
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def action_complete(request, pk):
+    # The owner completes their own action: read with the owner rule (view).
+    def perform(action, data):
+        services.action_complete(actor=request.user, action=action, note=data["note"])
+
+    return _action_step(request, pk, "complete", P_ACTION_VIEW, perform, _("The action was marked done."))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def action_record_effectiveness(request, pk):
+    def perform(action, data):
+        services.action_record_effectiveness(
+            actor=request.user,
+            action=action,
+            result=data["result"],
+            evidence=data["evidence"],
+            new_due_date=data.get("new_due_date"),
+        )
+
+    return _action_step(
+        request, pk, "effectiveness", P_ACTION_MANAGE, perform, _("The effectiveness check was recorded.")
+    )
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def action_edit(request, pk):
+    def perform(action, data):
+        services.action_update(
+            actor=request.user,
+            action=action,
+            title=data["title"],
+            description=data["description"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+            expected_version=data["edit_version"],
+        )
+
+    return _action_step(request, pk, "edit", P_ACTION_MANAGE, perform, _("The action was saved."))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def action_cancel(request, pk):
+    def perform(action, data):
+        services.action_cancel(actor=request.user, action=action, reason=data["reason"])
+
+    return _action_step(request, pk, "cancel", P_ACTION_MANAGE, perform, _("The action was cancelled."))

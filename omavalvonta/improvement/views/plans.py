@@ -1,0 +1,267 @@
+"""Action plan pages: the list, a new plan, one plan, its participants, goals and approval."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.core import rhythm
+from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.improvement import selectors, services
+from omavalvonta.improvement.forms import (
+    FollowUpForm,
+    GoalActionForm,
+    GoalForm,
+    PlanCreateForm,
+    PlanParticipantsForm,
+)
+from omavalvonta.improvement.models import ActionKind
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import (
+    AUTHENTICATED,
+    P_ACTION_MANAGE,
+    P_ACTION_VIEW,
+    requires,
+)
+
+# --- Action plans ------------------------------------------------------------------------------------------
+
+
+@requires(P_ACTION_VIEW)
+def plan_list(request):
+    actor = request.user
+    plans = list(selectors.plan_list(actor=actor))
+    return render(
+        request,
+        "improvement/plan_list.html",
+        {"plans": plans, "can_manage": access.has_perm_anywhere(actor, P_ACTION_MANAGE)},
+    )
+
+
+@requires(P_ACTION_MANAGE)
+def plan_create(request):
+    actor = request.user
+    units = selectors.units_managed(actor=actor)
+    form = PlanCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.action_plan_create(
+                actor=actor,
+                unit=data["unit"],
+                year=data["year"],
+                made_on=data["made_on"],
+                other_participants=data["other_participants"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The action plan was started. Add its goals and who took part."))
+            return redirect("improvement:plan_detail", pk=plan.pk)
+    return render(request, "improvement/plan_form.html", {"form": form})
+
+
+def _goal_form(name, goal_id, people, data=None, goal=None):
+    """The follow-up, action or edit form of one goal (a prefix per goal keeps ids unique)."""
+    args = (data,) if data is not None else ()
+    if name == "goal_edit":
+        initial = {}
+        if goal is not None:
+            initial = {
+                "area": goal.area,
+                "description": goal.description,
+                "measures": goal.measures,
+                "owner": str(goal.owner_id) if goal.owner_id else "",
+                "indicator": goal.indicator,
+                "edit_version": goal.edit_version,
+            }
+        return GoalForm(*args, prefix=f"goal_edit-{goal_id}", people=people, initial=initial)
+    if name == "follow_up":
+        return FollowUpForm(*args, prefix=f"follow_up-{goal_id}", initial={"period": rhythm.period_of(timezone.localdate()).index})
+    return GoalActionForm(*args, prefix=f"goal_action-{goal_id}", people=people)
+
+
+def _plan_forms(plan, *, bound: str | None = None, data=None, goal_id=None) -> dict:
+    people = list(selectors.people_of_unit(unit=plan.unit))
+
+    def args(name):
+        return (data,) if name == bound and goal_id is None else ()
+
+    forms = {
+        "people": people,
+        "participants": PlanParticipantsForm(
+            *args("participants"),
+            prefix="participants",
+            people=people,
+            initial={
+                "made_on": plan.made_on,
+                "other_participants": plan.other_participants,
+                "participants": [str(p.pk) for p in plan.participants.all()],
+            },
+        ),
+        "goal": GoalForm(*args("goal"), prefix="goal", people=people),
+        "bound": bound,
+        "goal_id": goal_id,
+    }
+    if goal_id is not None and bound in ("follow_up", "goal_action", "goal_edit"):
+        forms[bound] = _goal_form(bound, goal_id, people, data)
+    return forms
+
+
+def _render_plan(request, plan, *, forms=None, status=200):
+    actor = request.user
+    can_manage = access.can(actor, P_ACTION_MANAGE, plan.unit)
+    goals = selectors.plan_goals(plan=plan)
+    approved = plan.approved_at is not None
+    if can_manage:
+        forms = forms or _plan_forms(plan)
+        names = ("follow_up", "goal_action") if approved else ("follow_up", "goal_action", "goal_edit")
+        for goal in goals:
+            for name in names:
+                if forms["bound"] == name and forms["goal_id"] == goal.pk:
+                    form = forms[name]
+                else:
+                    form = _goal_form(name, goal.pk, forms["people"], goal=goal)
+                setattr(goal, f"{name}_form", form)
+    return render(
+        request,
+        "improvement/plan_detail.html",
+        {
+            "plan": plan,
+            "goals": goals,
+            "participants": selectors.plan_participants(plan=plan),
+            "current_period": rhythm.period_of(timezone.localdate()).index if plan.year == timezone.localdate().year else None,
+            "period_overview": selectors.plan_period_overview(plan=plan, goals=goals),
+            "approved": approved,
+            "approval_missing": selectors.plan_approval_missing(plan=plan, goals=goals) if not approved else [],
+            "can_manage": can_manage,
+            "forms": forms if can_manage else {},
+        },
+        status=status,
+    )
+
+
+@requires(AUTHENTICATED)
+def plan_detail(request, pk):
+    plan = selectors.plan_get(actor=request.user, pk=pk)
+    return _render_plan(request, plan)
+
+
+def _plan_step(request, pk, name, perform, success_message, goal_id=None):
+    actor = request.user
+    plan = selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
+    goal = selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id) if goal_id is not None else None
+    forms = _plan_forms(plan, bound=name, data=request.POST, goal_id=goal_id)
+    form = forms[name]
+    done, _result = form_step(form, lambda data: perform(plan, goal, data))
+    if done:
+        messages.success(request, success_message)
+        anchor = f"#goal-{goal.pk}" if goal is not None else ""
+        return redirect(f"{plan_url(plan)}{anchor}")
+    return _render_plan(request, plan, forms=forms, status=400)
+
+
+def plan_url(plan) -> str:
+    return reverse("improvement:plan_detail", args=[plan.pk])
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def plan_participants(request, pk):
+    def perform(plan, goal, data):
+        services.action_plan_update(
+            actor=request.user,
+            plan=plan,
+            participants=data["participants"],
+            other_participants=data["other_participants"],
+            made_on=data["made_on"],
+        )
+
+    return _plan_step(request, pk, "participants", perform, _("The participants were saved."))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def plan_goal_add(request, pk):
+    def perform(plan, goal, data):
+        data = {k: v for k, v in data.items() if k != "edit_version"}
+        services.plan_goal_add(actor=request.user, plan=plan, **data)
+
+    return _plan_step(request, pk, "goal", perform, _("The goal was added."))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def plan_approve(request, pk):
+    actor = request.user
+    plan = selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
+    try:
+        services.action_plan_approve(actor=actor, plan=plan)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The action plan was approved."))
+    return redirect(plan_url(plan))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def goal_edit(request, pk, goal_id):
+    def perform(plan, goal, data):
+        data = dict(data)
+        expected = data.pop("edit_version")
+        services.plan_goal_update(actor=request.user, goal=goal, expected_version=expected, **data)
+
+    return _plan_step(request, pk, "goal_edit", perform, _("The goal was saved."), goal_id=goal_id)
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def goal_remove(request, pk, goal_id):
+    actor = request.user
+    plan = selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
+    goal = selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id)
+    try:
+        services.plan_goal_remove(actor=actor, goal=goal)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(f"{plan_url(plan)}#goal-{goal.pk}")
+    messages.success(request, _("The goal was removed."))
+    return redirect(plan_url(plan))
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def goal_follow_up(request, pk, goal_id):
+    def perform(plan, goal, data):
+        services.goal_follow_up_record(
+            actor=request.user, goal=goal, period=data["period"], status=data["status"], note=data["note"]
+        )
+
+    return _plan_step(request, pk, "follow_up", perform, _("The follow-up was recorded."), goal_id=goal_id)
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def goal_action_add(request, pk, goal_id):
+    def perform(plan, goal, data):
+        services.action_create(
+            actor=request.user,
+            unit=plan.unit,
+            title=data["title"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+            kind=ActionKind.DEVELOPMENT,
+            plan_goal=goal,
+        )
+
+    return _plan_step(
+        request, pk, "goal_action", perform, _("The action was added and its owner notified."), goal_id=goal_id
+    )
