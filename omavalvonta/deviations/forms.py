@@ -26,7 +26,7 @@ from omavalvonta.deviations.models import (
     State,
     ViolenceTarget,
 )
-from omavalvonta.deviations.services.reporting import ReportInput
+from omavalvonta.deviations.services.report_input import ReportInput
 from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.models import Unit
 
