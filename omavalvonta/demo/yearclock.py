@@ -19,7 +19,7 @@ from omavalvonta.demo.builder import DEMO_UNIT_NAME
 from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import Membership, Role, Unit
 from omavalvonta.risks import services as risk_services
-from omavalvonta.yearclock import services as calendar_services
+from omavalvonta.yearclock import reminders as calendar_reminders, services as calendar_services
 from omavalvonta.yearclock.models import Occurrence, OccurrenceState
 
 PAST_MONTHS = 6
@@ -118,7 +118,7 @@ def build(*, log=print, seed: int = 2026) -> dict:
     # The job's reminders and escalations so far are history, as the rest of the
     # demo year is: claimed (never sent again) and marked sent, so the worker
     # starts without a backlog.
-    calendar_services.obligations_remind_and_escalate()
+    calendar_reminders.obligations_remind_and_escalate()
     Notification.objects.filter(id__gt=last_notification, state=DeliveryState.PENDING).update(
         state=DeliveryState.SENT, sent_at=timezone.now()
     )

@@ -1,5 +1,6 @@
 """Writes of the quality calendar: obligation templates, generating each unit's
-occurrences, completing them with evidence, and the reminder and escalation job.
+occurrences and completing them with evidence (the reminder and escalation job is
+yearclock.reminders).
 
 Keyword-only, `actor` first, atomic, audited; notifications only through the
 outbox (`notification_enqueue`) in the same transaction as their claim row."""
@@ -10,9 +11,7 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,19 +20,15 @@ from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role, ServiceType, Unit
-from omavalvonta.organisation.selectors import unit_managers
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import (
     INTERVAL_CHOICES,
     MID_MONTH_DAY,
-    NoticeKind,
     ObligationKind,
     ObligationTemplate,
     Occurrence,
-    OccurrenceNotice,
     OccurrenceState,
     OwnerRole,
     Recurrence,
@@ -430,145 +425,3 @@ def occurrence_fulfil_by_meeting(*, actor, meeting) -> Occurrence | None:
         by_meeting=True,
     )
     return occurrence
-
-
-# --- Reminders and escalation (the background job) ---------------------------------------------
-
-
-def _claim(occurrence: Occurrence, kind: str, now, recipients: list) -> bool:
-    """Insert the notice row: True for the one caller whose insert succeeds. A
-    savepoint keeps a lost race from breaking the caller's transaction."""
-    try:
-        with transaction.atomic():
-            OccurrenceNotice.objects.create(
-                occurrence=occurrence, kind=kind, sent_at=now, recipients=[p.pk for p in recipients]
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def _unit_leaders(unit_id: int) -> list:
-    people = (
-        access_people.memberships_of([Role.SUPERVISOR, Role.RESPONSIBLE_PERSON], unit=unit_id)
-        .select_related("user")
-        .order_by("user__full_name", "user_id")
-    )
-    return list({m.user_id: m.user for m in people}.values())
-
-
-def _quality_directors() -> list:
-    people = (
-        access_people.memberships_of([Role.QUALITY_DIRECTOR], organisation_wide=True)
-        .select_related("user")
-        .order_by("user__full_name", "user_id")
-    )
-    return list({m.user_id: m.user for m in people}.values())
-
-
-def _without_notice(kind: str):
-    return ~Exists(OccurrenceNotice.objects.filter(occurrence=OuterRef("pk"), kind=kind))
-
-
-def obligations_remind(*, now: dt.datetime | None = None) -> int:
-    """Remind the owner of each open duty whose reminder day has come (the
-    template's days before the due date), once. Returns notifications queued."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    due = (
-        Occurrence.objects.filter(
-            state=OccurrenceState.OPEN,
-            due_date__gte=today,
-            due_date__lte=today + dt.timedelta(days=REMIND_MAX_DAYS),
-            template__is_active=True,
-            unit__is_active=True,
-        )
-        .filter(_without_notice(NoticeKind.REMINDER))
-        .select_related("template", "unit", "owner")
-        .order_by("due_date", "id")
-    )
-    sent = 0
-    for occurrence in due[:JOB_BATCH]:
-        if (occurrence.due_date - today).days > occurrence.template.remind_days_before:
-            continue
-        owner = occurrence.owner if occurrence.owner_id and occurrence.owner.is_active else None
-        recipients = [owner] if owner else _unit_leaders(occurrence.unit_id)
-        with transaction.atomic():
-            # Claim and outbox rows commit together: the reminder goes out exactly once.
-            if not _claim(occurrence, NoticeKind.REMINDER, now, recipients):
-                continue
-            for person in recipients:
-                notification_enqueue(
-                    recipient=person,
-                    kind="obligation.reminder",
-                    subject=_("Due by %(date)s: %(title)s, %(unit)s")
-                    % {"date": fi_date(occurrence.due_date), "title": occurrence.template.title, "unit": occurrence.unit.name},
-                    body=_(
-                        "The quality calendar duty “%(title)s” of %(unit)s is due by %(date)s. "
-                        "Mark it done with its evidence in the quality calendar."
-                    )
-                    % {"title": occurrence.template.title, "unit": occurrence.unit.name, "date": fi_date(occurrence.due_date)},
-                    link=reverse("yearclock:detail", args=[occurrence.pk]),
-                    # A reminder may wait for the person's daily or weekly digest;
-                    # an escalation (below) never does.
-                    digestible=True,
-                )
-                sent += 1
-            audit_event_record(
-                actor=None, verb="obligation.reminded", target=occurrence, unit=occurrence.unit,
-                recipients=[p.pk for p in recipients],
-            )
-    return sent
-
-
-def obligations_escalate(*, now: dt.datetime | None = None) -> int:
-    """Tell the owner's own manager (the unit's responsible person and the
-    region's regional director, as deviations escalate) about each duty still
-    open after its due date, once; the quality director when there is nobody.
-    Returns notifications queued."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    late = (
-        Occurrence.objects.filter(
-            state=OccurrenceState.OPEN, due_date__lt=today, template__is_active=True, unit__is_active=True
-        )
-        .filter(_without_notice(NoticeKind.ESCALATION))
-        .select_related("template", "unit", "owner")
-        .order_by("due_date", "id")
-    )
-    sent = 0
-    for occurrence in late[:JOB_BATCH]:
-        recipients = unit_managers(unit=occurrence.unit, exclude_user_id=occurrence.owner_id) or _quality_directors()
-        owner_name = occurrence.owner.full_name if occurrence.owner_id else _("nobody named")
-        with transaction.atomic():
-            if not _claim(occurrence, NoticeKind.ESCALATION, now, recipients):
-                continue
-            for person in recipients:
-                notification_enqueue(
-                    recipient=person,
-                    kind="obligation.late",
-                    subject=_("Late: %(title)s, %(unit)s (due %(date)s)")
-                    % {"date": fi_date(occurrence.due_date), "title": occurrence.template.title, "unit": occurrence.unit.name},
-                    body=_(
-                        "The quality calendar duty “%(title)s” of %(unit)s was due by %(date)s and has "
-                        "not been marked done. Owner: %(owner)s."
-                    )
-                    % {
-                        "title": occurrence.template.title,
-                        "unit": occurrence.unit.name,
-                        "date": fi_date(occurrence.due_date),
-                        "owner": owner_name,
-                    },
-                    link=reverse("yearclock:detail", args=[occurrence.pk]),
-                )
-                sent += 1
-            audit_event_record(
-                actor=None, verb="obligation.escalated", target=occurrence, unit=occurrence.unit,
-                recipients=[p.pk for p in recipients],
-            )
-    return sent
-
-
-def obligations_remind_and_escalate(*, now: dt.datetime | None = None) -> int:
-    """The periodic job: reminders, then escalations."""
-    return obligations_remind(now=now) + obligations_escalate(now=now)

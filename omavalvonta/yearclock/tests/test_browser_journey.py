@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.testing.browser import login, snap
-from omavalvonta.yearclock import services
+from omavalvonta.yearclock import reminders, services
 from omavalvonta.yearclock.models import Occurrence
 
 from .conftest import template_data
@@ -72,7 +72,7 @@ def test_a_duty_from_template_to_wheel_to_done_and_a_late_one_escalates(
     # Another duty is left undone: on 1 April the job escalates it.
     services.obligation_template_save(actor=quality_director, **template_data(title="Paloharjoitus", kind="safety_drill"))
     time_machine.move_to(dt.datetime(2026, 4, 1, 6, tzinfo=dt.UTC), tick=True)
-    assert services.obligations_remind_and_escalate() >= 1
+    assert reminders.obligations_remind_and_escalate() >= 1
 
     login(page, live_server, regional_director_a.email, password)
     page.goto(live_server.url + reverse("notifications:inbox"))

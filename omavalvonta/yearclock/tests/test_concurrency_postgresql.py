@@ -10,7 +10,7 @@ from omavalvonta.notifications.models import Notification
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.concurrency import run_side_by_side
 from omavalvonta.testing.factories import UnitFactory, member
-from omavalvonta.yearclock import services
+from omavalvonta.yearclock import reminders, services
 from omavalvonta.yearclock.models import Occurrence, OccurrenceNotice
 
 from .conftest import template_data
@@ -30,7 +30,7 @@ def test_two_workers_queue_each_reminder_and_escalation_once(time_machine, regio
     services.obligation_template_save(actor=quality_director, **template_data(recurrence="specific_months", months=[3, 4]))
     time_machine.move_to(dt.datetime(2026, 4, 20, 8, tzinfo=dt.UTC), tick=False)
 
-    results = run_side_by_side(services.obligations_remind_and_escalate)
+    results = run_side_by_side(reminders.obligations_remind_and_escalate)
 
     # 15 late March duties escalate to the regional director, 15 April duties remind their supervisors.
     assert sum(results) == 30

@@ -11,7 +11,7 @@ from django.urls import reverse
 from omavalvonta.core import jobs
 from omavalvonta.notifications.models import Notification
 from omavalvonta.notifications.services import notifications_send_due
-from omavalvonta.yearclock import services
+from omavalvonta.yearclock import reminders, services
 from omavalvonta.yearclock.models import NoticeKind, Occurrence, OccurrenceNotice, Recurrence
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +38,13 @@ def test_the_jobs_are_registered():
 
 def test_no_reminder_before_the_reminder_day(duty, frozen):
     frozen.move_to(MARCH_16, tick=False)
-    assert services.obligations_remind_and_escalate() == 0
+    assert reminders.obligations_remind_and_escalate() == 0
 
 
 def test_the_owner_is_reminded_once_on_the_reminder_day(duty, frozen, supervisor_a):
     frozen.move_to(MARCH_17, tick=False)
-    assert services.obligations_remind_and_escalate() == 1
-    assert services.obligations_remind_and_escalate() == 0
+    assert reminders.obligations_remind_and_escalate() == 1
+    assert reminders.obligations_remind_and_escalate() == 0
     (note,) = notes("obligation.reminder")
     assert note.recipient == supervisor_a
     assert "Riskiarvio" in note.subject and "31.3.2026" in note.subject
@@ -55,15 +55,15 @@ def test_a_duty_done_in_time_is_neither_reminded_nor_escalated(duty, frozen, sup
     services.occurrence_complete(actor=supervisor_a, occurrence=duty, note="Tehty ajoissa")
     for moment in (MARCH_17, APRIL_1):
         frozen.move_to(moment, tick=False)
-        assert services.obligations_remind_and_escalate() == 0
+        assert reminders.obligations_remind_and_escalate() == 0
 
 
 def test_a_late_duty_escalates_to_the_owners_managers_once(duty, frozen, supervisor_a, responsible_a, regional_director_a):
     frozen.move_to(MARCH_17, tick=False)
-    services.obligations_remind_and_escalate()
+    reminders.obligations_remind_and_escalate()
     frozen.move_to(APRIL_1, tick=False)
-    assert services.obligations_remind_and_escalate() == 2
-    assert services.obligations_remind_and_escalate() == 0
+    assert reminders.obligations_remind_and_escalate() == 2
+    assert reminders.obligations_remind_and_escalate() == 0
     late = notes("obligation.late")
     assert {n.recipient for n in late} == {responsible_a, regional_director_a}
     assert all(supervisor_a.full_name in n.body for n in late)
@@ -76,14 +76,14 @@ def test_the_owner_who_is_the_responsible_person_is_not_told_about_themself(
 ):
     make_template(recurrence=Recurrence.SPECIFIC_MONTHS, months=[3], owner_role="responsible_person")
     frozen.move_to(APRIL_1, tick=False)
-    services.obligations_escalate()
+    reminders.obligations_escalate()
     assert {n.recipient for n in notes("obligation.late")} == {regional_director_a}
 
 
 def test_with_no_manager_the_quality_director_hears_of_it(frozen, make_template, unit_b, supervisor_b, quality_director):
     make_template(recurrence=Recurrence.SPECIFIC_MONTHS, months=[3], unit_scope="chosen", units=[unit_b])
     frozen.move_to(APRIL_1, tick=False)
-    services.obligations_escalate()
+    reminders.obligations_escalate()
     assert {n.recipient for n in notes("obligation.late")} == {quality_director}
 
 
@@ -95,13 +95,13 @@ def test_a_duty_without_an_owner_reminds_the_units_leaders(frozen, make_template
     Occurrence.objects.update(owner=None)
     leader = member(Role.RESPONSIBLE_PERSON, unit=unit_b, full_name="Vilma Vastaava")
     frozen.move_to(MARCH_17, tick=False)
-    services.obligations_remind()
+    reminders.obligations_remind()
     assert {n.recipient for n in notes("obligation.reminder")} == {leader}
 
 
 def test_a_mail_server_that_fails_then_recovers_delivers_each_reminder_exactly_once(duty, frozen, monkeypatch, mailoutbox):
     frozen.move_to(APRIL_1, tick=False)  # the reminder day passed unnoticed: the escalation goes out
-    assert services.obligations_remind_and_escalate() == 2
+    assert reminders.obligations_remind_and_escalate() == 2
 
     def down(self, fail_silently=False):
         raise smtplib.SMTPException("Connection unexpectedly closed")
@@ -109,13 +109,13 @@ def test_a_mail_server_that_fails_then_recovers_delivers_each_reminder_exactly_o
     monkeypatch.setattr(EmailMessage, "send", down)
     assert notifications_send_due() == 0
     # The job runs again meanwhile: nothing new is queued.
-    assert services.obligations_remind_and_escalate() == 0
+    assert reminders.obligations_remind_and_escalate() == 0
     monkeypatch.undo()
     frozen.move_to(APRIL_1 + dt.timedelta(minutes=1), tick=False)
     assert notifications_send_due() == 2
     frozen.move_to(APRIL_1 + dt.timedelta(hours=6), tick=False)
     assert notifications_send_due() == 0
-    assert services.obligations_remind_and_escalate() == 0
+    assert reminders.obligations_remind_and_escalate() == 0
     assert sorted(m.to[0] for m in mailoutbox) == ["riitta@omavalvonta.example", "veikko@omavalvonta.example"]
 
 
@@ -127,12 +127,12 @@ def test_a_crash_before_commit_loses_nothing(duty, frozen, monkeypatch):
     def crash(**kwargs):
         raise RuntimeError("worker died")
 
-    monkeypatch.setattr(services, "notification_enqueue", crash)
+    monkeypatch.setattr(reminders, "notification_enqueue", crash)
     with pytest.raises(RuntimeError):
-        services.obligations_remind()
+        reminders.obligations_remind()
     assert not OccurrenceNotice.objects.exists()
     monkeypatch.undo()
-    assert services.obligations_remind() == 1
+    assert reminders.obligations_remind() == 1
 
 
 def test_a_reminder_waits_for_the_owners_digest_but_an_escalation_does_not(duty, frozen, supervisor_a, responsible_a):
@@ -142,8 +142,8 @@ def test_a_reminder_waits_for_the_owners_digest_but_an_escalation_does_not(duty,
     digest_preference_set(actor=supervisor_a, frequency="weekly")
     digest_preference_set(actor=responsible_a, frequency="weekly")
     frozen.move_to(MARCH_17, tick=False)
-    services.obligations_remind()
+    reminders.obligations_remind()
     assert Notification.objects.get(kind="obligation.reminder").state == DeliveryState.HELD
     frozen.move_to(APRIL_1, tick=False)
-    services.obligations_escalate()
+    reminders.obligations_escalate()
     assert {n.state for n in notes("obligation.late")} == {DeliveryState.PENDING}
