@@ -13,8 +13,8 @@ class GuidanceConfig(AppConfig):
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs, registry
+        from omavalvonta.guidance.deadlines import guidance_deadlines_check
         from omavalvonta.guidance.selectors import guidance_for_agenda
-        from omavalvonta.guidance.services import guidance_deadlines_check
 
         # New guidance for the unit comes to its meetings' agenda.
         registry.register(registry.AGENDA_SOURCES, "guidance", guidance_for_agenda, order=30, kind="guidance")
