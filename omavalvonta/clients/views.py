@@ -21,7 +21,6 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_MANAGE, P_CLIENT_VIEW, requires
 from omavalvonta.organisation.models import WellbeingCounty
 
-
 # Above this many units the overview lists regions first, a region's units on request (?alue=).
 OVERVIEW_UNIT_ROWS = 30
 
