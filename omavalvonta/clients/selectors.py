@@ -11,7 +11,7 @@ from django.utils import timezone
 from omavalvonta.clients.models import Placement, PlacementMention, PlacementType
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
-from omavalvonta.organisation.models import WellbeingCounty
+from omavalvonta.organisation.models import Region, WellbeingCounty
 
 
 def units_with_children(*, actor, perm: str = access.P_CLIENT_COUNT):
@@ -19,11 +19,36 @@ def units_with_children(*, actor, perm: str = access.P_CLIENT_COUNT):
     return access.units_for(actor, perm).select_related("region").order_by("name", "pk")
 
 
-def unit_overview(*, actor) -> list[dict]:
-    """Per unit the actor may count: the current children by placement type (one
-    query for the counts). A unit whose children the actor may see is marked so."""
+def region_overview(*, actor) -> list[dict]:
+    """Per region of the units the actor may count: how many units and children
+    placed now (three queries, however many units), for a group too large to list
+    every unit at once."""
     today = timezone.localdate()
-    units = list(units_with_children(actor=actor))
+    units = units_with_children(actor=actor).order_by()
+    unit_counts = dict(units.values("region_id").annotate(n=Count("id")).values_list("region_id", "n"))
+    children = dict(
+        Placement.objects.filter(unit__in=units.values("pk"))
+        .current(today)
+        .order_by()
+        .values("unit__region_id")
+        .annotate(n=Count("id"))
+        .values_list("unit__region_id", "n")
+    )
+    return [
+        {"region": region, "units": unit_counts[region.pk], "total": children.get(region.pk, 0)}
+        for region in Region.objects.filter(pk__in=unit_counts).order_by("name", "pk")
+    ]
+
+
+def unit_overview(*, actor, region_id: int | None = None) -> list[dict]:
+    """Per unit the actor may count (in one region when given): the current
+    children by placement type (one query for the counts). A unit whose children
+    the actor may see is marked so."""
+    today = timezone.localdate()
+    units = units_with_children(actor=actor)
+    if region_id is not None:
+        units = units.filter(region_id=region_id)
+    units = list(units)
     counts = {
         row["unit_id"]: row
         for row in Placement.objects.filter(unit__in=[u.pk for u in units])

@@ -16,23 +16,33 @@ from omavalvonta.clients import selectors, services
 from omavalvonta.clients.forms import EndForm, PlacementForm
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
+from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_MANAGE, P_CLIENT_VIEW, requires
 from omavalvonta.organisation.models import WellbeingCounty
 
+# Above this many units the overview lists regions first, a region's units on request (?alue=).
+OVERVIEW_UNIT_ROWS = 30
+
 
 @requires(P_CLIENT_COUNT)
 def overview(request):
-    """The units the actor may count, with their current children by type. One
-    unit whose children the actor sees: straight to its list."""
-    rows = selectors.unit_overview(actor=request.user)
-    if len(rows) == 1 and rows[0]["can_view"]:
+    """The units the actor may count, with their current children by type; many
+    units: their regions first. One unit whose children the actor sees: straight
+    to its list."""
+    actor = request.user
+    regions = selectors.region_overview(actor=actor)
+    region_id = bounds.parse_int(request.GET.get("alue", ""))
+    region = next((r for r in regions if r["region"].pk == region_id), None)
+    total = sum(r["total"] for r in regions)
+    if region is None and sum(r["units"] for r in regions) > OVERVIEW_UNIT_ROWS:
+        return render(request, "clients/overview.html", {"regions": regions, "total": total})
+    rows = selectors.unit_overview(actor=actor, region_id=region["region"].pk if region else None)
+    if region is None and len(rows) == 1 and rows[0]["can_view"]:
         return redirect("clients:unit", unit_id=rows[0]["unit"].pk)
-    return render(
-        request,
-        "clients/overview.html",
-        {"rows": rows, "total": sum(r["total"] for r in rows)},
-    )
+    if region is not None:
+        total = region["total"]
+    return render(request, "clients/overview.html", {"rows": rows, "region": region, "total": total})
 
 
 @logs_read("placement.list")

@@ -40,14 +40,17 @@ class RegionUnitFilter(forms.Form):
 
     MAX_UNITS_WITHOUT_REGION = 60
 
-    def offer_units(self, units, *, regions=None):
+    def offer_units(self, units, *, regions=None, region_id=None):
+        """region_id: the region whose units to offer when none was chosen (a page
+        that always shows one unit offers that unit's neighbours)."""
         if regions is None:
             regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name")
         self.fields["region"].queryset = regions
         self.show_region = regions.count() > 1
         self.show_unit = True
         if self.show_region and units.count() > self.MAX_UNITS_WITHOUT_REGION:
-            region_id = bounds.parse_int(self.data.get("region")) if self.is_bound else None
+            chosen = bounds.parse_int(self.data.get("region")) if self.is_bound else None
+            region_id = chosen if chosen is not None else region_id
             unit_id = bounds.parse_int(self.data.get("unit")) if self.is_bound else None
             if region_id is not None:
                 units = units.filter(region_id=region_id)

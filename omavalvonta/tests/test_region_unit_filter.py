@@ -111,3 +111,25 @@ def test_the_region_narrows_guidance_to_its_units_and_to_guidance_for_all(qualit
     everyone = guidance_register(title="Kaikille", applies_to_all_units=True, **common)
     listed = {g.pk for g in guidance_list(actor=quality_director, filters={"region": unit_a.region_id})}
     assert only_a.pk in listed and everyone.pk in listed and only_b.pk not in listed
+
+
+def test_the_year_wheel_offers_the_shown_units_region_and_switches_with_the_region(
+    client, quality_director, unit_a, unit_b, many_units, django_assert_max_num_queries
+):
+    """The wheel always shows one unit: a large group is offered the regions and
+    the units of the shown unit's region; choosing another region shows its first unit."""
+    client.force_login(quality_director)
+    first = client.get(reverse("yearclock:wheel"))
+    html = first.content.decode()
+    shown = first.context["unit"]
+    other = unit_b if shown == unit_a else unit_a
+    assert 'name="region"' in html
+    assert f'<option value="{shown.pk}" selected>' in html and not _unit_options(html, other)
+
+    switched = client.get(reverse("yearclock:wheel"), {"region": other.region_id, "unit": shown.pk})
+    assert switched.status_code == 200 and switched.context["unit"] == other
+    html = switched.content.decode()
+    assert f'<option value="{other.pk}" selected>' in html and "errorlist" not in html
+
+    chosen = client.get(reverse("yearclock:wheel"), {"unit": other.pk})
+    assert chosen.context["unit"] == other

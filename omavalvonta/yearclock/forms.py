@@ -105,13 +105,15 @@ class CompleteForm(forms.Form):
         self.fields["evidence"].choices = choices
 
 
-class CalendarFilterForm(forms.Form):
+class CalendarFilterForm(RegionUnitFilter):
+    """The year wheel shows one unit: its choice has no "all units"."""
+
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=None)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=(), required=False)
 
     def __init__(self, *args, units, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.offer_units(units)
         self.fields["year"].choices = [(y, y) for y in years]
 
 

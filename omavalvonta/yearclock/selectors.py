@@ -26,12 +26,10 @@ def units_for_calendar(*, actor, perm: str = access.P_OBLIGATION_VIEW):
 
 
 def default_unit(*, actor, units):
-    """The actor's own unit when they have one, else the first they may view."""
+    """The actor's own unit when they have one, else the first they may view
+    (units: a queryset in display order; two queries, however many units)."""
     own = access.own_unit_ids(actor, access.P_OBLIGATION_VIEW)
-    for unit in units:
-        if unit.pk in own:
-            return unit
-    return units[0] if units else None
+    return (units.filter(pk__in=own).first() if own else None) or units.first()
 
 
 def occurrences_of_unit_year(*, actor, unit, year: int) -> list[Occurrence]:

@@ -61,19 +61,26 @@ def _month_names() -> list[str]:
 def year_wheel(request):
     actor = request.user
     today = timezone.localdate()
-    units = list(selectors.units_for_calendar(actor=actor))
-    form = CalendarFilterForm(
-        request.GET or None, units=selectors.units_for_calendar(actor=actor), years=_years(today),
-        initial={"year": today.year},
-    )
+    units = selectors.units_for_calendar(actor=actor)
+    form = CalendarFilterForm(request.GET or None, units=units, years=_years(today), initial={"year": today.year})
     unit, year = None, today.year
-    if form.is_bound and form.is_valid():
-        unit = form.cleaned_data.get("unit")
-        year = form.cleaned_data.get("year") or today.year
+    if form.is_bound:
+        form.is_valid()
+        data = getattr(form, "cleaned_data", {})
+        unit, region, year = data.get("unit"), data.get("region"), data.get("year") or today.year
+        if region is not None and (unit is None or unit.region_id != region.pk):
+            # Another region chosen: its first unit is shown (the old unit is no error).
+            form.errors.pop("unit", None)
+            unit = selectors.default_unit(actor=actor, units=units.filter(region=region))
     if unit is None:
         unit = selectors.default_unit(actor=actor, units=units)
-        if unit is not None and not form.is_bound:
-            form.initial["unit"] = unit.pk
+    if unit is not None:
+        # The unit shown is the one chosen, among its own region's units.
+        form.offer_units(units, region_id=unit.region_id)
+        form.initial.update(unit=unit.pk, region=unit.region_id)
+        if form.is_bound:
+            form.data = form.data.copy()
+            form.data.update({"unit": str(unit.pk), "region": str(unit.region_id)})
     occurrences = selectors.occurrences_of_unit_year(actor=actor, unit=unit, year=year) if unit else []
     months = selectors.by_month(occurrences, year)
     names = _month_names()
@@ -95,7 +102,7 @@ def year_wheel(request):
             "total": len(occurrences),
             "late": late,
             "done": done,
-            "several_units": len(units) > 1,
+            "several_units": form.show_region or units[:2].count() > 1,
             "can_complete": unit is not None and access.can(actor, P_OBLIGATION_COMPLETE, unit),
             "can_edit_templates": access.has_perm_anywhere(actor, P_OBLIGATION_TEMPLATE_EDIT),
         },

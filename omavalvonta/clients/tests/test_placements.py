@@ -252,3 +252,46 @@ def test_the_list_pages_read_a_fixed_number_of_queries(
     assert _queries(client, unit_url) == few_unit
     client.force_login(regional_director_a)
     assert _queries(client, overview_url) == few_overview
+
+
+# --- A large group: regions first ------------------------------------------------------------
+
+
+def test_a_large_group_sees_the_regions_first_then_a_regions_units(
+    client, make_placement, quality_director, unit_a, unit_b, monkeypatch
+):
+    from omavalvonta.clients import views
+
+    monkeypatch.setattr(views, "OVERVIEW_UNIT_ROWS", 1)
+    make_placement(name="Aino K.")
+    make_placement(name="Bea L.")
+    client.force_login(quality_director)
+    page = client.get(reverse("clients:overview")).content.decode()
+    assert unit_a.region.name in page and unit_b.region.name in page
+    assert unit_a.name not in page, "no row per unit before a region is chosen"
+    assert f"?alue={unit_a.region_id}" in page and "2 children placed now" in page
+
+    response = client.get(reverse("clients:overview"), {"alue": unit_a.region_id})
+    page = response.content.decode()
+    assert unit_a.name in page and unit_b.name not in page and "Aino K." not in page
+    assert "2 children placed now" in page and reverse("clients:overview") in page
+
+    for odd in ("abc", "99999999999999999999", str(unit_b.region_id + 1000)):
+        assert client.get(reverse("clients:overview"), {"alue": odd}).status_code == 200
+
+
+def test_the_regions_overview_reads_a_fixed_number_of_queries(
+    client, make_placement, quality_director, unit_a, region_b, monkeypatch
+):
+    from omavalvonta.clients import views
+    from omavalvonta.testing.factories import UnitFactory
+
+    monkeypatch.setattr(views, "OVERVIEW_UNIT_ROWS", 1)
+    make_placement()
+    UnitFactory(region=region_b)
+    client.force_login(quality_director)
+    few = _queries(client, reverse("clients:overview"))
+    for i in range(5):
+        UnitFactory(region=region_b)
+        make_placement(name=f"Lapsi {i}")
+    assert _queries(client, reverse("clients:overview")) == few
