@@ -28,6 +28,7 @@ def _in_language(obj, stem: str) -> str:
 class Instrument(models.Model):
     """A measure the provider uses (its own, or a licensed one entered as data)."""
 
+    kept_by_demo_wipe = True  # installed by a migration (demo.builder.wipe)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_fi = models.CharField(_("name in Finnish"), max_length=120)
     name_sv = models.CharField(_("name in Swedish"), max_length=120, blank=True)
@@ -53,6 +54,7 @@ class VersionStatus(models.TextChoices):
 
 
 class InstrumentVersion(models.Model):
+    kept_by_demo_wipe = True  # installed by a migration (demo.builder.wipe)
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
@@ -82,6 +84,7 @@ class Item(models.Model):
     """One question of a version: a life domain on a 0-10 scale, worded for the
     child and for the worker, for children of an age range."""
 
+    kept_by_demo_wipe = True  # installed by a migration (demo.builder.wipe)
     version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="items")
     order = models.PositiveSmallIntegerField(_("order"))
     domain = models.SlugField(_("domain code"), max_length=40)

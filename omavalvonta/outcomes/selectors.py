@@ -208,17 +208,11 @@ def child_outcomes(*, placement, today=None) -> dict:
 
 def child_panel(*, actor, placement, request=None) -> dict | None:
     """The child's page's panel (core.registry CHILD_PANELS): the trajectory,
-    the goals and the next measurement. The read is written to the access log."""
+    the goals and the next measurement. The child's page has already written its
+    read of the child to the access log (one row per page read, which covers
+    what the page shows)."""
     if not access.can(actor, access.P_CLIENT_VIEW, placement.unit):
         return None
-    access_log_record(
-        actor=actor,
-        target=placement,
-        what="outcome.measurements",
-        right=access.P_CLIENT_VIEW,
-        unit=placement.unit,
-        request=request,
-    )
     return {"template": "outcomes/_child_panel.html", "placement": placement, **child_outcomes(placement=placement)}
 
 

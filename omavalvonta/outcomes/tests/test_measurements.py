@@ -51,9 +51,12 @@ def test_every_read_of_a_childs_measurements_leaves_an_access_log_row(client, ma
     child = make_placement()
     client.force_login(employee_a)
     client.get(reverse("outcomes:child", args=[child.pk]))
-    client.get(reverse("clients:detail", args=[child.pk]))  # the panel on the child's page
     client.get(reverse("outcomes:measure", args=[child.pk]))
-    assert _log_rows(child).count() == 3
+    assert _log_rows(child).count() == 2
+    # The child's page shows the trajectory too: its one row names the child.
+    page = client.get(reverse("clients:detail", args=[child.pk])).content.decode()
+    assert 'data-panel="outcomes"' in page
+    assert _log_rows(child, "placement.detail").count() == 1 and _log_rows(child).count() == 2
     client.get(reverse("outcomes:goals_print", args=[child.pk]))
     assert _log_rows(child, "outcome.goals").count() == 1
     assert {r.actor_id for r in _log_rows(child)} == {employee_a.pk}
