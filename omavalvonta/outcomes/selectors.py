@@ -138,7 +138,7 @@ class Chart:
     child_points: str
     worker_points: str
     dots: list  # (x, y, kind, score)
-    ticks: list  # (x, label)
+    ticks: list  # (x, label, text-anchor)
     gridlines: list  # (y, label)
     summary_child: str
     summary_worker: str
@@ -167,7 +167,12 @@ def trajectory(measurements: list[Measurement]) -> list[Chart]:
         return round(PAD_T + inner_h * (1 - score / 10), 1)
 
     step = max(1, (n + 4) // 5)  # at most about five date labels
-    ticks = [(x(i), m.measured_on.strftime("%-m/%y")) for i, m in enumerate(done) if i % step == 0 or i == n - 1]
+    def anchor(i):
+        return "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
+
+    ticks = [
+        (x(i), m.measured_on.strftime("%-m/%y"), anchor(i)) for i, m in enumerate(done) if i % step == 0 or i == n - 1
+    ]
     gridlines = [(y(s), str(s)) for s in (0, 5, 10)]
     charts = []
     for code, d in sorted(domains.items(), key=lambda kv: kv[1]["order"]):

@@ -244,7 +244,7 @@ def measurement_record(
 def goals_agree(*, actor, measurement: Measurement, goals: list[tuple[int | None, str]]) -> list[Goal]:
     """Agree 1-3 goals with the child after `measurement`, each in the child's
     words and in one of the instrument's domains. `goals`: (item id, text);
-    rows with neither are skipped (an empty row of the form)."""
+    rows without a text are skipped (the form proposes a domain on every row)."""
     access.require(actor, access.P_CLIENT_VIEW, measurement.unit)
     if measurement.status != MeasurementStatus.DONE:
         raise ValidationError(_("Goals are agreed after a measurement that was done."))
@@ -254,15 +254,13 @@ def goals_agree(*, actor, measurement: Measurement, goals: list[tuple[int | None
     chosen: list[tuple[Item, str]] = []
     for i, (item_id, text) in enumerate(goals):
         text = " ".join((text or "").split())
-        if item_id is None and not text:
+        if not text:
             continue
         if item_id not in items:
             errors[f"goal_{i}_domain"] = _("Choose the domain of the goal.")
-        if not text:
-            errors[f"goal_{i}_text"] = _("Write the goal in the child's own words.")
-        elif len(text) > GOAL_LENGTH:
+        if len(text) > GOAL_LENGTH:
             errors[f"goal_{i}_text"] = _("Use at most %(limit)s characters.") % {"limit": GOAL_LENGTH}
-        if item_id in items and text:
+        if item_id in items:
             chosen.append((items[item_id], text))
     if not errors and not chosen:
         errors["__all__"] = _("Write at least one goal.")
