@@ -90,10 +90,11 @@ def test_a_worker_measures_a_due_child_agrees_two_goals_and_sees_the_trajectory_
     snap(page, "outcomes-phone-5-trajectory")
     page.locator("#trajectory-title").scroll_into_view_if_needed()
     snap(page, "outcomes-phone-6-trajectory-charts")
-    page.goto(reverse("outcomes:goals_print", args=[child.pk]))
+    assert page.goto(reverse("outcomes:goals_print", args=[child.pk])).status == 200
+    assert "Syön aamupalan ennen koulua" in page.content()
     _fits(page)
     snap(page, "outcomes-phone-7-goals-print")
-    page.goto(reverse("clients:detail", args=[child.pk]))
+    assert page.goto(reverse("clients:detail", args=[child.pk])).status == 200
     assert page.locator("[data-panel=outcomes] svg").count() == 8
     _fits(page)
     snap(page, "outcomes-phone-8-child-page")
