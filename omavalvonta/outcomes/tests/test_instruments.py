@@ -96,3 +96,10 @@ def test_only_those_who_keep_instruments_may_change_them(client, employee_a, qua
     client.force_login(employee_a)
     assert client.get(reverse("outcomes:instruments")).status_code == 403
     assert client.post(reverse("outcomes:version_draft", args=[version.pk])).status_code == 403
+
+
+def test_the_menu_offers_the_instruments_to_the_rehabilitation_director_only(client, rehab_director, employee_a):
+    client.force_login(rehab_director)
+    assert reverse("outcomes:instruments") in client.get(reverse("home")).content.decode()
+    client.force_login(employee_a)
+    assert reverse("outcomes:instruments") not in client.get(reverse("home")).content.decode()
