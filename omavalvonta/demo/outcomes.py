@@ -97,7 +97,13 @@ def build(*, log=lambda msg: None, seed: int = 15) -> dict:
             goal.followed_up_in = m
         lowest = sorted(scores, key=lambda i: sum(s for s in scores[i] if s is not None))[:2]
         new = [
-            Goal(unit_id=m.unit_id, placement_id=m.placement_id, measurement=m, item=i, text=rng.choice(GOAL_TEXTS.get(i.domain, ["Harjoittelen tätä"])))
+            Goal(
+                unit_id=m.unit_id,
+                placement_id=m.placement_id,
+                measurement=m,
+                item=i,
+                text=rng.choice(GOAL_TEXTS.get(i.domain, ["Harjoittelen tätä"])),
+            )
             for i in lowest
         ]
         open_goals[m.placement_id] = new

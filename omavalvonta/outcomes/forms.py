@@ -99,16 +99,20 @@ class GoalsForm(forms.Form):
         return result
 
 
+def _text(label, *, required=False):
+    return forms.CharField(label=label, max_length=300, required=required, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ItemForm(forms.Form):
     domain_fi = forms.CharField(label=_("Domain in Finnish"), max_length=80)
     domain_sv = forms.CharField(label=_("Domain in Swedish"), max_length=80, required=False)
     domain_en = forms.CharField(label=_("Domain in English"), max_length=80, required=False)
-    child_fi = forms.CharField(label=_("Child's wording in Finnish"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
-    child_sv = forms.CharField(label=_("Child's wording in Swedish"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    child_en = forms.CharField(label=_("Child's wording in English"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    worker_fi = forms.CharField(label=_("Worker's wording in Finnish"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
-    worker_sv = forms.CharField(label=_("Worker's wording in Swedish"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    worker_en = forms.CharField(label=_("Worker's wording in English"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    child_fi = _text(_("Child's wording in Finnish"), required=True)
+    child_sv = _text(_("Child's wording in Swedish"))
+    child_en = _text(_("Child's wording in English"))
+    worker_fi = _text(_("Worker's wording in Finnish"), required=True)
+    worker_sv = _text(_("Worker's wording in Swedish"))
+    worker_en = _text(_("Worker's wording in English"))
     low_fi = forms.CharField(label=_("Meaning of 0 in Finnish"), max_length=80, required=False)
     high_fi = forms.CharField(label=_("Meaning of 10 in Finnish"), max_length=80, required=False)
     age_min = forms.IntegerField(label=_("From age"), min_value=0, max_value=30)

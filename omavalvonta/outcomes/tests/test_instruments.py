@@ -80,7 +80,13 @@ def test_the_rehabilitation_director_makes_edits_and_publishes_a_draft(client, r
     assert "Give an age range" in page or "required" in page
     response = client.post(
         reverse("outcomes:item_edit", args=[item.pk]),
-        {"domain_fi": "Turvallisuus", "child_fi": "Tunnetko olosi turvalliseksi?", "worker_fi": "Nuori on turvassa.", "age_min": 10, "age_max": 25},
+        {
+            "domain_fi": "Turvallisuus",
+            "child_fi": "Tunnetko olosi turvalliseksi?",
+            "worker_fi": "Nuori on turvassa.",
+            "age_min": 10,
+            "age_max": 25,
+        },
     )
     assert response.status_code == 302
     client.post(reverse("outcomes:version_publish", args=[draft.pk]))
