@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import form_step
 from omavalvonta.organisation.access import P_CLIENT_VIEW, P_OUTCOME_INSTRUMENT_MANAGE, requires
 from omavalvonta.outcomes import selectors, services
 from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm
@@ -73,14 +73,10 @@ def item_edit(request, pk):
     item = get_object_or_404(Item.objects.select_related("version__instrument"), pk=pk)
     if request.method == "POST":
         form = ItemForm(request.POST)
-        if form.is_valid():
-            try:
-                services.item_update(actor=request.user, item=item, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The item was saved."))
-                return redirect("outcomes:version", pk=item.version_id)
+        done, _saved = form_step(form, lambda data: services.item_update(actor=request.user, item=item, **data))
+        if done:
+            messages.success(request, _("The item was saved."))
+            return redirect("outcomes:version", pk=item.version_id)
     else:
         form = ItemForm(initial=ItemForm.initial_from(item))
     return render(request, "outcomes/item_form.html", {"form": form, "item": item})
@@ -113,18 +109,17 @@ def measure(request, pk):
     goals = services.open_goals(placement)
     if request.method == "POST":
         form = MeasurementForm(request.POST, items=items, goals=goals)
-        if form.is_valid():
-            try:
-                measurement = services.measurement_record(
-                    actor=actor, placement=placement, version=version, **form.service_kwargs()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The measurement was saved."))
-                if measurement.is_done:
-                    return redirect("outcomes:goals", pk=measurement.pk)
-                return redirect("outcomes:child", pk=placement.pk)
+        done, measurement = form_step(
+            form,
+            lambda _data: services.measurement_record(
+                actor=actor, placement=placement, version=version, **form.service_kwargs()
+            ),
+        )
+        if done:
+            messages.success(request, _("The measurement was saved."))
+            if measurement.is_done:
+                return redirect("outcomes:goals", pk=measurement.pk)
+            return redirect("outcomes:child", pk=placement.pk)
     else:
         form = MeasurementForm(initial=MeasurementForm.initial_values(), items=items, goals=goals)
     return render(
@@ -148,14 +143,12 @@ def goals(request, pk):
         return redirect("outcomes:child", pk=placement.pk)
     if request.method == "POST":
         form = GoalsForm(request.POST, items=items, proposed=proposed, rows=free)
-        if form.is_valid():
-            try:
-                services.goals_agree(actor=actor, measurement=measurement, goals=form.service_goals())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The goals were saved."))
-                return redirect("outcomes:child", pk=placement.pk)
+        done, _goals = form_step(
+            form, lambda _data: services.goals_agree(actor=actor, measurement=measurement, goals=form.service_goals())
+        )
+        if done:
+            messages.success(request, _("The goals were saved."))
+            return redirect("outcomes:child", pk=placement.pk)
     else:
         form = GoalsForm(items=items, proposed=proposed, rows=free)
     return render(

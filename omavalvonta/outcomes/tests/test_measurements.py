@@ -229,3 +229,19 @@ def test_home_query_count_does_not_grow_with_children(client, make_placement, em
         if n % 2:
             record(employee_a, child, on=TODAY() - dt.timedelta(days=5))
     assert count() == few
+
+
+def test_the_goals_page_refuses_bad_input_and_keeps_what_was_typed(client, make_placement, employee_a):
+    child = make_placement()
+    measurement = record(employee_a, child, on=child.starts_on)
+    url = reverse("outcomes:goals", args=[measurement.pk])
+    client.force_login(employee_a)
+    response = client.post(url, {"goal_0_domain": "", "goal_0_text": "", "goal_1_domain": "", "goal_1_text": ""})
+    assert response.status_code == 200 and "Write at least one goal." in response.content.decode()
+    typed = "Harjoittelen " + "pitkää tavoitetta " * 10
+    response = client.post(url, {"goal_0_domain": "999999", "goal_0_text": typed})
+    page = response.content.decode()
+    assert response.status_code == 200 and typed.strip() in page
+    response = client.post(url, {"goal_0_domain": "", "goal_0_text": "Syön aamupalan"})
+    assert "Choose the domain of the goal." in response.content.decode()
+    assert not Goal.objects.exists()
