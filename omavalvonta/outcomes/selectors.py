@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from omavalvonta.clients.models import Placement
 from omavalvonta.core.services import access_log_record
@@ -224,30 +225,54 @@ def child_panel(*, actor, placement, request=None) -> dict | None:
 # --- The home page -----------------------------------------------------------------------------
 
 
-def measurement_home_items(*, actor, today) -> dict | None:
-    """The children of the actor's units whose measurement is due or late (the
-    worker's and the supervisor's home page), late first. One query: each
-    current placement with its last measurement's date."""
+def _due_rows(placements, today) -> list[tuple]:
+    """(placement, due date) for the placements whose measurement is due or
+    late, late first. One query: each current placement with its last
+    measurement's date."""
     rows = []
-    placements = (
-        Placement.objects.for_actor(actor, access.P_CLIENT_VIEW)
-        .current(today)
-        .filter(unit__is_active=True)
+    for p in (
+        placements.current(today)
         .annotate(last_measured_on=Max("measurements__measured_on"))
         .select_related("unit")
         .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id")
-    )
-    for p in placements:
+    ):
         due = schedule.current_due(
             starts_on=p.starts_on, ends_on=p.ends_on, today=today, last_measured_on=p.last_measured_on
         )
         if due is not None:
             rows.append((p, due))
+    rows.sort(key=lambda r: (r[1].state != schedule.LATE, r[1].due_on, r[0].name))
+    return rows
+
+
+def measurement_home_items(*, actor, today) -> dict | None:
+    """The children of the actor's units whose measurement is due or late (the
+    worker's and the supervisor's home page), late first."""
+    rows = _due_rows(Placement.objects.for_actor(actor, access.P_CLIENT_VIEW).filter(unit__is_active=True), today)
     if not rows:
         return None
-    rows.sort(key=lambda r: (r[1].state != schedule.LATE, r[1].due_on, r[0].name))
     return {
         "rows": rows[:HOME_ROWS],
         "total": len(rows),
         "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
     }
+
+
+def measurements_for_agenda(*, actor, unit):
+    """For the unit's meeting agenda (core.registry AGENDA_SOURCES): how many of
+    the unit's children are due or late for their measurement. A count, no names:
+    minutes are read more widely than the children's pages. Comes back to every
+    meeting while any is waiting."""
+    if unit is None or not access.can(actor, access.P_CLIENT_VIEW, unit):
+        return []
+    rows = _due_rows(Placement.objects.filter(unit=unit), timezone.localdate())
+    if not rows:
+        return []
+    late = sum(1 for _p, d in rows if d.state == schedule.LATE)
+    title = ngettext(
+        "Functional-capacity measurements: %(count)s child due",
+        "Functional-capacity measurements: %(count)s children due",
+        len(rows),
+    ) % {"count": len(rows)}
+    note = ngettext("%(count)s of them late", "%(count)s of them late", late) % {"count": late} if late else ""
+    return [{"title": title, "note": note}]

@@ -245,3 +245,17 @@ def test_the_goals_page_refuses_bad_input_and_keeps_what_was_typed(client, make_
     response = client.post(url, {"goal_0_domain": "", "goal_0_text": "Syön aamupalan"})
     assert "Choose the domain of the goal." in response.content.decode()
     assert not Goal.objects.exists()
+
+
+def test_the_units_meeting_agenda_counts_the_measurements_due_without_names(make_placement, employee_a, supervisor_a, unit_a):
+    from omavalvonta.meetings.tests.helpers import team_meeting
+
+    make_placement(name="Late L.", starts_on=TODAY() - dt.timedelta(days=40))
+    make_placement(name="Due D.", starts_on=TODAY() - dt.timedelta(days=3))
+    done = make_placement(name="Done D.", starts_on=TODAY() - dt.timedelta(days=3))
+    record(employee_a, done, on=TODAY())
+    meeting = team_meeting(supervisor_a, unit_a)
+    [item] = [i for i in meeting.items.all() if "Functional-capacity" in i.title]
+    assert item.title == "Functional-capacity measurements: 2 children due"
+    assert item.note == "1 of them late"
+    assert "Late L." not in item.title + item.note
