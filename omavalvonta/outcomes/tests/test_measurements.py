@@ -259,3 +259,25 @@ def test_the_units_meeting_agenda_counts_the_measurements_due_without_names(make
     assert item.title == "Functional-capacity measurements: 2 children due"
     assert item.note == "1 of them late"
     assert "Late L." not in item.title + item.note
+
+
+def test_the_childs_page_query_count_does_not_grow_with_measurements(client, make_placement, employee_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    child = make_placement(starts_on=TODAY() - dt.timedelta(days=800))
+    client.force_login(employee_a)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("outcomes:child", args=[child.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = record(employee_a, child, on=child.starts_on)
+    goal = services.goals_agree(actor=employee_a, measurement=first, goals=[(first.version.items.first().pk, "Herään itse")])[0]
+    count()
+    few = count()
+    for n in range(1, 6):
+        m = record(employee_a, child, on=child.starts_on + dt.timedelta(days=91 * n), follow_ups={goal.pk: "progressing"})
+        goal = services.goals_agree(actor=employee_a, measurement=m, goals=[(m.version.items.last().pk, f"Tavoite {n}")])[0]
+    assert count() == few
