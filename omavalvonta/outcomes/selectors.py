@@ -91,6 +91,14 @@ def child_age(placement, today=None) -> int:
     return today.year - placement.birth_year
 
 
+def items_for(placement, version, today=None) -> list:
+    """The version's items for the child's age (all of them when none fits: a
+    version written for other ages is still answered whole)."""
+    age = child_age(placement, today)
+    items = list(version.items.all())
+    return [i for i in items if i.fits_age(age)] or items
+
+
 def measurements_of(placement) -> list[Measurement]:
     """The child's measurements, oldest first, with their answers and items."""
     return list(

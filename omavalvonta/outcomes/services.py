@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
+from omavalvonta.outcomes import selectors
 from omavalvonta.outcomes.models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -191,7 +192,7 @@ def measurement_record(
     reason = " ".join((reason or "").split())
     if len(reason) > REASON_LENGTH:
         errors["reason"] = _("Use at most %(limit)s characters.") % {"limit": REASON_LENGTH}
-    items = list(version.items.all())
+    items = selectors.items_for(placement, version, today)
     rows: list[tuple[Item, int | None, int | None]] = []
     goals = open_goals(placement)
     follow_ups = follow_ups or {}

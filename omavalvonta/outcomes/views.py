@@ -104,8 +104,7 @@ def measure(request, pk):
     if version is None or (placement.ends_on is not None and placement.ends_on <= today):
         messages.info(request, _("No measurement can be recorded for this child now."))
         return redirect("outcomes:child", pk=placement.pk)
-    age = selectors.child_age(placement, today)
-    items = [i for i in version.items.all() if i.fits_age(age)] or list(version.items.all())
+    items = selectors.items_for(placement, version, today)
     goals = services.open_goals(placement)
     if request.method == "POST":
         form = MeasurementForm(request.POST, items=items, goals=goals)

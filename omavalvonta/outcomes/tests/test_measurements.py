@@ -281,3 +281,21 @@ def test_the_childs_page_query_count_does_not_grow_with_measurements(client, mak
         m = record(employee_a, child, on=child.starts_on + dt.timedelta(days=91 * n), follow_ups={goal.pk: "progressing"})
         goal = services.goals_agree(actor=employee_a, measurement=m, goals=[(m.version.items.last().pk, f"Tavoite {n}")])[0]
     assert count() == few
+
+
+def test_a_child_answers_the_items_written_for_their_age(client, make_placement, employee_a, rehab_director):
+    version = selectors.current_version()
+    draft = services.version_draft_create(actor=rehab_director, version=version)
+    teen = draft.items.get(domain="independence")
+    fields = {f: getattr(teen, f) for f in ("domain_fi", "child_fi", "worker_fi")}
+    services.item_update(actor=rehab_director, item=teen, age_min=13, age_max=25, **fields)
+    services.version_publish(actor=rehab_director, version=draft)
+    child = make_placement(birth_year=TODAY().year - 9)
+    client.force_login(employee_a)
+    page = client.get(reverse("outcomes:measure", args=[child.pk])).content.decode()
+    assert 'data-domain="safety"' in page and 'data-domain="independence"' not in page
+    data = form_data(draft, measured_on=TODAY().isoformat())
+    data = {k: v for k, v in data.items() if not k.endswith(f"_{teen.pk}")}
+    response = client.post(reverse("outcomes:measure", args=[child.pk]), data)
+    assert response.status_code == 302
+    assert Measurement.objects.get().answers.count() == 7
