@@ -17,13 +17,10 @@ from django.utils import timezone
 
 from omavalvonta.clients.models import Placement
 from omavalvonta.outcomes import schedule
-from omavalvonta.outcomes.defaults import load_default_instrument
+from omavalvonta.outcomes.defaults import ensure_default_instrument
 from omavalvonta.outcomes.models import (
     Answer,
     Goal,
-    Instrument,
-    InstrumentVersion,
-    Item,
     Measurement,
     MeasurementStatus,
 )
@@ -45,9 +42,7 @@ GOAL_TEXTS = {
 
 @transaction.atomic
 def build(*, log=lambda msg: None, seed: int = 15) -> dict:
-    load_default_instrument(
-        Instrument=Instrument, InstrumentVersion=InstrumentVersion, Item=Item, now=timezone.now()
-    )
+    ensure_default_instrument()
     version = current_version()
     items = list(version.items.all())
     rng = random.Random(seed)

@@ -154,3 +154,13 @@ def load_default_instrument(*, Instrument, InstrumentVersion, Item, now) -> bool
         for i, (domain, labels, child, worker) in enumerate(ITEMS, start=1)
     )
     return True
+
+
+def ensure_default_instrument() -> bool:
+    """`load_default_instrument` with the current models: for the demo, and for
+    tests after a transactional test has flushed the migration's rows."""
+    from django.utils import timezone
+
+    from omavalvonta.outcomes.models import Instrument, InstrumentVersion, Item
+
+    return load_default_instrument(Instrument=Instrument, InstrumentVersion=InstrumentVersion, Item=Item, now=timezone.now())

@@ -23,6 +23,7 @@ from omavalvonta.outcomes.models import (
     Goal,
     Instrument,
     InstrumentVersion,
+    Item,
     Measurement,
     MeasurementStatus,
     VersionStatus,
@@ -54,6 +55,14 @@ def version_get(*, actor, pk) -> InstrumentVersion:
     try:
         return InstrumentVersion.objects.select_related("instrument").get(pk=pk)
     except (InstrumentVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def item_get(*, actor, pk) -> Item:
+    access_require_instruments(actor)
+    try:
+        return Item.objects.select_related("version__instrument").get(pk=pk)
+    except (Item.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -42,11 +42,6 @@ ITEM_TEXT_FIELDS = {
 REQUIRED_ITEM_FIELDS = ("domain_fi", "child_fi", "worker_fi")
 
 
-def _require_instrument_manage(actor) -> None:
-    if not access.has_perm_anywhere(actor, access.P_OUTCOME_INSTRUMENT_MANAGE):
-        raise PermissionDenied(access.P_OUTCOME_INSTRUMENT_MANAGE)
-
-
 def version_is_used(version) -> bool:
     return Measurement.objects.filter(version=version).exists()
 
@@ -67,7 +62,7 @@ def _require_editable(version) -> None:
 def version_draft_create(*, actor, version: InstrumentVersion) -> InstrumentVersion:
     """A new draft of `version`'s instrument with a copy of its items. An
     instrument has at most one draft: an existing one is returned."""
-    _require_instrument_manage(actor)
+    selectors.access_require_instruments(actor)
     instrument = version.instrument
     existing = instrument.versions.filter(status=VersionStatus.DRAFT).first()
     if existing is not None:
@@ -88,7 +83,7 @@ def version_draft_create(*, actor, version: InstrumentVersion) -> InstrumentVers
 def item_update(*, actor, item: Item, **fields) -> Item:
     """Change an item of a draft version (its wording, scale ends and age range).
     Refused for a published or used version (frozen)."""
-    _require_instrument_manage(actor)
+    selectors.access_require_instruments(actor)
     item = Item.objects.select_related("version").select_for_update().get(pk=item.pk)
     _require_editable(item.version)
     errors: dict[str, str] = {}
@@ -118,7 +113,7 @@ def item_update(*, actor, item: Item, **fields) -> Item:
 @transaction.atomic
 def version_publish(*, actor, version: InstrumentVersion) -> InstrumentVersion:
     """Publish a draft: from now on new measurements use it, and it is frozen."""
-    _require_instrument_manage(actor)
+    selectors.access_require_instruments(actor)
     version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise ValidationError(_("This version has already been published."))

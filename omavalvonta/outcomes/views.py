@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +19,6 @@ from omavalvonta.core.forms import form_step
 from omavalvonta.organisation.access import P_CLIENT_VIEW, P_OUTCOME_INSTRUMENT_MANAGE, requires
 from omavalvonta.outcomes import selectors, services
 from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm
-from omavalvonta.outcomes.models import Item
 
 # --- Instruments -------------------------------------------------------------------------------
 
@@ -69,8 +68,7 @@ def version_publish(request, pk):
 
 @requires(P_OUTCOME_INSTRUMENT_MANAGE)
 def item_edit(request, pk):
-    selectors.access_require_instruments(request.user)
-    item = get_object_or_404(Item.objects.select_related("version__instrument"), pk=pk)
+    item = selectors.item_get(actor=request.user, pk=pk)
     if request.method == "POST":
         form = ItemForm(request.POST)
         done, _saved = form_step(form, lambda data: services.item_update(actor=request.user, item=item, **data))

@@ -318,8 +318,10 @@ def _outcome_child_urls(unit):
 
 
 def _instrument_urls():
+    from omavalvonta.outcomes.defaults import ensure_default_instrument
     from omavalvonta.outcomes.selectors import current_version
 
+    ensure_default_instrument()
     version = current_version()
     return {
         "outcomes_instruments": reverse("outcomes:instruments"),

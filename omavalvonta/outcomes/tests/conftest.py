@@ -13,6 +13,22 @@ def _english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _default_instrument(request):
+    # The migration installs it; a transactional test run earlier in the same
+    # process flushes every table, so it is put back where a test uses the database.
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from omavalvonta.outcomes.defaults import ensure_default_instrument
+
+    ensure_default_instrument()
+
+
 @pytest.fixture
 def keeper_a(unit_a):
     return member(Role.SUPERVISOR, unit=unit_a, full_name="Paula Pitäjä", email="paula@omavalvonta.example")

@@ -2,6 +2,7 @@
 recorded measurement."""
 
 from omavalvonta.outcomes import selectors, services
+from omavalvonta.outcomes.defaults import ensure_default_instrument
 
 
 def form_data(version, *, child=5, worker=6, **extra) -> dict:
@@ -16,6 +17,7 @@ def form_data(version, *, child=5, worker=6, **extra) -> dict:
 
 def record(actor, placement, *, on, scores=None, follow_ups=None):
     """A done measurement; `scores`: domain -> (child, worker), 5/6 for the rest."""
+    ensure_default_instrument()
     version = selectors.current_version()
     scores = scores or {}
     return services.measurement_record(
