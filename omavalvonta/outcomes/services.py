@@ -235,6 +235,15 @@ def measurement_record(
     return measurement
 
 
+def is_latest(measurement: Measurement) -> bool:
+    """Is `measurement` the child's latest (goals made after an older one would
+    never be followed up)?"""
+    later = Measurement.objects.filter(placement_id=measurement.placement_id).exclude(pk=measurement.pk)
+    return not later.filter(measured_on__gt=measurement.measured_on).exists() and not later.filter(
+        measured_on=measurement.measured_on, pk__gt=measurement.pk
+    ).exists()
+
+
 @transaction.atomic
 def goals_agree(*, actor, measurement: Measurement, goals: list[tuple[int | None, str]]) -> list[Goal]:
     """Agree 1-3 goals with the child after `measurement`, each in the child's
@@ -243,6 +252,8 @@ def goals_agree(*, actor, measurement: Measurement, goals: list[tuple[int | None
     access.require(actor, access.P_CLIENT_VIEW, measurement.unit)
     if measurement.status != MeasurementStatus.DONE:
         raise ValidationError(_("Goals are agreed after a measurement that was done."))
+    if not is_latest(measurement):
+        raise ValidationError(_("Goals are agreed after the child's latest measurement."))
     items = {item.pk: item for item in measurement.version.items.all()}
     already = measurement.goals.count()
     errors: dict[str, str] = {}

@@ -129,7 +129,8 @@ def goals(request, pk):
     actor = request.user
     measurement = selectors.measurement_get(actor=actor, pk=pk)
     placement = selectors.placement_get(actor=actor, pk=measurement.placement_id, request=request)
-    if not measurement.is_done:
+    if not measurement.is_done or not services.is_latest(measurement):
+        messages.info(request, _("Goals are agreed after the child's latest measurement."))
         return redirect("outcomes:child", pk=placement.pk)
     items = list(measurement.version.items.all())
     proposed = selectors.proposed_items(measurement)

@@ -299,3 +299,14 @@ def test_a_child_answers_the_items_written_for_their_age(client, make_placement,
     response = client.post(reverse("outcomes:measure", args=[child.pk]), data)
     assert response.status_code == 302
     assert Measurement.objects.get().answers.count() == 7
+
+
+def test_goals_are_agreed_after_the_latest_measurement_only(client, make_placement, employee_a):
+    child = make_placement(starts_on=TODAY() - dt.timedelta(days=120))
+    old = record(employee_a, child, on=TODAY() - dt.timedelta(days=100))
+    record(employee_a, child, on=TODAY())
+    item = old.version.items.first()
+    with pytest.raises(ValidationError, match="latest measurement"):
+        services.goals_agree(actor=employee_a, measurement=old, goals=[(item.pk, "Myöhässä sovittu")])
+    client.force_login(employee_a)
+    assert client.get(reverse("outcomes:goals", args=[old.pk])).status_code == 302
