@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.clients import selectors, services
 from omavalvonta.clients.forms import EndForm, PlacementForm
+from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
 from omavalvonta.core.lib import bounds
@@ -77,8 +78,19 @@ def placement_detail(request, pk):
             "placement": placement,
             "current": placement.ends_on is None or placement.ends_on > timezone.localdate(),
             "can_manage": access.can(actor, P_CLIENT_MANAGE, placement.unit),
+            "panels": _child_panels(actor=actor, placement=placement, request=request),
         },
     )
+
+
+def _child_panels(*, actor, placement, request) -> list[dict]:
+    """What other areas show on the child's page (core.registry CHILD_PANELS)."""
+    panels = []
+    for entry in registry.entries(registry.CHILD_PANELS):
+        panel = entry.func(actor=actor, placement=placement, request=request)
+        if panel:
+            panels.append(panel)
+    return panels
 
 
 def _counties():

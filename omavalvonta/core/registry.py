@@ -54,6 +54,9 @@ CHILDREN_NAME = "clients.children_name"
 # children (their placing counties and responsible social workers); labels name
 # the children only to an actor who may see them.
 CHILDREN_RECIPIENTS = "clients.children_recipients"
+# Panels on a child's page (clients), shown to those who see the child:
+# func(*, actor, placement, request) -> {"template": ..., **context}, or None.
+CHILD_PANELS = "clients.child_panels"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from omavalvonta.improvement.selectors import action_home_items
 from omavalvonta.meetings.selectors import acknowledgement_home_items, meeting_home_items
 from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access
+from omavalvonta.outcomes.selectors import measurement_home_items
 from omavalvonta.plans.selectors import followup_home_items, plan_home_items
 from omavalvonta.yearclock.selectors import obligation_home_items
 
@@ -67,6 +68,7 @@ def home_summary(*, actor) -> dict:
         "guidance": guidance_home_items(actor=actor, today=today),
         "meetings": meeting_home_items(actor=actor, today=today),
         "rounds": round_home_items(actor=actor, today=today),
+        "measurements": measurement_home_items(actor=actor, today=today),
     }
     summary["anything_waiting"] = bool(
         summary["my_queue"] or summary["notifications"] or any(summary["waiting"].values())

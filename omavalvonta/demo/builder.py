@@ -908,7 +908,12 @@ def _project_models():
     return [
         m
         for m in apps.get_models(include_auto_created=True)
-        if m.__module__.startswith("omavalvonta.") and m is not User and not m._meta.proxy
+        if m.__module__.startswith("omavalvonta.")
+        and m is not User
+        and not m._meta.proxy
+        # Reference data installed by a migration (the functional-capacity
+        # instruments) is the product's, not the demo's: a wipe keeps it.
+        and not getattr(m, "kept_by_demo_wipe", False)
     ]
 
 

@@ -80,6 +80,10 @@ P_SURVEY_EDIT = "feedback.survey_edit"  # the question sets
 P_CLIENT_COUNT = "client.count"
 P_CLIENT_VIEW = "client.view"
 P_CLIENT_MANAGE = "client.manage"
+# The functional-capacity instruments (outcomes): their versions and items,
+# organisation-wide data kept by the rehabilitation director. (Measuring a
+# child and reading the measurements go with client.view in the child's unit.)
+P_OUTCOME_INSTRUMENT_MANAGE = "outcome.instrument_manage"
 
 PERMISSIONS = frozenset(
     {
@@ -122,6 +126,7 @@ PERMISSIONS = frozenset(
         P_CLIENT_COUNT,
         P_CLIENT_VIEW,
         P_CLIENT_MANAGE,
+        P_OUTCOME_INSTRUMENT_MANAGE,
     }
 )
 
@@ -179,7 +184,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
         | {P_CLIENT_COUNT}
     ),
-    Role.REHABILITATION_DIRECTOR: frozenset(_READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT}),
+    Role.REHABILITATION_DIRECTOR: frozenset(
+        _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE}
+    ),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
     Role.SAFETY_MANAGER: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}),

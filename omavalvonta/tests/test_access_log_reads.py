@@ -51,6 +51,8 @@ def pages():
         ("deviation.export", reverse("deviations:export") + "?state=open", None, qd),
         ("placement.list", reverse("clients:unit", args=[child.unit_id]) + "?ended=1", None, Role.EMPLOYEE),
         ("placement.detail", reverse("clients:detail", args=[child.pk]), child, Role.EMPLOYEE),
+        ("outcome.measurements", reverse("outcomes:child", args=[child.pk]), child, Role.EMPLOYEE),
+        ("outcome.goals", reverse("outcomes:goals_print", args=[child.pk]), child, Role.EMPLOYEE),
     ]
 
 
@@ -58,6 +60,7 @@ WHATS = [
     "log.list", "log.detail", "meeting.minutes", "action.list", "action.detail", "action.export", "risk.list",
     "risk.detail", "risk.assessment", "guidance.list", "guidance.letter", "person.list", "person.detail",
     "notification.inbox", "deviation.list", "deviation.export", "placement.list", "placement.detail",
+    "outcome.measurements", "outcome.goals",
 ]
 
 

@@ -225,6 +225,17 @@ EXPECTED["clients_create"] = {
     (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
 }
 EXPECTED["clients_edit"] = EXPECTED["clients_end"] = EXPECTED["clients_create"]
+# A child's functional-capacity measurements and goals: as the child's page.
+_OUTCOME_CHILD_PAGES = ("outcomes_child", "outcomes_measure", "outcomes_goals_print", "outcomes_goals")
+for _page in _OUTCOME_CHILD_PAGES:
+    EXPECTED[_page] = EXPECTED["clients_detail"]
+# The instruments: organisation-wide data kept by the rehabilitation director.
+EXPECTED["outcomes_instruments"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    (Role.REHABILITATION_DIRECTOR, "own"): 200,
+}
+EXPECTED["outcomes_version"] = EXPECTED["outcomes_item_edit"] = EXPECTED["outcomes_instruments"]
 
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
@@ -287,7 +298,36 @@ def _url(page, unit_a, quality, violence):
             if page in ("clients_detail", "clients_edit", "clients_end") and (child := _placement(unit_a))
             else {}
         ),
+        **(_outcome_child_urls(unit_a) if page in _OUTCOME_CHILD_PAGES else {}),
+        **(_instrument_urls() if page in ("outcomes_instruments", "outcomes_version", "outcomes_item_edit") else {}),
     }[page]
+
+
+def _outcome_child_urls(unit):
+    """The measure pages of a child placed in `unit`, with one measurement."""
+    from omavalvonta.outcomes.tests.helpers import record
+
+    child = _placement(unit)
+    measurement = record(member(Role.EMPLOYEE, unit=unit), child, on=child.starts_on)
+    return {
+        "outcomes_child": reverse("outcomes:child", args=[child.pk]),
+        "outcomes_measure": reverse("outcomes:measure", args=[child.pk]),
+        "outcomes_goals_print": reverse("outcomes:goals_print", args=[child.pk]),
+        "outcomes_goals": reverse("outcomes:goals", args=[measurement.pk]),
+    }
+
+
+def _instrument_urls():
+    from omavalvonta.outcomes.defaults import ensure_default_instrument
+    from omavalvonta.outcomes.selectors import current_version
+
+    ensure_default_instrument()
+    version = current_version()
+    return {
+        "outcomes_instruments": reverse("outcomes:instruments"),
+        "outcomes_version": reverse("outcomes:version", args=[version.pk]),
+        "outcomes_item_edit": reverse("outcomes:item_edit", args=[version.items.first().pk]),
+    }
 
 
 def _placement(unit):

@@ -16,6 +16,7 @@ from omavalvonta.guidance.models import Guidance
 from omavalvonta.improvement.models import ActionPlan
 from omavalvonta.meetings.models import Meeting
 from omavalvonta.organisation.models import Role, Unit
+from omavalvonta.outcomes.selectors import current_version
 from omavalvonta.plans.models import FollowupReport, ReportState
 from omavalvonta.testing.browser import login, snap
 
@@ -45,6 +46,7 @@ def _staff_pages():
     deviation = Deviation.objects.filter(unit=unit).order_by("-submitted_at").first()
     grievance = Deviation.objects.filter(kind="grievance").order_by("-submitted_at").first()
     child = Placement.objects.filter(unit=unit, ends_on__isnull=True).order_by("pk").first()
+    version = current_version()
     pages = {
         Role.EMPLOYEE: [
             reverse("home"),
@@ -53,6 +55,9 @@ def _staff_pages():
             reverse("clients:unit", args=[unit.pk]),
             reverse("clients:unit", args=[unit.pk]) + "?ended=1",
             reverse("clients:detail", args=[child.pk]),
+            reverse("outcomes:child", args=[child.pk]),
+            reverse("outcomes:measure", args=[child.pk]),
+            reverse("outcomes:goals_print", args=[child.pk]),
         ],
         Role.SUPERVISOR: [
             reverse("home"),
@@ -79,6 +84,7 @@ def _staff_pages():
             reverse("clients:overview"),
         ],
         Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
+        Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
     }
     plan = ActionPlan.objects.filter(unit=unit).order_by("-year").first()
     if plan is not None:

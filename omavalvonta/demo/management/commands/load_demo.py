@@ -3,7 +3,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from omavalvonta.demo import builder, clients as clients_demo, feedback as feedback_demo, plans as plans_demo, yearclock as yearclock_demo
+from omavalvonta.demo import (
+    builder,
+    clients as clients_demo,
+    feedback as feedback_demo,
+    outcomes as outcomes_demo,
+    plans as plans_demo,
+    yearclock as yearclock_demo,
+)
 
 
 class Command(BaseCommand):
@@ -44,6 +51,7 @@ class Command(BaseCommand):
         result.counts.update(plans_demo.build(log=self.stdout.write))
         result.counts.update(yearclock_demo.build(log=self.stdout.write))
         result.counts.update(clients_demo.build(log=self.stdout.write))
+        result.counts.update(outcomes_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation built in {result.seconds:.1f} s: {counts}."))
         self.print_logins()

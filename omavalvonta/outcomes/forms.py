@@ -1,0 +1,128 @@
+"""Forms of the functional-capacity measure. The measurement form is built from
+the version's items (the child's and the worker's 0-10 scores side by side)
+and the child's open goals (their follow-up). The services check everything
+again; the forms only parse, so a refused form comes back with what was typed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from omavalvonta.core.forms import DateField, DateInput
+from omavalvonta.outcomes.models import SCALE_MAX, SCALE_MIN, FollowUp, MeasurementStatus
+
+SCORES = [(str(n), str(n)) for n in range(SCALE_MIN, SCALE_MAX + 1)]
+
+
+class MeasurementForm(forms.Form):
+    measured_on = DateField(label=_("Date of the measurement"), widget=DateInput)
+    status = forms.ChoiceField(
+        label=_("Was the measurement done?"), choices=MeasurementStatus.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason or note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the child declined or was not reached."),
+    )
+
+    def __init__(self, *args, items, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        self.goals = goals
+        whose = {"child": gettext("the child"), "worker": gettext("the worker")}
+        for item in items:
+            for who in ("child", "worker"):
+                self.fields[f"{who}_{item.pk}"] = forms.ChoiceField(
+                    label=f"{item.domain_label} – {whose[who]}", choices=SCORES, required=False, widget=forms.RadioSelect
+                )
+        for goal in goals:
+            self.fields[f"followup_{goal.pk}"] = forms.ChoiceField(
+                label=goal.text, choices=FollowUp.choices, required=False, widget=forms.RadioSelect
+            )
+
+    @classmethod
+    def initial_values(cls) -> dict:
+        return {"measured_on": timezone.localdate(), "status": MeasurementStatus.DONE}
+
+    def rows(self):
+        """Per item: the item and its two bound fields (the child's, the worker's)."""
+        return [(item, self[f"child_{item.pk}"], self[f"worker_{item.pk}"]) for item in self.items]
+
+    def follow_up_rows(self):
+        return [(goal, self[f"followup_{goal.pk}"]) for goal in self.goals]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "measured_on": data.get("measured_on"),
+            "status": data.get("status"),
+            "reason": data.get("reason", ""),
+            "answers": {
+                item.pk: (data.get(f"child_{item.pk}") or None, data.get(f"worker_{item.pk}") or None)
+                for item in self.items
+            },
+            "follow_ups": {goal.pk: data.get(f"followup_{goal.pk}") for goal in self.goals},
+        }
+
+
+class GoalsForm(forms.Form):
+    """Up to three goals, each a domain and the child's own words."""
+
+    def __init__(self, *args, items, proposed, rows: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Choose a domain"))] + [(str(i.pk), i.domain_label) for i in items]
+        self.row_count = rows
+        for i in range(rows):
+            self.fields[f"goal_{i}_domain"] = forms.ChoiceField(
+                label=_("Domain"), choices=choices, required=False
+            )
+            self.fields[f"goal_{i}_text"] = forms.CharField(
+                label=_("The goal in the child's words"),
+                required=False,
+                max_length=300,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            if i < len(proposed) and not self.is_bound:
+                self.initial[f"goal_{i}_domain"] = str(proposed[i].pk)
+
+    def goal_rows(self):
+        return [(i + 1, self[f"goal_{i}_domain"], self[f"goal_{i}_text"]) for i in range(self.row_count)]
+
+    def service_goals(self) -> list[tuple[int | None, str]]:
+        result = []
+        for i in range(self.row_count):
+            raw = self.cleaned_data.get(f"goal_{i}_domain")
+            result.append((int(raw) if raw else None, self.cleaned_data.get(f"goal_{i}_text", "")))
+        return result
+
+
+def _text(label, *, required=False):
+    return forms.CharField(label=label, max_length=300, required=required, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ItemForm(forms.Form):
+    domain_fi = forms.CharField(label=_("Domain in Finnish"), max_length=80)
+    domain_sv = forms.CharField(label=_("Domain in Swedish"), max_length=80, required=False)
+    domain_en = forms.CharField(label=_("Domain in English"), max_length=80, required=False)
+    child_fi = _text(_("Child's wording in Finnish"), required=True)
+    child_sv = _text(_("Child's wording in Swedish"))
+    child_en = _text(_("Child's wording in English"))
+    worker_fi = _text(_("Worker's wording in Finnish"), required=True)
+    worker_sv = _text(_("Worker's wording in Swedish"))
+    worker_en = _text(_("Worker's wording in English"))
+    low_fi = forms.CharField(label=_("Meaning of 0 in Finnish"), max_length=80, required=False)
+    high_fi = forms.CharField(label=_("Meaning of 10 in Finnish"), max_length=80, required=False)
+    age_min = forms.IntegerField(label=_("From age"), min_value=0, max_value=30)
+    age_max = forms.IntegerField(label=_("To age"), min_value=0, max_value=30)
+
+    FIELDS = (
+        "domain_fi", "domain_sv", "domain_en", "child_fi", "child_sv", "child_en",
+        "worker_fi", "worker_sv", "worker_en", "low_fi", "high_fi", "age_min", "age_max",
+    )
+
+    @classmethod
+    def initial_from(cls, item) -> dict:
+        return {name: getattr(item, name) for name in cls.FIELDS}

@@ -1,0 +1,230 @@
+"""The functional-capacity measure: instruments as data, measurements, goals.
+
+An instrument is a named family of versions; a version holds the items (a life
+domain, a 0-10 scale, the child's and the worker's wording in fi/sv/en, an age
+range). A published version is frozen, and so is any version a measurement has
+used: the meaning of a stored score never changes under it. A new wording is a
+new draft version."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.clients.models import Placement
+from omavalvonta.organisation.access import UnitScopedQuerySet
+from omavalvonta.organisation.models import Unit
+
+SCALE_MIN = 0
+SCALE_MAX = 10
+
+
+def _in_language(obj, stem: str) -> str:
+    """`obj.<stem>_<language>` in the current language, Finnish when empty."""
+    language = (translation.get_language() or "fi")[:2]
+    return getattr(obj, f"{stem}_{language}", "") or getattr(obj, f"{stem}_fi")
+
+
+class Instrument(models.Model):
+    """A measure the provider uses (its own, or a licensed one entered as data)."""
+
+    kept_by_demo_wipe = True  # installed by a migration (demo.builder.wipe)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=120)
+    name_sv = models.CharField(_("name in Swedish"), max_length=120, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name_fi", "id"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _in_language(self, "name")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class InstrumentVersion(models.Model):
+    kept_by_demo_wipe = True  # installed by a migration (demo.builder.wipe)
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["instrument_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "number"], name="instrument_version_unique"),
+        ]
+        verbose_name = _("instrument version")
+        verbose_name_plural = _("instrument versions")
+
+    def __str__(self):
+        return f"{self.instrument} {self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+
+class Item(models.Model):
+    """One question of a version: a life domain on a 0-10 scale, worded for the
+    child and for the worker, for children of an age range."""
+
+    kept_by_demo_wipe = True  # installed by a migration (demo.builder.wipe)
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="items")
+    order = models.PositiveSmallIntegerField(_("order"))
+    domain = models.SlugField(_("domain code"), max_length=40)
+    domain_fi = models.CharField(_("domain in Finnish"), max_length=80)
+    domain_sv = models.CharField(_("domain in Swedish"), max_length=80, blank=True)
+    domain_en = models.CharField(_("domain in English"), max_length=80, blank=True)
+    child_fi = models.CharField(_("child's wording in Finnish"), max_length=300)
+    child_sv = models.CharField(_("child's wording in Swedish"), max_length=300, blank=True)
+    child_en = models.CharField(_("child's wording in English"), max_length=300, blank=True)
+    worker_fi = models.CharField(_("worker's wording in Finnish"), max_length=300)
+    worker_sv = models.CharField(_("worker's wording in Swedish"), max_length=300, blank=True)
+    worker_en = models.CharField(_("worker's wording in English"), max_length=300, blank=True)
+    # What the ends of the scale mean (shown beside 0 and 10).
+    low_fi = models.CharField(_("meaning of 0 in Finnish"), max_length=80, blank=True)
+    low_sv = models.CharField(_("meaning of 0 in Swedish"), max_length=80, blank=True)
+    low_en = models.CharField(_("meaning of 0 in English"), max_length=80, blank=True)
+    high_fi = models.CharField(_("meaning of 10 in Finnish"), max_length=80, blank=True)
+    high_sv = models.CharField(_("meaning of 10 in Swedish"), max_length=80, blank=True)
+    high_en = models.CharField(_("meaning of 10 in English"), max_length=80, blank=True)
+    age_min = models.PositiveSmallIntegerField(_("from age"), default=7)
+    age_max = models.PositiveSmallIntegerField(_("to age"), default=25)
+
+    class Meta:
+        ordering = ["version_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "domain"], name="instrument_item_domain_unique"),
+        ]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+
+    def __str__(self):
+        return self.domain_label
+
+    @property
+    def domain_label(self) -> str:
+        return _in_language(self, "domain")
+
+    @property
+    def child_text(self) -> str:
+        return _in_language(self, "child")
+
+    @property
+    def worker_text(self) -> str:
+        return _in_language(self, "worker")
+
+    @property
+    def low_text(self) -> str:
+        return _in_language(self, "low")
+
+    @property
+    def high_text(self) -> str:
+        return _in_language(self, "high")
+
+    def fits_age(self, age: int) -> bool:
+        return self.age_min <= age <= self.age_max
+
+
+class MeasurementStatus(models.TextChoices):
+    DONE = "done", _("Measured")
+    DECLINED = "declined", _("The child declined")
+    NOT_REACHED = "not_reached", _("The child was not reached")
+
+
+class Measurement(models.Model):
+    """One measurement of a child's functional capacity, or the record that it
+    could not be done (declined / not reached, with the reason)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="measurements")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="measurements")
+    measured_on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=12, choices=MeasurementStatus.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["placement_id", "measured_on", "id"]
+        indexes = [models.Index(fields=["placement", "measured_on"], name="measurement_placement_date")]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+
+    def __str__(self):
+        return f"{self.placement_id} {self.measured_on}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == MeasurementStatus.DONE
+
+
+class Answer(models.Model):
+    """One item's scores: the child's and the worker's (either may be missing:
+    a child may skip a question)."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    child_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    worker_score = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measurement", "item"], name="answer_unique")]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.child_score}/{self.worker_score}"
+
+
+class FollowUp(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    PROGRESSING = "progressing", _("Progressing")
+    NOT_PROGRESSING = "not_progressing", _("Not progressing")
+
+
+class Goal(models.Model):
+    """A goal agreed with the child after a measurement, in the child's words,
+    followed up at the next measurement."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="goals")
+    measurement = models.ForeignKey(Measurement, on_delete=models.PROTECT, related_name="goals")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("domain"))
+    text = models.CharField(_("the goal in the child's words"), max_length=300)
+    follow_up = models.CharField(_("follow-up"), max_length=16, choices=FollowUp.choices, blank=True)
+    followed_up_in = models.ForeignKey(
+        Measurement, null=True, blank=True, on_delete=models.PROTECT, related_name="followed_goals"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["placement_id", "created_at", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,87 @@
+"""When a child's functional-capacity measurement is due: a pure function of the
+placement's dates and the dates measured, so the rule can be read and tested
+without a database.
+
+The first measurement (the baseline) is due at the placement's start, then one
+every three months from it. A measurement counts for a due date when it is done
+at most WINDOW_BEFORE days before it (or any time after it, until the next);
+it is done on time when it is done by GRACE days after the due date. A due date
+not yet measured is "due" from WINDOW_BEFORE days before it, and "late" once
+GRACE days have passed. An ended placement has no due dates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+INTERVAL_MONTHS = 3
+WINDOW_BEFORE = 14
+GRACE = 14
+
+UPCOMING = "upcoming"
+DUE = "due"
+LATE = "late"
+DONE = "done"  # on time
+DONE_LATE = "done_late"
+MISSED = "missed"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved `months` ahead; the 31st becomes the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class DueDate:
+    due_on: dt.date
+    state: str
+    measured_on: dt.date | None = None
+
+    @property
+    def open(self) -> bool:
+        """Waiting for a measurement now (due or late)."""
+        return self.state in (DUE, LATE)
+
+
+def due_dates(*, starts_on: dt.date, ends_on: dt.date | None, today: dt.date, measured: list[dt.date]) -> list[DueDate]:
+    """Every due date of the placement up to the next one ahead, with its state.
+    An ended placement (ends_on on or before today) has none."""
+    if ends_on is not None and ends_on <= today:
+        return []
+    measured = sorted(measured)
+    result: list[DueDate] = []
+    k = 0
+    while True:
+        due_on = add_months(starts_on, INTERVAL_MONTHS * k)
+        next_due = add_months(starts_on, INTERVAL_MONTHS * (k + 1))
+        opens = due_on - dt.timedelta(days=WINDOW_BEFORE)
+        closes = next_due - dt.timedelta(days=WINDOW_BEFORE)
+        if opens > today:
+            result.append(DueDate(due_on, UPCOMING))
+            return result
+        done = next((m for m in measured if opens <= m < closes), None)
+        if done is not None:
+            late = done > due_on + dt.timedelta(days=GRACE)
+            result.append(DueDate(due_on, DONE_LATE if late else DONE, done))
+        elif today >= closes:
+            result.append(DueDate(due_on, MISSED))
+        else:
+            result.append(DueDate(due_on, LATE if today > due_on + dt.timedelta(days=GRACE) else DUE))
+        k += 1
+
+
+def current_due(*, starts_on, ends_on, today, last_measured_on: dt.date | None) -> DueDate | None:
+    """The due date waiting now (due or late), or None: only the latest
+    measurement is needed, so a list of many children needs no more than each
+    child's last date (one query)."""
+    dates = due_dates(
+        starts_on=starts_on, ends_on=ends_on, today=today, measured=[last_measured_on] if last_measured_on else []
+    )
+    for d in reversed(dates):
+        if d.state == UPCOMING:
+            continue
+        return d if d.open else None
+    return None

@@ -1,0 +1,295 @@
+"""Reads of the functional-capacity measure. A child's measurements are read
+through the kernel (client.view in the child's unit: 404 outside the actor's
+units) and every read writes an access-log row; the instruments are read by
+those who keep them (outcome.instrument_manage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Prefetch
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from omavalvonta.clients.models import Placement
+from omavalvonta.core.services import access_log_record
+from omavalvonta.organisation import access
+from omavalvonta.outcomes import schedule
+from omavalvonta.outcomes.defaults import CODE as DEFAULT_CODE
+from omavalvonta.outcomes.models import (
+    Answer,
+    Goal,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    Measurement,
+    MeasurementStatus,
+    VersionStatus,
+)
+
+HOME_ROWS = 8
+
+
+# --- Instruments -------------------------------------------------------------------------------
+
+
+def instrument_list(*, actor) -> list[Instrument]:
+    """Every instrument with its versions (newest first) and their item and
+    measurement counts, for those who keep them."""
+    access_require_instruments(actor)
+    versions = InstrumentVersion.objects.annotate(
+        item_count=Count("items", distinct=True), measurement_count=Count("measurements", distinct=True)
+    ).order_by("-number")
+    return list(Instrument.objects.prefetch_related(Prefetch("versions", queryset=versions)).order_by("name_fi", "pk"))
+
+
+def access_require_instruments(actor) -> None:
+    if not access.has_perm_anywhere(actor, access.P_OUTCOME_INSTRUMENT_MANAGE):
+        raise PermissionDenied(access.P_OUTCOME_INSTRUMENT_MANAGE)
+
+
+def version_get(*, actor, pk) -> InstrumentVersion:
+    access_require_instruments(actor)
+    try:
+        return InstrumentVersion.objects.select_related("instrument").get(pk=pk)
+    except (InstrumentVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def item_get(*, actor, pk) -> Item:
+    access_require_instruments(actor)
+    try:
+        return Item.objects.select_related("version__instrument").get(pk=pk)
+    except (Item.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def current_version() -> InstrumentVersion | None:
+    """The version new measurements use: the newest published version of the
+    default instrument (or of any instrument, when it is gone)."""
+    published = InstrumentVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("instrument")
+    return (
+        published.filter(instrument__code=DEFAULT_CODE).order_by("-number").first()
+        or published.order_by("-published_at", "-pk").first()
+    )
+
+
+# --- A child's measurements --------------------------------------------------------------------
+
+
+def placement_get(*, actor, pk, request=None, what: str = "outcome.measurements") -> Placement:
+    """The child (placement) whose measurements are read: 404 outside the
+    actor's units, 403 inside them without client.view. Every read is logged."""
+    placement = access.access_object(Placement.objects.select_related("county"), actor, pk, access.P_CLIENT_VIEW)
+    access_log_record(
+        actor=actor, target=placement, what=what, right=access.P_CLIENT_VIEW, unit=placement.unit, request=request
+    )
+    return placement
+
+
+def measurement_get(*, actor, pk) -> Measurement:
+    return access.access_object(
+        Measurement.objects.select_related("placement", "version"), actor, pk, access.P_CLIENT_VIEW
+    )
+
+
+def child_age(placement, today=None) -> int:
+    today = today or timezone.localdate()
+    return today.year - placement.birth_year
+
+
+def items_for(placement, version, today=None) -> list:
+    """The version's items for the child's age (all of them when none fits: a
+    version written for other ages is still answered whole)."""
+    age = child_age(placement, today)
+    items = list(version.items.all())
+    return [i for i in items if i.fits_age(age)] or items
+
+
+def measurements_of(placement) -> list[Measurement]:
+    """The child's measurements, oldest first, with their answers and items."""
+    return list(
+        Measurement.objects.filter(placement=placement)
+        .select_related("version", "recorded_by")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("item").order_by("item__order")))
+        .order_by("measured_on", "pk")
+    )
+
+
+def goals_of(placement) -> list[Goal]:
+    return list(
+        Goal.objects.filter(placement=placement)
+        .select_related("item", "measurement", "followed_up_in")
+        .order_by("-measurement__measured_on", "pk")
+    )
+
+
+def due_dates_of(placement, measurements, today=None) -> list[schedule.DueDate]:
+    today = today or timezone.localdate()
+    return schedule.due_dates(
+        starts_on=placement.starts_on,
+        ends_on=placement.ends_on,
+        today=today,
+        measured=[m.measured_on for m in measurements],
+    )
+
+
+def proposed_items(measurement: Measurement, limit: int = 3) -> list:
+    """The domains to work on: the lowest-scoring items (the child's and the
+    worker's scores together; an unanswered score counts as the other one)."""
+    def weight(answer):
+        scores = [s for s in (answer.child_score, answer.worker_score) if s is not None]
+        return (sum(scores) / len(scores) if scores else 99, answer.item.order)
+
+    answers = sorted(measurement.answers.all(), key=weight)
+    return [a.item for a in answers[:limit]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    domain: str
+    label: str
+    width: int
+    height: int
+    child_points: str
+    worker_points: str
+    dots: list  # (x, y, kind, score)
+    ticks: list  # (x, label, text-anchor)
+    gridlines: list  # (y, label)
+    summary_child: str
+    summary_worker: str
+
+
+CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 320, 140, 26, 12, 10, 24
+
+
+def trajectory(measurements: list[Measurement]) -> list[Chart]:
+    """Each domain over time: the child's and the worker's scores at each done
+    measurement, as the points of an inline SVG chart (no script). Domains are
+    matched across versions by their code."""
+    done = [m for m in measurements if m.status == MeasurementStatus.DONE]
+    domains: dict[str, dict] = {}
+    for index, m in enumerate(done):
+        for a in m.answers.all():
+            d = domains.setdefault(a.item.domain, {"label": a.item.domain_label, "order": a.item.order, "points": {}})
+            d["points"][index] = (a.child_score, a.worker_score)
+    n = len(done)
+    inner_w, inner_h = CHART_W - PAD_L - PAD_R, CHART_H - PAD_T - PAD_B
+
+    def x(i):
+        return round(PAD_L + (inner_w * (i / (n - 1)) if n > 1 else inner_w / 2), 1)
+
+    def y(score):
+        return round(PAD_T + inner_h * (1 - score / 10), 1)
+
+    step = max(1, (n + 4) // 5)  # at most about five date labels
+    def anchor(i):
+        return "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
+
+    ticks = [
+        (x(i), m.measured_on.strftime("%-m/%y"), anchor(i)) for i, m in enumerate(done) if i % step == 0 or i == n - 1
+    ]
+    gridlines = [(y(s), str(s)) for s in (0, 5, 10)]
+    charts = []
+    for code, d in sorted(domains.items(), key=lambda kv: kv[1]["order"]):
+        child = [(i, c) for i, (c, _w) in sorted(d["points"].items()) if c is not None]
+        worker = [(i, w) for i, (_c, w) in sorted(d["points"].items()) if w is not None]
+        charts.append(
+            Chart(
+                domain=code,
+                label=d["label"],
+                width=CHART_W,
+                height=CHART_H,
+                child_points=" ".join(f"{x(i)},{y(s)}" for i, s in child),
+                worker_points=" ".join(f"{x(i)},{y(s)}" for i, s in worker),
+                dots=[(x(i), y(s), "child", s) for i, s in child] + [(x(i), y(s), "worker", s) for i, s in worker],
+                ticks=ticks,
+                gridlines=gridlines,
+                summary_child=" → ".join(str(s) for _i, s in child),
+                summary_worker=" → ".join(str(s) for _i, s in worker),
+            )
+        )
+    return charts
+
+
+def child_outcomes(*, placement, today=None) -> dict:
+    """Everything the child's measure pages show, for a placement already read
+    through `placement_get` (which logged the read)."""
+    measurements = measurements_of(placement)
+    dates = due_dates_of(placement, measurements, today)
+    return {
+        "measurements": list(reversed(measurements)),
+        "charts": trajectory(measurements),
+        "goals": goals_of(placement),
+        "due": next((d for d in reversed(dates) if d.state != schedule.UPCOMING), None),
+        "next_due": next((d for d in dates if d.state == schedule.UPCOMING), None),
+        "due_dates": dates,
+    }
+
+
+def child_panel(*, actor, placement, request=None) -> dict | None:
+    """The child's page's panel (core.registry CHILD_PANELS): the trajectory,
+    the goals and the next measurement. The child's page has already written its
+    read of the child to the access log (one row per page read, which covers
+    what the page shows)."""
+    if not access.can(actor, access.P_CLIENT_VIEW, placement.unit):
+        return None
+    return {"template": "outcomes/_child_panel.html", "placement": placement, **child_outcomes(placement=placement)}
+
+
+# --- The home page -----------------------------------------------------------------------------
+
+
+def _due_rows(placements, today) -> list[tuple]:
+    """(placement, due date) for the placements whose measurement is due or
+    late, late first. One query: each current placement with its last
+    measurement's date."""
+    rows = []
+    for p in (
+        placements.current(today)
+        .annotate(last_measured_on=Max("measurements__measured_on"))
+        .select_related("unit")
+        .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id")
+    ):
+        due = schedule.current_due(
+            starts_on=p.starts_on, ends_on=p.ends_on, today=today, last_measured_on=p.last_measured_on
+        )
+        if due is not None:
+            rows.append((p, due))
+    rows.sort(key=lambda r: (r[1].state != schedule.LATE, r[1].due_on, r[0].name))
+    return rows
+
+
+def measurement_home_items(*, actor, today) -> dict | None:
+    """The children of the actor's units whose measurement is due or late (the
+    worker's and the supervisor's home page), late first."""
+    rows = _due_rows(Placement.objects.for_actor(actor, access.P_CLIENT_VIEW).filter(unit__is_active=True), today)
+    if not rows:
+        return None
+    return {
+        "rows": rows[:HOME_ROWS],
+        "total": len(rows),
+        "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
+    }
+
+
+def measurements_for_agenda(*, actor, unit):
+    """For the unit's meeting agenda (core.registry AGENDA_SOURCES): how many of
+    the unit's children are due or late for their measurement. A count, no names:
+    minutes are read more widely than the children's pages. Comes back to every
+    meeting while any is waiting."""
+    if unit is None or not access.can(actor, access.P_CLIENT_VIEW, unit):
+        return []
+    rows = _due_rows(Placement.objects.filter(unit=unit), timezone.localdate())
+    if not rows:
+        return []
+    late = sum(1 for _p, d in rows if d.state == schedule.LATE)
+    title = ngettext(
+        "Functional-capacity measurements: %(count)s child due",
+        "Functional-capacity measurements: %(count)s children due",
+        len(rows),
+    ) % {"count": len(rows)}
+    note = ngettext("%(count)s of them late", "%(count)s of them late", late) % {"count": late} if late else ""
+    return [{"title": title, "note": note}]

@@ -1,0 +1,49 @@
+import pytest
+from django.utils import translation
+
+from omavalvonta.clients import services as client_services
+from omavalvonta.organisation.models import Role
+from omavalvonta.testing.factories import member, placement_kwargs
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in their English msgids whatever translations exist.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _default_instrument(request):
+    # The migration installs it; a transactional test run earlier in the same
+    # process flushes every table, so it is put back where a test uses the database.
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from omavalvonta.outcomes.defaults import ensure_default_instrument
+
+    ensure_default_instrument()
+
+
+@pytest.fixture
+def keeper_a(unit_a):
+    return member(Role.SUPERVISOR, unit=unit_a, full_name="Paula Pitäjä", email="paula@omavalvonta.example")
+
+
+@pytest.fixture
+def make_placement(keeper_a, county):
+    def make(unit=None, keeper=None, **overrides):
+        unit = unit or keeper_a.memberships.get().unit
+        overrides.setdefault("county", county)
+        return client_services.placement_create(actor=keeper or keeper_a, unit=unit, **placement_kwargs(**overrides))
+
+    return make
+
+
+@pytest.fixture
+def rehab_director(organisation):
+    return member(Role.REHABILITATION_DIRECTOR, full_name="Riitta Kuntoutus")

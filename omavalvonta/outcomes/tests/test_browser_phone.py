@@ -1,0 +1,100 @@
+"""On a 390 x 844 phone: a worker opens a child due for measurement from the
+home page, records the child's and the worker's answers, follows up the goal
+agreed last time, agrees two new goals in the child's words and sees the
+trajectory. No page scrolls sideways."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from omavalvonta.outcomes import selectors, services
+from omavalvonta.outcomes.models import Goal, Measurement
+from omavalvonta.outcomes.tests.helpers import record
+from omavalvonta.testing.browser import login, snap
+
+pytestmark = pytest.mark.browser
+
+PHONE_WIDTH = 390
+
+
+def _fits(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
+
+
+def test_a_worker_measures_a_due_child_agrees_two_goals_and_sees_the_trajectory_on_a_phone(
+    phone_page, live_server, make_placement, employee_a, password
+):
+    today = timezone.localdate()
+    child = make_placement(name="Aino K.", starts_on=today - dt.timedelta(days=95))
+    first = record(employee_a, child, on=child.starts_on, scores={"school_or_work": (2, 3), "safety": (4, 3)})
+    version = first.version
+    safety = version.items.get(domain="safety")
+    earlier = services.goals_agree(actor=employee_a, measurement=first, goals=[(safety.pk, "Tulen kotiin ajoissa")])[0]
+    page = phone_page
+    login(page, live_server, employee_a.email, password)
+
+    # The home page lists the child whose measurement is due.
+    page.goto(reverse("home"))
+    block = page.locator("[data-block=measurements]")
+    assert "Aino K." in block.inner_text()
+    _fits(page)
+    snap(page, "outcomes-phone-1-home-due")
+    block.get_by_role("link", name=re.compile("Aino K.")).click()
+    page.wait_for_url(re.compile(rf"/toimintakyky/lapsi/{child.pk}/$"))
+    page.get_by_role("link", name="Kirjaa mittaus").click()
+    page.wait_for_url(re.compile(r"/mittaus/$"))
+    _fits(page)
+    snap(page, "outcomes-phone-2-form")
+
+    # Each question is a group named by its wording; the chips are radio buttons named by their number.
+    items = list(version.items.all())
+    for n, item in enumerate(items):
+        child_group = page.get_by_role("group", name=re.compile(re.escape(item.child_fi[:25])))
+        child_group.get_by_role("radio", name=str(min(10, 3 + n)), exact=True).check()
+        worker_group = page.get_by_role("group", name=re.compile(re.escape(item.worker_fi[:25])))
+        worker_group.get_by_role("radio", name=str(min(10, 2 + n)), exact=True).check()
+    page.locator(f"#id_followup_{earlier.pk}_field").get_by_label("Edistyy").check()
+    page.locator("[data-domain=school_or_work]").scroll_into_view_if_needed()
+    _fits(page)
+    snap(page, "outcomes-phone-3-answers")
+    page.get_by_role("button", name="Tallenna mittaus").click()
+    page.wait_for_url(re.compile(r"/mittaus/\d+/tavoitteet/$"))
+    measurement = Measurement.objects.exclude(pk=first.pk).get()
+    answer = measurement.answers.get(item=items[0])
+    assert (answer.child_score, answer.worker_score) == (3, 2)
+    earlier.refresh_from_db()
+    assert earlier.follow_up == "progressing" and earlier.followed_up_in == measurement
+
+    # Goals: the lowest-scoring domains are proposed; two goals in the child's words.
+    proposed = selectors.proposed_items(measurement)
+    assert page.locator("select[name=goal_0_domain]").input_value() == str(proposed[0].pk)
+    page.fill("textarea[name=goal_0_text]", "Herään itse seitsemältä")
+    page.fill("textarea[name=goal_1_text]", "Syön aamupalan ennen koulua")
+    _fits(page)
+    snap(page, "outcomes-phone-4-goals")
+    page.get_by_role("button", name="Tallenna tavoitteet").click()
+    page.wait_for_url(re.compile(rf"/toimintakyky/lapsi/{child.pk}/$"))
+    assert list(Goal.objects.filter(measurement=measurement).values_list("text", flat=True)) == [
+        "Herään itse seitsemältä", "Syön aamupalan ennen koulua",
+    ]
+
+    # The trajectory: one chart per domain, two measurements each, the child's and the worker's lines.
+    charts = page.locator("figure.trajectory__chart")
+    assert charts.count() == 8
+    assert page.locator("polyline.trajectory__line--child").count() == 8
+    assert "Herään itse seitsemältä" in page.content()
+    _fits(page)
+    snap(page, "outcomes-phone-5-trajectory")
+    page.locator("#trajectory-title").scroll_into_view_if_needed()
+    snap(page, "outcomes-phone-6-trajectory-charts")
+    assert page.goto(reverse("outcomes:goals_print", args=[child.pk])).status == 200
+    assert "Syön aamupalan ennen koulua" in page.content()
+    _fits(page)
+    snap(page, "outcomes-phone-7-goals-print")
+    assert page.goto(reverse("clients:detail", args=[child.pk])).status == 200
+    assert page.locator("[data-panel=outcomes] svg").count() == 8
+    _fits(page)
+    snap(page, "outcomes-phone-8-child-page")

@@ -1,0 +1,167 @@
+"""Pages of the functional-capacity measure: the instruments (for the
+rehabilitation director), a child's measure page, the measurement form, the
+goals agreed after it and the printable goals page.
+
+Every page declares its permission; a child is fetched through the kernel (404
+outside the actor's units) and every read of a child's measurements is written
+to the access log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.core.forms import form_step
+from omavalvonta.organisation.access import P_CLIENT_VIEW, P_OUTCOME_INSTRUMENT_MANAGE, requires
+from omavalvonta.outcomes import selectors, services
+from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm
+
+# --- Instruments -------------------------------------------------------------------------------
+
+
+@requires(P_OUTCOME_INSTRUMENT_MANAGE)
+def instruments(request):
+    return render(request, "outcomes/instruments.html", {"instruments": selectors.instrument_list(actor=request.user)})
+
+
+@requires(P_OUTCOME_INSTRUMENT_MANAGE)
+def version_detail(request, pk):
+    version = selectors.version_get(actor=request.user, pk=pk)
+    used = services.version_is_used(version)
+    return render(
+        request,
+        "outcomes/version.html",
+        {
+            "version": version,
+            "items": list(version.items.all()),
+            "used": used,
+            "editable": not version.is_published and not used,
+        },
+    )
+
+
+@require_POST
+@requires(P_OUTCOME_INSTRUMENT_MANAGE)
+def version_draft(request, pk):
+    version = selectors.version_get(actor=request.user, pk=pk)
+    draft = services.version_draft_create(actor=request.user, version=version)
+    messages.success(request, _("A draft version was made. Change its items, then publish it."))
+    return redirect("outcomes:version", pk=draft.pk)
+
+
+@require_POST
+@requires(P_OUTCOME_INSTRUMENT_MANAGE)
+def version_publish(request, pk):
+    version = selectors.version_get(actor=request.user, pk=pk)
+    try:
+        services.version_publish(actor=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The version was published. New measurements use it."))
+    return redirect("outcomes:version", pk=version.pk)
+
+
+@requires(P_OUTCOME_INSTRUMENT_MANAGE)
+def item_edit(request, pk):
+    item = selectors.item_get(actor=request.user, pk=pk)
+    if request.method == "POST":
+        form = ItemForm(request.POST)
+        done, _saved = form_step(form, lambda data: services.item_update(actor=request.user, item=item, **data))
+        if done:
+            messages.success(request, _("The item was saved."))
+            return redirect("outcomes:version", pk=item.version_id)
+    else:
+        form = ItemForm(initial=ItemForm.initial_from(item))
+    return render(request, "outcomes/item_form.html", {"form": form, "item": item})
+
+
+# --- A child's measurements --------------------------------------------------------------------
+
+
+@requires(P_CLIENT_VIEW)
+def child(request, pk):
+    placement = selectors.placement_get(actor=request.user, pk=pk, request=request)
+    return render(
+        request,
+        "outcomes/child.html",
+        {"placement": placement, **selectors.child_outcomes(placement=placement)},
+    )
+
+
+@requires(P_CLIENT_VIEW)
+def measure(request, pk):
+    actor = request.user
+    placement = selectors.placement_get(actor=actor, pk=pk, request=request)
+    version = selectors.current_version()
+    today = timezone.localdate()
+    if version is None or (placement.ends_on is not None and placement.ends_on <= today):
+        messages.info(request, _("No measurement can be recorded for this child now."))
+        return redirect("outcomes:child", pk=placement.pk)
+    items = selectors.items_for(placement, version, today)
+    goals = services.open_goals(placement)
+    if request.method == "POST":
+        form = MeasurementForm(request.POST, items=items, goals=goals)
+        done, measurement = form_step(
+            form,
+            lambda _data: services.measurement_record(
+                actor=actor, placement=placement, version=version, **form.service_kwargs()
+            ),
+        )
+        if done:
+            messages.success(request, _("The measurement was saved."))
+            if measurement.is_done:
+                return redirect("outcomes:goals", pk=measurement.pk)
+            return redirect("outcomes:child", pk=placement.pk)
+    else:
+        form = MeasurementForm(initial=MeasurementForm.initial_values(), items=items, goals=goals)
+    return render(
+        request, "outcomes/measure.html", {"form": form, "placement": placement, "version": version}
+    )
+
+
+@requires(P_CLIENT_VIEW)
+def goals(request, pk):
+    actor = request.user
+    measurement = selectors.measurement_get(actor=actor, pk=pk)
+    placement = selectors.placement_get(actor=actor, pk=measurement.placement_id, request=request)
+    if not measurement.is_done or not services.is_latest(measurement):
+        messages.info(request, _("Goals are agreed after the child's latest measurement."))
+        return redirect("outcomes:child", pk=placement.pk)
+    items = list(measurement.version.items.all())
+    proposed = selectors.proposed_items(measurement)
+    existing = list(measurement.goals.select_related("item"))
+    free = max(0, services.MAX_GOALS - len(existing))
+    if free == 0:
+        messages.info(request, _("Three goals are already agreed after this measurement."))
+        return redirect("outcomes:child", pk=placement.pk)
+    if request.method == "POST":
+        form = GoalsForm(request.POST, items=items, proposed=proposed, rows=free)
+        done, _goals = form_step(
+            form, lambda _data: services.goals_agree(actor=actor, measurement=measurement, goals=form.service_goals())
+        )
+        if done:
+            messages.success(request, _("The goals were saved."))
+            return redirect("outcomes:child", pk=placement.pk)
+    else:
+        form = GoalsForm(items=items, proposed=proposed, rows=free)
+    return render(
+        request,
+        "outcomes/goals.html",
+        {"form": form, "placement": placement, "measurement": measurement, "proposed": proposed, "existing": existing},
+    )
+
+
+
+@requires(P_CLIENT_VIEW)
+def goals_print(request, pk):
+    placement = selectors.placement_get(actor=request.user, pk=pk, request=request, what="outcome.goals")
+    return render(
+        request,
+        "outcomes/goals_print.html",
+        {"placement": placement, "goals": selectors.goals_of(placement), "today": timezone.localdate()},
+    )
