@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "omavalvonta.audits",
     "omavalvonta.privacy",
     "omavalvonta.clients",
+    "omavalvonta.restrictions",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

@@ -44,6 +44,7 @@ urlpatterns = [
     path("auditointi/", include("omavalvonta.audits.urls")),
     path("tietosuoja/", include("omavalvonta.privacy.urls")),
     path("lapset/", include("omavalvonta.clients.urls")),
+    path("rajoitukset/", include("omavalvonta.restrictions.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.clients import selectors, services
 from omavalvonta.clients.forms import EndForm, PlacementForm
+from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
 from omavalvonta.organisation import access
@@ -67,8 +68,15 @@ def placement_detail(request, pk):
             "placement": placement,
             "current": placement.ends_on is None or placement.ends_on > timezone.localdate(),
             "can_manage": access.can(actor, P_CLIENT_MANAGE, placement.unit),
+            "panels": _child_panels(actor, placement),
         },
     )
+
+
+def _child_panels(actor, placement) -> list[dict]:
+    """What other areas show on a child's page (core.registry CHILD_PAGE_PANELS)."""
+    panels = (entry.func(actor=actor, placement=placement) for entry in registry.entries(registry.CHILD_PAGE_PANELS))
+    return [panel for panel in panels if panel]
 
 
 def _counties():

@@ -54,6 +54,9 @@ CHILDREN_NAME = "clients.children_name"
 # children (their placing counties and responsible social workers); labels name
 # the children only to an actor who may see them.
 CHILDREN_RECIPIENTS = "clients.children_recipients"
+# Panels on a child's page (clients), shown under the placement:
+# func(*, actor, placement) -> {"template": ..., **context}, or None for nothing.
+CHILD_PAGE_PANELS = "clients.child_page_panels"
 
 
 @dataclass(frozen=True)

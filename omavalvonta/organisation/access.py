@@ -80,6 +80,12 @@ P_SURVEY_EDIT = "feedback.survey_edit"  # the question sets
 P_CLIENT_COUNT = "client.count"
 P_CLIENT_VIEW = "client.view"
 P_CLIENT_MANAGE = "client.manage"
+# Restrictive measures (Lastensuojelulaki ch. 11) on the unit's children: the
+# unit's staff read and record them; deciding a measure the law gives to the
+# director of the institution is the unit's leaders' (restrictions.law).
+P_RESTRICTION_VIEW = "restriction.view"
+P_RESTRICTION_RECORD = "restriction.record"
+P_RESTRICTION_DECIDE = "restriction.decide"
 
 PERMISSIONS = frozenset(
     {
@@ -122,6 +128,9 @@ PERMISSIONS = frozenset(
         P_CLIENT_COUNT,
         P_CLIENT_VIEW,
         P_CLIENT_MANAGE,
+        P_RESTRICTION_VIEW,
+        P_RESTRICTION_RECORD,
+        P_RESTRICTION_DECIDE,
     }
 )
 
@@ -151,8 +160,8 @@ _LEAD = _HANDLE_DEVIATIONS | {
 
 # The children in care: staff of a unit know its children; the unit's leaders keep
 # their placement records; directors see how many (their role grants no names).
-_CHILDREN = {P_CLIENT_COUNT, P_CLIENT_VIEW}
-_KEEP_CHILDREN = _CHILDREN | {P_CLIENT_MANAGE}
+_CHILDREN = {P_CLIENT_COUNT, P_CLIENT_VIEW, P_RESTRICTION_VIEW, P_RESTRICTION_RECORD}
+_KEEP_CHILDREN = _CHILDREN | {P_CLIENT_MANAGE, P_RESTRICTION_DECIDE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Staff write the unit's self-supervision plan with the supervisor (drafts only).

@@ -226,6 +226,15 @@ EXPECTED["clients_create"] = {
 }
 EXPECTED["clients_edit"] = EXPECTED["clients_end"] = EXPECTED["clients_create"]
 
+# Restrictive measures: the unit's staff read and record them; directors see no child's measures.
+EXPECTED["restrictions_overview"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, s): 302 for r in UNIT_ROLES for s in ("own", "other")},
+    (Role.REGIONAL_DIRECTOR, "other"): 403,
+}
+EXPECTED["restrictions_unit"] = EXPECTED["clients_unit"]
+EXPECTED["restrictions_new"] = EXPECTED["restrictions_detail"] = EXPECTED["restrictions_debrief"] = EXPECTED["clients_unit"]
+
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
 EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
@@ -287,6 +296,18 @@ def _url(page, unit_a, quality, violence):
             if page in ("clients_detail", "clients_edit", "clients_end") and (child := _placement(unit_a))
             else {}
         ),
+        "restrictions_overview": reverse("restrictions:overview"),
+        "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
+        **(
+            {
+                "restrictions_new": reverse("restrictions:new", args=[child.pk]),
+                "restrictions_detail": reverse("restrictions:detail", args=[_restriction(child).pk]),
+                "restrictions_debrief": reverse("restrictions:debrief", args=[_restriction(child).pk]),
+            }
+            if page.startswith("restrictions_") and page not in ("restrictions_overview", "restrictions_unit")
+            and (child := _placement(unit_a))
+            else {}
+        ),
     }[page]
 
 
@@ -298,6 +319,14 @@ def _placement(unit):
     return placement_create(
         actor=member(Role.SUPERVISOR, unit=unit), unit=unit, **placement_kwargs(county=unit.counties.first())
     )
+
+
+def _restriction(child):
+    """A restraint recorded for `child` by an employee of its unit."""
+    from omavalvonta.restrictions.services import restriction_record
+    from omavalvonta.restrictions.tests.conftest import restraint_kwargs
+
+    return restriction_record(actor=member(Role.EMPLOYEE, unit=child.unit), placement=child, **restraint_kwargs())
 
 
 def _risk(unit):
