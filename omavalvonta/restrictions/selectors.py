@@ -44,15 +44,13 @@ def child_panel(*, actor, placement) -> dict | None:
     """The child's page's panel (core.registry CHILD_PAGE_PANELS): the child's
     latest measures, their number, the debriefs still missing and the way to
     record one; nothing for those who may not read the unit's register. The
-    read is written to the access log (what="restriction.child")."""
+    page's read is in the access log already, once (the child's page writes
+    "placement.detail": one row per page read, whatever its panels show)."""
     if not access.can(actor, access.P_RESTRICTION_VIEW, placement.unit):
         return None
     rows = Restriction.objects.filter(placement=placement).order_by("-started_at", "-id")
     latest = list(rows[:CHILD_PANEL_LATEST])
     total = len(latest) if len(latest) < CHILD_PANEL_LATEST else rows.count()
-    access_log_record(
-        actor=actor, target=placement, what="restriction.child", right=access.P_RESTRICTION_VIEW, unit=placement.unit
-    )
     return {
         "template": "restrictions/_child_panel.html",
         "placement_id": placement.pk,
