@@ -82,7 +82,8 @@ P_CLIENT_VIEW = "client.view"
 P_CLIENT_MANAGE = "client.manage"
 # Restrictive measures (Lastensuojelulaki ch. 11) on the unit's children: the
 # unit's staff read and record them; deciding a measure the law gives to the
-# director of the institution is the unit's leaders' (restrictions.law).
+# director of the institution is the unit's leaders' (restrictions.law). Counting
+# them without names is client.count's (the children's figures).
 P_RESTRICTION_VIEW = "restriction.view"
 P_RESTRICTION_RECORD = "restriction.record"
 P_RESTRICTION_DECIDE = "restriction.decide"

@@ -3,6 +3,11 @@ the child's unit); every read of a child's restrictions writes an access-log row
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Count
+from django.utils import timezone
+
 from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
@@ -10,11 +15,30 @@ from omavalvonta.restrictions.models import Restriction
 
 LIST_RELATED = ("placement", "created_by")
 CHILD_PANEL_LATEST = 5
+# Outside the unit a count this small could point at one child: shown as "fewer than".
+SMALL_GROUP = 5
+OVERVIEW_DAYS = 365
 
 
-def units_with_restrictions(*, actor):
-    """The units whose register `actor` may read, by name."""
-    return access.units_for(actor, access.P_RESTRICTION_VIEW).select_related("region").order_by("name", "pk")
+def unit_counts(*, actor) -> list[dict]:
+    """Per unit the actor may count (client.count: the children's figures), the
+    measures of the last year, in one query; no names. A unit whose register the
+    actor reads is linked; for others a count under SMALL_GROUP is only "fewer"."""
+    units = list(access.units_for(actor, access.P_CLIENT_COUNT).select_related("region").order_by("name", "pk"))
+    since = timezone.now() - dt.timedelta(days=OVERVIEW_DAYS)
+    counts = dict(
+        Restriction.objects.filter(unit__in=[u.pk for u in units], started_at__gte=since)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    viewable = set(access.units_for(actor, access.P_RESTRICTION_VIEW).values_list("pk", flat=True))
+    rows = []
+    for unit in units:
+        n = counts.get(unit.pk, 0)
+        can_view = unit.pk in viewable
+        rows.append({"unit": unit, "count": n, "can_view": can_view, "small": not can_view and 0 < n < SMALL_GROUP})
+    return rows
 
 
 def unit_restrictions(*, actor, unit):

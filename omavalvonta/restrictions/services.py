@@ -42,15 +42,22 @@ def _deciders_of(actor, unit) -> set[str]:
 
 def _check_measure(*, actor, placement, rule, record_kind, started_at, ended_at, errors) -> None:
     if not rule.allowed_for(placement.placement_type):
-        errors["measure"] = _(
-            "%(measure)s (%(section)s) cannot be used for a child placed as %(type)s: the law allows it only "
-            "in institutional substitute care%(family)s."
-        ) % {
+        names = {
             "measure": rule.label,
             "section": rule.section,
             "type": placement.get_placement_type_display().lower(),
-            "family": _(" and family care") if law.FAMILY_CARE in rule.placement_types else "",
         }
+        if law.FAMILY_CARE in rule.placement_types:
+            message = _(
+                "%(measure)s (%(section)s) cannot be used for a child placed as %(type)s: the law allows it only "
+                "in institutional substitute care and family care."
+            )
+        else:
+            message = _(
+                "%(measure)s (%(section)s) cannot be used for a child placed as %(type)s: the law allows it only "
+                "in institutional substitute care."
+            )
+        errors["measure"] = message % names
         return
     decider = None
     if record_kind == RecordKind.DECISION:
@@ -60,19 +67,20 @@ def _check_measure(*, actor, placement, rule, record_kind, started_at, ended_at,
             mine = _deciders_of(actor, placement.unit) & set(rule.deciders)
             if not mine:
                 errors["record_kind"] = _(
-                    "Only %(who)s may decide on %(measure)s. Record an account of what was done; the person "
-                    "who may decide confirms it."
+                    "Only %(who)s may decide on %(measure)s. Record an account of what was done and of who "
+                    "decided."
                 ) % {"who": _(" or ").join(str(law.DECIDER_LABELS[d]) for d in rule.deciders), "measure": rule.label}
             else:
                 decider = law.DIRECTOR if law.DIRECTOR in mine else law.STAFF
     if isinstance(started_at, dt.datetime) and isinstance(ended_at, dt.datetime) and ended_at > started_at:
         limit = rule.longest(decider)
         if limit is not None and ended_at - started_at > limit:
-            errors["ended_at"] = _("The law allows %(measure)s for at most %(limit)s%(whose)s.") % {
-                "measure": rule.label,
-                "limit": law.duration_text(limit),
-                "whose": _(" on the director's decision") if limit == rule.director_max_duration and decider else "",
-            }
+            names = {"measure": rule.label, "limit": law.duration_text(limit)}
+            if decider and limit == rule.director_max_duration:
+                message = _("On the director's decision the law allows %(measure)s for at most %(limit)s.")
+            else:
+                message = _("The law allows %(measure)s for at most %(limit)s.")
+            errors["ended_at"] = message % names
 
 
 def _clean(*, actor, placement, data: dict) -> dict:

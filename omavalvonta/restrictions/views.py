@@ -17,20 +17,21 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.organisation import access
-from omavalvonta.organisation.access import P_RESTRICTION_RECORD, P_RESTRICTION_VIEW, requires
+from omavalvonta.organisation.access import P_CLIENT_COUNT, P_RESTRICTION_RECORD, P_RESTRICTION_VIEW, requires
 from omavalvonta.restrictions import law, selectors, services
 from omavalvonta.restrictions.forms import DebriefForm, RestrictionForm
 
 PAGE_SIZE = 20
 
 
-@requires(P_RESTRICTION_VIEW)
+@requires(P_CLIENT_COUNT)
 def overview(request):
-    """The units whose register the actor reads; one unit: straight to it."""
-    units = list(selectors.units_with_restrictions(actor=request.user))
-    if len(units) == 1:
-        return redirect("restrictions:unit", unit_id=units[0].pk)
-    return render(request, "restrictions/overview.html", {"units": units})
+    """The units the actor may count, with their measures of the last year (no
+    names); one unit whose register the actor reads: straight to it."""
+    rows = selectors.unit_counts(actor=request.user)
+    if len(rows) == 1 and rows[0]["can_view"]:
+        return redirect("restrictions:unit", unit_id=rows[0]["unit"].pk)
+    return render(request, "restrictions/overview.html", {"rows": rows, "small": selectors.SMALL_GROUP})
 
 
 @logs_read("restriction.list")

@@ -53,6 +53,8 @@ def _staff_pages():
             reverse("clients:unit", args=[unit.pk]),
             reverse("clients:unit", args=[unit.pk]) + "?ended=1",
             reverse("clients:detail", args=[child.pk]),
+            reverse("restrictions:unit", args=[unit.pk]),
+            reverse("restrictions:new", args=[child.pk]),
         ],
         Role.SUPERVISOR: [
             reverse("home"),
@@ -77,6 +79,7 @@ def _staff_pages():
             reverse("plans:programme"),
             reverse("plans:reports"),
             reverse("clients:overview"),
+            reverse("restrictions:overview"),
         ],
         Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
     }
