@@ -72,6 +72,11 @@ def _check_measure(*, actor, placement, rule, record_kind, started_at, ended_at,
                 ) % {"who": _(" or ").join(str(law.DECIDER_LABELS[d]) for d in rule.deciders), "measure": rule.label}
             else:
                 decider = law.DIRECTOR if law.DIRECTOR in mine else law.STAFF
+    if decider and ended_at is None and rule.longest(decider) is not None:
+        # A decision the law limits in time is made for a fixed term.
+        errors["ended_at"] = _("A decision on %(measure)s is made for a fixed term: give the time it ends.") % {
+            "measure": rule.label
+        }
     if isinstance(started_at, dt.datetime) and isinstance(ended_at, dt.datetime) and ended_at > started_at:
         limit = rule.longest(decider)
         if limit is not None and ended_at - started_at > limit:

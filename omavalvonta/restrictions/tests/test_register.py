@@ -90,6 +90,14 @@ def test_a_duration_past_the_law_is_refused(supervisor_a, child_a, record):
                   started_at=started, ended_at=started + dt.timedelta(hours=24))
 
 
+def test_a_time_limited_decision_needs_its_end(supervisor_a, child_a, record):
+    with pytest.raises(ValidationError) as excinfo:
+        record(supervisor_a, child_a, measure="movement", record_kind="decision", ended_at=None)
+    assert _errors(excinfo)["ended_at"] == [
+        "A decision on Restricting freedom of movement is made for a fixed term: give the time it ends."
+    ]
+
+
 def test_the_directors_contact_restriction_is_short(supervisor_a, child_a, record):
     started = dt.datetime(2026, 10, 1, 12, 0, tzinfo=dt.UTC)
     with pytest.raises(ValidationError) as excinfo:
