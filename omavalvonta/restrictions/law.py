@@ -203,6 +203,11 @@ def measure(key: str, on: dt.date | None = None) -> Measure | None:
     return next((m for m in measures(on) if m.key == key), None)
 
 
+def allowed_for(placement_type: str) -> tuple[Measure, ...]:
+    """The measures the law allows for a child of this placement type (none for open-care support)."""
+    return tuple(m for m in measures() if m.allowed_for(placement_type))
+
+
 def choices() -> list[tuple[str, object]]:
     """The form's choices: each measure with its section."""
     return [(m.key, format_lazy("{} ({})", m.label, m.section)) for m in measures()]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
+from omavalvonta.restrictions import law
 from omavalvonta.restrictions.models import Restriction
 
 LIST_RELATED = ("placement", "created_by")
@@ -83,4 +84,6 @@ def child_panel(*, actor, placement) -> dict | None:
         "debriefs_missing": rows.filter(debrief_at__isnull=True).count() if total else 0,
         "can_record": access.can(actor, access.P_RESTRICTION_RECORD, placement.unit)
         and (placement.ends_on is None),
+        # The law allows no restrictive measure for this placement (open-care support, aftercare).
+        "none_allowed": not law.allowed_for(placement.placement_type),
     }

@@ -80,7 +80,12 @@ def restriction_new(request, placement_id):
     return render(
         request,
         "restrictions/form.html",
-        {"form": form, "placement": placement, "measures": law.measures()},
+        {
+            "form": form,
+            "placement": placement,
+            "measures": law.measures(),
+            "none_allowed": not law.allowed_for(placement.placement_type),
+        },
     )
 
 

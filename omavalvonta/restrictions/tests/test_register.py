@@ -193,6 +193,10 @@ def test_bad_input_keeps_what_was_typed_and_never_500s(client, employee_a, child
 def test_a_refusal_from_the_law_is_shown_on_the_form(client, employee_a, make_placement, unit_a):
     child = make_placement(unit_a, placement_type="open_care")
     client.force_login(employee_a)
+    # The child's page says why no measure is offered, and the form says it too.
+    page = client.get(reverse("clients:detail", args=[child.pk])).content.decode()
+    assert "The law allows no restrictive measure" in page and reverse("restrictions:new", args=[child.pk]) not in page
+    assert "The law allows no restrictive measure" in client.get(reverse("restrictions:new", args=[child.pk])).content.decode()
     response = client.post(reverse("restrictions:new", args=[child.pk]), {
         "measure": "restraint", "record_kind": "account", "started_at": "2026-12-01T10:00",
         "ended_at": "2026-12-01T10:05", "details": "Pidettiin kiinni.", "reason": "Löi toista.",
