@@ -87,3 +87,28 @@ def child_panel(*, actor, placement) -> dict | None:
         # The law allows no restrictive measure for this placement (open-care support, aftercare).
         "none_allowed": not law.allowed_for(placement.placement_type),
     }
+
+
+def deviation_panel(*, actor, deviation) -> dict | None:
+    """The deviation page's panel (core.registry DEVIATION_PANELS): the measures
+    recorded about the same event, for those who read the unit's register; when
+    the report says a restraint was used and none is recorded yet, links to
+    record it for the children the report names, with the report's number
+    filled in (one recording, not two)."""
+    unit = deviation.unit
+    if not access.can(actor, access.P_RESTRICTION_VIEW, unit):
+        return None
+    template = "restrictions/_deviation_panel.html"
+    linked = list(
+        Restriction.objects.filter(unit=unit, deviation_id=deviation.pk)
+        .select_related("placement")
+        .order_by("started_at", "id")
+    )
+    if linked:
+        return {"template": template, "restrictions": linked}
+    if not (getattr(deviation, "restraint_used", False) and access.can(actor, access.P_RESTRICTION_RECORD, unit)):
+        return None
+    children = [
+        p for p in clients_selectors.record_children(record=deviation) if p.unit_id == unit.pk and p.ends_on is None
+    ]
+    return {"template": template, "restrictions": [], "children": children, "deviation_id": deviation.pk}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
+from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.organisation import access
 from omavalvonta.restrictions import law
 from omavalvonta.restrictions.models import RecordKind, Restriction
@@ -141,8 +142,12 @@ def _clean(*, actor, placement, data: dict) -> dict:
         errors["child_not_heard_reason"] = _("Write why the child could not be heard.")
     injuries = _text(data, "injuries", errors)
     deviation_id = data.get("deviation_id")
-    if deviation_id is not None and (not isinstance(deviation_id, int) or deviation_id < 1):
-        errors["deviation_id"] = _("Give the number of the deviation report, or leave it empty.")
+    if deviation_id is not None and (
+        not isinstance(deviation_id, int)
+        or deviation_id < 1
+        or not deviation_selectors.deviation_in_unit(pk=deviation_id, unit=placement.unit)
+    ):
+        errors["deviation_id"] = _("Give the number of a deviation report of this unit, or leave it empty.")
     if errors:
         raise ValidationError(errors)
     return {

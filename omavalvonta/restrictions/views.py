@@ -76,7 +76,10 @@ def restriction_new(request, placement_id):
             messages.success(request, _("The measure was recorded."))
             return redirect("restrictions:detail", pk=restriction.pk)
     else:
-        form = RestrictionForm()
+        # From a deviation report that says a restraint was used: the report's number filled in.
+        linked = request.GET.get("deviation", "")
+        initial = {"deviation_id": int(linked), "measure": "restraint"} if linked.isdigit() and len(linked) < 16 else {}
+        form = RestrictionForm(initial=initial)
     return render(
         request,
         "restrictions/form.html",
