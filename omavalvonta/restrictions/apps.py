@@ -11,6 +11,8 @@ class RestrictionsConfig(AppConfig):
     verbose_name = _("Restrictive measures")
 
     def ready(self):
-        from omavalvonta.restrictions import plugs
+        from omavalvonta.core import jobs
+        from omavalvonta.restrictions import plugs, services
 
         plugs.register()
+        jobs.register("restrictions.debrief_reminders", services.debriefs_remind, every_seconds=3600)

@@ -44,6 +44,9 @@ class Restriction(TimeStampedModel):
     # The debrief with the child afterwards (jälkikeskustelu): may be recorded later.
     debrief_at = models.DateTimeField(_("debrief held"), null=True, blank=True)
     debrief_notes = models.TextField(_("debrief"), blank=True)
+    # The last reminder of a missing debrief (services.debriefs_remind): one every
+    # few days until the debrief is recorded.
+    debrief_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A deviation report about the same event, by id: deviations sit beside this
     # area, not below it, so no foreign key.
     deviation_id = models.PositiveBigIntegerField(_("related deviation report"), null=True, blank=True)
@@ -58,6 +61,9 @@ class Restriction(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "-started_at", "-id"], name="restriction_unit_list"),
             models.Index(fields=["placement", "-started_at"], name="restriction_child"),
+            models.Index(
+                fields=["started_at"], name="restriction_debrief_due", condition=models.Q(debrief_at__isnull=True)
+            ),
         ]
         verbose_name = _("restrictive measure")
         verbose_name_plural = _("restrictive measures")

@@ -8,16 +8,25 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import selectors as deviation_selectors
-from omavalvonta.organisation import access
+from omavalvonta.notifications.services import notification_enqueue
+from omavalvonta.organisation import access, access_people
 from omavalvonta.restrictions import law
 from omavalvonta.restrictions.models import RecordKind, Restriction
 
 TEXT_LIMIT = 4000
+# A debrief missing this long after the measure started is reminded of, and
+# again every DEBRIEF_REMIND_EVERY until it is recorded.
+DEBRIEF_REMIND_AFTER = dt.timedelta(days=2)
+DEBRIEF_REMIND_EVERY = dt.timedelta(days=3)
+JOB_BATCH = 500
 # A measure is recorded after it started: a clock a few minutes fast is not an error.
 CLOCK_SLACK = dt.timedelta(minutes=10)
 
@@ -215,3 +224,47 @@ def restriction_debrief(*, actor, restriction: Restriction, held_at, notes: str)
     restriction.save(update_fields=["debrief_at", "debrief_notes", "updated_at"])
     audit_event_record(actor=actor, verb="restriction.debriefed", target=restriction, unit=restriction.unit)
     return restriction
+
+
+def debriefs_remind(*, now: dt.datetime | None = None) -> int:
+    """Remind of each missing debrief (jälkikeskustelu): the person who recorded
+    the measure, or the unit's leaders when that person is gone; again every few
+    days until the debrief is recorded. The message names no child. Returns the
+    notifications queued."""
+    now = now or timezone.now()
+    due = (
+        Restriction.objects.filter(debrief_at__isnull=True, started_at__lte=now - DEBRIEF_REMIND_AFTER, unit__is_active=True)
+        .filter(Q(debrief_reminded_at__isnull=True) | Q(debrief_reminded_at__lte=now - DEBRIEF_REMIND_EVERY))
+        .select_related("unit", "created_by")
+        .order_by("started_at", "id")
+    )
+    sent = 0
+    for restriction in due[:JOB_BATCH]:
+        unit = restriction.unit
+        author = restriction.created_by
+        if author is not None and author.is_active and access.can(author, access.P_RESTRICTION_RECORD, unit):
+            recipients = [author]
+        else:
+            recipients = list(access_people.people_with(access.P_RESTRICTION_DECIDE, unit).order_by("pk"))
+        with transaction.atomic():
+            # Claim and outbox rows commit together: one reminder per round.
+            claimed = Restriction.objects.filter(pk=restriction.pk, debrief_at__isnull=True).filter(
+                Q(debrief_reminded_at__isnull=True) | Q(debrief_reminded_at__lte=now - DEBRIEF_REMIND_EVERY)
+            ).update(debrief_reminded_at=now)
+            if not claimed:
+                continue
+            for person in recipients:
+                notification_enqueue(
+                    recipient=person,
+                    kind="restriction.debrief_reminder",
+                    subject=_("A debrief is missing: %(unit)s") % {"unit": unit.name},
+                    body=_(
+                        "The debrief with the child after a restrictive measure of %(date)s in %(unit)s has not been "
+                        "recorded. Talk the situation through with the child and record it."
+                    )
+                    % {"date": fi_date(restriction.started_at), "unit": unit.name},
+                    link=reverse("restrictions:debrief", args=[restriction.pk]),
+                    digestible=True,
+                )
+                sent += 1
+    return sent

@@ -231,3 +231,29 @@ def test_directors_see_counts_without_names(client, quality_director, regional_d
         record(employee_a, child_a)
     page = client.get(reverse("restrictions:overview")).content.decode()
     assert "5 measures" in page and "fewer than" not in page
+
+
+def test_a_missing_debrief_is_reminded_of_until_recorded(employee_a, child_a, record):
+    from omavalvonta.notifications.models import Notification
+    from omavalvonta.restrictions import services
+
+    restriction = record(employee_a, child_a)
+    start = restriction.started_at
+    assert services.debriefs_remind(now=start + dt.timedelta(days=1)) == 0
+    assert services.debriefs_remind(now=start + dt.timedelta(days=2, hours=1)) == 1
+    # Not again the same day; again after a few days.
+    assert services.debriefs_remind(now=start + dt.timedelta(days=3)) == 0
+    assert services.debriefs_remind(now=start + dt.timedelta(days=5, hours=2)) == 1
+    notice = Notification.objects.filter(kind="restriction.debrief_reminder").first()
+    assert notice.recipient == employee_a and "Aino" not in notice.subject + notice.body
+    assert notice.link == reverse("restrictions:debrief", args=[restriction.pk])
+    services.restriction_debrief(
+        actor=employee_a, restriction=restriction, held_at=start + dt.timedelta(minutes=30), notes="Juteltiin."
+    )
+    assert services.debriefs_remind(now=start + dt.timedelta(days=30)) == 0
+
+
+def test_the_reminder_job_is_registered():
+    from omavalvonta.core import jobs
+
+    assert "restrictions.debrief_reminders" in {job.name for job in jobs.registered()}
