@@ -59,3 +59,10 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     assert "Minua suututti" in page.content() and "Kiinnipitäminen" in page.locator("h1").inner_text()
     _fits(page)
     snap(page, "restrictions-phone-detail")
+    # The child's page lists the measure, with the debrief still missing.
+    page.get_by_role("link", name="Aino K.").first.click()
+    page.wait_for_url(re.compile(r"/lapset/\d+/$"))
+    panel = page.locator("section[aria-labelledby=restrictions-title]")
+    assert "Kiinnipitäminen" in panel.inner_text() and "jälkikeskustelu puuttuu" in panel.inner_text()
+    _fits(page)
+    snap(page, "restrictions-phone-child-page")
