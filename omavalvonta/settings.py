@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "omavalvonta.privacy",
     "omavalvonta.clients",
     "omavalvonta.outcomes",
+    "omavalvonta.restrictions",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

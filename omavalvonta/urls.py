@@ -45,6 +45,7 @@ urlpatterns = [
     path("tietosuoja/", include("omavalvonta.privacy.urls")),
     path("lapset/", include("omavalvonta.clients.urls")),
     path("toimintakyky/", include("omavalvonta.outcomes.urls")),
+    path("rajoitukset/", include("omavalvonta.restrictions.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

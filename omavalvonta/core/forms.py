@@ -24,6 +24,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, **kwargs)
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's own date-and-time picker (local time, to the minute)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
 class EditVersionField(forms.IntegerField):
     """The hidden field of an edit form that carries the record's edit_version as
     it was when the form was opened (see core/concurrency.py). Give it as

@@ -12,6 +12,7 @@ from omavalvonta.core.forms import (
     DateField,
     DateInput,
     DateTimeField,
+    DateTimeLocalInput,
     EditVersionField,
     MultipleFileField,
     MultipleFileInput,
@@ -29,8 +30,6 @@ from omavalvonta.deviations.models import (
 from omavalvonta.deviations.services.report_input import ReportInput
 from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.models import Unit
-
-DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 # Which type-specific inputs belong to which report type. The form shows each
 # section only for its types (app.js); the view passes a section's values to the
@@ -58,13 +57,6 @@ KIND_HINTS = {
     Kind.CLIENT_RIGHTS: _("A client's rights were violated, or a restrictive measure went wrong."),
     Kind.GRIEVANCE: _("A shortcoming or a clear threat of one in a client's care."),
 }
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
 
 
 # --- Reporting -------------------------------------------------------------------------

@@ -86,6 +86,12 @@ class ReporterDisplay:
         return self.state in (REPORTER_YOU, REPORTER_SHOWN)
 
 
+def deviation_in_unit(*, pk, unit) -> bool:
+    """Is there a report number `pk` in `unit`? (Another area's record names a
+    report by its number; this says only whether it exists there, nothing of it.)"""
+    return Deviation.objects.filter(pk=pk, unit=unit).exists()
+
+
 def _is_active(actor) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
 

@@ -9,12 +9,12 @@ from omavalvonta.core.forms import (
     DateField,
     DateInput,
     DateTimeField,
+    DateTimeLocalInput,
     EditVersionField,
     ModelMultipleChoiceField,
     UserChoiceField,
     add_service_errors,
 )
-from omavalvonta.deviations.forms import DateTimeLocalInput
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.meetings.models import MeetingKind
 from omavalvonta.organisation.forms import RegionUnitFilter

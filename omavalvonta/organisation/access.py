@@ -84,6 +84,13 @@ P_CLIENT_MANAGE = "client.manage"
 # organisation-wide data kept by the rehabilitation director. (Measuring a
 # child and reading the measurements go with client.view in the child's unit.)
 P_OUTCOME_INSTRUMENT_MANAGE = "outcome.instrument_manage"
+# Restrictive measures (Lastensuojelulaki ch. 11) on the unit's children: the
+# unit's staff read and record them; deciding a measure the law gives to the
+# director of the institution is the unit's leaders' (restrictions.law). Counting
+# them without names is client.count's (the children's figures).
+P_RESTRICTION_VIEW = "restriction.view"
+P_RESTRICTION_RECORD = "restriction.record"
+P_RESTRICTION_DECIDE = "restriction.decide"
 
 PERMISSIONS = frozenset(
     {
@@ -127,6 +134,9 @@ PERMISSIONS = frozenset(
         P_CLIENT_VIEW,
         P_CLIENT_MANAGE,
         P_OUTCOME_INSTRUMENT_MANAGE,
+        P_RESTRICTION_VIEW,
+        P_RESTRICTION_RECORD,
+        P_RESTRICTION_DECIDE,
     }
 )
 
@@ -156,8 +166,8 @@ _LEAD = _HANDLE_DEVIATIONS | {
 
 # The children in care: staff of a unit know its children; the unit's leaders keep
 # their placement records; directors see how many (their role grants no names).
-_CHILDREN = {P_CLIENT_COUNT, P_CLIENT_VIEW}
-_KEEP_CHILDREN = _CHILDREN | {P_CLIENT_MANAGE}
+_CHILDREN = {P_CLIENT_COUNT, P_CLIENT_VIEW, P_RESTRICTION_VIEW, P_RESTRICTION_RECORD}
+_KEEP_CHILDREN = _CHILDREN | {P_CLIENT_MANAGE, P_RESTRICTION_DECIDE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Staff write the unit's self-supervision plan with the supervisor (drafts only).

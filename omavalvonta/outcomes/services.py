@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 from omavalvonta.outcomes import selectors
@@ -150,6 +151,33 @@ def open_goals(placement) -> list[Goal]:
     )
 
 
+def _check_measured_on(measured_on, placement, today, errors: dict) -> None:
+    if not isinstance(measured_on, dt.date):
+        errors["measured_on"] = _("Give the date of the measurement.")
+    elif measured_on > today:
+        errors["measured_on"] = _("The date cannot be in the future.")
+    elif measured_on < placement.starts_on:
+        errors["measured_on"] = _("The date cannot be before the placement started (%(date)s).") % {
+            "date": fi_date(placement.starts_on)
+        }
+
+
+def _checked_answers(items, answers: dict, reason: str, errors: dict) -> list[tuple]:
+    """(item, child score, worker score) per item; the worker answers every item,
+    the child may skip some but not all without a reason."""
+    rows = []
+    for item in items:
+        child, worker = answers.get(item.pk, (None, None))
+        child = _score(child, f"child_{item.pk}", errors)
+        worker = _score(worker, f"worker_{item.pk}", errors)
+        if worker is None and f"worker_{item.pk}" not in errors:
+            errors[f"worker_{item.pk}"] = _("Give the worker's view of %(domain)s.") % {"domain": item.domain_label}
+        rows.append((item, child, worker))
+    if rows and all(child is None for _item, child, _worker in rows) and not reason:
+        errors["reason"] = _("The child answered no question: say why, or mark that the child declined.")
+    return rows
+
+
 @transaction.atomic
 def measurement_record(
     *,
@@ -174,14 +202,7 @@ def measurement_record(
         raise ValidationError(_("The placement has ended: no more measurements are recorded."))
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("Measure with a published version of the instrument."))
-    if not isinstance(measured_on, dt.date):
-        errors["measured_on"] = _("Give the date of the measurement.")
-    elif measured_on > today:
-        errors["measured_on"] = _("The date cannot be in the future.")
-    elif measured_on < placement.starts_on:
-        errors["measured_on"] = _("The date cannot be before the placement started (%(date)s).") % {
-            "date": placement.starts_on.strftime("%-d.%-m.%Y")
-        }
+    _check_measured_on(measured_on, placement, today, errors)
     if status not in MeasurementStatus.values:
         errors["status"] = _("Choose whether the measurement was done.")
     reason = " ".join((reason or "").split())
@@ -192,18 +213,7 @@ def measurement_record(
     goals = open_goals(placement)
     follow_ups = follow_ups or {}
     if status == MeasurementStatus.DONE:
-        answers = answers or {}
-        for item in items:
-            child, worker = answers.get(item.pk, (None, None))
-            child = _score(child, f"child_{item.pk}", errors)
-            worker = _score(worker, f"worker_{item.pk}", errors)
-            if worker is None and f"worker_{item.pk}" not in errors:
-                errors[f"worker_{item.pk}"] = _("Give the worker's view of %(domain)s.") % {
-                    "domain": item.domain_label
-                }
-            rows.append((item, child, worker))
-        if rows and all(child is None for _item, child, _worker in rows) and not reason:
-            errors["reason"] = _("The child answered no question: say why, or mark that the child declined.")
+        rows = _checked_answers(items, answers or {}, reason, errors)
         for goal in goals:
             if follow_ups.get(goal.pk) not in FollowUp.values:
                 errors[f"followup_{goal.pk}"] = _("Say how the goal “%(goal)s” has gone.") % {"goal": goal.text}

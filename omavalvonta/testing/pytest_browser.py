@@ -39,6 +39,30 @@ from omavalvonta.testing.browser import (
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 BROWSER_FIXTURES = {"browser", "phone_page", "desktop_page"}
+
+def _serial_live_server_on_sqlite():
+    """The live server answers one request at a time when the test database is
+    SQLite in memory. Its threads then share the test's one connection (Django
+    hands it to them), and the browser's parallel requests (a page, its service
+    worker caching the offline pages, a queued report sent twice at once) used it
+    at the same moment: a CI run hung for 30 minutes on such a deadlock. Django's
+    single-threaded server closes each connection after its answer, so nothing
+    waits on a kept-alive socket. On PostgreSQL each thread has its own
+    connection and the threaded server stays."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test import testcases
+
+    class LiveServerThread(testcases.LiveServerThread):
+        def _create_server(self, connections_override=None):
+            if not connections_override:
+                return super()._create_server(connections_override)
+            return WSGIServer((self.host, self.port), testcases.QuietWSGIRequestHandler, allow_reuse_address=False)
+
+    # pytest-django imports the class from this module when it starts the server.
+    testcases.LiveServerThread = LiveServerThread
+
+
+_serial_live_server_on_sqlite()
 _reports = pytest.StashKey[dict]()
 
 

@@ -237,6 +237,11 @@ EXPECTED["outcomes_instruments"] = {
 }
 EXPECTED["outcomes_version"] = EXPECTED["outcomes_item_edit"] = EXPECTED["outcomes_instruments"]
 
+# Restrictive measures: the unit's staff read and record them; directors count them (no names).
+EXPECTED["restrictions_overview"] = EXPECTED["clients_overview"]
+EXPECTED["restrictions_unit"] = EXPECTED["clients_unit"]
+EXPECTED["restrictions_new"] = EXPECTED["restrictions_detail"] = EXPECTED["restrictions_debrief"] = EXPECTED["clients_unit"]
+
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
 EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
@@ -300,6 +305,18 @@ def _url(page, unit_a, quality, violence):
         ),
         **(_outcome_child_urls(unit_a) if page in _OUTCOME_CHILD_PAGES else {}),
         **(_instrument_urls() if page in ("outcomes_instruments", "outcomes_version", "outcomes_item_edit") else {}),
+        "restrictions_overview": reverse("restrictions:overview"),
+        "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
+        **(
+            {
+                "restrictions_new": reverse("restrictions:new", args=[child.pk]),
+                "restrictions_detail": reverse("restrictions:detail", args=[_restriction(child).pk]),
+                "restrictions_debrief": reverse("restrictions:debrief", args=[_restriction(child).pk]),
+            }
+            if page.startswith("restrictions_") and page not in ("restrictions_overview", "restrictions_unit")
+            and (child := _placement(unit_a))
+            else {}
+        ),
     }[page]
 
 
@@ -338,6 +355,14 @@ def _placement(unit):
     return placement_create(
         actor=member(Role.SUPERVISOR, unit=unit), unit=unit, **placement_kwargs(county=unit.counties.first())
     )
+
+
+def _restriction(child):
+    """A restraint recorded for `child` by an employee of its unit."""
+    from omavalvonta.restrictions.services import restriction_record
+    from omavalvonta.restrictions.tests.conftest import restraint_kwargs
+
+    return restriction_record(actor=member(Role.EMPLOYEE, unit=child.unit), placement=child, **restraint_kwargs())
 
 
 def _risk(unit):

@@ -58,6 +58,8 @@ def _staff_pages():
             reverse("outcomes:child", args=[child.pk]),
             reverse("outcomes:measure", args=[child.pk]),
             reverse("outcomes:goals_print", args=[child.pk]),
+            reverse("restrictions:unit", args=[unit.pk]),
+            reverse("restrictions:new", args=[child.pk]),
         ],
         Role.SUPERVISOR: [
             reverse("home"),
@@ -82,6 +84,7 @@ def _staff_pages():
             reverse("plans:programme"),
             reverse("plans:reports"),
             reverse("clients:overview"),
+            reverse("restrictions:overview"),
         ],
         Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],

@@ -29,3 +29,15 @@ def test_member_signs_in_and_sees_the_home_page(phone_page, live_server, transac
     assert phone_page.url == f"{live_server.url}/"
     assert "Eeva" in phone_page.locator("h1").inner_text()
     snap(phone_page, "smoke-home-phone")
+
+
+def test_the_live_server_answers_one_request_at_a_time_on_sqlite_in_memory(transactional_db, live_server):
+    """Its threads would share the test's one SQLite connection (see
+    testing.pytest_browser); on PostgreSQL the threaded server stays."""
+    import socketserver
+
+    from django.db import connection
+
+    threaded = isinstance(live_server.thread.httpd, socketserver.ThreadingMixIn)
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    assert threaded is not in_memory

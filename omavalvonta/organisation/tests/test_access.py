@@ -69,7 +69,16 @@ def test_an_employee_may_report_and_follow_the_unit_but_not_read_or_handle_repor
         # Staff know the unit's children (their placements; keeping the records is the leaders').
         access.P_CLIENT_COUNT,
         access.P_CLIENT_VIEW,
+        # Staff read and record the restrictive measures used on the unit's children; deciding
+        # the director's measures is the unit's leaders' (restriction.decide).
+        access.P_RESTRICTION_VIEW,
+        access.P_RESTRICTION_RECORD,
     }
+
+
+def test_the_unit_leaders_alone_decide_the_directors_restrictive_measures():
+    roles = {role for role, perms in access.ROLE_PERMISSIONS.items() if access.P_RESTRICTION_DECIDE in perms}
+    assert roles == {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON}
 
 
 def test_kind_limited_specialists_do_not_read_the_units_meetings_actions_or_logs():

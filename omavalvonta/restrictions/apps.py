@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RestrictionsConfig(AppConfig):
+    """Restrictive measures (Lastensuojelulaki 417/2007, chapter 11) used on the
+    children placed in a unit: the law as data (law.py) and the register."""
+
+    name = "omavalvonta.restrictions"
+    label = "restrictions"
+    verbose_name = _("Restrictive measures")
+
+    def ready(self):
+        from omavalvonta.core import jobs
+        from omavalvonta.restrictions import plugs, services
+
+        plugs.register()
+        jobs.register("restrictions.debrief_reminders", services.debriefs_remind, every_seconds=3600)

@@ -1,0 +1,68 @@
+"""On a 390 x 844 phone: an instructor opens a child's page, records a restraint
+with the child's view, first forgetting an answer (nothing typed is lost), and
+lands on the measure's page."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from omavalvonta.restrictions.models import Restriction
+from omavalvonta.testing.browser import login, snap
+
+pytestmark = pytest.mark.browser
+
+PHONE_WIDTH = 390
+
+
+def _fits(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
+
+
+def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
+    phone_page, live_server, employee_a, child_a, password
+):
+    page = phone_page
+    login(page, live_server, employee_a.email, password)
+    page.goto(f"{live_server.url}/lapset/{child_a.pk}/")
+    _fits(page)
+    page.get_by_role("link", name="Kirjaa rajoitustoimenpide").click()
+    page.wait_for_url(re.compile(r"/rajoitukset/lapsi/\d+/uusi/$"))
+    page.check("input[name=measure][value=restraint]")
+    page.check("input[name=record_kind][value=account]")
+    started = dt.datetime.fromisoformat(page.input_value("input[name=started_at]")) - dt.timedelta(minutes=10)
+    page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=ended_at]", (started + dt.timedelta(minutes=4)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("textarea[name=details]", "Pidettiin kiinni sohvalla kahden aikuisen voimin.")
+    page.fill("textarea[name=reason]", "Lapsi löi toista lasta eikä rauhoittunut.")
+    page.fill("textarea[name=milder_means]", "Puhuttiin rauhallisesti, ohjattiin omaan huoneeseen.")
+    page.fill("input[name=carried_out_by]", "Olli Ohjaaja ja Tiina Työntekijä")
+    page.check("input[name=child_heard][value=yes]")
+    page.fill("textarea[name=child_view]", "Minua suututti, kun peli otettiin pois.")
+    _fits(page)
+    # The general conditions are not confirmed: the form comes back with everything typed.
+    page.get_by_role("button", name="Tallenna").click()
+    page.wait_for_load_state()
+    assert "never as a punishment" not in page.content()  # Finnish, not the msgid
+    assert "eikä koskaan rangaistuksena" in page.content()
+    assert page.input_value("textarea[name=child_view]") == "Minua suututti, kun peli otettiin pois."
+    assert not Restriction.objects.exists()
+    _fits(page)
+    snap(page, "restrictions-phone-refused")
+    page.check("input[name=conditions_confirmed]")
+    snap(page, "restrictions-phone-form")
+    page.get_by_role("button", name="Tallenna").click()
+    page.wait_for_url(re.compile(r"/rajoitukset/\d+/$"))
+    restriction = Restriction.objects.get()
+    assert (restriction.measure, restriction.record_kind, restriction.placement_id) == ("restraint", "account", child_a.pk)
+    assert restriction.ended_at - restriction.started_at == dt.timedelta(minutes=4)
+    assert "Minua suututti" in page.content() and "Kiinnipitäminen" in page.locator("h1").inner_text()
+    _fits(page)
+    snap(page, "restrictions-phone-detail")
+    # The child's page lists the measure, with the debrief still missing.
+    page.get_by_role("link", name="Aino K.").first.click()
+    page.wait_for_url(re.compile(r"/lapset/\d+/$"))
+    panel = page.locator("section[aria-labelledby=restrictions-title]")
+    assert "Kiinnipitäminen" in panel.inner_text() and "jälkikeskustelu puuttuu" in panel.inner_text()
+    _fits(page)
+    snap(page, "restrictions-phone-child-page")

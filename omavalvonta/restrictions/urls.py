@@ -1,0 +1,12 @@
+from django.urls import path
+
+from omavalvonta.restrictions import views
+
+app_name = "restrictions"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("yksikko/<int:unit_id>/", views.unit_register, name="unit"),
+    path("lapsi/<int:placement_id>/uusi/", views.restriction_new, name="new"),
+    path("<int:pk>/", views.restriction_detail, name="detail"),
+    path("<int:pk>/jalkikeskustelu/", views.restriction_debrief, name="debrief"),
+]
