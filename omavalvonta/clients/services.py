@@ -26,39 +26,50 @@ EDITABLE_FIELDS = (
 )
 
 
-def _clean(*, unit, data: dict) -> dict:
-    """Check one placement's details; a ValidationError names every bad field."""
-    errors: dict[str, str] = {}
-    today = timezone.localdate()
-    name = " ".join((data.get("name") or "").split())
-    if not name:
-        errors["name"] = _("Write the name the unit uses for the child, or initials.")
-    elif len(name) > 60:
-        errors["name"] = _("Use at most %(limit)s characters.") % {"limit": 60}
-    starts_on = data.get("starts_on")
+def _text(value, *, field: str, limit: int, missing, errors: dict) -> str:
+    """One line of text, spaces tidied; `missing` is the message when it is empty."""
+    text = " ".join((value or "").split())
+    if not text:
+        errors[field] = missing
+    elif len(text) > limit:
+        errors[field] = _("Use at most %(limit)s characters.") % {"limit": limit}
+    return text
+
+
+def _check_dates(starts_on, birth_year, today, errors: dict) -> None:
     if not isinstance(starts_on, dt.date):
         errors["starts_on"] = _("Give the date the placement started.")
     elif starts_on > today + dt.timedelta(days=366):
         errors["starts_on"] = _("The start cannot be more than a year ahead.")
-    birth_year = data.get("birth_year")
     if not isinstance(birth_year, int):
         errors["birth_year"] = _("Give the child's birth year.")
-    else:
-        ref_year = starts_on.year if isinstance(starts_on, dt.date) else today.year
-        if birth_year > min(ref_year, today.year) or birth_year < ref_year - OLDEST_AGE:
-            errors["birth_year"] = _("Give a birth year between %(first)s and %(last)s.") % {
-                "first": ref_year - OLDEST_AGE,
-                "last": min(ref_year, today.year),
-            }
+        return
+    ref_year = starts_on.year if isinstance(starts_on, dt.date) else today.year
+    if birth_year > min(ref_year, today.year) or birth_year < ref_year - OLDEST_AGE:
+        errors["birth_year"] = _("Give a birth year between %(first)s and %(last)s.") % {
+            "first": ref_year - OLDEST_AGE,
+            "last": min(ref_year, today.year),
+        }
+
+
+def _clean(*, unit, data: dict) -> dict:
+    """Check one placement's details; a ValidationError names every bad field."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    name = _text(
+        data.get("name"), field="name", limit=60, errors=errors,
+        missing=_("Write the name the unit uses for the child, or initials."),
+    )
+    starts_on, birth_year = data.get("starts_on"), data.get("birth_year")
+    _check_dates(starts_on, birth_year, today, errors)
     if data.get("placement_type") not in PlacementType.values:
         errors["placement_type"] = _("Choose the type of the placement.")
     if data.get("county") is None:
         errors["county"] = _("Choose the county that placed the child.")
-    worker = " ".join((data.get("social_worker_name") or "").split())
-    if not worker:
-        errors["social_worker_name"] = _("Write the responsible social worker's name.")
-    elif len(worker) > 150:
-        errors["social_worker_name"] = _("Use at most %(limit)s characters.") % {"limit": 150}
+    worker = _text(
+        data.get("social_worker_name"), field="social_worker_name", limit=150, errors=errors,
+        missing=_("Write the responsible social worker's name."),
+    )
     email = (data.get("social_worker_email") or "").strip().lower()
     try:
         validate_email(email)

@@ -355,6 +355,36 @@ def _send(n: Notification, mail_connection) -> None:
         raise smtplib.SMTPException("The mail backend accepted no message.")
 
 
+def _fail_abandoned(n, stats: DeliveryStats) -> None:
+    """Claimed again after its worker vanished mid-send, MAX_ATTEMPTS times: failed for good."""
+    error = f"The worker stopped while sending it, {MAX_ATTEMPTS} times."
+    if n.last_error:
+        error = f"{error} Earlier: {n.last_error}"[:2000]
+    if _finish(n, state=DeliveryState.FAILED, last_error=error):
+        stats.failed += 1
+        log.error("Notification %s failed for good: %s", n.pk, error)
+
+
+def _record_send_failure(n, exc: Exception, stats: DeliveryStats) -> None:
+    """Keep the row for a retry with backoff, or mark it failed after MAX_ATTEMPTS."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    gave_up = n.attempts >= MAX_ATTEMPTS
+    if gave_up:
+        done = _finish(n, state=DeliveryState.FAILED, last_error=error)
+    else:
+        done = _finish(
+            n, state=DeliveryState.PENDING, last_error=error, next_attempt_at=timezone.now() + _backoff(n.attempts)
+        )
+    if not done:
+        stats.lost += 1
+    elif gave_up:
+        stats.failed += 1
+        log.error("Notification %s failed for good after %s attempts: %s", n.pk, n.attempts, error)
+    else:
+        stats.retrying += 1
+        log.warning("Notification %s not sent (attempt %s of %s): %s", n.pk, n.attempts, MAX_ATTEMPTS, error)
+
+
 def notifications_deliver_due(*, limit: int = 50, should_stop: Callable[[], bool] | None = None) -> DeliveryStats:
     """Claim up to `limit` due e-mails and send them, one pass.
 
@@ -383,13 +413,7 @@ def notifications_deliver_due(*, limit: int = 50, should_stop: Callable[[], bool
                 stats.released += _release(rows[index:])
                 break
             if n.attempts > MAX_ATTEMPTS:
-                # Claimed again after its worker vanished mid-send, MAX_ATTEMPTS times.
-                error = f"The worker stopped while sending it, {MAX_ATTEMPTS} times."
-                if n.last_error:
-                    error = f"{error} Earlier: {n.last_error}"[:2000]
-                if _finish(n, state=DeliveryState.FAILED, last_error=error):
-                    stats.failed += 1
-                    log.error("Notification %s failed for good: %s", n.pk, error)
+                _fail_abandoned(n, stats)
                 continue
             if not n.email:  # nothing to send to (a row written by older code)
                 _finish(n, state=DeliveryState.NOT_EMAILED, attempts=F("attempts") - 1)
@@ -402,27 +426,7 @@ def notifications_deliver_due(*, limit: int = 50, should_stop: Callable[[], bool
             try:
                 _send(n, mail_connection)
             except Exception as exc:  # any transport or message error: keep the row and retry
-                error = f"{type(exc).__name__}: {exc}"[:2000]
-                gave_up = n.attempts >= MAX_ATTEMPTS
-                if gave_up:
-                    done = _finish(n, state=DeliveryState.FAILED, last_error=error)
-                else:
-                    done = _finish(
-                        n,
-                        state=DeliveryState.PENDING,
-                        last_error=error,
-                        next_attempt_at=timezone.now() + _backoff(n.attempts),
-                    )
-                if not done:
-                    stats.lost += 1
-                elif gave_up:
-                    stats.failed += 1
-                    log.error("Notification %s failed for good after %s attempts: %s", n.pk, n.attempts, error)
-                else:
-                    stats.retrying += 1
-                    log.warning(
-                        "Notification %s not sent (attempt %s of %s): %s", n.pk, n.attempts, MAX_ATTEMPTS, error
-                    )
+                _record_send_failure(n, exc, stats)
                 if _affects_whole_batch(exc):
                     stats.released += _release(rows[index + 1 :])
                     break
