@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField
 from omavalvonta.outcomes.models import SCALE_MAX, SCALE_MIN, FollowUp, MeasurementStatus
 
 SCORES = [(str(n), str(n)) for n in range(SCALE_MIN, SCALE_MAX + 1)]
@@ -117,6 +117,7 @@ class ItemForm(forms.Form):
     high_fi = forms.CharField(label=_("Meaning of 10 in Finnish"), max_length=80, required=False)
     age_min = forms.IntegerField(label=_("From age"), min_value=0, max_value=30)
     age_max = forms.IntegerField(label=_("To age"), min_value=0, max_value=30)
+    edit_version = EditVersionField()
 
     FIELDS = (
         "domain_fi", "domain_sv", "domain_en", "child_fi", "child_sv", "child_en",
@@ -125,4 +126,4 @@ class ItemForm(forms.Form):
 
     @classmethod
     def initial_from(cls, item) -> dict:
-        return {name: getattr(item, name) for name in cls.FIELDS}
+        return {**{name: getattr(item, name) for name in cls.FIELDS}, "edit_version": item.edit_version}

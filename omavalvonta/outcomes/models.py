@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.clients.models import Placement
+from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.models import Unit
 
@@ -80,7 +81,7 @@ class InstrumentVersion(models.Model):
         return self.status == VersionStatus.PUBLISHED
 
 
-class Item(models.Model):
+class Item(EditVersioned):
     """One question of a version: a life domain on a 0-10 scale, worded for the
     child and for the worker, for children of an age range."""
 

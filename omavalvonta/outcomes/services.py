@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
@@ -81,9 +82,10 @@ def version_draft_create(*, actor, version: InstrumentVersion) -> InstrumentVers
 
 
 @transaction.atomic
-def item_update(*, actor, item: Item, **fields) -> Item:
+def item_update(*, actor, item: Item, expected_version: int | None = None, **fields) -> Item:
     """Change an item of a draft version (its wording, scale ends and age range).
-    Refused for a published or used version (frozen)."""
+    Refused for a published or used version (frozen), and when the item was saved
+    by someone else after the form was opened (`expected_version`)."""
     selectors.access_require_instruments(actor)
     item = Item.objects.select_related("version").select_for_update().get(pk=item.pk)
     _require_editable(item.version)
@@ -103,6 +105,7 @@ def item_update(*, actor, item: Item, **fields) -> Item:
         errors["age_max"] = _("Give an age range between 0 and 30 years, the first age no more than the last.")
     if errors:
         raise ValidationError(errors)
+    edit_version_claim(item, expected=expected_version, audit_target=item.version)
     for name, value in cleaned.items():
         setattr(item, name, value)
     item.age_min, item.age_max = age_min, age_max

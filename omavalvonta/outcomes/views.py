@@ -71,7 +71,13 @@ def item_edit(request, pk):
     item = selectors.item_get(actor=request.user, pk=pk)
     if request.method == "POST":
         form = ItemForm(request.POST)
-        done, _saved = form_step(form, lambda data: services.item_update(actor=request.user, item=item, **data))
+        done, _saved = form_step(
+            form,
+            lambda data: services.item_update(
+                actor=request.user, item=item, expected_version=data.get("edit_version"),
+                **{name: data.get(name) for name in ItemForm.FIELDS},
+            ),
+        )
         if done:
             messages.success(request, _("The item was saved."))
             return redirect("outcomes:version", pk=item.version_id)

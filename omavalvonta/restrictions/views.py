@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
+from omavalvonta.core.lib import bounds
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_CLIENT_COUNT, P_RESTRICTION_RECORD, P_RESTRICTION_VIEW, requires
@@ -77,8 +78,8 @@ def restriction_new(request, placement_id):
             return redirect("restrictions:detail", pk=restriction.pk)
     else:
         # From a deviation report that says a restraint was used: the report's number filled in.
-        linked = request.GET.get("deviation", "")
-        initial = {"deviation_id": int(linked), "measure": "restraint"} if linked.isdigit() and len(linked) < 16 else {}
+        linked = bounds.parse_int(request.GET.get("deviation", ""), minimum=1)
+        initial = {"deviation_id": linked, "measure": "restraint"} if linked is not None else {}
         form = RestrictionForm(initial=initial)
     return render(
         request,

@@ -109,3 +109,23 @@ def test_the_menu_offers_the_instruments_to_the_rehabilitation_director_only(cli
     assert reverse("outcomes:instruments") in client.get(reverse("home")).content.decode()
     client.force_login(employee_a)
     assert reverse("outcomes:instruments") not in client.get(reverse("home")).content.decode()
+
+
+def test_a_second_edit_of_an_item_opened_at_the_same_time_is_refused(rehab_director):
+    from omavalvonta.organisation.models import Role
+    from omavalvonta.outcomes.forms import ItemForm
+    from omavalvonta.testing.concurrency import race
+    from omavalvonta.testing.factories import member
+
+    other = member(Role.REHABILITATION_DIRECTOR, full_name="Kalle Kuntoutus", email="kalle@omavalvonta.example")
+    draft = services.version_draft_create(actor=rehab_director, version=selectors.current_version())
+    item = draft.items.first()
+    common = {name: getattr(item, name) for name in ItemForm.FIELDS}
+    result = race(
+        first_user=rehab_director, second_user=other, url=reverse("outcomes:item_edit", args=[item.pk]),
+        first_data={**common, "child_fi": "Miten arkesi sujuu nyt?"},
+        second_data={**common, "child_fi": "Kuinka tavalliset päivät menevät?"},
+    )
+    assert "Miten arkesi sujuu nyt?" in result.refused_page, "the stored text is shown beside the typed one"
+    item.refresh_from_db()
+    assert item.child_fi == "Kuinka tavalliset päivät menevät?"
