@@ -19,6 +19,9 @@ Helpers (`login`, `snap`) are in omavalvonta.testing.browser.
 from __future__ import annotations
 
 import os
+import select
+import threading
+import time
 
 import pytest
 
@@ -52,14 +55,57 @@ def _serial_live_server_on_sqlite():
     from django.core.servers.basehttp import WSGIServer
     from django.test import testcases
 
+    class SerialWSGIServer(WSGIServer):
+        def server_activate(self):
+            super().server_activate()
+            SERIAL_SERVERS.append(self)
+
+        def server_close(self):
+            if self in SERIAL_SERVERS:
+                SERIAL_SERVERS.remove(self)
+            super().server_close()
+
+        def _handle_request_noblock(self):
+            # Accepting and answering under one lock: a connection is either
+            # still waiting on the socket or answered entirely.
+            with ANSWERING:
+                super()._handle_request_noblock()
+
     class LiveServerThread(testcases.LiveServerThread):
         def _create_server(self, connections_override=None):
             if not connections_override:
                 return super()._create_server(connections_override)
-            return WSGIServer((self.host, self.port), testcases.QuietWSGIRequestHandler, allow_reuse_address=False)
+            return SerialWSGIServer((self.host, self.port), testcases.QuietWSGIRequestHandler, allow_reuse_address=False)
 
     # pytest-django imports the class from this module when it starts the server.
     testcases.LiveServerThread = LiveServerThread
+
+
+# Held while the serial live server answers. A page's teardown waits for it:
+# the browser may still be asking for something (its service worker caching
+# the offline pages) when the context closes, and the test database's flush on
+# the same shared connection then fails ("couldn't be flushed", a CI failure).
+ANSWERING = threading.Lock()
+SERIAL_SERVERS = []
+SETTLE_SECONDS = 30
+
+
+def wait_until_the_live_server_is_idle():
+    """Returns when the serial live server answers nothing and no connection
+    waits for it (or after SETTLE_SECONDS)."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while SERIAL_SERVERS and time.monotonic() < deadline:
+        if not ANSWERING.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            return
+        try:
+            waiting = any(select.select([server.socket], [], [], 0)[0] for server in SERIAL_SERVERS)
+        except (OSError, ValueError):  # a server already closed
+            waiting = False
+        finally:
+            ANSWERING.release()
+        if not waiting:
+            return
+        time.sleep(0.05)
 
 
 _serial_live_server_on_sqlite()
@@ -121,6 +167,7 @@ def _page(request, browser, live_server, options):
         except Exception as error:  # a crashed page must not hide the real failure
             print(f"\nCould not save a screenshot of the failed test: {error}")
     context.close()
+    wait_until_the_live_server_is_idle()
 
 
 # live_server before browser: session fixtures are torn down in reverse, so

@@ -41,3 +41,45 @@ def test_the_live_server_answers_one_request_at_a_time_on_sqlite_in_memory(trans
     threaded = isinstance(live_server.thread.httpd, socketserver.ThreadingMixIn)
     in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
     assert threaded is not in_memory
+
+
+def test_a_page_teardown_waits_until_the_serial_live_server_has_answered(transactional_db, live_server):
+    """The test database is flushed after a browser test on the connection the
+    serial live server uses: the teardown waits while a request is answered or
+    a connection waits to be accepted (a CI run failed on "couldn't be flushed")."""
+    import socket
+    import threading
+    import time
+
+    from django.db import connection
+
+    from omavalvonta.testing import pytest_browser
+
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        pytest.skip("the threaded live server has no shared connection to wait for")
+    assert live_server.thread.httpd in pytest_browser.SERIAL_SERVERS
+
+    # A request being answered: the wait returns only after it ends.
+    pytest_browser.ANSWERING.acquire()
+    released = []
+
+    def answer():
+        time.sleep(0.3)
+        released.append(time.monotonic())
+        pytest_browser.ANSWERING.release()
+
+    threading.Thread(target=answer).start()
+    pytest_browser.wait_until_the_live_server_is_idle()
+    assert released and time.monotonic() >= released[0]
+
+    # A connection accepted by the kernel but not yet by the server: the wait
+    # lasts until the server has taken and answered it.
+    with pytest_browser.ANSWERING:
+        client = socket.create_connection((live_server.thread.host, live_server.thread.port))
+        client.sendall(b"GET /favicon.ico HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        time.sleep(0.1)
+        assert pytest_browser.ANSWERING.locked()
+    pytest_browser.wait_until_the_live_server_is_idle()
+    answer_bytes = client.recv(65536)
+    client.close()
+    assert answer_bytes.startswith(b"HTTP/1.")
