@@ -43,6 +43,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 BROWSER_FIXTURES = {"browser", "phone_page", "desktop_page"}
 
+
 def _serial_live_server_on_sqlite():
     """The live server answers one request at a time when the test database is
     SQLite in memory. Its threads then share the test's one connection (Django
