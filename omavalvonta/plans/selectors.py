@@ -8,7 +8,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -54,21 +54,59 @@ class UnitPlanRow:
         return "none"
 
 
-def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
-    """Every unit `actor` may read plans of, with its self-supervision plan's
-    current version, draft and review state (a fixed number of queries).
-    filters: review ("overdue", "due", "none"), region (id)."""
+REVIEW_STATES = ("overdue", "due", "none", "ok")
+
+
+def plan_overview_units(*, actor, filters: dict | None = None, today: dt.date | None = None):
+    """The units `actor` may read plans of, each annotated with `review` (the more
+    urgent state of its self-supervision and good-treatment plans, as
+    UnitPlanRow.review_state), filtered and ordered in the database; and the
+    counts of the states over the region filter (not the review filter). Two
+    queries whatever the number of units; page the queryset, then `plan_rows`.
+    filters: review ("overdue", "due" = due or overdue, "none"), region (id)."""
     filters = filters or {}
-    units = access.units_for(actor, access.P_PLAN_VIEW).select_related("region").order_by("region__name", "name")
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS)
+    units = access.units_for(actor, access.P_PLAN_VIEW)
     if (region := bounds.parse_int(filters.get("region"))) is not None:
         units = units.filter(region_id=region)
-    units_qs, units = units, list(units)
-    # The current approved version and whether a draft exists, per plan, by
-    # subquery: three queries whatever the number of units and versions.
+    # Plan's default ordering joins the unit: none in the subqueries.
+    own = Plan.objects.filter(unit=OuterRef("pk"), kind=PlanKind.SELF_SUPERVISION).order_by()
+    good = Plan.objects.filter(unit=OuterRef("pk"), kind=PlanKind.GOOD_TREATMENT).order_by()
+    units = units.annotate(
+        own_due=Subquery(own.values("next_review_due")[:1]),
+        good_due=Subquery(good.values("next_review_due")[:1]),
+        has_good=Exists(good),
+    ).annotate(
+        review=Case(
+            When(Q(own_due__lt=today) | Q(good_due__lt=today), then=Value("overdue")),
+            When(Q(own_due__lte=soon) | Q(good_due__lte=soon), then=Value("due")),
+            When(Q(own_due__isnull=True) | Q(has_good=True, good_due__isnull=True), then=Value("none")),
+            default=Value("ok"),
+            output_field=CharField(),
+        )
+    )
+    counts = units.aggregate(
+        overdue=Count("pk", filter=Q(review="overdue")),
+        due=Count("pk", filter=Q(review__in=("due", "overdue"))),
+        none=Count("pk", filter=Q(review="none")),
+    )
+    review = filters.get("review")
+    if review == "due":
+        units = units.filter(review__in=("due", "overdue"))
+    elif review in ("overdue", "none"):
+        units = units.filter(review=review)
+    return units.select_related("region").order_by("region__name", "name", "pk"), counts
+
+
+def plan_rows(units) -> list[UnitPlanRow]:
+    """One row per unit (a page of them) with its plans' current version and
+    draft: three queries whatever the number of units and versions."""
+    units = list(units)
     approved = PlanVersion.objects.filter(plan=OuterRef("pk"), state=VersionState.APPROVED).order_by("-number")
     all_plans = {
         (p.unit_id, p.kind): p
-        for p in Plan.objects.filter(unit__in=units_qs.values("pk")).annotate(
+        for p in Plan.objects.filter(unit__in=[u.pk for u in units]).annotate(
             current_id=Subquery(approved.values("pk")[:1]),
             has_draft=Exists(PlanVersion.objects.filter(plan=OuterRef("pk"), state=VersionState.DRAFT)),
         )
@@ -78,18 +116,19 @@ def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
     current_ids = [p.current_id for p in plans.values() if p.current_id]
     by_id = PlanVersion.objects.only("pk", "plan_id", "number", "state", "approved_at").in_bulk(current_ids)
     current = {v.plan_id: v for v in by_id.values()}
-    drafts = {p.pk for p in plans.values() if p.has_draft}
     rows = []
     for u in units:
         p = plans.get(u.pk)
         rows.append(UnitPlanRow(unit=u, plan=p, current=current.get(p.pk) if p else None,
-                                has_draft=bool(p and p.pk in drafts), good_treatment=good.get(u.pk)))
-    review = filters.get("review")
-    if review == "due":
-        rows = [r for r in rows if r.review_state in ("due", "overdue")]
-    elif review in ("overdue", "none"):
-        rows = [r for r in rows if r.review_state == review]
+                                has_draft=bool(p and p.has_draft), good_treatment=good.get(u.pk)))
     return rows
+
+
+def plan_overview(*, actor, filters: dict | None = None) -> list[UnitPlanRow]:
+    """Every unit `actor` may read plans of, as rows (for a small scope; pages
+    use plan_overview_units and plan_rows)."""
+    units, _counts = plan_overview_units(actor=actor, filters=filters)
+    return plan_rows(units)
 
 
 def unit_for_plans(*, actor, unit_id, perm: str = access.P_PLAN_VIEW) -> Unit:

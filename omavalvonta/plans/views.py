@@ -50,15 +50,9 @@ def plan_list(request):
     regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name")
     form = OverviewFilterForm(request.GET or None, regions=regions)
     filters = form.filters()
-    rows = selectors.plan_overview(actor=actor, filters=filters)
-    counts = {"overdue": 0, "due": 0, "none": 0}
-    for r in rows:
-        state = r.review_state
-        if state in counts:
-            counts[state] += 1
-        if state == "overdue":
-            counts["due"] += 1  # "due" counts what needs a review now: due soon or overdue
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    units, counts = selectors.plan_overview_units(actor=actor, filters=filters)
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.plan_rows(page.object_list)
     return render(request, "plans/list.html", {
         "rows": page.object_list, "page": page, "form": form, "filtered": any(filters.values()) if filters else False, "counts": counts,
         "can_template": access.has_perm_anywhere(actor, P_PLAN_TEMPLATE),

@@ -162,3 +162,55 @@ def test_send_for_approval_through_the_page(client, supervisor_a, responsible_a,
     response = client.post(url, follow=True)
     assert "asked to approve" in response.content.decode()
     assert client.get(url).status_code == 405
+
+
+def test_the_overview_states_read_in_the_database_are_those_of_the_rows(quality_director, region_a):
+    """The overview filters, counts and pages units by a review state computed
+    in SQL; it must be the state each row shows (UnitPlanRow.review_state)."""
+    from omavalvonta.plans import selectors
+    from omavalvonta.plans.models import Plan, PlanKind
+
+    today = dt.date(2026, 3, 1)
+    own_and_good = {
+        "no plan": (None, None),
+        "never approved": ("never", None),
+        "ok": (today + dt.timedelta(days=60), None),
+        "due soon": (today + dt.timedelta(days=10), None),
+        "overdue": (today - dt.timedelta(days=1), None),
+        "good plan overdue": (today + dt.timedelta(days=60), today - dt.timedelta(days=3)),
+        "good plan due": (today + dt.timedelta(days=60), today + dt.timedelta(days=21)),
+        "good plan never approved": (today + dt.timedelta(days=60), "never"),
+        "own none, good overdue": ("never", today - dt.timedelta(days=3)),
+    }
+    for name, dues in own_and_good.items():
+        unit = UnitFactory(region=region_a, name=name)
+        for kind, due in zip((PlanKind.SELF_SUPERVISION, PlanKind.GOOD_TREATMENT), dues, strict=True):
+            if due is not None:
+                Plan.objects.create(unit=unit, kind=kind, next_review_due=None if due == "never" else due)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)):
+        units, counts = selectors.plan_overview_units(actor=quality_director, filters={"region": region_a.pk})
+        units = [u for u in units if u.name in own_and_good]
+        rows = {r.unit.name: r.review_state for r in selectors.plan_rows(units)}
+        assert {u.name: u.review for u in units} == rows
+        assert rows == {
+            "no plan": "none", "never approved": "none", "ok": "ok", "due soon": "due", "overdue": "overdue",
+            "good plan overdue": "overdue", "good plan due": "due", "good plan never approved": "none",
+            "own none, good overdue": "overdue",
+        }
+        assert counts["overdue"] == 3 and counts["due"] == 5
+        overdue, _counts = selectors.plan_overview_units(actor=quality_director, filters={"review": "overdue"})
+        assert sorted(u.name for u in overdue) == ["good plan overdue", "overdue", "own none, good overdue"]
+        # The counts stay those of the whole scope when the list is filtered.
+        assert _counts == counts
+
+
+def test_the_overview_renders_one_page_of_units(client, quality_director, region_a):
+    from omavalvonta.plans.views import PAGE_SIZE
+
+    for i in range(PAGE_SIZE + 3):
+        UnitFactory(region=region_a, name=f"Yksikkö {i:03d}")
+    client.force_login(quality_director)
+    response = client.get(reverse("plans:list"))
+    assert len(response.context["rows"]) == PAGE_SIZE
+    assert response.context["page"].paginator.count >= PAGE_SIZE + 3
+    assert response.context["counts"]["none"] >= PAGE_SIZE + 3
