@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField
 from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
 from omavalvonta.feedback.services import MAX_PUBLIC_MESSAGE, MAX_TEXT_ANSWER
+from omavalvonta.organisation.forms import RegionUnitChoice
 
 # The faces are drawn as inline SVG (not emoji, whose glyphs vary by device and
 # font): the mouth's curve and a soft colour per step, hidden from screen readers.
@@ -94,8 +95,7 @@ class SurveyAnswerForm(forms.Form):
         return [(radio, faces[str(radio.data["value"])]) for radio in self[key]]
 
 
-class RoundForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+class RoundForm(RegionUnitChoice):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), choices=[(str(i), f"Q{i}") for i in range(1, 5)], coerce=int
@@ -107,9 +107,9 @@ class RoundForm(forms.Form):
         label=_("Closes"), required=False, widget=DateInput(), help_text=_("Empty: the last day of the quarter.")
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, region_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.offer_units(units, region_id=region_id)
 
 
 class RoundDatesForm(forms.Form):

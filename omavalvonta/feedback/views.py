@@ -38,6 +38,7 @@ from omavalvonta.feedback.models import LANGUAGES, Group, Survey, SurveyState
 from omavalvonta.feedback.qr import qr_svg
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_FEEDBACK_MANAGE, P_FEEDBACK_VIEW, P_SURVEY_EDIT, requires
+from omavalvonta.organisation.forms import region_choice_initial
 
 # --- Results ---------------------------------------------------------------------------
 
@@ -258,7 +259,9 @@ def rounds(request):
                 messages.success(request, _("The round was opened."))
                 return redirect("feedback:round", pk=round_.pk)
     else:
-        form = RoundForm(units=units, initial={"year": today.year, "quarter": str((today.month - 1) // 3 + 1)})
+        defaults = {"year": today.year, "quarter": str((today.month - 1) // 3 + 1)}
+        initial, region_id = region_choice_initial(request.GET, defaults)
+        form = RoundForm(units=units, region_id=region_id, initial=initial)
     page = Paginator(selectors.round_list(actor=actor), 20).get_page(request.GET.get("page"))
     return render(request, "feedback/rounds.html", {"form": form, "page": page})
 

@@ -48,7 +48,8 @@ class RegionUnitFilter(forms.Form):
         self.fields["region"].queryset = regions
         self.show_region = regions.count() > 1
         self.show_unit = True
-        if self.show_region and units.count() > self.MAX_UNITS_WITHOUT_REGION:
+        self.narrowed = self.show_region and units.count() > self.MAX_UNITS_WITHOUT_REGION
+        if self.narrowed:
             chosen = bounds.parse_int(self.data.get("region")) if self.is_bound else None
             region_id = chosen if chosen is not None else region_id
             unit_id = bounds.parse_int(self.data.get("unit")) if self.is_bound else None
@@ -66,6 +67,28 @@ class RegionUnitFilter(forms.Form):
         """{"region": id, "unit": id} of what was validly chosen (call after is_valid)."""
         data = getattr(self, "cleaned_data", {})
         return {name: data[name].pk for name in ("region", "unit") if data.get(name)}
+
+
+class RegionUnitChoice(RegionUnitFilter):
+    """The unit of something being created, sized for people as RegionUnitFilter:
+    above MAX_UNITS_WITHOUT_REGION units the region is chosen first. The form's
+    template includes components/region_unit_choice.html, whose "show the
+    region's units" button sends the form by GET (nothing is saved, nothing
+    typed is lost): the view then builds the form unbound with
+    `initial=region_choice_initial(request.GET, ...)` and calls
+    `offer_units(units, region_id=...)` with the region asked for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = True
+        self.fields["unit"].empty_label = _("Choose the unit")
+
+
+def region_choice_initial(query, defaults: dict) -> tuple[dict, int | None]:
+    """The initial values of a RegionUnitChoice form re-shown by its region
+    button (the typed values win over the defaults) and the region asked for."""
+    initial = {**defaults, **{key: value for key, value in query.items() if value and key != "csrfmiddlewaretoken"}}
+    return initial, bounds.parse_int(query.get("region"))
 
 
 ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Inactive"))]

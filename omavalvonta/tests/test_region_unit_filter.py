@@ -133,3 +133,46 @@ def test_the_year_wheel_offers_the_shown_units_region_and_switches_with_the_regi
 
     chosen = client.get(reverse("yearclock:wheel"), {"unit": other.pk})
     assert chosen.context["unit"] == other
+
+
+# Forms that create something in one unit (organisation.forms.RegionUnitChoice).
+CREATE_FORMS = [
+    ("feedback:rounds", {"year": "2027", "quarter": "2", "opens_on": "2027-04-03"}),
+]
+
+
+@pytest.mark.parametrize(("name", "typed"), CREATE_FORMS)
+def test_a_large_group_creates_in_a_unit_of_the_chosen_region(
+    client, quality_director, unit_a, unit_b, many_units, name, typed
+):
+    client.force_login(quality_director)
+    html = client.get(reverse(name)).content.decode()
+    assert 'name="region"' in html and 'formmethod="get"' in html, "the region comes first, with its button"
+    assert 'name="unit"' not in html, "no list of every unit before a region is chosen"
+
+    # The region's button sends the form by GET: that region's units, and
+    # what was typed is still in the form.
+    shown = client.get(reverse(name), {"region": unit_a.region_id, **typed}).content.decode()
+    assert _unit_options(shown, unit_a) and not _unit_options(shown, unit_b)
+    for value in typed.values():
+        assert f'value="{value}"' in shown or f'<option value="{value}" selected>' in shown, value
+
+    # Sent without a unit: a clear message, the region's units offered, nothing lost.
+    refused = client.post(reverse(name), {"region": unit_a.region_id, **typed})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "errorlist" in html and _unit_options(html, unit_a)
+    assert f'value="{typed["year"]}"' in html
+
+
+def test_a_feedback_round_is_opened_in_a_unit_chosen_by_region(client, quality_director, unit_a, many_units):
+    from omavalvonta.feedback.models import Round
+
+    client.force_login(quality_director)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("feedback:rounds"),
+        {"region": unit_a.region_id, "unit": unit_a.pk, "year": today.year, "quarter": (today.month - 1) // 3 + 1},
+    )
+    assert response.status_code == 302
+    assert Round.objects.get().unit == unit_a
