@@ -17,7 +17,7 @@ from omavalvonta.core.forms import (
 )
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.meetings.models import MeetingKind
-from omavalvonta.organisation.forms import RegionUnitFilter
+from omavalvonta.organisation.forms import RegionUnitChoice, RegionUnitFilter
 
 __all__ = [
     "ActionForm",
@@ -56,12 +56,8 @@ class FilterForm(RegionUnitFilter):
         return result
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(RegionUnitChoice):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices, widget=forms.RadioSelect)
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=None, required=False, empty_label=_("Choose the unit"),
-        help_text=_("Not used for the management group, which meets at group level."),
-    )
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, help_text=_("Left empty, e.g. “Team meeting 12/2026”.")
     )
@@ -69,9 +65,12 @@ class MeetingForm(forms.Form):
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     is_online = forms.BooleanField(label=_("Online meeting"), required=False)
 
-    def __init__(self, *args, units, allow_management_group: bool, **kwargs):
+    def __init__(self, *args, units, allow_management_group: bool, region_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.order_fields(["kind", "region", "unit"])
+        self.offer_units(units, region_id=region_id)
+        self.fields["unit"].required = False  # the management group meets at group level (see clean)
+        self.fields["unit"].help_text = _("Not used for the management group, which meets at group level.")
         if not allow_management_group:
             self.fields["kind"].choices = [c for c in MeetingKind.choices if c[0] != MeetingKind.MANAGEMENT_GROUP]
             self.fields["unit"].help_text = ""

@@ -45,6 +45,7 @@ from omavalvonta.organisation.access import (
     P_MEETING_VIEW,
     requires,
 )
+from omavalvonta.organisation.forms import region_choice_initial
 
 PAGE_SIZE = 20
 
@@ -109,15 +110,15 @@ def meeting_create(request):
                 )
                 return redirect("meetings:detail", pk=meeting.pk)
     else:
-        form = MeetingForm(
-            units=units,
-            allow_management_group=allow_group,
-            initial={
-                "kind": MeetingKind.TEAM,
-                "unit": initial_unit,
-                "starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
-            },
-        )
+        defaults = {
+            "kind": MeetingKind.TEAM,
+            "unit": initial_unit,
+            "starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
+        }
+        initial, region_id = region_choice_initial(request.GET, defaults)
+        if region_id is None and initial_unit is not None:
+            region_id = initial_unit.region_id
+        form = MeetingForm(units=units, allow_management_group=allow_group, region_id=region_id, initial=initial)
     return render(request, "meetings/form.html", {"form": form})
 
 

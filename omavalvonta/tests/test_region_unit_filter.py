@@ -138,6 +138,7 @@ def test_the_year_wheel_offers_the_shown_units_region_and_switches_with_the_regi
 # Forms that create something in one unit (organisation.forms.RegionUnitChoice).
 CREATE_FORMS = [
     ("feedback:rounds", {"year": "2027", "quarter": "2", "opens_on": "2027-04-03"}),
+    ("meetings:create", {"kind": "team", "title": "Tiimipalaveri 1/2027", "location": "Olohuone"}),
 ]
 
 
@@ -162,7 +163,7 @@ def test_a_large_group_creates_in_a_unit_of_the_chosen_region(
     assert refused.status_code == 200
     html = refused.content.decode()
     assert "errorlist" in html and _unit_options(html, unit_a)
-    assert f'value="{typed["year"]}"' in html
+    assert all(f'value="{value}"' in html for value in typed.values())
 
 
 def test_a_feedback_round_is_opened_in_a_unit_chosen_by_region(client, quality_director, unit_a, many_units):
