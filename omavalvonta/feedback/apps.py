@@ -13,12 +13,12 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from omavalvonta.core import registry
-        from omavalvonta.feedback import selectors, tallies
+        from omavalvonta.feedback import reports, tallies
         from omavalvonta.organisation import hooks
 
         # The unit's feedback report comes to its meetings' agenda.
         registry.register(
-            registry.AGENDA_SOURCES, "feedback_report", selectors.feedback_report_for_agenda, order=20, kind="feedback_report"
+            registry.AGENDA_SOURCES, "feedback_report", reports.feedback_report_for_agenda, order=20, kind="feedback_report"
         )
 
         # A unit moved to another region or service type takes its feedback sums along.

@@ -340,7 +340,7 @@ class Tally(models.Model):
     removes (services.responses_remove) answers; a unit moved to another region
     or service type takes its sums along (tallies.unit_rescope, a unit hook);
     tallies.tallies_rebuild recomputes them all from the answers. The
-    small-group rule is applied when the figures are read (selectors.Cell),
+    small-group rule is applied when the figures are read (figures.Cell),
     exactly as over the answers."""
 
     unit = models.ForeignKey("organisation.Unit", null=True, on_delete=models.PROTECT, related_name="+")

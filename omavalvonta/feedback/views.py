@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.services import access_log_record
-from omavalvonta.feedback import charts, selectors, services
+from omavalvonta.feedback import charts, goals, reports, selectors, services
 from omavalvonta.feedback.forms import (
     AnswerPublicForm,
     ChannelForm,
@@ -96,12 +96,12 @@ def _report_month(request) -> tuple[int, int]:
             return year, month
     except ValueError:
         pass
-    return selectors.previous_month()
+    return reports.previous_month()
 
 
 def _report_context(request, unit):
     year, month = _report_month(request)
-    report = selectors.monthly_report(unit=unit, year=year, month=month, with_texts=True)
+    report = reports.monthly_report(unit=unit, year=year, month=month, with_texts=True)
     for group in report["groups"]:
         group["items_svg"] = charts.item_bars_svg(
             group["items"], title=_("Averages 1–5: %(group)s") % {"group": group["label"]}
@@ -152,7 +152,7 @@ def _half(request) -> tuple[int, int]:
             return year, half
     except ValueError:
         pass
-    return selectors.current_half()
+    return goals.current_half()
 
 
 @requires(P_FEEDBACK_VIEW)
@@ -193,7 +193,7 @@ def unit_goals(request, pk):
         "feedback/goals.html",
         {
             "unit": unit,
-            "results": selectors.goals_evaluated(actor=request.user, unit=unit, year=year, half=half),
+            "results": goals.goals_evaluated(actor=request.user, unit=unit, year=year, half=half),
             "form": form,
             "assess_form": GoalAssessForm() if can_manage else None,
             "half_label": f"{half}/{year}",
@@ -208,7 +208,7 @@ def unit_goals(request, pk):
 @requires(P_FEEDBACK_MANAGE)
 @require_POST
 def goal_assess(request, pk):
-    goal = selectors.goal_get(actor=request.user, pk=pk)
+    goal = goals.goal_get(actor=request.user, pk=pk)
     form = GoalAssessForm(request.POST)
     if form.is_valid():
         try:
@@ -225,7 +225,7 @@ def goal_assess(request, pk):
 @requires(P_FEEDBACK_MANAGE)
 @require_POST
 def goal_delete(request, pk):
-    goal = selectors.goal_get(actor=request.user, pk=pk)
+    goal = goals.goal_get(actor=request.user, pk=pk)
     unit_id, period = goal.unit_id, f"{goal.year}-{goal.half}"
     services.goal_delete(actor=request.user, goal=goal)
     messages.success(request, _("The goal was removed."))

@@ -116,7 +116,7 @@ def feedback_figures(*, actor, period_start: dt.date, period_end: dt.date) -> di
     """Client feedback answered in the period, through the feedback area's selector
     (per respondent group, NPS and response rate; the small-group rule applied there)."""
     try:
-        from omavalvonta.feedback.selectors import feedback_period_figures
+        from omavalvonta.feedback.reports import feedback_period_figures
     except ImportError:  # the feedback area is not installed
         return {}
     return feedback_period_figures(date_from=period_start, date_to=period_end, actor=actor)

@@ -31,10 +31,10 @@ def _labels_guidance() -> dict:
 
 def _labels_feedback_group() -> dict:
     try:
-        from omavalvonta.feedback import selectors as feedback_selectors
+        from omavalvonta.feedback.models import Group as FeedbackGroup
     except ImportError:
         return {}
-    return dict(feedback_selectors.Group.choices)
+    return dict(FeedbackGroup.choices)
 
 
 def _feedback_cell(cell: dict, limit: int) -> dict:
@@ -56,7 +56,7 @@ def _feedback_cell(cell: dict, limit: int) -> dict:
 
 
 def feedback_context(feedback: dict, *, unit_rows: int | None = None) -> dict:
-    """The feedback figures of a report (feedback.selectors.feedback_period_figures)
+    """The feedback figures of a report (feedback.reports.feedback_period_figures)
     as rows for the templates: the organisation per group, then regions and units
     (the first `unit_rows` units only: None, all of them)."""
     if not feedback:

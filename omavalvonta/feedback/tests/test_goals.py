@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from omavalvonta.deviations.services import deviation_submit
-from omavalvonta.feedback import selectors, services
+from omavalvonta.feedback import goals, services
 from omavalvonta.feedback.models import TeamGoal
 from omavalvonta.feedback.tests.helpers import answer, open_round
 from omavalvonta.testing.factories import deviation_kwargs
@@ -48,13 +48,13 @@ def test_client_experience_goals_from_the_answers(supervisor_a, unit_a):
     g4 = services.goal_create(
         actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="manual", description="Nuortenkokous joka kuukausi"
     )
-    results = {r.goal.pk: r for r in selectors.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)}
+    results = {r.goal.pk: r for r in goals.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)}
     assert (results[g1.pk].actual, results[g1.pk].met) == (40, True)
     assert results[g2.pk].met is None and "Fewer than five" in results[g2.pk].note  # one child answered
     assert (results[g3.pk].actual, results[g3.pk].met) == (100, True)  # 5 of 5 places, one round
     assert results[g4.pk].met is None
     services.goal_assess(actor=supervisor_a, goal=g4, met=True, note="Pidettiin kuusi kokousta")
-    results = {r.goal.pk: r for r in selectors.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)}
+    results = {r.goal.pk: r for r in goals.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)}
     assert results[g4.pk].met is True and results[g4.pk].note == "Pidettiin kuusi kokousta"
 
 
@@ -65,12 +65,12 @@ def test_operational_goal_from_deviation_handling(supervisor_a, employee_a, unit
         actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="handling_on_time", target=90, description="Käsittely alkaa ajallaan"
     )
     first = deviation_submit(actor=employee_a, **deviation_kwargs(unit_a)).deviation
-    [result] = selectors.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)
+    [result] = goals.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)
     assert result.actual is None and result.met is None  # not yet due: not counted
     Deviation.objects.filter(pk=first.pk).update(handling_due_at=first.submitted_at - dt.timedelta(hours=1))  # late, never started
     second = deviation_submit(actor=employee_a, **deviation_kwargs(unit_a)).deviation
     Deviation.objects.filter(pk=second.pk).update(handling_started_at=second.submitted_at)
-    [result] = selectors.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)
+    [result] = goals.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)
     assert result.goal == goal and result.actual == 50 and result.met is False
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from omavalvonta.feedback import selectors
+from omavalvonta.feedback import reports
 from omavalvonta.feedback.tests.helpers import answer, open_round
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def groups(block):
 
 def test_figures_match_the_known_answers(known, quality_director):
     unit_a, unit_b = known
-    f = selectors.feedback_period_figures(date_from=FROM, date_to=TO, actor=quality_director)
+    f = reports.feedback_period_figures(date_from=FROM, date_to=TO, actor=quality_director)
     org = groups(f["organisation"])
     assert f["organisation"]["total"] == 11
     assert f["organisation"]["places"] == 14  # one round in each unit
@@ -66,13 +66,13 @@ def test_figures_match_the_known_answers(known, quality_director):
 
 def test_only_the_actors_units(known, supervisor_a):
     unit_a, unit_b = known
-    f = selectors.feedback_period_figures(date_from=FROM, date_to=TO, actor=supervisor_a)
+    f = reports.feedback_period_figures(date_from=FROM, date_to=TO, actor=supervisor_a)
     assert [u["label"] for u in f["by_unit"]] == [unit_a.name]
     assert f["organisation"]["total"] == 9
 
 
 def test_an_empty_period(known, quality_director):
-    f = selectors.feedback_period_figures(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 4, 30), actor=quality_director)
+    f = reports.feedback_period_figures(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 4, 30), actor=quality_director)
     assert f["organisation"]["total"] == 0 and f["by_unit"] == [] and f["by_region"] == []
     assert all(g["n"] is None and g["nps"] is None and not g["hidden"] for g in f["organisation"]["groups"])
 
@@ -81,13 +81,13 @@ def test_query_count_does_not_grow_with_answers(known, quality_director, supervi
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    selectors.feedback_period_figures(date_from=FROM, date_to=TO, actor=quality_director)  # the actor's grants cached
+    reports.feedback_period_figures(date_from=FROM, date_to=TO, actor=quality_director)  # the actor's grants cached
     with CaptureQueriesContext(connection) as few:
-        selectors.feedback_period_figures(date_from=FROM, date_to=TO, actor=quality_director)
+        reports.feedback_period_figures(date_from=FROM, date_to=TO, actor=quality_director)
     unit_a, _ = known
     round_ = open_round(supervisor_a, unit_a)
     for nps in range(10):  # ten more answers in a new group
         answer(round_, "social_worker", nps=nps)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        selectors.feedback_period_figures(date_from=FROM, date_to=TO, actor=quality_director)
+        reports.feedback_period_figures(date_from=FROM, date_to=TO, actor=quality_director)
     assert len(few.captured_queries) <= 5

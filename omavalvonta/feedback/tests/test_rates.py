@@ -9,7 +9,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from omavalvonta.feedback import selectors
+from omavalvonta.feedback import goals, reports, selectors
 from omavalvonta.feedback.rates import ResponseRate
 from omavalvonta.feedback.tests.helpers import answer, open_round
 from omavalvonta.plans.report_view import feedback_context
@@ -71,7 +71,7 @@ def test_scope_results_count_only_the_places_of_rounds_held(eleven_parents_for_e
 
 
 def test_follow_up_figures_and_report_use_the_same_rule(eleven_parents_for_eight_places, quality_director, unit_a):
-    figures = selectors.feedback_period_figures(
+    figures = reports.feedback_period_figures(
         date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 11, 30), actor=quality_director
     )
     parent = {g["group"]: g for g in figures["organisation"]["groups"]}["parent"]
@@ -99,5 +99,5 @@ def test_team_goal_response_rate_is_capped(eleven_parents_for_eight_places, supe
     services.goal_create(
         actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="response_rate", group="parent", target=80, description="80 %"
     )
-    [result] = selectors.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)
+    [result] = goals.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)
     assert result.actual == 100 and result.met is True

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from omavalvonta.core.models import AuditEvent
-from omavalvonta.feedback import selectors, services
+from omavalvonta.feedback import reports, selectors, services
+from omavalvonta.feedback.figures import Cell, nps_of
 from omavalvonta.feedback.models import Channel, Question, Response, ResponseLink, Survey, SurveyState
-from omavalvonta.feedback.selectors import Cell, nps_of
 from omavalvonta.feedback.tests.helpers import answer, open_round
 from omavalvonta.feedback.tokens import token_digest
 
@@ -214,11 +214,11 @@ def test_agenda_hook_gives_last_months_report(supervisor_a, unit_a, employee_a):
         for nps in [10, 10, 9, 3, 8]:
             answer(round_, "parent", nps=nps, submitted_on=dt.date(2026, 10, 15))
         answer(round_, "child", nps=10, submitted_on=dt.date(2026, 10, 16))
-        [item] = selectors.feedback_report_for_agenda(actor=supervisor_a, unit=unit_a)
+        [item] = reports.feedback_report_for_agenda(actor=supervisor_a, unit=unit_a)
         assert item["title"] == "Client feedback report 10/2026"
         assert "Parents: 5 answers, NPS +40" in item["note"]
         assert "Children and young people: 1 answer (fewer than five" in item["note"]
-        assert selectors.feedback_report_for_agenda(actor=employee_a, unit=unit_a) == []
+        assert reports.feedback_report_for_agenda(actor=employee_a, unit=unit_a) == []
 
 
 def test_a_new_team_meeting_gets_last_months_feedback_report_on_its_agenda(supervisor_a, unit_a):

@@ -8,8 +8,9 @@ from collections import defaultdict
 
 import pytest
 import time_machine
+from django.db.models import Q
 
-from omavalvonta.feedback import selectors, services, tallies
+from omavalvonta.feedback import figures, reports, services, tallies
 from omavalvonta.feedback.models import Answer, Response, Tally
 from omavalvonta.feedback.tests.helpers import answer, open_round
 
@@ -68,7 +69,7 @@ def answered(supervisor_a, supervisor_b, unit_a, unit_b):
 
 def test_the_tallies_equal_the_raw_answers_after_submissions(answered):
     assert stored() == expected_from_raw()
-    assert Tally.objects.filter(selectors.ORGANISATION).exists()
+    assert Tally.objects.filter(figures.ORGANISATION).exists()
 
 
 def test_a_unit_moved_to_another_region_and_service_type_takes_its_sums_along(
@@ -107,17 +108,17 @@ def test_a_rebuild_gives_the_same_rows(answered):
 
 def test_the_figures_read_from_the_tallies_keep_the_small_group_rule(answered, unit_a):
     with time_machine.travel(dt.datetime(2026, 11, 10, 10, tzinfo=dt.UTC), tick=False):
-        cells = selectors._figures(selectors.Q(unit=unit_a))[(2026, 4)]
+        cells = figures.by_quarter(Q(unit=unit_a))[(2026, 4)]
     parent, child = cells["parent"], cells["child"]
     assert parent.n == 7 and parent.nps_answered == 6
-    assert parent.nps == selectors.nps_of(2, 2, 6)
+    assert parent.nps == figures.nps_of(2, 2, 6)
     assert parent.item("helped") == round(sum((i % 5) + 1 for i in range(7)) / 7, 1)
     assert child.n == 4 and child.hidden and child.nps is None and child.item("safe") is None
 
 
 def test_period_figures_join_whole_months_from_tallies_with_partial_months_from_responses(answered, unit_a):
     # 5.10.–30.11.: October 3 is outside, the rest of October and November inside.
-    figures = selectors.feedback_period_figures(date_from=dt.date(2026, 10, 5), date_to=dt.date(2026, 11, 30))
+    figures = reports.feedback_period_figures(date_from=dt.date(2026, 10, 5), date_to=dt.date(2026, 11, 30))
     raw = Response.objects.filter(unit=unit_a, group="parent", submitted_on__range=(dt.date(2026, 10, 5), dt.date(2026, 11, 30)))
     by_unit = {u["label"]: u for u in figures["by_unit"]}
     parents = next(g for g in by_unit[unit_a.name]["groups"] if g["group"] == "parent")
@@ -125,9 +126,9 @@ def test_period_figures_join_whole_months_from_tallies_with_partial_months_from_
 
 
 def test_whole_months_split():
-    assert selectors._whole_months(dt.date(2026, 1, 1), dt.date(2026, 4, 30)) == ((dt.date(2026, 1, 1), dt.date(2026, 4, 30)), [])
-    assert selectors._whole_months(dt.date(2026, 1, 15), dt.date(2026, 4, 10)) == (
+    assert figures.whole_months(dt.date(2026, 1, 1), dt.date(2026, 4, 30)) == ((dt.date(2026, 1, 1), dt.date(2026, 4, 30)), [])
+    assert figures.whole_months(dt.date(2026, 1, 15), dt.date(2026, 4, 10)) == (
         (dt.date(2026, 2, 1), dt.date(2026, 3, 31)),
         [(dt.date(2026, 1, 15), dt.date(2026, 1, 31)), (dt.date(2026, 4, 1), dt.date(2026, 4, 10))],
     )
-    assert selectors._whole_months(dt.date(2026, 3, 2), dt.date(2026, 3, 20)) == (None, [(dt.date(2026, 3, 2), dt.date(2026, 3, 20))])
+    assert figures.whole_months(dt.date(2026, 3, 2), dt.date(2026, 3, 20)) == (None, [(dt.date(2026, 3, 2), dt.date(2026, 3, 20))])
