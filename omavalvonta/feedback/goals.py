@@ -54,9 +54,9 @@ def goals_evaluated(*, actor, unit: Unit, year: int, half: int) -> list[GoalResu
     on_time = None
     if any(g.metric == GoalMetric.HANDLING_ON_TIME for g in goals) and access.can(actor, access.P_DEVIATION_VIEW, unit):
         rows = list(
-            deviation_list(
-                actor=actor, filters={"unit": unit.pk, "date_from": first.isoformat(), "date_to": last.isoformat()}
-            ).values_list("handling_started_at", "handling_due_at")
+            deviation_list(actor=actor, filters={"unit": unit.pk, "date_from": first.isoformat(), "date_to": last.isoformat()}).values_list(
+                "handling_started_at", "handling_due_at"
+            )
         )
         # A report not started but not yet due is not counted either way.
         now = timezone.now()

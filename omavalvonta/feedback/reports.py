@@ -119,11 +119,7 @@ def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None)
     whole, edges = fig.whole_months(date_from, date_to)
     rows = []
     if whole:  # the whole months from the tallies
-        rows.append(
-            Tally.objects.filter(unit__isnull=False, key="", month__range=whole)
-            .values("unit_id", "group")
-            .annotate(**fig.SUMS)
-        )
+        rows.append(Tally.objects.filter(unit__isnull=False, key="", month__range=whole).values("unit_id", "group").annotate(**fig.SUMS))
     for first, last in edges:  # a part of a month at either end from the responses
         rows.append(
             Response.objects.filter(submitted_on__range=(first, last))
@@ -143,14 +139,11 @@ def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None)
             for i, name in enumerate(("n", "nps_answered", "promoters", "detractors")):
                 figures[i] += row[name] or 0
     offered: dict[int, int] = defaultdict(int)  # unit -> places offered by its rounds in the period
-    for unit_id, places in Round.objects.filter(
-        unit_id__in=unit_ids, opens_on__lte=date_to, closes_on__gte=date_from
-    ).values_list("unit_id", "unit__places"):
+    for unit_id, places in Round.objects.filter(unit_id__in=unit_ids, opens_on__lte=date_to, closes_on__gte=date_from).values_list(
+        "unit_id", "unit__places"
+    ):
         offered[unit_id] += places or 0
-    info = {
-        u["pk"]: u
-        for u in Unit.objects.filter(pk__in=set(counts) | set(offered)).values("pk", "name", "region_id", "region__name")
-    }
+    info = {u["pk"]: u for u in Unit.objects.filter(pk__in=set(counts) | set(offered)).values("pk", "name", "region_id", "region__name")}
 
     def summary(ids) -> dict:
         cells = {g: Cell() for g in GROUP_ORDER}
