@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from omavalvonta.demo.builder import DEMO_UNIT_NAME
-from omavalvonta.feedback import services, tallies
+from omavalvonta.feedback import channel, goals, services, tallies
 from omavalvonta.feedback.defaults import seed_default_surveys
 from omavalvonta.feedback.models import Answer, Channel, Question, QuestionKind, Response, Round, Survey
 from omavalvonta.notifications.models import DeliveryState, Notification
@@ -132,22 +132,22 @@ def build(*, seed: int = 2026, quarters: int = 4, log=None) -> dict:
             year, half = (today.year, 1 if today.month <= 6 else 2)
             for y, h in ((year, half), (year - 1, 2) if half == 1 else (year, 1)):
                 actor = leaders[unit.pk]
-                services.goal_create(actor=actor, unit=unit, year=y, half=h, metric="nps", group="child", target=20,
+                goals.goal_create(actor=actor, unit=unit, year=y, half=h, metric="nps", group="child", target=20,
                                      description="Lasten NPS vähintään +20")
-                services.goal_create(actor=actor, unit=unit, year=y, half=h, metric="response_rate", group="parent",
+                goals.goal_create(actor=actor, unit=unit, year=y, half=h, metric="response_rate", group="parent",
                                      target=60, description="Vähintään 60 % vanhemmista vastaa kyselyyn")
-                services.goal_create(actor=actor, unit=unit, year=y, half=h, metric="handling_on_time", target=90,
+                goals.goal_create(actor=actor, unit=unit, year=y, half=h, metric="handling_on_time", target=90,
                                      description="Poikkeamien käsittely alkaa määräajassa (90 %)")
-                manual = services.goal_create(actor=actor, unit=unit, year=y, half=h, metric="manual",
+                manual = goals.goal_create(actor=actor, unit=unit, year=y, half=h, metric="manual",
                                               description="Nuortenkokous pidetään joka kuukausi")
                 if (y, h) != (year, half):
-                    services.goal_assess(actor=actor, goal=manual, met=True, note="Kuusi kokousta pidettiin.")
+                    goals.goal_assess(actor=actor, goal=manual, met=True, note="Kuusi kokousta pidettiin.")
             for i, (message, reply) in enumerate(PUBLIC_FEEDBACK):
-                feedback, _code = services.public_feedback_submit(
+                feedback, _code = channel.public_feedback_submit(
                     unit=unit, message=message, sender_name="Maija Mallikas" if i == 0 else ""
                 )
                 if reply:
-                    services.public_feedback_answer(actor=leaders[unit.pk], feedback=feedback, answer=reply)
+                    channel.public_feedback_answer(actor=leaders[unit.pk], feedback=feedback, answer=reply)
     # History is history: the worker must not mail the demo's feedback messages on start.
     Notification.objects.filter(kind="feedback.public_received", state=DeliveryState.PENDING).update(
         state=DeliveryState.SENT, sent_at=timezone.now(), attempts=1

@@ -10,8 +10,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField
+from omavalvonta.feedback.channel import MAX_PUBLIC_MESSAGE
 from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
-from omavalvonta.feedback.services import MAX_PUBLIC_MESSAGE, MAX_TEXT_ANSWER
+from omavalvonta.feedback.services import MAX_TEXT_ANSWER
 from omavalvonta.organisation.forms import RegionUnitChoice
 
 # The faces are drawn as inline SVG (not emoji, whose glyphs vary by device and

@@ -1,4 +1,5 @@
-"""The team's incentive goals for a half-year, evaluated from the data: NPS
+"""The team's incentive goals for a half-year: set, assessed by the team, and
+evaluated from the data: NPS
 and response rate of the half's answers, deviations whose handling started in
 time, and the goals the team assessed by hand."""
 
@@ -7,13 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.services import audit_event_record
 from omavalvonta.feedback import figures as fig
 from omavalvonta.feedback.figures import Cell
-from omavalvonta.feedback.models import Round
+from omavalvonta.feedback.models import (
+    Group,
+    Round,
+)
 from omavalvonta.feedback.rates import ResponseRate
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Unit
@@ -90,3 +97,66 @@ def goal_get(*, actor, pk, perm: str = access.P_FEEDBACK_MANAGE):
     from omavalvonta.feedback.models import TeamGoal
 
     return access.access_object(TeamGoal.objects.all(), actor, pk, perm)
+
+
+# --- Writes -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def goal_create(*, actor, unit, year: int, half: int, metric: str, description: str, group: str = "", target=None):
+    """Set a team goal for a half-year (requires feedback.manage in the unit).
+    NPS targets are -100..100, percentages 0..100; a group is needed for the
+    client-experience measures; a manual goal has no target."""
+    from omavalvonta.feedback.models import CLIENT_METRICS, GoalMetric, TeamGoal
+
+    access.require(actor, access.P_FEEDBACK_MANAGE, unit)
+    errors = {}
+    description = " ".join((description or "").split())
+    if metric not in GoalMetric.values:
+        errors["metric"] = _("Choose the measure.")
+    if half not in (1, 2):
+        errors["half"] = _("Choose the half-year.")
+    if not (2000 <= (year or 0) <= 2100):
+        errors["year"] = _("Give a year.")
+    if not description:
+        errors["description"] = _("Describe the goal.")
+    elif len(description) > 300:
+        errors["description"] = _("Write at most %(max)d characters.") % {"max": 300}
+    if metric in CLIENT_METRICS and group not in Group.values:
+        errors["group"] = _("Choose the respondent group.")
+    if metric != GoalMetric.MANUAL:
+        low = -100 if metric == GoalMetric.NPS else 0
+        if target is None or not (low <= int(target) <= 100):
+            errors["target"] = _("Give a target from %(low)d to 100.") % {"low": low}
+    if errors:
+        raise ValidationError(errors)
+    goal = TeamGoal.objects.create(
+        unit=unit,
+        year=year,
+        half=half,
+        metric=metric,
+        group=group if metric in CLIENT_METRICS else "",
+        target=None if metric == GoalMetric.MANUAL else int(target),
+        description=description,
+    )
+    audit_event_record(actor=actor, verb="feedback.goal_created", target=goal, unit=unit, metric=metric)
+    return goal
+
+
+@transaction.atomic
+def goal_assess(*, actor, goal, met: bool, note: str = "") -> None:
+    """The team's own assessment of a manual goal (requires feedback.manage)."""
+    access.require(actor, access.P_FEEDBACK_MANAGE, goal.unit)
+    note = " ".join((note or "").split())
+    if len(note) > 500:
+        raise ValidationError({"note": _("Write at most %(max)d characters.") % {"max": 500}})
+    goal.manual_met, goal.manual_note = bool(met), note
+    goal.save(update_fields=["manual_met", "manual_note", "updated_at"])
+    audit_event_record(actor=actor, verb="feedback.goal_assessed", target=goal, unit=goal.unit, met=bool(met))
+
+
+@transaction.atomic
+def goal_delete(*, actor, goal) -> None:
+    access.require(actor, access.P_FEEDBACK_MANAGE, goal.unit)
+    audit_event_record(actor=actor, verb="feedback.goal_deleted", target=goal.unit, unit=goal.unit, description=goal.description)
+    goal.delete()

@@ -182,7 +182,6 @@ MAX_MODULE_LINES = 500
 # shrinks: a module that comes under the limit must leave it.
 _STILL_TOO_LONG = {
     "deviations/selectors.py",
-    "feedback/services.py",
     "improvement/selectors.py",
     "meetings/selectors.py",
     "organisation/access.py",

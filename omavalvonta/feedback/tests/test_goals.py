@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from omavalvonta.deviations.services import deviation_submit
-from omavalvonta.feedback import goals, services
+from omavalvonta.feedback import goals
 from omavalvonta.feedback.models import TeamGoal
 from omavalvonta.feedback.tests.helpers import answer, open_round
 from omavalvonta.testing.factories import deviation_kwargs
@@ -29,13 +29,13 @@ def test_client_experience_goals_from_the_answers(supervisor_a, unit_a):
     for nps in [10, 10, 9, 8, 3]:  # NPS +40
         answer(round_, "parent", nps=nps)
     answer(round_, "child", nps=10)
-    g1 = services.goal_create(
+    g1 = goals.goal_create(
         actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="nps", group="parent", target=30, description="Vanhempien NPS yli 30"
     )
-    g2 = services.goal_create(
+    g2 = goals.goal_create(
         actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="nps", group="child", target=0, description="Lasten NPS positiivinen"
     )
-    g3 = services.goal_create(
+    g3 = goals.goal_create(
         actor=supervisor_a,
         unit=unit_a,
         year=2026,
@@ -45,7 +45,7 @@ def test_client_experience_goals_from_the_answers(supervisor_a, unit_a):
         target=80,
         description="Vanhemmista 80 % vastaa",
     )
-    g4 = services.goal_create(
+    g4 = goals.goal_create(
         actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="manual", description="Nuortenkokous joka kuukausi"
     )
     results = {r.goal.pk: r for r in goals.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)}
@@ -53,7 +53,7 @@ def test_client_experience_goals_from_the_answers(supervisor_a, unit_a):
     assert results[g2.pk].met is None and "Fewer than five" in results[g2.pk].note  # one child answered
     assert (results[g3.pk].actual, results[g3.pk].met) == (100, True)  # 5 of 5 places, one round
     assert results[g4.pk].met is None
-    services.goal_assess(actor=supervisor_a, goal=g4, met=True, note="Pidettiin kuusi kokousta")
+    goals.goal_assess(actor=supervisor_a, goal=g4, met=True, note="Pidettiin kuusi kokousta")
     results = {r.goal.pk: r for r in goals.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)}
     assert results[g4.pk].met is True and results[g4.pk].note == "Pidettiin kuusi kokousta"
 
@@ -61,7 +61,7 @@ def test_client_experience_goals_from_the_answers(supervisor_a, unit_a):
 def test_operational_goal_from_deviation_handling(supervisor_a, employee_a, unit_a):
     from omavalvonta.deviations.models import Deviation
 
-    goal = services.goal_create(
+    goal = goals.goal_create(
         actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="handling_on_time", target=90, description="Käsittely alkaa ajallaan"
     )
     first = deviation_submit(actor=employee_a, **deviation_kwargs(unit_a)).deviation
@@ -76,12 +76,12 @@ def test_operational_goal_from_deviation_handling(supervisor_a, employee_a, unit
 
 def test_goal_rules(supervisor_a, supervisor_b, employee_a, unit_a):
     with pytest.raises(ValidationError) as error:
-        services.goal_create(actor=supervisor_a, unit=unit_a, year=2026, half=3, metric="nps", group="", target=200, description="")
+        goals.goal_create(actor=supervisor_a, unit=unit_a, year=2026, half=3, metric="nps", group="", target=200, description="")
     assert set(error.value.message_dict) == {"half", "group", "target", "description"}
     with pytest.raises(PermissionDenied):
-        services.goal_create(actor=supervisor_b, unit=unit_a, year=2026, half=2, metric="manual", description="x")
+        goals.goal_create(actor=supervisor_b, unit=unit_a, year=2026, half=2, metric="manual", description="x")
     with pytest.raises(PermissionDenied):
-        services.goal_create(actor=employee_a, unit=unit_a, year=2026, half=2, metric="manual", description="x")
+        goals.goal_create(actor=employee_a, unit=unit_a, year=2026, half=2, metric="manual", description="x")
 
 
 def test_goals_page(client, supervisor_a, supervisor_b, unit_a):

@@ -94,9 +94,8 @@ def test_home_page_open_round_uses_the_same_rule(eleven_parents_for_eight_places
 
 
 def test_team_goal_response_rate_is_capped(eleven_parents_for_eight_places, supervisor_a, unit_a):
-    from omavalvonta.feedback import services
 
-    services.goal_create(
+    goals.goal_create(
         actor=supervisor_a, unit=unit_a, year=2026, half=2, metric="response_rate", group="parent", target=80, description="80 %"
     )
     [result] = goals.goals_evaluated(actor=supervisor_a, unit=unit_a, year=2026, half=2)

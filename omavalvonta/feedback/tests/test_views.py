@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from omavalvonta.feedback import services
+from omavalvonta.feedback import channel, services
 from omavalvonta.feedback.models import Channel, PublicFeedback, Response, ResponseLink, Round, Survey
 from omavalvonta.feedback.tests.helpers import answer, open_round
 from omavalvonta.testing.factories import UnitFactory
@@ -171,7 +171,7 @@ def test_quality_director_edits_and_publishes_a_new_version(client, quality_dire
 
 
 def test_public_feedback_is_read_and_answered_by_the_unit(client, supervisor_a, supervisor_b, employee_a, unit_a):
-    feedback, code = services.public_feedback_submit(unit=unit_a, message="Hyvä kesäleiri!", sender_name="Maija")
+    feedback, code = channel.public_feedback_submit(unit=unit_a, message="Hyvä kesäleiri!", sender_name="Maija")
     client.force_login(supervisor_b)
     assert client.get(reverse("feedback:public_detail", args=[feedback.pk])).status_code == 404
     client.force_login(supervisor_a)
@@ -179,11 +179,11 @@ def test_public_feedback_is_read_and_answered_by_the_unit(client, supervisor_a, 
     url = reverse("feedback:public_detail", args=[feedback.pk])
     assert client.post(url, {"answer": ""}).status_code == 400
     assert client.post(url, {"answer": "Kiitos, välitämme terveiset."}).status_code == 302
-    assert services.public_feedback_for_code(code).answer == "Kiitos, välitämme terveiset."
+    assert channel.public_feedback_for_code(code).answer == "Kiitos, välitämme terveiset."
 
 
 def test_feedback_to_the_organisation_is_for_organisation_wide_roles(client, supervisor_a, quality_director):
-    feedback, _code = services.public_feedback_submit(unit=None, message="Yleistä palautetta")
+    feedback, _code = channel.public_feedback_submit(unit=None, message="Yleistä palautetta")
     client.force_login(supervisor_a)
     assert client.get(reverse("feedback:public_detail", args=[feedback.pk])).status_code == 404
     assert "Yleistä palautetta" not in html(client.get(reverse("feedback:public_list")))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.services import access_log_record
-from omavalvonta.feedback import charts, goals, reports, selectors, services
+from omavalvonta.feedback import charts, goals, reports, selectors
 from omavalvonta.feedback.forms import (
     GoalAssessForm,
     GoalForm,
@@ -142,7 +142,7 @@ def unit_goals(request, pk):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    services.goal_create(
+                    goals.goal_create(
                         actor=request.user,
                         unit=unit,
                         year=year,
@@ -186,7 +186,7 @@ def goal_assess(request, pk):
     form = GoalAssessForm(request.POST)
     if form.is_valid():
         try:
-            services.goal_assess(actor=request.user, goal=goal, met=form.cleaned_data["met"], note=form.cleaned_data["note"])
+            goals.goal_assess(actor=request.user, goal=goal, met=form.cleaned_data["met"], note=form.cleaned_data["note"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -201,6 +201,6 @@ def goal_assess(request, pk):
 def goal_delete(request, pk):
     goal = goals.goal_get(actor=request.user, pk=pk)
     unit_id, period = goal.unit_id, f"{goal.year}-{goal.half}"
-    services.goal_delete(actor=request.user, goal=goal)
+    goals.goal_delete(actor=request.user, goal=goal)
     messages.success(request, _("The goal was removed."))
     return redirect(f"{reverse('feedback:unit_goals', args=[unit_id])}?puolivuosi={period}")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.feedback import selectors, services
+from omavalvonta.feedback import channel, selectors, services
 from omavalvonta.feedback.forms import (
     AnswerPublicForm,
     QuestionFormSet,
@@ -132,7 +132,7 @@ def public_detail(request, pk):
             form = AnswerPublicForm(request.POST)
             if form.is_valid():
                 try:
-                    services.public_feedback_answer(actor=request.user, feedback=feedback, answer=form.cleaned_data["answer"])
+                    channel.public_feedback_answer(actor=request.user, feedback=feedback, answer=form.cleaned_data["answer"])
                 except ValidationError as error:
                     add_service_errors(form, error)
                 else:

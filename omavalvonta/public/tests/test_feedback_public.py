@@ -9,7 +9,7 @@ from django.core.cache import cache, caches
 from django.urls import reverse
 
 from omavalvonta.deviations.models import Deviation
-from omavalvonta.feedback import services
+from omavalvonta.feedback import channel, services
 from omavalvonta.feedback.models import PublicFeedback, Response
 from omavalvonta.feedback.tests.conftest import ensure_default_surveys
 from omavalvonta.feedback.tests.helpers import open_round
@@ -123,7 +123,7 @@ def test_feedback_gets_a_code_and_the_answer_is_read_with_it(client, supervisor_
     assert feedback.unit is None and feedback.is_anonymous and code not in feedback.followup_code_digest
     page = client.post(reverse("public:feedback_answer"), {"code": code})
     assert "No answer yet" in html(page)
-    services.public_feedback_answer(actor=_qd(), feedback=feedback, answer="Kiitos palautteesta!")
+    channel.public_feedback_answer(actor=_qd(), feedback=feedback, answer="Kiitos palautteesta!")
     page = client.post(reverse("public:feedback_answer"), {"code": code.lower().replace("-", " ")})
     assert "Kiitos palautteesta!" in html(page)
     wrong = client.post(reverse("public:feedback_answer"), {"code": "AAAA-AAAA-AAAA"})

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.lib import bounds
-from omavalvonta.feedback import selectors as feedback_selectors, services as feedback_services
+from omavalvonta.feedback import channel as feedback_channel, selectors as feedback_selectors, services as feedback_services
 from omavalvonta.feedback.forms import CodeForm, PublicMessageForm, SurveyAnswerForm
 from omavalvonta.feedback.models import MessageKind
 from omavalvonta.organisation.access import public_view
@@ -220,14 +220,14 @@ def feedback_send(request):
             data = form.cleaned_data
             try:
                 if data["kind"] == MessageKind.NOTICE:
-                    code = feedback_services.notice_submit(
+                    code = feedback_channel.notice_submit(
                         unit=form.unit_obj(),
                         message=data["message"],
                         sender_name=data["sender_name"],
                         sender_contact=data["sender_contact"],
                     ).followup_code
                 else:
-                    _feedback, code = feedback_services.public_feedback_submit(
+                    _feedback, code = feedback_channel.public_feedback_submit(
                         unit=form.unit_obj(),
                         message=data["message"],
                         sender_name=data["sender_name"],
@@ -270,7 +270,7 @@ def feedback_answer(request):
             wait, status = wait_message(seconds), 429
         elif form.is_valid():
             ANSWER_FOLLOWUP_LIMIT.record(request)
-            feedback = feedback_services.public_feedback_for_code(form.cleaned_data["code"])
+            feedback = feedback_channel.public_feedback_for_code(form.cleaned_data["code"])
             if feedback is None:
                 form.add_error(
                     "code",
