@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.export import csv_date, csv_text
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.improvement.models import (
@@ -144,11 +145,6 @@ def action_owners(*, actor):
     ).order_by("full_name", "pk")
 
 
-def _csv_cell(value: str) -> str:
-    # Spreadsheets run cells that start with these as formulas (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def action_export_rows(*, actor, filters: dict | None = None):
     """Header row then one row per action `actor` may view (action.view), with the
     list's filters, for CSV. Streams (iterator). Descriptions and notes stay out:
@@ -171,13 +167,13 @@ def action_export_rows(*, actor, filters: dict | None = None):
         yield header
         for a in qs.iterator(chunk_size=1000):
             yield [
-                _csv_cell(a.unit.name),
-                _csv_cell(a.title),
-                _csv_cell(a.owner.full_name or str(a.owner)),
-                a.due_date.strftime("%d.%m.%Y"),
+                csv_text(a.unit.name),
+                csv_text(a.title),
+                csv_text(a.owner.full_name or str(a.owner)),
+                csv_date(a.due_date),
                 str(a.get_state_display()),
                 str(a.get_source_kind_display()),
-                timezone.localtime(a.completed_at).strftime("%d.%m.%Y") if a.completed_at else "",
+                csv_date(a.completed_at),
                 str(a.get_effectiveness_display()) if a.effectiveness else "",
             ]
 

@@ -40,7 +40,7 @@ P_DEVIATION_HANDLE = "deviation.handle"
 P_DEVIATION_VIEW_REPORTER = "deviation.view_reporter"
 # A § 29 reporter's protected identity: shown to nobody, except to the unit's
 # responsible person through a reasoned, logged disclosure of one report
-# (deviations.selectors.reporter_display, services.deviation_reporter_disclose).
+# (deviations.identity.reporter_display, services.deviation_reporter_disclose).
 P_DEVIATION_DISCLOSE_REPORTER = "deviation.disclose_reporter"
 P_DEVIATION_EXPORT = "deviation.export"
 P_DEVIATION_NOTIFY = "deviation.notify"

@@ -18,7 +18,7 @@ from omavalvonta.organisation import access
 BURST_READS = 30
 BURST_WINDOW = dt.timedelta(minutes=10)
 
-# The reads of a protected reporter's identity (deviations.selectors.reporter_display).
+# The reads of a protected reporter's identity (deviations.identity.reporter_display).
 PROTECTED_WHAT = ("deviation.reporter",)
 
 FLAGS = {

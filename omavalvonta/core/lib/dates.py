@@ -4,8 +4,12 @@ outside a template (notifications, labels, PDFs) and the `fidate` filter."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+# The provider's time: dates and times the law and the product count in.
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def fi_date(value) -> str:
@@ -22,3 +26,8 @@ def fi_date(value) -> str:
     if isinstance(value, dt.date):
         return f"{value.day}.{value.month}.{value.year}"
     return ""
+
+
+def fi_timestamp(value: dt.datetime | None) -> str:
+    """A moment in Helsinki time as records and exports show it: 23.11.2026 14:05."""
+    return value.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M") if value else ""

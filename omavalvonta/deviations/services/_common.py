@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.lib.dates import fi_timestamp
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.deviations import law, rules
+from omavalvonta.deviations import law
 from omavalvonta.deviations.models import (
     Deviation,
     NotificationPurpose,
@@ -57,8 +58,7 @@ def detail_link(deviation: Deviation) -> str:
     return f"/poikkeamat/{deviation.pk}/"
 
 
-def _local(value: dt.datetime | None) -> str:
-    return value.astimezone(rules.HELSINKI).strftime("%d.%m.%Y %H:%M") if value else ""
+_local = fi_timestamp  # a moment in notification texts: 23.11.2026 14:05 (Helsinki)
 
 
 def _date(value: dt.date | None) -> str:

@@ -1,6 +1,6 @@
 """The protected reporter (Sote-valvontalaki § 29): the one way a protected
 identity is disclosed, to the unit's responsible person, for one report, with a
-reason that is recorded. Who may see what is `selectors.reporter_display`."""
+reason that is recorded. Who may see what is `identity.reporter_display`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.deviations import selectors
+from omavalvonta.deviations import identity
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.deviations.services._common import _check_max_length, _clean_text
 from omavalvonta.organisation import access
@@ -28,7 +28,7 @@ def deviation_reporter_disclose(*, actor, deviation: Deviation, reason: str) -> 
     report's timeline says that the identity was disclosed, not to whom it
     belongs); the name is then shown to `actor` on this report, each showing in
     the access log."""
-    if not selectors.may_disclose_reporter(actor, deviation):
+    if not identity.may_disclose_reporter(actor, deviation):
         raise PermissionDenied(access.P_DEVIATION_DISCLOSE_REPORTER)
     reason = _clean_text(reason)
     errors: dict = {}
@@ -40,5 +40,5 @@ def deviation_reporter_disclose(*, actor, deviation: Deviation, reason: str) -> 
     if errors:
         raise ValidationError(errors)
     audit_event_record(
-        actor=actor, verb=selectors.DISCLOSED_VERB, target=deviation, unit=deviation.unit, reason=reason
+        actor=actor, verb=identity.DISCLOSED_VERB, target=deviation, unit=deviation.unit, reason=reason
     )

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from omavalvonta.deviations import selectors, services
+from omavalvonta.deviations import identity, selectors, services
 from omavalvonta.deviations.models import DeviationMessage, MessageDirection
 from omavalvonta.notifications.models import Notification
 from omavalvonta.testing.factories import deviation_kwargs
@@ -127,12 +127,12 @@ def test_a_grievance_reporter_is_not_named_in_the_messages_to_colleagues(
     services.deviation_message_from_reporter(actor=employee_a, deviation=d, body="Lisätieto.")
 
     for viewer in (regional_director_a,):
-        thread = selectors.deviation_messages(actor=viewer, deviation=d)
+        thread = identity.deviation_messages(actor=viewer, deviation=d)
         assert [m.author_label for m in thread] == ["Reporter"]
         timeline = selectors.deviation_timeline(actor=viewer, deviation=d)
         assert all(e.actor_name != employee_a.full_name for e in timeline)
-    assert selectors.reporter_label(actor=regional_director_a, deviation=d) == "Reporter"
-    assert selectors.reporter_label(actor=employee_a, deviation=d) == "You"
+    assert identity.reporter_label(actor=regional_director_a, deviation=d) == "Reporter"
+    assert identity.reporter_label(actor=employee_a, deviation=d) == "You"
 
 
 # --- Anonymous reporter: with the follow-up code ------------------------------------------------

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
-from omavalvonta.deviations import selectors, services
+from omavalvonta.deviations import identity, selectors, services
 from omavalvonta.notifications.models import Notification
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
@@ -67,7 +67,7 @@ def test_only_the_responsible_person_is_offered_the_disclosure(client, grievance
         assert link not in page(client, person, grievance)
         assert client.get(link).status_code == 403
         assert client.post(link, {"reason": REASON}).status_code == 403
-    assert not AuditEvent.objects.filter(verb=selectors.DISCLOSED_VERB).exists()
+    assert not AuditEvent.objects.filter(verb=identity.DISCLOSED_VERB).exists()
 
 
 def test_a_responsible_person_of_another_unit_gets_404(client, grievance, unit_b):
@@ -85,7 +85,7 @@ def test_the_disclosure_needs_a_reason(client, grievance, responsible_a):
     assert response.status_code == 200
     assert "at least 20 characters" in response.content.decode()
     assert "Haluan tietää." in response.content.decode()  # what was typed is kept
-    assert not AuditEvent.objects.filter(verb=selectors.DISCLOSED_VERB).exists()
+    assert not AuditEvent.objects.filter(verb=identity.DISCLOSED_VERB).exists()
     assert "Identity protected" in reported_by(page(client, responsible_a, grievance))
 
 
@@ -93,7 +93,7 @@ def test_a_reasoned_disclosure_is_recorded_then_the_name_is_shown_and_logged(cli
     client.force_login(responsible_a)
     response = client.post(reverse("deviations:disclose_reporter", args=[grievance.pk]), {"reason": REASON})
     assert response.status_code == 302
-    [event] = AuditEvent.objects.filter(verb=selectors.DISCLOSED_VERB)
+    [event] = AuditEvent.objects.filter(verb=identity.DISCLOSED_VERB)
     assert (event.actor, event.target_id, event.data["reason"]) == (responsible_a, grievance.pk, REASON)
     html = page(client, responsible_a, grievance)
     assert REPORTER in reported_by(html)

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.utils import timezone, translation
 
 from omavalvonta.core.models import AccessLogEntry
-from omavalvonta.deviations import selectors, services
+from omavalvonta.deviations import identity, selectors, services
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import UnitFactory, deviation_kwargs, member
@@ -108,7 +108,7 @@ def test_handle_permission_can_be_asked_for(report, regional_director_a, safety_
 def test_handler_responsible_person_and_quality_director_see_the_reporter(report, employee_a, who, request):
     actor = request.getfixturevalue(who)
 
-    assert selectors.reporter_display(actor=actor, deviation=report).name == employee_a.full_name
+    assert identity.reporter_display(actor=actor, deviation=report).name == employee_a.full_name
 
     [entry] = AccessLogEntry.objects.all()
     assert (entry.actor, entry.what, entry.right) == (actor, "deviation.reporter", "deviation.view_reporter")
@@ -116,25 +116,25 @@ def test_handler_responsible_person_and_quality_director_see_the_reporter(report
 
 @pytest.mark.parametrize("who", ["regional_director_a", "colleague_a", "supervisor_b", "dpo", "safety_manager"])
 def test_others_do_not_see_the_reporter(report, who, request):
-    assert selectors.reporter_display(actor=request.getfixturevalue(who), deviation=report).name is None
+    assert identity.reporter_display(actor=request.getfixturevalue(who), deviation=report).name is None
     assert AccessLogEntry.objects.count() == 0
 
 
 def test_supervisor_who_is_not_the_handler_does_not_see_the_reporter(report, supervisor_a, responsible_a):
     services.deviation_assign(actor=supervisor_a, deviation=report, handler=responsible_a)
 
-    assert selectors.reporter_display(actor=fresh(supervisor_a), deviation=report).name is None
+    assert identity.reporter_display(actor=fresh(supervisor_a), deviation=report).name is None
 
 
 def test_nobody_sees_the_reporter_of_an_anonymous_report(employee_a, supervisor_a, quality_director, unit_a):
     d = submit(employee_a, unit_a, anonymous=True).deviation
 
-    assert selectors.reporter_display(actor=supervisor_a, deviation=d).state == "anonymous"
-    assert selectors.reporter_display(actor=quality_director, deviation=d).name is None
+    assert identity.reporter_display(actor=supervisor_a, deviation=d).state == "anonymous"
+    assert identity.reporter_display(actor=quality_director, deviation=d).name is None
 
 
 def test_reporter_sees_themselves_without_a_log_row(report, employee_a):
-    assert selectors.reporter_display(actor=employee_a, deviation=report).state == "you"
+    assert identity.reporter_display(actor=employee_a, deviation=report).state == "you"
     assert AccessLogEntry.objects.count() == 0
 
 

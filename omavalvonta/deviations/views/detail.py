@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations import law, selectors, services
+from omavalvonta.deviations import identity, law, selectors, services
 from omavalvonta.deviations.forms import (
     ActionForm,
     AnswerForm,
@@ -116,7 +116,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None):
         or deviation.handler_id == actor.pk
         or access.can(actor, P_DEVIATION_VIEW, deviation.unit, kind=deviation.kind)
     )
-    reporter = selectors.reporter_display(actor=actor, deviation=deviation, request=request)
+    reporter = identity.reporter_display(actor=actor, deviation=deviation, request=request)
 
     notifications = selectors.deviation_statutory_notifications(deviation=deviation) if sees_handling else []
     county_notifications = [n for n in notifications if n.recipient_kind != NotificationRecipient.AUTHORITY]
@@ -136,7 +136,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None):
     handling_failed, handling_messages = _handling_problems(forms)
     if forms is None and can_handle:
         forms = _handling_forms(deviation)
-    thread = selectors.deviation_messages(actor=actor, deviation=deviation) if (sees_handling or is_own) else []
+    thread = identity.deviation_messages(actor=actor, deviation=deviation) if (sees_handling or is_own) else []
     # The named reporter answers in the product; an anonymous one with the code.
     reporter_can_write = is_own and not deviation.is_anonymous and deviation.is_open
     open_actions = open_action_count_for_source(source=deviation) if can_handle and deviation.kind == Kind.GRIEVANCE else 0
@@ -163,7 +163,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None):
         "clock_late": deviation.notification_due_at is not None and deviation.notification_is_late,
         "can_escalate": can_notify and bool(county_notifications) and escalation_refusal is None,
         "messages_thread": thread,
-        "question_waits": selectors.question_waits(thread),
+        "question_waits": identity.question_waits(thread),
         "reporter_form": (reporter_form or MessageForm(prefix="reply")) if reporter_can_write else None,
         "reporter_reachable": bool(deviation.followup_code_digest) or (deviation.reporter_id and not deviation.is_anonymous),
         "open_grievance_actions": open_actions,
@@ -201,9 +201,9 @@ def deviation_disclose_reporter(request, pk):
     """The reasoned, recorded step by which the unit's responsible person sees a
     protected (§ 29) reporter's identity on one report."""
     deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, request=request)
-    if not selectors.may_disclose_reporter(request.user, deviation):
+    if not identity.may_disclose_reporter(request.user, deviation):
         raise PermissionDenied(access.P_DEVIATION_DISCLOSE_REPORTER)
-    if selectors.reporter_visible(actor=request.user, deviation=deviation):
+    if identity.reporter_visible(actor=request.user, deviation=deviation):
         return redirect("deviations:detail", pk=deviation.pk)
     form = DisclosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

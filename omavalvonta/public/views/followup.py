@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations import selectors as deviation_selectors, services as deviation_services
+from omavalvonta.deviations import identity as deviation_identity, selectors as deviation_selectors, services as deviation_services
 from omavalvonta.organisation.access import public_view
 from omavalvonta.public.ratelimit import RateLimit, wait_message
 
@@ -51,11 +51,11 @@ class FollowupReplyForm(FollowupForm):
 
 
 def _report_context(deviation) -> dict:
-    messages = deviation_selectors.followup_messages(deviation=deviation)
+    messages = deviation_identity.followup_messages(deviation=deviation)
     return {
         "deviation": deviation,
         "thread": messages,
-        "question_waits": deviation_selectors.question_waits(messages),
+        "question_waits": deviation_identity.question_waits(messages),
     }
 
 
