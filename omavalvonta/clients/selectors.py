@@ -163,3 +163,8 @@ def deviation_panel(*, actor, deviation) -> dict | None:
         "count": len(placements),
         "children": placements if may_see else [],
     }
+
+
+def placement_for_job(*, pk) -> Placement:
+    """A placement for a background job (no actor: the job reads no page)."""
+    return Placement.objects.select_related("unit").get(pk=pk)

@@ -57,6 +57,14 @@ CHILDREN_RECIPIENTS = "clients.children_recipients"
 # Panels on a child's page (clients), shown to those who see the child:
 # func(*, actor, placement, request) -> {"template": ..., **context}, or None.
 CHILD_PANELS = "clients.child_panels"
+# Documents a child's social worker downloads with a one-time code (clients'
+# SocialWorkerDelivery): func(*, delivery) -> (file name, PDF bytes), produced at
+# download time from delivery.params; details: title (the document's name, no child data).
+SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
+# Figures of restrictive measures for the meeting agenda, the follow-up report
+# and the good-treatment plan: func(*, actor, unit, months) -> dict or None
+# (see restrictions.selectors.unit_figures); one provider.
+RESTRICTION_FIGURES = "restrictions.figures"
 
 
 @dataclass(frozen=True)
