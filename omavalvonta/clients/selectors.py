@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from omavalvonta.clients.models import Placement, PlacementMention, PlacementType
+from omavalvonta.clients.models import Placement, PlacementMention, PlacementType, SocialWorkerDelivery
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Region, WellbeingCounty
@@ -168,3 +168,13 @@ def deviation_panel(*, actor, deviation) -> dict | None:
 def placement_for_job(*, pk) -> Placement:
     """A placement for a background job (no actor: the job reads no page)."""
     return Placement.objects.select_related("unit").get(pk=pk)
+
+
+def deliveries(*, ids) -> list:
+    """Documents sent to social workers (for a page that already read their record):
+    to whom, when, until when, and how many times opened."""
+    return list(
+        SocialWorkerDelivery.objects.filter(pk__in=ids)
+        .annotate(opened=Count("downloads", filter=Q(downloads__succeeded=True)))
+        .order_by("-created_at")
+    )

@@ -6,19 +6,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.utils import timezone
 
 from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
 from omavalvonta.restrictions import law
-from omavalvonta.restrictions.models import Restriction
+from omavalvonta.organisation.models import Region
+from omavalvonta.restrictions.models import ChildFlag, ReductionGoal, Restriction, RestrictionDocument
 
 LIST_RELATED = ("placement", "created_by")
 CHILD_PANEL_LATEST = 5
 # Outside the unit a count this small could point at one child: shown as "fewer than".
 SMALL_GROUP = 5
 OVERVIEW_DAYS = 365
+FIGURE_MONTHS = 12
 
 
 def unit_counts(*, actor) -> list[dict]:
@@ -82,6 +86,8 @@ def child_panel(*, actor, placement, request=None) -> dict | None:
         "restrictions": latest,
         "total": total,
         "debriefs_missing": rows.filter(debrief_at__isnull=True).count() if total else 0,
+        "flag": open_flag(placement=placement) if total else None,
+        "can_handle": access.can(actor, access.P_RESTRICTION_DECIDE, placement.unit),
         "can_record": access.can(actor, access.P_RESTRICTION_RECORD, placement.unit)
         and (placement.ends_on is None),
         # The law allows no restrictive measure for this placement (open-care support, aftercare).
@@ -112,3 +118,149 @@ def deviation_panel(*, actor, deviation) -> dict | None:
         p for p in clients_selectors.record_children(record=deviation) if p.unit_id == unit.pk and p.ends_on is None
     ]
     return {"template": template, "restrictions": [], "children": children, "deviation_id": deviation.pk}
+
+
+# --- Documents, flags, figures (phase 2) -----------------------------------------------------
+
+
+def documents_of(*, restriction) -> list:
+    """The signed versions of a measure's decision or account, newest first, with their handovers."""
+    return list(restriction.documents.select_related("signed_by").prefetch_related("handovers").order_by("-version"))
+
+
+def document_get(*, actor, restriction_pk, version, request=None) -> RestrictionDocument:
+    restriction = restriction_get(actor=actor, pk=restriction_pk, request=request)
+    document = restriction.documents.filter(version=version).first()
+    if document is None:
+        raise Http404
+    document.restriction = restriction
+    return document
+
+
+def open_flag(*, placement) -> ChildFlag | None:
+    return ChildFlag.objects.filter(placement=placement, handled_at__isnull=True).first()
+
+
+def flag_get(*, actor, pk) -> ChildFlag:
+    return access.access_object(
+        ChildFlag.objects.select_related("placement", "unit"), actor, pk, access.P_RESTRICTION_DECIDE
+    )
+
+
+def deliveries_of(*, restriction) -> list:
+    """Whom the child's social worker was told of this measure, when (and whether it was opened)."""
+    ids = [restriction.social_worker_delivery_id] if restriction.social_worker_delivery_id else []
+    return clients_selectors.deliveries(ids=ids)
+
+
+def _month_starts(today: dt.date, months: int) -> list[dt.date]:
+    first = today.replace(day=1)
+    starts = []
+    for _i in range(months):
+        starts.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(starts))
+
+
+def _month_counts(qs, since) -> dict:
+    """{(first day of month, measure): count} in one query."""
+    rows = (
+        qs.filter(started_at__gte=since)
+        .annotate(month=TruncMonth("started_at"))
+        .values("month", "measure")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        result[(month, row["measure"])] = result.get((month, row["measure"]), 0) + row["n"]
+    return result
+
+
+def unit_figures(*, actor, unit, months: int = FIGURE_MONTHS, today: dt.date | None = None) -> dict:
+    """A unit's measures per month and type, per child (its own children), the
+    trend (the last three months against the three before) and the reduction
+    goal followed. Four queries. For restriction.view in the unit."""
+    access.require(actor, access.P_RESTRICTION_VIEW, unit)
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time()))
+    qs = Restriction.objects.filter(unit=unit)
+    counts = _month_counts(qs, since)
+    kinds = [m for m in law.measures() if any(k[1] == m.key for k in counts)]
+    totals = [sum(n for (month, _m), n in counts.items() if month == start) for start in starts]
+    goal = ReductionGoal.objects.filter(unit=unit, starts_on__lte=today).order_by("-starts_on", "-id").first()
+    month_rows = [
+        {
+            "month": start,
+            "cells": [counts.get((start, m.key), 0) for m in kinds],
+            "total": total,
+            "over_goal": goal is not None and start >= goal.starts_on.replace(day=1) and total > goal.per_month,
+        }
+        for start, total in zip(starts, totals, strict=True)
+    ]
+    per_child = list(
+        qs.filter(started_at__gte=since)
+        .values("placement_id", "placement__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "placement__name")
+    )
+    recent, earlier = sum(totals[-3:]), sum(totals[-6:-3])
+    return {
+        "unit": unit,
+        "kinds": kinds,
+        "months": month_rows,
+        "per_child": per_child,
+        "total": sum(totals),
+        "recent": recent,
+        "earlier": earlier,
+        "trend": "down" if recent < earlier else ("up" if recent > earlier else "level"),
+        "goal": goal,
+    }
+
+
+def unit_last_month(*, unit, today: dt.date | None = None) -> dict:
+    """Last month's measures by type, no names (the meeting agenda, anonymised)."""
+    today = today or timezone.localdate()
+    end = today.replace(day=1)
+    start = (end - dt.timedelta(days=1)).replace(day=1)
+    rows = dict(
+        Restriction.objects.filter(
+            unit=unit,
+            started_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time())),
+            started_at__lt=timezone.make_aware(dt.datetime.combine(end, dt.time())),
+        )
+        .values("measure")
+        .annotate(n=Count("id"))
+        .values_list("measure", "n")
+    )
+    return {"month": start, "by_type": [(m.label, rows[m.key]) for m in law.measures() if rows.get(m.key)], "total": sum(rows.values())}
+
+
+def region_figures(*, actor, months: int = FIGURE_MONTHS, today: dt.date | None = None) -> list[dict]:
+    """Per region of the units the actor may count: the measures per month, no
+    units, no children; a month under SMALL_GROUP is hidden (None). Two queries."""
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time()))
+    units = access.units_for(actor, access.P_CLIENT_COUNT)
+    rows = (
+        Restriction.objects.filter(unit__in=units.values("pk"), started_at__gte=since)
+        .annotate(month=TruncMonth("started_at"))
+        .values("unit__region_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        key = (row["unit__region_id"], month)
+        counts[key] = counts.get(key, 0) + row["n"]
+    regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name", "pk")
+    result = []
+    for region in regions:
+        cells = [counts.get((region.pk, start), 0) for start in starts]
+        result.append({"region": region, "cells": [n if n == 0 or n >= SMALL_GROUP else None for n in cells]})
+    return result

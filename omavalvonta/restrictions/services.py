@@ -398,6 +398,7 @@ def _inform_at_once(restriction: Restriction, actor) -> None:
     Restriction.objects.filter(pk=restriction.pk, social_worker_delivery__isnull=True).update(
         social_worker_delivery=delivery
     )
+    restriction.social_worker_delivery = delivery
 
 
 def week_start(now: dt.datetime) -> dt.datetime:
