@@ -19,6 +19,11 @@ def register() -> None:
     # After the named children (clients, 5): the measures recorded about the same event.
     registry.register(registry.DEVIATION_PANELS, "restrictions", selectors.deviation_panel, order=7)
     registry.register(
+        registry.AGENDA_SOURCES, "restrictions.last_month", selectors.last_month_for_agenda,
+        order=115, kind="other", once=False,
+    )
+    registry.register(registry.RESTRICTION_FIGURES, "restrictions", selectors.unit_last_month)
+    registry.register(
         registry.SOCIAL_WORKER_DOCUMENTS, services.NOTICE, documents.notice_document,
         title=_("information on restrictive measures"),
     )

@@ -9,10 +9,11 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.services import access_log_record
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, overview
 from omavalvonta.restrictions import law
 from omavalvonta.organisation.models import Region
 from omavalvonta.restrictions.models import ChildFlag, ReductionGoal, Restriction, RestrictionDocument
@@ -25,11 +26,34 @@ OVERVIEW_DAYS = 365
 FIGURE_MONTHS = 12
 
 
-def unit_counts(*, actor) -> list[dict]:
-    """Per unit the actor may count (client.count: the children's figures), the
-    measures of the last year, in one query; no names. A unit whose register the
-    actor reads is linked; for others a count under SMALL_GROUP is only "fewer"."""
-    units = list(access.units_for(actor, access.P_CLIENT_COUNT).select_related("region").order_by("name", "pk"))
+def region_counts(*, actor) -> list[dict]:
+    """Per region of the units the actor may count: how many units and the
+    measures of the last year (organisation.overview); a region's count under
+    SMALL_GROUP is hidden ("small"). Three queries, however many units."""
+    units = access.units_for(actor, access.P_CLIENT_COUNT)
+    since = timezone.now() - dt.timedelta(days=OVERVIEW_DAYS)
+    totals = dict(
+        Restriction.objects.filter(unit__in=units.values("pk"), started_at__gte=since)
+        .order_by()
+        .values("unit__region_id")
+        .annotate(n=Count("id"))
+        .values_list("unit__region_id", "n")
+    )
+    rows = overview.regions_of(units, totals)
+    for row in rows:
+        row["small"] = 0 < row["total"] < SMALL_GROUP
+    return rows
+
+
+def unit_counts(*, actor, region_id: int | None = None) -> list[dict]:
+    """Per unit the actor may count (client.count: the children's figures), in
+    one region when given, the measures of the last year, in one query; no names.
+    A unit whose register the actor reads is linked; for others a count under
+    SMALL_GROUP is only "fewer"."""
+    units = access.units_for(actor, access.P_CLIENT_COUNT).select_related("region").order_by("name", "pk")
+    if region_id is not None:
+        units = units.filter(region_id=region_id)
+    units = list(units)
     since = timezone.now() - dt.timedelta(days=OVERVIEW_DAYS)
     counts = dict(
         Restriction.objects.filter(unit__in=[u.pk for u in units], started_at__gte=since)
@@ -264,3 +288,19 @@ def region_figures(*, actor, months: int = FIGURE_MONTHS, today: dt.date | None 
         cells = [counts.get((region.pk, start), 0) for start in starts]
         result.append({"region": region, "cells": [n if n == 0 or n >= SMALL_GROUP else None for n in cells]})
     return result
+
+
+def last_month_for_agenda(*, actor, unit):
+    """For the unit's meeting agenda (core.registry AGENDA_SOURCES): last month's
+    restrictive measures by type, anonymised (counts, no children), to be talked
+    through in the team meeting; nothing when there were none."""
+    if unit is None or not access.can(actor, access.P_RESTRICTION_VIEW, unit):
+        return []
+    month = unit_last_month(unit=unit)
+    if not month["total"]:
+        return []
+    title = ngettext(
+        "Restrictive measures last month: %(count)s", "Restrictive measures last month: %(count)s", month["total"]
+    ) % {"count": month["total"]}
+    note = ", ".join(f"{label} {n}" for label, n in month["by_type"])
+    return [{"title": title, "note": note}]

@@ -19,6 +19,7 @@ from omavalvonta.core.forms import form_step
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.organisation import access
+from omavalvonta.organisation.overview import pick_region
 from omavalvonta.core.pdf import PdfUnavailable
 from omavalvonta.organisation.access import (
     P_CLIENT_COUNT,
@@ -44,10 +45,17 @@ PAGE_SIZE = 20
 def overview(request):
     """The units the actor may count, with their measures of the last year (no
     names); one unit whose register the actor reads: straight to it."""
-    rows = selectors.unit_counts(actor=request.user)
-    if len(rows) == 1 and rows[0]["can_view"]:
+    actor = request.user
+    regions = selectors.region_counts(actor=actor)
+    region, regions_first = pick_region(regions, request.GET.get("alue"))
+    context = {"small": selectors.SMALL_GROUP, "region": region}
+    if regions_first:
+        figures = selectors.region_figures(actor=actor)
+        return render(request, "restrictions/overview.html", {**context, "regions": regions, "figures": figures})
+    rows = selectors.unit_counts(actor=actor, region_id=region["region"].pk if region else None)
+    if region is None and len(rows) == 1 and rows[0]["can_view"]:
         return redirect("restrictions:unit", unit_id=rows[0]["unit"].pk)
-    return render(request, "restrictions/overview.html", {"rows": rows, "small": selectors.SMALL_GROUP})
+    return render(request, "restrictions/overview.html", {**context, "rows": rows})
 
 
 @logs_read("restriction.list")

@@ -196,3 +196,29 @@ def test_region_figures_hide_groups_under_five(regional_director_a, supervisor_a
     rows = selectors.region_figures(actor=regional_director_a)
     assert rows and rows[0]["cells"][-1] is None
     assert Restriction.objects.count() == 2
+
+
+def test_last_months_measures_come_to_the_meeting_agenda_without_names(supervisor_a, child_a, record):
+    from omavalvonta.core import registry
+
+    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=3)
+    started = timezone.make_aware(dt.datetime.combine(last_month, dt.time(12)))
+    if started.date() < child_a.starts_on:
+        pytest.skip("the placement starts this month")
+    record(supervisor_a, child_a, started_at=started, ended_at=started + dt.timedelta(minutes=2))
+    source = registry.get(registry.AGENDA_SOURCES, "restrictions.last_month")
+    items = list(source.func(actor=supervisor_a, unit=child_a.unit))
+    assert items and "1" in items[0]["title"] and child_a.name not in items[0]["note"]
+
+
+def test_the_overview_lists_regions_first_for_many_units(client, monkeypatch, regional_director_a, supervisor_a, child_a, record):
+    from omavalvonta.organisation import overview
+
+    record(supervisor_a, child_a)
+    monkeypatch.setattr(overview, "OVERVIEW_UNIT_ROWS", 0)
+    client.force_login(regional_director_a)
+    page = client.get(reverse("restrictions:overview")).content.decode()
+    assert child_a.unit.region.name in page and child_a.unit.name not in page and "fewer than 5" in page
+    region_page = client.get(reverse("restrictions:overview") + f"?alue={child_a.unit.region_id}").content.decode()
+    assert child_a.unit.name in region_page
+    assert client.get(reverse("restrictions:overview") + "?alue=zz").status_code == 200
