@@ -18,9 +18,9 @@ from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
 from omavalvonta.organisation import access
-from omavalvonta.organisation.overview import pick_region
 from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_MANAGE, P_CLIENT_VIEW, requires
 from omavalvonta.organisation.models import WellbeingCounty
+from omavalvonta.organisation.overview import pick_region
 
 
 @requires(P_CLIENT_COUNT)

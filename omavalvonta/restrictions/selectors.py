@@ -14,8 +14,8 @@ from django.utils.translation import ngettext
 from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, overview
-from omavalvonta.restrictions import law
 from omavalvonta.organisation.models import Region
+from omavalvonta.restrictions import law
 from omavalvonta.restrictions.models import ChildFlag, ReductionGoal, Restriction, RestrictionDocument
 
 LIST_RELATED = ("placement", "created_by")

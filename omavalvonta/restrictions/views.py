@@ -18,9 +18,8 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.pagination import IdPaginator
-from omavalvonta.organisation import access
-from omavalvonta.organisation.overview import pick_region
 from omavalvonta.core.pdf import PdfUnavailable
+from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     P_CLIENT_COUNT,
     P_RESTRICTION_DECIDE,
@@ -28,6 +27,7 @@ from omavalvonta.organisation.access import (
     P_RESTRICTION_VIEW,
     requires,
 )
+from omavalvonta.organisation.overview import pick_region
 from omavalvonta.restrictions import documents, law, rules, selectors, services
 from omavalvonta.restrictions.forms import (
     DebriefForm,
