@@ -61,9 +61,10 @@ CHILD_PANELS = "clients.child_panels"
 # SocialWorkerDelivery): func(*, delivery) -> (file name, PDF bytes), produced at
 # download time from delivery.params; details: title (the document's name, no child data).
 SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
-# Figures of restrictive measures for the meeting agenda, the follow-up report
-# and the good-treatment plan: func(*, actor, unit, months) -> dict or None
-# (see restrictions.selectors.unit_figures); one provider.
+# Figures of restrictive measures for the follow-up report and the
+# good-treatment plan: func(*, actor, date_from, date_to, unit=None) -> dict
+# ({"total", "by_type": [{"label", "count"}], "by_region": [...]}: counts under
+# five are None; {} when the actor may not count them). One provider, optional.
 RESTRICTION_FIGURES = "restrictions.figures"
 
 

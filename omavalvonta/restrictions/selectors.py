@@ -304,3 +304,42 @@ def last_month_for_agenda(*, actor, unit):
     ) % {"count": month["total"]}
     note = ", ".join(f"{label} {n}" for label, n in month["by_type"])
     return [{"title": title, "note": note}]
+
+
+def _hide_small(n: int) -> int | None:
+    return n if n == 0 or n >= SMALL_GROUP else None
+
+
+def period_figures(*, actor, date_from: dt.date, date_to: dt.date, unit=None) -> dict:
+    """core.registry RESTRICTION_FIGURES, for the follow-up report (the units the
+    actor may count, by type and by region) and the good-treatment plan (one
+    unit, by type): counts only, never a child; a count under SMALL_GROUP is
+    None (the plan and the report are read more widely than the register).
+    Two queries."""
+    units = access.units_for(actor, access.P_CLIENT_COUNT)
+    if unit is not None:
+        if not access.can(actor, access.P_CLIENT_COUNT, unit):
+            return {}
+        units = units.filter(pk=unit.pk)
+    begin = timezone.make_aware(dt.datetime.combine(date_from, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    rows = list(
+        Restriction.objects.filter(unit__in=units.values("pk"), started_at__gte=begin, started_at__lt=end)
+        .order_by()
+        .values("measure", "unit__region__name")
+        .annotate(n=Count("id"))
+    )
+    by_type: dict[str, int] = {}
+    by_region: dict[str, int] = {}
+    for row in rows:
+        by_type[row["measure"]] = by_type.get(row["measure"], 0) + row["n"]
+        by_region[row["unit__region__name"]] = by_region.get(row["unit__region__name"], 0) + row["n"]
+    total = sum(by_type.values())
+    return {
+        "total": _hide_small(total),
+        "by_type": [{"label": str(m.label), "count": _hide_small(by_type[m.key])} for m in law.measures() if by_type.get(m.key)],
+        "by_region": [] if unit is not None else [
+            {"label": name, "count": _hide_small(n)} for name, n in sorted(by_region.items())
+        ],
+        "small": SMALL_GROUP,
+    }

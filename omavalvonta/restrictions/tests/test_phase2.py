@@ -222,3 +222,20 @@ def test_the_overview_lists_regions_first_for_many_units(client, monkeypatch, re
     region_page = client.get(reverse("restrictions:overview") + f"?alue={child_a.unit.region_id}").content.decode()
     assert child_a.unit.name in region_page
     assert client.get(reverse("restrictions:overview") + "?alue=zz").status_code == 200
+
+
+def test_period_figures_for_reports_hide_small_groups_and_name_no_child(supervisor_a, regional_director_a, child_a, record):
+    from omavalvonta.core import registry
+
+    for hours in range(6, 0, -1):
+        started = NOW - dt.timedelta(hours=hours, minutes=30)
+        record(supervisor_a, child_a, started_at=started, ended_at=started + dt.timedelta(minutes=2))
+    record(supervisor_a, child_a, **movement())
+    figures = registry.first(registry.RESTRICTION_FIGURES)
+    today = timezone.localdate()
+    unit_view = figures(actor=supervisor_a, date_from=today - dt.timedelta(days=30), date_to=today, unit=child_a.unit)
+    assert unit_view["total"] == 7
+    assert {r["label"]: r["count"] for r in unit_view["by_type"]} == {"Physical restraint": 6, "Restricting freedom of movement": None}
+    region_view = figures(actor=regional_director_a, date_from=today - dt.timedelta(days=30), date_to=today)
+    assert region_view["by_region"] == [{"label": child_a.unit.region.name, "count": 7}]
+    assert child_a.name not in str(region_view) and child_a.name not in str(unit_view)
