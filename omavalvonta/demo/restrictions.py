@@ -139,6 +139,9 @@ def _flag_one(rng, today) -> int:
     if child is None:
         return 0
     now = timezone.now().replace(second=0, microsecond=0)
+    # Told already (the demo's worker starts with no backlog); the last debrief is
+    # missing and was just reminded of.
+    delivery = SocialWorkerDelivery.objects.filter(placement=child).order_by("pk").first()
     rows = []
     for days in (19, 11, 4):
         started = now - dt.timedelta(days=days, hours=rng.randint(1, 5))
@@ -152,8 +155,13 @@ def _flag_one(rng, today) -> int:
                 child_view="En halunnut lopettaa peliä.", injuries="",
                 debrief_at=started + dt.timedelta(days=1) if days > 5 else None,
                 debrief_notes="Käytiin tilanne läpi." if days > 5 else "",
+                debrief_reminded_at=None if days > 5 else now,
+                social_worker_delivery=delivery,
             )
         )
     Restriction.objects.bulk_create(rows)
-    ChildFlag.objects.create(placement=child, unit_id=child.unit_id, rule="many_30d", raised_at=now - dt.timedelta(days=4))
+    ChildFlag.objects.create(
+        placement=child, unit_id=child.unit_id, rule="many_30d", raised_at=now - dt.timedelta(days=4),
+        social_worker_delivery=delivery,
+    )
     return 1
