@@ -51,7 +51,10 @@ def overview(request):
     context = {"small": selectors.SMALL_GROUP, "region": region}
     if regions_first:
         figures = selectors.region_figures(actor=actor)
-        return render(request, "restrictions/overview.html", {**context, "regions": regions, "figures": figures})
+        months = selectors.figure_months()
+        return render(
+            request, "restrictions/overview.html", {**context, "regions": regions, "figures": figures, "months": months}
+        )
     rows = selectors.unit_counts(actor=actor, region_id=region["region"].pk if region else None)
     if region is None and len(rows) == 1 and rows[0]["can_view"]:
         return redirect("restrictions:unit", unit_id=rows[0]["unit"].pk)
