@@ -549,8 +549,8 @@ def row_counts() -> dict[str, int]:
 
 
 def _more_counts() -> dict[str, int]:
-    from omavalvonta.feedback.models import Answer, Response, Round, Tally
     from omavalvonta.clients.models import Placement
+    from omavalvonta.feedback.models import Answer, Response, Round, Tally
     from omavalvonta.restrictions.models import Restriction
     from omavalvonta.yearclock.models import Occurrence
 

@@ -61,9 +61,8 @@ def rows_for(placement, rng, *, today, per_year: float, since: dt.date | None = 
     rows = []
     for _i in range(count):
         measure, kind, _w, (low, high) = _measure(rng)
-        started = timezone.make_aware(
-            dt.datetime.combine(start + dt.timedelta(days=rng.randint(0, days - 2)), dt.time(rng.randint(7, 22), rng.choice((0, 15, 30, 45))))
-        )
+        day = start + dt.timedelta(days=rng.randint(0, days - 2))
+        started = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(7, 22), rng.choice((0, 15, 30, 45)))))
         ended = started + dt.timedelta(minutes=rng.randint(low, high))
         details, reason = TEXTS[measure]
         rows.append(

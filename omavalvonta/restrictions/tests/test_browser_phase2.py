@@ -15,8 +15,8 @@ from django.utils import timezone
 from omavalvonta.clients.models import SocialWorkerDownload
 from omavalvonta.notifications.models import Notification
 from omavalvonta.restrictions.models import ChildFlag, Restriction
-from omavalvonta.restrictions.tests.conftest import restraint_kwargs
 from omavalvonta.restrictions.services import restriction_record
+from omavalvonta.restrictions.tests.conftest import restraint_kwargs
 from omavalvonta.testing.browser import login, snap
 
 pytestmark = pytest.mark.browser
