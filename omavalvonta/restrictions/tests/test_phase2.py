@@ -239,3 +239,20 @@ def test_period_figures_for_reports_hide_small_groups_and_name_no_child(supervis
     region_view = figures(actor=regional_director_a, date_from=today - dt.timedelta(days=30), date_to=today)
     assert region_view["by_region"] == [{"label": child_a.unit.region.name, "count": 7}]
     assert child_a.name not in str(region_view) and child_a.name not in str(unit_view)
+
+
+def test_guessing_codes_is_slowed_down_in_the_users_language(client, employee_a, child_a, record):
+    from django.core.cache import cache
+
+    from omavalvonta.public.views.delivery import DELIVERY_LIMIT
+
+    cache.clear()
+    restriction = record(employee_a, child_a, injuries="Naarmu.")
+    _l, _c, token, _digits = _codes(SocialWorkerDelivery.objects.get(pk=restriction.social_worker_delivery_id))
+    url = reverse("public:delivery", args=[token])
+    for _i in range(DELIVERY_LIMIT.per_session):
+        assert client.post(url, {"code": "0"}).status_code == 200
+    slowed = client.post(url, {"code": "0"})
+    assert slowed.status_code == 429 and "Too many attempts" in slowed.content.decode()
+    assert client.post(url, {"code": ""}).status_code in (200, 429)
+    cache.clear()
