@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.models import EditVersioned, TimeStampedModel
@@ -95,3 +96,61 @@ class PlacementMention(models.Model):
 
     def __str__(self):
         return f"{self.target_type_id}:{self.target_id} – {self.placement_id}"
+
+
+class SocialWorkerDelivery(TimeStampedModel):
+    """A document for a placed child's responsible social worker, delivered
+    without child data in any e-mail: one message carries a link to a download
+    page, another a one-time code; the page asks for the code, the link expires,
+    and every attempt is logged (SocialWorkerDownload).
+
+    The document itself is produced when it is downloaded, by the generator the
+    owning area registered in core.registry SOCIAL_WORKER_DOCUMENTS under
+    `generator`, from `params` (record ids, a period: never names). The row is
+    the record of what was sent, to whom and when."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="social_worker_deliveries", verbose_name=_("child")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    generator = models.CharField(_("document"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    recipient_name = models.CharField(_("recipient"), max_length=150)
+    email = models.EmailField(_("sent to"))
+    # The link's token and the code are kept only as keyed hashes.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    expires_at = models.DateTimeField(_("link valid until"))
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    link_notification_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    code_notification_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["placement", "-created_at"], name="sw_delivery_child")]
+        verbose_name = _("document for the social worker")
+        verbose_name_plural = _("documents for the social worker")
+
+    def __str__(self):
+        return f"{self.generator} → {self.email}"
+
+
+class SocialWorkerDownload(models.Model):
+    """One attempt to open a delivery's document: who (the address), when, and
+    whether the code was right. The access log of a reader outside the product."""
+
+    delivery = models.ForeignKey(SocialWorkerDelivery, on_delete=models.CASCADE, related_name="downloads")
+    at = models.DateTimeField(default=timezone.now)
+    address = models.CharField(max_length=64, blank=True)
+    succeeded = models.BooleanField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'refused'}"

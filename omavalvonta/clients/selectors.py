@@ -8,10 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from omavalvonta.clients.models import Placement, PlacementMention, PlacementType
+from omavalvonta.clients.models import Placement, PlacementMention, PlacementType, SocialWorkerDelivery
 from omavalvonta.core.services import access_log_record
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Region, WellbeingCounty
+from omavalvonta.organisation import access, overview
+from omavalvonta.organisation.models import WellbeingCounty
 
 
 def units_with_children(*, actor, perm: str = access.P_CLIENT_COUNT):
@@ -22,10 +22,9 @@ def units_with_children(*, actor, perm: str = access.P_CLIENT_COUNT):
 def region_overview(*, actor) -> list[dict]:
     """Per region of the units the actor may count: how many units and children
     placed now (three queries, however many units), for a group too large to list
-    every unit at once."""
+    every unit at once (organisation.overview)."""
     today = timezone.localdate()
     units = units_with_children(actor=actor).order_by()
-    unit_counts = dict(units.values("region_id").annotate(n=Count("id")).values_list("region_id", "n"))
     children = dict(
         Placement.objects.filter(unit__in=units.values("pk"))
         .current(today)
@@ -34,10 +33,7 @@ def region_overview(*, actor) -> list[dict]:
         .annotate(n=Count("id"))
         .values_list("unit__region_id", "n")
     )
-    return [
-        {"region": region, "units": unit_counts[region.pk], "total": children.get(region.pk, 0)}
-        for region in Region.objects.filter(pk__in=unit_counts).order_by("name", "pk")
-    ]
+    return overview.regions_of(units, children)
 
 
 def unit_overview(*, actor, region_id: int | None = None) -> list[dict]:
@@ -163,3 +159,18 @@ def deviation_panel(*, actor, deviation) -> dict | None:
         "count": len(placements),
         "children": placements if may_see else [],
     }
+
+
+def placement_for_job(*, pk) -> Placement:
+    """A placement for a background job (no actor: the job reads no page)."""
+    return Placement.objects.select_related("unit").get(pk=pk)
+
+
+def deliveries(*, ids) -> list:
+    """Documents sent to social workers (for a page that already read their record):
+    to whom, when, until when, and how many times opened."""
+    return list(
+        SocialWorkerDelivery.objects.filter(pk__in=ids)
+        .annotate(opened=Count("downloads", filter=Q(downloads__succeeded=True)))
+        .order_by("-created_at")
+    )

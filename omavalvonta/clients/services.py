@@ -4,16 +4,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.clients.models import Placement, PlacementMention, PlacementType
+from omavalvonta.clients.models import (
+    Placement,
+    PlacementMention,
+    PlacementType,
+    SocialWorkerDelivery,
+    SocialWorkerDownload,
+)
+from omavalvonta.core import registry
 from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 
@@ -178,3 +192,119 @@ def record_children_name(*, actor, record, unit, ids) -> list[Placement]:
         ignore_conflicts=True,
     )
     return placements
+
+
+# --- Documents for the child's social worker (link + one-time code) ----------------------
+
+# How long a link works, and how many wrong codes lock it.
+DELIVERY_VALID_FOR = dt.timedelta(days=14)
+DELIVERY_MAX_FAILED = 5
+DELIVERY_CODE_DIGITS = 8
+
+
+def _keyed_hash(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def _code_hash(token_hash: str, code: str) -> str:
+    return _keyed_hash(f"{token_hash}:{code}")
+
+
+def delivery_url(token: str) -> str:
+    """The download page of a delivery's raw token (public: the code protects it)."""
+    return reverse("public:delivery", args=[token])
+
+
+@transaction.atomic
+def social_worker_deliver(
+    *, placement: Placement, generator: str, params: dict | None = None, actor=None, now=None
+) -> SocialWorkerDelivery:
+    """Send `placement`'s responsible social worker a document of `generator`
+    (a core.registry SOCIAL_WORKER_DOCUMENTS entry) as two e-mails through the
+    outbox: a link to the download page, then the one-time code. Neither names
+    the child, the unit or anything of the document. Call inside the change that
+    causes it; the row records what went to whom and when. `actor` None: a job."""
+    entry = registry.get(registry.SOCIAL_WORKER_DOCUMENTS, generator)
+    if entry is None:
+        raise ValueError(f"No social-worker document {generator!r} is registered.")
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    code = "".join(secrets.choice("0123456789") for _i in range(DELIVERY_CODE_DIGITS))
+    token_hash = _keyed_hash(token)
+    delivery = SocialWorkerDelivery.objects.create(
+        placement=placement,
+        unit=placement.unit,
+        generator=generator,
+        params=params or {},
+        recipient_name=placement.social_worker_name,
+        email=placement.social_worker_email,
+        token_hash=token_hash,
+        code_hash=_code_hash(token_hash, code),
+        expires_at=now + DELIVERY_VALID_FOR,
+        created_by=actor,
+    )
+    outbox = registry.one(registry.OUTBOX)
+    until = fi_date(delivery.expires_at)
+    link_row = outbox(
+        email=delivery.email,
+        kind="clients.delivery_link",
+        subject=_("A document waits for you in Omavalvonta (%(ref)s)") % {"ref": delivery.pk},
+        body=_(
+            "A document concerning a client of yours is waiting to be downloaded: %(title)s. Open the link below. "
+            "The page asks for a one-time code, which comes in a separate message. The link works until "
+            "%(until)s. For data protection this message contains no client data."
+        )
+        % {"title": entry.title, "until": until},
+        link=delivery_url(token),
+    )
+    code_row = outbox(
+        email=delivery.email,
+        kind="clients.delivery_code",
+        subject=_("Your one-time code for document %(ref)s") % {"ref": delivery.pk},
+        body=_("The one-time code for document %(ref)s: %(code)s\n\nIt works with the link of the other message until %(until)s.")
+        % {"ref": delivery.pk, "code": code, "until": until},
+    )
+    SocialWorkerDelivery.objects.filter(pk=delivery.pk).update(
+        link_notification_id=link_row.pk, code_notification_id=code_row.pk
+    )
+    audit_event_record(actor=actor, verb="client.delivery_sent", target=delivery, unit=delivery.unit, document=generator)
+    return delivery
+
+
+def delivery_for_token(token: str) -> SocialWorkerDelivery | None:
+    """The delivery of a link's raw token, or None (unknown or malformed)."""
+    if not token or len(token) > 100:
+        return None
+    return SocialWorkerDelivery.objects.filter(token_hash=_keyed_hash(token)).select_related("placement").first()
+
+
+class DeliveryRefused(Exception):
+    """The document was not given: expired, locked or a wrong code (message in the user's language)."""
+
+
+def delivery_open(*, token: str, code: str, address: str = "", now=None) -> tuple[str, bytes]:
+    """The document of a delivery for the right code: (file name, PDF bytes).
+    Every attempt is logged; DELIVERY_MAX_FAILED wrong codes lock the link.
+    Raises DeliveryRefused with the reason."""
+    now = now or timezone.now()
+    delivery = delivery_for_token(token)
+    if delivery is None:
+        raise DeliveryRefused(_("This link is not valid. Check that you copied the whole address."))
+    address = (address or "")[:64]
+    if delivery.expires_at <= now:
+        SocialWorkerDownload.objects.create(delivery=delivery, at=now, address=address, succeeded=False)
+        raise DeliveryRefused(_("This link has expired. Ask the unit to send the document again."))
+    if delivery.failed_attempts >= DELIVERY_MAX_FAILED:
+        SocialWorkerDownload.objects.create(delivery=delivery, at=now, address=address, succeeded=False)
+        raise DeliveryRefused(_("Too many wrong codes: this link is locked. Ask the unit to send the document again."))
+    code = "".join((code or "").split())
+    if not hmac.compare_digest(_code_hash(delivery.token_hash, code), delivery.code_hash):
+        SocialWorkerDelivery.objects.filter(pk=delivery.pk).update(failed_attempts=F("failed_attempts") + 1)
+        SocialWorkerDownload.objects.create(delivery=delivery, at=now, address=address, succeeded=False)
+        raise DeliveryRefused(_("The code is not right. Use the code of the separate message."))
+    entry = registry.get(registry.SOCIAL_WORKER_DOCUMENTS, delivery.generator)
+    if entry is None:
+        raise DeliveryRefused(_("This document is no longer available. Ask the unit to send it again."))
+    filename, content = entry.func(delivery=delivery)
+    SocialWorkerDownload.objects.create(delivery=delivery, at=now, address=address, succeeded=True)
+    return filename, content

@@ -17,13 +17,10 @@ from omavalvonta.clients.forms import EndForm, PlacementForm
 from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
-from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_MANAGE, P_CLIENT_VIEW, requires
 from omavalvonta.organisation.models import WellbeingCounty
-
-# Above this many units the overview lists regions first, a region's units on request (?alue=).
-OVERVIEW_UNIT_ROWS = 30
+from omavalvonta.organisation.overview import pick_region
 
 
 @requires(P_CLIENT_COUNT)
@@ -33,10 +30,9 @@ def overview(request):
     to its list."""
     actor = request.user
     regions = selectors.region_overview(actor=actor)
-    region_id = bounds.parse_int(request.GET.get("alue", ""))
-    region = next((r for r in regions if r["region"].pk == region_id), None)
+    region, regions_first = pick_region(regions, request.GET.get("alue"))
     total = sum(r["total"] for r in regions)
-    if region is None and sum(r["units"] for r in regions) > OVERVIEW_UNIT_ROWS:
+    if regions_first:
         return render(request, "clients/overview.html", {"regions": regions, "total": total})
     rows = selectors.unit_overview(actor=actor, region_id=region["region"].pk if region else None)
     if region is None and len(rows) == 1 and rows[0]["can_view"]:

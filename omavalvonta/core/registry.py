@@ -57,6 +57,15 @@ CHILDREN_RECIPIENTS = "clients.children_recipients"
 # Panels on a child's page (clients), shown to those who see the child:
 # func(*, actor, placement, request) -> {"template": ..., **context}, or None.
 CHILD_PANELS = "clients.child_panels"
+# Documents a child's social worker downloads with a one-time code (clients'
+# SocialWorkerDelivery): func(*, delivery) -> (file name, PDF bytes), produced at
+# download time from delivery.params; details: title (the document's name, no child data).
+SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
+# Figures of restrictive measures for the follow-up report and the
+# good-treatment plan: func(*, actor, date_from, date_to, unit=None) -> dict
+# ({"total", "by_type": [{"label", "count"}], "by_region": [...]}: counts under
+# five are None; {} when the actor may not count them). One provider, optional.
+RESTRICTION_FIGURES = "restrictions.figures"
 
 
 @dataclass(frozen=True)

@@ -313,9 +313,9 @@ def bench_cast() -> BenchCast:
     )
 
 
-def build_extras(*, responses: int, log) -> None:
-    """Feedback, the quality calendar and plans for a bench dataset that lacks them."""
-    from omavalvonta.demo import bench_extra
+def build_extras(*, responses: int, log, restrictions: int = 200_000) -> None:
+    """Feedback, the quality calendar, plans, children and restrictive measures for a bench dataset that lacks them."""
+    from omavalvonta.demo import bench_extra, bench_restrictions
     from omavalvonta.feedback.models import Response
     from omavalvonta.yearclock.models import Occurrence
 
@@ -329,6 +329,7 @@ def build_extras(*, responses: int, log) -> None:
         log("Seeding the quality calendar...")
         bench_extra.build_calendar(director=cast.quality_director, log=log)
     bench_extra.build_plans(unit=cast.unit, director=cast.quality_director, log=log)
+    bench_restrictions.build(organisation=org, total=restrictions, log=log)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -498,6 +499,9 @@ def _more_pages(cast: BenchCast, get) -> list:
             return 0
 
         pages.append(("follow-up report compile (function)", compile_, {0}))
+    from omavalvonta.demo import bench_restrictions
+
+    pages += bench_restrictions.pages(cast, get)
     anonymous = Client(raise_request_exception=False)
 
     def public(url):
@@ -545,7 +549,9 @@ def row_counts() -> dict[str, int]:
 
 
 def _more_counts() -> dict[str, int]:
+    from omavalvonta.clients.models import Placement
     from omavalvonta.feedback.models import Answer, Response, Round, Tally
+    from omavalvonta.restrictions.models import Restriction
     from omavalvonta.yearclock.models import Occurrence
 
     return {
@@ -554,6 +560,8 @@ def _more_counts() -> dict[str, int]:
         "answers": Answer.objects.count(),
         "tally rows": Tally.objects.count(),
         "calendar occurrences": Occurrence.objects.count(),
+        "placements": Placement.objects.count(),
+        "restrictive measures": Restriction.objects.count(),
     }
 
 

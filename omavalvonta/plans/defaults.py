@@ -70,7 +70,8 @@ GOOD_TREATMENT = [
     ("epaasiallinen-kohtelu", "3", "Epäasiallisen kohtelun ehkäisy ja siihen puuttuminen",
      "Miten kiusaamista, väkivaltaa ja epäasiallista kohtelua ehkäistään ja miten niihin puututaan.", True, ""),
     ("rajoitukset", "4", "Rajoitustoimenpiteiden vähentäminen",
-     "Miten rajoitustoimenpiteitä vältetään, miten niistä keskustellaan lapsen kanssa jälkikäteen.", True, ""),
+     "Järjestelmä kokoaa yksikön rajoitustoimenpiteet lajeittain viimeisen vuoden ajalta. Kerro, miten "
+     "rajoitustoimenpiteitä vältetään ja miten niistä keskustellaan lapsen kanssa jälkikäteen.", True, "restrictions"),
     ("kertominen", "5", "Miten lapsi voi kertoa huolestaan",
      "Kenelle lapsi voi kertoa, miten asia käsitellään ja miten lapsen sosiaalityöntekijään saa yhteyden.",
      True, "reporting"),

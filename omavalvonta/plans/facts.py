@@ -16,6 +16,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from omavalvonta.core import registry
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role
 from omavalvonta.organisation.selectors import organisation_current
@@ -141,6 +142,20 @@ def information_systems(unit, *, actor) -> dict:
     }
 
 
+def restrictions(unit, *, actor) -> dict:
+    """The unit's restrictive measures of the past year by type, from the
+    restrictions area through core.registry RESTRICTION_FIGURES (counts only,
+    small counts hidden there); {} when no area provides them."""
+    figures = registry.first(registry.RESTRICTION_FIGURES)
+    if figures is None:
+        return {}
+    today = timezone.localdate()
+    data = figures(actor=actor, date_from=today - dt.timedelta(days=RISK_WINDOW_DAYS), date_to=today, unit=unit)
+    if not data:
+        return {"hidden": True}
+    return {**data, "period_start": (today - dt.timedelta(days=RISK_WINDOW_DAYS)).isoformat(), "period_end": today.isoformat()}
+
+
 def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
     """The facts the plan's sections ask for."""
     result = {}
@@ -156,4 +171,6 @@ def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
         result["feedback"] = feedback(unit, actor=actor)
     if "information_systems" in live_facts:
         result["information_systems"] = information_systems(unit, actor=actor)
+    if "restrictions" in live_facts:
+        result["restrictions"] = restrictions(unit, actor=actor)
     return result

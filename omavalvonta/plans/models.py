@@ -61,6 +61,7 @@ class LiveFact(models.TextChoices):
     RISKS = "risks", _("Current risks and corrective actions")
     FEEDBACK = "feedback", _("Client feedback summary")
     INFORMATION_SYSTEMS = "information_systems", _("Critical information systems")
+    RESTRICTIONS = "restrictions", _("Restrictive measures in the past year")
 
 
 class VersionState(models.TextChoices):

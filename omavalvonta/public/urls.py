@@ -7,6 +7,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.index, name="index"),
     path("seuranta/", views.followup, name="followup"),
+    path("asiakirja/<str:token>/", views.delivery, name="delivery"),
     path("yksikot/", views.plans_index, name="plans_index"),
     path("yksikot/<slug:slug>/", views.plans_unit, name="plans_unit"),
     path("yksikot/<slug:slug>/<slug:kind_slug>.pdf", views.plans_unit_pdf, name="plans_unit_pdf"),

@@ -16,3 +16,5 @@ class RestrictionsConfig(AppConfig):
 
         plugs.register()
         jobs.register("restrictions.debrief_reminders", services.debriefs_remind, every_seconds=3600)
+        # Hourly, but a measure waits for the week after it: the weekly summary goes out on Monday.
+        jobs.register("restrictions.social_worker_summary", services.social_workers_summarise, every_seconds=3600)

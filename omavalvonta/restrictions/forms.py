@@ -7,9 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateTimeField, DateTimeLocalInput
+from omavalvonta.core.forms import DateField, DateInput, DateTimeField, DateTimeLocalInput
 from omavalvonta.restrictions import law
-from omavalvonta.restrictions.models import RecordKind
+from omavalvonta.restrictions.models import DeliveryTo, RecordKind
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 TEXT_FIELDS = ("details", "reason", "milder_means", "child_view", "child_not_heard_reason", "injuries")
@@ -97,3 +97,32 @@ class DebriefForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["debrief_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class DocumentForm(forms.Form):
+    reasoning = forms.CharField(label=_("Reasoning"), widget=_area(6), required=False)
+    correction_reason = forms.CharField(
+        label=_("Why is a corrected version needed?"), widget=_area(3), required=False,
+        help_text=_("The signed version stays readable; this one replaces it."),
+    )
+
+
+class HandoverForm(forms.Form):
+    to = forms.ChoiceField(label=_("Given to"), choices=DeliveryTo.choices, widget=forms.RadioSelect)
+    given_on = DateField(label=_("Given on"), widget=DateInput())
+    how = forms.CharField(label=_("How?"), max_length=200, required=False, help_text=_("In person, by post..."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["given_on"].initial = timezone.localdate()
+
+
+class FlagForm(forms.Form):
+    handling = forms.CharField(label=_("How was the situation handled?"), widget=_area(3), required=False)
+
+
+class GoalForm(forms.Form):
+    per_month = forms.IntegerField(label=_("At most this many measures a month"), min_value=0, max_value=10000)
+    starts_on = DateField(label=_("From"), widget=DateInput())
+    note = forms.CharField(label=_("How we get there"), max_length=300, required=False)

@@ -216,3 +216,43 @@ def choices() -> list[tuple[str, object]]:
 # The general conditions of every restriction (Lastensuojelulaki 61 a §, HE 237/2018 vp),
 # asked on the form as plain questions.
 GENERAL_CONDITIONS_SOURCE = f"{ACT} 61 a §; {HE_2018}"
+
+
+# --- The written decision, its delivery, and telling the social worker ----------------
+
+# An appealable decision is appealed to the administrative court within 30 days
+# of its service (Lastensuojelulaki 90 §; Laki oikeudenkäynnistä hallintoasioissa
+# 808/2019 13 §). The child of twelve or more has the right to be heard and to
+# appeal in their own name (Lastensuojelulaki 20–21 §); the guardian is served
+# the decision too. Numbers not verified against Finlex in this session.
+APPEAL_DAYS = 30
+APPEAL_SOURCE = f"{ACT} 20–21 §, 90 §; Laki oikeudenkäynnistä hallintoasioissa (808/2019) 13 §"
+CHILD_SERVED_FROM_AGE = 12
+
+
+def serve_to(birth_year: int, on: dt.date | None = None) -> tuple[str, ...]:
+    """Who is given an appealable decision: the guardian always, the child from twelve."""
+    on = on or timezone.localdate()
+    return ("child", "guardian") if on.year - birth_year >= CHILD_SERVED_FROM_AGE else ("guardian",)
+
+
+def document_kind(rule: Measure, record_kind: str) -> str | None:
+    """Which document a measure gets: a written decision for an appealable measure
+    the unit decided itself; a written account for a measure the law answers with
+    an account (restraint and the others); none for a decision made outside the
+    unit (the social worker's decision is theirs to write)."""
+    if rule.written == ACCOUNT:
+        return ACCOUNT
+    if rule.appealable and record_kind == DECISION:
+        return DECISION
+    return None
+
+
+# Told to the child's social worker at once; all others go in the weekly summary
+# (issue 16: isolation, special care, and a restraint in which someone was hurt).
+SERIOUS_MEASURES = ("isolation", "special_care")
+SERIOUS_WITH_INJURY = ("restraint",)
+
+
+def is_serious(key: str, injured: bool) -> bool:
+    return key in SERIOUS_MEASURES or (injured and key in SERIOUS_WITH_INJURY)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.clients.models import Placement
+from omavalvonta.clients.models import Placement, SocialWorkerDelivery
 from omavalvonta.core.models import TimeStampedModel
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.models import Unit
@@ -53,6 +53,11 @@ class Restriction(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # How the child's social worker was told (at once for a serious measure, else
+    # in the weekly summary): set once, by the one that claims the measure.
+    social_worker_delivery = models.ForeignKey(
+        SocialWorkerDelivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -63,6 +68,11 @@ class Restriction(TimeStampedModel):
             models.Index(fields=["placement", "-started_at"], name="restriction_child"),
             models.Index(
                 fields=["started_at"], name="restriction_debrief_due", condition=models.Q(debrief_at__isnull=True)
+            ),
+            models.Index(
+                fields=["started_at"],
+                name="restriction_sw_untold",
+                condition=models.Q(social_worker_delivery__isnull=True),
             ),
         ]
         verbose_name = _("restrictive measure")
@@ -84,3 +94,117 @@ class Restriction(TimeStampedModel):
     @property
     def debrief_pending(self) -> bool:
         return self.debrief_at is None
+
+    @property
+    def serious(self) -> bool:
+        """Told to the social worker at once (law.SERIOUS), else in the weekly summary."""
+        return law.is_serious(self.measure, bool(self.injuries.strip()))
+
+
+class FrozenError(RuntimeError):
+    """A signed document is never changed: a correction is a new version."""
+
+
+class RestrictionDocument(models.Model):
+    """The written decision (an appealable measure) or the written account (a
+    restraint) of one measure, as signed: frozen. A correction is a new version
+    with its reason; the older versions stay readable. The PDF (fi, sv) is laid
+    out from this row, never from the measure's current fields."""
+
+    restriction = models.ForeignKey(Restriction, on_delete=models.PROTECT, related_name="documents")
+    version = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("document"), max_length=10, choices=RecordKind.choices)
+    # The measure's facts as they were signed (what, why, when, who, the child's view).
+    content = models.JSONField()
+    reasoning = models.TextField(_("reasoning"))
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_by_name = models.CharField(_("signed by"), max_length=150)
+    signed_at = models.DateTimeField(_("signed"))
+
+    class Meta:
+        ordering = ["restriction", "-version"]
+        constraints = [models.UniqueConstraint(fields=["restriction", "version"], name="restriction_document_version")]
+        verbose_name = _("decision or account")
+        verbose_name_plural = _("decisions and accounts")
+
+    def __str__(self):
+        return f"{self.restriction_id} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise FrozenError("A signed decision or account is frozen: write a corrected version.")
+        super().save(*args, **kwargs)
+
+
+class DeliveryTo(models.TextChoices):
+    CHILD = "child", _("The child")
+    GUARDIAN = "guardian", _("The guardian")
+
+
+class DocumentHandover(models.Model):
+    """That a decision was given (served) to the child or the guardian: when and how."""
+
+    document = models.ForeignKey(RestrictionDocument, on_delete=models.PROTECT, related_name="handovers")
+    to = models.CharField(_("given to"), max_length=10, choices=DeliveryTo.choices)
+    given_on = models.DateField(_("given on"))
+    how = models.CharField(_("how"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["given_on", "id"]
+
+    def __str__(self):
+        return f"{self.document_id} → {self.to} {self.given_on}"
+
+
+class ChildFlag(TimeStampedModel):
+    """Many, consecutive or long restrictive measures for one child (rules.FLAG_RULES):
+    the supervisor is told, the social worker asked for an assessment of the
+    service need; shown on the child's page until handled."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="restriction_flags")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField(_("rule"), max_length=30)
+    raised_at = models.DateTimeField(_("raised"))
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handling = models.TextField(_("how it was handled"), blank=True)
+    social_worker_delivery = models.ForeignKey(
+        SocialWorkerDelivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            # One open flag per child: a second rule met while one is open adds nothing.
+            models.UniqueConstraint(
+                fields=["placement"], condition=models.Q(handled_at__isnull=True), name="restriction_flag_one_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.placement_id} {self.rule}"
+
+
+class ReductionGoal(TimeStampedModel):
+    """A unit's goal for fewer restrictive measures: at most `per_month` a month from `starts_on`."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    per_month = models.PositiveIntegerField(_("at most a month"))
+    starts_on = models.DateField(_("from"))
+    note = models.CharField(_("how we get there"), max_length=300, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self):
+        return f"{self.unit_id} ≤{self.per_month}/kk"

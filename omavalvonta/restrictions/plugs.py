@@ -1,16 +1,33 @@
 """What the restrictions area contributes to others through core.registry: the
-panel of a child's restrictive measures on the child's page (clients), and on a
-deviation's page the measures recorded about the same event. Neither imports
-anything of this area."""
+panel of a child's restrictive measures on the child's page (clients), on a
+deviation's page the measures recorded about the same event, the documents the
+child's social worker downloads with a one-time code (clients' delivery), the
+figures for the meeting agenda and the reports. Neither imports anything of
+this area."""
 
 from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core import registry
 
 
 def register() -> None:
-    from omavalvonta.restrictions import selectors
+    from omavalvonta.restrictions import documents, selectors, services
 
     registry.register(registry.CHILD_PANELS, "restrictions", selectors.child_panel, order=10)
     # After the named children (clients, 5): the measures recorded about the same event.
     registry.register(registry.DEVIATION_PANELS, "restrictions", selectors.deviation_panel, order=7)
+    registry.register(
+        registry.AGENDA_SOURCES, "restrictions.last_month", selectors.last_month_for_agenda,
+        order=115, kind="other", once=False,
+    )
+    registry.register(registry.RESTRICTION_FIGURES, "restrictions", selectors.period_figures)
+    registry.register(
+        registry.SOCIAL_WORKER_DOCUMENTS, services.NOTICE, documents.notice_document,
+        title=_("information on restrictive measures"),
+    )
+    registry.register(
+        registry.SOCIAL_WORKER_DOCUMENTS, services.ASSESSMENT, documents.assessment_document,
+        title=_("a request to assess the service need"),
+    )

@@ -5,27 +5,55 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.services import access_log_record
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, overview
+from omavalvonta.organisation.models import Region
 from omavalvonta.restrictions import law
-from omavalvonta.restrictions.models import Restriction
+from omavalvonta.restrictions.models import ChildFlag, ReductionGoal, Restriction, RestrictionDocument
 
 LIST_RELATED = ("placement", "created_by")
 CHILD_PANEL_LATEST = 5
 # Outside the unit a count this small could point at one child: shown as "fewer than".
 SMALL_GROUP = 5
 OVERVIEW_DAYS = 365
+FIGURE_MONTHS = 12
 
 
-def unit_counts(*, actor) -> list[dict]:
-    """Per unit the actor may count (client.count: the children's figures), the
-    measures of the last year, in one query; no names. A unit whose register the
-    actor reads is linked; for others a count under SMALL_GROUP is only "fewer"."""
-    units = list(access.units_for(actor, access.P_CLIENT_COUNT).select_related("region").order_by("name", "pk"))
+def region_counts(*, actor) -> list[dict]:
+    """Per region of the units the actor may count: how many units and the
+    measures of the last year (organisation.overview); a region's count under
+    SMALL_GROUP is hidden ("small"). Three queries, however many units."""
+    units = access.units_for(actor, access.P_CLIENT_COUNT)
+    since = timezone.now() - dt.timedelta(days=OVERVIEW_DAYS)
+    totals = dict(
+        Restriction.objects.filter(unit__in=units.values("pk"), started_at__gte=since)
+        .order_by()
+        .values("unit__region_id")
+        .annotate(n=Count("id"))
+        .values_list("unit__region_id", "n")
+    )
+    rows = overview.regions_of(units, totals)
+    for row in rows:
+        row["small"] = 0 < row["total"] < SMALL_GROUP
+    return rows
+
+
+def unit_counts(*, actor, region_id: int | None = None) -> list[dict]:
+    """Per unit the actor may count (client.count: the children's figures), in
+    one region when given, the measures of the last year, in one query; no names.
+    A unit whose register the actor reads is linked; for others a count under
+    SMALL_GROUP is only "fewer"."""
+    units = access.units_for(actor, access.P_CLIENT_COUNT).select_related("region").order_by("name", "pk")
+    if region_id is not None:
+        units = units.filter(region_id=region_id)
+    units = list(units)
     since = timezone.now() - dt.timedelta(days=OVERVIEW_DAYS)
     counts = dict(
         Restriction.objects.filter(unit__in=[u.pk for u in units], started_at__gte=since)
@@ -82,6 +110,8 @@ def child_panel(*, actor, placement, request=None) -> dict | None:
         "restrictions": latest,
         "total": total,
         "debriefs_missing": rows.filter(debrief_at__isnull=True).count() if total else 0,
+        "flag": open_flag(placement=placement) if total else None,
+        "can_handle": access.can(actor, access.P_RESTRICTION_DECIDE, placement.unit),
         "can_record": access.can(actor, access.P_RESTRICTION_RECORD, placement.unit)
         and (placement.ends_on is None),
         # The law allows no restrictive measure for this placement (open-care support, aftercare).
@@ -112,3 +142,214 @@ def deviation_panel(*, actor, deviation) -> dict | None:
         p for p in clients_selectors.record_children(record=deviation) if p.unit_id == unit.pk and p.ends_on is None
     ]
     return {"template": template, "restrictions": [], "children": children, "deviation_id": deviation.pk}
+
+
+# --- Documents, flags, figures (phase 2) -----------------------------------------------------
+
+
+def documents_of(*, restriction) -> list:
+    """The signed versions of a measure's decision or account, newest first, with their handovers."""
+    return list(restriction.documents.select_related("signed_by").prefetch_related("handovers").order_by("-version"))
+
+
+def document_get(*, actor, restriction_pk, version, request=None) -> RestrictionDocument:
+    restriction = restriction_get(actor=actor, pk=restriction_pk, request=request)
+    document = restriction.documents.filter(version=version).first()
+    if document is None:
+        raise Http404
+    document.restriction = restriction
+    return document
+
+
+def open_flag(*, placement) -> ChildFlag | None:
+    return ChildFlag.objects.filter(placement=placement, handled_at__isnull=True).first()
+
+
+def flag_get(*, actor, pk) -> ChildFlag:
+    return access.access_object(
+        ChildFlag.objects.select_related("placement", "unit"), actor, pk, access.P_RESTRICTION_DECIDE
+    )
+
+
+def deliveries_of(*, restriction) -> list:
+    """Whom the child's social worker was told of this measure, when (and whether it was opened)."""
+    ids = [restriction.social_worker_delivery_id] if restriction.social_worker_delivery_id else []
+    return clients_selectors.deliveries(ids=ids)
+
+
+def _month_starts(today: dt.date, months: int) -> list[dt.date]:
+    first = today.replace(day=1)
+    starts = []
+    for _i in range(months):
+        starts.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(starts))
+
+
+def _month_counts(qs, since) -> dict:
+    """{(first day of month, measure): count} in one query."""
+    rows = (
+        qs.filter(started_at__gte=since)
+        .annotate(month=TruncMonth("started_at"))
+        .values("month", "measure")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        result[(month, row["measure"])] = result.get((month, row["measure"]), 0) + row["n"]
+    return result
+
+
+def unit_figures(*, actor, unit, months: int = FIGURE_MONTHS, today: dt.date | None = None) -> dict:
+    """A unit's measures per month and type, per child (its own children), the
+    trend (the last three months against the three before) and the reduction
+    goal followed. Four queries. For restriction.view in the unit."""
+    access.require(actor, access.P_RESTRICTION_VIEW, unit)
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time()))
+    qs = Restriction.objects.filter(unit=unit)
+    counts = _month_counts(qs, since)
+    kinds = [m for m in law.measures() if any(k[1] == m.key for k in counts)]
+    totals = [sum(n for (month, _m), n in counts.items() if month == start) for start in starts]
+    goal = ReductionGoal.objects.filter(unit=unit, starts_on__lte=today).order_by("-starts_on", "-id").first()
+    month_rows = [
+        {
+            "month": start,
+            "cells": [counts.get((start, m.key), 0) for m in kinds],
+            "total": total,
+            "over_goal": goal is not None and start >= goal.starts_on.replace(day=1) and total > goal.per_month,
+        }
+        for start, total in zip(starts, totals, strict=True)
+    ]
+    per_child = list(
+        qs.filter(started_at__gte=since)
+        .values("placement_id", "placement__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "placement__name")
+    )
+    recent, earlier = sum(totals[-3:]), sum(totals[-6:-3])
+    return {
+        "unit": unit,
+        "kinds": kinds,
+        "months": month_rows,
+        "per_child": per_child,
+        "total": sum(totals),
+        "recent": recent,
+        "earlier": earlier,
+        "trend": "down" if recent < earlier else ("up" if recent > earlier else "level"),
+        "goal": goal,
+    }
+
+
+def unit_last_month(*, unit, today: dt.date | None = None) -> dict:
+    """Last month's measures by type, no names (the meeting agenda, anonymised)."""
+    today = today or timezone.localdate()
+    end = today.replace(day=1)
+    start = (end - dt.timedelta(days=1)).replace(day=1)
+    rows = dict(
+        Restriction.objects.filter(
+            unit=unit,
+            started_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time())),
+            started_at__lt=timezone.make_aware(dt.datetime.combine(end, dt.time())),
+        )
+        .values("measure")
+        .annotate(n=Count("id"))
+        .values_list("measure", "n")
+    )
+    return {"month": start, "by_type": [(m.label, rows[m.key]) for m in law.measures() if rows.get(m.key)], "total": sum(rows.values())}
+
+
+def region_figures(*, actor, months: int = FIGURE_MONTHS, today: dt.date | None = None) -> list[dict]:
+    """Per region of the units the actor may count: the measures per month, no
+    units, no children; a month under SMALL_GROUP is hidden (None). Two queries:
+    one filtered count per month (no date function per row)."""
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    bounds_ = [timezone.make_aware(dt.datetime.combine(d, dt.time())) for d in starts]
+    bounds_.append(timezone.make_aware(dt.datetime.combine(_next_month(starts[-1]), dt.time())))
+    units = access.units_for(actor, access.P_CLIENT_COUNT)
+    rows = (
+        Restriction.objects.filter(unit__in=units.values("pk"), started_at__gte=bounds_[0], started_at__lt=bounds_[-1])
+        .order_by()
+        .values("unit__region_id")
+        .annotate(
+            **{
+                f"m{i}": Count("id", filter=Q(started_at__gte=bounds_[i], started_at__lt=bounds_[i + 1]))
+                for i in range(len(starts))
+            }
+        )
+    )
+    counts = {row["unit__region_id"]: [row[f"m{i}"] for i in range(len(starts))] for row in rows}
+    regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name", "pk")
+    return [
+        {"region": region, "cells": [_hide_small(n) for n in counts.get(region.pk, [0] * len(starts))]}
+        for region in regions
+    ]
+
+
+def figure_months(months: int = FIGURE_MONTHS) -> list[dt.date]:
+    """The first days of the months the figures show, oldest first."""
+    return _month_starts(timezone.localdate(), months)
+
+
+def _next_month(first: dt.date) -> dt.date:
+    return (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def last_month_for_agenda(*, actor, unit):
+    """For the unit's meeting agenda (core.registry AGENDA_SOURCES): last month's
+    restrictive measures by type, anonymised (counts, no children), to be talked
+    through in the team meeting; nothing when there were none."""
+    if unit is None or not access.can(actor, access.P_RESTRICTION_VIEW, unit):
+        return []
+    month = unit_last_month(unit=unit)
+    if not month["total"]:
+        return []
+    title = ngettext(
+        "Restrictive measures last month: %(count)s", "Restrictive measures last month: %(count)s", month["total"]
+    ) % {"count": month["total"]}
+    note = ", ".join(f"{label} {n}" for label, n in month["by_type"])
+    return [{"title": title, "note": note}]
+
+
+def _hide_small(n: int) -> int | None:
+    return n if n == 0 or n >= SMALL_GROUP else None
+
+
+def period_figures(*, actor, date_from: dt.date, date_to: dt.date, unit=None) -> dict:
+    """core.registry RESTRICTION_FIGURES, for the follow-up report (the units the
+    actor may count, by type and by region) and the good-treatment plan (one
+    unit, by type): counts only, never a child; a count under SMALL_GROUP is
+    None (the plan and the report are read more widely than the register).
+    Two queries."""
+    units = access.units_for(actor, access.P_CLIENT_COUNT)
+    if unit is not None:
+        if not access.can(actor, access.P_CLIENT_COUNT, unit):
+            return {}
+        units = units.filter(pk=unit.pk)
+    begin = timezone.make_aware(dt.datetime.combine(date_from, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    rows = list(
+        Restriction.objects.filter(unit__in=units.values("pk"), started_at__gte=begin, started_at__lt=end)
+        .order_by()
+        .values("measure", "unit__region__name")
+        .annotate(n=Count("id"))
+    )
+    by_type: dict[str, int] = {}
+    by_region: dict[str, int] = {}
+    for row in rows:
+        by_type[row["measure"]] = by_type.get(row["measure"], 0) + row["n"]
+        by_region[row["unit__region__name"]] = by_region.get(row["unit__region__name"], 0) + row["n"]
+    total = sum(by_type.values())
+    return {
+        "total": _hide_small(total),
+        "by_type": [{"label": str(m.label), "count": _hide_small(by_type[m.key])} for m in law.measures() if by_type.get(m.key)],
+        "by_region": [] if unit is not None else [
+            {"label": name, "count": _hide_small(n)} for name, n in sorted(by_region.items())
+        ],
+        "small": SMALL_GROUP,
+    }

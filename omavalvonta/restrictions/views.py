@@ -10,6 +10,7 @@ access-log row."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,10 +18,25 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.pagination import IdPaginator
+from omavalvonta.core.pdf import PdfUnavailable
 from omavalvonta.organisation import access
-from omavalvonta.organisation.access import P_CLIENT_COUNT, P_RESTRICTION_RECORD, P_RESTRICTION_VIEW, requires
-from omavalvonta.restrictions import law, selectors, services
-from omavalvonta.restrictions.forms import DebriefForm, RestrictionForm
+from omavalvonta.organisation.access import (
+    P_CLIENT_COUNT,
+    P_RESTRICTION_DECIDE,
+    P_RESTRICTION_RECORD,
+    P_RESTRICTION_VIEW,
+    requires,
+)
+from omavalvonta.organisation.overview import pick_region
+from omavalvonta.restrictions import documents, law, rules, selectors, services
+from omavalvonta.restrictions.forms import (
+    DebriefForm,
+    DocumentForm,
+    FlagForm,
+    GoalForm,
+    HandoverForm,
+    RestrictionForm,
+)
 
 PAGE_SIZE = 20
 
@@ -29,10 +45,20 @@ PAGE_SIZE = 20
 def overview(request):
     """The units the actor may count, with their measures of the last year (no
     names); one unit whose register the actor reads: straight to it."""
-    rows = selectors.unit_counts(actor=request.user)
-    if len(rows) == 1 and rows[0]["can_view"]:
+    actor = request.user
+    regions = selectors.region_counts(actor=actor)
+    region, regions_first = pick_region(regions, request.GET.get("alue"))
+    context = {"small": selectors.SMALL_GROUP, "region": region}
+    if regions_first:
+        figures = selectors.region_figures(actor=actor)
+        months = selectors.figure_months()
+        return render(
+            request, "restrictions/overview.html", {**context, "regions": regions, "figures": figures, "months": months}
+        )
+    rows = selectors.unit_counts(actor=actor, region_id=region["region"].pk if region else None)
+    if region is None and len(rows) == 1 and rows[0]["can_view"]:
         return redirect("restrictions:unit", unit_id=rows[0]["unit"].pk)
-    return render(request, "restrictions/overview.html", {"rows": rows, "small": selectors.SMALL_GROUP})
+    return render(request, "restrictions/overview.html", {**context, "rows": rows})
 
 
 @logs_read("restriction.list")
@@ -53,15 +79,133 @@ def unit_register(request, unit_id):
 def restriction_detail(request, pk):
     actor = request.user
     restriction = selectors.restriction_get(actor=actor, pk=pk, request=request)
+    rule = restriction.rule
+    kind = law.document_kind(rule, restriction.record_kind) if rule else None
+    sign_perm = P_RESTRICTION_DECIDE if kind == law.DECISION else P_RESTRICTION_RECORD
     return render(
         request,
         "restrictions/detail.html",
         {
             "restriction": restriction,
-            "rule": restriction.rule,
+            "rule": rule,
             "can_debrief": access.can(actor, P_RESTRICTION_RECORD, restriction.unit) and restriction.debrief_pending,
+            "document_kind": kind,
+            "documents": selectors.documents_of(restriction=restriction),
+            "can_sign": kind is not None and access.can(actor, sign_perm, restriction.unit),
+            "can_hand_over": access.can(actor, P_RESTRICTION_RECORD, restriction.unit),
+            "deliveries": selectors.deliveries_of(restriction=restriction),
+            "serve_to": law.serve_to(restriction.placement.birth_year),
         },
     )
+
+
+@requires(P_RESTRICTION_RECORD)
+def document_sign(request, pk):
+    """Sign the decision or the account; signing again is a correction with its reason."""
+    actor = request.user
+    restriction = selectors.restriction_get(actor=actor, pk=pk, perm=P_RESTRICTION_RECORD, request=request)
+    rule = restriction.rule
+    kind = law.document_kind(rule, restriction.record_kind) if rule else None
+    if kind is None:
+        messages.info(request, _("This measure was decided outside the unit: its decision is not written here."))
+        return redirect("restrictions:detail", pk=restriction.pk)
+    latest = restriction.documents.order_by("-version").first()
+    if request.method == "POST":
+        form = DocumentForm(request.POST)
+        done, document = form_step(
+            form,
+            lambda data: services.document_sign(
+                actor=actor, restriction=restriction, reasoning=data.get("reasoning"),
+                correction_reason=data.get("correction_reason"),
+            ),
+        )
+        if done:
+            messages.success(request, _("The document was signed."))
+            return redirect("restrictions:detail", pk=restriction.pk)
+    else:
+        form = DocumentForm(initial={"reasoning": latest.reasoning} if latest else {})
+    return render(
+        request,
+        "restrictions/document_form.html",
+        {"form": form, "restriction": restriction, "decision": kind == law.DECISION, "latest": latest},
+    )
+
+
+@requires(P_RESTRICTION_VIEW)
+def document_pdf(request, pk, version, language):
+    if language not in documents.LANGUAGES:
+        raise Http404
+    document = selectors.document_get(actor=request.user, restriction_pk=pk, version=version, request=request)
+    try:
+        pdf = documents.document_pdf(document, language)
+    except PdfUnavailable:
+        messages.error(request, _("The PDF cannot be made on this server right now."))
+        return redirect("restrictions:detail", pk=pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="rajoitus-{pk}-v{version}-{language}.pdf"'
+    return response
+
+
+@requires(P_RESTRICTION_RECORD)
+def document_handover(request, pk, version):
+    actor = request.user
+    document = selectors.document_get(actor=actor, restriction_pk=pk, version=version, request=request)
+    if request.method == "POST":
+        form = HandoverForm(request.POST)
+        done, _saved = form_step(
+            form,
+            lambda data: services.handover_record(
+                actor=actor, document=document, to=data["to"], given_on=data["given_on"], how=data.get("how")
+            ),
+        )
+        if done:
+            messages.success(request, _("The handover was recorded."))
+            return redirect("restrictions:detail", pk=pk)
+    else:
+        form = HandoverForm()
+    return render(request, "restrictions/handover.html", {"form": form, "document": document})
+
+
+@requires(P_RESTRICTION_DECIDE)
+def flag_handle(request, pk):
+    actor = request.user
+    flag = selectors.flag_get(actor=actor, pk=pk)
+    if flag.handled_at is not None:
+        messages.info(request, _("This flag has already been handled."))
+        return redirect("clients:detail", pk=flag.placement_id)
+    if request.method == "POST":
+        form = FlagForm(request.POST)
+        done, _saved = form_step(
+            form, lambda data: services.flag_handle(actor=actor, flag=flag, handling=data.get("handling"))
+        )
+        if done:
+            messages.success(request, _("The handling was recorded."))
+            return redirect("clients:detail", pk=flag.placement_id)
+    else:
+        form = FlagForm()
+    met = rules.rule(flag.rule)
+    return render(request, "restrictions/flag.html", {"form": form, "flag": flag, "rule": met.explain() if met else ""})
+
+
+@logs_read("restriction.figures")
+@requires(P_RESTRICTION_VIEW)
+def unit_figures(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_RESTRICTION_VIEW)
+    can_goal = access.can(actor, P_RESTRICTION_DECIDE, unit)
+    form = GoalForm(request.POST or None) if can_goal else None
+    if request.method == "POST" and form is not None:
+        done, _saved = form_step(
+            form,
+            lambda data: services.goal_set(
+                actor=actor, unit=unit, per_month=data["per_month"], starts_on=data["starts_on"], note=data.get("note")
+            ),
+        )
+        if done:
+            messages.success(request, _("The goal was saved."))
+            return redirect("restrictions:figures", unit_id=unit.pk)
+    figures = selectors.unit_figures(actor=actor, unit=unit)
+    return render(request, "restrictions/figures.html", {"figures": figures, "unit": unit, "form": form})
 
 
 @requires(P_RESTRICTION_RECORD)

@@ -241,6 +241,11 @@ EXPECTED["outcomes_version"] = EXPECTED["outcomes_item_edit"] = EXPECTED["outcom
 EXPECTED["restrictions_overview"] = EXPECTED["clients_overview"]
 EXPECTED["restrictions_unit"] = EXPECTED["clients_unit"]
 EXPECTED["restrictions_new"] = EXPECTED["restrictions_detail"] = EXPECTED["restrictions_debrief"] = EXPECTED["clients_unit"]
+# Phase 2: a restraint's account is signed and read by the unit's staff; the figures as the register;
+# a child's flag is handled by those who decide (the unit's leaders, as the placement's keepers).
+for _page in ("restrictions_figures", "restrictions_sign", "restrictions_pdf", "restrictions_handover"):
+    EXPECTED[_page] = EXPECTED["clients_unit"]
+EXPECTED["restrictions_flag"] = EXPECTED["clients_create"]
 
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
@@ -307,13 +312,18 @@ def _url(page, unit_a, quality, violence):
         **(_instrument_urls() if page in ("outcomes_instruments", "outcomes_version", "outcomes_item_edit") else {}),
         "restrictions_overview": reverse("restrictions:overview"),
         "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
+        "restrictions_figures": reverse("restrictions:figures", args=[unit_a.pk]),
         **(
             {
                 "restrictions_new": reverse("restrictions:new", args=[child.pk]),
                 "restrictions_detail": reverse("restrictions:detail", args=[_restriction(child).pk]),
                 "restrictions_debrief": reverse("restrictions:debrief", args=[_restriction(child).pk]),
+                "restrictions_sign": reverse("restrictions:sign", args=[_restriction(child).pk]),
+                **_restriction_document_urls(child),
+                "restrictions_flag": reverse("restrictions:flag", args=[_flag(child).pk]),
             }
-            if page.startswith("restrictions_") and page not in ("restrictions_overview", "restrictions_unit")
+            if page.startswith("restrictions_")
+            and page not in ("restrictions_overview", "restrictions_unit", "restrictions_figures")
             and (child := _placement(unit_a))
             else {}
         ),
@@ -363,6 +373,31 @@ def _restriction(child):
     from omavalvonta.restrictions.tests.conftest import restraint_kwargs
 
     return restriction_record(actor=member(Role.EMPLOYEE, unit=child.unit), placement=child, **restraint_kwargs())
+
+
+def _restriction_document_urls(child):
+    """The signed account of a restraint: its PDF and its handover page."""
+    from omavalvonta.restrictions.services import document_sign
+
+    restriction = _restriction(child)
+    document_sign(actor=member(Role.EMPLOYEE, unit=child.unit), restriction=restriction, reasoning="Selvitys.")
+    return {
+        "restrictions_pdf": reverse("restrictions:pdf", args=[restriction.pk, 1, "fi"]),
+        "restrictions_handover": reverse("restrictions:handover", args=[restriction.pk, 1]),
+    }
+
+
+def _flag(child):
+    """An open flag on `child` (many, consecutive or long measures; the helpers' measures may have raised it)."""
+    from django.utils import timezone
+
+    from omavalvonta.restrictions.models import ChildFlag
+
+    flag, _created = ChildFlag.objects.get_or_create(
+        placement=child, handled_at__isnull=True,
+        defaults={"unit": child.unit, "rule": "many_30d", "raised_at": timezone.now()},
+    )
+    return flag
 
 
 def _risk(unit):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from omavalvonta.clients import selectors, services
 from omavalvonta.clients.models import Placement
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
+from omavalvonta.organisation import overview
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import member, placement_kwargs
 
@@ -260,9 +261,8 @@ def test_the_list_pages_read_a_fixed_number_of_queries(
 def test_a_large_group_sees_the_regions_first_then_a_regions_units(
     client, make_placement, quality_director, unit_a, unit_b, monkeypatch
 ):
-    from omavalvonta.clients import views
 
-    monkeypatch.setattr(views, "OVERVIEW_UNIT_ROWS", 1)
+    monkeypatch.setattr(overview, "OVERVIEW_UNIT_ROWS", 1)
     make_placement(name="Aino K.")
     make_placement(name="Bea L.")
     client.force_login(quality_director)
@@ -283,10 +283,9 @@ def test_a_large_group_sees_the_regions_first_then_a_regions_units(
 def test_the_regions_overview_reads_a_fixed_number_of_queries(
     client, make_placement, quality_director, unit_a, region_b, monkeypatch
 ):
-    from omavalvonta.clients import views
     from omavalvonta.testing.factories import UnitFactory
 
-    monkeypatch.setattr(views, "OVERVIEW_UNIT_ROWS", 1)
+    monkeypatch.setattr(overview, "OVERVIEW_UNIT_ROWS", 1)
     make_placement()
     UnitFactory(region=region_b)
     client.force_login(quality_director)

@@ -2,6 +2,7 @@
 report; published plans; the public feedback channel). Each view is declared
 with `access.public_view`; nothing here may reveal more than its page promises."""
 
+from omavalvonta.public.views.delivery import delivery
 from omavalvonta.public.views.feedback import (
     feedback_answer,
     feedback_kiosk,
@@ -16,6 +17,7 @@ from omavalvonta.public.views.plans import plans_index, plans_programme, plans_r
 
 __all__ = [
     "FOLLOWUP_MAX_PER_SESSION",
+    "delivery",
     "feedback_answer",
     "feedback_kiosk",
     "feedback_kiosk_thanks",

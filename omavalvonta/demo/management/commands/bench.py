@@ -43,8 +43,14 @@ class Command(BaseCommand):
             "1000000 for the full scale). Added to a reused dataset that has none.",
         )
         parser.add_argument("--reuse", action="store_true", help="Measure the dataset already in the database.")
+        parser.add_argument(
+            "--restrictions", type=int, default=200_000,
+            help="Restrictive measures over the last year in the children's homes (default 200,000; 0: none).",
+        )
 
-    def handle(self, *args, units, deviations, staff_per_unit, requests, max_seconds, reuse, responses, **options):
+    def handle(
+        self, *args, units, deviations, staff_per_unit, requests, max_seconds, reuse, responses, restrictions, **options
+    ):
         if _unapplied_migrations():
             self.stdout.write("Migrating the database...")
             call_command("migrate", verbosity=0, interactive=False)
@@ -67,7 +73,7 @@ class Command(BaseCommand):
                 units=units, deviations=deviations, staff_per_unit=staff_per_unit, log=self.stdout.write
             ).build()
             self.stdout.write(f"Built in {seconds:.1f} s.")
-        bench.build_extras(responses=responses, log=self.stdout.write)
+        bench.build_extras(responses=responses, log=self.stdout.write, restrictions=restrictions)
 
         if settings.DEBUG:
             self.stdout.write(self.style.WARNING("DEBUG is on in the settings; measuring with DEBUG off."))

@@ -9,6 +9,7 @@ from omavalvonta.demo import (
     feedback as feedback_demo,
     outcomes as outcomes_demo,
     plans as plans_demo,
+    restrictions as restrictions_demo,
     yearclock as yearclock_demo,
 )
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         result.counts.update(yearclock_demo.build(log=self.stdout.write))
         result.counts.update(clients_demo.build(log=self.stdout.write))
         result.counts.update(outcomes_demo.build(log=self.stdout.write))
+        result.counts.update(restrictions_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation built in {result.seconds:.1f} s: {counts}."))
         self.print_logins()

@@ -20,6 +20,7 @@ from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, access_people
 from omavalvonta.restrictions import law
 from omavalvonta.restrictions.models import RecordKind, Restriction
+from omavalvonta.restrictions.services.followup import _inform_at_once, flags_check
 
 TEXT_LIMIT = 4000
 # A debrief missing this long after the measure started is reminded of, and
@@ -198,6 +199,9 @@ def restriction_record(*, actor, placement, **data) -> Restriction:
         actor=actor, verb="restriction.recorded", target=restriction, unit=unit,
         measure=restriction.measure, record_kind=restriction.record_kind,
     )
+    if restriction.serious:
+        _inform_at_once(restriction, actor)
+    flags_check(placement=placement, actor=actor)
     return restriction
 
 
