@@ -4,7 +4,10 @@ the unit's meeting agenda (meetings). Neither imports anything of this area."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from omavalvonta.core import registry
+from omavalvonta.outcomes import schedule
 
 
 def register() -> None:
@@ -14,4 +17,9 @@ def register() -> None:
     registry.register(
         registry.AGENDA_SOURCES, "outcomes.measurements_due", selectors.measurements_for_agenda,
         order=110, kind="other", once=False,
+    )
+    # The quality calendar reminds of due measurements and escalates late ones.
+    registry.register(
+        registry.DUTY_SOURCES, "outcomes.measurements", selectors.measurement_duties,
+        label=gettext_lazy("Functional-capacity measurements"), remind_days_before=schedule.WINDOW_BEFORE,
     )

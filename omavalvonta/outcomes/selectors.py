@@ -11,9 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omavalvonta.clients.models import Placement
+from omavalvonta.core import registry
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
 from omavalvonta.outcomes import schedule
@@ -273,6 +276,28 @@ def measurement_home_items(*, actor, today) -> dict | None:
         "total": len(rows),
         "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
     }
+
+
+def measurement_duties(*, today, unit_ids=None) -> list[registry.Duty]:
+    """The measurements due or late in active units as quality-calendar duties
+    (core.registry DUTY_SOURCES): one per child and due date, owned by nobody
+    named (the unit's leaders hear of it). The title names no child: it travels
+    in e-mail; the link opens the child's page, behind the sign-in."""
+    placements = Placement.objects.filter(unit__is_active=True)
+    if unit_ids is not None:
+        placements = placements.filter(unit_id__in=unit_ids)
+    title = _("A child's functional-capacity measurement")
+    return [
+        registry.Duty(
+            key=f"outcomes.measurement:{p.pk}:{due.due_on.isoformat()}",
+            unit_id=p.unit_id,
+            title=title,
+            due_on=due.due_on,
+            late=due.state == schedule.LATE,
+            link=reverse("outcomes:child", args=[p.pk]),
+        )
+        for p, due in _due_rows(placements, today)
+    ]
 
 
 def measurements_for_agenda(*, actor, unit):
