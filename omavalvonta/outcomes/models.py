@@ -6,7 +6,10 @@ range). A published version is frozen, and so is any version a measurement has
 used: the meaning of a stored score never changes under it. A new wording is a
 new draft version."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +37,14 @@ class Instrument(models.Model):
     name_fi = models.CharField(_("name in Finnish"), max_length=120)
     name_sv = models.CharField(_("name in Swedish"), max_length=120, blank=True)
     name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    # The reliable-change threshold: how far a child's mean score (0-10) must
+    # move between the first and the latest measurement to count as improved or
+    # worse rather than unchanged. docs/outcomes-effectiveness.md says how the
+    # default was reached; a licensed instrument brings its own published value.
+    reliable_change = models.DecimalField(
+        _("reliable change (points)"), max_digits=4, decimal_places=2, default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("10"))],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

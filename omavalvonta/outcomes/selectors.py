@@ -19,7 +19,7 @@ from omavalvonta.clients.models import Placement
 from omavalvonta.core import registry
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
-from omavalvonta.outcomes import schedule
+from omavalvonta.outcomes import effectiveness, schedule
 from omavalvonta.outcomes.defaults import CODE as DEFAULT_CODE
 from omavalvonta.outcomes.models import (
     Answer,
@@ -318,3 +318,99 @@ def measurements_for_agenda(*, actor, unit):
     ) % {"count": len(rows)}
     note = ngettext("%(count)s of them late", "%(count)s of them late", late) % {"count": late} if late else ""
     return [{"title": title, "note": note}]
+
+
+# --- Effectiveness -----------------------------------------------------------------------------
+
+
+def _effect_rows(groups, labels) -> list[dict]:
+    return [{"group": g, "f": g.figures, "domains": g.figures.domain_changes(labels)} for g in groups]
+
+
+def effectiveness_overview(*, actor, region_id=None, today=None) -> dict:
+    """The effectiveness figures of the units the actor may count children in
+    (client.count; no names): per region, per service type and in total, and
+    per unit when there are few units or one region is chosen. A fixed number
+    of queries, however many units and children."""
+    today = today or timezone.localdate()
+    scope = access.units_for(actor, access.P_CLIENT_COUNT)
+    units = list(scope.select_related("region").order_by("name", "pk"))
+    per_unit = effectiveness.unit_figures(scope.values("pk"), today=today) if units else {}
+    labels = effectiveness.domain_labels() if units else {}
+    regions = effectiveness.grouped(units, per_unit, lambda u: u.region_id, lambda u: u.region.name)
+    region = next((g for g in regions if g.key == str(region_id)), None) if region_id is not None else None
+    for g in regions:
+        g.link = f"?alue={g.key}"
+    listed = [u for u in units if region is None or str(u.region_id) == region.key]
+    unit_rows = []
+    if region is not None or len(units) <= effectiveness.UNIT_ROWS:
+        unit_rows = [
+            effectiveness.Group(
+                label=u.name, figures=per_unit.get(u.pk, effectiveness.Figures()),
+                link=reverse("outcomes:unit_effectiveness", args=[u.pk]), key=str(u.pk),
+            )
+            for u in listed
+        ]
+    total = effectiveness.Group(
+        label=_("All your units"), figures=effectiveness.total(per_unit.values()), units=len(units)
+    )
+    return {
+        "total": _effect_rows([total], labels)[0],
+        "regions": _effect_rows(regions, labels) if len(regions) > 1 else [],
+        "service_types": _effect_rows(
+            effectiveness.grouped(units, per_unit, lambda u: u.service_type, lambda u: u.get_service_type_display()),
+            labels,
+        ),
+        "region": region,
+        "unit_rows": _effect_rows(unit_rows, labels),
+        "units": len(units),
+        "min_group": effectiveness.MIN_GROUP,
+        "coverage_days": effectiveness.COVERAGE_DAYS,
+    }
+
+
+def unit_effectiveness(*, actor, unit, today=None) -> dict:
+    """One unit's figures (client.count there, checked by the caller through
+    access.access_unit) and how many measurements wait now (counts, no names)."""
+    today = today or timezone.localdate()
+    figures = effectiveness.unit_figures([unit.pk], today=today).get(unit.pk, effectiveness.Figures())
+    rows = _due_rows(Placement.objects.filter(unit=unit), today)
+    group = effectiveness.Group(label=unit.name, figures=figures)
+    return {
+        "row": _effect_rows([group], effectiveness.domain_labels())[0],
+        "waiting": len(rows),
+        "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
+        "min_group": effectiveness.MIN_GROUP,
+        "coverage_days": effectiveness.COVERAGE_DAYS,
+    }
+
+
+def effectiveness_section(*, actor, unit=None, period_start=None, period_end=None) -> dict:
+    """The effectiveness section of the four-monthly follow-up report (all the
+    actor's units) and of a unit's self-supervision plan (core.registry
+    REPORT_SECTIONS): plain JSON-able figures, hidden for small groups, no
+    names. Empty without client.count."""
+    today = min(period_end, timezone.localdate()) if period_end else timezone.localdate()
+    if unit is not None:
+        if not access.can(actor, access.P_CLIENT_COUNT, unit):
+            return {}
+        figures = effectiveness.unit_figures([unit.pk], today=today).get(unit.pk, effectiveness.Figures())
+    else:
+        scope = access.units_for(actor, access.P_CLIENT_COUNT)
+        if not scope.exists():
+            return {}
+        figures = effectiveness.total(effectiveness.unit_figures(scope.values("pk"), today=today).values())
+    return {
+        "as_of": today.isoformat(),
+        "children": figures.children,
+        "compared": figures.compared,
+        "hidden": figures.hidden,
+        "improved": figures.share("improved"),
+        "unchanged": figures.share("unchanged"),
+        "worse": figures.share("worse"),
+        "coverage": figures.coverage,
+        "coverage_due": None if figures.coverage_hidden else figures.due,
+        "coverage_on_time": None if figures.coverage_hidden else figures.on_time,
+        "domains": [[label, change] for label, change in figures.domain_changes(effectiveness.domain_labels())],
+        "min_group": effectiveness.MIN_GROUP,
+    }

@@ -13,4 +13,6 @@ urlpatterns = [
     path("lapsi/<int:pk>/mittaus/", views.measure, name="measure"),
     path("lapsi/<int:pk>/tavoitteet/", views.goals_print, name="goals_print"),
     path("mittaus/<int:pk>/tavoitteet/", views.goals, name="goals"),
+    path("vaikuttavuus/", views.effectiveness, name="effectiveness"),
+    path("vaikuttavuus/yksikko/<int:pk>/", views.unit_effectiveness, name="unit_effectiveness"),
 ]

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import form_step
-from omavalvonta.organisation.access import P_CLIENT_VIEW, P_OUTCOME_INSTRUMENT_MANAGE, requires
+from omavalvonta.core.lib import bounds
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_VIEW, P_OUTCOME_INSTRUMENT_MANAGE, requires
 from omavalvonta.outcomes import selectors, services
 from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm
 
@@ -171,3 +173,20 @@ def goals_print(request, pk):
         "outcomes/goals_print.html",
         {"placement": placement, "goals": selectors.goals_of(placement), "today": timezone.localdate()},
     )
+
+
+# --- Effectiveness -----------------------------------------------------------------------------
+
+
+@requires(P_CLIENT_COUNT)
+def effectiveness(request):
+    region_id = bounds.parse_int(request.GET.get("alue"))
+    data = selectors.effectiveness_overview(actor=request.user, region_id=region_id)
+    return render(request, "outcomes/effectiveness.html", data)
+
+
+@requires(P_CLIENT_COUNT)
+def unit_effectiveness(request, pk):
+    unit = access.access_unit(request.user, pk, P_CLIENT_COUNT)
+    data = selectors.unit_effectiveness(actor=request.user, unit=unit)
+    return render(request, "outcomes/unit_effectiveness.html", {"unit": unit, **data})
