@@ -67,7 +67,8 @@ DUTY_SOURCES = "yearclock.duty_sources"
 # Figures of other areas that the four-monthly follow-up report and a unit's
 # self-supervision plan show in a section of their own: func(*, actor,
 # unit=None, period_start=None, period_end=None) -> dict (empty: nothing to
-# show). Details: title (lazy text), template (the section's partial).
+# show). Details: title (lazy text). The dict is plain JSON (an approved plan
+# keeps it); its shape is the provider's own ("effectiveness": outcomes).
 REPORT_SECTIONS = "plans.report_sections"
 
 

@@ -136,8 +136,9 @@ _SCORE = (
 ) / Value(2.0)
 
 
-def _done():
-    return Measurement.objects.filter(status=MeasurementStatus.DONE)
+def _done(today: dt.date):
+    """Done measurements up to `today` (a report for a past period sees no later ones)."""
+    return Measurement.objects.filter(status=MeasurementStatus.DONE, measured_on__lte=today)
 
 
 def _ends(placements, today):
@@ -145,13 +146,13 @@ def _ends(placements, today):
     no earlier (later) done measurement of the same child and one later
     (earlier). Same-day measurements are ordered by id."""
     same = {"placement_id": OuterRef("placement_id")}
-    earlier = _done().filter(**same).filter(
+    earlier = _done(today).filter(**same).filter(
         Q(measured_on__lt=OuterRef("measured_on")) | Q(measured_on=OuterRef("measured_on"), pk__lt=OuterRef("pk"))
     )
-    later = _done().filter(**same).filter(
+    later = _done(today).filter(**same).filter(
         Q(measured_on__gt=OuterRef("measured_on")) | Q(measured_on=OuterRef("measured_on"), pk__gt=OuterRef("pk"))
     )
-    base = _done().filter(placement__in=placements)
+    base = _done(today).filter(placement__in=placements)
     return base.filter(~Exists(earlier), Exists(later)), base.filter(Exists(earlier), ~Exists(later))
 
 

@@ -4,6 +4,7 @@ the unit's meeting agenda (meetings). Neither imports anything of this area."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from omavalvonta.core import registry
@@ -22,4 +23,10 @@ def register() -> None:
     registry.register(
         registry.DUTY_SOURCES, "outcomes.measurements", selectors.measurement_duties,
         label=gettext_lazy("Functional-capacity measurements"), remind_days_before=schedule.WINDOW_BEFORE,
+        unit_link=lambda unit_id: reverse("outcomes:unit_effectiveness", args=[unit_id]),
+    )
+    # The follow-up report and the unit's self-supervision plan show the effectiveness figures.
+    registry.register(
+        registry.REPORT_SECTIONS, "effectiveness", selectors.effectiveness_section,
+        title=gettext_lazy("Effectiveness"),
     )

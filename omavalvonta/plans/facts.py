@@ -16,6 +16,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from omavalvonta.core import registry
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role
 from omavalvonta.organisation.selectors import organisation_current
@@ -141,6 +142,13 @@ def information_systems(unit, *, actor) -> dict:
     }
 
 
+def contributed(name: str, *, actor, unit=None, **period) -> dict:
+    """A section another area contributes (core.registry REPORT_SECTIONS), read
+    with the actor's rights; empty when no area provides it."""
+    entry = registry.get(registry.REPORT_SECTIONS, name)
+    return (entry.func(actor=actor, unit=unit, **period) or {}) if entry else {}
+
+
 def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
     """The facts the plan's sections ask for."""
     result = {}
@@ -154,6 +162,8 @@ def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
         result["risks"] = risks(unit, actor=actor)
     if "feedback" in live_facts:
         result["feedback"] = feedback(unit, actor=actor)
+    if "effectiveness" in live_facts:
+        result["effectiveness"] = contributed("effectiveness", actor=actor, unit=unit)
     if "information_systems" in live_facts:
         result["information_systems"] = information_systems(unit, actor=actor)
     return result

@@ -61,6 +61,7 @@ class LiveFact(models.TextChoices):
     RISKS = "risks", _("Current risks and corrective actions")
     FEEDBACK = "feedback", _("Client feedback summary")
     INFORMATION_SYSTEMS = "information_systems", _("Critical information systems")
+    EFFECTIVENESS = "effectiveness", _("Effectiveness: the children's change and measurement coverage")
 
 
 class VersionState(models.TextChoices):

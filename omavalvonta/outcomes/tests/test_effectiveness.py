@@ -172,3 +172,26 @@ def test_the_query_counts_do_not_grow_with_units_or_children(client, children, k
     assert _queries(client, url) == before
     client.force_login(keeper_a)
     assert _queries(client, unit_url) == before_unit
+
+
+# --- The follow-up report and the unit's plan ----------------------------------------------------
+
+
+def test_the_follow_up_report_and_the_plan_gain_an_effectiveness_section(children, keeper_a, unit_a, today):
+    from django.template.loader import render_to_string
+
+    from omavalvonta.plans.facts import facts_for
+    from omavalvonta.plans.followup import compile_figures
+
+    director = member(Role.QUALITY_DIRECTOR, full_name="Laura Laatu")
+    figures = compile_figures(actor=director, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 4, 30))
+    e = figures["effectiveness"]
+    assert (e["compared"], e["improved"], e["unchanged"], e["worse"]) == (6, 50, 33, 17)
+    assert e["as_of"] == "2026-04-30"
+    facts = facts_for(unit_a, actor=keeper_a, live_facts={"effectiveness"})
+    assert facts["effectiveness"]["compared"] == 6 and facts["effectiveness"]["coverage"] == 50
+    html = render_to_string("plans/_effectiveness.html", {"e": facts["effectiveness"]})
+    assert "improved 50 %" in html and "Measured on time: 50 % (12 of 24 due)" in html
+    # Without the right to count children: nothing.
+    outsider = member(Role.ADMINISTRATOR, full_name="Aatu Admin")
+    assert facts_for(unit_a, actor=outsider, live_facts={"effectiveness"})["effectiveness"] == {}
