@@ -212,7 +212,7 @@ def _coverage(unit_ids, today: dt.date, result: dict[int, Figures]) -> None:
     )
     measured = defaultdict(list)
     for placement_id, day in (
-        _done()
+        _done(today)
         .filter(unit_id__in=unit_ids, measured_on__gte=window_start - dt.timedelta(days=120))
         .values_list("placement_id", "measured_on")
     ):
