@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404
-from django.utils import timezone
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import timezone
+from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.clients.models import Placement
 from omavalvonta.core import registry

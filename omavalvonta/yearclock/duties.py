@@ -18,8 +18,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.dates import fi_date
