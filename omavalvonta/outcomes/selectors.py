@@ -253,7 +253,7 @@ def _due_rows(placements, today) -> list[tuple]:
         placements.current(today)
         .annotate(last_measured_on=Max("measurements__measured_on"))
         .select_related("unit")
-        .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id")
+        .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id", "personal_worker_id")
     ):
         due = schedule.current_due(
             starts_on=p.starts_on, ends_on=p.ends_on, today=today, last_measured_on=p.last_measured_on
@@ -279,8 +279,8 @@ def measurement_home_items(*, actor, today) -> dict | None:
 
 def measurement_duties(*, today, unit_ids=None) -> list[registry.Duty]:
     """The measurements due or late in active units as quality-calendar duties
-    (core.registry DUTY_SOURCES): one per child and due date, owned by nobody
-    named (the unit's leaders hear of it). The title names no child: it travels
+    (core.registry DUTY_SOURCES): one per child and due date, owned by the
+    child's personal worker (none named: the unit's leaders). The title names no child: it travels
     in e-mail; the link opens the child's page, behind the sign-in."""
     placements = Placement.objects.filter(unit__is_active=True)
     if unit_ids is not None:
@@ -294,6 +294,7 @@ def measurement_duties(*, today, unit_ids=None) -> list[registry.Duty]:
             due_on=due.due_on,
             late=due.state == schedule.LATE,
             link=reverse("outcomes:child", args=[p.pk]),
+            owner_id=p.personal_worker_id,
         )
         for p, due in _due_rows(placements, today)
     ]

@@ -141,3 +141,19 @@ def test_the_calendars_due_page_shows_the_count(child, time_machine, keeper_a, c
     page = client.get(reverse("yearclock:due")).content.decode()
     assert "Functional-capacity measurements" in page and "1 late" in page
     assert "Eetu" not in page
+
+
+@pytest.mark.django_db
+def test_the_childs_personal_worker_is_reminded_and_the_leaders_hear_when_late(
+    time_machine, make_placement, keeper_a, responsible_a, employee_a, regional_director_a
+):
+    time_machine.move_to(at(START), tick=False)
+    placement = make_placement(name="Eetu E.", starts_on=START, personal_worker=employee_a)
+    record(keeper_a, placement, on=START)
+    time_machine.move_to(at(dt.date(2026, 3, 27)), tick=False)
+    assert duties.duties_remind_and_escalate() == 1
+    assert recipients("duty.reminder") == [employee_a.full_name]
+    time_machine.move_to(at(dt.date(2026, 4, 25)), tick=False)
+    assert duties.duties_remind_and_escalate() == 2
+    assert recipients("duty.late") == sorted([keeper_a.full_name, responsible_a.full_name])
+    assert duties.duties_remind_and_escalate() == 0
