@@ -236,6 +236,15 @@ EXPECTED["outcomes_instruments"] = {
     (Role.REHABILITATION_DIRECTOR, "own"): 200,
 }
 EXPECTED["outcomes_version"] = EXPECTED["outcomes_item_edit"] = EXPECTED["outcomes_instruments"]
+# Effectiveness: figures, no names, for everyone who may count the children.
+EXPECTED["outcomes_effectiveness"] = EXPECTED["clients_overview"] | {
+    **{(r, s): 200 for r in UNIT_ROLES for s in ("own", "other")},
+}
+EXPECTED["outcomes_unit_effectiveness"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "own"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR} | set(_COUNTERS)},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
 
 # Restrictive measures: the unit's staff read and record them; directors count them (no names).
 EXPECTED["restrictions_overview"] = EXPECTED["clients_overview"]
@@ -305,6 +314,8 @@ def _url(page, unit_a, quality, violence):
         ),
         **(_outcome_child_urls(unit_a) if page in _OUTCOME_CHILD_PAGES else {}),
         **(_instrument_urls() if page in ("outcomes_instruments", "outcomes_version", "outcomes_item_edit") else {}),
+        "outcomes_effectiveness": reverse("outcomes:effectiveness"),
+        "outcomes_unit_effectiveness": reverse("outcomes:unit_effectiveness", args=[unit_a.pk]),
         "restrictions_overview": reverse("restrictions:overview"),
         "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
         **(

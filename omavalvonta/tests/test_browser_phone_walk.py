@@ -74,6 +74,8 @@ def _staff_pages():
             reverse("clients:create", args=[unit.pk]),
             reverse("clients:edit", args=[child.pk]),
             reverse("clients:end", args=[child.pk]),
+            reverse("yearclock:due"),
+            reverse("outcomes:unit_effectiveness", args=[unit.pk]),
         ],
         Role.QUALITY_DIRECTOR: [
             reverse("home"),
@@ -85,6 +87,7 @@ def _staff_pages():
             reverse("plans:reports"),
             reverse("clients:overview"),
             reverse("restrictions:overview"),
+            reverse("outcomes:effectiveness"),
         ],
         Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
