@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -59,7 +60,7 @@ class Figures:
     unchanged: int = 0
     worse: int = 0
     # domain code -> [sum at first, count at first, sum at latest, count at latest]
-    domains: dict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0, 0.0, 0]))
+    domains: dict = field(default_factory=dict)
     due: int = 0  # due dates whose grace has passed, in the window
     on_time: int = 0
 
@@ -71,7 +72,7 @@ class Figures:
         for name in ("children", "improved", "unchanged", "worse", "due", "on_time"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, values in other.domains.items():
-            mine = self.domains[code]
+            mine = self.domains.setdefault(code, [0.0, 0, 0.0, 0])
             for i, v in enumerate(values):
                 mine[i] += v
         return self
@@ -193,12 +194,12 @@ def unit_figures(unit_ids, *, today: dt.date) -> dict[int, Figures]:
             .annotate(total=Sum(_SCORE), n=Count("pk"))
             .order_by()
         ):
-            values = result[row["measurement__unit_id"]].domains[row["item__domain"]]
+            values = result[row["measurement__unit_id"]].domains.setdefault(row["item__domain"], [0.0, 0, 0.0, 0])
             values[offset] += row["total"] or 0.0
             values[offset + 1] += row["n"]
 
     _coverage(unit_ids, today, result)
-    return result
+    return dict(result)
 
 
 def _coverage(unit_ids, today: dt.date, result: dict[int, Figures]) -> None:
@@ -220,10 +221,11 @@ def _coverage(unit_ids, today: dt.date, result: dict[int, Figures]) -> None:
     for pk, unit_id, starts_on, ends_on in placements:
         until = min(today, ends_on) if ends_on else today
         for due in schedule.due_dates(
-            starts_on=starts_on, ends_on=None, today=until - dt.timedelta(days=1), measured=measured[pk]
+            starts_on=starts_on, ends_on=None, today=until - dt.timedelta(days=1), measured=measured[pk],
+            since=window_start,
         ):
             # A due date still in its grace (or ahead) is not counted yet.
-            if due.due_on < window_start or due.state in (schedule.UPCOMING, schedule.DUE):
+            if due.state in (schedule.UPCOMING, schedule.DUE):
                 continue
             figures = result[unit_id]
             figures.due += 1
@@ -244,6 +246,46 @@ def total(figures) -> Figures:
     for f in figures:
         out.add(f)
     return out
+
+
+# --- The organisation's figures, kept by a background job -------------------------------------
+
+# Above this many units a scope reads every unit's figures from the cache the
+# job refreshes (computed for every active unit at once: seconds at the scale
+# of thousands of units); a smaller scope is computed on the spot.
+CACHE_SECONDS = 20 * 60
+REFRESH_SECONDS = 10 * 60
+
+
+def _cache_key(today: dt.date) -> str:
+    return f"outcomes.effectiveness:{today.isoformat()}"
+
+
+def refresh(*, today: dt.date | None = None) -> int:
+    """The background job: every active unit's figures into the cache.
+    Returns the number of units."""
+    from django.utils import timezone
+
+    from omavalvonta.organisation.models import Unit
+
+    today = today or timezone.localdate()
+    figures = unit_figures(Unit.objects.filter(is_active=True).values("pk"), today=today)
+    cache.set(_cache_key(today), (timezone.now(), figures), CACHE_SECONDS)
+    return len(figures)
+
+
+def figures_of(units, scope, *, today: dt.date) -> tuple[dict[int, Figures], object]:
+    """Figures per unit of `units` (a list; `scope`: the same as a queryset):
+    on the spot for a few units, else from the job's cache (filled here when
+    empty). Returns (figures, the moment they were computed or None: now)."""
+    if len(units) <= UNIT_ROWS:
+        return unit_figures(scope.values("pk"), today=today), None
+    cached = cache.get(_cache_key(today))
+    if cached is None:
+        refresh(today=today)
+        cached = cache.get(_cache_key(today)) or (None, unit_figures(scope.values("pk"), today=today))
+    computed_at, figures = cached
+    return {u.pk: figures[u.pk] for u in units if u.pk in figures}, computed_at
 
 
 # --- The pages' groups ---------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from omavalvonta.core import registry
-from omavalvonta.outcomes import schedule
+from omavalvonta.core import jobs, registry
+from omavalvonta.outcomes import effectiveness, schedule
 
 
 def register() -> None:
@@ -25,6 +25,8 @@ def register() -> None:
         label=gettext_lazy("Functional-capacity measurements"), remind_days_before=schedule.WINDOW_BEFORE,
         unit_link=lambda unit_id: reverse("outcomes:unit_effectiveness", args=[unit_id]),
     )
+    # The organisation's effectiveness figures, kept fresh for the directors' page.
+    jobs.register("outcomes.effectiveness", effectiveness.refresh, every_seconds=effectiveness.REFRESH_SECONDS)
     # The follow-up report and the unit's self-supervision plan show the effectiveness figures.
     registry.register(
         registry.REPORT_SECTIONS, "effectiveness", selectors.effectiveness_section,

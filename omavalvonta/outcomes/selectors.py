@@ -335,7 +335,7 @@ def effectiveness_overview(*, actor, region_id=None, today=None) -> dict:
     today = today or timezone.localdate()
     scope = access.units_for(actor, access.P_CLIENT_COUNT)
     units = list(scope.select_related("region").order_by("name", "pk"))
-    per_unit = effectiveness.unit_figures(scope.values("pk"), today=today) if units else {}
+    per_unit, computed_at = effectiveness.figures_of(units, scope, today=today) if units else ({}, None)
     labels = effectiveness.domain_labels() if units else {}
     regions = effectiveness.grouped(units, per_unit, lambda u: u.region_id, lambda u: u.region.name)
     region = next((g for g in regions if g.key == str(region_id)), None) if region_id is not None else None
@@ -364,6 +364,7 @@ def effectiveness_overview(*, actor, region_id=None, today=None) -> dict:
         "region": region,
         "unit_rows": _effect_rows(unit_rows, labels),
         "units": len(units),
+        "computed_at": computed_at,
         "min_group": effectiveness.MIN_GROUP,
         "coverage_days": effectiveness.COVERAGE_DAYS,
     }

@@ -195,3 +195,24 @@ def test_the_follow_up_report_and_the_plan_gain_an_effectiveness_section(childre
     # Without the right to count children: nothing.
     outsider = member(Role.ADMINISTRATOR, full_name="Aatu Admin")
     assert facts_for(unit_a, actor=outsider, live_facts={"effectiveness"})["effectiveness"] == {}
+
+
+def test_a_large_scope_reads_the_figures_the_job_keeps(children, unit_a, keeper_a, today, monkeypatch, client):
+    from omavalvonta.core import jobs
+
+    assert "outcomes.effectiveness" in {job.name for job in jobs.registered()}
+    director = member(Role.QUALITY_DIRECTOR, full_name="Laura Laatu")
+    for n in range(2):
+        UnitFactory(region=unit_a.region, name=f"Tyhjä {n}", public_slug=f"tyhja{n}")
+    monkeypatch.setattr(effectiveness, "UNIT_ROWS", 2)
+    on_the_spot = effectiveness.unit_figures([unit_a.pk], today=today)[unit_a.pk]
+    first = selectors.effectiveness_overview(actor=director)
+    assert first["computed_at"] is not None
+    assert first["total"]["f"].improved == on_the_spot.improved == 3
+    # A new measurement shows after the job's next run, not before.
+    record(keeper_a, children[5], on=today, scores=all_domains(9))
+    assert selectors.effectiveness_overview(actor=director)["total"]["f"].worse == 1
+    assert effectiveness.refresh() == 1  # the units with children
+    assert selectors.effectiveness_overview(actor=director)["total"]["f"].worse == 0
+    client.force_login(director)
+    assert "Figures computed" in client.get(reverse("outcomes:effectiveness")).content.decode()
