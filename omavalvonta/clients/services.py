@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.clients.models import Placement, PlacementMention, PlacementType
+from omavalvonta.clients.selectors import personal_worker_choices
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.clients.selectors import personal_worker_choices
 from omavalvonta.organisation import access
 
 # A child's birth year: from this many years before the placement (aftercare
