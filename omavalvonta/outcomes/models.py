@@ -240,3 +240,47 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class UnitPractice(models.Model):
+    """How a unit works with the children's measure: whether it uses the
+    feedback-informed session checks (optional per unit)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    session_checks = models.BooleanField(_("feedback-informed session checks in use"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit's practice")
+        verbose_name_plural = _("units' practices")
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.session_checks}"
+
+
+class SessionCheck(models.Model):
+    """A very short check at a meeting with the child (outcomes/sessions.py):
+    four questions on how things are and four on how the meeting felt, 0-10 each."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="session_checks")
+    checked_on = models.DateField(_("date of the meeting"))
+    scores = models.JSONField(default=dict)  # question code -> 0..10
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["placement_id", "checked_on", "id"]
+        indexes = [models.Index(fields=["placement", "checked_on"], name="session_check_placement_date")]
+        verbose_name = _("session check")
+        verbose_name_plural = _("session checks")
+
+    def __str__(self):
+        return f"{self.placement_id} {self.checked_on}"

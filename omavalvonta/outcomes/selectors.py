@@ -18,7 +18,7 @@ from omavalvonta.clients.models import Placement
 from omavalvonta.core import registry
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
-from omavalvonta.outcomes import effectiveness, schedule
+from omavalvonta.outcomes import effectiveness, schedule, sessions
 from omavalvonta.outcomes.defaults import CODE as DEFAULT_CODE
 from omavalvonta.outcomes.models import (
     Answer,
@@ -28,6 +28,8 @@ from omavalvonta.outcomes.models import (
     Item,
     Measurement,
     MeasurementStatus,
+    SessionCheck,
+    UnitPractice,
     VersionStatus,
 )
 
@@ -238,7 +240,12 @@ def child_panel(*, actor, placement, request=None) -> dict | None:
     what the page shows)."""
     if not access.can(actor, access.P_CLIENT_VIEW, placement.unit):
         return None
-    return {"template": "outcomes/_child_panel.html", "placement": placement, **child_outcomes(placement=placement)}
+    return {
+        "template": "outcomes/_child_panel.html",
+        "placement": placement,
+        "sessions_in_use": session_checks_in_use(placement.unit),
+        **child_outcomes(placement=placement),
+    }
 
 
 # --- The home page -----------------------------------------------------------------------------
@@ -414,4 +421,27 @@ def effectiveness_section(*, actor, unit=None, period_start=None, period_end=Non
         "coverage_on_time": None if figures.coverage_hidden else figures.on_time,
         "domains": [[label, change] for label, change in figures.domain_changes(effectiveness.domain_labels())],
         "min_group": effectiveness.MIN_GROUP,
+    }
+
+
+# --- Feedback-informed sessions ----------------------------------------------------------------
+
+
+def session_checks_in_use(unit) -> bool:
+    return UnitPractice.objects.filter(unit=unit, session_checks=True).exists()
+
+
+def child_sessions(*, placement) -> dict:
+    """The child's session checks (oldest first), their plot and the off-track
+    reasons, for a placement already read through `placement_get` (logged)."""
+    checks = list(SessionCheck.objects.filter(placement=placement).order_by("checked_on", "pk"))
+    life = [sessions.life_total(c.scores) for c in checks]
+    meeting = [sessions.meeting_total(c.scores) for c in checks]
+    reasons = sessions.off_track(life, meeting)
+    return {
+        "checks": [(c, lt, mt) for c, lt, mt in zip(checks, life, meeting, strict=True)][::-1],
+        "plot": sessions.plot(checks),
+        "off_track": [sessions.REASONS[r] for r in reasons],
+        "in_use": session_checks_in_use(placement.unit),
+        "total_max": sessions.TOTAL_MAX,
     }

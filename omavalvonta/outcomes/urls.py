@@ -15,4 +15,6 @@ urlpatterns = [
     path("mittaus/<int:pk>/tavoitteet/", views.goals, name="goals"),
     path("vaikuttavuus/", views.effectiveness, name="effectiveness"),
     path("vaikuttavuus/yksikko/<int:pk>/", views.unit_effectiveness, name="unit_effectiveness"),
+    path("vaikuttavuus/yksikko/<int:pk>/tapaamiset/", views.unit_sessions, name="unit_sessions"),
+    path("lapsi/<int:pk>/tapaamiset/", views.sessions, name="sessions"),
 ]

@@ -18,9 +18,15 @@ from django.views.decorators.http import require_POST
 from omavalvonta.core.forms import form_step
 from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
-from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_VIEW, P_OUTCOME_INSTRUMENT_MANAGE, requires
+from omavalvonta.organisation.access import (
+    P_CLIENT_COUNT,
+    P_CLIENT_MANAGE,
+    P_CLIENT_VIEW,
+    P_OUTCOME_INSTRUMENT_MANAGE,
+    requires,
+)
 from omavalvonta.outcomes import selectors, services
-from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm
+from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm, SessionCheckForm
 
 # --- Instruments -------------------------------------------------------------------------------
 
@@ -189,4 +195,56 @@ def effectiveness(request):
 def unit_effectiveness(request, pk):
     unit = access.access_unit(request.user, pk, P_CLIENT_COUNT)
     data = selectors.unit_effectiveness(actor=request.user, unit=unit)
-    return render(request, "outcomes/unit_effectiveness.html", {"unit": unit, **data})
+    return render(
+        request,
+        "outcomes/unit_effectiveness.html",
+        {
+            "unit": unit,
+            "sessions_in_use": selectors.session_checks_in_use(unit),
+            "can_manage": access.can(request.user, P_CLIENT_MANAGE, unit),
+            **data,
+        },
+    )
+
+
+@require_POST
+@requires(P_CLIENT_MANAGE)
+def unit_sessions(request, pk):
+    unit = access.access_unit(request.user, pk, P_CLIENT_MANAGE)
+    in_use = request.POST.get("in_use") == "1"
+    services.unit_practice_set(actor=request.user, unit=unit, session_checks=in_use)
+    if in_use:
+        messages.success(request, _("The session checks are in use in the unit."))
+    else:
+        messages.success(request, _("The session checks are no longer in use. The checks recorded are kept."))
+    return redirect("outcomes:unit_effectiveness", pk=unit.pk)
+
+
+# --- Feedback-informed sessions ----------------------------------------------------------------
+
+
+@requires(P_CLIENT_VIEW)
+def sessions(request, pk):
+    actor = request.user
+    placement = selectors.placement_get(actor=actor, pk=pk, request=request, what="outcome.sessions")
+    data = selectors.child_sessions(placement=placement)
+    today = timezone.localdate()
+    can_record = data["in_use"] and (placement.ends_on is None or placement.ends_on > today)
+    form = None
+    if request.method == "POST":
+        if not can_record:
+            messages.info(request, _("No session check can be recorded for this child now."))
+            return redirect("outcomes:sessions", pk=placement.pk)
+        form = SessionCheckForm(request.POST)
+        done, _check = form_step(
+            form,
+            lambda data: services.session_check_record(
+                actor=actor, placement=placement, checked_on=data.get("checked_on"), scores=form.scores()
+            ),
+        )
+        if done:
+            messages.success(request, _("The session check was saved."))
+            return redirect("outcomes:sessions", pk=placement.pk)
+    elif can_record:
+        form = SessionCheckForm(initial={"checked_on": today})
+    return render(request, "outcomes/sessions.html", {"placement": placement, "form": form, **data})
