@@ -226,7 +226,9 @@ EXPECTED["clients_create"] = {
 }
 EXPECTED["clients_edit"] = EXPECTED["clients_end"] = EXPECTED["clients_create"]
 # A child's functional-capacity measurements and goals: as the child's page.
-_OUTCOME_CHILD_PAGES = ("outcomes_child", "outcomes_measure", "outcomes_goals_print", "outcomes_goals")
+_OUTCOME_CHILD_PAGES = (
+    "outcomes_child", "outcomes_measure", "outcomes_goals_print", "outcomes_goals", "outcomes_sessions",
+)
 for _page in _OUTCOME_CHILD_PAGES:
     EXPECTED[_page] = EXPECTED["clients_detail"]
 # The instruments: organisation-wide data kept by the rehabilitation director.
@@ -342,6 +344,7 @@ def _outcome_child_urls(unit):
         "outcomes_measure": reverse("outcomes:measure", args=[child.pk]),
         "outcomes_goals_print": reverse("outcomes:goals_print", args=[child.pk]),
         "outcomes_goals": reverse("outcomes:goals", args=[measurement.pk]),
+        "outcomes_sessions": reverse("outcomes:sessions", args=[child.pk]),
     }
 
 

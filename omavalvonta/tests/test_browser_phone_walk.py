@@ -58,6 +58,7 @@ def _staff_pages():
             reverse("outcomes:child", args=[child.pk]),
             reverse("outcomes:measure", args=[child.pk]),
             reverse("outcomes:goals_print", args=[child.pk]),
+            reverse("outcomes:sessions", args=[child.pk]),
             reverse("restrictions:unit", args=[unit.pk]),
             reverse("restrictions:new", args=[child.pk]),
         ],
