@@ -263,7 +263,8 @@ def _cache_key(today: dt.date) -> str:
 
 def refresh(*, today: dt.date | None = None) -> int:
     """The background job: every active unit's figures into the cache.
-    Returns the number of units."""
+    Returns 0: it queues nothing (a job's count is the work it leaves for the
+    worker's outbox, and a fresh demo starts with none)."""
     from django.utils import timezone
 
     from omavalvonta.organisation.models import Unit
@@ -271,7 +272,7 @@ def refresh(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     figures = unit_figures(Unit.objects.filter(is_active=True).values("pk"), today=today)
     cache.set(_cache_key(today), (timezone.now(), figures), CACHE_SECONDS)
-    return len(figures)
+    return 0
 
 
 def figures_of(units, scope, *, today: dt.date) -> tuple[dict[int, Figures], object]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -258,7 +258,7 @@ def _due_rows(placements, today) -> list[tuple]:
     rows = []
     for p in (
         placements.current(today)
-        .annotate(last_measured_on=Max("measurements__measured_on"))
+        .annotate(last_measured_on=Max("measurements__measured_on", filter=Q(measurements__measured_on__lte=today)))
         .select_related("unit")
         .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id", "personal_worker_id")
     ):
