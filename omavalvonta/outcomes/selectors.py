@@ -240,10 +240,12 @@ def child_panel(*, actor, placement, request=None) -> dict | None:
     what the page shows)."""
     if not access.can(actor, access.P_CLIENT_VIEW, placement.unit):
         return None
+    in_use = session_checks_in_use(placement.unit)
     return {
         "template": "outcomes/_child_panel.html",
         "placement": placement,
-        "sessions_in_use": session_checks_in_use(placement.unit),
+        "sessions_in_use": in_use,
+        "sessions_off_track": in_use and bool(child_sessions(placement=placement)["off_track"]),
         **child_outcomes(placement=placement),
     }
 

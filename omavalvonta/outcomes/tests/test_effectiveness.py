@@ -216,3 +216,13 @@ def test_a_large_scope_reads_the_figures_the_job_keeps(children, unit_a, keeper_
     assert selectors.effectiveness_overview(actor=director)["total"]["f"].worse == 0
     client.force_login(director)
     assert "Figures computed" in client.get(reverse("outcomes:effectiveness")).content.decode()
+
+
+def test_the_follow_up_report_page_shows_its_effectiveness_section(children, client, today):
+    from omavalvonta.plans.programme import followup_report_create
+
+    director = member(Role.QUALITY_DIRECTOR, full_name="Laura Laatu")
+    report = followup_report_create(actor=director, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 4, 30))
+    client.force_login(director)
+    page = client.get(reverse("plans:report", args=[report.pk])).content.decode()
+    assert 'id="fig-effectiveness"' in page and "improved 50 %" in page

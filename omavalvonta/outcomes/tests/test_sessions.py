@@ -89,6 +89,8 @@ def test_the_page_records_a_check_plots_it_and_flags_off_track(client, child, em
     data = selectors.child_sessions(placement=child)
     assert [life for _c, life, _m in data["checks"]] == [24, 28, 32] and data["off_track"]
     assert "Off track" in client.get(url).content.decode()
+    # The child's page shows the flag too.
+    assert 'data-flag="off-track"' in client.get(reverse("clients:detail", args=[child.pk])).content.decode()
 
 
 @pytest.mark.django_db
