@@ -54,6 +54,14 @@ def access_require_instruments(actor) -> None:
         raise PermissionDenied(access.P_OUTCOME_INSTRUMENT_MANAGE)
 
 
+def instrument_get(*, actor, pk) -> Instrument:
+    access_require_instruments(actor)
+    try:
+        return Instrument.objects.get(pk=pk)
+    except (Instrument.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def version_get(*, actor, pk) -> InstrumentVersion:
     access_require_instruments(actor)
     try:

@@ -6,6 +6,7 @@ the child's unit (the unit's staff measure with the child)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +25,7 @@ from omavalvonta.outcomes.models import (
     Answer,
     FollowUp,
     Goal,
+    Instrument,
     InstrumentVersion,
     Item,
     Measurement,
@@ -355,3 +357,32 @@ def session_check_record(*, actor, placement, checked_on, scores: dict) -> Sessi
     # The audit trail names the record, never the child or the scores.
     audit_event_record(actor=actor, verb="outcome.session_checked", target=check, unit=placement.unit)
     return check
+
+
+# --- The reliable-change threshold (data on the instrument) ------------------------------------
+
+THRESHOLD_MIN, THRESHOLD_MAX = Decimal("0.10"), Decimal("10")
+
+
+@transaction.atomic
+def instrument_threshold_set(*, actor, instrument: Instrument, value) -> Instrument:
+    """Set the instrument's reliable-change threshold (points of the 0-10 mean
+    score; docs/outcomes-effectiveness.md): outcome.instrument_manage. The
+    effectiveness figures use it from their next computation."""
+    selectors.access_require_instruments(actor)
+    text = str(value or "").strip().replace(",", ".")
+    try:
+        threshold = Decimal(text).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        threshold = None
+    if threshold is None or not threshold.is_finite() or not THRESHOLD_MIN <= threshold <= THRESHOLD_MAX:
+        raise ValidationError(
+            {"reliable_change": _("Give a number from %(low)s to %(high)s, e.g. 1,5.") % {"low": "0,1", "high": "10"}}
+        )
+    before = instrument.reliable_change
+    instrument.reliable_change = threshold
+    instrument.save(update_fields=["reliable_change"])
+    audit_event_record(
+        actor=actor, verb="outcome.threshold_set", target=instrument, before=str(before), after=str(threshold)
+    )
+    return instrument

@@ -5,6 +5,7 @@ from omavalvonta.outcomes import views
 app_name = "outcomes"
 urlpatterns = [
     path("mittarit/", views.instruments, name="instruments"),
+    path("mittarit/<int:pk>/luotettava-muutos/", views.instrument_threshold, name="instrument_threshold"),
     path("mittarit/versio/<int:pk>/", views.version_detail, name="version"),
     path("mittarit/versio/<int:pk>/uusi-luonnos/", views.version_draft, name="version_draft"),
     path("mittarit/versio/<int:pk>/julkaise/", views.version_publish, name="version_publish"),

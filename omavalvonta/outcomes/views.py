@@ -32,8 +32,27 @@ from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm, Ses
 
 
 @requires(P_OUTCOME_INSTRUMENT_MANAGE)
-def instruments(request):
-    return render(request, "outcomes/instruments.html", {"instruments": selectors.instrument_list(actor=request.user)})
+def instruments(request, refused=None):
+    """refused: (instrument id, the value typed, the message) of a threshold not saved."""
+    return render(
+        request,
+        "outcomes/instruments.html",
+        {"instruments": selectors.instrument_list(actor=request.user), "refused": refused},
+        status=400 if refused else 200,
+    )
+
+
+@require_POST
+@requires(P_OUTCOME_INSTRUMENT_MANAGE)
+def instrument_threshold(request, pk):
+    instrument = selectors.instrument_get(actor=request.user, pk=pk)
+    value = request.POST.get("reliable_change", "")[:20]
+    try:
+        services.instrument_threshold_set(actor=request.user, instrument=instrument, value=value)
+    except ValidationError as error:
+        return instruments(request, refused=(instrument.pk, value, " ".join(error.messages)))
+    messages.success(request, _("The reliable-change threshold was saved."))
+    return redirect("outcomes:instruments")
 
 
 @requires(P_OUTCOME_INSTRUMENT_MANAGE)
