@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.clients.models import PlacementType
-from omavalvonta.core.forms import DateField, DateInput, EditVersionField
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField, UserChoiceField
 
 
 class PlacementForm(forms.Form):
@@ -39,9 +39,14 @@ class PlacementForm(forms.Form):
         help_text=_("The unit's plan for the child, which follows the client plan."),
     )
 
-    def __init__(self, *args, counties, **kwargs):
+    def __init__(self, *args, counties, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
+        # The child's personal worker (omaohjaaja), optional: from the unit's staff.
+        self.fields["personal_worker"] = UserChoiceField(
+            people=people, blank_label=_("No one named"), required=False, label=_("Personal worker"),
+            help_text=_("The worker reminded of the child's functional-capacity measurements."),
+        )
         self.fields["birth_year"].widget.attrs.update({"inputmode": "numeric"})
         self.fields["social_worker_email"].widget.attrs.update({"autocomplete": "off"})
         self.fields["social_worker_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
@@ -53,7 +58,7 @@ class PlacementForm(forms.Form):
             name: data.get(name)
             for name in (
                 "name", "birth_year", "placement_type", "starts_on", "county", "social_worker_name",
-                "social_worker_email", "social_worker_phone", "client_plan_on", "care_plan_on",
+                "social_worker_email", "social_worker_phone", "client_plan_on", "care_plan_on", "personal_worker",
             )
         }
 
@@ -71,11 +76,14 @@ class PlacementForm(forms.Form):
             "social_worker_phone": placement.social_worker_phone,
             "client_plan_on": placement.client_plan_on,
             "care_plan_on": placement.care_plan_on,
+            "personal_worker": placement.personal_worker_id or "",
         }
 
     def conflict_value(self, name, record):
         if name == "county":
             return record.county
+        if name == "personal_worker":
+            return record.personal_worker
         return getattr(record, name, None)
 
 

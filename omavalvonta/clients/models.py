@@ -58,6 +58,12 @@ class Placement(EditVersioned, TimeStampedModel):
     ends_on = models.DateField(_("placement end"), null=True, blank=True)
     client_plan_on = models.DateField(_("client plan dated"), null=True, blank=True)
     care_plan_on = models.DateField(_("care-and-upbringing plan dated"), null=True, blank=True)
+    # The child's named worker in the unit (omaohjaaja), optional: the one
+    # reminded of the child's measurements.
+    personal_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("personal worker"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from omavalvonta.clients.models import Placement, PlacementMention, PlacementType, SocialWorkerDelivery
 from omavalvonta.core.services import access_log_record
-from omavalvonta.organisation import access, overview
+from omavalvonta.organisation import access, access_people, overview
 from omavalvonta.organisation.models import WellbeingCounty
 
 
@@ -85,10 +85,16 @@ def unit_ended_count(*, unit) -> int:
     return Placement.objects.filter(unit=unit).ended(timezone.localdate()).count()
 
 
+def personal_worker_choices(unit):
+    """Who may be a child's personal worker: the active people who see the
+    unit's children (client.view there), by name."""
+    return access_people.people_with(access.P_CLIENT_VIEW, unit).order_by("full_name", "pk")
+
+
 def placement_get(*, actor, pk, perm: str = access.P_CLIENT_VIEW, request=None) -> Placement:
     """One placement: 404 outside the actor's units, 403 inside without `perm`.
     Every read is written to the access log (what="placement.detail")."""
-    placement = access.access_object(Placement.objects.select_related("county"), actor, pk, perm)
+    placement = access.access_object(Placement.objects.select_related("county", "personal_worker"), actor, pk, perm)
     access_log_record(
         actor=actor, target=placement, what="placement.detail", right=perm, unit=placement.unit, request=request
     )

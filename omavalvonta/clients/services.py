@@ -25,6 +25,7 @@ from omavalvonta.clients.models import (
     SocialWorkerDelivery,
     SocialWorkerDownload,
 )
+from omavalvonta.clients.selectors import personal_worker_choices
 from omavalvonta.core import registry
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_date
@@ -36,8 +37,9 @@ from omavalvonta.organisation import access
 OLDEST_AGE = 30
 EDITABLE_FIELDS = (
     "name", "birth_year", "placement_type", "county", "social_worker_name", "social_worker_email",
-    "social_worker_phone", "starts_on", "client_plan_on", "care_plan_on",
+    "social_worker_phone", "starts_on", "client_plan_on", "care_plan_on", "personal_worker",
 )
+
 
 
 def _text(value, *, field: str, limit: int, missing, errors: dict) -> str:
@@ -92,6 +94,9 @@ def _clean(*, unit, data: dict) -> dict:
     phone = (data.get("social_worker_phone") or "").strip()
     if len(phone) > 40:
         errors["social_worker_phone"] = _("Use at most %(limit)s characters.") % {"limit": 40}
+    personal_worker = data.get("personal_worker")
+    if personal_worker is not None and not personal_worker_choices(unit).filter(pk=personal_worker.pk).exists():
+        errors["personal_worker"] = _("Choose the personal worker from the unit's staff.")
     for field in ("client_plan_on", "care_plan_on"):
         value = data.get(field)
         if value is not None and value > today:
@@ -109,6 +114,7 @@ def _clean(*, unit, data: dict) -> dict:
         "starts_on": starts_on,
         "client_plan_on": data.get("client_plan_on"),
         "care_plan_on": data.get("care_plan_on"),
+        "personal_worker": personal_worker,
     }
 
 

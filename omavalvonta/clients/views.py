@@ -98,13 +98,13 @@ def placement_create(request, unit_id):
     actor = request.user
     unit = access.access_unit(actor, unit_id, P_CLIENT_MANAGE)
     if request.method == "POST":
-        form = PlacementForm(request.POST, counties=_counties())
+        form = PlacementForm(request.POST, counties=_counties(), people=selectors.personal_worker_choices(unit))
         done, placement = form_step(form, lambda _data: services.placement_create(actor=actor, unit=unit, **form.service_kwargs()))
         if done:
             messages.success(request, _("The placement was recorded."))
             return redirect("clients:detail", pk=placement.pk)
     else:
-        form = PlacementForm(counties=_counties(), initial=_new_initial(unit))
+        form = PlacementForm(counties=_counties(), people=selectors.personal_worker_choices(unit), initial=_new_initial(unit))
     return render(request, "clients/form.html", {"form": form, "unit": unit, "placement": None})
 
 
@@ -118,12 +118,20 @@ def _new_initial(unit) -> dict:
     return initial
 
 
+def _workers(placement) -> list:
+    """The unit's staff, and the current personal worker even when no longer one of them."""
+    people = list(selectors.personal_worker_choices(placement.unit))
+    if placement.personal_worker is not None and placement.personal_worker not in people:
+        people.append(placement.personal_worker)
+    return people
+
+
 @requires(P_CLIENT_MANAGE)
 def placement_edit(request, pk):
     actor = request.user
     placement = selectors.placement_get(actor=actor, pk=pk, perm=P_CLIENT_MANAGE, request=request)
     if request.method == "POST":
-        form = PlacementForm(request.POST, counties=_counties())
+        form = PlacementForm(request.POST, counties=_counties(), people=_workers(placement))
         done, _saved = form_step(
             form,
             lambda data: services.placement_update(
@@ -134,7 +142,9 @@ def placement_edit(request, pk):
             messages.success(request, _("The placement was saved."))
             return redirect("clients:detail", pk=placement.pk)
     else:
-        form = PlacementForm(counties=_counties(), initial=PlacementForm.initial_from(placement))
+        form = PlacementForm(
+            counties=_counties(), people=_workers(placement), initial=PlacementForm.initial_from(placement)
+        )
     return render(request, "clients/form.html", {"form": form, "unit": placement.unit, "placement": placement})
 
 

@@ -66,6 +66,36 @@ SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
 # ({"total", "by_type": [{"label", "count"}], "by_region": [...]}: counts under
 # five are None; {} when the actor may not count them). One provider, optional.
 RESTRICTION_FIGURES = "restrictions.figures"
+# Duties another area keeps that the quality calendar reminds of and escalates
+# like its own (a child's functional-capacity measurement due every three
+# months): func(*, today, unit_ids=None) -> iterable of `Duty` (unit_ids: only
+# those units; None: every active unit). Details: label (the kind of duty, shown
+# in the calendar's lists; lazy text), remind_days_before, unit_link
+# (func(unit_id) -> the owner's page of the unit's duties, optional).
+DUTY_SOURCES = "yearclock.duty_sources"
+# Figures of other areas that the four-monthly follow-up report and a unit's
+# self-supervision plan show in a section of their own: func(*, actor,
+# unit=None, period_start=None, period_end=None) -> dict (empty: nothing to
+# show). Details: title (lazy text). The dict is plain JSON (an approved plan
+# keeps it); its shape is the provider's own ("effectiveness": outcomes).
+REPORT_SECTIONS = "plans.report_sections"
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One due item of a contributed duty. `key` is stable and unique in its slot
+    for one due date (the claim of its reminder and escalation); `late` says the
+    due date's grace has passed; `owner_id` is the person reminded (None: the
+    unit's leaders); `link` opens the record; `title` names the duty without
+    naming a client (it travels in e-mail)."""
+
+    key: str
+    unit_id: int
+    title: str
+    due_on: Any
+    late: bool
+    link: str
+    owner_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from omavalvonta.clients.models import Placement
+from omavalvonta.organisation.models import Unit
 from omavalvonta.outcomes import schedule
 from omavalvonta.outcomes.defaults import ensure_default_instrument
 from omavalvonta.outcomes.models import (
@@ -23,6 +24,8 @@ from omavalvonta.outcomes.models import (
     Goal,
     Measurement,
     MeasurementStatus,
+    SessionCheck,
+    UnitPractice,
 )
 from omavalvonta.outcomes.selectors import current_version
 
@@ -105,8 +108,51 @@ def build(*, log=lambda msg: None, seed: int = 15) -> dict:
         goals += new
     Answer.objects.bulk_create(answers, batch_size=1000)
     Goal.objects.bulk_create(goals, batch_size=500)
-    log(f"  {len(measurements)} functional-capacity measurements, {len(goals)} goals")
-    return {"measurements": len(measurements), "goals": len(goals)}
+    checks = _session_checks(rng, today)
+    _duties_are_history()
+    log(f"  {len(measurements)} functional-capacity measurements, {len(goals)} goals, {checks} session checks")
+    return {"measurements": len(measurements), "goals": len(goals), "session checks": checks}
+
+
+def _session_checks(rng, today) -> int:
+    """The demo unit uses the feedback-informed session checks: its first
+    children have had a check at their weekly meetings for two months, one of
+    them going nowhere (the off-track flag)."""
+    from omavalvonta.demo.builder import DEMO_UNIT_NAME
+    from omavalvonta.outcomes import sessions
+
+    unit = Unit.objects.filter(name=DEMO_UNIT_NAME).first()
+    if unit is None:
+        return 0
+    UnitPractice.objects.update_or_create(unit=unit, defaults={"session_checks": True})
+    rows = []
+    for n, placement in enumerate(Placement.objects.current(today).filter(unit=unit).order_by("pk")[:4]):
+        level, step = rng.uniform(3.5, 5.5), (0.0 if n == 1 else rng.uniform(0.1, 0.3))
+        for week in range(8, 0, -1):
+            on = today - dt.timedelta(days=7 * week)
+            if on < placement.starts_on:
+                continue
+            life = level + step * (8 - week)
+            scores = {code: _clamp(life + rng.uniform(-0.6, 0.6)) for code, _t in sessions.LIFE}
+            scores |= {code: _clamp(rng.uniform(7.5, 9.8)) for code, _t in sessions.MEETING}
+            rows.append(SessionCheck(unit=unit, placement=placement, checked_on=on, scores=scores))
+    SessionCheck.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _duties_are_history() -> None:
+    """The quality calendar's reminders of the measurements waiting so far are
+    history, as the rest of the demo year is: claimed (never sent again) and
+    marked sent, so the worker starts without a backlog."""
+    from omavalvonta.notifications.models import DeliveryState, Notification
+    from omavalvonta.yearclock.duties import duties_remind_and_escalate
+
+    last = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    while duties_remind_and_escalate():
+        pass
+    Notification.objects.filter(id__gt=last, state=DeliveryState.PENDING).update(
+        state=DeliveryState.SENT, sent_at=timezone.now()
+    )
 
 
 def _clamp(value: float) -> int:

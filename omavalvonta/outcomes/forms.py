@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField
+from omavalvonta.outcomes import sessions
 from omavalvonta.outcomes.models import SCALE_MAX, SCALE_MIN, FollowUp, MeasurementStatus
 
 SCORES = [(str(n), str(n)) for n in range(SCALE_MIN, SCALE_MAX + 1)]
@@ -127,3 +128,25 @@ class ItemForm(forms.Form):
     @classmethod
     def initial_from(cls, item) -> dict:
         return {**{name: getattr(item, name) for name in cls.FIELDS}, "edit_version": item.edit_version}
+
+
+class SessionCheckForm(forms.Form):
+    """The short check at a meeting with the child: eight 0-10 questions in two
+    groups (outcomes/sessions.py); the service checks that each is answered."""
+
+    checked_on = DateField(label=_("Date of the meeting"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, text in sessions.QUESTIONS:
+            self.fields[code] = forms.ChoiceField(label=text, choices=SCORES, required=False, widget=forms.RadioSelect)
+
+    def groups(self):
+        """(heading, [(question, bound field)]) for the two groups."""
+        return [
+            (_("How things are"), [(text, self[code]) for code, text in sessions.LIFE]),
+            (_("How this meeting felt"), [(text, self[code]) for code, text in sessions.MEETING]),
+        ]
+
+    def scores(self) -> dict:
+        return {code: self.cleaned_data.get(code) or None for code in sessions.CODES}

@@ -6,7 +6,10 @@ range). A published version is frozen, and so is any version a measurement has
 used: the meaning of a stored score never changes under it. A new wording is a
 new draft version."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +37,14 @@ class Instrument(models.Model):
     name_fi = models.CharField(_("name in Finnish"), max_length=120)
     name_sv = models.CharField(_("name in Swedish"), max_length=120, blank=True)
     name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    # The reliable-change threshold: how far a child's mean score (0-10) must
+    # move between the first and the latest measurement to count as improved or
+    # worse rather than unchanged. docs/outcomes-effectiveness.md says how the
+    # default was reached; a licensed instrument brings its own published value.
+    reliable_change = models.DecimalField(
+        _("reliable change (points)"), max_digits=4, decimal_places=2, default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("10"))],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -229,3 +240,47 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class UnitPractice(models.Model):
+    """How a unit works with the children's measure: whether it uses the
+    feedback-informed session checks (optional per unit)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    session_checks = models.BooleanField(_("feedback-informed session checks in use"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit's practice")
+        verbose_name_plural = _("units' practices")
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.session_checks}"
+
+
+class SessionCheck(models.Model):
+    """A very short check at a meeting with the child (outcomes/sessions.py):
+    four questions on how things are and four on how the meeting felt, 0-10 each."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="session_checks")
+    checked_on = models.DateField(_("date of the meeting"))
+    scores = models.JSONField(default=dict)  # question code -> 0..10
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["placement_id", "checked_on", "id"]
+        indexes = [models.Index(fields=["placement", "checked_on"], name="session_check_placement_date")]
+        verbose_name = _("session check")
+        verbose_name_plural = _("session checks")
+
+    def __str__(self):
+        return f"{self.placement_id} {self.checked_on}"

@@ -4,7 +4,11 @@ the unit's meeting agenda (meetings). Neither imports anything of this area."""
 
 from __future__ import annotations
 
-from omavalvonta.core import registry
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from omavalvonta.core import jobs, registry
+from omavalvonta.outcomes import effectiveness, schedule
 
 
 def register() -> None:
@@ -14,4 +18,17 @@ def register() -> None:
     registry.register(
         registry.AGENDA_SOURCES, "outcomes.measurements_due", selectors.measurements_for_agenda,
         order=110, kind="other", once=False,
+    )
+    # The quality calendar reminds of due measurements and escalates late ones.
+    registry.register(
+        registry.DUTY_SOURCES, "outcomes.measurements", selectors.measurement_duties,
+        label=gettext_lazy("Functional-capacity measurements"), remind_days_before=schedule.WINDOW_BEFORE,
+        unit_link=lambda unit_id: reverse("outcomes:unit_effectiveness", args=[unit_id]),
+    )
+    # The organisation's effectiveness figures, kept fresh for the directors' page.
+    jobs.register("outcomes.effectiveness", effectiveness.refresh, every_seconds=effectiveness.REFRESH_SECONDS)
+    # The follow-up report and the unit's self-supervision plan show the effectiveness figures.
+    registry.register(
+        registry.REPORT_SECTIONS, "effectiveness", selectors.effectiveness_section,
+        title=gettext_lazy("Effectiveness"),
     )

@@ -46,14 +46,20 @@ class DueDate:
         return self.state in (DUE, LATE)
 
 
-def due_dates(*, starts_on: dt.date, ends_on: dt.date | None, today: dt.date, measured: list[dt.date]) -> list[DueDate]:
-    """Every due date of the placement up to the next one ahead, with its state.
-    An ended placement (ends_on on or before today) has none."""
+def due_dates(
+    *, starts_on: dt.date, ends_on: dt.date | None, today: dt.date, measured: list[dt.date], since: dt.date | None = None
+) -> list[DueDate]:
+    """Every due date of the placement up to the next one ahead, with its state
+    (with `since`: only those due on or after it, the earlier ones not even
+    computed). An ended placement (ends_on on or before today) has none."""
     if ends_on is not None and ends_on <= today:
         return []
     measured = sorted(measured)
     result: list[DueDate] = []
     k = 0
+    if since is not None and since > starts_on:
+        months = (since.year - starts_on.year) * 12 + since.month - starts_on.month
+        k = max(0, months // INTERVAL_MONTHS - 1)
     while True:
         due_on = add_months(starts_on, INTERVAL_MONTHS * k)
         next_due = add_months(starts_on, INTERVAL_MONTHS * (k + 1))
@@ -62,6 +68,9 @@ def due_dates(*, starts_on: dt.date, ends_on: dt.date | None, today: dt.date, me
         if opens > today:
             result.append(DueDate(due_on, UPCOMING))
             return result
+        if since is not None and due_on < since:
+            k += 1
+            continue
         done = next((m for m in measured if opens <= m < closes), None)
         if done is not None:
             late = done > due_on + dt.timedelta(days=GRACE)

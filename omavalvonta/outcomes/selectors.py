@@ -8,15 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.clients.models import Placement
+from omavalvonta.core import registry
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
-from omavalvonta.outcomes import schedule
+from omavalvonta.outcomes import effectiveness, schedule, sessions
 from omavalvonta.outcomes.defaults import CODE as DEFAULT_CODE
 from omavalvonta.outcomes.models import (
     Answer,
@@ -26,6 +28,8 @@ from omavalvonta.outcomes.models import (
     Item,
     Measurement,
     MeasurementStatus,
+    SessionCheck,
+    UnitPractice,
     VersionStatus,
 )
 
@@ -48,6 +52,14 @@ def instrument_list(*, actor) -> list[Instrument]:
 def access_require_instruments(actor) -> None:
     if not access.has_perm_anywhere(actor, access.P_OUTCOME_INSTRUMENT_MANAGE):
         raise PermissionDenied(access.P_OUTCOME_INSTRUMENT_MANAGE)
+
+
+def instrument_get(*, actor, pk) -> Instrument:
+    access_require_instruments(actor)
+    try:
+        return Instrument.objects.get(pk=pk)
+    except (Instrument.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def version_get(*, actor, pk) -> InstrumentVersion:
@@ -236,7 +248,14 @@ def child_panel(*, actor, placement, request=None) -> dict | None:
     what the page shows)."""
     if not access.can(actor, access.P_CLIENT_VIEW, placement.unit):
         return None
-    return {"template": "outcomes/_child_panel.html", "placement": placement, **child_outcomes(placement=placement)}
+    in_use = session_checks_in_use(placement.unit)
+    return {
+        "template": "outcomes/_child_panel.html",
+        "placement": placement,
+        "sessions_in_use": in_use,
+        "sessions_off_track": in_use and bool(child_sessions(placement=placement)["off_track"]),
+        **child_outcomes(placement=placement),
+    }
 
 
 # --- The home page -----------------------------------------------------------------------------
@@ -249,9 +268,9 @@ def _due_rows(placements, today) -> list[tuple]:
     rows = []
     for p in (
         placements.current(today)
-        .annotate(last_measured_on=Max("measurements__measured_on"))
+        .annotate(last_measured_on=Max("measurements__measured_on", filter=Q(measurements__measured_on__lte=today)))
         .select_related("unit")
-        .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id")
+        .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id", "personal_worker_id")
     ):
         due = schedule.current_due(
             starts_on=p.starts_on, ends_on=p.ends_on, today=today, last_measured_on=p.last_measured_on
@@ -275,6 +294,29 @@ def measurement_home_items(*, actor, today) -> dict | None:
     }
 
 
+def measurement_duties(*, today, unit_ids=None) -> list[registry.Duty]:
+    """The measurements due or late in active units as quality-calendar duties
+    (core.registry DUTY_SOURCES): one per child and due date, owned by the
+    child's personal worker (none named: the unit's leaders). The title names no child: it travels
+    in e-mail; the link opens the child's page, behind the sign-in."""
+    placements = Placement.objects.filter(unit__is_active=True)
+    if unit_ids is not None:
+        placements = placements.filter(unit_id__in=unit_ids)
+    title = _("A child's functional-capacity measurement")
+    return [
+        registry.Duty(
+            key=f"outcomes.measurement:{p.pk}:{due.due_on.isoformat()}",
+            unit_id=p.unit_id,
+            title=title,
+            due_on=due.due_on,
+            late=due.state == schedule.LATE,
+            link=reverse("outcomes:child", args=[p.pk]),
+            owner_id=p.personal_worker_id,
+        )
+        for p, due in _due_rows(placements, today)
+    ]
+
+
 def measurements_for_agenda(*, actor, unit):
     """For the unit's meeting agenda (core.registry AGENDA_SOURCES): how many of
     the unit's children are due or late for their measurement. A count, no names:
@@ -293,3 +335,123 @@ def measurements_for_agenda(*, actor, unit):
     ) % {"count": len(rows)}
     note = ngettext("%(count)s of them late", "%(count)s of them late", late) % {"count": late} if late else ""
     return [{"title": title, "note": note}]
+
+
+# --- Effectiveness -----------------------------------------------------------------------------
+
+
+def _effect_rows(groups, labels) -> list[dict]:
+    return [{"group": g, "f": g.figures, "domains": g.figures.domain_changes(labels)} for g in groups]
+
+
+def effectiveness_overview(*, actor, region_id=None, today=None) -> dict:
+    """The effectiveness figures of the units the actor may count children in
+    (client.count; no names): per region, per service type and in total, and
+    per unit when there are few units or one region is chosen. A fixed number
+    of queries, however many units and children."""
+    today = today or timezone.localdate()
+    scope = access.units_for(actor, access.P_CLIENT_COUNT)
+    units = list(scope.select_related("region").order_by("name", "pk"))
+    per_unit, computed_at = effectiveness.figures_of(units, scope, today=today) if units else ({}, None)
+    labels = effectiveness.domain_labels() if units else {}
+    regions = effectiveness.grouped(units, per_unit, lambda u: u.region_id, lambda u: u.region.name)
+    region = next((g for g in regions if g.key == str(region_id)), None) if region_id is not None else None
+    for g in regions:
+        g.link = f"?alue={g.key}"
+    listed = [u for u in units if region is None or str(u.region_id) == region.key]
+    unit_rows = []
+    if region is not None or len(units) <= effectiveness.UNIT_ROWS:
+        unit_rows = [
+            effectiveness.Group(
+                label=u.name, figures=per_unit.get(u.pk, effectiveness.Figures()),
+                link=reverse("outcomes:unit_effectiveness", args=[u.pk]), key=str(u.pk),
+            )
+            for u in listed
+        ]
+    total = effectiveness.Group(
+        label=_("All your units"), figures=effectiveness.total(per_unit.values()), units=len(units)
+    )
+    return {
+        "total": _effect_rows([total], labels)[0],
+        "regions": _effect_rows(regions, labels) if len(regions) > 1 else [],
+        "service_types": _effect_rows(
+            effectiveness.grouped(units, per_unit, lambda u: u.service_type, lambda u: u.get_service_type_display()),
+            labels,
+        ),
+        "region": region,
+        "unit_rows": _effect_rows(unit_rows, labels),
+        "units": len(units),
+        "computed_at": computed_at,
+        "min_group": effectiveness.MIN_GROUP,
+        "coverage_days": effectiveness.COVERAGE_DAYS,
+    }
+
+
+def unit_effectiveness(*, actor, unit, today=None) -> dict:
+    """One unit's figures (client.count there, checked by the caller through
+    access.access_unit) and how many measurements wait now (counts, no names)."""
+    today = today or timezone.localdate()
+    figures = effectiveness.unit_figures([unit.pk], today=today).get(unit.pk, effectiveness.Figures())
+    rows = _due_rows(Placement.objects.filter(unit=unit), today)
+    group = effectiveness.Group(label=unit.name, figures=figures)
+    return {
+        "row": _effect_rows([group], effectiveness.domain_labels())[0],
+        "waiting": len(rows),
+        "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
+        "min_group": effectiveness.MIN_GROUP,
+        "coverage_days": effectiveness.COVERAGE_DAYS,
+    }
+
+
+def effectiveness_section(*, actor, unit=None, period_start=None, period_end=None) -> dict:
+    """The effectiveness section of the four-monthly follow-up report (all the
+    actor's units) and of a unit's self-supervision plan (core.registry
+    REPORT_SECTIONS): plain JSON-able figures, hidden for small groups, no
+    names. Empty without client.count."""
+    today = min(period_end, timezone.localdate()) if period_end else timezone.localdate()
+    if unit is not None:
+        if not access.can(actor, access.P_CLIENT_COUNT, unit):
+            return {}
+        figures = effectiveness.unit_figures([unit.pk], today=today).get(unit.pk, effectiveness.Figures())
+    else:
+        scope = access.units_for(actor, access.P_CLIENT_COUNT)
+        if not scope.exists():
+            return {}
+        figures = effectiveness.total(effectiveness.unit_figures(scope.values("pk"), today=today).values())
+    return {
+        "as_of": today.isoformat(),
+        "children": figures.children,
+        "compared": figures.compared,
+        "hidden": figures.hidden,
+        "improved": figures.share("improved"),
+        "unchanged": figures.share("unchanged"),
+        "worse": figures.share("worse"),
+        "coverage": figures.coverage,
+        "coverage_due": None if figures.coverage_hidden else figures.due,
+        "coverage_on_time": None if figures.coverage_hidden else figures.on_time,
+        "domains": [[label, change] for label, change in figures.domain_changes(effectiveness.domain_labels())],
+        "min_group": effectiveness.MIN_GROUP,
+    }
+
+
+# --- Feedback-informed sessions ----------------------------------------------------------------
+
+
+def session_checks_in_use(unit) -> bool:
+    return UnitPractice.objects.filter(unit=unit, session_checks=True).exists()
+
+
+def child_sessions(*, placement) -> dict:
+    """The child's session checks (oldest first), their plot and the off-track
+    reasons, for a placement already read through `placement_get` (logged)."""
+    checks = list(SessionCheck.objects.filter(placement=placement).order_by("checked_on", "pk"))
+    life = [sessions.life_total(c.scores) for c in checks]
+    meeting = [sessions.meeting_total(c.scores) for c in checks]
+    reasons = sessions.off_track(life, meeting)
+    return {
+        "checks": [(c, lt, mt) for c, lt, mt in zip(checks, life, meeting, strict=True)][::-1],
+        "plot": sessions.plot(checks),
+        "off_track": [sessions.REASONS[r] for r in reasons],
+        "in_use": session_checks_in_use(placement.unit),
+        "total_max": sessions.TOTAL_MAX,
+    }

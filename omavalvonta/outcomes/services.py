@@ -6,6 +6,7 @@ the child's unit (the unit's staff measure with the child)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,17 +18,20 @@ from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
-from omavalvonta.outcomes import selectors
+from omavalvonta.outcomes import selectors, sessions
 from omavalvonta.outcomes.models import (
     SCALE_MAX,
     SCALE_MIN,
     Answer,
     FollowUp,
     Goal,
+    Instrument,
     InstrumentVersion,
     Item,
     Measurement,
     MeasurementStatus,
+    SessionCheck,
+    UnitPractice,
     VersionStatus,
 )
 
@@ -154,13 +158,13 @@ def open_goals(placement) -> list[Goal]:
     )
 
 
-def _check_measured_on(measured_on, placement, today, errors: dict) -> None:
+def _check_measured_on(measured_on, placement, today, errors: dict, field: str = "measured_on") -> None:
     if not isinstance(measured_on, dt.date):
-        errors["measured_on"] = _("Give the date of the measurement.")
+        errors[field] = _("Give the date of the measurement.") if field == "measured_on" else _("Give the date.")
     elif measured_on > today:
-        errors["measured_on"] = _("The date cannot be in the future.")
+        errors[field] = _("The date cannot be in the future.")
     elif measured_on < placement.starts_on:
-        errors["measured_on"] = _("The date cannot be before the placement started (%(date)s).") % {
+        errors[field] = _("The date cannot be before the placement started (%(date)s).") % {
             "date": fi_date(placement.starts_on)
         }
 
@@ -306,3 +310,79 @@ def goals_agree(*, actor, measurement: Measurement, goals: list[tuple[int | None
         actor=actor, verb="goals.agreed", target=measurement, unit=measurement.unit, count=len(created)
     )
     return created
+
+
+# --- Feedback-informed sessions (optional per unit) --------------------------------------------
+
+
+@transaction.atomic
+def unit_practice_set(*, actor, unit, session_checks: bool) -> UnitPractice:
+    """Take the session checks into use in `unit`, or out of use (client.manage
+    there: the unit's leaders decide how the unit works). Checks already
+    recorded are kept."""
+    access.require(actor, access.P_CLIENT_MANAGE, unit)
+    practice, _created = UnitPractice.objects.get_or_create(unit=unit)
+    practice.session_checks = bool(session_checks)
+    practice.changed_by = actor
+    practice.save()
+    audit_event_record(
+        actor=actor, verb="outcome.session_checks_set", target=practice, unit=unit, in_use=practice.session_checks
+    )
+    return practice
+
+
+@transaction.atomic
+def session_check_record(*, actor, placement, checked_on, scores: dict) -> SessionCheck:
+    """A session check with the child (client.view in the child's unit, the
+    unit using the checks, a current placement): every question 0-10."""
+    access.require(actor, access.P_CLIENT_VIEW, placement.unit)
+    today = timezone.localdate()
+    if not selectors.session_checks_in_use(placement.unit):
+        raise ValidationError(_("This unit does not use the session checks."))
+    if placement.ends_on is not None and placement.ends_on <= today:
+        raise ValidationError(_("The placement has ended."))
+    errors: dict = {}
+    _check_measured_on(checked_on, placement, today, errors, field="checked_on")
+    clean = {}
+    for code in sessions.CODES:
+        score = _score(scores.get(code), code, errors)
+        if score is None and code not in errors:
+            errors[code] = _("Choose a number from %(low)s to %(high)s.") % {"low": SCALE_MIN, "high": SCALE_MAX}
+        clean[code] = score
+    if errors:
+        raise ValidationError(errors)
+    check = SessionCheck.objects.create(
+        unit=placement.unit, placement=placement, checked_on=checked_on, scores=clean, recorded_by=actor
+    )
+    # The audit trail names the record, never the child or the scores.
+    audit_event_record(actor=actor, verb="outcome.session_checked", target=check, unit=placement.unit)
+    return check
+
+
+# --- The reliable-change threshold (data on the instrument) ------------------------------------
+
+THRESHOLD_MIN, THRESHOLD_MAX = Decimal("0.10"), Decimal("10")
+
+
+@transaction.atomic
+def instrument_threshold_set(*, actor, instrument: Instrument, value) -> Instrument:
+    """Set the instrument's reliable-change threshold (points of the 0-10 mean
+    score; docs/outcomes-effectiveness.md): outcome.instrument_manage. The
+    effectiveness figures use it from their next computation."""
+    selectors.access_require_instruments(actor)
+    text = str(value or "").strip().replace(",", ".")
+    try:
+        threshold = Decimal(text).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        threshold = None
+    if threshold is None or not threshold.is_finite() or not THRESHOLD_MIN <= threshold <= THRESHOLD_MAX:
+        raise ValidationError(
+            {"reliable_change": _("Give a number from %(low)s to %(high)s, e.g. 1,5.") % {"low": "0,1", "high": "10"}}
+        )
+    before = instrument.reliable_change
+    instrument.reliable_change = threshold
+    instrument.save(update_fields=["reliable_change"])
+    audit_event_record(
+        actor=actor, verb="outcome.threshold_set", target=instrument, before=str(before), after=str(threshold)
+    )
+    return instrument

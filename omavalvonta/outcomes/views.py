@@ -16,16 +16,43 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import form_step
-from omavalvonta.organisation.access import P_CLIENT_VIEW, P_OUTCOME_INSTRUMENT_MANAGE, requires
+from omavalvonta.core.lib import bounds
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import (
+    P_CLIENT_COUNT,
+    P_CLIENT_MANAGE,
+    P_CLIENT_VIEW,
+    P_OUTCOME_INSTRUMENT_MANAGE,
+    requires,
+)
 from omavalvonta.outcomes import selectors, services
-from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm
+from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm, SessionCheckForm
 
 # --- Instruments -------------------------------------------------------------------------------
 
 
 @requires(P_OUTCOME_INSTRUMENT_MANAGE)
-def instruments(request):
-    return render(request, "outcomes/instruments.html", {"instruments": selectors.instrument_list(actor=request.user)})
+def instruments(request, refused=None):
+    """refused: (instrument id, the value typed, the message) of a threshold not saved."""
+    return render(
+        request,
+        "outcomes/instruments.html",
+        {"instruments": selectors.instrument_list(actor=request.user), "refused": refused},
+        status=400 if refused else 200,
+    )
+
+
+@require_POST
+@requires(P_OUTCOME_INSTRUMENT_MANAGE)
+def instrument_threshold(request, pk):
+    instrument = selectors.instrument_get(actor=request.user, pk=pk)
+    value = request.POST.get("reliable_change", "")[:20]
+    try:
+        services.instrument_threshold_set(actor=request.user, instrument=instrument, value=value)
+    except ValidationError as error:
+        return instruments(request, refused=(instrument.pk, value, " ".join(error.messages)))
+    messages.success(request, _("The reliable-change threshold was saved."))
+    return redirect("outcomes:instruments")
 
 
 @requires(P_OUTCOME_INSTRUMENT_MANAGE)
@@ -171,3 +198,72 @@ def goals_print(request, pk):
         "outcomes/goals_print.html",
         {"placement": placement, "goals": selectors.goals_of(placement), "today": timezone.localdate()},
     )
+
+
+# --- Effectiveness -----------------------------------------------------------------------------
+
+
+@requires(P_CLIENT_COUNT)
+def effectiveness(request):
+    region_id = bounds.parse_int(request.GET.get("alue"))
+    data = selectors.effectiveness_overview(actor=request.user, region_id=region_id)
+    return render(request, "outcomes/effectiveness.html", data)
+
+
+@requires(P_CLIENT_COUNT)
+def unit_effectiveness(request, pk):
+    unit = access.access_unit(request.user, pk, P_CLIENT_COUNT)
+    data = selectors.unit_effectiveness(actor=request.user, unit=unit)
+    return render(
+        request,
+        "outcomes/unit_effectiveness.html",
+        {
+            "unit": unit,
+            "sessions_in_use": selectors.session_checks_in_use(unit),
+            "can_manage": access.can(request.user, P_CLIENT_MANAGE, unit),
+            **data,
+        },
+    )
+
+
+@require_POST
+@requires(P_CLIENT_MANAGE)
+def unit_sessions(request, pk):
+    unit = access.access_unit(request.user, pk, P_CLIENT_MANAGE)
+    in_use = request.POST.get("in_use") == "1"
+    services.unit_practice_set(actor=request.user, unit=unit, session_checks=in_use)
+    if in_use:
+        messages.success(request, _("The session checks are in use in the unit."))
+    else:
+        messages.success(request, _("The session checks are no longer in use. The checks recorded are kept."))
+    return redirect("outcomes:unit_effectiveness", pk=unit.pk)
+
+
+# --- Feedback-informed sessions ----------------------------------------------------------------
+
+
+@requires(P_CLIENT_VIEW)
+def sessions(request, pk):
+    actor = request.user
+    placement = selectors.placement_get(actor=actor, pk=pk, request=request, what="outcome.sessions")
+    data = selectors.child_sessions(placement=placement)
+    today = timezone.localdate()
+    can_record = data["in_use"] and (placement.ends_on is None or placement.ends_on > today)
+    form = None
+    if request.method == "POST":
+        if not can_record:
+            messages.info(request, _("No session check can be recorded for this child now."))
+            return redirect("outcomes:sessions", pk=placement.pk)
+        form = SessionCheckForm(request.POST)
+        done, _check = form_step(
+            form,
+            lambda data: services.session_check_record(
+                actor=actor, placement=placement, checked_on=data.get("checked_on"), scores=form.scores()
+            ),
+        )
+        if done:
+            messages.success(request, _("The session check was saved."))
+            return redirect("outcomes:sessions", pk=placement.pk)
+    elif can_record:
+        form = SessionCheckForm(initial={"checked_on": today})
+    return render(request, "outcomes/sessions.html", {"placement": placement, "form": form, **data})

@@ -44,6 +44,10 @@ SELF_SUPERVISION = [
      "Järjestelmä kokoaa kuluvan neljänneksen palautteiden määrät ja suositteluindeksin. Kerro, miten palautetta "
      "kerätään lapsilta, vanhemmilta ja sosiaalityöntekijöiltä ja miten se muuttaa toimintaa.",
      True, "feedback"),
+    ("vaikuttavuus", "2.12", "Vaikuttavuus: lasten toimintakyvyn muutos",
+     "Järjestelmä kokoaa, kuinka monen lapsen toimintakyky on luotettavasti parantunut, pysynyt ennallaan tai "
+     "heikentynyt ensimmäisestä mittauksesta ja kuinka moni mittaus tehtiin ajallaan (alle viiden lapsen ryhmiä ei "
+     "näytetä). Kerro, mitä yksikkö tekee tulosten perusteella.", True, "effectiveness"),
     ("riskienhallinta", "3.1", "Riskienhallinnan periaatteet",
      "Miten riskejä tunnistetaan ja arvioidaan (riskienarviointi, läheltä piti -tilanteet) ja kuka vastaa.",
      True, ""),

@@ -156,6 +156,13 @@ def restrictions(unit, *, actor) -> dict:
     return {**data, "period_start": (today - dt.timedelta(days=RISK_WINDOW_DAYS)).isoformat(), "period_end": today.isoformat()}
 
 
+def contributed(name: str, *, actor, unit=None, **period) -> dict:
+    """A section another area contributes (core.registry REPORT_SECTIONS), read
+    with the actor's rights; empty when no area provides it."""
+    entry = registry.get(registry.REPORT_SECTIONS, name)
+    return (entry.func(actor=actor, unit=unit, **period) or {}) if entry else {}
+
+
 def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
     """The facts the plan's sections ask for."""
     result = {}
@@ -169,6 +176,8 @@ def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
         result["risks"] = risks(unit, actor=actor)
     if "feedback" in live_facts:
         result["feedback"] = feedback(unit, actor=actor)
+    if "effectiveness" in live_facts:
+        result["effectiveness"] = contributed("effectiveness", actor=actor, unit=unit)
     if "information_systems" in live_facts:
         result["information_systems"] = information_systems(unit, actor=actor)
     if "restrictions" in live_facts:

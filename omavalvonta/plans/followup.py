@@ -17,6 +17,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from omavalvonta.core import registry
+from omavalvonta.plans.facts import contributed
 from omavalvonta.plans.models import Plan, PlanVersion, VersionState
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -96,6 +97,8 @@ def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today:
         "guidance": guidance_figures(actor=actor, period_start=period_start, period_end=period_end, today=today),
         "feedback": feedback_figures(actor=actor, period_start=period_start, period_end=period_end),
         "restrictions": restriction_figures(actor=actor, period_start=period_start, period_end=period_end),
+        # The children's change and measurement coverage (outcomes, through the registry).
+        "effectiveness": contributed("effectiveness", actor=actor, period_start=period_start, period_end=period_end),
     }
 
 

@@ -62,6 +62,7 @@ class LiveFact(models.TextChoices):
     FEEDBACK = "feedback", _("Client feedback summary")
     INFORMATION_SYSTEMS = "information_systems", _("Critical information systems")
     RESTRICTIONS = "restrictions", _("Restrictive measures in the past year")
+    EFFECTIVENESS = "effectiveness", _("Effectiveness: the children's change and measurement coverage")
 
 
 class VersionState(models.TextChoices):

@@ -122,6 +122,7 @@ def report_context(report: FollowupReport, *, unit_rows: int | None = None) -> d
         "actions": f.get("actions", {}),
         "plan_reviews": f.get("plan_reviews", {}),
         "guidance": f.get("guidance") or {},
+        "effectiveness": f.get("effectiveness") or {},
         "guidance_by_kind": _rows((f.get("guidance") or {}).get("by_kind"), _labels_guidance()),
         **feedback_context(f.get("feedback") or {}, unit_rows=unit_rows),
         "restrictions": f.get("restrictions") or {},

@@ -53,6 +53,7 @@ def pages():
         ("placement.detail", reverse("clients:detail", args=[child.pk]), child, Role.EMPLOYEE),
         ("outcome.measurements", reverse("outcomes:child", args=[child.pk]), child, Role.EMPLOYEE),
         ("outcome.goals", reverse("outcomes:goals_print", args=[child.pk]), child, Role.EMPLOYEE),
+        ("outcome.sessions", reverse("outcomes:sessions", args=[child.pk]), child, Role.EMPLOYEE),
     ]
 
 

@@ -226,7 +226,9 @@ EXPECTED["clients_create"] = {
 }
 EXPECTED["clients_edit"] = EXPECTED["clients_end"] = EXPECTED["clients_create"]
 # A child's functional-capacity measurements and goals: as the child's page.
-_OUTCOME_CHILD_PAGES = ("outcomes_child", "outcomes_measure", "outcomes_goals_print", "outcomes_goals")
+_OUTCOME_CHILD_PAGES = (
+    "outcomes_child", "outcomes_measure", "outcomes_goals_print", "outcomes_goals", "outcomes_sessions",
+)
 for _page in _OUTCOME_CHILD_PAGES:
     EXPECTED[_page] = EXPECTED["clients_detail"]
 # The instruments: organisation-wide data kept by the rehabilitation director.
@@ -236,6 +238,15 @@ EXPECTED["outcomes_instruments"] = {
     (Role.REHABILITATION_DIRECTOR, "own"): 200,
 }
 EXPECTED["outcomes_version"] = EXPECTED["outcomes_item_edit"] = EXPECTED["outcomes_instruments"]
+# Effectiveness: figures, no names, for everyone who may count the children.
+EXPECTED["outcomes_effectiveness"] = EXPECTED["clients_overview"] | {
+    **{(r, s): 200 for r in UNIT_ROLES for s in ("own", "other")},
+}
+EXPECTED["outcomes_unit_effectiveness"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "own"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR} | set(_COUNTERS)},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
 
 # Restrictive measures: the unit's staff read and record them; directors count them (no names).
 EXPECTED["restrictions_overview"] = EXPECTED["clients_overview"]
@@ -310,6 +321,8 @@ def _url(page, unit_a, quality, violence):
         ),
         **(_outcome_child_urls(unit_a) if page in _OUTCOME_CHILD_PAGES else {}),
         **(_instrument_urls() if page in ("outcomes_instruments", "outcomes_version", "outcomes_item_edit") else {}),
+        "outcomes_effectiveness": reverse("outcomes:effectiveness"),
+        "outcomes_unit_effectiveness": reverse("outcomes:unit_effectiveness", args=[unit_a.pk]),
         "restrictions_overview": reverse("restrictions:overview"),
         "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
         "restrictions_figures": reverse("restrictions:figures", args=[unit_a.pk]),
@@ -341,6 +354,7 @@ def _outcome_child_urls(unit):
         "outcomes_measure": reverse("outcomes:measure", args=[child.pk]),
         "outcomes_goals_print": reverse("outcomes:goals_print", args=[child.pk]),
         "outcomes_goals": reverse("outcomes:goals", args=[measurement.pk]),
+        "outcomes_sessions": reverse("outcomes:sessions", args=[child.pk]),
     }
 
 

@@ -14,7 +14,7 @@ class YearclockConfig(AppConfig):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs, registry
         from omavalvonta.organisation import hooks
-        from omavalvonta.yearclock import reminders, services
+        from omavalvonta.yearclock import duties, reminders, services
         from omavalvonta.yearclock.selectors import obligations_for_agenda
 
         # The unit's meeting agenda lists the duties due (until they are done).
@@ -26,5 +26,7 @@ class YearclockConfig(AppConfig):
         # not at the job's next run.
         hooks.on_unit_saved(services.occurrences_for_saved_unit)
         jobs.register("yearclock.reminders", reminders.obligations_remind_and_escalate, every_seconds=3600)
+        # Duties other areas keep (core.registry DUTY_SOURCES), reminded and escalated alike.
+        jobs.register("yearclock.duty_reminders", duties.duties_remind_and_escalate, every_seconds=3600)
         # A supervisor's-review meeting fulfils the unit's twice-monthly review duty.
         registry.register(registry.MINUTES_CLOSED, "yearclock.supervisor_review", services.occurrence_fulfil_by_meeting)

@@ -217,3 +217,24 @@ class OccurrenceNotice(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
+
+
+class DutyNotice(models.Model):
+    """The claim of a reminder or escalation of a duty another area keeps
+    (core.registry DUTY_SOURCES, e.g. a child's measurement due): unique per
+    duty key and kind, committed with the outbox rows, so each goes out once
+    even with several workers. The key names no client."""
+
+    key = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "kind"], name="duty_notice_once")]
+        indexes = [models.Index(fields=["due_on"], name="duty_notice_due_on")]
+
+    def __str__(self):
+        return f"{self.key} {self.kind}"

@@ -28,7 +28,7 @@ from omavalvonta.organisation.access import (
     P_OBLIGATION_VIEW,
     requires,
 )
-from omavalvonta.yearclock import selectors, services, wheel
+from omavalvonta.yearclock import duties, selectors, services, wheel
 from omavalvonta.yearclock.forms import (
     CalendarFilterForm,
     CompleteForm,
@@ -129,7 +129,19 @@ def occurrence_list(request):
 def due_this_month(request):
     today = timezone.localdate()
     data = selectors.due_this_month(actor=request.user, today=today)
-    return render(request, "yearclock/due.html", {**data, "today": today, **_nav(request.user)})
+    # Duties other areas keep (a child's measurement), counted per unit for the
+    # units the person completes duties in (the first DUE_ROWS of them).
+    own = list(
+        access.units_for(request.user, P_OBLIGATION_COMPLETE).order_by("name").values_list("pk", flat=True)[
+            : selectors.DUE_ROWS
+        ]
+    )
+    contributed = duties.duties_of_units(actor=request.user, today=today, unit_ids=own)
+    for row in contributed:
+        row["counts"] = duties.duty_counts_text(row)
+    return render(
+        request, "yearclock/due.html", {**data, "contributed": contributed, "today": today, **_nav(request.user)}
+    )
 
 
 # Above this many units with late duties the overview lists regions first.

@@ -129,3 +129,25 @@ def test_a_second_edit_of_an_item_opened_at_the_same_time_is_refused(rehab_direc
     assert "Miten arkesi sujuu nyt?" in result.refused_page, "the stored text is shown beside the typed one"
     item.refresh_from_db()
     assert item.child_fi == "Kuinka tavalliset päivät menevät?"
+
+
+@pytest.mark.django_db
+def test_the_rehabilitation_director_sets_the_reliable_change_threshold(client, rehab_director, supervisor_a):
+    from decimal import Decimal
+
+    from omavalvonta.outcomes.models import Instrument
+
+    instrument = Instrument.objects.first()
+    url = reverse("outcomes:instrument_threshold", args=[instrument.pk])
+    client.force_login(supervisor_a)
+    assert client.post(url, {"reliable_change": "2"}).status_code == 403
+    client.force_login(rehab_director)
+    refused = client.post(url, {"reliable_change": "abc\x00"})
+    assert refused.status_code == 400 and "Give a number from" in refused.content.decode()
+    assert 'value="abc' in refused.content.decode()  # what was typed is kept
+    assert client.post(url, {"reliable_change": "0"}).status_code == 400
+    assert client.post(url, {"reliable_change": "NaN"}).status_code == 400
+    assert client.post(url, {"reliable_change": "2,25"}).status_code == 302
+    instrument.refresh_from_db()
+    assert instrument.reliable_change == Decimal("2.25")
+    assert client.post(reverse("outcomes:instrument_threshold", args=[999999]), {"reliable_change": "1"}).status_code == 404

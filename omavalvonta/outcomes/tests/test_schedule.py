@@ -62,3 +62,16 @@ def test_the_current_due_date_needs_only_the_last_measurement():
 def test_month_ends_are_kept():
     assert schedule.add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
     assert schedule.add_months(D(2027, 11, 30), 3) == D(2028, 2, 29)
+
+
+def test_due_dates_since_a_day_skip_the_earlier_ones_alike():
+    import datetime as dt
+
+    from omavalvonta.outcomes import schedule
+
+    start, today = dt.date(2021, 1, 31), dt.date(2026, 6, 1)
+    measured = [dt.date(2025, 8, 1), dt.date(2026, 2, 20)]
+    every = schedule.due_dates(starts_on=start, ends_on=None, today=today, measured=measured)
+    for since in (dt.date(2025, 6, 1), dt.date(2025, 7, 31), dt.date(2021, 1, 1), dt.date(2026, 7, 1)):
+        windowed = schedule.due_dates(starts_on=start, ends_on=None, today=today, measured=measured, since=since)
+        assert windowed == [d for d in every if d.due_on >= since] or windowed == every[-1:]
