@@ -57,6 +57,10 @@ CHILDREN_RECIPIENTS = "clients.children_recipients"
 # Panels on a child's page (clients), shown to those who see the child:
 # func(*, actor, placement, request) -> {"template": ..., **context}, or None.
 CHILD_PANELS = "clients.child_panels"
+# Facts a self-supervision plan's section takes from another area, by the entry's
+# name (a plans.LiveFact value): func(*, unit, actor) -> a JSON-able dict, counts
+# only (the approved plan is public). (people: "staffing")
+PLAN_FACTS = "plans.facts"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from omavalvonta.core import registry
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role
 from omavalvonta.organisation.selectors import organisation_current
@@ -156,4 +157,8 @@ def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
         result["feedback"] = feedback(unit, actor=actor)
     if "information_systems" in live_facts:
         result["information_systems"] = information_systems(unit, actor=actor)
+    # Facts other areas keep (core.registry PLAN_FACTS: staffing from people).
+    for entry in registry.entries(registry.PLAN_FACTS):
+        if entry.name in live_facts:
+            result[entry.name] = entry.func(unit=unit, actor=actor)
     return result

@@ -61,6 +61,7 @@ class LiveFact(models.TextChoices):
     RISKS = "risks", _("Current risks and corrective actions")
     FEEDBACK = "feedback", _("Client feedback summary")
     INFORMATION_SYSTEMS = "information_systems", _("Critical information systems")
+    STAFFING = "staffing", _("Staff competence in figures")
 
 
 class VersionState(models.TextChoices):
