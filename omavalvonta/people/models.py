@@ -152,6 +152,9 @@ class QualificationNotice(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["record", "kind"], name="people_notice_once")]
 
+    def __str__(self):
+        return f"{self.kind} {self.record_id}"
+
 
 class UnitRequirement(models.Model):
     """How many valid medication permits and first-aid certificates the unit
@@ -161,3 +164,6 @@ class UnitRequirement(models.Model):
     medication_permits = models.PositiveSmallIntegerField(_("valid medication permits needed"), default=0)
     first_aid = models.PositiveSmallIntegerField(_("valid first-aid certificates needed"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.unit}: {self.medication_permits} / {self.first_aid}"
