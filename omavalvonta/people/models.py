@@ -38,6 +38,8 @@ NO_FILE_KINDS = frozenset({QualificationKind.CRIMINAL_RECORD})
 
 
 class QualificationType(models.Model):
+    kept_by_demo_wipe = True  # installed by a migration (demo.builder.wipe)
+
     key = models.SlugField(_("key"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=QualificationKind.choices)
     name = models.CharField(_("name (Finnish)"), max_length=150)
