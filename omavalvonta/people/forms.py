@@ -40,8 +40,18 @@ class RecordForm(forms.Form):
         self.fields["done_on"].label = labels.get(kind, _("Date completed"))
         if kind != QualificationKind.REGISTRATION:
             del self.fields["registration_number"], self.fields["result"]
+        else:
+            for name, message in (
+                ("registration_number", _("Give the registration number from the register.")),
+                ("result", _("Choose what the register showed.")),
+            ):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
         if kind != QualificationKind.MEDICATION_PERMIT:
             del self.fields["scope"]
+        else:
+            self.fields["scope"].required = True
+            self.fields["scope"].error_messages["required"] = _("Describe what the permit covers.")
         if kind in (QualificationKind.REGISTRATION, QualificationKind.CRIMINAL_RECORD):
             del self.fields["provider"]
         if kind == QualificationKind.CRIMINAL_RECORD:
