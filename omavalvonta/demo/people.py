@@ -21,6 +21,7 @@ from django.utils import timezone
 from omavalvonta.demo.builder import DEMO_UNIT_NAME, LOGIN_EMAIL
 from omavalvonta.organisation import access_people
 from omavalvonta.organisation.models import Role, Unit
+from omavalvonta.people.defaults import ensure_default_types
 from omavalvonta.people.models import (
     QualificationKind,
     QualificationNotice,
@@ -93,6 +94,7 @@ def _unit_records(unit, types, today, rng, done: set) -> tuple[list, int, int]:
 
 @transaction.atomic
 def build(*, log=lambda msg: None, seed: int = 18) -> dict:
+    ensure_default_types()
     rng = random.Random(seed)
     today = timezone.localdate()
     types = list(QualificationType.objects.filter(is_active=True))

@@ -299,31 +299,29 @@ def _expiring_for_type(records, today):
 
 def competence_home_items(*, actor, today=None) -> dict | None:
     """What waits for `actor`: their own records expired or expiring, and (the
-    unit's leaders) the expired and expiring records of their units' staff."""
+    unit's leaders) the expired and expiring records of their units' staff. One
+    query (the units and the staff are subqueries)."""
     today = _today(today)
-    own = list(
-        QualificationRecord.objects.filter(person=actor).filter(_expired_q(today) | _expiring_q(today))
-        .select_related("type").order_by("valid_until", "pk")
-    )
-    own = [r for r in own if r.status(today) in (Status.EXPIRED, Status.EXPIRING)]
-    staff_rows, expired, unit_ids = [], 0, []
+    whose = Q(person=actor)
     if access.has_perm_anywhere(actor, access.P_COMPETENCE_RECORD):
-        unit_ids = list(access.units_for(actor, access.P_COMPETENCE_RECORD).values_list("pk", flat=True)[:50])
-        staff = _staff_memberships(units=unit_ids).values("user_id")
-        found = list(
-            QualificationRecord.objects.filter(person_id__in=staff).exclude(person=actor)
-            .filter(_expired_q(today) | _expiring_q(today)).select_related("type", "person").order_by("valid_until", "pk")[:200]
-        )
-        staff_rows = [r for r in found if r.status(today) in (Status.EXPIRED, Status.EXPIRING)]
-        expired = sum(1 for r in staff_rows if r.status(today) == Status.EXPIRED)
-    if not own and not staff_rows:
+        units = access.units_for(actor, access.P_COMPETENCE_RECORD).values("pk")
+        whose |= Q(person_id__in=_staff_memberships(units=units).values("user_id"))
+    found = [
+        r for r in QualificationRecord.objects.filter(whose).filter(_expired_q(today) | _expiring_q(today))
+        .select_related("type", "person").order_by("valid_until", "pk")[:200]
+        if r.status(today) in (Status.EXPIRED, Status.EXPIRING)
+    ]
+    if not found:
         return None
+    own = [r for r in found if r.person_id == actor.pk]
+    staff = [r for r in found if r.person_id != actor.pk]
+    unit_ids = access.own_unit_ids(actor, access.P_COMPETENCE_RECORD)
     return {
         "own": own[:HOME_ROWS],
-        "staff": [(r, r.status(today)) for r in staff_rows[:HOME_ROWS]],
-        "staff_total": len(staff_rows),
-        "expired": expired,
-        "unit_id": unit_ids[0] if staff_rows and len(unit_ids) == 1 else None,
+        "staff": [(r, r.status(today)) for r in staff[:HOME_ROWS]],
+        "staff_total": len(staff),
+        "expired": sum(1 for r in staff if r.status(today) == Status.EXPIRED),
+        "unit_id": unit_ids[0] if staff and len(unit_ids) == 1 else None,
     }
 
 

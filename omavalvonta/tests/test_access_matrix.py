@@ -378,9 +378,11 @@ def _people_urls(unit):
     """The competence pages about a member of `unit`'s staff with a first-aid certificate."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from omavalvonta.people.defaults import ensure_default_types
     from omavalvonta.people.models import QualificationType
     from omavalvonta.people.services import qualification_record
 
+    ensure_default_types()
     person = member(Role.EMPLOYEE, unit=unit)
     first_aid = QualificationType.objects.get(key="ensiapu")
     record = qualification_record(

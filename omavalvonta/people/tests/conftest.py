@@ -5,6 +5,14 @@ import pytest
 from omavalvonta.people.models import QualificationType
 
 
+@pytest.fixture(autouse=True)
+def _default_types(db):
+    """The seeded types, again after a transactional test flushed the migration's rows."""
+    from omavalvonta.people.defaults import ensure_default_types
+
+    ensure_default_types()
+
+
 def qtype(key) -> QualificationType:
     return QualificationType.objects.get(key=key)
 
