@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "omavalvonta.clients",
     "omavalvonta.outcomes",
     "omavalvonta.restrictions",
+    "omavalvonta.people",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

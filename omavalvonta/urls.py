@@ -46,6 +46,7 @@ urlpatterns = [
     path("lapset/", include("omavalvonta.clients.urls")),
     path("toimintakyky/", include("omavalvonta.outcomes.urls")),
     path("rajoitukset/", include("omavalvonta.restrictions.urls")),
+    path("osaaminen/", include("omavalvonta.people.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

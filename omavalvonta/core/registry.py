@@ -96,6 +96,10 @@ class Duty:
     late: bool
     link: str
     owner_id: int | None = None
+# Facts a self-supervision plan's section takes from another area, by the entry's
+# name (a plans.LiveFact value): func(*, unit, actor) -> a JSON-able dict, counts
+# only (the approved plan is public). (people: "staffing")
+PLAN_FACTS = "plans.facts"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ NAV = [
     (access.P_OUTCOME_INSTRUMENT_MANAGE, "outcomes:instruments", _("Functional-capacity instruments")),
     (access.P_CLIENT_COUNT, "outcomes:effectiveness", _("Effectiveness")),
     (access.P_CLIENT_COUNT, "restrictions:overview", _("Restrictive measures")),
+    (access.AUTHENTICATED, "people:index", _("Competence")),
     (access.P_ACTION_VIEW, "improvement:my_actions", pgettext_lazy("navigation: corrective and development actions", "Actions")),
     (access.P_MEETING_VIEW, "meetings:list", _("Meetings")),
     (access.P_LOG_VIEW, "improvement:log", _("Self-supervision log")),

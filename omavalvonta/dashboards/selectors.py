@@ -20,6 +20,7 @@ from omavalvonta.meetings.selectors import acknowledgement_home_items, meeting_h
 from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access
 from omavalvonta.outcomes.selectors import measurement_home_items
+from omavalvonta.people.selectors import competence_home_items
 from omavalvonta.plans.selectors import followup_home_items, plan_home_items
 from omavalvonta.yearclock.selectors import obligation_home_items
 
@@ -69,6 +70,7 @@ def home_summary(*, actor) -> dict:
         "meetings": meeting_home_items(actor=actor, today=today),
         "rounds": round_home_items(actor=actor, today=today),
         "measurements": measurement_home_items(actor=actor, today=today),
+        "competence": competence_home_items(actor=actor, today=today),
     }
     summary["anything_waiting"] = bool(
         summary["my_queue"] or summary["notifications"] or any(summary["waiting"].values())

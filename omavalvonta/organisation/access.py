@@ -91,6 +91,13 @@ P_OUTCOME_INSTRUMENT_MANAGE = "outcome.instrument_manage"
 P_RESTRICTION_VIEW = "restriction.view"
 P_RESTRICTION_RECORD = "restriction.record"
 P_RESTRICTION_DECIDE = "restriction.decide"
+# People and competence (people): counting a unit's valid qualifications without
+# names (the unit's leaders and directors); the unit's staff's records by name
+# (the unit's leaders); recording checks and qualifications for the unit's staff.
+# Everyone reads their own records (no right needed: the records are theirs).
+P_COMPETENCE_COUNT = "competence.count"
+P_COMPETENCE_VIEW = "competence.view"
+P_COMPETENCE_RECORD = "competence.record"
 
 PERMISSIONS = frozenset(
     {
@@ -137,6 +144,9 @@ PERMISSIONS = frozenset(
         P_RESTRICTION_VIEW,
         P_RESTRICTION_RECORD,
         P_RESTRICTION_DECIDE,
+        P_COMPETENCE_COUNT,
+        P_COMPETENCE_VIEW,
+        P_COMPETENCE_RECORD,
     }
 )
 
@@ -168,11 +178,13 @@ _LEAD = _HANDLE_DEVIATIONS | {
 # their placement records; directors see how many (their role grants no names).
 _CHILDREN = {P_CLIENT_COUNT, P_CLIENT_VIEW, P_RESTRICTION_VIEW, P_RESTRICTION_RECORD}
 _KEEP_CHILDREN = _CHILDREN | {P_CLIENT_MANAGE, P_RESTRICTION_DECIDE}
+# The staff's competence: the unit's leaders keep its records; directors count.
+_KEEP_COMPETENCE = {P_COMPETENCE_COUNT, P_COMPETENCE_VIEW, P_COMPETENCE_RECORD}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Staff write the unit's self-supervision plan with the supervisor (drafts only).
     Role.EMPLOYEE: frozenset(_STAFF | {P_PLAN_EDIT} | _CHILDREN),
-    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN),
+    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN | _KEEP_COMPETENCE),
     # The responsible person answers for the unit's service by law: may see who
     # reported, receives § 29 grievances (and alone may disclose a protected
     # reporter, with a reason, to act on one), prepares answers to authorities and
@@ -183,8 +195,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_DISCLOSE_REPORTER, P_GUIDANCE_MANAGE, P_PLAN_APPROVE}
         | {P_DEVIATION_CLOSE_UNCORRECTED}
         | _KEEP_CHILDREN
+        | _KEEP_COMPETENCE
     ),
-    Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT}),
+    Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT}),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
     # programme and publishes its follow-up.
@@ -192,10 +205,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _LEAD
         | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
-        | {P_CLIENT_COUNT}
+        | {P_CLIENT_COUNT, P_COMPETENCE_COUNT}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
-        _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE}
+        _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT}
     ),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
@@ -207,7 +220,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Reads everything, and writes its findings and measures beside the
     # programme's follow-up figures.
     Role.MANAGEMENT_GROUP: frozenset(
-        _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE, P_CLIENT_COUNT}
+        _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT}
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).

@@ -24,8 +24,9 @@ SELF_SUPERVISION = [
     ("muistutukset", "2.4", "Muistutusten, kanteluiden ja palautteen käsittely",
      "Miten muistutus tehdään ja käsitellään, kuka vastaa ja missä ajassa vastataan.", True, ""),
     ("henkilosto", "2.5", "Henkilöstö ja henkilöstön riittävyyden seuranta",
-     "Henkilöstön määrä ja rakenne, mitoitus, perehdytys, täydennyskoulutus, rikostaustaotteet ja "
-     "miten riittävyyttä seurataan vuoroittain.", True, ""),
+     "Järjestelmä kokoaa henkilöstön määrän sekä voimassa olevat luvat ja koulutukset lukuina (ei nimiä). "
+     "Kuvaa henkilöstön rakenne, mitoitus, perehdytys, täydennyskoulutus, rikostaustaotteiden tarkistaminen ja "
+     "miten riittävyyttä seurataan vuoroittain.", True, "staffing"),
     ("yhteistyo", "2.6", "Monialainen yhteistyö ja palvelun koordinointi",
      "Yhteistyö lapsen sosiaalityöntekijän, koulun, terveydenhuollon ja muiden toimijoiden kanssa.", True, ""),
     ("toimitilat", "2.7", "Toimitilat ja välineet",

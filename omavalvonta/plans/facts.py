@@ -182,4 +182,8 @@ def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
         result["information_systems"] = information_systems(unit, actor=actor)
     if "restrictions" in live_facts:
         result["restrictions"] = restrictions(unit, actor=actor)
+    # Facts other areas keep (core.registry PLAN_FACTS: staffing from people).
+    for entry in registry.entries(registry.PLAN_FACTS):
+        if entry.name in live_facts:
+            result[entry.name] = entry.func(unit=unit, actor=actor)
     return result

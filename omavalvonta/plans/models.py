@@ -63,6 +63,7 @@ class LiveFact(models.TextChoices):
     INFORMATION_SYSTEMS = "information_systems", _("Critical information systems")
     RESTRICTIONS = "restrictions", _("Restrictive measures in the past year")
     EFFECTIVENESS = "effectiveness", _("Effectiveness: the children's change and measurement coverage")
+    STAFFING = "staffing", _("Staff competence in figures")
 
 
 class VersionState(models.TextChoices):

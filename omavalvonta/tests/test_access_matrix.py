@@ -258,6 +258,32 @@ for _page in ("restrictions_figures", "restrictions_sign", "restrictions_pdf", "
     EXPECTED[_page] = EXPECTED["clients_unit"]
 EXPECTED["restrictions_flag"] = EXPECTED["clients_create"]
 
+# Competence (people): everyone reads their own; the unit's leaders read and record their staff's
+# records (another unit's people are 404); directors count without names.
+EXPECTED["people_index"] = {
+    **{(r, "own"): 200 for r in Role},
+    **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["people_overview"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    **{(r, s): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR) for s in ("own", "other")},
+    **{(r, "own"): 200 for r in _COUNTERS},
+}
+EXPECTED["people_unit"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    (Role.SUPERVISOR, "other"): 404, (Role.RESPONSIBLE_PERSON, "other"): 404,
+    (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
+}
+EXPECTED["people_requirement"] = EXPECTED["people_person"] = EXPECTED["people_record_new"] = EXPECTED["people_unit"]
+# A certificate: its owner's and their unit's leaders'; nobody else knows of it.
+EXPECTED["people_certificate"] = {
+    **{(r, "own"): 404 for r in Role},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
+}
+
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
 EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
@@ -323,6 +349,7 @@ def _url(page, unit_a, quality, violence):
         **(_instrument_urls() if page in ("outcomes_instruments", "outcomes_version", "outcomes_item_edit") else {}),
         "outcomes_effectiveness": reverse("outcomes:effectiveness"),
         "outcomes_unit_effectiveness": reverse("outcomes:unit_effectiveness", args=[unit_a.pk]),
+        **(_people_urls(unit_a) if page.startswith("people_") else {}),
         "restrictions_overview": reverse("restrictions:overview"),
         "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
         "restrictions_figures": reverse("restrictions:figures", args=[unit_a.pk]),
@@ -368,6 +395,32 @@ def _instrument_urls():
         "outcomes_instruments": reverse("outcomes:instruments"),
         "outcomes_version": reverse("outcomes:version", args=[version.pk]),
         "outcomes_item_edit": reverse("outcomes:item_edit", args=[version.items.first().pk]),
+    }
+
+
+def _people_urls(unit):
+    """The competence pages about a member of `unit`'s staff with a first-aid certificate."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from omavalvonta.people.defaults import ensure_default_types
+    from omavalvonta.people.models import QualificationType
+    from omavalvonta.people.services import qualification_record
+
+    ensure_default_types()
+    person = member(Role.EMPLOYEE, unit=unit)
+    first_aid = QualificationType.objects.get(key="ensiapu")
+    record = qualification_record(
+        actor=member(Role.SUPERVISOR, unit=unit), unit=unit, person=person, qtype=first_aid, done_on=dt.date(2026, 1, 5),
+        files=[SimpleUploadedFile("ea.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
+    )
+    return {
+        "people_index": reverse("people:index"),
+        "people_overview": reverse("people:overview"),
+        "people_unit": reverse("people:unit", args=[unit.pk]),
+        "people_requirement": reverse("people:requirement", args=[unit.pk]),
+        "people_person": reverse("people:person", args=[unit.pk, person.pk]),
+        "people_record_new": reverse("people:record_new", args=[unit.pk, person.pk, first_aid.pk]),
+        "people_certificate": reverse("people:certificate", args=[record.pk]),
     }
 
 

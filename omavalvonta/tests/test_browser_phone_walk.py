@@ -15,8 +15,9 @@ from omavalvonta.feedback.models import Round
 from omavalvonta.guidance.models import Guidance
 from omavalvonta.improvement.models import ActionPlan
 from omavalvonta.meetings.models import Meeting
-from omavalvonta.organisation.models import Role, Unit
+from omavalvonta.organisation.models import Role, Unit, User
 from omavalvonta.outcomes.selectors import current_version
+from omavalvonta.people.models import QualificationType
 from omavalvonta.plans.models import FollowupReport, ReportState
 from omavalvonta.testing.browser import login, snap
 
@@ -47,6 +48,8 @@ def _staff_pages():
     grievance = Deviation.objects.filter(kind="grievance").order_by("-submitted_at").first()
     child = Placement.objects.filter(unit=unit, ends_on__isnull=True).order_by("pk").first()
     version = current_version()
+    employee = User.objects.get(email=builder.LOGIN_EMAIL[Role.EMPLOYEE])
+    permit_type = QualificationType.objects.get(kind="medication_permit")
     pages = {
         Role.EMPLOYEE: [
             reverse("home"),
@@ -61,6 +64,7 @@ def _staff_pages():
             reverse("outcomes:sessions", args=[child.pk]),
             reverse("restrictions:unit", args=[unit.pk]),
             reverse("restrictions:new", args=[child.pk]),
+            reverse("people:index"),
         ],
         Role.SUPERVISOR: [
             reverse("home"),
@@ -77,6 +81,10 @@ def _staff_pages():
             reverse("clients:end", args=[child.pk]),
             reverse("yearclock:due"),
             reverse("outcomes:unit_effectiveness", args=[unit.pk]),
+            reverse("people:unit", args=[unit.pk]),
+            reverse("people:requirement", args=[unit.pk]),
+            reverse("people:person", args=[unit.pk, employee.pk]),
+            reverse("people:record_new", args=[unit.pk, employee.pk, permit_type.pk]),
         ],
         Role.QUALITY_DIRECTOR: [
             reverse("home"),
@@ -89,6 +97,8 @@ def _staff_pages():
             reverse("clients:overview"),
             reverse("restrictions:overview"),
             reverse("outcomes:effectiveness"),
+            reverse("people:overview"),
+            reverse("people:overview") + f"?region={unit.region_id}",
         ],
         Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],

@@ -112,3 +112,26 @@ def test_the_worker_starts_with_no_backlog(small_demo):
     # The jobs' year has been replayed: reminders and escalations are history.
     for job in jobs.registered():
         assert job.func() == 0, job.name
+
+
+def test_every_demo_unit_has_valid_expiring_and_two_expired_qualifications(small_demo, db):
+    from omavalvonta.organisation.models import Unit
+    from omavalvonta.people import selectors
+    from omavalvonta.people.models import QualificationRecord, Status
+
+    today = timezone.localdate()
+    supervisor = User.objects.get(email=builder.LOGIN_EMAIL[Role.SUPERVISOR])
+    for unit in Unit.objects.filter(is_active=True):
+        current = [r for r in QualificationRecord.objects.filter(unit=unit, is_current=True).select_related("type")]
+        if not current:
+            continue
+        found = [r.status(today) for r in current]
+        assert found.count(Status.EXPIRED) == 2, unit
+        assert Status.EXPIRING in found and Status.VALID in found, unit
+    demo_unit = Unit.objects.get(name=builder.DEMO_UNIT_NAME)
+    employee = User.objects.get(email=builder.LOGIN_EMAIL[Role.EMPLOYEE])
+    permit = QualificationRecord.objects.get(person=employee, type__kind="medication_permit", is_current=True)
+    assert permit.status(today) == Status.EXPIRING
+    home = selectors.competence_home_items(actor=supervisor)
+    assert home and any(r == permit for r, _s in home["staff"]) or home["staff_total"] > len(home["staff"])
+    assert selectors.unit_matrix(actor=supervisor, unit=demo_unit)["rows"]

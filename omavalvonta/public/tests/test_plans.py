@@ -24,7 +24,7 @@ def published(unit_a, supervisor_a, responsible_a, employee_a, colleague_a):
     deviation_submit(actor=colleague_a, **deviation_kwargs(unit_a, description="Lapsi Matti M. löi ohjaajaa."))
     first = approved_plan(unit_a, supervisor_a, responsible_a, summary="Ensimmäinen versio")
     draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
-    services.plan_section_save(actor=supervisor_a, section=draft.sections.get(key="henkilosto"),
+    services.plan_section_save(actor=supervisor_a, section=draft.sections.get(key="laatuvaatimukset"),
                                text="LUONNOSTEKSTI jota ei ole hyväksytty")
     return first
 
@@ -41,7 +41,7 @@ def test_unit_page_shows_the_approved_version_and_never_the_draft(client, publis
     response = client.get(reverse("public:plans_unit", args=[unit_a.public_slug]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Kuvaus yksikön käytännöistä. (henkilosto)" in body
+    assert "Kuvaus yksikön käytännöistä. (laatuvaatimukset)" in body
     assert "LUONNOSTEKSTI" not in body
     assert "Veikko Vastuuhenkilö" in body  # the named responsible person
     # No other staff, no client data, no guidance for writers.
@@ -109,7 +109,7 @@ def test_pdf_contains_the_plan_text_version_and_approver(client, published, unit
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     flat = " ".join(text.split())
-    assert "Kuvaus yksikön käytännöistä. (henkilosto)" in flat
+    assert "Kuvaus yksikön käytännöistä. (laatuvaatimukset)" in flat
     assert "Veikko Vastuuhenkilö" in flat
     assert "LUONNOSTEKSTI" not in flat
     assert "1 /" in flat  # page numbers

@@ -8,6 +8,7 @@ from omavalvonta.demo import (
     clients as clients_demo,
     feedback as feedback_demo,
     outcomes as outcomes_demo,
+    people as people_demo,
     plans as plans_demo,
     restrictions as restrictions_demo,
     yearclock as yearclock_demo,
@@ -48,6 +49,8 @@ class Command(BaseCommand):
                 f"The database already holds an organisation ({exc}). Nothing was changed. "
                 "Run `manage.py load_demo --reset` to replace the demo data."
             ) from None
+        # Before the plans: an approved plan keeps the staffing figures of its day.
+        result.counts.update(people_demo.build(log=self.stdout.write))
         result.counts.update(feedback_demo.build(log=self.stdout.write))
         result.counts.update(plans_demo.build(log=self.stdout.write))
         result.counts.update(yearclock_demo.build(log=self.stdout.write))

@@ -1,0 +1,122 @@
+"""Demo checks and qualifications: every member of each unit's staff has their
+registration checked and their criminal-record extract seen, most hold valid
+first aid, safety and data-protection training, about half a medication permit;
+in every unit a few items expire within their reminder window and exactly two
+have expired. In the demo unit one of the expiring items is the medication
+permit of the demo employee, so that it shows on the supervisor's home page, on
+the next meeting's agenda and in the unit's matrix. Each unit requires valid
+medication permits and first-aid certificates (about a third of its staff).
+
+Fast: bulk-inserted as history (the services' checks are the ones a person's
+form goes through)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from omavalvonta.demo.builder import DEMO_UNIT_NAME, LOGIN_EMAIL
+from omavalvonta.organisation import access_people
+from omavalvonta.organisation.models import Role, Unit
+from omavalvonta.people.defaults import ensure_default_types
+from omavalvonta.people.models import (
+    QualificationKind,
+    QualificationNotice,
+    QualificationRecord,
+    QualificationType,
+    UnitRequirement,
+)
+from omavalvonta.people.selectors import STAFF_ROLES
+
+EXPIRED_PER_UNIT = 2
+EXPIRING_PER_UNIT = 2
+
+
+def _months_ago(today, months, rng):
+    return today - dt.timedelta(days=int(months * 30.4) + rng.randint(0, 20))
+
+
+def _valid_record(person, unit, qtype, today, rng, checker):
+    months = qtype.refresh_months or 48
+    done_on = _months_ago(today, rng.randint(1, max(2, months - 3)), rng)
+    fields = {"person": person, "unit": unit, "type": qtype, "done_on": done_on, "recorded_by": checker}
+    if qtype.kind == QualificationKind.REGISTRATION:
+        fields.update(registration_number=str(rng.randint(10**10, 10**11 - 1)), result="valid")
+    if qtype.kind == QualificationKind.MEDICATION_PERMIT:
+        fields["scope"] = rng.choice(["Lääkkeiden jakaminen ja antaminen suun kautta", "Suun kautta, iholle ja inhaloiden"])
+    if qtype.refresh_months:
+        fields["valid_until"] = done_on + dt.timedelta(days=int(qtype.refresh_months * 30.4))
+        fields["valid_until"] = max(fields["valid_until"], today + dt.timedelta(days=qtype.remind_days_before + 5))
+    if qtype.kind in (QualificationKind.FIRST_AID, QualificationKind.SAFETY_TRAINING):
+        fields["provider"] = rng.choice(["SPR", "Koulutuskeskus Taito", "MAPA-kouluttaja"])
+    return QualificationRecord(**fields)
+
+
+def _unit_records(unit, types, today, rng, done: set) -> tuple[list, int, int]:
+    """The records of the unit's staff not yet given records in another unit (`done`)."""
+    people = [p for p in access_people.people_holding(STAFF_ROLES, unit=unit).order_by("pk") if p.pk not in done]
+    done.update(p.pk for p in people)
+    if not people:
+        return [], 0, 0
+    checker = next(iter(access_people.people_holding([Role.SUPERVISOR], unit=unit).order_by("pk")), None)
+    by_kind = {t.kind: t for t in types}
+    rows = []
+    for person in people:
+        for t in types:
+            if t.kind == QualificationKind.OTHER:
+                continue
+            if t.kind == QualificationKind.MEDICATION_PERMIT and rng.random() < 0.5:
+                continue
+            if t.kind in (QualificationKind.FIRST_AID, QualificationKind.SAFETY_TRAINING) and rng.random() < 0.08:
+                continue
+            rows.append(_valid_record(person, unit, t, today, rng, checker))
+    # Items expiring soon and two expired, on records that expire.
+    expiring_kinds = [QualificationKind.FIRST_AID, QualificationKind.SAFETY_TRAINING, QualificationKind.DATA_PROTECTION]
+    demo_employee = unit.name == DEMO_UNIT_NAME and next((p for p in people if p.email == LOGIN_EMAIL[Role.EMPLOYEE]), None)
+    if demo_employee:
+        permit = next((r for r in rows if r.person == demo_employee and r.type.kind == QualificationKind.MEDICATION_PERMIT), None)
+        if permit is None:
+            permit = _valid_record(demo_employee, unit, by_kind[QualificationKind.MEDICATION_PERMIT], today, rng, checker)
+            rows.append(permit)
+        permit.valid_until = today + dt.timedelta(days=12)
+    candidates = [r for r in rows if r.valid_until and r.type.kind in expiring_kinds and r.person != demo_employee]
+    rng.shuffle(candidates)
+    for r in candidates[:EXPIRED_PER_UNIT]:
+        r.valid_until = today - dt.timedelta(days=rng.randint(3, 60))
+        r.done_on = min(r.done_on, r.valid_until - dt.timedelta(days=300))
+    for r in candidates[EXPIRED_PER_UNIT:EXPIRED_PER_UNIT + EXPIRING_PER_UNIT]:
+        r.valid_until = today + dt.timedelta(days=rng.randint(5, r.type.remind_days_before - 2))
+    return rows, len(people), EXPIRED_PER_UNIT
+
+
+@transaction.atomic
+def build(*, log=lambda msg: None, seed: int = 18) -> dict:
+    ensure_default_types()
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    types = list(QualificationType.objects.filter(is_active=True))
+    records, requirements, done = [], [], set()
+    for unit in Unit.objects.filter(is_active=True).order_by("pk"):
+        rows, staff, _expired = _unit_records(unit, types, today, rng, done)
+        records.extend(rows)
+        if staff:
+            need = max(1, staff // 3)
+            requirements.append(UnitRequirement(unit=unit, medication_permits=need, first_aid=need + 1))
+    QualificationRecord.objects.bulk_create(records, batch_size=1000)
+    UnitRequirement.objects.bulk_create(requirements, batch_size=500)
+    # The reminders of what expires soon went out already (history): the worker
+    # starts with no backlog.
+    now = timezone.now()
+    QualificationNotice.objects.bulk_create(
+        [
+            QualificationNotice(record=r, kind="expiry", sent_at=now, recipients=[])
+            for r in records
+            if r.valid_until and today <= r.valid_until <= today + dt.timedelta(days=r.type.remind_days_before)
+        ],
+        batch_size=1000,
+    )
+    log(f"Competence: {len(records)} qualification records, {len(requirements)} unit requirements.")
+    return {"qualification records": len(records)}

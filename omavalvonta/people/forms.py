@@ -1,0 +1,79 @@
+"""Input parsing of the competence pages; the rules live in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.core.forms import DateField, MultipleFileField
+from omavalvonta.people.models import QualificationKind, RegistrationResult
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RecordForm(forms.Form):
+    """The fields a record of `qtype` holds: a registration check its number and
+    result, a medication permit its scope and end; only a type that takes a
+    certificate gets a file input (never the criminal-record check)."""
+
+    done_on = DateField(label=_("Date"), widget=DATE_WIDGET)
+    registration_number = forms.CharField(label=_("Registration number"), max_length=40, required=False)
+    result = forms.ChoiceField(
+        label=_("What did the register show?"), choices=RegistrationResult.choices, widget=forms.RadioSelect,
+        required=False,
+    )
+    scope = forms.CharField(label=_("What the permit covers"), max_length=300, required=False)
+    valid_until = DateField(label=_("Valid until"), widget=DATE_WIDGET, required=False)
+    provider = forms.CharField(label=_("Provider of the training"), max_length=150, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    certificate = MultipleFileField(label=_("Certificate (image or PDF)"), required=False)
+
+    def __init__(self, *args, qtype, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.qtype = qtype
+        kind = qtype.kind
+        labels = {
+            QualificationKind.REGISTRATION: _("Date checked in Julki-Terhikki / Julki-Suosikki"),
+            QualificationKind.CRIMINAL_RECORD: _("Date of the extract that was seen"),
+            QualificationKind.MEDICATION_PERMIT: _("Date granted"),
+        }
+        self.fields["done_on"].label = labels.get(kind, _("Date completed"))
+        if kind != QualificationKind.REGISTRATION:
+            del self.fields["registration_number"], self.fields["result"]
+        else:
+            for name, message in (
+                ("registration_number", _("Give the registration number from the register.")),
+                ("result", _("Choose what the register showed.")),
+            ):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
+        if kind != QualificationKind.MEDICATION_PERMIT:
+            del self.fields["scope"]
+        else:
+            self.fields["scope"].required = True
+            self.fields["scope"].error_messages["required"] = _("Describe what the permit covers.")
+        if kind in (QualificationKind.REGISTRATION, QualificationKind.CRIMINAL_RECORD):
+            del self.fields["provider"]
+        if kind == QualificationKind.CRIMINAL_RECORD:
+            self.fields["note"].help_text = _("Do not write down anything the extract says.")
+        if kind == QualificationKind.CRIMINAL_RECORD or not qtype.refresh_months and kind != QualificationKind.MEDICATION_PERMIT:
+            del self.fields["valid_until"]
+        elif qtype.refresh_months:
+            self.fields["valid_until"].help_text = _("Leave empty: %(months)s months from the date.") % {
+                "months": qtype.refresh_months
+            }
+        if not qtype.takes_file:
+            del self.fields["certificate"]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {"done_on": data.get("done_on"), "note": data.get("note", "")}
+        for name in ("registration_number", "result", "scope", "provider", "valid_until"):
+            if name in self.fields:
+                kwargs[name] = data.get(name) or ("" if name != "valid_until" else None)
+        return kwargs
+
+
+class RequirementForm(forms.Form):
+    medication_permits = forms.IntegerField(label=_("Valid medication permits needed"), min_value=0, max_value=200)
+    first_aid = forms.IntegerField(label=_("Valid first-aid certificates needed"), min_value=0, max_value=200)

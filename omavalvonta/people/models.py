@@ -1,0 +1,171 @@
+"""Checks and qualifications of the staff, with their expiry.
+
+A qualification type is data (seeded by migration 0002, kept by the quality
+director in the admin): its kind decides which facts a record holds, its refresh
+interval when a record runs out, and whether a certificate may be attached. The
+criminal-record extract for work with children (Act 504/2002) is a kind that can
+never hold a file: the law forbids keeping the extract, so only that it was
+seen, when and by whom is recorded.
+
+A record belongs to a person; the newest record of a person and type is the
+current one (`is_current`), the older ones are kept as history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.core.attachments import random_name
+
+
+class QualificationKind(models.TextChoices):
+    REGISTRATION = "registration", _("Professional registration check")
+    CRIMINAL_RECORD = "criminal_record", _("Criminal-record extract seen")
+    MEDICATION_PERMIT = "medication_permit", _("Medication permit")
+    FIRST_AID = "first_aid", _("First aid")
+    SAFETY_TRAINING = "safety_training", _("Safety and aggression-management training")
+    DATA_PROTECTION = "data_protection", _("Data-protection training")
+    OTHER = "other", _("Other qualification")
+
+
+# Kinds whose records may never hold a file, whatever the type's setting says.
+NO_FILE_KINDS = frozenset({QualificationKind.CRIMINAL_RECORD})
+
+
+class QualificationType(models.Model):
+    kept_by_demo_wipe = True  # installed by a migration (demo.builder.wipe)
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=QualificationKind.choices)
+    name = models.CharField(_("name (Finnish)"), max_length=150)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=150, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    refresh_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"), null=True, blank=True, help_text=_("Empty: the record does not expire.")
+    )
+    remind_days_before = models.PositiveSmallIntegerField(_("remind days before expiry"), default=30)
+    allows_attachment = models.BooleanField(_("a certificate may be attached"), default=False)
+    required = models.BooleanField(_("required of every member of a unit's staff"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("qualification type")
+        verbose_name_plural = _("qualification types")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="criminal_record") | Q(allows_attachment=False),
+                name="people_criminal_record_no_attachment",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        language = (translation.get_language() or "fi")[:2]
+        return {"sv": self.name_sv, "en": self.name_en}.get(language) or self.name
+
+    @property
+    def takes_file(self) -> bool:
+        return self.allows_attachment and self.kind not in NO_FILE_KINDS
+
+
+class RegistrationResult(models.TextChoices):
+    VALID = "valid", _("Registered, right to practise valid")
+    RESTRICTED = "restricted", _("Right to practise restricted")
+    NOT_FOUND = "not_found", _("Not found in the register")
+
+
+def certificate_path(instance, filename):
+    # A random name: never the uploader's file name (it may name a person).
+    return random_name("osaaminen", filename)
+
+
+class Status(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Expiring")
+    EXPIRED = "expired", _("Expired")
+    MISSING = "missing", _("Missing")
+
+
+class QualificationRecord(models.Model):
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="qualifications", verbose_name=_("person")
+    )
+    # The unit the record was made in (the recorder's scope at the time).
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    type = models.ForeignKey(QualificationType, on_delete=models.PROTECT, related_name="records", verbose_name=_("type"))
+    done_on = models.DateField(_("date"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=40, blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=RegistrationResult.choices, blank=True)
+    scope = models.CharField(_("scope"), max_length=300, blank=True)
+    provider = models.CharField(_("provider"), max_length=150, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("checked by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    certificate = models.FileField(_("certificate"), upload_to=certificate_path, blank=True)
+    certificate_name = models.CharField(max_length=200, blank=True)
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+        indexes = [
+            models.Index(fields=["person", "type", "is_current"]),
+            models.Index(fields=["is_current", "valid_until"]),
+        ]
+        verbose_name = _("qualification record")
+        verbose_name_plural = _("qualification records")
+
+    def __str__(self):
+        return f"{self.type} – {self.person}"
+
+    def status(self, today: dt.date) -> str:
+        if self.type.kind == QualificationKind.REGISTRATION and self.result != RegistrationResult.VALID:
+            return Status.EXPIRED
+        if self.valid_until is None:
+            return Status.VALID
+        if self.valid_until < today:
+            return Status.EXPIRED
+        if (self.valid_until - today).days <= self.type.remind_days_before:
+            return Status.EXPIRING
+        return Status.VALID
+
+
+class QualificationNotice(models.Model):
+    """The claim row of a reminder: inserted once per record and kind, in the same
+    transaction as its outbox rows (two workers: one wins)."""
+
+    record = models.ForeignKey(QualificationRecord, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=16, default="expiry")
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "kind"], name="people_notice_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.record_id}"
+
+
+class UnitRequirement(models.Model):
+    """How many valid medication permits and first-aid certificates the unit
+    needs among its staff (the supervisor keeps it)."""
+
+    unit = models.OneToOneField("organisation.Unit", on_delete=models.CASCADE, related_name="+")
+    medication_permits = models.PositiveSmallIntegerField(_("valid medication permits needed"), default=0)
+    first_aid = models.PositiveSmallIntegerField(_("valid first-aid certificates needed"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.unit}: {self.medication_permits} / {self.first_aid}"

@@ -1,0 +1,18 @@
+"""What the competence area contributes to others through core.registry: the
+count of expired and expiring qualifications on the unit's meeting agenda
+(meetings) and the staffing facts of the self-supervision plan (plans). Neither
+imports anything of this area."""
+
+from __future__ import annotations
+
+from omavalvonta.core import registry
+
+
+def register() -> None:
+    from omavalvonta.people import selectors
+
+    registry.register(
+        registry.AGENDA_SOURCES, "people.competence", selectors.competence_for_agenda,
+        order=120, kind="other", once=False,
+    )
+    registry.register(registry.PLAN_FACTS, "staffing", selectors.staffing_facts)

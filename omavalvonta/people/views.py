@@ -1,0 +1,148 @@
+"""Pages of the competence area (/osaaminen/): one's own checks and
+qualifications, a unit's matrix (phone-first), a person's records and the
+record form (the unit's leaders), the unit's requirement, and the directors'
+counts per region and unit (no names).
+
+Pages declare their permission; a unit or a person is fetched through the
+kernel (404 outside the actor's units or off the unit's staff, 403 inside them
+without the right). Every page that shows a person's records writes an
+access-log row."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
+from omavalvonta.core.forms import form_step
+from omavalvonta.core.lib import bounds
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import (
+    AUTHENTICATED,
+    P_COMPETENCE_COUNT,
+    P_COMPETENCE_RECORD,
+    P_COMPETENCE_VIEW,
+    requires,
+)
+from omavalvonta.people import selectors, services
+from omavalvonta.people.forms import RecordForm, RequirementForm
+from omavalvonta.people.models import QualificationType
+
+
+@logs_read("competence.own")
+@requires(AUTHENTICATED)
+def index(request):
+    """My own checks and qualifications, and the units whose staff I follow."""
+    actor = request.user
+    return render(
+        request,
+        "people/index.html",
+        {
+            "mine": selectors.person_records(person=actor),
+            "units": selectors.units_to_view(actor=actor),
+            "can_count": access.has_perm_anywhere(actor, P_COMPETENCE_COUNT),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(P_COMPETENCE_COUNT)
+def overview(request):
+    """Counts per region (first, when the actor sees many units) and per unit."""
+    actor = request.user
+    region_id = bounds.parse_int(request.GET.get("region") or "")
+    if region_id is None and selectors.many_units(actor):
+        return render(request, "people/overview.html", {"regions": selectors.region_counts(actor=actor)})
+    rows = selectors.unit_counts(actor=actor, region_id=region_id)
+    return render(request, "people/overview.html", {"rows": rows, "region_filtered": region_id is not None})
+
+
+@logs_read("competence.matrix")
+@requires(P_COMPETENCE_VIEW)
+def unit_matrix(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_COMPETENCE_VIEW)
+    return render(
+        request,
+        "people/unit.html",
+        {
+            "unit": unit,
+            "m": selectors.unit_matrix(actor=actor, unit=unit),
+            "can_record": access.can(actor, P_COMPETENCE_RECORD, unit),
+        },
+    )
+
+
+@requires(P_COMPETENCE_RECORD)
+def requirement(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_COMPETENCE_RECORD)
+    current = selectors.unit_requirement(unit)
+    if request.method == "POST":
+        form = RequirementForm(request.POST)
+        done, _saved = form_step(form, lambda data: services.requirement_save(actor=actor, unit=unit, **data))
+        if done:
+            messages.success(request, _("The unit's requirement was saved."))
+            return redirect("people:unit", unit_id=unit.pk)
+    else:
+        form = RequirementForm(initial={"medication_permits": current.medication_permits, "first_aid": current.first_aid})
+    return render(request, "people/requirement.html", {"unit": unit, "form": form})
+
+
+@requires(P_COMPETENCE_VIEW)
+def person(request, unit_id, person_id):
+    actor = request.user
+    unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, request=request)
+    return render(
+        request,
+        "people/person.html",
+        {
+            "unit": unit,
+            "person": someone,
+            "records": selectors.person_records(person=someone),
+            "can_record": access.can(actor, P_COMPETENCE_RECORD, unit),
+        },
+    )
+
+
+def _active_type(type_id) -> QualificationType:
+    qtype = QualificationType.objects.filter(pk=type_id, is_active=True).first()
+    if qtype is None:
+        raise Http404
+    return qtype
+
+
+@requires(P_COMPETENCE_RECORD)
+def record_new(request, unit_id, person_id, type_id):
+    actor = request.user
+    unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD)
+    qtype = _active_type(type_id)
+    if request.method == "POST":
+        form = RecordForm(request.POST, request.FILES, qtype=qtype)
+        # A file posted for a type that takes none (the criminal-record check) is
+        # handed to the service, which refuses it: nothing is stored.
+        files = request.FILES.getlist("certificate")
+        done, _record = form_step(
+            form,
+            lambda _data: services.qualification_record(
+                actor=actor, unit=unit, person=someone, qtype=qtype, files=files, **form.service_kwargs()
+            ),
+        )
+        if done:
+            messages.success(request, _("Recorded: %(type)s.") % {"type": qtype.label})
+            return redirect("people:person", unit_id=unit.pk, person_id=someone.pk)
+    else:
+        form = RecordForm(qtype=qtype, initial={"done_on": timezone.localdate()})
+    return render(request, "people/record_form.html", {"unit": unit, "person": someone, "qtype": qtype, "form": form})
+
+
+@requires(AUTHENTICATED)
+def certificate(request, pk):
+    record = selectors.certificate_get(actor=request.user, pk=pk, request=request)
+    name = record.certificate_name or record.certificate.name
+    content_type = ATTACHMENT_EXTENSIONS.get(attachment_extension(name), "application/octet-stream")
+    return attachment_response(record.certificate, filename=name, content_type=content_type)
