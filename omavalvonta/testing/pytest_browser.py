@@ -109,6 +109,22 @@ def wait_until_the_live_server_is_idle():
         time.sleep(0.05)
 
 
+def _between_answers(test_thread):
+    """A database wrapper for the test's own queries while a page is open: on
+    SQLite in memory they wait while the serial live server answers (the test
+    and the server share one in-memory database, and a count run beside a
+    request failed with "database table is locked"). The server's own queries
+    pass straight through."""
+
+    def wrapper(execute, sql, params, many, context):
+        if SERIAL_SERVERS and threading.current_thread() is test_thread:
+            with ANSWERING:
+                return execute(sql, params, many, context)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
 _serial_live_server_on_sqlite()
 _reports = pytest.StashKey[dict]()
 
@@ -154,10 +170,13 @@ def browser(request):
 
 
 def _page(request, browser, live_server, options):
+    from django.db import connection
+
     context = browser.new_context(base_url=str(live_server.url), **options, **FINNISH)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
-    yield page
+    with connection.execute_wrapper(_between_answers(threading.current_thread())):
+        yield page
     report = request.node.stash.get(_reports, {}).get("call")
     if report is not None and report.failed:
         try:

@@ -47,6 +47,9 @@ def test_a_report_lost_to_a_server_error_comes_back_from_the_browser(
     assert page.input_value("input[name=location]") == "Portaikko"
     assert page.is_checked("input[name=kind][value=quality]")
     assert page.is_checked("input[name=affected_child]")
+    # The restored draft carries the key of the copy kept in the browser's
+    # queue as the form was sent: sending either stores one report.
+    assert page.input_value("input[name=submission_key]") != ""
     snap(page, "draft-restored")
 
     # The database is back: the report is saved, and the draft is gone.
@@ -54,6 +57,9 @@ def test_a_report_lost_to_a_server_error_comes_back_from_the_browser(
     page.locator("form[data-kind-form] button[type=submit]").click()
     page.wait_for_url(re.compile(r"/poikkeamat/kiitos/"))
     assert Deviation.objects.get().description == TEXT
+    page.evaluate("window.Omavalvonta.offlineQueue.sendAll()")
+    page.wait_for_timeout(500)
+    assert Deviation.objects.count() == 1, "the kept copy is the same report"
     page.goto(reverse("deviations:new"))
     page.wait_for_load_state()
     assert page.locator(".draft-note").count() == 0

@@ -593,7 +593,13 @@
       form.setAttribute("data-offline-kept", "");
       form.submit();
     }
-    queueForm(form, keyInput.value || null, "kept").then(function (id) { keyInput.value = id; }).then(post, post);
+    queueForm(form, keyInput.value || null, "kept").then(function (id) {
+      keyInput.value = id;
+      // The draft (saved as the form was sent) keeps this key too: a report
+      // sent again from a restored draft is then the same report as the kept
+      // copy, and the server stores it once.
+      if (form.omavalvontaDraft) form.omavalvontaDraft.save();
+    }).then(post, post);
   }
 
   function dropCorrectedCopies() {
