@@ -18,6 +18,7 @@ Helpers (`login`, `snap`) are in omavalvonta.testing.browser.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import threading
@@ -66,45 +67,71 @@ def _serial_live_server_on_sqlite():
                 SERIAL_SERVERS.remove(self)
             super().server_close()
 
-        def _handle_request_noblock(self):
-            # Accepting and answering under one lock: a connection is either
-            # still waiting on the socket or answered entirely.
+    class SerialRequestHandler(testcases.QuietWSGIRequestHandler):
+        """Answers under the ANSWERING lock once the request's first bytes came.
+        Chromium opens spare connections it may never use: waiting on one of
+        them under the lock kept the test's own queries waiting for a browser
+        that waited for the test (a hung run)."""
+
+        def setup(self):
+            super().setup()
+            with _OPEN_LOCK:
+                OPEN_CONNECTIONS.append(self)
+
+        def finish(self):
+            try:
+                super().finish()
+            finally:
+                with _OPEN_LOCK:
+                    OPEN_CONNECTIONS.remove(self)
+
+        def handle_one_request(self):
+            try:
+                arrived = self.rfile.peek(1)
+            except OSError:
+                arrived = b""
+            if not arrived:
+                self.close_connection = True
+                return
             with ANSWERING:
-                super()._handle_request_noblock()
+                super().handle_one_request()
 
     class LiveServerThread(testcases.LiveServerThread):
         def _create_server(self, connections_override=None):
             if not connections_override:
                 return super()._create_server(connections_override)
-            return SerialWSGIServer((self.host, self.port), testcases.QuietWSGIRequestHandler, allow_reuse_address=False)
+            return SerialWSGIServer((self.host, self.port), SerialRequestHandler, allow_reuse_address=False)
 
     # pytest-django imports the class from this module when it starts the server.
     testcases.LiveServerThread = LiveServerThread
 
 
-# Held while the serial live server answers. A page's teardown waits for it:
-# the browser may still be asking for something (its service worker caching
-# the offline pages) when the context closes, and the test database's flush on
-# the same shared connection then fails ("couldn't be flushed", a CI failure).
+# Held while the serial live server answers a request. A page's teardown waits
+# until no connection is open or waiting: the browser may still be asking for
+# something (its service worker caching the offline pages) when the context
+# closes, and the test database's flush on the same shared connection then fails
+# ("couldn't be flushed", a CI failure).
 ANSWERING = threading.Lock()
 SERIAL_SERVERS = []
+OPEN_CONNECTIONS = []
+_OPEN_LOCK = threading.Lock()
 SETTLE_SECONDS = 30
 
 
 def wait_until_the_live_server_is_idle():
-    """Returns when the serial live server answers nothing and no connection
-    waits for it (or after SETTLE_SECONDS)."""
+    """Returns when the serial live server holds no open connection and none
+    waits to be accepted (or after SETTLE_SECONDS). Call it after the browser
+    context closed: its connections end then."""
     deadline = time.monotonic() + SETTLE_SECONDS
     while SERIAL_SERVERS and time.monotonic() < deadline:
-        if not ANSWERING.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            return
-        try:
-            waiting = any(select.select([server.socket], [], [], 0)[0] for server in SERIAL_SERVERS)
-        except (OSError, ValueError):  # a server already closed
-            waiting = False
-        finally:
-            ANSWERING.release()
-        if not waiting:
+        with _OPEN_LOCK:
+            busy = bool(OPEN_CONNECTIONS)
+        if not busy:
+            try:
+                busy = any(select.select([server.socket], [], [], 0)[0] for server in SERIAL_SERVERS)
+            except (OSError, ValueError):  # a server already closed
+                busy = False
+        if not busy:
             return
         time.sleep(0.05)
 
@@ -122,7 +149,17 @@ def _between_answers(test_thread):
                 return execute(sql, params, many, context)
         return execute(sql, params, many, context)
 
+    wrapper.between_answers = True
     return wrapper
+
+
+def _waiting_between_answers(connection):
+    """The wrapper for a page's life, installed once: a test with a phone page
+    and a desktop page installed it twice, and the second took the lock the
+    first already held (a run hung until the timeout)."""
+    if any(getattr(wrapper, "between_answers", False) for wrapper in connection.execute_wrappers):
+        return contextlib.nullcontext()
+    return connection.execute_wrapper(_between_answers(threading.current_thread()))
 
 
 _serial_live_server_on_sqlite()
@@ -175,7 +212,7 @@ def _page(request, browser, live_server, options):
     context = browser.new_context(base_url=str(live_server.url), **options, **FINNISH)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
-    with connection.execute_wrapper(_between_answers(threading.current_thread())):
+    with _waiting_between_answers(connection):
         yield page
     report = request.node.stash.get(_reports, {}).get("call")
     if report is not None and report.failed:

@@ -59,8 +59,13 @@ def test_a_page_teardown_waits_until_the_serial_live_server_has_answered(transac
         pytest.skip("the threaded live server has no shared connection to wait for")
     assert live_server.thread.httpd in pytest_browser.SERIAL_SERVERS
 
-    # A request being answered: the wait returns only after it ends.
+    host, port = live_server.thread.host, live_server.thread.port
+
+    # A request sent while another is answered (the test holds the lock): the
+    # wait lasts until the server has taken and answered it.
     pytest_browser.ANSWERING.acquire()
+    client = socket.create_connection((host, port))
+    client.sendall(b"GET /favicon.ico HTTP/1.0\r\nHost: localhost\r\n\r\n")
     released = []
 
     def answer():
@@ -70,16 +75,35 @@ def test_a_page_teardown_waits_until_the_serial_live_server_has_answered(transac
 
     threading.Thread(target=answer).start()
     pytest_browser.wait_until_the_live_server_is_idle()
-    assert released and time.monotonic() >= released[0]
-
-    # A connection accepted by the kernel but not yet by the server: the wait
-    # lasts until the server has taken and answered it.
-    with pytest_browser.ANSWERING:
-        client = socket.create_connection((live_server.thread.host, live_server.thread.port))
-        client.sendall(b"GET /favicon.ico HTTP/1.0\r\nHost: localhost\r\n\r\n")
-        time.sleep(0.1)
-        assert pytest_browser.ANSWERING.locked()
-    pytest_browser.wait_until_the_live_server_is_idle()
+    assert released
+    client.settimeout(5)
     answer_bytes = client.recv(65536)
     client.close()
     assert answer_bytes.startswith(b"HTTP/1.")
+
+    # A spare connection the browser opened and never used: the server waits on
+    # it without the lock, so the test's own queries go on (a run hung when the
+    # server held the lock while it waited for the browser, and the browser
+    # waited for the test).
+    person = member(Role.EMPLOYEE)
+    spare = socket.create_connection((host, port))
+    time.sleep(0.2)
+    assert not pytest_browser.ANSWERING.locked() and pytest_browser.OPEN_CONNECTIONS
+    with connection.execute_wrapper(pytest_browser._between_answers(threading.current_thread())):
+        assert type(person).objects.filter(pk=person.pk).exists()
+    spare.close()
+    pytest_browser.wait_until_the_live_server_is_idle()
+    assert not pytest_browser.OPEN_CONNECTIONS
+
+
+@pytest.mark.browser
+def test_a_test_with_a_phone_and_a_desktop_page_runs_its_own_queries(phone_page, desktop_page):
+    """Both pages wait between the server's answers through one wrapper: a
+    second one took the lock the first already held and the run hung."""
+    from django.db import connection
+
+    from omavalvonta.organisation.models import Organisation
+
+    waiting = [w for w in connection.execute_wrappers if getattr(w, "between_answers", False)]
+    assert len(waiting) == 1
+    assert Organisation.objects.count() >= 0

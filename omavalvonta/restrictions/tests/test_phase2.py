@@ -21,6 +21,14 @@ from omavalvonta.restrictions.models import ChildFlag, FrozenError, Restriction
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now().replace(microsecond=0)
+# The first moment of this month in Helsinki: measures "of this month" start after
+# it even when the suite runs just after local midnight (TEST_CLOCK).
+MONTH_START = timezone.make_aware(dt.datetime.combine(timezone.localdate(NOW).replace(day=1), dt.time()))
+
+
+def this_month(hours_ago):
+    """A start time `hours_ago` before now, but never before this month began."""
+    return max(NOW - dt.timedelta(hours=hours_ago), MONTH_START + dt.timedelta(minutes=10 - hours_ago))
 
 
 def movement(**overrides):
@@ -132,7 +140,10 @@ def test_other_measures_go_in_the_weekly_summary_once_with_two_workers(employee_
     first = record(employee_a, child_a, started_at=started, ended_at=started + dt.timedelta(minutes=3))
     second = record(employee_a, child_a, started_at=started + dt.timedelta(hours=1),
                     ended_at=started + dt.timedelta(hours=1, minutes=3))
-    this_week = record(employee_a, child_a)
+    # Started this week even when the suite runs just after Monday's midnight.
+    this_week_start = max(NOW - dt.timedelta(hours=1), services.week_start(NOW))
+    this_week = record(employee_a, child_a, started_at=this_week_start,
+                       ended_at=this_week_start + dt.timedelta(minutes=2))
     assert first.social_worker_delivery_id is None
     assert services.social_workers_summarise(now=NOW) == 1
     assert services.social_workers_summarise(now=NOW) == 0  # the second worker finds nothing left
@@ -174,7 +185,7 @@ def test_a_long_restraint_flags_the_child(employee_a, child_a, record):
 
 def test_figures_per_month_type_and_child_with_the_goal(client, supervisor_a, child_a, record):
     for hours in (5, 4):
-        started = NOW - dt.timedelta(hours=hours)
+        started = this_month(hours)
         record(supervisor_a, child_a, started_at=started, ended_at=started + dt.timedelta(minutes=2))
     services.goal_set(actor=supervisor_a, unit=child_a.unit, per_month=1, starts_on=timezone.localdate().replace(day=1))
     figures = selectors.unit_figures(actor=supervisor_a, unit=child_a.unit)
@@ -191,7 +202,7 @@ def test_figures_per_month_type_and_child_with_the_goal(client, supervisor_a, ch
 
 def test_region_figures_hide_groups_under_five(regional_director_a, supervisor_a, child_a, record):
     for hours in (5, 4):
-        started = NOW - dt.timedelta(hours=hours)
+        started = this_month(hours)
         record(supervisor_a, child_a, started_at=started, ended_at=started + dt.timedelta(minutes=2))
     rows = selectors.region_figures(actor=regional_director_a)
     assert rows and rows[0]["cells"][-1] is None

@@ -26,6 +26,8 @@
 //   collect(form) -> {name: value | [values]}
 //   fill(form, values)
 //   storage(kind) -> Storage | null     null where the browser refuses storage
+//   forgetWith(name, value)             drop every stored draft whose field `name`
+//                                       holds `value` (a report the queue delivered)
 (function () {
   "use strict";
 
@@ -228,6 +230,24 @@
     }
   }
 
+  // A draft that carries the key of a report delivered some other way (the
+  // offline queue's kept copy) was saved: restoring it would send it again.
+  function forgetWith(name, value) {
+    if (!value) return;
+    ["session", "local"].forEach(function (kind) {
+      var store = storage(kind);
+      if (!store) return;
+      for (var i = store.length - 1; i >= 0; i--) {
+        var key = store.key(i);
+        if (!key || key.indexOf(PREFIX) !== 0) continue;
+        try {
+          var record = JSON.parse(store.getItem(key) || "null");
+          if (record && record.values && record.values[name] === value) store.removeItem(key);
+        } catch (e) { /* not a draft of ours */ }
+      }
+    });
+  }
+
   function init() {
     settleLastSubmission();
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
@@ -239,7 +259,7 @@
   }
 
   window.Omavalvonta = window.Omavalvonta || {};
-  window.Omavalvonta.drafts = { attach: attach, collect: collect, fill: fill, storage: storage };
+  window.Omavalvonta.drafts = { attach: attach, collect: collect, fill: fill, storage: storage, forgetWith: forgetWith };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

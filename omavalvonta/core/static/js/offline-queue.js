@@ -269,6 +269,9 @@
       return response.json().then(function (data) {
         if (data.status === "created" || data.status === "exists") {
           return op("items", "readwrite", "delete", item.id).then(function () {
+            // A draft restored with this key would be the same report again.
+            var drafts = window.Omavalvonta && window.Omavalvonta.drafts;
+            if (drafts && drafts.forgetWith) drafts.forgetWith("submission_key", item.id);
             // The post the copy was kept for arrived: nothing to tell.
             if (!(item.state === "kept" && data.status === "exists")) note(data);
           });
