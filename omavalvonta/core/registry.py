@@ -100,6 +100,13 @@ class Duty:
 # name (a plans.LiveFact value): func(*, unit, actor) -> a JSON-able dict, counts
 # only (the approved plan is public). (people: "staffing")
 PLAN_FACTS = "plans.facts"
+# Blocks of the home page (what is waiting for the person in each area):
+# func(*, actor, today) -> the block's data, falsy when there is nothing to show
+# (the area's own selector decides what the actor may see, in a fixed number of
+# queries). Details: template (the area's block, rendered with b = the data).
+# The order places the blocks; the entry's name keys the data in the page's
+# context ("waiting").
+HOME_BLOCKS = "dashboards.home_blocks"
 
 
 @dataclass(frozen=True)

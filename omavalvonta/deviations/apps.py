@@ -9,12 +9,22 @@ class DeviationsConfig(AppConfig):
 
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
-        from omavalvonta.core import jobs, offline
+        from omavalvonta.core import jobs, offline, registry
+        from omavalvonta.deviations import home
         from omavalvonta.deviations.services import deviations_escalate_stalled, deviations_statutory_clock_check
 
         jobs.register("deviations.escalate_stalled", deviations_escalate_stalled, every_seconds=300)
         # The § 28 clock runs by the hour of the day: check it often.
         jobs.register("deviations.statutory_clock", deviations_statutory_clock_check, every_seconds=300)
+
+        # The home page: the statutory notifications first, then the reports the person handles.
+        registry.register(
+            registry.HOME_BLOCKS, "statutory", home.statutory_clock_home_items,
+            order=10, template="deviations/_home_statutory.html",
+        )
+        registry.register(
+            registry.HOME_BLOCKS, "queue", home.handler_queue_home_items, order=20, template="deviations/_home_queue.html"
+        )
 
         # The report form opens without a network (the service worker keeps its
         # offline copy) and its reports wait in the browser's queue.

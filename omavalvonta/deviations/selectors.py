@@ -33,7 +33,7 @@ from omavalvonta.deviations.models import (
     StatutoryNotification,
 )
 from omavalvonta.organisation import access, access_people
-from omavalvonta.organisation.models import Role, WellbeingCounty
+from omavalvonta.organisation.models import WellbeingCounty
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
 LIST_RELATED = ("unit", "unit__region", "handler")
@@ -373,39 +373,6 @@ def deviation_access_log(*, actor, deviation: Deviation, limit: int = 50):
 
 
 # --- The statutory clock --------------------------------------------------------------------------
-
-# Roles that oversee units and see their late notifications on the home page.
-_OVERSEERS = (
-    Role.RESPONSIBLE_PERSON,
-    Role.REGIONAL_DIRECTOR,
-    Role.QUALITY_DIRECTOR,
-    Role.REHABILITATION_DIRECTOR,
-    Role.MANAGEMENT_GROUP,
-)
-HOME_CLOCK_ROWS = 6
-
-
-def statutory_clock_home_items(*, actor, now: dt.datetime | None = None) -> dict | None:
-    """The home page's statutory notifications: the reports `actor` must notify
-    (the § 28 clock runs), soonest deadline first, and for those who oversee
-    units the late ones in their scope. None when there is nothing. A fixed
-    number of queries."""
-    now = now or timezone.now()
-    pending = Deviation.objects.filter(notification_due_at__isnull=False, notification_done_at__isnull=True)
-    rows, total = [], 0
-    if access.has_perm_anywhere(actor, access.P_DEVIATION_NOTIFY):
-        mine = pending.for_actor(actor, access.P_DEVIATION_NOTIFY)
-        rows = list(mine.select_related("unit").order_by("notification_due_at", "id")[:HOME_CLOCK_ROWS])
-        total = mine.count() if rows else 0
-    late_rows, late_total = [], 0
-    if access.has_role(actor, *_OVERSEERS) and access.has_perm_anywhere(actor, access.P_DEVIATION_VIEW):
-        late = pending.filter(notification_due_at__lt=now).for_actor(actor, access.P_DEVIATION_VIEW)
-        late_rows = list(late.select_related("unit").order_by("notification_due_at", "id")[:HOME_CLOCK_ROWS])
-        late_total = late.count() if late_rows else 0
-    if not rows and not late_rows:
-        return None
-    return {"rows": rows, "total": total, "late_rows": late_rows, "late_total": late_total, "now": now}
-
 
 def statutory_clock_figures(*, actor, date_from: dt.date, date_to: dt.date, today: dt.date) -> dict:
     """The statutory notification clocks that started in a period (by the day of

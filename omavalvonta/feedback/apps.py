@@ -13,7 +13,7 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from omavalvonta.core import registry
-        from omavalvonta.feedback import reports, tallies
+        from omavalvonta.feedback import reports, selectors, tallies
         from omavalvonta.organisation import hooks
 
         # The unit's feedback report comes to its meetings' agenda.
@@ -21,5 +21,8 @@ class FeedbackConfig(AppConfig):
             registry.AGENDA_SOURCES, "feedback_report", reports.feedback_report_for_agenda, order=20, kind="feedback_report"
         )
 
+        registry.register(
+            registry.HOME_BLOCKS, "rounds", selectors.round_home_items, order=120, template="feedback/_home_rounds.html"
+        )
         # A unit moved to another region or service type takes its feedback sums along.
         hooks.on_unit_saved(tallies.unit_rescope)

@@ -14,9 +14,12 @@ class GuidanceConfig(AppConfig):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs, registry
         from omavalvonta.guidance.deadlines import guidance_deadlines_check
-        from omavalvonta.guidance.selectors import guidance_for_agenda
+        from omavalvonta.guidance.selectors import guidance_for_agenda, guidance_home_items
 
         # New guidance for the unit comes to its meetings' agenda.
         registry.register(registry.AGENDA_SOURCES, "guidance", guidance_for_agenda, order=30, kind="guidance")
+        registry.register(
+            registry.HOME_BLOCKS, "guidance", guidance_home_items, order=100, template="guidance/_home_guidance.html"
+        )
 
         jobs.register("guidance.deadlines", guidance_deadlines_check, every_seconds=3600)

@@ -10,10 +10,13 @@ class ImprovementConfig(AppConfig):
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs, registry
-        from omavalvonta.improvement.selectors import evidence_actions
+        from omavalvonta.improvement.selectors import action_home_items, evidence_actions
         from omavalvonta.improvement.services import actions_send_reminders, plan_follow_up_reminders_send
 
         registry.register(registry.EVIDENCE_SOURCES, "improvement.action", evidence_actions, order=20, group_label=_("Actions"))
+        registry.register(
+            registry.HOME_BLOCKS, "actions", action_home_items, order=50, template="improvement/_home_actions.html"
+        )
 
         jobs.register("improvement.action_reminders", actions_send_reminders, every_seconds=3600)
         jobs.register(

@@ -35,3 +35,11 @@ class MeetingsConfig(AppConfig):
         registry.register(
             registry.EVIDENCE_SOURCES, "meetings.meeting", selectors.evidence_meetings, order=30, group_label=_("Meeting minutes")
         )
+        # The home page: what to read and acknowledge, and the person's next meetings.
+        registry.register(
+            registry.HOME_BLOCKS, "acknowledgements", selectors.acknowledgement_home_items,
+            order=60, template="meetings/_home_acknowledgements.html",
+        )
+        registry.register(
+            registry.HOME_BLOCKS, "meetings", selectors.meeting_home_items, order=110, template="meetings/_home_meetings.html"
+        )

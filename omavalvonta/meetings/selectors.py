@@ -512,7 +512,7 @@ def meeting_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -
     return {"rows": rows, "total": total}
 
 
-def acknowledgement_home_items(*, actor, limit: int = 3) -> dict | None:
+def acknowledgement_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
     """What the actor must still acknowledge (minutes, new instructions), for the
     home page: the oldest requests first, each with a title (the minutes' title
     when the actor may read them, else the reason given when asking), and how

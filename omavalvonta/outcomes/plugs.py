@@ -16,6 +16,10 @@ def register() -> None:
 
     registry.register(registry.CHILD_PANELS, "outcomes", selectors.child_panel)
     registry.register(
+        registry.HOME_BLOCKS, "measurements", selectors.measurement_home_items,
+        order=30, template="outcomes/_home_measurements.html",
+    )
+    registry.register(
         registry.AGENDA_SOURCES, "outcomes.measurements_due", selectors.measurements_for_agenda,
         order=110, kind="other", once=False,
     )

@@ -16,3 +16,7 @@ def register() -> None:
         order=120, kind="other", once=False,
     )
     registry.register(registry.PLAN_FACTS, "staffing", selectors.staffing_facts)
+    registry.register(
+        registry.HOME_BLOCKS, "competence", selectors.competence_home_items,
+        order=40, template="people/_home_competence.html",
+    )

@@ -13,7 +13,12 @@ class PlansConfig(AppConfig):
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs, registry
-        from omavalvonta.plans.selectors import evidence_plan_versions, plan_reviews_for_agenda
+        from omavalvonta.plans.selectors import (
+            evidence_plan_versions,
+            followup_home_items,
+            plan_home_items,
+            plan_reviews_for_agenda,
+        )
 
         # A plan whose review is due comes to the unit's meetings' agenda.
         registry.register(registry.AGENDA_SOURCES, "plan_review", plan_reviews_for_agenda, order=50, kind="plan_review")
@@ -27,3 +32,5 @@ class PlansConfig(AppConfig):
         jobs.register("plans.review_reminders", plan_reviews_remind, every_seconds=6 * 3600)
         jobs.register("plans.followup_reports", followup_reports_prepare, every_seconds=6 * 3600)
         jobs.register("plans.followup_publication", followup_reports_remind, every_seconds=6 * 3600)
+        registry.register(registry.HOME_BLOCKS, "plans", plan_home_items, order=80, template="plans/_home_plans.html")
+        registry.register(registry.HOME_BLOCKS, "followup", followup_home_items, order=90, template="plans/_home_followup.html")

@@ -15,7 +15,7 @@ class YearclockConfig(AppConfig):
         from omavalvonta.core import jobs, registry
         from omavalvonta.organisation import hooks
         from omavalvonta.yearclock import duties, reminders, services
-        from omavalvonta.yearclock.selectors import obligations_for_agenda
+        from omavalvonta.yearclock.selectors import obligation_home_items, obligations_for_agenda
 
         # The unit's meeting agenda lists the duties due (until they are done).
         registry.register(
@@ -30,3 +30,6 @@ class YearclockConfig(AppConfig):
         jobs.register("yearclock.duty_reminders", duties.duties_remind_and_escalate, every_seconds=3600)
         # A supervisor's-review meeting fulfils the unit's twice-monthly review duty.
         registry.register(registry.MINUTES_CLOSED, "yearclock.supervisor_review", services.occurrence_fulfil_by_meeting)
+        registry.register(
+            registry.HOME_BLOCKS, "obligations", obligation_home_items, order=70, template="yearclock/_home_obligations.html"
+        )

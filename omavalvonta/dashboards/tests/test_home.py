@@ -33,7 +33,7 @@ def test_supervisor_home_counts_open_waiting_overdue_and_team_meeting(client, em
     client.force_login(supervisor_a)
     figures = client.get(reverse("home")).context["figures"]
     assert (figures.open, figures.not_started, figures.overdue, figures.for_team_meeting) == (2, 1, 1, 1)
-    queue = client.get(reverse("home")).context["my_queue"]
+    queue = client.get(reverse("home")).context["waiting"]["queue"]
     assert {d.pk for d in queue} == {old.pk, fresh.pk}
 
 

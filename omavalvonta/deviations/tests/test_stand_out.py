@@ -53,7 +53,7 @@ def test_grievances_and_critical_reports_come_first_in_the_list_with_their_badge
 def test_the_handler_s_queue_on_the_home_page_puts_them_first(client, supervisor_a, reports):
     grievance, critical, ordinary = reports
     client.force_login(supervisor_a)
-    queue = client.get(reverse("home")).context["my_queue"]
+    queue = client.get(reverse("home")).context["waiting"]["queue"]
     assert {d.pk for d in queue[:2]} == {grievance.pk, critical.pk}
     assert [d.pk for d in queue[2:]] == [d.pk for d in reversed(ordinary)]
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from omavalvonta.core.models import AuditEvent
-from omavalvonta.deviations import law, selectors, services
+from omavalvonta.deviations import home, law, selectors, services
 from omavalvonta.deviations.models import (
     Deviation,
     NotificationPurpose,
@@ -327,5 +327,5 @@ def test_a_region_s_director_sees_no_late_notification_of_another_region(employe
     with time_machine.travel(MORNING, tick=False):
         violence_with_injury(employee_a, supervisor_a.memberships.first().unit)
     with time_machine.travel(MORNING + dt.timedelta(days=1), tick=False):
-        assert selectors.statutory_clock_home_items(actor=director_b) is None
+        assert home.statutory_clock_home_items(actor=director_b) is None
         assert Deviation.objects.count() == 1
