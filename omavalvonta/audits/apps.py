@@ -22,3 +22,5 @@ class AuditsConfig(AppConfig):
             (42, "audits.drill", selectors.evidence_drills, _("Drills")),
         ]:
             registry.register(registry.EVIDENCE_SOURCES, name, func, order=order, group_label=label)
+        # The self-supervision plan's critical information systems.
+        registry.register(registry.PLAN_FACTS, "information_systems", selectors.information_systems_fact)

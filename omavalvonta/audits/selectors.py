@@ -68,6 +68,21 @@ def audit_findings(*, audit: Audit) -> list:
     return list(Finding.objects.filter(audit=audit))
 
 
+def information_systems_fact(*, unit, actor) -> dict:
+    """core.registry PLAN_FACTS "information_systems": the unit's critical
+    information systems in criticality order, from the continuity plan (names and
+    tolerable outage only: the owners are staff, and the fallback procedures
+    belong to the non-public information-security plan)."""
+    if not access.can(actor, access.P_UNIT_VIEW, unit):
+        return {"hidden": True}
+    systems = CriticalSystem.objects.filter(unit=unit)  # in criticality order (the model's ordering)
+    return {
+        "systems": [
+            {"position": s.position, "name": s.name, "tolerable_outage": s.tolerable_outage} for s in systems
+        ]
+    }
+
+
 def continuity_of(*, unit) -> dict:
     return {
         "systems": list(CriticalSystem.objects.filter(unit=unit).select_related("owner")),

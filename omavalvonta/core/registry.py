@@ -61,11 +61,6 @@ CHILD_PANELS = "clients.child_panels"
 # SocialWorkerDelivery): func(*, delivery) -> (file name, PDF bytes), produced at
 # download time from delivery.params; details: title (the document's name, no child data).
 SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
-# Figures of restrictive measures for the follow-up report and the
-# good-treatment plan: func(*, actor, date_from, date_to, unit=None) -> dict
-# ({"total", "by_type": [{"label", "count"}], "by_region": [...]}: counts under
-# five are None; {} when the actor may not count them). One provider, optional.
-RESTRICTION_FIGURES = "restrictions.figures"
 # Duties another area keeps that the quality calendar reminds of and escalates
 # like its own (a child's functional-capacity measurement due every three
 # months): func(*, today, unit_ids=None) -> iterable of `Duty` (unit_ids: only
@@ -77,7 +72,8 @@ DUTY_SOURCES = "yearclock.duty_sources"
 # self-supervision plan show in a section of their own: func(*, actor,
 # unit=None, period_start=None, period_end=None) -> dict (empty: nothing to
 # show). Details: title (lazy text). The dict is plain JSON (an approved plan
-# keeps it); its shape is the provider's own ("effectiveness": outcomes).
+# keeps it); its shape is the provider's own ("effectiveness": outcomes;
+# "restrictions": counts by type and region, under five None).
 REPORT_SECTIONS = "plans.report_sections"
 
 
@@ -98,7 +94,8 @@ class Duty:
     owner_id: int | None = None
 # Facts a self-supervision plan's section takes from another area, by the entry's
 # name (a plans.LiveFact value): func(*, unit, actor) -> a JSON-able dict, counts
-# only (the approved plan is public). (people: "staffing")
+# only (the approved plan is public). (people: "staffing"; audits:
+# "information_systems"; restrictions: "restrictions")
 PLAN_FACTS = "plans.facts"
 # Blocks of the home page (what is waiting for the person in each area):
 # func(*, actor, today) -> the block's data, falsy when there is nothing to show

@@ -122,40 +122,6 @@ def feedback(unit, *, actor) -> dict:
     return {"period": str(data["period"]), "groups": groups}
 
 
-def information_systems(unit, *, actor) -> dict:
-    """The unit's critical information systems in criticality order, from the
-    continuity plan (names and tolerable outage only: the owners are staff, and
-    the fallback procedures belong to the non-public information-security plan)."""
-    try:
-        from omavalvonta.audits import selectors as audit_selectors
-    except ImportError:  # the audits area is not installed
-        return {}
-    if not hasattr(audit_selectors, "continuity_of"):
-        return {}
-    if not access.can(actor, access.P_UNIT_VIEW, unit):
-        return {"hidden": True}
-    systems = audit_selectors.continuity_of(unit=unit)["systems"]
-    return {
-        "systems": [
-            {"position": s.position, "name": s.name, "tolerable_outage": s.tolerable_outage} for s in systems
-        ]
-    }
-
-
-def restrictions(unit, *, actor) -> dict:
-    """The unit's restrictive measures of the past year by type, from the
-    restrictions area through core.registry RESTRICTION_FIGURES (counts only,
-    small counts hidden there); {} when no area provides them."""
-    figures = registry.first(registry.RESTRICTION_FIGURES)
-    if figures is None:
-        return {}
-    today = timezone.localdate()
-    data = figures(actor=actor, date_from=today - dt.timedelta(days=RISK_WINDOW_DAYS), date_to=today, unit=unit)
-    if not data:
-        return {"hidden": True}
-    return {**data, "period_start": (today - dt.timedelta(days=RISK_WINDOW_DAYS)).isoformat(), "period_end": today.isoformat()}
-
-
 def contributed(name: str, *, actor, unit=None, **period) -> dict:
     """A section another area contributes (core.registry REPORT_SECTIONS), read
     with the actor's rights; empty when no area provides it."""
@@ -178,11 +144,8 @@ def facts_for(unit, *, actor, live_facts: set[str]) -> dict:
         result["feedback"] = feedback(unit, actor=actor)
     if "effectiveness" in live_facts:
         result["effectiveness"] = contributed("effectiveness", actor=actor, unit=unit)
-    if "information_systems" in live_facts:
-        result["information_systems"] = information_systems(unit, actor=actor)
-    if "restrictions" in live_facts:
-        result["restrictions"] = restrictions(unit, actor=actor)
-    # Facts other areas keep (core.registry PLAN_FACTS: staffing from people).
+    # Facts other areas keep (core.registry PLAN_FACTS: staffing from people, the
+    # critical information systems from audits, restrictive measures from restrictions).
     for entry in registry.entries(registry.PLAN_FACTS):
         if entry.name in live_facts:
             result[entry.name] = entry.func(unit=unit, actor=actor)

@@ -16,7 +16,6 @@ from django.db import models
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from omavalvonta.core import registry
 from omavalvonta.plans.facts import contributed
 from omavalvonta.plans.models import Plan, PlanVersion, VersionState
 
@@ -96,18 +95,11 @@ def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today:
         "plan_reviews": plan_review_figures(period_start=period_start, period_end=period_end, today=today),
         "guidance": guidance_figures(actor=actor, period_start=period_start, period_end=period_end, today=today),
         "feedback": feedback_figures(actor=actor, period_start=period_start, period_end=period_end),
-        "restrictions": restriction_figures(actor=actor, period_start=period_start, period_end=period_end),
+        # Restrictive measures by type and region (restrictions, through the registry).
+        "restrictions": contributed("restrictions", actor=actor, period_start=period_start, period_end=period_end),
         # The children's change and measurement coverage (outcomes, through the registry).
         "effectiveness": contributed("effectiveness", actor=actor, period_start=period_start, period_end=period_end),
     }
-
-
-def restriction_figures(*, actor, period_start: dt.date, period_end: dt.date) -> dict:
-    """Restrictive measures started in the period, by type and region, through
-    core.registry RESTRICTION_FIGURES (counts under five hidden there); {} when
-    no area provides them."""
-    figures = registry.first(registry.RESTRICTION_FIGURES)
-    return figures(actor=actor, date_from=period_start, date_to=period_end) if figures else {}
 
 
 def _median_handling_days(closed) -> tuple[int, float | None]:

@@ -22,7 +22,10 @@ def register() -> None:
         registry.AGENDA_SOURCES, "restrictions.last_month", selectors.last_month_for_agenda,
         order=115, kind="other", once=False,
     )
-    registry.register(registry.RESTRICTION_FIGURES, "restrictions", selectors.period_figures)
+    registry.register(
+        registry.REPORT_SECTIONS, "restrictions", selectors.period_figures, title=_("Restrictive measures")
+    )
+    registry.register(registry.PLAN_FACTS, "restrictions", selectors.plan_fact)
     registry.register(
         registry.SOCIAL_WORKER_DOCUMENTS, services.NOTICE, documents.notice_document,
         title=_("information on restrictive measures"),

@@ -316,16 +316,31 @@ def last_month_for_agenda(*, actor, unit):
     return [{"title": title, "note": note}]
 
 
+PLAN_WINDOW_DAYS = 365
+
+
+def plan_fact(*, unit, actor) -> dict:
+    """core.registry PLAN_FACTS "restrictions": the unit's measures of the past
+    year by type for its good-treatment plan (counts only, small ones hidden)."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=PLAN_WINDOW_DAYS)
+    data = period_figures(actor=actor, period_start=start, period_end=today, unit=unit)
+    if not data:
+        return {"hidden": True}
+    return {**data, "period_start": start.isoformat(), "period_end": today.isoformat()}
+
+
 def _hide_small(n: int) -> int | None:
     return n if n == 0 or n >= SMALL_GROUP else None
 
 
-def period_figures(*, actor, date_from: dt.date, date_to: dt.date, unit=None) -> dict:
-    """core.registry RESTRICTION_FIGURES, for the follow-up report (the units the
-    actor may count, by type and by region) and the good-treatment plan (one
-    unit, by type): counts only, never a child; a count under SMALL_GROUP is
-    None (the plan and the report are read more widely than the register).
-    Two queries."""
+def period_figures(*, actor, period_start: dt.date, period_end: dt.date, unit=None) -> dict:
+    """core.registry REPORT_SECTIONS "restrictions", for the follow-up report (the
+    units the actor may count, by type and by region) and the good-treatment
+    plan (one unit, by type): counts only, never a child; a count under
+    SMALL_GROUP is None (the plan and the report are read more widely than the
+    register). Two queries."""
+    date_from, date_to = period_start, period_end
     units = access.units_for(actor, access.P_CLIENT_COUNT)
     if unit is not None:
         if not access.can(actor, access.P_CLIENT_COUNT, unit):

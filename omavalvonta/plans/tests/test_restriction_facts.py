@@ -1,6 +1,6 @@
 """The good-treatment plan's section on reducing restrictions and the follow-up
 report take the restrictive measures from the restrictions area through
-core.registry RESTRICTION_FIGURES: counts by type, small counts hidden, no child."""
+core.registry (PLAN_FACTS and REPORT_SECTIONS): counts by type, small counts hidden, no child."""
 
 import datetime as dt
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from omavalvonta.clients import services as clients_services
 from omavalvonta.organisation.models import Role
-from omavalvonta.plans import facts, followup
+from omavalvonta.plans import facts
 from omavalvonta.plans.defaults import GOOD_TREATMENT
 from omavalvonta.restrictions.services import restriction_record
 from omavalvonta.restrictions.tests.conftest import restraint_kwargs
@@ -31,5 +31,5 @@ def test_the_plan_and_the_report_show_restrictions_by_type_without_names(unit_a,
     fact = facts.facts_for(unit_a, actor=supervisor_a, live_facts={"restrictions"})["restrictions"]
     assert fact["total"] == 6 and fact["by_type"][0]["count"] == 6 and "Eino" not in str(fact)
     today = timezone.localdate()
-    report = followup.restriction_figures(actor=supervisor_a, period_start=today - dt.timedelta(days=10), period_end=today)
+    report = facts.contributed("restrictions", actor=supervisor_a, period_start=today - dt.timedelta(days=10), period_end=today)
     assert report["total"] == 6 and report["by_region"][0]["count"] == 6

@@ -242,12 +242,12 @@ def test_period_figures_for_reports_hide_small_groups_and_name_no_child(supervis
         started = NOW - dt.timedelta(hours=hours, minutes=30)
         record(supervisor_a, child_a, started_at=started, ended_at=started + dt.timedelta(minutes=2))
     record(supervisor_a, child_a, **movement())
-    figures = registry.first(registry.RESTRICTION_FIGURES)
+    figures = registry.get(registry.REPORT_SECTIONS, "restrictions").func
     today = timezone.localdate()
-    unit_view = figures(actor=supervisor_a, date_from=today - dt.timedelta(days=30), date_to=today, unit=child_a.unit)
+    unit_view = figures(actor=supervisor_a, period_start=today - dt.timedelta(days=30), period_end=today, unit=child_a.unit)
     assert unit_view["total"] == 7
     assert {r["label"]: r["count"] for r in unit_view["by_type"]} == {"Physical restraint": 6, "Restricting freedom of movement": None}
-    region_view = figures(actor=regional_director_a, date_from=today - dt.timedelta(days=30), date_to=today)
+    region_view = figures(actor=regional_director_a, period_start=today - dt.timedelta(days=30), period_end=today)
     assert region_view["by_region"] == [{"label": child_a.unit.region.name, "count": 7}]
     assert child_a.name not in str(region_view) and child_a.name not in str(unit_view)
 
