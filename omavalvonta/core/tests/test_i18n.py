@@ -60,3 +60,24 @@ def test_finnish_and_swedish_catalogues_are_complete(path):
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not missing, f"{path}: untranslated {missing[:5]}"
     assert not fuzzy, f"{path}: fuzzy {fuzzy[:5]}"
+
+
+ALL_CATALOGUES = sorted((Path(__file__).resolve().parents[2]).glob("**/locale/*/LC_MESSAGES/django.po"))
+
+
+@pytest.mark.parametrize("path", ALL_CATALOGUES, ids=lambda p: "/".join(p.parts[-5:-2]))
+def test_every_catalogue_is_well_formed_for_gettext(path):
+    """`make messages` runs GNU msgmerge over every catalogue: a message without
+    its msgstr line stopped it, and a plural message needs the header's
+    Plural-Forms (Babel guesses it, msgfmt does not)."""
+    text = path.read_text(encoding="utf-8")
+    header = text.split("\n\n", 1)[0]
+    assert '"Plural-Forms: nplurals=' in header, f"{path}: no Plural-Forms in the header"
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if line.startswith("msgid ") or line.startswith("msgid_plural "):
+            following = number + 1
+            while following < len(lines) and lines[following].startswith('"'):
+                following += 1
+            nxt = lines[following] if following < len(lines) else ""
+            assert nxt.startswith(("msgstr", "msgid_plural")), f"{path}:{number + 1}: a message without its msgstr"
