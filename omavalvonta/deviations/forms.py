@@ -28,8 +28,8 @@ from omavalvonta.deviations.models import (
     ViolenceTarget,
 )
 from omavalvonta.deviations.services.report_input import ReportInput
-from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.models import Unit
+from omavalvonta.organisation.unit_choice import RegionUnitFilter
 
 # Which type-specific inputs belong to which report type. The form shows each
 # section only for its types (app.js); the view passes a section's values to the

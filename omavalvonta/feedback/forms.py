@@ -13,7 +13,7 @@ from omavalvonta.core.forms import DateField, DateInput, EditVersionField
 from omavalvonta.feedback.channel import MAX_PUBLIC_MESSAGE
 from omavalvonta.feedback.models import LANGUAGES, Channel, Group, MessageKind, QuestionKind
 from omavalvonta.feedback.services import MAX_TEXT_ANSWER
-from omavalvonta.organisation.forms import RegionUnitChoice
+from omavalvonta.organisation.unit_choice import RegionUnitChoice
 
 # The faces are drawn as inline SVG (not emoji, whose glyphs vary by device and
 # font): the mouth's curve and a soft colour per step, hidden from screen readers.

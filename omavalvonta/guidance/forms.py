@@ -17,8 +17,8 @@ from omavalvonta.core.forms import (
     UserChoiceField,
 )
 from omavalvonta.guidance.models import Kind, State
-from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.models import Authority, WellbeingCounty
+from omavalvonta.organisation.unit_choice import RegionUnitFilter
 
 
 def _sender_choices():

@@ -18,7 +18,7 @@ from omavalvonta.improvement.models import (
     SourceKind,
 )
 from omavalvonta.improvement.selectors import ACTIVE
-from omavalvonta.organisation.forms import RegionUnitFilter
+from omavalvonta.organisation.unit_choice import RegionUnitFilter
 
 # --- Actions ---------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         # Meetings' own agenda sources (the orders place the other areas' between them).
         from omavalvonta.core import registry
-        from omavalvonta.meetings import selectors
+        from omavalvonta.meetings import group_agenda, selectors
         from omavalvonta.meetings.agenda import register_agenda_source
         from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
 
@@ -25,10 +25,10 @@ class MeetingsConfig(AppConfig):
         # time the agenda is built or refreshed.
         group = (MeetingKind.MANAGEMENT_GROUP,)
         for order, name, func, kind in [
-            (60, "group_serious_deviations", selectors.group_serious_deviations_for_agenda, AgendaItemKind.DEVIATION),
-            (61, "group_statutory_notifications", selectors.group_statutory_notifications_for_agenda, AgendaItemKind.DEVIATION),
-            (62, "group_overdue_actions", selectors.group_overdue_actions_for_agenda, AgendaItemKind.ACTION_DUE),
-            (63, "group_guidance", selectors.group_guidance_for_agenda, AgendaItemKind.GUIDANCE),
+            (60, "group_serious_deviations", group_agenda.group_serious_deviations_for_agenda, AgendaItemKind.DEVIATION),
+            (61, "group_statutory_notifications", group_agenda.group_statutory_notifications_for_agenda, AgendaItemKind.DEVIATION),
+            (62, "group_overdue_actions", group_agenda.group_overdue_actions_for_agenda, AgendaItemKind.ACTION_DUE),
+            (63, "group_guidance", group_agenda.group_guidance_for_agenda, AgendaItemKind.GUIDANCE),
         ]:
             register_agenda_source(name, func, kind=kind, meeting_kinds=group, once=False, order=order)
         # Past meetings' minutes can be the evidence of a quality-calendar duty.

@@ -17,7 +17,7 @@ from omavalvonta.core.forms import (
 )
 from omavalvonta.improvement.models import ActionKind
 from omavalvonta.meetings.models import MeetingKind
-from omavalvonta.organisation.forms import RegionUnitChoice, RegionUnitFilter
+from omavalvonta.organisation.unit_choice import RegionUnitChoice, RegionUnitFilter
 
 __all__ = [
     "ActionForm",

@@ -45,7 +45,7 @@ from omavalvonta.organisation.access import (
     P_MEETING_VIEW,
     requires,
 )
-from omavalvonta.organisation.forms import region_choice_initial
+from omavalvonta.organisation.unit_choice import region_choice_initial
 
 PAGE_SIZE = 20
 

@@ -9,7 +9,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _
 
 from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
-from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import risk, selectors
 from omavalvonta.organisation.models import (
     Authority,
@@ -23,73 +22,6 @@ from omavalvonta.organisation.models import (
 )
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel
 from omavalvonta.organisation.services import SETTING_LIMITS, risk_matrix_cell_key, validate_business_id
-
-
-class RegionUnitFilter(forms.Form):
-    """A list's filter by region and unit, sized for people. A form that filters
-    by unit inherits it and calls `offer_units(units)` with the units the actor
-    sees: the region choice then offers their regions (none when they all lie in
-    one), and above MAX_UNITS_WITHOUT_REGION units (a large group has thousands)
-    the unit choice offers the chosen region's units only, so no page renders a
-    list of every unit. A unit asked for directly (a link with ?unit=) is kept."""
-
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.none(), required=False, empty_label=_("All regions")
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units"))
-
-    MAX_UNITS_WITHOUT_REGION = 60
-
-    def offer_units(self, units, *, regions=None, region_id=None):
-        """region_id: the region whose units to offer when none was chosen (a page
-        that always shows one unit offers that unit's neighbours)."""
-        if regions is None:
-            regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name")
-        self.fields["region"].queryset = regions
-        self.show_region = regions.count() > 1
-        self.show_unit = True
-        self.narrowed = self.show_region and units.count() > self.MAX_UNITS_WITHOUT_REGION
-        if self.narrowed:
-            chosen = bounds.parse_int(self.data.get("region")) if self.is_bound else None
-            region_id = chosen if chosen is not None else region_id
-            unit_id = bounds.parse_int(self.data.get("unit")) if self.is_bound else None
-            if region_id is not None:
-                units = units.filter(region_id=region_id)
-            elif unit_id is not None:
-                units = units.filter(pk=unit_id)
-            else:
-                units = units.none()
-                self.show_unit = False
-                self.fields["region"].help_text = _("Choose a region to choose one of its units.")
-        self.fields["unit"].queryset = units
-
-    def scope_filters(self) -> dict:
-        """{"region": id, "unit": id} of what was validly chosen (call after is_valid)."""
-        data = getattr(self, "cleaned_data", {})
-        return {name: data[name].pk for name in ("region", "unit") if data.get(name)}
-
-
-class RegionUnitChoice(RegionUnitFilter):
-    """The unit of something being created, sized for people as RegionUnitFilter:
-    above MAX_UNITS_WITHOUT_REGION units the region is chosen first. The form's
-    template includes components/region_unit_choice.html, whose "show the
-    region's units" button sends the form by GET (nothing is saved, nothing
-    typed is lost): the view then builds the form unbound with
-    `initial=region_choice_initial(request.GET, ...)` and calls
-    `offer_units(units, region_id=...)` with the region asked for."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].required = True
-        self.fields["unit"].empty_label = _("Choose the unit")
-
-
-def region_choice_initial(query, defaults: dict) -> tuple[dict, int | None]:
-    """The initial values of a RegionUnitChoice form re-shown by its region
-    button (the typed values win over the defaults) and the region asked for."""
-    initial = {**defaults, **{key: value for key, value in query.items() if value and key != "csrfmiddlewaretoken"}}
-    return initial, bounds.parse_int(query.get("region"))
-
 
 ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Inactive"))]
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
-from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.risk import Consequence, Likelihood
+from omavalvonta.organisation.unit_choice import RegionUnitFilter
 from omavalvonta.risks.models import RiskCategory
 
 

@@ -181,10 +181,7 @@ MAX_MODULE_LINES = 500
 # Still over the limit, to be split along their seams (issue 14). The list only
 # shrinks: a module that comes under the limit must leave it.
 _STILL_TOO_LONG = {
-    "improvement/selectors.py",
-    "meetings/selectors.py",
     "organisation/access.py",
-    "organisation/forms.py",
 }
 
 

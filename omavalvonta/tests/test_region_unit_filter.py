@@ -1,5 +1,5 @@
 """Every list that filters by unit offers the units the way a large group can use
-them (organisation.forms.RegionUnitFilter): the regions first, and above a limit
+them (organisation.unit_choice.RegionUnitFilter): the regions first, and above a limit
 (a group of 2,000 units) the units of the chosen region only, so no page renders
 a list of every unit; a unit asked for by a link still filters; and the region
 filter narrows the rows of each list."""
@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from omavalvonta.organisation.forms import RegionUnitFilter
+from omavalvonta.organisation.unit_choice import RegionUnitFilter
 
 LISTS = [
     "deviations:list",
@@ -135,7 +135,7 @@ def test_the_year_wheel_offers_the_shown_units_region_and_switches_with_the_regi
     assert chosen.context["unit"] == other
 
 
-# Forms that create something in one unit (organisation.forms.RegionUnitChoice).
+# Forms that create something in one unit (organisation.unit_choice.RegionUnitChoice).
 CREATE_FORMS = [
     ("feedback:rounds", {"year": "2027", "quarter": "2", "opens_on": "2027-04-03"}),
     ("meetings:create", {"kind": "team", "title": "Tiimipalaveri 1/2027", "location": "Olohuone"}),

@@ -9,8 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
-from omavalvonta.organisation.forms import RegionUnitFilter
 from omavalvonta.organisation.models import ServiceType
+from omavalvonta.organisation.unit_choice import RegionUnitFilter
 from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
 
 

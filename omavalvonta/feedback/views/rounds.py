@@ -29,7 +29,7 @@ from omavalvonta.feedback.models import LANGUAGES, Group
 from omavalvonta.feedback.qr import qr_svg
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_FEEDBACK_MANAGE, requires
-from omavalvonta.organisation.forms import region_choice_initial
+from omavalvonta.organisation.unit_choice import region_choice_initial
 
 # --- Rounds ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from omavalvonta.core import jobs
 from omavalvonta.core.models import AuditEvent
-from omavalvonta.improvement import selectors, services
+from omavalvonta.improvement import plan_selectors, services
 from omavalvonta.improvement.models import ActionPlan, PlanFollowUpReminder, PlanGoal
 from omavalvonta.improvement.services import plan_jobs
 from omavalvonta.notifications.models import Notification
@@ -184,7 +184,7 @@ def test_overview_shows_followed_and_missing_goals_per_period(supervisor_a, empl
         services.goal_follow_up_record(actor=supervisor_a, goal=first, period=1, status="on_track")
         services.goal_follow_up_record(actor=supervisor_a, goal=second, period=2, status="delayed")
 
-        overview = selectors.plan_period_overview(plan=plan, goals=selectors.plan_goals(plan=plan))
+        overview = plan_selectors.plan_period_overview(plan=plan, goals=plan_selectors.plan_goals(plan=plan))
 
     t1, t2, t3 = overview
     assert [g.pk for g in t1.followed] == [first.pk] and [g.pk for g in t1.missing] == [second.pk]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.forms import add_service_errors, form_step
-from omavalvonta.improvement import selectors, services
+from omavalvonta.improvement import plan_selectors, selectors, services
 from omavalvonta.improvement.forms import (
     FollowUpForm,
     GoalActionForm,
@@ -35,7 +35,7 @@ from omavalvonta.organisation.access import (
 @requires(P_ACTION_VIEW)
 def plan_list(request):
     actor = request.user
-    plans = list(selectors.plan_list(actor=actor))
+    plans = list(plan_selectors.plan_list(actor=actor))
     return render(
         request,
         "improvement/plan_list.html",
@@ -116,7 +116,7 @@ def _plan_forms(plan, *, bound: str | None = None, data=None, goal_id=None) -> d
 def _render_plan(request, plan, *, forms=None, status=200):
     actor = request.user
     can_manage = access.can(actor, P_ACTION_MANAGE, plan.unit)
-    goals = selectors.plan_goals(plan=plan)
+    goals = plan_selectors.plan_goals(plan=plan)
     approved = plan.approved_at is not None
     if can_manage:
         forms = forms or _plan_forms(plan)
@@ -134,11 +134,11 @@ def _render_plan(request, plan, *, forms=None, status=200):
         {
             "plan": plan,
             "goals": goals,
-            "participants": selectors.plan_participants(plan=plan),
+            "participants": plan_selectors.plan_participants(plan=plan),
             "current_period": rhythm.period_of(timezone.localdate()).index if plan.year == timezone.localdate().year else None,
-            "period_overview": selectors.plan_period_overview(plan=plan, goals=goals),
+            "period_overview": plan_selectors.plan_period_overview(plan=plan, goals=goals),
             "approved": approved,
-            "approval_missing": selectors.plan_approval_missing(plan=plan, goals=goals) if not approved else [],
+            "approval_missing": plan_selectors.plan_approval_missing(plan=plan, goals=goals) if not approved else [],
             "can_manage": can_manage,
             "forms": forms if can_manage else {},
         },
@@ -148,14 +148,14 @@ def _render_plan(request, plan, *, forms=None, status=200):
 
 @requires(AUTHENTICATED)
 def plan_detail(request, pk):
-    plan = selectors.plan_get(actor=request.user, pk=pk)
+    plan = plan_selectors.plan_get(actor=request.user, pk=pk)
     return _render_plan(request, plan)
 
 
 def _plan_step(request, pk, name, perform, success_message, goal_id=None):
     actor = request.user
-    plan = selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
-    goal = selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id) if goal_id is not None else None
+    plan = plan_selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
+    goal = plan_selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id) if goal_id is not None else None
     forms = _plan_forms(plan, bound=name, data=request.POST, goal_id=goal_id)
     form = forms[name]
     done, _result = form_step(form, lambda data: perform(plan, goal, data))
@@ -199,7 +199,7 @@ def plan_goal_add(request, pk):
 @require_POST
 def plan_approve(request, pk):
     actor = request.user
-    plan = selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
+    plan = plan_selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
     try:
         services.action_plan_approve(actor=actor, plan=plan)
     except ValidationError as error:
@@ -225,8 +225,8 @@ def goal_edit(request, pk, goal_id):
 @require_POST
 def goal_remove(request, pk, goal_id):
     actor = request.user
-    plan = selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
-    goal = selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id)
+    plan = plan_selectors.plan_get(actor=actor, pk=pk, perm=P_ACTION_MANAGE)
+    goal = plan_selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id)
     try:
         services.plan_goal_remove(actor=actor, goal=goal)
     except ValidationError as error:

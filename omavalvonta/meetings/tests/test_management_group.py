@@ -12,7 +12,7 @@ from omavalvonta.deviations import services as deviations
 from omavalvonta.deviations.models import StatutoryNotification
 from omavalvonta.guidance import services as guidance
 from omavalvonta.improvement.models import Acknowledgement, Action, LogEntry
-from omavalvonta.meetings import selectors, services
+from omavalvonta.meetings import group_agenda, services
 from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
@@ -96,10 +96,10 @@ def test_group_sources_see_only_what_the_actor_may_see(employee_a, supervisor_a,
     serious(supervisor_b, supervisor_b, unit_b)
     overdue_action(supervisor_b, unit_b, "Myöhässä B")
 
-    proposals = selectors.group_serious_deviations_for_agenda(actor=regional_director_a)
+    proposals = group_agenda.group_serious_deviations_for_agenda(actor=regional_director_a)
     assert proposals[0].title.startswith("1 high")
     assert "Satakunta" not in proposals[0].note
-    assert selectors.group_overdue_actions_for_agenda(actor=regional_director_a) == []
+    assert group_agenda.group_overdue_actions_for_agenda(actor=regional_director_a) == []
 
 
 def test_old_deviations_stay_off_the_group_agenda(employee_a, supervisor_a, unit_a, quality_director):
