@@ -92,6 +92,13 @@ class Restriction(TimeStampedModel):
         return str(row.label) if row else self.measure
 
     @property
+    def document_kind(self) -> str | None:
+        """The document the unit signs for this measure (law.DECISION or
+        law.ACCOUNT), None when the decision was made outside the unit."""
+        row = self.rule
+        return law.document_kind(row, self.record_kind) if row else None
+
+    @property
     def debrief_pending(self) -> bool:
         return self.debrief_at is None
 

@@ -13,7 +13,7 @@ from omavalvonta.core import registry
 
 
 def register() -> None:
-    from omavalvonta.restrictions import documents, selectors, services
+    from omavalvonta.restrictions import documents, home, selectors, services
 
     registry.register(registry.CHILD_PANELS, "restrictions", selectors.child_panel, order=10)
     # After the named children (clients, 5): the measures recorded about the same event.
@@ -26,6 +26,11 @@ def register() -> None:
         registry.REPORT_SECTIONS, "restrictions", selectors.period_figures, title=_("Restrictive measures")
     )
     registry.register(registry.PLAN_FACTS, "restrictions", selectors.plan_fact)
+    # After the statutory notifications and the reports I handle.
+    registry.register(
+        registry.HOME_BLOCKS, "restrictions", home.restriction_home_items,
+        order=25, template="restrictions/_home_restrictions.html",
+    )
     registry.register(
         registry.SOCIAL_WORKER_DOCUMENTS, services.NOTICE, documents.notice_document,
         title=_("information on restrictive measures"),

@@ -76,6 +76,16 @@ def unit_restrictions(*, actor, unit):
     return Restriction.objects.filter(unit=unit).order_by("-started_at", "-id")
 
 
+def signed_ids(restrictions) -> set[int]:
+    """Which of `restrictions` (a page of the register) have a signed decision or
+    account: one query."""
+    return set(
+        RestrictionDocument.objects.filter(restriction__in=[r.pk for r in restrictions])
+        .values_list("restriction_id", flat=True)
+        .distinct()
+    )
+
+
 def restriction_get(*, actor, pk, perm: str = access.P_RESTRICTION_VIEW, request=None) -> Restriction:
     """One restriction: 404 outside the actor's units, 403 inside without `perm`.
     Every read is written to the access log (what="restriction.detail")."""

@@ -71,7 +71,12 @@ def unit_register(request, unit_id):
     return render(
         request,
         "restrictions/unit.html",
-        {"unit": unit, "page": page, "many_units": access.units_for(actor, P_RESTRICTION_VIEW)[:2].count() > 1},
+        {
+            "unit": unit,
+            "page": page,
+            "signed": selectors.signed_ids(page.object_list),
+            "many_units": access.units_for(actor, P_RESTRICTION_VIEW)[:2].count() > 1,
+        },
     )
 
 

@@ -11,6 +11,7 @@ from omavalvonta.dashboards.tests.test_home_waiting import (
     _guidance,
     _meeting,
     _occurrence,
+    _restraint_unsigned,
     _round,
 )
 from omavalvonta.testing.browser import login, snap
@@ -31,6 +32,7 @@ def _busy_day(responsible_a, supervisor_a, employee_a, unit_a, authority):
     _guidance(authority, unit_a, assignee=responsible_a, title="Valviran selvityspyyntö lääkehoidosta")
     _meeting(unit_a, responsible_a, 4, title="Esihenkilökatsaus joulukuu", participants=[supervisor_a])
     _round(unit_a, year=timezone.localdate().year, quarter=(timezone.localdate().month - 1) // 3 + 1, answers=7)
+    _restraint_unsigned(unit_a, responsible_a)
 
 
 @pytest.mark.parametrize("viewport", ["phone_page", "desktop_page"])
@@ -41,11 +43,12 @@ def test_a_responsible_person_sees_what_is_waiting_in_every_area(
     page = request.getfixturevalue(viewport)
     login(page, live_server, responsible_a.email, password)
     page.goto(str(live_server.url) + "/")
-    for block in ("actions", "acknowledgements", "obligations", "plans", "guidance", "meetings", "rounds"):
+    for block in ("actions", "acknowledgements", "obligations", "plans", "guidance", "meetings", "rounds", "restrictions"):
         assert page.locator(f"[data-block={block}]").is_visible(), block
     text = page.locator("main").inner_text()
     assert "Valviran selvityspyyntö lääkehoidosta" in text
     assert "58 %" in text  # 7 parents' answers of 12 places
+    assert "1 päätös tai selvitys allekirjoitettavana" in text  # the restraint's account, no child's name
     # Nothing overflows sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     snap(page, f"home-waiting-{viewport}")
