@@ -76,6 +76,16 @@ DUTY_SOURCES = "yearclock.duty_sources"
 # "restrictions": counts by type and region, under five None).
 REPORT_SECTIONS = "plans.report_sections"
 
+# What an area holds about one person, for the data-protection officer's compile
+# of an access request (privacy, GDPR art. 15): func(*, person) -> dict or None
+# {"title": text, "items": [{"title": text, "fields": [[label, value], ...]}],
+#  "redactions": [{"item": text, "what": text, "reason": text}],
+#  "targets": [[app_label, model_name, [ids]]]}: plain text (it is stored as
+# JSON and printed); targets are the records whose reads in the access log are
+# reads of the person's data ("who has seen my data"). Another person's
+# protected identity is never in the items: it is a redaction with its reason.
+SUBJECT_DATA = "privacy.subject_data"
+
 
 @dataclass(frozen=True)
 class Duty:

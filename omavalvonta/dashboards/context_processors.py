@@ -30,6 +30,7 @@ NAV = [
     # Risk assessments, audits and continuity are reached from the risks' own menu.
     (access.P_RISK_VIEW, "risks:list", _("Risks and audits")),
     (access.P_ACCESS_LOG_REVIEW, "privacy:log", _("Access log")),
+    (access.P_SUBJECT_REQUEST_MANAGE, "privacy:requests", _("Data-subject requests")),
     (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
 ]
 

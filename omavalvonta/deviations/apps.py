@@ -10,8 +10,11 @@ class DeviationsConfig(AppConfig):
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs, offline, registry
-        from omavalvonta.deviations import home
+        from omavalvonta.deviations import home, subject_data
         from omavalvonta.deviations.services import deviations_escalate_stalled, deviations_statutory_clock_check
+
+        # What a person's access request finds here (privacy's compile).
+        subject_data.register()
 
         jobs.register("deviations.escalate_stalled", deviations_escalate_stalled, every_seconds=300)
         # The § 28 clock runs by the hour of the day: check it often.

@@ -51,6 +51,10 @@ P_UNIT_VIEW = "unit.view"
 P_ORG_ADMIN = "organisation.admin"
 P_ACCESS_LOG_VIEW = "access_log.view"
 P_ACCESS_LOG_REVIEW = "access_log.review"  # the whole access log with its flags (data protection)
+# The register of data-subject requests (GDPR arts. 12-22) and the compile of
+# what the product holds about a person: organisation-level, the data-protection
+# officer's and the administrators'.
+P_SUBJECT_REQUEST_MANAGE = "subject_request.manage"
 P_ACTION_VIEW = "action.view"
 P_ACTION_MANAGE = "action.manage"
 P_LOG_VIEW = "log.view"
@@ -114,6 +118,7 @@ PERMISSIONS = frozenset(
         P_ORG_ADMIN,
         P_ACCESS_LOG_VIEW,
         P_ACCESS_LOG_REVIEW,
+        P_SUBJECT_REQUEST_MANAGE,
         P_ACTION_VIEW,
         P_ACTION_MANAGE,
         P_LOG_VIEW,
@@ -216,6 +221,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW, P_ACCESS_LOG_REVIEW}
+        | {P_SUBJECT_REQUEST_MANAGE}
     ),
     # Reads everything, and writes its findings and measures beside the
     # programme's follow-up figures.
@@ -224,7 +230,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).
-    Role.ADMINISTRATOR: frozenset({P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW}),
+    Role.ADMINISTRATOR: frozenset(
+        {P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE}
+    ),
 }
 
 # Roles whose rights over a record family are limited to some kinds of record.

@@ -8,4 +8,9 @@ class OrganisationConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from omavalvonta.organisation import signals  # noqa: F401 (registers the receivers)
+        from omavalvonta.organisation import (
+            signals,  # noqa: F401 (registers the receivers)
+            subject_data,
+        )
+
+        subject_data.register()

@@ -11,9 +11,10 @@ GRACE days have passed. An ended placement has no due dates."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
+
+from omavalvonta.core.lib.dates import add_months
 
 INTERVAL_MONTHS = 3
 WINDOW_BEFORE = 14
@@ -25,13 +26,6 @@ LATE = "late"
 DONE = "done"  # on time
 DONE_LATE = "done_late"
 MISSED = "missed"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved `months` ahead; the 31st becomes the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.dates import add_months
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 from omavalvonta.people import selectors
@@ -26,17 +27,6 @@ from omavalvonta.people.models import (
 
 TEXT_MAX = {"registration_number": 40, "scope": 300, "provider": 150, "note": 500}
 REQUIREMENT_MAX = 200
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _clean_texts(data: dict, errors: dict) -> dict:

@@ -10,3 +10,9 @@ class PrivacyConfig(AppConfig):
     name = "omavalvonta.privacy"
     label = "privacy"
     verbose_name = _("Data protection")
+
+    def ready(self):
+        from omavalvonta.core import jobs
+        from omavalvonta.privacy import reminders
+
+        jobs.register("privacy.subject_request_reminders", reminders.subject_requests_remind, every_seconds=3600)

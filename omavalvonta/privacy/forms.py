@@ -2,39 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput
+from omavalvonta.privacy.labels import WHAT_LABELS
+from omavalvonta.privacy.models import IdentityMethod, RefusalReason, RequestKind, RequestStatus
 from omavalvonta.privacy.rules import FLAGS
 from omavalvonta.privacy.services import NOTE_MAX
-
-# What a log row says was read: the codes the areas write (`what`), in words.
-WHAT_LABELS = {
-    "deviation.detail": _("A deviation report's page"),
-    "deviation.reporter": _("A protected reporter's identity"),
-    "deviation.attachment": _("A deviation report's attachment"),
-    "deviation.list": _("The deviation list"),
-    "deviation.export": _("A deviation export"),
-    "action.detail": _("A corrective action"),
-    "action.list": _("The action list"),
-    "action.export": _("An action export"),
-    "log.detail": _("A self-supervision log entry"),
-    "log.list": _("The self-supervision log"),
-    "meeting.minutes": _("Meeting minutes"),
-    "guidance.letter": _("An authority's letter"),
-    "guidance.list": _("The guidance register"),
-    "guidance.attachment": _("An authority's attachment"),
-    "feedback.free_texts": _("Feedback in the clients' own words"),
-    "feedback.sender": _("A feedback sender's contact details"),
-    "obligation.evidence": _("Evidence of a calendar duty"),
-    "risk.detail": _("A risk"),
-    "risk.list": _("The risk register"),
-    "risk.assessment": _("A risk assessment"),
-    "risk.assessment_list": _("The risk assessments"),
-    "notification.inbox": _("Notifications"),
-    "person.detail": _("A person's page"),
-    "person.list": _("The people list"),
-    "access_log.review": _("The access log"),
-    "placement.detail": _("A child's placement"),
-    "placement.list": _("A unit's children"),
-}
 
 
 class LogFilterForm(forms.Form):
@@ -76,3 +47,69 @@ class ReviewForm(forms.Form):
         label=_("Review note"), required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What you checked and concluded, e.g. 'a task in the unit: covering a shift'."),
     )
+
+
+# --- Data-subject requests ---------------------------------------------------------------
+
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type of request"), choices=RequestKind.choices, widget=forms.RadioSelect)
+    received_on = DateField(label=_("Received"), widget=DateInput())
+    person_email = forms.EmailField(
+        label=_("Person in the product (work e-mail)"), required=False, max_length=254,
+        help_text=_("A member of staff or another person who signs in here."),
+    )
+    outside_name = forms.CharField(
+        label=_("Or an outside person's name"), required=False, max_length=150,
+        help_text=_("A child's parent, a former employee or someone else not in the product."),
+    )
+    identity_method = forms.ChoiceField(
+        label=_("How the identity was verified"), choices=[("", "—"), *IdentityMethod.choices],
+        help_text=_("Record only how; never keep a copy of an identity document."),
+    )
+    identity_note = forms.CharField(label=_("In short"), required=False, max_length=300)
+    details = forms.CharField(
+        label=_("What the person asks"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        from omavalvonta.privacy.services import person_by_email
+
+        data = super().clean()
+        email = data.get("person_email")
+        data["person"] = None
+        if email:
+            data["person"] = person_by_email(email)
+            if data["person"] is None:
+                self.add_error("person_email", _("Nobody in the product has this e-mail address."))
+        return data
+
+
+class ExtendForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Extend by"), coerce=int,
+        choices=[(1, _("one month")), (2, _("two months"))],
+    )
+    notice_on = DateField(label=_("The person was told on"), widget=DateInput())
+    reasons = forms.CharField(
+        label=_("Reasons told to the person"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example the complexity or the number of requests (GDPR art. 12(3))."),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[(s.value, s.label) for s in RequestStatus if s != RequestStatus.RECEIVED],
+        widget=forms.RadioSelect,
+    )
+    answered_on = DateField(label=_("Answered or refused on"), required=False, widget=DateInput())
+    refusal_reason = forms.ChoiceField(
+        label=_("Legal reason for refusal"), required=False, choices=[("", "—"), *RefusalReason.choices]
+    )
+    refusal_note = forms.CharField(label=_("Refusal note"), required=False, max_length=500)
+
+
+class CompilationReviewForm(forms.Form):
+    review_note = forms.CharField(label=_("Review note"), required=False, max_length=500)

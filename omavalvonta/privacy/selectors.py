@@ -62,3 +62,44 @@ def access_log_entry(*, actor, pk) -> AccessLogEntry:
 
     require_review(actor)
     return get_object_or_404(rules.with_flags(AccessLogEntry.objects.all()), pk=pk)
+
+
+# --- Data-subject requests ---------------------------------------------------------------
+
+
+def require_subject_requests(actor) -> None:
+    """The register of data-subject requests is organisation-level: the
+    data-protection officer's and the administrators' (subject_request.manage)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not access.has_perm_organisation_wide(actor, access.P_SUBJECT_REQUEST_MANAGE):
+        raise PermissionDenied(access.P_SUBJECT_REQUEST_MANAGE)
+
+
+def subject_requests(*, actor, show: str = "open"):
+    """The register, the nearest due first among the open ones ("open"), or
+    every request, newest first ("all")."""
+    from omavalvonta.privacy.models import OPEN_STATUSES, SubjectRequest
+
+    require_subject_requests(actor)
+    qs = SubjectRequest.objects.select_related("person", "compilation")
+    if show == "open":
+        return qs.filter(status__in=OPEN_STATUSES).order_by("due_on", "id")
+    return qs.order_by("-received_on", "-id")
+
+
+def subject_request_get(*, actor, pk):
+    """One request (404 when there is none)."""
+    from django.shortcuts import get_object_or_404
+
+    from omavalvonta.privacy.models import SubjectRequest
+
+    require_subject_requests(actor)
+    return get_object_or_404(SubjectRequest.objects.select_related("person", "registered_by"), pk=pk)
+
+
+def subject_compilation(*, request):
+    """The request's compile, or None."""
+    from omavalvonta.privacy.models import SubjectCompilation
+
+    return SubjectCompilation.objects.select_related("reviewed_by", "compiled_by").filter(request=request).first()

@@ -1,13 +1,28 @@
-"""Writes of the data-protection area."""
+"""Writes of the data-protection area: the access log's review, the
+data-subject requests and their compiles."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.privacy.models import LogReview
-from omavalvonta.privacy.selectors import require_review
+from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.dates import fi_date
+from omavalvonta.core.services import audit_event_record
+from omavalvonta.privacy import compile as compiling, deadlines
+from omavalvonta.privacy.models import (
+    IdentityMethod,
+    LogReview,
+    RefusalReason,
+    RequestKind,
+    RequestStatus,
+    SubjectCompilation,
+    SubjectRequest,
+)
+from omavalvonta.privacy.selectors import require_review, require_subject_requests
 
 NOTE_MAX = 1000
 
@@ -24,3 +39,187 @@ def log_review_record(*, actor, entry, note: str = "") -> LogReview:
             return LogReview.objects.create(entry=entry, reviewed_by=actor, note=note)
     except IntegrityError:
         raise ValidationError(_("This read has already been reviewed.")) from None
+
+
+# --- Data-subject requests ---------------------------------------------------------------
+
+IDENTITY_NOTE_MAX = 300
+DETAILS_MAX = 2000
+REASONS_MAX = 1000
+REFUSAL_NOTE_MAX = 500
+
+
+def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        errors[field] = _("Write at most %(n)s characters.") % {"n": limit}
+
+
+def subject_request_register(*, actor, kind: str, received_on, identity_method: str, person=None,
+                             outside_name: str = "", identity_note: str = "", details: str = "",
+                             today=None) -> SubjectRequest:
+    """Register a request received on `received_on` about `person` (someone in
+    the product) or an outside person named `outside_name`, with how their
+    identity was verified. Its due date is one month from receipt."""
+    require_subject_requests(actor)
+    today = today or timezone.localdate()
+    outside_name, identity_note, details = (outside_name or "").strip(), (identity_note or "").strip(), (details or "").strip()
+    errors: dict = {}
+    if kind not in RequestKind.values:
+        errors["kind"] = _("Choose the type of request.")
+    if identity_method not in IdentityMethod.values:
+        errors["identity_method"] = _("Choose how the identity was verified.")
+    elif identity_method == IdentityMethod.OTHER and not identity_note:
+        errors["identity_note"] = _("Say in short how the identity was verified.")
+    if person is None and not outside_name:
+        errors["person"] = _("Name the person concerned: someone in the product or an outside person.")
+    elif person is not None and outside_name:
+        errors["outside_name"] = _("Give either a person in the product or an outside person's name, not both.")
+    if received_on is None or not bounds.in_range(received_on):
+        errors["received_on"] = _("Enter the date the request was received.")
+    elif received_on > today:
+        errors["received_on"] = _("The request cannot have been received in the future.")
+    _check_length(errors, "outside_name", outside_name, 150)
+    _check_length(errors, "identity_note", identity_note, IDENTITY_NOTE_MAX)
+    _check_length(errors, "details", details, DETAILS_MAX)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request = SubjectRequest.objects.create(
+            kind=kind, received_on=received_on, person=person, outside_name=outside_name,
+            identity_method=identity_method, identity_note=identity_note, details=details,
+            due_on=deadlines.due_on(received_on), registered_by=actor,
+        )
+        audit_event_record(actor=actor, verb="subject_request.registered", target=request, kind=kind)
+    return request
+
+
+def subject_request_extend(*, actor, request: SubjectRequest, months: int, notice_on, reasons: str) -> SubjectRequest:
+    """Extend the answer period by `months` (1-2 in all), recording the date the
+    person was told and the reasons. Allowed only while within the first month
+    of receipt (GDPR art. 12(3)), once, on an open request."""
+    require_subject_requests(actor)
+    reasons = (reasons or "").strip()
+    errors: dict = {}
+    if not request.is_open:
+        raise ValidationError(_("The request has been closed; its period can no longer be extended."))
+    if request.extension_months:
+        raise ValidationError(_("The period has already been extended."))
+    if months not in range(1, deadlines.MAX_EXTENSION_MONTHS + 1):
+        errors["months"] = _("The period may be extended by one or two months.")
+    if not reasons:
+        errors["reasons"] = _("Write the reasons for the extension: they are told to the person.")
+    _check_length(errors, "reasons", reasons, REASONS_MAX)
+    if notice_on is None or not bounds.in_range(notice_on):
+        errors["notice_on"] = _("Enter the date the person was told of the extension.")
+    elif notice_on < request.received_on:
+        errors["notice_on"] = _("The notice cannot be before the request was received (%(date)s).") % {
+            "date": fi_date(request.received_on)
+        }
+    elif not deadlines.extension_allowed(request.received_on, notice_on):
+        errors["notice_on"] = _(
+            "Too late to extend: the person must be told of an extension within one month of receipt, "
+            "by %(date)s at the latest. Answer the request by its due date."
+        ) % {"date": fi_date(deadlines.extension_notice_last_day(request.received_on))}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request.extension_months = months
+        request.extension_notice_on = notice_on
+        request.extension_reasons = reasons
+        request.due_on = deadlines.due_on(request.received_on, months)
+        request.save(update_fields=["extension_months", "extension_notice_on", "extension_reasons", "due_on"])
+        audit_event_record(actor=actor, verb="subject_request.extended", target=request, months=months)
+    return request
+
+
+def subject_request_status(*, actor, request: SubjectRequest, status: str, answered_on=None,
+                           refusal_reason: str = "", refusal_note: str = "", today=None) -> SubjectRequest:
+    """Move the request on: in progress, answered (on `answered_on`) or refused
+    (with its legal reason, on `answered_on`). A closed request stays closed."""
+    require_subject_requests(actor)
+    today = today or timezone.localdate()
+    refusal_note = (refusal_note or "").strip()
+    errors: dict = {}
+    if not request.is_open:
+        raise ValidationError(_("The request has already been closed."))
+    if status not in RequestStatus.values or status == RequestStatus.RECEIVED:
+        errors["status"] = _("Choose the new status.")
+    closing = status in (RequestStatus.ANSWERED, RequestStatus.REFUSED)
+    if closing:
+        if answered_on is None or not bounds.in_range(answered_on):
+            errors["answered_on"] = _("Enter the date the person was answered.")
+        elif answered_on < request.received_on:
+            errors["answered_on"] = _("The answer cannot be before the request was received.")
+        elif answered_on > today:
+            errors["answered_on"] = _("The answer date cannot be in the future.")
+    if status == RequestStatus.REFUSED:
+        if refusal_reason not in RefusalReason.values:
+            errors["refusal_reason"] = _("Choose the legal reason for the refusal.")
+        elif refusal_reason == RefusalReason.OTHER and not refusal_note:
+            errors["refusal_note"] = _("Name the legal reason in the note.")
+    _check_length(errors, "refusal_note", refusal_note, REFUSAL_NOTE_MAX)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request.status = status
+        request.answered_on = answered_on if closing else None
+        if status == RequestStatus.REFUSED:
+            request.refusal_reason, request.refusal_note = refusal_reason, refusal_note
+        request.save(update_fields=["status", "answered_on", "refusal_reason", "refusal_note"])
+        audit_event_record(
+            actor=actor, verb=f"subject_request.{status}", target=request,
+            **({"refusal_reason": refusal_reason} if status == RequestStatus.REFUSED else {}),
+        )
+    return request
+
+
+def subject_request_compile(*, actor, request: SubjectRequest) -> SubjectCompilation:
+    """Compile (again) what the product holds about the person of an access
+    request: the areas' sections and who has read the data, with redactions and
+    their reasons. A new compile must be reviewed again before release."""
+    require_subject_requests(actor)
+    if request.kind != RequestKind.ACCESS or request.person_id is None:
+        raise ValidationError(_("Only an access request about a person in the product can be compiled."))
+    if not request.is_open:
+        raise ValidationError(_("The request has already been closed."))
+    result = compiling.compile_person(request.person)
+    with transaction.atomic():
+        compilation, _created = SubjectCompilation.objects.update_or_create(
+            request=request,
+            defaults={
+                "compiled_at": timezone.now(), "compiled_by": actor, "sections": result["sections"],
+                "seen": result["seen"], "redactions": result["redactions"],
+                "reviewed_at": None, "reviewed_by": None, "review_note": "",
+            },
+        )
+        if request.status == RequestStatus.RECEIVED:
+            request.status = RequestStatus.IN_PROGRESS
+            request.save(update_fields=["status"])
+        audit_event_record(
+            actor=actor, verb="subject_request.compiled", target=request,
+            redactions=[r["reason"] for r in result["redactions"]],
+        )
+    return compilation
+
+
+def subject_compilation_review(*, actor, compilation: SubjectCompilation, note: str = "") -> SubjectCompilation:
+    """The DPO has read the compile through: it may be released to the person."""
+    require_subject_requests(actor)
+    note = (note or "").strip()
+    if len(note) > REFUSAL_NOTE_MAX:
+        raise ValidationError({"review_note": _("Write at most %(n)s characters.") % {"n": REFUSAL_NOTE_MAX}})
+    if compilation.reviewed_at is not None:
+        raise ValidationError(_("The compile has already been reviewed."))
+    with transaction.atomic():
+        compilation.reviewed_at, compilation.reviewed_by, compilation.review_note = timezone.now(), actor, note
+        compilation.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+        audit_event_record(actor=actor, verb="subject_request.compile_reviewed", target=compilation.request)
+    return compilation
+
+
+def person_by_email(email: str):
+    """The person in the product with this e-mail address, or None."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    return get_user_model().objects.filter(email__iexact=email).first()

@@ -1,15 +1,32 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.forms import form_step
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.pagination import IdPaginator
-from omavalvonta.organisation.access import P_ACCESS_LOG_REVIEW, requires
-from omavalvonta.privacy import selectors, services
-from omavalvonta.privacy.forms import WHAT_LABELS, LogFilterForm, ReviewForm
+from omavalvonta.core.pdf import PdfUnavailable, render_pdf
+from omavalvonta.core.services import access_log_record
+from omavalvonta.organisation.access import P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE, requires
+from omavalvonta.privacy import deadlines, selectors, services
+from omavalvonta.privacy.forms import (
+    WHAT_LABELS,
+    CompilationReviewForm,
+    ExtendForm,
+    LogFilterForm,
+    RequestForm,
+    ReviewForm,
+    StatusForm,
+)
+from omavalvonta.privacy.models import SubjectRequest
 from omavalvonta.privacy.rules import BURST_READS, BURST_WINDOW
 
 PAGE_SIZE = 50
@@ -65,3 +82,178 @@ def log_review_mark(request, pk):
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(back or "privacy:log")
+
+
+# --- Data-subject requests ---------------------------------------------------------------
+
+
+@logs_read("subject_request.list")
+@requires(P_SUBJECT_REQUEST_MANAGE)
+def requests(request):
+    """The register of data-subject requests: the open ones by due date, or all."""
+    show = "all" if request.GET.get("nayta") == "kaikki" else "open"
+    rows = selectors.subject_requests(actor=request.user, show=show)
+    page = IdPaginator(rows, PAGE_SIZE, related=("person", "compilation")).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(request, "privacy/requests.html", {"page": page, "rows": page.object_list, "show": show, "today": today})
+
+
+@requires(P_SUBJECT_REQUEST_MANAGE)
+def request_new(request):
+    """Register a request received (by mail, e-mail, in person)."""
+    selectors.require_subject_requests(request.user)
+    form = RequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST":
+        done, subject_request = form_step(form, lambda data: services.subject_request_register(
+            actor=request.user, kind=data["kind"], received_on=data["received_on"], person=data["person"],
+            outside_name=data["outside_name"], identity_method=data["identity_method"],
+            identity_note=data["identity_note"], details=data["details"],
+        ))
+        if done:
+            messages.success(request, _("The request was registered. Answer by %(date)s.") % {
+                "date": fi_date(subject_request.due_on)})
+            return redirect("privacy:request", pk=subject_request.pk)
+    return render(request, "privacy/request_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _request_page(request, subject_request, *, extend_form=None, status_form=None, status=200):
+    compilation = selectors.subject_compilation(request=subject_request)
+    return render(request, "privacy/request_detail.html", {
+        "req": subject_request,
+        "compilation": compilation,
+        "extend_form": extend_form or ExtendForm(initial={"notice_on": timezone.localdate()}),
+        "status_form": status_form or StatusForm(initial={"answered_on": timezone.localdate()}),
+        "extension_last_day": deadlines.extension_notice_last_day(subject_request.received_on),
+        "today": timezone.localdate(),
+    }, status=status)
+
+
+@logs_read("subject_request.detail", model=SubjectRequest)
+@requires(P_SUBJECT_REQUEST_MANAGE)
+def request_detail(request, pk):
+    """One request: its deadline, the extension, the status, the compile."""
+    return _request_page(request, selectors.subject_request_get(actor=request.user, pk=pk))
+
+
+@requires(P_SUBJECT_REQUEST_MANAGE)
+@require_POST
+def request_extend(request, pk):
+    subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
+    form = ExtendForm(request.POST)
+    done, _result = form_step(form, lambda data: services.subject_request_extend(
+        actor=request.user, request=subject_request, months=data["months"], notice_on=data["notice_on"],
+        reasons=data["reasons"],
+    ))
+    if done:
+        messages.success(request, _("The period was extended. Answer by %(date)s.") % {"date": fi_date(subject_request.due_on)})
+        return redirect("privacy:request", pk=pk)
+    subject_request.refresh_from_db()
+    return _request_page(request, subject_request, extend_form=form, status=400)
+
+
+@requires(P_SUBJECT_REQUEST_MANAGE)
+@require_POST
+def request_status(request, pk):
+    subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
+    form = StatusForm(request.POST)
+    done, _result = form_step(form, lambda data: services.subject_request_status(
+        actor=request.user, request=subject_request, status=data["status"], answered_on=data["answered_on"],
+        refusal_reason=data["refusal_reason"], refusal_note=data["refusal_note"],
+    ))
+    if done:
+        messages.success(request, _("The status was saved."))
+        return redirect("privacy:request", pk=pk)
+    subject_request.refresh_from_db()
+    return _request_page(request, subject_request, status_form=form, status=400)
+
+
+@requires(P_SUBJECT_REQUEST_MANAGE)
+@require_POST
+def request_compile(request, pk):
+    subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
+    try:
+        services.subject_request_compile(actor=request.user, request=subject_request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("privacy:request", pk=pk)
+    messages.success(request, _("Compiled. Read it through and mark it reviewed before it is released."))
+    return redirect("privacy:compilation", pk=pk)
+
+
+def _compilation_or_404(request, pk):
+    subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
+    compilation = selectors.subject_compilation(request=subject_request)
+    if compilation is None:
+        raise Http404
+    return subject_request, compilation
+
+
+def _log_compilation_read(request, subject_request, what):
+    """Each showing of the compile is a read of the person's data."""
+    access_log_record(
+        actor=request.user, target=subject_request.person, what=what, right=P_SUBJECT_REQUEST_MANAGE, request=request
+    )
+
+
+def _compilation_context(subject_request, compilation):
+    seen = [{**row, "at": dt.datetime.fromisoformat(row["at"])} for row in compilation.seen]
+    return {"req": subject_request, "compilation": compilation, "seen": seen, "person": subject_request.person}
+
+
+@requires(P_SUBJECT_REQUEST_MANAGE)
+def compilation(request, pk):
+    """The compile as one printable page (the print stylesheet), with the
+    redactions and their reasons, and the DPO's review."""
+    subject_request, compiled = _compilation_or_404(request, pk)
+    _log_compilation_read(request, subject_request, "subject_request.compilation")
+    return render(request, "privacy/compilation.html", {
+        **_compilation_context(subject_request, compiled), "review_form": CompilationReviewForm(),
+    })
+
+
+@requires(P_SUBJECT_REQUEST_MANAGE)
+def compilation_download(request, pk, fmt):
+    """The reviewed compile for release: JSON (machine-readable) or PDF."""
+    subject_request, compiled = _compilation_or_404(request, pk)
+    if compiled.reviewed_at is None:
+        messages.error(request, _("Mark the compile reviewed before it is released."))
+        return redirect("privacy:compilation", pk=pk)
+    name = f"tietopyynto-{subject_request.pk}"
+    if fmt == "pdf":
+        try:
+            pdf = render_pdf("privacy/compilation_pdf.html", _compilation_context(subject_request, compiled), request=request)
+        except PdfUnavailable:
+            messages.error(request, _("The PDF cannot be made on this server. Print the page instead."))
+            return redirect("privacy:compilation", pk=pk)
+        _log_compilation_read(request, subject_request, "subject_request.compilation_pdf")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    payload = {
+        "request": {"id": subject_request.pk, "type": subject_request.kind, "received_on": subject_request.received_on.isoformat()},
+        "person": {"name": subject_request.person.full_name, "email": subject_request.person.email},
+        "compiled_at": compiled.compiled_at.isoformat(),
+        "reviewed_at": compiled.reviewed_at.isoformat(),
+        "sections": compiled.sections,
+        "seen_by": compiled.seen,
+        "redactions": compiled.redactions,
+    }
+    _log_compilation_read(request, subject_request, "subject_request.compilation_json")
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@requires(P_SUBJECT_REQUEST_MANAGE)
+@require_POST
+def compilation_review(request, pk):
+    subject_request, compiled = _compilation_or_404(request, pk)
+    form = CompilationReviewForm(request.POST)
+    done, _result = form_step(form, lambda data: services.subject_compilation_review(
+        actor=request.user, compilation=compiled, note=data["review_note"]))
+    if done:
+        messages.success(request, _("Marked reviewed: the compile may be released."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("privacy:compilation", pk=pk)
