@@ -1,0 +1,32 @@
+import datetime as dt
+
+import pytest
+
+from omavalvonta.deviations.services import deviation_submit
+from omavalvonta.organisation.models import Role
+from omavalvonta.testing.factories import deviation_kwargs, member
+
+
+@pytest.fixture
+def staff_member(unit_a):
+    return member(Role.EMPLOYEE, unit=unit_a, full_name="Ville Virtanen", email="ville@omavalvonta.example")
+
+
+@pytest.fixture
+def three_reports(staff_member, unit_a, supervisor_a):
+    """Ville reported two deviations; a colleague's § 29 grievance (a protected
+    reporter) names him in its text."""
+    colleague = member(Role.EMPLOYEE, unit=unit_a, full_name="Kaisa Kollega", email="kaisa@omavalvonta.example")
+    first = deviation_submit(actor=staff_member, **deviation_kwargs(unit_a, description="Ovi jäi lukitsematta.")).deviation
+    second = deviation_submit(
+        actor=staff_member, **deviation_kwargs(unit_a, kind="near_miss", description="Liukas porras.")
+    ).deviation
+    naming = deviation_submit(actor=colleague, **deviation_kwargs(
+        unit_a, kind="grievance",
+        description="Ville Virtanen jätti lapsen yksin iltavuorossa, vaikka ohje kieltää sen.",
+    )).deviation
+    return {"first": first, "second": second, "naming": naming, "colleague": colleague}
+
+
+def day(n: int, start=dt.date(2026, 1, 5)) -> dt.date:
+    return start + dt.timedelta(days=n)
