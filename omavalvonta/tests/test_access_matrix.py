@@ -194,6 +194,15 @@ EXPECTED = {
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.DATA_PROTECTION_OFFICER, "own"): 200, (Role.ADMINISTRATOR, "own"): 200,
     },
+    # The data-subject requests and a compile: the same two only.
+    **{
+        page: {
+            **{(r, "own"): 403 for r in Role if r not in (Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+            **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+            (Role.DATA_PROTECTION_OFFICER, "own"): 200, (Role.ADMINISTRATOR, "own"): 200,
+        }
+        for page in ("subject_requests", "subject_request_new", "subject_request", "subject_compilation")
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -312,6 +321,7 @@ def _url(page, unit_a, quality, violence):
         "routing": reverse("deviations:routing", args=[unit_a.pk]),
         "admin_home": reverse("organisation:admin_home"),
         "access_log_review": reverse("privacy:log"),
+        **(_subject_request_urls(unit_a) if page.startswith("subject_") else {}),
         "feedback_home": reverse("feedback:home"),
         "feedback_unit": reverse("feedback:unit", args=[unit_a.pk]),
         "feedback_round": reverse("feedback:round", args=[_round(unit_a).pk]) if page == "feedback_round" else "",
@@ -368,6 +378,24 @@ def _url(page, unit_a, quality, violence):
             else {}
         ),
     }[page]
+
+
+def _subject_request_urls(unit):
+    """The register, and an access request about a member of `unit`'s staff with its compile."""
+    from omavalvonta.privacy.services import subject_request_compile, subject_request_register
+
+    dpo = member(Role.DATA_PROTECTION_OFFICER)
+    request = subject_request_register(
+        actor=dpo, kind="access", person=member(Role.EMPLOYEE, unit=unit), received_on=dt.date(2026, 1, 5),
+        identity_method="signed_in", today=dt.date(2026, 1, 5),
+    )
+    subject_request_compile(actor=dpo, request=request)
+    return {
+        "subject_requests": reverse("privacy:requests"),
+        "subject_request_new": reverse("privacy:request_new"),
+        "subject_request": reverse("privacy:request", args=[request.pk]),
+        "subject_compilation": reverse("privacy:compilation", args=[request.pk]),
+    }
 
 
 def _outcome_child_urls(unit):
