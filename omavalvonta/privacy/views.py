@@ -135,36 +135,43 @@ def request_detail(request, pk):
     return _request_page(request, selectors.subject_request_get(actor=request.user, pk=pk))
 
 
+def _request_step(request, pk, form_class, form_key, perform, done_message):
+    """One step posted from a request's page: on success back to the page with
+    `done_message(subject_request)`; refused, the page again with the form as typed."""
+    subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
+    form = form_class(request.POST)
+    done, _result = form_step(form, lambda data: perform(subject_request, data))
+    if done:
+        messages.success(request, done_message(subject_request))
+        return redirect("privacy:request", pk=pk)
+    subject_request.refresh_from_db()
+    return _request_page(request, subject_request, status=400, **{form_key: form})
+
+
 @requires(P_SUBJECT_REQUEST_MANAGE)
 @require_POST
 def request_extend(request, pk):
-    subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
-    form = ExtendForm(request.POST)
-    done, _result = form_step(form, lambda data: services.subject_request_extend(
-        actor=request.user, request=subject_request, months=data["months"], notice_on=data["notice_on"],
-        reasons=data["reasons"],
-    ))
-    if done:
-        messages.success(request, _("The period was extended. Answer by %(date)s.") % {"date": fi_date(subject_request.due_on)})
-        return redirect("privacy:request", pk=pk)
-    subject_request.refresh_from_db()
-    return _request_page(request, subject_request, extend_form=form, status=400)
+    return _request_step(
+        request, pk, ExtendForm, "extend_form",
+        lambda subject_request, data: services.subject_request_extend(
+            actor=request.user, request=subject_request, months=data["months"], notice_on=data["notice_on"],
+            reasons=data["reasons"],
+        ),
+        lambda subject_request: _("The period was extended. Answer by %(date)s.") % {"date": fi_date(subject_request.due_on)},
+    )
 
 
 @requires(P_SUBJECT_REQUEST_MANAGE)
 @require_POST
 def request_status(request, pk):
-    subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
-    form = StatusForm(request.POST)
-    done, _result = form_step(form, lambda data: services.subject_request_status(
-        actor=request.user, request=subject_request, status=data["status"], answered_on=data["answered_on"],
-        refusal_reason=data["refusal_reason"], refusal_note=data["refusal_note"],
-    ))
-    if done:
-        messages.success(request, _("The status was saved."))
-        return redirect("privacy:request", pk=pk)
-    subject_request.refresh_from_db()
-    return _request_page(request, subject_request, status_form=form, status=400)
+    return _request_step(
+        request, pk, StatusForm, "status_form",
+        lambda subject_request, data: services.subject_request_status(
+            actor=request.user, request=subject_request, status=data["status"], answered_on=data["answered_on"],
+            refusal_reason=data["refusal_reason"], refusal_note=data["refusal_note"],
+        ),
+        lambda _subject_request: _("The status was saved."),
+    )
 
 
 @requires(P_SUBJECT_REQUEST_MANAGE)

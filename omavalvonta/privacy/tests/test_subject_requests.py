@@ -277,3 +277,17 @@ def test_the_navigation_offers_the_register_to_the_dpo_only(client, dpo, quality
         assert reverse("privacy:requests") in client.get(reverse("privacy:log")).content.decode()
     client.force_login(quality_director)
     assert reverse("privacy:requests") not in client.get("/").content.decode()
+
+
+def test_answering_through_the_page_closes_the_request(client, dpo):
+    request = register(dpo)
+    client.force_login(dpo)
+    with time_machine.travel(at(day(10)), tick=False):
+        response = client.post(reverse("privacy:request_status", args=[request.pk]), {
+            "status": "answered", "answered_on": day(10).isoformat(),
+        })
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ANSWERED and request.answered_on == day(10)
+    page = client.get(reverse("privacy:request", args=[request.pk])).content.decode()
+    assert "Save the status" not in page and "Extend the period" not in page  # closed: no more steps
