@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from omavalvonta.core.models import AuditEvent
@@ -16,6 +17,7 @@ from omavalvonta.organisation.models import Role
 from omavalvonta.privacy import reminders, services
 from omavalvonta.privacy.models import RequestKind, RequestStatus, SubjectRequest, SubjectRequestNotice
 from omavalvonta.privacy.tests.conftest import day
+from omavalvonta.testing.concurrency import run_side_by_side
 from omavalvonta.testing.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +164,15 @@ def test_two_workers_remind_once(dpo):
     assert reminders.subject_requests_remind(now=at(day(30))) == 0
     assert SubjectRequestNotice.objects.count() == 1
     assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions: PostgreSQL only")
+def test_two_workers_at_once_remind_once(dpo):
+    register(dpo)
+    results = run_side_by_side(lambda: reminders.subject_requests_remind(now=at(day(29))))
+    assert sum(results) == 1
+    assert SubjectRequestNotice.objects.count() == 1
 
 
 def test_an_extensions_new_due_date_is_reminded_again(dpo):
