@@ -9,7 +9,7 @@ from omavalvonta.core import registry
 
 
 def register() -> None:
-    from omavalvonta.people import selectors
+    from omavalvonta.people import selectors, subject_data
 
     registry.register(
         registry.AGENDA_SOURCES, "people.competence", selectors.competence_for_agenda,
@@ -20,3 +20,5 @@ def register() -> None:
         registry.HOME_BLOCKS, "competence", selectors.competence_home_items,
         order=40, template="people/_home_competence.html",
     )
+    # What a person's access request finds here (privacy's compile).
+    registry.register(registry.SUBJECT_DATA, "people.qualifications", subject_data.subject_data, order=30)
