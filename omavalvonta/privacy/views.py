@@ -221,6 +221,8 @@ def compilation(request, pk):
 @requires(P_SUBJECT_REQUEST_MANAGE)
 def compilation_download(request, pk, fmt):
     """The reviewed compile for release: JSON (machine-readable) or PDF."""
+    if fmt not in ("json", "pdf"):
+        raise Http404
     subject_request, compiled = _compilation_or_404(request, pk)
     if compiled.reviewed_at is None:
         messages.error(request, _("Mark the compile reviewed before it is released."))

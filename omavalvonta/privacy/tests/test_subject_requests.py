@@ -259,6 +259,7 @@ def test_hostile_ids_and_values_are_not_errors(client, dpo):
     response = client.post(reverse("privacy:request_extend", args=[request.pk]), {"months": "x", "notice_on": "", "reasons": ""})
     assert response.status_code == 400
     assert client.get(reverse("privacy:compilation", args=[request.pk])).status_code == 404  # nothing compiled
+    assert client.get(reverse("privacy:compilation_download", args=[request.pk, "exe"])).status_code == 404
 
 
 def test_the_register_lists_in_constant_queries(client, dpo, staff_member, django_assert_max_num_queries):
