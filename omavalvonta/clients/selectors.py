@@ -5,10 +5,16 @@ a child's page writes an access-log row."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from omavalvonta.clients.models import Placement, PlacementMention, PlacementType, SocialWorkerDelivery
+from omavalvonta.clients.models import (
+    Placement,
+    PlacementMention,
+    PlacementType,
+    SocialWorkerDelivery,
+    SocialWorkerDownload,
+)
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people, overview
 from omavalvonta.organisation.models import WellbeingCounty
@@ -170,6 +176,20 @@ def deviation_panel(*, actor, deviation) -> dict | None:
 def placement_for_job(*, pk) -> Placement:
     """A placement for a background job (no actor: the job reads no page)."""
     return Placement.objects.select_related("unit").get(pk=pk)
+
+
+def deliveries_of_child(*, placement, generator: str, limit: int = 20) -> list:
+    """A child's documents of one kind sent to social workers (for a page that
+    already read the child), newest first, each with its download attempts
+    (`attempts`: the log of the reader outside the product) and `opened`."""
+    return list(
+        SocialWorkerDelivery.objects.filter(placement=placement, generator=generator)
+        .annotate(opened=Count("downloads", filter=Q(downloads__succeeded=True)))
+        .prefetch_related(Prefetch("downloads", queryset=SocialWorkerDownload.objects.order_by("-at", "-id"),
+                                   to_attr="attempts"))
+        .select_related("created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def deliveries(*, ids) -> list:

@@ -150,3 +150,10 @@ class SessionCheckForm(forms.Form):
 
     def scores(self) -> dict:
         return {code: self.cleaned_data.get(code) or None for code in sessions.CODES}
+
+
+class ReportForm(forms.Form):
+    """The period of a report to the child's social worker (the last full quarter by default)."""
+
+    period_start = DateField(label=_("First day of the period"), widget=DateInput)
+    period_end = DateField(label=_("Last day of the period"), widget=DateInput)

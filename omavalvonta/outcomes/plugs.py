@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from omavalvonta.core import jobs, registry
-from omavalvonta.outcomes import effectiveness, schedule
+from omavalvonta.outcomes import effectiveness, report, schedule
 
 
 def register() -> None:
@@ -35,4 +35,9 @@ def register() -> None:
     registry.register(
         registry.REPORT_SECTIONS, "effectiveness", selectors.effectiveness_section,
         title=gettext_lazy("Effectiveness"),
+    )
+    # The report to the child's social worker: a link and a one-time code (clients' delivery).
+    registry.register(
+        registry.SOCIAL_WORKER_DOCUMENTS, report.REPORT, report.child_report_document,
+        title=gettext_lazy("a report on functional capacity and goals"),
     )

@@ -14,11 +14,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
+from omavalvonta.clients import services as clients_services
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
-from omavalvonta.outcomes import selectors, sessions
+from omavalvonta.outcomes import report, selectors, sessions
 from omavalvonta.outcomes.models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -386,3 +387,30 @@ def instrument_threshold_set(*, actor, instrument: Instrument, value) -> Instrum
         actor=actor, verb="outcome.threshold_set", target=instrument, before=str(before), after=str(threshold)
     )
     return instrument
+
+
+# --- The report to the child's social worker ---------------------------------------------------
+
+
+@transaction.atomic
+def report_send(*, actor, placement, date_from, date_to, today=None):
+    """Send the child's report of the period to the responsible social worker
+    through the clients area's delivery (a link and a separate one-time code;
+    no child data in either e-mail). Those who keep the unit's children
+    (client.manage) send it. Returns the delivery (the record of what went to
+    whom and when)."""
+    access.require(actor, access.P_CLIENT_MANAGE, placement.unit)
+    today = today or timezone.localdate()
+    errors = report.period_errors(date_from, date_to, today)
+    if placement.ends_on is not None and date_from is not None and date_from > placement.ends_on:
+        errors.setdefault("period_start", _("The placement had ended before the period."))
+    if not placement.social_worker_email:
+        errors["__all__"] = _("The child's social worker has no e-mail address: add it to the placement first.")
+    if errors:
+        raise ValidationError(errors)
+    return clients_services.social_worker_deliver(
+        placement=placement,
+        generator=report.REPORT,
+        params={"from": date_from.isoformat(), "to": date_to.isoformat()},
+        actor=actor,
+    )

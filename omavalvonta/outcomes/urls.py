@@ -17,5 +17,7 @@ urlpatterns = [
     path("vaikuttavuus/", views.effectiveness, name="effectiveness"),
     path("vaikuttavuus/yksikko/<int:pk>/", views.unit_effectiveness, name="unit_effectiveness"),
     path("vaikuttavuus/yksikko/<int:pk>/tapaamiset/", views.unit_sessions, name="unit_sessions"),
+    path("lapsi/<int:pk>/raportti/", views.report_page, name="report"),
+    path("lapsi/<int:pk>/raportti/pdf/", views.report_pdf, name="report_pdf"),
     path("lapsi/<int:pk>/tapaamiset/", views.sessions, name="sessions"),
 ]

@@ -8,15 +8,20 @@ to the access log."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.forms import form_step
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.pdf import PdfUnavailable
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     P_CLIENT_COUNT,
@@ -25,8 +30,8 @@ from omavalvonta.organisation.access import (
     P_OUTCOME_INSTRUMENT_MANAGE,
     requires,
 )
-from omavalvonta.outcomes import selectors, services
-from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm, SessionCheckForm
+from omavalvonta.outcomes import report, selectors, services
+from omavalvonta.outcomes.forms import GoalsForm, ItemForm, MeasurementForm, ReportForm, SessionCheckForm
 
 # --- Instruments -------------------------------------------------------------------------------
 
@@ -267,3 +272,78 @@ def sessions(request, pk):
     elif can_record:
         form = SessionCheckForm(initial={"checked_on": today})
     return render(request, "outcomes/sessions.html", {"placement": placement, "form": form, **data})
+
+
+# --- The report to the child's social worker ---------------------------------------------------
+
+
+def _report_period(request) -> tuple:
+    """The period asked for in the query string (?alku=&loppu=, ISO dates), or
+    the last full quarter when none or a wrong one is given."""
+    today = timezone.localdate()
+    try:
+        date_from = dt.date.fromisoformat(request.GET.get("alku", ""))
+        date_to = dt.date.fromisoformat(request.GET.get("loppu", ""))
+    except ValueError:
+        return report.last_quarter(today)
+    if report.period_errors(date_from, date_to, today) or not (bounds.in_range(date_from) and bounds.in_range(date_to)):
+        return report.last_quarter(today)
+    return date_from, date_to
+
+
+@requires(P_CLIENT_VIEW)
+def report_page(request, pk):
+    """The report to the social worker: the period, the PDF to look at, the
+    sending (client.manage), and what was sent to whom and its downloads."""
+    actor = request.user
+    placement = selectors.placement_get(actor=actor, pk=pk, request=request, what="outcome.report")
+    can_send = access.can(actor, P_CLIENT_MANAGE, placement.unit)
+    date_from, date_to = _report_period(request)
+    if request.method == "POST":
+        if not can_send:
+            raise PermissionDenied(P_CLIENT_MANAGE)
+        form = ReportForm(request.POST)
+        done, _delivery = form_step(
+            form,
+            lambda data: services.report_send(
+                actor=actor, placement=placement, date_from=data["period_start"], date_to=data["period_end"]
+            ),
+        )
+        if done:
+            messages.success(
+                request,
+                _("The report was sent to %(name)s: a link and, in a separate message, a one-time code.")
+                % {"name": placement.social_worker_name},
+            )
+            return redirect("outcomes:report", pk=placement.pk)
+    else:
+        form = ReportForm(initial={"period_start": date_from, "period_end": date_to})
+    return render(
+        request,
+        "outcomes/report.html",
+        {
+            "placement": placement,
+            "form": form,
+            "can_send": can_send,
+            "date_from": date_from,
+            "date_to": date_to,
+            "deliveries": [
+                (d, report.period_of(d.params))
+                for d in clients_selectors.deliveries_of_child(placement=placement, generator=report.REPORT)
+            ],
+        },
+    )
+
+
+@requires(P_CLIENT_VIEW)
+def report_pdf(request, pk):
+    placement = selectors.placement_get(actor=request.user, pk=pk, request=request, what="outcome.report_pdf")
+    date_from, date_to = _report_period(request)
+    try:
+        pdf = report.report_pdf(placement, date_from, date_to)
+    except PdfUnavailable:
+        messages.error(request, _("The PDF cannot be made on this server right now."))
+        return redirect("outcomes:report", pk=placement.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{report.filename(placement.pk, date_from)}"'
+    return response

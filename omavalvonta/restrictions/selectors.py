@@ -378,3 +378,15 @@ def period_figures(*, actor, period_start: dt.date, period_end: dt.date, unit=No
         ],
         "small": SMALL_GROUP,
     }
+
+
+def child_period_rows(*, placement_id: int, date_from: dt.date, date_to: dt.date) -> list[Restriction]:
+    """A child's measures that started in the period (Helsinki dates, both ends
+    included), oldest first: for a document whose reader was checked by its
+    sender (the social-worker report of the outcomes area)."""
+    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+    return list(
+        Restriction.objects.filter(placement_id=placement_id, started_at__gte=start, started_at__lt=end)
+        .order_by("started_at", "id")
+    )
