@@ -134,10 +134,12 @@ def report_pdf(placement, date_from: dt.date, date_to: dt.date, *, made_for: str
     """The report in Finnish (the language of the record of care)."""
     with translation.override("fi"):
         data = context(placement, date_from, date_to)
-        data["pdf_footer"] = _("Made %(date)s%(for)s in Omavalvonta") % {
-            "date": fi_date(timezone.localdate()),
-            "for": (" " + _("for %(name)s") % {"name": made_for}) if made_for else "",
-        }
+        today = fi_date(timezone.localdate())
+        data["pdf_footer"] = (
+            _("Made %(date)s in Omavalvonta for %(name)s") % {"date": today, "name": made_for}
+            if made_for
+            else _("Made %(date)s in Omavalvonta") % {"date": today}
+        )
         return render_pdf("outcomes/pdf/report.html", data)
 
 
