@@ -98,3 +98,67 @@ def test_a_worker_measures_a_due_child_agrees_two_goals_and_sees_the_trajectory_
     assert page.locator("[data-panel=outcomes] svg").count() == 8
     _fits(page)
     snap(page, "outcomes-phone-8-child-page")
+
+
+def test_the_supervisor_sends_the_report_and_the_social_worker_downloads_it_with_the_code_on_a_phone(
+    phone_page, live_server, make_placement, keeper_a, password
+):
+    from omavalvonta.clients.models import SocialWorkerDelivery, SocialWorkerDownload
+    from omavalvonta.notifications.models import Notification
+
+    today = timezone.localdate()
+    child = make_placement(name="Aino K.", starts_on=today - dt.timedelta(days=200))
+    first = record(keeper_a, child, on=child.starts_on, scores={"school_or_work": (2, 3)})
+    school = first.answers.get(item__domain="school_or_work").item
+    goal = services.goals_agree(actor=keeper_a, measurement=first, goals=[(school.pk, "Käyn koulussa joka päivä")])[0]
+    record(keeper_a, child, on=today - dt.timedelta(days=3), scores={"school_or_work": (8, 7)},
+           follow_ups={goal.pk: "achieved"})
+    page = phone_page
+    login(page, live_server, keeper_a.email, password)
+    page.goto(reverse("outcomes:child", args=[child.pk]))
+    page.get_by_role("link", name="Raportti sosiaalityöntekijälle").click()
+    page.wait_for_url(re.compile(r"/raportti/$"))
+    _fits(page)
+    snap(page, "outcomes-phone-9-report")
+    # The PDF the unit looks at before sending.
+    href = page.get_by_role("link", name=re.compile(r"\(PDF\)")).get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{href}")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    # A period ending in the future is refused in Finnish, with what was typed kept.
+    future = (today + dt.timedelta(days=3)).strftime("%Y-%m-%d")
+    page.fill("input[name=period_start]", (today - dt.timedelta(days=30)).strftime("%Y-%m-%d"))
+    page.fill("input[name=period_end]", future)
+    page.get_by_role("button", name="Lähetä raportti").click()
+    page.wait_for_load_state()
+    assert "Jakso ei voi päättyä tulevaisuudessa." in page.content()
+    assert page.input_value("input[name=period_end]") == future
+    page.fill("input[name=period_end]", today.strftime("%Y-%m-%d"))
+    page.get_by_role("button", name="Lähetä raportti").click()
+    page.wait_for_url(re.compile(r"/raportti/$"))
+    assert "Raportti lähetettiin" in page.content()
+    _fits(page)
+    snap(page, "outcomes-phone-10-report-sent")
+    delivery = SocialWorkerDelivery.objects.get(placement=child)
+    link = Notification.objects.get(pk=delivery.link_notification_id)
+    code = Notification.objects.get(pk=delivery.code_notification_id)
+    for message in (link, code):
+        for secret in (child.name, child.unit.name, "Käyn koulussa"):
+            assert secret not in message.body and secret not in message.subject
+    # The social worker (signed out): the page asks for the code; the right code downloads the PDF.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}{link.link}")
+    assert "Aino" not in page.content()
+    _fits(page)
+    snap(page, "outcomes-phone-11-download-asks-code")
+    page.fill("input[name=code]", code.body.split(": ", 1)[1].split()[0])
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Nouda").click()
+    assert download.value.suggested_filename.startswith("vaikuttavuusraportti-")
+    assert SocialWorkerDownload.objects.filter(delivery=delivery, succeeded=True).count() == 1
+    # Back in the unit: the download is in the report's log.
+    login(page, live_server, keeper_a.email, password)
+    page.goto(reverse("outcomes:report", args=[child.pk]))
+    assert "Ladattu 1 kerran." in page.content()
+    page.get_by_text("Latausloki").click()
+    _fits(page)
+    snap(page, "outcomes-phone-12-report-log")
