@@ -45,23 +45,37 @@ GOAL_TEXTS = {
 
 @transaction.atomic
 def build(*, log=lambda msg: None, seed: int = 15) -> dict:
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    made, goals = insert(
+        Placement.objects.current(today).order_by("pk"), rng, today=today, since=today - dt.timedelta(days=HISTORY_DAYS)
+    )
+    checks = _session_checks(rng, today)
+    _duties_are_history()
+    log(f"  {made} functional-capacity measurements, {goals} goals, {checks} session checks")
+    return {"measurements": made, "goals": goals, "session checks": checks}
+
+
+def insert(placements, rng, *, today: dt.date, since: dt.date, waiting_share: float = 0.12) -> tuple[int, int]:
+    """Three-monthly measurements of `placements` due from `since` to `today`
+    (an ended placement's until it ended), with their answers and goals,
+    bulk-inserted: (measurements, goals). About `waiting_share` of the children
+    have their latest measurement still waiting. The demo's year and the bench's
+    five years both come from here."""
     ensure_default_instrument()
     version = current_version()
     items = list(version.items.all())
-    rng = random.Random(seed)
-    today = timezone.localdate()
-    since = today - dt.timedelta(days=HISTORY_DAYS)
     measurements, plans = [], []
-    for placement in Placement.objects.current(today).order_by("pk"):
+    for placement in placements:
         dues = [d.due_on for d in schedule.due_dates(
-            starts_on=placement.starts_on, ends_on=None, today=today, measured=[]
+            starts_on=placement.starts_on, ends_on=placement.ends_on, today=today, measured=[]
         ) if d.state != schedule.UPCOMING and d.due_on >= since]
         if not dues:
             continue
         # About one child in eight has the latest measurement still waiting (due or late).
-        if rng.random() < 0.12:
+        if rng.random() < waiting_share and placement.ends_on is None:
             dues = dues[:-1]
-        trend = rng.choice([0.5, 0.4, 0.3, 0.2, 0.0, -0.2])
+        trend = rng.choice([0.5, 0.4, 0.3, 0.2, 0.0, -0.2]) * min(1.0, 5 / len(dues))  # five years drift no further than one
         base = {i.domain: rng.uniform(2.5, 6.5) for i in items}
         for n, due_on in enumerate(dues):
             measured_on = min(today, due_on + dt.timedelta(days=rng.randint(-10, 12)))
@@ -108,10 +122,7 @@ def build(*, log=lambda msg: None, seed: int = 15) -> dict:
         goals += new
     Answer.objects.bulk_create(answers, batch_size=1000)
     Goal.objects.bulk_create(goals, batch_size=500)
-    checks = _session_checks(rng, today)
-    _duties_are_history()
-    log(f"  {len(measurements)} functional-capacity measurements, {len(goals)} goals, {checks} session checks")
-    return {"measurements": len(measurements), "goals": len(goals), "session checks": checks}
+    return len(measurements), len(goals)
 
 
 def _session_checks(rng, today) -> int:

@@ -68,7 +68,7 @@ def test_bench_smoke_prints_the_table():
         "bench", "--units", "3", "--deviations", "50", "--requests", "3", "--staff-per-unit", "4", "--responses", "200"
     )
     assert "Database: SQLite" in out or "Database: PostgreSQL" in out
-    assert "50 deviations" in out and "200 responses" in out
+    assert "50 deviations" in out and "200 responses" in out and "years of measurements" in out
     for row in (
         "trivial page /oma/ (baseline)",
         "list, supervisor (1 unit)",
@@ -84,6 +84,10 @@ def test_bench_smoke_prints_the_table():
         "follow-up report compile (function)",
         "public feedback form",
         "public plan page of a unit",
+        "child's page with outcomes (employee)",
+        "unit effectiveness (supervisor)",
+        "effectiveness, organisation (QD)",
+        "report to the social worker (supervisor)",
     ):
         assert row in out
     assert "p95/baseline" in out
