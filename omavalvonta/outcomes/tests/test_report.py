@@ -150,3 +150,43 @@ def test_a_report_period_after_the_placement_ended_is_refused(make_placement, ke
     with pytest.raises(ValidationError) as excinfo:
         services.report_send(actor=keeper_a, placement=child, date_from=today - dt.timedelta(days=50), date_to=today)
     assert "period_start" in excinfo.value.message_dict
+
+
+def test_the_report_and_the_childs_other_pages_keep_their_query_counts_as_data_grows(client, make_placement, keeper_a):
+    """The pages a child's data lists (the report with what was sent and each
+    download, the goals print page, the measurement form, the session checks)
+    read a fixed number of queries however many measurements, goals,
+    deliveries and downloads the child has."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    child = make_placement(starts_on=today - dt.timedelta(days=800))
+    client.force_login(keeper_a)
+    urls = [reverse(name, args=[child.pk]) for name in
+            ("outcomes:report", "outcomes:goals_print", "outcomes:measure", "outcomes:sessions", "clients:detail")]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200, url
+            out.append(len(ctx.captured_queries))
+        return out
+
+    def send():
+        start, end = report.last_quarter(today)
+        delivery = services.report_send(actor=keeper_a, placement=child, date_from=start, date_to=end)
+        SocialWorkerDownload.objects.create(delivery=delivery, succeeded=False)
+        SocialWorkerDownload.objects.create(delivery=delivery, succeeded=True)
+
+    first = record(keeper_a, child, on=child.starts_on)
+    goal = services.goals_agree(actor=keeper_a, measurement=first, goals=[(first.version.items.first().pk, "Herään itse")])[0]
+    send()
+    counts()
+    few = counts()
+    for n in range(1, 6):
+        m = record(keeper_a, child, on=child.starts_on + dt.timedelta(days=91 * n), follow_ups={goal.pk: "progressing"})
+        goal = services.goals_agree(actor=keeper_a, measurement=m, goals=[(m.version.items.last().pk, f"Tavoite {n}")])[0]
+        send()
+    assert counts() == few
