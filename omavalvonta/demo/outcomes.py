@@ -75,7 +75,7 @@ def insert(placements, rng, *, today: dt.date, since: dt.date, waiting_share: fl
         # About one child in eight has the latest measurement still waiting (due or late).
         if rng.random() < waiting_share and placement.ends_on is None:
             dues = dues[:-1]
-        trend = rng.choice([0.5, 0.4, 0.3, 0.2, 0.0, -0.2]) * min(1.0, 5 / len(dues))  # five years drift no further than one
+        trend = rng.choice([0.5, 0.4, 0.3, 0.2, 0.0, -0.2]) * min(1.0, 5 / max(1, len(dues)))  # five years drift as far as one
         base = {i.domain: rng.uniform(2.5, 6.5) for i in items}
         for n, due_on in enumerate(dues):
             measured_on = min(today, due_on + dt.timedelta(days=rng.randint(-10, 12)))

@@ -54,6 +54,8 @@ def pages():
         ("outcome.measurements", reverse("outcomes:child", args=[child.pk]), child, Role.EMPLOYEE),
         ("outcome.goals", reverse("outcomes:goals_print", args=[child.pk]), child, Role.EMPLOYEE),
         ("outcome.sessions", reverse("outcomes:sessions", args=[child.pk]), child, Role.EMPLOYEE),
+        ("outcome.report", reverse("outcomes:report", args=[child.pk]), child, Role.EMPLOYEE),
+        ("outcome.report_pdf", reverse("outcomes:report_pdf", args=[child.pk]), child, Role.EMPLOYEE),
         ("competence.own", reverse("people:index"), None, Role.EMPLOYEE),
         ("competence.matrix", reverse("people:unit", args=[child.unit_id]), None, Role.SUPERVISOR),
         ("competence.person", reverse("people:person", args=[child.unit_id, someone.pk]), someone, Role.SUPERVISOR),
@@ -64,7 +66,7 @@ WHATS = [
     "log.list", "log.detail", "meeting.minutes", "action.list", "action.detail", "action.export", "risk.list",
     "risk.detail", "risk.assessment", "guidance.list", "guidance.letter", "person.list", "person.detail",
     "notification.inbox", "deviation.list", "deviation.export", "placement.list", "placement.detail",
-    "outcome.measurements", "outcome.goals", "competence.own", "competence.matrix", "competence.person",
+    "outcome.measurements", "outcome.goals", "outcome.report", "outcome.report_pdf", "competence.own", "competence.matrix", "competence.person",
 ]
 
 

@@ -237,6 +237,7 @@ EXPECTED["clients_edit"] = EXPECTED["clients_end"] = EXPECTED["clients_create"]
 # A child's functional-capacity measurements and goals: as the child's page.
 _OUTCOME_CHILD_PAGES = (
     "outcomes_child", "outcomes_measure", "outcomes_goals_print", "outcomes_goals", "outcomes_sessions",
+    "outcomes_report", "outcomes_report_pdf",
 )
 for _page in _OUTCOME_CHILD_PAGES:
     EXPECTED[_page] = EXPECTED["clients_detail"]
@@ -410,6 +411,8 @@ def _outcome_child_urls(unit):
         "outcomes_goals_print": reverse("outcomes:goals_print", args=[child.pk]),
         "outcomes_goals": reverse("outcomes:goals", args=[measurement.pk]),
         "outcomes_sessions": reverse("outcomes:sessions", args=[child.pk]),
+        "outcomes_report": reverse("outcomes:report", args=[child.pk]),
+        "outcomes_report_pdf": reverse("outcomes:report_pdf", args=[child.pk]),
     }
 
 

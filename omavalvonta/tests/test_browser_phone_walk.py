@@ -62,6 +62,7 @@ def _staff_pages():
             reverse("outcomes:measure", args=[child.pk]),
             reverse("outcomes:goals_print", args=[child.pk]),
             reverse("outcomes:sessions", args=[child.pk]),
+            reverse("outcomes:report", args=[child.pk]),
             reverse("restrictions:unit", args=[unit.pk]),
             reverse("restrictions:new", args=[child.pk]),
             reverse("people:index"),
