@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.clients.models import Placement
+from omavalvonta.clients.models import Placement, SocialWorkerDelivery
 from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.models import Unit
@@ -284,3 +284,24 @@ class SessionCheck(models.Model):
 
     def __str__(self):
         return f"{self.placement_id} {self.checked_on}"
+
+
+class QuarterlyReport(models.Model):
+    """The quarter's report of a child sent by the job at the quarter's start
+    (services.quarterly_reports_send): one row per child and quarter, claimed
+    before the report is sent, so two workers never send it twice."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    delivery = models.ForeignKey(SocialWorkerDelivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "period_start"], name="quarterly_report_once")
+        ]
+        verbose_name = _("quarterly report")
+        verbose_name_plural = _("quarterly reports")
+
+    def __str__(self):
+        return f"{self.placement_id} {self.period_start}"

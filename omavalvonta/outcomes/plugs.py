@@ -36,8 +36,16 @@ def register() -> None:
         registry.REPORT_SECTIONS, "effectiveness", selectors.effectiveness_section,
         title=gettext_lazy("Effectiveness"),
     )
-    # The report to the child's social worker: a link and a one-time code (clients' delivery).
+    # The report to the child's social worker: a link and a one-time code (clients'
+    # delivery), on demand and at each quarter's start for the last quarter.
+    jobs.register("outcomes.quarterly_reports", _quarterly_reports, every_seconds=3600)
     registry.register(
         registry.SOCIAL_WORKER_DOCUMENTS, report.REPORT, report.child_report_document,
         title=gettext_lazy("a report on functional capacity and goals"),
     )
+
+
+def _quarterly_reports() -> int:
+    from omavalvonta.outcomes import services
+
+    return services.quarterly_reports_send()

@@ -9,12 +9,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.clients import services as clients_services
+from omavalvonta.clients.models import Placement
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
@@ -31,6 +32,7 @@ from omavalvonta.outcomes.models import (
     Item,
     Measurement,
     MeasurementStatus,
+    QuarterlyReport,
     SessionCheck,
     UnitPractice,
     VersionStatus,
@@ -414,3 +416,48 @@ def report_send(*, actor, placement, date_from, date_to, today=None):
         params={"from": date_from.isoformat(), "to": date_to.isoformat()},
         actor=actor,
     )
+
+
+# The job sends the last quarter's reports during the first days of a quarter,
+# a batch a run (the worker runs it every hour).
+QUARTER_SEND_DAYS = 14
+QUARTER_BATCH = 500
+
+
+def quarterly_reports_send(*, today=None) -> int:
+    """At a quarter's start, send the last quarter's report of every child
+    placed through its end who had a measurement done by then, once each
+    (QuarterlyReport claims the child and quarter first). Returns how many
+    were sent."""
+    today = today or timezone.localdate()
+    quarter_start, _end = report.quarter_of(today)
+    if (today - quarter_start).days >= QUARTER_SEND_DAYS:
+        return 0
+    start, end = report.last_quarter(today)
+    sent = QuarterlyReport.objects.filter(period_start=start).values("placement_id")
+    due = (
+        Placement.objects.filter(unit__is_active=True, starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=end))
+        .filter(measurements__status=MeasurementStatus.DONE, measurements__measured_on__lte=end)
+        .exclude(pk__in=sent)
+        .exclude(social_worker_email="")
+        .select_related("unit")
+        .distinct()
+        .order_by("pk")[:QUARTER_BATCH]
+    )
+    count = 0
+    for placement in due:
+        try:
+            with transaction.atomic():
+                claim = QuarterlyReport.objects.create(placement=placement, period_start=start)
+                delivery = clients_services.social_worker_deliver(
+                    placement=placement,
+                    generator=report.REPORT,
+                    params={"from": start.isoformat(), "to": end.isoformat()},
+                    actor=None,
+                )
+                QuarterlyReport.objects.filter(pk=claim.pk).update(delivery=delivery)
+        except IntegrityError:
+            continue  # another worker claimed it
+        count += 1
+    return count

@@ -190,3 +190,35 @@ def test_the_report_and_the_childs_other_pages_keep_their_query_counts_as_data_g
         goal = services.goals_agree(actor=keeper_a, measurement=m, goals=[(m.version.items.last().pk, f"Tavoite {n}")])[0]
         send()
     assert counts() == few
+
+
+def test_the_quarters_report_goes_once_to_each_measured_child_at_the_quarters_start(make_placement, keeper_a):
+    from omavalvonta.outcomes.models import QuarterlyReport
+
+    today = timezone.localdate()
+    quarter_start, _end = report.quarter_of(today)
+    start, end = report.last_quarter(today)
+    measured = make_placement(name="Mitattu M.", starts_on=start - dt.timedelta(days=100))
+    record(keeper_a, measured, on=start - dt.timedelta(days=99))
+    never = make_placement(name="Ei mitattu E.", starts_on=start - dt.timedelta(days=100))
+    left = make_placement(name="Lähtenyt L.", starts_on=start - dt.timedelta(days=100))
+    record(keeper_a, left, on=start - dt.timedelta(days=99))
+    Placement.objects.filter(pk=left.pk).update(ends_on=end - dt.timedelta(days=5))
+    # Later in the quarter the job sends nothing.
+    assert services.quarterly_reports_send(today=quarter_start + dt.timedelta(days=services.QUARTER_SEND_DAYS)) == 0
+    assert services.quarterly_reports_send(today=quarter_start + dt.timedelta(days=1)) == 1
+    assert services.quarterly_reports_send(today=quarter_start + dt.timedelta(days=2)) == 0
+    [delivery] = SocialWorkerDelivery.objects.all()
+    assert delivery.placement == measured and delivery.created_by is None
+    assert delivery.params == {"from": start.isoformat(), "to": end.isoformat()}
+    assert QuarterlyReport.objects.get().delivery == delivery
+    assert not QuarterlyReport.objects.filter(placement__in=[never, left]).exists()
+    link, code, _token, _digits = _messages(delivery)
+    for message in (link, code):
+        assert "Mitattu" not in message.body + message.subject
+
+
+def test_the_quarterly_job_is_registered():
+    from omavalvonta.core import jobs
+
+    assert "outcomes.quarterly_reports" in {job.name for job in jobs.registered()}
