@@ -66,7 +66,8 @@ WHATS = [
     "log.list", "log.detail", "meeting.minutes", "action.list", "action.detail", "action.export", "risk.list",
     "risk.detail", "risk.assessment", "guidance.list", "guidance.letter", "person.list", "person.detail",
     "notification.inbox", "deviation.list", "deviation.export", "placement.list", "placement.detail",
-    "outcome.measurements", "outcome.goals", "outcome.report", "outcome.report_pdf", "competence.own", "competence.matrix", "competence.person",
+    "outcome.measurements", "outcome.goals", "outcome.report", "outcome.report_pdf", "competence.own",
+    "competence.matrix", "competence.person",
 ]
 
 
