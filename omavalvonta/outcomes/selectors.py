@@ -351,7 +351,9 @@ def effectiveness_overview(*, actor, region_id=None, today=None) -> dict:
     of queries, however many units and children."""
     today = today or timezone.localdate()
     scope = access.units_for(actor, access.P_CLIENT_COUNT)
-    units = list(scope.select_related("region").order_by("name", "pk"))
+    units = list(
+        scope.select_related("region").only("pk", "name", "service_type", "region_id", "region__name").order_by("name", "pk")
+    )
     per_unit, computed_at = effectiveness.figures_of(units, scope, today=today) if units else ({}, None)
     labels = effectiveness.domain_labels() if units else {}
     regions = effectiveness.grouped(units, per_unit, lambda u: u.region_id, lambda u: u.region.name)
