@@ -181,6 +181,25 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.fixture(autouse=True)
+def _live_server_guard(request):
+    """For every test that uses the live server, not only through the page
+    fixtures (a test may open its own browser context: a routed page, a second
+    person, the public site): its own queries wait between the serial server's
+    answers, and the database is flushed only once the server is idle (a
+    routed page's test failed with "database table is locked")."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.db import connection
+
+    # Set up here, so it is torn down after this guard's wait.
+    request.getfixturevalue("transactional_db")
+    with _waiting_between_answers(connection):
+        yield
+    wait_until_the_live_server_is_idle()
+
+
 @pytest.fixture(scope="session")
 def _playwright():
     from playwright.sync_api import sync_playwright
