@@ -114,6 +114,16 @@ PLAN_FACTS = "plans.facts"
 # The order places the blocks; the entry's name keys the data in the page's
 # context ("waiting").
 HOME_BLOCKS = "dashboards.home_blocks"
+# Records of other areas from which a deviation report can be started when
+# something went wrong (a restrictive measure), keyed by the entry's name; the
+# report form carries "name:id" (an id, never client data). Details:
+# prefill(*, actor, ref) -> None when `actor` may not start a report from record
+# `ref`, else {"label": text naming the record without a child's name, "unit": Unit,
+# "kind": deviations Kind value, "occurred_at": datetime, "children": [placement
+# ids], "fields": {report form field: value}}; func(*, actor, ref, deviation) links
+# the new report to the record, inside the report's transaction (a
+# ValidationError refuses the report).
+REPORT_ORIGINS = "deviations.report_origins"
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,8 @@ class ReportForm(forms.Form):
     # The idempotency key the offline queue gives each post (static/js/offline-queue.js);
     # the service checks its form and accepts each key once. Kept in the draft, so a
     # report sent again from a restored draft is the same report.
+    # Another area's record the report is started from ("name:id", REPORT_ORIGINS).
+    origin = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput())
     submission_key = forms.CharField(
         required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-draft-field": ""})
     )
@@ -199,7 +201,28 @@ class ReportForm(forms.Form):
             if kind in kinds:
                 for name in SECTION_FIELDS[section]:
                     report[name] = data[name]
-        return {"unit": data["unit"], "report": ReportInput(**report), "submission_key": data["submission_key"]}
+        return {
+            "unit": data["unit"],
+            "report": ReportInput(**report),
+            "submission_key": data["submission_key"],
+            "origin": data["origin"],
+        }
+
+    def prefill_from(self, origin: str, prefill: dict) -> None:
+        """Start the form from another area's record (selectors.report_origin)."""
+        self.initial.update(
+            {
+                "origin": origin,
+                "unit": prefill["unit"].pk,
+                "kind": prefill["kind"],
+                "occurred_at": timezone.localtime(prefill["occurred_at"]).replace(second=0, microsecond=0),
+                "affected_child": bool(prefill["children"]),
+                **prefill.get("fields", {}),
+            }
+        )
+        if "children" in self.fields:
+            offered = {value for value, _label in self.fields["children"].choices}
+            self.initial["children"] = [str(pk) for pk in prefill["children"] if str(pk) in offered]
 
 
 # --- Lists -----------------------------------------------------------------------------

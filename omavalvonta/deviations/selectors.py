@@ -49,6 +49,18 @@ def deviation_get(*, actor, pk, perm: str = "deviation.view", request=None) -> D
     return deviation
 
 
+def report_origin(origin: str, *, actor) -> tuple | None:
+    """(entry, ref, prefill) of a report's origin "name:id" (core.registry
+    REPORT_ORIGINS), or None when there is no such record or `actor` may not
+    start a report from it."""
+    name, _sep, ref = (origin or "").partition(":")
+    entry = registry.get(registry.REPORT_ORIGINS, name) if name else None
+    if entry is None or not ref.isdigit():
+        return None
+    prefill = entry.prefill(actor=actor, ref=int(ref))
+    return None if prefill is None else (entry, int(ref), prefill)
+
+
 def deviation_in_unit(*, pk, unit) -> bool:
     """Is there a report number `pk` in `unit`? (Another area's record names a
     report by its number; this says only whether it exists there, nothing of it.)"""

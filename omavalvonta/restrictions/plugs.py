@@ -18,6 +18,8 @@ def register() -> None:
     registry.register(registry.CHILD_PANELS, "restrictions", selectors.child_panel, order=10)
     # After the named children (clients, 5): the measures recorded about the same event.
     registry.register(registry.DEVIATION_PANELS, "restrictions", selectors.deviation_panel, order=7)
+    # A measure that went wrong opens a deviation report about the same event.
+    registry.register(registry.REPORT_ORIGINS, "restriction", services.restriction_deviation_link, prefill=selectors.report_origin)
     registry.register(
         registry.AGENDA_SOURCES, "restrictions.last_month", selectors.last_month_for_agenda,
         order=115, kind="other", once=False,

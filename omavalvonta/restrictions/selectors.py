@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from omavalvonta.clients import selectors as clients_selectors
+from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, overview
 from omavalvonta.organisation.models import Region
@@ -152,6 +153,32 @@ def deviation_panel(*, actor, deviation) -> dict | None:
         p for p in clients_selectors.record_children(record=deviation) if p.unit_id == unit.pk and p.ends_on is None
     ]
     return {"template": template, "restrictions": [], "children": children, "deviation_id": deviation.pk}
+
+
+def report_origin(*, actor, ref: int) -> dict | None:
+    """A deviation report started from measure `ref` when something went wrong
+    (core.registry REPORT_ORIGINS): what the report form is filled in with, for
+    someone who reads the measure and may report in its unit; None when the
+    measure has its report already. The label names the measure, not the child."""
+    restriction = Restriction.objects.select_related("unit").filter(pk=ref).first()
+    if (
+        restriction is None
+        or restriction.deviation_id is not None
+        or not access.can(actor, access.P_RESTRICTION_VIEW, restriction.unit)
+        or not access.can(actor, access.P_DEVIATION_REPORT, restriction.unit)
+    ):
+        return None
+    rule = restriction.rule
+    restraint = restriction.measure == "restraint"
+    label = f"{rule.label if rule else restriction.measure} {fi_date(timezone.localdate(restriction.started_at))}"
+    return {
+        "label": label,
+        "unit": restriction.unit,
+        "kind": "threat_or_violence" if restraint else "client_rights",
+        "occurred_at": restriction.started_at,
+        "children": [restriction.placement_id],
+        "fields": {"restraint_used": True, "injury": bool(restriction.injuries.strip())} if restraint else {},
+    }
 
 
 # --- Documents, flags, figures (phase 2) -----------------------------------------------------

@@ -100,6 +100,7 @@ def restriction_detail(request, pk):
             "can_hand_over": access.can(actor, P_RESTRICTION_RECORD, restriction.unit),
             "deliveries": selectors.deliveries_of(restriction=restriction),
             "serve_to": law.serve_to(restriction.placement.birth_year),
+            "can_report": restriction.deviation_id is None and access.can(actor, access.P_DEVIATION_REPORT, restriction.unit),
         },
     )
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.core import registry
 from omavalvonta.core.lib.workdays import add_working_days
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.deviations import law, rules
+from omavalvonta.deviations import law, rules, selectors
 from omavalvonta.deviations.models import (
     Attachment,
     Deviation,
@@ -232,6 +232,7 @@ def deviation_submit(
     report: ReportInput,
     submitted_at: dt.datetime | None = None,
     submission_key: str = "",
+    origin: str = "",
     _channel: object = None,
 ) -> SubmitResult:
     """File `report` (a ReportInput) in `unit` (requires deviation.report there).
@@ -263,6 +264,11 @@ def deviation_submit(
       stored, routed or notified again, even when both sends race (the unique
       index decides). Its follow-up code is derived from the key, so the second
       answer shows the same code.
+    * origin: "name:id" of another area's record the report is made from (a
+      restrictive measure that went wrong; core.registry REPORT_ORIGINS): the
+      record must be in `unit` and readable by `actor`, the report is not
+      anonymous (the record names who recorded it), and the record is linked to
+      the report in this transaction.
 
     Type-specific details of other types (left over when the reporter switched
     type in the form) are dropped rather than refused.
@@ -276,6 +282,8 @@ def deviation_submit(
         if existing is not None:
             return existing
     submitted = submitted_at or timezone.now()
+    # The origin first: its refusal says why an anonymous report cannot be made here.
+    link_origin = _origin_link(origin, actor=actor, unit=unit, report=report)
     report, accepted_files = _validated(report, unit, submitted)
 
     followup_code = digest = None
@@ -301,6 +309,8 @@ def deviation_submit(
     if report.children:
         # Inside this transaction: a child who cannot be named files nothing.
         registry.first(registry.CHILDREN_NAME)(actor=actor, record=deviation, unit=unit, ids=report.children)
+    if link_origin is not None:
+        link_origin(deviation)
     _save_attachments(deviation, accepted_files)
     _record_submitted(deviation, actor=actor, files=len(accepted_files), public=_channel is _PUBLIC_CHANNEL)
     _notify_on_submit(deviation)
@@ -309,6 +319,22 @@ def deviation_submit(
     return SubmitResult(deviation=deviation, followup_code=followup_code)
 
 _PUBLIC_CHANNEL = object()
+
+
+def _origin_link(origin: str, *, actor, unit, report):
+    """The link to make once the report is stored, or None without an origin;
+    a ValidationError when the origin cannot be used for this report."""
+    if not origin:
+        return None
+    found = selectors.report_origin(origin, actor=actor)
+    if found is None or found[2]["unit"].pk != unit.pk:
+        raise ValidationError(
+            {"__all__": _("The record this report was started from cannot be linked to it. Start the report again from the record.")}
+        )
+    if report.anonymous:
+        raise ValidationError({"anonymous": _("A report started from a record names its author: it cannot be anonymous.")})
+    entry, ref, _prefill = found
+    return lambda deviation: entry.func(actor=actor, ref=ref, deviation=deviation)
 
 
 def _submission_digest(submission_key: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -79,17 +80,32 @@ def report_new(request):
             return submit_refusal(form)
     else:
         form = ReportForm(units=units, initial_unit=initial_unit, child_choices=child_choices)
+        if request.GET.get("alkupera"):
+            _start_from_origin(request, form, units)
+    origin = form["origin"].value()
+    found = selectors.report_origin(origin, actor=actor) if origin else None
 
     return render(
         request,
         "deviations/report_form.html",
         {
             "form": form,
+            "origin_label": found[2]["label"] if found else "",
             # Browsers cannot keep chosen files across a failed submit: say so.
             "files_lost": bool(request.method == "POST" and request.FILES and form.errors),
             "grievance": Kind.GRIEVANCE,
         },
     )
+
+
+def _start_from_origin(request, form, units) -> None:
+    """Fill the new report in from another area's record (?alkupera=name:id)."""
+    origin = request.GET["alkupera"]
+    found = selectors.report_origin(origin, actor=request.user)
+    if found is None or found[2]["unit"] not in units:
+        messages.warning(request, _("The record to start the report from was not found. Write the report as usual."))
+    else:
+        form.prefill_from(origin, found[2])
 
 
 def submit_answer(created: bool, submitted: dict):

@@ -21,6 +21,7 @@ from omavalvonta.restrictions.services.register import (
     TEXT_LIMIT,
     debriefs_remind,
     restriction_debrief,
+    restriction_deviation_link,
     restriction_record,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "goal_set",
     "handover_record",
     "restriction_debrief",
+    "restriction_deviation_link",
     "restriction_record",
     "social_workers_summarise",
     "week_start",

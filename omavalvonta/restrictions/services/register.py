@@ -205,6 +205,29 @@ def restriction_record(*, actor, placement, **data) -> Restriction:
     return restriction
 
 
+def restriction_deviation_link(*, actor, ref: int, deviation) -> Restriction:
+    """Link a deviation report started from measure `ref` to it (core.registry
+    REPORT_ORIGINS, called inside the report's transaction): one event, one
+    report. Refused when the measure already has a report."""
+    restriction = Restriction.objects.select_for_update().filter(pk=ref, unit=deviation.unit).first()
+    if restriction is None or not access.can(actor, access.P_RESTRICTION_VIEW, restriction.unit):
+        raise ValidationError({"__all__": _("The restrictive measure was not found in this unit.")})
+    if restriction.deviation_id is not None:
+        raise ValidationError(
+            {"__all__": _("This restrictive measure already has deviation report %(number)s.") % {"number": restriction.deviation_id}}
+        )
+    restriction.deviation_id = deviation.pk
+    restriction.save(update_fields=["deviation_id", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        verb="restriction.deviation_linked",
+        target=restriction,
+        unit=restriction.unit,
+        deviation=deviation.pk,
+    )
+    return restriction
+
+
 @transaction.atomic
 def restriction_debrief(*, actor, restriction: Restriction, held_at, notes: str) -> Restriction:
     """Record the debrief with the child afterwards (jälkikeskustelu)."""

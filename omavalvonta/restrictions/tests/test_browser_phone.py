@@ -59,6 +59,23 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     assert "Minua suututti" in page.content() and "Kiinnipitäminen" in page.locator("h1").inner_text()
     _fits(page)
     snap(page, "restrictions-phone-detail")
+    # Something went wrong: a deviation report starts from the measure, filled in from it.
+    page.get_by_role("link", name="Menikö jokin pieleen? Tee poikkeamailmoitus").click()
+    page.wait_for_url(re.compile(r"/poikkeamat/uusi/\?alkupera=restriction:\d+$"))
+    assert "Ilmoitus tehdään kirjauksesta: Kiinnipitäminen" in page.content()
+    assert page.is_checked("input[name=kind][value=threat_or_violence]")
+    assert page.is_checked("input[name=restraint_used]")
+    page.check("input[name=violence_target][value=child]")
+    page.fill("textarea[name=description]", "Kiinnipidossa lapsen ranne kipeytyi; tarkistettiin terveydenhoitajalla.")
+    _fits(page)
+    snap(page, "restrictions-phone-report-from-measure")
+    page.get_by_role("button", name="Lähetä ilmoitus").click()
+    page.wait_for_url(re.compile(r"/poikkeamat/kiitos/$"))
+    restriction.refresh_from_db()
+    assert restriction.deviation_id is not None
+    page.goto(f"{live_server.url}/rajoitukset/{restriction.pk}/")
+    assert "Menikö jokin pieleen?" not in page.content()
+    assert page.locator(f"a[href='/poikkeamat/{restriction.deviation_id}/']").count() == 1
     # The child's page lists the measure, with the debrief still missing.
     page.get_by_role("link", name="Aino K.").first.click()
     page.wait_for_url(re.compile(r"/lapset/\d+/$"))
