@@ -29,7 +29,7 @@ from omavalvonta.clients.selectors import personal_worker_choices
 from omavalvonta.core import registry
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_date
-from omavalvonta.core.services import audit_event_record
+from omavalvonta.core.services import access_log_outside_record, audit_event_record
 from omavalvonta.organisation import access
 
 # A child's birth year: from this many years before the placement (aftercare
@@ -313,4 +313,14 @@ def delivery_open(*, token: str, code: str, address: str = "", now=None) -> tupl
         raise DeliveryRefused(_("This document is no longer available. Ask the unit to send it again."))
     filename, content = entry.func(delivery=delivery)
     SocialWorkerDownload.objects.create(delivery=delivery, at=now, address=address, succeeded=True)
+    # The child's data was read by someone without an account here: the access
+    # log names them, so "who has seen my data" and the DPO's review include it.
+    access_log_outside_record(
+        reader=f"{delivery.recipient_name} <{delivery.email}>",
+        target=delivery.placement,
+        what="placement.social_worker_download",
+        right="one-time code",
+        unit=delivery.unit,
+        address=address,
+    )
     return filename, content

@@ -59,10 +59,18 @@ class AccessLogEntry(models.Model):
     """A read of personal data: who saw which record, with which right, from where.
 
     A list or an export read is one row without a target: `what` names the list
-    and `detail` its filter (the query string), not one row per record listed."""
+    and `detail` its filter (the query string), not one row per record listed.
+    A reader without an account (a social worker's download with a one-time
+    code) has no actor: `reader` names them."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The signed-in reader; None when the reader has no account here (`reader` names them).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A reader without an account: a child's social worker who downloaded a
+    # document with a one-time code ("name <e-mail>").
+    reader = models.CharField(max_length=200, blank=True)
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -83,3 +91,10 @@ class AccessLogEntry(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def reader_name(self) -> str:
+        """Who read: the signed-in person, or the outside reader named in the row."""
+        if self.actor_id is None:
+            return self.reader
+        return self.actor.full_name or self.actor.email

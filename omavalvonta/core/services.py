@@ -1,6 +1,8 @@
 """Writes of the framework-level records. Area services call these inside their
 own transaction so the audit row commits (or rolls back) with the change."""
 
+import ipaddress
+
 from django.contrib.contenttypes.models import ContentType
 
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
@@ -29,6 +31,25 @@ def access_log_record(*, actor, target, what: str, right: str, unit=None, reques
         target_id=target.pk,
         unit=unit,
         request=request,
+    )
+
+
+def access_log_outside_record(*, reader: str, target, what: str, right: str, unit=None, address: str = "") -> AccessLogEntry:
+    """Record a read by someone without an account here (a child's social worker
+    downloading a document with a one-time code): `reader` names them."""
+    try:
+        ip_address = str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        ip_address = None
+    return AccessLogEntry.objects.create(
+        actor=None,
+        reader=reader[:200],
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        unit=unit,
+        what=what,
+        right=right,
+        ip_address=ip_address,
     )
 
 

@@ -39,7 +39,7 @@ def seen_by(person, targets) -> list[dict]:
     return [
         {
             "at": row.at.isoformat(),
-            "reader": row.actor.full_name or row.actor.email,
+            "reader": row.reader_name,
             "what": _what_label(row.what),
             "right": row.right,
             "unit": row.unit.name if row.unit_id else "",

@@ -31,6 +31,7 @@ WHAT_LABELS = {
     "access_log.review": _("The access log"),
     "placement.detail": _("A child's placement"),
     "placement.list": _("A unit's children"),
+    "placement.social_worker_download": _("A child's document downloaded by the social worker"),
     "subject_request.list": _("The data-subject requests"),
     "subject_request.detail": _("A data-subject request"),
     "subject_request.compilation": _("A compile of a person's data"),

@@ -42,7 +42,8 @@ def _burst_count():
 
 def with_flags(queryset):
     """`queryset` of access-log entries with a boolean per flag and `flagged`."""
-    outside = access.outside_own_units_q(user_field="actor", unit_field="unit")
+    # A reader without an account (a social worker's download) has no own units to be outside of.
+    outside = Q(actor__isnull=False) & access.outside_own_units_q(user_field="actor", unit_field="unit")
     protected = Q(what__in=PROTECTED_WHAT)
     return queryset.annotate(
         reads_in_window=_burst_count(),

@@ -39,7 +39,7 @@ def access_log_review(*, actor, filters: dict | None = None):
     qs = rules.with_flags(AccessLogEntry.objects.all())
     if filters.get("reader"):
         text = filters["reader"]
-        qs = qs.filter(Q(actor__full_name__icontains=text) | Q(actor__email__icontains=text))
+        qs = qs.filter(Q(actor__full_name__icontains=text) | Q(actor__email__icontains=text) | Q(reader__icontains=text))
     if filters.get("unit"):
         qs = qs.filter(unit__name__icontains=filters["unit"])
     if filters.get("what"):

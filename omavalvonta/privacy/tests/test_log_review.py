@@ -144,3 +144,23 @@ def test_query_count_does_not_grow_with_rows(client, dpo, supervisor_a, quality_
         )
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("privacy:log"))
+
+
+def test_a_reader_without_an_account_is_named_found_and_not_flagged_as_outside(client, dpo, supervisor_a, unit_a):
+    """A child's social worker who downloaded a document with a one-time code:
+    the row has no actor, names the reader and is filtered by their name."""
+    from omavalvonta.core.services import access_log_outside_record
+
+    own = read(supervisor_a, unit=unit_a)
+    outside = access_log_outside_record(
+        reader="Sanna Sosiaalityöntekijä <sanna@kunta.example>", target=unit_a, what="placement.social_worker_download",
+        right="one-time code", unit=unit_a, address="not an address",
+    )
+    assert outside.actor_id is None and outside.ip_address is None
+    assert flags(dpo, outside) == set()
+    ids = set(selectors.access_log_review(actor=dpo, filters={"reader": "sanna"}).values_list("pk", flat=True))
+    assert ids == {outside.pk} and own.pk not in ids
+    client.force_login(dpo)
+    page = client.get(reverse("privacy:log")).content.decode()
+    assert "Sanna Sosiaalityöntekijä &lt;sanna@kunta.example&gt;" in page
+    assert "A child&#x27;s document downloaded by the social worker" in page

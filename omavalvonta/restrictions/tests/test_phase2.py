@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from omavalvonta.clients import services as clients_services
 from omavalvonta.clients.models import SocialWorkerDelivery, SocialWorkerDownload
+from omavalvonta.core.models import AccessLogEntry
 from omavalvonta.notifications.models import Notification
 from omavalvonta.restrictions import selectors, services
 from omavalvonta.restrictions.models import ChildFlag, FrozenError, Restriction
@@ -119,6 +120,11 @@ def test_a_serious_measure_tells_the_social_worker_at_once_without_child_data(cl
     right = client.post(url, {"code": digits})
     assert right.status_code == 200 and right["Content-Type"] == "application/pdf"
     assert list(SocialWorkerDownload.objects.values_list("succeeded", flat=True).order_by("id")) == [False, True]
+    # The download is a read of the child's data by someone without an account: one access-log row names them.
+    reads = AccessLogEntry.objects.filter(what="placement.social_worker_download")
+    assert [(r.actor_id, r.reader, r.target_id, r.unit_id) for r in reads] == [
+        (None, f"{child_a.social_worker_name} <{child_a.social_worker_email}>", child_a.pk, child_a.unit_id)
+    ]
     assert client.get(reverse("public:delivery", args=["nonsense"])).status_code == 404
 
 
