@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from omavalvonta.core.models import AccessLogEntry
 from omavalvonta.outcomes import selectors, services
 from omavalvonta.outcomes.models import Goal, Measurement
 from omavalvonta.outcomes.tests.helpers import record
@@ -155,6 +156,9 @@ def test_the_supervisor_sends_the_report_and_the_social_worker_downloads_it_with
         page.get_by_role("button", name="Nouda").click()
     assert download.value.suggested_filename.startswith("vaikuttavuusraportti-")
     assert SocialWorkerDownload.objects.filter(delivery=delivery, succeeded=True).count() == 1
+    # ... and in the access log, as a read of the child's data by the social worker.
+    read = AccessLogEntry.objects.get(what="placement.social_worker_download")
+    assert (read.actor_id, read.target_id) == (None, child.pk) and delivery.email in read.reader
     # Back in the unit: the download is in the report's log.
     login(page, live_server, keeper_a.email, password)
     page.goto(reverse("outcomes:report", args=[child.pk]))
