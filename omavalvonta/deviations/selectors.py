@@ -39,14 +39,19 @@ from omavalvonta.organisation.models import WellbeingCounty
 LIST_RELATED = ("unit", "unit__region", "handler")
 
 
-def deviation_get(*, actor, pk, perm: str = "deviation.view", request=None) -> Deviation:
+def deviation_get(*, actor, pk, perm: str = "deviation.view", request=None, log: bool = True) -> Deviation:
     """One report for `actor`: 404 outside their units, 403 inside without `perm`.
-    Writes an access-log row (what="deviation.detail", right=perm)."""
+    Writes an access-log row (what="deviation.detail", right=perm) unless the
+    caller logs a read of its own (an attachment: one row per read)."""
     deviation = access.access_object(Deviation.objects.select_related("handler"), actor, pk, perm)
-    access_log_record(
-        actor=actor, target=deviation, what="deviation.detail", right=perm, unit=deviation.unit, request=request
-    )
+    if log:
+        deviation_read_log(actor=actor, deviation=deviation, perm=perm, request=request)
     return deviation
+
+
+def deviation_read_log(*, actor, deviation, perm: str, request=None) -> None:
+    """The access-log row of reading a report's page (what="deviation.detail")."""
+    access_log_record(actor=actor, target=deviation, what="deviation.detail", right=perm, unit=deviation.unit, request=request)
 
 
 def report_origin(origin: str, *, actor) -> tuple | None:

@@ -339,14 +339,16 @@ def public_feedback_list(*, actor):
     return PublicFeedback.objects.filter(_public_feedback_q(actor, access.P_FEEDBACK_VIEW)).select_related("unit")
 
 
-def public_feedback_get(*, actor, pk) -> PublicFeedback:
-    """One message: 404 outside the actor's units, 403 inside without the right."""
+def public_feedback_get(*, actor, pk, request=None) -> PublicFeedback:
+    """One message: 404 outside the actor's units, 403 inside without the right.
+    Every read is in the access log: the sender's contact details when they gave
+    them (feedback.sender), else the message itself (feedback.notice)."""
     # A message to the whole organisation (no unit) is the organisation-wide members' (the kernel).
     feedback = access.access_object(PublicFeedback.objects.select_related("answered_by"), actor, pk, access.P_FEEDBACK_VIEW)
-    if feedback.sender_name or feedback.sender_contact:
-        access_log_record(
-            actor=actor, target=feedback, what="feedback.sender", right=access.P_FEEDBACK_VIEW, unit=feedback.unit
-        )
+    what = "feedback.sender" if feedback.sender_name or feedback.sender_contact else "feedback.notice"
+    access_log_record(
+        actor=actor, target=feedback, what=what, right=access.P_FEEDBACK_VIEW, unit=feedback.unit, request=request
+    )
     return feedback
 
 

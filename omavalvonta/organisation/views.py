@@ -375,6 +375,7 @@ def person_detail(request, pk):
     return _person_page(request, person)
 
 
+@logs_read("person.detail", model=User)
 @admin_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):

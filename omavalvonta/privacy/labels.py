@@ -20,6 +20,7 @@ WHAT_LABELS = {
     "guidance.attachment": _("An authority's attachment"),
     "feedback.free_texts": _("Feedback in the clients' own words"),
     "feedback.sender": _("A feedback sender's contact details"),
+    "feedback.notice": _("A notice sent through the public channel"),
     "obligation.evidence": _("Evidence of a calendar duty"),
     "risk.detail": _("A risk"),
     "risk.list": _("The risk register"),

@@ -200,9 +200,10 @@ def deviation_detail(request, pk):
 def deviation_disclose_reporter(request, pk):
     """The reasoned, recorded step by which the unit's responsible person sees a
     protected (§ 29) reporter's identity on one report."""
-    deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, request=request)
+    deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, log=False)
     if not identity.may_disclose_reporter(request.user, deviation):
         raise PermissionDenied(access.P_DEVIATION_DISCLOSE_REPORTER)
+    selectors.deviation_read_log(actor=request.user, deviation=deviation, perm=P_DEVIATION_VIEW, request=request)
     if identity.reporter_visible(actor=request.user, deviation=deviation):
         return redirect("deviations:detail", pk=deviation.pk)
     form = DisclosureForm(request.POST or None)
@@ -221,7 +222,8 @@ def deviation_disclose_reporter(request, pk):
 
 @requires(AUTHENTICATED)
 def attachment_download(request, pk, attachment_id):
-    deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, request=request)
+    # The attachment's read is the one access-log row (deviation.attachment).
+    deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_VIEW, log=False)
     attachment = selectors.deviation_attachment(
         actor=request.user, deviation=deviation, attachment_id=attachment_id, request=request
     )

@@ -123,7 +123,7 @@ def public_list(request):
 
 @requires(P_FEEDBACK_VIEW)
 def public_detail(request, pk):
-    feedback = selectors.public_feedback_get(actor=request.user, pk=pk)
+    feedback = selectors.public_feedback_get(actor=request.user, pk=pk, request=request)
     can_answer = selectors.can_answer(request.user, feedback)
     form = None
     status = 200
