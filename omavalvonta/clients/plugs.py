@@ -13,6 +13,8 @@ def register() -> None:
 
     registry.register(registry.CHILD_CHOICES, "clients", selectors.child_choices)
     registry.register(registry.CHILDREN_NAME, "clients", services.record_children_name)
+    # A destroyed record (a deviation report) no longer names the child.
+    registry.register(registry.RECORD_DESTROYED, "clients", services.mentions_forget)
     registry.register(registry.CHILDREN_RECIPIENTS, "clients", selectors.record_recipients)
     # Before the known risks (risks registers at 10): the handler first sees whom the report concerns.
     registry.register(registry.DEVIATION_PANELS, "clients", selectors.deviation_panel, order=5)

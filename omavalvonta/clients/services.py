@@ -324,3 +324,11 @@ def delivery_open(*, token: str, code: str, address: str = "", now=None) -> tupl
         address=address,
     )
     return filename, content
+
+
+def mentions_forget(*, model_label: str, ids) -> None:
+    """registry.RECORD_DESTROYED: the children named in destroyed records are named no more."""
+    from omavalvonta.core.services import references_forget
+
+    references_forget(PlacementMention, model_label=model_label, ids=ids, type_field="target_type",
+                      id_field="target_id", delete=True)

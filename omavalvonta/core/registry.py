@@ -86,6 +86,35 @@ REPORT_SECTIONS = "plans.report_sections"
 # protected identity is never in the items: it is a redaction with its reason.
 SUBJECT_DATA = "privacy.subject_data"
 
+# Record types whose retention privacy keeps (the retention table, legal holds,
+# the monthly destruction run). The owner of a record type registers one entry
+# named by the type, with:
+#   func(*, cutoff: date, limit: int) -> list of `RetentionDue`: the records
+#     whose counting event fell before `cutoff` (ids, dates and unit; never content),
+#   details: label (lazy text, plural), event (lazy text: what the period counts
+#     from), destroy (func(*, ids) -> list of the ids destroyed, through the
+#     owner's own services, files too; ids already gone are left out),
+#     model_label ("app_label.model": the record's type in other areas' references),
+#     part_of (optional: the record type whose destruction takes these records
+#     along, e.g. a report's attachments; their period may not be longer).
+RETENTION = "privacy.retention"
+# What areas that refer to another area's record by type and id (a child's
+# mention, an action's source, an agenda item's source) do when the record is
+# destroyed: func(*, model_label, ids) -> None, inside the destroying transaction.
+RECORD_DESTROYED = "privacy.record_destroyed"
+
+
+@dataclass(frozen=True)
+class RetentionDue:
+    """One record due for destruction: its id, the date its period counts from,
+    its unit (None: organisation-level) and the case it belongs to (record type,
+    id) when a legal hold on the case must stop it too."""
+
+    id: int
+    dated: Any
+    unit_id: int | None = None
+    case: tuple[str, int] | None = None
+
 
 @dataclass(frozen=True)
 class Duty:

@@ -67,3 +67,45 @@ def access_log_page_record(*, actor, what: str, right: str, target_type=None, ta
         detail=detail[:500],
         ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
     )
+
+
+# --- Retention of the access log (privacy's table, registry.RETENTION) --------------------
+
+
+def access_log_due(*, cutoff, limit: int) -> list:
+    """Access-log rows written before `cutoff`: ids, dates, units."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from omavalvonta.core.registry import RetentionDue
+
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    rows = AccessLogEntry.objects.filter(at__lt=start).order_by("at", "pk").values_list("pk", "at", "unit_id")[:limit]
+    return [RetentionDue(id=pk, dated=at, unit_id=unit_id) for pk, at, unit_id in rows]
+
+
+def access_log_destroy(*, ids) -> list[int]:
+    """The only deletion of access-log rows: retention's (their reviews go with them)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        found = list(AccessLogEntry.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
+        AccessLogEntry.objects.filter(pk__in=found).delete()
+    return found
+
+
+def references_forget(model, *, model_label: str, ids, type_field: str = "source_type", id_field: str = "source_id",
+                      delete: bool = False) -> int:
+    """For registry.RECORD_DESTROYED: the rows of `model` that refer to the
+    destroyed records (`model_label` "app_label.model", `ids`) by type and id
+    lose the reference (or are deleted with `delete`). Returns the rows changed."""
+    app_label, _dot, name = model_label.partition(".")
+    try:
+        content_type = ContentType.objects.get_by_natural_key(app_label, name)
+    except ContentType.DoesNotExist:
+        return 0
+    rows = model.objects.filter(**{type_field: content_type, f"{id_field}__in": list(ids)})
+    if delete:
+        return rows.delete()[0]
+    return rows.update(**{type_field: None, id_field: None})

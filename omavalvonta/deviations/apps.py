@@ -11,10 +11,12 @@ class DeviationsConfig(AppConfig):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs, offline, registry
         from omavalvonta.deviations import home, subject_data
-        from omavalvonta.deviations.services import deviations_escalate_stalled, deviations_statutory_clock_check
+        from omavalvonta.deviations.services import deviations_escalate_stalled, deviations_statutory_clock_check, retention
 
         # What a person's access request finds here (privacy's compile).
         subject_data.register()
+        # Closed reports and their attachments in the retention table (privacy).
+        retention.register()
 
         jobs.register("deviations.escalate_stalled", deviations_escalate_stalled, every_seconds=300)
         # The § 28 clock runs by the hour of the day: check it often.

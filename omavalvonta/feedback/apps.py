@@ -13,8 +13,15 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from omavalvonta.core import registry
-        from omavalvonta.feedback import reports, selectors, tallies
+        from omavalvonta.feedback import reports, selectors, services, tallies
         from omavalvonta.organisation import hooks
+
+        # Answers in the retention table (privacy); destroyed ones leave the tallies.
+        registry.register(
+            registry.RETENTION, "feedback_response", services.responses_due, order=30,
+            label=_("Client feedback answers"), event=_("the answer"), destroy=services.responses_destroy,
+            model_label="feedback.response",
+        )
 
         # The unit's feedback report comes to its meetings' agenda.
         registry.register(

@@ -433,3 +433,30 @@ def response_record_on_behalf(
     response = _store_response(round=round, group=group, channel=channel, language=language, survey=survey, answers=answers)
     audit_event_record(actor=actor, verb="feedback.recorded_on_behalf", target=round, unit=round.unit, group=group, channel=channel)
     return response
+
+
+# --- Retention (privacy's table, registry.RETENTION) -------------------------------------
+# Destroyed answers are subtracted from the tallies (responses_remove): the live
+# figures are always the sums of the answers that exist, as tallies_rebuild would
+# count them. Figures already published (a follow-up report's frozen JSON) stay.
+
+
+def responses_due(*, cutoff, limit: int) -> list:
+    """Responses answered before `cutoff`: ids, answer dates, units."""
+    from omavalvonta.core.registry import RetentionDue
+
+    rows = (
+        Response.objects.filter(submitted_on__lt=cutoff).order_by("submitted_on", "pk")
+        .values_list("pk", "submitted_on", "unit_id")[:limit]
+    )
+    return [RetentionDue(id=pk, dated=day, unit_id=unit_id) for pk, day, unit_id in rows]
+
+
+@transaction.atomic
+def responses_destroy(*, ids) -> list[int]:
+    """Destroy the responses `ids` with their answers, off the tallies. Returns
+    the ids destroyed."""
+    ids = list(Response.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
+    if ids:
+        responses_remove(responses=Response.objects.filter(pk__in=ids))
+    return ids

@@ -14,6 +14,12 @@ class ImprovementConfig(AppConfig):
         from omavalvonta.improvement.services import actions_send_reminders, plan_follow_up_reminders_send
 
         registry.register(registry.EVIDENCE_SOURCES, "improvement.action", evidence_actions, order=20, group_label=_("Actions"))
+        from omavalvonta.improvement.services import retention
+        from omavalvonta.improvement.services.log import sources_forget
+
+        # Finished actions in the retention table (privacy); destroyed records are no longer a source.
+        retention.register()
+        registry.register(registry.RECORD_DESTROYED, "improvement", sources_forget)
         registry.register(
             registry.HOME_BLOCKS, "actions", action_home_items, order=50, template="improvement/_home_actions.html"
         )

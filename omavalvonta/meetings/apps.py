@@ -16,6 +16,9 @@ class MeetingsConfig(AppConfig):
         from omavalvonta.meetings import group_agenda, selectors
         from omavalvonta.meetings.agenda import register_agenda_source
         from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
+        from omavalvonta.meetings.services import agenda_sources_forget
+
+        registry.register(registry.RECORD_DESTROYED, "meetings", agenda_sources_forget)
 
         register_agenda_source("deviations", selectors.deviations_for_agenda, kind=AgendaItemKind.DEVIATION, order=10)
         register_agenda_source(

@@ -432,3 +432,10 @@ def acknowledgement_confirm(*, actor, acknowledgement) -> None:
     """The person confirms they have read the minutes (the contract service does
     the checking and the writing)."""
     improvement.acknowledgement_confirm(actor=actor, acknowledgement=acknowledgement)
+
+
+def agenda_sources_forget(*, model_label: str, ids) -> None:
+    """registry.RECORD_DESTROYED: agenda items no longer point at a destroyed record."""
+    from omavalvonta.core.services import references_forget
+
+    references_forget(AgendaItem, model_label=model_label, ids=ids)

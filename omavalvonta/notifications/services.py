@@ -453,3 +453,32 @@ def notifications_deliver_due(*, limit: int = 50, should_stop: Callable[[], bool
 def notifications_send_due(*, limit: int = 50) -> int:
     """Send the due e-mails once (see notifications_deliver_due). Returns how many were sent."""
     return notifications_deliver_due(limit=limit).sent
+
+
+# --- Retention (privacy's table, registry.RETENTION) -------------------------------------
+# Only delivered messages are pruned: sent e-mail, and in-product notifications
+# (counted from their creation). Waiting, held and failed ones stay for the worker.
+_DELIVERED = (DeliveryState.SENT, DeliveryState.NOT_EMAILED)
+
+
+def sent_due(*, cutoff, limit: int) -> list:
+    """Delivered messages sent before `cutoff`: ids and dates (no unit)."""
+    from django.db.models.functions import Coalesce
+
+    from omavalvonta.core.registry import RetentionDue
+
+    rows = (
+        Notification.objects.filter(state__in=_DELIVERED)
+        .annotate(dated=Coalesce("sent_at", "created_at"))
+        .filter(dated__date__lt=cutoff)
+        .order_by("dated", "pk").values_list("pk", "dated")[:limit]
+    )
+    return [RetentionDue(id=pk, dated=dated) for pk, dated in rows]
+
+
+@transaction.atomic
+def sent_destroy(*, ids) -> list[int]:
+    """Delete delivered messages `ids` (a message waiting to be sent is kept)."""
+    found = list(Notification.objects.filter(pk__in=list(ids), state__in=_DELIVERED).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=found).delete()
+    return found

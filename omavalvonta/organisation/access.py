@@ -55,6 +55,9 @@ P_ACCESS_LOG_REVIEW = "access_log.review"  # the whole access log with its flags
 # what the product holds about a person: organisation-level, the data-protection
 # officer's and the administrators'.
 P_SUBJECT_REQUEST_MANAGE = "subject_request.manage"
+# The retention table, legal holds and the approval of destruction runs
+# (privacy): organisation-level, the data-protection officer's and the administrators'.
+P_RETENTION_MANAGE = "retention.manage"
 P_ACTION_VIEW = "action.view"
 P_ACTION_MANAGE = "action.manage"
 P_LOG_VIEW = "log.view"
@@ -119,6 +122,7 @@ PERMISSIONS = frozenset(
         P_ACCESS_LOG_VIEW,
         P_ACCESS_LOG_REVIEW,
         P_SUBJECT_REQUEST_MANAGE,
+        P_RETENTION_MANAGE,
         P_ACTION_VIEW,
         P_ACTION_MANAGE,
         P_LOG_VIEW,
@@ -221,7 +225,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW, P_ACCESS_LOG_REVIEW}
-        | {P_SUBJECT_REQUEST_MANAGE}
+        | {P_SUBJECT_REQUEST_MANAGE, P_RETENTION_MANAGE}
     ),
     # Reads everything, and writes its findings and measures beside the
     # programme's follow-up figures.
@@ -232,6 +236,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # names and times, never the records' contents).
     Role.ADMINISTRATOR: frozenset(
         {P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE}
+        | {P_RETENTION_MANAGE}
     ),
 }
 

@@ -116,3 +116,25 @@ def device_label(user_agent: str) -> str:
         browser = "Chrome"
     label = ", ".join(part for part in (browser, system) if part)
     return label or (re.sub(r"\s+", " ", ua)[:40] if ua else _("Unknown device"))
+
+
+# --- Retention (privacy's table, registry.RETENTION) -------------------------------------
+
+
+def sessions_due(*, cutoff, limit: int) -> list:
+    """Sign-in records older than `cutoff` (by their sign-in): ids and dates."""
+    from omavalvonta.core.registry import RetentionDue
+
+    rows = (
+        SignInSession.objects.filter(signed_in_at__date__lt=cutoff).order_by("signed_in_at", "pk")
+        .values_list("pk", "signed_in_at")[:limit]
+    )
+    return [RetentionDue(id=pk, dated=at) for pk, at in rows]
+
+
+def sessions_destroy(*, ids) -> list[int]:
+    """End and forget the sessions `ids` (a session still alive is signed out)."""
+    with transaction.atomic():
+        records = list(SignInSession.objects.filter(pk__in=list(ids)))
+        _end(records)
+    return [r.pk for r in records]

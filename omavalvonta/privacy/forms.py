@@ -5,7 +5,7 @@ from omavalvonta.core.forms import DateField, DateInput
 from omavalvonta.privacy.labels import WHAT_LABELS
 from omavalvonta.privacy.models import IdentityMethod, RefusalReason, RequestKind, RequestStatus
 from omavalvonta.privacy.rules import FLAGS
-from omavalvonta.privacy.services import NOTE_MAX
+from omavalvonta.privacy.services import NOTE_MAX, RECORD_ID_MAX
 
 
 class LogFilterForm(forms.Form):
@@ -113,3 +113,31 @@ class StatusForm(forms.Form):
 
 class CompilationReviewForm(forms.Form):
     review_note = forms.CharField(label=_("Review note"), required=False, max_length=500)
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+class RetentionRuleForm(forms.Form):
+    months = forms.IntegerField(label=_("Retention period in months"), min_value=1, max_value=1200)
+    basis = forms.CharField(
+        label=_("Basis of the change"), max_length=500,
+        help_text=_("A law, a decision of the provider: it is kept with the period."),
+    )
+
+
+class LegalHoldForm(forms.Form):
+    record_type = forms.ChoiceField(label=_("Record type"))
+    record_id = forms.IntegerField(
+        label=_("Identifier"), min_value=1, max_value=RECORD_ID_MAX,
+        help_text=_("The record's number in the product; a hold on a deviation report covers its attachments."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, record_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record_type"].choices = [("", _("Choose…")), *record_types]
+
+
+class LegalHoldLiftForm(forms.Form):
+    lift_reason = forms.CharField(label=_("Why the hold is lifted"), max_length=500)

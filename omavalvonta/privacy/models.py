@@ -153,3 +153,142 @@ class SubjectCompilation(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
+
+
+# --- Retention and logged destruction ----------------------------------------------------
+
+
+class RetentionRule(models.Model):
+    """The DPO's setting of one record type's retention period, when it differs
+    from the default (privacy.retention_defaults). Without a row the default holds."""
+
+    record_type = models.CharField(_("record type"), max_length=40, unique=True)
+    months = models.PositiveSmallIntegerField(_("retention period in months"))
+    basis = models.CharField(_("basis of the change"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+
+    def __str__(self):
+        return f"{self.record_type}: {self.months}"
+
+
+class LegalHold(models.Model):
+    """A legal hold on one record, or on a whole case (a deviation report with
+    its attachments): while it is not lifted, nothing it covers is destroyed."""
+
+    record_type = models.CharField(_("record type"), max_length=40)
+    record_id = models.PositiveBigIntegerField(_("identifier"))
+    reason = models.CharField(_("reason"), max_length=500)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField(_("reason for lifting"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        indexes = [models.Index(fields=["record_type", "record_id"], name="privacy_hold_record")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "record_id"], condition=models.Q(lifted_at__isnull=True),
+                name="privacy_hold_active_once",
+            )
+        ]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+
+    def __str__(self):
+        return f"{self.record_type} #{self.record_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class RunState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved, waiting for the worker")
+    DONE = "done", _("Destroyed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DestructionRun(models.Model):
+    """One month's proposal of what falls due. The DPO approves it (or cancels);
+    the worker then destroys the approved run's records through their owners'
+    services. `month` (the first day of the month) makes the proposal once a month."""
+
+    month = models.DateField(unique=True)
+    proposed_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(_("state"), max_length=12, choices=RunState.choices, default=RunState.PROPOSED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        verbose_name = _("destruction run")
+        verbose_name_plural = _("destruction runs")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.month:%Y-%m}"
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", _("To be destroyed")
+    DESTROYED = "destroyed", _("Destroyed")
+    HELD = "held", _("Kept: legal hold")
+    GONE = "gone", _("Already gone")
+
+
+class DestructionItem(models.Model):
+    """One record of a run: its type, identifier and dates, never its content.
+    The worker claims pending items row by row (select_for_update, skip_locked)."""
+
+    run = models.ForeignKey(DestructionRun, on_delete=models.CASCADE, related_name="items")
+    record_type = models.CharField(max_length=40)
+    record_id = models.PositiveBigIntegerField()
+    unit_id = models.PositiveBigIntegerField(null=True, blank=True)
+    case_type = models.CharField(max_length=40, blank=True)
+    case_id = models.PositiveBigIntegerField(null=True, blank=True)
+    dated = models.DateField()
+    due_on = models.DateField()
+    state = models.CharField(max_length=12, choices=ItemState.choices, default=ItemState.PENDING)
+
+    class Meta:
+        ordering = ["record_type", "dated", "record_id"]
+        indexes = [models.Index(fields=["run", "state"], name="privacy_item_run_state")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "record_type", "record_id"], name="privacy_item_once_per_run")
+        ]
+
+    def __str__(self):
+        return f"{self.record_type} #{self.record_id}"
+
+
+class DestructionRecord(models.Model):
+    """The record that a record was destroyed: type, identifier, its dates, the
+    approver and the run. Never the content."""
+
+    record_type = models.CharField(_("record type"), max_length=40)
+    record_id = models.PositiveBigIntegerField(_("identifier"))
+    unit_id = models.PositiveBigIntegerField(null=True, blank=True)
+    dated = models.DateField(_("period counted from"))
+    due_on = models.DateField(_("due for destruction"))
+    destroyed_at = models.DateTimeField(_("destroyed"), default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(DestructionRun, on_delete=models.PROTECT, related_name="records")
+
+    class Meta:
+        ordering = ["-destroyed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "record_id"], name="privacy_destroyed_once")
+        ]
+        verbose_name = _("destruction record")
+        verbose_name_plural = _("destruction records")
+
+    def __str__(self):
+        return f"{self.record_type} #{self.record_id}"

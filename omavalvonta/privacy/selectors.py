@@ -103,3 +103,84 @@ def subject_compilation(*, request):
     from omavalvonta.privacy.models import SubjectCompilation
 
     return SubjectCompilation.objects.select_related("reviewed_by", "compiled_by").filter(request=request).first()
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+def require_retention(actor) -> None:
+    """The retention table, legal holds and destruction runs are organisation-level:
+    the data-protection officer's and the administrators' (retention.manage)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not access.has_perm_organisation_wide(actor, access.P_RETENTION_MANAGE):
+        raise PermissionDenied(access.P_RETENTION_MANAGE)
+
+
+def legal_holds(*, actor, show: str = "active"):
+    from omavalvonta.privacy.models import LegalHold
+
+    require_retention(actor)
+    qs = LegalHold.objects.all()
+    if show == "active":
+        qs = qs.filter(lifted_at__isnull=True)
+    return qs.order_by("-set_at", "-id")
+
+
+HOLD_RELATED = ("set_by", "lifted_by")
+
+
+def legal_hold_get(*, actor, pk):
+    from django.shortcuts import get_object_or_404
+
+    from omavalvonta.privacy.models import LegalHold
+
+    require_retention(actor)
+    return get_object_or_404(LegalHold.objects.select_related(*HOLD_RELATED), pk=pk)
+
+
+def destruction_runs(*, actor):
+    from omavalvonta.privacy.models import DestructionRun
+
+    require_retention(actor)
+    return DestructionRun.objects.order_by("-month", "-id")
+
+
+def destruction_run_counts(run_ids) -> dict[int, int]:
+    """The number of records in each of the runs `run_ids` (one query)."""
+    from django.db.models import Count
+
+    from omavalvonta.privacy.models import DestructionItem
+
+    rows = DestructionItem.objects.filter(run_id__in=run_ids).order_by().values("run_id").annotate(n=Count("id"))
+    return {row["run_id"]: row["n"] for row in rows}
+
+
+def destruction_run_get(*, actor, pk):
+    from django.shortcuts import get_object_or_404
+
+    from omavalvonta.privacy.models import DestructionRun
+
+    require_retention(actor)
+    return get_object_or_404(DestructionRun.objects.select_related("decided_by"), pk=pk)
+
+
+def destruction_run_summary(run) -> list[dict]:
+    """The run's items counted by record type and state (one query)."""
+    from django.db.models import Count, Max, Min
+
+    rows = (
+        run.items.order_by().values("record_type", "state")
+        .annotate(n=Count("id"), first=Min("dated"), last=Max("dated"))
+    )
+    return list(rows)
+
+
+def destruction_records(*, actor, record_type: str = ""):
+    from omavalvonta.privacy.models import DestructionRecord
+
+    require_retention(actor)
+    qs = DestructionRecord.objects.all()
+    if record_type:
+        qs = qs.filter(record_type=record_type)
+    return qs.order_by("-destroyed_at", "-id")

@@ -1,5 +1,6 @@
 """Writes of the data-protection area: the access log's review, the
-data-subject requests and their compiles."""
+data-subject requests and their compiles, the retention table, legal holds and
+the decision on a destruction run (the destruction itself: privacy.retention)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core import registry
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
-from omavalvonta.privacy import compile as compiling, deadlines
+from omavalvonta.privacy import compile as compiling, deadlines, retention, retention_defaults
 from omavalvonta.privacy.models import (
+    DestructionRun,
     IdentityMethod,
+    LegalHold,
     LogReview,
     RefusalReason,
     RequestKind,
     RequestStatus,
+    RetentionRule,
+    RunState,
     SubjectCompilation,
     SubjectRequest,
 )
-from omavalvonta.privacy.selectors import require_review, require_subject_requests
+from omavalvonta.privacy.selectors import require_retention, require_review, require_subject_requests
 
 NOTE_MAX = 1000
 
@@ -223,3 +229,128 @@ def person_by_email(email: str):
     if not email:
         return None
     return get_user_model().objects.filter(email__iexact=email).first()
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+BASIS_MAX = 500
+MAX_MONTHS = 1200  # 100 years
+RECORD_ID_MAX = 2**63 - 1  # the largest identifier the database keeps
+
+
+def _known_record_type(record_type: str) -> bool:
+    return registry.get(registry.RETENTION, record_type) is not None
+
+
+def _check_parts(errors: dict, record_type: str, months: int) -> None:
+    """A record that goes with another (an attachment with its report) may not be
+    kept longer than that one: its destruction would otherwise go unrecorded."""
+    entry = registry.get(registry.RETENTION, record_type)
+    whole = entry.details.get("part_of")
+    if whole and (limit := retention.months_in_force(whole)) is not None and months > limit:
+        errors["months"] = _("At most %(n)s months: these records are destroyed with their %(whole)s.") % {
+            "n": limit, "whole": retention.record_type_label(whole).lower()}
+    for part in registry.entries(registry.RETENTION):
+        if part.details.get("part_of") == record_type:
+            kept = retention.months_in_force(part.name)
+            if kept is not None and months < kept:
+                errors["months"] = _(
+                    "At least %(n)s months: %(part)s are kept that long and are destroyed with these records. "
+                    "Shorten their period first."
+                ) % {"n": kept, "part": retention.record_type_label(part.name).lower()}
+
+
+def retention_rule_set(*, actor, record_type: str, months, basis: str = "") -> RetentionRule:
+    """Set a record type's retention period (months), with the basis of the
+    change. Audited with the old period, the new one and the default."""
+    require_retention(actor)
+    basis = (basis or "").strip()
+    errors: dict = {}
+    if not _known_record_type(record_type):
+        raise ValidationError(_("Unknown record type."))
+    if months is None or not 1 <= months <= MAX_MONTHS:
+        errors["months"] = _("Enter a period of 1–%(n)s months.") % {"n": MAX_MONTHS}
+    if not basis:
+        errors["basis"] = _("Write the basis of the change (a law, a decision): it is kept with the period.")
+    _check_length(errors, "basis", basis, BASIS_MAX)
+    if not errors:
+        _check_parts(errors, record_type, months)
+    if errors:
+        raise ValidationError(errors)
+    before = retention.months_in_force(record_type)
+    with transaction.atomic():
+        rule, _created = RetentionRule.objects.update_or_create(
+            record_type=record_type,
+            defaults={"months": months, "basis": basis, "changed_by": actor, "changed_at": timezone.now()},
+        )
+        audit_event_record(
+            actor=actor, verb="retention.period_changed", target=rule, record_type=record_type,
+            before=before, after=months, default=retention_defaults.default_months(record_type), basis=basis,
+        )
+    return rule
+
+
+def legal_hold_set(*, actor, record_type: str, record_id, reason: str) -> LegalHold:
+    """Stop the destruction of one record (or of a whole case: a deviation
+    report's hold covers its attachments), with the reason."""
+    require_retention(actor)
+    reason = (reason or "").strip()
+    errors: dict = {}
+    if not _known_record_type(record_type):
+        errors["record_type"] = _("Choose the record type.")
+    if record_id is None or not 1 <= record_id <= RECORD_ID_MAX:
+        errors["record_id"] = _("Enter the record's identifier (a number).")
+    if not reason:
+        errors["reason"] = _("Write the reason for the hold (a claim, an inquiry, a request of an authority).")
+    _check_length(errors, "reason", reason, BASIS_MAX)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            hold = LegalHold.objects.create(record_type=record_type, record_id=record_id, reason=reason, set_by=actor)
+            audit_event_record(actor=actor, verb="retention.hold_set", target=hold, record_type=record_type,
+                               record_id=record_id)
+    except IntegrityError:
+        raise ValidationError(_("This record is already under a legal hold.")) from None
+    return hold
+
+
+def legal_hold_lift(*, actor, hold: LegalHold, reason: str) -> LegalHold:
+    require_retention(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"lift_reason": _("Write why the hold is lifted.")})
+    if len(reason) > BASIS_MAX:
+        raise ValidationError({"lift_reason": _("Write at most %(n)s characters.") % {"n": BASIS_MAX}})
+    with transaction.atomic():
+        lifted = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=actor, lift_reason=reason
+        )
+        if not lifted:
+            raise ValidationError(_("The hold has already been lifted."))
+        audit_event_record(actor=actor, verb="retention.hold_lifted", target=hold)
+    hold.refresh_from_db()
+    return hold
+
+
+def _decide_run(*, actor, run: DestructionRun, state: str, verb: str) -> DestructionRun:
+    require_retention(actor)
+    with transaction.atomic():
+        decided = DestructionRun.objects.filter(pk=run.pk, state=RunState.PROPOSED).update(
+            state=state, decided_by=actor, decided_at=timezone.now()
+        )
+        if not decided:
+            raise ValidationError(_("The run has already been decided."))
+        audit_event_record(actor=actor, verb=verb, target=run)
+    run.refresh_from_db()
+    return run
+
+
+def destruction_run_approve(*, actor, run: DestructionRun) -> DestructionRun:
+    """Approve a proposed run: the worker destroys it on its next round (never
+    this request). A hold set before then still keeps its records."""
+    return _decide_run(actor=actor, run=run, state=RunState.APPROVED, verb="retention.run_approved")
+
+
+def destruction_run_cancel(*, actor, run: DestructionRun) -> DestructionRun:
+    return _decide_run(actor=actor, run=run, state=RunState.CANCELLED, verb="retention.run_cancelled")

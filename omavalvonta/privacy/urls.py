@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.privacy import views
+from omavalvonta.privacy import views, views_retention
 
 app_name = "privacy"
 urlpatterns = [
@@ -15,4 +15,13 @@ urlpatterns = [
     path("pyynnot/<int:pk>/koonti/", views.compilation, name="compilation"),
     path("pyynnot/<int:pk>/koonti/tarkistettu/", views.compilation_review, name="compilation_review"),
     path("pyynnot/<int:pk>/koonti.<str:fmt>", views.compilation_download, name="compilation_download"),
+    path("sailytys/", views_retention.retention_table, name="retention"),
+    path("sailytys/aika/<slug:record_type>/", views_retention.retention_rule, name="retention_rule"),
+    path("sailytys/pidot/", views_retention.holds, name="holds"),
+    path("sailytys/pidot/<int:pk>/pura/", views_retention.hold_lift, name="hold_lift"),
+    path("sailytys/havitykset/", views_retention.runs, name="runs"),
+    path("sailytys/havitykset/<int:pk>/", views_retention.run_detail, name="run"),
+    path("sailytys/havitykset/<int:pk>/hyvaksy/", views_retention.run_approve, name="run_approve"),
+    path("sailytys/havitykset/<int:pk>/peru/", views_retention.run_cancel, name="run_cancel"),
+    path("sailytys/havitetyt/", views_retention.records, name="destruction_records"),
 ]

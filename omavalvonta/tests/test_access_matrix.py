@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from omavalvonta.deviations.services import deviation_submit
 from omavalvonta.organisation.models import Role
@@ -203,6 +204,15 @@ EXPECTED = {
         }
         for page in ("subject_requests", "subject_request_new", "subject_request", "subject_compilation")
     },
+    # Retention: the table, legal holds, destruction runs and records: the same two only.
+    **{
+        page: {
+            **{(r, "own"): 403 for r in Role if r not in (Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+            **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+            (Role.DATA_PROTECTION_OFFICER, "own"): 200, (Role.ADMINISTRATOR, "own"): 200,
+        }
+        for page in ("retention", "retention_holds", "retention_runs", "retention_run", "destruction_records")
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -323,6 +333,7 @@ def _url(page, unit_a, quality, violence):
         "admin_home": reverse("organisation:admin_home"),
         "access_log_review": reverse("privacy:log"),
         **(_subject_request_urls(unit_a) if page.startswith("subject_") else {}),
+        **(_retention_urls() if page.startswith(("retention", "destruction_")) else {}),
         "feedback_home": reverse("feedback:home"),
         "feedback_unit": reverse("feedback:unit", args=[unit_a.pk]),
         "feedback_round": reverse("feedback:round", args=[_round(unit_a).pk]) if page == "feedback_round" else "",
@@ -379,6 +390,26 @@ def _url(page, unit_a, quality, violence):
             else {}
         ),
     }[page]
+
+
+def _retention_urls():
+    """The retention pages, and a proposed run of one old sent notification."""
+    from omavalvonta.notifications.models import DeliveryState, Notification
+    from omavalvonta.privacy import retention
+
+    long_ago = timezone.now() - dt.timedelta(days=800)
+    Notification.objects.create(
+        email="x@omavalvonta.example", kind="old", subject="s", body="b", state=DeliveryState.SENT,
+        created_at=long_ago, sent_at=long_ago,
+    )
+    run = retention.propose()
+    return {
+        "retention": reverse("privacy:retention"),
+        "retention_holds": reverse("privacy:holds"),
+        "retention_runs": reverse("privacy:runs"),
+        "retention_run": reverse("privacy:run", args=[run.pk]),
+        "destruction_records": reverse("privacy:destruction_records"),
+    }
 
 
 def _subject_request_urls(unit):

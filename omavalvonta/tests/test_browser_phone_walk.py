@@ -19,6 +19,7 @@ from omavalvonta.organisation.models import Role, Unit, User
 from omavalvonta.outcomes.selectors import current_version
 from omavalvonta.people.models import QualificationType
 from omavalvonta.plans.models import FollowupReport, ReportState
+from omavalvonta.privacy.models import DestructionRun
 from omavalvonta.testing.browser import login, snap
 
 pytestmark = pytest.mark.browser
@@ -101,7 +102,10 @@ def _staff_pages():
             reverse("people:overview"),
             reverse("people:overview") + f"?region={unit.region_id}",
         ],
-        Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
+        Role.ADMINISTRATOR: [
+            reverse("organisation:admin_home"), reverse("privacy:retention"), reverse("privacy:holds"),
+            reverse("privacy:runs"), reverse("privacy:destruction_records"),
+        ],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
     }
     plan = ActionPlan.objects.filter(unit=unit).order_by("-year").first()
@@ -119,6 +123,8 @@ def _staff_pages():
     report = FollowupReport.objects.order_by("-period_end").first()
     if report is not None:
         pages[Role.QUALITY_DIRECTOR].append(reverse("plans:report", args=[report.pk]))
+    if run := DestructionRun.objects.order_by("-month").first():
+        pages[Role.ADMINISTRATOR].append(reverse("privacy:run", args=[run.pk]))
     return pages
 
 

@@ -22,6 +22,8 @@ class YearclockConfig(AppConfig):
             registry.AGENDA_SOURCES, "yearclock.obligations_due", obligations_for_agenda, order=100, kind="other", once=False
         )
         jobs.register("yearclock.generate", services.occurrences_generate, every_seconds=6 * 3600)
+        # A duty's evidence that was destroyed under retention (privacy) loses its link.
+        registry.register(registry.RECORD_DESTROYED, "yearclock", services.evidence_forget)
         # A new unit (or one whose service type changed) gets its duties at once,
         # not at the job's next run.
         hooks.on_unit_saved(services.occurrences_for_saved_unit)

@@ -425,3 +425,16 @@ def occurrence_fulfil_by_meeting(*, actor, meeting) -> Occurrence | None:
         by_meeting=True,
     )
     return occurrence
+
+
+def evidence_forget(*, model_label: str, ids) -> None:
+    """registry.RECORD_DESTROYED: a duty's evidence that was a destroyed record
+    keeps its label as written, without the link."""
+    from django.contrib.contenttypes.models import ContentType
+
+    app_label, _dot, name = model_label.partition(".")
+    content_type = ContentType.objects.filter(app_label=app_label, model=name).first()
+    if content_type is not None:
+        Occurrence.objects.filter(evidence_type=content_type, evidence_id__in=list(ids)).update(
+            evidence_type=None, evidence_id=None, evidence_url=""
+        )

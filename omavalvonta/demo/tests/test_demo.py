@@ -135,3 +135,17 @@ def test_every_demo_unit_has_valid_expiring_and_two_expired_qualifications(small
     home = selectors.competence_home_items(actor=supervisor)
     assert home and any(r == permit for r, _s in home["staff"]) or home["staff_total"] > len(home["staff"])
     assert selectors.unit_matrix(actor=supervisor, unit=demo_unit)["rows"]
+
+
+def test_the_dpo_finds_the_retention_table_and_a_proposed_run(small_demo, db, client):
+    from django.urls import reverse
+
+    from omavalvonta.organisation.models import Role, User
+    from omavalvonta.privacy.models import DestructionRun, RetentionRule, RunState
+
+    run = DestructionRun.objects.get()
+    assert run.state == RunState.PROPOSED and run.items.filter(record_type="outbox").exists()
+    assert not RetentionRule.objects.exists()  # the defaults, with their sources
+    client.force_login(User.objects.get(email=builder.LOGIN_EMAIL[Role.DATA_PROTECTION_OFFICER]))
+    assert "703/2023" in client.get(reverse("privacy:retention")).content.decode()
+    assert client.get(reverse("privacy:run", args=[run.pk])).status_code == 200

@@ -132,3 +132,18 @@ def test_whole_months_split():
         [(dt.date(2026, 1, 15), dt.date(2026, 1, 31)), (dt.date(2026, 4, 1), dt.date(2026, 4, 10))],
     )
     assert figures.whole_months(dt.date(2026, 3, 2), dt.date(2026, 3, 20)) == (None, [(dt.date(2026, 3, 2), dt.date(2026, 3, 20))])
+
+
+def test_retention_through_privacys_table_keeps_the_tallies_equal_to_the_answers(answered):
+    """The retention entry (registry.RETENTION "feedback_response") lists answers
+    by their date and destroys them through responses_remove: destroyed answers
+    are subtracted from the tallies, never left in them."""
+    from omavalvonta.core import registry
+
+    entry = registry.get(registry.RETENTION, "feedback_response")
+    due = entry.func(cutoff=dt.date(2026, 11, 1), limit=100)
+    assert {d.dated for d in due} < {dt.date(2026, 11, 1) - dt.timedelta(days=n) for n in range(1, 60)}
+    destroyed = entry.destroy(ids=[d.id for d in due] + [999_999])
+    assert sorted(destroyed) == sorted(d.id for d in due) and len(destroyed) == 4
+    assert stored() == expected_from_raw()
+    assert not Tally.objects.filter(n=0).exists()

@@ -61,3 +61,13 @@ def log_entry_follow_up(*, actor, entry: LogEntry, follow_up: str) -> LogEntry:
     entry.save(update_fields=["follow_up", "followed_up_at", "followed_up_by"])
     audit_event_record(actor=actor, verb="log_entry.followed_up", target=entry, unit=entry.unit, rewritten=rewritten)
     return entry
+
+
+def sources_forget(*, model_label: str, ids) -> None:
+    """registry.RECORD_DESTROYED: actions and log entries keep their kind of
+    source but no longer point at a destroyed record."""
+    from omavalvonta.core.services import references_forget
+    from omavalvonta.improvement.models import Action, LogEntry
+
+    references_forget(Action, model_label=model_label, ids=ids)
+    references_forget(LogEntry, model_label=model_label, ids=ids)

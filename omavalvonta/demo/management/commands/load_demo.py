@@ -10,6 +10,7 @@ from omavalvonta.demo import (
     outcomes as outcomes_demo,
     people as people_demo,
     plans as plans_demo,
+    privacy as privacy_demo,
     restrictions as restrictions_demo,
     yearclock as yearclock_demo,
 )
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         result.counts.update(clients_demo.build(log=self.stdout.write))
         result.counts.update(outcomes_demo.build(log=self.stdout.write))
         result.counts.update(restrictions_demo.build(log=self.stdout.write))
+        result.counts.update(privacy_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation built in {result.seconds:.1f} s: {counts}."))
         self.print_logins()
