@@ -104,7 +104,7 @@ class OrientationStartForm(forms.Form):
 class EvaluationForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("Score"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)], widget=forms.RadioSelect,
-        error_messages={"required": _("Give a score from 1 to 5.")},
+        error_messages={"required": _("Give a score from 1 to 5."), "invalid_choice": _("Give a score from 1 to 5.")},
     )
     text = forms.CharField(
         label=_("How did the orientation go?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
@@ -124,11 +124,19 @@ class EvaluationActionForm(forms.Form):
 
 class CardItemForm(forms.Form):
     theme = forms.ChoiceField(label=_("Theme"), choices=OrientationTheme.choices)
-    text = forms.CharField(label=_("Item (Finnish)"), max_length=300)
+    text = forms.CharField(
+        label=_("Item (Finnish)"), max_length=300, error_messages={"required": _("Write the item in Finnish.")}
+    )
     text_sv = forms.CharField(label=_("Item (Swedish)"), max_length=300, required=False)
     text_en = forms.CharField(label=_("Item (English)"), max_length=300, required=False)
     target_day = forms.IntegerField(
         label=_("Target day (days from the start: 0 first shift, 7 first week, 30 first month)"), min_value=0,
         max_value=365,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        message = _("Give the target day as days from the start, 0 to %(max)s.") % {"max": 365}
+        for key in ("required", "invalid", "min_value", "max_value"):
+            self.fields["target_day"].error_messages[key] = message
     needs_ack = forms.BooleanField(label=_("The newcomer acknowledges reading it"), required=False)
