@@ -14,6 +14,7 @@ from omavalvonta.guidance.models import Guidance
 from omavalvonta.improvement.models import Action, LogEntry
 from omavalvonta.meetings.models import Meeting
 from omavalvonta.organisation.models import Role, User
+from omavalvonta.people.models import Orientation
 from omavalvonta.risks.models import Risk, RiskAssessment
 
 
@@ -32,6 +33,7 @@ def pages():
     someone = person(Role.EMPLOYEE)
     child = Placement.objects.filter(unit__name=builder.DEMO_UNIT_NAME).order_by("pk").first()
     qd, admin = Role.QUALITY_DIRECTOR, Role.ADMINISTRATOR
+    orientation = Orientation.objects.filter(unit=child.unit).order_by("pk").first()
     return [
         ("log.list", reverse("improvement:log") + "?unit=", None, qd),
         ("log.detail", reverse("improvement:log_detail", args=[entry.pk]), entry, qd),
@@ -59,6 +61,8 @@ def pages():
         ("competence.own", reverse("people:index"), None, Role.EMPLOYEE),
         ("competence.matrix", reverse("people:unit", args=[child.unit_id]), None, Role.SUPERVISOR),
         ("competence.person", reverse("people:person", args=[child.unit_id, someone.pk]), someone, Role.SUPERVISOR),
+        ("competence.orientations", reverse("people:orientations", args=[child.unit_id]), None, Role.SUPERVISOR),
+        ("competence.orientation", reverse("people:orientation", args=[orientation.pk]), orientation, Role.SUPERVISOR),
     ]
 
 
@@ -67,7 +71,7 @@ WHATS = [
     "risk.detail", "risk.assessment", "guidance.list", "guidance.letter", "person.list", "person.detail",
     "notification.inbox", "deviation.list", "deviation.export", "placement.list", "placement.detail",
     "outcome.measurements", "outcome.goals", "outcome.report", "outcome.report_pdf", "competence.own",
-    "competence.matrix", "competence.person",
+    "competence.matrix", "competence.person", "competence.orientations", "competence.orientation",
 ]
 
 
