@@ -199,7 +199,7 @@ class OrientationCard(models.Model):
 
     kept_by_demo_wipe = True  # the default cards are installed by a migration
 
-    role = models.CharField(_("role"), max_length=16, choices=OrientationRole.choices)
+    for_role = models.CharField(_("role"), max_length=16, choices=OrientationRole.choices)
     version = models.PositiveSmallIntegerField(_("version"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -211,13 +211,13 @@ class OrientationCard(models.Model):
     )
 
     class Meta:
-        ordering = ["role", "-version"]
-        constraints = [models.UniqueConstraint(fields=["role", "version"], name="people_card_version_once")]
+        ordering = ["for_role", "-version"]
+        constraints = [models.UniqueConstraint(fields=["for_role", "version"], name="people_card_version_once")]
         verbose_name = _("orientation card")
         verbose_name_plural = _("orientation cards")
 
     def __str__(self):
-        return f"{self.get_role_display()} v{self.version}"
+        return f"{self.get_for_role_display()} v{self.version}"
 
     @property
     def is_draft(self) -> bool:

@@ -54,7 +54,7 @@ ITEMS = [
 def load_default_cards(OrientationCard, CardItem) -> None:
     for role in ALL:
         card, created = OrientationCard.objects.get_or_create(
-            role=role, version=1, defaults={"published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}
+            for_role=role, version=1, defaults={"published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}
         )
         if not created:
             continue

@@ -19,8 +19,8 @@ from omavalvonta.core import registry
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
 from omavalvonta.people.models import (
-    OrientationCard,
     Orientation,
+    OrientationCard,
     OrientationItem,
     OrientationRole,
     OrientationState,
@@ -67,15 +67,15 @@ def with_progress(queryset, today):
 
 def card_current(role: str) -> OrientationCard | None:
     """The role's newest published card: the one new orientations take."""
-    return OrientationCard.objects.filter(role=role, published_at__isnull=False).order_by("-version").first()
+    return OrientationCard.objects.filter(for_role=role, published_at__isnull=False).order_by("-version").first()
 
 
 def cards_overview() -> list[dict]:
     """Per role: the card in use and the draft, if any. One query."""
-    cards = list(OrientationCard.objects.annotate(n=Count("items")).order_by("role", "-version"))
+    cards = list(OrientationCard.objects.annotate(n=Count("items")).order_by("for_role", "-version"))
     rows = []
     for role, label in OrientationRole.choices:
-        mine = [c for c in cards if c.role == role]
+        mine = [c for c in cards if c.for_role == role]
         rows.append({
             "role": role, "label": label,
             "current": next((c for c in mine if not c.is_draft), None),

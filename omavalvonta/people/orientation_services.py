@@ -63,12 +63,12 @@ def card_draft(*, actor, role: str) -> OrientationCard:
     _require_card_editor(actor)
     if role not in OrientationRole.values:
         _refuse("role", _("Choose the role."))
-    draft = OrientationCard.objects.filter(role=role, published_at__isnull=True).first()
+    draft = OrientationCard.objects.filter(for_role=role, published_at__isnull=True).first()
     if draft is not None:
         return draft
-    newest = OrientationCard.objects.filter(role=role).order_by("-version").first()
-    version = (OrientationCard.objects.filter(role=role).aggregate(v=Max("version"))["v"] or 0) + 1
-    draft = OrientationCard.objects.create(role=role, version=version, created_by=actor)
+    newest = OrientationCard.objects.filter(for_role=role).order_by("-version").first()
+    version = (OrientationCard.objects.filter(for_role=role).aggregate(v=Max("version"))["v"] or 0) + 1
+    draft = OrientationCard.objects.create(for_role=role, version=version, created_by=actor)
     if newest is not None:
         CardItem.objects.bulk_create(
             [
@@ -134,7 +134,7 @@ def card_publish(*, actor, card: OrientationCard) -> OrientationCard:
         raise ValidationError({"__all__": _("Add at least one item before publishing.")})
     card.published_at, card.published_by = timezone.now(), actor
     card.save(update_fields=["published_at", "published_by"])
-    audit_event_record(actor=actor, verb="orientation.card_published", target=card, role=card.role, version=card.version)
+    audit_event_record(actor=actor, verb="orientation.card_published", target=card, role=card.for_role, version=card.version)
     return card
 
 

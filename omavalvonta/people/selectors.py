@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _, ngettext
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role, Unit, User
-from omavalvonta.people.orientation_selectors import orientation_counts
 from omavalvonta.people.models import (
     QualificationKind,
     QualificationRecord,
@@ -25,6 +24,7 @@ from omavalvonta.people.models import (
     Status,
     UnitRequirement,
 )
+from omavalvonta.people.orientation_selectors import orientation_counts
 
 _NO_ORIENTATIONS = {"started": 0, "in_progress": 0, "late": 0}
 STAFF_ROLES = (Role.EMPLOYEE, Role.SUPERVISOR, Role.RESPONSIBLE_PERSON)

@@ -53,7 +53,7 @@ def test_an_hourly_workers_orientation_on_a_phone(phone_page, live_server, super
     page.get_by_role("button", name="Aloita perehdytys").click()
     page.wait_for_url(re.compile(r"/osaaminen/perehdytys/\d+/$"))
     orientation = Orientation.objects.get(newcomer=newcomer)
-    assert orientation.mentor == colleague_a and orientation.card.role == "hourly"
+    assert orientation.mentor == colleague_a and orientation.card.for_role == "hourly"
     _fits(page)
     snap(page, "orientation-phone-started")
 

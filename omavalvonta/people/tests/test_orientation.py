@@ -63,7 +63,7 @@ def items(orientation):
 
 
 def test_starting_makes_the_checklist_from_the_roles_card(started, colleague_a, newcomer):
-    card = OrientationCard.objects.get(role="hourly", version=1)
+    card = OrientationCard.objects.get(for_role="hourly", version=1)
     assert started.card == card and started.mentor == colleague_a
     rows = items(started)
     assert len(rows) == card.items.count() > 10
@@ -233,7 +233,7 @@ def test_a_deactivated_mentor_hands_over_too(started, administrator, colleague_a
 def test_the_quality_director_publishes_a_new_version_and_used_orientations_keep_theirs(started, quality_director, client):
     client.force_login(quality_director)
     client.post(reverse("people:cards"), {"role": "hourly"})
-    draft = OrientationCard.objects.get(role="hourly", version=2)
+    draft = OrientationCard.objects.get(for_role="hourly", version=2)
     assert draft.is_draft and draft.items.count() == started.card.items.count()
     url = reverse("people:card", args=[draft.pk])
     page = client.post(url, {"step": "add", "theme": "systems", "text": "", "target_day": "400"})
@@ -294,7 +294,7 @@ def test_the_units_list_does_not_grow_in_queries(started, client, supervisor_a, 
     client.get(url)
     with django_assert_max_num_queries(20) as few:
         assert client.get(url).status_code == 200
-    for n in range(4):
+    for _n in range(4):
         someone = member(Role.EMPLOYEE, unit=unit_a)
         services.orientation_start(actor=supervisor_a, unit=unit_a, newcomer=someone, role="student",
                                    mentor=supervisor_a, started_on=START)
@@ -303,7 +303,9 @@ def test_the_units_list_does_not_grow_in_queries(started, client, supervisor_a, 
     assert page.content.decode().count("data-orientation=") == 5
 
 
-def test_the_competence_page_and_the_directors_counts_show_orientations(started, client, supervisor_a, unit_a, regional_director_a, time_machine):
+def test_the_competence_page_and_the_directors_counts_show_orientations(
+    started, client, supervisor_a, unit_a, regional_director_a, time_machine
+):
     time_machine.move_to(at(START + dt.timedelta(days=10)), tick=False)
     client.force_login(supervisor_a)
     page = client.get(reverse("people:unit", args=[unit_a.pk])).content.decode()
