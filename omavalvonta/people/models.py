@@ -23,6 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from omavalvonta.core.attachments import random_name
 
 
+def in_language(fi: str, *, sv: str, en: str) -> str:
+    """The text in the active language; Finnish when there is none."""
+    language = (translation.get_language() or "fi")[:2]
+    return {"sv": sv, "en": en}.get(language) or fi
+
+
 class QualificationKind(models.TextChoices):
     REGISTRATION = "registration", _("Professional registration check")
     CRIMINAL_RECORD = "criminal_record", _("Criminal-record extract seen")
@@ -70,8 +76,7 @@ class QualificationType(models.Model):
 
     @property
     def label(self) -> str:
-        language = (translation.get_language() or "fi")[:2]
-        return {"sv": self.name_sv, "en": self.name_en}.get(language) or self.name
+        return in_language(self.name, sv=self.name_sv, en=self.name_en)
 
     @property
     def takes_file(self) -> bool:
@@ -245,8 +250,7 @@ class CardItem(models.Model):
 
     @property
     def label(self) -> str:
-        language = (translation.get_language() or "fi")[:2]
-        return {"sv": self.text_sv, "en": self.text_en}.get(language) or self.text
+        return in_language(self.text, sv=self.text_sv, en=self.text_en)
 
 
 class OrientationState(models.TextChoices):
