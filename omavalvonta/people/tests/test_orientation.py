@@ -313,3 +313,21 @@ def test_the_competence_page_and_the_directors_counts_show_orientations(
     client.force_login(regional_director_a)
     page = client.get(reverse("people:overview")).content.decode()
     assert "Nea Uusi" not in page and "data-orientations" in page and "1 perehdytys myöhässä" in page
+
+
+def test_a_findings_action_with_a_past_due_date_is_refused_in_finnish(started, client, newcomer, colleague_a, supervisor_a):
+    for item in items(started):
+        services.item_tick(actor=colleague_a, item=item)
+        if item.card_item.needs_ack:
+            services.item_acknowledge(actor=newcomer, item=item)
+    evaluation = services.evaluation_save(actor=supervisor_a, orientation=started, score=2, text="Liian kiireinen")
+    client.force_login(supervisor_a)
+    url = reverse("people:evaluation_action", args=[started.pk, evaluation.pk])
+    page = client.post(url, {"title": "Lisää aikaa perehdytykseen", "owner": supervisor_a.pk, "due_date": "2020-01-01"})
+    assert page.status_code == 200 and "Lisää aikaa perehdytykseen" in page.content.decode()
+    assert "menneisyydessä" in page.content.decode() or "mennyt" in page.content.decode()
+    assert not Action.objects.exists()
+    # An evaluation given twice: a message, not a second row.
+    client.force_login(supervisor_a)
+    page = client.post(reverse("people:orientation_evaluate", args=[started.pk]), {"score": "3", "text": "Uudestaan"})
+    assert page.status_code == 200 and "Arviosi on jo kirjattu." in page.content.decode()
