@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core import registry
 from omavalvonta.core.services import access_log_record
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role
 from omavalvonta.people.models import (
     Orientation,
     OrientationCard,
@@ -27,6 +28,8 @@ from omavalvonta.people.models import (
     OrientationTheme,
 )
 
+# Who is on a unit's staff (people.selectors.STAFF_ROLES; kept here too: that module imports this one).
+STAFF_ROLES = (Role.EMPLOYEE, Role.SUPERVISOR, Role.RESPONSIBLE_PERSON)
 OPEN_STATES = (OrientationState.OPEN, OrientationState.EVALUATION)
 # The unit's competence page shows the orientations of those who started in the last six months.
 RECENT_DAYS = 183
@@ -219,9 +222,15 @@ def orientation_duties(*, today, unit_ids=None) -> list[registry.Duty]:
     )
     if unit_ids is not None:
         items = items.filter(orientation__unit_id__in=unit_ids)
+    # A mentor no longer on the unit's staff (and nobody to pass the duties to) is
+    # not reminded: the unit's leaders are.
+    mentor_on_staff = Exists(access_people.memberships_of(
+        STAFF_ROLES, unit=OuterRef("orientation__unit_id"), user=OuterRef("orientation__mentor_id")
+    ))
     rows = (
-        items.values("orientation_id", "due_on", "orientation__unit_id", "orientation__mentor_id",
-                     "orientation__newcomer__full_name")
+        items.annotate(mentor_on_staff=mentor_on_staff)
+        .values("orientation_id", "due_on", "orientation__unit_id", "orientation__mentor_id",
+                "orientation__newcomer__full_name", "mentor_on_staff")
         .annotate(n=Count("id")).order_by("due_on", "orientation_id")
     )
     return [
@@ -236,7 +245,7 @@ def orientation_duties(*, today, unit_ids=None) -> list[registry.Duty]:
             due_on=row["due_on"],
             late=row["due_on"] < today,
             link=reverse("people:orientation", args=[row["orientation_id"]]),
-            owner_id=row["orientation__mentor_id"],
+            owner_id=row["orientation__mentor_id"] if row["mentor_on_staff"] else None,
         )
         for row in rows
     ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step
+from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -77,7 +78,8 @@ def card(request, pk):
         else:
             try:
                 if step == "remove":
-                    services.card_item_remove(actor=actor, card=the_card, item_id=request.POST.get("item"))
+                    item_id = bounds.parse_int(request.POST.get("item") or "", minimum=1)
+                    services.card_item_remove(actor=actor, card=the_card, item_id=item_id or 0)
                     messages.success(request, _("The item was removed from the draft."))
                 elif step == "publish":
                     services.card_publish(actor=actor, card=the_card)

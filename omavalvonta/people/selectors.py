@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
-from omavalvonta.organisation.models import Role, Unit, User
+from omavalvonta.organisation.models import Unit, User
+from omavalvonta.people import orientation_selectors
 from omavalvonta.people.models import (
     QualificationKind,
     QualificationRecord,
@@ -27,7 +28,7 @@ from omavalvonta.people.models import (
 from omavalvonta.people.orientation_selectors import orientation_counts
 
 _NO_ORIENTATIONS = {"started": 0, "in_progress": 0, "late": 0}
-STAFF_ROLES = (Role.EMPLOYEE, Role.SUPERVISOR, Role.RESPONSIBLE_PERSON)
+STAFF_ROLES = orientation_selectors.STAFF_ROLES
 HOME_ROWS = 6
 # Above this many units a director's overview lists regions first.
 REGIONS_FIRST_ABOVE = 12

@@ -331,3 +331,30 @@ def test_a_findings_action_with_a_past_due_date_is_refused_in_finnish(started, c
     client.force_login(supervisor_a)
     page = client.post(reverse("people:orientation_evaluate", args=[started.pk]), {"score": "3", "text": "Uudestaan"})
     assert page.status_code == 200 and "Arviosi on jo kirjattu." in page.content.decode()
+
+
+def test_a_leaving_mentor_with_nobody_to_take_over_is_not_reminded(time_machine, unit_a, administrator):
+    time_machine.move_to(at(START), tick=False)
+    leader = member(Role.RESPONSIBLE_PERSON, unit=unit_a)
+    mentor, newcomer = member(Role.EMPLOYEE, unit=unit_a), member(Role.EMPLOYEE, unit=unit_a)
+    orientation = services.orientation_start(
+        actor=leader, unit=unit_a, newcomer=newcomer, role="agency", mentor=leader, started_on=START
+    )
+    orientation.mentor = mentor
+    orientation.save(update_fields=["mentor"])
+    [leadership] = Membership.objects.filter(user=leader)
+    membership_remove(actor=administrator, membership=leadership)  # nobody leads the unit now
+    [membership] = Membership.objects.filter(user=mentor)
+    membership_remove(actor=administrator, membership=membership)
+    orientation.refresh_from_db()
+    assert orientation.mentor == mentor  # nobody to pass it to: kept, but the mentor is no longer reminded
+    assert [d.owner_id for d in oselectors.orientation_duties(today=START)] == [None]
+
+
+def test_removing_a_card_item_that_is_not_there_is_a_message(quality_director, client):
+    client.force_login(quality_director)
+    client.post(reverse("people:cards"), {"role": "student"})
+    draft = OrientationCard.objects.get(for_role="student", version=2)
+    for junk in ("x", "999999", "-1"):
+        page = client.post(reverse("people:card", args=[draft.pk]), {"step": "remove", "item": junk}, follow=True)
+        assert page.status_code == 200 and "Kohta ei ole enää kortilla." in page.content.decode()
