@@ -131,6 +131,12 @@ class Duty:
     late: bool
     link: str
     owner_id: int | None = None
+# What other areas do when a person leaves a unit: func(*, actor, person, unit)
+# after one of their memberships in `unit` is removed (unit None: the person was
+# deactivated, every unit). Run inside organisation's transaction, after the
+# membership is gone (organisation.services.people). (people: the leaver's open
+# orientation ends, their mentor duties pass to the unit's supervisor.)
+MEMBERSHIP_ENDED = "organisation.membership_ended"
 # Facts a self-supervision plan's section takes from another area, by the entry's
 # name (a plans.LiveFact value): func(*, unit, actor) -> a JSON-able dict, counts
 # only (the approved plan is public). (people: "staffing"; audits:

@@ -7,6 +7,12 @@ permit of the demo employee, so that it shows on the supervisor's home page, on
 the next meeting's agenda and in the unit's matrix. Each unit requires valid
 medication permits and first-aid certificates (about a third of its staff).
 
+Every unit also has orientations in use: two or three newcomers who started
+in the last weeks, mid-orientation, their main mentors ticking; one of them late
+(items of the first shift and week not ticked). In the demo unit the demo
+employee mentors two of them, the late one among them, so that the employee's
+and the supervisor's home pages and the unit's competence page show them.
+
 Fast: bulk-inserted as history (the services' checks are the ones a person's
 form goes through)."""
 
@@ -21,15 +27,20 @@ from django.utils import timezone
 from omavalvonta.demo.builder import DEMO_UNIT_NAME, LOGIN_EMAIL
 from omavalvonta.organisation import access_people
 from omavalvonta.organisation.models import Role, Unit
+from omavalvonta.people import orientation_selectors as oselectors
 from omavalvonta.people.defaults import ensure_default_types
 from omavalvonta.people.models import (
+    Orientation,
+    OrientationItem,
     QualificationKind,
     QualificationNotice,
     QualificationRecord,
     QualificationType,
     UnitRequirement,
 )
+from omavalvonta.people.orientation_defaults import ensure_default_cards
 from omavalvonta.people.selectors import STAFF_ROLES
+from omavalvonta.yearclock.models import DutyNotice, NoticeKind
 
 EXPIRED_PER_UNIT = 2
 EXPIRING_PER_UNIT = 2
@@ -118,5 +129,63 @@ def build(*, log=lambda msg: None, seed: int = 18) -> dict:
         ],
         batch_size=1000,
     )
-    log(f"Competence: {len(records)} qualification records, {len(requirements)} unit requirements.")
-    return {"qualification records": len(records)}
+    started = _orientations(today)
+    log(f"Competence: {len(records)} qualification records, {len(requirements)} unit requirements, "
+        f"{started} orientations.")
+    return {"qualification records": len(records), "orientations": started}
+
+
+# Days since the start of each demo newcomer: the last one is late.
+ORIENTATION_DAYS = (24, 9, 12)
+LATE = 2  # the index of the late one
+
+
+def _orientation(unit, newcomer, mentor, supervisor, card, days, late, today):
+    started_on = today - dt.timedelta(days=days)
+    orientation = Orientation.objects.create(
+        unit=unit, newcomer=newcomer, mentor=mentor, card=card, started_on=started_on, started_by=supervisor
+    )
+    ticked_at = timezone.now() - dt.timedelta(days=1)
+    items = []
+    for item in card.items.all():
+        due_on = started_on + dt.timedelta(days=item.target_day)
+        # The late one: nothing after the first shift was ticked; the others are on time.
+        done = due_on <= today and (not late or item.target_day == 0)
+        items.append(OrientationItem(
+            orientation=orientation, card_item=item, due_on=due_on,
+            ticked_at=ticked_at if done else None, ticked_by=mentor if done else None,
+            acknowledged_at=ticked_at if done and item.needs_ack else None,
+        ))
+    OrientationItem.objects.bulk_create(items)
+    return orientation
+
+
+def _orientations(today) -> int:
+    """Two or three newcomers per unit mid-orientation, one of them late. The
+    reminders of the late items went out already (history)."""
+    ensure_default_cards()
+    cards = {role: oselectors.card_current(role) for role in ("hourly", "instructor", "student")}
+    count = 0
+    for unit in Unit.objects.filter(is_active=True).order_by("pk"):
+        supervisor = access_people.people_holding([Role.SUPERVISOR], unit=unit).order_by("pk").first()
+        employees = list(access_people.people_holding([Role.EMPLOYEE], unit=unit).order_by("pk"))
+        if supervisor is None or len(employees) < 3:
+            continue
+        demo_employee = next((p for p in employees if p.email == LOGIN_EMAIL[Role.EMPLOYEE]), None)
+        mentor = demo_employee or employees[0]
+        newcomers = [p for p in reversed(employees) if p != mentor][: len(ORIENTATION_DAYS)]
+        for n, (newcomer, days) in enumerate(zip(newcomers, ORIENTATION_DAYS, strict=False)):
+            role = ("hourly", "instructor", "student")[n % 3]
+            _orientation(unit, newcomer, mentor if n != 1 else supervisor, supervisor, cards[role], days, n == LATE, today)
+            count += 1
+    # The late items were reminded and escalated already: the worker starts with no backlog.
+    now = timezone.now()
+    DutyNotice.objects.bulk_create(
+        [
+            DutyNotice(key=d.key, kind=kind, unit_id=d.unit_id, due_on=d.due_on, sent_at=now, recipients=[])
+            for d in oselectors.orientation_duties(today=today)
+            for kind in (NoticeKind.REMINDER, NoticeKind.ESCALATION) if kind == NoticeKind.REMINDER or d.late
+        ],
+        ignore_conflicts=True,
+    )
+    return count

@@ -105,6 +105,8 @@ P_RESTRICTION_DECIDE = "restriction.decide"
 P_COMPETENCE_COUNT = "competence.count"
 P_COMPETENCE_VIEW = "competence.view"
 P_COMPETENCE_RECORD = "competence.record"
+# The orientation cards (per role, versioned): the quality director edits and publishes them.
+P_ORIENTATION_CARDS = "competence.cards"
 
 PERMISSIONS = frozenset(
     {
@@ -156,6 +158,7 @@ PERMISSIONS = frozenset(
         P_COMPETENCE_COUNT,
         P_COMPETENCE_VIEW,
         P_COMPETENCE_RECORD,
+        P_ORIENTATION_CARDS,
     }
 )
 
@@ -214,7 +217,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _LEAD
         | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
-        | {P_CLIENT_COUNT, P_COMPETENCE_COUNT}
+        | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
         _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, MultipleFileField
-from omavalvonta.people.models import QualificationKind, RegistrationResult
+from omavalvonta.core.forms import DateField, MultipleFileField, UserChoiceField
+from omavalvonta.people.models import OrientationRole, OrientationTheme, QualificationKind, RegistrationResult
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,3 +77,66 @@ class RecordForm(forms.Form):
 class RequirementForm(forms.Form):
     medication_permits = forms.IntegerField(label=_("Valid medication permits needed"), min_value=0, max_value=200)
     first_aid = forms.IntegerField(label=_("Valid first-aid certificates needed"), min_value=0, max_value=200)
+
+
+# --- Orientation --------------------------------------------------------------------------------------
+
+
+class OrientationStartForm(forms.Form):
+    """Starting a newcomer's orientation: the people are the unit's staff."""
+
+    newcomer = UserChoiceField(people=[], label=_("Newcomer"), blank_label="—")
+    role = forms.ChoiceField(label=_("Orientation card (role)"), choices=OrientationRole.choices)
+    mentor = UserChoiceField(people=[], label=_("Main mentor"), blank_label="—")
+    started_on = DateField(label=_("Start date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("newcomer", "mentor"):
+            self.fields[name] = UserChoiceField(people=staff, label=self.fields[name].label, blank_label="—")
+        self.fields["newcomer"].error_messages["required"] = _("Choose the newcomer.")
+        self.fields["newcomer"].error_messages["invalid_choice"] = _("Choose a member of the unit's staff as the newcomer.")
+        self.fields["mentor"].error_messages["required"] = _("Choose the main mentor.")
+        self.fields["mentor"].error_messages["invalid_choice"] = _("The mentor must be a member of the unit's staff.")
+        self.fields["started_on"].error_messages["required"] = _("Give the start date.")
+
+
+class EvaluationForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Score"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)], widget=forms.RadioSelect,
+        error_messages={"required": _("Give a score from 1 to 5."), "invalid_choice": _("Give a score from 1 to 5.")},
+    )
+    text = forms.CharField(
+        label=_("How did the orientation go?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a few words of how the orientation went.")},
+    )
+
+
+class EvaluationActionForm(forms.Form):
+    title = forms.CharField(label=_("What will be done"), max_length=300)
+    owner = UserChoiceField(people=[], label=_("Owner"))
+    due_date = DateField(label=_("Due date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = UserChoiceField(people=staff, label=_("Owner"))
+
+
+class CardItemForm(forms.Form):
+    theme = forms.ChoiceField(label=_("Theme"), choices=OrientationTheme.choices)
+    text = forms.CharField(
+        label=_("Item (Finnish)"), max_length=300, error_messages={"required": _("Write the item in Finnish.")}
+    )
+    text_sv = forms.CharField(label=_("Item (Swedish)"), max_length=300, required=False)
+    text_en = forms.CharField(label=_("Item (English)"), max_length=300, required=False)
+    target_day = forms.IntegerField(
+        label=_("Target day (days from the start: 0 first shift, 7 first week, 30 first month)"), min_value=0,
+        max_value=365,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        message = _("Give the target day as days from the start, 0 to %(max)s.") % {"max": 365}
+        for key in ("required", "invalid", "min_value", "max_value"):
+            self.fields["target_day"].error_messages[key] = message
+    needs_ack = forms.BooleanField(label=_("The newcomer acknowledges reading it"), required=False)

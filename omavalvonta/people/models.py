@@ -23,6 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from omavalvonta.core.attachments import random_name
 
 
+def in_language(fi: str, *, sv: str, en: str) -> str:
+    """The text in the active language; Finnish when there is none."""
+    language = (translation.get_language() or "fi")[:2]
+    return {"sv": sv, "en": en}.get(language) or fi
+
+
 class QualificationKind(models.TextChoices):
     REGISTRATION = "registration", _("Professional registration check")
     CRIMINAL_RECORD = "criminal_record", _("Criminal-record extract seen")
@@ -70,8 +76,7 @@ class QualificationType(models.Model):
 
     @property
     def label(self) -> str:
-        language = (translation.get_language() or "fi")[:2]
-        return {"sv": self.name_sv, "en": self.name_en}.get(language) or self.name
+        return in_language(self.name, sv=self.name_sv, en=self.name_en)
 
     @property
     def takes_file(self) -> bool:
@@ -169,3 +174,169 @@ class UnitRequirement(models.Model):
 
     def __str__(self):
         return f"{self.unit}: {self.medication_permits} / {self.first_aid}"
+
+
+# --- Orientation (perehdytys) ---------------------------------------------------------------------
+
+
+class OrientationRole(models.TextChoices):
+    INSTRUCTOR = "instructor", _("Instructor")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    HOURLY = "hourly", _("Hourly worker")
+    STUDENT = "student", _("Student")
+    AGENCY = "agency", _("Agency worker")
+
+
+class OrientationTheme(models.TextChoices):
+    UNIT = "unit", _("The unit and its children")
+    SAFETY = "safety", _("Safety and threat situations")
+    MEDICATION = "medication", _("Medication")
+    DATA_PROTECTION = "data_protection", _("Data protection and information security")
+    PLANS = "plans", _("The unit's self-supervision and good-treatment plans")
+    SYSTEMS = "systems", _("Systems")
+    QUALITY = "quality", _("The quality system")
+
+
+class OrientationCard(models.Model):
+    """One version of a role's orientation card. A draft (no published_at) is
+    edited by the quality director; publishing makes it the card new
+    orientations take. An orientation keeps the version it was started with."""
+
+    kept_by_demo_wipe = True  # the default cards are installed by a migration
+
+    for_role = models.CharField(_("role"), max_length=16, choices=OrientationRole.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["for_role", "-version"]
+        constraints = [models.UniqueConstraint(fields=["for_role", "version"], name="people_card_version_once")]
+        verbose_name = _("orientation card")
+        verbose_name_plural = _("orientation cards")
+
+    def __str__(self):
+        return f"{self.get_for_role_display()} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
+
+
+class CardItem(models.Model):
+    kept_by_demo_wipe = True
+
+    card = models.ForeignKey(OrientationCard, on_delete=models.CASCADE, related_name="items")
+    theme = models.CharField(_("theme"), max_length=20, choices=OrientationTheme.choices)
+    text = models.CharField(_("item (Finnish)"), max_length=300)
+    text_sv = models.CharField(_("item (Swedish)"), max_length=300, blank=True)
+    text_en = models.CharField(_("item (English)"), max_length=300, blank=True)
+    # Days from the start: 0 the first shift, 7 the first week, 30 the first month.
+    target_day = models.PositiveSmallIntegerField(_("target day"))
+    needs_ack = models.BooleanField(_("the newcomer acknowledges reading it"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_language(self.text, sv=self.text_sv, en=self.text_en)
+
+
+class OrientationState(models.TextChoices):
+    OPEN = "open", _("In progress")
+    EVALUATION = "evaluation", _("Being evaluated")
+    DONE = "done", _("Completed")
+    ENDED = "ended", _("Ended (left the unit)")
+
+
+class Orientation(models.Model):
+    """A newcomer's orientation in a unit: the card version, the main mentor and
+    the start; its items are the newcomer's checklist."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    newcomer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orientations", verbose_name=_("newcomer")
+    )
+    card = models.ForeignKey(OrientationCard, on_delete=models.PROTECT, related_name="orientations", verbose_name=_("card"))
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentoring", verbose_name=_("main mentor")
+    )
+    started_on = models.DateField(_("start date"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=12, choices=OrientationState.choices, default=OrientationState.OPEN)
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["mentor", "state"])]
+        verbose_name = _("orientation")
+        verbose_name_plural = _("orientations")
+
+    def __str__(self):
+        return f"{self.newcomer} ({self.started_on})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (OrientationState.OPEN, OrientationState.EVALUATION)
+
+
+class OrientationItem(models.Model):
+    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="items")
+    card_item = models.ForeignKey(CardItem, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    ticked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ticked_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "card_item__order", "id"]
+        indexes = [models.Index(fields=["ticked_at", "due_on"])]
+
+    def __str__(self):
+        return f"{self.orientation_id}: {self.card_item_id}"
+
+    @property
+    def needs_ack(self) -> bool:
+        return self.card_item.needs_ack
+
+    @property
+    def done(self) -> bool:
+        return self.ticked_at is not None and (self.acknowledged_at is not None or not self.card_item.needs_ack)
+
+
+class EvaluatorRole(models.TextChoices):
+    NEWCOMER = "newcomer", _("Newcomer")
+    MENTOR = "mentor", _("Mentor")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class OrientationEvaluation(models.Model):
+    """The closing evaluation: one each by the newcomer, the mentor and the
+    supervisor. A finding may become an improvement action (its id kept)."""
+
+    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="evaluations")
+    by_role = models.CharField(max_length=12, choices=EvaluatorRole.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score (1–5)"))
+    text = models.CharField(_("evaluation"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    action_id = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["orientation", "by_role"]
+        constraints = [models.UniqueConstraint(fields=["orientation", "by_role"], name="people_evaluation_once")]
+
+    def __str__(self):
+        return f"{self.orientation_id} {self.by_role}"

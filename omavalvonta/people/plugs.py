@@ -5,11 +5,20 @@ imports anything of this area."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
 from omavalvonta.core import registry
 
 
+def _person_left(**kwargs) -> None:
+    from omavalvonta.people import services
+
+    services.person_left(**kwargs)
+
+
 def register() -> None:
-    from omavalvonta.people import selectors, subject_data
+    from omavalvonta.people import orientation_selectors, selectors, subject_data
 
     registry.register(
         registry.AGENDA_SOURCES, "people.competence", selectors.competence_for_agenda,
@@ -20,5 +29,18 @@ def register() -> None:
         registry.HOME_BLOCKS, "competence", selectors.competence_home_items,
         order=40, template="people/_home_competence.html",
     )
+    # Orientation: the newcomer's and the mentor's block, the late items as the
+    # quality calendar's duties (reminded to the mentor, escalated to the unit's
+    # leaders, once each), and a leaver's orientations (organisation).
+    registry.register(
+        registry.HOME_BLOCKS, "orientation", orientation_selectors.orientation_home_items,
+        order=35, template="people/_home_orientation.html",
+    )
+    registry.register(
+        registry.DUTY_SOURCES, "people.orientation", orientation_selectors.orientation_duties,
+        label=gettext_lazy("Orientation items"), remind_days_before=0,
+        unit_link=lambda unit_id: reverse("people:orientations", args=[unit_id]),
+    )
+    registry.register(registry.MEMBERSHIP_ENDED, "people.orientation", _person_left)
     # What a person's access request finds here (privacy's compile).
     registry.register(registry.SUBJECT_DATA, "people.qualifications", subject_data.subject_data, order=30)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
-from omavalvonta.organisation.models import Role, Unit, User
+from omavalvonta.organisation.models import Unit, User
+from omavalvonta.people import orientation_selectors
 from omavalvonta.people.models import (
     QualificationKind,
     QualificationRecord,
@@ -24,8 +25,10 @@ from omavalvonta.people.models import (
     Status,
     UnitRequirement,
 )
+from omavalvonta.people.orientation_selectors import orientation_counts
 
-STAFF_ROLES = (Role.EMPLOYEE, Role.SUPERVISOR, Role.RESPONSIBLE_PERSON)
+_NO_ORIENTATIONS = {"started": 0, "in_progress": 0, "late": 0}
+STAFF_ROLES = orientation_selectors.STAFF_ROLES
 HOME_ROWS = 6
 # Above this many units a director's overview lists regions first.
 REGIONS_FIRST_ABOVE = 12
@@ -224,6 +227,7 @@ def unit_counts(*, actor, region_id=None, today=None) -> list[dict]:
         for row in _staff_memberships(units=[u.pk for u in units]).values("unit_id").annotate(**_count_annotations(today))
     }
     requirements = {r.unit_id: r for r in UnitRequirement.objects.filter(unit__in=[u.pk for u in units])}
+    oriented = orientation_counts(units=[u.pk for u in units], today=today)
     empty = {"staff": 0, "medication": 0, "first_aid": 0, "expired": 0}
     rows = []
     for unit in units:
@@ -234,6 +238,7 @@ def unit_counts(*, actor, region_id=None, today=None) -> list[dict]:
             medication_required=req.medication_permits if req else 0,
             first_aid_required=req.first_aid if req else 0,
             can_view=access.can(actor, access.P_COMPETENCE_VIEW, unit),
+            orientations=oriented.get(unit.pk, _NO_ORIENTATIONS),
         )
         row["short"] = row["medication"] < row["medication_required"] or row["first_aid"] < row["first_aid_required"]
         rows.append(row)
@@ -254,9 +259,11 @@ def region_counts(*, actor, today=None) -> list[dict]:
     for _pk, region_id, _name in units:
         unit_numbers[region_id] = unit_numbers.get(region_id, 0) + 1
     short = _short_units_by_region(units)
+    oriented = orientation_counts(units=[pk for pk, _r, _n in units], key="unit__region_id", today=today)
     return [
         {
             "region_id": region_id, "name": name, "units": unit_numbers[region_id], "short_units": short.get(region_id, 0),
+            "orientations": oriented.get(region_id, _NO_ORIENTATIONS),
             **{k: figures.get(region_id, {}).get(k, 0) for k in ("staff", "medication", "first_aid", "expired")},
         }
         for region_id, name in sorted(names.items(), key=lambda kv: kv[1])

@@ -150,3 +150,25 @@ def requirement_save(*, actor, unit, medication_permits, first_aid) -> UnitRequi
         medication_permits=medication_permits, first_aid=first_aid,
     )
     return requirement
+
+
+# Orientation (perehdytys): its writes live in their own module, reached from here.
+from omavalvonta.people.orientation_services import (  # noqa: E402
+    card_draft,
+    card_item_add,
+    card_item_remove,
+    card_publish,
+    evaluation_action,
+    evaluation_save,
+    evaluator_role,
+    item_acknowledge,
+    item_tick,
+    orientation_start,
+    person_left,
+)
+
+__all__ = [
+    "card_draft", "card_item_add", "card_item_remove", "card_publish", "evaluation_action", "evaluation_save",
+    "evaluator_role", "item_acknowledge", "item_tick", "orientation_start", "person_left",
+    "qualification_record", "requirement_save",
+]

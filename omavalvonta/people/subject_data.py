@@ -1,21 +1,41 @@
 """What the competence area holds about a person, for an access request's
 compile (core.registry SUBJECT_DATA): their checks and qualifications (a
 criminal-record extract only as "seen", never a copy); the reads of their
-certificates are reads of their data."""
+certificates are reads of their data. Their orientations (as the newcomer:
+the card, the mentor, the dates, the items and their own evaluation; the
+other evaluators' texts are theirs and are left out) are part of it too."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.lib.dates import fi_date
-from omavalvonta.people.models import QualificationRecord
+from omavalvonta.people.models import Orientation, QualificationRecord
+
+
+def _orientation_items(orientations, person) -> list[dict]:
+    items = []
+    for o in orientations:
+        done = sum(1 for i in o.items.all() if i.done)
+        fields = [
+            [_("Unit"), o.unit.name], [_("Orientation card"), str(o.card)], [_("Main mentor"), o.mentor.full_name],
+            [_("Start date"), fi_date(o.started_on)], [_("Progress"), f"{done} / {len(o.items.all())}"],
+            [_("State"), str(o.get_state_display())],
+        ]
+        fields += [[_("Evaluation"), f"{e.score} / 5: {e.text}"] for e in o.evaluations.all() if e.author_id == person.pk]
+        items.append({"title": _("Orientation"), "fields": fields})
+    return items
 
 
 def subject_data(*, person) -> dict | None:
     records = list(
         QualificationRecord.objects.filter(person=person).select_related("type", "unit").order_by("done_on", "pk")
     )
-    if not records:
+    orientations = list(
+        Orientation.objects.filter(newcomer=person).select_related("unit", "card", "mentor")
+        .prefetch_related("items__card_item", "evaluations").order_by("started_on", "pk")
+    )
+    if not records and not orientations:
         return None
     items = []
     for r in records:
@@ -27,9 +47,13 @@ def subject_data(*, person) -> dict | None:
         ) if value]
         fields.append([_("Certificate"), _("kept") if r.certificate else _("none")])
         items.append({"title": str(r.type.label), "fields": fields})
+    items += _orientation_items(orientations, person)
     return {
         "title": _("Checks and qualifications"),
         "items": items,
         "redactions": [],
-        "targets": [["people", "qualificationrecord", [r.pk for r in records]]],
+        "targets": [
+            ["people", "qualificationrecord", [r.pk for r in records]],
+            ["people", "orientation", [o.pk for o in orientations]],
+        ],
     }

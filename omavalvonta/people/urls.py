@@ -13,3 +13,16 @@ urlpatterns = [
     path("yksikko/<int:unit_id>/henkilo/<int:person_id>/kirjaa/<int:type_id>/", views.record_new, name="record_new"),
     path("todistus/<int:pk>/", views.certificate, name="certificate"),
 ]
+
+from omavalvonta.people import orientation_views  # noqa: E402
+
+urlpatterns += [
+    path("perehdytys/kortit/", orientation_views.cards, name="cards"),
+    path("perehdytys/kortti/<int:pk>/", orientation_views.card, name="card"),
+    path("yksikko/<int:unit_id>/perehdytys/", orientation_views.orientations, name="orientations"),
+    path("yksikko/<int:unit_id>/perehdytys/uusi/", orientation_views.orientation_new, name="orientation_new"),
+    path("perehdytys/<int:pk>/", orientation_views.orientation, name="orientation"),
+    path("perehdytys/<int:pk>/arvio/", orientation_views.orientation_evaluate, name="orientation_evaluate"),
+    path("perehdytys/<int:pk>/arvio/<int:evaluation_id>/toimenpide/", orientation_views.evaluation_action,
+         name="evaluation_action"),
+]

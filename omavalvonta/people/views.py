@@ -28,7 +28,7 @@ from omavalvonta.organisation.access import (
     P_COMPETENCE_VIEW,
     requires,
 )
-from omavalvonta.people import selectors, services
+from omavalvonta.people import orientation_selectors, selectors, services
 from omavalvonta.people.forms import RecordForm, RequirementForm
 from omavalvonta.people.models import QualificationType
 
@@ -72,6 +72,7 @@ def unit_matrix(request, unit_id):
         {
             "unit": unit,
             "m": selectors.unit_matrix(actor=actor, unit=unit),
+            "orientations": orientation_selectors.unit_orientations(actor=actor, unit=unit, recent_only=True),
             "can_record": access.can(actor, P_COMPETENCE_RECORD, unit),
         },
     )

@@ -27,6 +27,7 @@ from omavalvonta.improvement.models import Action, LogEntry
 from omavalvonta.meetings.models import Meeting
 from omavalvonta.organisation.models import Role, User
 from omavalvonta.outcomes.models import Measurement
+from omavalvonta.people.models import Orientation
 from omavalvonta.privacy import services as privacy_services
 from omavalvonta.restrictions import services as restriction_services
 from omavalvonta.restrictions.models import Restriction
@@ -242,6 +243,16 @@ READS = {
     "people:person": (
         "competence.person", Role.SUPERVISOR,
         lambda: (lambda p: (reverse("people:person", args=[_child().unit_id, p.pk]), p))(person(Role.EMPLOYEE)),
+    ),
+    "people:orientations": (
+        "competence.orientations", Role.SUPERVISOR,
+        lambda: (reverse("people:orientations", args=[_child().unit_id]), None),
+    ),
+    "people:orientation": (
+        "competence.orientation", Role.SUPERVISOR,
+        lambda: (lambda o: (reverse("people:orientation", args=[o.pk]), o))(
+            Orientation.objects.filter(unit=_child().unit).order_by("pk").first()
+        ),
     ),
     "privacy:log": ("access_log.review", Role.DATA_PROTECTION_OFFICER, lambda: (reverse("privacy:log"), None)),
     "privacy:requests": ("subject_request.list", Role.DATA_PROTECTION_OFFICER, lambda: (reverse("privacy:requests"), None)),

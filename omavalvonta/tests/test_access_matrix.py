@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.deviations.services import deviation_submit
+from omavalvonta.organisation.access import P_ACTION_MANAGE, ROLE_PERMISSIONS
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
 
@@ -304,6 +305,22 @@ EXPECTED["people_certificate"] = {
     (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
 }
 
+# Orientation (people): the cards are everyone's reading; a unit's orientations and the start form as its
+# competence; one orientation is its newcomer's, its mentor's and the unit's leaders' (anyone else: 404, as
+# if it did not exist); a finding's action needs action.manage as well.
+EXPECTED["people_cards"] = EXPECTED["people_card"] = EXPECTED["people_index"]
+EXPECTED["people_orientations"] = EXPECTED["people_orientation_new"] = EXPECTED["people_unit"]
+EXPECTED["people_orientation"] = {
+    **{(r, "own"): 404 for r in Role},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
+}
+EXPECTED["people_evaluation_action"] = {
+    **{(r, "own"): 404 if P_ACTION_MANAGE in ROLE_PERMISSIONS[r] else 403 for r in Role},
+    **{(r, "other"): 404 if P_ACTION_MANAGE in ROLE_PERMISSIONS[r] else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
+}
+
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
 EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
@@ -483,6 +500,33 @@ def _people_urls(unit):
         "people_person": reverse("people:person", args=[unit.pk, person.pk]),
         "people_record_new": reverse("people:record_new", args=[unit.pk, person.pk, first_aid.pk]),
         "people_certificate": reverse("people:certificate", args=[record.pk]),
+        **_orientation_urls(unit, person),
+    }
+
+
+def _orientation_urls(unit, newcomer):
+    """An orientation of `newcomer` in `unit`, done and evaluated by the newcomer."""
+    from omavalvonta.people import services
+    from omavalvonta.people.orientation_defaults import ensure_default_cards
+
+    ensure_default_cards()
+    mentor = member(Role.EMPLOYEE, unit=unit)
+    orientation = services.orientation_start(
+        actor=member(Role.SUPERVISOR, unit=unit), unit=unit, newcomer=newcomer, role="hourly", mentor=mentor,
+        started_on=dt.date.today(),
+    )
+    for item in orientation.items.select_related("card_item", "orientation__unit"):
+        services.item_tick(actor=mentor, item=item)
+        if item.card_item.needs_ack:
+            services.item_acknowledge(actor=newcomer, item=item)
+    evaluation = services.evaluation_save(actor=newcomer, orientation=orientation, score=4, text="Hyvä perehdytys.")
+    return {
+        "people_cards": reverse("people:cards"),
+        "people_card": reverse("people:card", args=[orientation.card_id]),
+        "people_orientations": reverse("people:orientations", args=[unit.pk]),
+        "people_orientation_new": reverse("people:orientation_new", args=[unit.pk]),
+        "people_orientation": reverse("people:orientation", args=[orientation.pk]),
+        "people_evaluation_action": reverse("people:evaluation_action", args=[orientation.pk, evaluation.pk]),
     }
 
 

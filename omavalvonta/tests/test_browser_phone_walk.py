@@ -17,7 +17,7 @@ from omavalvonta.improvement.models import ActionPlan
 from omavalvonta.meetings.models import Meeting
 from omavalvonta.organisation.models import Role, Unit, User
 from omavalvonta.outcomes.selectors import current_version
-from omavalvonta.people.models import QualificationType
+from omavalvonta.people.models import Orientation, QualificationType
 from omavalvonta.plans.models import FollowupReport, ReportState
 from omavalvonta.privacy.models import DestructionRun
 from omavalvonta.testing.browser import login, snap
@@ -51,6 +51,7 @@ def _staff_pages():
     version = current_version()
     employee = User.objects.get(email=builder.LOGIN_EMAIL[Role.EMPLOYEE])
     permit_type = QualificationType.objects.get(kind="medication_permit")
+    mentored = Orientation.objects.filter(unit=unit, mentor=employee).order_by("pk").first()
     pages = {
         Role.EMPLOYEE: [
             reverse("home"),
@@ -67,6 +68,7 @@ def _staff_pages():
             reverse("restrictions:unit", args=[unit.pk]),
             reverse("restrictions:new", args=[child.pk]),
             reverse("people:index"),
+            reverse("people:orientation", args=[mentored.pk]),
         ],
         Role.SUPERVISOR: [
             reverse("home"),
@@ -87,6 +89,9 @@ def _staff_pages():
             reverse("people:requirement", args=[unit.pk]),
             reverse("people:person", args=[unit.pk, employee.pk]),
             reverse("people:record_new", args=[unit.pk, employee.pk, permit_type.pk]),
+            reverse("people:orientations", args=[unit.pk]),
+            reverse("people:orientation_new", args=[unit.pk]),
+            reverse("people:orientation", args=[mentored.pk]),
         ],
         Role.QUALITY_DIRECTOR: [
             reverse("home"),
@@ -101,6 +106,8 @@ def _staff_pages():
             reverse("outcomes:effectiveness"),
             reverse("people:overview"),
             reverse("people:overview") + f"?region={unit.region_id}",
+            reverse("people:cards"),
+            reverse("people:card", args=[mentored.card_id]),
         ],
         Role.ADMINISTRATOR: [
             reverse("organisation:admin_home"), reverse("privacy:retention"), reverse("privacy:holds"),

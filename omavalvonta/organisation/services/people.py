@@ -130,6 +130,14 @@ def _notify_sensitive_grant(*, actor, membership: Membership) -> None:
         )
 
 
+def _membership_ended(*, actor, person: User, unit: Unit | None) -> None:
+    """Tell the areas that keep duties of people (core.registry MEMBERSHIP_ENDED)
+    that `person` left `unit` (None: deactivated, every unit). Inside this
+    transaction: the duties pass on with the removal or not at all."""
+    for entry in registry.entries(registry.MEMBERSHIP_ENDED):
+        entry.func(actor=actor, person=person, unit=unit)
+
+
 def _membership_create(*, actor, person, role, unit, region) -> Membership:
     _validate_membership(person=person, role=role, unit=unit, region=region)
     membership = Membership.objects.create(user=person, role=role, unit=unit, region=region)
@@ -208,6 +216,7 @@ def person_update(*, actor, person: User, **changes) -> User:
             from omavalvonta.organisation.sessions import sessions_end_all
 
             sessions_end_all(actor=actor, person=person, reason="deactivated")
+            _membership_ended(actor=actor, person=person, unit=None)
     other = [name for name in changed if name != "is_active"]
     if other:
         audit_event_record(actor=actor, verb="person.updated", target=person, changed=other)
@@ -267,3 +276,5 @@ def membership_remove(*, actor, membership: Membership) -> None:
     membership.delete()
     audit_event_record(actor=actor, verb="membership.removed", target=person, unit=unit, **data)
     access.forget(person)
+    if unit is not None:
+        _membership_ended(actor=actor, person=person, unit=unit)

@@ -1,0 +1,215 @@
+"""Pages of orientation (perehdytys) under /osaaminen/: the cards (anyone
+signed in reads them; the quality director drafts and publishes versions), a
+unit's orientations with progress and the start form (the unit's leaders), one
+orientation's checklist (its newcomer, its mentor, the unit's leaders; 404 for
+anyone else; phone-first), its evaluation and a finding's action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.forms import form_step
+from omavalvonta.core.lib import bounds
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import (
+    AUTHENTICATED,
+    P_ACTION_MANAGE,
+    P_COMPETENCE_RECORD,
+    P_COMPETENCE_VIEW,
+    P_ORIENTATION_CARDS,
+    requires,
+)
+from omavalvonta.people import orientation_selectors as oselectors, selectors, services
+from omavalvonta.people.forms import CardItemForm, EvaluationActionForm, EvaluationForm, OrientationStartForm
+from omavalvonta.people.models import EvaluatorRole
+
+
+def _service_message(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Cards -------------------------------------------------------------------------------------------
+
+
+@requires(AUTHENTICATED)
+def cards(request):
+    """The orientation cards per role; the quality director makes a new draft."""
+    actor = request.user
+    can_edit = access.has_perm_organisation_wide(actor, P_ORIENTATION_CARDS)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(P_ORIENTATION_CARDS)
+        try:
+            draft = services.card_draft(actor=actor, role=request.POST.get("role", ""))
+        except ValidationError as error:
+            _service_message(request, error)
+            return redirect("people:cards")
+        return redirect("people:card", pk=draft.pk)
+    return render(request, "people/cards.html", {"rows": oselectors.cards_overview(), "can_edit": can_edit})
+
+
+@requires(AUTHENTICATED)
+def card(request, pk):
+    """One version of a card by theme; a draft is edited here and published."""
+    actor = request.user
+    the_card = oselectors.card_get(pk)
+    can_edit = the_card.is_draft and access.has_perm_organisation_wide(actor, P_ORIENTATION_CARDS)
+    if the_card.is_draft and not access.has_perm_organisation_wide(actor, P_ORIENTATION_CARDS):
+        raise Http404  # a draft is the quality director's until published
+    form = CardItemForm()
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(P_ORIENTATION_CARDS)
+        step = request.POST.get("step")
+        if step == "add":
+            form = CardItemForm(request.POST)
+            done, _item = form_step(form, lambda data: services.card_item_add(actor=actor, card=the_card, **data))
+            if done:
+                messages.success(request, _("The item was added to the draft."))
+                return redirect("people:card", pk=the_card.pk)
+        else:
+            try:
+                if step == "remove":
+                    item_id = bounds.parse_int(request.POST.get("item") or "", minimum=1)
+                    services.card_item_remove(actor=actor, card=the_card, item_id=item_id or 0)
+                    messages.success(request, _("The item was removed from the draft."))
+                elif step == "publish":
+                    services.card_publish(actor=actor, card=the_card)
+                    messages.success(request, _("The card was published: new orientations take this version."))
+            except ValidationError as error:
+                _service_message(request, error)
+            return redirect("people:card", pk=the_card.pk)
+    return render(
+        request, "people/card.html",
+        {"card": the_card, "groups": oselectors.card_items_by_theme(the_card), "can_edit": can_edit, "form": form},
+    )
+
+
+# --- A unit's orientations -----------------------------------------------------------------------------
+
+
+@logs_read("competence.orientations")
+@requires(P_COMPETENCE_VIEW)
+def orientations(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_COMPETENCE_VIEW)
+    return render(
+        request, "people/orientations.html",
+        {
+            "unit": unit,
+            "rows": oselectors.unit_orientations(actor=actor, unit=unit),
+            "can_start": access.can(actor, P_COMPETENCE_RECORD, unit),
+        },
+    )
+
+
+@requires(P_COMPETENCE_RECORD)
+def orientation_new(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_COMPETENCE_RECORD)
+    staff = selectors.unit_staff(unit=unit)
+    if request.method == "POST":
+        form = OrientationStartForm(request.POST, staff=staff)
+        done, started = form_step(form, lambda data: services.orientation_start(actor=actor, unit=unit, **data))
+        if done:
+            messages.success(request, _("The orientation of %(name)s was started.") % {"name": started.newcomer.full_name})
+            return redirect("people:orientation", pk=started.pk)
+    else:
+        form = OrientationStartForm(staff=staff, initial={"started_on": timezone.localdate(), "role": "hourly"})
+    return render(request, "people/orientation_new.html", {"unit": unit, "form": form})
+
+
+# --- One orientation -----------------------------------------------------------------------------------
+
+
+@requires(AUTHENTICATED)
+def orientation(request, pk):
+    """The checklist: the mentor ticks, the newcomer acknowledges (a POST per item)."""
+    actor = request.user
+    if request.method == "POST":
+        the = oselectors.orientation_get(actor=actor, pk=pk)
+        item = oselectors.orientation_item_get(the, request.POST.get("item"))
+        step = request.POST.get("step")
+        if item is None or step not in ("tick", "untick", "ack"):
+            messages.error(request, _("The item was not found on this orientation. Reload the page."))
+            return redirect("people:orientation", pk=the.pk)
+        try:
+            if step == "ack":
+                services.item_acknowledge(actor=actor, item=item)
+                messages.success(request, _("Acknowledged: %(item)s") % {"item": item.card_item.label})
+            else:
+                services.item_tick(actor=actor, item=item, done=step == "tick")
+                if step == "tick":
+                    messages.success(request, _("Ticked: %(item)s") % {"item": item.card_item.label})
+        except ValidationError as error:
+            _service_message(request, error)
+        return redirect(request.path + f"#item-{item.pk}")
+    the = oselectors.orientation_get(actor=actor, pk=pk, request=request)
+    role = services.evaluator_role(actor, the)
+    page = oselectors.orientation_page(actor=actor, orientation=the)
+    written = {e.by_role for e in page["evaluations"]}
+    return render(
+        request, "people/orientation.html",
+        {
+            "o": the, "p": page,
+            "is_newcomer": actor.pk == the.newcomer_id,
+            "can_tick": actor.pk == the.mentor_id or access.can(actor, P_COMPETENCE_RECORD, the.unit),
+            "can_evaluate": the.is_open and page["all_done"] and role is not None and role not in written,
+            "can_act": access.can(actor, P_ACTION_MANAGE, the.unit),
+            "evaluation_form": EvaluationForm(),
+        },
+    )
+
+
+@require_POST
+@requires(AUTHENTICATED)
+def orientation_evaluate(request, pk):
+    actor = request.user
+    the = oselectors.orientation_get(actor=actor, pk=pk)
+    form = EvaluationForm(request.POST)
+    done, _evaluation = form_step(
+        form, lambda data: services.evaluation_save(actor=actor, orientation=the, score=data["score"], text=data["text"])
+    )
+    if done:
+        messages.success(request, _("Your evaluation was saved."))
+        return redirect("people:orientation", pk=the.pk)
+    page = oselectors.orientation_page(actor=actor, orientation=the)
+    return render(
+        request, "people/orientation.html",
+        {"o": the, "p": page, "is_newcomer": actor.pk == the.newcomer_id, "can_tick": False,
+         "can_evaluate": True, "can_act": False, "evaluation_form": form},
+    )
+
+
+@requires(P_ACTION_MANAGE)
+def evaluation_action(request, pk, evaluation_id):
+    """A finding of the evaluation becomes an improvement action of the unit."""
+    actor = request.user
+    the = oselectors.orientation_get(actor=actor, pk=pk)
+    access.require(actor, P_ACTION_MANAGE, the.unit)
+    evaluation = the.evaluations.filter(pk=evaluation_id).first()
+    if evaluation is None:
+        raise Http404
+    staff = selectors.unit_staff(unit=the.unit)
+    if request.method == "POST":
+        form = EvaluationActionForm(request.POST, staff=staff)
+        done, _action = form_step(
+            form, lambda data: services.evaluation_action(actor=actor, evaluation=evaluation, **data)
+        )
+        if done:
+            messages.success(request, _("The finding became an improvement action."))
+            return redirect("people:orientation", pk=the.pk)
+    else:
+        form = EvaluationActionForm(staff=staff, initial={"title": evaluation.text[:300], "owner": actor.pk})
+    return render(
+        request, "people/evaluation_action.html",
+        {"o": the, "evaluation": evaluation, "form": form, "roles": dict(EvaluatorRole.choices)},
+    )
