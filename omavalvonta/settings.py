@@ -9,7 +9,16 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.lib.env import cache_settings, entra_providers, env_bool, env_int, env_list, env_months, env_str
+from omavalvonta.core.lib.env import (
+    cache_settings,
+    entra_providers,
+    env_bool,
+    env_int,
+    env_list,
+    env_months,
+    env_str,
+    sso_form_action_origins,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -299,7 +308,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *sso_form_action_origins(SOCIALACCOUNT_PROVIDERS)],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],

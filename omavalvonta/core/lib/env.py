@@ -141,3 +141,14 @@ def entra_providers(environ=None) -> dict:
             }
         )
     return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}
+
+
+def sso_form_action_origins(providers: dict) -> list[str]:
+    """The identity providers' origins, for the Content-Security-Policy's
+    form-action: the sign-in button's POST is answered with a redirect there,
+    and browsers hold a form's redirects to form-action too."""
+    origins = []
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        parsed = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{parsed.scheme}://{parsed.netloc}")
+    return origins

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 
-from omavalvonta.core.lib.env import entra_providers
+from omavalvonta.core.lib.env import entra_providers, sso_form_action_origins
 from omavalvonta.organisation.models import Role, User
 from omavalvonta.organisation.services import organisation_settings_update
 from omavalvonta.testing.factories import PASSWORD, member
@@ -306,6 +306,9 @@ def test_the_configuration_comes_from_the_environment():
     )["openid_connect"]["APPS"]
     assert app["settings"]["server_url"] == "https://login.microsoftonline.com/t-1/v2.0"
     assert (app["provider_id"], app["client_id"], app["secret"]) == ("entra", "c", "s")
+    # The button's POST is answered with a redirect to Entra: the CSP's form-action allows it.
+    assert sso_form_action_origins({"openid_connect": {"APPS": [app]}}) == ["https://login.microsoftonline.com"]
+    assert sso_form_action_origins(entra_providers({})) == []
     for environ in (
         {"ENTRA_CLIENT_ID": "c", "ENTRA_CLIENT_SECRET": "s"},
         {"ENTRA_CLIENT_ID": "c", "ENTRA_TENANT_ID": "t"},
