@@ -20,6 +20,8 @@ class AuditsConfig(AppConfig):
             (40, "audits.selfassessment", selectors.evidence_self_assessments, _("Self-assessments")),
             (41, "audits.audit", selectors.evidence_audits, _("Audits")),
             (42, "audits.drill", selectors.evidence_drills, _("Drills")),
+            # The information-security plan's annual review: its approved versions.
+            (43, "audits.securityplanversion", selectors.evidence_security_plan, _("Information-security plan")),
         ]:
             registry.register(registry.EVIDENCE_SOURCES, name, func, order=order, group_label=label)
         # The self-supervision plan's critical information systems.
