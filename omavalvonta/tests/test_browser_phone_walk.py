@@ -100,8 +100,10 @@ def _staff_pages():
             reverse("outcomes:effectiveness"),
             reverse("people:overview"),
             reverse("people:overview") + f"?region={unit.region_id}",
+            reverse("audits:security_plan"),
+            reverse("audits:security_plan_compare"),
         ],
-        Role.ADMINISTRATOR: [reverse("organisation:admin_home")],
+        Role.ADMINISTRATOR: [reverse("organisation:admin_home"), reverse("organisation:settings")],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
     }
     plan = ActionPlan.objects.filter(unit=unit).order_by("-year").first()
