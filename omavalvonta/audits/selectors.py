@@ -192,3 +192,19 @@ def evidence_security_plan(actor, unit):
             "number": version.number, "date": _fi(timezone.localdate(version.approved_at)),
         }
         yield version, label, reverse("audits:security_plan_version", args=[version.pk])
+
+
+REVIEW_SOON_DAYS = 30
+
+
+def security_plan_home(*, actor, today) -> dict | None:
+    """core.registry HOME_BLOCKS: the plan's annual review, when it is due within
+    REVIEW_SOON_DAYS or late, or no version has been approved yet (for those who
+    keep the plan; one query)."""
+    if not security_plan_allowed(actor):
+        return None
+    latest = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
+    due = security_plan_review_due(latest)
+    if latest is not None and (due - today).days > REVIEW_SOON_DAYS:
+        return None
+    return {"missing": latest is None, "due": due, "late": due is not None and due < today}

@@ -162,3 +162,21 @@ def test_the_page_reads_a_fixed_number_of_queries(client, quality_director, supe
         _approved(quality_director, text=f"Versio {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(PLAN)
+
+
+def test_the_home_page_tells_when_the_annual_review_is_due(client, quality_director, employee_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.force_login(quality_director)
+    assert "Tietoturvasuunnitelmasta ei ole vielä hyväksyttyä versiota" in client.get(
+        "/", headers={"accept-language": "fi"}).content.decode()
+    version = _approved(quality_director)
+    today = timezone.localdate()
+    assert selectors.security_plan_home(actor=quality_director, today=today) is None  # a year ahead
+    SecurityPlanVersion.objects.filter(pk=version.pk).update(approved_at=timezone.now() - dt.timedelta(days=400))
+    block = selectors.security_plan_home(actor=quality_director, today=today)
+    assert block["late"] and block["due"] < today
+    assert "Vuosikatselmus piti tehdä" in client.get("/", headers={"accept-language": "fi"}).content.decode()
+    assert selectors.security_plan_home(actor=employee_a, today=today) is None
