@@ -16,6 +16,7 @@ from omavalvonta.audits import selectors, services
 from omavalvonta.audits.forms import SecurityPlanApproveForm, SecurityPlanForm
 from omavalvonta.audits.models import SecurityPlanState
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.lib import bounds
 from omavalvonta.organisation.access import P_SECURITY_PLAN, requires
 
 
@@ -111,8 +112,8 @@ def security_plan_compare(request):
     numbers = sorted(versions, reverse=True)
 
     def chosen(name, default):
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() and int(value) in versions else default
+        value = bounds.parse_int(request.GET.get(name, ""))
+        return value if value in versions else default
 
     left, right = versions[chosen("a", numbers[1])], versions[chosen("b", numbers[0])]
     return render(request, "audits/security_plan_compare.html", {

@@ -98,7 +98,8 @@ def test_the_pages_draft_save_approve_and_compare(client, dpo, quality_director)
     compare = client.get(reverse("audits:security_plan_compare"), {"a": 1, "b": 2}).content.decode()
     assert "<del>" in compare and "<ins>" in compare
     # Bad choices fall back to the newest pair rather than failing.
-    assert client.get(reverse("audits:security_plan_compare"), {"a": "x", "b": "99999"}).status_code == 200
+    for a, b in (("x", "99999"), ("²", "①"), ("-1", "9" * 30)):
+        assert client.get(reverse("audits:security_plan_compare"), {"a": a, "b": b}).status_code == 200
     assert client.get(reverse("audits:security_plan_version", args=[999999])).status_code == 404
 
 
