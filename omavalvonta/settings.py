@@ -9,7 +9,16 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.lib.env import cache_settings, env_bool, env_int, env_list, env_months, env_str
+from omavalvonta.core.lib.env import (
+    cache_settings,
+    entra_providers,
+    env_bool,
+    env_int,
+    env_list,
+    env_months,
+    env_str,
+    sso_form_action_origins,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,6 +42,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "csp",
     "omavalvonta.core",
@@ -182,6 +193,21 @@ for _key in MFA_ENCRYPTION_KEYS:
 # newcomer can click around without an authenticator app.
 REQUIRE_MFA_FOR_PRIVILEGED = env_bool("REQUIRE_MFA_FOR_PRIVILEGED", True)
 
+# Single sign-on with the organisation's Microsoft Entra ID (OpenID Connect,
+# organisation/sso.py; docs/sso.md). Off while ENTRA_CLIENT_ID is unset. People are
+# linked only by a verified work e-mail and never created from the identity
+# provider; roles stay in the product. ENTRA_SERVER_URL overrides the issuer (the
+# tests point it at a stand-in served on 127.0.0.1).
+SOCIALACCOUNT_PROVIDERS = entra_providers()
+SOCIALACCOUNT_ADAPTER = "omavalvonta.organisation.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking is organisation/sso.py's, by verified e-mail only
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("ENTRA_TIMEOUT_SECONDS", 10, minimum=1)
+ACCOUNT_FORMS = {"login": "omavalvonta.organisation.sso.LoginForm"}
+
 # django-axes: lock an account after repeated failures from anywhere, and an
 # address after many failures against any accounts (organisation/lockout.py).
 AXES_HANDLER = "omavalvonta.organisation.lockout.LockoutHandler"
@@ -282,7 +308,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *sso_form_action_origins(SOCIALACCOUNT_PROVIDERS)],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],

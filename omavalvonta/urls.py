@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from omavalvonta.dashboards import offline_views, views as dashboard_views
-from omavalvonta.organisation import session_views
+from omavalvonta.organisation import session_views, sso
 from omavalvonta.public import views as public_views
 
 # The Django admin has no sign-in of its own: its login page sends to the
@@ -29,6 +29,12 @@ urlpatterns = [
     # Sign-in addresses are managed by administrators only: a user who could add
     # an address of their own could sign in with an unverified one.
     path("accounts/email/", dashboard_views.not_available, name="account_email"),
+    # Single sign-on (organisation/sso.py): allauth's OpenID Connect views that
+    # always check the id token's signature; before allauth's URLs, at their address.
+    path("accounts/oidc/<str:provider_id>/login/", sso.sso_login, name="sso_login"),
+    path("accounts/oidc/<str:provider_id>/login/callback/", sso.sso_callback, name="sso_callback"),
+    # Identities are linked by verified e-mail only, never by hand.
+    path("accounts/3rdparty/", dashboard_views.not_available, name="socialaccount_connections"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("poikkeamat/", include("omavalvonta.deviations.urls")),

@@ -20,7 +20,14 @@ class AuditsConfig(AppConfig):
             (40, "audits.selfassessment", selectors.evidence_self_assessments, _("Self-assessments")),
             (41, "audits.audit", selectors.evidence_audits, _("Audits")),
             (42, "audits.drill", selectors.evidence_drills, _("Drills")),
+            # The information-security plan's annual review: its approved versions.
+            (43, "audits.securityplanversion", selectors.evidence_security_plan, _("Information-security plan")),
         ]:
             registry.register(registry.EVIDENCE_SOURCES, name, func, order=order, group_label=label)
+        # The information-security plan's annual review, on the home page of those who keep it.
+        registry.register(
+            registry.HOME_BLOCKS, "security_plan", selectors.security_plan_home, order=130,
+            template="audits/_home_security_plan.html",
+        )
         # The self-supervision plan's critical information systems.
         registry.register(registry.PLAN_FACTS, "information_systems", selectors.information_systems_fact)

@@ -96,3 +96,36 @@ class DrillForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = people
+
+
+class SecurityPlanForm(forms.Form):
+    """The draft of the information-security plan: one text a section (security_sections.SECTIONS)."""
+
+    change_note = forms.CharField(
+        label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the new client-data system added; access reviews twice a year."),
+    )
+    edit_version = EditVersionField()
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in sections:
+            self.fields[f"section_{section['key']}"] = forms.CharField(
+                label=section["title"], help_text=section["help"], required=False,
+                widget=forms.Textarea(attrs={"rows": 6}),
+            )
+
+    def section_fields(self):
+        return [self[name] for name in self.fields if name.startswith("section_")]
+
+    def sections(self) -> dict:
+        return {name.removeprefix("section_"): value for name, value in self.cleaned_data.items()
+                if name.startswith("section_")}
+
+
+class SecurityPlanApproveForm(forms.Form):
+    review_note = forms.CharField(
+        label=_("Annual review"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was reviewed and with whom, e.g. reviewed with the data protection officer and the "
+                    "system owners 12.2.; access rights and log monitoring checked."),
+    )

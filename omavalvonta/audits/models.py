@@ -9,6 +9,9 @@
   order, each with its owner (main user), fallback and tolerable outage.
 * `ContinuityPlan`: the unit's readiness and continuity plan (one per unit).
 * `Drill`: a readiness drill with date, scenario, participants and lessons.
+* `SecurityPlanVersion`: the provider's information-security plan (THL
+  regulation 3/2024; organisation-level, not public), versioned: one draft is
+  edited, approving it freezes the version (`audits/security_sections.py`).
 
 Continuity lives here beside the audits (one app for "how ready and how good
 are we"), documented in the issue note. Writes go through `services`."""
@@ -179,3 +182,36 @@ class Drill(models.Model):
 
     def __str__(self):
         return f"{self.scenario} {self.held_on:%d.%m.%Y}"
+
+
+class SecurityPlanState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class SecurityPlanVersion(EditVersioned):
+    """One version of the information-security plan: the sections' texts by key
+    (security_sections.SECTIONS). A draft is edited; an approved version is frozen."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=SecurityPlanState.choices, default=SecurityPlanState.DRAFT)
+    sections = models.JSONField(_("sections"), default=dict)
+    change_note = models.TextField(_("what changed"), blank=True)
+    review_note = models.TextField(_("annual review"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("information-security plan version")
+        constraints = [
+            # One draft at a time.
+            models.UniqueConstraint(fields=["state"], condition=models.Q(state="draft"), name="one_security_plan_draft")
+        ]
+
+    def __str__(self):
+        return f"{self.number}"

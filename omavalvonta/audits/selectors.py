@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from omavalvonta.audits.models import (
     Answer,
@@ -14,9 +18,13 @@ from omavalvonta.audits.models import (
     CriticalSystem,
     Drill,
     Finding,
+    SecurityPlanState,
+    SecurityPlanVersion,
     SelfAssessment,
 )
+from omavalvonta.audits.security_sections import REVIEW_INTERVAL_DAYS, SECTIONS
 from omavalvonta.core.lib.dates import fi_date
+from omavalvonta.core.lib.textdiff import word_diff
 from omavalvonta.organisation import access
 
 CANDIDATE_LIMIT = 30
@@ -110,3 +118,93 @@ def evidence_audits(actor, unit):
 def evidence_drills(actor, unit):
     for d in Drill.objects.for_actor(actor, access.P_RISK_VIEW).filter(unit=unit)[:CANDIDATE_LIMIT]:
         yield d, f"{d.scenario} {_fi(d.held_on)}", reverse("audits:continuity", args=[unit.pk]) + f"#harjoitus-{d.pk}"
+
+
+# --- The information-security plan (THL regulation 3/2024; not public) -------------------------------
+
+
+def security_plan_allowed(actor) -> bool:
+    """The quality director, the data protection officer and administrators,
+    organisation-wide: nobody else reads or edits the plan."""
+    return access.has_perm_organisation_wide(actor, access.P_SECURITY_PLAN)
+
+
+def _security_plan_require(actor) -> None:
+    if not security_plan_allowed(actor):
+        raise PermissionDenied(access.P_SECURITY_PLAN)
+
+
+def security_plan_versions(*, actor) -> list[SecurityPlanVersion]:
+    _security_plan_require(actor)
+    return list(SecurityPlanVersion.objects.select_related("created_by", "approved_by"))
+
+
+def security_plan_get(*, actor, pk) -> SecurityPlanVersion:
+    _security_plan_require(actor)
+    try:
+        return SecurityPlanVersion.objects.select_related("created_by", "approved_by").get(pk=int(pk))
+    except (SecurityPlanVersion.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def security_plan_sections(version: SecurityPlanVersion | None) -> list[dict]:
+    """The version's sections in the regulation's order, with their titles and guidance."""
+    texts = version.sections if version else {}
+    return [{"key": key, "title": title, "help": help_, "text": texts.get(key, "")} for key, title, help_ in SECTIONS]
+
+
+def security_plan_review_due(version: SecurityPlanVersion | None):
+    """The date by which the approved plan is reviewed next (None before the first approval)."""
+    if version is None or version.approved_at is None:
+        return None
+    return timezone.localdate(version.approved_at) + dt.timedelta(days=REVIEW_INTERVAL_DAYS)
+
+
+def security_plan_critical_systems(*, actor) -> list[CriticalSystem]:
+    """The units' critical information systems from their continuity plans, live:
+    by unit, in criticality order, with their owners."""
+    _security_plan_require(actor)
+    return list(
+        CriticalSystem.objects.for_actor(actor, access.P_SECURITY_PLAN)
+        .select_related("unit", "owner")
+        .order_by("unit__name", "position", "id")
+    )
+
+
+def security_plan_compare(*, left: SecurityPlanVersion, right: SecurityPlanVersion) -> list[dict]:
+    """Two versions section by section, changed words marked (<del>/<ins>)."""
+    rows = []
+    for key, title, _help in SECTIONS:
+        a, b = left.sections.get(key, ""), right.sections.get(key, "")
+        lhtml, rhtml = word_diff(a, b)
+        rows.append({"title": title, "left": lhtml, "right": rhtml, "changed": a != b})
+    return rows
+
+
+def evidence_security_plan(actor, unit):
+    """core.registry EVIDENCE_SOURCES: the approved versions of the plan, the
+    evidence of its annual review (only for those who may read the plan)."""
+    if not security_plan_allowed(actor):
+        return
+    approved = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED)[:CANDIDATE_LIMIT]
+    for version in approved:
+        label = _("Information-security plan, version %(number)s (%(date)s)") % {
+            "number": version.number, "date": _fi(timezone.localdate(version.approved_at)),
+        }
+        yield version, label, reverse("audits:security_plan_version", args=[version.pk])
+
+
+REVIEW_SOON_DAYS = 30
+
+
+def security_plan_home(*, actor, today) -> dict | None:
+    """core.registry HOME_BLOCKS: the plan's annual review, when it is due within
+    REVIEW_SOON_DAYS or late, or no version has been approved yet (for those who
+    keep the plan; one query)."""
+    if not security_plan_allowed(actor):
+        return None
+    latest = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
+    due = security_plan_review_due(latest)
+    if latest is not None and (due - today).days > REVIEW_SOON_DAYS:
+        return None
+    return {"missing": latest is None, "due": due, "late": due is not None and due < today}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +24,11 @@ from omavalvonta.audits.models import (
     Drill,
     Finding,
     FindingKind,
+    SecurityPlanState,
+    SecurityPlanVersion,
     SelfAssessment,
 )
+from omavalvonta.audits.security_sections import SECTION_KEYS, SECTION_TEXT_MAX
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.services import action_create
@@ -236,3 +239,76 @@ def drill_record(*, actor, unit, held_on: dt.date, scenario: str, participants=(
     drill.participants.set(participants)
     audit_event_record(actor=actor, verb="continuity.drill_recorded", target=drill, unit=unit)
     return drill
+
+
+# --- The information-security plan (THL regulation 3/2024) --------------------------------------------
+
+
+def _require_security_plan(actor) -> None:
+    if not access.has_perm_organisation_wide(actor, access.P_SECURITY_PLAN):
+        raise PermissionDenied(access.P_SECURITY_PLAN)
+
+
+@transaction.atomic
+def security_plan_draft_start(*, actor) -> SecurityPlanVersion:
+    """The draft to edit: the open one, or a new one copied from the newest
+    approved version (empty sections the first time)."""
+    _require_security_plan(actor)
+    draft = SecurityPlanVersion.objects.select_for_update().filter(state=SecurityPlanState.DRAFT).first()
+    if draft is not None:
+        return draft
+    latest = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
+    draft = SecurityPlanVersion.objects.create(
+        number=(latest.number + 1) if latest else 1,
+        sections=dict(latest.sections) if latest else {},
+        created_by=actor,
+    )
+    audit_event_record(actor=actor, verb="security_plan.draft_started", target=draft, number=draft.number)
+    return draft
+
+
+@transaction.atomic
+def security_plan_draft_save(
+    *, actor, version: SecurityPlanVersion, sections: dict, change_note: str = "", expected_version: int | None = None
+) -> SecurityPlanVersion:
+    """Save the draft's sections (by SECTION_KEYS) and the note of what changed."""
+    _require_security_plan(actor)
+    version.refresh_from_db(from_queryset=SecurityPlanVersion.objects.select_for_update())
+    if version.state != SecurityPlanState.DRAFT:
+        raise ValidationError({NON_FIELD_ERRORS: [_("An approved version cannot be changed. Start a new draft.")]})
+    errors: dict = {}
+    cleaned = {}
+    for key in SECTION_KEYS:
+        value = _text(errors, f"section_{key}", sections.get(key, ""), limit=SECTION_TEXT_MAX)
+        if value:
+            cleaned[key] = value
+    note = _text(errors, "change_note", change_note)
+    if errors:
+        raise ValidationError(errors)
+    edit_version_claim(version, expected=expected_version)
+    changed = sorted(k for k in set(cleaned) | set(version.sections) if cleaned.get(k) != version.sections.get(k))
+    version.sections, version.change_note = cleaned, note
+    version.save(update_fields=["sections", "change_note"])
+    audit_event_record(actor=actor, verb="security_plan.draft_saved", target=version, sections=changed)
+    return version
+
+
+@transaction.atomic
+def security_plan_approve(*, actor, version: SecurityPlanVersion, review_note: str = "") -> SecurityPlanVersion:
+    """Freeze the draft as the plan in force; `review_note` records the annual
+    review it came from (what was checked, with whom)."""
+    _require_security_plan(actor)
+    version.refresh_from_db(from_queryset=SecurityPlanVersion.objects.select_for_update())
+    if version.state != SecurityPlanState.DRAFT:
+        raise ValidationError({NON_FIELD_ERRORS: [_("This version has already been approved.")]})
+    errors: dict = {}
+    note = _text(errors, "review_note", review_note)
+    if not any(version.sections.get(key) for key in SECTION_KEYS):
+        errors[NON_FIELD_ERRORS] = [_("Write at least one section before approving the plan.")]
+    if errors:
+        raise ValidationError(errors)
+    version.state, version.review_note = SecurityPlanState.APPROVED, note
+    version.approved_by, version.approved_at = actor, timezone.now()
+    version.save(update_fields=["state", "review_note", "approved_by", "approved_at"])
+    audit_event_record(actor=actor, verb="security_plan.approved", target=version, number=version.number)
+    return version

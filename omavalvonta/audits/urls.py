@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.audits import views
+from omavalvonta.audits import security_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     path("auditoinnit/uusi/", views.audit_create, name="audit_create"),
     path("auditoinnit/<int:pk>/", views.audit_detail, name="audit"),
     path("jatkuvuus/<int:unit_id>/", views.continuity, name="continuity"),
+    # The information-security plan (THL 3/2024): not public, organisation-wide.
+    path("tietoturvasuunnitelma/", security_views.security_plan, name="security_plan"),
+    path("tietoturvasuunnitelma/luonnos/", security_views.security_plan_draft, name="security_plan_draft"),
+    path("tietoturvasuunnitelma/luonnos/aloita/", security_views.security_plan_draft_start, name="security_plan_draft_start"),
+    path("tietoturvasuunnitelma/vertaa/", security_views.security_plan_compare, name="security_plan_compare"),
+    path("tietoturvasuunnitelma/<int:pk>/", security_views.security_plan_version, name="security_plan_version"),
 ]

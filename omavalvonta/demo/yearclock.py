@@ -114,6 +114,7 @@ def build(*, log=print, seed: int = 2026) -> dict:
                 )
     if demo_unit is not None:
         _audits_and_continuity(director, demo_unit, today)
+    _security_plan(director, today)
 
     # The job's reminders and escalations so far are history, as the rest of the
     # demo year is: claimed (never sent again) and marked sent, so the worker
@@ -189,3 +190,41 @@ def _audits_and_continuity(director, unit, today):
         participants=staff, lessons="Taskulamppuja lisättiin jokaiseen kerrokseen; yhteystietolista päivitettiin.",
     )
     return assessment
+
+
+SECURITY_PLAN = {
+    "scope": "Suunnitelma koskee konsernin kaikkia yhtiöitä ja yksiköitä sekä vuokratyöntekijöitä. Tietoturvasta "
+             "vastaa laatujohtaja yhdessä tietosuojavastaavan kanssa; jokaisella tietojärjestelmällä on nimetty pääkäyttäjä.",
+    "systems": "Käytössä ovat asiakastietojärjestelmä, työvuorosuunnittelu, henkilöstöhallinto ja taloushallinto "
+               "sekä työasemat ja M365. Asiakastietojärjestelmä täyttää olennaiset vaatimukset.",
+    "access": "Käyttöoikeudet myönnetään roolin ja yksikön mukaan. Esihenkilö pyytää oikeudet perehdytyksen alussa "
+              "ja ne poistetaan työsuhteen päättyessä samana päivänä.",
+    "logs": "Tietosuojavastaava käy lokit läpi kuukausittain ja aina, kun asiakas pyytää tietoa tietojensa käsittelystä.",
+    "training": "Jokainen uusi työntekijä käy tietosuojan ja tietoturvan perehdytyksen perehdytyskortin mukaan.",
+    "incidents": "Tietoturvapoikkeamasta ilmoitetaan heti esihenkilölle ja tietosuojavastaavalle; poikkeama kirjataan "
+                 "poikkeamana ja tarvittavat ilmoitukset viranomaisille tehdään määräajassa.",
+    "continuity": "Yksiköiden valmius- ja jatkuvuussuunnitelmissa kuvataan varamenettelyt ja siedettävät katkot.",
+    "review": "Suunnitelma katselmoidaan vähintään kerran vuodessa ja aina tietojärjestelmien tai lainsäädännön muuttuessa.",
+}
+
+
+def _security_plan(director, today):
+    """The information-security plan: last year's approved version and this
+    year's annual review with a change, so that the comparison shows it."""
+    from omavalvonta.audits.models import SecurityPlanVersion
+
+    first = audit_services.security_plan_draft_start(actor=director)
+    audit_services.security_plan_draft_save(actor=director, version=first, sections=SECURITY_PLAN)
+    audit_services.security_plan_approve(actor=director, version=first, review_note="Ensimmäinen versio.")
+    SecurityPlanVersion.objects.filter(pk=first.pk).update(
+        approved_at=timezone.now() - dt.timedelta(days=330), created_at=timezone.now() - dt.timedelta(days=340)
+    )
+    second = audit_services.security_plan_draft_start(actor=director)
+    sections = dict(SECURITY_PLAN, logs=SECURITY_PLAN["logs"] + " Poikkeavista lukukerroista kysytään lukijalta syy.")
+    audit_services.security_plan_draft_save(
+        actor=director, version=second, sections=sections, change_note="Lokien seurantaan lisättiin poikkeavien lukujen selvitys.",
+    )
+    audit_services.security_plan_approve(
+        actor=director, version=second,
+        review_note=f"Vuosikatselmus {today:%d.%m.%Y} tietosuojavastaavan ja pääkäyttäjien kanssa.",
+    )

@@ -107,6 +107,10 @@ P_COMPETENCE_VIEW = "competence.view"
 P_COMPETENCE_RECORD = "competence.record"
 # The orientation cards (per role, versioned): the quality director edits and publishes them.
 P_ORIENTATION_CARDS = "competence.cards"
+# The provider's information-security plan (THL regulation 3/2024; not public):
+# read and edited by the quality director, the data protection officer and
+# administrators, organisation-wide only (audits/security_plan.py).
+P_SECURITY_PLAN = "security_plan.manage"
 
 PERMISSIONS = frozenset(
     {
@@ -159,6 +163,7 @@ PERMISSIONS = frozenset(
         P_COMPETENCE_VIEW,
         P_COMPETENCE_RECORD,
         P_ORIENTATION_CARDS,
+        P_SECURITY_PLAN,
     }
 )
 
@@ -217,7 +222,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _LEAD
         | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
-        | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS}
+        | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
         _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT}
@@ -228,7 +233,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW, P_ACCESS_LOG_REVIEW}
-        | {P_SUBJECT_REQUEST_MANAGE, P_RETENTION_MANAGE}
+        | {P_SUBJECT_REQUEST_MANAGE, P_RETENTION_MANAGE, P_SECURITY_PLAN}
     ),
     # Reads everything, and writes its findings and measures beside the
     # programme's follow-up figures.
@@ -239,7 +244,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # names and times, never the records' contents).
     Role.ADMINISTRATOR: frozenset(
         {P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE}
-        | {P_RETENTION_MANAGE}
+        | {P_RETENTION_MANAGE, P_SECURITY_PLAN}
     ),
 }
 

@@ -11,6 +11,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def get_login_stages(self):
+        """allauth's stages, with the second factor skipped when the identity
+        provider reported one (organisation/sso.py)."""
+        return [
+            "omavalvonta.organisation.sso.IdpAwareAuthenticateStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
 
 def axes_username(request, credentials):
     """The e-mail address axes locks on. allauth authenticates with

@@ -1,7 +1,6 @@
-"""Forms of organisation administration. They parse and check what a clerk typed;
-the business rules (duplicates, which role needs which scope, a risk matrix that
-never decreases) live in `services.py`, whose `ValidationError`s are keyed by
-these forms' field names."""
+"""Forms of organisation administration. They parse and check what a clerk typed; the business
+rules (duplicates, which role needs which scope, a risk matrix that never decreases) live in
+`services.py`, whose `ValidationError`s are keyed by these forms' field names."""
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -9,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _
 
 from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
-from omavalvonta.organisation import risk, selectors
+from omavalvonta.organisation import risk, selectors, sso
 from omavalvonta.organisation.models import (
     Authority,
     Organisation,
@@ -135,6 +134,7 @@ class OrganisationSettingsForm(forms.Form):
             "From 1 to 90."
         ),
     )
+    password_sign_in = sso.PasswordSignInField()  # the sign-in page's password form (organisation/sso.py)
 
     @staticmethod
     def initial_for(organisation: Organisation) -> dict:

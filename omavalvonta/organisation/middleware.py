@@ -18,10 +18,16 @@ from omavalvonta.organisation.access import PRIVILEGED_ROLES, has_role
 
 
 def session_passed_mfa(request) -> bool:
-    """Did the signed-in person pass a second factor in this session?"""
+    """Did the signed-in person pass a second factor in this session: a code
+    here, or multi-factor authentication that the identity provider reported
+    at single sign-on (organisation/sso.py)?"""
     from allauth.account.authentication import get_authentication_records
 
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+    from omavalvonta.organisation.sso import IDP_MFA_METHOD
+
+    return any(
+        record.get("method") in ("mfa", IDP_MFA_METHOD) for record in get_authentication_records(request, request.user)
+    )
 
 
 class MfaRequiredMiddleware:

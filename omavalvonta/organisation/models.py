@@ -86,6 +86,10 @@ class Organisation(EditVersioned, TimeStampedModel):
         _("correction deadline after a county notification (days)"), default=14
     )
     risk_matrix = models.JSONField(_("risk matrix"), default=default_risk_matrix)
+    # Off: the password form refuses everyone; people sign in with the
+    # organisation's Microsoft account (organisation/sso.py). Holds only while
+    # single sign-on is configured.
+    password_sign_in = models.BooleanField(_("password sign-in allowed"), default=True)
 
     class Meta:
         verbose_name = _("organisation")

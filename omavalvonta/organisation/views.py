@@ -29,6 +29,7 @@ from omavalvonta.organisation.forms import (
     UnitForm,
 )
 from omavalvonta.organisation.models import Role, User, default_risk_matrix
+from omavalvonta.organisation.sso import sso_enabled
 
 PAGE_SIZE = 20
 # A generated password waits here (server-side session) for the one page view
@@ -133,7 +134,11 @@ def organisation_settings(request):
         if saved:
             messages.success(request, _("The settings of “%(name)s” were saved.") % {"name": saved.name})
             return redirect("organisation:admin_home")
-    return render(request, "organisation/organisation_settings.html", {"form": form, "organisation": organisation})
+    return render(
+        request,
+        "organisation/organisation_settings.html",
+        {"form": form, "organisation": organisation, "sso_enabled": sso_enabled()},
+    )
 
 
 @admin_required

@@ -13,9 +13,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.textdiff import word_diff
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.plans import facts as plan_facts
@@ -200,23 +200,6 @@ class SectionComparison:
     only_in: str = ""  # "left" / "right" / ""
 
 
-def _word_diff(a: str, b: str) -> tuple[str, str]:
-    """Both texts as HTML, with removed words in <del> (left) and added in <ins> (right)."""
-    aw, bw = a.split(" "), b.split(" ")
-    left, right = [], []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=aw, b=bw, autojunk=False).get_opcodes():
-        a_part, b_part = escape(" ".join(aw[i1:i2])), escape(" ".join(bw[j1:j2]))
-        if op == "equal":
-            left.append(a_part)
-            right.append(b_part)
-        else:
-            if a_part:
-                left.append(f"<del>{a_part}</del>")
-            if b_part:
-                right.append(f"<ins>{b_part}</ins>")
-    return mark_safe(" ".join(left)), mark_safe(" ".join(right))  # noqa: S308 - every part escaped above
-
-
 def compare_versions(*, left: PlanVersion, right: PlanVersion) -> list[SectionComparison]:
     """The two versions side by side, section by section (in the right one's order,
     sections only in the left one after)."""
@@ -227,7 +210,7 @@ def compare_versions(*, left: PlanVersion, right: PlanVersion) -> list[SectionCo
         if other is None:
             rows.append(SectionComparison(title=str(s), left="", right=escape(s.text), changed=True, only_in="right"))
             continue
-        lhtml, rhtml = _word_diff(other.text, s.text)
+        lhtml, rhtml = word_diff(other.text, s.text)
         rows.append(SectionComparison(title=str(s), left=lhtml, right=rhtml, changed=other.text != s.text))
     for s in lmap.values():
         rows.append(SectionComparison(title=str(s), left=escape(s.text), right="", changed=True, only_in="left"))
@@ -256,7 +239,7 @@ def compare_texts(*, left: str, right: str) -> list[SectionComparison]:
             elif rt is None:
                 rows.append(SectionComparison(title=title, left=escape(lt), right="", changed=True, only_in="left"))
             else:
-                lhtml, rhtml = _word_diff(lt, rt)
+                lhtml, rhtml = word_diff(lt, rt)
                 rows.append(SectionComparison(title=title, left=lhtml, right=rhtml, changed=op != "equal"))
     return rows
 

@@ -214,6 +214,18 @@ EXPECTED = {
         }
         for page in ("retention", "retention_holds", "retention_runs", "retention_run", "destruction_records")
     },
+    # The information-security plan (not public): the quality director, the data
+    # protection officer and administrators, organisation-wide only.
+    **{
+        page: {
+            **{(r, "own"): 403 for r in Role
+               if r not in (Role.QUALITY_DIRECTOR, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+            **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+            (Role.QUALITY_DIRECTOR, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 200,
+            (Role.ADMINISTRATOR, "own"): 200,
+        }
+        for page in ("security_plan", "security_plan_version")
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -365,6 +377,9 @@ def _url(page, unit_a, quality, violence):
         "risk_list": reverse("risks:list"),
         "audits_index": reverse("audits:index"),
         "continuity": reverse("audits:continuity", args=[unit_a.pk]),
+        "security_plan": reverse("audits:security_plan"),
+        "security_plan_version": reverse("audits:security_plan_version", args=[_security_plan().pk])
+        if page == "security_plan_version" else "",
         "risk_detail": reverse("risks:detail", args=[_risk(unit_a).pk]) if page == "risk_detail" else "",
         "plan_version": reverse("plans:version", args=[_plan_draft(unit_a).pk]) if page == "plan_version" else "",
         "plan_approve": reverse("plans:approve", args=[_plan_draft(unit_a).pk]) if page == "plan_approve" else "",
@@ -595,6 +610,16 @@ def _plan_draft(unit):
     from omavalvonta.plans.services import plan_draft_start
 
     return plan_draft_start(actor=member(Role.SUPERVISOR, unit=unit), unit=unit)
+
+
+def _security_plan():
+    """An approved version of the information-security plan (by a quality director)."""
+    from omavalvonta.audits import services
+
+    director = member(Role.QUALITY_DIRECTOR)
+    draft = services.security_plan_draft_start(actor=director)
+    services.security_plan_draft_save(actor=director, version=draft, sections={"scope": "Koko konserni."})
+    return services.security_plan_approve(actor=director, version=draft)
 
 
 def _round(unit):

@@ -108,10 +108,12 @@ def _staff_pages():
             reverse("people:overview") + f"?region={unit.region_id}",
             reverse("people:cards"),
             reverse("people:card", args=[mentored.card_id]),
+            reverse("audits:security_plan"),
+            reverse("audits:security_plan_compare"),
         ],
         Role.ADMINISTRATOR: [
-            reverse("organisation:admin_home"), reverse("privacy:retention"), reverse("privacy:holds"),
-            reverse("privacy:runs"), reverse("privacy:destruction_records"),
+            reverse("organisation:admin_home"), reverse("organisation:settings"), reverse("privacy:retention"),
+            reverse("privacy:holds"), reverse("privacy:runs"), reverse("privacy:destruction_records"),
         ],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
     }

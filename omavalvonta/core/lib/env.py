@@ -5,6 +5,7 @@ production environment must never silently fall back to a default.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -97,3 +98,57 @@ def env_months(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     if len(months) < 2 or len(set(months)) != len(months) or not all(1 <= m <= 12 for m in months):
         raise ImproperlyConfigured(f"{name} must be at least two different months 1-12, got {value!r}.")
     return tuple(sorted(months))
+
+
+def entra_providers(environ=None) -> dict:
+    """allauth's SOCIALACCOUNT_PROVIDERS for single sign-on with Microsoft Entra
+    ID (OpenID Connect; organisation/sso.py, docs/sso.md), from ENTRA_CLIENT_ID,
+    ENTRA_CLIENT_SECRET, ENTRA_TENANT_ID and ENTRA_SERVER_URL (the issuer; by
+    default Entra's for the tenant; the tests point it at a stand-in). No app
+    while ENTRA_CLIENT_ID is unset: single sign-on is off."""
+    environ = os.environ if environ is None else environ
+
+    def get(name):
+        return (environ.get(name) or "").strip()
+
+    apps = []
+    client_id = get("ENTRA_CLIENT_ID")
+    if client_id:
+        tenant = get("ENTRA_TENANT_ID")
+        server_url = get("ENTRA_SERVER_URL") or (f"https://login.microsoftonline.com/{tenant}/v2.0" if tenant else "")
+        if not server_url:
+            raise ImproperlyConfigured("ENTRA_CLIENT_ID is set: set ENTRA_TENANT_ID (or ENTRA_SERVER_URL) too.")
+        parsed = urlsplit(server_url)
+        loopback = parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "localhost")
+        if not (parsed.scheme == "https" and parsed.hostname) and not loopback:
+            raise ImproperlyConfigured(f"ENTRA_SERVER_URL must be an https:// address, got {server_url!r}.")
+        secret = get("ENTRA_CLIENT_SECRET")
+        if not secret:
+            raise ImproperlyConfigured("ENTRA_CLIENT_ID is set: set ENTRA_CLIENT_SECRET too.")
+        apps.append(
+            {
+                "provider_id": "entra",
+                "name": "Microsoft Entra ID",
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {
+                    "server_url": server_url.rstrip("/"),
+                    # The id token carries what is needed (the e-mail, its
+                    # verification, amr); Entra's userinfo is on Microsoft Graph.
+                    "fetch_userinfo": False,
+                    "token_auth_method": "client_secret_post",
+                },
+            }
+        )
+    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}
+
+
+def sso_form_action_origins(providers: dict) -> list[str]:
+    """The identity providers' origins, for the Content-Security-Policy's
+    form-action: the sign-in button's POST is answered with a redirect there,
+    and browsers hold a form's redirects to form-action too."""
+    origins = []
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        parsed = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{parsed.scheme}://{parsed.netloc}")
+    return origins

@@ -47,6 +47,7 @@ ORGANISATION_FIELDS = (
     "handling_start_working_days",
     "handling_target_days",
     "correction_due_days",
+    "password_sign_in",
 )
 AUTHORITY_FIELDS = ("name", "email", "is_default")
 

@@ -92,6 +92,22 @@ def organisation_settings_update(
     unknown = set(changes) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if changes.get("password_sign_in") is None:
+        changes.pop("password_sign_in", None)  # not on the form: unchanged
+    elif changes["password_sign_in"] is False and (organisation is None or organisation.password_sign_in):
+        from omavalvonta.organisation.sso import sso_enabled
+
+        if not sso_enabled():
+            raise ValidationError(
+                {
+                    "password_sign_in": [
+                        _(
+                            "Password sign-in cannot be turned off: single sign-on with Microsoft Entra ID is "
+                            "not configured, so nobody could sign in."
+                        )
+                    ]
+                }
+            )
     if organisation is None:
         if Organisation.objects.exists():
             raise ValidationError(

@@ -67,8 +67,22 @@ def assert_kept_out(client):
 # Every route under /accounts/ and the Django admin's own account pages, by what
 # it can do to a session. A new route fails test_every_way_in_is_classified
 # until someone decides (and tests) which kind it is.
-SIGNS_IN = {"account_login", "mfa_authenticate", "admin:login"}
+SIGNS_IN = {
+    "account_login",
+    "mfa_authenticate",
+    "admin:login",
+    # Single sign-on's return (organisation/sso.py; test_sso.py): a verified
+    # e-mail of a person who exists, then the same second factor.
+    "sso_callback",
+    "openid_connect_callback",  # allauth's, at the same address: sso_callback answers
+}
 NEVER_SIGNS_IN = {
+    "sso_login",  # only sends to the identity provider
+    "openid_connect_login",
+    "socialaccount_signup",  # closed (SocialAccountAdapter)
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
+    "socialaccount_connections",  # switched off (404): identities are linked by verified e-mail only
     "account_signup",  # closed (AccountAdapter)
     "account_reset_password",
     "account_reset_password_done",
@@ -112,7 +126,8 @@ def test_every_way_in_is_classified():
     account_routes = {
         name
         for name, pattern in _routes()
-        if name.startswith(("account_", "mfa_")) or name in {"admin:login", "admin:logout"}
+        if name.startswith(("account_", "mfa_", "socialaccount_", "openid_connect_", "sso_"))
+        or name in {"admin:login", "admin:logout"}
         or name.startswith("admin:password_change")
     }
     unclassified = account_routes - SIGNS_IN - NEVER_SIGNS_IN - NEEDS_A_SIGNED_IN_SESSION
