@@ -276,6 +276,8 @@ STAFF_WORK = "units' shared work (plans, meetings, duties, audits) naming staff 
 PUBLIC = "the public site: published documents and forms, no personal data"
 SHELL = "the web app's shell, its offline form, language or icons"
 ENDED_ELSEWHERE = "a sign-in session's end: writes, shows nothing"
+SIGN_IN = "single sign-on with the organisation's identity provider: signs in, shows no one's data"
+RETENTION = "retention settings, holds and destruction runs: record types, ids and dates, never their content"
 # A public page that reads a child's document logs its reader through the service (test below).
 DELIVERY = "the social worker's download: logged by clients.services.delivery_open for a reader without an account"
 
@@ -349,6 +351,15 @@ NOT_A_READ = {
     "restrictions:overview": FIGURES, "restrictions:flag": WRITE,
     "people:overview": FIGURES, "people:requirement": WRITE, "people:record_new": FORM_NEW,
     "people:certificate": "a certificate file: logged as competence.certificate (people/tests)",
+    "audits:security_plan": ORGANISATION, "audits:security_plan_compare": ORGANISATION,
+    "audits:security_plan_draft": ORGANISATION, "audits:security_plan_draft_start": WRITE,
+    "audits:security_plan_version": ORGANISATION,
+    "openid_connect_callback": SIGN_IN, "openid_connect_login": SIGN_IN, "sso_callback": SIGN_IN, "sso_login": SIGN_IN,
+    "people:card": ORGANISATION, "people:cards": ORGANISATION, "people:evaluation_action": WRITE,
+    "people:orientation_evaluate": WRITE, "people:orientation_new": FORM_NEW,
+    "privacy:destruction_records": RETENTION, "privacy:holds": RETENTION, "privacy:retention": RETENTION,
+    "privacy:runs": RETENTION, "privacy:run": RETENTION, "privacy:hold_lift": WRITE, "privacy:retention_rule": WRITE,
+    "privacy:run_approve": WRITE, "privacy:run_cancel": WRITE,
     "public:index": PUBLIC, "public:followup": "the reporter's own answer, read with their follow-up code",
     "public:delivery": DELIVERY, "public:plans_index": PUBLIC, "public:plans_unit": PUBLIC,
     "public:plans_unit_pdf": PUBLIC, "public:plans_programme": PUBLIC, "public:plans_report": PUBLIC,
