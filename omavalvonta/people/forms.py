@@ -140,3 +140,13 @@ class CardItemForm(forms.Form):
         for key in ("required", "invalid", "min_value", "max_value"):
             self.fields["target_day"].error_messages[key] = message
     needs_ack = forms.BooleanField(label=_("The newcomer acknowledges reading it"), required=False)
+
+
+class OrientationStepForm(forms.Form):
+    """One step on an orientation's checklist: tick an item, take the tick back, or acknowledge reading it."""
+
+    item = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    step = forms.ChoiceField(
+        choices=[(step, step) for step in ("tick", "untick", "ack")],
+        widget=forms.HiddenInput,
+    )

@@ -219,6 +219,8 @@ def item_tick(*, actor, item: OrientationItem, done: bool = True) -> Orientation
     if not _may_tick(actor, orientation):
         raise ValidationError({"__all__": _("Only the mentor or the unit's supervisor ticks the items of this orientation.")})
     _require_open(orientation)
+    if (item.ticked_at is not None) == done:
+        return item  # already so (a step sent twice from the offline queue): the first tick's time stays
     item.ticked_at, item.ticked_by = (timezone.now(), actor) if done else (None, None)
     item.save(update_fields=["ticked_at", "ticked_by"])
     audit_event_record(actor=actor, verb="orientation.item_ticked" if done else "orientation.item_unticked",

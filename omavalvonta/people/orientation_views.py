@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import form_step
+from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.offline import queue_answer, submit_refusal, wants_json
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -27,7 +28,13 @@ from omavalvonta.organisation.access import (
     requires,
 )
 from omavalvonta.people import orientation_selectors as oselectors, selectors, services
-from omavalvonta.people.forms import CardItemForm, EvaluationActionForm, EvaluationForm, OrientationStartForm
+from omavalvonta.people.forms import (
+    CardItemForm,
+    EvaluationActionForm,
+    EvaluationForm,
+    OrientationStartForm,
+    OrientationStepForm,
+)
 from omavalvonta.people.models import EvaluatorRole
 
 
@@ -135,23 +142,7 @@ def orientation(request, pk):
     """The checklist: the mentor ticks, the newcomer acknowledges (a POST per item)."""
     actor = request.user
     if request.method == "POST":
-        the = oselectors.orientation_get(actor=actor, pk=pk)
-        item = oselectors.orientation_item_get(the, request.POST.get("item"))
-        step = request.POST.get("step")
-        if item is None or step not in ("tick", "untick", "ack"):
-            messages.error(request, _("The item was not found on this orientation. Reload the page."))
-            return redirect("people:orientation", pk=the.pk)
-        try:
-            if step == "ack":
-                services.item_acknowledge(actor=actor, item=item)
-                messages.success(request, _("Acknowledged: %(item)s") % {"item": item.card_item.label})
-            else:
-                services.item_tick(actor=actor, item=item, done=step == "tick")
-                if step == "tick":
-                    messages.success(request, _("Ticked: %(item)s") % {"item": item.card_item.label})
-        except ValidationError as error:
-            _service_message(request, error)
-        return redirect(request.path + f"#item-{item.pk}")
+        return _orientation_step(request, oselectors.orientation_get(actor=actor, pk=pk))
     the = oselectors.orientation_get(actor=actor, pk=pk, request=request)
     role = services.evaluator_role(actor, the)
     page = oselectors.orientation_page(actor=actor, orientation=the)
@@ -167,6 +158,41 @@ def orientation(request, pk):
             "evaluation_form": EvaluationForm(),
         },
     )
+
+
+def _orientation_step(request, the):
+    """One tick, take-back or acknowledgement, posted from the page or sent from
+    the browser's offline queue (JSON): each is idempotent, so a step the queue
+    sends twice is recorded once."""
+    actor = request.user
+    form = OrientationStepForm(request.POST)
+    item = oselectors.orientation_item_get(the, request.POST.get("item")) if form.is_valid() else None
+    if item is None:
+        form.add_error(None, _("The item was not found on this orientation. Reload the page."))
+        if wants_json(request):
+            return submit_refusal(form)
+        messages.error(request, form.non_field_errors()[0])
+        return redirect("people:orientation", pk=the.pk)
+    step = form.cleaned_data["step"]
+    already = {"tick": item.ticked_at is not None, "untick": item.ticked_at is None, "ack": item.acknowledged_at is not None}[step]
+    try:
+        if step == "ack":
+            services.item_acknowledge(actor=actor, item=item)
+            message = _("Acknowledged: %(item)s") % {"item": item.card_item.label}
+        else:
+            services.item_tick(actor=actor, item=item, done=step == "tick")
+            message = _("Ticked: %(item)s") % {"item": item.card_item.label} if step == "tick" else ""
+    except ValidationError as error:
+        if wants_json(request):
+            add_service_errors(form, error)
+            return submit_refusal(form)
+        _service_message(request, error)
+        return redirect(request.path + f"#item-{item.pk}")
+    if wants_json(request):
+        return queue_answer(created=not already, message=message or _("The tick was taken back."))
+    if message:
+        messages.success(request, message)
+    return redirect(request.path + f"#item-{item.pk}")
 
 
 @require_POST
