@@ -23,6 +23,7 @@ urlpatterns = [
     path("offline/", offline_views.offline_shell, name="offline_shell"),
     path("offline/avain/", offline_views.queue_key, name="offline_queue_key"),
     path("oma/", dashboard_views.profile, name="account_settings"),
+    path("yksikot/<int:unit_id>/aikajana/", dashboard_views.unit_timeline, name="unit_timeline"),
     path("oma/istunnot/", session_views.my_sessions, name="my_sessions"),
     path("oma/istunnot/muut/lopeta/", session_views.my_sessions_end_others, name="my_sessions_end_others"),
     path("oma/istunnot/<int:pk>/lopeta/", session_views.my_session_end, name="my_session_end"),

@@ -31,3 +31,9 @@ class AuditsConfig(AppConfig):
         )
         # The self-supervision plan's critical information systems.
         registry.register(registry.PLAN_FACTS, "information_systems", selectors.information_systems_fact)
+        # The unit's timeline (dashboards): what happened here, never naming a child.
+        from omavalvonta.audits import timeline
+
+        registry.register(
+            registry.UNIT_TIMELINE, "audits", timeline.audit_timeline, order=70, label=_("Audits")
+        )

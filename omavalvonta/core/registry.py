@@ -160,6 +160,15 @@ HOME_BLOCKS = "dashboards.home_blocks"
 # ValidationError refuses the report).
 REPORT_ORIGINS = "deviations.report_origins"
 
+# What happened in one unit, for its timeline (dashboards): func(*, actor, unit,
+# after, before, limit) -> list of `TimelineEntry`, newest first, at most `limit`,
+# with after <= at < before (either None: open), reading only what `actor` may
+# see in `unit` through the access kernel, in one or two queries whatever the
+# data. Titles name records by their kind and the staff's own titles, never a
+# child or a reporter (counts only for children's data). Details: label (lazy
+# text: the area's name in the page's filter).
+UNIT_TIMELINE = "dashboards.unit_timeline"
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -224,3 +233,17 @@ def first(slot: str) -> Callable | None:
     (an optional plug: the consumer then leaves the feature out)."""
     found = entries(slot)
     return found[0].func if found else None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a unit's timeline (UNIT_TIMELINE): when (an aware datetime;
+    a day's event at the day's start), the area (the provider's name), what kind
+    of event (a short key of the provider's own), a title that names no child
+    and no reporter, and the record's page (None: nothing to open)."""
+
+    at: Any
+    area: str
+    kind: str
+    title: str
+    link: str | None = None

@@ -38,6 +38,8 @@ def home_summary(*, actor) -> dict:
         "my_reports": list(deviation_list_mine(actor=actor)[:5]),
         "notifications": list(notification_inbox(actor=actor).filter(read_at__isnull=True)[:5]),
         "figures": None,
+        # The timelines of the person's own units (from the grants: no query).
+        "timeline_unit_ids": list(dict.fromkeys(access.own_unit_ids(actor, access.P_UNIT_VIEW))),
     }
     if summary["can_view"]:
         # Counted from the deviations' open-report index alone (the open states by

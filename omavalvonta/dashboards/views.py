@@ -3,10 +3,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from omavalvonta.dashboards.forms import TimelineFilterForm
 from omavalvonta.dashboards.selectors import home_summary
+from omavalvonta.dashboards.timeline import timeline_areas, unit_timeline as unit_timeline_page
 from omavalvonta.notifications.digest import DigestForm, digest_frequency, digest_preference_set
-from omavalvonta.organisation import access_people
-from omavalvonta.organisation.access import AUTHENTICATED, requires
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.access import AUTHENTICATED, P_UNIT_VIEW, requires
 
 
 @requires(AUTHENTICATED)
@@ -32,3 +34,33 @@ def profile(request):
 def not_available(request, *args, **kwargs):
     """A third-party page this product switches off (answers 404)."""
     raise Http404
+
+
+@requires(P_UNIT_VIEW)
+def unit_timeline(request, unit_id):
+    """What happened in one unit, newest first, across areas (dashboards/timeline.py).
+    Titles name kinds, numbers and counts, never a child or a reporter."""
+    unit = access.access_unit(request.user, unit_id, P_UNIT_VIEW)
+    areas = timeline_areas()
+    form = TimelineFilterForm(request.GET or None, areas=areas)
+    page, filtered = None, False
+    if form.is_bound and form.is_valid():
+        after, before = form.window()
+        area = form.cleaned_data.get("area")
+        page = unit_timeline_page(actor=request.user, unit=unit, areas={area} if area else None, after=after, before=before)
+        filtered = bool(area or form.cleaned_data.get("date_from") or form.cleaned_data.get("date_to"))
+    elif not form.is_bound:
+        page = unit_timeline_page(actor=request.user, unit=unit)
+    older = None
+    if page and page.next_before:
+        query = request.GET.copy()
+        query["before"] = page.next_before.isoformat()
+        older = query.urlencode()
+    labels = dict(areas)
+    rows = [(entry, labels.get(entry.area, "")) for entry in page.entries] if page else []
+    return render(
+        request,
+        "dashboards/unit_timeline.html",
+        {"unit": unit, "form": form, "page": page, "older": older, "filtered": filtered, "rows": rows,
+         "paged": bool(form.is_bound and form.is_valid() and form.cleaned_data.get("before"))},
+    )

@@ -39,3 +39,12 @@ class DeviationsConfig(AppConfig):
             title=_("Report a deviation"),
             options_url_name="deviations:offline_units",
         )
+        # The unit's timeline (dashboards): what happened here, never naming a child.
+        from omavalvonta.deviations import timeline
+
+        registry.register(
+            registry.UNIT_TIMELINE, "deviations", timeline.deviation_timeline, order=10, label=_("Deviations and grievances")
+        )
+        registry.register(
+            registry.UNIT_TIMELINE, "notifications", timeline.notification_timeline, order=20, label=_("Statutory notifications")
+        )

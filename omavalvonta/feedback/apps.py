@@ -33,3 +33,9 @@ class FeedbackConfig(AppConfig):
         )
         # A unit moved to another region or service type takes its feedback sums along.
         hooks.on_unit_saved(tallies.unit_rescope)
+        # The unit's timeline (dashboards): what happened here, never naming a child.
+        from omavalvonta.feedback import timeline
+
+        registry.register(
+            registry.UNIT_TIMELINE, "feedback", timeline.round_timeline, order=80, label=_("Feedback")
+        )

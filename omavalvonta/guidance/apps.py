@@ -23,3 +23,9 @@ class GuidanceConfig(AppConfig):
         )
 
         jobs.register("guidance.deadlines", guidance_deadlines_check, every_seconds=3600)
+        # The unit's timeline (dashboards): what happened here, never naming a child.
+        from omavalvonta.guidance import timeline
+
+        registry.register(
+            registry.UNIT_TIMELINE, "guidance", timeline.guidance_timeline, order=60, label=_("Guidance and requests")
+        )

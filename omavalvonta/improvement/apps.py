@@ -28,3 +28,9 @@ class ImprovementConfig(AppConfig):
         jobs.register(
             "improvement.plan_follow_up_reminders", plan_follow_up_reminders_send, every_seconds=6 * 3600
         )
+        # The unit's timeline (dashboards): what happened here, never naming a child.
+        from omavalvonta.improvement import timeline
+
+        registry.register(
+            registry.UNIT_TIMELINE, "actions", timeline.action_timeline, order=30, label=_("Actions")
+        )

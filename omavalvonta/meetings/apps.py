@@ -46,3 +46,9 @@ class MeetingsConfig(AppConfig):
         registry.register(
             registry.HOME_BLOCKS, "meetings", selectors.meeting_home_items, order=110, template="meetings/_home_meetings.html"
         )
+        # The unit's timeline (dashboards): what happened here, never naming a child.
+        from omavalvonta.meetings import timeline
+
+        registry.register(
+            registry.UNIT_TIMELINE, "meetings", timeline.meeting_timeline, order=40, label=_("Meetings")
+        )

@@ -43,6 +43,12 @@ def register() -> None:
         registry.SOCIAL_WORKER_DOCUMENTS, report.REPORT, report.child_report_document,
         title=gettext_lazy("a report on functional capacity and goals"),
     )
+    # The unit's timeline (dashboards): what happened here, never naming a child.
+    from omavalvonta.outcomes import timeline
+
+    registry.register(
+        registry.UNIT_TIMELINE, "outcomes", timeline.measurement_timeline, order=90, label=gettext_lazy("Functional capacity")
+    )
 
 
 def _quarterly_reports() -> int:

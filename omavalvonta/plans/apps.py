@@ -34,3 +34,9 @@ class PlansConfig(AppConfig):
         jobs.register("plans.followup_publication", followup_reports_remind, every_seconds=6 * 3600)
         registry.register(registry.HOME_BLOCKS, "plans", plan_home_items, order=80, template="plans/_home_plans.html")
         registry.register(registry.HOME_BLOCKS, "followup", followup_home_items, order=90, template="plans/_home_followup.html")
+        # The unit's timeline (dashboards): what happened here, never naming a child.
+        from omavalvonta.plans import timeline
+
+        registry.register(
+            registry.UNIT_TIMELINE, "plans", timeline.plan_timeline, order=50, label=_("Plans")
+        )

@@ -41,3 +41,9 @@ def register() -> None:
         registry.SOCIAL_WORKER_DOCUMENTS, services.ASSESSMENT, documents.assessment_document,
         title=_("a request to assess the service need"),
     )
+    # The unit's timeline (dashboards): what happened here, never naming a child.
+    from omavalvonta.restrictions import timeline
+
+    registry.register(
+        registry.UNIT_TIMELINE, "restrictions", timeline.restriction_timeline, order=100, label=_("Restrictive measures")
+    )

@@ -278,11 +278,15 @@ SHELL = "the web app's shell, its offline form, language or icons"
 ENDED_ELSEWHERE = "a sign-in session's end: writes, shows nothing"
 SIGN_IN = "single sign-on with the organisation's identity provider: signs in, shows no one's data"
 RETENTION = "retention settings, holds and destruction runs: record types, ids and dates, never their content"
+TIMELINE = (
+    "a unit's timeline: kinds of record, numbers and counts, never a child's or a reporter's name "
+    "(tests/test_unit_timeline_demo.py); each record opens on its own logged page"
+)
 # A public page that reads a child's document logs its reader through the service (test below).
 DELIVERY = "the social worker's download: logged by clients.services.delivery_open for a reader without an account"
 
 NOT_A_READ = {
-    "home": OWN, "favicon": SHELL, "service_worker": SHELL, "offline_shell": SHELL, "offline_queue_key": SHELL,
+    "home": OWN, "unit_timeline": TIMELINE, "favicon": SHELL, "service_worker": SHELL, "offline_shell": SHELL, "offline_queue_key": SHELL,
     "my_sessions": OWN, "my_sessions_end_others": ENDED_ELSEWHERE,
     "my_session_end": ENDED_ELSEWHERE, "set_language": SHELL,
     "deviations:new": FORM_NEW, "deviations:new_offline": SHELL, "deviations:offline_units": SHELL,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.deviations.services import deviation_submit
-from omavalvonta.organisation.access import P_ACTION_MANAGE, ROLE_PERMISSIONS
+from omavalvonta.organisation.access import P_ACTION_MANAGE, P_UNIT_VIEW, ROLE_PERMISSIONS
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
 
@@ -333,6 +333,12 @@ EXPECTED["people_evaluation_action"] = {
     (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
 }
 
+# A unit's timeline: everyone who sees the unit (each entry as its area allows); another unit's is 404.
+EXPECTED["unit_timeline"] = {
+    **{(r, "own"): 200 if P_UNIT_VIEW in ROLE_PERMISSIONS[r] else 403 for r in Role},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
 EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
@@ -404,6 +410,7 @@ def _url(page, unit_a, quality, violence):
         "outcomes_effectiveness": reverse("outcomes:effectiveness"),
         "outcomes_unit_effectiveness": reverse("outcomes:unit_effectiveness", args=[unit_a.pk]),
         **(_people_urls(unit_a) if page.startswith("people_") else {}),
+        "unit_timeline": reverse("unit_timeline", args=[unit_a.pk]),
         "restrictions_overview": reverse("restrictions:overview"),
         "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
         "restrictions_figures": reverse("restrictions:figures", args=[unit_a.pk]),

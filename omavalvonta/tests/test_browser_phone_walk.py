@@ -85,6 +85,7 @@ def _staff_pages():
             reverse("clients:end", args=[child.pk]),
             reverse("yearclock:due"),
             reverse("outcomes:unit_effectiveness", args=[unit.pk]),
+            reverse("unit_timeline", args=[unit.pk]),
             reverse("people:unit", args=[unit.pk]),
             reverse("people:requirement", args=[unit.pk]),
             reverse("people:person", args=[unit.pk, employee.pk]),

@@ -41,3 +41,48 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The first moment of `day` in the provider's time (a day's event on a timeline)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=HELSINKI)
+
+
+def day_range(field: str, *, after: dt.datetime | None, before: dt.datetime | None) -> dict:
+    """Filter keywords for a date field whose days, placed at `day_start`, fall in
+    after <= start < before (None: open) -- a timeline's window on a date column."""
+    where = {}
+    if before is not None:
+        local = before.astimezone(HELSINKI)
+        midnight = local == day_start(local.date())
+        where[f"{field}__lt" if midnight else f"{field}__lte"] = local.date()
+    if after is not None:
+        local = after.astimezone(HELSINKI)
+        midnight = local == day_start(local.date())
+        where[f"{field}__gte" if midnight else f"{field}__gt"] = local.date()
+    return where
+
+
+def moment_range(field: str, *, after: dt.datetime | None, before: dt.datetime | None) -> dict:
+    """Filter keywords for a datetime field in after <= value < before (None: open)."""
+    where = {}
+    if before is not None:
+        where[f"{field}__lt"] = before
+    if after is not None:
+        where[f"{field}__gte"] = after
+    return where
+
+
+def whole_days(*, after: dt.datetime | None, before: dt.datetime | None) -> tuple:
+    """The window (after, before) widened or narrowed to whole days, so that a
+    day's count placed at `day_start` falls in it exactly when the day does
+    (the same days `day_range` picks on a date column)."""
+
+    def edge(moment):
+        if moment is None:
+            return None
+        local = moment.astimezone(HELSINKI)
+        start = day_start(local.date())
+        return start if local == start else day_start(local.date() + dt.timedelta(days=1))
+
+    return edge(after), edge(before)
