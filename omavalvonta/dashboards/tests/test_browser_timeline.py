@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 def _story(responsible_a, supervisor_a, employee_a, unit_a, authority):
     deviation_submit(actor=employee_a, **deviation_kwargs(unit_a, kind="grievance"))
-    deviation_submit(actor=employee_a, **deviation_kwargs(unit_a, kind="medication"))
+    deviation_submit(actor=employee_a, **deviation_kwargs(unit_a, kind="quality"))
     _action(unit_a, responsible_a, 6, title="Perehdytä uudet ohjaajat palo-ohjeeseen")
     meeting = _meeting(unit_a, supervisor_a, -3, title="Tiimipalaveri 11/2026")
     Meeting.objects.filter(pk=meeting.pk).update(state=MeetingState.MINUTES_CLOSED, closed_at=timezone.now() - dt.timedelta(days=2))
