@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import ngettext
 
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry

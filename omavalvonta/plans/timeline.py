@@ -25,10 +25,8 @@ def plan_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[Tim
         "pk", "number", "plan__kind", "is_review_only", "approved_at"
     )[:limit]:
         plan = PlanKind(kind).label if kind in PlanKind.values else kind
-        if review_only:
-            title = _("%(plan)s reviewed, no changes (version %(number)s)")
-        else:
-            title = _("%(plan)s version %(number)s approved")
+        approved = _("%(plan)s version %(number)s approved")
+        title = _("%(plan)s reviewed, no changes (version %(number)s)") if review_only else approved
         entries.append(
             TimelineEntry(
                 at=at, area="plans", kind="review" if review_only else "version_approved",
