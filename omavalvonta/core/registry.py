@@ -169,6 +169,23 @@ REPORT_ORIGINS = "deviations.report_origins"
 # text: the area's name in the page's filter).
 UNIT_TIMELINE = "dashboards.unit_timeline"
 
+# Where a learning review (learning) can be opened from, keyed by the entry's
+# name; the review form carries "name:id" (an id, never client data), e.g.
+# "theme:12" from a theme across units. func(*, actor, ref) -> None when there is
+# no such record or `actor` may not open a review from it, else {"title": a
+# suggested title naming no child or reporter, "deviation_ids": [deviations the
+# review starts with, only ones `actor` may see], "units": [Unit, ...]}.
+LEARNING_ORIGINS = "learning.review_origins"
+
+# What search (search) finds in each area, within the searcher's scope:
+# func(*, actor, query, limit) -> list of `SearchHit`, best first, at most
+# `limit`, reading only what `actor` may see through the access kernel (a fixed
+# number of queries whatever the data). `query` is a `SearchQuery` of the search
+# area (the raw text and its Finnish stems). The provider writes the access-log
+# rows for personal data it returns. Details: label (lazy text: the area's name
+# in the page's filter).
+SEARCH_SOURCES = "search.sources"
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -247,3 +264,17 @@ class TimelineEntry:
     kind: str
     title: str
     link: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result (SEARCH_SOURCES): the area (the provider's name), the
+    record's title and a short snippet (no protected reporter's identity), when
+    (an aware datetime or None), the record's page, and a score (higher first)."""
+
+    area: str
+    title: str
+    snippet: str
+    link: str
+    at: Any = None
+    score: float = 0.0
