@@ -286,6 +286,8 @@ def _items_page(request, subject_request, *, failed=None, status=200):
                     form.auto_id = auto_id
                 else:
                     form = SubjectItemForm(initial={"area": part["area"], "key": item.key}, auto_id=auto_id)
+                if not item.rectify:  # erasure stays offered: refused, it says which law keeps the item
+                    form.fields["action"].choices = [c for c in form.fields["action"].choices if c[0] != "rectify"]
             rows.append({"item": item, "decision": decided.get((part["area"], item.key)), "form": form})
         parts.append({**part, "rows": rows})
     gone = [a for key, a in decided.items() if not any(
