@@ -122,7 +122,7 @@ def test_only_open_change_requests_by_the_dpo(dpo, staff_member, employee_a):
 
 
 def test_reporter_identity_removed_from_a_closed_ordinary_report(dpo, staff_member, three_reports):
-    first, second, naming = three_reports["first"], three_reports["second"], three_reports["naming"]
+    first, second = three_reports["first"], three_reports["second"]
     Deviation.objects.filter(pk=first.pk).update(state=State.CLOSED)
     req = register(dpo, staff_member)
     found = items(req, "deviations.reporter")
