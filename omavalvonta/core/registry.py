@@ -85,6 +85,14 @@ REPORT_SECTIONS = "plans.report_sections"
 # reads of the person's data ("who has seen my data"). Another person's
 # protected identity is never in the items: it is a redaction with its reason.
 SUBJECT_DATA = "privacy.subject_data"
+# What a data-subject request of type erasure or rectification may change in an
+# area (privacy, GDPR arts. 16-17): func(*, person) -> list of `SubjectItem`, the
+# items the area holds about the person, each saying whether it may be erased or
+# rectified and, when it may not be erased, the legal duty to keep it. Details:
+# apply(*, actor, person, key, action, value) -> None: the owning area's own
+# service carries out "erase" or "rectify" (with `value`) on the item `key`,
+# audited there, inside privacy's transaction; a ValidationError refuses it.
+SUBJECT_ACTIONS = "privacy.subject_actions"
 
 # Record types whose retention privacy keeps (the retention table, legal holds,
 # the monthly destruction run). The owner of a record type registers one entry
@@ -114,6 +122,21 @@ class RetentionDue:
     dated: Any
     unit_id: int | None = None
     case: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class SubjectItem:
+    """One item an area holds about a person that a rectification or erasure
+    request may touch. `key` is stable within the area's entry; `value` is the
+    current value as the person may be told it; `keep` names the legal duty that
+    stops erasure (empty: none); `erase`/`rectify` say what the area can do."""
+
+    key: str
+    title: str
+    value: str
+    erase: bool = False
+    rectify: bool = False
+    keep: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ decides on the rest before release."""
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.dates import fi_date
@@ -69,5 +69,40 @@ def subject_data(*, person) -> dict:
     }
 
 
+# --- Erasure (core.registry SUBJECT_ACTIONS): the reporter's identity --------------------
+
+def reporter_items(*, person) -> list:
+    """The reports `person` made: may their identity as the reporter go
+    (deviations.services.protection: the rule written down)."""
+    from omavalvonta.deviations.services.protection import reporter_removal_refusal
+
+    reports = Deviation.objects.filter(reporter=person).select_related("unit").order_by("submitted_at", "pk")
+    items = []
+    for d in reports:
+        keep = str(reporter_removal_refusal(d))
+        items.append(registry.SubjectItem(
+            key=str(d.pk), title=_("Reporter of %(number)s") % {"number": d.number},
+            value=_("%(type)s, %(unit)s, %(date)s") % {
+                "type": d.get_kind_display(), "unit": d.unit.name, "date": fi_date(d.submitted_at)},
+            erase=not keep, keep=keep,
+        ))
+    return items
+
+
+def reporter_apply(*, actor, person, key, action, value) -> None:
+    from django.core.exceptions import ValidationError
+
+    from omavalvonta.deviations.services.protection import deviation_reporter_remove
+
+    deviation = Deviation.objects.filter(pk=int(key), reporter=person).first() if key.isdigit() else None
+    if deviation is None or action != "erase":
+        raise ValidationError(_("Only the reporter's identity of a report they made can be removed."))
+    deviation_reporter_remove(actor=actor, deviation=deviation, person=person)
+
+
 def register() -> None:
     registry.register(registry.SUBJECT_DATA, "deviations.reports", subject_data, order=20)
+    registry.register(
+        registry.SUBJECT_ACTIONS, "deviations.reporter", reporter_items, order=20,
+        title=gettext_lazy("Deviation reports"), apply=reporter_apply,
+    )

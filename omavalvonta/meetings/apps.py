@@ -19,6 +19,9 @@ class MeetingsConfig(AppConfig):
         from omavalvonta.meetings.services import agenda_sources_forget
 
         registry.register(registry.RECORD_DESTROYED, "meetings", agenda_sources_forget)
+        from omavalvonta.meetings import retention
+
+        retention.register()  # the minutes in privacy's retention table
 
         register_agenda_source("deviations", selectors.deviations_for_agenda, kind=AgendaItemKind.DEVIATION, order=10)
         register_agenda_source(

@@ -12,6 +12,9 @@ from omavalvonta.outcomes import effectiveness, report, schedule
 
 
 def register() -> None:
+    from omavalvonta.outcomes import retention
+
+    retention.register()  # the measurements in privacy's retention table
     from omavalvonta.outcomes import selectors
 
     registry.register(registry.CHILD_PANELS, "outcomes", selectors.child_panel)

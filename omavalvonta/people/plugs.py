@@ -44,3 +44,7 @@ def register() -> None:
     registry.register(registry.MEMBERSHIP_ENDED, "people.orientation", _person_left)
     # What a person's access request finds here (privacy's compile).
     registry.register(registry.SUBJECT_DATA, "people.qualifications", subject_data.subject_data, order=30)
+    registry.register(
+        registry.SUBJECT_ACTIONS, "people.qualifications", subject_data.subject_items, order=30,
+        title=gettext_lazy("Checks and qualifications"), apply=subject_data.subject_apply,
+    )

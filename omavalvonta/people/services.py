@@ -172,3 +172,57 @@ __all__ = [
     "evaluator_role", "item_acknowledge", "item_tick", "orientation_start", "person_left",
     "qualification_record", "requirement_save",
 ]
+
+
+# --- A data-subject request (privacy, core.registry SUBJECT_ACTIONS) ---------------------
+
+SUBJECT_TEXT_FIELDS = ("registration_number", "provider", "scope", "note")
+
+
+def qualification_keep_reason(record: QualificationRecord) -> str:
+    """Why the record must be kept ("" when it may be erased): the current
+    record of a person still in the unit's staff shows that the provider's staff
+    hold what their work needs (Sote-valvontalaki 741/2023: the self-supervision
+    of staffing; Act on social welfare professionals 817/2015: the employer
+    checks the right to practise). It can be rectified; history can go."""
+    if record.is_current and selectors.is_staff_member(unit=record.unit, person=record.person):
+        return _(
+            "The current record of a person in the unit's staff: the provider must be able to show it "
+            "(Sote-valvontalaki 741/2023; Act 817/2015; GDPR art. 17(3)(b)). It can be rectified."
+        )
+    return ""
+
+
+@transaction.atomic
+def qualification_subject_apply(*, actor, record: QualificationRecord, field: str, action: str,
+                                 value: str = "") -> None:
+    """Erase a qualification record (its certificate file too), or rectify or
+    erase one of its texts, on a data-subject request decided by the
+    data-protection officer (subject_request.manage, organisation-wide)."""
+    if not access.has_perm_organisation_wide(actor, access.P_SUBJECT_REQUEST_MANAGE):
+        raise PermissionDenied(access.P_SUBJECT_REQUEST_MANAGE)
+    if field == "record":
+        if action != "erase":
+            raise ValidationError(_("Rectify the record's details one by one."))
+        keep = qualification_keep_reason(record)
+        if keep:
+            raise ValidationError(keep)
+        pk, unit, type_key = record.pk, record.unit, record.type.key
+        if record.certificate:
+            record.certificate.delete(save=False)
+        record.delete()
+        audit_event_record(actor=actor, verb="qualification.subject_erased", target=unit, unit=unit,
+                           record=pk, type=type_key)
+        return
+    if field not in SUBJECT_TEXT_FIELDS or action not in ("erase", "rectify"):
+        raise ValidationError(_("This detail cannot be changed on a request."))
+    errors: dict = {}
+    new = _clean_texts({field: "" if action == "erase" else value}, errors)[field]
+    if errors.get(field):
+        raise ValidationError({"value": errors[field]})
+    if getattr(record, field) == new:
+        raise ValidationError({"value": _("The value is already this.")})
+    setattr(record, field, new)
+    record.save(update_fields=[field])
+    audit_event_record(actor=actor, verb=f"qualification.subject_{action}", target=record, unit=record.unit,
+                       field=field)

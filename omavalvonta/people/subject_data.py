@@ -57,3 +57,42 @@ def subject_data(*, person) -> dict | None:
             ["people", "orientation", [o.pk for o in orientations]],
         ],
     }
+
+
+# --- Rectification and erasure (core.registry SUBJECT_ACTIONS) ---------------------------
+
+def _text_labels() -> dict:
+    return {"registration_number": _("Registration number"), "provider": _("Provider"), "scope": _("Scope"),
+            "note": _("Note")}
+
+
+def subject_items(*, person) -> list:
+    from omavalvonta.core.registry import SubjectItem
+    from omavalvonta.people.services import SUBJECT_TEXT_FIELDS, qualification_keep_reason
+
+    records = QualificationRecord.objects.filter(person=person).select_related("type", "unit", "person")
+    items = []
+    labels = _text_labels()
+    for r in records.order_by("done_on", "pk"):
+        name = f"{r.type.label} {fi_date(r.done_on)}"
+        keep = str(qualification_keep_reason(r))
+        items.append(SubjectItem(key=f"{r.pk}:record", title=name, value=_("The whole record, %(unit)s") % {
+            "unit": r.unit.name}, erase=not keep, keep=keep))
+        items += [
+            SubjectItem(key=f"{r.pk}:{f}", title=f"{name}: {labels[f]}", value=getattr(r, f) or "–",
+                        erase=True, rectify=True)
+            for f in SUBJECT_TEXT_FIELDS if getattr(r, f) or f != "registration_number"
+        ]
+    return items
+
+
+def subject_apply(*, actor, person, key, action, value) -> None:
+    from django.core.exceptions import ValidationError
+
+    from omavalvonta.people.services import qualification_subject_apply
+
+    pk, _sep, field = key.partition(":")
+    record = QualificationRecord.objects.filter(pk=int(pk), person=person).first() if pk.isdigit() else None
+    if record is None:
+        raise ValidationError(_("The record is no longer there."))
+    qualification_subject_apply(actor=actor, record=record, field=field, action=action, value=value)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput
 from omavalvonta.privacy.labels import WHAT_LABELS
-from omavalvonta.privacy.models import IdentityMethod, RefusalReason, RequestKind, RequestStatus
+from omavalvonta.privacy.models import IdentityMethod, ItemAction, RefusalReason, RequestKind, RequestStatus
 from omavalvonta.privacy.rules import FLAGS
 from omavalvonta.privacy.services import NOTE_MAX, RECORD_ID_MAX
 
@@ -113,6 +113,19 @@ class StatusForm(forms.Form):
 
 class CompilationReviewForm(forms.Form):
     review_note = forms.CharField(label=_("Review note"), required=False, max_length=500)
+
+
+class SubjectItemForm(forms.Form):
+    """The decision on one item of a rectification or erasure request."""
+
+    area = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    action = forms.ChoiceField(label=_("Decision"), choices=ItemAction.choices, widget=forms.RadioSelect)
+    value = forms.CharField(label=_("Corrected value"), required=False, max_length=500)
+    refusal_reason = forms.ChoiceField(
+        label=_("Legal reason for refusal"), required=False, choices=[("", "—"), *RefusalReason.choices]
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
 # --- Retention ---------------------------------------------------------------------------

@@ -38,4 +38,5 @@ WHAT_LABELS = {
     "subject_request.compilation": _("A compile of a person's data"),
     "subject_request.compilation_json": _("A compile of a person's data (download)"),
     "subject_request.compilation_pdf": _("A compile of a person's data (PDF)"),
+    "subject_request.items": _("A person's data for rectification or erasure"),
 }

@@ -155,6 +155,39 @@ class SubjectCompilation(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
+class ItemAction(models.TextChoices):
+    ERASE = "erase", _("Erase")
+    RECTIFY = "rectify", _("Rectify")
+    REFUSE = "refuse", _("Refuse")
+
+
+class SubjectAction(models.Model):
+    """The outcome of one item of a rectification or erasure request: erased or
+    rectified through the owning area's service (core.registry SUBJECT_ACTIONS),
+    or refused with its legal reason. Never the old or the new value."""
+
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="actions")
+    area = models.CharField(max_length=60)
+    key = models.CharField(max_length=80)
+    title = models.CharField(_("item"), max_length=300)
+    action = models.CharField(_("decision"), max_length=10, choices=ItemAction.choices)
+    refusal_reason = models.CharField(_("legal reason for refusal"), max_length=20, choices=RefusalReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "area", "key"], name="privacy_subject_action_once")
+        ]
+        verbose_name = _("decision on an item")
+        verbose_name_plural = _("decisions on items")
+
+    def __str__(self):
+        return f"{self.request_id} {self.area}:{self.key} {self.action}"
+
+
 # --- Retention and logged destruction ----------------------------------------------------
 
 

@@ -54,6 +54,26 @@ DEFAULTS: dict[str, Default] = {
     "outbox": Default(12, _("Provider's decision (GDPR art. 5(1)(e)): 1 year from sending")),
     # A sign-in record (when, from which address, on what device) is kept for a
     # year: long enough to investigate a misuse; the access log keeps the reads.
+    # Meeting minutes are the provider's own self-supervision records, as the
+    # deviation reports they handle: the same ten years, from the closing.
+    "meeting": Default(120, _(
+        "Provider's decision (data-management plan, GDPR art. 5(1)(e)): 10 years from the closing of the minutes, "
+        "as the deviation reports they handle"
+    )),
+    # Measurements and restrictive measures are a child's client documents (Act
+    # 703/2023 on client data, annex: child-welfare client documents are kept
+    # until 2 years after the client's death, a period the product cannot count).
+    # The best-known value the product can count: 100 years from the end of the
+    # placement (the longest it keeps). To be confirmed by the DPO, who may also
+    # hand them over to the wellbeing services county, the controller, instead.
+    "measurement": Default(1200, _(
+        "Act 703/2023 on client data, annex: child-welfare client documents are kept until 2 years after the "
+        "client's death; counted here as 100 years from the placement's end. To be confirmed by the DPO"
+    )),
+    "restriction": Default(1200, _(
+        "Act 703/2023 on client data, annex: child-welfare client documents are kept until 2 years after the "
+        "client's death; counted here as 100 years from the placement's end. To be confirmed by the DPO"
+    )),
     "session": Default(12, _("Provider's decision (GDPR art. 5(1)(e)): 1 year from the sign-in")),
 }
 

@@ -18,6 +18,7 @@ from omavalvonta.privacy import compile as compiling, deadlines, retention, rete
 from omavalvonta.privacy.models import (
     DestructionRun,
     IdentityMethod,
+    ItemAction,
     LegalHold,
     LogReview,
     RefusalReason,
@@ -25,6 +26,7 @@ from omavalvonta.privacy.models import (
     RequestStatus,
     RetentionRule,
     RunState,
+    SubjectAction,
     SubjectCompilation,
     SubjectRequest,
 )
@@ -221,6 +223,75 @@ def subject_compilation_review(*, actor, compilation: SubjectCompilation, note: 
         compilation.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
         audit_event_record(actor=actor, verb="subject_request.compile_reviewed", target=compilation.request)
     return compilation
+
+
+CHANGE_KINDS = (RequestKind.ERASURE, RequestKind.RECTIFICATION)
+
+
+def subject_items(request: SubjectRequest) -> list[dict]:
+    """What the areas hold about the person of a rectification or erasure
+    request, per area (core.registry SUBJECT_ACTIONS): {"area", "title",
+    "items": [SubjectItem]}."""
+    if request.person_id is None:
+        return []
+    parts = []
+    for entry in registry.entries(registry.SUBJECT_ACTIONS):
+        items = entry.func(person=request.person)
+        if items:
+            parts.append({"area": entry.name, "title": str(entry.title), "items": items})
+    return parts
+
+
+def subject_item_decide(*, actor, request: SubjectRequest, area: str, key: str, action: str, value: str = "",
+                        refusal_reason: str = "", note: str = "") -> SubjectAction:
+    """Decide one item of a rectification or erasure request: erase or rectify it
+    through the owning area's service, or refuse with the legal reason. Each
+    decision is an audit event and the request's outcome for that item; what the
+    law requires to keep is never erased (the area says so and refuses)."""
+    require_subject_requests(actor)
+    if request.kind not in CHANGE_KINDS or request.person_id is None:
+        raise ValidationError(_("Only a rectification or erasure request about a person in the product changes data."))
+    if not request.is_open:
+        raise ValidationError(_("The request has already been closed."))
+    value, note = (value or "").strip(), (note or "").strip()
+    entry = next((e for e in registry.entries(registry.SUBJECT_ACTIONS) if e.name == area), None)
+    item = next((i for i in entry.func(person=request.person) if i.key == key), None) if entry else None
+    if item is None:
+        raise ValidationError(_("The item is no longer there. Open the list again."))
+    if SubjectAction.objects.filter(request=request, area=area, key=key).exists():
+        raise ValidationError(_("This item has already been decided."))
+    errors: dict = {}
+    if action not in ItemAction.values:
+        errors["action"] = _("Choose what is done with the item.")
+    elif action == ItemAction.ERASE and not item.erase:
+        errors["action"] = item.keep or _("This item cannot be erased.")
+    elif action == ItemAction.RECTIFY and not item.rectify:
+        errors["action"] = _("This item cannot be rectified.")
+    elif action == ItemAction.RECTIFY and not value:
+        errors["value"] = _("Write the corrected value.")
+    elif action == ItemAction.REFUSE:
+        if refusal_reason not in RefusalReason.values:
+            errors["refusal_reason"] = _("Choose the legal reason for the refusal.")
+        elif refusal_reason == RefusalReason.OTHER and not note:
+            errors["note"] = _("Name the legal reason in the note.")
+    _check_length(errors, "note", note, REFUSAL_NOTE_MAX)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if action != ItemAction.REFUSE:
+            entry.apply(actor=actor, person=request.person, key=key, action=action, value=value)
+        decision = SubjectAction.objects.create(
+            request=request, area=area, key=key, title=str(item.title)[:300], action=action,
+            refusal_reason=refusal_reason if action == ItemAction.REFUSE else "", note=note, decided_by=actor,
+        )
+        if request.status == RequestStatus.RECEIVED:
+            request.status = RequestStatus.IN_PROGRESS
+            request.save(update_fields=["status"])
+        audit_event_record(
+            actor=actor, verb=f"subject_request.item_{action}", target=request, area=area, key=key,
+            **({"refusal_reason": refusal_reason} if action == ItemAction.REFUSE else {}),
+        )
+    return decision
 
 
 def person_by_email(email: str):

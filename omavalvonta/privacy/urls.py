@@ -11,6 +11,7 @@ urlpatterns = [
     path("pyynnot/<int:pk>/", views.request_detail, name="request"),
     path("pyynnot/<int:pk>/jatko/", views.request_extend, name="request_extend"),
     path("pyynnot/<int:pk>/tila/", views.request_status, name="request_status"),
+    path("pyynnot/<int:pk>/kohteet/", views.request_items, name="request_items"),
     path("pyynnot/<int:pk>/kokoa/", views.request_compile, name="request_compile"),
     path("pyynnot/<int:pk>/koonti/", views.compilation, name="compilation"),
     path("pyynnot/<int:pk>/koonti/tarkistettu/", views.compilation_review, name="compilation_review"),

@@ -25,6 +25,7 @@ from omavalvonta.privacy.forms import (
     RequestForm,
     ReviewForm,
     StatusForm,
+    SubjectItemForm,
 )
 from omavalvonta.privacy.models import SubjectRequest
 from omavalvonta.privacy.rules import BURST_READS, BURST_WINDOW
@@ -266,3 +267,53 @@ def compilation_review(request, pk):
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("privacy:compilation", pk=pk)
+
+
+def _items_page(request, subject_request, *, failed=None, status=200):
+    """The person's items per area with the decisions made; showing them is a
+    read of the person's data. `failed`: (area, key, bound form) refused."""
+    _log_compilation_read(request, subject_request, "subject_request.items")
+    decided = {(a.area, a.key): a for a in subject_request.actions.select_related("decided_by")}
+    parts = []
+    for part in services.subject_items(subject_request):
+        rows = []
+        for item in part["items"]:
+            auto_id = f"id_{len(parts)}_{len(rows)}_%s"
+            form = None
+            if (part["area"], item.key) not in decided:
+                if failed and failed[:2] == (part["area"], item.key):
+                    form = failed[2]
+                    form.auto_id = auto_id
+                else:
+                    form = SubjectItemForm(initial={"area": part["area"], "key": item.key}, auto_id=auto_id)
+                if not item.rectify:  # erasure stays offered: refused, it says which law keeps the item
+                    form.fields["action"].choices = [c for c in form.fields["action"].choices if c[0] != "rectify"]
+            rows.append({"item": item, "decision": decided.get((part["area"], item.key)), "form": form})
+        parts.append({**part, "rows": rows})
+    gone = [a for key, a in decided.items() if not any(
+        p["area"] == key[0] and r["item"].key == key[1] for p in parts for r in p["rows"])]
+    return render(request, "privacy/request_items.html", {
+        "req": subject_request, "parts": parts, "gone": gone,
+    }, status=status)
+
+
+@requires(P_SUBJECT_REQUEST_MANAGE)
+def request_items(request, pk):
+    """A rectification or erasure request carried out item by item: erase,
+    rectify or refuse with the legal reason."""
+    subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
+    if subject_request.kind not in services.CHANGE_KINDS or subject_request.person_id is None:
+        raise Http404
+    if request.method != "POST":
+        return _items_page(request, subject_request)
+    form = SubjectItemForm(request.POST)
+    done, _result = form_step(form, lambda data: services.subject_item_decide(
+        actor=request.user, request=subject_request, area=data["area"], key=data["key"], action=data["action"],
+        value=data["value"], refusal_reason=data["refusal_reason"], note=data["note"],
+    ))
+    if done:
+        messages.success(request, _("The decision was carried out and recorded."))
+        return redirect("privacy:request_items", pk=pk)
+    subject_request.refresh_from_db()
+    failed = (form.data.get("area", ""), form.data.get("key", ""), form)
+    return _items_page(request, subject_request, failed=failed, status=400)

@@ -15,6 +15,9 @@ class RestrictionsConfig(AppConfig):
         from omavalvonta.restrictions import plugs, services
 
         plugs.register()
+        from omavalvonta.restrictions import retention
+
+        retention.register()  # the measures in privacy's retention table
         jobs.register("restrictions.debrief_reminders", services.debriefs_remind, every_seconds=3600)
         # Hourly, but a measure waits for the week after it: the weekly summary goes out on Monday.
         jobs.register("restrictions.social_worker_summary", services.social_workers_summarise, every_seconds=3600)

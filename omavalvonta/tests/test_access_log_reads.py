@@ -85,6 +85,14 @@ def _compiled_request():
     return request
 
 
+def _erasure_request():
+    dpo = person(Role.DATA_PROTECTION_OFFICER)
+    return privacy_services.subject_request_register(
+        actor=dpo, kind="erasure", received_on=timezone.localdate(), identity_method="in_person",
+        person=person(Role.EMPLOYEE),
+    )
+
+
 def _evidence_occurrence():
     occurrence = _first(Occurrence, unit__name=builder.DEMO_UNIT_NAME)
     if not occurrence.evidence_file:
@@ -263,6 +271,10 @@ READS = {
     "privacy:compilation": (
         "subject_request.compilation", Role.DATA_PROTECTION_OFFICER,
         lambda: (lambda r: (reverse("privacy:compilation", args=[r.pk]), r.person))(_compiled_request()),
+    ),
+    "privacy:request_items": (
+        "subject_request.items", Role.DATA_PROTECTION_OFFICER,
+        lambda: (lambda r: (reverse("privacy:request_items", args=[r.pk]), r.person))(_erasure_request()),
     ),
 }
 

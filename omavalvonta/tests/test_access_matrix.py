@@ -203,7 +203,8 @@ EXPECTED = {
             **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
             (Role.DATA_PROTECTION_OFFICER, "own"): 200, (Role.ADMINISTRATOR, "own"): 200,
         }
-        for page in ("subject_requests", "subject_request_new", "subject_request", "subject_compilation")
+        for page in ("subject_requests", "subject_request_new", "subject_request", "subject_compilation",
+                     "subject_request_items")
     },
     # Retention: the table, legal holds, destruction runs and records: the same two only.
     **{
@@ -461,7 +462,12 @@ def _subject_request_urls(unit):
         identity_method="signed_in", today=dt.date(2026, 1, 5),
     )
     subject_request_compile(actor=dpo, request=request)
+    erasure = subject_request_register(
+        actor=dpo, kind="erasure", person=request.person, received_on=dt.date(2026, 1, 5),
+        identity_method="signed_in", today=dt.date(2026, 1, 5),
+    )
     return {
+        "subject_request_items": reverse("privacy:request_items", args=[erasure.pk]),
         "subject_requests": reverse("privacy:requests"),
         "subject_request_new": reverse("privacy:request_new"),
         "subject_request": reverse("privacy:request", args=[request.pk]),

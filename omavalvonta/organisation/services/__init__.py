@@ -27,6 +27,7 @@ from omavalvonta.organisation.services.people import (
     membership_remove,
     person_create,
     person_password_set,
+    person_subject_apply,
     person_update,
 )
 from omavalvonta.organisation.services.settings import (
@@ -71,6 +72,7 @@ __all__ = [
     "organisation_settings_update",
     "person_create",
     "person_password_set",
+    "person_subject_apply",
     "person_update",
     "region_create",
     "region_update",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -278,3 +278,41 @@ def membership_remove(*, actor, membership: Membership) -> None:
     access.forget(person)
     if unit is not None:
         _membership_ended(actor=actor, person=person, unit=unit)
+
+
+# --- A data-subject request (privacy, core.registry SUBJECT_ACTIONS) ---------------------
+
+SUBJECT_FIELDS = ("full_name", "phone", "email", "title")
+# The fields a person may have erased: the rest identify them in records the
+# provider must keep and are only rectified.
+SUBJECT_ERASABLE = ("phone", "title")
+
+
+@transaction.atomic
+def person_subject_apply(*, actor, person: User, field: str, action: str, value: str = "") -> User:
+    """Rectify (GDPR art. 16) or erase (art. 17) one of a person's details on a
+    data-subject request decided by the data-protection officer
+    (subject_request.manage, organisation-wide); audited as its own event."""
+    if not access.has_perm_organisation_wide(actor, access.P_SUBJECT_REQUEST_MANAGE):
+        raise PermissionDenied(access.P_SUBJECT_REQUEST_MANAGE)
+    if field not in SUBJECT_FIELDS or action not in ("erase", "rectify"):
+        raise ValidationError(_("This detail cannot be changed on a request."))
+    if action == "erase" and field not in SUBJECT_ERASABLE:
+        raise ValidationError(_("This detail cannot be erased: it identifies the person in records that must be kept."))
+    new = "" if action == "erase" else (value or "").strip()
+    current = {name: getattr(person, name) for name in PERSON_FIELDS}
+    try:
+        changes = _validate_person({**current, field: new}, exclude_pk=person.pk)
+    except ValidationError as error:
+        raise ValidationError({"value": error.message_dict.get(field, error.messages)}) from None
+    limit = User._meta.get_field(field).max_length
+    if limit and len(changes[field]) > limit:
+        raise ValidationError({"value": _("Write at most %(n)s characters.") % {"n": limit}})
+    if getattr(person, field) == changes[field]:
+        raise ValidationError({"value": _("The value is already this.")})
+    setattr(person, field, changes[field])
+    person.save(update_fields=[field])
+    if field == "email":
+        _sync_sign_in_address(person)
+    audit_event_record(actor=actor, verb=f"person.subject_{action}", target=person, field=field)
+    return person

@@ -1,0 +1,49 @@
+"""Retention of functional-capacity measurements (privacy's table through
+registry.RETENTION): a child's measurements, with their answers and the goals
+agreed on them, counted from the end of the child's placement (part of the
+child's client documents, Act 703/2023). A current placement's are never due."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from omavalvonta.core.models import AuditEvent
+from omavalvonta.core.registry import RetentionDue
+from omavalvonta.outcomes.models import Goal, Measurement
+
+
+def measurements_due(*, cutoff, limit: int) -> list[RetentionDue]:
+    """Measurements of placements that ended before `cutoff`: ids, end dates, units."""
+    rows = (
+        Measurement.objects.filter(placement__ends_on__lt=cutoff)
+        .order_by("placement__ends_on", "pk").values_list("pk", "placement__ends_on", "unit_id")[:limit]
+    )
+    return [RetentionDue(id=pk, dated=ended, unit_id=unit_id) for pk, ended, unit_id in rows]
+
+
+def measurements_destroy(*, ids) -> list[int]:
+    """Destroy measurements with their answers, goals and audit trail."""
+    with transaction.atomic():
+        found = list(Measurement.objects.select_for_update().filter(pk__in=list(ids)).values_list("pk", flat=True))
+        if not found:
+            return []
+        Goal.objects.filter(followed_up_in_id__in=found).exclude(measurement_id__in=found).update(
+            followed_up_in=None, follow_up="")
+        goals = list(Goal.objects.filter(measurement_id__in=found).values_list("pk", flat=True))
+        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Goal), target_id__in=goals).delete()
+        Goal.objects.filter(pk__in=goals).delete()
+        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Measurement), target_id__in=found).delete()
+        Measurement.objects.filter(pk__in=found).delete()
+    return found
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from omavalvonta.core import registry
+
+    registry.register(
+        registry.RETENTION, "measurement", measurements_due, order=45, label=_("Functional-capacity measurements"),
+        event=_("end of the child's placement"), destroy=measurements_destroy, model_label="outcomes.measurement",
+    )
