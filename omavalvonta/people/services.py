@@ -170,7 +170,8 @@ from omavalvonta.people.orientation_services import (  # noqa: E402
 )
 
 __all__ = [
-    "card_draft", "card_item_add", "card_item_edit", "card_item_move", "card_item_remove", "card_publish", "evaluation_action", "evaluation_save",
+    "card_draft", "card_item_add", "card_item_edit", "card_item_move",
+    "card_item_remove", "card_publish", "evaluation_action", "evaluation_save",
     "evaluator_role", "item_acknowledge", "item_tick", "orientation_start", "person_left",
     "qualification_record", "requirement_save",
 ]
