@@ -80,6 +80,14 @@ def _check_file(qtype: QualificationType, files, errors: dict) -> list:
         else:
             errors["certificate"] = _("No certificate is attached to this kind of record.")
         return []
+    return check_one_certificate(files, errors)
+
+
+def check_one_certificate(files, errors: dict) -> list:
+    """One certificate file through the attachment checks (also a training's)."""
+    files = [f for f in (files or ()) if f]
+    if not files:
+        return []
     if len(files) > 1:
         errors["certificate"] = _("Attach one file.")
         return []

@@ -14,11 +14,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
-from omavalvonta.people import selectors
+from omavalvonta.people import selectors, services as people_services
 from omavalvonta.people.models import DevelopmentDiscussion, RecruitmentPlan, TrainingRecord
 
 COURSE_MAX = 200
@@ -51,19 +50,6 @@ def _clean_hours(hours, errors: dict):
     return value.quantize(Decimal("0.1"))
 
 
-def _check_certificate(files, errors: dict) -> list:
-    files = [f for f in (files or ()) if f]
-    if not files:
-        return []
-    if len(files) > 1:
-        errors["certificate"] = _("Attach one file.")
-        return []
-    accepted, problems = check_attachments(files)
-    if problems:
-        errors["certificate"] = problems
-    return accepted
-
-
 @transaction.atomic
 def training_record(*, actor, unit, person, course: str, done_on, hours, provider: str = "",
                     files=None) -> TrainingRecord:
@@ -81,7 +67,7 @@ def training_record(*, actor, unit, person, course: str, done_on, hours, provide
         errors["provider"] = _("Use at most %(limit)s characters.") % {"limit": PROVIDER_MAX}
     _check_past_date(done_on, errors, "done_on", timezone.localdate())
     hours = _clean_hours(hours, errors)
-    accepted = _check_certificate(files, errors)
+    accepted = people_services.check_one_certificate(files, errors)
     if errors:
         raise ValidationError(errors)
     record = TrainingRecord(
