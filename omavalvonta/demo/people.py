@@ -13,6 +13,11 @@ in the last weeks, mid-orientation, their main mentors ticking; one of them late
 employee mentors two of them, the late one among them, so that the employee's
 and the supervisor's home pages and the unit's competence page show them.
 
+Every member of staff has one to three training records from the last year
+and a half (some with hours for a whole course); most had their development
+discussion within the last year, two per unit over a year ago (late, on the
+supervisor's home page); each unit has an approved recruitment plan.
+
 Fast: bulk-inserted as history (the services' checks are the ones a person's
 form goes through)."""
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,15 +33,18 @@ from django.utils import timezone
 from omavalvonta.demo.builder import DEMO_UNIT_NAME, LOGIN_EMAIL
 from omavalvonta.organisation import access_people
 from omavalvonta.organisation.models import Role, Unit
-from omavalvonta.people import orientation_selectors as oselectors
+from omavalvonta.people import orientation_selectors as oselectors, training_selectors
 from omavalvonta.people.defaults import ensure_default_types
 from omavalvonta.people.models import (
+    DevelopmentDiscussion,
     Orientation,
     OrientationItem,
     QualificationKind,
     QualificationNotice,
     QualificationRecord,
     QualificationType,
+    RecruitmentPlan,
+    TrainingRecord,
     UnitRequirement,
 )
 from omavalvonta.people.orientation_defaults import ensure_default_cards
@@ -130,9 +139,10 @@ def build(*, log=lambda msg: None, seed: int = 18) -> dict:
         batch_size=1000,
     )
     started = _orientations(today)
+    trainings, discussions = _development(today, rng)
     log(f"Competence: {len(records)} qualification records, {len(requirements)} unit requirements, "
-        f"{started} orientations.")
-    return {"qualification records": len(records), "orientations": started}
+        f"{started} orientations, {trainings} training records, {discussions} development discussions.")
+    return {"qualification records": len(records), "orientations": started, "training records": trainings}
 
 
 # Days since the start of each demo newcomer: the last one is late.
@@ -189,3 +199,57 @@ def _orientations(today) -> int:
         ignore_conflicts=True,
     )
     return count
+
+
+COURSES = (
+    ("Traumatietoinen työote lastensuojelussa", "Lastensuojelun Keskusliitto", 14),
+    ("Väkivallan ennaltaehkäisy ja hallinta (MAPA)", "Turvallisuuskoulutus Oy", 21),
+    ("Lääkehoidon verkkokoulutus (LOVe)", "Verkkokoulutus", 8),
+    ("Ensiapu EA1", "Suomen Punainen Risti", 16),
+    ("Tietosuoja ja tietoturva sosiaalihuollossa", "Oma organisaatio", 3),
+    ("Nuorten päihdetyö", "Ehkäisevä päihdetyö EHYT ry", 7.5),
+)
+LATE_DISCUSSIONS_PER_UNIT = 2
+RECRUITMENT_PLAN = (
+    "Yksikön lapset tarvitsevat traumatietoista ja päihdetyön osaamista sekä kokemusta "
+    "väkivallan ennaltaehkäisystä. Rekrytoinneissa painotetaan sosionomin (AMK) tai sosiaalialan "
+    "tutkintoa, lääkehoidon osaamista (LOVe) ja valmiutta tukea koulunkäyntiä. Vähintään kolmasosalla "
+    "vakituisesta henkilöstöstä on voimassa oleva lääkelupa."
+)
+
+
+def _development(today, rng) -> tuple[int, int]:
+    """Training records, development discussions (two late per unit) and an
+    approved recruitment plan for every active unit."""
+    trainings, discussions, plans = [], [], []
+    now = timezone.now()
+    for unit in Unit.objects.filter(is_active=True).order_by("pk"):
+        staff = list(access_people.people_holding(STAFF_ROLES, unit=unit).order_by("pk"))
+        if not staff:
+            continue
+        supervisor = access_people.people_holding([Role.SUPERVISOR], unit=unit).order_by("pk").first()
+        for n, person in enumerate(staff):
+            for course, provider, hours in rng.sample(COURSES, rng.randint(1, 3)):
+                trainings.append(TrainingRecord(
+                    person=person, unit=unit, course=course, provider=provider, hours=Decimal(str(hours)),
+                    done_on=today - dt.timedelta(days=rng.randint(10, 540)), recorded_by=supervisor,
+                ))
+            late = n < LATE_DISCUSSIONS_PER_UNIT and person.email != LOGIN_EMAIL[Role.EMPLOYEE]
+            held = today - dt.timedelta(days=rng.randint(380, 450) if late else rng.randint(30, 300))
+            discussions.append(DevelopmentDiscussion(person=person, unit=unit, held_on=held, recorded_by=supervisor))
+        plans.append(RecruitmentPlan(
+            unit=unit, version=1, text=RECRUITMENT_PLAN, created_by=supervisor, approved_by=supervisor, approved_at=now,
+        ))
+    TrainingRecord.objects.bulk_create(trainings, batch_size=1000)
+    DevelopmentDiscussion.objects.bulk_create(discussions, batch_size=1000)
+    RecruitmentPlan.objects.bulk_create(plans, batch_size=500)
+    # The late ones were reminded and escalated already: the worker starts with no backlog.
+    DutyNotice.objects.bulk_create(
+        [
+            DutyNotice(key=d.key, kind=kind, unit_id=d.unit_id, due_on=d.due_on, sent_at=now, recipients=[])
+            for d in training_selectors.development_duties(today=today)
+            for kind in (NoticeKind.REMINDER, NoticeKind.ESCALATION) if kind == NoticeKind.REMINDER or d.late
+        ],
+        ignore_conflicts=True,
+    )
+    return len(trainings), len(discussions)

@@ -150,3 +150,35 @@ class OrientationStepForm(forms.Form):
         choices=[(step, step) for step in ("tick", "untick", "ack")],
         widget=forms.HiddenInput,
     )
+
+
+# --- Training, development discussions, the recruitment plan ------------------------------------------
+
+
+class TrainingForm(forms.Form):
+    course = forms.CharField(label=_("Course"), max_length=200, error_messages={"required": _("Give the name of the course.")})
+    done_on = DateField(label=_("Date"), widget=DATE_WIDGET, error_messages={"required": _("Give the date.")})
+    hours = forms.DecimalField(
+        label=_("Hours"), min_value=0.1, max_value=999.9, decimal_places=1, localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    provider = forms.CharField(label=_("Provider"), max_length=150, required=False)
+    certificate = MultipleFileField(label=_("Certificate (image or PDF)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        message = _("Give the hours as a number from 0.1 to 999.9.")
+        for key in ("required", "invalid", "min_value", "max_value", "max_decimal_places", "max_digits"):
+            self.fields["hours"].error_messages[key] = message
+
+
+class DiscussionForm(forms.Form):
+    held_on = DateField(label=_("Date held"), widget=DATE_WIDGET, error_messages={"required": _("Give the date.")})
+
+
+class RecruitmentPlanForm(forms.Form):
+    text = forms.CharField(
+        label=_("The competence the unit's children need"), max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write the competence the unit's children need.")},
+    )

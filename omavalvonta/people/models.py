@@ -340,3 +340,93 @@ class OrientationEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.orientation_id} {self.by_role}"
+
+
+# --- Training, development discussions, the recruitment plan --------------------------------------
+
+
+def training_certificate_path(instance, filename):
+    return random_name("koulutus", filename)
+
+
+class TrainingRecord(models.Model):
+    """A course a person attended: what, when, how many hours, by whom, and its
+    certificate where one was given."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trainings", verbose_name=_("person")
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    course = models.CharField(_("course"), max_length=200)
+    done_on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    provider = models.CharField(_("provider"), max_length=150, blank=True)
+    certificate = models.FileField(_("certificate"), upload_to=training_certificate_path, blank=True)
+    certificate_name = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+        indexes = [models.Index(fields=["unit", "done_on"]), models.Index(fields=["person", "done_on"])]
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+
+    def __str__(self):
+        return f"{self.course} ({self.done_on})"
+
+
+class DevelopmentDiscussion(models.Model):
+    """That a yearly development discussion (kehityskeskustelu) was held with a
+    person, and when. Its content is never recorded here."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="development_discussions",
+        verbose_name=_("person"),
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    held_on = models.DateField(_("date held"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["unit", "person", "held_on"])]
+        verbose_name = _("development discussion")
+        verbose_name_plural = _("development discussions")
+
+    def __str__(self):
+        return f"{self.person_id} {self.held_on}"
+
+
+class RecruitmentPlan(models.Model):
+    """One version of a unit's recruitment plan (rekrytointisuunnitelma): a short
+    text naming the competence the unit's children need. A draft is approved by
+    the unit's supervisor; approved versions are kept."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("recruitment plan"), max_length=4000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "-version"]
+        constraints = [models.UniqueConstraint(fields=["unit", "version"], name="people_recruitment_version_once")]
+        verbose_name = _("recruitment plan")
+        verbose_name_plural = _("recruitment plans")
+
+    def __str__(self):
+        return f"{self.unit_id} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.approved_at is None

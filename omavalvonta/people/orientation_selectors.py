@@ -253,3 +253,22 @@ def orientation_duties(*, today, unit_ids=None) -> list[registry.Duty]:
 
 def role_label(role: str) -> str:
     return dict(OrientationRole.choices).get(role, _("Unknown role"))
+
+
+def late_orientations_by_unit(*, unit_ids, today=None, names: dict | None = None) -> dict[int, int]:
+    """Per unit (`unit_ids` a list or a subquery), how many open orientations
+    have an item past its target day unticked; the units' names into `names`
+    when given. One query."""
+    today = _today(today)
+    rows = (
+        OrientationItem.objects.filter(
+            ticked_at__isnull=True, due_on__lt=today, orientation__state__in=OPEN_STATES,
+            orientation__unit_id__in=unit_ids,
+        ).values("orientation__unit_id", "orientation__unit__name").annotate(n=Count("orientation_id", distinct=True))
+    )
+    counts = {}
+    for row in rows:
+        counts[row["orientation__unit_id"]] = row["n"]
+        if names is not None:
+            names[row["orientation__unit_id"]] = row["orientation__unit__name"]
+    return counts

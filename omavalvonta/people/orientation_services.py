@@ -92,10 +92,7 @@ def _require_draft(actor, card: OrientationCard) -> None:
         raise ValidationError({"__all__": _("A published card is not changed: make a new draft of it.")})
 
 
-@transaction.atomic
-def card_item_add(*, actor, card: OrientationCard, theme: str, text: str, target_day, needs_ack: bool = False,
-                  text_sv: str = "", text_en: str = "") -> CardItem:
-    _require_draft(actor, card)
+def _clean_item(*, theme: str, text: str, target_day, text_sv: str, text_en: str) -> dict:
     errors = {}
     texts = {"text": (text or "").strip(), "text_sv": (text_sv or "").strip(), "text_en": (text_en or "").strip()}
     if not texts["text"]:
@@ -109,11 +106,59 @@ def card_item_add(*, actor, card: OrientationCard, theme: str, text: str, target
         errors["target_day"] = _("Give the target day as days from the start, 0 to %(max)s.") % {"max": TARGET_DAY_MAX}
     if errors:
         raise ValidationError(errors)
+    return texts
+
+
+@transaction.atomic
+def card_item_add(*, actor, card: OrientationCard, theme: str, text: str, target_day, needs_ack: bool = False,
+                  text_sv: str = "", text_en: str = "") -> CardItem:
+    _require_draft(actor, card)
+    texts = _clean_item(theme=theme, text=text, target_day=target_day, text_sv=text_sv, text_en=text_en)
     order = (card.items.aggregate(o=Max("order"))["o"] or 0) + 1
     item = CardItem.objects.create(card=card, theme=theme, target_day=target_day, needs_ack=bool(needs_ack),
                                    order=order, **texts)
     audit_event_record(actor=actor, verb="orientation.card_item_added", target=card, item=item.pk)
     return item
+
+
+def _draft_item(card: OrientationCard, item_id) -> CardItem:
+    item = card.items.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise ValidationError({"__all__": _("The item is no longer on the card.")})
+    return item
+
+
+@transaction.atomic
+def card_item_edit(*, actor, card: OrientationCard, item_id, theme: str, text: str, target_day,
+                   needs_ack: bool = False, text_sv: str = "", text_en: str = "") -> CardItem:
+    """Change an item of a draft card in place (a published card never changes)."""
+    _require_draft(actor, card)
+    item = _draft_item(card, item_id)
+    texts = _clean_item(theme=theme, text=text, target_day=target_day, text_sv=text_sv, text_en=text_en)
+    for name, value in {**texts, "theme": theme, "target_day": target_day, "needs_ack": bool(needs_ack)}.items():
+        setattr(item, name, value)
+    item.save()
+    audit_event_record(actor=actor, verb="orientation.card_item_edited", target=card, item=item.pk)
+    return item
+
+
+@transaction.atomic
+def card_item_move(*, actor, card: OrientationCard, item_id, up: bool) -> CardItem:
+    """Move an item of a draft card one place up or down among its theme's
+    items. At either end nothing moves."""
+    _require_draft(actor, card)
+    item = _draft_item(card, item_id)
+    siblings = list(card.items.select_for_update().filter(theme=item.theme).order_by("order", "id"))
+    # Renumber the theme's items first: items added by hand may share an order.
+    for n, sibling in enumerate(siblings, start=1):
+        sibling.order = n
+    at = next(n for n, s in enumerate(siblings) if s.pk == item.pk)
+    other = at - 1 if up else at + 1
+    if 0 <= other < len(siblings):
+        siblings[at].order, siblings[other].order = siblings[other].order, siblings[at].order
+    CardItem.objects.bulk_update(siblings, ["order"])
+    audit_event_record(actor=actor, verb="orientation.card_item_moved", target=card, item=item.pk, up=bool(up))
+    return next(s for s in siblings if s.pk == item.pk)
 
 
 @transaction.atomic

@@ -72,22 +72,39 @@ def card(request, pk):
     if the_card.is_draft and not access.has_perm_organisation_wide(actor, P_ORIENTATION_CARDS):
         raise Http404  # a draft is the quality director's until published
     form = CardItemForm()
+    # ?muokkaa=<item>: the item's own form in place of the add form (a draft only).
+    editing = _editing_item(the_card, request.POST.get("item") if request.method == "POST" else request.GET.get("muokkaa"))
+    if editing is not None and request.method == "GET" and can_edit:
+        form = CardItemForm(initial={
+            "theme": editing.theme, "text": editing.text, "text_sv": editing.text_sv, "text_en": editing.text_en,
+            "target_day": editing.target_day, "needs_ack": editing.needs_ack,
+        })
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(P_ORIENTATION_CARDS)
         step = request.POST.get("step")
-        if step == "add":
+        if step in ("add", "edit"):
             form = CardItemForm(request.POST)
-            done, _item = form_step(form, lambda data: services.card_item_add(actor=actor, card=the_card, **data))
+            if step == "add":
+                editing = None
+                save = lambda data: services.card_item_add(actor=actor, card=the_card, **data)  # noqa: E731
+            else:
+                item_id = editing.pk if editing else 0
+                save = lambda data: services.card_item_edit(actor=actor, card=the_card, item_id=item_id, **data)  # noqa: E731
+            done, _item = form_step(form, save)
             if done:
-                messages.success(request, _("The item was added to the draft."))
+                messages.success(
+                    request, _("The item was added to the draft.") if step == "add" else _("The item was changed.")
+                )
                 return redirect("people:card", pk=the_card.pk)
         else:
             try:
+                item_id = bounds.parse_int(request.POST.get("item") or "", minimum=1) or 0
                 if step == "remove":
-                    item_id = bounds.parse_int(request.POST.get("item") or "", minimum=1)
-                    services.card_item_remove(actor=actor, card=the_card, item_id=item_id or 0)
+                    services.card_item_remove(actor=actor, card=the_card, item_id=item_id)
                     messages.success(request, _("The item was removed from the draft."))
+                elif step in ("up", "down"):
+                    services.card_item_move(actor=actor, card=the_card, item_id=item_id, up=step == "up")
                 elif step == "publish":
                     services.card_publish(actor=actor, card=the_card)
                     messages.success(request, _("The card was published: new orientations take this version."))
@@ -96,8 +113,18 @@ def card(request, pk):
             return redirect("people:card", pk=the_card.pk)
     return render(
         request, "people/card.html",
-        {"card": the_card, "groups": oselectors.card_items_by_theme(the_card), "can_edit": can_edit, "form": form},
+        {
+            "card": the_card, "groups": oselectors.card_items_by_theme(the_card), "can_edit": can_edit, "form": form,
+            "editing": editing if can_edit else None,
+        },
     )
+
+
+def _editing_item(card, raw):
+    item_id = bounds.parse_int(raw or "", minimum=1)
+    if item_id is None or not card.is_draft:
+        return None
+    return card.items.filter(pk=item_id).first()
 
 
 # --- A unit's orientations -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ def _person_left(**kwargs) -> None:
 
 
 def register() -> None:
-    from omavalvonta.people import orientation_selectors, selectors, subject_data
+    from omavalvonta.people import orientation_selectors, selectors, subject_data, training_selectors
 
     registry.register(
         registry.AGENDA_SOURCES, "people.competence", selectors.competence_for_agenda,
@@ -40,6 +40,16 @@ def register() -> None:
         registry.DUTY_SOURCES, "people.orientation", orientation_selectors.orientation_duties,
         label=gettext_lazy("Orientation items"), remind_days_before=0,
         unit_link=lambda unit_id: reverse("people:orientations", args=[unit_id]),
+    )
+    registry.register(
+        registry.DUTY_SOURCES, "people.development", training_selectors.development_duties,
+        label=gettext_lazy("Development discussions"), remind_days_before=training_selectors.DISCUSSION_REMIND_DAYS,
+        unit_link=lambda unit_id: reverse("people:unit", args=[unit_id]),
+    )
+    # The unit's leaders: late orientation items and late development discussions, as counts.
+    registry.register(
+        registry.HOME_BLOCKS, "people.leading", training_selectors.leader_home_items,
+        order=41, template="people/_home_leading.html",
     )
     registry.register(registry.MEMBERSHIP_ENDED, "people.orientation", _person_left)
     # What a person's access request finds here (privacy's compile).

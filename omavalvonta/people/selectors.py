@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _, ngettext
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Unit, User
-from omavalvonta.people import orientation_selectors
+from omavalvonta.people import orientation_selectors, training_selectors
 from omavalvonta.people.models import (
     QualificationKind,
     QualificationRecord,
@@ -228,6 +229,7 @@ def unit_counts(*, actor, region_id=None, today=None) -> list[dict]:
     }
     requirements = {r.unit_id: r for r in UnitRequirement.objects.filter(unit__in=[u.pk for u in units])}
     oriented = orientation_counts(units=[u.pk for u in units], today=today)
+    trained = training_selectors.training_hours_by_unit(unit_ids=[u.pk for u in units], year=today.year)
     empty = {"staff": 0, "medication": 0, "first_aid": 0, "expired": 0}
     rows = []
     for unit in units:
@@ -240,6 +242,7 @@ def unit_counts(*, actor, region_id=None, today=None) -> list[dict]:
             can_view=access.can(actor, access.P_COMPETENCE_VIEW, unit),
             orientations=oriented.get(unit.pk, _NO_ORIENTATIONS),
         )
+        row["training"] = _training_row(trained.get(unit.pk), row["staff"], today.year)
         row["short"] = row["medication"] < row["medication_required"] or row["first_aid"] < row["first_aid_required"]
         rows.append(row)
     return rows
@@ -260,14 +263,27 @@ def region_counts(*, actor, today=None) -> list[dict]:
         unit_numbers[region_id] = unit_numbers.get(region_id, 0) + 1
     short = _short_units_by_region(units)
     oriented = orientation_counts(units=[pk for pk, _r, _n in units], key="unit__region_id", today=today)
+    trained = training_selectors.training_hours_by_unit(
+        unit_ids=[pk for pk, _r, _n in units], year=today.year, key="unit__region_id"
+    )
     return [
         {
             "region_id": region_id, "name": name, "units": unit_numbers[region_id], "short_units": short.get(region_id, 0),
             "orientations": oriented.get(region_id, _NO_ORIENTATIONS),
+            "training": _training_row(trained.get(region_id), figures.get(region_id, {}).get("staff", 0), today.year),
             **{k: figures.get(region_id, {}).get(k, 0) for k in ("staff", "medication", "first_aid", "expired")},
         }
         for region_id, name in sorted(names.items(), key=lambda kv: kv[1])
     ]
+
+
+def _training_row(figures, staff: int, year: int) -> dict:
+    """Training hours in the year, the people trained and hours per member of staff."""
+    hours = figures["hours"] if figures else Decimal(0)
+    return {
+        "year": year, "hours": hours, "people": figures["people"] if figures else 0,
+        "per_person": (hours / staff).quantize(Decimal("0.1")) if staff else Decimal(0),
+    }
 
 
 def _short_units_by_region(units) -> dict:
@@ -394,6 +410,7 @@ def staffing_facts(*, unit, actor=None, today=None) -> dict:
             {"name": t.label, "valid": per_type.get(t.pk, 0)}
             for t in QualificationType.objects.filter(is_active=True, required=True)
         ],
+        **training_selectors.last_year_counts(unit=unit, today=today),
     }
 
 

@@ -80,6 +80,14 @@ def _check_file(qtype: QualificationType, files, errors: dict) -> list:
         else:
             errors["certificate"] = _("No certificate is attached to this kind of record.")
         return []
+    return check_one_certificate(files, errors)
+
+
+def check_one_certificate(files, errors: dict) -> list:
+    """One certificate file through the attachment checks (also a training's)."""
+    files = [f for f in (files or ()) if f]
+    if not files:
+        return []
     if len(files) > 1:
         errors["certificate"] = _("Attach one file.")
         return []
@@ -156,6 +164,8 @@ def requirement_save(*, actor, unit, medication_permits, first_aid) -> UnitRequi
 from omavalvonta.people.orientation_services import (  # noqa: E402
     card_draft,
     card_item_add,
+    card_item_edit,
+    card_item_move,
     card_item_remove,
     card_publish,
     evaluation_action,
@@ -168,7 +178,8 @@ from omavalvonta.people.orientation_services import (  # noqa: E402
 )
 
 __all__ = [
-    "card_draft", "card_item_add", "card_item_remove", "card_publish", "evaluation_action", "evaluation_save",
+    "card_draft", "card_item_add", "card_item_edit", "card_item_move",
+    "card_item_remove", "card_publish", "evaluation_action", "evaluation_save",
     "evaluator_role", "item_acknowledge", "item_tick", "orientation_start", "person_left",
     "qualification_record", "requirement_save",
 ]

@@ -26,3 +26,14 @@ urlpatterns += [
     path("perehdytys/<int:pk>/arvio/<int:evaluation_id>/toimenpide/", orientation_views.evaluation_action,
          name="evaluation_action"),
 ]
+
+from omavalvonta.people import training_views  # noqa: E402
+
+urlpatterns += [
+    path("yksikko/<int:unit_id>/henkilo/<int:person_id>/koulutus/", training_views.training_new, name="training_new"),
+    path("yksikko/<int:unit_id>/henkilo/<int:person_id>/kehityskeskustelu/", training_views.discussion_new,
+         name="discussion_new"),
+    path("koulutustodistus/<int:pk>/", training_views.training_certificate, name="training_certificate"),
+    path("yksikko/<int:unit_id>/rekrytointi/", training_views.recruitment, name="recruitment"),
+    path("yksikko/<int:unit_id>/rekrytointi/hyvaksy/", training_views.recruitment_approve, name="recruitment_approve"),
+]

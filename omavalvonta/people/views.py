@@ -28,7 +28,7 @@ from omavalvonta.organisation.access import (
     P_COMPETENCE_VIEW,
     requires,
 )
-from omavalvonta.people import orientation_selectors, selectors, services
+from omavalvonta.people import orientation_selectors, selectors, services, training_selectors
 from omavalvonta.people.forms import RecordForm, RequirementForm
 from omavalvonta.people.models import QualificationType
 
@@ -43,6 +43,7 @@ def index(request):
         "people/index.html",
         {
             "mine": selectors.person_records(person=actor),
+            "trainings": training_selectors.person_trainings(person=actor),
             "units": selectors.units_to_view(actor=actor),
             "can_count": access.has_perm_anywhere(actor, P_COMPETENCE_COUNT),
             "today": timezone.localdate(),
@@ -73,6 +74,9 @@ def unit_matrix(request, unit_id):
             "unit": unit,
             "m": selectors.unit_matrix(actor=actor, unit=unit),
             "orientations": orientation_selectors.unit_orientations(actor=actor, unit=unit, recent_only=True),
+            "training": training_selectors.unit_training_hours(unit=unit, year=timezone.localdate().year),
+            "late_discussions": training_selectors.late_discussions_by_unit(unit_ids=[unit.pk]).get(unit.pk, 0),
+            "recruitment": training_selectors.recruitment_plans(unit=unit)["current"],
             "can_record": access.can(actor, P_COMPETENCE_RECORD, unit),
         },
     )
@@ -105,6 +109,8 @@ def person(request, unit_id, person_id):
             "unit": unit,
             "person": someone,
             "records": selectors.person_records(person=someone),
+            "trainings": training_selectors.person_trainings(person=someone),
+            "discussion": training_selectors.unit_discussions(unit=unit).get(someone.pk),
             "can_record": access.can(actor, P_COMPETENCE_RECORD, unit),
         },
     )

@@ -311,12 +311,16 @@ EXPECTED["people_unit"] = {
     (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
 }
 EXPECTED["people_requirement"] = EXPECTED["people_person"] = EXPECTED["people_record_new"] = EXPECTED["people_unit"]
+# Training, development discussions and the recruitment plan: the unit's leaders'.
+for _page in ("people_training_new", "people_discussion_new", "people_recruitment"):
+    EXPECTED[_page] = EXPECTED["people_unit"]
 # A certificate: its owner's and their unit's leaders'; nobody else knows of it.
 EXPECTED["people_certificate"] = {
     **{(r, "own"): 404 for r in Role},
     **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
     (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
 }
+EXPECTED["people_training_certificate"] = EXPECTED["people_certificate"]
 
 # Orientation (people): the cards are everyone's reading; a unit's orientations and the start form as its
 # competence; one orientation is its newcomer's, its mentor's and the unit's leaders' (anyone else: 404, as
@@ -512,6 +516,7 @@ def _people_urls(unit):
     from omavalvonta.people.defaults import ensure_default_types
     from omavalvonta.people.models import QualificationType
     from omavalvonta.people.services import qualification_record
+    from omavalvonta.people.training_services import training_record
 
     ensure_default_types()
     person = member(Role.EMPLOYEE, unit=unit)
@@ -519,6 +524,11 @@ def _people_urls(unit):
     record = qualification_record(
         actor=member(Role.SUPERVISOR, unit=unit), unit=unit, person=person, qtype=first_aid, done_on=dt.date(2026, 1, 5),
         files=[SimpleUploadedFile("ea.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
+    )
+    training = training_record(
+        actor=member(Role.SUPERVISOR, unit=unit), unit=unit, person=person, course="Ensiapu EA1",
+        done_on=dt.date(2026, 1, 5), hours=16,
+        files=[SimpleUploadedFile("ea1.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
     )
     return {
         "people_index": reverse("people:index"),
@@ -528,6 +538,10 @@ def _people_urls(unit):
         "people_person": reverse("people:person", args=[unit.pk, person.pk]),
         "people_record_new": reverse("people:record_new", args=[unit.pk, person.pk, first_aid.pk]),
         "people_certificate": reverse("people:certificate", args=[record.pk]),
+        "people_training_new": reverse("people:training_new", args=[unit.pk, person.pk]),
+        "people_discussion_new": reverse("people:discussion_new", args=[unit.pk, person.pk]),
+        "people_recruitment": reverse("people:recruitment", args=[unit.pk]),
+        "people_training_certificate": reverse("people:training_certificate", args=[training.pk]),
         **_orientation_urls(unit, person),
     }
 

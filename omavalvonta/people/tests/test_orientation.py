@@ -8,6 +8,7 @@ becomes an improvement action. Bad input gives a Finnish message, never a 500.""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -358,3 +359,39 @@ def test_removing_a_card_item_that_is_not_there_is_a_message(quality_director, c
     for junk in ("x", "999999", "-1"):
         page = client.post(reverse("people:card", args=[draft.pk]), {"step": "remove", "item": junk}, follow=True)
         assert page.status_code == 200 and "Kohta ei ole enää kortilla." in page.content.decode()
+
+
+def test_a_draft_cards_item_is_edited_in_place_and_reordered_within_its_theme(quality_director, client):
+    client.force_login(quality_director)
+    client.post(reverse("people:cards"), {"role": "student"})
+    draft = OrientationCard.objects.get(for_role="student", version=2)
+    url = reverse("people:card", args=[draft.pk])
+    theme = draft.items.values_list("theme", flat=True).first()
+    first, second = list(draft.items.filter(theme=theme).order_by("order", "id"))[:2]
+    page = client.get(url, {"muokkaa": first.pk}).content.decode()
+    assert f'name="item" value="{first.pk}"' in page and first.text in page
+    data = {"step": "edit", "item": first.pk, "theme": theme, "text": "Muutettu kohta", "text_sv": "Ändrad punkt",
+            "target_day": "3", "needs_ack": "on"}
+    assert client.post(url, data).status_code == 302
+    first.refresh_from_db()
+    assert (first.text, first.text_sv, first.target_day, first.needs_ack) == ("Muutettu kohta", "Ändrad punkt", 3, True)
+    page = client.post(url, {**data, "text": "", "target_day": "999"})
+    assert page.status_code == 200 and "Kirjoita kohta suomeksi." in page.content.decode()
+    client.post(url, {"step": "down", "item": first.pk})
+    ordered = list(draft.items.filter(theme=theme).order_by("order", "id").values_list("pk", flat=True))
+    assert ordered[:2] == [second.pk, first.pk]
+    client.post(url, {"step": "up", "item": first.pk})
+    client.post(url, {"step": "up", "item": first.pk})  # at the top already: nothing moves
+    ordered = list(draft.items.filter(theme=theme).order_by("order", "id").values_list("pk", flat=True))
+    assert ordered[:2] == [first.pk, second.pk]
+    page = client.post(url, {"step": "up", "item": "999999"}, follow=True)
+    assert "Kohta ei ole enää kortilla." in page.content.decode()
+
+
+def test_a_published_cards_items_are_not_edited(started, quality_director):
+    item = started.card.items.first()
+    with pytest.raises(ValidationError):
+        services.card_item_edit(actor=quality_director, card=started.card, item_id=item.pk, theme=item.theme,
+                                text="x", target_day=1)
+    with pytest.raises(ValidationError):
+        services.card_item_move(actor=quality_director, card=started.card, item_id=item.pk, up=False)

@@ -1,0 +1,108 @@
+"""Pages of training and development (/osaaminen/): recording a person's
+training and their development discussion's date, a training certificate's
+download, and the unit's recruitment plan (draft, approve, versions). The
+unit's leaders record; a person sees their own trainings on their own page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
+from omavalvonta.core.forms import form_step
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import AUTHENTICATED, P_COMPETENCE_RECORD, requires
+from omavalvonta.people import selectors, training_selectors, training_services
+from omavalvonta.people.forms import DiscussionForm, RecruitmentPlanForm, TrainingForm
+
+
+@requires(P_COMPETENCE_RECORD)
+def training_new(request, unit_id, person_id):
+    actor = request.user
+    unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD)
+    if request.method == "POST":
+        form = TrainingForm(request.POST, request.FILES)
+        files = request.FILES.getlist("certificate")
+
+        def save(data):
+            return training_services.training_record(
+                actor=actor, unit=unit, person=someone, course=data["course"], done_on=data["done_on"],
+                hours=data["hours"], provider=data.get("provider", ""), files=files,
+            )
+
+        done, _record = form_step(form, save)
+        if done:
+            messages.success(request, _("The training was recorded."))
+            return redirect("people:person", unit_id=unit.pk, person_id=someone.pk)
+    else:
+        form = TrainingForm(initial={"done_on": timezone.localdate()})
+    return render(request, "people/training_form.html", {"unit": unit, "person": someone, "form": form})
+
+
+@requires(P_COMPETENCE_RECORD)
+def discussion_new(request, unit_id, person_id):
+    """The date a development discussion was held; its content stays out."""
+    actor = request.user
+    unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD)
+    if request.method == "POST":
+        form = DiscussionForm(request.POST)
+        done, _saved = form_step(
+            form,
+            lambda data: training_services.development_discussion_record(
+                actor=actor, unit=unit, person=someone, held_on=data["held_on"]
+            ),
+        )
+        if done:
+            messages.success(request, _("The development discussion was recorded."))
+            return redirect("people:person", unit_id=unit.pk, person_id=someone.pk)
+    else:
+        form = DiscussionForm(initial={"held_on": timezone.localdate()})
+    return render(request, "people/discussion_form.html", {"unit": unit, "person": someone, "form": form})
+
+
+@requires(AUTHENTICATED)
+def training_certificate(request, pk):
+    record = training_selectors.training_certificate_get(actor=request.user, pk=pk, request=request)
+    name = record.certificate_name or record.certificate.name
+    content_type = ATTACHMENT_EXTENSIONS.get(attachment_extension(name), "application/octet-stream")
+    return attachment_response(record.certificate, filename=name, content_type=content_type)
+
+
+@requires(P_COMPETENCE_RECORD)
+def recruitment(request, unit_id):
+    """The unit's recruitment plan: the version in force, the draft (edited
+    here) and the earlier versions."""
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_COMPETENCE_RECORD)
+    plans = training_selectors.recruitment_plans(unit=unit)
+    if request.method == "POST":
+        form = RecruitmentPlanForm(request.POST)
+        done, _draft = form_step(
+            form, lambda data: training_services.recruitment_plan_draft(actor=actor, unit=unit, text=data["text"])
+        )
+        if done:
+            messages.success(request, _("The draft of the recruitment plan was saved."))
+            return redirect("people:recruitment", unit_id=unit.pk)
+    else:
+        source = plans["draft"] or plans["current"]
+        form = RecruitmentPlanForm(initial={"text": source.text if source else ""})
+    return render(request, "people/recruitment.html", {"unit": unit, "form": form, **plans})
+
+
+@require_POST
+@requires(P_COMPETENCE_RECORD)
+def recruitment_approve(request, unit_id):
+    actor = request.user
+    unit = access.access_unit(actor, unit_id, P_COMPETENCE_RECORD)
+    try:
+        plan = training_services.recruitment_plan_approve(actor=actor, unit=unit)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Version %(version)s of the recruitment plan was approved.") % {"version": plan.version})
+    return redirect("people:recruitment", unit_id=unit.pk)
