@@ -36,10 +36,14 @@ def _data(unit, reporter, supervisor, n):
             actor=supervisor, unit=unit, title=f"Toimenpide {i}", owner=supervisor,
             due_date=timezone.localdate() + dt.timedelta(days=7), check_access=False,
         )
+        # Meetings at fixed hours of their local day, so that "the day i days
+        # ago" holds exactly meeting i whatever the hour the suite runs.
+        day = timezone.localdate() - dt.timedelta(days=i)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
         Meeting.objects.create(
-            unit=unit, title=f"Tiimipalaveri {i}", starts_at=timezone.now() - dt.timedelta(days=i, hours=2),
+            unit=unit, title=f"Tiimipalaveri {i}", starts_at=at,
             chair=supervisor, created_by=supervisor, state=MeetingState.MINUTES_CLOSED,
-            closed_at=timezone.now() - dt.timedelta(days=i, hours=1),
+            closed_at=at + dt.timedelta(hours=1),
         )
 
 
