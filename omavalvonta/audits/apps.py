@@ -29,6 +29,14 @@ class AuditsConfig(AppConfig):
             registry.HOME_BLOCKS, "security_plan", selectors.security_plan_home, order=130,
             template="audits/_home_security_plan.html",
         )
+        # ...reminded before it is due and escalated when late, like the calendar's duties.
+        from omavalvonta.organisation.models import Role
+
+        registry.register(
+            registry.DUTY_SOURCES, "audits.security_plan_review", selectors.security_plan_duties,
+            label=_("Information-security plan review"), organisation=True, remind_days_before=30,
+            roles=(Role.QUALITY_DIRECTOR, Role.DATA_PROTECTION_OFFICER),
+        )
         # The self-supervision plan's critical information systems.
         registry.register(registry.PLAN_FACTS, "information_systems", selectors.information_systems_fact)
         # The unit's timeline (dashboards): what happened here, never naming a child.

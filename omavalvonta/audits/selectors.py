@@ -23,6 +23,7 @@ from omavalvonta.audits.models import (
     SelfAssessment,
 )
 from omavalvonta.audits.security_sections import REVIEW_INTERVAL_DAYS, SECTIONS
+from omavalvonta.core import registry
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lib.textdiff import word_diff
 from omavalvonta.organisation import access
@@ -195,6 +196,24 @@ def evidence_security_plan(actor, unit):
 
 
 REVIEW_SOON_DAYS = 30
+
+
+def security_plan_duties(*, today, unit_ids=None) -> list:
+    """core.registry DUTY_SOURCES (organisation-wide): the approved plan's
+    annual review, due REVIEW_INTERVAL_DAYS after its approval, reminded to
+    those who keep the plan and escalated when it is late. Before the first
+    approval there is no review to be late (the home block asks for the plan)."""
+    if unit_ids is not None:
+        return []
+    latest = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
+    due = security_plan_review_due(latest)
+    if due is None:
+        return []
+    return [registry.Duty(
+        key=f"audits.security_plan_review:{due.isoformat()}", unit_id=None,
+        title=_("The annual review of the information-security plan"), due_on=due, late=due < today,
+        link=reverse("audits:security_plan"),
+    )]
 
 
 def security_plan_home(*, actor, today) -> dict | None:

@@ -67,6 +67,12 @@ SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
 # those units; None: every active unit). Details: label (the kind of duty, shown
 # in the calendar's lists; lazy text), remind_days_before, unit_link
 # (func(unit_id) -> the owner's page of the unit's duties, optional).
+# An organisation-wide duty (the information-security plan's annual review, the
+# group programme's four-monthly review) has unit_id None and comes from a source
+# registered with organisation=True and roles (the roles whose holders, anywhere
+# in the organisation, are reminded: ("data_protection_officer", ...)); it is
+# escalated to escalate_roles (default: the management group, else the
+# administrators). Such a source is called with unit_ids=None only.
 DUTY_SOURCES = "yearclock.duty_sources"
 # Figures of other areas that the four-monthly follow-up report and a unit's
 # self-supervision plan show in a section of their own: func(*, actor,
@@ -148,7 +154,7 @@ class Duty:
     naming a client (it travels in e-mail)."""
 
     key: str
-    unit_id: int
+    unit_id: int | None
     title: str
     due_on: Any
     late: bool

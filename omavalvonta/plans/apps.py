@@ -34,6 +34,16 @@ class PlansConfig(AppConfig):
         jobs.register("plans.followup_publication", followup_reports_remind, every_seconds=6 * 3600)
         registry.register(registry.HOME_BLOCKS, "plans", plan_home_items, order=80, template="plans/_home_plans.html")
         registry.register(registry.HOME_BLOCKS, "followup", followup_home_items, order=90, template="plans/_home_followup.html")
+        # The group programme's four-monthly review: reminded to the quality
+        # director, escalated to the management group when late.
+        from omavalvonta.organisation.models import Role
+        from omavalvonta.plans.selectors import programme_duties
+
+        registry.register(
+            registry.DUTY_SOURCES, "plans.programme_review", programme_duties,
+            label=_("Self-supervision programme review"), organisation=True, remind_days_before=21,
+            roles=(Role.QUALITY_DIRECTOR,),
+        )
         # The unit's timeline (dashboards): what happened here, never naming a child.
         from omavalvonta.plans import timeline
 

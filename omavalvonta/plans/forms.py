@@ -106,6 +106,13 @@ class ProgrammeForm(forms.Form):
     edit_version = EditVersionField()
 
 
+class ProgrammeReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was reviewed, and with whom"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded as a new version with the same text, marked reviewed without changes."),
+    )
+
+
 class ReportCreateForm(forms.Form):
     period_start = DateField(label=_("Period start"), widget=DateInput())
     period_end = DateField(label=_("Period end"), widget=DateInput())

@@ -240,6 +240,9 @@ class ProgrammeVersion(EditVersioned):
     state = models.CharField(_("state"), max_length=12, choices=VersionState.choices, default=VersionState.DRAFT)
     text = models.TextField(_("programme"))
     change_summary = models.TextField(_("summary of changes"), blank=True)
+    # The four-monthly review found nothing to change: the same text approved
+    # again, change_summary says what was reviewed (plans.programme.programme_review_record).
+    is_review_only = models.BooleanField(_("reviewed without changes"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -99,6 +99,36 @@ def programme_approve(*, actor, version: ProgrammeVersion) -> ProgrammeVersion:
     return version
 
 
+# --- The programme's four-monthly review --------------------------------------------------------
+
+
+@transaction.atomic
+def programme_review_record(*, actor, note: str) -> ProgrammeVersion:
+    """Record the four-monthly review that found nothing to change: the text in
+    force approved again as a new version marked "reviewed without changes",
+    with `note` saying what was reviewed and with whom. Refused while a draft is
+    open (approve the draft instead: it records the review with its changes)."""
+    _require(actor, access.P_PROGRAMME_APPROVE)
+    note = _clean(note)
+    if not note:
+        raise ValidationError({"note": _("Write what was reviewed and with whom.")})
+    if len(note) > TEXT_MAX:
+        raise ValidationError({"note": _("The text is too long.")})
+    # Lock the versions: two directors recording at once make one version each, in turn.
+    versions = list(ProgrammeVersion.objects.select_for_update().order_by("-number"))
+    if any(v.state == VersionState.DRAFT for v in versions):
+        raise ValidationError(_("A draft of the programme is open: approve it, and its approval records the review."))
+    current = next((v for v in versions if v.state == VersionState.APPROVED), None)
+    if current is None:
+        raise ValidationError(_("There is no approved programme to review yet."))
+    version = ProgrammeVersion.objects.create(
+        number=versions[0].number + 1, state=VersionState.APPROVED, text=current.text, change_summary=note,
+        is_review_only=True, created_by=actor, approved_by=actor, approved_at=timezone.now(),
+    )
+    _audit(actor, "programme.reviewed", version, number=version.number)
+    return version
+
+
 # --- Follow-up reports ------------------------------------------------------------------------
 
 

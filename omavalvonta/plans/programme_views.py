@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,20 +16,46 @@ from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MANAGE, requires
 from omavalvonta.plans import programme as services, selectors
-from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ReportCreateForm, compare_chosen
+from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ProgrammeReviewForm, ReportCreateForm, compare_chosen
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
 from omavalvonta.plans.report_view import REPORT_UNIT_ROWS, report_context
 
 
-@requires(P_PROGRAMME_MANAGE)
-def programme(request):
+def _programme_page(request, review_form=None, status=200):
     versions = list(ProgrammeVersion.objects.select_related("approved_by").order_by("-number"))
+    current = next((v for v in versions if v.state == VersionState.APPROVED), None)
+    can_approve = access.has_perm_anywhere(request.user, P_PROGRAMME_APPROVE)
+    review_due = selectors.programme_review_due(current)
     return render(request, "plans/programme.html", {
-        "current": next((v for v in versions if v.state == VersionState.APPROVED), None),
+        "current": current,
         "draft": next((v for v in versions if v.state == VersionState.DRAFT), None),
         "versions": versions,
-        "can_approve": access.has_perm_anywhere(request.user, P_PROGRAMME_APPROVE),
-    })
+        "can_approve": can_approve,
+        "review_due": review_due,
+        "review_late": review_due is not None and review_due < timezone.localdate(),
+        "review_form": review_form or (ProgrammeReviewForm() if can_approve else None),
+    }, status=status)
+
+
+@requires(P_PROGRAMME_MANAGE)
+def programme(request):
+    return _programme_page(request)
+
+
+@require_POST
+@requires(P_PROGRAMME_APPROVE)
+def programme_review(request):
+    """The four-monthly review found nothing to change: recorded as a version."""
+    form = ProgrammeReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.programme_review_record(actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("The review was recorded."))
+            return redirect("plans:programme")
+    return _programme_page(request, review_form=form, status=400)
 
 
 @requires(P_PROGRAMME_MANAGE)

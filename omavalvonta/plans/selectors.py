@@ -8,17 +8,21 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
+from omavalvonta.core import registry
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.textdiff import word_diff
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.plans import facts as plan_facts
+from omavalvonta.plans.followup import REVIEW_INTERVAL_MONTHS
 from omavalvonta.plans.models import (
     REVIEW_DUE_SOON_DAYS,
     FollowupReport,
@@ -26,6 +30,7 @@ from omavalvonta.plans.models import (
     PlanKind,
     PlanSection,
     PlanVersion,
+    ProgrammeVersion,
     ReportState,
     SectionTemplate,
     VersionState,
@@ -310,21 +315,36 @@ _FOLLOWUP_READERS = (Role.REGIONAL_DIRECTOR, Role.REHABILITATION_DIRECTOR)
 def followup_home_items(*, actor, today: dt.date | None = None) -> dict | None:
     """For the home page of the quality director and the management group: the
     compiled follow-up reports not yet published, with their publication due
-    date (late when past), and the latest report; for the other directors the
-    latest published report. None when there is nothing to show. Two queries."""
+    date (late when past), the latest report, and the programme's own
+    four-monthly review when it is due within REVIEW_DUE_SOON_DAYS or late; for
+    the other directors the latest published report. None when there is nothing
+    to show. Two queries."""
     today = today or timezone.localdate()
     # Without the stored figures: a report's JSON holds every unit's rows.
     if access.has_perm_anywhere(actor, access.P_PROGRAMME_MANAGE):
-        reports = list(FollowupReport.objects.defer("figures").order_by("-period_end", "-id")[:6])
+        # The programme's approval rides on the reports' query (one query while
+        # there are reports).
+        approved_at = Subquery(_programme_approved().values("approved_at")[:1])
+        reports = list(
+            FollowupReport.objects.defer("figures").annotate(programme_approved_at=approved_at)
+            .order_by("-period_end", "-id")[:6]
+        )
         unpublished = sorted((r for r in reports if not r.is_published), key=lambda r: r.period_end)
         latest = reports[0] if reports else None
-        if latest is None:
+        if latest is not None:
+            review = _programme_review_mark(today, latest.programme_approved_at)
+        else:
+            programme = programme_latest_approved()
+            review = _programme_review_mark(today, programme.approved_at if programme else None)
+        if latest is None and review is None:
             return None
+        late = sum(1 for r in unpublished if r.publication_due < today) + (1 if review and review["late"] else 0)
         return {
             "unpublished": [{"report": r, "due": r.publication_due, "late": r.publication_due < today} for r in unpublished],
-            "late": sum(1 for r in unpublished if r.publication_due < today),
+            "late": late,
             "latest": latest,
-            "latest_url": latest.get_absolute_url(),
+            "latest_url": latest.get_absolute_url() if latest else "",
+            "programme_review": review,
         }
     if access.has_role(actor, *_FOLLOWUP_READERS):
         latest = (
@@ -348,3 +368,51 @@ def evidence_plan_versions(actor, unit):
     )
     for version in versions:
         yield version, str(version), version.get_absolute_url()
+
+
+# --- The group programme's four-monthly review ---------------------------------------------
+
+
+def _programme_approved():
+    return ProgrammeVersion.objects.filter(state=VersionState.APPROVED).order_by("-number")
+
+
+def programme_latest_approved() -> ProgrammeVersion | None:
+    return _programme_approved().first()
+
+
+def programme_review_due(version: ProgrammeVersion | None) -> dt.date | None:
+    """When the programme in force is reviewed next: REVIEW_INTERVAL_MONTHS after
+    its approval, like the units' plans (None before the first approval)."""
+    return _review_due_after(version.approved_at if version else None)
+
+
+def _review_due_after(approved_at) -> dt.date | None:
+    if approved_at is None:
+        return None
+    return timezone.localdate(approved_at) + relativedelta(months=REVIEW_INTERVAL_MONTHS)
+
+
+def programme_duties(*, today, unit_ids=None) -> list:
+    """core.registry DUTY_SOURCES (organisation-wide): the programme's next
+    four-monthly review, reminded to the quality director and escalated to the
+    management group when late."""
+    if unit_ids is not None:
+        return []
+    due = programme_review_due(programme_latest_approved())
+    if due is None:
+        return []
+    return [registry.Duty(
+        key=f"plans.programme_review:{due.isoformat()}", unit_id=None,
+        title=_("The four-monthly review of the self-supervision programme"), due_on=due, late=due < today,
+        link=reverse("plans:programme"),
+    )]
+
+
+def _programme_review_mark(today: dt.date, approved_at) -> dict | None:
+    """The programme's next review for the home page, when it is due within
+    REVIEW_DUE_SOON_DAYS or late."""
+    due = _review_due_after(approved_at)
+    if due is None or (due - today).days > REVIEW_DUE_SOON_DAYS:
+        return None
+    return {"due": due, "late": due < today}

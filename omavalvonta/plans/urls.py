@@ -24,6 +24,7 @@ urlpatterns = [
     path("ohjelma/vertaa/", programme_views.programme_compare, name="programme_compare"),
     path("ohjelma/muokkaa/", programme_views.programme_edit, name="programme_edit"),
     path("ohjelma/<int:pk>/hyvaksy/", programme_views.programme_approve, name="programme_approve"),
+    path("ohjelma/katselmus/", programme_views.programme_review, name="programme_review"),
     path("seuranta/", programme_views.report_list, name="reports"),
     path("seuranta/<int:pk>/", programme_views.report_detail, name="report"),
     path("seuranta/<int:pk>/laske/", programme_views.report_recompile, name="report_recompile"),

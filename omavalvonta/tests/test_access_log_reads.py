@@ -328,6 +328,7 @@ NOT_A_READ = {
     "plans:request_approval": WRITE, "plans:discard": WRITE, "plans:template": ORGANISATION,
     "plans:template_new": FORM_NEW, "plans:template_edit": ORGANISATION, "plans:programme": ORGANISATION,
     "plans:programme_compare": ORGANISATION, "plans:programme_edit": WRITE, "plans:programme_approve": WRITE,
+    "plans:programme_review": WRITE,
     "plans:reports": FIGURES, "plans:report": FIGURES, "plans:report_recompile": WRITE, "plans:report_approve": WRITE,
     "plans:report_publish": WRITE,
     "feedback:home": FIGURES, "feedback:unit": "figures; its free texts are logged as feedback.free_texts "

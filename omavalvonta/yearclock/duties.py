@@ -8,7 +8,9 @@ Who hears: the duty's named owner (a child's personal worker), else the unit's
 leaders (supervisor, responsible person), on the reminder day; once the grace
 has passed, one level up: the unit's leaders when a worker was reminded, else
 the unit's managers (responsible person, regional director), else the quality
-director."""
+director. An organisation-wide duty (unit None: the information-security plan's
+annual review) is reminded to the holders of its source's `roles` and escalated
+to its `escalate_roles` (the management group, else the administrators)."""
 
 from __future__ import annotations
 
@@ -24,14 +26,16 @@ from omavalvonta.core import registry
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Unit
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.organisation.selectors import unit_managers
 from omavalvonta.yearclock.models import DutyNotice, NoticeKind
 from omavalvonta.yearclock.reminders import _quality_directors, _unit_leaders
 from omavalvonta.yearclock.services import JOB_BATCH
 
 DEFAULT_REMIND_DAYS = 14
+# Who hears of an organisation-wide duty that is late, when its source names nobody.
+DEFAULT_ESCALATE_ROLES = (Role.MANAGEMENT_GROUP,)
 
 
 def _claim(duty: registry.Duty, kind: str, now, recipients: list) -> DutyNotice | None:
@@ -53,7 +57,7 @@ class _People:
     def __init__(self, duties):
         owner_ids = {d.owner_id for d in duties if d.owner_id}
         self.owners = {u.pk: u for u in get_user_model().objects.filter(pk__in=owner_ids, is_active=True)}
-        self.units = Unit.objects.select_related("region").in_bulk({d.unit_id for d in duties})
+        self.units = Unit.objects.select_related("region").in_bulk({d.unit_id for d in duties if d.unit_id})
         self._leaders: dict[int, list] = {}
 
     def leaders(self, unit_id: int) -> list:
@@ -77,28 +81,65 @@ class _People:
         return managers or _quality_directors()
 
 
+class _OrganisationPeople:
+    """Who hears of a source's organisation-wide duties: the holders of its
+    roles, and above them the holders of its escalation roles."""
+
+    def __init__(self, entry):
+        self.roles = tuple(entry.details.get("roles", ()))
+        self.escalate_roles = tuple(entry.details.get("escalate_roles", DEFAULT_ESCALATE_ROLES))
+        self._reminded: list | None = None
+        self._escalated: list | None = None
+
+    def reminded(self, duty) -> list:
+        if self._reminded is None:
+            self._reminded = list(access_people.people_holding(self.roles).order_by("full_name", "pk"))
+        return self._reminded
+
+    def escalated(self, duty) -> list:
+        if self._escalated is None:
+            reminded = {p.pk for p in self.reminded(duty)}
+            above = access_people.people_holding(self.escalate_roles).order_by("full_name", "pk")
+            above = [p for p in above if p.pk not in reminded] or [
+                p for p in access_people.people_holding([Role.ADMINISTRATOR]).order_by("full_name", "pk")
+                if p.pk not in reminded
+            ]
+            # Those who should have done it hear again with those above them.
+            self._escalated = above + self.reminded(duty)
+        return self._escalated
+
+
+def _texts(kind: str, duty, unit) -> tuple[str, str]:
+    values = {"title": duty.title, "unit": unit.name if unit else "", "date": fi_date(duty.due_on)}
+    if unit is None:
+        if kind == NoticeKind.REMINDER:
+            return _("Due by %(date)s: %(title)s") % values, _("%(title)s is due by %(date)s.") % values
+        return (
+            _("Late: %(title)s (due %(date)s)") % values,
+            _("%(title)s was due by %(date)s and has not been done.") % values,
+        )
+    if kind == NoticeKind.REMINDER:
+        return _("Due by %(date)s: %(title)s, %(unit)s") % values, _("%(title)s of %(unit)s is due by %(date)s.") % values
+    return (
+        _("Late: %(title)s, %(unit)s (due %(date)s)") % values,
+        _("%(title)s of %(unit)s was due by %(date)s and has not been done.") % values,
+    )
+
+
 def _send(duty, kind: str, recipients: list, unit, now) -> int:
+    if not recipients:
+        return 0
     with transaction.atomic():
         # Claim and outbox rows commit together: each goes out exactly once.
         notice = _claim(duty, kind, now, recipients)
         if notice is None:
             return 0
-        values = {"title": duty.title, "unit": unit.name, "date": fi_date(duty.due_on)}
+        subject, body = _texts(kind, duty, unit)
         for person in recipients:
-            if kind == NoticeKind.REMINDER:
-                notification_enqueue(
-                    recipient=person, kind="duty.reminder",
-                    subject=_("Due by %(date)s: %(title)s, %(unit)s") % values,
-                    body=_("%(title)s of %(unit)s is due by %(date)s.") % values,
-                    link=duty.link, digestible=True,
-                )
-            else:
-                notification_enqueue(
-                    recipient=person, kind="duty.late",
-                    subject=_("Late: %(title)s, %(unit)s (due %(date)s)") % values,
-                    body=_("%(title)s of %(unit)s was due by %(date)s and has not been done.") % values,
-                    link=duty.link,
-                )
+            notification_enqueue(
+                recipient=person, kind="duty.reminder" if kind == NoticeKind.REMINDER else "duty.late",
+                subject=subject, body=body, link=duty.link, digestible=kind == NoticeKind.REMINDER,
+            )
         audit_event_record(
             actor=None, verb=f"duty.{'reminded' if kind == NoticeKind.REMINDER else 'escalated'}",
             target=notice, unit=unit, recipients=[p.pk for p in recipients],
@@ -131,12 +172,46 @@ def duties_remind_and_escalate(*, now: dt.datetime | None = None) -> int:
         ][: max(0, JOB_BATCH - claims)]
         if not waiting:
             continue
-        people = _People([d for d, _k in waiting])
+        organisation_wide = entry.details.get("organisation", False)
+        people = _OrganisationPeople(entry) if organisation_wide else _People([d for d, _k in waiting])
         for duty, kind in waiting:
             recipients = people.reminded(duty) if kind == NoticeKind.REMINDER else people.escalated(duty)
-            sent += _send(duty, kind, recipients, people.units[duty.unit_id], now)
+            unit = None if organisation_wide else people.units[duty.unit_id]
+            sent += _send(duty, kind, recipients, unit, now)
             claims += 1
     return sent
+
+
+def _organisation_entries(actor) -> list:
+    """The organisation-wide sources whose duties `actor` hears of (holds one
+    of their roles or escalation roles)."""
+    found = []
+    for entry in registry.entries(registry.DUTY_SOURCES):
+        if not entry.details.get("organisation", False):
+            continue
+        roles = tuple(entry.details.get("roles", ())) + tuple(entry.details.get("escalate_roles", DEFAULT_ESCALATE_ROLES))
+        if access.has_role(actor, *roles):
+            found.append(entry)
+    return found
+
+
+def organisation_duties(*, actor, today: dt.date | None = None) -> list[dict]:
+    """For the calendar's lists and the home page: the organisation-wide duties
+    `actor` hears of, open now (due or late), the most late first:
+    [{"label", "title", "due_on", "late", "link"}], those within their reminder
+    days or late."""
+    today = today or timezone.localdate()
+    rows = []
+    for entry in _organisation_entries(actor):
+        label = entry.details.get("label", entry.name)
+        remind_days = entry.details.get("remind_days_before", DEFAULT_REMIND_DAYS)
+        for duty in entry.func(today=today, unit_ids=None):
+            if not duty.late and (duty.due_on - today).days > remind_days:
+                continue
+            rows.append({"label": str(label), "title": duty.title, "due_on": duty.due_on, "late": duty.late,
+                         "link": duty.link})
+    rows.sort(key=lambda r: (not r["late"], r["due_on"], r["title"]))
+    return rows
 
 
 def duties_of_units(*, actor, today: dt.date | None = None, unit_ids=None) -> list[dict]:
@@ -153,6 +228,8 @@ def duties_of_units(*, actor, today: dt.date | None = None, unit_ids=None) -> li
         return []
     rows = []
     for entry in registry.entries(registry.DUTY_SOURCES):
+        if entry.details.get("organisation", False):
+            continue  # organisation_duties lists those
         counts: dict[int, dict] = defaultdict(lambda: {"due": 0, "late": 0, "oldest": None})
         for duty in entry.func(today=today, unit_ids=list(names)):
             row = counts[duty.unit_id]

@@ -227,7 +227,8 @@ class DutyNotice(models.Model):
 
     key = models.CharField(max_length=120)
     kind = models.CharField(max_length=16, choices=NoticeKind.choices)
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+")
+    # None: an organisation-wide duty (the information-security plan's review).
+    unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     due_on = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
     recipients = models.JSONField(default=list)

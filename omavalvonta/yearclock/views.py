@@ -139,8 +139,11 @@ def due_this_month(request):
     contributed = duties.duties_of_units(actor=request.user, today=today, unit_ids=own)
     for row in contributed:
         row["counts"] = duties.duty_counts_text(row)
+    organisation_duties = duties.organisation_duties(actor=request.user, today=today)
     return render(
-        request, "yearclock/due.html", {**data, "contributed": contributed, "today": today, **_nav(request.user)}
+        request, "yearclock/due.html",
+        {**data, "contributed": contributed, "organisation_duties": organisation_duties, "today": today,
+         **_nav(request.user)},
     )
 
 

@@ -181,3 +181,57 @@ def test_the_home_page_tells_when_the_annual_review_is_due(client, quality_direc
     assert block["late"] and block["due"] < today
     assert "Vuosikatselmus piti tehdä" in client.get("/", headers={"accept-language": "fi"}).content.decode()
     assert selectors.security_plan_home(actor=employee_a, today=today) is None
+
+
+def test_scenario_the_annual_review_is_reminded_once_and_escalated_once_when_late(
+    client, quality_director, dpo, employee_a
+):
+    """The review is an organisation-wide quality-calendar duty: 30 days before
+    it is due the plan's keepers (quality director, DPO) hear once; once late,
+    the management group hears with them, once, even with two workers running."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from omavalvonta.notifications.models import Notification
+    from omavalvonta.yearclock import duties
+    from omavalvonta.yearclock.models import DutyNotice
+
+    board = member(Role.MANAGEMENT_GROUP, full_name="Johto Ryhmä", email="johto@omavalvonta.example")
+    version = _approved(quality_director)
+    approved = timezone.now() - dt.timedelta(days=340)  # due in 25 days
+    SecurityPlanVersion.objects.filter(pk=version.pk).update(approved_at=approved)
+    due = timezone.localdate(approved) + dt.timedelta(days=365)
+
+    assert duties.duties_remind_and_escalate() == 2
+    assert duties.duties_remind_and_escalate() == 0  # a second worker: nothing more
+    reminded = Notification.objects.filter(kind="duty.reminder")
+    assert {n.recipient for n in reminded} == {quality_director, dpo}
+    assert all(reverse("audits:security_plan") in n.link for n in reminded)
+    assert DutyNotice.objects.get(kind="reminder").unit is None
+    # The quality director's calendar lists it (the employee's does not).
+    assert [r["title"] for r in duties.organisation_duties(actor=quality_director)] == [
+        "The annual review of the information-security plan"
+    ]
+    assert duties.organisation_duties(actor=employee_a) == []
+
+    late_day = timezone.now().replace(year=due.year, month=due.month, day=due.day) + dt.timedelta(days=1)
+    assert duties.duties_remind_and_escalate(now=late_day) == 3
+    assert duties.duties_remind_and_escalate(now=late_day) == 0
+    escalated = {n.recipient for n in Notification.objects.filter(kind="duty.late")}
+    assert escalated == {board, quality_director, dpo}
+    rows = duties.organisation_duties(actor=quality_director, today=timezone.localdate(late_day))
+    assert rows[0]["late"]
+    client.force_login(quality_director)
+    page = client.get(reverse("yearclock:due"), headers={"accept-language": "fi"}).content.decode()
+    assert "data-list=\"organisation-duties\"" in page
+
+
+def test_no_review_duty_before_the_first_approval(quality_director):
+    import datetime as dt
+
+    from omavalvonta.yearclock import duties
+
+    assert selectors.security_plan_duties(today=dt.date(2026, 12, 1)) == []
+    assert selectors.security_plan_duties(today=dt.date(2026, 12, 1), unit_ids=[1]) == []
+    assert duties.duties_remind_and_escalate() == 0
