@@ -118,8 +118,34 @@ def test_scenario_reminded_once_escalated_once_and_marked_on_the_home_pages(appr
     block = selectors.followup_home_items(actor=board, today=timezone.localdate(later))
     assert block["programme_review"]["late"] and block["late"] == 1
     assert duties.organisation_duties(actor=board, today=timezone.localdate(later))[0]["late"]
+    _age(approved, 130)  # the quality calendar's month page lists it among the organisation-wide duties
+    due_page = client.get(reverse("yearclock:due"), headers={"accept-language": "fi"}).content.decode()
+    assert 'data-list="organisation-duties"' in due_page and reverse("plans:programme") in due_page
+    assert "badge--overdue" in due_page.split('data-list="organisation-duties"')[1]
 
     # Recording the review moves the next one four months on: nothing late any more.
     programme.programme_review_record(actor=quality_director, note="Ei muutostarpeita.")
     assert selectors.followup_home_items(actor=board, today=timezone.localdate(later)) is None
     assert duties.organisation_duties(actor=quality_director, today=timezone.localdate(later)) == []
+
+
+@pytest.mark.browser
+def test_the_quality_director_records_a_late_review_on_a_phone(phone_page, live_server, approved, quality_director, password):
+    from omavalvonta.testing.browser import login, snap
+
+    _age(approved, 130)
+    login(phone_page, live_server, quality_director.email, password)
+    phone_page.goto(live_server.url + reverse("plans:programme"))
+    review = phone_page.locator("[data-section='programme-review']")
+    assert "badge--overdue" in review.inner_html()
+    review.locator("button[type=submit]").click()  # without a note: refused, nothing lost
+    phone_page.wait_for_load_state()
+    assert phone_page.locator(".error-summary, [role=alert]").count() >= 1
+    phone_page.locator("[data-section='programme-review'] textarea, [data-section='programme-review'] input[name=note]").first.fill(
+        "Käyty läpi johtoryhmässä, ei muutoksia.")
+    phone_page.locator("[data-section='programme-review'] button[type=submit]").click()
+    phone_page.wait_for_load_state()
+    assert phone_page.locator(".badge", has_text="ilman muutoksia").count() == 1
+    assert "badge--overdue" not in phone_page.locator("[data-section='programme-review']").inner_html()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    snap(phone_page, "plans-programme-review-phone")
