@@ -108,13 +108,16 @@ def _backdate(version, when):
 def _plan(unit, kind, writer, approver, *, first_on: dt.date, reviews: list[dt.date]) -> None:
     draft = services.plan_draft_start(actor=writer, unit=unit, kind=kind)
     _write(draft, unit.name)
-    if kind == PlanKind.GOOD_TREATMENT:
-        services.plan_version_details_save(
-            actor=writer, version=draft, change_summary="Ensimmäinen versio",
-            children_participation="Suunnitelma tehtiin talokokouksessa, ja jokainen lapsi kävi sen läpi "
-            "omaohjaajansa kanssa.",
-            child_friendly_text=CHILD_TEXT,
-        )
+    good = kind == PlanKind.GOOD_TREATMENT
+    services.plan_version_details_save(
+        actor=writer, version=draft, change_summary="Ensimmäinen versio",
+        children_participation=(
+            "Suunnitelma tehtiin talokokouksessa, ja jokainen lapsi kävi sen läpi omaohjaajansa kanssa." if good
+            else "Lapset ja nuoret kertoivat nuortenkokouksessa, mikä arjessa toimii ja mitä pitäisi muuttaa; "
+            "ehdotukset kirjattiin suunnitelman lukuihin."
+        ),
+        child_friendly_text=CHILD_TEXT if good else "",
+    )
     version = services.plan_version_approve(actor=approver, version=draft, change_summary="Ensimmäinen versio")
     _backdate(version, timezone.make_aware(dt.datetime.combine(first_on, dt.time(12))))
     last = first_on

@@ -47,8 +47,9 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args, good_treatment: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        # How the children took part is asked of both plans (issue 21 item 10);
+        # the child-friendly version only of the good-treatment plan.
         if not good_treatment:
-            del self.fields["children_participation"]
             del self.fields["child_friendly_text"]
 
 

@@ -242,8 +242,8 @@ def plan_section_add(*, actor, version: PlanVersion, key: str) -> PlanSection:
 def plan_version_details_save(*, actor, version: PlanVersion, change_summary: str,
                               children_participation: str = "", child_friendly_text: str = "",
                               expected_version: int | None = None) -> PlanVersion:
-    """The draft's summary of changes and, for a good-treatment plan, how the
-    children took part and the child-friendly version. `expected_version` as in
+    """The draft's summary of changes, how the children took part and, for a
+    good-treatment plan, the child-friendly version. `expected_version` as in
     plan_section_save."""
     access.require(actor, access.P_PLAN_EDIT, version.unit)
     _require_draft(version)
@@ -256,11 +256,11 @@ def plan_version_details_save(*, actor, version: PlanVersion, change_summary: st
         raise ValidationError(errors)
     edit_version_claim(version, expected=expected_version)
     version.change_summary = _clean(change_summary)
-    fields = ["change_summary", "updated_at"]
+    version.children_participation = _clean(children_participation)
+    fields = ["change_summary", "children_participation", "updated_at"]
     if version.plan.kind == PlanKind.GOOD_TREATMENT:
-        version.children_participation = _clean(children_participation)
         version.child_friendly_text = _clean(child_friendly_text)
-        fields += ["children_participation", "child_friendly_text"]
+        fields += ["child_friendly_text"]
     version.save(update_fields=fields)
     _audit(actor, "plan.details_saved", version, unit=version.unit)
     return version
@@ -310,11 +310,14 @@ def approval_missing(version: PlanVersion) -> list[str]:
     for s in version.sections.all():
         if s.required and not s.text.strip() and not s.live_fact:
             missing.append(_("Section %(section)s has no text.") % {"section": str(s)})
-    if version.plan.kind == PlanKind.GOOD_TREATMENT:
-        if not version.children_participation.strip():
-            missing.append(_("Record how and when the children took part."))
-        if not version.child_friendly_text.strip():
-            missing.append(_("Write the child-friendly version."))
+    # The children take part in making and updating both plans (the provider's
+    # self-supervision programme: "lapset osallistuvat sekä omavalvontasuunnitelman
+    # että hyvää kohtelua koskevan suunnitelman laatimiseen ja päivittämiseen"):
+    # approval asks how.
+    if not version.children_participation.strip():
+        missing.append(_("Record how and when the children took part."))
+    if version.plan.kind == PlanKind.GOOD_TREATMENT and not version.child_friendly_text.strip():
+        missing.append(_("Write the child-friendly version."))
     return missing
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -161,9 +162,33 @@ def test_a_review_needs_a_note_and_no_draft_in_progress(supervisor_a, responsibl
         services.plan_review_record(actor=responsible_a, unit=unit_a, note="Tarkistettu")
 
 
+def _sections_only(draft, actor):
+    for section in draft.sections.all():
+        if section.required and not section.live_fact:
+            services.plan_section_save(actor=actor, section=section, text="Käytännöt kuvattu.")
+
+
+def test_the_self_supervision_plan_too_asks_how_the_children_took_part(client, supervisor_a, responsible_a, unit_a):
+    """Issue 21 item 10: the children take part in both plans."""
+    draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a)
+    _sections_only(draft, supervisor_a)
+    with pytest.raises(ValidationError) as e:
+        services.plan_version_approve(actor=responsible_a, version=draft, change_summary="Ensimmäinen")
+    assert e.value.messages == ["Record how and when the children took part."]
+    client.force_login(supervisor_a)
+    form = client.get(reverse("plans:details", args=[draft.pk])).content.decode()
+    assert 'name="children_participation"' in form and 'name="child_friendly_text"' not in form
+    response = client.post(reverse("plans:details", args=[draft.pk]), {
+        "change_summary": "", "children_participation": "Nuortenkokous 4.12.", "edit_version": draft.edit_version})
+    assert response.status_code == 302
+    version = services.plan_version_approve(actor=responsible_a, version=draft, change_summary="Ensimmäinen")
+    assert version.children_participation == "Nuortenkokous 4.12."
+    assert "Nuortenkokous 4.12." in client.get(version.get_absolute_url()).content.decode()
+
+
 def test_good_treatment_plan_needs_the_childrens_participation_and_a_child_friendly_version(supervisor_a, responsible_a, unit_a):
     draft = services.plan_draft_start(actor=supervisor_a, unit=unit_a, kind=PlanKind.GOOD_TREATMENT)
-    fill_required(draft, supervisor_a)
+    _sections_only(draft, supervisor_a)
     with pytest.raises(ValidationError) as e:
         services.plan_version_approve(actor=responsible_a, version=draft, change_summary="Ensimmäinen")
     assert len(e.value.messages) == 2

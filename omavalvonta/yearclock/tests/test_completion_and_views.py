@@ -256,6 +256,9 @@ def _approved_plan_version(unit, writer, approver):
     for section in draft.sections.all():
         if section.required and not section.live_fact:
             plan_services.plan_section_save(actor=writer, section=section, text="Yksikön käytännöt kuvattu.")
+    draft.refresh_from_db()
+    plan_services.plan_version_details_save(actor=writer, version=draft, change_summary="",
+                                            children_participation="Talokokous.")
     return plan_services.plan_version_approve(actor=approver, version=draft, change_summary="Neljännesvuositarkistus")
 
 
