@@ -1,9 +1,9 @@
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from omavalvonta.deviations.services import deviation_submit
 from omavalvonta.organisation.models import ServiceType
