@@ -259,6 +259,14 @@ class GoalForm(forms.Form):
         self.fields["metric"].choices = GoalMetric.choices
 
 
+class TeamRewardForm(forms.Form):
+    decision = forms.CharField(
+        label=_("How the team uses the reward"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The team decides together, e.g. in a team meeting."),
+    )
+    decided_on = DateField(label=_("Decided on"), required=False, widget=DateInput())
+
+
 class GoalAssessForm(forms.Form):
     met = forms.TypedChoiceField(
         label=_("Was the goal met?"), choices=[("1", _("Yes")), ("0", _("No"))], coerce=lambda v: v == "1", widget=forms.RadioSelect

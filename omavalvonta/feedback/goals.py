@@ -93,6 +93,22 @@ def goals_evaluated(*, actor, unit: Unit, year: int, half: int) -> list[GoalResu
     return results
 
 
+def all_goals_met(results: list[GoalResult]) -> bool:
+    """Whether the half-year's incentive goals are met: there are goals and every
+    one of them is met (a goal not evaluated is not met)."""
+    return bool(results) and all(r.met is True for r in results)
+
+
+def half_ended(year: int, half: int, today: dt.date | None = None) -> bool:
+    return half_bounds(year, half)[1] < (today or timezone.localdate())
+
+
+def reward_get(*, unit, year: int, half: int):
+    from omavalvonta.feedback.models import TeamReward
+
+    return TeamReward.objects.filter(unit=unit, year=year, half=half).select_related("recorded_by").first()
+
+
 def goal_get(*, actor, pk, perm: str = access.P_FEEDBACK_MANAGE):
     from omavalvonta.feedback.models import TeamGoal
 
@@ -160,3 +176,35 @@ def goal_delete(*, actor, goal) -> None:
     access.require(actor, access.P_FEEDBACK_MANAGE, goal.unit)
     audit_event_record(actor=actor, verb="feedback.goal_deleted", target=goal.unit, unit=goal.unit, description=goal.description)
     goal.delete()
+
+
+@transaction.atomic
+def reward_record(*, actor, unit, year: int, half: int, decision: str, decided_on: dt.date):
+    """Record (or correct) the team's decision on how to use the reward of a
+    half-year (requires feedback.manage in the unit): only once the half-year has
+    ended and every one of its goals was met, decided on a day after the half
+    began and not in the future."""
+    from omavalvonta.feedback.models import TeamReward
+
+    access.require(actor, access.P_FEEDBACK_MANAGE, unit)
+    if not half_ended(year, half):
+        raise ValidationError(_("The reward is recorded once the half-year has ended."))
+    if not all_goals_met(goals_evaluated(actor=actor, unit=unit, year=year, half=half)):
+        raise ValidationError(_("The reward is recorded when every goal of the half-year was met."))
+    errors = {}
+    decision = (decision or "").strip()
+    if not decision:
+        errors["decision"] = _("Write what the team decided.")
+    elif len(decision) > 2000:
+        errors["decision"] = _("Write at most %(max)d characters.") % {"max": 2000}
+    if decided_on is None or decided_on > timezone.localdate() or decided_on < half_bounds(year, half)[0]:
+        errors["decided_on"] = _("Give the day of the decision: not in the future, not before the half-year.")
+    if errors:
+        raise ValidationError(errors)
+    reward, created = TeamReward.objects.update_or_create(
+        unit=unit, year=year, half=half,
+        defaults={"decision": decision, "decided_on": decided_on, "recorded_by": actor},
+    )
+    audit_event_record(actor=actor, verb="feedback.reward_recorded" if created else "feedback.reward_corrected",
+                       target=reward, unit=unit, year=year, half=half)
+    return reward

@@ -23,6 +23,7 @@ language and the *date*. Single-use links and kiosk tokens are stored as HMAC
 digests only, and a used link is marked used without pointing at the answer.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
@@ -323,6 +324,30 @@ class TeamGoal(TimeStampedModel):
 
 
 _TALLY_PERIOD = ["year", "quarter", "month", "group", "key"]
+
+
+class TeamReward(TimeStampedModel):
+    """The team's decision on how to use its reward once every incentive goal of
+    a half-year was met (the provider's incentive scheme: "tavoitteet
+    saavuttaneet työryhmät päättävät, miten he käyttävät saamansa palkkion").
+    One per unit and half-year; recorded after the half ended."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"))
+    decision = models.TextField(_("how the team uses the reward"))
+    decided_on = models.DateField(_("decided on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "half"], name="team_reward_once_per_half")]
+        verbose_name = _("team reward")
+        verbose_name_plural = _("team rewards")
+
+    def __str__(self):
+        return f"{self.half}/{self.year}"
 
 
 class Tally(models.Model):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("yksikot/<int:pk>/tavoitteet/", views.unit_goals, name="unit_goals"),
     path("tavoitteet/<int:pk>/arvio/", views.goal_assess, name="goal_assess"),
     path("tavoitteet/<int:pk>/poista/", views.goal_delete, name="goal_delete"),
+    path("yksikot/<int:pk>/tavoitteet/palkkio/", views.reward_record, name="reward_record"),
     path("kierrokset/", views.rounds, name="rounds"),
     path("kierrokset/<int:pk>/", views.round_detail, name="round"),
     path("kierrokset/<int:pk>/paivat/", views.round_dates, name="round_dates"),

@@ -333,7 +333,7 @@ NOT_A_READ = {
     "plans:report_publish": WRITE,
     "feedback:home": FIGURES, "feedback:unit": "figures; its free texts are logged as feedback.free_texts "
     "(feedback/tests)", "feedback:scope": FIGURES, "feedback:unit_report": FIGURES, "feedback:unit_goals": FIGURES,
-    "feedback:goal_assess": WRITE, "feedback:goal_delete": WRITE, "feedback:rounds": STAFF_WORK,
+    "feedback:goal_assess": WRITE, "feedback:goal_delete": WRITE, "feedback:reward_record": WRITE, "feedback:rounds": STAFF_WORK,
     "feedback:round": STAFF_WORK, "feedback:round_dates": WRITE, "feedback:round_links": STAFF_WORK,
     "feedback:round_kiosk": WRITE, "feedback:round_record": FORM_NEW, "feedback:kiosk_stop": WRITE,
     "feedback:surveys": ORGANISATION, "feedback:survey_edit": ORGANISATION, "feedback:survey_discard": WRITE,

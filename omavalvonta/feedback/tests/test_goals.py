@@ -102,3 +102,76 @@ def test_goals_page(client, supervisor_a, supervisor_b, unit_a):
     client.force_login(supervisor_a)
     assert client.post(reverse("feedback:goal_delete", args=[goal.pk])).status_code == 302
     assert not TeamGoal.objects.exists()
+
+
+# --- The team's reward (issue 21 item 13) -------------------------------------------------
+
+
+def _manual(actor, unit, year=2026, half=1, met=True):
+    goal = goals.goal_create(actor=actor, unit=unit, year=year, half=half, metric="manual", description="Nuortenkokous")
+    if met is not None:
+        goals.goal_assess(actor=actor, goal=goal, met=met)
+    return goal
+
+
+def test_the_reward_is_recorded_only_after_the_half_and_only_when_every_goal_was_met(supervisor_a, employee_a, unit_a):
+    from omavalvonta.feedback.models import TeamReward
+
+    first = _manual(supervisor_a, unit_a)
+    second = _manual(supervisor_a, unit_a, met=None)  # not assessed: not met
+    decided = dt.date(2026, 7, 10)
+    with pytest.raises(ValidationError, match="every goal"):
+        goals.reward_record(actor=supervisor_a, unit=unit_a, year=2026, half=1, decision="Laivaristeily", decided_on=decided)
+    goals.goal_assess(actor=supervisor_a, goal=second, met=True)
+    with pytest.raises(ValidationError, match="ended"):  # the autumn half is still running
+        _manual(supervisor_a, unit_a, half=2)
+        goals.reward_record(actor=supervisor_a, unit=unit_a, year=2026, half=2, decision="x", decided_on=decided)
+    with pytest.raises(PermissionDenied):
+        goals.reward_record(actor=employee_a, unit=unit_a, year=2026, half=1, decision="x", decided_on=decided)
+    with pytest.raises(ValidationError) as error:
+        goals.reward_record(actor=supervisor_a, unit=unit_a, year=2026, half=1, decision="  ", decided_on=dt.date(2027, 1, 1))
+    assert set(error.value.message_dict) == {"decision", "decided_on"}
+    reward = goals.reward_record(actor=supervisor_a, unit=unit_a, year=2026, half=1, decision="Laivaristeily", decided_on=decided)
+    assert (reward.decision, reward.decided_on, reward.recorded_by) == ("Laivaristeily", decided, supervisor_a)
+    # A correction replaces the decision: still one per half-year.
+    goals.reward_record(actor=supervisor_a, unit=unit_a, year=2026, half=1, decision="Ravintolailta", decided_on=decided)
+    assert list(TeamReward.objects.values_list("decision", flat=True)) == ["Ravintolailta"]
+    assert first.unit == unit_a
+
+
+def test_the_goals_page_records_the_reward_and_keeps_bad_input(client, supervisor_a, supervisor_b, employee_a, unit_a):
+    _manual(supervisor_a, unit_a)
+    url = reverse("feedback:unit_goals", args=[unit_a.pk]) + "?puolivuosi=2026-1"
+    post = reverse("feedback:reward_record", args=[unit_a.pk]) + "?puolivuosi=2026-1"
+    client.force_login(supervisor_a)
+    page = client.get(url, headers={"accept-language": "fi"}).content.decode()
+    assert 'data-section="team-reward"' in page and 'name="decision"' in page
+    bad = client.post(post, {"decision": "Yhteinen ravintolailta", "decided_on": "32.13.2026"}, headers={"accept-language": "fi"})
+    assert bad.status_code == 400 and "Yhteinen ravintolailta" in bad.content.decode()
+    ok = client.post(post, {"decision": "Yhteinen ravintolailta", "decided_on": "2026-07-10"})
+    assert ok.status_code == 302
+    assert "Yhteinen ravintolailta" in client.get(url).content.decode()
+    # The running half has no form; another unit's supervisor and the staff cannot record.
+    assert 'name="decision"' not in client.get(reverse("feedback:unit_goals", args=[unit_a.pk]) + "?puolivuosi=2026-2").content.decode()
+    client.force_login(supervisor_b)
+    assert client.post(post, {"decision": "x", "decided_on": "2026-07-10"}).status_code == 404
+    client.force_login(employee_a)
+    assert client.post(post, {"decision": "x", "decided_on": "2026-07-10"}).status_code == 403
+
+
+@pytest.mark.browser
+def test_the_supervisor_records_the_reward_on_a_phone(phone_page, live_server, supervisor_a, unit_a, password):
+    from omavalvonta.testing.browser import login, snap
+
+    _manual(supervisor_a, unit_a)
+    login(phone_page, live_server, supervisor_a.email, password)
+    phone_page.goto(live_server.url + reverse("feedback:unit_goals", args=[unit_a.pk]) + "?puolivuosi=2026-1")
+    section = phone_page.locator("[data-section='team-reward']")
+    section.locator("textarea[name=decision]").fill("Yhteinen laivaristeily elokuussa.")
+    section.locator("input[name=decided_on]").fill("2026-07-10")
+    section.locator("button[type=submit]").click()
+    phone_page.wait_for_load_state()
+    section = phone_page.locator("[data-section='team-reward']")
+    assert "Yhteinen laivaristeily elokuussa." in section.inner_text() and not section.locator("textarea").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    snap(phone_page, "feedback-team-reward-phone")

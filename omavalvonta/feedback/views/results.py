@@ -18,6 +18,7 @@ from omavalvonta.feedback import charts, goals, reports, selectors
 from omavalvonta.feedback.forms import (
     GoalAssessForm,
     GoalForm,
+    TeamRewardForm,
 )
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_FEEDBACK_MANAGE, P_FEEDBACK_VIEW, P_SURVEY_EDIT, requires
@@ -160,14 +161,28 @@ def unit_goals(request, pk):
             status = 400
         else:
             form = GoalForm()
+    return _goals_page(request, unit, year, half, form=form, can_manage=can_manage, status=status)
+
+
+def _goals_page(request, unit, year, half, *, form=None, reward_form=None, can_manage=False, status=200):
     previous = f"{year - 1}-2" if half == 1 else f"{year}-1"
     following = f"{year}-2" if half == 1 else f"{year + 1}-1"
+    results = goals.goals_evaluated(actor=request.user, unit=unit, year=year, half=half)
+    reward = goals.reward_get(unit=unit, year=year, half=half)
+    met = goals.all_goals_met(results)
+    ended = goals.half_ended(year, half)
+    if reward_form is None and can_manage and met and ended:
+        reward_form = TeamRewardForm(initial={"decision": reward.decision, "decided_on": reward.decided_on} if reward else None)
     return render(
         request,
         "feedback/goals.html",
         {
             "unit": unit,
-            "results": goals.goals_evaluated(actor=request.user, unit=unit, year=year, half=half),
+            "results": results,
+            "reward": reward,
+            "all_met": met,
+            "half_ended": ended,
+            "reward_form": reward_form,
             "form": form,
             "assess_form": GoalAssessForm() if can_manage else None,
             "half_label": f"{half}/{year}",
@@ -177,6 +192,24 @@ def unit_goals(request, pk):
         },
         status=status,
     )
+
+
+@requires(P_FEEDBACK_MANAGE)
+@require_POST
+def reward_record(request, pk):
+    """The team's decision on how to use the half-year's reward."""
+    unit = access.access_unit(request.user, pk, P_FEEDBACK_MANAGE)
+    year, half = _half(request)
+    form = TeamRewardForm(request.POST)
+    if form.is_valid():
+        try:
+            goals.reward_record(actor=request.user, unit=unit, year=year, half=half, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The team's decision on the reward was saved."))
+            return redirect(f"{reverse('feedback:unit_goals', args=[unit.pk])}?puolivuosi={year}-{half}")
+    return _goals_page(request, unit, year, half, form=GoalForm(), reward_form=form, can_manage=True, status=400)
 
 
 @requires(P_FEEDBACK_MANAGE)
