@@ -32,6 +32,7 @@ NAV = [
     (access.P_ACCESS_LOG_REVIEW, "privacy:log", _("Access log")),
     (access.P_SUBJECT_REQUEST_MANAGE, "privacy:requests", _("Data-subject requests")),
     (access.P_RETENTION_MANAGE, "privacy:retention", _("Retention and destruction")),
+    (access.P_PRIVACY_NOTICE_MANAGE, "privacy:notices", _("Privacy notices")),
     (access.P_SECURITY_PLAN, "audits:security_plan", _("Information-security plan")),
     (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
 ]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from omavalvonta.notifications.models import DeliveryState, Notification
+from omavalvonta.organisation import access_people
 from omavalvonta.organisation.models import Membership, Role
-from omavalvonta.privacy import retention
+from omavalvonta.privacy import notices, retention
 
 OLD_MESSAGES = 8
 
@@ -43,4 +44,44 @@ def build(*, log=print, now: dt.datetime | None = None) -> dict:
     )
     items = run.items.count() if run else 0
     log(f"  retention: a destruction run of {items} records proposed")
-    return {"records in the proposed destruction run": items}
+    published = _notices()
+    log(f"  privacy notices: {published} published, one register left as a draft")
+    return {"records in the proposed destruction run": items, "privacy notices published": published}
+
+
+NOTICE_FI = (
+    "Rekisterinpitäjä: Demo Lastensuojelu Oy, Esimerkkikatu 1, 00100 Helsinki.\n\n"
+    "Tietosuojavastaava: tietosuoja@omavalvonta.example.\n\n"
+    "Käsittelyn tarkoitus ja peruste: {what} Peruste on lakisääteinen velvoite (sosiaali- ja terveydenhuollon "
+    "valvontalaki 741/2023, lastensuojelulaki 417/2007).\n\n"
+    "Säilytys: tiedot säilytetään säilytystaulukon aikojen mukaan ja hävitetään sen jälkeen lokiin kirjaten.\n\n"
+    "Oikeutesi: voit pyytää pääsyä tietoihisi, niiden oikaisua tai käsittelyn rajoittamista ja tehdä valituksen "
+    "tietosuojavaltuutetulle."
+)
+NOTICE_SV = (
+    "Personuppgiftsansvarig: Demo Barnskydd Ab, Exempelgatan 1, 00100 Helsingfors.\n\n"
+    "Dataskyddsombud: tietosuoja@omavalvonta.example.\n\n"
+    "Ändamål och grund: {what} Grunden är en lagstadgad skyldighet (lagen om tillsyn över social- och hälsovården "
+    "741/2023, barnskyddslagen 417/2007).\n\n"
+    "Lagring: uppgifterna sparas enligt lagringstabellen och förstörs därefter med en loggpost.\n\n"
+    "Dina rättigheter: du kan begära tillgång till dina uppgifter, rättelse eller begränsning av behandlingen och "
+    "klaga hos dataombudsmannen."
+)
+
+
+def _notices() -> int:
+    """Every register's notice published but the last, left as a draft for the DPO to finish."""
+    dpo = access_people.people_holding((Role.DATA_PROTECTION_OFFICER,), organisation_wide=True).first()
+    if dpo is None:
+        return 0
+    def text(template, register, language):
+        with translation.override(language):
+            return template.format(what=str(register.what))
+
+    for register in notices.REGISTERS[:-1]:
+        notices.notice_draft_save(actor=dpo, key=register.key, text_fi=text(NOTICE_FI, register, "fi"),
+                                  text_sv=text(NOTICE_SV, register, "sv"))
+        notices.notice_publish(actor=dpo, key=register.key)
+    last = notices.REGISTERS[-1]
+    notices.notice_draft_save(actor=dpo, key=last.key, text_fi=text(NOTICE_FI, last, "fi"), text_sv="")
+    return len(notices.REGISTERS) - 1

@@ -58,6 +58,7 @@ P_SUBJECT_REQUEST_MANAGE = "subject_request.manage"
 # The retention table, legal holds and the approval of destruction runs
 # (privacy): organisation-level, the data-protection officer's and the administrators'.
 P_RETENTION_MANAGE = "retention.manage"
+P_PRIVACY_NOTICE_MANAGE = "privacy_notice.manage"  # the registers' privacy notices on the public site
 P_ACTION_VIEW = "action.view"
 P_ACTION_MANAGE = "action.manage"
 P_LOG_VIEW = "log.view"
@@ -164,6 +165,7 @@ PERMISSIONS = frozenset(
         P_COMPETENCE_RECORD,
         P_ORIENTATION_CARDS,
         P_SECURITY_PLAN,
+        P_PRIVACY_NOTICE_MANAGE,
     }
 )
 
@@ -233,7 +235,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW, P_ACCESS_LOG_REVIEW}
-        | {P_SUBJECT_REQUEST_MANAGE, P_RETENTION_MANAGE, P_SECURITY_PLAN}
+        | {P_SUBJECT_REQUEST_MANAGE, P_RETENTION_MANAGE, P_SECURITY_PLAN, P_PRIVACY_NOTICE_MANAGE}
     ),
     # Reads everything, and writes its findings and measures beside the
     # programme's follow-up figures.
@@ -244,7 +246,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # names and times, never the records' contents).
     Role.ADMINISTRATOR: frozenset(
         {P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE}
-        | {P_RETENTION_MANAGE, P_SECURITY_PLAN}
+        | {P_RETENTION_MANAGE, P_SECURITY_PLAN, P_PRIVACY_NOTICE_MANAGE}
     ),
 }
 

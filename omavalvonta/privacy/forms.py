@@ -154,3 +154,12 @@ class LegalHoldForm(forms.Form):
 
 class LegalHoldLiftForm(forms.Form):
     lift_reason = forms.CharField(label=_("Why the hold is lifted"), max_length=500)
+
+
+class PrivacyNoticeForm(forms.Form):
+    text_fi = forms.CharField(label=_("Text in Finnish"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
+    text_sv = forms.CharField(label=_("Text in Swedish"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
+    change_summary = forms.CharField(
+        label=_("What changed"), required=False, max_length=300,
+        help_text=_("Shown with the version on the public page; needed from the second version on."),
+    )

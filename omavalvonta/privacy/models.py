@@ -325,3 +325,42 @@ class DestructionRecord(models.Model):
 
     def __str__(self):
         return f"{self.record_type} #{self.record_id}"
+
+
+class NoticeState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PrivacyNoticeVersion(models.Model):
+    """One version of the privacy notice (tietosuojaseloste, GDPR arts. 13–14) of
+    a register the product keeps (`privacy.notices.REGISTERS`), in Finnish and
+    Swedish. One draft per register; publishing freezes it and puts it on the
+    public site in place of the previous version."""
+
+    register = models.CharField(_("register"), max_length=32)
+    number = models.PositiveIntegerField()
+    text_fi = models.TextField(_("text in Finnish"), blank=True)
+    text_sv = models.TextField(_("text in Swedish"), blank=True)
+    change_summary = models.CharField(_("what changed"), max_length=300, blank=True)
+    state = models.CharField(max_length=16, choices=NoticeState.choices, default=NoticeState.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["register", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["register", "number"], name="privacy_notice_number_once"),
+            models.UniqueConstraint(
+                fields=["register"], condition=models.Q(state="draft"), name="privacy_notice_one_draft"
+            ),
+        ]
+        verbose_name = _("privacy notice version")
+        verbose_name_plural = _("privacy notice versions")
+
+    def __str__(self):
+        return f"{self.register} {self.number}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.privacy import views, views_retention
+from omavalvonta.privacy import views, views_notices, views_retention
 
 app_name = "privacy"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("sailytys/havitykset/<int:pk>/hyvaksy/", views_retention.run_approve, name="run_approve"),
     path("sailytys/havitykset/<int:pk>/peru/", views_retention.run_cancel, name="run_cancel"),
     path("sailytys/havitetyt/", views_retention.records, name="destruction_records"),
+    path("selosteet/", views_notices.notice_list, name="notices"),
+    path("selosteet/<slug:key>/", views_notices.notice_edit, name="notice"),
 ]

@@ -206,14 +206,15 @@ EXPECTED = {
         for page in ("subject_requests", "subject_request_new", "subject_request", "subject_compilation",
                      "subject_request_items")
     },
-    # Retention: the table, legal holds, destruction runs and records: the same two only.
+    # Retention (the table, legal holds, destruction runs and records) and the registers' privacy notices: the same two only.
     **{
         page: {
             **{(r, "own"): 403 for r in Role if r not in (Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
             **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
             (Role.DATA_PROTECTION_OFFICER, "own"): 200, (Role.ADMINISTRATOR, "own"): 200,
         }
-        for page in ("retention", "retention_holds", "retention_runs", "retention_run", "destruction_records")
+        for page in ("retention", "retention_holds", "retention_runs", "retention_run", "destruction_records",
+                     "privacy_notices", "privacy_notice")
     },
     # The information-security plan (not public): the quality director, the data
     # protection officer and administrators, organisation-wide only.
@@ -373,7 +374,7 @@ def _url(page, unit_a, quality, violence):
         "admin_home": reverse("organisation:admin_home"),
         "access_log_review": reverse("privacy:log"),
         **(_subject_request_urls(unit_a) if page.startswith("subject_") else {}),
-        **(_retention_urls() if page.startswith(("retention", "destruction_")) else {}),
+        **(_retention_urls() if page.startswith(("retention", "destruction_", "privacy_notice")) else {}),
         "feedback_home": reverse("feedback:home"),
         "feedback_unit": reverse("feedback:unit", args=[unit_a.pk]),
         "feedback_round": reverse("feedback:round", args=[_round(unit_a).pk]) if page == "feedback_round" else "",
@@ -453,6 +454,8 @@ def _retention_urls():
         "retention_runs": reverse("privacy:runs"),
         "retention_run": reverse("privacy:run", args=[run.pk]),
         "destruction_records": reverse("privacy:destruction_records"),
+        "privacy_notices": reverse("privacy:notices"),
+        "privacy_notice": reverse("privacy:notice", args=["deviations"]),
     }
 
 

@@ -34,6 +34,8 @@ def _public_pages():
         reverse("public:index"),
         reverse("public:followup"),
         reverse("public:plans_index"),
+        reverse("public:privacy_notices"),
+        reverse("public:privacy_notice", args=["deviations"]),
         reverse("public:plans_unit", args=[unit.public_slug]),
         reverse("public:plans_programme"),
         reverse("public:feedback_send"),
@@ -115,6 +117,7 @@ def _staff_pages():
         Role.ADMINISTRATOR: [
             reverse("organisation:admin_home"), reverse("organisation:settings"), reverse("privacy:retention"),
             reverse("privacy:holds"), reverse("privacy:runs"), reverse("privacy:destruction_records"),
+            reverse("privacy:notices"), reverse("privacy:notice", args=["staff"]),
         ],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
     }

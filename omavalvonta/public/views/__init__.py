@@ -14,6 +14,7 @@ from omavalvonta.public.views.feedback import (
 from omavalvonta.public.views.followup import FOLLOWUP_MAX_PER_SESSION, followup
 from omavalvonta.public.views.index import favicon, index
 from omavalvonta.public.views.plans import plans_index, plans_programme, plans_report, plans_unit, plans_unit_pdf
+from omavalvonta.public.views.privacy import privacy_notice, privacy_notices
 
 __all__ = [
     "FOLLOWUP_MAX_PER_SESSION",
@@ -28,6 +29,8 @@ __all__ = [
     "followup",
     "index",
     "plans_index",
+    "privacy_notice",
+    "privacy_notices",
     "plans_programme",
     "plans_report",
     "plans_unit",
