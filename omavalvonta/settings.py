@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "omavalvonta.outcomes",
     "omavalvonta.restrictions",
     "omavalvonta.people",
+    "omavalvonta.search",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

@@ -54,6 +54,7 @@ urlpatterns = [
     path("toimintakyky/", include("omavalvonta.outcomes.urls")),
     path("rajoitukset/", include("omavalvonta.restrictions.urls")),
     path("osaaminen/", include("omavalvonta.people.urls")),
+    path("haku/", include("omavalvonta.search.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

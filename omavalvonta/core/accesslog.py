@@ -57,3 +57,12 @@ def logs_read(what: str, *, model=None, pk_kwarg: str = "pk"):
         return wrapped
 
     return decorator
+
+
+def search_read_record(*, actor, what: str, right: str, query) -> None:
+    """A search provider's read of personal data (core.registry SEARCH_SOURCES):
+    one row per area that returned results, the search's filter as the detail
+    and the address of its request (`query.request`, when it came with one)."""
+    request = getattr(query, "request", None)
+    detail = _filter_detail(request) if request is not None else urlencode({"q": getattr(query, "text", "")})
+    access_log_page_record(actor=actor, what=what, right=right, detail=detail, request=request)

@@ -48,3 +48,9 @@ class DeviationsConfig(AppConfig):
         registry.register(
             registry.UNIT_TIMELINE, "notifications", timeline.notification_timeline, order=20, label=_("Statutory notifications")
         )
+        # Search across units (search): the texts in Finnish inflections, within the searcher's scope.
+        from omavalvonta.deviations import search
+
+        registry.register(
+            registry.SEARCH_SOURCES, "deviations", search.deviation_search, order=10, label=_("Deviations")
+        )

@@ -29,3 +29,9 @@ class GuidanceConfig(AppConfig):
         registry.register(
             registry.UNIT_TIMELINE, "guidance", timeline.guidance_timeline, order=60, label=_("Guidance and requests")
         )
+        # Search across units (search): the texts in Finnish inflections, within the searcher's scope.
+        from omavalvonta.guidance import search
+
+        registry.register(
+            registry.SEARCH_SOURCES, "guidance", search.guidance_search, order=40, label=_("Guidance and requests")
+        )

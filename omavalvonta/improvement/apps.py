@@ -34,3 +34,9 @@ class ImprovementConfig(AppConfig):
         registry.register(
             registry.UNIT_TIMELINE, "actions", timeline.action_timeline, order=30, label=_("Actions")
         )
+        # Search across units (search): the texts in Finnish inflections, within the searcher's scope.
+        from omavalvonta.improvement import search
+
+        registry.register(
+            registry.SEARCH_SOURCES, "actions", search.action_search, order=20, label=_("Actions")
+        )

@@ -55,3 +55,9 @@ class MeetingsConfig(AppConfig):
         registry.register(
             registry.UNIT_TIMELINE, "meetings", timeline.meeting_timeline, order=40, label=_("Meetings")
         )
+        # Search across units (search): the texts in Finnish inflections, within the searcher's scope.
+        from omavalvonta.meetings import search
+
+        registry.register(
+            registry.SEARCH_SOURCES, "minutes", search.minutes_search, order=30, label=_("Meeting minutes")
+        )

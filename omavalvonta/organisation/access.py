@@ -112,6 +112,13 @@ P_ORIENTATION_CARDS = "competence.cards"
 # read and edited by the quality director, the data protection officer and
 # administrators, organisation-wide only (audits/security_plan.py).
 P_SECURITY_PLAN = "security_plan.manage"
+# Search across units (search): finds deviations, actions, minutes and guidance
+# only where the searcher reads them anyway (each area's own right, through the
+# kernel); the right only opens the page to those who look across their scope.
+P_SEARCH_USE = "search.use"
+# Themes across units (search): deviations grouped by kind and by what their
+# texts say, for a period and a scope; counts, units and terms, no names.
+P_THEMES_VIEW = "themes.view"
 
 PERMISSIONS = frozenset(
     {
@@ -166,6 +173,8 @@ PERMISSIONS = frozenset(
         P_ORIENTATION_CARDS,
         P_SECURITY_PLAN,
         P_PRIVACY_NOTICE_MANAGE,
+        P_SEARCH_USE,
+        P_THEMES_VIEW,
     }
 )
 
@@ -191,6 +200,7 @@ _LEAD = _HANDLE_DEVIATIONS | {
     P_RISK_MANAGE,
     P_FEEDBACK_VIEW,
     P_FEEDBACK_MANAGE,
+    P_SEARCH_USE,
 }
 
 # The children in care: staff of a unit know its children; the unit's leaders keep
@@ -216,7 +226,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _KEEP_CHILDREN
         | _KEEP_COMPETENCE
     ),
-    Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT}),
+    Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW}),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
     # programme and publishes its follow-up.
@@ -224,7 +234,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _LEAD
         | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
-        | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN}
+        | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN, P_THEMES_VIEW}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
         _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT}
@@ -241,6 +251,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # programme's follow-up figures.
     Role.MANAGEMENT_GROUP: frozenset(
         _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT}
+        | {P_SEARCH_USE}
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).

@@ -1,0 +1,61 @@
+"""What search finds among the deviation reports (core.registry SEARCH_SOURCES):
+the reports `actor` may see (deviation.view through the access kernel), matched
+on their texts in Finnish inflections. A snippet never names the reporter: their
+name is taken out of it for everyone but the reporter (a § 29 reporter's
+identity is protected; other reporters are shown only on the report's page,
+logged there)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from omavalvonta.core.accesslog import search_read_record
+from omavalvonta.core.lib import textsearch
+from omavalvonta.core.registry import SearchHit
+from omavalvonta.deviations.models import Deviation
+from omavalvonta.organisation import access
+
+# The texts searched, in this order; the search area's GIN index on PostgreSQL
+# (search/migrations) is built on `deviation_text_vector()`, the same expression.
+TEXT_FIELDS = ("description", "immediate_actions", "contributing_factors", "analysis")
+
+
+def deviation_text_vector():
+    """The `finnish` tsvector of the report's texts (PostgreSQL)."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(*TEXT_FIELDS, config="finnish")
+
+
+def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
+    """The newest reports matching `query` that `actor` may see, best first (one
+    query, and one access-log row when any is found)."""
+    vector = deviation_text_vector() if textsearch.uses_postgresql() else None
+    match = textsearch.text_match_q(TEXT_FIELDS, query, vector=vector)
+    if match is None:
+        return []
+    rows = list(
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
+        .filter(match)
+        .select_related("unit", "reporter")
+        .only("pk", "number", "kind", "submitted_at", "unit__name", "reporter_id", "reporter__full_name", *TEXT_FIELDS)
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+    hits = []
+    for d in rows:
+        redact = [] if d.reporter_id is None or d.reporter_id == actor.pk else [d.reporter.full_name]
+        texts = [getattr(d, f) for f in TEXT_FIELDS]
+        shown = next((t for t in texts if textsearch.score([t], query)), texts[0])
+        hits.append(
+            SearchHit(
+                area="deviations",
+                title=f"{d.number} {d.get_kind_display()} · {d.unit.name}",
+                snippet=textsearch.snippet(shown, query, redact=redact),
+                link=reverse("deviations:detail", args=[d.pk]),
+                at=d.submitted_at,
+                score=textsearch.score(texts, query),
+            )
+        )
+    if hits:
+        search_read_record(actor=actor, what="deviation.search", right=access.P_DEVIATION_VIEW, query=query)
+    return sorted(hits, key=lambda h: -h.score)

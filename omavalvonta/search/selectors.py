@@ -1,0 +1,135 @@
+"""Reads of the search area: the search across the areas' providers
+(core.registry SEARCH_SOURCES, each reading through the access kernel) and the
+themes across units, scoped by the kernel (themes.view over the region, or
+over the whole organisation for the organisation's themes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from omavalvonta.core import registry
+from omavalvonta.deviations.selectors import deviation_ids_visible, kind_label
+from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Region, Unit
+from omavalvonta.search.models import Theme, ThemeRun
+
+# Results per area on the page.
+PER_AREA = 20
+
+
+@dataclass
+class AreaResults:
+    name: str
+    label: str
+    hits: list
+
+
+def search_areas() -> list[tuple[str, str]]:
+    """(name, label) of the areas that can be searched, in the registry's order."""
+    return [(e.name, e.label) for e in registry.entries(registry.SEARCH_SOURCES)]
+
+
+def search_run(*, actor, query, area: str | None = None, limit: int = PER_AREA) -> list[AreaResults]:
+    """Each area's results for `query` within what `actor` may see (the
+    providers read through the kernel and log their reads), in the registry's
+    order; with `area`, that area's only. Empty areas are left out."""
+    if not access.has_perm_anywhere(actor, access.P_SEARCH_USE) or query.is_empty:
+        return []
+    results = []
+    for entry in registry.entries(registry.SEARCH_SOURCES):
+        if area and entry.name != area:
+            continue
+        hits = entry.func(actor=actor, query=query, limit=limit)
+        if hits:
+            results.append(AreaResults(entry.name, entry.label, list(hits)[:limit]))
+    return results
+
+
+# --- Themes ------------------------------------------------------------------------------
+
+
+def theme_scopes(*, actor) -> list[tuple[str, str]]:
+    """The scopes whose themes `actor` may see: ("", the organisation) for
+    themes.view organisation-wide, then ("<region id>", name) for each region
+    where it covers a unit."""
+    from django.utils.translation import gettext as _
+
+    scopes = []
+    if access.has_perm_organisation_wide(actor, access.P_THEMES_VIEW):
+        scopes.append(("", _("The whole organisation")))
+        regions = Region.objects.order_by("name", "pk")
+    else:
+        region_ids = access.units_for(actor, access.P_THEMES_VIEW).values("region_id")
+        regions = Region.objects.filter(pk__in=region_ids).order_by("name", "pk")
+    scopes += [(str(r.pk), r.name) for r in regions]
+    return scopes
+
+
+def _may_see_scope(actor, region_id: int | None) -> bool:
+    if access.has_perm_organisation_wide(actor, access.P_THEMES_VIEW):
+        return True
+    if region_id is None:
+        return False
+    return access.units_for(actor, access.P_THEMES_VIEW).filter(region_id=region_id).exists()
+
+
+def theme_run_latest(*, actor, region_id: int | None) -> ThemeRun | None:
+    """The newest run of a scope `actor` may see (None: none yet, or not theirs)."""
+    if not _may_see_scope(actor, region_id):
+        return None
+    return ThemeRun.objects.filter(region_id=region_id).order_by("-computed_at", "-id").first()
+
+
+@dataclass
+class ThemeRow:
+    theme: Theme
+    kind_label: str
+    units: list
+    review_url: str | None
+
+
+def learning_review_url(theme_id: int) -> str | None:
+    """The learning area's new review from this theme, when that area is installed."""
+    try:
+        return reverse("learning:review_new") + f"?alkupera=theme:{theme_id}"
+    except NoReverseMatch:
+        return None
+
+
+def theme_rows(*, run: ThemeRun | None) -> list[ThemeRow]:
+    """The run's themes with their units' names (two queries whatever the count)."""
+    if run is None:
+        return []
+    found = list(run.themes.order_by("order", "id"))
+    unit_ids = {pk for t in found for pk in t.unit_ids}
+    names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    return [
+        ThemeRow(
+            theme=t,
+            kind_label=kind_label(t.kind),
+            units=sorted(names[pk] for pk in t.unit_ids if pk in names),
+            review_url=learning_review_url(t.pk),
+        )
+        for t in found
+    ]
+
+
+def theme_learning_origin(*, actor, ref) -> dict | None:
+    """core.registry LEARNING_ORIGINS "theme": a learning review opened from
+    theme `ref`, for someone who may see its scope's themes; the reports it
+    starts with are those the actor may see."""
+    try:
+        theme = Theme.objects.select_related("run").get(pk=int(ref))
+    except (Theme.DoesNotExist, ValueError, TypeError):
+        return None
+    if not _may_see_scope(actor, theme.run.region_id):
+        return None
+    from django.utils.translation import gettext as _
+
+    return {
+        "title": _("Theme: %(terms)s (%(kind)s)") % {"terms": ", ".join(theme.top_words[:3]), "kind": kind_label(theme.kind)},
+        "deviation_ids": deviation_ids_visible(actor=actor, ids=theme.deviation_ids),
+        "units": list(Unit.objects.filter(pk__in=theme.unit_ids).order_by("name", "pk")),
+    }

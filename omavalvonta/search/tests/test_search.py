@@ -1,0 +1,167 @@
+"""Search across units: Finnish inflections find each other, results stay in
+the searcher's scope, a protected reporter is never in a snippet, reads are
+logged and the page's queries do not grow with the data.
+
+The inflection tests run on both databases: SQLite matches the stems with
+LIKE, PostgreSQL (the CI's run) with the `finnish` tsvector and prefix terms
+(`test_the_database_path_is_the_vendors`)."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from omavalvonta.core.lib import textsearch
+from omavalvonta.core.models import AccessLogEntry
+from omavalvonta.deviations.search import deviation_search
+from omavalvonta.organisation.models import Role
+from omavalvonta.search.query import search_query
+from omavalvonta.search.selectors import search_run
+from omavalvonta.search.tests.conftest import report
+from omavalvonta.testing.factories import member
+
+pytestmark = pytest.mark.django_db
+
+VENDORS = pytest.mark.parametrize("vendor", [connection.vendor])
+
+
+def _found(actor, text, area=None):
+    return {area.name: [h.title for h in area.hits] for area in search_run(actor=actor, query=search_query(text), area=area)}
+
+
+def _numbers(actor, text):
+    return {h.link for h in deviation_search(actor=actor, query=search_query(text))}
+
+
+@VENDORS
+@pytest.mark.parametrize("word", ["lääkkeen", "lääke", "lääkkeitä", "Lääkkeet"])
+def test_an_inflection_finds_the_others(vendor, word, texts, quality_director):
+    """"lääkkeen" finds "lääkkeen" and "lääkkeitä, lääke"; so does every other form."""
+    found = _numbers(quality_director, word)
+    assert reverse("deviations:detail", args=[texts["a_medicine"].pk]) in found, vendor
+    assert reverse("deviations:detail", args=[texts["b_medicines"].pk]) in found, vendor
+    assert reverse("deviations:detail", args=[texts["a_door"].pk]) not in found
+
+
+@VENDORS
+def test_every_word_must_match(vendor, texts, quality_director):
+    assert len(_numbers(quality_director, "lääkkeen iltavuoro")) == 1
+    assert _numbers(quality_director, "lääkkeen ovesta") == set()
+    assert len(_numbers(quality_director, "ovi lukitsematta")) == 1
+
+
+def test_the_database_path_is_the_vendors(texts):
+    q = textsearch.text_match_q(("description",), search_query("lääkkeen"))
+    sql = str(type(texts["a_door"]).objects.filter(q).query)
+    if connection.vendor == "postgresql":
+        assert "to_tsvector" in sql and "@@" in sql
+    else:
+        assert "LIKE" in sql
+
+
+def test_the_stems_and_keys():
+    q = search_query("  Lääkkeen   väkivallan ja  ")
+    assert q.text == "Lääkkeen väkivallan ja"
+    assert q.stems == ["lääk", "väkival", "ja"]
+    assert textsearch.match_terms(q) == [["lääk"], ["väkiva"]]
+    assert textsearch.match_terms(search_query("lääke")) == [["lääk", "lääke"]]
+    assert search_query("ja on").is_empty and textsearch.match_terms(search_query("ja on")) == []
+
+
+def test_each_area_finds_its_records(texts, quality_director):
+    found = _found(quality_director, "lääkkeiden")
+    assert set(found) == {"deviations", "actions", "minutes", "guidance"}
+    assert found["actions"] == ["Lääkehoitosuunnitelman päivitys · Lastenkoti Koivu (Open)"]
+    assert "Tiimipalaveri: Lääkkeenjaon kaksoistarkistus" in found["minutes"]
+    assert found["guidance"][0].startswith("Ohje lääkkeiden säilytyksestä")
+    assert set(_found(quality_director, "lääke", area="guidance")) == {"guidance"}
+
+
+def test_a_supervisor_never_finds_another_units_case(texts, supervisor_a, supervisor_b, regional_director_a):
+    a_report = reverse("deviations:detail", args=[texts["a_medicine"].pk])
+    b_report = reverse("deviations:detail", args=[texts["b_medicines"].pk])
+    assert a_report in _numbers(supervisor_a, "lääke") and b_report not in _numbers(supervisor_a, "lääke")
+    # Supervisor B reported B's case, and sees only B's.
+    assert _numbers(supervisor_b, "lääke") == {b_report}
+    assert set(_found(supervisor_b, "lääke")) == {"deviations"}
+    # The regional director of A's region: A's report, not B's.
+    assert b_report not in _numbers(regional_director_a, "lääke") and a_report in _numbers(regional_director_a, "lääke")
+
+
+def test_a_kind_limited_role_finds_only_its_kind(texts, safety_manager, unit_a, employee_a):
+    violent = report(employee_a, unit_a, "Uhkaava tilanne, lääke heitettiin lattialle.", kind="threat_or_violence",
+                     violence_target="staff")
+    assert _numbers(safety_manager, "lääke") == {reverse("deviations:detail", args=[violent.pk])}
+
+
+def test_a_protected_reporter_is_never_in_a_snippet(unit_a, quality_director, responsible_a):
+    reporter = member(Role.EMPLOYEE, unit=unit_a, full_name="Pekka Ilmoittaja", email="pekka@omavalvonta.example")
+    grievance = report(
+        reporter, unit_a, "Minä, Pekka Ilmoittaja, näin että lääke jäi antamatta kolme iltaa peräkkäin.",
+        kind="grievance",
+    )
+    for reader in (quality_director, responsible_a):
+        hits = deviation_search(actor=reader, query=search_query("lääkkeen"))
+        assert [h.link for h in hits] == [reverse("deviations:detail", args=[grievance.pk])]
+        assert "Pekka" not in hits[0].snippet and "Ilmoittaja" not in hits[0].snippet
+        assert "lääke jäi antamatta" in hits[0].snippet
+    # The reporter sees their own words.
+    assert "Pekka Ilmoittaja" in deviation_search(actor=reporter, query=search_query("lääke"))[0].snippet
+
+
+def test_reads_are_logged_one_row_per_area_with_results(client, texts, quality_director):
+    client.force_login(quality_director)
+    before = AccessLogEntry.objects.count()
+    response = client.get(reverse("search:search"), {"q": "lääkkeen"}, REMOTE_ADDR="192.0.2.9")
+    assert response.status_code == 200
+    rows = list(AccessLogEntry.objects.order_by("pk")[before:])
+    assert sorted(r.what for r in rows) == ["action.search", "deviation.search", "guidance.search", "meeting.search"]
+    assert {r.detail for r in rows} == {"q=l%C3%A4%C3%A4kkeen"}
+    assert {r.ip_address for r in rows} == {"192.0.2.9"} and {r.actor_id for r in rows} == {quality_director.pk}
+    # Nothing found: nothing read, nothing logged.
+    client.get(reverse("search:search"), {"q": "kirahvi"})
+    assert AccessLogEntry.objects.count() == before + 4
+
+
+def test_the_page_shows_results_and_says_when_nothing_is_found(client, texts, supervisor_a):
+    client.force_login(supervisor_a)
+    page = client.get(reverse("search:search"), {"q": "lääkkeitä"}).content.decode()
+    assert "Lapsi sai väärän lääkkeen iltavuorossa." in page and "Kaapista puuttui" not in page
+    assert reverse("deviations:detail", args=[texts["a_medicine"].pk]) in page
+    page = client.get(reverse("search:search"), {"q": "kirahvi"}).content.decode()
+    assert "Nothing found for “kirahvi”" in page
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"q": "ja on"}, "at least three letters"),
+        ({"q": "x" * 201}, "at most 200 characters"),
+        ({"q": "lääke", "alue": "nowhere"}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_is_a_clear_message_and_keeps_the_text(client, texts, quality_director, params, message):
+    client.force_login(quality_director)
+    response = client.get(reverse("search:search"), params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page and f'value="{params["q"]}"' in page
+
+
+def test_only_those_with_the_right_may_search(client, employee_a, texts):
+    client.force_login(employee_a)
+    assert client.get(reverse("search:search"), {"q": "lääke"}).status_code == 403
+    assert search_run(actor=employee_a, query=search_query("lääke")) == []
+
+
+def test_the_search_page_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries, texts, unit_a, unit_b,
+                                                          employee_a, supervisor_b, quality_director):
+    client.force_login(quality_director)
+    url = reverse("search:search") + "?q=l%C3%A4%C3%A4ke"
+    client.get(url)
+    with django_assert_max_num_queries(22) as few:
+        client.get(url)
+    for i in range(15):
+        report(*((employee_a, unit_a) if i % 2 else (supervisor_b, unit_b)), f"Lääkkeen jako {i} myöhästyi.")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("myöhästyi") >= 15
