@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from omavalvonta.core.lib.textsearch import word_key
 from omavalvonta.search.query import stem_words
 
-SIMILARITY = 0.3
+SIMILARITY = 0.2
 MIN_REPORTS = 2
 TOP_TERMS = 5
 MAX_THEMES = 30

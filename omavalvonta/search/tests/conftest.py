@@ -11,6 +11,11 @@ from omavalvonta.testing.factories import deviation_kwargs
 
 
 def report(actor, unit, description, **extra):
+    if extra.get("kind") == "medication":
+        extra.setdefault("medication_stage", "giving")
+    if extra.get("kind") == "threat_or_violence":
+        extra.setdefault("violence_target", "staff")
+    extra.setdefault("immediate_actions", "")
     return deviation_submit(actor=actor, **deviation_kwargs(unit, description=description, **extra)).deviation
 
 
