@@ -15,7 +15,7 @@ NAV = [
     (access.P_DEVIATION_REPORT, "deviations:mine", _("My reports")),
     (access.P_DEVIATION_VIEW, "deviations:list", _("Deviations")),
     # Search across the units in one's scope; the themes across units are reached from it.
-    (access.P_SEARCH_USE, "search:search", _("Search")),
+    (access.P_SEARCH_USE, "search:search", pgettext_lazy("navigation: search across units", "Search")),
     (access.P_CLIENT_COUNT, "clients:overview", _("Children in care")),
     (access.P_OUTCOME_INSTRUMENT_MANAGE, "outcomes:instruments", _("Functional-capacity instruments")),
     (access.P_CLIENT_COUNT, "outcomes:effectiveness", _("Effectiveness")),

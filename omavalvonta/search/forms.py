@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from omavalvonta.search.query import MAX_QUERY
 
@@ -9,7 +9,7 @@ class SearchForm(forms.Form):
         label=_("Search words"), required=False, max_length=MAX_QUERY,
         help_text=_("Words in any inflection: “lääkkeen” also finds “lääke” and “lääkkeitä”."),
     )
-    alue = forms.ChoiceField(label=_("Where"), required=False)
+    alue = forms.ChoiceField(label=pgettext_lazy("search: in which area", "Where"), required=False)
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -18,7 +18,7 @@ class SearchForm(forms.Form):
 
 
 class ThemeScopeForm(forms.Form):
-    alue = forms.ChoiceField(label=_("Scope"), required=False)
+    alue = forms.ChoiceField(label=pgettext_lazy("themes across units: the region or the organisation", "Scope"), required=False)
 
     def __init__(self, *args, scopes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,14 +31,14 @@ TOP_TERMS = 5
 MAX_THEMES = 30
 
 # Words that say nothing of what happened (and pronouns, which could point at a person).
-STOP_WORDS = frozenset(
-    """
+_STOP = """
     ja tai että oli on ei se ne hän he me te minä sinä mutta niin myös sen siitä sitä jo vielä nyt sitten kanssa
     ollut olivat olla ole olisi joka jotka mikä mitä tämä tässä siinä kuin koska jos vaan eikä ovat kaikki sekä
     hänen heidän hänet häntä meidän teidän minun sinun sekä noin kun jälkeen aikana ennen koko vain heti yksi
     kaksi ensin uudelleen paljon myöhemmin aamulla illalla yöllä tänään eilen asia asiasta klo kello
-    """.split()
-)
+    olen olemme olin olimme oma oman omaa yksikkö yksikön yksikössä
+"""
+STOP_WORDS = frozenset(_STOP.split())
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_END = ".!?:\n"
 
@@ -126,6 +126,55 @@ def _best_group(vector: dict, groups: list[Group], index: dict[str, set[int]]) -
     return best, best_sim
 
 
+def _cluster(reports: list[Report]) -> list[Group]:
+    """Each report (oldest first) into the most like group of its kind, or a new one."""
+    groups: list[Group] = []
+    # kind -> term -> the groups of that kind whose centre has the term.
+    index: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for r in sorted(reports, key=lambda r: r.pk):
+        best, sim = _best_group(r.vector, groups, index[r.kind])
+        if best is None or sim < SIMILARITY:
+            groups.append(Group(kind=r.kind))
+            best = len(groups) - 1
+        groups[best].add(r)
+        for term in r.vector:
+            index[r.kind][term].add(best)
+    return groups
+
+
+def _count_previous(themes: list[Group], previous_rows, idf: dict, default_idf: float) -> None:
+    """Each report of the period before counts for the theme of its kind it is most like (if like enough)."""
+    index: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for i, g in enumerate(themes):
+        for term in g.centre:
+            index[g.kind][term].add(i)
+    for _pk, _unit_id, kind, text in previous_rows:
+        counts, _seen = terms_of(text) if kind in index else (None, None)
+        if not counts:
+            continue
+        best, sim = _best_group(_vector(counts, idf, default_idf), themes, index[kind])
+        if best is not None and sim >= SIMILARITY:
+            themes[best].previous += 1
+
+
+def _describe(g: Group) -> dict:
+    words: dict[str, Counter] = defaultdict(Counter)
+    for r in g.members:
+        for term, seen in r.seen.items():
+            words[term].update(seen)
+    top = sorted(g.centre.items(), key=lambda tw: (-tw[1], tw[0]))[:TOP_TERMS]
+    unit_ids = sorted({r.unit_id for r in g.members})
+    return {
+        "kind": g.kind,
+        "terms": [[term, words[term].most_common(1)[0][0], round(weight / len(g.members), 3)] for term, weight in top],
+        "count": len(g.members),
+        "units_affected": len(unit_ids),
+        "previous_count": g.previous,
+        "deviation_ids": sorted(r.pk for r in g.members),
+        "unit_ids": unit_ids,
+    }
+
+
 def group_reports(rows, previous_rows=()) -> list[dict]:
     """Themes of `rows` ((id, unit id, kind, text), as the deviations area gives
     them), with the previous period's `previous_rows` counted for the trend:
@@ -140,49 +189,11 @@ def group_reports(rows, previous_rows=()) -> list[dict]:
         return []
     idf = _idf(reports)
     default_idf = math.log(1 + len(reports)) + 1.0
-    groups: list[Group] = []
-    # kind -> term -> the groups of that kind whose centre has the term.
-    index: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for r in sorted(reports, key=lambda r: r.pk):
+    for r in reports:
         r.vector = _vector(r.counts, idf, default_idf)
-        best, sim = _best_group(r.vector, groups, index[r.kind])
-        if best is None or sim < SIMILARITY:
-            groups.append(Group(kind=r.kind))
-            best = len(groups) - 1
-        groups[best].add(r)
-        for term in r.vector:
-            index[r.kind][term].add(best)
-    themes = [g for g in groups if len(g.members) >= MIN_REPORTS]
-    theme_index: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for i, g in enumerate(themes):
-        for term in g.centre:
-            theme_index[g.kind][term].add(i)
-    for _pk, _unit_id, kind, text in previous_rows:
-        if kind not in theme_index:
-            continue
-        counts, _seen = terms_of(text)
-        if not counts:
-            continue
-        best, sim = _best_group(_vector(counts, idf, default_idf), themes, theme_index[kind])
-        if best is not None and sim >= SIMILARITY:
-            themes[best].previous += 1
-    result = []
-    for g in themes:
-        words: dict[str, Counter] = defaultdict(Counter)
-        for r in g.members:
-            for term, seen in r.seen.items():
-                words[term].update(seen)
-        top = sorted(g.centre.items(), key=lambda tw: (-tw[1], tw[0]))[:TOP_TERMS]
-        unit_ids = sorted({r.unit_id for r in g.members})
-        result.append({
-            "kind": g.kind,
-            "terms": [[term, words[term].most_common(1)[0][0], round(weight / len(g.members), 3)] for term, weight in top],
-            "count": len(g.members),
-            "units_affected": len(unit_ids),
-            "previous_count": g.previous,
-            "deviation_ids": sorted(r.pk for r in g.members),
-            "unit_ids": unit_ids,
-        })
+    themes = [g for g in _cluster(reports) if len(g.members) >= MIN_REPORTS]
+    _count_previous(themes, previous_rows, idf, default_idf)
+    result = [_describe(g) for g in themes]
     result.sort(key=lambda t: (-t["count"], -t["units_affected"], t["kind"], t["deviation_ids"][0]))
     return result[:MAX_THEMES]
 

@@ -102,6 +102,14 @@ def _evidence_occurrence():
     return occurrence
 
 
+def _search_word():
+    """A word of a demo report's text (ASCII: the row's detail is the query as sent)."""
+    deviation_submit(actor=person(Role.SUPERVISOR), **deviation_kwargs(
+        _child().unit, description="Tietokoneohjelma kaatui kesken kirjaamisen.", immediate_actions="",
+    ))
+    return "tietokoneohjelma"
+
+
 # url name -> (what the row says, who reads, the page: () -> (url, the record it names or None for a list/export))
 READS = {
     "improvement:log": ("log.list", Role.QUALITY_DIRECTOR, lambda: (reverse("improvement:log") + "?unit=", None)),
@@ -262,6 +270,10 @@ READS = {
             Orientation.objects.filter(unit=_child().unit).order_by("pk").first()
         ),
     ),
+    # Search: each area that returned results logs one row (here only deviations match the word).
+    "search:search": (
+        "deviation.search", Role.QUALITY_DIRECTOR, lambda: (reverse("search:search") + "?q=" + _search_word(), None)
+    ),
     "privacy:log": ("access_log.review", Role.DATA_PROTECTION_OFFICER, lambda: (reverse("privacy:log"), None)),
     "privacy:requests": ("subject_request.list", Role.DATA_PROTECTION_OFFICER, lambda: (reverse("privacy:requests"), None)),
     "privacy:request": (
@@ -372,6 +384,8 @@ NOT_A_READ = {
     "audits:security_plan_draft": ORGANISATION, "audits:security_plan_draft_start": WRITE,
     "audits:security_plan_version": ORGANISATION,
     "openid_connect_callback": SIGN_IN, "openid_connect_login": SIGN_IN, "sso_callback": SIGN_IN, "sso_login": SIGN_IN,
+    "search:themes": "themes across units: kinds of report, counts, unit names and shared words, never a name "
+    "(search/tests/test_themes.py)",
     "people:card": ORGANISATION, "people:cards": ORGANISATION, "people:evaluation_action": WRITE,
     "people:orientation_evaluate": WRITE, "people:orientation_new": FORM_NEW,
     "people:training_new": FORM_NEW, "people:discussion_new": FORM_NEW, "people:recruitment_approve": WRITE,

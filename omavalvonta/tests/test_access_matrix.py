@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.deviations.services import deviation_submit
-from omavalvonta.organisation.access import P_ACTION_MANAGE, P_UNIT_VIEW, ROLE_PERMISSIONS
+from omavalvonta.organisation.access import P_ACTION_MANAGE, P_SEARCH_USE, P_UNIT_VIEW, ROLE_PERMISSIONS
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
 
@@ -345,6 +345,18 @@ EXPECTED["unit_timeline"] = {
     **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
 }
 
+# Search across units: those who look across their scope (results are each area's own, through the kernel).
+# Themes across units: the quality director, and the regional director for their region.
+EXPECTED["search"] = {
+    **{(r, "own"): 200 if P_SEARCH_USE in ROLE_PERMISSIONS[r] else 403 for r in Role},
+    **{(r, "other"): 200 if P_SEARCH_USE in ROLE_PERMISSIONS[r] else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["themes"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES},
+    (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 200,
+}
+
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
 EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
@@ -417,6 +429,8 @@ def _url(page, unit_a, quality, violence):
         "outcomes_unit_effectiveness": reverse("outcomes:unit_effectiveness", args=[unit_a.pk]),
         **(_people_urls(unit_a) if page.startswith("people_") else {}),
         "unit_timeline": reverse("unit_timeline", args=[unit_a.pk]),
+        "search": reverse("search:search") + "?q=l%C3%A4%C3%A4ke",
+        "themes": reverse("search:themes"),
         "restrictions_overview": reverse("restrictions:overview"),
         "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
         "restrictions_figures": reverse("restrictions:figures", args=[unit_a.pk]),

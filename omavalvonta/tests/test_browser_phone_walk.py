@@ -98,6 +98,8 @@ def _staff_pages():
         ],
         Role.QUALITY_DIRECTOR: [
             reverse("home"),
+            reverse("search:search") + "?q=l%C3%A4%C3%A4kkeen",
+            reverse("search:themes"),
             reverse("deviations:detail", args=[grievance.pk]),
             reverse("deviations:notify", args=[grievance.pk]),
             reverse("guidance:list"),

@@ -12,6 +12,7 @@ from omavalvonta.demo import (
     plans as plans_demo,
     privacy as privacy_demo,
     restrictions as restrictions_demo,
+    search as search_demo,
     yearclock as yearclock_demo,
 )
 
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         result.counts.update(outcomes_demo.build(log=self.stdout.write))
         result.counts.update(restrictions_demo.build(log=self.stdout.write))
         result.counts.update(privacy_demo.build(log=self.stdout.write))
+        # Last: the themes read every deviation the demo made.
+        result.counts.update(search_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation built in {result.seconds:.1f} s: {counts}."))
         self.print_logins()
