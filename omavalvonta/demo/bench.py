@@ -441,7 +441,7 @@ def measure(
         pages.append(("submit (POST form), employee", submit_form, {302}))
     else:
         pages.append(("submit (service, no form yet)", submit_service, {0}))
-    pages += _more_pages(cast, get)
+    pages += _more_pages(cast, get, log=log)
 
     results = []
     for label, func, ok in pages:
@@ -454,7 +454,7 @@ def measure(
     return results
 
 
-def _more_pages(cast: BenchCast, get) -> list:
+def _more_pages(cast: BenchCast, get, log=None) -> list:
     """The pages beyond the deviations: home of every role, feedback, the quality
     calendar, the follow-up report and its compile, the public pages."""
     from django.test import Client
@@ -501,10 +501,11 @@ def _more_pages(cast: BenchCast, get) -> list:
             return 0
 
         pages.append(("follow-up report compile (function)", compile_, {0}))
-    from omavalvonta.demo import bench_outcomes, bench_restrictions
+    from omavalvonta.demo import bench_outcomes, bench_restrictions, bench_search
 
     pages += bench_restrictions.pages(cast, get)
     pages += bench_outcomes.pages(cast, get)
+    pages += bench_search.pages(cast, get, log=log)
     anonymous = Client(raise_request_exception=False)
 
     def public(url):

@@ -7,12 +7,16 @@ logged there)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 
 from omavalvonta.core.accesslog import search_read_record
 from omavalvonta.core.lib import textsearch
 from omavalvonta.core.registry import SearchHit
+from omavalvonta.deviations.choices import Kind
 from omavalvonta.deviations.models import Deviation
+from omavalvonta.deviations.rules import HELSINKI
 from omavalvonta.organisation import access
 
 # The texts searched, in this order; the search area's GIN index on PostgreSQL
@@ -59,3 +63,38 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     if hits:
         search_read_record(actor=actor, what="deviation.search", right=access.P_DEVIATION_VIEW, query=query)
     return sorted(hits, key=lambda h: -h.score)
+
+
+# --- Themes across units (the search area's job and page) ----------------------------
+
+# The texts the themes are read from (no reporter, no child: the report's own words).
+THEME_TEXT_FIELDS = ("description", "immediate_actions", "contributing_factors")
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=HELSINKI)
+
+
+def deviation_texts_for_themes(*, since: dt.date, until: dt.date, region_id: int | None = None, limit: int = 5000):
+    """For the organisation's own computation of themes across units (the search
+    area's job, which stores counts, unit ids and terms only; no actor): (id,
+    unit id, kind, text) of the reports submitted since <= day < until in the
+    region (None: every unit), newest first, at most `limit` (one query)."""
+    qs = Deviation.objects.filter(submitted_at__gte=_midnight(since), submitted_at__lt=_midnight(until))
+    if region_id is not None:
+        qs = qs.filter(unit__region_id=region_id)
+    rows = qs.order_by("-submitted_at", "-id").values_list("pk", "unit_id", "kind", *THEME_TEXT_FIELDS)[:limit]
+    return [(pk, unit_id, kind, "\n".join(t for t in texts if t)) for pk, unit_id, kind, *texts in rows]
+
+
+def deviation_ids_visible(*, actor, ids) -> list[int]:
+    """Those of `ids` that `actor` may see (deviation.view through the kernel), in id order."""
+    return list(
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(pk__in=list(ids)).order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def kind_label(kind: str) -> str:
+    """A report kind's name (its value when unknown)."""
+    return Kind(kind).label if kind in Kind.values else kind

@@ -477,36 +477,3 @@ def notification_counties(*, deviation: Deviation, children: dict) -> list:
     the placing counties of the children the report names, by name."""
     ids = set(deviation.unit.counties.values_list("pk", flat=True)) | set(children["county_ids"])
     return list(WellbeingCounty.objects.filter(pk__in=ids).order_by("name", "pk"))
-
-
-# --- Themes across units (search) ------------------------------------------------------
-
-# The texts the themes are read from (no reporter, no child: the report's own words).
-THEME_TEXT_FIELDS = ("description", "immediate_actions", "contributing_factors")
-
-
-def deviation_texts_for_themes(*, since: dt.date, until: dt.date, region_id: int | None = None, limit: int = 5000):
-    """For the organisation's own computation of themes across units (the search
-    area's job, which stores counts, unit ids and terms only; no actor): (id,
-    unit id, kind, text) of the reports submitted since <= day < until in the
-    region (None: every unit), newest first, at most `limit` (one query)."""
-    qs = Deviation.objects.filter(
-        submitted_at__gte=_helsinki_midnight(since), submitted_at__lt=_helsinki_midnight(until)
-    )
-    if region_id is not None:
-        qs = qs.filter(unit__region_id=region_id)
-    rows = qs.order_by("-submitted_at", "-id").values_list("pk", "unit_id", "kind", *THEME_TEXT_FIELDS)[:limit]
-    return [(pk, unit_id, kind, "\n".join(t for t in texts if t)) for pk, unit_id, kind, *texts in rows]
-
-
-def deviation_ids_visible(*, actor, ids) -> list[int]:
-    """Those of `ids` that `actor` may see (deviation.view through the kernel), in id order."""
-    return list(
-        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(pk__in=list(ids)).order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def kind_label(kind: str) -> str:
-    """A report kind's name (its value when unknown)."""
-    return Kind(kind).label if kind in Kind.values else kind

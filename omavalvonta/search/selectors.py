@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from omavalvonta.core import registry
-from omavalvonta.deviations.selectors import deviation_ids_visible, kind_label
+from omavalvonta.deviations.search import deviation_ids_visible, kind_label
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.search.models import Theme, ThemeRun

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from omavalvonta.deviations import selectors as deviation_selectors
+from omavalvonta.deviations import search as deviation_search
 from omavalvonta.organisation.selectors import region_choices
 from omavalvonta.search import themes
 from omavalvonta.search.models import Theme, ThemeRun
@@ -28,10 +28,10 @@ def theme_run_compute(*, region_id: int | None, today: dt.date | None = None, da
     until = today + dt.timedelta(days=1)
     since = until - dt.timedelta(days=days)
     before = since - dt.timedelta(days=days)
-    rows = deviation_selectors.deviation_texts_for_themes(
+    rows = deviation_search.deviation_texts_for_themes(
         since=since, until=until, region_id=region_id, limit=MAX_REPORTS
     )
-    previous = deviation_selectors.deviation_texts_for_themes(
+    previous = deviation_search.deviation_texts_for_themes(
         since=before, until=since, region_id=region_id, limit=MAX_REPORTS
     )
     found = themes.group_reports(rows, previous)

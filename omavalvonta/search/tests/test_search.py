@@ -165,3 +165,14 @@ def test_the_search_page_reads_a_fixed_number_of_queries(client, django_assert_m
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("myöhästyi") >= 15
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
+def test_the_deviation_search_uses_the_gin_index(texts):
+    from omavalvonta.deviations.models import Deviation
+    from omavalvonta.deviations.search import TEXT_FIELDS, deviation_text_vector
+
+    match = textsearch.text_match_q(TEXT_FIELDS, search_query("lääkkeen"), vector=deviation_text_vector())
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "search_deviation_text_fts" in Deviation.objects.filter(match).explain()
