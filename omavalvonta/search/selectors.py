@@ -121,7 +121,8 @@ def theme_learning_origin(*, actor, ref) -> dict | None:
     theme `ref`, for someone who may see its scope's themes; the reports it
     starts with are those the actor may see."""
     try:
-        theme = Theme.objects.select_related("run").get(pk=int(ref))
+        # The id, or the whole "theme:<id>" the form carries.
+        theme = Theme.objects.select_related("run").get(pk=int(str(ref).rpartition(":")[2]))
     except (Theme.DoesNotExist, ValueError, TypeError):
         return None
     if not _may_see_scope(actor, theme.run.region_id):

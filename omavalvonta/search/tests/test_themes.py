@@ -153,6 +153,7 @@ def test_a_learning_review_starts_from_a_theme(three_units, quality_director, re
     found = origin.func(actor=quality_director, ref=str(theme.pk))
     assert found["deviation_ids"] == sorted(theme.deviation_ids) and len(found["units"]) == 3
     assert "Medication deviation" in found["title"]
+    assert origin.func(actor=quality_director, ref=f"theme:{theme.pk}") == found
     # The organisation's theme is not the regional director's; their region's is, with the reports they see.
     assert origin.func(actor=regional_director_a, ref=str(theme.pk)) is None
     regional = Theme.objects.get(run__region__isnull=False)
