@@ -82,12 +82,18 @@ def theme_run_latest(*, actor, region_id: int | None) -> ThemeRun | None:
     return ThemeRun.objects.filter(region_id=region_id).order_by("-computed_at", "-id").first()
 
 
+# Unit names shown per theme (the rest counted): a theme of the whole
+# organisation may span hundreds of units.
+UNITS_SHOWN = 8
+
+
 @dataclass
 class ThemeRow:
     theme: Theme
     kind_label: str
     units: list
     review_url: str | None
+    more_units: int = 0
 
 
 def learning_review_url(theme_id: int) -> str | None:
@@ -102,15 +108,17 @@ def theme_rows(*, run: ThemeRun | None) -> list[ThemeRow]:
     """The run's themes with their units' names (two queries whatever the count)."""
     if run is None:
         return []
-    found = list(run.themes.order_by("order", "id"))
-    unit_ids = {pk for t in found for pk in t.unit_ids}
+    # The report ids (thousands in a large theme) are the learning review's, not the page's.
+    found = list(run.themes.defer("deviation_ids").order_by("order", "id"))
+    unit_ids = {pk for t in found for pk in t.unit_ids[:UNITS_SHOWN]}
     names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
     return [
         ThemeRow(
             theme=t,
             kind_label=kind_label(t.kind),
-            units=sorted(names[pk] for pk in t.unit_ids if pk in names),
+            units=sorted(names[pk] for pk in t.unit_ids[:UNITS_SHOWN] if pk in names),
             review_url=learning_review_url(t.pk),
+            more_units=max(0, len(t.unit_ids) - UNITS_SHOWN),
         )
         for t in found
     ]

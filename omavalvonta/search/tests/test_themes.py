@@ -174,3 +174,13 @@ def test_the_review_link_appears_only_when_the_learning_area_has_its_page(client
     else:
         theme = Theme.objects.get(run__region__isnull=True)
         assert f"{url}?alkupera=theme:{theme.pk}" in page
+
+
+def test_a_theme_across_many_units_names_a_few_and_counts_the_rest(client, three_units, quality_director, monkeypatch):
+    from omavalvonta.search import selectors
+
+    monkeypatch.setattr(selectors, "UNITS_SHOWN", 1)
+    services.themes_compute()
+    client.force_login(quality_director)
+    page = client.get(reverse("search:themes")).content.decode()
+    assert "and 2 others" in page and "3 units" in page
