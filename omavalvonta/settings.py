@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "omavalvonta.improvement",
     "omavalvonta.deviations",
     "omavalvonta.guidance",
+    "omavalvonta.complaints",
     "omavalvonta.meetings",
     "omavalvonta.plans",
     "omavalvonta.feedback",

@@ -43,6 +43,7 @@ urlpatterns = [
     path("kehittaminen/", include("omavalvonta.improvement.urls")),
     path("kokoukset/", include("omavalvonta.meetings.urls")),
     path("ohjaus/", include("omavalvonta.guidance.urls")),
+    path("muistutukset/", include("omavalvonta.complaints.urls")),
     path("omavalvontasuunnitelmat/", include("omavalvonta.plans.urls")),
     path("palaute/", include("omavalvonta.feedback.urls")),
     path("hallinta/", include("omavalvonta.organisation.urls")),

@@ -25,6 +25,7 @@ NAV = [
     (access.P_MEETING_VIEW, "meetings:list", _("Meetings")),
     (access.P_LOG_VIEW, "improvement:log", _("Self-supervision log")),
     (access.P_GUIDANCE_VIEW, "guidance:list", _("Guidance from authorities")),
+    (access.P_COMPLAINT_VIEW, "complaints:list", _("Complaints")),
     (access.P_FEEDBACK_VIEW, "feedback:home", _("Client feedback")),
     # The group's programme and its follow-up reports are reached from the plans.
     (access.P_PLAN_VIEW, "plans:list", _("Self-supervision plans")),

@@ -119,6 +119,11 @@ P_SEARCH_USE = "search.use"
 # Themes across units (search): deviations grouped by kind and by what their
 # texts say, for a period and a scope; counts, units and terms, no names.
 P_THEMES_VIEW = "themes.view"
+# The clients' formal complaints (muistutukset, Sosiaalihuollon asiakaslaki 812/2000
+# § 23; complaints): read the register with the complainant's name and contact
+# (logged reads), and handle one: be its handler, answer it, decide its actions.
+P_COMPLAINT_VIEW = "complaint.view"
+P_COMPLAINT_HANDLE = "complaint.handle"
 
 PERMISSIONS = frozenset(
     {
@@ -175,6 +180,8 @@ PERMISSIONS = frozenset(
         P_PRIVACY_NOTICE_MANAGE,
         P_SEARCH_USE,
         P_THEMES_VIEW,
+        P_COMPLAINT_VIEW,
+        P_COMPLAINT_HANDLE,
     }
 )
 
@@ -209,11 +216,14 @@ _CHILDREN = {P_CLIENT_COUNT, P_CLIENT_VIEW, P_RESTRICTION_VIEW, P_RESTRICTION_RE
 _KEEP_CHILDREN = _CHILDREN | {P_CLIENT_MANAGE, P_RESTRICTION_DECIDE}
 # The staff's competence: the unit's leaders keep its records; directors count.
 _KEEP_COMPETENCE = {P_COMPETENCE_COUNT, P_COMPETENCE_VIEW, P_COMPETENCE_RECORD}
+# The clients' complaints: the unit's leaders and the directors above them handle
+# them (the responsible person answers by law, § 23); the management group reads.
+_HANDLE_COMPLAINTS = {P_COMPLAINT_VIEW, P_COMPLAINT_HANDLE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Staff write the unit's self-supervision plan with the supervisor (drafts only).
     Role.EMPLOYEE: frozenset(_STAFF | {P_PLAN_EDIT} | _CHILDREN),
-    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN | _KEEP_COMPETENCE),
+    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN | _KEEP_COMPETENCE | _HANDLE_COMPLAINTS),
     # The responsible person answers for the unit's service by law: may see who
     # reported, receives § 29 grievances (and alone may disclose a protected
     # reporter, with a reason, to act on one), prepares answers to authorities and
@@ -225,8 +235,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_DEVIATION_CLOSE_UNCORRECTED}
         | _KEEP_CHILDREN
         | _KEEP_COMPETENCE
+        | _HANDLE_COMPLAINTS
     ),
-    Role.REGIONAL_DIRECTOR: frozenset(_LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW}),
+    Role.REGIONAL_DIRECTOR: frozenset(
+        _LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW} | _HANDLE_COMPLAINTS
+    ),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
     # programme and publishes its follow-up.
@@ -235,6 +248,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
         | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN, P_THEMES_VIEW}
+        | _HANDLE_COMPLAINTS
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
         _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT}
@@ -252,6 +266,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MANAGEMENT_GROUP: frozenset(
         _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT}
         | {P_SEARCH_USE}
+        | {P_COMPLAINT_VIEW}
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).
@@ -284,6 +299,7 @@ SENSITIVE_PERMISSIONS = frozenset(
         P_LOG_VIEW,
         P_ACCESS_LOG_VIEW,
         P_FEEDBACK_VIEW,
+        P_COMPLAINT_VIEW,
     }
 )
 

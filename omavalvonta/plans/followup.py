@@ -99,6 +99,8 @@ def compile_figures(*, actor, period_start: dt.date, period_end: dt.date, today:
         "restrictions": contributed("restrictions", actor=actor, period_start=period_start, period_end=period_end),
         # The children's change and measurement coverage (outcomes, through the registry).
         "effectiveness": contributed("effectiveness", actor=actor, period_start=period_start, period_end=period_end),
+        # The clients' formal complaints: received, answered in time, late (complaints, through the registry).
+        "complaints": contributed("complaints", actor=actor, period_start=period_start, period_end=period_end),
     }
 
 

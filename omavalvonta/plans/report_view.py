@@ -126,6 +126,7 @@ def report_context(report: FollowupReport, *, unit_rows: int | None = None) -> d
         "guidance_by_kind": _rows((f.get("guidance") or {}).get("by_kind"), _labels_guidance()),
         **feedback_context(f.get("feedback") or {}, unit_rows=unit_rows),
         "restrictions": f.get("restrictions") or {},
+        "complaints": f.get("complaints") or {},
         "compiled_at": report.compiled_at,
         "period_start": dt.date.fromisoformat(f["period_start"]) if f.get("period_start") else report.period_start,
     }

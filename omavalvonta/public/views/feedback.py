@@ -17,12 +17,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import never_cache
 
+from omavalvonta.complaints import services as complaint_services
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.lib import bounds
 from omavalvonta.feedback import channel as feedback_channel, selectors as feedback_selectors, services as feedback_services
-from omavalvonta.feedback.forms import CodeForm, PublicMessageForm, SurveyAnswerForm
+from omavalvonta.feedback.forms import CodeForm, SurveyAnswerForm
 from omavalvonta.feedback.models import MessageKind
 from omavalvonta.organisation.access import public_view
+from omavalvonta.public.forms import COMPLAINT, PublicChannelForm
 from omavalvonta.public.ratelimit import RateLimit, wait_message
 
 MESSAGE_LIMIT = RateLimit("feedback_message", window_seconds=60 * 60, per_session=5, per_address=30)
@@ -199,7 +201,8 @@ def _fragment_key(regions, units, region, chosen) -> str:
 def feedback_send(request):
     """The public feedback and notice channel. Feedback goes to a unit or the
     organisation; a notice about a child's rights becomes a client-rights
-    deviation in the unit. Both give the sender a follow-up code. With many
+    deviation in the unit. Both give the sender a follow-up code. A complaint
+    (muistutus) becomes a complaint of the unit, answered in writing. With many
     units the sender chooses a region first (a plain GET form, no script)."""
     regions = _regions()
     units, region, chosen = _send_units(request, regions)
@@ -207,7 +210,7 @@ def feedback_send(request):
     status = 200
     wait = ""
     if request.method == "POST":
-        form = PublicMessageForm(request.POST, units=units)
+        form = PublicChannelForm(request.POST, units=units)
         seconds = MESSAGE_LIMIT.wait_seconds(request)
         if seconds:
             wait, status = wait_message(seconds), 429
@@ -219,6 +222,17 @@ def feedback_send(request):
             MESSAGE_LIMIT.record(request)
             data = form.cleaned_data
             try:
+                if data["kind"] == COMPLAINT:
+                    # The client's formal complaint: a complaint of the unit, answered in
+                    # writing to the name and contact given (nothing of it in the address).
+                    complaint = complaint_services.complaint_public_submit(
+                        unit=form.unit_obj(),
+                        complainant_kind=data["complainant_kind"],
+                        complainant_name=data["sender_name"],
+                        complainant_contact=data["sender_contact"],
+                        subject=data["message"],
+                    )
+                    return render(request, "public/feedback/complaint_sent.html", {"complaint": complaint})
                 if data["kind"] == MessageKind.NOTICE:
                     code = feedback_channel.notice_submit(
                         unit=form.unit_obj(),
@@ -241,7 +255,7 @@ def feedback_send(request):
         if status == 200:
             status = 400
     else:
-        form = PublicMessageForm(units=units, initial={"unit": chosen})
+        form = PublicChannelForm(units=units, initial={"unit": chosen})
     context = {
         "form": form,
         "wait_message": wait,
