@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from omavalvonta.clients.models import Placement
+from omavalvonta.complaints.models import Complaint
 from omavalvonta.core.models import AccessLogEntry
 from omavalvonta.demo import builder
 from omavalvonta.deviations.models import Deviation
@@ -122,6 +123,11 @@ READS = {
         lambda: (lambda m: (reverse("meetings:detail", args=[m.pk]), m))(_first(Meeting)),
     ),
     "improvement:action_list": ("action.list", Role.QUALITY_DIRECTOR, lambda: (reverse("improvement:action_list"), None)),
+    "complaints:list": ("complaint.list", Role.SUPERVISOR, lambda: (reverse("complaints:list") + "?state=open", None)),
+    "complaints:detail": (
+        "complaint.detail", Role.SUPERVISOR,
+        lambda: (lambda c: (reverse("complaints:detail", args=[c.pk]), c))(_first(Complaint, unit__name=builder.DEMO_UNIT_NAME)),
+    ),
     "improvement:action_detail": (
         "action.detail", Role.QUALITY_DIRECTOR,
         lambda: (lambda a: (reverse("improvement:action_detail", args=[a.pk]), a))(_first(Action)),
@@ -378,6 +384,8 @@ NOT_A_READ = {
     "outcomes:version_draft": WRITE, "outcomes:version_publish": WRITE, "outcomes:item_edit": ORGANISATION,
     "outcomes:effectiveness": FIGURES, "outcomes:unit_effectiveness": FIGURES, "outcomes:unit_sessions": FIGURES,
     "restrictions:overview": FIGURES, "restrictions:flag": WRITE,
+    "complaints:new": FORM_NEW, "complaints:settings": ORGANISATION, "complaints:assign": WRITE,
+    "complaints:answer": WRITE, "complaints:action": WRITE, "complaints:close": WRITE,
     "people:overview": FIGURES, "people:requirement": WRITE, "people:record_new": FORM_NEW,
     "people:certificate": "a certificate file: logged as competence.certificate (people/tests)",
     "audits:security_plan": ORGANISATION, "audits:security_plan_compare": ORGANISATION,

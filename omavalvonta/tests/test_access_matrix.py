@@ -361,6 +361,23 @@ EXPECTED["themes"] = {
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
 EXPECTED["feedback_scope"] = EXPECTED["feedback_home"]
 
+# The clients' complaints: the unit's leaders and the directors over them handle them; the
+# management group reads them; the deadline is set organisation-wide (the quality director).
+_COMPLAINT_READERS = (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR)
+EXPECTED["complaints_list"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    **{(r, s): 200 for r in _COMPLAINT_READERS for s in ("own", "other")},
+    (Role.QUALITY_DIRECTOR, "own"): 200, (Role.MANAGEMENT_GROUP, "own"): 200,
+}
+EXPECTED["complaints_new"] = EXPECTED["complaints_list"] | {(Role.MANAGEMENT_GROUP, "own"): 403}
+EXPECTED["complaints_detail"] = EXPECTED["complaints_list"] | {(r, "other"): 404 for r in _COMPLAINT_READERS}
+EXPECTED["complaints_settings"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    (Role.QUALITY_DIRECTOR, "own"): 200,
+}
+
 CASES = sorted(
     (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
 )
@@ -431,6 +448,10 @@ def _url(page, unit_a, quality, violence):
         "unit_timeline": reverse("unit_timeline", args=[unit_a.pk]),
         "search": reverse("search:search") + "?q=l%C3%A4%C3%A4ke",
         "themes": reverse("search:themes"),
+        "complaints_list": reverse("complaints:list"),
+        "complaints_new": reverse("complaints:new"),
+        "complaints_settings": reverse("complaints:settings"),
+        "complaints_detail": reverse("complaints:detail", args=[_complaint(unit_a).pk]) if page == "complaints_detail" else "",
         "restrictions_overview": reverse("restrictions:overview"),
         "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
         "restrictions_figures": reverse("restrictions:figures", args=[unit_a.pk]),
@@ -630,6 +651,17 @@ def _flag(child):
         defaults={"unit": child.unit, "rule": "many_30d", "raised_at": timezone.now()},
     )
     return flag
+
+
+def _complaint(unit):
+    """A complaint received by letter in `unit` (recorded by its supervisor)."""
+    from omavalvonta.complaints.services import complaint_register
+
+    return complaint_register(
+        actor=member(Role.SUPERVISOR, unit=unit), unit=unit, received_on=dt.date(2026, 1, 5), received_via="letter",
+        complainant_kind="guardian", complainant_name="Maija Muistuttaja", subject="Kohtelu iltaisin.",
+        today=dt.date(2026, 1, 5),
+    )
 
 
 def _risk(unit):

@@ -23,6 +23,7 @@ LISTS = [
     "risks:assessments",
     "guidance:list",
     "yearclock:list",
+    "complaints:list",
 ]
 
 

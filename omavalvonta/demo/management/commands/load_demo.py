@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from omavalvonta.demo import (
     builder,
     clients as clients_demo,
+    complaints as complaints_demo,
     feedback as feedback_demo,
     outcomes as outcomes_demo,
     people as people_demo,
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         result.counts.update(clients_demo.build(log=self.stdout.write))
         result.counts.update(outcomes_demo.build(log=self.stdout.write))
         result.counts.update(restrictions_demo.build(log=self.stdout.write))
+        result.counts.update(complaints_demo.build(log=self.stdout.write))
         result.counts.update(privacy_demo.build(log=self.stdout.write))
         # Last: the themes read every deviation the demo made.
         result.counts.update(search_demo.build(log=self.stdout.write))
