@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from omavalvonta.clients.models import Placement
+from omavalvonta.complaints.models import Complaint
 from omavalvonta.demo import builder
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.feedback.models import Round
@@ -95,6 +96,9 @@ def _staff_pages():
             reverse("people:orientations", args=[unit.pk]),
             reverse("people:orientation_new", args=[unit.pk]),
             reverse("people:orientation", args=[mentored.pk]),
+            reverse("complaints:list"),
+            reverse("complaints:new"),
+            *[reverse("complaints:detail", args=[pk]) for pk in Complaint.objects.filter(unit=unit).values_list("pk", flat=True)],
         ],
         Role.QUALITY_DIRECTOR: [
             reverse("home"),
