@@ -212,3 +212,19 @@ def test_a_public_complaint_is_received_today_without_a_handler_and_told_to_the_
         services.complaint_public_submit(unit=unit_a, complainant_kind="child", complainant_name="", complainant_contact="",
                                          subject="")
     assert set(error.value.message_dict) == {"sender_name", "sender_contact", "message"}
+
+
+def test_the_timeline_window_keeps_each_event_on_its_own_day(supervisor_a, unit_a):
+    """A complaint answered after the window still shows its receipt inside it,
+    and the newest events come first however the window cuts them (one query)."""
+    old = _register(supervisor_a, unit_a, handler=supervisor_a, received_on=TODAY - dt.timedelta(days=20))
+    services.complaint_answer(actor=supervisor_a, complaint=old, answered_on=TODAY, answer_summary="Vastattu.", today=TODAY)
+    newer = _register(supervisor_a, unit_a, received_on=TODAY - dt.timedelta(days=5))
+    entry = registry.get(registry.UNIT_TIMELINE, "complaints").func
+    window = {"after": at(TODAY - dt.timedelta(days=30), 0), "before": at(TODAY - dt.timedelta(days=1), 0)}
+    rows = entry(actor=supervisor_a, unit=unit_a, **window)
+    assert [(r.kind, r.link.rstrip("/").rsplit("/", 1)[1]) for r in rows] == [
+        ("received", str(newer.pk)), ("received", str(old.pk))
+    ]
+    newest = entry(actor=supervisor_a, unit=unit_a, limit=1)
+    assert [(r.kind, r.title) for r in newest] == [("answered", f"Complaint answered (#{old.pk})")]
