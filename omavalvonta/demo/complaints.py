@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from omavalvonta.complaints import services
 from omavalvonta.demo.builder import DEMO_UNIT_NAME, LOGIN_EMAIL
+from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import Role, Unit, User
+from omavalvonta.yearclock.duties import duties_remind_and_escalate
 
 
 @transaction.atomic
@@ -24,6 +26,7 @@ def build(*, log=print, today: dt.date | None = None) -> dict:
     employee = User.objects.filter(email=LOGIN_EMAIL[Role.EMPLOYEE]).first()
     if unit is None or supervisor is None or responsible is None:
         return {}
+    last = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
     answered = services.complaint_register(
         actor=supervisor, unit=unit, received_on=today - dt.timedelta(days=50), received_via="letter",
         complainant_kind="guardian", complainant_name="Sari Esimerkki", complainant_contact="Koivukuja 3, 33100 Tampere",
@@ -46,6 +49,13 @@ def build(*, log=print, today: dt.date | None = None) -> dict:
         complainant_kind="child", complainant_name="Nuori Esimerkki", complainant_contact="",
         subject="Nuori kokee, että hänen puhelimensa otettiin iltaisin pois ilman perusteluja.",
         handler=supervisor, today=today,
+    )
+    # The late answer's reminder and escalation are history, as the rest of the demo
+    # year is: claimed and marked sent, so the worker starts without a backlog.
+    while duties_remind_and_escalate():
+        pass
+    Notification.objects.filter(id__gt=last, state=DeliveryState.PENDING).update(
+        state=DeliveryState.SENT, sent_at=timezone.now()
     )
     log("  complaints: one answered in time, one late")
     return {"complaints": 2}
