@@ -235,7 +235,6 @@ class BenchBuilder:
                         medication_substance=extra.get("medication_substance", ""),
                         violence_target=extra.get("violence_target", ""),
                         injury=extra.get("injury", False),
-                        police_called=extra.get("police_called", False),
                         restraint_used=extra.get("restraint_used", False),
                         data_concerned=extra.get("data_concerned", ""),
                         personal_data_breach=extra.get("personal_data_breach", False),

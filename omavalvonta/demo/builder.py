@@ -39,7 +39,15 @@ from omavalvonta.core import jobs
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
 from omavalvonta.demo import learning, names, texts
 from omavalvonta.deviations import law, services as dev_services
-from omavalvonta.deviations.models import Deviation, Kind, NotificationRecipient, State, StatutoryNotification
+from omavalvonta.deviations.models import (
+    Deviation,
+    InformedParty,
+    InformedRecord,
+    Kind,
+    NotificationRecipient,
+    State,
+    StatutoryNotification,
+)
 from omavalvonta.guidance.models import Guidance
 from omavalvonta.improvement import services as improvement_services
 from omavalvonta.improvement.models import Action, ActionPlan, ActionState, Effectiveness, LogEntry
@@ -168,7 +176,7 @@ class _BackDater:
     """Collects rows the services create, with the simulated time they belong
     to, and rewrites their timestamps in bulk at the end (see module docstring)."""
 
-    MODELS = (AuditEvent, Notification, Action, StatutoryNotification, AccessLogEntry)
+    MODELS = (AuditEvent, Notification, Action, StatutoryNotification, AccessLogEntry, InformedRecord)
 
     def __init__(self):
         self.now: dt.datetime | None = None
@@ -195,6 +203,7 @@ class _BackDater:
         c = self.created
         update_rows(AuditEvent, ["at"], [(t, pk) for pk, t in c[AuditEvent]])
         update_rows(AccessLogEntry, ["at"], [(t, pk) for pk, t in c[AccessLogEntry]])
+        update_rows(InformedRecord, ["recorded_at"], [(t, pk) for pk, t in c[InformedRecord]])
         # Actions: created when decided, completed when done.
         update_rows(Action, ["created_at"], [(t, pk) for pk, t in c[Action]])
         update_rows(Action, ["completed_at"], [(t, pk) for pk, t in self.completed_actions])
@@ -626,6 +635,7 @@ class DemoBuilder:
         staff = self.unit_staff[id(unit)]
         occurred = plan.submitted_at - dt.timedelta(minutes=rng.choice([5, 15, 30, 45, 60, 90, 120, 240, 600]))
         description, location, immediate, proposal, extra = texts.compose_description(rng, plan.kind, unit.service_type)
+        police = extra.pop("police", False)
         self._at(plan.submitted_at)
         result = dev_services.deviation_submit(
             actor=plan.reporter,
@@ -685,6 +695,7 @@ class DemoBuilder:
             analysis=rng.choice(texts.ANALYSES) if rng.random() < 0.7 else "",
             for_team_meeting=rng.random() < 0.35,
         )
+        self._informed(dev, handler, occurred, police=police)
         if dev.notification_due_at is not None and "notification_due_at" not in stamps:
             # Critical: the clock started at the classification, that day. Written
             # at once (not only with the other stamps at the end), so that the
@@ -804,6 +815,22 @@ class DemoBuilder:
         )
         stamps["closed_at"] = self._at(clock + dt.timedelta(hours=2 * squeeze))
         self._close(dev, handler, staff)
+
+    def _informed(self, dev, handler, occurred, *, police: bool):
+        """Who was informed, as the handler records it (no draw from the random
+        stream: the rest of the demo stays as it was). The police when they came;
+        for violence against a child, the child's social worker and a guardian."""
+        day = timezone.localtime(occurred).date()
+        if police:
+            dev_services.informed_record_add(
+                actor=handler, deviation=dev, party=InformedParty.POLICE, informed_on=day,
+                informed_by=texts.INFORMED_POLICE_BY, note=texts.INFORMED_POLICE_NOTE,
+            )
+        if dev.kind == Kind.THREAT_OR_VIOLENCE and dev.violence_target == "child" and dev.pk % 3 == 0:
+            for party in (InformedParty.SOCIAL_WORKER, InformedParty.GUARDIAN):
+                dev_services.informed_record_add(
+                    actor=handler, deviation=dev, party=party, informed_on=day, informed_by=handler.full_name
+                )
 
     def _close(self, dev, handler, staff):
         """Close; a § 29 grievance whose action is still open is closed by the

@@ -58,12 +58,12 @@ EVENTS = {
         ("Kaksi nuorta joutui käsirysyyn yhteisessä olohuoneessa.", (HOME,), {"violence_target": "child"}),
         ("{opener} {who} potki ovea ja rikkoi huoneensa ikkunan.", (HOME,), {"violence_target": "property"}),
         ("{opener} {who} löi ohjaajaa käteen tilanteen rauhoittamisen aikana.", (HOME,), {"violence_target": "staff", "injury": True}),
-        ("Pihalle tuli tuntematon henkilö, joka vaati päästä tapaamaan nuorta ja käyttäytyi uhkaavasti.", (HOME,), {"violence_target": "other", "police_called": True}),
+        ("Pihalle tuli tuntematon henkilö, joka vaati päästä tapaamaan nuorta ja käyttäytyi uhkaavasti.", (HOME,), {"violence_target": "other", "police": True}),
         ("{opener} asiakkaan vanhempi käyttäytyi uhkaavasti ja korotti ääntään.", (OPEN,), {"violence_target": "staff"}),
         ("{opener} {who} uhkasi vahingoittaa itseään.", ALL, {"violence_target": "child"}),
         ("{opener} {who} kävi toisen nuoren kimppuun ja tönäisi tämän lattialle.", (HOME,), {"violence_target": "child", "injury": True}),
         ("{opener} {who} sylki ohjaajaa kohti ja haukkui tätä.", (HOME,), {"violence_target": "staff"}),
-        ("{opener} asiakas oli päihtynyt ja uhkasi työntekijää.", (AFTER, OPEN), {"violence_target": "staff", "police_called": True}),
+        ("{opener} asiakas oli päihtynyt ja uhkasi työntekijää.", (AFTER, OPEN), {"violence_target": "staff", "police": True}),
     ],
     "near_miss": [
         ("Lääkekaapin ovi jäi lukitsematta yön ajaksi, mutta kukaan ei ehtinyt käyttää tilannetta hyväksi.", (HOME,), {}),
@@ -302,7 +302,7 @@ def compose_description(rng, kind: str, service_type: str):
         extra["medication_substance"] = rng.choice(MEDICATION_SUBSTANCES)
     if kind == "threat_or_violence":
         extra.setdefault("injury", rng.random() < 0.12)
-        extra.setdefault("police_called", rng.random() < 0.04)
+        extra.setdefault("police", rng.random() < 0.04)  # the handler records it (informed parties)
         extra["restraint_used"] = service_type == HOME and rng.random() < 0.18
     immediate = rng.choice(IMMEDIATE[kind])
     proposal = rng.choice(PROPOSALS[kind]) if rng.random() < 0.6 else ""
@@ -330,3 +330,7 @@ AUTHORITY_SUMMARY = (
 
 def county_summary(kind: str) -> str:
     return COUNTY_SUMMARIES.get(kind, DEFAULT_COUNTY_SUMMARY)
+
+# Who was informed (deviations' informed parties): the police's row.
+INFORMED_POLICE_BY = "Yövuoron ohjaaja soitti hätänumeroon"
+INFORMED_POLICE_NOTE = "Partio kävi paikalla ja kirjasi tapahtuman."

@@ -42,7 +42,7 @@ KIND_SECTIONS = {
 }
 SECTION_FIELDS = {
     "medication": ("medication_stage", "medication_substance", "medication_harm"),
-    "violence": ("violence_target", "injury", "police_called", "restraint_used"),
+    "violence": ("violence_target", "injury", "restraint_used"),
     "data": ("data_concerned", "personal_data_breach"),
 }
 
@@ -93,7 +93,6 @@ class ReportForm(forms.Form):
         label=_("Directed at"), choices=ViolenceTarget.choices, widget=forms.RadioSelect, required=False
     )
     injury = forms.BooleanField(label=_("Someone was injured"), required=False)
-    police_called = forms.BooleanField(label=_("Police were called"), required=False)
     restraint_used = forms.BooleanField(label=_("Physical restraint was used"), required=False)
     data_concerned = forms.CharField(
         label=_("What data and which system?"),

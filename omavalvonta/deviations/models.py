@@ -69,7 +69,6 @@ class Deviation(EditVersioned):
     medication_substance = models.CharField(_("medicine or substance"), max_length=200, blank=True)
     violence_target = models.CharField(_("directed at"), max_length=16, choices=ViolenceTarget.choices, blank=True)
     injury = models.BooleanField(_("someone was injured"), default=False)
-    police_called = models.BooleanField(_("police were called"), default=False)
     restraint_used = models.BooleanField(_("physical restraint was used"), default=False)
     data_concerned = models.CharField(_("what data and which system"), max_length=300, blank=True)
     personal_data_breach = models.BooleanField(_("possible personal-data breach"), default=False)
@@ -319,3 +318,46 @@ class DeviationMessage(models.Model):
     @property
     def to_reporter(self) -> bool:
         return self.direction == MessageDirection.TO_REPORTER
+
+
+# --- Who was informed ---------------------------------------------------------------
+
+
+class InformedParty(models.TextChoices):
+    CHILD = "child", _("The child or young person")
+    GUARDIAN = "guardian", _("Parent or guardian")
+    SOCIAL_WORKER = "social_worker", _("The child's social worker")
+    LICENSING_AUTHORITY = "licensing_authority", _("The licensing and supervisory authority")
+    POLICE = "police", _("Police")
+
+
+class InformedRecord(models.Model):
+    """Who was informed of the event, when and by whom (the handler records it on
+    the report page): the child, a parent or guardian, the child's social worker,
+    the licensing authority, the police. Replaces the report's lone "police were
+    called" tick (migration 0010 turned each tick into a police row dated the
+    day of the event, informer not recorded)."""
+
+    deviation = models.ForeignKey(Deviation, on_delete=models.CASCADE, related_name="informed")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    party = models.CharField(_("who was informed"), max_length=24, choices=InformedParty.choices)
+    informed_on = models.DateField(_("informed on"))
+    # Free text: the one who informed need not have an account (a night nurse, the
+    # on-call social worker, the police themselves).
+    informed_by = models.CharField(_("informed by"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["informed_on", "id"]
+        indexes = [models.Index(fields=["deviation", "informed_on"])]
+        verbose_name = _("informed party")
+        verbose_name_plural = _("informed parties")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"

@@ -26,6 +26,7 @@ from omavalvonta.deviations.models import (
     Attachment,
     Deviation,
     HandlerAssignment,
+    InformedParty,
     Kind,
     NotificationPurpose,
     RiskLevel,
@@ -190,6 +191,17 @@ def _notification_completed_label(data) -> str:
     return _("Statutory notifications completed in time")
 
 
+def _party_label(data) -> str:
+    party = data.get("party")
+    return str(InformedParty(party).label) if party in InformedParty.values else "?"
+
+
+def _handling_decided_label(data) -> str:
+    if data.get("proposal_id"):
+        return _("Handling questions answered: the instruction must change (a proposal was sent)")
+    return _("Handling questions answered")
+
+
 def _closed_label(data) -> str:
     if data.get("uncorrected_reason"):
         return _("Closed before the shortcoming was corrected: %(reason)s") % {"reason": data["uncorrected_reason"]}
@@ -212,6 +224,9 @@ _TIMELINE_LABELS = {
     "deviation.notification_late": lambda data: _("Statutory notification deadline passed"),
     "deviation.message_to_reporter": lambda data: _("Question to the reporter"),
     "deviation.message_from_reporter": lambda data: _("Message from the reporter"),
+    "deviation.informed_added": lambda data: _("Recorded who was informed: %(party)s") % {"party": _party_label(data)},
+    "deviation.informed_removed": lambda data: _("Removed an informed party: %(party)s") % {"party": _party_label(data)},
+    "deviation.handling_decided": _handling_decided_label,
     "deviation.closed": _closed_label,
     "deviation.reopened": lambda data: _("Reopened: %(reason)s") % {"reason": data.get("reason", "")},
     "deviation.escalated": lambda data: _("Escalated to the manager"),

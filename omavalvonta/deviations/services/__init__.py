@@ -24,6 +24,7 @@ from omavalvonta.deviations.services.handling import (
     deviation_close_refusals,
     deviation_reopen,
 )
+from omavalvonta.deviations.services.informed import informed_record_add, informed_record_remove
 from omavalvonta.deviations.services.jobs import deviations_escalate_stalled, deviations_statutory_clock_check
 from omavalvonta.deviations.services.messages import (
     deviation_message_from_followup,
@@ -72,5 +73,7 @@ __all__ = [
     "deviations_escalate_stalled",
     "deviations_statutory_clock_check",
     "handler_assignment_set",
+    "informed_record_add",
+    "informed_record_remove",
     "statutory_missing",
 ]

@@ -49,7 +49,6 @@ class ReportInput:
     medication_substance: str = ""
     violence_target: str = ""
     injury: bool = False
-    police_called: bool = False
     restraint_used: bool = False
     data_concerned: str = ""
     personal_data_breach: bool = False
@@ -96,7 +95,7 @@ def _checked_medication(errors: dict, report: ReportInput) -> dict:
 def _checked_violence(errors: dict, report: ReportInput) -> dict:
     target = _clean_text(report.violence_target)
     if report.kind != Kind.THREAT_OR_VIOLENCE:
-        return {"violence_target": "", "injury": False, "police_called": False, "restraint_used": False}
+        return {"violence_target": "", "injury": False, "restraint_used": False}
     if not target:
         errors["violence_target"] = _("Choose at whom the threat or violence was directed.")
     elif target not in ViolenceTarget.values:

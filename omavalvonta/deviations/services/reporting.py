@@ -148,7 +148,6 @@ def _new_deviation(report: ReportInput, *, actor, unit, handler, submitted, subm
         medication_substance=report.medication_substance,
         violence_target=report.violence_target,
         injury=bool(report.injury),
-        police_called=bool(report.police_called),
         restraint_used=bool(report.restraint_used),
         data_concerned=report.data_concerned,
         personal_data_breach=bool(report.personal_data_breach),

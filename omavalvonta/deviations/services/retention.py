@@ -14,7 +14,14 @@ from django.db import transaction
 
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
-from omavalvonta.deviations.models import Attachment, Deviation, DeviationMessage, State, StatutoryNotification
+from omavalvonta.deviations.models import (
+    Attachment,
+    Deviation,
+    DeviationMessage,
+    InformedRecord,
+    State,
+    StatutoryNotification,
+)
 
 
 def deviations_due(*, cutoff, limit: int) -> list[RetentionDue]:
@@ -61,7 +68,7 @@ def attachments_destroy(*, ids) -> list[int]:
 
 
 def deviations_destroy(*, ids) -> list[int]:
-    """Destroy reports with their attachments (files too), messages, statutory
+    """Destroy reports with their attachments (files too), messages, who was informed, statutory
     notifications and audit trail. Returns the ids destroyed."""
     with transaction.atomic():
         found = list(Deviation.objects.select_for_update().filter(pk__in=list(ids)).values_list("pk", flat=True))
@@ -69,6 +76,7 @@ def deviations_destroy(*, ids) -> list[int]:
             return []
         attachments_destroy(ids=Attachment.objects.filter(deviation_id__in=found).values_list("pk", flat=True))
         DeviationMessage.objects.filter(deviation_id__in=found).delete()
+        InformedRecord.objects.filter(deviation_id__in=found).delete()
         StatutoryNotification.objects.filter(deviation_id__in=found).delete()
         AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Deviation), target_id__in=found).delete()
         Deviation.objects.filter(pk__in=found).delete()

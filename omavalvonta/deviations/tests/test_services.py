@@ -272,11 +272,10 @@ def test_violence_report_keeps_its_details(employee_a, supervisor_a, unit_a):
         kind="threat_or_violence",
         violence_target="staff",
         injury=True,
-        police_called=True,
         restraint_used=True,
     ).deviation
 
-    assert (d.violence_target, d.injury, d.police_called, d.restraint_used) == ("staff", True, True, True)
+    assert (d.violence_target, d.injury, d.restraint_used) == ("staff", True, True)
 
 
 def test_details_of_another_type_are_dropped(employee_a, supervisor_a, unit_a):

@@ -192,10 +192,10 @@ def test_a_type_section_filled_before_switching_the_type_is_not_stored(client, e
     client.force_login(employee_a)
     client.post(
         reverse("deviations:new"),
-        form_data(unit_a, kind="quality", medication_stage="giving", police_called="on"),
+        form_data(unit_a, kind="quality", medication_stage="giving", injury="on"),
     )
     deviation = Deviation.objects.get()
-    assert deviation.medication_stage == "" and deviation.police_called is False
+    assert deviation.medication_stage == "" and deviation.injury is False
 
 
 # --- My reports ------------------------------------------------------------------------------

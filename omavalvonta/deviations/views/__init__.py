@@ -18,6 +18,7 @@ from omavalvonta.deviations.views.detail import (
     deviation_reopen,
     deviation_reply,
 )
+from omavalvonta.deviations.views.informed import deviation_informed_add, deviation_informed_remove
 from omavalvonta.deviations.views.reporting import (
     deviation_export,
     deviation_list,
@@ -41,6 +42,8 @@ __all__ = [
     "deviation_disclose_reporter",
     "deviation_escalate",
     "deviation_export",
+    "deviation_informed_add",
+    "deviation_informed_remove",
     "deviation_list",
     "deviation_message",
     "deviation_reply",

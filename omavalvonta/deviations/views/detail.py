@@ -26,6 +26,8 @@ from omavalvonta.deviations.forms import (
     MessageForm,
     ReopenForm,
 )
+from omavalvonta.deviations.handling_forms import InformedForm
+from omavalvonta.deviations.informed import informed_records
 from omavalvonta.deviations.models import Kind, NotificationRecipient
 from omavalvonta.improvement.selectors import actions_for_source, open_action_count_for_source
 from omavalvonta.organisation import access
@@ -43,7 +45,7 @@ from omavalvonta.organisation.models import Role
 # --- The report page --------------------------------------------------------------------
 
 
-def _handling_forms(deviation, *, bound: str | None = None, data=None) -> dict:
+def _handling_forms(deviation, *, bound: str | None = None, data=None, actor=None) -> dict:
     """The handling panel's forms; the one named `bound` bound to `data`."""
     candidates = list(selectors.handler_candidates(unit=deviation.unit, kind=deviation.kind))
 
@@ -60,6 +62,7 @@ def _handling_forms(deviation, *, bound: str | None = None, data=None) -> dict:
             *args("answer"), prefix="answer", initial={"answer": deviation.answer, "edit_version": deviation.edit_version}
         ),
         "message": MessageForm(*args("message"), prefix="message"),
+        "informed": InformedForm(*args("informed"), prefix="informed", actor=actor),
         "close": CloseForm(prefix="close"),
         "reopen": ReopenForm(*args("reopen"), prefix="reopen"),
         "close_errors": [],
@@ -77,10 +80,11 @@ def _handling_problems(forms) -> tuple[bool, list[str]]:
     more (a step posted from a stale page after the report was closed)."""
     if not forms:
         return False, []
-    messages_ = list(forms.get("close_errors", []))
+    # "<step>_errors": a step's refusal not tied to a form (closing, removing a row).
+    messages_ = [m for name, value in forms.items() if name.endswith("_errors") for m in value]
     failed = bool(messages_)
     for name, form in forms.items():
-        if name != "close_errors" and form.errors:
+        if not name.endswith("_errors") and form.errors:
             failed = True
             messages_.extend(form.non_field_errors())
     return failed, messages_
@@ -98,12 +102,12 @@ def _gdpr_clock(deviation, now):
     }
 
 
-def _render_detail(request, deviation, *, forms=None, reporter_form=None):
+def _render_detail(request, deviation, *, forms=None, reporter_form=None, status=200):
     actor = request.user
     now = timezone.now()
     refused = request.session.pop(CLOSE_REFUSED_SESSION_KEY, None)
     if refused and refused.get("pk") == deviation.pk and forms is None and access.can_on(actor, deviation, P_DEVIATION_HANDLE):
-        forms = _handling_forms(deviation)
+        forms = _handling_forms(deviation, actor=actor)
         forms["close_errors"] = refused.get("errors", [])
         forms["close"] = CloseForm(prefix="close", initial={"reason": refused.get("reason", "")})
     can_handle = access.can_on(actor, deviation, P_DEVIATION_HANDLE)
@@ -135,7 +139,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None):
     )
     handling_failed, handling_messages = _handling_problems(forms)
     if forms is None and can_handle:
-        forms = _handling_forms(deviation)
+        forms = _handling_forms(deviation, actor=actor)
     thread = identity.deviation_messages(actor=actor, deviation=deviation) if (sees_handling or is_own) else []
     # The named reporter answers in the product; an anonymous one with the code.
     reporter_can_write = is_own and not deviation.is_anonymous and deviation.is_open
@@ -148,6 +152,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None):
         "can_handle": can_handle,
         "can_notify": can_notify,
         "reporter": reporter,
+        "informed": informed_records(deviation=deviation) if sees_handling else [],
         "attachments": list(selectors.deviation_attachments(deviation=deviation)),
         "actions": list(actions_for_source(source=deviation)),
         "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
@@ -178,7 +183,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None):
         # is tied to: the risks app owns the link and registers the panel).
         "panels": _panels(actor, deviation) if sees_handling else [],
     }
-    return render(request, "deviations/detail.html", context)
+    return render(request, "deviations/detail.html", context, status=status)
 
 
 def _panels(actor, deviation) -> list[dict]:
@@ -239,12 +244,13 @@ def attachment_download(request, pk, attachment_id):
 # must not seem to exist.
 
 
-def _handle(request, pk, name, perform, success_message):
+def _handle(request, pk, name, perform, success_message, *, anchor="", failed_status=200):
     """Run one handling step: validate form `name`, call the service through
-    `perform(deviation, cleaned_data)`, then redirect back with a message; on an
-    error show the report page again with the typed values and the errors."""
+    `perform(deviation, cleaned_data)`, then redirect back with a message (to
+    `anchor` on the page); on an error show the report page again with the typed
+    values and the errors (`failed_status`: the newer steps answer 400)."""
     deviation = selectors.deviation_get(actor=request.user, pk=pk, perm=P_DEVIATION_HANDLE, request=request)
-    forms = _handling_forms(deviation, bound=name, data=request.POST)
+    forms = _handling_forms(deviation, bound=name, data=request.POST, actor=request.user)
     form = forms.get(name)
     if form is None or form.is_valid():
         try:
@@ -256,10 +262,10 @@ def _handle(request, pk, name, perform, success_message):
                 forms[f"{name}_errors"] = error.messages
         else:
             messages.success(request, success_message)
-            return redirect("deviations:detail", pk=deviation.pk)
+            return redirect(reverse("deviations:detail", args=[deviation.pk]) + (f"#{anchor}" if anchor else ""))
     # The service ran in a transaction that rolled back; show the stored state.
     deviation.refresh_from_db()
-    return _render_detail(request, deviation, forms=forms)
+    return _render_detail(request, deviation, forms=forms, status=failed_status)
 
 
 @requires(AUTHENTICATED)
