@@ -43,6 +43,8 @@ from omavalvonta.deviations.models import (
     Deviation,
     InformedParty,
     InformedRecord,
+    InstructionFollowed,
+    InstructionProposal,
     Kind,
     NotificationRecipient,
     State,
@@ -176,7 +178,7 @@ class _BackDater:
     """Collects rows the services create, with the simulated time they belong
     to, and rewrites their timestamps in bulk at the end (see module docstring)."""
 
-    MODELS = (AuditEvent, Notification, Action, StatutoryNotification, AccessLogEntry, InformedRecord)
+    MODELS = (AuditEvent, Notification, Action, StatutoryNotification, AccessLogEntry, InformedRecord, InstructionProposal)
 
     def __init__(self):
         self.now: dt.datetime | None = None
@@ -204,6 +206,7 @@ class _BackDater:
         update_rows(AuditEvent, ["at"], [(t, pk) for pk, t in c[AuditEvent]])
         update_rows(AccessLogEntry, ["at"], [(t, pk) for pk, t in c[AccessLogEntry]])
         update_rows(InformedRecord, ["recorded_at"], [(t, pk) for pk, t in c[InformedRecord]])
+        update_rows(InstructionProposal, ["proposed_at"], [(t, pk) for pk, t in c[InstructionProposal]])
         # Actions: created when decided, completed when done.
         update_rows(Action, ["created_at"], [(t, pk) for pk, t in c[Action]])
         update_rows(Action, ["completed_at"], [(t, pk) for pk, t in self.completed_actions])
@@ -249,6 +252,7 @@ class DemoBuilder:
         self.today = timezone.localtime(self.now).date()
         self.log = log or (lambda msg: None)
         self.users: dict[int, User] = {}
+        self._proposal_made = False
         self.emails: set[str] = set()
         self.login_users: dict[str, User] = {}
         self.unit_staff: dict[int, dict] = {}
@@ -832,9 +836,38 @@ class DemoBuilder:
                     actor=handler, deviation=dev, party=party, informed_on=day, informed_by=handler.full_name
                 )
 
+    def _decide(self, dev, handler):
+        """The three handling questions, answered before closing (no draw from the
+        random stream). One report of the demo region proposes a change to the
+        medication instruction to the region's director, left undecided."""
+        if dev.decisions_at is not None:  # reopened: answered before
+            return
+        followed = InstructionFollowed.YES
+        if dev.kind in (Kind.MEDICATION, Kind.DATA_PROTECTION) and dev.pk % 2:
+            followed = InstructionFollowed.NO
+        elif dev.kind == Kind.NEAR_MISS and dev.pk % 3 == 0:
+            followed = InstructionFollowed.NO_INSTRUCTION
+        outside = dev.kind == Kind.THREAT_OR_VIOLENCE and dev.injury
+        director = self.regional_directors.get(dev.unit.region_id)
+        propose = (
+            not self._proposal_made and dev.kind == Kind.MEDICATION and director is not None
+            and dev.unit.region.name == DEMO_REGION_NAME
+        )
+        extra = {}
+        if propose:
+            self._proposal_made = True
+            followed = InstructionFollowed.NO
+            extra = {"instruction": texts.PROPOSAL_INSTRUCTION, "proposal": texts.PROPOSAL_TEXT, "responsible": director}
+        dev_services.deviation_decide_handling(
+            actor=handler, deviation=dev, instruction_followed=followed, must_change=propose,
+            outside_needed=outside, outside_party=texts.OUTSIDE_PARTY if outside else "", **extra,
+        )
+
     def _close(self, dev, handler, staff):
         """Close; a § 29 grievance whose action is still open is closed by the
         responsible person, who records why."""
+        self._decide(dev, handler)
+        self._stamps[dev.pk].setdefault("decisions_at", self.backdater.now)
         refusals = dev_services.deviation_close_refusals(dev)
         if refusals and dev.kind == Kind.GRIEVANCE and staff.get("responsible") is not None:
             return dev_services.deviation_close(
@@ -880,6 +913,7 @@ class DemoBuilder:
             "classified_at",
             "answered_at",
             "closed_at",
+            "decisions_at",
             "escalated_at",
             "notification_due_at",
             "notification_done_at",

@@ -334,3 +334,11 @@ def county_summary(kind: str) -> str:
 # Who was informed (deviations' informed parties): the police's row.
 INFORMED_POLICE_BY = "Yövuoron ohjaaja soitti hätänumeroon"
 INFORMED_POLICE_NOTE = "Partio kävi paikalla ja kirjasi tapahtuman."
+
+# The handling questions: the outside party, and the one proposal to change an instruction.
+OUTSIDE_PARTY = "Työterveyshuolto"
+PROPOSAL_INSTRUCTION = "Lääkehoitosuunnitelma: iltalääkkeiden kaksoistarkistus"
+PROPOSAL_TEXT = (
+    "Iltalääkkeet jäävät antamatta vuoronvaihdon aikaan. Ehdotan, että ohjeeseen lisätään kaksoistarkistus: "
+    "lähtevä ja tuleva ohjaaja kuittaavat yhdessä annetut lääkkeet ennen vuoron vaihtoa."
+)

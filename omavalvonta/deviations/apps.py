@@ -31,6 +31,25 @@ class DeviationsConfig(AppConfig):
             registry.HOME_BLOCKS, "queue", home.handler_queue_home_items, order=20, template="deviations/_home_queue.html"
         )
 
+        # Proposals to change an instruction: the responsible person's open ones on
+        # the home page; undecided ones reminded and escalated by the quality
+        # calendar (proposals.py says after how many days).
+        from django.urls import reverse
+        from django.utils.translation import gettext_lazy
+
+        from omavalvonta.deviations import proposals
+
+        registry.register(
+            registry.HOME_BLOCKS, "instruction_proposals", proposals.proposal_home_items,
+            order=25, template="deviations/_home_proposals.html",
+        )
+        registry.register(
+            registry.DUTY_SOURCES, "deviations.instruction_proposals", proposals.proposal_duties,
+            label=gettext_lazy("Proposals to change an instruction"),
+            remind_days_before=proposals.PROPOSAL_REMIND_DAYS_BEFORE,
+            unit_link=lambda unit_id: reverse("deviations:proposals"),
+        )
+
         # The report form opens without a network (the service worker keeps its
         # offline copy) and its reports wait in the browser's queue.
         offline.register_page(

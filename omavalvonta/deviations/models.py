@@ -40,6 +40,12 @@ class ViolenceTarget(models.TextChoices):
     PROPERTY = "property", _("Property")
 
 
+class InstructionFollowed(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NO_INSTRUCTION = "no_instruction", _("There is no instruction")
+
+
 class Deviation(EditVersioned):
     """One report. Unit-scoped: every read goes through `objects.for_actor`."""
 
@@ -109,6 +115,15 @@ class Deviation(EditVersioned):
     analysis = models.TextField(_("analysis"), blank=True)
     for_team_meeting = models.BooleanField(_("handle in the next team meeting"), default=False)
     answer = models.TextField(_("answer to the reporter"), blank=True)
+    # The programme's three handling questions (services/decisions.py), answered
+    # before the report can be closed; decisions_at says they were.
+    instruction_followed = models.CharField(
+        _("was the instruction followed"), max_length=16, choices=InstructionFollowed.choices, blank=True
+    )
+    instruction_must_change = models.BooleanField(_("the instruction must change"), null=True, blank=True)
+    outside_party_needed = models.BooleanField(_("an outside party is needed"), null=True, blank=True)
+    outside_party = models.CharField(_("which outside party"), max_length=200, blank=True)
+    decisions_at = models.DateTimeField(_("handling questions answered"), null=True, blank=True)
 
     # Times
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
@@ -361,3 +376,59 @@ class InformedRecord(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
+
+
+# --- Proposals to change an instruction ---------------------------------------------
+
+
+class ProposalState(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class InstructionProposal(models.Model):
+    """"The instruction must change": the handler's proposal to the person
+    responsible for the instruction (holding instruction.decide over the unit),
+    tracked to a decision like guidance. Outlives the report it came from (the
+    link empties when the report is destroyed by retention)."""
+
+    deviation = models.ForeignKey(
+        Deviation, null=True, blank=True, on_delete=models.SET_NULL, related_name="instruction_proposals"
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    instruction = models.CharField(_("which instruction"), max_length=300)
+    proposal = models.TextField(_("proposed change"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible for the decision")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=12, choices=ProposalState.choices, default=ProposalState.PROPOSED)
+    decision_note = models.TextField(_("decision"), blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [
+            models.Index(fields=["responsible", "state", "proposed_at"]),
+            models.Index(fields=["unit", "state", "-proposed_at"]),
+            models.Index(fields=["state", "proposed_at"]),
+        ]
+        verbose_name = _("proposal to change an instruction")
+        verbose_name_plural = _("proposals to change an instruction")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ProposalState.PROPOSED

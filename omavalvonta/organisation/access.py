@@ -124,6 +124,9 @@ P_THEMES_VIEW = "themes.view"
 # (logged reads), and handle one: be its handler, answer it, decide its actions.
 P_COMPLAINT_VIEW = "complaint.view"
 P_COMPLAINT_HANDLE = "complaint.handle"
+# Responsible for instructions: receives a deviation handler's proposal to change
+# one and decides it (deviations/services/decisions.py). Held with guidance.manage.
+P_INSTRUCTION_DECIDE = "instruction.decide"
 
 PERMISSIONS = frozenset(
     {
@@ -182,6 +185,7 @@ PERMISSIONS = frozenset(
         P_THEMES_VIEW,
         P_COMPLAINT_VIEW,
         P_COMPLAINT_HANDLE,
+        P_INSTRUCTION_DECIDE,
     }
 )
 
@@ -232,20 +236,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RESPONSIBLE_PERSON: frozenset(
         _LEAD
         | {P_DEVIATION_VIEW_REPORTER, P_DEVIATION_DISCLOSE_REPORTER, P_GUIDANCE_MANAGE, P_PLAN_APPROVE}
+        | {P_INSTRUCTION_DECIDE}
         | {P_DEVIATION_CLOSE_UNCORRECTED}
         | _KEEP_CHILDREN
         | _KEEP_COMPETENCE
         | _HANDLE_COMPLAINTS
     ),
     Role.REGIONAL_DIRECTOR: frozenset(
-        _LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW} | _HANDLE_COMPLAINTS
+        _LEAD
+        | {P_GUIDANCE_MANAGE, P_INSTRUCTION_DECIDE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW}
+        | _HANDLE_COMPLAINTS
     ),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
     # programme and publishes its follow-up.
     Role.QUALITY_DIRECTOR: frozenset(
         _LEAD
-        | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW}
+        | {P_DEVIATION_VIEW_REPORTER, P_ACCESS_LOG_VIEW, P_GUIDANCE_MANAGE, P_GUIDANCE_REVIEW, P_INSTRUCTION_DECIDE}
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
         | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN, P_THEMES_VIEW}
         | _HANDLE_COMPLAINTS
@@ -330,6 +337,8 @@ OBJECT_RULES: dict[str, tuple[str, ...]] = {
     P_DEVIATION_HANDLE: ("handler_id",),
     P_DEVIATION_NOTIFY: ("handler_id",),
     P_DEVIATION_VIEW_REPORTER: ("handler_id",),
+    # The person a proposal to change an instruction was sent to decides it.
+    P_INSTRUCTION_DECIDE: ("responsible_id",),
 }
 
 

@@ -154,3 +154,20 @@ def placement_kwargs(county=None, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def handling_questions_answered(actor, deviation):
+    """Answer a report's three handling questions (required before closing) as its
+    handler (else `actor`): the instruction was followed, need not change, no
+    outside party. Nothing when already answered or closed."""
+    from omavalvonta.deviations import services
+
+    deviation.refresh_from_db()
+    if deviation.decisions_at is None and deviation.state != "closed":
+        services.deviation_decide_handling(
+            actor=deviation.handler or actor,
+            deviation=deviation,
+            instruction_followed="yes",
+            must_change=False,
+            outside_needed=False,
+        )

@@ -15,6 +15,11 @@ from omavalvonta.deviations.services._common import (
     detail_link,
     statutory_missing,
 )
+from omavalvonta.deviations.services.decisions import (
+    deviation_decide_handling,
+    instruction_proposal_decide,
+    proposal_link,
+)
 from omavalvonta.deviations.services.handling import (
     deviation_add_action,
     deviation_answer,
@@ -58,6 +63,7 @@ __all__ = [
     "deviation_assign",
     "deviation_authority_draft",
     "deviation_classify",
+    "deviation_decide_handling",
     "deviation_close",
     "deviation_close_refusals",
     "deviation_message_from_followup",
@@ -73,7 +79,9 @@ __all__ = [
     "deviations_escalate_stalled",
     "deviations_statutory_clock_check",
     "handler_assignment_set",
+    "proposal_link",
     "informed_record_add",
+    "instruction_proposal_decide",
     "informed_record_remove",
     "statutory_missing",
 ]

@@ -251,6 +251,13 @@ def deviation_close_refusals(deviation: Deviation, *, actor=None, reason: str = 
     refusals = []
     if deviation.answered_at is None or not deviation.answer.strip():
         refusals.append(_("Answer the reporter."))
+    if deviation.decisions_at is None:
+        refusals.append(
+            _(
+                "Answer the three handling questions: was the instruction followed, must the instruction "
+                "change, is an outside party needed."
+            )
+        )
     duty = deviation.statutory_duty
     missing = statutory_missing(deviation)
     if NotificationRecipient.COUNTY in missing:
@@ -287,7 +294,8 @@ def deviation_close_refusals(deviation: Deviation, *, actor=None, reason: str = 
 @transaction.atomic
 def deviation_close(*, actor, deviation: Deviation, reason: str = "") -> Deviation:
     """Close. Refused (ValidationError listing every unmet condition at once)
-    before the reporter has been answered, while a statutory notification the
+    before the reporter has been answered, before the three handling questions
+    have been answered (services/decisions.py), while a statutory notification the
     law requires is missing, and for a § 29 grievance whose corrective actions
     are still open, unless the responsible person records why (`reason`)."""
     access.require_on(actor, deviation, access.P_DEVIATION_HANDLE)

@@ -58,6 +58,13 @@ def _handle(page, deviation, *, answer, action_owner):
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
+    form = _open_panel(page, reverse("deviations:decide", args=[deviation.pk]))
+    form.locator("input[name=decisions-instruction_followed][value=yes]").check()
+    form.locator("input[name=decisions-must_change][value=no]").check()
+    form.locator("input[name=decisions-outside_needed][value=no]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
 
 def test_violence_report_goes_round_the_loop_from_phone_to_handler_and_back(
     phone_page, desktop_page, live_server, employee_a, supervisor_a, password

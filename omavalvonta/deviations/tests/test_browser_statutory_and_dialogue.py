@@ -23,6 +23,7 @@ from omavalvonta.deviations.models import (
 from omavalvonta.deviations.tests.test_browser_journeys import _open_panel, _report
 from omavalvonta.notifications.models import Notification
 from omavalvonta.testing.browser import DEFAULT_TIMEOUT_MS, FINNISH, PHONE, login, snap
+from omavalvonta.testing.factories import handling_questions_answered
 
 pytestmark = pytest.mark.browser
 
@@ -183,6 +184,7 @@ def test_an_anonymous_grievance_talks_with_its_code_is_not_closed_uncorrected_an
     context.close()
 
     # The responsible person closes it uncorrected, recording why.
+    handling_questions_answered(responsible_a, report)
     context, responsible = _phone(browser, live_server)
     login(responsible, live_server, responsible_a.email, password)
     responsible.goto(reverse("deviations:detail", args=[report.pk]))

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from omavalvonta.deviations import identity, selectors, services
 from omavalvonta.deviations.models import DeviationMessage, MessageDirection
 from omavalvonta.notifications.models import Notification
-from omavalvonta.testing.factories import deviation_kwargs
+from omavalvonta.testing.factories import deviation_kwargs, handling_questions_answered
 
 FOLLOWUP = "/julkinen/seuranta/"
 QUESTION = "Oliko paikalla muita aikuisia?"
@@ -91,6 +91,7 @@ def test_only_the_reporter_replies_as_the_reporter(employee_a, colleague_a, supe
 def test_no_messages_once_the_report_is_closed(employee_a, supervisor_a, unit_a):
     d = submit(employee_a, unit_a).deviation
     services.deviation_answer(actor=supervisor_a, deviation=d, answer="Vastaus.")
+    handling_questions_answered(supervisor_a, d)
     services.deviation_close(actor=supervisor_a, deviation=d)
 
     with pytest.raises(ValidationError):
@@ -200,6 +201,7 @@ def test_the_follow_up_page_shows_the_dates_and_the_messages(client, anonymous, 
 def test_a_closed_report_takes_no_more_messages_on_the_follow_up_page(client, anonymous, supervisor_a):
     d, code = anonymous
     services.deviation_answer(actor=supervisor_a, deviation=d, answer="Vastaus.")
+    handling_questions_answered(supervisor_a, d)
     services.deviation_close(actor=supervisor_a, deviation=d)
 
     page = client.post(FOLLOWUP, {"code": code}).content.decode()

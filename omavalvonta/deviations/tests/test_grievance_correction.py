@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from omavalvonta.deviations import selectors, services
 from omavalvonta.deviations.models import NotificationPurpose, State, StatutoryNotification
 from omavalvonta.improvement import services as improvement_services
-from omavalvonta.testing.factories import deviation_kwargs
+from omavalvonta.testing.factories import deviation_kwargs, handling_questions_answered
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 SUBMITTED = dt.datetime(2026, 3, 2, 10, 0, tzinfo=HELSINKI)
@@ -54,6 +54,7 @@ def grievance(employee_a, supervisor_a, unit_a, county, authority):
 
 def test_a_grievance_with_open_actions_is_not_closed(grievance, supervisor_a):
     with time_machine.travel(NOTIFIED, tick=False), pytest.raises(ValidationError) as exc:
+        handling_questions_answered(supervisor_a, grievance)
         services.deviation_close(actor=supervisor_a, deviation=grievance)
 
     assert exc.value.messages == [
@@ -69,10 +70,12 @@ def test_only_the_responsible_person_may_close_it_uncorrected_and_the_reason_is_
 ):
     with time_machine.travel(NOTIFIED, tick=False):
         with pytest.raises(ValidationError) as exc:
+            handling_questions_answered(supervisor_a, grievance)
             services.deviation_close(actor=supervisor_a, deviation=grievance, reason="Ei ehditty.")
         assert exc.value.messages == [
             "Only the unit's responsible person may close a grievance whose shortcoming is not corrected."
         ]
+        handling_questions_answered(responsible_a, grievance)
         services.deviation_close(actor=responsible_a, deviation=grievance, reason="Yksikkö suljetaan kuun lopussa.")
 
     grievance.refresh_from_db()
@@ -85,6 +88,8 @@ def test_only_the_responsible_person_may_close_it_uncorrected_and_the_reason_is_
 def test_a_grievance_whose_actions_are_done_closes_without_a_reason(grievance, supervisor_a):
     action = grievance_action(grievance, supervisor_a)
     improvement_services.action_complete(actor=supervisor_a, action=action, note="Tehty.")
+
+    handling_questions_answered(supervisor_a, grievance)
 
     services.deviation_close(actor=supervisor_a, deviation=grievance)
 
@@ -102,6 +107,7 @@ def test_escalation_stays_possible_after_closing_when_the_correction_date_passes
     grievance, responsible_a, supervisor_a
 ):
     with time_machine.travel(NOTIFIED, tick=False):
+        handling_questions_answered(responsible_a, grievance)
         services.deviation_close(actor=responsible_a, deviation=grievance, reason="Henkilöstövaje.")
     grievance.refresh_from_db()
 
@@ -145,6 +151,7 @@ def test_the_responsible_person_gets_the_reason_field_and_the_supervisor_does_no
     page = client.get(url).content.decode()
     assert 'name="close-reason"' in page
 
+    handling_questions_answered(responsible_a, grievance)
     response = client.post(reverse("deviations:close", args=[grievance.pk]), {"close-reason": "Yksikkö lakkautetaan."})
     assert response.status_code == 302
     grievance.refresh_from_db()
@@ -158,6 +165,7 @@ def test_every_unmet_condition_is_listed_at_once(employee_a, supervisor_a, unit_
     services.deviation_add_action(actor=supervisor_a, deviation=d, title="Korjaus", owner=supervisor_a, due_date=timezone.localdate())
 
     with pytest.raises(ValidationError) as exc:
+        handling_questions_answered(supervisor_a, d)
         services.deviation_close(actor=supervisor_a, deviation=d)
 
     assert exc.value.messages == [

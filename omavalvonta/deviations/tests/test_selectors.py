@@ -15,7 +15,7 @@ from omavalvonta.core.models import AccessLogEntry
 from omavalvonta.deviations import identity, selectors, services
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.organisation.models import Role
-from omavalvonta.testing.factories import UnitFactory, deviation_kwargs, member
+from omavalvonta.testing.factories import UnitFactory, deviation_kwargs, handling_questions_answered, member
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -193,6 +193,7 @@ def test_list_filters(employee_a, supervisor_a, quality_director, unit_a, unit_b
 def test_closed_report_is_never_overdue(employee_a, supervisor_a, unit_a):
     d = submit(employee_a, unit_a).deviation
     services.deviation_answer(actor=supervisor_a, deviation=d, answer="Vastaus.")
+    handling_questions_answered(supervisor_a, d)
     services.deviation_close(actor=supervisor_a, deviation=d)
     Deviation.objects.filter(pk=d.pk).update(due_date=timezone.localdate() - dt.timedelta(days=10))
 
@@ -275,6 +276,7 @@ def handled(report, supervisor_a, responsible_a, authority):
         body="Teksti.",
     )
     services.deviation_answer(actor=supervisor_a, deviation=report, answer="Korjattu.")
+    handling_questions_answered(supervisor_a, report)
     services.deviation_close(actor=supervisor_a, deviation=report)
     services.deviation_reopen(actor=supervisor_a, deviation=report, reason="Sama toistui")
     return report
@@ -298,6 +300,7 @@ def test_timeline_tells_the_story_in_order(handled, quality_director):
         "Supervisory authority notified",
         "Statutory notifications completed in time",
         "Reporter answered",
+        "Handling questions answered",
         "Closed",
         "Reopened: Sama toistui",
     ]
@@ -307,6 +310,7 @@ def test_timeline_tells_the_story_in_order(handled, quality_director):
         "Sari Esihenkilö",
         "Sari Esihenkilö",
         None,  # the system alerted
+        "Sari Esihenkilö",
         "Sari Esihenkilö",
         "Sari Esihenkilö",
         "Sari Esihenkilö",

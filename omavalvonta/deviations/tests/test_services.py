@@ -25,7 +25,7 @@ from omavalvonta.deviations.selectors import deviation_for_followup_code
 from omavalvonta.improvement.models import Action
 from omavalvonta.notifications.models import Notification
 from omavalvonta.organisation.models import Membership, Role
-from omavalvonta.testing.factories import AuthorityFactory, WellbeingCountyFactory, deviation_kwargs, member
+from omavalvonta.testing.factories import AuthorityFactory, WellbeingCountyFactory, deviation_kwargs, handling_questions_answered, member
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
@@ -664,6 +664,7 @@ def test_critical_cannot_be_withdrawn_after_the_county_was_notified(report, supe
 
 
 def test_closed_report_cannot_be_classified(answered, supervisor_a):
+    handling_questions_answered(supervisor_a, answered)
     services.deviation_close(actor=supervisor_a, deviation=answered)
 
     with pytest.raises(ValidationError):
@@ -779,11 +780,16 @@ def test_close_is_refused_before_the_reporter_is_answered(report, supervisor_a):
     with pytest.raises(ValidationError) as exc:
         services.deviation_close(actor=supervisor_a, deviation=report)
 
-    assert exc.value.messages == ["Answer the reporter."]
+    assert exc.value.messages == [
+        "Answer the reporter.",
+        "Answer the three handling questions: was the instruction followed, must the instruction change, "
+        "is an outside party needed.",
+    ]
     assert Deviation.objects.get(pk=report.pk).state == State.SUBMITTED
 
 
 def test_answered_report_closes(answered, supervisor_a):
+    handling_questions_answered(supervisor_a, answered)
     services.deviation_close(actor=supervisor_a, deviation=answered)
 
     answered.refresh_from_db()
@@ -793,9 +799,11 @@ def test_answered_report_closes(answered, supervisor_a):
 
 
 def test_closing_twice_is_refused(answered, supervisor_a):
+    handling_questions_answered(supervisor_a, answered)
     services.deviation_close(actor=supervisor_a, deviation=answered)
 
     with pytest.raises(ValidationError):
+        handling_questions_answered(supervisor_a, answered)
         services.deviation_close(actor=supervisor_a, deviation=answered)
 
 
@@ -804,10 +812,12 @@ def test_grievance_cannot_close_before_the_county_is_notified(employee_a, superv
     services.deviation_answer(actor=supervisor_a, deviation=d, answer="Selvitetty.")
 
     with pytest.raises(ValidationError) as exc:
+        handling_questions_answered(supervisor_a, d)
         services.deviation_close(actor=supervisor_a, deviation=d)
     assert "Notify the purchasing county" in exc.value.messages[0]
 
     services.deviation_notify_county(actor=supervisor_a, deviation=d, counties=d.unit.counties.all(), subject="Epäkohta", body="Kuvaus.")
+    handling_questions_answered(supervisor_a, d)
     services.deviation_close(actor=supervisor_a, deviation=d)
     assert d.state == State.CLOSED
 
@@ -816,15 +826,18 @@ def test_critical_report_cannot_close_before_the_county_is_notified(answered, su
     services.deviation_classify(actor=supervisor_a, deviation=answered, consequence=4, likelihood=2)
 
     with pytest.raises(ValidationError):
+        handling_questions_answered(supervisor_a, answered)
         services.deviation_close(actor=supervisor_a, deviation=answered)
 
 
 def test_other_unit_supervisor_cannot_close(answered, supervisor_b):
     with pytest.raises(PermissionDenied):
+        handling_questions_answered(supervisor_b, answered)
         services.deviation_close(actor=supervisor_b, deviation=answered)
 
 
 def test_reopen_returns_a_closed_report_to_handling_with_the_reason(answered, supervisor_a):
+    handling_questions_answered(supervisor_a, answered)
     services.deviation_close(actor=supervisor_a, deviation=answered)
 
     services.deviation_reopen(actor=supervisor_a, deviation=answered, reason="Sama toistui.")
@@ -841,6 +854,7 @@ def test_open_report_cannot_be_reopened(report, supervisor_a):
 
 
 def test_reopen_needs_a_reason(answered, supervisor_a):
+    handling_questions_answered(supervisor_a, answered)
     services.deviation_close(actor=supervisor_a, deviation=answered)
 
     with pytest.raises(ValidationError) as exc:
@@ -850,6 +864,7 @@ def test_reopen_needs_a_reason(answered, supervisor_a):
 
 
 def test_reporter_cannot_reopen(answered, supervisor_a, employee_a):
+    handling_questions_answered(supervisor_a, answered)
     services.deviation_close(actor=supervisor_a, deviation=answered)
 
     with pytest.raises(PermissionDenied):
@@ -1022,6 +1037,7 @@ def test_escalating_twice_is_refused(notified, supervisor_a):
 
 def test_closed_report_whose_shortcoming_was_corrected_is_not_escalated(notified, supervisor_a):
     services.deviation_answer(actor=supervisor_a, deviation=notified, answer="Korjattu.")
+    handling_questions_answered(supervisor_a, notified)
     services.deviation_close(actor=supervisor_a, deviation=notified)
 
     with time_machine.travel(dt.datetime(2026, 3, 1, 8, 0, tzinfo=HELSINKI), tick=False), pytest.raises(ValidationError) as exc:

@@ -24,7 +24,7 @@ from omavalvonta.deviations.models import (
 )
 from omavalvonta.notifications.models import DeliveryState, DigestFrequency, DigestPreference, Notification
 from omavalvonta.organisation.models import Role
-from omavalvonta.testing.factories import WellbeingCountyFactory, deviation_kwargs, member
+from omavalvonta.testing.factories import WellbeingCountyFactory, deviation_kwargs, handling_questions_answered, member
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MORNING = dt.datetime(2026, 3, 10, 9, 30, tzinfo=HELSINKI)
@@ -255,6 +255,7 @@ def test_the_county_alone_leaves_the_clock_running_and_the_report_open(employee_
     assert d.notification_done_at is None
     assert services.statutory_missing(d) == [NotificationRecipient.AUTHORITY]
     with pytest.raises(ValidationError) as exc:
+        handling_questions_answered(supervisor_a, d)
         services.deviation_close(actor=supervisor_a, deviation=d)
     assert exc.value.messages == ["Notify the supervisory authority: the law requires it (Sote-valvontalaki (741/2023) 28 §)."]
 

@@ -19,7 +19,7 @@ from omavalvonta.deviations.models import Deviation, HandlerAssignment, State, S
 from omavalvonta.deviations.views.reporting import SUBMITTED_SESSION_KEY
 from omavalvonta.improvement.models import Action
 from omavalvonta.organisation.models import Role
-from omavalvonta.testing.factories import UnitFactory, deviation_kwargs, member
+from omavalvonta.testing.factories import UnitFactory, deviation_kwargs, handling_questions_answered, member
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 
@@ -348,6 +348,11 @@ def test_handler_classifies_adds_an_action_answers_and_closes(client, supervisor
     assert response.status_code == 302
     response = client.post(reverse("deviations:answer", args=[pk]), {"answer-answer": "Tarkistuslista otetaan käyttöön."})
     assert response.status_code == 302
+    response = client.post(
+        reverse("deviations:decide", args=[pk]),
+        {"decisions-instruction_followed": "no", "decisions-must_change": "no", "decisions-outside_needed": "no"},
+    )
+    assert response.status_code == 302
     response = client.post(reverse("deviations:close", args=[pk]), follow=True)
     assert response.status_code == 200
     page = html(response)
@@ -424,6 +429,7 @@ def test_a_step_posted_from_a_stale_page_after_closing_shows_why_it_failed(
 ):
     deviation = submit(employee_a, unit_a).deviation
     services.deviation_answer(actor=supervisor_a, deviation=deviation, answer="Hoidettu.")
+    handling_questions_answered(supervisor_a, deviation)
     services.deviation_close(actor=supervisor_a, deviation=deviation)
     client.force_login(supervisor_a)
     response = client.post(
@@ -439,6 +445,7 @@ def test_a_step_posted_from_a_stale_page_after_closing_shows_why_it_failed(
 def test_reopening_asks_for_a_reason(client, supervisor_a, employee_a, unit_a):
     deviation = submit(employee_a, unit_a).deviation
     services.deviation_answer(actor=supervisor_a, deviation=deviation, answer="Hoidettu.")
+    handling_questions_answered(supervisor_a, deviation)
     services.deviation_close(actor=supervisor_a, deviation=deviation)
     client.force_login(supervisor_a)
     response = client.post(reverse("deviations:reopen", args=[deviation.pk]), {"reopen-reason": ""})

@@ -19,6 +19,7 @@ from omavalvonta.deviations.views.detail import (
     deviation_reply,
 )
 from omavalvonta.deviations.views.informed import deviation_informed_add, deviation_informed_remove
+from omavalvonta.deviations.views.proposals import deviation_decide, proposal_detail, proposal_list
 from omavalvonta.deviations.views.reporting import (
     deviation_export,
     deviation_list,
@@ -39,6 +40,7 @@ __all__ = [
     "deviation_classify",
     "deviation_close",
     "deviation_detail",
+    "deviation_decide",
     "deviation_disclose_reporter",
     "deviation_escalate",
     "deviation_export",
@@ -51,6 +53,8 @@ __all__ = [
     "deviation_reopen",
     "handler_routing",
     "my_reports",
+    "proposal_detail",
+    "proposal_list",
     "report_new",
     "report_new_offline",
     "report_submitted",

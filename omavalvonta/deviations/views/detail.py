@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations import identity, law, selectors, services
+from omavalvonta.deviations import identity, law, proposals, selectors, services
 from omavalvonta.deviations.forms import (
     ActionForm,
     AnswerForm,
@@ -26,7 +26,7 @@ from omavalvonta.deviations.forms import (
     MessageForm,
     ReopenForm,
 )
-from omavalvonta.deviations.handling_forms import InformedForm
+from omavalvonta.deviations.handling_forms import DecisionsForm, InformedForm
 from omavalvonta.deviations.informed import informed_records
 from omavalvonta.deviations.models import Kind, NotificationRecipient
 from omavalvonta.improvement.selectors import actions_for_source, open_action_count_for_source
@@ -63,6 +63,12 @@ def _handling_forms(deviation, *, bound: str | None = None, data=None, actor=Non
         ),
         "message": MessageForm(*args("message"), prefix="message"),
         "informed": InformedForm(*args("informed"), prefix="informed", actor=actor),
+        "decisions": DecisionsForm(
+            *args("decisions"),
+            prefix="decisions",
+            candidates=proposals.responsible_candidates(unit=deviation.unit),
+            deviation=deviation,
+        ),
         "close": CloseForm(prefix="close"),
         "reopen": ReopenForm(*args("reopen"), prefix="reopen"),
         "close_errors": [],
@@ -153,6 +159,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "can_notify": can_notify,
         "reporter": reporter,
         "informed": informed_records(deviation=deviation) if sees_handling else [],
+        "proposals": proposals.proposals_for_deviation(deviation=deviation) if sees_handling else [],
         "attachments": list(selectors.deviation_attachments(deviation=deviation)),
         "actions": list(actions_for_source(source=deviation)),
         "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),

@@ -1,0 +1,83 @@
+"""The three handling questions (a step on the report page) and the proposals to
+change an instruction: their list and the decision page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.deviations import proposals, services
+from omavalvonta.deviations.handling_forms import ProposalDecisionForm
+from omavalvonta.deviations.views.detail import _handle
+from omavalvonta.organisation.access import AUTHENTICATED, P_INSTRUCTION_DECIDE, requires
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def deviation_decide(request, pk):
+    def perform(deviation, data):
+        services.deviation_decide_handling(
+            actor=request.user,
+            deviation=deviation,
+            instruction_followed=data["instruction_followed"],
+            must_change=data["must_change"],
+            outside_needed=data["outside_needed"],
+            outside_party=data["outside_party"],
+            instruction=data["instruction"],
+            proposal=data["proposal"],
+            responsible=data["responsible"],
+            expected_version=data["edit_version"],
+        )
+
+    return _handle(
+        request, pk, "decisions", perform, _("The answers were saved."), anchor="decisions-title", failed_status=400
+    )
+
+
+@requires(P_INSTRUCTION_DECIDE)
+def proposal_list(request):
+    show = proposals.DECIDED if request.GET.get("nayta") == proposals.DECIDED else proposals.OPEN
+    rows, total = proposals.proposal_list(actor=request.user, show=show)
+    return render(
+        request,
+        "deviations/proposals.html",
+        {"rows": rows, "total": total, "show": show, "OPEN": proposals.OPEN, "DECIDED": proposals.DECIDED},
+    )
+
+
+@requires(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request, pk):
+    proposal = proposals.proposal_get(actor=request.user, pk=pk)
+    form = ProposalDecisionForm(request.POST or None) if proposal.is_open else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("This proposal has already been decided."))
+            return redirect("deviations:proposal", pk=proposal.pk)
+        if form.is_valid():
+            try:
+                services.instruction_proposal_decide(
+                    actor=request.user,
+                    proposal=proposal,
+                    accepted=form.cleaned_data["accepted"],
+                    note=form.cleaned_data["note"],
+                    decided_on=form.cleaned_data["decided_on"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The decision was saved and the proposer told."))
+                return redirect("deviations:proposal", pk=proposal.pk)
+        status = 400
+        proposal.refresh_from_db()
+    return render(
+        request,
+        "deviations/proposal.html",
+        {"proposal": proposal, "form": form, "due_on": proposals.due_on(proposal)},
+        status=status,
+    )
