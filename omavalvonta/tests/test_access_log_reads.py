@@ -325,6 +325,7 @@ NOT_A_READ = {
     "deviations:answer": WRITE, "deviations:close": WRITE, "deviations:message": WRITE, "deviations:reply": WRITE,
     "deviations:reopen": WRITE, "deviations:notify": WRITE, "deviations:escalate": WRITE,
     "deviations:informed_add": WRITE, "deviations:informed_remove": WRITE,
+    "deviations:decide": WRITE, "deviations:proposals": STAFF_WORK, "deviations:proposal": STAFF_WORK,
     "notifications:open": OWN,
     "improvement:my_actions": OWN, "improvement:action_create": FORM_NEW, "improvement:action_complete": WRITE,
     "improvement:action_effectiveness": WRITE, "improvement:action_edit": WRITE, "improvement:action_cancel": WRITE,

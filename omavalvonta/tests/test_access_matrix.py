@@ -377,6 +377,17 @@ EXPECTED["complaints_settings"] = {
     **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
     (Role.QUALITY_DIRECTOR, "own"): 200,
 }
+# Proposals to change an instruction: those who decide instructions (instruction.decide)
+# list them wherever they hold it; one proposal in unit A is theirs over unit A only.
+_DECIDES = {Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR, Role.QUALITY_DIRECTOR}
+EXPECTED["instruction_proposals"] = {
+    **{(r, "own"): 200 if r in _DECIDES else 403 for r in Role},
+    **{(r, "other"): 200 if r in _DECIDES else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["instruction_proposal"] = {
+    **{(r, "own"): 200 if r in _DECIDES else 403 for r in Role},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
 
 CASES = sorted(
     (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
@@ -400,6 +411,9 @@ def _url(page, unit_a, quality, violence):
         "notify": reverse("deviations:notify", args=[quality.pk]),
         "export": reverse("deviations:export"),
         "routing": reverse("deviations:routing", args=[unit_a.pk]),
+        "instruction_proposals": reverse("deviations:proposals"),
+        "instruction_proposal": reverse("deviations:proposal", args=[_proposal(quality).pk])
+        if page == "instruction_proposal" else "",
         "admin_home": reverse("organisation:admin_home"),
         "access_log_review": reverse("privacy:log"),
         **(_subject_request_urls(unit_a) if page.startswith("subject_") else {}),
@@ -661,6 +675,16 @@ def _complaint(unit):
         actor=member(Role.SUPERVISOR, unit=unit), unit=unit, received_on=dt.date(2026, 1, 5), received_via="letter",
         complainant_kind="guardian", complainant_name="Maija Muistuttaja", subject="Kohtelu iltaisin.",
         today=dt.date(2026, 1, 5),
+    )
+
+
+def _proposal(deviation):
+    """A proposal to change an instruction from `deviation`, sent to another responsible person of its unit."""
+    from omavalvonta.deviations.models import InstructionProposal
+
+    return InstructionProposal.objects.create(
+        deviation=deviation, unit=deviation.unit, instruction="Iltalääkkeiden ohje", proposal="Kaksoistarkistus.",
+        responsible=member(Role.RESPONSIBLE_PERSON, unit=deviation.unit),
     )
 
 
