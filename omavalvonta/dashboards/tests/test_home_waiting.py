@@ -293,6 +293,16 @@ def _fill(n, *, person, unit, authority, extra_units, first_year=2026):
         _qualification_expiring(unit, person, days_left=5 + i)
         _restraint_unsigned(unit, person)
         _orientation_mentored(unit, person)
+        _instruction_proposal(unit, person)
+
+
+def _instruction_proposal(unit, responsible):
+    """A handler's proposal to change an instruction of `unit`, waiting for `responsible` to decide it."""
+    from omavalvonta.deviations.models import InstructionProposal
+
+    InstructionProposal.objects.create(
+        unit=unit, instruction="Iltalääkkeiden ohje", proposal="Kaksoistarkistus vuoronvaihtoon.", responsible=responsible
+    )
 
 
 def _orientation_mentored(unit, mentor):
@@ -358,5 +368,5 @@ def test_home_query_count_is_the_same_with_one_and_with_many_rows_in_every_block
     _fill(8, person=many, unit=unit_a, authority=authority, extra_units=extra[1:], first_year=2025)
     assert _waiting(client, many)["actions"]["total"] == 8
     # A few per block (orientation, security plan: 42; the unit leaders' late orientations and development
-    # discussions: 44).
-    assert _home_queries(client, many) == few <= 44
+    # discussions: 44; the proposals to change an instruction the person decides: 45).
+    assert _home_queries(client, many) == few <= 45
