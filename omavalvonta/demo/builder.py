@@ -253,6 +253,7 @@ class DemoBuilder:
         self.log = log or (lambda msg: None)
         self.users: dict[int, User] = {}
         self._proposal_made = False
+        self._police_shown = False
         self.emails: set[str] = set()
         self.login_users: dict[str, User] = {}
         self.unit_staff: dict[int, dict] = {}
@@ -823,8 +824,12 @@ class DemoBuilder:
     def _informed(self, dev, handler, occurred, *, police: bool):
         """Who was informed, as the handler records it (no draw from the random
         stream: the rest of the demo stays as it was). The police when they came;
-        for violence against a child, the child's social worker and a guardian."""
+        for violence against a child, the child's social worker and a guardian.
+        The first violence report handled has the police's row in any case, so
+        that even a small demo shows one."""
         day = timezone.localtime(occurred).date()
+        if dev.kind == Kind.THREAT_OR_VIOLENCE and not self._police_shown:
+            police = self._police_shown = True
         if police:
             dev_services.informed_record_add(
                 actor=handler, deviation=dev, party=InformedParty.POLICE, informed_on=day,
@@ -838,8 +843,8 @@ class DemoBuilder:
 
     def _decide(self, dev, handler):
         """The three handling questions, answered before closing (no draw from the
-        random stream). One report of the demo region proposes a change to the
-        medication instruction to the region's director, left undecided."""
+        random stream). The first report closed in the demo region proposes a
+        change to the shift-change instruction to the region's director, left undecided."""
         if dev.decisions_at is not None:  # reopened: answered before
             return
         followed = InstructionFollowed.YES
@@ -850,8 +855,7 @@ class DemoBuilder:
         outside = dev.kind == Kind.THREAT_OR_VIOLENCE and dev.injury
         director = self.regional_directors.get(dev.unit.region_id)
         propose = (
-            not self._proposal_made and dev.kind == Kind.MEDICATION and director is not None
-            and dev.unit.region.name == DEMO_REGION_NAME
+            not self._proposal_made and director is not None and dev.unit.region.name == DEMO_REGION_NAME
         )
         extra = {}
         if propose:

@@ -337,8 +337,8 @@ INFORMED_POLICE_NOTE = "Partio kävi paikalla ja kirjasi tapahtuman."
 
 # The handling questions: the outside party, and the one proposal to change an instruction.
 OUTSIDE_PARTY = "Työterveyshuolto"
-PROPOSAL_INSTRUCTION = "Lääkehoitosuunnitelma: iltalääkkeiden kaksoistarkistus"
+PROPOSAL_INSTRUCTION = "Vuoronvaihdon raportointiohje"
 PROPOSAL_TEXT = (
-    "Iltalääkkeet jäävät antamatta vuoronvaihdon aikaan. Ehdotan, että ohjeeseen lisätään kaksoistarkistus: "
-    "lähtevä ja tuleva ohjaaja kuittaavat yhdessä annetut lääkkeet ennen vuoron vaihtoa."
+    "Tilanne olisi voitu ennakoida, jos tieto olisi kulkenut vuoronvaihdossa. Ehdotan, että ohjeeseen lisätään "
+    "lyhyt tarkistuslista: lähtevä ja tuleva ohjaaja käyvät yhdessä läpi nuorten voinnin, lääkityksen ja sovitut asiat."
 )

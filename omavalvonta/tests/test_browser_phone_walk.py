@@ -11,7 +11,7 @@ from django.urls import reverse
 from omavalvonta.clients.models import Placement
 from omavalvonta.complaints.models import Complaint
 from omavalvonta.demo import builder
-from omavalvonta.deviations.models import Deviation
+from omavalvonta.deviations.models import Deviation, InstructionProposal
 from omavalvonta.feedback.models import Round
 from omavalvonta.guidance.models import Guidance
 from omavalvonta.improvement.models import ActionPlan
@@ -119,6 +119,8 @@ def _staff_pages():
             reverse("people:card", args=[mentored.card_id]),
             reverse("audits:security_plan"),
             reverse("audits:security_plan_compare"),
+            reverse("deviations:proposals"),
+            reverse("deviations:proposals") + "?nayta=ratkaistut",
         ],
         Role.ADMINISTRATOR: [
             reverse("organisation:admin_home"), reverse("organisation:settings"), reverse("privacy:retention"),
@@ -136,6 +138,8 @@ def _staff_pages():
     round_ = Round.objects.filter(unit=unit).order_by("-opens_on").first()
     if round_ is not None:
         pages[Role.SUPERVISOR].append(reverse("feedback:round", args=[round_.pk]))
+    if proposal := InstructionProposal.objects.order_by("-id").first():
+        pages[Role.QUALITY_DIRECTOR].append(reverse("deviations:proposal", args=[proposal.pk]))
     guidance = Guidance.objects.order_by("-id").first()
     if guidance is not None:
         pages[Role.QUALITY_DIRECTOR].append(reverse("guidance:detail", args=[guidance.pk]))

@@ -64,6 +64,14 @@ def test_grievances_and_critical_reports_were_notified_to_the_county(small_demo)
             assert deviation.statutory_notifications.exists()
 
 
+def test_handled_reports_answer_the_questions_and_say_who_was_informed(small_demo):
+    from omavalvonta.deviations.models import InformedRecord, InstructionProposal, ProposalState
+
+    assert not Deviation.objects.filter(state=State.CLOSED, decisions_at__isnull=True).exists()
+    assert InformedRecord.objects.filter(party="police").exclude(informed_by="").exists()
+    assert InstructionProposal.objects.filter(state=ProposalState.PROPOSED).count() == 1
+
+
 def test_the_year_is_back_dated(small_demo):
     now = timezone.now()
     deviations = Deviation.objects.all()
