@@ -294,6 +294,19 @@ def _fill(n, *, person, unit, authority, extra_units, first_year=2026):
         _restraint_unsigned(unit, person)
         _orientation_mentored(unit, person)
         _instruction_proposal(unit, person)
+        _complaint(unit, person, late=i % 2 == 0)
+
+
+def _complaint(unit, handler, *, late):
+    """A complaint of `unit` that `handler` answers (late, or due in a week)."""
+    from omavalvonta.complaints.models import Complaint, ComplainantKind, ReceivedVia
+
+    today = timezone.localdate()
+    Complaint.objects.create(
+        unit=unit, received_on=today - dt.timedelta(days=10), received_via=ReceivedVia.LETTER,
+        complainant_kind=ComplainantKind.GUARDIAN, complainant_name="Vanhempi", subject="Kohtelu",
+        handler=handler, answer_due=today + dt.timedelta(days=-1 if late else 7),
+    )
 
 
 def _instruction_proposal(unit, responsible):
@@ -368,5 +381,6 @@ def test_home_query_count_is_the_same_with_one_and_with_many_rows_in_every_block
     _fill(8, person=many, unit=unit_a, authority=authority, extra_units=extra[1:], first_year=2025)
     assert _waiting(client, many)["actions"]["total"] == 8
     # A few per block (orientation, security plan: 42; the unit leaders' late orientations and development
-    # discussions: 44; the proposals to change an instruction the person decides: 45).
-    assert _home_queries(client, many) == few <= 45
+    # discussions: 44; the proposals to change an instruction the person decides: 45; the complaints they
+    # answer: 46).
+    assert _home_queries(client, many) == few <= 46
