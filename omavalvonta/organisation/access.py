@@ -124,6 +124,14 @@ P_THEMES_VIEW = "themes.view"
 # (logged reads), and handle one: be its handler, answer it, decide its actions.
 P_COMPLAINT_VIEW = "complaint.view"
 P_COMPLAINT_HANDLE = "complaint.handle"
+# Learning reviews (learning): reading the reviews of one's units (the units'
+# leaders and directors; facilitators and participants read their own reviews
+# whatever their role), opening one from scratch (regional and quality
+# directors; a deviation's handler opens one from the report), and sharing a
+# learning summary with all units or a service type (organisation-wide only).
+P_LEARNING_VIEW = "learning.view"
+P_LEARNING_OPEN = "learning.open"
+P_LEARNING_SHARE = "learning.share"
 
 PERMISSIONS = frozenset(
     {
@@ -182,6 +190,9 @@ PERMISSIONS = frozenset(
         P_THEMES_VIEW,
         P_COMPLAINT_VIEW,
         P_COMPLAINT_HANDLE,
+        P_LEARNING_VIEW,
+        P_LEARNING_OPEN,
+        P_LEARNING_SHARE,
     }
 )
 
@@ -208,6 +219,7 @@ _LEAD = _HANDLE_DEVIATIONS | {
     P_FEEDBACK_VIEW,
     P_FEEDBACK_MANAGE,
     P_SEARCH_USE,
+    P_LEARNING_VIEW,
 }
 
 # The children in care: staff of a unit know its children; the unit's leaders keep
@@ -238,7 +250,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _HANDLE_COMPLAINTS
     ),
     Role.REGIONAL_DIRECTOR: frozenset(
-        _LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW} | _HANDLE_COMPLAINTS
+        _LEAD | {P_GUIDANCE_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW, P_LEARNING_OPEN}
+        | _HANDLE_COMPLAINTS
     ),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
@@ -249,9 +262,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
         | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN, P_THEMES_VIEW}
         | _HANDLE_COMPLAINTS
+        | {P_LEARNING_OPEN, P_LEARNING_SHARE}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
-        _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT}
+        _READ_DEVIATIONS
+        | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT, P_LEARNING_VIEW}
     ),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
@@ -267,6 +282,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT}
         | {P_SEARCH_USE}
         | {P_COMPLAINT_VIEW}
+        | {P_LEARNING_VIEW}
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).
