@@ -8,7 +8,9 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -224,24 +226,37 @@ def unit_staff(*, units) -> dict[int, list]:
 
 # --- The home page (core.registry HOME_BLOCKS) ----------------------------------------------------
 
+
+def _count(qs):
+    """COUNT(*) of `qs` as a scalar subquery (0 when empty)."""
+    counted = qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted[:1]), Value(0))
+
+
 HOME_LIMIT = 3
 
 
 def learning_home_items(*, actor, today: dt.date | None = None, limit: int = HOME_LIMIT) -> dict | None:
     """The open reviews the actor facilitates or takes part in (nearest due
     first), and the learning summaries they are asked to acknowledge. None when
-    there is nothing. Four queries at most, two when there is nothing."""
+    there is nothing. Three queries at most, one when there is nothing."""
     today = today or timezone.localdate()
     mine = LearningReview.objects.filter(state=State.OPEN).filter(Q(facilitator_id=actor.pk) | Q(_takes_part(actor)))
-    total = mine.count()
-    rows = list(mine.select_related("unit").order_by("due_date", "pk")[:limit]) if total else []
     pending = improvement_selectors.acknowledgements_pending(actor=actor).filter(
-        target_type=ContentType.objects.get_for_model(LearningSummary)
+        target_type=ContentType.objects.get_for_model(LearningSummary)  # cached by Django after the first call
     )
-    to_acknowledge = pending.count()
-    acks = list(pending.order_by("requested_at", "pk").values("target_id", "reason")[:limit]) if to_acknowledge else []
+    # Both counts in one query (the home page's budget): nothing more when both are 0.
+    counts = (
+        get_user_model()
+        .objects.filter(pk=actor.pk)
+        .values(total=_count(mine), to_acknowledge=_count(pending))
+        .first()
+    ) or {"total": 0, "to_acknowledge": 0}
+    total, to_acknowledge = counts["total"], counts["to_acknowledge"]
     if not total and not to_acknowledge:
         return None
+    rows = list(mine.select_related("unit").order_by("due_date", "pk")[:limit]) if total else []
+    acks = list(pending.order_by("requested_at", "pk").values("target_id", "reason")[:limit]) if to_acknowledge else []
     return {
         "rows": rows,
         "total": total,

@@ -293,6 +293,19 @@ def _fill(n, *, person, unit, authority, extra_units, first_year=2026):
         _qualification_expiring(unit, person, days_left=5 + i)
         _restraint_unsigned(unit, person)
         _orientation_mentored(unit, person)
+        _learning(unit, person)
+
+
+def _learning(unit, person):
+    """An open learning review `person` facilitates, and a shared summary they are asked to acknowledge."""
+    from omavalvonta.learning import services
+
+    due = timezone.localdate() + dt.timedelta(days=10)
+    services.review_open(actor=person, unit=unit, title="Avoin katselmus", facilitator=person, due_date=due)
+    done = services.review_open(actor=person, unit=unit, title="Valmis katselmus", facilitator=person, due_date=due)
+    services.review_answers_save(actor=person, review=done, answers={"learned": "Opimme."})
+    summary = services.review_complete(actor=person, review=done, summary="Tarkistuslista.")
+    services.summary_share(actor=person, summary=summary)
 
 
 def _orientation_mentored(unit, mentor):
@@ -358,5 +371,5 @@ def test_home_query_count_is_the_same_with_one_and_with_many_rows_in_every_block
     _fill(8, person=many, unit=unit_a, authority=authority, extra_units=extra[1:], first_year=2025)
     assert _waiting(client, many)["actions"]["total"] == 8
     # A few per block (orientation, security plan: 42; the unit leaders' late orientations and development
-    # discussions: 44).
-    assert _home_queries(client, many) == few <= 44
+    # discussions: 44; the learning reviews and summaries: 47).
+    assert _home_queries(client, many) == few <= 47
