@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
@@ -254,7 +254,11 @@ def summary_share(request, pk):
         return _step_failed(request, review, share_form=form)
     messages.success(
         request,
-        _("The summary was shared; %(count)s people were asked to acknowledge it.") % {"count": asked},
+        ngettext(
+            "The summary was shared; %(count)s person was asked to acknowledge it.",
+            "The summary was shared; %(count)s people were asked to acknowledge it.",
+            asked,
+        ) % {"count": asked},
     )
     return redirect("learning:detail", pk=review.pk)
 
