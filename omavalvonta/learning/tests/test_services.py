@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from omavalvonta.core import registry
 from omavalvonta.improvement.models import Acknowledgement, Action
@@ -159,7 +160,7 @@ def test_sharing_with_one_service_type_reaches_its_units_only(review_a, supervis
     summary = _completed(review_a, supervisor_a)
     services.summary_share(actor=quality_director, summary=summary, service_type=ServiceType.SUBSTITUTE_CARE)
     assert not Acknowledgement.objects.filter(target_id=summary.pk, user=supervisor_b).exists()
-    with pytest.raises(Exception):
+    with pytest.raises(Http404):
         selectors.summary_get(actor=supervisor_b, pk=summary.pk)
     with pytest.raises(ValidationError):
         services.summary_share(actor=quality_director, summary=summary, service_type="nonsense")
@@ -169,7 +170,7 @@ def test_a_supervisor_of_another_unit_reads_and_acknowledges_the_shared_summary(
     review_a, supervisor_a, quality_director, supervisor_b
 ):
     summary = _completed(review_a, supervisor_a)
-    with pytest.raises(Exception):
+    with pytest.raises(Http404):
         selectors.summary_get(actor=supervisor_b, pk=summary.pk)  # not shared yet
     services.summary_share(actor=quality_director, summary=summary)
     assert selectors.summary_get(actor=supervisor_b, pk=summary.pk) == summary

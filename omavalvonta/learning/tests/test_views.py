@@ -152,7 +152,9 @@ def _reviews(n, unit, director, facilitator, participant):
 
 
 @pytest.mark.parametrize("rows", [1, 15])
-def test_the_list_query_count_does_not_grow(client, django_assert_max_num_queries, rows, unit_a, regional_director_a, supervisor_a, employee_a):
+def test_the_list_query_count_does_not_grow(
+    client, django_assert_max_num_queries, rows, unit_a, regional_director_a, supervisor_a, employee_a
+):
     _reviews(rows, unit_a, regional_director_a, supervisor_a, employee_a)
     for reader in (regional_director_a, employee_a):
         client.force_login(reader)
@@ -162,7 +164,9 @@ def test_the_list_query_count_does_not_grow(client, django_assert_max_num_querie
 
 
 @pytest.mark.parametrize("rows", [1, 15])
-def test_the_home_block_query_count_does_not_grow(django_assert_max_num_queries, rows, unit_a, regional_director_a, supervisor_a, employee_a):
+def test_the_home_block_query_count_does_not_grow(
+    django_assert_max_num_queries, rows, unit_a, regional_director_a, supervisor_a, employee_a
+):
     from omavalvonta.learning.selectors import learning_home_items
 
     _reviews(rows, unit_a, regional_director_a, supervisor_a, employee_a)
