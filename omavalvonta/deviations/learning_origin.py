@@ -22,7 +22,7 @@ def deviation_origin(*, actor, ref) -> dict | None:
     if not access.can_on(actor, deviation, access.P_DEVIATION_HANDLE):
         return None
     return {
-        "title": _("Learning review: %(number)s %(kind)s") % {"number": deviation.number, "kind": deviation.get_kind_display()},
+        "title": _("%(kind)s, report %(number)s") % {"number": deviation.number, "kind": deviation.get_kind_display()},
         "deviation_ids": [deviation.pk],
         "units": [deviation.unit],
     }
