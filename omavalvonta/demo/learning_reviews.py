@@ -42,7 +42,11 @@ def build(*, log=print, now: dt.datetime | None = None) -> dict:
     director, supervisor, employee = (
         _login(Role.QUALITY_DIRECTOR), _login(Role.SUPERVISOR), _login(Role.EMPLOYEE)
     )
-    reports = list(Deviation.objects.filter(unit=unit).order_by("-submitted_at").values_list("pk", "kind")[:40])
+    # Reports from before the completed review was opened (six weeks ago).
+    reports = list(
+        Deviation.objects.filter(unit=unit, submitted_at__lt=now - dt.timedelta(days=45))
+        .order_by("-submitted_at").values_list("pk", "kind")[:40]
+    )
     medication = next((pk for pk, kind in reports if kind == "medication"), reports[0][0] if reports else None)
     other = next((pk for pk, _kind in reports if pk != medication), None)
     first_new = (Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
