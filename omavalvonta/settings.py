@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "omavalvonta.restrictions",
     "omavalvonta.people",
     "omavalvonta.search",
+    "omavalvonta.learning",
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",

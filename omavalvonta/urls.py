@@ -56,6 +56,7 @@ urlpatterns = [
     path("rajoitukset/", include("omavalvonta.restrictions.urls")),
     path("osaaminen/", include("omavalvonta.people.urls")),
     path("haku/", include("omavalvonta.search.urls")),
+    path("oppiminen/", include("omavalvonta.learning.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -58,6 +58,10 @@ class DeviationsConfig(AppConfig):
             title=_("Report a deviation"),
             options_url_name="deviations:offline_units",
         )
+        # A learning review can be opened from a report (learning reads the slot).
+        from omavalvonta.deviations import learning_origin
+
+        learning_origin.register()
         # The unit's timeline (dashboards): what happened here, never naming a child.
         from omavalvonta.deviations import timeline
 

@@ -127,6 +127,14 @@ P_COMPLAINT_HANDLE = "complaint.handle"
 # Responsible for instructions: receives a deviation handler's proposal to change
 # one and decides it (deviations/services/decisions.py). Held with guidance.manage.
 P_INSTRUCTION_DECIDE = "instruction.decide"
+# Learning reviews (learning): reading the reviews of one's units (the units'
+# leaders and directors; facilitators and participants read their own reviews
+# whatever their role), opening one from scratch (regional and quality
+# directors; a deviation's handler opens one from the report), and sharing a
+# learning summary with all units or a service type (organisation-wide only).
+P_LEARNING_VIEW = "learning.view"
+P_LEARNING_OPEN = "learning.open"
+P_LEARNING_SHARE = "learning.share"
 
 PERMISSIONS = frozenset(
     {
@@ -186,6 +194,9 @@ PERMISSIONS = frozenset(
         P_COMPLAINT_VIEW,
         P_COMPLAINT_HANDLE,
         P_INSTRUCTION_DECIDE,
+        P_LEARNING_VIEW,
+        P_LEARNING_OPEN,
+        P_LEARNING_SHARE,
     }
 )
 
@@ -212,6 +223,7 @@ _LEAD = _HANDLE_DEVIATIONS | {
     P_FEEDBACK_VIEW,
     P_FEEDBACK_MANAGE,
     P_SEARCH_USE,
+    P_LEARNING_VIEW,
 }
 
 # The children in care: staff of a unit know its children; the unit's leaders keep
@@ -244,7 +256,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.REGIONAL_DIRECTOR: frozenset(
         _LEAD
-        | {P_GUIDANCE_MANAGE, P_INSTRUCTION_DECIDE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW}
+        | {P_GUIDANCE_MANAGE, P_INSTRUCTION_DECIDE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW, P_LEARNING_OPEN}
         | _HANDLE_COMPLAINTS
     ),
     # Owns the quality system: reviews answers to authorities, edits the survey
@@ -256,9 +268,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_SURVEY_EDIT, P_OBLIGATION_TEMPLATE_EDIT, P_PLAN_TEMPLATE, P_PROGRAMME_MANAGE, P_PROGRAMME_APPROVE}
         | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN, P_THEMES_VIEW}
         | _HANDLE_COMPLAINTS
+        | {P_LEARNING_OPEN, P_LEARNING_SHARE}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
-        _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT}
+        _READ_DEVIATIONS
+        | {P_FEEDBACK_VIEW, P_CLIENT_COUNT, P_OUTCOME_INSTRUMENT_MANAGE, P_COMPETENCE_COUNT, P_LEARNING_VIEW}
     ),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
@@ -274,6 +288,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _READ_DEVIATIONS | {P_FEEDBACK_VIEW, P_OBLIGATION_VIEW, P_PROGRAMME_MANAGE, P_CLIENT_COUNT, P_COMPETENCE_COUNT}
         | {P_SEARCH_USE}
         | {P_COMPLAINT_VIEW}
+        | {P_LEARNING_VIEW}
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).

@@ -25,6 +25,7 @@ from omavalvonta.deviations.services import deviation_submit
 from omavalvonta.feedback.models import PublicFeedback
 from omavalvonta.guidance.models import Guidance
 from omavalvonta.improvement.models import Action, LogEntry
+from omavalvonta.learning.models import LearningReview
 from omavalvonta.meetings.models import Meeting
 from omavalvonta.organisation.models import Role, User
 from omavalvonta.outcomes.models import Measurement
@@ -280,6 +281,11 @@ READS = {
     "search:search": (
         "deviation.search", Role.QUALITY_DIRECTOR, lambda: (reverse("search:search") + "?q=" + _search_word(), None)
     ),
+    "learning:list": ("learning.list", Role.SUPERVISOR, lambda: (reverse("learning:list") + "?tila=open", None)),
+    "learning:detail": (
+        "learning.review", Role.SUPERVISOR,
+        lambda: (lambda r: (reverse("learning:detail", args=[r.pk]), r))(_first(LearningReview)),
+    ),
     "privacy:log": ("access_log.review", Role.DATA_PROTECTION_OFFICER, lambda: (reverse("privacy:log"), None)),
     "privacy:requests": ("subject_request.list", Role.DATA_PROTECTION_OFFICER, lambda: (reverse("privacy:requests"), None)),
     "privacy:request": (
@@ -407,6 +413,10 @@ NOT_A_READ = {
     "privacy:notices": "the registers' privacy notices: documents for the public site, no personal data",
     "privacy:notice": "a register's privacy notice and its draft: a document for the public site, no personal data",
     "public:privacy_notices": PUBLIC, "public:privacy_notice": PUBLIC,
+    "learning:review_new": FORM_NEW, "learning:answers": WRITE, "learning:action": WRITE, "learning:share": WRITE,
+    "learning:acknowledge": WRITE,
+    "learning:complete": "the facilitator's form completing their own review (the review's page logs its reads)",
+    "learning:summary": "an anonymised learning summary shared with units: no one's personal data",
     "public:index": PUBLIC, "public:followup": "the reporter's own answer, read with their follow-up code",
     "public:delivery": DELIVERY, "public:plans_index": PUBLIC, "public:plans_unit": PUBLIC,
     "public:plans_unit_pdf": PUBLIC, "public:plans_programme": PUBLIC, "public:plans_report": PUBLIC,

@@ -356,6 +356,24 @@ EXPECTED["themes"] = {
     **{(r, "other"): 403 for r in UNIT_ROLES},
     (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 200,
 }
+# Learning reviews: the list shows each person what they may read (their own reviews at least);
+# a review is read by its unit's leaders and the directors (404 in another unit, 403 inside
+# without learning.view); opening one from scratch is for the regional and quality directors.
+EXPECTED["learning_list"] = {
+    **{(r, "own"): 200 for r in Role},
+    **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["learning_detail"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    **{(r, "own"): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR)},
+    **{(r, "own"): 200 for r in (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.MANAGEMENT_GROUP)},
+}
+EXPECTED["learning_new"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES},
+    (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 200, (Role.QUALITY_DIRECTOR, "own"): 200,
+}
 
 # A unit's monthly feedback report and team goals: as its results; aggregates of a region: as the overview.
 EXPECTED["feedback_report"] = EXPECTED["feedback_goals"] = EXPECTED["feedback_unit"]
@@ -466,6 +484,10 @@ def _url(page, unit_a, quality, violence):
         "complaints_new": reverse("complaints:new"),
         "complaints_settings": reverse("complaints:settings"),
         "complaints_detail": reverse("complaints:detail", args=[_complaint(unit_a).pk]) if page == "complaints_detail" else "",
+        "learning_list": reverse("learning:list"),
+        "learning_new": reverse("learning:review_new"),
+        "learning_detail": reverse("learning:detail", args=[_learning_review(unit_a, quality).pk])
+        if page == "learning_detail" else "",
         "restrictions_overview": reverse("restrictions:overview"),
         "restrictions_unit": reverse("restrictions:unit", args=[unit_a.pk]),
         "restrictions_figures": reverse("restrictions:figures", args=[unit_a.pk]),
@@ -484,6 +506,16 @@ def _url(page, unit_a, quality, violence):
             else {}
         ),
     }[page]
+
+
+def _learning_review(unit, deviation):
+    """A learning review in `unit` opened by a quality director, facilitated by its supervisor."""
+    from omavalvonta.learning.services import review_open
+
+    return review_open(
+        actor=member(Role.QUALITY_DIRECTOR), unit=unit, title="Iltalääkkeet", facilitator=member(Role.SUPERVISOR, unit=unit),
+        due_date=dt.date.today() + dt.timedelta(days=10), deviation_ids=[deviation.pk],
+    )
 
 
 def _retention_urls():

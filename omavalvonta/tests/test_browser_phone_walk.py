@@ -146,6 +146,20 @@ def _staff_pages():
     report = FollowupReport.objects.order_by("-period_end").first()
     if report is not None:
         pages[Role.QUALITY_DIRECTOR].append(reverse("plans:report", args=[report.pk]))
+    from omavalvonta.learning.models import LearningReview, LearningSummary
+
+    if open_review := LearningReview.objects.filter(unit=unit, state="open").order_by("pk").first():
+        pages[Role.SUPERVISOR] += [
+            reverse("learning:list"),
+            reverse("learning:detail", args=[open_review.pk]),
+            reverse("learning:complete", args=[open_review.pk]),
+        ]
+    if summary := LearningSummary.objects.filter(shared_at__isnull=False).order_by("pk").first():
+        pages[Role.EMPLOYEE] += [reverse("learning:list"), reverse("learning:summary", args=[summary.pk])]
+        pages[Role.QUALITY_DIRECTOR] += [
+            reverse("learning:detail", args=[summary.review_id]),
+            reverse("learning:review_new") + f"?alkupera=deviation:{deviation.pk}",
+        ]
     if run := DestructionRun.objects.order_by("-month").first():
         pages[Role.ADMINISTRATOR].append(reverse("privacy:run", args=[run.pk]))
     return pages

@@ -295,6 +295,7 @@ def _fill(n, *, person, unit, authority, extra_units, first_year=2026):
         _orientation_mentored(unit, person)
         _instruction_proposal(unit, person)
         _complaint(unit, person, late=i % 2 == 0)
+        _learning(unit, person)
 
 
 def _complaint(unit, handler, *, late):
@@ -316,6 +317,18 @@ def _instruction_proposal(unit, responsible):
     InstructionProposal.objects.create(
         unit=unit, instruction="Iltalääkkeiden ohje", proposal="Kaksoistarkistus vuoronvaihtoon.", responsible=responsible
     )
+
+
+def _learning(unit, person):
+    """An open learning review `person` facilitates, and a shared summary they are asked to acknowledge."""
+    from omavalvonta.learning import services
+
+    due = timezone.localdate() + dt.timedelta(days=10)
+    services.review_open(actor=person, unit=unit, title="Avoin katselmus", facilitator=person, due_date=due)
+    done = services.review_open(actor=person, unit=unit, title="Valmis katselmus", facilitator=person, due_date=due)
+    services.review_answers_save(actor=person, review=done, answers={"learned": "Opimme."})
+    summary = services.review_complete(actor=person, review=done, summary="Tarkistuslista.")
+    services.summary_share(actor=person, summary=summary)
 
 
 def _orientation_mentored(unit, mentor):
@@ -382,5 +395,5 @@ def test_home_query_count_is_the_same_with_one_and_with_many_rows_in_every_block
     assert _waiting(client, many)["actions"]["total"] == 8
     # A few per block (orientation, security plan: 42; the unit leaders' late orientations and development
     # discussions: 44; the proposals to change an instruction the person decides: 45; the complaints they
-    # answer: 46).
-    assert _home_queries(client, many) == few <= 46
+    # answer: 46; the learning reviews and summaries: 49).
+    assert _home_queries(client, many) == few <= 49

@@ -8,6 +8,7 @@ from omavalvonta.demo import (
     clients as clients_demo,
     complaints as complaints_demo,
     feedback as feedback_demo,
+    learning_reviews as learning_demo,
     outcomes as outcomes_demo,
     people as people_demo,
     plans as plans_demo,
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         result.counts.update(restrictions_demo.build(log=self.stdout.write))
         result.counts.update(complaints_demo.build(log=self.stdout.write))
         result.counts.update(privacy_demo.build(log=self.stdout.write))
+        result.counts.update(learning_demo.build(log=self.stdout.write))
         # Last: the themes read every deviation the demo made.
         result.counts.update(search_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())

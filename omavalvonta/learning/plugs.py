@@ -1,0 +1,169 @@
+"""What learning contributes to other areas, through core.registry's slots:
+the deviation page's panel, the home page's block, the unit's timeline, the
+quality calendar's duties (open reviews past due), the meeting agenda (a
+shared summary) and search (learning summaries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
+
+from omavalvonta.core import registry
+from omavalvonta.core.lib.dates import moment_range
+from omavalvonta.learning import selectors
+from omavalvonta.learning.models import LearningReview, LearningSummary, State
+from omavalvonta.organisation import access
+
+DUTY_REMIND_DAYS = 3
+SNIPPET = 200
+
+
+def deviation_panel(*, actor, deviation) -> dict | None:
+    """The deviation page's panel: the reviews the report is linked to (those the
+    actor may read) and, for whoever may open one from it, the way to."""
+    reviews = list(
+        selectors.reviews_visible(actor=actor).filter(deviations=deviation).order_by("-opened_at", "-pk")[:10]
+    )
+    entry = registry.get(registry.LEARNING_ORIGINS, "deviation")
+    may_open = entry is not None and entry.func(actor=actor, ref=deviation.pk) is not None
+    if not reviews and not may_open:
+        return None
+    return {
+        "template": "learning/_deviation_panel.html",
+        "reviews": reviews,
+        "open_url": f"{reverse('learning:review_new')}?alkupera=deviation:{deviation.pk}" if may_open else "",
+    }
+
+
+def review_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[registry.TimelineEntry]:
+    """Reviews of `unit` opened and completed, and their summaries shared (two
+    queries). Titles are the staff's own titles of the reviews, never a name."""
+    visible = selectors.reviews_visible(actor=actor).filter(unit=unit)
+    entries = []
+    opened = visible.filter(**moment_range("opened_at", after=after, before=before)).order_by("-opened_at", "-pk")
+    for pk, title, at in opened.values_list("pk", "title", "opened_at")[:limit]:
+        entries.append(registry.TimelineEntry(
+            at=at, area="learning", kind="review_opened",
+            title=_("Learning review opened: %(title)s") % {"title": title},
+            link=reverse("learning:detail", args=[pk]),
+        ))
+    later = visible.filter(
+        Q(completed_at__isnull=False, **moment_range("completed_at", after=after, before=before))
+        | Q(summary__shared_at__isnull=False, **moment_range("summary__shared_at", after=after, before=before))
+    ).order_by("-completed_at", "-pk")
+    rows = later.values_list("pk", "title", "completed_at", "summary__pk", "summary__shared_at")[:limit]
+    for pk, title, completed_at, summary_pk, shared_at in rows:
+        link = reverse("learning:detail", args=[pk])
+        if completed_at and _within(completed_at, after, before):
+            entries.append(registry.TimelineEntry(
+                at=completed_at, area="learning", kind="review_completed",
+                title=_("Learning review completed: %(title)s") % {"title": title}, link=link,
+            ))
+        if shared_at and _within(shared_at, after, before):
+            entries.append(registry.TimelineEntry(
+                at=shared_at, area="learning", kind="summary_shared",
+                title=_("Learning summary shared: %(title)s") % {"title": title},
+                link=reverse("learning:summary", args=[summary_pk]),
+            ))
+    return entries
+
+
+def _within(moment, after, before) -> bool:
+    return (after is None or moment >= after) and (before is None or moment < before)
+
+
+def review_duties(*, today, unit_ids=None) -> list[registry.Duty]:
+    """core.registry DUTY_SOURCES: open reviews of a unit due within the reminder
+    days or past due, reminded to the facilitator and escalated to the unit's
+    leaders by the quality calendar. Organisation-wide reviews have no unit's
+    calendar; their facilitators see them on the home page."""
+    qs = LearningReview.objects.filter(
+        state=State.OPEN, unit__isnull=False, due_date__lte=today + dt.timedelta(days=DUTY_REMIND_DAYS)
+    )
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    return [
+        registry.Duty(
+            key=f"learning.review:{pk}:{due.isoformat()}",
+            unit_id=unit_id,
+            title=_("Learning review to complete: %(title)s") % {"title": title},
+            due_on=due,
+            late=due < today,
+            link=reverse("learning:detail", args=[pk]),
+            owner_id=facilitator_id,
+        )
+        for pk, unit_id, title, due, facilitator_id in qs.order_by("due_date", "pk").values_list(
+            "pk", "unit_id", "title", "due_date", "facilitator_id"
+        )
+    ]
+
+
+def summaries_for_agenda(*, actor, unit) -> list[dict]:
+    """core.registry AGENDA_SOURCES: learning summaries shared with `unit` in the
+    last two months, for the team to go through together."""
+    if not access.can(actor, access.P_UNIT_VIEW, unit):
+        return []
+    since = timezone.now() - dt.timedelta(days=selectors.AGENDA_DAYS)
+    rows = LearningSummary.objects.filter(shared_at__gte=since).filter(
+        Q(service_type="") | Q(service_type=unit.service_type)
+    ).order_by("-shared_at", "-pk")
+    return [
+        {"title": (_("Learning summary: %(title)s") % {"title": s.title})[:300], "source": s, "kind": "other"}
+        for s in rows[:20]
+    ]
+
+
+def summary_search(*, actor, query, limit) -> list[registry.SearchHit]:
+    """core.registry SEARCH_SOURCES: learning summaries the actor may read whose
+    title or text has a word of the query (its Finnish stems), best first. The
+    summaries are anonymised: no access-log row. One query."""
+    words = [w for w in (getattr(query, "stems", None) or []) if w] or (getattr(query, "text", "") or "").split()
+    words = [w.lower() for w in words if len(w) >= 2][:10]
+    if not words:
+        return []
+    match = Q()
+    for word in words:
+        match |= Q(text__icontains=word) | Q(title__icontains=word)
+    rows = list(selectors.summaries_visible(actor=actor).filter(match).order_by("-written_at", "-pk")[: limit * 3])
+    hits = []
+    for s in rows:
+        haystack = f"{s.title} {s.text}".lower()
+        score = float(sum(haystack.count(w) for w in words))
+        hits.append(registry.SearchHit(
+            area="learning", title=s.title, snippet=_snippet(s.text, words), link=s.get_absolute_url(),
+            at=s.shared_at or s.written_at, score=score,
+        ))
+    hits.sort(key=lambda h: -h.score)
+    return hits[:limit]
+
+
+def _snippet(text: str, words) -> str:
+    lower = text.lower()
+    at = min((i for i in (lower.find(w) for w in words) if i >= 0), default=0)
+    start = max(0, at - 60)
+    piece = text[start:start + SNIPPET]
+    return ("…" if start else "") + piece + ("…" if start + SNIPPET < len(text) else "")
+
+
+def register() -> None:
+    registry.register(registry.DEVIATION_PANELS, "learning", deviation_panel, order=20)
+    registry.register(
+        registry.HOME_BLOCKS, "learning", selectors.learning_home_items, order=45, template="learning/_home.html"
+    )
+    registry.register(
+        registry.UNIT_TIMELINE, "learning", review_timeline, order=35, label=gettext_lazy("Learning reviews")
+    )
+    registry.register(
+        registry.DUTY_SOURCES, "learning.review", review_duties,
+        label=gettext_lazy("Learning reviews"), remind_days_before=DUTY_REMIND_DAYS,
+        unit_link=lambda unit_id: reverse("learning:list"),
+    )
+    registry.register(
+        registry.AGENDA_SOURCES, "learning", summaries_for_agenda, order=60, kind="other",
+        meeting_kinds=("team", "supervisor_review"), once=True,
+    )
+    registry.register(registry.SEARCH_SOURCES, "learning", summary_search, label=gettext_lazy("Learning summaries"))
