@@ -300,7 +300,7 @@ def _fill(n, *, person, unit, authority, extra_units, first_year=2026):
 
 def _complaint(unit, handler, *, late):
     """A complaint of `unit` that `handler` answers (late, or due in a week)."""
-    from omavalvonta.complaints.models import Complaint, ComplainantKind, ReceivedVia
+    from omavalvonta.complaints.models import ComplainantKind, Complaint, ReceivedVia
 
     today = timezone.localdate()
     Complaint.objects.create(
