@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",
+    "omavalvonta.county",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,13 @@ class DeviationsConfig(AppConfig):
             title=_("Report a deviation"),
             options_url_name="deviations:offline_units",
         )
+        # The purchasing county's own view and API: what was notified to it.
+        from omavalvonta.deviations import county
+
+        registry.register(
+            registry.COUNTY_NOTIFICATIONS, "deviations", county.county_notifications,
+            detail=county.county_notification_detail, labels=county.labels,
+        )
         # The unit's timeline (dashboards): what happened here, never naming a child.
         from omavalvonta.deviations import timeline
 

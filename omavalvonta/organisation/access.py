@@ -124,6 +124,9 @@ P_THEMES_VIEW = "themes.view"
 # (logged reads), and handle one: be its handler, answer it, decide its actions.
 P_COMPLAINT_VIEW = "complaint.view"
 P_COMPLAINT_HANDLE = "complaint.handle"
+# The purchasing county's own view (/hyvinvointialue/): given by no role, only by
+# an active CountyAccess (organisation/access_county.py); a member of staff never has it.
+P_COUNTY_VIEW = "county.view"
 
 PERMISSIONS = frozenset(
     {
@@ -182,6 +185,7 @@ PERMISSIONS = frozenset(
         P_THEMES_VIEW,
         P_COMPLAINT_VIEW,
         P_COMPLAINT_HANDLE,
+        P_COUNTY_VIEW,
     }
 )
 

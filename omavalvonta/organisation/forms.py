@@ -498,3 +498,41 @@ class PasswordSetForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}),
         help_text=_("Leave empty to generate one; it is shown once after saving."),
     )
+
+
+# --- Counties' people and the API's tokens --------------------------------------------------
+
+
+class CountyAccessForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=None,
+        help_text=_("Add the person first without a role (People). A county's person has no role at the provider."),
+        error_messages={"required": _("Choose the person."), "invalid_choice": _("Choose the person from the list.")},
+    )
+    county = forms.ModelChoiceField(
+        label=_("Wellbeing services county"),
+        queryset=WellbeingCounty.objects.order_by("name", "pk"),
+        error_messages={"required": _("Choose the county."), "invalid_choice": _("Choose the county from the list.")},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.email})"
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Who uses the token and for what, e.g. “Pirkanmaa: supervision reports”."),
+        error_messages={"required": _("Name the token (who uses it and for what).")},
+    )
+    county = forms.ModelChoiceField(
+        label=_("Wellbeing services county"),
+        queryset=WellbeingCounty.objects.order_by("name", "pk"),
+        required=False,
+        empty_label=_("None: a public integration (public data only)"),
+        error_messages={"invalid_choice": _("Choose the county from the list.")},
+    )
