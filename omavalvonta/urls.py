@@ -60,7 +60,7 @@ urlpatterns = [
     path("julkinen/", include("omavalvonta.public.urls")),
     # The purchasing county's own view and the read-only open API (omavalvonta/county).
     path("hyvinvointialue/", include("omavalvonta.county.urls")),
-    path("api/v1/", county_api.api.urls),
+    path("api/v1/", county_api.urls()),
     path("django-admin/", admin.site.urls),
 ]
 

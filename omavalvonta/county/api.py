@@ -36,7 +36,7 @@ from omavalvonta.core.services import access_log_page_record
 from omavalvonta.county import exports, selectors
 from omavalvonta.county.forms import MAX_PERIOD_DAYS
 from omavalvonta.organisation import access_county
-from omavalvonta.organisation.access import P_COUNTY_VIEW
+from omavalvonta.organisation.access import API_TOKEN, P_COUNTY_VIEW
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -92,6 +92,16 @@ api = NinjaAPI(
     docs_url=None,
     openapi_url="/openapi.json",
 )
+
+
+def urls():
+    """The API's URL patterns, each declared as authorised by its token (no
+    session: LoginRequiredMiddleware lets the call through to TokenAuth)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback.login_required = False
+        pattern.callback.access_permission = API_TOKEN
+    return patterns, app_name, namespace
 
 
 @api.exception_handler(RateLimited)

@@ -33,6 +33,9 @@ from omavalvonta.organisation.models import Role, Unit
 # --- Permissions -----------------------------------------------------------------
 
 AUTHENTICATED = "authenticated"  # any signed-in person; no unit-scoped data
+# A call of the read-only open API (/api/v1/): an API token authorises it, not a
+# session (organisation/access_county.py token_authenticate, county/api.py).
+API_TOKEN = "api_token"
 
 P_DEVIATION_REPORT = "deviation.report"
 P_DEVIATION_VIEW = "deviation.view"

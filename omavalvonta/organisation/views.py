@@ -15,9 +15,7 @@ from omavalvonta.core.concurrency import EditConflict
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation import access, selectors, services, sessions
 from omavalvonta.organisation.forms import (
-    ApiTokenForm,
     AuthorityForm,
-    CountyAccessForm,
     CountyForm,
     MembershipForm,
     OrganisationSettingsForm,
@@ -460,78 +458,3 @@ def membership_remove(request, pk, membership_pk):
         "organisation/membership_confirm_remove.html",
         {"person": person, "membership": membership, "error": error},
     )
-
-
-# --- Counties' people (the county's own view) and the open API's tokens ------------------
-
-_TOKEN_SESSION_KEY = "organisation:new-api-token"
-
-
-@logs_read("county_access.list")
-@admin_required
-@require_http_methods(["GET", "POST"])
-def county_access_list(request):
-    """Who of the purchasing counties may sign in to their county's view:
-    grant (a person added without a role) and revoke."""
-    people = selectors.county_access_candidates(actor=request.user)
-    form = CountyAccessForm(request.POST if request.method == "POST" else None, people=people)
-    if request.method == "POST":
-        grant = _save(
-            form,
-            lambda data: services.county_access_grant(actor=request.user, person=data["person"], county=data["county"]),
-        )
-        if grant:
-            messages.success(
-                request,
-                _("%(name)s may now sign in to the view of %(county)s (with a second factor).")
-                % {"name": grant.user.full_name, "county": grant.county.name},
-            )
-            return redirect("organisation:county_access_list")
-    return render(
-        request,
-        "organisation/county_access_list.html",
-        {"accesses": _page(request, selectors.county_access_list(actor=request.user)), "form": form},
-    )
-
-
-@admin_required
-@require_POST
-def county_access_revoke(request, pk):
-    grant = selectors.county_access_get(actor=request.user, pk=pk)
-    services.county_access_revoke(actor=request.user, grant=grant)
-    messages.success(
-        request,
-        _("The access of %(name)s to %(county)s was revoked.") % {"name": grant.user.full_name, "county": grant.county.name},
-    )
-    return redirect("organisation:county_access_list")
-
-
-@admin_required
-@require_http_methods(["GET", "POST"])
-def api_token_list(request):
-    """The open API's tokens: make one (shown once), revoke one."""
-    form = _bound(request, ApiTokenForm)
-    if request.method == "POST":
-        result = _save(
-            form, lambda data: services.api_token_create(actor=request.user, name=data["name"], county=data["county"])
-        )
-        if result:
-            token, raw = result
-            request.session[_TOKEN_SESSION_KEY] = {"token": token.pk, "raw": raw}
-            messages.success(request, _("The token “%(name)s” was made.") % {"name": token.name})
-            return redirect("organisation:api_token_list")
-    new_token = request.session.pop(_TOKEN_SESSION_KEY, None)
-    return render(
-        request,
-        "organisation/api_token_list.html",
-        {"tokens": _page(request, selectors.api_token_list(actor=request.user)), "form": form, "new_token": new_token},
-    )
-
-
-@admin_required
-@require_POST
-def api_token_revoke(request, pk):
-    token = selectors.api_token_get(actor=request.user, pk=pk)
-    services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
-    return redirect("organisation:api_token_list")
