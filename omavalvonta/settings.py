@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "omavalvonta.public",
     "omavalvonta.dashboards",
     "omavalvonta.demo",
+    "omavalvonta.county",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,8 @@ for _key in MFA_ENCRYPTION_KEYS:
 # Directors and administrators must use TOTP. The demo turns this off so that a
 # newcomer can click around without an authenticator app.
 REQUIRE_MFA_FOR_PRIVILEGED = env_bool("REQUIRE_MFA_FOR_PRIVILEGED", True)
+# The open API (/api/v1/, docs/api.md): calls a token may make in a minute (429 beyond).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=1)
 
 # Single sign-on with the organisation's Microsoft Entra ID (OpenID Connect,
 # organisation/sso.py; docs/sso.md). Off while ENTRA_CLIENT_ID is unset. People are

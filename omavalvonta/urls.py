@@ -3,6 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import include, path
 
+from omavalvonta.county import api as county_api
 from omavalvonta.dashboards import offline_views, views as dashboard_views
 from omavalvonta.organisation import session_views, sso
 from omavalvonta.public import views as public_views
@@ -58,6 +59,9 @@ urlpatterns = [
     path("haku/", include("omavalvonta.search.urls")),
     path("oppiminen/", include("omavalvonta.learning.urls")),
     path("julkinen/", include("omavalvonta.public.urls")),
+    # The purchasing county's own view and the read-only open API (omavalvonta/county).
+    path("hyvinvointialue/", include("omavalvonta.county.urls")),
+    path("api/v1/", county_api.urls()),
     path("django-admin/", admin.site.urls),
 ]
 

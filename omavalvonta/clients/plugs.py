@@ -16,5 +16,7 @@ def register() -> None:
     # A destroyed record (a deviation report) no longer names the child.
     registry.register(registry.RECORD_DESTROYED, "clients", services.mentions_forget)
     registry.register(registry.CHILDREN_RECIPIENTS, "clients", selectors.record_recipients)
+    # The units where a county has children placed now (the county's own view and API).
+    registry.register(registry.COUNTY_PLACEMENTS, "clients", selectors.county_placement_units)
     # Before the known risks (risks registers at 10): the handler first sees whom the report concerns.
     registry.register(registry.DEVIATION_PANELS, "clients", selectors.deviation_panel, order=5)

@@ -4,6 +4,8 @@ a child's page writes an access-log row."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -200,3 +202,9 @@ def deliveries(*, ids) -> list:
         .annotate(opened=Count("downloads", filter=Q(downloads__succeeded=True)))
         .order_by("-created_at")
     )
+
+
+def county_placement_units(*, county_id: int, today: dt.date):
+    """core.registry COUNTY_PLACEMENTS: the ids of the units where the county
+    has children placed on `today` (a subquery; no child is named)."""
+    return Placement.objects.current(today).filter(county_id=county_id).order_by().values("unit_id")

@@ -215,6 +215,30 @@ LEARNING_ORIGINS = "learning.review_origins"
 # in the page's filter).
 SEARCH_SOURCES = "search.sources"
 
+# The purchasing county's own view and the open API (county), scoped by the
+# access kernel (organisation.access_county). Nothing in these names a child or a
+# reporter.
+# The units where a county has children placed now (clients): func(*, county_id,
+# today) -> a queryset of unit ids (values_list), used as a subquery by
+# access_county.county_units (one query with the units the county purchases from).
+COUNTY_PLACEMENTS = "county.placements"
+# The statutory notifications and § 29 grievances sent to a county (deviations,
+# one provider): func(*, county) -> a values() queryset, one row per report,
+# newest first, with the keys deviation_id, number, kind, state, closed_at,
+# unit_id, unit_name, legal_basis, first_sent, correction_due, messages (the
+# provider filters by access_county.notifications_for). Details: labels() ->
+# {"kind": {...}, "state": {...}} (code -> label in the active language);
+# detail(*, county, deviation_id) -> the row with "subject" and "body" of the
+# message the county received, or None (another county's: the view's 404).
+COUNTY_NOTIFICATIONS = "county.notifications"
+# Figures of an area for a county's units (the county's view and the API's
+# figures): func(*, county, unit_ids, period_start, period_end) -> dict of plain
+# JSON ("figures") for the area's own template, falsy to leave it out; counts
+# only, a group under five hidden (None). Details: title (lazy text), template.
+# Providers: feedback, restrictions (measures on the county's own children); the
+# learning area adds its shared summaries here.
+COUNTY_SECTIONS = "county.sections"
+
 
 @dataclass(frozen=True)
 class Entry:

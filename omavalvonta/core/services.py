@@ -54,11 +54,13 @@ def access_log_outside_record(*, reader: str, target, what: str, right: str, uni
 
 
 def access_log_page_record(*, actor, what: str, right: str, target_type=None, target_id=None, detail: str = "",
-                           unit=None, request=None) -> AccessLogEntry:
+                           unit=None, request=None, reader: str = "") -> AccessLogEntry:
     """Record one page read of personal data: a record's page (`target_type`,
-    `target_id`) or a list or export (no target; `detail` names its filter)."""
+    `target_id`) or a list or export (no target; `detail` names its filter).
+    A reader without an account (an API token) has no actor: `reader` names it."""
     return AccessLogEntry.objects.create(
         actor=actor,
+        reader=reader[:200],
         target_type=target_type,
         target_id=target_id,
         unit=unit,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from omavalvonta.improvement.selectors import acknowledgements_pending
 from omavalvonta.notifications.selectors import notification_unread_count
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_county
 
 # (permission, url name, label): in menu order. AUTHENTICATED: everyone signed in.
 NAV = [
@@ -46,6 +46,14 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    if access_county.is_county_person(user):
+        # A purchasing county's person: their county's view only.
+        return {
+            "nav_items": [
+                {"url": reverse(name), "label": label, "active": current == name}
+                for name, label in (("county:home", _("The county's view")), ("county:notifications", _("Statutory notifications")))
+            ],
+        }
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "active": current == name}

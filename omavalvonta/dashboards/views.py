@@ -7,12 +7,15 @@ from omavalvonta.dashboards.forms import TimelineFilterForm
 from omavalvonta.dashboards.selectors import home_summary
 from omavalvonta.dashboards.timeline import timeline_areas, unit_timeline as unit_timeline_page
 from omavalvonta.notifications.digest import DigestForm, digest_frequency, digest_preference_set
-from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation import access, access_county, access_people
 from omavalvonta.organisation.access import AUTHENTICATED, P_UNIT_VIEW, requires
 
 
 @requires(AUTHENTICATED)
 def home(request):
+    if access_county.is_county_person(request.user):
+        # A purchasing county's person has no unit here: their county's own view is their home.
+        return redirect("county:home")
     return render(request, "dashboards/home.html", home_summary(actor=request.user))
 
 

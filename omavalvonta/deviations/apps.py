@@ -62,6 +62,13 @@ class DeviationsConfig(AppConfig):
         from omavalvonta.deviations import learning_origin
 
         learning_origin.register()
+        # The purchasing county's own view and API: what was notified to it.
+        from omavalvonta.deviations import county
+
+        registry.register(
+            registry.COUNTY_NOTIFICATIONS, "deviations", county.county_notifications,
+            detail=county.county_notification_detail, labels=county.labels,
+        )
         # The unit's timeline (dashboards): what happened here, never naming a child.
         from omavalvonta.deviations import timeline
 

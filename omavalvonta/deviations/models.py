@@ -293,11 +293,19 @@ class StatutoryNotification(models.Model):
     outbox = models.ForeignKey(
         "notifications.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The county the message went to (its notification address, its lead official
+    # or a child's social worker there); None for the supervisory authority. The
+    # county's own view and API read a county's notifications by it
+    # (organisation.access_county).
+    county = models.ForeignKey(
+        "organisation.WellbeingCounty", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["county", "-sent_at", "-id"], name="notification_county_sent")]
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"

@@ -31,6 +31,11 @@ class FeedbackConfig(AppConfig):
         registry.register(
             registry.HOME_BLOCKS, "rounds", selectors.round_home_items, order=120, template="feedback/_home_rounds.html"
         )
+        # The purchasing county's view and API: its units' answers and NPS, small groups hidden.
+        registry.register(
+            registry.COUNTY_SECTIONS, "feedback", selectors.county_figures, order=10,
+            title=_("Client feedback in the county's units"), template="feedback/_county_figures.html",
+        )
         # A unit moved to another region or service type takes its feedback sums along.
         hooks.on_unit_saved(tallies.unit_rescope)
         # The unit's timeline (dashboards): what happened here, never naming a child.

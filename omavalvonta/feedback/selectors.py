@@ -22,6 +22,7 @@ from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback import figures as fig
 from omavalvonta.feedback.figures import GROUP_ORDER, ORGANISATION, Cell, period_label
 from omavalvonta.feedback.models import (
+    MIN_GROUP_SIZE,
     ON_BEHALF_CHANNELS,
     Answer,
     Group,
@@ -391,3 +392,44 @@ def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> 
         ]
     rates_over = any(g["rate"].over for r in rows for g in r.groups)
     return {"rows": rows, "total": total, "today": today, "rates_over": rates_over}
+
+
+def county_figures(*, county, unit_ids, period_start: dt.date, period_end: dt.date) -> dict:
+    """core.registry COUNTY_SECTIONS "feedback": the answers and NPS of the
+    county's units in the whole months of the period, all respondent groups
+    together and by group, per unit (from the tallies: one query). A figure of
+    fewer than MIN_GROUP_SIZE answers is hidden (None). The answers are
+    anonymous: they say nothing of which county placed the child."""
+    rows = (
+        Tally.objects.filter(
+            unit_id__in=list(unit_ids), key="", month__range=(period_start.replace(day=1), period_end)
+        )
+        .values("unit_id", "unit__name", "group", "key")
+        .annotate(**fig.SUMS)
+        .order_by()
+    )
+    per_unit: dict[tuple[str, int], dict[str, Cell]] = defaultdict(dict)
+    totals: dict[str, Cell] = {}
+    for row in rows:
+        fig.add_row(per_unit[(row["unit__name"], row["unit_id"])], row["group"], row)
+        fig.add_row(totals, row["group"], row)
+        fig.add_row(per_unit[(row["unit__name"], row["unit_id"])], "all", row)
+        fig.add_row(totals, "all", row)
+    if not per_unit:
+        return {}
+    labels = dict(Group.choices)
+
+    def _groups(cells):
+        return [
+            {"group": str(g), "label": str(labels[g]), **fig.cell_figures(cells.get(g, Cell()))} for g in GROUP_ORDER
+        ]
+
+    return {
+        "total": fig.cell_figures(totals.get("all", Cell())),
+        "groups": _groups(totals),
+        "by_unit": [
+            {"unit_id": pk, "unit": name, **fig.cell_figures(cells.get("all", Cell()))}
+            for (name, pk), cells in sorted(per_unit.items())
+        ],
+        "small": MIN_GROUP_SIZE,
+    }

@@ -33,6 +33,9 @@ from omavalvonta.organisation.models import Role, Unit
 # --- Permissions -----------------------------------------------------------------
 
 AUTHENTICATED = "authenticated"  # any signed-in person; no unit-scoped data
+# A call of the read-only open API (/api/v1/): an API token authorises it, not a
+# session (organisation/access_county.py token_authenticate, county/api.py).
+API_TOKEN = "api_token"
 
 P_DEVIATION_REPORT = "deviation.report"
 P_DEVIATION_VIEW = "deviation.view"
@@ -135,6 +138,9 @@ P_INSTRUCTION_DECIDE = "instruction.decide"
 P_LEARNING_VIEW = "learning.view"
 P_LEARNING_OPEN = "learning.open"
 P_LEARNING_SHARE = "learning.share"
+# The purchasing county's own view (/hyvinvointialue/): given by no role, only by
+# an active CountyAccess (organisation/access_county.py); a member of staff never has it.
+P_COUNTY_VIEW = "county.view"
 
 PERMISSIONS = frozenset(
     {
@@ -197,6 +203,7 @@ PERMISSIONS = frozenset(
         P_LEARNING_VIEW,
         P_LEARNING_OPEN,
         P_LEARNING_SHARE,
+        P_COUNTY_VIEW,
     }
 )
 

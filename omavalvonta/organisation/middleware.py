@@ -1,4 +1,5 @@
-"""Directors and administrators must pass a second factor in the session they
+"""Directors, administrators and the purchasing counties' people (their
+county's view, organisation/access_county.py) must pass a second factor in the session they
 use (when settings.REQUIRE_MFA_FOR_PRIVILEGED).
 
 Having an authenticator is not enough: this session must have passed the MFA
@@ -15,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from omavalvonta.organisation.access import PRIVILEGED_ROLES, has_role
+from omavalvonta.organisation.access_county import county_of
 
 
 def session_passed_mfa(request) -> bool:
@@ -43,7 +45,7 @@ class MfaRequiredMiddleware:
             settings.REQUIRE_MFA_FOR_PRIVILEGED
             and request.user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
-            and has_role(request.user, *PRIVILEGED_ROLES)
+            and (has_role(request.user, *PRIVILEGED_ROLES) or county_of(request.user) is not None)
             and not session_passed_mfa(request)
         ):
             from allauth.mfa.models import Authenticator

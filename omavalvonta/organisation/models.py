@@ -247,3 +247,73 @@ class SignInSession(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
+
+
+class CountyAccess(TimeStampedModel):
+    """A person of a purchasing wellbeing services county who may sign in to see
+    what concerns that county (the county's own view, /hyvinvointialue/). The
+    provider decides which counties have accounts: an administrator grants and
+    revokes. Not a membership: it gives no unit's rights, only the county's view,
+    scoped by `access_county`. Revoking keeps the row (who had access, when)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="county_accesses", verbose_name=_("person"))
+    county = models.ForeignKey(
+        WellbeingCounty, on_delete=models.PROTECT, related_name="accesses", verbose_name=_("wellbeing services county")
+    )
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            # One county per person at a time: a county supervisor sees one county's view.
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True), name="county_access_one_active"),
+        ]
+        indexes = [models.Index(fields=["county", "revoked_at"], name="county_access_county")]
+        ordering = ["county__name", "user__full_name", "id"]
+        verbose_name = _("county access")
+        verbose_name_plural = _("county accesses")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ApiToken(TimeStampedModel):
+    """A token of the read-only open API (/api/v1/): a county's (its units'
+    figures and the notifications sent to it, besides the public data) or a
+    public integration's (public data only). Only the HMAC digest of the token is
+    stored; the token itself is shown once when it is made. Revoking keeps the
+    row (who used the API, until when)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    county = models.ForeignKey(
+        WellbeingCounty,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name=_("wellbeing services county"),
+        help_text=_("Empty: a public integration, which reads only public data."),
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=12, editable=False)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -7,12 +7,22 @@ unit), so these reads are not unit-scoped; each one checks that the actor holds
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.organisation import access
-from omavalvonta.organisation.models import Authority, Membership, Organisation, Region, Unit, User, WellbeingCounty
+from omavalvonta.organisation.models import (
+    ApiToken,
+    Authority,
+    CountyAccess,
+    Membership,
+    Organisation,
+    Region,
+    Unit,
+    User,
+    WellbeingCounty,
+)
 
 NO_ROLE = "none"  # the role filter's value for people without any membership
 
@@ -213,3 +223,44 @@ def unit_managers(*, unit, exclude_user_id: int | None = None) -> list[User]:
         .order_by("user__full_name", "user_id")
     )
     return list({m.user_id: m.user for m in managers}.values())
+
+
+# --- Counties' people and the API's tokens (organisation.access_county) ---------------------
+
+
+def county_access_list(*, actor):
+    """The county accesses, active first (people's names and counties: the
+    administrator's own work; one query)."""
+    _require_admin(actor)
+    return (
+        CountyAccess.objects.select_related("user", "county", "granted_by")
+        .order_by(F("revoked_at").desc(nulls_first=True), "county__name", "user__full_name", "pk")
+    )
+
+
+def county_access_get(*, actor, pk) -> CountyAccess:
+    _require_admin(actor)
+    return get_object_or_404(CountyAccess.objects.select_related("user", "county"), pk=pk)
+
+
+def county_access_candidates(*, actor):
+    """Active people with no role at the provider and no county access: who may be given one."""
+    _require_admin(actor)
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(pk__in=Membership.objects.values("user_id"))
+        .exclude(pk__in=CountyAccess.objects.filter(revoked_at__isnull=True).values("user_id"))
+        .order_by("full_name", "pk")
+    )
+
+
+def api_token_list(*, actor):
+    _require_admin(actor)
+    return ApiToken.objects.select_related("county", "created_by").order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
+    )
+
+
+def api_token_get(*, actor, pk) -> ApiToken:
+    _require_admin(actor)
+    return get_object_or_404(ApiToken.objects.select_related("county"), pk=pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.organisation import session_views, views
+from omavalvonta.organisation import county_views, session_views, views
 
 app_name = "organisation"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("hyvinvointialueet/", views.county_list, name="county_list"),
     path("hyvinvointialueet/uusi/", views.county_create, name="county_create"),
     path("hyvinvointialueet/<int:pk>/", views.county_edit, name="county_edit"),
+    path("hyvinvointialueiden-kayttajat/", county_views.county_access_list, name="county_access_list"),
+    path("hyvinvointialueiden-kayttajat/<int:pk>/peru/", county_views.county_access_revoke, name="county_access_revoke"),
+    path("api-avaimet/", county_views.api_token_list, name="api_token_list"),
+    path("api-avaimet/<int:pk>/peru/", county_views.api_token_revoke, name="api_token_revoke"),
     path("alueet/", views.region_list, name="region_list"),
     path("alueet/uusi/", views.region_create, name="region_create"),
     path("alueet/<int:pk>/", views.region_edit, name="region_edit"),

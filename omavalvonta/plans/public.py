@@ -5,7 +5,7 @@ is never returned, whatever the caller asks."""
 
 from __future__ import annotations
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import Http404
 
 from omavalvonta.organisation.models import Unit
@@ -97,3 +97,47 @@ def report_published_context(*, pk) -> dict:
     if report is None:
         raise Http404
     return report_context(report)
+
+
+def approvals_by_unit(*, unit_ids) -> dict[int, list[dict]]:
+    """{unit id: [{"kind", "number", "approved_at"}, ...]}: the currently approved
+    version of each plan of the units (the purchasing county's view and the open
+    API link to the public pages). One query."""
+    rows = (
+        _approved()
+        .filter(unit_id__in=list(unit_ids))
+        .order_by()
+        .values("unit_id", "plan__kind")
+        .annotate(number=Max("number"), approved_at=Max("approved_at"))
+        .order_by("unit_id", "plan__kind")
+    )
+    result: dict[int, list[dict]] = {}
+    for row in rows:
+        result.setdefault(row["unit_id"], []).append(
+            {"kind": row["plan__kind"], "number": row["number"], "approved_at": row["approved_at"]}
+        )
+    return result
+
+
+def published_reports():
+    """The published follow-up reports, newest first (a queryset: the API pages it)."""
+    return FollowupReport.objects.filter(state=ReportState.PUBLISHED).order_by("-period_end", "-id")
+
+
+def unit_ids_with_approved_plan():
+    """The ids of the units with an approved plan, as a subquery."""
+    return _approved().order_by().values("unit_id")
+
+
+def current_approvals():
+    """The currently approved version of each plan of the active units, one row
+    per unit and plan kind (unit_id, unit_name, public_slug, kind, number,
+    approved_at), by unit name: a values() queryset (the open API pages it)."""
+    return (
+        _approved()
+        .filter(unit__is_active=True)
+        .order_by()
+        .values("unit_id", unit_name=F("unit__name"), public_slug=F("unit__public_slug"), kind=F("plan__kind"))
+        .annotate(number=Max("number"), approved_at=Max("approved_at"))
+        .order_by("unit_name", "unit_id", "kind")
+    )

@@ -28,6 +28,11 @@ def register() -> None:
         registry.REPORT_SECTIONS, "restrictions", selectors.period_figures, title=_("Restrictive measures")
     )
     registry.register(registry.PLAN_FACTS, "restrictions", selectors.plan_fact)
+    # The purchasing county's view and API: measures on its own children, counts only.
+    registry.register(
+        registry.COUNTY_SECTIONS, "restrictions", selectors.county_figures, order=20,
+        title=_("Restrictive measures on the county's children"), template="restrictions/_county_figures.html",
+    )
     # After the statutory notifications and the reports I handle.
     registry.register(
         registry.HOME_BLOCKS, "restrictions", home.restriction_home_items,

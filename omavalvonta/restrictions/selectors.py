@@ -417,3 +417,36 @@ def child_period_rows(*, placement_id: int, date_from: dt.date, date_to: dt.date
         Restriction.objects.filter(placement_id=placement_id, started_at__gte=start, started_at__lt=end)
         .order_by("started_at", "id")
     )
+
+
+def county_figures(*, county, unit_ids, period_start: dt.date, period_end: dt.date) -> dict:
+    """core.registry COUNTY_SECTIONS "restrictions": the restrictive measures on
+    the county's own placed children in its units during the period, by type
+    and by unit (counts only, a count under SMALL_GROUP None). Nothing of other
+    counties' children. One query."""
+    begin = timezone.make_aware(dt.datetime.combine(period_start, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time()))
+    rows = list(
+        Restriction.objects.filter(
+            unit_id__in=list(unit_ids), placement__county_id=county.pk, started_at__gte=begin, started_at__lt=end
+        )
+        .order_by()
+        .values("measure", "unit_id", "unit__name")
+        .annotate(n=Count("id"))
+    )
+    by_type: dict[str, int] = {}
+    by_unit: dict[tuple[str, int], int] = {}
+    for row in rows:
+        by_type[row["measure"]] = by_type.get(row["measure"], 0) + row["n"]
+        key = (row["unit__name"], row["unit_id"])
+        by_unit[key] = by_unit.get(key, 0) + row["n"]
+    return {
+        "total": _hide_small(sum(by_type.values())),
+        "by_type": [
+            {"key": m.key, "label": str(m.label), "count": _hide_small(by_type[m.key])}
+            for m in law.measures()
+            if by_type.get(m.key)
+        ],
+        "by_unit": [{"unit_id": pk, "unit": name, "count": _hide_small(n)} for (name, pk), n in sorted(by_unit.items())],
+        "small": SMALL_GROUP,
+    }

@@ -19,7 +19,7 @@ from django.utils import timezone
 from omavalvonta.clients.models import Placement
 from omavalvonta.complaints.models import Complaint
 from omavalvonta.core.models import AccessLogEntry
-from omavalvonta.demo import builder
+from omavalvonta.demo import builder, county as county_demo
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.deviations.services import deviation_submit
 from omavalvonta.feedback.models import PublicFeedback
@@ -40,8 +40,23 @@ from omavalvonta.yearclock.models import Occurrence
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 
+# The demo's purchasing-county person (no role at the provider: omavalvonta/demo/county.py).
+COUNTY = "county"
+
+
 def person(role):
+    if role == COUNTY:
+        return User.objects.get(email=county_demo.COUNTY_LOGIN_EMAIL)
     return User.objects.get(email=builder.LOGIN_EMAIL[role])
+
+
+def _county_report():
+    county = person(COUNTY).county_accesses.get().county
+    return Deviation.objects.filter(statutory_notifications__county=county).order_by("pk").first()
+
+
+def _county_unit():
+    return _county_report().unit
 
 
 def _child():
@@ -114,6 +129,18 @@ def _search_word():
 
 # url name -> (what the row says, who reads, the page: () -> (url, the record it names or None for a list/export))
 READS = {
+    "county:home": ("county.home", COUNTY, lambda: (reverse("county:home"), None)),
+    "county:notifications": ("county.notifications", COUNTY, lambda: (reverse("county:notifications"), None)),
+    "county:notification": (
+        "county.notification", COUNTY,
+        lambda: (lambda d: (reverse("county:notification", args=[d.pk]), d))(_county_report()),
+    ),
+    "county:unit": (
+        "county.unit", COUNTY, lambda: (lambda u: (reverse("county:unit", args=[u.pk]), u))(_county_unit()),
+    ),
+    "organisation:county_access_list": (
+        "county_access.list", Role.ADMINISTRATOR, lambda: (reverse("organisation:county_access_list"), None),
+    ),
     "improvement:log": ("log.list", Role.QUALITY_DIRECTOR, lambda: (reverse("improvement:log") + "?unit=", None)),
     "improvement:log_detail": (
         "log.detail", Role.QUALITY_DIRECTOR,
@@ -321,7 +348,17 @@ TIMELINE = (
 # A public page that reads a child's document logs its reader through the service (test below).
 DELIVERY = "the social worker's download: logged by clients.services.delivery_open for a reader without an account"
 
+API = "the open API: its county reads are logged with the token as the reader (county/api.py; county/tests/test_api.py)"
 NOT_A_READ = {
+    "organisation:county_access_revoke": WRITE, "organisation:api_token_revoke": WRITE,
+    "organisation:api_token_list": "the open API's tokens: names, counties and dates, no one's personal data",
+    **{
+        f"api:{name}": API
+        for name in (
+            "api-root", "openapi-json", "units", "plans", "followup_reports",
+            "county_units", "county_notifications", "county_notification", "county_figures",
+        )
+    },
     "home": OWN, "unit_timeline": TIMELINE, "favicon": SHELL, "service_worker": SHELL, "offline_shell": SHELL, "offline_queue_key": SHELL,
     "my_sessions": OWN, "my_sessions_end_others": ENDED_ELSEWHERE,
     "my_session_end": ENDED_ELSEWHERE, "set_language": SHELL,

@@ -339,6 +339,15 @@ EXPECTED["people_evaluation_action"] = {
     (Role.SUPERVISOR, "own"): 200, (Role.RESPONSIBLE_PERSON, "own"): 200,
 }
 
+# The purchasing county's own view: no role at the provider opens it (a county
+# access does, organisation/access_county.py; county/tests). Its administration
+# (who of a county may sign in, the API's tokens): the administrator's, as the rest.
+EXPECTED["county_home"] = EXPECTED["county_unit"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["county_access_list"] = EXPECTED["api_token_list"] = EXPECTED["admin_home"]
+
 # A unit's timeline: everyone who sees the unit (each entry as its area allows); another unit's is 404.
 EXPECTED["unit_timeline"] = {
     **{(r, "own"): 200 if P_UNIT_VIEW in ROLE_PERMISSIONS[r] else 403 for r in Role},
@@ -433,6 +442,10 @@ def _url(page, unit_a, quality, violence):
         "instruction_proposal": reverse("deviations:proposal", args=[_proposal(quality).pk])
         if page == "instruction_proposal" else "",
         "admin_home": reverse("organisation:admin_home"),
+        "county_home": reverse("county:home"),
+        "county_unit": reverse("county:unit", args=[unit_a.pk]),
+        "county_access_list": reverse("organisation:county_access_list"),
+        "api_token_list": reverse("organisation:api_token_list"),
         "access_log_review": reverse("privacy:log"),
         **(_subject_request_urls(unit_a) if page.startswith("subject_") else {}),
         **(_retention_urls() if page.startswith(("retention", "destruction_", "privacy_notice")) else {}),

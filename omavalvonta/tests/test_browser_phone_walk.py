@@ -126,6 +126,7 @@ def _staff_pages():
             reverse("organisation:admin_home"), reverse("organisation:settings"), reverse("privacy:retention"),
             reverse("privacy:holds"), reverse("privacy:runs"), reverse("privacy:destruction_records"),
             reverse("privacy:notices"), reverse("privacy:notice", args=["staff"]),
+            reverse("organisation:county_access_list"), reverse("organisation:api_token_list"),
         ],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
     }

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from omavalvonta.core import jobs
 from omavalvonta.core.models import AuditEvent
-from omavalvonta.demo import builder
+from omavalvonta.demo import builder, county as county_demo
 from omavalvonta.deviations.models import Deviation, Kind, NotificationRecipient, State, StatutoryNotification
 from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import Membership, Organisation, Role, User
@@ -104,7 +104,8 @@ def test_the_employee_and_supervisor_logins_share_a_busy_unit(small_demo, settin
 
 
 def test_other_demo_people_cannot_sign_in(small_demo):
-    logins = {email for _role, email, _d in builder.DEMO_LOGINS}
+    # The role logins and the purchasing county's person (printed with them).
+    logins = {email for _role, email, _d in builder.DEMO_LOGINS} | {county_demo.COUNTY_LOGIN_EMAIL}
     others = User.objects.exclude(email__in=logins)
     assert others.exists()
     assert not any(u.has_usable_password() for u in others)
@@ -157,3 +158,13 @@ def test_the_dpo_finds_the_retention_table_and_a_proposed_run(small_demo, db, cl
     client.force_login(User.objects.get(email=builder.LOGIN_EMAIL[Role.DATA_PROTECTION_OFFICER]))
     assert "703/2023" in client.get(reverse("privacy:retention")).content.decode()
     assert client.get(reverse("privacy:run", args=[run.pk])).status_code == 200
+
+
+def test_the_county_person_sees_their_countys_view(small_demo, client, settings):
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the demo's own hash
+    person = User.objects.get(email=county_demo.COUNTY_LOGIN_EMAIL)
+    assert person.check_password(builder.DEMO_PASSWORD) and not person.memberships.exists()
+    client.force_login(person)
+    response = client.get("/hyvinvointialue/")
+    assert response.status_code == 200
+    assert person.county_accesses.get().county.name in response.content.decode()

@@ -242,23 +242,22 @@ def deviation_notify_county(
         raise ValidationError(
             {"notify_authority": _("The supervisory authority is told of this report only by an escalation.")}
         )
-    recipients = [
-        (kind, name, email) for kind, name, email, _id in _county_recipients(sorted(counties, key=lambda c: (c.name, c.pk)))
-    ]
+    recipients = list(_county_recipients(sorted(counties, key=lambda c: (c.name, c.pk))))
     recipients += [
-        (NotificationRecipient.SOCIAL_WORKER, contacts[k][0], contacts[k][1]) for k in dict.fromkeys(social_workers)
+        (NotificationRecipient.SOCIAL_WORKER, contacts[k][0], contacts[k][1], contacts[k][2])
+        for k in dict.fromkeys(social_workers)
     ]
     if not unit_county_ids and not recipients and not notify_authority:
         raise ValidationError(_("The unit has no purchasing wellbeing services county to notify. Ask an administrator to add one."))
     if notify_authority:
         authority = _default_authority()
-        recipients.append((NotificationRecipient.AUTHORITY, authority.name, authority.email))
+        recipients.append((NotificationRecipient.AUTHORITY, authority.name, authority.email, None))
     if not recipients:
         raise ValidationError({"counties": _("Choose at least one recipient.")})
     now = timezone.now()
     correction_due = timezone.localdate(now) + dt.timedelta(days=_organisation(deviation.unit).correction_due_days)
     records = []
-    for kind, name, email in recipients:
+    for kind, name, email, county_id in recipients:
         is_county = kind != NotificationRecipient.AUTHORITY
         outbox = notification_enqueue(
             kind="deviation.county_notification" if is_county else "deviation.authority_notification",
@@ -282,6 +281,7 @@ def deviation_notify_county(
                 sent_at=now,
                 correction_due=correction_due if is_county else None,
                 outbox=outbox,
+                county_id=county_id if is_county else None,
             )
         )
     fields: list[str] = []

@@ -22,6 +22,12 @@ from omavalvonta.organisation.services._common import (
     UNIT_ROLES,
     generate_password,
 )
+from omavalvonta.organisation.services.county import (
+    api_token_create,
+    api_token_revoke,
+    county_access_grant,
+    county_access_revoke,
+)
 from omavalvonta.organisation.services.people import (
     membership_add,
     membership_remove,
@@ -61,9 +67,13 @@ __all__ = [
     "SETTING_LIMITS",
     "UNIT_FIELDS",
     "UNIT_ROLES",
+    "api_token_create",
+    "api_token_revoke",
     "authority_create",
     "authority_update",
     "business_id_is_valid",
+    "county_access_grant",
+    "county_access_revoke",
     "county_create",
     "county_update",
     "generate_password",

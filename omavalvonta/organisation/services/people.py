@@ -13,6 +13,7 @@ from omavalvonta.core import registry
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import (
+    CountyAccess,
     Membership,
     Region,
     Role,
@@ -261,6 +262,9 @@ def membership_add(*, actor, person: User, role: str, unit: Unit | None = None,
     # Lock the person's row so that two simultaneous adds cannot both pass the
     # duplicate check.
     User.objects.select_for_update().filter(pk=person.pk).first()
+    if CountyAccess.objects.filter(user=person, revoked_at__isnull=True).exists():
+        # A county's person sees the county's view only; the provider's roles are for its own staff.
+        raise ValidationError({"role": _("This person signs in for a wellbeing services county. Revoke the county access first.")})
     return _membership_create(actor=actor, person=person, role=role, unit=unit, region=region)
 
 

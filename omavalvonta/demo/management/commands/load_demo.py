@@ -7,6 +7,7 @@ from omavalvonta.demo import (
     builder,
     clients as clients_demo,
     complaints as complaints_demo,
+    county as county_demo,
     feedback as feedback_demo,
     learning_reviews as learning_demo,
     outcomes as outcomes_demo,
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         result.counts.update(complaints_demo.build(log=self.stdout.write))
         result.counts.update(privacy_demo.build(log=self.stdout.write))
         result.counts.update(learning_demo.build(log=self.stdout.write))
+        result.counts.update(county_demo.build(log=self.stdout.write))
         # Last: the themes read every deviation the demo made.
         result.counts.update(search_demo.build(log=self.stdout.write))
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
@@ -74,6 +76,10 @@ class Command(BaseCommand):
         rows = [("Rooli", "Sähköposti", "Salasana")] + [
             (description, email, builder.DEMO_PASSWORD) for _role, email, description in builder.DEMO_LOGINS
         ]
+        county_login = county_demo.county_login_description()
+        if county_login:
+            # The purchasing county's person: their county's own view (/hyvinvointialue/).
+            rows.append((county_login, county_demo.COUNTY_LOGIN_EMAIL, builder.DEMO_PASSWORD))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         self.stdout.write(f"\nOmavalvonta: {settings.SITE_URL}/")
         self.stdout.write("Demo sign-ins (the password is for the demo data only):")
@@ -83,6 +89,6 @@ class Command(BaseCommand):
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
         if getattr(settings, "REQUIRE_MFA_FOR_PRIVILEGED", False):
             self.stdout.write(
-                "Note: REQUIRE_MFA_FOR_PRIVILEGED is on, so directors and the administrator are asked to set up "
-                "an authenticator app first. Set REQUIRE_MFA_FOR_PRIVILEGED=0 to click around without one."
+                "Note: REQUIRE_MFA_FOR_PRIVILEGED is on, so directors, the administrator and the county person "
+                "are asked to set up an authenticator app first. Set REQUIRE_MFA_FOR_PRIVILEGED=0 to click around without one."
             )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CountyConfig(AppConfig):
+    """The purchasing wellbeing services county's own view (/hyvinvointialue/)
+    and the read-only open API (/api/v1/), both scoped to one county by the
+    access kernel (organisation.access_county). The areas contribute through
+    core.registry (COUNTY_PLACEMENTS, COUNTY_NOTIFICATIONS, COUNTY_SECTIONS);
+    no area imports this app."""
+
+    name = "omavalvonta.county"
+    label = "county"
+    verbose_name = _("Wellbeing services county")

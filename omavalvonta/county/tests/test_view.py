@@ -1,0 +1,117 @@
+"""The county's own view: only its units and the notifications sent to it;
+another county's is 404; members of staff are refused; every read is logged."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from omavalvonta.core.models import AccessLogEntry
+from omavalvonta.deviations.models import Deviation
+from omavalvonta.organisation import services as org_services
+from omavalvonta.organisation.models import Role
+from omavalvonta.testing.factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_county_sees_its_units_and_notifications_only(client, county_person, report_x, grievance_x, report_y):
+    client.force_login(county_person)
+    page = client.get(reverse("county:home"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Lastenkoti Kataja" in html and report_x.number in html and grievance_x.number in html
+    assert "Lastenkoti Pihlaja" not in html and report_y.number not in html
+    listing = client.get(reverse("county:notifications")).content.decode()
+    assert report_x.number in listing and report_y.number not in listing
+
+
+def test_no_child_or_reporter_is_named(client, county_person, report_x):
+    client.force_login(county_person)
+    html = client.get(reverse("county:notification", args=[report_x.pk])).content.decode()
+    assert report_x.number in html and "Kataja: puute hoidossa" in html
+    assert report_x.reporter.full_name not in html
+    assert report_x.description not in html
+
+
+def test_another_countys_notification_and_unit_are_404(client, county_person, report_y, unit_y):
+    client.force_login(county_person)
+    assert client.get(reverse("county:notification", args=[report_y.pk])).status_code == 404
+    assert client.get(reverse("county:unit", args=[unit_y.pk])).status_code == 404
+    assert client.get(reverse("county:notification", args=[999999])).status_code == 404
+
+
+def test_a_unit_where_the_county_has_children_placed_concerns_it(client, county_person, county_x, unit_y):
+    from omavalvonta.clients.services import placement_create
+    from omavalvonta.testing.factories import placement_kwargs
+
+    supervisor = member(Role.SUPERVISOR, unit=unit_y)
+    placement_create(actor=supervisor, unit=unit_y, **placement_kwargs(county=county_x))
+    client.force_login(county_person)
+    assert client.get(reverse("county:unit", args=[unit_y.pk])).status_code == 200
+    assert "Lastenkoti Pihlaja" in client.get(reverse("county:home")).content.decode()
+
+
+def test_staff_have_no_county_view(client, unit_x):
+    for role in (Role.QUALITY_DIRECTOR, Role.ADMINISTRATOR):
+        client.force_login(member(role))
+        assert client.get(reverse("county:home")).status_code == 403
+    client.force_login(member(Role.SUPERVISOR, unit=unit_x))
+    assert client.get(reverse("county:home")).status_code == 403
+
+
+def test_signed_out_goes_to_sign_in(client):
+    response = client.get(reverse("county:home"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_revoked_access_is_refused(client, admin, county_person):
+    grant = county_person.county_accesses.get()
+    org_services.county_access_revoke(actor=admin, grant=grant)
+    client.force_login(county_person)
+    assert client.get(reverse("county:home")).status_code == 403
+
+
+def test_the_home_page_of_a_county_person_is_the_county_view(client, county_person):
+    client.force_login(county_person)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("county:home")
+
+
+def test_every_read_is_logged(client, county_person, report_x, unit_x):
+    client.force_login(county_person)
+    before = AccessLogEntry.objects.count()
+    client.get(reverse("county:home"))
+    client.get(reverse("county:notifications"))
+    client.get(reverse("county:notification", args=[report_x.pk]))
+    client.get(reverse("county:unit", args=[unit_x.pk]))
+    rows = list(AccessLogEntry.objects.order_by("pk")[before:])
+    assert [r.what for r in rows] == ["county.home", "county.notifications", "county.notification", "county.unit"]
+    assert all(r.actor == county_person and r.right == "county.view" for r in rows)
+    assert (rows[2].target_type, rows[2].target_id) == (ContentType.objects.get_for_model(Deviation), report_x.pk)
+
+
+def test_a_bad_period_says_so_and_shows_the_default(client, county_person):
+    client.force_login(county_person)
+    response = client.get(reverse("county:home"), {"alkaen": "2026-05-01", "asti": "2026-01-01"})
+    assert response.status_code == 200
+    assert "The period ends before it starts." in response.content.decode()
+    response = client.get(reverse("county:home"), {"alkaen": "ei päivä"})
+    assert response.status_code == 200
+
+
+def test_the_notification_records_its_county(report_x, county_x):
+    assert set(report_x.statutory_notifications.values_list("county_id", flat=True)) == {county_x.pk}
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_county_pages_take_a_fixed_number_of_queries(client, county_person, unit_x, county_x, extra, django_assert_max_num_queries):
+    from omavalvonta.county.tests.conftest import _notified
+
+    for _i in range(extra):
+        _notified(unit_x, county_x)
+    client.force_login(county_person)
+    for url in (reverse("county:home"), reverse("county:notifications"), reverse("county:unit", args=[unit_x.pk])):
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,99 @@
+"""The purchasing county's own view: its units and their public plans, the
+statutory notifications and § 29 grievances sent to it with their handling
+status, the areas' aggregate figures for its units and the published follow-up
+reports. Every page needs an active county access (`requires_county`) and is
+logged in the access log; another county's unit or notification is 404."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from omavalvonta.core.accesslog import logs_read
+from omavalvonta.county import selectors
+from omavalvonta.county.forms import PeriodForm
+from omavalvonta.organisation.access_county import requires_county
+from omavalvonta.organisation.models import Unit
+from omavalvonta.plans.models import SLUG_BY_KIND
+
+PAGE_SIZE = 25
+HOME_NOTIFICATIONS = 5
+HOME_REPORTS = 3
+
+
+def _period(request):
+    form = PeriodForm(request.GET or None)
+    return form, form.period()
+
+
+@logs_read("county.home")
+@requires_county
+def home(request):
+    county = request.county
+    form, period = _period(request)
+    units = selectors.county_units(county=county)
+    unit_page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    unit_ids = list(units.values_list("pk", flat=True))
+    return render(
+        request,
+        "county/home.html",
+        {
+            "county": county,
+            "units": selectors.with_plans(unit_page.object_list),
+            "page": unit_page,
+            "unit_count": len(unit_ids),
+            "notifications": selectors.labelled(selectors.notifications(county=county)[:HOME_NOTIFICATIONS]),
+            "sections": selectors.sections(county=county, unit_ids=unit_ids, period=period),
+            "reports": list(selectors.published_reports()[:HOME_REPORTS]),
+            "period_form": form,
+            "period": period,
+            "slugs": SLUG_BY_KIND,
+        },
+    )
+
+
+@logs_read("county.notifications")
+@requires_county
+def notification_list(request):
+    county = request.county
+    page = Paginator(selectors.notifications(county=county), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "county/notifications.html",
+        {"county": county, "page": page, "notifications": selectors.labelled(page.object_list)},
+    )
+
+
+@requires_county
+def notification_detail(request, pk):
+    """One report notified to the county: the provider logs the read."""
+    row = selectors.notification(county=request.county, deviation_id=pk, actor=request.user, request=request)
+    if row is None:
+        raise Http404
+    return render(
+        request, "county/notification.html", {"county": request.county, "row": selectors.labelled([row])[0]}
+    )
+
+
+@logs_read("county.unit", model=Unit)
+@requires_county
+def unit_detail(request, pk):
+    county = request.county
+    unit = selectors.county_unit(county=county, pk=pk)
+    form, period = _period(request)
+    page = Paginator(selectors.notifications(county=county, unit_id=unit.pk), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "county/unit.html",
+        {
+            "county": county,
+            "unit": selectors.with_plans([unit])[0],
+            "page": page,
+            "notifications": selectors.labelled(page.object_list),
+            "sections": selectors.sections(county=county, unit_ids=[unit.pk], period=period),
+            "period_form": form,
+            "period": period,
+            "slugs": SLUG_BY_KIND,
+        },
+    )
