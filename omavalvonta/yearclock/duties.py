@@ -127,8 +127,6 @@ def _texts(kind: str, duty, unit) -> tuple[str, str]:
 
 
 def _send(duty, kind: str, recipients: list, unit, now) -> int:
-    if not recipients:
-        return 0
     with transaction.atomic():
         # Claim and outbox rows commit together: each goes out exactly once.
         notice = _claim(duty, kind, now, recipients)

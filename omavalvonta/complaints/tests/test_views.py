@@ -146,7 +146,8 @@ def test_the_home_block_query_count_does_not_grow(client, django_assert_max_num_
         _complaint(supervisor_a, unit_a, handler=supervisor_a, received_on=timezone.localdate() - dt.timedelta(days=40))
     client.force_login(supervisor_a)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(25):
+    # The whole home page, as dashboards/tests/test_home.py counts it (26 with the learning block).
+    with django_assert_max_num_queries(26):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert len(response.context["waiting"]["complaints"]["rows"]) == min(rows, 5)
