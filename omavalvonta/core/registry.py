@@ -235,8 +235,8 @@ COUNTY_NOTIFICATIONS = "county.notifications"
 # figures): func(*, county, unit_ids, period_start, period_end) -> dict of plain
 # JSON ("figures") for the area's own template, falsy to leave it out; counts
 # only, a group under five hidden (None). Details: title (lazy text), template.
-# Providers: feedback, restrictions (measures on the county's own children); the
-# learning area adds its shared summaries here.
+# Providers: feedback, restrictions (measures on the county's own children),
+# learning (the summaries shared with the county's units).
 COUNTY_SECTIONS = "county.sections"
 
 

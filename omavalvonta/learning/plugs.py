@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from omavalvonta.core import registry
-from omavalvonta.core.lib.dates import moment_range
+from omavalvonta.core.lib.dates import fi_date, moment_range
 from omavalvonta.learning import selectors
 from omavalvonta.learning.models import LearningReview, LearningSummary, State
 from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Unit
 
 DUTY_REMIND_DAYS = 3
 SNIPPET = 200
@@ -167,3 +168,34 @@ def register() -> None:
         meeting_kinds=("team", "supervisor_review"), once=True,
     )
     registry.register(registry.SEARCH_SOURCES, "learning", summary_search, label=gettext_lazy("Learning summaries"))
+    registry.register(
+        registry.COUNTY_SECTIONS, "learning", county_summaries, order=30,
+        title=gettext_lazy("Learning summaries shared with the units"), template="learning/_county_summaries.html",
+    )
+
+
+COUNTY_SUMMARIES = 20  # the most recent, on the county's view
+
+
+def county_summaries(*, county, unit_ids, period_start, period_end) -> dict | None:
+    """core.registry COUNTY_SECTIONS "learning": the learning summaries shared in
+    the period with every unit or with the service type of one of the county's
+    units (the summaries are anonymised by their author; the review's details and
+    people stay inside). One query."""
+    begin = timezone.make_aware(dt.datetime.combine(period_start, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time()))
+    types = Unit.objects.filter(pk__in=list(unit_ids)).values("service_type")
+    rows = list(
+        LearningSummary.objects.filter(shared_at__gte=begin, shared_at__lt=end)
+        .filter(Q(service_type="") | Q(service_type__in=types))
+        .order_by("-shared_at", "-id")
+        .values("title", "text", "shared_at")[:COUNTY_SUMMARIES]
+    )
+    if not rows:
+        return None
+    summaries = []
+    for row in rows:
+        day = timezone.localdate(row["shared_at"])
+        summaries.append({"title": row["title"], "text": row["text"], "shared_on": day.isoformat(),
+                          "shared_label": fi_date(day)})
+    return {"summaries": summaries}

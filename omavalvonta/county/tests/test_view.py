@@ -115,3 +115,30 @@ def test_the_county_pages_take_a_fixed_number_of_queries(client, county_person, 
     for url in (reverse("county:home"), reverse("county:notifications"), reverse("county:unit", args=[unit_x.pk])):
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
+
+
+def test_the_learning_summaries_shared_with_the_countys_units_are_shown(client, county_person, unit_x, quality_director):
+    """Issue 19 item 5: the county sees the learning summaries shared with its
+    units (all units, or the service type of one of them), not the others."""
+    from django.utils import timezone
+
+    from omavalvonta.learning.models import LearningReview, LearningSummary
+    from omavalvonta.organisation.models import ServiceType
+
+    def summary(title, text, service_type=""):
+        review = LearningReview.objects.create(
+            unit=None, title=title, facilitator=quality_director, opened_by=quality_director,
+            due_date=timezone.localdate(),
+        )
+        return LearningSummary.objects.create(
+            review=review, unit=None, title=title, text=text, written_by=quality_director,
+            shared_at=timezone.now(), shared_by=quality_director, service_type=service_type,
+        )
+
+    other = next(t for t in ServiceType.values if t != unit_x.service_type)
+    summary("Iltalääkkeet", "Lääkelista vuoronvaihdon kansioon kaikissa yksiköissä.")
+    summary("Avohuollon kotikäynnit", "Kotikäynnit kahdestaan.", service_type=other)
+    client.force_login(county_person)
+    html = client.get(reverse("county:home")).content.decode()
+    assert 'data-list="county-learning"' in html and "Lääkelista vuoronvaihdon kansioon" in html
+    assert "Kotikäynnit kahdestaan." not in html
