@@ -265,6 +265,7 @@ class TeamRewardForm(forms.Form):
         help_text=_("The team decides together, e.g. in a team meeting."),
     )
     decided_on = DateField(label=_("Decided on"), required=False, widget=DateInput())
+    edit_version = EditVersionField()
 
 
 class GoalAssessForm(forms.Form):

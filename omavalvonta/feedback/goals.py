@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.feedback import figures as fig
 from omavalvonta.feedback.figures import Cell
@@ -179,11 +180,13 @@ def goal_delete(*, actor, goal) -> None:
 
 
 @transaction.atomic
-def reward_record(*, actor, unit, year: int, half: int, decision: str, decided_on: dt.date):
+def reward_record(*, actor, unit, year: int, half: int, decision: str, decided_on: dt.date,
+                  expected_version: int | None = None):
     """Record (or correct) the team's decision on how to use the reward of a
     half-year (requires feedback.manage in the unit): only once the half-year has
     ended and every one of its goals was met, decided on a day after the half
-    began and not in the future."""
+    began and not in the future. `expected_version`: the recorded decision's
+    edit_version when the form was opened (0: none then), see core/concurrency.py."""
     from omavalvonta.feedback.models import TeamReward
 
     access.require(actor, access.P_FEEDBACK_MANAGE, unit)
@@ -201,10 +204,14 @@ def reward_record(*, actor, unit, year: int, half: int, decision: str, decided_o
         errors["decided_on"] = _("Give the day of the decision: not in the future, not before the half-year.")
     if errors:
         raise ValidationError(errors)
-    reward, created = TeamReward.objects.update_or_create(
-        unit=unit, year=year, half=half,
-        defaults={"decision": decision, "decided_on": decided_on, "recorded_by": actor},
-    )
+    reward = TeamReward.objects.select_for_update().filter(unit=unit, year=year, half=half).first()
+    created = reward is None
+    if created:
+        reward = TeamReward(unit=unit, year=year, half=half)
+    else:
+        edit_version_claim(reward, expected=expected_version)
+    reward.decision, reward.decided_on, reward.recorded_by = decision, decided_on, actor
+    reward.save()
     audit_event_record(actor=actor, verb="feedback.reward_recorded" if created else "feedback.reward_corrected",
                        target=reward, unit=unit, year=year, half=half)
     return reward

@@ -326,7 +326,7 @@ class TeamGoal(TimeStampedModel):
 _TALLY_PERIOD = ["year", "quarter", "month", "group", "key"]
 
 
-class TeamReward(TimeStampedModel):
+class TeamReward(EditVersioned, TimeStampedModel):
     """The team's decision on how to use its reward once every incentive goal of
     a half-year was met (the provider's incentive scheme: "tavoitteet
     saavuttaneet työryhmät päättävät, miten he käyttävät saamansa palkkion").

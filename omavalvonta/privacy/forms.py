@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField
 from omavalvonta.privacy.labels import WHAT_LABELS
 from omavalvonta.privacy.models import IdentityMethod, ItemAction, RefusalReason, RequestKind, RequestStatus
 from omavalvonta.privacy.rules import FLAGS
@@ -163,3 +163,4 @@ class PrivacyNoticeForm(forms.Form):
         label=_("What changed"), required=False, max_length=300,
         help_text=_("Shown with the version on the public page; needed from the second version on."),
     )
+    edit_version = EditVersionField()

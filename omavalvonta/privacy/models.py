@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.core.models import EditVersioned
+
 
 class LogReview(models.Model):
     entry = models.OneToOneField("core.AccessLogEntry", on_delete=models.CASCADE, related_name="review")
@@ -332,7 +334,7 @@ class NoticeState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class PrivacyNoticeVersion(models.Model):
+class PrivacyNoticeVersion(EditVersioned):
     """One version of the privacy notice (tietosuojaseloste, GDPR arts. 13–14) of
     a register the product keeps (`privacy.notices.REGISTERS`), in Finnish and
     Swedish. One draft per register; publishing freezes it and puts it on the

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 
+from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 from omavalvonta.privacy.models import NoticeState, PrivacyNoticeVersion
@@ -98,8 +99,11 @@ def _clean(text: str) -> str:
 
 
 @transaction.atomic
-def notice_draft_save(*, actor, key: str, text_fi: str, text_sv: str, change_summary: str = "") -> PrivacyNoticeVersion:
-    """Save the register's draft (opened from the version in force when there is none)."""
+def notice_draft_save(*, actor, key: str, text_fi: str, text_sv: str, change_summary: str = "",
+                      expected_version: int | None = None) -> PrivacyNoticeVersion:
+    """Save the register's draft (opened from the version in force when there is
+    none). `expected_version`: the draft's edit_version when the form was opened
+    (0: no draft then), see core/concurrency.py."""
     require_notices(actor)
     if key not in BY_KEY:
         raise ValidationError(_("There is no such register."))
@@ -115,6 +119,8 @@ def notice_draft_save(*, actor, key: str, text_fi: str, text_sv: str, change_sum
     if draft is None:
         number = (PrivacyNoticeVersion.objects.filter(register=key).aggregate(n=Max("number"))["n"] or 0) + 1
         draft = PrivacyNoticeVersion(register=key, number=number, created_by=actor)
+    else:
+        edit_version_claim(draft, expected=expected_version)
     draft.text_fi, draft.text_sv = _clean(text_fi), _clean(text_sv)
     draft.change_summary = (change_summary or "").strip()
     draft.save()

@@ -32,12 +32,15 @@ def notice_edit(request, key):
     form = PrivacyNoticeForm(request.POST or None, initial={
         "text_fi": base.text_fi if base else "", "text_sv": base.text_sv if base else "",
         "change_summary": draft.change_summary if draft else "",
+        "edit_version": draft.edit_version if draft else 0,
     })
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                notices.notice_draft_save(actor=request.user, key=key, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                expected = data.pop("edit_version")
+                notices.notice_draft_save(actor=request.user, key=key, expected_version=expected, **data)
                 if request.POST.get("action") == "publish":
                     notices.notice_publish(actor=request.user, key=key)
                     messages.success(request, _("The privacy notice was published."))

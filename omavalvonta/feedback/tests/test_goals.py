@@ -175,3 +175,17 @@ def test_the_supervisor_records_the_reward_on_a_phone(phone_page, live_server, s
     assert "Yhteinen laivaristeily elokuussa." in section.inner_text() and not section.locator("textarea").is_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     snap(phone_page, "feedback-team-reward-phone")
+
+
+def test_a_correction_opened_before_anothers_is_refused_with_the_text_kept(client, supervisor_a, responsible_a, unit_a):
+    _manual(supervisor_a, unit_a)
+    reward = goals.reward_record(actor=supervisor_a, unit=unit_a, year=2026, half=1, decision="Laivaristeily",
+                                 decided_on=dt.date(2026, 7, 10))
+    opened_at = reward.edit_version
+    goals.reward_record(actor=responsible_a, unit=unit_a, year=2026, half=1, decision="Ravintolailta",
+                        decided_on=dt.date(2026, 7, 10), expected_version=opened_at)
+    client.force_login(supervisor_a)
+    post = reverse("feedback:reward_record", args=[unit_a.pk]) + "?puolivuosi=2026-1"
+    stale = client.post(post, {"decision": "Keilailu", "decided_on": "2026-07-10", "edit_version": opened_at})
+    assert stale.status_code == 400 and "Keilailu" in stale.content.decode()
+    assert goals.reward_get(unit=unit_a, year=2026, half=1).decision == "Ravintolailta"

@@ -172,7 +172,10 @@ def _goals_page(request, unit, year, half, *, form=None, reward_form=None, can_m
     met = goals.all_goals_met(results)
     ended = goals.half_ended(year, half)
     if reward_form is None and can_manage and met and ended:
-        reward_form = TeamRewardForm(initial={"decision": reward.decision, "decided_on": reward.decided_on} if reward else None)
+        reward_form = TeamRewardForm(initial={
+            "decision": reward.decision if reward else "", "decided_on": reward.decided_on if reward else None,
+            "edit_version": reward.edit_version if reward else 0,
+        })
     return render(
         request,
         "feedback/goals.html",
@@ -203,7 +206,9 @@ def reward_record(request, pk):
     form = TeamRewardForm(request.POST)
     if form.is_valid():
         try:
-            goals.reward_record(actor=request.user, unit=unit, year=year, half=half, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            expected = data.pop("edit_version")
+            goals.reward_record(actor=request.user, unit=unit, year=year, half=half, expected_version=expected, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -90,3 +90,16 @@ def test_the_overview_reads_in_a_fixed_number_of_queries(dpo, django_assert_max_
     with django_assert_max_num_queries(4):
         rows = notices.notice_overview(actor=dpo)
     assert all(row["current"] for row in rows)
+
+
+def test_a_draft_saved_meanwhile_is_not_overwritten_unseen(client, dpo, administrator):
+    draft = notices.notice_draft_save(actor=dpo, key="staff", text_fi=FI, text_sv=SV)
+    opened_at = draft.edit_version
+    notices.notice_draft_save(actor=administrator, key="staff", text_fi=FI + " Ylläpitäjän lisäys.", text_sv=SV,
+                              expected_version=opened_at)
+    client.force_login(dpo)
+    stale = client.post(reverse("privacy:notice", args=["staff"]), {
+        "text_fi": "Tietosuojavastaavan versio.", "text_sv": SV, "action": "save", "edit_version": opened_at})
+    assert stale.status_code == 400
+    assert "Tietosuojavastaavan versio." in stale.content.decode()  # nothing typed is lost
+    assert notices.notice_draft("staff").text_fi.endswith("Ylläpitäjän lisäys.")
