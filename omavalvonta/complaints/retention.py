@@ -4,12 +4,11 @@ their destruction with their audit trail. An unanswered complaint is never due."
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from omavalvonta.complaints.models import Complaint
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
+from omavalvonta.core.services import audit_trail_delete
 
 
 def complaints_due(*, cutoff, limit: int) -> list[RetentionDue]:
@@ -31,7 +30,7 @@ def complaints_destroy(*, ids) -> list[int]:
         )
         if not found:
             return []
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Complaint), target_id__in=found).delete()
+        audit_trail_delete(Complaint, found)
         Complaint.objects.filter(pk__in=found).delete()
     return found
 

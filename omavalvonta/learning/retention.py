@@ -4,11 +4,10 @@ acknowledgements asked of it and their audit trail. An open review is never due.
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
+from omavalvonta.core.services import audit_trail_delete
 from omavalvonta.learning.models import LearningReview, LearningSummary, State
 
 
@@ -36,7 +35,7 @@ def reviews_destroy(*, ids) -> list[int]:
             return []
         summaries = list(LearningSummary.objects.filter(review_id__in=found).values_list("pk", flat=True))
         for model, targets in ((LearningSummary, summaries), (LearningReview, found)):
-            AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(model), target_id__in=targets).delete()
+            audit_trail_delete(model, targets)
         LearningSummary.objects.filter(pk__in=summaries).delete()
         LearningReview.objects.filter(pk__in=found).delete()
         if summaries:
