@@ -19,4 +19,8 @@ urlpatterns = [
     path("<int:pk>/lasnaolo/", views.attendance, name="attendance"),
     path("<int:pk>/sulje/", views.meeting_close, name="close"),
     path("<int:pk>/muistuta/", views.remind, name="remind"),
+    # The children's meetings of a unit (meetings.childrens).
+    path("yksikot/<int:unit_id>/lasten-kokoukset/", views.childrens_list, name="childrens"),
+    path("yksikot/<int:unit_id>/lasten-kokoukset/uusi/", views.childrens_add, name="childrens_add"),
+    path("lasten-kokoukset/<int:pk>/", views.childrens_edit, name="childrens_edit"),
 ]
