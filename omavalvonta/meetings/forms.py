@@ -164,10 +164,14 @@ class CloseForm(forms.Form):
 class ChildrensMeetingForm(forms.Form):
     """A children's meeting in short (meetings.childrens)."""
 
-    held_on = DateField(label=_("Date"), widget=DateInput())
-    kind = forms.ChoiceField(label=_("Kind"), choices=ChildrensMeetingKind.choices, widget=forms.RadioSelect)
+    held_on = DateField(label=_("Date"), widget=DateInput(), error_messages={"required": _("Give the day of the meeting.")})
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=ChildrensMeetingKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose weekly or monthly.")},
+    )
     topics = forms.CharField(
         label=_("Topics"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        error_messages={"required": _("Write what was talked about.")},
         help_text=_("Shown in the unit's good-treatment plan, which is public: do not name a child."),
     )
     children_raised = forms.CharField(

@@ -122,7 +122,8 @@ def meeting_create(request):
         if region_id is None and initial_unit is not None:
             region_id = initial_unit.region_id
         form = MeetingForm(units=units, group_kinds=group_kinds, region_id=region_id, initial=initial)
-    return render(request, "meetings/form.html", {"form": form})
+    # A refused form is shown again with what was typed (400).
+    return render(request, "meetings/form.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
 # --- The meeting page -------------------------------------------------------------------------
