@@ -23,11 +23,10 @@ from django.views.decorators.http import require_POST
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.core.offline import queue_answer, wants_json
-from omavalvonta.meetings import childrens, selectors, services
+from omavalvonta.meetings import selectors, services
 from omavalvonta.meetings.forms import (
     ActionForm,
     AttendanceForm,
-    ChildrensMeetingForm,
     CloseForm,
     DecisionForm,
     FilterForm,
@@ -40,7 +39,6 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
     P_ACTION_MANAGE,
-    P_CHILDRENS_MEETING_RECORD,
     P_DEVIATION_VIEW,
     P_LOG_WRITE,
     P_MEETING_MANAGE,
@@ -122,8 +120,7 @@ def meeting_create(request):
         if region_id is None and initial_unit is not None:
             region_id = initial_unit.region_id
         form = MeetingForm(units=units, group_kinds=group_kinds, region_id=region_id, initial=initial)
-    # A refused form is shown again with what was typed (400).
-    return render(request, "meetings/form.html", {"form": form}, status=400 if request.method == "POST" else 200)
+    return render(request, "meetings/form.html", {"form": form})
 
 
 # --- The meeting page -------------------------------------------------------------------------
@@ -483,75 +480,3 @@ def acknowledge_confirm(request, ack_id):
     ):
         return redirect(next_url)
     return redirect("meetings:acknowledge")
-
-
-# --- The children's meetings of a unit ----------------------------------------------------------
-
-
-@requires(P_MEETING_VIEW)
-def childrens_list(request, unit_id):
-    """The unit's children's meetings, newest first, and the way to record one."""
-    actor = request.user
-    unit = access.access_unit(actor, unit_id, P_MEETING_VIEW)
-    page = Paginator(childrens.childrens_meeting_list(actor=actor, unit=unit), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "meetings/childrens_list.html",
-        {"unit": unit, "page": page, "can_record": access.can(actor, P_CHILDRENS_MEETING_RECORD, unit)},
-    )
-
-
-def _childrens_form_page(request, *, unit, form, record=None, status=200):
-    return render(
-        request, "meetings/childrens_form.html", {"unit": unit, "form": form, "record": record}, status=status
-    )
-
-
-@requires(P_CHILDRENS_MEETING_RECORD)
-def childrens_add(request, unit_id):
-    actor = request.user
-    unit = access.access_unit(actor, unit_id, P_CHILDRENS_MEETING_RECORD)
-    if request.method != "POST":
-        form = ChildrensMeetingForm(initial={"held_on": timezone.localdate(), "kind": "weekly", "edit_version": 0})
-        return _childrens_form_page(request, unit=unit, form=form)
-    form = ChildrensMeetingForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("edit_version", None)
-        try:
-            childrens.childrens_meeting_create(actor=actor, unit=unit, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The children's meeting was recorded."))
-            return redirect("meetings:childrens", unit_id=unit.pk)
-    return _childrens_form_page(request, unit=unit, form=form, status=400)
-
-
-@requires(P_CHILDRENS_MEETING_RECORD)
-def childrens_edit(request, pk):
-    actor = request.user
-    record = childrens.childrens_meeting_get(actor=actor, pk=pk, perm=P_CHILDRENS_MEETING_RECORD)
-    if request.method != "POST":
-        form = ChildrensMeetingForm(
-            initial={
-                "held_on": record.held_on, "kind": record.kind, "topics": record.topics,
-                "children_raised": record.children_raised, "decisions": record.decisions,
-                "edit_version": record.edit_version,
-            }
-        )
-        return _childrens_form_page(request, unit=record.unit, form=form, record=record)
-    form = ChildrensMeetingForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("edit_version", None)
-        try:
-            childrens.childrens_meeting_update(actor=actor, record=record, expected_version=expected, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The children's meeting was saved."))
-            return redirect("meetings:childrens", unit_id=record.unit_id)
-    return _childrens_form_page(request, unit=record.unit, form=form, record=record, status=400)
