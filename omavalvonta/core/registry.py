@@ -171,6 +171,12 @@ MEMBERSHIP_ENDED = "organisation.membership_ended"
 # only (the approved plan is public). (people: "staffing"; audits:
 # "information_systems"; restrictions: "restrictions")
 PLAN_FACTS = "plans.facts"
+# What other areas show beside a team's half-year goals (feedback's team goals
+# page): func(*, actor, unit, period_start, period_end) -> a dict, or None to
+# leave it out (the provider checks the actor's rights in the unit). Details:
+# template (the area's block, rendered with f = the data), title (lazy text).
+# (meetings: the children's meetings of the half-year.)
+TEAM_FACTS = "feedback.team_facts"
 # Blocks of the home page (what is waiting for the person in each area):
 # func(*, actor, today) -> the block's data, falsy when there is nothing to show
 # (the area's own selector decides what the actor may see, in a fixed number of

@@ -68,6 +68,8 @@ P_LOG_VIEW = "log.view"
 P_LOG_WRITE = "log.write"
 P_MEETING_VIEW = "meeting.view"
 P_MEETING_MANAGE = "meeting.manage"
+# A unit's children's meetings (lasten kokoukset): every member of its staff records them.
+P_CHILDRENS_MEETING_RECORD = "childrens_meeting.record"
 P_GUIDANCE_VIEW = "guidance.view"
 P_GUIDANCE_MANAGE = "guidance.manage"
 P_GUIDANCE_REVIEW = "guidance.review"
@@ -165,6 +167,7 @@ PERMISSIONS = frozenset(
         P_LOG_WRITE,
         P_MEETING_VIEW,
         P_MEETING_MANAGE,
+        P_CHILDRENS_MEETING_RECORD,
         P_GUIDANCE_VIEW,
         P_GUIDANCE_MANAGE,
         P_GUIDANCE_REVIEW,
@@ -211,7 +214,9 @@ PERMISSIONS = frozenset(
 # actions and meetings, confirm new instructions.
 # Every member of staff: reports deviations, follows the unit's actions, meetings
 # and risks, reads the unit's self-supervision plan.
-_STAFF = {P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW, P_RISK_VIEW, P_PLAN_VIEW}
+_STAFF = {
+    P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW, P_RISK_VIEW, P_PLAN_VIEW, P_CHILDRENS_MEETING_RECORD,
+}
 # Reading the units' deviations, the log and guidance (directors, the management group).
 _READ_DEVIATIONS = _STAFF | {P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_LOG_VIEW, P_GUIDANCE_VIEW}
 _HANDLE_DEVIATIONS = _READ_DEVIATIONS | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY}

@@ -71,7 +71,9 @@ GOOD_TREATMENT = [
     ("periaatteet", "1", "Hyvän kohtelun periaatteet yksikössämme",
      "Mitä hyvä kohtelu tarkoittaa juuri tässä kodissa – lasten omin sanoin, jos mahdollista.", True, ""),
     ("oikeudet", "2", "Lasten oikeudet ja osallisuus arjessa",
-     "Miten lapset vaikuttavat arjen sääntöihin, omiin asioihinsa ja yhteisiin päätöksiin.", True, ""),
+     "Järjestelmä kokoaa yksikön lasten viikko- ja kuukausikokoukset ja niiden aiheet viimeisen neljän kuukauden "
+     "ajalta. Kerro, miten lapset vaikuttavat arjen sääntöihin, omiin asioihinsa ja yhteisiin päätöksiin.",
+     True, "childrens_meetings"),
     ("epaasiallinen-kohtelu", "3", "Epäasiallisen kohtelun ehkäisy ja siihen puuttuminen",
      "Miten kiusaamista, väkivaltaa ja epäasiallista kohtelua ehkäistään ja miten niihin puututaan.", True, ""),
     ("rajoitukset", "4", "Rajoitustoimenpiteiden vähentäminen",

@@ -336,6 +336,10 @@ FORM_NEW = "a form for a new record: shows no existing record"
 ORGANISATION = "the organisation's structure, settings, templates or instruments: no one's personal data"
 FIGURES = "figures and unit names only (groups under five hidden): no one's personal data"
 STAFF_WORK = "units' shared work (plans, meetings, duties, audits) naming staff only in their work roles"
+CHILDRENS_MEETINGS = (
+    "a unit's children's meetings in short: the day, the topics, what the children raised and decided, "
+    "recorded without naming a child"
+)
 PUBLIC = "the public site: published documents and forms, no personal data"
 SHELL = "the web app's shell, its offline form, language or icons"
 ENDED_ELSEWHERE = "a sign-in session's end: writes, shows nothing"
@@ -381,6 +385,8 @@ NOT_A_READ = {
     "meetings:item_move": WRITE, "meetings:item_remove": WRITE, "meetings:item_decide": WRITE,
     "meetings:item_action": WRITE, "meetings:item_log": WRITE, "meetings:attendance": WRITE, "meetings:close": WRITE,
     "meetings:remind": WRITE,
+    "meetings:childrens": CHILDRENS_MEETINGS, "meetings:childrens_add": FORM_NEW,
+    "meetings:childrens_edit": CHILDRENS_MEETINGS,
     "guidance:create": FORM_NEW, "guidance:attachment": "an authority's attachment: logged as guidance.attachment "
     "(guidance/tests)", "guidance:instructions": STAFF_WORK, "guidance:response": WRITE, "guidance:review": WRITE,
     "guidance:assign": WRITE, "guidance:add_action": WRITE, "guidance:issue_instructions": WRITE,

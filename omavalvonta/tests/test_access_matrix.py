@@ -416,6 +416,27 @@ EXPECTED["instruction_proposal"] = {
     **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
 }
 
+# A unit's children's meetings: whoever reads the unit's meetings (meeting.view) lists and
+# records them there (childrens_meeting.record, every member of staff); the kind-limited
+# specialists and the administrators hold neither; another unit's is 404.
+_MEETING_READERS = UNIT_ROLES | {
+    Role.REGIONAL_DIRECTOR, Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.MANAGEMENT_GROUP,
+}
+EXPECTED["childrens_meetings"] = {
+    **{(r, "own"): 200 if r in _MEETING_READERS else 403 for r in Role},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["childrens_meeting_add"] = EXPECTED["childrens_meeting_edit"] = EXPECTED["childrens_meetings"]
+# The occupational safety committee meets at group level: the group's safety leadership
+# (quality and rehabilitation directors) and the management group read its minutes; to
+# everyone else with meeting.view it does not exist (404); without it, 403.
+EXPECTED["safety_committee"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, s): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR} for s in ("own", "other")},
+    (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
+    (Role.MANAGEMENT_GROUP, "own"): 200,
+}
+
 CASES = sorted(
     (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
 )
@@ -497,6 +518,11 @@ def _url(page, unit_a, quality, violence):
         "complaints_new": reverse("complaints:new"),
         "complaints_settings": reverse("complaints:settings"),
         "complaints_detail": reverse("complaints:detail", args=[_complaint(unit_a).pk]) if page == "complaints_detail" else "",
+        "childrens_meetings": reverse("meetings:childrens", args=[unit_a.pk]),
+        "childrens_meeting_add": reverse("meetings:childrens_add", args=[unit_a.pk]),
+        "childrens_meeting_edit": reverse("meetings:childrens_edit", args=[_childrens_meeting(unit_a).pk])
+        if page == "childrens_meeting_edit" else "",
+        "safety_committee": reverse("meetings:detail", args=[_safety_committee().pk]) if page == "safety_committee" else "",
         "learning_list": reverse("learning:list"),
         "learning_new": reverse("learning:review_new"),
         "learning_detail": reverse("learning:detail", args=[_learning_review(unit_a, quality).pk])
@@ -519,6 +545,24 @@ def _url(page, unit_a, quality, violence):
             else {}
         ),
     }[page]
+
+
+def _childrens_meeting(unit):
+    """A children's meeting of `unit`, recorded by a member of its staff."""
+    from omavalvonta.meetings.childrens import childrens_meeting_create
+
+    return childrens_meeting_create(
+        actor=member(Role.EMPLOYEE, unit=unit), unit=unit, held_on=timezone.localdate(), kind="weekly", topics="Säännöt"
+    )
+
+
+def _safety_committee():
+    """An occupational safety committee meeting, planned by a quality director."""
+    from omavalvonta.meetings.services import meeting_create
+
+    return meeting_create(
+        actor=member(Role.QUALITY_DIRECTOR), kind="safety_committee", title="", starts_at=timezone.now()
+    )
 
 
 def _learning_review(unit, deviation):

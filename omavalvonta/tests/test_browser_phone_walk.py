@@ -15,7 +15,7 @@ from omavalvonta.deviations.models import Deviation, InstructionProposal
 from omavalvonta.feedback.models import Round
 from omavalvonta.guidance.models import Guidance
 from omavalvonta.improvement.models import ActionPlan
-from omavalvonta.meetings.models import Meeting
+from omavalvonta.meetings.models import ChildrensMeeting, Meeting
 from omavalvonta.organisation.models import Role, Unit, User
 from omavalvonta.outcomes.selectors import current_version
 from omavalvonta.people.models import Orientation, QualificationType
@@ -136,6 +136,16 @@ def _staff_pages():
     meeting = Meeting.objects.filter(unit=unit).order_by("-starts_at").first()
     if meeting is not None:
         pages[Role.SUPERVISOR].append(reverse("meetings:detail", args=[meeting.pk]))
+    # The children's meetings (meetings.childrens) and the team goals they feed; the safety committee.
+    pages[Role.SUPERVISOR] += [
+        reverse("meetings:childrens", args=[unit.pk]),
+        reverse("meetings:childrens_add", args=[unit.pk]),
+        reverse("feedback:unit_goals", args=[unit.pk]),
+    ]
+    if record := ChildrensMeeting.objects.filter(unit=unit).order_by("-held_on").first():
+        pages[Role.SUPERVISOR].append(reverse("meetings:childrens_edit", args=[record.pk]))
+    if committee := Meeting.objects.filter(kind="safety_committee").order_by("-starts_at").first():
+        pages[Role.QUALITY_DIRECTOR].append(reverse("meetings:detail", args=[committee.pk]))
     round_ = Round.objects.filter(unit=unit).order_by("-opens_on").first()
     if round_ is not None:
         pages[Role.SUPERVISOR].append(reverse("feedback:round", args=[round_.pk]))

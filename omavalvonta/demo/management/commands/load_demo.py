@@ -10,6 +10,7 @@ from omavalvonta.demo import (
     county as county_demo,
     feedback as feedback_demo,
     learning_reviews as learning_demo,
+    meetings as meetings_demo,
     outcomes as outcomes_demo,
     people as people_demo,
     plans as plans_demo,
@@ -57,6 +58,8 @@ class Command(BaseCommand):
         # Before the plans: an approved plan keeps the staffing figures of its day.
         result.counts.update(people_demo.build(log=self.stdout.write))
         result.counts.update(feedback_demo.build(log=self.stdout.write))
+        # Before the plans too: an approved good-treatment plan keeps the children's meetings of its day.
+        result.counts.update(meetings_demo.build(log=self.stdout.write))
         result.counts.update(plans_demo.build(log=self.stdout.write))
         result.counts.update(yearclock_demo.build(log=self.stdout.write))
         result.counts.update(clients_demo.build(log=self.stdout.write))
