@@ -56,8 +56,8 @@ def _review(unit, opener, facilitator, participants):
 
 def test_both_have_a_default_with_its_source():
     names = {e.name for e in registry.entries(registry.RETENTION)}
-    assert {"complaint", "learning_review"} <= names
-    for name in ("complaint", "learning_review"):
+    assert {"complaint", "learning_review", "childrens_meeting"} <= names
+    for name in ("complaint", "learning_review", "childrens_meeting"):
         assert DEFAULTS[name].months == 120 and "GDPR art. 5(1)(e)" in str(DEFAULTS[name].source)
 
 
@@ -134,3 +134,23 @@ def test_a_participants_part_in_a_review_may_be_erased(dpo, unit_a, supervisor_a
     entry.apply(actor=dpo, person=employee_a, key=str(review.pk), action="erase", value="")
     assert not review.participants.filter(pk=employee_a.pk).exists()
     assert AuditEvent.objects.filter(verb="learning.participant_erased", target_id=review.pk).exists()
+
+
+def test_childrens_meetings_fall_due_from_the_meeting(dpo, unit_a, supervisor_a):
+    from omavalvonta.meetings.models import ChildrensMeeting
+
+    old = ChildrensMeeting.objects.create(
+        unit=unit_a, held_on=timezone.localdate() - dt.timedelta(days=800), topics="Kotiintuloajat",
+        created_by=supervisor_a,
+    )
+    recent = ChildrensMeeting.objects.create(
+        unit=unit_a, held_on=timezone.localdate(), topics="Retki", created_by=supervisor_a,
+    )
+    services.retention_rule_set(actor=dpo, record_type="childrens_meeting", months=12, basis="Testi: lyhyt aika")
+    run = retention.propose()
+    proposed = set(run.items.values_list("record_type", "record_id"))
+    assert ("childrens_meeting", old.pk) in proposed and ("childrens_meeting", recent.pk) not in proposed
+    services.destruction_run_approve(actor=dpo, run=run)
+    retention.retention_job()
+    assert not ChildrensMeeting.objects.filter(pk=old.pk).exists()
+    assert ChildrensMeeting.objects.filter(pk=recent.pk).exists()
