@@ -75,6 +75,11 @@ class VersionForm(forms.Form):
     file = forms.FileField(label=_("File (optional)"), required=False,
                            help_text=_("The signed document as PDF or an image."))
 
+    def __init__(self, *args, needs_approval: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The medication plan: the region's doctor's approval is part of every version.
+        self.fields["approver_name"].required = self.fields["approved_on"].required = needs_approval
+
 
 class PartnerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)

@@ -119,11 +119,11 @@ def document_detail(request, pk):
     document = selectors.document_get(actor=actor, pk=pk)
     can_manage = selectors.may_manage(actor, document)
     rule = rule_of(document.kind)
-    form = VersionForm(initial=_version_initial(document, today)) if can_manage else None
+    form = VersionForm(initial=_version_initial(document, today), needs_approval=rule.needs_approval) if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied(P_DOCUMENT_MANAGE)
-        form = VersionForm(request.POST, request.FILES)
+        form = VersionForm(request.POST, request.FILES, needs_approval=rule.needs_approval)
         if form.is_valid():
             try:
                 services.version_record(actor=actor, document=document, **form.cleaned_data)

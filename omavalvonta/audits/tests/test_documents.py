@@ -342,3 +342,18 @@ def test_the_medication_section_of_a_new_plan_takes_the_documents_fact():
     from omavalvonta.plans.defaults import SELF_SUPERVISION
 
     assert [row[5] for row in SELF_SUPERVISION if row[0] == "laakehoito"] == ["documents"]
+
+
+def test_the_unit_plans_draft_links_the_current_medication_plan(client, supervisor_a, unit_a):
+    from omavalvonta.plans.services import plan_draft_start
+
+    doc = _medication_plan(supervisor_a, unit_a, supervisor_a)
+    today = _today()
+    services.version_record(actor=supervisor_a, document=doc, dated_on=today, note="v", approver_name="Lääkäri",
+                            approved_on=today, next_due=today + dt.timedelta(days=365))
+    draft = plan_draft_start(actor=supervisor_a, unit=unit_a)
+    client.force_login(supervisor_a)
+    page = client.get(reverse("plans:version", args=[draft.pk]), headers=FI).content.decode()
+    assert 'data-fact="documents"' in page
+    assert f'href="{reverse("audits:document", args=[doc.pk])}"' in page
+    assert "Lääkehoitosuunnitelma" in page
