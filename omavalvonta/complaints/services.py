@@ -33,19 +33,11 @@ from omavalvonta.complaints.models import (
 )
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.dates import fi_date
+from omavalvonta.core.lib.typed import typed_text as _text
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.services import action_create
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
-
-
-def _text(errors: dict, field: str, value, limit: int, *, required: str | None = None) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = required
-    elif len(value) > limit:
-        errors[field] = _("Use at most %(limit)s characters (now %(count)s).") % {"limit": limit, "count": len(value)}
-    return value
 
 
 def _link(complaint: Complaint) -> str:

@@ -5,11 +5,10 @@ are still open is never due."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
+from omavalvonta.core.services import audit_trail_delete
 from omavalvonta.meetings.models import AgendaItem, Meeting, MeetingState
 
 
@@ -32,8 +31,8 @@ def minutes_destroy(*, ids) -> list[int]:
         if not found:
             return []
         items = list(AgendaItem.objects.filter(meeting_id__in=found).values_list("pk", flat=True))
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(AgendaItem), target_id__in=items).delete()
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Meeting), target_id__in=found).delete()
+        audit_trail_delete(AgendaItem, items)
+        audit_trail_delete(Meeting, found)
         Meeting.objects.filter(pk__in=found).delete()
     return found
 
