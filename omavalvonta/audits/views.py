@@ -54,6 +54,7 @@ def index(request):
             "own_units": [u for u in units if u.pk in own] or units[:1],
             "can_manage": access.has_perm_anywhere(actor, P_RISK_MANAGE),
             "can_edit_checklists": access.has_perm_anywhere(actor, P_OBLIGATION_TEMPLATE_EDIT),
+            "can_documents": access.has_perm_anywhere(actor, access.P_DOCUMENT_VIEW),
         },
     )
 

@@ -72,7 +72,10 @@ SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
 # registered with organisation=True and roles (the roles whose holders, anywhere
 # in the organisation, are reminded: ("data_protection_officer", ...)); it is
 # escalated to escalate_roles (default: the management group, else the
-# administrators). Such a source is called with unit_ids=None only.
+# administrators). Such a source is called with unit_ids=None only. An
+# organisation-wide duty with an owner_id (an organisation's tracked document)
+# is reminded to the owner, and once late escalated to the holders of `roles`
+# with the owner.
 DUTY_SOURCES = "yearclock.duty_sources"
 # Figures of other areas that the four-monthly follow-up report and a unit's
 # self-supervision plan show in a section of their own: func(*, actor,

@@ -143,6 +143,15 @@ P_LEARNING_SHARE = "learning.share"
 # The purchasing county's own view (/hyvinvointialue/): given by no role, only by
 # an active CountyAccess (organisation/access_county.py); a member of staff never has it.
 P_COUNTY_VIEW = "county.view"
+# Tracked documents and the compliance register (audits): reading a unit's
+# medication plan, rescue plan, licences... with their owners and dates (the
+# unit's leaders and the directors above them; organisation-level records and
+# the purchased-service partners need the right organisation-wide), and keeping
+# them: recording versions, owners and dates (the unit's supervisor and
+# responsible person for the unit's documents; the quality director and
+# administrators for the organisation's and the partners).
+P_DOCUMENT_VIEW = "document.view"
+P_DOCUMENT_MANAGE = "document.manage"
 
 PERMISSIONS = frozenset(
     {
@@ -207,6 +216,8 @@ PERMISSIONS = frozenset(
         P_LEARNING_OPEN,
         P_LEARNING_SHARE,
         P_COUNTY_VIEW,
+        P_DOCUMENT_VIEW,
+        P_DOCUMENT_MANAGE,
     }
 )
 
@@ -247,11 +258,13 @@ _KEEP_COMPETENCE = {P_COMPETENCE_COUNT, P_COMPETENCE_VIEW, P_COMPETENCE_RECORD}
 # The clients' complaints: the unit's leaders and the directors above them handle
 # them (the responsible person answers by law, § 23); the management group reads.
 _HANDLE_COMPLAINTS = {P_COMPLAINT_VIEW, P_COMPLAINT_HANDLE}
+# Tracked documents: the unit's leaders keep their unit's; directors read.
+_KEEP_DOCUMENTS = {P_DOCUMENT_VIEW, P_DOCUMENT_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Staff write the unit's self-supervision plan with the supervisor (drafts only).
     Role.EMPLOYEE: frozenset(_STAFF | {P_PLAN_EDIT} | _CHILDREN),
-    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN | _KEEP_COMPETENCE | _HANDLE_COMPLAINTS),
+    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN | _KEEP_COMPETENCE | _HANDLE_COMPLAINTS | _KEEP_DOCUMENTS),
     # The responsible person answers for the unit's service by law: may see who
     # reported, receives § 29 grievances (and alone may disclose a protected
     # reporter, with a reason, to act on one), prepares answers to authorities and
@@ -265,11 +278,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _KEEP_CHILDREN
         | _KEEP_COMPETENCE
         | _HANDLE_COMPLAINTS
+        | _KEEP_DOCUMENTS
     ),
     Role.REGIONAL_DIRECTOR: frozenset(
         _LEAD
         | {P_GUIDANCE_MANAGE, P_INSTRUCTION_DECIDE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW, P_LEARNING_OPEN}
         | _HANDLE_COMPLAINTS
+        | {P_DOCUMENT_VIEW}
     ),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
@@ -281,6 +296,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN, P_THEMES_VIEW}
         | _HANDLE_COMPLAINTS
         | {P_LEARNING_OPEN, P_LEARNING_SHARE}
+        | _KEEP_DOCUMENTS
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
         _READ_DEVIATIONS
@@ -301,12 +317,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_SEARCH_USE}
         | {P_COMPLAINT_VIEW}
         | {P_LEARNING_VIEW}
+        | {P_DOCUMENT_VIEW}
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).
     Role.ADMINISTRATOR: frozenset(
         {P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE}
         | {P_RETENTION_MANAGE, P_SECURITY_PLAN, P_PRIVACY_NOTICE_MANAGE}
+        | _KEEP_DOCUMENTS
     ),
 }
 

@@ -36,8 +36,10 @@ SELF_SUPERVISION = [
      "valmius- ja jatkuvuussuunnitelmaan). Kuvaa käytössä olevat laitteet ja miten häiriöt ilmoitetaan.",
      True, "information_systems"),
     ("laakehoito", "2.9", "Lääkehoitosuunnitelma",
-     "Missä lääkehoitosuunnitelma on, kuka sen on hyväksynyt ja miten lääkeluvat ja lääkepoikkeamat hoidetaan.",
-     True, ""),
+     "Järjestelmä liittää lääkehoitosuunnitelman, pelastussuunnitelman, poistumisturvallisuusselvityksen ja muiden "
+     "seurattujen asiakirjojen voimassa olevat versiot ja seuraavat tarkistuspäivät. Kerro, missä lääkehoitosuunnitelma "
+     "on, ja miten lääkeluvat ja lääkepoikkeamat hoidetaan.",
+     True, "documents"),
     ("tietosuoja", "2.10", "Asiakastiedon käsittely ja tietosuoja",
      "Asiakastietojen kirjaaminen, käsittely ja säilytys; tietosuojavastaava; tietoturvapoikkeamien ilmoittaminen.",
      True, ""),

@@ -442,6 +442,11 @@ NOT_A_READ = {
     "audits:security_plan": ORGANISATION, "audits:security_plan_compare": ORGANISATION,
     "audits:security_plan_draft": ORGANISATION, "audits:security_plan_draft_start": WRITE,
     "audits:security_plan_version": ORGANISATION,
+    # The compliance register: documents' kinds, numbers, dates and owners (staff in their work roles).
+    "audits:documents": STAFF_WORK, "audits:unit_documents": STAFF_WORK, "audits:document": STAFF_WORK,
+    "audits:document_create": FORM_NEW, "audits:document_edit": STAFF_WORK,
+    "audits:document_version_file": STAFF_WORK, "audits:partners": STAFF_WORK, "audits:partner": STAFF_WORK,
+    "audits:partner_create": FORM_NEW, "audits:partner_edit": STAFF_WORK, "audits:partner_evidence_file": STAFF_WORK,
     "openid_connect_callback": SIGN_IN, "openid_connect_login": SIGN_IN, "sso_callback": SIGN_IN, "sso_login": SIGN_IN,
     "search:themes": "themes across units: kinds of report, counts, unit names and shared words, never a name "
     "(search/tests/test_themes.py)",

@@ -437,6 +437,42 @@ EXPECTED["safety_committee"] = {
     (Role.MANAGEMENT_GROUP, "own"): 200,
 }
 
+# Tracked documents and the compliance register (audits): the unit's leaders and the
+# directors above them read (a unit's pages: 404 outside); the unit's supervisor and
+# responsible person, the quality director and administrators keep; an organisation's
+# document and the partners' register are organisation-wide (a unit's leaders see the
+# partners their units use).
+_DOC_READERS = {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR, Role.QUALITY_DIRECTOR,
+                Role.MANAGEMENT_GROUP, Role.ADMINISTRATOR}
+_DOC_KEEPERS = {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.QUALITY_DIRECTOR, Role.ADMINISTRATOR}
+_ORG_KEEPERS = {Role.QUALITY_DIRECTOR, Role.ADMINISTRATOR}
+EXPECTED["documents"] = EXPECTED["partners"] = {
+    **{(r, "own"): 200 if r in _DOC_READERS else 403 for r in Role},
+    **{(r, "other"): 200 if r in _DOC_READERS else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["document_unit"] = EXPECTED["document_detail"] = EXPECTED["partner_detail"] = {
+    **{(r, "own"): 200 if r in _DOC_READERS else 403 for r in Role},
+    **{(r, "other"): 404 if r in _DOC_READERS else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["document_create"] = {
+    **{(r, "own"): 200 if r in _DOC_KEEPERS else 403 for r in Role},
+    **{(r, "other"): 200 if r in _DOC_KEEPERS else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["document_edit"] = {
+    **{(r, "own"): 200 if r in _DOC_KEEPERS else 403 for r in Role},
+    **{(r, "other"): 404 if r in _DOC_KEEPERS else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["document_organisation"] = {
+    **{(r, "own"): 200 if r in _DOC_READERS - UNIT_ROLES - {Role.REGIONAL_DIRECTOR} else 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    **{(r, "own"): 404 for r in {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR}},
+    **{(r, "other"): 404 for r in {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["partner_create"] = {
+    **{(r, "own"): 200 if r in _ORG_KEEPERS else 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+
 CASES = sorted(
     (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
 )
@@ -485,6 +521,16 @@ def _url(page, unit_a, quality, violence):
         "audits_index": reverse("audits:index"),
         "continuity": reverse("audits:continuity", args=[unit_a.pk]),
         "security_plan": reverse("audits:security_plan"),
+        "documents": reverse("audits:documents"),
+        "document_unit": reverse("audits:unit_documents", args=[unit_a.pk]),
+        "document_create": reverse("audits:document_create"),
+        "document_detail": reverse("audits:document", args=[_document(unit_a).pk]) if page == "document_detail" else "",
+        "document_edit": reverse("audits:document_edit", args=[_document(unit_a).pk]) if page == "document_edit" else "",
+        "document_organisation": reverse("audits:document", args=[_document(None).pk])
+        if page == "document_organisation" else "",
+        "partners": reverse("audits:partners"),
+        "partner_create": reverse("audits:partner_create"),
+        "partner_detail": reverse("audits:partner", args=[_partner(unit_a).pk]) if page == "partner_detail" else "",
         "security_plan_version": reverse("audits:security_plan_version", args=[_security_plan().pk])
         if page == "security_plan_version" else "",
         "risk_detail": reverse("risks:detail", args=[_risk(unit_a).pk]) if page == "risk_detail" else "",
@@ -809,6 +855,28 @@ def _security_plan():
     draft = services.security_plan_draft_start(actor=director)
     services.security_plan_draft_save(actor=director, version=draft, sections={"scope": "Koko konserni."})
     return services.security_plan_approve(actor=director, version=draft)
+
+
+def _document(unit):
+    """A tracked document of `unit` (None: the organisation's), kept by a quality director."""
+    from omavalvonta.audits import document_services
+
+    director = member(Role.QUALITY_DIRECTOR)
+    kind, number = ("medication_plan", "") if unit else ("soteri", "1.2.246.10.1234567.10.0")
+    return document_services.document_create(
+        actor=director, kind=kind, unit=unit, owner=director, due_on=dt.date(2027, 6, 30), number=number
+    )
+
+
+def _partner(unit):
+    """A purchased-service partner used by `unit`."""
+    from omavalvonta.audits import document_services
+
+    director = member(Role.QUALITY_DIRECTOR)
+    return document_services.partner_save(
+        actor=director, name="Vartiointi Oy", business_id="0737546-2", service="Yövartiointi", units=[unit],
+        owner=director, next_due=dt.date(2027, 6, 30),
+    )
 
 
 def _round(unit):

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from omavalvonta.audits.models import ServicePartner, TrackedDocument
 from omavalvonta.clients.models import Placement
 from omavalvonta.complaints.models import Complaint
 from omavalvonta.demo import builder
@@ -55,6 +56,8 @@ def _staff_pages():
     employee = User.objects.get(email=builder.LOGIN_EMAIL[Role.EMPLOYEE])
     permit_type = QualificationType.objects.get(kind="medication_permit")
     mentored = Orientation.objects.filter(unit=unit, mentor=employee).order_by("pk").first()
+    medication = TrackedDocument.objects.filter(unit=unit, kind="medication_plan").order_by("pk").first()
+    partner = ServicePartner.objects.filter(units=unit).order_by("pk").first()
     pages = {
         Role.EMPLOYEE: [
             reverse("home"),
@@ -99,6 +102,14 @@ def _staff_pages():
             reverse("complaints:list"),
             reverse("complaints:new"),
             *[reverse("complaints:detail", args=[pk]) for pk in Complaint.objects.filter(unit=unit).values_list("pk", flat=True)],
+            reverse("audits:documents"),
+            reverse("audits:documents") + "?state=soon",
+            reverse("audits:unit_documents", args=[unit.pk]),
+            reverse("audits:document", args=[medication.pk]),
+            reverse("audits:document_edit", args=[medication.pk]),
+            reverse("audits:document_create"),
+            reverse("audits:partners"),
+            reverse("audits:partner", args=[partner.pk]),
         ],
         Role.QUALITY_DIRECTOR: [
             reverse("home"),
@@ -119,6 +130,11 @@ def _staff_pages():
             reverse("people:card", args=[mentored.card_id]),
             reverse("audits:security_plan"),
             reverse("audits:security_plan_compare"),
+            reverse("audits:documents") + "?unit=org",
+            reverse("audits:document_create"),
+            reverse("audits:document_create") + "?scope=org",
+            reverse("audits:partner_create"),
+            reverse("audits:partner_edit", args=[ServicePartner.objects.order_by("pk").first().pk]),
             reverse("deviations:proposals"),
             reverse("deviations:proposals") + "?nayta=ratkaistut",
         ],
