@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations import identity, law, proposals, selectors, services
+from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
 from omavalvonta.deviations.forms import (
     ActionForm,
     AnswerForm,
@@ -157,6 +157,8 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "sees_handling": sees_handling,
         "can_handle": can_handle,
         "can_notify": can_notify,
+        # The report steers the unit's action plan (improvement's page).
+        "can_steer_plan": sees_handling and goal_prompt.may_steer(actor=actor, deviation=deviation),
         "reporter": reporter,
         "informed": informed_records(deviation=deviation) if sees_handling else [],
         "proposals": proposals.proposals_for_deviation(deviation=deviation) if sees_handling else [],

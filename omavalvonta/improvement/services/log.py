@@ -67,7 +67,9 @@ def sources_forget(*, model_label: str, ids) -> None:
     """registry.RECORD_DESTROYED: actions and log entries keep their kind of
     source but no longer point at a destroyed record."""
     from omavalvonta.core.services import references_forget
-    from omavalvonta.improvement.models import Action, LogEntry
+    from omavalvonta.improvement.models import Action, GoalPrompt, LogEntry
 
     references_forget(Action, model_label=model_label, ids=ids)
     references_forget(LogEntry, model_label=model_label, ids=ids)
+    # A goal's prompt keeps its label snapshot, no longer the record.
+    references_forget(GoalPrompt, model_label=model_label, ids=ids)
