@@ -440,6 +440,13 @@ EXPECTED["instruction_proposal"] = {
     **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
 }
 
+# A finding steers the unit's action plan (improvement, ?lahde=deviation:<the quality report>):
+# those who manage the unit's plan and may open the report; the report unseen is 404.
+EXPECTED["goal_prompt"] = {
+    **{(r, "own"): 200 if P_ACTION_MANAGE in ROLE_PERMISSIONS[r] else 403 for r in Role},
+    **{(r, "other"): 404 if P_ACTION_MANAGE in ROLE_PERMISSIONS[r] else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+
 CASES = sorted(
     (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
 )
@@ -459,6 +466,7 @@ def _url(page, unit_a, quality, violence):
         "list": reverse("deviations:list"),
         "detail": reverse("deviations:detail", args=[quality.pk]),
         "violence_detail": reverse("deviations:detail", args=[violence.pk]),
+        "goal_prompt": f"{reverse('improvement:goal_prompt')}?lahde=deviation:{quality.pk}",
         "harassment_detail": reverse("deviations:detail", args=[_harassment(unit_a).pk])
         if page == "harassment_detail" else "",
         "notify": reverse("deviations:notify", args=[quality.pk]),
