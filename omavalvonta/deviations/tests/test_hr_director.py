@@ -122,3 +122,10 @@ def test_the_hr_director_reads_the_competence_figures_but_no_names(client, hr_di
     assert client.get(reverse("people:unit", args=[unit_a.pk])).status_code == 403
     assert access.can(hr_director, access.P_COMPETENCE_COUNT, unit_a)
     assert not access.can(hr_director, access.P_COMPETENCE_VIEW, unit_a)
+
+
+def test_the_hr_directors_export_holds_their_kinds_only(hr_director, employee_a, supervisor_a, unit_a):
+    harassment = submit(employee_a, unit_a, kind="harassment")
+    quality = submit(employee_a, unit_a)
+    numbers = {row[0] for row in list(selectors.deviation_export_rows(actor=hr_director))[1:]}
+    assert harassment.number in numbers and quality.number not in numbers
