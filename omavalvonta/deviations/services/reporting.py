@@ -62,7 +62,7 @@ def _route(unit, kind: str):
 # Who among the group's specialists is told of a new report of a kind, besides its
 # handler (each holder whose scope covers the unit; the data protection officer's
 # notice, with the GDPR's 72 hours, is written out below). What each may then read
-# is the access kernel's ROLE_KIND_LIMITS. The safety manager (työsuojelupäällikkö)
+# is the access kernel's kind limits. The safety manager (työsuojelupäällikkö)
 # leads occupational safety; the HR director (henkilöstöjohtaja) is among the
 # directors the provider's programme names to support a unit's handling of
 # deviations, and "epäasiallinen käytös tai häirintä" is a deviation's subject
