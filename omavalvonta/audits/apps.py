@@ -13,8 +13,11 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         # Audits, self-assessments and drills can be the evidence of a quality calendar duty.
-        from omavalvonta.audits import selectors
+        from omavalvonta.audits import goal_prompt, selectors
         from omavalvonta.core import registry
+
+        # A finding steers its unit's action plan (improvement's goal prompts).
+        goal_prompt.register()
 
         for order, name, func, label in [
             (40, "audits.selfassessment", selectors.evidence_self_assessments, _("Self-assessments")),

@@ -234,13 +234,13 @@ def complaint_close(*, actor, complaint: Complaint) -> Complaint:
 @transaction.atomic
 def complaint_action_create(*, actor, complaint: Complaint, title: str, owner, due_date):
     """An action the complaint led to (improvement's action, the complaint its
-    source; the client's voice: source kind "feedback")."""
+    source, of the source kind "complaint")."""
     _require_handle(actor, complaint)
     if complaint.state == State.CLOSED:
         raise ValidationError(_("The complaint is closed: decide new actions in the action list."))
     action = action_create(
         actor=actor, unit=complaint.unit, title=title, owner=owner, due_date=due_date, source=complaint,
-        source_kind="feedback",
+        source_kind="complaint",
     )
     audit_event_record(actor=actor, verb="complaint.action_added", target=complaint, unit=complaint.unit, action=action.pk)
     return action

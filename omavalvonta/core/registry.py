@@ -215,6 +215,19 @@ UNIT_TIMELINE = "dashboards.unit_timeline"
 # review starts with, only ones `actor` may see], "units": [Unit, ...]}.
 LEARNING_ORIGINS = "learning.review_origins"
 
+# Records of other areas that can prompt a goal of a unit's action plan
+# (improvement: linked to a goal, or a goal started from one), keyed by the entry's
+# name, which is the improvement SourceKind value ("deviation", "audit",
+# "complaint", "feedback"); the page carries "name:id" (an id, never client data).
+# func(*, actor, ref) -> None when there is no such record or `actor` may not open
+# its page, else {"record": the model instance (its content type and id are
+# kept), "unit": Unit, "label": text naming the record without a child or a
+# reporter (kept as a snapshot), "url": its page}. Details: links(ids) -> {id:
+# the record's page} for the plan's follow-up, in at most one query whatever the
+# number (the page checks access itself; a missing id: no link); label (lazy
+# text: the kind of record).
+GOAL_PROMPTS = "improvement.goal_prompts"
+
 # What search (search) finds in each area, within the searcher's scope:
 # func(*, actor, query, limit) -> list of `SearchHit`, best first, at most
 # `limit`, reading only what `actor` may see through the access kernel (a fixed

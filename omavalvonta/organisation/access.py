@@ -4,7 +4,8 @@
 * A membership grants its role's permissions over a scope: one unit, the units of
   one region, or every unit (no unit and no region).
 * Some roles see only some kinds of record (the safety manager sees threat and
-  violence reports, the data protection officer data-protection reports):
+  violence reports, the HR director those and harassment reports, the data
+  protection officer data-protection reports):
   `ROLE_KIND_LIMITS`.
 * Deny by default: an unknown permission, an inactive user, a unit outside every
   grant: denied.
@@ -305,6 +306,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
     Role.SAFETY_MANAGER: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}),
+    # The HR director (henkilöstöjohtaja) supports the units' handling of the
+    # deviations that concern the staff (their kinds: ROLE_KIND_LIMITS) and follows
+    # the staff's competence as figures, without names (competence.count).
+    Role.HR_DIRECTOR: frozenset(
+        {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_COMPETENCE_COUNT}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW, P_ACCESS_LOG_REVIEW}
@@ -331,6 +338,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Roles whose rights over a record family are limited to some kinds of record.
 ROLE_KIND_LIMITS: dict[str, dict[str, frozenset[str]]] = {
     Role.SAFETY_MANAGER: {"deviation": frozenset({"threat_or_violence"})},
+    # The provider's self-supervision programme names the HR director among the
+    # group's directors who support a unit's supervisor in handling deviations
+    # ("Poikkeamien käsittelyyn antavat yksikön lähiesihenkilölle tukea ...
+    # laatujohtaja, kuntoutusjohtaja, työsuojelupäällikkö, henkilöstöjohtaja tai
+    # työsuojeluvastaava") and lists "epäasiallinen käytös tai häirintä" among the
+    # subjects of a deviation. Theirs: inappropriate treatment or harassment, and
+    # the staff's safety (threat, danger or violence). Every other kind (quality,
+    # medication, data protection, client rights, § 29 grievances) stays closed.
+    Role.HR_DIRECTOR: {"deviation": frozenset({"harassment", "threat_or_violence"})},
     Role.DATA_PROTECTION_OFFICER: {"deviation": frozenset({"data_protection"})},
 }
 
@@ -368,6 +384,7 @@ PRIVILEGED_ROLES = frozenset(
         Role.QUALITY_DIRECTOR,
         Role.REHABILITATION_DIRECTOR,
         Role.SAFETY_MANAGER,
+        Role.HR_DIRECTOR,
         Role.DATA_PROTECTION_OFFICER,
         Role.MANAGEMENT_GROUP,
         Role.ADMINISTRATOR,

@@ -374,6 +374,8 @@ NOT_A_READ = {
     "deviations:informed_add": WRITE, "deviations:informed_remove": WRITE,
     "deviations:decide": WRITE, "deviations:proposals": STAFF_WORK, "deviations:proposal": STAFF_WORK,
     "notifications:open": OWN,
+    "improvement:goal_prompt": "a record's kind, number or date and the unit's goals: the label names no child, "
+    "reporter or complainant (each area's GOAL_PROMPTS entry), the record's own page logs its read",
     "improvement:my_actions": OWN, "improvement:action_create": FORM_NEW, "improvement:action_complete": WRITE,
     "improvement:action_effectiveness": WRITE, "improvement:action_edit": WRITE, "improvement:action_cancel": WRITE,
     "improvement:plan_list": STAFF_WORK, "improvement:plan_create": FORM_NEW, "improvement:plan_detail": STAFF_WORK,

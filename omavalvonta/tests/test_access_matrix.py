@@ -21,6 +21,7 @@ ORG_ROLES = {
     Role.QUALITY_DIRECTOR,
     Role.REHABILITATION_DIRECTOR,
     Role.SAFETY_MANAGER,
+    Role.HR_DIRECTOR,
     Role.DATA_PROTECTION_OFFICER,
     Role.MANAGEMENT_GROUP,
     Role.ADMINISTRATOR,
@@ -40,6 +41,7 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
         (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 200,
         (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 200,
     },
     "detail": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
@@ -50,6 +52,7 @@ EXPECTED = {
         # Kind-limited roles: a quality report is not theirs to read.
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     "violence_detail": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
@@ -59,6 +62,18 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
         (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 200,
+    },
+    # The HR director's kinds: harassment and the staff's safety (ROLE_KIND_LIMITS).
+    "harassment_detail": {
+        (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
+        (Role.SUPERVISOR, "own"): 200, (Role.SUPERVISOR, "other"): 404,
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 404,
+        (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 404,
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
+        (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 200,
     },
     "notify": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
@@ -68,6 +83,7 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 403,
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     "export": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 403,
@@ -77,6 +93,7 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
         (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 200,
         (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 200,
     },
     "routing": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
@@ -86,6 +103,7 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 403,
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     # The quality calendar: unit leaders, directors and the management group (read only).
     "yearclock_wheel": {
@@ -141,12 +159,12 @@ EXPECTED = {
     "plan_list": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
-        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.HR_DIRECTOR, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
     },
     "plan_version": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
-        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.HR_DIRECTOR, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
     },
     "plan_approve": {
         **{(r, "own"): 403 for r in Role if r != Role.RESPONSIBLE_PERSON},
@@ -173,22 +191,26 @@ EXPECTED = {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     "risk_detail": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     # Audits and continuity: read like the risk register (the unit's page: 404 outside).
     "audits_index": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     "continuity": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     # The access log review: the data protection officer and administrators only.
     "access_log_review": {
@@ -304,6 +326,8 @@ EXPECTED["people_overview"] = {
     **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
     **{(r, s): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR) for s in ("own", "other")},
     **{(r, "own"): 200 for r in _COUNTERS},
+    # The HR director follows the staff's competence as figures (no names).
+    (Role.HR_DIRECTOR, "own"): 200,
 }
 EXPECTED["people_unit"] = {
     **{(r, "own"): 403 for r in Role},
@@ -473,6 +497,13 @@ EXPECTED["partner_create"] = {
     **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
 }
 
+# A finding steers the unit's action plan (improvement, ?lahde=deviation:<the quality report>):
+# those who manage the unit's plan and may open the report; the report unseen is 404.
+EXPECTED["goal_prompt"] = {
+    **{(r, "own"): 200 if P_ACTION_MANAGE in ROLE_PERMISSIONS[r] else 403 for r in Role},
+    **{(r, "other"): 404 if P_ACTION_MANAGE in ROLE_PERMISSIONS[r] else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+
 CASES = sorted(
     (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
 )
@@ -492,6 +523,9 @@ def _url(page, unit_a, quality, violence):
         "list": reverse("deviations:list"),
         "detail": reverse("deviations:detail", args=[quality.pk]),
         "violence_detail": reverse("deviations:detail", args=[violence.pk]),
+        "goal_prompt": f"{reverse('improvement:goal_prompt')}?lahde=deviation:{quality.pk}",
+        "harassment_detail": reverse("deviations:detail", args=[_harassment(unit_a).pk])
+        if page == "harassment_detail" else "",
         "notify": reverse("deviations:notify", args=[quality.pk]),
         "export": reverse("deviations:export"),
         "routing": reverse("deviations:routing", args=[unit_a.pk]),
@@ -821,6 +855,13 @@ def _proposal(deviation):
         deviation=deviation, unit=deviation.unit, instruction="Iltalääkkeiden ohje", proposal="Kaksoistarkistus.",
         responsible=member(Role.RESPONSIBLE_PERSON, unit=deviation.unit),
     )
+
+
+def _harassment(unit):
+    """A harassment report filed by an employee of `unit`."""
+    return deviation_submit(
+        actor=member(Role.EMPLOYEE, unit=unit), **deviation_kwargs(unit, kind="harassment")
+    ).deviation
 
 
 def _risk(unit):

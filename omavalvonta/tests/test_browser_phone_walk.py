@@ -145,7 +145,11 @@ def _staff_pages():
             reverse("organisation:county_access_list"), reverse("organisation:api_token_list"),
         ],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
+        # The HR director: the staff's reports (harassment, threat or violence) and the competence figures.
+        Role.HR_DIRECTOR: [reverse("home"), reverse("deviations:list"), reverse("people:overview")],
     }
+    # A finding steers the action plan (the page the report's "Steer the action plan" opens).
+    pages[Role.SUPERVISOR].append(f"{reverse('improvement:goal_prompt')}?lahde=deviation:{deviation.pk}")
     plan = ActionPlan.objects.filter(unit=unit).order_by("-year").first()
     if plan is not None:
         pages[Role.SUPERVISOR].append(reverse("improvement:plan_detail", args=[plan.pk]))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations import identity, law, proposals, selectors, services
+from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
 from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
     ActionForm,
@@ -173,6 +173,8 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "can_handle": caps.can_handle,
         "can_notify": caps.can_notify,
         "can_route": caps.can_route,
+        # The report steers the unit's action plan (improvement's page).
+        "can_steer_plan": sees and goal_prompt.may_steer(actor=actor, deviation=deviation),
         "reporter": identity.reporter_display(actor=actor, deviation=deviation, request=request),
         "informed": informed_records(deviation=deviation) if sees else [],
         "proposals": proposals.proposals_for_deviation(deviation=deviation) if sees else [],

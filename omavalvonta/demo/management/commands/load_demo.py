@@ -9,6 +9,7 @@ from omavalvonta.demo import (
     complaints as complaints_demo,
     county as county_demo,
     feedback as feedback_demo,
+    goal_prompts as goal_prompts_demo,
     learning_reviews as learning_demo,
     meetings as meetings_demo,
     outcomes as outcomes_demo,
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         result.counts.update(outcomes_demo.build(log=self.stdout.write))
         result.counts.update(restrictions_demo.build(log=self.stdout.write))
         result.counts.update(complaints_demo.build(log=self.stdout.write))
+        # After the complaints: the one answered in time steers the plan too.
+        result.counts.update(goal_prompts_demo.build(log=self.stdout.write))
         result.counts.update(privacy_demo.build(log=self.stdout.write))
         result.counts.update(learning_demo.build(log=self.stdout.write))
         result.counts.update(county_demo.build(log=self.stdout.write))
