@@ -156,3 +156,18 @@ def dpo(organisation):
 @pytest.fixture
 def administrator(organisation):
     return member(Role.ADMINISTRATOR, full_name="Aki Admin", email="aki@omavalvonta.example")
+
+
+@pytest.fixture
+def only_duty_sources(monkeypatch):
+    """Limit the calendar's contributed duties to the sources whose names start
+    with the given prefixes, so a scenario counts its own area's reminders and not
+    the meeting rhythms or other areas' duties of the same test units."""
+
+    def limit(*prefixes: str) -> None:
+        from omavalvonta.core import registry
+
+        kept = [e for e in registry.entries(registry.DUTY_SOURCES) if e.name.startswith(prefixes)]
+        monkeypatch.setitem(registry._SLOTS, registry.DUTY_SOURCES, kept)
+
+    return limit

@@ -47,6 +47,12 @@ def _medication_plan(actor, unit, owner, *, due_in=20):
     )
 
 
+@pytest.fixture(autouse=True)
+def _documents_duties_only(only_duty_sources):
+    # The scenarios count the documents' reminders, not the meeting rhythms of the same units.
+    only_duty_sources("audits.")
+
+
 def test_every_kind_has_its_rule_with_a_source():
     assert set(KINDS) == set(DocumentKind.values)
     assert all(rule.source and rule.review_months > 0 and rule.remind_days > 0 for rule in KINDS.values())
