@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AuditsConfig(AppConfig):
     """Self-assessments against the quality director's checklists, internal and
     external audits with findings, and each unit's continuity and readiness:
-    critical information systems, the continuity plan and drills."""
+    critical information systems, the continuity plan and drills; and the
+    organisation's readiness: the readiness group, its yearly exercise and the
+    crisis-communication plan."""
 
     name = "omavalvonta.audits"
     label = "audits"
@@ -22,6 +24,9 @@ class AuditsConfig(AppConfig):
             (42, "audits.drill", selectors.evidence_drills, _("Drills")),
             # The information-security plan's annual review: its approved versions.
             (43, "audits.securityplanversion", selectors.evidence_security_plan, _("Information-security plan")),
+            # The readiness group's yearly exercises and the crisis-communication plan's approved versions.
+            (44, "audits.readinessexercise", selectors.evidence_readiness_exercises, _("Readiness exercises")),
+            (45, "audits.crisisplanversion", selectors.evidence_crisis_plan, _("Crisis-communication plan")),
         ]:
             registry.register(registry.EVIDENCE_SOURCES, name, func, order=order, group_label=label)
         # The information-security plan's annual review, on the home page of those who keep it.
@@ -36,6 +41,21 @@ class AuditsConfig(AppConfig):
             registry.DUTY_SOURCES, "audits.security_plan_review", selectors.security_plan_duties,
             label=_("Information-security plan review"), organisation=True, remind_days_before=30,
             roles=(Role.QUALITY_DIRECTOR, Role.DATA_PROTECTION_OFFICER),
+        )
+        # The readiness group's yearly exercise and the crisis-communication plan's
+        # yearly review (audits/readiness.py): reminded to the group's chair (the
+        # duty's owner) and the quality director, escalated to the management group.
+        from omavalvonta.audits.readiness import REMIND_DAYS_BEFORE
+
+        registry.register(
+            registry.DUTY_SOURCES, "audits.readiness_exercise", selectors.readiness_exercise_duties,
+            label=_("Readiness exercise"), organisation=True, remind_days_before=REMIND_DAYS_BEFORE,
+            roles=(Role.QUALITY_DIRECTOR,), escalate_roles=(Role.MANAGEMENT_GROUP,),
+        )
+        registry.register(
+            registry.DUTY_SOURCES, "audits.crisis_plan_review", selectors.crisis_plan_duties,
+            label=_("Crisis-communication plan review"), organisation=True, remind_days_before=REMIND_DAYS_BEFORE,
+            roles=(Role.QUALITY_DIRECTOR,), escalate_roles=(Role.MANAGEMENT_GROUP,),
         )
         # The self-supervision plan's critical information systems.
         registry.register(registry.PLAN_FACTS, "information_systems", selectors.information_systems_fact)

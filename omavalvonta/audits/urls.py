@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.audits import security_views, views
+from omavalvonta.audits import readiness_views, security_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -19,4 +19,11 @@ urlpatterns = [
     path("tietoturvasuunnitelma/luonnos/aloita/", security_views.security_plan_draft_start, name="security_plan_draft_start"),
     path("tietoturvasuunnitelma/vertaa/", security_views.security_plan_compare, name="security_plan_compare"),
     path("tietoturvasuunnitelma/<int:pk>/", security_views.security_plan_version, name="security_plan_version"),
+    # The organisation's readiness: the readiness group, its exercise, the crisis-communication plan.
+    path("valmius/", readiness_views.readiness, name="readiness"),
+    path("valmius/kriisiviestinta/", readiness_views.crisis_plan, name="crisis_plan"),
+    path("valmius/kriisiviestinta/luonnos/", readiness_views.crisis_plan_draft, name="crisis_plan_draft"),
+    path("valmius/kriisiviestinta/luonnos/aloita/", readiness_views.crisis_plan_draft_start,
+         name="crisis_plan_draft_start"),
+    path("valmius/kriisiviestinta/<int:pk>/", readiness_views.crisis_plan_version, name="crisis_plan_version"),
 ]

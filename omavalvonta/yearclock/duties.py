@@ -9,7 +9,8 @@ leaders (supervisor, responsible person), on the reminder day; once the grace
 has passed, one level up: the unit's leaders when a worker was reminded, else
 the unit's managers (responsible person, regional director), else the quality
 director. An organisation-wide duty (unit None: the information-security plan's
-annual review) is reminded to the holders of its source's `roles` and escalated
+annual review) is reminded to the holders of its source's `roles` (and to the
+duty's owner when it names one: the readiness group's chair) and escalated
 to its `escalate_roles` (the management group, else the administrators)."""
 
 from __future__ import annotations
@@ -91,10 +92,20 @@ class _OrganisationPeople:
         self._reminded: list | None = None
         self._escalated: list | None = None
 
-    def reminded(self, duty) -> list:
+    def _holders(self) -> list:
         if self._reminded is None:
             self._reminded = list(access_people.people_holding(self.roles).order_by("full_name", "pk"))
         return self._reminded
+
+    def reminded(self, duty) -> list:
+        """The holders of the source's roles, and the duty's named owner (the
+        readiness group's chair) first when there is one."""
+        holders = self._holders()
+        if duty.owner_id and all(p.pk != duty.owner_id for p in holders):
+            owner = get_user_model().objects.filter(pk=duty.owner_id, is_active=True).first()
+            if owner is not None:
+                return [owner, *holders]
+        return holders
 
     def escalated(self, duty) -> list:
         if self._escalated is None:
