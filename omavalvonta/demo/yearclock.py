@@ -115,6 +115,9 @@ def build(*, log=print, seed: int = 2026) -> dict:
     if demo_unit is not None:
         _audits_and_continuity(director, demo_unit, today)
     _security_plan(director, today)
+    from omavalvonta.demo import readiness
+
+    readiness.build(director=director, demo_unit=demo_unit, today=today)
 
     # The job's reminders and escalations so far are history, as the rest of the
     # demo year is: claimed (never sent again) and marked sent, so the worker

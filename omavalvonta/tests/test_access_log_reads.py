@@ -436,6 +436,8 @@ NOT_A_READ = {
     "audits:security_plan": ORGANISATION, "audits:security_plan_compare": ORGANISATION,
     "audits:security_plan_draft": ORGANISATION, "audits:security_plan_draft_start": WRITE,
     "audits:security_plan_version": ORGANISATION,
+    "audits:readiness": STAFF_WORK, "audits:crisis_plan": ORGANISATION, "audits:crisis_plan_version": ORGANISATION,
+    "audits:crisis_plan_draft": ORGANISATION, "audits:crisis_plan_draft_start": WRITE,
     "openid_connect_callback": SIGN_IN, "openid_connect_login": SIGN_IN, "sso_callback": SIGN_IN, "sso_login": SIGN_IN,
     "search:themes": "themes across units: kinds of report, counts, unit names and shared words, never a name "
     "(search/tests/test_themes.py)",
