@@ -400,6 +400,19 @@ def readiness_member_remove(*, actor, member: ReadinessMember) -> ReadinessMembe
     return member
 
 
+def readiness_person_left(*, actor, person, unit) -> None:
+    """core.registry MEMBERSHIP_ENDED: a deactivated person (unit None) leaves the
+    readiness group, kept as a former member (leaving one unit changes nothing:
+    the group is the organisation's). Runs in organisation's transaction."""
+    if unit is not None:
+        return
+    for member in ReadinessMember.objects.select_for_update().filter(user=person, ended_at__isnull=True):
+        member.ended_at, member.ended_by = timezone.now(), actor
+        member.save(update_fields=["ended_at", "ended_by"])
+        audit_event_record(actor=actor, verb="readiness.member_removed", target=member, person=person.pk,
+                           role=member.role, reason="deactivated")
+
+
 @transaction.atomic
 def readiness_exercise_record(*, actor, held_on: dt.date, scenario: str, participants=(), went_well: str = "",
                               to_improve: str = "") -> Drill:

@@ -377,3 +377,17 @@ def test_the_readiness_page_reads_a_fixed_number_of_queries(client, quality_dire
     _approved(quality_director, text="Vielä yksi")
     with django_assert_max_num_queries(len(few_plan.captured_queries)):
         client.get(PLAN)
+
+
+def test_a_deactivated_person_leaves_the_group_kept_as_a_former_member(administrator, quality_director, employee_a,
+                                                                       unit_a):
+    from omavalvonta.organisation.services import membership_remove, person_update
+
+    m = services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.CHAIR)
+    # Leaving one unit is not leaving the organisation's group.
+    membership_remove(actor=administrator, membership=employee_a.memberships.get(unit=unit_a))
+    assert selectors.readiness_members() == [m]
+    person_update(actor=administrator, person=employee_a, is_active=False)
+    assert selectors.readiness_members() == []
+    assert [f.user for f in selectors.readiness_former_members()] == [employee_a]
+    assert AuditEvent.objects.filter(verb="readiness.member_removed").count() == 1
