@@ -58,9 +58,9 @@ class AuditsConfig(AppConfig):
             roles=(Role.QUALITY_DIRECTOR,), escalate_roles=(Role.MANAGEMENT_GROUP,),
         )
         # A deactivated person leaves the readiness group (kept as a former member).
-        from omavalvonta.audits import services
+        from omavalvonta.audits import readiness_services
 
-        registry.register(registry.MEMBERSHIP_ENDED, "audits.readiness", services.readiness_person_left)
+        registry.register(registry.MEMBERSHIP_ENDED, "audits.readiness", readiness_services.readiness_person_left)
         # The self-supervision plan's critical information systems.
         registry.register(registry.PLAN_FACTS, "information_systems", selectors.information_systems_fact)
         # The unit's timeline (dashboards): what happened here, never naming a child.

@@ -143,7 +143,7 @@ class SecurityPlanApproveForm(forms.Form):
 
 class ReadinessMemberForm(forms.Form):
     user = UserChoiceField(people=(), label=_("Person"), blank_label=_("Choose a person"))
-    role = forms.ChoiceField(label=_("Role in the group"), choices=ReadinessRole.choices, initial=ReadinessRole.MEMBER)
+    group_role = forms.ChoiceField(label=_("Role in the group"), choices=ReadinessRole.choices, initial=ReadinessRole.MEMBER)
     duties = forms.CharField(label=_("Responsibilities"), required=False, max_length=300,
                              help_text=_("For example: calls the units' supervisors; keeps the contact list."))
 
@@ -153,7 +153,7 @@ class ReadinessMemberForm(forms.Form):
 
 
 class ReadinessMemberChangeForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role in the group"), choices=ReadinessRole.choices)
+    group_role = forms.ChoiceField(label=_("Role in the group"), choices=ReadinessRole.choices)
     duties = forms.CharField(label=_("Responsibilities"), required=False, max_length=300)
     edit_version = EditVersionField()
 

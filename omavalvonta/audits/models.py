@@ -260,7 +260,7 @@ class ReadinessMember(EditVersioned):
     row (`ended_at`), so the group's history stays readable."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
-    role = models.CharField(_("role in the group"), max_length=20, choices=ReadinessRole.choices)
+    group_role = models.CharField(_("role in the group"), max_length=20, choices=ReadinessRole.choices)
     duties = models.CharField(_("responsibilities"), max_length=300, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
@@ -273,12 +273,12 @@ class ReadinessMember(EditVersioned):
         constraints = [
             models.UniqueConstraint(fields=["user"], condition=models.Q(ended_at__isnull=True),
                                     name="readiness_member_once"),
-            models.UniqueConstraint(fields=["role"], condition=models.Q(ended_at__isnull=True, role="chair"),
+            models.UniqueConstraint(fields=["group_role"], condition=models.Q(ended_at__isnull=True, group_role="chair"),
                                     name="readiness_one_chair"),
         ]
 
     def __str__(self):
-        return f"{self.user} ({self.get_role_display()})"
+        return f"{self.user} ({self.get_group_role_display()})"
 
 
 class CrisisPlanVersion(EditVersioned):

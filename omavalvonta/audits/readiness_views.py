@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from omavalvonta.audits import selectors, services
+from omavalvonta.audits import readiness_services, selectors
 from omavalvonta.audits.forms import (
     CrisisPlanApproveForm,
     CrisisPlanForm,
@@ -46,7 +46,7 @@ def readiness(request):
     exercise_form = ReadinessExerciseForm(people=people, prefix="e", initial={"held_on": timezone.localdate()})
     change_forms = {
         m.pk: ReadinessMemberChangeForm(prefix=f"c{m.pk}", initial={
-            "role": m.role, "duties": m.duties, "edit_version": m.edit_version})
+            "group_role": m.group_role, "duties": m.duties, "edit_version": m.edit_version})
         for m in members
     } if can_manage else {}
     status = 200
@@ -58,7 +58,7 @@ def readiness(request):
             if which == "member_add":
                 form = add_form = ReadinessMemberForm(request.POST, people=people, prefix="m")
                 if form.is_valid():
-                    services.readiness_member_add(actor=actor, **form.cleaned_data)
+                    readiness_services.readiness_member_add(actor=actor, **form.cleaned_data)
                     messages.success(request, _("The person was added to the readiness group."))
                     return redirect("audits:readiness")
             elif which in ("member_change", "member_remove"):
@@ -67,7 +67,7 @@ def readiness(request):
                     messages.error(request, _("This person is no longer in the group."))
                     return redirect("audits:readiness")
                 if which == "member_remove":
-                    services.readiness_member_remove(actor=actor, member=member)
+                    readiness_services.readiness_member_remove(actor=actor, member=member)
                     messages.success(request, _("%(name)s was taken out of the readiness group.")
                                      % {"name": member.user.full_name})
                     return redirect("audits:readiness")
@@ -75,13 +75,13 @@ def readiness(request):
                 if form.is_valid():
                     fields = dict(form.cleaned_data)
                     expected = fields.pop("edit_version")
-                    services.readiness_member_change(actor=actor, member=member, expected_version=expected, **fields)
+                    readiness_services.readiness_member_change(actor=actor, member=member, expected_version=expected, **fields)
                     messages.success(request, _("The member's role was saved."))
                     return redirect("audits:readiness")
             elif which == "exercise":
                 form = exercise_form = ReadinessExerciseForm(request.POST, people=people, prefix="e")
                 if form.is_valid():
-                    services.readiness_exercise_record(actor=actor, **form.cleaned_data)
+                    readiness_services.readiness_exercise_record(actor=actor, **form.cleaned_data)
                     messages.success(request, _("The readiness exercise was recorded."))
                     return redirect("audits:readiness")
             else:
@@ -129,7 +129,7 @@ def crisis_plan_version(request, pk):
 @require_POST
 def crisis_plan_draft_start(request):
     _may_manage(request.user)
-    services.crisis_plan_draft_start(actor=request.user)
+    readiness_services.crisis_plan_draft_start(actor=request.user)
     return redirect("audits:crisis_plan_draft")
 
 
@@ -152,7 +152,7 @@ def crisis_plan_draft(request):
             approve = CrisisPlanApproveForm(request.POST, prefix="a")
             if approve.is_valid():
                 try:
-                    services.crisis_plan_approve(actor=actor, version=draft, **approve.cleaned_data)
+                    readiness_services.crisis_plan_approve(actor=actor, version=draft, **approve.cleaned_data)
                 except ValidationError as error:
                     add_service_errors(approve, error)
                 else:
@@ -162,7 +162,7 @@ def crisis_plan_draft(request):
             form = CrisisPlanForm(request.POST, sections=sections)
             if form.is_valid():
                 try:
-                    services.crisis_plan_draft_save(
+                    readiness_services.crisis_plan_draft_save(
                         actor=actor, version=draft, sections=form.sections(),
                         change_note=form.cleaned_data["change_note"], expected_version=form.cleaned_data["edit_version"],
                     )

@@ -260,7 +260,7 @@ def readiness_members() -> list[ReadinessMember]:
     """The group now: the chair first, then by role and name (one query)."""
     order = {value: i for i, value in enumerate(ReadinessRole.values)}
     members = list(ReadinessMember.objects.filter(ended_at__isnull=True).select_related("user"))
-    return sorted(members, key=lambda m: (order.get(m.role, 99), m.user.full_name.casefold(), m.pk))
+    return sorted(members, key=lambda m: (order.get(m.group_role, 99), m.user.full_name.casefold(), m.pk))
 
 
 def readiness_former_members(*, limit: int = 10) -> list[ReadinessMember]:
@@ -309,7 +309,7 @@ def readiness_exercise_due() -> dt.date | None:
 
 def readiness_chair_id() -> int | None:
     return (
-        ReadinessMember.objects.filter(role=ReadinessRole.CHAIR, ended_at__isnull=True, user__is_active=True)
+        ReadinessMember.objects.filter(group_role=ReadinessRole.CHAIR, ended_at__isnull=True, user__is_active=True)
         .values_list("user_id", flat=True).first()
     )
 

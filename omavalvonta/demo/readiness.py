@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from omavalvonta.audits import services as audit_services
+from omavalvonta.audits import readiness_services
 from omavalvonta.organisation.models import Membership, Role, Unit
 
 CRISIS_PLAN = {
@@ -52,32 +52,32 @@ def build(*, director, demo_unit: Unit | None, today: dt.date) -> dict:
     members = []
     for person, role, duties in roles:
         if person is not None and person not in [m.user for m in members]:
-            members.append(audit_services.readiness_member_add(actor=director, user=person, role=role, duties=duties))
+            members.append(readiness_services.readiness_member_add(actor=director, user=person, group_role=role, duties=duties))
     # The group was formed a year and a half ago.
     ReadinessMember.objects.filter(pk__in=[m.pk for m in members]).update(
         added_at=timezone.now() - dt.timedelta(days=540)
     )
-    first = audit_services.crisis_plan_draft_start(actor=director)
+    first = readiness_services.crisis_plan_draft_start(actor=director)
     sections = dict(CRISIS_PLAN, channels="Soittoketju on valmiusryhmän yhteisessä kansiossa.")
-    audit_services.crisis_plan_draft_save(actor=director, version=first, sections=sections)
-    audit_services.crisis_plan_approve(actor=director, version=first, review_note="Ensimmäinen versio.")
+    readiness_services.crisis_plan_draft_save(actor=director, version=first, sections=sections)
+    readiness_services.crisis_plan_approve(actor=director, version=first, review_note="Ensimmäinen versio.")
     CrisisPlanVersion.objects.filter(pk=first.pk).update(
         approved_at=timezone.now() - dt.timedelta(days=420), created_at=timezone.now() - dt.timedelta(days=430)
     )
     # Last year's exercise, and the plan's review after it.
     held_on = today - dt.timedelta(days=300)
-    audit_services.readiness_exercise_record(
+    readiness_services.readiness_exercise_record(
         actor=director, held_on=held_on, scenario="Pitkä sähkökatko pakkasella kahdessa yksikössä",
         participants=[m.user for m in members],
         went_well="Soittoketju tavoitti kaikki yksiköt puolessa tunnissa; varavoima riitti lämpöön.",
         to_improve="Viestipohjat puuttuivat, ja yhden yksikön yhteystietolista oli vanha.",
     )
-    second = audit_services.crisis_plan_draft_start(actor=director)
-    audit_services.crisis_plan_draft_save(
+    second = readiness_services.crisis_plan_draft_start(actor=director)
+    readiness_services.crisis_plan_draft_save(
         actor=director, version=second, sections=CRISIS_PLAN,
         change_note="Viestipohjat lisättiin ja yhteystietolista tulostetaan yksiköihin kahdesti vuodessa.",
     )
-    audit_services.crisis_plan_approve(
+    readiness_services.crisis_plan_approve(
         actor=director, version=second, review_note="Katselmoitu valmiusryhmässä sähkökatkoharjoituksen jälkeen.",
     )
     CrisisPlanVersion.objects.filter(pk=second.pk).update(

@@ -789,13 +789,13 @@ def _security_plan():
 
 def _crisis_plan(*, draft=False):
     """An approved version of the crisis-communication plan, and a draft after it when asked."""
-    from omavalvonta.audits import services
+    from omavalvonta.audits import readiness_services
 
     director = member(Role.QUALITY_DIRECTOR)
-    version = services.crisis_plan_draft_start(actor=director)
-    services.crisis_plan_draft_save(actor=director, version=version, sections={"scope": "Koko konserni."})
-    version = services.crisis_plan_approve(actor=director, version=version)
-    return services.crisis_plan_draft_start(actor=director) if draft else version
+    version = readiness_services.crisis_plan_draft_start(actor=director)
+    readiness_services.crisis_plan_draft_save(actor=director, version=version, sections={"scope": "Koko konserni."})
+    version = readiness_services.crisis_plan_approve(actor=director, version=version)
+    return readiness_services.crisis_plan_draft_start(actor=director) if draft else version
 
 
 def _round(unit):

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from omavalvonta.audits import services
+from omavalvonta.audits import readiness_services
 from omavalvonta.audits.models import CrisisPlanVersion, Drill, ReadinessMember, ReadinessRole, SecurityPlanState
 from omavalvonta.testing.browser import login, snap
 
@@ -26,12 +26,12 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     phone_page, live_server, quality_director, supervisor_a, employee_a, password, settings
 ):
     settings.REQUIRE_MFA_FOR_PRIVILEGED = False
-    services.readiness_member_add(actor=quality_director, user=supervisor_a, role=ReadinessRole.CHAIR,
+    readiness_services.readiness_member_add(actor=quality_director, user=supervisor_a, group_role=ReadinessRole.CHAIR,
                                   duties="Johtaa valmiusryhmää.")
-    first = services.crisis_plan_draft_start(actor=quality_director)
-    services.crisis_plan_draft_save(actor=quality_director, version=first,
+    first = readiness_services.crisis_plan_draft_start(actor=quality_director)
+    readiness_services.crisis_plan_draft_save(actor=quality_director, version=first,
                                     sections={"spokespersons": "Viestii valmiusryhmän puheenjohtaja."})
-    services.crisis_plan_approve(actor=quality_director, version=first)
+    readiness_services.crisis_plan_approve(actor=quality_director, version=first)
 
     page = phone_page
     login(page, live_server, quality_director.email, password)
@@ -41,11 +41,11 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     # A member: the employee speaks for the organisation.
     page.locator("summary", has_text="Lisää jäsen").click()
     page.select_option("select[name=m-user]", str(employee_a.pk))
-    page.select_option("select[name=m-role]", "communications")
+    page.select_option("select[name=m-group_role]", "communications")
     page.fill("input[name=m-duties]", "Vastaa mediakyselyihin.")
     page.get_by_role("button", name="Lisää ryhmään").click()
     page.wait_for_load_state()
-    assert ReadinessMember.objects.get(user=employee_a).role == ReadinessRole.COMMUNICATIONS
+    assert ReadinessMember.objects.get(user=employee_a).group_role == ReadinessRole.COMMUNICATIONS
     assert "Henkilö lisättiin valmiusryhmään." in page.content()
     _fits(page)
 

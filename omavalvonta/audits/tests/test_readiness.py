@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from omavalvonta.audits import selectors, services
+from omavalvonta.audits import readiness_services, selectors
 from omavalvonta.audits.models import (
     CrisisPlanVersion,
     Drill,
@@ -41,13 +41,13 @@ def _no_mfa(settings):
 
 
 def _approved(actor, text="Kriisissä viestii valmiusryhmän puheenjohtaja.", note="Katselmoitu valmiusryhmässä."):
-    draft = services.crisis_plan_draft_start(actor=actor)
-    services.crisis_plan_draft_save(actor=actor, version=draft, sections={"spokespersons": text})
-    return services.crisis_plan_approve(actor=actor, version=draft, review_note=note)
+    draft = readiness_services.crisis_plan_draft_start(actor=actor)
+    readiness_services.crisis_plan_draft_save(actor=actor, version=draft, sections={"spokespersons": text})
+    return readiness_services.crisis_plan_approve(actor=actor, version=draft, review_note=note)
 
 
 def _exercise(actor, people, days_ago=30, scenario="Pitkä sähkökatko talvella"):
-    return services.readiness_exercise_record(
+    return readiness_services.readiness_exercise_record(
         actor=actor, held_on=timezone.localdate() - dt.timedelta(days=days_ago), scenario=scenario,
         participants=people, went_well="Puhelinketju toimi.", to_improve="Varavalot puuttuivat yhdestä yksiköstä.",
     )
@@ -57,24 +57,24 @@ def _exercise(actor, people, days_ago=30, scenario="Pitkä sähkökatko talvella
 
 
 def test_the_group_its_roles_one_chair_and_its_history(quality_director, employee_a, supervisor_a, unit_a):
-    chair = services.readiness_member_add(actor=quality_director, user=supervisor_a, role=ReadinessRole.CHAIR)
-    comms = services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.COMMUNICATIONS,
+    chair = readiness_services.readiness_member_add(actor=quality_director, user=supervisor_a, group_role=ReadinessRole.CHAIR)
+    comms = readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.COMMUNICATIONS,
                                           duties="Tiedottaa henkilöstölle")
     with pytest.raises(ValidationError) as error:
-        services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.MEMBER)
+        readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.MEMBER)
     assert "user" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.readiness_member_change(actor=quality_director, member=comms, role=ReadinessRole.CHAIR)
-    assert "role" in error.value.message_dict  # one chair at a time
-    services.readiness_member_change(actor=quality_director, member=chair, role=ReadinessRole.DEPUTY)
-    services.readiness_member_change(actor=quality_director, member=comms, role=ReadinessRole.CHAIR)
-    assert [(m.user, m.role) for m in selectors.readiness_members()] == [
+        readiness_services.readiness_member_change(actor=quality_director, member=comms, group_role=ReadinessRole.CHAIR)
+    assert "group_role" in error.value.message_dict  # one chair at a time
+    readiness_services.readiness_member_change(actor=quality_director, member=chair, group_role=ReadinessRole.DEPUTY)
+    readiness_services.readiness_member_change(actor=quality_director, member=comms, group_role=ReadinessRole.CHAIR)
+    assert [(m.user, m.group_role) for m in selectors.readiness_members()] == [
         (employee_a, ReadinessRole.CHAIR), (supervisor_a, ReadinessRole.DEPUTY)]
-    services.readiness_member_remove(actor=quality_director, member=chair)
+    readiness_services.readiness_member_remove(actor=quality_director, member=chair)
     # Removed, kept: the group's history stays readable, and the person may come back.
     assert [m.user for m in selectors.readiness_members()] == [employee_a]
     assert [m.user for m in selectors.readiness_former_members()] == [supervisor_a]
-    services.readiness_member_add(actor=quality_director, user=supervisor_a, role=ReadinessRole.MEMBER)
+    readiness_services.readiness_member_add(actor=quality_director, user=supervisor_a, group_role=ReadinessRole.MEMBER)
     assert ReadinessMember.objects.filter(user=supervisor_a).count() == 2
     verbs = list(AuditEvent.objects.filter(verb__startswith="readiness.member").values_list("verb", flat=True))
     assert sorted(set(verbs)) == ["readiness.member_added", "readiness.member_changed", "readiness.member_removed"]
@@ -84,7 +84,7 @@ def test_the_group_its_roles_one_chair_and_its_history(quality_director, employe
 @pytest.mark.parametrize("role", [Role.QUALITY_DIRECTOR, Role.MANAGEMENT_GROUP, Role.ADMINISTRATOR])
 def test_the_keepers_may_change_the_group(organisation, employee_a, role):
     actor = member(role)
-    services.readiness_member_add(actor=actor, user=employee_a, role=ReadinessRole.MEMBER)
+    readiness_services.readiness_member_add(actor=actor, user=employee_a, group_role=ReadinessRole.MEMBER)
     _approved(actor)
     assert selectors.readiness_allowed(actor)
 
@@ -97,11 +97,11 @@ def test_nobody_else_changes_the_group_the_exercise_or_the_plan(organisation, un
         kwargs = {"region": unit_a.region}
     actor = member(role, **kwargs)
     with pytest.raises(PermissionDenied):
-        services.readiness_member_add(actor=actor, user=employee_a, role=ReadinessRole.MEMBER)
+        readiness_services.readiness_member_add(actor=actor, user=employee_a, group_role=ReadinessRole.MEMBER)
     with pytest.raises(PermissionDenied):
         _exercise(actor, [employee_a])
     with pytest.raises(PermissionDenied):
-        services.crisis_plan_draft_start(actor=actor)
+        readiness_services.crisis_plan_draft_start(actor=actor)
     assert not selectors.readiness_allowed(actor)
 
 
@@ -109,20 +109,20 @@ def test_a_quality_director_of_one_unit_only_does_not_keep_it(unit_a, employee_a
     actor = member(Role.QUALITY_DIRECTOR, unit=unit_a)
     assert not selectors.readiness_allowed(actor)
     with pytest.raises(PermissionDenied):
-        services.readiness_member_add(actor=actor, user=employee_a, role=ReadinessRole.MEMBER)
+        readiness_services.readiness_member_add(actor=actor, user=employee_a, group_role=ReadinessRole.MEMBER)
 
 
 def test_an_employee_reads_the_pages_and_gets_403_on_every_change(client, quality_director, employee_a):
-    services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.COMMUNICATIONS)
+    readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.COMMUNICATIONS)
     _approved(quality_director, text="Puhuja on valmiusryhmän puheenjohtaja.")
-    services.crisis_plan_draft_start(actor=quality_director)
+    readiness_services.crisis_plan_draft_start(actor=quality_director)
     client.force_login(employee_a)
     page = client.get(READINESS, headers=FI)
     assert page.status_code == 200 and employee_a.full_name in page.content.decode()
     assert "Lisää jäsen" not in page.content.decode()
     plan = client.get(PLAN, headers=FI).content.decode()
     assert "Puhuja on valmiusryhmän puheenjohtaja." in plan and "Jatka luonnosta" not in plan
-    assert client.post(READINESS, {"form": "member_add", "m-user": employee_a.pk, "m-role": "member"}).status_code == 403
+    assert client.post(READINESS, {"form": "member_add", "m-user": employee_a.pk, "m-group_role": "member"}).status_code == 403
     assert client.post(READINESS, {"form": "exercise", "e-scenario": "x"}).status_code == 403
     assert client.get(DRAFT).status_code == 403
     assert client.post(reverse("audits:crisis_plan_draft_start")).status_code == 403
@@ -163,7 +163,7 @@ def test_scenario_the_exercise_is_reminded_late_after_a_year_and_recording_it_fu
     once late, the management group hears with them, once. Recording the
     exercise moves the duty a year on: nothing late, nothing more sent."""
     board = member(Role.MANAGEMENT_GROUP, full_name="Johto Ryhmä", email="johto@omavalvonta.example")
-    chair = services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.CHAIR)
+    chair = readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.CHAIR)
     formed = timezone.now() - dt.timedelta(days=EXERCISE_INTERVAL_DAYS - 25)  # due in 25 days
     ReadinessMember.objects.filter(pk=chair.pk).update(added_at=formed)
     due = timezone.localdate(formed) + dt.timedelta(days=EXERCISE_INTERVAL_DAYS)
@@ -212,19 +212,19 @@ def test_the_exercise_is_the_evidence_of_a_calendar_duty(quality_director, emplo
 
 def test_approving_a_new_version_keeps_the_old_one_frozen(client, quality_director, employee_a):
     first = _approved(quality_director)
-    draft = services.crisis_plan_draft_start(actor=quality_director)
+    draft = readiness_services.crisis_plan_draft_start(actor=quality_director)
     assert (draft.number, draft.sections) == (2, first.sections)
-    services.crisis_plan_draft_save(actor=quality_director, version=draft,
+    readiness_services.crisis_plan_draft_save(actor=quality_director, version=draft,
                                     sections={"spokespersons": "Viestii viestintävastaava.", "media": "Ei lapsen tietoja."})
-    second = services.crisis_plan_approve(actor=quality_director, version=draft, review_note="Vuoden katselmus.")
+    second = readiness_services.crisis_plan_approve(actor=quality_director, version=draft, review_note="Vuoden katselmus.")
     first.refresh_from_db()
     assert first.state == SecurityPlanState.APPROVED
     assert first.sections == {"spokespersons": "Kriisissä viestii valmiusryhmän puheenjohtaja."}
     assert selectors.crisis_plan_current() == second
     with pytest.raises(ValidationError):
-        services.crisis_plan_draft_save(actor=quality_director, version=first, sections={"scope": "muutettu"})
+        readiness_services.crisis_plan_draft_save(actor=quality_director, version=first, sections={"scope": "muutettu"})
     with pytest.raises(ValidationError):
-        services.crisis_plan_approve(actor=quality_director, version=second)
+        readiness_services.crisis_plan_approve(actor=quality_director, version=second)
     client.force_login(employee_a)
     page = client.get(PLAN, headers=FI).content.decode()
     assert "Viestii viestintävastaava." in page and "Versio 1" in page and "Versio 2" in page
@@ -249,7 +249,7 @@ def test_the_pages_start_save_and_approve_a_version(client, quality_director):
 
 def test_scenario_the_plan_is_reviewed_yearly(quality_director, employee_a):
     assert selectors.crisis_plan_duties(today=timezone.localdate()) == []  # nothing approved yet
-    services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.CHAIR)
+    readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.CHAIR)
     version = _approved(quality_director)
     CrisisPlanVersion.objects.filter(pk=version.pk).update(approved_at=timezone.now() - dt.timedelta(days=400))
     [duty] = selectors.crisis_plan_duties(today=timezone.localdate())
@@ -281,7 +281,7 @@ def test_the_continuity_page_links_the_readiness_and_the_plan(client, quality_di
 
 def test_adding_a_member_without_a_person_keeps_what_was_typed(client, quality_director):
     client.force_login(quality_director)
-    response = client.post(READINESS, {"form": "member_add", "m-user": "", "m-role": "communications",
+    response = client.post(READINESS, {"form": "member_add", "m-user": "", "m-group_role": "communications",
                                        "m-duties": "Hoitaa mediasuhteet"}, headers=FI)
     assert response.status_code == 400
     assert "Hoitaa mediasuhteet" in response.content.decode()
@@ -290,9 +290,9 @@ def test_adding_a_member_without_a_person_keeps_what_was_typed(client, quality_d
 
 
 def test_a_second_chair_is_refused_on_the_page(client, quality_director, employee_a, supervisor_a):
-    services.readiness_member_add(actor=quality_director, user=supervisor_a, role=ReadinessRole.CHAIR)
+    readiness_services.readiness_member_add(actor=quality_director, user=supervisor_a, group_role=ReadinessRole.CHAIR)
     client.force_login(quality_director)
-    response = client.post(READINESS, {"form": "member_add", "m-user": employee_a.pk, "m-role": "chair",
+    response = client.post(READINESS, {"form": "member_add", "m-user": employee_a.pk, "m-group_role": "chair",
                                        "m-duties": "Johtaa kokousta"}, headers=FI)
     assert response.status_code == 400
     body = response.content.decode()
@@ -300,19 +300,19 @@ def test_a_second_chair_is_refused_on_the_page(client, quality_director, employe
 
 
 def test_a_role_change_against_a_newer_save_is_refused(client, quality_director, employee_a):
-    m = services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.MEMBER)
+    m = readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.MEMBER)
     opened = m.edit_version
-    services.readiness_member_change(actor=quality_director, member=m, role=ReadinessRole.SAFETY)
+    readiness_services.readiness_member_change(actor=quality_director, member=m, group_role=ReadinessRole.SAFETY)
     client.force_login(quality_director)
-    response = client.post(READINESS, {"form": "member_change", "member": m.pk, f"c{m.pk}-role": "deputy",
+    response = client.post(READINESS, {"form": "member_change", "member": m.pk, f"c{m.pk}-group_role": "deputy",
                                        f"c{m.pk}-duties": "Varahenkilö", f"c{m.pk}-edit_version": opened})
     assert response.status_code == 400 and "Varahenkilö" in response.content.decode()
     m.refresh_from_db()
-    assert m.role == ReadinessRole.SAFETY
+    assert m.group_role == ReadinessRole.SAFETY
 
 
 def test_an_exercise_in_the_future_or_without_participants_keeps_what_was_typed(client, quality_director, employee_a):
-    services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.CHAIR)
+    readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.CHAIR)
     client.force_login(quality_director)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = client.post(READINESS, {"form": "exercise", "e-held_on": tomorrow.isoformat(),
@@ -329,8 +329,8 @@ def test_an_exercise_in_the_future_or_without_participants_keeps_what_was_typed(
 
 
 def test_a_removed_member_or_an_unknown_form_is_no_500(client, quality_director, employee_a):
-    m = services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.MEMBER)
-    services.readiness_member_remove(actor=quality_director, member=m)
+    m = readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.MEMBER)
+    readiness_services.readiness_member_remove(actor=quality_director, member=m)
     client.force_login(quality_director)
     for data in ({"form": "member_remove", "member": m.pk}, {"form": "member_change", "member": "x"},
                  {"form": "nonsense"}):
@@ -338,7 +338,7 @@ def test_a_removed_member_or_an_unknown_form_is_no_500(client, quality_director,
 
 
 def test_a_too_long_section_or_an_empty_approval_is_400(client, quality_director):
-    draft = services.crisis_plan_draft_start(actor=quality_director)
+    draft = readiness_services.crisis_plan_draft_start(actor=quality_director)
     client.force_login(quality_director)
     data = {f"section_{key}": "" for key in CRISIS_SECTION_KEYS}
     data.update(form="save", section_scope="x" * (CRISIS_SECTION_TEXT_MAX + 1), section_media="Media ohjataan puhujalle.",
@@ -357,7 +357,7 @@ def test_a_too_long_section_or_an_empty_approval_is_400(client, quality_director
 
 def test_the_readiness_page_reads_a_fixed_number_of_queries(client, quality_director, employee_a,
                                                              django_assert_max_num_queries):
-    services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.CHAIR)
+    readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.CHAIR)
     _exercise(quality_director, [employee_a])
     _approved(quality_director)
     client.force_login(quality_director)
@@ -365,11 +365,11 @@ def test_the_readiness_page_reads_a_fixed_number_of_queries(client, quality_dire
         client.get(READINESS)
     for n in range(5):
         person = member(Role.EMPLOYEE, unit=employee_a.memberships.first().unit, full_name=f"Jäsen {n}")
-        services.readiness_member_add(actor=quality_director, user=person, role=ReadinessRole.MEMBER)
+        readiness_services.readiness_member_add(actor=quality_director, user=person, group_role=ReadinessRole.MEMBER)
         _exercise(quality_director, [employee_a, person], days_ago=40 + n)
         _approved(quality_director, text=f"Versio {n}")
-    removed = ReadinessMember.objects.filter(role=ReadinessRole.MEMBER).first()
-    services.readiness_member_remove(actor=quality_director, member=removed)
+    removed = ReadinessMember.objects.filter(group_role=ReadinessRole.MEMBER).first()
+    readiness_services.readiness_member_remove(actor=quality_director, member=removed)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(READINESS)
     with django_assert_max_num_queries(30) as few_plan:
@@ -383,7 +383,7 @@ def test_a_deactivated_person_leaves_the_group_kept_as_a_former_member(administr
                                                                        unit_a):
     from omavalvonta.organisation.services import membership_remove, person_update
 
-    m = services.readiness_member_add(actor=quality_director, user=employee_a, role=ReadinessRole.CHAIR)
+    m = readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.CHAIR)
     # Leaving one unit is not leaving the organisation's group.
     membership_remove(actor=administrator, membership=employee_a.memberships.get(unit=unit_a))
     assert selectors.readiness_members() == [m]
