@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AuditsConfig(AppConfig):
     """Self-assessments against the quality director's checklists, internal and
     external audits with findings, and each unit's continuity and readiness:
-    critical information systems, the continuity plan and drills."""
+    critical information systems, the continuity plan and drills; and the
+    organisation's readiness: the readiness group, its yearly exercise and the
+    crisis-communication plan."""
 
     name = "omavalvonta.audits"
     label = "audits"
@@ -25,6 +27,9 @@ class AuditsConfig(AppConfig):
             (42, "audits.drill", selectors.evidence_drills, _("Drills")),
             # The information-security plan's annual review: its approved versions.
             (43, "audits.securityplanversion", selectors.evidence_security_plan, _("Information-security plan")),
+            # The readiness group's yearly exercises and the crisis-communication plan's approved versions.
+            (44, "audits.readinessexercise", selectors.evidence_readiness_exercises, _("Readiness exercises")),
+            (45, "audits.crisisplanversion", selectors.evidence_crisis_plan, _("Crisis-communication plan")),
         ]:
             registry.register(registry.EVIDENCE_SOURCES, name, func, order=order, group_label=label)
         # The information-security plan's annual review, on the home page of those who keep it.
@@ -65,6 +70,25 @@ class AuditsConfig(AppConfig):
         )
         # The unit's self-supervision plan links the current versions of its documents.
         registry.register(registry.PLAN_FACTS, "documents", document_selectors.plan_documents_fact)
+        # The readiness group's yearly exercise and the crisis-communication plan's
+        # yearly review (audits/readiness.py): reminded to the group's chair (the
+        # duty's owner) and the quality director, escalated to the management group.
+        from omavalvonta.audits.readiness import REMIND_DAYS_BEFORE
+
+        registry.register(
+            registry.DUTY_SOURCES, "audits.readiness_exercise", selectors.readiness_exercise_duties,
+            label=_("Readiness exercise"), organisation=True, remind_days_before=REMIND_DAYS_BEFORE,
+            roles=(Role.QUALITY_DIRECTOR,), escalate_roles=(Role.MANAGEMENT_GROUP,), owner_with_roles=True,
+        )
+        registry.register(
+            registry.DUTY_SOURCES, "audits.crisis_plan_review", selectors.crisis_plan_duties,
+            label=_("Crisis-communication plan review"), organisation=True, remind_days_before=REMIND_DAYS_BEFORE,
+            roles=(Role.QUALITY_DIRECTOR,), escalate_roles=(Role.MANAGEMENT_GROUP,), owner_with_roles=True,
+        )
+        # A deactivated person leaves the readiness group (kept as a former member).
+        from omavalvonta.audits import readiness_services
+
+        registry.register(registry.MEMBERSHIP_ENDED, "audits.readiness", readiness_services.readiness_person_left)
         # The self-supervision plan's critical information systems.
         registry.register(registry.PLAN_FACTS, "information_systems", selectors.information_systems_fact)
         # The unit's timeline (dashboards): what happened here, never naming a child.

@@ -5,8 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.audits.models import AnswerResult, AuditKind, FindingKind
-from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
+from omavalvonta.audits.models import AnswerResult, AuditKind, FindingKind, ReadinessRole
+from omavalvonta.core.forms import (
+    DateField,
+    DateInput,
+    EditVersionField,
+    ModelMultipleChoiceField,
+    UserChoiceField,
+    UserMultipleChoiceField,
+)
 
 
 class ChecklistForm(forms.Form):
@@ -128,4 +135,56 @@ class SecurityPlanApproveForm(forms.Form):
         label=_("Annual review"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was reviewed and with whom, e.g. reviewed with the data protection officer and the "
                     "system owners 12.2.; access rights and log monitoring checked."),
+    )
+
+
+# --- The organisation's readiness -----------------------------------------------------------------
+
+
+class ReadinessMemberForm(forms.Form):
+    user = UserChoiceField(people=(), label=_("Person"), blank_label=_("Choose a person"))
+    group_role = forms.ChoiceField(label=_("Role in the group"), choices=ReadinessRole.choices, initial=ReadinessRole.MEMBER)
+    duties = forms.CharField(label=_("Responsibilities"), required=False, max_length=300,
+                             help_text=_("For example: calls the units' supervisors; keeps the contact list."))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"] = UserChoiceField(people=people, label=_("Person"), blank_label=_("Choose a person"))
+
+
+class ReadinessMemberChangeForm(forms.Form):
+    group_role = forms.ChoiceField(label=_("Role in the group"), choices=ReadinessRole.choices)
+    duties = forms.CharField(label=_("Responsibilities"), required=False, max_length=300)
+    edit_version = EditVersionField()
+
+
+class ReadinessExerciseForm(forms.Form):
+    held_on = DateField(label=_("Date"), widget=DateInput())
+    scenario = forms.CharField(label=_("Scenario"), max_length=300,
+                               help_text=_("For example: a long power cut in winter; a fire at night in one unit."))
+    participants = UserMultipleChoiceField(people=(), label=_("Participants"), widget=forms.CheckboxSelectMultiple)
+    went_well = forms.CharField(label=_("What worked"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    to_improve = forms.CharField(label=_("What to improve"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"] = UserMultipleChoiceField(
+            people=people, label=_("Participants"), widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Choose who took part.")},
+        )
+
+
+class CrisisPlanForm(SecurityPlanForm):
+    """The draft of the crisis-communication plan: one text a section (readiness.CRISIS_SECTIONS)."""
+
+    change_note = forms.CharField(
+        label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the new spokesperson named; the message templates updated."),
+    )
+
+
+class CrisisPlanApproveForm(forms.Form):
+    review_note = forms.CharField(
+        label=_("Yearly review"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was reviewed and with whom, e.g. reviewed with the readiness group after the exercise."),
     )

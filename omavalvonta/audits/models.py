@@ -8,7 +8,13 @@
 * `CriticalSystem`: the unit's critical information systems in criticality
   order, each with its owner (main user), fallback and tolerable outage.
 * `ContinuityPlan`: the unit's readiness and continuity plan (one per unit).
-* `Drill`: a readiness drill with date, scenario, participants and lessons.
+* `Drill`: a readiness drill with date, scenario, participants and lessons; of
+  kind `readiness_exercise` it is the organisation's yearly readiness exercise
+  (no unit; `audits/readiness.py`).
+* `ReadinessMember`: a person of the organisation's readiness group
+  (valmiusryhmä) with their role in it; a removed member is kept, ended.
+* `CrisisPlanVersion`: the crisis-communication plan (kriisiviestintäsuunnitelma),
+  organisation-level, versioned like the information-security plan.
 * `SecurityPlanVersion`: the provider's information-security plan (THL
   regulation 3/2024; organisation-level, not public), versioned: one draft is
   edited, approving it freezes the version (`audits/security_sections.py`).
@@ -173,12 +179,25 @@ class ContinuityPlan(EditVersioned):
     objects = UnitScopedQuerySet.as_manager()
 
 
+class DrillKind(models.TextChoices):
+    UNIT = "unit", _("Unit drill")
+    READINESS_EXERCISE = "readiness_exercise", _("Readiness exercise")
+
+
 class Drill(models.Model):
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    """A unit's drill, or (kind `readiness_exercise`, no unit) the organisation's
+    yearly readiness exercise: what worked and what to improve."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DrillKind.choices, default=DrillKind.UNIT)
+    unit = models.ForeignKey(
+        "organisation.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
     held_on = models.DateField(_("date"))
     scenario = models.CharField(_("scenario"), max_length=300)
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("participants"))
     lessons = models.TextField(_("lessons learned"), blank=True)
+    went_well = models.TextField(_("what worked"), blank=True)
+    to_improve = models.TextField(_("what to improve"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -186,6 +205,14 @@ class Drill(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+        constraints = [
+            # A unit's drill has its unit; the organisation's readiness exercise has none.
+            models.CheckConstraint(
+                condition=(models.Q(kind="unit") & models.Q(unit__isnull=False))
+                | (models.Q(kind="readiness_exercise") & models.Q(unit__isnull=True)),
+                name="drill_unit_by_kind",
+            )
+        ]
 
     def __str__(self):
         return f"{self.scenario} {self.held_on:%d.%m.%Y}"
@@ -331,3 +358,67 @@ class PartnerEvidence(models.Model):
 
     def __str__(self):
         return f"{self.partner} {self.received_on:%d.%m.%Y}"
+
+
+class ReadinessRole(models.TextChoices):
+    """A member's role in the readiness group (the provider's programme: a chair
+    who leads, a deputy, the person who speaks for the organisation)."""
+
+    CHAIR = "chair", _("Chair")
+    DEPUTY = "deputy", _("Deputy chair")
+    COMMUNICATIONS = "communications", _("Communications")
+    SAFETY = "safety", _("Safety and premises")
+    MEMBER = "member", _("Member")
+
+
+class ReadinessMember(EditVersioned):
+    """A person in the organisation's readiness group. Removing one ends the
+    row (`ended_at`), so the group's history stays readable."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    group_role = models.CharField(_("role in the group"), max_length=20, choices=ReadinessRole.choices)
+    duties = models.CharField(_("responsibilities"), max_length=300, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("readiness group member")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(ended_at__isnull=True),
+                                    name="readiness_member_once"),
+            models.UniqueConstraint(fields=["group_role"], condition=models.Q(ended_at__isnull=True, group_role="chair"),
+                                    name="readiness_one_chair"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_group_role_display()})"
+
+
+class CrisisPlanVersion(EditVersioned):
+    """One version of the crisis-communication plan: the sections' texts by key
+    (readiness.CRISIS_SECTIONS). A draft is edited; an approved version is frozen."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=SecurityPlanState.choices, default=SecurityPlanState.DRAFT)
+    sections = models.JSONField(_("sections"), default=dict)
+    change_note = models.TextField(_("what changed"), blank=True)
+    review_note = models.TextField(_("annual review"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("crisis-communication plan version")
+        constraints = [
+            models.UniqueConstraint(fields=["state"], condition=models.Q(state="draft"), name="one_crisis_plan_draft")
+        ]
+
+    def __str__(self):
+        return f"{self.number}"

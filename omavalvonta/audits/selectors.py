@@ -15,18 +15,27 @@ from omavalvonta.audits.models import (
     Audit,
     Checklist,
     ContinuityPlan,
+    CrisisPlanVersion,
     CriticalSystem,
     Drill,
+    DrillKind,
     Finding,
+    ReadinessMember,
+    ReadinessRole,
     SecurityPlanState,
     SecurityPlanVersion,
     SelfAssessment,
+)
+from omavalvonta.audits.readiness import (
+    CRISIS_PLAN_REVIEW_INTERVAL_DAYS,
+    CRISIS_SECTIONS,
+    EXERCISE_INTERVAL_DAYS,
 )
 from omavalvonta.audits.security_sections import REVIEW_INTERVAL_DAYS, SECTIONS
 from omavalvonta.core import registry
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lib.textdiff import word_diff
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_people
 
 CANDIDATE_LIMIT = 30
 
@@ -96,7 +105,7 @@ def continuity_of(*, unit) -> dict:
     return {
         "systems": list(CriticalSystem.objects.filter(unit=unit).select_related("owner")),
         "plan": ContinuityPlan.objects.filter(unit=unit).select_related("updated_by").first(),
-        "drills": list(Drill.objects.filter(unit=unit).prefetch_related("participants")[:20]),
+        "drills": list(Drill.objects.filter(unit=unit, kind=DrillKind.UNIT).prefetch_related("participants")[:20]),
     }
 
 
@@ -117,7 +126,7 @@ def evidence_audits(actor, unit):
 
 
 def evidence_drills(actor, unit):
-    for d in Drill.objects.for_actor(actor, access.P_RISK_VIEW).filter(unit=unit)[:CANDIDATE_LIMIT]:
+    for d in Drill.objects.for_actor(actor, access.P_RISK_VIEW).filter(unit=unit, kind=DrillKind.UNIT)[:CANDIDATE_LIMIT]:
         yield d, f"{d.scenario} {_fi(d.held_on)}", reverse("audits:continuity", args=[unit.pk]) + f"#harjoitus-{d.pk}"
 
 
@@ -227,3 +236,180 @@ def security_plan_home(*, actor, today) -> dict | None:
     if latest is not None and (due - today).days > REVIEW_SOON_DAYS:
         return None
     return {"missing": latest is None, "due": due, "late": due is not None and due < today}
+
+
+# --- The organisation's readiness (audits/readiness.py) -------------------------------------------------
+#
+# Everyone of the organisation reads the group, the exercises and the plan in
+# force (what to do in a crisis); drafts and changes are readiness.manage's,
+# organisation-wide only.
+
+
+def readiness_readable(actor) -> bool:
+    return access.has_perm_anywhere(actor, access.P_UNIT_VIEW) or readiness_allowed(actor)
+
+
+def readiness_allowed(actor) -> bool:
+    """May `actor` keep the readiness group, record its exercise and approve the
+    crisis-communication plan (the quality director, the management group,
+    administrators; organisation-wide)?"""
+    return access.has_perm_organisation_wide(actor, access.P_READINESS_MANAGE)
+
+
+def readiness_members() -> list[ReadinessMember]:
+    """The group now: the chair first, then by role and name (one query)."""
+    order = {value: i for i, value in enumerate(ReadinessRole.values)}
+    members = list(ReadinessMember.objects.filter(ended_at__isnull=True).select_related("user"))
+    return sorted(members, key=lambda m: (order.get(m.group_role, 99), m.user.full_name.casefold(), m.pk))
+
+
+def readiness_former_members(*, limit: int = 10) -> list[ReadinessMember]:
+    """Who has left the group, the latest first (one query)."""
+    return list(
+        ReadinessMember.objects.filter(ended_at__isnull=False).select_related("user", "ended_by")
+        .order_by("-ended_at", "-id")[:limit]
+    )
+
+
+def readiness_member_get(*, actor, pk) -> ReadinessMember:
+    if not readiness_allowed(actor):
+        raise PermissionDenied(access.P_READINESS_MANAGE)
+    try:
+        return ReadinessMember.objects.select_related("user").get(pk=int(pk), ended_at__isnull=True)
+    except (ReadinessMember.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def readiness_people():
+    """The people of the organisation who may be chosen for the group or an exercise."""
+    return access_people.people_holding().order_by("full_name", "id")
+
+
+def readiness_exercises(*, limit: int = 10) -> list[Drill]:
+    """The readiness group's exercises, the latest first, with their participants (two queries)."""
+    return list(
+        Drill.objects.filter(kind=DrillKind.READINESS_EXERCISE).prefetch_related("participants")[:limit]
+    )
+
+
+def readiness_exercise_due() -> dt.date | None:
+    """The next exercise is due EXERCISE_INTERVAL_DAYS after the last one, or
+    after the group got its first member (None: no group and no exercise yet)."""
+    last = (
+        Drill.objects.filter(kind=DrillKind.READINESS_EXERCISE).order_by("-held_on")
+        .values_list("held_on", flat=True).first()
+    )
+    if last is None:
+        started = ReadinessMember.objects.order_by("added_at").values_list("added_at", flat=True).first()
+        if started is None:
+            return None
+        last = timezone.localdate(started)
+    return last + dt.timedelta(days=EXERCISE_INTERVAL_DAYS)
+
+
+def readiness_chair_id() -> int | None:
+    return (
+        ReadinessMember.objects.filter(group_role=ReadinessRole.CHAIR, ended_at__isnull=True, user__is_active=True)
+        .values_list("user_id", flat=True).first()
+    )
+
+
+def crisis_plan_versions(*, actor) -> list[CrisisPlanVersion]:
+    """The plan's versions, newest first: the approved ones for everyone who
+    reads the readiness pages, the draft too for those who keep the plan."""
+    qs = CrisisPlanVersion.objects.select_related("created_by", "approved_by")
+    if not readiness_allowed(actor):
+        qs = qs.filter(state=SecurityPlanState.APPROVED)
+    return list(qs)
+
+
+def crisis_plan_current() -> CrisisPlanVersion | None:
+    return CrisisPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
+
+
+def crisis_plan_get(*, actor, pk) -> CrisisPlanVersion:
+    """One version; a draft only for those who keep the plan (404 for others)."""
+    qs = CrisisPlanVersion.objects.select_related("created_by", "approved_by")
+    if not readiness_allowed(actor):
+        qs = qs.filter(state=SecurityPlanState.APPROVED)
+    try:
+        return qs.get(pk=int(pk))
+    except (CrisisPlanVersion.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def crisis_plan_sections(version: CrisisPlanVersion | None) -> list[dict]:
+    """The version's sections in the plan's order, with their titles and guidance."""
+    texts = version.sections if version else {}
+    return [{"key": key, "title": title, "help": help_, "text": texts.get(key, "")} for key, title, help_ in CRISIS_SECTIONS]
+
+
+def crisis_plan_review_due(version: CrisisPlanVersion | None):
+    if version is None or version.approved_at is None:
+        return None
+    return timezone.localdate(version.approved_at) + dt.timedelta(days=CRISIS_PLAN_REVIEW_INTERVAL_DAYS)
+
+
+def readiness_summary() -> dict:
+    """For the continuity page's link: the plan in force, the next exercise and
+    the group's size (three small queries)."""
+    return {
+        "crisis_plan": crisis_plan_current(),
+        "exercise_due": readiness_exercise_due(),
+        "members": ReadinessMember.objects.filter(ended_at__isnull=True).count(),
+    }
+
+
+def readiness_exercise_duties(*, today, unit_ids=None) -> list:
+    """core.registry DUTY_SOURCES (organisation-wide): the readiness group's
+    yearly exercise, due a year after the last one (or after the group was
+    formed), reminded to the group's chair and the quality director, escalated
+    to the management group when late. Recording the exercise fulfils it."""
+    if unit_ids is not None:
+        return []
+    due = readiness_exercise_due()
+    if due is None:
+        return []
+    return [registry.Duty(
+        key=f"audits.readiness_exercise:{due.isoformat()}", unit_id=None,
+        title=_("The readiness group's yearly exercise"), due_on=due, late=due < today,
+        link=reverse("audits:readiness"), owner_id=readiness_chair_id(),
+    )]
+
+
+def crisis_plan_duties(*, today, unit_ids=None) -> list:
+    """core.registry DUTY_SOURCES (organisation-wide): the crisis-communication
+    plan's yearly review, due a year after the approval of the version in force;
+    approving a new version fulfils it."""
+    if unit_ids is not None:
+        return []
+    due = crisis_plan_review_due(crisis_plan_current())
+    if due is None:
+        return []
+    return [registry.Duty(
+        key=f"audits.crisis_plan_review:{due.isoformat()}", unit_id=None,
+        title=_("The yearly review of the crisis-communication plan"), due_on=due, late=due < today,
+        link=reverse("audits:crisis_plan"), owner_id=readiness_chair_id(),
+    )]
+
+
+def evidence_readiness_exercises(actor, unit):
+    """core.registry EVIDENCE_SOURCES: the readiness group's exercises (the
+    organisation's, offered in any unit to those who read the readiness pages)."""
+    if not readiness_readable(actor):
+        return
+    for d in Drill.objects.filter(kind=DrillKind.READINESS_EXERCISE)[:CANDIDATE_LIMIT]:
+        yield d, _("Readiness exercise: %(scenario)s %(date)s") % {"scenario": d.scenario, "date": _fi(d.held_on)}, (
+            reverse("audits:readiness") + f"#harjoitus-{d.pk}"
+        )
+
+
+def evidence_crisis_plan(actor, unit):
+    """core.registry EVIDENCE_SOURCES: the crisis-communication plan's approved versions."""
+    if not readiness_readable(actor):
+        return
+    for version in CrisisPlanVersion.objects.filter(state=SecurityPlanState.APPROVED)[:CANDIDATE_LIMIT]:
+        label = _("Crisis-communication plan, version %(number)s (%(date)s)") % {
+            "number": version.number, "date": _fi(timezone.localdate(version.approved_at)),
+        }
+        yield version, label, reverse("audits:crisis_plan_version", args=[version.pk])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.audits import document_views, security_views, views
+from omavalvonta.audits import document_views, readiness_views, security_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -31,4 +31,11 @@ urlpatterns = [
     path("kumppanit/<int:pk>/", document_views.partner_detail, name="partner"),
     path("kumppanit/<int:pk>/muokkaa/", document_views.partner_edit, name="partner_edit"),
     path("kumppanit/todiste/<int:pk>/tiedosto/", document_views.evidence_file, name="partner_evidence_file"),
+    # The organisation's readiness: the readiness group, its exercise, the crisis-communication plan.
+    path("valmius/", readiness_views.readiness, name="readiness"),
+    path("valmius/kriisiviestinta/", readiness_views.crisis_plan, name="crisis_plan"),
+    path("valmius/kriisiviestinta/luonnos/", readiness_views.crisis_plan_draft, name="crisis_plan_draft"),
+    path("valmius/kriisiviestinta/luonnos/aloita/", readiness_views.crisis_plan_draft_start,
+         name="crisis_plan_draft_start"),
+    path("valmius/kriisiviestinta/<int:pk>/", readiness_views.crisis_plan_version, name="crisis_plan_version"),
 ]

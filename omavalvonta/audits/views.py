@@ -282,5 +282,6 @@ def continuity(request, unit_id):
         except ValidationError as error:
             add_service_errors(form, error)
     return render(
-        request, "audits/continuity.html", {"unit": unit, "can_manage": can_manage, "forms": forms_, **data}
+        request, "audits/continuity.html",
+        {"unit": unit, "can_manage": can_manage, "forms": forms_, "readiness": selectors.readiness_summary(), **data},
     )

@@ -39,6 +39,8 @@ NAV = [
     (access.P_RETENTION_MANAGE, "privacy:retention", _("Retention and destruction")),
     (access.P_PRIVACY_NOTICE_MANAGE, "privacy:notices", _("Privacy notices")),
     (access.P_SECURITY_PLAN, "audits:security_plan", _("Information-security plan")),
+    # Everyone reaches the readiness group from the continuity pages; its keepers from here too.
+    (access.P_READINESS_MANAGE, "audits:readiness", _("Readiness group")),
     (access.P_ORG_ADMIN, "organisation:admin_home", _("Administration")),
 ]
 

@@ -120,6 +120,10 @@ def build(*, log=print, seed: int = 2026) -> dict:
 
     demo_documents.build(director, units, demo_unit, today)
 
+    from omavalvonta.demo import readiness
+
+    readiness.build(director=director, demo_unit=demo_unit, today=today)
+
     # The job's reminders and escalations so far are history, as the rest of the
     # demo year is: claimed (never sent again) and marked sent, so the worker
     # starts without a backlog.

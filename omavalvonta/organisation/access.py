@@ -118,6 +118,12 @@ P_ORIENTATION_CARDS = "competence.cards"
 # read and edited by the quality director, the data protection officer and
 # administrators, organisation-wide only (audits/security_plan.py).
 P_SECURITY_PLAN = "security_plan.manage"
+# The organisation's readiness (audits): the readiness group's members, its
+# yearly exercise and the crisis-communication plan's versions, kept by the
+# quality director, the management group and administrators, organisation-wide
+# only. (Every member of staff reads them: the group and the plan in force are
+# what everyone needs to know in a crisis.)
+P_READINESS_MANAGE = "readiness.manage"
 # Search across units (search): finds deviations, actions, minutes and guidance
 # only where the searcher reads them anyway (each area's own right, through the
 # kernel); the right only opens the page to those who look across their scope.
@@ -207,6 +213,7 @@ PERMISSIONS = frozenset(
         P_COMPETENCE_RECORD,
         P_ORIENTATION_CARDS,
         P_SECURITY_PLAN,
+        P_READINESS_MANAGE,
         P_PRIVACY_NOTICE_MANAGE,
         P_SEARCH_USE,
         P_THEMES_VIEW,
@@ -298,6 +305,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _HANDLE_COMPLAINTS
         | {P_LEARNING_OPEN, P_LEARNING_SHARE}
         | _KEEP_DOCUMENTS
+        | {P_READINESS_MANAGE}
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
         _READ_DEVIATIONS
@@ -325,12 +333,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_COMPLAINT_VIEW}
         | {P_LEARNING_VIEW}
         | {P_DOCUMENT_VIEW}
+        | {P_READINESS_MANAGE}
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).
     Role.ADMINISTRATOR: frozenset(
         {P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE}
-        | {P_RETENTION_MANAGE, P_SECURITY_PLAN, P_PRIVACY_NOTICE_MANAGE}
+        | {P_RETENTION_MANAGE, P_SECURITY_PLAN, P_PRIVACY_NOTICE_MANAGE, P_READINESS_MANAGE}
         | _KEEP_DOCUMENTS
     ),
 }

@@ -449,6 +449,8 @@ NOT_A_READ = {
     "audits:document_create": FORM_NEW, "audits:document_edit": STAFF_WORK,
     "audits:document_version_file": STAFF_WORK, "audits:partners": STAFF_WORK, "audits:partner": STAFF_WORK,
     "audits:partner_create": FORM_NEW, "audits:partner_edit": STAFF_WORK, "audits:partner_evidence_file": STAFF_WORK,
+    "audits:readiness": STAFF_WORK, "audits:crisis_plan": ORGANISATION, "audits:crisis_plan_version": ORGANISATION,
+    "audits:crisis_plan_draft": ORGANISATION, "audits:crisis_plan_draft_start": WRITE,
     "openid_connect_callback": SIGN_IN, "openid_connect_login": SIGN_IN, "sso_callback": SIGN_IN, "sso_login": SIGN_IN,
     "search:themes": "themes across units: kinds of report, counts, unit names and shared words, never a name "
     "(search/tests/test_themes.py)",

@@ -250,6 +250,19 @@ EXPECTED = {
         }
         for page in ("security_plan", "security_plan_version")
     },
+    # The organisation's readiness (the readiness group, its exercises, the
+    # crisis-communication plan in force and its approved versions): everyone
+    # of the organisation reads it; the draft is its keepers' (readiness.manage:
+    # the quality director, the management group, administrators; organisation-wide).
+    **{
+        page: {**{(r, "own"): 200 for r in Role}, **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}}}
+        for page in ("readiness", "crisis_plan", "crisis_plan_version")
+    },
+    "crisis_plan_draft": {
+        **{(r, "own"): 403 for r in Role if r not in (Role.QUALITY_DIRECTOR, Role.MANAGEMENT_GROUP, Role.ADMINISTRATOR)},
+        **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 200,
+    },
     "admin_home": {
         **{(r, "own"): 403 for r in Role if r != Role.ADMINISTRATOR},
         **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
@@ -567,6 +580,13 @@ def _url(page, unit_a, quality, violence):
         "partner_detail": reverse("audits:partner", args=[_partner(unit_a).pk]) if page == "partner_detail" else "",
         "security_plan_version": reverse("audits:security_plan_version", args=[_security_plan().pk])
         if page == "security_plan_version" else "",
+        "readiness": reverse("audits:readiness"),
+        "crisis_plan": reverse("audits:crisis_plan"),
+        "crisis_plan_version": reverse("audits:crisis_plan_version", args=[_crisis_plan().pk])
+        if page == "crisis_plan_version" else "",
+        # The draft page shows the open draft (without one it sends back to the plan).
+        "crisis_plan_draft": (_crisis_plan(draft=True) and reverse("audits:crisis_plan_draft"))
+        if page == "crisis_plan_draft" else "",
         "risk_detail": reverse("risks:detail", args=[_risk(unit_a).pk]) if page == "risk_detail" else "",
         "plan_version": reverse("plans:version", args=[_plan_draft(unit_a).pk]) if page == "plan_version" else "",
         "plan_approve": reverse("plans:approve", args=[_plan_draft(unit_a).pk]) if page == "plan_approve" else "",
@@ -918,6 +938,17 @@ def _partner(unit):
         actor=director, name="Vartiointi Oy", business_id="0737546-2", service="Yövartiointi", units=[unit],
         owner=director, next_due=dt.date(2027, 6, 30),
     )
+
+
+def _crisis_plan(*, draft=False):
+    """An approved version of the crisis-communication plan, and a draft after it when asked."""
+    from omavalvonta.audits import readiness_services
+
+    director = member(Role.QUALITY_DIRECTOR)
+    version = readiness_services.crisis_plan_draft_start(actor=director)
+    readiness_services.crisis_plan_draft_save(actor=director, version=version, sections={"scope": "Koko konserni."})
+    version = readiness_services.crisis_plan_approve(actor=director, version=version)
+    return readiness_services.crisis_plan_draft_start(actor=director) if draft else version
 
 
 def _round(unit):

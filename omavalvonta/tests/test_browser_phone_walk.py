@@ -135,6 +135,8 @@ def _staff_pages():
             reverse("audits:document_create") + "?scope=org",
             reverse("audits:partner_create"),
             reverse("audits:partner_edit", args=[ServicePartner.objects.order_by("pk").first().pk]),
+            reverse("audits:readiness"),
+            reverse("audits:crisis_plan"),
             reverse("deviations:proposals"),
             reverse("deviations:proposals") + "?nayta=ratkaistut",
         ],
@@ -191,6 +193,11 @@ def _staff_pages():
             reverse("learning:detail", args=[summary.review_id]),
             reverse("learning:review_new") + f"?alkupera=deviation:{deviation.pk}",
         ]
+    from omavalvonta.audits.models import CrisisPlanVersion
+
+    if first_plan := CrisisPlanVersion.objects.order_by("number").first():
+        pages[Role.QUALITY_DIRECTOR].append(reverse("audits:crisis_plan_version", args=[first_plan.pk]))
+    pages[Role.EMPLOYEE].append(reverse("audits:readiness"))
     if run := DestructionRun.objects.order_by("-month").first():
         pages[Role.ADMINISTRATOR].append(reverse("privacy:run", args=[run.pk]))
     return pages

@@ -9,7 +9,9 @@ leaders (supervisor, responsible person), on the reminder day; once the grace
 has passed, one level up: the unit's leaders when a worker was reminded, else
 the unit's managers (responsible person, regional director), else the quality
 director. An organisation-wide duty (unit None: the information-security plan's
-annual review) is reminded to the holders of its source's `roles` and escalated
+annual review) is reminded to the holders of its source's `roles` (a duty that
+names an owner: to the owner, or with `owner_with_roles` to the owner and the
+role holders, as the readiness group's chair) and escalated
 to its `escalate_roles` (the management group, else the administrators)."""
 
 from __future__ import annotations
@@ -90,6 +92,10 @@ class _OrganisationPeople:
 
     def __init__(self, entry):
         self.roles = tuple(entry.details.get("roles", ()))
+        # `owner_with_roles`: the owner is reminded with the role holders (the
+        # readiness group's chair beside the quality director), and escalation
+        # goes above both; otherwise the owner alone is reminded.
+        self.owner_with_roles = bool(entry.details.get("owner_with_roles", False))
         self.escalate_roles = tuple(entry.details.get("escalate_roles", DEFAULT_ESCALATE_ROLES))
         self._holders: list | None = None
         self._escalated: list | None = None
@@ -116,10 +122,17 @@ class _OrganisationPeople:
 
     def reminded(self, duty) -> list:
         owner = self._owner(duty)
-        return [owner] if owner is not None else self._role_holders()
+        if owner is None:
+            return self._role_holders()
+        if self.owner_with_roles:
+            return [owner, *[p for p in self._role_holders() if p.pk != owner.pk]]
+        return [owner]
 
     def escalated(self, duty) -> list:
         owner = self._owner(duty)
+        if owner is not None and self.owner_with_roles:
+            reminded = self.reminded(duty)
+            return self._above({p.pk for p in reminded}) + reminded
         if owner is not None:
             above = [p for p in self._role_holders() if p.pk != owner.pk] or self._above({owner.pk})
             return above + [owner]

@@ -1,0 +1,96 @@
+"""On a 390 px phone: the quality director adds a member to the readiness
+group, records the yearly readiness exercise (first without participants:
+refused, the typed text kept) and approves a new version of the
+crisis-communication plan; the old version stays. No page scrolls sideways."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from omavalvonta.audits import readiness_services
+from omavalvonta.audits.models import CrisisPlanVersion, Drill, ReadinessMember, ReadinessRole, SecurityPlanState
+from omavalvonta.testing.browser import login, snap
+
+pytestmark = pytest.mark.browser
+
+PHONE_WIDTH = 390
+
+
+def _fits(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
+
+
+def test_the_quality_director_keeps_the_readiness_on_a_phone(
+    phone_page, live_server, quality_director, supervisor_a, employee_a, password, settings
+):
+    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
+    readiness_services.readiness_member_add(actor=quality_director, user=supervisor_a, group_role=ReadinessRole.CHAIR,
+                                  duties="Johtaa valmiusryhmää.")
+    first = readiness_services.crisis_plan_draft_start(actor=quality_director)
+    readiness_services.crisis_plan_draft_save(actor=quality_director, version=first,
+                                    sections={"spokespersons": "Viestii valmiusryhmän puheenjohtaja."})
+    readiness_services.crisis_plan_approve(actor=quality_director, version=first)
+
+    page = phone_page
+    login(page, live_server, quality_director.email, password)
+    page.goto(live_server.url + reverse("audits:readiness"))
+    _fits(page)
+
+    # A member: the employee speaks for the organisation.
+    page.locator("summary", has_text="Lisää jäsen").click()
+    page.select_option("select[name=m-user]", str(employee_a.pk))
+    page.select_option("select[name=m-group_role]", "communications")
+    page.fill("input[name=m-duties]", "Vastaa mediakyselyihin.")
+    page.get_by_role("button", name="Lisää ryhmään").click()
+    page.wait_for_load_state()
+    assert ReadinessMember.objects.get(user=employee_a).group_role == ReadinessRole.COMMUNICATIONS
+    assert "Henkilö lisättiin valmiusryhmään." in page.content()
+    _fits(page)
+
+    # The exercise: without participants it is refused, what was typed stays.
+    page.locator("summary", has_text="Kirjaa harjoitus").click()
+    page.fill("input[name=e-held_on]", timezone.localdate().isoformat())
+    page.fill("input[name=e-scenario]", "Tulipalo yöllä yhdessä yksikössä")
+    page.fill("textarea[name=e-went_well]", "Evakuointi sujui kahdeksassa minuutissa.")
+    page.get_by_role("button", name="Kirjaa harjoitus").click()
+    page.wait_for_load_state()
+    assert not Drill.objects.exists()
+    assert page.input_value("input[name=e-scenario]") == "Tulipalo yöllä yhdessä yksikössä"
+    assert "Valitse, ketkä osallistuivat." in page.content()
+    snap(page, "readiness-exercise-refused-phone")
+    _fits(page)
+    page.locator("label", has_text=employee_a.full_name).locator("input[name=e-participants]").check()
+    page.locator("label", has_text=supervisor_a.full_name).locator("input[name=e-participants]").check()
+    page.fill("textarea[name=e-to_improve]", "Yövuoroon taskulamput.")
+    page.get_by_role("button", name="Kirjaa harjoitus").click()
+    page.wait_for_load_state()
+    drill = Drill.objects.get()
+    assert drill.unit is None and set(drill.participants.all()) == {employee_a, supervisor_a}
+    assert "Valmiusharjoitus kirjattiin." in page.content()
+    snap(page, "readiness-phone")
+    _fits(page)
+
+    # The crisis-communication plan: the yearly review makes version 2.
+    page.get_by_role("link", name="Avaa kriisiviestintäsuunnitelma").click()
+    page.wait_for_url(re.compile(r"/valmius/kriisiviestinta/$"))
+    _fits(page)
+    page.get_by_role("button", name="Aloita vuosikatselmus (uusi luonnos)").click()
+    page.wait_for_url(re.compile(r"/valmius/kriisiviestinta/luonnos/$"))
+    assert page.input_value("textarea[name=section_spokespersons]") == "Viestii valmiusryhmän puheenjohtaja."
+    page.fill("textarea[name=section_media]", "Medialle ei kerrota lapsen tietoja.")
+    page.fill("textarea[name=change_note]", "Mediaohje lisätty harjoituksen jälkeen.")
+    page.get_by_role("button", name="Tallenna luonnos").click()
+    page.wait_for_load_state()
+    _fits(page)
+    snap(page, "crisis-plan-draft-phone")
+    page.fill("textarea[name=a-review_note]", "Katselmoitu valmiusryhmässä.")
+    page.get_by_role("button", name="Hyväksy versio 2").click()
+    page.wait_for_url(re.compile(r"/valmius/kriisiviestinta/$"))
+    approved = list(CrisisPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("number"))
+    assert [v.number for v in approved] == [1, 2]
+    assert approved[0].sections == {"spokespersons": "Viestii valmiusryhmän puheenjohtaja."}
+    assert "Medialle ei kerrota lapsen tietoja." in page.content()
+    snap(page, "crisis-plan-phone")
+    _fits(page)
