@@ -27,9 +27,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from omavalvonta.core.services import access_log_page_record
@@ -104,13 +108,87 @@ def urls():
     return patterns, app_name, namespace
 
 
+# --- Errors: a stable machine-readable `code` and a `detail` in the caller's language ----------
+#
+# The language is the best of Accept-Language among settings.LANGUAGES (fi, sv,
+# en); without the header (or with none of them) English, the language of this
+# API's documentation. The codes never change with the language.
+
+API_DEFAULT_LANGUAGE = "en"
+
+
+def api_language(request) -> str:
+    supported = {code for code, _name in settings.LANGUAGES}
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        if code == "*":
+            break
+        for candidate in (code.lower(), code.lower().split("-")[0]):
+            if candidate in supported:
+                return candidate
+    return API_DEFAULT_LANGUAGE
+
+
+class ApiError(Exception):
+    """An error answer: HTTP `status`, a stable `code` and a translatable message
+    (a lazy string, %-formatted with `params` in the caller's language)."""
+
+    def __init__(self, status: int, code: str, message, **params):
+        super().__init__(code)
+        self.status, self.code, self.message, self.params = status, code, message, params
+
+
+ERROR_MESSAGES = {
+    "unauthorized": _("A valid API token is needed: Authorization: Bearer <token>. The token may have been revoked."),
+    "not_found": _("Not found."),
+    "invalid_request": _("The request has a parameter that is missing or not valid."),
+}
+
+
+def _error_response(request, status: int, code: str, message, *, extra: dict | None = None, **params):
+    language = api_language(request)
+    with translation.override(language):
+        detail = str(message) % params if params else str(message)
+    response = api.create_response(request, {"code": code, "detail": detail, **(extra or {})}, status=status)
+    response["Content-Language"] = language
+    return response
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return _error_response(request, exc.status, exc.code, exc.message, **exc.params)
+
+
 @api.exception_handler(RateLimited)
 def _rate_limited(request, exc: RateLimited):
-    response = api.create_response(
-        request, {"detail": f"Too many requests. Try again in {exc.retry_after} seconds."}, status=429
+    response = _error_response(
+        request, 429, "rate_limited", _("Too many requests. Try again in %(seconds)s seconds."),
+        seconds=exc.retry_after,
     )
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return _error_response(request, 401, "unauthorized", ERROR_MESSAGES["unauthorized"])
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    # Which parameter failed stays in `errors` (pydantic's own, English, machine-readable).
+    errors = [{"loc": list(e.get("loc", ())), "type": e.get("type", "")} for e in exc.errors]
+    return _error_response(request, 422, "invalid_request", ERROR_MESSAGES["invalid_request"], extra={"errors": errors})
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error_response(request, 404, "not_found", ERROR_MESSAGES["not_found"])
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    # Left for ninja's own raises: the status names the code.
+    return _error_response(request, exc.status_code, f"http_{exc.status_code}", str(exc))
 
 
 # --- Schemas -------------------------------------------------------------------------------
@@ -188,7 +266,8 @@ class FiguresOut(Schema):
 
 
 class Error(Schema):
-    detail: str
+    code: str  # stable, machine-readable: the same in every language
+    detail: str  # for people, in the language of Accept-Language (fi, sv, en; default en)
 
 
 class PageOut(Schema):
@@ -226,9 +305,11 @@ class ListQuery(Schema):
 
 def _check_paging(query: ListQuery) -> None:
     if query.page < 1:
-        raise HttpError(422, "page must be 1 or more.")
+        raise ApiError(422, "invalid_page", _("page must be 1 or more."))
     if not 1 <= query.page_size <= MAX_PAGE_SIZE:
-        raise HttpError(422, f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
+        raise ApiError(
+            422, "invalid_page_size", _("page_size must be between 1 and %(max)s."), max=MAX_PAGE_SIZE
+        )
 
 
 def _link(request, page: int) -> str:
@@ -259,7 +340,9 @@ def _list(request, rows, query: ListQuery, present, *, fields: list[str], filena
 def _county(request):
     county = request.auth.county
     if county is None:
-        raise HttpError(403, "This token is a public integration's: it reads public data only.")
+        raise ApiError(
+            403, "public_token", _("This token is a public integration's: it reads public data only.")
+        )
     return county
 
 
@@ -415,7 +498,7 @@ def county_notification(request, report_id: int):
     county = _county(request)
     row = selectors.notification(county=county, deviation_id=report_id, reader=_reader(request), request=request)
     if row is None:
-        raise HttpError(404, "Not found.")
+        raise ApiError(404, "not_found", ERROR_MESSAGES["not_found"])
     row = selectors.labelled([row])[0]
     return {**row, "id": row["deviation_id"], "subject": row.get("subject", ""), "body": row.get("body", "")}
 
@@ -430,9 +513,9 @@ def county_figures(request, start: dt.date | None = None, end: dt.date | None = 
     end = end or default.end
     start = start or end - (default.end - default.start)
     if start > end:
-        raise HttpError(422, "start must not be after end.")
+        raise ApiError(422, "invalid_period", _("start must not be after end."))
     if (end - start).days > MAX_PERIOD_DAYS:
-        raise HttpError(422, "Choose a period of at most three years.")
+        raise ApiError(422, "period_too_long", _("Choose a period of at most three years."))
     period = selectors.Period(start=start, end=end)
     unit_ids = list(selectors.county_units(county=county).values_list("pk", flat=True))
     sections = selectors.sections(county=county, unit_ids=unit_ids, period=period)
