@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
@@ -309,6 +310,11 @@ def _claim(pk: int, since) -> bool:
 
 
 def _requests_make(summary: LearningSummary) -> int:
+    with translation.override(settings.LANGUAGE_CODE):  # stored texts in the site's language, whoever runs the job
+        return _requests_make_now(summary)
+
+
+def _requests_make_now(summary: LearningSummary) -> int:
     actor = summary.requests_by or summary.shared_by
     units = list(selectors.share_units(service_type=summary.service_type))
     staff = selectors.unit_staff(units=units)
