@@ -369,7 +369,8 @@ def _time(n, func, *, max_seconds: float | None = None, min_samples: int = 20) -
 
 
 def measure(
-    cast: BenchCast, *, requests: int = 200, warmup: int = 5, max_seconds: float | None = 60, log=None
+    cast: BenchCast, *, requests: int = 200, warmup: int = 5, max_seconds: float | None = 60, log=None,
+    only: tuple[str, ...] = (),
 ) -> list[Timing]:
     """p50/p95 of each page over `requests` requests, after `warmup` unmeasured ones.
     A page slower than `max_seconds` in all stops early (after at least 20
@@ -443,6 +444,8 @@ def measure(
     else:
         pages.append(("submit (service, no form yet)", submit_service, {0}))
     pages += _more_pages(cast, get, log=log)
+    if only:  # the trivial page always, for the ratio
+        pages = pages[:1] + [p for p in pages[1:] if any(word.lower() in p[0].lower() for word in only)]
 
     results = []
     for label, func, ok in pages:
