@@ -60,6 +60,16 @@ def test_capitals_with_umlauts_are_found_on_both_databases(vendor, word, unit_a,
     assert reverse("deviations:detail", args=[shouted.pk]) in _numbers(quality_director, "väärä " + word)
 
 
+def test_the_newest_matches_are_the_same_by_either_path(texts, quality_director, monkeypatch):
+    """On PostgreSQL a search first walks the last days newest first, then (fewer
+    than a page found) lets the GIN index find every match: the same reports."""
+    from omavalvonta.deviations import search as deviation_search_module
+
+    usual = _numbers(quality_director, "lääkkeen")
+    monkeypatch.setattr(deviation_search_module, "RECENT_DAYS", 0)  # nothing recent: the index path
+    assert _numbers(quality_director, "lääkkeen") == usual and len(usual) == 2
+
+
 def test_the_database_path_is_the_vendors(texts):
     q = textsearch.text_match_q(("description",), search_query("lääkkeen"))
     sql = str(type(texts["a_door"]).objects.filter(q).query)
