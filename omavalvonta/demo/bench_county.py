@@ -63,8 +63,11 @@ def county_supervisor(unit) -> User:
     user, _created = User.objects.get_or_create(
         email=SUPERVISOR_EMAIL, defaults={"full_name": "Ville Valvoja", "title": "sosiaalihuollon valvoja"}
     )
+    # The measured unit may change between runs (its reports grow): the access follows its county.
+    CountyAccess.objects.filter(user=user, revoked_at__isnull=True).exclude(county_id=county_id).delete()
     if not CountyAccess.objects.filter(user=user, revoked_at__isnull=True).exists():
         CountyAccess.objects.create(user=user, county_id=county_id)
+    access_county.forget_county(user)
     return user
 
 

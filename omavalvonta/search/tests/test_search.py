@@ -54,6 +54,11 @@ def test_every_word_must_match(vendor, texts, quality_director):
 def test_capitals_with_umlauts_are_found_on_both_databases(vendor, word, unit_a, employee_a, quality_director):
     """SQLite's LOWER and LIKE fold ASCII only: "LÄÄKKEEN" and "lääk" must meet
     anyway (a Python lower-case on SQLite; PostgreSQL's tsvector as before)."""
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT lower('Ä') = 'ä'")
+            if not cursor.fetchone()[0]:
+                pytest.skip("this PostgreSQL's LC_CTYPE (C/POSIX) folds ASCII only: initdb it with a UTF-8 locale")
     shouted = report(employee_a, unit_a, "VÄÄRÄ LÄÄKKEEN ANNOS ILTAVUOROSSA")
     found = _numbers(quality_director, word)
     assert reverse("deviations:detail", args=[shouted.pk]) in found, vendor
