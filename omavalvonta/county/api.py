@@ -27,17 +27,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from omavalvonta.core.services import access_log_page_record
-from omavalvonta.county import exports, selectors
+from omavalvonta.county import api_errors, exports, selectors
+from omavalvonta.county.api_errors import ERROR_MESSAGES, ApiError
 from omavalvonta.county.forms import MAX_PERIOD_DAYS
 from omavalvonta.organisation import access_county
 from omavalvonta.organisation.access import API_TOKEN, P_COUNTY_VIEW
@@ -108,87 +105,8 @@ def urls():
     return patterns, app_name, namespace
 
 
-# --- Errors: a stable machine-readable `code` and a `detail` in the caller's language ----------
-#
-# The language is the best of Accept-Language among settings.LANGUAGES (fi, sv,
-# en); without the header (or with none of them) English, the language of this
-# API's documentation. The codes never change with the language.
-
-API_DEFAULT_LANGUAGE = "en"
-
-
-def api_language(request) -> str:
-    supported = {code for code, _name in settings.LANGUAGES}
-    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
-        if code == "*":
-            break
-        for candidate in (code.lower(), code.lower().split("-")[0]):
-            if candidate in supported:
-                return candidate
-    return API_DEFAULT_LANGUAGE
-
-
-class ApiError(Exception):
-    """An error answer: HTTP `status`, a stable `code` and a translatable message
-    (a lazy string, %-formatted with `params` in the caller's language)."""
-
-    def __init__(self, status: int, code: str, message, **params):
-        super().__init__(code)
-        self.status, self.code, self.message, self.params = status, code, message, params
-
-
-ERROR_MESSAGES = {
-    "unauthorized": _("A valid API token is needed: Authorization: Bearer <token>. The token may have been revoked."),
-    "not_found": _("Not found."),
-    "invalid_request": _("The request has a parameter that is missing or not valid."),
-}
-
-
-def _error_response(request, status: int, code: str, message, *, extra: dict | None = None, **params):
-    language = api_language(request)
-    with translation.override(language):
-        detail = str(message) % params if params else str(message)
-    response = api.create_response(request, {"code": code, "detail": detail, **(extra or {})}, status=status)
-    response["Content-Language"] = language
-    return response
-
-
-@api.exception_handler(ApiError)
-def _api_error(request, exc: ApiError):
-    return _error_response(request, exc.status, exc.code, exc.message, **exc.params)
-
-
-@api.exception_handler(RateLimited)
-def _rate_limited(request, exc: RateLimited):
-    response = _error_response(
-        request, 429, "rate_limited", _("Too many requests. Try again in %(seconds)s seconds."),
-        seconds=exc.retry_after,
-    )
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthorized(request, exc):
-    return _error_response(request, 401, "unauthorized", ERROR_MESSAGES["unauthorized"])
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc: ValidationError):
-    # Which parameter failed stays in `errors` (pydantic's own, English, machine-readable).
-    errors = [{"loc": list(e.get("loc", ())), "type": e.get("type", "")} for e in exc.errors]
-    return _error_response(request, 422, "invalid_request", ERROR_MESSAGES["invalid_request"], extra={"errors": errors})
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return _error_response(request, 404, "not_found", ERROR_MESSAGES["not_found"])
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
-    # Left for ninja's own raises: the status names the code.
-    return _error_response(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+# Errors: a stable `code` and a `detail` in the caller's language (county/api_errors.py).
+api_errors.install(api, RateLimited)
 
 
 # --- Schemas -------------------------------------------------------------------------------
