@@ -144,6 +144,11 @@ def safety_manager(organisation):
 
 
 @pytest.fixture
+def hr_director(organisation):
+    return member(Role.HR_DIRECTOR, full_name="Helena Henkilöstö", email="helena@omavalvonta.example")
+
+
+@pytest.fixture
 def dpo(organisation):
     return member(Role.DATA_PROTECTION_OFFICER, full_name="Tiina Tietosuoja", email="tiina@omavalvonta.example")
 

@@ -13,8 +13,11 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         # Audits, self-assessments and drills can be the evidence of a quality calendar duty.
-        from omavalvonta.audits import selectors
+        from omavalvonta.audits import goal_prompt, selectors
         from omavalvonta.core import registry
+
+        # A finding steers its unit's action plan (improvement's goal prompts).
+        goal_prompt.register()
 
         for order, name, func, label in [
             (40, "audits.selfassessment", selectors.evidence_self_assessments, _("Self-assessments")),
@@ -37,6 +40,31 @@ class AuditsConfig(AppConfig):
             label=_("Information-security plan review"), organisation=True, remind_days_before=30,
             roles=(Role.QUALITY_DIRECTOR, Role.DATA_PROTECTION_OFFICER),
         )
+        # Tracked documents (the medication plan, the rescue plan, Soteri, insurance,
+        # licences...) and the partners' evidence: reminded to their owners before the
+        # date, escalated once late (a unit's to its leaders; the organisation's to the
+        # quality director's level above the owner).
+        from django.urls import reverse
+
+        from omavalvonta.audits import document_kinds, document_selectors
+
+        registry.register(
+            registry.DUTY_SOURCES, "audits.documents", document_selectors.document_duties,
+            label=_("Documents to review or renew"), remind_days_before=document_kinds.MAX_REMIND_DAYS,
+            unit_link=lambda unit_id: reverse("audits:unit_documents", args=[unit_id]),
+        )
+        registry.register(
+            registry.DUTY_SOURCES, "audits.organisation_documents", document_selectors.organisation_document_duties,
+            label=_("The organisation's documents to review or renew"), organisation=True,
+            remind_days_before=document_kinds.MAX_REMIND_DAYS, roles=(Role.QUALITY_DIRECTOR,),
+        )
+        registry.register(
+            registry.DUTY_SOURCES, "audits.partner_evidence", document_selectors.partner_duties,
+            label=_("Purchased-service partners' evidence"), organisation=True,
+            remind_days_before=document_kinds.PARTNER_REMIND_DAYS, roles=(Role.QUALITY_DIRECTOR,),
+        )
+        # The unit's self-supervision plan links the current versions of its documents.
+        registry.register(registry.PLAN_FACTS, "documents", document_selectors.plan_documents_fact)
         # The self-supervision plan's critical information systems.
         registry.register(registry.PLAN_FACTS, "information_systems", selectors.information_systems_fact)
         # The unit's timeline (dashboards): what happened here, never naming a child.

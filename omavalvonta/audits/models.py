@@ -12,6 +12,11 @@
 * `SecurityPlanVersion`: the provider's information-security plan (THL
   regulation 3/2024; organisation-level, not public), versioned: one draft is
   edited, approving it freezes the version (`audits/security_sections.py`).
+* `TrackedDocument` with its `DocumentVersion`s: documents and records that
+  expire or are reviewed (the medication plan, the rescue plan, Soteri, the
+  liability insurance, licences...; kinds as data in `audits/document_kinds.py`).
+* `ServicePartner` with its `PartnerEvidence`: purchased-service partners and
+  the self-supervision evidence received from them.
 
 Continuity lives here beside the audits (one app for "how ready and how good
 are we"), documented in the issue note. Writes go through `services`."""
@@ -23,6 +28,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omavalvonta.audits.document_kinds import DocumentKind, EvidenceKind
+from omavalvonta.core.attachments import random_name
 from omavalvonta.core.models import EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
@@ -215,3 +222,112 @@ class SecurityPlanVersion(EditVersioned):
 
     def __str__(self):
         return f"{self.number}"
+
+
+# --- Tracked documents and the compliance register (issue 21 items 6 and 8) ----------------------
+
+
+def document_file_path(instance, filename):
+    # A random name: never the uploader's file name (it may name a person).
+    return random_name("asiakirjat", filename)
+
+
+class TrackedDocument(EditVersioned):
+    """A document or record that expires or is reviewed on a date: a unit's
+    medication plan, rescue plan or evacuation safety report, the organisation's
+    registration in Soteri, its liability insurance, licences, contractor's
+    liability reports (the kinds as data: `audits/document_kinds.py`). `unit`
+    None: the whole organisation's. `due_on` is the valid-until or next-review
+    date; a new version moves it. `current` is the published version."""
+
+    kind = models.CharField(_("kind"), max_length=24, choices=DocumentKind.choices)
+    unit = models.ForeignKey(
+        "organisation.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    title = models.CharField(_("name"), max_length=200, blank=True)
+    number = models.CharField(_("number"), max_length=80, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    due_on = models.DateField(_("date"))
+    current = models.ForeignKey(
+        "DocumentVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("tracked document")
+        indexes = [models.Index(fields=["is_active", "due_on"], name="audits_doc_due")]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+
+class DocumentVersion(models.Model):
+    """One version of a tracked document: its date, what changed, who approved it
+    (the medication plan: the region's doctor) and an optional file. Older
+    versions are kept; the document's `current` points at the published one."""
+
+    document = models.ForeignKey(TrackedDocument, on_delete=models.CASCADE, related_name="versions")
+    dated_on = models.DateField(_("date of the version"))
+    note = models.TextField(_("what changed"))
+    approver_name = models.CharField(_("approved by"), max_length=200, blank=True)
+    approved_on = models.DateField(_("approval date"), null=True, blank=True)
+    next_due = models.DateField(_("next date"))
+    file = models.FileField(_("file"), upload_to=document_file_path, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-dated_on", "-id"]
+        verbose_name = _("document version")
+
+    def __str__(self):
+        return f"{self.document} {self.dated_on:%d.%m.%Y}"
+
+
+class ServicePartner(EditVersioned):
+    """A purchased-service partner (ostopalvelukumppani) supervised as the
+    provider's own service: who they are, what is bought, the units using it and
+    when their self-supervision evidence is next due (`next_due`)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    business_id = models.CharField(_("business ID"), max_length=9)
+    service = models.CharField(_("service bought"), max_length=300)
+    units = models.ManyToManyField("organisation.Unit", blank=True, related_name="+", verbose_name=_("units using it"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    next_due = models.DateField(_("evidence next due"))
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("purchased-service partner")
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerEvidence(models.Model):
+    """Self-supervision evidence received from a partner (their plan, an audit report)."""
+
+    partner = models.ForeignKey(ServicePartner, on_delete=models.CASCADE, related_name="evidence")
+    received_on = models.DateField(_("received on"))
+    kind = models.CharField(_("what"), max_length=10, choices=EvidenceKind.choices)
+    note = models.TextField(_("note"), blank=True)
+    file = models.FileField(_("file"), upload_to=document_file_path, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("partner's evidence")
+
+    def __str__(self):
+        return f"{self.partner} {self.received_on:%d.%m.%Y}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.audits import security_views, views
+from omavalvonta.audits import document_views, security_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -19,4 +19,16 @@ urlpatterns = [
     path("tietoturvasuunnitelma/luonnos/aloita/", security_views.security_plan_draft_start, name="security_plan_draft_start"),
     path("tietoturvasuunnitelma/vertaa/", security_views.security_plan_compare, name="security_plan_compare"),
     path("tietoturvasuunnitelma/<int:pk>/", security_views.security_plan_version, name="security_plan_version"),
+    # The compliance register: tracked documents and purchased-service partners (issue 21 items 6, 8).
+    path("asiakirjat/", document_views.register, name="documents"),
+    path("asiakirjat/uusi/", document_views.document_create, name="document_create"),
+    path("asiakirjat/yksikko/<int:unit_id>/", document_views.unit_documents, name="unit_documents"),
+    path("asiakirjat/<int:pk>/", document_views.document_detail, name="document"),
+    path("asiakirjat/<int:pk>/muokkaa/", document_views.document_edit, name="document_edit"),
+    path("asiakirjat/versio/<int:pk>/tiedosto/", document_views.version_file, name="document_version_file"),
+    path("kumppanit/", document_views.partner_list, name="partners"),
+    path("kumppanit/uusi/", document_views.partner_edit, name="partner_create"),
+    path("kumppanit/<int:pk>/", document_views.partner_detail, name="partner"),
+    path("kumppanit/<int:pk>/muokkaa/", document_views.partner_edit, name="partner_edit"),
+    path("kumppanit/todiste/<int:pk>/tiedosto/", document_views.evidence_file, name="partner_evidence_file"),
 ]

@@ -54,6 +54,7 @@ def index(request):
             "own_units": [u for u in units if u.pk in own] or units[:1],
             "can_manage": access.has_perm_anywhere(actor, P_RISK_MANAGE),
             "can_edit_checklists": access.has_perm_anywhere(actor, P_OBLIGATION_TEMPLATE_EDIT),
+            "can_documents": access.has_perm_anywhere(actor, access.P_DOCUMENT_VIEW),
         },
     )
 
@@ -225,7 +226,17 @@ def audit_detail(request, pk):
          (failed_form if f.pk == failed_id else ActionForm(people=people, prefix=f"a{f.pk}")) if can_manage else None)
         for f in findings
     ]
-    return render(request, "audits/audit_detail.html", {"audit": audit, "rows": rows, "finding_form": finding_form})
+    return render(
+        request,
+        "audits/audit_detail.html",
+        {
+            "audit": audit,
+            "rows": rows,
+            "finding_form": finding_form,
+            # A finding steers the unit's action plan (improvement's page).
+            "can_steer_plan": access.can(actor, access.P_ACTION_MANAGE, audit.unit),
+        },
+    )
 
 
 @requires(P_RISK_VIEW)

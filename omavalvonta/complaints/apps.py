@@ -12,6 +12,8 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from omavalvonta.complaints import plugs
+        from omavalvonta.complaints import goal_prompt, plugs
 
         plugs.register()
+        # A complaint steers its unit's action plan (improvement's goal prompts).
+        goal_prompt.register()

@@ -13,7 +13,10 @@ from omavalvonta.core import registry
 
 
 def register() -> None:
-    from omavalvonta.complaints import selectors, timeline
+    from omavalvonta.complaints import retention, selectors, subject_data, timeline
+
+    retention.register()
+    subject_data.register()
 
     registry.register(
         registry.HOME_BLOCKS, "complaints", selectors.home_items, order=27, template="complaints/_home_complaints.html"

@@ -33,19 +33,11 @@ from omavalvonta.complaints.models import (
 )
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.dates import fi_date
+from omavalvonta.core.lib.typed import typed_text as _text
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.services import action_create
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
-
-
-def _text(errors: dict, field: str, value, limit: int, *, required: str | None = None) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = required
-    elif len(value) > limit:
-        errors[field] = _("Use at most %(limit)s characters (now %(count)s).") % {"limit": limit, "count": len(value)}
-    return value
 
 
 def _link(complaint: Complaint) -> str:
@@ -242,13 +234,13 @@ def complaint_close(*, actor, complaint: Complaint) -> Complaint:
 @transaction.atomic
 def complaint_action_create(*, actor, complaint: Complaint, title: str, owner, due_date):
     """An action the complaint led to (improvement's action, the complaint its
-    source; the client's voice: source kind "feedback")."""
+    source, of the source kind "complaint")."""
     _require_handle(actor, complaint)
     if complaint.state == State.CLOSED:
         raise ValidationError(_("The complaint is closed: decide new actions in the action list."))
     action = action_create(
         actor=actor, unit=complaint.unit, title=title, owner=owner, due_date=due_date, source=complaint,
-        source_kind="feedback",
+        source_kind="complaint",
     )
     audit_event_record(actor=actor, verb="complaint.action_added", target=complaint, unit=complaint.unit, action=action.pk)
     return action

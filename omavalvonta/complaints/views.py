@@ -133,6 +133,8 @@ def _render_detail(request, complaint: Complaint, *, forms=None, failed=False):
         "days_left": (complaint.answer_due - today).days,
         "actions": list(actions_for_source(source=complaint)),
         "can_handle": access.can(actor, P_COMPLAINT_HANDLE, complaint.unit),
+        # The complaint steers the unit's action plan (improvement's page).
+        "can_steer_plan": access.can(actor, access.P_ACTION_MANAGE, complaint.unit),
     }
     return render(request, "complaints/detail.html", context, status=400 if failed else 200)
 

@@ -259,6 +259,21 @@ def _count_restored(db: dict, vendor: str) -> dict[str, int]:
         return _pg_counts(pg)
 
 
+def _media_restore(extracted: Path, media_root: Path, replace: bool) -> int:
+    """Copy the archive's files into `media_root` (emptied first with `replace`); how many."""
+    if replace and media_root.exists():
+        shutil.rmtree(media_root)
+    media_root.mkdir(parents=True, exist_ok=True)
+    files = 0
+    if extracted.exists():
+        for path in sorted(p for p in extracted.rglob("*") if p.is_file()):
+            target = media_root / path.relative_to(extracted)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            files += 1
+    return files
+
+
 def backup_restore(*, archive: Path, database: dict, media_root: Path, replace: bool = False) -> RestoreResult:
     """Restore `archive` into `database` (a Django DATABASES entry, e.g. from
     dj_database_url.parse) and `media_root`. Both must be fresh (no tables, no
@@ -281,17 +296,7 @@ def backup_restore(*, archive: Path, database: dict, media_root: Path, replace: 
             _sqlite_restore(source, database, replace)
         else:
             _pg_restore(source, database, replace)
-        if replace and media_root.exists():
-            shutil.rmtree(media_root)
-        media_root.mkdir(parents=True, exist_ok=True)
-        extracted = work / MEDIA_DIR
-        files = 0
-        if extracted.exists():
-            for path in sorted(p for p in extracted.rglob("*") if p.is_file()):
-                target = media_root / path.relative_to(extracted)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, target)
-                files += 1
+        files = _media_restore(work / MEDIA_DIR, media_root, replace)
     counts = _count_restored(database, vendor)
     result = RestoreResult(manifest=manifest, files=files)
     result.tables = len(manifest["tables"])

@@ -132,25 +132,30 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 _MISSING = object()
 
 
+def _conflict_row(form, name, field, current) -> dict | None:
+    """One field's stored value next to the person's own (None: not shown)."""
+    if name == "edit_version" or isinstance(field.widget, forms.HiddenInput):
+        return None
+    if hasattr(form, "conflict_value"):
+        theirs = form.conflict_value(name, current)
+        if theirs is None:
+            return None
+    else:
+        theirs = getattr(current, name, _MISSING)
+    if theirs is _MISSING:
+        return None
+    yours = form.cleaned_data[name] if name in getattr(form, "cleaned_data", {}) else form[name].value()
+    theirs_text, yours_text = _display(field, theirs), _display(field, yours)
+    return {"label": field.label, "theirs": theirs_text, "yours": yours_text, "differs": theirs_text != yours_text}
+
+
 def edit_conflict_view(form, conflict: EditConflict) -> dict:
     """What components/edit_conflict.html shows: who saved and when, and for each
     field of the form the stored value next to the person's own. A form names a
     field's stored value differently with a method `conflict_value(name, record)`
     (return None to leave the field out), and adds rows of its own (a formset's
     summary) with `conflict_extra_rows(record)` -> [(label, theirs, yours)]."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "edit_version" or isinstance(field.widget, forms.HiddenInput):
-            continue
-        if hasattr(form, "conflict_value"):
-            theirs = form.conflict_value(name, conflict.current)
-        else:
-            theirs = getattr(conflict.current, name, _MISSING)
-        if theirs is _MISSING or (theirs is None and hasattr(form, "conflict_value")):
-            continue
-        yours = form.cleaned_data[name] if name in getattr(form, "cleaned_data", {}) else form[name].value()
-        theirs_text, yours_text = _display(field, theirs), _display(field, yours)
-        rows.append({"label": field.label, "theirs": theirs_text, "yours": yours_text, "differs": theirs_text != yours_text})
+    rows = [row for name, field in form.fields.items() if (row := _conflict_row(form, name, field, conflict.current))]
     if hasattr(form, "conflict_extra_rows"):
         for label, theirs_text, yours_text in form.conflict_extra_rows(conflict.current):
             rows.append({"label": label, "theirs": theirs_text, "yours": yours_text, "differs": theirs_text != yours_text})
@@ -177,17 +182,21 @@ def _display(field, value) -> str:
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, dt.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return _choice_label(field, value)
+
+
+def _choice_label(field, value) -> str:
+    """A choice field's label of `value` (option groups too), else the value itself."""
     choices = getattr(field, "choices", None)
-    if choices is not None and not isinstance(field, forms.ModelChoiceField):
-        labels = {}
-        for key, label in choices:
-            if isinstance(label, (list, tuple)):  # option groups
-                labels.update({str(k): v for k, v in label})
-            else:
-                labels[str(key)] = label
-        if str(value) in labels:
-            return str(labels[str(value)])
-    return str(value)
+    if choices is None or isinstance(field, forms.ModelChoiceField):
+        return str(value)
+    labels = {}
+    for key, label in choices:
+        if isinstance(label, (list, tuple)):  # option groups
+            labels.update({str(k): v for k, v in label})
+        else:
+            labels[str(key)] = label
+    return str(labels.get(str(value), value))
 
 
 # --- Choosing people and files ----------------------------------------------------------------

@@ -72,7 +72,10 @@ SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
 # registered with organisation=True and roles (the roles whose holders, anywhere
 # in the organisation, are reminded: ("data_protection_officer", ...)); it is
 # escalated to escalate_roles (default: the management group, else the
-# administrators). Such a source is called with unit_ids=None only.
+# administrators). Such a source is called with unit_ids=None only. An
+# organisation-wide duty with an owner_id (an organisation's tracked document)
+# is reminded to the owner, and once late escalated to the holders of `roles`
+# with the owner.
 DUTY_SOURCES = "yearclock.duty_sources"
 # Figures of other areas that the four-monthly follow-up report and a unit's
 # self-supervision plan show in a section of their own: func(*, actor,
@@ -171,6 +174,12 @@ MEMBERSHIP_ENDED = "organisation.membership_ended"
 # only (the approved plan is public). (people: "staffing"; audits:
 # "information_systems"; restrictions: "restrictions")
 PLAN_FACTS = "plans.facts"
+# What other areas show beside a team's half-year goals (feedback's team goals
+# page): func(*, actor, unit, period_start, period_end) -> a dict, or None to
+# leave it out (the provider checks the actor's rights in the unit). Details:
+# template (the area's block, rendered with f = the data), title (lazy text).
+# (meetings: the children's meetings of the half-year.)
+TEAM_FACTS = "feedback.team_facts"
 # Blocks of the home page (what is waiting for the person in each area):
 # func(*, actor, today) -> the block's data, falsy when there is nothing to show
 # (the area's own selector decides what the actor may see, in a fixed number of
@@ -205,6 +214,19 @@ UNIT_TIMELINE = "dashboards.unit_timeline"
 # suggested title naming no child or reporter, "deviation_ids": [deviations the
 # review starts with, only ones `actor` may see], "units": [Unit, ...]}.
 LEARNING_ORIGINS = "learning.review_origins"
+
+# Records of other areas that can prompt a goal of a unit's action plan
+# (improvement: linked to a goal, or a goal started from one), keyed by the entry's
+# name, which is the improvement SourceKind value ("deviation", "audit",
+# "complaint", "feedback"); the page carries "name:id" (an id, never client data).
+# func(*, actor, ref) -> None when there is no such record or `actor` may not open
+# its page, else {"record": the model instance (its content type and id are
+# kept), "unit": Unit, "label": text naming the record without a child or a
+# reporter (kept as a snapshot), "url": its page}. Details: links(ids) -> {id:
+# the record's page} for the plan's follow-up, in at most one query whatever the
+# number (the page checks access itself; a missing id: no link); label (lazy
+# text: the kind of record).
+GOAL_PROMPTS = "improvement.goal_prompts"
 
 # What search (search) finds in each area, within the searcher's scope:
 # func(*, actor, query, limit) -> list of `SearchHit`, best first, at most

@@ -53,6 +53,18 @@ def access_log_outside_record(*, reader: str, target, what: str, right: str, uni
     )
 
 
+def audit_trail_delete(model, ids) -> int:
+    """Delete the audit events of the `model` records `ids` (with the records,
+    when retention destroys them). Returns how many went."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = list(ids)
+    if not ids:
+        return 0
+    target_type = ContentType.objects.get_for_model(model)
+    return AuditEvent.objects.filter(target_type=target_type, target_id__in=ids).delete()[0]
+
+
 def access_log_page_record(*, actor, what: str, right: str, target_type=None, target_id=None, detail: str = "",
                            unit=None, request=None, reader: str = "") -> AccessLogEntry:
     """Record one page read of personal data: a record's page (`target_type`,

@@ -32,6 +32,8 @@ NAV = [
     (access.P_OBLIGATION_VIEW, "yearclock:wheel", _("Quality calendar")),
     # Risk assessments, audits and continuity are reached from the risks' own menu.
     (access.P_RISK_VIEW, "risks:list", _("Risks and audits")),
+    # Plans that expire, registrations, insurance, licences and the purchased services' partners.
+    (access.P_DOCUMENT_VIEW, "audits:documents", _("Compliance register")),
     (access.P_ACCESS_LOG_REVIEW, "privacy:log", _("Access log")),
     (access.P_SUBJECT_REQUEST_MANAGE, "privacy:requests", _("Data-subject requests")),
     (access.P_RETENTION_MANAGE, "privacy:retention", _("Retention and destruction")),

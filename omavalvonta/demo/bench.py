@@ -170,7 +170,7 @@ class BenchBuilder:
             self.staff[unit.pk] = (supervisor, employees)
         for region in self.regions:
             memberships.append((person("aluejohtaja"), Role.REGIONAL_DIRECTOR, None, region))
-        for role in (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.SAFETY_MANAGER,
+        for role in (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.SAFETY_MANAGER, Role.HR_DIRECTOR,
                      Role.DATA_PROTECTION_OFFICER, Role.MANAGEMENT_GROUP, Role.ADMINISTRATOR):
             memberships.append((person(names.ORG_TITLES.get(role, "johtoryhmän jäsen")), role, None, None))
         User.objects.bulk_create(users, batch_size=BATCH)
@@ -306,6 +306,7 @@ def bench_cast() -> BenchCast:
         others={
             "responsible person": holder(Role.RESPONSIBLE_PERSON, unit=unit),
             "safety manager": holder(Role.SAFETY_MANAGER),
+            "HR director": holder(Role.HR_DIRECTOR),
             "data protection officer": holder(Role.DATA_PROTECTION_OFFICER),
             "management group": holder(Role.MANAGEMENT_GROUP),
             "administrator": holder(Role.ADMINISTRATOR),

@@ -85,6 +85,7 @@ DEMO_LOGINS = [
     (Role.QUALITY_DIRECTOR, f"laatujohtaja@{DEMO_DOMAIN}", "laatujohtaja, koko konserni"),
     (Role.REHABILITATION_DIRECTOR, f"kuntoutusjohtaja@{DEMO_DOMAIN}", "kuntoutusjohtaja, koko konserni"),
     (Role.SAFETY_MANAGER, f"tyosuojelu@{DEMO_DOMAIN}", "työsuojelupäällikkö, koko konserni"),
+    (Role.HR_DIRECTOR, f"henkilostojohtaja@{DEMO_DOMAIN}", "henkilöstöjohtaja, koko konserni"),
     (Role.DATA_PROTECTION_OFFICER, f"tietosuoja@{DEMO_DOMAIN}", "tietosuojavastaava, koko konserni"),
     (Role.MANAGEMENT_GROUP, f"johtoryhma@{DEMO_DOMAIN}", "johtoryhmän jäsen, koko konserni"),
     (Role.ADMINISTRATOR, f"admin@{DEMO_DOMAIN}", "pääkäyttäjä, koko konserni"),
@@ -441,7 +442,7 @@ class DemoBuilder:
             director = self._person("aluejohtaja", Role.REGIONAL_DIRECTOR if region.name == DEMO_REGION_NAME else None)
             memberships.append((director, Role.REGIONAL_DIRECTOR, None, region))
             self.regional_directors[region.pk] = director
-        for role in (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.SAFETY_MANAGER,
+        for role in (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.SAFETY_MANAGER, Role.HR_DIRECTOR,
                      Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR):
             person = self._person(names.ORG_TITLES[role], role)
             memberships.append((person, role, None, None))

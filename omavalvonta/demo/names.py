@@ -122,10 +122,11 @@ ORG_TITLES = {
     "quality_director": "laatujohtaja",
     "rehabilitation_director": "kuntoutusjohtaja",
     "safety_manager": "työsuojelupäällikkö",
+    "hr_director": "henkilöstöjohtaja",
     "data_protection_officer": "tietosuojavastaava",
     "administrator": "järjestelmän pääkäyttäjä",
 }
-MANAGEMENT_TITLES = ["toimitusjohtaja", "talousjohtaja", "henkilöstöjohtaja", "palvelujohtaja"]
+MANAGEMENT_TITLES = ["toimitusjohtaja", "talousjohtaja", "palvelujohtaja"]
 
 _ASCII = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", " ": "-"})
 

@@ -115,6 +115,10 @@ def build(*, log=print, seed: int = 2026) -> dict:
     if demo_unit is not None:
         _audits_and_continuity(director, demo_unit, today)
     _security_plan(director, today)
+    # The compliance register: tracked documents (one late) and purchased-service partners.
+    from omavalvonta.demo import documents as demo_documents
+
+    demo_documents.build(director, units, demo_unit, today)
 
     # The job's reminders and escalations so far are history, as the rest of the
     # demo year is: claimed (never sent again) and marked sent, so the worker

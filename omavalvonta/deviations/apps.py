@@ -15,6 +15,10 @@ class DeviationsConfig(AppConfig):
 
         # What a person's access request finds here (privacy's compile).
         subject_data.register()
+        # A report steers its unit's action plan (improvement's goal prompts).
+        from omavalvonta.deviations import goal_prompt
+
+        goal_prompt.register()
         # Closed reports and their attachments in the retention table (privacy).
         retention.register()
 

@@ -13,8 +13,12 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from omavalvonta.core import registry
-        from omavalvonta.feedback import reports, selectors, services, tallies
+
+        # Feedback to a unit steers its action plan (improvement's goal prompts).
+        from omavalvonta.feedback import goal_prompt, reports, selectors, services, tallies
         from omavalvonta.organisation import hooks
+
+        goal_prompt.register()
 
         # Answers in the retention table (privacy); destroyed ones leave the tallies.
         registry.register(

@@ -94,6 +94,23 @@ def goals_evaluated(*, actor, unit: Unit, year: int, half: int) -> list[GoalResu
     return results
 
 
+def team_facts(*, actor, unit, year: int, half: int) -> list[dict]:
+    """What other areas show beside the half-year's goals (core.registry
+    TEAM_FACTS: the children's meetings from meetings), read with the actor's
+    rights: [{"name", "title", "template", "data"}], providers with nothing to
+    show left out."""
+    from omavalvonta.core import registry
+
+    first, last = half_bounds(year, half)
+    found = []
+    for entry in registry.entries(registry.TEAM_FACTS):
+        data = entry.func(actor=actor, unit=unit, period_start=first, period_end=last)
+        if data:
+            found.append({"name": entry.name, "title": entry.details.get("title", ""),
+                          "template": entry.details.get("template"), "data": data})
+    return found
+
+
 def all_goals_met(results: list[GoalResult]) -> bool:
     """Whether the half-year's incentive goals are met: there are goals and every
     one of them is met (a goal not evaluated is not met)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core import rhythm
@@ -278,3 +279,33 @@ class LogFilterForm(RegionUnitFilter):
         if data.get("no_follow_up"):
             filters["no_follow_up"] = True
         return filters
+
+
+class GoalPromptLinkForm(forms.Form):
+    """Link a finding to an existing goal of its unit's action plan."""
+
+    goal = forms.TypedChoiceField(label=_("Goal"), coerce=int, choices=())
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [("", _("Choose a goal"))] + [
+            (
+                _("Action plan %(year)s") % {"year": plan.year},
+                [(goal.pk, Truncator(goal.description).chars(90)) for goal in plan.goals.all()],
+            )
+            for plan in plans
+            if plan.goals.all()
+        ]
+
+
+class GoalStartForm(GoalForm):
+    """Start a new goal of a plan that is not yet approved from a finding."""
+
+    plan = forms.TypedChoiceField(label=_("Action plan"), coerce=int, choices=())
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [
+            (plan.pk, _("Action plan %(year)s") % {"year": plan.year}) for plan in plans if plan.approved_at is None
+        ]
+        self.order_fields(["plan", "area", "description", "measures", "owner", "indicator"])

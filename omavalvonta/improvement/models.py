@@ -34,6 +34,7 @@ class SourceKind(models.TextChoices):
     GUIDANCE = "guidance", _("Guidance from an authority")
     RISK = "risk", _("Risk assessment")
     AUDIT = "audit", _("Audit or self-assessment")
+    COMPLAINT = "complaint", _("Client's complaint")
     PLAN_REVIEW = "plan_review", _("Plan review")
     MEETING = "meeting", _("Meeting")
     OTHER = "other", _("Other")
@@ -255,6 +256,39 @@ class PlanGoal(EditVersioned):
 
     def __str__(self):
         return self.description[:80]
+
+
+class GoalPrompt(models.Model):
+    """A finding that prompted (or steers) a goal of the unit's action plan: a
+    deviation, an audit finding, a complaint, feedback. The record is kept by kind
+    and id (this area imports no other), with a label snapshot that names no child
+    and no reporter, so the plan's follow-up lists its prompts without reading
+    the other areas; their pages open through registry.GOAL_PROMPTS."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="prompts")
+    source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # None once the record is destroyed (retention): the label stays.
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    label = models.CharField(_("what prompted the goal"), max_length=300)
+    started_goal = models.BooleanField(_("the goal was started from it"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["goal", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "source_type", "source_id"], name="one_prompt_per_goal_and_record")
+        ]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+        verbose_name = _("goal prompt")
+        verbose_name_plural = _("goal prompts")
+
+    def __str__(self):
+        return self.label
 
 
 class GoalStatus(models.TextChoices):

@@ -151,6 +151,10 @@ def _snippet(text: str, words) -> str:
 
 
 def register() -> None:
+    from omavalvonta.learning import retention, subject_data
+
+    retention.register()
+    subject_data.register()
     registry.register(registry.DEVIATION_PANELS, "learning", deviation_panel, order=20)
     registry.register(
         registry.HOME_BLOCKS, "learning", selectors.learning_home_items, order=45, template="learning/_home.html"

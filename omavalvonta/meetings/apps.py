@@ -37,6 +37,21 @@ class MeetingsConfig(AppConfig):
             (63, "group_guidance", group_agenda.group_guidance_for_agenda, AgendaItemKind.GUIDANCE),
         ]:
             register_agenda_source(name, func, kind=kind, meeting_kinds=group, once=False, order=order)
+        # The occupational safety committee: threats and violence across the chair's scope.
+        register_agenda_source(
+            "safety_deviations", group_agenda.safety_deviations_for_agenda, kind=AgendaItemKind.DEVIATION,
+            meeting_kinds=(MeetingKind.SAFETY_COMMITTEE,), once=False, order=65,
+        )
+        # The programme's meeting rhythms as quality-calendar duties (meetings/rhythms.py).
+        from omavalvonta.meetings import childrens, rhythms
+
+        rhythms.register()
+        # The children's meetings feed the good-treatment plan and the team goals page.
+        registry.register(registry.PLAN_FACTS, "childrens_meetings", childrens.plan_fact)
+        registry.register(
+            registry.TEAM_FACTS, "childrens_meetings", childrens.team_fact, order=10,
+            template="meetings/_team_childrens.html", title=_("Children's meetings"),
+        )
         # Past meetings' minutes can be the evidence of a quality-calendar duty.
         registry.register(
             registry.EVIDENCE_SOURCES, "meetings.meeting", selectors.evidence_meetings, order=30, group_label=_("Meeting minutes")

@@ -16,12 +16,13 @@ from omavalvonta.core.forms import (
     add_service_errors,
 )
 from omavalvonta.improvement.models import ActionKind
-from omavalvonta.meetings.models import MeetingKind
+from omavalvonta.meetings.models import GROUP_KINDS, ChildrensMeetingKind, MeetingKind
 from omavalvonta.organisation.unit_choice import RegionUnitChoice, RegionUnitFilter
 
 __all__ = [
     "ActionForm",
     "AttendanceForm",
+    "ChildrensMeetingForm",
     "CloseForm",
     "DecisionForm",
     "FilterForm",
@@ -65,19 +66,23 @@ class MeetingForm(RegionUnitChoice):
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     is_online = forms.BooleanField(label=_("Online meeting"), required=False)
 
-    def __init__(self, *args, units, allow_management_group: bool, region_id=None, **kwargs):
+    def __init__(self, *args, units, group_kinds=(), region_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["kind", "region", "unit"])
         self.offer_units(units, region_id=region_id)
-        self.fields["unit"].required = False  # the management group meets at group level (see clean)
-        self.fields["unit"].help_text = _("Not used for the management group, which meets at group level.")
-        if not allow_management_group:
-            self.fields["kind"].choices = [c for c in MeetingKind.choices if c[0] != MeetingKind.MANAGEMENT_GROUP]
+        self.fields["unit"].required = False  # group-level meetings have none (see clean)
+        self.fields["unit"].help_text = _(
+            "Not used for the management group or the occupational safety committee, which meet at group level."
+        )
+        self.fields["kind"].choices = [
+            c for c in MeetingKind.choices if c[0] not in GROUP_KINDS or c[0] in group_kinds
+        ]
+        if not group_kinds:
             self.fields["unit"].help_text = ""
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") and data["kind"] != MeetingKind.MANAGEMENT_GROUP and not data.get("unit"):
+        if data.get("kind") and data["kind"] not in GROUP_KINDS and not data.get("unit"):
             self.add_error("unit", _("Choose the unit."))
         return data
 
@@ -154,3 +159,25 @@ class CloseForm(forms.Form):
         help_text=_("Then all the unit's staff are asked to acknowledge them, not only the absent."),
     )
 
+
+
+class ChildrensMeetingForm(forms.Form):
+    """A children's meeting in short (meetings.childrens)."""
+
+    held_on = DateField(label=_("Date"), widget=DateInput(), error_messages={"required": _("Give the day of the meeting.")})
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=ChildrensMeetingKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose weekly or monthly.")},
+    )
+    topics = forms.CharField(
+        label=_("Topics"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        error_messages={"required": _("Write what was talked about.")},
+        help_text=_("Shown in the unit's good-treatment plan, which is public: do not name a child."),
+    )
+    children_raised = forms.CharField(
+        label=_("What the children raised"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+    )
+    decisions = forms.CharField(
+        label=_("What was decided"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+    )
+    edit_version = EditVersionField()

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
+from omavalvonta.deviations.models import ViolenceTarget
 from omavalvonta.deviations.selectors import deviation_list
 from omavalvonta.meetings.models import AgendaItemKind
 from omavalvonta.organisation import access
@@ -150,3 +151,62 @@ def group_guidance_for_agenda(*, actor, unit=None):
             note=note,
         )
     ]
+
+
+# --- The occupational safety committee (työsuojelutoimikunta) ---------------------------------
+
+# The kinds of report the committee goes through: the programme's "uhka- ja
+# vaaratilanteet" (threats, danger and violence).
+SAFETY_DEVIATION_KINDS = ("threat_or_violence",)
+
+
+def safety_deviations_for_agenda(*, actor, unit=None):
+    """The safety committee's agenda: the threat, danger and violence reports of
+    the last four months across the units the chair may see (through the
+    deviations' selector, so the access kernel scopes them): a count per region
+    and by whom the threat or violence was directed at, then the newest five by
+    number and type only (the descriptions may name a child)."""
+    from omavalvonta.meetings.agenda import AgendaProposal
+
+    since = group_period_start()
+    qs = deviation_list(actor=actor, filters={"date_from": since.isoformat()}).filter(kind__in=SAFETY_DEVIATION_KINDS)
+    total = qs.count()
+    if not total:
+        return []
+    targets = dict(
+        qs.order_by().values_list("violence_target").annotate(n=Count("pk")).values_list("violence_target", "n")
+    )
+    by_target = ", ".join(
+        f"{str(label).lower()} {targets[value]}" for value, label in ViolenceTarget.choices if targets.get(value)
+    )
+    proposals = [
+        AgendaProposal(
+            kind=AgendaItemKind.DEVIATION,
+            title=ngettext(
+                "%(count)d threat, danger or violence report in the last four months",
+                "%(count)d threat, danger or violence reports in the last four months",
+                total,
+            )
+            % {"count": total},
+            note=_count_per_region(qs, "unit__region__name")[:300],
+        )
+    ]
+    if by_target:
+        proposals.append(
+            AgendaProposal(
+                kind=AgendaItemKind.DEVIATION,
+                title=_("Threats and violence by whom they were directed at"),
+                note=by_target[:300],
+            )
+        )
+    for d in qs.order_by("-submitted_at", "-id")[:GROUP_DEVIATIONS_NEWEST]:
+        proposals.append(
+            AgendaProposal(
+                kind=AgendaItemKind.DEVIATION,
+                title=str(d),
+                source=d,
+                note=_("%(unit)s, risk %(risk)s")
+                % {"unit": d.unit.name, "risk": str(d.get_risk_level_display() or "-").lower()},
+            )
+        )
+    return proposals

@@ -1,5 +1,6 @@
 """Meetings and their minutes: the unit's monthly team meeting, the supervisor's
-review with their own manager, and the management group.
+review with their own manager, the management group and the occupational safety
+committee; and the children's own meetings of a unit (a short record).
 
 Every write goes through `services`, every read through `selectors`."""
 
@@ -19,10 +20,15 @@ class MeetingKind(models.TextChoices):
     TEAM = "team", _("Team meeting")
     SUPERVISOR_REVIEW = "supervisor_review", _("Supervisor's review")
     MANAGEMENT_GROUP = "management_group", _("Management group meeting")
+    # Työsuojelutoimikunta: the provider's programme has threats, danger and
+    # violence handled "tarvittaessa myös työsuojelutoimikunnassa" at group level.
+    SAFETY_COMMITTEE = "safety_committee", _("Occupational safety committee")
 
 
 # Kinds held for one unit (the others meet at group level).
 UNIT_KINDS = (MeetingKind.TEAM, MeetingKind.SUPERVISOR_REVIEW)
+# Kinds held at group level: no unit owns the meeting.
+GROUP_KINDS = (MeetingKind.MANAGEMENT_GROUP, MeetingKind.SAFETY_COMMITTEE)
 
 
 class MeetingState(models.TextChoices):
@@ -35,10 +41,10 @@ class Meeting(models.Model):
     """One meeting and its minutes (pöytäkirja).
 
     `unit` is required for the unit's team meeting and the supervisor's review.
-    It is null only for the management group: the group's leadership meets at
-    group level about every unit at once, so no one unit owns the meeting. Such
-    meetings are seen by management group members and the quality director only
-    (see `selectors.meeting_get`)."""
+    It is null only for the group-level kinds (GROUP_KINDS): the management group
+    and the occupational safety committee meet about every unit at once, so no
+    one unit owns the meeting. Such meetings are seen by their audience only
+    (`selectors.GROUP_AUDIENCE`, `selectors.meeting_get`)."""
 
     unit = models.ForeignKey(
         "organisation.Unit",
@@ -75,8 +81,8 @@ class Meeting(models.Model):
         ordering = ["-starts_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="management_group") & Q(unit__isnull=True))
-                | (~Q(kind="management_group") & Q(unit__isnull=False)),
+                condition=(Q(kind__in=["management_group", "safety_committee"]) & Q(unit__isnull=True))
+                | (~Q(kind__in=["management_group", "safety_committee"]) & Q(unit__isnull=False)),
                 name="meeting_unit_matches_kind",
             ),
         ]
@@ -145,3 +151,49 @@ class AgendaItem(EditVersioned):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.meeting_id]) + f"#item-{self.pk}"
+
+
+class ChildrensMeetingKind(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly meeting")
+    MONTHLY = "monthly", _("Monthly meeting")
+
+
+class ChildrensMeeting(EditVersioned):
+    """The children's (or young people's) own meeting of a unit, in short: when,
+    what was talked about, what the children raised and what was decided. The
+    provider's programme: the good-treatment practices are talked over "lasten
+    viikko- ja kuukausikokouksissa" (meetings.rhythms). The topics feed the
+    good-treatment plan (public): the form asks not to name a child."""
+
+    unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="childrens_meetings", verbose_name=_("unit")
+    )
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ChildrensMeetingKind.choices, default=ChildrensMeetingKind.WEEKLY
+    )
+    topics = models.TextField(_("topics"))
+    children_raised = models.TextField(_("what the children raised"), blank=True)
+    decisions = models.TextField(_("what was decided"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["unit", "-held_on"], name="childrens_meeting_unit_day")]
+        verbose_name = _("children's meeting")
+        verbose_name_plural = _("children's meetings")
+
+    def __str__(self):
+        from omavalvonta.core.lib.dates import fi_date
+
+        return f"{self.get_kind_display()} {fi_date(self.held_on)}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:childrens_edit", args=[self.pk])

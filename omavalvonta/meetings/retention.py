@@ -5,12 +5,11 @@ are still open is never due."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
-from omavalvonta.meetings.models import AgendaItem, Meeting, MeetingState
+from omavalvonta.core.services import audit_trail_delete
+from omavalvonta.meetings.models import AgendaItem, ChildrensMeeting, Meeting, MeetingState
 
 
 def minutes_due(*, cutoff, limit: int) -> list[RetentionDue]:
@@ -32,9 +31,29 @@ def minutes_destroy(*, ids) -> list[int]:
         if not found:
             return []
         items = list(AgendaItem.objects.filter(meeting_id__in=found).values_list("pk", flat=True))
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(AgendaItem), target_id__in=items).delete()
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Meeting), target_id__in=found).delete()
+        audit_trail_delete(AgendaItem, items)
+        audit_trail_delete(Meeting, found)
         Meeting.objects.filter(pk__in=found).delete()
+    return found
+
+
+def childrens_meetings_due(*, cutoff, limit: int) -> list[RetentionDue]:
+    """Children's meetings held before `cutoff`: ids, days, units."""
+    rows = (
+        ChildrensMeeting.objects.filter(held_on__lt=cutoff)
+        .order_by("held_on", "pk").values_list("pk", "held_on", "unit_id")[:limit]
+    )
+    return [RetentionDue(id=pk, dated=held_on, unit_id=unit_id) for pk, held_on, unit_id in rows]
+
+
+def childrens_meetings_destroy(*, ids) -> list[int]:
+    """Destroy children's meetings with their audit trail."""
+    with transaction.atomic():
+        found = list(ChildrensMeeting.objects.select_for_update().filter(pk__in=list(ids)).values_list("pk", flat=True))
+        if not found:
+            return []
+        audit_trail_delete(ChildrensMeeting, found)
+        ChildrensMeeting.objects.filter(pk__in=found).delete()
     return found
 
 
@@ -46,4 +65,8 @@ def register() -> None:
     registry.register(
         registry.RETENTION, "meeting", minutes_due, order=40, label=_("Meeting minutes"),
         event=_("closing of the minutes"), destroy=minutes_destroy, model_label="meetings.meeting",
+    )
+    registry.register(
+        registry.RETENTION, "childrens_meeting", childrens_meetings_due, order=41, label=_("Children's meetings"),
+        event=_("the meeting"), destroy=childrens_meetings_destroy, model_label="meetings.childrensmeeting",
     )

@@ -44,6 +44,18 @@ CLOSED_DEVIATIONS_WITHIN_DAYS = 60
 
 MANAGEMENT_GROUP_VIEWERS = (Role.MANAGEMENT_GROUP, Role.QUALITY_DIRECTOR)
 MANAGEMENT_GROUP_MANAGERS = (Role.QUALITY_DIRECTOR,)
+# The occupational safety committee: the group's safety leadership (the
+# programme's "Turvallisuuden johtoryhmä": the quality and rehabilitation
+# directors with the safety chief) and the management group read its minutes;
+# the quality director plans it. (The safety manager role is kind-limited to its
+# reports and holds no meeting.view, so it is not offered the meeting pages.)
+SAFETY_COMMITTEE_VIEWERS = (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.MANAGEMENT_GROUP)
+SAFETY_COMMITTEE_MANAGERS = (Role.QUALITY_DIRECTOR,)
+# Who reads and who plans each group-level meeting kind (roles held organisation-wide).
+GROUP_AUDIENCE = {
+    MeetingKind.MANAGEMENT_GROUP: (MANAGEMENT_GROUP_VIEWERS, MANAGEMENT_GROUP_MANAGERS),
+    MeetingKind.SAFETY_COMMITTEE: (SAFETY_COMMITTEE_VIEWERS, SAFETY_COMMITTEE_MANAGERS),
+}
 
 
 def _org_wide_role(actor, roles) -> bool:
@@ -59,11 +71,34 @@ def may_create_management_group(actor) -> bool:
     return _org_wide_role(actor, MANAGEMENT_GROUP_MANAGERS)
 
 
+def may_see_group_kind(actor, kind: str) -> bool:
+    viewers, _managers = GROUP_AUDIENCE[kind]
+    return _org_wide_role(actor, viewers)
+
+
+def may_create_group_kind(actor, kind: str) -> bool:
+    _viewers, managers = GROUP_AUDIENCE[kind]
+    return _org_wide_role(actor, managers)
+
+
+def group_kinds_visible(actor) -> list[str]:
+    """The group-level meeting kinds whose minutes `actor` may read."""
+    return [kind for kind in GROUP_AUDIENCE if may_see_group_kind(actor, kind)]
+
+
+def group_kinds_creatable(actor) -> list[str]:
+    return [kind for kind in GROUP_AUDIENCE if may_create_group_kind(actor, kind)]
+
+
+def may_see_any_group_meeting(actor) -> bool:
+    return _org_wide_role(actor, tuple({r for viewers, _m in GROUP_AUDIENCE.values() for r in viewers}))
+
+
 def can_manage(actor, meeting: Meeting) -> bool:
     """May `actor` edit the agenda and minutes of `meeting` (meeting.manage)?"""
     if meeting.unit_id is None:
-        return may_create_management_group(actor) or (
-            meeting.chair_id == getattr(actor, "pk", None) and may_see_management_group(actor)
+        return may_create_group_kind(actor, meeting.kind) or (
+            meeting.chair_id == getattr(actor, "pk", None) and may_see_group_kind(actor, meeting.kind)
         )
     return access.can(actor, access.P_MEETING_MANAGE, meeting.unit)
 
@@ -77,7 +112,7 @@ def meeting_get(*, actor, pk, perm: str = access.P_MEETING_VIEW) -> Meeting:
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if meeting.unit_id is None:
-        if not may_see_management_group(actor):
+        if not may_see_group_kind(actor, meeting.kind):
             raise Http404
         if perm == access.P_MEETING_MANAGE and not can_manage(actor, meeting):
             raise PermissionDenied(perm)
@@ -88,8 +123,9 @@ def meeting_get(*, actor, pk, perm: str = access.P_MEETING_VIEW) -> Meeting:
 def visible_meetings(actor):
     """Every meeting `actor` may read (meeting.view)."""
     qs = Meeting.objects.for_actor(actor, access.P_MEETING_VIEW).filter(unit__isnull=False)
-    if may_see_management_group(actor):
-        qs = qs | Meeting.objects.filter(kind=MeetingKind.MANAGEMENT_GROUP)
+    group_kinds = group_kinds_visible(actor)
+    if group_kinds:
+        qs = qs | Meeting.objects.filter(unit__isnull=True, kind__in=group_kinds)
     return qs
 
 
@@ -152,9 +188,16 @@ def decision_owner_candidates(*, units):
     return access_people.people_holding(units=units).order_by("full_name", "pk")
 
 
+def safety_committee_people():
+    return access_people.people_holding(SAFETY_COMMITTEE_VIEWERS, organisation_wide=True).order_by("full_name", "pk")
+
+
 def meeting_people(*, meeting: Meeting):
-    """Whose attendance is recorded: the unit's staff (the management group for its meetings)."""
+    """Whose attendance is recorded: the unit's staff (the management group for
+    its meetings, the committee's audience for the safety committee's)."""
     if meeting.unit_id is None:
+        if meeting.kind == MeetingKind.SAFETY_COMMITTEE:
+            return safety_committee_people()
         return management_group_people()
     return unit_staff(unit=meeting.unit)
 
@@ -339,6 +382,8 @@ def meeting_default_title(*, kind: str, starts_at: dt.datetime | None = None) ->
         return _("Supervisor's review %(month)s/%(year)s") % values
     if kind == MeetingKind.MANAGEMENT_GROUP:
         return _("Management group %(month)s/%(year)s") % values
+    if kind == MeetingKind.SAFETY_COMMITTEE:
+        return _("Occupational safety committee %(month)s/%(year)s") % values
     return _("Team meeting %(month)s/%(year)s") % values
 
 
@@ -352,7 +397,7 @@ def meeting_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -
     """The actor's next meetings in the coming two weeks, as chair or participant,
     among the meetings they may read: the nearest `limit` and how many. None when
     there are none. Two queries at most."""
-    if not (access.has_perm_anywhere(actor, access.P_MEETING_VIEW) or may_see_management_group(actor)):
+    if not (access.has_perm_anywhere(actor, access.P_MEETING_VIEW) or may_see_any_group_meeting(actor)):
         return None
     now = timezone.now()
     if today is not None and today != timezone.localdate():
@@ -406,3 +451,18 @@ def evidence_meetings(actor, unit):
         day = localtime(meeting.starts_at)
         label = f"{meeting.title} ({fi_date(day)})"
         yield meeting, label, reverse("meetings:detail", args=[meeting.pk])
+
+
+def own_units_with_childrens_meetings(*, actor) -> list:
+    """The actor's own units that hold children's meetings (substitute care),
+    for the links on the meeting list. One query."""
+    from omavalvonta.meetings.rhythms import rhythm
+
+    ids = access.own_unit_ids(actor, access.P_MEETING_VIEW)
+    if not ids:
+        return []
+    types = rhythm("childrens_meeting").service_types
+    qs = access.units_for(actor, access.P_MEETING_VIEW).filter(pk__in=ids, is_active=True)
+    if types:
+        qs = qs.filter(service_type__in=types)
+    return list(qs.order_by("name")[:10])

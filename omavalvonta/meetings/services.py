@@ -126,8 +126,9 @@ def meeting_create(
 ) -> Meeting:
     """Plan a meeting; its agenda builds itself from what is waiting in the unit
     (see `agenda`). Team meetings and supervisor's reviews need a unit and
-    meeting.manage there; management group meetings have no unit and are planned
-    by the quality director."""
+    meeting.manage there; group-level meetings (the management group, the
+    occupational safety committee) have no unit and are planned by their
+    managers (`selectors.GROUP_AUDIENCE`)."""
     if kind not in MeetingKind.values:
         raise ValidationError({"kind": _("Choose the kind of meeting.")})
     if kind in UNIT_KINDS:
@@ -135,7 +136,7 @@ def meeting_create(
             raise ValidationError({"unit": _("Choose the unit.")})
         access.require(actor, access.P_MEETING_MANAGE, unit)
     else:
-        if not selectors.may_create_management_group(actor):
+        if not selectors.may_create_group_kind(actor, kind):
             raise PermissionDenied(access.P_MEETING_MANAGE)
         unit = None
     title = (title or "").strip() or selectors.meeting_default_title(kind=kind, starts_at=starts_at)

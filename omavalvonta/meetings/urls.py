@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omavalvonta.meetings import views
+from omavalvonta.meetings import childrens_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -19,4 +19,8 @@ urlpatterns = [
     path("<int:pk>/lasnaolo/", views.attendance, name="attendance"),
     path("<int:pk>/sulje/", views.meeting_close, name="close"),
     path("<int:pk>/muistuta/", views.remind, name="remind"),
+    # The children's meetings of a unit (meetings.childrens).
+    path("yksikot/<int:unit_id>/lasten-kokoukset/", childrens_views.childrens_list, name="childrens"),
+    path("yksikot/<int:unit_id>/lasten-kokoukset/uusi/", childrens_views.childrens_add, name="childrens_add"),
+    path("lasten-kokoukset/<int:pk>/", childrens_views.childrens_edit, name="childrens_edit"),
 ]

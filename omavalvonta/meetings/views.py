@@ -34,7 +34,7 @@ from omavalvonta.meetings.forms import (
     LogEntryForm,
     MeetingForm,
 )
-from omavalvonta.meetings.models import AgendaItemKind, Meeting, MeetingKind
+from omavalvonta.meetings.models import GROUP_KINDS, AgendaItemKind, Meeting, MeetingKind
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -67,6 +67,7 @@ def meeting_list(request):
             "page": page,
             "filtered": bool(filters),
             "can_create": access.has_perm_anywhere(actor, P_MEETING_MANAGE),
+            "childrens_units": selectors.own_units_with_childrens_meetings(actor=actor),
             "now": timezone.now(),
         },
     )
@@ -76,20 +77,20 @@ def meeting_list(request):
 def meeting_create(request):
     actor = request.user
     units = selectors.units_for_meetings(actor=actor, perm=P_MEETING_MANAGE)
-    allow_group = selectors.may_create_management_group(actor)
+    group_kinds = selectors.group_kinds_creatable(actor)
     own_unit_ids = access.own_unit_ids(actor, P_MEETING_MANAGE)
     initial_unit = units.filter(pk__in=own_unit_ids).first() if own_unit_ids else None
     if initial_unit is None and units.count() == 1:
         initial_unit = units.first()
     if request.method == "POST":
-        form = MeetingForm(request.POST, units=units, allow_management_group=allow_group)
+        form = MeetingForm(request.POST, units=units, group_kinds=group_kinds)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 meeting = services.meeting_create(
                     actor=actor,
                     kind=data["kind"],
-                    unit=data.get("unit") if data["kind"] != MeetingKind.MANAGEMENT_GROUP else None,
+                    unit=data.get("unit") if data["kind"] not in GROUP_KINDS else None,
                     title=data.get("title", ""),
                     starts_at=data["starts_at"],
                     location=data.get("location", ""),
@@ -118,7 +119,7 @@ def meeting_create(request):
         initial, region_id = region_choice_initial(request.GET, defaults)
         if region_id is None and initial_unit is not None:
             region_id = initial_unit.region_id
-        form = MeetingForm(units=units, allow_management_group=allow_group, region_id=region_id, initial=initial)
+        form = MeetingForm(units=units, group_kinds=group_kinds, region_id=region_id, initial=initial)
     return render(request, "meetings/form.html", {"form": form})
 
 

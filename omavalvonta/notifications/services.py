@@ -76,6 +76,41 @@ _KIND_MAX = Notification._meta.get_field("kind").max_length
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 
 
+def _checked_message(kind, subject, body, link, email) -> tuple[str, str, str, str, str]:
+    """The message's parts cleaned; ValueError for a malformed call."""
+    kind = (kind or "").strip()
+    if not kind or len(kind) > _KIND_MAX:
+        raise ValueError(f"A notification needs a kind of 1–{_KIND_MAX} characters.")
+    # A line break in a subject would be a header injection (and BadHeaderError
+    # at send time, retried in vain); collapse all whitespace instead.
+    subject = " ".join(str(subject or "").split())
+    if not subject:
+        raise ValueError("A notification needs a subject.")
+    link = link or ""
+    if link and not is_safe_link(link):
+        raise ValueError(f"A notification link must be a relative path inside the product, not {link!r}.")
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValueError(f"Not an e-mail address: {email!r}") from None
+    return kind, subject, str(body or ""), link, email
+
+
+def _checked_channels(*, recipient, email: str, send_email: bool, in_app: bool | None) -> bool:
+    """Whether the message shows in the product; ValueError when it goes nowhere."""
+    if recipient is None and not email:
+        raise ValueError("A notification needs a recipient or an e-mail address.")
+    if in_app is None:
+        in_app = recipient is not None
+    elif in_app and recipient is None:
+        raise ValueError("An in-app notification needs a recipient.")
+    if not send_email and not in_app:
+        raise ValueError("A notification neither e-mailed nor shown in the product goes nowhere.")
+    return in_app
+
+
 def notification_enqueue(
     *,
     kind: str,
@@ -103,33 +138,8 @@ def notification_enqueue(
     worker sees the row only once that transaction commits. Raises ValueError
     for a malformed call (these are programming errors, not user input).
     """
-    kind = (kind or "").strip()
-    if not kind or len(kind) > _KIND_MAX:
-        raise ValueError(f"A notification needs a kind of 1–{_KIND_MAX} characters.")
-    # A line break in a subject would be a header injection (and BadHeaderError
-    # at send time, retried in vain); collapse all whitespace instead.
-    subject = " ".join(str(subject or "").split())
-    if not subject:
-        raise ValueError("A notification needs a subject.")
-    body = str(body or "")
-    link = link or ""
-    if link and not is_safe_link(link):
-        raise ValueError(f"A notification link must be a relative path inside the product, not {link!r}.")
-    email = (email or "").strip()
-    if recipient is None and not email:
-        raise ValueError("A notification needs a recipient or an e-mail address.")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValueError(f"Not an e-mail address: {email!r}") from None
-    if in_app is None:
-        in_app = recipient is not None
-    elif in_app and recipient is None:
-        raise ValueError("An in-app notification needs a recipient.")
-    if not send_email and not in_app:
-        raise ValueError("A notification neither e-mailed nor shown in the product goes nowhere.")
-
+    kind, subject, body, link, email = _checked_message(kind, subject, body, link, email)
+    in_app = _checked_channels(recipient=recipient, email=email, send_email=send_email, in_app=in_app)
     address = email
     if not address and recipient is not None and recipient.is_active:
         address = recipient.email or ""

@@ -4,7 +4,8 @@
 * A membership grants its role's permissions over a scope: one unit, the units of
   one region, or every unit (no unit and no region).
 * Some roles see only some kinds of record (the safety manager sees threat and
-  violence reports, the data protection officer data-protection reports):
+  violence reports, the HR director those and harassment reports, the data
+  protection officer data-protection reports):
   `ROLE_KIND_LIMITS`.
 * Deny by default: an unknown permission, an inactive user, a unit outside every
   grant: denied.
@@ -68,6 +69,8 @@ P_LOG_VIEW = "log.view"
 P_LOG_WRITE = "log.write"
 P_MEETING_VIEW = "meeting.view"
 P_MEETING_MANAGE = "meeting.manage"
+# A unit's children's meetings (lasten kokoukset): every member of its staff records them.
+P_CHILDRENS_MEETING_RECORD = "childrens_meeting.record"
 P_GUIDANCE_VIEW = "guidance.view"
 P_GUIDANCE_MANAGE = "guidance.manage"
 P_GUIDANCE_REVIEW = "guidance.review"
@@ -141,6 +144,15 @@ P_LEARNING_SHARE = "learning.share"
 # The purchasing county's own view (/hyvinvointialue/): given by no role, only by
 # an active CountyAccess (organisation/access_county.py); a member of staff never has it.
 P_COUNTY_VIEW = "county.view"
+# Tracked documents and the compliance register (audits): reading a unit's
+# medication plan, rescue plan, licences... with their owners and dates (the
+# unit's leaders and the directors above them; organisation-level records and
+# the purchased-service partners need the right organisation-wide), and keeping
+# them: recording versions, owners and dates (the unit's supervisor and
+# responsible person for the unit's documents; the quality director and
+# administrators for the organisation's and the partners).
+P_DOCUMENT_VIEW = "document.view"
+P_DOCUMENT_MANAGE = "document.manage"
 
 PERMISSIONS = frozenset(
     {
@@ -165,6 +177,7 @@ PERMISSIONS = frozenset(
         P_LOG_WRITE,
         P_MEETING_VIEW,
         P_MEETING_MANAGE,
+        P_CHILDRENS_MEETING_RECORD,
         P_GUIDANCE_VIEW,
         P_GUIDANCE_MANAGE,
         P_GUIDANCE_REVIEW,
@@ -204,6 +217,8 @@ PERMISSIONS = frozenset(
         P_LEARNING_OPEN,
         P_LEARNING_SHARE,
         P_COUNTY_VIEW,
+        P_DOCUMENT_VIEW,
+        P_DOCUMENT_MANAGE,
     }
 )
 
@@ -211,7 +226,9 @@ PERMISSIONS = frozenset(
 # actions and meetings, confirm new instructions.
 # Every member of staff: reports deviations, follows the unit's actions, meetings
 # and risks, reads the unit's self-supervision plan.
-_STAFF = {P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW, P_RISK_VIEW, P_PLAN_VIEW}
+_STAFF = {
+    P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACTION_VIEW, P_MEETING_VIEW, P_RISK_VIEW, P_PLAN_VIEW, P_CHILDRENS_MEETING_RECORD,
+}
 # Reading the units' deviations, the log and guidance (directors, the management group).
 _READ_DEVIATIONS = _STAFF | {P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_LOG_VIEW, P_GUIDANCE_VIEW}
 _HANDLE_DEVIATIONS = _READ_DEVIATIONS | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY}
@@ -242,11 +259,13 @@ _KEEP_COMPETENCE = {P_COMPETENCE_COUNT, P_COMPETENCE_VIEW, P_COMPETENCE_RECORD}
 # The clients' complaints: the unit's leaders and the directors above them handle
 # them (the responsible person answers by law, § 23); the management group reads.
 _HANDLE_COMPLAINTS = {P_COMPLAINT_VIEW, P_COMPLAINT_HANDLE}
+# Tracked documents: the unit's leaders keep their unit's; directors read.
+_KEEP_DOCUMENTS = {P_DOCUMENT_VIEW, P_DOCUMENT_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Staff write the unit's self-supervision plan with the supervisor (drafts only).
     Role.EMPLOYEE: frozenset(_STAFF | {P_PLAN_EDIT} | _CHILDREN),
-    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN | _KEEP_COMPETENCE | _HANDLE_COMPLAINTS),
+    Role.SUPERVISOR: frozenset(_LEAD | _KEEP_CHILDREN | _KEEP_COMPETENCE | _HANDLE_COMPLAINTS | _KEEP_DOCUMENTS),
     # The responsible person answers for the unit's service by law: may see who
     # reported, receives § 29 grievances (and alone may disclose a protected
     # reporter, with a reason, to act on one), prepares answers to authorities and
@@ -260,11 +279,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _KEEP_CHILDREN
         | _KEEP_COMPETENCE
         | _HANDLE_COMPLAINTS
+        | _KEEP_DOCUMENTS
     ),
     Role.REGIONAL_DIRECTOR: frozenset(
         _LEAD
         | {P_GUIDANCE_MANAGE, P_INSTRUCTION_DECIDE, P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_THEMES_VIEW, P_LEARNING_OPEN}
         | _HANDLE_COMPLAINTS
+        | {P_DOCUMENT_VIEW}
     ),
     # Owns the quality system: reviews answers to authorities, edits the survey
     # questions, the calendar's duties and the plan template, approves the group
@@ -276,6 +297,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_CLIENT_COUNT, P_COMPETENCE_COUNT, P_ORIENTATION_CARDS, P_SECURITY_PLAN, P_THEMES_VIEW}
         | _HANDLE_COMPLAINTS
         | {P_LEARNING_OPEN, P_LEARNING_SHARE}
+        | _KEEP_DOCUMENTS
     ),
     Role.REHABILITATION_DIRECTOR: frozenset(
         _READ_DEVIATIONS
@@ -284,6 +306,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
     Role.SAFETY_MANAGER: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}),
+    # The HR director (henkilöstöjohtaja) supports the units' handling of the
+    # deviations that concern the staff (their kinds: ROLE_KIND_LIMITS) and follows
+    # the staff's competence as figures, without names (competence.count).
+    Role.HR_DIRECTOR: frozenset(
+        {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_COMPETENCE_COUNT}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}
         | {P_DEVIATION_HANDLE, P_DEVIATION_NOTIFY, P_ACCESS_LOG_VIEW, P_ACCESS_LOG_REVIEW}
@@ -296,18 +324,29 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {P_SEARCH_USE}
         | {P_COMPLAINT_VIEW}
         | {P_LEARNING_VIEW}
+        | {P_DOCUMENT_VIEW}
     ),
     # Reviews the access log with the data protection officer (who read what:
     # names and times, never the records' contents).
     Role.ADMINISTRATOR: frozenset(
         {P_ORG_ADMIN, P_DEVIATION_REPORT, P_UNIT_VIEW, P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE}
         | {P_RETENTION_MANAGE, P_SECURITY_PLAN, P_PRIVACY_NOTICE_MANAGE}
+        | _KEEP_DOCUMENTS
     ),
 }
 
 # Roles whose rights over a record family are limited to some kinds of record.
 ROLE_KIND_LIMITS: dict[str, dict[str, frozenset[str]]] = {
     Role.SAFETY_MANAGER: {"deviation": frozenset({"threat_or_violence"})},
+    # The provider's self-supervision programme names the HR director among the
+    # group's directors who support a unit's supervisor in handling deviations
+    # ("Poikkeamien käsittelyyn antavat yksikön lähiesihenkilölle tukea ...
+    # laatujohtaja, kuntoutusjohtaja, työsuojelupäällikkö, henkilöstöjohtaja tai
+    # työsuojeluvastaava") and lists "epäasiallinen käytös tai häirintä" among the
+    # subjects of a deviation. Theirs: inappropriate treatment or harassment, and
+    # the staff's safety (threat, danger or violence). Every other kind (quality,
+    # medication, data protection, client rights, § 29 grievances) stays closed.
+    Role.HR_DIRECTOR: {"deviation": frozenset({"harassment", "threat_or_violence"})},
     Role.DATA_PROTECTION_OFFICER: {"deviation": frozenset({"data_protection"})},
 }
 
@@ -345,6 +384,7 @@ PRIVILEGED_ROLES = frozenset(
         Role.QUALITY_DIRECTOR,
         Role.REHABILITATION_DIRECTOR,
         Role.SAFETY_MANAGER,
+        Role.HR_DIRECTOR,
         Role.DATA_PROTECTION_OFFICER,
         Role.MANAGEMENT_GROUP,
         Role.ADMINISTRATOR,

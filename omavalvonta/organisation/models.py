@@ -187,6 +187,7 @@ class Role(models.TextChoices):
     QUALITY_DIRECTOR = "quality_director", _("Quality director")
     REHABILITATION_DIRECTOR = "rehabilitation_director", _("Rehabilitation director")
     SAFETY_MANAGER = "safety_manager", _("Safety manager")
+    HR_DIRECTOR = "hr_director", _("HR director")
     DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     MANAGEMENT_GROUP = "management_group", _("Management group member")
     ADMINISTRATOR = "administrator", _("Administrator")

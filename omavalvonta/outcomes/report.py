@@ -95,6 +95,17 @@ def _domains(first, last) -> list[DomainRow]:
     return rows
 
 
+def _change(first, last) -> tuple:
+    """(the change of the total score from the first to the last measurement,
+    its reliable-change class), or (None, None) with fewer than two scores."""
+    if first is None or last is first:
+        return None, None
+    a, b = _score(first), _score(last)
+    if a is None or b is None:
+        return None, None
+    return round(b - a, 1), effectiveness.classify(b - a, float(last.version.instrument.reliable_change))
+
+
 def context(placement, date_from: dt.date, date_to: dt.date) -> dict:
     """Everything the report shows, as of the period's last day: the
     measurements up to it (the period's own marked), the trajectory, the
@@ -103,12 +114,7 @@ def context(placement, date_from: dt.date, date_to: dt.date) -> dict:
     measurements = [m for m in selectors.measurements_of(placement) if m.measured_on <= date_to]
     done = [m for m in measurements if m.status == MeasurementStatus.DONE]
     first, last = (done[0], done[-1]) if done else (None, None)
-    change = klass = None
-    if first is not None and last is not first:
-        a, b = _score(first), _score(last)
-        if a is not None and b is not None:
-            change = round(b - a, 1)
-            klass = effectiveness.classify(b - a, float(last.version.instrument.reliable_change))
+    change, klass = _change(first, last)
     goals = [g for g in selectors.goals_of(placement) if g.measurement.measured_on <= date_to]
     return {
         "placement": placement,

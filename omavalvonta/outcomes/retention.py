@@ -5,11 +5,10 @@ child's client documents, Act 703/2023). A current placement's are never due."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
+from omavalvonta.core.services import audit_trail_delete
 from omavalvonta.outcomes.models import Goal, Measurement
 
 
@@ -31,9 +30,9 @@ def measurements_destroy(*, ids) -> list[int]:
         Goal.objects.filter(followed_up_in_id__in=found).exclude(measurement_id__in=found).update(
             followed_up_in=None, follow_up="")
         goals = list(Goal.objects.filter(measurement_id__in=found).values_list("pk", flat=True))
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Goal), target_id__in=goals).delete()
+        audit_trail_delete(Goal, goals)
         Goal.objects.filter(pk__in=goals).delete()
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Measurement), target_id__in=found).delete()
+        audit_trail_delete(Measurement, found)
         Measurement.objects.filter(pk__in=found).delete()
     return found
 

@@ -177,35 +177,54 @@ class Chart:
 CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 320, 140, 26, 12, 10, 24
 
 
-def trajectory(measurements: list[Measurement]) -> list[Chart]:
-    """Each domain over time: the child's and the worker's scores at each done
-    measurement, as the points of an inline SVG chart (no script). Domains are
-    matched across versions by their code."""
-    done = [m for m in measurements if m.status == MeasurementStatus.DONE]
+@dataclass(frozen=True)
+class _Axes:
+    """Where the i-th of `n` measurements and a score 0-10 fall on a chart."""
+
+    n: int
+
+    def x(self, i: int) -> float:
+        inner_w = CHART_W - PAD_L - PAD_R
+        return round(PAD_L + (inner_w * (i / (self.n - 1)) if self.n > 1 else inner_w / 2), 1)
+
+    def y(self, score) -> float:
+        inner_h = CHART_H - PAD_T - PAD_B
+        return round(PAD_T + inner_h * (1 - score / 10), 1)
+
+    def anchor(self, i: int) -> str:
+        if self.n == 1:
+            return "middle"
+        return "start" if i == 0 else "end" if i == self.n - 1 else "middle"
+
+    def ticks(self, done) -> list[tuple]:
+        step = max(1, (self.n + 4) // 5)  # at most about five date labels
+        return [
+            (self.x(i), m.measured_on.strftime("%-m/%y"), self.anchor(i))
+            for i, m in enumerate(done) if i % step == 0 or i == self.n - 1
+        ]
+
+
+def _domain_points(done) -> dict[str, dict]:
+    """Per domain code: its label, order and {measurement index: (child, worker)}."""
     domains: dict[str, dict] = {}
     for index, m in enumerate(done):
         for a in m.answers.all():
             d = domains.setdefault(a.item.domain, {"label": a.item.domain_label, "order": a.item.order, "points": {}})
             d["points"][index] = (a.child_score, a.worker_score)
-    n = len(done)
-    inner_w, inner_h = CHART_W - PAD_L - PAD_R, CHART_H - PAD_T - PAD_B
+    return domains
 
-    def x(i):
-        return round(PAD_L + (inner_w * (i / (n - 1)) if n > 1 else inner_w / 2), 1)
 
-    def y(score):
-        return round(PAD_T + inner_h * (1 - score / 10), 1)
-
-    step = max(1, (n + 4) // 5)  # at most about five date labels
-    def anchor(i):
-        return "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
-
-    ticks = [
-        (x(i), m.measured_on.strftime("%-m/%y"), anchor(i)) for i, m in enumerate(done) if i % step == 0 or i == n - 1
-    ]
+def trajectory(measurements: list[Measurement]) -> list[Chart]:
+    """Each domain over time: the child's and the worker's scores at each done
+    measurement, as the points of an inline SVG chart (no script). Domains are
+    matched across versions by their code."""
+    done = [m for m in measurements if m.status == MeasurementStatus.DONE]
+    axes = _Axes(len(done))
+    x, y = axes.x, axes.y
+    ticks = axes.ticks(done)
     gridlines = [(y(s), str(s)) for s in (0, 5, 10)]
     charts = []
-    for code, d in sorted(domains.items(), key=lambda kv: kv[1]["order"]):
+    for code, d in sorted(_domain_points(done).items(), key=lambda kv: kv[1]["order"]):
         child = [(i, c) for i, (c, _w) in sorted(d["points"].items()) if c is not None]
         worker = [(i, w) for i, (_c, w) in sorted(d["points"].items()) if w is not None]
         charts.append(

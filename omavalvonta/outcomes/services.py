@@ -189,6 +189,20 @@ def _checked_answers(items, answers: dict, reason: str, errors: dict) -> list[tu
 
 
 @transaction.atomic
+def _checked_outcome(placement, version, today, *, status, reason, answers, goals, follow_ups, errors):
+    """A done measurement's answer rows and its goals' follow-ups checked, or a
+    reason why it was not done; [] when not done."""
+    if status == MeasurementStatus.DONE:
+        rows = _checked_answers(selectors.items_for(placement, version, today), answers or {}, reason, errors)
+        for goal in goals:
+            if follow_ups.get(goal.pk) not in FollowUp.values:
+                errors[f"followup_{goal.pk}"] = _("Say how the goal “%(goal)s” has gone.") % {"goal": goal.text}
+        return rows
+    if status in (MeasurementStatus.DECLINED, MeasurementStatus.NOT_REACHED) and not reason:
+        errors["reason"] = _("Say why the measurement could not be done.")
+    return []
+
+
 def measurement_record(
     *,
     actor,
@@ -218,17 +232,12 @@ def measurement_record(
     reason = " ".join((reason or "").split())
     if len(reason) > REASON_LENGTH:
         errors["reason"] = _("Use at most %(limit)s characters.") % {"limit": REASON_LENGTH}
-    items = selectors.items_for(placement, version, today)
-    rows: list[tuple[Item, int | None, int | None]] = []
     goals = open_goals(placement)
     follow_ups = follow_ups or {}
-    if status == MeasurementStatus.DONE:
-        rows = _checked_answers(items, answers or {}, reason, errors)
-        for goal in goals:
-            if follow_ups.get(goal.pk) not in FollowUp.values:
-                errors[f"followup_{goal.pk}"] = _("Say how the goal “%(goal)s” has gone.") % {"goal": goal.text}
-    elif status in (MeasurementStatus.DECLINED, MeasurementStatus.NOT_REACHED) and not reason:
-        errors["reason"] = _("Say why the measurement could not be done.")
+    rows = _checked_outcome(
+        placement, version, today, status=status, reason=reason, answers=answers, goals=goals, follow_ups=follow_ups,
+        errors=errors,
+    )
     if errors:
         raise ValidationError(errors)
     measurement = Measurement.objects.create(
@@ -265,6 +274,22 @@ def is_latest(measurement: Measurement) -> bool:
 
 
 @transaction.atomic
+def _chosen_goals(items: dict, goals, errors: dict) -> list[tuple[Item, str]]:
+    """The rows with a text, each in a domain of the instrument; errors per row."""
+    chosen: list[tuple[Item, str]] = []
+    for i, (item_id, text) in enumerate(goals):
+        text = " ".join((text or "").split())
+        if not text:
+            continue
+        if item_id not in items:
+            errors[f"goal_{i}_domain"] = _("Choose the domain of the goal.")
+        if len(text) > GOAL_LENGTH:
+            errors[f"goal_{i}_text"] = _("Use at most %(limit)s characters.") % {"limit": GOAL_LENGTH}
+        if item_id in items:
+            chosen.append((items[item_id], text))
+    return chosen
+
+
 def goals_agree(*, actor, measurement: Measurement, goals: list[tuple[int | None, str]]) -> list[Goal]:
     """Agree 1-3 goals with the child after `measurement`, each in the child's
     words and in one of the instrument's domains. `goals`: (item id, text);
@@ -277,17 +302,7 @@ def goals_agree(*, actor, measurement: Measurement, goals: list[tuple[int | None
     items = {item.pk: item for item in measurement.version.items.all()}
     already = measurement.goals.count()
     errors: dict[str, str] = {}
-    chosen: list[tuple[Item, str]] = []
-    for i, (item_id, text) in enumerate(goals):
-        text = " ".join((text or "").split())
-        if not text:
-            continue
-        if item_id not in items:
-            errors[f"goal_{i}_domain"] = _("Choose the domain of the goal.")
-        if len(text) > GOAL_LENGTH:
-            errors[f"goal_{i}_text"] = _("Use at most %(limit)s characters.") % {"limit": GOAL_LENGTH}
-        if item_id in items:
-            chosen.append((items[item_id], text))
+    chosen = _chosen_goals(items, goals, errors)
     if not errors and not chosen:
         errors["__all__"] = _("Write at least one goal.")
     if not errors and already + len(chosen) > MAX_GOALS:

@@ -69,7 +69,7 @@ def card(request, pk):
     actor = request.user
     the_card = oselectors.card_get(pk)
     can_edit = the_card.is_draft and access.has_perm_organisation_wide(actor, P_ORIENTATION_CARDS)
-    if the_card.is_draft and not access.has_perm_organisation_wide(actor, P_ORIENTATION_CARDS):
+    if the_card.is_draft and not can_edit:
         raise Http404  # a draft is the quality director's until published
     form = CardItemForm()
     # ?muokkaa=<item>: the item's own form in place of the add form (a draft only).
@@ -83,33 +83,13 @@ def card(request, pk):
         if not can_edit:
             raise PermissionDenied(P_ORIENTATION_CARDS)
         step = request.POST.get("step")
-        if step in ("add", "edit"):
-            form = CardItemForm(request.POST)
-            if step == "add":
-                editing = None
-                save = lambda data: services.card_item_add(actor=actor, card=the_card, **data)  # noqa: E731
-            else:
-                item_id = editing.pk if editing else 0
-                save = lambda data: services.card_item_edit(actor=actor, card=the_card, item_id=item_id, **data)  # noqa: E731
-            done, _item = form_step(form, save)
-            if done:
-                messages.success(
-                    request, _("The item was added to the draft.") if step == "add" else _("The item was changed.")
-                )
-                return redirect("people:card", pk=the_card.pk)
-        else:
-            try:
-                item_id = bounds.parse_int(request.POST.get("item") or "", minimum=1) or 0
-                if step == "remove":
-                    services.card_item_remove(actor=actor, card=the_card, item_id=item_id)
-                    messages.success(request, _("The item was removed from the draft."))
-                elif step in ("up", "down"):
-                    services.card_item_move(actor=actor, card=the_card, item_id=item_id, up=step == "up")
-                elif step == "publish":
-                    services.card_publish(actor=actor, card=the_card)
-                    messages.success(request, _("The card was published: new orientations take this version."))
-            except ValidationError as error:
-                _service_message(request, error)
+        if step not in ("add", "edit"):
+            _card_step(request, the_card, step)
+            return redirect("people:card", pk=the_card.pk)
+        if step == "add":
+            editing = None
+        form = CardItemForm(request.POST)
+        if _card_item_save(request, the_card, form, editing, adding=step == "add"):
             return redirect("people:card", pk=the_card.pk)
     return render(
         request, "people/card.html",
@@ -118,6 +98,37 @@ def card(request, pk):
             "editing": editing if can_edit else None,
         },
     )
+
+
+def _card_item_save(request, the_card, form, editing, *, adding: bool) -> bool:
+    """Add an item to the draft or change one; False (the form keeps its errors) when refused."""
+    actor = request.user
+    if adding:
+        save = lambda data: services.card_item_add(actor=actor, card=the_card, **data)  # noqa: E731
+    else:
+        item_id = editing.pk if editing else 0
+        save = lambda data: services.card_item_edit(actor=actor, card=the_card, item_id=item_id, **data)  # noqa: E731
+    done, _item = form_step(form, save)
+    if done:
+        messages.success(request, _("The item was added to the draft.") if adding else _("The item was changed."))
+    return done
+
+
+def _card_step(request, the_card, step) -> None:
+    """Remove or move an item, or publish the draft; a refusal becomes a message."""
+    actor = request.user
+    try:
+        item_id = bounds.parse_int(request.POST.get("item") or "", minimum=1) or 0
+        if step == "remove":
+            services.card_item_remove(actor=actor, card=the_card, item_id=item_id)
+            messages.success(request, _("The item was removed from the draft."))
+        elif step in ("up", "down"):
+            services.card_item_move(actor=actor, card=the_card, item_id=item_id, up=step == "up")
+        elif step == "publish":
+            services.card_publish(actor=actor, card=the_card)
+            messages.success(request, _("The card was published: new orientations take this version."))
+    except ValidationError as error:
+        _service_message(request, error)
 
 
 def _editing_item(card, raw):

@@ -36,8 +36,10 @@ SELF_SUPERVISION = [
      "valmius- ja jatkuvuussuunnitelmaan). Kuvaa käytössä olevat laitteet ja miten häiriöt ilmoitetaan.",
      True, "information_systems"),
     ("laakehoito", "2.9", "Lääkehoitosuunnitelma",
-     "Missä lääkehoitosuunnitelma on, kuka sen on hyväksynyt ja miten lääkeluvat ja lääkepoikkeamat hoidetaan.",
-     True, ""),
+     "Järjestelmä liittää lääkehoitosuunnitelman, pelastussuunnitelman, poistumisturvallisuusselvityksen ja muiden "
+     "seurattujen asiakirjojen voimassa olevat versiot ja seuraavat tarkistuspäivät. Kerro, missä lääkehoitosuunnitelma "
+     "on, ja miten lääkeluvat ja lääkepoikkeamat hoidetaan.",
+     True, "documents"),
     ("tietosuoja", "2.10", "Asiakastiedon käsittely ja tietosuoja",
      "Asiakastietojen kirjaaminen, käsittely ja säilytys; tietosuojavastaava; tietoturvapoikkeamien ilmoittaminen.",
      True, ""),
@@ -71,7 +73,9 @@ GOOD_TREATMENT = [
     ("periaatteet", "1", "Hyvän kohtelun periaatteet yksikössämme",
      "Mitä hyvä kohtelu tarkoittaa juuri tässä kodissa – lasten omin sanoin, jos mahdollista.", True, ""),
     ("oikeudet", "2", "Lasten oikeudet ja osallisuus arjessa",
-     "Miten lapset vaikuttavat arjen sääntöihin, omiin asioihinsa ja yhteisiin päätöksiin.", True, ""),
+     "Järjestelmä kokoaa yksikön lasten viikko- ja kuukausikokoukset ja niiden aiheet viimeisen neljän kuukauden "
+     "ajalta. Kerro, miten lapset vaikuttavat arjen sääntöihin, omiin asioihinsa ja yhteisiin päätöksiin.",
+     True, "childrens_meetings"),
     ("epaasiallinen-kohtelu", "3", "Epäasiallisen kohtelun ehkäisy ja siihen puuttuminen",
      "Miten kiusaamista, väkivaltaa ja epäasiallista kohtelua ehkäistään ja miten niihin puututaan.", True, ""),
     ("rajoitukset", "4", "Rajoitustoimenpiteiden vähentäminen",

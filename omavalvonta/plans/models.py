@@ -64,6 +64,8 @@ class LiveFact(models.TextChoices):
     RESTRICTIONS = "restrictions", _("Restrictive measures in the past year")
     EFFECTIVENESS = "effectiveness", _("Effectiveness: the children's change and measurement coverage")
     STAFFING = "staffing", _("Staff competence in figures")
+    CHILDRENS_MEETINGS = "childrens_meetings", _("The children's meetings: how many and their topics")
+    DOCUMENTS = "documents", _("Tracked documents: current versions and next dates")
 
 
 class VersionState(models.TextChoices):

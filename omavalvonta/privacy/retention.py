@@ -109,6 +109,28 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def _is_held(held: set, key: tuple, case) -> bool:
+    """Is the record `key` or the case it belongs to under a legal hold?"""
+    return key in held or bool(case and (case[0], case[1]) in held)
+
+
+def _due_items(entry, today: dt.date) -> list[DestructionItem]:
+    """The record type's records past their period and not held (unsaved items)."""
+    months = months_in_force(entry.name)
+    if months is None:
+        return []
+    due = list(entry.func(cutoff=add_months(today, -months), limit=PROPOSE_LIMIT))
+    held = held_keys([(entry.name, d.id) for d in due] + [d.case for d in due if d.case])
+    return [
+        DestructionItem(
+            record_type=entry.name, record_id=d.id, unit_id=d.unit_id, dated=_as_date(d.dated),
+            due_on=add_months(_as_date(d.dated), months),
+            case_type=d.case[0] if d.case else "", case_id=d.case[1] if d.case else None,
+        )
+        for d in due if not _is_held(held, (entry.name, d.id), d.case)
+    ]
+
+
 def propose(*, today: dt.date | None = None) -> DestructionRun | None:
     """This month's run, if it has not been proposed yet; None when it was or
     when nothing falls due."""
@@ -116,22 +138,7 @@ def propose(*, today: dt.date | None = None) -> DestructionRun | None:
     month = _month_start(today)
     if DestructionRun.objects.filter(month=month).exists():
         return None
-    items = []
-    for entry in record_types():
-        months = months_in_force(entry.name)
-        if months is None:
-            continue
-        cutoff = add_months(today, -months)
-        due = list(entry.func(cutoff=cutoff, limit=PROPOSE_LIMIT))
-        held = held_keys([(entry.name, d.id) for d in due] + [d.case for d in due if d.case])
-        for d in due:
-            if (entry.name, d.id) in held or (d.case and (d.case[0], d.case[1]) in held):
-                continue
-            items.append(DestructionItem(
-                record_type=entry.name, record_id=d.id, unit_id=d.unit_id, dated=_as_date(d.dated),
-                due_on=add_months(_as_date(d.dated), months),
-                case_type=d.case[0] if d.case else "", case_id=d.case[1] if d.case else None,
-            ))
+    items = [item for entry in record_types() for item in _due_items(entry, today)]
     if not items:
         return None
     try:
@@ -193,30 +200,35 @@ def _destroy_batch(run: DestructionRun) -> int:
         )
         by_type: dict[str, list[DestructionItem]] = {}
         for item in claimed:
-            if (item.record_type, item.record_id) in held or (item.case_type and (item.case_type, item.case_id) in held):
+            if _is_held(held, (item.record_type, item.record_id), (item.case_type, item.case_id) if item.case_type else None):
                 item.state = ItemState.HELD
             else:
                 by_type.setdefault(item.record_type, []).append(item)
-        records = []
-        for record_type, items in by_type.items():
-            entry = registry.get(registry.RETENTION, record_type)
-            ids = [i.record_id for i in items]
-            destroyed = set(entry.destroy(ids=ids)) if entry else set()
-            if destroyed and entry.details.get("model_label"):
-                for hook in registry.entries(registry.RECORD_DESTROYED):
-                    hook.func(model_label=entry.model_label, ids=sorted(destroyed))
-            for item in items:
-                if item.record_id in destroyed:
-                    item.state = ItemState.DESTROYED
-                    records.append(DestructionRecord(
-                        record_type=record_type, record_id=item.record_id, unit_id=item.unit_id, dated=item.dated,
-                        due_on=item.due_on, approved_by_id=run.decided_by_id, run=run,
-                    ))
-                else:
-                    item.state = ItemState.GONE
+        records = [record for record_type, items in by_type.items() for record in _destroy_type(run, record_type, items)]
         DestructionItem.objects.bulk_update(claimed, ["state"])
         DestructionRecord.objects.bulk_create(records)
     return len(claimed)
+
+
+def _destroy_type(run: DestructionRun, record_type: str, items: list[DestructionItem]) -> list[DestructionRecord]:
+    """Destroy one type's claimed items through their owner, tell the areas that
+    refer to them, mark each item; the records of what was destroyed (unsaved)."""
+    entry = registry.get(registry.RETENTION, record_type)
+    destroyed = set(entry.destroy(ids=[i.record_id for i in items])) if entry else set()
+    if destroyed and entry.details.get("model_label"):
+        for hook in registry.entries(registry.RECORD_DESTROYED):
+            hook.func(model_label=entry.model_label, ids=sorted(destroyed))
+    records = []
+    for item in items:
+        if item.record_id not in destroyed:
+            item.state = ItemState.GONE
+            continue
+        item.state = ItemState.DESTROYED
+        records.append(DestructionRecord(
+            record_type=record_type, record_id=item.record_id, unit_id=item.unit_id, dated=item.dated,
+            due_on=item.due_on, approved_by_id=run.decided_by_id, run=run,
+        ))
+    return records
 
 
 def execute(run: DestructionRun) -> int:

@@ -60,6 +60,25 @@ DEFAULTS: dict[str, Default] = {
         "Provider's decision (data-management plan, GDPR art. 5(1)(e)): 10 years from the closing of the minutes, "
         "as the deviation reports they handle"
     )),
+    # The children's own meetings: the unit's record of what the children raised
+    # and what was decided, a self-supervision record like the minutes.
+    "childrens_meeting": Default(120, _(
+        "Provider's decision (data-management plan, GDPR art. 5(1)(e)): 10 years from the meeting, "
+        "as the minutes of the staff's meetings"
+    )),
+    # A complaint (muistutus, Act 812/2000 § 23) and its written answer: no
+    # statutory period fixed for the provider's copy; kept as the self-supervision
+    # records it steers, ten years from the answer. To be confirmed by the DPO
+    # (a complaint about a child's care may also belong to the county's client documents).
+    "complaint": Default(120, _(
+        "Provider's decision (data-management plan, GDPR art. 5(1)(e)): 10 years from the written answer, "
+        "as the deviation reports. To be confirmed by the DPO"
+    )),
+    # Learning reviews are self-supervision records like the reports they learn from.
+    "learning_review": Default(120, _(
+        "Provider's decision (data-management plan, GDPR art. 5(1)(e)): 10 years from the review's completion, "
+        "as the deviation reports it learns from"
+    )),
     # Measurements and restrictive measures are a child's client documents (Act
     # 703/2023 on client data, annex: child-welfare client documents are kept
     # until 2 years after the client's death, a period the product cannot count).

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.core import registry
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.dates import fi_date
+from omavalvonta.core.lib.typed import typed_text
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.privacy import compile as compiling, deadlines, retention, retention_defaults
 from omavalvonta.privacy.models import (
@@ -58,8 +59,21 @@ REFUSAL_NOTE_MAX = 500
 
 
 def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
-    if len(value) > limit:
-        errors[field] = _("Write at most %(n)s characters.") % {"n": limit}
+    typed_text(errors, field, value, limit)
+
+
+def _identity_errors(identity_method: str, identity_note: str, person, outside_name: str) -> dict:
+    """Who the request is about, and how their identity was verified."""
+    errors = {}
+    if identity_method not in IdentityMethod.values:
+        errors["identity_method"] = _("Choose how the identity was verified.")
+    elif identity_method == IdentityMethod.OTHER and not identity_note:
+        errors["identity_note"] = _("Say in short how the identity was verified.")
+    if person is None and not outside_name:
+        errors["person"] = _("Name the person concerned: someone in the product or an outside person.")
+    elif person is not None and outside_name:
+        errors["outside_name"] = _("Give either a person in the product or an outside person's name, not both.")
+    return errors
 
 
 def subject_request_register(*, actor, kind: str, received_on, identity_method: str, person=None,
@@ -74,14 +88,7 @@ def subject_request_register(*, actor, kind: str, received_on, identity_method: 
     errors: dict = {}
     if kind not in RequestKind.values:
         errors["kind"] = _("Choose the type of request.")
-    if identity_method not in IdentityMethod.values:
-        errors["identity_method"] = _("Choose how the identity was verified.")
-    elif identity_method == IdentityMethod.OTHER and not identity_note:
-        errors["identity_note"] = _("Say in short how the identity was verified.")
-    if person is None and not outside_name:
-        errors["person"] = _("Name the person concerned: someone in the product or an outside person.")
-    elif person is not None and outside_name:
-        errors["outside_name"] = _("Give either a person in the product or an outside person's name, not both.")
+    errors.update(_identity_errors(identity_method, identity_note, person, outside_name))
     if received_on is None or not bounds.in_range(received_on):
         errors["received_on"] = _("Enter the date the request was received.")
     elif received_on > today:
@@ -154,17 +161,9 @@ def subject_request_status(*, actor, request: SubjectRequest, status: str, answe
         errors["status"] = _("Choose the new status.")
     closing = status in (RequestStatus.ANSWERED, RequestStatus.REFUSED)
     if closing:
-        if answered_on is None or not bounds.in_range(answered_on):
-            errors["answered_on"] = _("Enter the date the person was answered.")
-        elif answered_on < request.received_on:
-            errors["answered_on"] = _("The answer cannot be before the request was received.")
-        elif answered_on > today:
-            errors["answered_on"] = _("The answer date cannot be in the future.")
+        errors.update(_answer_date_errors(request, answered_on, today))
     if status == RequestStatus.REFUSED:
-        if refusal_reason not in RefusalReason.values:
-            errors["refusal_reason"] = _("Choose the legal reason for the refusal.")
-        elif refusal_reason == RefusalReason.OTHER and not refusal_note:
-            errors["refusal_note"] = _("Name the legal reason in the note.")
+        errors.update(_refusal_errors(refusal_reason, refusal_note, note_field="refusal_note"))
     _check_length(errors, "refusal_note", refusal_note, REFUSAL_NOTE_MAX)
     if errors:
         raise ValidationError(errors)
@@ -242,6 +241,56 @@ def subject_items(request: SubjectRequest) -> list[dict]:
     return parts
 
 
+def _undecided_item(request: SubjectRequest, area: str, key: str):
+    """(the area's SUBJECT_ACTIONS entry, the item) of an open change request, not yet decided."""
+    if request.kind not in CHANGE_KINDS or request.person_id is None:
+        raise ValidationError(_("Only a rectification or erasure request about a person in the product changes data."))
+    if not request.is_open:
+        raise ValidationError(_("The request has already been closed."))
+    entry = registry.get(registry.SUBJECT_ACTIONS, area)
+    item = next((i for i in entry.func(person=request.person) if i.key == key), None) if entry else None
+    if item is None:
+        raise ValidationError(_("The item is no longer there. Open the list again."))
+    if SubjectAction.objects.filter(request=request, area=area, key=key).exists():
+        raise ValidationError(_("This item has already been decided."))
+    return entry, item
+
+
+def _decision_errors(item, *, action: str, value: str, refusal_reason: str, note: str) -> dict:
+    """Why the decision cannot be made on the item (empty: it can)."""
+    if action not in ItemAction.values:
+        return {"action": _("Choose what is done with the item.")}
+    if action == ItemAction.ERASE and not item.erase:
+        return {"action": item.keep or _("This item cannot be erased.")}
+    if action == ItemAction.RECTIFY:
+        if not item.rectify:
+            return {"action": _("This item cannot be rectified.")}
+        if not value:
+            return {"value": _("Write the corrected value.")}
+    if action == ItemAction.REFUSE:
+        return _refusal_errors(refusal_reason, note, note_field="note")
+    return {}
+
+
+def _refusal_errors(reason: str, note: str, *, note_field: str) -> dict:
+    """A refusal names its legal reason; "other" names it in the note."""
+    if reason not in RefusalReason.values:
+        return {"refusal_reason": _("Choose the legal reason for the refusal.")}
+    if reason == RefusalReason.OTHER and not note:
+        return {note_field: _("Name the legal reason in the note.")}
+    return {}
+
+
+def _answer_date_errors(request: SubjectRequest, answered_on, today) -> dict:
+    if answered_on is None or not bounds.in_range(answered_on):
+        return {"answered_on": _("Enter the date the person was answered.")}
+    if answered_on < request.received_on:
+        return {"answered_on": _("The answer cannot be before the request was received.")}
+    if answered_on > today:
+        return {"answered_on": _("The answer date cannot be in the future.")}
+    return {}
+
+
 def subject_item_decide(*, actor, request: SubjectRequest, area: str, key: str, action: str, value: str = "",
                         refusal_reason: str = "", note: str = "") -> SubjectAction:
     """Decide one item of a rectification or erasure request: erase or rectify it
@@ -249,31 +298,9 @@ def subject_item_decide(*, actor, request: SubjectRequest, area: str, key: str, 
     decision is an audit event and the request's outcome for that item; what the
     law requires to keep is never erased (the area says so and refuses)."""
     require_subject_requests(actor)
-    if request.kind not in CHANGE_KINDS or request.person_id is None:
-        raise ValidationError(_("Only a rectification or erasure request about a person in the product changes data."))
-    if not request.is_open:
-        raise ValidationError(_("The request has already been closed."))
     value, note = (value or "").strip(), (note or "").strip()
-    entry = next((e for e in registry.entries(registry.SUBJECT_ACTIONS) if e.name == area), None)
-    item = next((i for i in entry.func(person=request.person) if i.key == key), None) if entry else None
-    if item is None:
-        raise ValidationError(_("The item is no longer there. Open the list again."))
-    if SubjectAction.objects.filter(request=request, area=area, key=key).exists():
-        raise ValidationError(_("This item has already been decided."))
-    errors: dict = {}
-    if action not in ItemAction.values:
-        errors["action"] = _("Choose what is done with the item.")
-    elif action == ItemAction.ERASE and not item.erase:
-        errors["action"] = item.keep or _("This item cannot be erased.")
-    elif action == ItemAction.RECTIFY and not item.rectify:
-        errors["action"] = _("This item cannot be rectified.")
-    elif action == ItemAction.RECTIFY and not value:
-        errors["value"] = _("Write the corrected value.")
-    elif action == ItemAction.REFUSE:
-        if refusal_reason not in RefusalReason.values:
-            errors["refusal_reason"] = _("Choose the legal reason for the refusal.")
-        elif refusal_reason == RefusalReason.OTHER and not note:
-            errors["note"] = _("Name the legal reason in the note.")
+    entry, item = _undecided_item(request, area, key)
+    errors = _decision_errors(item, action=action, value=value, refusal_reason=refusal_reason, note=note)
     _check_length(errors, "note", note, REFUSAL_NOTE_MAX)
     if errors:
         raise ValidationError(errors)

@@ -6,11 +6,10 @@ current placement's are never due."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
+from omavalvonta.core.services import audit_trail_delete
 from omavalvonta.restrictions.models import DocumentHandover, Restriction, RestrictionDocument
 
 
@@ -31,7 +30,7 @@ def restrictions_destroy(*, ids) -> list[int]:
             return []
         DocumentHandover.objects.filter(document__restriction_id__in=found).delete()
         RestrictionDocument.objects.filter(restriction_id__in=found).delete()
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Restriction), target_id__in=found).delete()
+        audit_trail_delete(Restriction, found)
         Restriction.objects.filter(pk__in=found).delete()
     return found
 

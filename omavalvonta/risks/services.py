@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.lib.typed import typed_text
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.services import action_create
 from omavalvonta.organisation import access, access_people
@@ -28,20 +29,15 @@ def _is_unit_member(user, unit) -> bool:
 
 def _clean_risk(*, unit, category, title, likelihood, consequence, description, controls, owner, next_review) -> dict:
     errors = {}
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = _("Name the risk.")
-    elif len(title) > TITLE_MAX:
-        errors["title"] = _("Use at most %(limit)s characters.") % {"limit": TITLE_MAX}
+    title = typed_text(errors, "title", title, TITLE_MAX, required=_("Name the risk."))
     if category not in RiskCategory.values:
         errors["category"] = _("Choose the category.")
     if isinstance(likelihood, bool) or likelihood not in LIKELIHOOD_RANGE:
         errors["likelihood"] = _("Choose the likelihood.")
     if isinstance(consequence, bool) or consequence not in CONSEQUENCE_RANGE:
         errors["consequence"] = _("Choose the consequence.")
-    for name, value in (("description", description), ("controls", controls)):
-        if len((value or "").strip()) > TEXT_MAX:
-            errors[name] = _("Use at most %(limit)s characters.") % {"limit": TEXT_MAX}
+    description = typed_text(errors, "description", description, TEXT_MAX)
+    controls = typed_text(errors, "controls", controls, TEXT_MAX)
     if owner is not None and not _is_unit_member(owner, unit):
         errors["owner"] = _("Choose a person of this unit.")
     if next_review is not None and next_review < timezone.localdate() - dt.timedelta(days=1):
@@ -54,8 +50,8 @@ def _clean_risk(*, unit, category, title, likelihood, consequence, description, 
         "likelihood": likelihood,
         "consequence": consequence,
         "level": risk_level_for(unit.region.organisation.risk_matrix, consequence, likelihood),
-        "description": (description or "").strip(),
-        "controls": (controls or "").strip(),
+        "description": description,
+        "controls": controls,
         "owner": owner,
         "next_review": next_review,
     }
@@ -115,23 +111,20 @@ def risk_assessment_create(
         errors["held_on"] = _("Give the date.")
     elif held_on > timezone.localdate():
         errors["held_on"] = _("Record the session once it has been held.")
-    if len((summary or "").strip()) > TEXT_MAX:
-        errors["summary"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_MAX}
-    if len((other_participants or "").strip()) > 300:
-        errors["other_participants"] = _("Use at most %(limit)s characters.") % {"limit": 300}
+    summary = typed_text(errors, "summary", summary, TEXT_MAX)
+    other_participants = typed_text(errors, "other_participants", other_participants, 300)
     risks = list(risks)
     if any(r.unit_id != unit.pk for r in risks):
         errors["risks"] = _("Choose risks of this unit.")
     participants = list(participants)
-    if not participants and not (other_participants or "").strip():
+    if not participants and not other_participants:
         errors["participants"] = _("Name at least one participant.")
     if any(not _is_unit_member(p, unit) for p in participants):
         errors["participants"] = _("Choose people of this unit.")
     if errors:
         raise ValidationError(errors)
     assessment = RiskAssessment.objects.create(
-        unit=unit, held_on=held_on, other_participants=(other_participants or "").strip(),
-        summary=(summary or "").strip(), created_by=actor,
+        unit=unit, held_on=held_on, other_participants=other_participants, summary=summary, created_by=actor,
     )
     assessment.participants.set(participants)
     assessment.risks.set(risks)

@@ -336,6 +336,10 @@ FORM_NEW = "a form for a new record: shows no existing record"
 ORGANISATION = "the organisation's structure, settings, templates or instruments: no one's personal data"
 FIGURES = "figures and unit names only (groups under five hidden): no one's personal data"
 STAFF_WORK = "units' shared work (plans, meetings, duties, audits) naming staff only in their work roles"
+CHILDRENS_MEETINGS = (
+    "a unit's children's meetings in short: the day, the topics, what the children raised and decided, "
+    "recorded without naming a child"
+)
 PUBLIC = "the public site: published documents and forms, no personal data"
 SHELL = "the web app's shell, its offline form, language or icons"
 ENDED_ELSEWHERE = "a sign-in session's end: writes, shows nothing"
@@ -370,6 +374,8 @@ NOT_A_READ = {
     "deviations:informed_add": WRITE, "deviations:informed_remove": WRITE,
     "deviations:decide": WRITE, "deviations:proposals": STAFF_WORK, "deviations:proposal": STAFF_WORK,
     "notifications:open": OWN,
+    "improvement:goal_prompt": "a record's kind, number or date and the unit's goals: the label names no child, "
+    "reporter or complainant (each area's GOAL_PROMPTS entry), the record's own page logs its read",
     "improvement:my_actions": OWN, "improvement:action_create": FORM_NEW, "improvement:action_complete": WRITE,
     "improvement:action_effectiveness": WRITE, "improvement:action_edit": WRITE, "improvement:action_cancel": WRITE,
     "improvement:plan_list": STAFF_WORK, "improvement:plan_create": FORM_NEW, "improvement:plan_detail": STAFF_WORK,
@@ -381,6 +387,8 @@ NOT_A_READ = {
     "meetings:item_move": WRITE, "meetings:item_remove": WRITE, "meetings:item_decide": WRITE,
     "meetings:item_action": WRITE, "meetings:item_log": WRITE, "meetings:attendance": WRITE, "meetings:close": WRITE,
     "meetings:remind": WRITE,
+    "meetings:childrens": CHILDRENS_MEETINGS, "meetings:childrens_add": FORM_NEW,
+    "meetings:childrens_edit": CHILDRENS_MEETINGS,
     "guidance:create": FORM_NEW, "guidance:attachment": "an authority's attachment: logged as guidance.attachment "
     "(guidance/tests)", "guidance:instructions": STAFF_WORK, "guidance:response": WRITE, "guidance:review": WRITE,
     "guidance:assign": WRITE, "guidance:add_action": WRITE, "guidance:issue_instructions": WRITE,
@@ -436,6 +444,11 @@ NOT_A_READ = {
     "audits:security_plan": ORGANISATION, "audits:security_plan_compare": ORGANISATION,
     "audits:security_plan_draft": ORGANISATION, "audits:security_plan_draft_start": WRITE,
     "audits:security_plan_version": ORGANISATION,
+    # The compliance register: documents' kinds, numbers, dates and owners (staff in their work roles).
+    "audits:documents": STAFF_WORK, "audits:unit_documents": STAFF_WORK, "audits:document": STAFF_WORK,
+    "audits:document_create": FORM_NEW, "audits:document_edit": STAFF_WORK,
+    "audits:document_version_file": STAFF_WORK, "audits:partners": STAFF_WORK, "audits:partner": STAFF_WORK,
+    "audits:partner_create": FORM_NEW, "audits:partner_edit": STAFF_WORK, "audits:partner_evidence_file": STAFF_WORK,
     "openid_connect_callback": SIGN_IN, "openid_connect_login": SIGN_IN, "sso_callback": SIGN_IN, "sso_login": SIGN_IN,
     "search:themes": "themes across units: kinds of report, counts, unit names and shared words, never a name "
     "(search/tests/test_themes.py)",

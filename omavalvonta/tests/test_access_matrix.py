@@ -21,6 +21,7 @@ ORG_ROLES = {
     Role.QUALITY_DIRECTOR,
     Role.REHABILITATION_DIRECTOR,
     Role.SAFETY_MANAGER,
+    Role.HR_DIRECTOR,
     Role.DATA_PROTECTION_OFFICER,
     Role.MANAGEMENT_GROUP,
     Role.ADMINISTRATOR,
@@ -40,6 +41,7 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
         (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 200,
         (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 200,
     },
     "detail": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
@@ -50,6 +52,7 @@ EXPECTED = {
         # Kind-limited roles: a quality report is not theirs to read.
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     "violence_detail": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
@@ -59,6 +62,18 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
         (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 200,
+    },
+    # The HR director's kinds: harassment and the staff's safety (ROLE_KIND_LIMITS).
+    "harassment_detail": {
+        (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
+        (Role.SUPERVISOR, "own"): 200, (Role.SUPERVISOR, "other"): 404,
+        (Role.RESPONSIBLE_PERSON, "own"): 200, (Role.RESPONSIBLE_PERSON, "other"): 404,
+        (Role.REGIONAL_DIRECTOR, "own"): 200, (Role.REGIONAL_DIRECTOR, "other"): 404,
+        (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
+        (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
+        (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 200,
     },
     "notify": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
@@ -68,6 +83,7 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 403,
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     "export": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 403,
@@ -77,6 +93,7 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
         (Role.SAFETY_MANAGER, "own"): 200, (Role.DATA_PROTECTION_OFFICER, "own"): 200,
         (Role.MANAGEMENT_GROUP, "own"): 200, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 200,
     },
     "routing": {
         (Role.EMPLOYEE, "own"): 403, (Role.EMPLOYEE, "other"): 404,
@@ -86,6 +103,7 @@ EXPECTED = {
         (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 403,
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403,
         (Role.MANAGEMENT_GROUP, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     # The quality calendar: unit leaders, directors and the management group (read only).
     "yearclock_wheel": {
@@ -141,12 +159,12 @@ EXPECTED = {
     "plan_list": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
-        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.HR_DIRECTOR, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
     },
     "plan_version": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
-        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
+        **{(r, "own"): 403 for r in (Role.SAFETY_MANAGER, Role.HR_DIRECTOR, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)},
     },
     "plan_approve": {
         **{(r, "own"): 403 for r in Role if r != Role.RESPONSIBLE_PERSON},
@@ -173,22 +191,26 @@ EXPECTED = {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     "risk_detail": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     # Audits and continuity: read like the risk register (the unit's page: 404 outside).
     "audits_index": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 200 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     "continuity": {
         **{(r, "own"): 200 for r in Role},
         **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
         (Role.SAFETY_MANAGER, "own"): 403, (Role.DATA_PROTECTION_OFFICER, "own"): 403, (Role.ADMINISTRATOR, "own"): 403,
+        (Role.HR_DIRECTOR, "own"): 403,
     },
     # The access log review: the data protection officer and administrators only.
     "access_log_review": {
@@ -304,6 +326,8 @@ EXPECTED["people_overview"] = {
     **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
     **{(r, s): 200 for r in (Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR) for s in ("own", "other")},
     **{(r, "own"): 200 for r in _COUNTERS},
+    # The HR director follows the staff's competence as figures (no names).
+    (Role.HR_DIRECTOR, "own"): 200,
 }
 EXPECTED["people_unit"] = {
     **{(r, "own"): 403 for r in Role},
@@ -416,6 +440,70 @@ EXPECTED["instruction_proposal"] = {
     **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
 }
 
+# A unit's children's meetings: whoever reads the unit's meetings (meeting.view) lists and
+# records them there (childrens_meeting.record, every member of staff); the kind-limited
+# specialists and the administrators hold neither; another unit's is 404.
+_MEETING_READERS = UNIT_ROLES | {
+    Role.REGIONAL_DIRECTOR, Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.MANAGEMENT_GROUP,
+}
+EXPECTED["childrens_meetings"] = {
+    **{(r, "own"): 200 if r in _MEETING_READERS else 403 for r in Role},
+    **{(r, "other"): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["childrens_meeting_add"] = EXPECTED["childrens_meeting_edit"] = EXPECTED["childrens_meetings"]
+# The occupational safety committee meets at group level: the group's safety leadership
+# (quality and rehabilitation directors) and the management group read its minutes; to
+# everyone else with meeting.view it does not exist (404); without it, 403.
+EXPECTED["safety_committee"] = {
+    **{(r, "own"): 403 for r in Role},
+    **{(r, s): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR} for s in ("own", "other")},
+    (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
+    (Role.MANAGEMENT_GROUP, "own"): 200,
+}
+
+# Tracked documents and the compliance register (audits): the unit's leaders and the
+# directors above them read (a unit's pages: 404 outside); the unit's supervisor and
+# responsible person, the quality director and administrators keep; an organisation's
+# document and the partners' register are organisation-wide (a unit's leaders see the
+# partners their units use).
+_DOC_READERS = {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR, Role.QUALITY_DIRECTOR,
+                Role.MANAGEMENT_GROUP, Role.ADMINISTRATOR}
+_DOC_KEEPERS = {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.QUALITY_DIRECTOR, Role.ADMINISTRATOR}
+_ORG_KEEPERS = {Role.QUALITY_DIRECTOR, Role.ADMINISTRATOR}
+EXPECTED["documents"] = EXPECTED["partners"] = {
+    **{(r, "own"): 200 if r in _DOC_READERS else 403 for r in Role},
+    **{(r, "other"): 200 if r in _DOC_READERS else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["document_unit"] = EXPECTED["document_detail"] = EXPECTED["partner_detail"] = {
+    **{(r, "own"): 200 if r in _DOC_READERS else 403 for r in Role},
+    **{(r, "other"): 404 if r in _DOC_READERS else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["document_create"] = {
+    **{(r, "own"): 200 if r in _DOC_KEEPERS else 403 for r in Role},
+    **{(r, "other"): 200 if r in _DOC_KEEPERS else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["document_edit"] = {
+    **{(r, "own"): 200 if r in _DOC_KEEPERS else 403 for r in Role},
+    **{(r, "other"): 404 if r in _DOC_KEEPERS else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["document_organisation"] = {
+    **{(r, "own"): 200 if r in _DOC_READERS - UNIT_ROLES - {Role.REGIONAL_DIRECTOR} else 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+    **{(r, "own"): 404 for r in {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR}},
+    **{(r, "other"): 404 for r in {Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.REGIONAL_DIRECTOR}},
+}
+EXPECTED["partner_create"] = {
+    **{(r, "own"): 200 if r in _ORG_KEEPERS else 403 for r in Role},
+    **{(r, "other"): 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+
+# A finding steers the unit's action plan (improvement, ?lahde=deviation:<the quality report>):
+# those who manage the unit's plan and may open the report; the report unseen is 404.
+EXPECTED["goal_prompt"] = {
+    **{(r, "own"): 200 if P_ACTION_MANAGE in ROLE_PERMISSIONS[r] else 403 for r in Role},
+    **{(r, "other"): 404 if P_ACTION_MANAGE in ROLE_PERMISSIONS[r] else 403 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR}},
+}
+
 CASES = sorted(
     (page, str(role), scope, status) for page, row in EXPECTED.items() for (role, scope), status in row.items()
 )
@@ -435,6 +523,9 @@ def _url(page, unit_a, quality, violence):
         "list": reverse("deviations:list"),
         "detail": reverse("deviations:detail", args=[quality.pk]),
         "violence_detail": reverse("deviations:detail", args=[violence.pk]),
+        "goal_prompt": f"{reverse('improvement:goal_prompt')}?lahde=deviation:{quality.pk}",
+        "harassment_detail": reverse("deviations:detail", args=[_harassment(unit_a).pk])
+        if page == "harassment_detail" else "",
         "notify": reverse("deviations:notify", args=[quality.pk]),
         "export": reverse("deviations:export"),
         "routing": reverse("deviations:routing", args=[unit_a.pk]),
@@ -464,6 +555,16 @@ def _url(page, unit_a, quality, violence):
         "audits_index": reverse("audits:index"),
         "continuity": reverse("audits:continuity", args=[unit_a.pk]),
         "security_plan": reverse("audits:security_plan"),
+        "documents": reverse("audits:documents"),
+        "document_unit": reverse("audits:unit_documents", args=[unit_a.pk]),
+        "document_create": reverse("audits:document_create"),
+        "document_detail": reverse("audits:document", args=[_document(unit_a).pk]) if page == "document_detail" else "",
+        "document_edit": reverse("audits:document_edit", args=[_document(unit_a).pk]) if page == "document_edit" else "",
+        "document_organisation": reverse("audits:document", args=[_document(None).pk])
+        if page == "document_organisation" else "",
+        "partners": reverse("audits:partners"),
+        "partner_create": reverse("audits:partner_create"),
+        "partner_detail": reverse("audits:partner", args=[_partner(unit_a).pk]) if page == "partner_detail" else "",
         "security_plan_version": reverse("audits:security_plan_version", args=[_security_plan().pk])
         if page == "security_plan_version" else "",
         "risk_detail": reverse("risks:detail", args=[_risk(unit_a).pk]) if page == "risk_detail" else "",
@@ -497,6 +598,11 @@ def _url(page, unit_a, quality, violence):
         "complaints_new": reverse("complaints:new"),
         "complaints_settings": reverse("complaints:settings"),
         "complaints_detail": reverse("complaints:detail", args=[_complaint(unit_a).pk]) if page == "complaints_detail" else "",
+        "childrens_meetings": reverse("meetings:childrens", args=[unit_a.pk]),
+        "childrens_meeting_add": reverse("meetings:childrens_add", args=[unit_a.pk]),
+        "childrens_meeting_edit": reverse("meetings:childrens_edit", args=[_childrens_meeting(unit_a).pk])
+        if page == "childrens_meeting_edit" else "",
+        "safety_committee": reverse("meetings:detail", args=[_safety_committee().pk]) if page == "safety_committee" else "",
         "learning_list": reverse("learning:list"),
         "learning_new": reverse("learning:review_new"),
         "learning_detail": reverse("learning:detail", args=[_learning_review(unit_a, quality).pk])
@@ -519,6 +625,24 @@ def _url(page, unit_a, quality, violence):
             else {}
         ),
     }[page]
+
+
+def _childrens_meeting(unit):
+    """A children's meeting of `unit`, recorded by a member of its staff."""
+    from omavalvonta.meetings.childrens import childrens_meeting_create
+
+    return childrens_meeting_create(
+        actor=member(Role.EMPLOYEE, unit=unit), unit=unit, held_on=timezone.localdate(), kind="weekly", topics="Säännöt"
+    )
+
+
+def _safety_committee():
+    """An occupational safety committee meeting, planned by a quality director."""
+    from omavalvonta.meetings.services import meeting_create
+
+    return meeting_create(
+        actor=member(Role.QUALITY_DIRECTOR), kind="safety_committee", title="", starts_at=timezone.now()
+    )
 
 
 def _learning_review(unit, deviation):
@@ -733,6 +857,13 @@ def _proposal(deviation):
     )
 
 
+def _harassment(unit):
+    """A harassment report filed by an employee of `unit`."""
+    return deviation_submit(
+        actor=member(Role.EMPLOYEE, unit=unit), **deviation_kwargs(unit, kind="harassment")
+    ).deviation
+
+
 def _risk(unit):
     from omavalvonta.risks.models import Risk
 
@@ -765,6 +896,28 @@ def _security_plan():
     draft = services.security_plan_draft_start(actor=director)
     services.security_plan_draft_save(actor=director, version=draft, sections={"scope": "Koko konserni."})
     return services.security_plan_approve(actor=director, version=draft)
+
+
+def _document(unit):
+    """A tracked document of `unit` (None: the organisation's), kept by a quality director."""
+    from omavalvonta.audits import document_services
+
+    director = member(Role.QUALITY_DIRECTOR)
+    kind, number = ("medication_plan", "") if unit else ("soteri", "1.2.246.10.1234567.10.0")
+    return document_services.document_create(
+        actor=director, kind=kind, unit=unit, owner=director, due_on=dt.date(2027, 6, 30), number=number
+    )
+
+
+def _partner(unit):
+    """A purchased-service partner used by `unit`."""
+    from omavalvonta.audits import document_services
+
+    director = member(Role.QUALITY_DIRECTOR)
+    return document_services.partner_save(
+        actor=director, name="Vartiointi Oy", business_id="0737546-2", service="Yövartiointi", units=[unit],
+        owner=director, next_due=dt.date(2027, 6, 30),
+    )
 
 
 def _round(unit):

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from omavalvonta.audits.models import ServicePartner, TrackedDocument
 from omavalvonta.clients.models import Placement
 from omavalvonta.complaints.models import Complaint
 from omavalvonta.demo import builder
@@ -15,7 +16,7 @@ from omavalvonta.deviations.models import Deviation, InstructionProposal
 from omavalvonta.feedback.models import Round
 from omavalvonta.guidance.models import Guidance
 from omavalvonta.improvement.models import ActionPlan
-from omavalvonta.meetings.models import Meeting
+from omavalvonta.meetings.models import ChildrensMeeting, Meeting
 from omavalvonta.organisation.models import Role, Unit, User
 from omavalvonta.outcomes.selectors import current_version
 from omavalvonta.people.models import Orientation, QualificationType
@@ -55,6 +56,8 @@ def _staff_pages():
     employee = User.objects.get(email=builder.LOGIN_EMAIL[Role.EMPLOYEE])
     permit_type = QualificationType.objects.get(kind="medication_permit")
     mentored = Orientation.objects.filter(unit=unit, mentor=employee).order_by("pk").first()
+    medication = TrackedDocument.objects.filter(unit=unit, kind="medication_plan").order_by("pk").first()
+    partner = ServicePartner.objects.filter(units=unit).order_by("pk").first()
     pages = {
         Role.EMPLOYEE: [
             reverse("home"),
@@ -99,6 +102,14 @@ def _staff_pages():
             reverse("complaints:list"),
             reverse("complaints:new"),
             *[reverse("complaints:detail", args=[pk]) for pk in Complaint.objects.filter(unit=unit).values_list("pk", flat=True)],
+            reverse("audits:documents"),
+            reverse("audits:documents") + "?state=soon",
+            reverse("audits:unit_documents", args=[unit.pk]),
+            reverse("audits:document", args=[medication.pk]),
+            reverse("audits:document_edit", args=[medication.pk]),
+            reverse("audits:document_create"),
+            reverse("audits:partners"),
+            reverse("audits:partner", args=[partner.pk]),
         ],
         Role.QUALITY_DIRECTOR: [
             reverse("home"),
@@ -119,6 +130,11 @@ def _staff_pages():
             reverse("people:card", args=[mentored.card_id]),
             reverse("audits:security_plan"),
             reverse("audits:security_plan_compare"),
+            reverse("audits:documents") + "?unit=org",
+            reverse("audits:document_create"),
+            reverse("audits:document_create") + "?scope=org",
+            reverse("audits:partner_create"),
+            reverse("audits:partner_edit", args=[ServicePartner.objects.order_by("pk").first().pk]),
             reverse("deviations:proposals"),
             reverse("deviations:proposals") + "?nayta=ratkaistut",
         ],
@@ -129,13 +145,27 @@ def _staff_pages():
             reverse("organisation:county_access_list"), reverse("organisation:api_token_list"),
         ],
         Role.REHABILITATION_DIRECTOR: [reverse("outcomes:instruments"), reverse("outcomes:version", args=[version.pk])],
+        # The HR director: the staff's reports (harassment, threat or violence) and the competence figures.
+        Role.HR_DIRECTOR: [reverse("home"), reverse("deviations:list"), reverse("people:overview")],
     }
+    # A finding steers the action plan (the page the report's "Steer the action plan" opens).
+    pages[Role.SUPERVISOR].append(f"{reverse('improvement:goal_prompt')}?lahde=deviation:{deviation.pk}")
     plan = ActionPlan.objects.filter(unit=unit).order_by("-year").first()
     if plan is not None:
         pages[Role.SUPERVISOR].append(reverse("improvement:plan_detail", args=[plan.pk]))
     meeting = Meeting.objects.filter(unit=unit).order_by("-starts_at").first()
     if meeting is not None:
         pages[Role.SUPERVISOR].append(reverse("meetings:detail", args=[meeting.pk]))
+    # The children's meetings (meetings.childrens) and the team goals they feed; the safety committee.
+    pages[Role.SUPERVISOR] += [
+        reverse("meetings:childrens", args=[unit.pk]),
+        reverse("meetings:childrens_add", args=[unit.pk]),
+        reverse("feedback:unit_goals", args=[unit.pk]),
+    ]
+    if record := ChildrensMeeting.objects.filter(unit=unit).order_by("-held_on").first():
+        pages[Role.SUPERVISOR].append(reverse("meetings:childrens_edit", args=[record.pk]))
+    if committee := Meeting.objects.filter(kind="safety_committee").order_by("-starts_at").first():
+        pages[Role.QUALITY_DIRECTOR].append(reverse("meetings:detail", args=[committee.pk]))
     round_ = Round.objects.filter(unit=unit).order_by("-opens_on").first()
     if round_ is not None:
         pages[Role.SUPERVISOR].append(reverse("feedback:round", args=[round_.pk]))

@@ -83,29 +83,50 @@ class _People:
 
 class _OrganisationPeople:
     """Who hears of a source's organisation-wide duties: the holders of its
-    roles, and above them the holders of its escalation roles."""
+    roles, and above them the holders of its escalation roles. A duty with an
+    owner (an organisation-level document's) is reminded to the owner; once
+    late it goes to the holders of the source's roles (else its escalation
+    roles) with the owner."""
 
     def __init__(self, entry):
         self.roles = tuple(entry.details.get("roles", ()))
         self.escalate_roles = tuple(entry.details.get("escalate_roles", DEFAULT_ESCALATE_ROLES))
-        self._reminded: list | None = None
+        self._holders: list | None = None
         self._escalated: list | None = None
+        self._owners: dict = {}
+
+    def _owner(self, duty):
+        if not duty.owner_id:
+            return None
+        if duty.owner_id not in self._owners:
+            self._owners[duty.owner_id] = get_user_model().objects.filter(pk=duty.owner_id, is_active=True).first()
+        return self._owners[duty.owner_id]
+
+    def _role_holders(self) -> list:
+        if self._holders is None:
+            self._holders = list(access_people.people_holding(self.roles).order_by("full_name", "pk"))
+        return self._holders
+
+    def _above(self, excluded: set) -> list:
+        above = access_people.people_holding(self.escalate_roles).order_by("full_name", "pk")
+        return [p for p in above if p.pk not in excluded] or [
+            p for p in access_people.people_holding([Role.ADMINISTRATOR]).order_by("full_name", "pk")
+            if p.pk not in excluded
+        ]
 
     def reminded(self, duty) -> list:
-        if self._reminded is None:
-            self._reminded = list(access_people.people_holding(self.roles).order_by("full_name", "pk"))
-        return self._reminded
+        owner = self._owner(duty)
+        return [owner] if owner is not None else self._role_holders()
 
     def escalated(self, duty) -> list:
+        owner = self._owner(duty)
+        if owner is not None:
+            above = [p for p in self._role_holders() if p.pk != owner.pk] or self._above({owner.pk})
+            return above + [owner]
         if self._escalated is None:
-            reminded = {p.pk for p in self.reminded(duty)}
-            above = access_people.people_holding(self.escalate_roles).order_by("full_name", "pk")
-            above = [p for p in above if p.pk not in reminded] or [
-                p for p in access_people.people_holding([Role.ADMINISTRATOR]).order_by("full_name", "pk")
-                if p.pk not in reminded
-            ]
+            reminded = {p.pk for p in self._role_holders()}
             # Those who should have done it hear again with those above them.
-            self._escalated = above + self.reminded(duty)
+            self._escalated = self._above(reminded) + self._role_holders()
         return self._escalated
 
 

@@ -168,3 +168,30 @@ def test_the_county_person_sees_their_countys_view(small_demo, client, settings)
     response = client.get("/hyvinvointialue/")
     assert response.status_code == 200
     assert person.county_accesses.get().county.name in response.content.decode()
+
+
+def test_the_hr_director_sees_the_staffs_reports_and_the_competence_figures(small_demo, client):
+    from django.urls import reverse
+
+    from omavalvonta.deviations.selectors import deviation_list
+
+    director = User.objects.get(email=builder.LOGIN_EMAIL[Role.HR_DIRECTOR])
+    assert director.memberships.get().role == Role.HR_DIRECTOR
+    kinds = set(deviation_list(actor=director).values_list("kind", flat=True))
+    assert kinds == {Kind.HARASSMENT, Kind.THREAT_OR_VIOLENCE}
+    client.force_login(director)
+    assert client.get(reverse("people:overview")).status_code == 200
+    assert client.get(reverse("deviations:list")).status_code == 200
+
+
+def test_findings_steer_the_demo_units_action_plan(small_demo, client):
+    from django.urls import reverse
+
+    from omavalvonta.improvement.models import GoalPrompt
+
+    prompts = GoalPrompt.objects.filter(unit__name=builder.DEMO_UNIT_NAME)
+    assert set(prompts.values_list("source_kind", flat=True)) == {"deviation", "complaint"}
+    prompt = prompts.get(source_kind="deviation")
+    client.force_login(User.objects.get(email=builder.LOGIN_EMAIL[Role.SUPERVISOR]))
+    html = client.get(reverse("improvement:plan_detail", args=[prompt.goal.plan_id])).content.decode()
+    assert prompt.label in html and reverse("deviations:detail", args=[prompt.source_id]) in html

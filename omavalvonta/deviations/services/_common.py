@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_timestamp
+from omavalvonta.core.lib.typed import too_long
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import law
 from omavalvonta.deviations.models import (
@@ -226,4 +227,4 @@ def statutory_progress(deviation: Deviation, *, now: dt.datetime, actor) -> None
 
 def _check_max_length(errors: dict, field: str, value: str, limit: int) -> None:
     if len(value) > limit:
-        errors[field] = _("Use at most %(limit)s characters (now %(count)s).") % {"limit": limit, "count": len(value)}
+        errors[field] = too_long(limit, len(value))

@@ -9,7 +9,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.workdays import add_working_days
@@ -57,6 +57,30 @@ def _route(unit, kind: str):
     ).select_related("user")
     best = min(rows, key=lambda m: (preference[m.role], m.user.full_name, m.user_id), default=None)
     return best.user if best is not None else None
+
+
+# Who among the group's specialists is told of a new report of a kind, besides its
+# handler (each holder whose scope covers the unit; the data protection officer's
+# notice, with the GDPR's 72 hours, is written out below). What each may then read
+# is the access kernel's kind limits. The safety manager (työsuojelupäällikkö)
+# leads occupational safety; the HR director (henkilöstöjohtaja) is among the
+# directors the provider's programme names to support a unit's handling of
+# deviations, and "epäasiallinen käytös tai häirintä" is a deviation's subject
+# there: the staff's safety and harassment are theirs.
+SPECIALISTS_TOLD: dict[str, tuple[str, ...]] = {
+    Kind.THREAT_OR_VIOLENCE: (Role.SAFETY_MANAGER, Role.HR_DIRECTOR),
+    Kind.HARASSMENT: (Role.HR_DIRECTOR,),
+}
+_SPECIALIST_TEXTS = {
+    Kind.THREAT_OR_VIOLENCE: (
+        gettext_lazy("A threat, danger or violence situation has been reported."),
+        gettext_lazy("Threat or violence report: %(kind)s, %(unit)s"),
+    ),
+    Kind.HARASSMENT: (
+        gettext_lazy("Inappropriate treatment or harassment has been reported."),
+        gettext_lazy("Harassment report: %(kind)s, %(unit)s"),
+    ),
+}
 
 
 def _notify_on_submit(deviation: Deviation) -> None:
@@ -115,13 +139,15 @@ def _notify_on_submit(deviation: Deviation) -> None:
                 body="\n".join(lines),
                 link=link,
             )
-    if deviation.kind == Kind.THREAT_OR_VIOLENCE:
-        lines = [_("A threat, danger or violence situation has been reported."), "", facts]
-        for person in _members_covering(unit, [Role.SAFETY_MANAGER], exclude_ids=exclude):
+    roles = SPECIALISTS_TOLD.get(deviation.kind)
+    if roles:
+        intro, subject = _SPECIALIST_TEXTS[deviation.kind]
+        lines = [str(intro), "", facts]
+        for person in _members_covering(unit, list(roles), exclude_ids=exclude):
             notification_enqueue(
                 recipient=person,
-                kind="deviation.threat_or_violence",
-                subject=_("Threat or violence report: %(kind)s, %(unit)s") % {"kind": kind_label, "unit": unit.name},
+                kind=f"deviation.{deviation.kind}",
+                subject=str(subject) % {"kind": kind_label, "unit": unit.name},
                 body="\n".join(lines),
                 link=link,
             )

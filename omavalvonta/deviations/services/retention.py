@@ -9,11 +9,10 @@ the remaining reports, so the destroyed one leaves them."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
+from omavalvonta.core.services import audit_trail_delete
 from omavalvonta.deviations.models import (
     Attachment,
     Deviation,
@@ -78,7 +77,7 @@ def deviations_destroy(*, ids) -> list[int]:
         DeviationMessage.objects.filter(deviation_id__in=found).delete()
         InformedRecord.objects.filter(deviation_id__in=found).delete()
         StatutoryNotification.objects.filter(deviation_id__in=found).delete()
-        AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(Deviation), target_id__in=found).delete()
+        audit_trail_delete(Deviation, found)
         Deviation.objects.filter(pk__in=found).delete()
     return found
 

@@ -232,62 +232,37 @@ def deviation_notify_county(
     duty = deviation.statutory_duty or law.SERIOUS_EVENT_DUTY
     counties = list(counties or [])
     unit_county_ids = {c.pk for c in notification_counties(deviation=deviation, children=children)}
-    if any(c.pk not in unit_county_ids for c in counties):
-        raise ValidationError({"counties": _("Choose among the unit's purchasing counties.")})
     contacts = {key: (name, email, county_id) for key, name, email, county_id in children["contacts"]}
     social_workers = [str(k) for k in (social_workers or ())]
-    if any(k not in contacts for k in social_workers):
-        raise ValidationError({"social_workers": _("Choose among the social workers of the children the report names.")})
-    if notify_authority and not duty.includes_authority:
-        raise ValidationError(
-            {"notify_authority": _("The supervisory authority is told of this report only by an escalation.")}
-        )
-    recipients = list(_county_recipients(sorted(counties, key=lambda c: (c.name, c.pk))))
-    recipients += [
-        (NotificationRecipient.SOCIAL_WORKER, contacts[k][0], contacts[k][1], contacts[k][2])
-        for k in dict.fromkeys(social_workers)
-    ]
-    if not unit_county_ids and not recipients and not notify_authority:
-        raise ValidationError(_("The unit has no purchasing wellbeing services county to notify. Ask an administrator to add one."))
-    if notify_authority:
-        authority = _default_authority()
-        recipients.append((NotificationRecipient.AUTHORITY, authority.name, authority.email, None))
-    if not recipients:
-        raise ValidationError({"counties": _("Choose at least one recipient.")})
+    recipients = _chosen_recipients(
+        duty, counties=counties, unit_county_ids=unit_county_ids, contacts=contacts,
+        social_workers=social_workers, notify_authority=notify_authority,
+    )
     now = timezone.now()
     correction_due = timezone.localdate(now) + dt.timedelta(days=_organisation(deviation.unit).correction_due_days)
-    records = []
-    for kind, name, email, county_id in recipients:
-        is_county = kind != NotificationRecipient.AUTHORITY
-        outbox = notification_enqueue(
-            kind="deviation.county_notification" if is_county else "deviation.authority_notification",
-            subject=subject,
-            body=body,
-            email=email,
-            recipient=None,
+    records = [
+        _notification_send(
+            actor, deviation, duty, recipient, subject=subject, body=body, now=now, correction_due=correction_due
         )
-        records.append(
-            StatutoryNotification.objects.create(
-                deviation=deviation,
-                unit=deviation.unit,
-                recipient_kind=kind,
-                purpose=NotificationPurpose.NOTIFICATION,
-                legal_basis=duty.source,
-                recipient_name=name[:200],
-                recipient_email=email,
-                subject=subject,
-                body=body,
-                sent_by=actor,
-                sent_at=now,
-                correction_due=correction_due if is_county else None,
-                outbox=outbox,
-                county_id=county_id if is_county else None,
-            )
-        )
+        for recipient in recipients
+    ]
     fields: list[str] = []
     _start_handling(deviation, now, fields)
     if fields:
         _save(deviation, fields)
+    _notified_audit(
+        actor, deviation, duty, records, recipients, counties=counties, unit_county_ids=unit_county_ids,
+        children=children, contacts=contacts, social_workers=social_workers, notify_authority=notify_authority,
+        correction_due=correction_due,
+    )
+    statutory_progress(deviation, now=now, actor=actor)
+    return records
+
+
+def _notified_audit(actor, deviation, duty, records, recipients, *, counties, unit_county_ids, children, contacts,
+                    social_workers, notify_authority, correction_due) -> None:
+    """The audit trail of a sending: the choice, with what the page proposed (the
+    named children's counties), and the authority told."""
     chosen = sorted(counties, key=lambda c: c.name)
     if chosen or social_workers:
         # The choice, with what the page proposed: the named children's counties.
@@ -318,8 +293,61 @@ def deviation_notify_county(
             authority=recipients[-1][1],
             recipient=recipients[-1][2],
         )
-    statutory_progress(deviation, now=now, actor=actor)
-    return records
+
+
+def _chosen_recipients(duty, *, counties, unit_county_ids, contacts, social_workers, notify_authority) -> list[tuple]:
+    """The handler's choice checked against the case: (kind, name, e-mail,
+    county id) per recipient, the counties first, the authority last."""
+    if any(c.pk not in unit_county_ids for c in counties):
+        raise ValidationError({"counties": _("Choose among the unit's purchasing counties.")})
+    if any(k not in contacts for k in social_workers):
+        raise ValidationError({"social_workers": _("Choose among the social workers of the children the report names.")})
+    if notify_authority and not duty.includes_authority:
+        raise ValidationError(
+            {"notify_authority": _("The supervisory authority is told of this report only by an escalation.")}
+        )
+    recipients = list(_county_recipients(sorted(counties, key=lambda c: (c.name, c.pk))))
+    recipients += [
+        (NotificationRecipient.SOCIAL_WORKER, contacts[k][0], contacts[k][1], contacts[k][2])
+        for k in dict.fromkeys(social_workers)
+    ]
+    if not unit_county_ids and not recipients and not notify_authority:
+        raise ValidationError(_("The unit has no purchasing wellbeing services county to notify. Ask an administrator to add one."))
+    if notify_authority:
+        authority = _default_authority()
+        recipients.append((NotificationRecipient.AUTHORITY, authority.name, authority.email, None))
+    if not recipients:
+        raise ValidationError({"counties": _("Choose at least one recipient.")})
+    return recipients
+
+
+def _notification_send(actor, deviation, duty, recipient, *, subject, body, now, correction_due) -> StatutoryNotification:
+    """Queue one recipient's message and record it (who, whom, when, what, on which basis)."""
+    kind, name, email, county_id = recipient
+    is_county = kind != NotificationRecipient.AUTHORITY
+    outbox = notification_enqueue(
+        kind="deviation.county_notification" if is_county else "deviation.authority_notification",
+        subject=subject,
+        body=body,
+        email=email,
+        recipient=None,
+    )
+    return StatutoryNotification.objects.create(
+        deviation=deviation,
+        unit=deviation.unit,
+        recipient_kind=kind,
+        purpose=NotificationPurpose.NOTIFICATION,
+        legal_basis=duty.source,
+        recipient_name=name[:200],
+        recipient_email=email,
+        subject=subject,
+        body=body,
+        sent_by=actor,
+        sent_at=now,
+        correction_due=correction_due if is_county else None,
+        outbox=outbox,
+        county_id=county_id if is_county else None,
+    )
 
 
 def _default_authority():

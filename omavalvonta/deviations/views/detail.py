@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.deviations import identity, law, proposals, selectors, services
+from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
+from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
     ActionForm,
     AnswerForm,
@@ -33,14 +34,10 @@ from omavalvonta.improvement.selectors import actions_for_source, open_action_co
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
-    P_DEVIATION_CLOSE_UNCORRECTED,
     P_DEVIATION_HANDLE,
-    P_DEVIATION_NOTIFY,
-    P_DEVIATION_ROUTING,
     P_DEVIATION_VIEW,
     requires,
 )
-from omavalvonta.organisation.models import Role
 
 # --- The report page --------------------------------------------------------------------
 
@@ -108,87 +105,90 @@ def _gdpr_clock(deviation, now):
     }
 
 
-def _render_detail(request, deviation, *, forms=None, reporter_form=None, status=200):
-    actor = request.user
-    now = timezone.now()
-    refused = request.session.pop(CLOSE_REFUSED_SESSION_KEY, None)
-    if refused and refused.get("pk") == deviation.pk and forms is None and access.can_on(actor, deviation, P_DEVIATION_HANDLE):
-        forms = _handling_forms(deviation, actor=actor)
-        forms["close_errors"] = refused.get("errors", [])
-        forms["close"] = CloseForm(prefix="close", initial={"reason": refused.get("reason", "")})
-    can_handle = access.can_on(actor, deviation, P_DEVIATION_HANDLE)
-    can_notify = access.can_on(actor, deviation, P_DEVIATION_NOTIFY)
-    is_own = deviation.reporter_id is not None and deviation.reporter_id == actor.pk
-    # Someone who sees the report by their role (not only as its reporter) sees
-    # the handling details too; the reporter sees what they wrote and the answer.
-    sees_handling = (
-        can_handle
-        or deviation.handler_id == actor.pk
-        or access.can(actor, P_DEVIATION_VIEW, deviation.unit, kind=deviation.kind)
-    )
-    reporter = identity.reporter_display(actor=actor, deviation=deviation, request=request)
-
-    notifications = selectors.deviation_statutory_notifications(deviation=deviation) if sees_handling else []
-    county_notifications = [n for n in notifications if n.recipient_kind != NotificationRecipient.AUTHORITY]
-    authority_notifications = [n for n in notifications if n.recipient_kind == NotificationRecipient.AUTHORITY]
-    duty = deviation.statutory_duty if sees_handling else None
+def _notification_context(deviation, caps) -> dict:
+    """The statutory notifications' part of the page (for those who see the handling)."""
+    notifications = selectors.deviation_statutory_notifications(deviation=deviation) if caps.sees_handling else []
+    county = [n for n in notifications if n.recipient_kind != NotificationRecipient.AUTHORITY]
+    duty = deviation.statutory_duty if caps.sees_handling else None
     missing = services.statutory_missing(deviation) if duty is not None else []
-    escalation_refusal = services.authority_escalation_refusal(deviation) if can_notify and county_notifications else None
-    # The first deadline given to the county counts (as in the service).
-    correction_due = min((n.correction_due for n in county_notifications if n.correction_due), default=None)
-
-    show_gdpr_clock = (
-        deviation.kind == Kind.DATA_PROTECTION
-        and deviation.personal_data_breach
-        and deviation.is_open
-        and (can_handle or access.has_role(actor, Role.DATA_PROTECTION_OFFICER))
-    )
-    handling_failed, handling_messages = _handling_problems(forms)
-    if forms is None and can_handle:
-        forms = _handling_forms(deviation, actor=actor)
-    thread = identity.deviation_messages(actor=actor, deviation=deviation) if (sees_handling or is_own) else []
-    # The named reporter answers in the product; an anonymous one with the code.
-    reporter_can_write = is_own and not deviation.is_anonymous and deviation.is_open
-    open_actions = open_action_count_for_source(source=deviation) if can_handle and deviation.kind == Kind.GRIEVANCE else 0
-
-    context = {
-        "deviation": deviation,
-        "is_own": is_own,
-        "sees_handling": sees_handling,
-        "can_handle": can_handle,
-        "can_notify": can_notify,
-        "reporter": reporter,
-        "informed": informed_records(deviation=deviation) if sees_handling else [],
-        "proposals": proposals.proposals_for_deviation(deviation=deviation) if sees_handling else [],
-        "attachments": list(selectors.deviation_attachments(deviation=deviation)),
-        "actions": list(actions_for_source(source=deviation)),
-        "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
-        "access_log": selectors.deviation_access_log(actor=actor, deviation=deviation),
-        "county_notifications": county_notifications,
-        "authority_notifications": authority_notifications,
-        "correction_due": correction_due,
+    escalation_refusal = services.authority_escalation_refusal(deviation) if caps.can_notify and county else None
+    return {
+        "county_notifications": county,
+        "authority_notifications": [n for n in notifications if n.recipient_kind == NotificationRecipient.AUTHORITY],
+        # The first deadline given to the county counts (as in the service).
+        "correction_due": min((n.correction_due for n in county if n.correction_due), default=None),
         "duty": duty,
-        "serious_reasons": law.reason_labels(deviation.serious_reasons) if sees_handling else [],
         "missing_county": NotificationRecipient.COUNTY in missing,
         "missing_authority": NotificationRecipient.AUTHORITY in missing,
         "needs_notification": bool(missing),
         "clock_late": deviation.notification_due_at is not None and deviation.notification_is_late,
-        "can_escalate": can_notify and bool(county_notifications) and escalation_refusal is None,
+        "can_escalate": caps.can_notify and bool(county) and escalation_refusal is None,
+    }
+
+
+def _refused_close_forms(request, deviation, caps, forms):
+    """A refused close's reasons and typed text, kept in the session for one display."""
+    refused = request.session.pop(CLOSE_REFUSED_SESSION_KEY, None)
+    if not (refused and refused.get("pk") == deviation.pk and forms is None and caps.can_handle):
+        return forms
+    forms = _handling_forms(deviation, actor=request.user)
+    forms["close_errors"] = refused.get("errors", [])
+    forms["close"] = CloseForm(prefix="close", initial={"reason": refused.get("reason", "")})
+    return forms
+
+
+def _handling_context(request, deviation, caps, forms, reporter_form) -> dict:
+    """The handling panel, the messages and the closing's preconditions."""
+    actor = request.user
+    handling_failed, handling_messages = _handling_problems(forms)
+    if forms is None and caps.can_handle:
+        forms = _handling_forms(deviation, actor=actor)
+    thread = identity.deviation_messages(actor=actor, deviation=deviation) if caps.sees_thread else []
+    open_actions = (
+        open_action_count_for_source(source=deviation) if caps.can_handle and deviation.kind == Kind.GRIEVANCE else 0
+    )
+    return {
         "messages_thread": thread,
         "question_waits": identity.question_waits(thread),
-        "reporter_form": (reporter_form or MessageForm(prefix="reply")) if reporter_can_write else None,
+        "reporter_form": (reporter_form or MessageForm(prefix="reply")) if caps.reporter_can_write else None,
         "reporter_reachable": bool(deviation.followup_code_digest) or (deviation.reporter_id and not deviation.is_anonymous),
         "open_grievance_actions": open_actions,
-        "can_close_uncorrected": open_actions and access.can(actor, P_DEVIATION_CLOSE_UNCORRECTED, deviation.unit),
-        "close_preview": services.deviation_close_refusals(deviation) if can_handle and deviation.is_open else [],
-        "gdpr_clock": _gdpr_clock(deviation, now) if show_gdpr_clock else None,
-        "can_route": access.can(actor, P_DEVIATION_ROUTING, deviation.unit),
+        "can_close_uncorrected": open_actions and caps.may_close_uncorrected,
+        "close_preview": services.deviation_close_refusals(deviation) if caps.can_handle and deviation.is_open else [],
         "forms": forms or {},
         "handling_failed": handling_failed,
         "handling_messages": handling_messages,
+    }
+
+
+def _render_detail(request, deviation, *, forms=None, reporter_form=None, status=200):
+    actor = request.user
+    caps = deviation_capabilities(actor=actor, deviation=deviation)
+    forms = _refused_close_forms(request, deviation, caps, forms)
+    sees = caps.sees_handling
+    context = {
+        "deviation": deviation,
+        "is_own": caps.is_own,
+        "sees_handling": sees,
+        "can_handle": caps.can_handle,
+        "can_notify": caps.can_notify,
+        "can_route": caps.can_route,
+        # The report steers the unit's action plan (improvement's page).
+        "can_steer_plan": sees and goal_prompt.may_steer(actor=actor, deviation=deviation),
+        "reporter": identity.reporter_display(actor=actor, deviation=deviation, request=request),
+        "informed": informed_records(deviation=deviation) if sees else [],
+        "proposals": proposals.proposals_for_deviation(deviation=deviation) if sees else [],
+        "attachments": list(selectors.deviation_attachments(deviation=deviation)),
+        "actions": list(actions_for_source(source=deviation)),
+        "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
+        "access_log": selectors.deviation_access_log(actor=actor, deviation=deviation),
+        "serious_reasons": law.reason_labels(deviation.serious_reasons) if sees else [],
+        "gdpr_clock": _gdpr_clock(deviation, timezone.now()) if caps.sees_gdpr_clock else None,
+        **_notification_context(deviation, caps),
+        **_handling_context(request, deviation, caps, forms, reporter_form),
         # Panels other areas add to the handler's view (the known risks the report
         # is tied to: the risks app owns the link and registers the panel).
-        "panels": _panels(actor, deviation) if sees_handling else [],
+        "panels": _panels(actor, deviation) if sees else [],
     }
     return render(request, "deviations/detail.html", context, status=status)
 

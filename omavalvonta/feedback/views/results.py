@@ -188,6 +188,7 @@ def _goals_page(request, unit, year, half, *, form=None, reward_form=None, can_m
             "reward_form": reward_form,
             "form": form,
             "assess_form": GoalAssessForm() if can_manage else None,
+            "team_facts": goals.team_facts(actor=request.user, unit=unit, year=year, half=half),
             "half_label": f"{half}/{year}",
             "current": f"{year}-{half}",
             "previous": previous,

@@ -17,6 +17,7 @@ from omavalvonta.feedback.forms import (
     SurveyTextsForm,
 )
 from omavalvonta.feedback.models import LANGUAGES, Survey, SurveyState
+from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_FEEDBACK_VIEW, P_SURVEY_EDIT, requires
 
 # --- Question sets ---------------------------------------------------------------------
@@ -141,4 +142,11 @@ def public_detail(request, pk):
             status = 400
         else:
             form = AnswerPublicForm(initial={"answer": feedback.answer})
-    return render(request, "feedback/public_detail.html", {"feedback": feedback, "form": form}, status=status)
+    # Feedback to a unit steers its action plan (improvement's page).
+    can_steer_plan = feedback.unit is not None and access.can(request.user, access.P_ACTION_MANAGE, feedback.unit)
+    return render(
+        request,
+        "feedback/public_detail.html",
+        {"feedback": feedback, "form": form, "can_steer_plan": can_steer_plan},
+        status=status,
+    )

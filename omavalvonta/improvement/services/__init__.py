@@ -32,12 +32,16 @@ from omavalvonta.improvement.services.plan_jobs import (
     plan_follow_up_reminders_send,
 )
 from omavalvonta.improvement.services.plans import (
+    PROMPT_KINDS,
     action_plan_approve,
     action_plan_create,
     action_plan_update,
     goal_follow_up_record,
+    goal_prompt_link,
+    goal_prompt_remove,
     plan_goal_add,
     plan_goal_remove,
+    plan_goal_start_from,
     plan_goal_update,
 )
 
@@ -59,6 +63,10 @@ __all__ = [
     "action_update",
     "actions_send_reminders",
     "goal_follow_up_record",
+    "goal_prompt_link",
+    "goal_prompt_remove",
+    "plan_goal_start_from",
+    "PROMPT_KINDS",
     "log_entry_create",
     "log_entry_follow_up",
     "plan_goal_add",

@@ -46,6 +46,8 @@ SERIOUS_RISK_LEVELS = frozenset({"high", "very_high"})
 # this app imports no other area's models.
 _SOURCE_KIND_BY_APP = {
     "deviations": SourceKind.DEVIATION,
+    "audits": SourceKind.AUDIT,
+    "complaints": SourceKind.COMPLAINT,
     "feedback": SourceKind.FEEDBACK,
     "guidance": SourceKind.GUIDANCE,
     "meetings": SourceKind.MEETING,

@@ -65,9 +65,15 @@ def log_entry_follow_up(*, actor, entry: LogEntry, follow_up: str) -> LogEntry:
 
 def sources_forget(*, model_label: str, ids) -> None:
     """registry.RECORD_DESTROYED: actions and log entries keep their kind of
-    source but no longer point at a destroyed record."""
+    source but no longer point at a destroyed record; the acknowledgements asked
+    of a destroyed record (minutes, a learning summary) go with it."""
     from omavalvonta.core.services import references_forget
-    from omavalvonta.improvement.models import Action, LogEntry
+    from omavalvonta.improvement.models import Acknowledgement, Action, GoalPrompt, LogEntry
 
     references_forget(Action, model_label=model_label, ids=ids)
     references_forget(LogEntry, model_label=model_label, ids=ids)
+    references_forget(
+        Acknowledgement, model_label=model_label, ids=ids, type_field="target_type", id_field="target_id", delete=True
+    )
+    # A goal's prompt keeps its label snapshot, no longer the record.
+    references_forget(GoalPrompt, model_label=model_label, ids=ids)

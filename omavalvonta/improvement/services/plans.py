@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +18,10 @@ from omavalvonta.improvement.models import (
     ActionPlan,
     GoalArea,
     GoalFollowUp,
+    GoalPrompt,
     GoalStatus,
     PlanGoal,
+    SourceKind,
 )
 from omavalvonta.improvement.services._common import TEXT_MAX, check_length, clean_text, raise_if
 from omavalvonta.organisation import access
@@ -228,3 +231,97 @@ def goal_follow_up_record(*, actor, goal: PlanGoal, period: int, status: str, no
         replaced=not created,
     )
     return follow_up
+
+
+# --- What prompted a goal ------------------------------------------------------------------------
+
+# The kinds of record that may prompt a goal (each area registers its own in
+# registry.GOAL_PROMPTS under this name).
+PROMPT_KINDS = frozenset({SourceKind.DEVIATION, SourceKind.AUDIT, SourceKind.COMPLAINT, SourceKind.FEEDBACK})
+LABEL_MAX = 300
+
+
+def _prompt_errors(*, goal_unit_id: int, source, source_kind: str, label: str) -> dict:
+    errors: dict = {}
+    if source_kind not in PROMPT_KINDS:
+        errors["source_kind"] = _("Choose where the goal comes from.")
+    if source is None or getattr(source, "pk", None) is None:
+        errors["source"] = _("The record was not found.")
+    elif getattr(source, "unit_id", None) != goal_unit_id:
+        errors["source"] = _("The record belongs to another unit: only its own unit's action plan can take it.")
+    if not label:
+        errors["source"] = _("The record was not found.")
+    return errors
+
+
+def _prompt_create(*, actor, goal: PlanGoal, source, source_kind: str, label: str, started: bool) -> GoalPrompt:
+    source_type = ContentType.objects.get_for_model(source)
+    if GoalPrompt.objects.filter(goal=goal, source_type=source_type, source_id=source.pk).exists():
+        raise ValidationError({"goal": _("The record is already linked to this goal.")})
+    prompt = GoalPrompt.objects.create(
+        unit_id=goal.unit_id,
+        goal=goal,
+        source_kind=source_kind,
+        source_type=source_type,
+        source_id=source.pk,
+        label=label,
+        started_goal=started,
+        created_by=actor,
+    )
+    audit_event_record(
+        actor=actor,
+        verb="action_plan.goal_prompt_added",
+        target=goal.plan,
+        unit=goal.unit,
+        goal_id=goal.pk,
+        source_kind=source_kind,
+        source_id=source.pk,
+        started_goal=started,
+    )
+    return prompt
+
+
+@transaction.atomic
+def goal_prompt_link(*, actor, goal: PlanGoal, source, source_kind: str, label: str) -> GoalPrompt:
+    """Link a finding (a deviation, an audit finding, a complaint, feedback) to a
+    goal of its own unit's action plan (action.manage in the unit), so the plan's
+    follow-up shows what steers the goal. Also an approved plan's goal: the goal
+    itself does not change. The caller has checked that `actor` may open the
+    record; `label` names it without a child or a reporter."""
+    access.require_on(actor, goal, access.P_ACTION_MANAGE)
+    label = clean_text(label)[:LABEL_MAX]
+    raise_if(_prompt_errors(goal_unit_id=goal.unit_id, source=source, source_kind=source_kind, label=label))
+    return _prompt_create(actor=actor, goal=goal, source=source, source_kind=source_kind, label=label, started=False)
+
+
+@transaction.atomic
+def plan_goal_start_from(
+    *, actor, plan: ActionPlan, source, source_kind: str, label: str, area: str, description: str,
+    measures: str = "", owner=None, indicator: str = "",
+) -> PlanGoal:
+    """Start a new goal of a plan that is not yet approved from a finding of the
+    plan's unit (action.manage): the goal and its prompt in one transaction."""
+    access.require_on(actor, plan, access.P_ACTION_MANAGE)
+    label = clean_text(label)[:LABEL_MAX]
+    raise_if(_prompt_errors(goal_unit_id=plan.unit_id, source=source, source_kind=source_kind, label=label))
+    goal = plan_goal_add(
+        actor=actor, plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator
+    )
+    _prompt_create(actor=actor, goal=goal, source=source, source_kind=source_kind, label=label, started=True)
+    return goal
+
+
+@transaction.atomic
+def goal_prompt_remove(*, actor, prompt: GoalPrompt) -> None:
+    """Unlink a finding from a goal (action.manage); the goal stays."""
+    access.require_on(actor, prompt, access.P_ACTION_MANAGE)
+    audit_event_record(
+        actor=actor,
+        verb="action_plan.goal_prompt_removed",
+        target=prompt.goal.plan,
+        unit=prompt.goal.unit,
+        goal_id=prompt.goal_id,
+        source_kind=prompt.source_kind,
+        source_id=prompt.source_id,
+    )
+    prompt.delete()

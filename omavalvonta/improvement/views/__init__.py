@@ -31,6 +31,7 @@ from omavalvonta.improvement.views.plans import (
     goal_action_add,
     goal_edit,
     goal_follow_up,
+    goal_prompt,
     goal_remove,
     plan_approve,
     plan_create,
@@ -42,6 +43,7 @@ from omavalvonta.improvement.views.plans import (
 )
 
 __all__ = [
+    "goal_prompt",
     "action_cancel",
     "action_complete",
     "action_create",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,8 @@ from omavalvonta.improvement.forms import (
     FollowUpForm,
     GoalActionForm,
     GoalForm,
+    GoalPromptLinkForm,
+    GoalStartForm,
     PlanCreateForm,
     PlanParticipantsForm,
 )
@@ -264,4 +267,81 @@ def goal_action_add(request, pk, goal_id):
 
     return _plan_step(
         request, pk, "goal_action", perform, _("The action was added and its owner notified."), goal_id=goal_id
+    )
+
+
+# --- A finding steers the action plan (registry.GOAL_PROMPTS) ----------------------------------------
+
+
+@requires(P_ACTION_MANAGE)
+def goal_prompt(request):
+    """Link a deviation, an audit finding, a complaint or feedback ("?lahde=kind:id")
+    to a goal of its unit's action plan, or start a new goal from it. The record's
+    own area says whether the actor may open it (404 when not); linking needs
+    action.manage in the record's unit (403)."""
+    actor = request.user
+    origin = plan_selectors.prompt_origin(actor=actor, ref=request.POST.get("lahde") or request.GET.get("lahde"))
+    if origin is None:
+        raise Http404
+    if not access.can(actor, P_ACTION_MANAGE, origin.unit):
+        raise PermissionDenied(P_ACTION_MANAGE)
+    plans = plan_selectors.prompt_plans(actor=actor, unit=origin.unit)
+    people = list(selectors.people_of_unit(unit=origin.unit))
+    intent = request.POST.get("intent") if request.method == "POST" else None
+    link_form = GoalPromptLinkForm(request.POST if intent == "link" else None, plans=plans, prefix="link")
+    start_form = GoalStartForm(request.POST if intent == "start" else None, plans=plans, people=people, prefix="start")
+    if intent == "link":
+        plan_by_goal = {goal.pk: goal for plan in plans for goal in plan.goals.all()}
+
+        def perform(data):
+            goal = plan_by_goal.get(data["goal"])
+            if goal is None:
+                raise ValidationError({"goal": _("Choose a goal.")})
+            services.goal_prompt_link(
+                actor=actor, goal=goal, source=origin.record, source_kind=origin.kind, label=origin.label
+            )
+            return goal
+
+        done, goal = form_step(link_form, perform)
+    elif intent == "start":
+        plan_by_id = {plan.pk: plan for plan in plans}
+
+        def perform(data):
+            plan = plan_by_id.get(data["plan"])
+            if plan is None:
+                raise ValidationError({"plan": _("Choose the action plan.")})
+            return services.plan_goal_start_from(
+                actor=actor,
+                plan=plan,
+                source=origin.record,
+                source_kind=origin.kind,
+                label=origin.label,
+                area=data["area"],
+                description=data["description"],
+                measures=data["measures"],
+                owner=data["owner"],
+                indicator=data["indicator"],
+            )
+
+        done, goal = form_step(start_form, perform)
+    else:
+        done, goal = False, None
+    if done:
+        messages.success(request, _("The goal now shows what prompted it in the action plan's follow-up."))
+        return redirect(f"{plan_url(goal.plan)}#goal-{goal.pk}")
+    return render(
+        request,
+        "improvement/goal_prompt.html",
+        {
+            "origin": origin,
+            "plans": plans,
+            "open_plans": [plan for plan in plans if plan.approved_at is None],
+            "has_goals": any(plan.goals.all() for plan in plans),
+            "linked": plan_selectors.prompts_of_record(record=origin.record),
+            "link_form": link_form,
+            "start_form": start_form,
+            "intent": intent,
+            "can_create_plan": access.can(actor, P_ACTION_MANAGE, origin.unit),
+        },
+        status=400 if request.method == "POST" else 200,
     )

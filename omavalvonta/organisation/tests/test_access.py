@@ -63,6 +63,8 @@ def test_an_employee_may_report_and_follow_the_unit_but_not_read_or_handle_repor
         access.P_ACTION_VIEW,
         access.P_MEETING_VIEW,
         access.P_RISK_VIEW,
+        # Staff record the children's meetings of the unit.
+        access.P_CHILDRENS_MEETING_RECORD,
         # Staff read the unit's self-supervision plan and write its drafts (approval is the responsible person's).
         access.P_PLAN_VIEW,
         access.P_PLAN_EDIT,

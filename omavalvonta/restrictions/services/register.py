@@ -51,38 +51,51 @@ def _deciders_of(actor, unit) -> set[str]:
     return held
 
 
+def _placement_refusal(placement, rule) -> str | None:
+    """Why the law does not allow `rule` for the child's placement (None: it does)."""
+    if rule.allowed_for(placement.placement_type):
+        return None
+    names = {
+        "measure": rule.label,
+        "section": rule.section,
+        "type": placement.get_placement_type_display().lower(),
+    }
+    if law.FAMILY_CARE in rule.placement_types:
+        message = _(
+            "%(measure)s (%(section)s) cannot be used for a child placed as %(type)s: the law allows it only "
+            "in institutional substitute care and family care."
+        )
+    else:
+        message = _(
+            "%(measure)s (%(section)s) cannot be used for a child placed as %(type)s: the law allows it only "
+            "in institutional substitute care."
+        )
+    return message % names
+
+
+def _decider(actor, placement, rule, record_kind, errors: dict) -> str | None:
+    """Who of the law's deciders the actor decides as (None: an account, or refused)."""
+    if record_kind != RecordKind.DECISION:
+        return None
+    if rule.written != law.DECISION:
+        errors["record_kind"] = _("%(measure)s takes a written account, not a decision.") % {"measure": rule.label}
+        return None
+    mine = _deciders_of(actor, placement.unit) & set(rule.deciders)
+    if not mine:
+        errors["record_kind"] = _(
+            "Only %(who)s may decide on %(measure)s. Record an account of what was done and of who "
+            "decided."
+        ) % {"who": _(" or ").join(str(law.DECIDER_LABELS[d]) for d in rule.deciders), "measure": rule.label}
+        return None
+    return law.DIRECTOR if law.DIRECTOR in mine else law.STAFF
+
+
 def _check_measure(*, actor, placement, rule, record_kind, started_at, ended_at, errors) -> None:
-    if not rule.allowed_for(placement.placement_type):
-        names = {
-            "measure": rule.label,
-            "section": rule.section,
-            "type": placement.get_placement_type_display().lower(),
-        }
-        if law.FAMILY_CARE in rule.placement_types:
-            message = _(
-                "%(measure)s (%(section)s) cannot be used for a child placed as %(type)s: the law allows it only "
-                "in institutional substitute care and family care."
-            )
-        else:
-            message = _(
-                "%(measure)s (%(section)s) cannot be used for a child placed as %(type)s: the law allows it only "
-                "in institutional substitute care."
-            )
-        errors["measure"] = message % names
+    refusal = _placement_refusal(placement, rule)
+    if refusal:
+        errors["measure"] = refusal
         return
-    decider = None
-    if record_kind == RecordKind.DECISION:
-        if rule.written != law.DECISION:
-            errors["record_kind"] = _("%(measure)s takes a written account, not a decision.") % {"measure": rule.label}
-        else:
-            mine = _deciders_of(actor, placement.unit) & set(rule.deciders)
-            if not mine:
-                errors["record_kind"] = _(
-                    "Only %(who)s may decide on %(measure)s. Record an account of what was done and of who "
-                    "decided."
-                ) % {"who": _(" or ").join(str(law.DECIDER_LABELS[d]) for d in rule.deciders), "measure": rule.label}
-            else:
-                decider = law.DIRECTOR if law.DIRECTOR in mine else law.STAFF
+    decider = _decider(actor, placement, rule, record_kind, errors)
     if decider and ended_at is None and rule.longest(decider) is not None:
         # A decision the law limits in time is made for a fixed term.
         errors["ended_at"] = _("A decision on %(measure)s is made for a fixed term: give the time it ends.") % {
@@ -99,30 +112,46 @@ def _check_measure(*, actor, placement, rule, record_kind, started_at, ended_at,
             errors["ended_at"] = message % names
 
 
-def _clean(*, actor, placement, data: dict) -> dict:
-    errors: dict[str, str] = {}
-    now = timezone.now()
-    rule = law.measure(data.get("measure") or "")
-    if rule is None:
-        errors["measure"] = _("Choose the measure.")
-    record_kind = data.get("record_kind")
-    if record_kind not in RecordKind.values:
-        errors["record_kind"] = _("Choose whether you record a decision or an account.")
+def _clean_times(data: dict, placement, errors: dict) -> tuple:
     started_at = data.get("started_at")
     ended_at = data.get("ended_at")
     if not isinstance(started_at, dt.datetime):
         errors["started_at"] = _("Give the time the measure started.")
-    elif started_at > now + CLOCK_SLACK:
+    elif started_at > timezone.now() + CLOCK_SLACK:
         errors["started_at"] = _("A measure is recorded after it started, not ahead of time.")
     elif started_at.date() < placement.starts_on:
         errors["started_at"] = _("The start cannot be before the child's placement started.")
     if ended_at is not None and isinstance(started_at, dt.datetime) and ended_at < started_at:
         errors["ended_at"] = _("The end cannot be before the start.")
-    if rule is not None and record_kind in RecordKind.values:
-        _check_measure(
-            actor=actor, placement=placement, rule=rule, record_kind=record_kind,
-            started_at=started_at, ended_at=ended_at, errors=errors,
-        )
+    return started_at, ended_at
+
+
+def _clean_child_heard(data: dict, errors: dict) -> tuple:
+    child_heard = data.get("child_heard")
+    if child_heard not in (True, False):
+        errors["child_heard"] = _("Say whether the child was heard.")
+    child_view = _text(data, "child_view", errors)
+    not_heard = _text(data, "child_not_heard_reason", errors)
+    if child_heard is True and not child_view:
+        errors["child_view"] = _("Write the child's view in the child's own words where you can.")
+    if child_heard is False and not not_heard:
+        errors["child_not_heard_reason"] = _("Write why the child could not be heard.")
+    return child_heard, child_view, not_heard
+
+
+def _clean_deviation(data: dict, placement, errors: dict):
+    deviation_id = data.get("deviation_id")
+    if deviation_id is not None and (
+        not isinstance(deviation_id, int)
+        or deviation_id < 1
+        or not deviation_selectors.deviation_in_unit(pk=deviation_id, unit=placement.unit)
+    ):
+        errors["deviation_id"] = _("Give the number of a deviation report of this unit, or leave it empty.")
+    return deviation_id
+
+
+def _clean_account(data: dict, errors: dict) -> tuple[str, str, str, str]:
+    """What was done, why, the milder means, who carried it out, and the confirmation of the conditions."""
     details = _text(data, "details", errors, required_message=_("Write what was done."))
     reason = _text(data, "reason", errors, required_message=_("Write why the measure was necessary."))
     milder = _text(
@@ -138,26 +167,36 @@ def _clean(*, actor, placement, data: dict) -> dict:
     carried_out_by = _text(
         data, "carried_out_by", errors, required_message=_("Write who carried out the measure."), limit=300
     )
+    return details, reason, milder, carried_out_by
+
+
+def _clean_decided_by(data: dict, rule, record_kind, errors: dict) -> str:
+    """An account of a measure the law has decided names who decided it."""
     decided_by_name = _text(data, "decided_by_name", errors, limit=150)
     if record_kind == RecordKind.ACCOUNT and rule is not None and rule.written == law.DECISION and not decided_by_name:
         errors["decided_by_name"] = _("Write who decided on the measure.")
-    child_heard = data.get("child_heard")
-    if child_heard not in (True, False):
-        errors["child_heard"] = _("Say whether the child was heard.")
-    child_view = _text(data, "child_view", errors)
-    not_heard = _text(data, "child_not_heard_reason", errors)
-    if child_heard is True and not child_view:
-        errors["child_view"] = _("Write the child's view in the child's own words where you can.")
-    if child_heard is False and not not_heard:
-        errors["child_not_heard_reason"] = _("Write why the child could not be heard.")
+    return decided_by_name
+
+
+def _clean(*, actor, placement, data: dict) -> dict:
+    errors: dict[str, str] = {}
+    rule = law.measure(data.get("measure") or "")
+    if rule is None:
+        errors["measure"] = _("Choose the measure.")
+    record_kind = data.get("record_kind")
+    if record_kind not in RecordKind.values:
+        errors["record_kind"] = _("Choose whether you record a decision or an account.")
+    started_at, ended_at = _clean_times(data, placement, errors)
+    if rule is not None and record_kind in RecordKind.values:
+        _check_measure(
+            actor=actor, placement=placement, rule=rule, record_kind=record_kind,
+            started_at=started_at, ended_at=ended_at, errors=errors,
+        )
+    details, reason, milder, carried_out_by = _clean_account(data, errors)
+    decided_by_name = _clean_decided_by(data, rule, record_kind, errors)
+    child_heard, child_view, not_heard = _clean_child_heard(data, errors)
     injuries = _text(data, "injuries", errors)
-    deviation_id = data.get("deviation_id")
-    if deviation_id is not None and (
-        not isinstance(deviation_id, int)
-        or deviation_id < 1
-        or not deviation_selectors.deviation_in_unit(pk=deviation_id, unit=placement.unit)
-    ):
-        errors["deviation_id"] = _("Give the number of a deviation report of this unit, or leave it empty.")
+    deviation_id = _clean_deviation(data, placement, errors)
     if errors:
         raise ValidationError(errors)
     return {

@@ -9,7 +9,9 @@ from omavalvonta.demo import (
     complaints as complaints_demo,
     county as county_demo,
     feedback as feedback_demo,
+    goal_prompts as goal_prompts_demo,
     learning_reviews as learning_demo,
+    meetings as meetings_demo,
     outcomes as outcomes_demo,
     people as people_demo,
     plans as plans_demo,
@@ -57,12 +59,16 @@ class Command(BaseCommand):
         # Before the plans: an approved plan keeps the staffing figures of its day.
         result.counts.update(people_demo.build(log=self.stdout.write))
         result.counts.update(feedback_demo.build(log=self.stdout.write))
+        # Before the plans too: an approved good-treatment plan keeps the children's meetings of its day.
+        result.counts.update(meetings_demo.build(log=self.stdout.write))
         result.counts.update(plans_demo.build(log=self.stdout.write))
         result.counts.update(yearclock_demo.build(log=self.stdout.write))
         result.counts.update(clients_demo.build(log=self.stdout.write))
         result.counts.update(outcomes_demo.build(log=self.stdout.write))
         result.counts.update(restrictions_demo.build(log=self.stdout.write))
         result.counts.update(complaints_demo.build(log=self.stdout.write))
+        # After the complaints: the one answered in time steers the plan too.
+        result.counts.update(goal_prompts_demo.build(log=self.stdout.write))
         result.counts.update(privacy_demo.build(log=self.stdout.write))
         result.counts.update(learning_demo.build(log=self.stdout.write))
         result.counts.update(county_demo.build(log=self.stdout.write))

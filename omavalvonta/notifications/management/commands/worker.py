@@ -87,34 +87,8 @@ class Command(BaseCommand):
     def _pass(self, *, batch: int, run_all_jobs: bool) -> int:
         """Deliver what is due (batch after batch while batches come back full),
         then run the due jobs. Returns the number of steps that raised."""
-        failures = 0
-        totals = DeliveryStats()
-        try:
-            while not self._stop_requested:
-                stats = notifications_deliver_due(limit=batch, should_stop=lambda: self._stop_requested)
-                for field in dataclasses.fields(DeliveryStats):
-                    setattr(totals, field.name, getattr(totals, field.name) + getattr(stats, field.name))
-                # A full batch that made progress: more may be waiting. A server
-                # that is down hands rows back: wait for the next pass instead.
-                if stats.claimed < batch or stats.released or not (stats.sent or stats.retrying or stats.failed):
-                    break
-        except Exception:
-            failures += 1
-            log.exception("Delivering notifications failed; retrying on the next pass.")
-
-        jobs_run = jobs_failed = 0
-        for job in jobs.registered():
-            if self._stop_requested:
-                break
-            now = time.monotonic()
-            last = self._last_run.get(job.name)
-            if not run_all_jobs and last is not None and now - last < job.every_seconds:
-                continue
-            self._last_run[job.name] = now
-            ok = self._run_job(job)
-            jobs_run += 1
-            if not ok:
-                jobs_failed += 1
+        totals, failures = self._deliver(batch)
+        jobs_run, jobs_failed = self._run_due_jobs(run_all_jobs)
         failures += jobs_failed
 
         busy = totals.claimed or jobs_run or failures
@@ -130,6 +104,39 @@ class Command(BaseCommand):
             jobs_failed,
         )
         return failures
+
+    def _deliver(self, batch: int) -> tuple[DeliveryStats, int]:
+        """Deliver batch after batch while batches come back full; (totals, 1 if it raised)."""
+        totals = DeliveryStats()
+        try:
+            while not self._stop_requested:
+                stats = notifications_deliver_due(limit=batch, should_stop=lambda: self._stop_requested)
+                for field in dataclasses.fields(DeliveryStats):
+                    setattr(totals, field.name, getattr(totals, field.name) + getattr(stats, field.name))
+                # A full batch that made progress: more may be waiting. A server
+                # that is down hands rows back: wait for the next pass instead.
+                if stats.claimed < batch or stats.released or not (stats.sent or stats.retrying or stats.failed):
+                    break
+        except Exception:
+            log.exception("Delivering notifications failed; retrying on the next pass.")
+            return totals, 1
+        return totals, 0
+
+    def _run_due_jobs(self, run_all_jobs: bool) -> tuple[int, int]:
+        """Run the jobs whose interval has passed (all with `run_all_jobs`); (run, failed)."""
+        jobs_run = jobs_failed = 0
+        for job in jobs.registered():
+            if self._stop_requested:
+                break
+            now = time.monotonic()
+            last = self._last_run.get(job.name)
+            if not run_all_jobs and last is not None and now - last < job.every_seconds:
+                continue
+            self._last_run[job.name] = now
+            jobs_run += 1
+            if not self._run_job(job):
+                jobs_failed += 1
+        return jobs_run, jobs_failed
 
     def _run_job(self, job: jobs.Job) -> bool:
         """Run one job in its own try/except: one failing job stops nothing else."""

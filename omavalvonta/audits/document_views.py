@@ -1,0 +1,266 @@
+"""The compliance register's pages: tracked documents with their versions, and
+the purchased-service partners. Reading needs document.view (the unit's
+leaders and the directors; organisation-level records organisation-wide),
+keeping document.manage there. One record through the kernel: 404 outside the
+actor's units, 403 inside without the right. Owner names are staff in their
+work roles (like the continuity plan's owners): no access-log row."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omavalvonta.audits import document_selectors as selectors, document_services as services
+from omavalvonta.audits.document_forms import (
+    ORGANISATION,
+    DocumentCreateForm,
+    DocumentEditForm,
+    DocumentFilterForm,
+    EvidenceForm,
+    PartnerForm,
+    VersionForm,
+)
+from omavalvonta.audits.document_kinds import PARTNER_EVIDENCE_MONTHS, DateMeaning, rule_of
+from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
+from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.lib.dates import add_months
+from omavalvonta.organisation import access
+from omavalvonta.organisation.access import P_DOCUMENT_MANAGE, P_DOCUMENT_VIEW, requires
+
+LIST_LIMIT = 100
+
+
+def _status(request, form) -> int:
+    return 400 if request.method == "POST" and form is not None and form.errors else 200
+
+
+@requires(P_DOCUMENT_VIEW)
+def register(request):
+    """The organisation's compliance register: filters by kind, unit and date."""
+    actor, today = request.user, timezone.localdate()
+    units = list(selectors.units_for(actor=actor))
+    organisation = access.has_perm_organisation_wide(actor, P_DOCUMENT_VIEW)
+    form = DocumentFilterForm(request.GET or None, units=units, organisation=organisation)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    unit_value = filters.get("unit", "")
+    docs = selectors.documents(
+        actor=actor, today=today, kind=filters.get("kind", ""), state=filters.get("state", ""),
+        organisation_only=unit_value == ORGANISATION,
+        unit_id=int(unit_value) if unit_value and unit_value != ORGANISATION else None,
+    )
+    rows = selectors.annotate_rows(list(docs[: LIST_LIMIT + 1]), today=today)
+    return render(request, "audits/documents/register.html", {
+        "form": form, "rows": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT,
+        "can_add": access.has_perm_anywhere(actor, P_DOCUMENT_MANAGE),
+        "kinds": selectors.kind_rules(), "today": today,
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@requires(P_DOCUMENT_VIEW)
+def unit_documents(request, unit_id):
+    actor, today = request.user, timezone.localdate()
+    unit = access.access_unit(actor, unit_id, P_DOCUMENT_VIEW)
+    rows = selectors.annotate_rows(list(selectors.documents(actor=actor, today=today, unit_id=unit.pk)), today=today)
+    return render(request, "audits/documents/unit.html", {
+        "unit": unit, "rows": rows, "can_add": access.can(actor, P_DOCUMENT_MANAGE, unit),
+    })
+
+
+def _scope(request, actor):
+    """The unit (or the organisation: None) a new document is for, or False when still to choose."""
+    units = list(selectors.manageable_units(actor=actor))
+    organisation = selectors.may_manage_organisation(actor)
+    value = request.POST.get("scope") or request.GET.get("scope") or ""
+    if value == ORGANISATION and organisation:
+        return None, units, organisation
+    chosen = next((u for u in units if str(u.pk) == value), None)
+    if chosen is None and len(units) == 1 and not organisation:
+        chosen = units[0]
+    return (chosen if chosen is not None else False), units, organisation
+
+
+@requires(P_DOCUMENT_MANAGE)
+def document_create(request):
+    actor = request.user
+    scope, units, organisation = _scope(request, actor)
+    if scope is False:
+        return render(request, "audits/documents/choose.html", {"units": units, "organisation": organisation})
+    people = selectors.owner_choices(unit=scope)
+    form = DocumentCreateForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_create(
+                actor=actor, kind=data["kind"], unit=scope, owner=data["owner"], due_on=data["due_on"],
+                title=data["title"], number=data["number"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The document was added. Record its current version below."))
+            return redirect("audits:document", pk=document.pk)
+    return render(request, "audits/documents/form.html", {
+        "form": form, "scope": scope, "scope_value": ORGANISATION if scope is None else scope.pk,
+        "kinds": selectors.kind_rules(),
+    }, status=_status(request, form))
+
+
+def _version_initial(document, today):
+    return {"dated_on": today, "next_due": services.default_next_due(document.kind, today)}
+
+
+@requires(P_DOCUMENT_VIEW)
+def document_detail(request, pk):
+    actor, today = request.user, timezone.localdate()
+    document = selectors.document_get(actor=actor, pk=pk)
+    can_manage = selectors.may_manage(actor, document)
+    rule = rule_of(document.kind)
+    form = VersionForm(initial=_version_initial(document, today), needs_approval=rule.needs_approval) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(P_DOCUMENT_MANAGE)
+        form = VersionForm(request.POST, request.FILES, needs_approval=rule.needs_approval)
+        if form.is_valid():
+            try:
+                services.version_record(actor=actor, document=document, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The new version was recorded and the next date moved."))
+                return redirect("audits:document", pk=document.pk)
+    return render(request, "audits/documents/detail.html", {
+        "doc": document, "rule": rule, "versions": selectors.document_versions(document=document),
+        "state": selectors.state_of(kind=document.kind, due_on=document.due_on, today=today),
+        "date_label": DateMeaning(rule.date_meaning).label, "form": form, "can_manage": can_manage,
+    }, status=_status(request, form))
+
+
+@requires(P_DOCUMENT_MANAGE)
+def document_edit(request, pk):
+    actor = request.user
+    document = selectors.document_get(actor=actor, pk=pk, perm=P_DOCUMENT_MANAGE)
+    people = selectors.owner_choices(unit=document.unit)
+    if request.method == "POST":
+        form = DocumentEditForm(request.POST, people=people)
+        form.fields["owner"].add_person(document.owner)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            expected = data.pop("edit_version")
+            try:
+                services.document_update(actor=actor, document=document, expected_version=expected, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The document was saved."))
+                return redirect("audits:document", pk=document.pk)
+    else:
+        form = DocumentEditForm(people=people, initial={
+            "title": document.title, "number": document.number, "owner": document.owner_id,
+            "due_on": document.due_on, "is_active": document.is_active, "edit_version": document.edit_version,
+        })
+        form.fields["owner"].add_person(document.owner)
+    return render(request, "audits/documents/edit.html", {"form": form, "doc": document},
+                  status=_status(request, form))
+
+
+def _file_response(stored, name):
+    content_type = ATTACHMENT_EXTENSIONS.get(attachment_extension(name), "application/octet-stream")
+    return attachment_response(stored, filename=name, content_type=content_type)
+
+
+@requires(P_DOCUMENT_VIEW)
+def version_file(request, pk):
+    version = selectors.version_get(actor=request.user, pk=pk)
+    if not version.file:
+        raise Http404
+    return _file_response(version.file, version.file_name or version.file.name)
+
+
+# --- Purchased-service partners ------------------------------------------------------------------
+
+
+@requires(P_DOCUMENT_VIEW)
+def partner_list(request):
+    actor, today = request.user, timezone.localdate()
+    partners = list(selectors.partners(actor=actor)[: LIST_LIMIT + 1])
+    rows = [{"partner": p, "state": selectors.partner_state(p, today=today)} for p in partners[:LIST_LIMIT]]
+    return render(request, "audits/partners/list.html", {
+        "rows": rows, "more": len(partners) > LIST_LIMIT, "can_manage": selectors.may_manage_organisation(actor),
+    })
+
+
+def _partner_form(request, *, partner=None):
+    units = access.units_for(request.user, P_DOCUMENT_VIEW).order_by("name")
+    people = selectors.owner_choices(unit=None)
+    if request.method == "POST":
+        form = PartnerForm(request.POST, people=people, units=units)
+    elif partner is not None:
+        form = PartnerForm(people=people, units=units, initial={
+            "name": partner.name, "business_id": partner.business_id, "service": partner.service,
+            "units": [u.pk for u in partner.units.all()], "owner": partner.owner_id, "next_due": partner.next_due,
+            "is_active": partner.is_active, "edit_version": partner.edit_version,
+        })
+    else:
+        form = PartnerForm(people=people, units=units, initial={"is_active": True, "edit_version": 0})
+    if partner is not None:
+        form.fields["owner"].add_person(partner.owner)
+    return form
+
+
+@requires(P_DOCUMENT_MANAGE)
+def partner_edit(request, pk=None):
+    actor = request.user
+    if not selectors.may_manage_organisation(actor):
+        raise PermissionDenied(P_DOCUMENT_MANAGE)
+    partner = selectors.partner_get(actor=actor, pk=pk) if pk is not None else None
+    form = _partner_form(request, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("edit_version")
+        try:
+            saved = services.partner_save(actor=actor, partner=partner, expected_version=expected, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The partner was saved."))
+            return redirect("audits:partner", pk=saved.pk)
+    return render(request, "audits/partners/form.html", {"form": form, "partner": partner},
+                  status=_status(request, form))
+
+
+@requires(P_DOCUMENT_VIEW)
+def partner_detail(request, pk):
+    actor, today = request.user, timezone.localdate()
+    partner = selectors.partner_get(actor=actor, pk=pk)
+    can_manage = selectors.may_manage_organisation(actor)
+    form = EvidenceForm(initial={
+        "received_on": today, "next_due": add_months(today, PARTNER_EVIDENCE_MONTHS),
+    }) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(P_DOCUMENT_MANAGE)
+        form = EvidenceForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.partner_evidence_record(actor=actor, partner=partner, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The evidence was recorded and the next due date moved."))
+                return redirect("audits:partner", pk=partner.pk)
+    return render(request, "audits/partners/detail.html", {
+        "partner": partner, "evidence": selectors.partner_evidence(partner=partner), "form": form,
+        "state": selectors.partner_state(partner, today=today), "can_manage": can_manage,
+    }, status=_status(request, form))
+
+
+@requires(P_DOCUMENT_VIEW)
+def evidence_file(request, pk):
+    evidence = selectors.evidence_get(actor=request.user, pk=pk)
+    if not evidence.file:
+        raise Http404
+    return _file_response(evidence.file, evidence.file_name or evidence.file.name)
