@@ -7,7 +7,13 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from omavalvonta.core import registry, services
+        from omavalvonta.core.lib import textsearch
+
+        # SQLite folds ASCII letters only: search's Unicode lower-case (textsearch).
+        connection_created.connect(textsearch.sqlite_functions_register, dispatch_uid="omv_sqlite_lower")
 
         # The access log's rows in the retention table (privacy): the log is
         # append-only in the application except for this destruction.

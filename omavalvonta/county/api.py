@@ -28,12 +28,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from omavalvonta.core.services import access_log_page_record
-from omavalvonta.county import exports, selectors
+from omavalvonta.county import api_errors, exports, selectors
+from omavalvonta.county.api_errors import ERROR_MESSAGES, ApiError
 from omavalvonta.county.forms import MAX_PERIOD_DAYS
 from omavalvonta.organisation import access_county
 from omavalvonta.organisation.access import API_TOKEN, P_COUNTY_VIEW
@@ -104,13 +105,8 @@ def urls():
     return patterns, app_name, namespace
 
 
-@api.exception_handler(RateLimited)
-def _rate_limited(request, exc: RateLimited):
-    response = api.create_response(
-        request, {"detail": f"Too many requests. Try again in {exc.retry_after} seconds."}, status=429
-    )
-    response["Retry-After"] = str(exc.retry_after)
-    return response
+# Errors: a stable `code` and a `detail` in the caller's language (county/api_errors.py).
+api_errors.install(api, RateLimited)
 
 
 # --- Schemas -------------------------------------------------------------------------------
@@ -188,7 +184,8 @@ class FiguresOut(Schema):
 
 
 class Error(Schema):
-    detail: str
+    code: str  # stable, machine-readable: the same in every language
+    detail: str  # for people, in the language of Accept-Language (fi, sv, en; default en)
 
 
 class PageOut(Schema):
@@ -226,9 +223,11 @@ class ListQuery(Schema):
 
 def _check_paging(query: ListQuery) -> None:
     if query.page < 1:
-        raise HttpError(422, "page must be 1 or more.")
+        raise ApiError(422, "invalid_page", _("page must be 1 or more."))
     if not 1 <= query.page_size <= MAX_PAGE_SIZE:
-        raise HttpError(422, f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
+        raise ApiError(
+            422, "invalid_page_size", _("page_size must be between 1 and %(max)s."), max=MAX_PAGE_SIZE
+        )
 
 
 def _link(request, page: int) -> str:
@@ -259,7 +258,9 @@ def _list(request, rows, query: ListQuery, present, *, fields: list[str], filena
 def _county(request):
     county = request.auth.county
     if county is None:
-        raise HttpError(403, "This token is a public integration's: it reads public data only.")
+        raise ApiError(
+            403, "public_token", _("This token is a public integration's: it reads public data only.")
+        )
     return county
 
 
@@ -415,7 +416,7 @@ def county_notification(request, report_id: int):
     county = _county(request)
     row = selectors.notification(county=county, deviation_id=report_id, reader=_reader(request), request=request)
     if row is None:
-        raise HttpError(404, "Not found.")
+        raise ApiError(404, "not_found", ERROR_MESSAGES["not_found"])
     row = selectors.labelled([row])[0]
     return {**row, "id": row["deviation_id"], "subject": row.get("subject", ""), "body": row.get("body", "")}
 
@@ -430,9 +431,9 @@ def county_figures(request, start: dt.date | None = None, end: dt.date | None = 
     end = end or default.end
     start = start or end - (default.end - default.start)
     if start > end:
-        raise HttpError(422, "start must not be after end.")
+        raise ApiError(422, "invalid_period", _("start must not be after end."))
     if (end - start).days > MAX_PERIOD_DAYS:
-        raise HttpError(422, "Choose a period of at most three years.")
+        raise ApiError(422, "period_too_long", _("Choose a period of at most three years."))
     period = selectors.Period(start=start, end=end)
     unit_ids = list(selectors.county_units(county=county).values_list("pk", flat=True))
     sections = selectors.sections(county=county, unit_ids=unit_ids, period=period)

@@ -17,6 +17,7 @@ import random
 import statistics
 import time
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.models import ContentType
@@ -316,7 +317,7 @@ def bench_cast() -> BenchCast:
 def build_extras(*, responses: int, log, restrictions: int = 200_000, placements: int | None = None) -> None:
     """Feedback, the quality calendar, plans, children, restrictive measures and
     functional-capacity measurements for a bench dataset that lacks them."""
-    from omavalvonta.demo import bench_extra, bench_outcomes, bench_restrictions
+    from omavalvonta.demo import bench_county, bench_extra, bench_outcomes, bench_restrictions
     from omavalvonta.feedback.models import Response
     from omavalvonta.yearclock.models import Occurrence
 
@@ -332,6 +333,7 @@ def build_extras(*, responses: int, log, restrictions: int = 200_000, placements
     bench_extra.build_plans(unit=cast.unit, director=cast.quality_director, log=log)
     bench_restrictions.build(organisation=org, total=restrictions, log=log)
     bench_outcomes.build(organisation=org, total=placements, log=log)
+    bench_county.build(organisation=org, log=log)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -368,7 +370,8 @@ def _time(n, func, *, max_seconds: float | None = None, min_samples: int = 20) -
 
 
 def measure(
-    cast: BenchCast, *, requests: int = 200, warmup: int = 5, max_seconds: float | None = 60, log=None
+    cast: BenchCast, *, requests: int = 200, warmup: int = 5, max_seconds: float | None = 60, log=None,
+    only: tuple[str, ...] = (),
 ) -> list[Timing]:
     """p50/p95 of each page over `requests` requests, after `warmup` unmeasured ones.
     A page slower than `max_seconds` in all stops early (after at least 20
@@ -442,6 +445,8 @@ def measure(
     else:
         pages.append(("submit (service, no form yet)", submit_service, {0}))
     pages += _more_pages(cast, get, log=log)
+    if only:  # the trivial page always, for the ratio
+        pages = pages[:1] + [p for p in pages[1:] if any(word.lower() in p[0].lower() for word in only)]
 
     results = []
     for label, func, ok in pages:
@@ -501,11 +506,20 @@ def _more_pages(cast: BenchCast, get, log=None) -> list:
             return 0
 
         pages.append(("follow-up report compile (function)", compile_, {0}))
-    from omavalvonta.demo import bench_outcomes, bench_restrictions, bench_search
+    from omavalvonta.demo import bench_county, bench_outcomes, bench_restrictions, bench_search
 
+    timeline = f"/yksikot/{unit.pk}/aikajana/"
+    older = (timezone.now() - dt.timedelta(days=200)).replace(microsecond=0).isoformat()
+    pages += [
+        ("unit timeline (supervisor)", get(sup, lambda i: timeline), {200}),
+        ("unit timeline, older page (supervisor)", get(sup, lambda i: f"{timeline}?before={quote_plus(older)}"), {200}),
+        ("unit timeline, deviations only (supervisor)", get(sup, lambda i: f"{timeline}?area=deviations"), {200}),
+        ("unit timeline (QD)", get(qd, lambda i: timeline), {200}),
+    ]
     pages += bench_restrictions.pages(cast, get)
     pages += bench_outcomes.pages(cast, get)
     pages += bench_search.pages(cast, get, log=log)
+    pages += bench_county.pages(cast, get, log=log)
     anonymous = Client(raise_request_exception=False)
 
     def public(url):
@@ -554,6 +568,7 @@ def row_counts() -> dict[str, int]:
 
 def _more_counts() -> dict[str, int]:
     from omavalvonta.clients.models import Placement
+    from omavalvonta.deviations.models import StatutoryNotification
     from omavalvonta.feedback.models import Answer, Response, Round, Tally
     from omavalvonta.outcomes.models import Answer as OutcomeAnswer, Goal, Measurement
     from omavalvonta.restrictions.models import Restriction
@@ -570,6 +585,7 @@ def _more_counts() -> dict[str, int]:
         "measurements": Measurement.objects.count(),
         "measurement answers": OutcomeAnswer.objects.count(),
         "goals": Goal.objects.count(),
+        "statutory notifications": StatutoryNotification.objects.count(),
     }
 
 

@@ -65,7 +65,8 @@ def build(*, log=print, now: dt.datetime | None = None) -> dict:
             owner=supervisor, due_date=due,
         )
         summary = services.review_complete(actor=supervisor, review=done, summary=SUMMARY)
-        asked = services.summary_share(actor=director, summary=summary)
+        services.summary_share(actor=director, summary=summary)
+        asked = services.summary_requests_make()  # the worker's job, run at once for the demo
         services.summary_acknowledge(actor=supervisor, summary=summary)
         open_review = services.review_open(
             actor=director, unit=unit, title="Illan levottomuus ja kiinnipidot", facilitator=supervisor,

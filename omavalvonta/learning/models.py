@@ -121,6 +121,13 @@ class LearningSummary(models.Model):
         _("shared with"), max_length=20, choices=ServiceType.choices, blank=True,
         help_text=_("Empty: every unit."),
     )
+    # The acknowledgement requests still to be made: sharing sets it and returns at
+    # once; the worker's job (learning.share_requests) claims it (a conditional
+    # UPDATE back to None) and asks the units' staff. None: nothing pending.
+    requests_pending_since = models.DateTimeField(null=True, blank=True)
+    requests_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -139,3 +146,7 @@ class LearningSummary(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.shared_at is not None
+
+    @property
+    def requests_pending(self) -> bool:
+        return self.requests_pending_since is not None

@@ -171,11 +171,18 @@ def register() -> None:
         registry.AGENDA_SOURCES, "learning", summaries_for_agenda, order=60, kind="other",
         meeting_kinds=("team", "supervisor_review"), once=True,
     )
+    registry.register(registry.MEMBERSHIP_ENDED, "learning.facilitator", _facilitator_left)
     registry.register(registry.SEARCH_SOURCES, "learning", summary_search, label=gettext_lazy("Learning summaries"))
     registry.register(
         registry.COUNTY_SECTIONS, "learning", county_summaries, order=30,
         title=gettext_lazy("Learning summaries shared with the units"), template="learning/_county_summaries.html",
     )
+
+
+def _facilitator_left(*, actor, person, unit) -> None:
+    from omavalvonta.learning import services  # services import the floors above; plugs load early
+
+    services.reviews_hand_over(actor=actor, person=person, unit=unit)
 
 
 COUNTY_SUMMARIES = 20  # the most recent, on the county's view

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
@@ -20,8 +22,8 @@ from omavalvonta.improvement import services as improvement_services
 from omavalvonta.learning import selectors
 from omavalvonta.learning.models import QUESTIONS, LearningReview, LearningSummary, State
 from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation import access
-from omavalvonta.organisation.models import ServiceType
+from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Role, ServiceType
 
 TITLE_MAX = 250
 ANSWER_MAX = 5000
@@ -245,10 +247,11 @@ def review_complete(*, actor, review: LearningReview, summary: str) -> LearningS
 @transaction.atomic
 def summary_share(*, actor, summary: LearningSummary, service_type: str = "") -> int:
     """The quality director shares a completed review's summary with every
-    active unit or with the units of one service type: everyone working in
-    them is asked to acknowledge it (improvement's acknowledgements; people
-    already asked are not asked again, so sharing more widely reaches only the
-    newcomers). Returns how many were asked."""
+    active unit or with the units of one service type. Returns at once with
+    the number of units reached: the acknowledgement requests to everyone
+    working in them (tens of thousands at 2,000 units) are made by the worker's
+    job `learning.share_requests` (summary_requests_make), which asks nobody
+    twice, so sharing more widely reaches only the newcomers."""
     if not selectors.may_share(actor):
         raise PermissionDenied(access.P_LEARNING_SHARE)
     if service_type and service_type not in ServiceType.values:
@@ -258,9 +261,62 @@ def summary_share(*, actor, summary: LearningSummary, service_type: str = "") ->
         service_type = ""  # shared more widely: every unit
     elif summary.shared_at is not None and not summary.service_type:
         service_type = ""
-    units = list(selectors.share_units(service_type=service_type))
+    units = selectors.share_units(service_type=service_type).count()
     if not units:
         raise ValidationError({"service_type": _("There are no active units of this service type.")})
+    now = timezone.now()
+    summary.shared_at = summary.shared_at or now
+    summary.shared_by = summary.shared_by or actor
+    summary.service_type = service_type
+    summary.requests_pending_since = now
+    summary.requests_by = actor
+    summary.save(update_fields=["shared_at", "shared_by", "service_type", "requests_pending_since", "requests_by"])
+    audit_event_record(
+        actor=actor, verb="learning.summary_shared", target=summary, unit=summary.unit,
+        service_type=service_type, units=units,
+    )
+    return units
+
+
+REQUESTS_BATCH = 20  # summaries a job run takes on
+
+
+def summary_requests_make(*, limit: int = REQUESTS_BATCH) -> int:
+    """The worker's job (core.jobs "learning.share_requests"): for each shared
+    summary whose requests are pending, everyone working in the units it was
+    shared with is asked to acknowledge it (improvement's acknowledgements).
+    Each summary is claimed with a conditional UPDATE in its own transaction:
+    two workers never make its requests twice, and a run that fails half-way
+    leaves the claim undone for the next one (people already asked are skipped
+    anyway). Returns how many people were asked."""
+    pending = list(
+        LearningSummary.objects.filter(requests_pending_since__isnull=False)
+        .order_by("requests_pending_since", "pk")
+        .values_list("pk", "requests_pending_since")[:limit]
+    )
+    asked = 0
+    for pk, since in pending:
+        with transaction.atomic():
+            if not _claim(pk, since):
+                continue  # another worker took it
+            summary = LearningSummary.objects.select_related("requests_by", "shared_by").get(pk=pk)
+            asked += _requests_make(summary)
+    return asked
+
+
+def _claim(pk: int, since) -> bool:
+    """The conditional UPDATE: True for the one worker that turns the pending mark off."""
+    return bool(LearningSummary.objects.filter(pk=pk, requests_pending_since=since).update(requests_pending_since=None))
+
+
+def _requests_make(summary: LearningSummary) -> int:
+    with translation.override(settings.LANGUAGE_CODE):  # stored texts in the site's language, whoever runs the job
+        return _requests_make_now(summary)
+
+
+def _requests_make_now(summary: LearningSummary) -> int:
+    actor = summary.requests_by or summary.shared_by
+    units = list(selectors.share_units(service_type=summary.service_type))
     staff = selectors.unit_staff(units=units)
     reason = (_("Learning summary: %(title)s") % {"title": summary.title})[:200]
     link = summary.get_absolute_url()
@@ -271,13 +327,9 @@ def summary_share(*, actor, summary: LearningSummary, service_type: str = "") ->
             asked += improvement_services.acknowledgements_request(
                 actor=actor, unit=unit, target=summary, users=people, reason=reason, link=link
             )
-    summary.shared_at = summary.shared_at or timezone.now()
-    summary.shared_by = summary.shared_by or actor
-    summary.service_type = service_type
-    summary.save(update_fields=["shared_at", "shared_by", "service_type"])
     audit_event_record(
-        actor=actor, verb="learning.summary_shared", target=summary, unit=summary.unit,
-        service_type=service_type, units=len(units), asked=asked,
+        actor=actor, verb="learning.acknowledgements_requested", target=summary, unit=summary.unit,
+        service_type=summary.service_type, units=len(units), asked=asked,
     )
     return asked
 
@@ -291,3 +343,56 @@ def summary_acknowledge(*, actor, summary: LearningSummary) -> bool:
         return False
     improvement_services.acknowledgement_confirm(actor=actor, acknowledgement=acknowledgement)
     return True
+
+
+# --- People leave (core.registry MEMBERSHIP_ENDED) -------------------------------------------------
+
+
+def reviews_hand_over(*, actor, person, unit) -> None:
+    """core.registry MEMBERSHIP_ENDED: `person` left `unit` (None: deactivated,
+    every unit). The open reviews they facilitate in a unit they no longer
+    work in or over pass to the unit's supervisor, else to the person who
+    opened the review; organisation-wide ones pass to their opener when the
+    person has no role left (or was deactivated). An audit event records each
+    handover and the new facilitator is told. A review nobody can take stays
+    as it is (the quality calendar keeps reminding of it when late)."""
+    reviews = LearningReview.objects.filter(state=State.OPEN, facilitator=person).select_related("unit", "opened_by")
+    if unit is not None:
+        passing = Q(pk__in=[])
+        if not access_people.memberships_of(covering=unit, user=person).exists():
+            passing |= Q(unit=unit)
+        if not access_people.memberships_of(user=person).exists():
+            passing |= Q(unit__isnull=True)  # no role left anywhere
+        reviews = reviews.filter(passing)
+    for review in reviews.order_by("pk"):
+        successor = _successor(review, leaver=person)
+        if successor is None:
+            continue
+        review.facilitator = successor
+        review.save(update_fields=["facilitator"])
+        _audit(actor, "learning.facilitator_passed", review, former=person.pk, facilitator=successor.pk,
+               reason="left" if unit is not None else "deactivated")
+        notification_enqueue(
+            recipient=successor,
+            kind="learning.facilitator_passed",
+            subject=_("You now facilitate the learning review: %(title)s") % {"title": review.title[:150]},
+            body=_("The former facilitator no longer works in the unit: the review passed to you. "
+                   "Open it in the system."),
+            link=review.get_absolute_url(),
+        )
+
+
+def _successor(review: LearningReview, *, leaver):
+    """The unit's supervisor (not the leaver), else the review's opener if they
+    are still active and not the leaver."""
+    if review.unit_id is not None:
+        membership = (
+            access_people.memberships_of([Role.SUPERVISOR], unit=review.unit).exclude(user=leaver)
+            .select_related("user").order_by("user__full_name", "user_id").first()
+        )
+        if membership is not None:
+            return membership.user
+    opener = review.opened_by
+    if opener.pk != leaver.pk and opener.is_active:
+        return opener
+    return None

@@ -247,7 +247,7 @@ def summary_share(request, pk):
     if not selectors.may_share(actor):
         raise PermissionDenied(P_LEARNING_SHARE)
     form = ShareForm(request.POST)
-    done, asked = form_step(
+    done, units = form_step(
         form, lambda data: services.summary_share(actor=actor, summary=summary, service_type=data["service_type"])
     )
     if not done:
@@ -255,10 +255,12 @@ def summary_share(request, pk):
     messages.success(
         request,
         ngettext(
-            "The summary was shared; %(count)s person was asked to acknowledge it.",
-            "The summary was shared; %(count)s people were asked to acknowledge it.",
-            asked,
-        ) % {"count": asked},
+            "The summary was shared with %(count)s unit; the requests to acknowledge it are on their way "
+            "to its staff.",
+            "The summary was shared with %(count)s units; the requests to acknowledge it are on their way "
+            "to their staff.",
+            units,
+        ) % {"count": units},
     )
     return redirect("learning:detail", pk=review.pk)
 

@@ -389,8 +389,9 @@ def effectiveness_overview(*, actor, region_id=None, today=None) -> dict:
             )
             for u in listed
         ]
+    # The regions' sums hold every unit once: the total from twenty of them, not from 2,000 units.
     total = effectiveness.Group(
-        label=_("All your units"), figures=effectiveness.total(per_unit.values()), units=len(units)
+        label=_("All your units"), figures=effectiveness.total(g.figures for g in regions), units=len(units)
     )
     return {
         "total": _effect_rows([total], labels)[0],

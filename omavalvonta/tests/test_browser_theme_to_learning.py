@@ -8,6 +8,7 @@ action (dashboards, through UNIT_TIMELINE)."""
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,6 +90,9 @@ def test_a_theme_across_three_units_becomes_a_shared_lesson(
     _as(page, live_server, quality_director, password)
     page.goto(base + reverse("learning:detail", args=[review.pk]))
     page.get_by_role("button", name="Jaa yhteenveto").click()
+    page.get_by_text("Kuittauspyynnöt ovat matkalla").first.wait_for()
+    with override_settings(LANGUAGE_CODE="fi"):  # the worker's job, in the site's language
+        learning.summary_requests_make()
     _as(page, live_server, supervisor_b, password)
     page.locator("[data-block=learning]").get_by_role("link", name=f"Oppimisyhteenveto: {review.title}").click()
     page.locator("form[action$='/kuittaa/'] button[type=submit]").click()

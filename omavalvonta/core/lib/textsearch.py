@@ -10,8 +10,10 @@ one of those three words then begins with the key "lääk".
 * PostgreSQL: the record's texts as a `finnish` tsvector (the search area's GIN
   index keeps one for the deviations' texts), matched with prefix terms
   (`lääk:*`) in the `simple` configuration, every word of the query required.
-* SQLite (development and the quick tests): every key found (`icontains`) in
-  one of the texts.
+* SQLite (development and the quick tests): every key found in one of the
+  texts lower-cased by Python (`omv_lower`, registered on each SQLite
+  connection by `sqlite_functions_register`): SQLite's own LOWER and LIKE fold
+  ASCII letters only, so "LÄÄKKEEN" would not be found by "lääk".
 
 The same rows match on both for the usual words; PostgreSQL is stricter about
 word beginnings ("lääk" inside "hyvinvointilääke" matches on SQLite only).
@@ -24,7 +26,8 @@ from functools import reduce
 from operator import and_, or_
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Func, Q, TextField
+from django.db.models.lookups import Contains
 
 # Shorter keys would match too much ("la" is in half the words).
 MIN_KEY = 3
@@ -103,8 +106,31 @@ def text_match_q(fields, query, *, vector=None) -> Q | None:
         return Q(SearchVectorExact(vector, SearchQuery(raw, search_type="raw", config="simple")))
     return reduce(
         and_,
-        (reduce(or_, (Q(**{f"{f}__icontains": key}) for f in fields for key in keys)) for keys in terms),
+        (reduce(or_, (Q(Contains(UnicodeLower(F(f)), key)) for f in fields for key in keys)) for keys in terms),
     )
+
+
+# --- SQLite: a Unicode lower-case ---------------------------------------------------------------
+
+SQLITE_LOWER = "omv_lower"
+
+
+class UnicodeLower(Func):
+    """The text lower-cased as Python does (SQLite only: the function registered
+    on the connection; the keys are lower-cased the same way)."""
+
+    function = SQLITE_LOWER
+    output_field = TextField()
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def sqlite_functions_register(sender, connection, **kwargs) -> None:
+    """django.db.backends.signals.connection_created (core's AppConfig.ready)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
 
 
 def score(texts, query) -> float:

@@ -58,6 +58,59 @@ def test_bad_input_is_a_clear_422(client, token_x):
     assert _get(client, "/units", raw, format="pdf").status_code == 422
 
 
+def _code(response):
+    return response.json()["code"]
+
+
+def test_errors_speak_the_callers_language_and_keep_a_stable_code(client, token_x, token_public, report_y):
+    _token, raw = token_x
+    bad_period = {"start": "2026-06-01", "end": "2026-01-01"}
+
+    def get(path, language, token=raw, **params):
+        headers = _auth(token) if token else {}
+        if language:
+            headers["HTTP_ACCEPT_LANGUAGE"] = language
+        return client.get(f"/api/v1{path}", params, **headers)
+
+    fi = get("/county/figures", "fi-FI,fi;q=0.9,en;q=0.5", **bad_period)
+    sv = get("/county/figures", "sv", **bad_period)
+    en = get("/county/figures", "", **bad_period)  # no header: English, the API's documented language
+    assert {_code(r) for r in (fi, sv, en)} == {"invalid_period"}
+    assert [r["Content-Language"] for r in (fi, sv, en)] == ["fi", "sv", "en"]
+    assert en.json()["detail"] == "start must not be after end."
+    assert fi.json()["detail"] != en.json()["detail"] != sv.json()["detail"] != fi.json()["detail"]
+    assert "alku" in fi.json()["detail"].lower() and "början" in sv.json()["detail"].lower()
+    # An unsupported language falls to the next one asked for, else English.
+    assert get("/units", "de, sv;q=0.5", page=0).json() == {"code": "invalid_page", "detail": get("/units", "sv", page=0).json()["detail"]}
+    assert get("/units", "de", page=0)["Content-Language"] == "en"
+    # Every error path: the code, and a Finnish detail that is not the English one.
+    cases = [
+        (get("/units", "fi", token=""), 401, "unauthorized"),
+        (get("/units", "fi", token="ovk_wrong"), 401, "unauthorized"),
+        (get("/units", "fi", page_size=1000), 422, "invalid_page_size"),
+        (get("/units", "fi", format="pdf"), 422, "invalid_request"),
+        (get("/county/figures", "fi", start="ei päivä"), 422, "invalid_request"),
+        (get("/county/figures", "fi", start="2020-01-01", end="2026-01-01"), 422, "period_too_long"),
+        (get("/county/notifications", "fi", token=token_public[1]), 403, "public_token"),
+        (get(f"/county/notifications/{report_y.pk}", "fi"), 404, "not_found"),
+    ]
+    for response, status, code in cases:
+        assert response.status_code == status and response.json()["code"] == code, (status, code)
+        assert response["Content-Language"] == "fi"
+    english = get("/units", "en", format="pdf").json()
+    assert english["detail"] != cases[3][0].json()["detail"]
+    assert english["errors"] and english["errors"][0]["loc"][-1] == "format"
+
+
+def test_the_rate_limit_answer_is_translated_too(client, settings, token_x):
+    settings.API_RATE_LIMIT = 1
+    _token, raw = token_x
+    _get(client, "/units", raw)
+    limited = client.get("/api/v1/units", **_auth(raw), HTTP_ACCEPT_LANGUAGE="fi")
+    assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
+    assert limited["Retry-After"] in limited.json()["detail"] and "Too many" not in limited.json()["detail"]
+
+
 def test_a_public_token_reads_public_data_but_no_countys(client, token_public, report_x):
     _token, raw = token_public
     assert _get(client, "/units", raw).status_code == 200

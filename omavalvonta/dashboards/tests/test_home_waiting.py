@@ -329,6 +329,7 @@ def _learning(unit, person):
     services.review_answers_save(actor=person, review=done, answers={"learned": "Opimme."})
     summary = services.review_complete(actor=person, review=done, summary="Tarkistuslista.")
     services.summary_share(actor=person, summary=summary)
+    services.summary_requests_make()  # the worker's job
 
 
 def _orientation_mentored(unit, mentor):

@@ -20,10 +20,13 @@ def acknowledgements_request(*, actor, unit, target, users, reason: str = "", li
     `unit`; people already asked are skipped. Notifies each in the product and by
     e-mail. Returns how many were asked. The caller has checked its own permission."""
     target_type = ContentType.objects.get_for_model(target)
+    people = {u.pk: u for u in users}
+    # Only these people's rows: a target asked of 50,000 people unit by unit reads 25, not all.
     already = set(
-        Acknowledgement.objects.filter(target_type=target_type, target_id=target.pk).values_list("user_id", flat=True)
+        Acknowledgement.objects.filter(target_type=target_type, target_id=target.pk, user_id__in=list(people))
+        .values_list("user_id", flat=True)
     )
-    new = [u for u in {u.pk: u for u in users}.values() if u.pk not in already and u.is_active]
+    new = [u for u in people.values() if u.pk not in already and u.is_active]
     Acknowledgement.objects.bulk_create(
         Acknowledgement(unit=unit, target_type=target_type, target_id=target.pk, user=u, reason=reason, requested_by=actor)
         for u in new

@@ -5,9 +5,11 @@ shares the summary with every unit, a supervisor of another unit acknowledges
 it, and the unit's timeline shows the review."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from omavalvonta.improvement.models import Acknowledgement
+from omavalvonta.learning import services
 from omavalvonta.learning.models import LearningReview, State
 from omavalvonta.testing.browser import login, snap
 
@@ -62,6 +64,9 @@ def test_a_review_from_a_deviation_to_a_summary_acknowledged_in_another_unit(
     page.goto(base + reverse("learning:detail", args=[review.pk]))
     page.get_by_role("button", name="Jaa yhteenveto").click()
     assert review.summary.__class__.objects.get(pk=review.summary.pk).shared_at is not None
+    assert "matkalla" in page.locator("main").inner_text()  # the requests are on their way
+    with override_settings(LANGUAGE_CODE="fi"):  # the worker's job, in the site's language (Finnish)
+        services.summary_requests_make()
 
     # A supervisor of another unit sees it on the home page and acknowledges it.
     _as(page, live_server, supervisor_b, password)

@@ -17,6 +17,7 @@ def shared(review_a, supervisor_a, quality_director):
     answer_all(review_a, supervisor_a)
     summary = services.review_complete(actor=supervisor_a, review=review_a, summary="Lääkkeiden jako vuoronvaihdossa.")
     services.summary_share(actor=quality_director, summary=summary)
+    services.summary_requests_make()  # the worker's job
     return summary
 
 

@@ -146,11 +146,14 @@ def test_only_the_quality_director_shares_and_the_units_staff_are_asked(
     summary = _completed(review_a, supervisor_a)
     with pytest.raises(PermissionDenied):
         services.summary_share(actor=regional_director_a, summary=summary)
-    asked = services.summary_share(actor=quality_director, summary=summary)
+    assert services.summary_share(actor=quality_director, summary=summary) == 2  # units reached
+    assert not Acknowledgement.objects.filter(target_id=summary.pk).exists()  # the job asks
+    asked = services.summary_requests_make()
     asked_people = set(Acknowledgement.objects.filter(target_id=summary.pk).values_list("user_id", flat=True))
     assert {supervisor_b.pk, employee_a.pk, supervisor_a.pk} <= asked_people and asked == len(asked_people)
     # Sharing again asks nobody twice.
-    assert services.summary_share(actor=quality_director, summary=summary) == 0
+    services.summary_share(actor=quality_director, summary=summary)
+    assert services.summary_requests_make() == 0
 
 
 def test_sharing_with_one_service_type_reaches_its_units_only(review_a, supervisor_a, quality_director, unit_a, unit_b, supervisor_b):
@@ -159,6 +162,8 @@ def test_sharing_with_one_service_type_reaches_its_units_only(review_a, supervis
     unit_b.save(update_fields=["service_type"])
     summary = _completed(review_a, supervisor_a)
     services.summary_share(actor=quality_director, summary=summary, service_type=ServiceType.SUBSTITUTE_CARE)
+    services.summary_requests_make()
+    assert Acknowledgement.objects.filter(target_id=summary.pk, user=supervisor_a).exists()
     assert not Acknowledgement.objects.filter(target_id=summary.pk, user=supervisor_b).exists()
     with pytest.raises(Http404):
         selectors.summary_get(actor=supervisor_b, pk=summary.pk)
@@ -174,6 +179,8 @@ def test_a_supervisor_of_another_unit_reads_and_acknowledges_the_shared_summary(
         selectors.summary_get(actor=supervisor_b, pk=summary.pk)  # not shared yet
     services.summary_share(actor=quality_director, summary=summary)
     assert selectors.summary_get(actor=supervisor_b, pk=summary.pk) == summary
+    assert services.summary_acknowledge(actor=supervisor_b, summary=summary) is False  # not asked yet
+    services.summary_requests_make()
     assert services.summary_acknowledge(actor=supervisor_b, summary=summary) is True
     assert services.summary_acknowledge(actor=supervisor_b, summary=summary) is False
     ack = Acknowledgement.objects.get(target_id=summary.pk, user=supervisor_b)
@@ -198,3 +205,132 @@ def test_duties_remind_of_open_reviews_past_due(review_a, supervisor_a, unit_a):
     assert [(d.unit_id, d.owner_id, d.late) for d in duties] == [(unit_a.pk, supervisor_a.pk, True)]
     assert review_duties(today=review_a.due_date - dt.timedelta(days=10)) == []
     assert review_duties(today=late_day, unit_ids=[UnitFactory().pk]) == []
+
+
+# --- Sharing: the acknowledgement requests in the background -------------------------------------
+
+
+def test_sharing_returns_at_once_and_the_job_asks_each_person_once(review_a, supervisor_a, quality_director, supervisor_b):
+    from omavalvonta.core import jobs
+    from omavalvonta.core.models import AuditEvent
+
+    summary = _completed(review_a, supervisor_a)
+    services.summary_share(actor=quality_director, summary=summary)
+    summary.refresh_from_db()
+    assert summary.requests_pending and summary.requests_by == quality_director
+    assert "learning.share_requests" in {job.name for job in jobs.registered()}
+    first = services.summary_requests_make()
+    summary.refresh_from_db()
+    assert first > 0 and not summary.requests_pending
+    # Run again (a second worker, a retried pass): nothing more.
+    assert services.summary_requests_make() == 0
+    assert Acknowledgement.objects.filter(target_id=summary.pk).count() == first
+    assert AuditEvent.objects.filter(verb="learning.acknowledgements_requested", target_id=summary.pk).count() == 1
+
+
+def test_a_claim_another_worker_already_took_is_skipped(review_a, supervisor_a, quality_director, monkeypatch):
+    """Two workers read the same pending summary; the one whose conditional
+    UPDATE comes second finds the claim gone and asks nobody."""
+    from omavalvonta.core.models import AuditEvent
+
+    summary = _completed(review_a, supervisor_a)
+    services.summary_share(actor=quality_director, summary=summary)
+    real_claim, other = services._claim, []
+
+    def racing(pk, since):
+        monkeypatch.setattr(services, "_claim", real_claim)
+        other.append(services.summary_requests_make())  # the other worker gets there first
+        return real_claim(pk, since)
+
+    monkeypatch.setattr(services, "_claim", racing)
+    assert services.summary_requests_make() == 0
+    assert other[0] > 0 and Acknowledgement.objects.filter(target_id=summary.pk).count() == other[0]
+    assert AuditEvent.objects.filter(verb="learning.acknowledgements_requested", target_id=summary.pk).count() == 1
+
+
+def test_a_failed_run_leaves_the_requests_pending(review_a, supervisor_a, quality_director, monkeypatch):
+    summary = _completed(review_a, supervisor_a)
+    services.summary_share(actor=quality_director, summary=summary)
+
+    def broken(**kwargs):
+        raise RuntimeError("SMTP down")
+
+    monkeypatch.setattr(services.improvement_services, "acknowledgements_request", broken)
+    with pytest.raises(RuntimeError):
+        services.summary_requests_make()
+    summary.refresh_from_db()
+    assert summary.requests_pending  # the claim rolled back with the failure
+    monkeypatch.undo()
+    assert services.summary_requests_make() > 0
+
+
+# --- People leave ----------------------------------------------------------------------------------
+
+
+def test_a_leaving_facilitators_open_reviews_pass_to_the_units_supervisor(
+    unit_a, regional_director_a, employee_a, administrator, due
+):
+    from omavalvonta.core.models import AuditEvent
+    from omavalvonta.notifications.models import Notification
+    from omavalvonta.organisation.models import Membership
+    from omavalvonta.organisation.services import membership_remove
+
+    leader = member(Role.SUPERVISOR, unit=unit_a, full_name="Aaro Ensimmäinen")
+    review = services.review_open(
+        actor=regional_director_a, unit=unit_a, title="T", facilitator=employee_a, due_date=due
+    )
+    membership_remove(actor=administrator, membership=Membership.objects.get(user=employee_a, unit=unit_a))
+    review.refresh_from_db()
+    assert review.facilitator == leader and review.state == State.OPEN
+    event = AuditEvent.objects.get(verb="learning.facilitator_passed", target_id=review.pk)
+    assert event.data["former"] == employee_a.pk and event.data["facilitator"] == leader.pk
+    assert Notification.objects.filter(recipient=leader, kind="learning.facilitator_passed").exists()
+
+
+def test_without_a_supervisor_the_review_passes_to_its_opener(
+    unit_a, supervisor_a, regional_director_a, administrator, due
+):
+    from omavalvonta.organisation.models import Membership
+    from omavalvonta.organisation.services import membership_remove
+
+    review = services.review_open(
+        actor=regional_director_a, unit=unit_a, title="T", facilitator=supervisor_a, due_date=due
+    )
+    # The facilitator is the unit's only supervisor.
+    membership_remove(actor=administrator, membership=Membership.objects.get(user=supervisor_a, unit=unit_a))
+    review.refresh_from_db()
+    assert review.facilitator == regional_director_a
+
+
+def test_a_facilitator_still_in_the_unit_keeps_the_review_and_completed_ones_stay(
+    unit_a, supervisor_a, regional_director_a, employee_a, administrator, due
+):
+    from omavalvonta.organisation.models import Membership
+    from omavalvonta.organisation.services import membership_remove
+
+    review = services.review_open(
+        actor=regional_director_a, unit=unit_a, title="T", facilitator=employee_a, due_date=due
+    )
+    done = services.review_open(actor=regional_director_a, unit=unit_a, title="D", facilitator=employee_a, due_date=due)
+    answer_all(done, employee_a)
+    services.review_complete(actor=employee_a, review=done, summary="Yhteenveto.")
+    extra = Membership.objects.create(user=employee_a, role=Role.RESPONSIBLE_PERSON, unit=unit_a)
+    membership_remove(actor=administrator, membership=Membership.objects.get(user=employee_a, role=Role.EMPLOYEE))
+    review.refresh_from_db()
+    assert review.facilitator == employee_a  # still works in the unit
+    membership_remove(actor=administrator, membership=extra)
+    review.refresh_from_db()
+    done.refresh_from_db()
+    assert review.facilitator == supervisor_a
+    assert done.facilitator == employee_a  # a completed review keeps its history
+
+
+def test_a_deactivated_facilitators_organisation_wide_review_passes_to_its_opener(quality_director, administrator, due):
+    from omavalvonta.organisation.services import person_update
+
+    facilitator = member(Role.SAFETY_MANAGER)
+    review = services.review_open(actor=quality_director, unit=None, title="Koko konserni", facilitator=facilitator,
+                                  due_date=due)
+    person_update(actor=administrator, person=facilitator, is_active=False)
+    review.refresh_from_db()
+    assert review.facilitator == quality_director

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.core.models import AccessLogEntry
-from omavalvonta.improvement.models import Action
+from omavalvonta.improvement.models import Acknowledgement, Action
 from omavalvonta.learning import services
 from omavalvonta.learning.models import LearningReview, State
 from omavalvonta.learning.tests.conftest import answer_all
@@ -129,7 +129,13 @@ def test_sharing_and_acknowledging_through_the_pages(client, review_a, superviso
     assert client.post(reverse("learning:share", args=[review_a.pk]), {"service_type": ""}).status_code == 403
     client.force_login(quality_director)
     assert client.post(reverse("learning:share", args=[review_a.pk]), {"service_type": "nonsense"}).status_code == 400
-    assert client.post(reverse("learning:share", args=[review_a.pk]), {"service_type": ""}).status_code == 302
+    response = client.post(reverse("learning:share", args=[review_a.pk]), {"service_type": ""}, follow=True)
+    assert response.redirect_chain[-1][1] == 302
+    text = response.content.decode()
+    # The share returns at once; the page says the requests are on their way.
+    assert "on their way" in text and not Acknowledgement.objects.filter(target_id=summary.pk).exists()
+    services.summary_requests_make()  # the worker's job
+    assert "on their way" not in client.get(reverse("learning:detail", args=[review_a.pk])).content.decode()
     client.force_login(supervisor_b)
     page = client.get(reverse("learning:summary", args=[summary.pk]))
     assert page.status_code == 200 and page.context["pending"] is not None

@@ -49,13 +49,39 @@ def test_every_word_must_match(vendor, texts, quality_director):
     assert len(_numbers(quality_director, "ovi lukitsematta")) == 1
 
 
+@VENDORS
+@pytest.mark.parametrize("word", ["lääke", "LÄÄKKEEN", "Lääkkeitä"])
+def test_capitals_with_umlauts_are_found_on_both_databases(vendor, word, unit_a, employee_a, quality_director):
+    """SQLite's LOWER and LIKE fold ASCII only: "LÄÄKKEEN" and "lääk" must meet
+    anyway (a Python lower-case on SQLite; PostgreSQL's tsvector as before)."""
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT lower('Ä') = 'ä'")
+            if not cursor.fetchone()[0]:
+                pytest.skip("this PostgreSQL's LC_CTYPE (C/POSIX) folds ASCII only: initdb it with a UTF-8 locale")
+    shouted = report(employee_a, unit_a, "VÄÄRÄ LÄÄKKEEN ANNOS ILTAVUOROSSA")
+    found = _numbers(quality_director, word)
+    assert reverse("deviations:detail", args=[shouted.pk]) in found, vendor
+    assert reverse("deviations:detail", args=[shouted.pk]) in _numbers(quality_director, "väärä " + word)
+
+
+def test_the_newest_matches_are_the_same_by_either_path(texts, quality_director, monkeypatch):
+    """On PostgreSQL a search first walks the last days newest first, then (fewer
+    than a page found) lets the GIN index find every match: the same reports."""
+    from omavalvonta.deviations import search as deviation_search_module
+
+    usual = _numbers(quality_director, "lääkkeen")
+    monkeypatch.setattr(deviation_search_module, "RECENT_DAYS", 0)  # nothing recent: the index path
+    assert _numbers(quality_director, "lääkkeen") == usual and len(usual) == 2
+
+
 def test_the_database_path_is_the_vendors(texts):
     q = textsearch.text_match_q(("description",), search_query("lääkkeen"))
     sql = str(type(texts["a_door"]).objects.filter(q).query)
     if connection.vendor == "postgresql":
         assert "to_tsvector" in sql and "@@" in sql
     else:
-        assert "LIKE" in sql
+        assert "LIKE" in sql and textsearch.SQLITE_LOWER in sql
 
 
 def test_the_stems_and_keys():
