@@ -180,9 +180,7 @@ def test_the_scan_lets_the_kernels_questions_through():
 MAX_MODULE_LINES = 500
 # Still over the limit, to be split along their seams (issue 14). The list only
 # shrinks: a module that comes under the limit must leave it.
-_STILL_TOO_LONG = {
-    "organisation/access.py",
-}
+_STILL_TOO_LONG: set[str] = set()
 
 
 def _module_lines() -> dict[str, int]:
