@@ -29,6 +29,12 @@ from omavalvonta.yearclock import duties, evidence
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _readiness_duties_only(only_duty_sources):
+    # The scenarios count the readiness duties' notices, not the meeting rhythms of the same units.
+    only_duty_sources("audits.readiness", "audits.crisis")
+
 READINESS = "/auditointi/valmius/"
 PLAN = "/auditointi/valmius/kriisiviestinta/"
 DRAFT = "/auditointi/valmius/kriisiviestinta/luonnos/"
