@@ -314,6 +314,23 @@ def bench_cast() -> BenchCast:
     )
 
 
+def _organisation_roles_present(log) -> None:
+    """A dataset seeded before a role existed (the HR director) gets one holder
+    of each organisation-wide role, so the pages of every role are measured."""
+    roles = (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.SAFETY_MANAGER, Role.HR_DIRECTOR,
+             Role.DATA_PROTECTION_OFFICER, Role.MANAGEMENT_GROUP, Role.ADMINISTRATOR)
+    held = set(Membership.objects.filter(unit=None, region=None, role__in=roles).values_list("role", flat=True))
+    for role in roles:
+        if role in held:
+            continue
+        title = names.ORG_TITLES.get(role, "johtoryhmän jäsen")
+        user = User.objects.create_user(
+            email=f"bench-{role}@{BENCH_DOMAIN}", password=None, full_name=f"Bench {title}",
+        )
+        Membership.objects.create(user=user, role=role)
+        log(f"Added the missing organisation-wide role {role}.")
+
+
 def build_extras(*, responses: int, log, restrictions: int = 200_000, placements: int | None = None) -> None:
     """Feedback, the quality calendar, plans, children, restrictive measures and
     functional-capacity measurements for a bench dataset that lacks them."""
@@ -323,6 +340,7 @@ def build_extras(*, responses: int, log, restrictions: int = 200_000, placements
 
     org = Organisation.objects.get(name=BENCH_ORGANISATION_NAME)
     units = list(Unit.objects.filter(region__organisation=org).order_by("pk"))
+    _organisation_roles_present(log)
     cast = bench_cast()
     if responses and not Response.objects.exists():
         log(f"Seeding {responses} feedback responses...")
