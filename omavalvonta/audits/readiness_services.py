@@ -18,10 +18,9 @@ from omavalvonta.audits.models import (
     DrillKind,
     ReadinessMember,
     ReadinessRole,
-    SecurityPlanState,
 )
 from omavalvonta.audits.readiness import CRISIS_SECTION_KEYS, CRISIS_SECTION_TEXT_MAX
-from omavalvonta.audits.services import _past_date, _text
+from omavalvonta.audits.services import _past_date, _text, plan_approve, plan_draft_save, plan_draft_start
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access, access_people
@@ -148,17 +147,7 @@ def crisis_plan_draft_start(*, actor) -> CrisisPlanVersion:
     """The draft to edit: the open one, or a new one copied from the newest
     approved version (empty sections the first time)."""
     _require_readiness(actor)
-    draft = CrisisPlanVersion.objects.select_for_update().filter(state=SecurityPlanState.DRAFT).first()
-    if draft is not None:
-        return draft
-    latest = CrisisPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
-    draft = CrisisPlanVersion.objects.create(
-        number=(latest.number + 1) if latest else 1,
-        sections=dict(latest.sections) if latest else {},
-        created_by=actor,
-    )
-    audit_event_record(actor=actor, verb="crisis_plan.draft_started", target=draft, number=draft.number)
-    return draft
+    return plan_draft_start(CrisisPlanVersion, actor=actor, verb="crisis_plan")
 
 
 @transaction.atomic
@@ -167,24 +156,10 @@ def crisis_plan_draft_save(
 ) -> CrisisPlanVersion:
     """Save the draft's sections (by CRISIS_SECTION_KEYS) and the note of what changed."""
     _require_readiness(actor)
-    version.refresh_from_db(from_queryset=CrisisPlanVersion.objects.select_for_update())
-    if version.state != SecurityPlanState.DRAFT:
-        raise ValidationError({NON_FIELD_ERRORS: [_("An approved version cannot be changed. Start a new draft.")]})
-    errors: dict = {}
-    cleaned = {}
-    for key in CRISIS_SECTION_KEYS:
-        value = _text(errors, f"section_{key}", sections.get(key, ""), limit=CRISIS_SECTION_TEXT_MAX)
-        if value:
-            cleaned[key] = value
-    note = _text(errors, "change_note", change_note)
-    if errors:
-        raise ValidationError(errors)
-    edit_version_claim(version, expected=expected_version)
-    changed = sorted(k for k in set(cleaned) | set(version.sections) if cleaned.get(k) != version.sections.get(k))
-    version.sections, version.change_note = cleaned, note
-    version.save(update_fields=["sections", "change_note"])
-    audit_event_record(actor=actor, verb="crisis_plan.draft_saved", target=version, sections=changed)
-    return version
+    return plan_draft_save(
+        version, actor=actor, verb="crisis_plan", keys=CRISIS_SECTION_KEYS, limit=CRISIS_SECTION_TEXT_MAX,
+        sections=sections, change_note=change_note, expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -192,17 +167,4 @@ def crisis_plan_approve(*, actor, version: CrisisPlanVersion, review_note: str =
     """Freeze the draft as the plan in force; the versions approved before stay
     as they were. `review_note` records the yearly review it came from."""
     _require_readiness(actor)
-    version.refresh_from_db(from_queryset=CrisisPlanVersion.objects.select_for_update())
-    if version.state != SecurityPlanState.DRAFT:
-        raise ValidationError({NON_FIELD_ERRORS: [_("This version has already been approved.")]})
-    errors: dict = {}
-    note = _text(errors, "review_note", review_note)
-    if not any(version.sections.get(key) for key in CRISIS_SECTION_KEYS):
-        errors[NON_FIELD_ERRORS] = [_("Write at least one section before approving the plan.")]
-    if errors:
-        raise ValidationError(errors)
-    version.state, version.review_note = SecurityPlanState.APPROVED, note
-    version.approved_by, version.approved_at = actor, timezone.now()
-    version.save(update_fields=["state", "review_note", "approved_by", "approved_at"])
-    audit_event_record(actor=actor, verb="crisis_plan.approved", target=version, number=version.number)
-    return version
+    return plan_approve(version, actor=actor, verb="crisis_plan", keys=CRISIS_SECTION_KEYS, review_note=review_note)

@@ -23,6 +23,7 @@ from omavalvonta.audits.forms import (
     ReadinessMemberForm,
 )
 from omavalvonta.audits.models import SecurityPlanState
+from omavalvonta.audits.security_views import plan_draft_page
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.organisation.access import P_READINESS_MANAGE, P_UNIT_VIEW, requires
 
@@ -141,36 +142,9 @@ def crisis_plan_draft(request):
     draft = next((v for v in selectors.crisis_plan_versions(actor=actor) if v.state == SecurityPlanState.DRAFT), None)
     if draft is None:
         return redirect("audits:crisis_plan")
-    sections = selectors.crisis_plan_sections(draft)
-    initial = {f"section_{s['key']}": s["text"] for s in sections}
-    form = CrisisPlanForm(initial={**initial, "change_note": draft.change_note, "edit_version": draft.edit_version},
-                          sections=sections)
-    approve = CrisisPlanApproveForm(prefix="a")
-    status = 200
-    if request.method == "POST":
-        if request.POST.get("form") == "approve":
-            approve = CrisisPlanApproveForm(request.POST, prefix="a")
-            if approve.is_valid():
-                try:
-                    readiness_services.crisis_plan_approve(actor=actor, version=draft, **approve.cleaned_data)
-                except ValidationError as error:
-                    add_service_errors(approve, error)
-                else:
-                    messages.success(request, _("Version %(number)s of the plan was approved.") % {"number": draft.number})
-                    return redirect("audits:crisis_plan")
-        else:
-            form = CrisisPlanForm(request.POST, sections=sections)
-            if form.is_valid():
-                try:
-                    readiness_services.crisis_plan_draft_save(
-                        actor=actor, version=draft, sections=form.sections(),
-                        change_note=form.cleaned_data["change_note"], expected_version=form.cleaned_data["edit_version"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, _("The draft was saved."))
-                    return redirect("audits:crisis_plan_draft")
-        status = 400
-    return render(request, "audits/crisis_plan_draft.html", {"draft": draft, "form": form, "approve": approve},
-                  status=status)
+    return plan_draft_page(
+        request, draft, sections=selectors.crisis_plan_sections(draft), form_class=CrisisPlanForm,
+        approve_class=CrisisPlanApproveForm, save=readiness_services.crisis_plan_draft_save,
+        approve_plan=readiness_services.crisis_plan_approve, plan_url="audits:crisis_plan",
+        draft_url="audits:crisis_plan_draft", template="audits/crisis_plan_draft.html", refused_status=400,
+    )

@@ -69,28 +69,42 @@ def security_plan_draft(request):
     draft = next((v for v in selectors.security_plan_versions(actor=actor) if v.state == SecurityPlanState.DRAFT), None)
     if draft is None:
         return redirect("audits:security_plan")
-    sections = selectors.security_plan_sections(draft)
+    return plan_draft_page(
+        request, draft, sections=selectors.security_plan_sections(draft), form_class=SecurityPlanForm,
+        approve_class=SecurityPlanApproveForm, save=services.security_plan_draft_save,
+        approve_plan=services.security_plan_approve, plan_url="audits:security_plan",
+        draft_url="audits:security_plan_draft", template="audits/security_plan_draft.html",
+    )
+
+
+def plan_draft_page(request, draft, *, sections, form_class, approve_class, save, approve_plan, plan_url, draft_url,
+                    template, refused_status=200):
+    """A versioned plan's draft page (the information-security and the
+    crisis-communication plan): the sections' form, saved with the version it
+    was opened at, and the approval; a refusal shows the page again with what
+    was typed (`refused_status`)."""
+    actor = request.user
     initial = {f"section_{s['key']}": s["text"] for s in sections}
-    form = SecurityPlanForm(initial={**initial, "change_note": draft.change_note, "edit_version": draft.edit_version},
-                            sections=sections)
-    approve = SecurityPlanApproveForm(prefix="a")
+    form = form_class(initial={**initial, "change_note": draft.change_note, "edit_version": draft.edit_version},
+                      sections=sections)
+    approve = approve_class(prefix="a")
+    status = 200
     if request.method == "POST":
-        which = request.POST.get("form")
-        if which == "approve":
-            approve = SecurityPlanApproveForm(request.POST, prefix="a")
+        if request.POST.get("form") == "approve":
+            approve = approve_class(request.POST, prefix="a")
             if approve.is_valid():
                 try:
-                    services.security_plan_approve(actor=actor, version=draft, **approve.cleaned_data)
+                    approve_plan(actor=actor, version=draft, **approve.cleaned_data)
                 except ValidationError as error:
                     add_service_errors(approve, error)
                 else:
                     messages.success(request, _("Version %(number)s of the plan was approved.") % {"number": draft.number})
-                    return redirect("audits:security_plan")
+                    return redirect(plan_url)
         else:
-            form = SecurityPlanForm(request.POST, sections=sections)
+            form = form_class(request.POST, sections=sections)
             if form.is_valid():
                 try:
-                    services.security_plan_draft_save(
+                    save(
                         actor=actor, version=draft, sections=form.sections(),
                         change_note=form.cleaned_data["change_note"], expected_version=form.cleaned_data["edit_version"],
                     )
@@ -98,8 +112,9 @@ def security_plan_draft(request):
                     add_service_errors(form, error)
                 else:
                     messages.success(request, _("The draft was saved."))
-                    return redirect("audits:security_plan_draft")
-    return render(request, "audits/security_plan_draft.html", {"draft": draft, "form": form, "approve": approve})
+                    return redirect(draft_url)
+        status = refused_status
+    return render(request, template, {"draft": draft, "form": form, "approve": approve}, status=status)
 
 
 @requires(P_SECURITY_PLAN)

@@ -249,37 +249,37 @@ def _require_security_plan(actor) -> None:
         raise PermissionDenied(access.P_SECURITY_PLAN)
 
 
-@transaction.atomic
-def security_plan_draft_start(*, actor) -> SecurityPlanVersion:
-    """The draft to edit: the open one, or a new one copied from the newest
-    approved version (empty sections the first time)."""
-    _require_security_plan(actor)
-    draft = SecurityPlanVersion.objects.select_for_update().filter(state=SecurityPlanState.DRAFT).first()
+# --- Plans kept as versioned sections (the information-security plan here, the
+# crisis-communication plan in readiness_services): one draft at a time, copied from
+# the newest approved version; approving freezes it. The callers check the right.
+
+
+def plan_draft_start(model, *, actor, verb: str):
+    """The draft of `model` to edit: the open one, or a new one copied from the
+    newest approved version (empty sections the first time)."""
+    draft = model.objects.select_for_update().filter(state=SecurityPlanState.DRAFT).first()
     if draft is not None:
         return draft
-    latest = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
-    draft = SecurityPlanVersion.objects.create(
+    latest = model.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
+    draft = model.objects.create(
         number=(latest.number + 1) if latest else 1,
         sections=dict(latest.sections) if latest else {},
         created_by=actor,
     )
-    audit_event_record(actor=actor, verb="security_plan.draft_started", target=draft, number=draft.number)
+    audit_event_record(actor=actor, verb=f"{verb}.draft_started", target=draft, number=draft.number)
     return draft
 
 
-@transaction.atomic
-def security_plan_draft_save(
-    *, actor, version: SecurityPlanVersion, sections: dict, change_note: str = "", expected_version: int | None = None
-) -> SecurityPlanVersion:
-    """Save the draft's sections (by SECTION_KEYS) and the note of what changed."""
-    _require_security_plan(actor)
-    version.refresh_from_db(from_queryset=SecurityPlanVersion.objects.select_for_update())
+def plan_draft_save(version, *, actor, verb: str, keys, limit: int, sections: dict, change_note: str,
+                    expected_version: int | None):
+    """Save a draft's sections (by `keys`, each at most `limit` characters) and the note of what changed."""
+    version.refresh_from_db(from_queryset=type(version).objects.select_for_update())
     if version.state != SecurityPlanState.DRAFT:
         raise ValidationError({NON_FIELD_ERRORS: [_("An approved version cannot be changed. Start a new draft.")]})
     errors: dict = {}
     cleaned = {}
-    for key in SECTION_KEYS:
-        value = _text(errors, f"section_{key}", sections.get(key, ""), limit=SECTION_TEXT_MAX)
+    for key in keys:
+        value = _text(errors, f"section_{key}", sections.get(key, ""), limit=limit)
         if value:
             cleaned[key] = value
     note = _text(errors, "change_note", change_note)
@@ -289,8 +289,46 @@ def security_plan_draft_save(
     changed = sorted(k for k in set(cleaned) | set(version.sections) if cleaned.get(k) != version.sections.get(k))
     version.sections, version.change_note = cleaned, note
     version.save(update_fields=["sections", "change_note"])
-    audit_event_record(actor=actor, verb="security_plan.draft_saved", target=version, sections=changed)
+    audit_event_record(actor=actor, verb=f"{verb}.draft_saved", target=version, sections=changed)
     return version
+
+
+def plan_approve(version, *, actor, verb: str, keys, review_note: str):
+    """Freeze the draft as the plan in force; `review_note` records the review it came from."""
+    version.refresh_from_db(from_queryset=type(version).objects.select_for_update())
+    if version.state != SecurityPlanState.DRAFT:
+        raise ValidationError({NON_FIELD_ERRORS: [_("This version has already been approved.")]})
+    errors: dict = {}
+    note = _text(errors, "review_note", review_note)
+    if not any(version.sections.get(key) for key in keys):
+        errors[NON_FIELD_ERRORS] = [_("Write at least one section before approving the plan.")]
+    if errors:
+        raise ValidationError(errors)
+    version.state, version.review_note = SecurityPlanState.APPROVED, note
+    version.approved_by, version.approved_at = actor, timezone.now()
+    version.save(update_fields=["state", "review_note", "approved_by", "approved_at"])
+    audit_event_record(actor=actor, verb=f"{verb}.approved", target=version, number=version.number)
+    return version
+
+
+@transaction.atomic
+def security_plan_draft_start(*, actor) -> SecurityPlanVersion:
+    """The draft to edit: the open one, or a new one copied from the newest
+    approved version (empty sections the first time)."""
+    _require_security_plan(actor)
+    return plan_draft_start(SecurityPlanVersion, actor=actor, verb="security_plan")
+
+
+@transaction.atomic
+def security_plan_draft_save(
+    *, actor, version: SecurityPlanVersion, sections: dict, change_note: str = "", expected_version: int | None = None
+) -> SecurityPlanVersion:
+    """Save the draft's sections (by SECTION_KEYS) and the note of what changed."""
+    _require_security_plan(actor)
+    return plan_draft_save(
+        version, actor=actor, verb="security_plan", keys=SECTION_KEYS, limit=SECTION_TEXT_MAX, sections=sections,
+        change_note=change_note, expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -298,17 +336,4 @@ def security_plan_approve(*, actor, version: SecurityPlanVersion, review_note: s
     """Freeze the draft as the plan in force; `review_note` records the annual
     review it came from (what was checked, with whom)."""
     _require_security_plan(actor)
-    version.refresh_from_db(from_queryset=SecurityPlanVersion.objects.select_for_update())
-    if version.state != SecurityPlanState.DRAFT:
-        raise ValidationError({NON_FIELD_ERRORS: [_("This version has already been approved.")]})
-    errors: dict = {}
-    note = _text(errors, "review_note", review_note)
-    if not any(version.sections.get(key) for key in SECTION_KEYS):
-        errors[NON_FIELD_ERRORS] = [_("Write at least one section before approving the plan.")]
-    if errors:
-        raise ValidationError(errors)
-    version.state, version.review_note = SecurityPlanState.APPROVED, note
-    version.approved_by, version.approved_at = actor, timezone.now()
-    version.save(update_fields=["state", "review_note", "approved_by", "approved_at"])
-    audit_event_record(actor=actor, verb="security_plan.approved", target=version, number=version.number)
-    return version
+    return plan_approve(version, actor=actor, verb="security_plan", keys=SECTION_KEYS, review_note=review_note)
