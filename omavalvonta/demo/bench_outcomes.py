@@ -18,6 +18,7 @@ from django.utils import timezone
 from omavalvonta.clients.models import Placement, PlacementType
 from omavalvonta.demo import outcomes as demo_outcomes
 from omavalvonta.organisation.models import Unit, WellbeingCounty
+from omavalvonta.outcomes import effectiveness
 from omavalvonta.outcomes.models import Measurement
 
 YEARS = 5
@@ -76,6 +77,8 @@ def pages(cast, get) -> list:
     if child is None or not Measurement.objects.filter(placement=child).exists():
         return []
     qd, rd = cast.quality_director, cast.regional_director
+    # The job keeps every unit's figures (every ten minutes in production): run it once, as the worker would have.
+    effectiveness.refresh()
     report = f"/toimintakyky/lapsi/{child.pk}/raportti/"
     return [
         ("child's page with outcomes (employee)", get(emp, lambda i: f"/lapset/{child.pk}/"), {200}),

@@ -24,6 +24,7 @@ the sum of its units (`Figures.add`)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,8 +33,10 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from omavalvonta.clients.models import Placement
+from omavalvonta.organisation.models import ServiceType, Unit
 from omavalvonta.outcomes import schedule
 from omavalvonta.outcomes.models import Answer, Item, Measurement, MeasurementStatus
 
@@ -291,8 +294,6 @@ def refresh(*, today: dt.date | None = None) -> int:
     worker's outbox, and a fresh demo starts with none)."""
     from django.utils import timezone
 
-    from omavalvonta.organisation.models import Unit
-
     today = today or timezone.localdate()
     figures = unit_figures(Unit.objects.filter(is_active=True).values("pk"), today=today)
     key = _cache_key(today)
@@ -302,32 +303,98 @@ def refresh(*, today: dt.date | None = None) -> int:
 
 
 def _cached(today: dt.date):
-    """(computed_at, figures) the job keeps, or None: from this process's memo
-    when the stamp beside them is the one it read them with."""
+    """(stamp, (computed_at, figures)) the job keeps, or None: from this
+    process's memo when the stamp beside them is the one it read them with."""
     key = _cache_key(today)
     stamp = cache.get(_stamp_key(key))
     memo = _MEMO.get(key)
     if stamp is not None and memo is not None and memo[0] == stamp:
-        return memo[1]
+        return memo
     value = cache.get(key)
-    _MEMO.clear()  # one day's figures at a time
-    if value is not None and stamp is not None:
-        _MEMO[key] = (stamp, value)
-    return value
+    _MEMO.clear()  # one day's figures at a time, and the sums made of them
+    _SUMS.clear()
+    if value is None or stamp is None:
+        return None
+    _MEMO[key] = (stamp, value)
+    return _MEMO[key]
 
 
-def figures_of(units, scope, *, today: dt.date) -> tuple[dict[int, Figures], object]:
-    """Figures per unit of `units` (a list; `scope`: the same as a queryset):
-    on the spot for a few units, else from the job's cache (filled here when
-    empty). Returns (figures, the moment they were computed or None: now)."""
-    if len(units) <= UNIT_ROWS:
-        return unit_figures(scope.values("pk"), today=today), None
+def unit_figures_kept(unit_id: int, *, today: dt.date) -> tuple[Figures, object]:
+    """One unit's figures and when they were computed: the job's (as the
+    organisation's page shows them) when it has run today, else computed on
+    the spot (None). A unit's page reads one small stamp instead of five sums."""
+    cached = _cached(today)
+    if cached is not None:
+        computed_at, figures = cached[1]
+        if unit_id in figures:
+            return figures[unit_id], computed_at
+    return unit_figures([unit_id], today=today).get(unit_id, Figures()), None
+
+
+@dataclass
+class Overview:
+    """A scope's figures summed by region, by service type and in total, and
+    per unit (for the rows of a chosen region)."""
+
+    regions: list
+    service_types: list
+    total: Figures
+    per_unit: dict
+    computed_at: object = None
+    # Names these sums among the job's runs, scopes and languages (empty when
+    # computed on the spot): the page caches its rendered figures under it.
+    key: str = ""
+
+
+# A large scope's sums, made once per run of the job, scope and language and
+# kept in this process beside the job's figures (cleared with them): the
+# organisation's page then neither loads its 2,000 units nor adds up their
+# figures on every request (the bench, issue 15). Callers only read them.
+_SUMS: dict[tuple, Overview] = {}
+_SUMS_KEPT = 64
+
+
+def overview(unit_ids: list[int], *, today: dt.date) -> Overview:
+    """The figures of the units `unit_ids` (sorted ids): computed on the spot
+    for a few units (computed_at None), else summed from the job's per-unit
+    figures (the job runs here first when the cache is empty)."""
+    if len(unit_ids) <= UNIT_ROWS:
+        return _summed(unit_ids, unit_figures(unit_ids, today=today) if unit_ids else {}, None)
     cached = _cached(today)
     if cached is None:
         refresh(today=today)
-        cached = _cached(today) or (None, unit_figures(scope.values("pk"), today=today))
-    computed_at, figures = cached
-    return {u.pk: figures[u.pk] for u in units if u.pk in figures}, computed_at
+        cached = _cached(today)
+    if cached is None:  # a cache that keeps nothing: compute them now
+        return _summed(unit_ids, unit_figures(unit_ids, today=today), None)
+    stamp, (computed_at, figures) = cached
+    key = (stamp, translation.get_language(), tuple(unit_ids))
+    found = _SUMS.get(key)
+    if found is None:
+        if len(_SUMS) >= _SUMS_KEPT:
+            _SUMS.clear()
+        found = _SUMS[key] = _summed(unit_ids, figures, computed_at)
+        digest = hashlib.sha256(",".join(map(str, unit_ids)).encode()).hexdigest()
+        found.key = f"{stamp}:{key[1]}:{digest}"
+    return found
+
+
+def _summed(unit_ids: list[int], figures: dict[int, Figures], computed_at) -> Overview:
+    """The units' figures by region and by service type: one query (the
+    units' region and service type), no model instances."""
+    units = list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "service_type", "region_id", "region__name"))
+    per_unit = {pk: figures[pk] for pk, *_rest in units if pk in figures}
+    service_types = dict(ServiceType.choices)
+    regions = grouped(units, per_unit, lambda u: u[2], lambda u: u[3])
+    for g in regions:
+        g.link = f"?alue={g.key}"
+    return Overview(
+        regions=regions,
+        service_types=grouped(units, per_unit, lambda u: u[1], lambda u: service_types.get(u[1], u[1])),
+        # The regions' sums hold every unit once: the total from twenty of them, not from 2,000 units.
+        total=total(g.figures for g in regions),
+        per_unit=per_unit,
+        computed_at=computed_at,
+    )
 
 
 # --- The pages' groups ---------------------------------------------------------------------------
@@ -346,14 +413,15 @@ class Group:
 
 
 def grouped(units: list, per_unit: dict[int, Figures], key, label) -> list[Group]:
-    """Units summed by `key(unit)` (a region, a service type), by label."""
+    """Units (rows whose first value is the unit's id) summed by `key(unit)`
+    (a region, a service type), by label."""
     groups: dict = {}
     for unit in units:
         k = key(unit)
         group = groups.get(k)
         if group is None:  # the label once a group: a translated label is not cheap
             group = groups[k] = Group(label=str(label(unit)), figures=Figures(), units=0, key=str(k))
-        figures = per_unit.get(unit.pk)
+        figures = per_unit.get(unit[0])
         if figures is not None:
             group.figures.add(figures)
         group.units += 1

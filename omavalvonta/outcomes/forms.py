@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField
@@ -14,6 +16,25 @@ from omavalvonta.outcomes import sessions
 from omavalvonta.outcomes.models import SCALE_MAX, SCALE_MIN, FollowUp, MeasurementStatus
 
 SCORES = [(str(n), str(n)) for n in range(SCALE_MIN, SCALE_MAX + 1)]
+
+
+def scale_chips(bound) -> str:
+    """The radio buttons of a 0-10 scale as chips (a label around each real
+    radio button and its visible number), for outcomes/_scale.html. Written
+    here in one pass: through the widget's templates the form's 180 buttons
+    took most of the page's time (the bench, issue 15)."""
+    current = bound.value()
+    current = "" if current is None else str(current)
+    name, auto_id = bound.html_name, bound.auto_id
+    invalid = mark_safe(' aria-invalid="true"') if bound.errors else ""
+    return format_html_join(
+        "",
+        '<label class="scale__chip" for="{0}"><input type="radio" name="{1}" value="{2}" id="{0}"{3}{4}><span>{5}</span></label>',
+        (
+            (f"{auto_id}_{i}", name, value, mark_safe(" checked") if value == current else "", invalid, label)
+            for i, (value, label) in enumerate(bound.field.choices)
+        ),
+    )
 
 
 class MeasurementForm(forms.Form):
@@ -49,8 +70,13 @@ class MeasurementForm(forms.Form):
         return {"measured_on": timezone.localdate(), "status": MeasurementStatus.DONE}
 
     def rows(self):
-        """Per item: the item and its two bound fields (the child's, the worker's)."""
-        return [(item, self[f"child_{item.pk}"], self[f"worker_{item.pk}"]) for item in self.items]
+        """Per item: the item and, for the child and the worker, the bound
+        field and its chips (see `scale_chips`)."""
+        rows = []
+        for item in self.items:
+            child, worker = self[f"child_{item.pk}"], self[f"worker_{item.pk}"]
+            rows.append((item, child, scale_chips(child), worker, scale_chips(worker)))
+        return rows
 
     def follow_up_rows(self):
         return [(goal, self[f"followup_{goal.pk}"]) for goal in self.goals]

@@ -370,40 +370,31 @@ def effectiveness_overview(*, actor, region_id=None, today=None) -> dict:
     of queries, however many units and children."""
     today = today or timezone.localdate()
     scope = access.units_for(actor, access.P_CLIENT_COUNT)
-    units = list(
-        scope.select_related("region").only("pk", "name", "service_type", "region_id", "region__name").order_by("name", "pk")
-    )
-    per_unit, computed_at = effectiveness.figures_of(units, scope, today=today) if units else ({}, None)
-    labels = effectiveness.domain_labels() if units else {}
-    regions = effectiveness.grouped(units, per_unit, lambda u: u.region_id, lambda u: u.region.name)
+    unit_ids = list(scope.order_by("pk").values_list("pk", flat=True))
+    figures = effectiveness.overview(unit_ids, today=today)
+    labels = effectiveness.domain_labels() if unit_ids else {}
+    regions = figures.regions
     region = next((g for g in regions if g.key == str(region_id)), None) if region_id is not None else None
-    for g in regions:
-        g.link = f"?alue={g.key}"
-    listed = [u for u in units if region is None or str(u.region_id) == region.key]
     unit_rows = []
-    if region is not None or len(units) <= effectiveness.UNIT_ROWS:
+    if region is not None or len(unit_ids) <= effectiveness.UNIT_ROWS:
+        listed = scope.filter(region_id=region.key) if region is not None else scope
         unit_rows = [
             effectiveness.Group(
-                label=u.name, figures=per_unit.get(u.pk, effectiveness.Figures()),
-                link=reverse("outcomes:unit_effectiveness", args=[u.pk]), key=str(u.pk),
+                label=name, figures=figures.per_unit.get(pk, effectiveness.Figures()),
+                link=reverse("outcomes:unit_effectiveness", args=[pk]), key=str(pk),
             )
-            for u in listed
+            for pk, name in listed.order_by("name", "pk").values_list("pk", "name")
         ]
-    # The regions' sums hold every unit once: the total from twenty of them, not from 2,000 units.
-    total = effectiveness.Group(
-        label=_("All your units"), figures=effectiveness.total(g.figures for g in regions), units=len(units)
-    )
+    total = effectiveness.Group(label=_("All your units"), figures=figures.total, units=len(unit_ids))
     return {
         "total": _effect_rows([total], labels)[0],
         "regions": _effect_rows(regions, labels) if len(regions) > 1 else [],
-        "service_types": _effect_rows(
-            effectiveness.grouped(units, per_unit, lambda u: u.service_type, lambda u: u.get_service_type_display()),
-            labels,
-        ),
+        "service_types": _effect_rows(figures.service_types, labels),
         "region": region,
         "unit_rows": _effect_rows(unit_rows, labels),
-        "units": len(units),
-        "computed_at": computed_at,
+        "units": len(unit_ids),
+        "computed_at": figures.computed_at,
+        "figures_key": figures.key,
         "min_group": effectiveness.MIN_GROUP,
         "coverage_days": effectiveness.COVERAGE_DAYS,
     }
@@ -413,10 +404,11 @@ def unit_effectiveness(*, actor, unit, today=None) -> dict:
     """One unit's figures (client.count there, checked by the caller through
     access.access_unit) and how many measurements wait now (counts, no names)."""
     today = today or timezone.localdate()
-    figures = effectiveness.unit_figures([unit.pk], today=today).get(unit.pk, effectiveness.Figures())
+    figures, computed_at = effectiveness.unit_figures_kept(unit.pk, today=today)
     rows = _due_rows(Placement.objects.filter(unit=unit), today)
     group = effectiveness.Group(label=unit.name, figures=figures)
     return {
+        "computed_at": computed_at,
         "row": _effect_rows([group], effectiveness.domain_labels())[0],
         "waiting": len(rows),
         "late": sum(1 for _p, d in rows if d.state == schedule.LATE),

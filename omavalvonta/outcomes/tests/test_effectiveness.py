@@ -207,15 +207,23 @@ def test_a_large_scope_reads_the_figures_the_job_keeps(children, unit_a, keeper_
     monkeypatch.setattr(effectiveness, "UNIT_ROWS", 2)
     on_the_spot = effectiveness.unit_figures([unit_a.pk], today=today)[unit_a.pk]
     first = selectors.effectiveness_overview(actor=director)
-    assert first["computed_at"] is not None
+    assert first["computed_at"] is not None and first["figures_key"]
     assert first["total"]["f"].improved == on_the_spot.improved == 3
-    # A new measurement shows after the job's next run, not before.
+    client.force_login(director)
+    page = client.get(reverse("outcomes:effectiveness")).content.decode()
+    assert "Figures computed" in page and "Worse 17 %" in page
+    # A new measurement shows after the job's next run, not before: in the
+    # figures and in the page's rendered figures, kept until then.
     record(keeper_a, children[5], on=today, scores=all_domains(9))
     assert selectors.effectiveness_overview(actor=director)["total"]["f"].worse == 1
+    assert "Worse 17 %" in client.get(reverse("outcomes:effectiveness")).content.decode()
     assert effectiveness.refresh() == 0  # queues nothing
-    assert selectors.effectiveness_overview(actor=director)["total"]["f"].worse == 0
-    client.force_login(director)
-    assert "Figures computed" in client.get(reverse("outcomes:effectiveness")).content.decode()
+    again = selectors.effectiveness_overview(actor=director)
+    assert again["total"]["f"].worse == 0 and again["figures_key"] != first["figures_key"]
+    page = client.get(reverse("outcomes:effectiveness")).content.decode()
+    assert "Worse 0 %" in page and "Worse 17 %" not in page
+    # Another language has its own rendered figures.
+    assert "Heikentynyt" in client.get(reverse("outcomes:effectiveness"), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
 
 
 def test_the_follow_up_report_page_shows_its_effectiveness_section(children, client, today):

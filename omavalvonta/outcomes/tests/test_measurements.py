@@ -109,6 +109,9 @@ def test_bad_input_gives_clear_messages_and_keeps_what_was_typed(client, make_pl
     assert response.status_code == 200
     assert "Lapsi halusi vastata itse" in page
     assert "Select a valid choice" in page or "Choose a number" in page
+    # The scale with the bad value is marked invalid for a screen reader; the others are not.
+    assert re.search(rf'name="child_{first.pk}" value="0" id="id_child_{first.pk}_0" aria-invalid="true">', page)
+    assert 'aria-invalid="true"' not in page.split(f'name="worker_{first.pk}"')[1].split("</fieldset>")[0]
     # The form's own checks passed for a good score: the service's messages show.
     data[f"child_{first.pk}"] = "4"
     page = client.post(reverse("outcomes:measure", args=[child.pk]), data).content.decode()
