@@ -196,7 +196,7 @@ bench: $(VENV)/.run-installed translations $(SECRET_FILE) $(MFA_KEY_FILE)  ## be
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
 
 # make lint, make faults and make load: their own tools (ruff, import-linter,
-# aiosmtpd, locust) beside the test dependencies; faults and load also need
+# radon, aiosmtpd, locust) beside the test dependencies; faults and load also need
 # PostgreSQL for the throwaway cluster they start.
 $(VENV)/.tools-installed: requirements-tools.txt $(VENV)/.test-installed
 	@echo "Installing the lint, fault and load tools (requirements-tools.txt)..."
@@ -222,12 +222,14 @@ faults: $(VENV)/.tools-installed postgresql translations  ## fault scenarios on 
 load: $(VENV)/.tools-installed translations $(if $(LOAD_DATABASE_URL),,postgresql)  ## locust against gunicorn (LOAD_DATABASE_URL=..., LOAD_ARGS="--seconds 20")
 	$(PY) tools/load.py $(if $(LOAD_DATABASE_URL),--database-url "$(LOAD_DATABASE_URL)") $(LOAD_ARGS)
 
-# ruff (rules and exceptions in pyproject.toml) and import-linter (the floors of
-# the house, [tool.importlinter] in pyproject.toml): both must pass before a change goes in.
+# ruff (rules and exceptions in pyproject.toml), import-linter (the floors of
+# the house, [tool.importlinter] in pyproject.toml) and the complexity limit
+# (radon, tools/check_complexity.py): all must pass before a change goes in.
 .PHONY: lint
-lint: $(VENV)/.tools-installed  ## ruff and import-linter (contracts in pyproject.toml)
+lint: $(VENV)/.tools-installed  ## ruff, import-linter (contracts in pyproject.toml), complexity at most 15
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(PY) tools/check_complexity.py
 
 .PHONY: messages
 messages: $(VENV)/.run-installed  ## extract strings into omavalvonta/locale/{fi,sv,en} (needs GNU gettext)

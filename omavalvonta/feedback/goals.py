@@ -19,6 +19,7 @@ from omavalvonta.core.services import audit_event_record
 from omavalvonta.feedback import figures as fig
 from omavalvonta.feedback.figures import Cell
 from omavalvonta.feedback.models import (
+    GoalMetric,
     Group,
     Round,
 )
@@ -44,13 +45,73 @@ class GoalResult:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class _HalfFigures:
+    """What a unit's goals of a half-year are evaluated against."""
+
+    cells: dict  # respondent group -> Cell of the half's answers
+    base: int  # the answers a full response rate needs: places x rounds (at least one)
+    on_time: int | None  # % of deviations whose handling started in time (None: no data or no right)
+
+
+def _met(actual, target) -> bool | None:
+    return None if actual is None else actual >= target
+
+
+def _nps_result(goal, figures: _HalfFigures) -> GoalResult:
+    cell = figures.cells.get(goal.group, Cell())
+    actual = cell.nps
+    note = _("Fewer than five answers: not evaluated.") if actual is None and cell.n else ""
+    return GoalResult(goal=goal, actual=actual, met=_met(actual, goal.target), note=note)
+
+
+def _response_rate_result(goal, figures: _HalfFigures) -> GoalResult:
+    cell = figures.cells.get(goal.group, Cell())
+    actual = ResponseRate(cell.n, figures.base).percent
+    note = "" if figures.base else _("The unit has no number of places.")
+    return GoalResult(goal=goal, actual=actual, met=_met(actual, goal.target), note=note)
+
+
+def _handling_on_time_result(goal, figures: _HalfFigures) -> GoalResult:
+    return GoalResult(goal=goal, actual=figures.on_time, met=_met(figures.on_time, goal.target), note="")
+
+
+def _manual_result(goal, figures: _HalfFigures) -> GoalResult:
+    return GoalResult(goal=goal, actual=None, met=goal.manual_met, note=goal.manual_note)
+
+
+# How each measure is evaluated; any other (the manual goals) as the team assessed it.
+_RESULT_OF_METRIC = {
+    GoalMetric.NPS: _nps_result,
+    GoalMetric.RESPONSE_RATE: _response_rate_result,
+    GoalMetric.HANDLING_ON_TIME: _handling_on_time_result,
+}
+
+
+def _handling_on_time(*, actor, unit: Unit, first: dt.date, last: dt.date) -> int | None:
+    """The % of the half's deviations (as the actor sees them) whose handling
+    started by its deadline; None when none counts."""
+    from omavalvonta.deviations.selectors import deviation_list
+
+    rows = list(
+        deviation_list(actor=actor, filters={"unit": unit.pk, "date_from": first.isoformat(), "date_to": last.isoformat()}).values_list(
+            "handling_started_at", "handling_due_at"
+        )
+    )
+    # A report not started but not yet due is not counted either way.
+    now = timezone.now()
+    rows = [(s, d) for s, d in rows if s is not None or d < now]
+    if not rows:
+        return None
+    return round(100 * sum(1 for s, d in rows if s is not None and s <= d) / len(rows))
+
+
 def goals_evaluated(*, actor, unit: Unit, year: int, half: int) -> list[GoalResult]:
     """The unit's goals for a half-year with the figures from the data: NPS and
     response rate of the half's answers (small-group rule applies), deviations
     whose handling started by the deadline (through the deviations' selector,
     as the actor sees them), manual goals as the team assessed them."""
-    from omavalvonta.deviations.selectors import deviation_list
-    from omavalvonta.feedback.models import GoalMetric, TeamGoal
+    from omavalvonta.feedback.models import TeamGoal
 
     access.require(actor, access.P_FEEDBACK_VIEW, unit)
     goals = list(TeamGoal.objects.filter(unit=unit, year=year, half=half).order_by("pk"))
@@ -61,37 +122,9 @@ def goals_evaluated(*, actor, unit: Unit, year: int, half: int) -> list[GoalResu
     quarters = Round.objects.filter(unit=unit, opens_on__lte=last, closes_on__gte=first).count()
     on_time = None
     if any(g.metric == GoalMetric.HANDLING_ON_TIME for g in goals) and access.can(actor, access.P_DEVIATION_VIEW, unit):
-        rows = list(
-            deviation_list(actor=actor, filters={"unit": unit.pk, "date_from": first.isoformat(), "date_to": last.isoformat()}).values_list(
-                "handling_started_at", "handling_due_at"
-            )
-        )
-        # A report not started but not yet due is not counted either way.
-        now = timezone.now()
-        rows = [(s, d) for s, d in rows if s is not None or d < now]
-        if rows:
-            on_time = round(100 * sum(1 for s, d in rows if s is not None and s <= d) / len(rows))
-    results = []
-    for goal in goals:
-        if goal.metric == GoalMetric.NPS:
-            cell = cells.get(goal.group, Cell())
-            actual = cell.nps
-            met = None if actual is None else actual >= goal.target
-            note = _("Fewer than five answers: not evaluated.") if actual is None and cell.n else ""
-        elif goal.metric == GoalMetric.RESPONSE_RATE:
-            cell = cells.get(goal.group, Cell())
-            base = (unit.places or 0) * max(quarters, 1)
-            actual = ResponseRate(cell.n, base).percent
-            met = None if actual is None else actual >= goal.target
-            note = "" if base else _("The unit has no number of places.")
-        elif goal.metric == GoalMetric.HANDLING_ON_TIME:
-            actual = on_time
-            met = None if actual is None else actual >= goal.target
-            note = ""
-        else:
-            actual, met, note = None, goal.manual_met, goal.manual_note
-        results.append(GoalResult(goal=goal, actual=actual, met=met, note=note))
-    return results
+        on_time = _handling_on_time(actor=actor, unit=unit, first=first, last=last)
+    figures = _HalfFigures(cells=cells, base=(unit.places or 0) * max(quarters, 1), on_time=on_time)
+    return [_RESULT_OF_METRIC.get(goal.metric, _manual_result)(goal, figures) for goal in goals]
 
 
 def team_facts(*, actor, unit, year: int, half: int) -> list[dict]:
@@ -136,16 +169,22 @@ def goal_get(*, actor, pk, perm: str = access.P_FEEDBACK_MANAGE):
 # --- Writes -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def goal_create(*, actor, unit, year: int, half: int, metric: str, description: str, group: str = "", target=None):
-    """Set a team goal for a half-year (requires feedback.manage in the unit).
-    NPS targets are -100..100, percentages 0..100; a group is needed for the
-    client-experience measures; a manual goal has no target."""
-    from omavalvonta.feedback.models import CLIENT_METRICS, GoalMetric, TeamGoal
+GOAL_DESCRIPTION_MAX = 300
 
-    access.require(actor, access.P_FEEDBACK_MANAGE, unit)
+
+def _target_error(metric: str, target) -> str:
+    """A measured goal's target: an NPS from -100, a percentage from 0, both up to 100."""
+    low = -100 if metric == GoalMetric.NPS else 0
+    if target is None or not (low <= int(target) <= 100):
+        return _("Give a target from %(low)d to 100.") % {"low": low}
+    return ""
+
+
+def _goal_errors(*, year, half, metric: str, description: str, group: str, target) -> dict:
+    """The field errors of a new goal (empty when it may be set)."""
+    from omavalvonta.feedback.models import CLIENT_METRICS
+
     errors = {}
-    description = " ".join((description or "").split())
     if metric not in GoalMetric.values:
         errors["metric"] = _("Choose the measure.")
     if half not in (1, 2):
@@ -154,14 +193,27 @@ def goal_create(*, actor, unit, year: int, half: int, metric: str, description: 
         errors["year"] = _("Give a year.")
     if not description:
         errors["description"] = _("Describe the goal.")
-    elif len(description) > 300:
-        errors["description"] = _("Write at most %(max)d characters.") % {"max": 300}
+    elif len(description) > GOAL_DESCRIPTION_MAX:
+        errors["description"] = _("Write at most %(max)d characters.") % {"max": GOAL_DESCRIPTION_MAX}
     if metric in CLIENT_METRICS and group not in Group.values:
         errors["group"] = _("Choose the respondent group.")
     if metric != GoalMetric.MANUAL:
-        low = -100 if metric == GoalMetric.NPS else 0
-        if target is None or not (low <= int(target) <= 100):
-            errors["target"] = _("Give a target from %(low)d to 100.") % {"low": low}
+        target_error = _target_error(metric, target)
+        if target_error:
+            errors["target"] = target_error
+    return errors
+
+
+@transaction.atomic
+def goal_create(*, actor, unit, year: int, half: int, metric: str, description: str, group: str = "", target=None):
+    """Set a team goal for a half-year (requires feedback.manage in the unit).
+    NPS targets are -100..100, percentages 0..100; a group is needed for the
+    client-experience measures; a manual goal has no target."""
+    from omavalvonta.feedback.models import CLIENT_METRICS, TeamGoal
+
+    access.require(actor, access.P_FEEDBACK_MANAGE, unit)
+    description = " ".join((description or "").split())
+    errors = _goal_errors(year=year, half=half, metric=metric, description=description, group=group, target=target)
     if errors:
         raise ValidationError(errors)
     goal = TeamGoal.objects.create(

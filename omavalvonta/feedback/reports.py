@@ -102,6 +102,82 @@ def feedback_report_for_agenda(*, actor, unit):
     ]
 
 
+_COUNTED = ("n", "nps_answered", "promoters", "detractors")
+
+
+def _period_rows(date_from: dt.date, date_to: dt.date) -> list:
+    """The querysets of a period's answers per unit and group: the whole months
+    from the tallies, a part of a month at either end from the responses."""
+    whole, edges = fig.whole_months(date_from, date_to)
+    rows = []
+    if whole:
+        rows.append(Tally.objects.filter(unit__isnull=False, key="", month__range=whole).values("unit_id", "group").annotate(**fig.SUMS))
+    for first, last in edges:
+        rows.append(
+            Response.objects.filter(submitted_on__range=(first, last))
+            .values("unit_id", "group")
+            .annotate(
+                n=Count("id"),
+                nps_answered=Count("nps"),
+                promoters=Count("id", filter=Q(nps__gte=9)),
+                detractors=Count("id", filter=Q(nps__lte=6)),
+            )
+        )
+    return rows
+
+
+def _period_counts(date_from: dt.date, date_to: dt.date, unit_ids: set) -> dict:
+    """unit -> group -> [n, answered, promoters, detractors] of the period, for the units of `unit_ids`."""
+    counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    for qs in _period_rows(date_from, date_to):
+        for row in qs.order_by():
+            if row["unit_id"] not in unit_ids:
+                continue
+            figures = counts[row["unit_id"]][row["group"]]
+            for i, name in enumerate(_COUNTED):
+                figures[i] += row[name] or 0
+    return counts
+
+
+def _offered_in_period(unit_ids: set, date_from: dt.date, date_to: dt.date) -> dict[int, int]:
+    """unit -> places offered by its rounds in the period (a round's unit's places, once per round)."""
+    offered: dict[int, int] = defaultdict(int)
+    for unit_id, places in Round.objects.filter(unit_id__in=unit_ids, opens_on__lte=date_to, closes_on__gte=date_from).values_list(
+        "unit_id", "unit__places"
+    ):
+        offered[unit_id] += places or 0
+    return offered
+
+
+def _group_figures(group, cell: Cell, base: int) -> dict:
+    """One group's figures with its response rate (shown only where the small-group rule shows the figures)."""
+    figures = fig.cell_figures(cell)
+    figures["group"] = str(group)
+    rate = ResponseRate(cell.n, base)
+    shown = figures["n"] is not None
+    figures["rate"] = rate.percent if shown else None
+    figures["rate_over"] = rate.over and shown
+    return figures
+
+
+def _period_summary(ids, counts: dict, offered: dict) -> dict:
+    """The summed figures of the units `ids`: total answers, places offered and per group."""
+    cells = {g: Cell() for g in GROUP_ORDER}
+    for unit_id in ids:
+        for group, (n, answered, promoters, detractors) in counts.get(unit_id, {}).items():
+            cell = cells.setdefault(group, Cell())
+            cell.n += n
+            cell.nps_answered += answered
+            cell.promoters += promoters
+            cell.detractors += detractors
+    base = sum(offered.get(i, 0) for i in ids)
+    return {
+        "total": sum(c.n for c in cells.values()),
+        "places": base,
+        "groups": [_group_figures(g, cells[g], base) for g in GROUP_ORDER],
+    }
+
+
 def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None) -> dict:
     """The client feedback of a period (answers by their date) for the
     programme's follow-up report: per respondent group the answers, NPS and the
@@ -115,57 +191,9 @@ def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None)
     if actor is not None:
         units = access.units_for(actor, access.P_FEEDBACK_VIEW)
     unit_ids = set(units.values_list("pk", flat=True))
-    counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))  # unit -> group -> n, answered, promoters, detractors
-    whole, edges = fig.whole_months(date_from, date_to)
-    rows = []
-    if whole:  # the whole months from the tallies
-        rows.append(Tally.objects.filter(unit__isnull=False, key="", month__range=whole).values("unit_id", "group").annotate(**fig.SUMS))
-    for first, last in edges:  # a part of a month at either end from the responses
-        rows.append(
-            Response.objects.filter(submitted_on__range=(first, last))
-            .values("unit_id", "group")
-            .annotate(
-                n=Count("id"),
-                nps_answered=Count("nps"),
-                promoters=Count("id", filter=Q(nps__gte=9)),
-                detractors=Count("id", filter=Q(nps__lte=6)),
-            )
-        )
-    for qs in rows:
-        for row in qs.order_by():
-            if row["unit_id"] not in unit_ids:
-                continue
-            figures = counts[row["unit_id"]][row["group"]]
-            for i, name in enumerate(("n", "nps_answered", "promoters", "detractors")):
-                figures[i] += row[name] or 0
-    offered: dict[int, int] = defaultdict(int)  # unit -> places offered by its rounds in the period
-    for unit_id, places in Round.objects.filter(unit_id__in=unit_ids, opens_on__lte=date_to, closes_on__gte=date_from).values_list(
-        "unit_id", "unit__places"
-    ):
-        offered[unit_id] += places or 0
+    counts = _period_counts(date_from, date_to, unit_ids)
+    offered = _offered_in_period(unit_ids, date_from, date_to)
     info = {u["pk"]: u for u in Unit.objects.filter(pk__in=set(counts) | set(offered)).values("pk", "name", "region_id", "region__name")}
-
-    def summary(ids) -> dict:
-        cells = {g: Cell() for g in GROUP_ORDER}
-        for unit_id in ids:
-            for group, (n, answered, promoters, detractors) in counts.get(unit_id, {}).items():
-                cell = cells.setdefault(group, Cell())
-                cell.n += n
-                cell.nps_answered += answered
-                cell.promoters += promoters
-                cell.detractors += detractors
-        base = sum(offered.get(i, 0) for i in ids)
-        groups = []
-        for g in GROUP_ORDER:
-            figures = fig.cell_figures(cells[g])
-            figures["group"] = str(g)
-            rate = ResponseRate(cells[g].n, base)
-            shown = figures["n"] is not None
-            figures["rate"] = rate.percent if shown else None
-            figures["rate_over"] = rate.over and shown
-            groups.append(figures)
-        return {"total": sum(c.n for c in cells.values()), "places": base, "groups": groups}
-
     by_region: dict[int, list[int]] = defaultdict(list)
     for pk, u in info.items():
         by_region[u["region_id"]].append(pk)
@@ -175,7 +203,7 @@ def feedback_period_figures(*, date_from: dt.date, date_to: dt.date, actor=None)
         "date_from": date_from.isoformat(),
         "date_to": date_to.isoformat(),
         "min_group_size": MIN_GROUP_SIZE,
-        "organisation": summary(list(info)),
-        "by_region": [{"label": info[ids[0]]["region__name"], **summary(ids)} for _, ids in regions],
-        "by_unit": [{"label": u["name"], **summary([u["pk"]])} for u in units_sorted if u["pk"] in counts],
+        "organisation": _period_summary(list(info), counts, offered),
+        "by_region": [{"label": info[ids[0]]["region__name"], **_period_summary(ids, counts, offered)} for _, ids in regions],
+        "by_unit": [{"label": u["name"], **_period_summary([u["pk"]], counts, offered)} for u in units_sorted if u["pk"] in counts],
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,22 +178,69 @@ def _cells_by(rows, field_name: str) -> dict:
     return out
 
 
-def overview(*, actor, region=None) -> dict:
-    """The current quarter's figures per service type, per region, the
-    organisation's, and per unit: the actor's units when they are few, else
-    those of `region` (an id, from the drill-down) or none. Read from the
-    tallies: five queries whatever the number of answers."""
-    from django.urls import reverse
+def _by_group(cells: dict) -> list[Cell]:
+    """One scope's cells in the order of the groups' columns (an empty Cell for a group without answers)."""
+    return [cells.get(g, Cell()) for g in GROUP_ORDER]
 
-    year, quarter = fig.recent_periods(1)[0]
-    units_qs = access.units_for(actor, access.P_FEEDBACK_VIEW)
+
+def _overview_regions(units_qs, region) -> tuple[set, int | None, int | None]:
+    """(visible regions, the region asked for, the region whose units are
+    listed): a region asked for counts only when the actor sees units in it; a
+    regional director (one visible region) sees their own region's units."""
     region_id = bounds.parse_int(region) if region not in (None, "") else None
     visible_regions = set(units_qs.values_list("region_id", flat=True).distinct())
     if region_id not in visible_regions:
         region_id = None
     chosen_region = region_id
-    if region_id is None and len(visible_regions) == 1:  # a regional director: their own region's units
+    if region_id is None and len(visible_regions) == 1:
         region_id = next(iter(visible_regions))
+    return visible_regions, chosen_region, region_id
+
+
+def _unit_rows(units, current: Q) -> list[OverviewRow]:
+    if not units:
+        return []
+    per_unit = _cells_by(Tally.objects.filter(current, unit_id__in=[u.pk for u in units]), "unit_id")
+    return [OverviewRow(u.name, reverse("feedback:unit", args=[u.pk]), _by_group(per_unit.get(u.pk, {}))) for u in units]
+
+
+def _type_rows(current: Q) -> list[OverviewRow]:
+    by_type = _cells_by(Tally.objects.filter(fig.SERVICE_TYPES, current), "service_type")
+    return [
+        OverviewRow(str(label), reverse("feedback:scope", args=["service_type", value]), _by_group(by_type.get(value, {})))
+        for value, label in ServiceType.choices
+    ]
+
+
+def _region_rows(regions, current: Q) -> list[OverviewRow]:
+    by_region = _cells_by(Tally.objects.filter(fig.REGIONS, current), "region_id")
+    home = reverse("feedback:home")
+    return [
+        OverviewRow(
+            r.name,
+            reverse("feedback:scope", args=["region", r.pk]),
+            _by_group(by_region.get(r.pk, {})),
+            units_url=f"{home}?alue={r.pk}#units",
+        )
+        for r in regions
+    ]
+
+
+def _organisation_row(current: Q) -> OverviewRow:
+    org: dict[str, Cell] = {}
+    for row in Tally.objects.filter(ORGANISATION, current).values("group", "key").annotate(**fig.SUMS).order_by():
+        fig.add_row(org, row["group"], row)
+    return OverviewRow(_("Whole organisation"), reverse("feedback:scope", args=["organisation", "0"]), _by_group(org))
+
+
+def overview(*, actor, region=None) -> dict:
+    """The current quarter's figures per service type, per region, the
+    organisation's, and per unit: the actor's units when they are few, else
+    those of `region` (an id, from the drill-down) or none. Read from the
+    tallies: five queries whatever the number of answers."""
+    year, quarter = fig.recent_periods(1)[0]
+    units_qs = access.units_for(actor, access.P_FEEDBACK_VIEW)
+    visible_regions, chosen_region, region_id = _overview_regions(units_qs, region)
     unit_count = units_qs.count()
     listed = region_id is not None or unit_count <= OVERVIEW_UNIT_ROWS
     units = []
@@ -200,35 +248,10 @@ def overview(*, actor, region=None) -> dict:
         chosen = units_qs.filter(region_id=region_id) if region_id is not None else units_qs
         units = list(chosen.order_by("name").only("pk", "name"))
     current = Q(year=year, quarter=quarter, key="")
-    per_unit = _cells_by(Tally.objects.filter(current, unit_id__in=[u.pk for u in units]), "unit_id") if units else {}
-    unit_rows = [
-        OverviewRow(u.name, reverse("feedback:unit", args=[u.pk]), [per_unit.get(u.pk, {}).get(g, Cell()) for g in GROUP_ORDER])
-        for u in units
-    ]
-    by_type = _cells_by(Tally.objects.filter(fig.SERVICE_TYPES, current), "service_type")
-    type_rows = [
-        OverviewRow(
-            str(label),
-            reverse("feedback:scope", args=["service_type", value]),
-            [by_type.get(value, {}).get(g, Cell()) for g in GROUP_ORDER],
-        )
-        for value, label in ServiceType.choices
-    ]
-    by_region = _cells_by(Tally.objects.filter(fig.REGIONS, current), "region_id")
-    regions = Region.objects.filter(pk__in=visible_regions).order_by("name")
-    home = reverse("feedback:home")
-    region_rows = [
-        OverviewRow(
-            r.name,
-            reverse("feedback:scope", args=["region", r.pk]),
-            [by_region.get(r.pk, {}).get(g, Cell()) for g in GROUP_ORDER],
-            units_url=f"{home}?alue={r.pk}#units",
-        )
-        for r in regions
-    ]
-    org: dict[str, Cell] = {}
-    for row in Tally.objects.filter(ORGANISATION, current).values("group", "key").annotate(**fig.SUMS).order_by():
-        fig.add_row(org, row["group"], row)
+    unit_rows = _unit_rows(units, current)
+    type_rows = _type_rows(current)
+    regions = list(Region.objects.filter(pk__in=visible_regions).order_by("name"))
+    region_rows = _region_rows(regions, current)
     return {
         "period": period_label((year, quarter)),
         "groups": [Group(g).label for g in GROUP_ORDER],
@@ -238,9 +261,7 @@ def overview(*, actor, region=None) -> dict:
         "region": next((r for r in regions if r.pk == chosen_region), None),
         "type_rows": type_rows,
         "region_rows": region_rows,
-        "organisation_row": OverviewRow(
-            _("Whole organisation"), reverse("feedback:scope", args=["organisation", "0"]), [org.get(g, Cell()) for g in GROUP_ORDER]
-        ),
+        "organisation_row": _organisation_row(current),
     }
 
 

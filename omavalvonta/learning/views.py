@@ -57,66 +57,104 @@ def _refused_origin(request, origin):
     return render(request, "learning/origin_refused.html", {"origin": origin}, status=400)
 
 
+def _origin_asked(request) -> str:
+    """The origin record of a new review: the posted `origin`, else `?alkupera=name:id`."""
+    posted = request.POST.get("origin") if request.method == "POST" else None
+    return posted or request.GET.get("alkupera", "")
+
+
+def _units_to_open(actor, suggested) -> list:
+    """The units a new review may be opened in: the active units of the origin
+    record's suggestion, or (from scratch) the actor's own, with learning.open."""
+    if suggested is not None:
+        return [u for u in suggested["units"] if u.is_active]
+    if not selectors.may_open(actor):
+        raise PermissionDenied("learning.open")
+    return list(selectors.units_to_open_in(actor=actor))
+
+
+def _chosen_unit(units, unit_id, *, org_wide: bool, origin: str):
+    """(unit, wide): the unit asked for, or the only one there is when nothing
+    else may be chosen (no organisation-wide choice, or a review from a record);
+    wide when an organisation-wide review was asked for and may be opened.
+    (None, False): the actor still has to choose."""
+    unit = next((u for u in units if str(u.pk) == str(unit_id)), None)
+    wide = org_wide and unit_id == ORGANISATION_WIDE
+    if unit is None and not wide and len(units) == 1 and (not org_wide or origin):
+        unit = units[0]
+    return unit, wide
+
+
+def _suggested_deviations(actor, suggested) -> list:
+    """The origin record's deviations the actor may read, in order."""
+    if not suggested or not suggested["deviation_ids"]:
+        return []
+    return list(
+        deviation_selectors.deviation_list(actor=actor).filter(pk__in=suggested["deviation_ids"]).order_by("pk")
+    )
+
+
+def _new_review_initial(actor, people, suggested, deviations) -> dict:
+    initial = {
+        "due_date": timezone.localdate() + dt.timedelta(days=services.DEFAULT_DUE_DAYS),
+        "facilitator": str(actor.pk) if any(p.pk == actor.pk for p in people) else "",
+    }
+    if suggested:
+        initial["title"] = suggested["title"]
+        initial["deviations"] = [str(d.pk) for d in deviations]
+    return initial
+
+
+def _opened_review(form, *, actor, unit, origin):
+    """The review opened from the posted form; None when the form or the
+    service refused it (the service's errors are then on the form)."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        return services.review_open(
+            actor=actor, unit=unit, title=data["title"], facilitator=data["facilitator"],
+            participants=data["participants"], due_date=data["due_date"],
+            deviation_ids=data.get("deviations") or [], origin=origin,
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
 @requires(AUTHENTICATED)
 def review_new(request):
     """A new review. `?alkupera=name:id` (or the posted `origin`) starts it from
     a record of another area (core.registry LEARNING_ORIGINS): its provider
     suggests the title, the deviations and the units."""
     actor = request.user
-    origin = (request.POST.get("origin") if request.method == "POST" else None) or request.GET.get("alkupera", "")
+    origin = _origin_asked(request)
     suggested = None
     if origin:
         suggested = selectors.origin_resolve(origin, actor=actor)
         if suggested is None:
             return _refused_origin(request, origin)
-        units = [u for u in suggested["units"] if u.is_active]
-    else:
-        if not selectors.may_open(actor):
-            raise PermissionDenied("learning.open")
-        units = list(selectors.units_to_open_in(actor=actor))
+    units = _units_to_open(actor, suggested)
     org_wide = selectors.may_open_organisation_wide(actor)
     unit_id = request.POST.get("unit") if request.method == "POST" else request.GET.get("unit")
-    unit = next((u for u in units if str(u.pk) == str(unit_id)), None)
-    wide = org_wide and unit_id == ORGANISATION_WIDE
+    unit, wide = _chosen_unit(units, unit_id, org_wide=org_wide, origin=origin)
     if unit is None and not wide:
-        if len(units) == 1 and (not org_wide or origin):
-            unit = units[0]
-        else:
-            return render(
-                request, "learning/choose_unit.html",
-                {"units": units, "org_wide": org_wide, "origin": origin, "chosen": unit_id},
-                status=400 if unit_id not in (None, "") else 200,
-            )
-    people = selectors.people_for(units=[unit] if unit else [])
-    deviations = []
-    if suggested and suggested["deviation_ids"]:
-        deviations = list(
-            deviation_selectors.deviation_list(actor=actor).filter(pk__in=suggested["deviation_ids"]).order_by("pk")
+        return render(
+            request, "learning/choose_unit.html",
+            {"units": units, "org_wide": org_wide, "origin": origin, "chosen": unit_id},
+            status=400 if unit_id not in (None, "") else 200,
         )
+    people = selectors.people_for(units=[unit] if unit else [])
+    deviations = _suggested_deviations(actor, suggested)
     if request.method == "POST":
         form = ReviewForm(request.POST, people=people, deviations=deviations)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                review = services.review_open(
-                    actor=actor, unit=unit, title=data["title"], facilitator=data["facilitator"],
-                    participants=data["participants"], due_date=data["due_date"],
-                    deviation_ids=data.get("deviations") or [], origin=origin,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The learning review was opened."))
-                return redirect("learning:detail", pk=review.pk)
+        review = _opened_review(form, actor=actor, unit=unit, origin=origin)
+        if review is not None:
+            messages.success(request, _("The learning review was opened."))
+            return redirect("learning:detail", pk=review.pk)
         status = 400
     else:
-        initial = {
-            "due_date": timezone.localdate() + dt.timedelta(days=services.DEFAULT_DUE_DAYS),
-            "facilitator": str(actor.pk) if any(p.pk == actor.pk for p in people) else "",
-        }
-        if suggested:
-            initial["title"] = suggested["title"]
-            initial["deviations"] = [str(d.pk) for d in deviations]
+        initial = _new_review_initial(actor, people, suggested, deviations)
         form = ReviewForm(initial=initial, people=people, deviations=deviations)
         status = 200
     return render(
@@ -126,33 +164,63 @@ def review_new(request):
     )
 
 
+def _completed_summary(review):
+    """The summary of a completed review (None before completion)."""
+    return getattr(review, "summary", None) if review.state == State.COMPLETED else None
+
+
+def _answers_form_for(review, *, is_facilitator: bool, posted):
+    """The answers form: the facilitator's, while the review is open (the posted
+    one when it was refused)."""
+    if not (is_facilitator and review.is_open):
+        return None
+    if posted is not None:
+        return posted
+    return AnswersForm(initial={"edit_version": review.edit_version, **{f: getattr(review, f) for f, _l in QUESTIONS}})
+
+
+def _action_form_for(units, *, may_act: bool, posted):
+    if not may_act:
+        return None
+    if posted is not None:
+        return posted
+    return ActionForm(units=units, people=selectors.people_for(units=units))
+
+
+def _share_form_for(summary, *, may_share: bool, posted):
+    if not may_share:
+        return None
+    if posted is not None:
+        return posted
+    return ShareForm(initial={"service_type": summary.service_type})
+
+
+def _summary_progress(summary):
+    """The acknowledgement progress of a shared summary (None before sharing)."""
+    if summary is None or not summary.is_shared:
+        return None
+    return selectors.acknowledgement_progress(summary=summary)
+
+
 def _detail_context(request, review, *, answers_form=None, action_form=None, share_form=None):
     actor = request.user
     units = selectors.review_units(review=review)
     is_facilitator = actor.pk == review.facilitator_id
-    summary = getattr(review, "summary", None) if review.state == State.COMPLETED else None
+    summary = _completed_summary(review)
     may_act = review.is_open and any(selectors.may_add_action(actor, review, u) for u in units)
-    if is_facilitator and review.is_open and answers_form is None:
-        answers_form = AnswersForm(
-            initial={"edit_version": review.edit_version, **{f: getattr(review, f) for f, _l in QUESTIONS}}
-        )
-    if may_act and action_form is None:
-        action_form = ActionForm(units=units, people=selectors.people_for(units=units))
     may_share = summary is not None and selectors.may_share(actor)
-    if may_share and share_form is None:
-        share_form = ShareForm(initial={"service_type": summary.service_type})
     return {
         "review": review,
         "answers": [(label, getattr(review, field)) for field, label in QUESTIONS],
-        "answers_form": answers_form if is_facilitator and review.is_open else None,
-        "action_form": action_form if may_act else None,
-        "share_form": share_form if may_share else None,
+        "answers_form": _answers_form_for(review, is_facilitator=is_facilitator, posted=answers_form),
+        "action_form": _action_form_for(units, may_act=may_act, posted=action_form),
+        "share_form": _share_form_for(summary, may_share=may_share, posted=share_form),
         "is_facilitator": is_facilitator,
         "participants": selectors.review_participants(review=review),
         "deviations": selectors.review_deviations(actor=actor, review=review),
         "actions": selectors.review_actions(actor=actor, review=review),
         "summary": summary,
-        "progress": selectors.acknowledgement_progress(summary=summary) if summary and summary.is_shared else None,
+        "progress": _summary_progress(summary),
         "today": timezone.localdate(),
     }
 
@@ -240,7 +308,7 @@ def review_complete(request, pk):
 def summary_share(request, pk):
     actor = request.user
     review = selectors.review_get(actor=actor, pk=pk, log=False)
-    summary = getattr(review, "summary", None) if review.state == State.COMPLETED else None
+    summary = _completed_summary(review)
     if summary is None:
         messages.error(request, _("Complete the review before sharing its summary."))
         return redirect("learning:detail", pk=review.pk)

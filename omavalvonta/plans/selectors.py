@@ -312,6 +312,50 @@ def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> d
 _FOLLOWUP_READERS = (Role.REGIONAL_DIRECTOR, Role.REHABILITATION_DIRECTOR)
 
 
+def _programme_review_for_home(today: dt.date, latest) -> dict | None:
+    """The programme's review mark: the approval rides on the latest report's
+    row; without reports it is read on its own."""
+    if latest is not None:
+        return _programme_review_mark(today, latest.programme_approved_at)
+    programme = programme_latest_approved()
+    return _programme_review_mark(today, programme.approved_at if programme else None)
+
+
+def _followup_items_to_publish(today: dt.date) -> dict | None:
+    """The quality director's and management group's block: the reports not yet
+    published, the latest report and the programme's review."""
+    # The programme's approval rides on the reports' query (one query while
+    # there are reports).
+    approved_at = Subquery(_programme_approved().values("approved_at")[:1])
+    reports = list(
+        FollowupReport.objects.defer("figures").annotate(programme_approved_at=approved_at)
+        .order_by("-period_end", "-id")[:6]
+    )
+    unpublished = sorted((r for r in reports if not r.is_published), key=lambda r: r.period_end)
+    latest = reports[0] if reports else None
+    review = _programme_review_for_home(today, latest)
+    if latest is None and review is None:
+        return None
+    late = sum(1 for r in unpublished if r.publication_due < today) + (1 if review and review["late"] else 0)
+    return {
+        "unpublished": [{"report": r, "due": r.publication_due, "late": r.publication_due < today} for r in unpublished],
+        "late": late,
+        "latest": latest,
+        "latest_url": latest.get_absolute_url() if latest else "",
+        "programme_review": review,
+    }
+
+
+def _followup_items_to_read() -> dict | None:
+    """The other directors' block: the latest published report, on the public site."""
+    latest = (
+        FollowupReport.objects.filter(state=ReportState.PUBLISHED).defer("figures").order_by("-period_end", "-id").first()
+    )
+    if latest is None:
+        return None
+    return {"unpublished": [], "late": 0, "latest": latest, "latest_url": reverse("public:plans_report", args=[latest.pk])}
+
+
 def followup_home_items(*, actor, today: dt.date | None = None) -> dict | None:
     """For the home page of the quality director and the management group: the
     compiled follow-up reports not yet published, with their publication due
@@ -322,37 +366,9 @@ def followup_home_items(*, actor, today: dt.date | None = None) -> dict | None:
     today = today or timezone.localdate()
     # Without the stored figures: a report's JSON holds every unit's rows.
     if access.has_perm_anywhere(actor, access.P_PROGRAMME_MANAGE):
-        # The programme's approval rides on the reports' query (one query while
-        # there are reports).
-        approved_at = Subquery(_programme_approved().values("approved_at")[:1])
-        reports = list(
-            FollowupReport.objects.defer("figures").annotate(programme_approved_at=approved_at)
-            .order_by("-period_end", "-id")[:6]
-        )
-        unpublished = sorted((r for r in reports if not r.is_published), key=lambda r: r.period_end)
-        latest = reports[0] if reports else None
-        if latest is not None:
-            review = _programme_review_mark(today, latest.programme_approved_at)
-        else:
-            programme = programme_latest_approved()
-            review = _programme_review_mark(today, programme.approved_at if programme else None)
-        if latest is None and review is None:
-            return None
-        late = sum(1 for r in unpublished if r.publication_due < today) + (1 if review and review["late"] else 0)
-        return {
-            "unpublished": [{"report": r, "due": r.publication_due, "late": r.publication_due < today} for r in unpublished],
-            "late": late,
-            "latest": latest,
-            "latest_url": latest.get_absolute_url() if latest else "",
-            "programme_review": review,
-        }
+        return _followup_items_to_publish(today)
     if access.has_role(actor, *_FOLLOWUP_READERS):
-        latest = (
-            FollowupReport.objects.filter(state=ReportState.PUBLISHED).defer("figures").order_by("-period_end", "-id").first()
-        )
-        if latest is None:
-            return None
-        return {"unpublished": [], "late": 0, "latest": latest, "latest_url": reverse("public:plans_report", args=[latest.pk])}
+        return _followup_items_to_read()
     return None
 
 

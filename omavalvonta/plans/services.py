@@ -140,6 +140,42 @@ def _plan_for(unit, kind: str) -> Plan:
     return plan
 
 
+def _copied_sections(draft: PlanVersion, base: PlanVersion | None) -> list[PlanSection]:
+    """The sections of the last approved version, texts and all, for the new draft."""
+    if base is None:
+        return []
+    return [
+        PlanSection(
+            version=draft, key=s.key, number=s.number, title=s.title, guidance=s.guidance,
+            required=s.required, live_fact=s.live_fact, order=s.order, text=s.text,
+        )
+        for s in base.sections.all()
+    ]
+
+
+def _draft_sections(draft: PlanVersion, base: PlanVersion | None, templates: list) -> list[PlanSection]:
+    """A new draft's sections: copied from `base` with the template's current
+    headings, guidance and requirement for the sections it still has, and the
+    template's sections missing from the copy (every one without a base, the
+    required ones with it)."""
+    sections = _copied_sections(draft, base)
+    present = {s.key for s in sections}
+    by_key = {t.key: t for t in templates}
+    for s in sections:
+        t = by_key.get(s.key)
+        if t is not None:
+            s.number, s.title, s.guidance, s.required, s.live_fact, s.order = (
+                t.number, t.title, t.guidance, t.required, t.live_fact, t.order,
+            )
+    for t in templates:
+        if t.key not in present and (base is None or t.required):
+            sections.append(PlanSection(
+                version=draft, key=t.key, number=t.number, title=t.title, guidance=t.guidance,
+                required=t.required, live_fact=t.live_fact, order=t.order,
+            ))
+    return sections
+
+
 @transaction.atomic
 def plan_draft_start(*, actor, unit, kind: str = PlanKind.SELF_SUPERVISION) -> PlanVersion:
     """The unit's draft of `kind`: the one in progress, or a new one copied from
@@ -161,28 +197,7 @@ def plan_draft_start(*, actor, unit, kind: str = PlanKind.SELF_SUPERVISION) -> P
         child_friendly_text=base.child_friendly_text if base else "",
     )
     templates = list(SectionTemplate.objects.filter(kind=kind, is_active=True))
-    sections = []
-    if base is not None:
-        for s in base.sections.all():
-            sections.append(PlanSection(
-                version=draft, key=s.key, number=s.number, title=s.title, guidance=s.guidance,
-                required=s.required, live_fact=s.live_fact, order=s.order, text=s.text,
-            ))
-    present = {s.key for s in sections}
-    by_key = {t.key: t for t in templates}
-    # The template's current headings, guidance and requirement win for sections it still has.
-    for s in sections:
-        t = by_key.get(s.key)
-        if t is not None:
-            s.number, s.title, s.guidance, s.required, s.live_fact, s.order = (
-                t.number, t.title, t.guidance, t.required, t.live_fact, t.order,
-            )
-    for t in templates:
-        if t.key not in present and (base is None or t.required):
-            sections.append(PlanSection(
-                version=draft, key=t.key, number=t.number, title=t.title, guidance=t.guidance,
-                required=t.required, live_fact=t.live_fact, order=t.order,
-            ))
+    sections = _draft_sections(draft, base, templates)
     PlanSection.objects.bulk_create(sorted(sections, key=lambda s: (s.order, s.key)))
     _audit(actor, "plan.draft_started", draft, unit=unit, number=draft.number,
            based_on=base.number if base else None)

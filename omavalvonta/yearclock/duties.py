@@ -179,38 +179,55 @@ def _send(duty, kind: str, recipients: list, unit, now) -> int:
     return len(recipients)
 
 
+def _reminder_due(duty, today: dt.date, remind_days: int) -> bool:
+    """Whether a duty is within its reminder days, or late."""
+    return duty.late or (duty.due_on - today).days <= remind_days
+
+
+def _waiting_notices(duties: list, room: int) -> list:
+    """(duty, kind) of the notices not yet claimed: every duty's reminder and a
+    late duty's escalation, at most `room` of them."""
+    claimed = set(
+        DutyNotice.objects.filter(due_on__gte=min(d.due_on for d in duties)).values_list("key", "kind")
+    )
+    return [
+        (d, kind)
+        for d in duties
+        for kind in (NoticeKind.REMINDER, NoticeKind.ESCALATION)
+        if (d.key, kind) not in claimed and (kind == NoticeKind.REMINDER or d.late)
+    ][: max(0, room)]
+
+
+def _notify_waiting(entry, waiting: list, now) -> int:
+    """Send a source's waiting notices to those who hear of them; notifications queued."""
+    organisation_wide = entry.details.get("organisation", False)
+    people = _OrganisationPeople(entry) if organisation_wide else _People([d for d, _k in waiting])
+    sent = 0
+    for duty, kind in waiting:
+        recipients = people.reminded(duty) if kind == NoticeKind.REMINDER else people.escalated(duty)
+        unit = None if organisation_wide else people.units[duty.unit_id]
+        sent += _send(duty, kind, recipients, unit, now)
+    return sent
+
+
 def duties_remind_and_escalate(*, now: dt.datetime | None = None) -> int:
     """The periodic job: for every contributed duty, the reminder on its
     reminder day (or at once when it is already late) and the escalation once
-    it is late, each once. Returns notifications queued."""
+    it is late, each once, at most JOB_BATCH notices a run. Returns
+    notifications queued."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = claims = 0
     for entry in registry.entries(registry.DUTY_SOURCES):
         remind_days = entry.details.get("remind_days_before", DEFAULT_REMIND_DAYS)
-        duties = [
-            d for d in entry.func(today=today, unit_ids=None) if d.late or (d.due_on - today).days <= remind_days
-        ]
+        duties = [d for d in entry.func(today=today, unit_ids=None) if _reminder_due(d, today, remind_days)]
         if not duties:
             continue
-        claimed = set(
-            DutyNotice.objects.filter(due_on__gte=min(d.due_on for d in duties)).values_list("key", "kind")
-        )
-        waiting = [
-            (d, kind)
-            for d in duties
-            for kind in (NoticeKind.REMINDER, NoticeKind.ESCALATION)
-            if (d.key, kind) not in claimed and (kind == NoticeKind.REMINDER or d.late)
-        ][: max(0, JOB_BATCH - claims)]
+        waiting = _waiting_notices(duties, JOB_BATCH - claims)
         if not waiting:
             continue
-        organisation_wide = entry.details.get("organisation", False)
-        people = _OrganisationPeople(entry) if organisation_wide else _People([d for d, _k in waiting])
-        for duty, kind in waiting:
-            recipients = people.reminded(duty) if kind == NoticeKind.REMINDER else people.escalated(duty)
-            unit = None if organisation_wide else people.units[duty.unit_id]
-            sent += _send(duty, kind, recipients, unit, now)
-            claims += 1
+        sent += _notify_waiting(entry, waiting, now)
+        claims += len(waiting)
     return sent
 
 
@@ -238,7 +255,7 @@ def organisation_duties(*, actor, today: dt.date | None = None) -> list[dict]:
         label = entry.details.get("label", entry.name)
         remind_days = entry.details.get("remind_days_before", DEFAULT_REMIND_DAYS)
         for duty in entry.func(today=today, unit_ids=None):
-            if not duty.late and (duty.due_on - today).days > remind_days:
+            if not _reminder_due(duty, today, remind_days):
                 continue
             rows.append({"label": str(label), "title": duty.title, "due_on": duty.due_on, "late": duty.late,
                          "link": duty.link})

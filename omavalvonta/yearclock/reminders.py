@@ -23,7 +23,8 @@ from omavalvonta.yearclock.models import (
     OccurrenceNotice,
     OccurrenceState,
 )
-from omavalvonta.yearclock.services import JOB_BATCH, REMIND_MAX_DAYS
+from omavalvonta.yearclock.services import JOB_BATCH
+from omavalvonta.yearclock.template_checks import REMIND_MAX_DAYS
 
 # --- Reminders and escalation (the background job) ---------------------------------------------
 

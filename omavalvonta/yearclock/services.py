@@ -21,10 +21,9 @@ from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access, access_people
-from omavalvonta.organisation.models import Role, ServiceType, Unit
+from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import (
-    INTERVAL_CHOICES,
     MID_MONTH_DAY,
     ObligationKind,
     ObligationTemplate,
@@ -35,10 +34,8 @@ from omavalvonta.yearclock.models import (
     UnitScope,
     month_end,
 )
+from omavalvonta.yearclock.template_checks import TEXT_MAX, clean_template
 
-TITLE_MAX = 200
-TEXT_MAX = 5000
-REMIND_MAX_DAYS = 90
 HORIZON_MONTHS = 12  # occurrences are kept generated this far ahead
 JOB_BATCH = 500
 
@@ -51,73 +48,6 @@ def _require_template_editor(actor) -> None:
         raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
 
 
-def _clean_schedule(errors: dict, data: dict) -> dict:
-    """A template's recurrence, start month, interval and months, checked."""
-    recurrence = data.get("recurrence")
-    start_month = data.get("start_month") or 1
-    interval = data.get("interval_months") or 12
-    months = sorted({int(m) for m in data.get("months") or []})
-    if recurrence not in Recurrence.values:
-        errors["recurrence"] = _("Choose how often the duty recurs.")
-    if not isinstance(start_month, int) or not 1 <= start_month <= 12:
-        errors["start_month"] = _("Choose a month.")
-    if recurrence == Recurrence.EVERY_N_MONTHS and interval not in dict(INTERVAL_CHOICES):
-        errors["interval_months"] = _("Choose the interval.")
-    if recurrence == Recurrence.SPECIFIC_MONTHS and (not months or not all(1 <= m <= 12 for m in months)):
-        errors["months"] = _("Choose at least one month.")
-    if recurrence != Recurrence.EVERY_N_MONTHS:
-        interval = 12
-    if recurrence != Recurrence.SPECIFIC_MONTHS:
-        months = []
-    return {"recurrence": recurrence, "start_month": start_month, "interval_months": interval, "months": months}
-
-
-def _clean_template(data: dict) -> dict:
-    """Validate template fields; raises ValidationError with per-field messages."""
-    errors = {}
-    title = (data.get("title") or "").strip()
-    if not title:
-        errors["title"] = _("Give the duty a title.")
-    elif len(title) > TITLE_MAX:
-        errors["title"] = _("Use at most %(limit)s characters.") % {"limit": TITLE_MAX}
-    description = (data.get("description") or "").strip()
-    if len(description) > TEXT_MAX:
-        errors["description"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_MAX}
-    kind = data.get("kind")
-    if kind not in ObligationKind.values:
-        errors["kind"] = _("Choose the kind of duty.")
-    schedule = _clean_schedule(errors, data)
-    owner_role = data.get("owner_role")
-    if owner_role not in OwnerRole.values:
-        errors["owner_role"] = _("Choose who owns the duty in a unit.")
-    remind = data.get("remind_days_before")
-    if not isinstance(remind, int) or not 0 <= remind <= REMIND_MAX_DAYS:
-        errors["remind_days_before"] = _("Give 0–%(max)s days.") % {"max": REMIND_MAX_DAYS}
-    scope = data.get("unit_scope")
-    service_types = sorted(set(data.get("service_types") or []))
-    units = list(data.get("units") or [])
-    if scope not in UnitScope.values:
-        errors["unit_scope"] = _("Choose the units the duty applies to.")
-    if scope == UnitScope.SERVICE_TYPE and (not service_types or not set(service_types) <= set(ServiceType.values)):
-        errors["service_types"] = _("Choose at least one service type.")
-    if scope == UnitScope.CHOSEN and not units:
-        errors["units"] = _("Choose at least one unit.")
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "title": title,
-        "description": description,
-        "kind": kind,
-        **schedule,
-        "owner_role": owner_role,
-        "remind_days_before": remind,
-        "unit_scope": scope,
-        "service_types": service_types if scope == UnitScope.SERVICE_TYPE else [],
-        "is_active": bool(data.get("is_active", True)),
-        "_units": units if scope == UnitScope.CHOSEN else [],
-    }
-
-
 @transaction.atomic
 def obligation_template_save(
     *, actor, template: ObligationTemplate | None = None, expected_version: int | None = None, **data
@@ -128,7 +58,7 @@ def obligation_template_save(
     `expected_version`: the edit version the form was opened at; a newer save
     refuses this one (EditConflict)."""
     _require_template_editor(actor)
-    cleaned = _clean_template(data)
+    cleaned = clean_template(data)
     units = cleaned.pop("_units")
     creating = template is None
     if creating:
@@ -323,18 +253,10 @@ def occurrences_for_saved_unit(*, unit, created: bool) -> int:
     return occurrences_generate()
 
 
-@transaction.atomic
-def occurrence_complete(
-    *, actor, occurrence: Occurrence, note: str = "", file=None, evidence_key: str = ""
-) -> Occurrence:
-    """Mark a duty done with its evidence: a note, a file (images and PDF, the
-    shared attachment checks) and/or a link to the record that fulfils it (one
-    the actor may read in the unit). At least one is required."""
-    access.require(actor, access.P_OBLIGATION_COMPLETE, occurrence.unit)
-    occurrence = Occurrence.objects.select_for_update().select_related("unit", "template").get(pk=occurrence.pk)
+def _checked_evidence(*, actor, occurrence: Occurrence, note: str, file, evidence_key: str) -> tuple:
+    """(note, accepted files, record): a duty's evidence, checked; at least one
+    is required. Raises ValidationError with per-field messages."""
     errors = {}
-    if occurrence.state == OccurrenceState.DONE:
-        raise ValidationError({"__all__": _("This duty has already been marked done.")})
     note = (note or "").strip()
     if len(note) > TEXT_MAX:
         errors["note"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_MAX}
@@ -352,12 +274,12 @@ def occurrence_complete(
         errors["__all__"] = _("Add the evidence: a note, a file or the record that shows the duty was done.")
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
-    occurrence.state = OccurrenceState.DONE
-    occurrence.completed_at = now
-    occurrence.completed_by = actor
-    occurrence.evidence_note = note
-    fields = ["state", "completed_at", "completed_by", "evidence_note"]
+    return note, accepted, record
+
+
+def _evidence_attach(occurrence: Occurrence, accepted: list, record) -> list[str]:
+    """Put the evidence file and the linked record on the duty; the fields they changed."""
+    fields = []
     if accepted:
         upload = accepted[0][0]
         occurrence.evidence_file_name = (upload.name or "")[-200:]
@@ -369,6 +291,30 @@ def occurrence_complete(
         occurrence.evidence_url = record.url[:300]
         occurrence.evidence_label = record.label[:300]
         fields += ["evidence_type", "evidence_id", "evidence_url", "evidence_label"]
+    return fields
+
+
+@transaction.atomic
+def occurrence_complete(
+    *, actor, occurrence: Occurrence, note: str = "", file=None, evidence_key: str = ""
+) -> Occurrence:
+    """Mark a duty done with its evidence: a note, a file (images and PDF, the
+    shared attachment checks) and/or a link to the record that fulfils it (one
+    the actor may read in the unit). At least one is required."""
+    access.require(actor, access.P_OBLIGATION_COMPLETE, occurrence.unit)
+    occurrence = Occurrence.objects.select_for_update().select_related("unit", "template").get(pk=occurrence.pk)
+    if occurrence.state == OccurrenceState.DONE:
+        raise ValidationError({"__all__": _("This duty has already been marked done.")})
+    note, accepted, record = _checked_evidence(
+        actor=actor, occurrence=occurrence, note=note, file=file, evidence_key=evidence_key
+    )
+    now = timezone.now()
+    occurrence.state = OccurrenceState.DONE
+    occurrence.completed_at = now
+    occurrence.completed_by = actor
+    occurrence.evidence_note = note
+    fields = ["state", "completed_at", "completed_by", "evidence_note"]
+    fields += _evidence_attach(occurrence, accepted, record)
     occurrence.save(update_fields=fields)
     audit_event_record(
         actor=actor,

@@ -57,38 +57,53 @@ def _month_names() -> list[str]:
     return [date_format(dt.date(2000, m, 1), "F").capitalize() for m in range(1, 13)]
 
 
+def _asked_unit_and_year(form, *, actor, units, today: dt.date) -> tuple:
+    """(unit, year) chosen in the filter form: no unit and this year when
+    nothing was chosen; another region chosen shows its first unit (the old
+    unit is no error)."""
+    if not form.is_bound:
+        return None, today.year
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    unit, region, year = data.get("unit"), data.get("region"), data.get("year") or today.year
+    if region is not None and (unit is None or unit.region_id != region.pk):
+        form.errors.pop("unit", None)
+        unit = selectors.default_unit(actor=actor, units=units.filter(region=region))
+    return unit, year
+
+
+def _form_shows_unit(form, units, unit) -> None:
+    """The unit shown is the one chosen in the form, among its own region's units."""
+    form.offer_units(units, region_id=unit.region_id)
+    form.initial.update(unit=unit.pk, region=unit.region_id)
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data.update({"unit": str(unit.pk), "region": str(unit.region_id)})
+
+
+def _wheel_months(occurrences, *, year: int, today: dt.date) -> tuple:
+    """(the year's month slices, each with its month's name, and the wheel's drawing)."""
+    months = selectors.by_month(occurrences, year)
+    names = _month_names()
+    drawing = wheel.build(months, names, today=today, year=year)
+    for slice_ in months:
+        slice_.name = names[slice_.month - 1]
+    return months, drawing
+
+
 @requires(P_OBLIGATION_VIEW)
 def year_wheel(request):
     actor = request.user
     today = timezone.localdate()
     units = selectors.units_for_calendar(actor=actor)
     form = CalendarFilterForm(request.GET or None, units=units, years=_years(today), initial={"year": today.year})
-    unit, year = None, today.year
-    if form.is_bound:
-        form.is_valid()
-        data = getattr(form, "cleaned_data", {})
-        unit, region, year = data.get("unit"), data.get("region"), data.get("year") or today.year
-        if region is not None and (unit is None or unit.region_id != region.pk):
-            # Another region chosen: its first unit is shown (the old unit is no error).
-            form.errors.pop("unit", None)
-            unit = selectors.default_unit(actor=actor, units=units.filter(region=region))
+    unit, year = _asked_unit_and_year(form, actor=actor, units=units, today=today)
     if unit is None:
         unit = selectors.default_unit(actor=actor, units=units)
     if unit is not None:
-        # The unit shown is the one chosen, among its own region's units.
-        form.offer_units(units, region_id=unit.region_id)
-        form.initial.update(unit=unit.pk, region=unit.region_id)
-        if form.is_bound:
-            form.data = form.data.copy()
-            form.data.update({"unit": str(unit.pk), "region": str(unit.region_id)})
+        _form_shows_unit(form, units, unit)
     occurrences = selectors.occurrences_of_unit_year(actor=actor, unit=unit, year=year) if unit else []
-    months = selectors.by_month(occurrences, year)
-    names = _month_names()
-    drawing = wheel.build(months, names, today=today, year=year)
-    for slice_ in months:
-        slice_.name = names[slice_.month - 1]
-    late = sum(1 for o in occurrences if o.is_late(today))
-    done = sum(1 for o in occurrences if o.is_done)
+    months, drawing = _wheel_months(occurrences, year=year, today=today)
     return render(
         request,
         "yearclock/wheel.html",
@@ -100,8 +115,8 @@ def year_wheel(request):
             "wheel": drawing,
             "today": today,
             "total": len(occurrences),
-            "late": late,
-            "done": done,
+            "late": sum(1 for o in occurrences if o.is_late(today)),
+            "done": sum(1 for o in occurrences if o.is_done),
             "several_units": form.show_region or units[:2].count() > 1,
             "can_complete": unit is not None and access.can(actor, P_OBLIGATION_COMPLETE, unit),
             "can_edit_templates": access.has_perm_anywhere(actor, P_OBLIGATION_TEMPLATE_EDIT),

@@ -145,25 +145,48 @@ def score(texts, query) -> float:
     return total
 
 
+def _redacted(text: str, redact) -> str:
+    """`text` with every string in `redact` (longer than one letter) replaced by an ellipsis, in any case."""
+    for secret in redact:
+        if secret and len(secret.strip()) > 1:
+            text = re.sub(re.escape(secret.strip()), "…", text, flags=re.IGNORECASE)
+    return text
+
+
+def _first_hit(text: str, query) -> int | None:
+    """Where the first key of `query` is in `text` (None: no key is)."""
+    low = text.lower()
+    hits = [h for h in (low.find(key) for keys in match_terms(query) for key in keys) if h >= 0]
+    return min(hits) if hits else None
+
+
+def _cut_start(text: str, hit: int | None, length: int) -> int:
+    """The piece starts a third of its length before the hit, at the next word
+    when one begins within 20 characters (the text's start without a hit)."""
+    start = max(0, hit - length // 3) if hit is not None else 0
+    if not start:
+        return 0
+    space = text.find(" ", start)
+    return space + 1 if 0 <= space < start + 20 else start
+
+
+def _cut_end(text: str, start: int, length: int) -> int:
+    """The piece ends after `length` characters, at the end of the last whole
+    word when that is past its middle."""
+    end = start + length
+    if end >= len(text):
+        return end
+    space = text.rfind(" ", start, end)
+    return space if space > start + length // 2 else end
+
+
 def snippet(text: str, query, *, redact=(), length: int = SNIPPET_CHARS) -> str:
     """A short piece of `text` around the first key it contains (its start when
     none), whole words, with every string in `redact` (a protected reporter's
     name) replaced by an ellipsis before the cut."""
-    text = " ".join((text or "").split())
-    for secret in redact:
-        if secret and len(secret.strip()) > 1:
-            text = re.sub(re.escape(secret.strip()), "…", text, flags=re.IGNORECASE)
+    text = _redacted(" ".join((text or "").split()), redact)
     if len(text) <= length:
         return text
-    low = text.lower()
-    hits = [low.find(key) for keys in match_terms(query) for key in keys]
-    hits = [h for h in hits if h >= 0]
-    start = max(0, min(hits) - length // 3) if hits else 0
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < start + 20 else start
-    end = start + length
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start + length // 2 else end
+    start = _cut_start(text, _first_hit(text, query), length)
+    end = _cut_end(text, start, length)
     return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
