@@ -7,14 +7,16 @@ change them: others get 403 on every write."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from omavalvonta.audits import readiness_services, selectors
+from omavalvonta.audits import plan_draft_views, readiness_services, selectors
 from omavalvonta.audits.forms import (
     CrisisPlanApproveForm,
     CrisisPlanForm,
@@ -23,8 +25,8 @@ from omavalvonta.audits.forms import (
     ReadinessMemberForm,
 )
 from omavalvonta.audits.models import SecurityPlanState
-from omavalvonta.audits.security_views import plan_draft_page
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.audits.plan_draft_views import VersionedPlan
+from omavalvonta.core.forms import form_step
 from omavalvonta.organisation.access import P_READINESS_MANAGE, P_UNIT_VIEW, requires
 
 HISTORY_LIMIT = 10
@@ -36,6 +38,100 @@ def _may_manage(actor) -> None:
         raise PermissionDenied(P_READINESS_MANAGE)
 
 
+@dataclass
+class _ReadinessForms:
+    """The readiness page's forms: fresh ones, or the one a refused step bound."""
+
+    people: list
+    add: ReadinessMemberForm
+    exercise: ReadinessExerciseForm
+    change: dict  # {member pk: ReadinessMemberChangeForm}
+
+    @classmethod
+    def fresh(cls, *, members, people: list, can_manage: bool) -> _ReadinessForms:
+        change = {
+            m.pk: ReadinessMemberChangeForm(prefix=f"c{m.pk}", initial={
+                "group_role": m.group_role, "duties": m.duties, "edit_version": m.edit_version})
+            for m in members
+        } if can_manage else {}
+        return cls(
+            people=people,
+            add=ReadinessMemberForm(people=people, prefix="m"),
+            exercise=ReadinessExerciseForm(people=people, prefix="e", initial={"held_on": timezone.localdate()}),
+            change=change,
+        )
+
+
+def _done(request, message: str):
+    messages.success(request, message)
+    return redirect("audits:readiness")
+
+
+def _post_form(request, form, service, *, actor, message: str):
+    """Validate `form` and call `service(actor=..., **its data)`: back to the page
+    with `message` once done, None when the form shows its errors."""
+
+    def perform(data):
+        return service(actor=actor, **data)
+
+    done, _result = form_step(form, perform)
+    return _done(request, message) if done else None
+
+
+def _member_add(request, actor, members, forms: _ReadinessForms):
+    forms.add = ReadinessMemberForm(request.POST, people=forms.people, prefix="m")
+    return _post_form(request, forms.add, readiness_services.readiness_member_add, actor=actor,
+                      message=_("The person was added to the readiness group."))
+
+
+def _posted_member(request, members):
+    return next((m for m in members if str(m.pk) == request.POST.get("member")), None)
+
+
+def _member_gone(request):
+    messages.error(request, _("This person is no longer in the group."))
+    return redirect("audits:readiness")
+
+
+def _member_remove(request, actor, members, forms: _ReadinessForms):
+    member = _posted_member(request, members)
+    if member is None:
+        return _member_gone(request)
+    readiness_services.readiness_member_remove(actor=actor, member=member)
+    return _done(request, _("%(name)s was taken out of the readiness group.") % {"name": member.user.full_name})
+
+
+def _member_change(request, actor, members, forms: _ReadinessForms):
+    member = _posted_member(request, members)
+    if member is None:
+        return _member_gone(request)
+    form = forms.change[member.pk] = ReadinessMemberChangeForm(request.POST, prefix=f"c{member.pk}")
+
+    def perform(data):
+        fields = dict(data)
+        expected = fields.pop("edit_version")
+        readiness_services.readiness_member_change(actor=actor, member=member, expected_version=expected, **fields)
+
+    done, _changed = form_step(form, perform)
+    return _done(request, _("The member's role was saved.")) if done else None
+
+
+def _exercise_record(request, actor, members, forms: _ReadinessForms):
+    forms.exercise = ReadinessExerciseForm(request.POST, people=forms.people, prefix="e")
+    return _post_form(request, forms.exercise, readiness_services.readiness_exercise_record, actor=actor,
+                      message=_("The readiness exercise was recorded."))
+
+
+# The posted "form" -> its step: a response when the step went through (or has
+# nothing to show), None when its bound form is shown again with the errors.
+_READINESS_STEPS = {
+    "member_add": _member_add,
+    "member_change": _member_change,
+    "member_remove": _member_remove,
+    "exercise": _exercise_record,
+}
+
+
 @requires(P_UNIT_VIEW)
 @require_http_methods(["GET", "POST"])
 def readiness(request):
@@ -43,64 +139,28 @@ def readiness(request):
     can_manage = selectors.readiness_allowed(actor)
     members = selectors.readiness_members()
     people = list(selectors.readiness_people()) if can_manage else []
-    add_form = ReadinessMemberForm(people=people, prefix="m")
-    exercise_form = ReadinessExerciseForm(people=people, prefix="e", initial={"held_on": timezone.localdate()})
-    change_forms = {
-        m.pk: ReadinessMemberChangeForm(prefix=f"c{m.pk}", initial={
-            "group_role": m.group_role, "duties": m.duties, "edit_version": m.edit_version})
-        for m in members
-    } if can_manage else {}
+    forms = _ReadinessForms.fresh(members=members, people=people, can_manage=can_manage)
     status = 200
     if request.method == "POST":
         _may_manage(actor)
-        which = request.POST.get("form")
-        form = None
-        try:
-            if which == "member_add":
-                form = add_form = ReadinessMemberForm(request.POST, people=people, prefix="m")
-                if form.is_valid():
-                    readiness_services.readiness_member_add(actor=actor, **form.cleaned_data)
-                    messages.success(request, _("The person was added to the readiness group."))
-                    return redirect("audits:readiness")
-            elif which in ("member_change", "member_remove"):
-                member = next((m for m in members if str(m.pk) == request.POST.get("member")), None)
-                if member is None:
-                    messages.error(request, _("This person is no longer in the group."))
-                    return redirect("audits:readiness")
-                if which == "member_remove":
-                    readiness_services.readiness_member_remove(actor=actor, member=member)
-                    messages.success(request, _("%(name)s was taken out of the readiness group.")
-                                     % {"name": member.user.full_name})
-                    return redirect("audits:readiness")
-                form = change_forms[member.pk] = ReadinessMemberChangeForm(request.POST, prefix=f"c{member.pk}")
-                if form.is_valid():
-                    fields = dict(form.cleaned_data)
-                    expected = fields.pop("edit_version")
-                    readiness_services.readiness_member_change(actor=actor, member=member, expected_version=expected, **fields)
-                    messages.success(request, _("The member's role was saved."))
-                    return redirect("audits:readiness")
-            elif which == "exercise":
-                form = exercise_form = ReadinessExerciseForm(request.POST, people=people, prefix="e")
-                if form.is_valid():
-                    readiness_services.readiness_exercise_record(actor=actor, **form.cleaned_data)
-                    messages.success(request, _("The readiness exercise was recorded."))
-                    return redirect("audits:readiness")
-            else:
-                return redirect("audits:readiness")
-        except ValidationError as error:
-            add_service_errors(form, error)
+        step = _READINESS_STEPS.get(request.POST.get("form"))
+        if step is None:
+            return redirect("audits:readiness")
+        response = step(request, actor, members, forms)
+        if response is not None:
+            return response
         status = 400
     today = timezone.localdate()
     due = selectors.readiness_exercise_due()
     current = selectors.crisis_plan_current()
     return render(request, "audits/readiness.html", {
         "can_manage": can_manage,
-        "members": [(m, change_forms.get(m.pk)) for m in members],
+        "members": [(m, forms.change.get(m.pk)) for m in members],
         "former": selectors.readiness_former_members(limit=HISTORY_LIMIT),
         "exercises": selectors.readiness_exercises(),
         "exercise_due": due, "exercise_late": due is not None and due < today,
         "crisis_plan": current, "crisis_review_due": selectors.crisis_plan_review_due(current),
-        "add_form": add_form, "exercise_form": exercise_form,
+        "add_form": forms.add, "exercise_form": forms.exercise,
     }, status=status)
 
 
@@ -126,25 +186,11 @@ def crisis_plan_version(request, pk):
     })
 
 
-@requires(P_READINESS_MANAGE)
-@require_POST
-def crisis_plan_draft_start(request):
-    _may_manage(request.user)
-    readiness_services.crisis_plan_draft_start(actor=request.user)
-    return redirect("audits:crisis_plan_draft")
-
-
-@requires(P_READINESS_MANAGE)
-@require_http_methods(["GET", "POST"])
-def crisis_plan_draft(request):
-    actor = request.user
-    _may_manage(actor)
-    draft = next((v for v in selectors.crisis_plan_versions(actor=actor) if v.state == SecurityPlanState.DRAFT), None)
-    if draft is None:
-        return redirect("audits:crisis_plan")
-    return plan_draft_page(
-        request, draft, sections=selectors.crisis_plan_sections(draft), form_class=CrisisPlanForm,
-        approve_class=CrisisPlanApproveForm, save=readiness_services.crisis_plan_draft_save,
-        approve_plan=readiness_services.crisis_plan_approve, plan_url="audits:crisis_plan",
-        draft_url="audits:crisis_plan_draft", template="audits/crisis_plan_draft.html", refused_status=400,
-    )
+# A refused save or approval answers 400 here (the information-security plan's draft page answers 200).
+CRISIS_PLAN = VersionedPlan(
+    "crisis_plan", allow=_may_manage, versions=selectors.crisis_plan_versions, sections=selectors.crisis_plan_sections,
+    start=readiness_services.crisis_plan_draft_start, save=readiness_services.crisis_plan_draft_save,
+    approve=readiness_services.crisis_plan_approve, form_class=CrisisPlanForm, approve_class=CrisisPlanApproveForm,
+    refused_status=400,
+)
+crisis_plan_draft_start, crisis_plan_draft = plan_draft_views.draft_views(CRISIS_PLAN, perm=P_READINESS_MANAGE)

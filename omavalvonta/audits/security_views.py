@@ -6,16 +6,13 @@ nobody else, and nothing of it on the public site."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
-from omavalvonta.audits import selectors, services
+from omavalvonta.audits import plan_draft_views, selectors, services
 from omavalvonta.audits.forms import SecurityPlanApproveForm, SecurityPlanForm
 from omavalvonta.audits.models import SecurityPlanState
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.audits.plan_draft_views import VersionedPlan
 from omavalvonta.core.lib import bounds
 from omavalvonta.organisation.access import P_SECURITY_PLAN, requires
 
@@ -53,68 +50,12 @@ def security_plan_version(request, pk):
     })
 
 
-@requires(P_SECURITY_PLAN)
-@require_POST
-def security_plan_draft_start(request):
-    _allowed(request.user)
-    services.security_plan_draft_start(actor=request.user)
-    return redirect("audits:security_plan_draft")
-
-
-@requires(P_SECURITY_PLAN)
-@require_http_methods(["GET", "POST"])
-def security_plan_draft(request):
-    actor = request.user
-    _allowed(actor)
-    draft = next((v for v in selectors.security_plan_versions(actor=actor) if v.state == SecurityPlanState.DRAFT), None)
-    if draft is None:
-        return redirect("audits:security_plan")
-    return plan_draft_page(
-        request, draft, sections=selectors.security_plan_sections(draft), form_class=SecurityPlanForm,
-        approve_class=SecurityPlanApproveForm, save=services.security_plan_draft_save,
-        approve_plan=services.security_plan_approve, plan_url="audits:security_plan",
-        draft_url="audits:security_plan_draft", template="audits/security_plan_draft.html",
-    )
-
-
-def plan_draft_page(request, draft, *, sections, form_class, approve_class, save, approve_plan, plan_url, draft_url,
-                    template, refused_status=200):
-    """A versioned plan's draft page (the information-security and the
-    crisis-communication plan): the sections' form, saved with the version it
-    was opened at, and the approval; a refusal shows the page again with what
-    was typed (`refused_status`)."""
-    actor = request.user
-    initial = {f"section_{s['key']}": s["text"] for s in sections}
-    form = form_class(initial={**initial, "change_note": draft.change_note, "edit_version": draft.edit_version},
-                      sections=sections)
-    approve = approve_class(prefix="a")
-    status = 200
-    if request.method == "POST":
-        if request.POST.get("form") == "approve":
-            approve = approve_class(request.POST, prefix="a")
-            if approve.is_valid():
-                try:
-                    approve_plan(actor=actor, version=draft, **approve.cleaned_data)
-                except ValidationError as error:
-                    add_service_errors(approve, error)
-                else:
-                    messages.success(request, _("Version %(number)s of the plan was approved.") % {"number": draft.number})
-                    return redirect(plan_url)
-        else:
-            form = form_class(request.POST, sections=sections)
-            if form.is_valid():
-                try:
-                    save(
-                        actor=actor, version=draft, sections=form.sections(),
-                        change_note=form.cleaned_data["change_note"], expected_version=form.cleaned_data["edit_version"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, _("The draft was saved."))
-                    return redirect(draft_url)
-        status = refused_status
-    return render(request, template, {"draft": draft, "form": form, "approve": approve}, status=status)
+SECURITY_PLAN = VersionedPlan(
+    "security_plan", allow=_allowed, versions=selectors.security_plan_versions, sections=selectors.security_plan_sections,
+    start=services.security_plan_draft_start, save=services.security_plan_draft_save, approve=services.security_plan_approve,
+    form_class=SecurityPlanForm, approve_class=SecurityPlanApproveForm,
+)
+security_plan_draft_start, security_plan_draft = plan_draft_views.draft_views(SECURITY_PLAN, perm=P_SECURITY_PLAN)
 
 
 @requires(P_SECURITY_PLAN)

@@ -56,31 +56,21 @@ def _past_date(errors, field, value):
 # --- Checklists --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def checklist_save(*, actor, checklist: Checklist | None = None, title: str, description: str = "",
-                   criteria_text: str = "", is_active: bool = True, expected_version: int | None = None) -> Checklist:
-    """Create or change a checklist; `criteria_text` holds one criterion a line.
-    Criteria already answered are kept (answers point to them); new lines are added
-    and lines removed from an unanswered checklist are dropped. `expected_version`:
-    the edit version the form was opened at; a newer save refuses this one."""
-    if not access.has_perm_anywhere(actor, access.P_OBLIGATION_TEMPLATE_EDIT):
-        raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
-    errors = {}
-    title = _text(errors, "title", title, required=True, limit=200, message=_("Give the checklist a title."))
-    description = _text(errors, "description", description)
+def _criteria_lines(errors, criteria_text) -> list[str]:
+    """The criteria typed one a line (blank lines skipped): at least one, each
+    of at most 500 characters."""
     lines = [line.strip() for line in (criteria_text or "").splitlines() if line.strip()]
     if not lines:
         errors["criteria_text"] = _("Write at least one criterion, one a line.")
     elif any(len(line) > 500 for line in lines):
         errors["criteria_text"] = _("A criterion may have at most 500 characters.")
-    if errors:
-        raise ValidationError(errors)
-    if checklist is None:
-        checklist = Checklist.objects.create(title=title, description=description, is_active=is_active)
-    else:
-        edit_version_claim(checklist, expected=expected_version)
-        checklist.title, checklist.description, checklist.is_active = title, description, is_active
-        checklist.save()
+    return lines
+
+
+def _criteria_sync(checklist: Checklist, lines: list[str]) -> None:
+    """Make the checklist's criteria the `lines`, in their order: a known line
+    keeps its criterion (moved if need be), a new one is added; a line gone is
+    dropped unless answered before (then kept for history, moved to the end)."""
     existing = {c.text: c for c in checklist.criteria.all()}
     answered = set(Answer.objects.filter(criterion__checklist=checklist).values_list("criterion_id", flat=True))
     for position, line in enumerate(lines, start=1):
@@ -96,6 +86,30 @@ def checklist_save(*, actor, checklist: Checklist | None = None, title: str, des
         else:  # answered before: kept for history, moved to the end
             criterion.position = 1000 + criterion.position
             criterion.save(update_fields=["position"])
+
+
+@transaction.atomic
+def checklist_save(*, actor, checklist: Checklist | None = None, title: str, description: str = "",
+                   criteria_text: str = "", is_active: bool = True, expected_version: int | None = None) -> Checklist:
+    """Create or change a checklist; `criteria_text` holds one criterion a line.
+    Criteria already answered are kept (answers point to them); new lines are added
+    and lines removed from an unanswered checklist are dropped. `expected_version`:
+    the edit version the form was opened at; a newer save refuses this one."""
+    if not access.has_perm_anywhere(actor, access.P_OBLIGATION_TEMPLATE_EDIT):
+        raise PermissionDenied(access.P_OBLIGATION_TEMPLATE_EDIT)
+    errors = {}
+    title = _text(errors, "title", title, required=True, limit=200, message=_("Give the checklist a title."))
+    description = _text(errors, "description", description)
+    lines = _criteria_lines(errors, criteria_text)
+    if errors:
+        raise ValidationError(errors)
+    if checklist is None:
+        checklist = Checklist.objects.create(title=title, description=description, is_active=is_active)
+    else:
+        edit_version_claim(checklist, expected=expected_version)
+        checklist.title, checklist.description, checklist.is_active = title, description, is_active
+        checklist.save()
+    _criteria_sync(checklist, lines)
     audit_event_record(actor=actor, verb="checklist.saved", target=checklist, criteria=len(lines))
     return checklist
 

@@ -23,7 +23,7 @@ from omavalvonta.audits.forms import (
     SystemForm,
 )
 from omavalvonta.audits.models import AnswerResult, Finding
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_OBLIGATION_TEMPLATE_EDIT, P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks.selectors import unit_people
@@ -182,6 +182,52 @@ def audit_create(request):
     return render(request, "audits/audit_form.html", {"form": form, "unit": unit})
 
 
+def _finding_add_step(request, *, actor, audit) -> tuple[bool, FindingForm]:
+    """The "add a finding" step: (done, the bound form showing any errors)."""
+    form = FindingForm(request.POST, prefix="f")
+
+    def perform(data):
+        return services.finding_add(actor=actor, audit=audit, **data)
+
+    done, _finding = form_step(form, perform)
+    if done:
+        messages.success(request, _("The finding was added."))
+    return done, form
+
+
+def _finding_action_step(request, *, actor, findings, people) -> tuple[bool, dict]:
+    """The "add an action to a finding" step: (done, {finding id: the bound form
+    showing its errors}). A finding no longer on the page counts as done: the
+    page is simply shown again."""
+    finding = next((f for f in findings if str(f.pk) == request.POST.get("finding")), None)
+    if finding is None:
+        return True, {}
+    form = ActionForm(request.POST, people=people, prefix=f"a{finding.pk}")
+
+    def perform(data):
+        return services.finding_action_create(actor=actor, finding=finding, **data)
+
+    done, _action = form_step(form, perform)
+    if done:
+        messages.success(request, _("The action was added."))
+    return done, {finding.pk: form}
+
+
+def _finding_rows(findings, *, actor, people, can_manage: bool, failed_forms: dict) -> list[tuple]:
+    """(finding, its actions, its action form: the failed one, a fresh one, or
+    None without risk.manage) for each finding."""
+    from omavalvonta.improvement.selectors import actions_by_source
+
+    by_finding = actions_by_source(actor=actor, model=Finding, source_ids=[f.pk for f in findings])
+    rows = []
+    for finding in findings:
+        form = None
+        if can_manage:
+            form = failed_forms.get(finding.pk) or ActionForm(people=people, prefix=f"a{finding.pk}")
+        rows.append((finding, by_finding.get(finding.pk, []), form))
+    return rows
+
+
 @requires(P_RISK_VIEW)
 def audit_detail(request, pk):
     actor = request.user
@@ -190,48 +236,22 @@ def audit_detail(request, pk):
     people = unit_people(unit=audit.unit)
     findings = selectors.audit_findings(audit=audit)
     finding_form = FindingForm(prefix="f") if can_manage else None
-    failed_form, failed_id = None, None
+    failed_forms: dict = {}
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied(P_RISK_MANAGE)
         if request.POST.get("finding"):
-            finding = next((f for f in findings if str(f.pk) == request.POST.get("finding")), None)
-            if finding is None:
-                return redirect("audits:audit", pk=audit.pk)
-            form = ActionForm(request.POST, people=people, prefix=f"a{finding.pk}")
-            if form.is_valid():
-                try:
-                    services.finding_action_create(actor=actor, finding=finding, **form.cleaned_data)
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, _("The action was added."))
-                    return redirect("audits:audit", pk=audit.pk)
-            failed_form, failed_id = form, finding.pk
+            done, failed_forms = _finding_action_step(request, actor=actor, findings=findings, people=people)
         else:
-            finding_form = FindingForm(request.POST, prefix="f")
-            if finding_form.is_valid():
-                try:
-                    services.finding_add(actor=actor, audit=audit, **finding_form.cleaned_data)
-                except ValidationError as error:
-                    add_service_errors(finding_form, error)
-                else:
-                    messages.success(request, _("The finding was added."))
-                    return redirect("audits:audit", pk=audit.pk)
-    from omavalvonta.improvement.selectors import actions_by_source
-
-    by_finding = actions_by_source(actor=actor, model=Finding, source_ids=[f.pk for f in findings])
-    rows = [
-        (f, by_finding.get(f.pk, []),
-         (failed_form if f.pk == failed_id else ActionForm(people=people, prefix=f"a{f.pk}")) if can_manage else None)
-        for f in findings
-    ]
+            done, finding_form = _finding_add_step(request, actor=actor, audit=audit)
+        if done:
+            return redirect("audits:audit", pk=audit.pk)
     return render(
         request,
         "audits/audit_detail.html",
         {
             "audit": audit,
-            "rows": rows,
+            "rows": _finding_rows(findings, actor=actor, people=people, can_manage=can_manage, failed_forms=failed_forms),
             "finding_form": finding_form,
             # A finding steers the unit's action plan (improvement's page).
             "can_steer_plan": access.can(actor, access.P_ACTION_MANAGE, audit.unit),

@@ -202,37 +202,70 @@ def action_source_link(*, actor, action: Action) -> dict | None:
     return None
 
 
+def _date_or_unknown(value) -> str:
+    """A stored ISO date as a Finnish date, "?" when it is missing or broken."""
+    due = _as_date(value)
+    return fi_date(due) if due else "?"
+
+
+def _label_created(data: dict) -> tuple[str, str]:
+    return _("Action decided"), ""
+
+
+def _label_updated(data: dict) -> tuple[str, str]:
+    """"Changed" with what changed: the owner, the due date, the description."""
+    parts = []
+    if "owner_name" in data:
+        parts.append(_("owner %(name)s") % {"name": data["owner_name"]})
+    if "due_date" in data:
+        parts.append(_("due %(date)s") % {"date": _date_or_unknown(data["due_date"])})
+    if "title" in data or "description" in data:
+        parts.append(_("description"))
+    return _("Changed"), ", ".join(parts)
+
+
+def _label_completed(data: dict) -> tuple[str, str]:
+    if data.get("awaiting_check"):
+        return _("Completed; waiting for the effectiveness check"), ""
+    return _("Completed"), ""
+
+
+def _label_effectiveness(data: dict) -> tuple[str, str]:
+    result = data.get("result")
+    label = str(Effectiveness(result).label) if result in Effectiveness.values else "?"
+    return _("Effectiveness checked: %(result)s") % {"result": label}, data.get("evidence", "")
+
+
+def _label_reopened(data: dict) -> tuple[str, str]:
+    return _("Reopened, new due date %(date)s") % {"date": _date_or_unknown(data.get("due_date"))}, ""
+
+
+def _label_cancelled(data: dict) -> tuple[str, str]:
+    return _("Cancelled"), data.get("reason", "")
+
+
+def _label_overdue(data: dict) -> tuple[str, str]:
+    return _("Overdue: the owner was reminded"), ""
+
+
+# An action's audit verb -> its (label, detail) on the action's timeline; other
+# verbs are left off the timeline.
+_ACTION_LABELS = {
+    "action.created": _label_created,
+    "action.updated": _label_updated,
+    "action.completed": _label_completed,
+    "action.effectiveness_recorded": _label_effectiveness,
+    "action.reopened": _label_reopened,
+    "action.cancelled": _label_cancelled,
+    "action.overdue": _label_overdue,
+}
+
+
 def _action_label(event) -> tuple[str | None, str]:
-    data = event.data or {}
-    verb = event.verb
-    if verb == "action.created":
-        return _("Action decided"), ""
-    if verb == "action.updated":
-        parts = []
-        if "owner_name" in data:
-            parts.append(_("owner %(name)s") % {"name": data["owner_name"]})
-        if "due_date" in data:
-            due = _as_date(data["due_date"])
-            parts.append(_("due %(date)s") % {"date": fi_date(due) if due else "?"})
-        if "title" in data or "description" in data:
-            parts.append(_("description"))
-        return _("Changed"), ", ".join(parts)
-    if verb == "action.completed":
-        if data.get("awaiting_check"):
-            return _("Completed; waiting for the effectiveness check"), ""
-        return _("Completed"), ""
-    if verb == "action.effectiveness_recorded":
-        result = data.get("result")
-        label = str(Effectiveness(result).label) if result in Effectiveness.values else "?"
-        return _("Effectiveness checked: %(result)s") % {"result": label}, data.get("evidence", "")
-    if verb == "action.reopened":
-        due = _as_date(data.get("due_date"))
-        return _("Reopened, new due date %(date)s") % {"date": fi_date(due) if due else "?"}, ""
-    if verb == "action.cancelled":
-        return _("Cancelled"), data.get("reason", "")
-    if verb == "action.overdue":
-        return _("Overdue: the owner was reminded"), ""
-    return None, ""
+    label_of = _ACTION_LABELS.get(event.verb)
+    if label_of is None:
+        return None, ""
+    return label_of(event.data or {})
 
 
 def action_timeline(*, action: Action) -> list[TimelineEntry]:

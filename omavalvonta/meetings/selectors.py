@@ -328,19 +328,22 @@ class PendingAcknowledgement:
     url: str
 
 
-def acknowledgements_to_confirm(*, actor) -> list[PendingAcknowledgement]:
-    """What `actor` must still acknowledge, with the minutes to read."""
-    pending = list(acknowledgements_pending(actor=actor).select_related("target_type"))
-    meeting_type = ContentType.objects.get_for_model(Meeting)
-    meeting_ids = [a.target_id for a in pending if a.target_type_id == meeting_type.pk]
+def _readable_minutes(actor, meeting_ids: list) -> tuple[dict, dict]:
+    """Of the meetings `meeting_ids`, those the actor may read {pk: meeting} and
+    their agenda items {pk: [item]} (two queries)."""
     visible = {m.pk: m for m in visible_meetings(actor).filter(pk__in=meeting_ids).select_related("unit", "chair")}
     items: dict[int, list] = {pk: [] for pk in visible}
     for item in AgendaItem.objects.filter(meeting_id__in=list(visible)).order_by("order", "id"):
         items[item.meeting_id].append(item)
-    # Other targets (new instructions from guidance, …): one query per kind of target.
+    return visible, items
+
+
+def _other_targets(pending: list, meeting_type_id: int) -> dict:
+    """Targets other than minutes (new instructions from guidance, …) by
+    (content type id, pk): one query per kind of target."""
     wanted: dict = {}
     for ack in pending:
-        if ack.target_type_id != meeting_type.pk:
+        if ack.target_type_id != meeting_type_id:
             wanted.setdefault(ack.target_type, set()).add(ack.target_id)
     targets = {}
     for content_type, ids in wanted.items():
@@ -348,20 +351,34 @@ def acknowledgements_to_confirm(*, actor) -> list[PendingAcknowledgement]:
         if model is not None:
             for pk, obj in model._base_manager.in_bulk(ids).items():
                 targets[(content_type.pk, pk)] = obj
+    return targets
+
+
+def _other_pending(ack, target) -> PendingAcknowledgement:
+    """A row for a target other than minutes; `target` is None when the record is
+    gone: the row can still be confirmed away."""
+    if target is None:
+        return PendingAcknowledgement(ack, None, [], "", "")
+    url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
+    return PendingAcknowledgement(ack, None, [], str(target), url)
+
+
+def acknowledgements_to_confirm(*, actor) -> list[PendingAcknowledgement]:
+    """What `actor` must still acknowledge, with the minutes to read."""
+    pending = list(acknowledgements_pending(actor=actor).select_related("target_type"))
+    meeting_type_id = ContentType.objects.get_for_model(Meeting).pk
+    meeting_ids = [a.target_id for a in pending if a.target_type_id == meeting_type_id]
+    visible, items = _readable_minutes(actor, meeting_ids)
+    targets = _other_targets(pending, meeting_type_id)
     result = []
     for ack in pending:
-        meeting = visible.get(ack.target_id) if ack.target_type_id == meeting_type.pk else None
-        if meeting is not None:
-            result.append(
-                PendingAcknowledgement(ack, meeting, items[meeting.pk], meeting.title, meeting.get_absolute_url())
-            )
+        if ack.target_type_id != meeting_type_id:
+            result.append(_other_pending(ack, targets.get((ack.target_type_id, ack.target_id))))
             continue
-        if ack.target_type_id == meeting_type.pk:
+        meeting = visible.get(ack.target_id)
+        if meeting is None:
             continue  # minutes the person may no longer read (moved to another unit)
-        # None when the record is gone: the row can still be confirmed away.
-        target = targets.get((ack.target_type_id, ack.target_id))
-        url = target.get_absolute_url() if target is not None and hasattr(target, "get_absolute_url") else ""
-        result.append(PendingAcknowledgement(ack, None, [], str(target) if target is not None else "", url))
+        result.append(PendingAcknowledgement(ack, meeting, items[meeting.pk], meeting.title, meeting.get_absolute_url()))
     return result
 
 

@@ -24,6 +24,7 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.core.offline import queue_answer, wants_json
 from omavalvonta.meetings import selectors, services
+from omavalvonta.meetings.detail_page import render_detail
 from omavalvonta.meetings.forms import (
     ActionForm,
     AttendanceForm,
@@ -34,12 +35,11 @@ from omavalvonta.meetings.forms import (
     LogEntryForm,
     MeetingForm,
 )
-from omavalvonta.meetings.models import GROUP_KINDS, AgendaItemKind, Meeting, MeetingKind
+from omavalvonta.meetings.models import GROUP_KINDS, Meeting, MeetingKind
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
     P_ACTION_MANAGE,
-    P_DEVIATION_VIEW,
     P_LOG_WRITE,
     P_MEETING_MANAGE,
     P_MEETING_VIEW,
@@ -126,118 +126,11 @@ def meeting_create(request):
 # --- The meeting page -------------------------------------------------------------------------
 
 
-def _source_url(actor, item, unit):
-    if item.kind == AgendaItemKind.DEVIATION and item.source_id:
-        if unit is not None and access.can(actor, P_DEVIATION_VIEW, unit):
-            return reverse("deviations:detail", args=[item.source_id])
-        # A management group item names a report in some unit: the report's own
-        # page checks the actor's access (404/403) when the link is followed.
-        if unit is None and access.has_perm_anywhere(actor, P_DEVIATION_VIEW):
-            return reverse("deviations:detail", args=[item.source_id])
-    return ""
-
-
-def _render_detail(request, meeting, *, bound: tuple | None = None, status=200):
-    """The meeting page. `bound` = (form name, item id or None, bound form) keeps
-    the typed values and errors of a failed step."""
-    actor = request.user
-    can_manage = selectors.can_manage(actor, meeting)
-    editable = can_manage and not meeting.is_closed
-    items = selectors.meeting_items(meeting=meeting)
-    people = list(selectors.meeting_people(meeting=meeting)) if can_manage else []
-    bound_name, bound_item, bound_form = bound or (None, None, None)
-
-    def pick(name, item_id, make):
-        if bound_name == name and bound_item == item_id:
-            return bound_form
-        return make()
-
-    rows = []
-    actions = selectors.actions_by_item(actor=actor, items=items)
-    log_entries = selectors.log_entries_by_item(actor=actor, items=items)
-    # The management group records decisions in a unit it chooses: where the
-    # actor has action.manage (actions) or log.write (log entries).
-    action_units = log_units = None
-    if meeting.unit_id is None and editable:
-        action_units = selectors.decision_units(actor=actor, meeting=meeting, perm=P_ACTION_MANAGE)
-        log_units = selectors.decision_units(actor=actor, meeting=meeting, perm=P_LOG_WRITE)
-        action_people = list(selectors.decision_owner_candidates(units=action_units))
-        can_action = action_units.exists()
-        can_log = log_units.exists()
-    else:
-        action_people = people
-        can_action = meeting.unit_id is not None
-        can_log = meeting.unit_id is not None and access.can(actor, P_LOG_WRITE, meeting.unit)
-    for item in items:
-        row = {
-            "item": item,
-            "actions": actions.get(item.pk, []),
-            "log_entries": log_entries.get(item.pk, []),
-            "source_url": _source_url(actor, item, meeting.unit),
-        }
-        if editable:
-            row["decision_form"] = pick(
-                "decision", item.pk, lambda i=item: DecisionForm(
-                    prefix=f"d{i.pk}", initial={"decision": i.decision, "edit_version": i.edit_version}
-                )
-            )
-            if can_action:
-                row["action_form"] = pick(
-                    "action",
-                    item.pk,
-                    lambda i=item: ActionForm(prefix=f"a{i.pk}", people=action_people, units=action_units),
-                )
-            if can_log:
-                row["log_form"] = pick(
-                    "log",
-                    item.pk,
-                    lambda i=item: LogEntryForm(
-                        prefix=f"l{i.pk}", initial={"observation": i.title}, units=log_units
-                    ),
-                )
-        rows.append(row)
-
-    context = {
-        "meeting": meeting,
-        "can_manage": can_manage,
-        "editable": editable,
-        "rows": rows,
-        "show_decisions": can_manage or meeting.is_closed,
-        "participants": list(meeting.participants.order_by("full_name")),
-        "absentees": list(meeting.absentees.order_by("full_name")),
-        "my_acknowledgement": selectors.has_pending_for(actor=actor, meeting=meeting) if meeting.is_closed else None,
-        "bound_name": bound_name,
-        "is_group_meeting": meeting.unit_id is None,
-    }
-    if editable:
-        context["item_form"] = pick("item", None, lambda: ItemForm(prefix="item"))
-        context["attendance_form"] = pick(
-            "attendance",
-            None,
-            lambda: AttendanceForm(
-                prefix="attendance",
-                people=selectors.meeting_people(meeting=meeting),
-                initial={
-                    "participants": [p.pk for p in context["participants"]],
-                    "absentees": [p.pk for p in context["absentees"]],
-                    "guests": meeting.guests,
-                },
-            ),
-        )
-        context["close_form"] = pick("close", None, lambda: CloseForm(prefix="close"))
-        if meeting.unit_id is None:
-            # Management group minutes are not acknowledged (see services.meeting_close).
-            context["attendance_form"].fields["absentees"].help_text = ""
-    if meeting.is_closed and can_manage:
-        context["acknowledgements"] = selectors.meeting_acknowledgements(meeting=meeting)
-    return render(request, "meetings/detail.html", context, status=status)
-
-
 @logs_read("meeting.minutes", model=Meeting)
 @requires(P_MEETING_VIEW)
 def meeting_detail(request, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk, perm=P_MEETING_VIEW)
-    return _render_detail(request, meeting)
+    return render_detail(request, meeting)
 
 
 def _item(meeting, item_id):
@@ -270,7 +163,7 @@ def _step(request, pk, *, name, item_id=None, make_form=None, perform, success):
         anchor = f"#item-{item.pk}" if item is not None and name != "remove" else ""
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
     meeting.refresh_from_db()
-    return _render_detail(request, meeting, bound=(name, item_id, form))
+    return render_detail(request, meeting, bound=(name, item_id, form))
 
 
 @requires(P_MEETING_VIEW)

@@ -190,6 +190,42 @@ def _orientation_link(orientation) -> str:
     return reverse("people:orientation", args=[orientation.pk])
 
 
+def _check_people(errors: dict, *, unit, newcomer, mentor) -> None:
+    """The newcomer and the mentor: two different members of the unit's staff."""
+    if newcomer is None or not selectors.is_staff_member(unit=unit, person=newcomer):
+        errors["newcomer"] = _("Choose a member of the unit's staff as the newcomer.")
+    if mentor is None or not selectors.is_staff_member(unit=unit, person=mentor):
+        errors["mentor"] = _("The mentor must be a member of the unit's staff.")
+    elif newcomer is not None and mentor.pk == newcomer.pk:
+        errors["mentor"] = _("The newcomer cannot be their own mentor.")
+
+
+def _start_date_error(started_on) -> str | None:
+    """Why `started_on` cannot start an orientation: no date, or further back
+    than START_DAYS_BACK or ahead than START_DAYS_AHEAD (None: it can)."""
+    today = timezone.localdate()
+    if not isinstance(started_on, dt.date) or not bounds.in_range(started_on):
+        return _("Give the start date.")
+    if started_on < today - dt.timedelta(days=START_DAYS_BACK):
+        return _("The start date can be at most a year ago.")
+    if started_on > today + dt.timedelta(days=START_DAYS_AHEAD):
+        return _("The start date can be at most three months ahead.")
+    return None
+
+
+def _notify_started(orientation: Orientation) -> None:
+    """Tell the main mentor and the newcomer that the orientation has started."""
+    link = _orientation_link(orientation)
+    newcomer, mentor, unit = orientation.newcomer, orientation.mentor, orientation.unit
+    values = {"newcomer": newcomer.full_name, "unit": unit.name}
+    _notify(mentor, kind="orientation.mentor", link=link,
+            subject=_("You are the main mentor of %(newcomer)s") % values,
+            body=_("You are the main mentor in the orientation of %(newcomer)s in %(unit)s. Tick the items as they are done.") % values)
+    _notify(newcomer, kind="orientation.started", link=link,
+            subject=_("Your orientation in %(unit)s") % values,
+            body=_("Your orientation checklist in %(unit)s is ready. Acknowledge the plans and instructions you have read.") % values)
+
+
 @transaction.atomic
 def orientation_start(*, actor, unit, newcomer, role: str, mentor, started_on) -> Orientation:
     """Start `newcomer`'s orientation in `unit` on the newest published card of
@@ -197,22 +233,13 @@ def orientation_start(*, actor, unit, newcomer, role: str, mentor, started_on) -
     the start date plus each item's target day."""
     access.require(actor, access.P_COMPETENCE_RECORD, unit)
     errors = {}
-    today = timezone.localdate()
-    if newcomer is None or not selectors.is_staff_member(unit=unit, person=newcomer):
-        errors["newcomer"] = _("Choose a member of the unit's staff as the newcomer.")
-    if mentor is None or not selectors.is_staff_member(unit=unit, person=mentor):
-        errors["mentor"] = _("The mentor must be a member of the unit's staff.")
-    elif newcomer is not None and mentor.pk == newcomer.pk:
-        errors["mentor"] = _("The newcomer cannot be their own mentor.")
+    _check_people(errors, unit=unit, newcomer=newcomer, mentor=mentor)
     card = oselectors.card_current(role) if role in OrientationRole.values else None
     if card is None:
         errors["role"] = _("Choose a role whose orientation card is published.")
-    if not isinstance(started_on, dt.date) or not bounds.in_range(started_on):
-        errors["started_on"] = _("Give the start date.")
-    elif started_on < today - dt.timedelta(days=START_DAYS_BACK):
-        errors["started_on"] = _("The start date can be at most a year ago.")
-    elif started_on > today + dt.timedelta(days=START_DAYS_AHEAD):
-        errors["started_on"] = _("The start date can be at most three months ahead.")
+    date_error = _start_date_error(started_on)
+    if date_error:
+        errors["started_on"] = date_error
     if "newcomer" not in errors and Orientation.objects.filter(
         unit=unit, newcomer=newcomer, state__in=oselectors.OPEN_STATES
     ).exists():
@@ -234,14 +261,7 @@ def orientation_start(*, actor, unit, newcomer, role: str, mentor, started_on) -
         actor=actor, verb="orientation.started", target=orientation, unit=unit,
         newcomer=newcomer.pk, mentor=mentor.pk, card=card.pk, version=card.version,
     )
-    link = _orientation_link(orientation)
-    values = {"newcomer": newcomer.full_name, "unit": unit.name}
-    _notify(mentor, kind="orientation.mentor", link=link,
-            subject=_("You are the main mentor of %(newcomer)s") % values,
-            body=_("You are the main mentor in the orientation of %(newcomer)s in %(unit)s. Tick the items as they are done.") % values)
-    _notify(newcomer, kind="orientation.started", link=link,
-            subject=_("Your orientation in %(unit)s") % values,
-            body=_("Your orientation checklist in %(unit)s is ready. Acknowledge the plans and instructions you have read.") % values)
+    _notify_started(orientation)
     return orientation
 
 

@@ -42,6 +42,82 @@ def proposal_link(proposal: InstructionProposal) -> str:
     return f"/poikkeamat/ohjemuutokset/{proposal.pk}/"
 
 
+def _check_answers(errors: dict, *, instruction_followed: str, must_change, outside_needed) -> None:
+    """Each of the three questions answered (yes/no, or one of the choices)."""
+    if instruction_followed not in InstructionFollowed.values:
+        errors["instruction_followed"] = _("Answer: was the instruction followed?")
+    if must_change not in (True, False):
+        errors["must_change"] = _("Answer: must the instruction change?")
+    if outside_needed not in (True, False):
+        errors["outside_needed"] = _("Answer: is an outside party needed?")
+
+
+def _cleaned_outside_party(errors: dict, *, outside_needed, outside_party: str) -> str:
+    """The outside party, named when one is needed ("" when none is)."""
+    outside_party = _clean_text(outside_party) if outside_needed else ""
+    if outside_needed and not outside_party:
+        errors["outside_party"] = _("Tell which outside party is needed.")
+    else:
+        _check_max_length(errors, "outside_party", outside_party, OUTSIDE_PARTY_MAX)
+    return outside_party
+
+
+def _check_required_text(errors: dict, field: str, value: str, *, missing: str, limit: int) -> None:
+    if not value:
+        errors[field] = missing
+    else:
+        _check_max_length(errors, field, value, limit)
+
+
+def _check_proposal(errors: dict, *, instruction: str, proposal: str, responsible, unit) -> None:
+    """A new proposal names the instruction, says how it should change and goes to
+    an active person who decides the unit's instructions."""
+    _check_required_text(
+        errors, "instruction", instruction, missing=_("Name the instruction that must change."), limit=INSTRUCTION_MAX
+    )
+    _check_required_text(
+        errors, "proposal", proposal, missing=_("Describe how the instruction should change."), limit=PROPOSAL_MAX
+    )
+    if responsible is None:
+        errors["responsible"] = _("Choose who is responsible for the instruction.")
+    elif not (responsible.is_active and access.can(responsible, access.P_INSTRUCTION_DECIDE, unit)):
+        errors["responsible"] = _("%(name)s cannot decide the instructions of this unit.") % {
+            "name": responsible.full_name
+        }
+
+
+def _proposal_make(*, actor, deviation: Deviation, instruction: str, proposal: str, responsible, now) -> InstructionProposal:
+    """Record the proposal made from the report and tell the responsible person
+    (unless they made it); the message carries no child data."""
+    made = InstructionProposal.objects.create(
+        deviation=deviation,
+        unit=deviation.unit,
+        instruction=instruction,
+        proposal=proposal,
+        responsible=responsible,
+        proposed_by=actor,
+        proposed_at=now,
+    )
+    audit_event_record(
+        actor=actor, verb="instruction_proposal.made", target=made, unit=deviation.unit,
+        deviation_id=deviation.pk, responsible_id=responsible.pk,
+    )
+    if responsible.pk != actor.pk:
+        notification_enqueue(
+            recipient=responsible,
+            kind="deviation.instruction_proposal",
+            subject=_("A proposal to change an instruction waits for your decision (%(unit)s)")
+            % {"unit": deviation.unit.name},
+            body=_(
+                "%(actor)s proposes a change to the instruction \"%(instruction)s\" after handling deviation "
+                "report %(number)s. Read the proposal and decide it in the product."
+            )
+            % {"actor": actor.full_name, "instruction": instruction, "number": deviation.number},
+            link=proposal_link(made),
+        )
+    return made
+
+
 @transaction.atomic
 def deviation_decide_handling(
     *,
@@ -65,17 +141,8 @@ def deviation_decide_handling(
     access.require_on(actor, deviation, access.P_DEVIATION_HANDLE)
     _require_open(deviation)
     errors: dict = {}
-    if instruction_followed not in InstructionFollowed.values:
-        errors["instruction_followed"] = _("Answer: was the instruction followed?")
-    if must_change not in (True, False):
-        errors["must_change"] = _("Answer: must the instruction change?")
-    if outside_needed not in (True, False):
-        errors["outside_needed"] = _("Answer: is an outside party needed?")
-    outside_party = _clean_text(outside_party) if outside_needed else ""
-    if outside_needed and not outside_party:
-        errors["outside_party"] = _("Tell which outside party is needed.")
-    else:
-        _check_max_length(errors, "outside_party", outside_party, OUTSIDE_PARTY_MAX)
+    _check_answers(errors, instruction_followed=instruction_followed, must_change=must_change, outside_needed=outside_needed)
+    outside_party = _cleaned_outside_party(errors, outside_needed=outside_needed, outside_party=outside_party)
     already = InstructionProposal.objects.filter(deviation=deviation).exists()
     create = bool(must_change) and not already
     if must_change is False and already:
@@ -84,20 +151,7 @@ def deviation_decide_handling(
         )
     instruction, proposal = _clean_text(instruction), _clean_text(proposal)
     if create:
-        if not instruction:
-            errors["instruction"] = _("Name the instruction that must change.")
-        else:
-            _check_max_length(errors, "instruction", instruction, INSTRUCTION_MAX)
-        if not proposal:
-            errors["proposal"] = _("Describe how the instruction should change.")
-        else:
-            _check_max_length(errors, "proposal", proposal, PROPOSAL_MAX)
-        if responsible is None:
-            errors["responsible"] = _("Choose who is responsible for the instruction.")
-        elif not (responsible.is_active and access.can(responsible, access.P_INSTRUCTION_DECIDE, deviation.unit)):
-            errors["responsible"] = _("%(name)s cannot decide the instructions of this unit.") % {
-                "name": responsible.full_name
-            }
+        _check_proposal(errors, instruction=instruction, proposal=proposal, responsible=responsible, unit=deviation.unit)
     if errors:
         raise ValidationError(errors)
 
@@ -112,32 +166,9 @@ def deviation_decide_handling(
     _save(deviation, fields, expected_version=expected_version)
     made = None
     if create:
-        made = InstructionProposal.objects.create(
-            deviation=deviation,
-            unit=deviation.unit,
-            instruction=instruction,
-            proposal=proposal,
-            responsible=responsible,
-            proposed_by=actor,
-            proposed_at=now,
+        made = _proposal_make(
+            actor=actor, deviation=deviation, instruction=instruction, proposal=proposal, responsible=responsible, now=now
         )
-        audit_event_record(
-            actor=actor, verb="instruction_proposal.made", target=made, unit=deviation.unit,
-            deviation_id=deviation.pk, responsible_id=responsible.pk,
-        )
-        if responsible.pk != actor.pk:
-            notification_enqueue(
-                recipient=responsible,
-                kind="deviation.instruction_proposal",
-                subject=_("A proposal to change an instruction waits for your decision (%(unit)s)")
-                % {"unit": deviation.unit.name},
-                body=_(
-                    "%(actor)s proposes a change to the instruction \"%(instruction)s\" after handling deviation "
-                    "report %(number)s. Read the proposal and decide it in the product."
-                )
-                % {"actor": actor.full_name, "instruction": instruction, "number": deviation.number},
-                link=proposal_link(made),
-            )
     audit_event_record(
         actor=actor,
         verb="deviation.handling_decided",

@@ -86,6 +86,88 @@ def _notify_owner(action: Action, *, actor, kind: str, subject: str, body: str) 
     notification_enqueue(recipient=owner, kind=kind, subject=subject, body=body, link=action_link(action))
 
 
+def _owner_error(owner, unit, *, check_unit: bool) -> str | None:
+    """Why `owner` cannot own an action in `unit` (None: they can). `check_unit`:
+    the owner must also work in (or over) the unit."""
+    if owner is None or not owner.is_active:
+        return _("Choose an active person as the owner.")
+    if check_unit and not access.sees_unit(owner, unit):
+        return _("%(name)s does not work in this unit.") % {"name": owner.full_name}
+    return None
+
+
+def _due_date_error(due_date, *, check_past: bool) -> str | None:
+    """Why `due_date` is not a due date (None: it is). `check_past`: a date
+    before today is refused too."""
+    if not isinstance(due_date, dt.date):
+        return _("Give a due date.")
+    if check_past and due_date < timezone.localdate():
+        return _("The due date cannot be in the past.")
+    return None
+
+
+def _check_action_fields(
+    errors: dict, *, title: str, description: str, owner, due_date, unit, check_owner_unit: bool, check_past: bool
+) -> None:
+    """The checks that creating and changing an action share: a title, the text
+    lengths, an active owner (in the unit) and a due date (not in the past).
+    `title` and `description` are already cleaned; errors go into `errors`."""
+    if not title:
+        errors["title"] = _("Describe what will be done.")
+    else:
+        check_length(errors, "title", title, TITLE_MAX)
+    check_length(errors, "description", description, TEXT_MAX)
+    owner_error = _owner_error(owner, unit, check_unit=check_owner_unit)
+    if owner_error:
+        errors["owner"] = owner_error
+    due_date_error = _due_date_error(due_date, check_past=check_past)
+    if due_date_error:
+        errors["due_date"] = due_date_error
+
+
+def _check_create_only_fields(errors: dict, *, unit, kind, source_kind, plan_goal) -> None:
+    """The checks only a new action needs: its kind, where it comes from and the
+    plan goal it serves (of the same unit)."""
+    if source_kind is not None and source_kind not in SourceKind.values:
+        errors["source_kind"] = _("Choose where the action comes from.")
+    if kind not in ActionKind.values:
+        errors["kind"] = _("Choose the kind of action.")
+    if plan_goal is not None and plan_goal.unit_id != unit.pk:
+        errors["plan_goal"] = _("The goal belongs to another unit's action plan.")
+
+
+def _resolved_source_kind(source_kind: str | None, source, plan_goal) -> str:
+    """The given source kind, else a plan review for a goal's action without a
+    source record, else what the source record is."""
+    if source_kind:
+        return source_kind
+    if plan_goal is not None and source is None:
+        return SourceKind.PLAN_REVIEW
+    return _source_kind_for(source)
+
+
+def _source_reference(source) -> tuple[ContentType | None, int | None]:
+    """The content type and primary key that point an action at its source."""
+    if source is None:
+        return None, None
+    return ContentType.objects.get_for_model(source), source.pk
+
+
+def _tell_owner(action: Action, *, actor, kind: str, subject: str, body: str) -> None:
+    """Tell the owner about the action: `subject` takes the action's %(title)s,
+    `body` also %(actor)s and %(due)s (both already translated)."""
+    values = {"actor": actor, "due": fi_date(action.due_date), "title": action.title}
+    _notify_owner(action, actor=actor, kind=kind, subject=subject % {"title": action.title[:120]}, body=body % values)
+
+
+def _notify_assigned(action: Action, *, actor) -> None:
+    """Tell the (new) owner that the action is now theirs."""
+    _tell_owner(
+        action, actor=actor, kind="action.assigned", subject=_("New action for you: %(title)s"),
+        body=_("%(actor)s assigned you an action due %(due)s:\n\n%(title)s"),
+    )
+
+
 @transaction.atomic
 def action_create(
     *,
@@ -117,35 +199,22 @@ def action_create(
     title = clean_text(title)
     description = clean_text(description)
     errors: dict = {}
-    if not title:
-        errors["title"] = _("Describe what will be done.")
-    else:
-        check_length(errors, "title", title, TITLE_MAX)
-    check_length(errors, "description", description, TEXT_MAX)
-    if owner is None or not owner.is_active:
-        errors["owner"] = _("Choose an active person as the owner.")
-    elif check_access and not access.sees_unit(owner, unit):
-        errors["owner"] = _("%(name)s does not work in this unit.") % {"name": owner.full_name}
-    if not isinstance(due_date, dt.date):
-        errors["due_date"] = _("Give a due date.")
-    elif check_access and due_date < timezone.localdate():
-        errors["due_date"] = _("The due date cannot be in the past.")
-    if source_kind is not None and source_kind not in SourceKind.values:
-        errors["source_kind"] = _("Choose where the action comes from.")
-    if kind not in ActionKind.values:
-        errors["kind"] = _("Choose the kind of action.")
-    if plan_goal is not None and plan_goal.unit_id != unit.pk:
-        errors["plan_goal"] = _("The goal belongs to another unit's action plan.")
+    _check_action_fields(
+        errors, title=title, description=description, owner=owner, due_date=due_date, unit=unit,
+        check_owner_unit=check_access, check_past=check_access,
+    )
+    _check_create_only_fields(errors, unit=unit, kind=kind, source_kind=source_kind, plan_goal=plan_goal)
     raise_if(errors)
 
     if needs_effectiveness_check is None:
         needs_effectiveness_check = _is_serious(source)
+    source_type, source_id = _source_reference(source)
     action = Action.objects.create(
         unit=unit,
         kind=kind,
-        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
-        source_id=source.pk if source is not None else None,
-        source_kind=source_kind or (SourceKind.PLAN_REVIEW if plan_goal is not None and source is None else _source_kind_for(source)),
+        source_type=source_type,
+        source_id=source_id,
+        source_kind=_resolved_source_kind(source_kind, source, plan_goal),
         plan_goal=plan_goal,
         title=title,
         description=description,
@@ -165,14 +234,7 @@ def action_create(
         due_date=due_date.isoformat(),
         needs_effectiveness_check=action.needs_effectiveness_check,
     )
-    _notify_owner(
-        action,
-        actor=actor,
-        kind="action.assigned",
-        subject=_("New action for you: %(title)s") % {"title": title[:120]},
-        body=_("%(actor)s assigned you an action due %(due)s:\n\n%(title)s")
-        % {"actor": actor, "due": fi_date(due_date), "title": title},
-    )
+    _notify_assigned(action, actor=actor)
     return action
 
 
@@ -181,38 +243,11 @@ def _require_open(action: Action) -> None:
         raise ValidationError(_("Only an open action can be changed."))
 
 
-@transaction.atomic
-def action_update(
-    *, actor, action: Action, title: str, owner, due_date: dt.date, description: str = "",
-    expected_version: int | None = None,
-) -> Action:
-    """Change an open action's title, owner, due date and description (action.manage).
-    A new owner is told; a new due date re-arms the reminders. `expected_version`:
-    the edit version the form was opened at; a newer save refuses this one."""
-    access.require_on(actor, action, access.P_ACTION_MANAGE)
-    _require_open(action)
-    title = clean_text(title)
-    description = clean_text(description)
-    errors: dict = {}
-    if not title:
-        errors["title"] = _("Describe what will be done.")
-    else:
-        check_length(errors, "title", title, TITLE_MAX)
-    check_length(errors, "description", description, TEXT_MAX)
-    if owner is None or not owner.is_active:
-        errors["owner"] = _("Choose an active person as the owner.")
-    elif owner.pk != action.owner_id and not access.sees_unit(owner, action.unit):
-        errors["owner"] = _("%(name)s does not work in this unit.") % {"name": owner.full_name}
-    if not isinstance(due_date, dt.date):
-        errors["due_date"] = _("Give a due date.")
-    elif due_date != action.due_date and due_date < timezone.localdate():
-        errors["due_date"] = _("The due date cannot be in the past.")
-    raise_if(errors)
-    edit_version_claim(action, expected=expected_version)
-
+def _apply_changes(action: Action, *, title: str, description: str, due_date: dt.date, owner) -> tuple[list, dict]:
+    """Set on `action` what differs; return the changed field names and the
+    changes for the audit event. A new due date or owner re-arms the reminders."""
     changed = {}
     fields = []
-    old_owner = action.owner
     for name, value in (("title", title), ("description", description), ("due_date", due_date)):
         if getattr(action, name) != value:
             setattr(action, name, value)
@@ -228,28 +263,49 @@ def action_update(
         action.reminded_at = None
         action.overdue_notified_at = None
         fields += ["reminded_at", "overdue_notified_at"]
+    return fields, changed
+
+
+def _notify_update(action: Action, *, actor, fields: list, owner_changed: bool) -> None:
+    """A new owner is told the action is theirs; else a moved due date is told."""
+    if "owner" in fields and owner_changed:
+        _notify_assigned(action, actor=actor)
+    elif "due_date" in fields:
+        _tell_owner(
+            action, actor=actor, kind="action.updated", subject=_("New due date for your action: %(title)s"),
+            body=_("%(actor)s moved the due date of your action to %(due)s:\n\n%(title)s"),
+        )
+
+
+@transaction.atomic
+def action_update(
+    *, actor, action: Action, title: str, owner, due_date: dt.date, description: str = "",
+    expected_version: int | None = None,
+) -> Action:
+    """Change an open action's title, owner, due date and description (action.manage).
+    A new owner is told; a new due date re-arms the reminders. `expected_version`:
+    the edit version the form was opened at; a newer save refuses this one."""
+    access.require_on(actor, action, access.P_ACTION_MANAGE)
+    _require_open(action)
+    title = clean_text(title)
+    description = clean_text(description)
+    errors: dict = {}
+    _check_action_fields(
+        errors, title=title, description=description, owner=owner, due_date=due_date, unit=action.unit,
+        # Only a new owner or a new date is checked again: the old ones stand.
+        check_owner_unit=owner is not None and owner.pk != action.owner_id,
+        check_past=due_date != action.due_date,
+    )
+    raise_if(errors)
+    edit_version_claim(action, expected=expected_version)
+
+    old_owner = action.owner
+    fields, changed = _apply_changes(action, title=title, description=description, due_date=due_date, owner=owner)
     if not fields:
         return action
     action.save(update_fields=fields)
     audit_event_record(actor=actor, verb="action.updated", target=action, unit=action.unit, **changed)
-    if "owner" in fields and owner.pk != old_owner.pk:
-        _notify_owner(
-            action,
-            actor=actor,
-            kind="action.assigned",
-            subject=_("New action for you: %(title)s") % {"title": action.title[:120]},
-            body=_("%(actor)s assigned you an action due %(due)s:\n\n%(title)s")
-            % {"actor": actor, "due": fi_date(action.due_date), "title": action.title},
-        )
-    elif "due_date" in fields:
-        _notify_owner(
-            action,
-            actor=actor,
-            kind="action.updated",
-            subject=_("New due date for your action: %(title)s") % {"title": action.title[:120]},
-            body=_("%(actor)s moved the due date of your action to %(due)s:\n\n%(title)s")
-            % {"actor": actor, "due": fi_date(action.due_date), "title": action.title},
-        )
+    _notify_update(action, actor=actor, fields=fields, owner_changed=owner.pk != old_owner.pk)
     return action
 
 

@@ -273,6 +273,58 @@ def goal_action_add(request, pk, goal_id):
 # --- A finding steers the action plan (registry.GOAL_PROMPTS) ----------------------------------------
 
 
+def _prompt_link(form, *, actor, origin, plans) -> tuple[bool, object]:
+    """The "link" step: tie the record to a chosen goal of its unit's plans."""
+    plan_by_goal = {goal.pk: goal for plan in plans for goal in plan.goals.all()}
+
+    def perform(data):
+        goal = plan_by_goal.get(data["goal"])
+        if goal is None:
+            raise ValidationError({"goal": _("Choose a goal.")})
+        services.goal_prompt_link(
+            actor=actor, goal=goal, source=origin.record, source_kind=origin.kind, label=origin.label
+        )
+        return goal
+
+    return form_step(form, perform)
+
+
+def _prompt_start(form, *, actor, origin, plans) -> tuple[bool, object]:
+    """The "start" step: a new goal in a chosen plan, prompted by the record."""
+    plan_by_id = {plan.pk: plan for plan in plans}
+
+    def perform(data):
+        plan = plan_by_id.get(data["plan"])
+        if plan is None:
+            raise ValidationError({"plan": _("Choose the action plan.")})
+        return services.plan_goal_start_from(
+            actor=actor,
+            plan=plan,
+            source=origin.record,
+            source_kind=origin.kind,
+            label=origin.label,
+            area=data["area"],
+            description=data["description"],
+            measures=data["measures"],
+            owner=data["owner"],
+            indicator=data["indicator"],
+        )
+
+    return form_step(form, perform)
+
+
+def _prompt_origin_or_refuse(request):
+    """The record named by "?lahde=kind:id": 404 when the actor may not open it,
+    403 when they may not link it (no action.manage in its unit)."""
+    actor = request.user
+    origin = plan_selectors.prompt_origin(actor=actor, ref=request.POST.get("lahde") or request.GET.get("lahde"))
+    if origin is None:
+        raise Http404
+    if not access.can(actor, P_ACTION_MANAGE, origin.unit):
+        raise PermissionDenied(P_ACTION_MANAGE)
+    return origin
+
+
 @requires(P_ACTION_MANAGE)
 def goal_prompt(request):
     """Link a deviation, an audit finding, a complaint or feedback ("?lahde=kind:id")
@@ -280,50 +332,16 @@ def goal_prompt(request):
     own area says whether the actor may open it (404 when not); linking needs
     action.manage in the record's unit (403)."""
     actor = request.user
-    origin = plan_selectors.prompt_origin(actor=actor, ref=request.POST.get("lahde") or request.GET.get("lahde"))
-    if origin is None:
-        raise Http404
-    if not access.can(actor, P_ACTION_MANAGE, origin.unit):
-        raise PermissionDenied(P_ACTION_MANAGE)
+    origin = _prompt_origin_or_refuse(request)
     plans = plan_selectors.prompt_plans(actor=actor, unit=origin.unit)
     people = list(selectors.people_of_unit(unit=origin.unit))
     intent = request.POST.get("intent") if request.method == "POST" else None
     link_form = GoalPromptLinkForm(request.POST if intent == "link" else None, plans=plans, prefix="link")
     start_form = GoalStartForm(request.POST if intent == "start" else None, plans=plans, people=people, prefix="start")
     if intent == "link":
-        plan_by_goal = {goal.pk: goal for plan in plans for goal in plan.goals.all()}
-
-        def perform(data):
-            goal = plan_by_goal.get(data["goal"])
-            if goal is None:
-                raise ValidationError({"goal": _("Choose a goal.")})
-            services.goal_prompt_link(
-                actor=actor, goal=goal, source=origin.record, source_kind=origin.kind, label=origin.label
-            )
-            return goal
-
-        done, goal = form_step(link_form, perform)
+        done, goal = _prompt_link(link_form, actor=actor, origin=origin, plans=plans)
     elif intent == "start":
-        plan_by_id = {plan.pk: plan for plan in plans}
-
-        def perform(data):
-            plan = plan_by_id.get(data["plan"])
-            if plan is None:
-                raise ValidationError({"plan": _("Choose the action plan.")})
-            return services.plan_goal_start_from(
-                actor=actor,
-                plan=plan,
-                source=origin.record,
-                source_kind=origin.kind,
-                label=origin.label,
-                area=data["area"],
-                description=data["description"],
-                measures=data["measures"],
-                owner=data["owner"],
-                indicator=data["indicator"],
-            )
-
-        done, goal = form_step(start_form, perform)
+        done, goal = _prompt_start(start_form, actor=actor, origin=origin, plans=plans)
     else:
         done, goal = False, None
     if done:

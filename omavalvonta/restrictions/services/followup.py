@@ -56,38 +56,61 @@ def _content(restriction: Restriction) -> dict:
     }
 
 
+def _signable_kind(actor, restriction: Restriction) -> str:
+    """The kind of document the measure is answered with (a decision or an
+    account), once the actor may sign it: a decision needs restriction.decide,
+    an account restriction.record. A measure decided outside the unit has none."""
+    rule = restriction.rule
+    kind = law.document_kind(rule, restriction.record_kind) if rule else None
+    if kind is None:
+        raise ValidationError(_("This measure was decided outside the unit: its decision is not written here."))
+    perm = access.P_RESTRICTION_DECIDE if kind == law.DECISION else access.P_RESTRICTION_RECORD
+    access.require(actor, perm, restriction.unit)
+    return kind
+
+
+def _reasoning_error(reasoning: str, kind: str) -> str | None:
+    if not reasoning:
+        return _("Write the reasoning of the decision.") if kind == law.DECISION else _("Write the account.")
+    if len(reasoning) > TEXT_LIMIT:
+        return _("Use at most %(limit)s characters.") % {"limit": TEXT_LIMIT}
+    return None
+
+
+def _correction_reason_error(correction_reason: str, *, correcting: bool) -> str | None:
+    """A corrected version says why it is needed; the first version needs no reason."""
+    if correcting and not correction_reason:
+        return _("A signed document is not changed: write why this corrected version is needed.")
+    if len(correction_reason) > TEXT_LIMIT:
+        return _("Use at most %(limit)s characters.") % {"limit": TEXT_LIMIT}
+    return None
+
+
+def _check_document_texts(reasoning: str, correction_reason: str, *, kind: str, correcting: bool) -> None:
+    errors = {}
+    reasoning_error = _reasoning_error(reasoning, kind)
+    if reasoning_error:
+        errors["reasoning"] = reasoning_error
+    correction_error = _correction_reason_error(correction_reason, correcting=correcting)
+    if correction_error:
+        errors["correction_reason"] = correction_error
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def document_sign(*, actor, restriction: Restriction, reasoning: str, correction_reason: str = "") -> RestrictionDocument:
     """Sign the written decision (the decider of an appealable measure the unit
     decided) or the written account (restriction.record; a restraint and the other
     measures the law answers with an account). Frozen once signed: signing again
     is a correction, a new version with its reason."""
-    rule = restriction.rule
-    kind = law.document_kind(rule, restriction.record_kind) if rule else None
-    if kind is None:
-        raise ValidationError(_("This measure was decided outside the unit: its decision is not written here."))
-    if kind == law.DECISION:
-        access.require(actor, access.P_RESTRICTION_DECIDE, restriction.unit)
-    else:
-        access.require(actor, access.P_RESTRICTION_RECORD, restriction.unit)
+    kind = _signable_kind(actor, restriction)
     # One signer at a time: the restriction's row is the lock for its versions.
     Restriction.objects.select_for_update().filter(pk=restriction.pk).first()
     last = restriction.documents.order_by("-version").first()
-    errors = {}
     reasoning = (reasoning or "").strip()
     correction_reason = (correction_reason or "").strip()
-    if not reasoning:
-        errors["reasoning"] = (
-            _("Write the reasoning of the decision.") if kind == law.DECISION else _("Write the account.")
-        )
-    elif len(reasoning) > TEXT_LIMIT:
-        errors["reasoning"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_LIMIT}
-    if last is not None and not correction_reason:
-        errors["correction_reason"] = _("A signed document is not changed: write why this corrected version is needed.")
-    elif len(correction_reason) > TEXT_LIMIT:
-        errors["correction_reason"] = _("Use at most %(limit)s characters.") % {"limit": TEXT_LIMIT}
-    if errors:
-        raise ValidationError(errors)
+    _check_document_texts(reasoning, correction_reason, kind=kind, correcting=last is not None)
     document = RestrictionDocument.objects.create(
         restriction=restriction,
         version=(last.version + 1) if last else 1,
