@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from omavalvonta.complaints.models import OPEN_STATES, Complaint, State
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.core.lib.dates import fi_date
+from omavalvonta.core.lists import filtered_list
 from omavalvonta.improvement.selectors import actions_for_source
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.access import P_COMPLAINT_HANDLE, P_COMPLAINT_VIEW, requires
@@ -36,22 +36,17 @@ PAGE_SIZE = 20
 def complaint_list(request):
     actor = request.user
     form = FilterForm(request.GET or None, units=access.units_for(actor, P_COMPLAINT_VIEW).order_by("name"))
-    filters = form.filters()
-    page = Paginator(selectors.complaint_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    status = 400 if form.is_bound and form.errors else 200
-    return render(
+    return filtered_list(
         request,
         "complaints/list.html",
-        {
-            "form": form,
-            "page": page,
-            "filtered": bool(filters),
-            "today": timezone.localdate(),
-            "can_record": access.has_perm_anywhere(actor, P_COMPLAINT_HANDLE),
-            "can_settings": access.has_perm_organisation_wide(actor, P_COMPLAINT_HANDLE),
-            "answer_days": selectors.answer_days(),
-        },
-        status=status,
+        form,
+        lambda filters: selectors.complaint_list(actor=actor, filters=filters),
+        per_page=PAGE_SIZE,
+        status=400 if form.is_bound and form.errors else 200,
+        today=timezone.localdate(),
+        can_record=access.has_perm_anywhere(actor, P_COMPLAINT_HANDLE),
+        can_settings=access.has_perm_organisation_wide(actor, P_COMPLAINT_HANDLE),
+        answer_days=selectors.answer_days(),
     )
 
 

@@ -88,6 +88,12 @@ def form_step(form, perform) -> tuple[bool, object]:
         return False, None
 
 
+def picked(data, *names) -> dict:
+    """The named values of a form's cleaned data, to pass on to a service by
+    name: `services.x(actor=actor, **picked(data, "title", "due_date"))`."""
+    return {name: data[name] for name in names}
+
+
 def _date_range_message() -> str:
     return _("Enter a date between %(earliest)s and %(latest)s.") % {
         "earliest": f"{bounds.EARLIEST.day}.{bounds.EARLIEST.month}.{bounds.EARLIEST.year}",

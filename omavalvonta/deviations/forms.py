@@ -243,6 +243,9 @@ class FilterForm(RegionUnitFilter):
     team_meeting = forms.BooleanField(label=_("For the team meeting"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
+    # The filter bar's order (components/filters.html).
+    field_order = ["kind", "state", "risk_level", "region", "unit", "date_from", "date_to"]
+
     def __init__(self, *args, units, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.offer_units(units)

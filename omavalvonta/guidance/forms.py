@@ -117,6 +117,9 @@ class FilterForm(RegionUnitFilter):
     overdue = forms.BooleanField(label=_("Deadline passed"), required=False)
     mine = forms.BooleanField(label=_("Mine to prepare"), required=False)
 
+    # The filter bar's order (components/filters.html).
+    field_order = ["kind", "state", "region", "unit"]
+
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *Kind.choices]

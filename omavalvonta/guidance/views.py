@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
-from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.forms import add_service_errors, form_step, picked
+from omavalvonta.core.lists import filtered_list
 from omavalvonta.guidance import selectors, services
 from omavalvonta.guidance.forms import (
     ActionForm,
@@ -48,18 +48,13 @@ PAGE_SIZE = 20
 @requires(P_GUIDANCE_VIEW)
 def guidance_list(request):
     actor = request.user
-    form = FilterForm(request.GET or None, units=access.units_for(actor, P_GUIDANCE_VIEW).order_by("name"))
-    filters = form.filters()
-    page = Paginator(selectors.guidance_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return filtered_list(
         request,
         "guidance/list.html",
-        {
-            "form": form,
-            "page": page,
-            "filtered": bool(filters),
-            "can_register": access.has_perm_anywhere(actor, P_GUIDANCE_MANAGE),
-        },
+        FilterForm(request.GET or None, units=access.units_for(actor, P_GUIDANCE_VIEW).order_by("name")),
+        lambda filters: selectors.guidance_list(actor=actor, filters=filters),
+        per_page=PAGE_SIZE,
+        can_register=access.has_perm_anywhere(actor, P_GUIDANCE_MANAGE),
     )
 
 
@@ -253,12 +248,7 @@ def assign(request, pk):
 def add_action(request, pk):
     def perform(guidance, data):
         services.guidance_action_add(
-            actor=request.user,
-            guidance=guidance,
-            unit=data["unit"],
-            title=data["title"],
-            owner=data["owner"],
-            due_date=data["due_date"],
+            actor=request.user, guidance=guidance, **picked(data, "unit", "title", "owner", "due_date")
         )
 
     return _step(request, pk, "action", P_GUIDANCE_VIEW, perform, _("The action was added."))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.lists import filtered_list
 from omavalvonta.core.offline import queue_answer, wants_json
 from omavalvonta.meetings import selectors, services
 from omavalvonta.meetings.detail_page import render_detail
@@ -56,20 +56,15 @@ PAGE_SIZE = 20
 @requires(P_MEETING_VIEW)
 def meeting_list(request):
     actor = request.user
-    form = FilterForm(request.GET or None, units=selectors.units_for_meetings(actor=actor))
-    filters = form.filters()
-    page = Paginator(selectors.meeting_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return filtered_list(
         request,
         "meetings/list.html",
-        {
-            "form": form,
-            "page": page,
-            "filtered": bool(filters),
-            "can_create": access.has_perm_anywhere(actor, P_MEETING_MANAGE),
-            "childrens_units": selectors.own_units_with_childrens_meetings(actor=actor),
-            "now": timezone.now(),
-        },
+        FilterForm(request.GET or None, units=selectors.units_for_meetings(actor=actor)),
+        lambda filters: selectors.meeting_list(actor=actor, filters=filters),
+        per_page=PAGE_SIZE,
+        can_create=access.has_perm_anywhere(actor, P_MEETING_MANAGE),
+        childrens_units=selectors.own_units_with_childrens_meetings(actor=actor),
+        now=timezone.now(),
     )
 
 

@@ -23,6 +23,14 @@ class RegionUnitFilter(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units"))
 
     MAX_UNITS_WITHOUT_REGION = 60
+    show_region = False
+    show_unit = False
+
+    def shown_fields(self):
+        """The fields a list's filter bar (components/filters.html) shows, in the
+        form's order: region and unit only where offer_units offered them."""
+        hidden = {name for name in ("region", "unit") if not getattr(self, f"show_{name}")}
+        return [bound for bound in self if bound.name not in hidden]
 
     def offer_units(self, units, *, regions=None, region_id=None):
         """region_id: the region whose units to offer when none was chosen (a page

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -98,6 +99,54 @@ def _save(form, write, *, versioned: bool = False):
         return None
 
 
+def _form_page(request, form_class, template, context, write, *, done, to, initial=None, versioned=False):
+    """One create or edit page: the form bound on POST, the service run through
+    `_save`, then a success message (`done(saved)`) and a redirect to `to`
+    (a URL name, or `to(saved)` for one); else the page with the form again.
+    `context` is what the template needs besides the form."""
+    form = _bound(request, form_class, initial=initial)
+    if request.method == "POST":
+        saved = _save(form, write, versioned=versioned)
+        if saved:
+            messages.success(request, done(saved))
+            return redirect(to(saved) if callable(to) else to)
+    return render(request, template, {"form": form, **context})
+
+
+def _record_pages(name, form_class, *, get, create, update, added, saved, initial_for=None):
+    """The create and edit pages of one kind of administration record (`name`:
+    "unit", "county", ...): organisation/<name>_form.html with the form and the
+    record (None when new), the form's data to the service `create` or `update`,
+    then `added` or `saved` (a message naming the record; `added` may be a
+    function of the record) and back to organisation:<name>_list."""
+    template, to = f"organisation/{name}_form.html", f"organisation:{name}_list"
+    initial_for = initial_for or form_class.initial_for
+
+    def done(text):
+        return lambda record: (text(record) if callable(text) else text) % {"name": record.name}
+
+    @admin_required
+    @require_http_methods(["GET", "POST"])
+    def create_page(request):
+        return _form_page(
+            request, form_class, template, {name: None}, lambda data: create(actor=request.user, **data),
+            done=done(added), to=to,
+        )
+
+    @admin_required
+    @require_http_methods(["GET", "POST"])
+    def edit_page(request, pk):
+        record = get(actor=request.user, pk=pk)
+        return _form_page(
+            request, form_class, template, {name: record}, lambda data: update(actor=request.user, **{name: record}, **data),
+            initial=initial_for(record), versioned=True, done=done(saved), to=to,
+        )
+
+    create_page.__name__ = create_page.__qualname__ = f"{name}_create"
+    edit_page.__name__ = edit_page.__qualname__ = f"{name}_edit"
+    return create_page, edit_page
+
+
 # --- Home ---------------------------------------------------------------------------------
 
 
@@ -122,22 +171,16 @@ def admin_home(request):
 def organisation_settings(request):
     organisation = selectors.organisation_for_settings(actor=request.user)
     initial = OrganisationSettingsForm.initial_for(organisation) if organisation else None
-    form = _bound(request, OrganisationSettingsForm, initial=initial)
-    if request.method == "POST":
-        saved = _save(
-            form,
-            lambda data: services.organisation_settings_update(
-                actor=request.user, organisation=organisation, **data
-            ),
-            versioned=True,
-        )
-        if saved:
-            messages.success(request, _("The settings of “%(name)s” were saved.") % {"name": saved.name})
-            return redirect("organisation:admin_home")
-    return render(
+    return _form_page(
         request,
+        OrganisationSettingsForm,
         "organisation/organisation_settings.html",
-        {"form": form, "organisation": organisation, "sso_enabled": sso_enabled()},
+        {"organisation": organisation, "sso_enabled": sso_enabled()},
+        lambda data: services.organisation_settings_update(actor=request.user, organisation=organisation, **data),
+        initial=initial,
+        versioned=True,
+        done=lambda saved: _("The settings of “%(name)s” were saved.") % {"name": saved.name},
+        to="organisation:admin_home",
     )
 
 
@@ -176,36 +219,21 @@ def authority_list(request):
     return render(request, "organisation/authority_list.html", {"authorities": authorities})
 
 
-@admin_required
-@require_http_methods(["GET", "POST"])
-def authority_create(request):
-    form = _bound(request, AuthorityForm)
-    if request.method == "POST":
-        authority = _save(form, lambda data: services.authority_create(actor=request.user, **data))
-        if authority:
-            if authority.is_default:
-                text = _("The authority “%(name)s” was added as the default recipient of escalations.")
-            else:
-                text = _("The authority “%(name)s” was added.")
-            messages.success(request, text % {"name": authority.name})
-            return redirect("organisation:authority_list")
-    return render(request, "organisation/authority_form.html", {"form": form, "authority": None})
+def _authority_added(authority):
+    if authority.is_default:
+        return _("The authority “%(name)s” was added as the default recipient of escalations.")
+    return _("The authority “%(name)s” was added.")
 
 
-@admin_required
-@require_http_methods(["GET", "POST"])
-def authority_edit(request, pk):
-    authority = selectors.authority_get(actor=request.user, pk=pk)
-    form = _bound(request, AuthorityForm, initial=AuthorityForm.initial_for(authority))
-    if request.method == "POST":
-        saved = _save(
-            form, lambda data: services.authority_update(actor=request.user, authority=authority, **data),
-            versioned=True,
-        )
-        if saved:
-            messages.success(request, _("The authority “%(name)s” was saved.") % {"name": saved.name})
-            return redirect("organisation:authority_list")
-    return render(request, "organisation/authority_form.html", {"form": form, "authority": authority})
+authority_create, authority_edit = _record_pages(
+    "authority",
+    AuthorityForm,
+    get=selectors.authority_get,
+    create=services.authority_create,
+    update=services.authority_update,
+    added=_authority_added,
+    saved=gettext_lazy("The authority “%(name)s” was saved."),
+)
 
 
 # --- Units ----------------------------------------------------------------------------------
@@ -219,29 +247,15 @@ def unit_list(request):
     return render(request, "organisation/unit_list.html", {"filter_form": filter_form, "page": page})
 
 
-@admin_required
-@require_http_methods(["GET", "POST"])
-def unit_create(request):
-    form = _bound(request, UnitForm)
-    if request.method == "POST":
-        unit = _save(form, lambda data: services.unit_create(actor=request.user, **data))
-        if unit:
-            messages.success(request, _("The unit “%(name)s” was created.") % {"name": unit.name})
-            return redirect("organisation:unit_list")
-    return render(request, "organisation/unit_form.html", {"form": form, "unit": None})
-
-
-@admin_required
-@require_http_methods(["GET", "POST"])
-def unit_edit(request, pk):
-    unit = selectors.unit_get(actor=request.user, pk=pk)
-    form = _bound(request, UnitForm, initial=UnitForm.initial_for(unit))
-    if request.method == "POST":
-        saved = _save(form, lambda data: services.unit_update(actor=request.user, unit=unit, **data), versioned=True)
-        if saved:
-            messages.success(request, _("The unit “%(name)s” was saved.") % {"name": saved.name})
-            return redirect("organisation:unit_list")
-    return render(request, "organisation/unit_form.html", {"form": form, "unit": unit})
+unit_create, unit_edit = _record_pages(
+    "unit",
+    UnitForm,
+    get=selectors.unit_get,
+    create=services.unit_create,
+    update=services.unit_update,
+    added=gettext_lazy("The unit “%(name)s” was created."),
+    saved=gettext_lazy("The unit “%(name)s” was saved."),
+)
 
 
 # --- Wellbeing services counties -------------------------------------------------------------
@@ -253,31 +267,15 @@ def county_list(request):
     return render(request, "organisation/county_list.html", {"counties": counties})
 
 
-@admin_required
-@require_http_methods(["GET", "POST"])
-def county_create(request):
-    form = _bound(request, CountyForm)
-    if request.method == "POST":
-        county = _save(form, lambda data: services.county_create(actor=request.user, **data))
-        if county:
-            messages.success(request, _("The county “%(name)s” was added.") % {"name": county.name})
-            return redirect("organisation:county_list")
-    return render(request, "organisation/county_form.html", {"form": form, "county": None})
-
-
-@admin_required
-@require_http_methods(["GET", "POST"])
-def county_edit(request, pk):
-    county = selectors.county_get(actor=request.user, pk=pk)
-    form = _bound(request, CountyForm, initial=CountyForm.initial_for(county))
-    if request.method == "POST":
-        saved = _save(
-            form, lambda data: services.county_update(actor=request.user, county=county, **data), versioned=True
-        )
-        if saved:
-            messages.success(request, _("The county “%(name)s” was saved.") % {"name": saved.name})
-            return redirect("organisation:county_list")
-    return render(request, "organisation/county_form.html", {"form": form, "county": county})
+county_create, county_edit = _record_pages(
+    "county",
+    CountyForm,
+    get=selectors.county_get,
+    create=services.county_create,
+    update=services.county_update,
+    added=gettext_lazy("The county “%(name)s” was added."),
+    saved=gettext_lazy("The county “%(name)s” was saved."),
+)
 
 
 # --- Regions --------------------------------------------------------------------------------------
@@ -289,35 +287,16 @@ def region_list(request):
     return render(request, "organisation/region_list.html", {"regions": regions})
 
 
-@admin_required
-@require_http_methods(["GET", "POST"])
-def region_create(request):
-    form = _bound(request, RegionForm)
-    if request.method == "POST":
-        region = _save(form, lambda data: services.region_create(actor=request.user, name=data["name"]))
-        if region:
-            messages.success(request, _("The region “%(name)s” was added.") % {"name": region.name})
-            return redirect("organisation:region_list")
-    return render(request, "organisation/region_form.html", {"form": form, "region": None})
-
-
-@admin_required
-@require_http_methods(["GET", "POST"])
-def region_edit(request, pk):
-    region = selectors.region_get(actor=request.user, pk=pk)
-    form = _bound(request, RegionForm, initial={"name": region.name, "edit_version": region.edit_version})
-    if request.method == "POST":
-        saved = _save(
-            form,
-            lambda data: services.region_update(
-                actor=request.user, region=region, name=data["name"], expected_version=data["expected_version"]
-            ),
-            versioned=True,
-        )
-        if saved:
-            messages.success(request, _("The region “%(name)s” was saved.") % {"name": saved.name})
-            return redirect("organisation:region_list")
-    return render(request, "organisation/region_form.html", {"form": form, "region": region})
+region_create, region_edit = _record_pages(
+    "region",
+    RegionForm,
+    get=selectors.region_get,
+    create=services.region_create,
+    update=services.region_update,
+    added=gettext_lazy("The region “%(name)s” was added."),
+    saved=gettext_lazy("The region “%(name)s” was saved."),
+    initial_for=lambda region: {"name": region.name, "edit_version": region.edit_version},
+)
 
 
 # --- People ---------------------------------------------------------------------------------------
@@ -385,13 +364,16 @@ def person_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
     person = selectors.person_get(actor=request.user, pk=pk)
-    form = _bound(request, PersonEditForm, initial=PersonEditForm.initial_for(person))
-    if request.method == "POST":
-        saved = _save(form, lambda data: services.person_update(actor=request.user, person=person, **data))
-        if saved:
-            messages.success(request, _("The details of %(name)s were saved.") % {"name": saved.full_name})
-            return redirect("organisation:person_detail", pk=saved.pk)
-    return render(request, "organisation/person_edit.html", {"form": form, "person": person})
+    return _form_page(
+        request,
+        PersonEditForm,
+        "organisation/person_edit.html",
+        {"person": person},
+        lambda data: services.person_update(actor=request.user, person=person, **data),
+        initial=PersonEditForm.initial_for(person),
+        done=lambda saved: _("The details of %(name)s were saved.") % {"name": saved.full_name},
+        to=lambda saved: reverse("organisation:person_detail", kwargs={"pk": saved.pk}),
+    )
 
 
 @admin_required

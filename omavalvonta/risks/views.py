@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.lists import filtered_list
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks import selectors, services
@@ -31,19 +31,15 @@ PAGE_SIZE = 20
 def risk_list(request):
     actor = request.user
     form = FilterForm(request.GET or None, units=selectors.units_for_risks(actor=actor))
-    filters = form.filters()
-    page = Paginator(selectors.risk_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return filtered_list(
         request,
         "risks/list.html",
-        {
-            "form": form,
-            "page": page,
-            "filtered": bool(filters),
-            "can_manage": access.has_perm_anywhere(actor, P_RISK_MANAGE),
-            "today": timezone.localdate(),
-            "matrix": selectors.risk_matrix_counts(actor=actor, filters=filters),
-        },
+        form,
+        lambda filters: selectors.risk_list(actor=actor, filters=filters),
+        per_page=PAGE_SIZE,
+        can_manage=access.has_perm_anywhere(actor, P_RISK_MANAGE),
+        today=timezone.localdate(),
+        matrix=selectors.risk_matrix_counts(actor=actor, filters=form.filters()),
     )
 
 
@@ -144,13 +140,13 @@ def risk_edit(request, pk):
 @requires(P_RISK_VIEW)
 def assessment_list(request):
     actor = request.user
-    form = FilterForm(request.GET or None, units=selectors.units_for_risks(actor=actor))
-    filters = form.filters()
-    page = Paginator(selectors.assessment_list(actor=actor, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return filtered_list(
         request,
         "risks/assessments.html",
-        {"form": form, "page": page, "can_manage": access.has_perm_anywhere(actor, P_RISK_MANAGE)},
+        FilterForm(request.GET or None, units=selectors.units_for_risks(actor=actor)),
+        lambda filters: selectors.assessment_list(actor=actor, filters=filters),
+        per_page=PAGE_SIZE,
+        can_manage=access.has_perm_anywhere(actor, P_RISK_MANAGE),
     )
 
 

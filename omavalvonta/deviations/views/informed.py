@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omavalvonta.core.forms import picked
 from omavalvonta.deviations import selectors, services
 from omavalvonta.deviations.views.detail import _handle, _handling_forms, _render_detail
 from omavalvonta.organisation.access import AUTHENTICATED, P_DEVIATION_HANDLE, requires
@@ -19,12 +20,7 @@ from omavalvonta.organisation.access import AUTHENTICATED, P_DEVIATION_HANDLE, r
 def deviation_informed_add(request, pk):
     def perform(deviation, data):
         services.informed_record_add(
-            actor=request.user,
-            deviation=deviation,
-            party=data["party"],
-            informed_on=data["informed_on"],
-            informed_by=data["informed_by"],
-            note=data["note"],
+            actor=request.user, deviation=deviation, **picked(data, "party", "informed_on", "informed_by", "note")
         )
 
     return _handle(

@@ -9,11 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import add_service_errors, picked
 from omavalvonta.deviations import proposals, services
 from omavalvonta.deviations.handling_forms import ProposalDecisionForm
 from omavalvonta.deviations.views.detail import _handle
 from omavalvonta.organisation.access import AUTHENTICATED, P_INSTRUCTION_DECIDE, requires
+
+_DECISION_FIELDS = (
+    "instruction_followed", "must_change", "outside_needed", "outside_party", "instruction", "proposal", "responsible"
+)
 
 
 @requires(AUTHENTICATED)
@@ -23,13 +27,7 @@ def deviation_decide(request, pk):
         services.deviation_decide_handling(
             actor=request.user,
             deviation=deviation,
-            instruction_followed=data["instruction_followed"],
-            must_change=data["must_change"],
-            outside_needed=data["outside_needed"],
-            outside_party=data["outside_party"],
-            instruction=data["instruction"],
-            proposal=data["proposal"],
-            responsible=data["responsible"],
+            **picked(data, *_DECISION_FIELDS),
             expected_version=data["edit_version"],
         )
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, gettext as _
 from django.views.decorators.http import require_POST
 
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import add_service_errors, form_step, picked
 from omavalvonta.feedback import selectors, services
 from omavalvonta.feedback.forms import (
     ChannelForm,
@@ -41,22 +41,11 @@ def rounds(request):
     today = timezone.localdate()
     if request.method == "POST":
         form = RoundForm(request.POST, units=units)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                round_ = services.round_create(
-                    actor=actor,
-                    unit=data["unit"],
-                    year=data["year"],
-                    quarter=data["quarter"],
-                    opens_on=data["opens_on"],
-                    closes_on=data["closes_on"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The round was opened."))
-                return redirect("feedback:round", pk=round_.pk)
+        fields = ("unit", "year", "quarter", "opens_on", "closes_on")
+        done, round_ = form_step(form, lambda data: services.round_create(actor=actor, **picked(data, *fields)))
+        if done:
+            messages.success(request, _("The round was opened."))
+            return redirect("feedback:round", pk=round_.pk)
     else:
         defaults = {"year": today.year, "quarter": str((today.month - 1) // 3 + 1)}
         initial, region_id = region_choice_initial(request.GET, defaults)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.forms import form_step, picked
 from omavalvonta.improvement import selectors, services
 from omavalvonta.improvement.forms import (
     ActionCompleteForm,
@@ -126,25 +125,11 @@ def action_create(request):
     people = list(selectors.people_of_unit(unit=unit))
     if request.method == "POST":
         form = ActionCreateForm(request.POST, people=people)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                action = services.action_create(
-                    actor=actor,
-                    unit=unit,
-                    title=data["title"],
-                    description=data["description"],
-                    owner=data["owner"],
-                    due_date=data["due_date"],
-                    kind=data["kind"],
-                    source_kind=data["source_kind"],
-                    needs_effectiveness_check=data["needs_effectiveness_check"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The action was saved and its owner notified."))
-                return redirect("improvement:action_detail", pk=action.pk)
+        fields = ("title", "description", "owner", "due_date", "kind", "source_kind", "needs_effectiveness_check")
+        done, action = form_step(form, lambda data: services.action_create(actor=actor, unit=unit, **picked(data, *fields)))
+        if done:
+            messages.success(request, _("The action was saved and its owner notified."))
+            return redirect("improvement:action_detail", pk=action.pk)
     else:
         form = ActionCreateForm(people=people, initial={"kind": request.GET.get("kind") or ActionKind.DEVELOPMENT})
     return render(request, "improvement/action_form.html", {"form": form, "unit": unit, "units": units})
@@ -248,11 +233,7 @@ def action_complete(request, pk):
 def action_record_effectiveness(request, pk):
     def perform(action, data):
         services.action_record_effectiveness(
-            actor=request.user,
-            action=action,
-            result=data["result"],
-            evidence=data["evidence"],
-            new_due_date=data.get("new_due_date"),
+            actor=request.user, action=action, **picked(data, "result", "evidence"), new_due_date=data.get("new_due_date")
         )
 
     return _action_step(
@@ -267,10 +248,7 @@ def action_edit(request, pk):
         services.action_update(
             actor=request.user,
             action=action,
-            title=data["title"],
-            description=data["description"],
-            owner=data["owner"],
-            due_date=data["due_date"],
+            **picked(data, "title", "description", "owner", "due_date"),
             expected_version=data["edit_version"],
         )
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core import rhythm
-from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.forms import form_step, picked
 from omavalvonta.improvement import plan_selectors, selectors, services
 from omavalvonta.improvement.forms import (
     FollowUpForm,
@@ -51,19 +51,10 @@ def plan_create(request):
     actor = request.user
     units = selectors.units_managed(actor=actor)
     form = PlanCreateForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.action_plan_create(
-                actor=actor,
-                unit=data["unit"],
-                year=data["year"],
-                made_on=data["made_on"],
-                other_participants=data["other_participants"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        fields = ("unit", "year", "made_on", "other_participants")
+        done, plan = form_step(form, lambda data: services.action_plan_create(actor=actor, **picked(data, *fields)))
+        if done:
             messages.success(request, _("The action plan was started. Add its goals and who took part."))
             return redirect("improvement:plan_detail", pk=plan.pk)
     return render(request, "improvement/plan_form.html", {"form": form})
