@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Expression
 from django.urls import reverse
 
 from omavalvonta.core.accesslog import search_read_record
@@ -19,16 +20,30 @@ from omavalvonta.deviations.models import Deviation
 from omavalvonta.deviations.rules import HELSINKI
 from omavalvonta.organisation import access
 
-# The texts searched, in this order; the search area's GIN index on PostgreSQL
-# (search/migrations) is built on `deviation_text_vector()`, the same expression.
+# The texts searched, in this order; on PostgreSQL the search area keeps their
+# `finnish` tsvector in a generated column of each report, with a GIN index on
+# it (search/migrations 0003): `deviation_text_vector()` reads that column.
 TEXT_FIELDS = ("description", "immediate_actions", "contributing_factors", "analysis")
+VECTOR_COLUMN = "search_vector"
+
+
+class _StoredVector(Expression):
+    """The report's stored text vector (PostgreSQL; the column is the search
+    area's, not a model field), on whatever alias the query gives the table."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(VECTOR_COLUMN)}", []
 
 
 def deviation_text_vector():
-    """The `finnish` tsvector of the report's texts (PostgreSQL)."""
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector(*TEXT_FIELDS, config="finnish")
+    """The `finnish` tsvector of the report's texts (PostgreSQL): the stored column."""
+    return _StoredVector()
 
 
 def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
@@ -66,14 +81,16 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
 
 
 # The newest matches on PostgreSQL: walking the submission-time index newest
-# first and testing each report's text stops at once for a common word, but for
-# a rare word (or two words seldom together) it computes the text vector of
-# every report: 20-30 s at 500,000 reports (the bench, issue 19). So the walk is
-# bounded to the last RECENT_DAYS; when that finds fewer than the page, the GIN
-# index finds every match and they are sorted (ordering by an expression the
-# b-tree does not hold leaves the planner only the GIN index): its cost follows
-# the number of matches, and a word that is rare lately is rare on the whole.
+# first and testing each report's stored text vector stops at once for a common
+# word, but for a rare word (or two words seldom together) it would test every
+# report. So the walk is bounded to the last RECENT_DAYS, then to WIDER_DAYS
+# (a regional director's hundred units seldom have a page of one word in a
+# week: issue 19's bench); when that finds fewer than the page, the GIN index
+# finds every match and they are sorted (ordering by an expression the b-tree
+# does not hold leaves the planner only the GIN index): its cost follows the
+# number of matches, and a word that is rare lately is rare on the whole.
 RECENT_DAYS = 7
+WIDER_DAYS = 60
 
 
 def _newest(found, limit: int) -> list:
@@ -84,10 +101,12 @@ def _newest_on_postgresql(found, limit: int) -> list:
     from django.db.models import DateTimeField, ExpressionWrapper, F, Value
     from django.utils import timezone
 
-    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    rows = list(found.filter(submitted_at__gte=since).order_by("-submitted_at", "-id")[:limit])
-    if len(rows) >= limit:
-        return rows
+    now = timezone.now()
+    for days in (d for d in (RECENT_DAYS, WIDER_DAYS) if d > 0):
+        since = now - dt.timedelta(days=days)
+        rows = list(found.filter(submitted_at__gte=since).order_by("-submitted_at", "-id")[:limit])
+        if len(rows) >= limit:
+            return rows
     unindexed = ExpressionWrapper(F("submitted_at") + Value(dt.timedelta(0)), output_field=DateTimeField())
     return list(found.order_by(unindexed.desc(), "-id")[:limit])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.compound import newest_of_parts
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry
 from omavalvonta.deviations.choices import Kind
@@ -16,16 +17,19 @@ from omavalvonta.organisation import access
 
 
 def deviation_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[TimelineEntry]:
-    """Reports received and closed in `unit` that `actor` may see (two queries)."""
+    """Reports received and closed in `unit` that `actor` may see (one query on
+    PostgreSQL, two on SQLite)."""
     visible = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(unit=unit)
-    entries = []
     received = visible.filter(**moment_range("submitted_at", after=after, before=before)).order_by("-submitted_at", "-id")
-    for pk, kind, at in received.values_list("pk", "kind", "submitted_at")[:limit]:
-        entries.append(_entry(pk, kind, at, "received"))
     closed = visible.filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
-    for pk, kind, at in closed.order_by("-closed_at", "-id").values_list("pk", "kind", "closed_at")[:limit]:
-        entries.append(_entry(pk, kind, at, "closed"))
-    return entries
+    got_received, got_closed = newest_of_parts(
+        received.values_list("pk", "kind", "submitted_at"),
+        closed.order_by("-closed_at", "-id").values_list("pk", "kind", "closed_at"),
+        limit=limit,
+    )
+    return [_entry(pk, kind, at, "received") for pk, kind, at in got_received] + [
+        _entry(pk, kind, at, "closed") for pk, kind, at in got_closed
+    ]
 
 
 def _entry(pk, kind, at, event):

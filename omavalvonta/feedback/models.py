@@ -403,7 +403,17 @@ class Tally(models.Model):
                 name="tally_organisation_unique",
             ),
         ]
-        indexes = [models.Index(fields=["year", "quarter", "key"]), models.Index(fields=["month", "key"])]
+        indexes = [
+            models.Index(fields=["year", "quarter", "key"]),
+            models.Index(fields=["month", "key"]),
+            # A county's units over a period (county_figures, the county's home and
+            # API): read from the index alone on PostgreSQL (issue 19's bench).
+            models.Index(
+                fields=["unit", "key", "month"],
+                include=["group", "n", "value_sum", "nps_answered", "promoters", "detractors"],
+                name="tally_unit_key_month",
+            ),
+        ]
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"

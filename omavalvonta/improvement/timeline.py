@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.compound import newest_of_parts
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry
 from omavalvonta.improvement.models import Action, ActionKind, Effectiveness
@@ -14,11 +15,20 @@ from omavalvonta.organisation import access
 
 
 def action_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[TimelineEntry]:
-    """Actions opened, and effectiveness checks recorded, in `unit` (two queries)."""
+    """Actions opened, and effectiveness checks recorded, in `unit` (one query on
+    PostgreSQL, two on SQLite)."""
     visible = Action.objects.for_actor(actor, access.P_ACTION_VIEW).filter(unit=unit)
-    entries = []
     opened = visible.filter(**moment_range("created_at", after=after, before=before)).order_by("-created_at", "-id")
-    for pk, kind, at in opened.values_list("pk", "kind", "created_at")[:limit]:
+    checked = visible.filter(
+        effectiveness_checked_at__isnull=False, **moment_range("effectiveness_checked_at", after=after, before=before)
+    ).order_by("-effectiveness_checked_at", "-id")
+    got_opened, got_checked = newest_of_parts(
+        opened.values_list("pk", "kind", "created_at"),
+        checked.values_list("pk", "effectiveness", "effectiveness_checked_at"),
+        limit=limit,
+    )
+    entries = []
+    for pk, kind, at in got_opened:
         entries.append(
             TimelineEntry(
                 at=at, area="actions", kind=f"{kind}_opened",
@@ -26,10 +36,7 @@ def action_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[T
                 link=reverse("improvement:action_detail", args=[pk]),
             )
         )
-    checked = visible.filter(
-        effectiveness_checked_at__isnull=False, **moment_range("effectiveness_checked_at", after=after, before=before)
-    ).order_by("-effectiveness_checked_at", "-id")
-    for pk, result, at in checked.values_list("pk", "effectiveness", "effectiveness_checked_at")[:limit]:
+    for pk, result, at in got_checked:
         entries.append(
             TimelineEntry(
                 at=at, area="actions", kind="effectiveness_checked",

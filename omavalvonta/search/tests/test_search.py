@@ -72,6 +72,7 @@ def test_the_newest_matches_are_the_same_by_either_path(texts, quality_director,
 
     usual = _numbers(quality_director, "lääkkeen")
     monkeypatch.setattr(deviation_search_module, "RECENT_DAYS", 0)  # nothing recent: the index path
+    monkeypatch.setattr(deviation_search_module, "WIDER_DAYS", 0)
     assert _numbers(quality_director, "lääkkeen") == usual and len(usual) == 2
 
 
@@ -204,4 +205,4 @@ def test_the_deviation_search_uses_the_gin_index(texts):
         # only bitmap scans, which need an index that answers the condition.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-    assert "search_deviation_text_fts" in Deviation.objects.filter(match).explain()
+    assert "search_deviation_vector" in Deviation.objects.filter(match).explain()
