@@ -304,6 +304,13 @@ def test_a_cookieless_visitor_gets_the_kept_page_with_a_fresh_working_token(unit
     assert token != _form_token(html(Client().get(url)))  # another visitor, another token
     sent = visitor.post(url, {"csrfmiddlewaretoken": token, "kind": "feedback", "unit": "", "message": "Kiitos"})
     assert sent.status_code == 200 and PublicFeedback.objects.count() == 1
+    # An address with other parameters is rendered, never kept (it would push kept pages out).
+    from django.shortcuts import render as real_render
+
+    with mock.patch("omavalvonta.public.views.feedback.render", wraps=real_render) as render:
+        other = visitor.get(url, {"x": "1"})
+        again = visitor.get(url, {"x": "1"})
+    assert render.call_count == 2 and other.status_code == again.status_code == 200
     # Without a token the kept page's visitor is refused like anyone else.
     refused = Client(enforce_csrf_checks=True).post(url, {"kind": "feedback", "unit": "", "message": "Kiitos"})
     assert refused.status_code == 403 and PublicFeedback.objects.count() == 1

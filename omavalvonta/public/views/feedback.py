@@ -203,6 +203,7 @@ def _send_units(request, regions) -> tuple[list, dict | None, str]:
 # request gets its own masked token (and cookie) as before.
 SEND_PAGE_KEEP_SECONDS = REGIONS_CACHE_SECONDS
 _TOKEN_MARK = "\x00csrf\x00"
+SEND_PAGE_PARAMETERS = frozenset({"alue", "yksikko"})
 
 
 def _kept_send_page(view):
@@ -215,6 +216,8 @@ def _kept_send_page(view):
     def keepable(request) -> bool:
         return (
             request.method == "GET"
+            # Only the form's own parameters: random ones would push other kept pages out.
+            and set(request.GET) <= SEND_PAGE_PARAMETERS
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and CookieStorage.cookie_name not in request.COOKIES
         )
