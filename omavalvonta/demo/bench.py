@@ -457,6 +457,8 @@ def measure(
         ("list page 50, quality director", get(qd, lambda i: "/poikkeamat/?page=50"), {200}),
         ("my reports, employee", get(cast.employee, lambda i: "/poikkeamat/omat/"), {200}),
         ("detail, supervisor", get(cast.supervisor, lambda i: f"/poikkeamat/{ids[i % len(ids)]}/"), {200}),
+        # Issue 13 names the quality director's page of a report (every unit in scope).
+        ("detail, quality director", get(qd, lambda i: f"/poikkeamat/{ids[i % len(ids)]}/"), {200}),
     ]
     if submit_url:
         pages.append(("submit (POST form), employee", submit_form, {302}))

@@ -276,3 +276,56 @@ def test_the_form_of_a_small_organisation_is_also_served_without_a_query(client,
     with django_assert_num_queries(0):
         again = html(client.get(url))
     assert unit_a.name in again and 'name="csrfmiddlewaretoken"' in again
+
+
+def _form_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_a_cookieless_visitor_gets_the_kept_page_with_a_fresh_working_token(unit_a, django_assert_num_queries):
+    """The whole unbound page is kept (issue 13): no view code, no query; the CSRF
+    token is never kept, each visitor gets their own and it is accepted."""
+    from django.test import Client
+
+    url = reverse("public:feedback_send")
+    Client().get(url)  # renders and keeps the page
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    from unittest import mock
+
+    with django_assert_num_queries(0), mock.patch("omavalvonta.public.views.feedback.render") as render:
+        response = visitor.get(url)
+    assert not render.called
+    page = html(response)
+    assert response.status_code == 200 and "\x00" not in page and unit_a.name in page
+    assert response["Cache-Control"].startswith("max-age=0") and "no-store" in response["Cache-Control"]
+    token = _form_token(page)
+    assert page.count(token) == 3  # the form, htmx's header and the language form: one token
+    assert token != _form_token(html(Client().get(url)))  # another visitor, another token
+    sent = visitor.post(url, {"csrfmiddlewaretoken": token, "kind": "feedback", "unit": "", "message": "Kiitos"})
+    assert sent.status_code == 200 and PublicFeedback.objects.count() == 1
+    # An address with other parameters is rendered, never kept (it would push kept pages out).
+    from django.shortcuts import render as real_render
+
+    with mock.patch("omavalvonta.public.views.feedback.render", wraps=real_render) as render:
+        other = visitor.get(url, {"x": "1"})
+        again = visitor.get(url, {"x": "1"})
+    assert render.call_count == 2 and other.status_code == again.status_code == 200
+    # Without a token the kept page's visitor is refused like anyone else.
+    refused = Client(enforce_csrf_checks=True).post(url, {"kind": "feedback", "unit": "", "message": "Kiitos"})
+    assert refused.status_code == 403 and PublicFeedback.objects.count() == 1
+
+
+def test_a_signed_in_visitor_never_gets_the_kept_page_nor_leaves_theirs(client, supervisor_a, unit_a):
+    from django.test import Client
+
+    url = reverse("public:feedback_send")
+    anonymous = html(Client().get(url))
+    client.force_login(supervisor_a)
+    mine = html(client.get(url))
+    assert "account_logout" not in anonymous and reverse("account_logout") in mine
+    assert reverse("account_logout") not in html(Client().get(url))
+    # A renamed unit clears the kept page at once in this process.
+    unit_a.name = "Lastenkoti Koivu (uusi nimi)"
+    unit_a.save(update_fields=["name"])
+    assert "Lastenkoti Koivu (uusi nimi)" in html(Client().get(url))

@@ -30,3 +30,19 @@ def test_the_front_page_speaks_finnish_by_default(client, settings):
 def test_no_template_comment_leaks_onto_a_public_page(client):
     page = client.get(reverse("public:index")).content.decode()
     assert "{#" not in page and "#}" not in page and "{%" not in page
+
+
+def test_the_front_page_is_kept_rendered_per_language(client, settings, django_assert_num_queries):
+    from django.test import Client
+
+    settings.LANGUAGE_CODE = "fi"
+    from unittest import mock
+
+    first = client.get(reverse("public:index")).content
+    # Read again by a signed-out visitor: from the process's memory, no template.
+    with django_assert_num_queries(0), mock.patch("omavalvonta.public.views.index.render") as render:
+        again = Client().get(reverse("public:index"))
+    assert not render.called
+    assert again.content == first and "public" in again["Cache-Control"] and not again.cookies
+    swedish = Client(headers={"accept-language": "sv"}).get(reverse("public:index")).content.decode()
+    assert 'lang="sv"' in swedish and swedish != first.decode()

@@ -10,9 +10,14 @@ inputs do not autocomplete, so a tablet never shows an earlier answer."""
 from __future__ import annotations
 
 import hashlib
+from functools import wraps
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import never_cache
@@ -190,6 +195,67 @@ def _send_units(request, regions) -> tuple[list, dict | None, str]:
     return _offered_units(request, region["pk"]), region, chosen
 
 
+# The whole unbound page is kept per address (with its query) and language for
+# as long as the regions and units it offers: a cookie-less visitor's request is
+# then answered from the process's memory with no view code, no form and no
+# template at all (issue 13: the form as fast as the front page). The CSRF token
+# is never kept: the kept page holds a marker where the token was, and each
+# request gets its own masked token (and cookie) as before.
+SEND_PAGE_KEEP_SECONDS = REGIONS_CACHE_SECONDS
+_TOKEN_MARK = "\x00csrf\x00"
+SEND_PAGE_PARAMETERS = frozenset({"alue", "yksikko"})
+
+
+def _kept_send_page(view):
+    """Serve a cookie-less GET of the send form from this process's memory. A
+    visitor with a session (signed in, rate-limited, a message waiting) or a
+    message cookie always gets the page rendered for them; so does every POST.
+    A saved unit or region clears the process's memory (public.apps), so a new
+    name shows at once in this worker and within SEND_PAGE_KEEP_SECONDS in the others."""
+
+    def keepable(request) -> bool:
+        return (
+            request.method == "GET"
+            # Only the form's own parameters: random ones would push other kept pages out.
+            and set(request.GET) <= SEND_PAGE_PARAMETERS
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+        )
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not keepable(request):
+            return view(request, *args, **kwargs)
+        memo = caches["process"]
+        key = "public.feedback.page." + hashlib.sha256(f"{_language()}|{request.get_full_path()}".encode()).hexdigest()[:32]
+        kept = memo.get(key)
+        if kept is not None:
+            return HttpResponse(kept.replace(_TOKEN_MARK, get_token(request)))
+        response = view(request, *args, **kwargs)
+        token = request.META.get("CSRF_COOKIE")
+        if response.status_code == 200 and token and not response.streaming:
+            content = response.content.decode(response.charset)
+            # Every token on the page is the same masked value (the template's
+            # csrf_token is computed once a render); keep the page without it.
+            masked = _token_in_page(content)
+            if masked:
+                memo.set(key, content.replace(masked, _TOKEN_MARK), SEND_PAGE_KEEP_SECONDS)
+        return response
+
+    return wrapper
+
+
+def _token_in_page(content: str) -> str:
+    """The masked CSRF token of the rendered form ("" when the page has none)."""
+    marker = 'name="csrfmiddlewaretoken" value="'
+    start = content.find(marker)
+    if start < 0:
+        return ""
+    start += len(marker)
+    end = content.find('"', start)
+    return content[start:end] if end > start else ""
+
+
 def _fragment_key(regions, units, region, chosen) -> str:
     """The key of the rendered unbound form: the language and everything it shows."""
     shown = [sorted(r.items()) for r in regions], [(u.pk, u.name) for u in units], region and region["pk"], chosen
@@ -198,6 +264,7 @@ def _fragment_key(regions, units, region, chosen) -> str:
 
 @public_view
 @never_cache
+@_kept_send_page
 def feedback_send(request):
     """The public feedback and notice channel. Feedback goes to a unit or the
     organisation; a notice about a child's rights becomes a client-rights

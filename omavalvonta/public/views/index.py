@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.cache import caches
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from omavalvonta.organisation.access import public_view
+
+# The page is the same for everyone in a language (public/base.html: no form, no
+# token, no person): each worker keeps it rendered for this long.
+INDEX_KEEP_SECONDS = 300
 
 
 @public_view
@@ -15,8 +22,15 @@ from omavalvonta.organisation.access import public_view
 @cache_control(public=True, max_age=300)
 def index(request):
     """Links to the published plans, the programme, the feedback and notice
-    channel and the follow-up pages (no data: cacheable for everyone)."""
-    return render(request, "public/index.html")
+    channel and the follow-up pages (no data: cacheable for everyone). Kept
+    rendered in the process's memory per language (issue 13)."""
+    memo = caches["process"]
+    key = f"public.index.{get_language()}"
+    html = memo.get(key)
+    if html is None:
+        html = render(request, "public/index.html").content
+        memo.set(key, html, INDEX_KEEP_SECONDS)
+    return HttpResponse(html)
 
 
 @public_view
