@@ -119,6 +119,21 @@ def test_the_unit_page_shows_the_figures_without_names(client, children, keeper_
     assert "Lapsi" not in page
 
 
+def test_the_unit_page_reads_the_figures_the_job_keeps_once_it_has_run(client, children, keeper_a, unit_a, today):
+    url = reverse("outcomes:unit_effectiveness", args=[unit_a.pk])
+    client.force_login(keeper_a)
+    # Before the job's first run today: computed on the spot, no time shown.
+    assert "Figures computed" not in client.get(url).content.decode()
+    effectiveness.refresh()
+    page = client.get(url).content.decode()
+    assert "Figures computed" in page and "Worse 17 %" in page
+    # The same figures as the organisation's page until the job runs again.
+    record(keeper_a, children[5], on=today, scores=all_domains(9))
+    assert "Worse 17 %" in client.get(url).content.decode()
+    effectiveness.refresh()
+    assert "Worse 0 %" in client.get(url).content.decode()
+
+
 def test_another_units_page_is_404_and_bad_input_is_no_500(client, children, supervisor_b, unit_a):
     client.force_login(supervisor_b)
     assert client.get(reverse("outcomes:unit_effectiveness", args=[unit_a.pk])).status_code == 404
