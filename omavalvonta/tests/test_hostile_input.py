@@ -267,6 +267,9 @@ def _crawl_and_fuzz(client: Client) -> list[str]:
     return problems
 
 
+# A director's crawl sends some thousands of requests: near the suite's 300 s
+# per test on a busy two-core machine (PostgreSQL, two workers), so it has more.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize(
     "role",
     [Role.QUALITY_DIRECTOR, Role.SUPERVISOR, Role.RESPONSIBLE_PERSON, Role.ADMINISTRATOR, Role.EMPLOYEE],
