@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.lib.compound import newest_of_parts
+from omavalvonta.core.lib.compound import newest_of_parts, newest_rows
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry
 from omavalvonta.deviations.choices import Kind
@@ -22,14 +22,13 @@ def deviation_timeline(*, actor, unit, after=None, before=None, limit=50) -> lis
     visible = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(unit=unit)
     received = visible.filter(**moment_range("submitted_at", after=after, before=before)).order_by("-submitted_at", "-id")
     closed = visible.filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
-    got_received, got_closed = newest_of_parts(
+    found = newest_of_parts(
         received.values_list("pk", "kind", "submitted_at"),
         closed.order_by("-closed_at", "-id").values_list("pk", "kind", "closed_at"),
         limit=limit,
     )
-    return [_entry(pk, kind, at, "received") for pk, kind, at in got_received] + [
-        _entry(pk, kind, at, "closed") for pk, kind, at in got_closed
-    ]
+    events = ("received", "closed")
+    return [_entry(pk, kind, at, events[part]) for part, (pk, kind, at) in newest_rows(found, at=2, limit=limit)]
 
 
 def _entry(pk, kind, at, event):

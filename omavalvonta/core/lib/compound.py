@@ -24,3 +24,12 @@ def newest_of_parts(*parts, limit: int) -> list[list[tuple]]:
     for *row, i in tagged[0].union(*tagged[1:], all=True):
         found[i].append(tuple(row))
     return found
+
+
+def newest_rows(found: list[list[tuple]], *, at: int, limit: int) -> list[tuple[int, tuple]]:
+    """(part, row) of the newest `limit` rows of `newest_of_parts`' parts (a
+    row's time at index `at`), newest first: a provider then builds only the
+    entries it returns (at most `limit`, as core.registry UNIT_TIMELINE asks)."""
+    rows = [(i, row) for i, part in enumerate(found) for row in part]
+    rows.sort(key=lambda r: r[1][at], reverse=True)
+    return rows[:limit]

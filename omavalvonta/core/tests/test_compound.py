@@ -3,7 +3,7 @@ a part (SQLite), the same rows either way."""
 
 from django.db import connection
 
-from omavalvonta.core.lib.compound import newest_of_parts
+from omavalvonta.core.lib.compound import newest_of_parts, newest_rows
 from omavalvonta.organisation.models import Unit
 
 
@@ -22,3 +22,15 @@ def test_an_empty_part_stays_empty(unit_a):
     nothing = Unit.objects.none().values_list("pk", "name")
     every = Unit.objects.order_by("pk").values_list("pk", "name")
     assert newest_of_parts(every, nothing, limit=3) == [list(every), []]
+
+
+def test_the_newest_rows_of_all_parts_are_cut_to_the_limit():
+    import datetime as dt
+
+    day = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    received = [(1, "a", day + dt.timedelta(hours=5)), (2, "b", day + dt.timedelta(hours=1))]
+    closed = [(1, "a", day + dt.timedelta(hours=3)), (3, "c", day)]
+    assert newest_rows([received, closed], at=2, limit=3) == [
+        (0, received[0]), (1, closed[0]), (0, received[1]),
+    ]
+    assert newest_rows([[], closed], at=2, limit=5) == [(1, closed[0]), (1, closed[1])]
