@@ -89,3 +89,12 @@ def test_an_idle_browser_connection_does_not_block_the_next_request(tmp_path):
             s.close()
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_a_worker_keeps_what_start_up_made_out_of_the_collectors_passes():
+    # In a process of its own: the suite's objects are not the worker's.
+    code = "import gc, omavalvonta.wsgi; print(gc.get_freeze_count())"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) > 10_000
