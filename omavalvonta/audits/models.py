@@ -223,9 +223,11 @@ class SecurityPlanState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class SecurityPlanVersion(EditVersioned):
-    """One version of the information-security plan: the sections' texts by key
-    (security_sections.SECTIONS). A draft is edited; an approved version is frozen."""
+class PlanVersionBase(EditVersioned):
+    """One version of an organisation-wide plan kept as sections (the
+    information-security plan, the crisis-communication plan): the sections'
+    texts by key. A draft is edited; an approved version is frozen. Each plan
+    names its own table and its one-draft constraint."""
 
     number = models.PositiveIntegerField(_("version"), unique=True)
     state = models.CharField(_("state"), max_length=10, choices=SecurityPlanState.choices, default=SecurityPlanState.DRAFT)
@@ -240,15 +242,22 @@ class SecurityPlanVersion(EditVersioned):
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-number"]
+
+    def __str__(self):
+        return f"{self.number}"
+
+
+class SecurityPlanVersion(PlanVersionBase):
+    """A version of the information-security plan (security_sections.SECTIONS)."""
+
+    class Meta(PlanVersionBase.Meta):
         verbose_name = _("information-security plan version")
         constraints = [
             # One draft at a time.
             models.UniqueConstraint(fields=["state"], condition=models.Q(state="draft"), name="one_security_plan_draft")
         ]
-
-    def __str__(self):
-        return f"{self.number}"
 
 
 # --- Tracked documents and the compliance register (issue 21 items 6 and 8) ----------------------
@@ -397,28 +406,11 @@ class ReadinessMember(EditVersioned):
         return f"{self.user} ({self.get_group_role_display()})"
 
 
-class CrisisPlanVersion(EditVersioned):
-    """One version of the crisis-communication plan: the sections' texts by key
-    (readiness.CRISIS_SECTIONS). A draft is edited; an approved version is frozen."""
+class CrisisPlanVersion(PlanVersionBase):
+    """A version of the crisis-communication plan (readiness.CRISIS_SECTIONS)."""
 
-    number = models.PositiveIntegerField(_("version"), unique=True)
-    state = models.CharField(_("state"), max_length=10, choices=SecurityPlanState.choices, default=SecurityPlanState.DRAFT)
-    sections = models.JSONField(_("sections"), default=dict)
-    change_note = models.TextField(_("what changed"), blank=True)
-    review_note = models.TextField(_("annual review"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    approved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-number"]
+    class Meta(PlanVersionBase.Meta):
         verbose_name = _("crisis-communication plan version")
         constraints = [
             models.UniqueConstraint(fields=["state"], condition=models.Q(state="draft"), name="one_crisis_plan_draft")
         ]
-
-    def __str__(self):
-        return f"{self.number}"
