@@ -123,7 +123,14 @@ def ready_for_offline(page):
     """The worker controls the page and keeps the offline form; the person's key
     and units are on the device."""
     js(page, "navigator.serviceWorker.ready.then(() => true)")
-    eventually(lambda: js(page, "!!navigator.serviceWorker.controller"), what="the worker to control the page")
+    controlled = lambda: js(page, "!!navigator.serviceWorker.controller")  # noqa: E731
+    try:
+        eventually(controlled, seconds=8, what="the worker to control the page")
+    except AssertionError:
+        # clients.claim() can lose a race with a navigation on a loaded machine;
+        # the next page load is controlled for certain, as it is for a person.
+        page.reload()
+        eventually(controlled, what="the worker to control the reloaded page")
     offline_form = reverse("deviations:new_offline")
     eventually(
         lambda: any(e["url"] == offline_form for entries in js(page, CACHE_CONTENTS).values() for e in entries),
