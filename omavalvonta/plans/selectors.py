@@ -178,6 +178,16 @@ def version_facts(*, actor, version: PlanVersion) -> dict:
     return plan_facts.facts_for(version.unit, actor=actor, live_facts=live)
 
 
+def fact_links(*, actor, unit) -> dict:
+    """Which pages behind the plan's facts this viewer may open: a fact is linked
+    only then (the plan itself is read more widely than the documents it names)."""
+    return {
+        "documents": access.can(actor, access.P_DOCUMENT_VIEW, unit),
+        "organisation_documents": access.has_perm_organisation_wide(actor, access.P_DOCUMENT_VIEW),
+        "security_plan": access.has_perm_anywhere(actor, access.P_SECURITY_PLAN),
+    }
+
+
 def addable_sections(*, version: PlanVersion) -> list[SectionTemplate]:
     present = set(version.sections.values_list("key", flat=True))
     return [

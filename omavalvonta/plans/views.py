@@ -75,6 +75,7 @@ def plan_detail(request, unit_id, kind_slug):
         "versions": versions, "current": current, "draft": draft,
         "sections": selectors.version_sections(version=current) if current else [],
         "facts": selectors.version_facts(actor=actor, version=current) if current else {},
+        "fact_links": selectors.fact_links(actor=actor, unit=unit),
         "can_edit": access.can(actor, P_PLAN_EDIT, unit),
         "can_approve": access.can(actor, P_PLAN_APPROVE, unit),
         "good_treatment_allowed": services.plan_kind_allowed(unit, PlanKind.GOOD_TREATMENT),
@@ -106,6 +107,7 @@ def version_detail(request, pk):
         "kind_slug": version.plan.slug,
         "sections": selectors.version_sections(version=version),
         "facts": selectors.version_facts(actor=actor, version=version),
+        "fact_links": selectors.fact_links(actor=actor, unit=version.unit),
         "can_edit": can_edit, "can_approve": can_approve,
         "addable": selectors.addable_sections(version=version) if can_edit else [],
         "missing": services.approval_missing(version) if can_edit or can_approve else [],
@@ -141,6 +143,7 @@ def section_edit(request, pk, section_id):
     return render(request, "plans/section_form.html", {
         "version": version, "section": section, "form": form,
         "facts": selectors.version_facts(actor=request.user, version=version) if section.live_fact else {},
+        "fact_links": selectors.fact_links(actor=request.user, unit=version.unit),
     })
 
 

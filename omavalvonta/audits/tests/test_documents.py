@@ -363,3 +363,39 @@ def test_the_unit_plans_draft_links_the_current_medication_plan(client, supervis
     assert 'data-fact="documents"' in page
     assert f'href="{reverse("audits:document", args=[doc.pk])}"' in page
     assert "Lääkehoitosuunnitelma" in page
+
+
+def test_the_plan_links_a_fact_only_for_those_who_may_open_its_page(client, quality_director, supervisor_a,
+                                                                    employee_a, unit_a):
+    """Every member of staff reads the unit's plan; the documents and the
+    information-security plan it names are linked only for those who may open them
+    (staff got a refusal behind the link before)."""
+    from omavalvonta.audits import services as audit_services
+    from omavalvonta.plans.services import plan_draft_start
+
+    doc = _medication_plan(supervisor_a, unit_a, supervisor_a)
+    today = _today()
+    services.version_record(actor=supervisor_a, document=doc, dated_on=today, note="v", approver_name="Lääkäri",
+                            approved_on=today, next_due=today + dt.timedelta(days=365))
+    draft = audit_services.security_plan_draft_start(actor=quality_director)
+    audit_services.security_plan_draft_save(actor=quality_director, version=draft, sections={"scope": "Koko."})
+    security = audit_services.security_plan_approve(actor=quality_director, version=draft) or draft
+    plan_draft = plan_draft_start(actor=supervisor_a, unit=unit_a)
+    doc_link = f'href="{reverse("audits:document", args=[doc.pk])}"'
+    security_link = f'href="{reverse("audits:security_plan_version", args=[security.pk])}"'
+    url = reverse("plans:version", args=[plan_draft.pk])
+
+    seen = {}
+    for person in (employee_a, supervisor_a, quality_director):
+        client.force_login(person)
+        response = client.get(url, headers=FI)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Lääkehoitosuunnitelma" in page and "Tietoturvasuunnitelma" in page
+        seen[person.pk] = (doc_link in page, security_link in page)
+        for link, opened in ((doc_link, doc_link in page), (security_link, security_link in page)):
+            if opened:  # every link shown opens
+                assert client.get(link[6:-1]).status_code == 200
+    assert seen[employee_a.pk] == (False, False)
+    assert seen[supervisor_a.pk] == (True, False)
+    assert seen[quality_director.pk] == (True, True)
