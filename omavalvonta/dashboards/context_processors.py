@@ -8,7 +8,8 @@ from omavalvonta.improvement.selectors import acknowledgements_pending
 from omavalvonta.notifications.selectors import notification_unread_count
 from omavalvonta.organisation import access, access_county
 
-# (permission, url name, label): in menu order. AUTHENTICATED: everyone signed in.
+# (permission, url name, label): in menu order. AUTHENTICATED: everyone signed in;
+# a tuple of permissions: any of them.
 NAV = [
     (access.AUTHENTICATED, "home", _("Home")),
     (access.P_DEVIATION_REPORT, "deviations:new", pgettext_lazy("navigation: make a report", "Report")),
@@ -22,7 +23,7 @@ NAV = [
     (access.P_CLIENT_COUNT, "restrictions:overview", _("Restrictive measures")),
     (access.AUTHENTICATED, "people:index", _("Competence")),
     (access.P_ACTION_VIEW, "improvement:my_actions", pgettext_lazy("navigation: corrective and development actions", "Actions")),
-    (access.P_MEETING_VIEW, "meetings:list", _("Meetings")),
+    ((access.P_MEETING_VIEW, access.P_SAFETY_COMMITTEE_VIEW), "meetings:list", _("Meetings")),
     (access.P_LOG_VIEW, "improvement:log", _("Self-supervision log")),
     (access.P_GUIDANCE_VIEW, "guidance:list", _("Guidance from authorities")),
     (access.P_COMPLAINT_VIEW, "complaints:list", _("Complaints")),
@@ -62,7 +63,7 @@ def navigation(request):
         "nav_items": [
             {"url": reverse(name), "label": label, "active": current == name}
             for perm, name, label in NAV
-            if access.has_perm_anywhere(user, perm)
+            if any(access.has_perm_anywhere(user, one) for one in (perm if isinstance(perm, tuple) else (perm,)))
         ],
         "unread_notifications": notification_unread_count(actor=user),
         "pending_acknowledgements": acknowledgements_pending(actor=user).count(),

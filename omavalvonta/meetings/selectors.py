@@ -46,10 +46,13 @@ MANAGEMENT_GROUP_VIEWERS = (Role.MANAGEMENT_GROUP, Role.QUALITY_DIRECTOR)
 MANAGEMENT_GROUP_MANAGERS = (Role.QUALITY_DIRECTOR,)
 # The occupational safety committee: the group's safety leadership (the
 # programme's "Turvallisuuden johtoryhmä": the quality and rehabilitation
-# directors with the safety chief) and the management group read its minutes;
-# the quality director plans it. (The safety manager role is kind-limited to its
-# reports and holds no meeting.view, so it is not offered the meeting pages.)
-SAFETY_COMMITTEE_VIEWERS = (Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.MANAGEMENT_GROUP)
+# directors with the safety manager, työsuojelupäällikkö) and the management group
+# read its minutes; the quality director plans it. The safety manager holds no
+# meeting.view over the units' meetings: meeting.safety_committee opens the
+# meeting pages for this kind only.
+SAFETY_COMMITTEE_VIEWERS = (
+    Role.QUALITY_DIRECTOR, Role.REHABILITATION_DIRECTOR, Role.SAFETY_MANAGER, Role.MANAGEMENT_GROUP,
+)
 SAFETY_COMMITTEE_MANAGERS = (Role.QUALITY_DIRECTOR,)
 # Who reads and who plans each group-level meeting kind (roles held organisation-wide).
 GROUP_AUDIENCE = {

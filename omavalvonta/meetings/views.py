@@ -43,6 +43,7 @@ from omavalvonta.organisation.access import (
     P_LOG_WRITE,
     P_MEETING_MANAGE,
     P_MEETING_VIEW,
+    P_SAFETY_COMMITTEE_VIEW,
     requires,
 )
 from omavalvonta.organisation.unit_choice import region_choice_initial
@@ -53,7 +54,7 @@ PAGE_SIZE = 20
 # --- The list and planning --------------------------------------------------------------------
 
 
-@requires(P_MEETING_VIEW)
+@requires(P_MEETING_VIEW, P_SAFETY_COMMITTEE_VIEW)
 def meeting_list(request):
     actor = request.user
     return filtered_list(
@@ -122,7 +123,7 @@ def meeting_create(request):
 
 
 @logs_read("meeting.minutes", model=Meeting)
-@requires(P_MEETING_VIEW)
+@requires(P_MEETING_VIEW, P_SAFETY_COMMITTEE_VIEW)
 def meeting_detail(request, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk, perm=P_MEETING_VIEW)
     return render_detail(request, meeting)

@@ -94,6 +94,7 @@ from omavalvonta.organisation.permissions import (  # the permission table, re-e
     P_RETENTION_MANAGE as P_RETENTION_MANAGE,
     P_RISK_MANAGE as P_RISK_MANAGE,
     P_RISK_VIEW as P_RISK_VIEW,
+    P_SAFETY_COMMITTEE_VIEW as P_SAFETY_COMMITTEE_VIEW,
     P_SEARCH_USE as P_SEARCH_USE,
     P_SECURITY_PLAN as P_SECURITY_PLAN,
     P_SUBJECT_REQUEST_MANAGE as P_SUBJECT_REQUEST_MANAGE,
@@ -416,14 +417,16 @@ class UnitScopedQuerySet(models.QuerySet):
 # --- View declarations ---------------------------------------------------------------
 
 
-def requires(perm: str):
-    """Declare (and check) the permission a view needs somewhere in the actor's units.
+def requires(perm: str, *alternatives: str):
+    """Declare (and check) the permission a view needs somewhere in the actor's units
+    (or one of `alternatives`, for a page a narrower right also opens).
 
     Object-level checks (which unit) are done by the view's selector through
     `access_object`. The URL-walk test reads `view.access_permission`.
     """
-    if perm != AUTHENTICATED:
-        _check_perm(perm)
+    for one in (perm, *alternatives):
+        if one != AUTHENTICATED:
+            _check_perm(one)
 
     def decorator(view):
         @wraps(view)
@@ -432,7 +435,7 @@ def requires(perm: str):
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
-            if not has_perm_anywhere(request.user, perm):
+            if not any(has_perm_anywhere(request.user, one) for one in (perm, *alternatives)):
                 raise PermissionDenied(perm)
             return view(request, *args, **kwargs)
 

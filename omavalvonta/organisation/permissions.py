@@ -47,6 +47,11 @@ P_LOG_VIEW = "log.view"
 P_LOG_WRITE = "log.write"
 P_MEETING_VIEW = "meeting.view"
 P_MEETING_MANAGE = "meeting.manage"
+# The occupational safety committee's minutes, for the safety manager
+# (työsuojelupäällikkö): a member of the group's safety leadership
+# ("Turvallisuuden johtoryhmä" in the provider's programme, seeds/001) who holds
+# no meeting.view over the units' own meetings (need to know).
+P_SAFETY_COMMITTEE_VIEW = "meeting.safety_committee"
 # A unit's children's meetings (lasten kokoukset): every member of its staff records them.
 P_CHILDRENS_MEETING_RECORD = "childrens_meeting.record"
 P_GUIDANCE_VIEW = "guidance.view"
@@ -204,6 +209,7 @@ PERMISSIONS = frozenset(
         P_COUNTY_VIEW,
         P_DOCUMENT_VIEW,
         P_DOCUMENT_MANAGE,
+        P_SAFETY_COMMITTEE_VIEW,
     }
 )
 
@@ -291,7 +297,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # Kind-limited specialists: their reports only (ROLE_KIND_LIMITS), not the
     # units' meetings, actions or logs (need to know).
-    Role.SAFETY_MANAGER: frozenset({P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT}),
+    Role.SAFETY_MANAGER: frozenset(
+        {P_DEVIATION_REPORT, P_UNIT_VIEW, P_DEVIATION_VIEW, P_DEVIATION_EXPORT, P_SAFETY_COMMITTEE_VIEW}
+    ),
     # The HR director (henkilöstöjohtaja) supports the units' handling of the
     # deviations that concern the staff (their kinds: ROLE_KIND_LIMITS) and follows
     # the staff's competence as figures, without names (competence.count).

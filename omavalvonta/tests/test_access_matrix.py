@@ -465,13 +465,14 @@ EXPECTED["childrens_meetings"] = {
 }
 EXPECTED["childrens_meeting_add"] = EXPECTED["childrens_meeting_edit"] = EXPECTED["childrens_meetings"]
 # The occupational safety committee meets at group level: the group's safety leadership
-# (quality and rehabilitation directors) and the management group read its minutes; to
-# everyone else with meeting.view it does not exist (404); without it, 403.
+# (quality and rehabilitation directors, the safety manager) and the management group
+# read its minutes; to everyone else with meeting.view it does not exist (404); without
+# it, 403.
 EXPECTED["safety_committee"] = {
     **{(r, "own"): 403 for r in Role},
     **{(r, s): 404 for r in UNIT_ROLES | {Role.REGIONAL_DIRECTOR} for s in ("own", "other")},
     (Role.QUALITY_DIRECTOR, "own"): 200, (Role.REHABILITATION_DIRECTOR, "own"): 200,
-    (Role.MANAGEMENT_GROUP, "own"): 200,
+    (Role.SAFETY_MANAGER, "own"): 200, (Role.MANAGEMENT_GROUP, "own"): 200,
 }
 
 # Tracked documents and the compliance register (audits): the unit's leaders and the

@@ -283,6 +283,32 @@ def test_the_safety_committee_is_planned_by_the_quality_director_and_read_by_the
     assert b'value="safety_committee"' not in client.get(reverse("meetings:create")).content
 
 
+def test_the_safety_manager_reads_the_safety_committee_and_no_units_meetings(frozen, client, quality_director,
+                                                                               supervisor_a, unit_a):
+    """The safety manager (työsuojelupäällikkö) sits in the group's safety
+    leadership: the committee's minutes open for them, a unit's own meetings do
+    not (refused), and "Meetings" is in their menu; they are offered for its attendance."""
+    safety = member(Role.SAFETY_MANAGER)
+    committee = services.meeting_create(
+        actor=quality_director, kind=MeetingKind.SAFETY_COMMITTEE, title="", starts_at=_at(dt.date(2026, 3, 10))
+    )
+    team = services.meeting_create(
+        actor=supervisor_a, kind=MeetingKind.TEAM, title="Tiimi", unit=unit_a, starts_at=_at(dt.date(2026, 3, 11))
+    )
+    client.force_login(safety)
+    assert client.get(reverse("meetings:detail", args=[committee.pk])).status_code == 200
+    assert client.get(reverse("meetings:detail", args=[team.pk])).status_code == 403
+    listed = client.get(reverse("meetings:list"))
+    assert listed.status_code == 200
+    assert [m.pk for m in listed.context["page"]] == [committee.pk]
+    assert reverse("meetings:list") in {item["url"] for item in listed.context["nav_items"]}
+    # The rest of the meeting pages stay closed to the role (it plans nothing).
+    assert client.get(reverse("meetings:create")).status_code == 403
+    from omavalvonta.meetings.selectors import meeting_people
+
+    assert safety in set(meeting_people(meeting=committee))
+
+
 def test_planning_a_safety_committee_without_the_right_is_refused_with_the_form_kept(frozen, client, supervisor_a, unit_a):
     client.force_login(supervisor_a)
     response = client.post(reverse("meetings:create"), {
