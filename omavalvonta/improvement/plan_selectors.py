@@ -46,6 +46,12 @@ def plan_goal_get(*, actor, plan: ActionPlan, goal_id) -> PlanGoal:
     return goal
 
 
+def goal_prompt_get(*, actor, pk, perm: str = access.P_ACTION_MANAGE) -> GoalPrompt:
+    """One finding linked to a goal: 404 outside the actor's units, 403 inside
+    them without `perm`."""
+    return access.access_object(GoalPrompt.objects.select_related("goal"), actor, pk, perm)
+
+
 def plan_goals(*, plan: ActionPlan) -> list[PlanGoal]:
     """The goals of an (already authorised) plan with owners, follow-ups (by
     period) and linked actions: a fixed number of queries."""

@@ -18,6 +18,7 @@ urlpatterns = [
     # A finding steers the plan: ?lahde=kind:id (an id, never client data).
     path("toimintasuunnitelmat/kytke/", views.goal_prompt, name="goal_prompt"),
     path("toimintasuunnitelmat/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("toimintasuunnitelmat/kytkennat/<int:pk>/poista/", views.goal_prompt_remove, name="goal_prompt_remove"),
     path("toimintasuunnitelmat/<int:pk>/osallistujat/", views.plan_participants, name="plan_participants"),
     path("toimintasuunnitelmat/<int:pk>/tavoitteet/", views.plan_goal_add, name="plan_goal_add"),
     path("toimintasuunnitelmat/<int:pk>/hyvaksy/", views.plan_approve, name="plan_approve"),

@@ -291,6 +291,27 @@ def test_removing_a_prompt_keeps_the_goal(supervisor_a, goal, deviation):
     goal.refresh_from_db()
 
 
+def test_the_plan_page_removes_a_link_for_those_who_keep_the_plan(client, supervisor_a, employee_a, goal, plan,
+                                                                   deviation, unit_b):
+    prompt = _link(supervisor_a, goal, "deviation", deviation.pk)
+    url = reverse("improvement:goal_prompt_remove", args=[prompt.pk])
+    client.force_login(employee_a)
+    assert url not in client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode()
+    assert client.post(url).status_code == 403  # reads the plan, does not keep it
+    client.force_login(member(Role.SUPERVISOR, unit=unit_b))
+    assert client.post(url).status_code == 404  # another unit's
+    client.force_login(supervisor_a)
+    assert client.get(url).status_code == 405
+    page_html = client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode()
+    assert f'action="{url}"' in page_html and "Remove the link" in page_html
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"].endswith(f"#goal-{goal.pk}")
+    assert not GoalPrompt.objects.exists()
+    assert AuditEvent.objects.filter(verb="action_plan.goal_prompt_removed").count() == 1
+    goal.refresh_from_db()  # the goal stays
+    assert client.post(url).status_code == 404  # already gone
+
+
 # --- The complaint is its own kind of source ----------------------------------------------------------------
 
 

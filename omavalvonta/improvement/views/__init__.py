@@ -32,6 +32,7 @@ from omavalvonta.improvement.views.plans import (
     goal_edit,
     goal_follow_up,
     goal_prompt,
+    goal_prompt_remove,
     goal_remove,
     plan_approve,
     plan_create,
@@ -44,6 +45,7 @@ from omavalvonta.improvement.views.plans import (
 
 __all__ = [
     "goal_prompt",
+    "goal_prompt_remove",
     "action_cancel",
     "action_complete",
     "action_create",

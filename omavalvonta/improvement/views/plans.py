@@ -304,6 +304,17 @@ def _prompt_start(form, *, actor, origin, plans) -> tuple[bool, object]:
     return form_step(form, perform)
 
 
+@require_POST
+@requires(P_ACTION_MANAGE)
+def goal_prompt_remove(request, pk):
+    """Unlink a finding from a goal (action.manage in the goal's unit); the goal stays."""
+    prompt = plan_selectors.goal_prompt_get(actor=request.user, pk=pk)
+    goal = prompt.goal
+    services.goal_prompt_remove(actor=request.user, prompt=prompt)
+    messages.success(request, _("The finding is no longer linked to the goal; the goal stays."))
+    return redirect(f"{plan_url(goal.plan)}#goal-{goal.pk}")
+
+
 def _prompt_origin_or_refuse(request):
     """The record named by "?lahde=kind:id": 404 when the actor may not open it,
     403 when they may not link it (no action.manage in its unit)."""
