@@ -254,7 +254,7 @@ def overview(*, actor, region=None) -> dict:
     region_rows = _region_rows(regions, current)
     return {
         "period": period_label((year, quarter)),
-        "groups": [Group(g).label for g in GROUP_ORDER],
+        "groups": [str(Group(g).label) for g in GROUP_ORDER],
         "unit_rows": unit_rows,
         "unit_count": unit_count,
         "units_listed": listed,

@@ -1,4 +1,9 @@
 from django import template
+from django.conf import settings
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -15,6 +20,41 @@ def nps_format(value):
     if value is None:
         return "–"
     return f"{value:+d}" if value else "0"
+
+
+# The overview's cells (a hundred units' rows, each twice: a card on a phone and a
+# table row on a wide screen) are written here in one pass rather than through
+# some thirty template lookups a cell; the markup is the one the template had.
+
+
+def _count(n) -> str:
+    """n as the template would print it (no thousands separator is configured,
+    so the localised form is the plain number)."""
+    return formats.localize(n) if settings.USE_THOUSAND_SEPARATOR else str(n)
+
+
+def _shown(cell):
+    return format_html("<strong>{}</strong>", nps_format(cell.nps)) if cell.nps is not None else None
+
+
+@register.filter
+def overview_card_cells(cells, groups):
+    """A row's cells as the card's spans: “label: NPS (n=N)”."""
+    return format_html_join(
+        "", "<span>{}: {} (n={})</span>",
+        ((label, _shown(cell) or "–", _count(cell.n)) for label, cell in zip(groups, cells, strict=False)),
+    )
+
+
+@register.filter
+def overview_table_cells(cells):
+    """A row's cells as table cells: the NPS or a dash with its reason, and n."""
+    hidden = format_html('<span class="muted" title="{}">–</span>', gettext("Fewer than five answers: not shown"))
+    return mark_safe("".join(
+        format_html('<td>{} <span class="muted">n={}</span></td>', _shown(cell) or hidden, _count(cell.n))
+        if cell.n else '<td><span class="muted">–</span></td>'
+        for cell in cells
+    ))
 
 
 @register.filter

@@ -54,6 +54,35 @@ def test_overview_lists_units_service_types_regions_and_organisation(client, reg
     assert unit_a.name in page and "Whole organisation" in page and "Pirkanmaa" in page and "+100" in page
 
 
+def test_overview_cells_show_nps_the_small_group_dash_and_n_in_cards_and_table(
+    client, regional_director_a, supervisor_a, unit_a
+):
+    """Each unit's cells, written once for the phone's cards and once for the
+    table: a shown NPS with its sign, a group under five as a dash with the
+    reason, a group without answers as a dash."""
+    round_ = open_round(supervisor_a, unit_a)
+    for _ in range(5):
+        answer(round_, "child", nps=10)
+    for _ in range(2):
+        answer(round_, "parent", nps=0)
+    client.force_login(regional_director_a)
+    page = html(client.get(reverse("feedback:home")))
+    card = re.search(rf'<li class="card">\s*<a href="[^"]+"><span class="list-cards__title">{unit_a.name}</span></a>'
+                     r'\s*<span class="list-cards__meta">(.*?)</span>\s*</li>', page, re.S)
+    assert card, page
+    assert card.group(1) == (
+        "<span>Children and young people: <strong>+100</strong> (n=5)</span>"
+        "<span>Parents: – (n=2)</span><span>Social workers: – (n=0)</span>"
+    )
+    row = re.search(rf'<th scope="row"><a href="[^"]+">{unit_a.name}</a></th>\s*(.*?)\s*</tr>', page, re.S)
+    assert row, page
+    assert row.group(1) == (
+        '<td><strong>+100</strong> <span class="muted">n=5</span></td>'
+        '<td><span class="muted" title="Fewer than five answers: not shown">–</span> <span class="muted">n=2</span></td>'
+        '<td><span class="muted">–</span></td>'
+    )
+
+
 def test_results_query_counts_do_not_grow_with_data(
     client, supervisor_a, regional_director_a, unit_a, region_a, django_assert_max_num_queries
 ):
