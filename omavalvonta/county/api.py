@@ -33,7 +33,7 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.security import HttpBearer
 
 from omavalvonta.core.services import access_log_page_record
-from omavalvonta.county import api_errors, exports, selectors
+from omavalvonta.county import api_errors, exports, figures, selectors
 from omavalvonta.county.api_errors import ERROR_MESSAGES, ApiError
 from omavalvonta.county.forms import MAX_PERIOD_DAYS
 from omavalvonta.organisation import access_county
@@ -180,6 +180,8 @@ class FiguresOut(Schema):
     period_start: dt.date
     period_end: dt.date
     units: int
+    # When the figures were computed: they are kept for a few minutes (county.figures).
+    computed_at: dt.datetime | None
     sections: list[SectionOut]
 
 
@@ -425,7 +427,8 @@ def county_notification(request, report_id: int):
 def county_figures(request, start: dt.date | None = None, end: dt.date | None = None):
     """The aggregate figures of the token's county's units for a period (default:
     the past twelve months): client feedback, restrictive measures on the
-    county's own children. Counts only; a group under five is null."""
+    county's own children. Counts only; a group under five is null. The figures
+    are refreshed every few minutes; `computed_at` says when they were computed."""
     county = _county(request)
     default = selectors.default_period()
     end = end or default.end
@@ -435,13 +438,14 @@ def county_figures(request, start: dt.date | None = None, end: dt.date | None = 
     if (end - start).days > MAX_PERIOD_DAYS:
         raise ApiError(422, "period_too_long", _("Choose a period of at most three years."))
     period = selectors.Period(start=start, end=end)
-    unit_ids = list(selectors.county_units(county=county).values_list("pk", flat=True))
-    sections = selectors.sections(county=county, unit_ids=unit_ids, period=period)
+    unit_ids = selectors.county_unit_ids(county=county)
+    kept = figures.sections(county=county, unit_ids=unit_ids, period=period)
     _log(request, "api.county_figures")
     return {
         "county": county.name,
         "period_start": start,
         "period_end": end,
         "units": len(unit_ids),
-        "sections": [{"name": s["name"], "title": s["title"], "figures": s["figures"]} for s in sections],
+        "computed_at": kept.computed_at,
+        "sections": [{"name": s["name"], "title": s["title"], "figures": s["figures"]} for s in kept.sections],
     }
