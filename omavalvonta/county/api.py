@@ -62,12 +62,15 @@ def _throttle(token, now: float | None = None) -> None:
     now = time.time() if now is None else now
     window = int(now // RATE_WINDOW_SECONDS)
     key = f"api.rate.{token.pk}.{window}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS + 5)
-    try:
+    try:  # the window's counter is there but for the first call of the window
         calls = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS + 5)
-        calls = 1
+    except ValueError:
+        cache.add(key, 0, RATE_WINDOW_SECONDS + 5)
+        try:
+            calls = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, RATE_WINDOW_SECONDS + 5)
+            calls = 1
     if calls > rate_limit():
         raise RateLimited(max(1, int((window + 1) * RATE_WINDOW_SECONDS - now) + 1))
 

@@ -94,6 +94,7 @@ def unit_detail(request, pk):
     unit = selectors.county_unit(county=county, pk=pk)
     form, period = _period(request)
     page = Paginator(selectors.notifications(county=county, unit_id=unit.pk), PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = figures.sections(county=county, unit_ids=[unit.pk], period=period)
     return render(
         request,
         "county/unit.html",
@@ -102,7 +103,8 @@ def unit_detail(request, pk):
             "unit": selectors.with_plans([unit])[0],
             "page": page,
             "notifications": selectors.labelled(page.object_list),
-            "sections": selectors.sections(county=county, unit_ids=[unit.pk], period=period),
+            "sections": kept.sections,
+            "computed_at": kept.computed_at,
             "period_form": form,
             "period": period,
             "slugs": SLUG_BY_KIND,
