@@ -33,7 +33,7 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.security import HttpBearer
 
 from omavalvonta.core.services import access_log_page_record
-from omavalvonta.county import api_errors, exports, selectors
+from omavalvonta.county import api_errors, exports, figures, selectors
 from omavalvonta.county.api_errors import ERROR_MESSAGES, ApiError
 from omavalvonta.county.forms import MAX_PERIOD_DAYS
 from omavalvonta.organisation import access_county
@@ -62,12 +62,15 @@ def _throttle(token, now: float | None = None) -> None:
     now = time.time() if now is None else now
     window = int(now // RATE_WINDOW_SECONDS)
     key = f"api.rate.{token.pk}.{window}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS + 5)
-    try:
+    try:  # the window's counter is there but for the first call of the window
         calls = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS + 5)
-        calls = 1
+    except ValueError:
+        cache.add(key, 0, RATE_WINDOW_SECONDS + 5)
+        try:
+            calls = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, RATE_WINDOW_SECONDS + 5)
+            calls = 1
     if calls > rate_limit():
         raise RateLimited(max(1, int((window + 1) * RATE_WINDOW_SECONDS - now) + 1))
 
@@ -180,6 +183,8 @@ class FiguresOut(Schema):
     period_start: dt.date
     period_end: dt.date
     units: int
+    # When the figures were computed: they are kept for a few minutes (county.figures).
+    computed_at: dt.datetime | None
     sections: list[SectionOut]
 
 
@@ -425,7 +430,8 @@ def county_notification(request, report_id: int):
 def county_figures(request, start: dt.date | None = None, end: dt.date | None = None):
     """The aggregate figures of the token's county's units for a period (default:
     the past twelve months): client feedback, restrictive measures on the
-    county's own children. Counts only; a group under five is null."""
+    county's own children. Counts only; a group under five is null. The figures
+    are refreshed every few minutes; `computed_at` says when they were computed."""
     county = _county(request)
     default = selectors.default_period()
     end = end or default.end
@@ -435,13 +441,14 @@ def county_figures(request, start: dt.date | None = None, end: dt.date | None = 
     if (end - start).days > MAX_PERIOD_DAYS:
         raise ApiError(422, "period_too_long", _("Choose a period of at most three years."))
     period = selectors.Period(start=start, end=end)
-    unit_ids = list(selectors.county_units(county=county).values_list("pk", flat=True))
-    sections = selectors.sections(county=county, unit_ids=unit_ids, period=period)
+    unit_ids = selectors.county_unit_ids(county=county)
+    kept = figures.sections(county=county, unit_ids=unit_ids, period=period)
     _log(request, "api.county_figures")
     return {
         "county": county.name,
         "period_start": start,
         "period_end": end,
         "units": len(unit_ids),
-        "sections": [{"name": s["name"], "title": s["title"], "figures": s["figures"]} for s in sections],
+        "computed_at": kept.computed_at,
+        "sections": [{"name": s["name"], "title": s["title"], "figures": s["figures"]} for s in kept.sections],
     }

@@ -12,3 +12,10 @@ class CountyConfig(AppConfig):
     name = "omavalvonta.county"
     label = "county"
     verbose_name = _("Wellbeing services county")
+
+    def ready(self):
+        from omavalvonta.core import jobs
+        from omavalvonta.county import figures
+
+        # The areas' figures for a county's units are kept per run of this job (county.figures).
+        jobs.register("county.figures", figures.refresh, every_seconds=figures.REFRESH_SECONDS)

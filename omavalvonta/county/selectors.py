@@ -41,6 +41,19 @@ def county_units(*, county):
     return access_county.county_units(county).select_related("region")
 
 
+def county_unit_ids(*, county) -> list[int]:
+    """The ids of the county's units, by name (one query)."""
+    return list(access_county.county_units(county).values_list("pk", flat=True))
+
+
+def units_of(unit_ids) -> list[Unit]:
+    """The units `unit_ids` (the county's, from county_unit_ids) in that order,
+    with their regions (one query)."""
+    unit_ids = list(unit_ids)
+    found = Unit.objects.filter(pk__in=unit_ids).select_related("region").in_bulk()
+    return [found[pk] for pk in unit_ids if pk in found]
+
+
 def county_unit(*, county, pk) -> Unit:
     """One of the county's units; another unit is 404."""
     return access_county.county_unit(county, pk)
@@ -131,6 +144,28 @@ def sections(*, county, unit_ids, period: Period) -> list[dict]:
                 }
             )
     return found
+
+
+# The figures of one unit shown in the county's table of units: the sections
+# whose figures have a row per unit (`by_unit`, each with its `unit_id`).
+def by_unit(sections) -> dict[str, dict[int, dict]]:
+    """{section name: {unit id: the unit's row}} of the sections with rows per unit."""
+    return {
+        s["name"]: {row["unit_id"]: row for row in s["figures"]["by_unit"]}
+        for s in sections
+        if isinstance(s["figures"], dict) and "by_unit" in s["figures"]
+    }
+
+
+def summary(sections) -> list[dict]:
+    """The sections without their rows per unit (the county's home shows those
+    in its table of units, a page at a time). New dicts: the kept ones are shared."""
+    return [
+        {**s, "figures": {k: v for k, v in s["figures"].items() if k != "by_unit"}}
+        if isinstance(s["figures"], dict) and "by_unit" in s["figures"]
+        else s
+        for s in sections
+    ]
 
 
 def current_approvals():

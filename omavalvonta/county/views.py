@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.county import selectors
+from omavalvonta.county import figures, selectors
 from omavalvonta.county.forms import PeriodForm
 from omavalvonta.organisation.access_county import requires_county
 from omavalvonta.organisation.models import Unit
@@ -30,21 +30,32 @@ def _period(request):
 @logs_read("county.home")
 @requires_county
 def home(request):
+    """The county's units a page at a time, each with its figures (answers,
+    NPS, restrictive measures on the county's children) beside its plans; the
+    figures of all its units together above them. The figures are the current
+    run's (county.figures): the page computes none of them while the run lasts."""
     county = request.county
     form, period = _period(request)
-    units = selectors.county_units(county=county)
-    unit_page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
-    unit_ids = list(units.values_list("pk", flat=True))
+    unit_ids = selectors.county_unit_ids(county=county)
+    unit_page = Paginator(unit_ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = figures.sections(county=county, unit_ids=unit_ids, period=period)
+    rows = selectors.by_unit(kept.sections)
+    units = selectors.with_plans(selectors.units_of(unit_page.object_list))
+    for unit in units:
+        unit.figures = {name: found.get(unit.pk) for name, found in rows.items()}
     return render(
         request,
         "county/home.html",
         {
             "county": county,
-            "units": selectors.with_plans(unit_page.object_list),
+            "units": units,
             "page": unit_page,
             "unit_count": len(unit_ids),
+            "unit_columns": rows,
             "notifications": selectors.labelled(selectors.notifications(county=county)[:HOME_NOTIFICATIONS]),
-            "sections": selectors.sections(county=county, unit_ids=unit_ids, period=period),
+            "sections": selectors.summary(kept.sections),
+            "smalls": {s["name"]: s["figures"].get("small") for s in kept.sections if isinstance(s["figures"], dict)},
+            "computed_at": kept.computed_at,
             "reports": list(selectors.published_reports()[:HOME_REPORTS]),
             "period_form": form,
             "period": period,
@@ -83,6 +94,7 @@ def unit_detail(request, pk):
     unit = selectors.county_unit(county=county, pk=pk)
     form, period = _period(request)
     page = Paginator(selectors.notifications(county=county, unit_id=unit.pk), PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = figures.sections(county=county, unit_ids=[unit.pk], period=period)
     return render(
         request,
         "county/unit.html",
@@ -91,7 +103,8 @@ def unit_detail(request, pk):
             "unit": selectors.with_plans([unit])[0],
             "page": page,
             "notifications": selectors.labelled(page.object_list),
-            "sections": selectors.sections(county=county, unit_ids=[unit.pk], period=period),
+            "sections": kept.sections,
+            "computed_at": kept.computed_at,
             "period_form": form,
             "period": period,
             "slugs": SLUG_BY_KIND,

@@ -21,6 +21,9 @@ def _fits(page):
 def test_a_county_supervisor_sees_only_their_countys_notifications_and_units(
     phone_page, live_server, county_person, report_x, grievance_x, report_y, password
 ):
+    from omavalvonta.county.tests.test_view import _tally
+
+    _tally(report_x.unit, 8, promoters=6, detractors=1)  # the unit's answers and NPS in the table of units
     page = phone_page
     login(page, live_server, county_person.email, password)
     page.wait_for_url(re.compile(r"/hyvinvointialue/$"))

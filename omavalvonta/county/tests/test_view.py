@@ -106,15 +106,23 @@ def test_the_notification_records_its_county(report_x, county_x):
 
 
 @pytest.mark.parametrize("extra", [0, 6])
-def test_the_county_pages_take_a_fixed_number_of_queries(client, county_person, unit_x, county_x, extra, django_assert_max_num_queries):
+def test_the_county_pages_take_a_fixed_number_of_queries(
+    client, settings, county_person, unit_x, county_x, extra, django_assert_max_num_queries
+):
+    """The database's own queries (the figures' run and the figures kept in it
+    live in the shared cache: a database table without Redis, counted apart here)."""
     from omavalvonta.county.tests.conftest import _notified
 
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     for _i in range(extra):
         _notified(unit_x, county_x)
     client.force_login(county_person)
     for url in (reverse("county:home"), reverse("county:notifications"), reverse("county:unit", args=[unit_x.pk])):
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(13):
             assert client.get(url).status_code == 200
+    # Within the run of the figures' job the home computes none of them.
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("county:home")).status_code == 200
 
 
 def test_the_learning_summaries_shared_with_the_countys_units_are_shown(client, county_person, unit_x, quality_director):
@@ -142,3 +150,75 @@ def test_the_learning_summaries_shared_with_the_countys_units_are_shown(client, 
     html = client.get(reverse("county:home")).content.decode()
     assert 'data-list="county-learning"' in html and "Lääkelista vuoronvaihdon kansioon" in html
     assert "Kotikäynnit kahdestaan." not in html
+
+
+def _tally(unit, n, *, promoters=0, detractors=0, group="child"):
+    """The feedback tallies of `unit` this month: `n` answers of a group (children)."""
+    from django.utils import timezone
+
+    from omavalvonta.feedback.models import Group, Tally
+
+    month = timezone.localdate().replace(day=1)
+    Tally.objects.create(
+        unit=unit, region=unit.region, service_type=unit.service_type, year=month.year,
+        quarter=(month.month - 1) // 3 + 1, month=month, group=Group(group), key="", n=n,
+        nps_answered=n, promoters=promoters, detractors=detractors,
+    )
+
+
+def test_the_home_shows_each_units_figures_in_its_table_of_units(client, county_person, unit_x, county_x):
+    """The county's units a page at a time, each with its answers and NPS (a
+    group under five hidden); the figures of all the units together above,
+    without a second table of every unit."""
+    from omavalvonta.testing.factories import UnitFactory
+
+    small = UnitFactory(region=unit_x.region, name="Lastenkoti Vaahtera", counties=[county_x])
+    quiet = UnitFactory(region=unit_x.region, name="Lastenkoti Tammi", counties=[county_x])
+    _tally(unit_x, 8, promoters=6, detractors=1)
+    _tally(small, 3, promoters=3)
+    client.force_login(county_person)
+    response = client.get(reverse("county:home"))
+    figures = {u.name: u.figures["feedback"] for u in response.context["units"]}
+    assert figures[unit_x.name]["n"] == 8 and figures[unit_x.name]["nps"] == 62
+    assert figures[small.name]["n"] is None and figures[small.name]["nps"] is None
+    assert figures[quiet.name] is None
+    feedback = next(s for s in response.context["sections"] if s["name"] == "feedback")
+    assert feedback["figures"]["total"]["n"] == 11 and "by_unit" not in feedback["figures"]
+    html = response.content.decode()
+    assert html.count(unit_x.name) == 1  # in the table of units only, not in a table of the figures again
+    # The unit's own page still has its figures in the area's table.
+    unit_html = client.get(reverse("county:unit", args=[unit_x.pk])).content.decode()
+    assert unit_html.count(unit_x.name) >= 3
+
+
+def test_the_figures_are_kept_for_the_run_of_the_job(client, county_person, unit_x, county_x, token_x):
+    """The home and the API compute a county's figures once per run of the
+    job (county.figures): new answers show after the next run, and the page
+    says when the figures were computed. A unit that starts to concern the
+    county counts at once (the units are in the key)."""
+    from omavalvonta.core import jobs
+    from omavalvonta.county import figures
+    from omavalvonta.testing.factories import UnitFactory
+
+    assert {j.name: j for j in jobs.registered()}["county.figures"].func is figures.refresh
+    _tally(unit_x, 6)
+    client.force_login(county_person)
+
+    def answers():
+        response = client.get(reverse("county:home"))
+        assert response.context["computed_at"] is not None
+        return next(s for s in response.context["sections"] if s["name"] == "feedback")["figures"]["total"]["n"]
+
+    def api_answers():
+        _token, raw = token_x
+        body = client.get("/api/v1/county/figures", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+        assert body["computed_at"]
+        return next(s for s in body["sections"] if s["name"] == "feedback")["figures"]["total"]["n"]
+
+    assert answers() == 6 and api_answers() == 6
+    _tally(unit_x, 5, group="parent")
+    assert answers() == 6 and api_answers() == 6
+    figures.refresh()
+    assert answers() == 11 and api_answers() == 11
+    _tally(UnitFactory(region=unit_x.region, name="Lastenkoti Koivu", counties=[county_x]), 5)
+    assert answers() == 16 and api_answers() == 16
