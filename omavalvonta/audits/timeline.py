@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.audits.models import Audit, AuditKind, FindingKind, SelfAssessment
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import day_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.organisation import access
@@ -41,7 +42,7 @@ def audit_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart
 
 
 def _audit(at, pk, kind, found, nonconformities) -> TimelineEntry:
-    label = AuditKind(kind).label if kind in AuditKind.values else kind
+    label = label_of(AuditKind, kind)
     findings = ngettext("%(count)d finding", "%(count)d findings", found) % {"count": found}
     nonconformities = ngettext(
         "%(count)d nonconformity", "%(count)d nonconformities", nonconformities

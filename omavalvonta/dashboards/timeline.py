@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.compound import newest_of_union
@@ -50,6 +52,20 @@ def timeline_rows(entries, areas) -> list[TimelineRow]:
         shown = f"{local.day}.{local.month}.{local.year} {local.hour}.{local.minute:02d}"
         rows.append(TimelineRow(entry, labels.get(entry.area, ""), local.isoformat(), shown))
     return rows
+
+
+def timeline_items(rows) -> str:
+    """The page's list items, written here rather than by a template loop (a
+    tenth of the work for a page of 40): escaped as the template would."""
+    items = []
+    for row in rows:
+        entry = row.entry
+        title = format_html('<a href="{}">{}</a>', entry.link, entry.title) if entry.link else conditional_escape(entry.title)
+        items.append(format_html(
+            '\n      <li data-area="{}"><time datetime="{}">{} · {}</time>{}</li>\n    ',
+            entry.area, row.iso, row.shown, row.area_label, title,
+        ))
+    return mark_safe("".join(items))  # noqa: S308 -- each piece escaped by format_html
 
 
 def unit_timeline(*, actor, unit, areas=None, after=None, before=None, limit: int = PAGE_SIZE) -> TimelinePage:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.dashboards.forms import TimelineFilterForm
 from omavalvonta.dashboards.selectors import home_summary
-from omavalvonta.dashboards.timeline import timeline_areas, timeline_rows, unit_timeline as unit_timeline_page
+from omavalvonta.dashboards.timeline import timeline_areas, timeline_items, timeline_rows, unit_timeline as unit_timeline_page
 from omavalvonta.notifications.digest import DigestForm, digest_frequency, digest_preference_set
 from omavalvonta.organisation import access, access_county, access_people
 from omavalvonta.organisation.access import AUTHENTICATED, P_UNIT_VIEW, requires
@@ -64,5 +64,6 @@ def unit_timeline(request, unit_id):
         request,
         "dashboards/unit_timeline.html",
         {"unit": unit, "form": form, "page": page, "older": older, "filtered": filtered, "rows": rows,
+         "items": timeline_items(rows),
          "paged": bool(form.is_bound and form.is_valid() and form.cleaned_data.get("before"))},
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.deviations.choices import Kind, NotificationRecipient
@@ -41,7 +42,7 @@ def _closed(at, pk, kind) -> TimelineEntry:
 
 
 def _entry(at, pk, event, title, kind) -> TimelineEntry:
-    label = Kind(kind).label if kind in Kind.values else kind
+    label = label_of(Kind, kind)
     return TimelineEntry(
         at=at, area="deviations", kind=event, title=title % {"kind": label, "number": pk},
         link=reverse("deviations:detail", args=[pk]),
@@ -61,7 +62,7 @@ def notification_timeline(*, actor, unit, after=None, before=None) -> list[Timel
 
 
 def _notification(at, number, purpose, recipient) -> TimelineEntry:
-    recipient = NotificationRecipient(recipient).label if recipient in NotificationRecipient.values else recipient
+    recipient = label_of(NotificationRecipient, recipient)
     return TimelineEntry(
         at=at, area="notifications", kind=f"statutory_{purpose}",
         title=_("Statutory notification sent: %(recipient)s (report #%(number)s)")

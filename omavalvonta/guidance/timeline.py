@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import day_range, moment_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.guidance.models import Guidance, GuidanceUnit, Kind
@@ -41,7 +42,7 @@ def _closed(at, pk, kind) -> TimelineEntry:
 
 
 def _entry(at, pk, kind, event, title) -> TimelineEntry:
-    label = Kind(kind).label if kind in Kind.values else kind
+    label = label_of(Kind, kind)
     return TimelineEntry(
         at=at, area="guidance", kind=f"{kind}_{event}",
         title=title % {"kind": label, "number": pk}, link=reverse("guidance:detail", args=[pk]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.improvement.models import Action, ActionKind, Effectiveness
@@ -34,7 +35,7 @@ def action_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePar
 def _opened(at, pk, kind) -> TimelineEntry:
     return TimelineEntry(
         at=at, area="actions", kind=f"{kind}_opened",
-        title=_("%(kind)s opened (#%(number)s)") % {"kind": _label(ActionKind, kind), "number": pk},
+        title=_("%(kind)s opened (#%(number)s)") % {"kind": label_of(ActionKind, kind), "number": pk},
         link=reverse("improvement:action_detail", args=[pk]),
     )
 
@@ -43,10 +44,7 @@ def _checked(at, pk, result) -> TimelineEntry:
     return TimelineEntry(
         at=at, area="actions", kind="effectiveness_checked",
         title=_("Effectiveness checked (action #%(number)s): %(result)s")
-        % {"number": pk, "result": _label(Effectiveness, result)},
+        % {"number": pk, "result": label_of(Effectiveness, result)},
         link=reverse("improvement:action_detail", args=[pk]),
     )
 
-
-def _label(choices, value):
-    return choices(value).label if value in choices.values else value

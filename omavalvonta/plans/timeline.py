@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.organisation import access
@@ -27,7 +28,7 @@ def plan_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]
 
 
 def _approved(at, pk, number, kind, review_only) -> TimelineEntry:
-    plan = PlanKind(kind).label if kind in PlanKind.values else kind
+    plan = label_of(PlanKind, kind)
     title = _("%(plan)s reviewed, no changes (version %(number)s)") if review_only else _("%(plan)s version %(number)s approved")
     return TimelineEntry(
         at=at, area="plans", kind="review" if review_only else "version_approved",

@@ -32,7 +32,8 @@ class Newest:
 
 def newest_of_union(parts: Sequence, *, limit: int) -> Newest:
     """The newest `limit` rows of all `parts` (more when rows share the time of the
-    `limit`-th), reading at most `limit` + 1 rows of each part. A part has `rows`,
+    `limit`-th), reading at most `limit` + 1 rows of each part (its queryset is
+    cut to them in place). A part has `rows`,
     a `values_list` queryset ordered newest first whose first column is the time
     (a datetime; a date when the part's `day`, placed at the day's start in
     Helsinki) and whose others are integers, text, booleans or null
@@ -41,9 +42,11 @@ def newest_of_union(parts: Sequence, *, limit: int) -> Newest:
     one a part elsewhere."""
     compiled = []
     for index, part in enumerate(parts):
-        query = part.rows[: limit + 1].query
+        # Each part's own queryset is cut in place (not cloned: the parts are
+        # made for this read).
+        part.rows.query.set_limits(high=limit + 1)
         try:
-            sql, params = query.get_compiler(part.rows.db).as_sql()
+            sql, params = part.rows.query.get_compiler(part.rows.db).as_sql()
         except EmptyResultSet:
             continue  # the kernel leaves the actor nothing of this part
         compiled.append((index, part, sql, params))
@@ -97,7 +100,7 @@ def _postgresql(connection, compiled, limit) -> Newest:
 def _one_by_one(compiled, limit) -> Newest:
     rows, cut = [], False
     for index, part, _sql, _params in compiled:
-        got = list(part.rows[: limit + 1])
+        got = list(part.rows)
         cut = cut or len(got) > limit
         for seq, (at, *values) in enumerate(got):
             rows.append((day_start(at) if part.day else at, index, seq, tuple(values)))
