@@ -102,6 +102,18 @@ def test_the_filter_by_area_and_period(client, unit_a, employee_a, supervisor_a)
     assert len(titles) == 1 and "Tiimipalaveri 2" in titles[0]
 
 
+def test_a_period_over_every_area_answers(client, unit_a, employee_a, supervisor_a):
+    """Every provider takes the period's bounds (the feedback rounds' own
+    "closed before today" bound once clashed with the period's end: a 500)."""
+    _data(unit_a, employee_a, supervisor_a, 3)
+    client.force_login(supervisor_a)
+    today = timezone.localdate()
+    period = {"date_from": (today - dt.timedelta(days=30)).isoformat(), "date_to": today.isoformat()}
+    response = client.get(reverse(URL, args=[unit_a.pk]), period)
+    assert response.status_code == 200 and not response.context["form"].errors
+    assert {"deviations", "actions", "meetings"} <= {row.entry.area for row in response.context["rows"]}
+
+
 def test_pages_go_back_in_time_without_losing_or_repeating_an_entry(unit_a, supervisor_a):
     base = timezone.now()
     for i in range(11):  # two at each time: a page's last time keeps both on the page
