@@ -4,57 +4,42 @@ UNIT_TIMELINE): complaints received and answered, named by their number only
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db.models import Case, DateField, Q, Value, When
-from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omavalvonta.complaints.models import Complaint
-from omavalvonta.core.lib.dates import day_range, day_start
-from omavalvonta.core.registry import TimelineEntry
+from omavalvonta.core.lib.dates import day_range
+from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.organisation import access
 
-_NEVER = dt.date(1, 1, 1)
 
-
-def complaint_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[TimelineEntry]:
-    """Complaints of `unit` received and answered in the window, for those who
-    read its complaints. One query: the complaints with an event in the window,
-    by their newest such event, `limit` of them (their events include the
-    newest `limit` events of the unit)."""
+def complaint_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
+    """Complaints of `unit` received and answered in the window (each event on its
+    own day), for those who read its complaints."""
     if not access.can(actor, access.P_COMPLAINT_VIEW, unit):
         return []
-    received = Q(received_on__isnull=False, **day_range("received_on", after=after, before=before))
-    answered = Q(answered_on__isnull=False, **day_range("answered_on", after=after, before=before))
-    newest = Greatest(
-        Case(When(received, then="received_on"), default=Value(_NEVER), output_field=DateField()),
-        Case(When(answered, then="answered_on"), default=Value(_NEVER), output_field=DateField()),
-    )
-    rows = (
-        Complaint.objects.filter(Q(unit=unit) & (received | answered))
-        .annotate(newest=newest)
-        .order_by("-newest", "-id")
-        .values_list("pk", "received_on", "answered_on")[:limit]
-    )
-    entries = []
-    for pk, received_on, answered_on in rows:
-        for event, on in (("received", received_on), ("answered", answered_on)):
-            if on is not None and _in(on, after, before):
-                entries.append(_entry(pk, on, event))
-    entries.sort(key=lambda e: e.at, reverse=True)
-    return entries[:limit]
+    of_unit = Complaint.objects.filter(unit_id=unit.pk)
+    received = of_unit.filter(received_on__isnull=False, **day_range("received_on", after=after, before=before))
+    answered = of_unit.filter(answered_on__isnull=False, **day_range("answered_on", after=after, before=before))
+    return [
+        TimelinePart(
+            rows=received.order_by("-received_on", "-id").values_list("received_on", "pk"), entry=_received, day=True
+        ),
+        TimelinePart(
+            rows=answered.order_by("-answered_on", "-id").values_list("answered_on", "pk"), entry=_answered, day=True
+        ),
+    ]
 
 
-def _in(day, after, before) -> bool:
-    start = day_start(day)
-    return (after is None or start >= after) and (before is None or start < before)
+def _received(at, pk) -> TimelineEntry:
+    return _entry(at, pk, "received", _("Complaint received (#%(number)s)"))
 
 
-def _entry(pk, on, event):
-    title = _("Complaint received (#%(number)s)") if event == "received" else _("Complaint answered (#%(number)s)")
+def _answered(at, pk) -> TimelineEntry:
+    return _entry(at, pk, "answered", _("Complaint answered (#%(number)s)"))
+
+
+def _entry(at, pk, event, title) -> TimelineEntry:
     return TimelineEntry(
-        at=day_start(on), area="complaints", kind=event, title=title % {"number": pk},
-        link=reverse("complaints:detail", args=[pk]),
+        at=at, area="complaints", kind=event, title=title % {"number": pk}, link=reverse("complaints:detail", args=[pk])
     )

@@ -199,10 +199,12 @@ HOME_BLOCKS = "dashboards.home_blocks"
 REPORT_ORIGINS = "deviations.report_origins"
 
 # What happened in one unit, for its timeline (dashboards): func(*, actor, unit,
-# after, before, limit) -> list of `TimelineEntry`, newest first, at most `limit`,
-# with after <= at < before (either None: open), reading only what `actor` may
-# see in `unit` through the access kernel, in one or two queries whatever the
-# data. Titles name records by their kind and the staff's own titles, never a
+# after, before) -> list of `TimelinePart`, each a kind of event as an ordered
+# queryset reading only what `actor` may see in `unit` through the access kernel,
+# with after <= at < before (either None: open); none when `actor` sees nothing
+# of the area there. The page reads every part of every area in one query
+# (core.lib.compound.newest_of_union) and makes entries only of the rows it
+# shows. Titles name records by their kind and the staff's own titles, never a
 # child or a reporter (counts only for children's data). Details: label (lazy
 # text: the area's name in the page's filter).
 UNIT_TIMELINE = "dashboards.unit_timeline"
@@ -339,6 +341,21 @@ class TimelineEntry:
     kind: str
     title: str
     link: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelinePart:
+    """One kind of event a UNIT_TIMELINE provider contributes. `rows`: a
+    `values_list` queryset ordered newest first (not sliced) whose first column
+    is the event's time -- an aware datetime, or a date when `day` (the day's
+    event at its start in Helsinki, `core.lib.dates.day_start`) -- and whose
+    other columns are integers, text, booleans or null (they may come back
+    through JSON). `entry(at, *values)` makes the row's `TimelineEntry`, `at`
+    an aware datetime; it is called only for the rows a page shows."""
+
+    rows: Any
+    entry: Callable
+    day: bool = False
 
 
 @dataclass(frozen=True)

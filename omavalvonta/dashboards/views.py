@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.dashboards.forms import TimelineFilterForm
 from omavalvonta.dashboards.selectors import home_summary
-from omavalvonta.dashboards.timeline import timeline_areas, unit_timeline as unit_timeline_page
+from omavalvonta.dashboards.timeline import timeline_areas, timeline_items, timeline_rows, unit_timeline as unit_timeline_page
 from omavalvonta.notifications.digest import DigestForm, digest_frequency, digest_preference_set
 from omavalvonta.organisation import access, access_county, access_people
 from omavalvonta.organisation.access import AUTHENTICATED, P_UNIT_VIEW, requires
@@ -59,11 +59,11 @@ def unit_timeline(request, unit_id):
         query = request.GET.copy()
         query["before"] = page.next_before.isoformat()
         older = query.urlencode()
-    labels = dict(areas)
-    rows = [(entry, labels.get(entry.area, "")) for entry in page.entries] if page else []
+    rows = timeline_rows(page.entries, areas) if page else []
     return render(
         request,
         "dashboards/unit_timeline.html",
         {"unit": unit, "form": form, "page": page, "older": older, "filtered": filtered, "rows": rows,
+         "items": timeline_items(rows),
          "paged": bool(form.is_bound and form.is_valid() and form.cleaned_data.get("before"))},
     )

@@ -8,63 +8,64 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.lib.compound import newest_of_parts, newest_rows
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import moment_range
-from omavalvonta.core.registry import TimelineEntry
-from omavalvonta.deviations.choices import Kind
+from omavalvonta.core.registry import TimelineEntry, TimelinePart
+from omavalvonta.deviations.choices import Kind, NotificationRecipient
 from omavalvonta.deviations.models import Deviation, StatutoryNotification
 from omavalvonta.organisation import access
 
 
-def deviation_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[TimelineEntry]:
-    """Reports received and closed in `unit` that `actor` may see (one query on
-    PostgreSQL, two on SQLite)."""
-    visible = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(unit=unit)
-    received = visible.filter(**moment_range("submitted_at", after=after, before=before)).order_by("-submitted_at", "-id")
+def deviation_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
+    """Reports received and closed in `unit` that `actor` may see."""
+    visible = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(unit_id=unit.pk)
+    received = visible.filter(**moment_range("submitted_at", after=after, before=before))
     closed = visible.filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
-    found = newest_of_parts(
-        received.values_list("pk", "kind", "submitted_at"),
-        closed.order_by("-closed_at", "-id").values_list("pk", "kind", "closed_at"),
-        limit=limit,
-    )
-    events = ("received", "closed")
-    return [_entry(pk, kind, at, events[part]) for part, (pk, kind, at) in newest_rows(found, at=2, limit=limit)]
+    return [
+        TimelinePart(
+            rows=received.order_by("-submitted_at", "-id").values_list("submitted_at", "pk", "kind"), entry=_received
+        ),
+        TimelinePart(rows=closed.order_by("-closed_at", "-id").values_list("closed_at", "pk", "kind"), entry=_closed),
+    ]
 
 
-def _entry(pk, kind, at, event):
-    label = Kind(kind).label if kind in Kind.values else kind
-    grievance = kind == Kind.GRIEVANCE
-    if event == "received":
-        title = _("Grievance received (#%(number)s)") if grievance else _("Reported: %(kind)s (#%(number)s)")
-    else:
-        title = _("Grievance closed (#%(number)s)") if grievance else _("Closed: %(kind)s (#%(number)s)")
+def _received(at, pk, kind) -> TimelineEntry:
+    if kind == Kind.GRIEVANCE:
+        return _entry(at, pk, "grievance_received", _("Grievance received (#%(number)s)"), kind)
+    return _entry(at, pk, "deviation_received", _("Reported: %(kind)s (#%(number)s)"), kind)
+
+
+def _closed(at, pk, kind) -> TimelineEntry:
+    if kind == Kind.GRIEVANCE:
+        return _entry(at, pk, "grievance_closed", _("Grievance closed (#%(number)s)"), kind)
+    return _entry(at, pk, "deviation_closed", _("Closed: %(kind)s (#%(number)s)"), kind)
+
+
+def _entry(at, pk, event, title, kind) -> TimelineEntry:
+    label = label_of(Kind, kind)
     return TimelineEntry(
-        at=at,
-        area="deviations",
-        kind=f"{'grievance' if grievance else 'deviation'}_{event}",
-        title=title % {"kind": label, "number": pk},
+        at=at, area="deviations", kind=event, title=title % {"kind": label, "number": pk},
         link=reverse("deviations:detail", args=[pk]),
     )
 
 
-def notification_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[TimelineEntry]:
-    """Statutory notifications sent from `unit`, to whom by kind (one query)."""
+def notification_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
+    """Statutory notifications sent from `unit`, to whom by kind."""
     if not access.can(actor, access.P_DEVIATION_VIEW, unit):
         return []
-    visible_reports = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(unit=unit).values("pk")
-    sent = (
-        StatutoryNotification.objects.filter(unit=unit, deviation__in=visible_reports)
-        .filter(**moment_range("sent_at", after=after, before=before))
-        .order_by("-sent_at", "-id")
+    visible_reports = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(unit_id=unit.pk).values("pk")
+    sent = StatutoryNotification.objects.filter(
+        unit_id=unit.pk, deviation__in=visible_reports, **moment_range("sent_at", after=after, before=before)
     )
-    return [
-        TimelineEntry(
-            at=n.sent_at,
-            area="notifications",
-            kind=f"statutory_{n.purpose}",
-            title=_("Statutory notification sent: %(recipient)s (report #%(number)s)")
-            % {"recipient": n.get_recipient_kind_display(), "number": n.deviation_id},
-            link=reverse("deviations:detail", args=[n.deviation_id]),
-        )
-        for n in sent.only("pk", "sent_at", "purpose", "recipient_kind", "deviation_id")[:limit]
-    ]
+    rows = sent.order_by("-sent_at", "-id").values_list("sent_at", "deviation_id", "purpose", "recipient_kind")
+    return [TimelinePart(rows=rows, entry=_notification)]
+
+
+def _notification(at, number, purpose, recipient) -> TimelineEntry:
+    recipient = label_of(NotificationRecipient, recipient)
+    return TimelineEntry(
+        at=at, area="notifications", kind=f"statutory_{purpose}",
+        title=_("Statutory notification sent: %(recipient)s (report #%(number)s)")
+        % {"recipient": recipient, "number": number},
+        link=reverse("deviations:detail", args=[number]),
+    )

@@ -8,29 +8,31 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from omavalvonta.core.lib.dates import day_range, day_start
-from omavalvonta.core.registry import TimelineEntry
+from omavalvonta.core.lib.dates import day_range
+from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.feedback.models import Round
 from omavalvonta.organisation import access
 
 
-def round_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[TimelineEntry]:
-    """Rounds of `unit` closed before today, answers counted (one query)."""
+def round_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
+    """Rounds of `unit` closed before today, answers counted."""
     rounds = (
         Round.objects.for_actor(actor, access.P_FEEDBACK_VIEW)
-        .filter(unit=unit, closes_on__lt=timezone.localdate(), **day_range("closes_on", after=after, before=before))
+        .filter(unit_id=unit.pk, closes_on__lt=timezone.localdate())
+        .filter(**day_range("closes_on", after=after, before=before))  # may bound closes_on__lt too
         .annotate(answers=Count("responses"))
         .order_by("-closes_on", "-id")
     )
-    return [
-        TimelineEntry(
-            at=day_start(r.closes_on), area="feedback", kind="round_closed",
-            title=ngettext(
-                "Feedback round %(round)s closed: %(count)d answer",
-                "Feedback round %(round)s closed: %(count)d answers",
-                r.answers,
-            ) % {"round": r.label, "count": r.answers},
-            link=reverse("feedback:round", args=[r.pk]),
-        )
-        for r in rounds.only("pk", "year", "quarter", "closes_on")[:limit]
-    ]
+    return [TimelinePart(rows=rounds.values_list("closes_on", "pk", "year", "quarter", "answers"), entry=_closed, day=True)]
+
+
+def _closed(at, pk, year, quarter, answers) -> TimelineEntry:
+    return TimelineEntry(
+        at=at, area="feedback", kind="round_closed",
+        title=ngettext(
+            "Feedback round %(round)s closed: %(count)d answer",
+            "Feedback round %(round)s closed: %(count)d answers",
+            answers,
+        ) % {"round": Round(year=year, quarter=quarter).label, "count": answers},
+        link=reverse("feedback:round", args=[pk]),
+    )

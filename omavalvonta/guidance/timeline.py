@@ -8,32 +8,41 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.lib.dates import day_range, day_start, moment_range
-from omavalvonta.core.registry import TimelineEntry
+from omavalvonta.core.lib.choices import label_of
+from omavalvonta.core.lib.dates import day_range, moment_range
+from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.guidance.models import Guidance, GuidanceUnit, Kind
 from omavalvonta.organisation import access
 
 
-def guidance_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[TimelineEntry]:
+def guidance_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Items naming `unit` or the whole group, received and closed, for those who
-    see the unit's guidance (as the meeting agenda reads them; two queries)."""
+    see the unit's guidance (as the meeting agenda reads them)."""
     if not access.can(actor, access.P_GUIDANCE_VIEW, unit):
         return []
     in_unit = Exists(GuidanceUnit.objects.filter(guidance_id=OuterRef("pk"), unit_id=unit.pk))
     concerning = Guidance.objects.filter(Q(applies_to_all_units=True) | Q(in_unit))
-    entries = []
-    received = concerning.filter(**day_range("received_on", after=after, before=before)).order_by("-received_on", "-id")
-    for pk, kind, on in received.values_list("pk", "kind", "received_on")[:limit]:
-        entries.append(_entry(pk, kind, day_start(on), "received"))
+    received = concerning.filter(**day_range("received_on", after=after, before=before))
     closed = concerning.filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
-    for pk, kind, at in closed.order_by("-closed_at", "-id").values_list("pk", "kind", "closed_at")[:limit]:
-        entries.append(_entry(pk, kind, at, "closed"))
-    return entries
+    return [
+        TimelinePart(
+            rows=received.order_by("-received_on", "-id").values_list("received_on", "pk", "kind"),
+            entry=_received, day=True,
+        ),
+        TimelinePart(rows=closed.order_by("-closed_at", "-id").values_list("closed_at", "pk", "kind"), entry=_closed),
+    ]
 
 
-def _entry(pk, kind, at, event):
-    label = Kind(kind).label if kind in Kind.values else kind
-    title = _("Received: %(kind)s (#%(number)s)") if event == "received" else _("Closed: %(kind)s (#%(number)s)")
+def _received(at, pk, kind) -> TimelineEntry:
+    return _entry(at, pk, kind, "received", _("Received: %(kind)s (#%(number)s)"))
+
+
+def _closed(at, pk, kind) -> TimelineEntry:
+    return _entry(at, pk, kind, "closed", _("Closed: %(kind)s (#%(number)s)"))
+
+
+def _entry(at, pk, kind, event, title) -> TimelineEntry:
+    label = label_of(Kind, kind)
     return TimelineEntry(
         at=at, area="guidance", kind=f"{kind}_{event}",
         title=title % {"kind": label, "number": pk}, link=reverse("guidance:detail", args=[pk]),

@@ -40,41 +40,51 @@ def deviation_panel(*, actor, deviation) -> dict | None:
     }
 
 
-def review_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[registry.TimelineEntry]:
-    """Reviews of `unit` opened and completed, and their summaries shared (two
-    queries). Titles are the staff's own titles of the reviews, never a name."""
-    visible = selectors.reviews_visible(actor=actor).filter(unit=unit)
-    entries = []
-    opened = visible.filter(**moment_range("opened_at", after=after, before=before)).order_by("-opened_at", "-pk")
-    for pk, title, at in opened.values_list("pk", "title", "opened_at")[:limit]:
-        entries.append(registry.TimelineEntry(
-            at=at, area="learning", kind="review_opened",
-            title=_("Learning review opened: %(title)s") % {"title": title},
-            link=reverse("learning:detail", args=[pk]),
-        ))
-    later = visible.filter(
-        Q(completed_at__isnull=False, **moment_range("completed_at", after=after, before=before))
-        | Q(summary__shared_at__isnull=False, **moment_range("summary__shared_at", after=after, before=before))
-    ).order_by("-completed_at", "-pk")
-    rows = later.values_list("pk", "title", "completed_at", "summary__pk", "summary__shared_at")[:limit]
-    for pk, title, completed_at, summary_pk, shared_at in rows:
-        link = reverse("learning:detail", args=[pk])
-        if completed_at and _within(completed_at, after, before):
-            entries.append(registry.TimelineEntry(
-                at=completed_at, area="learning", kind="review_completed",
-                title=_("Learning review completed: %(title)s") % {"title": title}, link=link,
-            ))
-        if shared_at and _within(shared_at, after, before):
-            entries.append(registry.TimelineEntry(
-                at=shared_at, area="learning", kind="summary_shared",
-                title=_("Learning summary shared: %(title)s") % {"title": title},
-                link=reverse("learning:summary", args=[summary_pk]),
-            ))
-    return entries
+def review_timeline(*, actor, unit, after=None, before=None) -> list[registry.TimelinePart]:
+    """core.registry UNIT_TIMELINE: reviews of `unit` opened and completed, and
+    their summaries shared. Titles are the staff's own titles of the reviews,
+    never a name."""
+    visible = selectors.reviews_visible(actor=actor).filter(unit_id=unit.pk)
+    opened = visible.filter(**moment_range("opened_at", after=after, before=before))
+    completed = visible.filter(completed_at__isnull=False, **moment_range("completed_at", after=after, before=before))
+    shared = visible.filter(
+        summary__shared_at__isnull=False, **moment_range("summary__shared_at", after=after, before=before)
+    )
+    return [
+        registry.TimelinePart(
+            rows=opened.order_by("-opened_at", "-pk").values_list("opened_at", "pk", "title"), entry=_review_opened
+        ),
+        registry.TimelinePart(
+            rows=completed.order_by("-completed_at", "-pk").values_list("completed_at", "pk", "title"),
+            entry=_review_completed,
+        ),
+        registry.TimelinePart(
+            rows=shared.order_by("-summary__shared_at", "-pk").values_list("summary__shared_at", "summary__pk", "title"),
+            entry=_summary_shared,
+        ),
+    ]
 
 
-def _within(moment, after, before) -> bool:
-    return (after is None or moment >= after) and (before is None or moment < before)
+def _review_opened(at, pk, title) -> registry.TimelineEntry:
+    return registry.TimelineEntry(
+        at=at, area="learning", kind="review_opened", title=_("Learning review opened: %(title)s") % {"title": title},
+        link=reverse("learning:detail", args=[pk]),
+    )
+
+
+def _review_completed(at, pk, title) -> registry.TimelineEntry:
+    return registry.TimelineEntry(
+        at=at, area="learning", kind="review_completed",
+        title=_("Learning review completed: %(title)s") % {"title": title}, link=reverse("learning:detail", args=[pk]),
+    )
+
+
+def _summary_shared(at, summary_pk, title) -> registry.TimelineEntry:
+    return registry.TimelineEntry(
+        at=at, area="learning", kind="summary_shared",
+        title=_("Learning summary shared: %(title)s") % {"title": title},
+        link=reverse("learning:summary", args=[summary_pk]),
+    )
 
 
 def review_duties(*, today, unit_ids=None) -> list[registry.Duty]:

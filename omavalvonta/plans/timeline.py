@@ -6,31 +6,31 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import moment_range
-from omavalvonta.core.registry import TimelineEntry
+from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.organisation import access
 from omavalvonta.plans.models import PlanKind, PlanVersion, VersionState
 
 
-def plan_timeline(*, actor, unit, after=None, before=None, limit=50) -> list[TimelineEntry]:
-    """The unit's plans' approved versions and reviews (one query)."""
+def plan_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
+    """The unit's plans' approved versions and reviews."""
     approved = (
         PlanVersion.objects.for_actor(actor, access.P_PLAN_VIEW)
-        .filter(unit=unit, state=VersionState.APPROVED, approved_at__isnull=False)
-        .filter(**moment_range("approved_at", after=after, before=before))
+        .filter(
+            unit_id=unit.pk, state=VersionState.APPROVED, approved_at__isnull=False,
+            **moment_range("approved_at", after=after, before=before),
+        )
         .order_by("-approved_at", "-id")
     )
-    entries = []
-    for pk, number, kind, review_only, at in approved.values_list(
-        "pk", "number", "plan__kind", "is_review_only", "approved_at"
-    )[:limit]:
-        plan = PlanKind(kind).label if kind in PlanKind.values else kind
-        approved = _("%(plan)s version %(number)s approved")
-        title = _("%(plan)s reviewed, no changes (version %(number)s)") if review_only else approved
-        entries.append(
-            TimelineEntry(
-                at=at, area="plans", kind="review" if review_only else "version_approved",
-                title=title % {"plan": plan, "number": number}, link=reverse("plans:version", args=[pk]),
-            )
-        )
-    return entries
+    rows = approved.values_list("approved_at", "pk", "number", "plan__kind", "is_review_only")
+    return [TimelinePart(rows=rows, entry=_approved)]
+
+
+def _approved(at, pk, number, kind, review_only) -> TimelineEntry:
+    plan = label_of(PlanKind, kind)
+    title = _("%(plan)s reviewed, no changes (version %(number)s)") if review_only else _("%(plan)s version %(number)s approved")
+    return TimelineEntry(
+        at=at, area="plans", kind="review" if review_only else "version_approved",
+        title=title % {"plan": plan, "number": number}, link=reverse("plans:version", args=[pk]),
+    )

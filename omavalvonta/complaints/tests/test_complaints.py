@@ -12,6 +12,7 @@ from django.utils import timezone
 from omavalvonta.complaints import selectors, services
 from omavalvonta.complaints.models import Complaint, ComplaintSettings, State
 from omavalvonta.core import registry
+from omavalvonta.dashboards.timeline import unit_timeline
 from omavalvonta.improvement.models import Action
 from omavalvonta.notifications.models import Notification
 from omavalvonta.organisation.models import Role
@@ -188,15 +189,19 @@ def test_the_home_block_lists_the_open_complaints_i_handle_late_ones_marked(supe
     assert selectors.home_items(actor=employee_a) is None
 
 
+def _timeline(actor, unit, **window):
+    """The complaints' entries on the unit's timeline (dashboards reads the slot)."""
+    return unit_timeline(actor=actor, unit=unit, areas={"complaints"}, **window).entries
+
+
 def test_the_timeline_names_numbers_only(supervisor_a, unit_a, employee_a):
     complaint = _register(supervisor_a, unit_a, handler=supervisor_a)
     services.complaint_answer(actor=supervisor_a, complaint=complaint, answered_on=TODAY, answer_summary="Vastattu.",
                               today=TODAY)
-    entry = registry.get(registry.UNIT_TIMELINE, "complaints").func
-    rows = entry(actor=supervisor_a, unit=unit_a)
+    rows = _timeline(supervisor_a, unit_a)
     assert sorted(r.kind for r in rows) == ["answered", "received"]
     assert all(NAME not in r.title and f"#{complaint.pk}" in r.title for r in rows)
-    assert entry(actor=employee_a, unit=unit_a) == []
+    assert registry.get(registry.UNIT_TIMELINE, "complaints").func(actor=employee_a, unit=unit_a) == []
 
 
 def test_a_public_complaint_is_received_today_without_a_handler_and_told_to_the_units_leaders(unit_a, supervisor_a):
@@ -216,15 +221,14 @@ def test_a_public_complaint_is_received_today_without_a_handler_and_told_to_the_
 
 def test_the_timeline_window_keeps_each_event_on_its_own_day(supervisor_a, unit_a):
     """A complaint answered after the window still shows its receipt inside it,
-    and the newest events come first however the window cuts them (one query)."""
+    and the newest events come first however the window cuts them."""
     old = _register(supervisor_a, unit_a, handler=supervisor_a, received_on=TODAY - dt.timedelta(days=20))
     services.complaint_answer(actor=supervisor_a, complaint=old, answered_on=TODAY, answer_summary="Vastattu.", today=TODAY)
     newer = _register(supervisor_a, unit_a, received_on=TODAY - dt.timedelta(days=5))
-    entry = registry.get(registry.UNIT_TIMELINE, "complaints").func
     window = {"after": at(TODAY - dt.timedelta(days=30), 0), "before": at(TODAY - dt.timedelta(days=1), 0)}
-    rows = entry(actor=supervisor_a, unit=unit_a, **window)
+    rows = _timeline(supervisor_a, unit_a, **window)
     assert [(r.kind, r.link.rstrip("/").rsplit("/", 1)[1]) for r in rows] == [
         ("received", str(newer.pk)), ("received", str(old.pk))
     ]
-    newest = entry(actor=supervisor_a, unit=unit_a, limit=1)
+    newest = _timeline(supervisor_a, unit_a, limit=1)
     assert [(r.kind, r.title) for r in newest] == [("answered", f"Complaint answered (#{old.pk})")]

@@ -1,36 +1,82 @@
-"""core.lib.compound: sliced parts in one UNION ALL (PostgreSQL) or one query
-a part (SQLite), the same rows either way."""
+"""core.lib.compound: the newest rows of parts of different shapes, in one
+query on PostgreSQL (one a part on SQLite), the same rows either way: newest
+first, every row at the last row's time kept, and whether older ones are left."""
 
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
 from django.db import connection
+from django.db.models.functions import TruncDate
 
-from omavalvonta.core.lib.compound import newest_of_parts, newest_rows
+from omavalvonta.core.lib.compound import newest_of_union
+from omavalvonta.core.lib.dates import HELSINKI, day_start
 from omavalvonta.organisation.models import Unit
+from omavalvonta.testing.factories import UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+NOON = dt.datetime(2026, 5, 10, 9, 0, tzinfo=dt.UTC)  # 12.00 in Helsinki
 
 
-def test_each_part_gets_its_own_first_rows(unit_a, unit_b, django_assert_num_queries):
-    newest = Unit.objects.order_by("-pk").values_list("pk", "name")
-    oldest = Unit.objects.order_by("pk").values_list("pk", "name")
-    one_query = connection.features.supports_slicing_ordering_in_compound
-    with django_assert_num_queries(1 if one_query else 2):
-        got_newest, got_oldest = newest_of_parts(newest, oldest, limit=1)
-    assert got_newest == list(newest[:1]) and got_oldest == list(oldest[:1])
-    assert got_newest != got_oldest
-    assert newest_of_parts(newest, limit=5) == [list(newest)]
+def _part(rows, day=False):
+    return SimpleNamespace(rows=rows, day=day)
 
 
-def test_an_empty_part_stays_empty(unit_a):
-    nothing = Unit.objects.none().values_list("pk", "name")
-    every = Unit.objects.order_by("pk").values_list("pk", "name")
-    assert newest_of_parts(every, nothing, limit=3) == [list(every), []]
+@pytest.fixture
+def units(region_a):
+    """Five units made an hour apart, the newest at noon; two share 10.00."""
+    made = []
+    for i, hours in enumerate((0, 1, 2, 2, 4)):
+        unit = UnitFactory(region=region_a, name=f"Yksikkö {i}", public_slug=f"y{i}")
+        Unit.objects.filter(pk=unit.pk).update(created_at=NOON - dt.timedelta(hours=hours))
+        made.append(unit)
+    return made
 
 
-def test_the_newest_rows_of_all_parts_are_cut_to_the_limit():
-    import datetime as dt
+def _moments():
+    return Unit.objects.order_by("-created_at", "-id").values_list("created_at", "name", "places")
 
-    day = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
-    received = [(1, "a", day + dt.timedelta(hours=5)), (2, "b", day + dt.timedelta(hours=1))]
-    closed = [(1, "a", day + dt.timedelta(hours=3)), (3, "c", day)]
-    assert newest_rows([received, closed], at=2, limit=3) == [
-        (0, received[0]), (1, closed[0]), (0, received[1]),
-    ]
-    assert newest_rows([[], closed], at=2, limit=5) == [(1, closed[0]), (1, closed[1])]
+
+def _days():
+    days = Unit.objects.annotate(day=TruncDate("created_at", tzinfo=HELSINKI)).order_by("-day", "-id")
+    return days.values_list("day", "pk")
+
+
+def _queries(parts):
+    return 1 if connection.vendor == "postgresql" else parts
+
+
+def test_parts_of_different_shapes_merge_newest_first(units, django_assert_num_queries):
+    with django_assert_num_queries(_queries(2)):
+        newest = newest_of_union([_part(_moments()), _part(_days(), day=True)], limit=10)
+    at, part, values = newest.rows[0]
+    # The day's row sits at the day's start in Helsinki: after every moment of the day.
+    assert newest.rows[-1][1] == 1 and newest.rows[-1][0] == day_start(dt.date(2026, 5, 10))
+    assert (at, part, values) == (NOON, 0, ("Yksikkö 0", units[0].places))
+    assert [r[0] for r in newest.rows] == sorted((r[0] for r in newest.rows), reverse=True)
+    assert len(newest.rows) == 5 + 5 and not newest.older
+
+
+def test_the_rows_at_the_last_time_all_stay_and_older_ones_are_told(units):
+    newest = newest_of_union([_part(_moments())], limit=3)
+    # The third newest was made at 10.00 with another: both are on the page.
+    assert [values[0] for _at, _part, values in newest.rows] == ["Yksikkö 0", "Yksikkö 1", "Yksikkö 3", "Yksikkö 2"]
+    assert newest.older
+    rest = newest_of_union([_part(_moments().filter(created_at__lt=newest.rows[-1][0]))], limit=3)
+    assert [values[0] for _at, _part, values in rest.rows] == ["Yksikkö 4"] and not rest.older
+
+
+def test_a_part_cut_at_its_limit_tells_that_older_rows_are_left(units):
+    newest = newest_of_union([_part(_days(), day=True)], limit=2)
+    # The three rows read of the part (its limit and one) share one day: all stay on the page, and the
+    # part had more than two.
+    assert len(newest.rows) == 3 and newest.older
+
+
+def test_empty_parts_cost_no_query(units, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert newest_of_union([_part(Unit.objects.none().values_list("created_at"))], limit=5).rows == []
+    with django_assert_num_queries(1):
+        newest = newest_of_union([_part(Unit.objects.none().values_list("created_at", "name")), _part(_moments())], limit=1)
+    assert [(part, values[0]) for _at, part, values in newest.rows] == [(1, "Yksikkö 0")]

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from omavalvonta.core import registry
+from omavalvonta.dashboards.timeline import unit_timeline
 from omavalvonta.learning import plugs, services
 from omavalvonta.learning.tests.conftest import answer_all
 
@@ -29,9 +30,9 @@ def test_the_slots_hold_the_learning_entries():
 
 
 def test_the_timeline_shows_the_review_opened_completed_and_shared(shared, review_a, unit_a, supervisor_a, supervisor_b):
-    kinds = {e.kind for e in plugs.review_timeline(actor=supervisor_a, unit=unit_a)}
+    kinds = {e.kind for e in unit_timeline(actor=supervisor_a, unit=unit_a, areas={"learning"}).entries}
     assert kinds == {"review_opened", "review_completed", "summary_shared"}
-    assert plugs.review_timeline(actor=supervisor_b, unit=unit_a) == []
+    assert unit_timeline(actor=supervisor_b, unit=unit_a, areas={"learning"}).entries == []
 
 
 def test_a_shared_summary_is_proposed_for_a_units_meeting(shared, unit_b, supervisor_b):
