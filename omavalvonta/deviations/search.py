@@ -46,6 +46,30 @@ def deviation_text_vector():
     return _StoredVector()
 
 
+# The SQL function of the word-beginnings index (search/migrations 0004): the
+# beginnings (3 to 6 letters) of the stored vector's words, as a tsvector.
+BEGINNINGS_FUNCTION = "search_word_beginnings"
+
+
+def deviation_beginnings_match(query):
+    """On PostgreSQL, the filter the search area's GIN index of word beginnings
+    answers (None: no usable word): every key of `query` is a beginning of the
+    report's words, the same rows as the stored vector's prefix terms
+    (`textsearch.text_match_q`) but found as exact entries, which the index
+    intersects in milliseconds where prefix terms merged tens of thousands of
+    postings per word (issue 19: two common words, 140 ms)."""
+    from django.contrib.postgres.search import SearchQuery, SearchVectorExact, SearchVectorField
+    from django.db.models import Func
+
+    terms = textsearch.match_terms(query)
+    if not terms:
+        return None
+    # Keys are word characters only, MIN_KEY to MAX_KEY letters: the lengths the index keeps.
+    raw = " & ".join("(" + " | ".join(keys) + ")" for keys in terms)
+    beginnings = Func(_StoredVector(), function=BEGINNINGS_FUNCTION, output_field=SearchVectorField())
+    return SearchVectorExact(beginnings, SearchQuery(raw, search_type="raw", config="simple"))
+
+
 def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     """The newest reports matching `query` that `actor` may see, best first (one
     query, and one access-log row when any is found)."""
@@ -53,13 +77,14 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     match = textsearch.text_match_q(TEXT_FIELDS, query, vector=vector)
     if match is None:
         return []
-    found = (
-        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
-        .filter(match)
-        .select_related("unit", "reporter")
+    found = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(match)
+    if textsearch.uses_postgresql() and _scope_breadth(actor) != "units":
+        found = Deviation.objects.filter(pk__in=_newest_ids_on_postgresql(found, actor, match, query, limit))
+    rows = (
+        found.select_related("unit", "reporter")
         .only("pk", "number", "kind", "submitted_at", "unit__name", "reporter_id", "reporter__full_name", *TEXT_FIELDS)
+        .order_by("-submitted_at", "-id")[:limit]
     )
-    rows = (_newest_on_postgresql if textsearch.uses_postgresql() else _newest)(found, limit)
     hits = []
     for d in rows:
         redact = [] if d.reporter_id is None or d.reporter_id == actor.pk else [d.reporter.full_name]
@@ -80,35 +105,58 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     return sorted(hits, key=lambda h: -h.score)
 
 
-# The newest matches on PostgreSQL: walking the submission-time index newest
-# first and testing each report's stored text vector stops at once for a common
-# word, but for a rare word (or two words seldom together) it would test every
-# report. So the walk is bounded to the last RECENT_DAYS, then to WIDER_DAYS
-# (a regional director's hundred units seldom have a page of one word in a
-# week: issue 19's bench); when that finds fewer than the page, the GIN index
-# finds every match and they are sorted (ordering by an expression the b-tree
-# does not hold leaves the planner only the GIN index): its cost follows the
-# number of matches, and a word that is rare lately is rare on the whole.
+# The newest matches on PostgreSQL, in one query of two parts united; the
+# second runs only when the first found fewer than a page (an uncorrelated NOT
+# EXISTS, which PostgreSQL evaluates once, before the part, and skips the part
+# when it is false):
+#
+# 1. The last RECENT_DAYS (a region's: WIDER_DAYS, a hundred units seldom have a
+#    page of one word in a week) walked newest first, each report's stored
+#    vector tested: stops at once for a common word.
+# 2. Every match, found by the GIN index of word beginnings and sorted (ordering
+#    by an expression the b-tree does not hold leaves the planner that index):
+#    its cost follows the number of matches, and a word (or words together)
+#    that is rare lately is rare on the whole.
+#
+# A part more (a week, then longer) cost a region more to plan than to read:
+# each repeats the region's unit list (40 ms of planning on a busy machine).
+# A scope of a few units (no region, not the organisation) has a few hundred
+# reports a year: its reports sorted, one plain query, cost less than any index
+# of the texts (the bitmap of a common word's 58,000 matches alone takes 25 ms).
 RECENT_DAYS = 7
-WIDER_DAYS = 60
+WIDER_DAYS = 90
 
 
-def _newest(found, limit: int) -> list:
-    return list(found.order_by("-submitted_at", "-id")[:limit])
+def _scope_breadth(actor) -> str:
+    """"organisation", "region" or "units": the widest grant of deviation.view."""
+    if access.has_perm_organisation_wide(actor, access.P_DEVIATION_VIEW):
+        return "organisation"
+    if access.has_perm_above_unit(actor, access.P_DEVIATION_VIEW):
+        return "region"
+    return "units"
 
 
-def _newest_on_postgresql(found, limit: int) -> list:
-    from django.db.models import DateTimeField, ExpressionWrapper, F, Value
+def _newest_ids_on_postgresql(found, actor, match, query, limit: int):
+    """The ids of (at least) the newest `limit` reports of `found` (a region's or
+    the organisation's), as a subquery: the two parts above, united."""
+    from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Value
     from django.utils import timezone
 
-    now = timezone.now()
-    for days in (d for d in (RECENT_DAYS, WIDER_DAYS) if d > 0):
-        since = now - dt.timedelta(days=days)
-        rows = list(found.filter(submitted_at__gte=since).order_by("-submitted_at", "-id")[:limit])
-        if len(rows) >= limit:
-            return rows
+    days = WIDER_DAYS if _scope_breadth(actor) == "region" else RECENT_DAYS
+    walk = found.filter(submitted_at__gte=timezone.now() - dt.timedelta(days=days)).values("pk")
     unindexed = ExpressionWrapper(F("submitted_at") + Value(dt.timedelta(0)), output_field=DateTimeField())
-    return list(found.order_by(unindexed.desc(), "-id")[:limit])
+    every = (
+        # The scope as a filter of each match (`walk`: the kernel's form that
+        # hides the unit index), not a bitmap of the region's every report to
+        # intersect: cheaper to run for a rare word, and to plan.
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=True)
+        .filter(match, deviation_beginnings_match(query))
+        # A page's last row exists in the walk: it found a page (in any order).
+        .filter(~Exists(walk[limit - 1:limit]))
+        .order_by(unindexed.desc(), "-id")
+        .values("pk")
+    )
+    return walk.order_by("-submitted_at", "-id")[:limit].union(every[:limit], all=True)
 
 
 # --- Themes across units (the search area's job and page) ----------------------------
