@@ -72,19 +72,14 @@ def deviation_beginnings_match(query):
 
 def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     """The newest reports matching `query` that `actor` may see, best first (one
-    query, and one access-log row when any is found)."""
+    query, two for a rare word on PostgreSQL, and one access-log row when any is
+    found)."""
     vector = deviation_text_vector() if textsearch.uses_postgresql() else None
     match = textsearch.text_match_q(TEXT_FIELDS, query, vector=vector)
     if match is None:
         return []
-    found = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(match)
-    if textsearch.uses_postgresql() and _scope_breadth(actor) != "units":
-        found = Deviation.objects.filter(pk__in=_newest_ids_on_postgresql(found, actor, match, query, limit))
-    rows = (
-        found.select_related("unit", "reporter")
-        .only("pk", "number", "kind", "submitted_at", "unit__name", "reporter_id", "reporter__full_name", *TEXT_FIELDS)
-        .order_by("-submitted_at", "-id")[:limit]
-    )
+    found = _shown(Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(match))
+    rows = _newest_on_postgresql(found, actor, match, query, limit) if textsearch.uses_postgresql() else _newest(found, limit)
     hits = []
     for d in rows:
         redact = [] if d.reporter_id is None or d.reporter_id == actor.pk else [d.reporter.full_name]
@@ -105,21 +100,20 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     return sorted(hits, key=lambda h: -h.score)
 
 
-# The newest matches on PostgreSQL, in one query of two parts united; the
-# second runs only when the first found fewer than a page (an uncorrelated NOT
-# EXISTS, which PostgreSQL evaluates once, before the part, and skips the part
-# when it is false):
+# The newest matches on PostgreSQL, in one query, two when a word is rare:
 #
 # 1. The last RECENT_DAYS (a region's: WIDER_DAYS, a hundred units seldom have a
 #    page of one word in a week) walked newest first, each report's stored
 #    vector tested: stops at once for a common word.
-# 2. Every match, found by the GIN index of word beginnings and sorted (ordering
-#    by an expression the b-tree does not hold leaves the planner that index):
-#    its cost follows the number of matches, and a word (or words together)
-#    that is rare lately is rare on the whole.
+# 2. Only when that found fewer than a page: every match, found by the GIN
+#    index of word beginnings and sorted (ordering by an expression the b-tree
+#    does not hold leaves the planner that index): its cost follows the number
+#    of matches, and a word (or words together) rare lately is rare on the whole.
 #
-# A part more (a week, then longer) cost a region more to plan than to read:
-# each repeats the region's unit list (40 ms of planning on a busy machine).
+# One statement of both parts (the second behind a NOT EXISTS of the first's
+# page) cost more than the second round trip it saved: each part repeats a
+# region's unit list, which PostgreSQL takes milliseconds to plan, and the walk
+# ran twice. A step between (a week, then longer) cost more than it saved too.
 # A scope of a few units (no region, not the organisation) has a few hundred
 # reports a year: its reports sorted, one plain query, cost less than any index
 # of the texts (the bitmap of a common word's 58,000 matches alone takes 25 ms).
@@ -136,27 +130,35 @@ def _scope_breadth(actor) -> str:
     return "units"
 
 
-def _newest_ids_on_postgresql(found, actor, match, query, limit: int):
-    """The ids of (at least) the newest `limit` reports of `found` (a region's or
-    the organisation's), as a subquery: the two parts above, united."""
-    from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Value
+def _shown(qs):
+    """What a hit shows of a report (its unit's name, the reporter to redact)."""
+    return qs.select_related("unit", "reporter").only(
+        "pk", "number", "kind", "submitted_at", "unit__name", "reporter_id", "reporter__full_name", *TEXT_FIELDS
+    )
+
+
+def _newest(found, limit: int) -> list:
+    return list(found.order_by("-submitted_at", "-id")[:limit])
+
+
+def _newest_on_postgresql(found, actor, match, query, limit: int) -> list:
+    from django.db.models import DateTimeField, ExpressionWrapper, F, Value
     from django.utils import timezone
 
-    days = WIDER_DAYS if _scope_breadth(actor) == "region" else RECENT_DAYS
-    walk = found.filter(submitted_at__gte=timezone.now() - dt.timedelta(days=days)).values("pk")
+    breadth = _scope_breadth(actor)
+    if breadth == "units":
+        return _newest(found, limit)
+    days = WIDER_DAYS if breadth == "region" else RECENT_DAYS
+    rows = _newest(found.filter(submitted_at__gte=timezone.now() - dt.timedelta(days=days)), limit) if days > 0 else []
+    if len(rows) >= limit:
+        return rows
     unindexed = ExpressionWrapper(F("submitted_at") + Value(dt.timedelta(0)), output_field=DateTimeField())
-    every = (
-        # The scope as a filter of each match (`walk`: the kernel's form that
-        # hides the unit index), not a bitmap of the region's every report to
-        # intersect: cheaper to run for a rare word, and to plan.
-        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=True)
-        .filter(match, deviation_beginnings_match(query))
-        # A page's last row exists in the walk: it found a page (in any order).
-        .filter(~Exists(walk[limit - 1:limit]))
-        .order_by(unindexed.desc(), "-id")
-        .values("pk")
+    # The scope as a filter of each match (`walk`: the kernel's form that hides
+    # the unit index), not a bitmap of a region's every report to intersect.
+    every = _shown(
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=True).filter(match, deviation_beginnings_match(query))
     )
-    return walk.order_by("-submitted_at", "-id")[:limit].union(every[:limit], all=True)
+    return list(every.order_by(unindexed.desc(), "-id")[:limit])
 
 
 # --- Themes across units (the search area's job and page) ----------------------------
