@@ -118,7 +118,7 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
 # reports a year: its reports sorted, one plain query, cost less than any index
 # of the texts (the bitmap of a common word's 58,000 matches alone takes 25 ms).
 RECENT_DAYS = 7
-WIDER_DAYS = 90
+WIDER_DAYS = 60
 
 
 def _scope_breadth(actor) -> str:

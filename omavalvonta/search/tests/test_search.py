@@ -207,7 +207,7 @@ def test_the_search_page_reads_a_fixed_number_of_queries(client, django_assert_m
     client.force_login(quality_director)
     url = reverse("search:search") + "?q=l%C3%A4%C3%A4ke"
     client.get(url)
-    with django_assert_max_num_queries(22) as few:
+    with django_assert_max_num_queries(15) as few:
         client.get(url)
     for i in range(15):
         report(*((employee_a, unit_a) if i % 2 else (supervisor_b, unit_b)), f"Lääkkeen jako {i} myöhästyi.")
