@@ -46,20 +46,40 @@ def deviation_text_vector():
     return _StoredVector()
 
 
+# The SQL function of the word-beginnings index (search/migrations 0004): the
+# beginnings (3 to 6 letters) of the stored vector's words, as a tsvector.
+BEGINNINGS_FUNCTION = "search_word_beginnings"
+
+
+def deviation_beginnings_match(query):
+    """On PostgreSQL, the filter the search area's GIN index of word beginnings
+    answers (None: no usable word): every key of `query` is a beginning of the
+    report's words, the same rows as the stored vector's prefix terms
+    (`textsearch.text_match_q`) but found as exact entries, which the index
+    intersects in milliseconds where prefix terms merged tens of thousands of
+    postings per word (issue 19: two common words, 140 ms)."""
+    from django.contrib.postgres.search import SearchQuery, SearchVectorExact, SearchVectorField
+    from django.db.models import Func
+
+    terms = textsearch.match_terms(query)
+    if not terms:
+        return None
+    # Keys are word characters only, MIN_KEY to MAX_KEY letters: the lengths the index keeps.
+    raw = " & ".join("(" + " | ".join(keys) + ")" for keys in terms)
+    beginnings = Func(_StoredVector(), function=BEGINNINGS_FUNCTION, output_field=SearchVectorField())
+    return SearchVectorExact(beginnings, SearchQuery(raw, search_type="raw", config="simple"))
+
+
 def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     """The newest reports matching `query` that `actor` may see, best first (one
-    query, and one access-log row when any is found)."""
+    query, two for a rare word on PostgreSQL, and one access-log row when any is
+    found)."""
     vector = deviation_text_vector() if textsearch.uses_postgresql() else None
     match = textsearch.text_match_q(TEXT_FIELDS, query, vector=vector)
     if match is None:
         return []
-    found = (
-        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
-        .filter(match)
-        .select_related("unit", "reporter")
-        .only("pk", "number", "kind", "submitted_at", "unit__name", "reporter_id", "reporter__full_name", *TEXT_FIELDS)
-    )
-    rows = (_newest_on_postgresql if textsearch.uses_postgresql() else _newest)(found, limit)
+    found = _shown(Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(match))
+    rows = _newest_on_postgresql(found, actor, match, query, limit) if textsearch.uses_postgresql() else _newest(found, limit)
     hits = []
     for d in rows:
         redact = [] if d.reporter_id is None or d.reporter_id == actor.pk else [d.reporter.full_name]
@@ -80,35 +100,65 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     return sorted(hits, key=lambda h: -h.score)
 
 
-# The newest matches on PostgreSQL: walking the submission-time index newest
-# first and testing each report's stored text vector stops at once for a common
-# word, but for a rare word (or two words seldom together) it would test every
-# report. So the walk is bounded to the last RECENT_DAYS, then to WIDER_DAYS
-# (a regional director's hundred units seldom have a page of one word in a
-# week: issue 19's bench); when that finds fewer than the page, the GIN index
-# finds every match and they are sorted (ordering by an expression the b-tree
-# does not hold leaves the planner only the GIN index): its cost follows the
-# number of matches, and a word that is rare lately is rare on the whole.
+# The newest matches on PostgreSQL, in one query, two when a word is rare:
+#
+# 1. The last RECENT_DAYS (a region's: WIDER_DAYS, a hundred units seldom have a
+#    page of one word in a week) walked newest first, each report's stored
+#    vector tested: stops at once for a common word.
+# 2. Only when that found fewer than a page: every match, found by the GIN
+#    index of word beginnings and sorted (ordering by an expression the b-tree
+#    does not hold leaves the planner that index): its cost follows the number
+#    of matches, and a word (or words together) rare lately is rare on the whole.
+#
+# One statement of both parts (the second behind a NOT EXISTS of the first's
+# page) cost more than the second round trip it saved: each part repeats a
+# region's unit list, which PostgreSQL takes milliseconds to plan, and the walk
+# ran twice. A step between (a week, then longer) cost more than it saved too.
+# A scope of a few units (no region, not the organisation) has a few hundred
+# reports a year: its reports sorted, one plain query, cost less than any index
+# of the texts (the bitmap of a common word's 58,000 matches alone takes 25 ms).
 RECENT_DAYS = 7
 WIDER_DAYS = 60
+
+
+def _scope_breadth(actor) -> str:
+    """"organisation", "region" or "units": the widest grant of deviation.view."""
+    if access.has_perm_organisation_wide(actor, access.P_DEVIATION_VIEW):
+        return "organisation"
+    if access.has_perm_above_unit(actor, access.P_DEVIATION_VIEW):
+        return "region"
+    return "units"
+
+
+def _shown(qs):
+    """What a hit shows of a report (its unit's name, the reporter to redact)."""
+    return qs.select_related("unit", "reporter").only(
+        "pk", "number", "kind", "submitted_at", "unit__name", "reporter_id", "reporter__full_name", *TEXT_FIELDS
+    )
 
 
 def _newest(found, limit: int) -> list:
     return list(found.order_by("-submitted_at", "-id")[:limit])
 
 
-def _newest_on_postgresql(found, limit: int) -> list:
+def _newest_on_postgresql(found, actor, match, query, limit: int) -> list:
     from django.db.models import DateTimeField, ExpressionWrapper, F, Value
     from django.utils import timezone
 
-    now = timezone.now()
-    for days in (d for d in (RECENT_DAYS, WIDER_DAYS) if d > 0):
-        since = now - dt.timedelta(days=days)
-        rows = list(found.filter(submitted_at__gte=since).order_by("-submitted_at", "-id")[:limit])
-        if len(rows) >= limit:
-            return rows
+    breadth = _scope_breadth(actor)
+    if breadth == "units":
+        return _newest(found, limit)
+    days = WIDER_DAYS if breadth == "region" else RECENT_DAYS
+    rows = _newest(found.filter(submitted_at__gte=timezone.now() - dt.timedelta(days=days)), limit) if days > 0 else []
+    if len(rows) >= limit:
+        return rows
     unindexed = ExpressionWrapper(F("submitted_at") + Value(dt.timedelta(0)), output_field=DateTimeField())
-    return list(found.order_by(unindexed.desc(), "-id")[:limit])
+    # The scope as a filter of each match (`walk`: the kernel's form that hides
+    # the unit index), not a bitmap of a region's every report to intersect.
+    every = _shown(
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=True).filter(match, deviation_beginnings_match(query))
+    )
+    return list(every.order_by(unindexed.desc(), "-id")[:limit])
 
 
 # --- Themes across units (the search area's job and page) ----------------------------

@@ -172,11 +172,11 @@ def _shared_to_actor_q(actor) -> Q:
     """Shared summaries that reach a unit the actor works in or over."""
     if not access.has_perm_anywhere(actor, access.P_UNIT_VIEW):
         return Q(pk__in=[])
-    q = Q(shared_at__isnull=False, service_type="")
-    types = set(access.units_for(actor, access.P_UNIT_VIEW).values_list("service_type", flat=True).distinct())
-    if types:
-        q |= Q(shared_at__isnull=False, service_type__in=sorted(types))
-    return q
+    # The units' service types as a subquery, not a list read first: one query
+    # less, and no list of every unit's name (their default order made DISTINCT
+    # return a row per unit: 2,000 for an organisation-wide reader).
+    types = access.units_for(actor, access.P_UNIT_VIEW).values("service_type")
+    return Q(shared_at__isnull=False) & (Q(service_type="") | Q(service_type__in=types))
 
 
 def summaries_visible(*, actor):

@@ -82,6 +82,25 @@ def theme_run_latest(*, actor, region_id: int | None) -> ThemeRun | None:
     return ThemeRun.objects.filter(region_id=region_id).order_by("-computed_at", "-id").first()
 
 
+def theme_page(*, region_id: int | None, scopes) -> tuple[ThemeRun | None, list[ThemeRow]]:
+    """The themes page's run and rows: the newest run of the scope with its
+    themes in one query (the run joined to each theme; a run without themes is
+    read alone), then the units' names. `scopes`: `theme_scopes(actor=...)`,
+    the kernel's answer of what the viewer may see (a scope not among them:
+    nothing, as `theme_run_latest` would say)."""
+    if (str(region_id) if region_id is not None else "") not in {key for key, _label in scopes}:
+        return None, []
+    newest = ThemeRun.objects.filter(region_id=region_id).order_by("-computed_at", "-id").values("pk")[:1]
+    found = list(
+        Theme.objects.filter(run_id__in=newest).select_related("run")
+        # The report ids (thousands in a large theme) are the learning review's, not the page's.
+        .defer("deviation_ids").order_by("order", "id")
+    )
+    if found:
+        return found[0].run, _theme_rows(found)
+    return ThemeRun.objects.filter(pk__in=newest).first(), []
+
+
 # Unit names shown per theme (the rest counted): a theme of the whole
 # organisation may span hundreds of units.
 UNITS_SHOWN = 8
@@ -89,11 +108,22 @@ UNITS_SHOWN = 8
 
 @dataclass
 class ThemeRow:
+    """A theme as the page shows it: the texts of its counts and trend made
+    here once (ngettext), not by a template tag per theme."""
+
     theme: Theme
     kind_label: str
     units: list
     review_url: str | None
     more_units: int = 0
+    reports_text: str = ""
+    units_text: str = ""
+    trend_text: str = ""
+    more_units_text: str = ""
+
+    @property
+    def stands_out(self) -> bool:
+        return self.theme.trend in ("new", "up")
 
 
 def learning_review_url(theme_id: int) -> str | None:
@@ -109,19 +139,37 @@ def theme_rows(*, run: ThemeRun | None) -> list[ThemeRow]:
     if run is None:
         return []
     # The report ids (thousands in a large theme) are the learning review's, not the page's.
-    found = list(run.themes.defer("deviation_ids").order_by("order", "id"))
+    return _theme_rows(list(run.themes.defer("deviation_ids").order_by("order", "id")))
+
+
+def _theme_rows(found: list[Theme]) -> list[ThemeRow]:
+    """`found` with their units' names (one query) and texts."""
+    from django.utils.translation import gettext, ngettext
+
     unit_ids = {pk for t in found for pk in t.unit_ids[:UNITS_SHOWN]}
-    names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
-    return [
-        ThemeRow(
+    names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
+    review_base = learning_review_url(0)
+    review_base = review_base[: -len("0")] if review_base else None
+    rows = []
+    for t in found:
+        more = max(0, len(t.unit_ids) - UNITS_SHOWN)
+        trend = t.get_trend_display()
+        if t.trend != "new":
+            trend += " (" + gettext("before: %(previous)s") % {"previous": t.previous_count} + ")"
+        rows.append(ThemeRow(
             theme=t,
             kind_label=kind_label(t.kind),
             units=sorted(names[pk] for pk in t.unit_ids[:UNITS_SHOWN] if pk in names),
-            review_url=learning_review_url(t.pk),
-            more_units=max(0, len(t.unit_ids) - UNITS_SHOWN),
-        )
-        for t in found
-    ]
+            review_url=f"{review_base}{t.pk}" if review_base else None,
+            more_units=more,
+            reports_text=ngettext("%(counter)s report", "%(counter)s reports", t.count) % {"counter": t.count},
+            units_text=ngettext("%(counter)s unit", "%(counter)s units", t.units_affected) % {
+                "counter": t.units_affected},
+            trend_text=trend,
+            more_units_text=ngettext("and %(counter)s other", "and %(counter)s others", more) % {"counter": more}
+            if more else "",
+        ))
+    return rows
 
 
 def theme_learning_origin(*, actor, ref) -> dict | None:

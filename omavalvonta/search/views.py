@@ -46,7 +46,5 @@ def themes(request):
     region_id = int(chosen) if chosen else None
     if not form.is_bound:
         form = ThemeScopeForm(initial={"alue": chosen}, scopes=scopes)
-    run = selectors.theme_run_latest(actor=request.user, region_id=region_id) if scopes else None
-    return render(request, "search/themes.html", {
-        "form": form, "run": run, "rows": selectors.theme_rows(run=run), "has_scopes": bool(scopes),
-    })
+    run, rows = selectors.theme_page(region_id=region_id, scopes=scopes)
+    return render(request, "search/themes.html", {"form": form, "run": run, "rows": rows, "has_scopes": bool(scopes)})

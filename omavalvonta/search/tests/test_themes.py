@@ -135,7 +135,7 @@ def test_the_themes_page_reads_a_fixed_number_of_queries(client, django_assert_m
     client.force_login(quality_director)
     url = reverse("search:themes")
     client.get(url)
-    with django_assert_max_num_queries(16) as few:
+    with django_assert_max_num_queries(8) as few:
         client.get(url)
     for i in range(6):
         report(employee_a, unit_a, f"Tulostin {i} rikki, paperi juuttui tulostimeen toimistossa.")
