@@ -5,9 +5,11 @@ again; the forms only parse, so a refused form comes back with what was typed.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape
+
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -20,21 +22,42 @@ SCORES = [(str(n), str(n)) for n in range(SCALE_MIN, SCALE_MAX + 1)]
 
 def scale_chips(bound) -> str:
     """The radio buttons of a 0-10 scale as chips (a label around each real
-    radio button and its visible number), for outcomes/_scale.html. Written
+    radio button and its visible number), for outcomes/measure.html. Written
     here in one pass: through the widget's templates the form's 180 buttons
-    took most of the page's time (the bench, issue 15)."""
+    took most of the page's time (the bench, issue 15); the field's name and id
+    are escaped once a scale, not once a button."""
     current = bound.value()
     current = "" if current is None else str(current)
-    name, auto_id = bound.html_name, bound.auto_id
-    invalid = mark_safe(' aria-invalid="true"') if bound.errors else ""
-    return format_html_join(
-        "",
-        '<label class="scale__chip" for="{0}"><input type="radio" name="{1}" value="{2}" id="{0}"{3}{4}><span>{5}</span></label>',
-        (
-            (f"{auto_id}_{i}", name, value, mark_safe(" checked") if value == current else "", invalid, label)
-            for i, (value, label) in enumerate(bound.field.choices)
-        ),
-    )
+    name, auto_id = escape(bound.html_name), escape(bound.auto_id)
+    invalid = ' aria-invalid="true"' if bound.errors else ""
+    return mark_safe("".join(
+        f'<label class="scale__chip" for="{auto_id}_{i}"><input type="radio" name="{name}" value="{escape(str(value))}" '
+        f'id="{auto_id}_{i}"{" checked" if str(value) == current else ""}{invalid}><span>{escape(str(label))}</span></label>'
+        for i, (value, label) in enumerate(bound.field.choices)
+    ))
+
+
+@dataclass(frozen=True)
+class Scale:
+    """One 0-10 question of the measurement form as the page writes it."""
+
+    who: str  # "child" or "worker"
+    who_label: str
+    text: str  # the question
+    auto_id: str
+    errors: object  # the field's ErrorList (empty: none)
+    chips: str
+    low: str  # what 0 means
+    high: str  # what 10 means
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One item of the measurement form: its domain and its two scales."""
+
+    domain: str
+    label: str
+    scales: list
 
 
 class MeasurementForm(forms.Form):
@@ -69,13 +92,22 @@ class MeasurementForm(forms.Form):
     def initial_values(cls) -> dict:
         return {"measured_on": timezone.localdate(), "status": MeasurementStatus.DONE}
 
-    def rows(self):
-        """Per item: the item and, for the child and the worker, the bound
-        field and its chips (see `scale_chips`)."""
+    def rows(self) -> list[MeasureRow]:
+        """Per item: its domain and, for the child and the worker, what the
+        page writes of the scale (`Scale`), all worked out here: the page loops
+        over plain values (sixteen scales, no include each)."""
+        whose = {"child": gettext("The child"), "worker": gettext("The worker")}
+        very_badly, very_well = gettext("very badly"), gettext("very well")
         rows = []
         for item in self.items:
-            child, worker = self[f"child_{item.pk}"], self[f"worker_{item.pk}"]
-            rows.append((item, child, scale_chips(child), worker, scale_chips(worker)))
+            scales = []
+            for who, text in (("child", item.child_text), ("worker", item.worker_text)):
+                bound = self[f"{who}_{item.pk}"]
+                scales.append(Scale(
+                    who=who, who_label=whose[who], text=text, auto_id=bound.auto_id, errors=bound.errors,
+                    chips=scale_chips(bound), low=item.low_text or very_badly, high=item.high_text or very_well,
+                ))
+            rows.append(MeasureRow(domain=item.domain, label=item.domain_label, scales=scales))
         return rows
 
     def follow_up_rows(self):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -114,12 +114,29 @@ def child_age(placement, today=None) -> int:
     return today.year - placement.birth_year
 
 
-def items_for(placement, version, today=None) -> list:
+def items_for(placement, version, today=None, items=None) -> list:
     """The version's items for the child's age (all of them when none fits: a
-    version written for other ages is still answered whole)."""
+    version written for other ages is still answered whole). `items`: the
+    version's items when already read."""
     age = child_age(placement, today)
-    items = list(version.items.all())
+    items = list(version.items.all()) if items is None else items
     return [i for i in items if i.fits_age(age)] or items
+
+
+def current_version_items() -> tuple[InstrumentVersion | None, list[Item]]:
+    """The version new measurements use (`current_version`) and its items, in
+    one query: the items of the default instrument's newest published version
+    with their version and instrument (more when that instrument is gone)."""
+    newest = (
+        InstrumentVersion.objects.filter(status=VersionStatus.PUBLISHED, instrument__code=DEFAULT_CODE)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    items = list(Item.objects.filter(version_id=Subquery(newest)).select_related("version__instrument"))
+    if items:
+        return items[0].version, items
+    version = current_version()
+    return version, list(version.items.all()) if version is not None else []
 
 
 def measurements_of(placement) -> list[Measurement]:
