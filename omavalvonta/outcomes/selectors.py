@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, Max, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _, ngettext
 
@@ -232,23 +233,24 @@ def measurement_rows(placement, *, sessions_unit_id=None) -> tuple[list[Measurem
 
 
 class GoalRow:
-    """A goal as the child's pages and the report show it: plain values (`goals_of`)."""
+    """A goal as the child's pages and the report show it: plain values
+    (`goals_of`), with what the list of goals writes of it worked out once."""
 
-    __slots__ = ("text", "domain_label", "agreed_on", "follow_up", "follow_up_label", "followed_up_on")
+    __slots__ = (
+        "text", "domain_label", "agreed_on", "follow_up", "follow_up_label", "followed_up_on",
+        "agreed", "badge", "badge_text",
+    )
 
     def __init__(self, text, domain_label, agreed_on, follow_up, followed_up_on):
         self.text, self.domain_label, self.agreed_on = text, domain_label, agreed_on
         self.follow_up, self.followed_up_on = follow_up, followed_up_on
         self.follow_up_label = str(_FOLLOW_UP_LABELS.get(follow_up, follow_up)) if follow_up else ""
-
-    @property
-    def agreed(self) -> str:
-        return _("agreed %(date)s") % {"date": _date_text(self.agreed_on)}
-
-    @property
-    def badge(self) -> str:
-        """The follow-up's badge class."""
-        return _FOLLOW_UP_BADGES.get(self.follow_up, "badge--warning") if self.follow_up else "badge--neutral"
+        # outcomes/_goals_list.html: "agreed 1.2.2027" and the follow-up's badge.
+        self.agreed = _("agreed %(date)s") % {"date": _date_text(agreed_on)}
+        if follow_up:
+            self.badge, self.badge_text = _FOLLOW_UP_BADGES.get(follow_up, "badge--warning"), self.follow_up_label
+        else:
+            self.badge, self.badge_text = "badge--neutral", _("Followed up at the next measurement")
 
 
 _FOLLOW_UP_LABELS = dict(FollowUp.choices)
@@ -318,6 +320,49 @@ class Chart:
         ))
 
 
+    @property
+    def figure(self) -> str:
+        """The chart as outcomes/_trajectory.html shows it: a figure with its
+        caption and the SVG (its description for screen readers, the axes, the
+        lines and the dots). The label is escaped; the rest is numbers and codes."""
+        return mark_safe(_FIGURE.format(
+            domain=escape(self.domain),
+            label=escape(self.label),
+            width=self.width,
+            height=self.height,
+            child=escape(_("The child")),
+            worker=escape(_("The worker")),
+            summary_child=escape(self.summary_child or "–"),
+            summary_worker=escape(self.summary_worker or "–"),
+            grid=self.grid_svg,
+            ticks=self.ticks_svg,
+            worker_line=_WORKER_LINE.format(points=self.worker_points) if self.worker_points else "",
+            child_line=_CHILD_LINE.format(points=self.child_points) if self.child_points else "",
+            marks=self.marks,
+        ))
+
+
+_FIGURE = """
+  <figure class="trajectory__chart" data-domain="{domain}">
+    <figcaption>{label}</figcaption>
+    <svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="tr-{domain}-d" focusable="false">
+      <desc id="tr-{domain}-d">{label}. {child}: {summary_child}. {worker}: {summary_worker}.</desc>
+      {grid}
+      {ticks}
+      {worker_line}
+      {child_line}
+      {marks}
+    </svg>
+  </figure>
+  """
+_WORKER_LINE = (
+    '<polyline class="trajectory__line trajectory__line--worker" fill="none" stroke="#8a5a00" stroke-width="2.5" '
+    'stroke-dasharray="6 4" points="{points}"/>'
+)
+_CHILD_LINE = (
+    '<polyline class="trajectory__line trajectory__line--child" fill="none" stroke="#1f5f8b" stroke-width="2.5" '
+    'points="{points}"/>'
+)
 _CHILD_DOT = '<circle class="trajectory__dot trajectory__dot--child" fill="#1f5f8b" cx="{x}" cy="{y}" r="4"/>'
 _WORKER_DOT = '<rect class="trajectory__dot trajectory__dot--worker" fill="#8a5a00" x="{x}" y="{y}" width="7" height="7"/>'
 _GRIDLINE = (
