@@ -37,6 +37,27 @@ def scale_chips(bound) -> str:
     ))
 
 
+class QuickRadioSelect(forms.RadioSelect):
+    """RadioSelect whose buttons (`{{ radio.tag }}` in components/radios.html)
+    are written here: the same <input> as Django's input.html and attrs.html
+    write, without the three template renders each button took (the
+    measurement form's status and goal follow-ups, the bench, issue 15).
+    Everything else (the options, their ids, "checked", "required",
+    "aria-invalid") is Django's; tests/test_measurements.py compares the two."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        if template_name != self.option_template_name or widget.get("wrap_label"):
+            return super()._render(template_name, context, renderer)
+        value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+        attrs = "".join(
+            f" {escape(name)}" if v is True else f' {escape(name)}="{escape(str(v))}"'
+            for name, v in widget["attrs"].items()
+            if v is not False
+        )
+        return mark_safe(f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}{attrs}>')
+
+
 @dataclass(frozen=True)
 class Scale:
     """One 0-10 question of the measurement form as the page writes it."""
@@ -63,7 +84,7 @@ class MeasureRow:
 class MeasurementForm(forms.Form):
     measured_on = DateField(label=_("Date of the measurement"), widget=DateInput)
     status = forms.ChoiceField(
-        label=_("Was the measurement done?"), choices=MeasurementStatus.choices, widget=forms.RadioSelect
+        label=_("Was the measurement done?"), choices=MeasurementStatus.choices, widget=QuickRadioSelect
     )
     reason = forms.CharField(
         label=_("Reason or note"),
@@ -85,7 +106,7 @@ class MeasurementForm(forms.Form):
                 )
         for goal in goals:
             self.fields[f"followup_{goal.pk}"] = forms.ChoiceField(
-                label=goal.text, choices=FollowUp.choices, required=False, widget=forms.RadioSelect
+                label=goal.text, choices=FollowUp.choices, required=False, widget=QuickRadioSelect
             )
 
     @classmethod
