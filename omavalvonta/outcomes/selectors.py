@@ -233,43 +233,56 @@ def measurement_rows(placement, *, sessions_unit_id=None) -> tuple[list[Measurem
 
 
 class GoalRow:
-    """A goal as the child's pages and the report show it: plain values
-    (`goals_of`), with what the list of goals writes of it worked out once."""
+    """A goal as the child's pages and the report show it: plain values (`goals_of`)."""
 
-    __slots__ = (
-        "text", "domain_label", "agreed_on", "follow_up", "follow_up_label", "followed_up_on",
-        "agreed", "badge", "badge_text",
-    )
+    __slots__ = ("text", "domain_label", "agreed_on", "follow_up", "follow_up_label", "followed_up_on", "item_html")
 
-    def __init__(self, text, domain_label, agreed_on, follow_up, followed_up_on):
+    def __init__(self, text, domain_label, agreed_on, follow_up, follow_up_label, followed_up_on, item_html):
         self.text, self.domain_label, self.agreed_on = text, domain_label, agreed_on
-        self.follow_up, self.followed_up_on = follow_up, followed_up_on
-        self.follow_up_label = str(_FOLLOW_UP_LABELS.get(follow_up, follow_up)) if follow_up else ""
-        # outcomes/_goals_list.html: "agreed 1.2.2027" and the follow-up's badge.
-        self.agreed = _("agreed %(date)s") % {"date": _date_text(agreed_on)}
-        if follow_up:
-            self.badge, self.badge_text = _FOLLOW_UP_BADGES.get(follow_up, "badge--warning"), self.follow_up_label
-        else:
-            self.badge, self.badge_text = "badge--neutral", _("Followed up at the next measurement")
+        self.follow_up, self.follow_up_label, self.followed_up_on = follow_up, follow_up_label, followed_up_on
+        self.item_html = item_html  # the goal in outcomes/_goals_list.html
 
 
-_FOLLOW_UP_LABELS = dict(FollowUp.choices)
 _FOLLOW_UP_BADGES = {FollowUp.ACHIEVED: "badge--closed", FollowUp.PROGRESSING: "badge--in_handling"}
+_GOAL_ITEM = """
+  <li class="card">
+    <span class="list-cards__title">”{text}”</span>
+    <span class="list-cards__meta"><span>{domain}</span>
+      <span>{agreed}</span>
+      <span class="badge {badge}">{badge_text}</span>
+    </span>
+  </li>
+  """
 
 
 def goals_of(placement) -> list[GoalRow]:
-    """The child's goals, the latest measurement's first: one query of values."""
+    """The child's goals, the latest measurement's first: one query of values,
+    each goal's item of the list of goals written once (a template loop of
+    twenty goals took a tenth of the child's page's time)."""
     language = _language()
     labels = ["item__domain_fi"] + ([f"item__domain_{language}"] if language != "fi" else [])
-    return [
-        GoalRow(
-            row["text"], _in_language(row, "item__domain", language), row["measurement__measured_on"],
-            row["follow_up"], row["followed_up_in__measured_on"],
-        )
-        for row in Goal.objects.filter(placement=placement)
+    follow_up_labels = {value: str(label) for value, label in FollowUp.choices}
+    agreed, pending = _("agreed %(date)s"), _("Followed up at the next measurement")
+    rows = []
+    for row in (
+        Goal.objects.filter(placement=placement)
         .order_by("-measurement__measured_on", "pk")
         .values("text", "measurement__measured_on", "follow_up", "followed_up_in__measured_on", *labels)
-    ]
+    ):
+        follow_up, agreed_on = row["follow_up"], row["measurement__measured_on"]
+        follow_up_label = follow_up_labels.get(follow_up, follow_up) if follow_up else ""
+        domain = _in_language(row, "item__domain", language)
+        item_html = mark_safe(_GOAL_ITEM.format(
+            text=escape(row["text"]),
+            domain=escape(domain),
+            agreed=agreed % {"date": _date_text(agreed_on)},  # as {% blocktranslate %}: the date, digits, is the only value
+            badge=_FOLLOW_UP_BADGES.get(follow_up, "badge--warning") if follow_up else "badge--neutral",
+            badge_text=escape(follow_up_label or pending),
+        ))
+        rows.append(GoalRow(
+            row["text"], domain, agreed_on, follow_up, follow_up_label, row["followed_up_in__measured_on"], item_html
+        ))
+    return rows
 
 
 def due_dates_of(placement, measurements, today=None) -> list[schedule.DueDate]:

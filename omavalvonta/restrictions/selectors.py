@@ -8,7 +8,9 @@ import datetime as dt
 from django.db.models import Count, Q, Subquery, Window
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import ngettext
 
 from omavalvonta.clients import selectors as clients_selectors
@@ -131,6 +133,7 @@ def child_panel(*, actor, placement, request=None) -> dict | None:
         "template": "restrictions/_child_panel.html",
         "placement_id": placement.pk,
         "restrictions": latest,
+        "items": _child_panel_items(latest),
         "total": first.n_total if first else 0,
         "debriefs_missing": first.n_missing if first else 0,
         "flag": {"pk": first.flag_pk, "raised_at": first.flag_raised_at} if first and first.flag_pk else None,
@@ -140,6 +143,24 @@ def child_panel(*, actor, placement, request=None) -> dict | None:
         # The law allows no restrictive measure for this placement (open-care support, aftercare).
         "none_allowed": not law.allowed_for(placement.placement_type),
     }
+
+
+def _child_panel_items(restrictions) -> str:
+    """The list items of the child's page's panel, written once: each measure
+    linked, with its start in the local time (as the date filter "j.n.Y H:i")."""
+    return format_html_join(
+        "",
+        '<li><a href="{}">{}</a> · {}</li>',
+        (
+            (reverse("restrictions:detail", args=[r.pk]), r.measure_label, _local_time_text(r.started_at))
+            for r in restrictions
+        ),
+    )
+
+
+def _local_time_text(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day}.{local.month}.{local.year} {local:%H:%M}"
 
 
 def deviation_panel(*, actor, deviation) -> dict | None:
