@@ -5,9 +5,12 @@ again; the forms only parse, so a refused form comes back with what was typed.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape as html_escape
+
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -20,27 +23,84 @@ SCORES = [(str(n), str(n)) for n in range(SCALE_MIN, SCALE_MAX + 1)]
 
 def scale_chips(bound) -> str:
     """The radio buttons of a 0-10 scale as chips (a label around each real
-    radio button and its visible number), for outcomes/_scale.html. Written
+    radio button and its visible number), for outcomes/measure.html. Written
     here in one pass: through the widget's templates the form's 180 buttons
-    took most of the page's time (the bench, issue 15)."""
+    took most of the page's time (the bench, issue 15); the field's name and id
+    are escaped once a scale, not once a button."""
     current = bound.value()
     current = "" if current is None else str(current)
-    name, auto_id = bound.html_name, bound.auto_id
-    invalid = mark_safe(' aria-invalid="true"') if bound.errors else ""
-    return format_html_join(
-        "",
-        '<label class="scale__chip" for="{0}"><input type="radio" name="{1}" value="{2}" id="{0}"{3}{4}><span>{5}</span></label>',
-        (
-            (f"{auto_id}_{i}", name, value, mark_safe(" checked") if value == current else "", invalid, label)
-            for i, (value, label) in enumerate(bound.field.choices)
-        ),
-    )
+    name, auto_id = html_escape(bound.html_name), html_escape(bound.auto_id)
+    invalid = ' aria-invalid="true"' if bound.errors else ""
+    return mark_safe("".join(
+        f'<label class="scale__chip" for="{auto_id}_{i}"><input type="radio" name="{name}" value="{html_escape(str(value))}" '
+        f'id="{auto_id}_{i}"{" checked" if str(value) == current else ""}{invalid}><span>{html_escape(str(label))}</span></label>'
+        for i, (value, label) in enumerate(bound.field.choices)
+    ))
+
+
+class QuickRadioSelect(forms.RadioSelect):
+    """RadioSelect whose buttons (`{{ radio.tag }}` in components/radios.html)
+    are written here: the same <input> as Django's input.html and attrs.html
+    write, without the three template renders each button took (the
+    measurement form's status and goal follow-ups, the bench, issue 15).
+    Everything else (the options, their ids, "checked", "required",
+    "aria-invalid") is Django's; tests/test_measurements.py compares the two."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        if template_name != self.option_template_name or widget.get("wrap_label"):
+            return super()._render(template_name, context, renderer)
+        value = "" if widget["value"] is None else f' value="{html_escape(str(widget["value"]))}"'
+        attrs = "".join(
+            f" {html_escape(name)}" if v is True else f' {html_escape(name)}="{html_escape(str(v))}"'
+            for name, v in widget["attrs"].items()
+            if v is not False
+        )
+        return mark_safe(f'<input type="{html_escape(widget["type"])}" name="{html_escape(widget["name"])}"{value}{attrs}>')
+
+
+_SCALE = """
+      <fieldset class="scale scale--{who}{error_class}" id="{auto_id}_field">
+        <legend class="scale__question"><span class="scale__who">{who_label}</span> {text}</legend>
+        <div class="scale__chips">
+          {chips}
+        </div>
+        <p class="scale__ends"><span>0 = {low}</span><span>10 = {high}</span></p>
+        {errors}
+      </fieldset>"""
+
+
+def scale_html(bound, *, who: str, who_label: str, text: str, low: str, high: str) -> str:
+    """One 0-10 answer of the measurement form: the chips (`scale_chips`) in a
+    fieldset whose legend is the question, so a screen reader reads "question,
+    7, radio button"; what 0 and 10 mean below, then the field's errors."""
+    errors = bound.errors
+    return mark_safe(_SCALE.format(
+        who=who,
+        error_class=" field--error" if errors else "",
+        auto_id=escape(bound.auto_id),
+        who_label=escape(who_label),
+        text=escape(text),
+        chips=scale_chips(bound),
+        low=escape(low),
+        high=escape(high),
+        errors=conditional_escape(errors) if errors else "",
+    ))
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One item of the measurement form: its domain and its two scales' HTML (`scale_html`)."""
+
+    domain: str
+    label: str
+    scales: str
 
 
 class MeasurementForm(forms.Form):
     measured_on = DateField(label=_("Date of the measurement"), widget=DateInput)
     status = forms.ChoiceField(
-        label=_("Was the measurement done?"), choices=MeasurementStatus.choices, widget=forms.RadioSelect
+        label=_("Was the measurement done?"), choices=MeasurementStatus.choices, widget=QuickRadioSelect
     )
     reason = forms.CharField(
         label=_("Reason or note"),
@@ -62,20 +122,27 @@ class MeasurementForm(forms.Form):
                 )
         for goal in goals:
             self.fields[f"followup_{goal.pk}"] = forms.ChoiceField(
-                label=goal.text, choices=FollowUp.choices, required=False, widget=forms.RadioSelect
+                label=goal.text, choices=FollowUp.choices, required=False, widget=QuickRadioSelect
             )
 
     @classmethod
     def initial_values(cls) -> dict:
         return {"measured_on": timezone.localdate(), "status": MeasurementStatus.DONE}
 
-    def rows(self):
-        """Per item: the item and, for the child and the worker, the bound
-        field and its chips (see `scale_chips`)."""
+    def rows(self) -> list[MeasureRow]:
+        """Per item: its domain and the child's and the worker's scales, written
+        here (`scale_html`): sixteen scales took most of the page's time through
+        the template (the bench, issue 15)."""
+        whose = {"child": gettext("The child"), "worker": gettext("The worker")}
+        very_badly, very_well = gettext("very badly"), gettext("very well")
         rows = []
         for item in self.items:
-            child, worker = self[f"child_{item.pk}"], self[f"worker_{item.pk}"]
-            rows.append((item, child, scale_chips(child), worker, scale_chips(worker)))
+            low, high = item.low_text or very_badly, item.high_text or very_well
+            scales = "".join(
+                scale_html(self[f"{who}_{item.pk}"], who=who, who_label=whose[who], text=text, low=low, high=high)
+                for who, text in (("child", item.child_text), ("worker", item.worker_text))
+            )
+            rows.append(MeasureRow(domain=item.domain, label=item.domain_label, scales=mark_safe(scales)))
         return rows
 
     def follow_up_rows(self):

@@ -115,7 +115,7 @@ def context(placement, date_from: dt.date, date_to: dt.date) -> dict:
     done = [m for m in measurements if m.status == MeasurementStatus.DONE]
     first, last = (done[0], done[-1]) if done else (None, None)
     change, klass = _change(first, last)
-    goals = [g for g in selectors.goals_of(placement) if g.measurement.measured_on <= date_to]
+    goals = [g for g in selectors.goals_of(placement) if g.agreed_on <= date_to]
     return {
         "placement": placement,
         "date_from": date_from,

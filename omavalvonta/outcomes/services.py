@@ -157,7 +157,7 @@ def _score(value, field: str, errors: dict) -> int | None:
 def open_goals(placement) -> list[Goal]:
     """The child's goals not yet followed up (from the earlier measurements)."""
     return list(
-        Goal.objects.filter(placement=placement, follow_up="").select_related("item").order_by("created_at", "pk")
+        Goal.objects.filter(placement=placement, follow_up="").order_by("created_at", "pk")
     )
 
 

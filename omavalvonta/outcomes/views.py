@@ -135,12 +135,12 @@ def child(request, pk):
 def measure(request, pk):
     actor = request.user
     placement = selectors.placement_get(actor=actor, pk=pk, request=request)
-    version = selectors.current_version()
+    version, items = selectors.current_version_items()
     today = timezone.localdate()
     if version is None or (placement.ends_on is not None and placement.ends_on <= today):
         messages.info(request, _("No measurement can be recorded for this child now."))
         return redirect("outcomes:child", pk=placement.pk)
-    items = selectors.items_for(placement, version, today)
+    items = selectors.items_for(placement, version, today, items=items)
     goals = services.open_goals(placement)
     if request.method == "POST":
         form = MeasurementForm(request.POST, items=items, goals=goals)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery, Window
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import ngettext
 
 from omavalvonta.clients import selectors as clients_selectors
@@ -106,28 +108,59 @@ def placement_for_record(*, actor, pk, request=None):
 
 def child_panel(*, actor, placement, request=None) -> dict | None:
     """The child's page's panel (core.registry CHILD_PANELS): the child's
-    latest measures, their number, the debriefs still missing and the way to
-    record one; nothing for those who may not read the unit's register. The
-    page's read is in the access log already, once (the child's page writes
-    "placement.detail": one row per page read, whatever its panels show)."""
+    latest measures, their number, the debriefs still missing, the open flag
+    and the way to record one, in one query; nothing for those who may not read
+    the unit's register. The page's read is in the access log already, once (the
+    child's page writes "placement.detail": one row per page read, whatever its
+    panels show)."""
     if not access.can(actor, access.P_RESTRICTION_VIEW, placement.unit):
         return None
-    rows = Restriction.objects.filter(placement=placement).order_by("-started_at", "-id")
-    latest = list(rows[:CHILD_PANEL_LATEST])
-    total = len(latest) if len(latest) < CHILD_PANEL_LATEST else rows.count()
+    flag = ChildFlag.objects.filter(placement=placement, handled_at__isnull=True).order_by("-raised_at", "-id")
+    latest = list(
+        Restriction.objects.filter(placement=placement)
+        .only("pk", "measure", "started_at")
+        .annotate(
+            # Over all the child's measures, before the LIMIT: the count, the debriefs missing, the open flag.
+            n_total=Window(Count("pk")),
+            n_missing=Window(Count("pk", filter=Q(debrief_at__isnull=True))),
+            flag_pk=Subquery(flag.values("pk")[:1]),
+            flag_raised_at=Subquery(flag.values("raised_at")[:1]),
+        )
+        .order_by("-started_at", "-id")[:CHILD_PANEL_LATEST]
+    )
+    first = latest[0] if latest else None
     return {
         "template": "restrictions/_child_panel.html",
         "placement_id": placement.pk,
         "restrictions": latest,
-        "total": total,
-        "debriefs_missing": rows.filter(debrief_at__isnull=True).count() if total else 0,
-        "flag": open_flag(placement=placement) if total else None,
+        "items": _child_panel_items(latest),
+        "total": first.n_total if first else 0,
+        "debriefs_missing": first.n_missing if first else 0,
+        "flag": {"pk": first.flag_pk, "raised_at": first.flag_raised_at} if first and first.flag_pk else None,
         "can_handle": access.can(actor, access.P_RESTRICTION_DECIDE, placement.unit),
         "can_record": access.can(actor, access.P_RESTRICTION_RECORD, placement.unit)
         and (placement.ends_on is None),
         # The law allows no restrictive measure for this placement (open-care support, aftercare).
         "none_allowed": not law.allowed_for(placement.placement_type),
     }
+
+
+def _child_panel_items(restrictions) -> str:
+    """The list items of the child's page's panel, written once: each measure
+    linked, with its start in the local time (as the date filter "j.n.Y H:i")."""
+    return format_html_join(
+        "",
+        '<li><a href="{}">{}</a> · {}</li>',
+        (
+            (reverse("restrictions:detail", args=[r.pk]), r.measure_label, _local_time_text(r.started_at))
+            for r in restrictions
+        ),
+    )
+
+
+def _local_time_text(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day}.{local.month}.{local.year} {local:%H:%M}"
 
 
 def deviation_panel(*, actor, deviation) -> dict | None:

@@ -280,6 +280,7 @@ def test_the_childs_page_query_count_does_not_grow_with_measurements(client, mak
     goal = services.goals_agree(actor=employee_a, measurement=first, goals=[(first.version.items.first().pk, "Herään itse")])[0]
     count()
     few = count()
+    assert few <= 9  # the measurements with their answers in one query, the goals in one (10 before)
     for n in range(1, 6):
         m = record(employee_a, child, on=child.starts_on + dt.timedelta(days=91 * n), follow_ups={goal.pk: "progressing"})
         goal = services.goals_agree(actor=employee_a, measurement=m, goals=[(m.version.items.last().pk, f"Tavoite {n}")])[0]
@@ -313,3 +314,32 @@ def test_goals_are_agreed_after_the_latest_measurement_only(client, make_placeme
         services.goals_agree(actor=employee_a, measurement=old, goals=[(item.pk, "Myöhässä sovittu")])
     client.force_login(employee_a)
     assert client.get(reverse("outcomes:goals", args=[old.pk])).status_code == 302
+
+
+# --- The form's buttons written in Python write what Django's templates write --------------------
+
+
+@pytest.mark.parametrize("data", [None, {}, {"pick": "b&\"<"}, {"pick": "zz"}])
+def test_the_quick_radio_buttons_are_djangos_buttons(data):
+    """forms.QuickRadioSelect writes each button itself (the measurement form's
+    status and follow-ups): the same HTML as RadioSelect's templates, checked,
+    required, invalid or with characters to escape."""
+    from django import forms
+
+    from omavalvonta.outcomes.forms import QuickRadioSelect
+
+    choices = [("a", "Yksi"), ('b&"<', "Kaksi <b>"), ("", "Ei mitään")]
+
+    def page(widget):
+        class Form(forms.Form):
+            pick = forms.ChoiceField(label="Valinta", choices=choices, widget=widget)
+            maybe = forms.ChoiceField(label="Ehkä", choices=choices, widget=widget, required=False)
+
+        form = Form(data) if data is not None else Form(initial={"maybe": "a"})
+        if data is not None:
+            form.is_valid()
+        return [[(str(radio.tag()), radio.id_for_label, str(radio.choice_label)) for radio in form[name]] for name in ("pick", "maybe")]
+
+    quick, django_s = page(QuickRadioSelect), page(forms.RadioSelect)
+    assert quick == django_s
+    assert any("checked" in tag for field in quick for tag, _id, _label in field) or data == {}

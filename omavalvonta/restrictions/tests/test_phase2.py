@@ -160,6 +160,45 @@ def test_other_measures_go_in_the_weekly_summary_once_with_two_workers(employee_
     assert sorted(delivery.params["restrictions"]) == sorted([first.pk, second.pk])
 
 
+def test_the_childs_page_shows_the_latest_measures_their_number_the_missing_debriefs_and_the_flag(
+    client, employee_a, supervisor_a, child_a, record
+):
+    """The panel on the child's page: the five latest measures, how many there
+    are, the debriefs missing and the open flag, in one query whatever their number."""
+    url = reverse("clients:detail", args=[child_a.pk])
+    client.force_login(supervisor_a)
+
+    def page():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), len(ctx.captured_queries)
+
+    body, _count = page()
+    assert "No restrictive measures recorded." in body
+    starts = [NOW - dt.timedelta(hours=70 - 9 * i) for i in range(7)]
+    made = [
+        record(employee_a, child_a, started_at=start, ended_at=start + dt.timedelta(minutes=3)) for start in starts
+    ]
+    services.restriction_debrief(actor=employee_a, restriction=made[0], held_at=NOW, notes="Puhuttiin.")
+    flag = ChildFlag.objects.get(placement=child_a, handled_at__isnull=True)
+    page()
+    body, few = page()
+    assert few <= 11  # the panel in one query (four before: the latest, two counts, the flag)
+    assert "7 measures recorded" in body and "6 debriefs missing" in body
+    assert "Many, consecutive or long restrictive measures" in body
+    assert reverse("restrictions:flag", args=[flag.pk]) in body
+    listed = [r.pk for r in made if reverse("restrictions:detail", args=[r.pk]) in body]
+    assert listed == [r.pk for r in made[2:]]  # the five latest
+    for start in (NOW - dt.timedelta(hours=2), NOW - dt.timedelta(hours=1)):
+        record(employee_a, child_a, started_at=start, ended_at=start + dt.timedelta(minutes=3))
+    body, more = page()
+    assert "9 measures recorded" in body and "8 debriefs missing" in body and more == few
+    services.flag_handle(actor=supervisor_a, flag=flag, handling="Sosiaalityöntekijä arvioi tilanteen.")
+    body, _count = page()
+    assert "Many, consecutive or long restrictive measures" not in body and "9 measures recorded" in body
+
+
 def test_the_third_measure_in_30_days_flags_the_child_once(employee_a, supervisor_a, child_a, record):
     for hours in (30, 20):
         started = NOW - dt.timedelta(hours=hours)
@@ -174,7 +213,8 @@ def test_the_third_measure_in_30_days_flags_the_child_once(employee_a, superviso
     record(employee_a, child_a)
     assert ChildFlag.objects.count() == 1
     panel = selectors.child_panel(actor=supervisor_a, placement=child_a)
-    assert panel["flag"] == flag
+    assert panel["flag"] == {"pk": flag.pk, "raised_at": flag.raised_at}
+    assert (panel["total"], panel["debriefs_missing"]) == (4, 4)
     with pytest.raises(PermissionDenied):
         services.flag_handle(actor=employee_a, flag=flag, handling="x")
     with pytest.raises(ValidationError):
