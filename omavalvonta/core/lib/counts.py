@@ -17,6 +17,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Value
 
@@ -36,7 +37,10 @@ def _counted_sql(queryset, alias: str, using: str) -> tuple[str, list]:
     inner = queryset.order_by()
     if not inner.query.distinct:
         inner = inner.annotate(_counted=Value(1)).values("_counted")
-    sql, params = inner.query.get_compiler(using=using).as_sql()
+    try:
+        sql, params = inner.query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:  # .none(), or a filter on an empty list: no rows
+        return "0", []
     return f"(SELECT COUNT(*) FROM ({sql}) {alias})", list(params)
 
 
