@@ -4,8 +4,9 @@ that a menu never offers a page the user cannot open."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from omavalvonta.core.lib.counts import count_all
 from omavalvonta.improvement.selectors import acknowledgements_pending
-from omavalvonta.notifications.selectors import notification_unread_count
+from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access, access_county
 
 # (permission, url name, label): in menu order. AUTHENTICATED: everyone signed in;
@@ -59,12 +60,19 @@ def navigation(request):
                 for name, label in (("county:home", _("The county's view")), ("county:notifications", _("Statutory notifications")))
             ],
         }
+    # Both badges' counts in one round trip.
+    counts = count_all(
+        {
+            "unread": notification_inbox(actor=user).filter(read_at__isnull=True),
+            "acknowledgements": acknowledgements_pending(actor=user),
+        }
+    )
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "active": current == name}
             for perm, name, label in NAV
             if any(access.has_perm_anywhere(user, one) for one in (perm if isinstance(perm, tuple) else (perm,)))
         ],
-        "unread_notifications": notification_unread_count(actor=user),
-        "pending_acknowledgements": acknowledgements_pending(actor=user).count(),
+        "unread_notifications": counts["unread"],
+        "pending_acknowledgements": counts["acknowledgements"],
     }

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from omavalvonta.core import registry
+from omavalvonta.core.lib.counts import CountsFirst, resolve_many
 from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
 from omavalvonta.notifications.selectors import notification_inbox
@@ -35,8 +36,6 @@ def home_summary(*, actor) -> dict:
     summary = {
         "can_report": access.has_perm_anywhere(actor, access.P_DEVIATION_REPORT),
         "can_view": access.has_perm_anywhere(actor, access.P_DEVIATION_VIEW),
-        "my_reports": list(deviation_list_mine(actor=actor)[:5]),
-        "notifications": list(notification_inbox(actor=actor).filter(read_at__isnull=True)[:5]),
         "figures": None,
         # The timelines of the person's own units (from the grants: no query).
         "timeline_unit_ids": list(dict.fromkeys(access.own_unit_ids(actor, access.P_UNIT_VIEW))),
@@ -57,10 +56,24 @@ def home_summary(*, actor) -> dict:
         summary["figures"] = UnitFigures(**counts)
     # What is waiting in the areas: each area's own selector decides what the
     # actor may see there (falsy when nothing), in a fixed number of queries.
-    blocks = [
-        HomeBlock(entry.name, entry.template, entry.func(actor=actor, today=today))
-        for entry in registry.entries(registry.HOME_BLOCKS)
-    ]
+    # A block that counts first (core/lib/counts.py) declares its counts, and
+    # every block's counts are made in one statement before any block reads rows.
+    # The person's own reports and unread notifications count first too: their
+    # rows are read only when there are some.
+    mine = deviation_list_mine(actor=actor)
+    unread = notification_inbox(actor=actor).filter(read_at__isnull=True)
+    own = CountsFirst(
+        {"my_reports": mine, "notifications": unread},
+        lambda counted: {
+            "my_reports": list(mine[:5]) if counted["my_reports"] else [],
+            "notifications": list(unread[:5]) if counted["notifications"] else [],
+        },
+    )
+    entries = registry.entries(registry.HOME_BLOCKS)
+    declared = [getattr(entry.func, "declare", entry.func)(actor=actor, today=today) for entry in entries]
+    own_data, *resolved = resolve_many([own, *declared])
+    summary.update(own_data)
+    blocks = [HomeBlock(entry.name, entry.template, data) for entry, data in zip(entries, resolved, strict=True)]
     summary["home_blocks"] = [block for block in blocks if block.data]
     summary["waiting"] = {block.name: block.data for block in blocks}
     summary["anything_waiting"] = bool(summary["notifications"] or summary["home_blocks"])

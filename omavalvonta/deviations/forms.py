@@ -28,6 +28,7 @@ from omavalvonta.deviations.models import (
     ViolenceTarget,
 )
 from omavalvonta.deviations.services.report_input import ReportInput
+from omavalvonta.deviations.widgets import QuickSelect
 from omavalvonta.organisation.models import Unit
 from omavalvonta.organisation.unit_choice import RegionUnitFilter
 
@@ -285,7 +286,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, candidates, current=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"] = UserChoiceField(
-            people=candidates, label=_("Handler"), blank_label=_("Choose a person")
+            people=candidates, label=_("Handler"), blank_label=_("Choose a person"), widget=QuickSelect
         )
         self.fields["handler"].add_person(current)
         if current is not None:
@@ -300,6 +301,7 @@ class ClassifyForm(forms.Form):
         label=_("Likelihood of recurrence"),
         choices=[("", _("Choose")), *Likelihood.choices],
         coerce=int,
+        widget=QuickSelect,
     )
     is_critical = forms.BooleanField(
         label=_("Critical: the county must be notified"),
@@ -332,7 +334,9 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"] = UserChoiceField(people=people, label=_("Owner"), blank_label=_("Choose a person"))
+        self.fields["owner"] = UserChoiceField(
+            people=people, label=_("Owner"), blank_label=_("Choose a person"), widget=QuickSelect
+        )
         self.order_fields(["title", "owner", "due_date"])
 
 

@@ -10,10 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField, UserChoiceField
 from omavalvonta.deviations.models import InformedParty, InstructionFollowed
+from omavalvonta.deviations.widgets import QuickSelect
 
 
 class InformedForm(forms.Form):
-    party = forms.ChoiceField(label=_("Who was informed?"), choices=[("", _("Choose")), *InformedParty.choices])
+    party = forms.ChoiceField(
+        label=_("Who was informed?"), choices=[("", _("Choose")), *InformedParty.choices], widget=QuickSelect
+    )
     informed_on = DateField(label=_("When?"), widget=DateInput())
     informed_by = forms.CharField(
         label=_("Who informed them?"),
@@ -86,6 +89,7 @@ class DecisionsForm(forms.Form):
             blank_label=_("Choose a person"),
             required=False,
             help_text=_("The person responsible for the instruction in the group's administration."),
+            widget=QuickSelect,
         )
         self.order_fields(
             ["instruction_followed", "must_change", "outside_needed", "outside_party", "instruction", "proposal"]

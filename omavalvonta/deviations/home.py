@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.deviations.models import Deviation, State
 from omavalvonta.deviations.selectors import deviation_list, priority_first
 from omavalvonta.organisation import access
@@ -16,13 +17,21 @@ from omavalvonta.organisation.models import Role
 HOME_QUEUE_ROWS = 8
 
 
-def handler_queue_home_items(*, actor, today: dt.date | None = None) -> list | None:
+@counts_first
+def handler_queue_home_items(*, actor, today: dt.date | None = None) -> CountsFirst | None:
     """The open reports `actor` handles, grievances, critical reports and serious
-    events first; None when there are none or the actor sees no reports."""
+    events first; None when there are none or the actor sees no reports. The
+    count first (core/lib/counts.py), the rows only when there are some."""
     if not access.has_perm_anywhere(actor, access.P_DEVIATION_VIEW):
         return None
-    visible = deviation_list(actor=actor, filters={})
-    return list(priority_first(visible.filter(handler=actor).exclude(state=State.CLOSED))[:HOME_QUEUE_ROWS]) or None
+    mine = deviation_list(actor=actor, filters={}).filter(handler=actor).exclude(state=State.CLOSED)
+
+    def then(counted):
+        if not counted["total"]:
+            return None
+        return list(priority_first(mine)[:HOME_QUEUE_ROWS]) or None
+
+    return CountsFirst({"total": mine}, then)
 
 
 # Roles that oversee units and see their late notifications on the home page.
@@ -36,23 +45,34 @@ _OVERSEERS = (
 HOME_CLOCK_ROWS = 6
 
 
-def statutory_clock_home_items(*, actor, today: dt.date | None = None, now: dt.datetime | None = None) -> dict | None:
+@counts_first
+def statutory_clock_home_items(
+    *, actor, today: dt.date | None = None, now: dt.datetime | None = None
+) -> CountsFirst | None:
     """The home page's statutory notifications: the reports `actor` must notify
     (the § 28 clock runs), soonest deadline first, and for those who oversee
-    units the late ones in their scope. None when there is nothing. A fixed
-    number of queries."""
+    units the late ones in their scope. None when there is nothing. The counts
+    first (core/lib/counts.py), then a query for each list that is not empty."""
     now = now or timezone.now()
     pending = Deviation.objects.filter(notification_due_at__isnull=False, notification_done_at__isnull=True)
-    rows, total = [], 0
+    counts = {}
     if access.has_perm_anywhere(actor, access.P_DEVIATION_NOTIFY):
-        mine = pending.for_actor(actor, access.P_DEVIATION_NOTIFY)
-        rows = list(mine.select_related("unit").order_by("notification_due_at", "id")[:HOME_CLOCK_ROWS])
-        total = mine.count() if rows else 0
-    late_rows, late_total = [], 0
+        counts["total"] = pending.for_actor(actor, access.P_DEVIATION_NOTIFY)
     if access.has_role(actor, *_OVERSEERS) and access.has_perm_anywhere(actor, access.P_DEVIATION_VIEW):
-        late = pending.filter(notification_due_at__lt=now).for_actor(actor, access.P_DEVIATION_VIEW)
-        late_rows = list(late.select_related("unit").order_by("notification_due_at", "id")[:HOME_CLOCK_ROWS])
-        late_total = late.count() if late_rows else 0
-    if not rows and not late_rows:
+        counts["late_total"] = pending.filter(notification_due_at__lt=now).for_actor(actor, access.P_DEVIATION_VIEW)
+    if not counts:
         return None
-    return {"rows": rows, "total": total, "late_rows": late_rows, "late_total": late_total, "now": now}
+
+    def then(counted):
+        result = {"rows": [], "total": 0, "late_rows": [], "late_total": 0, "now": now}
+        for total, rows in (("total", "rows"), ("late_total", "late_rows")):
+            if counted.get(total):
+                result[total] = counted[total]
+                result[rows] = list(
+                    counts[total].select_related("unit").order_by("notification_due_at", "id")[:HOME_CLOCK_ROWS]
+                )
+        if not result["rows"] and not result["late_rows"]:
+            return None
+        return result
+
+    return CountsFirst(counts, then)

@@ -15,10 +15,15 @@ from omavalvonta.organisation import access
 
 
 def deviation_origin(*, actor, ref) -> dict | None:
-    try:
-        deviation = Deviation.objects.select_related("unit", "unit__region").get(pk=ref)
-    except (Deviation.DoesNotExist, ValueError, TypeError):
-        return None
+    """`ref`: the report's id, or the report itself when the caller has it (the
+    report page's learning panel: no second read of the same row)."""
+    if isinstance(ref, Deviation):
+        deviation = ref
+    else:
+        try:
+            deviation = Deviation.objects.select_related("unit", "unit__region").get(pk=ref)
+        except (Deviation.DoesNotExist, ValueError, TypeError):
+            return None
     if not access.can_on(actor, deviation, access.P_DEVIATION_HANDLE):
         return None
     return {

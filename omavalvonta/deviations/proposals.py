@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core import registry
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.deviations.models import Deviation, InstructionProposal, ProposalState
 from omavalvonta.organisation import access, access_people
 
@@ -80,18 +81,23 @@ def due_on(proposal: InstructionProposal) -> dt.date:
     return timezone.localtime(proposal.proposed_at).date() + dt.timedelta(days=PROPOSAL_DECIDE_DAYS)
 
 
-def proposal_home_items(*, actor, today: dt.date | None = None) -> dict | None:
+@counts_first
+def proposal_home_items(*, actor, today: dt.date | None = None) -> CountsFirst | None:
     """core.registry HOME_BLOCKS: the open proposals sent to `actor`, oldest
-    first, with how many wait. None without any. One query (none for those who
-    cannot decide instructions anywhere)."""
+    first, with how many wait. None without any. The count first
+    (core/lib/counts.py), one query for the rows when there are some (none for
+    those who cannot decide instructions anywhere)."""
     if not access.has_perm_anywhere(actor, access.P_INSTRUCTION_DECIDE):
         return None
     today = today or timezone.localdate()
-    rows = list(
-        InstructionProposal.objects.filter(responsible=actor, state=ProposalState.PROPOSED)
-        .select_related("unit")
-        .order_by("proposed_at", "id")[: HOME_ROWS + 1]
-    )
+    waiting = InstructionProposal.objects.filter(responsible=actor, state=ProposalState.PROPOSED)
+    return CountsFirst({"total": waiting}, lambda counted: _home_rows(waiting, counted["total"], today))
+
+
+def _home_rows(waiting, total, today):
+    if not total:
+        return None
+    rows = list(waiting.select_related("unit").order_by("proposed_at", "id")[: HOME_ROWS + 1])
     if not rows:
         return None
     for row in rows:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback import figures as fig
 from omavalvonta.feedback.figures import GROUP_ORDER, ORGANISATION, Cell, period_label
@@ -381,7 +382,8 @@ def can_answer(actor, feedback: PublicFeedback) -> bool:
 # --- The home page ("what is waiting for me") ------------------------------------------------------
 
 
-def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+@counts_first
+def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
     """For the home page: the feedback rounds open today in the units where the
     actor runs them, closing soonest first, each with its answers and, per
     respondent group that has answered, its response rate (`rates`). None when no
@@ -390,7 +392,11 @@ def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> 
         return None
     today = today or timezone.localdate()
     qs = Round.objects.for_actor(actor, access.P_FEEDBACK_MANAGE).filter(opens_on__lte=today, closes_on__gte=today)
-    total = qs.count()
+    # The count first (core/lib/counts.py), then the rows.
+    return CountsFirst({"total": qs}, lambda counted: _round_rows(qs, counted["total"], today, limit))
+
+
+def _round_rows(qs, total, today, limit):
     if not total:
         return None
     rows = list(qs.select_related("unit").order_by("closes_on", "unit__name", "id")[:limit])

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.core.services import access_log_record
 from omavalvonta.core.timeline import TimelineEntry
@@ -321,28 +322,37 @@ def guidance_timeline(*, guidance: Guidance) -> list[TimelineEntry]:
 # --- The home page ("what is waiting for me") ------------------------------------------------------
 
 
-def guidance_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+@counts_first
+def guidance_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
     """For the home page: items the actor prepares (assigned to them, still
     pending), nearest deadline first, and for the quality director the responses
     waiting for their review. Both among the items the actor may read (the
     response reviews among those they may review). None when both are empty.
-    Four queries at most."""
+    The counts first (core/lib/counts.py: one statement with the other blocks'
+    on the home page), then a query for each list that is not empty."""
     today = today or timezone.localdate()
-    result = {"mine": [], "mine_total": 0, "reviews": [], "reviews_total": 0, "today": today}
+    counts = {}
     if access.has_perm_anywhere(actor, access.P_GUIDANCE_VIEW):
-        mine = guidance_visible(actor=actor).filter(
+        counts["mine_total"] = guidance_visible(actor=actor).filter(
             assignee_id=actor.pk, state__in=(State.REGISTERED, State.RESPONSE_IN_PREPARATION)
         )
-        result["mine_total"] = mine.count()
-        if result["mine_total"]:
-            result["mine"] = list(mine.order_by(F("deadline").asc(nulls_last=True), "received_on", "id")[:limit])
     if access.has_perm_anywhere(actor, access.P_GUIDANCE_REVIEW):
-        reviews = guidance_visible(actor=actor, perm=access.P_GUIDANCE_REVIEW).filter(state=State.RESPONSE_IN_REVIEW)
-        result["reviews_total"] = reviews.count()
-        if result["reviews_total"]:
-            result["reviews"] = list(
-                reviews.order_by(F("deadline").asc(nulls_last=True), "received_on", "id")[:limit]
-            )
-    if not result["mine_total"] and not result["reviews_total"]:
+        counts["reviews_total"] = guidance_visible(actor=actor, perm=access.P_GUIDANCE_REVIEW).filter(
+            state=State.RESPONSE_IN_REVIEW
+        )
+    if not counts:
         return None
-    return result
+
+    def then(counted):
+        result = {"mine": [], "mine_total": 0, "reviews": [], "reviews_total": 0, "today": today}
+        for name, rows in (("mine_total", "mine"), ("reviews_total", "reviews")):
+            result[name] = counted.get(name, 0)
+            if result[name]:
+                result[rows] = list(
+                    counts[name].order_by(F("deadline").asc(nulls_last=True), "received_on", "id")[:limit]
+                )
+        if not result["mine_total"] and not result["reviews_total"]:
+            return None
+        return result
+
+    return CountsFirst(counts, then)

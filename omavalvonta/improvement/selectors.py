@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.export import csv_date, csv_text
 from omavalvonta.core.selectors import audit_events_for
 from omavalvonta.core.timeline import TimelineEntry
@@ -428,7 +429,8 @@ def own_pending_acknowledgement_of(*, actor, target) -> Acknowledgement | None:
 HOME_ACTIONS_WITHIN_DAYS = 14
 
 
-def action_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+@counts_first
+def action_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
     """The actor's own open actions due within two weeks or overdue, for the home
     page: the nearest `limit`, how many in all and how many overdue. None when
     nothing is waiting. Like "my actions", an owner always sees their own actions
@@ -439,11 +441,14 @@ def action_home_items(*, actor, today: dt.date | None = None, limit: int = 3) ->
     qs = Action.objects.filter(
         owner_id=actor.pk, state=ActionState.OPEN, due_date__lte=today + dt.timedelta(days=HOME_ACTIONS_WITHIN_DAYS)
     )
-    counts = qs.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
-    if not counts["total"]:
-        return None
-    rows = list(qs.select_related("unit").order_by("due_date", "id")[:limit])
-    return {"rows": rows, "total": counts["total"], "overdue": counts["overdue"], "today": today}
+
+    def then(counts):  # the counts first (core/lib/counts.py), then the rows
+        if not counts["total"]:
+            return None
+        rows = list(qs.select_related("unit").order_by("due_date", "id")[:limit])
+        return {"rows": rows, "total": counts["total"], "overdue": counts["overdue"], "today": today}
+
+    return CountsFirst({"total": qs, "overdue": qs.filter(due_date__lt=today)}, then)
 
 
 def evidence_actions(actor, unit):

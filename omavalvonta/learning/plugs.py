@@ -30,7 +30,8 @@ def deviation_panel(*, actor, deviation) -> dict | None:
         selectors.reviews_visible(actor=actor).filter(deviations=deviation).order_by("-opened_at", "-pk")[:10]
     )
     entry = registry.get(registry.LEARNING_ORIGINS, "deviation")
-    may_open = entry is not None and entry.func(actor=actor, ref=deviation.pk) is not None
+    # The report itself as the reference: its area need not read it again.
+    may_open = entry is not None and entry.func(actor=actor, ref=deviation) is not None
     if not reviews and not may_open:
         return None
     return {

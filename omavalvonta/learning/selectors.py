@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
 from omavalvonta.core import registry
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.services import access_log_record
 from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.improvement import selectors as improvement_selectors
@@ -227,16 +226,11 @@ def unit_staff(*, units) -> dict[int, list]:
 # --- The home page (core.registry HOME_BLOCKS) ----------------------------------------------------
 
 
-def _count(qs):
-    """COUNT(*) of `qs` as a scalar subquery (0 when empty)."""
-    counted = qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted[:1]), Value(0))
-
-
 HOME_LIMIT = 3
 
 
-def learning_home_items(*, actor, today: dt.date | None = None, limit: int = HOME_LIMIT) -> dict | None:
+@counts_first
+def learning_home_items(*, actor, today: dt.date | None = None, limit: int = HOME_LIMIT) -> CountsFirst:
     """The open reviews the actor facilitates or takes part in (nearest due
     first), and the learning summaries they are asked to acknowledge. None when
     there is nothing. Three queries at most, one when there is nothing."""
@@ -245,14 +239,15 @@ def learning_home_items(*, actor, today: dt.date | None = None, limit: int = HOM
     pending = improvement_selectors.acknowledgements_pending(actor=actor).filter(
         target_type=ContentType.objects.get_for_model(LearningSummary)  # cached by Django after the first call
     )
-    # Both counts in one query (the home page's budget): nothing more when both are 0.
-    counts = (
-        get_user_model()
-        .objects.filter(pk=actor.pk)
-        .values(total=_count(mine), to_acknowledge=_count(pending))
-        .first()
-    ) or {"total": 0, "to_acknowledge": 0}
-    total, to_acknowledge = counts["total"], counts["to_acknowledge"]
+    # Both counts in one statement (core/lib/counts.py; on the home page with the
+    # other blocks' counts): nothing more when both are 0.
+    return CountsFirst(
+        {"total": mine, "to_acknowledge": pending},
+        lambda counts: _home_rows(mine, pending, counts["total"], counts["to_acknowledge"], today, limit),
+    )
+
+
+def _home_rows(mine, pending, total, to_acknowledge, today, limit):
     if not total and not to_acknowledge:
         return None
     rows = list(mine.select_related("unit").order_by("due_date", "pk")[:limit]) if total else []

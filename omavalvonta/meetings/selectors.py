@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.deviations.selectors import deviation_list
 from omavalvonta.improvement.selectors import (
@@ -413,7 +414,8 @@ def meeting_default_title(*, kind: str, starts_at: dt.datetime | None = None) ->
 HOME_MEETINGS_WITHIN_DAYS = 14
 
 
-def meeting_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+@counts_first
+def meeting_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
     """The actor's next meetings in the coming two weeks, as chair or participant,
     among the meetings they may read: the nearest `limit` and how many. None when
     there are none. Two queries at most."""
@@ -429,20 +431,27 @@ def meeting_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -
         .exclude(state=MeetingState.MINUTES_CLOSED)
         .filter(Q(chair_id=actor.pk) | Q(takes_part))
     )
-    total = qs.count()
-    if not total:
-        return None
-    rows = list(qs.select_related("unit").order_by("starts_at", "id")[:limit])
-    return {"rows": rows, "total": total}
+
+    def then(counted):  # the count first (core/lib/counts.py), then the rows
+        if not counted["total"]:
+            return None
+        rows = list(qs.select_related("unit").order_by("starts_at", "id")[:limit])
+        return {"rows": rows, "total": counted["total"]}
+
+    return CountsFirst({"total": qs}, then)
 
 
-def acknowledgement_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+@counts_first
+def acknowledgement_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst:
     """What the actor must still acknowledge (minutes, new instructions), for the
     home page: the oldest requests first, each with a title (the minutes' title
     when the actor may read them, else the reason given when asking), and how
     many in all. None when nothing is owed. Three queries at most."""
     pending = acknowledgements_pending(actor=actor)
-    total = pending.count()
+    return CountsFirst({"total": pending}, lambda counted: _acknowledgement_rows(actor, pending, counted["total"], limit))
+
+
+def _acknowledgement_rows(actor, pending, total, limit):
     if not total:
         return None
     acks = list(pending.order_by("requested_at", "id")[:limit])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.textdiff import word_diff
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Role, Unit
@@ -289,33 +290,48 @@ def plan_reviews_for_agenda(*, actor, unit):
 # --- The home page ("what is waiting for me") ------------------------------------------------------
 
 
-def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+@counts_first
+def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
     """For the home page: drafts waiting for the actor's approval (units where they
     approve plans), and plan reviews due within REVIEW_DUE_SOON_DAYS or overdue in
     the units whose quality duties they keep (they edit plans and complete the
     calendar's duties there). The nearest `limit` of each and how many. None when
-    both are empty. Four queries at most."""
+    both are empty. The counts first (core/lib/counts.py: one statement with the
+    other blocks' on the home page), then a query for each list not empty."""
     today = today or timezone.localdate()
-    result = {"drafts": [], "drafts_total": 0, "reviews": [], "reviews_total": 0, "today": today}
+    counts = {}
     if access.has_perm_anywhere(actor, access.P_PLAN_APPROVE):
-        drafts = PlanVersion.objects.for_actor(actor, access.P_PLAN_APPROVE).filter(state=VersionState.DRAFT)
-        result["drafts_total"] = drafts.count()
-        if result["drafts_total"]:
-            result["drafts"] = list(drafts.select_related("plan", "unit").order_by("updated_at", "id")[:limit])
+        counts["drafts_total"] = PlanVersion.objects.for_actor(actor, access.P_PLAN_APPROVE).filter(
+            state=VersionState.DRAFT
+        )
     if access.has_perm_anywhere(actor, access.P_PLAN_EDIT) and access.has_perm_anywhere(
         actor, access.P_OBLIGATION_COMPLETE
     ):
-        reviews = (
+        counts["reviews_total"] = (
             Plan.objects.for_actor(actor, access.P_PLAN_EDIT)
             .filter(access.scope_q(actor, access.P_OBLIGATION_COMPLETE))
             .filter(next_review_due__lte=today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS))
         )
-        result["reviews_total"] = reviews.count()
-        if result["reviews_total"]:
-            result["reviews"] = list(reviews.select_related("unit").order_by("next_review_due", "id")[:limit])
-    if not result["drafts_total"] and not result["reviews_total"]:
+    if not counts:
         return None
-    return result
+
+    def then(counted):
+        result = {"drafts": [], "drafts_total": 0, "reviews": [], "reviews_total": 0, "today": today}
+        result["drafts_total"] = counted.get("drafts_total", 0)
+        if result["drafts_total"]:
+            result["drafts"] = list(
+                counts["drafts_total"].select_related("plan", "unit").order_by("updated_at", "id")[:limit]
+            )
+        result["reviews_total"] = counted.get("reviews_total", 0)
+        if result["reviews_total"]:
+            result["reviews"] = list(
+                counts["reviews_total"].select_related("unit").order_by("next_review_due", "id")[:limit]
+            )
+        if not result["drafts_total"] and not result["reviews_total"]:
+            return None
+        return result
+
+    return CountsFirst(counts, then)
 
 
 # Directors who read the group's follow-up on the public site (they do not write it).

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
@@ -229,28 +230,35 @@ def _month_last(today: dt.date) -> dt.date:
     return (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
-def obligation_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> dict | None:
+@counts_first
+def obligation_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
     """For the home page: the actor's own open duties (they own them, in units
     where they complete duties) due by the end of this month or late, the nearest
     `limit` and how many; and for directors (a region- or organisation-wide right
     to view the calendar) how many duties are late in their whole scope. None
-    when both are empty. Three queries at most."""
+    when both are empty. The counts first (core/lib/counts.py: one statement
+    with the other blocks' on the home page), then one query for the rows."""
     today = today or timezone.localdate()
-    result = {"rows": [], "total": 0, "late": 0, "scope_late": None, "today": today}
+    counts, mine = {}, None
     if access.has_perm_anywhere(actor, access.P_OBLIGATION_COMPLETE):
         mine = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_COMPLETE).filter(
             owner_id=actor.pk, state=OccurrenceState.OPEN, due_date__lte=_month_last(today)
         )
-        counts = mine.aggregate(total=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
-        if counts["total"]:
-            rows = list(mine.select_related("template", "unit").order_by("due_date", "unit__name", "id")[:limit])
-            result.update(rows=rows, **counts)
+        counts.update(total=mine, late=mine.filter(due_date__lt=today))
     if access.has_perm_above_unit(actor, access.P_OBLIGATION_VIEW):
-        result["scope_late"] = (
-            Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
-            .filter(state=OccurrenceState.OPEN, due_date__lt=today)
-            .count()
+        counts["scope_late"] = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW).filter(
+            state=OccurrenceState.OPEN, due_date__lt=today
         )
-    if not result["total"] and not result["scope_late"]:
+    if not counts:
         return None
-    return result
+
+    def then(counted):
+        result = {"rows": [], "total": 0, "late": 0, "scope_late": counted.get("scope_late"), "today": today}
+        if counted.get("total"):
+            rows = list(mine.select_related("template", "unit").order_by("due_date", "unit__name", "id")[:limit])
+            result.update(rows=rows, total=counted["total"], late=counted["late"])
+        if not result["total"] and not result["scope_late"]:
+            return None
+        return result
+
+    return CountsFirst(counts, then)

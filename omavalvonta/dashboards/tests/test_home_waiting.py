@@ -396,5 +396,7 @@ def test_home_query_count_is_the_same_with_one_and_with_many_rows_in_every_block
     assert _waiting(client, many)["actions"]["total"] == 8
     # A few per block (orientation, security plan: 42; the unit leaders' late orientations and development
     # discussions: 44; the proposals to change an instruction the person decides: 45; the complaints they
-    # answer: 46; the learning reviews and summaries: 49).
-    assert _home_queries(client, many) == few <= 49
+    # answer: 46; the learning reviews and summaries: 49). 36 since the blocks that count first
+    # (core/lib/counts.py) make their counts in one statement; such a block reads a list's rows only when
+    # its count is not 0, so a person with one list of a block empty makes one query fewer, never more.
+    assert _home_queries(client, many) <= few <= 36

@@ -43,11 +43,11 @@ def test_grievances_and_critical_reports_come_first_in_the_list_with_their_badge
     assert all(d.number not in first for d in ordinary)
     assert "§ 29 grievance" in first and "Critical" in first
     # In the list itself the rows are marked too.
-    rows = page.split('class="list-cards deviations-cards"', 1)[1]
-    grievance_row = rows.split(grievance.number, 1)[0].rsplit("<li", 1)[1]
-    assert "card--stands-out" in grievance_row
-    ordinary_row = rows.split(ordinary[0].number, 1)[0].rsplit("<li", 1)[1]
-    assert "card--stands-out" not in ordinary_row
+    rows = page.split('class="table-wrap deviations-table"', 1)[1]
+    grievance_row = rows.split(grievance.number, 1)[0].rsplit("<tr", 1)[1]
+    assert "is-stand-out" in grievance_row
+    ordinary_row = rows.split(ordinary[0].number, 1)[0].rsplit("<tr", 1)[1]
+    assert "is-stand-out" not in ordinary_row
 
 
 def test_the_handler_s_queue_on_the_home_page_puts_them_first(client, supervisor_a, reports):

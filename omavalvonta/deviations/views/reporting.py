@@ -18,7 +18,7 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.offline import queue_answer, render_offline_page, submit_refusal, wants_json
 from omavalvonta.core.pagination import IdPaginator
-from omavalvonta.deviations import selectors, services
+from omavalvonta.deviations import list_rows, selectors, services
 from omavalvonta.deviations.forms import FilterForm, ReportForm
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation import access
@@ -199,18 +199,22 @@ def deviation_list(request):
         unit = form.cleaned_data["unit"]
         if access.can(actor, P_DEVIATION_ROUTING, unit):
             routing_unit = unit
+    today = timezone.localdate()
+    # Grievances, critical reports and serious events first, above the list in
+    # its usual order (which the pages walk by date).
+    priority = selectors.deviation_priority_list(actor=actor) if not filters and page.number == 1 else []
     return render(
         request,
         "deviations/list.html",
         {
             "form": form,
+            "bar": list_rows.filter_bar(form),
             "page": page,
+            "rows": list_rows.list_rows(page.object_list, today=today),
             "filtered": bool(filters),
             "can_export": access.has_perm_anywhere(actor, P_DEVIATION_EXPORT),
             "routing_unit": routing_unit,
-            # Grievances, critical reports and serious events first, above the
-            # list in its usual order (which the pages walk by date).
-            "priority": selectors.deviation_priority_list(actor=actor) if not filters and page.number == 1 else [],
+            "priority": list_rows.list_rows(priority, today=today),
         },
     )
 

@@ -1,0 +1,93 @@
+"""Several counts in one round trip.
+
+A page that asks many areas "how many are waiting?" (the home page asks some
+fifteen through core.registry HOME_BLOCKS) pays a round trip per count. Here a
+block declares its counts as querysets first (`CountsFirst`), the consumer
+counts every block's querysets in one statement (`count_all`: one SELECT of
+scalar subqueries) and then gives each block its own counts (`then`), which
+fetches rows only where a count is not 0.
+
+`@counts_first` keeps such a block an ordinary function for every other caller:
+called, it counts its own querysets in one statement and returns its data;
+`func.declare(**kwargs)` is the declaring form the home page uses."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Value
+
+
+@dataclass(frozen=True)
+class CountsFirst:
+    """A block's counts to make ({name: queryset}) and what to do with them:
+    `then({name: int})` returns the block's data (falsy: nothing to show)."""
+
+    counts: dict
+    then: Callable[[dict], object]
+
+
+def _counted_sql(queryset, alias: str, using: str) -> tuple[str, list]:
+    # The rows' count, whatever they select: a constant keeps an index-only
+    # plan possible (a DISTINCT query keeps its own columns, which it counts by).
+    inner = queryset.order_by()
+    if not inner.query.distinct:
+        inner = inner.annotate(_counted=Value(1)).values("_counted")
+    try:
+        sql, params = inner.query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:  # .none(), or a filter on an empty list: no rows
+        return "0", []
+    return f"(SELECT COUNT(*) FROM ({sql}) {alias})", list(params)
+
+
+def count_all(querysets: dict, *, using: str = "default") -> dict:
+    """{name: queryset} → {name: its count}, in one SELECT (no query when empty)."""
+    if not querysets:
+        return {}
+    parts, params = [], []
+    for i, queryset in enumerate(querysets.values()):
+        sql, part_params = _counted_sql(queryset, f"counted_{i}", using)
+        parts.append(sql)
+        params.extend(part_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: int(value or 0) for name, value in zip(querysets, row, strict=True)}
+
+
+def resolve(declared):
+    """A block's data from what its declaring form returned."""
+    if isinstance(declared, CountsFirst):
+        return declared.then(count_all(declared.counts))
+    return declared
+
+
+def resolve_many(declared: list) -> list:
+    """Several blocks' data, all their counts in one statement."""
+    pending = {
+        (i, name): queryset
+        for i, block in enumerate(declared)
+        if isinstance(block, CountsFirst)
+        for name, queryset in block.counts.items()
+    }
+    counted = count_all(pending)
+    return [
+        block.then({name: counted[(i, name)] for name in block.counts}) if isinstance(block, CountsFirst) else block
+        for i, block in enumerate(declared)
+    ]
+
+
+def counts_first(declare: Callable) -> Callable:
+    """Decorate a function returning CountsFirst (or its data directly): the
+    decorated function returns the data; `.declare` is the declaring form."""
+
+    @functools.wraps(declare)
+    def resolved(*args, **kwargs):
+        return resolve(declare(*args, **kwargs))
+
+    resolved.declare = declare
+    return resolved

@@ -1,0 +1,149 @@
+"""What the deviation list's template loops over, computed once in Python.
+
+The list shows 20 reports (and the priority reports above them on its first
+page) in one table that is a card per report on a phone (app.css). Its template
+reads plain dicts: the labels of a kind, state and risk level are translated
+once per value, the dates formatted without the template filters and the
+report's address built without one `{% url %}` per row. `filter_bar` writes the
+filter form's select, date and checkbox fields out the same way: the same
+markup as `components/filters.html` with `field.html` and `check.html`, without
+a widget template per option; a form with errors keeps the components (they
+show the errors and their summary)."""
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from omavalvonta.deviations.models import Kind, RiskLevel, State
+
+
+def _date(value) -> str:
+    """`value|date:"j.n.Y"`: an aware datetime in the current time zone."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value)
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def _datetime(value) -> str:
+    """`value|date:"j.n.Y G.i"`."""
+    value = timezone.localtime(value)
+    return f"{value.day}.{value.month}.{value.year} {value.hour}.{value.minute:02d}"
+
+
+def detail_url_prefix() -> str:
+    """The report page's address without its number: "/poikkeamat/"."""
+    url = reverse("deviations:detail", args=[0])
+    assert url.endswith("/0/"), url
+    return url[:-2]
+
+
+def list_rows(deviations, *, today=None) -> list[dict]:
+    """One dict per report (models with LIST_RELATED joined) in the given order."""
+    today = today or timezone.localdate()
+    prefix = detail_url_prefix()
+    kinds = {value: str(label) for value, label in Kind.choices}
+    states = {value: str(label) for value, label in State.choices}
+    risks = {value: str(label) for value, label in RiskLevel.choices}
+    # A phone's card has no column heads: its risk badge names itself.
+    risks_named = {value: _("Risk: %(level)s") % {"level": label} for value, label in risks.items()}
+    rows = []
+    for d in deviations:
+        is_open = d.state != State.CLOSED
+        overdue = is_open and d.due_date < today
+        rows.append(
+            {
+                "pk": d.pk,
+                "url": f"{prefix}{d.pk}/",
+                "number": d.number,
+                "kind": kinds.get(d.kind, d.kind),
+                "grievance": d.kind == Kind.GRIEVANCE,
+                "critical": d.is_critical,
+                # The § 28 statutory notification not yet made.
+                "notify": d.notification_due_at is not None and d.notification_done_at is None,
+                "notify_by": _datetime(d.notification_due_at) if d.notification_due_at else "",
+                "state": d.state,
+                "state_label": states.get(d.state, d.state),
+                "risk": d.risk_level,
+                "risk_label": risks.get(d.risk_level, d.risk_level) if d.risk_level else "",
+                "risk_phone": risks_named.get(d.risk_level, d.risk_level) if d.risk_level else "",
+                "unit": d.unit.name,
+                "submitted": _date(d.submitted_at),
+                "handler": str(d.handler) if d.handler_id else "",
+                "due": _date(d.due_date),
+                "overdue": overdue,
+                "stands_out": is_open and d.stands_out,
+            }
+        )
+    return rows
+
+
+# --- The filter bar ----------------------------------------------------------------------
+
+
+def _select(bound, value) -> dict:
+    values = {"" if value is None else str(value)}
+    options = format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        (
+            (str(option), " selected" if str(option) in values else "", label)
+            for option, label in bound.field.choices
+        ),
+    )
+    return {"options": options}
+
+
+def _plain(bound) -> bool:
+    """A field the bar writes out itself: a select, a date or a checkbox with no
+    attributes of its own, not required, disabled or hidden."""
+    widget = bound.field.widget
+    plain_type = (
+        type(widget) is forms.Select
+        or isinstance(widget, forms.CheckboxInput)
+        or (isinstance(widget, forms.DateInput) and widget.input_type == "date")
+    )
+    return (
+        plain_type
+        and not widget.attrs
+        and not bound.field.required
+        and not bound.field.disabled
+        and not bound.field.show_hidden_initial
+        and not bound.field.localize
+    )
+
+
+def filter_bar(form) -> list[dict] | None:
+    """The filter bar's fields as dicts for deviations/_filter_bar.html, or None
+    when the form has errors or a field the bar does not write out: the page then
+    includes components/filters.html."""
+    if form.is_bound and form.errors:
+        return None
+    fields = []
+    for bound in form.shown_fields():
+        if not _plain(bound):
+            return None
+        widget = bound.field.widget
+        value = bound.value()
+        help_text = bound.help_text
+        entry = {
+            "name": bound.html_name,
+            "id": bound.auto_id,
+            "label": bound.label,
+            "help": help_text,
+            "described": format_html(' aria-describedby="{}_helptext"', bound.auto_id) if help_text else "",
+        }
+        if isinstance(widget, forms.CheckboxInput):
+            entry["type"] = "checkbox"
+            entry["checked"] = widget.check_test(value)
+        elif isinstance(widget, forms.DateInput):
+            entry["type"] = "date"
+            entry["value"] = "" if value in (None, "") else widget.format_value(value)
+        else:
+            entry["type"] = "select"
+            entry.update(_select(bound, value))
+        fields.append(entry)
+    return fields
