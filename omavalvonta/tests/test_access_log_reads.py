@@ -376,6 +376,7 @@ NOT_A_READ = {
     "notifications:open": OWN,
     "improvement:goal_prompt": "a record's kind, number or date and the unit's goals: the label names no child, "
     "reporter or complainant (each area's GOAL_PROMPTS entry), the record's own page logs its read",
+    "improvement:goal_prompt_remove": WRITE,
     "improvement:my_actions": OWN, "improvement:action_create": FORM_NEW, "improvement:action_complete": WRITE,
     "improvement:action_effectiveness": WRITE, "improvement:action_edit": WRITE, "improvement:action_cancel": WRITE,
     "improvement:plan_list": STAFF_WORK, "improvement:plan_create": FORM_NEW, "improvement:plan_detail": STAFF_WORK,
