@@ -6,44 +6,15 @@ import datetime as dt
 
 from django import forms
 from django.utils.dateparse import parse_datetime
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput
 from omavalvonta.core.lib.dates import day_start
-
-
-def _attrs(attrs: dict) -> str:
-    """Django's widgets/attrs.html in Python: ` name="value"`, ` name` for True, nothing for False."""
-    return "".join(
-        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class AreaSelect(forms.Select):
-    """The area filter, written in Python: the same HTML as Django's select.html
-    and select_option.html, without their template include per option (on
-    every page of the timeline they cost as much as the rest of the page's
-    template)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        if any(group for group, _options, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        html = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
-        for _group, options, _index in widget["optgroups"]:
-            for option in options:
-                html.append(format_html('\n  <option value="{}"', str(option["value"])))
-                html += [_attrs(option["attrs"]), format_html(">{}</option>\n", option["label"])]
-        html.append("\n</select>")
-        return mark_safe("".join(html))  # noqa: S308 -- every value escaped above
+from omavalvonta.core.widgets import QuickSelect
 
 
 class TimelineFilterForm(forms.Form):
-    area = forms.ChoiceField(label=_("Area"), required=False, widget=AreaSelect)
+    area = forms.ChoiceField(label=_("Area"), required=False, widget=QuickSelect)
     date_from = DateField(label=_("From"), required=False, widget=DateInput())
     date_to = DateField(label=_("Until"), required=False, widget=DateInput())
     before = forms.CharField(required=False, widget=forms.HiddenInput())

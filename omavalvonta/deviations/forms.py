@@ -18,6 +18,7 @@ from omavalvonta.core.forms import (
     MultipleFileInput,
     UserChoiceField,
 )
+from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.deviations.models import (
     Consequence,
     Kind,
@@ -28,7 +29,6 @@ from omavalvonta.deviations.models import (
     ViolenceTarget,
 )
 from omavalvonta.deviations.services.report_input import ReportInput
-from omavalvonta.deviations.widgets import QuickSelect
 from omavalvonta.organisation.models import Unit
 from omavalvonta.organisation.unit_choice import RegionUnitFilter
 

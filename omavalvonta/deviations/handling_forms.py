@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField, UserChoiceField
+from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.deviations.models import InformedParty, InstructionFollowed
-from omavalvonta.deviations.widgets import QuickSelect
 
 
 class InformedForm(forms.Form):

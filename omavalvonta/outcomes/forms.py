@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField
+from omavalvonta.core.widgets import QuickRadioSelect
 from omavalvonta.outcomes import sessions
 from omavalvonta.outcomes.models import SCALE_MAX, SCALE_MIN, FollowUp, MeasurementStatus
 
@@ -36,27 +37,6 @@ def scale_chips(bound) -> str:
         f'id="{auto_id}_{i}"{" checked" if str(value) == current else ""}{invalid}><span>{html_escape(str(label))}</span></label>'
         for i, (value, label) in enumerate(bound.field.choices)
     ))
-
-
-class QuickRadioSelect(forms.RadioSelect):
-    """RadioSelect whose buttons (`{{ radio.tag }}` in components/radios.html)
-    are written here: the same <input> as Django's input.html and attrs.html
-    write, without the three template renders each button took (the
-    measurement form's status and goal follow-ups, the bench, issue 15).
-    Everything else (the options, their ids, "checked", "required",
-    "aria-invalid") is Django's; tests/test_measurements.py compares the two."""
-
-    def _render(self, template_name, context, renderer=None):
-        widget = context["widget"]
-        if template_name != self.option_template_name or widget.get("wrap_label"):
-            return super()._render(template_name, context, renderer)
-        value = "" if widget["value"] is None else f' value="{html_escape(str(widget["value"]))}"'
-        attrs = "".join(
-            f" {html_escape(name)}" if v is True else f' {html_escape(name)}="{html_escape(str(v))}"'
-            for name, v in widget["attrs"].items()
-            if v is not False
-        )
-        return mark_safe(f'<input type="{html_escape(widget["type"])}" name="{html_escape(widget["name"])}"{value}{attrs}>')
 
 
 _SCALE = """

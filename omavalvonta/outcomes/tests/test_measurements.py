@@ -321,12 +321,12 @@ def test_goals_are_agreed_after_the_latest_measurement_only(client, make_placeme
 
 @pytest.mark.parametrize("data", [None, {}, {"pick": "b&\"<"}, {"pick": "zz"}])
 def test_the_quick_radio_buttons_are_djangos_buttons(data):
-    """forms.QuickRadioSelect writes each button itself (the measurement form's
+    """core.widgets.QuickRadioSelect writes each button itself (the measurement form's
     status and follow-ups): the same HTML as RadioSelect's templates, checked,
     required, invalid or with characters to escape."""
     from django import forms
 
-    from omavalvonta.outcomes.forms import QuickRadioSelect
+    from omavalvonta.core.widgets import QuickRadioSelect
 
     choices = [("a", "Yksi"), ('b&"<', "Kaksi <b>"), ("", "Ei mitään")]
 
