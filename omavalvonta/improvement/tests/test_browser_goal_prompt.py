@@ -55,3 +55,16 @@ def test_a_supervisor_starts_a_goal_from_an_audit_finding_on_a_phone(phone_page,
     # The prompt opens the finding on its audit's page.
     section.locator("[data-goal-prompts] a").click()
     phone_page.wait_for_url(re.compile(rf"/auditointi/auditoinnit/{audit.pk}/#finding-{finding.pk}$"))
+
+    # Linked by mistake: the plan's keeper unlinks it from the plan's page; the goal stays.
+    phone_page.go_back()
+    phone_page.wait_for_url(re.compile(rf"/kehittaminen/toimintasuunnitelmat/{plan.pk}/"))
+    section = phone_page.locator(f"#goal-{prompt.goal_id}")
+    section.scroll_into_view_if_needed()
+    snap(phone_page, "improvement-goal-prompt-unlink-phone")
+    section.locator("[data-goal-prompts] button", has_text="Poista kytkentä").click()
+    phone_page.wait_for_url(re.compile(rf"/kehittaminen/toimintasuunnitelmat/{plan.pk}/#goal-{prompt.goal_id}$"))
+    assert not GoalPrompt.objects.exists()
+    assert phone_page.locator(f"#goal-{prompt.goal_id} [data-goal-prompts]").count() == 0
+    assert "ei ole enää kytketty" in phone_page.locator("body").inner_text()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
