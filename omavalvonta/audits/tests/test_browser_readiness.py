@@ -43,8 +43,8 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     page.select_option("select[name=m-user]", str(employee_a.pk))
     page.select_option("select[name=m-group_role]", "communications")
     page.fill("input[name=m-duties]", "Vastaa mediakyselyihin.")
-    page.get_by_role("button", name="Lisää ryhmään").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lisää ryhmään").click()
     assert ReadinessMember.objects.get(user=employee_a).group_role == ReadinessRole.COMMUNICATIONS
     assert "Henkilö lisättiin valmiusryhmään." in page.content()
     _fits(page)
@@ -54,8 +54,8 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     page.fill("input[name=e-held_on]", timezone.localdate().isoformat())
     page.fill("input[name=e-scenario]", "Tulipalo yöllä yhdessä yksikössä")
     page.fill("textarea[name=e-went_well]", "Evakuointi sujui kahdeksassa minuutissa.")
-    page.get_by_role("button", name="Kirjaa harjoitus").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirjaa harjoitus").click()
     assert not Drill.objects.exists()
     assert page.input_value("input[name=e-scenario]") == "Tulipalo yöllä yhdessä yksikössä"
     assert "Valitse, ketkä osallistuivat." in page.content()
@@ -64,8 +64,8 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     page.locator("label", has_text=employee_a.full_name).locator("input[name=e-participants]").check()
     page.locator("label", has_text=supervisor_a.full_name).locator("input[name=e-participants]").check()
     page.fill("textarea[name=e-to_improve]", "Yövuoroon taskulamput.")
-    page.get_by_role("button", name="Kirjaa harjoitus").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirjaa harjoitus").click()
     drill = Drill.objects.get()
     assert drill.unit is None and set(drill.participants.all()) == {employee_a, supervisor_a}
     assert "Valmiusharjoitus kirjattiin." in page.content()
@@ -81,8 +81,8 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     assert page.input_value("textarea[name=section_spokespersons]") == "Viestii valmiusryhmän puheenjohtaja."
     page.fill("textarea[name=section_media]", "Medialle ei kerrota lapsen tietoja.")
     page.fill("textarea[name=change_note]", "Mediaohje lisätty harjoituksen jälkeen.")
-    page.get_by_role("button", name="Tallenna luonnos").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tallenna luonnos").click()
     _fits(page)
     snap(page, "crisis-plan-draft-phone")
     page.fill("textarea[name=a-review_note]", "Katselmoitu valmiusryhmässä.")

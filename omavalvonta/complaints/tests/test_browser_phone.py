@@ -32,8 +32,8 @@ def test_a_public_complaint_is_answered_by_its_handler_on_a_phone(phone_page, li
     page.fill("input[name=sender_name]", "Pekka Vanhempi")
     page.fill("input[name=sender_contact]", "pekka@example.test")
     _fits(page)
-    page.locator("form.card button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.card button[type=submit]").click()
     snap(page, "complaint-public-sent-phone")
     complaint = Complaint.objects.get()
     assert complaint.received_via == "public_site" and complaint.unit == unit_a
@@ -52,13 +52,13 @@ def test_a_public_complaint_is_answered_by_its_handler_on_a_phone(phone_page, li
     assert "Pekka Vanhempi" in page.content()
     _fits(page)
     page.select_option("select[name=assign-handler]", str(supervisor_a.pk))
-    page.locator(f"form[action='{reverse('complaints:assign', args=[complaint.pk])}'] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"form[action='{reverse('complaints:assign', args=[complaint.pk])}'] button[type=submit]").click()
     assert Complaint.objects.get().handler == supervisor_a
     # A missing gist is refused with the message, the date kept.
     page.fill("input[name=answer-answered_on]", timezone.localdate().isoformat())
-    page.locator(f"form[action='{reverse('complaints:answer', args=[complaint.pk])}'] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"form[action='{reverse('complaints:answer', args=[complaint.pk])}'] button[type=submit]").click()
     assert Complaint.objects.get().state == State.IN_HANDLING
     assert page.locator("#id_answer-answer_summary[aria-invalid=true]").count() == 1
     page.fill("textarea[name=answer-answer_summary]", "Pahoittelimme. Puhelimen käytöstä sovitaan jatkossa lapsen kanssa.")

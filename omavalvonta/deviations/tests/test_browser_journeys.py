@@ -43,27 +43,27 @@ def _handle(page, deviation, *, answer, action_owner):
     form.locator("select[name=classify-likelihood]").select_option("3")
     form.locator("textarea[name=classify-contributing_factors]").fill("Iltavuorossa oli yksi työntekijä liian vähän.")
     form.locator("input[name=classify-for_team_meeting]").check()
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
 
     form = _open_panel(page, reverse("deviations:add_action", args=[deviation.pk]))
     form.locator("input[name=action-title]").fill("Iltavuoron vähimmäisvahvuus kahteen ohjaajaan")
     form.locator("select[name=action-owner]").select_option(str(action_owner.pk))
     form.locator("input[name=action-due_date]").fill((timezone.localdate() + dt.timedelta(days=14)).isoformat())
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
 
     form = _open_panel(page, reverse("deviations:answer", args=[deviation.pk]))
     form.locator("textarea[name=answer-answer]").fill(answer)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
 
     form = _open_panel(page, reverse("deviations:decide", args=[deviation.pk]))
     form.locator("input[name=decisions-instruction_followed][value=yes]").check()
     form.locator("input[name=decisions-must_change][value=no]").check()
     form.locator("input[name=decisions-outside_needed][value=no]").check()
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
 
 
 def test_violence_report_goes_round_the_loop_from_phone_to_handler_and_back(
@@ -88,8 +88,8 @@ def test_violence_report_goes_round_the_loop_from_phone_to_handler_and_back(
     assert report.number in desktop_page.locator("main").inner_text()
     answer = "Iltavuoroon lisätään toinen ohjaaja joulukuun alusta. Kiitos ilmoituksesta."
     _handle(desktop_page, report, answer=answer, action_owner=supervisor_a)
-    desktop_page.locator(f"form[action='{reverse('deviations:close', args=[report.pk])}'] button").click()
-    desktop_page.wait_for_load_state()
+    with desktop_page.expect_navigation():
+        desktop_page.locator(f"form[action='{reverse('deviations:close', args=[report.pk])}'] button").click()
     snap(desktop_page, "journey-violence-closed-desktop")
     report.refresh_from_db()
     assert report.state == State.CLOSED
@@ -100,8 +100,8 @@ def test_violence_report_goes_round_the_loop_from_phone_to_handler_and_back(
 
     # The reporter reads the answer on their phone.
     phone_page.goto(reverse("deviations:mine"))
-    phone_page.locator(f"a[href='{reverse('deviations:detail', args=[report.pk])}']").first.click()
-    phone_page.wait_for_load_state()
+    with phone_page.expect_navigation():
+        phone_page.locator(f"a[href='{reverse('deviations:detail', args=[report.pk])}']").first.click()
     assert answer in phone_page.locator("main").inner_text()
     assert phone_page.locator(f"form[action='{reverse('deviations:classify', args=[report.pk])}']").count() == 0
     snap(phone_page, "journey-violence-answer-phone")
@@ -116,8 +116,8 @@ def test_grievance_produces_a_recorded_county_notification(
 
     login(desktop_page, live_server, supervisor_a.email, password)
     desktop_page.goto(reverse("deviations:detail", args=[report.pk]))
-    desktop_page.locator(f"a[href='{reverse('deviations:notify', args=[report.pk])}']").first.click()
-    desktop_page.wait_for_load_state()
+    with desktop_page.expect_navigation():
+        desktop_page.locator(f"a[href='{reverse('deviations:notify', args=[report.pk])}']").first.click()
     snap(desktop_page, "journey-grievance-notify-desktop")
     desktop_page.locator("main form button[type=submit]").click()
     desktop_page.wait_for_url(re.compile(rf"/poikkeamat/{report.pk}/$"))
@@ -154,8 +154,8 @@ def test_anonymous_reporter_reads_the_answer_with_the_follow_up_code(
     anonymous = context.new_page()
     anonymous.goto(reverse("public:followup"))
     anonymous.fill("input[name=code]", code.lower().replace("-", " "))
-    anonymous.locator("main form button[type=submit]").click()
-    anonymous.wait_for_load_state()
+    with anonymous.expect_navigation():
+        anonymous.locator("main form button[type=submit]").click()
     text = anonymous.locator("main").inner_text()
     assert "Raportointikäytäntö kerrataan tiimikokouksessa." in text
     assert report.number in text

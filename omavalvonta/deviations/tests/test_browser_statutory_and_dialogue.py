@@ -82,8 +82,8 @@ def test_a_serious_event_reaches_the_county_and_the_authority_the_same_day_and_t
     assert "Tarvitsiko loukkaantunut nuori" in handler.locator("section[aria-labelledby=messages-title]").inner_text()
 
     # Notify: the unit's only county is chosen, and the authority is ticked for a serious event.
-    handler.locator(f"a[href='{reverse('deviations:notify', args=[report.pk])}']").first.click()
-    handler.wait_for_load_state()
+    with handler.expect_navigation():
+        handler.locator(f"a[href='{reverse('deviations:notify', args=[report.pk])}']").first.click()
     assert handler.locator(f"input[name=counties][value='{county.pk}']").is_checked()
     assert handler.locator("input[name=notify_authority]").is_checked()
     snap(handler, "journey-serious-notify-phone")
@@ -201,8 +201,8 @@ def test_an_anonymous_grievance_talks_with_its_code_is_not_closed_uncorrected_an
     assert "Ei korjattu määräpäivään mennessä" in card.inner_text()
     snap(responsible, "journey-grievance-closed-escalate-phone")
     _fits(responsible)
-    card.locator("a").click()
-    responsible.wait_for_load_state()
+    with responsible.expect_navigation():
+        card.locator("a").click()
     _submit(responsible, responsible.locator("main form"))
     assert StatutoryNotification.objects.filter(deviation=report, purpose=NotificationPurpose.ESCALATION).count() == 1
     context.close()

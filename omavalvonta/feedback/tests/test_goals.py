@@ -169,8 +169,8 @@ def test_the_supervisor_records_the_reward_on_a_phone(phone_page, live_server, s
     section = phone_page.locator("[data-section='team-reward']")
     section.locator("textarea[name=decision]").fill("Yhteinen laivaristeily elokuussa.")
     section.locator("input[name=decided_on]").fill("2026-07-10")
-    section.locator("button[type=submit]").click()
-    phone_page.wait_for_load_state()
+    with phone_page.expect_navigation():
+        section.locator("button[type=submit]").click()
     section = phone_page.locator("[data-section='team-reward']")
     assert "Yhteinen laivaristeily elokuussa." in section.inner_text() and not section.locator("textarea").is_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390

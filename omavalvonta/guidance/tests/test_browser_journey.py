@@ -46,19 +46,19 @@ def test_request_for_explanation_is_answered_and_approved_before_the_deadline(
     phone.get_by_role("link", name="Selvityspyyntö yövuorojen henkilöstömitoituksesta").first.click()
     phone.wait_for_url(re.compile(rf"/ohjaus/{guidance.pk}/$"))
     phone.fill("textarea[name=response-response]", "Yövuoroissa on aina kaksi ohjaajaa; vuorolistat liitteenä.")
-    phone.locator("button[name=submit][value=draft]").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.locator("button[name=submit][value=draft]").click()
     assert Guidance.objects.get().state == State.RESPONSE_IN_PREPARATION
-    phone.locator("button[name=submit][value=review]").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.locator("button[name=submit][value=review]").click()
     snap(phone, "guidance-submitted-phone")
     assert Guidance.objects.get().state == State.RESPONSE_IN_REVIEW
 
     # The quality director approves it, before the deadline.
     desk.goto(reverse("guidance:detail", args=[guidance.pk]))
     desk.check("input[name=review-decision][value=approve]")
-    desk.locator(f"form[action='{reverse('guidance:review', args=[guidance.pk])}'] button[type=submit]").click()
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.locator(f"form[action='{reverse('guidance:review', args=[guidance.pk])}'] button[type=submit]").click()
     guidance.refresh_from_db()
     assert guidance.state == State.RESPONDED
     assert guidance.response_date <= guidance.deadline

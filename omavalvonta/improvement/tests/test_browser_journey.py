@@ -41,8 +41,8 @@ def test_supervisor_assigns_an_action_and_the_employee_completes_it_on_a_phone(
     card.click()
     phone_page.wait_for_url(re.compile(rf"/kehittaminen/toimenpiteet/{action.pk}/$"))
     phone_page.fill("textarea[name=complete-note]", "Osio päivitetty ja käyty läpi tiimissä.")
-    phone_page.locator(f"form[action='{reverse('improvement:action_complete', args=[action.pk])}'] button[type=submit]").click()
-    phone_page.wait_for_load_state()
+    with phone_page.expect_navigation():
+        phone_page.locator(f"form[action='{reverse('improvement:action_complete', args=[action.pk])}'] button[type=submit]").click()
     assert phone_page.locator(".alert--success").count() == 1
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     snap(phone_page, "improvement-action-done-phone")

@@ -44,7 +44,8 @@ def test_an_hourly_workers_orientation_on_a_phone(phone_page, live_server, super
     page.get_by_label("Perehdytettävä").select_option(label="Nea Uusi")
     page.get_by_label("Perehdytyskortti (rooli)").select_option(label="Tuntityöntekijä")
     # A forgotten mentor comes back with a Finnish message and nothing typed lost.
-    page.get_by_role("button", name="Aloita perehdytys").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Aloita perehdytys").click()
     assert "Valitse vastuuperehdyttäjä." in page.content()
     assert page.get_by_label("Perehdytettävä").input_value() == str(newcomer.pk)
     _fits(page)
@@ -66,8 +67,8 @@ def test_an_hourly_workers_orientation_on_a_phone(phone_page, live_server, super
     block.get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/osaaminen/perehdytys/\d+/$"))
     for _n in range(3):
-        page.get_by_role("button", name="Kuittaa käydyksi").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Kuittaa käydyksi").first.click()
     assert OrientationItem.objects.filter(orientation=orientation, ticked_by=colleague_a).count() == 3
     assert page.get_by_role("button", name="Peru kuittaus").count() == 3
     _fits(page)
@@ -81,8 +82,8 @@ def test_an_hourly_workers_orientation_on_a_phone(phone_page, live_server, super
     page.wait_for_url(re.compile(r"/osaaminen/perehdytys/\d+/$"))
     assert page.get_by_role("button", name="Kuittaa käydyksi").count() == 0  # the newcomer ticks nothing
     item = page.locator("li.card", has_text=PLAN)
-    item.get_by_role("button", name="Olen lukenut").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        item.get_by_role("button", name="Olen lukenut").click()
     assert "Luettu ja kuitattu" in page.locator("li.card", has_text=PLAN).inner_text()
     assert OrientationItem.objects.get(orientation=orientation, card_item__text=PLAN).acknowledged_at is not None
     _fits(page)

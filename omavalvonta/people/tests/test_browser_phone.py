@@ -62,8 +62,8 @@ def test_a_supervisor_follows_the_units_competence_on_a_phone(
     until = (today + dt.timedelta(days=400)).isoformat()
     page.fill("input[name=valid_until]", until)
     page.fill("input[name=note]", "Näyttö annettu")
-    page.get_by_role("button", name="Tallenna").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tallenna").click()
     assert "Kuvaa, mitä lupa kattaa." in page.content()
     assert page.input_value("input[name=valid_until]") == until and page.input_value("input[name=note]") == "Näyttö annettu"
     _fits(page)
@@ -74,7 +74,8 @@ def test_a_supervisor_follows_the_units_competence_on_a_phone(
     _fits(page)
     snap(page, "people-phone-person")
 
-    page.get_by_role("link", name=re.compile("Osaaminen – ")).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Osaaminen – ")).click()
     assert page.locator("[data-figure=medication] .stat").inner_text().strip() == "2 / 2"
 
     from omavalvonta.meetings.tests.helpers import team_meeting

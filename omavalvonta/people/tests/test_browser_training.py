@@ -45,7 +45,8 @@ def test_a_supervisor_records_training_on_a_phone(phone_page, live_server, super
     certificate = tmp_path / "ea1.pdf"
     certificate.write_bytes(PDF)
     page.locator("input[type=file]").set_input_files(str(certificate))
-    page.get_by_role("button", name="Tallenna").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tallenna").click()
     assert "Anna tunnit lukuna 0,1–999,9." in page.content()
     assert page.get_by_label("Kurssi").input_value() == "Ensiapu EA1"
     _fits(page)

@@ -41,8 +41,8 @@ def test_supervisor_updates_the_plan_responsible_person_approves_and_the_public_
     phone.wait_for_url(re.compile(rf"/versiot/{draft.pk}/"))
     assert NEW_TEXT in phone.content()
     snap(phone, "plans-draft-phone")
-    phone.locator(f"form[action='{reverse('plans:request_approval', args=[draft.pk])}'] button").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.locator(f"form[action='{reverse('plans:request_approval', args=[draft.pk])}'] button").click()
     from omavalvonta.notifications.models import Notification
 
     assert Notification.objects.filter(kind="plan.approval_requested", recipient=responsible_a).exists()
@@ -103,12 +103,12 @@ def test_quality_director_publishes_a_follow_up_report_that_the_public_reads(
     report = FollowupReport.objects.get()
     desk.fill("textarea[name=findings]", "Poikkeamia ilmoitettiin aiempaa enemmän; käsittely nopeutui.")
     desk.fill("textarea[name=measures]", "Lääkehoidon kaksoistarkistus kaikkiin yksiköihin toukokuussa.")
-    desk.locator("aside form button[type=submit]").click()
-    desk.wait_for_load_state()
-    desk.locator(f"form[action='{reverse('plans:report_approve', args=[report.pk])}'] button").click()
-    desk.wait_for_load_state()
-    desk.locator(f"form[action='{reverse('plans:report_publish', args=[report.pk])}'] button").click()
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.locator("aside form button[type=submit]").click()
+    with desk.expect_navigation():
+        desk.locator(f"form[action='{reverse('plans:report_approve', args=[report.pk])}'] button").click()
+    with desk.expect_navigation():
+        desk.locator(f"form[action='{reverse('plans:report_publish', args=[report.pk])}'] button").click()
     report.refresh_from_db()
     assert report.state == ReportState.PUBLISHED
     snap(desk, "plans-report-desktop")

@@ -143,8 +143,8 @@ def test_the_quality_director_records_a_late_review_on_a_phone(phone_page, live_
     assert phone_page.locator(".error-summary, [role=alert]").count() >= 1
     phone_page.locator("[data-section='programme-review'] textarea, [data-section='programme-review'] input[name=note]").first.fill(
         "Käyty läpi johtoryhmässä, ei muutoksia.")
-    phone_page.locator("[data-section='programme-review'] button[type=submit]").click()
-    phone_page.wait_for_load_state()
+    with phone_page.expect_navigation():
+        phone_page.locator("[data-section='programme-review'] button[type=submit]").click()
     assert phone_page.locator(".badge", has_text="ilman muutoksia").count() == 1
     assert "badge--overdue" not in phone_page.locator("[data-section='programme-review']").inner_html()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390

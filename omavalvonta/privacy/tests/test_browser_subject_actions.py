@@ -24,7 +24,8 @@ def test_the_dpo_erases_rectifies_and_refuses_with_the_reason(desktop_page, live
     page = desktop_page
     login(page, live_server, dpo.email, password)
     page.goto(live_server.url + reverse("privacy:request", args=[req.pk]))
-    page.get_by_role("link", name="Avaa henkilön tiedot").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Avaa henkilön tiedot").click()
     assert "Säilytetään lain nojalla" in page.locator("main").inner_text()
     snap(page, "privacy-subject-items-desktop")
 

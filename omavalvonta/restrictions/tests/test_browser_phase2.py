@@ -58,8 +58,8 @@ def test_a_decision_its_pdf_the_flag_and_the_social_workers_download_on_a_phone(
     _fits(page)
     # Sign the decision: an empty reasoning is refused first, in Finnish.
     page.get_by_role("link", name="Kirjoita ja allekirjoita päätös").click()
-    page.get_by_role("button", name="Allekirjoita").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Allekirjoita").click()
     assert "Kirjoita päätöksen perustelut." in page.content()
     page.fill("textarea[name=reasoning]", "Liikkumisvapauden rajoittaminen on välttämätöntä lapsen turvallisuuden vuoksi.")
     page.get_by_role("button", name="Allekirjoita").click()
@@ -88,8 +88,8 @@ def test_a_decision_its_pdf_the_flag_and_the_social_workers_download_on_a_phone(
     page.goto(f"{live_server.url}{link.link}")
     _fits(page)
     page.fill("input[name=code]", "12")
-    page.get_by_role("button", name="Nouda").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nouda").click()
     assert "Koodi ei ole oikea" in page.content()
     snap(page, "restrictions2-phone-download")
     digits = code.body.split(": ", 1)[1].split()[0]

@@ -41,8 +41,8 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     page.fill("textarea[name=child_view]", "Minua suututti, kun peli otettiin pois.")
     _fits(page)
     # The general conditions are not confirmed: the form comes back with everything typed.
-    page.get_by_role("button", name="Tallenna").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tallenna").click()
     assert "never as a punishment" not in page.content()  # Finnish, not the msgid
     assert "eikä koskaan rangaistuksena" in page.content()
     assert page.input_value("textarea[name=child_view]") == "Minua suututti, kun peli otettiin pois."
