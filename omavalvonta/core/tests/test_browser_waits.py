@@ -20,7 +20,7 @@ def test_no_click_is_followed_by_a_read_of_a_page_that_may_not_have_loaded():
     found = []
     for path in sorted(ROOT.rglob("tests/test_*.py")):
         lines = path.read_text(encoding="utf-8").splitlines()
-        for number, (before, line, following) in enumerate(zip([""] + lines, lines, lines[1:]), start=1):
+        for number, (before, line, following) in enumerate(zip([""] + lines, lines, lines[1:], strict=False), start=1):
             waited = "expect_navigation(" in before or "expect_navigation(" in line
             if line.rstrip().endswith(".click()") and not waited and RACY_NEXT_LINE.match(following):
                 found.append(f"{path.relative_to(ROOT)}:{number}")
