@@ -67,3 +67,34 @@ def test_a_step_form_keeps_the_hidden_version_and_renders_each_field_by_its_kind
     assert "<fieldset" in html  # the radio buttons as a group (components/radios.html)
     assert 'id="id_note_field"' in html
     assert '<button type="submit" class="btn btn--secondary">Save</button>' in html
+
+
+class _Mixed(forms.Form):
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label="Title <short>")
+    kind = forms.ChoiceField(label="Kind", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+    days = forms.MultipleChoiceField(label="Days", choices=[("mo", "Mo")], widget=forms.CheckboxSelectMultiple)
+    urgent = forms.BooleanField(label="Urgent", required=False)
+
+
+def test_fields_renders_each_named_field_in_the_component_of_its_widget_in_the_order_named():
+    form = _Mixed()
+    listed = _render('{% load formfields %}{% fields form "urgent title kind days" %}', form=form)
+    one_by_one = _render(
+        '{% include "components/check.html" with field=form.urgent %}'
+        '{% include "components/field.html" with field=form.title %}'
+        '{% include "components/radios.html" with field=form.kind %}'
+        '{% include "components/radios.html" with field=form.days %}',
+        form=form,
+    )
+    assert listed == one_by_one
+    assert "Title &lt;short&gt;" in listed  # labels stay escaped: the tag's output is not escaped twice
+    assert listed.index('id="id_urgent_field"') < listed.index('id="id_title_field"')
+
+
+def test_fields_without_names_renders_every_visible_field_and_leaves_hidden_ones_to_the_form():
+    html = _render("{% load formfields %}{% fields form %}", form=_Mixed(initial={"edit_version": 2}))
+    assert [html.index(f'id="id_{name}_field"') for name in ("title", "kind", "days", "urgent")] == sorted(
+        html.index(f'id="id_{name}_field"') for name in ("title", "kind", "days", "urgent")
+    )
+    assert "edit_version" not in html
