@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst, resolve_many
+from omavalvonta.dashboards.context_processors import badge_querysets
 from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
-from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access
 
 
@@ -60,13 +60,17 @@ def home_summary(*, actor) -> dict:
     # every block's counts are made in one statement before any block reads rows.
     # The person's own reports and unread notifications count first too: their
     # rows are read only when there are some.
+    # The menu's badges (dashboards.context_processors) are counted in the same
+    # statement: the view hands them on to the menu of this response.
     mine = deviation_list_mine(actor=actor)
-    unread = notification_inbox(actor=actor).filter(read_at__isnull=True)
+    badges = badge_querysets(actor)
+    unread = badges["unread"]
     own = CountsFirst(
-        {"my_reports": mine, "notifications": unread},
+        {"my_reports": mine, **badges},
         lambda counted: {
             "my_reports": list(mine[:5]) if counted["my_reports"] else [],
-            "notifications": list(unread[:5]) if counted["notifications"] else [],
+            "notifications": list(unread[:5]) if counted["unread"] else [],
+            "badge_counts": {name: counted[name] for name in badges},
         },
     )
     entries = registry.entries(registry.HOME_BLOCKS)

@@ -16,7 +16,10 @@ def home(request):
     if access_county.is_county_person(request.user):
         # A purchasing county's person has no unit here: their county's own view is their home.
         return redirect("county:home")
-    return render(request, "dashboards/home.html", home_summary(actor=request.user))
+    summary = home_summary(actor=request.user)
+    # Counted with the page's own figures: the menu (context_processors.navigation) reads them.
+    request.badge_counts = summary.pop("badge_counts")
+    return render(request, "dashboards/home.html", summary)
 
 
 @requires(AUTHENTICATED)
