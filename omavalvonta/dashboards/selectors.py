@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst, resolve_many
-from omavalvonta.dashboards.context_processors import badge_querysets
 from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
+from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access
 
 
@@ -30,8 +30,10 @@ class HomeBlock:
     data: object
 
 
-def home_summary(*, actor) -> dict:
-    """Everything the home page shows, in a fixed number of queries."""
+def home_summary(*, actor, badges: dict | None = None) -> dict:
+    """Everything the home page shows, in a fixed number of queries. `badges`:
+    more counts ({name: queryset}, "unread" the unread notifications) to make in
+    the same statement, returned as "badge_counts"."""
     today = timezone.localdate()
     summary = {
         "can_report": access.has_perm_anywhere(actor, access.P_DEVIATION_REPORT),
@@ -60,13 +62,13 @@ def home_summary(*, actor) -> dict:
     # every block's counts are made in one statement before any block reads rows.
     # The person's own reports and unread notifications count first too: their
     # rows are read only when there are some.
-    # The menu's badges (dashboards.context_processors) are counted in the same
-    # statement: the view hands them on to the menu of this response.
+    # `badges` (the menu's, dashboards.context_processors, with "unread") are
+    # counted in the same statement; their counts come back as "badge_counts".
     mine = deviation_list_mine(actor=actor)
-    badges = badge_querysets(actor)
+    badges = badges or {"unread": notification_inbox(actor=actor).filter(read_at__isnull=True)}
     unread = badges["unread"]
     own = CountsFirst(
-        {"my_reports": mine, **badges},
+        {**badges, "my_reports": mine},
         lambda counted: {
             "my_reports": list(mine[:5]) if counted["my_reports"] else [],
             "notifications": list(unread[:5]) if counted["unread"] else [],
