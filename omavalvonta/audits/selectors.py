@@ -33,6 +33,7 @@ from omavalvonta.audits.readiness import (
 )
 from omavalvonta.audits.security_sections import REVIEW_INTERVAL_DAYS, SECTIONS
 from omavalvonta.core import registry
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lib.textdiff import word_diff
 from omavalvonta.organisation import access, access_people
@@ -225,17 +226,24 @@ def security_plan_duties(*, today, unit_ids=None) -> list:
     )]
 
 
-def security_plan_home(*, actor, today) -> dict | None:
+@counts_first
+def security_plan_home(*, actor, today) -> CountsFirst | None:
     """core.registry HOME_BLOCKS: the plan's annual review, when it is due within
     REVIEW_SOON_DAYS or late, or no version has been approved yet (for those who
-    keep the plan; one query)."""
+    keep the plan). Counted first (core/lib/counts.py): the latest approved
+    version is read only when there is one."""
     if not security_plan_allowed(actor):
         return None
-    latest = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
-    due = security_plan_review_due(latest)
-    if latest is not None and (due - today).days > REVIEW_SOON_DAYS:
-        return None
-    return {"missing": latest is None, "due": due, "late": due is not None and due < today}
+    approved = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED)
+
+    def then(counted):
+        latest = approved.order_by("-number").first() if counted["approved"] else None
+        due = security_plan_review_due(latest)
+        if latest is not None and (due - today).days > REVIEW_SOON_DAYS:
+            return None
+        return {"missing": latest is None, "due": due, "late": due is not None and due < today}
+
+    return CountsFirst({"approved": approved}, then)
 
 
 # --- The organisation's readiness (audits/readiness.py) -------------------------------------------------

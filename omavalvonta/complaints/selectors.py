@@ -20,6 +20,7 @@ from omavalvonta.complaints.models import (
     State,
 )
 from omavalvonta.core import registry
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.organisation import access, access_people
 
 # A count under this is not shown in the report's figures (as the other areas' sections).
@@ -83,27 +84,30 @@ def complaint_for(*, actor, pk, perm: str = access.P_COMPLAINT_VIEW) -> Complain
     )
 
 
-def home_items(*, actor, today: dt.date | None = None) -> dict | None:
+@counts_first
+def home_items(*, actor, today: dt.date | None = None) -> CountsFirst | None:
     """core.registry HOME_BLOCKS: the open complaints the actor handles, the
-    nearest due first, late ones marked. One query (none for those who handle
-    no complaints); None when there are none."""
+    nearest due first, late ones marked. Counted first (core/lib/counts.py), the
+    rows read only when there are some (no query for those who handle no
+    complaints); None when there are none."""
     if not access.has_perm_anywhere(actor, access.P_COMPLAINT_HANDLE):
         return None
     today = today or timezone.localdate()
-    rows = list(
-        Complaint.objects.for_actor(actor, access.P_COMPLAINT_HANDLE)
-        .filter(handler_id=actor.pk, state__in=OPEN_STATES)
-        .select_related("unit")
-        .order_by("answer_due", "id")[: HOME_LIMIT + 1]
+    handled = Complaint.objects.for_actor(actor, access.P_COMPLAINT_HANDLE).filter(
+        handler_id=actor.pk, state__in=OPEN_STATES
     )
-    if not rows:
-        return None
-    shown = rows[:HOME_LIMIT]
-    return {
-        "rows": [{"complaint": c, "late": c.answer_due < today} for c in shown],
-        "more": len(rows) > HOME_LIMIT,
-        "late": sum(1 for c in shown if c.answer_due < today),
-    }
+
+    def then(counted):
+        if not counted["total"]:
+            return None
+        shown = list(handled.select_related("unit").order_by("answer_due", "id")[:HOME_LIMIT])
+        return {
+            "rows": [{"complaint": c, "late": c.answer_due < today} for c in shown],
+            "more": counted["total"] > HOME_LIMIT,
+            "late": sum(1 for c in shown if c.answer_due < today),
+        }
+
+    return CountsFirst({"total": handled}, then)
 
 
 def complaint_duties(*, today, unit_ids=None) -> list[registry.Duty]:

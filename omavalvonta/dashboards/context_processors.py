@@ -47,6 +47,14 @@ NAV = [
 ]
 
 
+def badge_querysets(user) -> dict:
+    """The menu's badges: unread notifications, acknowledgements asked for."""
+    return {
+        "unread": notification_inbox(actor=user).filter(read_at__isnull=True),
+        "acknowledgements": acknowledgements_pending(actor=user),
+    }
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -60,13 +68,9 @@ def navigation(request):
                 for name, label in (("county:home", _("The county's view")), ("county:notifications", _("Statutory notifications")))
             ],
         }
-    # Both badges' counts in one round trip.
-    counts = count_all(
-        {
-            "unread": notification_inbox(actor=user).filter(read_at__isnull=True),
-            "acknowledgements": acknowledgements_pending(actor=user),
-        }
-    )
+    # Both badges' counts in one round trip; none where the page counted them in
+    # its own statement for this request (the home page: dashboards.selectors.home_summary).
+    counts = getattr(request, "badge_counts", None) or count_all(badge_querysets(user))
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "active": current == name}

@@ -30,8 +30,10 @@ class HomeBlock:
     data: object
 
 
-def home_summary(*, actor) -> dict:
-    """Everything the home page shows, in a fixed number of queries."""
+def home_summary(*, actor, badges: dict | None = None) -> dict:
+    """Everything the home page shows, in a fixed number of queries. `badges`:
+    more counts ({name: queryset}, "unread" the unread notifications) to make in
+    the same statement, returned as "badge_counts"."""
     today = timezone.localdate()
     summary = {
         "can_report": access.has_perm_anywhere(actor, access.P_DEVIATION_REPORT),
@@ -60,13 +62,17 @@ def home_summary(*, actor) -> dict:
     # every block's counts are made in one statement before any block reads rows.
     # The person's own reports and unread notifications count first too: their
     # rows are read only when there are some.
+    # `badges` (the menu's, dashboards.context_processors, with "unread") are
+    # counted in the same statement; their counts come back as "badge_counts".
     mine = deviation_list_mine(actor=actor)
-    unread = notification_inbox(actor=actor).filter(read_at__isnull=True)
+    badges = badges or {"unread": notification_inbox(actor=actor).filter(read_at__isnull=True)}
+    unread = badges["unread"]
     own = CountsFirst(
-        {"my_reports": mine, "notifications": unread},
+        {**badges, "my_reports": mine},
         lambda counted: {
             "my_reports": list(mine[:5]) if counted["my_reports"] else [],
-            "notifications": list(unread[:5]) if counted["notifications"] else [],
+            "notifications": list(unread[:5]) if counted["unread"] else [],
+            "badge_counts": {name: counted[name] for name in badges},
         },
     )
     entries = registry.entries(registry.HOME_BLOCKS)

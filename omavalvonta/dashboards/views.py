@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from omavalvonta.dashboards.context_processors import badge_querysets
 from omavalvonta.dashboards.forms import TimelineFilterForm
 from omavalvonta.dashboards.selectors import home_summary
 from omavalvonta.dashboards.timeline import timeline_areas, timeline_items, timeline_rows, unit_timeline as unit_timeline_page
@@ -16,7 +17,11 @@ def home(request):
     if access_county.is_county_person(request.user):
         # A purchasing county's person has no unit here: their county's own view is their home.
         return redirect("county:home")
-    return render(request, "dashboards/home.html", home_summary(actor=request.user))
+    # The menu's badges are counted with the page's own figures; the menu
+    # (context_processors.navigation) reads them from the request.
+    summary = home_summary(actor=request.user, badges=badge_querysets(request.user))
+    request.badge_counts = summary.pop("badge_counts")
+    return render(request, "dashboards/home.html", summary)
 
 
 @requires(AUTHENTICATED)

@@ -154,11 +154,14 @@ class Deviation(EditVersioned):
             models.Index(fields=["handler", "state"]),
             models.Index(fields=["state", "handling_due_at"]),
             models.Index(fields=["-submitted_at", "-id"]),
-            # The home page's counts of open reports: read from this index alone.
+            # The home page's counts of open reports: read from this index alone, also
+            # for those who see reports by kind (the HR director, the data protection
+            # officer, the safety manager: kind, or reported or handled by them).
             models.Index(
                 fields=["state", "unit", "due_date", "for_team_meeting"],
+                include=["kind", "reporter", "handler"],
                 condition=models.Q(state__in=OPEN_STATE_VALUES),
-                name="deviation_open_counts",
+                name="deviation_open_scope_counts",
             ),
             # The running § 28 clocks (home page): a handful among every report.
             models.Index(

@@ -133,6 +133,9 @@ class Round(TimeStampedModel):
     class Meta:
         ordering = ["-year", "-quarter", "unit__name"]
         constraints = [models.UniqueConstraint(fields=["unit", "year", "quarter"], name="round_unit_quarter_unique")]
+        # The rounds open on a day (the home page's count and rows): those closing
+        # on or after it, a few of a table that grows by a round per unit a quarter.
+        indexes = [models.Index(fields=["closes_on", "opens_on", "unit"], name="round_open_on_day")]
         verbose_name = _("feedback round")
         verbose_name_plural = _("feedback rounds")
 

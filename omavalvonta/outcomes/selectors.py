@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.clients.models import Placement
 from omavalvonta.core import registry
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
 from omavalvonta.outcomes import effectiveness, schedule, sessions
@@ -230,17 +231,24 @@ def _due_rows(placements, today) -> list[tuple]:
     return rows
 
 
-def measurement_home_items(*, actor, today) -> dict | None:
+@counts_first
+def measurement_home_items(*, actor, today) -> CountsFirst:
     """The children of the actor's units whose measurement is due or late (the
-    worker's and the supervisor's home page), late first."""
-    rows = _due_rows(Placement.objects.for_actor(actor, access.P_CLIENT_VIEW).filter(unit__is_active=True), today)
-    if not rows:
-        return None
-    return {
-        "rows": rows[:HOME_ROWS],
-        "total": len(rows),
-        "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
-    }
+    worker's and the supervisor's home page), late first. Counted first
+    (core/lib/counts.py): the placements are read only where there are current ones."""
+    placements = Placement.objects.for_actor(actor, access.P_CLIENT_VIEW).filter(unit__is_active=True)
+
+    def then(counted):
+        rows = _due_rows(placements, today) if counted["current"] else []
+        if not rows:
+            return None
+        return {
+            "rows": rows[:HOME_ROWS],
+            "total": len(rows),
+            "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
+        }
+
+    return CountsFirst({"current": placements.current(today)}, then)
 
 
 def measurement_duties(*, today, unit_ids=None) -> list[registry.Duty]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core import registry
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role
@@ -195,20 +196,25 @@ def orientation_counts(*, units, key: str = "unit_id", today=None) -> dict:
 # --- Home page, the quality calendar -----------------------------------------------------------------
 
 
-def orientation_home_items(*, actor, today=None) -> dict | None:
+@counts_first
+def orientation_home_items(*, actor, today=None) -> CountsFirst:
     """core.registry HOME_BLOCKS: the actor's own orientation in progress and the
-    orientations they mentor, with progress. One query."""
+    orientations they mentor, with progress. Counted first (core/lib/counts.py):
+    the rows are read only when there are some."""
     today = _today(today)
-    rows = _with_done(list(
-        with_progress(
-            Orientation.objects.filter(Q(newcomer=actor) | Q(mentor=actor), state__in=OPEN_STATES), today
-        ).select_related("newcomer", "unit").order_by("started_on", "pk")[:50]
-    ))
-    if not rows:
-        return None
-    own = [o for o in rows if o.newcomer_id == actor.pk]
-    mentoring = [o for o in rows if o.newcomer_id != actor.pk]
-    return {"own": own[:HOME_ROWS], "mentoring": mentoring[:HOME_ROWS], "late": sum(1 for o in mentoring if o.n_late)}
+    open_ones = Orientation.objects.filter(Q(newcomer=actor) | Q(mentor=actor), state__in=OPEN_STATES)
+
+    def then(counted):
+        if not counted["open"]:
+            return None
+        rows = _with_done(list(
+            with_progress(open_ones, today).select_related("newcomer", "unit").order_by("started_on", "pk")[:50]
+        ))
+        own = [o for o in rows if o.newcomer_id == actor.pk]
+        mentoring = [o for o in rows if o.newcomer_id != actor.pk]
+        return {"own": own[:HOME_ROWS], "mentoring": mentoring[:HOME_ROWS], "late": sum(1 for o in mentoring if o.n_late)}
+
+    return CountsFirst({"open": open_ones}, then)
 
 
 def orientation_duties(*, today, unit_ids=None) -> list[registry.Duty]:
@@ -255,16 +261,22 @@ def role_label(role: str) -> str:
     return dict(OrientationRole.choices).get(role, _("Unknown role"))
 
 
+def late_orientation_items(*, unit_ids, today=None):
+    """The unticked items past their target day of the open orientations in the
+    units (`unit_ids` a list or a subquery)."""
+    return OrientationItem.objects.filter(
+        ticked_at__isnull=True, due_on__lt=_today(today), orientation__state__in=OPEN_STATES,
+        orientation__unit_id__in=unit_ids,
+    )
+
+
 def late_orientations_by_unit(*, unit_ids, today=None, names: dict | None = None) -> dict[int, int]:
     """Per unit (`unit_ids` a list or a subquery), how many open orientations
     have an item past its target day unticked; the units' names into `names`
     when given. One query."""
-    today = _today(today)
     rows = (
-        OrientationItem.objects.filter(
-            ticked_at__isnull=True, due_on__lt=today, orientation__state__in=OPEN_STATES,
-            orientation__unit_id__in=unit_ids,
-        ).values("orientation__unit_id", "orientation__unit__name").annotate(n=Count("orientation_id", distinct=True))
+        late_orientation_items(unit_ids=unit_ids, today=today)
+        .values("orientation__unit_id", "orientation__unit__name").annotate(n=Count("orientation_id", distinct=True))
     )
     counts = {}
     for row in rows:

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Unit, User
@@ -320,32 +321,40 @@ def _expiring_for_type(records, today):
     return [r for r in records if r.valid_until is not None and (r.valid_until - today).days <= r.type.remind_days_before]
 
 
-def competence_home_items(*, actor, today=None) -> dict | None:
+@counts_first
+def competence_home_items(*, actor, today=None) -> CountsFirst:
     """What waits for `actor`: their own records expired or expiring, and (the
-    unit's leaders) the expired and expiring records of their units' staff. One
-    query (the units and the staff are subqueries)."""
+    unit's leaders) the expired and expiring records of their units' staff.
+    Counted first (core/lib/counts.py; the units and the staff are subqueries):
+    the records are read only when there are some."""
     today = _today(today)
     whose = Q(person=actor)
     if access.has_perm_anywhere(actor, access.P_COMPETENCE_RECORD):
         units = access.units_for(actor, access.P_COMPETENCE_RECORD).values("pk")
         whose |= Q(person_id__in=_staff_memberships(units=units).values("user_id"))
-    found = [
-        r for r in QualificationRecord.objects.filter(whose).filter(_expired_q(today) | _expiring_q(today))
-        .select_related("type", "person").order_by("valid_until", "pk")[:200]
-        if r.status(today) in (Status.EXPIRED, Status.EXPIRING)
-    ]
-    if not found:
-        return None
-    own = [r for r in found if r.person_id == actor.pk]
-    staff = [r for r in found if r.person_id != actor.pk]
-    unit_ids = access.own_unit_ids(actor, access.P_COMPETENCE_RECORD)
-    return {
-        "own": own[:HOME_ROWS],
-        "staff": [(r, r.status(today)) for r in staff[:HOME_ROWS]],
-        "staff_total": len(staff),
-        "expired": sum(1 for r in staff if r.status(today) == Status.EXPIRED),
-        "unit_id": unit_ids[0] if staff and len(unit_ids) == 1 else None,
-    }
+    waiting = QualificationRecord.objects.filter(whose).filter(_expired_q(today) | _expiring_q(today))
+
+    def then(counted):
+        if not counted["waiting"]:
+            return None
+        found = [
+            r for r in waiting.select_related("type", "person").order_by("valid_until", "pk")[:200]
+            if r.status(today) in (Status.EXPIRED, Status.EXPIRING)
+        ]
+        if not found:
+            return None
+        own = [r for r in found if r.person_id == actor.pk]
+        staff = [r for r in found if r.person_id != actor.pk]
+        unit_ids = access.own_unit_ids(actor, access.P_COMPETENCE_RECORD)
+        return {
+            "own": own[:HOME_ROWS],
+            "staff": [(r, r.status(today)) for r in staff[:HOME_ROWS]],
+            "staff_total": len(staff),
+            "expired": sum(1 for r in staff if r.status(today) == Status.EXPIRED),
+            "unit_id": unit_ids[0] if staff and len(unit_ids) == 1 else None,
+        }
+
+    return CountsFirst({"waiting": waiting}, then)
 
 
 def _unit_status_counts(unit, today) -> tuple[dict, dict]:

@@ -7,15 +7,17 @@ number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core import registry
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import add_months
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
@@ -203,36 +205,75 @@ def training_certificate_get(*, actor, pk, request=None) -> TrainingRecord:
 # --- The unit leaders' home block ---------------------------------------------------------------------
 
 
-def leader_home_items(*, actor, today=None) -> dict | None:
+@functools.cache
+def _discussion_span_days(months: int) -> int:
+    """The fewest days `months` calendar months can span: a base day moved
+    `months` ahead (core.lib.dates.add_months) is at least this many days later
+    (found over a leap-year cycle)."""
+    first = dt.date(2024, 1, 1)
+    return min(
+        (add_months(first + dt.timedelta(days=i), months) - (first + dt.timedelta(days=i))).days for i in range(1461)
+    )
+
+
+def _late_discussion_candidates(*, unit_ids, today):
+    """The staff memberships whose development discussion may be late: a late
+    one's base day (the last discussion held in the unit, or the membership's
+    start) is before the cutoff, so none was held since. Their count is 0
+    whenever no discussion is late; the rows (_discussion_rows) decide which are."""
+    cutoff = today - dt.timedelta(days=_discussion_span_days(DISCUSSION_MONTHS))
+    held = DevelopmentDiscussion.objects.filter(person_id=OuterRef("user_id"), unit_id=OuterRef("unit_id"))
+    # A day's start anywhere is before the next day's start in UTC (the margin of the local date).
+    started_before = dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    return (
+        access_people.memberships_of(STAFF_ROLES).filter(unit__is_active=True, unit_id__in=unit_ids)
+        .filter(~Exists(held.filter(held_on__gte=cutoff)))
+        .filter(Q(Exists(held)) | Q(created_at__lt=started_before))
+    )
+
+
+@counts_first
+def leader_home_items(*, actor, today=None) -> CountsFirst | None:
     """core.registry HOME_BLOCKS: per unit the actor leads (records competence
     in), how many orientations have late items and how many development
-    discussions are late. Counts and links, no names. Two queries (the units
-    are a subquery)."""
-    from omavalvonta.people.orientation_selectors import late_orientations_by_unit
+    discussions are late. Counts and links, no names. Counted first
+    (core/lib/counts.py; the units are a subquery): the rows are read only
+    where there may be some."""
+    from omavalvonta.people.orientation_selectors import late_orientation_items, late_orientations_by_unit
 
     if not access.has_perm_anywhere(actor, access.P_COMPETENCE_RECORD):
         return None
     today = _today(today)
     units = access.units_for(actor, access.P_COMPETENCE_RECORD).filter(is_active=True).values("pk")
-    names: dict[int, str] = {}
-    orientations = late_orientations_by_unit(unit_ids=units, today=today, names=names)
-    discussions: dict[int, int] = {}
-    for row in _discussion_rows(unit_ids=units):
-        due_on, _last = _due(row)
-        if due_on < today:
-            discussions[row["unit_id"]] = discussions.get(row["unit_id"], 0) + 1
-            names[row["unit_id"]] = row["unit__name"]
-    rows = sorted(
-        (
-            {"unit_id": pk, "unit": name, "orientations": orientations.get(pk, 0), "discussions": discussions.get(pk, 0)}
-            for pk, name in names.items()
-        ),
-        key=lambda r: r["unit"],
-    )
-    if not rows:
-        return None
-    return {
-        "rows": rows[:HOME_ROWS],
-        "orientations": sum(r["orientations"] for r in rows),
-        "discussions": sum(r["discussions"] for r in rows),
+    counts = {
+        "orientations": late_orientation_items(unit_ids=units, today=today),
+        "discussions": _late_discussion_candidates(unit_ids=units, today=today),
     }
+
+    def then(counted):
+        names: dict[int, str] = {}
+        orientations = (
+            late_orientations_by_unit(unit_ids=units, today=today, names=names) if counted["orientations"] else {}
+        )
+        discussions: dict[int, int] = {}
+        for row in _discussion_rows(unit_ids=units) if counted["discussions"] else ():
+            due_on, _last = _due(row)
+            if due_on < today:
+                discussions[row["unit_id"]] = discussions.get(row["unit_id"], 0) + 1
+                names[row["unit_id"]] = row["unit__name"]
+        rows = sorted(
+            (
+                {"unit_id": pk, "unit": name, "orientations": orientations.get(pk, 0), "discussions": discussions.get(pk, 0)}
+                for pk, name in names.items()
+            ),
+            key=lambda r: r["unit"],
+        )
+        if not rows:
+            return None
+        return {
+            "rows": rows[:HOME_ROWS],
+            "orientations": sum(r["orientations"] for r in rows),
+            "discussions": sum(r["discussions"] for r in rows),
+        }
+
+    return CountsFirst(counts, then)

@@ -347,7 +347,7 @@ def _programme_review_for_home(today: dt.date, latest) -> dict | None:
     return _programme_review_mark(today, programme.approved_at if programme else None)
 
 
-def _followup_items_to_publish(today: dt.date) -> dict | None:
+def _followup_items_to_publish(today: dt.date, any_reports: bool = True) -> dict | None:
     """The quality director's and management group's block: the reports not yet
     published, the latest report and the programme's review."""
     # The programme's approval rides on the reports' query (one query while
@@ -356,7 +356,7 @@ def _followup_items_to_publish(today: dt.date) -> dict | None:
     reports = list(
         FollowupReport.objects.defer("figures").annotate(programme_approved_at=approved_at)
         .order_by("-period_end", "-id")[:6]
-    )
+    ) if any_reports else []
     unpublished = sorted((r for r in reports if not r.is_published), key=lambda r: r.period_end)
     latest = reports[0] if reports else None
     review = _programme_review_for_home(today, latest)
@@ -372,29 +372,32 @@ def _followup_items_to_publish(today: dt.date) -> dict | None:
     }
 
 
-def _followup_items_to_read() -> dict | None:
+def _followup_items_to_read(any_published: bool = True) -> dict | None:
     """The other directors' block: the latest published report, on the public site."""
     latest = (
         FollowupReport.objects.filter(state=ReportState.PUBLISHED).defer("figures").order_by("-period_end", "-id").first()
-    )
+    ) if any_published else None
     if latest is None:
         return None
     return {"unpublished": [], "late": 0, "latest": latest, "latest_url": reverse("public:plans_report", args=[latest.pk])}
 
 
-def followup_home_items(*, actor, today: dt.date | None = None) -> dict | None:
+@counts_first
+def followup_home_items(*, actor, today: dt.date | None = None) -> CountsFirst | None:
     """For the home page of the quality director and the management group: the
     compiled follow-up reports not yet published, with their publication due
     date (late when past), the latest report, and the programme's own
     four-monthly review when it is due within REVIEW_DUE_SOON_DAYS or late; for
     the other directors the latest published report. None when there is nothing
-    to show. Two queries."""
+    to show. Counted first (core/lib/counts.py), then one query."""
     today = today or timezone.localdate()
     # Without the stored figures: a report's JSON holds every unit's rows.
     if access.has_perm_anywhere(actor, access.P_PROGRAMME_MANAGE):
-        return _followup_items_to_publish(today)
+        reports = FollowupReport.objects.all()
+        return CountsFirst({"reports": reports}, lambda counted: _followup_items_to_publish(today, bool(counted["reports"])))
     if access.has_role(actor, *_FOLLOWUP_READERS):
-        return _followup_items_to_read()
+        published = FollowupReport.objects.filter(state=ReportState.PUBLISHED)
+        return CountsFirst({"published": published}, lambda counted: _followup_items_to_read(bool(counted["published"])))
     return None
 
 

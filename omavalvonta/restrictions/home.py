@@ -12,6 +12,7 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Unit
 from omavalvonta.restrictions import law
@@ -38,37 +39,46 @@ def _counts(rows, decide_units: set[int], debrief_due: dt.datetime) -> tuple[dic
     return to_sign, debriefs
 
 
-def restriction_home_items(*, actor, today: dt.date | None = None) -> dict | None:
-    """None when nothing waits. At most three queries (the grants are read once
-    per request): the open measures, the flags (for a decider), the units."""
+@counts_first
+def restriction_home_items(*, actor, today: dt.date | None = None) -> CountsFirst | None:
+    """None when nothing waits. Counted first (core/lib/counts.py; the grants
+    are read once per request): the open measures and the flags (for a
+    decider); only where there are some, the measures' rows, the flags per unit
+    and the units' names."""
     unit_ids = access.own_unit_ids(actor, access.P_RESTRICTION_RECORD)
     if not unit_ids:
         return None
     decide_units = set(access.own_unit_ids(actor, access.P_RESTRICTION_DECIDE))
     now = timezone.now()
-    open_rows = (
+    open_measures = (
         Restriction.objects.filter(unit_id__in=unit_ids, started_at__gte=now - HOME_WINDOW)
         .annotate(signed=Exists(RestrictionDocument.objects.filter(restriction=OuterRef("pk"))))
         .filter(Q(signed=False) | Q(debrief_at__isnull=True))
-        .order_by()
-        .values_list("measure", "record_kind", "started_at", "unit_id", "signed", "debrief_at")
     )
-    to_sign, debriefs = _counts(open_rows, decide_units, now - DEBRIEF_REMIND_AFTER)
-    flags = dict(
-        ChildFlag.objects.filter(unit_id__in=decide_units, handled_at__isnull=True)
-        .order_by()
-        .values_list("unit_id")
-        .annotate(n=Count("id"))
-    ) if decide_units else {}
-    waiting = set(to_sign) | set(debriefs) | set(flags)
-    if not waiting:
-        return None
-    rows = [
-        {"unit": unit, "to_sign": to_sign.get(unit.pk, 0), "debriefs": debriefs.get(unit.pk, 0), "flags": flags.get(unit.pk, 0)}
-        for unit in Unit.objects.filter(pk__in=waiting).order_by("name")
-    ]
-    return {
-        "rows": rows,
-        "flags": sum(flags.values()),
-        "total": sum(r["to_sign"] + r["debriefs"] + r["flags"] for r in rows),
-    }
+    counts = {"open": open_measures}
+    unhandled = ChildFlag.objects.filter(unit_id__in=decide_units, handled_at__isnull=True)
+    if decide_units:
+        counts["flags"] = unhandled
+
+    def then(counted):
+        to_sign, debriefs = _counts(
+            open_measures.order_by().values_list("measure", "record_kind", "started_at", "unit_id", "signed", "debrief_at"),
+            decide_units, now - DEBRIEF_REMIND_AFTER,
+        ) if counted["open"] else ({}, {})
+        flags = dict(
+            unhandled.order_by().values_list("unit_id").annotate(n=Count("id"))
+        ) if counted.get("flags") else {}
+        waiting = set(to_sign) | set(debriefs) | set(flags)
+        if not waiting:
+            return None
+        rows = [
+            {"unit": unit, "to_sign": to_sign.get(unit.pk, 0), "debriefs": debriefs.get(unit.pk, 0), "flags": flags.get(unit.pk, 0)}
+            for unit in Unit.objects.filter(pk__in=waiting).order_by("name")
+        ]
+        return {
+            "rows": rows,
+            "flags": sum(flags.values()),
+            "total": sum(r["to_sign"] + r["debriefs"] + r["flags"] for r in rows),
+        }
+
+    return CountsFirst(counts, then)

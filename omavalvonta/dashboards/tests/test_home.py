@@ -43,15 +43,23 @@ def test_home_query_count_does_not_grow_with_reports(client, django_assert_max_n
         _report(employee_a, unit_a)
     client.force_login(supervisor_a)
     client.get(reverse("home"))  # warm the session
-    # The session, the person and their grants; the deviations' figures; the navigation's two badges
-    # in one statement; my reports, my unread notifications and every home block that counts first
-    # (core/lib/counts.py) counted in one statement, then the rows only where a count is not 0 (here my
-    # reports and the handler's queue); and the blocks that read their rows directly (the children's
-    # due measurements, the staff's expiring qualifications, the restrictive measures to complete and a
-    # decider's flags, the orientations, the unit leaders' late orientations and development
-    # discussions, the open complaints). Was 26 before the counts were made together.
-    with django_assert_max_num_queries(16):
+    # The session, the person and their grants; the deviations' figures; my reports, my unread
+    # notifications, the menu's two badges and every home block's counts (they all count first,
+    # core/lib/counts.py) in one statement; then the rows only where a count is not 0 (here my reports
+    # and the handler's queue). Was 26 before the counts were made together, 16 before every block
+    # counted first and the menu's badges joined the statement.
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_home_page_with_nothing_waiting_reads_no_rows(client, employee_a, unit_a, django_assert_max_num_queries):
+    client.force_login(employee_a)
+    client.get(reverse("home"))  # warm the session
+    # The session, the person and their grants, and the one counting statement (every block's counts,
+    # my reports, my notifications, the menu's badges): every count is 0, so no block reads rows.
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("home"))
+    assert response.context["anything_waiting"] is False
 
 
 def test_home_figure_links_filter_the_list_to_what_they_count(client, employee_a, supervisor_a, unit_a):

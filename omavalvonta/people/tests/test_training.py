@@ -234,6 +234,27 @@ def test_the_supervisors_home_shows_late_orientations_and_discussions(joined, cl
     assert 'data-block="people-leading"' not in client.get(reverse("home")).content.decode()
 
 
+def test_the_home_block_counts_first_and_finds_every_late_discussion_on_its_first_late_day(
+    joined, supervisor_a, employee_a, unit_a
+):
+    # The count (a day span the months can never be shorter than) lets no late discussion through: on
+    # each day around the due days, after joining and after a discussion on a month's last day (a
+    # shorter month a year on), the block shows what the duties call late, and nothing before.
+    training_services.development_discussion_record(
+        actor=supervisor_a, unit=unit_a, person=employee_a, held_on=dt.date(2026, 2, 28)
+    )
+
+    def late_by_block(day):
+        block = training_selectors.leader_home_items(actor=supervisor_a, today=day)
+        return block["discussions"] if block else 0
+
+    for first in (JOINED + dt.timedelta(days=360), dt.date(2027, 2, 20)):
+        for day in (first + dt.timedelta(days=n) for n in range(14)):
+            late = [d for d in training_selectors.development_duties(today=day, unit_ids=[unit_a.pk]) if d.late]
+            assert late_by_block(day) == len(late), day
+    assert late_by_block(JOINED + dt.timedelta(days=300)) == 0
+
+
 # --- The recruitment plan -----------------------------------------------------------------------
 
 
