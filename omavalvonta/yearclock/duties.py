@@ -285,9 +285,8 @@ def duties_of_units(*, actor, today: dt.date | None = None, unit_ids=None) -> li
     )
     rows = []
     for entry in entries:  # organisation_duties lists the organisation-wide ones
-        if entry.name in counted:
-            counts = counted[entry.name]
-        else:
+        counts = counted.get(entry.name)
+        if counts is None:
             counts = _counted_here(entry.func(today=today, unit_ids=list(names)))
         label, unit_link = entry.details.get("label", entry.name), entry.details.get("unit_link")
         for unit_id, row in counts.items():
