@@ -103,8 +103,11 @@ def occurrence_list(*, actor, filters: dict | None = None):
 
 
 # "Due this month" shows at most this many of each list (a director over two
-# thousand units has thousands); the rest are in the paged list.
-DUE_ROWS = 50
+# thousand units has thousands): a page of the paged list (views.PAGE_SIZE),
+# which has the rest.
+DUE_ROWS = 20
+# ... and the other areas' duties of at most this many of the person's units.
+DUE_UNITS = 50
 
 
 def due_this_month(*, actor, today: dt.date | None = None) -> dict:

@@ -145,10 +145,10 @@ def due_this_month(request):
     today = timezone.localdate()
     data = selectors.due_this_month(actor=request.user, today=today)
     # Duties other areas keep (a child's measurement), counted per unit for the
-    # units the person completes duties in (the first DUE_ROWS of them).
+    # units the person completes duties in (the first DUE_UNITS of them).
     own = list(
         access.units_for(request.user, P_OBLIGATION_COMPLETE).order_by("name").values_list("pk", flat=True)[
-            : selectors.DUE_ROWS
+            : selectors.DUE_UNITS
         ]
     )
     contributed = duties.duties_of_units(actor=request.user, today=today, unit_ids=own)
