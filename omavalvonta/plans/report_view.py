@@ -136,6 +136,15 @@ def report_for_page(queryset, *, unit_rows: int | None):
     return report
 
 
+def _units_total(report, figures: dict) -> int:
+    """The length of the longer per-unit list (report_for_page: counted before the cut)."""
+    listed = getattr(report, "units_listed", None)
+    if listed is not None:
+        return listed
+    return max(len(figures.get("deviations", {}).get("by_unit") or []),
+               len((figures.get("feedback") or {}).get("by_unit") or []))
+
+
 def report_context(report: FollowupReport, *, unit_rows: int | None = None) -> dict:
     """A report's stored figures as rows for the templates. `unit_rows`: at most
     this many rows in the per-unit tables (None: all), with `units_total` and
@@ -146,9 +155,7 @@ def report_context(report: FollowupReport, *, unit_rows: int | None = None) -> d
     f = report.figures or {}
     dev = f.get("deviations", {})
     risk_labels = dict(RiskLevel.choices)
-    units_total = getattr(report, "units_listed", None)  # report_for_page: the lists came cut
-    if units_total is None:
-        units_total = max(len(dev.get("by_unit") or []), len((f.get("feedback") or {}).get("by_unit") or []))
+    units_total = _units_total(report, f)
     return {
         "units_total": units_total,
         "units_cut": unit_rows is not None and units_total > unit_rows,
