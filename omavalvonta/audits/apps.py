@@ -55,6 +55,7 @@ class AuditsConfig(AppConfig):
 
         registry.register(
             registry.DUTY_SOURCES, "audits.documents", document_selectors.document_duties,
+            counts=document_selectors.document_duty_counts,
             label=_("Documents to review or renew"), remind_days_before=document_kinds.MAX_REMIND_DAYS,
             unit_link=lambda unit_id: reverse("audits:unit_documents", args=[unit_id]),
         )

@@ -11,7 +11,7 @@ import datetime as dt
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -205,10 +205,28 @@ def document_duties(*, today, unit_ids=None) -> list[registry.Duty]:
     """A unit's documents within their kind's reminder days or late, one duty per
     document and date (a new version moves the date: a new duty), reminded to
     the owner and escalated to the unit's leaders once late. One query."""
+    return _document_duties(_unit_documents(unit_ids), today=today)
+
+
+def _unit_documents(unit_ids):
     qs = TrackedDocument.objects.filter(unit__isnull=False, unit__is_active=True)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
-    return _document_duties(qs, today=today)
+    return qs
+
+
+def document_duty_counts(*, today, unit_ids=None):
+    """core.registry DUTY_SOURCES `counts`: document_duties counted per unit in
+    the database (unit_id, due, late, oldest)."""
+    return (
+        _unit_documents(unit_ids)
+        .filter(is_active=True)
+        .filter(_soon_q(today))
+        .values("unit_id")
+        .annotate(due=Count("pk", filter=Q(due_on__gte=today)), late=Count("pk", filter=Q(due_on__lt=today)),
+                  oldest=Min("due_on"))
+        .order_by()
+    )
 
 
 def organisation_document_duties(*, today, unit_ids=None) -> list[registry.Duty]:

@@ -22,7 +22,7 @@ def register() -> None:
         registry.HOME_BLOCKS, "complaints", selectors.home_items, order=27, template="complaints/_home_complaints.html"
     )
     registry.register(
-        registry.DUTY_SOURCES, "complaints.answers", selectors.complaint_duties,
+        registry.DUTY_SOURCES, "complaints.answers", selectors.complaint_duties, counts=selectors.complaint_duty_counts,
         label=_("Answers to complaints"), remind_days_before=selectors.REMIND_DAYS_BEFORE,
         unit_link=lambda unit_id: reverse("complaints:list") + f"?unit={unit_id}&state=open",
     )

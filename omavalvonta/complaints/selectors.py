@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,16 +110,36 @@ def home_items(*, actor, today: dt.date | None = None) -> CountsFirst | None:
     return CountsFirst({"total": handled}, then)
 
 
-def complaint_duties(*, today, unit_ids=None) -> list[registry.Duty]:
-    """core.registry DUTY_SOURCES: the written answers owed within
-    REMIND_DAYS_BEFORE days or late, one duty per complaint (its due date is
-    fixed at receipt), reminded to the handler (none named: the unit's leaders)
-    and escalated once late. The title names the number only. One query."""
+def _answers_owed(*, today, unit_ids=None):
     qs = Complaint.objects.filter(
         state__in=OPEN_STATES, answer_due__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE), unit__is_active=True
     )
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
+    return qs
+
+
+def complaint_duty_counts(*, today, unit_ids=None):
+    """core.registry DUTY_SOURCES `counts`: complaint_duties counted per unit
+    in the database (unit_id, due, late, oldest)."""
+    return (
+        _answers_owed(today=today, unit_ids=unit_ids)
+        .values("unit_id")
+        .annotate(
+            due=Count("pk", filter=Q(answer_due__gte=today)),
+            late=Count("pk", filter=Q(answer_due__lt=today)),
+            oldest=Min("answer_due"),
+        )
+        .order_by()
+    )
+
+
+def complaint_duties(*, today, unit_ids=None) -> list[registry.Duty]:
+    """core.registry DUTY_SOURCES: the written answers owed within
+    REMIND_DAYS_BEFORE days or late, one duty per complaint (its due date is
+    fixed at receipt), reminded to the handler (none named: the unit's leaders)
+    and escalated once late. The title names the number only. One query."""
+    qs = _answers_owed(today=today, unit_ids=unit_ids)
     return [
         registry.Duty(
             key=f"complaints:{pk}",

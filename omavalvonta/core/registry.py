@@ -75,7 +75,11 @@ SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
 # administrators). Such a source is called with unit_ids=None only. An
 # organisation-wide duty with an owner_id (an organisation's tracked document)
 # is reminded to the owner, and once late escalated to the holders of `roles`
-# with the owner.
+# with the owner. A unit's source may also give `counts` (func(*, today,
+# unit_ids) -> a values() queryset, one row per unit with any of the source's
+# duties: unit_id, due (not late), late, oldest (the earliest due date)): the
+# same duties counted in the database, which the calendar's lists read instead
+# of making every duty (the counts of all such sources come in one statement).
 DUTY_SOURCES = "yearclock.duty_sources"
 # Figures of other areas that the four-monthly follow-up report and a unit's
 # self-supervision plan show in a section of their own: func(*, actor,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
@@ -88,16 +88,36 @@ def _summary_shared(at, summary_pk, title) -> registry.TimelineEntry:
     )
 
 
-def review_duties(*, today, unit_ids=None) -> list[registry.Duty]:
-    """core.registry DUTY_SOURCES: open reviews of a unit due within the reminder
-    days or past due, reminded to the facilitator and escalated to the unit's
-    leaders by the quality calendar. Organisation-wide reviews have no unit's
-    calendar; their facilitators see them on the home page."""
+def _reviews_due(*, today, unit_ids=None):
     qs = LearningReview.objects.filter(
         state=State.OPEN, unit__isnull=False, due_date__lte=today + dt.timedelta(days=DUTY_REMIND_DAYS)
     )
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
+    return qs
+
+
+def review_duty_counts(*, today, unit_ids=None):
+    """core.registry DUTY_SOURCES `counts`: review_duties counted per unit in
+    the database (unit_id, due, late, oldest)."""
+    return (
+        _reviews_due(today=today, unit_ids=unit_ids)
+        .values("unit_id")
+        .annotate(
+            due=Count("pk", filter=Q(due_date__gte=today)),
+            late=Count("pk", filter=Q(due_date__lt=today)),
+            oldest=Min("due_date"),
+        )
+        .order_by()
+    )
+
+
+def review_duties(*, today, unit_ids=None) -> list[registry.Duty]:
+    """core.registry DUTY_SOURCES: open reviews of a unit due within the reminder
+    days or past due, reminded to the facilitator and escalated to the unit's
+    leaders by the quality calendar. Organisation-wide reviews have no unit's
+    calendar; their facilitators see them on the home page."""
+    qs = _reviews_due(today=today, unit_ids=unit_ids)
     return [
         registry.Duty(
             key=f"learning.review:{pk}:{due.isoformat()}",
@@ -174,7 +194,7 @@ def register() -> None:
         registry.UNIT_TIMELINE, "learning", review_timeline, order=35, label=gettext_lazy("Learning reviews")
     )
     registry.register(
-        registry.DUTY_SOURCES, "learning.review", review_duties,
+        registry.DUTY_SOURCES, "learning.review", review_duties, counts=review_duty_counts,
         label=gettext_lazy("Learning reviews"), remind_days_before=DUTY_REMIND_DAYS,
         unit_link=lambda unit_id: reverse("learning:list"),
     )

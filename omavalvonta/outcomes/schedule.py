@@ -19,6 +19,9 @@ from omavalvonta.core.lib.dates import add_months
 INTERVAL_MONTHS = 3
 WINDOW_BEFORE = 14
 GRACE = 14
+# How far back the due date waiting now can be: less than one interval and the
+# window (three months of at most 92 days, less WINDOW_BEFORE), with room to spare.
+CURRENT_LOOKBACK_DAYS = 31 * INTERVAL_MONTHS + WINDOW_BEFORE
 
 UPCOMING = "upcoming"
 DUE = "due"
@@ -80,8 +83,12 @@ def current_due(*, starts_on, ends_on, today, last_measured_on: dt.date | None) 
     """The due date waiting now (due or late), or None: only the latest
     measurement is needed, so a list of many children needs no more than each
     child's last date (one query)."""
+    # The due date waiting now opens at most WINDOW_BEFORE days ahead and its next
+    # one has not opened yet, so it is later than three months (and a few days of
+    # a short month) back: the years of due dates before it are not computed.
     dates = due_dates(
-        starts_on=starts_on, ends_on=ends_on, today=today, measured=[last_measured_on] if last_measured_on else []
+        starts_on=starts_on, ends_on=ends_on, today=today, measured=[last_measured_on] if last_measured_on else [],
+        since=today - dt.timedelta(days=CURRENT_LOOKBACK_DAYS),
     )
     for d in reversed(dates):
         if d.state == UPCOMING:

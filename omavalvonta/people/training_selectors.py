@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst, counts_first
-from omavalvonta.core.lib.dates import add_months
+from omavalvonta.core.lib.dates import add_months, day_start
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
 from omavalvonta.people.models import DevelopmentDiscussion, RecruitmentPlan, TrainingRecord
@@ -77,10 +77,11 @@ def training_hours_by_unit(*, unit_ids, year: int, key: str = "unit_id") -> dict
 # --- Development discussions ---------------------------------------------------------------------
 
 
-def _discussion_rows(*, unit_ids=None):
+def _discussion_rows(*, unit_ids=None, base_by: dt.date | None = None):
     """(unit_id, user_id, full name, the base date) of every staff member of the
     active units: the last discussion held in the unit, or the start of the
-    membership. One query."""
+    membership (with `base_by`: only those whose base date is on or before it).
+    One query."""
     last = (
         DevelopmentDiscussion.objects.filter(person_id=OuterRef("user_id"), unit_id=OuterRef("unit_id"))
         .order_by().values("person_id").annotate(m=Max("held_on")).values("m")
@@ -88,11 +89,30 @@ def _discussion_rows(*, unit_ids=None):
     memberships = access_people.memberships_of(STAFF_ROLES).filter(unit__is_active=True)
     if unit_ids is not None:
         memberships = memberships.filter(unit_id__in=unit_ids)
-    return (
-        memberships.values("unit_id", "unit__name", "user_id", "user__full_name")
-        .annotate(started=Min("created_at"), last=Subquery(last[:1]))
-        .order_by("unit_id", "user__full_name", "user_id")
+    memberships = memberships.annotate(last=Subquery(last[:1]))
+    if base_by is not None:
+        # The base date is the last discussion, else the membership's start (a
+        # moment: before the next day begins in the provider's time). Filtered
+        # before grouping: a person's earliest membership in the unit passes
+        # whenever any of theirs does, so the start read is the same.
+        memberships = memberships.filter(
+            Q(last__isnull=False, last__lte=base_by)
+            | Q(last__isnull=True, created_at__lt=day_start(base_by + dt.timedelta(days=1)))
+        )
+    rows = memberships.values("unit_id", "unit__name", "user_id", "user__full_name", "last").annotate(
+        started=Min("created_at")
     )
+    return rows.order_by("unit_id", "user__full_name", "user_id")
+
+
+def _latest_base(due_by: dt.date) -> dt.date:
+    """The latest base date whose discussion is due on or before `due_by`
+    (add_months only moves forward with its day: counting back a month may land
+    on a shorter month's last day, so the days after it are tried too)."""
+    base = add_months(due_by, -DISCUSSION_MONTHS)
+    while add_months(base + dt.timedelta(days=1), DISCUSSION_MONTHS) <= due_by:
+        base += dt.timedelta(days=1)
+    return base
 
 
 def _due(row) -> tuple[dt.date, dt.date | None]:
@@ -106,7 +126,9 @@ def development_duties(*, today, unit_ids=None) -> list[registry.Duty]:
     unit's leaders. The title names the member of staff, never a child."""
     horizon = today + dt.timedelta(days=DISCUSSION_REMIND_DAYS)
     duties = []
-    for row in _discussion_rows(unit_ids=unit_ids):
+    # Only the discussions due by the horizon come from the database (a director's
+    # thousands of staff are not read to find the few due).
+    for row in _discussion_rows(unit_ids=unit_ids, base_by=_latest_base(horizon)):
         due_on, _last = _due(row)
         if due_on > horizon:
             continue

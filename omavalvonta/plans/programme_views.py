@@ -18,7 +18,7 @@ from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MAN
 from omavalvonta.plans import programme as services, selectors
 from omavalvonta.plans.forms import FindingsForm, ProgrammeForm, ProgrammeReviewForm, ReportCreateForm, compare_chosen
 from omavalvonta.plans.models import FollowupReport, ProgrammeVersion, ReportState, VersionState
-from omavalvonta.plans.report_view import REPORT_UNIT_ROWS, report_context
+from omavalvonta.plans.report_view import REPORT_UNIT_ROWS, report_context, report_for_page
 
 
 def _programme_page(request, review_form=None, status=200):
@@ -122,8 +122,10 @@ def report_list(request):
     })
 
 
-def _report(pk) -> FollowupReport:
-    report = FollowupReport.objects.select_related("approved_by", "created_by").filter(pk=pk).first()
+def _report(pk, *, unit_rows: int | None = None) -> FollowupReport:
+    report = report_for_page(
+        FollowupReport.objects.select_related("approved_by", "created_by").filter(pk=pk), unit_rows=unit_rows
+    )
     if report is None:
         raise Http404
     return report
@@ -131,7 +133,9 @@ def _report(pk) -> FollowupReport:
 
 @requires(P_PROGRAMME_MANAGE)
 def report_detail(request, pk):
-    report = _report(pk)
+    rows = None if request.GET.get("yksikot") == "kaikki" else REPORT_UNIT_ROWS
+    # A POST saves the findings: the whole report, as it is.
+    report = _report(pk, unit_rows=rows if request.method != "POST" else None)
     editable = report.state == ReportState.DRAFT
     form = FindingsForm(request.POST or None, initial={"findings": report.findings, "measures": report.measures})
     if request.method == "POST":
@@ -146,7 +150,6 @@ def report_detail(request, pk):
             else:
                 messages.success(request, _("Saved."))
                 return redirect(report.get_absolute_url())
-    rows = None if request.GET.get("yksikot") == "kaikki" else REPORT_UNIT_ROWS
     return render(request, "plans/report.html", {
         **report_context(report, unit_rows=rows), "form": form, "editable": editable,
         "can_approve": access.has_perm_anywhere(request.user, P_PROGRAMME_APPROVE),

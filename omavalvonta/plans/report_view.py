@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.db.models import IntegerField, JSONField
+from django.db.models.expressions import RawSQL
+
 from omavalvonta.organisation.risk import RiskLevel
 from omavalvonta.plans.models import FollowupReport
 
@@ -94,6 +98,53 @@ def _rows(items, labels=None, empty_label=""):
 REPORT_UNIT_ROWS = 20
 
 
+# The per-unit lists of a report's figures that the page cuts to its first rows.
+_UNIT_LISTS = (("deviations", "by_unit"), ("feedback", "by_unit"))
+
+
+def report_for_page(queryset, *, unit_rows: int | None):
+    """The report of `queryset` for its page: with `unit_rows` on PostgreSQL its
+    figures come with the per-unit lists cut to their first `unit_rows` in the
+    database, and the full lists' lengths (a director's figures over 2,000 units
+    are most of a megabyte of JSON, which the page would otherwise parse
+    whole to show twenty rows); None when there is no such report."""
+    if unit_rows is None or connection.vendor != "postgresql":
+        return queryset.first()
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    shown, shown_params, lengths, length_params = f'{table}."figures"', [], [], []
+    for area, key in _UNIT_LISTS:
+        # The list, or an empty one when it is missing or not a list (null).
+        listed = f"""(CASE WHEN jsonb_typeof({table}."figures" -> %s -> %s) = 'array'
+            THEN {table}."figures" -> %s -> %s ELSE '[]'::jsonb END)"""
+        shown = (
+            f"jsonb_set({shown}, ARRAY[%s, %s], COALESCE((SELECT jsonb_agg(e.value ORDER BY e.n) "
+            f"FROM jsonb_array_elements({listed}) WITH ORDINALITY e(value, n) WHERE e.n <= %s), '[]'::jsonb))"
+        )
+        shown_params = [*shown_params, area, key, area, key, area, key, unit_rows]
+        lengths.append(f"jsonb_array_length({listed})")
+        length_params += [area, key, area, key]
+    report = (
+        queryset.defer("figures")
+        .annotate(
+            figures_shown=RawSQL(shown, shown_params, output_field=JSONField()),
+            units_listed=RawSQL(f"GREATEST({', '.join(lengths)})", length_params, output_field=IntegerField()),
+        )
+        .first()
+    )
+    if report is not None:
+        report.figures = report.figures_shown
+    return report
+
+
+def _units_total(report, figures: dict) -> int:
+    """The length of the longer per-unit list (report_for_page: counted before the cut)."""
+    listed = getattr(report, "units_listed", None)
+    if listed is not None:
+        return listed
+    return max(len(figures.get("deviations", {}).get("by_unit") or []),
+               len((figures.get("feedback") or {}).get("by_unit") or []))
+
+
 def report_context(report: FollowupReport, *, unit_rows: int | None = None) -> dict:
     """A report's stored figures as rows for the templates. `unit_rows`: at most
     this many rows in the per-unit tables (None: all), with `units_total` and
@@ -104,7 +155,7 @@ def report_context(report: FollowupReport, *, unit_rows: int | None = None) -> d
     f = report.figures or {}
     dev = f.get("deviations", {})
     risk_labels = dict(RiskLevel.choices)
-    units_total = max(len(dev.get("by_unit") or []), len((f.get("feedback") or {}).get("by_unit") or []))
+    units_total = _units_total(report, f)
     return {
         "units_total": units_total,
         "units_cut": unit_rows is not None and units_total > unit_rows,

@@ -130,7 +130,7 @@ def occurrence_list(request):
     today = timezone.localdate()
     form = ListFilterForm(request.GET or None, units=selectors.units_for_calendar(actor=actor), years=_years(today))
     filters = form.filters()
-    page = Paginator(selectors.occurrence_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
+    page = Paginator(selectors.IdsFirst(selectors.occurrence_list(actor=actor, filters=filters)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -145,10 +145,10 @@ def due_this_month(request):
     today = timezone.localdate()
     data = selectors.due_this_month(actor=request.user, today=today)
     # Duties other areas keep (a child's measurement), counted per unit for the
-    # units the person completes duties in (the first DUE_ROWS of them).
+    # units the person completes duties in (the first DUE_UNITS of them).
     own = list(
         access.units_for(request.user, P_OBLIGATION_COMPLETE).order_by("name").values_list("pk", flat=True)[
-            : selectors.DUE_ROWS
+            : selectors.DUE_UNITS
         ]
     )
     contributed = duties.duties_of_units(actor=request.user, today=today, unit_ids=own)
@@ -177,7 +177,9 @@ def overdue(request):
     summary = []
     if listed:
         summary = selectors.overdue_overview(actor=actor, today=today, region_id=region["region_id"] if region else None)
-    page = Paginator(selectors.overdue_list(actor=actor, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.IdsFirst(selectors.overdue_list(actor=actor, today=today)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "yearclock/overdue.html",

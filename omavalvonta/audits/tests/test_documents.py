@@ -80,6 +80,18 @@ def test_scenario_reminded_to_the_owner_before_the_date_late_after_it_escalated_
     assert DutyNotice.objects.filter(kind="escalation").count() == 1
 
 
+def test_the_calendar_counts_the_documents_in_the_database_as_the_duties_say(supervisor_a, unit_a):
+    for due_in in (-3, 0, 10, 45):
+        _medication_plan(supervisor_a, unit_a, supervisor_a, due_in=due_in)
+    today = _today()
+    for day in (today - dt.timedelta(days=20), today, today + dt.timedelta(days=1), today + dt.timedelta(days=30)):
+        for unit_ids in (None, [unit_a.pk], []):
+            in_database, from_duties = duties.source_counts_both_ways("audits.documents", today=day, unit_ids=unit_ids)
+            assert in_database == from_duties, (day, unit_ids)
+    in_database, _ = duties.source_counts_both_ways("audits.documents", today=today)
+    assert in_database == {unit_a.pk: {"due": 2, "late": 1, "oldest": today - dt.timedelta(days=3)}}
+
+
 def test_scenario_a_new_version_moves_the_date_and_the_late_mark_goes(client, supervisor_a, unit_a):
     doc = _medication_plan(supervisor_a, unit_a, supervisor_a, due_in=-3)
     today = _today()

@@ -153,6 +153,20 @@ def test_an_answered_complaint_is_no_longer_a_duty(supervisor_a, unit_a):
     assert selectors.complaint_duties(today=due + dt.timedelta(days=5)) == []
 
 
+def test_the_calendar_counts_the_answers_in_the_database_as_the_duties_say(supervisor_a, unit_a, unit_b):
+    supervisor_b = member(Role.SUPERVISOR, unit=unit_b)
+    first = _register(supervisor_a, unit_a, handler=supervisor_a)
+    _register(supervisor_a, unit_a, handler=supervisor_a, received_on=TODAY - dt.timedelta(days=3))
+    _register(supervisor_b, unit_b, handler=supervisor_b)
+    due = first.answer_due
+    for day in (due - dt.timedelta(days=30), due - dt.timedelta(days=2), due, due + dt.timedelta(days=1), due + dt.timedelta(days=9)):
+        for unit_ids in (None, [unit_a.pk]):
+            in_database, from_duties = duties.source_counts_both_ways("complaints.answers", today=day, unit_ids=unit_ids)
+            assert in_database == from_duties, (day, unit_ids)
+    in_database, _ = duties.source_counts_both_ways("complaints.answers", today=due + dt.timedelta(days=1))
+    assert in_database[unit_a.pk]["late"] == 2 and in_database[unit_b.pk]["late"] == 1
+
+
 def test_the_followup_figures_count_in_time_late_and_hide_small_counts(supervisor_a, unit_a, unit_b, quality_director):
     supervisor_b = member(Role.SUPERVISOR, unit=unit_b)
     kinds = ["child"] * 3 + ["guardian"] * 5

@@ -207,6 +207,18 @@ def test_duties_remind_of_open_reviews_past_due(review_a, supervisor_a, unit_a):
     assert review_duties(today=late_day, unit_ids=[UnitFactory().pk]) == []
 
 
+def test_the_calendar_counts_the_reviews_in_the_database_as_the_duties_say(review_a, unit_a):
+    from omavalvonta.yearclock import duties
+
+    due = review_a.due_date
+    for day in (due - dt.timedelta(days=60), due - dt.timedelta(days=3), due, due + dt.timedelta(days=1)):
+        for unit_ids in (None, [unit_a.pk], [UnitFactory().pk]):
+            in_database, from_duties = duties.source_counts_both_ways("learning.review", today=day, unit_ids=unit_ids)
+            assert in_database == from_duties, (day, unit_ids)
+    in_database, _ = duties.source_counts_both_ways("learning.review", today=due + dt.timedelta(days=1))
+    assert in_database == {unit_a.pk: {"due": 0, "late": 1, "oldest": due}}
+
+
 # --- Sharing: the acknowledgement requests in the background -------------------------------------
 
 

@@ -92,6 +92,34 @@ def test_the_directors_home_page_links_the_latest_follow_up_report(client, compi
     assert compiled.get_absolute_url() in block and "Compiled, not yet published" not in block
 
 
+@pytest.mark.parametrize("shape", ["both", "no_feedback", "null_list", "empty"])
+def test_the_page_reads_the_same_figures_cut_in_the_database(compiled, shape):
+    """report_for_page (PostgreSQL: the per-unit lists cut in SQL) gives the page
+    the same context as the whole figures cut in Python, whatever their shape."""
+    from omavalvonta.plans.report_view import report_context, report_for_page
+
+    figures = dict(compiled.figures)
+    units = [{"label": f"Yksikkö {i:02d}", "count": 30 - i} for i in range(5)]
+    if shape == "empty":
+        figures = {}
+    else:
+        figures["deviations"] = {**figures.get("deviations", {}), "by_unit": None if shape == "null_list" else units}
+        if shape == "no_feedback":
+            figures.pop("feedback", None)
+        elif shape == "both":
+            figures["feedback"] = {**(figures.get("feedback") or {}), "by_unit": [{"label": "A"}, {"label": "B"}]}
+    programme.FollowupReport.objects.filter(pk=compiled.pk).update(figures=figures)
+    reports = programme.FollowupReport.objects.filter(pk=compiled.pk)
+    for rows in (1, 3, 10):
+        whole = report_context(reports.first(), unit_rows=rows)
+        cut = report_context(report_for_page(reports, unit_rows=rows), unit_rows=rows)
+        for context in (whole, cut):
+            # The raw lists are not shown (the templates read the rows made of them).
+            context.pop("report"), context.pop("figures"), context["feedback"].pop("by_unit", None)
+        assert cut == whole, (shape, rows)
+    assert report_for_page(reports.filter(pk=0), unit_rows=3) is None
+
+
 def test_the_report_page_shows_the_first_units_and_links_all(client, monkeypatch, compiled, quality_director):
     from omavalvonta.plans import programme_views
 
