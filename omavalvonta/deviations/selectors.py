@@ -38,6 +38,25 @@ from omavalvonta.organisation.models import WellbeingCounty
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
 LIST_RELATED = ("unit", "unit__region", "handler")
+# The list page's rows (list_rows.list_rows) read these fields alone: a report's
+# texts and its sixty other columns stay in the database.
+LIST_PAGE_RELATED = ("unit", "handler")
+LIST_PAGE_FIELDS = (
+    "number",
+    "kind",
+    "state",
+    "is_critical",
+    "notification_due_at",
+    "notification_done_at",
+    "risk_level",
+    "submitted_at",
+    "due_date",
+    "unit",
+    "unit__name",
+    "handler",
+    "handler__full_name",
+    "handler__email",
+)
 
 
 def deviation_get(*, actor, pk, perm: str = "deviation.view", request=None, log: bool = True) -> Deviation:
@@ -438,23 +457,36 @@ def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
     """Open grievances, critical reports and serious events `actor` may view:
     the ones a handler must see first, a late or running statutory clock first,
     then the oldest. The ids are chosen from the partial index of these reports
-    alone (deviation_open_priority), then only those rows are joined."""
-    ids = list(
+    alone (deviation_open_priority), then only those rows are joined (one
+    statement: the ids are its subquery). The rows carry the list page's fields
+    (LIST_PAGE_FIELDS)."""
+    ids = (
         Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
         .filter(state__in=OPEN_STATE_VALUES)
         .filter(_priority_q())
-        .annotate(
-            clock=Case(
-                When(notification_due_at__isnull=False, notification_done_at__isnull=True, then=Value(0)),
-                When(kind=Kind.GRIEVANCE, then=Value(1)),
-                default=Value(2),
-            )
-        )
-        .order_by("clock", F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")
+        .annotate(clock=_priority_clock())
+        .order_by(*_PRIORITY_ORDER)
         .values_list("pk", flat=True)[:limit]
     )
-    rows = Deviation.objects.select_related(*LIST_RELATED).in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
+    return list(
+        Deviation.objects.select_related(*LIST_PAGE_RELATED)
+        .only(*LIST_PAGE_FIELDS)
+        .filter(pk__in=ids)
+        .annotate(clock=_priority_clock())
+        .order_by(*_PRIORITY_ORDER)
+    )
+
+
+def _priority_clock():
+    """0: a statutory clock running, 1: a grievance, 2: the rest (critical)."""
+    return Case(
+        When(notification_due_at__isnull=False, notification_done_at__isnull=True, then=Value(0)),
+        When(kind=Kind.GRIEVANCE, then=Value(1)),
+        default=Value(2),
+    )
+
+
+_PRIORITY_ORDER = ("clock", F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")
 
 
 def priority_first(deviations):
