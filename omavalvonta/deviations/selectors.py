@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, Q, Value, When
@@ -371,6 +372,30 @@ def handler_candidates(*, unit, kind: str | None = None):
     With `kind`, roles limited to other kinds (the DPO outside data protection)
     are left out; without it they are included and the services refuse a wrong pick."""
     return access_people.people_with(access.P_DEVIATION_HANDLE, unit, kind=kind).order_by("full_name", "pk")
+
+
+class HandlingPeople:
+    """The people the handling panel offers, read in one query when first asked
+    (access_people.PeopleCovering) instead of one per choice: `handlers` is
+    `handler_candidates` for the report's kind, `owners` of a corrective action
+    `action_owner_candidates`, `responsible` for an instruction
+    `proposals.responsible_candidates`."""
+
+    def __init__(self, *, deviation: Deviation):
+        self._people = access_people.PeopleCovering(deviation.unit)
+        self._kind = deviation.kind
+
+    @cached_property
+    def handlers(self) -> list:
+        return self._people.with_perm(access.P_DEVIATION_HANDLE, kind=self._kind)
+
+    @cached_property
+    def owners(self) -> list:
+        return [*self.handlers, *self._people.in_unit()]
+
+    @cached_property
+    def responsible(self) -> list:
+        return self._people.with_perm(access.P_INSTRUCTION_DECIDE)
 
 
 # --- Records of an already authorised report or unit ---------------------------------------
