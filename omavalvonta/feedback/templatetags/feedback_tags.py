@@ -72,3 +72,48 @@ def decimal_fi(value):
     if value is None:
         return "–"
     return f"{value:.1f}".replace(".", ",")
+
+
+# The overview's rows themselves (feedback/_overview_table.html): a region lists a
+# hundred units, each a card and a table row; the loops' markup is written here
+# as the template wrote it, whitespace included.
+
+
+def _row_link(row, linked) -> str:
+    name = conditional_escape(row.name)
+    return f'<a href="{conditional_escape(row.url)}">{name}</a>' if linked and row.url else str(name)
+
+
+@register.simple_tag
+def overview_cards(rows, groups, linked, units_link):
+    """The cards' loop: one <li> per row."""
+    units = conditional_escape(gettext("Units"))
+    parts = []
+    for row in rows:
+        name = conditional_escape(row.name)
+        title = f'<span class="list-cards__title">{name}</span>'
+        first = f'<a href="{conditional_escape(row.url)}">{title}</a>' if linked and row.url else title
+        second = f'<a href="{conditional_escape(row.units_url)}">{units}</a>' if units_link and row.units_url else ""
+        parts.append(
+            f'\n  <li class="card">\n    {first}\n    {second}\n'
+            f'    <span class="list-cards__meta">{overview_card_cells(row.cells, groups)}</span>\n  </li>\n  '
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
+
+
+@register.simple_tag
+def overview_table_rows(rows, linked, units_link):
+    """The table's loop: one <tr> per row."""
+    units = conditional_escape(gettext("Units"))
+    parts = []
+    for row in rows:
+        more = (
+            f' <a class="muted" href="{conditional_escape(row.units_url)}">{units}</a>'
+            if units_link and row.units_url
+            else ""
+        )
+        parts.append(
+            f'\n      <tr>\n        <th scope="row">{_row_link(row, linked)}{more}</th>\n'
+            f"        {overview_table_cells(row.cells)}\n      </tr>\n      "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
