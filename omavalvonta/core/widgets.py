@@ -68,6 +68,11 @@ _INPUT_TEMPLATES = frozenset(
                  "time", "hidden", "checkbox")
 )
 _TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+# A radio button's or a checkbox's option (input_option.html): without its label
+# around it (`{{ radio.tag }}` in components/radios.html) it is a plain input.
+_OPTION_TEMPLATES = frozenset(
+    ("django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html")
+)
 
 
 def _input_html(widget: dict) -> str:
@@ -87,14 +92,15 @@ def _textarea_html(widget: dict) -> str:
 
 class QuickFormRenderer(DjangoTemplates):
     """The project's form renderer (settings.FORM_RENDERER): Django's, except that
-    a plain input and a textarea are written here, not by two templates each (a
-    report's handling panel renders some thirty). Everything else goes to
+    a plain input, a radio button or checkbox without its label and a textarea
+    are written here, not by two or three templates each (a report's handling
+    panel renders some forty). Everything else goes to
     Django's templates. Tests compare the markup with Django's."""
 
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and template_name == widget.get("template_name"):
-            if template_name in _INPUT_TEMPLATES:
+            if template_name in _INPUT_TEMPLATES or (template_name in _OPTION_TEMPLATES and not widget.get("wrap_label")):
                 return _input_html(widget)
             if template_name == _TEXTAREA_TEMPLATE:
                 return _textarea_html(widget)

@@ -63,6 +63,27 @@ def test_quick_form_renderer_writes_djangos_inputs(widget, value, attrs):
     assert str(quick) == str(django_s)
 
 
+@pytest.mark.parametrize(
+    "widget, value",
+    [
+        (forms.RadioSelect(choices=[(1, "Yksi"), (2, "Kaksi & <kolme>")]), 2),
+        (forms.RadioSelect(choices=[("", "Ei"), ("a", "A")]), None),
+        (forms.CheckboxSelectMultiple(choices=[(1, "Yksi"), (2, "Kaksi")]), [1, 2]),
+    ],
+)
+def test_quick_form_renderer_writes_djangos_option_tags(widget, value):
+    """`{{ radio.tag }}` (components/radios.html): the button without its label."""
+    quick = forms.Form(renderer=QuickFormRenderer())
+    django_s = forms.Form(renderer=DjangoTemplates())
+    for form in (quick, django_s):
+        form.fields["f"] = forms.MultipleChoiceField(choices=widget.choices, widget=widget, required=True) if isinstance(
+            widget, forms.CheckboxSelectMultiple) else forms.ChoiceField(choices=widget.choices, widget=widget)
+        form.initial = {"f": value}
+    tags = [[str(option.tag()) for option in form["f"]] for form in (quick, django_s)]
+    assert tags[0] == tags[1]
+    assert all(tag.startswith("<input ") for tag in tags[0])
+
+
 def test_quick_form_renderer_leaves_the_rest_to_the_templates():
     radios = forms.RadioSelect(choices=[(1, "Yksi"), (2, "Kaksi & kolme")])
     select = forms.SelectMultiple(choices=[(1, "Yksi")])
