@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, Q, Value, When
@@ -22,6 +21,7 @@ from omavalvonta.core.services import access_log_record
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.deviations import rules
 from omavalvonta.deviations.identity import DISCLOSED_VERB, reporter_visible
+from omavalvonta.deviations.list_rows import LIST_PAGE_FIELDS, LIST_PAGE_RELATED
 from omavalvonta.deviations.models import (
     OPEN_STATE_VALUES,
     Attachment,
@@ -39,25 +39,6 @@ from omavalvonta.organisation.models import WellbeingCounty
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
 LIST_RELATED = ("unit", "unit__region", "handler")
-# The list page's rows (list_rows.list_rows) read these fields alone: a report's
-# texts and its sixty other columns stay in the database.
-LIST_PAGE_RELATED = ("unit", "handler")
-LIST_PAGE_FIELDS = (
-    "number",
-    "kind",
-    "state",
-    "is_critical",
-    "notification_due_at",
-    "notification_done_at",
-    "risk_level",
-    "submitted_at",
-    "due_date",
-    "unit",
-    "unit__name",
-    "handler",
-    "handler__full_name",
-    "handler__email",
-)
 
 
 def deviation_get(*, actor, pk, perm: str = "deviation.view", request=None, log: bool = True) -> Deviation:
@@ -374,30 +355,6 @@ def handler_candidates(*, unit, kind: str | None = None):
     return access_people.people_with(access.P_DEVIATION_HANDLE, unit, kind=kind).order_by("full_name", "pk")
 
 
-class HandlingPeople:
-    """The people the handling panel offers, read in one query when first asked
-    (access_people.PeopleCovering) instead of one per choice: `handlers` is
-    `handler_candidates` for the report's kind, `owners` of a corrective action
-    `action_owner_candidates`, `responsible` for an instruction
-    `proposals.responsible_candidates`."""
-
-    def __init__(self, *, deviation: Deviation):
-        self._people = access_people.PeopleCovering(deviation.unit)
-        self._kind = deviation.kind
-
-    @cached_property
-    def handlers(self) -> list:
-        return self._people.with_perm(access.P_DEVIATION_HANDLE, kind=self._kind)
-
-    @cached_property
-    def owners(self) -> list:
-        return [*self.handlers, *self._people.in_unit()]
-
-    @cached_property
-    def responsible(self) -> list:
-        return self._people.with_perm(access.P_INSTRUCTION_DECIDE)
-
-
 # --- Records of an already authorised report or unit ---------------------------------------
 # Callers pass a report from deviation_get (or a unit from access.access_unit):
 # the kernel has already decided the actor may see it.
@@ -481,36 +438,22 @@ def _priority_q() -> Q:
 def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
     """Open grievances, critical reports and serious events `actor` may view:
     the ones a handler must see first, a late or running statutory clock first,
-    then the oldest. The ids are chosen from the partial index of these reports
-    alone (deviation_open_priority), then only those rows are joined (one
-    statement: the ids are its subquery). The rows carry the list page's fields
-    (LIST_PAGE_FIELDS)."""
-    ids = (
-        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
-        .filter(state__in=OPEN_STATE_VALUES)
-        .filter(_priority_q())
-        .annotate(clock=_priority_clock())
-        .order_by(*_PRIORITY_ORDER)
-        .values_list("pk", flat=True)[:limit]
-    )
-    return list(
-        Deviation.objects.select_related(*LIST_PAGE_RELATED)
-        .only(*LIST_PAGE_FIELDS)
-        .filter(pk__in=ids)
-        .annotate(clock=_priority_clock())
-        .order_by(*_PRIORITY_ORDER)
-    )
+    then the oldest. The ids come from the partial index of these reports alone
+    (deviation_open_priority), as the subquery of the one statement that joins
+    those rows (with the list page's fields, LIST_PAGE_FIELDS)."""
+    ids = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(state__in=OPEN_STATE_VALUES)
+    ids = ids.filter(_priority_q()).annotate(clock=_PRIORITY_CLOCK).order_by(*_PRIORITY_ORDER)
+    rows = Deviation.objects.select_related(*LIST_PAGE_RELATED).only(*LIST_PAGE_FIELDS)
+    rows = rows.filter(pk__in=ids.values_list("pk", flat=True)[:limit]).annotate(clock=_PRIORITY_CLOCK)
+    return list(rows.order_by(*_PRIORITY_ORDER))
 
 
-def _priority_clock():
-    """0: a statutory clock running, 1: a grievance, 2: the rest (critical)."""
-    return Case(
-        When(notification_due_at__isnull=False, notification_done_at__isnull=True, then=Value(0)),
-        When(kind=Kind.GRIEVANCE, then=Value(1)),
-        default=Value(2),
-    )
-
-
+# 0: a statutory clock running, 1: a grievance, 2: the rest (critical).
+_PRIORITY_CLOCK = Case(
+    When(notification_due_at__isnull=False, notification_done_at__isnull=True, then=Value(0)),
+    When(kind=Kind.GRIEVANCE, then=Value(1)),
+    default=Value(2),
+)
 _PRIORITY_ORDER = ("clock", F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")
 
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from omavalvonta.deviations import proposals, selectors, services
+from omavalvonta.deviations.handling_people import HandlingPeople
 from omavalvonta.deviations.models import Kind
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
@@ -31,7 +32,7 @@ def test_handling_people_are_the_selectors_people_in_one_query(
     owners = selectors.action_owner_candidates(deviation=deviation, handlers=handlers)
     responsible = proposals.responsible_candidates(unit=unit_a)
 
-    people = selectors.HandlingPeople(deviation=deviation)
+    people = HandlingPeople(deviation=deviation)
     with django_assert_num_queries(1):
         assert _pks(people.handlers) == _pks(handlers)
         assert _pks(people.owners) == _pks(owners)

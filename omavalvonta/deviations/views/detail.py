@@ -28,6 +28,7 @@ from omavalvonta.deviations.forms import (
     ReopenForm,
 )
 from omavalvonta.deviations.handling_forms import DecisionsForm, InformedForm
+from omavalvonta.deviations.handling_people import HandlingPeople
 from omavalvonta.deviations.informed import informed_records
 from omavalvonta.deviations.models import Kind, NotificationRecipient
 from omavalvonta.improvement.selectors import actions_for_source, open_action_count_for_source
@@ -45,7 +46,7 @@ from omavalvonta.organisation.access import (
 def _handling_forms(deviation, *, bound: str | None = None, data=None, actor=None) -> dict:
     """The handling panel's forms; the one named `bound` bound to `data`."""
     # Who may handle, own an action, answer for an instruction: one query.
-    people = selectors.HandlingPeople(deviation=deviation)
+    people = HandlingPeople(deviation=deviation)
 
     def args(name):
         return (data,) if name == bound else ()
