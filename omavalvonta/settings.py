@@ -109,6 +109,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with plain inputs and textareas written in Python (core/widgets.py).
+FORM_RENDERER = "omavalvonta.core.widgets.QuickFormRenderer"
 
 _DEFAULT_SQLITE = BASE_DIR / "var" / "omavalvonta.sqlite3"
 _DEFAULT_DATABASE_URL = f"sqlite:///{_DEFAULT_SQLITE}"

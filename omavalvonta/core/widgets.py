@@ -10,6 +10,7 @@ from Django's own context, so choices, selection and attributes do not change.
 Tests compare them with Django's widgets."""
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -55,3 +56,52 @@ class QuickRadioSelect(forms.RadioSelect):
             f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
             f"{value}{attrs_html(widget['attrs'])}>"
         )
+
+
+# --- Every form's plain inputs ----------------------------------------------------------
+
+# Django's templates of a plain <input> (each only includes input.html) and of a
+# <textarea>: QuickFormRenderer writes their markup itself.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "email", "number", "password", "url", "search", "tel", "date", "datetime",
+                 "time", "hidden", "checkbox")
+)
+_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+# A radio button's or a checkbox's option (input_option.html): without its label
+# around it (`{{ radio.tag }}` in components/radios.html) it is a plain input.
+_OPTION_TEMPLATES = frozenset(
+    ("django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html")
+)
+
+
+def _input_html(widget: dict) -> str:
+    """django/forms/widgets/input.html with attrs.html."""
+    value = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+        f"{value}{attrs_html(widget['attrs'])}>"
+    )
+
+
+def _textarea_html(widget: dict) -> str:
+    """django/forms/widgets/textarea.html with attrs.html."""
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>\n{value}</textarea>'
+
+
+class QuickFormRenderer(DjangoTemplates):
+    """The project's form renderer (settings.FORM_RENDERER): Django's, except that
+    a plain input, a radio button or checkbox without its label and a textarea
+    are written here, not by two or three templates each (a report's handling
+    panel renders some forty). Everything else goes to
+    Django's templates. Tests compare the markup with Django's."""
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if isinstance(context, dict) else None
+        if widget is not None and template_name == widget.get("template_name"):
+            if template_name in _INPUT_TEMPLATES or (template_name in _OPTION_TEMPLATES and not widget.get("wrap_label")):
+                return _input_html(widget)
+            if template_name == _TEXTAREA_TEMPLATE:
+                return _textarea_html(widget)
+        return super().render(template_name, context, request=request)

@@ -18,6 +18,26 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.deviations.models import Kind, RiskLevel, State
 
+# The list page's rows (`list_rows`) read these fields alone: a report's
+# texts and its sixty other columns stay in the database.
+LIST_PAGE_RELATED = ("unit", "handler")
+LIST_PAGE_FIELDS = (
+    "number",
+    "kind",
+    "state",
+    "is_critical",
+    "notification_due_at",
+    "notification_done_at",
+    "risk_level",
+    "submitted_at",
+    "due_date",
+    "unit",
+    "unit__name",
+    "handler",
+    "handler__full_name",
+    "handler__email",
+)
+
 
 def _date(value) -> str:
     """`value|date:"j.n.Y"`: an aware datetime in the current time zone."""

@@ -21,6 +21,7 @@ from omavalvonta.core.services import access_log_record
 from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.deviations import rules
 from omavalvonta.deviations.identity import DISCLOSED_VERB, reporter_visible
+from omavalvonta.deviations.list_rows import LIST_PAGE_FIELDS, LIST_PAGE_RELATED
 from omavalvonta.deviations.models import (
     OPEN_STATE_VALUES,
     Attachment,
@@ -437,24 +438,23 @@ def _priority_q() -> Q:
 def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
     """Open grievances, critical reports and serious events `actor` may view:
     the ones a handler must see first, a late or running statutory clock first,
-    then the oldest. The ids are chosen from the partial index of these reports
-    alone (deviation_open_priority), then only those rows are joined."""
-    ids = list(
-        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
-        .filter(state__in=OPEN_STATE_VALUES)
-        .filter(_priority_q())
-        .annotate(
-            clock=Case(
-                When(notification_due_at__isnull=False, notification_done_at__isnull=True, then=Value(0)),
-                When(kind=Kind.GRIEVANCE, then=Value(1)),
-                default=Value(2),
-            )
-        )
-        .order_by("clock", F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    rows = Deviation.objects.select_related(*LIST_RELATED).in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
+    then the oldest. The ids come from the partial index of these reports alone
+    (deviation_open_priority), as the subquery of the one statement that joins
+    those rows (with the list page's fields, LIST_PAGE_FIELDS)."""
+    ids = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(state__in=OPEN_STATE_VALUES)
+    ids = ids.filter(_priority_q()).annotate(clock=_PRIORITY_CLOCK).order_by(*_PRIORITY_ORDER)
+    rows = Deviation.objects.select_related(*LIST_PAGE_RELATED).only(*LIST_PAGE_FIELDS)
+    rows = rows.filter(pk__in=ids.values_list("pk", flat=True)[:limit]).annotate(clock=_PRIORITY_CLOCK)
+    return list(rows.order_by(*_PRIORITY_ORDER))
+
+
+# 0: a statutory clock running, 1: a grievance, 2: the rest (critical).
+_PRIORITY_CLOCK = Case(
+    When(notification_due_at__isnull=False, notification_done_at__isnull=True, then=Value(0)),
+    When(kind=Kind.GRIEVANCE, then=Value(1)),
+    default=Value(2),
+)
+_PRIORITY_ORDER = ("clock", F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")
 
 
 def priority_first(deviations):

@@ -184,25 +184,31 @@ def _by_group(cells: dict) -> list[Cell]:
     return [cells.get(g, Cell()) for g in GROUP_ORDER]
 
 
-def _overview_regions(units_qs, region) -> tuple[set, int | None, int | None]:
+def _overview_regions(units_qs, region) -> tuple[set, int | None, int | None, int]:
     """(visible regions, the region asked for, the region whose units are
-    listed): a region asked for counts only when the actor sees units in it; a
-    regional director (one visible region) sees their own region's units."""
+    listed, the number of units): a region asked for counts only when the actor
+    sees units in it; a regional director (one visible region) sees their own
+    region's units. One query (the units per region)."""
     region_id = bounds.parse_int(region) if region not in (None, "") else None
-    visible_regions = set(units_qs.values_list("region_id", flat=True).distinct())
+    per_region = dict(units_qs.order_by().values_list("region_id").annotate(n=Count("pk")))
+    visible_regions = set(per_region)
     if region_id not in visible_regions:
         region_id = None
     chosen_region = region_id
     if region_id is None and len(visible_regions) == 1:
         region_id = next(iter(visible_regions))
-    return visible_regions, chosen_region, region_id
+    return visible_regions, chosen_region, region_id, sum(per_region.values())
 
 
 def _unit_rows(units, current: Q) -> list[OverviewRow]:
     if not units:
         return []
     per_unit = _cells_by(Tally.objects.filter(current, unit_id__in=[u.pk for u in units]), "unit_id")
-    return [OverviewRow(u.name, reverse("feedback:unit", args=[u.pk]), _by_group(per_unit.get(u.pk, {}))) for u in units]
+    # A unit's address without a reverse() per row (a region lists a hundred).
+    prefix = reverse("feedback:unit", args=[0])
+    assert prefix.endswith("/0/"), prefix
+    prefix = prefix[:-2]
+    return [OverviewRow(u.name, f"{prefix}{u.pk}/", _by_group(per_unit.get(u.pk, {}))) for u in units]
 
 
 def _type_rows(current: Q) -> list[OverviewRow]:
@@ -216,10 +222,13 @@ def _type_rows(current: Q) -> list[OverviewRow]:
 def _region_rows(regions, current: Q) -> list[OverviewRow]:
     by_region = _cells_by(Tally.objects.filter(fig.REGIONS, current), "region_id")
     home = reverse("feedback:home")
+    prefix = reverse("feedback:scope", args=["region", 0])
+    assert prefix.endswith("/0/"), prefix
+    prefix = prefix[:-2]
     return [
         OverviewRow(
             r.name,
-            reverse("feedback:scope", args=["region", r.pk]),
+            f"{prefix}{r.pk}/",
             _by_group(by_region.get(r.pk, {})),
             units_url=f"{home}?alue={r.pk}#units",
         )
@@ -241,8 +250,7 @@ def overview(*, actor, region=None) -> dict:
     tallies: five queries whatever the number of answers."""
     year, quarter = fig.recent_periods(1)[0]
     units_qs = access.units_for(actor, access.P_FEEDBACK_VIEW)
-    visible_regions, chosen_region, region_id = _overview_regions(units_qs, region)
-    unit_count = units_qs.count()
+    visible_regions, chosen_region, region_id, unit_count = _overview_regions(units_qs, region)
     listed = region_id is not None or unit_count <= OVERVIEW_UNIT_ROWS
     units = []
     if listed:

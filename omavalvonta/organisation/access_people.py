@@ -10,6 +10,7 @@ stays the kernel's own business.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -80,3 +81,35 @@ def people_with(perm: str, unit, *, kind: str | None = None) -> QuerySet[User]:
     its region or the whole organisation (the reverse of `access.can`, without
     a record's object rules)."""
     return people_holding(roles_with(perm, kind=kind), covering=unit)
+
+
+class PeopleCovering:
+    """The active people whose memberships cover `unit` (the unit itself, its
+    region, the whole organisation), read in one query when first asked: a page
+    offering several choices of people in one unit (who handles a report, who
+    owns an action, who answers for an instruction) asks them here instead of a
+    query per choice. Each answer is by name (full name, then id)."""
+
+    def __init__(self, unit):
+        self.unit = unit
+
+    @cached_property
+    def _rows(self) -> list[tuple[str, int | None, User]]:
+        rows = memberships_of(covering=self.unit).select_related("user").order_by()
+        return [(m.role, m.unit_id, m.user) for m in rows]
+
+    def _people(self, keep) -> list[User]:
+        people = {}
+        for role, unit_id, user in self._rows:
+            if keep(role, unit_id):
+                people.setdefault(user.pk, user)
+        return sorted(people.values(), key=lambda u: (u.full_name, u.pk))
+
+    def with_perm(self, perm: str, *, kind: str | None = None) -> list[User]:
+        """`people_with(perm, unit, kind=kind)`."""
+        roles = set(roles_with(perm, kind=kind))
+        return self._people(lambda role, unit_id: role in roles)
+
+    def in_unit(self) -> list[User]:
+        """`people_holding(unit=unit)`: a membership in the unit itself, any role."""
+        return self._people(lambda role, unit_id: unit_id == self.unit.pk)

@@ -3,10 +3,27 @@ group has thousands of units, so above a threshold a unit is chosen within a
 region and no page renders a list of every unit."""
 
 from django import forms
+from django.db.models import Count
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.lib import bounds
 from omavalvonta.organisation.models import Region, Unit
+
+
+class _NameChoiceIterator(ModelChoiceIterator):
+    """A region's or unit's options as (id, name) read by one plain query: the
+    same options as Django's iterator (a region and a unit are shown by their
+    name), without a model per option nor a server-side cursor."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    iterator = _NameChoiceIterator
 
 
 class RegionUnitFilter(forms.Form):
@@ -17,10 +34,10 @@ class RegionUnitFilter(forms.Form):
     the unit choice offers the chosen region's units only, so no page renders a
     list of every unit. A unit asked for directly (a link with ?unit=) is kept."""
 
-    region = forms.ModelChoiceField(
+    region = NameChoiceField(
         label=_("Region"), queryset=Region.objects.none(), required=False, empty_label=_("All regions")
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units"))
+    unit = NameChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units"))
 
     MAX_UNITS_WITHOUT_REGION = 60
     show_region = False
@@ -36,11 +53,27 @@ class RegionUnitFilter(forms.Form):
         """region_id: the region whose units to offer when none was chosen (a page
         that always shows one unit offers that unit's neighbours)."""
         if regions is None:
-            regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name")
-        self.fields["region"].queryset = regions
-        self.show_region = regions.count() > 1
+            # The units' regions with the number of units in each, in one query:
+            # the region choice's options, whether to show it and whether to narrow.
+            per_region = list(
+                units.order_by()
+                .values_list("region_id", "region__name")
+                .annotate(n=Count("pk"))
+                .order_by("region__name", "region_id")
+            )
+            self.fields["region"].queryset = Region.objects.filter(pk__in=[pk for pk, _name, _n in per_region])
+            self.fields["region"].choices = [
+                ("", self.fields["region"].empty_label),
+                *((pk, name) for pk, name, _n in per_region),
+            ]
+            self.show_region = len(per_region) > 1
+            unit_count = sum(n for _pk, _name, n in per_region)
+        else:
+            self.fields["region"].queryset = regions
+            self.show_region = regions.count() > 1
+            unit_count = units.count() if self.show_region else 0
         self.show_unit = True
-        self.narrowed = self.show_region and units.count() > self.MAX_UNITS_WITHOUT_REGION
+        self.narrowed = self.show_region and unit_count > self.MAX_UNITS_WITHOUT_REGION
         if self.narrowed:
             chosen = bounds.parse_int(self.data.get("region")) if self.is_bound else None
             region_id = chosen if chosen is not None else region_id

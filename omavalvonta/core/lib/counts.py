@@ -34,8 +34,9 @@ class CountsFirst:
 def _counted_sql(queryset, alias: str, using: str) -> tuple[str, list]:
     # The rows' count, whatever they select: a constant keeps an index-only
     # plan possible (a DISTINCT query keeps its own columns, which it counts by).
-    inner = queryset.order_by()
-    if not inner.query.distinct:
+    # A sliced queryset (counting stops at its limit) is counted as it is.
+    inner = queryset if queryset.query.is_sliced else queryset.order_by()
+    if not inner.query.distinct and not inner.query.is_sliced:
         inner = inner.annotate(_counted=Value(1)).values("_counted")
     try:
         sql, params = inner.query.get_compiler(using=using).as_sql()

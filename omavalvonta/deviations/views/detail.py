@@ -28,6 +28,7 @@ from omavalvonta.deviations.forms import (
     ReopenForm,
 )
 from omavalvonta.deviations.handling_forms import DecisionsForm, InformedForm
+from omavalvonta.deviations.handling_people import HandlingPeople
 from omavalvonta.deviations.informed import informed_records
 from omavalvonta.deviations.models import Kind, NotificationRecipient
 from omavalvonta.improvement.selectors import actions_for_source, open_action_count_for_source
@@ -44,17 +45,16 @@ from omavalvonta.organisation.access import (
 
 def _handling_forms(deviation, *, bound: str | None = None, data=None, actor=None) -> dict:
     """The handling panel's forms; the one named `bound` bound to `data`."""
-    candidates = list(selectors.handler_candidates(unit=deviation.unit, kind=deviation.kind))
+    # Who may handle, own an action, answer for an instruction: one query.
+    people = HandlingPeople(deviation=deviation)
 
     def args(name):
         return (data,) if name == bound else ()
 
     return {
-        "assign": AssignForm(*args("assign"), prefix="assign", candidates=candidates, current=deviation.handler),
+        "assign": AssignForm(*args("assign"), prefix="assign", candidates=people.handlers, current=deviation.handler),
         "classify": ClassifyForm(*args("classify"), prefix="classify", initial=ClassifyForm.initial_for(deviation)),
-        "action": ActionForm(
-            *args("action"), prefix="action", people=selectors.action_owner_candidates(deviation=deviation, handlers=candidates)
-        ),
+        "action": ActionForm(*args("action"), prefix="action", people=people.owners),
         "answer": AnswerForm(
             *args("answer"), prefix="answer", initial={"answer": deviation.answer, "edit_version": deviation.edit_version}
         ),
@@ -63,7 +63,7 @@ def _handling_forms(deviation, *, bound: str | None = None, data=None, actor=Non
         "decisions": DecisionsForm(
             *args("decisions"),
             prefix="decisions",
-            candidates=proposals.responsible_candidates(unit=deviation.unit),
+            candidates=people.responsible,
             deviation=deviation,
         ),
         "close": CloseForm(prefix="close"),

@@ -189,7 +189,8 @@ def deviation_list(request):
     page = IdPaginator(
         selectors.deviation_list(actor=actor, filters=filters),
         PAGE_SIZE,
-        related=selectors.LIST_RELATED,
+        related=selectors.LIST_PAGE_RELATED,
+        only=selectors.LIST_PAGE_FIELDS,
         ids_from=selectors.deviation_list(actor=actor, filters=filters, walk=True),
         count=lambda: selectors.deviation_count(actor=actor, filters=filters, limit=LIST_COUNT_LIMIT),
         count_limit=LIST_COUNT_LIMIT,

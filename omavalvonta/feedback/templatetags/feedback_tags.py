@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 from django.utils import formats
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -33,28 +33,38 @@ def _count(n) -> str:
     return formats.localize(n) if settings.USE_THOUSAND_SEPARATOR else str(n)
 
 
-def _shown(cell):
-    return format_html("<strong>{}</strong>", nps_format(cell.nps)) if cell.nps is not None else None
+def _shown(cell) -> str | None:
+    """`<strong>+12</strong>`: the NPS is a number (no text to escape)."""
+    return f"<strong>{nps_format(cell.nps)}</strong>" if cell.nps is not None else None
 
 
 @register.filter
 def overview_card_cells(cells, groups):
     """A row's cells as the card's spans: “label: NPS (n=N)”."""
-    return format_html_join(
-        "", "<span>{}: {} (n={})</span>",
-        ((label, _shown(cell) or "–", _count(cell.n)) for label, cell in zip(groups, cells, strict=False)),
+    return mark_safe(  # noqa: S308 -- the labels escaped, the rest numbers
+        "".join(
+            f"<span>{conditional_escape(label)}: {_shown(cell) or '–'} (n={_count(cell.n)})</span>"
+            for label, cell in zip(groups, cells, strict=False)
+        )
     )
 
 
 @register.filter
 def overview_table_cells(cells):
     """A row's cells as table cells: the NPS or a dash with its reason, and n."""
-    hidden = format_html('<span class="muted" title="{}">–</span>', gettext("Fewer than five answers: not shown"))
-    return mark_safe("".join(
-        format_html('<td>{} <span class="muted">n={}</span></td>', _shown(cell) or hidden, _count(cell.n))
-        if cell.n else '<td><span class="muted">–</span></td>'
-        for cell in cells
-    ))
+    hidden = None
+    parts = []
+    for cell in cells:
+        if not cell.n:
+            parts.append('<td><span class="muted">–</span></td>')
+            continue
+        shown = _shown(cell)
+        if shown is None:
+            if hidden is None:
+                hidden = format_html('<span class="muted" title="{}">–</span>', gettext("Fewer than five answers: not shown"))
+            shown = hidden
+        parts.append(f'<td>{shown} <span class="muted">n={_count(cell.n)}</span></td>')
+    return mark_safe("".join(parts))  # noqa: S308 -- numbers and the escaped title
 
 
 @register.filter
@@ -62,3 +72,48 @@ def decimal_fi(value):
     if value is None:
         return "–"
     return f"{value:.1f}".replace(".", ",")
+
+
+# The overview's rows themselves (feedback/_overview_table.html): a region lists a
+# hundred units, each a card and a table row; the loops' markup is written here
+# as the template wrote it, whitespace included.
+
+
+def _row_link(row, linked) -> str:
+    name = conditional_escape(row.name)
+    return f'<a href="{conditional_escape(row.url)}">{name}</a>' if linked and row.url else str(name)
+
+
+@register.simple_tag
+def overview_cards(rows, groups, linked, units_link):
+    """The cards' loop: one <li> per row."""
+    units = conditional_escape(gettext("Units"))
+    parts = []
+    for row in rows:
+        name = conditional_escape(row.name)
+        title = f'<span class="list-cards__title">{name}</span>'
+        first = f'<a href="{conditional_escape(row.url)}">{title}</a>' if linked and row.url else title
+        second = f'<a href="{conditional_escape(row.units_url)}">{units}</a>' if units_link and row.units_url else ""
+        parts.append(
+            f'\n  <li class="card">\n    {first}\n    {second}\n'
+            f'    <span class="list-cards__meta">{overview_card_cells(row.cells, groups)}</span>\n  </li>\n  '
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
+
+
+@register.simple_tag
+def overview_table_rows(rows, linked, units_link):
+    """The table's loop: one <tr> per row."""
+    units = conditional_escape(gettext("Units"))
+    parts = []
+    for row in rows:
+        more = (
+            f' <a class="muted" href="{conditional_escape(row.units_url)}">{units}</a>'
+            if units_link and row.units_url
+            else ""
+        )
+        parts.append(
+            f'\n      <tr>\n        <th scope="row">{_row_link(row, linked)}{more}</th>\n'
+            f"        {overview_table_cells(row.cells)}\n      </tr>\n      "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
