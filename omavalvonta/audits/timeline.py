@@ -18,8 +18,8 @@ def audit_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart
     """Audits (findings and nonconformities counted) and self-assessments held in `unit`."""
     window = day_range("held_on", after=after, before=before)
     audits = (
-        Audit.objects.for_actor(actor, access.P_RISK_VIEW)
-        .filter(unit_id=unit.pk, **window)
+        Audit.objects.for_actor_in_unit(actor, access.P_RISK_VIEW, unit)
+        .filter(**window)
         .annotate(
             found=Count("findings"),
             nonconformities=Count("findings", filter=Q(findings__kind=FindingKind.NONCONFORMITY)),
@@ -27,8 +27,8 @@ def audit_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart
         .order_by("-held_on", "-id")
     )
     assessments = (
-        SelfAssessment.objects.for_actor(actor, access.P_RISK_VIEW)
-        .filter(unit_id=unit.pk, **window)
+        SelfAssessment.objects.for_actor_in_unit(actor, access.P_RISK_VIEW, unit)
+        .filter(**window)
         .order_by("-held_on", "-id")
     )
     return [

@@ -18,7 +18,7 @@ from omavalvonta.organisation import access
 
 def deviation_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Reports received and closed in `unit` that `actor` may see."""
-    visible = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(unit_id=unit.pk)
+    visible = Deviation.objects.for_actor_in_unit(actor, access.P_DEVIATION_VIEW, unit)
     received = visible.filter(**moment_range("submitted_at", after=after, before=before))
     closed = visible.filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
     return [
@@ -53,7 +53,7 @@ def notification_timeline(*, actor, unit, after=None, before=None) -> list[Timel
     """Statutory notifications sent from `unit`, to whom by kind."""
     if not access.can(actor, access.P_DEVIATION_VIEW, unit):
         return []
-    visible_reports = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(unit_id=unit.pk).values("pk")
+    visible_reports = Deviation.objects.for_actor_in_unit(actor, access.P_DEVIATION_VIEW, unit).values("pk")
     sent = StatutoryNotification.objects.filter(
         unit_id=unit.pk, deviation__in=visible_reports, **moment_range("sent_at", after=after, before=before)
     )

@@ -17,8 +17,8 @@ from omavalvonta.organisation import access
 def round_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Rounds of `unit` closed before today, answers counted."""
     rounds = (
-        Round.objects.for_actor(actor, access.P_FEEDBACK_VIEW)
-        .filter(unit_id=unit.pk, closes_on__lt=timezone.localdate())
+        Round.objects.for_actor_in_unit(actor, access.P_FEEDBACK_VIEW, unit)
+        .filter(closes_on__lt=timezone.localdate())
         .filter(**day_range("closes_on", after=after, before=before))  # may bound closes_on__lt too
         .annotate(answers=Count("responses"))
         .order_by("-closes_on", "-id")

@@ -16,7 +16,7 @@ from omavalvonta.organisation import access
 
 def action_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Actions opened, and effectiveness checks recorded, in `unit`."""
-    visible = Action.objects.for_actor(actor, access.P_ACTION_VIEW).filter(unit_id=unit.pk)
+    visible = Action.objects.for_actor_in_unit(actor, access.P_ACTION_VIEW, unit)
     opened = visible.filter(**moment_range("created_at", after=after, before=before))
     checked = visible.filter(
         effectiveness_checked_at__isnull=False, **moment_range("effectiveness_checked_at", after=after, before=before)

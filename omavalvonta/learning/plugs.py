@@ -45,7 +45,7 @@ def review_timeline(*, actor, unit, after=None, before=None) -> list[registry.Ti
     """core.registry UNIT_TIMELINE: reviews of `unit` opened and completed, and
     their summaries shared. Titles are the staff's own titles of the reviews,
     never a name."""
-    visible = selectors.reviews_visible(actor=actor).filter(unit_id=unit.pk)
+    visible = selectors.reviews_in_unit(actor=actor, unit=unit)
     opened = visible.filter(**moment_range("opened_at", after=after, before=before))
     completed = visible.filter(completed_at__isnull=False, **moment_range("completed_at", after=after, before=before))
     shared = visible.filter(

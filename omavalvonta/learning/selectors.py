@@ -45,6 +45,15 @@ def reviews_visible(*, actor):
     return LearningReview.objects.filter(scope | _involved_q(actor))
 
 
+def reviews_in_unit(*, actor, unit):
+    """`reviews_visible(actor=actor)` of `unit` alone: all the unit's reviews
+    when `actor` reads learning in the whole unit (without the scope's other
+    units and the involvement rules, a fraction of the SQL), else the visible ones."""
+    if access.sees_all_of_unit(actor, access.P_LEARNING_VIEW, unit):
+        return LearningReview.objects.filter(unit_id=unit.pk)
+    return reviews_visible(actor=actor).filter(unit_id=unit.pk)
+
+
 def is_involved(actor, review: LearningReview) -> bool:
     if actor.pk in (review.facilitator_id, review.opened_by_id):
         return True

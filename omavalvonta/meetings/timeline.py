@@ -16,8 +16,8 @@ from omavalvonta.organisation import access
 def meeting_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Minutes closed in `unit` and their decisions counted."""
     closed = (
-        Meeting.objects.for_actor(actor, access.P_MEETING_VIEW)
-        .filter(unit_id=unit.pk, closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
+        Meeting.objects.for_actor_in_unit(actor, access.P_MEETING_VIEW, unit)
+        .filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
         .annotate(decisions=Count("items", filter=~Q(items__decision="")))
         .order_by("-closed_at", "-id")
     )

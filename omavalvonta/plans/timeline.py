@@ -16,9 +16,9 @@ from omavalvonta.plans.models import PlanKind, PlanVersion, VersionState
 def plan_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """The unit's plans' approved versions and reviews."""
     approved = (
-        PlanVersion.objects.for_actor(actor, access.P_PLAN_VIEW)
+        PlanVersion.objects.for_actor_in_unit(actor, access.P_PLAN_VIEW, unit)
         .filter(
-            unit_id=unit.pk, state=VersionState.APPROVED, approved_at__isnull=False,
+            state=VersionState.APPROVED, approved_at__isnull=False,
             **moment_range("approved_at", after=after, before=before),
         )
         .order_by("-approved_at", "-id")

@@ -211,6 +211,30 @@ def test_the_split_count_matches_the_scoped_rows(who, request, unit_a, unit_b, r
             assert access.count_for_actor(base, actor, perm, limit=limit) == min(expected, limit)
 
 
+@pytest.mark.parametrize(
+    "who", ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
+)
+def test_the_rows_in_one_unit_match_the_scoped_rows_there(who, request, unit_a, unit_b, region_a):
+    """filter_in_unit (one unit's timeline): the same rows as the full scope
+    narrowed to the unit, whether the short form (the whole unit) or the scope is used."""
+    actor = request.getfixturevalue(who)
+    sibling = UnitFactory(region=region_a)
+    for unit in (unit_a, unit_b, sibling):
+        for kind in ("quality", "threat_or_violence", "data_protection"):
+            deviation(unit, kind=kind)
+        deviation(unit, kind="medication", reporter=actor)
+        deviation(unit, kind="quality", handler=actor)
+    perm = access.P_DEVIATION_VIEW
+    for unit in (unit_a, unit_b, sibling):
+        expected = set(access.filter_for_actor(Deviation.objects.all(), actor, perm).filter(unit_id=unit.pk).values_list("pk", flat=True))
+        got = set(Deviation.objects.for_actor_in_unit(actor, perm, unit).values_list("pk", flat=True))
+        assert got == expected
+        # The short form only where every row of the unit is the actor's to see.
+        whole = set(Deviation.objects.filter(unit_id=unit.pk).values_list("pk", flat=True))
+        assert access.sees_all_of_unit(actor, perm, unit, kind_field="kind") == (expected == whole)
+    assert set(Deviation.objects.for_actor_in_unit(AnonymousUser(), perm, unit_a).values_list("pk", flat=True)) == set()
+
+
 def test_scope_q_for_the_quality_director_matches_everything(quality_director, unit_a, unit_b):
     both = {deviation(unit_a).pk, deviation(unit_b).pk}
     q = access.scope_q(quality_director, access.P_DEVIATION_VIEW, kind_field="kind")
