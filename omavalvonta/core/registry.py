@@ -247,8 +247,8 @@ SEARCH_SOURCES = "search.sources"
 # access_county.county_units (one query with the units the county purchases from).
 COUNTY_PLACEMENTS = "county.placements"
 # The statutory notifications and § 29 grievances sent to a county (deviations,
-# one provider): func(*, county) -> a values() queryset, one row per report,
-# newest first, with the keys deviation_id, number, kind, state, closed_at,
+# one provider): func(*, county, newest=None) -> a values() queryset, one row per
+# report, newest first (with `newest`: that many newest only), with the keys deviation_id, number, kind, state, closed_at,
 # unit_id, unit_name, legal_basis, first_sent, correction_due, messages (the
 # provider filters by access_county.notifications_for). Details: labels() ->
 # {"kind": {...}, "state": {...}} (code -> label in the active language);
