@@ -350,8 +350,10 @@ class TimelinePart:
     is the event's time -- an aware datetime, or a date when `day` (the day's
     event at its start in Helsinki, `core.lib.dates.day_start`) -- and whose
     other columns are integers, text, booleans or null (they may come back
-    through JSON). `entry(at, *values)` makes the row's `TimelineEntry`, `at`
-    an aware datetime; it is called only for the rows a page shows."""
+    through JSON); or those rows kept compiled (`core.lib.compound.shaped`,
+    which a provider may hand its parts to). `entry(at, *values)` makes the
+    row's `TimelineEntry`, `at` an aware datetime; it is called only for the
+    rows a page shows."""
 
     rows: Any
     entry: Callable

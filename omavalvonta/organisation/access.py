@@ -340,12 +340,14 @@ def filter_for_actor(queryset, actor, perm: str, *, walk: bool = False):
     return queryset.filter(q if owner is None else q | owner)
 
 
-def sees_all_of_unit(actor, perm: str, unit: Unit, *, kind_field: str | None = None) -> bool:
+def sees_all_of_unit(actor, perm: str, unit: Unit, *, model=None, kind_field: str | None = None) -> bool:
     """May `actor` use `perm` on every row of `unit`: a grant covering the unit
-    with `perm` and, for a model whose rows have kinds (`kind_field`), no limit
-    on the kinds? Then the unit's rows are exactly what `filter_for_actor`
-    leaves of them (the object rules add nothing inside the unit)."""
+    with `perm` and, for a model whose rows have kinds (`model`'s
+    `access_kind_field`, or `kind_field`), no limit on the kinds? Then the
+    unit's rows are exactly what `filter_for_actor` leaves of them (the object
+    rules add nothing inside the unit), whoever the actor."""
     _check_perm(perm)
+    kind_field = kind_field or getattr(model, "access_kind_field", None)
     area = perm.split(".", 1)[0]
     return any(
         perm in g.permissions
@@ -363,7 +365,7 @@ def filter_in_unit(queryset, actor, perm: str, unit: Unit):
     of the SQL to build, compile and plan (a unit's timeline has ~19 parts) and
     reads no region's unit list."""
     rows = queryset.filter(unit_id=unit.pk)
-    if sees_all_of_unit(actor, perm, unit, kind_field=getattr(queryset.model, "access_kind_field", None)):
+    if sees_all_of_unit(actor, perm, unit, model=queryset.model):
         return rows
     return filter_for_actor(rows, actor, perm)
 

@@ -222,3 +222,20 @@ def test_the_figures_are_kept_for_the_run_of_the_job(client, county_person, unit
     assert answers() == 11 and api_answers() == 11
     _tally(UnitFactory(region=unit_x.region, name="Lastenkoti Koivu", counties=[county_x]), 5)
     assert answers() == 16 and api_answers() == 16
+
+
+def test_the_homes_newest_notifications_are_the_lists_first_ones(unit_x, county_x, report_y, county_y):
+    """The home's newest five are chosen before the messages are grouped: the
+    same rows as the top of the whole list, and never another county's."""
+    from omavalvonta.county import selectors
+    from omavalvonta.county.tests.conftest import _notified
+
+    for _i in range(7):
+        _notified(unit_x, county_x)
+    whole = list(selectors.notifications(county=county_x))
+    assert len(whole) == 7
+    for newest in (1, 5, 9):
+        assert list(selectors.notifications(county=county_x, newest=newest)) == whole[:newest]
+    assert {row["deviation_id"] for row in selectors.notifications(county=county_y, newest=5)} == {report_y.pk}
+    with pytest.raises(ValueError):
+        selectors.notifications(county=county_x, unit_id=unit_x.pk, newest=5)
