@@ -87,6 +87,12 @@ def published_reports():
     return plans_public.published_reports()
 
 
+def newest_published_reports(limit: int) -> list:
+    """The newest `limit` published follow-up reports with their periods and
+    publishing dates only, for links (not their figures: hundreds of kilobytes each)."""
+    return list(published_reports().only("period_start", "period_end", "published_at")[:limit])
+
+
 # --- What was notified to the county -------------------------------------------------------
 
 

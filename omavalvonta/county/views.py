@@ -58,7 +58,7 @@ def home(request):
             "sections": selectors.summary(kept.sections),
             "smalls": smalls,
             "computed_at": kept.computed_at,
-            "reports": list(selectors.published_reports()[:HOME_REPORTS]),
+            "reports": selectors.newest_published_reports(HOME_REPORTS),
             "period_form": form,
             "period": period,
             "slugs": SLUG_BY_KIND,

@@ -239,3 +239,29 @@ def test_the_homes_newest_notifications_are_the_lists_first_ones(unit_x, county_
     assert {row["deviation_id"] for row in selectors.notifications(county=county_y, newest=5)} == {report_y.pk}
     with pytest.raises(ValueError):
         selectors.notifications(county=county_x, unit_id=unit_x.pk, newest=5)
+
+
+def test_the_home_links_the_published_follow_up_reports_without_reading_their_figures(
+    client, county_person, admin, django_assert_max_num_queries
+):
+    """The home reads the newest published reports' periods and dates only: a
+    report's figures (hundreds of kilobytes) are not read, and no query a report."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from omavalvonta.county import selectors
+    from omavalvonta.plans.models import FollowupReport, ReportState
+
+    for year in (2023, 2024, 2025, 2026):
+        FollowupReport.objects.create(
+            period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31), state=ReportState.PUBLISHED,
+            figures={"big": "x" * 1000}, created_by=admin, published_at=timezone.now(),
+        )
+    reports = selectors.newest_published_reports(3)
+    assert [r.period_end.year for r in reports] == [2026, 2025, 2024]
+    assert all("figures" in r.get_deferred_fields() for r in reports)
+    client.force_login(county_person)
+    with django_assert_max_num_queries(13):
+        html = client.get(reverse("county:home")).content.decode()
+    assert "31.12.2026" in html and "31.12.2024" in html and "31.12.2023" not in html
