@@ -204,21 +204,40 @@ def _learn(build: Callable, values: dict) -> _Shape | None:
         return None
     parts = []
     for a, b in zip(made_first, made_second, strict=True):
-        same_entry = a.entry is b.entry or getattr(a.entry, "__code__", None) is getattr(b.entry, "__code__", b)
-        if a.day != b.day or not same_entry:
+        kept = _part_shape(a, b, [(name, first[name], second[name]) for name in names])
+        if kept is None:
             return None
-        got_a, got_b = _compile(a.rows), _compile(b.rows)
-        if got_a is None or got_b is None or got_a[0] != got_b[0] or len(got_a[1]) != len(got_b[1]):
-            return None
-        positions = {}
-        for index, (pa, pb) in enumerate(zip(got_a[1], got_b[1], strict=True)):
-            owner = [name for name in names if pa == first[name] and pb == second[name] and type(pa) is type(first[name])]
-            if len(owner) == 1:
-                positions[index] = owner[0]
-            elif pa != pb or any(pa == first[name] or pa == second[name] for name in names):
-                return None  # a parameter made from a value: not kept
-        parts.append((a, got_a[0], got_a[1], positions, _width(a.rows)))
+        parts.append(kept)
     return _Shape(parts=parts)
+
+
+def _part_shape(a, b, sentinels):
+    """(part, sql, params, {position: value name}, width) of one part built
+    twice (`a` with the first sentinels, `b` with the second), or None."""
+    same_entry = a.entry is b.entry or getattr(a.entry, "__code__", None) is getattr(b.entry, "__code__", b)
+    if a.day != b.day or not same_entry:
+        return None
+    got_a, got_b = _compile(a.rows), _compile(b.rows)
+    if got_a is None or got_b is None or got_a[0] != got_b[0] or len(got_a[1]) != len(got_b[1]):
+        return None
+    positions = _positions(got_a[1], got_b[1], sentinels)
+    if positions is None:
+        return None
+    return a, got_a[0], got_a[1], positions, _width(a.rows)
+
+
+def _positions(params_a, params_b, sentinels) -> dict | None:
+    """{position: value name} of the parameters that are a value's sentinels in
+    both compilations; None when another parameter differs between them or
+    holds a sentinel (it was made from a value: it cannot be filled in)."""
+    positions = {}
+    for index, (pa, pb) in enumerate(zip(params_a, params_b, strict=True)):
+        owner = [name for name, one, two in sentinels if pa == one and pb == two and type(pa) is type(one)]
+        if len(owner) == 1:
+            positions[index] = owner[0]
+        elif pa != pb or any(pa in (one, two) for _name, one, two in sentinels):
+            return None
+    return positions
 
 
 def shaped(key: tuple, build: Callable, **values) -> list:
