@@ -151,7 +151,7 @@ class Compiled:
 
 @dataclass(frozen=True)
 class _Shape:
-    parts: list  # [(TimelinePart made with the first sentinels, sql, params, {position: value name}, width)]
+    parts: list  # [(the part without its rows, sql, params, {position: value name}, width, database)]
 
 
 SHAPES_KEPT = 2048  # shapes (provider x unit x which window ends are open): all of them fit
@@ -212,7 +212,7 @@ def _learn(build: Callable, values: dict) -> _Shape | None:
 
 
 def _part_shape(a, b, sentinels):
-    """(part, sql, params, {position: value name}, width) of one part built
+    """(part, sql, params, {position: value name}, width, database) of one part built
     twice (`a` with the first sentinels, `b` with the second), or None."""
     same_entry = a.entry is b.entry or getattr(a.entry, "__code__", None) is getattr(b.entry, "__code__", b)
     if a.day != b.day or not same_entry:
@@ -223,7 +223,8 @@ def _part_shape(a, b, sentinels):
     positions = _positions(got_a[1], got_b[1], sentinels)
     if positions is None:
         return None
-    return a, got_a[0], got_a[1], positions, _width(a.rows)
+    # The part is kept without its queryset (only the SQL is needed again).
+    return replace(a, rows=None), got_a[0], got_a[1], positions, _width(a.rows), a.rows.db
 
 
 def _positions(params_a, params_b, sentinels) -> dict | None:
@@ -267,9 +268,9 @@ def shaped(key: tuple, build: Callable, **values) -> list:
     if shape is None:
         return build(**values)
     out = []
-    for part, sql, params, positions, width in shape.parts:
+    for part, sql, params, positions, width, db in shape.parts:
         filled = tuple(values[positions[i]] if i in positions else param for i, param in enumerate(params))
-        out.append(replace(part, rows=Compiled(sql=sql, params=filled, width=width, db=part.rows.db)))
+        out.append(replace(part, rows=Compiled(sql=sql, params=filled, width=width, db=db)))
     return out
 
 
