@@ -340,36 +340,6 @@ def filter_for_actor(queryset, actor, perm: str, *, walk: bool = False):
     return queryset.filter(q if owner is None else q | owner)
 
 
-def sees_all_of_unit(actor, perm: str, unit: Unit, *, model=None, kind_field: str | None = None) -> bool:
-    """May `actor` use `perm` on every row of `unit`: a grant covering the unit
-    with `perm` and, for a model whose rows have kinds (`model`'s
-    `access_kind_field`, or `kind_field`), no limit on the kinds? Then the
-    unit's rows are exactly what `filter_for_actor` leaves of them (the object
-    rules add nothing inside the unit), whoever the actor."""
-    _check_perm(perm)
-    kind_field = kind_field or getattr(model, "access_kind_field", None)
-    area = perm.split(".", 1)[0]
-    return any(
-        perm in g.permissions
-        and g.covers(unit.pk, unit.region_id)
-        and (not kind_field or g.kind_limits.get(area) is None)
-        for g in grants(actor)
-    )
-
-
-def filter_in_unit(queryset, actor, perm: str, unit: Unit):
-    """`filter_for_actor(queryset, actor, perm)` narrowed to the rows of `unit`,
-    written for one unit: the unit's rows alone when `actor` may use `perm` on
-    all of them (`sees_all_of_unit`), else the unit's rows within the actor's
-    scope and object rules. The same rows either way; the first is a fraction
-    of the SQL to build, compile and plan (a unit's timeline has ~19 parts) and
-    reads no region's unit list."""
-    rows = queryset.filter(unit_id=unit.pk)
-    if sees_all_of_unit(actor, perm, unit, model=queryset.model):
-        return rows
-    return filter_for_actor(rows, actor, perm)
-
-
 def count_for_actor(queryset, actor, perm: str, *, limit: int | None = None) -> int:
     """`filter_for_actor(queryset, actor, perm).count()`, counted in two parts:
     the rows in the actor's units, then their own rows elsewhere. Each part can
@@ -521,3 +491,7 @@ def outside_own_units_q(*, user_field: str, unit_field: str) -> Q:
         Q(unit_id=OuterRef(f"{unit_field}_id")) | Q(region_id=OuterRef(f"{unit_field}__region_id"))
     )
     return Q(**{f"{unit_field}__isnull": False}) & ~Q(Exists(own))
+
+
+# One unit's rows (a unit's timeline): organisation/access_unit.py, part of this kernel.
+from omavalvonta.organisation.access_unit import filter_in_unit, sees_all_of_unit  # noqa: E402, F401
