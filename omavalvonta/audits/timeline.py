@@ -12,7 +12,7 @@ from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.compound import shaped
 from omavalvonta.core.lib.dates import day_bounds, day_window
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 
 
 def audit_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
@@ -20,7 +20,7 @@ def audit_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart
     def build(first, end):
         window = day_window("held_on", first=first, end=end)
         audits = (
-            Audit.objects.for_actor_in_unit(actor, access.P_RISK_VIEW, unit)
+            access_unit.filter_in_unit(Audit.objects.all(), actor, access.P_RISK_VIEW, unit)
             .filter(**window)
             .annotate(
                 found=Count("findings"),
@@ -29,7 +29,7 @@ def audit_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart
             .order_by("-held_on", "-id")
         )
         assessments = (
-            SelfAssessment.objects.for_actor_in_unit(actor, access.P_RISK_VIEW, unit)
+            access_unit.filter_in_unit(SelfAssessment.objects.all(), actor, access.P_RISK_VIEW, unit)
             .filter(**window)
             .order_by("-held_on", "-id")
         )
@@ -43,7 +43,7 @@ def audit_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart
         ]
 
     first, end = day_bounds(after=after, before=before)
-    if access.sees_all_of_unit(actor, access.P_RISK_VIEW, unit, model=Audit) and access.sees_all_of_unit(
+    if access_unit.sees_all_of_unit(actor, access.P_RISK_VIEW, unit, model=Audit) and access_unit.sees_all_of_unit(
         actor, access.P_RISK_VIEW, unit, model=SelfAssessment
     ):
         return shaped(("audits.held", unit.pk), build, first=first, end=end)

@@ -14,7 +14,7 @@ from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.deviations.choices import Kind, NotificationRecipient
 from omavalvonta.deviations.models import Deviation, StatutoryNotification
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 
 
 def deviation_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
@@ -22,7 +22,7 @@ def deviation_timeline(*, actor, unit, after=None, before=None) -> list[Timeline
     compiled for the unit when they see all of its reports)."""
 
     def build(after, before):
-        visible = Deviation.objects.for_actor_in_unit(actor, access.P_DEVIATION_VIEW, unit)
+        visible = access_unit.filter_in_unit(Deviation.objects.all(), actor, access.P_DEVIATION_VIEW, unit)
         received = visible.filter(**moment_range("submitted_at", after=after, before=before))
         closed = visible.filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
         return [
@@ -32,7 +32,7 @@ def deviation_timeline(*, actor, unit, after=None, before=None) -> list[Timeline
             TimelinePart(rows=closed.order_by("-closed_at", "-id").values_list("closed_at", "pk", "kind"), entry=_closed),
         ]
 
-    if access.sees_all_of_unit(actor, access.P_DEVIATION_VIEW, unit, model=Deviation):
+    if access_unit.sees_all_of_unit(actor, access.P_DEVIATION_VIEW, unit, model=Deviation):
         return shaped(("deviations.reports", unit.pk), build, after=after, before=before)
     return build(after, before)
 
@@ -63,14 +63,14 @@ def notification_timeline(*, actor, unit, after=None, before=None) -> list[Timel
         return []
 
     def build(after, before):
-        visible_reports = Deviation.objects.for_actor_in_unit(actor, access.P_DEVIATION_VIEW, unit).values("pk")
+        visible_reports = access_unit.filter_in_unit(Deviation.objects.all(), actor, access.P_DEVIATION_VIEW, unit).values("pk")
         sent = StatutoryNotification.objects.filter(
             unit_id=unit.pk, deviation__in=visible_reports, **moment_range("sent_at", after=after, before=before)
         )
         rows = sent.order_by("-sent_at", "-id").values_list("sent_at", "deviation_id", "purpose", "recipient_kind")
         return [TimelinePart(rows=rows, entry=_notification)]
 
-    if access.sees_all_of_unit(actor, access.P_DEVIATION_VIEW, unit, model=Deviation):
+    if access_unit.sees_all_of_unit(actor, access.P_DEVIATION_VIEW, unit, model=Deviation):
         return shaped(("deviations.notifications", unit.pk), build, after=after, before=before)
     return build(after, before)
 

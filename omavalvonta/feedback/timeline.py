@@ -12,14 +12,14 @@ from omavalvonta.core.lib.compound import shaped
 from omavalvonta.core.lib.dates import day_bounds, day_window
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.feedback.models import Round
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 
 
 def round_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Rounds of `unit` closed before today, answers counted."""
     def build(first, end, today):
         rounds = (
-            Round.objects.for_actor_in_unit(actor, access.P_FEEDBACK_VIEW, unit)
+            access_unit.filter_in_unit(Round.objects.all(), actor, access.P_FEEDBACK_VIEW, unit)
             .filter(closes_on__lt=today)
             .filter(**day_window("closes_on", first=first, end=end))  # may bound closes_on__lt too
             .annotate(answers=Count("responses"))
@@ -29,7 +29,7 @@ def round_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart
 
     first, end = day_bounds(after=after, before=before)
     today = timezone.localdate()
-    if access.sees_all_of_unit(actor, access.P_FEEDBACK_VIEW, unit, model=Round):
+    if access_unit.sees_all_of_unit(actor, access.P_FEEDBACK_VIEW, unit, model=Round):
         return shaped(("feedback.rounds", unit.pk), build, first=first, end=end, today=today)
     return build(first, end, today)
 

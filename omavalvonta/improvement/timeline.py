@@ -12,13 +12,13 @@ from omavalvonta.core.lib.compound import shaped
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.improvement.models import Action, ActionKind, Effectiveness
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 
 
 def action_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Actions opened, and effectiveness checks recorded, in `unit`."""
     def build(after, before):
-        visible = Action.objects.for_actor_in_unit(actor, access.P_ACTION_VIEW, unit)
+        visible = access_unit.filter_in_unit(Action.objects.all(), actor, access.P_ACTION_VIEW, unit)
         opened = visible.filter(**moment_range("created_at", after=after, before=before))
         checked = visible.filter(
             effectiveness_checked_at__isnull=False, **moment_range("effectiveness_checked_at", after=after, before=before)
@@ -33,7 +33,7 @@ def action_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePar
             ),
         ]
 
-    if access.sees_all_of_unit(actor, access.P_ACTION_VIEW, unit, model=Action):
+    if access_unit.sees_all_of_unit(actor, access.P_ACTION_VIEW, unit, model=Action):
         return shaped(("improvement.actions", unit.pk), build, after=after, before=before)
     return build(after, before)
 

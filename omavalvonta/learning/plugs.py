@@ -17,7 +17,7 @@ from omavalvonta.core.lib.compound import shaped
 from omavalvonta.core.lib.dates import fi_date, moment_range
 from omavalvonta.learning import selectors
 from omavalvonta.learning.models import LearningReview, LearningSummary, State
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 from omavalvonta.organisation.models import Unit
 
 DUTY_REMIND_DAYS = 3
@@ -67,7 +67,7 @@ def review_timeline(*, actor, unit, after=None, before=None) -> list[registry.Ti
             ),
         ]
 
-    if access.sees_all_of_unit(actor, access.P_LEARNING_VIEW, unit):
+    if access_unit.sees_all_of_unit(actor, access.P_LEARNING_VIEW, unit):
         return shaped(("learning.reviews", unit.pk), build, after=after, before=before)
     return build(after, before)
 

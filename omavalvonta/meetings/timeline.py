@@ -11,21 +11,21 @@ from omavalvonta.core.lib.compound import shaped
 from omavalvonta.core.lib.dates import moment_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.meetings.models import Meeting
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 
 
 def meeting_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Minutes closed in `unit` and their decisions counted."""
     def build(after, before):
         closed = (
-            Meeting.objects.for_actor_in_unit(actor, access.P_MEETING_VIEW, unit)
+            access_unit.filter_in_unit(Meeting.objects.all(), actor, access.P_MEETING_VIEW, unit)
             .filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
             .annotate(decisions=Count("items", filter=~Q(items__decision="")))
             .order_by("-closed_at", "-id")
         )
         return [TimelinePart(rows=closed.values_list("closed_at", "pk", "title", "decisions"), entry=_closed)]
 
-    if access.sees_all_of_unit(actor, access.P_MEETING_VIEW, unit, model=Meeting):
+    if access_unit.sees_all_of_unit(actor, access.P_MEETING_VIEW, unit, model=Meeting):
         return shaped(("meetings.closed", unit.pk), build, after=after, before=before)
     return build(after, before)
 

@@ -413,9 +413,6 @@ class UnitScopedQuerySet(models.QuerySet):
     def for_actor(self, actor, perm: str, *, walk: bool = False):
         return filter_for_actor(self, actor, perm, walk=walk)
 
-    def for_actor_in_unit(self, actor, perm: str, unit: Unit):
-        return filter_in_unit(self, actor, perm, unit)
-
 
 # --- View declarations ---------------------------------------------------------------
 
@@ -491,7 +488,3 @@ def outside_own_units_q(*, user_field: str, unit_field: str) -> Q:
         Q(unit_id=OuterRef(f"{unit_field}_id")) | Q(region_id=OuterRef(f"{unit_field}__region_id"))
     )
     return Q(**{f"{unit_field}__isnull": False}) & ~Q(Exists(own))
-
-
-# One unit's rows (a unit's timeline): organisation/access_unit.py, part of this kernel.
-from omavalvonta.organisation.access_unit import filter_in_unit, sees_all_of_unit  # noqa: E402, F401

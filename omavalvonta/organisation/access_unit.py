@@ -1,5 +1,5 @@
-"""The access kernel's reads of one unit (re-exported by organisation/access.py,
-whose names callers use): whether an actor may use a right on every row of a
+"""The access kernel's reads of one unit (with organisation/access.py, as
+access_people.py and access_county.py): whether an actor may use a right on every row of a
 unit, and a unit's rows an actor may use a right on, written for one unit
 (a unit's timeline reads ~19 kinds of record of one unit)."""
 

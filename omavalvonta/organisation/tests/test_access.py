@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from omavalvonta.deviations.models import Deviation
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 from omavalvonta.organisation.models import Membership, Role
 from omavalvonta.testing.factories import UnitFactory, member
 
@@ -227,12 +227,12 @@ def test_the_rows_in_one_unit_match_the_scoped_rows_there(who, request, unit_a, 
     perm = access.P_DEVIATION_VIEW
     for unit in (unit_a, unit_b, sibling):
         expected = set(access.filter_for_actor(Deviation.objects.all(), actor, perm).filter(unit_id=unit.pk).values_list("pk", flat=True))
-        got = set(Deviation.objects.for_actor_in_unit(actor, perm, unit).values_list("pk", flat=True))
+        got = set(access_unit.filter_in_unit(Deviation.objects.all(), actor, perm, unit).values_list("pk", flat=True))
         assert got == expected
         # The short form only where every row of the unit is the actor's to see.
         whole = set(Deviation.objects.filter(unit_id=unit.pk).values_list("pk", flat=True))
-        assert access.sees_all_of_unit(actor, perm, unit, kind_field="kind") == (expected == whole)
-    assert set(Deviation.objects.for_actor_in_unit(AnonymousUser(), perm, unit_a).values_list("pk", flat=True)) == set()
+        assert access_unit.sees_all_of_unit(actor, perm, unit, kind_field="kind") == (expected == whole)
+    assert set(access_unit.filter_in_unit(Deviation.objects.all(), AnonymousUser(), perm, unit_a).values_list("pk", flat=True)) == set()
 
 
 def test_scope_q_for_the_quality_director_matches_everything(quality_director, unit_a, unit_b):
