@@ -251,8 +251,8 @@ SEARCH_SOURCES = "search.sources"
 # access_county.county_units (one query with the units the county purchases from).
 COUNTY_PLACEMENTS = "county.placements"
 # The statutory notifications and § 29 grievances sent to a county (deviations,
-# one provider): func(*, county) -> a values() queryset, one row per report,
-# newest first, with the keys deviation_id, number, kind, state, closed_at,
+# one provider): func(*, county, newest=None) -> a values() queryset, one row per
+# report, newest first (with `newest`: that many newest only), with the keys deviation_id, number, kind, state, closed_at,
 # unit_id, unit_name, legal_basis, first_sent, correction_due, messages (the
 # provider filters by access_county.notifications_for). Details: labels() ->
 # {"kind": {...}, "state": {...}} (code -> label in the active language);
@@ -354,8 +354,10 @@ class TimelinePart:
     is the event's time -- an aware datetime, or a date when `day` (the day's
     event at its start in Helsinki, `core.lib.dates.day_start`) -- and whose
     other columns are integers, text, booleans or null (they may come back
-    through JSON). `entry(at, *values)` makes the row's `TimelineEntry`, `at`
-    an aware datetime; it is called only for the rows a page shows."""
+    through JSON); or those rows kept compiled (`core.lib.compound.shaped`,
+    which a provider may hand its parts to). `entry(at, *values)` makes the
+    row's `TimelineEntry`, `at` an aware datetime; it is called only for the
+    rows a page shows."""
 
     rows: Any
     entry: Callable

@@ -48,9 +48,14 @@ def county_unit_ids(*, county) -> list[int]:
 
 def units_of(unit_ids) -> list[Unit]:
     """The units `unit_ids` (the county's, from county_unit_ids) in that order,
-    with their regions (one query)."""
+    with their regions' names: what the county home's table shows (one query)."""
     unit_ids = list(unit_ids)
-    found = Unit.objects.filter(pk__in=unit_ids).select_related("region").in_bulk()
+    found = (
+        Unit.objects.filter(pk__in=unit_ids)
+        .select_related("region")
+        .only("name", "service_type", "public_slug", "region__name")
+        .in_bulk()
+    )
     return [found[pk] for pk in unit_ids if pk in found]
 
 
@@ -82,6 +87,12 @@ def published_reports():
     return plans_public.published_reports()
 
 
+def newest_published_reports(limit: int) -> list:
+    """The newest `limit` published follow-up reports with their periods and
+    publishing dates only, for links (not their figures: hundreds of kilobytes each)."""
+    return list(published_reports().only("period_start", "period_end", "published_at")[:limit])
+
+
 # --- What was notified to the county -------------------------------------------------------
 
 
@@ -89,12 +100,17 @@ def _notifications_entry():
     return registry.get(registry.COUNTY_NOTIFICATIONS, "deviations")
 
 
-def notifications(*, county, unit_id: int | None = None):
+def notifications(*, county, unit_id: int | None = None, newest: int | None = None):
     """The reports notified to `county`, newest first: a values() queryset (an
-    empty list without the deviations area)."""
+    empty list without the deviations area); with `newest`, the newest that
+    many only (the database groups the messages of those reports alone)."""
     entry = _notifications_entry()
     if entry is None:
         return []
+    if newest is not None:
+        if unit_id is not None:
+            raise ValueError("newest is for the county's whole list")
+        return entry.func(county=county, newest=newest)
     rows = entry.func(county=county)
     if unit_id is not None:
         rows = rows.filter(unit_id=unit_id)

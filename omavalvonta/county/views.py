@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.county import figures, selectors
+from omavalvonta.county import figures, rows as unit_table, selectors
 from omavalvonta.county.forms import PeriodForm
 from omavalvonta.organisation.access_county import requires_county
 from omavalvonta.organisation.models import Unit
@@ -43,6 +43,7 @@ def home(request):
     units = selectors.with_plans(selectors.units_of(unit_page.object_list))
     for unit in units:
         unit.figures = {name: found.get(unit.pk) for name, found in rows.items()}
+    smalls = {s["name"]: s["figures"].get("small") for s in kept.sections if isinstance(s["figures"], dict)}
     return render(
         request,
         "county/home.html",
@@ -52,11 +53,12 @@ def home(request):
             "page": unit_page,
             "unit_count": len(unit_ids),
             "unit_columns": rows,
-            "notifications": selectors.labelled(selectors.notifications(county=county)[:HOME_NOTIFICATIONS]),
+            "unit_rows": unit_table.unit_rows(units, columns=rows, smalls=smalls),
+            "notifications": selectors.labelled(selectors.notifications(county=county, newest=HOME_NOTIFICATIONS)),
             "sections": selectors.summary(kept.sections),
-            "smalls": {s["name"]: s["figures"].get("small") for s in kept.sections if isinstance(s["figures"], dict)},
+            "smalls": smalls,
             "computed_at": kept.computed_at,
-            "reports": list(selectors.published_reports()[:HOME_REPORTS]),
+            "reports": selectors.newest_published_reports(HOME_REPORTS),
             "period_form": form,
             "period": period,
             "slugs": SLUG_BY_KIND,

@@ -8,7 +8,7 @@ sent: services.statutory._check_message)."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F, Max, Min, Subquery
 
 from omavalvonta.core.services import access_log_page_record
 from omavalvonta.deviations.choices import Kind, NotificationRecipient
@@ -27,10 +27,23 @@ def _sent_to(county):
     )
 
 
-def county_notifications(*, county):
-    """One row per report notified to `county`, newest first (one query)."""
+def county_notifications(*, county, newest: int | None = None):
+    """One row per report notified to `county`, newest first (one query). With
+    `newest`, the newest that many reports only: their ids are chosen first
+    from the county's messages alone, and only their messages are grouped and
+    joined to the report and the unit (the home's five, not all of them)."""
+    sent = _sent_to(county)
+    if newest is not None:
+        chosen = (
+            sent.order_by()
+            .values("deviation_id")
+            .annotate(first_sent=Min("sent_at"))
+            .order_by("-first_sent", "-deviation_id")
+            .values("deviation_id")[:newest]
+        )
+        sent = sent.filter(deviation_id__in=Subquery(chosen))
     return (
-        _sent_to(county)
+        sent
         .order_by()
         .values(
             "deviation_id",

@@ -8,22 +8,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from omavalvonta.core.lib.dates import day_range
+from omavalvonta.core.lib.compound import shaped
+from omavalvonta.core.lib.dates import day_bounds, day_window
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.feedback.models import Round
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 
 
 def round_timeline(*, actor, unit, after=None, before=None) -> list[TimelinePart]:
     """Rounds of `unit` closed before today, answers counted."""
-    rounds = (
-        Round.objects.for_actor(actor, access.P_FEEDBACK_VIEW)
-        .filter(unit_id=unit.pk, closes_on__lt=timezone.localdate())
-        .filter(**day_range("closes_on", after=after, before=before))  # may bound closes_on__lt too
-        .annotate(answers=Count("responses"))
-        .order_by("-closes_on", "-id")
-    )
-    return [TimelinePart(rows=rounds.values_list("closes_on", "pk", "year", "quarter", "answers"), entry=_closed, day=True)]
+    def build(first, end, today):
+        rounds = (
+            access_unit.filter_in_unit(Round.objects.all(), actor, access.P_FEEDBACK_VIEW, unit)
+            .filter(closes_on__lt=today)
+            .filter(**day_window("closes_on", first=first, end=end))  # may bound closes_on__lt too
+            .annotate(answers=Count("responses"))
+            .order_by("-closes_on", "-id")
+        )
+        return [TimelinePart(rows=rounds.values_list("closes_on", "pk", "year", "quarter", "answers"), entry=_closed, day=True)]
+
+    first, end = day_bounds(after=after, before=before)
+    today = timezone.localdate()
+    if access_unit.sees_all_of_unit(actor, access.P_FEEDBACK_VIEW, unit, model=Round):
+        return shaped(("feedback.rounds", unit.pk), build, first=first, end=end, today=today)
+    return build(first, end, today)
 
 
 def _closed(at, pk, year, quarter, answers) -> TimelineEntry:

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.lib.choices import label_of
-from omavalvonta.core.lib.dates import day_range, moment_range
+from omavalvonta.core.lib.compound import shaped
+from omavalvonta.core.lib.dates import day_bounds, day_window, moment_range
 from omavalvonta.core.registry import TimelineEntry, TimelinePart
 from omavalvonta.guidance.models import Guidance, GuidanceUnit, Kind
 from omavalvonta.organisation import access
@@ -20,17 +21,21 @@ def guidance_timeline(*, actor, unit, after=None, before=None) -> list[TimelineP
     see the unit's guidance (as the meeting agenda reads them)."""
     if not access.can(actor, access.P_GUIDANCE_VIEW, unit):
         return []
-    in_unit = Exists(GuidanceUnit.objects.filter(guidance_id=OuterRef("pk"), unit_id=unit.pk))
-    concerning = Guidance.objects.filter(Q(applies_to_all_units=True) | Q(in_unit))
-    received = concerning.filter(**day_range("received_on", after=after, before=before))
-    closed = concerning.filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
-    return [
-        TimelinePart(
-            rows=received.order_by("-received_on", "-id").values_list("received_on", "pk", "kind"),
-            entry=_received, day=True,
-        ),
-        TimelinePart(rows=closed.order_by("-closed_at", "-id").values_list("closed_at", "pk", "kind"), entry=_closed),
-    ]
+    def build(first, end, after, before):
+        in_unit = Exists(GuidanceUnit.objects.filter(guidance_id=OuterRef("pk"), unit_id=unit.pk))
+        concerning = Guidance.objects.filter(Q(applies_to_all_units=True) | Q(in_unit))
+        received = concerning.filter(**day_window("received_on", first=first, end=end))
+        closed = concerning.filter(closed_at__isnull=False, **moment_range("closed_at", after=after, before=before))
+        return [
+            TimelinePart(
+                rows=received.order_by("-received_on", "-id").values_list("received_on", "pk", "kind"),
+                entry=_received, day=True,
+            ),
+            TimelinePart(rows=closed.order_by("-closed_at", "-id").values_list("closed_at", "pk", "kind"), entry=_closed),
+        ]
+
+    first, end = day_bounds(after=after, before=before)
+    return shaped(("guidance.items", unit.pk), build, first=first, end=end, after=after, before=before)
 
 
 def _received(at, pk, kind) -> TimelineEntry:

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from omavalvonta.core import registry
+from omavalvonta.core.lib.compound import shaped
 from omavalvonta.core.lib.dates import fi_date, moment_range
 from omavalvonta.learning import selectors
 from omavalvonta.learning.models import LearningReview, LearningSummary, State
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 from omavalvonta.organisation.models import Unit
 
 DUTY_REMIND_DAYS = 3
@@ -45,25 +46,30 @@ def review_timeline(*, actor, unit, after=None, before=None) -> list[registry.Ti
     """core.registry UNIT_TIMELINE: reviews of `unit` opened and completed, and
     their summaries shared. Titles are the staff's own titles of the reviews,
     never a name."""
-    visible = selectors.reviews_visible(actor=actor).filter(unit_id=unit.pk)
-    opened = visible.filter(**moment_range("opened_at", after=after, before=before))
-    completed = visible.filter(completed_at__isnull=False, **moment_range("completed_at", after=after, before=before))
-    shared = visible.filter(
-        summary__shared_at__isnull=False, **moment_range("summary__shared_at", after=after, before=before)
-    )
-    return [
-        registry.TimelinePart(
-            rows=opened.order_by("-opened_at", "-pk").values_list("opened_at", "pk", "title"), entry=_review_opened
-        ),
-        registry.TimelinePart(
-            rows=completed.order_by("-completed_at", "-pk").values_list("completed_at", "pk", "title"),
-            entry=_review_completed,
-        ),
-        registry.TimelinePart(
-            rows=shared.order_by("-summary__shared_at", "-pk").values_list("summary__shared_at", "summary__pk", "title"),
-            entry=_summary_shared,
-        ),
-    ]
+    def build(after, before):
+        visible = selectors.reviews_in_unit(actor=actor, unit=unit)
+        opened = visible.filter(**moment_range("opened_at", after=after, before=before))
+        completed = visible.filter(completed_at__isnull=False, **moment_range("completed_at", after=after, before=before))
+        shared = visible.filter(
+            summary__shared_at__isnull=False, **moment_range("summary__shared_at", after=after, before=before)
+        )
+        return [
+            registry.TimelinePart(
+                rows=opened.order_by("-opened_at", "-pk").values_list("opened_at", "pk", "title"), entry=_review_opened
+            ),
+            registry.TimelinePart(
+                rows=completed.order_by("-completed_at", "-pk").values_list("completed_at", "pk", "title"),
+                entry=_review_completed,
+            ),
+            registry.TimelinePart(
+                rows=shared.order_by("-summary__shared_at", "-pk").values_list("summary__shared_at", "summary__pk", "title"),
+                entry=_summary_shared,
+            ),
+        ]
+
+    if access_unit.sees_all_of_unit(actor, access.P_LEARNING_VIEW, unit):
+        return shaped(("learning.reviews", unit.pk), build, after=after, before=before)
+    return build(after, before)
 
 
 def _review_opened(at, pk, title) -> registry.TimelineEntry:

@@ -18,7 +18,7 @@ from omavalvonta.core.services import access_log_record
 from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.improvement import selectors as improvement_selectors
 from omavalvonta.learning.models import LearningReview, LearningSummary, State
-from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation import access, access_people, access_unit
 from omavalvonta.organisation.models import Unit
 
 # A shared summary is proposed for the units' meetings for this long.
@@ -43,6 +43,15 @@ def reviews_visible(*, actor):
     if scope == Q():
         return LearningReview.objects.all()
     return LearningReview.objects.filter(scope | _involved_q(actor))
+
+
+def reviews_in_unit(*, actor, unit):
+    """`reviews_visible(actor=actor)` of `unit` alone: all the unit's reviews
+    when `actor` reads learning in the whole unit (without the scope's other
+    units and the involvement rules, a fraction of the SQL), else the visible ones."""
+    if access_unit.sees_all_of_unit(actor, access.P_LEARNING_VIEW, unit):
+        return LearningReview.objects.filter(unit_id=unit.pk)
+    return reviews_visible(actor=actor).filter(unit_id=unit.pk)
 
 
 def is_involved(actor, review: LearningReview) -> bool:

@@ -63,6 +63,31 @@ def day_range(field: str, *, after: dt.datetime | None, before: dt.datetime | No
     return where
 
 
+def day_bounds(*, after: dt.datetime | None, before: dt.datetime | None) -> tuple:
+    """The days (first, end) whose starts fall in after <= start < before: the
+    days first <= day < end (None: open), the same days `day_range` picks, as
+    plain operands (a kept query's shape does not change with them)."""
+
+    def edge(moment):
+        if moment is None:
+            return None
+        local = moment.astimezone(HELSINKI)
+        day = local.date()
+        return day if local == day_start(day) else day + dt.timedelta(days=1)
+
+    return edge(after), edge(before)
+
+
+def day_window(field: str, *, first: dt.date | None, end: dt.date | None) -> dict:
+    """Filter keywords for a date field in first <= day < end (None: open; see `day_bounds`)."""
+    where = {}
+    if end is not None:
+        where[f"{field}__lt"] = end
+    if first is not None:
+        where[f"{field}__gte"] = first
+    return where
+
+
 def moment_range(field: str, *, after: dt.datetime | None, before: dt.datetime | None) -> dict:
     """Filter keywords for a datetime field in after <= value < before (None: open)."""
     where = {}

@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.db.models.functions import TruncDate
 
-from omavalvonta.core.lib.compound import newest_of_union
-from omavalvonta.core.lib.dates import HELSINKI, day_start
+from omavalvonta.core.lib.compound import Compiled, forget_shapes, newest_of_union, shaped
+from omavalvonta.core.lib.dates import HELSINKI, day_start, moment_range
+from omavalvonta.core.registry import TimelinePart
 from omavalvonta.organisation.models import Unit
 from omavalvonta.testing.factories import UnitFactory
 
@@ -80,3 +81,77 @@ def test_empty_parts_cost_no_query(units, django_assert_num_queries):
     with django_assert_num_queries(1):
         newest = newest_of_union([_part(Unit.objects.none().values_list("created_at", "name")), _part(_moments())], limit=1)
     assert [(part, values[0]) for _at, part, values in newest.rows] == [(1, "Yksikkö 0")]
+
+
+# --- Parts kept compiled (shaped) ---------------------------------------------------------------
+
+
+def _entry(at, *values):
+    return (at, values)
+
+
+def _built(after, before):
+    rows = Unit.objects.filter(places__gte=0, **moment_range("created_at", after=after, before=before))
+    return [TimelinePart(rows=rows.order_by("-created_at", "-id").values_list("created_at", "name"), entry=_entry)]
+
+
+def _window_rows(parts):
+    return newest_of_union(parts, limit=3)
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="parts are kept compiled on PostgreSQL only")
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_shapes():
+    forget_shapes()
+    yield
+    forget_shapes()
+
+
+@on_postgresql
+def test_kept_parts_read_the_rows_the_built_ones_read(units):
+    windows = [(None, None), (None, NOON), (NOON - dt.timedelta(hours=3), NOON), (NOON - dt.timedelta(hours=2), None)]
+    for _round in range(2):  # learnt on the first, filled in on the second
+        for after, before in windows:
+            kept = shaped(("test", 1), _built, after=after, before=before)
+            assert all(isinstance(part.rows, Compiled) for part in kept)
+            assert _window_rows(kept) == _window_rows(_built(after, before))
+
+
+@on_postgresql
+def test_a_kept_shape_builds_nothing_again(units):
+    calls = []
+
+    def build(after, before):
+        calls.append((after, before))
+        return _built(after, before)
+
+    shaped(("test", 2), build, after=None, before=NOON)
+    assert len(calls) == 2  # the two sets of sentinels, none with the real value
+    shaped(("test", 2), build, after=None, before=NOON - dt.timedelta(hours=1))
+    assert len(calls) == 2
+    shaped(("test", 2), build, after=NOON, before=None)  # another shape: learnt once
+    assert len(calls) == 4
+
+
+@on_postgresql
+def test_a_value_made_into_another_is_not_kept(units):
+    """A parameter made from a value (here its date) cannot be filled in: the
+    parts are built every time, and read the right rows."""
+
+    def build(after, before):
+        rows = Unit.objects.filter(created_at__date__lte=before.date()) if before else Unit.objects.all()
+        return [TimelinePart(rows=rows.order_by("-created_at", "-id").values_list("created_at", "name"), entry=_entry)]
+
+    for before in (NOON, NOON - dt.timedelta(days=1)):
+        parts = shaped(("test", 3), build, after=None, before=before)
+        assert not isinstance(parts[0].rows, Compiled)
+        assert _window_rows(parts) == _window_rows(build(None, before))
+
+
+def test_elsewhere_the_parts_are_built(units):
+    parts = shaped(("test", 4), _built, after=None, before=NOON)
+    if connection.vendor != "postgresql":
+        assert not isinstance(parts[0].rows, Compiled)
+    assert _window_rows(parts) == _window_rows(_built(None, NOON))

@@ -222,3 +222,51 @@ def test_the_figures_are_kept_for_the_run_of_the_job(client, county_person, unit
     assert answers() == 11 and api_answers() == 11
     _tally(UnitFactory(region=unit_x.region, name="Lastenkoti Koivu", counties=[county_x]), 5)
     assert answers() == 16 and api_answers() == 16
+
+
+def test_the_homes_newest_notifications_are_the_lists_first_ones(unit_x, county_x, report_y, county_y):
+    """The home's newest five are chosen before the messages are grouped: the
+    same rows as the top of the whole list, and never another county's."""
+    from omavalvonta.county import selectors
+    from omavalvonta.county.tests.conftest import _notified
+
+    for _i in range(7):
+        _notified(unit_x, county_x)
+    whole = list(selectors.notifications(county=county_x))
+    assert len(whole) == 7
+    for newest in (1, 5, 9):
+        assert list(selectors.notifications(county=county_x, newest=newest)) == whole[:newest]
+    assert {row["deviation_id"] for row in selectors.notifications(county=county_y, newest=5)} == {report_y.pk}
+    with pytest.raises(ValueError):
+        selectors.notifications(county=county_x, unit_id=unit_x.pk, newest=5)
+
+
+def test_the_home_links_the_published_follow_up_reports_without_reading_their_figures(client, settings, county_person, admin):
+    """The home reads the newest published reports' periods and dates only: a
+    report's figures (hundreds of kilobytes) are not read, and no query a report."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from omavalvonta.county import selectors
+    from omavalvonta.plans.models import FollowupReport, ReportState
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client.force_login(county_person)
+    client.get(reverse("county:home"))
+    with CaptureQueriesContext(connection) as without_reports:
+        client.get(reverse("county:home"))
+    for year in (2023, 2024, 2025, 2026):
+        FollowupReport.objects.create(
+            period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31), state=ReportState.PUBLISHED,
+            figures={"big": "x" * 1000}, created_by=admin, published_at=timezone.now(),
+        )
+    reports = selectors.newest_published_reports(3)
+    assert [r.period_end.year for r in reports] == [2026, 2025, 2024]
+    assert all("figures" in r.get_deferred_fields() for r in reports)
+    with CaptureQueriesContext(connection) as with_reports:
+        html = client.get(reverse("county:home")).content.decode()
+    assert len(with_reports) == len(without_reports)
+    assert "31.12.2026" in html and "31.12.2024" in html and "31.12.2023" not in html

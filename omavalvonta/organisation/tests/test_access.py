@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from omavalvonta.deviations.models import Deviation
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_unit
 from omavalvonta.organisation.models import Membership, Role
 from omavalvonta.testing.factories import UnitFactory, member
 
@@ -209,6 +209,30 @@ def test_the_split_count_matches_the_scoped_rows(who, request, unit_a, unit_b, r
         # With a limit, counting stops there and never says more than it.
         for limit in (1, 2, expected, expected + 5):
             assert access.count_for_actor(base, actor, perm, limit=limit) == min(expected, limit)
+
+
+@pytest.mark.parametrize(
+    "who", ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
+)
+def test_the_rows_in_one_unit_match_the_scoped_rows_there(who, request, unit_a, unit_b, region_a):
+    """filter_in_unit (one unit's timeline): the same rows as the full scope
+    narrowed to the unit, whether the short form (the whole unit) or the scope is used."""
+    actor = request.getfixturevalue(who)
+    sibling = UnitFactory(region=region_a)
+    for unit in (unit_a, unit_b, sibling):
+        for kind in ("quality", "threat_or_violence", "data_protection"):
+            deviation(unit, kind=kind)
+        deviation(unit, kind="medication", reporter=actor)
+        deviation(unit, kind="quality", handler=actor)
+    perm = access.P_DEVIATION_VIEW
+    for unit in (unit_a, unit_b, sibling):
+        expected = set(access.filter_for_actor(Deviation.objects.all(), actor, perm).filter(unit_id=unit.pk).values_list("pk", flat=True))
+        got = set(access_unit.filter_in_unit(Deviation.objects.all(), actor, perm, unit).values_list("pk", flat=True))
+        assert got == expected
+        # The short form only where every row of the unit is the actor's to see.
+        whole = set(Deviation.objects.filter(unit_id=unit.pk).values_list("pk", flat=True))
+        assert access_unit.sees_all_of_unit(actor, perm, unit, kind_field="kind") == (expected == whole)
+    assert set(access_unit.filter_in_unit(Deviation.objects.all(), AnonymousUser(), perm, unit_a).values_list("pk", flat=True)) == set()
 
 
 def test_scope_q_for_the_quality_director_matches_everything(quality_director, unit_a, unit_b):
