@@ -78,7 +78,8 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     match = textsearch.text_match_q(TEXT_FIELDS, query, vector=vector)
     if match is None:
         return []
-    found = _shown(Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(match))
+    # `compact`: a region's units as a subquery, not a hundred ids in each statement.
+    found = _shown(Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, compact=True).filter(match))
     rows = _newest_on_postgresql(found, actor, match, query, limit) if textsearch.uses_postgresql() else _newest(found, limit)
     hits = []
     for d in rows:
@@ -156,7 +157,8 @@ def _newest_on_postgresql(found, actor, match, query, limit: int) -> list:
     # The scope as a filter of each match (`walk`: the kernel's form that hides
     # the unit index), not a bitmap of a region's every report to intersect.
     every = _shown(
-        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=True).filter(match, deviation_beginnings_match(query))
+        Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=True, compact=True)
+        .filter(match, deviation_beginnings_match(query))
     )
     return list(every.order_by(unindexed.desc(), "-id")[:limit])
 

@@ -22,7 +22,7 @@ def action_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     if match is None:
         return []
     rows = list(
-        Action.objects.for_actor(actor, access.P_ACTION_VIEW)
+        Action.objects.for_actor(actor, access.P_ACTION_VIEW, compact=True)
         .filter(match)
         .select_related("unit")
         .only("pk", "state", "created_at", "unit__name", *TEXT_FIELDS)

@@ -140,7 +140,7 @@ def summary_search(*, actor, query, limit) -> list[registry.SearchHit]:
     match = Q()
     for word in words:
         match |= Q(text__icontains=word) | Q(title__icontains=word)
-    rows = list(selectors.summaries_visible(actor=actor).filter(match).order_by("-written_at", "-pk")[: limit * 3])
+    rows = list(selectors.summaries_visible(actor=actor, compact=True).filter(match).order_by("-written_at", "-pk")[: limit * 3])
     hits = []
     for s in rows:
         haystack = f"{s.title} {s.text}".lower()

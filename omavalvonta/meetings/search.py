@@ -24,7 +24,7 @@ def minutes_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     if match is None:
         return []
     rows = list(
-        AgendaItem.objects.filter(meeting__in=visible_meetings(actor).values("pk"))
+        AgendaItem.objects.filter(meeting__in=visible_meetings(actor, compact=True).values("pk"))
         .filter(match)
         .select_related("meeting")
         .only("pk", "meeting__id", "meeting__title", "meeting__starts_at", *TEXT_FIELDS)
