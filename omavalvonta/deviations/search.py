@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Expression
-from django.urls import reverse
 
 from omavalvonta.core.accesslog import search_read_record
 from omavalvonta.core.lib import textsearch
+from omavalvonta.core.lib.choices import label_of
+from omavalvonta.core.lib.links import pk_link
 from omavalvonta.core.registry import SearchHit
 from omavalvonta.deviations.choices import Kind
 from omavalvonta.deviations.models import Deviation
@@ -82,6 +83,7 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     found = _shown(Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, compact=True).filter(match))
     rows = _newest_on_postgresql(found, actor, match, query, limit) if textsearch.uses_postgresql() else _newest(found, limit)
     hits = []
+    link = pk_link("deviations:detail")
     for d in rows:
         redact = [] if d.reporter_id is None or d.reporter_id == actor.pk else [d.reporter.full_name]
         texts = [getattr(d, f) for f in TEXT_FIELDS]
@@ -89,9 +91,9 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
         hits.append(
             SearchHit(
                 area="deviations",
-                title=f"{d.number} {d.get_kind_display()} · {d.unit.name}",
+                title=f"{d.number} {label_of(Kind, d.kind)} · {d.unit.name}",
                 snippet=textsearch.snippet(shown, query, redact=redact),
-                link=reverse("deviations:detail", args=[d.pk]),
+                link=link(d.pk),
                 at=d.submitted_at,
                 score=textsearch.score(texts, query),
             )

@@ -5,10 +5,9 @@ their audience), matched on the item's title, note and decision."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from omavalvonta.core.accesslog import search_read_record
 from omavalvonta.core.lib import textsearch
+from omavalvonta.core.lib.links import pk_link
 from omavalvonta.core.registry import SearchHit
 from omavalvonta.meetings.models import AgendaItem
 from omavalvonta.meetings.selectors import visible_meetings
@@ -31,6 +30,7 @@ def minutes_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
         .order_by("-meeting__starts_at", "-id")[:limit]
     )
     hits = []
+    link = pk_link("meetings:detail")
     for item in rows:
         texts = [item.title, item.decision, item.note]
         body = next((t for t in texts[1:] if t and textsearch.score([t], query)), item.decision or item.note)
@@ -39,7 +39,7 @@ def minutes_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
                 area="minutes",
                 title=f"{item.meeting.title}: {item.title}",
                 snippet=textsearch.snippet(body, query),
-                link=reverse("meetings:detail", args=[item.meeting.pk]),
+                link=link(item.meeting.pk),
                 at=item.meeting.starts_at,
                 score=textsearch.score(texts, query),
             )
