@@ -5,12 +5,13 @@ title, content, response and instructions in Finnish inflections."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from omavalvonta.core.accesslog import search_read_record
 from omavalvonta.core.lib import textsearch
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import day_start
+from omavalvonta.core.lib.links import pk_link
 from omavalvonta.core.registry import SearchHit
+from omavalvonta.guidance.models import Kind
 from omavalvonta.guidance.selectors import guidance_visible
 from omavalvonta.organisation import access
 
@@ -30,15 +31,16 @@ def guidance_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
         .order_by("-received_on", "-id")[:limit]
     )
     hits = []
+    link = pk_link("guidance:detail")
     for g in rows:
         texts = [getattr(g, f) for f in TEXT_FIELDS]
         body = next((t for t in texts[1:] if t and textsearch.score([t], query)), g.content)
         hits.append(
             SearchHit(
                 area="guidance",
-                title=f"{g.title} ({g.get_kind_display()})",
+                title=f"{g.title} ({label_of(Kind, g.kind)})",
                 snippet=textsearch.snippet(body, query),
-                link=reverse("guidance:detail", args=[g.pk]),
+                link=link(g.pk),
                 at=day_start(g.received_on),
                 score=textsearch.score(texts, query),
             )

@@ -4,12 +4,12 @@ through the access kernel), matched on their texts in Finnish inflections."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from omavalvonta.core.accesslog import search_read_record
 from omavalvonta.core.lib import textsearch
+from omavalvonta.core.lib.choices import label_of
+from omavalvonta.core.lib.links import pk_link
 from omavalvonta.core.registry import SearchHit
-from omavalvonta.improvement.models import Action
+from omavalvonta.improvement.models import Action, ActionState
 from omavalvonta.organisation import access
 
 TEXT_FIELDS = ("title", "description", "completion_note", "effectiveness_evidence")
@@ -22,22 +22,23 @@ def action_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     if match is None:
         return []
     rows = list(
-        Action.objects.for_actor(actor, access.P_ACTION_VIEW)
+        Action.objects.for_actor(actor, access.P_ACTION_VIEW, compact=True)
         .filter(match)
         .select_related("unit")
         .only("pk", "state", "created_at", "unit__name", *TEXT_FIELDS)
         .order_by("-created_at", "-id")[:limit]
     )
     hits = []
+    link = pk_link("improvement:action_detail")
     for a in rows:
         texts = [getattr(a, f) for f in TEXT_FIELDS]
         body = next((t for t in texts[1:] if textsearch.score([t], query)), texts[1] or "")
         hits.append(
             SearchHit(
                 area="actions",
-                title=f"{a.title} · {a.unit.name} ({a.get_state_display()})",
+                title=f"{a.title} · {a.unit.name} ({label_of(ActionState, a.state)})",
                 snippet=textsearch.snippet(body, query),
-                link=reverse("improvement:action_detail", args=[a.pk]),
+                link=link(a.pk),
                 at=a.created_at,
                 score=textsearch.score(texts, query),
             )

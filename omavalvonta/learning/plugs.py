@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from omavalvonta.core import registry
 from omavalvonta.core.lib.compound import shaped
 from omavalvonta.core.lib.dates import fi_date, moment_range
+from omavalvonta.core.lib.links import pk_link
 from omavalvonta.learning import selectors
 from omavalvonta.learning.models import LearningReview, LearningSummary, State
 from omavalvonta.organisation import access, access_unit
@@ -166,13 +167,14 @@ def summary_search(*, actor, query, limit) -> list[registry.SearchHit]:
     match = Q()
     for word in words:
         match |= Q(text__icontains=word) | Q(title__icontains=word)
-    rows = list(selectors.summaries_visible(actor=actor).filter(match).order_by("-written_at", "-pk")[: limit * 3])
+    rows = list(selectors.summaries_visible(actor=actor, compact=True).filter(match).order_by("-written_at", "-pk")[: limit * 3])
     hits = []
+    link = pk_link("learning:summary")  # `s.get_absolute_url()`, reversed once
     for s in rows:
         haystack = f"{s.title} {s.text}".lower()
         score = float(sum(haystack.count(w) for w in words))
         hits.append(registry.SearchHit(
-            area="learning", title=s.title, snippet=_snippet(s.text, words), link=s.get_absolute_url(),
+            area="learning", title=s.title, snippet=_snippet(s.text, words), link=link(s.pk),
             at=s.shared_at or s.written_at, score=score,
         ))
     hits.sort(key=lambda h: -h.score)

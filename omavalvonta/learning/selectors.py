@@ -33,13 +33,14 @@ def _involved_q(actor) -> Q:
     return Q(facilitator_id=actor.pk) | Q(opened_by_id=actor.pk) | Q(_takes_part(actor))
 
 
-def reviews_visible(*, actor):
+def reviews_visible(*, actor, compact: bool = False):
     """The reviews `actor` may read: those of their units with learning.view
     (organisation-wide ones with an organisation-wide grant), and those they
-    facilitate, take part in or opened."""
+    facilitate, take part in or opened. `compact`: the kernel's short form of
+    a region (`access.scope_q`), for a search's page."""
     if not (getattr(actor, "is_authenticated", False) and actor.is_active):
         return LearningReview.objects.none()
-    scope = access.scope_q(actor, access.P_LEARNING_VIEW)
+    scope = access.scope_q(actor, access.P_LEARNING_VIEW, compact=compact)
     if scope == Q():
         return LearningReview.objects.all()
     return LearningReview.objects.filter(scope | _involved_q(actor))
@@ -187,12 +188,12 @@ def _shared_to_actor_q(actor) -> Q:
     return Q(shared_at__isnull=False) & (Q(service_type="") | Q(service_type__in=types))
 
 
-def summaries_visible(*, actor):
+def summaries_visible(*, actor, compact: bool = False):
     """Summaries `actor` may read: those of the reviews they may read, and the
     shared ones that reach the units they work in or over (everyone asked to
-    acknowledge one works in such a unit)."""
+    acknowledge one works in such a unit). `compact`: see `reviews_visible`."""
     return LearningSummary.objects.filter(
-        Q(review__in=reviews_visible(actor=actor).values("pk")) | _shared_to_actor_q(actor)
+        Q(review__in=reviews_visible(actor=actor, compact=compact).values("pk")) | _shared_to_actor_q(actor)
     )
 
 

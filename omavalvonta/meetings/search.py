@@ -5,10 +5,9 @@ their audience), matched on the item's title, note and decision."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from omavalvonta.core.accesslog import search_read_record
 from omavalvonta.core.lib import textsearch
+from omavalvonta.core.lib.links import pk_link
 from omavalvonta.core.registry import SearchHit
 from omavalvonta.meetings.models import AgendaItem
 from omavalvonta.meetings.selectors import visible_meetings
@@ -24,13 +23,14 @@ def minutes_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     if match is None:
         return []
     rows = list(
-        AgendaItem.objects.filter(meeting__in=visible_meetings(actor).values("pk"))
+        AgendaItem.objects.filter(meeting__in=visible_meetings(actor, compact=True).values("pk"))
         .filter(match)
         .select_related("meeting")
         .only("pk", "meeting__id", "meeting__title", "meeting__starts_at", *TEXT_FIELDS)
         .order_by("-meeting__starts_at", "-id")[:limit]
     )
     hits = []
+    link = pk_link("meetings:detail")
     for item in rows:
         texts = [item.title, item.decision, item.note]
         body = next((t for t in texts[1:] if t and textsearch.score([t], query)), item.decision or item.note)
@@ -39,7 +39,7 @@ def minutes_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
                 area="minutes",
                 title=f"{item.meeting.title}: {item.title}",
                 snippet=textsearch.snippet(body, query),
-                link=reverse("meetings:detail", args=[item.meeting.pk]),
+                link=link(item.meeting.pk),
                 at=item.meeting.starts_at,
                 score=textsearch.score(texts, query),
             )

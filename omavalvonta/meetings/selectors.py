@@ -124,9 +124,10 @@ def meeting_get(*, actor, pk, perm: str = access.P_MEETING_VIEW) -> Meeting:
     return access.access_object(qs, actor, pk, perm)
 
 
-def visible_meetings(actor):
-    """Every meeting `actor` may read (meeting.view)."""
-    qs = Meeting.objects.for_actor(actor, access.P_MEETING_VIEW).filter(unit__isnull=False)
+def visible_meetings(actor, *, compact: bool = False):
+    """Every meeting `actor` may read (meeting.view). `compact`: the kernel's
+    short form of a region (`access.scope_q`), for a search's page."""
+    qs = Meeting.objects.for_actor(actor, access.P_MEETING_VIEW, compact=compact).filter(unit__isnull=False)
     group_kinds = group_kinds_visible(actor)
     if group_kinds:
         qs = qs | Meeting.objects.filter(unit__isnull=True, kind__in=group_kinds)

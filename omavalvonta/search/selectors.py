@@ -5,15 +5,16 @@ over the whole organisation for the organisation's themes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
 from omavalvonta.core import registry
+from omavalvonta.core.lib.choices import label_of
 from omavalvonta.deviations.search import deviation_ids_visible, kind_label
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Region, Unit
-from omavalvonta.search.models import Theme, ThemeRun
+from omavalvonta.search.models import Theme, ThemeRun, Trend
 
 # Results per area on the page.
 PER_AREA = 20
@@ -109,7 +110,9 @@ UNITS_SHOWN = 8
 @dataclass
 class ThemeRow:
     """A theme as the page shows it: the texts of its counts and trend made
-    here once (ngettext), not by a template tag per theme."""
+    here once (ngettext), not by a template tag per theme; its title, unit
+    names and terms as the template prints them (a term's word and its
+    localised weight by name: `term.1` in a template asked `dir()` of each list)."""
 
     theme: Theme
     kind_label: str
@@ -120,6 +123,9 @@ class ThemeRow:
     units_text: str = ""
     trend_text: str = ""
     more_units_text: str = ""
+    title: str = ""
+    unit_names: str = ""
+    terms: list = field(default_factory=list)
 
     @property
     def stands_out(self) -> bool:
@@ -144,22 +150,30 @@ def theme_rows(*, run: ThemeRun | None) -> list[ThemeRow]:
 
 def _theme_rows(found: list[Theme]) -> list[ThemeRow]:
     """`found` with their units' names (one query) and texts."""
+    from django.utils.formats import localize
     from django.utils.translation import gettext, ngettext
 
     unit_ids = {pk for t in found for pk in t.unit_ids[:UNITS_SHOWN]}
     names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
+    weight = gettext("weight")
+    kinds: dict[str, str] = {}
     review_base = learning_review_url(0)
     review_base = review_base[: -len("0")] if review_base else None
     rows = []
     for t in found:
         more = max(0, len(t.unit_ids) - UNITS_SHOWN)
-        trend = t.get_trend_display()
+        trend = str(label_of(Trend, t.trend))  # `t.get_trend_display()` without its per-call table
         if t.trend != "new":
             trend += " (" + gettext("before: %(previous)s") % {"previous": t.previous_count} + ")"
+        label = kinds.get(t.kind) or kinds.setdefault(t.kind, str(kind_label(t.kind)))
+        units = sorted(names[pk] for pk in t.unit_ids[:UNITS_SHOWN] if pk in names)
         rows.append(ThemeRow(
             theme=t,
-            kind_label=kind_label(t.kind),
-            units=sorted(names[pk] for pk in t.unit_ids[:UNITS_SHOWN] if pk in names),
+            kind_label=label,
+            units=units,
+            title=f"{label}: {', '.join(t.top_words)}",
+            unit_names=", ".join(units),
+            terms=[{"word": term[1], "weight": f"{weight} {localize(term[2])}"} for term in t.terms],
             review_url=f"{review_base}{t.pk}" if review_base else None,
             more_units=more,
             reports_text=ngettext("%(counter)s report", "%(counter)s reports", t.count) % {"counter": t.count},

@@ -68,8 +68,25 @@ def match_terms(query) -> list[list[str]]:
     and "lääke" -> "lääk"), and the word's own beginning as long as its stem (the
     stemmer may leave a consonant out: "ikkuna" -> "iku"). Every word must match
     one of its keys. Only word characters: they go into a tsquery as they are."""
-    query_words = words(getattr(query, "text", ""))
-    stems = list(getattr(query, "stems", None) or [])
+    # A page asks this of one query for every hit's score and snippet: the
+    # answer is kept on the query object itself (it lives for one request; no
+    # search words are kept beyond it), by its text and stems.
+    key = (getattr(query, "text", ""), tuple(getattr(query, "stems", None) or ()))
+    memo = getattr(query, "__dict__", None)
+    kept = memo.get(_MEMO) if memo is not None else None
+    if kept is None or kept[0] != key:
+        kept = (key, _match_terms(*key))
+        if memo is not None:
+            memo[_MEMO] = kept
+    return [list(keys) for keys in kept[1]]
+
+
+_MEMO = "_textsearch_terms"
+
+
+def _match_terms(text: str, stems: tuple) -> tuple[tuple[str, ...], ...]:
+    query_words = words(text)
+    stems = list(stems)
     if len(stems) != len(query_words):
         query_words = stems = [s for s in stems if s]
     terms = []
@@ -81,7 +98,7 @@ def match_terms(query) -> list[list[str]]:
                 keys.append(key)
         if keys and keys not in terms:
             terms.append(keys)
-    return terms
+    return tuple(tuple(keys) for keys in terms)
 
 
 def uses_postgresql() -> bool:

@@ -192,6 +192,50 @@ def test_the_walking_form_of_a_scope_matches_the_same_rows_in_the_same_order(
 @pytest.mark.parametrize(
     "who", ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
 )
+@pytest.mark.parametrize("walk", [False, True])
+def test_the_compact_form_of_a_scope_matches_the_same_rows(who, walk, request, unit_a, unit_b, region_a):
+    """`compact=True` writes a region as a subquery of its units instead of the
+    list of their ids: the same rows (object rules and kind limits included),
+    alone or with `walk`, for everyone."""
+    actor = request.getfixturevalue(who)
+    sibling = UnitFactory(region=region_a)
+    for unit in (unit_a, unit_b, sibling):
+        for kind in ("quality", "threat_or_violence", "data_protection"):
+            deviation(unit, kind=kind)
+    deviation(unit_b, kind="medication", reporter=actor)
+    deviation(unit_b, kind="quality", handler=actor)
+    perm = access.P_DEVIATION_VIEW
+    plain = Deviation.objects.for_actor(actor, perm).order_by("-submitted_at", "-id")
+    compact = Deviation.objects.for_actor(actor, perm, walk=walk, compact=True).order_by("-submitted_at", "-id")
+    assert list(compact.values_list("pk", flat=True)) == list(plain.values_list("pk", flat=True))
+    assert access.scope_q(actor, perm, compact=True) == access.scope_q(actor, perm) or who == "regional_director_a"
+
+
+def test_the_compact_form_names_the_region_not_its_units(regional_director_a, unit_a, region_a, django_assert_num_queries):
+    """A regional director's compact scope is a subquery on the units of the
+    region (no query of its own, no list of ids in the statement); the plain
+    form lists the ids, read once."""
+    siblings = [UnitFactory(region=region_a) for _ in range(3)]
+    access.forget(regional_director_a)
+    access.grants(regional_director_a)
+    perm = access.P_DEVIATION_VIEW
+    with django_assert_num_queries(0):
+        compact = str(Deviation.objects.for_actor(regional_director_a, perm, compact=True).query)
+    where = compact.split(" WHERE ", 1)[1]
+    assert '"organisation_unit" U0 WHERE' in where and f'region_id" = {region_a.pk})' in where
+    with django_assert_num_queries(1):
+        plain = str(Deviation.objects.for_actor(regional_director_a, perm).query)
+    assert "organisation_unit" not in plain
+    assert all(str(u.pk) in plain for u in (unit_a, *siblings))
+    # The same subquery for the other unit-scoped models (a meeting's, an action's).
+    from omavalvonta.improvement.models import Action
+
+    assert "region_id" in str(Action.objects.for_actor(regional_director_a, access.P_ACTION_VIEW, compact=True).query)
+
+
+@pytest.mark.parametrize(
+    "who", ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
+)
 def test_the_split_count_matches_the_scoped_rows(who, request, unit_a, unit_b, region_a):
     actor = request.getfixturevalue(who)
     sibling = UnitFactory(region=region_a)

@@ -116,6 +116,21 @@ def test_the_stems_and_keys():
     assert search_query("ja on").is_empty and textsearch.match_terms(search_query("ja on")) == []
 
 
+def test_the_terms_are_kept_on_the_query_for_its_page():
+    """A page's hits ask for the terms of one query many times: they are kept on
+    the query, a caller's change to its copy does not reach the next, and a
+    query whose words change gets new terms."""
+    from types import SimpleNamespace
+
+    q = search_query("lääkkeen")
+    textsearch.match_terms(q)[0].append("xyz")
+    assert textsearch.match_terms(q) == [["lääk"]]
+    other = SimpleNamespace(text="ovesta", stems=["ove"])
+    assert textsearch.match_terms(other) == [["ove"]]
+    other.text, other.stems = "lääkkeen", ["lääk"]
+    assert textsearch.match_terms(other) == [["lääk"]]
+
+
 def test_each_area_finds_its_records(texts, quality_director):
     found = _found(quality_director, "lääkkeiden")
     assert set(found) == {"deviations", "actions", "minutes", "guidance"}
@@ -214,6 +229,28 @@ def test_the_search_page_reads_a_fixed_number_of_queries(client, django_assert_m
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("myöhästyi") >= 15
+
+
+def test_a_regional_directors_search_names_the_region_not_its_units(client, django_assert_max_num_queries, texts,
+                                                                    regional_director_a, quality_director):
+    """The kernel's compact scope: a regional director's statements read the
+    region's units themselves (no list of the units' ids read first and
+    repeated in each area's statement), in no more queries than the quality
+    director's search."""
+    url = reverse("search:search") + "?q=l%C3%A4%C3%A4ke"
+    client.force_login(quality_director)
+    client.get(url)
+    with django_assert_max_num_queries(15) as organisation:
+        client.get(url)
+    budget = len(organisation.captured_queries)  # read now: the next request empties the log
+    client.force_login(regional_director_a)
+    client.get(url)
+    with django_assert_max_num_queries(budget) as region:
+        response = client.get(url)
+    assert response.status_code == 200
+    sqls = [q["sql"] for q in region.captured_queries]
+    assert not any(s.startswith('SELECT "organisation_unit"."id" AS "pk" FROM "organisation_unit"') for s in sqls)
+    assert sum('U0."region_id" = ' in s for s in sqls) >= 3
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
