@@ -156,10 +156,9 @@ class Grant:
         # every row: 2.2 s against 22 ms on 500,000 reports) nor a subquery
         # (inside the OR of the object rules PostgreSQL cannot use an index for
         # a subquery, and counted a region's reports with a full scan).
-        # `compact`: the list read by the database itself, as an array
-        # (`core.lib.sqlin.InArrayOf`): the statement stays short (a hundred ids in each of
-        # a search page's statements cost more to build, send and plan than
-        # its rows cost to read, issue 19) and the unit index still serves it.
+        # `compact`: the list read by the database itself, as an array (core.lib.sqlin):
+        # a hundred ids in each of a search page's statements cost more than its
+        # rows (issue 19); the unit index still serves the array.
         lhs = F(f"{unit_field}_id")
         if walk:
             # `unit_id + 0` hides the unit index from the planner, so it walks the
@@ -499,19 +498,3 @@ def access_unit(actor, pk, perm: str) -> Unit:
     if not can(actor, perm, unit):
         raise PermissionDenied(perm)
     return unit
-
-
-def outside_own_units_q(*, user_field: str, unit_field: str) -> Q:
-    """Rows whose unit (`unit_field`) is not one of the own units of the person in
-    `user_field`: no membership of theirs names that unit or its region. A wide
-    (organisation-level) role has no own units, so all its reads of a unit's
-    records are outside them. Rows without a unit are never outside. (The
-    access-log review flags such reads.)"""
-    from django.db.models import Exists, OuterRef
-
-    from omavalvonta.organisation.models import Membership
-
-    own = Membership.objects.filter(user_id=OuterRef(f"{user_field}_id")).filter(
-        Q(unit_id=OuterRef(f"{unit_field}_id")) | Q(region_id=OuterRef(f"{unit_field}__region_id"))
-    )
-    return Q(**{f"{unit_field}__isnull": False}) & ~Q(Exists(own))

@@ -1,11 +1,14 @@
 """The access kernel's reads of one unit (with organisation/access.py, as
 access_people.py and access_county.py): whether an actor may use a right on every row of a
 unit, and a unit's rows an actor may use a right on, written for one unit
-(a unit's timeline reads ~19 kinds of record of one unit)."""
+(a unit's timeline reads ~19 kinds of record of one unit); and which rows
+lie outside a person's own units (the access-log review)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
 
 from omavalvonta.organisation import access
 
@@ -41,3 +44,17 @@ def filter_in_unit(queryset, actor, perm: str, unit: Unit):
     if sees_all_of_unit(actor, perm, unit, model=queryset.model):
         return rows
     return access.filter_for_actor(rows, actor, perm)
+
+
+def outside_own_units_q(*, user_field: str, unit_field: str) -> Q:
+    """Rows whose unit (`unit_field`) is not one of the own units of the person in
+    `user_field`: no membership of theirs names that unit or its region. A wide
+    (organisation-level) role has no own units, so all its reads of a unit's
+    records are outside them. Rows without a unit are never outside. (The
+    access-log review flags such reads.)"""
+    from omavalvonta.organisation.models import Membership
+
+    own = Membership.objects.filter(user_id=OuterRef(f"{user_field}_id")).filter(
+        Q(unit_id=OuterRef(f"{unit_field}_id")) | Q(region_id=OuterRef(f"{unit_field}__region_id"))
+    )
+    return Q(**{f"{unit_field}__isnull": False}) & ~Q(Exists(own))

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.models import AccessLogEntry
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access_unit
 
 # Many reads in a short time: this many reads by one person within the window
 # (counting the read itself) flags the read.
@@ -43,7 +43,7 @@ def _burst_count():
 def with_flags(queryset):
     """`queryset` of access-log entries with a boolean per flag and `flagged`."""
     # A reader without an account (a social worker's download) has no own units to be outside of.
-    outside = Q(actor__isnull=False) & access.outside_own_units_q(user_field="actor", unit_field="unit")
+    outside = Q(actor__isnull=False) & access_unit.outside_own_units_q(user_field="actor", unit_field="unit")
     protected = Q(what__in=PROTECTED_WHAT)
     return queryset.annotate(
         reads_in_window=_burst_count(),
