@@ -11,7 +11,7 @@ import datetime as dt
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Min, Q
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -218,15 +218,8 @@ def _unit_documents(unit_ids):
 def document_duty_counts(*, today, unit_ids=None):
     """core.registry DUTY_SOURCES `counts`: document_duties counted per unit in
     the database (unit_id, due, late, oldest)."""
-    return (
-        _unit_documents(unit_ids)
-        .filter(is_active=True)
-        .filter(_soon_q(today))
-        .values("unit_id")
-        .annotate(due=Count("pk", filter=Q(due_on__gte=today)), late=Count("pk", filter=Q(due_on__lt=today)),
-                  oldest=Min("due_on"))
-        .order_by()
-    )
+    duties = _unit_documents(unit_ids).filter(is_active=True).filter(_soon_q(today))
+    return registry.duty_counts(duties, due_field="due_on", today=today)
 
 
 def organisation_document_duties(*, today, unit_ids=None) -> list[registry.Duty]:

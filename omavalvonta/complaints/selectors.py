@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,16 +122,7 @@ def _answers_owed(*, today, unit_ids=None):
 def complaint_duty_counts(*, today, unit_ids=None):
     """core.registry DUTY_SOURCES `counts`: complaint_duties counted per unit
     in the database (unit_id, due, late, oldest)."""
-    return (
-        _answers_owed(today=today, unit_ids=unit_ids)
-        .values("unit_id")
-        .annotate(
-            due=Count("pk", filter=Q(answer_due__gte=today)),
-            late=Count("pk", filter=Q(answer_due__lt=today)),
-            oldest=Min("answer_due"),
-        )
-        .order_by()
-    )
+    return registry.duty_counts(_answers_owed(today=today, unit_ids=unit_ids), due_field="answer_due", today=today)
 
 
 def complaint_duties(*, today, unit_ids=None) -> list[registry.Duty]:

@@ -81,6 +81,23 @@ SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
 # same duties counted in the database, which the calendar's lists read instead
 # of making every duty (the counts of all such sources come in one statement).
 DUTY_SOURCES = "yearclock.duty_sources"
+
+
+def duty_counts(duties, *, due_field: str, today):
+    """A DUTY_SOURCES `counts` result from a queryset of a source's duties (the
+    rows its func would make duties of): one row per unit with unit_id, due
+    (not late), late and oldest, counted by the date in `due_field`."""
+    from django.db.models import Count, Min, Q
+
+    return (
+        duties.values("unit_id")
+        .annotate(
+            due=Count("pk", filter=Q(**{f"{due_field}__gte": today})),
+            late=Count("pk", filter=Q(**{f"{due_field}__lt": today})),
+            oldest=Min(due_field),
+        )
+        .order_by()
+    )
 # Figures of other areas that the four-monthly follow-up report and a unit's
 # self-supervision plan show in a section of their own: func(*, actor,
 # unit=None, period_start=None, period_end=None) -> dict (empty: nothing to

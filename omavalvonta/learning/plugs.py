@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Min, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
@@ -107,16 +107,7 @@ def _reviews_due(*, today, unit_ids=None):
 def review_duty_counts(*, today, unit_ids=None):
     """core.registry DUTY_SOURCES `counts`: review_duties counted per unit in
     the database (unit_id, due, late, oldest)."""
-    return (
-        _reviews_due(today=today, unit_ids=unit_ids)
-        .values("unit_id")
-        .annotate(
-            due=Count("pk", filter=Q(due_date__gte=today)),
-            late=Count("pk", filter=Q(due_date__lt=today)),
-            oldest=Min("due_date"),
-        )
-        .order_by()
-    )
+    return registry.duty_counts(_reviews_due(today=today, unit_ids=unit_ids), due_field="due_date", today=today)
 
 
 def review_duties(*, today, unit_ids=None) -> list[registry.Duty]:
