@@ -17,7 +17,7 @@ import math
 import random
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -357,12 +357,21 @@ def build_extras(*, responses: int, log, restrictions: int = 200_000, placements
         cursor.execute("ANALYZE")
 
 
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+
 @dataclass
 class Timing:
     page: str
     samples: list[float]
     status: str
     note: str = ""
+    # The trivial page's milliseconds, each request of it made right before one
+    # of this page's: the baseline of the same minutes (a machine's load drifts
+    # more within a run than most changes move a page).
+    baseline: list[float] = field(default_factory=list)
 
     @property
     def p50(self) -> float:
@@ -370,22 +379,35 @@ class Timing:
 
     @property
     def p95(self) -> float:
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+        return _p95(self.samples)
+
+    def ratio(self, first: Timing) -> float:
+        """This page's p95 over the trivial page's of the same minutes (over the
+        run's first measurement of it where there is none)."""
+        baseline = _p95(self.baseline) if self.baseline else first.p95
+        return self.p95 / baseline if baseline else float("nan")
 
 
-def _time(n, func, *, max_seconds: float | None = None, min_samples: int = 20) -> tuple[list[float], set]:
+def _time(
+    n, func, *, max_seconds: float | None = None, min_samples: int = 20, baseline=None
+) -> tuple[list[float], set, list[float]]:
     """Call func(i) n times (fewer when a slow page passes max_seconds after at
-    least min_samples calls); the milliseconds of each call and the statuses seen."""
-    samples, statuses = [], set()
+    least min_samples calls); the milliseconds of each call, the statuses seen,
+    and with `baseline` (the trivial page) the milliseconds of a call of it made
+    before each of func's."""
+    samples, statuses, baseline_samples = [], set(), []
     deadline = time.perf_counter() + max_seconds if max_seconds else None
     for i in range(n):
+        if baseline is not None:
+            started = time.perf_counter()
+            baseline(i)
+            baseline_samples.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         statuses.add(func(i))
         samples.append((time.perf_counter() - started) * 1000)
         if deadline and started > deadline and len(samples) >= min_samples:
             break
-    return samples, statuses
+    return samples, statuses, baseline_samples
 
 
 def measure(
@@ -470,17 +492,22 @@ def measure(
         pages = pages[:1] + [p for p in pages[1:] if any(word.lower() in p[0].lower() for word in only)]
 
     results = []
+    trivial = pages[0][1]
     for label, func, ok in pages:
         _time(warmup, func)
         # As each web worker does once it has started (omavalvonta/wsgi.py): what
         # exists now is kept out of the collector's full passes.
         gc.collect()
         gc.freeze()
-        samples, statuses = _time(requests, func, max_seconds=max_seconds, min_samples=min(20, requests))
+        samples, statuses, baseline = _time(
+            requests, func, max_seconds=max_seconds, min_samples=min(20, requests),
+            baseline=trivial if results else None,
+        )
         bad = statuses - ok
         status = ",".join(str(s) for s in sorted(statuses))
-        results.append(Timing(label, samples, status, note="unexpected status!" if bad else ""))
-        log(f"  {label}: p50 {results[-1].p50:.1f} ms, p95 {results[-1].p95:.1f} ms (n={len(samples)})")
+        results.append(Timing(label, samples, status, note="unexpected status!" if bad else "", baseline=baseline))
+        timing = results[-1]
+        log(f"  {label}: p50 {timing.p50:.1f} ms, p95 {timing.p95:.1f} ms, {timing.ratio(results[0]):.2f}x (n={len(samples)})")
     return results
 
 
@@ -566,10 +593,9 @@ WARN_RATIO = 2.0
 
 
 def warnings_for(results: list[Timing]) -> list[str]:
-    baseline = results[0].p95
     out = []
     for r in results[1:]:
-        ratio = r.p95 / baseline if baseline else 0
+        ratio = r.ratio(results[0])
         if "(function)" in r.page or "PDF)" in r.page:
             continue  # not a page (a function, a PDF's layout): no goal of a page
         if r.p95 > WARN_P95_MS or ratio > WARN_RATIO:
@@ -627,13 +653,17 @@ def database_label() -> str:
 
 
 def format_table(results: list[Timing]) -> list[str]:
-    """The table, the trivial page's figures first; each page's p95 as a ratio to it."""
-    baseline = results[0].p95
-    rows = [("page", "status", "n", "p50 ms", "p95 ms", "p95/baseline")]
+    """The table, the trivial page's figures first; each page's p95 as a ratio to
+    the trivial page's p95 of the same minutes (its requests interleaved with the
+    page's: "baseline p95")."""
+    rows = [("page", "status", "n", "p50 ms", "p95 ms", "baseline p95", "p95/baseline")]
     for r in results:
-        ratio = r.p95 / baseline if baseline else float("nan")
+        baseline = _p95(r.baseline) if r.baseline else results[0].p95
         status = r.status + (f" {r.note}" if r.note else "")
-        rows.append((r.page, status, str(len(r.samples)), f"{r.p50:.1f}", f"{r.p95:.1f}", f"{ratio:.2f}"))
+        rows.append((
+            r.page, status, str(len(r.samples)), f"{r.p50:.1f}", f"{r.p95:.1f}", f"{baseline:.1f}",
+            f"{r.ratio(results[0]):.2f}",
+        ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for i, row in enumerate(rows):

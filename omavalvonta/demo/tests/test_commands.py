@@ -94,6 +94,25 @@ def test_bench_smoke_prints_the_table():
     assert "unexpected status" not in out
 
 
+def test_bench_measures_the_trivial_page_beside_each_page():
+    from omavalvonta.demo import bench
+
+    calls = []
+    samples, statuses, baseline = bench._time(
+        4, lambda i: calls.append(("page", i)) or 200, baseline=lambda i: calls.append(("trivial", i))
+    )
+    # Each of the page's requests right after one of the trivial page's: the same minutes.
+    assert calls == [(name, i) for i in range(4) for name in ("trivial", "page")]
+    assert len(samples) == len(baseline) == 4 and statuses == {200}
+    first = bench.Timing("trivial", [10.0] * 20, "200")
+    paired = bench.Timing("page", [30.0] * 20, "200", baseline=[20.0] * 20)
+    assert paired.ratio(first) == 1.5  # against its own minutes' trivial page, not the first
+    assert bench.Timing("page", [30.0] * 20, "200").ratio(first) == 3.0
+    table = "\n".join(bench.format_table([first, paired]))
+    assert "baseline p95" in table and "1.50" in table
+    assert bench.warnings_for([first, paired]) == []
+
+
 def test_bench_refuses_a_database_with_another_organisation():
     Organisation.objects.create(name="Oikea Palveluntuottaja Oy")
     with pytest.raises(CommandError, match="DATABASE_URL"):
