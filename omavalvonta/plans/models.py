@@ -278,6 +278,34 @@ class ReportState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# The report's page shows this many units' rows per table (the most reports
+# first); "show all units" reads the whole figures, as the PDF does.
+PAGE_UNIT_ROWS = 20
+# The per-unit lists of a report's figures, cut for its page.
+_UNIT_LISTS = (("deviations", "by_unit"), ("feedback", "by_unit"))
+
+
+def figures_for_page(figures: dict | None) -> dict:
+    """What the report's page reads of `figures`: {"figures": the figures with
+    each per-unit list cut to its first PAGE_UNIT_ROWS rows, "units_listed":
+    the longer list's whole length} (over 2,000 units the whole figures are most
+    of a megabyte of JSON: reading them took most of the page's time)."""
+    shown, listed = dict(figures or {}), 0
+    for area, key in _UNIT_LISTS:
+        block = shown.get(area)
+        if isinstance(block, dict) and isinstance(block.get(key), list):
+            listed = max(listed, len(block[key]))
+            shown[area] = {**block, key: block[key][:PAGE_UNIT_ROWS]}
+    return {"figures": shown, "units_listed": listed}
+
+
+class FollowupReportQuerySet(models.QuerySet):
+    def without_figures(self):
+        """The reports without their stored figures (a report's JSON holds every
+        unit's rows: most of a megabyte over 2,000 units)."""
+        return self.defer("figures", "page_figures")
+
+
 class FollowupReport(models.Model):
     """A four-monthly follow-up of the programme for one period."""
 
@@ -285,6 +313,8 @@ class FollowupReport(models.Model):
     period_end = models.DateField(_("period end"))
     state = models.CharField(_("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
     figures = models.JSONField(default=dict, blank=True)
+    # figures_for_page(figures), kept by save() whenever the figures are saved.
+    page_figures = models.JSONField(null=True, blank=True, editable=False)
     compiled_at = models.DateTimeField(null=True, blank=True)
     findings = models.TextField(_("findings of the management group"), blank=True)
     measures = models.TextField(_("measures decided"), blank=True)
@@ -297,6 +327,8 @@ class FollowupReport(models.Model):
     publish_reminded_at = models.DateTimeField(null=True, blank=True)
     publish_late_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FollowupReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_end", "-id"]
         constraints = [
@@ -308,6 +340,16 @@ class FollowupReport(models.Model):
         return _("Follow-up report %(start)s–%(end)s") % {
             "start": fi_date(self.period_start), "end": fi_date(self.period_end),
         }
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # The page's cut of the figures goes wherever the figures go (not when
+        # they were not read: a save of other fields leaves both as they are).
+        saves_figures = update_fields is None or "figures" in update_fields
+        if saves_figures and "figures" not in self.get_deferred_fields():
+            self.page_figures = figures_for_page(self.figures)
+            if update_fields is not None:
+                update_fields = {*update_fields, "page_figures"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return reverse("plans:report", args=[self.pk])

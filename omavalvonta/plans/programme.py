@@ -33,7 +33,7 @@ def suggested_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     latest review month (core.rhythm), or, when a report already covers it, the
     period after the latest report."""
     start, end = rhythm.group_period(today or timezone.localdate())
-    latest = FollowupReport.objects.order_by("-period_end", "-id").first()
+    latest = FollowupReport.objects.without_figures().order_by("-period_end", "-id").first()
     if latest is not None and latest.period_end >= end:
         return rhythm.next_group_period(latest.period_end)
     return start, end
@@ -299,7 +299,7 @@ def followup_reports_remind(today: dt.date | None = None) -> int:
     now = timezone.now()
     sent = 0
     people = None
-    for report in FollowupReport.objects.exclude(state=ReportState.PUBLISHED).order_by("period_end", "id"):
+    for report in FollowupReport.objects.exclude(state=ReportState.PUBLISHED).without_figures().order_by("period_end", "id"):
         due = report.publication_due
         if today > due and report.publish_late_at is None:
             claim, late = "publish_late_at", True

@@ -118,7 +118,7 @@ def report_list(request):
         else:
             return redirect(report.get_absolute_url())
     return render(request, "plans/report_list.html", {
-        "form": form, "reports": FollowupReport.objects.select_related("approved_by").order_by("-period_end", "-id"),
+        "form": form, "reports": FollowupReport.objects.without_figures().select_related("approved_by").order_by("-period_end", "-id"),
     })
 
 

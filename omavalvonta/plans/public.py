@@ -83,7 +83,7 @@ def programme_current() -> ProgrammeVersion | None:
 
 
 def reports_published() -> list[FollowupReport]:
-    return list(FollowupReport.objects.filter(state=ReportState.PUBLISHED).order_by("-period_end", "-id"))
+    return list(FollowupReport.objects.filter(state=ReportState.PUBLISHED).without_figures().order_by("-period_end", "-id"))
 
 
 def programme_last_modified():

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
-from django.db.models import IntegerField, JSONField
-from django.db.models.expressions import RawSQL
-
 from omavalvonta.organisation.risk import RiskLevel
-from omavalvonta.plans.models import FollowupReport
+from omavalvonta.plans.models import PAGE_UNIT_ROWS, FollowupReport
 
 
 def _labels_kind() -> dict:
@@ -95,44 +91,22 @@ def _rows(items, labels=None, empty_label=""):
 
 # The report page shows this many units' rows per table (the most reports
 # first); ?yksikot=kaikki shows them all, as the PDF does.
-REPORT_UNIT_ROWS = 20
-
-
-# The per-unit lists of a report's figures that the page cuts to its first rows.
-_UNIT_LISTS = (("deviations", "by_unit"), ("feedback", "by_unit"))
+REPORT_UNIT_ROWS = PAGE_UNIT_ROWS
 
 
 def report_for_page(queryset, *, unit_rows: int | None):
-    """The report of `queryset` for its page: with `unit_rows` on PostgreSQL its
-    figures come with the per-unit lists cut to their first `unit_rows` in the
-    database, and the full lists' lengths (a director's figures over 2,000 units
-    are most of a megabyte of JSON, which the page would otherwise parse
-    whole to show twenty rows); None when there is no such report."""
-    if unit_rows is None or connection.vendor != "postgresql":
+    """The report of `queryset` for its page, None when there is none. With
+    `unit_rows` (at most PAGE_UNIT_ROWS) only the figures as the page shows them
+    are read (`page_figures`: the per-unit lists cut when the figures were
+    saved, and their whole length), not the whole figures: over 2,000 units
+    those are most of a megabyte of JSON, which took most of the page's time to
+    read to show twenty rows."""
+    if unit_rows is None or unit_rows > PAGE_UNIT_ROWS:
         return queryset.first()
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
-    shown, shown_params, lengths, length_params = f'{table}."figures"', [], [], []
-    for area, key in _UNIT_LISTS:
-        # The list, or an empty one when it is missing or not a list (null).
-        listed = f"""(CASE WHEN jsonb_typeof({table}."figures" -> %s -> %s) = 'array'
-            THEN {table}."figures" -> %s -> %s ELSE '[]'::jsonb END)"""
-        shown = (
-            f"jsonb_set({shown}, ARRAY[%s, %s], COALESCE((SELECT jsonb_agg(e.value ORDER BY e.n) "
-            f"FROM jsonb_array_elements({listed}) WITH ORDINALITY e(value, n) WHERE e.n <= %s), '[]'::jsonb))"
-        )
-        shown_params = [*shown_params, area, key, area, key, area, key, unit_rows]
-        lengths.append(f"jsonb_array_length({listed})")
-        length_params += [area, key, area, key]
-    report = (
-        queryset.defer("figures")
-        .annotate(
-            figures_shown=RawSQL(shown, shown_params, output_field=JSONField()),
-            units_listed=RawSQL(f"GREATEST({', '.join(lengths)})", length_params, output_field=IntegerField()),
-        )
-        .first()
-    )
-    if report is not None:
-        report.figures = report.figures_shown
+    report = queryset.defer("figures").first()
+    if report is not None and report.page_figures is not None:
+        report.shown_figures = report.page_figures["figures"]
+        report.units_listed = report.page_figures["units_listed"]
     return report
 
 
@@ -152,7 +126,9 @@ def report_context(report: FollowupReport, *, unit_rows: int | None = None) -> d
     (2,000 units' cells took most of the page's time)."""
     from django.utils.translation import gettext as _
 
-    f = report.figures or {}
+    f = getattr(report, "shown_figures", None)
+    if f is None:
+        f = report.figures or {}
     dev = f.get("deviations", {})
     risk_labels = dict(RiskLevel.choices)
     units_total = _units_total(report, f)

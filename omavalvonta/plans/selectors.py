@@ -354,7 +354,7 @@ def _followup_items_to_publish(today: dt.date, any_reports: bool = True) -> dict
     # there are reports).
     approved_at = Subquery(_programme_approved().values("approved_at")[:1])
     reports = list(
-        FollowupReport.objects.defer("figures").annotate(programme_approved_at=approved_at)
+        FollowupReport.objects.without_figures().annotate(programme_approved_at=approved_at)
         .order_by("-period_end", "-id")[:6]
     ) if any_reports else []
     unpublished = sorted((r for r in reports if not r.is_published), key=lambda r: r.period_end)
@@ -375,7 +375,7 @@ def _followup_items_to_publish(today: dt.date, any_reports: bool = True) -> dict
 def _followup_items_to_read(any_published: bool = True) -> dict | None:
     """The other directors' block: the latest published report, on the public site."""
     latest = (
-        FollowupReport.objects.filter(state=ReportState.PUBLISHED).defer("figures").order_by("-period_end", "-id").first()
+        FollowupReport.objects.filter(state=ReportState.PUBLISHED).without_figures().order_by("-period_end", "-id").first()
     ) if any_published else None
     if latest is None:
         return None

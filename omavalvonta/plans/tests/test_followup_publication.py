@@ -14,6 +14,7 @@ from django.urls import reverse
 from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import Role
 from omavalvonta.plans import programme
+from omavalvonta.plans.models import PAGE_UNIT_ROWS, FollowupReport, figures_for_page
 from omavalvonta.testing.factories import member
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -92,10 +93,17 @@ def test_the_directors_home_page_links_the_latest_follow_up_report(client, compi
     assert compiled.get_absolute_url() in block and "Compiled, not yet published" not in block
 
 
+def _save_figures(report, figures):
+    report = programme.FollowupReport.objects.get(pk=report.pk)
+    report.figures = figures
+    report.save(update_fields=["figures"])  # as a recompile saves them
+
+
 @pytest.mark.parametrize("shape", ["both", "no_feedback", "null_list", "empty"])
-def test_the_page_reads_the_same_figures_cut_in_the_database(compiled, shape):
-    """report_for_page (PostgreSQL: the per-unit lists cut in SQL) gives the page
-    the same context as the whole figures cut in Python, whatever their shape."""
+def test_the_page_reads_the_same_figures_as_cut_when_they_were_saved(compiled, shape, django_assert_num_queries):
+    """report_for_page (the per-unit lists cut when the figures were saved, not
+    the whole figures) gives the page the same context as the whole figures
+    cut when shown, whatever their shape."""
     from omavalvonta.plans.report_view import report_context, report_for_page
 
     figures = dict(compiled.figures)
@@ -108,11 +116,14 @@ def test_the_page_reads_the_same_figures_cut_in_the_database(compiled, shape):
             figures.pop("feedback", None)
         elif shape == "both":
             figures["feedback"] = {**(figures.get("feedback") or {}), "by_unit": [{"label": "A"}, {"label": "B"}]}
-    programme.FollowupReport.objects.filter(pk=compiled.pk).update(figures=figures)
+    _save_figures(compiled, figures)
     reports = programme.FollowupReport.objects.filter(pk=compiled.pk)
-    for rows in (1, 3, 10):
+    for rows in (1, 3, 10, PAGE_UNIT_ROWS):
         whole = report_context(reports.first(), unit_rows=rows)
-        cut = report_context(report_for_page(reports, unit_rows=rows), unit_rows=rows)
+        with django_assert_num_queries(1):  # the whole figures are not read afterwards either
+            read = report_for_page(reports, unit_rows=rows)
+            cut = report_context(read, unit_rows=rows)
+        assert "figures" in read.get_deferred_fields()
         for context in (whole, cut):
             # The raw lists are not shown (the templates read the rows made of them).
             context.pop("report"), context.pop("figures"), context["feedback"].pop("by_unit", None)
@@ -128,7 +139,7 @@ def test_the_report_page_shows_the_first_units_and_links_all(client, monkeypatch
         **figures.get("deviations", {}),
         "by_unit": [{"label": f"Yksikkö {i:02d}", "count": 30 - i} for i in range(3)],
     }
-    programme.FollowupReport.objects.filter(pk=compiled.pk).update(figures=figures)
+    _save_figures(compiled, figures)
     monkeypatch.setattr(programme_views, "REPORT_UNIT_ROWS", 2)
     client.force_login(quality_director)
     url = compiled.get_absolute_url()
@@ -137,3 +148,40 @@ def test_the_report_page_shows_the_first_units_and_links_all(client, monkeypatch
     assert "?yksikot=kaikki" in page and "Show all 3 units" in page
     page = client.get(url, {"yksikot": "kaikki"}).content.decode()
     assert "Yksikkö 02" in page and "Show all 3 units" not in page
+
+
+def test_the_figures_for_the_page_cut_the_unit_lists_and_count_the_longer():
+    units = [{"label": f"U{i}", "count": i} for i in range(PAGE_UNIT_ROWS + 5)]
+    figures = {"deviations": {"total": 9, "by_unit": units}, "feedback": {"by_unit": units[:3]}, "answered": {"n": 1}}
+    page = figures_for_page(figures)
+    assert page["units_listed"] == PAGE_UNIT_ROWS + 5
+    assert page["figures"]["deviations"] == {"total": 9, "by_unit": units[:PAGE_UNIT_ROWS]}
+    assert page["figures"]["feedback"]["by_unit"] == units[:3] and page["figures"]["answered"] == {"n": 1}
+    assert len(figures["deviations"]["by_unit"]) == PAGE_UNIT_ROWS + 5  # the figures themselves are not cut
+    assert figures_for_page(None) == {"figures": {}, "units_listed": 0}
+    assert figures_for_page({"deviations": {"by_unit": None}}) == {"figures": {"deviations": {"by_unit": None}}, "units_listed": 0}
+
+
+def test_the_page_figures_follow_every_save_of_the_figures(compiled, quality_director):
+    assert compiled.page_figures == figures_for_page(compiled.figures)  # made with the report
+    # A save of other fields, the figures not read, leaves both as they are.
+    FollowupReport.objects.filter(pk=compiled.pk).update(page_figures={"figures": {"kept": 1}, "units_listed": 0})
+    report = FollowupReport.objects.without_figures().get(pk=compiled.pk)
+    report.findings = "Havainnot."
+    report.save(update_fields=["findings"])
+    report = FollowupReport.objects.get(pk=compiled.pk)
+    assert report.page_figures == {"figures": {"kept": 1}, "units_listed": 0} and report.findings == "Havainnot."
+    # A recompile saves both.
+    report = programme.followup_report_recompile(actor=quality_director, report=report)
+    assert FollowupReport.objects.get(pk=compiled.pk).page_figures == figures_for_page(report.figures)
+
+
+def test_the_migration_fills_the_page_figures_of_earlier_reports(compiled):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("omavalvonta.plans.migrations.0013_followupreport_page_figures")
+    FollowupReport.objects.filter(pk=compiled.pk).update(page_figures=None)
+    migration.fill(apps, None)
+    assert FollowupReport.objects.get(pk=compiled.pk).page_figures == figures_for_page(compiled.figures)
