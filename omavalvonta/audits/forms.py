@@ -62,16 +62,6 @@ class FindingForm(forms.Form):
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ActionForm(forms.Form):
-    title = forms.CharField(label=_("What is done"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, empty_label=_("Choose the owner"))
-    due_date = DateField(label=_("Due date"), widget=DateInput())
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people
-
-
 class SystemForm(forms.Form):
     name = forms.CharField(label=_("System"), max_length=200)
     position = forms.IntegerField(label=_("Criticality order"), min_value=1, max_value=99, initial=1,

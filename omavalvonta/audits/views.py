@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.audits import selectors, services
 from omavalvonta.audits.forms import (
-    ActionForm,
     AuditForm,
     ChecklistForm,
     DrillForm,
@@ -24,6 +23,7 @@ from omavalvonta.audits.forms import (
 )
 from omavalvonta.audits.models import AnswerResult, Finding
 from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_OBLIGATION_TEMPLATE_EDIT, P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks.selectors import unit_people

@@ -85,16 +85,6 @@ class AnswerForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
-    title = forms.CharField(label=_("What is done"), max_length=300)
-    due_date = DateField(label=_("Due date"), widget=DateInput())
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"] = UserChoiceField(label=_("Owner"), people=people, blank_label=_("Choose the owner"))
-        self.order_fields(["title", "owner", "due_date"])
-
-
 class SettingsForm(forms.Form):
     answer_days = forms.IntegerField(
         label=_("Days to answer"), min_value=ANSWER_DAYS_MIN, max_value=ANSWER_DAYS_MAX,

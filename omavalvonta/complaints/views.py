@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.complaints import selectors, services
-from omavalvonta.complaints.forms import ActionForm, AnswerForm, AssignForm, ComplaintForm, FilterForm, SettingsForm
+from omavalvonta.complaints.forms import AnswerForm, AssignForm, ComplaintForm, FilterForm, SettingsForm
 from omavalvonta.complaints.models import OPEN_STATES, Complaint, State
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors, form_step
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lists import filtered_list
+from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.improvement.selectors import actions_for_source
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.access import P_COMPLAINT_HANDLE, P_COMPLAINT_VIEW, requires

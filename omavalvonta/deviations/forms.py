@@ -328,18 +328,6 @@ class ClassifyForm(forms.Form):
         }
 
 
-class ActionForm(forms.Form):
-    title = forms.CharField(label=_("What will be done?"), max_length=300)
-    due_date = DateField(label=_("Due date"), widget=DateInput())
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"] = UserChoiceField(
-            people=people, label=_("Owner"), blank_label=_("Choose a person"), widget=QuickSelect
-        )
-        self.order_fields(["title", "owner", "due_date"])
-
-
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer to the reporter"),

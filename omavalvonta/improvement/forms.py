@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField, UserChoiceField, UserMultipleChoiceField
+from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.improvement.models import (
     ActionKind,
     ActionState,
@@ -204,13 +205,19 @@ class FollowUpForm(forms.Form):
         self.fields["period"].choices = [(p.index, p.label) for p in rhythm.periods()]
 
 
-class GoalActionForm(forms.Form):
+class ActionForm(forms.Form):
+    """An action decided on another record's page (a goal of the plan, a
+    deviation, a complaint, an audit's finding, a risk): what is done, by whom
+    (one of `people`), by when. The area's service checks the owner's unit."""
+
     title = forms.CharField(label=_("What will be done?"), max_length=300)
     due_date = DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"] = UserChoiceField(people=people, label=_("Owner"), blank_label=_("Choose a person"))
+        self.fields["owner"] = UserChoiceField(
+            people=people, label=_("Owner"), blank_label=_("Choose a person"), widget=QuickSelect
+        )
         self.order_fields(["title", "owner", "due_date"])
 
 

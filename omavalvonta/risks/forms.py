@@ -70,16 +70,6 @@ class AssessmentForm(forms.Form):
         self.fields["risks"].queryset = risks
 
 
-class ActionForm(forms.Form):
-    title = forms.CharField(label=_("What is done"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, empty_label=_("Choose the owner"))
-    due_date = DateField(label=_("Due date"), widget=DateInput())
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people
-
-
 class LinkForm(forms.Form):
     risk = forms.ModelChoiceField(label=_("Known risk"), queryset=None, empty_label=_("Choose the risk"))
 

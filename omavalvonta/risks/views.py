@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.lists import filtered_list
+from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
 from omavalvonta.risks import selectors, services
-from omavalvonta.risks.forms import ActionForm, AssessmentForm, FilterForm, LinkForm, RiskForm
+from omavalvonta.risks.forms import AssessmentForm, FilterForm, LinkForm, RiskForm
 from omavalvonta.risks.models import Risk, RiskAssessment, RiskDeviationLink
 
 PAGE_SIZE = 20

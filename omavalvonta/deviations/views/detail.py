@@ -18,7 +18,6 @@ from omavalvonta.core.forms import add_service_errors
 from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
 from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
-    ActionForm,
     AnswerForm,
     AssignForm,
     ClassifyForm,
@@ -31,6 +30,7 @@ from omavalvonta.deviations.handling_forms import DecisionsForm, InformedForm
 from omavalvonta.deviations.handling_people import HandlingPeople
 from omavalvonta.deviations.informed import informed_records
 from omavalvonta.deviations.models import Kind, NotificationRecipient
+from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.improvement.selectors import actions_for_source, open_action_count_for_source
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (

@@ -15,8 +15,8 @@ from omavalvonta.core import rhythm
 from omavalvonta.core.forms import form_step, picked
 from omavalvonta.improvement import plan_selectors, selectors, services
 from omavalvonta.improvement.forms import (
+    ActionForm,
     FollowUpForm,
-    GoalActionForm,
     GoalForm,
     GoalPromptLinkForm,
     GoalStartForm,
@@ -77,7 +77,7 @@ def _goal_form(name, goal_id, people, data=None, goal=None):
         return GoalForm(*args, prefix=f"goal_edit-{goal_id}", people=people, initial=initial)
     if name == "follow_up":
         return FollowUpForm(*args, prefix=f"follow_up-{goal_id}", initial={"period": rhythm.period_of(timezone.localdate()).index})
-    return GoalActionForm(*args, prefix=f"goal_action-{goal_id}", people=people)
+    return ActionForm(*args, prefix=f"goal_action-{goal_id}", people=people)
 
 
 def _plan_forms(plan, *, bound: str | None = None, data=None, goal_id=None) -> dict:
