@@ -37,6 +37,11 @@ class AuditsConfig(AppConfig):
             registry.HOME_BLOCKS, "security_plan", selectors.security_plan_home, order=130,
             template="audits/_home_security_plan.html",
         )
+        # The readiness group's exercise and crisis-communication plan, on its chair's home page.
+        registry.register(
+            registry.HOME_BLOCKS, "readiness", selectors.readiness_chair_home, order=131,
+            template="audits/_home_readiness.html",
+        )
         # ...reminded before it is due and escalated when late, like the calendar's duties.
         from omavalvonta.organisation.models import Role
 

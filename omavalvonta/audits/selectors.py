@@ -30,6 +30,7 @@ from omavalvonta.audits.readiness import (
     CRISIS_PLAN_REVIEW_INTERVAL_DAYS,
     CRISIS_SECTIONS,
     EXERCISE_INTERVAL_DAYS,
+    REMIND_DAYS_BEFORE,
 )
 from omavalvonta.audits.security_sections import REVIEW_INTERVAL_DAYS, SECTIONS
 from omavalvonta.core import registry
@@ -366,6 +367,33 @@ def readiness_summary() -> dict:
         "exercise_due": readiness_exercise_due(),
         "members": ReadinessMember.objects.filter(ended_at__isnull=True).count(),
     }
+
+
+@counts_first
+def readiness_chair_home(*, actor, today) -> CountsFirst | None:
+    """core.registry HOME_BLOCKS: for the readiness group's chair, the yearly
+    exercise and the crisis-communication plan's yearly review when either is
+    due within REMIND_DAYS_BEFORE days or late, and a missing plan. Counted
+    first (core/lib/counts.py): nothing more is read for anyone else."""
+    chairing = ReadinessMember.objects.filter(
+        user_id=actor.pk, group_role=ReadinessRole.CHAIR, ended_at__isnull=True
+    )
+
+    def then(counted):
+        if not counted["chairing"]:
+            return None
+        soon = today + dt.timedelta(days=REMIND_DAYS_BEFORE)
+        plan = crisis_plan_current()
+        dues = {"exercise": readiness_exercise_due(), "crisis_plan": crisis_plan_review_due(plan)}
+        items = [
+            {"what": what, "due": due, "late": due < today}
+            for what, due in dues.items() if due is not None and due <= soon
+        ]
+        if not items and plan is not None:
+            return None
+        return {"items": items, "no_plan": plan is None, "late": any(i["late"] for i in items)}
+
+    return CountsFirst({"chairing": chairing}, then)
 
 
 def readiness_exercise_duties(*, today, unit_ids=None) -> list:

@@ -94,3 +94,21 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     assert "Medialle ei kerrota lapsen tietoja." in page.content()
     snap(page, "crisis-plan-phone")
     _fits(page)
+
+
+def test_the_chair_sees_what_is_due_on_the_home_page_of_a_phone(
+    phone_page, live_server, quality_director, supervisor_a, password, settings
+):
+    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
+    readiness_services.readiness_member_add(actor=quality_director, user=supervisor_a, group_role=ReadinessRole.CHAIR)
+    page = phone_page
+    login(page, live_server, supervisor_a.email, password)
+    page.goto(live_server.url + reverse("home"))
+    block = page.locator("[data-block=readiness]")
+    assert "Olet valmiusryhmän puheenjohtaja." in block.inner_text()
+    _fits(page)
+    block.scroll_into_view_if_needed()
+    snap(page, "readiness-chair-home-phone")
+    with page.expect_navigation():
+        block.get_by_role("link", name="Kriisiviestintäsuunnitelmaa ei ole vielä hyväksytty.").click()
+    assert page.url.endswith(reverse("audits:crisis_plan"))

@@ -397,3 +397,57 @@ def test_a_deactivated_person_leaves_the_group_kept_as_a_former_member(administr
     assert selectors.readiness_members() == []
     assert [f.user for f in selectors.readiness_former_members()] == [employee_a]
     assert AuditEvent.objects.filter(verb="readiness.member_removed").count() == 1
+
+
+# --- The chair's home page ------------------------------------------------------------------------
+
+
+def _chair_block(client, person):
+    """The readiness block of `person`'s home page, its <section> tag included (None: not shown)."""
+    client.force_login(person)
+    page = client.get("/", headers=FI).content.decode()
+    at = page.find('data-block="readiness"')
+    if at < 0:
+        return None
+    start = page.rindex("<section", 0, at)
+    return page[start:page.index("</section>", at)]
+
+
+def test_the_chair_sees_a_missing_plan_and_the_exercise_when_it_is_due(
+    client, time_machine, quality_director, supervisor_a, employee_a
+):
+    readiness_services.readiness_member_add(actor=quality_director, user=supervisor_a, group_role=ReadinessRole.CHAIR)
+    readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.MEMBER)
+    block = _chair_block(client, supervisor_a)
+    assert "Olet valmiusryhmän puheenjohtaja." in block
+    assert "Kriisiviestintäsuunnitelmaa ei ole vielä hyväksytty." in block
+    assert "Valmiusryhmän vuosittainen harjoitus" not in block  # due in a year
+    # Neither a member nor the quality director (who is reminded by the calendar) gets the block.
+    assert _chair_block(client, employee_a) is None and _chair_block(client, quality_director) is None
+
+    _approved(quality_director)
+    assert _chair_block(client, supervisor_a) is None  # nothing due within a month
+    due = selectors.readiness_exercise_due()
+    time_machine.move_to(timezone.now() + dt.timedelta(days=EXERCISE_INTERVAL_DAYS - 20))
+    block = _chair_block(client, supervisor_a)
+    assert "Valmiusryhmän vuosittainen harjoitus" in block and f"{due.day}.{due.month}.{due.year}" in block
+    assert "Kriisiviestintäsuunnitelman vuosikatselmus" in block  # approved the same day: due too
+    assert "Myöhässä" not in block and "card--warning" not in block
+
+    time_machine.move_to(timezone.now() + dt.timedelta(days=30))
+    block = _chair_block(client, supervisor_a)
+    assert block.count("Myöhässä") == 2 and "card--warning" in block and 'href="/auditointi/valmius/"' in block
+
+    # Recording the exercise and approving a new version take both away.
+    _exercise(quality_director, [supervisor_a, employee_a], days_ago=1)
+    _approved(quality_director, note="Vuosikatselmus.")
+    assert _chair_block(client, supervisor_a) is None
+
+
+def test_a_former_chair_no_longer_sees_the_block(client, quality_director, supervisor_a):
+    chair = readiness_services.readiness_member_add(
+        actor=quality_director, user=supervisor_a, group_role=ReadinessRole.CHAIR
+    )
+    assert _chair_block(client, supervisor_a) is not None
+    readiness_services.readiness_member_remove(actor=quality_director, member=chair)
+    assert _chair_block(client, supervisor_a) is None
