@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -301,19 +302,28 @@ def readiness_exercises(*, limit: int = 10) -> list[Drill]:
     )
 
 
-def readiness_exercise_due() -> dt.date | None:
-    """The next exercise is due EXERCISE_INTERVAL_DAYS after the last one, or
-    after the group got its first member (None: no group and no exercise yet)."""
-    last = (
-        Drill.objects.filter(kind=DrillKind.READINESS_EXERCISE).order_by("-held_on")
-        .values_list("held_on", flat=True).first()
-    )
+def _last_exercise():
+    return Drill.objects.filter(kind=DrillKind.READINESS_EXERCISE).order_by("-held_on").values("held_on")[:1]
+
+
+def _group_started():
+    return ReadinessMember.objects.order_by("added_at").values("added_at")[:1]
+
+
+def _exercise_due_after(last: dt.date | None, started) -> dt.date | None:
     if last is None:
-        started = ReadinessMember.objects.order_by("added_at").values_list("added_at", flat=True).first()
         if started is None:
             return None
         last = timezone.localdate(started)
     return last + dt.timedelta(days=EXERCISE_INTERVAL_DAYS)
+
+
+def readiness_exercise_due() -> dt.date | None:
+    """The next exercise is due EXERCISE_INTERVAL_DAYS after the last one, or
+    after the group got its first member (None: no group and no exercise yet)."""
+    last = _last_exercise().values_list("held_on", flat=True).first()
+    started = None if last is not None else _group_started().values_list("added_at", flat=True).first()
+    return _exercise_due_after(last, started)
 
 
 def readiness_chair_id() -> int | None:
@@ -333,7 +343,12 @@ def crisis_plan_versions(*, actor) -> list[CrisisPlanVersion]:
 
 
 def crisis_plan_current() -> CrisisPlanVersion | None:
-    return CrisisPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
+    return _crisis_plans_in_force().first()
+
+
+def _crisis_plans_in_force():
+    """The approved versions, the one in force first."""
+    return CrisisPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number")
 
 
 def crisis_plan_get(*, actor, pk) -> CrisisPlanVersion:
@@ -353,10 +368,14 @@ def crisis_plan_sections(version: CrisisPlanVersion | None) -> list[dict]:
     return [{"key": key, "title": title, "help": help_, "text": texts.get(key, "")} for key, title, help_ in CRISIS_SECTIONS]
 
 
-def crisis_plan_review_due(version: CrisisPlanVersion | None):
-    if version is None or version.approved_at is None:
+def _review_due_after(approved_at) -> dt.date | None:
+    if approved_at is None:
         return None
-    return timezone.localdate(version.approved_at) + dt.timedelta(days=CRISIS_PLAN_REVIEW_INTERVAL_DAYS)
+    return timezone.localdate(approved_at) + dt.timedelta(days=CRISIS_PLAN_REVIEW_INTERVAL_DAYS)
+
+
+def crisis_plan_review_due(version: CrisisPlanVersion | None):
+    return _review_due_after(version.approved_at if version is not None else None)
 
 
 def readiness_summary() -> dict:
@@ -382,16 +401,26 @@ def readiness_chair_home(*, actor, today) -> CountsFirst | None:
     def then(counted):
         if not counted["chairing"]:
             return None
+        # What the dues are computed from, on the chair's own row (one query).
+        found = chairing.annotate(
+            last_exercise=Subquery(_last_exercise()), group_started=Subquery(_group_started()),
+            plan_approved_at=Subquery(_crisis_plans_in_force().values("approved_at")[:1]),
+        ).values("last_exercise", "group_started", "plan_approved_at").first()
+        if found is None:  # left the chair between the count and now
+            return None
         soon = today + dt.timedelta(days=REMIND_DAYS_BEFORE)
-        plan = crisis_plan_current()
-        dues = {"exercise": readiness_exercise_due(), "crisis_plan": crisis_plan_review_due(plan)}
+        dues = {
+            "exercise": _exercise_due_after(found["last_exercise"], found["group_started"]),
+            "crisis_plan": _review_due_after(found["plan_approved_at"]),
+        }
         items = [
             {"what": what, "due": due, "late": due < today}
             for what, due in dues.items() if due is not None and due <= soon
         ]
-        if not items and plan is not None:
+        no_plan = found["plan_approved_at"] is None
+        if not items and not no_plan:
             return None
-        return {"items": items, "no_plan": plan is None, "late": any(i["late"] for i in items)}
+        return {"items": items, "no_plan": no_plan, "late": any(i["late"] for i in items)}
 
     return CountsFirst({"chairing": chairing}, then)
 
