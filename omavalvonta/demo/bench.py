@@ -381,10 +381,14 @@ class Timing:
     def p95(self) -> float:
         return _p95(self.samples)
 
+    def baseline_p95(self, first: Timing) -> float:
+        """The trivial page's p95 of the same minutes (the run's first
+        measurement of it where there is none)."""
+        return _p95(self.baseline) if self.baseline else first.p95
+
     def ratio(self, first: Timing) -> float:
-        """This page's p95 over the trivial page's of the same minutes (over the
-        run's first measurement of it where there is none)."""
-        baseline = _p95(self.baseline) if self.baseline else first.p95
+        """This page's p95 over the trivial page's of the same minutes."""
+        baseline = self.baseline_p95(first)
         return self.p95 / baseline if baseline else float("nan")
 
 
@@ -658,10 +662,9 @@ def format_table(results: list[Timing]) -> list[str]:
     page's: "baseline p95")."""
     rows = [("page", "status", "n", "p50 ms", "p95 ms", "baseline p95", "p95/baseline")]
     for r in results:
-        baseline = _p95(r.baseline) if r.baseline else results[0].p95
         status = r.status + (f" {r.note}" if r.note else "")
         rows.append((
-            r.page, status, str(len(r.samples)), f"{r.p50:.1f}", f"{r.p95:.1f}", f"{baseline:.1f}",
+            r.page, status, str(len(r.samples)), f"{r.p50:.1f}", f"{r.p95:.1f}", f"{r.baseline_p95(results[0]):.1f}",
             f"{r.ratio(results[0]):.2f}",
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
