@@ -42,7 +42,10 @@ def _process_cache():
     in every test: the database it was filled from is rolled back."""
     from django.core.cache import caches
 
+    from omavalvonta.core.lib.kept import forget_kept
+
     caches["process"].clear()
+    forget_kept()  # the home's counts kept compiled (core/lib/kept.py): learnt again in each test
     yield
 
 

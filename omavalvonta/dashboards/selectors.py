@@ -2,17 +2,21 @@
 deviation figures are read through the deviations' scoped selectors; every
 other area contributes its block through core.registry HOME_BLOCKS."""
 
+import functools
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from omavalvonta.core import registry
-from omavalvonta.core.lib.counts import CountsFirst, resolve_many
+from omavalvonta.core.lib.counts import CountsFirst
+from omavalvonta.core.lib.kept import Keep, resolve_kept
 from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
 from omavalvonta.notifications.selectors import notification_inbox
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_shape
 
 
 @dataclass(frozen=True)
@@ -30,10 +34,10 @@ class HomeBlock:
     data: object
 
 
-def home_summary(*, actor, badges: dict | None = None) -> dict:
+def home_summary(*, actor, badges: Callable | None = None) -> dict:
     """Everything the home page shows, in a fixed number of queries. `badges`:
-    more counts ({name: queryset}, "unread" the unread notifications) to make in
-    the same statement, returned as "badge_counts"."""
+    more counts (`badges(actor)`: {name: queryset}, "unread" the unread
+    notifications) to make in the same statement, returned as "badge_counts"."""
     today = timezone.localdate()
     summary = {
         "can_report": access.has_perm_anywhere(actor, access.P_DEVIATION_REPORT),
@@ -59,28 +63,74 @@ def home_summary(*, actor, badges: dict | None = None) -> dict:
     # What is waiting in the areas: each area's own selector decides what the
     # actor may see there (falsy when nothing), in a fixed number of queries.
     # A block that counts first (core/lib/counts.py) declares its counts, and
-    # every block's counts are made in one statement before any block reads rows.
+    # every block's counts are made in one statement before any block reads rows,
+    # each kept block's from its SQL kept compiled for the person and the day
+    # (core/lib/kept.py): a block is built only when it has something to show.
     # The person's own reports and unread notifications count first too: their
     # rows are read only when there are some.
     # `badges` (the menu's, dashboards.context_processors, with "unread") are
     # counted in the same statement; their counts come back as "badge_counts".
-    mine = deviation_list_mine(actor=actor)
-    badges = badges or {"unread": notification_inbox(actor=actor).filter(read_at__isnull=True)}
-    unread = badges["unread"]
-    own = CountsFirst(
-        {**badges, "my_reports": mine},
-        lambda counted: {
-            "my_reports": list(mine[:5]) if counted["my_reports"] else [],
-            "notifications": list(unread[:5]) if counted["unread"] else [],
-            "badge_counts": {name: counted[name] for name in badges},
-        },
-    )
+    now = timezone.now()
+    key = (*access_shape.shape_key(actor), today)
+    learner = functools.partial(access_shape.reading_nothing, actor)
     entries = registry.entries(registry.HOME_BLOCKS)
-    declared = [getattr(entry.func, "declare", entry.func)(actor=actor, today=today) for entry in entries]
-    own_data, *resolved = resolve_many([own, *declared])
+    blocks = [
+        _keep(("own", badges), _own_block, actor, learner, key, today, zero=_nothing_own, badges=badges),
+        *(_keep((entry.name, entry.func), getattr(entry.func, "declare", entry.func), actor, learner, key, today) for entry in entries),
+    ]
+    own_data, *resolved = resolve_kept(blocks, now=now)
     summary.update(own_data)
     blocks = [HomeBlock(entry.name, entry.template, data) for entry, data in zip(entries, resolved, strict=True)]
     summary["home_blocks"] = [block for block in blocks if block.data]
     summary["waiting"] = {block.name: block.data for block in blocks}
     summary["anything_waiting"] = bool(summary["notifications"] or summary["home_blocks"])
     return summary
+
+
+def _unread(actor) -> dict:
+    return {"unread": notification_inbox(actor=actor).filter(read_at__isnull=True)}
+
+
+def _own_block(*, actor, today, badges=None) -> CountsFirst:
+    """The person's own reports and the badges' counts (`badges(actor)`)."""
+    mine = deviation_list_mine(actor=actor)
+    counts = (badges or _unread)(actor)
+    unread = counts["unread"]
+    return CountsFirst(
+        {**counts, "my_reports": mine},
+        lambda counted: {
+            "my_reports": list(mine[:5]) if counted["my_reports"] else [],
+            "notifications": list(unread[:5]) if counted["unread"] else [],
+            "badge_counts": _badge_counts(counted),
+        },
+    )
+
+
+def _nothing_own(counted: dict) -> dict:
+    """The own block when nothing is counted (core/lib/kept.py skips building it)."""
+    return {"my_reports": [], "notifications": [], "badge_counts": _badge_counts(counted)}
+
+
+def _badge_counts(counted: dict) -> dict:
+    return {name: value for name, value in counted.items() if name != "my_reports"}
+
+
+def _keep(name: tuple, declare: Callable, actor, learner: Callable, key: tuple, today, zero=None, **more) -> Keep:
+    """A block of the home page for core/lib/kept.py: kept per block, person
+    (their grants) and day; `now` given to the blocks that take it."""
+    takes_now = _takes_now(declare)
+
+    def build(now, who):
+        return declare(actor=who, today=today, **more, **({"now": now} if takes_now else {}))
+
+    return Keep(
+        key=(*name, *key),
+        declare=lambda now: build(now, actor),
+        learn=lambda now: build(now, learner()),
+        zero=zero,
+    )
+
+
+@functools.cache
+def _takes_now(func: Callable) -> bool:
+    return "now" in inspect.signature(func).parameters

@@ -19,7 +19,7 @@ def home(request):
         return redirect("county:home")
     # The menu's badges are counted with the page's own figures; the menu
     # (context_processors.navigation) reads them from the request.
-    summary = home_summary(actor=request.user, badges=badge_querysets(request.user))
+    summary = home_summary(actor=request.user, badges=badge_querysets)
     request.badge_counts = summary.pop("badge_counts")
     return render(request, "dashboards/home.html", summary)
 

@@ -416,13 +416,15 @@ HOME_MEETINGS_WITHIN_DAYS = 14
 
 
 @counts_first
-def meeting_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
+def meeting_home_items(
+    *, actor, today: dt.date | None = None, now: dt.datetime | None = None, limit: int = 3
+) -> CountsFirst | None:
     """The actor's next meetings in the coming two weeks, as chair or participant,
     among the meetings they may read: the nearest `limit` and how many. None when
     there are none. Two queries at most."""
     if not (access.has_perm_anywhere(actor, access.P_MEETING_VIEW) or may_see_any_group_meeting(actor)):
         return None
-    now = timezone.now()
+    now = now or timezone.now()
     if today is not None and today != timezone.localdate():
         now = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     takes_part = Exists(Meeting.participants.through.objects.filter(meeting_id=OuterRef("pk"), user_id=actor.pk))

@@ -40,7 +40,9 @@ def _counts(rows, decide_units: set[int], debrief_due: dt.datetime) -> tuple[dic
 
 
 @counts_first
-def restriction_home_items(*, actor, today: dt.date | None = None) -> CountsFirst | None:
+def restriction_home_items(
+    *, actor, today: dt.date | None = None, now: dt.datetime | None = None
+) -> CountsFirst | None:
     """None when nothing waits. Counted first (core/lib/counts.py; the grants
     are read once per request): the open measures and the flags (for a
     decider); only where there are some, the measures' rows, the flags per unit
@@ -49,7 +51,7 @@ def restriction_home_items(*, actor, today: dt.date | None = None) -> CountsFirs
     if not unit_ids:
         return None
     decide_units = set(access.own_unit_ids(actor, access.P_RESTRICTION_DECIDE))
-    now = timezone.now()
+    now = now or timezone.now()
     open_measures = (
         Restriction.objects.filter(unit_id__in=unit_ids, started_at__gte=now - HOME_WINDOW)
         .annotate(signed=Exists(RestrictionDocument.objects.filter(restriction=OuterRef("pk"))))

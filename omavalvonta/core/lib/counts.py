@@ -31,7 +31,8 @@ class CountsFirst:
     then: Callable[[dict], object]
 
 
-def _counted_sql(queryset, alias: str, using: str) -> tuple[str, list]:
+def counted_sql(queryset, alias: str, using: str) -> tuple[str, list]:
+    """`queryset`'s count as a scalar subquery (its SQL and parameters)."""
     # The rows' count, whatever they select: a constant keeps an index-only
     # plan possible (a DISTINCT query keeps its own columns, which it counts by).
     # A sliced queryset (counting stops at its limit) is counted as it is.
@@ -47,17 +48,22 @@ def _counted_sql(queryset, alias: str, using: str) -> tuple[str, list]:
 
 def count_all(querysets: dict, *, using: str = "default") -> dict:
     """{name: queryset} → {name: its count}, in one SELECT (no query when empty)."""
-    if not querysets:
+    return counts_statement(
+        [(name, *counted_sql(queryset, f"counted_{i}", using)) for i, (name, queryset) in enumerate(querysets.items())],
+        using=using,
+    )
+
+
+def counts_statement(parts: list, *, using: str = "default") -> dict:
+    """[(name, count subquery's SQL, its parameters)] → {name: the count}, in one
+    SELECT (no query when empty)."""
+    if not parts:
         return {}
-    parts, params = [], []
-    for i, queryset in enumerate(querysets.values()):
-        sql, part_params = _counted_sql(queryset, f"counted_{i}", using)
-        parts.append(sql)
-        params.extend(part_params)
+    params = [param for _name, _sql, part_params in parts for param in part_params]
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute("SELECT " + ", ".join(sql for _name, sql, _params in parts), params)
         row = cursor.fetchone()
-    return {name: int(value or 0) for name, value in zip(querysets, row, strict=True)}
+    return {name: int(value or 0) for (name, _sql, _params), value in zip(parts, row, strict=True)}
 
 
 def resolve(declared):

@@ -1,0 +1,93 @@
+"""core/lib/kept.py: counts kept compiled per key give the counts of the blocks
+built for the request; a block that reads while building, or uses the time
+otherwise than as a filter's operand, is built every time."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from omavalvonta.core.lib import kept
+from omavalvonta.core.lib.counts import CountsFirst, count_all
+from omavalvonta.core.lib.dates import day_start
+from omavalvonta.organisation.models import Region, Unit
+from omavalvonta.testing.factories import UnitFactory
+
+NOON = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="times are filled in on PostgreSQL only")
+
+
+@pytest.fixture
+def units(region_a):
+    made = [UnitFactory(region=region_a) for _ in range(4)]
+    for hours, unit in zip((1, 30, 50, 80), made, strict=True):
+        Unit.objects.filter(pk=unit.pk).update(created_at=NOON - dt.timedelta(hours=hours))
+    return made
+
+
+def _block(name, counts, calls=None):
+    """A Keep whose declare and learn build `counts(now)` (counted in `calls`)."""
+
+    def build(now):
+        if calls is not None:
+            calls.append(now)
+        made = counts(now)
+        return CountsFirst(made, lambda counted: dict(counted) if any(counted.values()) else None)
+
+    return kept.Keep(key=(name,), declare=build, learn=build)
+
+
+def _recent(now):
+    return {"recent": Unit.objects.filter(created_at__gte=now - dt.timedelta(hours=48)), "all": Unit.objects.all()}
+
+
+def test_kept_counts_are_the_built_counts_at_every_time(units):
+    block = _block("recent", _recent)
+    for _round in range(2):
+        for hours in (0, 10, 40):
+            now = NOON + dt.timedelta(hours=hours)
+            assert kept.resolve_kept([block], now=now) == [count_all(_recent(now))]
+    shape = kept._shapes[("recent",)]
+    if connection.vendor == "postgresql":
+        assert isinstance(shape, kept._Shape)
+        (_n, _sql, params, moved), _all = shape.parts
+        assert moved == {0: -dt.timedelta(hours=48)} and params == (None,)  # the rest written into the SQL once
+
+
+def test_a_kept_block_with_nothing_counted_is_not_built(units):
+    calls = []
+    block = _block("none", lambda now: {"none": Unit.objects.filter(name="ei ole")}, calls)
+    kept.resolve_kept([block], now=NOON)  # learnt: built three times
+    del calls[:]
+    with CaptureQueriesContext(connection) as queries:
+        assert kept.resolve_kept([block], now=NOON) == [None]
+    assert calls == [] and len(queries) == 1
+
+
+def test_a_block_that_reads_while_building_is_built_every_time(units):
+    def reading(now):
+        region = Region.objects.order_by("pk").first()  # a read deciding the SQL
+        return {"in_region": Unit.objects.filter(region=region)}
+
+    block = _block("reads", reading)
+    assert kept.resolve_kept([block], now=NOON) == [count_all(reading(NOON))]
+    assert kept._shapes[("reads",)] == kept._UNKEPT
+
+
+@on_postgresql
+def test_a_time_cut_to_its_day_is_not_kept(units):
+    def today(now):
+        return {"today": Unit.objects.filter(created_at__gte=day_start(timezone.localdate(now)))}
+
+    block = _block("day", today)
+    assert kept.resolve_kept([block], now=NOON) == [count_all(today(NOON))]
+    assert kept._shapes[("day",)] == kept._UNKEPT
+
+
+def test_kept_shapes_are_bounded(monkeypatch, units):
+    monkeypatch.setattr(kept, "SHAPES_KEPT", 3)
+    for i in range(10):
+        kept.resolve_kept([_block(f"b{i}", _recent)], now=NOON)
+        assert len(kept._shapes) <= 3
