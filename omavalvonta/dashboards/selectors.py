@@ -99,7 +99,8 @@ def _own_block(*, actor, today, badges=None) -> CountsFirst:
     return CountsFirst(
         {**counts, "my_reports": mine},
         lambda counted: {
-            "my_reports": list(mine[:5]) if counted["my_reports"] else [],
+            # The list shows the report's own fields only: none of the joined rows.
+            "my_reports": list(mine.select_related(None)[:5]) if counted["my_reports"] else [],
             "notifications": list(unread[:5]) if counted["unread"] else [],
             "badge_counts": _badge_counts(counted),
         },

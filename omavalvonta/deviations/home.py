@@ -30,7 +30,8 @@ def handler_queue_home_items(*, actor, today: dt.date | None = None) -> CountsFi
     def then(counted):
         if not counted["total"]:
             return None
-        return list(priority_first(mine)[:HOME_QUEUE_ROWS]) or None
+        # The block names each report's unit, not its region or handler: the unit joined alone.
+        return list(priority_first(mine.select_related(None).select_related("unit"))[:HOME_QUEUE_ROWS]) or None
 
     return CountsFirst({"total": mine}, then)
 
