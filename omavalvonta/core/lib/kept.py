@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.signals import setting_changed
 from django.db import connections
@@ -48,8 +49,7 @@ class Keep:
     zero: Callable | None = None
 
 
-@dataclass(frozen=True)
-class _Shape:
+class _Shape(NamedTuple):
     # ((count name, sql, params, {parameter position: timedelta from `now`}), ...)
     parts: tuple
     zero_known: bool  # `then` with every count 0 reads nothing and gives `Keep.zero`'s (or nothing)
