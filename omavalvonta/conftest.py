@@ -103,59 +103,36 @@ def unit_b(region_b, county):
     return UnitFactory(region=region_b, name="Lastenkoti Mänty", public_slug="manty", counties=[county])
 
 
-@pytest.fixture
-def employee_a(unit_a):
-    return member(Role.EMPLOYEE, unit=unit_a, full_name="Eeva Työntekijä", email="eeva@omavalvonta.example")
+# The people of the cast: fixture name -> (role, where the role is held: the
+# fixture of a unit or a region, or the organisation as a whole; full name; the
+# mailbox at omavalvonta.example).
+CAST = {
+    "employee_a": (Role.EMPLOYEE, "unit_a", "Eeva Työntekijä", "eeva"),
+    "colleague_a": (Role.EMPLOYEE, "unit_a", "Kalle Kollega", "kalle"),
+    "supervisor_a": (Role.SUPERVISOR, "unit_a", "Sari Esihenkilö", "sari"),
+    "responsible_a": (Role.RESPONSIBLE_PERSON, "unit_a", "Veikko Vastuuhenkilö", "veikko"),
+    "supervisor_b": (Role.SUPERVISOR, "unit_b", "Mikko Muualta", "mikko"),
+    "regional_director_a": (Role.REGIONAL_DIRECTOR, "region_a", "Riitta Aluejohtaja", "riitta"),
+    "quality_director": (Role.QUALITY_DIRECTOR, "organisation", "Laura Laatujohtaja", "laura"),
+    "safety_manager": (Role.SAFETY_MANAGER, "organisation", "Tuomas Työsuojelu", "tuomas"),
+    "hr_director": (Role.HR_DIRECTOR, "organisation", "Helena Henkilöstö", "helena"),
+    "dpo": (Role.DATA_PROTECTION_OFFICER, "organisation", "Tiina Tietosuoja", "tiina"),
+    "administrator": (Role.ADMINISTRATOR, "organisation", "Aki Admin", "aki"),
+}
 
 
-@pytest.fixture
-def colleague_a(unit_a):
-    return member(Role.EMPLOYEE, unit=unit_a, full_name="Kalle Kollega", email="kalle@omavalvonta.example")
+def _cast_fixture(name, role, held_in, full_name, mailbox):
+    def person(request):
+        where = request.getfixturevalue(held_in)
+        scope = {held_in.split("_")[0]: where} if held_in.startswith(("unit", "region")) else {}
+        return member(role, full_name=full_name, email=f"{mailbox}@omavalvonta.example", **scope)
+
+    person.__name__ = name
+    return pytest.fixture(person, name=name)
 
 
-@pytest.fixture
-def supervisor_a(unit_a):
-    return member(Role.SUPERVISOR, unit=unit_a, full_name="Sari Esihenkilö", email="sari@omavalvonta.example")
-
-
-@pytest.fixture
-def responsible_a(unit_a):
-    return member(Role.RESPONSIBLE_PERSON, unit=unit_a, full_name="Veikko Vastuuhenkilö", email="veikko@omavalvonta.example")
-
-
-@pytest.fixture
-def supervisor_b(unit_b):
-    return member(Role.SUPERVISOR, unit=unit_b, full_name="Mikko Muualta", email="mikko@omavalvonta.example")
-
-
-@pytest.fixture
-def regional_director_a(region_a):
-    return member(Role.REGIONAL_DIRECTOR, region=region_a, full_name="Riitta Aluejohtaja", email="riitta@omavalvonta.example")
-
-
-@pytest.fixture
-def quality_director(organisation):
-    return member(Role.QUALITY_DIRECTOR, full_name="Laura Laatujohtaja", email="laura@omavalvonta.example")
-
-
-@pytest.fixture
-def safety_manager(organisation):
-    return member(Role.SAFETY_MANAGER, full_name="Tuomas Työsuojelu", email="tuomas@omavalvonta.example")
-
-
-@pytest.fixture
-def hr_director(organisation):
-    return member(Role.HR_DIRECTOR, full_name="Helena Henkilöstö", email="helena@omavalvonta.example")
-
-
-@pytest.fixture
-def dpo(organisation):
-    return member(Role.DATA_PROTECTION_OFFICER, full_name="Tiina Tietosuoja", email="tiina@omavalvonta.example")
-
-
-@pytest.fixture
-def administrator(organisation):
-    return member(Role.ADMINISTRATOR, full_name="Aki Admin", email="aki@omavalvonta.example")
+for _name, _person in CAST.items():
+    globals()[_name] = _cast_fixture(_name, *_person)
 
 
 @pytest.fixture
