@@ -1,6 +1,7 @@
 """The shared cast of every test: two units in two regions, one county, and a
 person in each role that matters. Names read as the tests' sentences do."""
 
+import inspect
 import os
 
 import pytest
@@ -122,12 +123,15 @@ CAST = {
 
 
 def _cast_fixture(name, role, held_in, full_name, mailbox):
-    def person(request):
-        where = request.getfixturevalue(held_in)
+    """The fixture of one person of CAST, asking for the fixture `held_in` by name."""
+
+    def person(**held):
+        where = held[held_in]
         scope = {held_in.split("_")[0]: where} if held_in.startswith(("unit", "region")) else {}
         return member(role, full_name=full_name, email=f"{mailbox}@omavalvonta.example", **scope)
 
     person.__name__ = name
+    person.__signature__ = inspect.Signature([inspect.Parameter(held_in, inspect.Parameter.KEYWORD_ONLY)])
     return pytest.fixture(person, name=name)
 
 
