@@ -114,6 +114,17 @@ def picked(data, *names) -> dict:
     return {name: data[name] for name in names}
 
 
+class PeriodFilter:
+    """A filter form's period, its fields `date_from` and `date_to`: one that
+    ends before it starts is an error on its end. Put before the form's class."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+
 def _date_range_message() -> str:
     return _("Enter a date between %(earliest)s and %(latest)s.") % {
         "earliest": f"{bounds.EARLIEST.day}.{bounds.EARLIEST.month}.{bounds.EARLIEST.year}",

@@ -9,7 +9,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core import rhythm
-from omavalvonta.core.forms import DateField, DateInput, EditVersionField, UserChoiceField, UserMultipleChoiceField
+from omavalvonta.core.forms import (
+    DateField,
+    DateInput,
+    EditVersionField,
+    PeriodFilter,
+    UserChoiceField,
+    UserMultipleChoiceField,
+)
 from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.improvement.models import (
     ActionKind,
@@ -254,7 +261,7 @@ class FollowUpTextForm(forms.Form):
     )
 
 
-class LogFilterForm(RegionUnitFilter):
+class LogFilterForm(PeriodFilter, RegionUnitFilter):
     date_from = DateField(label=_("Observed from"), required=False, widget=DateInput())
     date_to = DateField(label=_("Observed until"), required=False, widget=DateInput())
     no_follow_up = forms.BooleanField(label=_("Without follow-up"), required=False)
@@ -266,12 +273,6 @@ class LogFilterForm(RegionUnitFilter):
             people=owners, label=_("Owner"), blank_label=_("All owners"), required=False
         )
         self.order_fields(["state", "source_kind", "region", "unit", "owner", "overdue", "check_due"])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return data
 
     def filters(self) -> dict:
         if not self.is_bound:
