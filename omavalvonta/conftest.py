@@ -15,6 +15,7 @@ from omavalvonta.testing.factories import (
     UnitFactory,
     WellbeingCountyFactory,
     member,
+    placement_kwargs,
 )
 
 
@@ -119,6 +120,8 @@ CAST = {
     "hr_director": (Role.HR_DIRECTOR, "organisation", "Helena Henkilöstö", "helena"),
     "dpo": (Role.DATA_PROTECTION_OFFICER, "organisation", "Tiina Tietosuoja", "tiina"),
     "administrator": (Role.ADMINISTRATOR, "organisation", "Aki Admin", "aki"),
+    # The unit's supervisor who keeps its children's placement records.
+    "keeper_a": (Role.SUPERVISOR, "unit_a", "Paula Pitäjä", "paula"),
 }
 
 
@@ -137,6 +140,20 @@ def _cast_fixture(name, role, held_in, full_name, mailbox):
 
 for _name, _person in CAST.items():
     globals()[_name] = _cast_fixture(_name, *_person)
+
+
+@pytest.fixture
+def make_placement(keeper_a, county):
+    """Place a child in care (clients.services.placement_create): in keeper_a's
+    unit by default, with `overrides` of placement_kwargs."""
+    from omavalvonta.clients import services as client_services
+
+    def make(unit=None, keeper=None, **overrides):
+        unit = unit or keeper_a.memberships.get().unit
+        overrides.setdefault("county", county)
+        return client_services.placement_create(actor=keeper or keeper_a, unit=unit, **placement_kwargs(**overrides))
+
+    return make
 
 
 @pytest.fixture
