@@ -105,27 +105,27 @@ def unit_b(region_b, county):
     return UnitFactory(region=region_b, name="Lastenkoti Mänty", public_slug="manty", counties=[county])
 
 
-# The people of the cast: fixture name -> (role, where the role is held: the
-# fixture of a unit or a region, or the organisation as a whole; full name; the
-# mailbox at omavalvonta.example).
-CAST = {
-    "employee_a": (Role.EMPLOYEE, "unit_a", "Eeva Työntekijä", "eeva"),
-    "colleague_a": (Role.EMPLOYEE, "unit_a", "Kalle Kollega", "kalle"),
-    "supervisor_a": (Role.SUPERVISOR, "unit_a", "Sari Esihenkilö", "sari"),
-    "responsible_a": (Role.RESPONSIBLE_PERSON, "unit_a", "Veikko Vastuuhenkilö", "veikko"),
-    "supervisor_b": (Role.SUPERVISOR, "unit_b", "Mikko Muualta", "mikko"),
-    "regional_director_a": (Role.REGIONAL_DIRECTOR, "region_a", "Riitta Aluejohtaja", "riitta"),
-    "quality_director": (Role.QUALITY_DIRECTOR, "organisation", "Laura Laatujohtaja", "laura"),
-    "safety_manager": (Role.SAFETY_MANAGER, "organisation", "Tuomas Työsuojelu", "tuomas"),
-    "hr_director": (Role.HR_DIRECTOR, "organisation", "Helena Henkilöstö", "helena"),
-    "dpo": (Role.DATA_PROTECTION_OFFICER, "organisation", "Tiina Tietosuoja", "tiina"),
-    "administrator": (Role.ADMINISTRATOR, "organisation", "Aki Admin", "aki"),
-    # The unit's supervisor who keeps its children's placement records.
-    "keeper_a": (Role.SUPERVISOR, "unit_a", "Paula Pitäjä", "paula"),
-}
+# The people of the cast, a row each: the fixture's name, the role, where it is
+# held (the fixture of a unit or a region, or the whole organisation), the
+# mailbox at omavalvonta.example and the full name. keeper_a keeps unit A's
+# children's placement records.
+CAST = """
+employee_a           EMPLOYEE                 unit_a        eeva     Eeva Työntekijä
+colleague_a          EMPLOYEE                 unit_a        kalle    Kalle Kollega
+supervisor_a         SUPERVISOR               unit_a        sari     Sari Esihenkilö
+responsible_a        RESPONSIBLE_PERSON       unit_a        veikko   Veikko Vastuuhenkilö
+keeper_a             SUPERVISOR               unit_a        paula    Paula Pitäjä
+supervisor_b         SUPERVISOR               unit_b        mikko    Mikko Muualta
+regional_director_a  REGIONAL_DIRECTOR        region_a      riitta   Riitta Aluejohtaja
+quality_director     QUALITY_DIRECTOR         organisation  laura    Laura Laatujohtaja
+safety_manager       SAFETY_MANAGER           organisation  tuomas   Tuomas Työsuojelu
+hr_director          HR_DIRECTOR              organisation  helena   Helena Henkilöstö
+dpo                  DATA_PROTECTION_OFFICER  organisation  tiina    Tiina Tietosuoja
+administrator        ADMINISTRATOR            organisation  aki      Aki Admin
+"""
 
 
-def _cast_fixture(name, role, held_in, full_name, mailbox):
+def _cast_fixture(name, role, held_in, mailbox, full_name):
     """The fixture of one person of CAST, asking for the fixture `held_in` by name."""
 
     def person(**held):
@@ -138,8 +138,9 @@ def _cast_fixture(name, role, held_in, full_name, mailbox):
     return pytest.fixture(person, name=name)
 
 
-for _name, _person in CAST.items():
-    globals()[_name] = _cast_fixture(_name, *_person)
+for _row in CAST.strip().splitlines():
+    _name, _role, _held_in, _mailbox, _full_name = _row.split(maxsplit=4)
+    globals()[_name] = _cast_fixture(_name, Role[_role], _held_in, _mailbox, _full_name)
 
 
 @pytest.fixture
