@@ -1,6 +1,7 @@
 """The shared cast of every test: two units in two regions, one county, and a
 person in each role that matters. Names read as the tests' sentences do."""
 
+import inspect
 import os
 
 import pytest
@@ -14,6 +15,7 @@ from omavalvonta.testing.factories import (
     UnitFactory,
     WellbeingCountyFactory,
     member,
+    placement_kwargs,
 )
 
 
@@ -106,59 +108,56 @@ def unit_b(region_b, county):
     return UnitFactory(region=region_b, name="Lastenkoti Mänty", public_slug="manty", counties=[county])
 
 
-@pytest.fixture
-def employee_a(unit_a):
-    return member(Role.EMPLOYEE, unit=unit_a, full_name="Eeva Työntekijä", email="eeva@omavalvonta.example")
+# The people of the cast, a row each: the fixture's name, the role, where it is
+# held (the fixture of a unit or a region, or the whole organisation), the
+# mailbox at omavalvonta.example and the full name. keeper_a keeps unit A's
+# children's placement records.
+CAST = """
+employee_a           EMPLOYEE                 unit_a        eeva     Eeva Työntekijä
+colleague_a          EMPLOYEE                 unit_a        kalle    Kalle Kollega
+supervisor_a         SUPERVISOR               unit_a        sari     Sari Esihenkilö
+responsible_a        RESPONSIBLE_PERSON       unit_a        veikko   Veikko Vastuuhenkilö
+keeper_a             SUPERVISOR               unit_a        paula    Paula Pitäjä
+supervisor_b         SUPERVISOR               unit_b        mikko    Mikko Muualta
+regional_director_a  REGIONAL_DIRECTOR        region_a      riitta   Riitta Aluejohtaja
+quality_director     QUALITY_DIRECTOR         organisation  laura    Laura Laatujohtaja
+safety_manager       SAFETY_MANAGER           organisation  tuomas   Tuomas Työsuojelu
+hr_director          HR_DIRECTOR              organisation  helena   Helena Henkilöstö
+dpo                  DATA_PROTECTION_OFFICER  organisation  tiina    Tiina Tietosuoja
+administrator        ADMINISTRATOR            organisation  aki      Aki Admin
+"""
+
+
+def _cast_fixture(name, role, held_in, mailbox, full_name):
+    """The fixture of one person of CAST, asking for the fixture `held_in` by name."""
+
+    def person(**held):
+        where = held[held_in]
+        scope = {held_in.split("_")[0]: where} if held_in.startswith(("unit", "region")) else {}
+        return member(role, full_name=full_name, email=f"{mailbox}@omavalvonta.example", **scope)
+
+    person.__name__ = name
+    person.__signature__ = inspect.Signature([inspect.Parameter(held_in, inspect.Parameter.KEYWORD_ONLY)])
+    return pytest.fixture(person, name=name)
+
+
+for _row in CAST.strip().splitlines():
+    _name, _role, _held_in, _mailbox, _full_name = _row.split(maxsplit=4)
+    globals()[_name] = _cast_fixture(_name, Role[_role], _held_in, _mailbox, _full_name)
 
 
 @pytest.fixture
-def colleague_a(unit_a):
-    return member(Role.EMPLOYEE, unit=unit_a, full_name="Kalle Kollega", email="kalle@omavalvonta.example")
+def make_placement(keeper_a, county):
+    """Place a child in care (clients.services.placement_create): in keeper_a's
+    unit by default, with `overrides` of placement_kwargs."""
+    from omavalvonta.clients import services as client_services
 
+    def make(unit=None, keeper=None, **overrides):
+        unit = unit or keeper_a.memberships.get().unit
+        overrides.setdefault("county", county)
+        return client_services.placement_create(actor=keeper or keeper_a, unit=unit, **placement_kwargs(**overrides))
 
-@pytest.fixture
-def supervisor_a(unit_a):
-    return member(Role.SUPERVISOR, unit=unit_a, full_name="Sari Esihenkilö", email="sari@omavalvonta.example")
-
-
-@pytest.fixture
-def responsible_a(unit_a):
-    return member(Role.RESPONSIBLE_PERSON, unit=unit_a, full_name="Veikko Vastuuhenkilö", email="veikko@omavalvonta.example")
-
-
-@pytest.fixture
-def supervisor_b(unit_b):
-    return member(Role.SUPERVISOR, unit=unit_b, full_name="Mikko Muualta", email="mikko@omavalvonta.example")
-
-
-@pytest.fixture
-def regional_director_a(region_a):
-    return member(Role.REGIONAL_DIRECTOR, region=region_a, full_name="Riitta Aluejohtaja", email="riitta@omavalvonta.example")
-
-
-@pytest.fixture
-def quality_director(organisation):
-    return member(Role.QUALITY_DIRECTOR, full_name="Laura Laatujohtaja", email="laura@omavalvonta.example")
-
-
-@pytest.fixture
-def safety_manager(organisation):
-    return member(Role.SAFETY_MANAGER, full_name="Tuomas Työsuojelu", email="tuomas@omavalvonta.example")
-
-
-@pytest.fixture
-def hr_director(organisation):
-    return member(Role.HR_DIRECTOR, full_name="Helena Henkilöstö", email="helena@omavalvonta.example")
-
-
-@pytest.fixture
-def dpo(organisation):
-    return member(Role.DATA_PROTECTION_OFFICER, full_name="Tiina Tietosuoja", email="tiina@omavalvonta.example")
-
-
-@pytest.fixture
-def administrator(organisation):
-    return member(Role.ADMINISTRATOR, full_name="Aki Admin", email="aki@omavalvonta.example")
+    return make
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.audits.document_kinds import KINDS, EvidenceKind, rule_of
 from omavalvonta.audits.document_selectors import P_MANAGE, owner_choices
 from omavalvonta.audits.models import DocumentVersion, PartnerEvidence, ServicePartner, TrackedDocument
+from omavalvonta.audits.services import _text
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import add_months
@@ -24,7 +25,6 @@ from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 from omavalvonta.organisation.services import validate_business_id
 
-TEXT_MAX = 5000
 # How far ahead a valid-until or review date may lie (a typo of a year 2207 is caught).
 MAX_YEARS_AHEAD = 10
 
@@ -35,15 +35,6 @@ def _require_scope(actor, unit) -> None:
             raise PermissionDenied(P_MANAGE)
     else:
         access.require(actor, P_MANAGE, unit)
-
-
-def _text(errors, field, value, *, required=False, limit=TEXT_MAX, message=None):
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = message or _("This field is required.")
-    elif len(value) > limit:
-        errors[field] = _("Use at most %(limit)s characters.") % {"limit": limit}
-    return value
 
 
 def _future_date(errors, field, value, *, after: dt.date, message: str):

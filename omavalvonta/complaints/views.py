@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from omavalvonta.complaints import selectors, services
 from omavalvonta.complaints.forms import AnswerForm, AssignForm, ComplaintForm, FilterForm, SettingsForm
 from omavalvonta.complaints.models import OPEN_STATES, Complaint, State
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.forms import add_service_errors, form_step, posted_step
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.improvement.forms import ActionForm
@@ -152,12 +153,11 @@ def _step(request, pk, name, perform, success_message):
         # Not open to this step any more (answered, closed) or not the actor's.
         messages.error(request, _("This step is no longer open: the complaint has moved on."))
         return redirect("complaints:detail", pk=complaint.pk)
-    done, _result = form_step(form, lambda data: perform(complaint, data))
-    if done:
-        messages.success(request, success_message)
-        return redirect("complaints:detail", pk=complaint.pk)
-    complaint.refresh_from_db()
-    return _render_detail(request, complaint, forms=forms, failed=True)
+    return posted_step(
+        request, form, lambda data: perform(complaint, data), success=success_message,
+        back=reverse("complaints:detail", args=[complaint.pk]), record=complaint,
+        again=lambda: _render_detail(request, complaint, forms=forms, failed=True),
+    )
 
 
 @requires(P_COMPLAINT_HANDLE)

@@ -59,6 +59,14 @@ def logs_read(what: str, *, model=None, pk_kwarg: str = "pk"):
     return decorator
 
 
+def search_answer(hits, *, actor, what: str, right: str, query) -> list:
+    """A search provider's answer (core.registry SEARCH_SOURCES): its `hits`
+    best first, the read recorded (search_read_record) when there is any."""
+    if hits:
+        search_read_record(actor=actor, what=what, right=right, query=query)
+    return sorted(hits, key=lambda h: -h.score)
+
+
 def search_read_record(*, actor, what: str, right: str, query) -> None:
     """A search provider's read of personal data (core.registry SEARCH_SOURCES):
     one row per area that returned results, the search's filter as the detail

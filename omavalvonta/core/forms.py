@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -88,10 +90,39 @@ def form_step(form, perform) -> tuple[bool, object]:
         return False, None
 
 
+def posted_step(request, form, perform, *, success, back, again, record=None):
+    """The whole round of one step posted from a record's page: `form_step`;
+    through, the message `success` (a callable is given what `perform` returned
+    and says the text, or none) and back to the URL `back`; refused, `record`
+    read again (a step may have moved it) and the page again as `again()`
+    renders it, with everything typed. A step no longer open to the actor is the
+    caller's to answer, before this."""
+    done, result = form_step(form, perform)
+    if done:
+        text = success(result) if callable(success) else success
+        if text:
+            messages.success(request, text)
+        return redirect(back)
+    if record is not None:
+        record.refresh_from_db()
+    return again()
+
+
 def picked(data, *names) -> dict:
     """The named values of a form's cleaned data, to pass on to a service by
     name: `services.x(actor=actor, **picked(data, "title", "due_date"))`."""
     return {name: data[name] for name in names}
+
+
+class PeriodFilter:
+    """A filter form's period, its fields `date_from` and `date_to`: one that
+    ends before it starts is an error on its end. Put before the form's class."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
 
 
 def _date_range_message() -> str:

@@ -393,3 +393,13 @@ class SearchHit:
     link: str
     at: Any = None
     score: float = 0.0
+
+    @classmethod
+    def of_texts(cls, query, texts, shown: str, *, redact=(), **fields) -> SearchHit:
+        """The hit of a record whose `texts` matched `query`: scored on them all,
+        its snippet from the text `shown` (with the names `redact` hidden)."""
+        from omavalvonta.core.lib import textsearch
+
+        return cls(
+            snippet=textsearch.snippet(shown, query, redact=redact), score=textsearch.score(texts, query), **fields
+        )

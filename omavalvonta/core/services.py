@@ -4,6 +4,7 @@ own transaction so the audit row commits (or rolls back) with the change."""
 import ipaddress
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
 
@@ -65,6 +66,32 @@ def audit_trail_delete(model, ids) -> int:
     return AuditEvent.objects.filter(target_type=target_type, target_id__in=ids).delete()[0]
 
 
+def retention_due(records, dated: str, *, limit: int) -> list:
+    """What of the queryset `records` is due for destruction, oldest first (at
+    most `limit`): a registry.RetentionDue each, with its id, the value of the
+    field `dated` its period counts from, and its unit."""
+    from omavalvonta.core.registry import RetentionDue
+
+    rows = records.order_by(dated, "pk").values_list("pk", dated, "unit_id")[:limit]
+    return [RetentionDue(id=pk, dated=day, unit_id=unit_id) for pk, day, unit_id in rows]
+
+
+def retention_destroy(records, ids, *, with_them=None) -> list[int]:
+    """Destroy those of `ids` that the queryset `records` still holds (locked
+    first: a record that has moved on is left), with their audit trail, in one
+    transaction; `with_them(found)` first destroys what hangs on them. Returns
+    the ids destroyed."""
+    with transaction.atomic():
+        found = list(records.select_for_update().filter(pk__in=list(ids)).values_list("pk", flat=True))
+        if not found:
+            return []
+        if with_them is not None:
+            with_them(found)
+        audit_trail_delete(records.model, found)
+        records.model.objects.filter(pk__in=found).delete()
+    return found
+
+
 def access_log_page_record(*, actor, what: str, right: str, target_type=None, target_id=None, detail: str = "",
                            unit=None, request=None, reader: str = "") -> AccessLogEntry:
     """Record one page read of personal data: a record's page (`target_type`,
@@ -92,17 +119,12 @@ def access_log_due(*, cutoff, limit: int) -> list:
 
     from django.utils import timezone
 
-    from omavalvonta.core.registry import RetentionDue
-
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-    rows = AccessLogEntry.objects.filter(at__lt=start).order_by("at", "pk").values_list("pk", "at", "unit_id")[:limit]
-    return [RetentionDue(id=pk, dated=at, unit_id=unit_id) for pk, at, unit_id in rows]
+    return retention_due(AccessLogEntry.objects.filter(at__lt=start), "at", limit=limit)
 
 
 def access_log_destroy(*, ids) -> list[int]:
     """The only deletion of access-log rows: retention's (their reviews go with them)."""
-    from django.db import transaction
-
     with transaction.atomic():
         found = list(AccessLogEntry.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
         AccessLogEntry.objects.filter(pk__in=found).delete()

@@ -16,6 +16,7 @@ from omavalvonta.core.forms import (
     EditVersionField,
     MultipleFileField,
     MultipleFileInput,
+    PeriodFilter,
     UserChoiceField,
 )
 from omavalvonta.core.widgets import QuickSelect
@@ -228,7 +229,7 @@ class ReportForm(forms.Form):
 # --- Lists -----------------------------------------------------------------------------
 
 
-class FilterForm(RegionUnitFilter):
+class FilterForm(PeriodFilter, RegionUnitFilter):
     kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
     state = forms.ChoiceField(
         label=_("State"),
@@ -251,12 +252,6 @@ class FilterForm(RegionUnitFilter):
         super().__init__(*args, **kwargs)
         self.offer_units(units)
         self.actor = actor
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return data
 
     def filters(self) -> dict:
         """The selector's filters from the valid inputs; an invalid input is ignored

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db.models import Expression
 
-from omavalvonta.core.accesslog import search_read_record
+from omavalvonta.core.accesslog import search_answer
 from omavalvonta.core.lib import textsearch
 from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.links import pk_link
@@ -88,19 +88,11 @@ def deviation_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
         redact = [] if d.reporter_id is None or d.reporter_id == actor.pk else [d.reporter.full_name]
         texts = [getattr(d, f) for f in TEXT_FIELDS]
         shown = next((t for t in texts if textsearch.score([t], query)), texts[0])
-        hits.append(
-            SearchHit(
-                area="deviations",
-                title=f"{d.number} {label_of(Kind, d.kind)} · {d.unit.name}",
-                snippet=textsearch.snippet(shown, query, redact=redact),
-                link=link(d.pk),
-                at=d.submitted_at,
-                score=textsearch.score(texts, query),
-            )
-        )
-    if hits:
-        search_read_record(actor=actor, what="deviation.search", right=access.P_DEVIATION_VIEW, query=query)
-    return sorted(hits, key=lambda h: -h.score)
+        hits.append(SearchHit.of_texts(
+            query, texts, shown, redact=redact, area="deviations",
+            title=f"{d.number} {label_of(Kind, d.kind)} · {d.unit.name}", link=link(d.pk), at=d.submitted_at,
+        ))
+    return search_answer(hits, actor=actor, what="deviation.search", right=access.P_DEVIATION_VIEW, query=query)
 
 
 # The newest matches on PostgreSQL, in one query, two when a word is rare:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
-from omavalvonta.core.services import audit_event_record
+from omavalvonta.core.services import audit_event_record, retention_due
 from omavalvonta.feedback import tallies
 from omavalvonta.feedback.models import (
     LANGUAGES,
@@ -443,13 +443,7 @@ def response_record_on_behalf(
 
 def responses_due(*, cutoff, limit: int) -> list:
     """Responses answered before `cutoff`: ids, answer dates, units."""
-    from omavalvonta.core.registry import RetentionDue
-
-    rows = (
-        Response.objects.filter(submitted_on__lt=cutoff).order_by("submitted_on", "pk")
-        .values_list("pk", "submitted_on", "unit_id")[:limit]
-    )
-    return [RetentionDue(id=pk, dated=day, unit_id=unit_id) for pk, day, unit_id in rows]
+    return retention_due(Response.objects.filter(submitted_on__lt=cutoff), "submitted_on", limit=limit)
 
 
 @transaction.atomic

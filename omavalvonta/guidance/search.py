@@ -5,7 +5,7 @@ title, content, response and instructions in Finnish inflections."""
 
 from __future__ import annotations
 
-from omavalvonta.core.accesslog import search_read_record
+from omavalvonta.core.accesslog import search_answer
 from omavalvonta.core.lib import textsearch
 from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.dates import day_start
@@ -35,16 +35,8 @@ def guidance_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     for g in rows:
         texts = [getattr(g, f) for f in TEXT_FIELDS]
         body = next((t for t in texts[1:] if t and textsearch.score([t], query)), g.content)
-        hits.append(
-            SearchHit(
-                area="guidance",
-                title=f"{g.title} ({label_of(Kind, g.kind)})",
-                snippet=textsearch.snippet(body, query),
-                link=link(g.pk),
-                at=day_start(g.received_on),
-                score=textsearch.score(texts, query),
-            )
-        )
-    if hits:
-        search_read_record(actor=actor, what="guidance.search", right=access.P_GUIDANCE_VIEW, query=query)
-    return sorted(hits, key=lambda h: -h.score)
+        hits.append(SearchHit.of_texts(
+            query, texts, body, area="guidance", title=f"{g.title} ({label_of(Kind, g.kind)})", link=link(g.pk),
+            at=day_start(g.received_on),
+        ))
+    return search_answer(hits, actor=actor, what="guidance.search", right=access.P_GUIDANCE_VIEW, query=query)

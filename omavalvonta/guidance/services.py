@@ -34,7 +34,7 @@ from omavalvonta.guidance.models import (
     Kind,
     State,
 )
-from omavalvonta.improvement.services import acknowledgements_request, action_create
+from omavalvonta.improvement.services import acknowledgements_request, action_create, check_due_date
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Unit
@@ -407,10 +407,7 @@ def guidance_action_add(*, actor, guidance: Guidance, unit: Unit, title: str, ow
         errors["title"] = _("Tell what is to be done.")
     if owner is None or not owner.is_active or not access.can(owner, access.P_ACTION_VIEW, unit):
         errors["owner"] = _("Choose an owner who works in this unit.")
-    if not isinstance(due_date, dt.date):
-        errors["due_date"] = _("Give a due date.")
-    elif due_date < timezone.localdate():
-        errors["due_date"] = _("The due date cannot be in the past.")
+    check_due_date(errors, due_date)
     if errors:
         raise ValidationError(errors)
     # Our own check (guidance.manage in the unit) stands in for the action

@@ -12,13 +12,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
-from omavalvonta.core.forms import add_service_errors, form_step, picked
+from omavalvonta.core.forms import add_service_errors, picked, posted_step
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.guidance import selectors, services
 from omavalvonta.guidance.forms import (
@@ -190,12 +191,11 @@ def _step(request, pk, name, perm, perform, success_message):
     if form is None:
         # The actor sees the item, but this step is not theirs: 403, not 404.
         raise PermissionDenied(perm)
-    done, result_message = form_step(form, lambda data: perform(guidance, data))
-    if done:
-        messages.success(request, result_message or success_message)
-        return redirect("guidance:detail", pk=guidance.pk)
-    guidance.refresh_from_db()
-    return _render_detail(request, guidance, forms=forms, failed=True)
+    return posted_step(
+        request, form, lambda data: perform(guidance, data), success=lambda said: said or success_message,
+        back=reverse("guidance:detail", args=[guidance.pk]), record=guidance,
+        again=lambda: _render_detail(request, guidance, forms=forms, failed=True),
+    )
 
 
 @requires(P_GUIDANCE_VIEW)

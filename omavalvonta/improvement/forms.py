@@ -9,7 +9,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core import rhythm
-from omavalvonta.core.forms import DateField, DateInput, EditVersionField, UserChoiceField, UserMultipleChoiceField
+from omavalvonta.core.forms import (
+    DateField,
+    DateInput,
+    EditVersionField,
+    PeriodFilter,
+    UserChoiceField,
+    UserMultipleChoiceField,
+)
 from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.improvement.models import (
     ActionKind,
@@ -96,7 +103,22 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why is the action cancelled?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
 
-class ActionFilterForm(RegionUnitFilter):
+class _OwnerFilter(RegionUnitFilter):
+    """A list's filter by region, unit and owner (one of `owners`), its fields
+    in the order ORDER names them (those it does not name after them)."""
+
+    ORDER = ("region", "unit", "owner")
+
+    def __init__(self, *args, units, regions, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_units(units, regions=regions)
+        self.fields["owner"] = UserChoiceField(
+            people=owners, label=_("Owner"), blank_label=_("All owners"), required=False
+        )
+        self.order_fields(self.ORDER)
+
+
+class ActionFilterForm(_OwnerFilter):
     state = forms.ChoiceField(
         label=_("State"),
         choices=[(ACTIVE, _("Open or awaiting check")), ("", _("All states")), *ActionState.choices],
@@ -107,14 +129,7 @@ class ActionFilterForm(RegionUnitFilter):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     check_due = forms.BooleanField(label=_("Effectiveness check due"), required=False)
-
-    def __init__(self, *args, units, regions, owners=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.offer_units(units, regions=regions)
-        self.fields["owner"] = UserChoiceField(
-            people=owners, label=_("Owner"), blank_label=_("All owners"), required=False
-        )
-        self.order_fields(["state", "source_kind", "region", "unit", "owner", "overdue", "check_due"])
+    ORDER = ("state", "source_kind", "region", "unit", "owner", "overdue", "check_due")
 
     def filters(self) -> dict:
         # Unbound: the default view is the actions still needing work.
@@ -254,24 +269,10 @@ class FollowUpTextForm(forms.Form):
     )
 
 
-class LogFilterForm(RegionUnitFilter):
+class LogFilterForm(PeriodFilter, _OwnerFilter):
     date_from = DateField(label=_("Observed from"), required=False, widget=DateInput())
     date_to = DateField(label=_("Observed until"), required=False, widget=DateInput())
     no_follow_up = forms.BooleanField(label=_("Without follow-up"), required=False)
-
-    def __init__(self, *args, units, regions, owners=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.offer_units(units, regions=regions)
-        self.fields["owner"] = UserChoiceField(
-            people=owners, label=_("Owner"), blank_label=_("All owners"), required=False
-        )
-        self.order_fields(["state", "source_kind", "region", "unit", "owner", "overdue", "check_due"])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return data
 
     def filters(self) -> dict:
         if not self.is_bound:

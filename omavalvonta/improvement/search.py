@@ -4,7 +4,7 @@ through the access kernel), matched on their texts in Finnish inflections."""
 
 from __future__ import annotations
 
-from omavalvonta.core.accesslog import search_read_record
+from omavalvonta.core.accesslog import search_answer
 from omavalvonta.core.lib import textsearch
 from omavalvonta.core.lib.choices import label_of
 from omavalvonta.core.lib.links import pk_link
@@ -33,16 +33,8 @@ def action_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     for a in rows:
         texts = [getattr(a, f) for f in TEXT_FIELDS]
         body = next((t for t in texts[1:] if textsearch.score([t], query)), texts[1] or "")
-        hits.append(
-            SearchHit(
-                area="actions",
-                title=f"{a.title} · {a.unit.name} ({label_of(ActionState, a.state)})",
-                snippet=textsearch.snippet(body, query),
-                link=link(a.pk),
-                at=a.created_at,
-                score=textsearch.score(texts, query),
-            )
-        )
-    if hits:
-        search_read_record(actor=actor, what="action.search", right=access.P_ACTION_VIEW, query=query)
-    return sorted(hits, key=lambda h: -h.score)
+        hits.append(SearchHit.of_texts(
+            query, texts, body, area="actions", title=f"{a.title} · {a.unit.name} ({label_of(ActionState, a.state)})",
+            link=link(a.pk), at=a.created_at,
+        ))
+    return search_answer(hits, actor=actor, what="action.search", right=access.P_ACTION_VIEW, query=query)

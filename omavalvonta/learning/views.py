@@ -15,12 +15,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.forms import add_service_errors, form_step, posted_step
 from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.learning import selectors, services
 from omavalvonta.learning.forms import ActionForm, AnswersForm, CompleteForm, ReviewForm, ShareForm
@@ -245,17 +246,14 @@ def review_answers(request, pk):
     if actor.pk != review.facilitator_id:
         raise PermissionDenied("learning.facilitate")
     form = AnswersForm(request.POST)
-    done, _result = form_step(
-        form,
+    return posted_step(
+        request, form,
         lambda data: services.review_answers_save(
             actor=actor, review=review, answers=data, expected_version=data.get("edit_version")
         ),
+        success=_("The answers were saved."), back=reverse("learning:detail", args=[review.pk]), record=review,
+        again=lambda: _step_failed(request, review, answers_form=form),
     )
-    if not done:
-        review.refresh_from_db()
-        return _step_failed(request, review, answers_form=form)
-    messages.success(request, _("The answers were saved."))
-    return redirect("learning:detail", pk=review.pk)
 
 
 @requires(AUTHENTICATED)
@@ -267,17 +265,15 @@ def review_action(request, pk):
     if not review.is_open or not any(selectors.may_add_action(actor, review, u) for u in units):
         raise PermissionDenied("action.manage")
     form = ActionForm(request.POST, units=units, people=selectors.people_for(units=units))
-    done, _result = form_step(
-        form,
+    return posted_step(
+        request, form,
         lambda data: services.review_action_add(
             actor=actor, review=review, unit=data["unit"], title=data["title"], owner=data["owner"],
             due_date=data["due_date"],
         ),
+        success=_("The action was added."), back=reverse("learning:detail", args=[review.pk]),
+        again=lambda: _step_failed(request, review, action_form=form),
     )
-    if not done:
-        return _step_failed(request, review, action_form=form)
-    messages.success(request, _("The action was added."))
-    return redirect("learning:detail", pk=review.pk)
 
 
 @requires(AUTHENTICATED)

@@ -5,56 +5,34 @@ are still open is never due."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import audit_trail_delete
+from omavalvonta.core.services import audit_trail_delete, retention_destroy, retention_due
 from omavalvonta.meetings.models import AgendaItem, ChildrensMeeting, Meeting, MeetingState
 
 
 def minutes_due(*, cutoff, limit: int) -> list[RetentionDue]:
     """Meetings whose minutes were closed before `cutoff`: ids, closing dates, units."""
-    rows = (
-        Meeting.objects.filter(state=MeetingState.MINUTES_CLOSED, closed_at__date__lt=cutoff)
-        .order_by("closed_at", "pk").values_list("pk", "closed_at", "unit_id")[:limit]
-    )
-    return [RetentionDue(id=pk, dated=closed_at, unit_id=unit_id) for pk, closed_at, unit_id in rows]
+    closed = Meeting.objects.filter(state=MeetingState.MINUTES_CLOSED, closed_at__date__lt=cutoff)
+    return retention_due(closed, "closed_at", limit=limit)
 
 
 def minutes_destroy(*, ids) -> list[int]:
     """Destroy closed meetings with their agenda items and audit trail."""
-    with transaction.atomic():
-        found = list(
-            Meeting.objects.select_for_update()
-            .filter(pk__in=list(ids), state=MeetingState.MINUTES_CLOSED).values_list("pk", flat=True)
-        )
-        if not found:
-            return []
-        items = list(AgendaItem.objects.filter(meeting_id__in=found).values_list("pk", flat=True))
-        audit_trail_delete(AgendaItem, items)
-        audit_trail_delete(Meeting, found)
-        Meeting.objects.filter(pk__in=found).delete()
-    return found
+
+    def items_trail(found):
+        audit_trail_delete(AgendaItem, AgendaItem.objects.filter(meeting_id__in=found).values_list("pk", flat=True))
+
+    return retention_destroy(Meeting.objects.filter(state=MeetingState.MINUTES_CLOSED), ids, with_them=items_trail)
 
 
 def childrens_meetings_due(*, cutoff, limit: int) -> list[RetentionDue]:
     """Children's meetings held before `cutoff`: ids, days, units."""
-    rows = (
-        ChildrensMeeting.objects.filter(held_on__lt=cutoff)
-        .order_by("held_on", "pk").values_list("pk", "held_on", "unit_id")[:limit]
-    )
-    return [RetentionDue(id=pk, dated=held_on, unit_id=unit_id) for pk, held_on, unit_id in rows]
+    return retention_due(ChildrensMeeting.objects.filter(held_on__lt=cutoff), "held_on", limit=limit)
 
 
 def childrens_meetings_destroy(*, ids) -> list[int]:
     """Destroy children's meetings with their audit trail."""
-    with transaction.atomic():
-        found = list(ChildrensMeeting.objects.select_for_update().filter(pk__in=list(ids)).values_list("pk", flat=True))
-        if not found:
-            return []
-        audit_trail_delete(ChildrensMeeting, found)
-        ChildrensMeeting.objects.filter(pk__in=found).delete()
-    return found
+    return retention_destroy(ChildrensMeeting.objects.all(), ids)
 
 
 def register() -> None:

@@ -5,7 +5,7 @@ their audience), matched on the item's title, note and decision."""
 
 from __future__ import annotations
 
-from omavalvonta.core.accesslog import search_read_record
+from omavalvonta.core.accesslog import search_answer
 from omavalvonta.core.lib import textsearch
 from omavalvonta.core.lib.links import pk_link
 from omavalvonta.core.registry import SearchHit
@@ -34,16 +34,8 @@ def minutes_search(*, actor, query, limit: int = 20) -> list[SearchHit]:
     for item in rows:
         texts = [item.title, item.decision, item.note]
         body = next((t for t in texts[1:] if t and textsearch.score([t], query)), item.decision or item.note)
-        hits.append(
-            SearchHit(
-                area="minutes",
-                title=f"{item.meeting.title}: {item.title}",
-                snippet=textsearch.snippet(body, query),
-                link=link(item.meeting.pk),
-                at=item.meeting.starts_at,
-                score=textsearch.score(texts, query),
-            )
-        )
-    if hits:
-        search_read_record(actor=actor, what="meeting.search", right=access.P_MEETING_VIEW, query=query)
-    return sorted(hits, key=lambda h: -h.score)
+        hits.append(SearchHit.of_texts(
+            query, texts, body, area="minutes", title=f"{item.meeting.title}: {item.title}",
+            link=link(item.meeting.pk), at=item.meeting.starts_at,
+        ))
+    return search_answer(hits, actor=actor, what="meeting.search", right=access.P_MEETING_VIEW, query=query)

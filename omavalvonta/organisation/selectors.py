@@ -94,10 +94,13 @@ def unit_list(*, actor, filters: dict | None = None):
         qs = qs.filter(region=filters["region"])
     if filters.get("service_type"):
         qs = qs.filter(service_type=filters["service_type"])
-    if filters.get("active") == "yes":
-        qs = qs.filter(is_active=True)
-    elif filters.get("active") == "no":
-        qs = qs.filter(is_active=False)
+    return _by_active(qs, filters.get("active"))
+
+
+def _by_active(qs, active):
+    """An admin list's "active" filter: "yes" the active ones, "no" the others, else all."""
+    if active in ("yes", "no"):
+        return qs.filter(is_active=active == "yes")
     return qs
 
 
@@ -178,11 +181,7 @@ def person_list(*, actor, filters: dict | None = None):
     if membership_q:
         # Exists, not a join: a person with two matching roles is listed once.
         qs = qs.filter(Exists(Membership.objects.filter(membership_q, user=OuterRef("pk"))))
-    if filters.get("active") == "yes":
-        qs = qs.filter(is_active=True)
-    elif filters.get("active") == "no":
-        qs = qs.filter(is_active=False)
-    return qs
+    return _by_active(qs, filters.get("active"))
 
 
 def person_get(*, actor, pk) -> User:

@@ -5,36 +5,28 @@ child's client documents, Act 703/2023). A current placement's are never due."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import audit_trail_delete
+from omavalvonta.core.services import audit_trail_delete, retention_destroy, retention_due
 from omavalvonta.outcomes.models import Goal, Measurement
 
 
 def measurements_due(*, cutoff, limit: int) -> list[RetentionDue]:
     """Measurements of placements that ended before `cutoff`: ids, end dates, units."""
-    rows = (
-        Measurement.objects.filter(placement__ends_on__lt=cutoff)
-        .order_by("placement__ends_on", "pk").values_list("pk", "placement__ends_on", "unit_id")[:limit]
-    )
-    return [RetentionDue(id=pk, dated=ended, unit_id=unit_id) for pk, ended, unit_id in rows]
+    ended = Measurement.objects.filter(placement__ends_on__lt=cutoff)
+    return retention_due(ended, "placement__ends_on", limit=limit)
 
 
 def measurements_destroy(*, ids) -> list[int]:
     """Destroy measurements with their answers, goals and audit trail."""
-    with transaction.atomic():
-        found = list(Measurement.objects.select_for_update().filter(pk__in=list(ids)).values_list("pk", flat=True))
-        if not found:
-            return []
+
+    def goals_destroy(found):
         Goal.objects.filter(followed_up_in_id__in=found).exclude(measurement_id__in=found).update(
             followed_up_in=None, follow_up="")
         goals = list(Goal.objects.filter(measurement_id__in=found).values_list("pk", flat=True))
         audit_trail_delete(Goal, goals)
         Goal.objects.filter(pk__in=goals).delete()
-        audit_trail_delete(Measurement, found)
-        Measurement.objects.filter(pk__in=found).delete()
-    return found
+
+    return retention_destroy(Measurement.objects.all(), ids, with_them=goals_destroy)
 
 
 def register() -> None:

@@ -1,14 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.forms import DateField, DateInput, EditVersionField
+from omavalvonta.core.forms import DateField, DateInput, EditVersionField, PeriodFilter
 from omavalvonta.privacy.labels import WHAT_LABELS
 from omavalvonta.privacy.models import IdentityMethod, ItemAction, RefusalReason, RequestKind, RequestStatus
 from omavalvonta.privacy.rules import FLAGS
 from omavalvonta.privacy.services import NOTE_MAX, RECORD_ID_MAX
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(PeriodFilter, forms.Form):
     reader = forms.CharField(label=_("Reader (name or e-mail)"), required=False, max_length=100)
     unit = forms.CharField(label=_("Unit"), required=False, max_length=100)
     what = forms.ChoiceField(label=_("What was read"), required=False)
@@ -25,12 +25,6 @@ class LogFilterForm(forms.Form):
             ("any", _("Flagged")),
             *FLAGS.items(),
         ]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return data
 
     def filters(self) -> dict:
         """The selector's filters from the valid inputs (an invalid one is shown

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import form_step
+from omavalvonta.core.forms import form_step, posted_step
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.core.pdf import PdfUnavailable, render_pdf
@@ -141,12 +142,11 @@ def _request_step(request, pk, form_class, form_key, perform, done_message):
     `done_message(subject_request)`; refused, the page again with the form as typed."""
     subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
     form = form_class(request.POST)
-    done, _result = form_step(form, lambda data: perform(subject_request, data))
-    if done:
-        messages.success(request, done_message(subject_request))
-        return redirect("privacy:request", pk=pk)
-    subject_request.refresh_from_db()
-    return _request_page(request, subject_request, status=400, **{form_key: form})
+    return posted_step(
+        request, form, lambda data: perform(subject_request, data), success=lambda _said: done_message(subject_request),
+        back=reverse("privacy:request", args=[pk]), record=subject_request,
+        again=lambda: _request_page(request, subject_request, status=400, **{form_key: form}),
+    )
 
 
 @requires(P_SUBJECT_REQUEST_MANAGE)

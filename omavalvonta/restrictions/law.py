@@ -103,6 +103,18 @@ def duration_text(limit: dt.timedelta) -> str:
 _SOURCE = f"{ACT}; {HE_2018}"
 _UNVERIFIED = "The number was not verified against the consolidated text (Finlex) in this session."
 
+
+def _account(key, label, term_fi, section, **rest) -> Measure:
+    """A measure of an institution the law answers with a written account: the
+    staff or the director act, and there is nothing to appeal."""
+    return _institution(key, label, term_fi, section, deciders=(STAFF, DIRECTOR), written=ACCOUNT, appealable=False, **rest)
+
+
+def _institution(key, label, term_fi, section, **rest) -> Measure:
+    """A measure used only in an institution, on the 2020 reform's sources."""
+    return Measure(key, label, term_fi, section, placement_types=(INSTITUTION,), source=_SOURCE, **rest)
+
+
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "contact", _("Restricting contact"), "yhteydenpidon rajoittaminen", "62–63 §",
@@ -115,72 +127,58 @@ MEASURES: tuple[Measure, ...] = (
         + " Not for a child placed as open-care support (Kuntaliitto yleiskirje 3/80/2007 on the same rule "
         "before the reform).",
     ),
-    Measure(
+    _account(
         "confiscation", _("Confiscating substances or objects"), "aineiden ja esineiden haltuunotto", "65 §",
-        deciders=(STAFF, DIRECTOR), written=ACCOUNT, appealable=False,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         asks=_("What was taken, where it is kept and when it is returned (or to whom it was handed over)."),
         note="Keeping or destroying what was taken may need the director's decision; not verified.",
     ),
-    Measure(
+    _account(
         "body_search", _("Body search"), "henkilöntarkastus", "66 §",
-        deciders=(STAFF, DIRECTOR), written=ACCOUNT, appealable=False,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         asks=_("Who searched, who witnessed it and what was found."),
         note="Performed by a person of the same sex where possible, with a witness; not verified.",
     ),
-    Measure(
+    _institution(
         "body_examination", _("Body examination"), "henkilönkatsastus", "66 a §",
         deciders=(DIRECTOR,), written=DECISION, appealable=False,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         asks=_("Which health professional examined the child, and why."),
         note="Whether the director's decision is appealable was not verified: recorded as not appealable.",
     ),
-    Measure(
+    _account(
         "property_search", _("Searching property or premises, withholding mail"),
         "omaisuuden ja lähetysten tarkastaminen, lähetysten luovuttamatta jättäminen", "67 §",
-        deciders=(STAFF, DIRECTOR), written=ACCOUNT, appealable=False,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         asks=_("What was searched or withheld, and why."),
         note="Withholding a letter or parcel takes the director's appealable decision; not verified, and "
         "not yet a row of its own.",
     ),
-    Measure(
+    _account(
         "restraint", _("Physical restraint"), "kiinnipitäminen", "68 §",
-        deciders=(STAFF, DIRECTOR), written=ACCOUNT, appealable=False,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         asks=_("How long the child was held, who held the child, and any injuries."),
         note="No decision: a written account. Lasts only as long as necessary; no fixed limit.",
     ),
-    Measure(
+    _institution(
         "movement", _("Restricting freedom of movement"), "liikkumisvapauden rajoittaminen", "69 §",
         deciders=(DIRECTOR,), written=DECISION, appealable=True,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         max_duration=dt.timedelta(days=7),
         asks=_("What the child may not do or where the child may not go, and until when."),
         note="At most 7 days at a time. " + _UNVERIFIED + " Whether and how it may be continued is left out.",
     ),
-    Measure(
+    _account(
         "return", _("Returning a child who left without permission"), "luvatta poistuneen lapsen palauttaminen",
         "69 a §",
-        deciders=(STAFF, DIRECTOR), written=ACCOUNT, appealable=False,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         asks=_("Who returned the child, from where and how."),
         note="The section number comes from issue 16; not verified.",
     ),
-    Measure(
+    _institution(
         "isolation", _("Isolation"), "eristäminen", "70 §",
         deciders=(DIRECTOR,), written=DECISION, appealable=True,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         max_duration=dt.timedelta(hours=24),
         asks=_("How the child was observed during the isolation, and whether a doctor was informed."),
         note="At most 24 hours without a break. " + _UNVERIFIED
         + " When a doctor must be informed is not encoded.",
     ),
-    Measure(
+    _institution(
         "special_care", _("Special care"), "erityinen huolenpito", "71 §",
         deciders=(SOCIAL_WORKER,), written=DECISION, appealable=True,
-        placement_types=(INSTITUTION,), source=_SOURCE,
         max_duration=dt.timedelta(days=30),
         asks=_("The plan for the special care, and who decided it."),
         note="Decided outside the unit, for at most 30 days; may be continued. " + _UNVERIFIED

@@ -6,33 +6,25 @@ current placement's are never due."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import audit_trail_delete
+from omavalvonta.core.services import retention_destroy, retention_due
 from omavalvonta.restrictions.models import DocumentHandover, Restriction, RestrictionDocument
 
 
 def restrictions_due(*, cutoff, limit: int) -> list[RetentionDue]:
     """Measures of placements that ended before `cutoff`: ids, end dates, units."""
-    rows = (
-        Restriction.objects.filter(placement__ends_on__lt=cutoff)
-        .order_by("placement__ends_on", "pk").values_list("pk", "placement__ends_on", "unit_id")[:limit]
-    )
-    return [RetentionDue(id=pk, dated=ended, unit_id=unit_id) for pk, ended, unit_id in rows]
+    ended = Restriction.objects.filter(placement__ends_on__lt=cutoff)
+    return retention_due(ended, "placement__ends_on", limit=limit)
 
 
 def restrictions_destroy(*, ids) -> list[int]:
     """Destroy measures with their documents, handovers and audit trail."""
-    with transaction.atomic():
-        found = list(Restriction.objects.select_for_update().filter(pk__in=list(ids)).values_list("pk", flat=True))
-        if not found:
-            return []
+
+    def documents_destroy(found):
         DocumentHandover.objects.filter(document__restriction_id__in=found).delete()
         RestrictionDocument.objects.filter(restriction_id__in=found).delete()
-        audit_trail_delete(Restriction, found)
-        Restriction.objects.filter(pk__in=found).delete()
-    return found
+
+    return retention_destroy(Restriction.objects.all(), ids, with_them=documents_destroy)
 
 
 def register() -> None:

@@ -73,6 +73,30 @@ def snap(page, name: str) -> Path:
     return path
 
 
+def new_context(browser, live_server, options=PHONE):
+    """A Finnish browser context on the live server, a phone's unless `options` say otherwise."""
+    context = browser.new_context(base_url=str(live_server.url), **options, **FINNISH)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    return context
+
+
+def open_phone(browser, live_server):
+    """Another phone (a second person's): its context, to close, and its page."""
+    context = new_context(browser, live_server)
+    return context, context.new_page()
+
+
+def fits_phone(page) -> None:
+    """Nothing on the page is wider than the phone's screen (no sideways scroll)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"], page.url
+
+
+def submit(page, form) -> None:
+    """Press `form`'s submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
 def login(page, live_server, email: str, password: str) -> None:
     """Sign in through allauth's login form at /accounts/login/.
 

@@ -29,12 +29,11 @@ import pytest
 from omavalvonta.testing.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    DEFAULT_TIMEOUT_MS,
     DESKTOP,
-    FINNISH,
     PHONE,
     artifact_path,
     browser_required,
+    new_context,
 )
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread,
@@ -228,8 +227,7 @@ def browser(request):
 def _page(request, browser, live_server, options):
     from django.db import connection
 
-    context = browser.new_context(base_url=str(live_server.url), **options, **FINNISH)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context = new_context(browser, live_server, options)
     page = context.new_page()
     with _waiting_between_answers(connection):
         yield page

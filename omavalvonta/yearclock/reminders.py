@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
@@ -40,6 +40,51 @@ def _claim(occurrence: Occurrence, kind: str, now, recipients: list) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+# What each notice tells: the notification's kind, the audit event, the subject
+# and the body, which name the duty's %(title)s, %(unit)s, %(date)s and %(owner)s.
+_NOTICES = {
+    NoticeKind.REMINDER: (
+        "obligation.reminder", "obligation.reminded", gettext_lazy("Due by %(date)s: %(title)s, %(unit)s"),
+        gettext_lazy(
+            "The quality calendar duty “%(title)s” of %(unit)s is due by %(date)s. "
+            "Mark it done with its evidence in the quality calendar."
+        ),
+    ),
+    NoticeKind.ESCALATION: (
+        "obligation.late", "obligation.escalated", gettext_lazy("Late: %(title)s, %(unit)s (due %(date)s)"),
+        gettext_lazy(
+            "The quality calendar duty “%(title)s” of %(unit)s was due by %(date)s and has "
+            "not been marked done. Owner: %(owner)s."
+        ),
+    ),
+}
+
+
+def _tell_once(occurrence: Occurrence, notice: str, now, recipients: list, *, owner: str = "", **options) -> int:
+    """Claim the notice of kind `notice` and queue what it tells (_NOTICES) to
+    each of `recipients`, linked to the duty, with its audit event: claim and
+    outbox rows commit together, so the notice goes out exactly once. `options`
+    go to notification_enqueue. Returns notifications queued (none when the
+    claim was lost)."""
+    kind, verb, subject, body = _NOTICES[notice]
+    words = {
+        "title": occurrence.template.title, "unit": occurrence.unit.name, "date": fi_date(occurrence.due_date),
+        "owner": owner,
+    }
+    with transaction.atomic():
+        if not _claim(occurrence, notice, now, recipients):
+            return 0
+        for person in recipients:
+            notification_enqueue(
+                recipient=person, kind=kind, subject=str(subject) % words, body=str(body) % words,
+                link=reverse("yearclock:detail", args=[occurrence.pk]), **options,
+            )
+        audit_event_record(
+            actor=None, verb=verb, target=occurrence, unit=occurrence.unit, recipients=[p.pk for p in recipients]
+        )
+    return len(recipients)
 
 
 def _unit_leaders(unit_id: int) -> list:
@@ -87,31 +132,8 @@ def obligations_remind(*, now: dt.datetime | None = None) -> int:
             continue
         owner = occurrence.owner if occurrence.owner_id and occurrence.owner.is_active else None
         recipients = [owner] if owner else _unit_leaders(occurrence.unit_id)
-        with transaction.atomic():
-            # Claim and outbox rows commit together: the reminder goes out exactly once.
-            if not _claim(occurrence, NoticeKind.REMINDER, now, recipients):
-                continue
-            for person in recipients:
-                notification_enqueue(
-                    recipient=person,
-                    kind="obligation.reminder",
-                    subject=_("Due by %(date)s: %(title)s, %(unit)s")
-                    % {"date": fi_date(occurrence.due_date), "title": occurrence.template.title, "unit": occurrence.unit.name},
-                    body=_(
-                        "The quality calendar duty “%(title)s” of %(unit)s is due by %(date)s. "
-                        "Mark it done with its evidence in the quality calendar."
-                    )
-                    % {"title": occurrence.template.title, "unit": occurrence.unit.name, "date": fi_date(occurrence.due_date)},
-                    link=reverse("yearclock:detail", args=[occurrence.pk]),
-                    # A reminder may wait for the person's daily or weekly digest;
-                    # an escalation (below) never does.
-                    digestible=True,
-                )
-                sent += 1
-            audit_event_record(
-                actor=None, verb="obligation.reminded", target=occurrence, unit=occurrence.unit,
-                recipients=[p.pk for p in recipients],
-            )
+        # A reminder may wait for the person's daily or weekly digest; an escalation (below) never does.
+        sent += _tell_once(occurrence, NoticeKind.REMINDER, now, recipients, digestible=True)
     return sent
 
 
@@ -134,32 +156,7 @@ def obligations_escalate(*, now: dt.datetime | None = None) -> int:
     for occurrence in late[:JOB_BATCH]:
         recipients = unit_managers(unit=occurrence.unit, exclude_user_id=occurrence.owner_id) or _quality_directors()
         owner_name = occurrence.owner.full_name if occurrence.owner_id else _("nobody named")
-        with transaction.atomic():
-            if not _claim(occurrence, NoticeKind.ESCALATION, now, recipients):
-                continue
-            for person in recipients:
-                notification_enqueue(
-                    recipient=person,
-                    kind="obligation.late",
-                    subject=_("Late: %(title)s, %(unit)s (due %(date)s)")
-                    % {"date": fi_date(occurrence.due_date), "title": occurrence.template.title, "unit": occurrence.unit.name},
-                    body=_(
-                        "The quality calendar duty “%(title)s” of %(unit)s was due by %(date)s and has "
-                        "not been marked done. Owner: %(owner)s."
-                    )
-                    % {
-                        "title": occurrence.template.title,
-                        "unit": occurrence.unit.name,
-                        "date": fi_date(occurrence.due_date),
-                        "owner": owner_name,
-                    },
-                    link=reverse("yearclock:detail", args=[occurrence.pk]),
-                )
-                sent += 1
-            audit_event_record(
-                actor=None, verb="obligation.escalated", target=occurrence, unit=occurrence.unit,
-                recipients=[p.pk for p in recipients],
-            )
+        sent += _tell_once(occurrence, NoticeKind.ESCALATION, now, recipients, owner=owner_name)
     return sent
 
 

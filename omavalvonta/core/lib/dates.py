@@ -80,21 +80,21 @@ def day_bounds(*, after: dt.datetime | None, before: dt.datetime | None) -> tupl
 
 def day_window(field: str, *, first: dt.date | None, end: dt.date | None) -> dict:
     """Filter keywords for a date field in first <= day < end (None: open; see `day_bounds`)."""
-    where = {}
-    if end is not None:
-        where[f"{field}__lt"] = end
-    if first is not None:
-        where[f"{field}__gte"] = first
-    return where
+    return _half_open(field, first, end)
 
 
 def moment_range(field: str, *, after: dt.datetime | None, before: dt.datetime | None) -> dict:
     """Filter keywords for a datetime field in after <= value < before (None: open)."""
+    return _half_open(field, after, before)
+
+
+def _half_open(field: str, low, high) -> dict:
+    """Filter keywords for `field` in low <= value < high (None: open on that side)."""
     where = {}
-    if before is not None:
-        where[f"{field}__lt"] = before
-    if after is not None:
-        where[f"{field}__gte"] = after
+    if high is not None:
+        where[f"{field}__lt"] = high
+    if low is not None:
+        where[f"{field}__gte"] = low
     return where
 
 

@@ -34,7 +34,7 @@ from omavalvonta.deviations.services._common import (
     statutory_progress,
 )
 from omavalvonta.improvement.selectors import open_action_count_for_source
-from omavalvonta.improvement.services import action_create
+from omavalvonta.improvement.services import action_create, check_due_date
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, risk
 
@@ -173,10 +173,7 @@ def deviation_add_action(*, actor, deviation: Deviation, title: str, owner, due_
         errors["owner"] = _("Choose an active person as the owner.")
     elif owner.pk != deviation.handler_id and not access.sees_unit(owner, deviation.unit):
         errors["owner"] = _("%(name)s does not work in this unit.") % {"name": owner.full_name}
-    if not isinstance(due_date, dt.date):
-        errors["due_date"] = _("Give a due date.")
-    elif due_date < timezone.localdate():
-        errors["due_date"] = _("The due date cannot be in the past.")
+    check_due_date(errors, due_date)
     if errors:
         raise ValidationError(errors)
     # Our own require_on covers the named handler, whom the unit grant may not.

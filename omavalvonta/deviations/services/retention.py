@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import audit_trail_delete
+from omavalvonta.core.services import retention_destroy, retention_due
 from omavalvonta.deviations.models import (
     Attachment,
     Deviation,
@@ -25,11 +25,8 @@ from omavalvonta.deviations.models import (
 
 def deviations_due(*, cutoff, limit: int) -> list[RetentionDue]:
     """Closed reports closed before `cutoff` (a date): ids, closing dates, units."""
-    rows = (
-        Deviation.objects.filter(state=State.CLOSED, closed_at__date__lt=cutoff)
-        .order_by("closed_at", "pk").values_list("pk", "closed_at", "unit_id")[:limit]
-    )
-    return [RetentionDue(id=pk, dated=closed_at, unit_id=unit_id) for pk, closed_at, unit_id in rows]
+    closed = Deviation.objects.filter(state=State.CLOSED, closed_at__date__lt=cutoff)
+    return retention_due(closed, "closed_at", limit=limit)
 
 
 def attachments_due(*, cutoff, limit: int) -> list[RetentionDue]:
@@ -69,17 +66,14 @@ def attachments_destroy(*, ids) -> list[int]:
 def deviations_destroy(*, ids) -> list[int]:
     """Destroy reports with their attachments (files too), messages, who was informed, statutory
     notifications and audit trail. Returns the ids destroyed."""
-    with transaction.atomic():
-        found = list(Deviation.objects.select_for_update().filter(pk__in=list(ids)).values_list("pk", flat=True))
-        if not found:
-            return []
+
+    def theirs_destroy(found):
         attachments_destroy(ids=Attachment.objects.filter(deviation_id__in=found).values_list("pk", flat=True))
         DeviationMessage.objects.filter(deviation_id__in=found).delete()
         InformedRecord.objects.filter(deviation_id__in=found).delete()
         StatutoryNotification.objects.filter(deviation_id__in=found).delete()
-        audit_trail_delete(Deviation, found)
-        Deviation.objects.filter(pk__in=found).delete()
-    return found
+
+    return retention_destroy(Deviation.objects.all(), ids, with_them=theirs_destroy)
 
 
 def register() -> None:

@@ -8,25 +8,10 @@ from django.urls import reverse
 
 from omavalvonta.deviations import services
 from omavalvonta.deviations.models import Deviation, InformedRecord, InstructionProposal, ProposalState, State
-from omavalvonta.testing.browser import DEFAULT_TIMEOUT_MS, FINNISH, PHONE, login, snap
+from omavalvonta.testing.browser import fits_phone, login, open_phone, snap, submit
 from omavalvonta.testing.factories import deviation_kwargs
 
 pytestmark = pytest.mark.browser
-
-
-def _phone(browser, live_server):
-    context = browser.new_context(base_url=str(live_server.url), **PHONE, **FINNISH)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return context, context.new_page()
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-
-
-def _submit(page, form):
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
 
 
 def _open(form):
@@ -42,7 +27,7 @@ def test_the_handler_records_the_police_answers_the_questions_and_the_responsibl
     ).deviation
     services.deviation_answer(actor=supervisor_a, deviation=report, answer="Poliisi kävi paikalla; ohje päivitetään.")
 
-    context, handler = _phone(browser, live_server)
+    context, handler = open_phone(browser, live_server)
     login(handler, live_server, supervisor_a.email, password)
     handler.goto(reverse("deviations:detail", args=[report.pk]))
 
@@ -51,10 +36,10 @@ def test_the_handler_records_the_police_answers_the_questions_and_the_responsibl
     form.locator("select[name=informed-party]").select_option("police")
     form.locator("input[name=informed-informed_by]").fill("Yövuoron ohjaaja Virtanen")
     form.locator("input[name=informed-note]").fill("Partio kävi paikalla.")
-    _submit(handler, form)
+    submit(handler, form)
     informed = handler.locator("section[aria-labelledby=informed-title]").inner_text()
     assert "Poliisi" in informed and "Yövuoron ohjaaja Virtanen" in informed
-    _fits(handler)
+    fits_phone(handler)
     assert InformedRecord.objects.filter(deviation=report, party="police").count() == 1
 
     # The three questions: the instruction was not followed and must change.
@@ -67,32 +52,32 @@ def test_the_handler_records_the_police_answers_the_questions_and_the_responsibl
     form.locator("input[name=decisions-outside_needed][value=yes]").check()
     form.locator("input[name=decisions-outside_party]").fill("Poliisi")
     snap(handler, "programme-decisions-form-phone")
-    _submit(handler, form)
+    submit(handler, form)
     decisions = handler.locator("section[aria-labelledby=decisions-title]").inner_text()
     assert "Uhkaavan vierailijan ohje" in decisions
-    _fits(handler)
+    fits_phone(handler)
 
     # Closing now succeeds.
-    _submit(handler, handler.locator(f"form[action='{reverse('deviations:close', args=[report.pk])}']"))
+    submit(handler, handler.locator(f"form[action='{reverse('deviations:close', args=[report.pk])}']"))
     snap(handler, "programme-closed-phone")
     assert Deviation.objects.get(pk=report.pk).state == State.CLOSED
     context.close()
 
     # The responsible person sees the proposal on the home page and decides it.
-    context, responsible = _phone(browser, live_server)
+    context, responsible = open_phone(browser, live_server)
     login(responsible, live_server, responsible_a.email, password)
     proposal = InstructionProposal.objects.get()
     link = responsible.locator(f"a[href='{reverse('deviations:proposal', args=[proposal.pk])}']")
     assert link.count() == 1
-    _fits(responsible)
+    fits_phone(responsible)
     with responsible.expect_navigation():
         link.click()
     form = responsible.locator("form:has(textarea[name=note])")
     form.locator("input[name=accepted][value=yes]").check()
     form.locator("textarea[name=note]").fill("Ohje päivitetään ja käydään läpi seuraavassa tiimipalaverissa.")
     snap(responsible, "programme-proposal-decide-phone")
-    _submit(responsible, form)
-    _fits(responsible)
+    submit(responsible, form)
+    fits_phone(responsible)
     snap(responsible, "programme-proposal-decided-phone")
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.ACCEPTED and proposal.decided_by == responsible_a

@@ -22,25 +22,10 @@ from omavalvonta.deviations.models import (
 )
 from omavalvonta.deviations.tests.test_browser_journeys import _open_panel, _report
 from omavalvonta.notifications.models import Notification
-from omavalvonta.testing.browser import DEFAULT_TIMEOUT_MS, FINNISH, PHONE, login, snap
+from omavalvonta.testing.browser import fits_phone, login, open_phone, snap, submit
 from omavalvonta.testing.factories import handling_questions_answered
 
 pytestmark = pytest.mark.browser
-
-
-def _phone(browser, live_server):
-    context = browser.new_context(base_url=str(live_server.url), **PHONE, **FINNISH)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return context, context.new_page()
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-
-
-def _submit(page, form):
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
 
 
 def test_a_serious_event_reaches_the_county_and_the_authority_the_same_day_and_the_handler_asks_the_reporter(
@@ -60,12 +45,12 @@ def test_a_serious_event_reaches_the_county_and_the_authority_the_same_day_and_t
     assert Notification.objects.filter(kind="deviation.serious", recipient=responsible_a).exists()
 
     # The supervisor, on a phone too, sees the same-day deadline on the home page.
-    context, handler = _phone(browser, live_server)
+    context, handler = open_phone(browser, live_server)
     login(handler, live_server, supervisor_a.email, password)
     block = handler.locator("[data-block=statutory]")
     assert report.number in block.inner_text()
     snap(handler, "journey-serious-home-phone")
-    _fits(handler)
+    fits_phone(handler)
     handler.goto(reverse("deviations:detail", args=[report.pk]))
     notice = handler.locator("section[aria-labelledby=notify-title]").inner_text()
     due = timezone.localtime(report.notification_due_at)
@@ -73,12 +58,12 @@ def test_a_serious_event_reaches_the_county_and_the_authority_the_same_day_and_t
     assert f"Ilmoita viimeistään {due:%-d.%-m.%Y} 23.59." in notice
     assert "Sote-valvontalaki (741/2023) 28 §" in notice
     snap(handler, "journey-serious-report-phone")
-    _fits(handler)
+    fits_phone(handler)
 
     # The handler asks the reporter a question.
     form = _open_panel(handler, reverse("deviations:message", args=[report.pk]))
     form.locator("textarea[name=message-body]").fill("Tarvitsiko loukkaantunut nuori lääkärin hoitoa?")
-    _submit(handler, form)
+    submit(handler, form)
     assert "Tarvitsiko loukkaantunut nuori" in handler.locator("section[aria-labelledby=messages-title]").inner_text()
 
     # Notify: the unit's only county is chosen, and the authority is ticked for a serious event.
@@ -87,8 +72,8 @@ def test_a_serious_event_reaches_the_county_and_the_authority_the_same_day_and_t
     assert handler.locator(f"input[name=counties][value='{county.pk}']").is_checked()
     assert handler.locator("input[name=notify_authority]").is_checked()
     snap(handler, "journey-serious-notify-phone")
-    _fits(handler)
-    _submit(handler, handler.locator("main form"))
+    fits_phone(handler)
+    submit(handler, handler.locator("main form"))
     assert handler.url.endswith(reverse("deviations:detail", args=[report.pk]))
     sent = StatutoryNotification.objects.filter(deviation=report)
     assert {n.recipient_kind for n in sent} == {
@@ -109,9 +94,9 @@ def test_a_serious_event_reaches_the_county_and_the_authority_the_same_day_and_t
     assert "Käsittelijä on esittänyt sinulle kysymyksen" in phone_page.locator("main").inner_text()
     reply = phone_page.locator(f"form[action='{reverse('deviations:reply', args=[report.pk])}']")
     reply.locator("textarea[name=reply-body]").fill("Kyllä, käsi tutkittiin päivystyksessä.")
-    _submit(phone_page, reply)
+    submit(phone_page, reply)
     snap(phone_page, "journey-serious-reporter-answers-phone")
-    _fits(phone_page)
+    fits_phone(phone_page)
 
     handler.reload()
     thread = handler.locator("section[aria-labelledby=messages-title]").inner_text()
@@ -135,42 +120,42 @@ def test_an_anonymous_grievance_talks_with_its_code_is_not_closed_uncorrected_an
     report = Deviation.objects.get()
 
     # The supervisor notifies the county, decides an action, answers and asks a question.
-    context, handler = _phone(browser, live_server)
+    context, handler = open_phone(browser, live_server)
     login(handler, live_server, supervisor_a.email, password)
     handler.goto(reverse("deviations:notify", args=[report.pk]))
     assert handler.locator("input[name=notify_authority]").count() == 0  # § 29: the county, not yet the authority
-    _submit(handler, handler.locator("main form"))
+    submit(handler, handler.locator("main form"))
     form = _open_panel(handler, reverse("deviations:add_action", args=[report.pk]))
     form.locator("input[name=action-title]").fill("Rajoituspäätöksen käytäntö kerrataan")
     form.locator("select[name=action-owner]").select_option(str(supervisor_a.pk))
     form.locator("input[name=action-due_date]").fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())
-    _submit(handler, form)
+    submit(handler, form)
     form = _open_panel(handler, reverse("deviations:answer", args=[report.pk]))
     form.locator("textarea[name=answer-answer]").fill("Kiitos. Käytäntö korjataan ja kerrataan tiimissä.")
-    _submit(handler, form)
+    submit(handler, form)
     form = _open_panel(handler, reverse("deviations:message", args=[report.pk]))
     form.locator("textarea[name=message-body]").fill("Koskiko rajoitus muitakin nuoria?")
-    _submit(handler, form)
+    submit(handler, form)
 
     # The reporter, signed out on another phone, reads the question with the code and answers.
-    reporter_context, reporter = _phone(browser, live_server)
+    reporter_context, reporter = open_phone(browser, live_server)
     reporter.goto(reverse("public:followup"))
     reporter.fill("input[name=code]", code)
-    _submit(reporter, reporter.locator("main form"))
+    submit(reporter, reporter.locator("main form"))
     text = reporter.locator("main").inner_text()
     assert "Käsittelijä on esittänyt sinulle kysymyksen" in text and "Koskiko rajoitus muitakin" in text
     assert "Vastattu" in text and supervisor_a.full_name not in text
     reporter.locator("textarea[name=body]").fill("Kyllä, kahta muuta nuorta.")
-    _submit(reporter, reporter.locator("form:has(textarea[name=body])"))
+    submit(reporter, reporter.locator("form:has(textarea[name=body])"))
     assert "Viestisi lähetettiin käsittelijälle." in reporter.locator("main").inner_text()
     snap(reporter, "journey-grievance-followup-phone")
-    _fits(reporter)
+    fits_phone(reporter)
     assert DeviationMessage.objects.filter(deviation=report, author__isnull=True).count() == 1
     reporter_context.close()
 
     # Closing: every unmet condition at once, back on the report page.
     handler.goto(reverse("deviations:detail", args=[report.pk]))
-    _submit(handler, handler.locator(f"form[action='{reverse('deviations:close', args=[report.pk])}']"))
+    submit(handler, handler.locator(f"form[action='{reverse('deviations:close', args=[report.pk])}']"))
     assert re.search(rf"/poikkeamat/{report.pk}/(#close-title)?$", handler.url)
     refusal = handler.locator("section[aria-labelledby=close-title]").inner_text()
     assert "korjaava toimenpide on yhä avoinna" in refusal
@@ -185,12 +170,12 @@ def test_an_anonymous_grievance_talks_with_its_code_is_not_closed_uncorrected_an
 
     # The responsible person closes it uncorrected, recording why.
     handling_questions_answered(responsible_a, report)
-    context, responsible = _phone(browser, live_server)
+    context, responsible = open_phone(browser, live_server)
     login(responsible, live_server, responsible_a.email, password)
     responsible.goto(reverse("deviations:detail", args=[report.pk]))
     form = responsible.locator(f"form[action='{reverse('deviations:close', args=[report.pk])}']")
     form.locator("textarea[name=close-reason]").fill("Päätöskäytäntö kerrataan koulutuksessa ensi kuussa.")
-    _submit(responsible, form)
+    submit(responsible, form)
     report.refresh_from_db()
     assert report.state == State.CLOSED and report.uncorrected_close_reason
 
@@ -200,9 +185,9 @@ def test_an_anonymous_grievance_talks_with_its_code_is_not_closed_uncorrected_an
     card = responsible.locator("section[aria-labelledby=escalate-title]")
     assert "Ei korjattu määräpäivään mennessä" in card.inner_text()
     snap(responsible, "journey-grievance-closed-escalate-phone")
-    _fits(responsible)
+    fits_phone(responsible)
     with responsible.expect_navigation():
         card.locator("a").click()
-    _submit(responsible, responsible.locator("main form"))
+    submit(responsible, responsible.locator("main form"))
     assert StatutoryNotification.objects.filter(deviation=report, purpose=NotificationPurpose.ESCALATION).count() == 1
     context.close()

@@ -23,6 +23,7 @@ from omavalvonta.improvement.services.actions import (
     action_create,
     action_record_effectiveness,
     action_update,
+    check_due_date,
 )
 from omavalvonta.improvement.services.jobs import REMINDER_DAYS_BEFORE, actions_send_reminders
 from omavalvonta.improvement.services.log import log_entry_create, log_entry_follow_up
@@ -62,6 +63,7 @@ __all__ = [
     "action_record_effectiveness",
     "action_update",
     "actions_send_reminders",
+    "check_due_date",
     "goal_follow_up_record",
     "goal_prompt_link",
     "goal_prompt_remove",

@@ -96,14 +96,14 @@ def _owner_error(owner, unit, *, check_unit: bool) -> str | None:
     return None
 
 
-def _due_date_error(due_date, *, check_past: bool) -> str | None:
-    """Why `due_date` is not a due date (None: it is). `check_past`: a date
-    before today is refused too."""
+def check_due_date(errors: dict, due_date, *, check_past: bool = True) -> None:
+    """Why `due_date` is not an action's due date, into `errors` under
+    "due_date": none given, or (`check_past`) a date before today. The areas
+    that create actions of their own check theirs with it."""
     if not isinstance(due_date, dt.date):
-        return _("Give a due date.")
-    if check_past and due_date < timezone.localdate():
-        return _("The due date cannot be in the past.")
-    return None
+        errors["due_date"] = _("Give a due date.")
+    elif check_past and due_date < timezone.localdate():
+        errors["due_date"] = _("The due date cannot be in the past.")
 
 
 def _check_action_fields(
@@ -120,9 +120,7 @@ def _check_action_fields(
     owner_error = _owner_error(owner, unit, check_unit=check_owner_unit)
     if owner_error:
         errors["owner"] = owner_error
-    due_date_error = _due_date_error(due_date, check_past=check_past)
-    if due_date_error:
-        errors["due_date"] = due_date_error
+    check_due_date(errors, due_date, check_past=check_past)
 
 
 def _check_create_only_fields(errors: dict, *, unit, kind, source_kind, plan_goal) -> None:

@@ -8,12 +8,11 @@ hold on the action itself does)."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.core.registry import RetentionDue
+from omavalvonta.core.services import retention_destroy, retention_due
 from omavalvonta.improvement.models import Acknowledgement, Action, ActionState
 
 _FINISHED = (ActionState.DONE, ActionState.CANCELLED)
@@ -21,28 +20,22 @@ _FINISHED = (ActionState.DONE, ActionState.CANCELLED)
 
 def actions_due(*, cutoff, limit: int) -> list[RetentionDue]:
     """Done or cancelled actions finished before `cutoff`: ids, dates, units."""
-    rows = (
+    finished = (
         Action.objects.filter(state__in=_FINISHED)
         .annotate(finished=Coalesce(F("completed_at"), F("cancelled_at")))
         .filter(finished__date__lt=cutoff)
-        .order_by("finished", "pk").values_list("pk", "finished", "unit_id")[:limit]
     )
-    return [RetentionDue(id=pk, dated=finished, unit_id=unit_id) for pk, finished, unit_id in rows]
+    return retention_due(finished, "finished", limit=limit)
 
 
 def actions_destroy(*, ids) -> list[int]:
     """Destroy finished actions with their audit trail and acknowledgements."""
-    with transaction.atomic():
-        found = list(
-            Action.objects.select_for_update().filter(pk__in=list(ids), state__in=_FINISHED).values_list("pk", flat=True)
-        )
-        if not found:
-            return []
+
+    def acknowledgements_destroy(found):
         content_type = ContentType.objects.get_for_model(Action)
         Acknowledgement.objects.filter(target_type=content_type, target_id__in=found).delete()
-        AuditEvent.objects.filter(target_type=content_type, target_id__in=found).delete()
-        Action.objects.filter(pk__in=found).delete()
-    return found
+
+    return retention_destroy(Action.objects.filter(state__in=_FINISHED), ids, with_them=acknowledgements_destroy)
 
 
 def register() -> None:

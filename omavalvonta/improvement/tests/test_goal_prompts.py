@@ -29,13 +29,6 @@ def _english():
 
 
 @pytest.fixture
-def plan(supervisor_a, employee_a, unit_a):
-    return services.action_plan_create(
-        actor=supervisor_a, unit=unit_a, year=timezone.localdate().year, participants=[supervisor_a, employee_a]
-    )
-
-
-@pytest.fixture
 def goal(plan, supervisor_a):
     return services.plan_goal_add(actor=supervisor_a, plan=plan, area="quality", description="Lääkehoito on turvallista")
 

@@ -31,13 +31,6 @@ def at(year, month, day, hour=9):
     return dt.datetime(year, month, day, hour, tzinfo=HELSINKI)
 
 
-@pytest.fixture
-def plan(supervisor_a, employee_a, unit_a):
-    return services.action_plan_create(
-        actor=supervisor_a, unit=unit_a, year=timezone.localdate().year, participants=[supervisor_a, employee_a]
-    )
-
-
 def add_goal(plan, actor, description="Työhyvinvointi paranee"):
     return services.plan_goal_add(actor=actor, plan=plan, area="staff_wellbeing", description=description)
 

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import form_step, picked
+from omavalvonta.core.forms import form_step, picked, posted_step
 from omavalvonta.improvement import selectors, services
 from omavalvonta.improvement.forms import (
     ActionCompleteForm,
@@ -210,12 +211,11 @@ def _action_step(request, pk, name, perm, perform, success_message):
         # The step is not open to this actor in this state (a stale page).
         messages.error(request, _("That step is not available for this action any more."))
         return redirect("improvement:action_detail", pk=action.pk)
-    done, _result = form_step(form, lambda data: perform(action, data))
-    if done:
-        messages.success(request, success_message)
-        return redirect("improvement:action_detail", pk=action.pk)
-    action.refresh_from_db()
-    return _render_action(request, action, forms=forms, status=400)
+    return posted_step(
+        request, form, lambda data: perform(action, data), success=success_message,
+        back=reverse("improvement:action_detail", args=[action.pk]), record=action,
+        again=lambda: _render_action(request, action, forms=forms, status=400),
+    )
 
 
 @requires(AUTHENTICATED)

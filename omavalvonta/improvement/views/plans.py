@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core import rhythm
-from omavalvonta.core.forms import form_step, picked
+from omavalvonta.core.forms import form_step, picked, posted_step
 from omavalvonta.improvement import plan_selectors, selectors, services
 from omavalvonta.improvement.forms import (
     ActionForm,
@@ -152,12 +152,11 @@ def _plan_step(request, pk, name, perform, success_message, goal_id=None):
     goal = plan_selectors.plan_goal_get(actor=actor, plan=plan, goal_id=goal_id) if goal_id is not None else None
     forms = _plan_forms(plan, bound=name, data=request.POST, goal_id=goal_id)
     form = forms[name]
-    done, _result = form_step(form, lambda data: perform(plan, goal, data))
-    if done:
-        messages.success(request, success_message)
-        anchor = f"#goal-{goal.pk}" if goal is not None else ""
-        return redirect(f"{plan_url(plan)}{anchor}")
-    return _render_plan(request, plan, forms=forms, status=400)
+    anchor = f"#goal-{goal.pk}" if goal is not None else ""
+    return posted_step(
+        request, form, lambda data: perform(plan, goal, data), success=success_message,
+        back=f"{plan_url(plan)}{anchor}", again=lambda: _render_plan(request, plan, forms=forms, status=400),
+    )
 
 
 def plan_url(plan) -> str:

@@ -189,19 +189,26 @@ def test_the_walking_form_of_a_scope_matches_the_same_rows_in_the_same_order(
     assert "+ 0" in str(walking.query).replace("+0", "+ 0")
 
 
-@pytest.mark.parametrize(
-    "who", ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
-)
+# People whose scopes the tests below compare: of a unit, a region, the
+# organisation, and kind-limited.
+SCOPED_PEOPLE = ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
+
+
+def _reports_of_three_kinds(unit_a, unit_b, region_a) -> None:
+    """A report of each of three kinds in unit A, unit B and a new unit of A's region."""
+    for unit in (unit_a, unit_b, UnitFactory(region=region_a)):
+        for kind in ("quality", "threat_or_violence", "data_protection"):
+            deviation(unit, kind=kind)
+
+
+@pytest.mark.parametrize("who", SCOPED_PEOPLE)
 @pytest.mark.parametrize("walk", [False, True])
 def test_the_compact_form_of_a_scope_matches_the_same_rows(who, walk, request, unit_a, unit_b, region_a):
     """`compact=True` writes a region as a subquery of its units instead of the
     list of their ids: the same rows (object rules and kind limits included),
     alone or with `walk`, for everyone."""
     actor = request.getfixturevalue(who)
-    sibling = UnitFactory(region=region_a)
-    for unit in (unit_a, unit_b, sibling):
-        for kind in ("quality", "threat_or_violence", "data_protection"):
-            deviation(unit, kind=kind)
+    _reports_of_three_kinds(unit_a, unit_b, region_a)
     deviation(unit_b, kind="medication", reporter=actor)
     deviation(unit_b, kind="quality", handler=actor)
     perm = access.P_DEVIATION_VIEW
@@ -233,15 +240,10 @@ def test_the_compact_form_names_the_region_not_its_units(regional_director_a, un
     assert "region_id" in str(Action.objects.for_actor(regional_director_a, access.P_ACTION_VIEW, compact=True).query)
 
 
-@pytest.mark.parametrize(
-    "who", ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
-)
+@pytest.mark.parametrize("who", SCOPED_PEOPLE)
 def test_the_split_count_matches_the_scoped_rows(who, request, unit_a, unit_b, region_a):
     actor = request.getfixturevalue(who)
-    sibling = UnitFactory(region=region_a)
-    for unit in (unit_a, unit_b, sibling):
-        for kind in ("quality", "threat_or_violence", "data_protection"):
-            deviation(unit, kind=kind)
+    _reports_of_three_kinds(unit_a, unit_b, region_a)
     # Their own reports outside their scope count once, inside it once too.
     deviation(unit_b, kind="medication", reporter=actor)
     deviation(unit_a, kind="medication", handler=actor)
@@ -255,9 +257,7 @@ def test_the_split_count_matches_the_scoped_rows(who, request, unit_a, unit_b, r
             assert access.count_for_actor(base, actor, perm, limit=limit) == min(expected, limit)
 
 
-@pytest.mark.parametrize(
-    "who", ["employee_a", "supervisor_a", "regional_director_a", "quality_director", "safety_manager", "dpo"]
-)
+@pytest.mark.parametrize("who", SCOPED_PEOPLE)
 def test_the_rows_in_one_unit_match_the_scoped_rows_there(who, request, unit_a, unit_b, region_a):
     """filter_in_unit (one unit's timeline): the same rows as the full scope
     narrowed to the unit, whether the short form (the whole unit) or the scope is used."""

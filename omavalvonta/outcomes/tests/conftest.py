@@ -1,9 +1,8 @@
 import pytest
 from django.utils import translation
 
-from omavalvonta.clients import services as client_services
 from omavalvonta.organisation.models import Role
-from omavalvonta.testing.factories import member, placement_kwargs
+from omavalvonta.testing.factories import member
 
 
 @pytest.fixture(autouse=True)
@@ -29,19 +28,6 @@ def _default_instrument(request):
     ensure_default_instrument()
 
 
-@pytest.fixture
-def keeper_a(unit_a):
-    return member(Role.SUPERVISOR, unit=unit_a, full_name="Paula Pitäjä", email="paula@omavalvonta.example")
-
-
-@pytest.fixture
-def make_placement(keeper_a, county):
-    def make(unit=None, keeper=None, **overrides):
-        unit = unit or keeper_a.memberships.get().unit
-        overrides.setdefault("county", county)
-        return client_services.placement_create(actor=keeper or keeper_a, unit=unit, **placement_kwargs(**overrides))
-
-    return make
 
 
 @pytest.fixture
