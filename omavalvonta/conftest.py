@@ -108,24 +108,24 @@ def unit_b(region_b, county):
     return UnitFactory(region=region_b, name="Lastenkoti Mänty", public_slug="manty", counties=[county])
 
 
-# The people of the cast, a row each: the fixture's name, the role, where it is
-# held (the fixture of a unit or a region, or the whole organisation), the
-# mailbox at omavalvonta.example and the full name. keeper_a keeps unit A's
-# children's placement records.
-CAST = """
-employee_a           EMPLOYEE                 unit_a        eeva     Eeva Työntekijä
-colleague_a          EMPLOYEE                 unit_a        kalle    Kalle Kollega
-supervisor_a         SUPERVISOR               unit_a        sari     Sari Esihenkilö
-responsible_a        RESPONSIBLE_PERSON       unit_a        veikko   Veikko Vastuuhenkilö
-keeper_a             SUPERVISOR               unit_a        paula    Paula Pitäjä
-supervisor_b         SUPERVISOR               unit_b        mikko    Mikko Muualta
-regional_director_a  REGIONAL_DIRECTOR        region_a      riitta   Riitta Aluejohtaja
-quality_director     QUALITY_DIRECTOR         organisation  laura    Laura Laatujohtaja
-safety_manager       SAFETY_MANAGER           organisation  tuomas   Tuomas Työsuojelu
-hr_director          HR_DIRECTOR              organisation  helena   Helena Henkilöstö
-dpo                  DATA_PROTECTION_OFFICER  organisation  tiina    Tiina Tietosuoja
-administrator        ADMINISTRATOR            organisation  aki      Aki Admin
-"""
+# The people of the cast: fixture name -> (role, where the role is held: the
+# fixture of a unit or a region, or the organisation as a whole; the mailbox at
+# omavalvonta.example; full name). keeper_a keeps unit A's children's placement
+# records.
+CAST = {
+    "employee_a": (Role.EMPLOYEE, "unit_a", "eeva", "Eeva Työntekijä"),
+    "colleague_a": (Role.EMPLOYEE, "unit_a", "kalle", "Kalle Kollega"),
+    "supervisor_a": (Role.SUPERVISOR, "unit_a", "sari", "Sari Esihenkilö"),
+    "responsible_a": (Role.RESPONSIBLE_PERSON, "unit_a", "veikko", "Veikko Vastuuhenkilö"),
+    "keeper_a": (Role.SUPERVISOR, "unit_a", "paula", "Paula Pitäjä"),
+    "supervisor_b": (Role.SUPERVISOR, "unit_b", "mikko", "Mikko Muualta"),
+    "regional_director_a": (Role.REGIONAL_DIRECTOR, "region_a", "riitta", "Riitta Aluejohtaja"),
+    "quality_director": (Role.QUALITY_DIRECTOR, "organisation", "laura", "Laura Laatujohtaja"),
+    "safety_manager": (Role.SAFETY_MANAGER, "organisation", "tuomas", "Tuomas Työsuojelu"),
+    "hr_director": (Role.HR_DIRECTOR, "organisation", "helena", "Helena Henkilöstö"),
+    "dpo": (Role.DATA_PROTECTION_OFFICER, "organisation", "tiina", "Tiina Tietosuoja"),
+    "administrator": (Role.ADMINISTRATOR, "organisation", "aki", "Aki Admin"),
+}
 
 
 def _cast_fixture(name, role, held_in, mailbox, full_name):
@@ -141,9 +141,8 @@ def _cast_fixture(name, role, held_in, mailbox, full_name):
     return pytest.fixture(person, name=name)
 
 
-for _row in CAST.strip().splitlines():
-    _name, _role, _held_in, _mailbox, _full_name = _row.split(maxsplit=4)
-    globals()[_name] = _cast_fixture(_name, Role[_role], _held_in, _mailbox, _full_name)
+for _name, _person in CAST.items():
+    globals()[_name] = _cast_fixture(_name, *_person)
 
 
 @pytest.fixture
