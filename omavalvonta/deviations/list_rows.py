@@ -4,7 +4,9 @@ The list shows 20 reports (and the priority reports above them on its first
 page) in one table that is a card per report on a phone (app.css). Its template
 reads plain dicts: the labels of a kind, state and risk level are translated
 once per value, the dates formatted without the template filters and the
-report's address built without one `{% url %}` per row. `filter_bar` writes the
+report's address built without one `{% url %}` per row; `table_html` and
+`cards_html` write those rows out (the markup the template's loops wrote,
+without some thirty variable lookups a row). `filter_bar` writes the
 filter form's select, date and checkbox fields out the same way: the same
 markup as `components/filters.html` with `field.html` and `check.html`, without
 a widget template per option; a form with errors keeps the components (they
@@ -13,7 +15,8 @@ show the errors and their summary)."""
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from omavalvonta.deviations.models import Kind, RiskLevel, State
@@ -99,6 +102,80 @@ def list_rows(deviations, *, today=None) -> list[dict]:
             }
         )
     return rows
+
+
+# --- The rows' markup --------------------------------------------------------------------
+
+
+def _badge(show: bool, kind: str, label: str, *, before: str = "") -> str:
+    return f'{before}<span class="badge badge--{kind}">{label}</span>' if show else ""
+
+
+def _badge_labels(grievance: str) -> dict:
+    labels = {"grievance": grievance, "notify": _("§ 28: notify"), "critical": _("Critical"), "overdue": _("Overdue")}
+    return {name: conditional_escape(label) for name, label in labels.items()}
+
+
+def _table_row(d: dict, labels: dict) -> str:
+    e = conditional_escape
+    classes = ("is-overdue" if d["overdue"] else "") + (" is-stand-out" if d["stands_out"] else "")
+    badges = (
+        _badge(d["grievance"], "grievance", labels["grievance"], before=" ")
+        + _badge(d["notify"], "serious", labels["notify"], before=" ")
+        + _badge(d["critical"], "critical", labels["critical"], before=" ")
+    )
+    if d["risk"]:
+        risk = (
+            f'<span class="badge badge--{e(d["risk"])}"><span class="dv-wide">{e(d["risk_label"])}</span>'
+            f'<span class="dv-phone">{e(d["risk_phone"])}</span></span>'
+        )
+    else:
+        risk = '<span class="muted">–</span>'
+    return (
+        f'\n      <tr class="{classes}">\n'
+        f'        <td class="dv-number"><a href="{e(d["url"])}">{e(d["number"])}</a></td>\n'
+        f'        <td class="dv-kind">{e(d["kind"])}{badges}</td>\n'
+        f'        <td class="dv-unit">{e(d["unit"])}</td>\n'
+        f'        <td class="dv-date">{e(d["submitted"])}</td>\n'
+        f'        <td class="dv-state"><span class="badge badge--{e(d["state"])}">{e(d["state_label"])}</span></td>\n'
+        f'        <td class="dv-risk">{risk}</td>\n'
+        f'        <td class="dv-handler">{e(d["handler"] or "–")}</td>\n'
+        f'        <td class="dv-due{" is-overdue" if d["overdue"] else ""}"><span class="dv-wide">{e(d["due"])}</span>'
+        f'{_badge(d["overdue"], "overdue", labels["overdue"], before=" ")}</td>\n'
+        "      </tr>\n      "
+    )
+
+
+def table_html(rows: list[dict]) -> str:
+    """The list table's rows (`list_rows`) as deviations/list.html shows them."""
+    labels = _badge_labels(_("§ 29"))
+    return mark_safe("".join(_table_row(d, labels) for d in rows))  # noqa: S308 -- every value escaped
+
+
+def _card(d: dict, labels: dict) -> str:
+    e = conditional_escape
+    risk = _badge(bool(d["risk"]), e(d["risk"]), e(d["risk_phone"]))
+    notify_by = _("notify by %(due)s") % {"due": e(d["notify_by"])} if d["notify"] else ""
+    return (
+        f'\n    <li><a href="{e(d["url"])}">\n'
+        f'      <span class="list-cards__title">{e(d["kind"])} · {e(d["number"])}</span>\n'
+        '      <span class="list-cards__meta">\n'
+        f'        {_badge(d["grievance"], "grievance", labels["grievance"])}\n'
+        f'        {_badge(d["notify"], "serious", labels["notify"])}\n'
+        f'        {_badge(d["critical"], "critical", labels["critical"])}\n'
+        f'        <span class="badge badge--{e(d["state"])}">{e(d["state_label"])}</span>\n'
+        f"        {risk}\n"
+        f'        {_badge(d["overdue"], "overdue", labels["overdue"])}\n'
+        f"        <span>{e(d['unit'])}</span>\n"
+        f"        {f'<span>{notify_by}</span>' if notify_by else ''}\n"
+        "      </span></a></li>\n    "
+    )
+
+
+def cards_html(rows: list[dict]) -> str:
+    """The priority reports (`list_rows`) as cards, as deviations/list.html shows them."""
+    labels = _badge_labels(_("§ 29 grievance"))
+    return mark_safe("".join(_card(d, labels) for d in rows))  # noqa: S308 -- every value escaped
 
 
 # --- The filter bar ----------------------------------------------------------------------

@@ -204,6 +204,8 @@ def deviation_list(request):
     # Grievances, critical reports and serious events first, above the list in
     # its usual order (which the pages walk by date).
     priority = selectors.deviation_priority_list(actor=actor) if not filters and page.number == 1 else []
+    rows = list_rows.list_rows(page.object_list, today=today)
+    priority = list_rows.list_rows(priority, today=today)
     return render(
         request,
         "deviations/list.html",
@@ -211,11 +213,13 @@ def deviation_list(request):
             "form": form,
             "bar": list_rows.filter_bar(form),
             "page": page,
-            "rows": list_rows.list_rows(page.object_list, today=today),
+            "rows": rows,
+            "rows_html": list_rows.table_html(rows),
             "filtered": bool(filters),
             "can_export": access.has_perm_anywhere(actor, P_DEVIATION_EXPORT),
             "routing_unit": routing_unit,
-            "priority": list_rows.list_rows(priority, today=today),
+            "priority": priority,
+            "priority_html": list_rows.cards_html(priority),
         },
     )
 
