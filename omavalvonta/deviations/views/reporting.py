@@ -205,13 +205,15 @@ def deviation_list(request):
     # its usual order (which the pages walk by date).
     priority = selectors.deviation_priority_list(actor=actor) if not filters and page.number == 1 else []
     rows = list_rows.list_rows(page.object_list, today=today)
+    bar = list_rows.filter_bar(form)
     priority = list_rows.list_rows(priority, today=today)
     return render(
         request,
         "deviations/list.html",
         {
             "form": form,
-            "bar": list_rows.filter_bar(form),
+            "bar": bar,
+            "bar_html": list_rows.filter_bar_html(bar) if bar is not None else "",
             "page": page,
             "rows": rows,
             "rows_html": list_rows.table_html(rows),
