@@ -109,6 +109,11 @@ def list_rows(deviations, *, today=None) -> list[dict]:
 # --- The rows' markup --------------------------------------------------------------------
 
 
+def _escaped(text) -> str:
+    """conditional_escape without a SafeString a call: a region's hundred units are as many options."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+
+
 def _badge(show: bool, kind: str, label: str, *, before: str = "") -> str:
     return f'{before}<span class="badge badge--{kind}">{label}</span>' if show else ""
 
@@ -119,7 +124,7 @@ def _badge_labels(grievance: str) -> dict:
 
 
 def _table_row(d: dict, labels: dict) -> str:
-    e = conditional_escape
+    e = _escaped
     classes = ("is-overdue" if d["overdue"] else "") + (" is-stand-out" if d["stands_out"] else "")
     badges = (
         _badge(d["grievance"], "grievance", labels["grievance"], before=" ")
@@ -155,7 +160,7 @@ def table_html(rows: list[dict]) -> str:
 
 
 def _card(d: dict, labels: dict) -> str:
-    e = conditional_escape
+    e = _escaped
     risk = _badge(bool(d["risk"]), e(d["risk"]), e(d["risk_phone"]))
     notify_by = _("notify by %(due)s") % {"due": e(d["notify_by"])} if d["notify"] else ""
     return (
@@ -181,11 +186,6 @@ def cards_html(rows: list[dict]) -> str:
 
 
 # --- The filter bar ----------------------------------------------------------------------
-
-
-def _escaped(text) -> str:
-    """conditional_escape without a SafeString a call: a region's hundred units are as many options."""
-    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
 
 
 def _select(bound, value) -> dict:
@@ -250,7 +250,7 @@ def filter_bar(form) -> list[dict] | None:
 
 
 def _bar_field(f: dict) -> str:
-    e = conditional_escape
+    e = _escaped
     field_id = e(f["id"])
     help_ = f'<span class="help" id="{field_id}_helptext">{e(f["help"])}</span>' if f["help"] else ""
     if f["type"] == "checkbox":

@@ -186,12 +186,13 @@ def deviation_list(request):
         request.GET or None, units=access.units_for(actor, P_DEVIATION_VIEW).order_by("name"), actor=actor
     )
     filters = form.filters()
+    # The list written for a page's walk serves for the page's ids and order
+    # alone: it is counted the fast way, so the plain list need not be built.
     page = IdPaginator(
-        selectors.deviation_list(actor=actor, filters=filters),
+        selectors.deviation_list(actor=actor, filters=filters, walk=True),
         PAGE_SIZE,
         related=selectors.LIST_PAGE_RELATED,
         only=selectors.LIST_PAGE_FIELDS,
-        ids_from=selectors.deviation_list(actor=actor, filters=filters, walk=True),
         count=lambda: selectors.deviation_count(actor=actor, filters=filters, limit=LIST_COUNT_LIMIT),
         count_limit=LIST_COUNT_LIMIT,
     ).get_page(request.GET.get("page"))
