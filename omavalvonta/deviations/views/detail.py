@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.core.lib.counts import count_all, resolve_many
+from omavalvonta.core.lib.counts import CountsFirst, resolve_many
 from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
 from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
@@ -168,11 +168,11 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
     caps = deviation_capabilities(actor=actor, deviation=deviation)
     forms = _refused_close_forms(request, deviation, caps, forms)
     sees = caps.sees_handling
-    # The report's lists counted first, in one statement: only those with rows are read.
+    # The report's lists and the panels' rows counted first, in one statement:
+    # only those with rows are read.
     actions = actions_for_source(source=deviation)
-    counted = count_all(
-        {"actions": actions, **selectors.deviation_related_rows(deviation=deviation, handling=sees, thread=caps.sees_thread)}
-    )
+    own = {"actions": actions, **selectors.deviation_related_rows(deviation=deviation, handling=sees, thread=caps.sees_thread)}
+    counted, panels = _counted_with_panels(actor, deviation, own, panels=sees)
     context = {
         "deviation": deviation,
         "is_own": caps.is_own,
@@ -195,19 +195,21 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         **_handling_context(request, deviation, caps, forms, reporter_form, counted),
         # Panels other areas add to the handler's view (the known risks the report
         # is tied to: the risks app owns the link and registers the panel).
-        "panels": _panels(actor, deviation) if sees else [],
+        "panels": panels,
     }
     return render(request, "deviations/detail.html", context, status=status)
 
 
-def _panels(actor, deviation) -> list[dict]:
-    """The registered panels' contexts, each with its "template" (core.registry):
-    the rows of every panel made with counts_first counted in one statement."""
+def _counted_with_panels(actor, deviation, own: dict, *, panels: bool) -> tuple[dict, list[dict]]:
+    """The counts of `own` ({name: queryset}) and, with `panels`, the registered
+    panels' contexts, each with its "template" (core.registry): the rows of
+    `own` and of every panel made with counts_first counted in one statement."""
     declared = [
         getattr(entry.func, "declare", entry.func)(actor=actor, deviation=deviation)
-        for entry in registry.entries(registry.DEVIATION_PANELS)
+        for entry in (registry.entries(registry.DEVIATION_PANELS) if panels else [])
     ]
-    return [panel for panel in resolve_many(declared) if panel]
+    counted, *contexts = resolve_many([CountsFirst(own, lambda counts: counts), *declared])
+    return counted, [panel for panel in contexts if panel]
 
 
 @requires(AUTHENTICATED)
