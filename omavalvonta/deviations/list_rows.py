@@ -17,7 +17,7 @@ import html
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -53,7 +53,7 @@ def _date(value) -> str:
     return f"{value.day}.{value.month}.{value.year}"
 
 
-def _datetime(value) -> str:
+def datetime_text(value) -> str:
     """`value|date:"j.n.Y G.i"`."""
     value = timezone.localtime(value)
     return f"{value.day}.{value.month}.{value.year} {value.hour}.{value.minute:02d}"
@@ -89,7 +89,7 @@ def list_rows(deviations, *, today=None) -> list[dict]:
                 "critical": d.is_critical,
                 # The § 28 statutory notification not yet made.
                 "notify": d.notification_due_at is not None and d.notification_done_at is None,
-                "notify_by": _datetime(d.notification_due_at) if d.notification_due_at else "",
+                "notify_by": datetime_text(d.notification_due_at) if d.notification_due_at else "",
                 "state": d.state,
                 "state_label": states.get(d.state, d.state),
                 "risk": d.risk_level,
@@ -119,8 +119,8 @@ def _badge(show: bool, kind: str, label: str, *, before: str = "") -> str:
 
 
 def _badge_labels(grievance: str) -> dict:
-    labels = {"grievance": grievance, "notify": _("§ 28: notify"), "critical": _("Critical"), "overdue": _("Overdue")}
-    return {name: conditional_escape(label) for name, label in labels.items()}
+    # Not escaped, as {% translate %} does not escape a translation.
+    return {"grievance": grievance, "notify": _("§ 28: notify"), "critical": _("Critical"), "overdue": _("Overdue")}
 
 
 def _table_row(d: dict, labels: dict) -> str:

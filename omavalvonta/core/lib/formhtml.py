@@ -32,7 +32,8 @@ def component(bound_field) -> str:
 def _required_mark() -> str:
     return (
         ' <span class="required-mark" aria-hidden="true">*</span>'
-        f'<span class="visually-hidden">{conditional_escape(gettext("(required)"))}</span>'
+        # Not escaped, as {% translate %} does not escape a translation.
+        f'<span class="visually-hidden">{gettext("(required)")}</span>'
     )
 
 

@@ -17,6 +17,7 @@ from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.lib.counts import CountsFirst, resolve_many
 from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
+from omavalvonta.deviations.access_rows import access_log_html
 from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
     AnswerForm,
@@ -173,6 +174,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
     actions = actions_for_source(source=deviation)
     own = {"actions": actions, **selectors.deviation_related_rows(deviation=deviation, handling=sees, thread=caps.sees_thread)}
     counted, panels = _counted_with_panels(actor, deviation, own, panels=sees)
+    access_log = selectors.deviation_access_log(actor=actor, deviation=deviation)
     context = {
         "deviation": deviation,
         "is_own": caps.is_own,
@@ -188,7 +190,8 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "attachments": list(selectors.deviation_attachments(deviation=deviation)) if counted["attachments"] else [],
         "actions": list(actions) if counted["actions"] else [],
         "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
-        "access_log": selectors.deviation_access_log(actor=actor, deviation=deviation),
+        "access_log": access_log,
+        "access_log_html": access_log_html(access_log) if access_log else "",
         "serious_reasons": law.reason_labels(deviation.serious_reasons) if sees else [],
         "gdpr_clock": _gdpr_clock(deviation, timezone.now()) if caps.sees_gdpr_clock else None,
         **_notification_context(deviation, caps, sent=sees and bool(counted["notifications"])),
