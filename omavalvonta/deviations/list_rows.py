@@ -161,22 +161,21 @@ def table_html(rows: list[dict]) -> str:
 
 def _card(d: dict, labels: dict) -> str:
     e = _escaped
-    risk = _badge(bool(d["risk"]), e(d["risk"]), e(d["risk_phone"]))
     notify_by = _("notify by %(due)s") % {"due": e(d["notify_by"])} if d["notify"] else ""
-    return (
-        f'\n    <li><a href="{e(d["url"])}">\n'
-        f'      <span class="list-cards__title">{e(d["kind"])} · {e(d["number"])}</span>\n'
-        '      <span class="list-cards__meta">\n'
-        f'        {_badge(d["grievance"], "grievance", labels["grievance"])}\n'
-        f'        {_badge(d["notify"], "serious", labels["notify"])}\n'
-        f'        {_badge(d["critical"], "critical", labels["critical"])}\n'
-        f'        <span class="badge badge--{e(d["state"])}">{e(d["state_label"])}</span>\n'
-        f"        {risk}\n"
-        f'        {_badge(d["overdue"], "overdue", labels["overdue"])}\n'
-        f"        <span>{e(d['unit'])}</span>\n"
-        f"        {f'<span>{notify_by}</span>' if notify_by else ''}\n"
-        "      </span></a></li>\n    "
-    )
+    meta = [
+        _badge(d["grievance"], "grievance", labels["grievance"]),
+        _badge(d["notify"], "serious", labels["notify"]),
+        _badge(d["critical"], "critical", labels["critical"]),
+        _badge(True, e(d["state"]), e(d["state_label"])),
+        _badge(bool(d["risk"]), e(d["risk"]), e(d["risk_phone"])),
+        _badge(d["overdue"], "overdue", labels["overdue"]),
+        f"<span>{e(d['unit'])}</span>",
+        f"<span>{notify_by}</span>" if notify_by else "",
+    ]
+    title = f'<span class="list-cards__title">{e(d["kind"])} · {e(d["number"])}</span>'
+    meta_lines = "\n        ".join(meta)
+    link = f'<a href="{e(d["url"])}">'
+    return f'\n    <li>{link}\n      {title}\n      <span class="list-cards__meta">\n        {meta_lines}\n      </span></a></li>\n    '
 
 
 def cards_html(rows: list[dict]) -> str:
