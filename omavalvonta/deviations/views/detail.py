@@ -174,7 +174,6 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
     actions = actions_for_source(source=deviation)
     own = {"actions": actions, **selectors.deviation_related_rows(deviation=deviation, handling=sees, thread=caps.sees_thread)}
     counted, panels = _counted_with_panels(actor, deviation, own, panels=sees)
-    access_log = selectors.deviation_access_log(actor=actor, deviation=deviation)
     context = {
         "deviation": deviation,
         "is_own": caps.is_own,
@@ -190,8 +189,8 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "attachments": list(selectors.deviation_attachments(deviation=deviation)) if counted["attachments"] else [],
         "actions": list(actions) if counted["actions"] else [],
         "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
-        "access_log": access_log,
-        "access_log_html": access_log_html(access_log) if access_log else "",
+        # Read after reporter_display, which logs a showing of the reporter.
+        "access_log": selectors.deviation_access_log(actor=actor, deviation=deviation),
         "serious_reasons": law.reason_labels(deviation.serious_reasons) if sees else [],
         "gdpr_clock": _gdpr_clock(deviation, timezone.now()) if caps.sees_gdpr_clock else None,
         **_notification_context(deviation, caps, sent=sees and bool(counted["notifications"])),
@@ -200,6 +199,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         # is tied to: the risks app owns the link and registers the panel).
         "panels": panels,
     }
+    context["access_log_html"] = access_log_html(context["access_log"]) if context["access_log"] else ""
     return render(request, "deviations/detail.html", context, status=status)
 
 
