@@ -17,6 +17,7 @@ from omavalvonta.clients.models import (
     SocialWorkerDelivery,
     SocialWorkerDownload,
 )
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people, overview
 from omavalvonta.organisation.models import WellbeingCounty
@@ -128,11 +129,16 @@ def child_choices(*, actor, unit) -> list[tuple[int, str]]:
     ]
 
 
-def record_children(*, record) -> list[Placement]:
-    """The placements a record names, with their counties."""
+def _named_by(record):
+    """The placements a record names (a queryset)."""
     target_type = ContentType.objects.get_for_model(record)
     ids = PlacementMention.objects.filter(target_type=target_type, target_id=record.pk).values("placement_id")
-    return list(Placement.objects.filter(pk__in=ids).select_related("county").order_by("name", "pk"))
+    return Placement.objects.filter(pk__in=ids)
+
+
+def record_children(*, record) -> list[Placement]:
+    """The placements a record names, with their counties."""
+    return list(_named_by(record).select_related("county").order_by("name", "pk"))
 
 
 def record_recipients(*, actor, record) -> dict:
@@ -160,19 +166,25 @@ def record_recipients(*, actor, record) -> dict:
     }
 
 
-def deviation_panel(*, actor, deviation) -> dict | None:
+@counts_first
+def deviation_panel(*, actor, deviation) -> CountsFirst:
     """The deviation page's panel of the children the report names (core.registry
     DEVIATION_PANELS): the children with links for those who may see the unit's
-    children, their number for others; nothing when the report names none."""
-    placements = record_children(record=deviation)
-    if not placements:
-        return None
-    may_see = access.can(actor, access.P_CLIENT_VIEW, deviation.unit)
-    return {
-        "template": "clients/_deviation_children.html",
-        "count": len(placements),
-        "children": placements if may_see else [],
-    }
+    children, their number for others; nothing when the report names none
+    (counted first: no read of the children then)."""
+
+    def then(counted):
+        placements = record_children(record=deviation) if counted["children"] else []
+        if not placements:
+            return None
+        may_see = access.can(actor, access.P_CLIENT_VIEW, deviation.unit)
+        return {
+            "template": "clients/_deviation_children.html",
+            "count": len(placements),
+            "children": placements if may_see else [],
+        }
+
+    return CountsFirst({"children": _named_by(deviation)}, then)
 
 
 def placement_for_job(*, pk) -> Placement:

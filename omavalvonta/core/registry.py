@@ -32,6 +32,8 @@ EVIDENCE_SOURCES = "yearclock.evidence_sources"
 EVIDENCE_LIMIT = 30  # records offered per source
 # Panels on a deviation's page, shown to those who see its handling:
 # func(*, actor, deviation) -> {"template": ..., **context}, or None for nothing.
+# A func made with core.lib.counts.counts_first is asked its `declare` form: the
+# page counts every panel's rows in one statement and reads rows only where any.
 DEVIATION_PANELS = "deviations.panels"
 # What other areas do when a unit is created or changed: func(*, unit, created),
 # run after the unit's transaction commits (organisation.hooks).

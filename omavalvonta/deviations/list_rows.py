@@ -4,16 +4,21 @@ The list shows 20 reports (and the priority reports above them on its first
 page) in one table that is a card per report on a phone (app.css). Its template
 reads plain dicts: the labels of a kind, state and risk level are translated
 once per value, the dates formatted without the template filters and the
-report's address built without one `{% url %}` per row. `filter_bar` writes the
+report's address built without one `{% url %}` per row; `table_html` and
+`cards_html` write those rows out (the markup the template's loops wrote,
+without some thirty variable lookups a row). `filter_bar` writes the
 filter form's select, date and checkbox fields out the same way: the same
 markup as `components/filters.html` with `field.html` and `check.html`, without
 a widget template per option; a form with errors keeps the components (they
 show the errors and their summary)."""
 
+import html
+
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from omavalvonta.deviations.models import Kind, RiskLevel, State
@@ -48,7 +53,7 @@ def _date(value) -> str:
     return f"{value.day}.{value.month}.{value.year}"
 
 
-def _datetime(value) -> str:
+def datetime_text(value) -> str:
     """`value|date:"j.n.Y G.i"`."""
     value = timezone.localtime(value)
     return f"{value.day}.{value.month}.{value.year} {value.hour}.{value.minute:02d}"
@@ -84,7 +89,7 @@ def list_rows(deviations, *, today=None) -> list[dict]:
                 "critical": d.is_critical,
                 # The § 28 statutory notification not yet made.
                 "notify": d.notification_due_at is not None and d.notification_done_at is None,
-                "notify_by": _datetime(d.notification_due_at) if d.notification_due_at else "",
+                "notify_by": datetime_text(d.notification_due_at) if d.notification_due_at else "",
                 "state": d.state,
                 "state_label": states.get(d.state, d.state),
                 "risk": d.risk_level,
@@ -101,20 +106,94 @@ def list_rows(deviations, *, today=None) -> list[dict]:
     return rows
 
 
+# --- The rows' markup --------------------------------------------------------------------
+
+
+def _escaped(text) -> str:
+    """conditional_escape without a SafeString a call: a region's hundred units are as many options."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+
+
+def _badge(show: bool, kind: str, label: str, *, before: str = "") -> str:
+    return f'{before}<span class="badge badge--{kind}">{label}</span>' if show else ""
+
+
+def _badge_labels(grievance: str) -> dict:
+    # Not escaped, as {% translate %} does not escape a translation.
+    return {"grievance": grievance, "notify": _("§ 28: notify"), "critical": _("Critical"), "overdue": _("Overdue")}
+
+
+def _table_row(d: dict, labels: dict) -> str:
+    e = _escaped
+    classes = ("is-overdue" if d["overdue"] else "") + (" is-stand-out" if d["stands_out"] else "")
+    badges = (
+        _badge(d["grievance"], "grievance", labels["grievance"], before=" ")
+        + _badge(d["notify"], "serious", labels["notify"], before=" ")
+        + _badge(d["critical"], "critical", labels["critical"], before=" ")
+    )
+    if d["risk"]:
+        risk = (
+            f'<span class="badge badge--{e(d["risk"])}"><span class="dv-wide">{e(d["risk_label"])}</span>'
+            f'<span class="dv-phone">{e(d["risk_phone"])}</span></span>'
+        )
+    else:
+        risk = '<span class="muted">–</span>'
+    return (
+        f'\n      <tr class="{classes}">\n'
+        f'        <td class="dv-number"><a href="{e(d["url"])}">{e(d["number"])}</a></td>\n'
+        f'        <td class="dv-kind">{e(d["kind"])}{badges}</td>\n'
+        f'        <td class="dv-unit">{e(d["unit"])}</td>\n'
+        f'        <td class="dv-date">{e(d["submitted"])}</td>\n'
+        f'        <td class="dv-state"><span class="badge badge--{e(d["state"])}">{e(d["state_label"])}</span></td>\n'
+        f'        <td class="dv-risk">{risk}</td>\n'
+        f'        <td class="dv-handler">{e(d["handler"] or "–")}</td>\n'
+        f'        <td class="dv-due{" is-overdue" if d["overdue"] else ""}"><span class="dv-wide">{e(d["due"])}</span>'
+        f'{_badge(d["overdue"], "overdue", labels["overdue"], before=" ")}</td>\n'
+        "      </tr>\n      "
+    )
+
+
+def table_html(rows: list[dict]) -> str:
+    """The list table's rows (`list_rows`) as deviations/list.html shows them."""
+    labels = _badge_labels(_("§ 29"))
+    return mark_safe("".join(_table_row(d, labels) for d in rows))  # noqa: S308 -- every value escaped
+
+
+def _card(d: dict, labels: dict) -> str:
+    e = _escaped
+    notify_by = _("notify by %(due)s") % {"due": e(d["notify_by"])} if d["notify"] else ""
+    meta = [
+        _badge(d["grievance"], "grievance", labels["grievance"]),
+        _badge(d["notify"], "serious", labels["notify"]),
+        _badge(d["critical"], "critical", labels["critical"]),
+        _badge(True, e(d["state"]), e(d["state_label"])),
+        _badge(bool(d["risk"]), e(d["risk"]), e(d["risk_phone"])),
+        _badge(d["overdue"], "overdue", labels["overdue"]),
+        f"<span>{e(d['unit'])}</span>",
+        f"<span>{notify_by}</span>" if notify_by else "",
+    ]
+    title = f'<span class="list-cards__title">{e(d["kind"])} · {e(d["number"])}</span>'
+    meta_lines = "\n        ".join(meta)
+    link = f'<a href="{e(d["url"])}">'
+    return f'\n    <li>{link}\n      {title}\n      <span class="list-cards__meta">\n        {meta_lines}\n      </span></a></li>\n    '
+
+
+def cards_html(rows: list[dict]) -> str:
+    """The priority reports (`list_rows`) as cards, as deviations/list.html shows them."""
+    labels = _badge_labels(_("§ 29 grievance"))
+    return mark_safe("".join(_card(d, labels) for d in rows))  # noqa: S308 -- every value escaped
+
+
 # --- The filter bar ----------------------------------------------------------------------
 
 
 def _select(bound, value) -> dict:
     values = {"" if value is None else str(value)}
-    options = format_html_join(
-        "\n",
-        '<option value="{}"{}>{}</option>',
-        (
-            (str(option), " selected" if str(option) in values else "", label)
-            for option, label in bound.field.choices
-        ),
+    options = "\n".join(
+        f'<option value="{html.escape(str(option))}"{" selected" if str(option) in values else ""}>{_escaped(label)}</option>'
+        for option, label in bound.field.choices
     )
-    return {"options": options}
+    return {"options": mark_safe(options)}  # noqa: S308 -- every value escaped
 
 
 def _plain(bound) -> bool:
@@ -167,3 +246,38 @@ def filter_bar(form) -> list[dict] | None:
             entry.update(_select(bound, value))
         fields.append(entry)
     return fields
+
+
+def _bar_field(f: dict) -> str:
+    e = _escaped
+    field_id = e(f["id"])
+    help_ = f'<span class="help" id="{field_id}_helptext">{e(f["help"])}</span>' if f["help"] else ""
+    if f["type"] == "checkbox":
+        return (
+            f'\n  <div class="field" id="{field_id}_field">\n'
+            '    <ul class="choice-list">\n'
+            f'      <li><label for="{field_id}"><input type="checkbox" name="{e(f["name"])}"{f["described"]}'
+            f' id="{field_id}"{" checked" if f["checked"] else ""}>\n'
+            f"        <span>{e(f['label'])}{help_}</span>\n"
+            "      </label></li>\n"
+            "    </ul>\n"
+            "  </div>"
+        )
+    if f["type"] == "date":
+        value = f' value="{e(f["value"])}"' if f["value"] else ""
+        control = f'<input type="date" name="{e(f["name"])}"{value}{f["described"]} id="{field_id}">'
+    else:
+        control = f'<select name="{e(f["name"])}"{f["described"]} id="{field_id}">\n{f["options"]}\n</select>'
+    return (
+        f'\n  <div class="field" id="{field_id}_field">\n'
+        f'    <label for="{field_id}">{e(f["label"])}</label>\n'
+        f"    {control}\n"
+        f"    {help_}\n"
+        "  </div>"
+    )
+
+
+def filter_bar_html(fields: list[dict]) -> str:
+    """The filter bar's fields (`filter_bar`) as deviations/_filter_bar.html shows them."""
+    return mark_safe("".join(_bar_field(f) for f in fields))  # noqa: S308 -- every value escaped or made by format_html
+

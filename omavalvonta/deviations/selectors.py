@@ -14,26 +14,22 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib import bounds
-from omavalvonta.core.lib.dates import fi_timestamp
 from omavalvonta.core.lib.export import csv_date, csv_datetime, csv_text, csv_yes_no
-from omavalvonta.core.selectors import access_log_for, audit_events_for
+from omavalvonta.core.selectors import access_log_for
 from omavalvonta.core.services import access_log_record
-from omavalvonta.core.timeline import TimelineEntry
 from omavalvonta.deviations import rules
-from omavalvonta.deviations.identity import DISCLOSED_VERB, reporter_visible
 from omavalvonta.deviations.list_rows import LIST_PAGE_FIELDS, LIST_PAGE_RELATED
 from omavalvonta.deviations.models import (
     OPEN_STATE_VALUES,
     Attachment,
     Deviation,
     HandlerAssignment,
-    InformedParty,
     Kind,
-    NotificationPurpose,
     RiskLevel,
     State,
     StatutoryNotification,
 )
+from omavalvonta.deviations.report_timeline import deviation_timeline as deviation_timeline
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import WellbeingCounty
 
@@ -158,119 +154,6 @@ def deviation_list_mine(*, actor):
     )
 
 
-def _classified_label(data) -> str:
-    risk = data.get("risk_level")
-    risk_label = str(RiskLevel(risk).label).lower() if risk in RiskLevel.values else "?"
-    if data.get("is_critical"):
-        return _("Classified: risk %(risk)s, critical") % {"risk": risk_label}
-    return _("Classified: risk %(risk)s") % {"risk": risk_label}
-
-
-def _county_notified_label(data) -> str:
-    counties = data.get("counties")
-    if counties:
-        return _("County notified: %(counties)s") % {"counties": ", ".join(counties)}
-    return _("County notified")
-
-
-def _authority_notified_label(data) -> str:
-    if data.get("purpose") == NotificationPurpose.ESCALATION:
-        return _("Escalated to the supervisory authority")
-    return _("Supervisory authority notified")
-
-
-def _clock_started_label(data) -> str:
-    return _("Statutory notification clock started (%(source)s): notify by %(due)s") % {
-        "source": data.get("source", ""),
-        "due": fi_timestamp(_as_datetime(data.get("due"))),
-    }
-
-
-def _notification_completed_label(data) -> str:
-    if data.get("late"):
-        return _("Statutory notifications completed late")
-    return _("Statutory notifications completed in time")
-
-
-def _party_label(data) -> str:
-    party = data.get("party")
-    return str(InformedParty(party).label) if party in InformedParty.values else "?"
-
-
-def _handling_decided_label(data) -> str:
-    if data.get("proposal_id"):
-        return _("Handling questions answered: the instruction must change (a proposal was sent)")
-    return _("Handling questions answered")
-
-
-def _closed_label(data) -> str:
-    if data.get("uncorrected_reason"):
-        return _("Closed before the shortcoming was corrected: %(reason)s") % {"reason": data["uncorrected_reason"]}
-    return _("Closed")
-
-
-# The line of each event on the report's timeline, by verb: a fixed text or one
-# made from the event's data.
-_TIMELINE_LABELS = {
-    "deviation.submitted": lambda data: _("Submitted"),
-    "deviation.assigned": lambda data: _("Handler named: %(name)s") % {"name": data.get("handler_name") or "?"},
-    "deviation.classified": _classified_label,
-    "deviation.action_added": lambda data: _("Corrective action decided"),
-    "deviation.answered": lambda data: _("Reporter answered"),
-    "deviation.county_notified": _county_notified_label,
-    "deviation.authority_notified": _authority_notified_label,
-    "deviation.clock_started": _clock_started_label,
-    "deviation.serious_alerted": lambda data: _("The responsible persons were alerted at once"),
-    "deviation.notification_completed": _notification_completed_label,
-    "deviation.notification_late": lambda data: _("Statutory notification deadline passed"),
-    "deviation.message_to_reporter": lambda data: _("Question to the reporter"),
-    "deviation.message_from_reporter": lambda data: _("Message from the reporter"),
-    "deviation.informed_added": lambda data: _("Recorded who was informed: %(party)s") % {"party": _party_label(data)},
-    "deviation.informed_removed": lambda data: _("Removed an informed party: %(party)s") % {"party": _party_label(data)},
-    "deviation.handling_decided": _handling_decided_label,
-    "deviation.closed": _closed_label,
-    "deviation.reopened": lambda data: _("Reopened: %(reason)s") % {"reason": data.get("reason", "")},
-    "deviation.escalated": lambda data: _("Escalated to the manager"),
-    DISCLOSED_VERB: lambda data: _("The reporter's protected identity was disclosed (the reason is recorded)"),
-}
-
-
-def _timeline_label(event) -> str | None:
-    label = _TIMELINE_LABELS.get(event.verb)
-    return label(event.data or {}) if label is not None else None
-
-
-# Events whose actor is the reporter: named only to those who may see them.
-_REPORTER_VERBS = ("deviation.submitted", "deviation.message_from_reporter")
-
-
-def _as_datetime(value) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
-def deviation_timeline(*, actor, deviation: Deviation) -> list[TimelineEntry]:
-    """Readable events from the audit trail. Never names the reporter to someone
-    who may not see them.
-
-    Writes no access-log row: the page showing the timeline discloses the reporter
-    through reporter_display(), which logs it once."""
-    show_reporter = reporter_visible(actor=actor, deviation=deviation)
-    entries = []
-    for event in audit_events_for(deviation):
-        label = _timeline_label(event)
-        if label is None:  # a verb the timeline does not tell (yet)
-            continue
-        actor_name = event.actor.full_name if event.actor_id and event.actor else None
-        # The submitter is the reporter; whoever else acted is staff doing their job.
-        if event.verb in _REPORTER_VERBS and not show_reporter:
-            actor_name = None
-        entries.append(TimelineEntry(at=event.at, label=label, actor_name=actor_name))
-    return entries
-
-
 def deviation_export_rows(*, actor, filters: dict | None = None):
     """Header row then one row per report for CSV (requires deviation.export);
     never the reporter's identity. Streams (iterator).
@@ -358,6 +241,22 @@ def handler_candidates(*, unit, kind: str | None = None):
 # --- Records of an already authorised report or unit ---------------------------------------
 # Callers pass a report from deviation_get (or a unit from access.access_unit):
 # the kernel has already decided the actor may see it.
+
+
+def deviation_related_rows(*, deviation: Deviation, handling: bool, thread: bool) -> dict:
+    """The report's own lists its page shows, as querysets to count first
+    ({name: queryset}): attachments; with `handling` who was informed, the
+    proposals and the statutory notifications; with `thread` the messages."""
+    rows = {"attachments": deviation.attachments.all()}
+    if handling:
+        rows.update(
+            informed=deviation.informed.all(),
+            proposals=deviation.instruction_proposals.all(),
+            notifications=deviation.statutory_notifications.all(),
+        )
+    if thread:
+        rows["messages"] = deviation.messages.all()
+    return rows
 
 
 def deviation_attachments(*, deviation: Deviation):

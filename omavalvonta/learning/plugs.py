@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.compound import shaped
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import fi_date, moment_range
 from omavalvonta.core.lib.links import pk_link
 from omavalvonta.learning import selectors
@@ -25,22 +26,26 @@ DUTY_REMIND_DAYS = 3
 SNIPPET = 200
 
 
-def deviation_panel(*, actor, deviation) -> dict | None:
+@counts_first
+def deviation_panel(*, actor, deviation) -> CountsFirst:
     """The deviation page's panel: the reviews the report is linked to (those the
-    actor may read) and, for whoever may open one from it, the way to."""
-    reviews = list(
-        selectors.reviews_visible(actor=actor).filter(deviations=deviation).order_by("-opened_at", "-pk")[:10]
-    )
-    entry = registry.get(registry.LEARNING_ORIGINS, "deviation")
-    # The report itself as the reference: its area need not read it again.
-    may_open = entry is not None and entry.func(actor=actor, ref=deviation) is not None
-    if not reviews and not may_open:
-        return None
-    return {
-        "template": "learning/_deviation_panel.html",
-        "reviews": reviews,
-        "open_url": f"{reverse('learning:review_new')}?alkupera=deviation:{deviation.pk}" if may_open else "",
-    }
+    actor may read; counted first) and, for whoever may open one from it, the way to."""
+    linked = selectors.reviews_visible(actor=actor).filter(deviations=deviation)
+
+    def then(counted):
+        reviews = list(linked.order_by("-opened_at", "-pk")[:10]) if counted["reviews"] else []
+        entry = registry.get(registry.LEARNING_ORIGINS, "deviation")
+        # The report itself as the reference: its area need not read it again.
+        may_open = entry is not None and entry.func(actor=actor, ref=deviation) is not None
+        if not reviews and not may_open:
+            return None
+        return {
+            "template": "learning/_deviation_panel.html",
+            "reviews": reviews,
+            "open_url": f"{reverse('learning:review_new')}?alkupera=deviation:{deviation.pk}" if may_open else "",
+        }
+
+    return CountsFirst({"reviews": linked}, then)
 
 
 def review_timeline(*, actor, unit, after=None, before=None) -> list[registry.TimelinePart]:

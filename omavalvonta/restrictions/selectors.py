@@ -14,6 +14,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import ngettext
 
 from omavalvonta.clients import selectors as clients_selectors
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, overview
@@ -163,29 +164,30 @@ def _local_time_text(moment) -> str:
     return f"{local.day}.{local.month}.{local.year} {local:%H:%M}"
 
 
-def deviation_panel(*, actor, deviation) -> dict | None:
+@counts_first
+def deviation_panel(*, actor, deviation) -> CountsFirst | None:
     """The deviation page's panel (core.registry DEVIATION_PANELS): the measures
     recorded about the same event, for those who read the unit's register; when
     the report says a restraint was used and none is recorded yet, links to
     record it for the children the report names, with the report's number
-    filled in (one recording, not two)."""
+    filled in (one recording, not two). The measures are counted first."""
     unit = deviation.unit
     if not access.can(actor, access.P_RESTRICTION_VIEW, unit):
         return None
     template = "restrictions/_deviation_panel.html"
-    linked = list(
-        Restriction.objects.filter(unit=unit, deviation_id=deviation.pk)
-        .select_related("placement")
-        .order_by("started_at", "id")
-    )
-    if linked:
-        return {"template": template, "restrictions": linked}
-    if not (getattr(deviation, "restraint_used", False) and access.can(actor, access.P_RESTRICTION_RECORD, unit)):
-        return None
-    children = [
-        p for p in clients_selectors.record_children(record=deviation) if p.unit_id == unit.pk and p.ends_on is None
-    ]
-    return {"template": template, "restrictions": [], "children": children, "deviation_id": deviation.pk}
+    linked = Restriction.objects.filter(unit=unit, deviation_id=deviation.pk)
+
+    def then(counted):
+        if counted["linked"]:
+            return {"template": template, "restrictions": list(linked.select_related("placement").order_by("started_at", "id"))}
+        if not (getattr(deviation, "restraint_used", False) and access.can(actor, access.P_RESTRICTION_RECORD, unit)):
+            return None
+        children = [
+            p for p in clients_selectors.record_children(record=deviation) if p.unit_id == unit.pk and p.ends_on is None
+        ]
+        return {"template": template, "restrictions": [], "children": children, "deviation_id": deviation.pk}
+
+    return CountsFirst({"linked": linked}, then)
 
 
 def report_origin(*, actor, ref: int) -> dict | None:

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.organisation import access, access_people
 from omavalvonta.risks.models import Risk, RiskAssessment, RiskCategory, RiskDeviationLink
 
@@ -58,28 +59,28 @@ def risk_assessments_of(*, risk: Risk) -> list:
     return list(risk.assessments.order_by("-held_on", "-id"))
 
 
-def risks_for_deviation(*, actor, deviation) -> dict:
-    """For the deviation page: the risks tied to the report that the actor may
-    view, and the unit's other active risks it could be tied to (when the actor
-    may manage risks there)."""
+@counts_first
+def deviation_panel(*, actor, deviation) -> dict | CountsFirst:
+    """The known-risks panel of the deviation page (core.registry DEVIATION_PANELS):
+    the risks tied to the report that the actor may view, and the unit's other
+    active risks it could be tied to (when the actor may manage risks there).
+    Both counted first: rows are read only where there are any."""
+    template = "risks/_deviation_risks.html"
     if not access.can(actor, access.P_RISK_VIEW, deviation.unit):
-        return {"links": [], "candidates": [], "can_link": False, "visible": False}
-    links = list(
-        RiskDeviationLink.objects.filter(deviation=deviation).select_related("risk").order_by("risk__title", "id")
-    )
+        return {"template": template, "links": [], "candidates": [], "can_link": False, "visible": False}
     can_link = access.can(actor, access.P_RISK_MANAGE, deviation.unit)
-    linked = {link.risk_id for link in links}
-    candidates = (
-        [r for r in Risk.objects.filter(unit=deviation.unit, is_active=True).order_by("title", "id") if r.pk not in linked]
-        if can_link
-        else []
-    )
-    return {"links": links, "candidates": candidates, "can_link": can_link, "visible": True}
+    counts = {"links": RiskDeviationLink.objects.filter(deviation=deviation)}
+    if can_link:
+        counts["risks"] = Risk.objects.filter(unit=deviation.unit, is_active=True)
 
+    def then(counted):
+        links = list(counts["links"].select_related("risk").order_by("risk__title", "id")) if counted["links"] else []
+        linked = {link.risk_id for link in links}
+        risks = counts["risks"].order_by("title", "id") if can_link and counted["risks"] else []
+        candidates = [r for r in risks if r.pk not in linked]
+        return {"template": template, "links": links, "candidates": candidates, "can_link": can_link, "visible": True}
 
-def deviation_panel(*, actor, deviation) -> dict:
-    """The known-risks panel of the deviation page (core.registry DEVIATION_PANELS)."""
-    return {"template": "risks/_deviation_risks.html", **risks_for_deviation(actor=actor, deviation=deviation)}
+    return CountsFirst(counts, then)
 
 
 def assessment_list(*, actor, filters: dict | None = None):

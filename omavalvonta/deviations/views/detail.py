@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.lib.counts import CountsFirst, resolve_many
 from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
+from omavalvonta.deviations.access_rows import access_log_html
 from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
     AnswerForm,
@@ -105,9 +107,10 @@ def _gdpr_clock(deviation, now):
     }
 
 
-def _notification_context(deviation, caps) -> dict:
-    """The statutory notifications' part of the page (for those who see the handling)."""
-    notifications = selectors.deviation_statutory_notifications(deviation=deviation) if caps.sees_handling else []
+def _notification_context(deviation, caps, *, sent: bool) -> dict:
+    """The statutory notifications' part of the page (for those who see the
+    handling; `sent`: there are notifications to read)."""
+    notifications = selectors.deviation_statutory_notifications(deviation=deviation) if sent else []
     county = [n for n in notifications if n.recipient_kind != NotificationRecipient.AUTHORITY]
     duty = deviation.statutory_duty if caps.sees_handling else None
     missing = services.statutory_missing(deviation) if duty is not None else []
@@ -137,13 +140,13 @@ def _refused_close_forms(request, deviation, caps, forms):
     return forms
 
 
-def _handling_context(request, deviation, caps, forms, reporter_form) -> dict:
+def _handling_context(request, deviation, caps, forms, reporter_form, counted) -> dict:
     """The handling panel, the messages and the closing's preconditions."""
     actor = request.user
     handling_failed, handling_messages = _handling_problems(forms)
     if forms is None and caps.can_handle:
         forms = _handling_forms(deviation, actor=actor)
-    thread = identity.deviation_messages(actor=actor, deviation=deviation) if caps.sees_thread else []
+    thread = identity.deviation_messages(actor=actor, deviation=deviation) if counted.get("messages") else []
     open_actions = (
         open_action_count_for_source(source=deviation) if caps.can_handle and deviation.kind == Kind.GRIEVANCE else 0
     )
@@ -166,6 +169,11 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
     caps = deviation_capabilities(actor=actor, deviation=deviation)
     forms = _refused_close_forms(request, deviation, caps, forms)
     sees = caps.sees_handling
+    # The report's lists and the panels' rows counted first, in one statement:
+    # only those with rows are read.
+    actions = actions_for_source(source=deviation)
+    own = {"actions": actions, **selectors.deviation_related_rows(deviation=deviation, handling=sees, thread=caps.sees_thread)}
+    counted, panels = _counted_with_panels(actor, deviation, own, panels=sees)
     context = {
         "deviation": deviation,
         "is_own": caps.is_own,
@@ -176,27 +184,35 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         # The report steers the unit's action plan (improvement's page).
         "can_steer_plan": sees and goal_prompt.may_steer(actor=actor, deviation=deviation),
         "reporter": identity.reporter_display(actor=actor, deviation=deviation, request=request),
-        "informed": informed_records(deviation=deviation) if sees else [],
-        "proposals": proposals.proposals_for_deviation(deviation=deviation) if sees else [],
-        "attachments": list(selectors.deviation_attachments(deviation=deviation)),
-        "actions": list(actions_for_source(source=deviation)),
+        "informed": informed_records(deviation=deviation) if sees and counted["informed"] else [],
+        "proposals": proposals.proposals_for_deviation(deviation=deviation) if sees and counted["proposals"] else [],
+        "attachments": list(selectors.deviation_attachments(deviation=deviation)) if counted["attachments"] else [],
+        "actions": list(actions) if counted["actions"] else [],
         "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
+        # Read after reporter_display, which logs a showing of the reporter.
         "access_log": selectors.deviation_access_log(actor=actor, deviation=deviation),
         "serious_reasons": law.reason_labels(deviation.serious_reasons) if sees else [],
         "gdpr_clock": _gdpr_clock(deviation, timezone.now()) if caps.sees_gdpr_clock else None,
-        **_notification_context(deviation, caps),
-        **_handling_context(request, deviation, caps, forms, reporter_form),
+        **_notification_context(deviation, caps, sent=sees and bool(counted["notifications"])),
+        **_handling_context(request, deviation, caps, forms, reporter_form, counted),
         # Panels other areas add to the handler's view (the known risks the report
         # is tied to: the risks app owns the link and registers the panel).
-        "panels": _panels(actor, deviation) if sees else [],
+        "panels": panels,
     }
+    context["access_log_html"] = access_log_html(context["access_log"]) if context["access_log"] else ""
     return render(request, "deviations/detail.html", context, status=status)
 
 
-def _panels(actor, deviation) -> list[dict]:
-    """The registered panels' contexts, each with its "template" (core.registry)."""
-    panels = (entry.func(actor=actor, deviation=deviation) for entry in registry.entries(registry.DEVIATION_PANELS))
-    return [panel for panel in panels if panel]
+def _counted_with_panels(actor, deviation, own: dict, *, panels: bool) -> tuple[dict, list[dict]]:
+    """The counts of `own` ({name: queryset}) and, with `panels`, the registered
+    panels' contexts, each with its "template" (core.registry): the rows of
+    `own` and of every panel made with counts_first counted in one statement."""
+    declared = [
+        getattr(entry.func, "declare", entry.func)(actor=actor, deviation=deviation)
+        for entry in (registry.entries(registry.DEVIATION_PANELS) if panels else [])
+    ]
+    counted, *contexts = resolve_many([CountsFirst(own, lambda counts: counts), *declared])
+    return counted, [panel for panel in contexts if panel]
 
 
 @requires(AUTHENTICATED)

@@ -186,12 +186,13 @@ def deviation_list(request):
         request.GET or None, units=access.units_for(actor, P_DEVIATION_VIEW).order_by("name"), actor=actor
     )
     filters = form.filters()
+    # The list written for a page's walk serves for the page's ids and order
+    # alone: it is counted the fast way, so the plain list need not be built.
     page = IdPaginator(
-        selectors.deviation_list(actor=actor, filters=filters),
+        selectors.deviation_list(actor=actor, filters=filters, walk=True),
         PAGE_SIZE,
         related=selectors.LIST_PAGE_RELATED,
         only=selectors.LIST_PAGE_FIELDS,
-        ids_from=selectors.deviation_list(actor=actor, filters=filters, walk=True),
         count=lambda: selectors.deviation_count(actor=actor, filters=filters, limit=LIST_COUNT_LIMIT),
         count_limit=LIST_COUNT_LIMIT,
     ).get_page(request.GET.get("page"))
@@ -204,18 +205,24 @@ def deviation_list(request):
     # Grievances, critical reports and serious events first, above the list in
     # its usual order (which the pages walk by date).
     priority = selectors.deviation_priority_list(actor=actor) if not filters and page.number == 1 else []
+    rows = list_rows.list_rows(page.object_list, today=today)
+    bar = list_rows.filter_bar(form)
+    priority = list_rows.list_rows(priority, today=today)
     return render(
         request,
         "deviations/list.html",
         {
             "form": form,
-            "bar": list_rows.filter_bar(form),
+            "bar": bar,
+            "bar_html": list_rows.filter_bar_html(bar) if bar is not None else "",
             "page": page,
-            "rows": list_rows.list_rows(page.object_list, today=today),
+            "rows": rows,
+            "rows_html": list_rows.table_html(rows),
             "filtered": bool(filters),
             "can_export": access.has_perm_anywhere(actor, P_DEVIATION_EXPORT),
             "routing_unit": routing_unit,
-            "priority": list_rows.list_rows(priority, today=today),
+            "priority": priority,
+            "priority_html": list_rows.cards_html(priority),
         },
     )
 
