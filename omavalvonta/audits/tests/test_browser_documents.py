@@ -12,16 +12,11 @@ from django.utils import timezone
 from omavalvonta.audits import document_services
 from omavalvonta.audits.document_kinds import DocumentKind
 from omavalvonta.audits.models import TrackedDocument
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 390
 LABEL = "Tarkistettavat tai uusittavat asiakirjat"
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_a_supervisor_records_the_medication_plans_new_version_and_the_late_mark_goes(
@@ -39,13 +34,13 @@ def test_a_supervisor_records_the_medication_plans_new_version_and_the_late_mark
     page.goto(live_server.url + reverse("yearclock:due"))
     row = page.locator("li.card", has_text=LABEL)
     assert "card--danger" in row.get_attribute("class")
-    _fits(page)
+    fits_phone(page)
     snap(page, "documents-phone-calendar-late")
 
     # From the row to the unit's documents and the plan's page.
     row.get_by_role("link").click()
     page.wait_for_url(re.compile(rf"/auditointi/asiakirjat/yksikko/{unit_a.pk}/$"))
-    _fits(page)
+    fits_phone(page)
     page.get_by_role("link", name=re.compile("Lääkehoitosuunnitelma")).first.click()
     page.wait_for_url(re.compile(rf"/auditointi/asiakirjat/{document.pk}/$"))
     assert page.locator(".badge--overdue").count() >= 1
@@ -56,13 +51,13 @@ def test_a_supervisor_records_the_medication_plans_new_version_and_the_late_mark
     page.fill("input[name=approver_name]", "LL Anna Lindqvist")
     page.fill("input[name=approved_on]", today.isoformat())
     assert page.input_value("input[name=next_due]") > today.isoformat()
-    _fits(page)
+    fits_phone(page)
     snap(page, "documents-phone-version-form")
     page.get_by_role("button", name="Kirjaa versio").click()
     page.wait_for_url(re.compile(rf"/auditointi/asiakirjat/{document.pk}/$"))
     assert page.locator(".badge--overdue").count() == 0
     assert "hyväksynyt LL Anna Lindqvist" in page.content()
-    _fits(page)
+    fits_phone(page)
     snap(page, "documents-phone-version-recorded")
     document = TrackedDocument.objects.get(pk=document.pk)
     assert document.due_on > today and document.current.approver_name == "LL Anna Lindqvist"
@@ -70,5 +65,5 @@ def test_a_supervisor_records_the_medication_plans_new_version_and_the_late_mark
     # Back on the calendar: no late documents.
     page.goto(live_server.url + reverse("yearclock:due"))
     assert page.locator("li.card--danger", has_text=LABEL).count() == 0
-    _fits(page)
+    fits_phone(page)
     snap(page, "documents-phone-calendar-after")

@@ -11,15 +11,9 @@ from django.utils import timezone
 
 from omavalvonta.audits import readiness_services
 from omavalvonta.audits.models import CrisisPlanVersion, Drill, ReadinessMember, ReadinessRole, SecurityPlanState
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_the_quality_director_keeps_the_readiness_on_a_phone(
@@ -36,7 +30,7 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     page = phone_page
     login(page, live_server, quality_director.email, password)
     page.goto(live_server.url + reverse("audits:readiness"))
-    _fits(page)
+    fits_phone(page)
 
     # A member: the employee speaks for the organisation.
     page.locator("summary", has_text="Lisää jäsen").click()
@@ -47,7 +41,7 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
         page.get_by_role("button", name="Lisää ryhmään").click()
     assert ReadinessMember.objects.get(user=employee_a).group_role == ReadinessRole.COMMUNICATIONS
     assert "Henkilö lisättiin valmiusryhmään." in page.content()
-    _fits(page)
+    fits_phone(page)
 
     # The exercise: without participants it is refused, what was typed stays.
     page.locator("summary", has_text="Kirjaa harjoitus").click()
@@ -60,7 +54,7 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     assert page.input_value("input[name=e-scenario]") == "Tulipalo yöllä yhdessä yksikössä"
     assert "Valitse, ketkä osallistuivat." in page.content()
     snap(page, "readiness-exercise-refused-phone")
-    _fits(page)
+    fits_phone(page)
     page.locator("label", has_text=employee_a.full_name).locator("input[name=e-participants]").check()
     page.locator("label", has_text=supervisor_a.full_name).locator("input[name=e-participants]").check()
     page.fill("textarea[name=e-to_improve]", "Yövuoroon taskulamput.")
@@ -70,12 +64,12 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     assert drill.unit is None and set(drill.participants.all()) == {employee_a, supervisor_a}
     assert "Valmiusharjoitus kirjattiin." in page.content()
     snap(page, "readiness-phone")
-    _fits(page)
+    fits_phone(page)
 
     # The crisis-communication plan: the yearly review makes version 2.
     page.get_by_role("link", name="Avaa kriisiviestintäsuunnitelma").click()
     page.wait_for_url(re.compile(r"/valmius/kriisiviestinta/$"))
-    _fits(page)
+    fits_phone(page)
     page.get_by_role("button", name="Aloita vuosikatselmus (uusi luonnos)").click()
     page.wait_for_url(re.compile(r"/valmius/kriisiviestinta/luonnos/$"))
     assert page.input_value("textarea[name=section_spokespersons]") == "Viestii valmiusryhmän puheenjohtaja."
@@ -83,7 +77,7 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     page.fill("textarea[name=change_note]", "Mediaohje lisätty harjoituksen jälkeen.")
     with page.expect_navigation():
         page.get_by_role("button", name="Tallenna luonnos").click()
-    _fits(page)
+    fits_phone(page)
     snap(page, "crisis-plan-draft-phone")
     page.fill("textarea[name=a-review_note]", "Katselmoitu valmiusryhmässä.")
     page.get_by_role("button", name="Hyväksy versio 2").click()
@@ -93,7 +87,7 @@ def test_the_quality_director_keeps_the_readiness_on_a_phone(
     assert approved[0].sections == {"spokespersons": "Viestii valmiusryhmän puheenjohtaja."}
     assert "Medialle ei kerrota lapsen tietoja." in page.content()
     snap(page, "crisis-plan-phone")
-    _fits(page)
+    fits_phone(page)
 
 
 def test_the_chair_sees_what_is_due_on_the_home_page_of_a_phone(
@@ -106,7 +100,7 @@ def test_the_chair_sees_what_is_due_on_the_home_page_of_a_phone(
     page.goto(live_server.url + reverse("home"))
     block = page.locator("[data-block=readiness]")
     assert "Olet valmiusryhmän puheenjohtaja." in block.inner_text()
-    _fits(page)
+    fits_phone(page)
     block.scroll_into_view_if_needed()
     snap(page, "readiness-chair-home-phone")
     with page.expect_navigation():

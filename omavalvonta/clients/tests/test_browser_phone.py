@@ -9,15 +9,9 @@ from django.urls import reverse
 
 from omavalvonta.clients.models import Placement, PlacementMention
 from omavalvonta.deviations.models import Deviation
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_adding_a_placement_and_reporting_a_deviation_naming_the_child_on_a_phone(
@@ -30,7 +24,7 @@ def test_adding_a_placement_and_reporting_a_deviation_naming_the_child_on_a_phon
     # The menu leads to the unit's children (one unit: straight to its list).
     page.goto(reverse("clients:overview"))
     page.wait_for_url(re.compile(rf"/lapset/yksikko/{unit_a.pk}/$"))
-    _fits(page)
+    fits_phone(page)
     page.get_by_role("link", name="Lisää sijoitus").click()
     page.wait_for_url(re.compile(r"/uusi/$"))
     page.fill("input[name=name]", "Aino K.")
@@ -40,14 +34,14 @@ def test_adding_a_placement_and_reporting_a_deviation_naming_the_child_on_a_phon
     page.fill("input[name=social_worker_name]", "Sanna Satakunta")
     page.fill("input[name=social_worker_email]", "sanna@satakunta.example")
     page.fill("input[name=social_worker_phone]", "044 765 4321")
-    _fits(page)
+    fits_phone(page)
     snap(page, "clients-phone-add-placement")
     page.get_by_role("button", name="Tallenna").click()
     page.wait_for_url(re.compile(r"/lapset/\d+/$"))
     child = Placement.objects.get()
     assert (child.name, child.county_id, child.unit_id) == ("Aino K.", county_b.pk, unit_a.pk)
     assert "Aino K." in page.locator("h1").inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "clients-phone-child-page")
 
     # The report form offers the unit's children; ticking "anonymous" hides the chooser.
@@ -60,7 +54,7 @@ def test_adding_a_placement_and_reporting_a_deviation_naming_the_child_on_a_phon
     assert not chooser.is_visible()
     page.uncheck("input[name=anonymous]")
     chooser.check()
-    _fits(page)
+    fits_phone(page)
     snap(page, "clients-phone-report-naming-a-child")
     page.locator("form[data-kind-form] button[type=submit]").click()
     page.wait_for_url(re.compile(r"/poikkeamat/kiitos/"))
@@ -72,5 +66,5 @@ def test_adding_a_placement_and_reporting_a_deviation_naming_the_child_on_a_phon
     assert page.locator(f"input[name=counties][value='{county_b.pk}']").is_checked()
     assert not page.locator(f"input[name=counties][value='{county.pk}']").is_checked()
     assert page.locator("input[name=social_workers]").is_checked()
-    _fits(page)
+    fits_phone(page)
     snap(page, "clients-phone-notify-proposes-the-childs-county")

@@ -11,15 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.complaints.models import Complaint, State
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_a_public_complaint_is_answered_by_its_handler_on_a_phone(phone_page, live_server, supervisor_a, unit_a, password):
@@ -31,7 +25,7 @@ def test_a_public_complaint_is_answered_by_its_handler_on_a_phone(phone_page, li
     page.select_option("select[name=complainant_kind]", "guardian")
     page.fill("input[name=sender_name]", "Pekka Vanhempi")
     page.fill("input[name=sender_contact]", "pekka@example.test")
-    _fits(page)
+    fits_phone(page)
     with page.expect_navigation():
         page.locator("form.card button[type=submit]").click()
     snap(page, "complaint-public-sent-phone")
@@ -40,17 +34,17 @@ def test_a_public_complaint_is_answered_by_its_handler_on_a_phone(phone_page, li
     assert "Kiitos, muistutuksesi on vastaanotettu" in page.content()
     address = urlsplit(page.url)
     assert (address.path, address.query) == (reverse("public:feedback_send"), "")
-    _fits(page)
+    fits_phone(page)
 
     # The supervisor finds it in the unit's complaints, names themself the handler and answers.
     page.context.clear_cookies()
     login(page, live_server, supervisor_a.email, password)
     page.goto(live_server.url + reverse("complaints:list"))
-    _fits(page)
+    fits_phone(page)
     page.get_by_role("link", name=re.compile(f"#{complaint.pk}")).first.click()
     page.wait_for_url(re.compile(rf"/muistutukset/{complaint.pk}/$"))
     assert "Pekka Vanhempi" in page.content()
-    _fits(page)
+    fits_phone(page)
     page.select_option("select[name=assign-handler]", str(supervisor_a.pk))
     with page.expect_navigation():
         page.locator(f"form[action='{reverse('complaints:assign', args=[complaint.pk])}'] button[type=submit]").click()
@@ -67,7 +61,7 @@ def test_a_public_complaint_is_answered_by_its_handler_on_a_phone(phone_page, li
     complaint.refresh_from_db()
     assert complaint.state == State.ANSWERED and not complaint.answered_late
     snap(page, "complaint-answered-phone")
-    _fits(page)
+    fits_phone(page)
     page.goto(live_server.url + reverse("complaints:new"))
     snap(page, "complaint-new-phone")
-    _fits(page)
+    fits_phone(page)

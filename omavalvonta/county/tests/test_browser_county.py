@@ -7,15 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_a_county_supervisor_sees_only_their_countys_notifications_and_units(
@@ -31,19 +25,19 @@ def test_a_county_supervisor_sees_only_their_countys_notifications_and_units(
     body = page.locator("main").inner_text()
     assert report_x.number in body and grievance_x.number in body and "Lastenkoti Kataja" in body
     assert report_y.number not in body and "Lastenkoti Pihlaja" not in body
-    _fits(page)
+    fits_phone(page)
     snap(page, "county-phone-home")
 
     page.get_by_role("link", name=report_x.number).first.click()
     page.wait_for_url(re.compile(rf"/hyvinvointialue/ilmoitukset/{report_x.pk}/$"))
     text = page.locator("main").inner_text()
     assert "Kataja: puute hoidossa" in text and report_x.reporter.full_name not in text
-    _fits(page)
+    fits_phone(page)
     snap(page, "county-phone-notification")
 
     page.get_by_role("link", name="Lastenkoti Kataja").first.click()
     page.wait_for_url(re.compile(r"/hyvinvointialue/yksikot/\d+/$"))
-    _fits(page)
+    fits_phone(page)
     snap(page, "county-phone-unit")
 
     response = page.goto(reverse("county:notification", args=[report_y.pk]))

@@ -14,20 +14,14 @@ from omavalvonta.meetings import rhythms
 from omavalvonta.meetings.models import ChildrensMeeting
 from omavalvonta.organisation.models import Unit
 from omavalvonta.plans import services as plan_services
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
 
 
 def _submit(page, form):
     with page.expect_navigation():
         form.locator("button[type=submit]").first.click()
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 
 
 def test_a_supervisor_records_a_childrens_meeting_on_a_phone(phone_page, live_server, supervisor_a, unit_a, password):
@@ -42,7 +36,7 @@ def test_a_supervisor_records_a_childrens_meeting_on_a_phone(phone_page, live_se
     page.goto(reverse("yearclock:due"))
     card = page.locator(f"a[href='{reverse('meetings:childrens', args=[unit_a.pk])}']")
     assert card.count() == 1
-    _fits(page)
+    fits_phone(page)
     snap(page, "childrens-calendar-before-phone")
 
     # From the meetings to the unit's children's meetings.
@@ -59,7 +53,7 @@ def test_a_supervisor_records_a_childrens_meeting_on_a_phone(phone_page, live_se
     _submit(page, form)
     assert page.locator("#error-summary").count() == 1
     assert page.locator("textarea[name=children_raised]").input_value() == "Nuoret toivoivat yövaloa käytävälle."
-    _fits(page)
+    fits_phone(page)
     snap(page, "childrens-refused-phone")
     assert not ChildrensMeeting.objects.exists()
 
@@ -69,7 +63,7 @@ def test_a_supervisor_records_a_childrens_meeting_on_a_phone(phone_page, live_se
     _submit(page, form)
     page.wait_for_url(re.compile(r"/lasten-kokoukset/$"))
     assert "Hyvän kohtelun suunnitelma ja yöaika" in page.locator("[data-childrens-meetings]").inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "childrens-list-phone")
     record = ChildrensMeeting.objects.get()
     assert (record.kind, record.created_by, record.held_on) == ("monthly", supervisor_a, timezone.localdate())
@@ -86,5 +80,5 @@ def test_a_supervisor_records_a_childrens_meeting_on_a_phone(phone_page, live_se
     assert "Hyvän kohtelun suunnitelma ja yöaika" in fact.inner_text()
     assert "Käytävän yövalo" not in fact.inner_text()  # the decisions stay off the public plan
     fact.scroll_into_view_if_needed()
-    _fits(page)
+    fits_phone(page)
     snap(page, "childrens-plan-fact-phone")

@@ -11,15 +11,9 @@ from django.utils import timezone
 
 from omavalvonta.outcomes import selectors
 from omavalvonta.outcomes.tests.helpers import record
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_the_supervisor_sees_the_units_effectiveness_and_the_due_measurements_on_a_phone(
@@ -39,7 +33,7 @@ def test_the_supervisor_sees_the_units_effectiveness_and_the_due_measurements_on
     text = page.inner_text("main")
     assert "Kaikki yksikkösi" in text and "Parantunut 50 %" in text and "Heikentynyt 17 %" in text
     assert "Lapsi" not in text
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-effectiveness-1-overview")
 
     page.get_by_role("link", name=unit_a.name).first.click()
@@ -47,13 +41,13 @@ def test_the_supervisor_sees_the_units_effectiveness_and_the_due_measurements_on
     page.get_by_text("Keskimääräinen muutos osa-alueittain").click()
     text = page.inner_text("main")
     assert "Nyt odottavat mittaukset" in text and "6 lapsen mittaus on ajankohtainen" in text
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-effectiveness-2-unit")
 
     page.goto(reverse("yearclock:due"))
     card = page.locator(".card", has_text="Toimintakykymittaukset")
     assert "6 ajankohtaista" in card.inner_text() or "myöhässä" in card.inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-effectiveness-3-calendar")
     card.get_by_role("link").click()
     page.wait_for_url(re.compile(rf"/vaikuttavuus/yksikko/{unit_a.pk}/$"))
@@ -81,11 +75,11 @@ def test_a_worker_records_session_checks_and_sees_the_plot_and_the_flag_on_a_pho
     for question in ("Minua kuunneltiin ja ymmärrettiin", "Puhuimme minulle tärkeistä asioista",
                      "Tapa, jolla teimme töitä, sopi minulle", "Tämä tapaaminen kokonaisuutena"):
         page.get_by_role("group", name=question).get_by_role("radio", name="9", exact=True).check()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-sessions-1-form")
     page.get_by_role("button", name="Tallenna tarkistus").click()
     page.wait_for_url(re.compile(rf"/lapsi/{child.pk}/tapaamiset/$"))
     assert page.locator("[data-flag=off-track]").is_visible()
     assert page.locator("[data-plot=sessions] svg").is_visible()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-sessions-2-flag")

@@ -14,15 +14,9 @@ from omavalvonta.core.models import AccessLogEntry
 from omavalvonta.outcomes import selectors, services
 from omavalvonta.outcomes.models import Goal, Measurement
 from omavalvonta.outcomes.tests.helpers import record
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_a_worker_measures_a_due_child_agrees_two_goals_and_sees_the_trajectory_on_a_phone(
@@ -41,13 +35,13 @@ def test_a_worker_measures_a_due_child_agrees_two_goals_and_sees_the_trajectory_
     page.goto(reverse("home"))
     block = page.locator("[data-block=measurements]")
     assert "Aino K." in block.inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-1-home-due")
     block.get_by_role("link", name=re.compile("Aino K.")).click()
     page.wait_for_url(re.compile(rf"/toimintakyky/lapsi/{child.pk}/$"))
     page.get_by_role("link", name="Kirjaa mittaus").click()
     page.wait_for_url(re.compile(r"/mittaus/$"))
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-2-form")
 
     # Each question is a group named by its wording; the chips are radio buttons named by their number.
@@ -59,7 +53,7 @@ def test_a_worker_measures_a_due_child_agrees_two_goals_and_sees_the_trajectory_
         worker_group.get_by_role("radio", name=str(min(10, 2 + n)), exact=True).check()
     page.locator(f"#id_followup_{earlier.pk}_field").get_by_label("Edistyy").check()
     page.locator("[data-domain=school_or_work]").scroll_into_view_if_needed()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-3-answers")
     page.get_by_role("button", name="Tallenna mittaus").click()
     page.wait_for_url(re.compile(r"/mittaus/\d+/tavoitteet/$"))
@@ -74,7 +68,7 @@ def test_a_worker_measures_a_due_child_agrees_two_goals_and_sees_the_trajectory_
     assert page.locator("select[name=goal_0_domain]").input_value() == str(proposed[0].pk)
     page.fill("textarea[name=goal_0_text]", "Herään itse seitsemältä")
     page.fill("textarea[name=goal_1_text]", "Syön aamupalan ennen koulua")
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-4-goals")
     page.get_by_role("button", name="Tallenna tavoitteet").click()
     page.wait_for_url(re.compile(rf"/toimintakyky/lapsi/{child.pk}/$"))
@@ -87,17 +81,17 @@ def test_a_worker_measures_a_due_child_agrees_two_goals_and_sees_the_trajectory_
     assert charts.count() == 8
     assert page.locator("polyline.trajectory__line--child").count() == 8
     assert "Herään itse seitsemältä" in page.content()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-5-trajectory")
     page.locator("#trajectory-title").scroll_into_view_if_needed()
     snap(page, "outcomes-phone-6-trajectory-charts")
     assert page.goto(reverse("outcomes:goals_print", args=[child.pk])).status == 200
     assert "Syön aamupalan ennen koulua" in page.content()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-7-goals-print")
     assert page.goto(reverse("clients:detail", args=[child.pk])).status == 200
     assert page.locator("[data-panel=outcomes] svg").count() == 8
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-8-child-page")
 
 
@@ -119,7 +113,7 @@ def test_the_supervisor_sends_the_report_and_the_social_worker_downloads_it_with
     page.goto(reverse("outcomes:child", args=[child.pk]))
     page.get_by_role("link", name="Raportti sosiaalityöntekijälle").click()
     page.wait_for_url(re.compile(r"/raportti/$"))
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-9-report")
     # The PDF the unit looks at before sending.
     href = page.get_by_role("link", name=re.compile(r"\(PDF\)")).get_attribute("href")
@@ -137,7 +131,7 @@ def test_the_supervisor_sends_the_report_and_the_social_worker_downloads_it_with
     page.get_by_role("button", name="Lähetä raportti").click()
     page.wait_for_url(re.compile(r"/raportti/$"))
     assert "Raportti lähetettiin" in page.content()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-10-report-sent")
     delivery = SocialWorkerDelivery.objects.get(placement=child)
     link = Notification.objects.get(pk=delivery.link_notification_id)
@@ -149,7 +143,7 @@ def test_the_supervisor_sends_the_report_and_the_social_worker_downloads_it_with
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{link.link}")
     assert "Aino" not in page.content()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-11-download-asks-code")
     page.fill("input[name=code]", code.body.split(": ", 1)[1].split()[0])
     with page.expect_download() as download:
@@ -164,5 +158,5 @@ def test_the_supervisor_sends_the_report_and_the_social_worker_downloads_it_with
     page.goto(reverse("outcomes:report", args=[child.pk]))
     assert "Ladattu 1 kerran." in page.content()
     page.get_by_text("Latausloki").click()
-    _fits(page)
+    fits_phone(page)
     snap(page, "outcomes-phone-12-report-log")

@@ -11,17 +11,12 @@ import pytest
 from omavalvonta.organisation.models import Role
 from omavalvonta.people.models import Orientation, OrientationItem
 from omavalvonta.people.orientation_defaults import ensure_default_cards
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 from omavalvonta.testing.factories import member
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 390
 PLAN = "Yksikön omavalvontasuunnitelma luettu"
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def _sign_in_as(page, live_server, person, password):
@@ -48,21 +43,21 @@ def test_an_hourly_workers_orientation_on_a_phone(phone_page, live_server, super
         page.get_by_role("button", name="Aloita perehdytys").click()
     assert "Valitse vastuuperehdyttäjä." in page.content()
     assert page.get_by_label("Perehdytettävä").input_value() == str(newcomer.pk)
-    _fits(page)
+    fits_phone(page)
     snap(page, "orientation-phone-start-refused")
     page.get_by_label("Vastuuperehdyttäjä").select_option(label="Kalle Kollega")
     page.get_by_role("button", name="Aloita perehdytys").click()
     page.wait_for_url(re.compile(r"/osaaminen/perehdytys/\d+/$"))
     orientation = Orientation.objects.get(newcomer=newcomer)
     assert orientation.mentor == colleague_a and orientation.card.for_role == "hourly"
-    _fits(page)
+    fits_phone(page)
     snap(page, "orientation-phone-started")
 
     # The mentor finds it on the home page and ticks three items of the first shift.
     _sign_in_as(page, live_server, colleague_a, password)
     block = page.locator("[data-block=orientation]")
     assert "Perehdytän: Nea Uusi" in block.inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "orientation-phone-mentor-home")
     block.get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/osaaminen/perehdytys/\d+/$"))
@@ -71,7 +66,7 @@ def test_an_hourly_workers_orientation_on_a_phone(phone_page, live_server, super
             page.get_by_role("button", name="Kuittaa käydyksi").first.click()
     assert OrientationItem.objects.filter(orientation=orientation, ticked_by=colleague_a).count() == 3
     assert page.get_by_role("button", name="Peru kuittaus").count() == 3
-    _fits(page)
+    fits_phone(page)
     snap(page, "orientation-phone-mentor-ticked")
 
     # The newcomer acknowledges reading the unit's self-supervision plan.
@@ -86,7 +81,7 @@ def test_an_hourly_workers_orientation_on_a_phone(phone_page, live_server, super
         item.get_by_role("button", name="Olen lukenut").click()
     assert "Luettu ja kuitattu" in page.locator("li.card", has_text=PLAN).inner_text()
     assert OrientationItem.objects.get(orientation=orientation, card_item__text=PLAN).acknowledged_at is not None
-    _fits(page)
+    fits_phone(page)
     snap(page, "orientation-phone-newcomer-acknowledged")
 
     # The supervisor's competence page of the unit shows the progress.
@@ -97,9 +92,9 @@ def test_an_hourly_workers_orientation_on_a_phone(phone_page, live_server, super
     done = sum(1 for i in items if i.done)  # a ticked item to be read counts once the newcomer acknowledged it
     assert done >= 2
     assert f"{done} / {len(items)} tehty" in row.inner_text() and "Nea Uusi" in row.inner_text()
-    _fits(page)
+    fits_phone(page)
     row.scroll_into_view_if_needed()
     snap(page, "orientation-phone-unit-progress")
     page.goto(f"{live_server.url}/osaaminen/yksikko/{unit_a.pk}/perehdytys/")
-    _fits(page)
+    fits_phone(page)
     snap(page, "orientation-phone-unit-list")

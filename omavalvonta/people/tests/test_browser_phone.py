@@ -12,15 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from omavalvonta.people.models import QualificationRecord
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_a_supervisor_follows_the_units_competence_on_a_phone(
@@ -37,13 +31,13 @@ def test_a_supervisor_follows_the_units_competence_on_a_phone(
 
     block = page.locator("[data-block=competence]")
     assert "Lääkelupa – Eeva Työntekijä" in block.inner_text() and "Vanhenemassa" in block.inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-home")
 
     block.get_by_role("link", name="Yksikön osaaminen").click()
     page.wait_for_url(re.compile(r"/osaaminen/yksikko/\d+/$"))
     assert page.locator("[data-figure=medication] .stat").inner_text().strip() == "1 / 2"
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-matrix")
 
     page.get_by_role("link", name="Kalle Kollega").click()
@@ -51,7 +45,7 @@ def test_a_supervisor_follows_the_units_competence_on_a_phone(
     page.locator("li.card", has_text="Rikostaustaote nähty").get_by_role("link", name="Kirjaa").click()
     assert page.locator("input[type=file]").count() == 0
     assert "Laki kieltää säilyttämästä rikostaustaotetta" in page.content()
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-criminal-record-form")
     page.get_by_role("button", name="Tallenna").click()
     page.wait_for_url(re.compile(r"/henkilo/\d+/$"))
@@ -66,12 +60,12 @@ def test_a_supervisor_follows_the_units_competence_on_a_phone(
         page.get_by_role("button", name="Tallenna").click()
     assert "Kuvaa, mitä lupa kattaa." in page.content()
     assert page.input_value("input[name=valid_until]") == until and page.input_value("input[name=note]") == "Näyttö annettu"
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-permit-refused")
     page.fill("input[name=scope]", "Lääkkeiden jakaminen ja antaminen suun kautta")
     page.get_by_role("button", name="Tallenna").click()
     page.wait_for_url(re.compile(r"/henkilo/\d+/$"))
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-person")
 
     with page.expect_navigation():
@@ -85,5 +79,5 @@ def test_a_supervisor_follows_the_units_competence_on_a_phone(
     page.goto(f"{live_server.url}{reverse('meetings:detail', args=[meeting.pk])}")
     assert "Henkilöstön osaaminen: 1 pätevyys vanhentunut" in page.content()
     assert "1 vanhenemassa" in page.content()
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-agenda")

@@ -12,16 +12,11 @@ from django.urls import reverse
 
 from omavalvonta.people.models import DevelopmentDiscussion, TrainingRecord
 from omavalvonta.people.training_services import training_record
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 390
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_a_supervisor_records_training_on_a_phone(phone_page, live_server, supervisor_a, colleague_a, unit_a,
@@ -36,7 +31,7 @@ def test_a_supervisor_records_training_on_a_phone(phone_page, live_server, super
     login(page, live_server, supervisor_a.email, password)
     page.goto(live_server.url + reverse("people:person", args=[unit_a.pk, colleague_a.pk]))
     assert page.locator("[data-training]").count() == 3
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-person-trainings")
 
     page.get_by_role("link", name="Kirjaa koulutus").click()
@@ -49,7 +44,7 @@ def test_a_supervisor_records_training_on_a_phone(phone_page, live_server, super
         page.get_by_role("button", name="Tallenna").click()
     assert "Anna tunnit lukuna 0,1–999,9." in page.content()
     assert page.get_by_label("Kurssi").input_value() == "Ensiapu EA1"
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-training-error")
     page.get_by_label("Tunnit").fill("16")
     page.locator("input[type=file]").set_input_files(str(certificate))
@@ -63,5 +58,5 @@ def test_a_supervisor_records_training_on_a_phone(phone_page, live_server, super
     page.wait_for_url(re.compile(r"/henkilo/\d+/$"))
     assert DevelopmentDiscussion.objects.filter(person=colleague_a, held_on=dt.date.today()).exists()
     assert "Viimeksi käyty" in page.locator("[data-figure=discussion-due]").inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "people-phone-person-after")

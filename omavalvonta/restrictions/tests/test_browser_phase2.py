@@ -17,15 +17,9 @@ from omavalvonta.notifications.models import Notification
 from omavalvonta.restrictions.models import ChildFlag, Restriction
 from omavalvonta.restrictions.services import restriction_record
 from omavalvonta.restrictions.tests.conftest import restraint_kwargs
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_a_decision_its_pdf_the_flag_and_the_social_workers_download_on_a_phone(
@@ -55,7 +49,7 @@ def test_a_decision_its_pdf_the_flag_and_the_social_workers_download_on_a_phone(
     page.get_by_role("button", name="Tallenna").click()
     page.wait_for_url(re.compile(r"/rajoitukset/\d+/$"))
     restriction = Restriction.objects.get(measure="movement")
-    _fits(page)
+    fits_phone(page)
     # Sign the decision: an empty reasoning is refused first, in Finnish.
     page.get_by_role("link", name="Kirjoita ja allekirjoita päätös").click()
     with page.expect_navigation():
@@ -65,7 +59,7 @@ def test_a_decision_its_pdf_the_flag_and_the_social_workers_download_on_a_phone(
     page.get_by_role("button", name="Allekirjoita").click()
     page.wait_for_url(re.compile(r"/rajoitukset/\d+/$"))
     assert "Kirjallinen päätös" in page.content() and "Ei vielä annettu" in page.content()
-    _fits(page)
+    fits_phone(page)
     snap(page, "restrictions2-phone-decision")
     pdf = page.request.get(f"{live_server.url}/rajoitukset/{restriction.pk}/asiakirja/1/fi.pdf")
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
@@ -81,12 +75,12 @@ def test_a_decision_its_pdf_the_flag_and_the_social_workers_download_on_a_phone(
     page.goto(f"{live_server.url}/lapset/{child_a.pk}/")
     panel = page.locator("section[aria-labelledby=restrictions-title]")
     assert "Useita, peräkkäisiä tai pitkiä rajoitustoimenpiteitä" in panel.inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "restrictions2-phone-flag")
     # The social worker's download page (signed out): a wrong code, then the right one.
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{link.link}")
-    _fits(page)
+    fits_phone(page)
     page.fill("input[name=code]", "12")
     with page.expect_navigation():
         page.get_by_role("button", name="Nouda").click()
@@ -106,5 +100,5 @@ def test_a_decision_its_pdf_the_flag_and_the_social_workers_download_on_a_phone(
     page.wait_for_url(re.compile(r"/lapset/\d+/$"))
     assert "Useita, peräkkäisiä" not in page.locator("section[aria-labelledby=restrictions-title]").inner_text()
     page.goto(f"{live_server.url}/rajoitukset/yksikko/{child_a.unit_id}/luvut/")
-    _fits(page)
+    fits_phone(page)
     snap(page, "restrictions2-phone-figures")

@@ -8,15 +8,9 @@ import re
 import pytest
 
 from omavalvonta.restrictions.models import Restriction
-from omavalvonta.testing.browser import login, snap
+from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
 
 
 def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
@@ -25,7 +19,7 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     page = phone_page
     login(page, live_server, employee_a.email, password)
     page.goto(f"{live_server.url}/lapset/{child_a.pk}/")
-    _fits(page)
+    fits_phone(page)
     page.get_by_role("link", name="Kirjaa rajoitustoimenpide").click()
     page.wait_for_url(re.compile(r"/rajoitukset/lapsi/\d+/uusi/$"))
     page.check("input[name=measure][value=restraint]")
@@ -39,7 +33,7 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     page.fill("input[name=carried_out_by]", "Olli Ohjaaja ja Tiina Työntekijä")
     page.check("input[name=child_heard][value=yes]")
     page.fill("textarea[name=child_view]", "Minua suututti, kun peli otettiin pois.")
-    _fits(page)
+    fits_phone(page)
     # The general conditions are not confirmed: the form comes back with everything typed.
     with page.expect_navigation():
         page.get_by_role("button", name="Tallenna").click()
@@ -47,7 +41,7 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     assert "eikä koskaan rangaistuksena" in page.content()
     assert page.input_value("textarea[name=child_view]") == "Minua suututti, kun peli otettiin pois."
     assert not Restriction.objects.exists()
-    _fits(page)
+    fits_phone(page)
     snap(page, "restrictions-phone-refused")
     page.check("input[name=conditions_confirmed]")
     snap(page, "restrictions-phone-form")
@@ -57,7 +51,7 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     assert (restriction.measure, restriction.record_kind, restriction.placement_id) == ("restraint", "account", child_a.pk)
     assert restriction.ended_at - restriction.started_at == dt.timedelta(minutes=4)
     assert "Minua suututti" in page.content() and "Kiinnipitäminen" in page.locator("h1").inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "restrictions-phone-detail")
     # Something went wrong: a deviation report starts from the measure, filled in from it.
     page.get_by_role("link", name="Menikö jokin pieleen? Tee poikkeamailmoitus").click()
@@ -67,7 +61,7 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     assert page.is_checked("input[name=restraint_used]")
     page.check("input[name=violence_target][value=child]")
     page.fill("textarea[name=description]", "Kiinnipidossa lapsen ranne kipeytyi; tarkistettiin terveydenhoitajalla.")
-    _fits(page)
+    fits_phone(page)
     snap(page, "restrictions-phone-report-from-measure")
     page.get_by_role("button", name="Lähetä ilmoitus").click()
     page.wait_for_url(re.compile(r"/poikkeamat/kiitos/$"))
@@ -81,5 +75,5 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     page.wait_for_url(re.compile(r"/lapset/\d+/$"))
     panel = page.locator("section[aria-labelledby=restrictions-title]")
     assert "Kiinnipitäminen" in panel.inner_text() and "jälkikeskustelu puuttuu" in panel.inner_text()
-    _fits(page)
+    fits_phone(page)
     snap(page, "restrictions-phone-child-page")
