@@ -2,7 +2,6 @@
 messages a clerk sees, and the audit trail of every change."""
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -11,16 +10,10 @@ from django.urls import reverse
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.organisation import access, services
 from omavalvonta.organisation.models import Membership, Region, Role, Unit, User, WellbeingCounty
+from omavalvonta.organisation.tests.helpers import audit
 from omavalvonta.testing.factories import UnitFactory, UserFactory, member, reauthenticated
 
 pytestmark = pytest.mark.django_db
-
-
-def audit(verb, target=None):
-    qs = AuditEvent.objects.filter(verb=verb)
-    if target is not None:
-        qs = qs.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
-    return qs
 
 
 @pytest.fixture

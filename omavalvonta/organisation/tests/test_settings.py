@@ -2,24 +2,16 @@
 administration: who may enter, what is refused and why, and the audit trail."""
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from omavalvonta.core.models import AuditEvent
 from omavalvonta.deviations import services as deviation_services
 from omavalvonta.organisation import services
 from omavalvonta.organisation.models import DEFAULT_RISK_MATRIX, Authority, Organisation
+from omavalvonta.organisation.tests.helpers import audit
 from omavalvonta.testing.factories import AuthorityFactory, deviation_kwargs
 
 pytestmark = pytest.mark.django_db
-
-
-def audit(verb, target=None):
-    qs = AuditEvent.objects.filter(verb=verb)
-    if target is not None:
-        qs = qs.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
-    return qs
 
 
 @pytest.fixture
