@@ -69,6 +69,28 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def english_pages(client):
+    """The test client asks for English pages by the language cookie, so that the
+    page texts read as their msgids whatever translations exist. A module of
+    page tests takes it with `pytest.mark.usefixtures("english_pages")`."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def english_texts():
+    """The test's own calls (a service's messages, a selector's labels) speak
+    English, so that their texts read as the msgids whatever translations exist.
+    A module takes it with `pytest.mark.usefixtures("english_texts")`."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -22,18 +22,12 @@ from omavalvonta.testing.factories import deviation_kwargs
 from omavalvonta.yearclock import duties
 from omavalvonta.yearclock.models import DutyNotice, NoticeKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 QUESTIONS = (
     "Answer the three handling questions: was the instruction followed, must the instruction change, "
     "is an outside party needed."
 )
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ report is open; each message is on the timeline; the reporter is told (an e-mail
 without content, or on the follow-up page); protected identities stay protected."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -27,10 +26,7 @@ def _english_and_fresh_limits(db):
     cache.clear()
 
 
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def submit(actor, unit, **overrides):

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.deviations import selectors, services
 from omavalvonta.deviations.models import NotificationPurpose, State, StatutoryNotification
@@ -24,16 +23,7 @@ SUBMITTED = dt.datetime(2026, 3, 2, 10, 0, tzinfo=HELSINKI)
 NOTIFIED = dt.datetime(2026, 3, 3, 10, 0, tzinfo=HELSINKI)  # correction due 17.3.
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages", "english_texts")
 
 
 @pytest.fixture

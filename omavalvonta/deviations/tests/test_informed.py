@@ -8,7 +8,6 @@ import importlib
 
 import pytest
 from django.apps import apps as global_apps
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Value
@@ -21,13 +20,7 @@ from omavalvonta.deviations import services
 from omavalvonta.deviations.models import Deviation, InformedParty, InformedRecord
 from omavalvonta.testing.factories import deviation_kwargs
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 def report(employee, unit, **overrides):

@@ -19,15 +19,9 @@ from omavalvonta.deviations.services import reporting
 from omavalvonta.notifications.models import Notification
 from omavalvonta.testing.factories import deviation_kwargs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def form_data(unit, **overrides):

@@ -4,18 +4,13 @@ handler's lists: a badge on the row, and first in order."""
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.deviations import selectors, services
 from omavalvonta.testing.factories import deviation_kwargs
 
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 @pytest.fixture

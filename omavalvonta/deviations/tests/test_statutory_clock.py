@@ -9,10 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.deviations import home, law, selectors, services
@@ -30,16 +28,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 MORNING = dt.datetime(2026, 3, 10, 9, 30, tzinfo=HELSINKI)
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages", "english_texts")
 
 
 def submit(actor, unit, **overrides):

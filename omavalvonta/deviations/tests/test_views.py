@@ -7,7 +7,6 @@ import re
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -24,11 +23,7 @@ from omavalvonta.testing.factories import UnitFactory, deviation_kwargs, handlin
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 
-@pytest.fixture
-def client(client):
-    # Pages are asserted in their English msgids, whatever translations exist.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def submit(actor, unit, **overrides):
@@ -744,7 +739,6 @@ def test_notification_page_without_county_explains_there_is_nobody_to_notify(
     page = html(client.get(reverse("deviations:notify", args=[deviation.pk])))
     assert "There is nobody to send this to" in page
     assert "<textarea" not in page
-
 
 
 def test_quality_director_sees_who_has_read_the_report_and_a_supervisor_does_not(

@@ -4,7 +4,6 @@ behalf, the question-set editor, public feedback; access and query counts."""
 import re
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,13 +12,7 @@ from omavalvonta.feedback.models import Channel, PublicFeedback, Response, Respo
 from omavalvonta.feedback.tests.helpers import answer, open_round
 from omavalvonta.testing.factories import UnitFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 def html(response):

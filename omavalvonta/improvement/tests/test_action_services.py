@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.deviations import services as deviation_services
@@ -21,10 +21,7 @@ from omavalvonta.testing.factories import deviation_kwargs, member
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_texts")
 
 
 def in_days(n):

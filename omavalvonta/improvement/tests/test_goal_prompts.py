@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.core import registry
 from omavalvonta.core.models import AuditEvent
@@ -21,11 +21,7 @@ from omavalvonta.improvement.models import Action, GoalPrompt, SourceKind
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_texts")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.models import AuditEvent
@@ -16,10 +16,7 @@ from omavalvonta.improvement.models import ActionKind, GoalFollowUp, SourceKind
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_texts")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.core import jobs
 from omavalvonta.core.models import AuditEvent
@@ -17,14 +17,8 @@ from omavalvonta.improvement.models import ActionPlan, PlanFollowUpReminder, Pla
 from omavalvonta.improvement.services import plan_jobs
 from omavalvonta.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 HELSINKI = ZoneInfo("Europe/Helsinki")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def at(year, month, day, hour=9):

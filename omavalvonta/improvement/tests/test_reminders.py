@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from omavalvonta.core import jobs
 from omavalvonta.deviations import services as deviation_services
@@ -20,10 +19,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=HELSINKI)
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_texts")
 
 
 def at(day_offset, hour=9):

@@ -6,19 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.meetings import childrens
 from omavalvonta.meetings.models import ChildrensMeeting
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 
 
 def _record(actor, unit, *, days_ago=3, topics="Kotiintuloajat", kind="weekly"):

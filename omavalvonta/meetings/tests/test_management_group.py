@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.deviations import services as deviations
 from omavalvonta.deviations.models import StatutoryNotification
@@ -17,13 +17,7 @@ from omavalvonta.meetings.models import AgendaItemKind, MeetingKind
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.deviations import services as deviations
 from omavalvonta.meetings import childrens, group_agenda, rhythms, services
@@ -20,16 +20,10 @@ from omavalvonta.testing.factories import UnitFactory, deviation_kwargs, member
 from omavalvonta.yearclock import duties as calendar_duties, services as calendar_services
 from omavalvonta.yearclock.models import DutyNotice, ObligationKind, Occurrence, OccurrenceState
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 
 T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)  # Monday 2.3.2026 10.00 in Helsinki
 LONG_AGO = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

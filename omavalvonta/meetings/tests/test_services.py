@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.core import registry
 from omavalvonta.core.models import AuditEvent
@@ -24,13 +24,7 @@ from omavalvonta.notifications.models import Notification
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import member
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 
 
 def sources(meeting, kind):

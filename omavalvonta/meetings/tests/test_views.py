@@ -4,7 +4,6 @@ read-only minutes and the acknowledge page."""
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,13 +15,7 @@ from omavalvonta.meetings import services
 from omavalvonta.meetings.models import Meeting, MeetingKind
 from omavalvonta.meetings.tests.helpers import closed_meeting, marked_deviation, team_meeting
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 def html(response):

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 
 from omavalvonta.notifications.models import DeliveryState, Notification
@@ -20,10 +19,7 @@ from omavalvonta.testing.factories import member
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 @pytest.fixture

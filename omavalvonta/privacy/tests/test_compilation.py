@@ -6,7 +6,6 @@ read it, another case's protected reporter redacted with the reason; released
 import json
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from omavalvonta.core import registry
@@ -15,13 +14,7 @@ from omavalvonta.deviations.selectors import deviation_get
 from omavalvonta.privacy import services
 from omavalvonta.privacy.models import RequestStatus
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 @pytest.fixture

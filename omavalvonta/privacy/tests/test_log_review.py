@@ -4,7 +4,6 @@ for unusual reads, marking a flag reviewed; only the DPO and administrators."""
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,13 +12,7 @@ from omavalvonta.core.services import access_log_page_record
 from omavalvonta.privacy import rules, selectors, services
 from omavalvonta.privacy.models import LogReview
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 def read(actor, what="deviation.detail", unit=None, at=None, detail=""):

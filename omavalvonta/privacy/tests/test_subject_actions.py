@@ -6,7 +6,6 @@ law requires to keep is never erased."""
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -18,7 +17,7 @@ from omavalvonta.privacy import services
 from omavalvonta.privacy.models import RequestKind, RequestStatus, SubjectAction
 from omavalvonta.testing.factories import member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 DAY0 = dt.date(2026, 1, 5)
 
@@ -28,12 +27,6 @@ def _default_types(db):
     from omavalvonta.people.defaults import ensure_default_types
 
     ensure_default_types()
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def register(actor, person, kind=RequestKind.ERASURE):

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
@@ -20,15 +19,9 @@ from omavalvonta.privacy.tests.conftest import day
 from omavalvonta.testing.concurrency import run_side_by_side
 from omavalvonta.testing.factories import member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 DAY0 = dt.date(2026, 1, 5)
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def register(actor, kind=RequestKind.ACCESS, person=None, **extra):

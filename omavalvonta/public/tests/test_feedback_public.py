@@ -15,7 +15,7 @@ from omavalvonta.feedback.tests.conftest import ensure_default_surveys
 from omavalvonta.feedback.tests.helpers import open_round
 from omavalvonta.public.views.feedback import MESSAGE_LIMIT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 @pytest.fixture(autouse=True)
@@ -29,12 +29,6 @@ def _clear_cache(db):
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def html(response):

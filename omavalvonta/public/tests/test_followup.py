@@ -2,7 +2,6 @@
 and the handler's answer with the follow-up code, and nothing else."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -20,10 +19,7 @@ def _fresh_rate_limit(db):
     cache.clear()
 
 
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 
 from omavalvonta.feedback.tests.conftest import ensure_default_surveys
@@ -13,7 +12,7 @@ from omavalvonta.feedback.tests.helpers import answer, open_round
 from omavalvonta.plans import programme
 from omavalvonta.plans.models import figures_for_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 @pytest.fixture(autouse=True)
@@ -21,12 +20,6 @@ def _surveys_and_autumn(request):
     ensure_default_surveys(request)
     with time_machine.travel(dt.datetime(2026, 11, 10, 10, tzinfo=dt.UTC), tick=False):
         yield
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture
