@@ -317,3 +317,53 @@ def test_due_this_month_shows_the_first_rows_and_links_the_rest(
     assert len(response.context["due"]) == 1 and response.context["due_total"] == 2
     page = response.content.decode()
     assert "?state=late" in page and "?state=open" in page
+
+
+def test_due_this_month_over_many_units_lists_regions_first(
+    client, monkeypatch, frozen, make_template, unit_a, unit_b, quality_director
+):
+    from omavalvonta.yearclock import selectors
+
+    monkeypatch.setattr(selectors, "DUE_UNITS", 1)
+    make_template(title="Palautekierros", recurrence=Recurrence.SPECIFIC_MONTHS, months=[3])
+    frozen.move_to(dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC), tick=False)
+    make_template(title="Paloharjoitus", recurrence=Recurrence.SPECIFIC_MONTHS, months=[4])
+    client.force_login(quality_director)
+    response = client.get(reverse("yearclock:due"))
+    assert "late" not in response.context and "due" not in response.context
+    assert {row["name"]: (row["units"], row["late"], row["due"]) for row in response.context["by_region"]} == {
+        unit_a.region.name: (1, 1, 1),
+        unit_b.region.name: (1, 1, 1),
+    }
+    page = response.content.decode()
+    assert f"?alue={unit_a.region_id}" in page and "?state=late" in page and "?state=open" in page
+    response = client.get(reverse("yearclock:due"), {"alue": unit_a.region_id})
+    assert response.context["by_region"] == [] and response.context["region"]["name"] == unit_a.region.name
+    assert [(o.template.title, o.unit) for o in response.context["late"]] == [("Palautekierros", unit_a)]
+    assert [(o.template.title, o.unit) for o in response.context["due"]] == [("Paloharjoitus", unit_a)]
+    # A region that is unknown or not the person's: the regions again, never a 500.
+    for bad in ("x", "999999"):
+        response = client.get(reverse("yearclock:due"), {"alue": bad})
+        assert response.status_code == 200 and response.context["by_region"] and response.context["region"] is None
+
+
+def test_due_this_month_by_region_query_count_does_not_grow(
+    client, monkeypatch, frozen, make_template, quality_director, unit_a, unit_b, region_a
+):
+    from omavalvonta.yearclock import selectors
+
+    monkeypatch.setattr(selectors, "DUE_UNITS", 1)
+    april = dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC)
+    make_template(title="Yksi", recurrence=Recurrence.SPECIFIC_MONTHS, months=[3, 4])
+    frozen.move_to(april, tick=False)
+    client.force_login(quality_director)
+    few = _count(client, reverse("yearclock:due"))
+    frozen.move_to(dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC), tick=False)
+    for i in range(4):
+        UnitFactory(region=region_a, name=f"Yksikkö {i}", public_slug=f"y{i}")
+    for n in range(5):
+        make_template(title=f"Velvoite {n}", recurrence=Recurrence.EVERY_N_MONTHS, start_month=3, interval_months=1)
+    frozen.move_to(april, tick=False)
+    client.force_login(quality_director)
+    many = _count(client, reverse("yearclock:due"))
+    assert many <= few, (few, many)
