@@ -8,6 +8,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.lib import bounds
+from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.organisation.models import Region, Unit
 
 
@@ -24,6 +25,8 @@ class _NameChoiceIterator(ModelChoiceIterator):
 
 class NameChoiceField(forms.ModelChoiceField):
     iterator = _NameChoiceIterator
+    # Written in Python (the same markup as Django's select): a template render per option saved.
+    widget = QuickSelect
 
 
 class RegionUnitFilter(forms.Form):

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
+from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.organisation.models import ServiceType
 from omavalvonta.organisation.unit_choice import RegionUnitFilter
 from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
@@ -109,7 +110,7 @@ class CalendarFilterForm(RegionUnitFilter):
     """The year wheel shows one unit: its choice has no "all units"."""
 
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=None)
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=(), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=(), required=False, widget=QuickSelect)
 
     def __init__(self, *args, units, years, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,9 +122,11 @@ class ListFilterForm(RegionUnitFilter):
     state = forms.ChoiceField(
         label=_("State"),
         choices=[("", _("All")), ("open", _("Open")), ("late", _("Late")), ("done", _("Done"))],
-        required=False,
+        required=False, widget=QuickSelect,
     )
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=(), required=False, empty_value=None)
+    year = forms.TypedChoiceField(
+        label=_("Year"), coerce=int, choices=(), required=False, empty_value=None, widget=QuickSelect
+    )
 
     def __init__(self, *args, units, years, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection
 from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.utils import timezone
@@ -16,6 +17,7 @@ from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access
+from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import ObligationTemplate, Occurrence, OccurrenceState
 
@@ -110,24 +112,60 @@ DUE_ROWS = 20
 DUE_UNITS = 50
 
 
-def due_this_month(*, actor, today: dt.date | None = None) -> dict:
-    """For a supervisor: the open duties of the units they complete duties in,
-    late ones and those due by the end of this month (the first DUE_ROWS of
-    each, with their totals)."""
-    today = today or timezone.localdate()
-    month_last = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    qs = (
-        Occurrence.objects.for_actor(actor, access.P_OBLIGATION_COMPLETE)
-        .filter(state=OccurrenceState.OPEN, due_date__lte=month_last)
-        .select_related(*_RELATED)
-        .order_by("due_date", "unit__name", "id")
+def _open_by_month_end(actor, today: dt.date):
+    """The open duties due by the end of this month (or late) in the units the
+    actor completes duties in."""
+    return Occurrence.objects.for_actor(actor, access.P_OBLIGATION_COMPLETE).filter(
+        state=OccurrenceState.OPEN, due_date__lte=month_last(today)
     )
-    out = {"month_last": month_last}
+
+
+def due_this_month(*, actor, today: dt.date | None = None, region_id: int | None = None) -> dict:
+    """For a supervisor: the open duties of the units they complete duties in
+    (of one region, with region_id), late ones and those due by the end of this
+    month (the first DUE_ROWS of each, with their totals)."""
+    today = today or timezone.localdate()
+    qs = _open_by_month_end(actor, today)
+    if region_id is not None:
+        qs = qs.filter(unit__region_id=region_id)
+    qs = qs.select_related(*_RELATED).order_by("due_date", "unit__name", "id")
+    out = {"month_last": month_last(today)}
     for name, part in (("late", qs.filter(due_date__lt=today)), ("due", qs.filter(due_date__gte=today))):
         rows = IdsFirst(part)[:DUE_ROWS]
         out[name] = rows
         out[f"{name}_total"] = part.count() if len(rows) == DUE_ROWS else len(rows)
     return out
+
+
+def due_by_region(*, actor, today: dt.date | None = None) -> list[dict]:
+    """Per region of the units the actor completes duties in: how many units
+    have open duties due by the end of this month or late, how many are late
+    and how many due, the most late first ({"region_id", "name", "units",
+    "late", "due"}). The duties are counted per unit (without joining the units
+    to each of them) and the units' counts summed per region: one statement."""
+    today = today or timezone.localdate()
+    per_unit = (
+        _open_by_month_end(actor, today).order_by().values("unit_id")
+        .annotate(late=Count("id", filter=Q(due_date__lt=today)), due=Count("id", filter=Q(due_date__gte=today)))
+    )
+    try:
+        sql, params = per_unit.query.get_compiler(using=per_unit.db).as_sql()
+    except EmptyResultSet:
+        return []
+    unit_table, region_table = Unit._meta.db_table, Region._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.region_id, r.name, COUNT(*), SUM(c.late), SUM(c.due) FROM ({sql}) c"
+            f" JOIN {unit_table} u ON u.id = c.unit_id JOIN {region_table} r ON r.id = u.region_id"
+            " GROUP BY u.region_id, r.name",
+            params,
+        )
+        rows = [
+            {"region_id": region_id, "name": name, "units": units, "late": int(late), "due": int(due)}
+            for region_id, name, units, late, due in cursor.fetchall()
+        ]
+    rows.sort(key=lambda r: (-r["late"], -r["due"], r["name"]))
+    return rows
 
 
 def _late(actor, today: dt.date):
@@ -254,7 +292,8 @@ def obligations_for_agenda(*, actor, unit):
 # --- The home page ("what is waiting for me") ------------------------------------------------------
 
 
-def _month_last(today: dt.date) -> dt.date:
+def month_last(today: dt.date) -> dt.date:
+    """The last day of `today`'s month."""
     return (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
@@ -270,7 +309,7 @@ def obligation_home_items(*, actor, today: dt.date | None = None, limit: int = 3
     counts, mine = {}, None
     if access.has_perm_anywhere(actor, access.P_OBLIGATION_COMPLETE):
         mine = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_COMPLETE).filter(
-            owner_id=actor.pk, state=OccurrenceState.OPEN, due_date__lte=_month_last(today)
+            owner_id=actor.pk, state=OccurrenceState.OPEN, due_date__lte=month_last(today)
         )
         counts.update(total=mine, late=mine.filter(due_date__lt=today))
     if access.has_perm_above_unit(actor, access.P_OBLIGATION_VIEW):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
 from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     P_OBLIGATION_COMPLETE,
@@ -140,25 +141,42 @@ def occurrence_list(request):
     )
 
 
+def _due_region(request, units) -> dict | None:
+    """The region asked for (?alue=) among the actor's units' regions, or None."""
+    region_id = bounds.parse_int(request.GET.get("alue"))
+    if region_id is None:
+        return None
+    name = units.filter(region_id=region_id).values_list("region__name", flat=True).first()
+    return None if name is None else {"region_id": region_id, "name": name}
+
+
 @requires(P_OBLIGATION_COMPLETE)
 def due_this_month(request):
+    actor = request.user
     today = timezone.localdate()
-    data = selectors.due_this_month(actor=request.user, today=today)
+    units = access.units_for(actor, P_OBLIGATION_COMPLETE).order_by("name")
     # Duties other areas keep (a child's measurement), counted per unit for the
-    # units the person completes duties in (the first DUE_UNITS of them).
-    own = list(
-        access.units_for(request.user, P_OBLIGATION_COMPLETE).order_by("name").values_list("pk", flat=True)[
-            : selectors.DUE_UNITS
-        ]
-    )
-    contributed = duties.duties_of_units(actor=request.user, today=today, unit_ids=own)
+    # units the person completes duties in (the first DUE_UNITS of them). Over
+    # more units than that (a director's), the regions first: their counts, and
+    # a region's duties on request (?alue=).
+    region = _due_region(request, units)
+    if region is not None:
+        units = units.filter(region_id=region["region_id"])
+    own = list(units.values_list("pk", flat=True)[: selectors.DUE_UNITS + 1])
+    by_region = []
+    if region is None and len(own) > selectors.DUE_UNITS:
+        by_region = selectors.due_by_region(actor=actor, today=today)
+        data, contributed = {"month_last": selectors.month_last(today)}, []
+    else:
+        data = selectors.due_this_month(actor=actor, today=today, region_id=region and region["region_id"])
+        contributed = duties.duties_of_units(actor=actor, today=today, unit_ids=own[: selectors.DUE_UNITS])
     for row in contributed:
         row["counts"] = duties.duty_counts_text(row)
-    organisation_duties = duties.organisation_duties(actor=request.user, today=today)
+    organisation_duties = duties.organisation_duties(actor=actor, today=today)
     return render(
         request, "yearclock/due.html",
-        {**data, "contributed": contributed, "organisation_duties": organisation_duties, "today": today,
-         **_nav(request.user)},
+        {**data, "by_region": by_region, "region": region, "contributed": contributed,
+         "organisation_duties": organisation_duties, "today": today, **_nav(actor)},
     )
 
 

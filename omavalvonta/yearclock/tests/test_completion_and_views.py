@@ -157,10 +157,15 @@ def test_the_regional_director_sees_but_the_management_group_cannot_complete(cli
     assert client.post(url, {"note": "x"}).status_code == 403
 
 
-def test_due_this_month_lists_the_late_and_the_coming(client, frozen, make_template, unit_a, supervisor_a):
+@pytest.fixture
+def late_and_due(frozen, make_template, unit_a, unit_b):
+    """A duty of every unit late since March, and one due this month (April)."""
     make_template(title="Palautekierros", recurrence=Recurrence.SPECIFIC_MONTHS, months=[3])
     frozen.move_to(dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC), tick=False)
     make_template(title="Paloharjoitus", recurrence=Recurrence.SPECIFIC_MONTHS, months=[4])
+
+
+def test_due_this_month_lists_the_late_and_the_coming(client, late_and_due, unit_a, supervisor_a):
     client.force_login(supervisor_a)
     response = client.get(reverse("yearclock:due"))
     assert [o.template.title for o in response.context["late"]] == ["Palautekierros"]
@@ -220,14 +225,20 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["yearclock:wheel", "yearclock:list", "yearclock:due", "yearclock:overdue"])
+@pytest.mark.parametrize(
+    "page, due_units",
+    # "yearclock:due" twice: a supervisor's lists, and over more than DUE_UNITS units the regions first.
+    [("yearclock:wheel", 50), ("yearclock:list", 50), ("yearclock:due", 50), ("yearclock:due", 1),
+     ("yearclock:overdue", 50)],
+)
 def test_page_query_count_does_not_grow_with_duties(
-    client, monkeypatch, frozen, make_template, quality_director, unit_a, unit_b, region_a, page
+    client, monkeypatch, frozen, make_template, quality_director, unit_a, unit_b, region_a, page, due_units
 ):
     from omavalvonta.yearclock import selectors
 
     # "Due this month" counts a list only when it is full: full in both runs.
     monkeypatch.setattr(selectors, "DUE_ROWS", 1)
+    monkeypatch.setattr(selectors, "DUE_UNITS", due_units)
     april = dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC)
     make_template(title="Yksi", recurrence=Recurrence.SPECIFIC_MONTHS, months=[3, 4])
     frozen.move_to(april, tick=False)
@@ -303,17 +314,40 @@ def test_with_many_late_units_the_overview_lists_regions_first(
 
 
 def test_due_this_month_shows_the_first_rows_and_links_the_rest(
-    client, monkeypatch, frozen, make_template, unit_a, unit_b, quality_director
+    client, monkeypatch, late_and_due, unit_a, unit_b, quality_director
 ):
     from omavalvonta.yearclock import selectors
 
     monkeypatch.setattr(selectors, "DUE_ROWS", 1)
-    make_template(title="Palautekierros", recurrence=Recurrence.SPECIFIC_MONTHS, months=[3])
-    frozen.move_to(dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC), tick=False)
-    make_template(title="Paloharjoitus", recurrence=Recurrence.SPECIFIC_MONTHS, months=[4])
     client.force_login(quality_director)
     response = client.get(reverse("yearclock:due"))
     assert len(response.context["late"]) == 1 and response.context["late_total"] == 2
     assert len(response.context["due"]) == 1 and response.context["due_total"] == 2
     page = response.content.decode()
     assert "?state=late" in page and "?state=open" in page
+
+
+def test_due_this_month_over_many_units_lists_regions_first(
+    client, monkeypatch, late_and_due, unit_a, unit_b, quality_director
+):
+    from omavalvonta.yearclock import selectors
+
+    monkeypatch.setattr(selectors, "DUE_UNITS", 1)
+    client.force_login(quality_director)
+    response = client.get(reverse("yearclock:due"))
+    assert "late" not in response.context and "due" not in response.context
+    assert {row["name"]: (row["units"], row["late"], row["due"]) for row in response.context["by_region"]} == {
+        unit_a.region.name: (1, 1, 1),
+        unit_b.region.name: (1, 1, 1),
+    }
+    page = response.content.decode()
+    assert f"?alue={unit_a.region_id}" in page and "?state=late" in page and "?state=open" in page
+    response = client.get(reverse("yearclock:due"), {"alue": unit_a.region_id})
+    assert response.context["by_region"] == [] and response.context["region"]["name"] == unit_a.region.name
+    assert [(o.template.title, o.unit) for o in response.context["late"]] == [("Palautekierros", unit_a)]
+    assert [(o.template.title, o.unit) for o in response.context["due"]] == [("Paloharjoitus", unit_a)]
+    # A region that is unknown or not the person's: the regions again, never a 500.
+    for bad in ("x", "999999"):
+        response = client.get(reverse("yearclock:due"), {"alue": bad})
+        assert response.status_code == 200 and response.context["by_region"] and response.context["region"] is None
+
