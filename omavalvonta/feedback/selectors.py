@@ -412,7 +412,8 @@ def _round_rows(qs, total, today, limit):
         return None
     if not limit:
         return {"rows": [], "total": total, "today": today, "rates_over": False}
-    rows = list(qs.select_related("unit").order_by("closes_on", "unit__name", "id")[:limit])
+    shown = qs.select_related("unit").only("year", "quarter", "closes_on", "unit__name", "unit__places")  # what the block shows
+    rows = list(shown.order_by("closes_on", "unit__name", "id")[:limit])
     counts: dict[int, dict[str, int]] = {r.pk: {} for r in rows}
     for round_id, group, n in (
         Response.objects.filter(round_id__in=list(counts))
