@@ -312,18 +312,23 @@ def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> C
         result["drafts_total"] = counted.get("drafts_total", 0)
         if result["drafts_total"]:
             result["drafts"] = list(
-                rows["drafts_total"].select_related("plan", "unit").order_by("updated_at", "id")[:limit]
+                rows["drafts_total"].select_related("plan", "unit").only(*_DRAFT_FIELDS).order_by("updated_at", "id")[:limit]
             )
         result["reviews_total"] = counted.get("reviews_total", 0)
         if result["reviews_total"]:
             result["reviews"] = list(
-                rows["reviews_total"].select_related("unit").order_by("next_review_due", "id")[:limit]
+                rows["reviews_total"].select_related("unit").only(*_REVIEW_FIELDS).order_by("next_review_due", "id")[:limit]
             )
         if not result["drafts_total"] and not result["reviews_total"]:
             return None
         return result
 
     return CountsFirst(counts, then)
+
+
+# What plans/_home_plans.html shows of a draft and of a plan due for review.
+_DRAFT_FIELDS = ("number", "plan__kind", "unit__name")
+_REVIEW_FIELDS = ("kind", "next_review_due", "unit__name")
 
 
 def _plan_home_querysets(actor, today: dt.date, *, compact: bool = False) -> dict:
