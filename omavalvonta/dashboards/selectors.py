@@ -99,12 +99,16 @@ def _own_block(*, actor, today, badges=None) -> CountsFirst:
     return CountsFirst(
         {**counts, "my_reports": mine},
         lambda counted: {
-            # The list shows the report's own fields only: none of the joined rows.
-            "my_reports": list(mine.select_related(None)[:5]) if counted["my_reports"] else [],
-            "notifications": list(unread[:5]) if counted["unread"] else [],
+            # The lists read only what the page shows of a report or a notification.
+            "my_reports": list(mine.select_related(None).only(*_MY_REPORT_FIELDS)[:5]) if counted["my_reports"] else [],
+            "notifications": list(unread.only("subject", "created_at")[:5]) if counted["unread"] else [],
             "badge_counts": _badge_counts(counted),
         },
     )
+
+
+# What dashboards/home.html shows of the person's own reports.
+_MY_REPORT_FIELDS = ("kind", "state", "submitted_at", "answered_at")
 
 
 def _nothing_own(counted: dict) -> dict:

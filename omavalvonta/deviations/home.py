@@ -15,6 +15,11 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Role
 
 HOME_QUEUE_ROWS = 8
+# What deviations/_home_queue.html and deviations/_badges.html read of a report.
+_QUEUE_FIELDS = (
+    "kind", "number", "state", "due_date", "is_critical", "risk_level",
+    "notification_due_at", "notification_done_at", "unit__name",
+)
 
 
 @counts_first
@@ -30,8 +35,10 @@ def handler_queue_home_items(*, actor, today: dt.date | None = None) -> CountsFi
     def then(counted):
         if not counted["total"]:
             return None
-        # The block names each report's unit, not its region or handler: the unit joined alone.
-        return list(priority_first(mine.select_related(None).select_related("unit"))[:HOME_QUEUE_ROWS]) or None
+        # The block names each report's unit, not its region or handler: the unit joined
+        # alone, and only the fields the block and its badges show.
+        rows = priority_first(mine.select_related(None).select_related("unit").only(*_QUEUE_FIELDS))
+        return list(rows[:HOME_QUEUE_ROWS]) or None
 
     return CountsFirst({"total": mine}, then)
 

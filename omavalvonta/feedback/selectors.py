@@ -395,19 +395,25 @@ def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> 
     """For the home page: the feedback rounds open today in the units where the
     actor runs them, closing soonest first, each with its answers and, per
     respondent group that has answered, its response rate (`rates`). None when no
-    round is open. Three queries at most."""
+    round is open. Three queries at most. A person who runs them over a region
+    or the organisation sees how many are open (`rows` empty) and the overview's
+    link: the few closing soonest of a region's rounds say little (issue 13)."""
     if not access.has_perm_anywhere(actor, access.P_FEEDBACK_MANAGE):
         return None
     today = today or timezone.localdate()
     qs = Round.objects.for_actor(actor, access.P_FEEDBACK_MANAGE).filter(opens_on__lte=today, closes_on__gte=today)
+    rows = 0 if access.has_perm_above_unit(actor, access.P_FEEDBACK_MANAGE) else limit
     # The count first (core/lib/counts.py), then the rows.
-    return CountsFirst({"total": qs}, lambda counted: _round_rows(qs, counted["total"], today, limit))
+    return CountsFirst({"total": qs}, lambda counted: _round_rows(qs, counted["total"], today, rows))
 
 
 def _round_rows(qs, total, today, limit):
     if not total:
         return None
-    rows = list(qs.select_related("unit").order_by("closes_on", "unit__name", "id")[:limit])
+    if not limit:
+        return {"rows": [], "total": total, "today": today, "rates_over": False}
+    shown = qs.select_related("unit").only("year", "quarter", "closes_on", "unit__name", "unit__places")  # what the block shows
+    rows = list(shown.order_by("closes_on", "unit__name", "id")[:limit])
     counts: dict[int, dict[str, int]] = {r.pk: {} for r in rows}
     for round_id, group, n in (
         Response.objects.filter(round_id__in=list(counts))

@@ -299,39 +299,55 @@ def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> C
     both are empty. The counts first (core/lib/counts.py: one statement with the
     other blocks' on the home page), then a query for each list not empty."""
     today = today or timezone.localdate()
-    counts = {}
-    if access.has_perm_anywhere(actor, access.P_PLAN_APPROVE):
-        counts["drafts_total"] = PlanVersion.objects.for_actor(actor, access.P_PLAN_APPROVE).filter(
-            state=VersionState.DRAFT
-        )
-    if access.has_perm_anywhere(actor, access.P_PLAN_EDIT) and access.has_perm_anywhere(
-        actor, access.P_OBLIGATION_COMPLETE
-    ):
-        counts["reviews_total"] = (
-            Plan.objects.for_actor(actor, access.P_PLAN_EDIT)
-            .filter(access.scope_q(actor, access.P_OBLIGATION_COMPLETE))
-            .filter(next_review_due__lte=today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS))
-        )
+    counts = _plan_home_querysets(actor, today)
     if not counts:
         return None
 
     def then(counted):
+        # A region's rows with the region written as a subquery of its units (the
+        # kernel's `compact`): a short list, not the region's hundred ids to send.
+        regional = any(grant.region_id is not None for grant in access.grants(actor))
+        rows = _plan_home_querysets(actor, today, compact=True) if regional else counts
         result = {"drafts": [], "drafts_total": 0, "reviews": [], "reviews_total": 0, "today": today}
         result["drafts_total"] = counted.get("drafts_total", 0)
         if result["drafts_total"]:
             result["drafts"] = list(
-                counts["drafts_total"].select_related("plan", "unit").order_by("updated_at", "id")[:limit]
+                rows["drafts_total"].select_related("plan", "unit").only(*_DRAFT_FIELDS).order_by("updated_at", "id")[:limit]
             )
         result["reviews_total"] = counted.get("reviews_total", 0)
         if result["reviews_total"]:
             result["reviews"] = list(
-                counts["reviews_total"].select_related("unit").order_by("next_review_due", "id")[:limit]
+                rows["reviews_total"].select_related("unit").only(*_REVIEW_FIELDS).order_by("next_review_due", "id")[:limit]
             )
         if not result["drafts_total"] and not result["reviews_total"]:
             return None
         return result
 
     return CountsFirst(counts, then)
+
+
+# What plans/_home_plans.html shows of a draft and of a plan due for review.
+_DRAFT_FIELDS = ("number", "plan__kind", "unit__name")
+_REVIEW_FIELDS = ("kind", "next_review_due", "unit__name")
+
+
+def _plan_home_querysets(actor, today: dt.date, *, compact: bool = False) -> dict:
+    """The home block's drafts to approve and reviews due ({count name: queryset}),
+    those the actor may see; `compact`: see access.scope_q."""
+    querysets = {}
+    if access.has_perm_anywhere(actor, access.P_PLAN_APPROVE):
+        querysets["drafts_total"] = PlanVersion.objects.for_actor(actor, access.P_PLAN_APPROVE, compact=compact).filter(
+            state=VersionState.DRAFT
+        )
+    if access.has_perm_anywhere(actor, access.P_PLAN_EDIT) and access.has_perm_anywhere(
+        actor, access.P_OBLIGATION_COMPLETE
+    ):
+        querysets["reviews_total"] = (
+            Plan.objects.for_actor(actor, access.P_PLAN_EDIT, compact=compact)
+            .filter(access.scope_q(actor, access.P_OBLIGATION_COMPLETE, compact=compact))
+            .filter(next_review_due__lte=today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS))
+        )
+    return querysets
 
 
 # Directors who read the group's follow-up on the public site (they do not write it).

@@ -75,7 +75,7 @@ def restriction_home_items(
             return None
         rows = [
             {"unit": unit, "to_sign": to_sign.get(unit.pk, 0), "debriefs": debriefs.get(unit.pk, 0), "flags": flags.get(unit.pk, 0)}
-            for unit in Unit.objects.filter(pk__in=waiting).order_by("name")
+            for unit in Unit.objects.filter(pk__in=waiting).only("name").order_by("name")
         ]
         return {
             "rows": rows,

@@ -322,7 +322,9 @@ def obligation_home_items(*, actor, today: dt.date | None = None, limit: int = 3
     def then(counted):
         result = {"rows": [], "total": 0, "late": 0, "scope_late": counted.get("scope_late"), "today": today}
         if counted.get("total"):
-            rows = list(mine.select_related("template", "unit").order_by("due_date", "unit__name", "id")[:limit])
+            # Only what the block shows: the duty's title, due date and unit.
+            shown = mine.select_related("template", "unit").only("due_date", "template__title", "unit__name")
+            rows = list(shown.order_by("due_date", "unit__name", "id")[:limit])
             result.update(rows=rows, total=counted["total"], late=counted["late"])
         if not result["total"] and not result["scope_late"]:
             return None

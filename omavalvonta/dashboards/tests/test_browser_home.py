@@ -59,3 +59,18 @@ def test_an_empty_home_page_is_calm_on_a_phone(phone_page, live_server, employee
     phone_page.goto(str(live_server.url) + "/")
     assert phone_page.locator(".home-calm").is_visible()
     snap(phone_page, "home-empty-phone")
+
+
+def test_a_regional_director_sees_how_many_feedback_rounds_are_open_on_a_phone(
+    phone_page, live_server, regional_director_a, unit_a, password
+):
+    # A region's rounds are many: the director gets their number and the overview's link, not a few rows.
+    _round(unit_a, year=timezone.localdate().year, quarter=(timezone.localdate().month - 1) // 3 + 1, answers=3)
+    login(phone_page, live_server, regional_director_a.email, password)
+    phone_page.goto(str(live_server.url) + "/")
+    block = phone_page.locator("[data-block=rounds]")
+    assert block.is_visible()
+    assert "Tänään on auki 1 kierros." in block.inner_text()
+    assert block.locator("a", has_text="Kaikki kierrokset").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    snap(phone_page, "home-rounds-director-phone")

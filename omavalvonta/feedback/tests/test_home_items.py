@@ -51,3 +51,13 @@ def test_query_count_is_fixed(django_assert_num_queries, supervisor_a, unit_a):
         _answers(_round(unit_a, quarter=q, opens=TODAY, closes=TODAY), "parent", 2)
     with django_assert_num_queries(3):
         round_home_items(actor=supervisor_a, today=TODAY)
+
+
+def test_a_director_sees_how_many_rounds_are_open_not_the_rows(django_assert_num_queries, regional_director_a, quality_director, unit_a):
+    for q in (3, 4):
+        _answers(_round(unit_a, quarter=q), "child", 1)
+    for director in (regional_director_a, quality_director):
+        round_home_items(actor=director, today=TODAY)  # the actor's grants, read once per request
+        with django_assert_num_queries(1):  # the count alone
+            items = round_home_items(actor=director, today=TODAY)
+        assert items == {"rows": [], "total": 2, "today": TODAY, "rates_over": False}
