@@ -26,6 +26,44 @@ def attrs_html(attrs: dict) -> str:
 
 class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
+        if not self._plain_options():
+            return self._render_options(name, value, attrs)
+        # Django's context without its option dicts: the options are written
+        # straight from the choices, chosen as ChoiceWidget.optgroups chooses.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        parts = [format_html('<select name="{}"', widget["name"]), attrs_html(widget["attrs"]), ">"]
+        values, has_selected = widget["value"], False
+        for option_value, option_label in self.choices:
+            group_name = "" if option_value is None else option_value
+            grouped = isinstance(option_label, list | tuple)
+            if grouped and group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for subvalue, sublabel in option_label if grouped else [(group_name, option_label)]:
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(sublabel)}</option>\n"
+                )
+            if grouped and group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 -- every value escaped above
+
+    def _plain_options(self) -> bool:
+        """Are the options Django's own (no subclass changes how they are made)?"""
+        cls = type(self)
+        return (
+            cls.get_context is forms.Select.get_context
+            and cls.optgroups is forms.Select.optgroups
+            and cls.create_option is forms.Select.create_option
+            and not self.option_inherits_attrs
+            and self.checked_attribute == {"selected": True}
+        )
+
+    def _render_options(self, name, value, attrs):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [format_html('<select name="{}"', widget["name"]), attrs_html(widget["attrs"]), ">"]
         for group_name, group_choices, _index in widget["optgroups"]:

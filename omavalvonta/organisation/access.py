@@ -28,11 +28,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Q, Subquery, Value
-from django.db.models.lookups import In
 from django.http import Http404
 
 from omavalvonta.core.lib.counts import count_all
-from omavalvonta.core.lib.sqlin import InArrayOf
+from omavalvonta.core.lib.sqlin import AnyOf, InArrayOf
 from omavalvonta.organisation.models import Unit
 from omavalvonta.organisation.permissions import (  # the permission table, re-exported
     API_TOKEN as API_TOKEN,
@@ -166,11 +165,12 @@ class Grant:
             # region's every row to sort them (SQLite: 220 ms against 1 ms for
             # the first page of 22,800 reports).
             lhs = ExpressionWrapper(lhs + 0, output_field=models.IntegerField())
+        # The list of ids is one array parameter on PostgreSQL (core.lib.sqlin.AnyOf).
         if compact:
             return Q(InArrayOf(lhs, self.region_units()))
         if walk:
-            return Q(In(lhs, self.region_unit_ids))
-        return Q(**{f"{unit_field}_id__in": self.region_unit_ids})
+            return Q(AnyOf(lhs, self.region_unit_ids))
+        return Q(**{f"{unit_field}_id__any_of": self.region_unit_ids})
 
 
 def grants(actor) -> list[Grant]:

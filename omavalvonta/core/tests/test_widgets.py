@@ -20,12 +20,31 @@ GROUPED = [("", "Valitse"), ("Yksikkö A", [(1, "Anna"), (2, "Bertta")]), ("Yksi
         (CHOICES, 2, {"required": True, "aria-invalid": "true", "id": "id_x", "disabled": False}),
         (GROUPED, 3, {"class": "a<b"}),
         ([], None, {}),
+        ([(None, "Ei"), (1, "Yksi"), (1, "Yksi taas"), ("", [(2, "Kaksi")])], 1, {}),
+        ([(1, mark_safe("<b>Anna</b>")), ("a&b", 'Bertta "B"')], "a&b", {}),  # noqa: S308 -- the test's own label
     ],
 )
 def test_quick_select_writes_djangos_select(choices, value, attrs):
     quick = QuickSelect(choices=choices).render("handler", value, attrs=attrs)
     django_s = forms.Select(choices=choices).render("handler", value, attrs=attrs)
     assert str(quick) == str(django_s)
+
+
+def test_quick_select_of_many_and_its_subclasses_write_djangos_select():
+    class Many(QuickSelect):
+        allow_multiple_selected = True
+
+    def create_option(self, *args, **kwargs):
+        option = forms.Select.create_option(self, *args, **kwargs)
+        option["attrs"]["data-x"] = option["index"]
+        return option
+
+    Marked = type("Marked", (QuickSelect,), {"create_option": create_option})
+    DjangoMarked = type("DjangoMarked", (forms.Select,), {"create_option": create_option})
+
+    for quick, django_s, value in [(Many, forms.SelectMultiple, [1, 2]), (Marked, DjangoMarked, 2)]:
+        ours = quick(choices=GROUPED).render("x", value, attrs={"id": "id_x"})
+        assert str(ours) == str(django_s(choices=GROUPED).render("x", value, attrs={"id": "id_x"}))
 
 
 # --- QuickFormRenderer: plain inputs and textareas --------------------------------------
