@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.deviations.models import Kind, RiskLevel, State
 
 # The list page's rows (`list_rows`) read these fields alone: a report's
@@ -201,7 +202,8 @@ def _plain(bound) -> bool:
     attributes of its own, not required, disabled or hidden."""
     widget = bound.field.widget
     plain_type = (
-        type(widget) is forms.Select
+        # Django's select, or the same select written in Python (core.widgets).
+        type(widget) in (forms.Select, QuickSelect)
         or isinstance(widget, forms.CheckboxInput)
         or (isinstance(widget, forms.DateInput) and widget.input_type == "date")
     )

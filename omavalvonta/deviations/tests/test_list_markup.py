@@ -58,3 +58,16 @@ def test_the_access_log_table_escapes_the_reader():
     rows = [SimpleNamespace(at=at, reader_name="Ulko <lukija>", what="deviation.reporter", right="deviation.view_reporter")]
     html = access_log_html(rows)
     assert "<td>4.3.2026 5.06</td>" in html and "Ulko &lt;lukija&gt;" in html
+
+
+def test_the_list_writes_its_own_filter_bar_for_every_field_of_its_form(client, quality_director, unit_a, unit_b):
+    # The region and unit selects are core.widgets.QuickSelect: the bar must
+    # still write them itself (a field it does not know sends the whole bar to
+    # the component templates, some ten thousand calls more a request).
+    client.force_login(quality_director)
+    response = client.get("/poikkeamat/")
+    assert response.status_code == 200
+    assert response.context["bar"] is not None
+    names = [field["name"] for field in response.context["bar"]]
+    assert "region" in names and "unit" in names
+    assert 'name="unit"' in response.context["bar_html"]
