@@ -304,20 +304,16 @@ def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> C
         return None
 
     def then(counted):
-        # A region's rows with the region written as a subquery of its units (the
-        # kernel's `compact`): a short list, not the region's hundred ids to send.
-        regional = any(grant.region_id is not None for grant in access.grants(actor))
-        rows = _plan_home_querysets(actor, today, compact=True) if regional else counts
         result = {"drafts": [], "drafts_total": 0, "reviews": [], "reviews_total": 0, "today": today}
         result["drafts_total"] = counted.get("drafts_total", 0)
         if result["drafts_total"]:
             result["drafts"] = list(
-                rows["drafts_total"].select_related("plan", "unit").only(*_DRAFT_FIELDS).order_by("updated_at", "id")[:limit]
+                counts["drafts_total"].select_related("plan", "unit").only(*_DRAFT_FIELDS).order_by("updated_at", "id")[:limit]
             )
         result["reviews_total"] = counted.get("reviews_total", 0)
         if result["reviews_total"]:
             result["reviews"] = list(
-                rows["reviews_total"].select_related("unit").only(*_REVIEW_FIELDS).order_by("next_review_due", "id")[:limit]
+                counts["reviews_total"].select_related("unit").only(*_REVIEW_FIELDS).order_by("next_review_due", "id")[:limit]
             )
         if not result["drafts_total"] and not result["reviews_total"]:
             return None
@@ -331,20 +327,20 @@ _DRAFT_FIELDS = ("number", "plan__kind", "unit__name")
 _REVIEW_FIELDS = ("kind", "next_review_due", "unit__name")
 
 
-def _plan_home_querysets(actor, today: dt.date, *, compact: bool = False) -> dict:
+def _plan_home_querysets(actor, today: dt.date) -> dict:
     """The home block's drafts to approve and reviews due ({count name: queryset}),
-    those the actor may see; `compact`: see access.scope_q."""
+    those the actor may see."""
     querysets = {}
     if access.has_perm_anywhere(actor, access.P_PLAN_APPROVE):
-        querysets["drafts_total"] = PlanVersion.objects.for_actor(actor, access.P_PLAN_APPROVE, compact=compact).filter(
+        querysets["drafts_total"] = PlanVersion.objects.for_actor(actor, access.P_PLAN_APPROVE).filter(
             state=VersionState.DRAFT
         )
     if access.has_perm_anywhere(actor, access.P_PLAN_EDIT) and access.has_perm_anywhere(
         actor, access.P_OBLIGATION_COMPLETE
     ):
         querysets["reviews_total"] = (
-            Plan.objects.for_actor(actor, access.P_PLAN_EDIT, compact=compact)
-            .filter(access.scope_q(actor, access.P_OBLIGATION_COMPLETE, compact=compact))
+            Plan.objects.for_actor(actor, access.P_PLAN_EDIT)
+            .filter(access.scope_q(actor, access.P_OBLIGATION_COMPLETE))
             .filter(next_review_due__lte=today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS))
         )
     return querysets
