@@ -338,7 +338,7 @@ def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
     """Open grievances, critical reports and serious events `actor` may view:
     the ones a handler must see first, a late or running statutory clock first,
     then the oldest. The ids come from the partial index of these reports alone
-    (deviation_open_priority), as the subquery of the one statement that joins
+    (deviation_priority_covered), as the subquery of the one statement that joins
     those rows (with the list page's fields, LIST_PAGE_FIELDS)."""
     ids = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW).filter(state__in=OPEN_STATE_VALUES)
     ids = ids.filter(_priority_q()).annotate(clock=_PRIORITY_CLOCK).order_by(*_PRIORITY_ORDER)
