@@ -37,27 +37,28 @@ LIKELIHOOD_RANGE = range(1, 6)  # 1 .. 5
 
 def risk_matrix_is_valid(matrix) -> bool:
     """5 rows (consequence 0..4) of 5 cells (likelihood 1..5), each a RiskLevel."""
+    levels = set(RiskLevel.values)
     return (
         isinstance(matrix, list)
         and len(matrix) == len(CONSEQUENCE_RANGE)
         and all(
-            isinstance(row, list)
-            and len(row) == len(LIKELIHOOD_RANGE)
-            and all(cell in RiskLevel.values for cell in row)
+            isinstance(row, list) and len(row) == len(LIKELIHOOD_RANGE) and all(cell in levels for cell in row)
             for row in matrix
         )
     )
 
 
-def risk_level_for(matrix, consequence: int, likelihood: int) -> str:
-    """The RiskLevel value for a classification.
+def risk_matrix_or_default(matrix) -> list:
+    """`matrix` when it is valid, else the default one: a malformed organisation
+    matrix must not stop a handler from classifying a report."""
+    return matrix if risk_matrix_is_valid(matrix) else DEFAULT_RISK_MATRIX
 
-    A malformed organisation matrix falls back to the default one: a broken
-    configuration must not stop a handler from classifying a report."""
+
+def risk_level_for(matrix, consequence: int, likelihood: int) -> str:
+    """The RiskLevel value for a classification (on the default matrix when the
+    organisation's is malformed, `risk_matrix_or_default`)."""
     if isinstance(consequence, bool) or consequence not in CONSEQUENCE_RANGE:
         raise ValueError(f"consequence must be 0..4, got {consequence!r}")
     if isinstance(likelihood, bool) or likelihood not in LIKELIHOOD_RANGE:
         raise ValueError(f"likelihood must be 1..5, got {likelihood!r}")
-    if not risk_matrix_is_valid(matrix):
-        matrix = DEFAULT_RISK_MATRIX
-    return matrix[consequence][likelihood - 1]
+    return risk_matrix_or_default(matrix)[consequence][likelihood - 1]

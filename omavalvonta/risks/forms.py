@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.forms import DateField, DateInput, EditVersionField, ModelMultipleChoiceField
+from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.organisation.risk import Consequence, Likelihood
 from omavalvonta.organisation.unit_choice import RegionUnitFilter
 from omavalvonta.risks.models import RiskCategory
@@ -34,9 +35,12 @@ class RiskForm(forms.Form):
 
 
 class FilterForm(RegionUnitFilter):
-    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories")), *RiskCategory.choices], required=False)
+    # QuickSelect: Django's select markup without a template per option.
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All categories")), *RiskCategory.choices], required=False, widget=QuickSelect
+    )
     active = forms.ChoiceField(
-        label=_("Show"), choices=[("", _("Active risks")), ("all", _("Also retired"))], required=False
+        label=_("Show"), choices=[("", _("Active risks")), ("all", _("Also retired"))], required=False, widget=QuickSelect
     )
 
     def __init__(self, *args, units, **kwargs):

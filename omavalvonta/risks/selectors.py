@@ -129,11 +129,12 @@ def risk_matrix_counts(*, actor, filters: dict | None = None) -> list[dict]:
     """The register on the organisation's risk matrix: per consequence (most
     serious first) the cells by likelihood, each with its level and how many of
     the listed risks fall in it. One aggregate query."""
-    from omavalvonta.organisation.risk import Consequence, risk_level_for
+    from omavalvonta.organisation.risk import CONSEQUENCE_RANGE, LIKELIHOOD_RANGE, Consequence, risk_matrix_or_default
     from omavalvonta.organisation.selectors import organisation_current
 
     organisation = organisation_current()
-    matrix = organisation.risk_matrix if organisation else None
+    # Checked once, not once a cell (risk_level_for).
+    levels = risk_matrix_or_default(organisation.risk_matrix if organisation else None)
     counts = {
         (row["consequence"], row["likelihood"]): row["n"]
         for row in risk_list(actor=actor, filters=filters)
@@ -145,9 +146,9 @@ def risk_matrix_counts(*, actor, filters: dict | None = None) -> list[dict]:
         {
             "consequence": Consequence(c).label,
             "cells": [
-                {"likelihood": lk, "level": risk_level_for(matrix, c, lk), "count": counts.get((c, lk), 0)}
-                for lk in range(1, 6)
+                {"likelihood": lk, "level": levels[c][lk - 1], "count": counts.get((c, lk), 0)}
+                for lk in LIKELIHOOD_RANGE
             ],
         }
-        for c in range(4, -1, -1)
+        for c in reversed(CONSEQUENCE_RANGE)
     ]
