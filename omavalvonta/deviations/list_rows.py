@@ -12,11 +12,13 @@ markup as `components/filters.html` with `field.html` and `check.html`, without
 a widget template per option; a form with errors keeps the components (they
 show the errors and their summary)."""
 
+import functools
 import html
+import re
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -45,12 +47,13 @@ LIST_PAGE_FIELDS = (
 )
 
 
-def _date(value) -> str:
-    """`value|date:"j.n.Y"`: an aware datetime in the current time zone."""
+def _date(value, tz=None) -> str:
+    """`value|date:"j.n.Y"`: an aware datetime in the current time zone (`tz`, when
+    the caller has it at hand)."""
     if value is None:
         return ""
     if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value)
+        value = timezone.localtime(value) if tz is None else value.astimezone(tz)
     return f"{value.day}.{value.month}.{value.year}"
 
 
@@ -67,15 +70,24 @@ def detail_url_prefix() -> str:
     return url[:-2]
 
 
-def list_rows(deviations, *, today=None) -> list[dict]:
-    """One dict per report (models with LIST_RELATED joined) in the given order."""
-    today = today or timezone.localdate()
-    prefix = detail_url_prefix()
+@functools.lru_cache(maxsize=8)
+def _labels(language: str | None) -> tuple[dict, dict, dict, dict]:
+    """The labels of the kinds, states and risk levels in `language` (the active
+    one: the translations do not change while the server runs)."""
     kinds = {value: str(label) for value, label in Kind.choices}
     states = {value: str(label) for value, label in State.choices}
     risks = {value: str(label) for value, label in RiskLevel.choices}
     # A phone's card has no column heads: its risk badge names itself.
     risks_named = {value: _("Risk: %(level)s") % {"level": label} for value, label in risks.items()}
+    return kinds, states, risks, risks_named
+
+
+def list_rows(deviations, *, today=None) -> list[dict]:
+    """One dict per report (models with LIST_RELATED joined) in the given order."""
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    prefix = detail_url_prefix()
+    kinds, states, risks, risks_named = _labels(translation.get_language())
     rows = []
     for d in deviations:
         is_open = d.state != State.CLOSED
@@ -97,9 +109,9 @@ def list_rows(deviations, *, today=None) -> list[dict]:
                 "risk_label": risks.get(d.risk_level, d.risk_level) if d.risk_level else "",
                 "risk_phone": risks_named.get(d.risk_level, d.risk_level) if d.risk_level else "",
                 "unit": d.unit.name,
-                "submitted": _date(d.submitted_at),
+                "submitted": _date(d.submitted_at, tz),
                 "handler": str(d.handler) if d.handler_id else "",
-                "due": _date(d.due_date),
+                "due": _date(d.due_date, tz),
                 "overdue": overdue,
                 "stands_out": is_open and d.stands_out,
             }
@@ -110,9 +122,18 @@ def list_rows(deviations, *, today=None) -> list[dict]:
 # --- The rows' markup --------------------------------------------------------------------
 
 
+# A character html.escape changes: most names, numbers and dates have none.
+_SPECIAL = re.compile(r"[&<>\"']").search
+
+
+def _escaped_str(text: str) -> str:
+    """html.escape(text), without its five replaces when nothing needs escaping."""
+    return html.escape(text) if _SPECIAL(text) else text
+
+
 def _escaped(text) -> str:
     """conditional_escape without a SafeString a call: a region's hundred units are as many options."""
-    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+    return text.__html__() if hasattr(text, "__html__") else _escaped_str(str(text))
 
 
 def _badge(show: bool, kind: str, label: str, *, before: str = "") -> str:
@@ -189,12 +210,12 @@ def cards_html(rows: list[dict]) -> str:
 
 
 def _select(bound, value) -> dict:
-    values = {"" if value is None else str(value)}
-    options = "\n".join(
-        f'<option value="{html.escape(str(option))}"{" selected" if str(option) in values else ""}>{_escaped(label)}</option>'
-        for option, label in bound.field.choices
-    )
-    return {"options": mark_safe(options)}  # noqa: S308 -- every value escaped
+    chosen = "" if value is None else str(value)
+    options = []
+    for option, label in bound.field.choices:
+        option = str(option)
+        options.append(f'<option value="{_escaped_str(option)}"{" selected" if option == chosen else ""}>{_escaped(label)}</option>')
+    return {"options": mark_safe("\n".join(options))}  # noqa: S308 -- every value escaped
 
 
 def _plain(bound) -> bool:
