@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from omavalvonta.deviations.access_rows import access_log_html
-from omavalvonta.deviations.list_rows import cards_html, filter_bar_html, table_html
+from omavalvonta.deviations.list_rows import _select, cards_html, filter_bar_html, table_html
 
 
 def _row(**changes) -> dict:
@@ -51,6 +51,16 @@ def test_the_filter_bar_escapes_its_labels_and_keeps_the_checkbox_state():
     html = filter_bar_html(fields)
     assert "Minun &lt;b&gt;" in html and ' checked>' in html
     assert 'value="2026-01-02"' in html and "Ohje &amp; apu" in html
+
+
+def test_a_filter_select_escapes_its_options_and_marks_the_chosen_one():
+    bound = SimpleNamespace(field=SimpleNamespace(choices=[("", "Kaikki"), (3, 'Koti "A" & <B>'), ("x'y", "Toinen")]))
+    assert str(_select(bound, 3)["options"]) == (
+        '<option value="">Kaikki</option>\n'
+        '<option value="3" selected>Koti &quot;A&quot; &amp; &lt;B&gt;</option>\n'
+        '<option value="x&#x27;y">Toinen</option>'
+    )
+    assert ' selected>Kaikki' in str(_select(bound, None)["options"])
 
 
 def test_the_access_log_table_escapes_the_reader():
