@@ -69,7 +69,8 @@ def overview(request):
     rows = selectors.unit_counts(actor=actor, region_id=region["region"].pk if region else None)
     if region is None and len(rows) == 1 and rows[0]["can_view"]:
         return redirect("restrictions:unit", unit_id=rows[0]["unit"].pk)
-    return render(request, "restrictions/overview.html", {**context, "rows": rows})
+    cards = overview_rows.unit_cards(rows, small=selectors.SMALL_GROUP)
+    return render(request, "restrictions/overview.html", {**context, "rows": rows, "unit_cards": cards})
 
 
 @logs_read("restriction.list")

@@ -160,3 +160,16 @@ def test_the_region_cards_and_month_rows_are_escaped():
     assert rows == (
         '<tr><th scope="row">&lt;b&gt;&quot;Pohjoinen&quot;&lt;/b&gt;</th><td>0</td><td>–</td><td>7</td></tr>'
     )
+
+
+def test_the_unit_cards_link_only_the_registers_the_person_reads():
+    from omavalvonta.organisation.models import Unit
+
+    rows = [
+        {"unit": Unit(pk=3, name="Koti <Koivu>"), "count": 9, "can_view": True, "small": False},
+        {"unit": Unit(pk=4, name="Koti Mänty"), "count": 2, "can_view": False, "small": True},
+    ]
+    cards = overview_rows.unit_cards(rows, small=5)
+    assert f'<a href="{reverse("restrictions:unit", args=[3])}">' in cards and "Koti &lt;Koivu&gt;" in cards
+    assert "<span>9 measures</span>" in cards and "<span>fewer than 5 measures</span>" in cards
+    assert cards.count("<a ") == 1 and cards.count("<div>") == 1 and "/yksikko/4/" not in cards
