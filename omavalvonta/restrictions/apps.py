@@ -12,9 +12,11 @@ class RestrictionsConfig(AppConfig):
 
     def ready(self):
         from omavalvonta.core import jobs
-        from omavalvonta.restrictions import plugs, services
+        from omavalvonta.organisation import hooks
+        from omavalvonta.restrictions import monthly, plugs, services
 
         plugs.register()
+        hooks.on_unit_saved(monthly.unit_saved)  # the counted months' regions
         from omavalvonta.restrictions import retention
 
         retention.register()  # the measures in privacy's retention table

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from omavalvonta.clients.models import Placement, SocialWorkerDelivery
 from omavalvonta.core.models import TimeStampedModel
 from omavalvonta.organisation.access import UnitScopedQuerySet
-from omavalvonta.organisation.models import Unit
+from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.restrictions import law
 
 
@@ -74,6 +74,8 @@ class Restriction(TimeStampedModel):
                 name="restriction_sw_untold",
                 condition=models.Q(social_worker_delivery__isnull=True),
             ),
+            # A month's measures or the last days' (restrictions.monthly), from the index alone on PostgreSQL.
+            models.Index(fields=["started_at"], include=["unit"], name="restriction_started"),
         ]
         verbose_name = _("restrictive measure")
         verbose_name_plural = _("restrictive measures")
@@ -215,3 +217,41 @@ class ReductionGoal(TimeStampedModel):
 
     def __str__(self):
         return f"{self.unit_id} ≤{self.per_month}/kk"
+
+
+class MonthCount(models.Model):
+    """How many measures started in a closed month (Helsinki time), counted
+    once when a page first needs the month (restrictions.monthly): the
+    organisation's overview reads these instead of a year of measures. Per
+    month a row per unit with measures (with the unit's region), a row per
+    region (no unit: its active units' measures, and how many active units it
+    had) and a row with neither, which says that the month is counted (n: all
+    its measures). Recording a measure into a closed month or destroying
+    measures forgets their months; a unit created or changed forgets them all
+    (its region or its being active may have changed): they are counted again
+    when next needed."""
+
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    n = models.PositiveIntegerField()
+    units = models.PositiveIntegerField(default=0)  # a region's row: its active units when counted
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month"], condition=models.Q(unit__isnull=False), name="restriction_month_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "month"],
+                condition=models.Q(unit__isnull=True, region__isnull=False),
+                name="restriction_month_region",
+            ),
+            models.UniqueConstraint(
+                fields=["month"], condition=models.Q(unit__isnull=True, region__isnull=True), name="restriction_month_done"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "region"], name="restriction_month_read")]
+
+    def __str__(self):
+        return f"{self.unit_id or self.region_id} {self.month:%Y-%m}: {self.n}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from omavalvonta.core.registry import RetentionDue
 from omavalvonta.core.services import retention_destroy, retention_due
+from omavalvonta.restrictions import monthly
 from omavalvonta.restrictions.models import DocumentHandover, Restriction, RestrictionDocument
 
 
@@ -18,9 +19,11 @@ def restrictions_due(*, cutoff, limit: int) -> list[RetentionDue]:
 
 
 def restrictions_destroy(*, ids) -> list[int]:
-    """Destroy measures with their documents, handovers and audit trail."""
+    """Destroy measures with their documents, handovers and audit trail (and
+    forget their months' counts)."""
 
     def documents_destroy(found):
+        monthly.months_forget(Restriction.objects.filter(pk__in=found).dates("started_at", "month"))
         DocumentHandover.objects.filter(document__restriction_id__in=found).delete()
         RestrictionDocument.objects.filter(restriction_id__in=found).delete()
 

@@ -17,8 +17,7 @@ from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
-from omavalvonta.organisation import access, overview
-from omavalvonta.organisation.models import Region
+from omavalvonta.organisation import access
 from omavalvonta.restrictions import law
 from omavalvonta.restrictions.models import ChildFlag, ReductionGoal, Restriction, RestrictionDocument
 
@@ -28,25 +27,6 @@ CHILD_PANEL_LATEST = 5
 SMALL_GROUP = 5
 OVERVIEW_DAYS = 365
 FIGURE_MONTHS = 12
-
-
-def region_counts(*, actor) -> list[dict]:
-    """Per region of the units the actor may count: how many units and the
-    measures of the last year (organisation.overview); a region's count under
-    SMALL_GROUP is hidden ("small"). Three queries, however many units."""
-    units = access.units_for(actor, access.P_CLIENT_COUNT)
-    since = timezone.now() - dt.timedelta(days=OVERVIEW_DAYS)
-    totals = dict(
-        Restriction.objects.filter(unit__in=units.values("pk"), started_at__gte=since)
-        .order_by()
-        .values("unit__region_id")
-        .annotate(n=Count("id"))
-        .values_list("unit__region_id", "n")
-    )
-    rows = overview.regions_of(units, totals)
-    for row in rows:
-        row["small"] = 0 < row["total"] < SMALL_GROUP
-    return rows
 
 
 def unit_counts(*, actor, region_id: int | None = None) -> list[dict]:
@@ -333,39 +313,6 @@ def unit_last_month(*, unit, today: dt.date | None = None) -> dict:
         .values_list("measure", "n")
     )
     return {"month": start, "by_type": [(m.label, rows[m.key]) for m in law.measures() if rows.get(m.key)], "total": sum(rows.values())}
-
-
-def region_figures(*, actor, months: int = FIGURE_MONTHS, today: dt.date | None = None) -> list[dict]:
-    """Per region of the units the actor may count: the measures per month, no
-    units, no children; a month under SMALL_GROUP is hidden (None). Two queries:
-    one filtered count per month (no date function per row)."""
-    today = today or timezone.localdate()
-    starts = _month_starts(today, months)
-    bounds_ = [timezone.make_aware(dt.datetime.combine(d, dt.time())) for d in starts]
-    bounds_.append(timezone.make_aware(dt.datetime.combine(_next_month(starts[-1]), dt.time())))
-    units = access.units_for(actor, access.P_CLIENT_COUNT)
-    rows = (
-        Restriction.objects.filter(unit__in=units.values("pk"), started_at__gte=bounds_[0], started_at__lt=bounds_[-1])
-        .order_by()
-        .values("unit__region_id")
-        .annotate(
-            **{
-                f"m{i}": Count("id", filter=Q(started_at__gte=bounds_[i], started_at__lt=bounds_[i + 1]))
-                for i in range(len(starts))
-            }
-        )
-    )
-    counts = {row["unit__region_id"]: [row[f"m{i}"] for i in range(len(starts))] for row in rows}
-    regions = Region.objects.filter(pk__in=units.values("region_id")).order_by("name", "pk")
-    return [
-        {"region": region, "cells": [_hide_small(n) for n in counts.get(region.pk, [0] * len(starts))]}
-        for region in regions
-    ]
-
-
-def figure_months(months: int = FIGURE_MONTHS) -> list[dt.date]:
-    """The first days of the months the figures show, oldest first."""
-    return _month_starts(timezone.localdate(), months)
 
 
 def _next_month(first: dt.date) -> dt.date:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.accesslog import logs_read
@@ -28,7 +29,7 @@ from omavalvonta.organisation.access import (
     requires,
 )
 from omavalvonta.organisation.overview import pick_region
-from omavalvonta.restrictions import documents, law, rules, selectors, services
+from omavalvonta.restrictions import documents, law, monthly, overview_rows, rules, selectors, services
 from omavalvonta.restrictions.forms import (
     DebriefForm,
     DocumentForm,
@@ -44,21 +45,32 @@ PAGE_SIZE = 20
 @requires(P_CLIENT_COUNT)
 def overview(request):
     """The units the actor may count, with their measures of the last year (no
-    names); one unit whose register the actor reads: straight to it."""
+    names): over many units the regions first, with their months; one unit
+    whose register the actor reads: straight to it."""
     actor = request.user
-    regions = selectors.region_counts(actor=actor)
+    regions = monthly.regions(actor=actor)
     region, regions_first = pick_region(regions, request.GET.get("alue"))
     context = {"small": selectors.SMALL_GROUP, "region": region}
     if regions_first:
-        figures = selectors.region_figures(actor=actor)
-        months = selectors.figure_months()
+        figures = monthly.region_figures(actor=actor, regions=regions)
+        cards = overview_rows.region_cards(regions, url=reverse("restrictions:overview"), small=selectors.SMALL_GROUP)
         return render(
-            request, "restrictions/overview.html", {**context, "regions": regions, "figures": figures, "months": months}
+            request,
+            "restrictions/overview.html",
+            {
+                **context,
+                "regions": regions,
+                "region_cards": cards,
+                "figures": figures["rows"],
+                "month_rows": overview_rows.month_rows(figures["rows"]),
+                "months": figures["months"],
+            },
         )
     rows = selectors.unit_counts(actor=actor, region_id=region["region"].pk if region else None)
     if region is None and len(rows) == 1 and rows[0]["can_view"]:
         return redirect("restrictions:unit", unit_id=rows[0]["unit"].pk)
-    return render(request, "restrictions/overview.html", {**context, "rows": rows})
+    cards = overview_rows.unit_cards(rows, small=selectors.SMALL_GROUP)
+    return render(request, "restrictions/overview.html", {**context, "rows": rows, "unit_cards": cards})
 
 
 @logs_read("restriction.list")

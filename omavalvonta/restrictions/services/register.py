@@ -18,7 +18,7 @@ from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, access_people
-from omavalvonta.restrictions import law
+from omavalvonta.restrictions import law, monthly
 from omavalvonta.restrictions.models import RecordKind, Restriction
 from omavalvonta.restrictions.services.followup import _inform_at_once, flags_check
 
@@ -234,6 +234,7 @@ def restriction_record(*, actor, placement, **data) -> Restriction:
     restriction = Restriction.objects.create(
         placement=placement, unit=unit, created_by=actor, **_clean(actor=actor, placement=placement, data=data)
     )
+    monthly.recorded(restriction.started_at)
     audit_event_record(
         actor=actor, verb="restriction.recorded", target=restriction, unit=unit,
         measure=restriction.measure, record_kind=restriction.record_kind,

@@ -250,8 +250,11 @@ def test_region_figures_hide_groups_under_five(regional_director_a, supervisor_a
     for hours in (5, 4):
         started = this_month(hours)
         record(supervisor_a, child_a, started_at=started, ended_at=started + dt.timedelta(minutes=2))
-    rows = selectors.region_figures(actor=regional_director_a)
-    assert rows and rows[0]["cells"][-1] is None
+    from omavalvonta.restrictions import monthly
+
+    regions = monthly.regions(actor=regional_director_a)
+    rows = monthly.region_figures(actor=regional_director_a, regions=regions)["rows"]
+    assert rows and rows[0]["cells"][-1] is None and regions[0]["small"]
     assert Restriction.objects.count() == 2
 
 
