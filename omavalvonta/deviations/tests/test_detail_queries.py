@@ -38,6 +38,11 @@ def test_handling_people_are_the_selectors_people_in_one_query(
         assert _pks(people.owners) == _pks(owners)
         assert _pks(people.responsible) == _pks(responsible)
     assert supervisor_a.pk in _pks(people.handlers)
+    # Only offered (no form posted): the same people, by the same names, in one query.
+    offered = HandlingPeople(deviation=deviation, to_offer=True)
+    with django_assert_num_queries(1):
+        for name in ("handlers", "owners", "responsible"):
+            assert [(p.pk, str(p)) for p in getattr(offered, name)] == [(p.pk, str(p)) for p in getattr(people, name)]
 
 
 def test_the_report_page_reads_a_fixed_number_of_queries_for_its_handler(

@@ -47,8 +47,9 @@ from omavalvonta.organisation.access import (
 
 def _handling_forms(deviation, *, bound: str | None = None, data=None, actor=None) -> dict:
     """The handling panel's forms; the one named `bound` bound to `data`."""
-    # Who may handle, own an action, answer for an instruction: one query.
-    people = HandlingPeople(deviation=deviation)
+    # Who may handle, own an action, answer for an instruction: one query (only
+    # their ids and names while no form is posted: nothing is cleaned to a User).
+    people = HandlingPeople(deviation=deviation, to_offer=bound is None)
 
     def args(name):
         return (data,) if name == bound else ()
