@@ -4,8 +4,10 @@
 each, with some twenty variable lookups: a report's handling panel renders
 about twenty fields. `field_html` writes the same markup for a field without
 errors (a field with errors goes to the templates, which show them), using
-the bound field's own widget markup, ids, label and help text, so that what
-a field carries does not change. Tests compare it with the templates."""
+the bound field's own ids, label and help text and its widget's Django context
+(the widgets the project's renderer writes in Python are written here, with
+one escape a value; any other widget renders itself), so that what a field
+carries does not change. Tests compare it with the templates."""
 
 from __future__ import annotations
 
