@@ -4,11 +4,10 @@ thousand template lookups. The markup is the template's loop's."""
 
 from __future__ import annotations
 
-import html
-
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from omavalvonta.core.lib.formhtml import escape
 from omavalvonta.deviations.list_rows import datetime_text
 
 
@@ -18,8 +17,8 @@ def access_log_html(rows) -> str:
     what = {True: _("The reporter's identity"), False: _("The report")}
     return mark_safe(  # noqa: S308 -- every value escaped
         "".join(
-            f"\n              <tr><td>{datetime_text(row.at)}</td><td>{html.escape(str(row.reader_name))}</td>"
-            f"<td>{what[row.what == 'deviation.reporter']}</td><td><code>{html.escape(str(row.right))}</code></td></tr>"
+            f"\n              <tr><td>{datetime_text(row.at)}</td><td>{escape(row.reader_name)}</td>"
+            f"<td>{what[row.what == 'deviation.reporter']}</td><td><code>{escape(row.right)}</code></td></tr>"
             "\n              "
             for row in rows
         )

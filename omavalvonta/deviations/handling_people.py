@@ -13,10 +13,13 @@ class HandlingPeople:
     (access_people.PeopleCovering) instead of one per choice: `handlers` is
     `handler_candidates` for the report's kind, `owners` of a corrective action
     `action_owner_candidates`, `responsible` for an instruction
-    `proposals.responsible_candidates`."""
+    `proposals.responsible_candidates`. With `to_offer` (forms shown, none
+    posted) each person is read as their id and name only
+    (access_people.NamesCovering), not as a whole User."""
 
-    def __init__(self, *, deviation: Deviation):
-        self._people = access_people.PeopleCovering(deviation.unit)
+    def __init__(self, *, deviation: Deviation, to_offer: bool = False):
+        covering = access_people.NamesCovering if to_offer else access_people.PeopleCovering
+        self._people = covering(deviation.unit)
         self._kind = deviation.kind
 
     @cached_property

@@ -94,9 +94,9 @@ _TIMELINE_LABELS = {
 }
 
 
-def _timeline_label(event) -> str | None:
-    label = _TIMELINE_LABELS.get(event.verb)
-    return label(event.data or {}) if label is not None else None
+def _timeline_label(verb: str, data) -> str | None:
+    label = _TIMELINE_LABELS.get(verb)
+    return label(data or {}) if label is not None else None
 
 
 # Events whose actor is the reporter: named only to those who may see them.
@@ -118,13 +118,13 @@ def deviation_timeline(*, actor, deviation: Deviation) -> list[TimelineEntry]:
     through reporter_display(), which logs it once."""
     show_reporter = reporter_visible(actor=actor, deviation=deviation)
     entries = []
-    for event in audit_events_for(deviation):
-        label = _timeline_label(event)
+    # Only what a line shows: not a whole event and User a line.
+    for at, verb, data, actor_name in audit_events_for(deviation).values_list("at", "verb", "data", "actor__full_name"):
+        label = _timeline_label(verb, data)
         if label is None:  # a verb the timeline does not tell (yet)
             continue
-        actor_name = event.actor.full_name if event.actor_id and event.actor else None
         # The submitter is the reporter; whoever else acted is staff doing their job.
-        if event.verb in _REPORTER_VERBS and not show_reporter:
+        if verb in _REPORTER_VERBS and not show_reporter:
             actor_name = None
-        entries.append(TimelineEntry(at=event.at, label=label, actor_name=actor_name))
+        entries.append(TimelineEntry(at=at, label=label, actor_name=actor_name))
     return entries

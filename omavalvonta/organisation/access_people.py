@@ -113,3 +113,33 @@ class PeopleCovering:
     def in_unit(self) -> list[User]:
         """`people_holding(unit=unit)`: a membership in the unit itself, any role."""
         return self._people(lambda role, unit_id: unit_id == self.unit.pk)
+
+
+class Named:
+    """A person as a choice of people shows them: id and name (`str()` as
+    `User.__str__`). Only to offer; a form that is posted cleans to a `User`."""
+
+    __slots__ = ("pk", "full_name", "email")
+
+    def __init__(self, pk: int, full_name: str, email: str):
+        self.pk, self.full_name, self.email = pk, full_name, email
+
+    def __str__(self):
+        return self.full_name or self.email
+
+
+class NamesCovering(PeopleCovering):
+    """`PeopleCovering` reading only each person's id and names (no whole User a
+    membership): the same people in the same order, as `Named`, for a page that
+    only offers them (a form shown, not posted)."""
+
+    @cached_property
+    def _rows(self) -> list[tuple[str, int | None, Named]]:
+        rows = memberships_of(covering=self.unit).order_by()
+        named = {}
+        return [
+            (role, unit_id, named.get(pk) or named.setdefault(pk, Named(pk, full_name, email)))
+            for role, unit_id, pk, full_name, email in rows.values_list(
+                "role", "unit_id", "user_id", "user__full_name", "user__email"
+            )
+        ]

@@ -45,33 +45,58 @@ from omavalvonta.organisation.access import (
 # --- The report page --------------------------------------------------------------------
 
 
+class _Forms(dict):
+    """The handling panel's forms by name, each made when first asked for: a
+    closed report shows only reopening's, an open one all but that (and the
+    panel's choices of people are read only for a form that offers them)."""
+
+    def __init__(self, makers: dict):
+        super().__init__(close_errors=[])
+        self._makers = makers
+
+    def __missing__(self, name):
+        if name not in self._makers:
+            raise KeyError(name)
+        form = self[name] = self._makers[name]()
+        return form
+
+    def get(self, name, default=None):
+        return self[name] if name in self or name in self._makers else default
+
+
 def _handling_forms(deviation, *, bound: str | None = None, data=None, actor=None) -> dict:
-    """The handling panel's forms; the one named `bound` bound to `data`."""
-    # Who may handle, own an action, answer for an instruction: one query.
-    people = HandlingPeople(deviation=deviation)
+    """The handling panel's forms (made when first asked for); the one named
+    `bound` bound to `data`."""
+    # Who may handle, own an action, answer for an instruction: one query (only
+    # their ids and names while no form is posted: nothing is cleaned to a User).
+    people = HandlingPeople(deviation=deviation, to_offer=bound is None)
 
     def args(name):
         return (data,) if name == bound else ()
 
-    return {
-        "assign": AssignForm(*args("assign"), prefix="assign", candidates=people.handlers, current=deviation.handler),
-        "classify": ClassifyForm(*args("classify"), prefix="classify", initial=ClassifyForm.initial_for(deviation)),
-        "action": ActionForm(*args("action"), prefix="action", people=people.owners),
-        "answer": AnswerForm(
-            *args("answer"), prefix="answer", initial={"answer": deviation.answer, "edit_version": deviation.edit_version}
-        ),
-        "message": MessageForm(*args("message"), prefix="message"),
-        "informed": InformedForm(*args("informed"), prefix="informed", actor=actor),
-        "decisions": DecisionsForm(
-            *args("decisions"),
-            prefix="decisions",
-            candidates=people.responsible,
-            deviation=deviation,
-        ),
-        "close": CloseForm(prefix="close"),
-        "reopen": ReopenForm(*args("reopen"), prefix="reopen"),
-        "close_errors": [],
-    }
+    return _Forms(
+        {
+            "assign": lambda: AssignForm(
+                *args("assign"), prefix="assign", candidates=people.handlers, current=deviation.handler
+            ),
+            "classify": lambda: ClassifyForm(
+                *args("classify"), prefix="classify", initial=ClassifyForm.initial_for(deviation)
+            ),
+            "action": lambda: ActionForm(*args("action"), prefix="action", people=people.owners),
+            "answer": lambda: AnswerForm(
+                *args("answer"),
+                prefix="answer",
+                initial={"answer": deviation.answer, "edit_version": deviation.edit_version},
+            ),
+            "message": lambda: MessageForm(*args("message"), prefix="message"),
+            "informed": lambda: InformedForm(*args("informed"), prefix="informed", actor=actor),
+            "decisions": lambda: DecisionsForm(
+                *args("decisions"), prefix="decisions", candidates=people.responsible, deviation=deviation
+            ),
+            "close": lambda: CloseForm(prefix="close"),
+            "reopen": lambda: ReopenForm(*args("reopen"), prefix="reopen"),
+        }
+    )
 
 
 # A refused close comes back to the report page (post/redirect/get) with its
@@ -158,7 +183,7 @@ def _handling_context(request, deviation, caps, forms, reporter_form, counted) -
         "open_grievance_actions": open_actions,
         "can_close_uncorrected": open_actions and caps.may_close_uncorrected,
         "close_preview": services.deviation_close_refusals(deviation) if caps.can_handle and deviation.is_open else [],
-        "forms": forms or {},
+        "forms": forms if forms is not None else {},
         "handling_failed": handling_failed,
         "handling_messages": handling_messages,
     }
