@@ -1,5 +1,7 @@
 """Reads of the framework-level records."""
 
+from typing import NamedTuple
+
 from django.contrib.contenttypes.models import ContentType
 
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
@@ -24,3 +26,22 @@ def access_log_for(target):
         .select_related("actor")
         .order_by("-at", "-id")
     )
+
+
+class AccessLogRow(NamedTuple):
+    """One row of an access-log table: only what the table shows."""
+
+    at: object
+    what: str
+    right: str
+    reader_name: str
+
+
+def access_log_rows(target, *, limit: int) -> list[AccessLogRow]:
+    """The newest `limit` reads of one record as rows of a table (who read,
+    when, what and with which right), without a whole entry and person a row."""
+    rows = access_log_for(target).values_list("at", "what", "right", "reader", "actor_id", "actor__full_name", "actor__email")
+    return [
+        AccessLogRow(at, what, right, reader if actor_id is None else (full_name or email))
+        for at, what, right, reader, actor_id, full_name, email in rows[:limit]
+    ]

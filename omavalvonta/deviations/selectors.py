@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.core import registry
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.export import csv_date, csv_datetime, csv_text, csv_yes_no
-from omavalvonta.core.selectors import access_log_for
+from omavalvonta.core.selectors import access_log_rows
 from omavalvonta.core.services import access_log_record
 from omavalvonta.deviations import rules
 from omavalvonta.deviations.list_rows import LIST_PAGE_FIELDS, LIST_PAGE_RELATED
@@ -301,7 +301,7 @@ def deviation_access_log(*, actor, deviation: Deviation, limit: int = 50):
     access_log.view in the unit): a person may ask who has seen their data."""
     if not access.can(actor, access.P_ACCESS_LOG_VIEW, deviation.unit):
         return None
-    return list(access_log_for(deviation)[:limit])
+    return access_log_rows(deviation, limit=limit)
 
 
 # --- The statutory clock --------------------------------------------------------------------------
