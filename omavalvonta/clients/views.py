@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from omavalvonta.clients import selectors, services
 from omavalvonta.clients.forms import EndForm, PlacementForm
 from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import form_step
+from omavalvonta.core.forms import form_page
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_CLIENT_COUNT, P_CLIENT_MANAGE, P_CLIENT_VIEW, requires
 from omavalvonta.organisation.models import WellbeingCounty
@@ -97,15 +98,14 @@ def _counties():
 def placement_create(request, unit_id):
     actor = request.user
     unit = access.access_unit(actor, unit_id, P_CLIENT_MANAGE)
-    if request.method == "POST":
-        form = PlacementForm(request.POST, counties=_counties(), people=selectors.personal_worker_choices(unit))
-        done, placement = form_step(form, lambda _data: services.placement_create(actor=actor, unit=unit, **form.service_kwargs()))
-        if done:
-            messages.success(request, _("The placement was recorded."))
-            return redirect("clients:detail", pk=placement.pk)
-    else:
-        form = PlacementForm(counties=_counties(), people=selectors.personal_worker_choices(unit), initial=_new_initial(unit))
-    return render(request, "clients/form.html", {"form": form, "unit": unit, "placement": None})
+    return form_page(
+        request, PlacementForm,
+        lambda form: services.placement_create(actor=actor, unit=unit, **form.service_kwargs()),
+        template="clients/form.html", context={"unit": unit, "placement": None},
+        form_kwargs={"counties": _counties(), "people": selectors.personal_worker_choices(unit)},
+        initial=lambda: _new_initial(unit), success=_("The placement was recorded."),
+        back=lambda placement: reverse("clients:detail", kwargs={"pk": placement.pk}),
+    )
 
 
 def _new_initial(unit) -> dict:
@@ -130,22 +130,17 @@ def _workers(placement) -> list:
 def placement_edit(request, pk):
     actor = request.user
     placement = selectors.placement_get(actor=actor, pk=pk, perm=P_CLIENT_MANAGE, request=request)
-    if request.method == "POST":
-        form = PlacementForm(request.POST, counties=_counties(), people=_workers(placement))
-        done, _saved = form_step(
-            form,
-            lambda data: services.placement_update(
-                actor=actor, placement=placement, expected_version=data.get("edit_version"), **form.service_kwargs()
-            ),
-        )
-        if done:
-            messages.success(request, _("The placement was saved."))
-            return redirect("clients:detail", pk=placement.pk)
-    else:
-        form = PlacementForm(
-            counties=_counties(), people=_workers(placement), initial=PlacementForm.initial_from(placement)
-        )
-    return render(request, "clients/form.html", {"form": form, "unit": placement.unit, "placement": placement})
+    return form_page(
+        request, PlacementForm,
+        lambda form: services.placement_update(
+            actor=actor, placement=placement, expected_version=form.cleaned_data.get("edit_version"),
+            **form.service_kwargs(),
+        ),
+        template="clients/form.html", context={"unit": placement.unit, "placement": placement},
+        form_kwargs={"counties": _counties(), "people": _workers(placement)},
+        initial=lambda: PlacementForm.initial_from(placement), success=_("The placement was saved."),
+        back=reverse("clients:detail", kwargs={"pk": placement.pk}),
+    )
 
 
 @requires(P_CLIENT_MANAGE)
@@ -155,12 +150,10 @@ def placement_end(request, pk):
     if placement.ends_on is not None:
         messages.info(request, _("This placement has already ended."))
         return redirect("clients:detail", pk=placement.pk)
-    if request.method == "POST":
-        form = EndForm(request.POST)
-        done, _ended = form_step(form, lambda data: services.placement_end(actor=actor, placement=placement, ends_on=data["ends_on"]))
-        if done:
-            messages.success(request, _("The placement was ended. The record is kept."))
-            return redirect("clients:unit", unit_id=placement.unit_id)
-    else:
-        form = EndForm()
-    return render(request, "clients/end.html", {"form": form, "placement": placement})
+    return form_page(
+        request, EndForm,
+        lambda form: services.placement_end(actor=actor, placement=placement, ends_on=form.cleaned_data["ends_on"]),
+        template="clients/end.html", context={"placement": placement},
+        success=_("The placement was ended. The record is kept."),
+        back=reverse("clients:unit", kwargs={"unit_id": placement.unit_id}),
+    )

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +93,8 @@ def form_step(form, perform) -> tuple[bool, object]:
 def posted_step(request, form, perform, *, success, back, again, record=None):
     """The whole round of one step posted from a record's page: `form_step`;
     through, the message `success` (a callable is given what `perform` returned
-    and says the text, or none) and back to the URL `back`; refused, `record`
+    and says the text, or none) and back to the URL `back` (a callable is given
+    what `perform` returned and says it); refused, `record`
     read again (a step may have moved it) and the page again as `again()`
     renders it, with everything typed. A step no longer open to the actor is the
     caller's to answer, before this."""
@@ -102,10 +103,29 @@ def posted_step(request, form, perform, *, success, back, again, record=None):
         text = success(result) if callable(success) else success
         if text:
             messages.success(request, text)
-        return redirect(back)
+        return redirect(back(result) if callable(back) else back)
     if record is not None:
         record.refresh_from_db()
     return again()
+
+
+def form_page(request, form_class, perform, *, template, success, back, context=None, initial=None, form_kwargs=None):
+    """A page with one form that records something (a training, a measurement, a
+    placement's end): shown, `form_class` with its `initial` in `template`, with
+    `context`; posted, `posted_step` with `perform(form)` (the service call, given
+    the valid bound form), `success` and `back` (a URL, or a callable given what
+    `perform` returned), and the page again with everything typed when refused.
+    `form_kwargs` go to the form both times; `initial` may be a callable, for
+    initial values that cost a query only when the form is shown."""
+    kwargs = form_kwargs or {}
+
+    def page(form):
+        return render(request, template, {"form": form, **(context or {})})
+
+    if request.method != "POST":
+        return page(form_class(initial=initial() if callable(initial) else initial, **kwargs))
+    form = form_class(request.POST, request.FILES, **kwargs)
+    return posted_step(request, form, lambda _data: perform(form), success=success, back=back, again=lambda: page(form))
 
 
 def picked(data, *names) -> dict:

@@ -14,12 +14,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.clients import selectors as clients_selectors
-from omavalvonta.core.forms import form_step
+from omavalvonta.core.forms import form_page, form_step
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.pdf import PdfUnavailable
 from omavalvonta.organisation import access
@@ -101,21 +102,15 @@ def version_publish(request, pk):
 @requires(P_OUTCOME_INSTRUMENT_MANAGE)
 def item_edit(request, pk):
     item = selectors.item_get(actor=request.user, pk=pk)
-    if request.method == "POST":
-        form = ItemForm(request.POST)
-        done, _saved = form_step(
-            form,
-            lambda data: services.item_update(
-                actor=request.user, item=item, expected_version=data.get("edit_version"),
-                **{name: data.get(name) for name in ItemForm.FIELDS},
-            ),
-        )
-        if done:
-            messages.success(request, _("The item was saved."))
-            return redirect("outcomes:version", pk=item.version_id)
-    else:
-        form = ItemForm(initial=ItemForm.initial_from(item))
-    return render(request, "outcomes/item_form.html", {"form": form, "item": item})
+    return form_page(
+        request, ItemForm,
+        lambda form: services.item_update(
+            actor=request.user, item=item, expected_version=form.cleaned_data.get("edit_version"),
+            **{name: form.cleaned_data.get(name) for name in ItemForm.FIELDS},
+        ),
+        template="outcomes/item_form.html", context={"item": item}, initial=ItemForm.initial_from(item),
+        success=_("The item was saved."), back=reverse("outcomes:version", kwargs={"pk": item.version_id}),
+    )
 
 
 # --- A child's measurements --------------------------------------------------------------------
@@ -142,23 +137,18 @@ def measure(request, pk):
         return redirect("outcomes:child", pk=placement.pk)
     items = selectors.items_for(placement, version, today, items=items)
     goals = services.open_goals(placement)
-    if request.method == "POST":
-        form = MeasurementForm(request.POST, items=items, goals=goals)
-        done, measurement = form_step(
-            form,
-            lambda _data: services.measurement_record(
-                actor=actor, placement=placement, version=version, **form.service_kwargs()
-            ),
-        )
-        if done:
-            messages.success(request, _("The measurement was saved."))
-            if measurement.is_done:
-                return redirect("outcomes:goals", pk=measurement.pk)
-            return redirect("outcomes:child", pk=placement.pk)
-    else:
-        form = MeasurementForm(initial=MeasurementForm.initial_values(), items=items, goals=goals)
-    return render(
-        request, "outcomes/measure.html", {"form": form, "placement": placement, "version": version}
+    return form_page(
+        request, MeasurementForm,
+        lambda form: services.measurement_record(
+            actor=actor, placement=placement, version=version, **form.service_kwargs()
+        ),
+        template="outcomes/measure.html", context={"placement": placement, "version": version},
+        form_kwargs={"items": items, "goals": goals}, initial=MeasurementForm.initial_values(),
+        success=_("The measurement was saved."),
+        back=lambda measurement: (
+            reverse("outcomes:goals", kwargs={"pk": measurement.pk}) if measurement.is_done
+            else reverse("outcomes:child", kwargs={"pk": placement.pk})
+        ),
     )
 
 
@@ -177,20 +167,13 @@ def goals(request, pk):
     if free == 0:
         messages.info(request, _("Three goals are already agreed after this measurement."))
         return redirect("outcomes:child", pk=placement.pk)
-    if request.method == "POST":
-        form = GoalsForm(request.POST, items=items, proposed=proposed, rows=free)
-        done, _goals = form_step(
-            form, lambda _data: services.goals_agree(actor=actor, measurement=measurement, goals=form.service_goals())
-        )
-        if done:
-            messages.success(request, _("The goals were saved."))
-            return redirect("outcomes:child", pk=placement.pk)
-    else:
-        form = GoalsForm(items=items, proposed=proposed, rows=free)
-    return render(
-        request,
-        "outcomes/goals.html",
-        {"form": form, "placement": placement, "measurement": measurement, "proposed": proposed, "existing": existing},
+    return form_page(
+        request, GoalsForm,
+        lambda form: services.goals_agree(actor=actor, measurement=measurement, goals=form.service_goals()),
+        template="outcomes/goals.html",
+        context={"placement": placement, "measurement": measurement, "proposed": proposed, "existing": existing},
+        form_kwargs={"items": items, "proposed": proposed, "rows": free},
+        success=_("The goals were saved."), back=reverse("outcomes:child", kwargs={"pk": placement.pk}),
     )
 
 

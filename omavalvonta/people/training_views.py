@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
-from omavalvonta.core.forms import form_step
+from omavalvonta.core.forms import form_page
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import AUTHENTICATED, P_COMPETENCE_RECORD, requires
 from omavalvonta.people import selectors, training_selectors, training_services
@@ -24,23 +25,17 @@ from omavalvonta.people.forms import DiscussionForm, RecruitmentPlanForm, Traini
 def training_new(request, unit_id, person_id):
     actor = request.user
     unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD)
-    if request.method == "POST":
-        form = TrainingForm(request.POST, request.FILES)
-        files = request.FILES.getlist("certificate")
-
-        def save(data):
-            return training_services.training_record(
-                actor=actor, unit=unit, person=someone, course=data["course"], done_on=data["done_on"],
-                hours=data["hours"], provider=data.get("provider", ""), files=files,
-            )
-
-        done, _record = form_step(form, save)
-        if done:
-            messages.success(request, _("The training was recorded."))
-            return redirect("people:person", unit_id=unit.pk, person_id=someone.pk)
-    else:
-        form = TrainingForm(initial={"done_on": timezone.localdate()})
-    return render(request, "people/training_form.html", {"unit": unit, "person": someone, "form": form})
+    return form_page(
+        request, TrainingForm,
+        lambda form: training_services.training_record(
+            actor=actor, unit=unit, person=someone, course=form.cleaned_data["course"],
+            done_on=form.cleaned_data["done_on"], hours=form.cleaned_data["hours"],
+            provider=form.cleaned_data.get("provider", ""), files=request.FILES.getlist("certificate"),
+        ),
+        template="people/training_form.html", context={"unit": unit, "person": someone},
+        initial={"done_on": timezone.localdate()}, success=_("The training was recorded."),
+        back=reverse("people:person", kwargs={"unit_id": unit.pk, "person_id": someone.pk}),
+    )
 
 
 @requires(P_COMPETENCE_RECORD)
@@ -48,20 +43,15 @@ def discussion_new(request, unit_id, person_id):
     """The date a development discussion was held; its content stays out."""
     actor = request.user
     unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD)
-    if request.method == "POST":
-        form = DiscussionForm(request.POST)
-        done, _saved = form_step(
-            form,
-            lambda data: training_services.development_discussion_record(
-                actor=actor, unit=unit, person=someone, held_on=data["held_on"]
-            ),
-        )
-        if done:
-            messages.success(request, _("The development discussion was recorded."))
-            return redirect("people:person", unit_id=unit.pk, person_id=someone.pk)
-    else:
-        form = DiscussionForm(initial={"held_on": timezone.localdate()})
-    return render(request, "people/discussion_form.html", {"unit": unit, "person": someone, "form": form})
+    return form_page(
+        request, DiscussionForm,
+        lambda form: training_services.development_discussion_record(
+            actor=actor, unit=unit, person=someone, held_on=form.cleaned_data["held_on"]
+        ),
+        template="people/discussion_form.html", context={"unit": unit, "person": someone},
+        initial={"held_on": timezone.localdate()}, success=_("The development discussion was recorded."),
+        back=reverse("people:person", kwargs={"unit_id": unit.pk, "person_id": someone.pk}),
+    )
 
 
 @requires(AUTHENTICATED)
@@ -79,18 +69,14 @@ def recruitment(request, unit_id):
     actor = request.user
     unit = access.access_unit(actor, unit_id, P_COMPETENCE_RECORD)
     plans = training_selectors.recruitment_plans(unit=unit)
-    if request.method == "POST":
-        form = RecruitmentPlanForm(request.POST)
-        done, _draft = form_step(
-            form, lambda data: training_services.recruitment_plan_draft(actor=actor, unit=unit, text=data["text"])
-        )
-        if done:
-            messages.success(request, _("The draft of the recruitment plan was saved."))
-            return redirect("people:recruitment", unit_id=unit.pk)
-    else:
-        source = plans["draft"] or plans["current"]
-        form = RecruitmentPlanForm(initial={"text": source.text if source else ""})
-    return render(request, "people/recruitment.html", {"unit": unit, "form": form, **plans})
+    source = plans["draft"] or plans["current"]
+    return form_page(
+        request, RecruitmentPlanForm,
+        lambda form: training_services.recruitment_plan_draft(actor=actor, unit=unit, text=form.cleaned_data["text"]),
+        template="people/recruitment.html", context={"unit": unit, **plans},
+        initial={"text": source.text if source else ""}, success=_("The draft of the recruitment plan was saved."),
+        back=reverse("people:recruitment", kwargs={"unit_id": unit.pk}),
+    )
 
 
 @require_POST

@@ -10,15 +10,15 @@ access-log row."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
-from omavalvonta.core.forms import form_step
+from omavalvonta.core.forms import form_page
 from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
@@ -87,15 +87,13 @@ def requirement(request, unit_id):
     actor = request.user
     unit = access.access_unit(actor, unit_id, P_COMPETENCE_RECORD)
     current = selectors.unit_requirement(unit)
-    if request.method == "POST":
-        form = RequirementForm(request.POST)
-        done, _saved = form_step(form, lambda data: services.requirement_save(actor=actor, unit=unit, **data))
-        if done:
-            messages.success(request, _("The unit's requirement was saved."))
-            return redirect("people:unit", unit_id=unit.pk)
-    else:
-        form = RequirementForm(initial={"medication_permits": current.medication_permits, "first_aid": current.first_aid})
-    return render(request, "people/requirement.html", {"unit": unit, "form": form})
+    return form_page(
+        request, RequirementForm,
+        lambda form: services.requirement_save(actor=actor, unit=unit, **form.cleaned_data),
+        template="people/requirement.html", context={"unit": unit},
+        initial={"medication_permits": current.medication_permits, "first_aid": current.first_aid},
+        success=_("The unit's requirement was saved."), back=reverse("people:unit", kwargs={"unit_id": unit.pk}),
+    )
 
 
 @requires(P_COMPETENCE_VIEW)
@@ -128,23 +126,19 @@ def record_new(request, unit_id, person_id, type_id):
     actor = request.user
     unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD)
     qtype = _active_type(type_id)
-    if request.method == "POST":
-        form = RecordForm(request.POST, request.FILES, qtype=qtype)
-        # A file posted for a type that takes none (the criminal-record check) is
-        # handed to the service, which refuses it: nothing is stored.
-        files = request.FILES.getlist("certificate")
-        done, _record = form_step(
-            form,
-            lambda _data: services.qualification_record(
-                actor=actor, unit=unit, person=someone, qtype=qtype, files=files, **form.service_kwargs()
-            ),
-        )
-        if done:
-            messages.success(request, _("Recorded: %(type)s.") % {"type": qtype.label})
-            return redirect("people:person", unit_id=unit.pk, person_id=someone.pk)
-    else:
-        form = RecordForm(qtype=qtype, initial={"done_on": timezone.localdate()})
-    return render(request, "people/record_form.html", {"unit": unit, "person": someone, "qtype": qtype, "form": form})
+    # A file posted for a type that takes none (the criminal-record check) is
+    # handed to the service, which refuses it: nothing is stored.
+    return form_page(
+        request, RecordForm,
+        lambda form: services.qualification_record(
+            actor=actor, unit=unit, person=someone, qtype=qtype, files=request.FILES.getlist("certificate"),
+            **form.service_kwargs(),
+        ),
+        template="people/record_form.html", context={"unit": unit, "person": someone, "qtype": qtype},
+        form_kwargs={"qtype": qtype}, initial={"done_on": timezone.localdate()},
+        success=_("Recorded: %(type)s.") % {"type": qtype.label},
+        back=reverse("people:person", kwargs={"unit_id": unit.pk, "person_id": someone.pk}),
+    )
 
 
 @requires(AUTHENTICATED)

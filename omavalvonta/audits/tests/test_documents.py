@@ -26,11 +26,6 @@ FI = {"accept-language": "fi"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
-
-
 def _today():
     return timezone.localdate()
 

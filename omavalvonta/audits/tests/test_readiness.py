@@ -41,11 +41,6 @@ DRAFT = "/auditointi/valmius/kriisiviestinta/luonnos/"
 FI = {"accept-language": "fi"}
 
 
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
-
-
 def _approved(actor, text="Kriisissä viestii valmiusryhmän puheenjohtaja.", note="Katselmoitu valmiusryhmässä."):
     draft = readiness_services.crisis_plan_draft_start(actor=actor)
     readiness_services.crisis_plan_draft_save(actor=actor, version=draft, sections={"spokespersons": text})

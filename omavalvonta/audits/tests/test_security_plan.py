@@ -19,16 +19,6 @@ PLAN = "/auditointi/tietoturvasuunnitelma/"
 DRAFT = "/auditointi/tietoturvasuunnitelma/luonnos/"
 
 
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
-
-
-@pytest.fixture
-def dpo(organisation):
-    return member(Role.DATA_PROTECTION_OFFICER, full_name="Tiina Tietosuoja", email="tiina@omavalvonta.example")
-
-
 def _approved(actor, text="Asiakastietojärjestelmä ja sen käyttö.", note="Katselmoitu tietosuojavastaavan kanssa."):
     draft = services.security_plan_draft_start(actor=actor)
     services.security_plan_draft_save(actor=actor, version=draft, sections={"systems": text})

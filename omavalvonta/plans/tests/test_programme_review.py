@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 TEXT = "Omavalvontaohjelma: riskit arvioidaan, poikkeamat käsitellään ja niistä opitaan."
 
 
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
-
-
 @pytest.fixture
 def approved(quality_director):
     programme.programme_draft_save(actor=quality_director, text=TEXT, change_summary="Ensimmäinen versio")

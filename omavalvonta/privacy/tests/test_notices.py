@@ -15,11 +15,6 @@ FI = "Rekisterinpitäjä: Demo Oy.\n\nOikeutesi: voit pyytää pääsyä tietoih
 SV = "Personuppgiftsansvarig: Demo Ab.\n\nDina rättigheter: du kan begära tillgång."
 
 
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
-
-
 def test_a_notice_is_published_in_both_languages_and_a_new_version_says_what_changed(dpo):
     draft = notices.notice_draft_save(actor=dpo, key="deviations", text_fi=FI, text_sv="")
     with pytest.raises(ValidationError) as error:
