@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst
-from omavalvonta.core.lib.kept import Keep, resolve_kept
+from omavalvonta.core.lib.kept import Keep, kept_rows, resolve_kept
 from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
 from omavalvonta.notifications.selectors import notification_inbox
@@ -46,20 +46,11 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
         # The timelines of the person's own units (from the grants: no query).
         "timeline_unit_ids": list(dict.fromkeys(access.own_unit_ids(actor, access.P_UNIT_VIEW))),
     }
+    now = timezone.now()
+    key = (*access_shape.shape_key(actor), today)
+    learner = functools.partial(access_shape.reading_nothing, actor)
     if summary["can_view"]:
-        # Counted from the deviations' open-report index alone (the open states by
-        # name; "state" is never empty and is in that index, "id" is not).
-        counts = (
-            deviation_list(actor=actor, filters={})
-            .filter(state__in=OPEN_STATE_VALUES)
-            .aggregate(
-                open=Count("state"),
-                overdue=Count("state", filter=Q(due_date__lt=today)),
-                not_started=Count("state", filter=Q(state=State.SUBMITTED)),
-                for_team_meeting=Count("state", filter=Q(for_team_meeting=True)),
-            )
-        )
-        summary["figures"] = UnitFigures(**counts)
+        summary["figures"] = _figures(actor, learner, key, today, now)
     # What is waiting in the areas: each area's own selector decides what the
     # actor may see there (falsy when nothing), in a fixed number of queries.
     # A block that counts first (core/lib/counts.py) declares its counts, and
@@ -70,9 +61,6 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
     # rows are read only when there are some.
     # `badges` (the menu's, dashboards.context_processors, with "unread") are
     # counted in the same statement; their counts come back as "badge_counts".
-    now = timezone.now()
-    key = (*access_shape.shape_key(actor), today)
-    learner = functools.partial(access_shape.reading_nothing, actor)
     entries = registry.entries(registry.HOME_BLOCKS)
     blocks = [
         _keep(("own", badges), _own_block, actor, learner, key, today, zero=_nothing_own, badges=badges),
@@ -85,6 +73,33 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
     summary["waiting"] = {block.name: block.data for block in blocks}
     summary["anything_waiting"] = bool(summary["notifications"] or summary["home_blocks"])
     return summary
+
+
+def _figures(actor, learner: Callable, key: tuple, today, now) -> UnitFigures:
+    """The deviations' figures of `actor`'s units, counted per state and team
+    meeting mark (at most six rows) from their SQL kept compiled for the person
+    and the day (core/lib/kept.py)."""
+    rows = kept_rows(
+        ("figures", *key), lambda _now: _figure_rows(actor, today), lambda _now: _figure_rows(learner(), today), now=now
+    )
+    return UnitFigures(
+        open=sum(n for _state, _team, n, _overdue in rows),
+        overdue=sum(overdue for _state, _team, _n, overdue in rows),
+        not_started=sum(n for state, _team, n, _overdue in rows if state == State.SUBMITTED),
+        for_team_meeting=sum(n for _state, team, n, _overdue in rows if team),
+    )
+
+
+def _figure_rows(actor, today):
+    # Counted from the deviations' open-report index alone (the open states by
+    # name; "state" is never empty and is in that index, "id" is not).
+    return (
+        deviation_list(actor=actor, filters={})
+        .filter(state__in=OPEN_STATE_VALUES)
+        .order_by()
+        .values_list("state", "for_team_meeting")
+        .annotate(n=Count("state"), overdue=Count("state", filter=Q(due_date__lt=today)))
+    )
 
 
 def _unread(actor) -> dict:

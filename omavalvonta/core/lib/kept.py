@@ -17,6 +17,9 @@ two `now`s, is not kept (see `_learn`): it is built and compiled on every
 request, as before. Its `then` with every count 0 must be falsy without a read
 (or equal `Keep.zero`'s) without a read for the block to be skipped when
 nothing is counted (else it is built then too, its counts still kept).
+
+`kept_rows` keeps a values query's SQL the same way (same contract for its
+`learn`), for a statement of its own (the home page's deviation figures).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import connections
 
@@ -53,6 +57,12 @@ class _Shape(NamedTuple):
     # ((count name, sql, params, {parameter position: timedelta from `now`}), ...)
     parts: tuple
     zero_known: bool  # `then` with every count 0 reads nothing and gives `Keep.zero`'s (or nothing)
+
+
+class _Statement(NamedTuple):
+    sql: str
+    params: tuple
+    moved: dict  # {parameter position: timedelta from `now`}
 
 
 _NOTHING = "nothing"  # the block shows nothing for this key (built as None without a read)
@@ -103,14 +113,58 @@ def _filled(params: tuple, moved: dict, now) -> list:
     return [now + moved[i] if i in moved else param for i, param in enumerate(params)]
 
 
+def kept_rows(key: tuple, declare: Callable, learn: Callable, *, now: dt.datetime, using: str = "default") -> list[tuple]:
+    """The rows of the query `declare(now)` builds (a values or values_list
+    queryset) as the database gives them (no field's converters), from its SQL
+    kept per `key` with `now` filled in; `learn(now)` builds the same reading
+    nothing (the module's contract), else it is built and compiled every time."""
+    statement = _kept(("rows", *key), lambda: _learn_statement(learn, using))
+    if isinstance(statement, _Statement):
+        sql, params = statement.sql, _filled(statement.params, statement.moved, now)
+    else:
+        compiled = _compiled(declare(now), using)
+        if compiled is None:
+            return []
+        sql, params = compiled
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _compiled(queryset, using: str) -> tuple[str, tuple] | None:
+    try:
+        return queryset.query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:  # a filter on an empty list: no rows
+        return None
+
+
+def _learn_statement(learn: Callable, using: str):
+    """A values query's statement, learnt as `_learn` learns a block's counts."""
+    learn(NOW_SENTINELS[0])
+    with _reads(using) as seen:
+        compiled = [_compiled(learn(now), using) for now in NOW_SENTINELS]
+    if seen or None in compiled:
+        return _UNKEPT
+    (sql, params_a), (sql_b, params_b) = compiled
+    moved = _moved(params_a, params_b) if sql == sql_b and len(params_a) == len(params_b) else None
+    if moved is None:
+        return _UNKEPT
+    _name, sql, params, moved = _inlined("rows", sql, params_a, moved, connections[using])
+    return _Statement(sql, tuple(params), moved)
+
+
 def _shape_of(block: Keep, using: str):
-    shape = _shapes.get(block.key)
+    return _kept(block.key, lambda: _learn(block, using))
+
+
+def _kept(key: tuple, learn: Callable):
+    shape = _shapes.get(key)
     if shape is None:
-        shape = _learn(block, using)
+        shape = learn()
         with _lock:
             if len(_shapes) >= SHAPES_KEPT:
                 _shapes.clear()
-            _shapes[block.key] = shape
+            _shapes[key] = shape
     return shape
 
 
