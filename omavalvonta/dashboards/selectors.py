@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst
-from omavalvonta.core.lib.kept import Keep, kept_rows, resolve_kept
+from omavalvonta.core.lib.kept import Keep, resolve_kept
 from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
 from omavalvonta.notifications.selectors import notification_inbox
@@ -50,7 +50,7 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
     key = (*access_shape.shape_key(actor), today)
     learner = functools.partial(access_shape.reading_nothing, actor)
     if summary["can_view"]:
-        summary["figures"] = _figures(actor, learner, key, today, now)
+        summary["figures"] = _figures(actor, today, now)
     # What is waiting in the areas: each area's own selector decides what the
     # actor may see there (falsy when nothing), in a fixed number of queries.
     # A block that counts first (core/lib/counts.py) declares its counts, and
@@ -75,13 +75,11 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
     return summary
 
 
-def _figures(actor, learner: Callable, key: tuple, today, now) -> UnitFigures:
+def _figures(actor, today, now) -> UnitFigures:
     """The deviations' figures of `actor`'s units, counted per state and team
     meeting mark (at most six rows) from their SQL kept compiled for the person
     and the day (core/lib/kept.py)."""
-    rows = kept_rows(
-        ("figures", *key), lambda _now: _figure_rows(actor, today), lambda _now: _figure_rows(learner(), today), now=now
-    )
+    rows = access_shape.kept_rows_for(actor, "figures", lambda who, _now: _figure_rows(who, today), today=today, now=now)
     return UnitFigures(
         open=sum(n for _state, _team, n, _overdue in rows),
         overdue=sum(overdue for _state, _team, _n, overdue in rows),

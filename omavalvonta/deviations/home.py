@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -15,36 +16,54 @@ from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.deviations.list_rows import detail_url_prefix
 from omavalvonta.deviations.models import OPEN_STATE_VALUES, Deviation, Kind, RiskLevel, State
 from omavalvonta.deviations.selectors import deviation_list, priority_first
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_shape
 from omavalvonta.organisation.models import Role
 
 HOME_QUEUE_ROWS = 8
-# What deviations/_home_queue.html and deviations/_badges.html read of a report.
-_QUEUE_FIELDS = (
-    "kind", "number", "state", "due_date", "is_critical", "risk_level",
-    "notification_due_at", "notification_done_at", "unit__name",
-)
+
+
+class QueueRow(NamedTuple):
+    """What deviations/_home_queue.html shows of a report (`queue_html`)."""
+
+    pk: int
+    kind: str
+    number: str
+    state: str
+    due_date: dt.date
+    is_critical: bool
+    risk_level: str
+    notification_due_at: dt.datetime | None
+    notification_done_at: dt.datetime | None
+    unit: str  # the unit's name
 
 
 @counts_first
-def handler_queue_home_items(*, actor, today: dt.date | None = None) -> CountsFirst | None:
+def handler_queue_home_items(*, actor, today: dt.date | None = None, now: dt.datetime | None = None) -> CountsFirst | None:
     """The open reports `actor` handles, grievances, critical reports and serious
-    events first; None when there are none or the actor sees no reports. The
-    count first (core/lib/counts.py), the rows only when there are some."""
+    events first (QueueRow); None when there are none or the actor sees no
+    reports. The count first (core/lib/counts.py), the rows only when there are
+    some, from their SQL kept compiled for the person and the day."""
     if not access.has_perm_anywhere(actor, access.P_DEVIATION_VIEW):
         return None
-    # The open states by name: the (handler, state) index finds them.
-    mine = deviation_list(actor=actor, filters={}).filter(handler=actor, state__in=OPEN_STATE_VALUES)
+    today, now = today or timezone.localdate(), now or timezone.now()
 
     def then(counted):
         if not counted["total"]:
             return None
-        # The block names each report's unit, not its region or handler: the unit joined
-        # alone, and only the fields the block and its badges show.
-        rows = priority_first(mine.select_related(None).select_related("unit").only(*_QUEUE_FIELDS))
-        return list(rows[:HOME_QUEUE_ROWS]) or None
+        rows = access_shape.kept_rows_for(actor, "deviations.queue", _queue_rows, today=today, now=now)
+        return [QueueRow(*row) for row in rows] or None
 
-    return CountsFirst({"total": mine}, then)
+    return CountsFirst({"total": _handled(actor)}, then)
+
+
+def _handled(actor):
+    # The open states by name: the (handler, state) index finds them.
+    return deviation_list(actor=actor, filters={}).filter(handler=actor, state__in=OPEN_STATE_VALUES)
+
+
+def _queue_rows(actor, _now):
+    # The block names each report's unit, not its region or handler: the unit joined alone.
+    return priority_first(_handled(actor).select_related(None)).values_list(*QueueRow._fields[:-1], "unit__name")[:HOME_QUEUE_ROWS]
 
 
 def queue_html(deviations) -> str:

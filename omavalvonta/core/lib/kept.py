@@ -63,6 +63,7 @@ class _Statement(NamedTuple):
     sql: str
     params: tuple
     moved: dict  # {parameter position: timedelta from `now`}
+    converters: tuple  # ((column, (functions, expression)), ...): the fields' converters
 
 
 _NOTHING = "nothing"  # the block shows nothing for this key (built as None without a read)
@@ -114,43 +115,59 @@ def _filled(params: tuple, moved: dict, now) -> list:
 
 
 def kept_rows(key: tuple, declare: Callable, learn: Callable, *, now: dt.datetime, using: str = "default") -> list[tuple]:
-    """The rows of the query `declare(now)` builds (a values or values_list
-    queryset) as the database gives them (no field's converters), from its SQL
-    kept per `key` with `now` filled in; `learn(now)` builds the same reading
-    nothing (the module's contract), else it is built and compiled every time."""
+    """The rows of the query `declare(now)` builds (a values_list queryset's
+    tuples, its fields' values as it gives them) from its SQL kept per `key` with
+    `now` filled in; `learn(now)` builds the same reading nothing (the module's
+    contract), else the query is built and compiled every time."""
     statement = _kept(("rows", *key), lambda: _learn_statement(learn, using))
-    if isinstance(statement, _Statement):
-        sql, params = statement.sql, _filled(statement.params, statement.moved, now)
-    else:
-        compiled = _compiled(declare(now), using)
-        if compiled is None:
+    if not isinstance(statement, _Statement):
+        statement = _compiled(declare(now), using)
+        if statement is None:
             return []
-        sql, params = compiled
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(statement.sql, _filled(statement.params, statement.moved, now))
+        rows = cursor.fetchall()
+    return _converted(rows, statement.converters, connections[using])
 
 
-def _compiled(queryset, using: str) -> tuple[str, tuple] | None:
+def _compiled(queryset, using: str) -> _Statement | None:
+    """The query's statement (no time moved), or None when it has no rows."""
+    compiler = queryset.query.get_compiler(using=using)
     try:
-        return queryset.query.get_compiler(using=using).as_sql()
-    except EmptyResultSet:  # a filter on an empty list: no rows
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a filter on an empty list
         return None
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select[: compiler.col_count]])
+    return _Statement(sql, tuple(params), {}, tuple(converters.items()))
+
+
+def _converted(rows: list, converters: tuple, connection) -> list[tuple]:
+    """The rows with the fields' converters applied (as the compiler applies them)."""
+    if not converters:
+        return [tuple(row) for row in rows]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for position, (functions, expression) in converters:
+            for convert in functions:
+                values[position] = convert(values[position], expression, connection)
+        converted.append(tuple(values))
+    return converted
 
 
 def _learn_statement(learn: Callable, using: str):
     """A values query's statement, learnt as `_learn` learns a block's counts."""
     learn(NOW_SENTINELS[0])
     with _reads(using) as seen:
-        compiled = [_compiled(learn(now), using) for now in NOW_SENTINELS]
-    if seen or None in compiled:
+        first, second = (_compiled(learn(now), using) for now in NOW_SENTINELS)
+    if seen or first is None or second is None:
         return _UNKEPT
-    (sql, params_a), (sql_b, params_b) = compiled
-    moved = _moved(params_a, params_b) if sql == sql_b and len(params_a) == len(params_b) else None
+    same = first.sql == second.sql and len(first.params) == len(second.params)
+    moved = _moved(first.params, second.params) if same else None
     if moved is None:
         return _UNKEPT
-    _name, sql, params, moved = _inlined("rows", sql, params_a, moved, connections[using])
-    return _Statement(sql, tuple(params), moved)
+    _name, sql, params, moved = _inlined("rows", first.sql, first.params, moved, connections[using])
+    return first._replace(sql=sql, params=tuple(params), moved=moved)
 
 
 def _shape_of(block: Keep, using: str):
