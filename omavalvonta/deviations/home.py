@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.lib.counts import CountsFirst, counts_first
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
 from omavalvonta.deviations.list_rows import detail_url_prefix
 from omavalvonta.deviations.models import OPEN_STATE_VALUES, Deviation, Kind, RiskLevel, State
 from omavalvonta.deviations.selectors import deviation_list, priority_first
@@ -53,7 +53,7 @@ def handler_queue_home_items(*, actor, today: dt.date | None = None, now: dt.dat
         rows = access_shape.kept_rows_for(actor, "deviations.queue", _queue_rows, today=today, now=now)
         return [QueueRow(*row) for row in rows] or None
 
-    return CountsFirst({"total": _handled(actor)}, then)
+    return CountsFirst(LazyCounts(lambda: {"total": _handled(actor)}), then)
 
 
 def _handled(actor):

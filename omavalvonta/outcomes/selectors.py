@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.clients.models import Placement
 from omavalvonta.core import registry
-from omavalvonta.core.lib.counts import CountsFirst, counts_first
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_shape
 from omavalvonta.outcomes import effectiveness, schedule, sessions
@@ -282,7 +282,7 @@ def measurement_home_items(*, actor, today, now: dt.datetime | None = None) -> C
             "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
         }
 
-    return CountsFirst({"current": _home_placements(actor).current(today)}, then)
+    return CountsFirst(LazyCounts(lambda: {"current": _home_placements(actor).current(today)}), then)
 
 
 def measurement_duties(*, today, unit_ids=None) -> list[registry.Duty]:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from omavalvonta.core.lib import kept
-from omavalvonta.core.lib.counts import CountsFirst, count_all
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, count_all
 from omavalvonta.core.lib.dates import day_start
 from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.testing.factories import UnitFactory
@@ -137,3 +137,22 @@ def test_kept_rows_of_an_empty_filter_are_none(units):
     with CaptureQueriesContext(connection) as queries:
         assert kept.kept_rows(("empty",), empty, empty, now=NOON) == []
     assert len(queries) == 0
+
+
+def test_a_kept_block_s_lazy_counts_are_not_built_for_its_rows(units):
+    """LazyCounts: the counting querysets are built to learn, not for the rows of the request."""
+    built = []
+
+    def declare(now):
+        def counts():
+            built.append(now)
+            return _recent(now)
+
+        return CountsFirst(LazyCounts(counts), lambda counted: dict(counted))
+
+    block = kept.Keep(key=("lazy",), declare=declare, learn=declare)
+    assert kept.resolve_kept([block], now=NOON) == [count_all(_recent(NOON))]
+    del built[:]
+    assert kept.resolve_kept([block], now=NOON) == [count_all(_recent(NOON))]
+    if connection.vendor == "postgresql":
+        assert built == []  # counted from the kept SQL, the rows built without them
