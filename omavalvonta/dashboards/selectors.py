@@ -2,18 +2,20 @@
 deviation figures are read through the deviations' scoped selectors; every
 other area contributes its block through core.registry HOME_BLOCKS."""
 
+import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from omavalvonta.core import registry
-from omavalvonta.core.lib.counts import CountsFirst
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts
 from omavalvonta.core.lib.kept import Keep, resolve_kept
-from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
+from omavalvonta.deviations.models import OPEN_STATE_VALUES, Kind, State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
 from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access, access_shape
@@ -104,24 +106,59 @@ def _unread(actor) -> dict:
     return {"unread": notification_inbox(actor=actor).filter(read_at__isnull=True)}
 
 
-def _own_block(*, actor, today, badges=None) -> CountsFirst:
-    """The person's own reports and the badges' counts (`badges(actor)`)."""
-    mine = deviation_list_mine(actor=actor)
-    counts = (badges or _unread)(actor)
-    unread = counts["unread"]
-    return CountsFirst(
-        {**counts, "my_reports": mine},
-        lambda counted: {
-            # The lists read only what the page shows of a report or a notification.
-            "my_reports": list(mine.select_related(None).only(*_MY_REPORT_FIELDS)[:5]) if counted["my_reports"] else [],
-            "notifications": list(unread.only("subject", "created_at")[:5]) if counted["unread"] else [],
+def _own_block(*, actor, today, now=None, badges=None) -> CountsFirst:
+    """The person's own reports and the badges' counts (`badges(actor)`); the
+    lists read only what the page shows of a report or a notification, from
+    their SQL kept compiled for the person and the day."""
+    now = now or timezone.now()
+    counting = badges or _unread
+
+    def counts():
+        return {**counting(actor), "my_reports": deviation_list_mine(actor=actor)}
+
+    def reports(who, _now):
+        return deviation_list_mine(actor=who).values_list(*MyReport._fields)[:5]
+
+    def notes(who, _now):
+        return counting(who)["unread"].values_list(*MyNotification._fields)[:5]
+
+    def then(counted):
+        kept = functools.partial(access_shape.kept_rows_for, actor, today=today, now=now)
+        return {
+            "my_reports": [MyReport(*row) for row in kept("own.reports", reports)] if counted["my_reports"] else [],
+            "notifications": [MyNotification(*row) for row in kept(("own.unread", badges), notes)] if counted["unread"] else [],
             "badge_counts": _badge_counts(counted),
-        },
-    )
+        }
+
+    return CountsFirst(LazyCounts(counts), then)
 
 
-# What dashboards/home.html shows of the person's own reports.
-_MY_REPORT_FIELDS = ("kind", "state", "submitted_at", "answered_at")
+class MyReport(NamedTuple):
+    """What dashboards/home.html shows of the person's own report."""
+
+    pk: int
+    kind: str
+    state: str
+    submitted_at: dt.datetime
+    answered_at: dt.datetime | None
+
+    def get_kind_display(self) -> str:
+        return _label(Kind, self.kind)
+
+    def get_state_display(self) -> str:
+        return _label(State, self.state)
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+class MyNotification(NamedTuple):
+    """What dashboards/home.html shows of an unread notification."""
+
+    pk: int
+    subject: str
+    created_at: dt.datetime
 
 
 def _nothing_own(counted: dict) -> dict:

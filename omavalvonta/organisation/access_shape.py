@@ -48,9 +48,9 @@ def reading_nothing(actor):
     return fresh
 
 
-def kept_rows_for(actor, name: str, build, *, today, now) -> list[tuple]:
+def kept_rows_for(actor, name, build, *, today, now) -> list[tuple]:
     """core/lib/kept.py's kept_rows of the values query `build(person, now)`
-    for `actor`, kept per `name`, the person's shape (`shape_key`) and the day:
+    for `actor`, kept per `name` (hashable), the person's shape (`shape_key`) and the day:
     learnt with the copy of the person that reads nothing."""
     return kept_rows(
         (name, *shape_key(actor), today),
