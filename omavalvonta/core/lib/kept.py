@@ -103,7 +103,7 @@ def _data(block: Keep, shape, made, index: int, counted: dict, now):
         mine = {name: counted[(index, name)] for name, _sql, _params, _moved in shape.parts}
         if shape.zero_known and not any(mine.values()):
             return block.zero(mine) if block.zero else None
-        made = block.declare(now)  # its `then` reads the rows with the request's querysets
+        made = block.declare(now)  # its `then` reads the rows (its querysets, or their SQL kept: kept_rows)
         return made.then(mine) if isinstance(made, CountsFirst) else made
     if isinstance(made, CountsFirst):
         return made.then({name: counted[(index, name)] for name in made.counts})
@@ -203,7 +203,9 @@ def _learn(block: Keep, using: str):
     types...), then twice with the two sentinel times, reading nothing; kept
     when both compile to the same SQL whose parameters differ only where a
     sentinel (moved by the same timedelta in both) stands."""
-    block.learn(NOW_SENTINELS[0])
+    warm = block.learn(NOW_SENTINELS[0])
+    if isinstance(warm, CountsFirst):
+        dict(warm.counts)  # counts built when first read (counts.LazyCounts) too
     with _reads(using) as seen:
         first, second = (block.learn(now) for now in NOW_SENTINELS)
         if first is None and second is None:
