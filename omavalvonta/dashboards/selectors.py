@@ -141,6 +141,7 @@ class MyReport(NamedTuple):
     state: str
     submitted_at: dt.datetime
     answered_at: dt.datetime | None
+    reporter_id: int
 
     def get_kind_display(self) -> str:
         return _label(Kind, self.kind)

@@ -14,7 +14,7 @@ def test_my_report_names_its_kind_and_state_as_the_report_does(language):
         for kind in Kind.values:
             for state in State.values:
                 report = Deviation(kind=kind, state=state)
-                row = MyReport(pk=1, kind=kind, state=state, submitted_at=None, answered_at=None)
+                row = MyReport(pk=1, kind=kind, state=state, submitted_at=None, answered_at=None, reporter_id=1)
                 assert (row.get_kind_display(), row.get_state_display()) == (
                     report.get_kind_display(),
                     report.get_state_display(),
