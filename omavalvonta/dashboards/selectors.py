@@ -2,18 +2,20 @@
 deviation figures are read through the deviations' scoped selectors; every
 other area contributes its block through core.registry HOME_BLOCKS."""
 
+import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from omavalvonta.core import registry
-from omavalvonta.core.lib.counts import CountsFirst
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts
 from omavalvonta.core.lib.kept import Keep, resolve_kept
-from omavalvonta.deviations.models import OPEN_STATE_VALUES, State
+from omavalvonta.deviations.models import OPEN_STATE_VALUES, Kind, State
 from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
 from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access, access_shape
@@ -46,20 +48,11 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
         # The timelines of the person's own units (from the grants: no query).
         "timeline_unit_ids": list(dict.fromkeys(access.own_unit_ids(actor, access.P_UNIT_VIEW))),
     }
+    now = timezone.now()
+    key = (*access_shape.shape_key(actor), today)
+    learner = functools.partial(access_shape.reading_nothing, actor)
     if summary["can_view"]:
-        # Counted from the deviations' open-report index alone (the open states by
-        # name; "state" is never empty and is in that index, "id" is not).
-        counts = (
-            deviation_list(actor=actor, filters={})
-            .filter(state__in=OPEN_STATE_VALUES)
-            .aggregate(
-                open=Count("state"),
-                overdue=Count("state", filter=Q(due_date__lt=today)),
-                not_started=Count("state", filter=Q(state=State.SUBMITTED)),
-                for_team_meeting=Count("state", filter=Q(for_team_meeting=True)),
-            )
-        )
-        summary["figures"] = UnitFigures(**counts)
+        summary["figures"] = _figures(actor, today, now)
     # What is waiting in the areas: each area's own selector decides what the
     # actor may see there (falsy when nothing), in a fixed number of queries.
     # A block that counts first (core/lib/counts.py) declares its counts, and
@@ -70,9 +63,6 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
     # rows are read only when there are some.
     # `badges` (the menu's, dashboards.context_processors, with "unread") are
     # counted in the same statement; their counts come back as "badge_counts".
-    now = timezone.now()
-    key = (*access_shape.shape_key(actor), today)
-    learner = functools.partial(access_shape.reading_nothing, actor)
     entries = registry.entries(registry.HOME_BLOCKS)
     blocks = [
         _keep(("own", badges), _own_block, actor, learner, key, today, zero=_nothing_own, badges=badges),
@@ -87,28 +77,89 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
     return summary
 
 
+def _figures(actor, today, now) -> UnitFigures:
+    """The deviations' figures of `actor`'s units, counted per state and team
+    meeting mark (at most six rows) from their SQL kept compiled for the person
+    and the day (core/lib/kept.py)."""
+    rows = access_shape.kept_rows_for(actor, "figures", lambda who, _now: _figure_rows(who, today), today=today, now=now)
+    return UnitFigures(
+        open=sum(n for _state, _team, n, _overdue in rows),
+        overdue=sum(overdue for _state, _team, _n, overdue in rows),
+        not_started=sum(n for state, _team, n, _overdue in rows if state == State.SUBMITTED),
+        for_team_meeting=sum(n for _state, team, n, _overdue in rows if team),
+    )
+
+
+def _figure_rows(actor, today):
+    # Counted from the deviations' open-report index alone (the open states by
+    # name; "state" is never empty and is in that index, "id" is not).
+    return (
+        deviation_list(actor=actor, filters={})
+        .filter(state__in=OPEN_STATE_VALUES)
+        .order_by()
+        .values_list("state", "for_team_meeting")
+        .annotate(n=Count("state"), overdue=Count("state", filter=Q(due_date__lt=today)))
+    )
+
+
 def _unread(actor) -> dict:
     return {"unread": notification_inbox(actor=actor).filter(read_at__isnull=True)}
 
 
-def _own_block(*, actor, today, badges=None) -> CountsFirst:
-    """The person's own reports and the badges' counts (`badges(actor)`)."""
-    mine = deviation_list_mine(actor=actor)
-    counts = (badges or _unread)(actor)
-    unread = counts["unread"]
-    return CountsFirst(
-        {**counts, "my_reports": mine},
-        lambda counted: {
-            # The lists read only what the page shows of a report or a notification.
-            "my_reports": list(mine.select_related(None).only(*_MY_REPORT_FIELDS)[:5]) if counted["my_reports"] else [],
-            "notifications": list(unread.only("subject", "created_at")[:5]) if counted["unread"] else [],
+def _own_block(*, actor, today, now=None, badges=None) -> CountsFirst:
+    """The person's own reports and the badges' counts (`badges(actor)`); the
+    lists read only what the page shows of a report or a notification, from
+    their SQL kept compiled for the person and the day."""
+    now = now or timezone.now()
+    counting = badges or _unread
+
+    def counts():
+        return {**counting(actor), "my_reports": deviation_list_mine(actor=actor)}
+
+    def reports(who, _now):
+        return deviation_list_mine(actor=who).values_list(*MyReport._fields)[:5]
+
+    def notes(who, _now):
+        return counting(who)["unread"].values_list(*MyNotification._fields)[:5]
+
+    def then(counted):
+        kept = functools.partial(access_shape.kept_rows_for, actor, today=today, now=now)
+        return {
+            "my_reports": [MyReport(*row) for row in kept("own.reports", reports)] if counted["my_reports"] else [],
+            "notifications": [MyNotification(*row) for row in kept(("own.unread", badges), notes)] if counted["unread"] else [],
             "badge_counts": _badge_counts(counted),
-        },
-    )
+        }
+
+    return CountsFirst(LazyCounts(counts), then)
 
 
-# What dashboards/home.html shows of the person's own reports.
-_MY_REPORT_FIELDS = ("kind", "state", "submitted_at", "answered_at")
+class MyReport(NamedTuple):
+    """What dashboards/home.html shows of the person's own report."""
+
+    pk: int
+    kind: str
+    state: str
+    submitted_at: dt.datetime
+    answered_at: dt.datetime | None
+    reporter_id: int
+
+    def get_kind_display(self) -> str:
+        return _label(Kind, self.kind)
+
+    def get_state_display(self) -> str:
+        return _label(State, self.state)
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+class MyNotification(NamedTuple):
+    """What dashboards/home.html shows of an unread notification."""
+
+    pk: int
+    subject: str
+    created_at: dt.datetime
 
 
 def _nothing_own(counted: dict) -> dict:

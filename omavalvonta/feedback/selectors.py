@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.lib import bounds
-from omavalvonta.core.lib.counts import CountsFirst, counts_first
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
 from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback import figures as fig
 from omavalvonta.feedback.figures import GROUP_ORDER, ORGANISATION, Cell, period_label
@@ -38,7 +38,7 @@ from omavalvonta.feedback.models import (
     Tally,
 )
 from omavalvonta.feedback.rates import ResponseRate
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_shape
 from omavalvonta.organisation.models import Region, ServiceType, Unit
 
 
@@ -391,7 +391,9 @@ def can_answer(actor, feedback: PublicFeedback) -> bool:
 
 
 @counts_first
-def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
+def round_home_items(
+    *, actor, today: dt.date | None = None, now: dt.datetime | None = None, limit: int = 3
+) -> CountsFirst | None:
     """For the home page: the feedback rounds open today in the units where the
     actor runs them, closing soonest first, each with its answers and, per
     respondent group that has answered, its response rate (`rates`). None when no
@@ -400,20 +402,38 @@ def round_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> 
     link: the few closing soonest of a region's rounds say little (issue 13)."""
     if not access.has_perm_anywhere(actor, access.P_FEEDBACK_MANAGE):
         return None
-    today = today or timezone.localdate()
-    qs = Round.objects.for_actor(actor, access.P_FEEDBACK_MANAGE).filter(opens_on__lte=today, closes_on__gte=today)
-    rows = 0 if access.has_perm_above_unit(actor, access.P_FEEDBACK_MANAGE) else limit
+    today, now = today or timezone.localdate(), now or timezone.now()
+    limit = 0 if access.has_perm_above_unit(actor, access.P_FEEDBACK_MANAGE) else limit
+
+    def shown(who, _now):
+        # What the block shows of a round, from its SQL kept compiled for the person and the day.
+        rounds = _open_rounds(who, today).order_by("closes_on", "unit__name", "id")
+        return rounds.values_list("pk", "year", "quarter", "closes_on", "unit_id", "unit__name", "unit__places")[:limit]
+
+    def then(counted):
+        if not counted["total"] or not limit:
+            return _round_rows([], counted["total"], today)
+        kept = access_shape.kept_rows_for(actor, ("feedback.rounds", limit), shown, today=today, now=now)
+        return _round_rows([_shown_round(*row) for row in kept], counted["total"], today)
+
     # The count first (core/lib/counts.py), then the rows.
-    return CountsFirst({"total": qs}, lambda counted: _round_rows(qs, counted["total"], today, rows))
+    return CountsFirst(LazyCounts(lambda: {"total": _open_rounds(actor, today)}), then)
 
 
-def _round_rows(qs, total, today, limit):
+def _open_rounds(actor, today):
+    return Round.objects.for_actor(actor, access.P_FEEDBACK_MANAGE).filter(opens_on__lte=today, closes_on__gte=today)
+
+
+def _shown_round(pk, year, quarter, closes_on, unit_id, unit_name, places) -> Round:
+    """A round with what the home block shows of it and its unit, nothing else."""
+    return Round(pk=pk, year=year, quarter=quarter, closes_on=closes_on, unit=Unit(pk=unit_id, name=unit_name, places=places))
+
+
+def _round_rows(rows: list, total, today):
     if not total:
         return None
-    if not limit:
+    if not rows:
         return {"rows": [], "total": total, "today": today, "rates_over": False}
-    shown = qs.select_related("unit").only("year", "quarter", "closes_on", "unit__name", "unit__places")  # what the block shows
-    rows = list(shown.order_by("closes_on", "unit__name", "id")[:limit])
     counts: dict[int, dict[str, int]] = {r.pk: {} for r in rows}
     for round_id, group, n in (
         Response.objects.filter(round_id__in=list(counts))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 
+from omavalvonta.core.lib.kept import kept_rows
 from omavalvonta.organisation import access
 
 
@@ -45,3 +46,15 @@ def reading_nothing(actor):
         regrants.append(regrant)
     fresh._access_grants = regrants
     return fresh
+
+
+def kept_rows_for(actor, name, build, *, today, now) -> list[tuple]:
+    """core/lib/kept.py's kept_rows of the values query `build(person, now)`
+    for `actor`, kept per `name` (hashable), the person's shape (`shape_key`) and the day:
+    learnt with the copy of the person that reads nothing."""
+    return kept_rows(
+        (name, *shape_key(actor), today),
+        lambda at: build(actor, at),
+        lambda at: build(reading_nothing(actor), at),
+        now=now,
+    )

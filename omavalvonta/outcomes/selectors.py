@@ -5,6 +5,9 @@ those who keep them (outcome.instrument_manage)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q, Subquery
 from django.http import Http404
@@ -14,9 +17,9 @@ from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.clients.models import Placement
 from omavalvonta.core import registry
-from omavalvonta.core.lib.counts import CountsFirst, counts_first
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
 from omavalvonta.core.services import access_log_record
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_shape
 from omavalvonta.outcomes import effectiveness, schedule, sessions
 from omavalvonta.outcomes.child_rows import goals_of as goals_of, measurement_rows as measurement_rows
 from omavalvonta.outcomes.defaults import CODE as DEFAULT_CODE
@@ -215,31 +218,62 @@ def _due_rows(placements, today) -> list[tuple]:
     """(placement, due date) for the placements whose measurement is due or
     late, late first. One query: each current placement with its last
     measurement's date."""
+    return _due(
+        ((p, p.starts_on, p.ends_on, p.last_measured_on) for p in _with_last_measured(placements, today)
+         .select_related("unit")
+         .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id", "personal_worker_id")),
+        today,
+    )
+
+
+def _with_last_measured(placements, today):
+    return placements.current(today).annotate(
+        last_measured_on=Max("measurements__measured_on", filter=Q(measurements__measured_on__lte=today))
+    )
+
+
+def _due(placements, today) -> list[tuple]:
+    """(placement, due date) of those of (placement, starts_on, ends_on, last
+    measured on) whose measurement is due or late, late first."""
     rows = []
-    for p in (
-        placements.current(today)
-        .annotate(last_measured_on=Max("measurements__measured_on", filter=Q(measurements__measured_on__lte=today)))
-        .select_related("unit")
-        .only("pk", "name", "starts_on", "ends_on", "unit__name", "unit_id", "personal_worker_id")
-    ):
-        due = schedule.current_due(
-            starts_on=p.starts_on, ends_on=p.ends_on, today=today, last_measured_on=p.last_measured_on
-        )
+    for p, starts_on, ends_on, last_measured_on in placements:
+        due = schedule.current_due(starts_on=starts_on, ends_on=ends_on, today=today, last_measured_on=last_measured_on)
         if due is not None:
             rows.append((p, due))
     rows.sort(key=lambda r: (r[1].state != schedule.LATE, r[1].due_on, r[0].name))
     return rows
 
 
+class HomeChild(NamedTuple):
+    """What outcomes/_home_measurements.html shows of a placement."""
+
+    pk: int
+    name: str
+    unit_name: str
+
+
+def _home_placements(actor):
+    return Placement.objects.for_actor(actor, access.P_CLIENT_VIEW).filter(unit__is_active=True)
+
+
 @counts_first
-def measurement_home_items(*, actor, today) -> CountsFirst:
+def measurement_home_items(*, actor, today, now: dt.datetime | None = None) -> CountsFirst:
     """The children of the actor's units whose measurement is due or late (the
     worker's and the supervisor's home page), late first. Counted first
-    (core/lib/counts.py): the placements are read only where there are current ones."""
-    placements = Placement.objects.for_actor(actor, access.P_CLIENT_VIEW).filter(unit__is_active=True)
+    (core/lib/counts.py): the placements are read only where there are current
+    ones, from their SQL kept compiled for the person and the day."""
+    now = now or timezone.now()
+
+    def placements_due(who, _now):
+        return _with_last_measured(_home_placements(who), today).values_list(
+            "pk", "name", "unit__name", "starts_on", "ends_on", "last_measured_on"
+        )
 
     def then(counted):
-        rows = _due_rows(placements, today) if counted["current"] else []
+        if not counted["current"]:
+            return None
+        kept = access_shape.kept_rows_for(actor, "outcomes.measurements", placements_due, today=today, now=now)
+        rows = _due(((HomeChild(*row[:3]), *row[3:]) for row in kept), today)
         if not rows:
             return None
         return {
@@ -248,7 +282,7 @@ def measurement_home_items(*, actor, today) -> CountsFirst:
             "late": sum(1 for _p, d in rows if d.state == schedule.LATE),
         }
 
-    return CountsFirst({"current": placements.current(today)}, then)
+    return CountsFirst(LazyCounts(lambda: {"current": _home_placements(actor).current(today)}), then)
 
 
 def measurement_duties(*, today, unit_ids=None) -> list[registry.Duty]:

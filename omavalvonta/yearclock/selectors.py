@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connection
@@ -13,10 +14,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from omavalvonta.core.lib import bounds
-from omavalvonta.core.lib.counts import CountsFirst, counts_first
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
-from omavalvonta.organisation import access
+from omavalvonta.organisation import access, access_shape
 from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import ObligationTemplate, Occurrence, OccurrenceState
@@ -297,37 +298,61 @@ def month_last(today: dt.date) -> dt.date:
     return (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
+class HomeDuty(NamedTuple):
+    """What yearclock/_home_obligations.html shows of a duty."""
+
+    pk: int
+    due_date: dt.date
+    title: str  # the template's
+    unit: str  # the unit's name
+    unit_id: int
+
+
 @counts_first
-def obligation_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
+def obligation_home_items(
+    *, actor, today: dt.date | None = None, now: dt.datetime | None = None, limit: int = 3
+) -> CountsFirst | None:
     """For the home page: the actor's own open duties (they own them, in units
     where they complete duties) due by the end of this month or late, the nearest
-    `limit` and how many; and for directors (a region- or organisation-wide right
-    to view the calendar) how many duties are late in their whole scope. None
-    when both are empty. The counts first (core/lib/counts.py: one statement
-    with the other blocks' on the home page), then one query for the rows."""
-    today = today or timezone.localdate()
-    counts, mine = {}, None
-    if access.has_perm_anywhere(actor, access.P_OBLIGATION_COMPLETE):
-        mine = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_COMPLETE).filter(
-            owner_id=actor.pk, state=OccurrenceState.OPEN, due_date__lte=month_last(today)
-        )
-        counts.update(total=mine, late=mine.filter(due_date__lt=today))
-    if access.has_perm_above_unit(actor, access.P_OBLIGATION_VIEW):
-        counts["scope_late"] = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW).filter(
-            state=OccurrenceState.OPEN, due_date__lt=today
-        )
-    if not counts:
+    `limit` (HomeDuty) and how many; and for directors (a region- or
+    organisation-wide right to view the calendar) how many duties are late in
+    their whole scope. None when both are empty. The counts first
+    (core/lib/counts.py: one statement with the other blocks' on the home page),
+    then one query for the rows, its SQL kept compiled for the person and the day."""
+    today, now = today or timezone.localdate(), now or timezone.now()
+    own = access.has_perm_anywhere(actor, access.P_OBLIGATION_COMPLETE)
+    scope = access.has_perm_above_unit(actor, access.P_OBLIGATION_VIEW)
+    if not own and not scope:
         return None
+
+    def counts():
+        made = {}
+        if own:
+            made.update(total=_my_duties(actor, today), late=_my_duties(actor, today).filter(due_date__lt=today))
+        if scope:
+            made["scope_late"] = Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW).filter(
+                state=OccurrenceState.OPEN, due_date__lt=today
+            )
+        return made
+
+    def shown(who, _now):
+        # Only what the block shows: the duty's title, due date and unit.
+        mine = _my_duties(who, today).order_by("due_date", "unit__name", "id")
+        return mine.values_list("pk", "due_date", "template__title", "unit__name", "unit_id")[:limit]
 
     def then(counted):
         result = {"rows": [], "total": 0, "late": 0, "scope_late": counted.get("scope_late"), "today": today}
         if counted.get("total"):
-            # Only what the block shows: the duty's title, due date and unit.
-            shown = mine.select_related("template", "unit").only("due_date", "template__title", "unit__name")
-            rows = list(shown.order_by("due_date", "unit__name", "id")[:limit])
-            result.update(rows=rows, total=counted["total"], late=counted["late"])
+            rows = access_shape.kept_rows_for(actor, f"yearclock.duties.{limit}", shown, today=today, now=now)
+            result.update(rows=[HomeDuty(*row) for row in rows], total=counted["total"], late=counted["late"])
         if not result["total"] and not result["scope_late"]:
             return None
         return result
 
-    return CountsFirst(counts, then)
+    return CountsFirst(LazyCounts(counts), then)
+
+
+def _my_duties(actor, today):
+    return Occurrence.objects.for_actor(actor, access.P_OBLIGATION_COMPLETE).filter(
+        owner_id=actor.pk, state=OccurrenceState.OPEN, due_date__lte=month_last(today)
+    )

@@ -14,7 +14,7 @@ called, it counts its own querysets in one statement and returns its data;
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -29,6 +29,30 @@ class CountsFirst:
 
     counts: dict
     then: Callable[[dict], object]
+
+
+class LazyCounts(Mapping):
+    """A block's {name: queryset} built when first read: a block whose counts
+    are kept compiled (core/lib/kept.py) and whose rows do not read these
+    querysets is not built for the request."""
+
+    def __init__(self, build: Callable[[], dict]):
+        self._build = build
+        self._made = None
+
+    def _counts(self) -> dict:
+        if self._made is None:
+            self._made = self._build()
+        return self._made
+
+    def __getitem__(self, name):
+        return self._counts()[name]
+
+    def __iter__(self):
+        return iter(self._counts())
+
+    def __len__(self) -> int:
+        return len(self._counts())
 
 
 def counted_sql(queryset, alias: str, using: str) -> tuple[str, list]:

@@ -17,6 +17,9 @@ two `now`s, is not kept (see `_learn`): it is built and compiled on every
 request, as before. Its `then` with every count 0 must be falsy without a read
 (or equal `Keep.zero`'s) without a read for the block to be skipped when
 nothing is counted (else it is built then too, its counts still kept).
+
+`kept_rows` keeps a values query's SQL the same way (same contract for its
+`learn`), for a statement of its own (the home page's deviation figures).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import connections
 
@@ -53,6 +57,13 @@ class _Shape(NamedTuple):
     # ((count name, sql, params, {parameter position: timedelta from `now`}), ...)
     parts: tuple
     zero_known: bool  # `then` with every count 0 reads nothing and gives `Keep.zero`'s (or nothing)
+
+
+class _Statement(NamedTuple):
+    sql: str
+    params: tuple
+    moved: dict  # {parameter position: timedelta from `now`}
+    converters: tuple  # ((column, (functions, expression)), ...): the fields' converters
 
 
 _NOTHING = "nothing"  # the block shows nothing for this key (built as None without a read)
@@ -92,7 +103,7 @@ def _data(block: Keep, shape, made, index: int, counted: dict, now):
         mine = {name: counted[(index, name)] for name, _sql, _params, _moved in shape.parts}
         if shape.zero_known and not any(mine.values()):
             return block.zero(mine) if block.zero else None
-        made = block.declare(now)  # its `then` reads the rows with the request's querysets
+        made = block.declare(now)  # its `then` reads the rows (its querysets, or their SQL kept: kept_rows)
         return made.then(mine) if isinstance(made, CountsFirst) else made
     if isinstance(made, CountsFirst):
         return made.then({name: counted[(index, name)] for name in made.counts})
@@ -103,14 +114,74 @@ def _filled(params: tuple, moved: dict, now) -> list:
     return [now + moved[i] if i in moved else param for i, param in enumerate(params)]
 
 
+def kept_rows(key: tuple, declare: Callable, learn: Callable, *, now: dt.datetime, using: str = "default") -> list[tuple]:
+    """The rows of the query `declare(now)` builds (a values_list queryset's
+    tuples, its fields' values as it gives them) from its SQL kept per `key` with
+    `now` filled in; `learn(now)` builds the same reading nothing (the module's
+    contract), else the query is built and compiled every time."""
+    statement = _kept(("rows", *key), lambda: _learn_statement(learn, using))
+    if not isinstance(statement, _Statement):
+        statement = _compiled(declare(now), using)
+        if statement is None:
+            return []
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement.sql, _filled(statement.params, statement.moved, now))
+        rows = cursor.fetchall()
+    return _converted(rows, statement.converters, connections[using])
+
+
+def _compiled(queryset, using: str) -> _Statement | None:
+    """The query's statement (no time moved), or None when it has no rows."""
+    compiler = queryset.query.get_compiler(using=using)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a filter on an empty list
+        return None
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select[: compiler.col_count]])
+    return _Statement(sql, tuple(params), {}, tuple(converters.items()))
+
+
+def _converted(rows: list, converters: tuple, connection) -> list[tuple]:
+    """The rows with the fields' converters applied (as the compiler applies them)."""
+    if not converters:
+        return [tuple(row) for row in rows]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for position, (functions, expression) in converters:
+            for convert in functions:
+                values[position] = convert(values[position], expression, connection)
+        converted.append(tuple(values))
+    return converted
+
+
+def _learn_statement(learn: Callable, using: str):
+    """A values query's statement, learnt as `_learn` learns a block's counts."""
+    learn(NOW_SENTINELS[0])
+    with _reads(using) as seen:
+        first, second = (_compiled(learn(now), using) for now in NOW_SENTINELS)
+    if seen or first is None or second is None:
+        return _UNKEPT
+    same = first.sql == second.sql and len(first.params) == len(second.params)
+    moved = _moved(first.params, second.params) if same else None
+    if moved is None:
+        return _UNKEPT
+    _name, sql, params, moved = _inlined("rows", first.sql, first.params, moved, connections[using])
+    return first._replace(sql=sql, params=tuple(params), moved=moved)
+
+
 def _shape_of(block: Keep, using: str):
-    shape = _shapes.get(block.key)
+    return _kept(block.key, lambda: _learn(block, using))
+
+
+def _kept(key: tuple, learn: Callable):
+    shape = _shapes.get(key)
     if shape is None:
-        shape = _learn(block, using)
+        shape = learn()
         with _lock:
             if len(_shapes) >= SHAPES_KEPT:
                 _shapes.clear()
-            _shapes[block.key] = shape
+            _shapes[key] = shape
     return shape
 
 
@@ -132,7 +203,9 @@ def _learn(block: Keep, using: str):
     types...), then twice with the two sentinel times, reading nothing; kept
     when both compile to the same SQL whose parameters differ only where a
     sentinel (moved by the same timedelta in both) stands."""
-    block.learn(NOW_SENTINELS[0])
+    warm = block.learn(NOW_SENTINELS[0])
+    if isinstance(warm, CountsFirst):
+        dict(warm.counts)  # counts built when first read (counts.LazyCounts) too
     with _reads(using) as seen:
         first, second = (block.learn(now) for now in NOW_SENTINELS)
         if first is None and second is None:

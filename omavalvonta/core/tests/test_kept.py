@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from omavalvonta.core.lib import kept
-from omavalvonta.core.lib.counts import CountsFirst, count_all
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, count_all
 from omavalvonta.core.lib.dates import day_start
 from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.testing.factories import UnitFactory
@@ -91,3 +91,68 @@ def test_kept_shapes_are_bounded(monkeypatch, units):
     for i in range(10):
         kept.resolve_kept([_block(f"b{i}", _recent)], now=NOON)
         assert len(kept._shapes) <= 3
+
+
+# --- kept_rows: a values query's statement kept the same way ------------------------------
+
+
+def _recent_rows(now):
+    return (
+        Unit.objects.filter(created_at__gte=now - dt.timedelta(hours=48))
+        .order_by("pk")
+        .values_list("pk", "name")
+    )
+
+
+def test_kept_rows_are_the_built_rows_at_every_time(units):
+    calls = []
+
+    def declare(now):
+        calls.append(now)
+        return _recent_rows(now)
+
+    for _round in range(2):
+        for hours in (0, 10, 40):
+            now = NOON + dt.timedelta(hours=hours)
+            assert kept.kept_rows(("recent",), declare, _recent_rows, now=now) == list(_recent_rows(now))
+    statement = kept._shapes[("rows", "recent")]
+    if connection.vendor == "postgresql":
+        assert isinstance(statement, kept._Statement) and calls == []  # never built for the request
+        assert statement.moved == {0: -dt.timedelta(hours=48)} and statement.params == (None,)
+
+
+def test_kept_rows_of_a_query_that_reads_while_building_are_built_every_time(units):
+    def reading(now):
+        region = Region.objects.order_by("pk").first()  # a read deciding the SQL
+        return Unit.objects.filter(region=region).order_by("pk").values_list("pk")
+
+    assert kept.kept_rows(("reads",), reading, reading, now=NOON) == list(reading(NOON))
+    assert kept._shapes[("rows", "reads")] == kept._UNKEPT
+
+
+def test_kept_rows_of_an_empty_filter_are_none(units):
+    def empty(now):
+        return Unit.objects.filter(pk__in=[]).values_list("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert kept.kept_rows(("empty",), empty, empty, now=NOON) == []
+    assert len(queries) == 0
+
+
+def test_a_kept_block_s_lazy_counts_are_not_built_for_its_rows(units):
+    """LazyCounts: the counting querysets are built to learn, not for the rows of the request."""
+    built = []
+
+    def declare(now):
+        def counts():
+            built.append(now)
+            return _recent(now)
+
+        return CountsFirst(LazyCounts(counts), lambda counted: dict(counted))
+
+    block = kept.Keep(key=("lazy",), declare=declare, learn=declare)
+    assert kept.resolve_kept([block], now=NOON) == [count_all(_recent(NOON))]
+    del built[:]
+    assert kept.resolve_kept([block], now=NOON) == [count_all(_recent(NOON))]
+    if connection.vendor == "postgresql":
+        assert built == []  # counted from the kept SQL, the rows built without them

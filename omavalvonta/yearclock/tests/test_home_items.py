@@ -21,7 +21,7 @@ def test_my_duties_due_this_month_or_late(supervisor_a, unit_a):
     _duty(unit_a, supervisor_a, dt.date(2026, 10, 2), state=OccurrenceState.DONE)
     items = obligation_home_items(actor=supervisor_a, today=TODAY)
     assert (items["total"], items["late"], items["scope_late"]) == (2, 1, None)
-    assert items["rows"][0] == late
+    assert items["rows"][0].pk == late.pk
 
 
 def test_staff_see_nothing_and_a_director_counts_late_duties_in_their_region_only(
