@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from omavalvonta.feedback.models import MIN_GROUP_SIZE, Group, QuestionKind, Survey, SurveyState, Tally
+from omavalvonta.feedback.models import MIN_GROUP_SIZE, Group, Question, QuestionKind, SurveyState, Tally, translated
 
 GROUP_ORDER = [Group.CHILD, Group.PARENT, Group.SOCIAL_WORKER]
 
@@ -167,11 +167,14 @@ def period_label(period: tuple[int, int]) -> str:
 def item_labels() -> dict[str, dict[str, str]]:
     """{group: {key: question text}} from the current (else latest) version."""
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    surveys = Survey.objects.exclude(state=SurveyState.DRAFT).order_by("group", "version").prefetch_related("questions")
-    for survey in surveys:  # later versions overwrite earlier ones
-        for q in survey.questions.all():
-            if q.kind in (QuestionKind.SCALE, QuestionKind.FACES):
-                labels[survey.group][q.key] = q.text_in()
+    rows = (
+        Question.objects.exclude(survey__state=SurveyState.DRAFT)
+        .filter(kind__in=(QuestionKind.SCALE, QuestionKind.FACES))
+        .order_by("survey__group", "survey__version", "position", "pk")
+        .values_list("survey__group", "key", "text")
+    )
+    for group, key, text in rows:  # later versions overwrite earlier ones
+        labels[group][key] = translated(text)
     return labels
 
 
