@@ -106,6 +106,26 @@ def by_quarter(scope_q: Q, *, since: tuple[int, int] | None = None) -> dict[tupl
     return dict(table)
 
 
+def with_organisation(scope_q: Q, *, since: tuple[int, int]) -> tuple[dict, dict]:
+    """(`by_quarter(scope_q)`, `by_quarter(ORGANISATION)`) in one query: the
+    organisation's rows told from the scope's by their unit, region and service
+    type (the scope is a unit's, a region's or a service type's, never the
+    organisation's)."""
+    period_q = Q(year__gt=since[0]) | Q(year=since[0], quarter__gte=since[1])
+    scope: dict[tuple[int, int], dict[str, Cell]] = defaultdict(dict)
+    organisation: dict[tuple[int, int], dict[str, Cell]] = defaultdict(dict)
+    rows = (
+        Tally.objects.filter((scope_q | ORGANISATION) & period_q)
+        .values("unit_id", "region_id", "service_type", "year", "quarter", "group", "key")
+        .annotate(**SUMS)
+        .order_by()
+    )
+    for row in rows:
+        is_organisation = row["unit_id"] is None and row["region_id"] is None and row["service_type"] == ""
+        add_row((organisation if is_organisation else scope)[(row["year"], row["quarter"])], row["group"], row)
+    return dict(scope), dict(organisation)
+
+
 # The overview's four kinds of rows, each a scope of the tallies (see Tally):
 # (kind, its id column, its text column, the scope's condition).
 _OVERVIEW_SCOPES = (

@@ -105,8 +105,7 @@ def unit_results(*, actor, unit: Unit, periods: int = 6) -> dict:
     access.require(actor, access.P_FEEDBACK_VIEW, unit)
     period_list = fig.recent_periods(periods)
     since = period_list[0]
-    figures = fig.by_quarter(Q(unit=unit), since=since)
-    comparison = fig.by_quarter(ORGANISATION, since=since)
+    figures, comparison = fig.with_organisation(Q(unit=unit), since=since)
     offered = _offered_places(Round.objects.filter(unit=unit), period_list)
     reports = _group_reports(figures, comparison, period_list, offered=offered)
     year, quarter = period_list[-1]
@@ -152,8 +151,10 @@ def scope_results(*, actor, level: str, key: str = "", periods: int = 6) -> dict
         return None
     period_list = fig.recent_periods(periods)
     since = period_list[0]
-    figures = fig.by_quarter(scope_q, since=since)
-    comparison = figures if level == "organisation" else fig.by_quarter(ORGANISATION, since=since)
+    if level == "organisation":
+        figures = comparison = fig.by_quarter(scope_q, since=since)
+    else:
+        figures, comparison = fig.with_organisation(scope_q, since=since)
     places = units.aggregate(total=models.Sum("places"))["total"]
     reports = _group_reports(figures, comparison, period_list, offered=_offered_places(rounds, period_list))
     return {"name": name, "reports": reports, "period": period_label(period_list[-1]), "places": places}
