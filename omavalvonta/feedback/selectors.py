@@ -105,8 +105,7 @@ def unit_results(*, actor, unit: Unit, periods: int = 6) -> dict:
     access.require(actor, access.P_FEEDBACK_VIEW, unit)
     period_list = fig.recent_periods(periods)
     since = period_list[0]
-    figures = fig.by_quarter(Q(unit=unit), since=since)
-    comparison = fig.by_quarter(ORGANISATION, since=since)
+    figures, comparison = fig.with_organisation(Q(unit=unit), since=since)
     offered = _offered_places(Round.objects.filter(unit=unit), period_list)
     reports = _group_reports(figures, comparison, period_list, offered=offered)
     year, quarter = period_list[-1]
@@ -152,8 +151,10 @@ def scope_results(*, actor, level: str, key: str = "", periods: int = 6) -> dict
         return None
     period_list = fig.recent_periods(periods)
     since = period_list[0]
-    figures = fig.by_quarter(scope_q, since=since)
-    comparison = figures if level == "organisation" else fig.by_quarter(ORGANISATION, since=since)
+    if level == "organisation":
+        figures = comparison = fig.by_quarter(scope_q, since=since)
+    else:
+        figures, comparison = fig.with_organisation(scope_q, since=since)
     places = units.aggregate(total=models.Sum("places"))["total"]
     reports = _group_reports(figures, comparison, period_list, offered=_offered_places(rounds, period_list))
     return {"name": name, "reports": reports, "period": period_label(period_list[-1]), "places": places}
@@ -170,13 +171,6 @@ class OverviewRow:
 # Above this many units the overview lists regions and service types, and a
 # region's units on request (?alue=), instead of a table of every unit.
 OVERVIEW_UNIT_ROWS = 60
-
-
-def _cells_by(rows, field_name: str) -> dict:
-    out: dict = defaultdict(dict)
-    for row in rows.values(field_name, "group", "key").annotate(**fig.SUMS).order_by():
-        fig.add_row(out[row[field_name]], row["group"], row)
-    return out
 
 
 def _by_group(cells: dict) -> list[Cell]:
@@ -200,27 +194,23 @@ def _overview_regions(units_qs, region) -> tuple[set, int | None, int | None, in
     return visible_regions, chosen_region, region_id, sum(per_region.values())
 
 
-def _unit_rows(units, current: Q) -> list[OverviewRow]:
-    if not units:
-        return []
-    per_unit = _cells_by(Tally.objects.filter(current, unit_id__in=[u.pk for u in units]), "unit_id")
+def _unit_rows(units, per_unit: dict) -> list[OverviewRow]:
+    """`units`: [(id, name)]."""
     # A unit's address without a reverse() per row (a region lists a hundred).
     prefix = reverse("feedback:unit", args=[0])
     assert prefix.endswith("/0/"), prefix
     prefix = prefix[:-2]
-    return [OverviewRow(u.name, f"{prefix}{u.pk}/", _by_group(per_unit.get(u.pk, {}))) for u in units]
+    return [OverviewRow(name, f"{prefix}{pk}/", _by_group(per_unit.get(pk, {}))) for pk, name in units]
 
 
-def _type_rows(current: Q) -> list[OverviewRow]:
-    by_type = _cells_by(Tally.objects.filter(fig.SERVICE_TYPES, current), "service_type")
+def _type_rows(by_type: dict) -> list[OverviewRow]:
     return [
         OverviewRow(str(label), reverse("feedback:scope", args=["service_type", value]), _by_group(by_type.get(value, {})))
         for value, label in ServiceType.choices
     ]
 
 
-def _region_rows(regions, current: Q) -> list[OverviewRow]:
-    by_region = _cells_by(Tally.objects.filter(fig.REGIONS, current), "region_id")
+def _region_rows(regions, by_region: dict) -> list[OverviewRow]:
     home = reverse("feedback:home")
     prefix = reverse("feedback:scope", args=["region", 0])
     assert prefix.endswith("/0/"), prefix
@@ -236,18 +226,11 @@ def _region_rows(regions, current: Q) -> list[OverviewRow]:
     ]
 
 
-def _organisation_row(current: Q) -> OverviewRow:
-    org: dict[str, Cell] = {}
-    for row in Tally.objects.filter(ORGANISATION, current).values("group", "key").annotate(**fig.SUMS).order_by():
-        fig.add_row(org, row["group"], row)
-    return OverviewRow(_("Whole organisation"), reverse("feedback:scope", args=["organisation", "0"]), _by_group(org))
-
-
 def overview(*, actor, region=None) -> dict:
     """The current quarter's figures per service type, per region, the
     organisation's, and per unit: the actor's units when they are few, else
     those of `region` (an id, from the drill-down) or none. Read from the
-    tallies: five queries whatever the number of answers."""
+    tallies: the figures in one statement whatever the number of answers."""
     year, quarter = fig.recent_periods(1)[0]
     units_qs = access.units_for(actor, access.P_FEEDBACK_VIEW)
     visible_regions, chosen_region, region_id, unit_count = _overview_regions(units_qs, region)
@@ -255,22 +238,21 @@ def overview(*, actor, region=None) -> dict:
     units = []
     if listed:
         chosen = units_qs.filter(region_id=region_id) if region_id is not None else units_qs
-        units = list(chosen.order_by("name").only("pk", "name"))
-    current = Q(year=year, quarter=quarter, key="")
-    unit_rows = _unit_rows(units, current)
-    type_rows = _type_rows(current)
+        units = list(chosen.order_by("name").values_list("pk", "name"))
+    cells = fig.quarter_cells(year, quarter, [pk for pk, _name in units])
     regions = list(Region.objects.filter(pk__in=visible_regions).order_by("name"))
-    region_rows = _region_rows(regions, current)
     return {
         "period": period_label((year, quarter)),
         "groups": [str(Group(g).label) for g in GROUP_ORDER],
-        "unit_rows": unit_rows,
+        "unit_rows": _unit_rows(units, cells["unit"]),
         "unit_count": unit_count,
         "units_listed": listed,
         "region": next((r for r in regions if r.pk == chosen_region), None),
-        "type_rows": type_rows,
-        "region_rows": region_rows,
-        "organisation_row": _organisation_row(current),
+        "type_rows": _type_rows(cells["service_type"]),
+        "region_rows": _region_rows(regions, cells["region"]),
+        "organisation_row": OverviewRow(
+            _("Whole organisation"), reverse("feedback:scope", args=["organisation", "0"]), _by_group(cells["organisation"][None])
+        ),
     }
 
 

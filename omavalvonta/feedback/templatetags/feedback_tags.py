@@ -22,9 +22,11 @@ def nps_format(value):
     return f"{value:+d}" if value else "0"
 
 
-# The overview's cells (a hundred units' rows, each twice: a card on a phone and a
-# table row on a wide screen) are written here in one pass rather than through
-# some thirty template lookups a cell; the markup is the one the template had.
+# The overview's rows (feedback/_overview_table.html: a region lists a hundred
+# units) are written here in one pass rather than through some thirty template
+# lookups a cell. One table: wide screens read it as a table, phones see each row
+# as a card (app.css, .fb-table), each cell with its group's label (.fb-label)
+# and a group without answers with its n=0 (.fb-phone), as the cards showed them.
 
 
 def _count(n) -> str:
@@ -38,33 +40,22 @@ def _shown(cell) -> str | None:
     return f"<strong>{nps_format(cell.nps)}</strong>" if cell.nps is not None else None
 
 
-@register.filter
-def overview_card_cells(cells, groups):
-    """A row's cells as the card's spans: “label: NPS (n=N)”."""
-    return mark_safe(  # noqa: S308 -- the labels escaped, the rest numbers
-        "".join(
-            f"<span>{conditional_escape(label)}: {_shown(cell) or '–'} (n={_count(cell.n)})</span>"
-            for label, cell in zip(groups, cells, strict=False)
-        )
-    )
-
-
-@register.filter
-def overview_table_cells(cells):
-    """A row's cells as table cells: the NPS or a dash with its reason, and n."""
+def overview_cells(cells, labels) -> str:
+    """A row's cells: the group's label (phones), the NPS or a dash with its
+    reason, and n."""
     hidden = None
     parts = []
-    for cell in cells:
+    for label, cell in zip(labels, cells, strict=False):
         if not cell.n:
-            parts.append('<td><span class="muted">–</span></td>')
+            parts.append(f'<td>{label}<span class="muted">–</span><span class="fb-phone muted"> n=0</span></td>')
             continue
         shown = _shown(cell)
         if shown is None:
             if hidden is None:
                 hidden = format_html('<span class="muted" title="{}">–</span>', gettext("Fewer than five answers: not shown"))
             shown = hidden
-        parts.append(f'<td>{shown} <span class="muted">n={_count(cell.n)}</span></td>')
-    return mark_safe("".join(parts))  # noqa: S308 -- numbers and the escaped title
+        parts.append(f'<td>{label}{shown} <span class="muted">n={_count(cell.n)}</span></td>')
+    return "".join(parts)
 
 
 @register.filter
@@ -74,37 +65,16 @@ def decimal_fi(value):
     return f"{value:.1f}".replace(".", ",")
 
 
-# The overview's rows themselves (feedback/_overview_table.html): a region lists a
-# hundred units, each a card and a table row; the loops' markup is written here
-# as the template wrote it, whitespace included.
-
-
 def _row_link(row, linked) -> str:
     name = conditional_escape(row.name)
     return f'<a href="{conditional_escape(row.url)}">{name}</a>' if linked and row.url else str(name)
 
 
 @register.simple_tag
-def overview_cards(rows, groups, linked, units_link):
-    """The cards' loop: one <li> per row."""
+def overview_rows(rows, groups, linked, units_link):
+    """The table's rows: one <tr> per row (a card on a phone)."""
     units = conditional_escape(gettext("Units"))
-    parts = []
-    for row in rows:
-        name = conditional_escape(row.name)
-        title = f'<span class="list-cards__title">{name}</span>'
-        first = f'<a href="{conditional_escape(row.url)}">{title}</a>' if linked and row.url else title
-        second = f'<a href="{conditional_escape(row.units_url)}">{units}</a>' if units_link and row.units_url else ""
-        parts.append(
-            f'\n  <li class="card">\n    {first}\n    {second}\n'
-            f'    <span class="list-cards__meta">{overview_card_cells(row.cells, groups)}</span>\n  </li>\n  '
-        )
-    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
-
-
-@register.simple_tag
-def overview_table_rows(rows, linked, units_link):
-    """The table's loop: one <tr> per row."""
-    units = conditional_escape(gettext("Units"))
+    labels = [f'<span class="fb-label">{conditional_escape(label)}: </span>' for label in groups]
     parts = []
     for row in rows:
         more = (
@@ -114,6 +84,6 @@ def overview_table_rows(rows, linked, units_link):
         )
         parts.append(
             f'\n      <tr>\n        <th scope="row">{_row_link(row, linked)}{more}</th>\n'
-            f"        {overview_table_cells(row.cells)}\n      </tr>\n      "
+            f"        {overview_cells(row.cells, labels)}\n      </tr>\n      "
         )
     return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above

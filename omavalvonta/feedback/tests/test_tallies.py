@@ -116,6 +116,44 @@ def test_the_figures_read_from_the_tallies_keep_the_small_group_rule(answered, u
     assert child.n == 4 and child.hidden and child.nps is None and child.item("safe") is None
 
 
+def test_the_overview_and_the_results_read_the_same_cells_as_by_quarter(
+    answered, unit_a, unit_b, django_assert_num_queries
+):
+    """figures.quarter_cells (the overview's one statement) and
+    figures.with_organisation (a scope and the organisation in one query) give
+    the cells by_quarter gives each scope (the responses' figures)."""
+    period, since = (2026, 4), (2026, 1)
+    scope_qs = {
+        ("unit", unit_a.pk): Q(unit=unit_a),
+        ("unit", unit_b.pk): Q(unit=unit_b),
+        ("region", unit_a.region_id): figures.region_scope(unit_a.region_id),
+        ("region", unit_b.region_id): figures.region_scope(unit_b.region_id),
+        ("service_type", unit_a.service_type): figures.service_type_scope(unit_a.service_type),
+        ("organisation", None): figures.ORGANISATION,
+    }
+
+    def responses(cells):
+        return {g: (c.n, c.nps_answered, c.promoters, c.detractors) for g, c in cells.items()}
+
+    def table(by_period):  # the items' averages rounded: the rows may come in another order
+        return {
+            p: {g: (responses({g: c})[g], {k: (round(a, 9), n) for k, (a, n) in c.items.items()}) for g, c in cells.items()}
+            for p, cells in by_period.items()
+        }
+
+    with django_assert_num_queries(1):
+        cells = figures.quarter_cells(*period, [unit_a.pk, unit_b.pk])
+    for (kind, key), scope_q in scope_qs.items():
+        expected = figures.by_quarter(scope_q, since=since)
+        assert responses(cells[kind][key]) == responses(expected[period]), (kind, key)
+        if kind != "organisation":
+            with django_assert_num_queries(1):
+                mine, organisation = figures.with_organisation(scope_q, since=since)
+            assert table(mine) == table(expected)
+            assert table(organisation) == table(figures.by_quarter(figures.ORGANISATION, since=since))
+    assert figures.quarter_cells(*period, [])["unit"] == {}
+
+
 def test_period_figures_join_whole_months_from_tallies_with_partial_months_from_responses(answered, unit_a):
     # 5.10.–30.11.: October 3 is outside, the rest of October and November inside.
     figures = reports.feedback_period_figures(date_from=dt.date(2026, 10, 5), date_to=dt.date(2026, 11, 30))

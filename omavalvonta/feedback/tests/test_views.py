@@ -47,12 +47,13 @@ def test_overview_lists_units_service_types_regions_and_organisation(client, reg
     assert unit_a.name in page and "Whole organisation" in page and "Pirkanmaa" in page and "+100" in page
 
 
-def test_overview_cells_show_nps_the_small_group_dash_and_n_in_cards_and_table(
+def test_overview_cells_show_nps_the_small_group_dash_and_n_once_for_table_and_cards(
     client, regional_director_a, supervisor_a, unit_a
 ):
-    """Each unit's cells, written once for the phone's cards and once for the
-    table: a shown NPS with its sign, a group under five as a dash with the
-    reason, a group without answers as a dash."""
+    """Each unit's cells, written once (a table row on a wide screen, a card on a
+    phone): a shown NPS with its sign, a group under five as a dash with the
+    reason, a group without answers as a dash (n=0 on the phone's card), each
+    cell with its group's label for the card."""
     round_ = open_round(supervisor_a, unit_a)
     for _ in range(5):
         answer(round_, "child", nps=10)
@@ -60,19 +61,15 @@ def test_overview_cells_show_nps_the_small_group_dash_and_n_in_cards_and_table(
         answer(round_, "parent", nps=0)
     client.force_login(regional_director_a)
     page = html(client.get(reverse("feedback:home")))
-    card = re.search(rf'<li class="card">\s*<a href="[^"]+"><span class="list-cards__title">{unit_a.name}</span></a>'
-                     r'\s*<span class="list-cards__meta">(.*?)</span>\s*</li>', page, re.S)
-    assert card, page
-    assert card.group(1) == (
-        "<span>Children and young people: <strong>+100</strong> (n=5)</span>"
-        "<span>Parents: – (n=2)</span><span>Social workers: – (n=0)</span>"
-    )
+    assert page.count(f">{unit_a.name}</a>") == 1
+    assert 'class="list-cards' not in page
     row = re.search(rf'<th scope="row"><a href="[^"]+">{unit_a.name}</a></th>\s*(.*?)\s*</tr>', page, re.S)
     assert row, page
     assert row.group(1) == (
-        '<td><strong>+100</strong> <span class="muted">n=5</span></td>'
-        '<td><span class="muted" title="Fewer than five answers: not shown">–</span> <span class="muted">n=2</span></td>'
-        '<td><span class="muted">–</span></td>'
+        '<td><span class="fb-label">Children and young people: </span><strong>+100</strong> <span class="muted">n=5</span></td>'
+        '<td><span class="fb-label">Parents: </span>'
+        '<span class="muted" title="Fewer than five answers: not shown">–</span> <span class="muted">n=2</span></td>'
+        '<td><span class="fb-label">Social workers: </span><span class="muted">–</span><span class="fb-phone muted"> n=0</span></td>'
     )
 
 

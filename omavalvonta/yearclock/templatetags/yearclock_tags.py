@@ -1,0 +1,47 @@
+"""A duty's card (the calendar's list, "this month", the late duties and the
+year wheel's months) written in Python in one pass, with the markup the
+template yearclock/_card.html wrote, whitespace included (a list page draws
+twenty to forty of them: issue 13)."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+def _state(o, today) -> str:
+    if o.is_done:
+        return f'<span class="badge badge--closed">{conditional_escape(gettext("Done"))}</span>'
+    if today is not None and o.due_date < today:
+        return f'<span class="badge badge--overdue">{conditional_escape(gettext("Late"))}</span>'
+    return f'<span class="badge badge--neutral">{conditional_escape(gettext("Open"))}</span>'
+
+
+@register.simple_tag
+def duty_cards(occurrences, today, show_unit=False, spaced=False):
+    """The <li> cards of `occurrences` (with their template, unit and owner);
+    `spaced`: each between the whitespace of components/list_page.html's loop."""
+    prefix = reverse("yearclock:detail", args=[0])
+    assert prefix.endswith("/0/"), prefix
+    prefix = prefix[:-2]
+    due = conditional_escape(gettext("Due"))
+    no_owner = conditional_escape(gettext("No owner named"))
+    parts = []
+    for o in occurrences:
+        danger = " card--danger" if not o.is_done and today is not None and o.due_date < today else ""
+        unit = f"<span>{conditional_escape(o.unit.name)}</span>" if show_unit else ""
+        owner = conditional_escape(o.owner.full_name) if o.owner else no_owner
+        d = o.due_date
+        parts.append(
+            f'<li class="card{danger}">\n  <a href="{prefix}{o.pk}/">\n'
+            f'    <span class="list-cards__title">{conditional_escape(o.template.title)}</span>\n'
+            f'    <span class="list-cards__meta">\n      {_state(o, today)}\n\n      {unit}\n'
+            f'      <span>{due} <time datetime="{d.isoformat()}">{d.day}.{d.month}.{d.year}</time></span>\n'
+            f"      <span>{owner}</span>\n    </span>\n  </a>\n</li>\n"
+        )
+    if spaced:
+        return mark_safe("".join(f"\n  {card}\n  " for card in parts))  # noqa: S308 -- every text escaped above
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
