@@ -99,14 +99,28 @@ def resolve(declared):
 
 def resolve_many(declared: list) -> list:
     """Several blocks' data, all their counts in one statement."""
-    pending = {
-        (i, name): queryset
+    return resolve_with([], declared)[1]
+
+
+def resolve_with(parts: list, declared: list, *, using: str = "default") -> tuple[dict, list]:
+    """({name: count} of `parts` ([(name, count subquery's SQL, its parameters)],
+    as core.lib.kept.kept_counts gives them), several blocks' data), all the
+    counts in one statement."""
+    pending = [
+        ((i, name), queryset)
         for i, block in enumerate(declared)
         if isinstance(block, CountsFirst)
         for name, queryset in block.counts.items()
-    }
-    counted = count_all(pending)
-    return [
+    ]
+    counted = counts_statement(
+        [
+            *((("own", name), sql, params) for name, sql, params in parts),
+            *((key, *counted_sql(queryset, f"counted_{n}", using)) for n, (key, queryset) in enumerate(pending)),
+        ],
+        using=using,
+    )
+    own = {name: counted[("own", name)] for name, _sql, _params in parts}
+    return own, [
         block.then({name: counted[(i, name)] for name in block.counts}) if isinstance(block, CountsFirst) else block
         for i, block in enumerate(declared)
     ]

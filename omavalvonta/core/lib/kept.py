@@ -20,6 +20,11 @@ nothing is counted (else it is built then too, its counts still kept).
 
 `kept_rows` keeps a values query's SQL the same way (same contract for its
 `learn`), for a statement of its own (the home page's deviation figures).
+
+`kept_counts` keeps the counting SQL of one record's own lists (a report's
+attachments, messages...) with the record's id as the operand filled in: its
+`learn(record_id)` builds them from the id alone, reads nothing and uses the id
+only as a filter's operand (learnt with two ids no record holds, as the times).
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ NOW_SENTINELS = (
     dt.datetime(2101, 1, 3, 4, 5, 6, 700001, tzinfo=dt.UTC),
     dt.datetime(2102, 7, 5, 7, 9, 11, 800003, tzinfo=dt.UTC),
 )
+# Two record ids no record holds (kept_counts), as the times above.
+ID_SENTINELS = (9_007_199_254_740_881, 9_007_199_254_740_997)
 SHAPES_KEPT = 4096  # blocks x people x the day: beyond it, the kept shapes start again
 _shapes: dict = {}
 _lock = threading.Lock()
@@ -128,6 +135,51 @@ def kept_rows(key: tuple, declare: Callable, learn: Callable, *, now: dt.datetim
         cursor.execute(statement.sql, _filled(statement.params, statement.moved, now))
         rows = cursor.fetchall()
     return _converted(rows, statement.converters, connections[using])
+
+
+def kept_counts(key: tuple, declare: Callable, learn: Callable, *, record_id, using: str = "default") -> list:
+    """The counts of the querysets `declare()` builds ({name: queryset}) as
+    parts for counts.counts_statement ([(name, sql, params)]), their SQL kept per
+    `key` with `record_id` filled in; `learn(record_id)` builds the same from the
+    id alone (the module's contract), else they are built and compiled every time."""
+    shape = _kept(("ids", *key), lambda: _learn_ids(learn, using))
+    if shape == _UNKEPT:
+        return [(name, *counted_sql(queryset, f"own_{n}", using)) for n, (name, queryset) in enumerate(declare().items())]
+    return [(name, sql, [at[i](record_id) if i in at else param for i, param in enumerate(params)]) for name, sql, params, at in shape]
+
+
+def _learn_ids(learn: Callable, using: str):
+    """One record's counts' parts, learnt with the two sentinel ids as `_learn`
+    learns with the times: kept when both compile to the same SQL whose
+    parameters differ only where a sentinel id stands."""
+    dict(learn(ID_SENTINELS[0]))
+    with _reads(using) as seen:
+        first, second = (dict(learn(record_id)) for record_id in ID_SENTINELS)
+        if seen or list(first) != list(second):
+            return _UNKEPT
+        parts = []
+        for n, name in enumerate(first):
+            sql_a, params_a = counted_sql(first[name], f"own_{n}", using)
+            sql_b, params_b = counted_sql(second[name], f"own_{n}", using)
+            at = _operands(params_a, params_b) if sql_a == sql_b and len(params_a) == len(params_b) else None
+            if at is None:
+                return _UNKEPT
+            parts.append(_inlined(name, sql_a, params_a, at, connections[using]))
+    return _UNKEPT if seen else tuple(parts)
+
+
+def _operands(params_a, params_b) -> dict | None:
+    """{position: the parameter's type} of the parameters that are the
+    sentinel ids (each in its own build: an int, or the database client's int
+    type); None when another parameter differs."""
+    at = {}
+    for i, (a, b) in enumerate(zip(params_a, params_b, strict=True)):
+        if a == b and type(a) is type(b):
+            continue
+        if not (isinstance(a, int) and not isinstance(a, bool) and type(a) is type(b) and (a, b) == ID_SENTINELS):
+            return None
+        at[i] = type(a)
+    return at
 
 
 def _compiled(queryset, using: str) -> _Statement | None:

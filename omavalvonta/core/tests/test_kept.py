@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from omavalvonta.core.lib import kept
-from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, count_all
+from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, count_all, counts_statement
 from omavalvonta.core.lib.dates import day_start
 from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.testing.factories import UnitFactory
@@ -156,3 +156,33 @@ def test_a_kept_block_s_lazy_counts_are_not_built_for_its_rows(units):
     assert kept.resolve_kept([block], now=NOON) == [count_all(_recent(NOON))]
     if connection.vendor == "postgresql":
         assert built == []  # counted from the kept SQL, the rows built without them
+
+
+def _own(pk):
+    return {"one": Unit.objects.filter(pk=pk), "from": Unit.objects.filter(pk__gte=pk), "all": Unit.objects.all()}
+
+
+def test_kept_counts_are_the_built_counts_of_every_record(units):
+    kept.forget_kept()
+    built = []
+    for _round in range(2):
+        for unit in units:
+            parts = kept.kept_counts(("own",), lambda unit=unit: built.append(1) or _own(unit.pk), _own, record_id=unit.pk)
+            assert counts_statement(parts) == count_all(_own(unit.pk))
+    assert built == []  # kept: never built for a request
+    assert kept._shapes[("ids", "own")] != kept._UNKEPT
+
+
+@pytest.mark.parametrize(
+    "learn",
+    [
+        lambda pk: {"next": Unit.objects.filter(pk=pk + 1)},  # the id moved: not only an operand
+        lambda pk: {"read": Unit.objects.filter(pk__in=list(Unit.objects.values_list("pk", flat=True)[:1]))},
+    ],
+)
+def test_counts_whose_id_is_not_only_an_operand_are_built_every_time(units, learn):
+    kept.forget_kept()
+    unit = units[1]
+    parts = kept.kept_counts(("own-unkept",), lambda: learn(unit.pk), learn, record_id=unit.pk)
+    assert kept._shapes[("ids", "own-unkept")] == kept._UNKEPT
+    assert counts_statement(parts) == count_all(learn(unit.pk))

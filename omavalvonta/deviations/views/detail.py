@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
-from omavalvonta.core.lib.counts import CountsFirst, resolve_many
+from omavalvonta.core.lib.counts import resolve_with
+from omavalvonta.core.lib.kept import kept_counts
 from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
 from omavalvonta.deviations.access_rows import access_log_html
 from omavalvonta.deviations.capabilities import deviation_capabilities
@@ -196,9 +197,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
     sees = caps.sees_handling
     # The report's lists and the panels' rows counted first, in one statement:
     # only those with rows are read.
-    actions = actions_for_source(source=deviation)
-    own = {"actions": actions, **selectors.deviation_related_rows(deviation=deviation, handling=sees, thread=caps.sees_thread)}
-    counted, panels = _counted_with_panels(actor, deviation, own, panels=sees)
+    counted, panels = _counted_with_panels(actor, deviation, handling=sees, thread=caps.sees_thread)
     context = {
         "deviation": deviation,
         "is_own": caps.is_own,
@@ -212,7 +211,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "informed": informed_records(deviation=deviation) if sees and counted["informed"] else [],
         "proposals": proposals.proposals_for_deviation(deviation=deviation) if sees and counted["proposals"] else [],
         "attachments": list(selectors.deviation_attachments(deviation=deviation)) if counted["attachments"] else [],
-        "actions": list(actions) if counted["actions"] else [],
+        "actions": list(actions_for_source(source=deviation)) if counted["actions"] else [],
         "timeline": selectors.deviation_timeline(actor=actor, deviation=deviation),
         # Read after reporter_display, which logs a showing of the reporter.
         "access_log": selectors.deviation_access_log(actor=actor, deviation=deviation),
@@ -228,15 +227,33 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
     return render(request, "deviations/detail.html", context, status=status)
 
 
-def _counted_with_panels(actor, deviation, own: dict, *, panels: bool) -> tuple[dict, list[dict]]:
-    """The counts of `own` ({name: queryset}) and, with `panels`, the registered
-    panels' contexts, each with its "template" (core.registry): the rows of
-    `own` and of every panel made with counts_first counted in one statement."""
+def _own_rows(deviation, *, handling: bool, thread: bool) -> dict:
+    """The report's own lists its page shows ({name: queryset}): its actions and
+    deviation_related_rows'."""
+    return {
+        "actions": actions_for_source(source=deviation),
+        **selectors.deviation_related_rows(deviation=deviation, handling=handling, thread=thread),
+    }
+
+
+def _counted_with_panels(actor, deviation, *, handling: bool, thread: bool) -> tuple[dict, list[dict]]:
+    """The counts of the report's own lists (_own_rows) and, with `handling`,
+    the registered panels' contexts, each with its "template" (core.registry):
+    the own rows and those of every panel made with counts_first counted in one
+    statement. The own lists' counting SQL is kept compiled (core.lib.kept) with
+    the report's id filled in."""
     declared = [
         getattr(entry.func, "declare", entry.func)(actor=actor, deviation=deviation)
-        for entry in (registry.entries(registry.DEVIATION_PANELS) if panels else [])
+        for entry in (registry.entries(registry.DEVIATION_PANELS) if handling else [])
     ]
-    counted, *contexts = resolve_many([CountsFirst(own, lambda counts: counts), *declared])
+    model = type(deviation)
+    own = kept_counts(
+        ("deviations.detail", model._meta.label, handling, thread),
+        lambda: _own_rows(deviation, handling=handling, thread=thread),
+        lambda pk: _own_rows(model(pk=pk), handling=handling, thread=thread),
+        record_id=deviation.pk,
+    )
+    counted, contexts = resolve_with(own, declared)
     return counted, [panel for panel in contexts if panel]
 
 
