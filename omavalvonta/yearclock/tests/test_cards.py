@@ -38,3 +38,40 @@ def test_done_open_without_owner_and_the_list_pages_spacing():
     assert "No owner named" in html and "card--danger" not in html
     assert "\n      \n" in html  # no unit: the empty line the template left
     assert spaced.startswith("\n  <li") and spaced.endswith("</li>\n\n  ")
+
+
+# The loop wheel.html drew the sectors with before yearclock_tags.wheel_sectors.
+_SECTORS_LOOP = """{% load l10n %}{% localize off %}
+      {% for s in wheel.sectors %}
+      <a href="#kuukausi-{{ s.month }}" tabindex="-1">
+        <path class="yearwheel__month{% if s.is_current %} yearwheel__month--current{% endif %}{% if s.month|divisibleby:2 %} yearwheel__month--even{% endif %}" d="{{ s.path }}"><title>{{ s.full_label }}: {{ s.count }}</title></path>
+        <text class="yearwheel__label" x="{{ s.label_x }}" y="{{ s.label_y }}" text-anchor="middle" dominant-baseline="middle">{{ s.label }}</text>
+        {% for d in s.dots %}<circle class="yearwheel__dot yearwheel__dot--{{ d.state }}" cx="{{ d.x }}" cy="{{ d.y }}" r="9"><title>{{ d.title }}</title></circle>{% endfor %}
+      </a>
+      {% endfor %}
+{% endlocalize %}"""  # noqa: E501 -- the template's lines as they were
+
+
+def test_the_wheels_sectors_are_the_markup_the_templates_loop_wrote():
+    from django.template import Context, Template
+
+    from omavalvonta.yearclock import wheel
+    from omavalvonta.yearclock.selectors import by_month
+    from omavalvonta.yearclock.templatetags.yearclock_tags import wheel_sectors
+
+    def occurrence(due, *, state="open", title="Katselmus & <b>"):
+        return SimpleNamespace(
+            due_date=due, state=state, is_done=state == "done", template=SimpleNamespace(title=title),
+            is_late=lambda today: state == "open" and due < today,
+        )
+
+    today = dt.date(2026, 3, 6)
+    items = [occurrence(dt.date(2026, 3, d)) for d in range(1, 8)]
+    items += [occurrence(dt.date(2026, 2, 1), state="done"), occurrence(dt.date(2026, 11, 30), title='"Tarkastus"')]
+    for language in ("fi", "sv", "en"):
+        with translation.override(language):
+            names = [f"Kuu {m} <&>" for m in range(1, 13)] if language == "en" else [f"{m}kuu" for m in range(1, 13)]
+            drawing = wheel.build(by_month(items, 2026), names, today=today, year=2026)
+            expected = Template(_SECTORS_LOOP).render(Context({"wheel": drawing}))
+            assert "\n      " + str(wheel_sectors(drawing["sectors"])) + "\n" == expected
+    assert expected.count("<circle") == 9 and "&lt;&amp;&gt;" in expected and "yearwheel__month--current" in expected
