@@ -74,3 +74,24 @@ def wheel_sectors(sectors):
     the markup wheel.html's loop wrote inside `{% localize off %}` (coordinates
     as Python writes them), whitespace included, each text escaped."""
     return mark_safe("".join(_sector(s) for s in sectors))  # noqa: S308 -- every text escaped above
+
+
+@register.simple_tag
+def wheel_months(months, today, year):
+    """The year wheel's list: a section a month (selectors.MonthSlice, with its
+    `name`) with its duties' cards, the markup wheel.html's loop wrote,
+    whitespace included, each text escaped."""
+    this_month = today.month if year == today.year else None
+    current = f' <span class="muted">({conditional_escape(gettext("this month"))})</span>'
+    no_duties = f'<p class="muted">{conditional_escape(gettext("No duties."))}</p>'
+    parts = []
+    for m in months:
+        is_current = m.month == this_month
+        cards = f'\n      <ul class="list-cards">{duty_cards(m.items, today)}</ul>\n      ' if m.items else no_duties
+        parts.append(
+            f'\n    <section class="yearclock__month{" yearclock__month--current" if is_current else ""}"'
+            f' id="kuukausi-{m.month}" aria-labelledby="kuukausi-{m.month}-otsikko">\n'
+            f'      <h3 id="kuukausi-{m.month}-otsikko">{conditional_escape(m.name)}{current if is_current else ""}</h3>\n'
+            f"      {cards}\n    </section>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above (the cards by duty_cards)
