@@ -36,14 +36,25 @@ def default_unit(*, actor, units):
     return (units.filter(pk__in=own).first() if own else None) or units.first()
 
 
+# What the year wheel and its cards read of a duty, its template and its owner.
+_WHEEL_FIELDS = ("due_date", "state", "unit_id", "template__title", "owner__full_name")
+
+
 def occurrences_of_unit_year(*, actor, unit, year: int) -> list[Occurrence]:
-    """The unit's duties due in `year` (the year wheel and its list)."""
-    return list(
+    """The unit's duties due in `year` (the year wheel and its list), with
+    their template's title and their owner's name (the fields the wheel and
+    its cards show: not the whole rows of the three tables) and `unit` itself
+    as their unit (not joined again for every duty)."""
+    rows = list(
         Occurrence.objects.for_actor(actor, access.P_OBLIGATION_VIEW)
         .filter(unit=unit, due_date__year=year)
-        .select_related(*_RELATED)
+        .select_related("template", "owner")
+        .only(*_WHEEL_FIELDS)
         .order_by("due_date", "template__title", "id")
     )
+    for occurrence in rows:
+        occurrence.unit = unit
+    return rows
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
@@ -55,7 +55,8 @@ def _years(today: dt.date) -> list[int]:
 
 
 def _month_names() -> list[str]:
-    return [date_format(dt.date(2000, m, 1), "F").capitalize() for m in range(1, 13)]
+    """The months' names as date_format(..., "F") writes them (its MONTHS), capitalized."""
+    return [str(MONTHS[m]).capitalize() for m in range(1, 13)]
 
 
 def _asked_unit_and_year(form, *, actor, units, today: dt.date) -> tuple:

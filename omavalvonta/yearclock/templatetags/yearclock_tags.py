@@ -45,3 +45,53 @@ def duty_cards(occurrences, today, show_unit=False, spaced=False):
     if spaced:
         return mark_safe("".join(f"\n  {card}\n  " for card in parts))  # noqa: S308 -- every text escaped above
     return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
+
+
+def _sector(s) -> str:
+    classes = "yearwheel__month"
+    if s.is_current:
+        classes += " yearwheel__month--current"
+    if s.month % 2 == 0:
+        classes += " yearwheel__month--even"
+    dots = "".join(
+        f'<circle class="yearwheel__dot yearwheel__dot--{conditional_escape(d.state)}" cx="{d.x}" cy="{d.y}" r="9">'
+        f"<title>{conditional_escape(d.title)}</title></circle>"
+        for d in s.dots
+    )
+    return (
+        f'\n      <a href="#kuukausi-{s.month}" tabindex="-1">\n'
+        f'        <path class="{classes}" d="{conditional_escape(s.path)}">'
+        f"<title>{conditional_escape(s.full_label)}: {s.count}</title></path>\n"
+        f'        <text class="yearwheel__label" x="{s.label_x}" y="{s.label_y}" text-anchor="middle"'
+        f' dominant-baseline="middle">{conditional_escape(s.label)}</text>\n'
+        f"        {dots}\n      </a>\n      "
+    )
+
+
+@register.simple_tag
+def wheel_sectors(sectors):
+    """The year wheel's month sectors with their dots (yearclock.wheel.build),
+    the markup wheel.html's loop wrote inside `{% localize off %}` (coordinates
+    as Python writes them), whitespace included, each text escaped."""
+    return mark_safe("".join(_sector(s) for s in sectors))  # noqa: S308 -- every text escaped above
+
+
+@register.simple_tag
+def wheel_months(months, today, year):
+    """The year wheel's list: a section a month (selectors.MonthSlice, with its
+    `name`) with its duties' cards, the markup wheel.html's loop wrote,
+    whitespace included, each text escaped."""
+    this_month = today.month if year == today.year else None
+    current = f' <span class="muted">({conditional_escape(gettext("this month"))})</span>'
+    no_duties = f'<p class="muted">{conditional_escape(gettext("No duties."))}</p>'
+    parts = []
+    for m in months:
+        is_current = m.month == this_month
+        cards = f'\n      <ul class="list-cards">{duty_cards(m.items, today)}</ul>\n      ' if m.items else no_duties
+        parts.append(
+            f'\n    <section class="yearclock__month{" yearclock__month--current" if is_current else ""}"'
+            f' id="kuukausi-{m.month}" aria-labelledby="kuukausi-{m.month}-otsikko">\n'
+            f'      <h3 id="kuukausi-{m.month}-otsikko">{conditional_escape(m.name)}{current if is_current else ""}</h3>\n'
+            f"      {cards}\n    </section>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above (the cards by duty_cards)

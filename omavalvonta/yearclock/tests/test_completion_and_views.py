@@ -105,6 +105,22 @@ def test_the_wheel_shows_the_units_duties_as_a_circle_and_a_list(client, duty, s
     assert 'id="kuukausi-3"' in html and "Riskiarvio" in html
 
 
+def test_the_wheels_duties_are_read_in_one_query_with_what_their_cards_show(
+    duty, supervisor_a, unit_a, django_assert_num_queries
+):
+    from omavalvonta.organisation import access
+    from omavalvonta.yearclock import selectors
+    from omavalvonta.yearclock.templatetags.yearclock_tags import duty_cards
+
+    Occurrence.objects.filter(pk=duty.pk).update(owner=supervisor_a)
+    access.grants(supervisor_a)  # the actor's grants, read once a request anyway
+    with django_assert_num_queries(1):
+        rows = selectors.occurrences_of_unit_year(actor=supervisor_a, unit=unit_a, year=2026)
+        html = str(duty_cards(rows, dt.date(2026, 3, 2), show_unit=True))
+        assert [str(o) for o in rows] == ["Riskiarvio 03/2026"]
+    assert unit_a.name in html and supervisor_a.full_name in html and "Riskiarvio" in html
+
+
 def test_a_bad_year_or_unit_in_the_query_falls_back_to_the_own_unit(client, duty, supervisor_a, unit_b):
     client.force_login(supervisor_a)
     for query in ("?year=abc", f"?unit={unit_b.pk}", "?unit=x&year=1800"):
