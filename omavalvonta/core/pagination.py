@@ -16,7 +16,9 @@ class IdPaginator(Paginator):
     def __init__(
         self, object_list, per_page, *, related=(), only=None, ids_from=None, count=None, count_limit=None, **kwargs
     ):
-        super().__init__(object_list.select_related(None), per_page, **kwargs)
+        # The joins of `object_list` (select_related) are left out where they
+        # would cost: its count, and the page's ids (values_list drops them).
+        super().__init__(object_list, per_page, **kwargs)
         self.related = related
         # `only`: the fields the page shows (QuerySet.only), when it needs few of many.
         self.only = only
@@ -32,7 +34,7 @@ class IdPaginator(Paginator):
 
     @cached_property
     def count(self):
-        count = self._count() if self._count is not None else Paginator.count.func(self)
+        count = self._count() if self._count is not None else self.object_list.select_related(None).count()
         return count if self.count_limit is None else min(count, self.count_limit)
 
     @property

@@ -229,14 +229,26 @@ class ReportForm(forms.Form):
 # --- Lists -----------------------------------------------------------------------------
 
 
+class _FixedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose options are the same for every form: a form's copy of
+    the field shares them instead of deep-copying every (value, label) pair (a
+    form copies its fields on every request). The options are only ever
+    replaced, never changed in place."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
 class FilterForm(PeriodFilter, RegionUnitFilter):
-    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
-    state = forms.ChoiceField(
+    kind = _FixedChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
+    state = _FixedChoiceField(
         label=_("State"),
         choices=[("", _("All states")), ("open", _("All open")), *State.choices],
         required=False,
     )
-    risk_level = forms.ChoiceField(
+    risk_level = _FixedChoiceField(
         label=_("Risk level"), choices=[("", _("All risk levels")), *RiskLevel.choices], required=False
     )
     date_from = DateField(label=_("Submitted from"), required=False, widget=DateInput())

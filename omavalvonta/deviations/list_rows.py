@@ -82,11 +82,14 @@ def _labels(language: str | None) -> tuple[dict, dict, dict, dict]:
     return kinds, states, risks, risks_named
 
 
-def list_rows(deviations, *, today=None) -> list[dict]:
-    """One dict per report (models with LIST_RELATED joined) in the given order."""
+def list_rows(deviations, *, today=None, prefix: str | None = None) -> list[dict]:
+    """One dict per report (models with LIST_RELATED joined) in the given order.
+    `prefix`: `detail_url_prefix()`, when the caller has it already."""
+    if not deviations:
+        return []
     today = today or timezone.localdate()
     tz = timezone.get_current_timezone()
-    prefix = detail_url_prefix()
+    prefix = prefix or detail_url_prefix()
     kinds, states, risks, risks_named = _labels(translation.get_language())
     rows = []
     for d in deviations:
@@ -133,6 +136,8 @@ def _escaped_str(text: str) -> str:
 
 def _escaped(text) -> str:
     """conditional_escape without a SafeString a call: a region's hundred units are as many options."""
+    if type(text) is str:  # a name or a number as read: most values, the cheapest test
+        return html.escape(text) if _SPECIAL(text) else text
     return text.__html__() if hasattr(text, "__html__") else _escaped_str(str(text))
 
 

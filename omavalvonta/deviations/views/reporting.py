@@ -205,9 +205,10 @@ def deviation_list(request):
     # Grievances, critical reports and serious events first, above the list in
     # its usual order (which the pages walk by date).
     priority = selectors.deviation_priority_list(actor=actor) if not filters and page.number == 1 else []
-    rows = list_rows.list_rows(page.object_list, today=today)
+    prefix = list_rows.detail_url_prefix()
+    rows = list_rows.list_rows(page.object_list, today=today, prefix=prefix)
     bar = list_rows.filter_bar(form)
-    priority = list_rows.list_rows(priority, today=today)
+    priority = list_rows.list_rows(priority, today=today, prefix=prefix)
     return render(
         request,
         "deviations/list.html",
