@@ -23,10 +23,15 @@ def test_the_regions_first_overview_and_its_drill_down_on_a_phone(
     monkeypatch.setattr(overview, "OVERVIEW_UNIT_ROWS", 0)
     first = timezone.localdate().replace(day=1)
     last_month = timezone.make_aware(dt.datetime.combine(first - dt.timedelta(days=20), dt.time(12)))
-    for started in [last_month + dt.timedelta(hours=h) for h in range(6)] + [timezone.now() - dt.timedelta(hours=2)]:
+    # One measure this month: halfway between its start and now, so that it stays in
+    # this month even when the clock stands just past midnight on the 1st (CI's does).
+    now = timezone.now()
+    month_start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
+    this_month = month_start + (now - month_start) / 2
+    for started in [last_month + dt.timedelta(hours=h) for h in range(6)] + [this_month]:
         restriction_record(
             actor=employee_a, placement=child_a,
-            **restraint_kwargs(started_at=started, ended_at=started + dt.timedelta(minutes=3)),
+            **restraint_kwargs(started_at=started, ended_at=started + min(dt.timedelta(minutes=3), (now - started) / 2)),
         )
     page = phone_page
     login(page, live_server, quality_director.email, password)
