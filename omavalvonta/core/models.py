@@ -28,6 +28,28 @@ class EditVersioned(models.Model):
         abstract = True
 
 
+class Authored(models.Model):
+    """A record someone wrote: who created it and when. The author is kept
+    (PROTECT): a person who wrote records is deactivated, never deleted."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class LabelledByNumber(models.Model):
+    """A record without a title of its own, shown as its kind and number
+    ("informed party #12"): never a child's, a reporter's or a reader's name."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+
 class AuditEvent(models.Model):
     """One write that mattered: who did what to which record, and when.
 
@@ -55,7 +77,7 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type_id}:{self.target_id}"
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(LabelledByNumber):
     """A read of personal data: who saw which record, with which right, from where.
 
     A list or an export read is one row without a target: `what` names the list
@@ -88,9 +110,6 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def reader_name(self) -> str:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.attachments import random_name
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import EditVersioned, LabelledByNumber
 
 
 class Kind(models.TextChoices):
@@ -195,7 +195,7 @@ class Guidance(EditVersioned):
         return self.is_pending and self.deadline is not None and self.deadline < timezone.localdate()
 
 
-class GuidanceUnit(models.Model):
+class GuidanceUnit(LabelledByNumber):
     """One unit an item concerns (the access kernel filters through this table)."""
 
     guidance = models.ForeignKey(Guidance, on_delete=models.CASCADE, related_name="unit_links")
@@ -205,16 +205,13 @@ class GuidanceUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["guidance", "unit"], name="guidance_unit_once")]
         indexes = [models.Index(fields=["unit", "guidance"])]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
 
 def attachment_path(instance, filename):
     # A random name: never the original file name.
     return random_name("guidance", filename)
 
 
-class GuidanceAttachment(models.Model):
+class GuidanceAttachment(LabelledByNumber):
     """A file of an item (the letter, the decision). Read through the item's access check."""
 
     guidance = models.ForeignKey(Guidance, on_delete=models.CASCADE, related_name="attachments")
@@ -227,6 +224,3 @@ class GuidanceAttachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"

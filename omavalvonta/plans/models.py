@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.lib.dates import fi_date
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import Authored, EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -134,7 +134,7 @@ class Plan(models.Model):
 REVIEW_DUE_SOON_DAYS = 21
 
 
-class PlanVersion(EditVersioned):
+class PlanVersion(EditVersioned, Authored):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField(_("version"))
@@ -148,8 +148,6 @@ class PlanVersion(EditVersioned):
     facts = models.JSONField(default=dict, blank=True)
     # SET_NULL: only wiping a whole (demo) organisation ever deletes versions.
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -235,7 +233,7 @@ class PlanSection(EditVersioned):
 # --- The group programme and its follow-up -------------------------------------------------
 
 
-class ProgrammeVersion(EditVersioned):
+class ProgrammeVersion(EditVersioned, Authored):
     """The group's self-supervision programme (§ 26), one approved version at a time."""
 
     number = models.PositiveIntegerField(_("version"), unique=True)
@@ -245,8 +243,6 @@ class ProgrammeVersion(EditVersioned):
     # The four-monthly review found nothing to change: the same text approved
     # again, change_summary says what was reviewed (plans.programme.programme_review_record).
     is_review_only = models.BooleanField(_("reviewed without changes"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
@@ -306,7 +302,7 @@ class FollowupReportQuerySet(models.QuerySet):
         return self.defer("figures", "page_figures")
 
 
-class FollowupReport(models.Model):
+class FollowupReport(Authored):
     """A four-monthly follow-up of the programme for one period."""
 
     period_start = models.DateField(_("period start"))
@@ -318,8 +314,6 @@ class FollowupReport(models.Model):
     compiled_at = models.DateTimeField(null=True, blank=True)
     findings = models.TextField(_("findings of the management group"), blank=True)
     measures = models.TextField(_("measures decided"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
