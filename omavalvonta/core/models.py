@@ -39,6 +39,20 @@ class Authored(models.Model):
         abstract = True
 
 
+class SourceLinked(models.Model):
+    """A record that came from another area's record (a deviation, a meeting's
+    decision...), named by content type and id so that neither area imports the
+    other. Both are None when nothing is linked, or once the source is destroyed
+    (retention: `core.services.references_forget` for registry RECORD_DESTROYED).
+    Each model keeps its own index on the pair in its Meta."""
+
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class LabelledByNumber(models.Model):
     """A record without a title of its own, shown as its kind and number
     ("informed party #12"): never a child's, a reporter's or a reader's name."""

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import Authored, EditVersioned, LabelledByNumber
+from omavalvonta.core.models import Authored, EditVersioned, LabelledByNumber, SourceLinked
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -46,11 +46,9 @@ class Effectiveness(models.TextChoices):
     NO = "no", _("No, it did not work")
 
 
-class Action(EditVersioned, Authored):
+class Action(EditVersioned, SourceLinked, Authored):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="actions", verbose_name=_("unit"))
     kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices, default=ActionKind.CORRECTIVE)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     # Where the action came from, also when no record is linked (an audit on paper).
     source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices, default=SourceKind.OTHER)
     plan_goal = models.ForeignKey(
@@ -155,7 +153,7 @@ class Acknowledgement(LabelledByNumber):
         verbose_name_plural = _("acknowledgements")
 
 
-class LogEntry(Authored, LabelledByNumber):
+class LogEntry(SourceLinked, Authored, LabelledByNumber):
     """One entry of the self-supervision log (omavalvontaloki): an observed
     deviation or shortcoming, the reaction, the planned correction and its
     follow-up. Arises from meeting and handler decisions, or is written directly."""
@@ -170,8 +168,6 @@ class LogEntry(Authored, LabelledByNumber):
     followed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -246,7 +242,7 @@ class PlanGoal(EditVersioned):
         return self.description[:80]
 
 
-class GoalPrompt(Authored):
+class GoalPrompt(SourceLinked, Authored):
     """A finding that prompted (or steers) a goal of the unit's action plan: a
     deviation, an audit finding, a complaint, feedback. The record is kept by kind
     and id (this area imports no other), with a label snapshot that names no child
@@ -256,9 +252,6 @@ class GoalPrompt(Authored):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="prompts")
     source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    # None once the record is destroyed (retention): the label stays.
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     label = models.CharField(_("what prompted the goal"), max_length=300)
     started_goal = models.BooleanField(_("the goal was started from it"), default=False)
 

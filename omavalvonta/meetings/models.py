@@ -5,13 +5,12 @@ committee; and the children's own meetings of a unit (a short record).
 Every write goes through `services`, every read through `selectors`."""
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import Authored, EditVersioned
+from omavalvonta.core.models import Authored, EditVersioned, SourceLinked
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -110,7 +109,7 @@ class AgendaItemKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AgendaItem(EditVersioned, Authored):
+class AgendaItem(EditVersioned, SourceLinked, Authored):
     """One item on a meeting's agenda and, in the minutes, its decision.
 
     `source` points at what put the item on the agenda (a deviation, an action,
@@ -124,8 +123,6 @@ class AgendaItem(EditVersioned, Authored):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.OTHER)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     title = models.CharField(_("title"), max_length=300)
     note = models.CharField(_("note"), max_length=300, blank=True)
     decision = models.TextField(_("decision"), blank=True)
