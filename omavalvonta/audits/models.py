@@ -65,16 +65,23 @@ class Criterion(models.Model):
         return self.text
 
 
-class SelfAssessment(Authored):
+class UnitAssessment(Authored):
+    """A unit's assessment held on a day, with its summary: a self-assessment or
+    an audit. Newest first."""
+
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
     held_on = models.DateField(_("date"))
     summary = models.TextField(_("summary"), blank=True)
 
     objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-held_on", "-id"]
+
+
+class SelfAssessment(UnitAssessment):
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
 
     def __str__(self):
         return f"{self.checklist} {self.held_on:%d.%m.%Y}"
@@ -103,17 +110,9 @@ class AuditKind(models.TextChoices):
     EXTERNAL = "external", _("External audit")
 
 
-class Audit(Authored):
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+class Audit(UnitAssessment):
     kind = models.CharField(_("kind"), max_length=10, choices=AuditKind.choices)
-    held_on = models.DateField(_("date"))
     auditor = models.CharField(_("auditor"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
-
-    objects = UnitScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-held_on", "-id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on:%d.%m.%Y}"
