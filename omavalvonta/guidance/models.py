@@ -68,27 +68,20 @@ class GuidanceQuerySet(models.QuerySet):
         return self.filter(state__in=PENDING_STATES)
 
 
+def _sender(model: str, verbose_name) -> models.ForeignKey:
+    """One of the two kinds of sender of a guidance item (an authority, a county)."""
+    return models.ForeignKey(
+        model, null=True, blank=True, on_delete=models.PROTECT, related_name="guidance", verbose_name=verbose_name
+    )
+
+
 class Guidance(EditVersioned):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.REGISTERED)
 
     # Sender: exactly one of the two (check constraint).
-    authority = models.ForeignKey(
-        "organisation.Authority",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="guidance",
-        verbose_name=_("supervisory authority"),
-    )
-    county = models.ForeignKey(
-        "organisation.WellbeingCounty",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="guidance",
-        verbose_name=_("wellbeing services county"),
-    )
+    authority = _sender("organisation.Authority", _("supervisory authority"))
+    county = _sender("organisation.WellbeingCounty", _("wellbeing services county"))
     sender_reference = models.CharField(_("sender's reference or diary number"), max_length=100, blank=True)
     received_on = models.DateField(_("received on"))
     title = models.CharField(_("title"), max_length=250)
