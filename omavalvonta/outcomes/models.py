@@ -160,22 +160,31 @@ class MeasurementStatus(models.TextChoices):
     NOT_REACHED = "not_reached", _("The child was not reached")
 
 
-class Measurement(models.Model):
-    """One measurement of a child's functional capacity, or the record that it
-    could not be done (declined / not reached, with the reason)."""
+class ChildRecord(models.Model):
+    """A record about a placed child, made in the child's unit: who recorded it
+    (the row stays when they leave) and when."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="measurements")
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="measurements")
-    measured_on = models.DateField(_("date"))
-    status = models.CharField(_("status"), max_length=12, choices=MeasurementStatus.choices)
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Measurement(ChildRecord):
+    """One measurement of a child's functional capacity, or the record that it
+    could not be done (declined / not reached, with the reason)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="measurements")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="measurements")
+    measured_on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=12, choices=MeasurementStatus.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["placement_id", "measured_on", "id"]
@@ -261,20 +270,13 @@ class UnitPractice(models.Model):
         return f"{self.unit_id}: {self.session_checks}"
 
 
-class SessionCheck(models.Model):
+class SessionCheck(ChildRecord):
     """A very short check at a meeting with the child (outcomes/sessions.py):
     four questions on how things are and four on how the meeting felt, 0-10 each."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="session_checks")
     checked_on = models.DateField(_("date of the meeting"))
     scores = models.JSONField(default=dict)  # question code -> 0..10
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["placement_id", "checked_on", "id"]
