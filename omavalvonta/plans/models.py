@@ -134,7 +134,28 @@ class Plan(models.Model):
 REVIEW_DUE_SOON_DAYS = 21
 
 
-class PlanVersion(EditVersioned, Authored):
+class FrozenOnceApproved(models.Model):
+    """A version (of a plan, of the programme) with a `state`: defence in depth
+    behind the services, a row read as approved is never written again, whatever
+    code tries (an approved version is a legal record)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_loaded_state", None) == VersionState.APPROVED:
+            raise ValidationError(_("An approved version cannot be changed."))
+        super().save(*args, **kwargs)
+        self._loaded_state = self.state
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_state = instance.__dict__.get("state")
+        return instance
+
+
+class PlanVersion(EditVersioned, Authored, FrozenOnceApproved):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField(_("version"))
@@ -189,20 +210,6 @@ class PlanVersion(EditVersioned, Authored):
     def is_approved(self) -> bool:
         return self.state == VersionState.APPROVED
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_state = instance.__dict__.get("state")
-        return instance
-
-    def save(self, *args, **kwargs):
-        # Defence in depth behind the services: a row read as approved is never
-        # written again, whatever code tries (an approved version is a legal record).
-        if getattr(self, "_loaded_state", None) == VersionState.APPROVED:
-            raise ValidationError(_("An approved version cannot be changed."))
-        super().save(*args, **kwargs)
-        self._loaded_state = self.state
-
 
 class PlanSection(EditVersioned):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
@@ -233,7 +240,7 @@ class PlanSection(EditVersioned):
 # --- The group programme and its follow-up -------------------------------------------------
 
 
-class ProgrammeVersion(EditVersioned, Authored):
+class ProgrammeVersion(EditVersioned, Authored, FrozenOnceApproved):
     """The group's self-supervision programme (§ 26), one approved version at a time."""
 
     number = models.PositiveIntegerField(_("version"), unique=True)
@@ -254,18 +261,6 @@ class ProgrammeVersion(EditVersioned, Authored):
 
     def __str__(self):
         return _("Self-supervision programme, version %(number)s") % {"number": self.number}
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_state = instance.__dict__.get("state")
-        return instance
-
-    def save(self, *args, **kwargs):
-        if getattr(self, "_loaded_state", None) == VersionState.APPROVED:
-            raise ValidationError(_("An approved version cannot be changed."))
-        super().save(*args, **kwargs)
-        self._loaded_state = self.state
 
 
 class ReportState(models.TextChoices):
