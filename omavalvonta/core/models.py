@@ -53,6 +53,18 @@ class SourceLinked(models.Model):
         abstract = True
 
 
+class TargetLinked(models.Model):
+    """A row about one record of any area (the record a write changed, a decision
+    to acknowledge, a report that names a child), named by content type and id so
+    that the row's owner imports nothing of the record's area."""
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
 class LabelledByNumber(models.Model):
     """A record without a title of its own, shown as its kind and number
     ("informed party #12"): never a child's, a reporter's or a reader's name."""
@@ -64,7 +76,7 @@ class LabelledByNumber(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(TargetLinked):
     """One write that mattered: who did what to which record, and when.
 
     Timelines on object pages are read from these rows, so every service that
@@ -76,8 +88,6 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verb = models.CharField(max_length=64)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
     unit = models.ForeignKey(
         "organisation.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

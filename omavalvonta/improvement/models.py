@@ -2,12 +2,11 @@
 source (a deviation, feedback, guidance, a risk, an audit, a plan review, a meeting)."""
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import Authored, EditVersioned, LabelledByNumber, SourceLinked
+from omavalvonta.core.models import Authored, EditVersioned, LabelledByNumber, SourceLinked, TargetLinked
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -124,14 +123,12 @@ class Action(EditVersioned, SourceLinked, Authored):
         )
 
 
-class Acknowledgement(LabelledByNumber):
+class Acknowledgement(TargetLinked, LabelledByNumber):
     """A staff member's confirmation (kuittaus) that they have read a decision or a
     new instruction: meeting minutes, guidance turned into instructions. One row per
     person per target; requested_at when asked, acknowledged_at when confirmed."""
 
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements")
     reason = models.CharField(_("why"), max_length=200, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
