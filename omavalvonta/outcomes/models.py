@@ -29,6 +29,19 @@ def _in_language(obj, stem: str) -> str:
     return getattr(obj, f"{stem}_{language}", "") or getattr(obj, f"{stem}_fi")
 
 
+class InLanguage:
+    """A read-only attribute: the text of the fields `<stem>_fi`, `<stem>_sv` and
+    `<stem>_en` in the active language (`_in_language`)."""
+
+    def __init__(self, stem: str):
+        self.stem = stem
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        return _in_language(obj, self.stem)
+
+
 class Instrument(models.Model):
     """A measure the provider uses (its own, or a licensed one entered as data)."""
 
@@ -37,6 +50,7 @@ class Instrument(models.Model):
     name_fi = models.CharField(_("name in Finnish"), max_length=120)
     name_sv = models.CharField(_("name in Swedish"), max_length=120, blank=True)
     name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    name = InLanguage("name")
     # The reliable-change threshold: how far a child's mean score (0-10) must
     # move between the first and the latest measurement to count as improved or
     # worse rather than unchanged. docs/outcomes-effectiveness.md says how the
@@ -54,10 +68,6 @@ class Instrument(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return _in_language(self, "name")
 
 
 class VersionStatus(models.TextChoices):
@@ -116,6 +126,12 @@ class Item(EditVersioned):
     high_fi = models.CharField(_("meaning of 10 in Finnish"), max_length=80, blank=True)
     high_sv = models.CharField(_("meaning of 10 in Swedish"), max_length=80, blank=True)
     high_en = models.CharField(_("meaning of 10 in English"), max_length=80, blank=True)
+    # The texts above in the active language.
+    domain_label = InLanguage("domain")
+    child_text = InLanguage("child")
+    worker_text = InLanguage("worker")
+    low_text = InLanguage("low")
+    high_text = InLanguage("high")
     age_min = models.PositiveSmallIntegerField(_("from age"), default=7)
     age_max = models.PositiveSmallIntegerField(_("to age"), default=25)
 
@@ -129,26 +145,6 @@ class Item(EditVersioned):
 
     def __str__(self):
         return self.domain_label
-
-    @property
-    def domain_label(self) -> str:
-        return _in_language(self, "domain")
-
-    @property
-    def child_text(self) -> str:
-        return _in_language(self, "child")
-
-    @property
-    def worker_text(self) -> str:
-        return _in_language(self, "worker")
-
-    @property
-    def low_text(self) -> str:
-        return _in_language(self, "low")
-
-    @property
-    def high_text(self) -> str:
-        return _in_language(self, "high")
 
     def fits_age(self, age: int) -> bool:
         return self.age_min <= age <= self.age_max
