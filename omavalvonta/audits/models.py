@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.audits.document_kinds import DocumentKind, EvidenceKind
 from omavalvonta.core.attachments import random_name
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import Authored, EditVersioned, LabelledByNumber
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -65,18 +65,23 @@ class Criterion(models.Model):
         return self.text
 
 
-class SelfAssessment(models.Model):
+class UnitAssessment(Authored):
+    """A unit's assessment held on a day, with its summary: a self-assessment or
+    an audit. Newest first."""
+
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
     held_on = models.DateField(_("date"))
     summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-held_on", "-id"]
+
+
+class SelfAssessment(UnitAssessment):
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
 
     def __str__(self):
         return f"{self.checklist} {self.held_on:%d.%m.%Y}"
@@ -89,7 +94,7 @@ class AnswerResult(models.TextChoices):
     NOT_APPLICABLE = "na", _("Not applicable")
 
 
-class Answer(models.Model):
+class Answer(LabelledByNumber):
     assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="answers")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=8, choices=AnswerResult.choices)
@@ -99,28 +104,15 @@ class Answer(models.Model):
         ordering = ["criterion__position", "id"]
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="answer_once_per_criterion")]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
 
 class AuditKind(models.TextChoices):
     INTERNAL = "internal", _("Internal audit")
     EXTERNAL = "external", _("External audit")
 
 
-class Audit(models.Model):
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+class Audit(UnitAssessment):
     kind = models.CharField(_("kind"), max_length=10, choices=AuditKind.choices)
-    held_on = models.DateField(_("date"))
     auditor = models.CharField(_("auditor"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = UnitScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-held_on", "-id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on:%d.%m.%Y}"
@@ -184,7 +176,7 @@ class DrillKind(models.TextChoices):
     READINESS_EXERCISE = "readiness_exercise", _("Readiness exercise")
 
 
-class Drill(models.Model):
+class Drill(Authored):
     """A unit's drill, or (kind `readiness_exercise`, no unit) the organisation's
     yearly readiness exercise: what worked and what to improve."""
 
@@ -198,8 +190,6 @@ class Drill(models.Model):
     lessons = models.TextField(_("lessons learned"), blank=True)
     went_well = models.TextField(_("what worked"), blank=True)
     to_improve = models.TextField(_("what to improve"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -223,7 +213,7 @@ class SecurityPlanState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class PlanVersionBase(EditVersioned):
+class PlanVersionBase(EditVersioned, Authored):
     """One version of an organisation-wide plan kept as sections (the
     information-security plan, the crisis-communication plan): the sections'
     texts by key. A draft is edited; an approved version is frozen. Each plan
@@ -234,8 +224,6 @@ class PlanVersionBase(EditVersioned):
     sections = models.JSONField(_("sections"), default=dict)
     change_note = models.TextField(_("what changed"), blank=True)
     review_note = models.TextField(_("annual review"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -268,7 +256,7 @@ def document_file_path(instance, filename):
     return random_name("asiakirjat", filename)
 
 
-class TrackedDocument(EditVersioned):
+class TrackedDocument(EditVersioned, Authored):
     """A document or record that expires or is reviewed on a date: a unit's
     medication plan, rescue plan or evacuation safety report, the organisation's
     registration in Soteri, its liability insurance, licences, contractor's
@@ -288,8 +276,6 @@ class TrackedDocument(EditVersioned):
         "DocumentVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_active = models.BooleanField(_("in use"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -302,7 +288,7 @@ class TrackedDocument(EditVersioned):
         return self.title or self.get_kind_display()
 
 
-class DocumentVersion(models.Model):
+class DocumentVersion(Authored):
     """One version of a tracked document: its date, what changed, who approved it
     (the medication plan: the region's doctor) and an optional file. Older
     versions are kept; the document's `current` points at the published one."""
@@ -315,8 +301,6 @@ class DocumentVersion(models.Model):
     next_due = models.DateField(_("next date"))
     file = models.FileField(_("file"), upload_to=document_file_path, blank=True)
     file_name = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-dated_on", "-id"]
@@ -326,7 +310,7 @@ class DocumentVersion(models.Model):
         return f"{self.document} {self.dated_on:%d.%m.%Y}"
 
 
-class ServicePartner(EditVersioned):
+class ServicePartner(EditVersioned, Authored):
     """A purchased-service partner (ostopalvelukumppani) supervised as the
     provider's own service: who they are, what is bought, the units using it and
     when their self-supervision evidence is next due (`next_due`)."""
@@ -338,8 +322,6 @@ class ServicePartner(EditVersioned):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
     next_due = models.DateField(_("evidence next due"))
     is_active = models.BooleanField(_("in use"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name", "id"]
@@ -349,7 +331,7 @@ class ServicePartner(EditVersioned):
         return self.name
 
 
-class PartnerEvidence(models.Model):
+class PartnerEvidence(Authored):
     """Self-supervision evidence received from a partner (their plan, an audit report)."""
 
     partner = models.ForeignKey(ServicePartner, on_delete=models.CASCADE, related_name="evidence")
@@ -358,8 +340,6 @@ class PartnerEvidence(models.Model):
     note = models.TextField(_("note"), blank=True)
     file = models.FileField(_("file"), upload_to=document_file_path, blank=True)
     file_name = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-received_on", "-id"]

@@ -7,13 +7,12 @@ birth year, the placing county and its responsible social worker, the dates of
 the placement and of the two plans. No personal identity code, no health data."""
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import EditVersioned, TimeStampedModel
+from omavalvonta.core.models import EditVersioned, TargetLinked, TimeStampedModel
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.models import Unit, WellbeingCounty
 
@@ -80,15 +79,13 @@ class Placement(EditVersioned, TimeStampedModel):
         return self.name
 
 
-class PlacementMention(models.Model):
+class PlacementMention(TargetLinked):
     """A record that concerns a placed child: a deviation report naming the child.
     The record is named by content type and id, so the clients area needs nothing
     of the area that owns it."""
 
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="mentions")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
     # Who named the child is not kept here: a § 29 reporter's identity is
     # protected, and the record itself says who may see its reporter.
     created_at = models.DateTimeField(auto_now_add=True)

@@ -28,7 +28,55 @@ class EditVersioned(models.Model):
         abstract = True
 
 
-class AuditEvent(models.Model):
+class Authored(models.Model):
+    """A record someone wrote: who created it and when. The author is kept
+    (PROTECT): a person who wrote records is deactivated, never deleted."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class SourceLinked(models.Model):
+    """A record that came from another area's record (a deviation, a meeting's
+    decision...), named by content type and id so that neither area imports the
+    other. Both are None when nothing is linked, or once the source is destroyed
+    (retention: `core.services.references_forget` for registry RECORD_DESTROYED).
+    Each model keeps its own index on the pair in its Meta."""
+
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TargetLinked(models.Model):
+    """A row about one record of any area (the record a write changed, a decision
+    to acknowledge, a report that names a child), named by content type and id so
+    that the row's owner imports nothing of the record's area."""
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class LabelledByNumber(models.Model):
+    """A record without a title of its own, shown as its kind and number
+    ("informed party #12"): never a child's, a reporter's or a reader's name."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+
+class AuditEvent(TargetLinked):
     """One write that mattered: who did what to which record, and when.
 
     Timelines on object pages are read from these rows, so every service that
@@ -40,8 +88,6 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verb = models.CharField(max_length=64)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
     unit = models.ForeignKey(
         "organisation.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -55,7 +101,7 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type_id}:{self.target_id}"
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(LabelledByNumber):
     """A read of personal data: who saw which record, with which right, from where.
 
     A list or an export read is one row without a target: `what` names the list
@@ -88,9 +134,6 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def reader_name(self) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.attachments import random_name
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import EditVersioned, LabelledByNumber
 from omavalvonta.deviations.choices import Kind, NotificationRecipient
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel  # noqa: F401 (re-exported)
@@ -237,7 +237,7 @@ def attachment_path(instance, filename):
     return random_name("deviations", filename)
 
 
-class Attachment(models.Model):
+class Attachment(LabelledByNumber):
     deviation = models.ForeignKey(Deviation, on_delete=models.CASCADE, related_name="attachments")
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to=attachment_path)
@@ -251,11 +251,8 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["uploaded_at", "id"]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
-
-class HandlerAssignment(models.Model):
+class HandlerAssignment(LabelledByNumber):
     """Who handles which type of report in a unit. Without a row, the unit's
     supervisor handles it."""
 
@@ -270,16 +267,13 @@ class HandlerAssignment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="one_handler_per_unit_kind")]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
 
 class NotificationPurpose(models.TextChoices):
     NOTIFICATION = "notification", _("Statutory notification")
     ESCALATION = "escalation", _("Escalation of an uncorrected shortcoming")
 
 
-class StatutoryNotification(models.Model):
+class StatutoryNotification(LabelledByNumber):
     """A notification the law requires: to the purchasing county and its lead
     official (§ 28/§ 29), or an escalation to the supervisory authority.
     Frozen once sent: who sent what, to whom, when."""
@@ -313,16 +307,13 @@ class StatutoryNotification(models.Model):
         ordering = ["sent_at", "id"]
         indexes = [models.Index(fields=["county", "-sent_at", "-id"], name="notification_county_sent")]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
 
 class MessageDirection(models.TextChoices):
     TO_REPORTER = "to_reporter", _("To the reporter")
     FROM_REPORTER = "from_reporter", _("From the reporter")
 
 
-class DeviationMessage(models.Model):
+class DeviationMessage(LabelledByNumber):
     """One message between the handler and the reporter while the report is open:
     a question to the reporter, or the reporter's answer or added information
     (named in the product, anonymous with the follow-up code)."""
@@ -341,9 +332,6 @@ class DeviationMessage(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["deviation", "created_at"])]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
     @property
     def to_reporter(self) -> bool:
         return self.direction == MessageDirection.TO_REPORTER
@@ -360,7 +348,7 @@ class InformedParty(models.TextChoices):
     POLICE = "police", _("Police")
 
 
-class InformedRecord(models.Model):
+class InformedRecord(LabelledByNumber):
     """Who was informed of the event, when and by whom (the handler records it on
     the report page): the child, a parent or guardian, the child's social worker,
     the licensing authority, the police. Replaces the report's lone "police were
@@ -388,9 +376,6 @@ class InformedRecord(models.Model):
         verbose_name = _("informed party")
         verbose_name_plural = _("informed parties")
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
 
 # --- Proposals to change an instruction ---------------------------------------------
 
@@ -401,7 +386,7 @@ class ProposalState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class InstructionProposal(models.Model):
+class InstructionProposal(LabelledByNumber):
     """"The instruction must change": the handler's proposal to the person
     responsible for the instruction (holding instruction.decide over the unit),
     tracked to a decision like guidance. Outlives the report it came from (the
@@ -439,9 +424,6 @@ class InstructionProposal(models.Model):
         ]
         verbose_name = _("proposal to change an instruction")
         verbose_name_plural = _("proposals to change an instruction")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def is_open(self) -> bool:

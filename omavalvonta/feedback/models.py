@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
 from omavalvonta.core.lib.dates import fi_date
-from omavalvonta.core.models import EditVersioned, TimeStampedModel
+from omavalvonta.core.models import EditVersioned, LabelledByNumber, TimeStampedModel
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 # Figures of a group with fewer answers than this are not shown separately, so
@@ -161,7 +161,7 @@ class Channel(models.TextChoices):
 ON_BEHALF_CHANNELS = (Channel.ORAL, Channel.PAPER)
 
 
-class ResponseLink(models.Model):
+class ResponseLink(LabelledByNumber):
     """A single-use answer link. Only the HMAC digest of its token is stored."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="links")
@@ -176,11 +176,8 @@ class ResponseLink(models.Model):
     class Meta:
         indexes = [models.Index(fields=["round", "group", "used"])]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
-
-class Kiosk(models.Model):
+class Kiosk(LabelledByNumber):
     """A tablet in the unit answering one round for one group, again and again."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="kiosks")
@@ -192,11 +189,8 @@ class Kiosk(models.Model):
 
     objects = UnitScopedQuerySet.as_manager()
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
-
-class Response(models.Model):
+class Response(LabelledByNumber):
     """One anonymous answer. Nothing here points at a person (see the module docstring)."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses")
@@ -218,15 +212,12 @@ class Response(models.Model):
             models.Index(fields=["submitted_on"]),
         ]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
     @property
     def on_behalf(self) -> bool:
         return self.channel in ON_BEHALF_CHANNELS
 
 
-class Answer(models.Model):
+class Answer(LabelledByNumber):
     """The answer to one scaled or free-text question of a response."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
@@ -241,9 +232,6 @@ class Answer(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["round", "key"]), models.Index(fields=["unit", "key"])]
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class MessageKind(models.TextChoices):
@@ -353,7 +341,7 @@ class TeamReward(EditVersioned, TimeStampedModel):
         return f"{self.half}/{self.year}"
 
 
-class Tally(models.Model):
+class Tally(LabelledByNumber):
     """Running sums of the answers, so that no page reads the answers themselves.
 
     Rows per round quarter × month of the answer date × respondent group ×
@@ -417,6 +405,3 @@ class Tally(models.Model):
                 name="tally_unit_key_month",
             ),
         ]
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"

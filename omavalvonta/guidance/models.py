@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.attachments import random_name
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import EditVersioned, LabelledByNumber
 
 
 class Kind(models.TextChoices):
@@ -68,27 +68,20 @@ class GuidanceQuerySet(models.QuerySet):
         return self.filter(state__in=PENDING_STATES)
 
 
+def _sender(model: str, verbose_name) -> models.ForeignKey:
+    """One of the two kinds of sender of a guidance item (an authority, a county)."""
+    return models.ForeignKey(
+        model, null=True, blank=True, on_delete=models.PROTECT, related_name="guidance", verbose_name=verbose_name
+    )
+
+
 class Guidance(EditVersioned):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.REGISTERED)
 
     # Sender: exactly one of the two (check constraint).
-    authority = models.ForeignKey(
-        "organisation.Authority",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="guidance",
-        verbose_name=_("supervisory authority"),
-    )
-    county = models.ForeignKey(
-        "organisation.WellbeingCounty",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="guidance",
-        verbose_name=_("wellbeing services county"),
-    )
+    authority = _sender("organisation.Authority", _("supervisory authority"))
+    county = _sender("organisation.WellbeingCounty", _("wellbeing services county"))
     sender_reference = models.CharField(_("sender's reference or diary number"), max_length=100, blank=True)
     received_on = models.DateField(_("received on"))
     title = models.CharField(_("title"), max_length=250)
@@ -195,7 +188,7 @@ class Guidance(EditVersioned):
         return self.is_pending and self.deadline is not None and self.deadline < timezone.localdate()
 
 
-class GuidanceUnit(models.Model):
+class GuidanceUnit(LabelledByNumber):
     """One unit an item concerns (the access kernel filters through this table)."""
 
     guidance = models.ForeignKey(Guidance, on_delete=models.CASCADE, related_name="unit_links")
@@ -205,16 +198,13 @@ class GuidanceUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["guidance", "unit"], name="guidance_unit_once")]
         indexes = [models.Index(fields=["unit", "guidance"])]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
 
 def attachment_path(instance, filename):
     # A random name: never the original file name.
     return random_name("guidance", filename)
 
 
-class GuidanceAttachment(models.Model):
+class GuidanceAttachment(LabelledByNumber):
     """A file of an item (the letter, the decision). Read through the item's access check."""
 
     guidance = models.ForeignKey(Guidance, on_delete=models.CASCADE, related_name="attachments")
@@ -227,6 +217,3 @@ class GuidanceAttachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"

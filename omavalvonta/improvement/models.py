@@ -2,12 +2,11 @@
 source (a deviation, feedback, guidance, a risk, an audit, a plan review, a meeting)."""
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import Authored, EditVersioned, LabelledByNumber, SourceLinked, TargetLinked
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -46,11 +45,9 @@ class Effectiveness(models.TextChoices):
     NO = "no", _("No, it did not work")
 
 
-class Action(EditVersioned):
+class Action(EditVersioned, SourceLinked, Authored):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="actions", verbose_name=_("unit"))
     kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices, default=ActionKind.CORRECTIVE)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     # Where the action came from, also when no record is linked (an audit on paper).
     source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices, default=SourceKind.OTHER)
     plan_goal = models.ForeignKey(
@@ -92,8 +89,6 @@ class Action(EditVersioned):
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     effectiveness_reminded_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -128,14 +123,12 @@ class Action(EditVersioned):
         )
 
 
-class Acknowledgement(models.Model):
+class Acknowledgement(TargetLinked, LabelledByNumber):
     """A staff member's confirmation (kuittaus) that they have read a decision or a
     new instruction: meeting minutes, guidance turned into instructions. One row per
     person per target; requested_at when asked, acknowledged_at when confirmed."""
 
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements")
     reason = models.CharField(_("why"), max_length=200, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
@@ -156,11 +149,8 @@ class Acknowledgement(models.Model):
         verbose_name = _("acknowledgement")
         verbose_name_plural = _("acknowledgements")
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
-
-class LogEntry(models.Model):
+class LogEntry(SourceLinked, Authored, LabelledByNumber):
     """One entry of the self-supervision log (omavalvontaloki): an observed
     deviation or shortcoming, the reaction, the planned correction and its
     follow-up. Arises from meeting and handler decisions, or is written directly."""
@@ -175,10 +165,6 @@ class LogEntry(models.Model):
     followed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -191,14 +177,11 @@ class LogEntry(models.Model):
         verbose_name = _("self-supervision log entry")
         verbose_name_plural = _("self-supervision log entries")
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
 
 # --- The unit's action plan (toimintasuunnitelma) ------------------------------------------------
 
 
-class ActionPlan(models.Model):
+class ActionPlan(Authored):
     """A unit's yearly action plan: development goals, measures, owners and
     indicators, made with the whole team and followed up every four months."""
 
@@ -211,8 +194,6 @@ class ActionPlan(models.Model):
     made_on = models.DateField(_("made on"), null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -258,7 +239,7 @@ class PlanGoal(EditVersioned):
         return self.description[:80]
 
 
-class GoalPrompt(models.Model):
+class GoalPrompt(SourceLinked, Authored):
     """A finding that prompted (or steers) a goal of the unit's action plan: a
     deviation, an audit finding, a complaint, feedback. The record is kept by kind
     and id (this area imports no other), with a label snapshot that names no child
@@ -268,13 +249,8 @@ class GoalPrompt(models.Model):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="prompts")
     source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    # None once the record is destroyed (retention): the label stays.
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     label = models.CharField(_("what prompted the goal"), max_length=300)
     started_goal = models.BooleanField(_("the goal was started from it"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -298,7 +274,7 @@ class GoalStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class GoalFollowUp(models.Model):
+class GoalFollowUp(LabelledByNumber):
     """The recorded status of one goal in one period of the year (`period` is the
     index of core.rhythm.periods(): 1 = T1...)."""
 
@@ -318,11 +294,8 @@ class GoalFollowUp(models.Model):
         verbose_name = _("goal follow-up")
         verbose_name_plural = _("goal follow-ups")
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
-
-class PlanFollowUpReminder(models.Model):
+class PlanFollowUpReminder(LabelledByNumber):
     """The claim of one follow-up reminder: the plan's supervisors were asked, once
     per plan and period, to record the goals' follow-ups. The unique constraint is
     the claim: a second run or a second worker fails to insert and sends nothing."""
@@ -337,6 +310,3 @@ class PlanFollowUpReminder(models.Model):
         ]
         verbose_name = _("follow-up reminder")
         verbose_name_plural = _("follow-up reminders")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"

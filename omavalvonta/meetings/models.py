@@ -5,14 +5,12 @@ committee; and the children's own meetings of a unit (a short record).
 Every write goes through `services`, every read through `selectors`."""
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import Authored, EditVersioned, SourceLinked
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -37,7 +35,7 @@ class MeetingState(models.TextChoices):
     MINUTES_CLOSED = "minutes_closed", _("Minutes closed")
 
 
-class Meeting(models.Model):
+class Meeting(Authored):
     """One meeting and its minutes (pöytäkirja).
 
     `unit` is required for the unit's team meeting and the supervisor's review.
@@ -72,8 +70,6 @@ class Meeting(models.Model):
     guests = models.TextField(_("guests"), blank=True)
     contains_new_instructions = models.BooleanField(_("contains new instructions"), default=False)
     closed_at = models.DateTimeField(_("minutes closed at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -113,7 +109,7 @@ class AgendaItemKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AgendaItem(EditVersioned):
+class AgendaItem(EditVersioned, SourceLinked, Authored):
     """One item on a meeting's agenda and, in the minutes, its decision.
 
     `source` points at what put the item on the agenda (a deviation, an action,
@@ -127,13 +123,9 @@ class AgendaItem(EditVersioned):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.OTHER)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     title = models.CharField(_("title"), max_length=300)
     note = models.CharField(_("note"), max_length=300, blank=True)
     decision = models.TextField(_("decision"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -158,7 +150,7 @@ class ChildrensMeetingKind(models.TextChoices):
     MONTHLY = "monthly", _("Monthly meeting")
 
 
-class ChildrensMeeting(EditVersioned):
+class ChildrensMeeting(EditVersioned, Authored):
     """The children's (or young people's) own meeting of a unit, in short: when,
     what was talked about, what the children raised and what was decided. The
     provider's programme: the good-treatment practices are talked over "lasten
@@ -175,8 +167,6 @@ class ChildrensMeeting(EditVersioned):
     topics = models.TextField(_("topics"))
     children_raised = models.TextField(_("what the children raised"), blank=True)
     decisions = models.TextField(_("what was decided"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import EditVersioned, TimeStampedModel
+from omavalvonta.core.models import EditVersioned, LabelledByNumber, TimeStampedModel
 
 DEFAULT_RISK_MATRIX = [
     # Rows: consequence 0 (none) .. 4 (very serious); columns: likelihood 1..5.
@@ -228,7 +228,7 @@ class Membership(TimeStampedModel):
         return str(_("Whole organisation"))
 
 
-class SignInSession(models.Model):
+class SignInSession(LabelledByNumber):
     """A signed-in session of a person: which browser session (the session store's
     key), since when, from where and on what device. Kept beside Django's session
     store (which cannot list one person's sessions) so a person can see and end
@@ -246,11 +246,8 @@ class SignInSession(models.Model):
         verbose_name = _("signed-in session")
         verbose_name_plural = _("signed-in sessions")
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
-
-class CountyAccess(TimeStampedModel):
+class CountyAccess(TimeStampedModel, LabelledByNumber):
     """A person of a purchasing wellbeing services county who may sign in to see
     what concerns that county (the county's own view, /hyvinvointialue/). The
     provider decides which counties have accounts: an administrator grants and
@@ -275,15 +272,12 @@ class CountyAccess(TimeStampedModel):
         verbose_name = _("county access")
         verbose_name_plural = _("county accesses")
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
 
 
-class ApiToken(TimeStampedModel):
+class ApiToken(TimeStampedModel, LabelledByNumber):
     """A token of the read-only open API (/api/v1/): a county's (its units'
     figures and the notifications sent to it, besides the public data) or a
     public integration's (public data only). Only the HMAC digest of the token is
@@ -311,9 +305,6 @@ class ApiToken(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def is_active(self) -> bool:

@@ -29,6 +29,19 @@ def _in_language(obj, stem: str) -> str:
     return getattr(obj, f"{stem}_{language}", "") or getattr(obj, f"{stem}_fi")
 
 
+class InLanguage:
+    """A read-only attribute: the text of the fields `<stem>_fi`, `<stem>_sv` and
+    `<stem>_en` in the active language (`_in_language`)."""
+
+    def __init__(self, stem: str):
+        self.stem = stem
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        return _in_language(obj, self.stem)
+
+
 class Instrument(models.Model):
     """A measure the provider uses (its own, or a licensed one entered as data)."""
 
@@ -37,6 +50,7 @@ class Instrument(models.Model):
     name_fi = models.CharField(_("name in Finnish"), max_length=120)
     name_sv = models.CharField(_("name in Swedish"), max_length=120, blank=True)
     name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    name = InLanguage("name")
     # The reliable-change threshold: how far a child's mean score (0-10) must
     # move between the first and the latest measurement to count as improved or
     # worse rather than unchanged. docs/outcomes-effectiveness.md says how the
@@ -54,10 +68,6 @@ class Instrument(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return _in_language(self, "name")
 
 
 class VersionStatus(models.TextChoices):
@@ -116,6 +126,12 @@ class Item(EditVersioned):
     high_fi = models.CharField(_("meaning of 10 in Finnish"), max_length=80, blank=True)
     high_sv = models.CharField(_("meaning of 10 in Swedish"), max_length=80, blank=True)
     high_en = models.CharField(_("meaning of 10 in English"), max_length=80, blank=True)
+    # The texts above in the active language.
+    domain_label = InLanguage("domain")
+    child_text = InLanguage("child")
+    worker_text = InLanguage("worker")
+    low_text = InLanguage("low")
+    high_text = InLanguage("high")
     age_min = models.PositiveSmallIntegerField(_("from age"), default=7)
     age_max = models.PositiveSmallIntegerField(_("to age"), default=25)
 
@@ -130,26 +146,6 @@ class Item(EditVersioned):
     def __str__(self):
         return self.domain_label
 
-    @property
-    def domain_label(self) -> str:
-        return _in_language(self, "domain")
-
-    @property
-    def child_text(self) -> str:
-        return _in_language(self, "child")
-
-    @property
-    def worker_text(self) -> str:
-        return _in_language(self, "worker")
-
-    @property
-    def low_text(self) -> str:
-        return _in_language(self, "low")
-
-    @property
-    def high_text(self) -> str:
-        return _in_language(self, "high")
-
     def fits_age(self, age: int) -> bool:
         return self.age_min <= age <= self.age_max
 
@@ -160,22 +156,31 @@ class MeasurementStatus(models.TextChoices):
     NOT_REACHED = "not_reached", _("The child was not reached")
 
 
-class Measurement(models.Model):
-    """One measurement of a child's functional capacity, or the record that it
-    could not be done (declined / not reached, with the reason)."""
+class ChildRecord(models.Model):
+    """A record about a placed child, made in the child's unit: who recorded it
+    (the row stays when they leave) and when."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="measurements")
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="measurements")
-    measured_on = models.DateField(_("date"))
-    status = models.CharField(_("status"), max_length=12, choices=MeasurementStatus.choices)
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Measurement(ChildRecord):
+    """One measurement of a child's functional capacity, or the record that it
+    could not be done (declined / not reached, with the reason)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="measurements")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="measurements")
+    measured_on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=12, choices=MeasurementStatus.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["placement_id", "measured_on", "id"]
@@ -261,20 +266,13 @@ class UnitPractice(models.Model):
         return f"{self.unit_id}: {self.session_checks}"
 
 
-class SessionCheck(models.Model):
+class SessionCheck(ChildRecord):
     """A very short check at a meeting with the child (outcomes/sessions.py):
     four questions on how things are and four on how the meeting felt, 0-10 each."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="session_checks")
     checked_on = models.DateField(_("date of the meeting"))
     scores = models.JSONField(default=dict)  # question code -> 0..10
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["placement_id", "checked_on", "id"]

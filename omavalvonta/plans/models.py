@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.lib.dates import fi_date
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import Authored, EditVersioned
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -134,7 +134,28 @@ class Plan(models.Model):
 REVIEW_DUE_SOON_DAYS = 21
 
 
-class PlanVersion(EditVersioned):
+class FrozenOnceApproved(models.Model):
+    """A version (of a plan, of the programme) with a `state`: defence in depth
+    behind the services, a row read as approved is never written again, whatever
+    code tries (an approved version is a legal record)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_loaded_state", None) == VersionState.APPROVED:
+            raise ValidationError(_("An approved version cannot be changed."))
+        super().save(*args, **kwargs)
+        self._loaded_state = self.state
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_state = instance.__dict__.get("state")
+        return instance
+
+
+class PlanVersion(EditVersioned, Authored, FrozenOnceApproved):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField(_("version"))
@@ -148,8 +169,6 @@ class PlanVersion(EditVersioned):
     facts = models.JSONField(default=dict, blank=True)
     # SET_NULL: only wiping a whole (demo) organisation ever deletes versions.
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -191,20 +210,6 @@ class PlanVersion(EditVersioned):
     def is_approved(self) -> bool:
         return self.state == VersionState.APPROVED
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_state = instance.__dict__.get("state")
-        return instance
-
-    def save(self, *args, **kwargs):
-        # Defence in depth behind the services: a row read as approved is never
-        # written again, whatever code tries (an approved version is a legal record).
-        if getattr(self, "_loaded_state", None) == VersionState.APPROVED:
-            raise ValidationError(_("An approved version cannot be changed."))
-        super().save(*args, **kwargs)
-        self._loaded_state = self.state
-
 
 class PlanSection(EditVersioned):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
@@ -235,7 +240,7 @@ class PlanSection(EditVersioned):
 # --- The group programme and its follow-up -------------------------------------------------
 
 
-class ProgrammeVersion(EditVersioned):
+class ProgrammeVersion(EditVersioned, Authored, FrozenOnceApproved):
     """The group's self-supervision programme (§ 26), one approved version at a time."""
 
     number = models.PositiveIntegerField(_("version"), unique=True)
@@ -245,8 +250,6 @@ class ProgrammeVersion(EditVersioned):
     # The four-monthly review found nothing to change: the same text approved
     # again, change_summary says what was reviewed (plans.programme.programme_review_record).
     is_review_only = models.BooleanField(_("reviewed without changes"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
@@ -258,18 +261,6 @@ class ProgrammeVersion(EditVersioned):
 
     def __str__(self):
         return _("Self-supervision programme, version %(number)s") % {"number": self.number}
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_state = instance.__dict__.get("state")
-        return instance
-
-    def save(self, *args, **kwargs):
-        if getattr(self, "_loaded_state", None) == VersionState.APPROVED:
-            raise ValidationError(_("An approved version cannot be changed."))
-        super().save(*args, **kwargs)
-        self._loaded_state = self.state
 
 
 class ReportState(models.TextChoices):
@@ -306,7 +297,7 @@ class FollowupReportQuerySet(models.QuerySet):
         return self.defer("figures", "page_figures")
 
 
-class FollowupReport(models.Model):
+class FollowupReport(Authored):
     """A four-monthly follow-up of the programme for one period."""
 
     period_start = models.DateField(_("period start"))
@@ -318,8 +309,6 @@ class FollowupReport(models.Model):
     compiled_at = models.DateTimeField(null=True, blank=True)
     findings = models.TextField(_("findings of the management group"), blank=True)
     measures = models.TextField(_("measures decided"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

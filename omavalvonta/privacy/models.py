@@ -9,10 +9,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import Authored, EditVersioned, LabelledByNumber
 
 
-class LogReview(models.Model):
+class LogReview(LabelledByNumber):
     entry = models.OneToOneField("core.AccessLogEntry", on_delete=models.CASCADE, related_name="review")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(default=timezone.now)
@@ -21,9 +21,6 @@ class LogReview(models.Model):
     class Meta:
         verbose_name = _("access log review")
         verbose_name_plural = _("access log reviews")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 # --- Data-subject requests (GDPR arts. 12-22) ------------------------------------------
@@ -69,7 +66,7 @@ class RefusalReason(models.TextChoices):
     OTHER = "other", _("Another legal reason (see the note)")
 
 
-class SubjectRequest(models.Model):
+class SubjectRequest(LabelledByNumber):
     """One data-subject request in the register. The person concerned is a
     person in the product or, for an outside person, a name as text."""
 
@@ -100,9 +97,6 @@ class SubjectRequest(models.Model):
         verbose_name = _("data-subject request")
         verbose_name_plural = _("data-subject requests")
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -132,7 +126,7 @@ class SubjectRequestNotice(models.Model):
         return f"{self.kind} {self.request_id} {self.due_on}"
 
 
-class SubjectCompilation(models.Model):
+class SubjectCompilation(LabelledByNumber):
     """What the product held about the person of an access request when it was
     compiled: the areas' sections and who has read the data, with each
     redaction and its reason. Released only after the DPO reviewed it."""
@@ -152,9 +146,6 @@ class SubjectCompilation(models.Model):
     class Meta:
         verbose_name = _("compilation of a person's data")
         verbose_name_plural = _("compilations of a person's data")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class ItemAction(models.TextChoices):
@@ -334,7 +325,7 @@ class NoticeState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class PrivacyNoticeVersion(EditVersioned):
+class PrivacyNoticeVersion(EditVersioned, Authored):
     """One version of the privacy notice (tietosuojaseloste, GDPR arts. 13–14) of
     a register the product keeps (`privacy.notices.REGISTERS`), in Finnish and
     Swedish. One draft per register; publishing freezes it and puts it on the
@@ -346,8 +337,6 @@ class PrivacyNoticeVersion(EditVersioned):
     text_sv = models.TextField(_("text in Swedish"), blank=True)
     change_summary = models.CharField(_("what changed"), max_length=300, blank=True)
     state = models.CharField(max_length=16, choices=NoticeState.choices, default=NoticeState.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

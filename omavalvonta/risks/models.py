@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import Authored, EditVersioned, LabelledByNumber
 from omavalvonta.organisation.access import UnitScopedQuerySet
 from omavalvonta.organisation.risk import Consequence, Likelihood, RiskLevel
 
@@ -25,7 +25,7 @@ class RiskCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Risk(EditVersioned):
+class Risk(EditVersioned, Authored):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     category = models.CharField(_("category"), max_length=24, choices=RiskCategory.choices)
     title = models.CharField(_("risk"), max_length=200)
@@ -40,8 +40,6 @@ class Risk(EditVersioned):
     )
     next_review = models.DateField(_("next review"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
@@ -56,7 +54,7 @@ class Risk(EditVersioned):
         return self.title
 
 
-class RiskAssessment(models.Model):
+class RiskAssessment(Authored):
     """One risk assessment session of a unit (riskienarviointi)."""
 
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -67,8 +65,6 @@ class RiskAssessment(models.Model):
     other_participants = models.CharField(_("other participants"), max_length=300, blank=True)
     risks = models.ManyToManyField(Risk, blank=True, related_name="assessments", verbose_name=_("risks reviewed"))
     summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -81,7 +77,7 @@ class RiskAssessment(models.Model):
         return f"{self.unit} {self.held_on:%d.%m.%Y}"
 
 
-class RiskDeviationLink(models.Model):
+class RiskDeviationLink(Authored, LabelledByNumber):
     """A deviation report tied to a known risk (kept here: the risks app owns the
     link; the deviation page reads it through `selectors`). `unit` is the
     deviation's and the risk's unit (they must match)."""
@@ -89,19 +85,14 @@ class RiskDeviationLink(models.Model):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+")
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="deviation_links")
     deviation = models.ForeignKey("deviations.Deviation", on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["risk", "deviation"], name="risk_deviation_link_once")]
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
-
-class RiskReviewReminder(models.Model):
+class RiskReviewReminder(LabelledByNumber):
     """The claim of one risk's review reminder for one review date: unique, and
     inserted in the same transaction as the outbox rows (sent once)."""
 
@@ -111,6 +102,3 @@ class RiskReviewReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["risk", "review_date"], name="risk_review_reminder_once")]
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omavalvonta.core.attachments import random_name
-from omavalvonta.core.models import EditVersioned
+from omavalvonta.core.models import EditVersioned, LabelledByNumber
 from omavalvonta.organisation.access import UnitScopedQuerySet
 
 
@@ -202,7 +202,7 @@ class NoticeKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
 
 
-class OccurrenceNotice(models.Model):
+class OccurrenceNotice(LabelledByNumber):
     """The claim of a reminder or escalation: unique per occurrence and kind, and
     inserted in the same transaction as the outbox rows, so it goes out once even
     with several workers."""
@@ -214,9 +214,6 @@ class OccurrenceNotice(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["occurrence", "kind"], name="occurrence_notice_once")]
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class DutyNotice(models.Model):
