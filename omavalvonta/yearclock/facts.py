@@ -89,7 +89,17 @@ def kept_first_values(key: tuple, build: Callable[[], dict], *, using: str = "de
     kept_key = (using, *key)
     statement = _KEPT.get(kept_key, _KEPT)
     if statement is _KEPT:
-        statement = _compiled(build(), using)
+        reads = []
+
+        def seen(execute, sql, params, many, context):
+            reads.append(sql)
+            return execute(sql, params, many, context)
+
+        with connections[using].execute_wrapper(seen):
+            querysets = build()
+        statement = _compiled(querysets, using)
+        if reads:  # a source read while it built its facts: its SQL may change, kept for no one
+            return _run(statement, using)
         with _LOCK:
             if len(_KEPT) >= _KEPT_MAX:
                 _KEPT.clear()

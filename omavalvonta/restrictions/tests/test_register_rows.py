@@ -28,11 +28,11 @@ _TEMPLATE_CARDS = """{% load i18n %}<ul class="list-cards">
     </a>
   </li>
   {% endfor %}
-</ul>"""
+</ul>"""  # noqa: E501
 
 
 def _measures():
-    start = timezone.make_aware(dt.datetime(2026, 3, 1, 23, 30), dt.timezone.utc)
+    start = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
     cases = [
         # (measure, record kind, minutes long or None, debriefed, child's name)
         ("restraint", "account", 4, False, "Aino K."),

@@ -59,3 +59,21 @@ def test_this_months_organisation_duties_read_their_facts_in_one_statement(db, q
     with CaptureQueriesContext(connection) as reads:
         assert duties.organisation_duties(actor=quality_director, today=TODAY) == []
     assert len(reads.captured_queries) == 1
+
+
+def test_the_statement_is_kept_only_when_its_build_reads_nothing(db, unit_a):
+    built = []
+
+    def quiet():
+        built.append("quiet")
+        return {"name": Unit.objects.filter(pk=unit_a.pk).values_list("name", flat=True)}
+
+    def reading():
+        built.append("reading")
+        Unit.objects.count()
+        return quiet()
+
+    for _ in range(2):
+        assert facts.kept_first_values(("test.quiet", unit_a.pk), quiet) == {"name": unit_a.name}
+        assert facts.kept_first_values(("test.reading", unit_a.pk), reading) == {"name": unit_a.name}
+    assert built.count("reading") == 2 and built.count("quiet") == 3  # once kept, twice from `reading`
