@@ -40,6 +40,16 @@ def one_by_one(facts: dict) -> dict:
     return {name: next(iter(values), None) for name, values in facts.items()}
 
 
+def _yearly(source: str, due, today, title: str, link: str, owner_id=None) -> list:
+    """The one organisation-wide duty of `source` due on `due` (none without a date)."""
+    if due is None:
+        return []
+    return [registry.Duty(
+        key=f"{source}:{due.isoformat()}", unit_id=None, title=title, due_on=due, late=due < today, link=link,
+        owner_id=owner_id,
+    )]
+
+
 def security_plan_duty_facts(*, today) -> dict:
     """DUTY_SOURCES `facts`: the approval time of the latest approved version."""
     latest = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number")
@@ -49,14 +59,8 @@ def security_plan_duty_facts(*, today) -> dict:
 def security_plan_duties_from(*, today, facts) -> list:
     """DUTY_SOURCES `duties_from`: security_plan_duties made from its facts."""
     due = _security_review_due(facts["approved_at"])
-    if due is None:
-        return []
-    return [registry.Duty(
-        key=f"audits.security_plan_review:{due.isoformat()}", unit_id=None,
-        title=_("The annual review of the information-security plan"), due_on=due, late=due < today,
-        link=reverse("audits:security_plan"),
-    )]
-
+    return _yearly("audits.security_plan_review", due, today, _("The annual review of the information-security plan"),
+                   reverse("audits:security_plan"))
 
 
 def readiness_exercise_duties(*, today, unit_ids=None) -> list:
@@ -87,13 +91,8 @@ def readiness_exercise_duty_facts(*, today) -> dict:
 def readiness_exercise_duties_from(*, today, facts) -> list:
     """DUTY_SOURCES `duties_from`: readiness_exercise_duties made from its facts."""
     due = _exercise_due_after(facts["last"], facts["started"])
-    if due is None:
-        return []
-    return [registry.Duty(
-        key=f"audits.readiness_exercise:{due.isoformat()}", unit_id=None,
-        title=_("The readiness group's yearly exercise"), due_on=due, late=due < today,
-        link=reverse("audits:readiness"), owner_id=facts["chair_id"],
-    )]
+    return _yearly("audits.readiness_exercise", due, today, _("The readiness group's yearly exercise"),
+                   reverse("audits:readiness"), owner_id=facts["chair_id"])
 
 
 def crisis_plan_duties(*, today, unit_ids=None) -> list:
@@ -113,10 +112,5 @@ def crisis_plan_duty_facts(*, today) -> dict:
 def crisis_plan_duties_from(*, today, facts) -> list:
     """DUTY_SOURCES `duties_from`: crisis_plan_duties made from its facts."""
     due = _review_due_after(facts["approved_at"])
-    if due is None:
-        return []
-    return [registry.Duty(
-        key=f"audits.crisis_plan_review:{due.isoformat()}", unit_id=None,
-        title=_("The yearly review of the crisis-communication plan"), due_on=due, late=due < today,
-        link=reverse("audits:crisis_plan"), owner_id=facts["chair_id"],
-    )]
+    return _yearly("audits.crisis_plan_review", due, today, _("The yearly review of the crisis-communication plan"),
+                   reverse("audits:crisis_plan"), owner_id=facts["chair_id"])
