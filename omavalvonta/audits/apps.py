@@ -15,7 +15,7 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         # Audits, self-assessments and drills can be the evidence of a quality calendar duty.
-        from omavalvonta.audits import goal_prompt, selectors
+        from omavalvonta.audits import calendar_duties, goal_prompt, selectors
         from omavalvonta.core import registry
 
         # A finding steers its unit's action plan (improvement's goal prompts).
@@ -46,9 +46,10 @@ class AuditsConfig(AppConfig):
         from omavalvonta.organisation.models import Role
 
         registry.register(
-            registry.DUTY_SOURCES, "audits.security_plan_review", selectors.security_plan_duties,
+            registry.DUTY_SOURCES, "audits.security_plan_review", calendar_duties.security_plan_duties,
             label=_("Information-security plan review"), organisation=True, remind_days_before=30,
             roles=(Role.QUALITY_DIRECTOR, Role.DATA_PROTECTION_OFFICER),
+            facts=calendar_duties.security_plan_duty_facts, duties_from=calendar_duties.security_plan_duties_from,
         )
         # Tracked documents (the medication plan, the rescue plan, Soteri, insurance,
         # licences...) and the partners' evidence: reminded to their owners before the
@@ -68,11 +69,14 @@ class AuditsConfig(AppConfig):
             registry.DUTY_SOURCES, "audits.organisation_documents", document_selectors.organisation_document_duties,
             label=_("The organisation's documents to review or renew"), organisation=True,
             remind_days_before=document_kinds.MAX_REMIND_DAYS, roles=(Role.QUALITY_DIRECTOR,),
+            facts=document_selectors.organisation_document_duty_facts,
+            duties_from=document_selectors.organisation_document_duties_from,
         )
         registry.register(
             registry.DUTY_SOURCES, "audits.partner_evidence", document_selectors.partner_duties,
             label=_("Purchased-service partners' evidence"), organisation=True,
             remind_days_before=document_kinds.PARTNER_REMIND_DAYS, roles=(Role.QUALITY_DIRECTOR,),
+            facts=document_selectors.partner_duty_facts, duties_from=document_selectors.partner_duties_from,
         )
         # The unit's self-supervision plan links the current versions of its documents.
         registry.register(registry.PLAN_FACTS, "documents", document_selectors.plan_documents_fact)
@@ -82,14 +86,16 @@ class AuditsConfig(AppConfig):
         from omavalvonta.audits.readiness import REMIND_DAYS_BEFORE
 
         registry.register(
-            registry.DUTY_SOURCES, "audits.readiness_exercise", selectors.readiness_exercise_duties,
+            registry.DUTY_SOURCES, "audits.readiness_exercise", calendar_duties.readiness_exercise_duties,
             label=_("Readiness exercise"), organisation=True, remind_days_before=REMIND_DAYS_BEFORE,
             roles=(Role.QUALITY_DIRECTOR,), escalate_roles=(Role.MANAGEMENT_GROUP,), owner_with_roles=True,
+            facts=calendar_duties.readiness_exercise_duty_facts, duties_from=calendar_duties.readiness_exercise_duties_from,
         )
         registry.register(
-            registry.DUTY_SOURCES, "audits.crisis_plan_review", selectors.crisis_plan_duties,
+            registry.DUTY_SOURCES, "audits.crisis_plan_review", calendar_duties.crisis_plan_duties,
             label=_("Crisis-communication plan review"), organisation=True, remind_days_before=REMIND_DAYS_BEFORE,
             roles=(Role.QUALITY_DIRECTOR,), escalate_roles=(Role.MANAGEMENT_GROUP,), owner_with_roles=True,
+            facts=calendar_duties.crisis_plan_duty_facts, duties_from=calendar_duties.crisis_plan_duties_from,
         )
         # A deactivated person leaves the readiness group (kept as a former member).
         from omavalvonta.audits import readiness_services

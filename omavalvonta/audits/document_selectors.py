@@ -231,14 +231,24 @@ def organisation_document_duties(*, today, unit_ids=None) -> list[registry.Duty]
     return _document_duties(TrackedDocument.objects.filter(unit__isnull=True), today=today)
 
 
+def organisation_document_duty_facts(*, today) -> dict:
+    """DUTY_SOURCES `facts` (yearclock/facts.py): the soonest date of the
+    organisation's documents within their reminder days or late (None: none is)."""
+    soon = TrackedDocument.objects.filter(unit__isnull=True, is_active=True).filter(_soon_q(today))
+    return {"first": soon.order_by("due_on").values_list("due_on", flat=True)[:1]}
+
+
+def organisation_document_duties_from(*, today, facts) -> list[registry.Duty]:
+    """DUTY_SOURCES `duties_from`: the documents' duties read only when one is due."""
+    return [] if facts["first"] is None else organisation_document_duties(today=today)
+
+
 def partner_duties(*, today, unit_ids=None) -> list[registry.Duty]:
     """A partner's self-supervision evidence due within PARTNER_REMIND_DAYS or
     late: reminded to the partner's owner, escalated above (organisation-wide)."""
     if unit_ids is not None:
         return []
-    rows = ServicePartner.objects.filter(
-        is_active=True, next_due__lte=today + dt.timedelta(days=PARTNER_REMIND_DAYS)
-    ).order_by("next_due", "id").values_list("pk", "name", "next_due", "owner_id")
+    rows = _partners_due(today).order_by("next_due", "id").values_list("pk", "name", "next_due", "owner_id")
     return [
         registry.Duty(
             key=f"audits.partner:{pk}:{due.isoformat()}", unit_id=None,
@@ -247,6 +257,20 @@ def partner_duties(*, today, unit_ids=None) -> list[registry.Duty]:
         )
         for pk, name, due, owner_id in rows
     ]
+
+
+def _partners_due(today: dt.date):
+    return ServicePartner.objects.filter(is_active=True, next_due__lte=today + dt.timedelta(days=PARTNER_REMIND_DAYS))
+
+
+def partner_duty_facts(*, today) -> dict:
+    """DUTY_SOURCES `facts`: the soonest date of the partners' evidence due (None: none is)."""
+    return {"first": _partners_due(today).order_by("next_due").values_list("next_due", flat=True)[:1]}
+
+
+def partner_duties_from(*, today, facts) -> list[registry.Duty]:
+    """DUTY_SOURCES `duties_from`: the partners' duties read only when one is due."""
+    return [] if facts["first"] is None else partner_duties(today=today)
 
 
 # --- The self-supervision plan (core.registry PLAN_FACTS "documents") -----------------------------

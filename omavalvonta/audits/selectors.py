@@ -34,7 +34,6 @@ from omavalvonta.audits.readiness import (
     REMIND_DAYS_BEFORE,
 )
 from omavalvonta.audits.security_sections import REVIEW_INTERVAL_DAYS, SECTIONS
-from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lib.textdiff import word_diff
@@ -168,9 +167,11 @@ def security_plan_sections(version: SecurityPlanVersion | None) -> list[dict]:
 
 def security_plan_review_due(version: SecurityPlanVersion | None):
     """The date by which the approved plan is reviewed next (None before the first approval)."""
-    if version is None or version.approved_at is None:
-        return None
-    return timezone.localdate(version.approved_at) + dt.timedelta(days=REVIEW_INTERVAL_DAYS)
+    return _security_review_due(version.approved_at if version is not None else None)
+
+
+def _security_review_due(approved_at):
+    return None if approved_at is None else timezone.localdate(approved_at) + dt.timedelta(days=REVIEW_INTERVAL_DAYS)
 
 
 def security_plan_critical_systems(*, actor) -> list[CriticalSystem]:
@@ -208,24 +209,6 @@ def evidence_security_plan(actor, unit):
 
 
 REVIEW_SOON_DAYS = 30
-
-
-def security_plan_duties(*, today, unit_ids=None) -> list:
-    """core.registry DUTY_SOURCES (organisation-wide): the approved plan's
-    annual review, due REVIEW_INTERVAL_DAYS after its approval, reminded to
-    those who keep the plan and escalated when it is late. Before the first
-    approval there is no review to be late (the home block asks for the plan)."""
-    if unit_ids is not None:
-        return []
-    latest = SecurityPlanVersion.objects.filter(state=SecurityPlanState.APPROVED).order_by("-number").first()
-    due = security_plan_review_due(latest)
-    if due is None:
-        return []
-    return [registry.Duty(
-        key=f"audits.security_plan_review:{due.isoformat()}", unit_id=None,
-        title=_("The annual review of the information-security plan"), due_on=due, late=due < today,
-        link=reverse("audits:security_plan"),
-    )]
 
 
 @counts_first
@@ -326,13 +309,6 @@ def readiness_exercise_due() -> dt.date | None:
     return _exercise_due_after(last, started)
 
 
-def readiness_chair_id() -> int | None:
-    return (
-        ReadinessMember.objects.filter(group_role=ReadinessRole.CHAIR, ended_at__isnull=True, user__is_active=True)
-        .values_list("user_id", flat=True).first()
-    )
-
-
 def crisis_plan_versions(*, actor) -> list[CrisisPlanVersion]:
     """The plan's versions, newest first: the approved ones for everyone who
     reads the readiness pages, the draft too for those who keep the plan."""
@@ -423,39 +399,6 @@ def readiness_chair_home(*, actor, today) -> CountsFirst | None:
         return {"items": items, "no_plan": no_plan, "late": any(i["late"] for i in items)}
 
     return CountsFirst({"chairing": chairing}, then)
-
-
-def readiness_exercise_duties(*, today, unit_ids=None) -> list:
-    """core.registry DUTY_SOURCES (organisation-wide): the readiness group's
-    yearly exercise, due a year after the last one (or after the group was
-    formed), reminded to the group's chair and the quality director, escalated
-    to the management group when late. Recording the exercise fulfils it."""
-    if unit_ids is not None:
-        return []
-    due = readiness_exercise_due()
-    if due is None:
-        return []
-    return [registry.Duty(
-        key=f"audits.readiness_exercise:{due.isoformat()}", unit_id=None,
-        title=_("The readiness group's yearly exercise"), due_on=due, late=due < today,
-        link=reverse("audits:readiness"), owner_id=readiness_chair_id(),
-    )]
-
-
-def crisis_plan_duties(*, today, unit_ids=None) -> list:
-    """core.registry DUTY_SOURCES (organisation-wide): the crisis-communication
-    plan's yearly review, due a year after the approval of the version in force;
-    approving a new version fulfils it."""
-    if unit_ids is not None:
-        return []
-    due = crisis_plan_review_due(crisis_plan_current())
-    if due is None:
-        return []
-    return [registry.Duty(
-        key=f"audits.crisis_plan_review:{due.isoformat()}", unit_id=None,
-        title=_("The yearly review of the crisis-communication plan"), due_on=due, late=due < today,
-        link=reverse("audits:crisis_plan"), owner_id=readiness_chair_id(),
-    )]
 
 
 def evidence_readiness_exercises(actor, unit):

@@ -99,3 +99,33 @@ def unit_rows(units, *, columns, smalls) -> str:
             f'<br><span class="muted">{meta}</span></td>\n          <td>{_plans(unit, no_plan)}</td>{cells}\n        </tr>\n        '
         )
     return mark_safe("".join(rows))  # noqa: S308 -- every value escaped above
+
+
+def _handling(row) -> str:
+    if row["closed_at"]:
+        return f'<br><span class="muted">{escape(fi_date(row["closed_at"]))}</span>'
+    if row["correction_due"]:
+        due = gettext("correction by %(date)s") % {"date": escape(fi_date(row["correction_due"]))}
+        return f'<br><span class="muted">{due}</span>'
+    return ""
+
+
+def notification_rows(rows) -> str:
+    """The rows of county/_notification_rows.html's table (selectors.labelled's
+    rows), as its loop wrote them, whitespace included: number, kind, unit,
+    dates and state; no child, no reporter."""
+    report, unit = reverse("county:notification", args=[0]), reverse("county:unit", args=[0])
+    assert report.endswith("/0/") and unit.endswith("/0/"), (report, unit)
+    report, unit = escape(report[:-2]), escape(unit[:-2])
+    written = []
+    for row in rows:
+        grievance = ' <span class="badge badge--warning">§ 29</span>' if row["is_grievance"] else ""
+        basis = f'<br><span class="muted">{_shown(row["legal_basis"])}</span>' if row["legal_basis"] else ""
+        written.append(
+            f'\n      <tr>\n        <td><a href="{report}{row["deviation_id"]:d}/">{_shown(row["number"])}</a>'
+            f'<br><span class="muted">{_shown(row["kind_label"])}</span>{grievance}</td>\n'
+            f'        <td><a href="{unit}{row["unit_id"]:d}/">{_shown(row["unit_name"])}</a></td>\n'
+            f'        <td>{escape(fi_date(row["first_sent"]))}{basis}</td>\n'
+            f'        <td>{_shown(row["state_label"])}{_handling(row)}</td>\n      </tr>\n      '
+        )
+    return mark_safe("".join(written))  # noqa: S308 -- every value escaped above

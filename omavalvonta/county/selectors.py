@@ -8,11 +8,13 @@ site reads it. Nothing here names a child or a reporter."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from omavalvonta.core import registry
+from omavalvonta.core.lib import kept
 from omavalvonta.organisation import access_county
 from omavalvonta.organisation.models import Unit
 from omavalvonta.plans import public as plans_public
@@ -42,20 +44,42 @@ def county_units(*, county):
 
 
 def county_unit_ids(*, county) -> list[int]:
-    """The ids of the county's units, by name (one query)."""
-    return list(access_county.county_units(county).values_list("pk", flat=True))
+    """The ids of the county's units, by name: one query, its SQL kept compiled
+    per county and day (core/lib/kept.py: the kernel's filter is built from
+    the county and the day alone)."""
+    today = timezone.localdate()
+
+    def build(_now):
+        return access_county.county_units(county, today=today).values_list("pk")
+
+    rows = kept.kept_rows(("county.unit_ids", county.pk, today), build, build, now=timezone.now())
+    return [pk for (pk,) in rows]
 
 
-def units_of(unit_ids) -> list[Unit]:
+class _Region(NamedTuple):
+    name: str
+
+
+@dataclass(eq=False)
+class UnitRow:
+    """What the county home's table shows of a unit (county/rows.py), read as
+    values: its plans and figures are added to it."""
+
+    pk: int
+    name: str
+    service_type: str
+    public_slug: str
+    region: _Region
+    approved_plans: list = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+
+
+def units_of(unit_ids) -> list[UnitRow]:
     """The units `unit_ids` (the county's, from county_unit_ids) in that order,
     with their regions' names: what the county home's table shows (one query)."""
     unit_ids = list(unit_ids)
-    found = (
-        Unit.objects.filter(pk__in=unit_ids)
-        .select_related("region")
-        .only("name", "service_type", "public_slug", "region__name")
-        .in_bulk()
-    )
+    rows = Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name", "service_type", "public_slug", "region__name")
+    found = {pk: UnitRow(pk, name, kind, slug, _Region(region)) for pk, name, kind, slug, region in rows}
     return [found[pk] for pk in unit_ids if pk in found]
 
 

@@ -27,6 +27,12 @@ def _period(request):
     return form, form.period()
 
 
+def _notifications(rows) -> dict:
+    """The reports notified to the county, labelled, and their table's rows written out."""
+    labelled = selectors.labelled(rows)
+    return {"notifications": labelled, "notification_rows": unit_table.notification_rows(labelled)}
+
+
 @logs_read("county.home")
 @requires_county
 def home(request):
@@ -54,7 +60,7 @@ def home(request):
             "unit_count": len(unit_ids),
             "unit_columns": rows,
             "unit_rows": unit_table.unit_rows(units, columns=rows, smalls=smalls),
-            "notifications": selectors.labelled(selectors.notifications(county=county, newest=HOME_NOTIFICATIONS)),
+            **_notifications(selectors.notifications(county=county, newest=HOME_NOTIFICATIONS)),
             "sections": selectors.summary(kept.sections),
             "smalls": smalls,
             "computed_at": kept.computed_at,
@@ -74,7 +80,7 @@ def notification_list(request):
     return render(
         request,
         "county/notifications.html",
-        {"county": county, "page": page, "notifications": selectors.labelled(page.object_list)},
+        {"county": county, "page": page, **_notifications(page.object_list)},
     )
 
 
@@ -104,7 +110,7 @@ def unit_detail(request, pk):
             "county": county,
             "unit": selectors.with_plans([unit])[0],
             "page": page,
-            "notifications": selectors.labelled(page.object_list),
+            **_notifications(page.object_list),
             "sections": kept.sections,
             "computed_at": kept.computed_at,
             "period_form": form,

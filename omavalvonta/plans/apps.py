@@ -37,12 +37,12 @@ class PlansConfig(AppConfig):
         # The group programme's four-monthly review: reminded to the quality
         # director, escalated to the management group when late.
         from omavalvonta.organisation.models import Role
-        from omavalvonta.plans.selectors import programme_duties
+        from omavalvonta.plans.selectors import programme_duties, programme_duties_from, programme_duty_facts
 
         registry.register(
             registry.DUTY_SOURCES, "plans.programme_review", programme_duties,
             label=_("Self-supervision programme review"), organisation=True, remind_days_before=21,
-            roles=(Role.QUALITY_DIRECTOR,),
+            roles=(Role.QUALITY_DIRECTOR,), facts=programme_duty_facts, duties_from=programme_duties_from,
         )
         # The unit's timeline (dashboards): what happened here, never naming a child.
         from omavalvonta.plans import timeline

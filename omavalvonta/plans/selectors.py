@@ -456,7 +456,18 @@ def programme_duties(*, today, unit_ids=None) -> list:
     management group when late."""
     if unit_ids is not None:
         return []
-    due = programme_review_due(programme_latest_approved())
+    facts = {name: next(iter(values), None) for name, values in programme_duty_facts(today=today).items()}
+    return programme_duties_from(today=today, facts=facts)
+
+
+def programme_duty_facts(*, today) -> dict:
+    """DUTY_SOURCES `facts` (yearclock/facts.py): the approval time of the programme in force."""
+    return {"approved_at": _programme_approved().values_list("approved_at", flat=True)[:1]}
+
+
+def programme_duties_from(*, today, facts) -> list:
+    """DUTY_SOURCES `duties_from`: programme_duties made from its facts."""
+    due = _review_due_after(facts["approved_at"])
     if due is None:
         return []
     return [registry.Duty(

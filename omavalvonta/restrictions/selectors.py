@@ -21,7 +21,6 @@ from omavalvonta.organisation import access
 from omavalvonta.restrictions import law
 from omavalvonta.restrictions.models import ChildFlag, ReductionGoal, Restriction, RestrictionDocument
 
-LIST_RELATED = ("placement", "created_by")
 CHILD_PANEL_LATEST = 5
 # Outside the unit a count this small could point at one child: shown as "fewer than".
 SMALL_GROUP = 5

@@ -29,7 +29,7 @@ from omavalvonta.organisation.access import (
     requires,
 )
 from omavalvonta.organisation.overview import pick_region
-from omavalvonta.restrictions import documents, law, monthly, overview_rows, rules, selectors, services
+from omavalvonta.restrictions import documents, law, monthly, overview_rows, register_rows, rules, selectors, services
 from omavalvonta.restrictions.forms import (
     DebriefForm,
     DocumentForm,
@@ -79,14 +79,16 @@ def unit_register(request, unit_id):
     actor = request.user
     unit = access.access_unit(actor, unit_id, P_RESTRICTION_VIEW)
     rows = selectors.unit_restrictions(actor=actor, unit=unit)
-    page = IdPaginator(rows, PAGE_SIZE, related=selectors.LIST_RELATED).get_page(request.GET.get("page"))
+    page = IdPaginator(rows, PAGE_SIZE, related=register_rows.PAGE_RELATED, only=register_rows.PAGE_FIELDS).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "restrictions/unit.html",
         {
             "unit": unit,
             "page": page,
-            "signed": selectors.signed_ids(page.object_list),
+            "cards": register_rows.cards_html(page.object_list, signed=selectors.signed_ids(page.object_list)),
             "many_units": access.units_for(actor, P_RESTRICTION_VIEW)[:2].count() > 1,
         },
     )

@@ -32,6 +32,7 @@ from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.organisation.selectors import unit_managers
+from omavalvonta.yearclock import facts
 from omavalvonta.yearclock.models import DutyNotice, NoticeKind
 from omavalvonta.yearclock.reminders import _quality_directors, _unit_leaders
 from omavalvonta.yearclock.services import JOB_BATCH
@@ -253,16 +254,45 @@ def organisation_duties(*, actor, today: dt.date | None = None) -> list[dict]:
     days or late."""
     today = today or timezone.localdate()
     rows = []
-    for entry in _organisation_entries(actor):
+    for entry, duties in _organisation_entries_duties(_organisation_entries(actor), today):
         label = entry.details.get("label", entry.name)
         remind_days = entry.details.get("remind_days_before", DEFAULT_REMIND_DAYS)
-        for duty in entry.func(today=today, unit_ids=None):
+        for duty in duties:
             if not _reminder_due(duty, today, remind_days):
                 continue
             rows.append({"label": str(label), "title": duty.title, "due_on": duty.due_on, "late": duty.late,
                          "link": duty.link})
     rows.sort(key=lambda r: (not r["late"], r["due_on"], r["title"]))
     return rows
+
+
+def _organisation_entries_duties(entries: list, today: dt.date) -> list[tuple]:
+    """[(entry, its duties)]: the facts of every source that declares them read in
+    one statement (yearclock/facts.py), each such source's duties made from its
+    own; a source without facts gives its duties itself."""
+    declaring = [entry for entry in entries if entry.details.get("facts")]
+
+    def build():
+        return {
+            (entry.name, name): queryset
+            for entry in declaring
+            for name, queryset in entry.details["facts"](today=today).items()
+        }
+
+    sources = tuple((entry.name, id(entry.details["facts"])) for entry in declaring)
+    values = facts.kept_first_values(("duty_facts", today, sources), build)
+    by_source: dict[str, dict] = {entry.name: {} for entry in declaring}
+    for (source, name), value in values.items():
+        by_source[source][name] = value
+    return [
+        (
+            entry,
+            entry.details["duties_from"](today=today, facts=by_source[entry.name])
+            if entry.name in by_source
+            else entry.func(today=today, unit_ids=None),
+        )
+        for entry in entries
+    ]
 
 
 def duties_of_units(*, actor, today: dt.date | None = None, unit_ids=None) -> list[dict]:

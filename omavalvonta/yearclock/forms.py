@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
 from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.organisation.models import ServiceType
-from omavalvonta.organisation.unit_choice import RegionUnitFilter
+from omavalvonta.organisation.unit_choice import NameChoiceField, RegionUnitFilter
 from omavalvonta.yearclock.models import INTERVAL_CHOICES, ObligationKind, OwnerRole, Recurrence, UnitScope
 
 
@@ -109,7 +109,8 @@ class CompleteForm(forms.Form):
 class CalendarFilterForm(RegionUnitFilter):
     """The year wheel shows one unit: its choice has no "all units"."""
 
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=None)
+    # Its options read as (id, name) and written in Python (a region has a hundred units).
+    unit = NameChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=None)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=(), required=False, widget=QuickSelect)
 
     def __init__(self, *args, units, years, **kwargs):

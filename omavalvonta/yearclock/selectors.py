@@ -71,20 +71,47 @@ def by_month(occurrences, year: int) -> list[MonthSlice]:
     return months
 
 
+class CardDuty(NamedTuple):
+    """What a duty's card shows (yearclock_tags.duty_cards) of it, its template,
+    unit and owner: a paged list's rows read as values, not as four models."""
+
+    pk: int
+    due_date: dt.date
+    state: str
+    title: str  # the template's
+    unit_name: str
+    owner_name: str | None  # None: no owner named
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == OccurrenceState.DONE
+
+
+_CARD_FIELDS = ("pk", "due_date", "state", "template__title", "unit__name", "owner__full_name")
+
+
 class IdsFirst:
     """A duty list ordered by the unit's name, read a page at a time in two
     steps: the page's ids (the sort joins only the units), then the page's rows
-    with their template, unit and owner. In one statement PostgreSQL joins the
-    owner and the template of every duty of the first due date (every unit's)
-    before it can sort them; this way only the rows shown are joined. Sliced and
-    counted like a queryset (a Paginator takes it)."""
+    with their template's title, unit's and owner's names (`CardDuty`). In one
+    statement PostgreSQL joins the owner and the template of every duty of the
+    first due date (every unit's) before it can sort them; this way only the
+    rows shown are joined. Sliced and counted like a queryset (a Paginator takes
+    it); with `count_limit` the count stops there (`capped` says it did)."""
 
-    def __init__(self, qs):
+    def __init__(self, qs, *, count_limit: int | None = None):
         self.qs = qs
         self.ordered = True
+        self.count_limit = count_limit
 
     def count(self) -> int:
-        return self.qs.count()
+        if self.count_limit is None:
+            return self.qs.count()
+        # The duties' ids alone, up to the limit: an index is read, no row joined.
+        return self.qs.select_related(None).order_by().values("pk")[: self.count_limit].count()
+
+    def capped(self, count: int) -> bool:
+        return self.count_limit is not None and count >= self.count_limit
 
     def __getitem__(self, part):
         if not isinstance(part, slice):
@@ -92,7 +119,8 @@ class IdsFirst:
         ids = list(self.qs.values_list("pk", flat=True)[part])
         if not ids:
             return []
-        found = {o.pk: o for o in self.qs.filter(pk__in=ids).order_by()}
+        rows = self.qs.filter(pk__in=ids).order_by().values_list(*_CARD_FIELDS)
+        found = {row[0]: CardDuty(*row) for row in rows}
         return [found[pk] for pk in ids if pk in found]
 
 

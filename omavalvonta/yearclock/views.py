@@ -40,6 +40,9 @@ from omavalvonta.yearclock.forms import (
 from omavalvonta.yearclock.models import UnitScope
 
 PAGE_SIZE = 20
+# The list of every duty counts them up to this many (a director's scope has
+# some 80,000); beyond it the page says "more than" and the filters narrow it down.
+LIST_COUNT_LIMIT = 10_000
 
 
 def _nav(actor) -> dict:
@@ -132,13 +135,13 @@ def occurrence_list(request):
     today = timezone.localdate()
     form = ListFilterForm(request.GET or None, units=selectors.units_for_calendar(actor=actor), years=_years(today))
     filters = form.filters()
-    page = Paginator(selectors.IdsFirst(selectors.occurrence_list(actor=actor, filters=filters)), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    duties_listed = selectors.IdsFirst(selectors.occurrence_list(actor=actor, filters=filters), count_limit=LIST_COUNT_LIMIT)
+    page = Paginator(duties_listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "yearclock/list.html",
-        {"form": form, "page": page, "filtered": bool(filters), "today": today, **_nav(actor)},
+        {"form": form, "page": page, "capped": duties_listed.capped(page.paginator.count), "filtered": bool(filters),
+         "today": today, **_nav(actor)},
     )
 
 

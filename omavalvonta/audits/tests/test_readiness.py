@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from omavalvonta.audits import readiness_services, selectors
+from omavalvonta.audits import calendar_duties, readiness_services, selectors
 from omavalvonta.audits.models import (
     CrisisPlanVersion,
     Drill,
@@ -151,8 +151,8 @@ def test_the_exercise_is_an_organisation_drill_not_a_units(quality_director, emp
 
 
 def test_no_exercise_duty_before_the_group_exists(quality_director):
-    assert selectors.readiness_exercise_duties(today=timezone.localdate()) == []
-    assert selectors.readiness_exercise_duties(today=timezone.localdate(), unit_ids=[1]) == []
+    assert calendar_duties.readiness_exercise_duties(today=timezone.localdate()) == []
+    assert calendar_duties.readiness_exercise_duties(today=timezone.localdate(), unit_ids=[1]) == []
     assert duties.duties_remind_and_escalate() == 0
 
 
@@ -168,7 +168,7 @@ def test_scenario_the_exercise_is_reminded_late_after_a_year_and_recording_it_fu
     formed = timezone.now() - dt.timedelta(days=EXERCISE_INTERVAL_DAYS - 25)  # due in 25 days
     ReadinessMember.objects.filter(pk=chair.pk).update(added_at=formed)
     due = timezone.localdate(formed) + dt.timedelta(days=EXERCISE_INTERVAL_DAYS)
-    [duty] = selectors.readiness_exercise_duties(today=timezone.localdate())
+    [duty] = calendar_duties.readiness_exercise_duties(today=timezone.localdate())
     assert (duty.due_on, duty.late, duty.owner_id, duty.unit_id) == (due, False, employee_a.pk, None)
 
     assert duties.duties_remind_and_escalate() == 2
@@ -180,7 +180,7 @@ def test_scenario_the_exercise_is_reminded_late_after_a_year_and_recording_it_fu
         "The readiness group's yearly exercise"]
 
     late_day = timezone.now() + dt.timedelta(days=26)
-    [duty] = selectors.readiness_exercise_duties(today=timezone.localdate(late_day))
+    [duty] = calendar_duties.readiness_exercise_duties(today=timezone.localdate(late_day))
     assert duty.late
     assert duties.duties_remind_and_escalate(now=late_day) == 3
     assert duties.duties_remind_and_escalate(now=late_day) == 0
@@ -192,7 +192,7 @@ def test_scenario_the_exercise_is_reminded_late_after_a_year_and_recording_it_fu
 
     # Recording the exercise fulfils it: the next one is a year after it.
     drill = _exercise(quality_director, [employee_a, supervisor_a], days_ago=0)
-    [duty] = selectors.readiness_exercise_duties(today=timezone.localdate(late_day))
+    [duty] = calendar_duties.readiness_exercise_duties(today=timezone.localdate(late_day))
     assert duty.due_on == drill.held_on + dt.timedelta(days=EXERCISE_INTERVAL_DAYS) and not duty.late
     assert duties.duties_remind_and_escalate(now=late_day) == 0
     assert duties.organisation_duties(actor=quality_director, today=timezone.localdate(late_day)) == []
@@ -249,16 +249,16 @@ def test_the_pages_start_save_and_approve_a_version(client, quality_director):
 
 
 def test_scenario_the_plan_is_reviewed_yearly(quality_director, employee_a):
-    assert selectors.crisis_plan_duties(today=timezone.localdate()) == []  # nothing approved yet
+    assert calendar_duties.crisis_plan_duties(today=timezone.localdate()) == []  # nothing approved yet
     readiness_services.readiness_member_add(actor=quality_director, user=employee_a, group_role=ReadinessRole.CHAIR)
     version = _approved(quality_director)
     CrisisPlanVersion.objects.filter(pk=version.pk).update(approved_at=timezone.now() - dt.timedelta(days=400))
-    [duty] = selectors.crisis_plan_duties(today=timezone.localdate())
+    [duty] = calendar_duties.crisis_plan_duties(today=timezone.localdate())
     assert duty.late and duty.owner_id == employee_a.pk
     # Late at once: the chair and the quality director reminded, and (nobody above) escalated to them again.
     assert duties.duties_remind_and_escalate() == 4
     _approved(quality_director, text="Päivitetty.")
-    [duty] = selectors.crisis_plan_duties(today=timezone.localdate())
+    [duty] = calendar_duties.crisis_plan_duties(today=timezone.localdate())
     assert not duty.late and duty.due_on > timezone.localdate() + dt.timedelta(days=300)
 
 

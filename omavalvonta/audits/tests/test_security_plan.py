@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from omavalvonta.audits import selectors, services
+from omavalvonta.audits import calendar_duties, selectors, services
 from omavalvonta.audits.models import SecurityPlanState, SecurityPlanVersion
 from omavalvonta.audits.security_sections import SECTION_KEYS, SECTION_TEXT_MAX
 from omavalvonta.organisation.models import Role
@@ -222,6 +222,6 @@ def test_no_review_duty_before_the_first_approval(quality_director):
 
     from omavalvonta.yearclock import duties
 
-    assert selectors.security_plan_duties(today=dt.date(2026, 12, 1)) == []
-    assert selectors.security_plan_duties(today=dt.date(2026, 12, 1), unit_ids=[1]) == []
+    assert calendar_duties.security_plan_duties(today=dt.date(2026, 12, 1)) == []
+    assert calendar_duties.security_plan_duties(today=dt.date(2026, 12, 1), unit_ids=[1]) == []
     assert duties.duties_remind_and_escalate() == 0

@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from omavalvonta.county.rows import unit_rows
+from omavalvonta.county.rows import notification_rows, unit_rows
 from omavalvonta.organisation.models import Region, Unit
 
 pytestmark = pytest.mark.django_db  # the app's fixtures clear the cache (a table)
@@ -64,3 +64,40 @@ def test_the_rows_are_the_markup_the_template_wrote(language, columns):
 
 def test_no_units_no_rows():
     assert unit_rows([], columns={"feedback": {}}, smalls={}) == ""
+
+
+# The loop county/_notification_rows.html had before its rows were written in Python.
+NOTIFICATIONS_LOOP = """{% load i18n plans_tags %}{% for row in notifications %}
+      <tr>
+        <td><a href="{% url 'county:notification' row.deviation_id %}">{{ row.number }}</a><br><span class="muted">{{ row.kind_label }}</span>{% if row.is_grievance %} <span class="badge badge--warning">§ 29</span>{% endif %}</td>
+        <td><a href="{% url 'county:unit' row.unit_id %}">{{ row.unit_name }}</a></td>
+        <td>{{ row.first_sent|fidate }}{% if row.legal_basis %}<br><span class="muted">{{ row.legal_basis }}</span>{% endif %}</td>
+        <td>{{ row.state_label }}{% if row.closed_at %}<br><span class="muted">{{ row.closed_at|fidate }}</span>{% elif row.correction_due %}<br><span class="muted">{% blocktranslate with date=row.correction_due|fidate %}correction by {{ date }}{% endblocktranslate %}</span>{% endif %}</td>
+      </tr>
+      {% endfor %}"""  # noqa: E501
+
+
+def _notifications():
+    sent = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)  # 1.12.2026 in Helsinki
+    rows = [
+        # (number, kind label, grievance, unit name, legal basis, state label, closed, correction due)
+        ("2026-00017", "Vakava <poikkeama>", False, "Koti \"A\" & co", "SHL 741/2023 29 §", "Käsittelyssä", None, None),
+        ("2026-00018", "Epäkohta", True, "Koti B", "", "Suljettu", sent, dt.date(2026, 12, 24)),
+        ("2026-00019", "Epäkohta", True, "Koti C", "", "Avoin", None, dt.date(2026, 12, 24)),
+        (12345, "Muu", False, "Koti D", "Laki 1 §", "Avoin", None, None),
+    ]
+    return [
+        {"deviation_id": 100 + i, "number": number, "kind_label": kind, "is_grievance": grievance, "unit_id": 7 + i,
+         "unit_name": unit, "first_sent": sent, "legal_basis": basis, "state_label": state, "closed_at": closed,
+         "correction_due": due}
+        for i, (number, kind, grievance, unit, basis, state, closed, due) in enumerate(rows)
+    ]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_notification_rows_are_the_markup_the_template_wrote(language):
+    rows = _notifications()
+    with translation.override(language):
+        expected = Template(NOTIFICATIONS_LOOP).render(Context({"notifications": rows}))
+        assert notification_rows(rows) == expected
+    assert notification_rows([]) == ""

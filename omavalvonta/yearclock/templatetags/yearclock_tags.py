@@ -9,6 +9,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from omavalvonta.yearclock.selectors import CardDuty
+
 register = template.Library()
 
 
@@ -18,6 +20,14 @@ def _state(o, today) -> str:
     if today is not None and o.due_date < today:
         return f'<span class="badge badge--overdue">{conditional_escape(gettext("Late"))}</span>'
     return f'<span class="badge badge--neutral">{conditional_escape(gettext("Open"))}</span>'
+
+
+def _texts(o) -> tuple:
+    """(the template's title, the unit's name, the owner's name or None) of a
+    duty: a paged list's row (selectors.CardDuty) or an Occurrence with them joined."""
+    if type(o) is CardDuty:
+        return o.title, o.unit_name, o.owner_name
+    return o.template.title, o.unit.name, o.owner.full_name if o.owner else None
 
 
 @register.simple_tag
@@ -31,13 +41,14 @@ def duty_cards(occurrences, today, show_unit=False, spaced=False):
     no_owner = conditional_escape(gettext("No owner named"))
     parts = []
     for o in occurrences:
+        title, unit_name, owner_name = _texts(o)
         danger = " card--danger" if not o.is_done and today is not None and o.due_date < today else ""
-        unit = f"<span>{conditional_escape(o.unit.name)}</span>" if show_unit else ""
-        owner = conditional_escape(o.owner.full_name) if o.owner else no_owner
+        unit = f"<span>{conditional_escape(unit_name)}</span>" if show_unit else ""
+        owner = conditional_escape(owner_name) if owner_name is not None else no_owner
         d = o.due_date
         parts.append(
             f'<li class="card{danger}">\n  <a href="{prefix}{o.pk}/">\n'
-            f'    <span class="list-cards__title">{conditional_escape(o.template.title)}</span>\n'
+            f'    <span class="list-cards__title">{conditional_escape(title)}</span>\n'
             f'    <span class="list-cards__meta">\n      {_state(o, today)}\n\n      {unit}\n'
             f'      <span>{due} <time datetime="{d.isoformat()}">{d.day}.{d.month}.{d.year}</time></span>\n'
             f"      <span>{owner}</span>\n    </span>\n  </a>\n</li>\n"

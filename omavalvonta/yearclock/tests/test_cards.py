@@ -40,6 +40,20 @@ def test_done_open_without_owner_and_the_list_pages_spacing():
     assert spaced.startswith("\n  <li") and spaced.endswith("</li>\n\n  ")
 
 
+def test_a_paged_lists_row_makes_the_same_card_as_its_duty():
+    from omavalvonta.yearclock.selectors import CardDuty
+
+    shapes = [duty(7), duty(1, done=True, owner=None), duty(2, due=dt.date(2026, 4, 1), owner="")]
+    rows = [
+        CardDuty(d.pk, d.due_date, "done" if d.is_done else "open", d.template.title, d.unit.name,
+                 d.owner.full_name if d.owner else None)
+        for d in shapes
+    ]
+    with translation.override("fi"):
+        for unit, spaced in ((True, True), (False, False)):
+            assert duty_cards(rows, dt.date(2026, 3, 6), unit, spaced) == duty_cards(shapes, dt.date(2026, 3, 6), unit, spaced)
+
+
 # The loop wheel.html drew the sectors with before yearclock_tags.wheel_sectors.
 _SECTORS_LOOP = """{% load l10n %}{% localize off %}
       {% for s in wheel.sectors %}

@@ -184,8 +184,23 @@ def late_and_due(frozen, make_template, unit_a, unit_b):
 def test_due_this_month_lists_the_late_and_the_coming(client, late_and_due, unit_a, supervisor_a):
     client.force_login(supervisor_a)
     response = client.get(reverse("yearclock:due"))
-    assert [o.template.title for o in response.context["late"]] == ["Palautekierros"]
-    assert [o.template.title for o in response.context["due"]] == ["Paloharjoitus"]
+    assert [o.title for o in response.context["late"]] == ["Palautekierros"]
+    assert [o.title for o in response.context["due"]] == ["Paloharjoitus"]
+
+
+def test_the_list_counts_up_to_its_limit_and_says_there_are_more(client, monkeypatch, late_and_due, quality_director):
+    from omavalvonta.yearclock import views
+
+    client.force_login(quality_director)
+    response = client.get(reverse("yearclock:list"))
+    total = response.context["page"].paginator.count
+    assert total >= 4 and not response.context["capped"] and "More than" not in response.content.decode()
+    monkeypatch.setattr(views, "LIST_COUNT_LIMIT", 3)
+    response = client.get(reverse("yearclock:list"))
+    assert response.context["page"].paginator.count == 3 and response.context["capped"]
+    assert "More than 3 duties: the earliest are shown" in response.content.decode()
+    monkeypatch.setattr(views, "LIST_COUNT_LIMIT", total + 1)
+    assert not client.get(reverse("yearclock:list")).context["capped"]
 
 
 def test_the_overdue_overview_counts_late_duties_per_unit(
@@ -360,8 +375,8 @@ def test_due_this_month_over_many_units_lists_regions_first(
     assert f"?alue={unit_a.region_id}" in page and "?state=late" in page and "?state=open" in page
     response = client.get(reverse("yearclock:due"), {"alue": unit_a.region_id})
     assert response.context["by_region"] == [] and response.context["region"]["name"] == unit_a.region.name
-    assert [(o.template.title, o.unit) for o in response.context["late"]] == [("Palautekierros", unit_a)]
-    assert [(o.template.title, o.unit) for o in response.context["due"]] == [("Paloharjoitus", unit_a)]
+    assert [(o.title, o.unit_name) for o in response.context["late"]] == [("Palautekierros", unit_a.name)]
+    assert [(o.title, o.unit_name) for o in response.context["due"]] == [("Paloharjoitus", unit_a.name)]
     # A region that is unknown or not the person's: the regions again, never a 500.
     for bad in ("x", "999999"):
         response = client.get(reverse("yearclock:due"), {"alue": bad})
