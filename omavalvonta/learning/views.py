@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors, form_step, posted_step
+from omavalvonta.core.forms import form_step, posted_step
 from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.learning import selectors, services
 from omavalvonta.learning.forms import ActionForm, AnswersForm, CompleteForm, ReviewForm, ShareForm
@@ -109,18 +109,15 @@ def _new_review_initial(actor, people, suggested, deviations) -> dict:
 def _opened_review(form, *, actor, unit, origin):
     """The review opened from the posted form; None when the form or the
     service refused it (the service's errors are then on the form)."""
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    try:
-        return services.review_open(
+    done, review = form_step(
+        form,
+        lambda data: services.review_open(
             actor=actor, unit=unit, title=data["title"], facilitator=data["facilitator"],
             participants=data["participants"], due_date=data["due_date"],
             deviation_ids=data.get("deviations") or [], origin=origin,
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
+        ),
+    )
+    return review if done else None
 
 
 @requires(AUTHENTICATED)
