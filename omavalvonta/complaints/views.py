@@ -10,7 +10,7 @@ wrote; the page shows the complainant's name and contact)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from omavalvonta.complaints.forms import AnswerForm, AssignForm, ComplaintForm, 
 from omavalvonta.complaints.models import OPEN_STATES, Complaint, State
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.button_step import button_step
-from omavalvonta.core.forms import add_service_errors, form_step, picked, posted_step
+from omavalvonta.core.forms import form_step, picked, posted_step
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.improvement.forms import ActionForm
@@ -57,26 +57,11 @@ def complaint_list(request):
 def complaint_new(request):
     actor = request.user
     units = access.units_for(actor, P_COMPLAINT_HANDLE).filter(is_active=True).order_by("name")
-    status = 200
-    if request.method == "POST":
-        form = ComplaintForm(request.POST, units=units)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                complaint = services.complaint_register(
-                    actor=actor, unit=data["unit"], received_on=data["received_on"],
-                    received_via=data["received_via"], complainant_kind=data["complainant_kind"],
-                    complainant_name=data["complainant_name"], complainant_contact=data["complainant_contact"],
-                    subject=data["subject"], handler=actor if data["handle_myself"] else None,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The complaint was recorded. The written answer is due by %(date)s.") % {
-                    "date": fi_date(complaint.answer_due)})
-                return redirect("complaints:detail", pk=complaint.pk)
-        status = 400
-    else:
+
+    def page(form, status=200):
+        return render(request, "complaints/form.html", {"form": form, "answer_days": selectors.answer_days()}, status=status)
+
+    if request.method != "POST":
         own = access.own_unit_ids(actor, P_COMPLAINT_HANDLE)
         initial_unit = units.filter(pk__in=own).first() if own else None
         if initial_unit is None and units.count() == 1:
@@ -85,8 +70,20 @@ def complaint_new(request):
         initial, region_id = region_choice_initial(request.GET, defaults)
         if region_id is None and initial_unit is not None:
             region_id = initial_unit.region_id
-        form = ComplaintForm(units=units, region_id=region_id, initial=initial)
-    return render(request, "complaints/form.html", {"form": form, "answer_days": selectors.answer_days()}, status=status)
+        return page(ComplaintForm(units=units, region_id=region_id, initial=initial))
+    form = ComplaintForm(request.POST, units=units)
+    return posted_step(
+        request, form,
+        lambda data: services.complaint_register(
+            actor=actor, handler=actor if data["handle_myself"] else None,
+            **picked(data, "unit", "received_on", "received_via", "complainant_kind", "complainant_name",
+                     "complainant_contact", "subject"),
+        ),
+        success=lambda complaint: _("The complaint was recorded. The written answer is due by %(date)s.") % {
+            "date": fi_date(complaint.answer_due)},
+        back=lambda complaint: reverse("complaints:detail", args=[complaint.pk]),
+        again=lambda: page(form, status=400),
+    )
 
 
 # --- The complaint's page -----------------------------------------------------------------

@@ -9,9 +9,8 @@ them without the right the step needs."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.button_step import button_step
-from omavalvonta.core.forms import add_service_errors, picked, posted_step
+from omavalvonta.core.forms import picked, posted_step
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.guidance import selectors, services
 from omavalvonta.guidance.forms import (
@@ -65,22 +64,21 @@ def guidance_create(request):
     actor = request.user
     units = access.units_for(actor, P_GUIDANCE_MANAGE).order_by("name")
     people = selectors.assignee_candidates(units=list(units), all_units=False)
-    if request.method == "POST":
-        form = RegisterForm(request.POST, request.FILES, units=units, people=people)
-        if form.is_valid():
-            try:
-                guidance = services.guidance_register(actor=actor, **form.service_kwargs())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The item was registered."))
-                return redirect("guidance:detail", pk=guidance.pk)
-    else:
-        form = RegisterForm(units=units, people=people)
-    return render(
-        request,
-        "guidance/form.html",
-        {"form": form, "files_lost": bool(request.method == "POST" and request.FILES and form.errors)},
+
+    def page(form):
+        return render(
+            request,
+            "guidance/form.html",
+            {"form": form, "files_lost": bool(request.method == "POST" and request.FILES and form.errors)},
+        )
+
+    if request.method != "POST":
+        return page(RegisterForm(units=units, people=people))
+    form = RegisterForm(request.POST, request.FILES, units=units, people=people)
+    return posted_step(
+        request, form, lambda _data: services.guidance_register(actor=actor, **form.service_kwargs()),
+        success=_("The item was registered."), back=lambda guidance: reverse("guidance:detail", args=[guidance.pk]),
+        again=lambda: page(form),
     )
 
 

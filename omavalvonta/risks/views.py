@@ -8,7 +8,7 @@ Pages declare risk.view or risk.manage; one record is fetched through the kernel
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
+from omavalvonta.core.button_step import button_step
 from omavalvonta.core.forms import form_page, picked, posted_step
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.improvement.forms import ActionForm
@@ -231,16 +232,13 @@ def deviation_link(request, deviation_id):
     if not access.can(actor, P_RISK_MANAGE, deviation.unit):
         raise PermissionDenied(P_RISK_MANAGE)
     form = LinkForm(request.POST, risks=selectors.active_risks(unit=deviation.unit))
-    if form.is_valid():
-        try:
-            services.risk_link_deviation(actor=actor, risk=form.cleaned_data["risk"], deviation=deviation)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The report was tied to the risk."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a risk of this unit."))
-    return redirect("deviations:detail", pk=deviation.pk)
+        return redirect("deviations:detail", pk=deviation.pk)
+    return button_step(
+        request, lambda: services.risk_link_deviation(actor=actor, risk=form.cleaned_data["risk"], deviation=deviation),
+        success=_("The report was tied to the risk."), back=reverse("deviations:detail", args=[deviation.pk]),
+    )
 
 
 @require_POST
