@@ -135,35 +135,22 @@ def deviation_notification_drafts(*, actor, deviation: Deviation) -> list[Notifi
         ]
     )
     subject = _statutory_subject(deviation, duty)
+
+    def draft(kind, name, email, county_id=None, key=""):
+        return NotificationDraft(
+            recipient_kind=kind, recipient_name=name, recipient_email=email, subject=subject, body=body,
+            county_id=county_id, key=key,
+        )
+
     children = deviation_children(actor=actor, deviation=deviation)
-    drafts = [
-        NotificationDraft(
-            recipient_kind=kind, recipient_name=name, recipient_email=email, subject=subject, body=body, county_id=county_id
-        )
-        for kind, name, email, county_id in _county_recipients(notification_counties(deviation=deviation, children=children))
-    ]
+    counties = notification_counties(deviation=deviation, children=children)
+    drafts = [draft(*recipient) for recipient in _county_recipients(counties)]
     drafts += [
-        NotificationDraft(
-            recipient_kind=NotificationRecipient.SOCIAL_WORKER,
-            recipient_name=name,
-            recipient_email=email,
-            subject=subject,
-            body=body,
-            county_id=county_id,
-            key=key,
-        )
+        draft(NotificationRecipient.SOCIAL_WORKER, name, email, county_id, key)
         for key, name, email, county_id in children["contacts"]
     ]
     if authority is not None:
-        drafts.append(
-            NotificationDraft(
-                recipient_kind=NotificationRecipient.AUTHORITY,
-                recipient_name=authority.name,
-                recipient_email=authority.email,
-                subject=subject,
-                body=body,
-            )
-        )
+        drafts.append(draft(NotificationRecipient.AUTHORITY, authority.name, authority.email))
     return drafts
 
 

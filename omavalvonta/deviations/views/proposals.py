@@ -23,16 +23,12 @@ _DECISION_FIELDS = (
 @requires(AUTHENTICATED)
 @require_POST
 def deviation_decide(request, pk):
-    def perform(deviation, data):
-        services.deviation_decide_handling(
-            actor=request.user,
-            deviation=deviation,
-            **picked(data, *_DECISION_FIELDS),
-            expected_version=data["edit_version"],
-        )
-
     return _handle(
-        request, pk, "decisions", perform, _("The answers were saved."), anchor="decisions-title", failed_status=400
+        request, pk, "decisions",
+        lambda deviation, data: services.deviation_decide_handling(
+            actor=request.user, deviation=deviation, **picked(data, *_DECISION_FIELDS), expected_version=data["edit_version"]
+        ),
+        _("The answers were saved."), anchor="decisions-title", failed_status=400,
     )
 
 
