@@ -205,6 +205,11 @@ def test_naive_time_is_read_as_helsinki_time(employee_a, supervisor_a, unit_a):
             id="medication without its stage",
         ),
         pytest.param({"kind": "medication", "medication_stage": "brewing"}, "medication_stage", id="unknown stage"),
+        pytest.param(
+            {"kind": "threat_or_violence"},
+            {"violence_target": ["Choose at whom the threat or violence was directed."]},
+            id="violence without its target",
+        ),
     ],
 )
 def test_a_bad_report_is_refused_with_a_readable_message(employee_a, unit_a, overrides, refused):
@@ -235,46 +240,43 @@ def test_all_problems_are_reported_at_once(employee_a, unit_a):
     assert set(exc.value.message_dict) == {"description", "occurred_at", "medication_stage"}
 
 
-def test_medication_report_keeps_stage_and_substance(employee_a, supervisor_a, unit_a):
-    d = submit(employee_a, unit_a, kind="medication", medication_stage="giving", medication_substance="Melatoniini").deviation
+@pytest.mark.parametrize(
+    ("overrides", "stored"),
+    [
+        pytest.param(
+            {"kind": "medication", "medication_stage": "giving", "medication_substance": "Melatoniini"},
+            {"medication_stage": "giving", "medication_substance": "Melatoniini"},
+            id="medication",
+        ),
+        pytest.param(
+            {"kind": "threat_or_violence", "violence_target": "staff", "injury": True, "restraint_used": True},
+            {"violence_target": "staff", "injury": True, "restraint_used": True},
+            id="threat or violence",
+        ),
+        pytest.param(
+            {
+                "kind": "quality",
+                "medication_stage": "giving",
+                "violence_target": "child",
+                "restraint_used": True,
+                "personal_data_breach": True,
+                "data_concerned": "Asiakastietojärjestelmä",
+            },
+            {
+                "medication_stage": "",
+                "violence_target": "",
+                "restraint_used": False,
+                "personal_data_breach": False,
+                "data_concerned": "",
+            },
+            id="another type's details dropped",
+        ),
+    ],
+)
+def test_a_report_keeps_the_details_of_its_own_type_only(employee_a, supervisor_a, unit_a, overrides, stored):
+    d = submit(employee_a, unit_a, **overrides).deviation
 
-    assert (d.medication_stage, d.medication_substance) == ("giving", "Melatoniini")
-
-
-def test_violence_report_requires_the_target(employee_a, unit_a):
-    with pytest.raises(ValidationError) as exc:
-        submit(employee_a, unit_a, kind="threat_or_violence")
-
-    assert exc.value.message_dict == {"violence_target": ["Choose at whom the threat or violence was directed."]}
-
-
-def test_violence_report_keeps_its_details(employee_a, supervisor_a, unit_a):
-    d = submit(
-        employee_a,
-        unit_a,
-        kind="threat_or_violence",
-        violence_target="staff",
-        injury=True,
-        restraint_used=True,
-    ).deviation
-
-    assert (d.violence_target, d.injury, d.restraint_used) == ("staff", True, True)
-
-
-def test_details_of_another_type_are_dropped(employee_a, supervisor_a, unit_a):
-    d = submit(
-        employee_a,
-        unit_a,
-        kind="quality",
-        medication_stage="giving",
-        violence_target="child",
-        restraint_used=True,
-        personal_data_breach=True,
-        data_concerned="Asiakastietojärjestelmä",
-    ).deviation
-
-    assert (d.medication_stage, d.violence_target, d.restraint_used) == ("", "", False)
-    assert (d.personal_data_breach, d.data_concerned) == (False, "")
+    assert {field: getattr(d, field) for field in stored} == stored
 
 
 # --- Attachments ------------------------------------------------------------------------
