@@ -167,30 +167,12 @@ def _completed_summary(review):
     return getattr(review, "summary", None) if review.state == State.COMPLETED else None
 
 
-def _answers_form_for(review, *, is_facilitator: bool, posted):
-    """The answers form: the facilitator's, while the review is open (the posted
-    one when it was refused)."""
-    if not (is_facilitator and review.is_open):
+def _form_for(step_open: bool, posted, make):
+    """A step's form on the review page: the posted one when it was refused,
+    else a new one (`make()`); None when the step is not open to the actor."""
+    if not step_open:
         return None
-    if posted is not None:
-        return posted
-    return AnswersForm(initial={"edit_version": review.edit_version, **{f: getattr(review, f) for f, _l in QUESTIONS}})
-
-
-def _action_form_for(units, *, may_act: bool, posted):
-    if not may_act:
-        return None
-    if posted is not None:
-        return posted
-    return ActionForm(units=units, people=selectors.people_for(units=units))
-
-
-def _share_form_for(summary, *, may_share: bool, posted):
-    if not may_share:
-        return None
-    if posted is not None:
-        return posted
-    return ShareForm(initial={"service_type": summary.service_type})
+    return posted if posted is not None else make()
 
 
 def _summary_progress(summary):
@@ -210,9 +192,18 @@ def _detail_context(request, review, *, answers_form=None, action_form=None, sha
     return {
         "review": review,
         "answers": [(label, getattr(review, field)) for field, label in QUESTIONS],
-        "answers_form": _answers_form_for(review, is_facilitator=is_facilitator, posted=answers_form),
-        "action_form": _action_form_for(units, may_act=may_act, posted=action_form),
-        "share_form": _share_form_for(summary, may_share=may_share, posted=share_form),
+        # The answers are the facilitator's, while the review is open.
+        "answers_form": _form_for(
+            is_facilitator and review.is_open,
+            answers_form,
+            lambda: AnswersForm(
+                initial={"edit_version": review.edit_version, **{f: getattr(review, f) for f, _l in QUESTIONS}}
+            ),
+        ),
+        "action_form": _form_for(
+            may_act, action_form, lambda: ActionForm(units=units, people=selectors.people_for(units=units))
+        ),
+        "share_form": _form_for(may_share, share_form, lambda: ShareForm(initial={"service_type": summary.service_type})),
         "is_facilitator": is_facilitator,
         "participants": selectors.review_participants(review=review),
         "deviations": selectors.review_deviations(actor=actor, review=review),
