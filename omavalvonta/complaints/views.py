@@ -10,18 +10,19 @@ wrote; the page shows the complainant's name and contact)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from omavalvonta.complaints import selectors, services
 from omavalvonta.complaints.forms import AnswerForm, AssignForm, ComplaintForm, FilterForm, SettingsForm
 from omavalvonta.complaints.models import OPEN_STATES, Complaint, State
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors, form_step, posted_step
+from omavalvonta.core.button_step import button_step
+from omavalvonta.core.forms import form_step, picked, posted_step
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.improvement.forms import ActionForm
@@ -56,26 +57,11 @@ def complaint_list(request):
 def complaint_new(request):
     actor = request.user
     units = access.units_for(actor, P_COMPLAINT_HANDLE).filter(is_active=True).order_by("name")
-    status = 200
-    if request.method == "POST":
-        form = ComplaintForm(request.POST, units=units)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                complaint = services.complaint_register(
-                    actor=actor, unit=data["unit"], received_on=data["received_on"],
-                    received_via=data["received_via"], complainant_kind=data["complainant_kind"],
-                    complainant_name=data["complainant_name"], complainant_contact=data["complainant_contact"],
-                    subject=data["subject"], handler=actor if data["handle_myself"] else None,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The complaint was recorded. The written answer is due by %(date)s.") % {
-                    "date": fi_date(complaint.answer_due)})
-                return redirect("complaints:detail", pk=complaint.pk)
-        status = 400
-    else:
+
+    def page(form, status=200):
+        return render(request, "complaints/form.html", {"form": form, "answer_days": selectors.answer_days()}, status=status)
+
+    if request.method != "POST":
         own = access.own_unit_ids(actor, P_COMPLAINT_HANDLE)
         initial_unit = units.filter(pk__in=own).first() if own else None
         if initial_unit is None and units.count() == 1:
@@ -84,8 +70,20 @@ def complaint_new(request):
         initial, region_id = region_choice_initial(request.GET, defaults)
         if region_id is None and initial_unit is not None:
             region_id = initial_unit.region_id
-        form = ComplaintForm(units=units, region_id=region_id, initial=initial)
-    return render(request, "complaints/form.html", {"form": form, "answer_days": selectors.answer_days()}, status=status)
+        return page(ComplaintForm(units=units, region_id=region_id, initial=initial))
+    form = ComplaintForm(request.POST, units=units)
+    return posted_step(
+        request, form,
+        lambda data: services.complaint_register(
+            actor=actor, handler=actor if data["handle_myself"] else None,
+            **picked(data, "unit", "received_on", "received_via", "complainant_kind", "complainant_name",
+                     "complainant_contact", "subject"),
+        ),
+        success=lambda complaint: _("The complaint was recorded. The written answer is due by %(date)s.") % {
+            "date": fi_date(complaint.answer_due)},
+        back=lambda complaint: reverse("complaints:detail", args=[complaint.pk]),
+        again=lambda: page(form, status=400),
+    )
 
 
 # --- The complaint's page -----------------------------------------------------------------
@@ -160,51 +158,45 @@ def _step(request, pk, name, perform, success_message):
     )
 
 
-@requires(P_COMPLAINT_HANDLE)
-@require_POST
-def complaint_assign(request, pk):
-    return _step(
-        request, pk, "assign",
-        lambda c, data: services.complaint_assign(actor=request.user, complaint=c, handler=data["handler"]),
-        _("The handler was named."),
-    )
+def _step_view(name, perform, success_message):
+    """The view posting step `name`: `perform(actor, complaint, cleaned_data)`
+    calls the service (see `_step`)."""
+
+    @requires(P_COMPLAINT_HANDLE)
+    @require_POST
+    def view(request, pk):
+        return _step(request, pk, name, lambda c, data: perform(request.user, c, data), success_message)
+
+    return view
 
 
-@requires(P_COMPLAINT_HANDLE)
-@require_POST
-def complaint_answer(request, pk):
-    return _step(
-        request, pk, "answer",
-        lambda c, data: services.complaint_answer(
-            actor=request.user, complaint=c, answered_on=data["answered_on"], answer_summary=data["answer_summary"]
-        ),
-        _("The written answer was recorded."),
-    )
-
-
-@requires(P_COMPLAINT_HANDLE)
-@require_POST
-def complaint_action(request, pk):
-    return _step(
-        request, pk, "action",
-        lambda c, data: services.complaint_action_create(
-            actor=request.user, complaint=c, title=data["title"], owner=data["owner"], due_date=data["due_date"]
-        ),
-        _("The action was added."),
-    )
+complaint_assign = _step_view(
+    "assign",
+    lambda actor, c, data: services.complaint_assign(actor=actor, complaint=c, handler=data["handler"]),
+    gettext_lazy("The handler was named."),
+)
+complaint_answer = _step_view(
+    "answer",
+    lambda actor, c, data: services.complaint_answer(actor=actor, complaint=c, **picked(data, "answered_on", "answer_summary")),
+    gettext_lazy("The written answer was recorded."),
+)
+complaint_action = _step_view(
+    "action",
+    lambda actor, c, data: services.complaint_action_create(
+        actor=actor, complaint=c, **picked(data, "title", "owner", "due_date")
+    ),
+    gettext_lazy("The action was added."),
+)
 
 
 @requires(P_COMPLAINT_HANDLE)
 @require_POST
 def complaint_close(request, pk):
     complaint = selectors.complaint_for(actor=request.user, pk=pk, perm=P_COMPLAINT_HANDLE)
-    try:
-        services.complaint_close(actor=request.user, complaint=complaint)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The complaint was closed."))
-    return redirect("complaints:detail", pk=complaint.pk)
+    return button_step(
+        request, lambda: services.complaint_close(actor=request.user, complaint=complaint),
+        success=_("The complaint was closed."), back=reverse("complaints:detail", args=[complaint.pk]),
+    )
 
 
 @requires(P_COMPLAINT_HANDLE)

@@ -72,66 +72,71 @@ def guidance_deadlines_check(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     remind_until = add_working_days(today, reminder_working_days())
+    due_reminders = _with_deadline(deadline__gte=today, deadline__lte=remind_until, reminded_at__isnull=True)
+    overdue = _with_deadline(deadline__lt=today, escalated_at__isnull=True)
+    return _each_claimed(due_reminders, "reminded_at", now, _remind) + _each_claimed(overdue, "escalated_at", now, _escalate)
+
+
+def _with_deadline(**filters):
+    """The pending items with a deadline, of `filters`, the nearest deadline first (a batch)."""
+    return (
+        Guidance.objects.pending()
+        .filter(deadline__isnull=False, **filters)
+        .select_related("assignee", "authority", "county")
+        .order_by("deadline", "id")[:JOB_BATCH]
+    )
+
+
+def _each_claimed(items, field: str, now, handle) -> int:
+    """`handle(guidance)` for each of `items` that `_claim` still wins on `field`,
+    each in its own transaction. Returns how many."""
     done = 0
-
-    due_reminders = (
-        Guidance.objects.pending()
-        .filter(deadline__isnull=False, deadline__gte=today, deadline__lte=remind_until, reminded_at__isnull=True)
-        .select_related("assignee", "authority", "county")
-        .order_by("deadline", "id")[:JOB_BATCH]
-    )
-    for guidance in due_reminders:
+    for guidance in items:
         with transaction.atomic():
-            if not _claim(guidance, "reminded_at", now):
+            if not _claim(guidance, field, now):
                 continue
-            recipients = [guidance.assignee, *selectors.quality_directors(guidance=guidance)]
-            sent = _send(
-                recipients,
-                kind="guidance.deadline_reminder",
-                subject=_("Deadline %(date)s: %(title)s") % {"date": _date(guidance.deadline), "title": guidance.title[:150]},
-                body=_(
-                    "The deadline of this item from %(sender)s is %(date)s.\n\n%(title)s\nState: %(state)s"
-                )
-                % {
-                    "sender": guidance.sender,
-                    "date": _date(guidance.deadline),
-                    "title": guidance.title,
-                    "state": guidance.get_state_display(),
-                },
-                guidance=guidance,
-            )
-            audit_event_record(actor=None, verb="guidance.reminded", target=guidance, unit=guidance.unit, recipients=sent)
-            done += 1
-
-    overdue = (
-        Guidance.objects.pending()
-        .filter(deadline__isnull=False, deadline__lt=today, escalated_at__isnull=True)
-        .select_related("assignee", "authority", "county")
-        .order_by("deadline", "id")[:JOB_BATCH]
-    )
-    for guidance in overdue:
-        with transaction.atomic():
-            if not _claim(guidance, "escalated_at", now):
-                continue
-            recipients = [*selectors.quality_directors(guidance=guidance), *_regional_directors(guidance)]
-            assignee = guidance.assignee.full_name if guidance.assignee_id else _("nobody named")
-            sent = _send(
-                recipients,
-                kind="guidance.deadline_missed",
-                subject=_("Deadline missed: %(title)s") % {"title": guidance.title[:150]},
-                body=_(
-                    "The deadline %(date)s of this item from %(sender)s has passed without an approved "
-                    "response.\n\n%(title)s\nState: %(state)s\nResponsible: %(assignee)s"
-                )
-                % {
-                    "sender": guidance.sender,
-                    "date": _date(guidance.deadline),
-                    "title": guidance.title,
-                    "state": guidance.get_state_display(),
-                    "assignee": assignee,
-                },
-                guidance=guidance,
-            )
-            audit_event_record(actor=None, verb="guidance.escalated", target=guidance, unit=guidance.unit, recipients=sent)
+            handle(guidance)
             done += 1
     return done
+
+
+def _facts(guidance: Guidance) -> dict:
+    """What the deadline messages say of the item."""
+    return {
+        "sender": guidance.sender,
+        "date": _date(guidance.deadline),
+        "title": guidance.title,
+        "state": guidance.get_state_display(),
+    }
+
+
+def _remind(guidance: Guidance) -> None:
+    recipients = [guidance.assignee, *selectors.quality_directors(guidance=guidance)]
+    sent = _send(
+        recipients,
+        kind="guidance.deadline_reminder",
+        subject=_("Deadline %(date)s: %(title)s") % {"date": _date(guidance.deadline), "title": guidance.title[:150]},
+        body=_(
+            "The deadline of this item from %(sender)s is %(date)s.\n\n%(title)s\nState: %(state)s"
+        )
+        % _facts(guidance),
+        guidance=guidance,
+    )
+    audit_event_record(actor=None, verb="guidance.reminded", target=guidance, unit=guidance.unit, recipients=sent)
+
+
+def _escalate(guidance: Guidance) -> None:
+    recipients = [*selectors.quality_directors(guidance=guidance), *_regional_directors(guidance)]
+    assignee = guidance.assignee.full_name if guidance.assignee_id else _("nobody named")
+    sent = _send(
+        recipients,
+        kind="guidance.deadline_missed",
+        subject=_("Deadline missed: %(title)s") % {"title": guidance.title[:150]},
+        body=_(
+            "The deadline %(date)s of this item from %(sender)s has passed without an approved "
+            "response.\n\n%(title)s\nState: %(state)s\nResponsible: %(assignee)s"
+        )
+        % {**_facts(guidance), "assignee": assignee},
+        guidance=guidance,
+    )
+    audit_event_record(actor=None, verb="guidance.escalated", target=guidance, unit=guidance.unit, recipients=sent)

@@ -9,17 +9,17 @@ them without the right the step needs."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
-from omavalvonta.core.forms import add_service_errors, picked, posted_step
+from omavalvonta.core.button_step import button_step
+from omavalvonta.core.forms import picked, posted_step
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.guidance import selectors, services
 from omavalvonta.guidance.forms import (
@@ -64,22 +64,21 @@ def guidance_create(request):
     actor = request.user
     units = access.units_for(actor, P_GUIDANCE_MANAGE).order_by("name")
     people = selectors.assignee_candidates(units=list(units), all_units=False)
-    if request.method == "POST":
-        form = RegisterForm(request.POST, request.FILES, units=units, people=people)
-        if form.is_valid():
-            try:
-                guidance = services.guidance_register(actor=actor, **form.service_kwargs())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The item was registered."))
-                return redirect("guidance:detail", pk=guidance.pk)
-    else:
-        form = RegisterForm(units=units, people=people)
-    return render(
-        request,
-        "guidance/form.html",
-        {"form": form, "files_lost": bool(request.method == "POST" and request.FILES and form.errors)},
+
+    def page(form):
+        return render(
+            request,
+            "guidance/form.html",
+            {"form": form, "files_lost": bool(request.method == "POST" and request.FILES and form.errors)},
+        )
+
+    if request.method != "POST":
+        return page(RegisterForm(units=units, people=people))
+    form = RegisterForm(request.POST, request.FILES, units=units, people=people)
+    return posted_step(
+        request, form, lambda _data: services.guidance_register(actor=actor, **form.service_kwargs()),
+        success=_("The item was registered."), back=lambda guidance: reverse("guidance:detail", args=[guidance.pk]),
+        again=lambda: page(form),
     )
 
 
@@ -198,83 +197,63 @@ def _step(request, pk, name, perm, perform, success_message):
     )
 
 
-@requires(P_GUIDANCE_VIEW)
-@require_POST
-def response(request, pk):
+def _step_view(name, perm, perform, success_message=""):
+    """The view posting step `name` (guidance.view declared, `perm` on the item
+    checked): `perform(request, guidance, cleaned_data)` calls the service and
+    may return its own message, else `success_message` is said."""
+
+    @requires(P_GUIDANCE_VIEW)
+    @require_POST
+    def view(request, pk):
+        return _step(request, pk, name, perm, lambda guidance, data: perform(request, guidance, data), success_message)
+
+    return view
+
+
+def _response(request, guidance, data):
     submit = request.POST.get("submit") == "review"
-
-    def perform(guidance, data):
-        if submit:
-            services.guidance_response_submit(
-                actor=request.user, guidance=guidance, response=data["response"], expected_version=data["edit_version"]
-            )
-            return _("The response was submitted for review.")
-        services.guidance_response_save(
-            actor=request.user, guidance=guidance, response=data["response"], expected_version=data["edit_version"]
-        )
-        return None
-
-    return _step(request, pk, "response", P_GUIDANCE_MANAGE, perform, _("The draft was saved."))
+    service = services.guidance_response_submit if submit else services.guidance_response_save
+    service(actor=request.user, guidance=guidance, response=data["response"], expected_version=data["edit_version"])
+    return _("The response was submitted for review.") if submit else None
 
 
-@requires(P_GUIDANCE_VIEW)
-@require_POST
-def review(request, pk):
-    def perform(guidance, data):
-        approve = data["decision"] == "approve"
-        services.guidance_review(
-            actor=request.user,
-            guidance=guidance,
-            approve=approve,
-            comment=data["comment"],
-            response_date=data["response_date"],
-        )
-        return _("The response was approved.") if approve else _("The response was returned for changes.")
-
-    return _step(request, pk, "review", P_GUIDANCE_REVIEW, perform, "")
+def _review(request, guidance, data):
+    approve = data["decision"] == "approve"
+    services.guidance_review(
+        actor=request.user,
+        guidance=guidance,
+        approve=approve,
+        comment=data["comment"],
+        response_date=data["response_date"],
+    )
+    return _("The response was approved.") if approve else _("The response was returned for changes.")
 
 
-@requires(P_GUIDANCE_VIEW)
-@require_POST
-def assign(request, pk):
-    def perform(guidance, data):
-        services.guidance_assign(actor=request.user, guidance=guidance, assignee=data["assignee"])
-
-    return _step(request, pk, "assign", P_GUIDANCE_MANAGE, perform, _("The responsible person was changed."))
+def _assign(request, guidance, data):
+    services.guidance_assign(actor=request.user, guidance=guidance, assignee=data["assignee"])
 
 
-@requires(P_GUIDANCE_VIEW)
-@require_POST
-def add_action(request, pk):
-    def perform(guidance, data):
-        services.guidance_action_add(
-            actor=request.user, guidance=guidance, **picked(data, "unit", "title", "owner", "due_date")
-        )
-
-    return _step(request, pk, "action", P_GUIDANCE_VIEW, perform, _("The action was added."))
+def _add_action(request, guidance, data):
+    services.guidance_action_add(actor=request.user, guidance=guidance, **picked(data, "unit", "title", "owner", "due_date"))
 
 
-@requires(P_GUIDANCE_VIEW)
-@require_POST
-def issue_instructions(request, pk):
-    def perform(guidance, data):
-        asked = services.guidance_instructions_issue(
-            actor=request.user, guidance=guidance, instructions=data["instructions"]
-        )
-        return _("The instructions were issued; %(count)s people were asked to acknowledge them.") % {"count": asked}
+def _issue_instructions(request, guidance, data):
+    asked = services.guidance_instructions_issue(actor=request.user, guidance=guidance, instructions=data["instructions"])
+    return _("The instructions were issued; %(count)s people were asked to acknowledge them.") % {"count": asked}
 
-    return _step(request, pk, "instructions", P_GUIDANCE_MANAGE, perform, "")
+
+response = _step_view("response", P_GUIDANCE_MANAGE, _response, gettext_lazy("The draft was saved."))
+review = _step_view("review", P_GUIDANCE_REVIEW, _review)
+assign = _step_view("assign", P_GUIDANCE_MANAGE, _assign, gettext_lazy("The responsible person was changed."))
+add_action = _step_view("action", P_GUIDANCE_VIEW, _add_action, gettext_lazy("The action was added."))
+issue_instructions = _step_view("instructions", P_GUIDANCE_MANAGE, _issue_instructions)
 
 
 @requires(P_GUIDANCE_VIEW)
 @require_POST
 def close(request, pk):
     guidance = selectors.guidance_get(actor=request.user, pk=pk, perm=P_GUIDANCE_MANAGE)
-    try:
-        services.guidance_close(actor=request.user, guidance=guidance)
-    except ValidationError as error:
-        for m in error.messages:
-            messages.error(request, m)
-    else:
-        messages.success(request, _("The item was closed."))
-    return redirect("guidance:detail", pk=guidance.pk)
+    return button_step(
+        request, lambda: services.guidance_close(actor=request.user, guidance=guidance),
+        success=_("The item was closed."), back=reverse("guidance:detail", args=[guidance.pk]),
+    )

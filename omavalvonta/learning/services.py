@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.lib.typed import typed_text
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.improvement import services as improvement_services
@@ -33,11 +34,6 @@ DEFAULT_DUE_DAYS = 30
 
 def _clean(value) -> str:
     return (value or "").strip()
-
-
-def _length(errors: dict, field: str, value: str, limit: int) -> None:
-    if len(value) > limit:
-        errors[field] = _("Use at most %(limit)s characters (now %(count)s).") % {"limit": limit, "count": len(value)}
 
 
 def _audit(actor, verb, review, **data):
@@ -105,10 +101,7 @@ def review_open(
     origin = _clean(origin)
     errors: dict = {}
     _check_right_to_open(actor, unit, origin, errors)
-    title = _clean(title)
-    if not title:
-        errors["title"] = _("Give the review a title.")
-    _length(errors, "title", title, TITLE_MAX)
+    title = typed_text(errors, "title", title, TITLE_MAX, required=_("Give the review a title."))
     participants = list(participants or [])
     ids = sorted({int(i) for i in deviation_ids or []})
     visible = set(deviation_selectors.deviation_list(actor=actor).filter(pk__in=ids).values_list("pk", flat=True))
@@ -160,8 +153,7 @@ def review_answers_save(*, actor, review: LearningReview, answers: dict, expecte
     errors: dict = {}
     cleaned = {}
     for field, _label in QUESTIONS:
-        cleaned[field] = _clean(answers.get(field))
-        _length(errors, field, cleaned[field], ANSWER_MAX)
+        cleaned[field] = typed_text(errors, field, answers.get(field), ANSWER_MAX)
     if errors:
         raise ValidationError(errors)
     edit_version_claim(review, expected=expected_version)
@@ -223,11 +215,11 @@ def review_complete(*, actor, review: LearningReview, summary: str) -> LearningS
     _require_facilitator(actor, review)
     review = LearningReview.objects.select_for_update().get(pk=review.pk)
     _require_open(review)
-    summary = _clean(summary)
     errors: dict = {}
-    if not summary:
-        errors["summary"] = _("Write the learning summary: what other units should know, without names.")
-    _length(errors, "summary", summary, SUMMARY_MAX)
+    summary = typed_text(
+        errors, "summary", summary, SUMMARY_MAX,
+        required=_("Write the learning summary: what other units should know, without names."),
+    )
     if not review.learned.strip():
         errors["__all__"] = _("Answer “What do we learn” before completing the review.")
     if errors:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors, form_step, posted_step
+from omavalvonta.core.forms import form_step, posted_step
 from omavalvonta.deviations import selectors as deviation_selectors
 from omavalvonta.learning import selectors, services
 from omavalvonta.learning.forms import ActionForm, AnswersForm, CompleteForm, ReviewForm, ShareForm
@@ -109,18 +109,15 @@ def _new_review_initial(actor, people, suggested, deviations) -> dict:
 def _opened_review(form, *, actor, unit, origin):
     """The review opened from the posted form; None when the form or the
     service refused it (the service's errors are then on the form)."""
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    try:
-        return services.review_open(
+    done, review = form_step(
+        form,
+        lambda data: services.review_open(
             actor=actor, unit=unit, title=data["title"], facilitator=data["facilitator"],
             participants=data["participants"], due_date=data["due_date"],
             deviation_ids=data.get("deviations") or [], origin=origin,
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
+        ),
+    )
+    return review if done else None
 
 
 @requires(AUTHENTICATED)
@@ -170,30 +167,12 @@ def _completed_summary(review):
     return getattr(review, "summary", None) if review.state == State.COMPLETED else None
 
 
-def _answers_form_for(review, *, is_facilitator: bool, posted):
-    """The answers form: the facilitator's, while the review is open (the posted
-    one when it was refused)."""
-    if not (is_facilitator and review.is_open):
+def _form_for(step_open: bool, posted, make):
+    """A step's form on the review page: the posted one when it was refused,
+    else a new one (`make()`); None when the step is not open to the actor."""
+    if not step_open:
         return None
-    if posted is not None:
-        return posted
-    return AnswersForm(initial={"edit_version": review.edit_version, **{f: getattr(review, f) for f, _l in QUESTIONS}})
-
-
-def _action_form_for(units, *, may_act: bool, posted):
-    if not may_act:
-        return None
-    if posted is not None:
-        return posted
-    return ActionForm(units=units, people=selectors.people_for(units=units))
-
-
-def _share_form_for(summary, *, may_share: bool, posted):
-    if not may_share:
-        return None
-    if posted is not None:
-        return posted
-    return ShareForm(initial={"service_type": summary.service_type})
+    return posted if posted is not None else make()
 
 
 def _summary_progress(summary):
@@ -213,9 +192,18 @@ def _detail_context(request, review, *, answers_form=None, action_form=None, sha
     return {
         "review": review,
         "answers": [(label, getattr(review, field)) for field, label in QUESTIONS],
-        "answers_form": _answers_form_for(review, is_facilitator=is_facilitator, posted=answers_form),
-        "action_form": _action_form_for(units, may_act=may_act, posted=action_form),
-        "share_form": _share_form_for(summary, may_share=may_share, posted=share_form),
+        # The answers are the facilitator's, while the review is open.
+        "answers_form": _form_for(
+            is_facilitator and review.is_open,
+            answers_form,
+            lambda: AnswersForm(
+                initial={"edit_version": review.edit_version, **{f: getattr(review, f) for f, _l in QUESTIONS}}
+            ),
+        ),
+        "action_form": _form_for(
+            may_act, action_form, lambda: ActionForm(units=units, people=selectors.people_for(units=units))
+        ),
+        "share_form": _form_for(may_share, share_form, lambda: ShareForm(initial={"service_type": summary.service_type})),
         "is_facilitator": is_facilitator,
         "participants": selectors.review_participants(review=review),
         "deviations": selectors.review_deviations(actor=actor, review=review),

@@ -15,15 +15,20 @@ def units_for_risks(*, actor, perm: str = access.P_RISK_VIEW):
     return access.units_for(actor, perm).order_by("name")
 
 
-def risk_list(*, actor, filters: dict | None = None):
-    """Risks the actor may view, the highest level first. filters: unit, region (ids),
-    category, active ("1" default: active only; "all")."""
-    filters = filters or {}
-    qs = Risk.objects.for_actor(actor, access.P_RISK_VIEW)
+def _in_scope(qs, filters: dict):
+    """`qs` narrowed to the unit and the region the filters name (ids; others ignored)."""
     if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
         qs = qs.filter(unit_id=unit_id)
     if (region_id := bounds.parse_int(filters.get("region"))) is not None:
         qs = qs.filter(unit__region_id=region_id)
+    return qs
+
+
+def risk_list(*, actor, filters: dict | None = None):
+    """Risks the actor may view, the highest level first. filters: unit, region (ids),
+    category, active ("1" default: active only; "all")."""
+    filters = filters or {}
+    qs = _in_scope(Risk.objects.for_actor(actor, access.P_RISK_VIEW), filters)
     if filters.get("category") in RiskCategory.values:
         qs = qs.filter(category=filters["category"])
     if filters.get("active") != "all":
@@ -85,11 +90,7 @@ def deviation_panel(*, actor, deviation) -> dict | CountsFirst:
 
 def assessment_list(*, actor, filters: dict | None = None):
     filters = filters or {}
-    qs = RiskAssessment.objects.for_actor(actor, access.P_RISK_VIEW)
-    if (unit_id := bounds.parse_int(filters.get("unit"))) is not None:
-        qs = qs.filter(unit_id=unit_id)
-    if (region_id := bounds.parse_int(filters.get("region"))) is not None:
-        qs = qs.filter(unit__region_id=region_id)
+    qs = _in_scope(RiskAssessment.objects.for_actor(actor, access.P_RISK_VIEW), filters)
     return qs.select_related("unit").annotate(risk_count=Count("risks", distinct=True)).order_by("-held_on", "-id")
 
 

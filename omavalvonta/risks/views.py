@@ -8,14 +8,16 @@ Pages declare risk.view or risk.manage; one record is fetched through the kernel
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.button_step import button_step
+from omavalvonta.core.forms import form_page, picked, posted_step
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.organisation import access
@@ -70,19 +72,17 @@ def risk_create(request):
     unit_id = request.POST.get("unit") or request.GET.get("unit")
     chosen = next((u for u in units if str(u.pk) == str(unit_id)), None) or (units[0] if len(units) == 1 else None)
     people = selectors.unit_people(unit=chosen) if chosen else selectors.people_of_units(units=units)
-    if request.method == "POST":
-        form = RiskForm(request.POST, units=unit_qs, people=people)
-        if form.is_valid():
-            try:
-                risk = _save_risk(request, form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The risk was added to the register."))
-                return redirect("risks:detail", pk=risk.pk)
-    else:
-        form = RiskForm(units=unit_qs, people=people, initial={"unit": chosen, "is_active": True})
-    return _risk_form_response(request, form)
+    return form_page(
+        request,
+        RiskForm,
+        lambda form: _save_risk(request, form),
+        template="risks/form.html",
+        success=_("The risk was added to the register."),
+        back=lambda risk: reverse("risks:detail", args=[risk.pk]),
+        context={"risk": None},
+        initial={"unit": chosen, "is_active": True},
+        form_kwargs={"units": unit_qs, "people": people},
+    )
 
 
 @logs_read("risk.detail", model=Risk)
@@ -108,19 +108,7 @@ def risk_edit(request, pk):
     risk = selectors.risk_get(actor=actor, pk=pk, perm=P_RISK_MANAGE)
     unit_qs = access.units_for(actor, P_RISK_MANAGE).filter(pk=risk.unit_id)
     people = selectors.unit_people(unit=risk.unit)
-    if request.method == "POST":
-        data = request.POST.copy()
-        data["unit"] = str(risk.unit_id)  # a risk stays in its unit
-        form = RiskForm(data, units=unit_qs, people=people)
-        if form.is_valid():
-            try:
-                _save_risk(request, form, risk)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The risk was saved."))
-                return redirect("risks:detail", pk=risk.pk)
-    else:
+    if request.method != "POST":
         form = RiskForm(
             units=unit_qs,
             people=people,
@@ -131,7 +119,18 @@ def risk_edit(request, pk):
                 "edit_version": risk.edit_version,
             },
         )
-    return _risk_form_response(request, form, risk)
+        return _risk_form_response(request, form, risk)
+    data = request.POST.copy()
+    data["unit"] = str(risk.unit_id)  # a risk stays in its unit
+    form = RiskForm(data, units=unit_qs, people=people)
+    return posted_step(
+        request,
+        form,
+        lambda _data: _save_risk(request, form, risk),
+        success=_("The risk was saved."),
+        back=reverse("risks:detail", args=[risk.pk]),
+        again=lambda: _risk_form_response(request, form, risk),
+    )
 
 
 # --- Assessment sessions ---------------------------------------------------------------------
@@ -159,26 +158,27 @@ def assessment_create(request):
     unit = next((u for u in units if str(u.pk) == str(unit_id)), None) or (units[0] if len(units) == 1 else None)
     if unit is None:
         return render(request, "risks/choose_unit.html", {"units": units})
-    people = selectors.unit_people(unit=unit)
     risks = selectors.active_risks(unit=unit)
-    if request.method == "POST":
-        form = AssessmentForm(request.POST, people=people, risks=risks)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                assessment = services.risk_assessment_create(
-                    actor=actor, unit=unit, held_on=data["held_on"], participants=data["participants"],
-                    other_participants=data.get("other_participants", ""), risks=data["risks"],
-                    summary=data.get("summary", ""), next_review=data.get("next_review"),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The risk assessment was recorded. Add the actions it decided below."))
-                return redirect("risks:assessment_detail", pk=assessment.pk)
-    else:
-        form = AssessmentForm(people=people, risks=risks, initial={"held_on": timezone.localdate(), "risks": list(risks)})
-    return render(request, "risks/assessment_form.html", {"form": form, "unit": unit})
+
+    def record(form):
+        data = form.cleaned_data
+        return services.risk_assessment_create(
+            actor=actor, unit=unit, held_on=data["held_on"], participants=data["participants"],
+            other_participants=data.get("other_participants", ""), risks=data["risks"],
+            summary=data.get("summary", ""), next_review=data.get("next_review"),
+        )
+
+    return form_page(
+        request,
+        AssessmentForm,
+        record,
+        template="risks/assessment_form.html",
+        success=_("The risk assessment was recorded. Add the actions it decided below."),
+        back=lambda assessment: reverse("risks:assessment_detail", args=[assessment.pk]),
+        context={"unit": unit},
+        initial=lambda: {"held_on": timezone.localdate(), "risks": list(risks)},
+        form_kwargs={"people": selectors.unit_people(unit=unit), "risks": risks},
+    )
 
 
 @logs_read("risk.assessment", model=RiskAssessment)
@@ -188,32 +188,34 @@ def assessment_detail(request, pk):
     assessment = selectors.assessment_get(actor=actor, pk=pk)
     can_manage = access.can(actor, P_RISK_MANAGE, assessment.unit)
     people = selectors.unit_people(unit=assessment.unit)
-    form = ActionForm(people=people) if can_manage else None
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied(P_RISK_MANAGE)
-        form = ActionForm(request.POST, people=people)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.risk_assessment_action_create(
-                    actor=actor, assessment=assessment, title=data["title"], owner=data["owner"], due_date=data["due_date"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The action was added."))
-                return redirect("risks:assessment_detail", pk=assessment.pk)
-    return render(
+
+    def page(form):
+        return render(
+            request,
+            "risks/assessment_detail.html",
+            {
+                "a": assessment,
+                "participants": list(assessment.participants.order_by("full_name")),
+                "risks": list(assessment.risks.order_by("title")),
+                "actions": selectors.assessment_actions(actor=actor, assessment=assessment),
+                "form": form,
+            },
+        )
+
+    if request.method != "POST":
+        return page(ActionForm(people=people) if can_manage else None)
+    if not can_manage:
+        raise PermissionDenied(P_RISK_MANAGE)
+    form = ActionForm(request.POST, people=people)
+    return posted_step(
         request,
-        "risks/assessment_detail.html",
-        {
-            "a": assessment,
-            "participants": list(assessment.participants.order_by("full_name")),
-            "risks": list(assessment.risks.order_by("title")),
-            "actions": selectors.assessment_actions(actor=actor, assessment=assessment),
-            "form": form,
-        },
+        form,
+        lambda data: services.risk_assessment_action_create(
+            actor=actor, assessment=assessment, **picked(data, "title", "owner", "due_date")
+        ),
+        success=_("The action was added."),
+        back=reverse("risks:assessment_detail", args=[assessment.pk]),
+        again=lambda: page(form),
     )
 
 
@@ -230,16 +232,13 @@ def deviation_link(request, deviation_id):
     if not access.can(actor, P_RISK_MANAGE, deviation.unit):
         raise PermissionDenied(P_RISK_MANAGE)
     form = LinkForm(request.POST, risks=selectors.active_risks(unit=deviation.unit))
-    if form.is_valid():
-        try:
-            services.risk_link_deviation(actor=actor, risk=form.cleaned_data["risk"], deviation=deviation)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The report was tied to the risk."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a risk of this unit."))
-    return redirect("deviations:detail", pk=deviation.pk)
+        return redirect("deviations:detail", pk=deviation.pk)
+    return button_step(
+        request, lambda: services.risk_link_deviation(actor=actor, risk=form.cleaned_data["risk"], deviation=deviation),
+        success=_("The report was tied to the risk."), back=reverse("deviations:detail", args=[deviation.pk]),
+    )
 
 
 @require_POST

@@ -80,6 +80,17 @@ def test_the_answer_step_refuses_missing_fields_with_400_and_then_records_it(cli
     assert Complaint.objects.get().state == State.CLOSED
 
 
+@pytest.mark.usefixtures("english_pages")
+def test_closing_an_unanswered_complaint_is_refused_with_the_reason(client, supervisor_a, unit_a):
+    complaint = _complaint(supervisor_a, unit_a, handler=supervisor_a)
+    client.force_login(supervisor_a)
+    response = client.post(reverse("complaints:close", args=[complaint.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("complaints:detail", args=[complaint.pk]), 302)]
+    assert "Only an answered complaint can be closed." in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.state != State.CLOSED
+
+
 def test_assign_and_action_steps(client, supervisor_a, responsible_a, employee_a, unit_a):
     complaint = _complaint(supervisor_a, unit_a)
     client.force_login(supervisor_a)

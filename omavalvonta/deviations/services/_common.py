@@ -90,6 +90,32 @@ def _save(deviation: Deviation, fields: list[str], *, expected_version: int | No
     deviation.save(update_fields=sorted(set(fields) | {"updated_at"}))
 
 
+def _event(actor, deviation: Deviation, verb: str, **data) -> None:
+    """Record an audit event on the report, in its unit (the report's timeline
+    reads these)."""
+    audit_event_record(actor=actor, verb=verb, target=deviation, unit=deviation.unit, **data)
+
+
+def _assigned_event(actor, deviation: Deviation, handler, **data) -> None:
+    """The report has a new handler (named by `actor`, or routed: actor None)."""
+    _event(actor, deviation, "deviation.assigned", handler_id=handler.pk, handler_name=handler.full_name, **data)
+
+
+def _tell(recipients, deviation: Deviation, *, kind: str, subject: str, body: str) -> None:
+    """Queue one message to each of `recipients` about the report, linking to its page."""
+    for person in recipients:
+        notification_enqueue(recipient=person, kind=kind, subject=subject, body=body, link=detail_link(deviation))
+
+
+def _alerted(deviation: Deviation, roles) -> dict:
+    """Who an alert about the report goes to: the active holders of `roles` over
+    its unit and its active handler, by pk (in name order, the handler last)."""
+    people = {p.pk: p for p in _members_covering(deviation.unit, roles)}
+    if deviation.handler_id and deviation.handler.is_active:
+        people.setdefault(deviation.handler_id, deviation.handler)
+    return people
+
+
 def _members_covering(unit, roles, *, exclude_ids=()) -> list:
     """Active people holding one of `roles` over `unit` (the unit itself, its region
     or the whole organisation), ordered by name. One query."""
@@ -153,18 +179,8 @@ def statutory_clock_start(deviation: Deviation, *, started: dt.datetime, actor, 
     due = duty.deadline(started)
     deviation.notification_due_at = due
     _save(deviation, ["notification_due_at"])
-    audit_event_record(
-        actor=actor,
-        verb="deviation.clock_started",
-        target=deviation,
-        unit=deviation.unit,
-        reasons=list(reasons),
-        source=duty.source,
-        due=due.isoformat(),
-    )
-    people = {p.pk: p for p in _members_covering(deviation.unit, [Role.RESPONSIBLE_PERSON])}
-    if deviation.handler_id and deviation.handler.is_active:
-        people.setdefault(deviation.handler_id, deviation.handler)
+    _event(actor, deviation, "deviation.clock_started", reasons=list(reasons), source=duty.source, due=due.isoformat())
+    people = _alerted(deviation, [Role.RESPONSIBLE_PERSON])
     values = {
         "number": deviation.number,
         "kind": deviation.get_kind_display(),
@@ -172,32 +188,25 @@ def statutory_clock_start(deviation: Deviation, *, started: dt.datetime, actor, 
         "due": _local(due),
         "source": duty.source,
     }
-    for person in people.values():
-        notification_enqueue(
-            recipient=person,
-            kind="deviation.serious",
-            subject=_("Serious event: notify the county and the supervisory authority by %(due)s (%(number)s, %(unit)s)")
-            % values,
-            body="\n".join(
-                [
-                    _("Report %(number)s (%(kind)s, %(unit)s) meets the criteria of a serious event.") % values,
-                    "",
-                    _(
-                        "By law (%(source)s) the purchasing wellbeing services county and the supervisory "
-                        "authority must be notified immediately: by %(due)s at the latest."
-                    )
-                    % values,
-                ]
-            ),
-            link=detail_link(deviation),
-        )
-    audit_event_record(
-        actor=None,
-        verb="deviation.serious_alerted",
-        target=deviation,
-        unit=deviation.unit,
-        recipients=sorted(people),
+    _tell(
+        people.values(),
+        deviation,
+        kind="deviation.serious",
+        subject=_("Serious event: notify the county and the supervisory authority by %(due)s (%(number)s, %(unit)s)")
+        % values,
+        body="\n".join(
+            [
+                _("Report %(number)s (%(kind)s, %(unit)s) meets the criteria of a serious event.") % values,
+                "",
+                _(
+                    "By law (%(source)s) the purchasing wellbeing services county and the supervisory "
+                    "authority must be notified immediately: by %(due)s at the latest."
+                )
+                % values,
+            ]
+        ),
     )
+    _event(None, deviation, "deviation.serious_alerted", recipients=sorted(people))
 
 
 def statutory_progress(deviation: Deviation, *, now: dt.datetime, actor) -> None:
@@ -212,14 +221,7 @@ def statutory_progress(deviation: Deviation, *, now: dt.datetime, actor) -> None
     if deviation.notification_due_at is None:  # no clock ran (a § 29 grievance): nothing to time
         return
     late = now > deviation.notification_due_at
-    audit_event_record(
-        actor=actor,
-        verb="deviation.notification_completed",
-        target=deviation,
-        unit=deviation.unit,
-        late=late,
-        due=deviation.notification_due_at.isoformat(),
-    )
+    _event(actor, deviation, "deviation.notification_completed", late=late, due=deviation.notification_due_at.isoformat())
 
 
 # --- Submit --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from omavalvonta.deviations.models import Deviation, InstructionFollowed, Instru
 from omavalvonta.deviations.services._common import (
     _check_max_length,
     _clean_text,
+    _event,
     _require_open,
     _save,
     _start_handling,
@@ -169,14 +170,9 @@ def deviation_decide_handling(
         made = _proposal_make(
             actor=actor, deviation=deviation, instruction=instruction, proposal=proposal, responsible=responsible, now=now
         )
-    audit_event_record(
-        actor=actor,
-        verb="deviation.handling_decided",
-        target=deviation,
-        unit=deviation.unit,
-        instruction_followed=instruction_followed,
-        must_change=must_change,
-        outside_needed=outside_needed,
+    _event(
+        actor, deviation, "deviation.handling_decided",
+        instruction_followed=instruction_followed, must_change=must_change, outside_needed=outside_needed,
         proposal_id=made.pk if made else None,
     )
     return deviation

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
-from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import rules
 from omavalvonta.deviations.models import (
     Consequence,
@@ -20,22 +19,23 @@ from omavalvonta.deviations.models import (
     State,
 )
 from omavalvonta.deviations.services._common import (
+    _assigned_event,
     _check_max_length,
     _clean_text,
     _county_notifications,
+    _event,
     _local,
     _organisation,
     _require_open,
     _save,
     _start_handling,
-    detail_link,
+    _tell,
     statutory_clock_start,
     statutory_missing,
     statutory_progress,
 )
 from omavalvonta.improvement.selectors import open_action_count_for_source
 from omavalvonta.improvement.services import action_create, check_due_date
-from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, risk
 
 
@@ -62,23 +62,16 @@ def deviation_assign(*, actor, deviation: Deviation, handler) -> Deviation:
         _start_handling(deviation, now, fields)
     deviation.handler = handler
     _save(deviation, fields)
-    audit_event_record(
-        actor=actor,
-        verb="deviation.assigned",
-        target=deviation,
-        unit=deviation.unit,
-        handler_id=handler.pk,
-        handler_name=handler.full_name,
-    )
+    _assigned_event(actor, deviation, handler)
     if handler.pk != actor.pk:
-        notification_enqueue(
-            recipient=handler,
+        _tell(
+            [handler],
+            deviation,
             kind="deviation.assigned",
             subject=_("You are now the handler of deviation report %(number)s (%(kind)s, %(unit)s)")
             % {"number": deviation.number, "kind": deviation.get_kind_display(), "unit": deviation.unit.name},
             body=_("%(actor)s named you the handler of deviation report %(number)s. Handling must start by %(due)s.")
             % {"actor": actor.full_name, "number": deviation.number, "due": _local(deviation.handling_due_at)},
-            link=detail_link(deviation),
         )
     return deviation
 
@@ -139,15 +132,9 @@ def deviation_classify(
     ]
     _start_handling(deviation, now, fields)
     _save(deviation, fields, expected_version=expected_version)
-    audit_event_record(
-        actor=actor,
-        verb="deviation.classified",
-        target=deviation,
-        unit=deviation.unit,
-        consequence=consequence,
-        likelihood=likelihood,
-        risk_level=deviation.risk_level,
-        is_critical=critical,
+    _event(
+        actor, deviation, "deviation.classified",
+        consequence=consequence, likelihood=likelihood, risk_level=deviation.risk_level, is_critical=critical,
     )
     if critical:
         statutory_clock_start(deviation, started=now, actor=actor, reasons=["critical"])
@@ -192,14 +179,7 @@ def deviation_add_action(*, actor, deviation: Deviation, title: str, owner, due_
         deviation.state = State.ACTIONS_DECIDED
         fields.append("state")
     _save(deviation, fields)
-    audit_event_record(
-        actor=actor,
-        verb="deviation.action_added",
-        target=deviation,
-        unit=deviation.unit,
-        action_id=action.pk,
-        due_date=due_date.isoformat(),
-    )
+    _event(actor, deviation, "deviation.action_added", action_id=action.pk, due_date=due_date.isoformat())
     return action
 
 
@@ -220,17 +200,17 @@ def deviation_answer(*, actor, deviation: Deviation, answer: str, expected_versi
     fields = ["answer", "answered_at"]
     _start_handling(deviation, now, fields)
     _save(deviation, fields, expected_version=expected_version)
-    audit_event_record(actor=actor, verb="deviation.answered", target=deviation, unit=deviation.unit, rewritten=rewritten)
+    _event(actor, deviation, "deviation.answered", rewritten=rewritten)
     reporter = deviation.reporter if deviation.reporter_id and not deviation.is_anonymous else None
     if reporter is not None and reporter.is_active:
         # The answer itself stays in the product, where reads are logged.
-        notification_enqueue(
-            recipient=reporter,
+        _tell(
+            [reporter],
+            deviation,
             kind="deviation.answered",
             subject=_("Your deviation report %(number)s has been answered") % {"number": deviation.number},
             body=_("The handler has answered your deviation report %(number)s (%(kind)s). Read the answer in the product.")
             % {"number": deviation.number, "kind": deviation.get_kind_display()},
-            link=detail_link(deviation),
         )
     return deviation
 
@@ -306,7 +286,7 @@ def deviation_close(*, actor, deviation: Deviation, reason: str = "") -> Deviati
     deviation.uncorrected_close_reason = reason if uncorrected else ""
     _save(deviation, ["state", "closed_at", "uncorrected_close_reason"])
     data = {"uncorrected_reason": reason} if uncorrected else {}
-    audit_event_record(actor=actor, verb="deviation.closed", target=deviation, unit=deviation.unit, **data)
+    _event(actor, deviation, "deviation.closed", **data)
     return deviation
 
 
@@ -326,7 +306,7 @@ def deviation_reopen(*, actor, deviation: Deviation, reason: str) -> Deviation:
     deviation.state = State.IN_HANDLING
     deviation.closed_at = None
     _save(deviation, ["state", "closed_at"])
-    audit_event_record(actor=actor, verb="deviation.reopened", target=deviation, unit=deviation.unit, reason=reason)
+    _event(actor, deviation, "deviation.reopened", reason=reason)
     return deviation
 
 

@@ -11,9 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations.models import Deviation, InformedParty, InformedRecord
-from omavalvonta.deviations.services._common import _check_max_length, _clean_text, _require_open
+from omavalvonta.deviations.services._common import _check_max_length, _clean_text, _event, _require_open
 from omavalvonta.organisation import access
 
 INFORMED_BY_MAX = 200
@@ -57,15 +56,7 @@ def informed_record_add(
         note=note,
         recorded_by=actor,
     )
-    audit_event_record(
-        actor=actor,
-        verb="deviation.informed_added",
-        target=deviation,
-        unit=deviation.unit,
-        record_id=record.pk,
-        party=party,
-        informed_on=informed_on.isoformat(),
-    )
+    _informed_event(actor, record, "deviation.informed_added")
     return record
 
 
@@ -78,13 +69,10 @@ def informed_record_remove(*, actor, deviation: Deviation, record_id) -> None:
     record = InformedRecord.objects.filter(deviation=deviation, pk=record_id).first()
     if record is None:
         raise ValidationError(_("That row was already removed."))
-    audit_event_record(
-        actor=actor,
-        verb="deviation.informed_removed",
-        target=deviation,
-        unit=deviation.unit,
-        record_id=record.pk,
-        party=record.party,
-        informed_on=record.informed_on.isoformat(),
-    )
+    _informed_event(actor, record, "deviation.informed_removed")
     record.delete()
+
+
+def _informed_event(actor, record: InformedRecord, verb: str) -> None:
+    """The audit event of a row added or removed: what it said, not who was named in it."""
+    _event(actor, record.deviation, verb, record_id=record.pk, party=record.party, informed_on=record.informed_on.isoformat())

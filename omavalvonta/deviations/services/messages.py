@@ -12,20 +12,19 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
-from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import rules
 from omavalvonta.deviations.models import Deviation, DeviationMessage, MessageDirection
 from omavalvonta.deviations.services._common import (
     _check_max_length,
     _clean_text,
+    _event,
     _require_open,
     _save,
     _start_handling,
-    detail_link,
+    _tell,
 )
-from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
 
 MESSAGE_MAX = 4000
@@ -58,8 +57,29 @@ def _record(deviation: Deviation, *, direction: str, author, body: str, now, act
         deviation=deviation, unit=deviation.unit, direction=direction, author=author, body=body, created_at=now
     )
     verb = "deviation.message_to_reporter" if direction == MessageDirection.TO_REPORTER else "deviation.message_from_reporter"
-    audit_event_record(actor=actor, verb=verb, target=deviation, unit=deviation.unit, message_id=message.pk, **data)
+    _event(actor, deviation, verb, message_id=message.pk, **data)
     return message
+
+
+# How the other side is told of a new message, by its direction: the kind, the
+# subject and the body of the notification (no content, only the link).
+_TOLD = {
+    MessageDirection.TO_REPORTER: (
+        "deviation.question",
+        gettext_lazy("The handler has a question about your report %(number)s"),
+        gettext_lazy("Read the question and answer it in the product."),
+    ),
+    MessageDirection.FROM_REPORTER: (
+        "deviation.reporter_message",
+        gettext_lazy("The reporter has sent a message about report %(number)s"),
+        gettext_lazy("Read the message in the product."),
+    ),
+}
+
+
+def _tell_of_message(person, deviation: Deviation, direction: str) -> None:
+    kind, subject, body = _TOLD[direction]
+    _tell([person], deviation, kind=kind, subject=str(subject) % {"number": deviation.number}, body=str(body))
 
 
 def _reachable_named_reporter(deviation: Deviation):
@@ -87,27 +107,14 @@ def deviation_message_to_reporter(*, actor, deviation: Deviation, body: str) -> 
     _start_handling(deviation, now, fields)
     _save(deviation, fields)
     if reporter is not None:
-        notification_enqueue(
-            recipient=reporter,
-            kind="deviation.question",
-            subject=_("The handler has a question about your report %(number)s") % {"number": deviation.number},
-            body=_("Read the question and answer it in the product."),
-            link=detail_link(deviation),
-        )
+        _tell_of_message(reporter, deviation, MessageDirection.TO_REPORTER)
     return message
 
 
 def _tell_handler(deviation: Deviation) -> None:
     handler = deviation.handler if deviation.handler_id else None
-    if handler is None or not handler.is_active:
-        return
-    notification_enqueue(
-        recipient=handler,
-        kind="deviation.reporter_message",
-        subject=_("The reporter has sent a message about report %(number)s") % {"number": deviation.number},
-        body=_("Read the message in the product."),
-        link=detail_link(deviation),
-    )
+    if handler is not None and handler.is_active:
+        _tell_of_message(handler, deviation, MessageDirection.FROM_REPORTER)
 
 
 @transaction.atomic

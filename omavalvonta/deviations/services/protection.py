@@ -8,10 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import identity
 from omavalvonta.deviations.models import Deviation
-from omavalvonta.deviations.services._common import _check_max_length, _clean_text
+from omavalvonta.deviations.services._common import _check_max_length, _clean_text, _event
 from omavalvonta.organisation import access
 
 DISCLOSURE_REASON_MIN = 20
@@ -39,9 +38,7 @@ def deviation_reporter_disclose(*, actor, deviation: Deviation, reason: str) -> 
     _check_max_length(errors, "reason", reason, DISCLOSURE_REASON_MAX)
     if errors:
         raise ValidationError(errors)
-    audit_event_record(
-        actor=actor, verb=identity.DISCLOSED_VERB, target=deviation, unit=deviation.unit, reason=reason
-    )
+    _event(actor, deviation, identity.DISCLOSED_VERB, reason=reason)
 
 
 # --- A data-subject request (privacy, core.registry SUBJECT_ACTIONS) ---------------------
@@ -106,4 +103,4 @@ def deviation_reporter_remove(*, actor, deviation: Deviation, person) -> None:
         target_type=ContentType.objects.get_for_model(Deviation), target_id=deviation.pk, actor=person,
         verb__in=("deviation.submitted", "deviation.message_from_reporter"),
     ).update(actor=None)
-    audit_event_record(actor=actor, verb="deviation.reporter_removed", target=deviation, unit=deviation.unit)
+    _event(actor, deviation, "deviation.reporter_removed")

@@ -24,15 +24,16 @@ from omavalvonta.deviations.models import (
 from omavalvonta.deviations.services._common import (
     GDPR_BREACH_HOURS,
     SubmitResult,
+    _assigned_event,
     _clean_text,
+    _event,
     _local,
     _members_covering,
     _organisation,
-    detail_link,
+    _tell,
     statutory_clock_start,
 )
 from omavalvonta.deviations.services.report_input import ReportInput, _validated
-from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role
 
@@ -95,7 +96,6 @@ def _notify_on_submit(deviation: Deviation) -> None:
             _("Occurred: %(when)s") % {"when": _local(deviation.occurred_at)},
         ]
     )
-    link = detail_link(deviation)
     if deviation.handler is not None:
         lines = [
             _("A deviation report has been filed and you are named its handler."),
@@ -111,12 +111,12 @@ def _notify_on_submit(deviation: Deviation) -> None:
                     "notified, and the reporter's identity is protected."
                 ),
             ]
-        notification_enqueue(
-            recipient=deviation.handler,
+        _tell(
+            [deviation.handler],
+            deviation,
             kind="deviation.submitted",
             subject=_("New deviation report: %(kind)s, %(unit)s") % {"kind": kind_label, "unit": unit.name},
             body="\n".join(lines),
-            link=link,
         )
     exclude = [deviation.handler_id] if deviation.handler_id else []
     if deviation.kind == Kind.DATA_PROTECTION:
@@ -131,26 +131,24 @@ def _notify_on_submit(deviation: Deviation) -> None:
                 )
                 % {"deadline": _local(deadline)},
             ]
-        for person in _members_covering(unit, [Role.DATA_PROTECTION_OFFICER], exclude_ids=exclude):
-            notification_enqueue(
-                recipient=person,
-                kind="deviation.data_protection",
-                subject=_("Data-protection deviation: %(kind)s, %(unit)s") % {"kind": kind_label, "unit": unit.name},
-                body="\n".join(lines),
-                link=link,
-            )
+        _tell(
+            _members_covering(unit, [Role.DATA_PROTECTION_OFFICER], exclude_ids=exclude),
+            deviation,
+            kind="deviation.data_protection",
+            subject=_("Data-protection deviation: %(kind)s, %(unit)s") % {"kind": kind_label, "unit": unit.name},
+            body="\n".join(lines),
+        )
     roles = SPECIALISTS_TOLD.get(deviation.kind)
     if roles:
         intro, subject = _SPECIALIST_TEXTS[deviation.kind]
         lines = [str(intro), "", facts]
-        for person in _members_covering(unit, list(roles), exclude_ids=exclude):
-            notification_enqueue(
-                recipient=person,
-                kind=f"deviation.{deviation.kind}",
-                subject=str(subject) % {"kind": kind_label, "unit": unit.name},
-                body="\n".join(lines),
-                link=link,
-            )
+        _tell(
+            _members_covering(unit, list(roles), exclude_ids=exclude),
+            deviation,
+            kind=f"deviation.{deviation.kind}",
+            subject=str(subject) % {"kind": kind_label, "unit": unit.name},
+            body="\n".join(lines),
+        )
 
 
 def _new_deviation(report: ReportInput, *, actor, unit, handler, submitted, submission, digest) -> Deviation:
@@ -224,29 +222,19 @@ def _save_attachments(deviation: Deviation, accepted_files) -> None:
 
 
 def _record_submitted(deviation: Deviation, *, actor, files: int, public: bool) -> None:
-    unit, handler = deviation.unit, deviation.handler
-    audit_event_record(
-        actor=None if deviation.is_anonymous else actor,
-        verb="deviation.submitted",
-        target=deviation,
-        unit=unit,
+    _event(
+        None if deviation.is_anonymous else actor,
+        deviation,
+        "deviation.submitted",
         kind=deviation.kind,
         number=deviation.number,
         attachments=files,
         **({"channel": "public"} if public else {}),
     )
-    if handler is not None:
-        audit_event_record(
-            actor=None,
-            verb="deviation.assigned",
-            target=deviation,
-            unit=unit,
-            handler_id=handler.pk,
-            handler_name=handler.full_name,
-            routed=True,
-        )
+    if deviation.handler is not None:
+        _assigned_event(None, deviation, deviation.handler, routed=True)
     else:
-        log.warning("Deviation %s in unit %s has no handler to route to.", deviation.number, unit.pk)
+        log.warning("Deviation %s in unit %s has no handler to route to.", deviation.number, deviation.unit.pk)
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import law
 from omavalvonta.deviations.models import (
     Deviation,
@@ -27,6 +26,7 @@ from omavalvonta.deviations.services._common import (
     _clean_text,
     _county_notifications,
     _date,
+    _event,
     _local,
     _organisation,
     _save,
@@ -135,35 +135,22 @@ def deviation_notification_drafts(*, actor, deviation: Deviation) -> list[Notifi
         ]
     )
     subject = _statutory_subject(deviation, duty)
+
+    def draft(kind, name, email, county_id=None, key=""):
+        return NotificationDraft(
+            recipient_kind=kind, recipient_name=name, recipient_email=email, subject=subject, body=body,
+            county_id=county_id, key=key,
+        )
+
     children = deviation_children(actor=actor, deviation=deviation)
-    drafts = [
-        NotificationDraft(
-            recipient_kind=kind, recipient_name=name, recipient_email=email, subject=subject, body=body, county_id=county_id
-        )
-        for kind, name, email, county_id in _county_recipients(notification_counties(deviation=deviation, children=children))
-    ]
+    counties = notification_counties(deviation=deviation, children=children)
+    drafts = [draft(*recipient) for recipient in _county_recipients(counties)]
     drafts += [
-        NotificationDraft(
-            recipient_kind=NotificationRecipient.SOCIAL_WORKER,
-            recipient_name=name,
-            recipient_email=email,
-            subject=subject,
-            body=body,
-            county_id=county_id,
-            key=key,
-        )
+        draft(NotificationRecipient.SOCIAL_WORKER, name, email, county_id, key)
         for key, name, email, county_id in children["contacts"]
     ]
     if authority is not None:
-        drafts.append(
-            NotificationDraft(
-                recipient_kind=NotificationRecipient.AUTHORITY,
-                recipient_name=authority.name,
-                recipient_email=authority.email,
-                subject=subject,
-                body=body,
-            )
-        )
+        drafts.append(draft(NotificationRecipient.AUTHORITY, authority.name, authority.email))
     return drafts
 
 
@@ -242,7 +229,8 @@ def deviation_notify_county(
     correction_due = timezone.localdate(now) + dt.timedelta(days=_organisation(deviation.unit).correction_due_days)
     records = [
         _notification_send(
-            actor, deviation, duty, recipient, subject=subject, body=body, now=now, correction_due=correction_due
+            actor, deviation, recipient, purpose=NotificationPurpose.NOTIFICATION, legal_basis=duty.source,
+            subject=subject, body=body, now=now, correction_due=correction_due,
         )
         for recipient in recipients
     ]
@@ -266,11 +254,10 @@ def _notified_audit(actor, deviation, duty, records, recipients, *, counties, un
     chosen = sorted(counties, key=lambda c: c.name)
     if chosen or social_workers:
         # The choice, with what the page proposed: the named children's counties.
-        audit_event_record(
-            actor=actor,
-            verb="deviation.county_notified",
-            target=deviation,
-            unit=deviation.unit,
+        _event(
+            actor,
+            deviation,
+            "deviation.county_notified",
             recipients=[r.recipient_email for r in records if r.recipient_kind != NotificationRecipient.AUTHORITY],
             counties=[c.name for c in chosen],
             county_ids=[c.pk for c in chosen],
@@ -283,15 +270,9 @@ def _notified_audit(actor, deviation, duty, records, recipients, *, counties, un
             correction_due=correction_due.isoformat(),
         )
     if notify_authority:
-        audit_event_record(
-            actor=actor,
-            verb="deviation.authority_notified",
-            target=deviation,
-            unit=deviation.unit,
-            purpose=NotificationPurpose.NOTIFICATION,
-            source=duty.source,
-            authority=recipients[-1][1],
-            recipient=recipients[-1][2],
+        _event(
+            actor, deviation, "deviation.authority_notified",
+            purpose=NotificationPurpose.NOTIFICATION, source=duty.source, authority=recipients[-1][1], recipient=recipients[-1][2],
         )
 
 
@@ -321,8 +302,11 @@ def _chosen_recipients(duty, *, counties, unit_county_ids, contacts, social_work
     return recipients
 
 
-def _notification_send(actor, deviation, duty, recipient, *, subject, body, now, correction_due) -> StatutoryNotification:
-    """Queue one recipient's message and record it (who, whom, when, what, on which basis)."""
+def _notification_send(
+    actor, deviation, recipient, *, purpose, legal_basis, subject, body, now, correction_due=None
+) -> StatutoryNotification:
+    """Queue one recipient's message and record it (who, whom, when, what, on which
+    basis); `correction_due` and the county only on a county's message."""
     kind, name, email, county_id = recipient
     is_county = kind != NotificationRecipient.AUTHORITY
     outbox = notification_enqueue(
@@ -336,8 +320,8 @@ def _notification_send(actor, deviation, duty, recipient, *, subject, body, now,
         deviation=deviation,
         unit=deviation.unit,
         recipient_kind=kind,
-        purpose=NotificationPurpose.NOTIFICATION,
-        legal_basis=duty.source,
+        purpose=purpose,
+        legal_basis=legal_basis,
         recipient_name=name[:200],
         recipient_email=email,
         subject=subject,
@@ -426,32 +410,13 @@ def deviation_escalate_to_authority(*, actor, deviation: Deviation, subject: str
     children = deviation_children(actor=actor, deviation=deviation)
     subject, body = _check_message(deviation, subject, body, sender=actor, child_names=children["names"])
     authority = _default_authority()
-    outbox = notification_enqueue(
-        kind="deviation.authority_notification", subject=subject, body=body, email=authority.email, recipient=None
+    record = _notification_send(
+        actor, deviation, (NotificationRecipient.AUTHORITY, authority.name, authority.email, None),
+        purpose=NotificationPurpose.ESCALATION, legal_basis=law.SECTION_29, subject=subject, body=body, now=timezone.now(),
     )
-    record = StatutoryNotification.objects.create(
-        deviation=deviation,
-        unit=deviation.unit,
-        recipient_kind=NotificationRecipient.AUTHORITY,
-        purpose=NotificationPurpose.ESCALATION,
-        legal_basis=law.SECTION_29,
-        recipient_name=authority.name[:200],
-        recipient_email=authority.email,
-        subject=subject,
-        body=body,
-        sent_by=actor,
-        sent_at=timezone.now(),
-        outbox=outbox,
-    )
-    audit_event_record(
-        actor=actor,
-        verb="deviation.authority_notified",
-        target=deviation,
-        unit=deviation.unit,
-        purpose=NotificationPurpose.ESCALATION,
-        source=law.SECTION_29,
-        authority=authority.name,
-        recipient=authority.email,
+    _event(
+        actor, deviation, "deviation.authority_notified",
+        purpose=NotificationPurpose.ESCALATION, source=law.SECTION_29, authority=authority.name, recipient=authority.email,
     )
     return record
 

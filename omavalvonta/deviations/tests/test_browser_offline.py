@@ -151,6 +151,13 @@ def fill_report(page, *, when=None):
     page.locator("form[data-kind-form] button[type=submit]").click()
 
 
+def on_the_report_form(page, live_server, person, password):
+    """`person` signed in on the report form, its queue's key on the device."""
+    login(page, live_server, person.email, password)
+    page.goto(reverse("deviations:new"))
+    eventually(lambda: store(page)["owners"], what="the key on the device")
+
+
 def queue_a_refused_report(page):
     """Written offline with a time in the future, which the server refuses once online."""
     page.goto(reverse("deviations:new"))
@@ -224,9 +231,7 @@ def test_a_send_whose_answer_is_lost_is_stored_once(routed_page, live_server, em
     """The server stored the report but the answer never arrived: the queue sends
     it again with the same key, and the server answers with the stored report."""
     page = routed_page
-    login(page, live_server, employee_a.email, password)
-    page.goto(reverse("deviations:new"))
-    eventually(lambda: store(page)["owners"], what="the key on the device")
+    on_the_report_form(page, live_server, employee_a, password)
     lost = []
 
     def lose_first_answer(route):
@@ -258,9 +263,7 @@ def test_a_report_posted_on_a_failing_network_is_kept_and_sent_later(
     copy kept on the device is sent on the next page. A post that arrives leaves
     no copy behind and nothing stored twice."""
     page = routed_page
-    login(page, live_server, employee_a.email, password)
-    page.goto(reverse("deviations:new"))
-    eventually(lambda: store(page)["owners"], what="the key on the device")
+    on_the_report_form(page, live_server, employee_a, password)
     lost = []
 
     def lose_the_post(route):
@@ -469,9 +472,7 @@ def test_an_attachment_over_the_size_limit_is_not_queued_and_nothing_typed_is_lo
 ):
     settings.ATTACHMENT_MAX_BYTES = 50  # the photo below is 72 bytes
     page = phone_page
-    login(page, live_server, employee_a.email, password)
-    page.goto(reverse("deviations:new"))
-    eventually(lambda: store(page)["owners"], what="the key on the device")
+    on_the_report_form(page, live_server, employee_a, password)
     page.context.set_offline(True)
     photo = {"name": "iso-kuva.png", "mimeType": "image/png", "buffer": PNG}
     page.set_input_files("input[name=attachments]", files=[photo])

@@ -219,33 +219,21 @@ def test_the_handler_answers_on_the_report_page_and_bad_input_answers_400_keepin
 ):
     client.force_login(supervisor_a)
     url = reverse("deviations:decide", args=[report.pk])
-    response = client.post(
-        url,
-        {
-            "decisions-instruction_followed": "no",
-            "decisions-must_change": "yes",
-            "decisions-outside_needed": "no",
-            "decisions-instruction": "Iltalääkkeiden ohje",
-            "decisions-proposal": "Lisätään kaksoistarkistus.",
-        },
-    )
+    answers = {
+        "decisions-instruction_followed": "no",
+        "decisions-must_change": "yes",
+        "decisions-outside_needed": "no",
+        "decisions-instruction": "Iltalääkkeiden ohje",
+        "decisions-proposal": "Lisätään kaksoistarkistus.",
+    }
+    response = client.post(url, answers)
     page = response.content.decode()
     assert response.status_code == 400
     assert "Choose who is responsible for the instruction." in page
     assert "Iltalääkkeiden ohje" in page and "Lisätään kaksoistarkistus." in page
     assert not InstructionProposal.objects.exists()
 
-    response = client.post(
-        url,
-        {
-            "decisions-instruction_followed": "no",
-            "decisions-must_change": "yes",
-            "decisions-outside_needed": "no",
-            "decisions-instruction": "Iltalääkkeiden ohje",
-            "decisions-proposal": "Lisätään kaksoistarkistus.",
-            "decisions-responsible": str(responsible_a.pk),
-        },
-    )
+    response = client.post(url, {**answers, "decisions-responsible": str(responsible_a.pk)})
     assert response.status_code == 302
     page = client.get(reverse("deviations:detail", args=[report.pk])).content.decode()
     assert "Handling decisions" in page and "Iltalääkkeiden ohje" in page and "Waiting for a decision" in page

@@ -10,12 +10,12 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.deviations import services
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.deviations.services import reporting
+from omavalvonta.deviations.tests.helpers import report_form
 from omavalvonta.notifications.models import Notification
 from omavalvonta.testing.factories import deviation_kwargs
 
@@ -25,15 +25,8 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 def form_data(unit, **overrides):
-    data = {
-        "unit": str(unit.pk),
-        "kind": "quality",
-        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "description": "Iltalääkkeet jäivät antamatta vuoron vaihtuessa.",
-        "submission_key": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    """The report form as the offline queue posts it: with its idempotency key."""
+    return report_form(unit, **{"submission_key": str(uuid.uuid4()), **overrides})
 
 
 def test_a_report_sent_twice_with_one_key_is_stored_once(client, employee_a, unit_a, supervisor_a):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from omavalvonta.deviations import services
 from omavalvonta.deviations.models import Deviation, HandlerAssignment, State, StatutoryNotification
+from omavalvonta.deviations.tests.helpers import report_form
 from omavalvonta.deviations.views.reporting import SUBMITTED_SESSION_KEY
 from omavalvonta.improvement.models import Action
 from omavalvonta.organisation.models import Role
@@ -30,6 +31,15 @@ def submit(actor, unit, **overrides):
     return services.deviation_submit(actor=actor, **deviation_kwargs(unit, **overrides))
 
 
+def closed_report(reporter, handler, unit):
+    """A report `handler` answered, decided and closed."""
+    deviation = submit(reporter, unit).deviation
+    services.deviation_answer(actor=handler, deviation=deviation, answer="Hoidettu.")
+    handling_questions_answered(handler, deviation)
+    services.deviation_close(actor=handler, deviation=deviation)
+    return deviation
+
+
 def html(response):
     return response.content.decode()
 
@@ -37,20 +47,6 @@ def html(response):
 def reported_by(page):
     """The "Reported by" fact of a report page."""
     return page.split("Reported by</dt>", 1)[1].split("</dd>", 1)[0]
-
-
-def form_data(unit, **overrides):
-    data = {
-        "unit": str(unit.pk),
-        "kind": "quality",
-        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "location": "Olohuone",
-        "description": "Iltalääkkeet jäivät antamatta vuoron vaihtuessa.",
-        "immediate_actions": "Soitettiin päivystävälle sairaanhoitajalle.",
-        "affected_child": "on",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 # --- Reporting -------------------------------------------------------------------------------
@@ -79,7 +75,7 @@ def test_regional_director_chooses_among_the_regions_units(client, regional_dire
 
 def test_employee_files_a_report_and_is_thanked_without_a_code(client, employee_a, unit_a):
     client.force_login(employee_a)
-    response = client.post(reverse("deviations:new"), form_data(unit_a))
+    response = client.post(reverse("deviations:new"), report_form(unit_a))
     assert response.status_code == 302
     assert response["Location"] == reverse("deviations:submitted")
     deviation = Deviation.objects.get()
@@ -93,7 +89,7 @@ def test_employee_files_a_report_and_is_thanked_without_a_code(client, employee_
 
 def test_anonymous_report_shows_the_followup_code_once_and_never_in_the_url(client, employee_a, unit_a):
     client.force_login(employee_a)
-    response = client.post(reverse("deviations:new"), form_data(unit_a, anonymous="on"))
+    response = client.post(reverse("deviations:new"), report_form(unit_a, anonymous="on"))
     assert response.status_code == 302
     code = client.session[SUBMITTED_SESSION_KEY]["code"]
     assert code and code not in response["Location"]
@@ -113,7 +109,7 @@ def test_anonymous_report_shows_the_followup_code_once_and_never_in_the_url(clie
 
 def test_grievance_reporter_gets_a_followup_code_and_keeps_the_report_visible(client, employee_a, unit_a):
     client.force_login(employee_a)
-    client.post(reverse("deviations:new"), form_data(unit_a, kind="grievance"))
+    client.post(reverse("deviations:new"), report_form(unit_a, kind="grievance"))
     deviation = Deviation.objects.get()
     page = html(client.get(reverse("deviations:submitted")))
     assert "code-box" in page
@@ -124,7 +120,7 @@ def test_invalid_submit_keeps_every_typed_value_and_shows_the_errors(client, emp
     client.force_login(employee_a)
     response = client.post(
         reverse("deviations:new"),
-        form_data(
+        report_form(
             unit_a,
             description="",
             location="Keittiö yläkerrassa",
@@ -149,7 +145,7 @@ def test_a_service_refusal_is_shown_next_to_its_field_with_the_values_kept(clien
     client.force_login(employee_a)
     response = client.post(
         reverse("deviations:new"),
-        form_data(unit_a, kind="medication", medication_substance="Melatoniini 3 mg"),
+        report_form(unit_a, kind="medication", medication_substance="Melatoniini 3 mg"),
     )
     assert response.status_code == 200
     page = html(response)
@@ -166,7 +162,7 @@ def test_a_wrong_attachment_type_is_refused_and_the_reporter_is_told_to_choose_f
     client, employee_a, unit_a
 ):
     client.force_login(employee_a)
-    data = form_data(unit_a)
+    data = report_form(unit_a)
     data["attachments"] = [SimpleUploadedFile("muistio.txt", b"plain text", content_type="text/plain")]
     response = client.post(reverse("deviations:new"), data)
     assert response.status_code == 200
@@ -178,7 +174,7 @@ def test_a_wrong_attachment_type_is_refused_and_the_reporter_is_told_to_choose_f
 
 def test_a_report_in_another_unit_cannot_be_posted(client, employee_a, unit_a, unit_b):
     client.force_login(employee_a)
-    response = client.post(reverse("deviations:new"), form_data(unit_b))
+    response = client.post(reverse("deviations:new"), report_form(unit_b))
     assert response.status_code == 200
     assert not Deviation.objects.exists()
 
@@ -187,7 +183,7 @@ def test_a_type_section_filled_before_switching_the_type_is_not_stored(client, e
     client.force_login(employee_a)
     client.post(
         reverse("deviations:new"),
-        form_data(unit_a, kind="quality", medication_stage="giving", injury="on"),
+        report_form(unit_a, kind="quality", medication_stage="giving", injury="on"),
     )
     deviation = Deviation.objects.get()
     assert deviation.medication_stage == "" and deviation.injury is False
@@ -422,10 +418,7 @@ def test_an_action_due_in_the_past_is_refused_with_the_title_kept(client, superv
 def test_a_step_posted_from_a_stale_page_after_closing_shows_why_it_failed(
     client, supervisor_a, employee_a, unit_a
 ):
-    deviation = submit(employee_a, unit_a).deviation
-    services.deviation_answer(actor=supervisor_a, deviation=deviation, answer="Hoidettu.")
-    handling_questions_answered(supervisor_a, deviation)
-    services.deviation_close(actor=supervisor_a, deviation=deviation)
+    deviation = closed_report(employee_a, supervisor_a, unit_a)
     client.force_login(supervisor_a)
     response = client.post(
         reverse("deviations:classify", args=[deviation.pk]),
@@ -438,10 +431,7 @@ def test_a_step_posted_from_a_stale_page_after_closing_shows_why_it_failed(
 
 
 def test_reopening_asks_for_a_reason(client, supervisor_a, employee_a, unit_a):
-    deviation = submit(employee_a, unit_a).deviation
-    services.deviation_answer(actor=supervisor_a, deviation=deviation, answer="Hoidettu.")
-    handling_questions_answered(supervisor_a, deviation)
-    services.deviation_close(actor=supervisor_a, deviation=deviation)
+    deviation = closed_report(employee_a, supervisor_a, unit_a)
     client.force_login(supervisor_a)
     response = client.post(reverse("deviations:reopen", args=[deviation.pk]), {"reopen-reason": ""})
     assert response.status_code == 200

@@ -18,13 +18,12 @@ from omavalvonta.organisation.access import AUTHENTICATED, P_DEVIATION_HANDLE, r
 @requires(AUTHENTICATED)
 @require_POST
 def deviation_informed_add(request, pk):
-    def perform(deviation, data):
-        services.informed_record_add(
-            actor=request.user, deviation=deviation, **picked(data, "party", "informed_on", "informed_by", "note")
-        )
-
     return _handle(
-        request, pk, "informed", perform, _("Who was informed was recorded."), anchor="informed-title", failed_status=400
+        request, pk, "informed",
+        lambda deviation, data: services.informed_record_add(
+            actor=request.user, deviation=deviation, **picked(data, "party", "informed_on", "informed_by", "note")
+        ),
+        _("Who was informed was recorded."), anchor="informed-title", failed_status=400,
     )
 
 

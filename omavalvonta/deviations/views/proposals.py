@@ -4,12 +4,12 @@ change an instruction: their list and the decision page."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from omavalvonta.core.forms import add_service_errors, picked
+from omavalvonta.core.forms import picked, posted_step
 from omavalvonta.deviations import proposals, services
 from omavalvonta.deviations.handling_forms import ProposalDecisionForm
 from omavalvonta.deviations.views.detail import _handle
@@ -23,16 +23,12 @@ _DECISION_FIELDS = (
 @requires(AUTHENTICATED)
 @require_POST
 def deviation_decide(request, pk):
-    def perform(deviation, data):
-        services.deviation_decide_handling(
-            actor=request.user,
-            deviation=deviation,
-            **picked(data, *_DECISION_FIELDS),
-            expected_version=data["edit_version"],
-        )
-
     return _handle(
-        request, pk, "decisions", perform, _("The answers were saved."), anchor="decisions-title", failed_status=400
+        request, pk, "decisions",
+        lambda deviation, data: services.deviation_decide_handling(
+            actor=request.user, deviation=deviation, **picked(data, *_DECISION_FIELDS), expected_version=data["edit_version"]
+        ),
+        _("The answers were saved."), anchor="decisions-title", failed_status=400,
     )
 
 
@@ -52,30 +48,28 @@ def proposal_list(request):
 def proposal_detail(request, pk):
     proposal = proposals.proposal_get(actor=request.user, pk=pk)
     form = ProposalDecisionForm(request.POST or None) if proposal.is_open else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            messages.error(request, _("This proposal has already been decided."))
-            return redirect("deviations:proposal", pk=proposal.pk)
-        if form.is_valid():
-            try:
-                services.instruction_proposal_decide(
-                    actor=request.user,
-                    proposal=proposal,
-                    accepted=form.cleaned_data["accepted"],
-                    note=form.cleaned_data["note"],
-                    decided_on=form.cleaned_data["decided_on"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The decision was saved and the proposer told."))
-                return redirect("deviations:proposal", pk=proposal.pk)
-        status = 400
-        proposal.refresh_from_db()
-    return render(
+
+    def page(status=200):
+        return render(
+            request,
+            "deviations/proposal.html",
+            {"proposal": proposal, "form": form, "due_on": proposals.due_on(proposal)},
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page()
+    if form is None:
+        messages.error(request, _("This proposal has already been decided."))
+        return redirect("deviations:proposal", pk=proposal.pk)
+    return posted_step(
         request,
-        "deviations/proposal.html",
-        {"proposal": proposal, "form": form, "due_on": proposals.due_on(proposal)},
-        status=status,
+        form,
+        lambda data: services.instruction_proposal_decide(
+            actor=request.user, proposal=proposal, **picked(data, "accepted", "note", "decided_on")
+        ),
+        success=_("The decision was saved and the proposer told."),
+        back=reverse("deviations:proposal", args=[proposal.pk]),
+        record=proposal,
+        again=lambda: page(status=400),
     )
