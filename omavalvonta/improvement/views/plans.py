@@ -24,6 +24,7 @@ from omavalvonta.improvement.forms import (
     PlanParticipantsForm,
 )
 from omavalvonta.improvement.models import ActionKind
+from omavalvonta.improvement.views._common import start_page
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -49,15 +50,20 @@ def plan_list(request):
 @requires(P_ACTION_MANAGE)
 def plan_create(request):
     actor = request.user
-    units = selectors.units_managed(actor=actor)
-    form = PlanCreateForm(request.POST or None, units=units)
-    if request.method == "POST":
-        fields = ("unit", "year", "made_on", "other_participants")
-        done, plan = form_step(form, lambda data: services.action_plan_create(actor=actor, **picked(data, *fields)))
-        if done:
-            messages.success(request, _("The action plan was started. Add its goals and who took part."))
-            return redirect("improvement:plan_detail", pk=plan.pk)
-    return render(request, "improvement/plan_form.html", {"form": form})
+    fields = ("unit", "year", "made_on", "other_participants")
+    return start_page(
+        request,
+        PlanCreateForm,
+        lambda form: services.action_plan_create(actor=actor, **picked(form.cleaned_data, *fields)),
+        success=_("The action plan was started. Add its goals and who took part."),
+        back=lambda plan: reverse("improvement:plan_detail", args=[plan.pk]),
+        form_kwargs={"units": selectors.units_managed(actor=actor)},
+        heading=_("New action plan"),
+        intro=_("One plan per unit and year, made with the whole team. Add the goals on the next page."),
+        names=" ".join(fields),
+        button=_("Start the plan"),
+        cancel=reverse("improvement:plan_list"),
+    )
 
 
 def _goal_form(name, goal_id, people, data=None, goal=None):
