@@ -7,10 +7,10 @@ work roles (like the continuity plan's owners): no access-log row."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +26,9 @@ from omavalvonta.audits.document_forms import (
 )
 from omavalvonta.audits.document_kinds import PARTNER_EVIDENCE_MONTHS, DateMeaning, rule_of
 from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import picked, posted_step
 from omavalvonta.core.lib.dates import add_months
+from omavalvonta.core.lib.edit_version import with_expected_version
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_DOCUMENT_MANAGE, P_DOCUMENT_VIEW, requires
 
@@ -91,22 +92,21 @@ def document_create(request):
         return render(request, "audits/documents/choose.html", {"units": units, "organisation": organisation})
     people = selectors.owner_choices(unit=scope)
     form = DocumentCreateForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.document_create(
-                actor=actor, kind=data["kind"], unit=scope, owner=data["owner"], due_on=data["due_on"],
-                title=data["title"], number=data["number"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The document was added. Record its current version below."))
-            return redirect("audits:document", pk=document.pk)
-    return render(request, "audits/documents/form.html", {
-        "form": form, "scope": scope, "scope_value": ORGANISATION if scope is None else scope.pk,
-        "kinds": selectors.kind_rules(),
-    }, status=_status(request, form))
+
+    def page():
+        return render(request, "audits/documents/form.html", {
+            "form": form, "scope": scope, "scope_value": ORGANISATION if scope is None else scope.pk,
+            "kinds": selectors.kind_rules(),
+        }, status=_status(request, form))
+
+    if request.method != "POST":
+        return page()
+    fields = ("kind", "owner", "due_on", "title", "number")
+    return posted_step(
+        request, form, lambda data: services.document_create(actor=actor, unit=scope, **picked(data, *fields)),
+        success=_("The document was added. Record its current version below."),
+        back=lambda document: reverse("audits:document", args=[document.pk]), again=page,
+    )
 
 
 def _version_initial(document, today):
@@ -119,24 +119,24 @@ def document_detail(request, pk):
     document = selectors.document_get(actor=actor, pk=pk)
     can_manage = selectors.may_manage(actor, document)
     rule = rule_of(document.kind)
-    form = VersionForm(initial=_version_initial(document, today), needs_approval=rule.needs_approval) if can_manage else None
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied(P_DOCUMENT_MANAGE)
-        form = VersionForm(request.POST, request.FILES, needs_approval=rule.needs_approval)
-        if form.is_valid():
-            try:
-                services.version_record(actor=actor, document=document, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The new version was recorded and the next date moved."))
-                return redirect("audits:document", pk=document.pk)
-    return render(request, "audits/documents/detail.html", {
-        "doc": document, "rule": rule, "versions": selectors.document_versions(document=document),
-        "state": selectors.state_of(kind=document.kind, due_on=document.due_on, today=today),
-        "date_label": DateMeaning(rule.date_meaning).label, "form": form, "can_manage": can_manage,
-    }, status=_status(request, form))
+
+    def page(form):
+        return render(request, "audits/documents/detail.html", {
+            "doc": document, "rule": rule, "versions": selectors.document_versions(document=document),
+            "state": selectors.state_of(kind=document.kind, due_on=document.due_on, today=today),
+            "date_label": DateMeaning(rule.date_meaning).label, "form": form, "can_manage": can_manage,
+        }, status=_status(request, form))
+
+    if request.method != "POST":
+        return page(VersionForm(initial=_version_initial(document, today), needs_approval=rule.needs_approval) if can_manage else None)
+    if not can_manage:
+        raise PermissionDenied(P_DOCUMENT_MANAGE)
+    form = VersionForm(request.POST, request.FILES, needs_approval=rule.needs_approval)
+    return posted_step(
+        request, form, lambda data: services.version_record(actor=actor, document=document, **data),
+        success=_("The new version was recorded and the next date moved."),
+        back=reverse("audits:document", args=[document.pk]), again=lambda: page(form),
+    )
 
 
 @requires(P_DOCUMENT_MANAGE)
@@ -146,25 +146,22 @@ def document_edit(request, pk):
     people = selectors.owner_choices(unit=document.unit)
     if request.method == "POST":
         form = DocumentEditForm(request.POST, people=people)
-        form.fields["owner"].add_person(document.owner)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            expected = data.pop("edit_version")
-            try:
-                services.document_update(actor=actor, document=document, expected_version=expected, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The document was saved."))
-                return redirect("audits:document", pk=document.pk)
     else:
         form = DocumentEditForm(people=people, initial={
             "title": document.title, "number": document.number, "owner": document.owner_id,
             "due_on": document.due_on, "is_active": document.is_active, "edit_version": document.edit_version,
         })
-        form.fields["owner"].add_person(document.owner)
-    return render(request, "audits/documents/edit.html", {"form": form, "doc": document},
-                  status=_status(request, form))
+    form.fields["owner"].add_person(document.owner)
+
+    def page():
+        return render(request, "audits/documents/edit.html", {"form": form, "doc": document}, status=_status(request, form))
+
+    if request.method != "POST":
+        return page()
+    return posted_step(
+        request, form, lambda data: services.document_update(actor=actor, document=document, **with_expected_version(data)),
+        success=_("The document was saved."), back=reverse("audits:document", args=[document.pk]), again=page,
+    )
 
 
 def _file_response(stored, name):
@@ -218,18 +215,16 @@ def partner_edit(request, pk=None):
         raise PermissionDenied(P_DOCUMENT_MANAGE)
     partner = selectors.partner_get(actor=actor, pk=pk) if pk is not None else None
     form = _partner_form(request, partner=partner)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("edit_version")
-        try:
-            saved = services.partner_save(actor=actor, partner=partner, expected_version=expected, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The partner was saved."))
-            return redirect("audits:partner", pk=saved.pk)
-    return render(request, "audits/partners/form.html", {"form": form, "partner": partner},
-                  status=_status(request, form))
+
+    def page():
+        return render(request, "audits/partners/form.html", {"form": form, "partner": partner}, status=_status(request, form))
+
+    if request.method != "POST":
+        return page()
+    return posted_step(
+        request, form, lambda data: services.partner_save(actor=actor, partner=partner, **with_expected_version(data)),
+        success=_("The partner was saved."), back=lambda saved: reverse("audits:partner", args=[saved.pk]), again=page,
+    )
 
 
 @requires(P_DOCUMENT_VIEW)
@@ -237,25 +232,24 @@ def partner_detail(request, pk):
     actor, today = request.user, timezone.localdate()
     partner = selectors.partner_get(actor=actor, pk=pk)
     can_manage = selectors.may_manage_organisation(actor)
-    form = EvidenceForm(initial={
-        "received_on": today, "next_due": add_months(today, PARTNER_EVIDENCE_MONTHS),
-    }) if can_manage else None
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied(P_DOCUMENT_MANAGE)
-        form = EvidenceForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.partner_evidence_record(actor=actor, partner=partner, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The evidence was recorded and the next due date moved."))
-                return redirect("audits:partner", pk=partner.pk)
-    return render(request, "audits/partners/detail.html", {
-        "partner": partner, "evidence": selectors.partner_evidence(partner=partner), "form": form,
-        "state": selectors.partner_state(partner, today=today), "can_manage": can_manage,
-    }, status=_status(request, form))
+
+    def page(form):
+        return render(request, "audits/partners/detail.html", {
+            "partner": partner, "evidence": selectors.partner_evidence(partner=partner), "form": form,
+            "state": selectors.partner_state(partner, today=today), "can_manage": can_manage,
+        }, status=_status(request, form))
+
+    if request.method != "POST":
+        initial = {"received_on": today, "next_due": add_months(today, PARTNER_EVIDENCE_MONTHS)}
+        return page(EvidenceForm(initial=initial) if can_manage else None)
+    if not can_manage:
+        raise PermissionDenied(P_DOCUMENT_MANAGE)
+    form = EvidenceForm(request.POST, request.FILES)
+    return posted_step(
+        request, form, lambda data: services.partner_evidence_record(actor=actor, partner=partner, **data),
+        success=_("The evidence was recorded and the next due date moved."),
+        back=reverse("audits:partner", args=[partner.pk]), again=lambda: page(form),
+    )
 
 
 @requires(P_DOCUMENT_VIEW)
