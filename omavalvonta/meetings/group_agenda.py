@@ -31,9 +31,14 @@ def group_period_start(today: dt.date | None = None) -> dt.date:
     return dt.date(year, month, day)
 
 
-def _count_per_region(qs, region_field: str) -> str:
-    rows = qs.order_by().values(region_field).annotate(n=Count("pk")).order_by("-n", region_field)
-    return ", ".join(f"{row[region_field]} {row['n']}" for row in rows)
+def _per_region(qs, *, kind: str, title: str):
+    """One line of the group's agenda: `title` (a count of `qs`), and the count of
+    each region in its note."""
+    from omavalvonta.meetings.agenda import AgendaProposal
+
+    field = "unit__region__name"
+    rows = qs.order_by().values(field).annotate(n=Count("pk")).order_by("-n", field)
+    return AgendaProposal(kind=kind, title=title, note=", ".join(f"{row[field]} {row['n']}" for row in rows)[:300])
 
 
 def group_serious_deviations_for_agenda(*, actor, unit=None):
@@ -49,7 +54,8 @@ def group_serious_deviations_for_agenda(*, actor, unit=None):
     if not total:
         return []
     proposals = [
-        AgendaProposal(
+        _per_region(
+            qs,
             kind=AgendaItemKind.DEVIATION,
             title=ngettext(
                 "%(count)d high or very high risk deviation in the last four months",
@@ -57,7 +63,6 @@ def group_serious_deviations_for_agenda(*, actor, unit=None):
                 total,
             )
             % {"count": total},
-            note=_count_per_region(qs, "unit__region__name")[:300],
         )
     ]
     for d in qs.order_by("-submitted_at", "-id")[:GROUP_DEVIATIONS_NEWEST]:
@@ -102,17 +107,16 @@ def group_statutory_notifications_for_agenda(*, actor, unit=None):
 def group_overdue_actions_for_agenda(*, actor, unit=None):
     """Overdue actions across the organisation the chair may see, per region."""
     from omavalvonta.improvement.selectors import action_list
-    from omavalvonta.meetings.agenda import AgendaProposal
 
     qs = action_list(actor=actor, filters={"overdue": True})
     count = qs.count()
     if not count:
         return []
     return [
-        AgendaProposal(
+        _per_region(
+            qs,
             kind=AgendaItemKind.ACTION_DUE,
             title=ngettext("%(count)d overdue action", "%(count)d overdue actions", count) % {"count": count},
-            note=_count_per_region(qs, "unit__region__name")[:300],
         )
     ]
 
@@ -180,7 +184,8 @@ def safety_deviations_for_agenda(*, actor, unit=None):
         f"{str(label).lower()} {targets[value]}" for value, label in ViolenceTarget.choices if targets.get(value)
     )
     proposals = [
-        AgendaProposal(
+        _per_region(
+            qs,
             kind=AgendaItemKind.DEVIATION,
             title=ngettext(
                 "%(count)d threat, danger or violence report in the last four months",
@@ -188,7 +193,6 @@ def safety_deviations_for_agenda(*, actor, unit=None):
                 total,
             )
             % {"count": total},
-            note=_count_per_region(qs, "unit__region__name")[:300],
         )
     ]
     if by_target:
