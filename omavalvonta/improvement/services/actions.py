@@ -30,6 +30,7 @@ from omavalvonta.improvement.services._common import (
     clean_text,
     fi_date,
     raise_if,
+    required_text,
 )
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
@@ -320,12 +321,7 @@ def action_complete(*, actor, action: Action, note: str) -> Action:
         access.require_on(actor, action, access.P_ACTION_MANAGE)
     if action.state != ActionState.OPEN:
         raise ValidationError(_("Only an open action can be completed."))
-    note = clean_text(note)
-    errors: dict = {}
-    if not note:
-        errors["note"] = _("Tell what was done.")
-    check_length(errors, "note", note, TEXT_MAX)
-    raise_if(errors)
+    note = required_text("note", note, missing=_("Tell what was done."))
 
     now = timezone.now()
     # The source may have been classified as a serious risk after the action was decided.
@@ -447,12 +443,7 @@ def action_cancel(*, actor, action: Action, reason: str) -> Action:
     access.require_on(actor, action, access.P_ACTION_MANAGE)
     if action.state not in (ActionState.OPEN, ActionState.AWAITING_CHECK):
         raise ValidationError(_("Only an open action can be cancelled."))
-    reason = clean_text(reason)
-    errors: dict = {}
-    if not reason:
-        errors["reason"] = _("Tell why the action is cancelled.")
-    check_length(errors, "reason", reason, TEXT_MAX)
-    raise_if(errors)
+    reason = required_text("reason", reason, missing=_("Tell why the action is cancelled."))
     action.state = ActionState.CANCELLED
     action.cancel_reason = reason
     action.cancelled_at = timezone.now()
