@@ -41,10 +41,24 @@ def _per_region(qs, *, kind: str, title: str):
     return AgendaProposal(kind=kind, title=title, note=", ".join(f"{row[field]} {row['n']}" for row in rows)[:300])
 
 
+def _newest(qs):
+    """The newest deviations of `qs` one by one, with their unit and risk level."""
+    from omavalvonta.meetings.agenda import AgendaProposal
+
+    return [
+        AgendaProposal(
+            kind=AgendaItemKind.DEVIATION,
+            title=str(d),
+            source=d,
+            note=_("%(unit)s, risk %(risk)s") % {"unit": d.unit.name, "risk": str(d.get_risk_level_display() or "-").lower()},
+        )
+        for d in qs.order_by("-submitted_at", "-id")[:GROUP_DEVIATIONS_NEWEST]
+    ]
+
+
 def group_serious_deviations_for_agenda(*, actor, unit=None):
     """High and very high risk deviations of the last four months the chair may
     see: a count per region, then the five newest."""
-    from omavalvonta.meetings.agenda import AgendaProposal
 
     since = group_period_start()
     qs = deviation_list(actor=actor, filters={"date_from": since.isoformat()}).filter(
@@ -65,17 +79,7 @@ def group_serious_deviations_for_agenda(*, actor, unit=None):
             % {"count": total},
         )
     ]
-    for d in qs.order_by("-submitted_at", "-id")[:GROUP_DEVIATIONS_NEWEST]:
-        proposals.append(
-            AgendaProposal(
-                kind=AgendaItemKind.DEVIATION,
-                title=str(d),
-                source=d,
-                note=_("%(unit)s, risk %(risk)s")
-                % {"unit": d.unit.name, "risk": str(d.get_risk_level_display()).lower()},
-            )
-        )
-    return proposals
+    return proposals + _newest(qs)
 
 
 def group_statutory_notifications_for_agenda(*, actor, unit=None):
@@ -203,14 +207,5 @@ def safety_deviations_for_agenda(*, actor, unit=None):
                 note=by_target[:300],
             )
         )
-    for d in qs.order_by("-submitted_at", "-id")[:GROUP_DEVIATIONS_NEWEST]:
-        proposals.append(
-            AgendaProposal(
-                kind=AgendaItemKind.DEVIATION,
-                title=str(d),
-                source=d,
-                note=_("%(unit)s, risk %(risk)s")
-                % {"unit": d.unit.name, "risk": str(d.get_risk_level_display() or "-").lower()},
-            )
-        )
+    proposals += _newest(qs)
     return proposals

@@ -184,6 +184,31 @@ def meeting_step(name, *, form=None, success):
     return decorate
 
 
+# What a step that counts says when it went through.
+
+
+def _refreshed(count):
+    if not count:
+        return _("Nothing new is waiting.")
+    return ngettext("%(count)d waiting item was added.", "%(count)d waiting items were added.", count) % {"count": count}
+
+
+def _closed(asked):
+    if not asked:
+        return _("The minutes were closed.")
+    return ngettext(
+        "The minutes were closed. %(count)d person was asked to acknowledge them.",
+        "The minutes were closed. %(count)d people were asked to acknowledge them.",
+        asked,
+    ) % {"count": asked}
+
+
+def _reminded(count):
+    if not count:
+        return _("Everyone has acknowledged the minutes.")
+    return ngettext("%(count)d person was reminded.", "%(count)d people were reminded.", count) % {"count": count}
+
+
 @meeting_step(
     "item",
     form=lambda request, meeting, item: ItemForm(request.POST, prefix="item"),
@@ -191,12 +216,6 @@ def meeting_step(name, *, form=None, success):
 )
 def item_add(request, meeting, item, data):
     return services.agenda_item_add(actor=request.user, meeting=meeting, title=data["title"])
-
-
-def _refreshed(count):
-    if not count:
-        return _("Nothing new is waiting.")
-    return ngettext("%(count)d waiting item was added.", "%(count)d waiting items were added.", count) % {"count": count}
 
 
 @meeting_step("refresh", success=_refreshed)
@@ -255,25 +274,9 @@ def attendance(request, meeting, item, data):
     return services.meeting_attendance_set(actor=request.user, meeting=meeting, **people)
 
 
-def _closed(asked):
-    if not asked:
-        return _("The minutes were closed.")
-    return ngettext(
-        "The minutes were closed. %(count)d person was asked to acknowledge them.",
-        "The minutes were closed. %(count)d people were asked to acknowledge them.",
-        asked,
-    ) % {"count": asked}
-
-
 @meeting_step("close", form=lambda request, meeting, item: CloseForm(request.POST, prefix="close"), success=_closed)
 def meeting_close(request, meeting, item, data):
     return services.meeting_close(actor=request.user, meeting=meeting, contains_new_instructions=data["contains_new_instructions"])
-
-
-def _reminded(count):
-    if not count:
-        return _("Everyone has acknowledged the minutes.")
-    return ngettext("%(count)d person was reminded.", "%(count)d people were reminded.", count) % {"count": count}
 
 
 @meeting_step("remind", success=_reminded)
