@@ -5,7 +5,6 @@ management group)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import form_page, form_step, posted_step
 from omavalvonta.core.lib.edit_version import with_expected_version
+from omavalvonta.core.posted_button import posted_button
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MANAGE, requires
 from omavalvonta.plans import programme as services, selectors
@@ -88,13 +88,10 @@ def programme_approve(request, pk):
     version = ProgrammeVersion.objects.filter(pk=pk).first()
     if version is None:
         raise Http404
-    try:
-        services.programme_approve(actor=request.user, version=version)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("The programme was approved and published."))
-    return redirect("plans:programme")
+    return posted_button(
+        request, lambda: services.programme_approve(actor=request.user, version=version),
+        success=_("The programme was approved and published."), back=reverse("plans:programme"),
+    )
 
 
 @requires(P_PROGRAMME_MANAGE)
@@ -142,13 +139,9 @@ def report_detail(request, pk):
 
 def _report_action(request, pk, func, done_message):
     report = _report(pk)
-    try:
-        func(actor=request.user, report=report)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, done_message)
-    return redirect(report.get_absolute_url())
+    return posted_button(
+        request, lambda: func(actor=request.user, report=report), success=done_message, back=report.get_absolute_url()
+    )
 
 
 @require_POST

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import form_page, posted_step
 from omavalvonta.core.lib.edit_version import with_expected_version
+from omavalvonta.core.posted_button import posted_button
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PLAN_APPROVE, P_PLAN_EDIT, P_PLAN_TEMPLATE, P_PLAN_VIEW, requires
 from omavalvonta.organisation.models import Region
@@ -154,13 +155,10 @@ def section_remove(request, pk, section_id):
     if refused:
         return refused
     section = selectors.section_get(version=version, section_id=section_id)
-    try:
-        services.plan_section_remove(actor=request.user, section=section)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("Section removed from the draft."))
-    return redirect(version.get_absolute_url())
+    return posted_button(
+        request, lambda: services.plan_section_remove(actor=request.user, section=section),
+        success=_("Section removed from the draft."), back=version.get_absolute_url(),
+    )
 
 
 @require_POST
