@@ -46,11 +46,12 @@ def _text(errors, field, value, *, required=False, limit=TEXT_MAX, message=None)
     return value
 
 
-def _past_date(errors, field, value):
+def _past_date(errors, field, value, *, message=None):
+    """A date given and not in the future (`message` says why not, when given)."""
     if value is None:
         errors[field] = _("Give the date.")
     elif value > timezone.localdate():
-        errors[field] = _("Record it once it has taken place.")
+        errors[field] = message or _("Record it once it has taken place.")
 
 
 # --- Checklists --------------------------------------------------------------------------------
