@@ -27,6 +27,7 @@ from omavalvonta.improvement.services._common import (
     TITLE_MAX,
     action_link,
     check_length,
+    check_required,
     clean_text,
     fi_date,
     raise_if,
@@ -380,9 +381,7 @@ def action_record_effectiveness(
     errors: dict = {}
     if result not in Effectiveness.values:
         errors["result"] = _("Choose whether the action worked.")
-    if not evidence:
-        errors["evidence"] = _("Tell what shows whether it worked.")
-    check_length(errors, "evidence", evidence, TEXT_MAX)
+    check_required(errors, "evidence", evidence, TEXT_MAX, missing=_("Tell what shows whether it worked."))
     if result == Effectiveness.NO and new_due_date is not None and new_due_date <= today:
         errors["new_due_date"] = _("The new due date must be in the future.")
     raise_if(errors)
