@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from omavalvonta.audits.document_kinds import KINDS, EvidenceKind, rule_of
 from omavalvonta.audits.document_selectors import P_MANAGE, owner_choices
 from omavalvonta.audits.models import DocumentVersion, PartnerEvidence, ServicePartner, TrackedDocument
-from omavalvonta.audits.services import _text
+from omavalvonta.audits.services import _past_date, _text
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.lib.dates import add_months
@@ -138,10 +138,8 @@ def version_record(
     rule = rule_of(document.kind)
     today = timezone.localdate()
     errors = {}
-    if dated_on is None:
-        errors["dated_on"] = _("Give the date.")
-    elif dated_on > today:
-        errors["dated_on"] = _("Record the version once it is in force: the date cannot be in the future.")
+    _past_date(errors, "dated_on", dated_on,
+               message=_("Record the version once it is in force: the date cannot be in the future."))
     note = _text(errors, "note", note, required=True, message=_("Say what changed or what was checked."))
     approver_name = _text(errors, "approver_name", approver_name, limit=200)
     if rule.needs_approval:
@@ -235,10 +233,7 @@ def partner_evidence_record(
     partner = ServicePartner.objects.select_for_update().get(pk=partner.pk)
     today = timezone.localdate()
     errors = {}
-    if received_on is None:
-        errors["received_on"] = _("Give the date.")
-    elif received_on > today:
-        errors["received_on"] = _("Record it once it has been received.")
+    _past_date(errors, "received_on", received_on, message=_("Record it once it has been received."))
     if kind not in EvidenceKind.values:
         errors["kind"] = _("Choose what was received.")
     note = _text(errors, "note", note)

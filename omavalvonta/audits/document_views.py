@@ -7,10 +7,10 @@ work roles (like the continuity plan's owners): no access-log row."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +26,9 @@ from omavalvonta.audits.document_forms import (
 )
 from omavalvonta.audits.document_kinds import PARTNER_EVIDENCE_MONTHS, DateMeaning, rule_of
 from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import picked, posted_step
 from omavalvonta.core.lib.dates import add_months
+from omavalvonta.core.lib.edit_version import with_expected_version
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_DOCUMENT_MANAGE, P_DOCUMENT_VIEW, requires
 
@@ -36,6 +37,32 @@ LIST_LIMIT = 100
 
 def _status(request, form) -> int:
     return 400 if request.method == "POST" and form is not None and form.errors else 200
+
+
+def _page(request, form, template, context, perform, *, success, back):
+    """`template` with `form` (bound when posted) and what `context()` adds:
+    shown; posted, through `posted_step` (`perform` given the cleaned data), and
+    shown again with the errors (400) when refused."""
+
+    def page():
+        return render(request, template, {"form": form, **context()}, status=_status(request, form))
+
+    if request.method != "POST":
+        return page()
+    return posted_step(request, form, perform, success=success, back=back, again=page)
+
+
+def _recording_page(request, *, can_manage, blank, bound, **page):
+    """A tracked record's page with the form that records something new of it
+    (a version, evidence received), for one who `can_manage`: `blank()` shown
+    to them only; posted (403 for anyone else), `bound()` through `_page`."""
+    if request.method != "POST":
+        form = blank() if can_manage else None
+    elif can_manage:
+        form = bound()
+    else:
+        raise PermissionDenied(P_DOCUMENT_MANAGE)
+    return _page(request, form, **page)
 
 
 @requires(P_DOCUMENT_VIEW)
@@ -91,22 +118,14 @@ def document_create(request):
         return render(request, "audits/documents/choose.html", {"units": units, "organisation": organisation})
     people = selectors.owner_choices(unit=scope)
     form = DocumentCreateForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.document_create(
-                actor=actor, kind=data["kind"], unit=scope, owner=data["owner"], due_on=data["due_on"],
-                title=data["title"], number=data["number"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The document was added. Record its current version below."))
-            return redirect("audits:document", pk=document.pk)
-    return render(request, "audits/documents/form.html", {
-        "form": form, "scope": scope, "scope_value": ORGANISATION if scope is None else scope.pk,
-        "kinds": selectors.kind_rules(),
-    }, status=_status(request, form))
+    fields = ("kind", "owner", "due_on", "title", "number")
+    return _page(
+        request, form, "audits/documents/form.html",
+        lambda: {"scope": scope, "scope_value": ORGANISATION if scope is None else scope.pk, "kinds": selectors.kind_rules()},
+        lambda data: services.document_create(actor=actor, unit=scope, **picked(data, *fields)),
+        success=_("The document was added. Record its current version below."),
+        back=lambda document: reverse("audits:document", args=[document.pk]),
+    )
 
 
 def _version_initial(document, today):
@@ -119,24 +138,20 @@ def document_detail(request, pk):
     document = selectors.document_get(actor=actor, pk=pk)
     can_manage = selectors.may_manage(actor, document)
     rule = rule_of(document.kind)
-    form = VersionForm(initial=_version_initial(document, today), needs_approval=rule.needs_approval) if can_manage else None
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied(P_DOCUMENT_MANAGE)
-        form = VersionForm(request.POST, request.FILES, needs_approval=rule.needs_approval)
-        if form.is_valid():
-            try:
-                services.version_record(actor=actor, document=document, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The new version was recorded and the next date moved."))
-                return redirect("audits:document", pk=document.pk)
-    return render(request, "audits/documents/detail.html", {
-        "doc": document, "rule": rule, "versions": selectors.document_versions(document=document),
-        "state": selectors.state_of(kind=document.kind, due_on=document.due_on, today=today),
-        "date_label": DateMeaning(rule.date_meaning).label, "form": form, "can_manage": can_manage,
-    }, status=_status(request, form))
+    return _recording_page(
+        request, can_manage=can_manage,
+        blank=lambda: VersionForm(initial=_version_initial(document, today), needs_approval=rule.needs_approval),
+        bound=lambda: VersionForm(request.POST, request.FILES, needs_approval=rule.needs_approval),
+        template="audits/documents/detail.html",
+        context=lambda: {
+            "doc": document, "rule": rule, "versions": selectors.document_versions(document=document),
+            "state": selectors.state_of(kind=document.kind, due_on=document.due_on, today=today),
+            "date_label": DateMeaning(rule.date_meaning).label, "can_manage": can_manage,
+        },
+        perform=lambda data: services.version_record(actor=actor, document=document, **data),
+        success=_("The new version was recorded and the next date moved."),
+        back=reverse("audits:document", args=[document.pk]),
+    )
 
 
 @requires(P_DOCUMENT_MANAGE)
@@ -146,38 +161,31 @@ def document_edit(request, pk):
     people = selectors.owner_choices(unit=document.unit)
     if request.method == "POST":
         form = DocumentEditForm(request.POST, people=people)
-        form.fields["owner"].add_person(document.owner)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            expected = data.pop("edit_version")
-            try:
-                services.document_update(actor=actor, document=document, expected_version=expected, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The document was saved."))
-                return redirect("audits:document", pk=document.pk)
     else:
         form = DocumentEditForm(people=people, initial={
             "title": document.title, "number": document.number, "owner": document.owner_id,
             "due_on": document.due_on, "is_active": document.is_active, "edit_version": document.edit_version,
         })
-        form.fields["owner"].add_person(document.owner)
-    return render(request, "audits/documents/edit.html", {"form": form, "doc": document},
-                  status=_status(request, form))
+    form.fields["owner"].add_person(document.owner)
+    return _page(
+        request, form, "audits/documents/edit.html", lambda: {"doc": document},
+        lambda data: services.document_update(actor=actor, document=document, **with_expected_version(data)),
+        success=_("The document was saved."), back=reverse("audits:document", args=[document.pk]),
+    )
 
 
-def _file_response(stored, name):
+def _file_response(record):
+    """The file kept with a version or with evidence (404 without one), under the name it came with."""
+    if not record.file:
+        raise Http404
+    name = record.file_name or record.file.name
     content_type = ATTACHMENT_EXTENSIONS.get(attachment_extension(name), "application/octet-stream")
-    return attachment_response(stored, filename=name, content_type=content_type)
+    return attachment_response(record.file, filename=name, content_type=content_type)
 
 
 @requires(P_DOCUMENT_VIEW)
 def version_file(request, pk):
-    version = selectors.version_get(actor=request.user, pk=pk)
-    if not version.file:
-        raise Http404
-    return _file_response(version.file, version.file_name or version.file.name)
+    return _file_response(selectors.version_get(actor=request.user, pk=pk))
 
 
 # --- Purchased-service partners ------------------------------------------------------------------
@@ -217,19 +225,11 @@ def partner_edit(request, pk=None):
     if not selectors.may_manage_organisation(actor):
         raise PermissionDenied(P_DOCUMENT_MANAGE)
     partner = selectors.partner_get(actor=actor, pk=pk) if pk is not None else None
-    form = _partner_form(request, partner=partner)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("edit_version")
-        try:
-            saved = services.partner_save(actor=actor, partner=partner, expected_version=expected, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The partner was saved."))
-            return redirect("audits:partner", pk=saved.pk)
-    return render(request, "audits/partners/form.html", {"form": form, "partner": partner},
-                  status=_status(request, form))
+    return _page(
+        request, _partner_form(request, partner=partner), "audits/partners/form.html", lambda: {"partner": partner},
+        lambda data: services.partner_save(actor=actor, partner=partner, **with_expected_version(data)),
+        success=_("The partner was saved."), back=lambda saved: reverse("audits:partner", args=[saved.pk]),
+    )
 
 
 @requires(P_DOCUMENT_VIEW)
@@ -237,30 +237,21 @@ def partner_detail(request, pk):
     actor, today = request.user, timezone.localdate()
     partner = selectors.partner_get(actor=actor, pk=pk)
     can_manage = selectors.may_manage_organisation(actor)
-    form = EvidenceForm(initial={
-        "received_on": today, "next_due": add_months(today, PARTNER_EVIDENCE_MONTHS),
-    }) if can_manage else None
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied(P_DOCUMENT_MANAGE)
-        form = EvidenceForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.partner_evidence_record(actor=actor, partner=partner, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The evidence was recorded and the next due date moved."))
-                return redirect("audits:partner", pk=partner.pk)
-    return render(request, "audits/partners/detail.html", {
-        "partner": partner, "evidence": selectors.partner_evidence(partner=partner), "form": form,
-        "state": selectors.partner_state(partner, today=today), "can_manage": can_manage,
-    }, status=_status(request, form))
+    return _recording_page(
+        request, can_manage=can_manage,
+        blank=lambda: EvidenceForm(initial={"received_on": today, "next_due": add_months(today, PARTNER_EVIDENCE_MONTHS)}),
+        bound=lambda: EvidenceForm(request.POST, request.FILES),
+        template="audits/partners/detail.html",
+        context=lambda: {
+            "partner": partner, "evidence": selectors.partner_evidence(partner=partner),
+            "state": selectors.partner_state(partner, today=today), "can_manage": can_manage,
+        },
+        perform=lambda data: services.partner_evidence_record(actor=actor, partner=partner, **data),
+        success=_("The evidence was recorded and the next due date moved."),
+        back=reverse("audits:partner", args=[partner.pk]),
+    )
 
 
 @requires(P_DOCUMENT_VIEW)
 def evidence_file(request, pk):
-    evidence = selectors.evidence_get(actor=request.user, pk=pk)
-    if not evidence.file:
-        raise Http404
-    return _file_response(evidence.file, evidence.file_name or evidence.file.name)
+    return _file_response(selectors.evidence_get(actor=request.user, pk=pk))

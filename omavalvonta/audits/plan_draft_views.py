@@ -2,7 +2,8 @@
 security_views, and the crisis-communication plan, readiness_views): starting a
 draft, and the draft's page with its sections' form and the approval. Each plan
 describes itself in a `VersionedPlan`; its own views keep their permissions
-and URLs."""
+and URLs, and read the plan's page and a version's page through
+`plan_context` and `version_context`."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class VersionedPlan:
     allow: Callable  # allow(actor): raises PermissionDenied for anyone else
     versions: Callable  # versions(actor=...): the plan's versions
     sections: Callable  # sections(version): the version's sections
+    review_due: Callable  # review_due(version): when the version in force is reviewed next
     start: Callable  # start(actor=...): the service that starts a draft
     save: Callable  # the service that saves the draft
     approve: Callable  # the service that approves the draft
@@ -50,6 +52,29 @@ class VersionedPlan:
         return f"audits/{self.name}_draft.html"
 
 
+def _in_state(versions, state):
+    return next((v for v in versions if v.state == state), None)
+
+
+def plan_context(plan: VersionedPlan, actor) -> dict:
+    """The plan's page: the version in force (the newest approved), the open
+    draft, every version, the sections in force and the next review's date."""
+    versions = plan.versions(actor=actor)
+    current = _in_state(versions, SecurityPlanState.APPROVED)
+    return {
+        "version": current,
+        "draft": _in_state(versions, SecurityPlanState.DRAFT),
+        "versions": versions,
+        "sections": plan.sections(current),
+        "review_due": plan.review_due(current),
+    }
+
+
+def version_context(plan: VersionedPlan, version) -> dict:
+    """One version's own page."""
+    return {"version": version, "single": True, "sections": plan.sections(version)}
+
+
 def draft_start(request, plan: VersionedPlan):
     """Start a new draft of `plan` and go to it."""
     plan.allow(request.user)
@@ -61,7 +86,7 @@ def draft_page(request, plan: VersionedPlan):
     """The draft of `plan`; without a draft, the plan's page."""
     actor = request.user
     plan.allow(actor)
-    draft = next((v for v in plan.versions(actor=actor) if v.state == SecurityPlanState.DRAFT), None)
+    draft = _in_state(plan.versions(actor=actor), SecurityPlanState.DRAFT)
     if draft is None:
         return redirect(plan.plan_url)
     return _draft_form_page(request, draft, plan)

@@ -20,7 +20,7 @@ from omavalvonta.audits.models import (
     ReadinessRole,
 )
 from omavalvonta.audits.readiness import CRISIS_SECTION_KEYS, CRISIS_SECTION_TEXT_MAX
-from omavalvonta.audits.services import _past_date, _text, plan_approve, plan_draft_save, plan_draft_start
+from omavalvonta.audits.services import _past_date, _text, versioned_plan_services
 from omavalvonta.core.concurrency import edit_version_claim
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access, access_people
@@ -142,29 +142,6 @@ def readiness_exercise_record(*, actor, held_on: dt.date, scenario: str, partici
     return drill
 
 
-@transaction.atomic
-def crisis_plan_draft_start(*, actor) -> CrisisPlanVersion:
-    """The draft to edit: the open one, or a new one copied from the newest
-    approved version (empty sections the first time)."""
-    _require_readiness(actor)
-    return plan_draft_start(CrisisPlanVersion, actor=actor, verb="crisis_plan")
-
-
-@transaction.atomic
-def crisis_plan_draft_save(
-    *, actor, version: CrisisPlanVersion, sections: dict, change_note: str = "", expected_version: int | None = None
-) -> CrisisPlanVersion:
-    """Save the draft's sections (by CRISIS_SECTION_KEYS) and the note of what changed."""
-    _require_readiness(actor)
-    return plan_draft_save(
-        version, actor=actor, verb="crisis_plan", keys=CRISIS_SECTION_KEYS, limit=CRISIS_SECTION_TEXT_MAX,
-        sections=sections, change_note=change_note, expected_version=expected_version,
-    )
-
-
-@transaction.atomic
-def crisis_plan_approve(*, actor, version: CrisisPlanVersion, review_note: str = "") -> CrisisPlanVersion:
-    """Freeze the draft as the plan in force; the versions approved before stay
-    as they were. `review_note` records the yearly review it came from."""
-    _require_readiness(actor)
-    return plan_approve(version, actor=actor, verb="crisis_plan", keys=CRISIS_SECTION_KEYS, review_note=review_note)
+crisis_plan_draft_start, crisis_plan_draft_save, crisis_plan_approve = versioned_plan_services(
+    CrisisPlanVersion, verb="crisis_plan", keys=CRISIS_SECTION_KEYS, limit=CRISIS_SECTION_TEXT_MAX, require=_require_readiness
+)

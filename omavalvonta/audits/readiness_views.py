@@ -24,9 +24,9 @@ from omavalvonta.audits.forms import (
     ReadinessMemberChangeForm,
     ReadinessMemberForm,
 )
-from omavalvonta.audits.models import SecurityPlanState
 from omavalvonta.audits.plan_draft_views import VersionedPlan
 from omavalvonta.core.forms import form_step
+from omavalvonta.core.lib.edit_version import with_expected_version
 from omavalvonta.organisation.access import P_READINESS_MANAGE, P_UNIT_VIEW, requires
 
 HISTORY_LIMIT = 10
@@ -108,9 +108,7 @@ def _member_change(request, actor, members, forms: _ReadinessForms):
     form = forms.change[member.pk] = ReadinessMemberChangeForm(request.POST, prefix=f"c{member.pk}")
 
     def perform(data):
-        fields = dict(data)
-        expected = fields.pop("edit_version")
-        readiness_services.readiness_member_change(actor=actor, member=member, expected_version=expected, **fields)
+        readiness_services.readiness_member_change(actor=actor, member=member, **with_expected_version(data))
 
     done, _changed = form_step(form, perform)
     return _done(request, _("The member's role was saved.")) if done else None
@@ -164,33 +162,27 @@ def readiness(request):
     }, status=status)
 
 
+# A refused save or approval answers 400 here (the information-security plan's draft page answers 200).
+CRISIS_PLAN = VersionedPlan(
+    "crisis_plan", allow=_may_manage, versions=selectors.crisis_plan_versions, sections=selectors.crisis_plan_sections,
+    review_due=selectors.crisis_plan_review_due, start=readiness_services.crisis_plan_draft_start,
+    save=readiness_services.crisis_plan_draft_save, approve=readiness_services.crisis_plan_approve,
+    form_class=CrisisPlanForm, approve_class=CrisisPlanApproveForm, refused_status=400,
+)
+
+
 @requires(P_UNIT_VIEW)
 def crisis_plan(request):
     actor = request.user
-    versions = selectors.crisis_plan_versions(actor=actor)
-    current = next((v for v in versions if v.state == SecurityPlanState.APPROVED), None)
-    draft = next((v for v in versions if v.state == SecurityPlanState.DRAFT), None)
     return render(request, "audits/crisis_plan.html", {
-        "version": current, "draft": draft, "versions": versions,
-        "can_manage": selectors.readiness_allowed(actor),
-        "sections": selectors.crisis_plan_sections(current),
-        "review_due": selectors.crisis_plan_review_due(current),
+        **plan_draft_views.plan_context(CRISIS_PLAN, actor), "can_manage": selectors.readiness_allowed(actor),
     })
 
 
 @requires(P_UNIT_VIEW)
 def crisis_plan_version(request, pk):
     version = selectors.crisis_plan_get(actor=request.user, pk=pk)
-    return render(request, "audits/crisis_plan.html", {
-        "version": version, "single": True, "sections": selectors.crisis_plan_sections(version),
-    })
+    return render(request, "audits/crisis_plan.html", plan_draft_views.version_context(CRISIS_PLAN, version))
 
 
-# A refused save or approval answers 400 here (the information-security plan's draft page answers 200).
-CRISIS_PLAN = VersionedPlan(
-    "crisis_plan", allow=_may_manage, versions=selectors.crisis_plan_versions, sections=selectors.crisis_plan_sections,
-    start=readiness_services.crisis_plan_draft_start, save=readiness_services.crisis_plan_draft_save,
-    approve=readiness_services.crisis_plan_approve, form_class=CrisisPlanForm, approve_class=CrisisPlanApproveForm,
-    refused_status=400,
-)
 crisis_plan_draft_start, crisis_plan_draft = plan_draft_views.draft_views(CRISIS_PLAN, perm=P_READINESS_MANAGE)

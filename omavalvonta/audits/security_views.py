@@ -23,19 +23,22 @@ def _allowed(actor) -> None:
         raise PermissionDenied(P_SECURITY_PLAN)
 
 
+SECURITY_PLAN = VersionedPlan(
+    "security_plan", allow=_allowed, versions=selectors.security_plan_versions, sections=selectors.security_plan_sections,
+    review_due=selectors.security_plan_review_due, start=services.security_plan_draft_start,
+    save=services.security_plan_draft_save, approve=services.security_plan_approve,
+    form_class=SecurityPlanForm, approve_class=SecurityPlanApproveForm,
+)
+
+
 @requires(P_SECURITY_PLAN)
 def security_plan(request):
     actor = request.user
     _allowed(actor)
-    versions = selectors.security_plan_versions(actor=actor)
-    current = next((v for v in versions if v.state == SecurityPlanState.APPROVED), None)
-    draft = next((v for v in versions if v.state == SecurityPlanState.DRAFT), None)
+    context = plan_draft_views.plan_context(SECURITY_PLAN, actor)
     return render(request, "audits/security_plan.html", {
-        "version": current, "draft": draft, "versions": versions,
-        "sections": selectors.security_plan_sections(current),
-        "review_due": selectors.security_plan_review_due(current),
-        "systems": selectors.security_plan_critical_systems(actor=actor),
-        "approved_count": sum(1 for v in versions if v.state == SecurityPlanState.APPROVED),
+        **context, "systems": selectors.security_plan_critical_systems(actor=actor),
+        "approved_count": sum(1 for v in context["versions"] if v.state == SecurityPlanState.APPROVED),
     })
 
 
@@ -45,16 +48,11 @@ def security_plan_version(request, pk):
     _allowed(actor)
     version = selectors.security_plan_get(actor=actor, pk=pk)
     return render(request, "audits/security_plan.html", {
-        "version": version, "single": True, "sections": selectors.security_plan_sections(version),
+        **plan_draft_views.version_context(SECURITY_PLAN, version),
         "systems": selectors.security_plan_critical_systems(actor=actor),
     })
 
 
-SECURITY_PLAN = VersionedPlan(
-    "security_plan", allow=_allowed, versions=selectors.security_plan_versions, sections=selectors.security_plan_sections,
-    start=services.security_plan_draft_start, save=services.security_plan_draft_save, approve=services.security_plan_approve,
-    form_class=SecurityPlanForm, approve_class=SecurityPlanApproveForm,
-)
 security_plan_draft_start, security_plan_draft = plan_draft_views.draft_views(SECURITY_PLAN, perm=P_SECURITY_PLAN)
 
 

@@ -46,11 +46,12 @@ def _text(errors, field, value, *, required=False, limit=TEXT_MAX, message=None)
     return value
 
 
-def _past_date(errors, field, value):
+def _past_date(errors, field, value, *, message=None):
+    """A date given and not in the future (`message` says why not, when given)."""
     if value is None:
         errors[field] = _("Give the date.")
     elif value > timezone.localdate():
-        errors[field] = _("Record it once it has taken place.")
+        errors[field] = message or _("Record it once it has taken place.")
 
 
 # --- Checklists --------------------------------------------------------------------------------
@@ -325,29 +326,40 @@ def plan_approve(version, *, actor, verb: str, keys, review_note: str):
     return version
 
 
-@transaction.atomic
-def security_plan_draft_start(*, actor) -> SecurityPlanVersion:
-    """The draft to edit: the open one, or a new one copied from the newest
-    approved version (empty sections the first time)."""
-    _require_security_plan(actor)
-    return plan_draft_start(SecurityPlanVersion, actor=actor, verb="security_plan")
+def versioned_plan_services(model, *, verb: str, keys, limit: int, require):
+    """The three services of a plan kept as versioned sections, each atomic and
+    checking `require(actor)` first:
+    - draft_start(*, actor): the draft to edit, the open one or a new one copied
+      from the newest approved version (empty sections the first time);
+    - draft_save(*, actor, version, sections, change_note="", expected_version=None):
+      the draft's sections (by `keys`) and the note of what changed;
+    - approve(*, actor, version, review_note=""): freeze the draft as the plan in
+      force (the versions approved before stay as they were); `review_note`
+      records the review it came from (what was checked, with whom)."""
+
+    @transaction.atomic
+    def draft_start(*, actor):
+        require(actor)
+        return plan_draft_start(model, actor=actor, verb=verb)
+
+    @transaction.atomic
+    def draft_save(*, actor, version, sections: dict, change_note: str = "", expected_version: int | None = None):
+        require(actor)
+        return plan_draft_save(
+            version, actor=actor, verb=verb, keys=keys, limit=limit, sections=sections, change_note=change_note,
+            expected_version=expected_version,
+        )
+
+    @transaction.atomic
+    def approve(*, actor, version, review_note: str = ""):
+        require(actor)
+        return plan_approve(version, actor=actor, verb=verb, keys=keys, review_note=review_note)
+
+    for service, name in ((draft_start, "draft_start"), (draft_save, "draft_save"), (approve, "approve")):
+        service.__name__ = service.__qualname__ = f"{verb}_{name}"
+    return draft_start, draft_save, approve
 
 
-@transaction.atomic
-def security_plan_draft_save(
-    *, actor, version: SecurityPlanVersion, sections: dict, change_note: str = "", expected_version: int | None = None
-) -> SecurityPlanVersion:
-    """Save the draft's sections (by SECTION_KEYS) and the note of what changed."""
-    _require_security_plan(actor)
-    return plan_draft_save(
-        version, actor=actor, verb="security_plan", keys=SECTION_KEYS, limit=SECTION_TEXT_MAX, sections=sections,
-        change_note=change_note, expected_version=expected_version,
-    )
-
-
-@transaction.atomic
-def security_plan_approve(*, actor, version: SecurityPlanVersion, review_note: str = "") -> SecurityPlanVersion:
-    """Freeze the draft as the plan in force; `review_note` records the annual
-    review it came from (what was checked, with whom)."""
-    _require_security_plan(actor)
-    return plan_approve(version, actor=actor, verb="security_plan", keys=SECTION_KEYS, review_note=review_note)
+security_plan_draft_start, security_plan_draft_save, security_plan_approve = versioned_plan_services(
+    SecurityPlanVersion, verb="security_plan", keys=SECTION_KEYS, limit=SECTION_TEXT_MAX, require=_require_security_plan
+)

@@ -6,8 +6,9 @@ the actor's units, 403 inside without the right)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,8 @@ from omavalvonta.audits.forms import (
     SystemForm,
 )
 from omavalvonta.audits.models import AnswerResult, Finding
-from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.forms import form_page, form_step
+from omavalvonta.core.lib.edit_version import with_expected_version
 from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_OBLIGATION_TEMPLATE_EDIT, P_RISK_MANAGE, P_RISK_VIEW, requires
@@ -68,27 +70,22 @@ def checklist_list(request):
 def checklist_edit(request, pk=None):
     actor = request.user
     checklist = selectors.checklist_get(actor=actor, pk=pk) if pk is not None else None
-    if request.method == "POST":
-        form = ChecklistForm(request.POST)
-        if form.is_valid():
-            try:
-                fields = dict(form.cleaned_data)
-                expected = fields.pop("edit_version")
-                services.checklist_save(actor=actor, checklist=checklist, expected_version=expected, **fields)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The checklist was saved."))
-                return redirect("audits:checklists")
-    elif checklist is not None:
-        form = ChecklistForm(initial={
+
+    def initial():
+        if checklist is None:
+            return {"is_active": True}
+        return {
             "title": checklist.title, "description": checklist.description, "is_active": checklist.is_active,
             "criteria_text": "\n".join(c.text for c in checklist.criteria.all() if c.position < 1000),
             "edit_version": checklist.edit_version,
-        })
-    else:
-        form = ChecklistForm(initial={"is_active": True})
-    return render(request, "audits/checklist_form.html", {"form": form, "checklist": checklist})
+        }
+
+    return form_page(
+        request, ChecklistForm,
+        lambda form: services.checklist_save(actor=actor, checklist=checklist, **with_expected_version(form.cleaned_data)),
+        template="audits/checklist_form.html", context={"checklist": checklist}, initial=initial,
+        success=_("The checklist was saved."), back=reverse("audits:checklists"),
+    )
 
 
 @requires(P_RISK_MANAGE)
@@ -102,22 +99,19 @@ def self_assessment_create(request):
     if unit is None or checklist is None:
         return render(request, "audits/choose.html", {"units": units, "checklists": active, "unit": unit})
     criteria = [c for c in checklist.criteria.all() if c.position < 1000]
-    if request.method == "POST":
-        form = SelfAssessmentForm(request.POST, criteria=criteria)
-        if form.is_valid():
-            try:
-                assessment = services.self_assessment_create(
-                    actor=actor, unit=unit, checklist=checklist, held_on=form.cleaned_data["held_on"],
-                    answers=form.answers(), summary=form.cleaned_data.get("summary", ""),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The self-assessment was recorded."))
-                return redirect("audits:self_assessment", pk=assessment.pk)
-    else:
-        form = SelfAssessmentForm(criteria=criteria, initial={"held_on": timezone.localdate()})
-    return render(request, "audits/self_assessment_form.html", {"form": form, "unit": unit, "checklist": checklist})
+
+    def perform(form):
+        return services.self_assessment_create(
+            actor=actor, unit=unit, checklist=checklist, held_on=form.cleaned_data["held_on"],
+            answers=form.answers(), summary=form.cleaned_data.get("summary", ""),
+        )
+
+    return form_page(
+        request, SelfAssessmentForm, perform, template="audits/self_assessment_form.html",
+        context={"unit": unit, "checklist": checklist}, form_kwargs={"criteria": criteria},
+        initial={"held_on": timezone.localdate()}, success=_("The self-assessment was recorded."),
+        back=lambda assessment: reverse("audits:self_assessment", args=[assessment.pk]),
+    )
 
 
 @requires(P_RISK_VIEW)
@@ -136,14 +130,10 @@ def self_assessment_detail(request, pk):
             messages.error(request, _("Choose an unmet criterion."))
             return redirect("audits:self_assessment", pk=assessment.pk)
         form = ActionForm(request.POST, people=people, prefix=f"a{answer.pk}")
-        if form.is_valid():
-            try:
-                services.answer_action_create(actor=actor, answer=answer, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The action was added."))
-                return redirect("audits:self_assessment", pk=assessment.pk)
+        done, _action = form_step(form, lambda data: services.answer_action_create(actor=actor, answer=answer, **data))
+        if done:
+            messages.success(request, _("The action was added."))
+            return redirect("audits:self_assessment", pk=assessment.pk)
         failed_form, failed_id = form, answer.pk
     rows = []
     for a in answers:
@@ -167,19 +157,13 @@ def audit_create(request):
     unit = _chosen_unit(request, units)
     if unit is None:
         return render(request, "audits/choose.html", {"units": units, "checklists": None, "unit": None})
-    if request.method == "POST":
-        form = AuditForm(request.POST)
-        if form.is_valid():
-            try:
-                audit = services.audit_create(actor=actor, unit=unit, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The audit was recorded. Add its findings below."))
-                return redirect("audits:audit", pk=audit.pk)
-    else:
-        form = AuditForm(initial={"held_on": timezone.localdate(), "kind": "internal"})
-    return render(request, "audits/audit_form.html", {"form": form, "unit": unit})
+    return form_page(
+        request, AuditForm, lambda form: services.audit_create(actor=actor, unit=unit, **form.cleaned_data),
+        template="audits/audit_form.html", context={"unit": unit},
+        initial={"held_on": timezone.localdate(), "kind": "internal"},
+        success=_("The audit was recorded. Add its findings below."),
+        back=lambda audit: reverse("audits:audit", args=[audit.pk]),
+    )
 
 
 def _finding_add_step(request, *, actor, audit) -> tuple[bool, FindingForm]:
@@ -277,30 +261,26 @@ def continuity(request, unit_id):
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied(P_RISK_MANAGE)
+        # The page's three forms: the bound form, the service and the message when it went through.
+        steps = {
+            "system": (lambda: SystemForm(request.POST, people=people, prefix="s"),
+                       lambda data: services.critical_system_save(actor=actor, unit=unit, **data),
+                       _("The system was added.")),
+            "plan": (lambda: PlanForm(request.POST, prefix="p"),
+                     lambda data: services.continuity_plan_save(actor=actor, unit=unit, **with_expected_version(data)),
+                     _("The continuity plan was saved.")),
+            "drill": (lambda: DrillForm(request.POST, people=people, prefix="d"),
+                      lambda data: services.drill_record(actor=actor, unit=unit, **data),
+                      _("The drill was recorded.")),
+        }
         which = request.POST.get("form")
-        try:
-            if which == "system":
-                form = forms_["system"] = SystemForm(request.POST, people=people, prefix="s")
-                if form.is_valid():
-                    services.critical_system_save(actor=actor, unit=unit, **form.cleaned_data)
-                    messages.success(request, _("The system was added."))
-                    return redirect("audits:continuity", unit_id=unit.pk)
-            elif which == "plan":
-                form = forms_["plan"] = PlanForm(request.POST, prefix="p")
-                if form.is_valid():
-                    fields = dict(form.cleaned_data)
-                    expected = fields.pop("edit_version")
-                    services.continuity_plan_save(actor=actor, unit=unit, expected_version=expected, **fields)
-                    messages.success(request, _("The continuity plan was saved."))
-                    return redirect("audits:continuity", unit_id=unit.pk)
-            elif which == "drill":
-                form = forms_["drill"] = DrillForm(request.POST, people=people, prefix="d")
-                if form.is_valid():
-                    services.drill_record(actor=actor, unit=unit, **form.cleaned_data)
-                    messages.success(request, _("The drill was recorded."))
-                    return redirect("audits:continuity", unit_id=unit.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if which in steps:
+            bound, perform, message = steps[which]
+            form = forms_[which] = bound()
+            done, _saved = form_step(form, perform)
+            if done:
+                messages.success(request, message)
+                return redirect("audits:continuity", unit_id=unit.pk)
     return render(
         request, "audits/continuity.html",
         {"unit": unit, "can_manage": can_manage, "forms": forms_, "readiness": selectors.readiness_summary(), **data},

@@ -31,15 +31,34 @@ def group_period_start(today: dt.date | None = None) -> dt.date:
     return dt.date(year, month, day)
 
 
-def _count_per_region(qs, region_field: str) -> str:
-    rows = qs.order_by().values(region_field).annotate(n=Count("pk")).order_by("-n", region_field)
-    return ", ".join(f"{row[region_field]} {row['n']}" for row in rows)
+def _per_region(qs, *, kind: str, title: str):
+    """One line of the group's agenda: `title` (a count of `qs`), and the count of
+    each region in its note."""
+    from omavalvonta.meetings.agenda import AgendaProposal
+
+    field = "unit__region__name"
+    rows = qs.order_by().values(field).annotate(n=Count("pk")).order_by("-n", field)
+    return AgendaProposal(kind=kind, title=title, note=", ".join(f"{row[field]} {row['n']}" for row in rows)[:300])
+
+
+def _newest(qs):
+    """The newest deviations of `qs` one by one, with their unit and risk level."""
+    from omavalvonta.meetings.agenda import AgendaProposal
+
+    return [
+        AgendaProposal(
+            kind=AgendaItemKind.DEVIATION,
+            title=str(d),
+            source=d,
+            note=_("%(unit)s, risk %(risk)s") % {"unit": d.unit.name, "risk": str(d.get_risk_level_display() or "-").lower()},
+        )
+        for d in qs.order_by("-submitted_at", "-id")[:GROUP_DEVIATIONS_NEWEST]
+    ]
 
 
 def group_serious_deviations_for_agenda(*, actor, unit=None):
     """High and very high risk deviations of the last four months the chair may
     see: a count per region, then the five newest."""
-    from omavalvonta.meetings.agenda import AgendaProposal
 
     since = group_period_start()
     qs = deviation_list(actor=actor, filters={"date_from": since.isoformat()}).filter(
@@ -49,7 +68,8 @@ def group_serious_deviations_for_agenda(*, actor, unit=None):
     if not total:
         return []
     proposals = [
-        AgendaProposal(
+        _per_region(
+            qs,
             kind=AgendaItemKind.DEVIATION,
             title=ngettext(
                 "%(count)d high or very high risk deviation in the last four months",
@@ -57,20 +77,9 @@ def group_serious_deviations_for_agenda(*, actor, unit=None):
                 total,
             )
             % {"count": total},
-            note=_count_per_region(qs, "unit__region__name")[:300],
         )
     ]
-    for d in qs.order_by("-submitted_at", "-id")[:GROUP_DEVIATIONS_NEWEST]:
-        proposals.append(
-            AgendaProposal(
-                kind=AgendaItemKind.DEVIATION,
-                title=str(d),
-                source=d,
-                note=_("%(unit)s, risk %(risk)s")
-                % {"unit": d.unit.name, "risk": str(d.get_risk_level_display()).lower()},
-            )
-        )
-    return proposals
+    return proposals + _newest(qs)
 
 
 def group_statutory_notifications_for_agenda(*, actor, unit=None):
@@ -102,17 +111,16 @@ def group_statutory_notifications_for_agenda(*, actor, unit=None):
 def group_overdue_actions_for_agenda(*, actor, unit=None):
     """Overdue actions across the organisation the chair may see, per region."""
     from omavalvonta.improvement.selectors import action_list
-    from omavalvonta.meetings.agenda import AgendaProposal
 
     qs = action_list(actor=actor, filters={"overdue": True})
     count = qs.count()
     if not count:
         return []
     return [
-        AgendaProposal(
+        _per_region(
+            qs,
             kind=AgendaItemKind.ACTION_DUE,
             title=ngettext("%(count)d overdue action", "%(count)d overdue actions", count) % {"count": count},
-            note=_count_per_region(qs, "unit__region__name")[:300],
         )
     ]
 
@@ -180,7 +188,8 @@ def safety_deviations_for_agenda(*, actor, unit=None):
         f"{str(label).lower()} {targets[value]}" for value, label in ViolenceTarget.choices if targets.get(value)
     )
     proposals = [
-        AgendaProposal(
+        _per_region(
+            qs,
             kind=AgendaItemKind.DEVIATION,
             title=ngettext(
                 "%(count)d threat, danger or violence report in the last four months",
@@ -188,7 +197,6 @@ def safety_deviations_for_agenda(*, actor, unit=None):
                 total,
             )
             % {"count": total},
-            note=_count_per_region(qs, "unit__region__name")[:300],
         )
     ]
     if by_target:
@@ -199,14 +207,5 @@ def safety_deviations_for_agenda(*, actor, unit=None):
                 note=by_target[:300],
             )
         )
-    for d in qs.order_by("-submitted_at", "-id")[:GROUP_DEVIATIONS_NEWEST]:
-        proposals.append(
-            AgendaProposal(
-                kind=AgendaItemKind.DEVIATION,
-                title=str(d),
-                source=d,
-                note=_("%(unit)s, risk %(risk)s")
-                % {"unit": d.unit.name, "risk": str(d.get_risk_level_display() or "-").lower()},
-            )
-        )
+    proposals += _newest(qs)
     return proposals

@@ -68,6 +68,13 @@ def _mark_started(*, actor, meeting: Meeting) -> None:
         audit_event_record(actor=actor, verb="meeting.started", target=meeting, unit=meeting.unit)
 
 
+def _minutes_written(*, actor, meeting: Meeting, verb: str, **details) -> None:
+    """A part of the minutes written: the meeting started if it was only planned,
+    and the write audited as "meeting.<verb>"."""
+    _mark_started(actor=actor, meeting=meeting)
+    audit_event_record(actor=actor, verb=f"meeting.{verb}", target=meeting, unit=meeting.unit, **details)
+
+
 def _next_order(meeting: Meeting) -> int:
     return (meeting.items.aggregate(m=Max("order"))["m"] or 0) + 1
 
@@ -236,8 +243,7 @@ def agenda_item_decide(*, actor, item: AgendaItem, decision: str, expected_versi
     edit_version_claim(item, expected=expected_version, audit_target=meeting)
     item.decision = (decision or "").strip()
     item.save(update_fields=["decision"])
-    _mark_started(actor=actor, meeting=meeting)
-    audit_event_record(actor=actor, verb="meeting.decision_recorded", target=meeting, unit=meeting.unit, item=item.pk)
+    _minutes_written(actor=actor, meeting=meeting, verb="decision_recorded", item=item.pk)
     return item
 
 
@@ -290,11 +296,7 @@ def agenda_item_action_create(
         kind=kind if kind in ActionKind.values else ActionKind.CORRECTIVE,
         check_access=meeting.unit_id is None,
     )
-    _mark_started(actor=actor, meeting=meeting)
-    audit_event_record(
-        actor=actor, verb="meeting.action_decided", target=meeting, unit=meeting.unit, item=item.pk,
-        action_unit=target_unit.pk,
-    )
+    _minutes_written(actor=actor, meeting=meeting, verb="action_decided", item=item.pk, action_unit=target_unit.pk)
     return action
 
 
@@ -320,11 +322,7 @@ def agenda_item_log_entry_create(
         observed_on=min(timezone.localtime(meeting.starts_at).date(), timezone.localdate()),
         source=item,
     )
-    _mark_started(actor=actor, meeting=meeting)
-    audit_event_record(
-        actor=actor, verb="meeting.log_entry_written", target=meeting, unit=meeting.unit, item=item.pk,
-        log_unit=target_unit.pk,
-    )
+    _minutes_written(actor=actor, meeting=meeting, verb="log_entry_written", item=item.pk, log_unit=target_unit.pk)
     return entry
 
 
@@ -351,14 +349,8 @@ def meeting_attendance_set(*, actor, meeting: Meeting, participants, absentees, 
         fields.append("guests")
     if fields:
         meeting.save(update_fields=fields)
-    _mark_started(actor=actor, meeting=meeting)
-    audit_event_record(
-        actor=actor,
-        verb="meeting.attendance_recorded",
-        target=meeting,
-        unit=meeting.unit,
-        participants=len(participants),
-        absentees=len(absentees),
+    _minutes_written(
+        actor=actor, meeting=meeting, verb="attendance_recorded", participants=len(participants), absentees=len(absentees)
     )
 
 

@@ -9,6 +9,8 @@ exists. Every write goes through `services`."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -16,11 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.forms import add_service_errors, form_step, picked
 from omavalvonta.core.lists import filtered_list
 from omavalvonta.core.offline import queue_answer, wants_json
 from omavalvonta.meetings import selectors, services
@@ -136,22 +138,22 @@ def _item(meeting, item_id):
         raise Http404 from None
 
 
-def _step(request, pk, *, name, item_id=None, make_form=None, perform, success):
+def _step(request, pk, item_id, *, name, form, perform, success):
     """One write on the meeting page: parse the form (if any), call the service,
     redirect back to the item; on an error show the page with the errors."""
     meeting = selectors.meeting_get(actor=request.user, pk=pk, perm=P_MEETING_MANAGE)
     item = _item(meeting, item_id) if item_id is not None else None
-    form = make_form(meeting, item) if make_form else None
-    if form is None:
+    bound = form(request, meeting, item) if form else None
+    if bound is None:
         # A step without a form (refresh, remove): a refusal is told on the page.
         try:
-            done, result = True, perform(meeting, item, {})
+            done, result = True, perform(request, meeting, item, {})
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
             return redirect(reverse("meetings:detail", args=[meeting.pk]))
     else:
-        done, result = form_step(form, lambda data: perform(meeting, item, data))
+        done, result = form_step(bound, lambda data: perform(request, meeting, item, data))
     if done:
         text = success(result) if callable(success) else success
         if text:
@@ -159,82 +161,85 @@ def _step(request, pk, *, name, item_id=None, make_form=None, perform, success):
         anchor = f"#item-{item.pk}" if item is not None and name != "remove" else ""
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
     meeting.refresh_from_db()
-    return render_detail(request, meeting, bound=(name, item_id, form))
+    return render_detail(request, meeting, bound=(name, item_id, bound))
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def item_add(request, pk):
-    return _step(
-        request,
-        pk,
-        name="item",
-        make_form=lambda m, i: ItemForm(request.POST, prefix="item"),
-        perform=lambda m, i, d: services.agenda_item_add(actor=request.user, meeting=m, title=d["title"]),
-        success=_("The item was added to the agenda."),
-    )
+def meeting_step(name, *, form=None, success):
+    """Declare one write on the meeting page, posted (meeting.view declared; the
+    selector asks for meeting.manage): the decorated function is given the
+    request, the meeting, the agenda item (None for a step on the whole meeting)
+    and the form's cleaned data ({} without a form), calls the service and
+    returns what it returned. `form(request, meeting, item)` builds the step's
+    bound form; `success` is the message, or a callable given the result."""
+
+    def decorate(perform):
+        @requires(P_MEETING_VIEW)
+        @require_POST
+        @wraps(perform)
+        def view(request, pk, item_id=None):
+            return _step(request, pk, item_id, name=name, form=form, perform=perform, success=success)
+
+        return view
+
+    return decorate
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def agenda_refresh(request, pk):
-    def success(count):
-        if not count:
-            return _("Nothing new is waiting.")
-        return ngettext("%(count)d waiting item was added.", "%(count)d waiting items were added.", count) % {
-            "count": count
-        }
-
-    return _step(
-        request,
-        pk,
-        name="refresh",
-        perform=lambda m, i, d: services.agenda_refresh(actor=request.user, meeting=m),
-        success=success,
-    )
+# What a step that counts says when it went through.
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def item_move(request, pk, item_id):
-    direction = request.POST.get("direction", "")
-    return _step(
-        request,
-        pk,
-        name="move",
-        item_id=item_id,
-        perform=lambda m, i, d: services.agenda_item_move(actor=request.user, item=i, direction=direction),
-        success="",
-    )
+def _refreshed(count):
+    if not count:
+        return _("Nothing new is waiting.")
+    return ngettext("%(count)d waiting item was added.", "%(count)d waiting items were added.", count) % {"count": count}
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def item_remove(request, pk, item_id):
-    return _step(
-        request,
-        pk,
-        name="remove",
-        item_id=item_id,
-        perform=lambda m, i, d: services.agenda_item_remove(actor=request.user, item=i),
-        success=_("The item was removed from the agenda."),
-    )
+def _closed(asked):
+    if not asked:
+        return _("The minutes were closed.")
+    return ngettext(
+        "The minutes were closed. %(count)d person was asked to acknowledge them.",
+        "The minutes were closed. %(count)d people were asked to acknowledge them.",
+        asked,
+    ) % {"count": asked}
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def item_decide(request, pk, item_id):
-    return _step(
-        request,
-        pk,
-        name="decision",
-        item_id=item_id,
-        make_form=lambda m, i: DecisionForm(request.POST, prefix=f"d{i.pk}"),
-        perform=lambda m, i, d: services.agenda_item_decide(
-            actor=request.user, item=i, decision=d["decision"], expected_version=d["edit_version"]
-        ),
-        success=_("The decision was saved."),
-    )
+def _reminded(count):
+    if not count:
+        return _("Everyone has acknowledged the minutes.")
+    return ngettext("%(count)d person was reminded.", "%(count)d people were reminded.", count) % {"count": count}
+
+
+@meeting_step(
+    "item",
+    form=lambda request, meeting, item: ItemForm(request.POST, prefix="item"),
+    success=gettext_lazy("The item was added to the agenda."),
+)
+def item_add(request, meeting, item, data):
+    return services.agenda_item_add(actor=request.user, meeting=meeting, title=data["title"])
+
+
+@meeting_step("refresh", success=_refreshed)
+def agenda_refresh(request, meeting, item, data):
+    return services.agenda_refresh(actor=request.user, meeting=meeting)
+
+
+@meeting_step("move", success="")
+def item_move(request, meeting, item, data):
+    return services.agenda_item_move(actor=request.user, item=item, direction=request.POST.get("direction", ""))
+
+
+@meeting_step("remove", success=gettext_lazy("The item was removed from the agenda."))
+def item_remove(request, meeting, item, data):
+    return services.agenda_item_remove(actor=request.user, item=item)
+
+
+@meeting_step(
+    "decision",
+    form=lambda request, meeting, item: DecisionForm(request.POST, prefix=f"d{item.pk}"),
+    success=gettext_lazy("The decision was saved."),
+)
+def item_decide(request, meeting, item, data):
+    return services.agenda_item_decide(actor=request.user, item=item, decision=data["decision"], expected_version=data["edit_version"])
 
 
 def _action_form(request, meeting, item):
@@ -243,102 +248,40 @@ def _action_form(request, meeting, item):
     return ActionForm(request.POST, prefix=f"a{item.pk}", people=people, units=units)
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def item_action(request, pk, item_id):
-    return _step(
-        request,
-        pk,
-        name="action",
-        item_id=item_id,
-        make_form=lambda m, i: _action_form(request, m, i),
-        perform=lambda m, i, d: services.agenda_item_action_create(
-            actor=request.user,
-            item=i,
-            title=d["title"],
-            owner=d["owner"],
-            due_date=d["due_date"],
-            kind=d["kind"],
-            unit=d.get("unit"),
-        ),
-        success=_("The action was created and its owner notified."),
-    )
+@meeting_step("action", form=_action_form, success=gettext_lazy("The action was created and its owner notified."))
+def item_action(request, meeting, item, data):
+    fields = picked(data, "title", "owner", "due_date", "kind")
+    return services.agenda_item_action_create(actor=request.user, item=item, **fields, unit=data.get("unit"))
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def item_log(request, pk, item_id):
-    return _step(
-        request,
-        pk,
-        name="log",
-        item_id=item_id,
-        make_form=lambda m, i: LogEntryForm(
-            request.POST,
-            prefix=f"l{i.pk}",
-            units=selectors.decision_units(actor=request.user, meeting=m, perm=P_LOG_WRITE),
-        ),
-        perform=lambda m, i, d: services.agenda_item_log_entry_create(actor=request.user, item=i, **d),
-        success=_("The entry was written to the self-supervision log."),
-    )
+def _log_form(request, meeting, item):
+    units = selectors.decision_units(actor=request.user, meeting=meeting, perm=P_LOG_WRITE)
+    return LogEntryForm(request.POST, prefix=f"l{item.pk}", units=units)
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def attendance(request, pk):
-    return _step(
-        request,
-        pk,
-        name="attendance",
-        make_form=lambda m, i: AttendanceForm(
-            request.POST, prefix="attendance", people=selectors.meeting_people(meeting=m)
-        ),
-        perform=lambda m, i, d: services.meeting_attendance_set(
-            actor=request.user, meeting=m, participants=d["participants"], absentees=d["absentees"], guests=d["guests"]
-        ),
-        success=_("The attendance was saved."),
-    )
+@meeting_step("log", form=_log_form, success=gettext_lazy("The entry was written to the self-supervision log."))
+def item_log(request, meeting, item, data):
+    return services.agenda_item_log_entry_create(actor=request.user, item=item, **data)
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def meeting_close(request, pk):
-    def success(asked):
-        if not asked:
-            return _("The minutes were closed.")
-        return ngettext(
-            "The minutes were closed. %(count)d person was asked to acknowledge them.",
-            "The minutes were closed. %(count)d people were asked to acknowledge them.",
-            asked,
-        ) % {"count": asked}
-
-    return _step(
-        request,
-        pk,
-        name="close",
-        make_form=lambda m, i: CloseForm(request.POST, prefix="close"),
-        perform=lambda m, i, d: services.meeting_close(
-            actor=request.user, meeting=m, contains_new_instructions=d["contains_new_instructions"]
-        ),
-        success=success,
-    )
+def _attendance_form(request, meeting, item):
+    return AttendanceForm(request.POST, prefix="attendance", people=selectors.meeting_people(meeting=meeting))
 
 
-@requires(P_MEETING_VIEW)
-@require_POST
-def remind(request, pk):
-    def success(count):
-        if not count:
-            return _("Everyone has acknowledged the minutes.")
-        return ngettext("%(count)d person was reminded.", "%(count)d people were reminded.", count) % {"count": count}
+@meeting_step("attendance", form=_attendance_form, success=gettext_lazy("The attendance was saved."))
+def attendance(request, meeting, item, data):
+    people = picked(data, "participants", "absentees", "guests")
+    return services.meeting_attendance_set(actor=request.user, meeting=meeting, **people)
 
-    return _step(
-        request,
-        pk,
-        name="remind",
-        perform=lambda m, i, d: services.meeting_acknowledgements_remind(actor=request.user, meeting=m),
-        success=success,
-    )
+
+@meeting_step("close", form=lambda request, meeting, item: CloseForm(request.POST, prefix="close"), success=_closed)
+def meeting_close(request, meeting, item, data):
+    return services.meeting_close(actor=request.user, meeting=meeting, contains_new_instructions=data["contains_new_instructions"])
+
+
+@meeting_step("remind", success=_reminded)
+def remind(request, meeting, item, data):
+    return services.meeting_acknowledgements_remind(actor=request.user, meeting=meeting)
 
 
 # --- Acknowledging --------------------------------------------------------------------------

@@ -5,14 +5,16 @@ management group)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import form_page, form_step, posted_step
+from omavalvonta.core.lib.edit_version import with_expected_version
+from omavalvonta.core.posted_button import posted_button
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MANAGE, requires
 from omavalvonta.plans import programme as services, selectors
@@ -47,15 +49,11 @@ def programme(request):
 def programme_review(request):
     """The four-monthly review found nothing to change: recorded as a version."""
     form = ProgrammeReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.programme_review_record(actor=request.user, note=form.cleaned_data["note"])
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("The review was recorded."))
-            return redirect("plans:programme")
-    return _programme_page(request, review_form=form, status=400)
+    return posted_step(
+        request, form, lambda data: services.programme_review_record(actor=request.user, note=data["note"]),
+        success=_("The review was recorded."), back=reverse("plans:programme"),
+        again=lambda: _programme_page(request, review_form=form, status=400),
+    )
 
 
 @requires(P_PROGRAMME_MANAGE)
@@ -77,18 +75,11 @@ def programme_edit(request):
     initial = {"text": base.text if base else "", "change_summary": draft.change_summary if draft else "",
                # 0: no draft yet, so a draft someone else starts meanwhile is a conflict.
                "edit_version": draft.edit_version if draft else 0}
-    form = ProgrammeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = dict(form.cleaned_data)
-            expected = data.pop("edit_version")
-            services.programme_draft_save(actor=request.user, expected_version=expected, **data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("plans:programme")
-    return render(request, "plans/programme_form.html", {"form": form})
+    return form_page(
+        request, ProgrammeForm,
+        lambda form: services.programme_draft_save(actor=request.user, **with_expected_version(form.cleaned_data)),
+        template="plans/programme_form.html", initial=initial, success=_("Saved."), back=reverse("plans:programme"),
+    )
 
 
 @require_POST
@@ -97,29 +88,21 @@ def programme_approve(request, pk):
     version = ProgrammeVersion.objects.filter(pk=pk).first()
     if version is None:
         raise Http404
-    try:
-        services.programme_approve(actor=request.user, version=version)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("The programme was approved and published."))
-    return redirect("plans:programme")
+    return posted_button(
+        request, lambda: services.programme_approve(actor=request.user, version=version),
+        success=_("The programme was approved and published."), back=reverse("plans:programme"),
+    )
 
 
 @requires(P_PROGRAMME_MANAGE)
 def report_list(request):
     start, end = services.suggested_period()
-    form = ReportCreateForm(request.POST or None, initial={"period_start": start, "period_end": end})
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.followup_report_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            return redirect(report.get_absolute_url())
-    return render(request, "plans/report_list.html", {
-        "form": form, "reports": FollowupReport.objects.without_figures().select_related("approved_by").order_by("-period_end", "-id"),
-    })
+    reports = FollowupReport.objects.without_figures().select_related("approved_by").order_by("-period_end", "-id")
+    return form_page(
+        request, ReportCreateForm, lambda form: services.followup_report_create(actor=request.user, **form.cleaned_data),
+        template="plans/report_list.html", context={"reports": reports}, initial={"period_start": start, "period_end": end},
+        success="", back=lambda report: report.get_absolute_url(),
+    )
 
 
 def _report(pk, *, unit_rows: int | None = None) -> FollowupReport:
@@ -142,14 +125,12 @@ def report_detail(request, pk):
         if not editable:
             messages.error(request, _("An approved report cannot be changed."))
             return redirect(report.get_absolute_url())
-        if form.is_valid():
-            try:
-                services.followup_report_findings_save(actor=request.user, report=report, **form.cleaned_data)
-            except ValidationError as e:
-                add_service_errors(form, e)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(report.get_absolute_url())
+        done, _saved = form_step(
+            form, lambda data: services.followup_report_findings_save(actor=request.user, report=report, **data)
+        )
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect(report.get_absolute_url())
     return render(request, "plans/report.html", {
         **report_context(report, unit_rows=rows), "form": form, "editable": editable,
         "can_approve": access.has_perm_anywhere(request.user, P_PROGRAMME_APPROVE),
@@ -158,13 +139,9 @@ def report_detail(request, pk):
 
 def _report_action(request, pk, func, done_message):
     report = _report(pk)
-    try:
-        func(actor=request.user, report=report)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, done_message)
-    return redirect(report.get_absolute_url())
+    return posted_button(
+        request, lambda: func(actor=request.user, report=report), success=done_message, back=report.get_absolute_url()
+    )
 
 
 @require_POST

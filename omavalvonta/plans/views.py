@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import form_page, posted_step
+from omavalvonta.core.lib.edit_version import with_expected_version
+from omavalvonta.core.posted_button import posted_button
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PLAN_APPROVE, P_PLAN_EDIT, P_PLAN_TEMPLATE, P_PLAN_VIEW, requires
 from omavalvonta.organisation.models import Region
@@ -128,23 +130,22 @@ def section_edit(request, pk, section_id):
     if refused:
         return refused
     section = selectors.section_get(version=version, section_id=section_id)
-    form = SectionForm(request.POST or None, initial={"text": section.text, "edit_version": section.edit_version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_section_save(
-                actor=request.user, section=section, text=form.cleaned_data["text"],
-                expected_version=form.cleaned_data["edit_version"],
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Section saved."))
-            return redirect(f"{version.get_absolute_url()}#section-{section.pk}")
-    return render(request, "plans/section_form.html", {
-        "version": version, "section": section, "form": form,
-        "facts": selectors.version_facts(actor=request.user, version=version) if section.live_fact else {},
-        "fact_links": selectors.fact_links(actor=request.user, unit=version.unit),
-    })
+
+    def page(form):
+        return render(request, "plans/section_form.html", {
+            "version": version, "section": section, "form": form,
+            "facts": selectors.version_facts(actor=request.user, version=version) if section.live_fact else {},
+            "fact_links": selectors.fact_links(actor=request.user, unit=version.unit),
+        })
+
+    if request.method != "POST":
+        return page(SectionForm(initial={"text": section.text, "edit_version": section.edit_version}))
+    form = SectionForm(request.POST)
+    return posted_step(
+        request, form,
+        lambda data: services.plan_section_save(actor=request.user, section=section, **with_expected_version(data)),
+        success=_("Section saved."), back=f"{version.get_absolute_url()}#section-{section.pk}", again=lambda: page(form),
+    )
 
 
 @require_POST
@@ -154,13 +155,10 @@ def section_remove(request, pk, section_id):
     if refused:
         return refused
     section = selectors.section_get(version=version, section_id=section_id)
-    try:
-        services.plan_section_remove(actor=request.user, section=section)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("Section removed from the draft."))
-    return redirect(version.get_absolute_url())
+    return posted_button(
+        request, lambda: services.plan_section_remove(actor=request.user, section=section),
+        success=_("Section removed from the draft."), back=version.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -183,23 +181,20 @@ def details_edit(request, pk):
     if refused:
         return refused
     good = version.plan.kind == PlanKind.GOOD_TREATMENT
-    form = DetailsForm(request.POST or None, good_treatment=good, initial={
-        "change_summary": version.change_summary,
-        "children_participation": version.children_participation,
-        "child_friendly_text": version.child_friendly_text,
-        "edit_version": version.edit_version,
-    })
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("edit_version")
-        try:
-            services.plan_version_details_save(actor=request.user, version=version, expected_version=expected, **data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(version.get_absolute_url())
-    return render(request, "plans/details_form.html", {"version": version, "form": form, "good_treatment": good})
+    return form_page(
+        request, DetailsForm,
+        lambda form: services.plan_version_details_save(
+            actor=request.user, version=version, **with_expected_version(form.cleaned_data)
+        ),
+        template="plans/details_form.html", context={"version": version, "good_treatment": good},
+        form_kwargs={"good_treatment": good}, success=_("Saved."), back=version.get_absolute_url(),
+        initial={
+            "change_summary": version.change_summary,
+            "children_participation": version.children_participation,
+            "child_friendly_text": version.child_friendly_text,
+            "edit_version": version.edit_version,
+        },
+    )
 
 
 @require_POST
@@ -226,18 +221,20 @@ def approve(request, pk):
     if version.is_approved:
         messages.info(request, _("This version is already approved."))
         return redirect(version.get_absolute_url())
-    form = ApproveForm(request.POST or None, initial={"change_summary": version.change_summary})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_version_approve(actor=request.user, version=version, change_summary=form.cleaned_data["change_summary"])
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("The version was approved and published."))
-            return redirect(version.get_absolute_url())
-    return render(request, "plans/approve.html", {
-        "version": version, "form": form, "missing": services.approval_missing(version),
-    })
+
+    def page(form):
+        return render(request, "plans/approve.html", {
+            "version": version, "form": form, "missing": services.approval_missing(version),
+        })
+
+    if request.method != "POST":
+        return page(ApproveForm(initial={"change_summary": version.change_summary}))
+    form = ApproveForm(request.POST)
+    return posted_step(
+        request, form,
+        lambda data: services.plan_version_approve(actor=request.user, version=version, change_summary=data["change_summary"]),
+        success=_("The version was approved and published."), back=version.get_absolute_url(), again=lambda: page(form),
+    )
 
 
 @require_POST
@@ -260,18 +257,14 @@ def review(request, unit_id, kind_slug):
     unit = selectors.unit_for_plans(actor=actor, unit_id=unit_id, perm=P_PLAN_APPROVE)
     kind = _kind(kind_slug)
     plan = selectors.plan_of(unit=unit, kind=kind)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.plan_review_record(actor=actor, unit=unit, kind=kind, note=form.cleaned_data["note"])
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("The review was recorded as version %(number)s.") % {"number": version.number})
-            return redirect(version.get_absolute_url())
-    return render(request, "plans/review.html", {
-        "unit": unit, "plan": plan, "kind_slug": kind_slug, "kind_label": PlanKind(kind).label, "form": form,
-    })
+    return form_page(
+        request, ReviewForm,
+        lambda form: services.plan_review_record(actor=actor, unit=unit, kind=kind, note=form.cleaned_data["note"]),
+        template="plans/review.html",
+        context={"unit": unit, "plan": plan, "kind_slug": kind_slug, "kind_label": PlanKind(kind).label},
+        success=lambda version: _("The review was recorded as version %(number)s.") % {"number": version.number},
+        back=lambda version: version.get_absolute_url(),
+    )
 
 
 @requires(P_PLAN_VIEW)
@@ -315,15 +308,9 @@ def template_edit(request, pk=None):
     else:
         kind = request.GET.get("kind") if request.GET.get("kind") in PlanKind.values else PlanKind.SELF_SUPERVISION
         initial = {"kind": kind, "required": False, "is_active": True, "order": 1000}
-    form = TemplateSectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = dict(form.cleaned_data)
-            expected = data.pop("edit_version")
-            saved = services.template_section_save(actor=request.user, section=section, expected_version=expected, **data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Template section saved."))
-            return redirect(f"{reverse('plans:template')}?kind={saved.kind}")
-    return render(request, "plans/template_form.html", {"form": form, "section": section})
+    return form_page(
+        request, TemplateSectionForm,
+        lambda form: services.template_section_save(actor=request.user, section=section, **with_expected_version(form.cleaned_data)),
+        template="plans/template_form.html", context={"section": section}, initial=initial,
+        success=_("Template section saved."), back=lambda saved: f"{reverse('plans:template')}?kind={saved.kind}",
+    )

@@ -27,9 +27,11 @@ from omavalvonta.improvement.services._common import (
     TITLE_MAX,
     action_link,
     check_length,
+    check_required,
     clean_text,
     fi_date,
     raise_if,
+    required_text,
 )
 from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access
@@ -320,12 +322,7 @@ def action_complete(*, actor, action: Action, note: str) -> Action:
         access.require_on(actor, action, access.P_ACTION_MANAGE)
     if action.state != ActionState.OPEN:
         raise ValidationError(_("Only an open action can be completed."))
-    note = clean_text(note)
-    errors: dict = {}
-    if not note:
-        errors["note"] = _("Tell what was done.")
-    check_length(errors, "note", note, TEXT_MAX)
-    raise_if(errors)
+    note = required_text("note", note, missing=_("Tell what was done."))
 
     now = timezone.now()
     # The source may have been classified as a serious risk after the action was decided.
@@ -384,9 +381,7 @@ def action_record_effectiveness(
     errors: dict = {}
     if result not in Effectiveness.values:
         errors["result"] = _("Choose whether the action worked.")
-    if not evidence:
-        errors["evidence"] = _("Tell what shows whether it worked.")
-    check_length(errors, "evidence", evidence, TEXT_MAX)
+    check_required(errors, "evidence", evidence, TEXT_MAX, missing=_("Tell what shows whether it worked."))
     if result == Effectiveness.NO and new_due_date is not None and new_due_date <= today:
         errors["new_due_date"] = _("The new due date must be in the future.")
     raise_if(errors)
@@ -447,12 +442,7 @@ def action_cancel(*, actor, action: Action, reason: str) -> Action:
     access.require_on(actor, action, access.P_ACTION_MANAGE)
     if action.state not in (ActionState.OPEN, ActionState.AWAITING_CHECK):
         raise ValidationError(_("Only an open action can be cancelled."))
-    reason = clean_text(reason)
-    errors: dict = {}
-    if not reason:
-        errors["reason"] = _("Tell why the action is cancelled.")
-    check_length(errors, "reason", reason, TEXT_MAX)
-    raise_if(errors)
+    reason = required_text("reason", reason, missing=_("Tell why the action is cancelled."))
     action.state = ActionState.CANCELLED
     action.cancel_reason = reason
     action.cancelled_at = timezone.now()

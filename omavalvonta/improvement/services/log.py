@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.improvement.models import LogEntry
-from omavalvonta.improvement.services._common import TEXT_MAX, check_length, clean_text, raise_if
+from omavalvonta.improvement.services._common import TEXT_MAX, check_length, clean_text, raise_if, required_text
 from omavalvonta.organisation import access
 
 # --- Self-supervision log (CONTRACT: meetings and deviations call this) -----------------------------
@@ -48,12 +48,7 @@ def log_entry_create(
 def log_entry_follow_up(*, actor, entry: LogEntry, follow_up: str) -> LogEntry:
     """Record (or rewrite) how the planned correction was followed up (log.write)."""
     access.require_on(actor, entry, access.P_LOG_WRITE)
-    follow_up = clean_text(follow_up)
-    errors: dict = {}
-    if not follow_up:
-        errors["follow_up"] = _("Write how the correction was followed up.")
-    check_length(errors, "follow_up", follow_up, TEXT_MAX)
-    raise_if(errors)
+    follow_up = required_text("follow_up", follow_up, missing=_("Write how the correction was followed up."))
     rewritten = bool(entry.follow_up)
     entry.follow_up = follow_up
     entry.followed_up_at = timezone.now()

@@ -23,7 +23,7 @@ from omavalvonta.improvement.models import (
     PlanGoal,
     SourceKind,
 )
-from omavalvonta.improvement.services._common import TEXT_MAX, check_length, clean_text, raise_if
+from omavalvonta.improvement.services._common import TEXT_MAX, check_length, check_required, clean_text, raise_if
 from omavalvonta.organisation import access
 
 INDICATOR_MAX = 300
@@ -84,23 +84,29 @@ def action_plan_update(
     return plan
 
 
+def _goal_event(actor, plan: ActionPlan, goal: PlanGoal, verb: str, **details) -> None:
+    """Audit a change of one of the plan's goals: "action_plan.<verb>" with the goal's id."""
+    audit_event_record(actor=actor, verb=f"action_plan.{verb}", target=plan, unit=plan.unit, goal_id=goal.pk, **details)
+
+
 def _require_not_approved(plan: ActionPlan) -> None:
     if plan.approved_at is not None:
         raise ValidationError(_("The plan is approved: its goals can no longer be changed."))
 
 
-def _goal_errors(*, plan: ActionPlan, area: str, description: str, measures: str, owner, indicator: str) -> dict:
+def _goal_fields(*, plan: ActionPlan, area: str, description: str, measures: str, owner, indicator: str) -> dict:
+    """A goal's fields, its texts stripped; a ValidationError when one is wrong."""
+    description, measures, indicator = clean_text(description), clean_text(measures), clean_text(indicator)
     errors: dict = {}
     if area not in GoalArea.values:
         errors["area"] = _("Choose the area of the goal.")
-    if not description:
-        errors["description"] = _("Describe the goal.")
-    check_length(errors, "description", description, TEXT_MAX)
+    check_required(errors, "description", description, TEXT_MAX, missing=_("Describe the goal."))
     check_length(errors, "measures", measures, TEXT_MAX)
     check_length(errors, "indicator", indicator, INDICATOR_MAX)
     if owner is not None and (not owner.is_active or not access.sees_unit(owner, plan.unit)):
         errors["owner"] = _("%(name)s does not work in this unit.") % {"name": owner.full_name}
-    return errors
+    raise_if(errors)
+    return {"area": area, "description": description, "measures": measures, "owner": owner, "indicator": indicator}
 
 
 @transaction.atomic
@@ -145,20 +151,12 @@ def plan_goal_update(
     access.require_on(actor, goal, access.P_ACTION_MANAGE)
     plan = ActionPlan.objects.select_for_update().get(pk=goal.plan_id)
     _require_not_approved(plan)
-    description = clean_text(description)
-    measures = clean_text(measures)
-    indicator = clean_text(indicator)
-    raise_if(
-        _goal_errors(plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator)
-    )
+    fields = _goal_fields(plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator)
     edit_version_claim(goal, expected=expected_version, audit_target=plan)
-    goal.area = area
-    goal.description = description
-    goal.measures = measures
-    goal.owner = owner
-    goal.indicator = indicator
-    goal.save(update_fields=["area", "description", "measures", "owner", "indicator"])
-    audit_event_record(actor=actor, verb="action_plan.goal_updated", target=plan, unit=plan.unit, goal_id=goal.pk)
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.save(update_fields=list(fields))
+    _goal_event(actor, plan, goal, "goal_updated")
     return goal
 
 
@@ -171,14 +169,7 @@ def plan_goal_remove(*, actor, goal: PlanGoal) -> None:
     _require_not_approved(plan)
     if goal.actions.exists():
         raise ValidationError(_("Actions were already decided for this goal: it stays in the plan."))
-    audit_event_record(
-        actor=actor,
-        verb="action_plan.goal_removed",
-        target=plan,
-        unit=plan.unit,
-        goal_id=goal.pk,
-        description=goal.description[:200],
-    )
+    _goal_event(actor, plan, goal, "goal_removed", description=goal.description[:200])
     goal.delete()
 
 
@@ -189,16 +180,9 @@ def plan_goal_add(
     """Add a development goal to a plan that is not yet approved (action.manage)."""
     access.require_on(actor, plan, access.P_ACTION_MANAGE)
     _require_not_approved(plan)
-    description = clean_text(description)
-    measures = clean_text(measures)
-    indicator = clean_text(indicator)
-    raise_if(
-        _goal_errors(plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator)
-    )
-    goal = PlanGoal.objects.create(
-        unit=plan.unit, plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator
-    )
-    audit_event_record(actor=actor, verb="action_plan.goal_added", target=plan, unit=plan.unit, goal_id=goal.pk)
+    fields = _goal_fields(plan=plan, area=area, description=description, measures=measures, owner=owner, indicator=indicator)
+    goal = PlanGoal.objects.create(unit=plan.unit, plan=plan, **fields)
+    _goal_event(actor, plan, goal, "goal_added")
     return goal
 
 
@@ -220,16 +204,7 @@ def goal_follow_up_record(*, actor, goal: PlanGoal, period: int, status: str, no
         period=period,
         defaults={"unit_id": goal.unit_id, "status": status, "note": note, "recorded_by": actor, "recorded_at": timezone.now()},
     )
-    audit_event_record(
-        actor=actor,
-        verb="action_plan.follow_up_recorded",
-        target=goal.plan,
-        unit=goal.unit,
-        goal_id=goal.pk,
-        period=period,
-        status=status,
-        replaced=not created,
-    )
+    _goal_event(actor, goal.plan, goal, "follow_up_recorded", period=period, status=status, replaced=not created)
     return follow_up
 
 
@@ -268,16 +243,7 @@ def _prompt_create(*, actor, goal: PlanGoal, source, source_kind: str, label: st
         started_goal=started,
         created_by=actor,
     )
-    audit_event_record(
-        actor=actor,
-        verb="action_plan.goal_prompt_added",
-        target=goal.plan,
-        unit=goal.unit,
-        goal_id=goal.pk,
-        source_kind=source_kind,
-        source_id=source.pk,
-        started_goal=started,
-    )
+    _goal_event(actor, goal.plan, goal, "goal_prompt_added", source_kind=source_kind, source_id=source.pk, started_goal=started)
     return prompt
 
 
@@ -315,13 +281,5 @@ def plan_goal_start_from(
 def goal_prompt_remove(*, actor, prompt: GoalPrompt) -> None:
     """Unlink a finding from a goal (action.manage); the goal stays."""
     access.require_on(actor, prompt, access.P_ACTION_MANAGE)
-    audit_event_record(
-        actor=actor,
-        verb="action_plan.goal_prompt_removed",
-        target=prompt.goal.plan,
-        unit=prompt.goal.unit,
-        goal_id=prompt.goal_id,
-        source_kind=prompt.source_kind,
-        source_id=prompt.source_id,
-    )
+    _goal_event(actor, prompt.goal.plan, prompt.goal, "goal_prompt_removed", source_kind=prompt.source_kind, source_id=prompt.source_id)
     prompt.delete()

@@ -14,6 +14,7 @@ from omavalvonta.deviations import services as deviation_services
 from omavalvonta.deviations.models import Deviation
 from omavalvonta.improvement import services
 from omavalvonta.improvement.models import Action, ActionKind, ActionState, Effectiveness, SourceKind
+from omavalvonta.improvement.tests.helpers import in_days, new_action
 from omavalvonta.notifications.models import Notification
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
@@ -22,16 +23,6 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 pytestmark = pytest.mark.usefixtures("english_texts")
-
-
-def in_days(n):
-    return timezone.localdate() + dt.timedelta(days=n)
-
-
-def create(actor, unit, owner, **kw):
-    kw.setdefault("title", "Lääkekaapin avaimet vuoronvaihtoon")
-    kw.setdefault("due_date", in_days(14))
-    return services.action_create(actor=actor, unit=unit, owner=owner, **kw)
 
 
 def verbs(action):
@@ -62,7 +53,7 @@ def serious_action(supervisor, unit, owner, reporter, *, risk_level="high"):
 
 
 def test_supervisor_creates_a_development_action_and_the_owner_is_notified(supervisor_a, employee_a, unit_a):
-    action = create(
+    action = new_action(
         supervisor_a, unit_a, employee_a, kind=ActionKind.DEVELOPMENT, source_kind=SourceKind.AUDIT, description="  Tarkemmin  "
     )
     assert (action.state, action.kind, action.source_kind, action.description) == (
@@ -78,17 +69,17 @@ def test_supervisor_creates_a_development_action_and_the_owner_is_notified(super
 
 
 def test_an_action_without_a_source_is_of_source_other(supervisor_a, employee_a, unit_a):
-    assert create(supervisor_a, unit_a, employee_a).source_kind == SourceKind.OTHER
+    assert new_action(supervisor_a, unit_a, employee_a).source_kind == SourceKind.OTHER
 
 
 def test_employee_may_not_create_actions(employee_a, colleague_a, unit_a):
     with pytest.raises(PermissionDenied):
-        create(employee_a, unit_a, colleague_a)
+        new_action(employee_a, unit_a, colleague_a)
 
 
 def test_other_units_supervisor_may_not_create_actions_here(supervisor_b, employee_a, unit_a):
     with pytest.raises(PermissionDenied):
-        create(supervisor_b, unit_a, employee_a)
+        new_action(supervisor_b, unit_a, employee_a)
 
 
 @pytest.mark.parametrize(
@@ -102,19 +93,19 @@ def test_other_units_supervisor_may_not_create_actions_here(supervisor_b, employ
 )
 def test_create_refuses_bad_input(supervisor_a, employee_a, unit_a, overrides, field):
     with pytest.raises(ValidationError) as error:
-        create(supervisor_a, unit_a, employee_a, **overrides)
+        new_action(supervisor_a, unit_a, employee_a, **overrides)
     assert field in error.value.message_dict
 
 
 def test_create_refuses_a_past_due_date(supervisor_a, employee_a, unit_a):
     with pytest.raises(ValidationError) as error:
-        create(supervisor_a, unit_a, employee_a, due_date=in_days(-1))
+        new_action(supervisor_a, unit_a, employee_a, due_date=in_days(-1))
     assert "due_date" in error.value.message_dict
 
 
 def test_create_refuses_an_owner_from_another_unit(supervisor_a, supervisor_b, unit_a):
     with pytest.raises(ValidationError) as error:
-        create(supervisor_a, unit_a, supervisor_b)
+        new_action(supervisor_a, unit_a, supervisor_b)
     assert "owner" in error.value.message_dict
 
 
@@ -122,11 +113,11 @@ def test_create_refuses_an_inactive_owner(supervisor_a, employee_a, unit_a):
     employee_a.is_active = False
     employee_a.save()
     with pytest.raises(ValidationError):
-        create(supervisor_a, unit_a, employee_a)
+        new_action(supervisor_a, unit_a, employee_a)
 
 
 def test_an_action_one_creates_for_oneself_sends_no_notification(supervisor_a, unit_a):
-    create(supervisor_a, unit_a, supervisor_a)
+    new_action(supervisor_a, unit_a, supervisor_a)
     assert notes_to(supervisor_a) == []
 
 
@@ -167,7 +158,7 @@ def test_a_report_classified_serious_after_the_action_still_gets_its_check(super
 
 
 def test_supervisor_changes_owner_and_due_date_and_the_new_owner_is_told(supervisor_a, employee_a, colleague_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     Action.objects.filter(pk=action.pk).update(reminded_at=timezone.now())
     action.refresh_from_db()
     services.action_update(
@@ -182,20 +173,20 @@ def test_supervisor_changes_owner_and_due_date_and_the_new_owner_is_told(supervi
 
 
 def test_the_owner_alone_may_not_edit_their_action(employee_a, supervisor_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     with pytest.raises(PermissionDenied):
         services.action_update(actor=employee_a, action=action, title="x", owner=employee_a, due_date=in_days(3))
 
 
 def test_a_done_action_cannot_be_edited(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     services.action_complete(actor=employee_a, action=action, note="Tehty")
     with pytest.raises(ValidationError):
         services.action_update(actor=supervisor_a, action=action, title="x", owner=employee_a, due_date=in_days(3))
 
 
 def test_an_update_without_changes_writes_no_event(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     services.action_update(
         actor=supervisor_a, action=action, title=action.title, owner=employee_a, due_date=action.due_date
     )
@@ -206,7 +197,7 @@ def test_an_update_without_changes_writes_no_event(supervisor_a, employee_a, uni
 
 
 def test_owner_completes_their_action_and_the_decider_is_told(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     services.action_complete(actor=employee_a, action=action, note="  Avaimet siirretty.  ")
     action.refresh_from_db()
     assert (action.state, action.completion_note, action.completed_by) == (ActionState.DONE, "Avaimet siirretty.", employee_a)
@@ -215,26 +206,26 @@ def test_owner_completes_their_action_and_the_decider_is_told(supervisor_a, empl
 
 
 def test_completion_needs_a_note(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     with pytest.raises(ValidationError) as error:
         services.action_complete(actor=employee_a, action=action, note=" ")
     assert "note" in error.value.message_dict
 
 
 def test_a_colleague_who_does_not_own_it_may_not_complete_it(supervisor_a, employee_a, colleague_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     with pytest.raises(PermissionDenied):
         services.action_complete(actor=colleague_a, action=action, note="Tehty")
 
 
 def test_supervisor_may_complete_someone_elses_action(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     services.action_complete(actor=supervisor_a, action=action, note="Tehty yhdessä")
     assert action.state == ActionState.DONE
 
 
 def test_a_done_action_cannot_be_completed_again(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     services.action_complete(actor=employee_a, action=action, note="Tehty")
     with pytest.raises(ValidationError):
         services.action_complete(actor=employee_a, action=action, note="Uudestaan")
@@ -319,7 +310,7 @@ def test_the_owner_employee_may_not_record_the_check(supervisor_a, employee_a, u
 
 
 def test_an_open_action_has_no_check_to_record(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     with pytest.raises(ValidationError):
         services.action_record_effectiveness(actor=supervisor_a, action=action, result="yes", evidence="Toimii")
 
@@ -337,7 +328,7 @@ def test_regional_director_may_record_the_check(regional_director_a, supervisor_
 
 
 def test_supervisor_cancels_with_a_reason(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     services.action_cancel(actor=supervisor_a, action=action, reason="Korvattu toisella toimenpiteellä")
     action.refresh_from_db()
     assert (action.state, action.cancel_reason) == (ActionState.CANCELLED, "Korvattu toisella toimenpiteellä")
@@ -346,7 +337,7 @@ def test_supervisor_cancels_with_a_reason(supervisor_a, employee_a, unit_a):
 
 
 def test_cancel_needs_a_reason_and_the_right(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     with pytest.raises(ValidationError):
         services.action_cancel(actor=supervisor_a, action=action, reason="")
     with pytest.raises(PermissionDenied):
@@ -354,7 +345,7 @@ def test_cancel_needs_a_reason_and_the_right(supervisor_a, employee_a, unit_a):
 
 
 def test_a_cancelled_action_cannot_be_cancelled_or_completed(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     services.action_cancel(actor=supervisor_a, action=action, reason="Turha")
     with pytest.raises(ValidationError):
         services.action_cancel(actor=supervisor_a, action=action, reason="Turha")
@@ -363,13 +354,13 @@ def test_a_cancelled_action_cannot_be_cancelled_or_completed(supervisor_a, emplo
 
 
 def test_quality_director_manages_actions_in_every_unit(quality_director, employee_a, unit_a):
-    action = create(quality_director, unit_a, employee_a)
+    action = new_action(quality_director, unit_a, employee_a)
     services.action_cancel(actor=quality_director, action=action, reason="Päällekkäinen")
     assert action.state == ActionState.CANCELLED
 
 
 def test_inactive_supervisor_has_no_rights(supervisor_a, employee_a, unit_a):
-    action = create(supervisor_a, unit_a, employee_a)
+    action = new_action(supervisor_a, unit_a, employee_a)
     supervisor_a.is_active = False
     supervisor_a.save()
     with pytest.raises(PermissionDenied):
@@ -378,4 +369,4 @@ def test_inactive_supervisor_has_no_rights(supervisor_a, employee_a, unit_a):
 
 def test_an_employee_of_the_unit_can_be_given_an_action_by_the_responsible_person(responsible_a, unit_a):
     newcomer = member(Role.EMPLOYEE, unit=unit_a)
-    assert create(responsible_a, unit_a, newcomer).owner == newcomer
+    assert new_action(responsible_a, unit_a, newcomer).owner == newcomer

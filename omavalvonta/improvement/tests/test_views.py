@@ -7,16 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from omavalvonta.deviations import services as deviation_services
 from omavalvonta.improvement import services
 from omavalvonta.improvement.models import Action, ActionPlan, ActionState, LogEntry
+from omavalvonta.improvement.tests.helpers import in_days, new_action
 from omavalvonta.organisation.models import Role
 from omavalvonta.testing.factories import deviation_kwargs, member
+from omavalvonta.testing.queries import reads_flat
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -26,16 +26,6 @@ pytestmark = pytest.mark.usefixtures("english_pages")
 
 def html(response):
     return response.content.decode()
-
-
-def in_days(n):
-    return timezone.localdate() + dt.timedelta(days=n)
-
-
-def new_action(actor, unit, owner, **kw):
-    kw.setdefault("title", "Lääkekaapin avaimet")
-    kw.setdefault("due_date", in_days(10))
-    return services.action_create(actor=actor, unit=unit, owner=owner, **kw)
 
 
 @pytest.fixture
@@ -164,16 +154,6 @@ def test_list_filters_by_state_source_and_overdue(client, supervisor_a, employee
         assert "No actions match" in html(client.get(url, {"state": "done"}))
 
 
-def _flat(client, url, make_more, django_assert_max_num_queries):
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
-    make_more()
-    with django_assert_max_num_queries(len(few)):
-        response = client.get(url)
-    return response
-
-
 def test_action_list_query_count_stays_flat(client, supervisor_a, employee_a, colleague_a, unit_a, django_assert_max_num_queries):
     for _ in range(3):
         new_action(supervisor_a, unit_a, employee_a)
@@ -183,7 +163,7 @@ def test_action_list_query_count_stays_flat(client, supervisor_a, employee_a, co
         for i in range(22):
             new_action(supervisor_a, unit_a, colleague_a if i % 2 else employee_a)
 
-    response = _flat(client, reverse("improvement:action_list"), more, django_assert_max_num_queries)
+    response = reads_flat(client, reverse("improvement:action_list"), more, django_assert_max_num_queries)
     assert len(response.context["page"].object_list) == 20
 
 
@@ -197,7 +177,7 @@ def test_my_actions_query_count_stays_flat(client, supervisor_a, employee_a, uni
             services.action_complete(actor=employee_a, action=new_action(supervisor_a, unit_a, employee_a), note="x")
             new_action(supervisor_a, unit_a, employee_a)
 
-    _flat(client, reverse("improvement:my_actions"), more, django_assert_max_num_queries)
+    reads_flat(client, reverse("improvement:my_actions"), more, django_assert_max_num_queries)
 
 
 def test_log_query_count_stays_flat(client, supervisor_a, unit_a, django_assert_max_num_queries):
@@ -209,7 +189,7 @@ def test_log_query_count_stays_flat(client, supervisor_a, unit_a, django_assert_
         for _ in range(22):
             services.log_entry_create(actor=supervisor_a, unit=unit_a, observation="Havainto")
 
-    response = _flat(client, reverse("improvement:log"), more, django_assert_max_num_queries)
+    response = reads_flat(client, reverse("improvement:log"), more, django_assert_max_num_queries)
     assert len(response.context["page"].object_list) == 20
 
 
@@ -225,7 +205,7 @@ def test_plan_pages_query_count_stays_flat(client, supervisor_a, employee_a, uni
             new_action(supervisor_a, unit_a, employee_a, plan_goal=g)
         new_action(supervisor_a, unit_a, employee_a, plan_goal=goal)
 
-    _flat(client, reverse("improvement:plan_detail", args=[plan.pk]), more, django_assert_max_num_queries)
+    reads_flat(client, reverse("improvement:plan_detail", args=[plan.pk]), more, django_assert_max_num_queries)
 
 
 # --- Forms round trip ---------------------------------------------------------------------------------------------

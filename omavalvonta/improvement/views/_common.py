@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from omavalvonta.core.forms import form_page
+
 PAGE_SIZE = 20
 
 
@@ -13,3 +15,11 @@ def _unit_from(request, units):
         if str(unit.pk) == str(wanted):
             return unit
     return units[0] if units else None
+
+
+def start_page(request, form_class, perform, *, heading, intro, names, button, cancel, **page):
+    """The narrow page that starts a record (a log entry, an action plan):
+    `form_page` in improvement/start_form.html, with its `heading`, the `intro`
+    under it, the form's fields `names`, the `button` and Cancel back to `cancel`."""
+    context = {"heading": heading, "intro": intro, "names": names, "button": button, "cancel": cancel}
+    return form_page(request, form_class, perform, template="improvement/start_form.html", context=context, **page)

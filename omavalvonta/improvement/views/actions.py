@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,7 +11,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
@@ -218,47 +219,46 @@ def _action_step(request, pk, name, perm, perform, success_message):
     )
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def action_complete(request, pk):
-    # The owner completes their own action: read with the owner rule (view).
-    def perform(action, data):
-        services.action_complete(actor=request.user, action=action, note=data["note"])
+def action_step(name, perm, *, success):
+    """Declare one step posted from the action page (its form `name`, the action
+    read with `perm`): the decorated function is given the request, the action
+    and the form's cleaned data, and calls the service; `success` is the message."""
 
-    return _action_step(request, pk, "complete", P_ACTION_VIEW, perform, _("The action was marked done."))
+    def decorate(perform):
+        @requires(AUTHENTICATED)
+        @require_POST
+        @wraps(perform)
+        def view(request, pk):
+            return _action_step(request, pk, name, perm, lambda action, data: perform(request, action, data), success)
+
+        return view
+
+    return decorate
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def action_record_effectiveness(request, pk):
-    def perform(action, data):
-        services.action_record_effectiveness(
-            actor=request.user, action=action, **picked(data, "result", "evidence"), new_due_date=data.get("new_due_date")
-        )
+# The owner completes their own action: read with the owner rule (view).
+@action_step("complete", P_ACTION_VIEW, success=gettext_lazy("The action was marked done."))
+def action_complete(request, action, data):
+    services.action_complete(actor=request.user, action=action, note=data["note"])
 
-    return _action_step(
-        request, pk, "effectiveness", P_ACTION_MANAGE, perform, _("The effectiveness check was recorded.")
+
+@action_step("effectiveness", P_ACTION_MANAGE, success=gettext_lazy("The effectiveness check was recorded."))
+def action_record_effectiveness(request, action, data):
+    services.action_record_effectiveness(
+        actor=request.user, action=action, **picked(data, "result", "evidence"), new_due_date=data.get("new_due_date")
     )
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def action_edit(request, pk):
-    def perform(action, data):
-        services.action_update(
-            actor=request.user,
-            action=action,
-            **picked(data, "title", "description", "owner", "due_date"),
-            expected_version=data["edit_version"],
-        )
-
-    return _action_step(request, pk, "edit", P_ACTION_MANAGE, perform, _("The action was saved."))
+@action_step("edit", P_ACTION_MANAGE, success=gettext_lazy("The action was saved."))
+def action_edit(request, action, data):
+    services.action_update(
+        actor=request.user,
+        action=action,
+        **picked(data, "title", "description", "owner", "due_date"),
+        expected_version=data["edit_version"],
+    )
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def action_cancel(request, pk):
-    def perform(action, data):
-        services.action_cancel(actor=request.user, action=action, reason=data["reason"])
-
-    return _action_step(request, pk, "cancel", P_ACTION_MANAGE, perform, _("The action was cancelled."))
+@action_step("cancel", P_ACTION_MANAGE, success=gettext_lazy("The action was cancelled."))
+def action_cancel(request, action, data):
+    services.action_cancel(actor=request.user, action=action, reason=data["reason"])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import posted_step
 from omavalvonta.improvement import selectors, services
 from omavalvonta.improvement.forms import (
     FollowUpTextForm,
@@ -19,7 +18,7 @@ from omavalvonta.improvement.forms import (
     LogFilterForm,
 )
 from omavalvonta.improvement.models import LogEntry
-from omavalvonta.improvement.views._common import PAGE_SIZE
+from omavalvonta.improvement.views._common import PAGE_SIZE, start_page
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -57,21 +56,23 @@ def log_list(request):
 @requires(P_LOG_WRITE)
 def log_create(request):
     actor = request.user
-    units = selectors.units_viewable(actor=actor, perm=P_LOG_WRITE)
-    if request.method == "POST":
-        form = LogEntryForm(request.POST, units=units)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                entry = services.log_entry_create(actor=actor, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The log entry was saved."))
-                return redirect("improvement:log_detail", pk=entry.pk)
-    else:
-        form = LogEntryForm(units=units, initial={"observed_on": timezone.localdate()})
-    return render(request, "improvement/log_form.html", {"form": form})
+    return start_page(
+        request,
+        LogEntryForm,
+        lambda form: services.log_entry_create(actor=actor, **form.cleaned_data),
+        success=_("The log entry was saved."),
+        back=lambda entry: reverse("improvement:log_detail", args=[entry.pk]),
+        form_kwargs={"units": selectors.units_viewable(actor=actor, perm=P_LOG_WRITE)},
+        initial=lambda: {"observed_on": timezone.localdate()},
+        heading=_("New log entry"),
+        intro=_(
+            "Record an observed deviation or shortcoming, how it was reacted to and what correction is planned. "
+            "The follow-up is added later."
+        ),
+        names="unit observed_on observation reaction planned_correction",
+        button=_("Save the entry"),
+        cancel=reverse("improvement:log"),
+    )
 
 
 def _render_log_entry(request, entry, *, form=None, status=200):
@@ -99,13 +100,12 @@ def log_follow_up(request, pk):
     actor = request.user
     entry = selectors.log_entry_get(actor=actor, pk=pk, perm=P_LOG_WRITE)
     form = FollowUpTextForm(request.POST)
-    if form.is_valid():
-        try:
-            services.log_entry_follow_up(actor=actor, entry=entry, follow_up=form.cleaned_data["follow_up"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The follow-up was saved."))
-            return redirect("improvement:log_detail", pk=entry.pk)
-    entry.refresh_from_db()
-    return _render_log_entry(request, entry, form=form, status=400)
+    return posted_step(
+        request,
+        form,
+        lambda data: services.log_entry_follow_up(actor=actor, entry=entry, follow_up=data["follow_up"]),
+        success=_("The follow-up was saved."),
+        back=reverse("improvement:log_detail", args=[entry.pk]),
+        record=entry,
+        again=lambda: _render_log_entry(request, entry, form=form, status=400),
+    )

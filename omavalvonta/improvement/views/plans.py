@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core import rhythm
 from omavalvonta.core.forms import form_step, picked, posted_step
+from omavalvonta.core.lib.edit_version import with_expected_version
 from omavalvonta.improvement import plan_selectors, selectors, services
 from omavalvonta.improvement.forms import (
     ActionForm,
@@ -24,6 +27,7 @@ from omavalvonta.improvement.forms import (
     PlanParticipantsForm,
 )
 from omavalvonta.improvement.models import ActionKind
+from omavalvonta.improvement.views._common import start_page
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     AUTHENTICATED,
@@ -49,15 +53,20 @@ def plan_list(request):
 @requires(P_ACTION_MANAGE)
 def plan_create(request):
     actor = request.user
-    units = selectors.units_managed(actor=actor)
-    form = PlanCreateForm(request.POST or None, units=units)
-    if request.method == "POST":
-        fields = ("unit", "year", "made_on", "other_participants")
-        done, plan = form_step(form, lambda data: services.action_plan_create(actor=actor, **picked(data, *fields)))
-        if done:
-            messages.success(request, _("The action plan was started. Add its goals and who took part."))
-            return redirect("improvement:plan_detail", pk=plan.pk)
-    return render(request, "improvement/plan_form.html", {"form": form})
+    fields = ("unit", "year", "made_on", "other_participants")
+    return start_page(
+        request,
+        PlanCreateForm,
+        lambda form: services.action_plan_create(actor=actor, **picked(form.cleaned_data, *fields)),
+        success=_("The action plan was started. Add its goals and who took part."),
+        back=lambda plan: reverse("improvement:plan_detail", args=[plan.pk]),
+        form_kwargs={"units": selectors.units_managed(actor=actor)},
+        heading=_("New action plan"),
+        intro=_("One plan per unit and year, made with the whole team. Add the goals on the next page."),
+        names=" ".join(fields),
+        button=_("Start the plan"),
+        cancel=reverse("improvement:plan_list"),
+    )
 
 
 def _goal_form(name, goal_id, people, data=None, goal=None):
@@ -163,29 +172,38 @@ def plan_url(plan) -> str:
     return reverse("improvement:plan_detail", args=[plan.pk])
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def plan_participants(request, pk):
-    def perform(plan, goal, data):
-        services.action_plan_update(
-            actor=request.user,
-            plan=plan,
-            participants=data["participants"],
-            other_participants=data["other_participants"],
-            made_on=data["made_on"],
-        )
+def plan_step(name, *, success):
+    """Declare one step posted from the action plan's page (its form `name`): the
+    decorated function is given the request, the plan, the goal (None for a step
+    on the whole plan) and the form's cleaned data, and calls the service;
+    `success` is the message."""
 
-    return _plan_step(request, pk, "participants", perform, _("The participants were saved."))
+    def decorate(perform):
+        @requires(AUTHENTICATED)
+        @require_POST
+        @wraps(perform)
+        def view(request, pk, goal_id=None):
+            def step(plan, goal, data):
+                return perform(request, plan, goal, data)
+
+            return _plan_step(request, pk, name, step, success, goal_id=goal_id)
+
+        return view
+
+    return decorate
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def plan_goal_add(request, pk):
-    def perform(plan, goal, data):
-        data = {k: v for k, v in data.items() if k != "edit_version"}
-        services.plan_goal_add(actor=request.user, plan=plan, **data)
+@plan_step("participants", success=gettext_lazy("The participants were saved."))
+def plan_participants(request, plan, goal, data):
+    services.action_plan_update(
+        actor=request.user, plan=plan, **picked(data, "participants", "other_participants", "made_on")
+    )
 
-    return _plan_step(request, pk, "goal", perform, _("The goal was added."))
+
+@plan_step("goal", success=gettext_lazy("The goal was added."))
+def plan_goal_add(request, plan, goal, data):
+    data = {k: v for k, v in data.items() if k != "edit_version"}
+    services.plan_goal_add(actor=request.user, plan=plan, **data)
 
 
 @requires(AUTHENTICATED)
@@ -203,15 +221,9 @@ def plan_approve(request, pk):
     return redirect(plan_url(plan))
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def goal_edit(request, pk, goal_id):
-    def perform(plan, goal, data):
-        data = dict(data)
-        expected = data.pop("edit_version")
-        services.plan_goal_update(actor=request.user, goal=goal, expected_version=expected, **data)
-
-    return _plan_step(request, pk, "goal_edit", perform, _("The goal was saved."), goal_id=goal_id)
+@plan_step("goal_edit", success=gettext_lazy("The goal was saved."))
+def goal_edit(request, plan, goal, data):
+    services.plan_goal_update(actor=request.user, goal=goal, **with_expected_version(data))
 
 
 @requires(AUTHENTICATED)
@@ -230,33 +242,19 @@ def goal_remove(request, pk, goal_id):
     return redirect(plan_url(plan))
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def goal_follow_up(request, pk, goal_id):
-    def perform(plan, goal, data):
-        services.goal_follow_up_record(
-            actor=request.user, goal=goal, period=data["period"], status=data["status"], note=data["note"]
-        )
-
-    return _plan_step(request, pk, "follow_up", perform, _("The follow-up was recorded."), goal_id=goal_id)
+@plan_step("follow_up", success=gettext_lazy("The follow-up was recorded."))
+def goal_follow_up(request, plan, goal, data):
+    services.goal_follow_up_record(actor=request.user, goal=goal, **picked(data, "period", "status", "note"))
 
 
-@requires(AUTHENTICATED)
-@require_POST
-def goal_action_add(request, pk, goal_id):
-    def perform(plan, goal, data):
-        services.action_create(
-            actor=request.user,
-            unit=plan.unit,
-            title=data["title"],
-            owner=data["owner"],
-            due_date=data["due_date"],
-            kind=ActionKind.DEVELOPMENT,
-            plan_goal=goal,
-        )
-
-    return _plan_step(
-        request, pk, "goal_action", perform, _("The action was added and its owner notified."), goal_id=goal_id
+@plan_step("goal_action", success=gettext_lazy("The action was added and its owner notified."))
+def goal_action_add(request, plan, goal, data):
+    services.action_create(
+        actor=request.user,
+        unit=plan.unit,
+        **picked(data, "title", "owner", "due_date"),
+        kind=ActionKind.DEVELOPMENT,
+        plan_goal=goal,
     )
 
 
