@@ -21,10 +21,10 @@ from omavalvonta.complaints import selectors, services
 from omavalvonta.complaints.forms import AnswerForm, AssignForm, ComplaintForm, FilterForm, SettingsForm
 from omavalvonta.complaints.models import OPEN_STATES, Complaint, State
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.button_step import button_step
 from omavalvonta.core.forms import form_step, picked, posted_step
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lists import filtered_list
+from omavalvonta.core.posted_button import posted_button
 from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.improvement.selectors import actions_for_source
 from omavalvonta.organisation import access, access_people
@@ -193,7 +193,7 @@ complaint_action = _step_view(
 @require_POST
 def complaint_close(request, pk):
     complaint = selectors.complaint_for(actor=request.user, pk=pk, perm=P_COMPLAINT_HANDLE)
-    return button_step(
+    return posted_button(
         request, lambda: services.complaint_close(actor=request.user, complaint=complaint),
         success=_("The complaint was closed."), back=reverse("complaints:detail", args=[complaint.pk]),
     )

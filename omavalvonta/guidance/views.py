@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
-from omavalvonta.core.button_step import button_step
 from omavalvonta.core.forms import picked, posted_step
 from omavalvonta.core.lists import filtered_list
+from omavalvonta.core.posted_button import posted_button
 from omavalvonta.guidance import selectors, services
 from omavalvonta.guidance.forms import (
     ActionForm,
@@ -253,7 +253,7 @@ issue_instructions = _step_view("instructions", P_GUIDANCE_MANAGE, _issue_instru
 @require_POST
 def close(request, pk):
     guidance = selectors.guidance_get(actor=request.user, pk=pk, perm=P_GUIDANCE_MANAGE)
-    return button_step(
+    return posted_button(
         request, lambda: services.guidance_close(actor=request.user, guidance=guidance),
         success=_("The item was closed."), back=reverse("guidance:detail", args=[guidance.pk]),
     )

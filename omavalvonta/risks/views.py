@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.button_step import button_step
 from omavalvonta.core.forms import form_page, picked, posted_step
 from omavalvonta.core.lists import filtered_list
+from omavalvonta.core.posted_button import posted_button
 from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
@@ -235,7 +235,7 @@ def deviation_link(request, deviation_id):
     if not form.is_valid():
         messages.error(request, _("Choose a risk of this unit."))
         return redirect("deviations:detail", pk=deviation.pk)
-    return button_step(
+    return posted_button(
         request, lambda: services.risk_link_deviation(actor=actor, risk=form.cleaned_data["risk"], deviation=deviation),
         success=_("The report was tied to the risk."), back=reverse("deviations:detail", args=[deviation.pk]),
     )
