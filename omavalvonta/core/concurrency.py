@@ -23,13 +23,12 @@ same, so a form opened before them is checked against what they wrote.
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.models import AuditEvent
+from omavalvonta.core.selectors import audit_events_for
 
 
 class EditConflict(ValidationError):
@@ -82,14 +81,7 @@ def _last_change(current, audit_target):
     at = getattr(current, "updated_at", None)
     if by is not None:
         return by, at
-    event = (
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(audit_target), target_id=audit_target.pk
-        )
-        .select_related("actor")
-        .order_by("-at", "-id")
-        .first()
-    )
+    event = audit_events_for(audit_target).last()
     if event is None:
         return None, at
     return event.actor, event.at

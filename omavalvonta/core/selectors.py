@@ -7,25 +7,18 @@ from django.contrib.contenttypes.models import ContentType
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
 
 
+def about(target) -> dict:
+    """The filter of the audit events or access-log rows about one record: its type and id."""
+    return {"target_type": ContentType.objects.get_for_model(target), "target_id": target.pk}
+
+
 def audit_events_for(target):
     """The audit trail (timeline) of one object, oldest first, with actors."""
-    return (
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(target), target_id=target.pk
-        )
-        .select_related("actor")
-        .order_by("at", "id")
-    )
+    return AuditEvent.objects.filter(**about(target)).select_related("actor").order_by("at", "id")
 
 
 def access_log_for(target):
-    return (
-        AccessLogEntry.objects.filter(
-            target_type=ContentType.objects.get_for_model(target), target_id=target.pk
-        )
-        .select_related("actor")
-        .order_by("-at", "-id")
-    )
+    return AccessLogEntry.objects.filter(**about(target)).select_related("actor").order_by("-at", "-id")
 
 
 class AccessLogRow(NamedTuple):

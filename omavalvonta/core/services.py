@@ -7,58 +7,32 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from omavalvonta.core.models import AccessLogEntry, AuditEvent
+from omavalvonta.core.selectors import about
 
 
 def audit_event_record(*, actor, verb: str, target, unit=None, **data) -> AuditEvent:
     """Record that `actor` did `verb` to `target`. `actor` may be None for
     anonymous or system actions; never pass the reporter of an anonymous report."""
-    return AuditEvent.objects.create(
-        actor=actor,
-        verb=verb,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        unit=unit,
-        data=data,
-    )
+    return AuditEvent.objects.create(actor=actor, verb=verb, unit=unit, data=data, **about(target))
 
 
 def access_log_record(*, actor, target, what: str, right: str, unit=None, request=None) -> AccessLogEntry:
     """Record that `actor` read personal data in `target` using permission `right`."""
-    return access_log_page_record(
-        actor=actor,
-        what=what,
-        right=right,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        unit=unit,
-        request=request,
-    )
+    return access_log_page_record(actor=actor, what=what, right=right, unit=unit, request=request, **about(target))
 
 
 def access_log_outside_record(*, reader: str, target, what: str, right: str, unit=None, address: str = "") -> AccessLogEntry:
     """Record a read by someone without an account here (a child's social worker
-    downloading a document with a one-time code): `reader` names them."""
-    try:
-        ip_address = str(ipaddress.ip_address(address)) if address else None
-    except ValueError:
-        ip_address = None
-    return AccessLogEntry.objects.create(
-        actor=None,
-        reader=reader[:200],
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        unit=unit,
-        what=what,
-        right=right,
-        ip_address=ip_address,
+    downloading a document with a one-time code): `reader` names them, `address`
+    is theirs when it is an IP address."""
+    return access_log_page_record(
+        actor=None, reader=reader, what=what, right=right, unit=unit, address=address, **about(target)
     )
 
 
 def audit_trail_delete(model, ids) -> int:
     """Delete the audit events of the `model` records `ids` (with the records,
     when retention destroys them). Returns how many went."""
-    from django.contrib.contenttypes.models import ContentType
-
     ids = list(ids)
     if not ids:
         return 0
@@ -92,11 +66,19 @@ def retention_destroy(records, ids, *, with_them=None) -> list[int]:
     return found
 
 
+def _ip_address(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
+
+
 def access_log_page_record(*, actor, what: str, right: str, target_type=None, target_id=None, detail: str = "",
-                           unit=None, request=None, reader: str = "") -> AccessLogEntry:
+                           unit=None, request=None, reader: str = "", address: str = "") -> AccessLogEntry:
     """Record one page read of personal data: a record's page (`target_type`,
     `target_id`) or a list or export (no target; `detail` names its filter).
-    A reader without an account (an API token) has no actor: `reader` names it."""
+    A reader without an account (an API token) has no actor: `reader` names it.
+    The reader's address: the `request`'s, else `address` when it is an IP address."""
     return AccessLogEntry.objects.create(
         actor=actor,
         reader=reader[:200],
@@ -106,7 +88,7 @@ def access_log_page_record(*, actor, what: str, right: str, target_type=None, ta
         what=what,
         right=right,
         detail=detail[:500],
-        ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
+        ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else _ip_address(address),
     )
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext, gettext_lazy as _
 from omavalvonta.core.forms import EditVersionField, ModelMultipleChoiceField
 from omavalvonta.organisation import risk, selectors, sso
 from omavalvonta.organisation.models import (
-    Authority,
     Organisation,
     Region,
     Role,
@@ -34,6 +33,22 @@ SCOPE_CHOICES = [
 ]
 
 postal_code_validator = RegexValidator(r"^\d{5}$", _("A postal code has five digits, for example 33100."))
+
+
+class RecordForm(forms.Form):
+    """The form of one administration record: `initial_for(record)` opens it with each
+    field's value read from the record's attribute of the same name."""
+
+    @classmethod
+    def initial_for(cls, record) -> dict:
+        return {name: getattr(record, name) for name in cls.base_fields}
+
+
+def name_field(required_message, *, max_length: int = 200, help_text=""):
+    """A record's name: "Name", required with `required_message`."""
+    return forms.CharField(
+        label=_("Name"), max_length=max_length, error_messages={"required": required_message}, help_text=help_text
+    )
 
 
 class UnitChoiceField(forms.ChoiceField):
@@ -90,10 +105,10 @@ def _days_field(name: str, label, help_text) -> forms.IntegerField:
     )
 
 
-class OrganisationSettingsForm(forms.Form):
+class OrganisationSettingsForm(RecordForm):
     edit_version = EditVersionField()
-    name = forms.CharField(
-        label=_("Name"), max_length=200, error_messages={"required": _("Enter the organisation's name.")},
+    name = name_field(
+        _("Enter the organisation's name."),
         help_text=_("The provider's official name. It is written in the statutory notifications to counties."),
     )
     business_id = forms.CharField(
@@ -135,10 +150,6 @@ class OrganisationSettingsForm(forms.Form):
         ),
     )
     password_sign_in = sso.PasswordSignInField()  # the sign-in page's password form (organisation/sso.py)
-
-    @staticmethod
-    def initial_for(organisation: Organisation) -> dict:
-        return {name: getattr(organisation, name) for name in OrganisationSettingsForm.base_fields}
 
 
 class RiskMatrixForm(forms.Form):
@@ -207,10 +218,10 @@ class RiskMatrixForm(forms.Form):
         return [[data[risk_matrix_cell_key(c, li)] for li in Likelihood.values] for c in Consequence.values]
 
 
-class AuthorityForm(forms.Form):
+class AuthorityForm(RecordForm):
     edit_version = EditVersionField()
-    name = forms.CharField(
-        label=_("Name"), max_length=200, error_messages={"required": _("Enter the authority's name.")},
+    name = name_field(
+        _("Enter the authority's name."),
         help_text=_("For example Lupa- ja valvontavirasto (the national licensing and supervisory agency)."),
     )
     email = forms.EmailField(
@@ -229,10 +240,6 @@ class AuthorityForm(forms.Form):
             "goes to this authority. Only one authority is the default: choosing this one clears the others."
         ),
     )
-
-    @staticmethod
-    def initial_for(authority: Authority) -> dict:
-        return {name: getattr(authority, name) for name in AuthorityForm.base_fields}
 
 
 # --- Units, counties, regions ------------------------------------------------------------
@@ -254,9 +261,7 @@ class UnitFilterForm(forms.Form):
 
 class UnitForm(forms.Form):
     edit_version = EditVersionField()
-    name = forms.CharField(
-        label=_("Name"), max_length=150, error_messages={"required": _("Enter the unit's name.")}
-    )
+    name = name_field(_("Enter the unit's name."), max_length=150)
     service_type = forms.ChoiceField(
         label=_("Service type"), choices=ServiceType.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Choose the service type.")},
@@ -322,11 +327,9 @@ class UnitForm(forms.Form):
         }
 
 
-class CountyForm(forms.Form):
+class CountyForm(RecordForm):
     edit_version = EditVersionField()
-    name = forms.CharField(
-        label=_("Name"), max_length=200, error_messages={"required": _("Enter the county's name.")}
-    )
+    name = name_field(_("Enter the county's name."))
     notification_email = forms.EmailField(
         label=_("Address for critical notifications"),
         help_text=_("The county's registry address where statutory notifications of shortcomings are sent."),
@@ -337,16 +340,10 @@ class CountyForm(forms.Form):
         label=_("Lead official's phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
 
-    @staticmethod
-    def initial_for(county: WellbeingCounty) -> dict:
-        return {name: getattr(county, name) for name in CountyForm.base_fields}
 
-
-class RegionForm(forms.Form):
+class RegionForm(RecordForm):
     edit_version = EditVersionField()
-    name = forms.CharField(
-        label=_("Name"), max_length=100, error_messages={"required": _("Enter the region's name.")}
-    )
+    name = name_field(_("Enter the region's name."), max_length=100)
 
 
 # --- People and memberships ------------------------------------------------------------------
@@ -462,7 +459,7 @@ class PersonCreateForm(ScopeMixin, forms.Form):
         }
 
 
-class PersonEditForm(forms.Form):
+class PersonEditForm(RecordForm):
     full_name = forms.CharField(label=_("Name"), max_length=150, error_messages=PERSON_NAME_MESSAGES)
     email = forms.EmailField(
         label=_("E-mail address"), help_text=_("The person signs in with this address."),
@@ -474,10 +471,6 @@ class PersonEditForm(forms.Form):
         label=_("Active"), required=False,
         help_text=_("Remove the tick when the person leaves: they can no longer sign in. Their reports stay."),
     )
-
-    @staticmethod
-    def initial_for(person) -> dict:
-        return {name: getattr(person, name) for name in PersonEditForm.base_fields}
 
 
 class MembershipForm(ScopeMixin, forms.Form):

@@ -113,17 +113,35 @@ def _form_page(request, form_class, template, context, write, *, done, to, initi
     return render(request, template, {"form": form, **context})
 
 
-def _record_pages(name, form_class, *, get, create, update, added, saved, initial_for=None):
-    """The create and edit pages of one kind of administration record (`name`:
-    "unit", "county", ...): organisation/<name>_form.html with the form and the
-    record (None when new), the form's data to the service `create` or `update`,
-    then `added` or `saved` (a message naming the record; `added` may be a
-    function of the record) and back to organisation:<name>_list."""
+def _filtered_page(request, filter_class, rows, template):
+    """A paginated list of admin records behind its filter form: `rows(actor=, filters=)`
+    filtered by what the form accepts, `filter_form` and `page` to `template`."""
+    filter_form = filter_class(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    page = _page(request, rows(actor=request.user, filters=filters))
+    return render(request, template, {"filter_form": filter_form, "page": page})
+
+
+def _record_pages(name, form_class, *, added, saved, filter_class=None):
+    """The list, create and edit pages of one kind of administration record (`name`:
+    "unit", "county", ...), by the kind's names: the list page organisation/<name>_list.html
+    with `selectors.<name>_list` as its `rows` (behind `filter_class` and paginated, when
+    given); the form page organisation/<name>_form.html with the form and the record
+    (`selectors.<name>_get`; None when new), the form's data to `services.<name>_create` or
+    `services.<name>_update`, then `added` or `saved` (a message naming the record; `added`
+    may be a function of the record) and back to organisation:<name>_list."""
+    rows, get = getattr(selectors, f"{name}_list"), getattr(selectors, f"{name}_get")
+    create, update = getattr(services, f"{name}_create"), getattr(services, f"{name}_update")
     template, to = f"organisation/{name}_form.html", f"organisation:{name}_list"
-    initial_for = initial_for or form_class.initial_for
 
     def done(text):
         return lambda record: (text(record) if callable(text) else text) % {"name": record.name}
+
+    @admin_required
+    def list_page(request):
+        if filter_class:
+            return _filtered_page(request, filter_class, rows, f"organisation/{name}_list.html")
+        return render(request, f"organisation/{name}_list.html", {"rows": rows(actor=request.user)})
 
     @admin_required
     @require_http_methods(["GET", "POST"])
@@ -139,12 +157,12 @@ def _record_pages(name, form_class, *, get, create, update, added, saved, initia
         record = get(actor=request.user, pk=pk)
         return _form_page(
             request, form_class, template, {name: record}, lambda data: update(actor=request.user, **{name: record}, **data),
-            initial=initial_for(record), versioned=True, done=done(saved), to=to,
+            initial=form_class.initial_for(record), versioned=True, done=done(saved), to=to,
         )
 
-    create_page.__name__ = create_page.__qualname__ = f"{name}_create"
-    edit_page.__name__ = edit_page.__qualname__ = f"{name}_edit"
-    return create_page, edit_page
+    for page, suffix in ((list_page, "list"), (create_page, "create"), (edit_page, "edit")):
+        page.__name__ = page.__qualname__ = f"{name}_{suffix}"
+    return list_page, create_page, edit_page
 
 
 # --- Home ---------------------------------------------------------------------------------
@@ -210,13 +228,7 @@ def risk_matrix(request):
     return render(request, "organisation/risk_matrix.html", {"form": form, "organisation": organisation})
 
 
-# --- Supervisory authorities ---------------------------------------------------------------------
-
-
-@admin_required
-def authority_list(request):
-    authorities = selectors.authority_list(actor=request.user)
-    return render(request, "organisation/authority_list.html", {"authorities": authorities})
+# --- Supervisory authorities, units, wellbeing services counties and regions -------------------
 
 
 def _authority_added(authority):
@@ -225,77 +237,27 @@ def _authority_added(authority):
     return _("The authority “%(name)s” was added.")
 
 
-authority_create, authority_edit = _record_pages(
-    "authority",
-    AuthorityForm,
-    get=selectors.authority_get,
-    create=services.authority_create,
-    update=services.authority_update,
-    added=_authority_added,
-    saved=gettext_lazy("The authority “%(name)s” was saved."),
+authority_list, authority_create, authority_edit = _record_pages(
+    "authority", AuthorityForm, added=_authority_added, saved=gettext_lazy("The authority “%(name)s” was saved.")
 )
-
-
-# --- Units ----------------------------------------------------------------------------------
-
-
-@admin_required
-def unit_list(request):
-    filter_form = UnitFilterForm(request.GET or None)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    page = _page(request, selectors.unit_list(actor=request.user, filters=filters))
-    return render(request, "organisation/unit_list.html", {"filter_form": filter_form, "page": page})
-
-
-unit_create, unit_edit = _record_pages(
+unit_list, unit_create, unit_edit = _record_pages(
     "unit",
     UnitForm,
-    get=selectors.unit_get,
-    create=services.unit_create,
-    update=services.unit_update,
+    filter_class=UnitFilterForm,
     added=gettext_lazy("The unit “%(name)s” was created."),
     saved=gettext_lazy("The unit “%(name)s” was saved."),
 )
-
-
-# --- Wellbeing services counties -------------------------------------------------------------
-
-
-@admin_required
-def county_list(request):
-    counties = selectors.county_list(actor=request.user)
-    return render(request, "organisation/county_list.html", {"counties": counties})
-
-
-county_create, county_edit = _record_pages(
+county_list, county_create, county_edit = _record_pages(
     "county",
     CountyForm,
-    get=selectors.county_get,
-    create=services.county_create,
-    update=services.county_update,
     added=gettext_lazy("The county “%(name)s” was added."),
     saved=gettext_lazy("The county “%(name)s” was saved."),
 )
-
-
-# --- Regions --------------------------------------------------------------------------------------
-
-
-@admin_required
-def region_list(request):
-    regions = selectors.region_list(actor=request.user)
-    return render(request, "organisation/region_list.html", {"regions": regions})
-
-
-region_create, region_edit = _record_pages(
+region_list, region_create, region_edit = _record_pages(
     "region",
     RegionForm,
-    get=selectors.region_get,
-    create=services.region_create,
-    update=services.region_update,
     added=gettext_lazy("The region “%(name)s” was added."),
     saved=gettext_lazy("The region “%(name)s” was saved."),
-    initial_for=lambda region: {"name": region.name, "edit_version": region.edit_version},
 )
 
 
@@ -305,10 +267,7 @@ region_create, region_edit = _record_pages(
 @logs_read("person.list")
 @admin_required
 def person_list(request):
-    filter_form = PersonFilterForm(request.GET or None)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    page = _page(request, selectors.person_list(actor=request.user, filters=filters))
-    return render(request, "organisation/person_list.html", {"filter_form": filter_form, "page": page})
+    return _filtered_page(request, PersonFilterForm, selectors.person_list, "organisation/person_list.html")
 
 
 def _remember_password(request, person, password):

@@ -67,6 +67,10 @@ def _first(model, **where):
     return model.objects.filter(**where).order_by("pk").first()
 
 
+def _orientation():
+    return Orientation.objects.filter(unit=_child().unit).order_by("pk").first()
+
+
 def _deviation_with_attachment():
     supervisor = person(Role.SUPERVISOR)
     kwargs = deviation_kwargs(_child().unit, attachments=[SimpleUploadedFile("kuva.png", PNG, content_type="image/png")])
@@ -127,205 +131,123 @@ def _search_word():
     return "tietokoneohjelma"
 
 
-# url name -> (what the row says, who reads, the page: () -> (url, the record it names or None for a list/export))
+def _list(query: str = ""):
+    """A list's or an export's page (its filter `query`): the row names no record."""
+    return lambda name: (reverse(name) + query, None)
+
+
+def _unit_list(query: str = ""):
+    """A list of the demo unit's (its id the URL's argument; its filter `query`): the row names no record."""
+    return lambda name: (reverse(name, args=[_child().unit_id]) + query, None)
+
+
+def _record(get, *args, **where):
+    """The page of the record `get(*args, **where)`, its id the URL's argument: the row names it."""
+
+    def page(name):
+        record = get(*args, **where)
+        return reverse(name, args=[record.pk]), record
+
+    return page
+
+
+# url name -> (what the row says, who reads, the page: its url name -> (url, the record it names or None for a list/export))
 READS = {
-    "county:home": ("county.home", COUNTY, lambda: (reverse("county:home"), None)),
-    "county:notifications": ("county.notifications", COUNTY, lambda: (reverse("county:notifications"), None)),
-    "county:notification": (
-        "county.notification", COUNTY,
-        lambda: (lambda d: (reverse("county:notification", args=[d.pk]), d))(_county_report()),
-    ),
-    "county:unit": (
-        "county.unit", COUNTY, lambda: (lambda u: (reverse("county:unit", args=[u.pk]), u))(_county_unit()),
-    ),
-    "organisation:county_access_list": (
-        "county_access.list", Role.ADMINISTRATOR, lambda: (reverse("organisation:county_access_list"), None),
-    ),
-    "improvement:log": ("log.list", Role.QUALITY_DIRECTOR, lambda: (reverse("improvement:log") + "?unit=", None)),
-    "improvement:log_detail": (
-        "log.detail", Role.QUALITY_DIRECTOR,
-        lambda: (lambda e: (reverse("improvement:log_detail", args=[e.pk]), e))(_first(LogEntry)),
-    ),
-    "meetings:detail": (
-        "meeting.minutes", Role.QUALITY_DIRECTOR,
-        lambda: (lambda m: (reverse("meetings:detail", args=[m.pk]), m))(_first(Meeting)),
-    ),
-    "improvement:action_list": ("action.list", Role.QUALITY_DIRECTOR, lambda: (reverse("improvement:action_list"), None)),
-    "complaints:list": ("complaint.list", Role.SUPERVISOR, lambda: (reverse("complaints:list") + "?state=open", None)),
-    "complaints:detail": (
-        "complaint.detail", Role.SUPERVISOR,
-        lambda: (lambda c: (reverse("complaints:detail", args=[c.pk]), c))(_first(Complaint, unit__name=builder.DEMO_UNIT_NAME)),
-    ),
-    "improvement:action_detail": (
-        "action.detail", Role.QUALITY_DIRECTOR,
-        lambda: (lambda a: (reverse("improvement:action_detail", args=[a.pk]), a))(_first(Action)),
-    ),
-    "improvement:action_export": (
-        "action.export", Role.QUALITY_DIRECTOR, lambda: (reverse("improvement:action_export"), None)
-    ),
-    "risks:list": ("risk.list", Role.QUALITY_DIRECTOR, lambda: (reverse("risks:list"), None)),
-    "risks:detail": (
-        "risk.detail", Role.QUALITY_DIRECTOR, lambda: (lambda r: (reverse("risks:detail", args=[r.pk]), r))(_first(Risk))
-    ),
-    "risks:assessments": ("risk.assessment_list", Role.QUALITY_DIRECTOR, lambda: (reverse("risks:assessments"), None)),
-    "risks:assessment_detail": (
-        "risk.assessment", Role.QUALITY_DIRECTOR,
-        lambda: (lambda a: (reverse("risks:assessment_detail", args=[a.pk]), a))(_first(RiskAssessment)),
-    ),
-    "guidance:list": ("guidance.list", Role.QUALITY_DIRECTOR, lambda: (reverse("guidance:list"), None)),
-    "guidance:detail": (
-        "guidance.letter", Role.QUALITY_DIRECTOR,
-        lambda: (lambda g: (reverse("guidance:detail", args=[g.pk]), g))(_first(Guidance)),
-    ),
-    "organisation:person_list": (
-        "person.list", Role.ADMINISTRATOR, lambda: (reverse("organisation:person_list") + "?q=ohjaaja", None)
-    ),
-    "organisation:person_detail": (
-        "person.detail", Role.ADMINISTRATOR,
-        lambda: (lambda p: (reverse("organisation:person_detail", args=[p.pk]), p))(person(Role.EMPLOYEE)),
-    ),
-    "organisation:person_edit": (
-        "person.detail", Role.ADMINISTRATOR,
-        lambda: (lambda p: (reverse("organisation:person_edit", args=[p.pk]), p))(person(Role.EMPLOYEE)),
-    ),
-    "notifications:inbox": ("notification.inbox", Role.QUALITY_DIRECTOR, lambda: (reverse("notifications:inbox"), None)),
-    "deviations:list": (
-        "deviation.list", Role.QUALITY_DIRECTOR, lambda: (reverse("deviations:list") + "?state=open&kind=quality", None)
-    ),
-    "deviations:export": (
-        "deviation.export", Role.QUALITY_DIRECTOR, lambda: (reverse("deviations:export") + "?state=open", None)
-    ),
+    "county:home": ("county.home", COUNTY, _list()),
+    "county:notifications": ("county.notifications", COUNTY, _list()),
+    "county:notification": ("county.notification", COUNTY, _record(_county_report)),
+    "county:unit": ("county.unit", COUNTY, _record(_county_unit)),
+    "organisation:county_access_list": ("county_access.list", Role.ADMINISTRATOR, _list()),
+    "improvement:log": ("log.list", Role.QUALITY_DIRECTOR, _list("?unit=")),
+    "improvement:log_detail": ("log.detail", Role.QUALITY_DIRECTOR, _record(_first, LogEntry)),
+    "meetings:detail": ("meeting.minutes", Role.QUALITY_DIRECTOR, _record(_first, Meeting)),
+    "improvement:action_list": ("action.list", Role.QUALITY_DIRECTOR, _list()),
+    "complaints:list": ("complaint.list", Role.SUPERVISOR, _list("?state=open")),
+    "complaints:detail": ("complaint.detail", Role.SUPERVISOR, _record(_first, Complaint, unit__name=builder.DEMO_UNIT_NAME)),
+    "improvement:action_detail": ("action.detail", Role.QUALITY_DIRECTOR, _record(_first, Action)),
+    "improvement:action_export": ("action.export", Role.QUALITY_DIRECTOR, _list()),
+    "risks:list": ("risk.list", Role.QUALITY_DIRECTOR, _list()),
+    "risks:detail": ("risk.detail", Role.QUALITY_DIRECTOR, _record(_first, Risk)),
+    "risks:assessments": ("risk.assessment_list", Role.QUALITY_DIRECTOR, _list()),
+    "risks:assessment_detail": ("risk.assessment", Role.QUALITY_DIRECTOR, _record(_first, RiskAssessment)),
+    "guidance:list": ("guidance.list", Role.QUALITY_DIRECTOR, _list()),
+    "guidance:detail": ("guidance.letter", Role.QUALITY_DIRECTOR, _record(_first, Guidance)),
+    "organisation:person_list": ("person.list", Role.ADMINISTRATOR, _list("?q=ohjaaja")),
+    "organisation:person_detail": ("person.detail", Role.ADMINISTRATOR, _record(person, Role.EMPLOYEE)),
+    "organisation:person_edit": ("person.detail", Role.ADMINISTRATOR, _record(person, Role.EMPLOYEE)),
+    "notifications:inbox": ("notification.inbox", Role.QUALITY_DIRECTOR, _list()),
+    "deviations:list": ("deviation.list", Role.QUALITY_DIRECTOR, _list("?state=open&kind=quality")),
+    "deviations:export": ("deviation.export", Role.QUALITY_DIRECTOR, _list("?state=open")),
     # The handler's page reads the report and, apart, the reporter's identity (a protected read, flagged).
     "deviations:detail": (
         ("deviation.detail", "deviation.reporter"), Role.SUPERVISOR,
-        lambda: (lambda d: (reverse("deviations:detail", args=[d.pk]), d))(
-            _first(Deviation, unit__name=builder.DEMO_UNIT_NAME)
-        ),
+        _record(_first, Deviation, unit__name=builder.DEMO_UNIT_NAME),
     ),
     "deviations:disclose_reporter": (
         "deviation.detail", Role.RESPONSIBLE_PERSON,
-        lambda: (lambda d: (reverse("deviations:disclose_reporter", args=[d.pk]), d))(
+        lambda _name: (lambda d: (reverse("deviations:disclose_reporter", args=[d.pk]), d))(
             _first(Deviation, unit__name=builder.DEMO_UNIT_NAME, kind="grievance", reporter__isnull=False)
             or _grievance()
         ),
     ),
     "deviations:attachment": (
         "deviation.attachment", Role.SUPERVISOR,
-        lambda: (lambda d, a: (reverse("deviations:attachment", args=[d.pk, a.pk]), d))(*_deviation_with_attachment()),
+        lambda _name: (lambda d, a: (reverse("deviations:attachment", args=[d.pk, a.pk]), d))(*_deviation_with_attachment()),
     ),
-    "feedback:public_detail": (
-        "feedback.sender", Role.QUALITY_DIRECTOR,
-        lambda: (lambda f: (reverse("feedback:public_detail", args=[f.pk]), f))(_first(PublicFeedback)),
-    ),
-    "yearclock:evidence": (
-        "obligation.evidence", Role.SUPERVISOR,
-        lambda: (lambda o: (reverse("yearclock:evidence", args=[o.pk]), o))(_evidence_occurrence()),
-    ),
-    "clients:unit": (
-        "placement.list", Role.EMPLOYEE, lambda: (reverse("clients:unit", args=[_child().unit_id]) + "?ended=1", None)
-    ),
-    "clients:detail": (
-        "placement.detail", Role.EMPLOYEE, lambda: (lambda c: (reverse("clients:detail", args=[c.pk]), c))(_child())
-    ),
-    "clients:edit": (
-        "placement.detail", Role.SUPERVISOR, lambda: (lambda c: (reverse("clients:edit", args=[c.pk]), c))(_child())
-    ),
-    "clients:end": (
-        "placement.detail", Role.SUPERVISOR, lambda: (lambda c: (reverse("clients:end", args=[c.pk]), c))(_child())
-    ),
-    "outcomes:child": (
-        "outcome.measurements", Role.EMPLOYEE,
-        lambda: (lambda c: (reverse("outcomes:child", args=[c.pk]), c))(_child()),
-    ),
-    "outcomes:measure": (
-        "outcome.measurements", Role.EMPLOYEE, lambda: (lambda c: (reverse("outcomes:measure", args=[c.pk]), c))(_child())
-    ),
-    "outcomes:goals_print": (
-        "outcome.goals", Role.EMPLOYEE, lambda: (lambda c: (reverse("outcomes:goals_print", args=[c.pk]), c))(_child())
-    ),
+    "feedback:public_detail": ("feedback.sender", Role.QUALITY_DIRECTOR, _record(_first, PublicFeedback)),
+    "yearclock:evidence": ("obligation.evidence", Role.SUPERVISOR, _record(_evidence_occurrence)),
+    "clients:unit": ("placement.list", Role.EMPLOYEE, _unit_list("?ended=1")),
+    "clients:detail": ("placement.detail", Role.EMPLOYEE, _record(_child)),
+    "clients:edit": ("placement.detail", Role.SUPERVISOR, _record(_child)),
+    "clients:end": ("placement.detail", Role.SUPERVISOR, _record(_child)),
+    "outcomes:child": ("outcome.measurements", Role.EMPLOYEE, _record(_child)),
+    "outcomes:measure": ("outcome.measurements", Role.EMPLOYEE, _record(_child)),
+    "outcomes:goals_print": ("outcome.goals", Role.EMPLOYEE, _record(_child)),
     "outcomes:goals": (
         "outcome.measurements", Role.EMPLOYEE,
-        lambda: (lambda m: (reverse("outcomes:goals", args=[m.pk]), m.placement))(
+        lambda _name: (lambda m: (reverse("outcomes:goals", args=[m.pk]), m.placement))(
             _first(Measurement, placement__unit__name=builder.DEMO_UNIT_NAME)
         ),
     ),
-    "outcomes:sessions": (
-        "outcome.sessions", Role.EMPLOYEE, lambda: (lambda c: (reverse("outcomes:sessions", args=[c.pk]), c))(_child())
-    ),
-    "outcomes:report": (
-        "outcome.report", Role.EMPLOYEE, lambda: (lambda c: (reverse("outcomes:report", args=[c.pk]), c))(_child())
-    ),
-    "outcomes:report_pdf": (
-        "outcome.report_pdf", Role.EMPLOYEE,
-        lambda: (lambda c: (reverse("outcomes:report_pdf", args=[c.pk]), c))(_child()),
-    ),
-    "restrictions:unit": (
-        "restriction.list", Role.EMPLOYEE, lambda: (reverse("restrictions:unit", args=[_child().unit_id]), None)
-    ),
-    "restrictions:new": (
-        "placement.detail", Role.EMPLOYEE, lambda: (lambda c: (reverse("restrictions:new", args=[c.pk]), c))(_child())
-    ),
-    "restrictions:detail": (
-        "restriction.detail", Role.EMPLOYEE,
-        lambda: (lambda r: (reverse("restrictions:detail", args=[r.pk]), r))(_restriction()),
-    ),
-    "restrictions:debrief": (
-        "restriction.detail", Role.EMPLOYEE,
-        lambda: (lambda r: (reverse("restrictions:debrief", args=[r.pk]), r))(_restriction(debrief_at__isnull=True)),
-    ),
-    "restrictions:sign": (
-        "restriction.detail", Role.SUPERVISOR,
-        lambda: (lambda r: (reverse("restrictions:sign", args=[r.pk]), r))(_restriction()),
-    ),
+    "outcomes:sessions": ("outcome.sessions", Role.EMPLOYEE, _record(_child)),
+    "outcomes:report": ("outcome.report", Role.EMPLOYEE, _record(_child)),
+    "outcomes:report_pdf": ("outcome.report_pdf", Role.EMPLOYEE, _record(_child)),
+    "restrictions:unit": ("restriction.list", Role.EMPLOYEE, _unit_list()),
+    "restrictions:new": ("placement.detail", Role.EMPLOYEE, _record(_child)),
+    "restrictions:detail": ("restriction.detail", Role.EMPLOYEE, _record(_restriction)),
+    "restrictions:debrief": ("restriction.detail", Role.EMPLOYEE, _record(_restriction, debrief_at__isnull=True)),
+    "restrictions:sign": ("restriction.detail", Role.SUPERVISOR, _record(_restriction)),
     "restrictions:pdf": (
         "restriction.detail", Role.SUPERVISOR,
-        lambda: (lambda r, d: (reverse("restrictions:pdf", args=[r.pk, d.version, "fi"]), r))(*_signed_restriction()),
+        lambda _name: (lambda r, d: (reverse("restrictions:pdf", args=[r.pk, d.version, "fi"]), r))(*_signed_restriction()),
     ),
     "restrictions:handover": (
         "restriction.detail", Role.SUPERVISOR,
-        lambda: (lambda r, d: (reverse("restrictions:handover", args=[r.pk, d.version]), r))(*_signed_restriction()),
+        lambda _name: (lambda r, d: (reverse("restrictions:handover", args=[r.pk, d.version]), r))(*_signed_restriction()),
     ),
-    "restrictions:figures": (
-        "restriction.figures", Role.SUPERVISOR, lambda: (reverse("restrictions:figures", args=[_child().unit_id]), None)
-    ),
-    "people:index": ("competence.own", Role.EMPLOYEE, lambda: (reverse("people:index"), None)),
-    "people:unit": ("competence.matrix", Role.SUPERVISOR, lambda: (reverse("people:unit", args=[_child().unit_id]), None)),
+    "restrictions:figures": ("restriction.figures", Role.SUPERVISOR, _unit_list()),
+    "people:index": ("competence.own", Role.EMPLOYEE, _list()),
+    "people:unit": ("competence.matrix", Role.SUPERVISOR, _unit_list()),
     "people:person": (
         "competence.person", Role.SUPERVISOR,
-        lambda: (lambda p: (reverse("people:person", args=[_child().unit_id, p.pk]), p))(person(Role.EMPLOYEE)),
+        lambda _name: (lambda p: (reverse("people:person", args=[_child().unit_id, p.pk]), p))(person(Role.EMPLOYEE)),
     ),
-    "people:orientations": (
-        "competence.orientations", Role.SUPERVISOR,
-        lambda: (reverse("people:orientations", args=[_child().unit_id]), None),
-    ),
-    "people:orientation": (
-        "competence.orientation", Role.SUPERVISOR,
-        lambda: (lambda o: (reverse("people:orientation", args=[o.pk]), o))(
-            Orientation.objects.filter(unit=_child().unit).order_by("pk").first()
-        ),
-    ),
+    "people:orientations": ("competence.orientations", Role.SUPERVISOR, _unit_list()),
+    "people:orientation": ("competence.orientation", Role.SUPERVISOR, _record(_orientation)),
     # Search: each area that returned results logs one row (here only deviations match the word).
-    "search:search": (
-        "deviation.search", Role.QUALITY_DIRECTOR, lambda: (reverse("search:search") + "?q=" + _search_word(), None)
-    ),
-    "learning:list": ("learning.list", Role.SUPERVISOR, lambda: (reverse("learning:list") + "?tila=open", None)),
-    "learning:detail": (
-        "learning.review", Role.SUPERVISOR,
-        lambda: (lambda r: (reverse("learning:detail", args=[r.pk]), r))(_first(LearningReview)),
-    ),
-    "privacy:log": ("access_log.review", Role.DATA_PROTECTION_OFFICER, lambda: (reverse("privacy:log"), None)),
-    "privacy:requests": ("subject_request.list", Role.DATA_PROTECTION_OFFICER, lambda: (reverse("privacy:requests"), None)),
-    "privacy:request": (
-        "subject_request.detail", Role.DATA_PROTECTION_OFFICER,
-        lambda: (lambda r: (reverse("privacy:request", args=[r.pk]), r))(_compiled_request()),
-    ),
+    "search:search": ("deviation.search", Role.QUALITY_DIRECTOR, lambda _name: (reverse("search:search") + "?q=" + _search_word(), None)),
+    "learning:list": ("learning.list", Role.SUPERVISOR, _list("?tila=open")),
+    "learning:detail": ("learning.review", Role.SUPERVISOR, _record(_first, LearningReview)),
+    "privacy:log": ("access_log.review", Role.DATA_PROTECTION_OFFICER, _list()),
+    "privacy:requests": ("subject_request.list", Role.DATA_PROTECTION_OFFICER, _list()),
+    "privacy:request": ("subject_request.detail", Role.DATA_PROTECTION_OFFICER, _record(_compiled_request)),
     "privacy:compilation": (
         "subject_request.compilation", Role.DATA_PROTECTION_OFFICER,
-        lambda: (lambda r: (reverse("privacy:compilation", args=[r.pk]), r.person))(_compiled_request()),
+        lambda _name: (lambda r: (reverse("privacy:compilation", args=[r.pk]), r.person))(_compiled_request()),
     ),
     "privacy:request_items": (
         "subject_request.items", Role.DATA_PROTECTION_OFFICER,
-        lambda: (lambda r: (reverse("privacy:request_items", args=[r.pk]), r.person))(_erasure_request()),
+        lambda _name: (lambda r: (reverse("privacy:request_items", args=[r.pk]), r.person))(_erasure_request()),
     ),
 }
 
@@ -506,7 +428,7 @@ def test_every_page_is_a_tested_read_or_says_why_not():
 @pytest.mark.parametrize("name", sorted(READS))
 def test_a_page_read_writes_one_access_log_row_naming_what_it_read(small_demo, db, client, name):
     what, role, page = READS[name]
-    url, record = page()
+    url, record = page(name)
     reader = person(role)
     client.force_login(reader)
     before = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

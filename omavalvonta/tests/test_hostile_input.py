@@ -129,30 +129,21 @@ def _variants(fields):
                 data.append((f["name"], value))
         return data
 
-    def is_date(f):
-        return f["type"] == "date"
-
-    def is_datetime(f):
-        return f["type"] == "datetime-local"
-
-    def is_number(f):
-        return f["name"] != "csrfmiddlewaretoken" and f["type"] in ("number", "select", "hidden", "checkbox", "radio")
-
-    def is_text(f):
-        return f["type"] in ("text", "search", "textarea")
-
-    if any(is_date(f) for f in fields):
-        for v in DATES:
-            yield f"date={v}", replaced(is_date, v)
-    if any(is_datetime(f) for f in fields):
-        for v in DATETIMES:
-            yield f"datetime={v}", replaced(is_datetime, v)
-    if any(is_number(f) for f in fields):
-        for v in NUMBERS:
-            yield f"number={v}", replaced(is_number, v)
-    if any(is_text(f) for f in fields):
-        for v in TEXTS:
-            yield f"text={v}", replaced(is_text, v)
+    # Each kind of field: its label, which fields it is, and its hostile values.
+    kinds = (
+        ("date", lambda f: f["type"] == "date", DATES),
+        ("datetime", lambda f: f["type"] == "datetime-local", DATETIMES),
+        (
+            "number",
+            lambda f: f["name"] != "csrfmiddlewaretoken" and f["type"] in ("number", "select", "hidden", "checkbox", "radio"),
+            NUMBERS,
+        ),
+        ("text", lambda f: f["type"] in ("text", "search", "textarea"), TEXTS),
+    )
+    for label, match, values in kinds:
+        if any(match(f) for f in fields):
+            for v in values:
+                yield f"{label}={v}", replaced(match, v)
 
 
 def _hostile_paths(path: str):

@@ -20,6 +20,11 @@ def test_column_heads_name_every_column_for_screen_readers_and_escape_labels():
     assert html == '<thead><tr><th scope="col">Name</th><th scope="col">&lt;b&gt;State&lt;/b&gt;</th></tr></thead>'
 
 
+def test_a_column_of_numbers_has_its_head_aligned_as_its_cells():
+    html = _render('{% column_heads "Name" label num="2" %}', label="<b>Units</b>")
+    assert html == '<thead><tr><th scope="col">Name</th><th scope="col" class="num">&lt;b&gt;Units&lt;/b&gt;</th></tr></thead>'
+
+
 def test_picked_passes_only_the_named_values_on():
     assert picked({"title": "A", "owner": 1, "secret": "x"}, "title", "owner") == {"title": "A", "owner": 1}
 

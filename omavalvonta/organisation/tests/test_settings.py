@@ -417,7 +417,7 @@ def test_authority_required_fields_and_a_duplicate_name_are_explained(admin_clie
 def test_the_authority_list_shows_the_default_first(admin_client, authority):
     AuthorityFactory(name="Aaa-virasto", is_default=False)
     page = admin_client.get(reverse("organisation:authority_list"))
-    assert [a.name for a in page.context["authorities"]] == [authority.name, "Aaa-virasto"]
+    assert [a.name for a in page.context["rows"]] == [authority.name, "Aaa-virasto"]
     assert "Default recipient" in page.content.decode()
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -43,14 +44,39 @@ def _language() -> str:
     return (get_language() or "fi")[:2]
 
 
-def _survey_page(request, *, survey, form, action_kind, status=200, unit=None, kiosk=False):
-    response = render(
-        request,
-        "public/feedback/answer.html",
-        {"survey": survey, "form": form, "unit": unit, "kiosk": kiosk, "action_kind": action_kind},
-        status=status,
-    )
-    return response
+def _unavailable(request, reason, status):
+    return render(request, "public/feedback/unavailable.html", {"reason": reason}, status=status)
+
+
+def _answer_page(request, token, *, survey, unit, kind, submit, gone, done, limit=None):
+    """The survey's answer page of a single-use link or a kiosk (`kind`): the empty form,
+    or on POST (within `limit`, when given: else 429) the answers to the service `submit`,
+    then a redirect to `done`; a link or kiosk gone meanwhile is the unavailable page with
+    `gone` (its reason and status); the form with its errors again is a 400."""
+
+    def page(form, status=200):
+        context = {"survey": survey, "form": form, "unit": unit, "kiosk": kind == "kiosk", "action_kind": kind}
+        return render(request, "public/feedback/answer.html", context, status=status)
+
+    if request.method != "POST":
+        return page(SurveyAnswerForm(survey=survey, language=_language()))
+    form = SurveyAnswerForm(request.POST, survey=survey, language=_language())
+    seconds = limit.wait_seconds(request) if limit else 0
+    if seconds:
+        form.add_error(None, wait_message(seconds))
+        return page(form, status=429)
+    if form.is_valid():
+        if limit:
+            limit.record(request)
+        try:
+            submit(token=token, answers=form.answers(), language=_language(), survey_id=survey.pk)
+        except feedback_services.LinkUnavailable:
+            return _unavailable(request, *gone)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(done)
+    return page(form, status=400)
 
 
 @public_view
@@ -61,70 +87,38 @@ def feedback_link(request, token):
     link = feedback_services.link_for_token(token)
     if link is None or link.used or not link.round.is_open():
         reason = "used" if link is not None and link.used else "closed" if link is not None else "unknown"
-        return render(request, "public/feedback/unavailable.html", {"reason": reason}, status=410 if link else 404)
+        return _unavailable(request, reason, 410 if link else 404)
     survey = feedback_services.current_survey(link.group)
     if survey is None:
-        return render(request, "public/feedback/unavailable.html", {"reason": "closed"}, status=404)
-    if request.method == "POST":
-        form = SurveyAnswerForm(request.POST, survey=survey, language=_language())
-        if form.is_valid():
-            try:
-                feedback_services.response_submit_with_link(
-                    token=token, answers=form.answers(), language=_language(), survey_id=survey.pk
-                )
-            except feedback_services.LinkUnavailable:
-                return render(request, "public/feedback/unavailable.html", {"reason": "used"}, status=410)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("public:feedback_thanks")
-        return _survey_page(request, survey=survey, form=form, action_kind="link", status=400, unit=link.round.unit)
-    form = SurveyAnswerForm(survey=survey, language=_language())
-    return _survey_page(request, survey=survey, form=form, action_kind="link", unit=link.round.unit)
+        return _unavailable(request, "closed", 404)
+    return _answer_page(
+        request, token, survey=survey, unit=link.round.unit, kind="link",
+        submit=feedback_services.response_submit_with_link, gone=("used", 410), done=reverse("public:feedback_thanks"),
+    )
 
 
 @public_view
 @never_cache
 def feedback_kiosk(request, token):
     """Kiosk mode: a fresh, empty form every time; after an answer the tablet
-    goes to the thank-you page, which leads back to a new empty form."""
+    goes to the thank-you page, which leads back to a new empty form (post/redirect/get:
+    going back never re-shows the filled form)."""
     kiosk = feedback_services.kiosk_for_token(token)
-    if kiosk is None:
-        return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
-    survey = feedback_services.current_survey(kiosk.group)
+    survey = feedback_services.current_survey(kiosk.group) if kiosk else None
     if survey is None:
-        return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
-    if request.method == "POST":
-        form = SurveyAnswerForm(request.POST, survey=survey, language=_language())
-        seconds = KIOSK_LIMIT.wait_seconds(request)
-        if seconds:
-            form.add_error(None, wait_message(seconds))
-            response = _survey_page(request, survey=survey, form=form, action_kind="kiosk", unit=kiosk.round.unit, kiosk=True)
-            response.status_code = 429
-            return response
-        if form.is_valid():
-            KIOSK_LIMIT.record(request)
-            try:
-                feedback_services.response_submit_kiosk(
-                    token=token, answers=form.answers(), language=_language(), survey_id=survey.pk
-                )
-            except feedback_services.LinkUnavailable:
-                return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                # Post/redirect/get: going back never re-shows the filled form.
-                return redirect("public:feedback_kiosk_thanks", token=token)
-        return _survey_page(request, survey=survey, form=form, action_kind="kiosk", status=400, unit=kiosk.round.unit, kiosk=True)
-    form = SurveyAnswerForm(survey=survey, language=_language())
-    return _survey_page(request, survey=survey, form=form, action_kind="kiosk", unit=kiosk.round.unit, kiosk=True)
+        return _unavailable(request, "kiosk", 404)
+    return _answer_page(
+        request, token, survey=survey, unit=kiosk.round.unit, kind="kiosk", limit=KIOSK_LIMIT,
+        submit=feedback_services.response_submit_kiosk, gone=("kiosk", 404),
+        done=reverse("public:feedback_kiosk_thanks", args=[token]),
+    )
 
 
 @public_view
 @never_cache
 def feedback_kiosk_thanks(request, token):
     if feedback_services.kiosk_for_token(token) is None:
-        return render(request, "public/feedback/unavailable.html", {"reason": "kiosk"}, status=404)
+        return _unavailable(request, "kiosk", 404)
     return render(request, "public/feedback/thanks.html", {"kiosk_token": token})
 
 
