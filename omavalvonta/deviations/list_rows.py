@@ -12,9 +12,11 @@ markup as `components/filters.html` with `field.html` and `check.html`, without
 a widget template per option; a form with errors keeps the components (they
 show the errors and their summary)."""
 
+import datetime as dt
 import functools
 import html
 import re
+from typing import NamedTuple
 
 from django import forms
 from django.urls import reverse
@@ -82,9 +84,42 @@ def _labels(language: str | None) -> tuple[dict, dict, dict, dict]:
     return kinds, states, risks, risks_named
 
 
+class ListRow(NamedTuple):
+    """What a list row shows of a report: a values query's row of
+    `LIST_ROW_VALUES`, or a report read with LIST_PAGE_FIELDS (`as_list_row`)."""
+
+    pk: int
+    number: str
+    kind: str
+    state: str
+    is_critical: bool
+    notification_due_at: dt.datetime | None
+    notification_done_at: dt.datetime | None
+    risk_level: str
+    submitted_at: dt.datetime
+    due_date: dt.date
+    unit_name: str
+    handler_id: int | None
+    handler_full_name: str | None
+    handler_email: str | None
+
+
+LIST_ROW_VALUES = (*ListRow._fields[:10], "unit__name", "handler_id", "handler__full_name", "handler__email")
+
+
+def as_list_row(d) -> ListRow:
+    """A report (with LIST_PAGE_RELATED joined) as a `ListRow`."""
+    handler = d.handler if d.handler_id else None
+    return ListRow(
+        d.pk, d.number, d.kind, d.state, d.is_critical, d.notification_due_at, d.notification_done_at, d.risk_level,
+        d.submitted_at, d.due_date, d.unit.name, d.handler_id,
+        handler.full_name if handler else None, handler.email if handler else None,
+    )
+
+
 def list_rows(deviations, *, today=None, prefix: str | None = None) -> list[dict]:
-    """One dict per report (models with LIST_RELATED joined) in the given order.
-    `prefix`: `detail_url_prefix()`, when the caller has it already."""
+    """One dict per report (`ListRow`s, or models with LIST_RELATED joined) in
+    the given order. `prefix`: `detail_url_prefix()`, when the caller has it already."""
     if not deviations:
         return []
     today = today or timezone.localdate()
@@ -93,6 +128,8 @@ def list_rows(deviations, *, today=None, prefix: str | None = None) -> list[dict
     kinds, states, risks, risks_named = _labels(translation.get_language())
     rows = []
     for d in deviations:
+        if not isinstance(d, ListRow):
+            d = as_list_row(d)
         is_open = d.state != State.CLOSED
         overdue = is_open and d.due_date < today
         rows.append(
@@ -111,12 +148,14 @@ def list_rows(deviations, *, today=None, prefix: str | None = None) -> list[dict
                 "risk": d.risk_level,
                 "risk_label": risks.get(d.risk_level, d.risk_level) if d.risk_level else "",
                 "risk_phone": risks_named.get(d.risk_level, d.risk_level) if d.risk_level else "",
-                "unit": d.unit.name,
+                "unit": d.unit_name,
                 "submitted": _date(d.submitted_at, tz),
-                "handler": str(d.handler) if d.handler_id else "",
+                # A person's name, else their e-mail (User.__str__).
+                "handler": (d.handler_full_name or d.handler_email) if d.handler_id else "",
                 "due": _date(d.due_date, tz),
                 "overdue": overdue,
-                "stands_out": is_open and d.stands_out,
+                # Deviation.stands_out.
+                "stands_out": is_open and (d.kind == Kind.GRIEVANCE or d.is_critical or d.notification_due_at is not None),
             }
         )
     return rows
