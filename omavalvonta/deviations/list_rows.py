@@ -28,26 +28,6 @@ from django.utils.translation import gettext as _
 from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.deviations.models import Kind, RiskLevel, State
 
-# The list page's rows (`list_rows`) read these fields alone: a report's
-# texts and its sixty other columns stay in the database.
-LIST_PAGE_RELATED = ("unit", "handler")
-LIST_PAGE_FIELDS = (
-    "number",
-    "kind",
-    "state",
-    "is_critical",
-    "notification_due_at",
-    "notification_done_at",
-    "risk_level",
-    "submitted_at",
-    "due_date",
-    "unit",
-    "unit__name",
-    "handler",
-    "handler__full_name",
-    "handler__email",
-)
-
 
 def _date(value, tz=None) -> str:
     """`value|date:"j.n.Y"`: an aware datetime in the current time zone (`tz`, when
@@ -85,8 +65,8 @@ def _labels(language: str | None) -> tuple[dict, dict, dict, dict]:
 
 
 class ListRow(NamedTuple):
-    """What a list row shows of a report: a values query's row of
-    `LIST_ROW_VALUES`, or a report read with LIST_PAGE_FIELDS (`as_list_row`)."""
+    """What a list row shows of a report: a values query's row of `LIST_ROW_VALUES`
+    (a report's texts and its sixty other columns stay in the database)."""
 
     pk: int
     number: str
@@ -107,19 +87,9 @@ class ListRow(NamedTuple):
 LIST_ROW_VALUES = (*ListRow._fields[:10], "unit__name", "handler_id", "handler__full_name", "handler__email")
 
 
-def as_list_row(d) -> ListRow:
-    """A report (with LIST_PAGE_RELATED joined) as a `ListRow`."""
-    handler = d.handler if d.handler_id else None
-    return ListRow(
-        d.pk, d.number, d.kind, d.state, d.is_critical, d.notification_due_at, d.notification_done_at, d.risk_level,
-        d.submitted_at, d.due_date, d.unit.name, d.handler_id,
-        handler.full_name if handler else None, handler.email if handler else None,
-    )
-
-
 def list_rows(deviations, *, today=None, prefix: str | None = None) -> list[dict]:
-    """One dict per report (`ListRow`s, or models with LIST_RELATED joined) in
-    the given order. `prefix`: `detail_url_prefix()`, when the caller has it already."""
+    """One dict per report (`ListRow`s) in the given order. `prefix`:
+    `detail_url_prefix()`, when the caller has it already."""
     if not deviations:
         return []
     today = today or timezone.localdate()
@@ -128,8 +98,6 @@ def list_rows(deviations, *, today=None, prefix: str | None = None) -> list[dict
     kinds, states, risks, risks_named = _labels(translation.get_language())
     rows = []
     for d in deviations:
-        if not isinstance(d, ListRow):
-            d = as_list_row(d)
         is_open = d.state != State.CLOSED
         overdue = is_open and d.due_date < today
         rows.append(

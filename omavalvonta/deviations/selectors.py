@@ -7,6 +7,7 @@ import datetime as dt
 import hmac
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Case, Count, F, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -30,7 +31,7 @@ from omavalvonta.deviations.models import (
     StatutoryNotification,
 )
 from omavalvonta.deviations.report_timeline import deviation_timeline as deviation_timeline
-from omavalvonta.organisation import access, access_people, access_shape
+from omavalvonta.organisation import access, access_people, access_shape, access_unit
 from omavalvonta.organisation.models import WellbeingCounty
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
@@ -123,6 +124,10 @@ def _apply_filters(qs, filters: dict | None):
     return qs
 
 
+# The list's order: newest first (each page's ids walk an index in this order).
+LIST_ORDER = ("-submitted_at", "-id")
+
+
 def deviation_list(*, actor, filters: dict | None = None, walk: bool = False):
     """Reports `actor` may view, newest first, with unit, region and handler
     joined. filters: kind, state (or "open": every state but closed), handler (id), risk_level, unit (id), region (id), date_from,
@@ -130,17 +135,26 @@ def deviation_list(*, actor, filters: dict | None = None, walk: bool = False):
     number/description), team_meeting (bool). `walk`: the same rows planned for
     a page of the list (the page's ids), see `access.scope_q`."""
     qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=walk).select_related(*LIST_RELATED)
-    return _apply_filters(qs, filters).order_by("-submitted_at", "-id")
+    return _apply_filters(qs, filters).order_by(*LIST_ORDER)
 
 
 def deviation_page_rows(*, actor, filters: dict | None, bottom: int, top: int) -> list[ListRow]:
-    """The list's rows `bottom` to `top` (`ListRow`s, in the list's order): the
-    page's ids walked as `deviation_list(walk=True)` walks them, in the one
-    statement that reads their list fields (no models made)."""
+    """The list's rows `bottom` to `top` (`ListRow`s, in the list's order), in
+    the one statement that reads their list fields (no models made). The page's
+    ids are walked as `deviation_list(walk=True)` walks them, or, for a scope of
+    a few units (`access_unit.scope_parts`), each unit's and object rule's own
+    walk to the page's end, merged (a UNION where the database takes a LIMIT in
+    one: PostgreSQL)."""
     if top <= bottom:
         return []
-    ids = deviation_list(actor=actor, filters=filters, walk=True).values_list("pk", flat=True)[bottom:top]
-    rows = Deviation.objects.filter(pk__in=ids).order_by("-submitted_at", "-id").values_list(*LIST_ROW_VALUES)
+    parts = access_unit.scope_parts(actor, access.P_DEVIATION_VIEW, model=Deviation)
+    if parts and connection.features.supports_slicing_ordering_in_compound:
+        walks = [_apply_filters(Deviation.objects.filter(part), filters).order_by(*LIST_ORDER).values("pk")[:top] for part in parts]
+        ids = walks[0].union(*walks[1:]) if len(walks) > 1 else walks[0]
+        rows = Deviation.objects.filter(pk__in=ids).order_by(*LIST_ORDER).values_list(*LIST_ROW_VALUES)[bottom:top]
+    else:
+        ids = deviation_list(actor=actor, filters=filters, walk=True).values_list("pk", flat=True)[bottom:top]
+        rows = Deviation.objects.filter(pk__in=ids).order_by(*LIST_ORDER).values_list(*LIST_ROW_VALUES)
     return [ListRow(*row) for row in rows]
 
 
