@@ -49,15 +49,15 @@ def test_the_parts_of_a_scope_are_the_scoped_rows(who, request, unit_a, unit_b, 
     limits included); a region's or the organisation's grant gives no parts."""
     actor = request.getfixturevalue(who)
     _reports_of_three_kinds(unit_a, unit_b, region_a)
-    deviation(unit_b, kind="medication", reporter=actor)
-    deviation(unit_b, kind="quality", handler=actor)
-    deviation(unit_a, kind="quality", reporter=actor, handler=actor)
-    perm = access.P_DEVIATION_VIEW
-    parts = access_unit.scope_parts(actor, perm, model=Deviation)
+    # Their own reports and those they handle, outside their units and inside.
+    own = ((unit_b, "medication", ("reporter",)), (unit_b, "quality", ("handler",)), (unit_a, "quality", ("reporter", "handler")))
+    for unit, kind, roles in own:
+        deviation(unit, kind=kind, **dict.fromkeys(roles, actor))
+    parts = access_unit.scope_parts(actor, access.P_DEVIATION_VIEW, model=Deviation)
     if who in ("regional_director_a", "quality_director", "safety_manager", "dpo"):
         assert parts is None
         return
-    expected = set(access.filter_for_actor(Deviation.objects.all(), actor, perm).values_list("pk", flat=True))
+    expected = set(access.filter_for_actor(Deviation.objects.all(), actor, access.P_DEVIATION_VIEW).values_list("pk", flat=True))
     got = set()
     for part in parts:
         got |= set(Deviation.objects.filter(part).values_list("pk", flat=True))
