@@ -12,9 +12,11 @@ markup as `components/filters.html` with `field.html` and `check.html`, without
 a widget template per option; a form with errors keeps the components (they
 show the errors and their summary)."""
 
+import datetime as dt
 import functools
 import html
 import re
+from typing import NamedTuple
 
 from django import forms
 from django.urls import reverse
@@ -25,26 +27,6 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.widgets import QuickSelect
 from omavalvonta.deviations.models import Kind, RiskLevel, State
-
-# The list page's rows (`list_rows`) read these fields alone: a report's
-# texts and its sixty other columns stay in the database.
-LIST_PAGE_RELATED = ("unit", "handler")
-LIST_PAGE_FIELDS = (
-    "number",
-    "kind",
-    "state",
-    "is_critical",
-    "notification_due_at",
-    "notification_done_at",
-    "risk_level",
-    "submitted_at",
-    "due_date",
-    "unit",
-    "unit__name",
-    "handler",
-    "handler__full_name",
-    "handler__email",
-)
 
 
 def _date(value, tz=None) -> str:
@@ -82,9 +64,32 @@ def _labels(language: str | None) -> tuple[dict, dict, dict, dict]:
     return kinds, states, risks, risks_named
 
 
+class ListRow(NamedTuple):
+    """What a list row shows of a report: a values query's row of `LIST_ROW_VALUES`
+    (a report's texts and its sixty other columns stay in the database)."""
+
+    pk: int
+    number: str
+    kind: str
+    state: str
+    is_critical: bool
+    notification_due_at: dt.datetime | None
+    notification_done_at: dt.datetime | None
+    risk_level: str
+    submitted_at: dt.datetime
+    due_date: dt.date
+    unit_name: str
+    handler_id: int | None
+    handler_full_name: str | None
+    handler_email: str | None
+
+
+LIST_ROW_VALUES = (*ListRow._fields[:10], "unit__name", "handler_id", "handler__full_name", "handler__email")
+
+
 def list_rows(deviations, *, today=None, prefix: str | None = None) -> list[dict]:
-    """One dict per report (models with LIST_RELATED joined) in the given order.
-    `prefix`: `detail_url_prefix()`, when the caller has it already."""
+    """One dict per report (`ListRow`s) in the given order. `prefix`:
+    `detail_url_prefix()`, when the caller has it already."""
     if not deviations:
         return []
     today = today or timezone.localdate()
@@ -111,12 +116,14 @@ def list_rows(deviations, *, today=None, prefix: str | None = None) -> list[dict
                 "risk": d.risk_level,
                 "risk_label": risks.get(d.risk_level, d.risk_level) if d.risk_level else "",
                 "risk_phone": risks_named.get(d.risk_level, d.risk_level) if d.risk_level else "",
-                "unit": d.unit.name,
+                "unit": d.unit_name,
                 "submitted": _date(d.submitted_at, tz),
-                "handler": str(d.handler) if d.handler_id else "",
+                # A person's name, else their e-mail (User.__str__).
+                "handler": (d.handler_full_name or d.handler_email) if d.handler_id else "",
                 "due": _date(d.due_date, tz),
                 "overdue": overdue,
-                "stands_out": is_open and d.stands_out,
+                # Deviation.stands_out.
+                "stands_out": is_open and (d.kind == Kind.GRIEVANCE or d.is_critical or d.notification_due_at is not None),
             }
         )
     return rows

@@ -7,6 +7,7 @@ import datetime as dt
 import hmac
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Case, Count, F, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -18,7 +19,7 @@ from omavalvonta.core.lib.export import csv_date, csv_datetime, csv_text, csv_ye
 from omavalvonta.core.selectors import access_log_rows
 from omavalvonta.core.services import access_log_record
 from omavalvonta.deviations import rules
-from omavalvonta.deviations.list_rows import LIST_PAGE_FIELDS, LIST_PAGE_RELATED
+from omavalvonta.deviations.list_rows import LIST_ROW_VALUES, ListRow
 from omavalvonta.deviations.models import (
     OPEN_STATE_VALUES,
     Attachment,
@@ -30,7 +31,7 @@ from omavalvonta.deviations.models import (
     StatutoryNotification,
 )
 from omavalvonta.deviations.report_timeline import deviation_timeline as deviation_timeline
-from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation import access, access_people, access_shape, access_unit
 from omavalvonta.organisation.models import WellbeingCounty
 
 # What a list row shows besides the report itself (pages load it for 20 rows only).
@@ -123,6 +124,10 @@ def _apply_filters(qs, filters: dict | None):
     return qs
 
 
+# The list's order: newest first (each page's ids walk an index in this order).
+LIST_ORDER = ("-submitted_at", "-id")
+
+
 def deviation_list(*, actor, filters: dict | None = None, walk: bool = False):
     """Reports `actor` may view, newest first, with unit, region and handler
     joined. filters: kind, state (or "open": every state but closed), handler (id), risk_level, unit (id), region (id), date_from,
@@ -130,7 +135,27 @@ def deviation_list(*, actor, filters: dict | None = None, walk: bool = False):
     number/description), team_meeting (bool). `walk`: the same rows planned for
     a page of the list (the page's ids), see `access.scope_q`."""
     qs = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW, walk=walk).select_related(*LIST_RELATED)
-    return _apply_filters(qs, filters).order_by("-submitted_at", "-id")
+    return _apply_filters(qs, filters).order_by(*LIST_ORDER)
+
+
+def deviation_page_rows(*, actor, filters: dict | None, bottom: int, top: int) -> list[ListRow]:
+    """The list's rows `bottom` to `top` (`ListRow`s, in the list's order), in
+    the one statement that reads their list fields (no models made). The page's
+    ids are walked as `deviation_list(walk=True)` walks them, or, for a scope of
+    a few units (`access_unit.scope_parts`), each unit's and object rule's own
+    walk to the page's end, merged (a UNION where the database takes a LIMIT in
+    one: PostgreSQL)."""
+    if top <= bottom:
+        return []
+    parts = access_unit.scope_parts(actor, access.P_DEVIATION_VIEW, model=Deviation)
+    if parts and connection.features.supports_slicing_ordering_in_compound:
+        walks = [_apply_filters(Deviation.objects.filter(part), filters).order_by(*LIST_ORDER).values("pk")[:top] for part in parts]
+        ids = walks[0].union(*walks[1:]) if len(walks) > 1 else walks[0]
+        rows = Deviation.objects.filter(pk__in=ids).order_by(*LIST_ORDER).values_list(*LIST_ROW_VALUES)[bottom:top]
+    else:
+        ids = deviation_list(actor=actor, filters=filters, walk=True).values_list("pk", flat=True)[bottom:top]
+        rows = Deviation.objects.filter(pk__in=ids).order_by(*LIST_ORDER).values_list(*LIST_ROW_VALUES)
+    return [ListRow(*row) for row in rows]
 
 
 def deviation_count(*, actor, filters: dict | None = None, limit: int | None = None) -> int:
@@ -334,17 +359,25 @@ def _priority_q() -> Q:
     return Q(kind=Kind.GRIEVANCE) | Q(is_critical=True) | Q(notification_due_at__isnull=False)
 
 
-def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS):
-    """Open grievances, critical reports and serious events `actor` may view:
-    the ones a handler must see first, a late or running statutory clock first,
-    then the oldest. The ids come from the partial index of these reports alone
-    (deviation_priority_covered), as the subquery of the one statement that joins
-    those rows (with the list page's fields, LIST_PAGE_FIELDS); the few rows are
-    put in the same order here (`_priority_key`) rather than by a second ORDER BY."""
+def deviation_priority_list(*, actor, limit: int = PRIORITY_ROWS, today=None, now=None) -> list[ListRow]:
+    """Open grievances, critical reports and serious events `actor` may view
+    (`ListRow`s): the ones a handler must see first, a late or running statutory
+    clock first, then the oldest. The ids come from the partial index of these
+    reports alone (deviation_priority_covered), as the subquery of the one
+    statement that reads those rows' list fields, its SQL kept compiled for the
+    person and the day (core/lib/kept.py); the few rows are put in the same
+    order here (`_priority_key`) rather than by a second ORDER BY."""
+    today, now = today or timezone.localdate(), now or timezone.now()
+    rows = access_shape.kept_rows_for(
+        actor, ("deviations.priority", limit), lambda who, _now: _priority_rows(who, limit), today=today, now=now
+    )
+    return sorted((ListRow(*row) for row in rows), key=_priority_key)
+
+
+def _priority_rows(actor, limit: int):
     ids = Deviation.objects.for_actor(actor, access.P_DEVIATION_VIEW)
     ids = ids.filter(Q(state__in=OPEN_STATE_VALUES) & _priority_q()).order_by(*_PRIORITY_ORDER)
-    rows = Deviation.objects.select_related(*LIST_PAGE_RELATED).only(*LIST_PAGE_FIELDS).order_by()
-    return sorted(rows.filter(pk__in=ids.values_list("pk", flat=True)[:limit]), key=_priority_key)
+    return Deviation.objects.filter(pk__in=ids.values_list("pk", flat=True)[:limit]).order_by().values_list(*LIST_ROW_VALUES)
 
 
 # 0: a statutory clock running, 1: a grievance, 2: the rest (critical).
@@ -356,7 +389,7 @@ _PRIORITY_CLOCK = Case(
 _PRIORITY_ORDER = (_PRIORITY_CLOCK.asc(), F("notification_due_at").asc(nulls_last=True), "submitted_at", "id")
 
 
-def _priority_key(d: Deviation) -> tuple:
+def _priority_key(d: ListRow) -> tuple:
     """`_PRIORITY_ORDER` of one report, for the rows in Python."""
     clock = 0 if d.notification_due_at is not None and d.notification_done_at is None else 1 if d.kind == Kind.GRIEVANCE else 2
     # The deadline ascending, none last (None is never compared with a date: the flag before it differs).

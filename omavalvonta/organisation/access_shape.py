@@ -20,7 +20,7 @@ def shape_key(actor) -> tuple:
         actor.pk,
         tuple(
             sorted(
-                (g.role, g.unit_id or 0, g.region_id or 0, tuple(g.region_unit_ids) if g.region_id is not None else ())
+                (g.role, g.unit_id or 0, g.region_id or 0, g.region_ids.ids if g.region_id is not None else ())
                 for g in access.grants(actor)
             )
         ),
@@ -42,7 +42,7 @@ def reading_nothing(actor):
     for grant in access.grants(actor):
         regrant = dataclasses.replace(grant)
         if grant.region_id is not None:
-            regrant.__dict__["region_unit_ids"] = list(grant.region_unit_ids)  # the cached property, as read
+            regrant.__dict__["region_ids"] = grant.region_ids  # the cached property, as read
         regrants.append(regrant)
     fresh._access_grants = regrants
     return fresh

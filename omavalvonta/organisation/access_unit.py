@@ -58,3 +58,31 @@ def outside_own_units_q(*, user_field: str, unit_field: str) -> Q:
         Q(unit_id=OuterRef(f"{unit_field}_id")) | Q(region_id=OuterRef(f"{unit_field}__region_id"))
     )
     return Q(**{f"{unit_field}__isnull": False}) & ~Q(Exists(own))
+
+
+def scope_parts(actor, perm: str, *, model, most: int = 6) -> list[Q] | None:
+    """The rows `filter_for_actor` gives `actor`, as a few filters whose union
+    is the same rows: one a unit grant (its kind limit included), one an object
+    rule; None when a grant covers a region or the organisation, or there would
+    be none or more than `most`. A page of a long sorted list then walks each
+    part's own index to the page's end and merges them, cheap whichever plan the
+    database picks (the OR of a supervisor's unit and object rules was planned
+    as a 9 ms walk of the whole list's sort index or a 1 ms bitmap scan, by
+    ANALYZE's sample)."""
+    access._check_perm(perm)
+    kind_field = getattr(model, "access_kind_field", None)
+    area = perm.split(".", 1)[0]
+    parts = []
+    for g in access.grants(actor):
+        if perm not in g.permissions:
+            continue
+        if g.unit_id is None:
+            return None
+        part = Q(unit_id=g.unit_id)
+        if (limit := g.kind_limits.get(area)) is not None and kind_field:
+            part &= Q(**{f"{kind_field}__in": sorted(limit)})
+        parts.append(part)
+    if getattr(actor, "is_authenticated", False) and actor.is_active:
+        fields = {f.attname for f in model._meta.concrete_fields}
+        parts += [Q(**{rule: actor.pk}) for rule in access.OBJECT_RULES.get(perm, ()) if rule in fields]
+    return parts if 0 < len(parts) <= most else None

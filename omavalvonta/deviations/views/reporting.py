@@ -6,6 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -186,15 +187,10 @@ def deviation_list(request):
         request.GET or None, units=access.units_for(actor, P_DEVIATION_VIEW).order_by("name"), actor=actor
     )
     filters = form.filters()
-    # The list written for a page's walk serves for the page's ids and order
-    # alone: it is counted the fast way, so the plain list need not be built.
-    page = IdPaginator(
-        selectors.deviation_list(actor=actor, filters=filters, walk=True),
-        PAGE_SIZE,
-        related=selectors.LIST_PAGE_RELATED,
-        only=selectors.LIST_PAGE_FIELDS,
+    page = _ListPaginator(
+        actor,
+        filters,
         count=lambda: selectors.deviation_count(actor=actor, filters=filters, limit=LIST_COUNT_LIMIT),
-        count_limit=LIST_COUNT_LIMIT,
     ).get_page(request.GET.get("page"))
     routing_unit = None
     if filters.get("unit"):
@@ -204,7 +200,7 @@ def deviation_list(request):
     today = timezone.localdate()
     # Grievances, critical reports and serious events first, above the list in
     # its usual order (which the pages walk by date).
-    priority = selectors.deviation_priority_list(actor=actor) if not filters and page.number == 1 else []
+    priority = selectors.deviation_priority_list(actor=actor, today=today) if not filters and page.number == 1 else []
     prefix = list_rows.detail_url_prefix()
     rows = list_rows.list_rows(page.object_list, today=today, prefix=prefix)
     bar = list_rows.filter_bar(form)
@@ -226,6 +222,22 @@ def deviation_list(request):
             "priority_html": list_rows.cards_html(priority),
         },
     )
+
+
+class _ListPaginator(IdPaginator):
+    """The list's pages: counted the fast way (`count`, at most LIST_COUNT_LIMIT),
+    a page's rows read as `ListRow`s (selectors.deviation_page_rows), not models."""
+
+    def __init__(self, actor, filters: dict, *, count):
+        super().__init__((), PAGE_SIZE, count=count, count_limit=LIST_COUNT_LIMIT)
+        self.actor, self.filters = actor, filters
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = selectors.deviation_page_rows(actor=self.actor, filters=self.filters, bottom=bottom, top=top)
+        return Page(rows, number, self)
 
 
 class _Echo:
