@@ -5,15 +5,15 @@ child's client documents, Act 703/2023). A current placement's are never due."""
 
 from __future__ import annotations
 
+from omavalvonta.clients.retention import placement_ended_due, register_child_documents
 from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import audit_trail_delete, retention_destroy, retention_due
+from omavalvonta.core.services import audit_trail_delete, retention_destroy
 from omavalvonta.outcomes.models import Goal, Measurement
 
 
 def measurements_due(*, cutoff, limit: int) -> list[RetentionDue]:
     """Measurements of placements that ended before `cutoff`: ids, end dates, units."""
-    ended = Measurement.objects.filter(placement__ends_on__lt=cutoff)
-    return retention_due(ended, "placement__ends_on", limit=limit)
+    return placement_ended_due(Measurement.objects.all(), cutoff=cutoff, limit=limit)
 
 
 def measurements_destroy(*, ids) -> list[int]:
@@ -32,9 +32,7 @@ def measurements_destroy(*, ids) -> list[int]:
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    from omavalvonta.core import registry
-
-    registry.register(
-        registry.RETENTION, "measurement", measurements_due, order=45, label=_("Functional-capacity measurements"),
-        event=_("end of the child's placement"), destroy=measurements_destroy, model_label="outcomes.measurement",
+    register_child_documents(
+        "measurement", measurements_due, measurements_destroy, order=45, label=_("Functional-capacity measurements"),
+        model_label="outcomes.measurement",
     )

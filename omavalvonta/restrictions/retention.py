@@ -6,16 +6,16 @@ current placement's are never due."""
 
 from __future__ import annotations
 
+from omavalvonta.clients.retention import placement_ended_due, register_child_documents
 from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import retention_destroy, retention_due
+from omavalvonta.core.services import retention_destroy
 from omavalvonta.restrictions import monthly
 from omavalvonta.restrictions.models import DocumentHandover, Restriction, RestrictionDocument
 
 
 def restrictions_due(*, cutoff, limit: int) -> list[RetentionDue]:
     """Measures of placements that ended before `cutoff`: ids, end dates, units."""
-    ended = Restriction.objects.filter(placement__ends_on__lt=cutoff)
-    return retention_due(ended, "placement__ends_on", limit=limit)
+    return placement_ended_due(Restriction.objects.all(), cutoff=cutoff, limit=limit)
 
 
 def restrictions_destroy(*, ids) -> list[int]:
@@ -33,9 +33,7 @@ def restrictions_destroy(*, ids) -> list[int]:
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    from omavalvonta.core import registry
-
-    registry.register(
-        registry.RETENTION, "restriction", restrictions_due, order=46, label=_("Restrictive measures"),
-        event=_("end of the child's placement"), destroy=restrictions_destroy, model_label="restrictions.restriction",
+    register_child_documents(
+        "restriction", restrictions_due, restrictions_destroy, order=46, label=_("Restrictive measures"),
+        model_label="restrictions.restriction",
     )
