@@ -5,34 +5,25 @@ child's client documents, Act 703/2023). A current placement's are never due."""
 
 from __future__ import annotations
 
-from omavalvonta.clients.retention import placement_ended_due, register_child_documents
-from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import audit_trail_delete, retention_destroy
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.clients.retention import register_child_documents
+from omavalvonta.core.services import audit_trail_delete
 from omavalvonta.outcomes.models import Goal, Measurement
 
 
-def measurements_due(*, cutoff, limit: int) -> list[RetentionDue]:
-    """Measurements of placements that ended before `cutoff`: ids, end dates, units."""
-    return placement_ended_due(Measurement.objects.all(), cutoff=cutoff, limit=limit)
-
-
-def measurements_destroy(*, ids) -> list[int]:
-    """Destroy measurements with their answers, goals and audit trail."""
-
-    def goals_destroy(found):
-        Goal.objects.filter(followed_up_in_id__in=found).exclude(measurement_id__in=found).update(
-            followed_up_in=None, follow_up="")
-        goals = list(Goal.objects.filter(measurement_id__in=found).values_list("pk", flat=True))
-        audit_trail_delete(Goal, goals)
-        Goal.objects.filter(pk__in=goals).delete()
-
-    return retention_destroy(Measurement.objects.all(), ids, with_them=goals_destroy)
+def _goals_destroy(found) -> None:
+    """The goals agreed on the measurements `found` go with them; a goal
+    followed up in one of them forgets that follow-up."""
+    Goal.objects.filter(followed_up_in_id__in=found).exclude(measurement_id__in=found).update(
+        followed_up_in=None, follow_up="")
+    goals = list(Goal.objects.filter(measurement_id__in=found).values_list("pk", flat=True))
+    audit_trail_delete(Goal, goals)
+    Goal.objects.filter(pk__in=goals).delete()
 
 
 def register() -> None:
-    from django.utils.translation import gettext_lazy as _
-
     register_child_documents(
-        "measurement", measurements_due, measurements_destroy, order=45, label=_("Functional-capacity measurements"),
-        model_label="outcomes.measurement",
+        "measurement", Measurement.objects.all(), with_them=_goals_destroy, order=45,
+        label=_("Functional-capacity measurements"),
     )
