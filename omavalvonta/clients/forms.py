@@ -52,32 +52,20 @@ class PlacementForm(forms.Form):
         self.fields["social_worker_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
         self.fields["name"].widget.attrs.update({"autocomplete": "off"})
 
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            name: data.get(name)
-            for name in (
-                "name", "birth_year", "placement_type", "starts_on", "county", "social_worker_name",
-                "social_worker_email", "social_worker_phone", "client_plan_on", "care_plan_on", "personal_worker",
-            )
-        }
+    # The placement's fields the form edits (the service takes them by these names).
+    FIELDS = (
+        "name", "birth_year", "placement_type", "starts_on", "county", "social_worker_name",
+        "social_worker_email", "social_worker_phone", "client_plan_on", "care_plan_on", "personal_worker",
+    )
 
-    @staticmethod
-    def initial_from(placement) -> dict:
-        return {
-            "edit_version": placement.edit_version,
-            "name": placement.name,
-            "birth_year": placement.birth_year,
-            "placement_type": placement.placement_type,
-            "starts_on": placement.starts_on,
-            "county": placement.county_id,
-            "social_worker_name": placement.social_worker_name,
-            "social_worker_email": placement.social_worker_email,
-            "social_worker_phone": placement.social_worker_phone,
-            "client_plan_on": placement.client_plan_on,
-            "care_plan_on": placement.care_plan_on,
-            "personal_worker": placement.personal_worker_id or "",
-        }
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.FIELDS}
+
+    @classmethod
+    def initial_from(cls, placement) -> dict:
+        """The form filled in from `placement`: a chosen county or person by id."""
+        values = {name: getattr(placement, placement._meta.get_field(name).attname) for name in cls.FIELDS}
+        return {"edit_version": placement.edit_version, **values, "personal_worker": values["personal_worker"] or ""}
 
     def conflict_value(self, name, record):
         if name == "county":

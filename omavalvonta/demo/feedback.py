@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from omavalvonta.demo.builder import DEMO_UNIT_NAME
 from omavalvonta.feedback import channel, goals, services, tallies
 from omavalvonta.feedback.defaults import seed_default_surveys
+from omavalvonta.feedback.figures import recent_periods
 from omavalvonta.feedback.models import Answer, Channel, Question, QuestionKind, Response, Round, Survey
 from omavalvonta.notifications.models import DeliveryState, Notification
 from omavalvonta.organisation.models import Membership, Role, Unit
@@ -52,12 +53,8 @@ PUBLIC_FEEDBACK = [
 
 
 def _quarters_back(today: dt.date, count: int) -> list[tuple[int, int]]:
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    out = []
-    for _ in range(count):
-        out.append((year, quarter))
-        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-    return out[::-1]
+    """The last `count` quarters up to `today`'s, oldest first (the bench's data uses it too)."""
+    return recent_periods(count, today)
 
 
 @transaction.atomic

@@ -5,36 +5,25 @@ child's client documents, Act 703/2023). A current placement's are never due."""
 
 from __future__ import annotations
 
-from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import audit_trail_delete, retention_destroy, retention_due
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.clients.retention import register_child_documents
+from omavalvonta.core.services import audit_trail_delete
 from omavalvonta.outcomes.models import Goal, Measurement
 
 
-def measurements_due(*, cutoff, limit: int) -> list[RetentionDue]:
-    """Measurements of placements that ended before `cutoff`: ids, end dates, units."""
-    ended = Measurement.objects.filter(placement__ends_on__lt=cutoff)
-    return retention_due(ended, "placement__ends_on", limit=limit)
-
-
-def measurements_destroy(*, ids) -> list[int]:
-    """Destroy measurements with their answers, goals and audit trail."""
-
-    def goals_destroy(found):
-        Goal.objects.filter(followed_up_in_id__in=found).exclude(measurement_id__in=found).update(
-            followed_up_in=None, follow_up="")
-        goals = list(Goal.objects.filter(measurement_id__in=found).values_list("pk", flat=True))
-        audit_trail_delete(Goal, goals)
-        Goal.objects.filter(pk__in=goals).delete()
-
-    return retention_destroy(Measurement.objects.all(), ids, with_them=goals_destroy)
+def _goals_destroy(found) -> None:
+    """The goals agreed on the measurements `found` go with them; a goal
+    followed up in one of them forgets that follow-up."""
+    Goal.objects.filter(followed_up_in_id__in=found).exclude(measurement_id__in=found).update(
+        followed_up_in=None, follow_up="")
+    goals = list(Goal.objects.filter(measurement_id__in=found).values_list("pk", flat=True))
+    audit_trail_delete(Goal, goals)
+    Goal.objects.filter(pk__in=goals).delete()
 
 
 def register() -> None:
-    from django.utils.translation import gettext_lazy as _
-
-    from omavalvonta.core import registry
-
-    registry.register(
-        registry.RETENTION, "measurement", measurements_due, order=45, label=_("Functional-capacity measurements"),
-        event=_("end of the child's placement"), destroy=measurements_destroy, model_label="outcomes.measurement",
+    register_child_documents(
+        "measurement", Measurement.objects.all(), with_them=_goals_destroy, order=45,
+        label=_("Functional-capacity measurements"),
     )

@@ -56,28 +56,26 @@ def access_require_instruments(actor) -> None:
         raise PermissionDenied(access.P_OUTCOME_INSTRUMENT_MANAGE)
 
 
-def instrument_get(*, actor, pk) -> Instrument:
+def _instrument_part(actor, records, pk):
+    """The instrument, version or item `pk` of `records`, for one who manages
+    the instruments; 404 when there is none."""
     access_require_instruments(actor)
     try:
-        return Instrument.objects.get(pk=pk)
-    except (Instrument.DoesNotExist, ValueError, TypeError):
+        return records.get(pk=pk)
+    except (records.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def instrument_get(*, actor, pk) -> Instrument:
+    return _instrument_part(actor, Instrument.objects.all(), pk)
 
 
 def version_get(*, actor, pk) -> InstrumentVersion:
-    access_require_instruments(actor)
-    try:
-        return InstrumentVersion.objects.select_related("instrument").get(pk=pk)
-    except (InstrumentVersion.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _instrument_part(actor, InstrumentVersion.objects.select_related("instrument"), pk)
 
 
 def item_get(*, actor, pk) -> Item:
-    access_require_instruments(actor)
-    try:
-        return Item.objects.select_related("version__instrument").get(pk=pk)
-    except (Item.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _instrument_part(actor, Item.objects.select_related("version__instrument"), pk)
 
 
 def current_version() -> InstrumentVersion | None:

@@ -23,6 +23,7 @@ from omavalvonta.clients import selectors as clients_selectors
 from omavalvonta.core.forms import form_page, form_step
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.pdf import PdfUnavailable
+from omavalvonta.core.service_calls import call_service
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import (
     P_CLIENT_COUNT,
@@ -90,12 +91,10 @@ def version_draft(request, pk):
 @requires(P_OUTCOME_INSTRUMENT_MANAGE)
 def version_publish(request, pk):
     version = selectors.version_get(actor=request.user, pk=pk)
-    try:
-        services.version_publish(actor=request.user, version=version)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The version was published. New measurements use it."))
+    call_service(
+        request, lambda: services.version_publish(actor=request.user, version=version),
+        success=_("The version was published. New measurements use it."),
+    )
     return redirect("outcomes:version", pk=version.pk)
 
 

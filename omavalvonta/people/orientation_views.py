@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import add_service_errors, form_step
+from omavalvonta.core.forms import add_service_errors, form_page, form_step
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.offline import queue_answer, submit_refusal, wants_json
 from omavalvonta.organisation import access
@@ -160,16 +161,15 @@ def orientations(request, unit_id):
 def orientation_new(request, unit_id):
     actor = request.user
     unit = access.access_unit(actor, unit_id, P_COMPETENCE_RECORD)
-    staff = selectors.unit_staff(unit=unit)
-    if request.method == "POST":
-        form = OrientationStartForm(request.POST, staff=staff)
-        done, started = form_step(form, lambda data: services.orientation_start(actor=actor, unit=unit, **data))
-        if done:
-            messages.success(request, _("The orientation of %(name)s was started.") % {"name": started.newcomer.full_name})
-            return redirect("people:orientation", pk=started.pk)
-    else:
-        form = OrientationStartForm(staff=staff, initial={"started_on": timezone.localdate(), "role": "hourly"})
-    return render(request, "people/orientation_new.html", {"unit": unit, "form": form})
+    return form_page(
+        request, OrientationStartForm,
+        lambda form: services.orientation_start(actor=actor, unit=unit, **form.cleaned_data),
+        template="people/orientation_new.html", context={"unit": unit},
+        form_kwargs={"staff": selectors.unit_staff(unit=unit)},
+        initial={"started_on": timezone.localdate(), "role": "hourly"},
+        success=lambda started: _("The orientation of %(name)s was started.") % {"name": started.newcomer.full_name},
+        back=lambda started: reverse("people:orientation", args=[started.pk]),
+    )
 
 
 # --- One orientation -----------------------------------------------------------------------------------

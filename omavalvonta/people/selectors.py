@@ -19,6 +19,7 @@ from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Unit, User
 from omavalvonta.people import orientation_selectors, training_selectors
+from omavalvonta.people.certificates import certificate_record_get
 from omavalvonta.people.models import (
     QualificationKind,
     QualificationRecord,
@@ -183,20 +184,10 @@ def person_records(*, person, today=None) -> dict:
 def certificate_get(*, actor, pk, request=None) -> QualificationRecord:
     """A record whose certificate `actor` may download: their own, or one of a
     person on the staff of a unit where they read competence. 404 otherwise."""
-    try:
-        record = QualificationRecord.objects.select_related("type", "person").get(pk=int(pk))
-    except (QualificationRecord.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
-    if not record.certificate:
-        raise Http404
-    if record.person_id != actor.pk:
-        units = access.units_for(actor, access.P_COMPETENCE_VIEW)
-        if not _staff_memberships(units=units, user=record.person).exists():
-            raise Http404
-    access_log_record(
-        actor=actor, target=record, what="competence.certificate", right=access.P_COMPETENCE_VIEW, request=request
+    return certificate_record_get(
+        QualificationRecord.objects.select_related("type"), actor=actor, pk=pk, what="competence.certificate",
+        request=request,
     )
-    return record
 
 
 # --- Counts for directors -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from omavalvonta.core.lib.dates import add_months
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 from omavalvonta.people import selectors
+from omavalvonta.people.certificates import certificate_attach
 from omavalvonta.people.models import (
     QualificationKind,
     QualificationRecord,
@@ -127,10 +128,7 @@ def qualification_record(*, actor, unit, person, qtype: QualificationType, done_
         person=person, unit=unit, type=qtype, done_on=done_on, valid_until=valid_until, result=result,
         recorded_by=actor, is_current=True, **texts,
     )
-    if accepted:
-        upload = accepted[0][0]
-        record.certificate_name = (upload.name or "")[-200:]
-        record.certificate.save(upload.name, upload, save=False)
+    certificate_attach(record, accepted)
     record.save()
     audit_event_record(
         actor=actor, verb="qualification.recorded", target=record, unit=unit,

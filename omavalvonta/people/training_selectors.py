@@ -11,7 +11,6 @@ import functools
 from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +18,8 @@ from django.utils.translation import gettext as _
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import add_months, day_start
-from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_people
+from omavalvonta.people.certificates import certificate_record_get
 from omavalvonta.people.models import DevelopmentDiscussion, RecruitmentPlan, TrainingRecord
 from omavalvonta.people.orientation_selectors import STAFF_ROLES
 
@@ -207,21 +206,9 @@ def training_certificate_get(*, actor, pk, request=None) -> TrainingRecord:
     """A training record whose certificate `actor` may download: their own, or
     one of a person on the staff of a unit where they read competence. 404
     otherwise."""
-    try:
-        record = TrainingRecord.objects.select_related("person").get(pk=int(pk))
-    except (TrainingRecord.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
-    if not record.certificate:
-        raise Http404
-    if record.person_id != actor.pk:
-        units = access.units_for(actor, access.P_COMPETENCE_VIEW)
-        if not access_people.memberships_of(STAFF_ROLES, units=units, user=record.person).exists():
-            raise Http404
-    access_log_record(
-        actor=actor, target=record, what="competence.training_certificate", right=access.P_COMPETENCE_VIEW,
-        request=request,
+    return certificate_record_get(
+        TrainingRecord.objects.all(), actor=actor, pk=pk, what="competence.training_certificate", request=request
     )
-    return record
 
 
 # --- The unit leaders' home block ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ from omavalvonta.core.lib import bounds
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.organisation import access
 from omavalvonta.people import selectors, services as people_services
+from omavalvonta.people.certificates import certificate_attach
 from omavalvonta.people.models import DevelopmentDiscussion, RecruitmentPlan, TrainingRecord
 
 COURSE_MAX = 200
@@ -73,10 +74,7 @@ def training_record(*, actor, unit, person, course: str, done_on, hours, provide
     record = TrainingRecord(
         person=person, unit=unit, course=course, done_on=done_on, hours=hours, provider=provider, recorded_by=actor
     )
-    if accepted:
-        upload = accepted[0][0]
-        record.certificate_name = (upload.name or "")[-200:]
-        record.certificate.save(upload.name, upload, save=False)
+    certificate_attach(record, accepted)
     record.save()
     audit_event_record(
         actor=actor, verb="training.recorded", target=record, unit=unit, person=person.pk, hours=str(hours)

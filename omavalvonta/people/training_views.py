@@ -13,53 +13,51 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
-from omavalvonta.core.forms import form_page
+from omavalvonta.core.forms import form_page, picked
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import AUTHENTICATED, P_COMPETENCE_RECORD, requires
 from omavalvonta.people import selectors, training_selectors, training_services
+from omavalvonta.people.certificates import certificate_response
 from omavalvonta.people.forms import DiscussionForm, RecruitmentPlanForm, TrainingForm
+from omavalvonta.people.views import person_form_page
+
+
+def _record_page(request, unit_id, person_id, form_class, service, *, fields, files=False, **page):
+    """A form that records something about a person of the unit's staff with
+    `service`, given the form's `fields` (and the certificate's `files`)."""
+    unit, someone = selectors.staff_person(
+        actor=request.user, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD
+    )
+
+    def perform(form):
+        extra = {"files": request.FILES.getlist("certificate")} if files else {}
+        return service(actor=request.user, unit=unit, person=someone, **picked(form.cleaned_data, *fields), **extra)
+
+    return person_form_page(request, form_class, perform, unit=unit, person=someone, **page)
 
 
 @requires(P_COMPETENCE_RECORD)
 def training_new(request, unit_id, person_id):
-    actor = request.user
-    unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD)
-    return form_page(
-        request, TrainingForm,
-        lambda form: training_services.training_record(
-            actor=actor, unit=unit, person=someone, course=form.cleaned_data["course"],
-            done_on=form.cleaned_data["done_on"], hours=form.cleaned_data["hours"],
-            provider=form.cleaned_data.get("provider", ""), files=request.FILES.getlist("certificate"),
-        ),
-        template="people/training_form.html", context={"unit": unit, "person": someone},
+    return _record_page(
+        request, unit_id, person_id, TrainingForm, training_services.training_record,
+        fields=("course", "done_on", "hours", "provider"), files=True, template="people/training_form.html",
         initial={"done_on": timezone.localdate()}, success=_("The training was recorded."),
-        back=reverse("people:person", kwargs={"unit_id": unit.pk, "person_id": someone.pk}),
     )
 
 
 @requires(P_COMPETENCE_RECORD)
 def discussion_new(request, unit_id, person_id):
     """The date a development discussion was held; its content stays out."""
-    actor = request.user
-    unit, someone = selectors.staff_person(actor=actor, unit_id=unit_id, person_id=person_id, perm=P_COMPETENCE_RECORD)
-    return form_page(
-        request, DiscussionForm,
-        lambda form: training_services.development_discussion_record(
-            actor=actor, unit=unit, person=someone, held_on=form.cleaned_data["held_on"]
-        ),
-        template="people/discussion_form.html", context={"unit": unit, "person": someone},
+    return _record_page(
+        request, unit_id, person_id, DiscussionForm, training_services.development_discussion_record,
+        fields=("held_on",), template="people/discussion_form.html",
         initial={"held_on": timezone.localdate()}, success=_("The development discussion was recorded."),
-        back=reverse("people:person", kwargs={"unit_id": unit.pk, "person_id": someone.pk}),
     )
 
 
 @requires(AUTHENTICATED)
 def training_certificate(request, pk):
-    record = training_selectors.training_certificate_get(actor=request.user, pk=pk, request=request)
-    name = record.certificate_name or record.certificate.name
-    content_type = ATTACHMENT_EXTENSIONS.get(attachment_extension(name), "application/octet-stream")
-    return attachment_response(record.certificate, filename=name, content_type=content_type)
+    return certificate_response(training_selectors.training_certificate_get(actor=request.user, pk=pk, request=request))
 
 
 @requires(P_COMPETENCE_RECORD)

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.attachments import ATTACHMENT_EXTENSIONS, attachment_extension, attachment_response
 from omavalvonta.core.forms import form_page
 from omavalvonta.core.lib import bounds
 from omavalvonta.organisation import access
@@ -29,6 +28,7 @@ from omavalvonta.organisation.access import (
     requires,
 )
 from omavalvonta.people import orientation_selectors, selectors, services, training_selectors
+from omavalvonta.people.certificates import certificate_response
 from omavalvonta.people.forms import RecordForm, RequirementForm
 from omavalvonta.people.models import QualificationType
 
@@ -121,6 +121,15 @@ def _active_type(type_id) -> QualificationType:
     return qtype
 
 
+def person_form_page(request, form_class, perform, *, unit, person, context=None, **kwargs):
+    """A form that records something about `person` of `unit`'s staff (a
+    qualification, a training, a development discussion), back to their page."""
+    return form_page(
+        request, form_class, perform, context={"unit": unit, "person": person, **(context or {})},
+        back=reverse("people:person", kwargs={"unit_id": unit.pk, "person_id": person.pk}), **kwargs,
+    )
+
+
 @requires(P_COMPETENCE_RECORD)
 def record_new(request, unit_id, person_id, type_id):
     actor = request.user
@@ -128,22 +137,18 @@ def record_new(request, unit_id, person_id, type_id):
     qtype = _active_type(type_id)
     # A file posted for a type that takes none (the criminal-record check) is
     # handed to the service, which refuses it: nothing is stored.
-    return form_page(
+    return person_form_page(
         request, RecordForm,
         lambda form: services.qualification_record(
             actor=actor, unit=unit, person=someone, qtype=qtype, files=request.FILES.getlist("certificate"),
             **form.service_kwargs(),
         ),
-        template="people/record_form.html", context={"unit": unit, "person": someone, "qtype": qtype},
+        unit=unit, person=someone, template="people/record_form.html", context={"qtype": qtype},
         form_kwargs={"qtype": qtype}, initial={"done_on": timezone.localdate()},
         success=_("Recorded: %(type)s.") % {"type": qtype.label},
-        back=reverse("people:person", kwargs={"unit_id": unit.pk, "person_id": someone.pk}),
     )
 
 
 @requires(AUTHENTICATED)
 def certificate(request, pk):
-    record = selectors.certificate_get(actor=request.user, pk=pk, request=request)
-    name = record.certificate_name or record.certificate.name
-    content_type = ATTACHMENT_EXTENSIONS.get(attachment_extension(name), "application/octet-stream")
-    return attachment_response(record.certificate, filename=name, content_type=content_type)
+    return certificate_response(selectors.certificate_get(actor=request.user, pk=pk, request=request))

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omavalvonta.core.accesslog import logs_read
-from omavalvonta.core.forms import form_step, posted_step
+from omavalvonta.core.forms import form_step, picked, posted_step
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.pagination import IdPaginator
 from omavalvonta.core.pdf import PdfUnavailable, render_pdf
+from omavalvonta.core.service_calls import call_form_service, call_service
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation.access import P_ACCESS_LOG_REVIEW, P_SUBJECT_REQUEST_MANAGE, requires
 from omavalvonta.privacy import deadlines, selectors, services
@@ -75,12 +75,10 @@ def log_review_mark(request, pk):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
         back = ""
     if form.is_valid():
-        try:
-            services.log_review_record(actor=request.user, entry=entry, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Marked reviewed."))
+        call_service(
+            request, lambda: services.log_review_record(actor=request.user, entry=entry, note=form.cleaned_data["note"]),
+            success=_("Marked reviewed."),
+        )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(back or "privacy:log")
@@ -137,13 +135,15 @@ def request_detail(request, pk):
     return _request_page(request, selectors.subject_request_get(actor=request.user, pk=pk))
 
 
-def _request_step(request, pk, form_class, form_key, perform, done_message):
-    """One step posted from a request's page: on success back to the page with
-    `done_message(subject_request)`; refused, the page again with the form as typed."""
+def _request_step(request, pk, form_class, form_key, service, fields, done_message):
+    """One step posted from a request's page, `service` given the form's
+    `fields`: on success back to the page with `done_message(subject_request)`;
+    refused, the page again with the form as typed."""
     subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
     form = form_class(request.POST)
     return posted_step(
-        request, form, lambda data: perform(subject_request, data), success=lambda _said: done_message(subject_request),
+        request, form, lambda data: service(actor=request.user, request=subject_request, **picked(data, *fields)),
+        success=lambda _said: done_message(subject_request),
         back=reverse("privacy:request", args=[pk]), record=subject_request,
         again=lambda: _request_page(request, subject_request, status=400, **{form_key: form}),
     )
@@ -153,11 +153,7 @@ def _request_step(request, pk, form_class, form_key, perform, done_message):
 @require_POST
 def request_extend(request, pk):
     return _request_step(
-        request, pk, ExtendForm, "extend_form",
-        lambda subject_request, data: services.subject_request_extend(
-            actor=request.user, request=subject_request, months=data["months"], notice_on=data["notice_on"],
-            reasons=data["reasons"],
-        ),
+        request, pk, ExtendForm, "extend_form", services.subject_request_extend, ("months", "notice_on", "reasons"),
         lambda subject_request: _("The period was extended. Answer by %(date)s.") % {"date": fi_date(subject_request.due_on)},
     )
 
@@ -166,12 +162,8 @@ def request_extend(request, pk):
 @require_POST
 def request_status(request, pk):
     return _request_step(
-        request, pk, StatusForm, "status_form",
-        lambda subject_request, data: services.subject_request_status(
-            actor=request.user, request=subject_request, status=data["status"], answered_on=data["answered_on"],
-            refusal_reason=data["refusal_reason"], refusal_note=data["refusal_note"],
-        ),
-        lambda _subject_request: _("The status was saved."),
+        request, pk, StatusForm, "status_form", services.subject_request_status,
+        ("status", "answered_on", "refusal_reason", "refusal_note"), lambda _subject_request: _("The status was saved."),
     )
 
 
@@ -179,13 +171,12 @@ def request_status(request, pk):
 @require_POST
 def request_compile(request, pk):
     subject_request = selectors.subject_request_get(actor=request.user, pk=pk)
-    try:
-        services.subject_request_compile(actor=request.user, request=subject_request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("privacy:request", pk=pk)
-    messages.success(request, _("Compiled. Read it through and mark it reviewed before it is released."))
-    return redirect("privacy:compilation", pk=pk)
+    if call_service(
+        request, lambda: services.subject_request_compile(actor=request.user, request=subject_request),
+        success=_("Compiled. Read it through and mark it reviewed before it is released."),
+    ):
+        return redirect("privacy:compilation", pk=pk)
+    return redirect("privacy:request", pk=pk)
 
 
 def _compilation_or_404(request, pk):
@@ -260,12 +251,11 @@ def compilation_download(request, pk, fmt):
 def compilation_review(request, pk):
     subject_request, compiled = _compilation_or_404(request, pk)
     form = CompilationReviewForm(request.POST)
-    done, _result = form_step(form, lambda data: services.subject_compilation_review(
-        actor=request.user, compilation=compiled, note=data["review_note"]))
-    if done:
-        messages.success(request, _("Marked reviewed: the compile may be released."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    call_form_service(
+        request, form,
+        lambda data: services.subject_compilation_review(actor=request.user, compilation=compiled, note=data["review_note"]),
+        success=_("Marked reviewed: the compile may be released."),
+    )
     return redirect("privacy:compilation", pk=pk)
 
 

@@ -4,7 +4,6 @@ approval, and the destruction records. Destruction itself is the worker's
 (privacy.retention); the only step a page takes is the decision on a run."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import form_step
 from omavalvonta.core.pagination import IdPaginator
+from omavalvonta.core.service_calls import call_form_service, call_service
 from omavalvonta.organisation.access import P_RETENTION_MANAGE, requires
 from omavalvonta.privacy import retention, selectors, services
 from omavalvonta.privacy.forms import LegalHoldForm, LegalHoldLiftForm, RetentionRuleForm
@@ -91,12 +91,10 @@ def holds(request):
 def hold_lift(request, pk):
     hold = selectors.legal_hold_get(actor=request.user, pk=pk)
     form = LegalHoldLiftForm(request.POST)
-    done, _hold = form_step(form, lambda data: services.legal_hold_lift(
-        actor=request.user, hold=hold, reason=data["lift_reason"]))
-    if done:
-        messages.success(request, _("The legal hold was lifted."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    call_form_service(
+        request, form, lambda data: services.legal_hold_lift(actor=request.user, hold=hold, reason=data["lift_reason"]),
+        success=_("The legal hold was lifted."),
+    )
     return redirect("privacy:holds")
 
 
@@ -135,12 +133,7 @@ def run_detail(request, pk):
 
 def _decide(request, pk, perform, done_message):
     run = selectors.destruction_run_get(actor=request.user, pk=pk)
-    try:
-        perform(actor=request.user, run=run)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done_message)
+    call_service(request, lambda: perform(actor=request.user, run=run), success=done_message)
     return redirect("privacy:run", pk=pk)
 
 

@@ -6,36 +6,23 @@ current placement's are never due."""
 
 from __future__ import annotations
 
-from omavalvonta.core.registry import RetentionDue
-from omavalvonta.core.services import retention_destroy, retention_due
+from django.utils.translation import gettext_lazy as _
+
+from omavalvonta.clients.retention import register_child_documents
 from omavalvonta.restrictions import monthly
 from omavalvonta.restrictions.models import DocumentHandover, Restriction, RestrictionDocument
 
 
-def restrictions_due(*, cutoff, limit: int) -> list[RetentionDue]:
-    """Measures of placements that ended before `cutoff`: ids, end dates, units."""
-    ended = Restriction.objects.filter(placement__ends_on__lt=cutoff)
-    return retention_due(ended, "placement__ends_on", limit=limit)
-
-
-def restrictions_destroy(*, ids) -> list[int]:
-    """Destroy measures with their documents, handovers and audit trail (and
-    forget their months' counts)."""
-
-    def documents_destroy(found):
-        monthly.months_forget(Restriction.objects.filter(pk__in=found).dates("started_at", "month"))
-        DocumentHandover.objects.filter(document__restriction_id__in=found).delete()
-        RestrictionDocument.objects.filter(restriction_id__in=found).delete()
-
-    return retention_destroy(Restriction.objects.all(), ids, with_them=documents_destroy)
+def _documents_destroy(found) -> None:
+    """The measures' documents and handovers go with them, and their months'
+    counts are forgotten."""
+    monthly.months_forget(Restriction.objects.filter(pk__in=found).dates("started_at", "month"))
+    DocumentHandover.objects.filter(document__restriction_id__in=found).delete()
+    RestrictionDocument.objects.filter(restriction_id__in=found).delete()
 
 
 def register() -> None:
-    from django.utils.translation import gettext_lazy as _
-
-    from omavalvonta.core import registry
-
-    registry.register(
-        registry.RETENTION, "restriction", restrictions_due, order=46, label=_("Restrictive measures"),
-        event=_("end of the child's placement"), destroy=restrictions_destroy, model_label="restrictions.restriction",
+    register_child_documents(
+        "restriction", Restriction.objects.all(), with_them=_documents_destroy, order=46,
+        label=_("Restrictive measures"),
     )

@@ -1,14 +1,11 @@
 import pytest
-from django.utils import translation
 
 from omavalvonta.testing.factories import WellbeingCountyFactory
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    # Messages are asserted in their English msgids whatever translations exist.
-    with translation.override("en"):
-        yield
+def _english(english_texts):
+    """Messages are asserted in their English msgids (the root conftest's english_texts)."""
 
 
 @pytest.fixture

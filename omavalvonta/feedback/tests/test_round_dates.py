@@ -19,31 +19,31 @@ def round_(supervisor_a, unit_a):
     return services.round_create(actor=supervisor_a, unit=unit_a, year=2026, quarter=4)
 
 
-def test_a_supervisor_extends_the_round(client, supervisor_a, round_):
+@pytest.fixture
+def post_dates(client, supervisor_a, round_):
+    """The supervisor, reading in English, posts the round's dates."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(supervisor_a)
-    response = client.post(
-        reverse("feedback:round_dates", args=[round_.pk]), {"opens_on": "2026-10-01", "closes_on": "2027-01-10"}
-    )
-    assert response.status_code == 302
+    url = reverse("feedback:round_dates", args=[round_.pk])
+    return lambda opens_on, closes_on: client.post(url, {"opens_on": opens_on, "closes_on": closes_on})
+
+
+def test_a_supervisor_extends_the_round(post_dates, round_):
+    assert post_dates("2026-10-01", "2027-01-10").status_code == 302
     round_.refresh_from_db()
     assert (round_.opens_on, round_.closes_on) == (dt.date(2026, 10, 1), dt.date(2027, 1, 10))
     event = AuditEvent.objects.get(verb="feedback.round_dates_changed")
     assert event.data["before"] == ["2026-10-01", "2026-12-31"]
 
 
-def test_a_closing_day_before_the_opening_day_is_refused_and_the_input_kept(client, supervisor_a, round_):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(supervisor_a)
-    response = client.post(
-        reverse("feedback:round_dates", args=[round_.pk]), {"opens_on": "2026-11-01", "closes_on": "2026-10-15"}
-    )
+def test_a_closing_day_before_the_opening_day_is_refused_and_the_input_kept(post_dates):
+    response = post_dates("2026-11-01", "2026-10-15")
     assert response.status_code == 400
     page = response.content.decode()
     assert "The round cannot close before it opens." in page
     assert 'value="2026-10-15"' in page and 'value="2026-11-01"' in page
     assert Round.objects.get().closes_on == dt.date(2026, 12, 31)
-    missing = client.post(reverse("feedback:round_dates", args=[round_.pk]), {"opens_on": "", "closes_on": "x"})
+    missing = post_dates("", "x")
     assert missing.status_code == 400 and Round.objects.get().opens_on == dt.date(2026, 10, 1)
 
 

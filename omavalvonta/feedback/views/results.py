@@ -5,14 +5,14 @@ incentive goals."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import picked, posted_step
+from omavalvonta.core.service_calls import call_service
 from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback import charts, goals, reports, selectors
 from omavalvonta.feedback.forms import (
@@ -119,6 +119,11 @@ def unit_report(request, pk):
 # --- Team incentive goals ----------------------------------------------------------------
 
 
+def _goals_url(unit_id, year, half) -> str:
+    """The team goals page of the half-year."""
+    return f"{reverse('feedback:unit_goals', args=[unit_id])}?puolivuosi={year}-{half}"
+
+
 def _half(request) -> tuple[int, int]:
     raw = request.GET.get("puolivuosi", "")
     try:
@@ -140,25 +145,15 @@ def unit_goals(request, pk):
     if can_manage:
         if request.method == "POST":
             form = GoalForm(request.POST)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    goals.goal_create(
-                        actor=request.user,
-                        unit=unit,
-                        year=year,
-                        half=half,
-                        metric=data["metric"],
-                        group=data["group"],
-                        target=data["target"],
-                        description=data["description"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, _("The goal was added."))
-                    return redirect(f"{reverse('feedback:unit_goals', args=[unit.pk])}?puolivuosi={year}-{half}")
-            status = 400
+            return posted_step(
+                request, form,
+                lambda data: goals.goal_create(
+                    actor=request.user, unit=unit, year=year, half=half,
+                    **picked(data, "metric", "group", "target", "description"),
+                ),
+                success=_("The goal was added."), back=_goals_url(unit.pk, year, half),
+                again=lambda: _goals_page(request, unit, year, half, form=form, can_manage=True, status=400),
+            )
         else:
             form = GoalForm()
     return _goals_page(request, unit, year, half, form=form, can_manage=can_manage, status=status)
@@ -205,17 +200,17 @@ def reward_record(request, pk):
     unit = access.access_unit(request.user, pk, P_FEEDBACK_MANAGE)
     year, half = _half(request)
     form = TeamRewardForm(request.POST)
-    if form.is_valid():
-        try:
-            data = dict(form.cleaned_data)
-            expected = data.pop("edit_version")
-            goals.reward_record(actor=request.user, unit=unit, year=year, half=half, expected_version=expected, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The team's decision on the reward was saved."))
-            return redirect(f"{reverse('feedback:unit_goals', args=[unit.pk])}?puolivuosi={year}-{half}")
-    return _goals_page(request, unit, year, half, form=GoalForm(), reward_form=form, can_manage=True, status=400)
+
+    def record(data):
+        data = dict(data)
+        expected = data.pop("edit_version")
+        return goals.reward_record(actor=request.user, unit=unit, year=year, half=half, expected_version=expected, **data)
+
+    return posted_step(
+        request, form, record, success=_("The team's decision on the reward was saved."),
+        back=_goals_url(unit.pk, year, half),
+        again=lambda: _goals_page(request, unit, year, half, form=GoalForm(), reward_form=form, can_manage=True, status=400),
+    )
 
 
 @requires(P_FEEDBACK_MANAGE)
@@ -224,22 +219,21 @@ def goal_assess(request, pk):
     goal = goals.goal_get(actor=request.user, pk=pk)
     form = GoalAssessForm(request.POST)
     if form.is_valid():
-        try:
-            goals.goal_assess(actor=request.user, goal=goal, met=form.cleaned_data["met"], note=form.cleaned_data["note"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The assessment was saved."))
+        call_service(
+            request,
+            lambda: goals.goal_assess(actor=request.user, goal=goal, met=form.cleaned_data["met"], note=form.cleaned_data["note"]),
+            success=_("The assessment was saved."),
+        )
     else:
         messages.error(request, _("Choose whether the goal was met."))
-    return redirect(f"{reverse('feedback:unit_goals', args=[goal.unit_id])}?puolivuosi={goal.year}-{goal.half}")
+    return redirect(_goals_url(goal.unit_id, goal.year, goal.half))
 
 
 @requires(P_FEEDBACK_MANAGE)
 @require_POST
 def goal_delete(request, pk):
     goal = goals.goal_get(actor=request.user, pk=pk)
-    unit_id, period = goal.unit_id, f"{goal.year}-{goal.half}"
+    back = _goals_url(goal.unit_id, goal.year, goal.half)
     goals.goal_delete(actor=request.user, goal=goal)
     messages.success(request, _("The goal was removed."))
-    return redirect(f"{reverse('feedback:unit_goals', args=[unit_id])}?puolivuosi={period}")
+    return redirect(back)

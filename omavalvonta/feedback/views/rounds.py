@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, gettext as _
 from django.views.decorators.http import require_POST
 
-from omavalvonta.core.forms import add_service_errors, form_step, picked
+from omavalvonta.core.forms import add_service_errors, form_step, picked, posted_step
 from omavalvonta.feedback import selectors, services
 from omavalvonta.feedback.forms import (
     ChannelForm,
@@ -78,16 +78,11 @@ def round_dates(request, pk):
     """Move the round's dates; a mistake shows the round page again with what was typed."""
     round_ = selectors.round_get(actor=request.user, pk=pk)
     form = RoundDatesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.round_dates_update(actor=request.user, round=round_, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The round's dates were saved."))
-            return redirect("feedback:round", pk=round_.pk)
-    round_.refresh_from_db()
-    return render(request, "feedback/round.html", _round_context(request, round_, dates_form=form), status=400)
+    return posted_step(
+        request, form, lambda data: services.round_dates_update(actor=request.user, round=round_, **data),
+        success=_("The round's dates were saved."), back=reverse("feedback:round", args=[round_.pk]), record=round_,
+        again=lambda: render(request, "feedback/round.html", _round_context(request, round_, dates_form=form), status=400),
+    )
 
 
 @requires(P_FEEDBACK_MANAGE)

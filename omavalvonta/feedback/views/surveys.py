@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from omavalvonta.core.forms import add_service_errors
+from omavalvonta.core.forms import add_service_errors, posted_step
+from omavalvonta.core.service_calls import call_service
 from omavalvonta.feedback import channel, selectors, services
 from omavalvonta.feedback.forms import (
     AnswerPublicForm,
@@ -85,13 +87,12 @@ def survey_edit(request, pk):
                 add_service_errors(texts, error)
             else:
                 if request.POST.get("publish"):
-                    try:
-                        services.survey_publish(actor=request.user, survey=survey)
-                    except ValidationError as error:
-                        messages.error(request, " ".join(error.messages))
-                        return redirect("feedback:survey_edit", pk=survey.pk)
-                    messages.success(request, _("Version %(v)d was published.") % {"v": survey.version})
-                    return redirect("feedback:surveys")
+                    if call_service(
+                        request, lambda: services.survey_publish(actor=request.user, survey=survey),
+                        success=lambda _result: _("Version %(v)d was published.") % {"v": survey.version},
+                    ):
+                        return redirect("feedback:surveys")
+                    return redirect("feedback:survey_edit", pk=survey.pk)
                 messages.success(request, _("The draft was saved."))
                 return redirect("feedback:survey_edit", pk=survey.pk)
         status = 400
@@ -104,12 +105,10 @@ def survey_edit(request, pk):
 @require_POST
 def survey_discard(request, pk):
     survey = get_object_or_404(Survey, pk=pk)
-    try:
-        services.survey_draft_discard(actor=request.user, survey=survey)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The draft was discarded."))
+    call_service(
+        request, lambda: services.survey_draft_discard(actor=request.user, survey=survey),
+        success=_("The draft was discarded."),
+    )
     return redirect("feedback:surveys")
 
 
@@ -126,27 +125,21 @@ def public_list(request):
 def public_detail(request, pk):
     feedback = selectors.public_feedback_get(actor=request.user, pk=pk, request=request)
     can_answer = selectors.can_answer(request.user, feedback)
-    form = None
-    status = 200
-    if can_answer:
-        if request.method == "POST":
-            form = AnswerPublicForm(request.POST)
-            if form.is_valid():
-                try:
-                    channel.public_feedback_answer(actor=request.user, feedback=feedback, answer=form.cleaned_data["answer"])
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, _("The answer was saved. The sender reads it with their follow-up code."))
-                    return redirect("feedback:public_detail", pk=feedback.pk)
-            status = 400
-        else:
-            form = AnswerPublicForm(initial={"answer": feedback.answer})
-    # Feedback to a unit steers its action plan (improvement's page).
-    can_steer_plan = feedback.unit is not None and access.can(request.user, access.P_ACTION_MANAGE, feedback.unit)
-    return render(
-        request,
-        "feedback/public_detail.html",
-        {"feedback": feedback, "form": form, "can_steer_plan": can_steer_plan},
-        status=status,
+
+    def page(form, status=200):
+        # Feedback to a unit steers its action plan (improvement's page).
+        can_steer_plan = feedback.unit is not None and access.can(request.user, access.P_ACTION_MANAGE, feedback.unit)
+        context = {"feedback": feedback, "form": form, "can_steer_plan": can_steer_plan}
+        return render(request, "feedback/public_detail.html", context, status=status)
+
+    if not can_answer:
+        return page(None)
+    if request.method != "POST":
+        return page(AnswerPublicForm(initial={"answer": feedback.answer}))
+    form = AnswerPublicForm(request.POST)
+    return posted_step(
+        request, form,
+        lambda data: channel.public_feedback_answer(actor=request.user, feedback=feedback, answer=data["answer"]),
+        success=_("The answer was saved. The sender reads it with their follow-up code."),
+        back=reverse("feedback:public_detail", args=[feedback.pk]), again=lambda: page(form, status=400),
     )

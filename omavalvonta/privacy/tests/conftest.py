@@ -4,6 +4,7 @@ import pytest
 
 from omavalvonta.deviations.services import deviation_submit
 from omavalvonta.organisation.models import Role
+from omavalvonta.privacy import retention, services
 from omavalvonta.testing.factories import deviation_kwargs, member
 
 
@@ -30,3 +31,14 @@ def three_reports(staff_member, unit_a, supervisor_a):
 
 def day(n: int, start=dt.date(2026, 1, 5)) -> dt.date:
     return start + dt.timedelta(days=n)
+
+
+def destroyed_in_one_run(dpo, *, due, kept=()) -> None:
+    """A destruction run proposed, approved by `dpo` and carried out by the
+    worker; it proposed every (record_type, id) of `due` and none of `kept`."""
+    run = retention.propose()
+    proposed = set(run.items.values_list("record_type", "record_id"))
+    assert set(due) <= proposed
+    assert not set(kept) & proposed
+    services.destruction_run_approve(actor=dpo, run=run)
+    retention.retention_job()

@@ -34,6 +34,7 @@ from omavalvonta.privacy.models import (
     RunState,
 )
 from omavalvonta.privacy.retention_defaults import DEFAULTS
+from omavalvonta.privacy.tests.conftest import destroyed_in_one_run
 from omavalvonta.testing.concurrency import run_side_by_side
 from omavalvonta.testing.factories import deviation_kwargs, member
 
@@ -381,12 +382,7 @@ def test_old_sign_in_records_and_sent_messages_fall_due(dpo, employee_a):
     sent = Notification.objects.create(recipient=employee_a, kind="k", subject="s", body="b", state=DeliveryState.SENT,
                                        created_at=long_ago, sent_at=long_ago)
     waiting = Notification.objects.create(recipient=employee_a, kind="k", subject="s", body="b", created_at=long_ago)
-    run = retention.propose()
-    proposed = set(run.items.values_list("record_type", "record_id"))
-    assert {("session", old.pk), ("outbox", sent.pk)} <= proposed
-    assert ("session", fresh.pk) not in proposed and ("outbox", waiting.pk) not in proposed
-    services.destruction_run_approve(actor=dpo, run=run)
-    retention.retention_job()
+    destroyed_in_one_run(dpo, due=[("session", old.pk), ("outbox", sent.pk)], kept=[("session", fresh.pk), ("outbox", waiting.pk)])
     assert not SignInSession.objects.filter(pk=old.pk).exists() and SignInSession.objects.filter(pk=fresh.pk).exists()
     assert not Notification.objects.filter(pk=sent.pk).exists() and Notification.objects.filter(pk=waiting.pk).exists()
 

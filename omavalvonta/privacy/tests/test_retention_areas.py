@@ -18,9 +18,10 @@ from omavalvonta.improvement.services import acknowledgements_request
 from omavalvonta.learning import services as learning_services
 from omavalvonta.learning.models import LearningReview, LearningSummary
 from omavalvonta.learning.tests.conftest import answer_all
-from omavalvonta.privacy import retention, services
+from omavalvonta.privacy import services
 from omavalvonta.privacy.compile import compile_person
 from omavalvonta.privacy.retention_defaults import DEFAULTS
+from omavalvonta.privacy.tests.conftest import destroyed_in_one_run
 from omavalvonta.testing.factories import deviation_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -80,12 +81,10 @@ def test_answered_complaints_and_completed_reviews_fall_due_and_go_with_their_de
     Complaint.objects.filter(pk=answered.pk).update(answered_on=long_ago.date(), received_on=long_ago.date())
     LearningReview.objects.filter(pk=completed.pk).update(completed_at=long_ago)
 
-    run = retention.propose()
-    proposed = set(run.items.values_list("record_type", "record_id"))
-    assert {("complaint", answered.pk), ("learning_review", completed.pk)} <= proposed
-    assert ("complaint", unanswered.pk) not in proposed and ("learning_review", still_open.pk) not in proposed
-    services.destruction_run_approve(actor=dpo, run=run)
-    retention.retention_job()
+    destroyed_in_one_run(
+        dpo, due=[("complaint", answered.pk), ("learning_review", completed.pk)],
+        kept=[("complaint", unanswered.pk), ("learning_review", still_open.pk)],
+    )
 
     assert not Complaint.objects.filter(pk=answered.pk).exists() and Complaint.objects.filter(pk=unanswered.pk).exists()
     assert not AuditEvent.objects.filter(verb__startswith="complaint", target_id=answered.pk).exists()
@@ -147,10 +146,6 @@ def test_childrens_meetings_fall_due_from_the_meeting(dpo, unit_a, supervisor_a)
         unit=unit_a, held_on=timezone.localdate(), topics="Retki", created_by=supervisor_a,
     )
     services.retention_rule_set(actor=dpo, record_type="childrens_meeting", months=12, basis="Testi: lyhyt aika")
-    run = retention.propose()
-    proposed = set(run.items.values_list("record_type", "record_id"))
-    assert ("childrens_meeting", old.pk) in proposed and ("childrens_meeting", recent.pk) not in proposed
-    services.destruction_run_approve(actor=dpo, run=run)
-    retention.retention_job()
+    destroyed_in_one_run(dpo, due=[("childrens_meeting", old.pk)], kept=[("childrens_meeting", recent.pk)])
     assert not ChildrensMeeting.objects.filter(pk=old.pk).exists()
     assert ChildrensMeeting.objects.filter(pk=recent.pk).exists()

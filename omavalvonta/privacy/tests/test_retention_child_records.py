@@ -16,9 +16,10 @@ from omavalvonta.meetings.tests.helpers import closed_meeting, team_meeting
 from omavalvonta.organisation.models import Role
 from omavalvonta.outcomes.models import Goal, Measurement
 from omavalvonta.outcomes.tests.helpers import record as measurement_record
-from omavalvonta.privacy import retention, services
+from omavalvonta.privacy import services
 from omavalvonta.privacy.models import DestructionRecord
 from omavalvonta.privacy.retention_defaults import DEFAULTS
+from omavalvonta.privacy.tests.conftest import destroyed_in_one_run
 from omavalvonta.restrictions.models import Restriction, RestrictionDocument
 from omavalvonta.restrictions.services import restriction_record
 from omavalvonta.restrictions.tests.conftest import restraint_kwargs
@@ -56,12 +57,10 @@ def test_minutes_measurements_and_measures_fall_due_and_go_with_their_dependants
     two_years_ago = timezone.now() - dt.timedelta(days=800)
     Meeting.objects.filter(pk=closed.pk).update(closed_at=two_years_ago)
     Placement.objects.filter(pk=ended_child.pk).update(ends_on=two_years_ago.date())
-    run = retention.propose()
-    proposed = set(run.items.values_list("record_type", "record_id"))
-    assert {("meeting", closed.pk), ("measurement", measurement.pk), ("restriction", measure.pk)} <= proposed
-    assert ("meeting", still_open.pk) not in proposed
-    services.destruction_run_approve(actor=dpo, run=run)
-    retention.retention_job()
+    destroyed_in_one_run(
+        dpo, due=[("meeting", closed.pk), ("measurement", measurement.pk), ("restriction", measure.pk)],
+        kept=[("meeting", still_open.pk)],
+    )
     assert not Meeting.objects.filter(pk=closed.pk).exists() and Meeting.objects.filter(pk=still_open.pk).exists()
     assert not Measurement.objects.filter(pk=measurement.pk).exists()
     assert not Goal.objects.filter(measurement_id=measurement.pk).exists()
@@ -76,8 +75,6 @@ def test_a_current_placements_records_are_never_due(dpo, unit_a, employee_a, end
     restriction_record(actor=employee_a, placement=ended_child, **restraint_kwargs())
     for record_type in ("measurement", "restriction"):
         services.retention_rule_set(actor=dpo, record_type=record_type, months=1, basis="Testi")
-    from omavalvonta.outcomes.retention import measurements_due
-    from omavalvonta.restrictions.retention import restrictions_due
-
     far = timezone.localdate() + dt.timedelta(days=3650)
-    assert measurements_due(cutoff=far, limit=10) == [] and restrictions_due(cutoff=far, limit=10) == []
+    for record_type in ("measurement", "restriction"):
+        assert registry.get(registry.RETENTION, record_type).func(cutoff=far, limit=10) == []

@@ -222,6 +222,21 @@ def social_workers_summarise(*, now: dt.datetime | None = None) -> int:
 # --- Many, consecutive or long (item 4) ----------------------------------------------------
 
 
+def unit_leaders(unit):
+    """Those who decide on measures in `unit` (its leaders), in a fixed order."""
+    return access_people.people_with(access.P_RESTRICTION_DECIDE, unit).order_by("pk")
+
+
+def notify_each(recipients, **message) -> int:
+    """The same notification (`kind`, `subject`, `body`, `link`, ...) to each of
+    `recipients`; returns how many were queued."""
+    sent = 0
+    for person in recipients:
+        notification_enqueue(recipient=person, **message)
+        sent += 1
+    return sent
+
+
 def flags_check(*, placement, actor=None, now: dt.datetime | None = None) -> ChildFlag | None:
     """Raise the child's flag when a rule (rules.FLAG_RULES) is met and none is
     open: the unit's leaders are told (no child named) and the social worker is
@@ -249,18 +264,17 @@ def flags_check(*, placement, actor=None, now: dt.datetime | None = None) -> Chi
         )
         ChildFlag.objects.filter(pk=flag.pk).update(social_worker_delivery=delivery)
         unit = placement.unit
-        for person in access_people.people_with(access.P_RESTRICTION_DECIDE, unit).order_by("pk"):
-            notification_enqueue(
-                recipient=person,
-                kind="restriction.flag",
-                subject=_("A child's restrictive measures need attention: %(unit)s") % {"unit": unit.name},
-                body=_(
-                    "A child of %(unit)s has had %(rule)s. The child's social worker was asked to assess the "
-                    "service need. See the child's page and record how the situation is handled."
-                )
-                % {"unit": unit.name, "rule": met.explain()},
-                link=reverse("clients:detail", args=[placement.pk]),
+        notify_each(
+            unit_leaders(unit),
+            kind="restriction.flag",
+            subject=_("A child's restrictive measures need attention: %(unit)s") % {"unit": unit.name},
+            body=_(
+                "A child of %(unit)s has had %(rule)s. The child's social worker was asked to assess the "
+                "service need. See the child's page and record how the situation is handled."
             )
+            % {"unit": unit.name, "rule": met.explain()},
+            link=reverse("clients:detail", args=[placement.pk]),
+        )
         audit_event_record(actor=actor, verb="restriction.flag_raised", target=flag, unit=unit, rule=met.key)
     return flag
 

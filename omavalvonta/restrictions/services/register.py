@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import selectors as deviation_selectors
-from omavalvonta.notifications.services import notification_enqueue
-from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation import access
 from omavalvonta.restrictions import law, monthly
 from omavalvonta.restrictions.models import RecordKind, Restriction
-from omavalvonta.restrictions.services.followup import _inform_at_once, flags_check
+from omavalvonta.restrictions.services.followup import _inform_at_once, flags_check, notify_each, unit_leaders
 
 TEXT_LIMIT = 4000
 # A debrief missing this long after the measure started is reminded of, and
@@ -312,7 +311,7 @@ def debriefs_remind(*, now: dt.datetime | None = None) -> int:
         if author is not None and author.is_active and access.can(author, access.P_RESTRICTION_RECORD, unit):
             recipients = [author]
         else:
-            recipients = list(access_people.people_with(access.P_RESTRICTION_DECIDE, unit).order_by("pk"))
+            recipients = list(unit_leaders(unit))
         with transaction.atomic():
             # Claim and outbox rows commit together: one reminder per round.
             claimed = Restriction.objects.filter(pk=restriction.pk, debrief_at__isnull=True).filter(
@@ -320,18 +319,16 @@ def debriefs_remind(*, now: dt.datetime | None = None) -> int:
             ).update(debrief_reminded_at=now)
             if not claimed:
                 continue
-            for person in recipients:
-                notification_enqueue(
-                    recipient=person,
-                    kind="restriction.debrief_reminder",
-                    subject=_("A debrief is missing: %(unit)s") % {"unit": unit.name},
-                    body=_(
-                        "The debrief with the child after a restrictive measure of %(date)s in %(unit)s has not been "
-                        "recorded. Talk the situation through with the child and record it."
-                    )
-                    % {"date": fi_date(restriction.started_at), "unit": unit.name},
-                    link=reverse("restrictions:debrief", args=[restriction.pk]),
-                    digestible=True,
+            sent += notify_each(
+                recipients,
+                kind="restriction.debrief_reminder",
+                subject=_("A debrief is missing: %(unit)s") % {"unit": unit.name},
+                body=_(
+                    "The debrief with the child after a restrictive measure of %(date)s in %(unit)s has not been "
+                    "recorded. Talk the situation through with the child and record it."
                 )
-                sent += 1
+                % {"date": fi_date(restriction.started_at), "unit": unit.name},
+                link=reverse("restrictions:debrief", args=[restriction.pk]),
+                digestible=True,
+            )
     return sent

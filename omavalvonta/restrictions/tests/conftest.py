@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from omavalvonta.clients import services as clients_services
 from omavalvonta.organisation.models import Role
@@ -10,10 +10,8 @@ from omavalvonta.testing.factories import member, placement_kwargs
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    # Messages are asserted in their English msgids whatever translations exist.
-    with translation.override("en"):
-        yield
+def _english(english_texts):
+    """Messages are asserted in their English msgids (the root conftest's english_texts)."""
 
 
 @pytest.fixture
@@ -61,3 +59,21 @@ def record():
         return services.restriction_record(actor=actor, placement=placement, **restraint_kwargs(**overrides))
 
     return make
+
+
+def fill_measure_form(page, *, earlier, lasts, **overrides) -> None:
+    """Fill the measure form open on `page` (a browser test) with
+    restraint_kwargs(**overrides): the measure, the kind of record, a start
+    `earlier` than the time the form offers and an end `lasts` after it, the
+    texts, who carried it out and the child's view as heard."""
+    data = restraint_kwargs(**overrides)
+    page.check(f"input[name=measure][value={data['measure']}]")
+    page.check(f"input[name=record_kind][value={data['record_kind']}]")
+    started = dt.datetime.fromisoformat(page.input_value("input[name=started_at]")) - earlier
+    page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=ended_at]", (started + lasts).strftime("%Y-%m-%dT%H:%M"))
+    for name in ("details", "reason", "milder_means"):
+        page.fill(f"textarea[name={name}]", data[name])
+    page.fill("input[name=carried_out_by]", data["carried_out_by"])
+    page.check("input[name=child_heard][value=yes]")
+    page.fill("textarea[name=child_view]", data["child_view"])

@@ -16,7 +16,7 @@ from omavalvonta.clients.models import SocialWorkerDownload
 from omavalvonta.notifications.models import Notification
 from omavalvonta.restrictions.models import ChildFlag, Restriction
 from omavalvonta.restrictions.services import restriction_record
-from omavalvonta.restrictions.tests.conftest import restraint_kwargs
+from omavalvonta.restrictions.tests.conftest import fill_measure_form, restraint_kwargs
 from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
@@ -34,17 +34,13 @@ def test_a_decision_its_pdf_the_flag_and_the_social_workers_download_on_a_phone(
     page = phone_page
     login(page, live_server, supervisor_a.email, password)
     page.goto(f"{live_server.url}/rajoitukset/lapsi/{child_a.pk}/uusi/")
-    page.check("input[name=measure][value=movement]")
-    page.check("input[name=record_kind][value=decision]")
-    started = dt.datetime.fromisoformat(page.input_value("input[name=started_at]")) - dt.timedelta(minutes=30)
-    page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("input[name=ended_at]", (started + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("textarea[name=details]", "Lapsi ei saa poistua yksiköstä ilman aikuista.")
-    page.fill("textarea[name=reason]", "Lapsi on karannut kahdesti ja vaarantanut terveytensä.")
-    page.fill("textarea[name=milder_means]", "Sovittiin kotiintuloajoista ja puhuttiin.")
-    page.fill("input[name=carried_out_by]", "Sari Esihenkilö")
-    page.check("input[name=child_heard][value=yes]")
-    page.fill("textarea[name=child_view]", "En halua jäädä sisälle.")
+    fill_measure_form(
+        page, earlier=dt.timedelta(minutes=30), lasts=dt.timedelta(days=3), measure="movement", record_kind="decision",
+        details="Lapsi ei saa poistua yksiköstä ilman aikuista.",
+        reason="Lapsi on karannut kahdesti ja vaarantanut terveytensä.",
+        milder_means="Sovittiin kotiintuloajoista ja puhuttiin.", carried_out_by="Sari Esihenkilö",
+        child_view="En halua jäädä sisälle.",
+    )
     page.check("input[name=conditions_confirmed]")
     page.get_by_role("button", name="Tallenna").click()
     page.wait_for_url(re.compile(r"/rajoitukset/\d+/$"))

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from omavalvonta.restrictions.models import Restriction
+from omavalvonta.restrictions.tests.conftest import fill_measure_form
 from omavalvonta.testing.browser import fits_phone, login, snap
 
 pytestmark = pytest.mark.browser
@@ -22,17 +23,11 @@ def test_an_instructor_records_a_restraint_with_the_childs_view_on_a_phone(
     fits_phone(page)
     page.get_by_role("link", name="Kirjaa rajoitustoimenpide").click()
     page.wait_for_url(re.compile(r"/rajoitukset/lapsi/\d+/uusi/$"))
-    page.check("input[name=measure][value=restraint]")
-    page.check("input[name=record_kind][value=account]")
-    started = dt.datetime.fromisoformat(page.input_value("input[name=started_at]")) - dt.timedelta(minutes=10)
-    page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("input[name=ended_at]", (started + dt.timedelta(minutes=4)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("textarea[name=details]", "Pidettiin kiinni sohvalla kahden aikuisen voimin.")
-    page.fill("textarea[name=reason]", "Lapsi löi toista lasta eikä rauhoittunut.")
-    page.fill("textarea[name=milder_means]", "Puhuttiin rauhallisesti, ohjattiin omaan huoneeseen.")
-    page.fill("input[name=carried_out_by]", "Olli Ohjaaja ja Tiina Työntekijä")
-    page.check("input[name=child_heard][value=yes]")
-    page.fill("textarea[name=child_view]", "Minua suututti, kun peli otettiin pois.")
+    fill_measure_form(
+        page, earlier=dt.timedelta(minutes=10), lasts=dt.timedelta(minutes=4),
+        details="Pidettiin kiinni sohvalla kahden aikuisen voimin.",
+        milder_means="Puhuttiin rauhallisesti, ohjattiin omaan huoneeseen.",
+    )
     fits_phone(page)
     # The general conditions are not confirmed: the form comes back with everything typed.
     with page.expect_navigation():
