@@ -24,7 +24,7 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step, picked, posted_step
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.lists import filtered_list
-from omavalvonta.core.posted_button import posted_button
+from omavalvonta.core.service_calls import posted_button
 from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.improvement.selectors import actions_for_source
 from omavalvonta.organisation import access, access_people

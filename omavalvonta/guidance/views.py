@@ -20,7 +20,7 @@ from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import picked, posted_step
 from omavalvonta.core.lists import filtered_list
-from omavalvonta.core.posted_button import posted_button
+from omavalvonta.core.service_calls import posted_button
 from omavalvonta.guidance import selectors, services
 from omavalvonta.guidance.forms import (
     ActionForm,

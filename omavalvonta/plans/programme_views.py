@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import form_page, form_step, posted_step
 from omavalvonta.core.lib.edit_version import with_expected_version
-from omavalvonta.core.posted_button import posted_button
+from omavalvonta.core.service_calls import posted_button
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PROGRAMME_APPROVE, P_PROGRAMME_MANAGE, requires
 from omavalvonta.plans import programme as services, selectors

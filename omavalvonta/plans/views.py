@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from omavalvonta.core.forms import form_page, posted_step
 from omavalvonta.core.lib.edit_version import with_expected_version
-from omavalvonta.core.posted_button import posted_button
+from omavalvonta.core.service_calls import posted_button
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_PLAN_APPROVE, P_PLAN_EDIT, P_PLAN_TEMPLATE, P_PLAN_VIEW, requires
 from omavalvonta.organisation.models import Region

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_page, picked, posted_step
 from omavalvonta.core.lists import filtered_list
-from omavalvonta.core.posted_button import posted_button
+from omavalvonta.core.service_calls import posted_button
 from omavalvonta.improvement.forms import ActionForm
 from omavalvonta.organisation import access
 from omavalvonta.organisation.access import P_RISK_MANAGE, P_RISK_VIEW, requires
