@@ -200,3 +200,58 @@ def field_html(bound, *, cols=False, required=False) -> SafeString | None:
     else:
         html = _field(bound)
     return mark_safe(html)  # noqa: S308 -- every value escaped above or rendered by its widget
+
+
+# --- A record page's step forms ----------------------------------------------------------
+# components/step_form.html and the error summary around a form's fields, written
+# for a page whose forms are written in Python (the report's handling panel). A
+# form with errors, or with an edit conflict to show, still renders
+# components/error_summary.html; a field with errors its component.
+
+# components/error_summary.html of a form without errors or a conflict.
+NO_ERRORS = "\n\n\n\n\n"
+
+
+def csrf_input(token) -> str:
+    """`{% csrf_token %}` with the request's token."""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+
+
+def error_summary_html(form) -> str:
+    """`{% include "components/error_summary.html" %}` of `form`."""
+    if not form.errors and not getattr(form, "edit_conflict", None):
+        return NO_ERRORS
+    from django.template.loader import render_to_string
+
+    return render_to_string("components/error_summary.html", {"form": form})
+
+
+def fields_html(form, names: str = "", *, cols=None, required=None) -> str:
+    """`{% fields form "names" %}` (core.templatetags.formfields) outside a template."""
+    rendered = []
+    for bound in [form[name] for name in names.split()] or form.visible_fields():
+        html = field_html(bound, cols=cols, required=required)
+        if html is None:
+            from django.template.loader import render_to_string
+
+            html = render_to_string(component(bound), {"field": bound, "cols": cols, "required": required})
+        rendered.append(html)
+    return "".join(rendered)
+
+
+def hidden_html(form) -> str:
+    """`{% for hidden in form.hidden_fields %}{{ hidden }}{% endfor %}`."""
+    return "".join(str(hidden) for hidden in form.hidden_fields())
+
+
+def step_form_html(form, *, action: str, button: str, csrf: str, button_class: str = "", draft: str = "") -> str:
+    """`{% include "components/step_form.html" %}` of a form without `novalidate`
+    (`button` a translation, not escaped, as the template's `_("...")`; `draft`
+    the draft_attrs' markup, or none)."""
+    return (
+        f'\n<form method="post" action="{escape(action)}"{" " + draft if draft else ""}>{csrf}{hidden_html(form)}\n'
+        f"  {error_summary_html(form)}\n"
+        f"  {fields_html(form)}\n"
+        f'  <button type="submit" class="btn {escape(button_class or "btn--block")}">{button}</button>\n'
+        "</form>\n"
+    )

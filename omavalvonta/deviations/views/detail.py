@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,9 @@ from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.lib.counts import resolve_with
+from omavalvonta.core.lib.formhtml import csrf_input
 from omavalvonta.core.lib.kept import kept_counts
-from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
+from omavalvonta.deviations import goal_prompt, handling_html, identity, law, proposals, selectors, services
 from omavalvonta.deviations.access_rows import access_log_html
 from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
@@ -224,7 +226,20 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "panels": panels,
     }
     context["access_log_html"] = access_log_html(context["access_log"]) if context["access_log"] else ""
+    _handling_html(request, context)
     return render(request, "deviations/detail.html", context, status=status)
+
+
+def _handling_html(request, context) -> None:
+    """The handling parts of the page, written in Python (handling_html)."""
+    if not context["sees_handling"]:
+        return
+    context["user_pk"] = request.user.pk
+    csrf = csrf_input(get_token(request))
+    context["informed_html"] = handling_html.informed_section(context, csrf)
+    context["decisions_html"] = handling_html.decisions_section(context, csrf)
+    if context["can_handle"]:
+        context["handling_html"] = handling_html.handling_panel(context, csrf)
 
 
 def _own_rows(deviation, *, handling: bool, thread: bool) -> dict:
