@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Subquery
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -242,24 +243,41 @@ def _handling_html(request, context) -> None:
         context["handling_html"] = handling_html.handling_panel(context, csrf)
 
 
+def _kept_panel(entry) -> bool:
+    """Does the panel give its counts from the report's id (`record_counts`) and
+    its data from them (`with_counts`)? Else it is declared as counts_first."""
+    return hasattr(entry.func, "record_counts") and hasattr(entry.func, "with_counts")
+
+
 def _own_rows(deviation, *, handling: bool, thread: bool) -> dict:
     """The report's own lists its page shows ({name: queryset}): its actions and
-    deviation_related_rows'."""
-    return {
+    deviation_related_rows', and with `handling` the counts of the panels that
+    give theirs from the report's id ("<panel>:<name>"), the report's unit an
+    expression of its id."""
+    rows = {
         "actions": actions_for_source(source=deviation),
         **selectors.deviation_related_rows(deviation=deviation, handling=handling, thread=thread),
     }
+    if handling:
+        unit_id = Subquery(type(deviation).objects.filter(pk=deviation.pk).values("unit_id"))
+        for entry in registry.entries(registry.DEVIATION_PANELS):
+            if _kept_panel(entry):
+                counts = entry.func.record_counts(record=deviation, unit_id=unit_id)
+                rows.update({f"{entry.name}:{name}": queryset for name, queryset in counts.items()})
+    return rows
 
 
 def _counted_with_panels(actor, deviation, *, handling: bool, thread: bool) -> tuple[dict, list[dict]]:
     """The counts of the report's own lists (_own_rows) and, with `handling`,
     the registered panels' contexts, each with its "template" (core.registry):
-    the own rows and those of every panel made with counts_first counted in one
-    statement. The own lists' counting SQL is kept compiled (core.lib.kept) with
-    the report's id filled in."""
+    the own rows and those of every panel counted in one statement. The own
+    lists' and the panels' counting SQL (`record_counts`) is kept compiled
+    (core.lib.kept) with the report's id filled in; a panel without it is
+    declared with counts_first as before."""
+    entries = list(registry.entries(registry.DEVIATION_PANELS)) if handling else []
     declared = [
-        getattr(entry.func, "declare", entry.func)(actor=actor, deviation=deviation)
-        for entry in (registry.entries(registry.DEVIATION_PANELS) if handling else [])
+        None if _kept_panel(entry) else getattr(entry.func, "declare", entry.func)(actor=actor, deviation=deviation)
+        for entry in entries
     ]
     model = type(deviation)
     own = kept_counts(
@@ -268,8 +286,19 @@ def _counted_with_panels(actor, deviation, *, handling: bool, thread: bool) -> t
         lambda pk: _own_rows(model(pk=pk), handling=handling, thread=thread),
         record_id=deviation.pk,
     )
-    counted, contexts = resolve_with(own, declared)
-    return counted, [panel for panel in contexts if panel]
+    counted, contexts = resolve_with(own, [made for made in declared if made is not None])
+    contexts = iter(contexts)
+    panels = []
+    for entry, made in zip(entries, declared, strict=True):
+        if made is not None:
+            panel = next(contexts)
+        else:
+            prefix = f"{entry.name}:"
+            mine = {name.removeprefix(prefix): n for name, n in counted.items() if name.startswith(prefix)}
+            panel = entry.func.with_counts(actor=actor, deviation=deviation, counted=mine)
+        if panel:
+            panels.append(panel)
+    return counted, panels
 
 
 @requires(AUTHENTICATED)
