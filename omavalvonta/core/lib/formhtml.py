@@ -42,6 +42,8 @@ def escape(value) -> str:
     """`conditional_escape(value)`, without its lazy detour: a lazy translation
     (a label, a help text) is translated once, not escaped lazily and then
     translated (Django's escape keeps a lazy string lazy)."""
+    if type(value) is str:
+        return value.translate(_ESCAPES)
     if hasattr(value, "__html__"):
         return value.__html__()
     return str(value).translate(_ESCAPES)

@@ -20,7 +20,7 @@ from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.lib.counts import resolve_with
 from omavalvonta.core.lib.formhtml import csrf_input
 from omavalvonta.core.lib.kept import kept_counts
-from omavalvonta.deviations import goal_prompt, handling_html, identity, law, proposals, selectors, services
+from omavalvonta.deviations import detail_html, goal_prompt, handling_html, identity, law, proposals, selectors, services
 from omavalvonta.deviations.access_rows import access_log_html
 from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
@@ -227,6 +227,7 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "panels": panels,
     }
     context["access_log_html"] = access_log_html(context["access_log"]) if context["access_log"] else ""
+    detail_html.page_parts(context)
     _handling_html(request, context)
     return render(request, "deviations/detail.html", context, status=status)
 
