@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from omavalvonta.core.lib.formhtml import escape
+from omavalvonta.deviations.access_rows import moment_text
 from omavalvonta.deviations.handling_html import link, tr
 from omavalvonta.deviations.list_rows import datetime_text
 
@@ -305,12 +306,12 @@ def actions(c: dict) -> SafeString:
     )
 
 
-def _entry(entry) -> str:
-    at = timezone.localtime(entry.at)
+def _entry(entry, zone) -> str:
+    at = entry.at.astimezone(zone)
     detail = f": {escape(entry.detail)}" if getattr(entry, "detail", None) else ""
     actor = f' <span class="muted">– {escape(entry.actor_name)}</span>' if entry.actor_name else ""
     return (
-        f'\n      <li><time datetime="{at.isoformat()}">{datetime_text(at)}</time>'
+        f'\n      <li><time datetime="{at.isoformat()}">{moment_text(at, zone)}</time>'
         f"{escape(entry.label)}{detail}{actor}</li>\n    "
     )
 
@@ -318,7 +319,8 @@ def _entry(entry) -> str:
 def timeline(c: dict) -> SafeString:
     """`{% include "components/timeline.html" %}` of the page's `timeline`."""
     if c["timeline"]:
-        said = f'\n  <ol class="timeline">\n    {"".join(_entry(entry) for entry in c["timeline"])}\n  </ol>\n  '
+        zone = timezone.get_current_timezone()
+        said = f'\n  <ol class="timeline">\n    {"".join(_entry(entry, zone) for entry in c["timeline"])}\n  </ol>\n  '
     else:
         said = f'\n    <p class="empty">{tr("No events yet.")}</p>\n  '
     return _safe(

@@ -16,7 +16,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from omavalvonta.core.lib.formhtml import error_summary_html, escape, fields_html, step_form_html
+from omavalvonta.core.lib.formhtml import error_summary_html, escape, fields_html, hidden_field, step_form_html
 
 _MARK = 9_007_199_254_740_993
 
@@ -116,7 +116,7 @@ def _answer(c, d, forms, csrf) -> str:
         f'<details class="card"{_open(form.errors or (d.consequence is not None and not d.answer))}>\n'
         f"  <summary><strong>{title}</strong></summary>\n"
         f'  <form method="post" action="{link("deviations:answer", d.pk)}" '
-        f'{draft_attrs(c["user_pk"], "deviation-answer", d.pk)}>{csrf}{form["edit_version"]}\n'
+        f'{draft_attrs(c["user_pk"], "deviation-answer", d.pk)}>{csrf}{hidden_field(form["edit_version"])}\n'
         f"    {error_summary_html(form)}\n"
         f"    {fields_html(form, 'answer')}\n"
         f"    {anonymous}\n"
@@ -342,7 +342,7 @@ def _decisions_form(d, form, proposals, csrf) -> str:
     return (
         f"\n  <details{_open(form.errors or not d.decisions_at)}>\n"
         f"    <summary><strong>{title}</strong></summary>\n"
-        f'    <form method="post" action="{link("deviations:decide", d.pk)}">{csrf}{form["edit_version"]}\n'
+        f'    <form method="post" action="{link("deviations:decide", d.pk)}">{csrf}{hidden_field(form["edit_version"])}\n'
         f"      {error_summary_html(form)}\n"
         f"      {fields_html(form, 'instruction_followed')}\n"
         f"      {fields_html(form, 'must_change', cols=True)}\n"

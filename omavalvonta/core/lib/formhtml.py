@@ -15,7 +15,7 @@ from functools import cache
 
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from omavalvonta.core.widgets import QuickFormRenderer, QuickRadioSelect, QuickSelect
 
@@ -44,9 +44,34 @@ def escape(value) -> str:
     translated (Django's escape keeps a lazy string lazy)."""
     if type(value) is str:
         return value.translate(_ESCAPES)
+    if type(value) is _LAZY_GETTEXT:
+        return translated(value).translate(_ESCAPES)
     if hasattr(value, "__html__"):
         return value.__html__()
     return str(value).translate(_ESCAPES)
+
+
+# The class of gettext_lazy's strings: their text depends on the language alone.
+_LAZY_GETTEXT = type(gettext_lazy("-"))
+_LAZY_KEPT = 4096
+_lazy_texts: dict = {}
+
+
+def translated(value) -> str:
+    """`str(value)` of a gettext_lazy string, kept per language: a form's labels,
+    help texts and choices are the same lazy strings on every request (a field
+    copies its label, not deep). The string itself is kept with its texts, so
+    that its id is not another's while kept."""
+    language = get_language()
+    kept = _lazy_texts.get(id(value))
+    if kept is None or kept[0] is not value:
+        if len(_lazy_texts) >= _LAZY_KEPT:
+            _lazy_texts.clear()
+        kept = _lazy_texts[id(value)] = (value, {})
+    text = kept[1].get(language)
+    if text is None:
+        text = kept[1][language] = str(value)
+    return text
 
 
 # --- The widgets ----------------------------------------------------------------------
@@ -56,7 +81,15 @@ def escape(value) -> str:
 # each carries (value, attributes, options chosen) still comes from Django's
 # context. Any other widget, or one given its own template or markup, renders as before.
 _DJANGO = "django/forms/widgets/"
-_WRITTEN = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.DateInput, forms.CheckboxInput, forms.Textarea)
+_WRITTEN = (
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.DateInput,
+    forms.CheckboxInput,
+    forms.Textarea,
+    forms.HiddenInput,
+)
 _OPTIONS = frozenset((f"{_DJANGO}radio_option.html", f"{_DJANGO}checkbox_option.html"))
 _CHOICE_WIDGETS = {forms.RadioSelect, QuickRadioSelect, forms.CheckboxSelectMultiple}
 
@@ -243,7 +276,12 @@ def fields_html(form, names: str = "", *, cols=None, required=None) -> str:
 
 def hidden_html(form) -> str:
     """`{% for hidden in form.hidden_fields %}{{ hidden }}{% endfor %}`."""
-    return "".join(str(hidden) for hidden in form.hidden_fields())
+    return "".join(hidden_field(hidden) for hidden in form.hidden_fields())
+
+
+def hidden_field(bound) -> str:
+    """`{{ bound }}` of a hidden field (its widget alone)."""
+    return _widget(bound) if not bound.errors else str(bound)
 
 
 def step_form_html(form, *, action: str, button: str, csrf: str, button_class: str = "", draft: str = "") -> str:
