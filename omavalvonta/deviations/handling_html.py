@@ -76,31 +76,34 @@ def draft_attrs(user_pk, name: str, *parts) -> str:
 # --- The handler's panel (deviations/_handling.html) ----------------------------------
 
 
+def _step(form, *, url: str, title: str, button: str, csrf: str, opened, button_class: str = "", draft: str = "") -> str:
+    """A step of the panel in its own card: `<details>` with components/step_form.html."""
+    step = step_form_html(form, action=url, button=button, csrf=csrf, button_class=button_class, draft=draft)
+    return f'<details class="card"{_open(opened)}>\n  <summary><strong>{title}</strong></summary>\n  \n  {step}\n</details>\n\n'
+
+
 def _classify(c, d, forms, csrf) -> str:
     form = forms["classify"]
-    title = tr("Classify") if d.consequence is None else tr("Change the classification")
-    step = step_form_html(
+    return _step(
         form,
-        action=link("deviations:classify", d.pk),
+        url=link("deviations:classify", d.pk),
+        title=tr("Classify") if d.consequence is None else tr("Change the classification"),
         button=tr("Save the classification"),
         csrf=csrf,
+        opened=form.errors or d.consequence is None,
         draft=draft_attrs(c["user_pk"], "deviation-classify", d.pk),
-    )
-    return (
-        f'<details class="card"{_open(form.errors or d.consequence is None)}>\n'
-        f"  <summary><strong>{title}</strong></summary>\n"
-        f"  \n  {step}\n</details>\n\n"
     )
 
 
 def _action(c, d, forms, csrf) -> str:
     form = forms["action"]
-    step = step_form_html(form, action=link("deviations:add_action", d.pk), button=tr("Add the action"), csrf=csrf)
-    opened = form.errors or (d.consequence is not None and not c["actions"])
-    return (
-        f'<details class="card"{_open(opened)}>\n'
-        f"  <summary><strong>{tr('Add a corrective action')}</strong></summary>\n"
-        f"  \n  {step}\n</details>\n\n"
+    return _step(
+        form,
+        url=link("deviations:add_action", d.pk),
+        title=tr("Add a corrective action"),
+        button=tr("Add the action"),
+        csrf=csrf,
+        opened=form.errors or (d.consequence is not None and not c["actions"]),
     )
 
 
@@ -147,17 +150,14 @@ def _message(c, d, forms, csrf) -> str:
 
 def _assign(d, forms, csrf) -> str:
     form = forms["assign"]
-    step = step_form_html(
+    return _step(
         form,
-        action=link("deviations:assign", d.pk),
+        url=link("deviations:assign", d.pk),
+        title=tr("Change the handler"),
         button=tr("Change the handler"),
         csrf=csrf,
+        opened=form.errors,
         button_class="btn--secondary btn--block",
-    )
-    return (
-        f'<details class="card"{_open(form.errors)}>\n'
-        f"  <summary><strong>{tr('Change the handler')}</strong></summary>\n"
-        f"  \n  {step}\n</details>\n\n"
     )
 
 
@@ -200,17 +200,14 @@ def _close(c, d, forms, csrf) -> str:
 
 def _reopen(d, forms, csrf) -> str:
     form = forms["reopen"]
-    step = step_form_html(
+    return "\n\n" + _step(
         form,
-        action=link("deviations:reopen", d.pk),
+        url=link("deviations:reopen", d.pk),
+        title=tr("Reopen the report"),
         button=tr("Reopen"),
         csrf=csrf,
+        opened=form.errors,
         button_class="btn--secondary btn--block",
-    )
-    return (
-        f'\n\n<details class="card"{_open(form.errors)}>\n'
-        f"  <summary><strong>{tr('Reopen the report')}</strong></summary>\n"
-        f"  \n  {step}\n</details>\n\n"
     )
 
 
