@@ -148,13 +148,13 @@ def _message(c, d, forms, csrf) -> str:
     )
 
 
-def _assign(d, forms, csrf) -> str:
-    form = forms["assign"]
+def _secondary_step(d, form, csrf, *, url_name: str, title: str, button: str) -> str:
+    """A step whose button is secondary (changing the handler, reopening)."""
     return _step(
         form,
-        url=link("deviations:assign", d.pk),
-        title=tr("Change the handler"),
-        button=tr("Change the handler"),
+        url=link(url_name, d.pk),
+        title=title,
+        button=button,
         csrf=csrf,
         opened=form.errors,
         button_class="btn--secondary btn--block",
@@ -198,19 +198,6 @@ def _close(c, d, forms, csrf) -> str:
     )
 
 
-def _reopen(d, forms, csrf) -> str:
-    form = forms["reopen"]
-    return "\n\n" + _step(
-        form,
-        url=link("deviations:reopen", d.pk),
-        title=tr("Reopen the report"),
-        button=tr("Reopen"),
-        csrf=csrf,
-        opened=form.errors,
-        button_class="btn--secondary btn--block",
-    )
-
-
 def handling_panel(c: dict, csrf: str) -> SafeString:
     """`{% include "deviations/_handling.html" %}` of the page's context `c`
     (`csrf`: the form's token input)."""
@@ -222,12 +209,17 @@ def handling_panel(c: dict, csrf: str) -> SafeString:
                 _action(c, d, forms, csrf),
                 _answer(c, d, forms, csrf),
                 _message(c, d, forms, csrf),
-                _assign(d, forms, csrf),
+                _secondary_step(
+                    d, forms["assign"], csrf, url_name="deviations:assign",
+                    title=tr("Change the handler"), button=tr("Change the handler"),
+                ),
                 _close(c, d, forms, csrf),
             )
         )
     else:
-        body = _reopen(d, forms, csrf)
+        body = "\n\n" + _secondary_step(
+            d, forms["reopen"], csrf, url_name="deviations:reopen", title=tr("Reopen the report"), button=tr("Reopen")
+        )
     return mark_safe(f"\n\n{body}\n\n")  # noqa: S308 -- every value escaped above
 
 
