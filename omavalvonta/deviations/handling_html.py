@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -34,8 +35,9 @@ def _link(name: str, args: int, prefix: str, urlconf) -> tuple[str, ...]:
 
 
 def link(name: str, *ids) -> str:
-    """`reverse(name, args=ids)` of record ids, reversed once per process and name."""
-    pieces = _link(name, len(ids), get_script_prefix(), get_urlconf())
+    """`reverse(name, args=ids)` of record ids, reversed once per process, name,
+    script prefix and URLconf."""
+    pieces = _link(name, len(ids), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return "".join(piece + str(int(pk)) for piece, pk in zip(pieces, ids, strict=False)) + pieces[-1]
 
 
