@@ -166,25 +166,39 @@ def record_recipients(*, actor, record) -> dict:
     }
 
 
+def _panel_counts(*, record, unit_id=None) -> dict:
+    """The deviation panel's counts from the record's id alone (`record` may
+    carry nothing but its id; the deviation page keeps their SQL compiled)."""
+    return {"children": _named_by(record)}
+
+
+def _panel(*, actor, deviation, counted) -> dict | None:
+    """The deviation panel from its counts (`_panel_counts`)."""
+    placements = record_children(record=deviation) if counted["children"] else []
+    if not placements:
+        return None
+    may_see = access.can(actor, access.P_CLIENT_VIEW, deviation.unit)
+    return {
+        "template": "clients/_deviation_children.html",
+        "count": len(placements),
+        "children": placements if may_see else [],
+    }
+
+
 @counts_first
 def deviation_panel(*, actor, deviation) -> CountsFirst:
     """The deviation page's panel of the children the report names (core.registry
     DEVIATION_PANELS): the children with links for those who may see the unit's
     children, their number for others; nothing when the report names none
-    (counted first: no read of the children then)."""
+    (counted first: no read of the children then). The page counts it from
+    `record_counts` and makes it with `with_counts`."""
+    return CountsFirst(
+        _panel_counts(record=deviation), lambda counted: _panel(actor=actor, deviation=deviation, counted=counted)
+    )
 
-    def then(counted):
-        placements = record_children(record=deviation) if counted["children"] else []
-        if not placements:
-            return None
-        may_see = access.can(actor, access.P_CLIENT_VIEW, deviation.unit)
-        return {
-            "template": "clients/_deviation_children.html",
-            "count": len(placements),
-            "children": placements if may_see else [],
-        }
 
-    return CountsFirst({"children": _named_by(deviation)}, then)
+deviation_panel.record_counts = _panel_counts
+deviation_panel.with_counts = _panel
 
 
 def placement_for_job(*, pk) -> Placement:

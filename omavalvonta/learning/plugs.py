@@ -26,26 +26,45 @@ DUTY_REMIND_DAYS = 3
 SNIPPET = 200
 
 
+def _panel_counts(*, record, unit_id=None) -> dict:
+    """The deviation panel's count from the report's id alone: the reviews it is
+    linked to, whoever may read them (the page keeps its SQL compiled; the rows
+    read are those the actor may read)."""
+    return {"reviews": LearningReview.objects.filter(deviations=record.pk)}
+
+
+def _panel(*, actor, deviation, counted) -> dict | None:
+    """The deviation panel from its counts (`_panel_counts`, or the visible
+    reviews' count of `deviation_panel`)."""
+    reviews = (
+        list(selectors.reviews_visible(actor=actor).filter(deviations=deviation).order_by("-opened_at", "-pk")[:10])
+        if counted["reviews"]
+        else []
+    )
+    entry = registry.get(registry.LEARNING_ORIGINS, "deviation")
+    # The report itself as the reference: its area need not read it again.
+    may_open = entry is not None and entry.func(actor=actor, ref=deviation) is not None
+    if not reviews and not may_open:
+        return None
+    return {
+        "template": "learning/_deviation_panel.html",
+        "reviews": reviews,
+        "open_url": f"{reverse('learning:review_new')}?alkupera=deviation:{deviation.pk}" if may_open else "",
+    }
+
+
 @counts_first
 def deviation_panel(*, actor, deviation) -> CountsFirst:
     """The deviation page's panel: the reviews the report is linked to (those the
-    actor may read; counted first) and, for whoever may open one from it, the way to."""
+    actor may read; counted first) and, for whoever may open one from it, the
+    way to. The page counts it from `record_counts` and makes the panel with
+    `with_counts`."""
     linked = selectors.reviews_visible(actor=actor).filter(deviations=deviation)
+    return CountsFirst({"reviews": linked}, lambda counted: _panel(actor=actor, deviation=deviation, counted=counted))
 
-    def then(counted):
-        reviews = list(linked.order_by("-opened_at", "-pk")[:10]) if counted["reviews"] else []
-        entry = registry.get(registry.LEARNING_ORIGINS, "deviation")
-        # The report itself as the reference: its area need not read it again.
-        may_open = entry is not None and entry.func(actor=actor, ref=deviation) is not None
-        if not reviews and not may_open:
-            return None
-        return {
-            "template": "learning/_deviation_panel.html",
-            "reviews": reviews,
-            "open_url": f"{reverse('learning:review_new')}?alkupera=deviation:{deviation.pk}" if may_open else "",
-        }
 
-    return CountsFirst({"reviews": linked}, then)
+deviation_panel.record_counts = _panel_counts
+deviation_panel.with_counts = _panel
 
 
 def review_timeline(*, actor, unit, after=None, before=None) -> list[registry.TimelinePart]:

@@ -143,30 +143,47 @@ def _local_time_text(moment) -> str:
     return f"{local.day}.{local.month}.{local.year} {local:%H:%M}"
 
 
+def _panel_counts(*, record, unit_id) -> dict:
+    """The deviation panel's counts from the report's id and its unit (an id or
+    the page's expression of it: the page keeps their SQL compiled)."""
+    return {"linked": Restriction.objects.filter(unit_id=unit_id, deviation_id=record.pk)}
+
+
+def _panel(*, actor, deviation, counted) -> dict | None:
+    """The deviation panel from its counts (`_panel_counts`)."""
+    unit = deviation.unit
+    if not access.can(actor, access.P_RESTRICTION_VIEW, unit):
+        return None
+    template = "restrictions/_deviation_panel.html"
+    if counted["linked"]:
+        linked = Restriction.objects.filter(unit=unit, deviation_id=deviation.pk)
+        return {"template": template, "restrictions": list(linked.select_related("placement").order_by("started_at", "id"))}
+    if not (getattr(deviation, "restraint_used", False) and access.can(actor, access.P_RESTRICTION_RECORD, unit)):
+        return None
+    children = [
+        p for p in clients_selectors.record_children(record=deviation) if p.unit_id == unit.pk and p.ends_on is None
+    ]
+    return {"template": template, "restrictions": [], "children": children, "deviation_id": deviation.pk}
+
+
 @counts_first
 def deviation_panel(*, actor, deviation) -> CountsFirst | None:
     """The deviation page's panel (core.registry DEVIATION_PANELS): the measures
     recorded about the same event, for those who read the unit's register; when
     the report says a restraint was used and none is recorded yet, links to
     record it for the children the report names, with the report's number
-    filled in (one recording, not two). The measures are counted first."""
-    unit = deviation.unit
-    if not access.can(actor, access.P_RESTRICTION_VIEW, unit):
+    filled in (one recording, not two). The measures are counted first (the
+    page counts them from `record_counts` and makes the panel with `with_counts`)."""
+    if not access.can(actor, access.P_RESTRICTION_VIEW, deviation.unit):
         return None
-    template = "restrictions/_deviation_panel.html"
-    linked = Restriction.objects.filter(unit=unit, deviation_id=deviation.pk)
+    return CountsFirst(
+        _panel_counts(record=deviation, unit_id=deviation.unit_id),
+        lambda counted: _panel(actor=actor, deviation=deviation, counted=counted),
+    )
 
-    def then(counted):
-        if counted["linked"]:
-            return {"template": template, "restrictions": list(linked.select_related("placement").order_by("started_at", "id"))}
-        if not (getattr(deviation, "restraint_used", False) and access.can(actor, access.P_RESTRICTION_RECORD, unit)):
-            return None
-        children = [
-            p for p in clients_selectors.record_children(record=deviation) if p.unit_id == unit.pk and p.ends_on is None
-        ]
-        return {"template": template, "restrictions": [], "children": children, "deviation_id": deviation.pk}
 
-    return CountsFirst({"linked": linked}, then)
+deviation_panel.record_counts = _panel_counts
+deviation_panel.with_counts = _panel
 
 
 def report_origin(*, actor, ref: int) -> dict | None:

@@ -64,28 +64,55 @@ def risk_assessments_of(*, risk: Risk) -> list:
     return list(risk.assessments.order_by("-held_on", "-id"))
 
 
+def _panel_counts(*, record, unit_id) -> dict:
+    """The deviation panel's counts from the report's id and its unit (an id or
+    the page's expression of it: the page keeps their SQL compiled)."""
+    return {
+        "links": RiskDeviationLink.objects.filter(deviation_id=record.pk),
+        "risks": Risk.objects.filter(unit_id=unit_id, is_active=True),
+    }
+
+
+_PANEL = "risks/_deviation_risks.html"
+
+
+def _panel(*, actor, deviation, counted) -> dict:
+    """The deviation panel from its counts (`_panel_counts`)."""
+    if not access.can(actor, access.P_RISK_VIEW, deviation.unit):
+        return {"template": _PANEL, "links": [], "candidates": [], "can_link": False, "visible": False}
+    can_link = access.can(actor, access.P_RISK_MANAGE, deviation.unit)
+    links = (
+        list(RiskDeviationLink.objects.filter(deviation=deviation).select_related("risk").order_by("risk__title", "id"))
+        if counted["links"]
+        else []
+    )
+    linked = {link.risk_id for link in links}
+    risks = (
+        Risk.objects.filter(unit=deviation.unit, is_active=True).order_by("title", "id")
+        if can_link and counted.get("risks")
+        else []
+    )
+    candidates = [r for r in risks if r.pk not in linked]
+    return {"template": _PANEL, "links": links, "candidates": candidates, "can_link": can_link, "visible": True}
+
+
 @counts_first
 def deviation_panel(*, actor, deviation) -> dict | CountsFirst:
     """The known-risks panel of the deviation page (core.registry DEVIATION_PANELS):
     the risks tied to the report that the actor may view, and the unit's other
     active risks it could be tied to (when the actor may manage risks there).
-    Both counted first: rows are read only where there are any."""
-    template = "risks/_deviation_risks.html"
+    Both counted first: rows are read only where there are any (the page counts
+    them from `record_counts` and makes the panel with `with_counts`)."""
     if not access.can(actor, access.P_RISK_VIEW, deviation.unit):
-        return {"template": template, "links": [], "candidates": [], "can_link": False, "visible": False}
-    can_link = access.can(actor, access.P_RISK_MANAGE, deviation.unit)
-    counts = {"links": RiskDeviationLink.objects.filter(deviation=deviation)}
-    if can_link:
-        counts["risks"] = Risk.objects.filter(unit=deviation.unit, is_active=True)
+        return _panel(actor=actor, deviation=deviation, counted={})
+    counts = _panel_counts(record=deviation, unit_id=deviation.unit_id)
+    if not access.can(actor, access.P_RISK_MANAGE, deviation.unit):
+        del counts["risks"]
+    return CountsFirst(counts, lambda counted: _panel(actor=actor, deviation=deviation, counted=counted))
 
-    def then(counted):
-        links = list(counts["links"].select_related("risk").order_by("risk__title", "id")) if counted["links"] else []
-        linked = {link.risk_id for link in links}
-        risks = counts["risks"].order_by("title", "id") if can_link and counted["risks"] else []
-        candidates = [r for r in risks if r.pk not in linked]
-        return {"template": template, "links": links, "candidates": candidates, "can_link": can_link, "visible": True}
 
-    return CountsFirst(counts, then)
+deviation_panel.record_counts = _panel_counts
+deviation_panel.with_counts = _panel
 
 
 def assessment_list(*, actor, filters: dict | None = None):

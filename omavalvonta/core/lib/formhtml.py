@@ -15,7 +15,7 @@ from functools import cache
 
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from omavalvonta.core.widgets import QuickFormRenderer, QuickRadioSelect, QuickSelect
 
@@ -42,9 +42,36 @@ def escape(value) -> str:
     """`conditional_escape(value)`, without its lazy detour: a lazy translation
     (a label, a help text) is translated once, not escaped lazily and then
     translated (Django's escape keeps a lazy string lazy)."""
+    if type(value) is str:
+        return value.translate(_ESCAPES)
+    if type(value) is _LAZY_GETTEXT:
+        return translated(value).translate(_ESCAPES)
     if hasattr(value, "__html__"):
         return value.__html__()
     return str(value).translate(_ESCAPES)
+
+
+# The class of gettext_lazy's strings: their text depends on the language alone.
+_LAZY_GETTEXT = type(gettext_lazy("-"))
+_LAZY_KEPT = 4096
+_lazy_texts: dict = {}
+
+
+def translated(value) -> str:
+    """`str(value)` of a gettext_lazy string, kept per language: a form's labels,
+    help texts and choices are the same lazy strings on every request (a field
+    copies its label, not deep). The string itself is kept with its texts, so
+    that its id is not another's while kept."""
+    language = get_language()
+    kept = _lazy_texts.get(id(value))
+    if kept is None or kept[0] is not value:
+        if len(_lazy_texts) >= _LAZY_KEPT:
+            _lazy_texts.clear()
+        kept = _lazy_texts[id(value)] = (value, {})
+    text = kept[1].get(language)
+    if text is None:
+        text = kept[1][language] = str(value)
+    return text
 
 
 # --- The widgets ----------------------------------------------------------------------
@@ -54,7 +81,15 @@ def escape(value) -> str:
 # each carries (value, attributes, options chosen) still comes from Django's
 # context. Any other widget, or one given its own template or markup, renders as before.
 _DJANGO = "django/forms/widgets/"
-_WRITTEN = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.DateInput, forms.CheckboxInput, forms.Textarea)
+_WRITTEN = (
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.DateInput,
+    forms.CheckboxInput,
+    forms.Textarea,
+    forms.HiddenInput,
+)
 _OPTIONS = frozenset((f"{_DJANGO}radio_option.html", f"{_DJANGO}checkbox_option.html"))
 _CHOICE_WIDGETS = {forms.RadioSelect, QuickRadioSelect, forms.CheckboxSelectMultiple}
 
@@ -200,3 +235,63 @@ def field_html(bound, *, cols=False, required=False) -> SafeString | None:
     else:
         html = _field(bound)
     return mark_safe(html)  # noqa: S308 -- every value escaped above or rendered by its widget
+
+
+# --- A record page's step forms ----------------------------------------------------------
+# components/step_form.html and the error summary around a form's fields, written
+# for a page whose forms are written in Python (the report's handling panel). A
+# form with errors, or with an edit conflict to show, still renders
+# components/error_summary.html; a field with errors its component.
+
+# components/error_summary.html of a form without errors or a conflict.
+NO_ERRORS = "\n\n\n\n\n"
+
+
+def csrf_input(token) -> str:
+    """`{% csrf_token %}` with the request's token."""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+
+
+def error_summary_html(form) -> str:
+    """`{% include "components/error_summary.html" %}` of `form`."""
+    if not form.errors and not getattr(form, "edit_conflict", None):
+        return NO_ERRORS
+    from django.template.loader import render_to_string
+
+    return render_to_string("components/error_summary.html", {"form": form})
+
+
+def fields_html(form, names: str = "", *, cols=None, required=None) -> str:
+    """`{% fields form "names" %}` (core.templatetags.formfields) outside a template."""
+    rendered = []
+    for bound in [form[name] for name in names.split()] or form.visible_fields():
+        html = field_html(bound, cols=cols, required=required)
+        if html is None:
+            from django.template.loader import render_to_string
+
+            html = render_to_string(component(bound), {"field": bound, "cols": cols, "required": required})
+        rendered.append(html)
+    return "".join(rendered)
+
+
+def hidden_html(form) -> str:
+    """`{% for hidden in form.hidden_fields %}{{ hidden }}{% endfor %}`."""
+    return "".join(hidden_field(hidden) for hidden in form.hidden_fields())
+
+
+def hidden_field(bound) -> str:
+    """`{{ bound }}` of a hidden field (its widget alone)."""
+    return _widget(bound) if not bound.errors else str(bound)
+
+
+def step_form_html(form, *, action: str, button: str, csrf: str, button_class: str = "", draft: str = "") -> str:
+    """`{% include "components/step_form.html" %}` of a form without `novalidate`
+    (`button` a translation, not escaped, as the template's `_("...")`; `draft`
+    the draft_attrs' markup, or none)."""
+    return (
+        f'\n<form method="post" action="{escape(action)}"{" " + draft if draft else ""}>{csrf}{hidden_html(form)}\n'
+        f"  {error_summary_html(form)}\n"
+        f"  {fields_html(form)}\n"
+        f'  <button type="submit" class="btn {escape(button_class or "btn--block")}">{button}</button>\n'
+        "</form>\n"
+    )

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Subquery
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +18,9 @@ from omavalvonta.core import registry
 from omavalvonta.core.attachments import attachment_response
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.lib.counts import resolve_with
+from omavalvonta.core.lib.formhtml import csrf_input
 from omavalvonta.core.lib.kept import kept_counts
-from omavalvonta.deviations import goal_prompt, identity, law, proposals, selectors, services
+from omavalvonta.deviations import detail_html, goal_prompt, handling_html, identity, law, proposals, selectors, services
 from omavalvonta.deviations.access_rows import access_log_html
 from omavalvonta.deviations.capabilities import deviation_capabilities
 from omavalvonta.deviations.forms import (
@@ -224,27 +227,58 @@ def _render_detail(request, deviation, *, forms=None, reporter_form=None, status
         "panels": panels,
     }
     context["access_log_html"] = access_log_html(context["access_log"]) if context["access_log"] else ""
+    detail_html.page_parts(context)
+    _handling_html(request, context)
     return render(request, "deviations/detail.html", context, status=status)
+
+
+def _handling_html(request, context) -> None:
+    """The handling parts of the page, written in Python (handling_html)."""
+    if not context["sees_handling"]:
+        return
+    context["user_pk"] = request.user.pk
+    csrf = csrf_input(get_token(request))
+    context["informed_html"] = handling_html.informed_section(context, csrf)
+    context["decisions_html"] = handling_html.decisions_section(context, csrf)
+    if context["can_handle"]:
+        context["handling_html"] = handling_html.handling_panel(context, csrf)
+
+
+def _kept_panel(entry) -> bool:
+    """Does the panel give its counts from the report's id (`record_counts`) and
+    its data from them (`with_counts`)? Else it is declared as counts_first."""
+    return hasattr(entry.func, "record_counts") and hasattr(entry.func, "with_counts")
 
 
 def _own_rows(deviation, *, handling: bool, thread: bool) -> dict:
     """The report's own lists its page shows ({name: queryset}): its actions and
-    deviation_related_rows'."""
-    return {
+    deviation_related_rows', and with `handling` the counts of the panels that
+    give theirs from the report's id ("<panel>:<name>"), the report's unit an
+    expression of its id."""
+    rows = {
         "actions": actions_for_source(source=deviation),
         **selectors.deviation_related_rows(deviation=deviation, handling=handling, thread=thread),
     }
+    if handling:
+        unit_id = Subquery(type(deviation).objects.filter(pk=deviation.pk).values("unit_id"))
+        for entry in registry.entries(registry.DEVIATION_PANELS):
+            if _kept_panel(entry):
+                counts = entry.func.record_counts(record=deviation, unit_id=unit_id)
+                rows.update({f"{entry.name}:{name}": queryset for name, queryset in counts.items()})
+    return rows
 
 
 def _counted_with_panels(actor, deviation, *, handling: bool, thread: bool) -> tuple[dict, list[dict]]:
     """The counts of the report's own lists (_own_rows) and, with `handling`,
     the registered panels' contexts, each with its "template" (core.registry):
-    the own rows and those of every panel made with counts_first counted in one
-    statement. The own lists' counting SQL is kept compiled (core.lib.kept) with
-    the report's id filled in."""
+    the own rows and those of every panel counted in one statement. The own
+    lists' and the panels' counting SQL (`record_counts`) is kept compiled
+    (core.lib.kept) with the report's id filled in; a panel without it is
+    declared with counts_first as before."""
+    entries = list(registry.entries(registry.DEVIATION_PANELS)) if handling else []
     declared = [
-        getattr(entry.func, "declare", entry.func)(actor=actor, deviation=deviation)
-        for entry in (registry.entries(registry.DEVIATION_PANELS) if handling else [])
+        None if _kept_panel(entry) else getattr(entry.func, "declare", entry.func)(actor=actor, deviation=deviation)
+        for entry in entries
     ]
     model = type(deviation)
     own = kept_counts(
@@ -253,8 +287,19 @@ def _counted_with_panels(actor, deviation, *, handling: bool, thread: bool) -> t
         lambda pk: _own_rows(model(pk=pk), handling=handling, thread=thread),
         record_id=deviation.pk,
     )
-    counted, contexts = resolve_with(own, declared)
-    return counted, [panel for panel in contexts if panel]
+    counted, contexts = resolve_with(own, [made for made in declared if made is not None])
+    contexts = iter(contexts)
+    panels = []
+    for entry, made in zip(entries, declared, strict=True):
+        if made is not None:
+            panel = next(contexts)
+        else:
+            prefix = f"{entry.name}:"
+            mine = {name.removeprefix(prefix): n for name, n in counted.items() if name.startswith(prefix)}
+            panel = entry.func.with_counts(actor=actor, deviation=deviation, counted=mine)
+        if panel:
+            panels.append(panel)
+    return counted, panels
 
 
 @requires(AUTHENTICATED)
