@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 # size, count) for the whole product: shared with deviation reports.
 from omavalvonta.core.attachments import check_attachments
 from omavalvonta.core.concurrency import edit_version_claim
+from omavalvonta.core.lib.dates import fi_date_padded
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.guidance import selectors
 from omavalvonta.guidance.models import (
@@ -60,8 +61,7 @@ def instructions_link(guidance: Guidance) -> str:
     return f"/ohjaus/{guidance.pk}/ohje/"
 
 
-def _date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+_date = fi_date_padded  # a deadline in message texts: 03.01.2026
 
 
 def _clean(value) -> str:

@@ -29,6 +29,12 @@ def fi_date(value) -> str:
     return ""
 
 
+def fi_date_padded(value: dt.date | None) -> str:
+    """A date with two-digit day and month (03.01.2026), as exports and the texts
+    sent to authorities and people write it; empty gives ""."""
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
 def fi_timestamp(value: dt.datetime | None) -> str:
     """A moment in Helsinki time as records and exports show it: 23.11.2026 14:05."""
     return value.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M") if value else ""

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from omavalvonta.core.lib.dates import HELSINKI, fi_timestamp
+from omavalvonta.core.lib.dates import HELSINKI, fi_date_padded, fi_timestamp
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -22,7 +22,7 @@ def csv_date(value: dt.date | None) -> str:
     """23.11.2026; a datetime gives its Helsinki date."""
     if isinstance(value, dt.datetime):
         value = value.astimezone(HELSINKI).date()
-    return value.strftime("%d.%m.%Y") if value else ""
+    return fi_date_padded(value)
 
 
 def csv_datetime(value: dt.datetime | None) -> str:

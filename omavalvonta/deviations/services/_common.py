@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from omavalvonta.core.concurrency import edit_version_claim
-from omavalvonta.core.lib.dates import fi_timestamp
+from omavalvonta.core.lib.dates import fi_date_padded, fi_timestamp
 from omavalvonta.core.lib.typed import too_long
 from omavalvonta.core.services import audit_event_record
 from omavalvonta.deviations import law
@@ -62,8 +62,7 @@ def detail_link(deviation: Deviation) -> str:
 _local = fi_timestamp  # a moment in notification texts: 23.11.2026 14:05 (Helsinki)
 
 
-def _date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+_date = fi_date_padded  # a date in notification texts: 03.01.2026
 
 
 def _require_open(deviation: Deviation) -> None:
