@@ -7,39 +7,53 @@ Both are one statement where the list's order can be repeated on the page's rows
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
+# A long list is counted this far and then says "more than": the filters narrow it.
+LIST_COUNT_LIMIT = 10_000
 
-class IdPaginator(Paginator):
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count may come from a function and stop at a limit.
+    `count`: a function giving the number of rows when the list's own count()
+    is slow (access.count_for_actor) or would count past the limit.
+    `count_limit`: the count stops there (`count` is told the same limit); the
+    pages go as far as the limit and `count_capped` says there are more."""
+
+    def __init__(self, object_list, per_page, *, count=None, count_limit=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+        self.count_limit = count_limit
+
+    def _full_count(self) -> int:
+        return self.object_list.count()
+
+    @cached_property
+    def count(self):
+        count = self._count() if self._count is not None else self._full_count()
+        return count if self.count_limit is None else min(count, self.count_limit)
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count_limit is not None and self.count >= self.count_limit
+
+
+class IdPaginator(CappedPaginator):
     """A Paginator over `object_list` (a queryset) that loads each page in two
     queries: the page's primary keys in order, then those rows with
     `select_related(*related)`. The page keeps the queryset's order."""
 
-    def __init__(
-        self, object_list, per_page, *, related=(), only=None, ids_from=None, count=None, count_limit=None, **kwargs
-    ):
+    def __init__(self, object_list, per_page, *, related=(), only=None, ids_from=None, **kwargs):
         # The joins of `object_list` (select_related) are left out where they
         # would cost: its count, and the page's ids (values_list drops them).
         super().__init__(object_list, per_page, **kwargs)
         self.related = related
         # `only`: the fields the page shows (QuerySet.only), when it needs few of many.
         self.only = only
-        # `count`: a function giving the number of rows when the list's own
-        # count() is slow (access.count_for_actor). `count_limit`: the count
-        # stops there (`count` is told the same limit); the pages go as far as
-        # the limit and `count_capped` says there are more.
-        self._count = count
-        self.count_limit = count_limit
         # The same rows in the same order, written to be planned as an index walk
         # (access.scope_q's `walk`): used for the page's ids, not for the count.
         self.ids_from = object_list if ids_from is None else ids_from
 
-    @cached_property
-    def count(self):
-        count = self._count() if self._count is not None else self.object_list.select_related(None).count()
-        return count if self.count_limit is None else min(count, self.count_limit)
-
-    @property
-    def count_capped(self) -> bool:
-        return self.count_limit is not None and self.count >= self.count_limit
+    def _full_count(self) -> int:
+        return self.object_list.select_related(None).count()
 
     def _plain_order(self) -> list[str] | None:
         """The list's order when it can be repeated on the page's rows alone: model

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import form_step, picked, posted_step
 from omavalvonta.core.lib.dates import fi_date
-from omavalvonta.core.pagination import IdPaginator
+from omavalvonta.core.pagination import LIST_COUNT_LIMIT, IdPaginator
 from omavalvonta.core.pdf import PdfUnavailable, render_pdf
 from omavalvonta.core.service_calls import call_form_service, call_service
 from omavalvonta.core.services import access_log_record
@@ -32,8 +32,6 @@ from omavalvonta.privacy.models import SubjectRequest
 from omavalvonta.privacy.rules import BURST_READS, BURST_WINDOW
 
 PAGE_SIZE = 50
-# Counting the whole log stops here ("more than"); the filters narrow it.
-COUNT_LIMIT = 10_000
 
 
 @logs_read("access_log.review")
@@ -46,7 +44,7 @@ def log_review(request):
     entries = selectors.access_log_review(actor=request.user, filters=filters)
     page = IdPaginator(
         entries, PAGE_SIZE, related=selectors.LOG_RELATED,
-        count=lambda: entries.order_by()[:COUNT_LIMIT].count(), count_limit=COUNT_LIMIT,
+        count=lambda: entries.order_by()[:LIST_COUNT_LIMIT].count(), count_limit=LIST_COUNT_LIMIT,
     ).get_page(request.GET.get("page"))
     # The page's rows with their flags, in the page's order.
     ids = [e.pk for e in page.object_list]

@@ -97,21 +97,14 @@ class IdsFirst:
     statement PostgreSQL joins the owner and the template of every duty of the
     first due date (every unit's) before it can sort them; this way only the
     rows shown are joined. Sliced and counted like a queryset (a Paginator takes
-    it); with `count_limit` the count stops there (`capped` says it did)."""
+    it; core.pagination.CappedPaginator counts a long one up to its limit)."""
 
-    def __init__(self, qs, *, count_limit: int | None = None):
+    def __init__(self, qs):
         self.qs = qs
         self.ordered = True
-        self.count_limit = count_limit
 
     def count(self) -> int:
-        if self.count_limit is None:
-            return self.qs.count()
-        # The duties' ids alone, up to the limit: an index is read, no row joined.
-        return self.qs.select_related(None).order_by().values("pk")[: self.count_limit].count()
-
-    def capped(self, count: int) -> bool:
-        return self.count_limit is not None and count >= self.count_limit
+        return self.qs.count()
 
     def __getitem__(self, part):
         if not isinstance(part, slice):

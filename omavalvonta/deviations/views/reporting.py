@@ -18,7 +18,7 @@ from omavalvonta.core import registry
 from omavalvonta.core.accesslog import logs_read
 from omavalvonta.core.forms import add_service_errors
 from omavalvonta.core.offline import queue_answer, render_offline_page, submit_refusal, wants_json
-from omavalvonta.core.pagination import IdPaginator
+from omavalvonta.core.pagination import LIST_COUNT_LIMIT, IdPaginator
 from omavalvonta.deviations import list_rows, selectors, services
 from omavalvonta.deviations.forms import FilterForm, ReportForm
 from omavalvonta.deviations.models import Kind
@@ -34,7 +34,6 @@ from omavalvonta.organisation.access import (
 PAGE_SIZE = 20
 # The list counts its reports up to this many (counting half a million took
 # 30-40 ms); beyond it the page says "more than" and the filters narrow it down.
-LIST_COUNT_LIMIT = 10_000
 # The submitted page shows the follow-up code once; it never travels in a URL.
 SUBMITTED_SESSION_KEY = "deviations.submitted"
 
