@@ -9,14 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst, LazyCounts
 from omavalvonta.core.lib.kept import Keep, resolve_kept
-from omavalvonta.deviations.models import OPEN_STATE_VALUES, Kind, State
-from omavalvonta.deviations.selectors import deviation_list, deviation_list_mine
+from omavalvonta.deviations.models import Kind, State
+from omavalvonta.deviations.selectors import deviation_figure_rows, deviation_list_mine
 from omavalvonta.notifications.selectors import notification_inbox
 from omavalvonta.organisation import access, access_shape
 
@@ -79,26 +78,16 @@ def home_summary(*, actor, badges: Callable | None = None) -> dict:
 
 def _figures(actor, today, now) -> UnitFigures:
     """The deviations' figures of `actor`'s units, counted per state and team
-    meeting mark (at most six rows) from their SQL kept compiled for the person
-    and the day (core/lib/kept.py)."""
-    rows = access_shape.kept_rows_for(actor, "figures", lambda who, _now: _figure_rows(who, today), today=today, now=now)
+    meeting mark (deviations.selectors.deviation_figure_rows) from their SQL
+    kept compiled for the person and the day (core/lib/kept.py)."""
+    rows = access_shape.kept_rows_for(
+        actor, "figures", lambda who, _now: deviation_figure_rows(actor=who, today=today), today=today, now=now
+    )
     return UnitFigures(
         open=sum(n for _state, _team, n, _overdue in rows),
         overdue=sum(overdue for _state, _team, _n, overdue in rows),
         not_started=sum(n for state, _team, n, _overdue in rows if state == State.SUBMITTED),
         for_team_meeting=sum(n for _state, team, n, _overdue in rows if team),
-    )
-
-
-def _figure_rows(actor, today):
-    # Counted from the deviations' open-report index alone (the open states by
-    # name; "state" is never empty and is in that index, "id" is not).
-    return (
-        deviation_list(actor=actor, filters={})
-        .filter(state__in=OPEN_STATE_VALUES)
-        .order_by()
-        .values_list("state", "for_team_meeting")
-        .annotate(n=Count("state"), overdue=Count("state", filter=Q(due_date__lt=today)))
     )
 
 

@@ -23,6 +23,14 @@ class DeviationsConfig(AppConfig):
         retention.register()
 
         jobs.register("deviations.escalate_stalled", deviations_escalate_stalled, every_seconds=300)
+        # The reports' running counts (report_counts.py): their triggers after every
+        # migrate, their rows summed every hour.
+        from django.db.models.signals import post_migrate
+
+        from omavalvonta.deviations import report_counts
+
+        post_migrate.connect(report_counts.ensure, sender=self, dispatch_uid="deviations.report_counts")
+        jobs.register("deviations.report_counts", report_counts.report_counts_job, every_seconds=3600)
         # The § 28 clock runs by the hour of the day: check it often.
         jobs.register("deviations.statutory_clock", deviations_statutory_clock_check, every_seconds=300)
 

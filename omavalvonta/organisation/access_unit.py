@@ -86,3 +86,22 @@ def scope_parts(actor, perm: str, *, model, most: int = 6) -> list[Q] | None:
         fields = {f.attname for f in model._meta.concrete_fields}
         parts += [Q(**{rule: actor.pk}) for rule in access.OBJECT_RULES.get(perm, ()) if rule in fields]
     return parts if 0 < len(parts) <= most else None
+
+
+def whole_units_and_own(actor, perm: str, *, model) -> tuple[Q, Q | None] | None:
+    """The rows `filter_for_actor` gives `actor`, as whole units and their own
+    rows elsewhere: (units, own). `units` filters on a row's unit (Q(): every
+    unit), `own` the object rules' rows outside those units (None: none).
+    None when no grant gives `perm` or one limits it to kinds: then the rows are
+    not whole units. Counts kept per unit (deviations.ReportCount) answer the
+    first part, the rows themselves the second."""
+    access._check_perm(perm)
+    area = perm.split(".", 1)[0]
+    held = [g for g in access.grants(actor) if perm in g.permissions]
+    if not held or any(g.kind_limits.get(area) is not None for g in held):
+        return None
+    units = access.scope_q(actor, perm)
+    if not units:  # organisation-wide: every row
+        return Q(), None
+    owner = access._owner_q(model, actor, perm)
+    return units, None if owner is None else owner & ~units

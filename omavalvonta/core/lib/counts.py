@@ -70,6 +70,16 @@ def counted_sql(queryset, alias: str, using: str) -> tuple[str, list]:
     return f"(SELECT COUNT(*) FROM ({sql}) {alias})", list(params)
 
 
+def summed_sql(queryset, field: str, alias: str, using: str) -> tuple[str, list]:
+    """The sum of `field` over `queryset`'s rows as a scalar subquery (its SQL
+    and parameters): a part of `counts_statement` that adds up kept counts."""
+    try:
+        sql, params = queryset.order_by().values(field).query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:
+        return "0", []
+    return f"(SELECT SUM({alias}.{connections[using].ops.quote_name(field)}) FROM ({sql}) {alias})", list(params)
+
+
 def count_all(querysets: dict, *, using: str = "default") -> dict:
     """{name: queryset} → {name: its count}, in one SELECT (no query when empty)."""
     return counts_statement(

@@ -1,0 +1,172 @@
+"""The running counts of the reports (models.ReportCount): kept by database
+triggers, compacted by a job, rebuilt from the reports when the triggers had
+to be installed.
+
+Why triggers: a count must equal its rows whatever writes the reports (the
+services, a job's queryset update, the bench's bulk insert, retention's
+destruction, a future migration), and the database sees every write. Each
+insert, delete, or change of a report's unit, state, team-meeting mark or
+handling target date adds delta rows (n -1 for what the report was, +1 for
+what it is) for its unit and for the whole organisation (unit NULL), in the
+writer's transaction. Adding rows, never updating one, means two writers never
+wait for each other.
+
+`ensure` runs after every migrate (apps.py): it installs the triggers when
+they are missing (a new database; on SQLite a migration that remakes the
+reports' table drops them) and then rebuilds the counts, in one transaction.
+`report_counts_compact` (a job) sums the rows per key; every date before the
+day is folded into the day before, so that the rows of the past collapse into
+one per unit, state and mark while "overdue" (a date before the day) still
+reads the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.db import connections, transaction
+from django.db.models import Case, Count, F, Value, When
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+TABLE = "deviations_reportcount"
+SOURCE = "deviations_deviation"
+KEY = ("unit_id", "state", "for_team_meeting", "due_date")
+# The triggers' names: a new version of their SQL takes new names, so that
+# `ensure` replaces the old ones.
+NAMES = ("report_count_v1_insert", "report_count_v1_delete", "report_count_v1_update")
+
+_COLUMNS = f"INSERT INTO {TABLE} (unit_id, state, for_team_meeting, due_date, n) VALUES "
+
+
+def _values(row: str, n: int) -> str:
+    return (
+        f"({row}.unit_id, {row}.state, {row}.for_team_meeting, {row}.due_date, {n}), "
+        f"(NULL, {row}.state, {row}.for_team_meeting, {row}.due_date, {n})"
+    )
+
+
+_CHANGED = " OR ".join(f"OLD.{c} {{ne}} NEW.{c}" for c in KEY)
+_UPDATE_OF = ", ".join(KEY)
+
+_SQLITE = [
+    f"CREATE TRIGGER {NAMES[0]} AFTER INSERT ON {SOURCE} BEGIN {_COLUMNS}{_values('NEW', 1)}; END",
+    f"CREATE TRIGGER {NAMES[1]} AFTER DELETE ON {SOURCE} BEGIN {_COLUMNS}{_values('OLD', -1)}; END",
+    f"CREATE TRIGGER {NAMES[2]} AFTER UPDATE OF {_UPDATE_OF} ON {SOURCE} WHEN {_CHANGED.format(ne='IS NOT')} "
+    f"BEGIN {_COLUMNS}{_values('OLD', -1)}, {_values('NEW', 1)}; END",
+]
+
+_PG_FUNCTION = "report_count_v1_delta"
+_POSTGRESQL = [
+    f"""CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN {_COLUMNS}{_values('OLD', -1)}; END IF;
+    IF TG_OP <> 'DELETE' THEN {_COLUMNS}{_values('NEW', 1)}; END IF;
+    RETURN NULL;
+END $$""",
+    f"CREATE TRIGGER {NAMES[0]} AFTER INSERT ON {SOURCE} FOR EACH ROW EXECUTE FUNCTION {_PG_FUNCTION}()",
+    f"CREATE TRIGGER {NAMES[1]} AFTER DELETE ON {SOURCE} FOR EACH ROW EXECUTE FUNCTION {_PG_FUNCTION}()",
+    f"CREATE TRIGGER {NAMES[2]} AFTER UPDATE OF {_UPDATE_OF} ON {SOURCE} FOR EACH ROW "
+    f"WHEN ({_CHANGED.format(ne='IS DISTINCT FROM')}) EXECUTE FUNCTION {_PG_FUNCTION}()",
+]
+
+
+def _installed(cursor, vendor: str) -> set[str]:
+    if vendor == "postgresql":
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgname LIKE 'report_count_%%'",
+            [SOURCE],
+        )
+    else:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s AND name LIKE 'report_count_%%'",
+            [SOURCE],
+        )
+    return {name for (name,) in cursor.fetchall()}
+
+
+def triggers_installed(using: str = "default") -> bool:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        return _installed(cursor, connection.vendor) == set(NAMES)
+
+
+def ensure(using: str = "default", **_kwargs) -> bool:
+    """Install the triggers if they are not all there, and rebuild the counts
+    (in one transaction: no report is written in between). True when it did.
+    A post_migrate receiver: does nothing before both tables exist."""
+    connection = connections[using]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return False
+    if not {TABLE, SOURCE} <= set(connection.introspection.table_names()):
+        return False
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        found = _installed(cursor, connection.vendor)
+        if found == set(NAMES):
+            return False
+        for name in found:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {SOURCE}" if connection.vendor == "postgresql" else ""))
+        for statement in _POSTGRESQL if connection.vendor == "postgresql" else _SQLITE:
+            cursor.execute(statement)
+        report_counts_rebuild(using=using)
+    log.info("Installed the report-count triggers and rebuilt the counts.")
+    return True
+
+
+def _folded(today: dt.date):
+    """The handling target date as the compacted rows keep it."""
+    return Case(When(due_date__lt=today, then=Value(today - dt.timedelta(days=1))), default=F("due_date"))
+
+
+def report_counts_rebuild(*, using: str = "default", today: dt.date | None = None) -> int:
+    """Count the reports again into fresh rows (the old ones deleted). Returns
+    the number of rows written."""
+    from omavalvonta.deviations.models import Deviation, ReportCount
+
+    today = today or timezone.localdate()
+    with transaction.atomic(using=using):
+        ReportCount.objects.using(using).all().delete()
+        reports = Deviation.objects.using(using).order_by().annotate(day=_folded(today))
+        rows = []
+        for unit in (True, False):
+            fields = ("unit_id", "state", "for_team_meeting", "day") if unit else ("state", "for_team_meeting", "day")
+            for values in reports.values(*fields).annotate(total=Count("pk")).values_list(*fields, "total"):
+                unit_id, rest = (values[0], values[1:]) if unit else (None, values)
+                state, team, day, total = rest
+                rows.append(ReportCount(unit_id=unit_id, state=state, for_team_meeting=team, due_date=day, n=total))
+        ReportCount.objects.using(using).bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def report_counts_compact(*, using: str = "default", today: dt.date | None = None) -> int:
+    """Sum the rows per key, folding the dates before `today` into the day
+    before; a key whose sum is 0 leaves no row. Returns the rows removed.
+    Safe beside writers: the rows are taken with one DELETE ... RETURNING, so a
+    delta committed meanwhile is either taken (and summed) or left as it is."""
+    from omavalvonta.deviations.models import ReportCount
+
+    today = today or timezone.localdate()
+    before = today - dt.timedelta(days=1)
+    connection = connections[using]
+    to_date = ReportCount._meta.get_field("due_date").to_python
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} RETURNING unit_id, state, for_team_meeting, due_date, n")
+        taken = cursor.fetchall()
+        sums = defaultdict(int)
+        for unit_id, state, team, day, n in taken:
+            day = to_date(day)
+            sums[(unit_id, state, bool(team), before if day < today else day)] += n
+        kept = [
+            ReportCount(unit_id=unit_id, state=state, for_team_meeting=team, due_date=day, n=n)
+            for (unit_id, state, team, day), n in sums.items()
+            if n
+        ]
+        ReportCount.objects.using(using).bulk_create(kept, batch_size=2000)
+    return len(taken) - len(kept)
+
+
+def report_counts_job() -> int:
+    """The worker's job: compact the counts (core.jobs)."""
+    return report_counts_compact()

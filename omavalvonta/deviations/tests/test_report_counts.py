@@ -1,0 +1,197 @@
+"""The reports' running counts (deviations/report_counts.py, models.ReportCount):
+whatever writes the reports, the counts equal the reports, and the figures of
+every kind of reader are the same as counting the reports themselves."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from omavalvonta.dashboards.selectors import home_summary
+from omavalvonta.deviations import report_counts
+from omavalvonta.deviations.models import Deviation, ReportCount, State
+from omavalvonta.deviations.selectors import _open_figures, deviation_figure_rows, deviation_list
+from omavalvonta.deviations.services import deviation_classify, deviation_submit
+from omavalvonta.deviations.services.retention import deviations_destroy
+from omavalvonta.organisation import access_unit
+from omavalvonta.organisation.models import Role
+from omavalvonta.testing.factories import deviation_kwargs, member
+
+
+def _report(actor, unit, **overrides):
+    return deviation_submit(actor=actor, **deviation_kwargs(unit, **overrides)).deviation
+
+
+def _own_elsewhere(actor, unit, template, **fields):
+    """A copy of `template` in `unit` that `actor` reported (written as it is,
+    not through the form: a person reports only in their own units)."""
+    copy = Deviation.objects.get(pk=template.pk)
+    copy.pk = copy.id = None
+    copy.number = f"E-{actor.pk}"
+    copy.unit, copy.reporter = unit, actor
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save(force_insert=True)
+    return copy
+
+
+def _raw(today):
+    """{(unit id or None, state, mark, overdue): reports} counted from the reports."""
+    found = {}
+    rows = (
+        Deviation.objects.order_by()
+        .values_list("unit_id", "state", "for_team_meeting")
+        .annotate(late=Count("pk", filter=Q(due_date__lt=today)), total=Count("pk"))
+    )
+    for unit_id, state, team, late, total in rows:
+        for where in (unit_id, None):
+            for overdue, n in ((True, late), (False, total - late)):
+                if n:
+                    key = (where, state, team, overdue)
+                    found[key] = found.get(key, 0) + n
+    return found
+
+
+def _stored(today):
+    """The same from the running counts."""
+    found = {}
+    rows = (
+        ReportCount.objects.order_by()
+        .annotate(overdue=Q(due_date__lt=today))
+        .values_list("unit_id", "state", "for_team_meeting", "overdue")
+        .annotate(total=Sum("n"))
+    )
+    for unit_id, state, team, overdue, total in rows:
+        if total:
+            found[(unit_id, state, team, bool(overdue))] = total
+    return found
+
+
+def _figures(rows):
+    """(open, overdue, waiting, team meeting) of figure rows."""
+    rows = list(rows)
+    return (
+        sum(n for _s, _t, n, _o in rows),
+        sum(o for _s, _t, _n, o in rows),
+        sum(n for s, _t, n, _o in rows if s == State.SUBMITTED),
+        sum(n for _s, t, n, _o in rows if t),
+    )
+
+
+@pytest.fixture
+def reports(employee_a, supervisor_a, supervisor_b, unit_a, unit_b):
+    """Reports in both units, in every open state, late and not, one for the team meeting."""
+    made = [_report(employee_a, unit_a) for _ in range(3)] + [_report(supervisor_b, unit_b) for _ in range(2)]
+    deviation_classify(actor=supervisor_a, deviation=made[0], consequence=1, likelihood=2, for_team_meeting=True)
+    Deviation.objects.filter(pk=made[1].pk).update(state=State.ACTIONS_DECIDED, due_date=timezone.localdate() - dt.timedelta(days=9))
+    Deviation.objects.filter(pk=made[3].pk).update(state=State.CLOSED)
+    return made
+
+
+def test_the_triggers_are_installed_by_migrate(db):
+    assert report_counts.triggers_installed()
+
+
+def test_the_counts_equal_the_reports_whatever_writes_them(reports, unit_a, unit_b):
+    today = timezone.localdate()
+    assert _stored(today) == _raw(today) != {}
+    # A bulk insert and a queryset update, as the bench and the jobs write.
+    template = Deviation.objects.get(pk=reports[2].pk)
+    template.pk = template.id = None
+    template.number = "X-1"
+    Deviation.objects.bulk_create([template])
+    Deviation.objects.filter(pk=reports[4].pk).update(unit=unit_a, for_team_meeting=True)
+    # A report saved whole with nothing counted changed adds no rows.
+    before = ReportCount.objects.count()
+    Deviation.objects.get(pk=reports[2].pk).save()
+    assert ReportCount.objects.count() == before
+    assert _stored(today) == _raw(today)
+    # Retention destroys a closed report.
+    assert deviations_destroy(ids=[reports[3].pk]) == [reports[3].pk]
+    assert _stored(today) == _raw(today)
+
+
+def test_compacting_folds_the_past_and_keeps_the_sums(reports):
+    today = timezone.localdate()
+    before = _stored(today)
+    removed = report_counts.report_counts_compact(today=today)
+    assert removed > 0
+    assert _stored(today) == before
+    # Every key has one row left, and every past date is the day before.
+    keys = ReportCount.objects.values_list("unit_id", "state", "for_team_meeting", "due_date")
+    assert len(set(keys)) == len(keys)
+    assert ReportCount.objects.filter(due_date__lt=today - dt.timedelta(days=1)).count() == 0
+    assert not ReportCount.objects.filter(n=0).exists()
+    # Compacting again changes nothing; a day later the past moves along.
+    assert report_counts.report_counts_compact(today=today) == 0
+    later = today + dt.timedelta(days=40)
+    report_counts.report_counts_compact(today=later)
+    assert _stored(later) == _raw(later)
+
+
+def test_a_database_without_the_triggers_gets_them_and_a_recount(reports, employee_a, unit_a):
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        for name in report_counts.NAMES:
+            cursor.execute(f"DROP TRIGGER {name}" + (" ON deviations_deviation" if connection.vendor == "postgresql" else ""))
+    assert not report_counts.triggers_installed()
+    _report(employee_a, unit_a)  # not counted: no trigger
+    assert _stored(today) != _raw(today)
+    assert report_counts.ensure() is True
+    assert report_counts.triggers_installed()
+    assert _stored(today) == _raw(today)
+    assert report_counts.ensure() is False  # installed: nothing to do
+    _report(employee_a, unit_a)
+    assert _stored(today) == _raw(today)
+
+
+@pytest.mark.parametrize(
+    "who", ["quality_director", "regional_director_a", "supervisor_a", "hr_director", "safety_manager", "employee_a"]
+)
+def test_every_reader_gets_the_figures_of_their_own_reports(request, reports, who, unit_b):
+    actor = request.getfixturevalue(who)
+    # Each reader also reported one elsewhere (counted once, in or outside their
+    # units) and handles another.
+    _own_elsewhere(actor, unit_b, reports[2])
+    Deviation.objects.filter(pk=reports[4].pk).update(handler=actor)
+    today = timezone.localdate()
+    stored = _figures(deviation_figure_rows(actor=actor, today=today))
+    counted = _figures(_open_figures(deviation_list(actor=actor, filters={}), "state", today))
+    assert stored == counted
+
+
+def test_whole_unit_readers_read_the_counts_and_kind_limited_ones_the_reports(quality_director, regional_director_a, hr_director):
+    assert access_unit.whole_units_and_own(quality_director, "deviation.view", model=Deviation) == (Q(), None)
+    units, own = access_unit.whole_units_and_own(regional_director_a, "deviation.view", model=Deviation)
+    assert units and own is not None
+    assert access_unit.whole_units_and_own(hr_director, "deviation.view", model=Deviation) is None
+
+
+def test_the_home_figures_of_a_director_come_from_the_counts(reports, quality_director):
+    summary = home_summary(actor=quality_director)
+    figures = summary["figures"]
+    # Five reports, one closed, one late (a handling target date 9 days ago), one for the team meeting.
+    assert (figures.open, figures.overdue, figures.for_team_meeting) == (4, 1, 1)
+    assert figures.not_started == 2
+
+
+def test_a_regional_director_counts_a_region_from_the_counts_and_own_reports_elsewhere(reports, unit_b, region_a):
+    director = member(Role.REGIONAL_DIRECTOR, region=region_a)
+    _own_elsewhere(director, unit_b, reports[2])  # their own, outside the region
+    rows = list(deviation_figure_rows(actor=director, today=timezone.localdate()))
+    # unit A's three open reports (one late, one for the team meeting) and the one of their own
+    assert _figures(rows) == (4, 1, 2, 1)
+
+
+@pytest.mark.parametrize("who", ["quality_director", "regional_director_a", "supervisor_a", "hr_director"])
+@pytest.mark.parametrize("filters", [{}, {"state": "open"}, {"kind": "quality"}, {"state": "bogus"}])
+def test_the_list_count_is_the_lists_length(request, reports, who, filters, unit_b):
+    from omavalvonta.deviations.selectors import deviation_count
+
+    actor = request.getfixturevalue(who)
+    _own_elsewhere(actor, unit_b, reports[2])
+    expected = deviation_list(actor=actor, filters=filters).count()
+    assert deviation_count(actor=actor, filters=filters) == expected
+    assert deviation_count(actor=actor, filters=filters, limit=2) == min(expected, 2)
