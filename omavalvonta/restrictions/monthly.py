@@ -6,7 +6,9 @@ A closed month is read from models.MonthCount: counted once for every unit,
 when a page first needs it, and forgotten when a measure is recorded into it
 late or destroyed (`months_forget`). Only the days outside the counted months
 -- this month so far, and the days of the year before the first month shown --
-are counted from the measures themselves, from their index on the start. Two
+are counted from the measures themselves, from their index on the start (of
+the month before the first shown, the fewer days: after the year's start, or
+before it, taken off that month's count). Two
 queries however many measures, whatever the number of units (a third when the
 actor counts only some of a region's units).
 
@@ -47,6 +49,14 @@ class Window:
     bounds: list[dt.datetime]  # their starts and the end of the last, in Helsinki time
     since: dt.datetime  # the start of "the last year"
     counted: range  # the months read from MonthCount (indexes of `starts`)
+    # The month holding `since` when fewer of its days come before `since` than
+    # after: read from MonthCount less its days before `since` (so no more than
+    # half a month is counted from the measures); None: its days from `since` on
+    # are counted from the measures.
+    lead: dt.date | None = None
+
+
+LEAD = -1  # the lead month's key among the counted months' indexes
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -58,7 +68,12 @@ def window(now: dt.datetime, months: int = FIGURE_MONTHS) -> Window:
     bounds = [_start_of(day) for day in [*starts, _next_month(starts[-1])]]
     since = now - dt.timedelta(days=OVERVIEW_DAYS)
     counted = [i for i in range(months) if bounds[i] >= since and bounds[i + 1] + SETTLE <= now]
-    return Window(starts, bounds, since, range(counted[0], counted[-1] + 1) if counted else range(0))
+    lead = timezone.localtime(since, timezone.get_default_timezone()).date().replace(day=1)
+    lead_start, lead_end = _start_of(lead), _start_of(_next_month(lead))
+    smaller = since - lead_start < lead_end - since
+    if not (counted and lead_end == bounds[counted[0]] and smaller and lead_end + SETTLE <= now):
+        lead = None
+    return Window(starts, bounds, since, range(counted[0], counted[-1] + 1) if counted else range(0), lead)
 
 
 def regions(*, actor) -> list[dict]:
@@ -83,6 +98,8 @@ def region_figures(*, actor, regions: list[dict], now: dt.datetime | None = None
         mine = live.get(pk, {})
         cells = [counted.get((pk, i), 0) if i in w.counted else mine.get(f"m{i}", 0) for i in range(len(w.starts))]
         row["total"] = mine.get("total", 0) + sum(cells[i] for i in w.counted)
+        if w.lead:  # the lead month's count less its days before the year
+            row["total"] += counted.get((pk, LEAD), 0) - mine.get("before", 0)
         row["small"] = 0 < row["total"] < SMALL_GROUP
         rows.append({"region": row["region"], "cells": [_hide_small(n) for n in cells]})
     return {"months": w.starts, "rows": rows}
@@ -95,10 +112,12 @@ def _counted(regions: list[dict], units, w: Window) -> dict:
     if not w.counted:
         return {}
     index = {w.starts[i]: i for i in w.counted}
+    if w.lead:
+        index[w.lead] = LEAD
     rows = _region_rows(list(index))
     mine = {row["region"].pk: row["units"] for row in regions}
     counts = {(region, index[month]): n for region, month, n, whole in rows if region is not None and mine.get(region) == whole}
-    partial = {pk for pk in mine if any((pk, i) not in counts for i in w.counted)}
+    partial = {pk for pk in mine if any((pk, i) not in counts for i in index.values())}
     if partial:
         for region, month, n in (
             MonthCount.objects.filter(unit__in=units, region_id__in=partial, month__in=list(index))
@@ -159,6 +178,8 @@ def _live(units, w: Window) -> dict:
     stretches = [(first, None)]
     if w.counted:
         stretches = [(first, w.bounds[w.counted.start]), (w.bounds[w.counted.stop], None)]
+    if w.lead:  # the lead month's days before the year, to take off its count
+        stretches[0] = (_start_of(w.lead), w.since)
     # Counted by unit_id (never null), a column of that index: no row is read.
     figures = {
         "total": Count("unit_id", filter=Q(started_at__gte=w.since)),
@@ -167,6 +188,7 @@ def _live(units, w: Window) -> dict:
             for i in range(len(w.starts))
             if i not in w.counted
         },
+        **({"before": Count("unit_id", filter=Q(started_at__lt=w.since))} if w.lead else {}),
     }
     parts, params = [], []
     for start, end in stretches:

@@ -57,8 +57,36 @@ def test_counted_months_give_the_numbers_of_the_measures(regional_director_a, su
     assert regions[0]["total"] == total == 13 and not regions[0]["small"]
     assert figures["months"] == w.starts
     # The closed months are counted once: in all, per region and per unit.
-    assert MonthCount.objects.filter(unit__isnull=True, region__isnull=True).count() == len(w.counted)
+    assert MonthCount.objects.filter(unit__isnull=True, region__isnull=True).count() == len(w.counted) + bool(w.lead)
     assert MonthCount.objects.get(unit=child_a.unit, month=w.starts[-3]).n == 6
+
+
+@pytest.mark.parametrize("days_in", [3, 25])
+def test_the_year_starting_inside_a_month_is_counted_from_its_smaller_side(
+    regional_director_a, supervisor_a, child_a, record, days_in
+):
+    # A "now" whose year (365 days back) starts `days_in` days into a month: a
+    # few days in, the month is read from its count less those days; late in
+    # the month, its last days are counted from the measures.
+    month = _months_ago(13, day=1).date()
+    since = monthly._start_of(month) + dt.timedelta(days=days_in, hours=1)
+    now = since + dt.timedelta(days=monthly.OVERVIEW_DAYS)
+    # Recorded in the placement, then moved back before it (a placement's own dates are not the point here).
+    for at, n in ((monthly._start_of(month) + dt.timedelta(days=1, hours=8), 2), (since + dt.timedelta(hours=12), 3)):
+        _record_at(record, supervisor_a, child_a, timezone.now() - dt.timedelta(hours=5), n=n)
+        moved = Restriction.objects.filter(started_at__gte=timezone.now() - dt.timedelta(hours=6))
+        moved.update(started_at=at, ended_at=at + dt.timedelta(minutes=2))
+    _record_at(record, supervisor_a, child_a, _months_ago(4), n=1)
+    w = monthly.window(now)
+    assert (w.lead == month) is (days_in == 3)
+    regions, figures = _figures(regional_director_a, now=now)
+    cells, total = _expected(w, [child_a.unit_id])
+    assert regions[0]["total"] == total == 4
+    assert figures["rows"][0]["cells"] == [monthly._hide_small(n) for n in cells]
+    # Counted: the same again, in two queries.
+    with CaptureQueriesContext(connection) as queries:
+        again = monthly.region_figures(actor=regional_director_a, regions=monthly.regions(actor=regional_director_a), now=now)
+    assert again == figures and len(queries) == 4  # two of them the regions'
 
 
 def test_the_figures_are_read_in_two_queries_once_counted(regional_director_a, supervisor_a, child_a, record):
