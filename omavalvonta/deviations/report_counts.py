@@ -36,9 +36,9 @@ SOURCE = "deviations_deviation"
 KEY = ("unit_id", "state", "for_team_meeting", "due_date")
 # The triggers' names: a new version of their SQL takes new names, so that
 # `ensure` replaces the old ones.
-NAMES = ("report_count_v1_insert", "report_count_v1_delete", "report_count_v1_update")
+NAMES = ("report_count_v2_insert", "report_count_v2_delete", "report_count_v2_update")
 
-_COLUMNS = f"INSERT INTO {TABLE} (unit_id, state, for_team_meeting, due_date, n) VALUES "
+_COLUMNS = f"INSERT INTO {TABLE} (unit_id, state, for_team_meeting, due_date, n) "
 
 
 def _values(row: str, n: int) -> str:
@@ -52,24 +52,39 @@ _CHANGED = " OR ".join(f"OLD.{c} {{ne}} NEW.{c}" for c in KEY)
 _UPDATE_OF = ", ".join(KEY)
 
 _SQLITE = [
-    f"CREATE TRIGGER {NAMES[0]} AFTER INSERT ON {SOURCE} BEGIN {_COLUMNS}{_values('NEW', 1)}; END",
-    f"CREATE TRIGGER {NAMES[1]} AFTER DELETE ON {SOURCE} BEGIN {_COLUMNS}{_values('OLD', -1)}; END",
+    f"CREATE TRIGGER {NAMES[0]} AFTER INSERT ON {SOURCE} BEGIN {_COLUMNS}VALUES {_values('NEW', 1)}; END",
+    f"CREATE TRIGGER {NAMES[1]} AFTER DELETE ON {SOURCE} BEGIN {_COLUMNS}VALUES {_values('OLD', -1)}; END",
     f"CREATE TRIGGER {NAMES[2]} AFTER UPDATE OF {_UPDATE_OF} ON {SOURCE} WHEN {_CHANGED.format(ne='IS NOT')} "
-    f"BEGIN {_COLUMNS}{_values('OLD', -1)}, {_values('NEW', 1)}; END",
+    f"BEGIN {_COLUMNS}VALUES {_values('OLD', -1)}, {_values('NEW', 1)}; END",
 ]
 
-_PG_FUNCTION = "report_count_v1_delta"
+# PostgreSQL: an insert or a delete adds its rows' deltas once per statement,
+# grouped, from the statement's transition table (a bulk insert of 2,000 reports
+# adds a few hundred rows, not 4,000); a change, row by row.
+_PG_STATEMENT = "report_count_v2_statement"
+_PG_ROW = "report_count_v2_row"
 _POSTGRESQL = [
-    f"""CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION {_PG_STATEMENT}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN {_COLUMNS}{_values('OLD', -1)}; END IF;
-    IF TG_OP <> 'DELETE' THEN {_COLUMNS}{_values('NEW', 1)}; END IF;
+    {_COLUMNS}
+    SELECT unit_id, state, for_team_meeting, due_date, (CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END) * COUNT(*)
+    FROM changed GROUP BY unit_id, state, for_team_meeting, due_date
+    UNION ALL
+    SELECT NULL, state, for_team_meeting, due_date, (CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END) * COUNT(*)
+    FROM changed GROUP BY state, for_team_meeting, due_date;
     RETURN NULL;
 END $$""",
-    f"CREATE TRIGGER {NAMES[0]} AFTER INSERT ON {SOURCE} FOR EACH ROW EXECUTE FUNCTION {_PG_FUNCTION}()",
-    f"CREATE TRIGGER {NAMES[1]} AFTER DELETE ON {SOURCE} FOR EACH ROW EXECUTE FUNCTION {_PG_FUNCTION}()",
+    f"""CREATE OR REPLACE FUNCTION {_PG_ROW}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {_COLUMNS}VALUES {_values('OLD', -1)}, {_values('NEW', 1)};
+    RETURN NULL;
+END $$""",
+    f"CREATE TRIGGER {NAMES[0]} AFTER INSERT ON {SOURCE} REFERENCING NEW TABLE AS changed "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {_PG_STATEMENT}()",
+    f"CREATE TRIGGER {NAMES[1]} AFTER DELETE ON {SOURCE} REFERENCING OLD TABLE AS changed "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {_PG_STATEMENT}()",
     f"CREATE TRIGGER {NAMES[2]} AFTER UPDATE OF {_UPDATE_OF} ON {SOURCE} FOR EACH ROW "
-    f"WHEN ({_CHANGED.format(ne='IS DISTINCT FROM')}) EXECUTE FUNCTION {_PG_FUNCTION}()",
+    f"WHEN ({_CHANGED.format(ne='IS DISTINCT FROM')}) EXECUTE FUNCTION {_PG_ROW}()",
 ]
 
 
@@ -85,6 +100,16 @@ def _installed(cursor, vendor: str) -> set[str]:
             [SOURCE],
         )
     return {name for (name,) in cursor.fetchall()}
+
+
+def drop_triggers(cursor, vendor: str, names) -> None:
+    """Drop the triggers `names` (and, on PostgreSQL, the functions of every version)."""
+    for name in names:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {SOURCE}" if vendor == "postgresql" else ""))
+    if vendor == "postgresql":
+        cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE 'report_count_%%'")
+        for (function,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}()")
 
 
 def triggers_installed(using: str = "default") -> bool:
@@ -106,8 +131,7 @@ def ensure(using: str = "default", **_kwargs) -> bool:
         found = _installed(cursor, connection.vendor)
         if found == set(NAMES):
             return False
-        for name in found:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {SOURCE}" if connection.vendor == "postgresql" else ""))
+        drop_triggers(cursor, connection.vendor, found)
         for statement in _POSTGRESQL if connection.vendor == "postgresql" else _SQLITE:
             cursor.execute(statement)
         report_counts_rebuild(using=using)

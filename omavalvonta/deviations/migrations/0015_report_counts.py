@@ -5,16 +5,29 @@ from django.db import migrations, models
 
 # The running counts' table. Its triggers on the reports' table are installed
 # after migrate (deviations/report_counts.py `ensure`, with a recount); going
-# back, they are dropped before the table.
-TRIGGERS = ("report_count_v1_insert", "report_count_v1_delete", "report_count_v1_update")
+# back, every version of them is dropped before the table.
 
 
 def drop_triggers(apps, schema_editor):
-    on = " ON deviations_deviation" if schema_editor.connection.vendor == "postgresql" else ""
-    for name in TRIGGERS:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS report_count_v1_delta()")
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'deviations_deviation'::regclass"
+                " AND NOT tgisinternal AND tgname LIKE 'report_count_%%'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON deviations_deviation")
+            cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE 'report_count_%%'")
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'deviations_deviation'"
+                " AND name LIKE 'report_count_%%'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):

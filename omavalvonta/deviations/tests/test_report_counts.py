@@ -98,10 +98,16 @@ def test_the_counts_equal_the_reports_whatever_writes_them(reports, unit_a, unit
     today = timezone.localdate()
     assert _stored(today) == _raw(today) != {}
     # A bulk insert and a queryset update, as the bench and the jobs write.
-    template = Deviation.objects.get(pk=reports[2].pk)
-    template.pk = template.id = None
-    template.number = "X-1"
-    Deviation.objects.bulk_create([template])
+    copies = []
+    for i, state in enumerate([State.SUBMITTED, State.SUBMITTED, State.CLOSED]):
+        copy = Deviation.objects.get(pk=reports[2].pk)
+        copy.pk = copy.id = None
+        copy.number, copy.state = f"X-{i}", state
+        copies.append(copy)
+    copies = Deviation.objects.bulk_create(copies)
+    assert _stored(today) == _raw(today)
+    # A delete of several in one statement.
+    Deviation.objects.filter(pk__in=[c.pk for c in copies[:2]]).delete()
     Deviation.objects.filter(pk=reports[4].pk).update(unit=unit_a, for_team_meeting=True)
     # A report saved whole with nothing counted changed adds no rows.
     before = ReportCount.objects.count()
