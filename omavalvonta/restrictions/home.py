@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
@@ -24,18 +25,19 @@ from omavalvonta.restrictions.services.register import DEBRIEF_REMIND_AFTER
 HOME_WINDOW = dt.timedelta(days=90)
 
 
-def _counts(rows, decide_units: set[int], debrief_due: dt.datetime) -> tuple[dict[int, int], dict[int, int]]:
+def _counts(rows, decide_units: set[int]) -> tuple[dict[int, int], dict[int, int]]:
     """Per unit, the measures whose document the actor may sign (every written
-    account, and a decision where the actor may decide) and the debriefs due."""
+    account, and a decision where the actor may decide) and the debriefs due,
+    from the open measures' rows (`_open_rows`)."""
     to_sign: dict[int, int] = {}
     debriefs: dict[int, int] = {}
-    for measure, record_kind, started_at, signed, debrief_at, _unit_name, unit_id in rows:
+    for measure, record_kind, started_on, signed, debrief_due, _unit_name, unit_id in rows:
         if not signed:
-            rule = law.measure(measure, started_at.date())
+            rule = law.measure(measure, started_on)
             kind = law.document_kind(rule, record_kind) if rule else None
             if kind == law.ACCOUNT or (kind == law.DECISION and unit_id in decide_units):
                 to_sign[unit_id] = to_sign.get(unit_id, 0) + 1
-        if debrief_at is None and started_at <= debrief_due:
+        if debrief_due:
             debriefs[unit_id] = debriefs.get(unit_id, 0) + 1
     return to_sign, debriefs
 
@@ -63,13 +65,13 @@ def restriction_home_items(
     def then(counted):
         kept = functools.partial(access_shape.kept_rows_for, actor, today=today, now=now)
         rows = kept("restrictions.open", _open_rows) if counted["open"] else []
-        to_sign, debriefs = _counts(rows, decide_units, now - DEBRIEF_REMIND_AFTER)
+        to_sign, debriefs = _counts(rows, decide_units)
         flagged = kept("restrictions.flags", _flag_rows) if counted.get("flags") else []
         flags = {unit_id: n for unit_id, _name, n in flagged}
         waiting = set(to_sign) | set(debriefs) | set(flags)
         if not waiting:
             return None
-        names = {row[-1]: row[-2] for row in rows} | {unit_id: name for unit_id, name, _n in flagged}
+        names = {row[6]: row[5] for row in rows} | {unit_id: name for unit_id, name, _n in flagged}
         units = [Unit(pk=pk, name=names[pk]) for pk in _by_name(actor, waiting, names, today, now)]
         rows = [
             {"unit": unit, "to_sign": to_sign.get(unit.pk, 0), "debriefs": debriefs.get(unit.pk, 0), "flags": flags.get(unit.pk, 0)}
@@ -103,8 +105,18 @@ def _unhandled_flags(actor):
 
 
 def _open_rows(who, now):
-    return _open_measures(who, now).order_by().values_list(
-        "measure", "record_kind", "started_at", "signed", "debrief_at", "unit__name", "unit_id"
+    """Of each open measure what decides what waits: the measure, the kind of
+    record and the day it started (UTC: the law in force then), signed or not,
+    its debrief due or not, and its unit with the unit's name (a date and a
+    flag read for less than the two times)."""
+    debrief_due = Q(debrief_at__isnull=True, started_at__lte=now - DEBRIEF_REMIND_AFTER)
+    return (
+        _open_measures(who, now)
+        .order_by()
+        .values_list(
+            "measure", "record_kind", TruncDate("started_at", tzinfo=dt.UTC), "signed",
+            ExpressionWrapper(debrief_due, output_field=BooleanField()), "unit__name", "unit_id",
+        )
     )
 
 
