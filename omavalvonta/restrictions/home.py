@@ -72,7 +72,7 @@ def restriction_home_items(
         if not waiting:
             return None
         names = {row[6]: row[5] for row in rows} | {unit_id: name for unit_id, name, _n in flagged}
-        units = [Unit(pk=pk, name=names[pk]) for pk in _by_name(actor, waiting, names, today, now)]
+        units = [Unit(pk=pk, name=names[pk]) for pk in _by_name(actor, waiting, today, now)]
         rows = [
             {"unit": unit, "to_sign": to_sign.get(unit.pk, 0), "debriefs": debriefs.get(unit.pk, 0), "flags": flags.get(unit.pk, 0)}
             for unit in units
@@ -124,7 +124,7 @@ def _flag_rows(who, _now):
     return _unhandled_flags(who).order_by().values_list("unit_id", "unit__name").annotate(n=Count("id"))
 
 
-def _by_name(actor, waiting: set, names: dict, today, now) -> list[int]:
+def _by_name(actor, waiting: set, today, now) -> list[int]:
     """The waiting units' ids in the order of their names (as the database
     orders them): one unit needs no ordering, several are ordered by the
     database (its collation, not Python's)."""
