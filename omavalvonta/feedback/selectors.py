@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from omavalvonta.core.lib import bounds
 from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
+from omavalvonta.core.lib.kept import kept_rows
 from omavalvonta.core.services import access_log_record
 from omavalvonta.feedback import figures as fig
 from omavalvonta.feedback.figures import GROUP_ORDER, ORGANISATION, Cell, period_label
@@ -411,18 +412,19 @@ def _shown_round(pk, year, quarter, closes_on, unit_id, unit_name, places) -> Ro
     return Round(pk=pk, year=year, quarter=quarter, closes_on=closes_on, unit=Unit(pk=unit_id, name=unit_name, places=places))
 
 
+def _answers(rounds):
+    """The rounds' answers per respondent group (their SQL kept per the rounds' ids: core/lib/kept.py)."""
+    return Response.objects.filter(round_id__in=list(rounds)).values_list("round_id", "group").annotate(n=Count("id")).order_by()
+
+
 def _round_rows(rows: list, total, today):
     if not total:
         return None
     if not rows:
         return {"rows": [], "total": total, "today": today, "rates_over": False}
     counts: dict[int, dict[str, int]] = {r.pk: {} for r in rows}
-    for round_id, group, n in (
-        Response.objects.filter(round_id__in=list(counts))
-        .values("round_id", "group")
-        .annotate(n=Count("id"))
-        .values_list("round_id", "group", "n")
-        .order_by()
+    for round_id, group, n in kept_rows(
+        ("feedback.home.answers", tuple(counts)), lambda _now: _answers(counts), lambda _now: _answers(counts), now=timezone.now()
     ):
         counts[round_id][group] = n
     for r in rows:

@@ -24,6 +24,7 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.plans import facts as plan_facts
 from omavalvonta.plans.followup import REVIEW_INTERVAL_MONTHS
+from omavalvonta.plans.home import plan_home_items  # noqa: F401 (the home block, registered from here)
 from omavalvonta.plans.models import (
     REVIEW_DUE_SOON_DAYS,
     FollowupReport,
@@ -288,62 +289,6 @@ def plan_reviews_for_agenda(*, actor, unit):
 
 
 # --- The home page ("what is waiting for me") ------------------------------------------------------
-
-
-@counts_first
-def plan_home_items(*, actor, today: dt.date | None = None, limit: int = 3) -> CountsFirst | None:
-    """For the home page: drafts waiting for the actor's approval (units where they
-    approve plans), and plan reviews due within REVIEW_DUE_SOON_DAYS or overdue in
-    the units whose quality duties they keep (they edit plans and complete the
-    calendar's duties there). The nearest `limit` of each and how many. None when
-    both are empty. The counts first (core/lib/counts.py: one statement with the
-    other blocks' on the home page), then a query for each list not empty."""
-    today = today or timezone.localdate()
-    counts = _plan_home_querysets(actor, today)
-    if not counts:
-        return None
-
-    def then(counted):
-        result = {"drafts": [], "drafts_total": 0, "reviews": [], "reviews_total": 0, "today": today}
-        result["drafts_total"] = counted.get("drafts_total", 0)
-        if result["drafts_total"]:
-            result["drafts"] = list(
-                counts["drafts_total"].select_related("plan", "unit").only(*_DRAFT_FIELDS).order_by("updated_at", "id")[:limit]
-            )
-        result["reviews_total"] = counted.get("reviews_total", 0)
-        if result["reviews_total"]:
-            result["reviews"] = list(
-                counts["reviews_total"].select_related("unit").only(*_REVIEW_FIELDS).order_by("next_review_due", "id")[:limit]
-            )
-        if not result["drafts_total"] and not result["reviews_total"]:
-            return None
-        return result
-
-    return CountsFirst(counts, then)
-
-
-# What plans/_home_plans.html shows of a draft and of a plan due for review.
-_DRAFT_FIELDS = ("number", "plan__kind", "unit__name")
-_REVIEW_FIELDS = ("kind", "next_review_due", "unit__name")
-
-
-def _plan_home_querysets(actor, today: dt.date) -> dict:
-    """The home block's drafts to approve and reviews due ({count name: queryset}),
-    those the actor may see."""
-    querysets = {}
-    if access.has_perm_anywhere(actor, access.P_PLAN_APPROVE):
-        querysets["drafts_total"] = PlanVersion.objects.for_actor(actor, access.P_PLAN_APPROVE).filter(
-            state=VersionState.DRAFT
-        )
-    if access.has_perm_anywhere(actor, access.P_PLAN_EDIT) and access.has_perm_anywhere(
-        actor, access.P_OBLIGATION_COMPLETE
-    ):
-        querysets["reviews_total"] = (
-            Plan.objects.for_actor(actor, access.P_PLAN_EDIT)
-            .filter(access.scope_q(actor, access.P_OBLIGATION_COMPLETE))
-            .filter(next_review_due__lte=today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS))
-        )
-    return querysets
 
 
 # Directors who read the group's follow-up on the public site (they do not write it).

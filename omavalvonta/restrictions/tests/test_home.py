@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from omavalvonta.organisation.models import Role, User
 from omavalvonta.restrictions import services
 from omavalvonta.restrictions.home import restriction_home_items
 from omavalvonta.restrictions.models import ChildFlag
+from omavalvonta.testing.factories import MembershipFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,24 @@ def test_the_register_marks_measures_without_their_signed_document(client, emplo
     services.document_sign(actor=employee_a, restriction=restraint, reasoning="Kuvaus.")
     page = client.get(reverse("restrictions:unit", args=[unit_a.pk])).content.decode()
     assert "Account not signed" not in page and "Decision not signed" in page
+
+
+def test_several_units_are_listed_by_name_with_the_flagged_ones(supervisor_a, region_a, unit_a, make_placement, record):
+    """The units' names come with their rows (a flagged unit's with its flags);
+    several units are ordered by name as the database orders them."""
+    first = UnitFactory(region=region_a, name="Aaltola")
+    last = UnitFactory(region=region_a, name="Öhman")
+    for unit in (first, last):
+        MembershipFactory(user=supervisor_a, role=Role.SUPERVISOR, unit=unit)
+    actor = User.objects.get(pk=supervisor_a.pk)
+    record(actor, make_placement(last, name="Eka L."))
+    started = NOW - dt.timedelta(hours=2)
+    flagged = record(actor, make_placement(first, name="Toka L."), started_at=started, ended_at=started + dt.timedelta(minutes=45))
+    services.document_sign(actor=actor, restriction=flagged, reasoning="Kuvaus.")
+    record(actor, make_placement(unit_a, name="Kolmas L."))
+    items = restriction_home_items(actor=User.objects.get(pk=supervisor_a.pk))
+    assert [(r["unit"], r["unit"].name) for r in items["rows"]] == [
+        (first, "Aaltola"), (unit_a, unit_a.name), (last, "Öhman"),
+    ]
+    assert [(r["to_sign"], r["flags"]) for r in items["rows"]] == [(0, 1), (1, 0), (1, 0)]
+    assert items["flags"] == 1 and items["total"] == 3
