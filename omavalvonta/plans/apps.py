@@ -13,10 +13,10 @@ class PlansConfig(AppConfig):
     def ready(self):
         # Imported here: services import models, which need the app registry ready.
         from omavalvonta.core import jobs, registry
+        from omavalvonta.plans.home import plan_home_items
         from omavalvonta.plans.selectors import (
             evidence_plan_versions,
             followup_home_items,
-            plan_home_items,
             plan_reviews_for_agenda,
         )
 

@@ -24,7 +24,6 @@ from omavalvonta.organisation import access
 from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.plans import facts as plan_facts
 from omavalvonta.plans.followup import REVIEW_INTERVAL_MONTHS
-from omavalvonta.plans.home import plan_home_items  # noqa: F401 (the home block, registered from here)
 from omavalvonta.plans.models import (
     REVIEW_DUE_SOON_DAYS,
     FollowupReport,

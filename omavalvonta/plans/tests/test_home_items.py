@@ -3,8 +3,8 @@ due in the units whose quality duties the actor keeps."""
 
 import datetime as dt
 
+from omavalvonta.plans.home import plan_home_items
 from omavalvonta.plans.models import Plan, PlanKind, PlanVersion
-from omavalvonta.plans.selectors import plan_home_items
 
 TODAY = dt.date(2026, 11, 23)
 
