@@ -234,12 +234,12 @@ class Deviation(EditVersioned):
 
 class ReportCount(models.Model):
     """How many reports there are per unit (no unit: in the whole organisation),
-    state, team-meeting mark and handling target date, so that a director's
+    kind, state, team-meeting mark and handling target date, so that a director's
     figures sum a few hundred rows instead of reading every open report (issue 13).
 
     A row is a delta (n +1 or -1) or a sum of them. Database triggers on the
     reports' table add the deltas in the transaction of every insert, delete and
-    change of those four fields, whoever writes (a service, a job's update, a
+    change of those five fields, whoever writes (a service, a job's update, a
     bulk insert, retention): report_counts.py holds their SQL, installs them
     after every migrate and rebuilds the rows when it had to. Its daily
     `report_counts_compact` sums the rows per key and folds every date before
@@ -247,6 +247,7 @@ class ReportCount(models.Model):
 
     # (unit, state) is indexed below: the key's own index is not needed.
     unit = models.ForeignKey("organisation.Unit", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
     state = models.CharField(max_length=20, choices=State.choices)
     for_team_meeting = models.BooleanField()
     due_date = models.DateField()
@@ -256,7 +257,7 @@ class ReportCount(models.Model):
         indexes = [models.Index(fields=["unit", "state"], name="report_count_unit_state")]
 
     def __str__(self):
-        return f"{self.unit_id or '*'} {self.state} {self.due_date}: {self.n:+d}"
+        return f"{self.unit_id or '*'} {self.kind} {self.state} {self.due_date}: {self.n:+d}"
 
 
 def attachment_path(instance, filename):

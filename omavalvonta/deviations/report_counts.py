@@ -5,8 +5,8 @@ to be installed.
 Why triggers: a count must equal its rows whatever writes the reports (the
 services, a job's queryset update, the bench's bulk insert, retention's
 destruction, a future migration), and the database sees every write. Each
-insert, delete, or change of a report's unit, state, team-meeting mark or
-handling target date adds delta rows (n -1 for what the report was, +1 for
+insert, delete, or change of a report's unit, kind, state, team-meeting mark
+or handling target date adds delta rows (n -1 for what the report was, +1 for
 what it is) for its unit and for the whole organisation (unit NULL), in the
 writer's transaction. Adding rows, never updating one, means two writers never
 wait for each other.
@@ -16,7 +16,7 @@ they are missing (a new database; on SQLite a migration that remakes the
 reports' table drops them) and then rebuilds the counts, in one transaction.
 `report_counts_compact` (a job) sums the rows per key; every date before the
 day is folded into the day before, so that the rows of the past collapse into
-one per unit, state and mark while "overdue" (a date before the day) still
+one per unit, kind, state and mark while "overdue" (a date before the day) still
 reads the same."""
 
 from __future__ import annotations
@@ -33,19 +33,18 @@ log = logging.getLogger(__name__)
 
 TABLE = "deviations_reportcount"
 SOURCE = "deviations_deviation"
-KEY = ("unit_id", "state", "for_team_meeting", "due_date")
+KEY = ("unit_id", "kind", "state", "for_team_meeting", "due_date")
 # The triggers' names: a new version of their SQL takes new names, so that
 # `ensure` replaces the old ones.
-NAMES = ("report_count_v2_insert", "report_count_v2_delete", "report_count_v2_update")
+NAMES = ("report_count_v3_insert", "report_count_v3_delete", "report_count_v3_update")
 
-_COLUMNS = f"INSERT INTO {TABLE} (unit_id, state, for_team_meeting, due_date, n) "
+_FIELDS = "kind, state, for_team_meeting, due_date"  # the key besides the unit
+_COLUMNS = f"INSERT INTO {TABLE} (unit_id, {_FIELDS}, n) "
 
 
 def _values(row: str, n: int) -> str:
-    return (
-        f"({row}.unit_id, {row}.state, {row}.for_team_meeting, {row}.due_date, {n}), "
-        f"(NULL, {row}.state, {row}.for_team_meeting, {row}.due_date, {n})"
-    )
+    fields = ", ".join(f"{row}.{name}" for name in _FIELDS.split(", "))
+    return f"({row}.unit_id, {fields}, {n}), (NULL, {fields}, {n})"
 
 
 _CHANGED = " OR ".join(f"OLD.{c} {{ne}} NEW.{c}" for c in KEY)
@@ -61,17 +60,17 @@ _SQLITE = [
 # PostgreSQL: an insert or a delete adds its rows' deltas once per statement,
 # grouped, from the statement's transition table (a bulk insert of 2,000 reports
 # adds a few hundred rows, not 4,000); a change, row by row.
-_PG_STATEMENT = "report_count_v2_statement"
-_PG_ROW = "report_count_v2_row"
+_PG_STATEMENT = "report_count_v3_statement"
+_PG_ROW = "report_count_v3_row"
 _POSTGRESQL = [
     f"""CREATE OR REPLACE FUNCTION {_PG_STATEMENT}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     {_COLUMNS}
-    SELECT unit_id, state, for_team_meeting, due_date, (CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END) * COUNT(*)
-    FROM changed GROUP BY unit_id, state, for_team_meeting, due_date
+    SELECT unit_id, {_FIELDS}, (CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END) * COUNT(*)
+    FROM changed GROUP BY unit_id, {_FIELDS}
     UNION ALL
-    SELECT NULL, state, for_team_meeting, due_date, (CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END) * COUNT(*)
-    FROM changed GROUP BY state, for_team_meeting, due_date;
+    SELECT NULL, {_FIELDS}, (CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END) * COUNT(*)
+    FROM changed GROUP BY {_FIELDS};
     RETURN NULL;
 END $$""",
     f"""CREATE OR REPLACE FUNCTION {_PG_ROW}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -150,16 +149,16 @@ def report_counts_rebuild(*, using: str = "default", today: dt.date | None = Non
     from omavalvonta.deviations.models import Deviation, ReportCount
 
     today = today or timezone.localdate()
+    key = ("kind", "state", "for_team_meeting", "day")
     with transaction.atomic(using=using):
         ReportCount.objects.using(using).all().delete()
         reports = Deviation.objects.using(using).order_by().annotate(day=_folded(today))
-        rows = []
-        for unit in (True, False):
-            fields = ("unit_id", "state", "for_team_meeting", "day") if unit else ("state", "for_team_meeting", "day")
-            for values in reports.values(*fields).annotate(total=Count("pk")).values_list(*fields, "total"):
-                unit_id, rest = (values[0], values[1:]) if unit else (None, values)
-                state, team, day, total = rest
-                rows.append(ReportCount(unit_id=unit_id, state=state, for_team_meeting=team, due_date=day, n=total))
+        per_unit = reports.values("unit_id", *key).annotate(total=Count("pk")).values_list("unit_id", *key, "total")
+        in_all = reports.values(*key).annotate(total=Count("pk")).values_list(*key, "total")
+        rows = [
+            ReportCount(unit_id=unit_id, kind=kind, state=state, for_team_meeting=team, due_date=day, n=total)
+            for unit_id, kind, state, team, day, total in [*per_unit, *((None, *row) for row in in_all)]
+        ]
         ReportCount.objects.using(using).bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -176,15 +175,15 @@ def report_counts_compact(*, using: str = "default", today: dt.date | None = Non
     connection = connections[using]
     to_date = ReportCount._meta.get_field("due_date").to_python
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} RETURNING unit_id, state, for_team_meeting, due_date, n")
+        cursor.execute(f"DELETE FROM {TABLE} RETURNING unit_id, kind, state, for_team_meeting, due_date, n")
         taken = cursor.fetchall()
         sums = defaultdict(int)
-        for unit_id, state, team, day, n in taken:
+        for unit_id, kind, state, team, day, n in taken:
             day = to_date(day)
-            sums[(unit_id, state, bool(team), before if day < today else day)] += n
+            sums[(unit_id, kind, state, bool(team), before if day < today else day)] += n
         kept = [
-            ReportCount(unit_id=unit_id, state=state, for_team_meeting=team, due_date=day, n=n)
-            for (unit_id, state, team, day), n in sums.items()
+            ReportCount(unit_id=unit_id, kind=kind, state=state, for_team_meeting=team, due_date=day, n=n)
+            for (unit_id, kind, state, team, day), n in sums.items()
             if n
         ]
         ReportCount.objects.using(using).bulk_create(kept, batch_size=2000)

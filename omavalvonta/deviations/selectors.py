@@ -163,17 +163,16 @@ def deviation_page_rows(*, actor, filters: dict | None, bottom: int, top: int) -
 
 def deviation_count(*, actor, filters: dict | None = None, limit: int | None = None) -> int:
     """How many reports `deviation_list` gives (at most `limit`), counted the
-    fast way: with no filter set, for an actor who sees whole units, the running
-    counts of those units (ReportCount) and their own reports elsewhere, in one
+    fast way: with no filter set, from the running counts of the actor's units
+    and kinds (`_kept_counts`) and their own reports elsewhere, in one
     statement; else `access.count_for_actor`."""
     filtered = _apply_filters(Deviation.objects.all(), filters)
-    split = None if filtered.query.where else access_unit.whole_units_and_own(actor, access.P_DEVIATION_VIEW, model=Deviation)
-    if split is None:
+    scope = None if filtered.query.where else access_unit.counted_scope(actor, access.P_DEVIATION_VIEW, model=Deviation)
+    if scope is None:
         return access.count_for_actor(filtered, actor, access.P_DEVIATION_VIEW, limit=limit)
-    units, own = split
     using = filtered.db
-    parts = [("units", *summed_sql(ReportCount.objects.filter(units or Q(unit__isnull=True)), "n", "summed", using))]
-    if own is not None:
+    parts = [("kept", *summed_sql(_kept_counts(scope), "n", "summed", using))]
+    if (own := scope[2]) is not None:
         rows = Deviation.objects.filter(own)
         if limit is not None:  # counting stops there (a constant per row: from an index alone)
             rows = rows.order_by().annotate(_counted=Value(1)).values("_counted")[:limit]
@@ -182,21 +181,25 @@ def deviation_count(*, actor, filters: dict | None = None, limit: int | None = N
     return count if limit is None else min(count, limit)
 
 
+def _kept_counts(scope):
+    """The running counts' rows (ReportCount) of a `counted_scope`: the whole
+    organisation's when every grant is organisation-wide, else the units'."""
+    where, organisation, _own = scope
+    return ReportCount.objects.filter(where, unit__isnull=organisation)
+
+
 def deviation_figure_rows(*, actor, today: dt.date):
     """The open reports `actor` may view, counted per state and team-meeting
     mark: a values query of (state, for_team_meeting, reports, overdue) rows, a
-    (state, mark) possibly in two rows (add them up). Where the actor sees whole
-    units, their counts are summed from the running counts (ReportCount: a few
-    rows a unit, one set for the whole organisation) and only the actor's own
-    reports elsewhere are read; else the reports are counted from the open
-    reports' index. Reads nothing while building (core/lib/kept.py)."""
-    split = access_unit.whole_units_and_own(actor, access.P_DEVIATION_VIEW, model=Deviation)
-    if split is None:
+    (state, mark) possibly in two rows (add them up). Summed from the running
+    counts of the actor's units and kinds (ReportCount: a few rows a unit and
+    kind, a few hundred for the whole organisation); only the actor's own
+    reports elsewhere are read. Reads nothing while building (core/lib/kept.py)."""
+    scope = access_unit.counted_scope(actor, access.P_DEVIATION_VIEW, model=Deviation)
+    if scope is None:  # no grant: what the object rules give, if anything
         return _open_figures(deviation_list(actor=actor, filters={}), "state", today)
-    units, own = split
-    stored = ReportCount.objects.filter(units or Q(unit__isnull=True))
-    rows = _open_figures(stored, "n", today, summed=True)
-    if own is None:
+    rows = _open_figures(_kept_counts(scope), "n", today, summed=True)
+    if (own := scope[2]) is None:
         return rows
     return rows.union(_open_figures(Deviation.objects.filter(own), "state", today), all=True)
 

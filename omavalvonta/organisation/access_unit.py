@@ -88,20 +88,20 @@ def scope_parts(actor, perm: str, *, model, most: int = 6) -> list[Q] | None:
     return parts if 0 < len(parts) <= most else None
 
 
-def whole_units_and_own(actor, perm: str, *, model) -> tuple[Q, Q | None] | None:
-    """The rows `filter_for_actor` gives `actor`, as whole units and their own
-    rows elsewhere: (units, own). `units` filters on a row's unit (Q(): every
-    unit), `own` the object rules' rows outside those units (None: none).
-    None when no grant gives `perm` or one limits it to kinds: then the rows are
-    not whole units. Counts kept per unit (deviations.ReportCount) answer the
-    first part, the rows themselves the second."""
+def counted_scope(actor, perm: str, *, model) -> tuple[Q, bool, Q | None] | None:
+    """The rows `filter_for_actor` gives `actor`, for counts kept per unit and
+    kind and for the whole organisation per kind (deviations.ReportCount):
+    (where, organisation, own). `where` filters the counts' rows on their unit
+    and kind as the rows' own (`scope_q`; Q(): everything); `organisation`:
+    every grant is organisation-wide, so the organisation's counts are read,
+    else the units'; `own` the object rules' rows outside `where`, counted from
+    the rows themselves (None: none). None when no grant gives `perm`."""
     access._check_perm(perm)
-    area = perm.split(".", 1)[0]
     held = [g for g in access.grants(actor) if perm in g.permissions]
-    if not held or any(g.kind_limits.get(area) is not None for g in held):
+    if not held:
         return None
-    units = access.scope_q(actor, perm)
-    if not units:  # organisation-wide: every row
-        return Q(), None
+    where = access.scope_q(actor, perm, kind_field=getattr(model, "access_kind_field", None))
+    if not where:  # organisation-wide and unlimited: every row
+        return Q(), True, None
     owner = access._owner_q(model, actor, perm)
-    return units, None if owner is None else owner & ~units
+    return where, all(g.is_organisation_wide for g in held), None if owner is None else owner & ~where

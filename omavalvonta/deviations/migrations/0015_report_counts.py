@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
             name='ReportCount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('quality', 'Quality deviation'), ('threat_or_violence', 'Threat, danger or violence'), ('near_miss', 'Near miss'), ('medication', 'Medication deviation'), ('data_protection', 'Data protection or information security'), ('harassment', 'Inappropriate treatment or harassment'), ('client_rights', 'Client rights or restrictive measures'), ('grievance', "Shortcoming in a client's care (§ 29 grievance)")], max_length=24)),
                 ('state', models.CharField(choices=[('submitted', 'Waiting for handling'), ('in_handling', 'In handling'), ('actions_decided', 'Actions decided'), ('closed', 'Closed')], max_length=20)),
                 ('for_team_meeting', models.BooleanField()),
                 ('due_date', models.DateField()),

@@ -15,9 +15,9 @@ from omavalvonta.deviations.models import Deviation, ReportCount, State
 from omavalvonta.deviations.selectors import _open_figures, deviation_figure_rows, deviation_list
 from omavalvonta.deviations.services import deviation_classify, deviation_submit
 from omavalvonta.deviations.services.retention import deviations_destroy
-from omavalvonta.organisation import access_unit
+from omavalvonta.organisation import access, access_unit
 from omavalvonta.organisation.models import Role
-from omavalvonta.testing.factories import deviation_kwargs, member
+from omavalvonta.testing.factories import MembershipFactory, deviation_kwargs, member
 
 
 def _report(actor, unit, **overrides):
@@ -38,18 +38,18 @@ def _own_elsewhere(actor, unit, template, **fields):
 
 
 def _raw(today):
-    """{(unit id or None, state, mark, overdue): reports} counted from the reports."""
+    """{(unit id or None, kind, state, mark, overdue): reports} counted from the reports."""
     found = {}
     rows = (
         Deviation.objects.order_by()
-        .values_list("unit_id", "state", "for_team_meeting")
+        .values_list("unit_id", "kind", "state", "for_team_meeting")
         .annotate(late=Count("pk", filter=Q(due_date__lt=today)), total=Count("pk"))
     )
-    for unit_id, state, team, late, total in rows:
+    for unit_id, kind, state, team, late, total in rows:
         for where in (unit_id, None):
             for overdue, n in ((True, late), (False, total - late)):
                 if n:
-                    key = (where, state, team, overdue)
+                    key = (where, kind, state, team, overdue)
                     found[key] = found.get(key, 0) + n
     return found
 
@@ -60,12 +60,12 @@ def _stored(today):
     rows = (
         ReportCount.objects.order_by()
         .annotate(overdue=Q(due_date__lt=today))
-        .values_list("unit_id", "state", "for_team_meeting", "overdue")
+        .values_list("unit_id", "kind", "state", "for_team_meeting", "overdue")
         .annotate(total=Sum("n"))
     )
-    for unit_id, state, team, overdue, total in rows:
+    for unit_id, kind, state, team, overdue, total in rows:
         if total:
-            found[(unit_id, state, team, bool(overdue))] = total
+            found[(unit_id, kind, state, team, bool(overdue))] = total
     return found
 
 
@@ -84,6 +84,8 @@ def _figures(rows):
 def reports(employee_a, supervisor_a, supervisor_b, unit_a, unit_b):
     """Reports in both units, in every open state, late and not, one for the team meeting."""
     made = [_report(employee_a, unit_a) for _ in range(3)] + [_report(supervisor_b, unit_b) for _ in range(2)]
+    # The kinds that kind-limited readers see (the safety manager, the HR director).
+    made += [_report(employee_a, unit_a, kind="threat_or_violence", violence_target="staff"), _report(supervisor_b, unit_b, kind="harassment")]
     deviation_classify(actor=supervisor_a, deviation=made[0], consequence=1, likelihood=2, for_team_meeting=True)
     Deviation.objects.filter(pk=made[1].pk).update(state=State.ACTIONS_DECIDED, due_date=timezone.localdate() - dt.timedelta(days=9))
     Deviation.objects.filter(pk=made[3].pk).update(state=State.CLOSED)
@@ -126,7 +128,7 @@ def test_compacting_folds_the_past_and_keeps_the_sums(reports):
     assert removed > 0
     assert _stored(today) == before
     # Every key has one row left, and every past date is the day before.
-    keys = ReportCount.objects.values_list("unit_id", "state", "for_team_meeting", "due_date")
+    keys = ReportCount.objects.values_list("unit_id", "kind", "state", "for_team_meeting", "due_date")
     assert len(set(keys)) == len(keys)
     assert ReportCount.objects.filter(due_date__lt=today - dt.timedelta(days=1)).count() == 0
     assert not ReportCount.objects.filter(n=0).exists()
@@ -154,10 +156,14 @@ def test_a_database_without_the_triggers_gets_them_and_a_recount(reports, employ
 
 
 @pytest.mark.parametrize(
-    "who", ["quality_director", "regional_director_a", "supervisor_a", "hr_director", "safety_manager", "employee_a"]
+    "who",
+    ["quality_director", "regional_director_a", "supervisor_a", "hr_director", "safety_manager", "dpo", "employee_a", "hr_and_unit"],
 )
 def test_every_reader_gets_the_figures_of_their_own_reports(request, reports, who, unit_b):
-    actor = request.getfixturevalue(who)
+    actor = request.getfixturevalue("hr_director" if who == "hr_and_unit" else who)
+    if who == "hr_and_unit":  # kinds over the organisation and a unit of every kind
+        MembershipFactory(user=actor, role=Role.SUPERVISOR, unit=reports[0].unit)
+        access.forget(actor)
     # Each reader also reported one elsewhere (counted once, in or outside their
     # units) and handles another.
     _own_elsewhere(actor, unit_b, reports[2])
@@ -168,30 +174,38 @@ def test_every_reader_gets_the_figures_of_their_own_reports(request, reports, wh
     assert stored == counted
 
 
-def test_whole_unit_readers_read_the_counts_and_kind_limited_ones_the_reports(quality_director, regional_director_a, hr_director):
-    assert access_unit.whole_units_and_own(quality_director, "deviation.view", model=Deviation) == (Q(), None)
-    units, own = access_unit.whole_units_and_own(regional_director_a, "deviation.view", model=Deviation)
-    assert units and own is not None
-    assert access_unit.whole_units_and_own(hr_director, "deviation.view", model=Deviation) is None
+def test_the_kernel_says_which_counts_a_reader_reads(quality_director, regional_director_a, hr_director, supervisor_a, unit_a):
+    scope = access_unit.counted_scope
+    assert scope(quality_director, "deviation.view", model=Deviation) == (Q(), True, None)
+    # A region: its units' counts, and their own reports elsewhere from the reports.
+    where, organisation, own = scope(regional_director_a, "deviation.view", model=Deviation)
+    assert where and not organisation and own is not None
+    # Kinds over the whole organisation: the organisation's counts of those kinds.
+    where, organisation, own = scope(hr_director, "deviation.view", model=Deviation)
+    assert organisation and "kind__in" in str(where)
+    # Kinds and a unit: the units' counts (the organisation's would count unit A's twice).
+    MembershipFactory(user=hr_director, role=Role.SUPERVISOR, unit=unit_a)
+    access.forget(hr_director)
+    assert scope(hr_director, "deviation.view", model=Deviation)[1] is False
 
 
 def test_the_home_figures_of_a_director_come_from_the_counts(reports, quality_director):
     summary = home_summary(actor=quality_director)
     figures = summary["figures"]
-    # Five reports, one closed, one late (a handling target date 9 days ago), one for the team meeting.
-    assert (figures.open, figures.overdue, figures.for_team_meeting) == (4, 1, 1)
-    assert figures.not_started == 2
+    # Seven reports, one closed, one late (a handling target date 9 days ago), one for the team meeting.
+    assert (figures.open, figures.overdue, figures.for_team_meeting) == (6, 1, 1)
+    assert figures.not_started == 4
 
 
 def test_a_regional_director_counts_a_region_from_the_counts_and_own_reports_elsewhere(reports, unit_b, region_a):
     director = member(Role.REGIONAL_DIRECTOR, region=region_a)
     _own_elsewhere(director, unit_b, reports[2])  # their own, outside the region
     rows = list(deviation_figure_rows(actor=director, today=timezone.localdate()))
-    # unit A's three open reports (one late, one for the team meeting) and the one of their own
-    assert _figures(rows) == (4, 1, 2, 1)
+    # unit A's four open reports (one late, one for the team meeting) and the one of their own
+    assert _figures(rows) == (5, 1, 3, 1)
 
 
-@pytest.mark.parametrize("who", ["quality_director", "regional_director_a", "supervisor_a", "hr_director"])
+@pytest.mark.parametrize("who", ["quality_director", "regional_director_a", "supervisor_a", "hr_director", "safety_manager"])
 @pytest.mark.parametrize("filters", [{}, {"state": "open"}, {"kind": "quality"}, {"state": "bogus"}])
 def test_the_list_count_is_the_lists_length(request, reports, who, filters, unit_b):
     from omavalvonta.deviations.selectors import deviation_count
