@@ -106,3 +106,26 @@ def wheel_months(months, today, year):
             f"      {cards}\n    </section>\n    "
         )
     return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above (the cards by duty_cards)
+
+
+@register.simple_tag
+def contributed_cards(rows):
+    """The <li> cards of "this month"'s duties kept in other areas
+    (duties.duties_of_units rows with their `counts` text), with the markup and
+    whitespace the template's loop wrote: a region's fifty units give dozens."""
+    oldest_due = conditional_escape(gettext("Oldest due"))
+    parts = []
+    for row in rows:
+        link = row["link"]
+        opened, closed = (f'<a href="{conditional_escape(link)}">', "</a>") if link else ("<div>", "</div>")
+        d = row["oldest"]
+        iso, shown = (d.isoformat(), f"{d.day}.{d.month}.{d.year}") if d else ("", "")
+        parts.append(
+            f'\n  <li class="card{" card--danger" if row["late"] else ""}">{opened}\n'
+            f'    <span class="list-cards__title">{conditional_escape(row["label"])}</span>\n'
+            f'    <span class="list-cards__meta"><span>{conditional_escape(row["unit"])}</span>'
+            f'<span>{conditional_escape(row["counts"])}</span>\n'
+            f'      <span>{oldest_due} <time datetime="{iso}">{shown}</time></span></span>\n'
+            f"  {closed}</li>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
