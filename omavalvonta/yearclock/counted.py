@@ -78,9 +78,13 @@ def counted_in_database(querysets: dict, *, using: str = "default") -> dict[str,
 
 
 def _sentinels(count: int, which: int) -> list[int]:
-    """`count` unit ids no unit has (negative), different in each `which`."""
-    base = -1_000_000_007 if which == 0 else -2_000_000_011
-    return [base - 10 * i for i in range(count)]
+    """`count` unit ids no unit has (negative), different in each `which`, the
+    first list falling and the second rising: an id picked by its value (the
+    least, the greatest) or a sorted list stands at another place in each, so
+    it is not taken for the id at one place."""
+    if which == 0:
+        return [-1_000_000_007 - 10 * i for i in range(count)]
+    return [-2_000_000_011 - 10 * (count - 1 - i) for i in range(count)]
 
 
 def _filled_positions(a: _Statement, b: _Statement, first: list, second: list) -> dict | None:
