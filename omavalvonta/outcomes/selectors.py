@@ -36,6 +36,7 @@ from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
 from omavalvonta.core.lib.sqldates import AddMonths
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_shape
+from omavalvonta.organisation.models import Unit
 from omavalvonta.outcomes import effectiveness, schedule, sessions
 from omavalvonta.outcomes.child_rows import goals_of as goals_of, measurement_rows as measurement_rows
 from omavalvonta.outcomes.defaults import CODE as DEFAULT_CODE
@@ -340,9 +341,12 @@ def measurement_duty_counts(*, today, unit_ids=None):
     months = Cast(months, IntegerField())  # PostgreSQL extracts numerics: divided as integers
     step = ExpressionWrapper(months / schedule.INTERVAL_MONTHS * schedule.INTERVAL_MONTHS, output_field=IntegerField())
     last = Measurement.objects.filter(placement_id=OuterRef("pk"), measured_on__lte=today).order_by("-measured_on")
-    placements = Placement.objects.filter(unit__is_active=True)
+    # The active units among those asked for, as a subquery PostgreSQL reads by
+    # their ids (joining the units read every unit to find the active ones).
+    units = Unit.objects.filter(is_active=True)
     if unit_ids is not None:
-        placements = placements.filter(unit_id__any_of=list(unit_ids))
+        units = units.filter(pk__any_of=list(unit_ids))
+    placements = Placement.objects.filter(unit_id__in=units.values("pk"))
     waiting = (
         placements.current(today)
         .annotate(months=months, last_measured_on=Subquery(last.values("measured_on")[:1]),

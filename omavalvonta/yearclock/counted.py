@@ -30,8 +30,8 @@ _DATE = models.DateField()
 
 
 class _Statement(NamedTuple):
-    sql: str
-    params: tuple
+    sql: str  # kept on PostgreSQL: (the pieces between the ids' places)
+    params: tuple | None  # kept on PostgreSQL: None (written in)
     names: tuple  # the sources with a part, in the parts' order
     every: tuple  # the sources asked for
 
@@ -126,23 +126,45 @@ def _learn(build: Callable, count: int, using: str):
 
 
 def _inlined(statement: _Statement, positions: dict, connection) -> tuple:
-    """(statement, positions) with the parameters that are not the ids written
-    into the SQL once, as the database's client would write them on every
-    request (some two hundred constants in a dozen parts took more of the
-    page's time to write than to count); only the ids stay parameters. As it
-    was where the database is not PostgreSQL (as core/lib/kept.py does)."""
+    """(statement, positions) with every parameter written into the SQL once,
+    as the database's client would write it on every request (some two
+    hundred constants and a dozen lists of ids took more of the page's time to
+    write than to count): on PostgreSQL the SQL is kept in pieces between the
+    places of the ids, which `_filled` writes in as integers. As it was
+    elsewhere (core/lib/kept.py writes its constants in the same way)."""
     if connection.vendor != "postgresql":
         return statement, positions
     connection.ensure_connection()
-    marks = {i: f"kept-ids-{i}" for i in positions}
-    params = [marks.get(i, param) for i, param in enumerate(statement.params)]
-    text = connection.ops.compose_sql(statement.sql, params).replace("%", "%%")
-    for mark in marks.values():
-        text = text.replace(f"'{mark}'", "%s", 1)
-    if text.count("%s") != len(marks) or "kept-ids-" in text:
+    marks = {i: f"kept-ids-{i}-" for i in positions}
+    text = connection.ops.compose_sql(statement.sql, [marks.get(i, p) for i, p in enumerate(statement.params)])
+    pieces, order = [], []
+    for i in sorted(positions):
+        head, found, text = text.partition(f"'{marks[i]}'")  # written as a string
+        if not found or marks[i] in text:
+            return statement, positions
+        pieces.append(head)
+        order.append(positions[i])
+    if "kept-ids-" in text or any("kept-ids-" in piece for piece in pieces):
         return statement, positions
-    kept = {j: positions[i] for j, i in enumerate(sorted(positions))}
-    return statement._replace(sql=text, params=(None,) * len(kept)), kept
+    return statement._replace(sql=(*pieces, text), params=None), tuple(order)
+
+
+def _filled(statement: _Statement, positions, unit_ids: list) -> _Statement:
+    """The kept statement with the ids in: written into its pieces (PostgreSQL:
+    `positions` is their order, each an id's index or None for the whole list
+    as an array) or as its parameters (`positions` {parameter: index or None})."""
+    if statement.params is None:
+        ids = [int(unit_id) for unit_id in unit_ids]  # integers only are written into SQL
+        whole = "'{" + ",".join(map(str, ids)) + "}'"
+        values = [whole if index is None else str(ids[index]) for index in positions]
+        pieces = statement.sql
+        return statement._replace(sql=pieces[0] + "".join(v + piece for v, piece in zip(values, pieces[1:], strict=True)))
+    params = tuple(
+        param if position not in positions
+        else (list(unit_ids) if positions[position] is None else unit_ids[positions[position]])
+        for position, param in enumerate(statement.params)
+    )
+    return statement._replace(params=params)
 
 
 def kept_counts(key: tuple, build: Callable, unit_ids: list[int], *, using: str = "default") -> dict:
@@ -163,12 +185,7 @@ def kept_counts(key: tuple, build: Callable, unit_ids: list[int], *, using: str 
     if learnt is _UNKEPT:
         return counted_in_database(build(unit_ids), using=using)
     statement, positions = learnt
-    params = tuple(
-        param if position not in positions
-        else (list(unit_ids) if positions[position] is None else unit_ids[positions[position]])
-        for position, param in enumerate(statement.params)
-    )
-    return _run(statement._replace(params=params), using)
+    return _run(_filled(statement, positions, unit_ids), using)
 
 
 def forget_kept() -> None:

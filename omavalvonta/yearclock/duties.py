@@ -320,12 +320,29 @@ def duties_of_units(*, actor, today: dt.date | None = None, unit_ids=None) -> li
         counts = counted_rows.get(entry.name)
         if counts is None:
             counts = _counted_here(entry.func(today=today, unit_ids=list(names)))
-        label, unit_link = entry.details.get("label", entry.name), entry.details.get("unit_link")
+        label, unit_link = entry.details.get("label", entry.name), _unit_links(entry.details.get("unit_link"))
         for unit_id, row in counts.items():
             link = unit_link(unit_id) if unit_link else ""
             rows.append({"label": str(label), "unit_id": unit_id, "unit": names[unit_id], "link": link, **row})
     rows.sort(key=lambda r: (-r["late"], r["oldest"], r["unit"]))
     return rows
+
+
+# A unit id no unit has, to learn a source's `unit_link` once a page.
+_LINK_SENTINEL = 987_654_321
+
+
+def _unit_links(unit_link):
+    """`unit_link`, or the same links made from one (the source's page of the
+    sentinel unit with the unit's id written in) when the id stands in it once:
+    a region's dozens of rows are not each a reverse()."""
+    if unit_link is None:
+        return None
+    made, mark = unit_link(_LINK_SENTINEL), str(_LINK_SENTINEL)
+    if made.count(mark) != 1:
+        return unit_link
+    head, tail = made.split(mark)
+    return lambda unit_id: f"{head}{unit_id}{tail}"
 
 
 def _counted_here(duties) -> dict[int, dict]:
