@@ -17,11 +17,13 @@ to its `escalate_roles` (the management group, else the administrators)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core import registry
@@ -301,7 +303,7 @@ def duties_of_units(*, actor, today: dt.date | None = None, unit_ids=None) -> li
     today = today or timezone.localdate()
     visible = access.units_for(actor, access.P_OBLIGATION_VIEW).filter(is_active=True)
     if unit_ids is not None:
-        visible = visible.filter(pk__in=unit_ids)
+        visible = visible.filter(pk__any_of=list(unit_ids))
     names = dict(visible.values_list("pk", "name"))
     if not names:
         return []
@@ -338,11 +340,23 @@ def _unit_links(unit_link):
     a region's dozens of rows are not each a reverse()."""
     if unit_link is None:
         return None
+    parts = _link_parts(unit_link, get_script_prefix(), get_urlconf(), translation.get_language())
+    if parts is None:
+        return unit_link
+    head, tail = parts
+    return lambda unit_id: f"{head}{unit_id}{tail}"
+
+
+@functools.lru_cache(maxsize=256)
+def _link_parts(unit_link, _prefix, _urlconf, _language) -> tuple[str, str] | None:
+    """(before, after) the sentinel unit's id in its link, or None (kept per
+    source and what a reverse() depends on: the script prefix, the URLconf, the
+    language)."""
     made, mark = unit_link(_LINK_SENTINEL), str(_LINK_SENTINEL)
     if made.count(mark) != 1:
-        return unit_link
+        return None
     head, tail = made.split(mark)
-    return lambda unit_id: f"{head}{unit_id}{tail}"
+    return head, tail
 
 
 def _counted_here(duties) -> dict[int, dict]:
