@@ -21,6 +21,7 @@ from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import add_months, day_start
 from omavalvonta.core.lib.sqldates import AddMonths
 from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Unit
 from omavalvonta.people.certificates import certificate_record_get
 from omavalvonta.people.models import DevelopmentDiscussion, RecruitmentPlan, TrainingRecord
 from omavalvonta.people.orientation_selectors import STAFF_ROLES
@@ -93,9 +94,16 @@ def _staff_memberships(*, unit_ids=None, base_by: dt.date | None = None):
         DevelopmentDiscussion.objects.filter(person_id=OuterRef("user_id"), unit_id=OuterRef("unit_id"))
         .order_by().values("person_id").annotate(m=Max("held_on")).values("m")
     )
-    memberships = access_people.memberships_of(STAFF_ROLES).filter(unit__is_active=True)
-    if unit_ids is not None:
-        memberships = memberships.filter(unit_id__any_of=list(unit_ids))
+    memberships = access_people.memberships_of(STAFF_ROLES)
+    if isinstance(unit_ids, list | tuple):
+        # The active units among those asked for, as a subquery PostgreSQL reads
+        # by their ids (joining the units read every unit to find the active ones).
+        units = Unit.objects.filter(is_active=True, pk__any_of=list(unit_ids))
+        memberships = memberships.filter(unit_id__in=units.values("pk"))
+    else:  # every active unit, or a subquery of ids (the leaders' home block)
+        memberships = memberships.filter(unit__is_active=True)
+        if unit_ids is not None:
+            memberships = memberships.filter(unit_id__in=unit_ids)
     memberships = memberships.annotate(last=Subquery(last[:1]))
     if base_by is not None:
         # Filtered before grouping: a person's earliest membership in the unit
