@@ -37,7 +37,7 @@ class _Statement(NamedTuple):
 
 
 _KEPT: dict = {}
-_KEPT_MAX = 64
+_KEPT_MAX = 128
 _LOCK = threading.Lock()
 _UNKEPT = "unkept"
 
@@ -170,10 +170,13 @@ def _filled(statement: _Statement, positions, unit_ids: list) -> _Statement:
 def kept_counts(key: tuple, build: Callable, unit_ids: list[int], *, using: str = "default") -> dict:
     """`counted_in_database(build(unit_ids))`, the statement compiled once per
     `key` (which names everything besides the ids that `build`'s SQL depends
-    on: the day, the sources) and number of units, the ids filled in."""
+    on: the day, the sources) and number of units (rounded up), the ids filled in."""
     unit_ids = list(unit_ids)
     if not unit_ids:
         return counted_in_database(build(unit_ids), using=using)
+    # Padded to a power of two with the last id again (the same units counted):
+    # a handful of statements a day, not one for every number of units.
+    unit_ids += unit_ids[-1:] * ((1 << (len(unit_ids) - 1).bit_length()) - len(unit_ids))
     kept_key = (using, *key, len(unit_ids))
     learnt = _KEPT.get(kept_key)
     if learnt is None:

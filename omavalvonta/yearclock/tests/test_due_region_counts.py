@@ -65,6 +65,10 @@ def test_the_statement_is_learnt_once_and_the_ids_filled_in(unit_a, unit_b):
     assert len(read) == 2  # the kept statement, nothing built or learnt again
     assert first == again == counted.counted_in_database(build([unit_a.pk, unit_b.pk]))
     assert other == counted.counted_in_database(build([unit_a.pk, 10**9]))
+    # Three units are counted as four (the last one again): the same counts.
+    three = [unit_a.pk, 10**9, unit_b.pk]
+    assert counted.kept_counts(key, build, three) == counted.counted_in_database(build(three))
+    assert ("default", *key, 4) in counted._KEPT
     assert duties  # the page's module reads the same way (duties_of_units)
 
 
