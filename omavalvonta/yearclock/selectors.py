@@ -18,6 +18,7 @@ from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_shape
+from omavalvonta.organisation.access_region import UnitIds
 from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import ObligationTemplate, Occurrence, OccurrenceState
@@ -157,14 +158,16 @@ def _open_by_month_end(actor, today: dt.date):
     )
 
 
-def due_this_month(*, actor, today: dt.date | None = None, region_id: int | None = None) -> dict:
+def due_this_month(*, actor, today: dt.date | None = None, unit_ids: UnitIds | None = None) -> dict:
     """For a supervisor: the open duties of the units they complete duties in
-    (of one region, with region_id), late ones and those due by the end of this
-    month (the first DUE_ROWS of each, with their totals)."""
+    (of some of them, with unit_ids: a region's), late ones and those due by
+    the end of this month (the first DUE_ROWS of each, with their totals)."""
     today = today or timezone.localdate()
     qs = _open_by_month_end(actor, today)
-    if region_id is not None:
-        qs = qs.filter(unit__region_id=region_id)
+    if unit_ids is not None:
+        # The units as one array that the (unit, due date) index serves (filtering
+        # by the joined unit's region read every unit's duties of the month).
+        qs = qs.filter(unit_id__in_unit_ids=unit_ids)
     qs = qs.order_by("due_date", "unit__name", "id")
     out = {"month_last": month_last(today)}
     # Each list's first ids (as IdsFirst reads them), then both lists' rows in one query.
