@@ -211,7 +211,7 @@ def document_duties(*, today, unit_ids=None) -> list[registry.Duty]:
 def _unit_documents(unit_ids):
     qs = TrackedDocument.objects.filter(unit__isnull=False, unit__is_active=True)
     if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids)
+        qs = qs.filter(unit_id__any_of=list(unit_ids))
     return qs
 
 

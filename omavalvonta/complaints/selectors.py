@@ -115,7 +115,7 @@ def _answers_owed(*, today, unit_ids=None):
         state__in=OPEN_STATES, answer_due__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE), unit__is_active=True
     )
     if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids)
+        qs = qs.filter(unit_id__any_of=list(unit_ids))
     return qs
 
 

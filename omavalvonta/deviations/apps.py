@@ -57,6 +57,7 @@ class DeviationsConfig(AppConfig):
         )
         registry.register(
             registry.DUTY_SOURCES, "deviations.instruction_proposals", proposals.proposal_duties,
+            counts=proposals.proposal_duty_counts,
             label=gettext_lazy("Proposals to change an instruction"),
             remind_days_before=proposals.PROPOSAL_REMIND_DAYS_BEFORE,
             unit_link=lambda unit_id: reverse("deviations:proposals"),

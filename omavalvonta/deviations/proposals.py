@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst, counts_first
+from omavalvonta.core.lib.sqldates import AddMonths
 from omavalvonta.deviations.models import Deviation, InstructionProposal, ProposalState
 from omavalvonta.organisation import access, access_people
 
@@ -105,17 +108,38 @@ def _home_rows(waiting, total, today):
     return {"rows": rows[:HOME_ROWS], "more": len(rows) > HOME_ROWS}
 
 
+def _undecided(*, today, unit_ids=None):
+    """The proposals undecided for PROPOSAL_REMIND_AFTER_DAYS or more in active units."""
+    since = today - dt.timedelta(days=PROPOSAL_REMIND_AFTER_DAYS)
+    qs = InstructionProposal.objects.filter(
+        state=ProposalState.PROPOSED, proposed_at__lt=_day_start(since + dt.timedelta(days=1)), unit__is_active=True
+    )
+    return qs if unit_ids is None else qs.filter(unit_id__any_of=list(unit_ids))
+
+
+def proposal_duty_counts(*, today, unit_ids=None):
+    """core.registry DUTY_SOURCES `counts`: proposal_duties counted per unit in
+    the database (unit_id, due, late, oldest): due PROPOSAL_DECIDE_DAYS after
+    the day proposed (the provider's day), late after that."""
+    late = Q(proposed_at__lt=_day_start(today - dt.timedelta(days=PROPOSAL_DECIDE_DAYS)))
+    proposed_on = TruncDate("proposed_at", tzinfo=timezone.get_current_timezone())
+    return (
+        _undecided(today=today, unit_ids=unit_ids)
+        .values("unit_id")
+        .annotate(
+            due=Count("pk", filter=~late), late=Count("pk", filter=late),
+            oldest=Min(AddMonths(proposed_on, 0, days=PROPOSAL_DECIDE_DAYS)),
+        )
+        .order_by()
+    )
+
+
 def proposal_duties(*, today, unit_ids=None) -> list[registry.Duty]:
     """core.registry DUTY_SOURCES: the proposals undecided for
     PROPOSAL_REMIND_AFTER_DAYS or more, one duty each, owned by the person
     responsible (reminded), late after PROPOSAL_DECIDE_DAYS (escalated). The
     title names the report's number, never a child. One query."""
-    since = today - dt.timedelta(days=PROPOSAL_REMIND_AFTER_DAYS)
-    qs = InstructionProposal.objects.filter(
-        state=ProposalState.PROPOSED, proposed_at__lt=_day_start(since + dt.timedelta(days=1)), unit__is_active=True
-    )
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids)
+    qs = _undecided(today=today, unit_ids=unit_ids)
     duties = []
     for row in qs.values("pk", "unit_id", "responsible_id", "proposed_at", "deviation__number"):
         due = timezone.localtime(row["proposed_at"]).date() + dt.timedelta(days=PROPOSAL_DECIDE_DAYS)

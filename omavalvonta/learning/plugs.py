@@ -124,7 +124,7 @@ def _reviews_due(*, today, unit_ids=None):
         state=State.OPEN, unit__isnull=False, due_date__lte=today + dt.timedelta(days=DUTY_REMIND_DAYS)
     )
     if unit_ids is not None:
-        qs = qs.filter(unit_id__in=list(unit_ids))
+        qs = qs.filter(unit_id__any_of=list(unit_ids))
     return qs
 
 

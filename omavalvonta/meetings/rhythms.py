@@ -25,8 +25,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
@@ -185,6 +185,51 @@ def rhythm_duties(rhythm: Rhythm, *, today: dt.date, unit_ids=None) -> list[regi
     return duties
 
 
+def _held_in(rhythm: Rhythm, month: dt.date):
+    """The unit's (OuterRef("pk")) meetings of the rhythm's kind held in
+    `month`, as a count subquery (0 when none)."""
+    if rhythm.meeting_kind == CHILDRENS:
+        qs = ChildrensMeeting.objects.filter(unit_id=OuterRef("pk"), held_on__gte=month, held_on__lte=month_end(month))
+        if rhythm.childrens_kinds:
+            qs = qs.filter(kind__in=rhythm.childrens_kinds)
+    else:
+        qs = Meeting.objects.filter(
+            unit_id=OuterRef("pk"), kind=rhythm.meeting_kind, state=MeetingState.MINUTES_CLOSED,
+            starts_at__gte=timezone.make_aware(dt.datetime.combine(month, dt.time())),
+            starts_at__lt=timezone.make_aware(dt.datetime.combine(month_end(month) + dt.timedelta(days=1), dt.time())),
+        )
+    held = qs.order_by().values("unit_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+
+
+def rhythm_duty_counts(rhythm: Rhythm, *, today: dt.date, unit_ids=None):
+    """core.registry DUTY_SOURCES `counts`: rhythm_duties counted per unit in
+    the database (unit_id, due, late, oldest): per month shown, a duty when the
+    unit existed when the month began and fewer meetings were held than asked."""
+    qs = Unit.objects.filter(is_active=True)
+    if rhythm.service_types:
+        qs = qs.filter(service_type__in=rhythm.service_types)
+    if unit_ids is not None:
+        qs = qs.filter(pk__any_of=list(unit_ids))
+    owed = {}
+    for index, month in enumerate(_months(today)):
+        qs = qs.annotate(**{f"held_{index}": _held_in(rhythm, month)})
+        existed = Q(created_at__lt=timezone.make_aware(dt.datetime.combine(month + dt.timedelta(days=1), dt.time())))
+        owed[month] = existed & Q(**{f"held_{index}__lt": rhythm.per_month})
+
+    def number(months):
+        return sum((Case(When(owed[m], then=Value(1)), default=Value(0)) for m in months), Value(0))
+
+    return qs.annotate(
+        unit_id=F("pk"),
+        due=number([m for m in owed if month_end(m) >= today]),
+        late=number([m for m in owed if month_end(m) < today]),
+        # The months are the newest first: the earliest owed month's end.
+        oldest=Case(*(When(owed[m], then=Value(month_end(m))) for m in reversed(owed)), default=None,
+                    output_field=DateField()),
+    ).values("unit_id", "due", "late", "oldest").order_by()
+
+
 def rhythm(key: str) -> Rhythm:
     return next(r for r in RHYTHMS if r.key == key)
 
@@ -200,4 +245,5 @@ def register() -> None:
             registry.DUTY_SOURCES, f"meetings.{item.key}", source, order=60,
             label=item.label, remind_days_before=item.remind_days_before,
             unit_link=(lambda unit_id, _rhythm=item: _link(_rhythm, unit_id)),
+            counts=(lambda *, today, unit_ids=None, _rhythm=item: rhythm_duty_counts(_rhythm, today=today, unit_ids=unit_ids)),
         )

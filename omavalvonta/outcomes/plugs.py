@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from omavalvonta.core import jobs, registry
-from omavalvonta.outcomes import effectiveness, report, schedule
+from omavalvonta.outcomes import duty_counts, effectiveness, report, schedule
 
 
 def register() -> None:
@@ -29,6 +29,7 @@ def register() -> None:
     # The quality calendar reminds of due measurements and escalates late ones.
     registry.register(
         registry.DUTY_SOURCES, "outcomes.measurements", selectors.measurement_duties,
+        counts=duty_counts.measurement_duty_counts,
         label=gettext_lazy("Functional-capacity measurements"), remind_days_before=schedule.WINDOW_BEFORE,
         unit_link=lambda unit_id: reverse("outcomes:unit_effectiveness", args=[unit_id]),
     )

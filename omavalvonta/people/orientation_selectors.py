@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -217,17 +218,39 @@ def orientation_home_items(*, actor, today=None) -> CountsFirst:
     return CountsFirst({"open": open_ones}, then)
 
 
-def orientation_duties(*, today, unit_ids=None) -> list[registry.Duty]:
-    """core.registry DUTY_SOURCES: the items not ticked by their target day, one
-    duty per orientation and target day (its items reminded together, once),
-    owned by the main mentor (escalated to the unit's leaders). The title names
-    the newcomer (a member of staff), never a child. One query."""
+def _items_to_tick(*, today, unit_ids=None):
     items = OrientationItem.objects.filter(
         ticked_at__isnull=True, due_on__lte=today, orientation__state__in=OPEN_STATES,
         orientation__unit__is_active=True,
     )
     if unit_ids is not None:
-        items = items.filter(orientation__unit_id__in=unit_ids)
+        items = items.filter(orientation__unit_id__any_of=list(unit_ids))
+    return items
+
+
+def orientation_duty_counts(*, today, unit_ids=None):
+    """core.registry DUTY_SOURCES `counts`: orientation_duties counted per unit
+    in the database (unit_id, due, late, oldest): one duty per orientation and
+    target day, due on its day (today) and late after it."""
+    one_day = Concat(Cast("orientation_id", CharField()), Value(":"), Cast("due_on", CharField()))
+    return (
+        _items_to_tick(today=today, unit_ids=unit_ids)
+        .values(unit_id=F("orientation__unit_id"))
+        .annotate(
+            due=Count("orientation_id", distinct=True, filter=Q(due_on__gte=today)),
+            late=Count(one_day, distinct=True, filter=Q(due_on__lt=today)),
+            oldest=Min("due_on"),
+        )
+        .order_by()
+    )
+
+
+def orientation_duties(*, today, unit_ids=None) -> list[registry.Duty]:
+    """core.registry DUTY_SOURCES: the items not ticked by their target day, one
+    duty per orientation and target day (its items reminded together, once),
+    owned by the main mentor (escalated to the unit's leaders). The title names
+    the newcomer (a member of staff), never a child. One query."""
+    items = _items_to_tick(today=today, unit_ids=unit_ids)
     # A mentor no longer on the unit's staff (and nobody to pass the duties to) is
     # not reminded: the unit's leaders are.
     mentor_on_staff = Exists(access_people.memberships_of(

@@ -38,11 +38,13 @@ def register() -> None:
     )
     registry.register(
         registry.DUTY_SOURCES, "people.orientation", orientation_selectors.orientation_duties,
+        counts=orientation_selectors.orientation_duty_counts,
         label=gettext_lazy("Orientation items"), remind_days_before=0,
         unit_link=lambda unit_id: reverse("people:orientations", args=[unit_id]),
     )
     registry.register(
         registry.DUTY_SOURCES, "people.development", training_selectors.development_duties,
+        counts=training_selectors.development_duty_counts,
         label=gettext_lazy("Development discussions"), remind_days_before=training_selectors.DISCUSSION_REMIND_DAYS,
         unit_link=lambda unit_id: reverse("people:unit", args=[unit_id]),
     )

@@ -10,7 +10,8 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,9 @@ from django.utils.translation import gettext as _
 from omavalvonta.core import registry
 from omavalvonta.core.lib.counts import CountsFirst, counts_first
 from omavalvonta.core.lib.dates import add_months, day_start
+from omavalvonta.core.lib.sqldates import AddMonths
 from omavalvonta.organisation import access, access_people
+from omavalvonta.organisation.models import Unit
 from omavalvonta.people.certificates import certificate_record_get
 from omavalvonta.people.models import DevelopmentDiscussion, RecruitmentPlan, TrainingRecord
 from omavalvonta.people.orientation_selectors import STAFF_ROLES
@@ -76,28 +79,45 @@ def training_hours_by_unit(*, unit_ids, year: int, key: str = "unit_id") -> dict
 # --- Development discussions ---------------------------------------------------------------------
 
 
+def _based_by(base_by: dt.date) -> Q:
+    """The memberships whose base date is on or before `base_by`: the last
+    discussion, else the membership's start (a moment: before the next day
+    begins in the provider's time)."""
+    return (
+        Q(last__isnull=False, last__lte=base_by)
+        | Q(last__isnull=True, created_at__lt=day_start(base_by + dt.timedelta(days=1)))
+    )
+
+
+def _staff_memberships(*, unit_ids=None, base_by: dt.date | None = None):
+    last = (
+        DevelopmentDiscussion.objects.filter(person_id=OuterRef("user_id"), unit_id=OuterRef("unit_id"))
+        .order_by().values("person_id").annotate(m=Max("held_on")).values("m")
+    )
+    memberships = access_people.memberships_of(STAFF_ROLES)
+    if isinstance(unit_ids, list | tuple):
+        # The active units among those asked for, as a subquery PostgreSQL reads
+        # by their ids (joining the units read every unit to find the active ones).
+        units = Unit.objects.filter(is_active=True, pk__any_of=list(unit_ids))
+        memberships = memberships.filter(unit_id__in=units.values("pk"))
+    else:  # every active unit, or a subquery of ids (the leaders' home block)
+        memberships = memberships.filter(unit__is_active=True)
+        if unit_ids is not None:
+            memberships = memberships.filter(unit_id__in=unit_ids)
+    memberships = memberships.annotate(last=Subquery(last[:1]))
+    if base_by is not None:
+        # Filtered before grouping: a person's earliest membership in the unit
+        # passes whenever any of theirs does, so the start read is the same.
+        memberships = memberships.filter(_based_by(base_by))
+    return memberships
+
+
 def _discussion_rows(*, unit_ids=None, base_by: dt.date | None = None):
     """(unit_id, user_id, full name, the base date) of every staff member of the
     active units: the last discussion held in the unit, or the start of the
     membership (with `base_by`: only those whose base date is on or before it).
     One query."""
-    last = (
-        DevelopmentDiscussion.objects.filter(person_id=OuterRef("user_id"), unit_id=OuterRef("unit_id"))
-        .order_by().values("person_id").annotate(m=Max("held_on")).values("m")
-    )
-    memberships = access_people.memberships_of(STAFF_ROLES).filter(unit__is_active=True)
-    if unit_ids is not None:
-        memberships = memberships.filter(unit_id__in=unit_ids)
-    memberships = memberships.annotate(last=Subquery(last[:1]))
-    if base_by is not None:
-        # The base date is the last discussion, else the membership's start (a
-        # moment: before the next day begins in the provider's time). Filtered
-        # before grouping: a person's earliest membership in the unit passes
-        # whenever any of theirs does, so the start read is the same.
-        memberships = memberships.filter(
-            Q(last__isnull=False, last__lte=base_by)
-            | Q(last__isnull=True, created_at__lt=day_start(base_by + dt.timedelta(days=1)))
-        )
+    memberships = _staff_memberships(unit_ids=unit_ids, base_by=base_by)
     rows = memberships.values("unit_id", "unit__name", "user_id", "user__full_name", "last").annotate(
         started=Min("created_at")
     )
@@ -117,6 +137,22 @@ def _latest_base(due_by: dt.date) -> dt.date:
 def _due(row) -> tuple[dt.date, dt.date | None]:
     base = row["last"] or timezone.localdate(row["started"])
     return add_months(base, DISCUSSION_MONTHS), row["last"]
+
+
+def development_duty_counts(*, today, unit_ids=None):
+    """core.registry DUTY_SOURCES `counts`: development_duties counted per unit
+    in the database (unit_id, due, late, oldest): the staff members whose
+    discussion is due by the reminder days' horizon, late when due before
+    today; the oldest due date from the earliest base date."""
+    horizon = today + dt.timedelta(days=DISCUSSION_REMIND_DAYS)
+    late = _based_by(_latest_base(today - dt.timedelta(days=1)))
+    base = Coalesce("last", TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+    counted = _staff_memberships(unit_ids=unit_ids, base_by=_latest_base(horizon)).values("unit_id").annotate(
+        every=Count("user_id", distinct=True),
+        late=Count("user_id", distinct=True, filter=late),
+        oldest=AddMonths(Min(base), DISCUSSION_MONTHS),
+    )
+    return counted.annotate(due=F("every") - F("late")).values("unit_id", "due", "late", "oldest").order_by()
 
 
 def development_duties(*, today, unit_ids=None) -> list[registry.Duty]:

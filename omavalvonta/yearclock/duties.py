@@ -17,12 +17,13 @@ to its `escalate_roles` (the management group, else the administrators)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import EmptyResultSet
-from django.db import IntegrityError, connection, models, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
 from omavalvonta.core import registry
@@ -32,13 +33,12 @@ from omavalvonta.notifications.services import notification_enqueue
 from omavalvonta.organisation import access, access_people
 from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.organisation.selectors import unit_managers
-from omavalvonta.yearclock import facts
+from omavalvonta.yearclock import counted, facts
 from omavalvonta.yearclock.models import DutyNotice, NoticeKind
 from omavalvonta.yearclock.reminders import _quality_directors, _unit_leaders
 from omavalvonta.yearclock.services import JOB_BATCH
 
 DEFAULT_REMIND_DAYS = 14
-_DATE = models.DateField()
 # Who hears of an organisation-wide duty that is late, when its source names nobody.
 DEFAULT_ESCALATE_ROLES = (Role.MANAGEMENT_GROUP,)
 
@@ -303,27 +303,60 @@ def duties_of_units(*, actor, today: dt.date | None = None, unit_ids=None) -> li
     today = today or timezone.localdate()
     visible = access.units_for(actor, access.P_OBLIGATION_VIEW).filter(is_active=True)
     if unit_ids is not None:
-        visible = visible.filter(pk__in=unit_ids)
+        visible = visible.filter(pk__any_of=list(unit_ids))
     names = dict(visible.values_list("pk", "name"))
     if not names:
         return []
     entries = [e for e in registry.entries(registry.DUTY_SOURCES) if not e.details.get("organisation", False)]
-    # The sources that count in the database, all in one statement; the others'
-    # duties are counted here.
-    counted = _counted_in_database(
-        {e.name: e.details["counts"](today=today, unit_ids=list(names)) for e in entries if e.details.get("counts")}
-    )
+    # The sources that count in the database, all in one statement kept compiled
+    # (yearclock/counted.py); the others' duties are counted here.
+    counting = [e for e in entries if e.details.get("counts")]
+
+    def build(ids):
+        return {e.name: e.details["counts"](today=today, unit_ids=ids) for e in counting}
+
+    sources = tuple((e.name, id(e.details["counts"])) for e in counting)
+    counted_rows = counted.kept_counts(("duty_counts", today, sources), build, list(names))
     rows = []
     for entry in entries:  # organisation_duties lists the organisation-wide ones
-        counts = counted.get(entry.name)
+        counts = counted_rows.get(entry.name)
         if counts is None:
             counts = _counted_here(entry.func(today=today, unit_ids=list(names)))
-        label, unit_link = entry.details.get("label", entry.name), entry.details.get("unit_link")
+        label, unit_link = entry.details.get("label", entry.name), _unit_links(entry.details.get("unit_link"))
         for unit_id, row in counts.items():
             link = unit_link(unit_id) if unit_link else ""
             rows.append({"label": str(label), "unit_id": unit_id, "unit": names[unit_id], "link": link, **row})
     rows.sort(key=lambda r: (-r["late"], r["oldest"], r["unit"]))
     return rows
+
+
+# A unit id no unit has, to learn a source's `unit_link` once a page.
+_LINK_SENTINEL = 987_654_321
+
+
+def _unit_links(unit_link):
+    """`unit_link`, or the same links made from one (the source's page of the
+    sentinel unit with the unit's id written in) when the id stands in it once:
+    a region's dozens of rows are not each a reverse()."""
+    if unit_link is None:
+        return None
+    parts = _link_parts(unit_link, get_script_prefix(), get_urlconf(), translation.get_language())
+    if parts is None:
+        return unit_link
+    head, tail = parts
+    return lambda unit_id: f"{head}{unit_id}{tail}"
+
+
+@functools.lru_cache(maxsize=256)
+def _link_parts(unit_link, _prefix, _urlconf, _language) -> tuple[str, str] | None:
+    """(before, after) the sentinel unit's id in its link, or None (kept per
+    source and what a reverse() depends on: the script prefix, the URLconf, the
+    language)."""
+    made, mark = unit_link(_LINK_SENTINEL), str(_LINK_SENTINEL)
+    if made.count(mark) != 1:
+        return None
+    head, tail = made.split(mark)
+    return head, tail
 
 
 def _counted_here(duties) -> dict[int, dict]:
@@ -335,36 +368,11 @@ def _counted_here(duties) -> dict[int, dict]:
     return counts
 
 
-def _counted_in_database(querysets: dict) -> dict[str, dict[int, dict]]:
-    """{source: its `counts` queryset} → {source: {unit_id: {"due", "late",
-    "oldest"}}}, every source's rows in one statement (UNION ALL; a source whose
-    filter can match nothing has no part and no rows)."""
-    parts, params, names = [], [], []
-    for name, queryset in querysets.items():
-        try:
-            sql, part_params = queryset.query.get_compiler(using=queryset.db).as_sql()
-        except EmptyResultSet:
-            continue
-        parts.append(f"SELECT %s, c.unit_id, c.due, c.late, c.oldest FROM ({sql}) c")
-        params.extend([len(names), *part_params])
-        names.append(name)
-    found: dict[str, dict[int, dict]] = {name: {} for name in querysets}
-    if not parts:
-        return found
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for index, unit_id, due, late, oldest in cursor.fetchall():
-            if due or late:
-                # A raw row: the date as the database driver gives it (SQLite: text).
-                found[names[index]][unit_id] = {"due": due, "late": late, "oldest": _DATE.to_python(oldest)}
-    return found
-
-
 def source_counts_both_ways(name: str, *, today: dt.date, unit_ids=None) -> tuple[dict, dict]:
     """A source's counts per unit as its `counts` gives them and as counted from
     its duties (for the tests that keep the two the same)."""
     entry = registry.get(registry.DUTY_SOURCES, name)
-    in_database = _counted_in_database({name: entry.details["counts"](today=today, unit_ids=unit_ids)})[name]
+    in_database = counted.counted_in_database({name: entry.details["counts"](today=today, unit_ids=unit_ids)})[name]
     return in_database, dict(_counted_here(entry.func(today=today, unit_ids=unit_ids)))
 
 

@@ -18,6 +18,7 @@ from omavalvonta.core.lib.counts import CountsFirst, LazyCounts, counts_first
 from omavalvonta.core.lib.dates import fi_date
 from omavalvonta.core.services import access_log_record
 from omavalvonta.organisation import access, access_shape
+from omavalvonta.organisation.access_region import UnitIds
 from omavalvonta.organisation.models import Region, Unit
 from omavalvonta.yearclock import evidence
 from omavalvonta.yearclock.models import ObligationTemplate, Occurrence, OccurrenceState
@@ -110,11 +111,15 @@ class IdsFirst:
         if not isinstance(part, slice):
             return self[part : part + 1][0]
         ids = list(self.qs.values_list("pk", flat=True)[part])
-        if not ids:
-            return []
-        rows = self.qs.filter(pk__in=ids).order_by().values_list(*_CARD_FIELDS)
-        found = {row[0]: CardDuty(*row) for row in rows}
+        found = _cards(self.qs, ids)
         return [found[pk] for pk in ids if pk in found]
+
+
+def _cards(qs, ids: list) -> dict:
+    """{pk: CardDuty} of the duties of `qs` with these ids (no query without any)."""
+    if not ids:
+        return {}
+    return {row[0]: CardDuty(*row) for row in qs.filter(pk__in=ids).order_by().values_list(*_CARD_FIELDS)}
 
 
 def occurrence_list(*, actor, filters: dict | None = None):
@@ -153,18 +158,24 @@ def _open_by_month_end(actor, today: dt.date):
     )
 
 
-def due_this_month(*, actor, today: dt.date | None = None, region_id: int | None = None) -> dict:
+def due_this_month(*, actor, today: dt.date | None = None, unit_ids: UnitIds | None = None) -> dict:
     """For a supervisor: the open duties of the units they complete duties in
-    (of one region, with region_id), late ones and those due by the end of this
-    month (the first DUE_ROWS of each, with their totals)."""
+    (of some of them, with unit_ids: a region's), late ones and those due by
+    the end of this month (the first DUE_ROWS of each, with their totals)."""
     today = today or timezone.localdate()
     qs = _open_by_month_end(actor, today)
-    if region_id is not None:
-        qs = qs.filter(unit__region_id=region_id)
-    qs = qs.select_related(*_RELATED).order_by("due_date", "unit__name", "id")
+    if unit_ids is not None:
+        # The units as one array that the (unit, due date) index serves (filtering
+        # by the joined unit's region read every unit's duties of the month).
+        qs = qs.filter(unit_id__in_unit_ids=unit_ids)
+    qs = qs.order_by("due_date", "unit__name", "id")
     out = {"month_last": month_last(today)}
-    for name, part in (("late", qs.filter(due_date__lt=today)), ("due", qs.filter(due_date__gte=today))):
-        rows = IdsFirst(part)[:DUE_ROWS]
+    # Each list's first ids (as IdsFirst reads them), then both lists' rows in one query.
+    parts = (("late", qs.filter(due_date__lt=today)), ("due", qs.filter(due_date__gte=today)))
+    ids = {name: list(part.values_list("pk", flat=True)[:DUE_ROWS]) for name, part in parts}
+    found = _cards(qs, ids["late"] + ids["due"])
+    for name, part in parts:
+        rows = [found[pk] for pk in ids[name] if pk in found]
         out[name] = rows
         out[f"{name}_total"] = part.count() if len(rows) == DUE_ROWS else len(rows)
     return out

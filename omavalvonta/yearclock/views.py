@@ -30,6 +30,7 @@ from omavalvonta.organisation.access import (
     P_OBLIGATION_VIEW,
     requires,
 )
+from omavalvonta.organisation.access_region import UnitIds
 from omavalvonta.yearclock import duties, selectors, services, wheel
 from omavalvonta.yearclock.forms import (
     CalendarFilterForm,
@@ -148,13 +149,19 @@ def occurrence_list(request):
     )
 
 
-def _due_region(request, units) -> dict | None:
-    """The region asked for (?alue=) among the actor's units' regions, or None."""
+def _due_region(request, units) -> tuple[dict | None, list]:
+    """The region asked for (?alue=) among the actor's units' regions (its
+    name, and the ids of the actor's units in it as `UnitIds`), or None; and
+    the ids of the first DUE_UNITS + 1 of the actor's units (the region's, when
+    it is one of theirs): one query for a region."""
     region_id = bounds.parse_int(request.GET.get("alue"))
-    if region_id is None:
-        return None
-    name = units.filter(region_id=region_id).values_list("region__name", flat=True).first()
-    return None if name is None else {"region_id": region_id, "name": name}
+    if region_id is not None:
+        rows = list(units.filter(region_id=region_id).values_list("pk", "region__name"))
+        if rows:
+            ids = [pk for pk, _name in rows]
+            region = {"region_id": region_id, "name": rows[0][1], "unit_ids": UnitIds(ids)}
+            return region, ids[: selectors.DUE_UNITS + 1]
+    return None, list(units.values_list("pk", flat=True)[: selectors.DUE_UNITS + 1])
 
 
 @requires(P_OBLIGATION_COMPLETE)
@@ -166,16 +173,13 @@ def due_this_month(request):
     # units the person completes duties in (the first DUE_UNITS of them). Over
     # more units than that (a director's), the regions first: their counts, and
     # a region's duties on request (?alue=).
-    region = _due_region(request, units)
-    if region is not None:
-        units = units.filter(region_id=region["region_id"])
-    own = list(units.values_list("pk", flat=True)[: selectors.DUE_UNITS + 1])
+    region, own = _due_region(request, units)
     by_region = []
     if region is None and len(own) > selectors.DUE_UNITS:
         by_region = selectors.due_by_region(actor=actor, today=today)
         data, contributed = {"month_last": selectors.month_last(today)}, []
     else:
-        data = selectors.due_this_month(actor=actor, today=today, region_id=region and region["region_id"])
+        data = selectors.due_this_month(actor=actor, today=today, unit_ids=region and region["unit_ids"])
         contributed = duties.duties_of_units(actor=actor, today=today, unit_ids=own[: selectors.DUE_UNITS])
     for row in contributed:
         row["counts"] = duties.duty_counts_text(row)

@@ -3,6 +3,8 @@ year wheel's months) written in Python in one pass, with the markup the
 template yearclock/_card.html wrote, whitespace included (a list page draws
 twenty to forty of them: issue 13)."""
 
+import html
+
 from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape
@@ -14,12 +16,30 @@ from omavalvonta.yearclock.selectors import CardDuty
 register = template.Library()
 
 
-def _state(o, today) -> str:
+def _esc(value) -> str:
+    """conditional_escape in fewer calls (a page writes some hundred texts):
+    the same text, a safe one as it is."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _badges() -> tuple[str, str, str]:
+    """The done, late and open badges, in the active language."""
+    return (
+        f'<span class="badge badge--closed">{_esc(gettext("Done"))}</span>',
+        f'<span class="badge badge--overdue">{_esc(gettext("Late"))}</span>',
+        f'<span class="badge badge--neutral">{_esc(gettext("Open"))}</span>',
+    )
+
+
+def _state(o, today, badges) -> str:
+    done, late, open_ = badges
     if o.is_done:
-        return f'<span class="badge badge--closed">{conditional_escape(gettext("Done"))}</span>'
+        return done
     if today is not None and o.due_date < today:
-        return f'<span class="badge badge--overdue">{conditional_escape(gettext("Late"))}</span>'
-    return f'<span class="badge badge--neutral">{conditional_escape(gettext("Open"))}</span>'
+        return late
+    return open_
 
 
 def _texts(o) -> tuple:
@@ -37,19 +57,20 @@ def duty_cards(occurrences, today, show_unit=False, spaced=False):
     prefix = reverse("yearclock:detail", args=[0])
     assert prefix.endswith("/0/"), prefix
     prefix = prefix[:-2]
-    due = conditional_escape(gettext("Due"))
-    no_owner = conditional_escape(gettext("No owner named"))
+    due = _esc(gettext("Due"))
+    no_owner = _esc(gettext("No owner named"))
+    badges = _badges()
     parts = []
     for o in occurrences:
         title, unit_name, owner_name = _texts(o)
         danger = " card--danger" if not o.is_done and today is not None and o.due_date < today else ""
-        unit = f"<span>{conditional_escape(unit_name)}</span>" if show_unit else ""
-        owner = conditional_escape(owner_name) if owner_name is not None else no_owner
+        unit = f"<span>{_esc(unit_name)}</span>" if show_unit else ""
+        owner = _esc(owner_name) if owner_name is not None else no_owner
         d = o.due_date
         parts.append(
             f'<li class="card{danger}">\n  <a href="{prefix}{o.pk}/">\n'
-            f'    <span class="list-cards__title">{conditional_escape(title)}</span>\n'
-            f'    <span class="list-cards__meta">\n      {_state(o, today)}\n\n      {unit}\n'
+            f'    <span class="list-cards__title">{_esc(title)}</span>\n'
+            f'    <span class="list-cards__meta">\n      {_state(o, today, badges)}\n\n      {unit}\n'
             f'      <span>{due} <time datetime="{d.isoformat()}">{d.day}.{d.month}.{d.year}</time></span>\n'
             f"      <span>{owner}</span>\n    </span>\n  </a>\n</li>\n"
         )
@@ -106,3 +127,26 @@ def wheel_months(months, today, year):
             f"      {cards}\n    </section>\n    "
         )
     return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above (the cards by duty_cards)
+
+
+@register.simple_tag
+def contributed_cards(rows):
+    """The <li> cards of "this month"'s duties kept in other areas
+    (duties.duties_of_units rows with their `counts` text), with the markup and
+    whitespace the template's loop wrote: a region's fifty units give dozens."""
+    oldest_due = _esc(gettext("Oldest due"))
+    parts = []
+    for row in rows:
+        link = row["link"]
+        opened, closed = (f'<a href="{_esc(link)}">', "</a>") if link else ("<div>", "</div>")
+        d = row["oldest"]
+        iso, shown = (d.isoformat(), f"{d.day}.{d.month}.{d.year}") if d else ("", "")
+        parts.append(
+            f'\n  <li class="card{" card--danger" if row["late"] else ""}">{opened}\n'
+            f'    <span class="list-cards__title">{_esc(row["label"])}</span>\n'
+            f'    <span class="list-cards__meta"><span>{_esc(row["unit"])}</span>'
+            f'<span>{_esc(row["counts"])}</span>\n'
+            f'      <span>{oldest_due} <time datetime="{iso}">{shown}</time></span></span>\n'
+            f"  {closed}</li>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every text escaped above
