@@ -81,7 +81,10 @@ SOCIAL_WORKER_DOCUMENTS = "clients.social_worker_documents"
 # unit_ids) -> a values() queryset, one row per unit with any of the source's
 # duties: unit_id, due (not late), late, oldest (the earliest due date)): the
 # same duties counted in the database, which the calendar's lists read instead
-# of making every duty (the counts of all such sources come in one statement).
+# of making every duty (the counts of all such sources come in one statement,
+# kept compiled: yearclock/counted.py). `counts` builds from `today` and
+# `unit_ids` alone, reads nothing while building and uses the ids only as
+# filter operands; otherwise its SQL is built again on every request.
 DUTY_SOURCES = "yearclock.duty_sources"
 
 

@@ -552,6 +552,8 @@ def _more_pages(cast: BenchCast, get, log=None) -> list:
         ("actions list (QD)", get(qd, lambda i: "/kehittaminen/toimenpiteet/"), {200}),
         ("self-supervision log (QD)", get(qd, lambda i: "/kehittaminen/loki/"), {200}),
         ("calendar this month (QD)", get(qd, lambda i: "/vuosikello/tassa-kuussa/"), {200}),
+        ("calendar this month, a region (QD)", get(qd, lambda i: f"/vuosikello/tassa-kuussa/?alue={unit.region_id}"), {200}),
+        ("calendar this month (supervisor)", get(sup, lambda i: "/vuosikello/tassa-kuussa/"), {200}),
         ("calendar late overview (QD)", get(qd, lambda i: "/vuosikello/myohassa/"), {200}),
         ("calendar late overview (RD)", get(rd, lambda i: "/vuosikello/myohassa/"), {200}),
     ]
