@@ -154,9 +154,9 @@ class Deviation(EditVersioned):
             models.Index(fields=["handler", "state"]),
             models.Index(fields=["state", "handling_due_at"]),
             models.Index(fields=["-submitted_at", "-id"]),
-            # The home page's counts of open reports: read from this index alone, also
-            # for those who see reports by kind (the HR director, the data protection
-            # officer, the safety manager: kind, or reported or handled by them).
+            # Counts of open reports read from this index alone (a list filtered on
+            # the open states, by unit and kind, or reported or handled by the
+            # reader); the home page's figures read the running counts (ReportCount).
             models.Index(
                 fields=["state", "unit", "due_date", "for_team_meeting"],
                 include=["kind", "reporter", "handler"],

@@ -15,10 +15,11 @@ wait for each other.
 triggers when they are missing (a new database; on SQLite a migration that
 remakes the reports' table drops them) and rebuilds the counts when it did or
 when they do not add up to the reports, in one transaction.
-`report_counts_compact` (a job) sums the rows per key; every date before the
-day is folded into the day before, so that the rows of the past collapse into
-one per unit, kind, state and mark while "overdue" (a date before the day) still
-reads the same."""
+`report_counts_compact` (the hourly job) sums the rows per key; every date
+before the day is folded into the day before, so that the rows of the past
+collapse into one per unit, kind, state and mark while "overdue" (a date before
+the day) still reads the same. The job also recounts when the counts do not
+add up to the reports (their rows deleted apart from the reports')."""
 
 from __future__ import annotations
 
@@ -208,5 +209,13 @@ def report_counts_compact(*, using: str = "default", today: dt.date | None = Non
 
 
 def report_counts_job() -> int:
-    """The worker's job: compact the counts (core.jobs)."""
-    return report_counts_compact()
+    """The worker's job (core.jobs): compact the counts, and rebuild them if
+    they do not add up to the reports (a write that went around the triggers:
+    the counts' rows deleted apart from the reports'). Returns the rows removed."""
+    removed = report_counts_compact()
+    with connections["default"].cursor() as cursor:
+        if _agrees(cursor):
+            return removed
+    log.warning("Report counts did not add up to the reports: rebuilt.")
+    report_counts_rebuild()
+    return removed

@@ -220,6 +220,15 @@ def test_the_list_count_is_the_lists_length(request, reports, who, filters, unit
     assert deviation_count(actor=actor, filters=filters, limit=2) == min(expected, 2)
 
 
+def test_the_hourly_job_sums_the_counts_and_mends_counts_that_do_not_add_up(reports):
+    today = timezone.localdate()
+    assert report_counts.report_counts_job() > 0  # the reports' deltas summed
+    assert report_counts.report_counts_job() == 0
+    ReportCount.objects.filter(unit__isnull=True).delete()  # a write around the triggers
+    report_counts.report_counts_job()
+    assert _stored(today) == _raw(today)
+
+
 def test_counts_that_do_not_add_up_are_rebuilt_after_migrate_or_flush(reports):
     today = timezone.localdate()
     # What a flush leaves when it empties the counts before the reports: their deltas.
