@@ -15,16 +15,23 @@ nothing while it builds, and uses the ids only as a filter's operand
 (`unit_id__in=unit_ids`, `unit_id__any_of=unit_ids`). It is learnt with two
 lists of ids no unit has; a source whose SQL or parameters differ otherwise
 between the two is not kept: the statement is built for every request, as
-before. Only the SQL is kept; the counts are read on every request."""
+before. Only the SQL is kept, in core.lib.kept's store (bounded, forgotten
+when a setting changes, learnt with its read detector); the counts are read
+on every request."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
+
+from omavalvonta.core.lib.kept import (
+    forget_kept as forget_kept,  # the kept statements are core.lib.kept's
+    kept_shape,
+    reads,
+)
 
 _DATE = models.DateField()
 
@@ -36,9 +43,6 @@ class _Statement(NamedTuple):
     every: tuple  # the sources asked for
 
 
-_KEPT: dict = {}
-_KEPT_MAX = 128
-_LOCK = threading.Lock()
 _UNKEPT = "unkept"
 
 
@@ -109,17 +113,11 @@ def _learn(build: Callable, count: int, using: str):
     """(statement, positions) of `build` learnt with two lists of sentinel ids,
     or None when it cannot be kept (it reads, or its SQL depends on the ids
     otherwise than as operands)."""
-    reads = []
-
-    def seen(execute, sql, params, many, context):
-        reads.append(sql)
-        return execute(sql, params, many, context)
-
     first, second = _sentinels(count, 0), _sentinels(count, 1)
-    with connections[using].execute_wrapper(seen):
+    with reads(using) as seen:
         a = _statement(build(first), using)
         b = _statement(build(second), using)
-    if reads:
+    if seen:
         return None
     positions = _filled_positions(a, b, first, second)
     return None if positions is None else _inlined(a, positions, connections[using])
@@ -177,21 +175,13 @@ def kept_counts(key: tuple, build: Callable, unit_ids: list[int], *, using: str 
     # Padded to a power of two with the last id again (the same units counted):
     # a handful of statements a day, not one for every number of units.
     unit_ids += unit_ids[-1:] * ((1 << (len(unit_ids) - 1).bit_length()) - len(unit_ids))
-    kept_key = (using, *key, len(unit_ids))
-    learnt = _KEPT.get(kept_key)
-    if learnt is None:
-        learnt = _learn(build, len(unit_ids), using) or _UNKEPT
-        with _LOCK:
-            if len(_KEPT) >= _KEPT_MAX:
-                _KEPT.clear()
-            _KEPT[kept_key] = learnt
-    if learnt is _UNKEPT:
+    learnt = kept_shape(kept_key(key, len(unit_ids), using), lambda: _learn(build, len(unit_ids), using) or _UNKEPT)
+    if learnt == _UNKEPT:
         return counted_in_database(build(unit_ids), using=using)
     statement, positions = learnt
     return _run(_filled(statement, positions, unit_ids), using)
 
 
-def forget_kept() -> None:
-    """Drop the kept statements (tests)."""
-    with _LOCK:
-        _KEPT.clear()
+def kept_key(key: tuple, units: int, using: str = "default") -> tuple:
+    """The key of a statement kept for `key` and `units` ids (core.lib.kept's store)."""
+    return ("duty-counts", using, *key, units)

@@ -126,7 +126,7 @@ def kept_rows(key: tuple, declare: Callable, learn: Callable, *, now: dt.datetim
     tuples, its fields' values as it gives them) from its SQL kept per `key` with
     `now` filled in; `learn(now)` builds the same reading nothing (the module's
     contract), else the query is built and compiled every time."""
-    statement = _kept(("rows", *key), lambda: _learn_statement(learn, using))
+    statement = kept_shape(("rows", *key), lambda: _learn_statement(learn, using))
     if not isinstance(statement, _Statement):
         statement = _compiled(declare(now), using)
         if statement is None:
@@ -142,7 +142,7 @@ def kept_counts(key: tuple, declare: Callable, learn: Callable, *, record_id, us
     parts for counts.counts_statement ([(name, sql, params)]), their SQL kept per
     `key` with `record_id` filled in; `learn(record_id)` builds the same from the
     id alone (the module's contract), else they are built and compiled every time."""
-    shape = _kept(("ids", *key), lambda: _learn_ids(learn, using))
+    shape = kept_shape(("ids", *key), lambda: _learn_ids(learn, using))
     if shape == _UNKEPT:
         return [(name, *counted_sql(queryset, f"own_{n}", using)) for n, (name, queryset) in enumerate(declare().items())]
     return [(name, sql, [at[i](record_id) if i in at else param for i, param in enumerate(params)]) for name, sql, params, at in shape]
@@ -153,7 +153,7 @@ def _learn_ids(learn: Callable, using: str):
     learns with the times: kept when both compile to the same SQL whose
     parameters differ only where a sentinel id stands."""
     dict(learn(ID_SENTINELS[0]))
-    with _reads(using) as seen:
+    with reads(using) as seen:
         first, second = (dict(learn(record_id)) for record_id in ID_SENTINELS)
         if seen or list(first) != list(second):
             return _UNKEPT
@@ -210,7 +210,7 @@ def _converted(rows: list, converters: tuple, connection) -> list[tuple]:
 def _learn_statement(learn: Callable, using: str):
     """A values query's statement, learnt as `_learn` learns a block's counts."""
     learn(NOW_SENTINELS[0])
-    with _reads(using) as seen:
+    with reads(using) as seen:
         first, second = (_compiled(learn(now), using) for now in NOW_SENTINELS)
     if seen or first is None or second is None:
         return _UNKEPT
@@ -223,10 +223,12 @@ def _learn_statement(learn: Callable, using: str):
 
 
 def _shape_of(block: Keep, using: str):
-    return _kept(block.key, lambda: _learn(block, using))
+    return kept_shape(block.key, lambda: _learn(block, using))
 
 
-def _kept(key: tuple, learn: Callable):
+def kept_shape(key: tuple, learn: Callable):
+    """What `learn()` gives, kept per `key` (at most SHAPES_KEPT keys; a kept
+    statement of another module too: yearclock/counted.py)."""
     shape = _shapes.get(key)
     if shape is None:
         shape = learn()
@@ -238,8 +240,8 @@ def _kept(key: tuple, learn: Callable):
 
 
 @contextmanager
-def _reads(using: str):
-    """The statements run inside (listed, not stopped)."""
+def reads(using: str):
+    """The statements run inside (listed, not stopped): learning reads nothing."""
     seen = []
 
     def wrapper(execute, sql, params, many, context):
@@ -258,7 +260,7 @@ def _learn(block: Keep, using: str):
     warm = block.learn(NOW_SENTINELS[0])
     if isinstance(warm, CountsFirst):
         dict(warm.counts)  # counts built when first read (counts.LazyCounts) too
-    with _reads(using) as seen:
+    with reads(using) as seen:
         first, second = (block.learn(now) for now in NOW_SENTINELS)
         if first is None and second is None:
             return _UNKEPT if seen else _NOTHING

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from omavalvonta.core.lib import kept
 from omavalvonta.organisation.models import Role, Unit
 from omavalvonta.testing.factories import UnitFactory, member
 from omavalvonta.testing.queries import reads_flat
@@ -68,7 +69,7 @@ def test_the_statement_is_learnt_once_and_the_ids_filled_in(unit_a, unit_b):
     # Three units are counted as four (the last one again): the same counts.
     three = [unit_a.pk, 10**9, unit_b.pk]
     assert counted.kept_counts(key, build, three) == counted.counted_in_database(build(three))
-    assert ("default", *key, 4) in counted._KEPT
+    assert counted.kept_key(key, 4) in kept._shapes
     assert duties  # the page's module reads the same way (duties_of_units)
 
 
@@ -90,7 +91,7 @@ def test_a_source_that_reads_or_uses_the_ids_otherwise_is_built_every_time(unit_
 
     for name, build in (("reads", reads), ("chooses", chooses)):
         assert counted.kept_counts((name,), build, ids) == counted.counted_in_database(build(ids))
-        assert counted._KEPT[("default", name, 2)] == counted._UNKEPT
+        assert kept._shapes[counted.kept_key((name,), 2)] == counted._UNKEPT
         assert counted.kept_counts((name,), build, [unit_b.pk, unit_b.pk + 1]) == counted.counted_in_database(
             build([unit_b.pk, unit_b.pk + 1])
         )
