@@ -66,6 +66,29 @@ def _serial_live_server_on_sqlite():
                 SERIAL_SERVERS.remove(self)
             super().server_close()
 
+        # A connection counts as in flight from just before it is accepted until
+        # it is closed: between accept() and the handler's setup it was neither
+        # waiting on the listening socket nor open, and the teardown's wait
+        # returned while a request was still to be answered (a CI failure).
+        def get_request(self):
+            global IN_FLIGHT
+            with _OPEN_LOCK:
+                IN_FLIGHT += 1
+            try:
+                return super().get_request()
+            except BaseException:
+                with _OPEN_LOCK:
+                    IN_FLIGHT -= 1
+                raise
+
+        def close_request(self, request):
+            global IN_FLIGHT
+            try:
+                super().close_request(request)
+            finally:
+                with _OPEN_LOCK:
+                    IN_FLIGHT -= 1
+
     class SerialRequestHandler(testcases.QuietWSGIRequestHandler):
         """Answers under the ANSWERING lock once the request's first bytes came.
         Chromium opens spare connections it may never use: waiting on one of
@@ -113,6 +136,7 @@ def _serial_live_server_on_sqlite():
 ANSWERING = threading.Lock()
 SERIAL_SERVERS = []
 OPEN_CONNECTIONS = []
+IN_FLIGHT = 0  # connections accepted (or being accepted) and not yet closed
 _OPEN_LOCK = threading.Lock()
 SETTLE_SECONDS = 30
 
@@ -123,13 +147,15 @@ def wait_until_the_live_server_is_idle():
     context closed: its connections end then."""
     deadline = time.monotonic() + SETTLE_SECONDS
     while SERIAL_SERVERS and time.monotonic() < deadline:
-        with _OPEN_LOCK:
-            busy = bool(OPEN_CONNECTIONS)
+        # The listening socket first, the count after: a connection accepted in
+        # between was counted before its accept() began.
+        try:
+            busy = any(select.select([server.socket], [], [], 0)[0] for server in SERIAL_SERVERS)
+        except (OSError, ValueError):  # a server already closed
+            busy = False
         if not busy:
-            try:
-                busy = any(select.select([server.socket], [], [], 0)[0] for server in SERIAL_SERVERS)
-            except (OSError, ValueError):  # a server already closed
-                busy = False
+            with _OPEN_LOCK:
+                busy = bool(OPEN_CONNECTIONS) or IN_FLIGHT > 0
         if not busy:
             return
         time.sleep(0.05)
