@@ -136,6 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The kept statements (core/lib/prepared.py) run prepared on PostgreSQL: off for
+# a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+# before 1.21).
+PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process (rate limits must hold across web workers):

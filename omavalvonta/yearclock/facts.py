@@ -24,6 +24,8 @@ from typing import NamedTuple
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
+from omavalvonta.core.lib.prepared import prepared_cursor
+
 
 class _Statement(NamedTuple):
     sql: str
@@ -60,11 +62,11 @@ def _compiled(querysets: dict, using: str) -> _Statement | None:
     return _Statement("SELECT " + ", ".join(parts), tuple(params), tuple(querysets), tuple(converters))
 
 
-def _run(statement: _Statement | None, using: str) -> dict:
+def _run(statement: _Statement | None, using: str, *, prepared: bool = False) -> dict:
     if statement is None:
         return {}
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with (prepared_cursor(using) if prepared else connection.cursor()) as cursor:
         cursor.execute(statement.sql, statement.params)
         row = cursor.fetchone()
     found = {}
@@ -104,4 +106,5 @@ def kept_first_values(key: tuple, build: Callable[[], dict], *, using: str = "de
             if len(_KEPT) >= _KEPT_MAX:
                 _KEPT.clear()
             _KEPT[kept_key] = statement
-    return _run(statement, using)
+    # The same statement all day for everyone: planned once per connection.
+    return _run(statement, using, prepared=True)
