@@ -81,12 +81,15 @@ def training_hours_by_unit(*, unit_ids, year: int, key: str = "unit_id") -> dict
 
 def _based_by(base_by: dt.date) -> Q:
     """The memberships whose base date is on or before `base_by`: the last
-    discussion, else the membership's start (a moment: before the next day
-    begins in the provider's time)."""
-    return (
-        Q(last__isnull=False, last__lte=base_by)
-        | Q(last__isnull=True, created_at__lt=day_start(base_by + dt.timedelta(days=1)))
-    )
+    discussion in the unit, else the membership's start (a moment: before the
+    next day begins in the provider's time). Written without the last
+    discussion's date: none held after `base_by`, and the membership began by
+    then or one was held (then on or before it). PostgreSQL anti-joins the
+    memberships to the discussions instead of finding every membership's last
+    one (1.9 ms of the calendar's month of a region, 0.7 ms so, issue 13)."""
+    discussions = DevelopmentDiscussion.objects.filter(person_id=OuterRef("user_id"), unit_id=OuterRef("unit_id"))
+    started = Q(created_at__lt=day_start(base_by + dt.timedelta(days=1)))
+    return ~Exists(discussions.filter(held_on__gt=base_by)) & (started | Exists(discussions))
 
 
 def _staff_memberships(*, unit_ids=None, base_by: dt.date | None = None):

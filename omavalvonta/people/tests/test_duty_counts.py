@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from omavalvonta.organisation.models import Membership, Role
-from omavalvonta.people import services
+from omavalvonta.people import services, training_selectors
 from omavalvonta.people.models import DevelopmentDiscussion, OrientationItem
 from omavalvonta.people.orientation_defaults import ensure_default_cards
 from omavalvonta.testing.factories import member
@@ -52,7 +52,7 @@ def test_orientation_counts_agree_with_its_duties(time_machine, settings, superv
     assert due and late
 
 
-def test_development_counts_agree_with_its_duties(time_machine, supervisor_a, employee_a, colleague_a, unit_a):
+def test_development_counts_agree_with_its_duties(time_machine, supervisor_a, employee_a, colleague_a, unit_a, unit_b):
     time_machine.move_to(at(dt.date(2026, 1, 5)), tick=False)
     Membership.objects.update(created_at=at(dt.date(2025, 3, 1)))
     # Late in the evening in UTC: the next day in the provider's time.
@@ -60,5 +60,38 @@ def test_development_counts_agree_with_its_duties(time_machine, supervisor_a, em
     # A second membership of the same person, later.
     Membership.objects.create(user=employee_a, unit=unit_a, role=Role.SUPERVISOR, created_at=at(dt.date(2025, 5, 1)))
     DevelopmentDiscussion.objects.create(person=supervisor_a, unit=unit_a, held_on=dt.date(2025, 4, 15))
+    # An earlier discussion before the last one, and one held in another unit
+    # (it does not count in this one).
+    DevelopmentDiscussion.objects.create(person=supervisor_a, unit=unit_a, held_on=dt.date(2024, 2, 1))
+    DevelopmentDiscussion.objects.create(person=employee_a, unit=unit_b, held_on=dt.date(2026, 2, 1))
     due, late = same_every_day("people.development", dt.date(2026, 1, 20), dt.date(2026, 5, 10), unit_a)
     assert due and late
+
+
+def test_development_counts_agree_with_every_members_next_discussion(time_machine, supervisor_a, employee_a,
+                                                                     colleague_a, unit_a, unit_b):
+    """Counted in the database as the unit's competence page finds each member's
+    next discussion (every member read, none left out by the counts' filter):
+    held before, held after the date in question, never held, held elsewhere."""
+    time_machine.move_to(at(dt.date(2026, 1, 5)), tick=False)
+    Membership.objects.update(created_at=at(dt.date(2025, 3, 1)))
+    Membership.objects.filter(user=colleague_a).update(created_at=at(dt.date(2025, 6, 30), hour=22))
+    DevelopmentDiscussion.objects.create(person=supervisor_a, unit=unit_a, held_on=dt.date(2025, 4, 15))
+    DevelopmentDiscussion.objects.create(person=supervisor_a, unit=unit_a, held_on=dt.date(2024, 4, 1))
+    DevelopmentDiscussion.objects.create(person=employee_a, unit=unit_b, held_on=dt.date(2025, 9, 1))
+    seen_due = seen_late = 0
+    day = dt.date(2026, 2, 1)
+    while day <= dt.date(2026, 8, 31):
+        horizon = day + dt.timedelta(days=training_selectors.DISCUSSION_REMIND_DAYS)
+        members = training_selectors.unit_discussions(unit=unit_a, today=day).values()
+        expected = {
+            "due": sum(1 for m in members if day <= m["due_on"] <= horizon),
+            "late": sum(1 for m in members if m["due_on"] < day),
+        }
+        counted = training_selectors.development_duty_counts(today=day, unit_ids=[unit_a.pk])
+        row = {r["unit_id"]: r for r in counted}.get(unit_a.pk, {"due": 0, "late": 0})
+        assert {"due": row["due"], "late": row["late"]} == expected, day
+        seen_due += expected["due"]
+        seen_late += expected["late"]
+        day += dt.timedelta(days=3)
+    assert seen_due and seen_late
