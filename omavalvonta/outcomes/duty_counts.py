@@ -7,8 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 
 from omavalvonta.clients.models import Placement
 from omavalvonta.core.lib.sqldates import AddMonths
@@ -41,11 +54,14 @@ def measurement_duty_counts(*, today, unit_ids=None):
     if unit_ids is not None:
         units = units.filter(pk__any_of=list(unit_ids))
     placements = Placement.objects.filter(unit_id__in=units.values("pk"))
+    # Never measured reads as measured on the first day there is: the latest
+    # measurement is read once per placement (`IS NULL OR <` read it twice).
+    last_measured_on = Coalesce(Subquery(last.values("measured_on")[:1]), Value(dt.date.min), output_field=DateField())
     waiting = (
         placements.current(today)
-        .annotate(months=months, last_measured_on=Subquery(last.values("measured_on")[:1]),
+        .annotate(months=months, last_measured_on=last_measured_on,
                   due_on=AddMonths("starts_on", step), opens_on=AddMonths("starts_on", step, days=-schedule.WINDOW_BEFORE))
-        .filter(Q(last_measured_on__isnull=True) | Q(last_measured_on__lt=F("opens_on")), months__gte=0)
+        .filter(last_measured_on__lt=F("opens_on"), months__gte=0)
     )
     late = Q(due_on__lt=today - dt.timedelta(days=schedule.GRACE))
     return (
