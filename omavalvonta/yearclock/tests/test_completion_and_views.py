@@ -382,3 +382,41 @@ def test_due_this_month_over_many_units_lists_regions_first(
         response = client.get(reverse("yearclock:due"), {"alue": bad})
         assert response.status_code == 200 and response.context["by_region"] and response.context["region"] is None
 
+
+
+def test_due_this_month_reads_both_lists_and_their_totals_in_one_statement(
+    monkeypatch, late_and_due, unit_a, unit_b, quality_director
+):
+    """The late and the coming duties' first rows (in the list's order: due
+    date, unit's name, id) with their titles and owners, and how many each list
+    has, in one query; a list with nothing in it is empty and counted 0."""
+    from omavalvonta.yearclock import selectors
+
+    owner = member(Role.SUPERVISOR, unit=unit_a, full_name="Åsa Omistaja")
+    Occurrence.objects.filter(unit=unit_a, state=OccurrenceState.OPEN).update(owner=owner)
+    expected = {
+        name: list(part.order_by("due_date", "unit__name", "id").values_list("pk", flat=True))
+        for name, part in (
+            ("late", Occurrence.objects.filter(state=OccurrenceState.OPEN, due_date__lt=dt.date(2026, 4, 2))),
+            ("due", Occurrence.objects.filter(state=OccurrenceState.OPEN, due_date__gte=dt.date(2026, 4, 2),
+                                              due_date__lte=dt.date(2026, 4, 30))),
+        )
+    }
+    assert len(expected["late"]) >= 2 and len(expected["due"]) >= 2
+    with CaptureQueriesContext(connection) as read:
+        data = selectors.due_this_month(actor=quality_director, today=dt.date(2026, 4, 2))
+    assert len(read) == 1
+    assert [row.pk for row in data["late"]] == expected["late"]
+    assert [row.pk for row in data["due"]] == expected["due"]
+    assert data["late_total"] == len(expected["late"]) and data["due_total"] == len(expected["due"])
+    row = next(row for row in data["due"] if row.unit_name == unit_a.name)
+    assert row.owner_name == "Åsa Omistaja" and row.title == "Paloharjoitus" and row.due_date.month == 4
+    assert all(isinstance(row.due_date, dt.date) for row in data["late"] + data["due"])
+
+    monkeypatch.setattr(selectors, "DUE_ROWS", 1)
+    data = selectors.due_this_month(actor=quality_director, today=dt.date(2026, 4, 2))
+    assert [row.pk for row in data["due"]] == expected["due"][:1] and data["due_total"] == len(expected["due"])
+
+    # Nothing late in a month that has not begun: an empty list, counted 0.
+    data = selectors.due_this_month(actor=quality_director, today=dt.date(2026, 1, 1))
+    assert data["late"] == [] and data["late_total"] == 0
