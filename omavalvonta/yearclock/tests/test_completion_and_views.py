@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from omavalvonta.core.models import AuditEvent
 from omavalvonta.improvement.services import action_create
+from omavalvonta.organisation.access_region import UnitIds
 from omavalvonta.organisation.models import Role
-from omavalvonta.testing.factories import UnitFactory, member
+from omavalvonta.testing.factories import UnitFactory, UserFactory, member
 from omavalvonta.yearclock import services
 from omavalvonta.yearclock.models import Occurrence, OccurrenceState, Recurrence
 
@@ -420,3 +421,8 @@ def test_due_this_month_reads_both_lists_and_their_totals_in_one_statement(
     # Nothing late in a month that has not begun: an empty list, counted 0.
     data = selectors.due_this_month(actor=quality_director, today=dt.date(2026, 1, 1))
     assert data["late"] == [] and data["late_total"] == 0
+    # A person with no units, or no units asked for: nothing (never an error).
+    data = selectors.due_this_month(actor=UserFactory(), today=dt.date(2026, 4, 2))
+    assert (data["late"], data["late_total"], data["due"], data["due_total"]) == ([], 0, [], 0)
+    data = selectors.due_this_month(actor=quality_director, today=dt.date(2026, 4, 2), unit_ids=UnitIds([]))
+    assert (data["late"], data["late_total"], data["due"], data["due_total"]) == ([], 0, [], 0)
