@@ -231,7 +231,14 @@ class Answer(LabelledByNumber):
     objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["round", "key"]), models.Index(fields=["unit", "key"])]
+        indexes = [
+            models.Index(fields=["round", "key"]),
+            models.Index(fields=["unit", "key"]),
+            # The free-text answers of a unit (the results page's, the monthly
+            # report's): a few among its thousands of scaled answers, which
+            # the unit's index read every one of (issue 13).
+            models.Index(fields=["unit", "round"], condition=~models.Q(text=""), name="answer_text_by_unit_round"),
+        ]
 
 
 class MessageKind(models.TextChoices):
