@@ -18,6 +18,7 @@ SQLite the cursor is the connection's own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,6 +31,7 @@ def prepares(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql" and getattr(settings, "PREPARED_STATEMENTS", True)
 
 
+@functools.cache
 def _preparing_cursor_class():
     import psycopg  # only on PostgreSQL
 
@@ -71,7 +73,6 @@ class _Named:
         return self.sql.encode()
 
 
-_PREPARING = []
 _ONLY_WHEN_ASKED = 2**31 - 1  # runs of a statement before psycopg prepares it unasked
 
 
@@ -85,12 +86,10 @@ def prepared_cursor(using: str = "default") -> Iterator:
         with connection.cursor() as cursor:
             yield cursor
         return
-    if not _PREPARING:
-        _PREPARING.append(_preparing_cursor_class())
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
         connection.ensure_connection()
-        raw = _PREPARING[0](connection.connection)
+        raw = _preparing_cursor_class()(connection.connection)
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         yield cursor
